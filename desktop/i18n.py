@@ -1,0 +1,189 @@
+"""Translation and locale formatting for the interface and for letters (Qt-free).
+
+Every user-visible string goes through these functions:
+
+* ``_()`` / ``ngettext()`` / ``pgettext()`` / ``npgettext()`` translate into the *interface* language,
+  which ``set_language()`` changes at runtime (listeners are told, so the GUI can retranslate).
+* ``N_()`` marks a string defined at import time (labels of enums, column headers); translate it
+  with ``_()`` when it is shown.
+* ``translator(lang)`` gives a :class:`Translator` for one fixed language, used for letters and
+  reports, whose language is the recipient's and never the interface's.
+
+Strings use named ``{placeholders}`` and ``str.format``; never concatenate translated pieces,
+because Welsh mutates the word after a number, an article or a preposition.
+
+Thread contract: translation is read-only and safe from any thread. ``set_language`` should be
+called from the GUI thread; listeners run synchronously in the caller's thread.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from desktop.paths import locales_dir
+
+DOMAIN = "diogel"
+LANGUAGES: dict[str, str] = {"cy": "Cymraeg", "en": "English"}
+"""Interface languages, each named in its own language (the picker shows these as they are)."""
+
+BABEL_LOCALES = {"cy": "cy_GB", "en": "en_GB"}
+
+_lock = threading.Lock()
+_catalogs: dict[str, gettext.NullTranslations] = {}
+_current = "en"
+_listeners: list[Callable[[str], None]] = []
+
+
+def _load_catalog(lang: str) -> gettext.NullTranslations:
+    """Load ``locales/<lang>/LC_MESSAGES/diogel.mo``, or compile the ``.po`` in memory if the
+    ``.mo`` is missing or older (a source checkout that has not run ``make locales``)."""
+    folder = locales_dir() / lang / "LC_MESSAGES"
+    mo, po = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    if po.exists():
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        buf = io.BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        return gettext.GNUTranslations(buf)
+    return gettext.NullTranslations()
+
+
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The gettext catalog for ``lang`` ("cy" or "en"), loaded once."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}")
+    with _lock:
+        if lang not in _catalogs:
+            _catalogs[lang] = _load_catalog(lang)
+        return _catalogs[lang]
+
+
+def reload_catalogs() -> None:
+    """Forget loaded catalogs (after ``make locales`` in a running dev session, or in tests)."""
+    with _lock:
+        _catalogs.clear()
+
+
+class Translator:
+    """Translation and formatting fixed to one language; for letters, reports and CLI output."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._cat = catalog(lang)
+
+    def gettext(self, message: str) -> str:
+        return self._cat.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._cat.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._cat.pgettext(context, message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self._cat.npgettext(context, singular, plural, n)
+
+    def format_date(self, value: date | datetime | None, style: str = "medium") -> str:
+        return format_date(value, style=style, lang=self.lang)
+
+    def format_number(self, value: int | float | Decimal) -> str:
+        return format_number(value, lang=self.lang)
+
+
+def translator(lang: str) -> Translator:
+    """A :class:`Translator` for ``lang``, independent of the interface language."""
+    return Translator(lang)
+
+
+def current_language() -> str:
+    """The interface language code, "cy" or "en"."""
+    return _current
+
+
+def set_language(lang: str) -> None:
+    """Switch the interface language and tell every listener. Raises ``ValueError`` for an
+    unknown language."""
+    global _current
+    catalog(lang)  # load (and validate) before switching
+    if lang == _current:
+        return
+    _current = lang
+    for listener in list(_listeners):
+        listener(lang)
+
+
+def add_language_listener(callback: Callable[[str], None]) -> None:
+    """Call ``callback(lang)`` after every interface language change."""
+    _listeners.append(callback)
+
+
+def remove_language_listener(callback: Callable[[str], None]) -> None:
+    if callback in _listeners:
+        _listeners.remove(callback)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark ``message`` for extraction without translating it (translate it when shown)."""
+    return message
+
+
+def _(message: str) -> str:
+    return catalog(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return catalog(_current).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return catalog(_current).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return catalog(_current).npgettext(context, singular, plural, n)
+
+
+# Explicit patterns rather than Babel's named styles: letters need an unambiguous date
+# ("23 Tachwedd 2026"), and Babel's short Welsh style has a two-digit year.
+_DATE_PATTERNS = {
+    "short": "dd/MM/yyyy",
+    "medium": "d MMM y",
+    "long": "d MMMM y",
+    "full": "EEEE d MMMM y",
+}
+
+
+def format_date(value: date | datetime | None, style: str = "medium", lang: str | None = None) -> str:
+    """Format a date for ``lang`` (default: the interface language); ``None`` gives ""."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    pattern = _DATE_PATTERNS.get(style, style)
+    return babel_dates.format_date(value, pattern, locale=BABEL_LOCALES[lang or _current])
+
+
+def format_datetime(value: datetime | None, lang: str | None = None) -> str:
+    """Local date and time, e.g. "23 Tach 2026 14:05"."""
+    if value is None:
+        return ""
+    return babel_dates.format_datetime(value, "d MMM y HH:mm", locale=BABEL_LOCALES[lang or _current])
+
+
+def format_number(value: int | float | Decimal, lang: str | None = None) -> str:
+    return babel_numbers.format_decimal(value, locale=BABEL_LOCALES[lang or _current])
