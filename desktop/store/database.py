@@ -1,0 +1,61 @@
+"""Open the SQLCipher database through sqlite-utils (Qt-free).
+
+Every connection is keyed with the raw 256-bit key (no per-connection KDF), in WAL mode, with
+foreign keys on and temporary tables kept in memory, so nothing readable reaches the disk:
+SQLCipher encrypts the database pages and the WAL; ``temp_store=MEMORY`` keeps sorts and
+temporary indexes off the disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlcipher3
+import sqlite_utils
+
+from desktop.errors import StoreError
+from desktop.i18n import N_
+
+# sqlcipher3 raises its own DB-API exception classes; re-export them for callers.
+DatabaseError = sqlcipher3.DatabaseError
+OperationalError = sqlcipher3.OperationalError
+IntegrityError = sqlcipher3.IntegrityError
+
+
+def connect(path: Path, key: bytes, *, readonly: bool = False) -> sqlite_utils.Database:
+    """A keyed connection wrapped in a sqlite-utils ``Database``.
+
+    Raises :class:`StoreError` when the file is not a database this key opens (truncated,
+    corrupt, or not ours). ``isolation_level=None``: transactions are explicit (``BEGIN
+    IMMEDIATE`` on the writer), so nothing commits half a write behind our back.
+    """
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute("PRAGMA cipher_memory_security = OFF")  # mlock costs a lot, buys little here
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 30000")
+        # Reading the schema forces decryption of page 1: a wrong key or a corrupt file fails here.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        else:
+            conn.execute("PRAGMA query_only = ON")
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(
+            N_("The case database could not be opened: the file is damaged or incomplete ({detail}).")
+            , detail=str(exc)
+        ) from exc
+    return sqlite_utils.Database(conn)
+
+
+def integrity_problems(db: sqlite_utils.Database) -> list[str]:
+    """Problems found by SQLite's integrity and foreign-key checks and SQLCipher's page HMACs;
+    an empty list means the file is sound."""
+    problems = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall() if row[0] != "ok"]
+    problems += [row[0] for row in db.execute("PRAGMA cipher_integrity_check").fetchall()]
+    problems += [f"foreign key: {row}" for row in db.execute("PRAGMA foreign_key_check").fetchall()]
+    return problems
