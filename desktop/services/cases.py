@@ -1,0 +1,227 @@
+"""Cases: the caseload, opening a case (audited), creating and allocating (Qt-free)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from desktop.domain.types import CaseRole, CaseType
+from desktop.domain.validation import parse_date
+from desktop.errors import ValidationError
+from desktop.i18n import N_
+from desktop.services.permissions import Can
+from desktop.services.scope import case_condition, require_case
+from desktop.store import Tx
+
+
+@dataclass(slots=True)
+class CaseRow:
+    """One line of the caseload list: everything the list shows, sorts and searches on."""
+
+    case_id: str
+    reference: str
+    case_type: str
+    subjects: str
+    date_of_birth: str | None
+    identifiers: str
+    team_id: str | None
+    team: str
+    worker_id: str | None
+    worker: str
+    registered: bool
+    search_text: str = field(repr=False, default="")
+
+
+@dataclass(slots=True)
+class CaseView:
+    """What the case header and tabs need; built by :meth:`CaseService.open`."""
+
+    case: dict[str, Any]
+    subjects: list[dict[str, Any]]
+    members: list[dict[str, Any]]
+    key_people: list[dict[str, Any]]
+    team: dict[str, Any] | None
+    registered: bool
+
+
+def age_on(dob: str | None, today: date) -> tuple[int, int] | None:
+    """(years, months) of age on ``today``; ``None`` without a date of birth."""
+    born = parse_date(dob, "date_of_birth")
+    if born is None:
+        return None
+    months = (today.year - born.year) * 12 + today.month - born.month - (1 if today.day < born.day else 0)
+    return months // 12, months % 12
+
+
+class CaseService:
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def caseload(self) -> list[CaseRow]:
+        """Every case in the person's scope, one row each (fast: one query, no per-row reads)."""
+        condition, params = case_condition(self.session.user, self.session.today())
+        registered = (
+            "EXISTS (SELECT 1 FROM register_entry r WHERE r.case_id = c.id AND r.deleted = 0"
+            " AND r.deregistered_on IS NULL)"
+            if _has_table(self.session, "register_entry")
+            else "0"
+        )
+        sql = f"""
+        SELECT c.id, c.reference, c.case_type, c.team_id, c.allocated_worker_id,
+               COALESCE(t.name, '') AS team,
+               COALESCE(w.given_names || ' ' || w.family_name, '') AS worker,
+               {registered} AS registered,
+               group_concat(COALESCE(p.given_names, '') || ' ' || p.family_name, ', ') AS subjects,
+               min(COALESCE(p.date_of_birth, p.expected_date)) AS dob,
+               group_concat(COALESCE(p.la_number, '') || ' ' || COALESCE(p.nhs_number, ''), ' ') AS identifiers
+        FROM case_file c
+        LEFT JOIN team t ON t.id = c.team_id
+        LEFT JOIN practitioner w ON w.id = c.allocated_worker_id
+        LEFT JOIN case_member m ON m.case_id = c.id AND m.deleted = 0 AND m.role = 'subject'
+        LEFT JOIN person p ON p.id = m.person_id AND p.deleted = 0
+        WHERE c.deleted = 0 AND c.closed_on IS NULL AND {condition}
+        GROUP BY c.id
+        """
+        out = []
+        for r in self.session.store.read().execute(sql, params).fetchall():
+            case_id, ref, ctype, team_id, worker_id, team, worker, reg, subjects, dob, ids = r
+            subjects = subjects or ""
+            ids = " ".join((ids or "").split())
+            out.append(
+                CaseRow(
+                    case_id=case_id,
+                    reference=ref,
+                    case_type=ctype,
+                    subjects=subjects,
+                    date_of_birth=dob,
+                    identifiers=ids,
+                    team_id=team_id,
+                    team=team,
+                    worker_id=worker_id,
+                    worker=worker,
+                    registered=bool(reg),
+                    search_text=" ".join([ref, subjects, ids, dob or "", _uk_date(dob)]).casefold(),
+                )
+            )
+        return out
+
+    def open(self, case_id: str) -> CaseView:
+        """Open a case record: scope-checked and audited ("opening a case record is audited too")."""
+        self.session.require(Can.VIEW_CASE)
+        case = require_case(self.session, case_id)
+        store = self.session.store
+        members = store.rows(
+            "SELECT m.id AS member_id, m.role, p.* FROM case_member m JOIN person p ON p.id = m.person_id"
+            " WHERE m.case_id = ? AND m.deleted = 0 AND p.deleted = 0 ORDER BY m.role, p.date_of_birth",
+            [case_id],
+        )
+        key_people = store.rows(
+            "SELECT ra.role, ra.from_date, ra.person_id, pr.id AS practitioner_id, pr.given_names, pr.family_name,"
+            " pr.phone, pr.scw_number FROM role_assignment ra JOIN practitioner pr ON pr.id = ra.practitioner_id"
+            " WHERE ra.case_id = ? AND ra.deleted = 0 AND ra.to_date IS NULL ORDER BY ra.role",
+            [case_id],
+        )
+        team = store.rows("SELECT * FROM team WHERE id = ?", [case["team_id"]])
+        registered = False
+        if _has_table(self.session, "register_entry"):
+            registered = bool(
+                store.rows(
+                    "SELECT 1 FROM register_entry WHERE case_id = ? AND deleted = 0 AND deregistered_on IS NULL",
+                    [case_id],
+                )
+            )
+        self.session.write(lambda tx: tx.record("open", entity="case_file", entity_id=case_id, case_id=case_id))
+        return CaseView(
+            case=case,
+            subjects=[m for m in members if m["role"] == CaseRole.SUBJECT],
+            members=members,
+            key_people=key_people,
+            team=team[0] if team else None,
+            registered=registered,
+        )
+
+    def create(
+        self,
+        case_type: str,
+        *,
+        subject_ids: list[str],
+        team_id: str | None = None,
+        worker_id: str | None = None,
+        opened_on: str | None = None,
+        reference: str | None = None,
+    ) -> dict[str, Any]:
+        """A new case for one or more subjects (siblings share a case; decisions stay per child)."""
+        self.session.require(Can.CREATE_CASE)
+        if case_type not in set(CaseType):
+            raise ValidationError(N_("Choose the type of case."), field="case_type")
+        if not subject_ids:
+            raise ValidationError(N_("A case needs at least one person it is about."), field="subjects")
+        opened = parse_date(opened_on, "opened_on") or self.session.today()
+        if opened > self.session.today():
+            raise ValidationError(N_("The case cannot open in the future."), field="opened_on")
+
+        def write(tx: Tx) -> dict[str, Any]:
+            ref = reference or _next_reference(tx, opened)
+            case = tx.insert(
+                "case_file",
+                {
+                    "reference": ref,
+                    "case_type": case_type,
+                    "team_id": team_id or self.session.user.team_id,
+                    "allocated_worker_id": worker_id or self.session.user.id,
+                    "opened_on": opened.isoformat(),
+                },
+            )
+            tx.db.execute("UPDATE case_file SET case_id = id WHERE id = ?", [case["id"]])
+            for pid in subject_ids:
+                tx.insert("case_member", {"person_id": pid, "role": CaseRole.SUBJECT}, case_id=case["id"])
+            return {**case, "case_id": case["id"]}
+
+        return self.session.write(write)
+
+    def add_member(self, case_id: str, person_id: str, role: str) -> dict[str, Any]:
+        self.session.require(Can.EDIT_PERSON)
+        require_case(self.session, case_id)
+        if role not in set(CaseRole):
+            raise ValidationError(N_("Choose the person's part in the case."), field="role")
+        return self.session.write(
+            lambda tx: tx.insert("case_member", {"person_id": person_id, "role": role}, case_id=case_id)
+        )
+
+    def allocate(self, case_id: str, worker_id: str, team_id: str | None = None) -> dict[str, Any]:
+        """Allocate a case to a worker (managers only)."""
+        self.session.require(Can.ALLOCATE)
+        require_case(self.session, case_id)
+        changes: dict[str, Any] = {"allocated_worker_id": worker_id}
+        if team_id:
+            changes["team_id"] = team_id
+        return self.session.write(lambda tx: tx.update("case_file", case_id, changes))
+
+    def workers(self) -> list[dict[str, Any]]:
+        """Practitioners who use Diogel (for filters and allocation)."""
+        return self.session.store.rows(
+            "SELECT id, given_names, family_name, app_role, team_id FROM practitioner"
+            " WHERE deleted = 0 AND app_role IS NOT NULL ORDER BY family_name, given_names"
+        )
+
+    def teams(self) -> list[dict[str, Any]]:
+        return self.session.store.rows("SELECT * FROM team WHERE deleted = 0 ORDER BY name")
+
+
+def _has_table(session: Any, name: str) -> bool:
+    return bool(session.store.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]))
+
+
+def _next_reference(tx: Tx, opened: date) -> str:
+    """Case references like ``2026-00042``: year and a running number on this device's copy."""
+    prefix = f"{opened.year}-"
+    row = tx.query("SELECT count(*) AS n FROM case_file WHERE reference LIKE ?", [prefix + "%"])
+    return f"{prefix}{row[0]['n'] + 1:05d}-{tx.device_id[:4].upper()}"
+
+
+def _uk_date(iso: str | None) -> str:
+    """Search by date of birth as typed in the UK (23/11/2026) as well as ISO."""
+    if not iso or len(iso) < 10:
+        return ""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"

@@ -1,0 +1,147 @@
+"""Signing in and out of a profile; who is signed in and what they may do (Qt-free).
+
+A :class:`Session` is the signed-in person, their profile and the open store. Services take a
+session and check its role and scope on every call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from desktop.domain.types import Role, TeamKind
+from desktop.errors import StoreError, ValidationError
+from desktop.i18n import N_
+from desktop.services.permissions import Can, can, require
+from desktop.store import Store
+from desktop.store.crypto import KdfParams
+from desktop.store.profile import Profile
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    given_names: str
+    family_name: str
+    role: str
+    team_id: str | None
+    scw_number: str | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+
+class Session:
+    """The signed-in person. Thread contract: methods may be called from any thread; writes go
+    through the store's writer thread."""
+
+    def __init__(self, profile: Profile, store: Store, user: User) -> None:
+        self.profile = profile
+        self.store = store
+        self.user = user
+
+    # -- sign in / out ------------------------------------------------------------------------
+    @classmethod
+    def sign_in(cls, folder: Path, password: str, *, backup: bool = True, **store_kwargs: Any) -> Session:
+        """Unlock the profile offline and open its store; audited. Raises ``WrongPassword``,
+        ``LockedOut`` or ``StoreError`` (nothing is opened then)."""
+        profile = Profile.open(folder)
+        key = profile.unlock(password)
+        store = profile.open_store(key, **store_kwargs)
+        try:
+            user = load_user(store)
+            if backup:
+                profile.daily_backup(store)
+            store.write(lambda tx: tx.record("sign_in", entity="practitioner", entity_id=user.id), actor=user.id)
+        except BaseException:
+            store.close()
+            raise
+        return cls(profile, store, user)
+
+    @classmethod
+    def create_profile(
+        cls,
+        folder: Path,
+        *,
+        given_names: str,
+        family_name: str,
+        role: str,
+        team_name: str,
+        password: str,
+        language: str = "en",
+        scw_number: str | None = None,
+        team_kind: str = TeamKind.CHILD_PROTECTION,
+        kdf: KdfParams | None = None,
+    ) -> Session:
+        """First run: a new profile, its database, and the person who will sign in to it."""
+        if not given_names.strip() or not family_name.strip():
+            raise ValidationError(N_("Enter your given name and family name."), field="family_name")
+        if role not in set(Role):
+            raise ValidationError(N_("Choose your role."), field="role")
+        if not team_name.strip():
+            raise ValidationError(N_("Enter your team."), field="team")
+        profile, key = Profile.create(folder, password, language=language, kdf=kdf)
+        store = profile.open_store(key)
+        try:
+
+            def first_user(tx: Any) -> str:
+                team = tx.query("SELECT id FROM team WHERE name = ? AND deleted = 0", [team_name.strip()])
+                team_id = team[0]["id"] if team else tx.insert("team", {"name": team_name.strip(), "kind": team_kind})["id"]
+                user = tx.insert(
+                    "practitioner",
+                    {
+                        "given_names": given_names.strip(),
+                        "family_name": family_name.strip(),
+                        "app_role": role,
+                        "team_id": team_id,
+                        "scw_number": (scw_number or "").strip() or None,
+                        "employed_by_social_services": 1,
+                        "job_title": None,
+                    },
+                )
+                tx.db.execute("INSERT INTO meta (key, value) VALUES ('user_id', ?)", [user["id"]])
+                tx.record("profile_created", entity="practitioner", entity_id=user["id"])
+                return user["id"]
+
+            store.write(first_user, actor="setup")
+            user = load_user(store)
+        except BaseException:
+            store.close()
+            raise
+        return cls(profile, store, user)
+
+    def close(self) -> None:
+        """Sign out: audited, then the store is closed and the key forgotten."""
+        try:
+            self.store.write(lambda tx: tx.record("sign_out"), actor=self.user.id)
+        finally:
+            self.store.close()
+
+    # -- permissions --------------------------------------------------------------------------
+    def can(self, capability: Can) -> bool:
+        return can(self.user.role, capability)
+
+    def require(self, capability: Can) -> None:
+        require(self.user.role, capability)
+
+    def write(self, fn: Any) -> Any:
+        """``store.write`` as this user."""
+        return self.store.write(fn, actor=self.user.id)
+
+    def today(self) -> date:
+        """Today's local date (the store's clock, so tests can fix it)."""
+        return self.store.clock().astimezone().date()
+
+
+def load_user(store: Store) -> User:
+    row = store.rows(
+        "SELECT p.id, p.given_names, p.family_name, p.app_role, p.team_id, p.scw_number"
+        " FROM meta m JOIN practitioner p ON p.id = m.value WHERE m.key = 'user_id'"
+    )
+    if not row:
+        raise StoreError(N_("This profile has no signed-in person recorded; it cannot be used."))
+    r = row[0]
+    return User(r["id"], r["given_names"], r["family_name"], r["app_role"], r["team_id"], r["scw_number"])
