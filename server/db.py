@@ -1,0 +1,55 @@
+"""The connection pool and the transaction-with-retry helper.
+
+Contract: ``run_tx(pool, fn)`` calls ``fn(conn)`` inside one transaction and commits; on a
+serialization failure, deadlock or ``Retry`` it rolls back and calls ``fn`` again (a few times), so
+``fn`` must have no side effects outside the database.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import psycopg
+from psycopg import errors
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+T = TypeVar("T")
+
+
+class Retry(Exception):
+    """Raised inside a transaction to have ``run_tx`` roll back and run it again (a lost race)."""
+
+
+_RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected, Retry)
+
+
+def make_pool(conninfo: str, min_size: int = 1, max_size: int = 10) -> ConnectionPool:
+    """A pool of dict-row connections; opened (and waited for) before returning."""
+    pool = ConnectionPool(
+        conninfo,
+        min_size=min_size,
+        max_size=max_size,
+        kwargs={"row_factory": dict_row, "autocommit": False},
+        open=False,
+        timeout=30,
+    )
+    pool.open(wait=True, timeout=30)
+    return pool
+
+
+def run_tx(pool: ConnectionPool, fn: Callable[[psycopg.Connection], T], attempts: int = 8) -> T:
+    for attempt in range(attempts):
+        with pool.connection() as conn:
+            try:
+                with conn.transaction():
+                    return fn(conn)
+            except _RETRYABLE:
+                if attempt == attempts - 1:
+                    raise
+        # Back off a little so two racing transactions do not collide again in lockstep.
+        time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+    raise AssertionError("unreachable")
