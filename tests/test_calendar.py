@@ -1,0 +1,234 @@
+"""Working-day calendar: bank holiday data, conventions, range errors, inverse properties."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop.domain.calendar import (
+    UNITS,
+    WorkingCalendar,
+    add_months,
+    default_calendar,
+    easter_sunday,
+    load_holiday_data,
+)
+
+CAL = default_calendar()
+D = date.fromisoformat
+
+
+def holidays_in(year: int) -> set[date]:
+    return {h for h in CAL.holidays if h.year == year}
+
+
+# -- the data file ---------------------------------------------------------------------------------
+
+
+def test_data_file_covers_2018_to_2031_with_names_and_source() -> None:
+    data = load_holiday_data()
+    assert data["coverage"] == {"from": "2018-01-01", "to": "2031-12-31"}
+    assert "GOV.UK" in data["source"] and "England and Wales" in data["source"]
+    years = {D(h["date"]).year for h in data["holidays"]}
+    assert years == set(range(2018, 2032))
+    for h in data["holidays"]:
+        assert h["en"] and h["cy"], h
+        assert D(h["date"]).weekday() < 5, f"a bank holiday on a weekend: {h}"
+    dates = [h["date"] for h in data["holidays"]]
+    assert dates == sorted(dates) and len(dates) == len(set(dates))
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "2020-05-08",  # early May moved to Friday for VE day
+        "2022-06-02",  # spring bank holiday moved to Thursday
+        "2022-06-03",  # Platinum Jubilee
+        "2022-09-19",  # State Funeral of Queen Elizabeth II
+        "2023-05-08",  # Coronation
+        "2021-12-27",
+        "2021-12-28",
+        "2022-01-03",
+        "2022-12-26",
+        "2022-12-27",
+        "2023-01-02",
+        "2026-12-28",
+        "2027-12-27",
+        "2027-12-28",
+        "2028-01-03",
+    ],
+)
+def test_special_and_substitute_days_are_holidays(day: str) -> None:
+    assert not CAL.is_working_day(D(day))
+
+
+@pytest.mark.parametrize("day", ["2020-05-04", "2022-05-30", "2026-12-24", "2026-12-29", "2020-05-07"])
+def test_days_that_moved_away_are_working_days(day: str) -> None:
+    assert CAL.is_working_day(D(day))
+
+
+@pytest.mark.parametrize("year", range(2018, 2032))
+def test_easter_matches_computed_easter(year: int) -> None:
+    easter = easter_sunday(year)
+    hol = holidays_in(year)
+    assert easter - timedelta(days=2) in hol  # Good Friday
+    assert easter + timedelta(days=1) in hol  # Easter Monday
+
+
+@pytest.mark.parametrize("year", range(2018, 2032))
+def test_each_year_has_the_eight_regular_holidays(year: int) -> None:
+    specials = {2022: 2, 2023: 1}  # Jubilee + State Funeral; Coronation
+    assert len(holidays_in(year)) == 8 + specials.get(year, 0)
+
+
+def test_known_easters() -> None:
+    assert easter_sunday(2027) == D("2027-03-28")
+    assert easter_sunday(2024) == D("2024-03-31")
+    assert easter_sunday(2019) == D("2019-04-21")
+
+
+# -- conventions ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        ("2026-12-18", 10, "2027-01-06"),  # over Christmas (Boxing Day substitute 28th) and New Year
+        ("2027-03-24", 10, "2027-04-09"),  # over Easter 2027 (26 and 29 March)
+        ("2020-05-07", 1, "2020-05-11"),  # Thursday before VE day Friday
+        ("2027-12-24", 1, "2027-12-29"),  # Christmas and Boxing Day substitutes 27/28
+        ("2022-06-01", 1, "2022-06-06"),  # Jubilee Thursday and Friday
+        ("2026-11-23", 5, "2026-11-30"),  # a plain week
+        ("2026-11-21", 1, "2026-11-23"),  # Saturday + 1 = Monday (the start day never counts)
+        ("2027-01-06", -10, "2026-12-18"),
+        ("2026-11-23", -1, "2026-11-20"),  # Monday - 1 = Friday
+        ("2026-11-22", -1, "2026-11-20"),  # Sunday - 1 = Friday
+    ],
+)
+def test_add_working_days(start: str, n: int, expected: str) -> None:
+    assert CAL.add_working_days(D(start), n) == D(expected)
+
+
+def test_add_zero_rolls_a_non_working_day_forward() -> None:
+    assert CAL.add_working_days(D("2026-11-23"), 0) == D("2026-11-23")
+    assert CAL.add_working_days(D("2026-12-25"), 0) == D("2026-12-29")
+    assert CAL.next_working_day(D("2026-11-21")) == D("2026-11-23")
+
+
+def test_working_days_between_is_half_open() -> None:
+    assert CAL.working_days_between(D("2026-11-23"), D("2026-11-23")) == 0
+    assert CAL.working_days_between(D("2026-11-23"), D("2026-11-24")) == 1
+    assert CAL.working_days_between(D("2026-11-20"), D("2026-11-23")) == 1  # Fri -> Mon
+    assert CAL.working_days_between(D("2026-11-21"), D("2026-11-22")) == 0  # weekend
+    assert CAL.working_days_between(D("2026-12-18"), D("2027-01-06")) == 10
+    assert CAL.working_days_between(D("2027-01-06"), D("2026-12-18")) == -10
+
+
+def test_add_units() -> None:
+    d = D("2026-01-31")
+    assert CAL.add(d, 1, "months") == D("2026-02-28")
+    assert CAL.add(D("2028-01-31"), 1, "months") == D("2028-02-29")
+    assert CAL.add(d, 3, "days") == D("2026-02-03")
+    assert CAL.add(d, 4, "weeks") == D("2026-02-28")
+    assert CAL.add(D("2026-12-18"), 10, "working_days") == D("2027-01-06")
+    assert CAL.add(D("2026-05-31"), -3, "months") == D("2026-02-28")
+    with pytest.raises(ValueError, match="unknown unit"):
+        CAL.add(d, 1, "fortnights")
+    assert set(UNITS) == {"working_days", "days", "weeks", "months"}
+
+
+def test_add_months_clamps_and_crosses_years() -> None:
+    assert add_months(D("2026-11-30"), 3) == D("2027-02-28")
+    assert add_months(D("2026-08-31"), 6) == D("2027-02-28")
+    assert add_months(D("2026-03-15"), -15) == D("2024-12-15")
+
+
+def test_outside_the_range_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="outside the working-day calendar"):
+        CAL.is_working_day(D("2017-12-29"))
+    with pytest.raises(ValueError, match="outside the working-day calendar"):
+        CAL.working_days_between(D("2026-01-01"), D("2032-01-05"))
+    with pytest.raises(ValueError, match="leaves the working-day calendar"):
+        CAL.add_working_days(D("2031-12-30"), 5)
+    # Calendar units need no holiday data.
+    assert CAL.add(D("2031-12-30"), 1, "months") == D("2032-01-30")
+
+
+def test_calendar_can_be_updated_from_synced_data() -> None:
+    special = D("2026-11-24")
+    updated = CAL.updated(extra=[special])
+    assert CAL.is_working_day(special) and not updated.is_working_day(special)
+    assert updated.add_working_days(D("2026-11-23"), 1) == D("2026-11-25")
+    # A later year widens the covered range.
+    later = CAL.updated(extra=[D("2032-01-01")])
+    assert later.last == D("2032-12-31")
+    assert later.add_working_days(D("2031-12-31"), 1) == D("2032-01-02")
+    removed = CAL.updated(removed=[D("2026-12-28")])
+    assert removed.is_working_day(D("2026-12-28"))
+
+
+def test_from_data_and_explicit_holidays() -> None:
+    cal = WorkingCalendar.from_data(
+        {"coverage": {"from": "2026-01-01", "to": "2026-12-31"}, "holidays": [{"date": "2026-06-01"}]}
+    )
+    assert not cal.is_working_day(D("2026-06-01"))
+    assert cal.add_working_days(D("2026-05-29"), 1) == D("2026-06-02")
+    plain = WorkingCalendar([], first=D("2026-01-01"), last=D("2026-12-31"))
+    assert plain.is_working_day(D("2026-12-25"))
+
+
+# -- properties ------------------------------------------------------------------------------------
+
+days = st.dates(min_value=D("2018-01-01"), max_value=D("2031-06-30"))
+inner_days = st.dates(min_value=D("2018-07-01"), max_value=D("2031-06-30"))  # room for n = +/-120
+
+
+@settings(max_examples=300, deadline=None)
+@given(days, st.integers(min_value=1, max_value=120))
+def test_between_inverts_add_forward(d: date, n: int) -> None:
+    assert CAL.working_days_between(d, CAL.add_working_days(d, n)) == n
+
+
+@settings(max_examples=300, deadline=None)
+@given(inner_days, st.integers(min_value=-120, max_value=120))
+def test_between_inverts_add_from_working_days(d: date, n: int) -> None:
+    d = CAL.next_working_day(d)
+    assert CAL.working_days_between(d, CAL.add_working_days(d, n)) == n
+    assert CAL.add_working_days(CAL.add_working_days(d, n), -n) == d
+
+
+@settings(max_examples=300, deadline=None)
+@given(days, days)
+def test_add_inverts_between_on_working_days(a: date, b: date) -> None:
+    b = CAL.next_working_day(b)
+    if b <= a:
+        return
+    assert CAL.add_working_days(a, CAL.working_days_between(a, b)) == b
+
+
+@settings(max_examples=200, deadline=None)
+@given(inner_days, st.integers(min_value=-60, max_value=60))
+def test_results_are_working_days_and_match_a_naive_count(d: date, n: int) -> None:
+    got = CAL.add_working_days(d, n)
+    assert CAL.is_working_day(got)
+    # Naive day-by-day walk as an oracle.
+    step = 1 if n >= 0 else -1
+    cur, left = d, abs(n)
+    if n == 0:
+        while not CAL.is_working_day(cur):
+            cur += timedelta(days=1)
+    while left:
+        cur += timedelta(days=step)
+        if cur.weekday() < 5 and cur not in CAL.holidays:
+            left -= 1
+    assert got == cur
+
+
+@settings(max_examples=200, deadline=None)
+@given(days, days, days)
+def test_between_is_additive(a: date, b: date, c: date) -> None:
+    wdb = CAL.working_days_between
+    assert wdb(a, b) + wdb(b, c) == wdb(a, c)
