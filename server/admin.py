@@ -97,7 +97,9 @@ def allocate(
         raise AdminError("give a team, a worker or both")
     existing = conn.execute("SELECT case_type FROM cases WHERE case_id = %s", (case_id,)).fetchone()
     ctype = case_type or (
-        (existing["case_type"] if isinstance(existing, dict) else existing[0]) if existing else "child_protection"
+        (existing["case_type"] if isinstance(existing, dict) else existing[0])
+        if existing
+        else "child_protection"
     )
     conn.execute(
         "INSERT INTO cases (case_id, team_id, worker_id, case_type) VALUES (%s, %s, %s, %s)"
@@ -112,7 +114,9 @@ def allocate(
     )
 
 
-def add_cover(conn: psycopg.Connection, cover_user: str, covered_user: str, starts_on: date, ends_on: date) -> UUID:
+def add_cover(
+    conn: psycopg.Connection, cover_user: str, covered_user: str, starts_on: date, ends_on: date
+) -> UUID:
     """``cover_user`` sees ``covered_user``'s allocated cases on local dates starts_on..ends_on."""
     if ends_on < starts_on:
         raise AdminError("cover ends before it starts")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import psycopg
-from psycopg import errors
+from psycopg import IsolationLevel, errors
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
@@ -41,15 +41,23 @@ def make_pool(conninfo: str, min_size: int = 1, max_size: int = 10) -> Connectio
     return pool
 
 
-def run_tx(pool: ConnectionPool, fn: Callable[[psycopg.Connection], T], attempts: int = 8) -> T:
+def run_tx(
+    pool: ConnectionPool,
+    fn: Callable[[psycopg.Connection], T],
+    attempts: int = 8,
+    isolation: IsolationLevel | None = None,
+) -> T:
     for attempt in range(attempts):
         with pool.connection() as conn:
+            conn.isolation_level = isolation
             try:
                 with conn.transaction():
                     return fn(conn)
             except _RETRYABLE:
                 if attempt == attempts - 1:
                     raise
+            finally:
+                conn.isolation_level = None
         # Back off a little so two racing transactions do not collide again in lockstep.
         time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
     raise AssertionError("unreachable")

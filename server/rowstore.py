@@ -60,7 +60,9 @@ class RowState:
         }
 
 
-_COLUMNS = "entity, id, case_id, person_id, scope_id, data, field_meta, version, deleted, append_only, created_by"
+_COLUMNS = (
+    "entity, id, case_id, person_id, scope_id, data, field_meta, version, deleted, append_only, created_by"
+)
 
 
 def load_rows(conn: psycopg.Connection, keys: list[RowKey], lock: bool = True) -> dict[RowKey, RowState]:
@@ -105,7 +107,8 @@ def commit_rows(conn: psycopg.Connection, rows: list[RowState], now: datetime, u
         return
     conn.execute("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOCK,))
     seqs = [
-        r["s"] for r in conn.execute("SELECT nextval('change_seq') AS s FROM generate_series(1, %s)", (len(rows),))
+        r["s"]
+        for r in conn.execute("SELECT nextval('change_seq') AS s FROM generate_series(1, %s)", (len(rows),))
     ]
     for row, seq in zip(rows, seqs, strict=True):
         row.version = seq

@@ -154,7 +154,11 @@ def parse_op(v: Any, path: str) -> Op:
     if kind not in KINDS:
         raise BadInput("kind must be insert, update or delete", f"{path}.kind")
     base_version = d.get("base_version", 0)
-    if isinstance(base_version, bool) or not isinstance(base_version, int) or not 0 <= base_version <= MAX_INT:
+    if (
+        isinstance(base_version, bool)
+        or not isinstance(base_version, int)
+        or not 0 <= base_version <= MAX_INT
+    ):
         raise BadInput("base_version must be a non-negative integer", f"{path}.base_version")
     append_only = d.get("append_only", False)
     if not isinstance(append_only, bool):

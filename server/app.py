@@ -1,0 +1,275 @@
+"""The ASGI application: routes, authentication, error mapping and the body-size limit.
+
+Contract: every error is a JSON object ``{"error": code, "message": text}`` (plus ``path`` for input
+errors) with a 4xx status; 503 when the database is unreachable. Handlers hold no state between
+requests (everything lives in PostgreSQL), so several instances can serve one database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+from uuid import UUID
+
+import psycopg
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from psycopg import IsolationLevel
+from psycopg_pool import ConnectionPool, PoolTimeout
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server import apply, auth, conflicts, pull
+from server.config import Settings
+from server.db import make_pool, run_tx
+from server.migrator import current_version
+from server.wire import BadInput, load_json, parse_login, parse_push, parse_resolve
+
+T = TypeVar("T")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: an error message that echoes odd input (even a lone
+    surrogate) can always be encoded, so an error can never turn into a 500."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> AsciiJSONResponse:
+    return AsciiJSONResponse({"error": code, "message": message, **extra}, status_code=status)
+
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes with 413, whether or not Content-Length is sent."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.limit
+                except ValueError:
+                    too_big = False
+                if too_big:
+                    await _error(413, "too_large", f"request body over {self.limit} bytes")(
+                        scope, receive, send
+                    )
+                    return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    raise ApiError(413, "too_large", f"request body over {self.limit} bytes")
+            return msg
+
+        await self.app(scope, limited, send)
+
+
+def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAPI:
+    """The app. With ``pool`` given (tests) it is used and not closed; otherwise one is opened for the
+    app's lifetime from ``settings.database_url``."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if pool is not None:
+            app.state.pool = pool
+            yield
+            return
+        own = await run_in_threadpool(
+            make_pool, settings.database_url, settings.pool_min_size, settings.pool_max_size
+        )
+        app.state.pool = own
+        try:
+            yield
+        finally:
+            await run_in_threadpool(own.close)
+
+    app = FastAPI(
+        title="Diogel sync server",
+        version="1",
+        lifespan=lifespan,
+        default_response_class=AsciiJSONResponse,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.push_hooks = None
+    if pool is not None:
+        app.state.pool = pool
+
+    # -- error mapping ---------------------------------------------------------------------------------
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> AsciiJSONResponse:
+        resp = _error(exc.status, exc.code, exc.message)
+        if exc.headers:
+            resp.headers.update(exc.headers)
+        return resp
+
+    @app.exception_handler(BadInput)
+    async def _bad_input(_: Request, exc: BadInput) -> AsciiJSONResponse:
+        code = {400: "malformed", 413: "too_large"}.get(exc.status, "invalid")
+        return _error(exc.status, code, exc.message, path=exc.path)
+
+    @app.exception_handler(conflicts.ConflictError)
+    async def _conflict_error(_: Request, exc: conflicts.ConflictError) -> AsciiJSONResponse:
+        return _error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> AsciiJSONResponse:
+        details = [
+            {"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()
+        ]
+        return _error(422, "invalid", "request parameters are invalid", details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> AsciiJSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(_: Request, exc: PoolTimeout) -> AsciiJSONResponse:
+        return _error(503, "unavailable", "the database is busy or unreachable; try again")
+
+    @app.exception_handler(psycopg.OperationalError)
+    async def _db_down(_: Request, exc: psycopg.OperationalError) -> AsciiJSONResponse:
+        return _error(503, "unavailable", "the database is unreachable; try again")
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def _pool(request: Request) -> ConnectionPool:
+        return request.app.state.pool
+
+    async def tx(request: Request, fn: Callable[[psycopg.Connection], T]) -> T:
+        return await run_in_threadpool(run_tx, _pool(request), fn)
+
+    async def read_tx(request: Request, fn: Callable[[psycopg.Connection], T]) -> T:
+        """One REPEATABLE READ transaction: scope and rows from the same snapshot."""
+
+        return await run_in_threadpool(
+            lambda: run_tx(_pool(request), fn, isolation=IsolationLevel.REPEATABLE_READ)
+        )
+
+    async def current_user(request: Request) -> auth.User:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip() or len(token) > 200:
+            raise ApiError(401, "unauthenticated", "a bearer token is required",
+                           {"WWW-Authenticate": "Bearer"})  # fmt: skip
+        now = settings.now()
+        user = await tx(request, lambda conn: auth.user_for_token(conn, token.strip(), now))
+        if user is None:
+            raise ApiError(401, "unauthenticated", "the token is unknown or has expired; log in again",
+                           {"WWW-Authenticate": "Bearer"})  # fmt: skip
+        return user
+
+    def _limit(raw: str | None) -> int:
+        if raw is None or raw == "":
+            return settings.default_page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= settings.max_page_size:
+            raise BadInput(f"limit must be an integer 1..{settings.max_page_size}", "limit", status=422)
+        return int(raw)
+
+    # -- routes ----------------------------------------------------------------------------------------
+    @app.get("/v1/health")
+    async def health(request: Request) -> dict[str, Any]:
+        version = await tx(request, current_version)
+        return {"status": "ok", "schema_version": version}
+
+    @app.post("/v1/login")
+    async def login(request: Request) -> dict[str, Any]:
+        req = parse_login(load_json(await request.body()))
+        now = settings.now()
+        got = await tx(
+            request,
+            lambda conn: auth.login(
+                conn, req.username, req.password, req.device_id, now, settings.token_ttl_seconds
+            ),
+        )
+        if got is None:
+            raise ApiError(401, "bad_credentials", "unknown username or wrong password")
+        token, expires, user = got
+        return {"token": token, "expires_at": expires.isoformat(), "user": user.as_json()}
+
+    @app.post("/v1/logout")
+    async def logout(request: Request) -> dict[str, Any]:
+        await current_user(request)
+        token = request.headers["authorization"].partition(" ")[2].strip()
+        await tx(request, lambda conn: auth.logout(conn, token))
+        return {"status": "ok"}
+
+    @app.get("/v1/me")
+    async def me(request: Request) -> dict[str, Any]:
+        user = await current_user(request)
+        from server.scope import compute_scope
+
+        scope = await read_tx(request, lambda conn: compute_scope(conn, user, settings.today()))
+        return {"user": user.as_json(), "cases": sorted(str(c) for c in scope.cases)}
+
+    @app.post("/v1/push")
+    async def push(request: Request) -> dict[str, Any]:
+        user = await current_user(request)
+        req = parse_push(load_json(await request.body()), settings.max_ops_per_push)
+        hooks = request.app.state.push_hooks
+        results = await tx(request, lambda conn: apply.apply_batch(conn, settings, user, req.ops, hooks))
+        return {"results": results}
+
+    @app.get("/v1/pull")
+    async def pull_page(request: Request) -> dict[str, Any]:
+        user = await current_user(request)
+        cursor = request.query_params.get("cursor")
+        limit = _limit(request.query_params.get("limit"))
+        return await read_tx(request, lambda conn: pull.pull(conn, settings, user, cursor, limit))
+
+    @app.get("/v1/verify")
+    async def verify(request: Request) -> dict[str, Any]:
+        user = await current_user(request)
+        return await read_tx(request, lambda conn: pull.verify(conn, settings, user))
+
+    @app.get("/v1/conflicts")
+    async def list_conflicts(request: Request) -> dict[str, Any]:
+        user = await current_user(request)
+        status = request.query_params.get("status", "open")
+        if status not in ("open", "resolved"):
+            raise BadInput("status must be open or resolved", "status")
+        limit = _limit(request.query_params.get("limit"))
+        return await read_tx(
+            request, lambda conn: conflicts.list_conflicts(conn, settings, user, status, limit)
+        )
+
+    @app.post("/v1/conflicts/{conflict_id}/resolve")
+    async def resolve(request: Request, conflict_id: str) -> dict[str, Any]:
+        user = await current_user(request)
+        try:
+            cid = UUID(conflict_id)
+        except ValueError:
+            raise BadInput("conflict id must be a UUID", "conflict_id") from None
+        req = parse_resolve(load_json(await request.body()))
+        return await tx(request, lambda conn: conflicts.resolve(conn, settings, user, cid, req))
+
+    @app.get("/v1/quarantine")
+    async def quarantine(request: Request) -> dict[str, Any]:
+        user = await current_user(request)
+        return await read_tx(request, lambda conn: conflicts.list_quarantine(conn, user))
+
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    return app

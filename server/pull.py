@@ -1,0 +1,214 @@
+"""Pull: pages of changes after a cursor, scope removals, and per-scope verification.
+
+The cursor is opaque to the client. Inside it: ``n`` — the highest change sequence number the client has;
+``r`` — the id of the scope snapshot (set of cases and persons) the client holds; and, while a unit that
+newly entered the scope is being back-filled, ``a`` (snapshot of the units being back-filled) and ``b``
+(back-fill position). Snapshots are immutable and content-addressed, so the same cursor always means the
+same thing: a client that lost a response simply asks again with the cursor it has.
+
+Why nothing is skipped: sequence numbers are drawn in commit order (server/rowstore.py), the page is read
+in one REPEATABLE READ snapshot together with the scope, and ``n`` only advances to the last row returned.
+A change committed later always has a larger number than every change already visible.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import psycopg
+
+from server.auth import User
+from server.config import Settings
+from server.scope import Scope, compute_scope
+from server.wire import BadInput
+
+_ROW_COLS = "entity, id, case_id, version, deleted, data, seq"
+
+
+@dataclass
+class Cursor:
+    n: int = 0
+    r: str | None = None
+    a: str | None = None
+    b: int = 0
+
+    def encode(self) -> str:
+        raw = json.dumps({"n": self.n, "r": self.r, "a": self.a, "b": self.b}, separators=(",", ":"))
+        return "c1." + base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor:
+        if not text:
+            return cls()
+        try:
+            if not text.startswith("c1.") or len(text) > 512:
+                raise ValueError
+            body = text[3:]
+            d = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+            n, r, a, b = d["n"], d["r"], d["a"], d["b"]
+            ok = (
+                isinstance(n, int) and not isinstance(n, bool) and 0 <= n < 2**63
+                and isinstance(b, int) and not isinstance(b, bool) and 0 <= b < 2**63
+                and (r is None or (isinstance(r, str) and len(r) == 32))
+                and (a is None or (isinstance(a, str) and len(a) == 32))
+            )  # fmt: skip
+            if not ok:
+                raise ValueError
+            return cls(n, r, a, b)
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
+            raise BadInput("invalid cursor", "cursor", status=400) from None
+
+
+def _snapshot_id(scope: Scope) -> str:
+    h = hashlib.sha256()
+    for u in sorted(str(c) for c in scope.cases):
+        h.update(b"c" + u.encode())
+    for u in sorted(str(p) for p in scope.persons):
+        h.update(b"p" + u.encode())
+    return h.hexdigest()[:32]
+
+
+def _load_snapshot(conn: psycopg.Connection, snap: str | None) -> Scope | None:
+    if snap is None:
+        return None
+    row = conn.execute("SELECT cases, persons FROM scope_snapshots WHERE id = %s", (snap,)).fetchone()
+    if row is None:
+        raise BadInput("invalid cursor (unknown scope snapshot)", "cursor", status=400)
+    return Scope(set(row["cases"]), set(row["persons"]))
+
+
+def _save_snapshot(conn: psycopg.Connection, scope: Scope) -> str:
+    sid = _snapshot_id(scope)
+    conn.execute(
+        "INSERT INTO scope_snapshots (id, cases, persons) VALUES (%s, %s, %s) ON CONFLICT (id) DO NOTHING",
+        (sid, list(scope.cases), list(scope.persons)),
+    )
+    return sid
+
+
+def _change(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "entity": r["entity"],
+        "id": str(r["id"]),
+        "case_id": str(r["case_id"]) if r["case_id"] else None,
+        "version": r["version"],
+        "deleted": r["deleted"],
+        "data": r["data"],
+    }
+
+
+def pull(
+    conn: psycopg.Connection, settings: Settings, user: User, cursor_text: str | None, limit: int
+) -> dict:
+    """One page. Runs in the caller's REPEATABLE READ transaction (scope and rows from one snapshot)."""
+    cur = Cursor.decode(cursor_text)
+    scope = compute_scope(conn, user, settings.today())
+    held = _load_snapshot(conn, cur.r) or Scope()
+    filling = _load_snapshot(conn, cur.a)
+
+    removals: list[dict[str, str]] = []
+    gone_cases = held.cases - scope.cases
+    gone_persons = held.persons - scope.persons
+    if filling is not None:
+        gone_cases |= filling.cases - scope.cases
+        gone_persons |= filling.persons - scope.persons
+    removals += [{"type": "remove_case", "case_id": str(c)} for c in sorted(gone_cases, key=str)]
+    removals += [{"type": "remove_person", "person_id": str(p)} for p in sorted(gone_persons, key=str)]
+    held = Scope(held.cases & scope.cases, held.persons & scope.persons)
+    if filling is not None:
+        filling = Scope(filling.cases & scope.cases, filling.persons & scope.persons)
+
+    if cur.n == 0 and filling is None:
+        held = scope  # a first pull: everything in scope arrives through the main stream below
+    elif filling is None:
+        new = Scope(scope.cases - held.cases, scope.persons - held.persons)
+        if new.units():
+            filling, cur.b = new, 0
+
+    rows: list[dict[str, Any]]
+    if filling is not None and filling.units():
+        # Back-fill: rows of newly visible units up to n (anything after n comes in the main stream).
+        rows = conn.execute(
+            f"SELECT {_ROW_COLS} FROM rows WHERE scope_id = ANY(%s) AND seq <= %s AND seq > %s"
+            " ORDER BY seq LIMIT %s",
+            (list(filling.units()), cur.n, cur.b, limit),
+        ).fetchall()
+        if len(rows) < limit:
+            held = Scope(held.cases | filling.cases, held.persons | filling.persons)
+            filling, cur.b = None, 0
+        else:
+            cur.b = rows[-1]["seq"]
+        has_more = True  # the main stream (or more back-fill) follows
+    else:
+        filling = None
+        rows = conn.execute(
+            f"SELECT {_ROW_COLS} FROM rows WHERE seq > %s AND (scope_id IS NULL OR scope_id = ANY(%s))"
+            " ORDER BY seq LIMIT %s",
+            (cur.n, list(held.units()), limit),
+        ).fetchall()
+        if rows:
+            cur.n = rows[-1]["seq"]
+        has_more = len(rows) == limit
+    cur.r = _save_snapshot(conn, held)
+    cur.a = _save_snapshot(conn, filling) if filling is not None else None
+    return {
+        "changes": [_change(r) for r in rows],
+        "removals": removals,
+        "cursor": cur.encode(),
+        "seq": cur.n,
+        "has_more": has_more,
+    }
+
+
+# -- verification -------------------------------------------------------------------------------------
+
+_HASH_SQL = "('x' || substr(md5(entity || ':' || id::text || ':' || version::text), 1, 16))::bit(64)::bigint"
+
+
+def _fmt(x: int | None) -> str:
+    return format((x or 0) & 0xFFFFFFFFFFFFFFFF, "016x")
+
+
+def verify(conn: psycopg.Connection, settings: Settings, user: User) -> dict[str, Any]:
+    """Counts and checksums over the user's scope (see docs/sync-protocol.md, "Verification")."""
+    scope = compute_scope(conn, user, settings.today())
+    as_of = conn.execute("SELECT coalesce(max(seq), 0) AS s FROM rows").fetchone()["s"]
+    groups = conn.execute(
+        f"SELECT scope_id, count(*) AS n, count(*) FILTER (WHERE deleted) AS d, bit_xor({_HASH_SQL}) AS x"
+        " FROM rows WHERE scope_id IS NULL OR scope_id = ANY(%s) GROUP BY scope_id",
+        (list(scope.units()),),
+    ).fetchall()
+    total_n = total_d = total_x = 0
+    cases: dict[str, Any] = {str(c): {"rows": 0, "deleted": 0, "checksum": _fmt(0)} for c in scope.cases}
+    persons: dict[str, Any] = {str(p): {"rows": 0, "deleted": 0, "checksum": _fmt(0)} for p in scope.persons}
+    reference = {"rows": 0, "deleted": 0, "checksum": _fmt(0)}
+    for g in groups:
+        entry = {"rows": g["n"], "deleted": g["d"], "checksum": _fmt(g["x"])}
+        total_n += g["n"]
+        total_d += g["d"]
+        total_x ^= g["x"] or 0
+        sid: UUID | None = g["scope_id"]
+        if sid is None:
+            reference = entry
+        elif sid in scope.cases:
+            cases[str(sid)] = entry
+        else:
+            persons[str(sid)] = entry
+    return {
+        "as_of_seq": as_of,
+        "total": {"rows": total_n, "deleted": total_d, "checksum": _fmt(total_x)},
+        "reference": reference,
+        "cases": cases,
+        "persons": persons,
+    }
+
+
+def row_hash(entity: str, row_id: str, version: int) -> int:
+    """The per-row hash the checksum XORs (what a client computes): first 8 bytes of
+    md5("entity:id:version") as an unsigned 64-bit integer."""
+    return int(hashlib.md5(f"{entity}:{row_id}:{version}".encode()).hexdigest()[:16], 16)
