@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
-import importlib.util
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from desktop import __version__
@@ -70,8 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help=_("open the application window"))
     gui.add_argument("--profile", type=Path, help=_("the profile folder"))
     for name in COMMAND_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).register(sub)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # that command is not in this build
+            raise
+        module.register(sub)
     return parser
 
 
@@ -93,3 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("diogel: stopped."), file=sys.stderr)
         return 130
+    except Exception:  # a bug: say so plainly, keep the details for the report
+        traceback.print_exc()
+        print(_("diogel: an unexpected error stopped this command; nothing half-written was kept."), file=sys.stderr)
+        return 70

@@ -18,6 +18,7 @@ below) and translates them in ``locales/``. ``# L10N:`` comments carry notes for
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Protocol
 
 from desktop import i18n
@@ -28,7 +29,7 @@ from desktop.domain.rules import RULE_TITLES
 class _T(Protocol):
     def gettext(self, message: str) -> str: ...
     def ngettext(self, singular: str, plural: str, n: int) -> str: ...
-    def format_date(self, value, style: str = "medium") -> str: ...  # noqa: ANN001
+    def format_date(self, value: date | None, style: str = "medium") -> str: ...
 
 
 class _Interface:
@@ -43,7 +44,7 @@ class _Interface:
         return i18n.ngettext(singular, plural, n)
 
     @staticmethod
-    def format_date(value, style: str = "medium") -> str:  # noqa: ANN001
+    def format_date(value: date | None, style: str = "medium") -> str:
         return i18n.format_date(value, style=style)
 
 

@@ -61,15 +61,13 @@ from datetime import date
 from typing import Any
 
 from desktop.domain.calendar import SUNDAY, WorkingCalendar, default_calendar
-from desktop.domain.rules import Rule, RuleSet
+from desktop.domain.rules import Phase, Rule, RuleSet
 
 OVERDUE = "overdue"
 DUE_TODAY = "due_today"
 DUE_THIS_WEEK = "due_this_week"
 UPCOMING = "upcoming"
 STATUSES = (OVERDUE, DUE_TODAY, DUE_THIS_WEEK, UPCOMING)
-
-_EMPTY: Mapping[str, Any] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,15 +135,25 @@ class EngineError:
 
 
 class Engine:
-    """Evaluates a :class:`RuleSet` against subjects on a working-day :class:`WorkingCalendar`."""
+    """Evaluates a :class:`RuleSet` against subjects on a working-day :class:`WorkingCalendar`.
+
+    Immutable configuration; safe to share between threads (its only state is a cache of which rules
+    apply to which tag set, rebuilt idempotently). A new configuration (variant, RSB overrides, updated
+    calendar) is a new ``Engine``.
+    """
 
     def __init__(self, rules: RuleSet | None = None, calendar: WorkingCalendar | None = None) -> None:
         self.rules = rules if rules is not None else RuleSet.load()
         self.calendar = calendar if calendar is not None else default_calendar()
         self._by_tags: dict[tuple[date, frozenset[str]], tuple[Rule, ...]] = {}
+        self._cache_day: date | None = None
         self._end_rules = frozenset(r.end_rule for r in self.rules.rules if r.end_rule)
 
     def _rules_for(self, on: date, tags: frozenset[str]) -> tuple[Rule, ...]:
+        if on != self._cache_day:
+            # Rules in force depend on the day; keep only the current day's cache.
+            self._by_tags = {}
+            self._cache_day = on
         key = (on, tags)
         hit = self._by_tags.get(key)
         if hit is None:
@@ -344,7 +352,7 @@ class Engine:
 
 
 def _phase_ok(
-    phase: Any, base_o: int, anchor_o: int, ev: Mapping[str, date | None], add: Any, lower: bool
+    phase: Phase, base_o: int, anchor_o: int, ev: Mapping[str, date | None], add: Any, lower: bool
 ) -> bool:
     if phase.event is not None:
         d = ev.get(phase.event)

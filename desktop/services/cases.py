@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -163,17 +164,19 @@ class CaseService:
 
         def write(tx: Tx) -> dict[str, Any]:
             ref = reference or _next_reference(tx, opened)
+            case_id = str(uuid.uuid4())
             case = tx.insert(
                 "case_file",
                 {
+                    "id": case_id,
                     "reference": ref,
                     "case_type": case_type,
                     "team_id": team_id or self.session.user.team_id,
                     "allocated_worker_id": worker_id or self.session.user.id,
                     "opened_on": opened.isoformat(),
                 },
+                case_id=case_id,
             )
-            tx.db.execute("UPDATE case_file SET case_id = id WHERE id = ?", [case["id"]])
             for pid in subject_ids:
                 tx.insert("case_member", {"person_id": pid, "role": CaseRole.SUBJECT}, case_id=case["id"])
             return {**case, "case_id": case["id"]}
