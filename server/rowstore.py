@@ -97,6 +97,11 @@ def load_rows(conn: psycopg.Connection, keys: list[RowKey], lock: bool = True) -
     return out
 
 
+def lock_change_log(conn: psycopg.Connection) -> None:
+    """Serialise sequence drawing until this transaction ends (the cursor guarantee; see module doc)."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOCK,))
+
+
 def commit_rows(conn: psycopg.Connection, rows: list[RowState], now: datetime, user_id: UUID | None) -> None:
     """Write changed rows with fresh, commit-ordered sequence numbers (sets ``row.version``).
 
@@ -105,7 +110,7 @@ def commit_rows(conn: psycopg.Connection, rows: list[RowState], now: datetime, u
     """
     if not rows:
         return
-    conn.execute("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOCK,))
+    lock_change_log(conn)
     seqs = [
         r["s"]
         for r in conn.execute("SELECT nextval('change_seq') AS s FROM generate_series(1, %s)", (len(rows),))

@@ -182,8 +182,13 @@ class Device:
             for rm in page["removals"]:
                 self.removed.append(rm)
                 if rm["type"] == "remove_case":
-                    for key in [k for k, v in self.rows.items() if v["case_id"] == rm["case_id"]]:
-                        del self.rows[key]
+                    gone = [k for k, v in self.rows.items() if v["case_id"] == rm["case_id"]]
+                else:  # remove_person: the person and the case-less rows that carry their person_id
+                    pid = rm["person_id"]
+                    gone = [k for k, v in self.rows.items()
+                            if k == ("person", pid) or (v["case_id"] is None and v["data"].get("person_id") == pid)]  # fmt: skip
+                for key in gone:
+                    del self.rows[key]
             n += len(page["changes"])
             self.cursor = page["cursor"]
             if not page["has_more"]:

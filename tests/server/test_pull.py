@@ -1,0 +1,231 @@
+"""Pull: paging, the never-skip cursor guarantee under concurrent pushes, scope changes, verification."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import uuid
+
+import pytest
+
+from server import rowstore
+from server.apply import PushHooks
+from server.pull import row_hash
+from tests.server.harness import Device, Harness
+
+
+@pytest.fixture
+def team(h: Harness) -> tuple[list[str], Device, Device]:
+    """Two cases for wendy; a second worker; the team manager reads."""
+    h.team("A")
+    h.user("wendy", "social_worker", "A")
+    h.user("gwyn", "social_worker", "A")
+    h.user("mari", "team_manager", "A")
+    cases = [uuid.uuid4(), uuid.uuid4()]
+    for c in cases:
+        h.allocate(c, "A", "wendy")
+    return [str(c) for c in cases], h.login("wendy"), h.login("mari")
+
+
+def test_paging_returns_every_row_once_in_order(h: Harness, team) -> None:
+    (case, _), w, m = team
+    ids = {w.insert("note", case, {"i": i}, append_only=True) for i in range(57)}
+    w.push()
+    seen: list[str] = []
+    versions: list[int] = []
+    cursor = None
+    while True:
+        params = {"limit": 10, **({"cursor": cursor} if cursor else {})}
+        page = m.get("/v1/pull", **params).json()
+        seen += [c["id"] for c in page["changes"]]
+        versions += [c["version"] for c in page["changes"]]
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            break
+    assert set(seen) == ids and len(seen) == len(ids)
+    assert versions == sorted(versions)
+    # A no-op sync: nothing new after the end.
+    page = m.get("/v1/pull", cursor=cursor).json()
+    assert page["changes"] == [] and page["has_more"] is False
+    # The same cursor asked twice gives the same answer (a lost response is simply asked for again).
+    assert m.get("/v1/pull", cursor=cursor).json() == page
+
+
+def _hold_push(
+    h: Harness, d: Device, case: str, release: threading.Event, held: threading.Event
+) -> threading.Thread:
+    """Start a push from another thread that stops just before commit until ``release`` is set."""
+    op_note = d.insert("note", case, {"slow": True}, append_only=True)
+    ops = list(d.outbox)
+    d.outbox.clear()
+
+    armed = [True]  # only the first push to reach commit (the slow one) is held
+
+    def before_commit(conn) -> None:
+        if armed[0]:
+            armed[0] = False
+            held.set()
+            release.wait(10)
+
+    h.app.state.push_hooks = PushHooks(before_commit=before_commit)
+    t = threading.Thread(target=lambda: d.push_raw(ops), name="slow-push")
+    t.start()
+    assert held.wait(10)
+    t.op_note = op_note  # type: ignore[attr-defined]
+    return t
+
+
+def _slow_push_scenario(h: Harness, team) -> tuple[set[str], set[str]]:
+    """A slow push holds its transaction open; a fast push and pulls run meanwhile. Returns
+    (ids pushed, ids the reader saw by following its cursor)."""
+    (case, _), w, m = team
+    w.insert("note", case, {"first": True}, append_only=True)
+    w.push()
+    m.pull()
+    g = h.login("wendy", "laptop-2")
+    release, held = threading.Event(), threading.Event()
+    slow = _hold_push(h, w, case, release, held)
+    fast_id = g.insert("note", case, {"fast": True}, append_only=True)
+    fast = threading.Thread(target=g.push, name="fast-push")
+    fast.start()
+    fast.join(0.5)  # with the change-log lock held by the slow push, the fast one waits
+    m.pull()
+    release.set()
+    slow.join(10)
+    fast.join(10)
+    m.pull()
+    seen = {k[1] for k in m.rows if k[0] == "note"}
+    pushed = {k[1] for k in w.rows if k[0] == "note"} | {fast_id}
+    return pushed, seen
+
+
+def test_concurrent_slow_push_is_never_skipped(h: Harness, team) -> None:
+    pushed, seen = _slow_push_scenario(h, team)
+    assert pushed == seen
+
+
+def test_without_the_change_log_lock_a_change_is_skipped(h: Harness, team, monkeypatch) -> None:
+    """The test above has teeth: remove the lock and the reader's cursor jumps over the slow change."""
+    monkeypatch.setattr(rowstore, "lock_change_log", lambda conn: None)
+    pushed, seen = _slow_push_scenario(h, team)
+    assert pushed - seen, "expected the unserialised store to skip the slow change"
+
+
+def test_many_concurrent_pushes_while_paging_skip_nothing(h: Harness, team) -> None:
+    (case, case2), w, m = team
+    devices = [h.login("wendy", f"laptop-{i}") for i in range(4)]
+    rng = random.Random(7)
+
+    def jitter(conn) -> None:
+        time.sleep(rng.uniform(0, 0.02))  # widen the window between drawing seqs and committing
+
+    h.app.state.push_hooks = PushHooks(before_commit=jitter)
+    pushed: set[str] = set()
+    lock = threading.Lock()
+
+    def pusher(d: Device) -> None:
+        for _ in range(8):
+            ids = [d.insert("note", rng.choice([case, case2]), {"n": 1}, append_only=True) for _ in range(5)]
+            d.push()
+            with lock:
+                pushed.update(ids)
+
+    threads = [threading.Thread(target=pusher, args=(d,)) for d in devices]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        m.pull(limit=7)
+    for t in threads:
+        t.join()
+    m.pull(limit=7)
+    assert {k[1] for k in m.rows if k[0] == "note"} == pushed
+    assert len(pushed) == 4 * 8 * 5
+
+
+def _checksum(d: Device) -> tuple[int, str]:
+    x = 0
+    for (entity, rid), row in d.rows.items():
+        x ^= row_hash(entity, rid, row["version"])
+    return len(d.rows), format(x, "016x")
+
+
+def test_verify_matches_client_copy(h: Harness, team) -> None:
+    (case, case2), w, m = team
+    w.insert("case", case, {"risk": "low"}, entity_id=case)
+    pid = w.insert("person", None, {"name": "Dylan"})
+    w.insert("case_member", case, {"person_id": pid})
+    w.insert("address", None, {"person_id": pid, "line1": "1 Stryd Fawr"})
+    w.insert("agency", None, {"name": "Heddlu"})
+    w.insert("note", case2, {"t": 1}, append_only=True)
+    w.push()
+    w.update("case", case, {"risk": "high"})
+    w.push()
+    w.pull()
+    v = w.get("/v1/verify").json()
+    n, x = _checksum(w)
+    assert v["total"] == {"rows": n, "deleted": 0, "checksum": x}
+    assert v["cases"][case]["rows"] == 2 and v["cases"][case2]["rows"] == 1
+    assert v["persons"][pid]["rows"] == 2 and v["reference"]["rows"] == 1
+    # A stale local version is detected.
+    w.rows[("case", case)]["version"] -= 1
+    assert _checksum(w)[1] != v["total"]["checksum"]
+
+
+def test_reallocation_removes_case_and_backfills_new_holder(h: Harness, team) -> None:
+    (case, case2), w, m = team
+    pid = w.insert("person", None, {"name": "Dylan"})
+    w.insert("case_member", case, {"person_id": pid})
+    notes = {w.insert("note", case, {"i": i}, append_only=True) for i in range(5)}
+    w.insert("note", case2, {"i": 99}, append_only=True)
+    w.push()
+    g = h.login("gwyn")
+    g.pull()
+    assert g.rows == {}
+    w.pull()
+    # Re-allocate the first case from wendy to gwyn.
+    h.allocate(uuid.UUID(case), "A", "gwyn")
+    w.insert("note", case2, {"i": 100}, append_only=True)
+    w.push()
+    w.pull()
+    assert {"type": "remove_case", "case_id": case} in w.removed
+    assert {"type": "remove_person", "person_id": pid} in w.removed
+    assert not any(v["case_id"] == case for v in w.rows.values())
+    assert g.pull(limit=2) >= 7  # back-filled in pages: person, member, 5 notes
+    assert notes <= {k[1] for k in g.rows}
+    assert ("person", pid) in g.rows
+    # Both copies verify.
+    for d in (w, g):
+        v = d.get("/v1/verify").json()
+        assert (v["total"]["rows"], v["total"]["checksum"]) == _checksum(d)
+
+
+def test_linking_an_existing_person_backfills_them(h: Harness, team) -> None:
+    (case, case2), w, m = team
+    h.allocate(uuid.UUID(case2), "A", "gwyn")
+    g = h.login("gwyn")
+    pid = g.insert("person", None, {"name": "Nia"})
+    g.insert("case_member", case2, {"person_id": pid})
+    g.insert("address", None, {"person_id": pid, "line1": "2 Heol"})
+    g.push()
+    w.pull()
+    assert ("person", pid) not in w.rows
+    w.insert("case_member", case, {"person_id": pid})  # Nia is also in wendy's case
+    w.push()
+    w.pull()
+    assert ("person", pid) in w.rows and any(k[0] == "address" for k in w.rows)
+
+
+def test_invalid_cursors_are_400(h: Harness, team) -> None:
+    _, w, _ = team
+    bad: list[str] = ["x", "c1.", "c1.!!!", "c1.eyJuIjotMX0", "c1." + "A" * 600]
+    for cursor in bad:
+        r = w.get("/v1/pull", cursor=cursor)
+        assert r.status_code == 400, (cursor, r.text)
+        assert r.json()["error"] == "malformed"
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "abc", "5001", "1e3"])
+def test_invalid_limits_are_422(h: Harness, team, limit: str) -> None:
+    _, w, _ = team
+    assert w.get("/v1/pull", limit=limit).status_code == 422

@@ -1,0 +1,101 @@
+"""Each op is applied at most once: re-pushes and interrupted batches are harmless and converge."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from server.apply import PushHooks, apply_batch
+from server.auth import user_for_token
+from server.db import run_tx
+from server.wire import parse_push
+from tests.server.harness import Device, Harness
+
+
+@pytest.fixture
+def worker(h: Harness) -> tuple[str, Device]:
+    h.team("A")
+    h.user("wendy", "social_worker", "A")
+    case = uuid.uuid4()
+    h.allocate(case, "A", "wendy")
+    return str(case), h.login("wendy")
+
+
+def test_repeated_push_is_harmless(h: Harness, worker) -> None:
+    case, d = worker
+    d.insert("case", case, {"risk": "low"}, entity_id=case)
+    d.insert("note", case, {"text": "first"}, append_only=True)
+    d.update("case", case, {"risk": "high"})
+    ops = list(d.outbox)
+    first = d.push_raw(ops).json()["results"]
+    assert [r["status"] for r in first] == ["applied"] * 3
+    state = h.sql("SELECT entity, version, data FROM rows ORDER BY entity")
+    for _ in range(3):
+        again = d.push_raw(ops).json()["results"]
+        assert [r["status"] for r in again] == ["duplicate"] * 3
+        assert [r["original"]["status"] for r in again] == ["applied"] * 3
+    assert h.sql("SELECT entity, version, data FROM rows ORDER BY entity") == state
+    assert h.count("ops") == 3
+
+
+def test_same_op_twice_in_one_batch(h: Harness, worker) -> None:
+    case, d = worker
+    d.insert("note", case, {"text": "x"}, append_only=True)
+    op = d.outbox[0]
+    res = d.push_raw([op, op]).json()["results"]
+    assert [r["status"] for r in res] == ["applied", "duplicate"]
+    assert h.count("rows") == 1
+
+
+def test_interrupted_batch_rolls_back_and_resend_converges(h: Harness, worker) -> None:
+    case, d = worker
+    d.insert("case", case, {"risk": "low"}, entity_id=case)
+    for i in range(10):
+        d.insert("note", case, {"text": f"note {i}"}, append_only=True)
+    d.update("case", case, {"risk": "high"})
+    body = parse_push({"ops": d.outbox}, 1000)
+
+    class Crash(Exception):
+        pass
+
+    def crash_at_7(i: int) -> None:
+        if i == 7:
+            raise Crash  # the connection drops mid-batch
+
+    def run(conn):
+        user = user_for_token(conn, d.token, h.clock())
+        return apply_batch(conn, h.settings, user, body.ops, PushHooks(after_op=crash_at_7))
+
+    with pytest.raises(Crash):
+        run_tx(h.pool, run)
+    assert h.count("rows") == 0 and h.count("ops") == 0  # nothing half-applied
+
+    # Crash after the sequence numbers were drawn, just before commit: still nothing visible.
+    def crash_before_commit(conn):
+        raise Crash
+
+    h.app.state.push_hooks = PushHooks(before_commit=crash_before_commit)
+    with pytest.raises(Crash):
+        d.push_raw(d.outbox)
+    h.app.state.push_hooks = None
+    assert h.count("rows") == 0 and h.count("ops") == 0
+
+    results = d.push()
+    assert [r["status"] for r in results] == ["applied"] * 12
+    assert d.push_raw([o.raw for o in body.ops]).json()["results"][0]["status"] == "duplicate"
+    d.pull()
+    assert d.rows[("case", case)]["data"]["risk"] == "high"
+    assert sum(1 for k in d.rows if k[0] == "note") == 10
+
+
+def test_partially_acknowledged_batch_resent_whole(h: Harness, worker) -> None:
+    """The client lost the response of a committed push and resends it with more ops appended."""
+    case, d = worker
+    d.insert("case", case, {"risk": "low"}, entity_id=case)
+    d.push_raw(list(d.outbox))  # committed, but pretend the reply never arrived
+    d.update("case", case, {"risk": "high"})
+    res = d.push()
+    assert [r["status"] for r in res] == ["duplicate", "applied"]
+    d.pull()
+    assert d.rows[("case", case)]["data"]["risk"] == "high"
