@@ -49,7 +49,8 @@ class Tx:
 
     # -- writes -------------------------------------------------------------------------------
     def insert(self, table: str, values: dict[str, Any], *, case_id: str | None = None) -> dict[str, Any]:
-        """Insert a new row (``values`` may carry an ``id`` made earlier, e.g. by a draft)."""
+        """Insert a new row (``values`` may carry an ``id`` made earlier, e.g. by a draft); returns
+        the whole row as stored, defaults included."""
         fields = {k: v for k, v in values.items() if k not in BOOKKEEPING}
         row = {
             "id": values.get("id") or str(uuid.uuid4()),
@@ -67,7 +68,7 @@ class Tx:
         self.db.execute(f"INSERT INTO [{table}] ({columns}) VALUES ({marks})", list(row.values()))
         self._outbox(table, row["id"], case_id, "insert", fields, {}, 0)
         self.record("insert", entity=table, entity_id=row["id"], case_id=case_id, after=fields)
-        return row
+        return self.get(table, row["id"]) or row
 
     def update(self, table: str, row_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         """Change fields of a mutable row; only fields whose value differs are written.

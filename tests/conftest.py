@@ -1,0 +1,72 @@
+"""Shared fixtures: real encrypted profiles in tmp_path, built through the real migrations."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop.i18n import set_language  # noqa: E402
+from desktop.services.session import Session  # noqa: E402
+from desktop.store.crypto import KdfParams  # noqa: E402
+
+PASSWORD = "correct horse battery"
+
+
+def fast_kdf() -> KdfParams:
+    """Weak argon2id parameters so tests run fast; the format and code path are the real ones."""
+    return KdfParams.fresh(time_cost=1, memory_cost=8192, parallelism=1)
+
+
+class FixedClock:
+    """A settable UTC clock for the store (device clocks decide nothing; tests decide 'today')."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture(autouse=True)
+def english_interface() -> Iterator[None]:
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def make_session(tmp_path: Path, clock: FixedClock) -> Iterator:
+    """``make_session(role=..., name=...)`` creates a profile and returns its signed-in session."""
+    sessions: list[Session] = []
+
+    def make(role: str = "social_worker", folder: str = "profile", team: str = "Tîm Diogelu Plant",
+             given: str = "Rhian", family: str = "Evans", scw: str | None = "SW-104233") -> Session:
+        created = Session.create_profile(
+            tmp_path / folder, given_names=given, family_name=family, role=role, team_name=team,
+            password=PASSWORD, kdf=fast_kdf(), scw_number=scw,
+        )
+        created.store.close()
+        session = Session.sign_in(tmp_path / folder, PASSWORD, clock=clock)
+        sessions.append(session)
+        return session
+
+    yield make
+    for s in sessions:
+        if not s.store._closed:  # noqa: SLF001 - teardown only
+            s.store.close()
+
+
+@pytest.fixture
+def session(make_session) -> Session:
+    return make_session()
