@@ -48,7 +48,9 @@ def register_fonts() -> str:
             addMapping(FAMILY, 1, 0, BOLD)
             addMapping(FAMILY, 0, 1, ITALIC)
             addMapping(FAMILY, 1, 1, BOLD_ITALIC)
-            pdfmetrics.registerFontFamily(FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
+            pdfmetrics.registerFontFamily(
+                FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
+            )
             _registered = True
     return FAMILY
 
