@@ -35,7 +35,7 @@ from reports.model import CouncilIdentity
 PAGE_W, PAGE_H = A4
 MARGIN = 20 * mm
 FOOTER_H = 16 * mm
-LETTERHEAD_H = 42 * mm
+LETTERHEAD_H = 50 * mm
 RUNNING_HEAD_H = 12 * mm
 GREY = colors.HexColor("#555555")
 ACCENT = colors.HexColor("#1F4E79")
@@ -67,24 +67,42 @@ def esc(text: str) -> str:
 def styles() -> dict[str, ParagraphStyle]:
     """Paragraph styles, all in the bundled font family (never a built-in PDF font)."""
     fam = register_fonts()
-    base = ParagraphStyle("body", fontName=fam, fontSize=10.5, leading=14.5, spaceAfter=7)
-    return {
+    base = ParagraphStyle("body", fontName=fam, bulletFontName=fam, fontSize=10.5, leading=14.5, spaceAfter=7)
+    out = {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11, spaceAfter=2),
-        "small_right": ParagraphStyle("small_right", parent=base, fontSize=8.5, leading=11, alignment=TA_RIGHT),
-        "subject": ParagraphStyle("subject", parent=base, fontName=BOLD, fontSize=11.5, leading=15, spaceAfter=9),
+        "small_right": ParagraphStyle(
+            "small_right", parent=base, fontSize=8.5, leading=11, alignment=TA_RIGHT
+        ),
+        "subject": ParagraphStyle(
+            "subject", parent=base, fontName=BOLD, fontSize=11.5, leading=15, spaceAfter=9
+        ),
         "h1": ParagraphStyle(
             "h1", parent=base, fontName=BOLD, fontSize=16, leading=20, spaceAfter=8, textColor=ACCENT
         ),
         "h2": ParagraphStyle(
-            "h2", parent=base, fontName=BOLD, fontSize=12.5, leading=16, spaceBefore=8, spaceAfter=5, textColor=ACCENT
+            "h2",
+            parent=base,
+            fontName=BOLD,
+            fontSize=12.5,
+            leading=16,
+            spaceBefore=8,
+            spaceAfter=5,
+            textColor=ACCENT,
         ),
-        "h3": ParagraphStyle("h3", parent=base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=4, spaceAfter=4),
+        "h3": ParagraphStyle(
+            "h3", parent=base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=4, spaceAfter=4
+        ),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=3, spaceAfter=4),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=12.5, spaceAfter=0),
-        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=BOLD, fontSize=9.5, leading=12.5, spaceAfter=0),
+        "cell_bold": ParagraphStyle(
+            "cell_bold", parent=base, fontName=BOLD, fontSize=9.5, leading=12.5, spaceAfter=0
+        ),
         "notice": ParagraphStyle("notice", parent=base, fontSize=9, leading=12, spaceAfter=2, textColor=GREY),
     }
+    for key in ("h1", "h2", "h3"):
+        out[key].keepWithNext = 1  # never strand a heading at the foot of a page
+    return out
 
 
 @dataclass
@@ -100,6 +118,8 @@ class _NumberedCanvas(Canvas):
     """Keeps every page until ``save`` so footers can say "page X of Y" within each part."""
 
     def __init__(self, *args: Any, footer: Callable[[Canvas, int, int], None], **kwargs: Any) -> None:
+        # Canvas selects Helvetica on every page unless told otherwise: keep built-in fonts out.
+        kwargs["initialFontName"] = REGULAR
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self._footer = footer
@@ -164,13 +184,21 @@ class DocumentBuilder:
 
             first = PageTemplate(
                 id=f"first-{lang}",
-                frames=[Frame(MARGIN, bottom, width, first_frame_h, id=f"f1-{lang}", leftPadding=0, rightPadding=0)],
+                frames=[
+                    Frame(
+                        MARGIN, bottom, width, first_frame_h, id=f"f1-{lang}", leftPadding=0, rightPadding=0
+                    )
+                ],
                 onPage=on_first,
                 autoNextPageTemplate=f"later-{lang}",
             )
             later = PageTemplate(
                 id=f"later-{lang}",
-                frames=[Frame(MARGIN, bottom, width, later_frame_h, id=f"f2-{lang}", leftPadding=0, rightPadding=0)],
+                frames=[
+                    Frame(
+                        MARGIN, bottom, width, later_frame_h, id=f"f2-{lang}", leftPadding=0, rightPadding=0
+                    )
+                ],
                 onPage=on_later,
             )
             out += [first, later]
@@ -260,16 +288,19 @@ def draw_letterhead(council: CouncilIdentity) -> Callable[[Canvas, str], None]:
         canvas.setFont(REGULAR, 9)
         if council.department(lang):
             canvas.drawString(x, top - 11 * mm, council.department(lang))
-        right = PAGE_W - MARGIN
-        lines = list(council.address) + [council.phone, council.email, council.website]
-        y = top - 2 * mm
+        y = top - 15 * mm
         canvas.setFont(REGULAR, 8.5)
-        for line in lines:
+        for line in (council.phone, council.email, council.website):
+            canvas.drawString(x, y, line)
+            y -= 3.8 * mm
+        right = PAGE_W - MARGIN
+        y = top - 2 * mm
+        for line in council.address[:6]:
             canvas.drawRightString(right, y, line)
             y -= 3.8 * mm
         canvas.setStrokeColor(ACCENT)
         canvas.setLineWidth(1)
-        rule_y = PAGE_H - LETTERHEAD_H + 4 * mm
+        rule_y = PAGE_H - LETTERHEAD_H + 5 * mm
         canvas.line(MARGIN, rule_y, PAGE_W - MARGIN, rule_y)
         canvas.restoreState()
 

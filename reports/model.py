@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 LanguageCode = Literal["cy", "en"]
 LetterLanguage = Literal["cy", "en", "bilingual"]
@@ -29,8 +29,8 @@ class BilingualText:
         return self.cy if lang == "cy" else self.en
 
 
-Scalar = Union[str, int, float, date, BilingualText]
-FieldValue = Union[Scalar, list[Scalar]]
+Scalar = str | int | float | date | BilingualText
+FieldValue = Scalar | list[Scalar]
 """A letter placeholder value. Dates are formatted per language ("23 Tachwedd 2026"); lists fill
 list sections; ``BilingualText`` gives each language its own wording."""
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import string
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,14 @@ from reports.errors import TemplateValidationError
 TEMPLATE_DIR = Path(__file__).resolve().parent
 LANGS = ("cy", "en")
 RESERVED = frozenset(
-    {"recipient_name", "council_phone", "council_email", "council_website", "complaints_phone", "complaints_email"}
+    {
+        "recipient_name",
+        "council_phone",
+        "council_email",
+        "council_website",
+        "complaints_phone",
+        "complaints_email",
+    }
 )
 """Placeholders filled from the recipient and the council, never from ``LetterData.fields``."""
 
@@ -124,7 +131,7 @@ def _side_names(side: Any, where: str, problems: list[str]) -> tuple[set[str], s
                 names |= _names_in(item, f"{at}[{j}]", problems)
         elif kind == "list":
             if not isinstance(value, str) or not value.isidentifier():
-                problems.append(f"{at}: list names a field, e.g. \"outcomes\"")
+                problems.append(f'{at}: list names a field, e.g. "outcomes"')
             else:
                 lists.add(value)
         elif kind == "table":
@@ -211,11 +218,13 @@ def validate_templates(directory: Path = TEMPLATE_DIR) -> dict[str, LetterTempla
         else:
             out[tid] = _build(raw)
     if problems:
-        raise TemplateValidationError(N_("Letter templates are not valid: {count} problems."), problems, count=len(problems))
+        raise TemplateValidationError(
+            N_("Letter templates are not valid: {count} problems."), problems, count=len(problems)
+        )
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_template(template_id: str, directory: Path = TEMPLATE_DIR) -> LetterTemplate:
     """One validated template (cached). Raises ``FileNotFoundError`` for an unknown id and
     :class:`TemplateValidationError` for an invalid file."""
@@ -226,6 +235,8 @@ def load_template(template_id: str, directory: Path = TEMPLATE_DIR) -> LetterTem
     problems = [f"cannot read: {raw}"] if isinstance(raw, Exception) else check_template(raw, template_id)
     if problems:
         raise TemplateValidationError(
-            N_("The letter template {template} is not valid."), [f"{template_id}: {p}" for p in problems], template=template_id
+            N_("The letter template {template} is not valid."),
+            [f"{template_id}: {p}" for p in problems],
+            template=template_id,
         )
     return _build(raw)

@@ -1,0 +1,307 @@
+"""Letters from paired Welsh/English templates (Qt-free).
+
+Contract: :func:`render_letter` returns complete PDF bytes or raises a :class:`LetterError`
+(or :class:`MissingAddressError`) before anything is drawn; a letter is never produced with a
+language side or a value missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import Flowable
+
+from desktop.i18n import N_, format_number
+from reports.errors import LetterError, MissingAddressError, TemplateValidationError
+from reports.fonts import REGULAR
+from reports.layout import (
+    LETTERHEAD_H,
+    DocumentBuilder,
+    Part,
+    common,
+    draw_letterhead,
+    esc,
+    long_date,
+    styles,
+)
+from reports.model import BilingualText, CouncilIdentity, FieldValue, LetterData
+from reports.templates import LetterTemplate, load_template
+
+LANGUAGE_MODES = ("cy", "en", "bilingual")
+_LONG_CELL = 220  # characters: a longer table value is set as paragraphs so it can break across pages
+
+
+def letter_language(preference: str | None) -> str:
+    """The letter language for a recipient's recorded wish: "cy" → "cy", "en" → "en",
+    anything else (unknown, ``None``, "bilingual") → "bilingual" (Welsh Language Standard 5)."""
+    pref = (preference or "").strip().lower()
+    return pref if pref in ("cy", "en") else "bilingual"
+
+
+def part_languages(language: str) -> list[str]:
+    """Language parts in print order; Welsh is always read first (Standard 6 guidance)."""
+    return ["cy", "en"] if language == "bilingual" else [language]
+
+
+@dataclass
+class LetterJob:
+    """One letter in a batch (see :func:`render_letters`)."""
+
+    template_id: str
+    language: str
+    data: LetterData
+
+
+def _template(template_id: str) -> LetterTemplate:
+    try:
+        return load_template(template_id)
+    except FileNotFoundError:
+        raise LetterError(N_("There is no letter template called {template}."), template_id) from None
+    except TemplateValidationError:
+        raise LetterError(
+            N_("The letter template {template} is not valid: its Welsh and English versions do not match."),
+            template_id,
+        ) from None
+
+
+def _scalar(value: Any, lang: str, template_id: str, name: str) -> str:
+    if isinstance(value, BilingualText):
+        text = value.get(lang)
+        if text is None or not text.strip():
+            msg = (
+                N_("The letter {template} has no Welsh text for {field}.")
+                if lang == "cy"
+                else N_("The letter {template} has no English text for {field}.")
+            )
+            raise LetterError(msg, template_id, name)
+        return text
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return long_date(value, lang)
+    if isinstance(value, bool):  # bool is an int; refuse rather than print "True"
+        raise LetterError(
+            N_("The letter {template} has a yes/no value for {field}, which needs text."), template_id, name
+        )
+    if isinstance(value, int | float):
+        return format_number(value, lang)
+    if isinstance(value, str):
+        return value
+    raise LetterError(
+        N_("The letter {template} has a value of the wrong kind for {field}."), template_id, name
+    )
+
+
+def _resolve(tpl: LetterTemplate, lang: str, data: LetterData, council: CouncilIdentity) -> dict[str, Any]:
+    """Every placeholder's text for ``lang`` (lists stay lists). Raises on anything missing."""
+    reserved = {
+        "recipient_name": data.recipient.name,
+        "council_phone": council.phone,
+        "council_email": council.email,
+        "council_website": council.website,
+        "complaints_phone": council.complaints_phone or council.phone,
+        "complaints_email": council.complaints_email or council.email,
+    }
+    values: dict[str, Any] = {}
+    for name in sorted(tpl.placeholders):
+        raw: FieldValue | None = reserved[name] if name in reserved else data.fields.get(name)
+        empty = (
+            raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, list) and not raw)
+        )
+        if empty:
+            raise LetterError(N_("The letter {template} needs a value for {field}."), tpl.id, name)
+        if isinstance(raw, list):
+            items = [_scalar(v, lang, tpl.id, name) for v in raw]
+            values[name] = items if name in tpl.list_fields else ", ".join(items)
+        else:
+            text = _scalar(raw, lang, tpl.id, name)
+            values[name] = [text] if name in tpl.list_fields else text
+    return values
+
+
+def _fill(text: str, values: dict[str, Any]) -> str:
+    """Template text with escaped values; a value's line breaks are kept."""
+    escaped = {k: esc(v).replace("\n", "<br/>") for k, v in values.items() if isinstance(v, str)}
+    return text.format_map(escaped)
+
+
+def _paragraphs(text: str, style_name: str) -> list[Flowable]:
+    """A filled paragraph; a blank line inside a value starts a new paragraph (so long text
+    can break between paragraphs as well as lines)."""
+    st = styles()[style_name]
+    return [Paragraph(chunk, st) for chunk in text.split("<br/><br/>") if chunk.strip()]
+
+
+def _table(rows: list[list[str]], values: dict[str, Any]) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = []
+    cells: list[list[Paragraph]] = []
+
+    def flush() -> None:
+        if cells:
+            t = Table([list(r) for r in cells], colWidths=[62 * mm, None], hAlign="LEFT")
+            t.setStyle(
+                TableStyle(
+                    [
+                        ("FONT", (0, 0), (-1, -1), REGULAR),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#CCCCCC")),
+                        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ]
+                )
+            )
+            out.extend([t, Spacer(1, 3 * mm)])
+            cells.clear()
+
+    for label, value in rows:
+        filled = _fill(value, values)
+        if len(filled) > _LONG_CELL:
+            # A table row cannot break across pages; long free text becomes paragraphs.
+            flush()
+            out.append(Paragraph(_fill(label, values), st["h3"]))
+            out.extend(_paragraphs(filled, "body"))
+        else:
+            cells.append([Paragraph(_fill(label, values), st["cell_bold"]), Paragraph(filled, st["cell"])])
+    flush()
+    return out
+
+
+def _letter_story(
+    tpl: LetterTemplate, lang: str, data: LetterData, council: CouncilIdentity, values: dict[str, Any]
+) -> list[Flowable]:
+    st = styles()
+    side = tpl.sides[lang]
+    story: list[Flowable] = []
+    addr = "<br/>".join(esc(line) for line in [data.recipient.name, *data.recipient.address] if line.strip())
+    meta = [f"<b>{esc(common('date', lang))}:</b> {esc(long_date(data.letter_date, lang))}"]
+    if data.reference:
+        meta.append(f"<b>{esc(common('our_ref', lang))}:</b> {esc(data.reference)}")
+    head = Table(
+        [[Paragraph(addr, st["body"]), Paragraph("<br/>".join(meta), st["small_right"])]],
+        colWidths=[100 * mm, None],
+        hAlign="LEFT",
+    )
+    head.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    story += [head, Spacer(1, 9 * mm)]
+    story.append(Paragraph(_fill(side["salutation"], values), st["body"]))
+    story.append(Paragraph(_fill(side["subject"], values), st["subject"]))
+    for block in side["body"]:
+        if isinstance(block, str):
+            story += _paragraphs(_fill(block, values), "body")
+            continue
+        kind, value = next(iter(block.items()))
+        if kind == "heading":
+            story.append(Paragraph(_fill(value, values), st["h3"]))
+        elif kind == "items":
+            story += [Paragraph(_fill(item, values), st["bullet"], bulletText="•") for item in value]
+        elif kind == "list":
+            story += [
+                Paragraph(esc(item).replace("\n", "<br/>"), st["bullet"], bulletText="•")
+                for item in values[value]
+            ]
+        elif kind == "table":
+            story += _table(value, values)
+    if data.signatory is not None:
+        sign_name = data.signatory.name
+        sign_title = data.signatory.title.get(lang) or ""
+    else:
+        sign_name, sign_title = council.signatory_name, council.signatory_title(lang)
+    closing = [
+        Spacer(1, 3 * mm),
+        Paragraph(esc(common("closing", lang)), st["body"]),
+        Spacer(1, 8 * mm),
+        Paragraph(f"<b>{esc(sign_name)}</b><br/>{esc(sign_title)}<br/>{esc(council.name(lang))}", st["body"]),
+        Spacer(1, 5 * mm),
+        _standard7_box(),
+    ]
+    story.append(KeepTogether(closing))
+    return story
+
+
+def _standard7_box() -> Table:
+    """Welsh Language Standard 7 statement, in both languages (Welsh first) on every letter."""
+    st = styles()
+    t = Table(
+        [
+            [Paragraph(esc(common("standard7", "cy")), st["notice"])],
+            [Paragraph(esc(common("standard7", "en")), st["notice"])],
+        ],
+        hAlign="LEFT",
+    )
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR),
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return t
+
+
+def _check_address(template_id: str, data: LetterData) -> None:
+    if not [line for line in data.recipient.address if line and line.strip()]:
+        raise MissingAddressError(
+            N_("The letter {template} cannot be printed: {recipient} has no postal address."),
+            template_id,
+            "address",
+            recipient=data.recipient.name,
+        )
+
+
+def _parts(job: LetterJob, council: CouncilIdentity) -> list[Part]:
+    """Validate one job completely (all languages) and return its parts."""
+    if job.language not in LANGUAGE_MODES:
+        raise LetterError(N_("Unknown letter language {language}."), job.template_id, language=job.language)
+    tpl = _template(job.template_id)
+    if not job.data.recipient.name.strip():
+        raise LetterError(N_("The letter {template} needs a value for {field}."), tpl.id, "recipient_name")
+    _check_address(tpl.id, job.data)
+    resolved = {lang: _resolve(tpl, lang, job.data, council) for lang in part_languages(job.language)}
+    return [
+        Part(lang, _letter_story(tpl, lang, job.data, council, values), running_title=job.data.recipient.name)
+        for lang, values in resolved.items()
+    ]
+
+
+def render_letter(template_id: str, language: str, data: LetterData, council: CouncilIdentity) -> bytes:
+    """One letter as PDF bytes. ``language``: "cy", "en" or "bilingual" (the complete Welsh
+    letter, a page break, then the complete English letter; pages numbered per language)."""
+    return render_letters([LetterJob(template_id, language, data)], council)
+
+
+def render_letters(jobs: Iterable[LetterJob], council: CouncilIdentity) -> bytes:
+    """Many letters in one PDF for a print batch; each letter (and each language part of it)
+    starts on a new page with its own letterhead and page count. Every job is validated before
+    any drawing, so one bad letter stops the batch with nothing produced."""
+    parts: list[Part] = []
+    for job in jobs:
+        parts += _parts(job, council)
+    if not parts:
+        raise LetterError(N_("There are no letters to print."))
+    builder = DocumentBuilder(council, first_page=draw_letterhead(council), first_top=LETTERHEAD_H, title="")
+    return builder.build(parts)
+
+
+def template_placeholders(template_id: str) -> Sequence[str]:
+    """The names a caller must put in ``LetterData.fields`` for ``template_id``."""
+    return sorted(_template(template_id).data_fields)
