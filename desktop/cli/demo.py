@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from desktop.domain.types import Role
-from desktop.i18n import _
+from desktop.i18n import _, ngettext
 from desktop.services.demo import build_demo
 
 
@@ -28,5 +28,8 @@ def run(args: argparse.Namespace) -> int:
         cases = ctx.store.rows("SELECT count(*) AS n FROM case_file")[0]["n"]
     finally:
         ctx.store.close()
-    print(_("Demo profile ready in {folder} with {count} cases.").format(folder=args.profile, count=cases))
+    print(
+        ngettext("Demo profile ready in {folder} with {count} case.", "Demo profile ready in {folder} with {count} cases.",
+                 cases).format(folder=args.profile, count=cases)
+    )
     return 0

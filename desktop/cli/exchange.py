@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _
-from desktop.services.exchange import export_profile, import_profile
+from desktop.services.exchange import check_export, export_profile, import_profile
 from desktop.services.session import Session
 from desktop.store.profile import Profile
 
@@ -52,6 +53,7 @@ def run_import(args: argparse.Namespace) -> int:
         data = json.loads(text)
     except (OSError, ValueError) as exc:
         raise DiogelError(N_("Cannot read the export file: {reason}"), reason=str(exc)) from exc
+    check_export(data)
     if Profile.exists(args.profile):
         raise DiogelError(N_("A profile already exists in {folder}; import into a new folder."), folder=str(args.profile))
     meta = {row["key"]: row["value"] for row in data.get("tables", {}).get("meta", [])}
@@ -61,8 +63,7 @@ def run_import(args: argparse.Namespace) -> int:
         counts = import_profile(store, data, actor=meta.get("user_id", "import"))
     except BaseException:
         store.close()
-        for leftover in sorted(args.profile.rglob("*"), reverse=True):
-            leftover.unlink() if leftover.is_file() else leftover.rmdir()
+        shutil.rmtree(args.profile)  # we created it a moment ago; leave nothing half-made
         raise
     store.close()
     print(_("Imported {rows} rows into {folder}.").format(rows=sum(counts.values()), folder=args.profile))

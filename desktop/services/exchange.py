@@ -78,17 +78,22 @@ def export_profile(store: Store) -> dict[str, Any]:
     }
 
 
+def check_export(data: dict[str, Any]) -> None:
+    """Raise :class:`DiogelError` unless ``data`` is an export this build can read."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
+        raise DiogelError(N_("This file is not a Diogel export this version can read."))
+    unknown = sorted(set(data.get("migrations", [])) - set(known_names()))
+    if unknown:
+        raise DiogelError(N_("This export comes from a newer version of Diogel ({names})."), names=", ".join(unknown))
+
+
 def import_profile(store: Store, data: dict[str, Any], *, actor: str) -> dict[str, int]:
     """Load an export into a freshly created profile's store; returns rows per table.
 
     Raises :class:`DiogelError` (nothing written) for another format, a newer schema, or a
     target that already holds case data.
     """
-    if data.get("format") != FORMAT or data.get("version") != VERSION:
-        raise DiogelError(N_("This file is not a Diogel export this version can read."))
-    unknown = sorted(set(data.get("migrations", [])) - set(known_names()))
-    if unknown:
-        raise DiogelError(N_("This export comes from a newer version of Diogel ({names})."), names=", ".join(unknown))
+    check_export(data)
     tables: dict[str, list[dict[str, Any]]] = data.get("tables", {})
     existing = set(_tables(store))
     missing = sorted(set(tables) - existing)

@@ -1,0 +1,47 @@
+"""The arrows point one way: the core, reports and server never import Qt or the ui package."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_core_reports_and_server_are_qt_free() -> None:
+    offenders = []
+    for package in ("desktop", "reports", "server"):
+        for path in (ROOT / package).rglob("*.py"):
+            bad = {n for n in _imports(path) if n.split(".")[0] in {"PySide6", "shiboken6", "PyQt6", "ui"}}
+            if bad and path.relative_to(ROOT).as_posix() != "desktop/app.py":
+                offenders.append((path.relative_to(ROOT).as_posix(), sorted(bad)))
+    assert offenders == []
+
+
+def test_only_the_entry_point_imports_ui() -> None:
+    offenders = []
+    for package in ("desktop", "reports", "server"):
+        for path in (ROOT / package).rglob("*.py"):
+            if any(n.split(".")[0] == "ui" for n in _imports(path)) and path.name != "app.py":
+                offenders.append(path.relative_to(ROOT).as_posix())
+    assert offenders == []
+
+
+def test_server_shares_nothing_with_the_desktop_but_wire_types() -> None:
+    offenders = []
+    for path in (ROOT / "server").rglob("*.py"):
+        for name in _imports(path):
+            if name.split(".")[0] == "desktop" and not name.startswith("desktop.sync.wire"):
+                offenders.append((path.relative_to(ROOT).as_posix(), name))
+    assert offenders == []
