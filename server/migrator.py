@@ -81,5 +81,7 @@ def migrate(conninfo: str) -> list[int]:
 
 def current_version(conn: psycopg.Connection) -> int:
     """The highest applied migration number (0 for an empty database)."""
-    row = conn.execute("SELECT coalesce(max(number), 0) FROM schema_migrations").fetchone()
-    return int(row[0]) if row else 0
+    row = conn.execute("SELECT coalesce(max(number), 0) AS n FROM schema_migrations").fetchone()
+    if row is None:
+        return 0
+    return int(row["n"] if isinstance(row, dict) else row[0])
