@@ -142,3 +142,18 @@ def register_custodians(tx: Tx) -> list[str]:
     return [r["id"] for r in tx.query(
         "SELECT id FROM practitioner WHERE deleted = 0 AND active = 1 AND app_role = 'register_custodian'"
         " ORDER BY family_name")]
+
+
+def bilingual(msgid: str, **params: Any) -> dict[str, str]:
+    """A letter value in both languages (the renderer's ``BilingualText``): ``{"cy": …, "en": …}``."""
+    from desktop.i18n import translator
+
+    return {lang: translator(lang).gettext(msgid).format(**params) for lang in ("cy", "en")}
+
+
+def bilingual_categories(categories: list[str]) -> dict[str, str]:
+    from desktop.i18n import translator
+
+    return {
+        lang: ", ".join(translator(lang).gettext(CATEGORY_LABELS[c]) for c in categories) for lang in ("cy", "en")
+    }

@@ -1,0 +1,398 @@
+"""Child protection conferences: initial (within 15 working days of the last strategy discussion,
+C6) and review (first within 3 months, then at least every 6 months, C12).
+
+``ConferenceService(session)``:
+
+* ``convene(case_id, *, kind, scheduled_on, invitees, child_ids=None, chair_id=None, venue=None,
+  conference_time=None, language=None)`` — a ``cp_conference`` row (status ``convened``), one
+  ``cp_conference_invitation`` per invitee (``{"kind": "person"|"agency"|"practitioner", "id": …}``) and
+  a queued letter to each: ``N8`` (initial) or ``N11`` (review).
+* ``hold_initial(conference_id, *, held_on, attendance, decisions, quorum_discretion=False,
+  discretion_reason=None, child_participation=None, dissent=None)`` — one transaction:
+  attendance rows; the quorum check (C13); per child (C14) an append-only ``cp_conference_decision``;
+  for each registered child a register entry (+ history), the co-ordinator's role, the core group, the
+  outline plan (version rows), letters ``N9`` (outline plan and decisions, to everyone invited and
+  present and the core group) and ``N19`` (right to complain, to each parent with parental
+  responsibility); when no co-ordinator is named, an ``N3`` escalation to the senior manager and an
+  ``N3`` letter queued to each senior manager.
+* ``hold_review(conference_id, *, held_on, attendance, decisions, report, …)`` — per child: continue
+  (optionally new categories and the next review date) or de-register (``deregister=True`` with
+  ``reasons``) — the register entry is closed (reason ``review_conference``) and ``N12`` is queued to
+  the core group agencies and the family. ``N9`` goes out as for an initial conference.
+* ``record_circulated(conference_id, *, outline_plan_sent_on=None, record_sent_on=None)`` — C7/C8 facts.
+
+Decisions (dicts): ``person_id``, ``registered`` (initial), ``categories``, ``coordinator_id``,
+``outline_plan``, ``core_group`` (member dicts, see :mod:`.core_group`), ``first_core_group_on``,
+``next_review_on``, ``dissent``; for reviews ``deregister`` and ``reasons``.
+
+Refused (``ValidationError``, nothing written): held in the future; fewer than 3 agencies or
+professional groupings present, or 2 without the chair's recorded discretion and its reason (C13);
+a registered child with no category; a named co-ordinator not employed by social services or without
+a Social Care Wales registration; a de-registration without reasons; a decision for a child who is
+not a subject of the conference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.domain.types import Role
+from desktop.errors import NotFound, ValidationError
+from desktop.i18n import N_
+from desktop.services.child_protection._common import (
+    active_core_members,
+    active_entry,
+    bilingual,
+    bilingual_categories,
+    check_children,
+    child_facts,
+    clean_categories,
+    dumps,
+    loads,
+    parents_with_pr,
+    practitioner,
+    required_date,
+    text,
+)
+from desktop.services.child_protection.core_group import add_members
+from desktop.services.child_protection.plan import create_outline
+from desktop.services.child_protection.register import change_entry, check_coordinator, register_child
+from desktop.services.correspondence import queue_letter, raise_escalation
+from desktop.services.permissions import Can
+from desktop.services.scope import require_case
+from desktop.store import Tx
+
+QUORUM = 3
+QUORUM_WITH_DISCRETION = 2
+
+
+def quorum_groupings(attendance: list[dict[str, Any]]) -> set[str]:
+    """Distinct agencies or professional groupings present (family members do not count)."""
+    return {
+        a.get("agency_id") or a.get("grouping")
+        for a in attendance
+        if a.get("attended", True) and (a.get("agency_id") or a.get("grouping"))
+    }
+
+
+def check_quorum(attendance: list[dict[str, Any]], discretion: bool, reason: str | None) -> None:
+    n = len(quorum_groupings(attendance))
+    if n >= QUORUM:
+        return
+    if n == QUORUM_WITH_DISCRETION and discretion and text(reason):
+        return
+    if n == QUORUM_WITH_DISCRETION:
+        raise ValidationError(
+            N_("Only 2 agencies are present: the conference is quorate only if the chair records their"
+               " discretion and the reason."),
+            field="quorum_discretion",
+        )
+    raise ValidationError(
+        N_("The conference is not quorate: at least 3 agencies or professional groupings must be present"
+           " ({n} present)."),
+        field="attendance", n=n,
+    )
+
+
+class ConferenceService:
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    # -- convening ----------------------------------------------------------------------------
+    def convene(
+        self,
+        case_id: str,
+        *,
+        kind: str,
+        scheduled_on: str,
+        invitees: list[dict[str, Any]],
+        child_ids: list[str] | None = None,
+        chair_id: str | None = None,
+        venue: str | None = None,
+        conference_time: str | None = None,
+        language: str | None = None,
+    ) -> dict[str, Any]:
+        self.session.require(Can.RECORD_CASEWORK)
+        require_case(self.session, case_id)
+        children = check_children(self.session, case_id, child_ids)
+        if kind not in ("initial", "review"):
+            raise ValidationError(N_("Choose an initial or a review conference."), field="kind")
+        when = required_date(scheduled_on, "scheduled_on", self.session.today(), future_ok=True).isoformat()
+        today = self.session.today().isoformat()
+
+        def write(tx: Tx) -> dict[str, Any]:
+            conf = tx.insert("cp_conference", {
+                "kind": kind, "child_ids": dumps(children), "scheduled_on": when, "status": "convened",
+                "chair_id": chair_id, "venue": text(venue) or None, "language": language,
+            }, case_id=case_id)
+            chair = practitioner(tx, chair_id)
+            coordinator = practitioner(tx, _coordinator_of(tx, children) or self.session.user.id)
+            template = "N8" if kind == "initial" else "N11"
+            for inv in invitees:
+                for child in children:
+                    data = {**child_facts(tx, child), "conference_date": when,
+                            "conference_time": conference_time or "", "venue": text(venue),
+                            "chair_name": chair["name"], "coordinator_name": coordinator["name"],
+                            "coordinator_phone": coordinator["phone"], "conference_id": conf["id"]}
+                    if kind == "review":
+                        data["report_due_date"] = ""
+                    letter = queue_letter(tx, case_id=case_id, template_id=template, recipient_kind=inv["kind"],
+                                          recipient_id=inv["id"], data=data, source_event=f"cp_conference:{conf['id']}")
+                tx.insert("cp_conference_invitation", {
+                    "conference_id": conf["id"], "recipient_kind": inv["kind"], "recipient_id": inv["id"],
+                    "invited_on": today, "method": inv.get("method") or "letter", "letter_id": letter["id"],
+                }, case_id=case_id)
+            return conf
+
+        return self.session.write(write)
+
+    # -- holding ------------------------------------------------------------------------------
+    def hold_initial(self, conference_id: str, **kwargs: Any) -> dict[str, Any]:
+        return self._hold(conference_id, "initial", **kwargs)
+
+    def hold_review(self, conference_id: str, **kwargs: Any) -> dict[str, Any]:
+        return self._hold(conference_id, "review", **kwargs)
+
+    def _hold(
+        self,
+        conference_id: str,
+        kind: str,
+        *,
+        held_on: str,
+        attendance: list[dict[str, Any]],
+        decisions: list[dict[str, Any]],
+        quorum_discretion: bool = False,
+        discretion_reason: str | None = None,
+        child_participation: str | None = None,
+        dissent: str | None = None,
+        report: str | None = None,
+        chair_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Returns the conference row with ``decisions``, ``entries``, ``escalations``, ``letters``."""
+        self.session.require(Can.RECORD_CASEWORK)
+        conf = self._get(conference_id)
+        if conf["kind"] != kind:
+            raise ValidationError(N_("This is not that kind of conference."), field="kind")
+        if conf["status"] == "held":
+            raise ValidationError(N_("This conference has already been recorded as held."), field="held_on")
+        case_id = conf["case_id"]
+        held = required_date(held_on, "held_on", self.session.today()).isoformat()
+        check_quorum(attendance, quorum_discretion, discretion_reason)
+        if kind == "review" and not text(report):
+            raise ValidationError(
+                N_("Attach the co-ordinator's report for the review conference."), field="report")
+        children = loads(conf["child_ids"])
+        clean = []
+        for d in decisions:
+            if d.get("person_id") not in children:
+                raise ValidationError(N_("Record decisions only for the children the conference is about."),
+                                      field="decisions")
+            clean.append(self._check_decision(kind, d))
+        if {d["person_id"] for d in clean} != set(children):
+            raise ValidationError(N_("Record a decision for each child, separately."), field="decisions")
+
+        def write(tx: Tx) -> dict[str, Any]:
+            tx.update("cp_conference", conference_id, {
+                "status": "held", "held_on": held, "chair_id": chair_id or conf["chair_id"],
+                "quorum_discretion": int(bool(quorum_discretion)),
+                "discretion_reason": text(discretion_reason) or None,
+                "child_participation": text(child_participation) or None, "dissent": text(dissent) or None,
+                "report": text(report) or None,
+            })
+            for a in attendance:
+                tx.insert("cp_conference_attendance", {
+                    "conference_id": conference_id, "agency_id": a.get("agency_id"), "grouping": a.get("grouping"),
+                    "practitioner_id": a.get("practitioner_id"), "person_id": a.get("person_id"),
+                    "name": text(a.get("name")) or None, "attended": int(bool(a.get("attended", True))),
+                }, case_id=case_id)
+            out: dict[str, Any] = {"decisions": [], "entries": [], "escalations": [], "letters": []}
+            for d in clean:
+                self._apply(tx, conf, held, d, out)
+            out["letters"] += self._n9(tx, conf, held, attendance, clean)
+            return {**tx.get("cp_conference", conference_id), **out}
+
+        return self.session.write(write)
+
+    def _check_decision(self, kind: str, d: dict[str, Any]) -> dict[str, Any]:
+        out = dict(d)
+        today = self.session.today()
+        for name in ("first_core_group_on", "next_review_on"):
+            if d.get(name):
+                out[name] = required_date(d[name], name, today, future_ok=True).isoformat()
+        if kind == "initial":
+            out["registered"] = bool(d.get("registered"))
+            if out["registered"]:
+                out["categories"] = clean_categories(d.get("categories"))
+                if d.get("coordinator_id"):
+                    check_coordinator(self.session.store, d["coordinator_id"])
+                if not text(d.get("outline_plan")):
+                    raise ValidationError(N_("Record the outline plan for each registered child."),
+                                          field="outline_plan")
+            else:
+                out["categories"] = []
+        else:
+            out["deregister"] = bool(d.get("deregister"))
+            if out["deregister"] and not text(d.get("reasons")):
+                raise ValidationError(N_("Record the reasons for removing the child's name from the register."),
+                                      field="reasons")
+            if d.get("categories") is not None:
+                out["categories"] = clean_categories(d["categories"])
+            if d.get("coordinator_id"):
+                check_coordinator(self.session.store, d["coordinator_id"])
+        return out
+
+    def _apply(self, tx: Tx, conf: dict[str, Any], held: str, d: dict[str, Any], out: dict[str, Any]) -> None:
+        case_id, child = conf["case_id"], d["person_id"]
+        registered = d.get("registered") if conf["kind"] == "initial" else not d["deregister"]
+        decision = tx.insert("cp_conference_decision", {
+            "conference_id": conf["id"], "person_id": child, "registered": int(bool(registered)),
+            "categories": dumps(d.get("categories") or []), "coordinator_id": d.get("coordinator_id"),
+            "outline_plan": text(d.get("outline_plan")) or None, "first_core_group_on": d.get("first_core_group_on"),
+            "next_review_on": d.get("next_review_on"), "deregistered": int(bool(d.get("deregister"))),
+            "reasons": text(d.get("reasons")) or None, "dissent": text(d.get("dissent")) or None,
+        }, case_id=case_id)
+        out["decisions"].append(decision)
+        facts = child_facts(tx, child)
+        if conf["kind"] == "initial":
+            if not registered:
+                return
+            entry = register_child(tx, case_id=case_id, person_id=child, on=held, conference_id=conf["id"],
+                                   categories=d["categories"], coordinator_id=d.get("coordinator_id"),
+                                   next_review_on=d.get("next_review_on"))
+            out["entries"].append(entry)
+            add_members(tx, case_id, d.get("core_group") or [], held)
+            create_outline(tx, case_id, text(d["outline_plan"]))
+            if not d.get("coordinator_id"):
+                self._no_coordinator(tx, conf, held, child, facts, out)
+            else:
+                coord = practitioner(tx, d["coordinator_id"])
+                for parent in parents_with_pr(tx, case_id, [child]):
+                    out["letters"].append(queue_letter(
+                        tx, case_id=case_id, template_id="N19", recipient_kind="person", recipient_id=parent,
+                        data={**facts, "coordinator_name": coord["name"], "coordinator_phone": coord["phone"],
+                              "next_review_date": d.get("next_review_on") or "", "plan_date": held,
+                              "rationale": text(d["outline_plan"]), "audience": "family"},
+                        source_event=f"cp_conference:{conf['id']}"))
+            return
+        entry = active_entry(tx, child)
+        if entry is None:
+            return
+        if d["deregister"]:
+            after = change_entry(tx, entry, {"status": "deregistered", "deregistered_on": held,
+                                             "deregistration_reason": "review_conference",
+                                             "deregistration_note": text(d["reasons"])},
+                                 "deregistered", held, reason=text(d["reasons"]), conference_id=conf["id"])
+            out["entries"].append(after)
+            out["letters"] += _n12(tx, conf, held, child, entry, facts, d)
+            return
+        changes: dict[str, Any] = {}
+        if d.get("next_review_on"):
+            changes["next_review_on"] = d["next_review_on"]
+        if d.get("categories") is not None and d["categories"] != loads(entry["categories"]):
+            changes["categories"] = dumps(d["categories"])
+        if d.get("coordinator_id") and d["coordinator_id"] != entry["coordinator_id"]:
+            changes["coordinator_id"] = d["coordinator_id"]
+        if changes:
+            change = "categories" if "categories" in changes else "reviewed"
+            out["entries"].append(change_entry(tx, entry, changes, change, held, conference_id=conf["id"]))
+
+    def _no_coordinator(self, tx: Tx, conf: dict[str, Any], held: str, child: str, facts: dict[str, str],
+                        out: dict[str, Any]) -> None:
+        """N3: the senior manager responsible for safeguarding is told at once."""
+        case_id = conf["case_id"]
+        out["escalations"].append(raise_escalation(
+            tx, case_id=case_id, kind="no_coordinator", to_role=Role.SENIOR_MANAGER, raised_on=held,
+            reason=dumps({"person_id": child, "conference_id": conf["id"]})))
+        chair = practitioner(tx, conf["chair_id"])
+        team = tx.query("SELECT t.name FROM case_file c JOIN team t ON t.id = c.team_id WHERE c.id = ?", [case_id])
+        for sm in tx.query("SELECT id FROM practitioner WHERE deleted = 0 AND active = 1 AND app_role = ?",
+                           [Role.SENIOR_MANAGER]):
+            out["letters"].append(queue_letter(
+                tx, case_id=case_id, template_id="N3", recipient_kind="practitioner", recipient_id=sm["id"],
+                data={**facts, "conference_date": held, "chair_name": chair["name"],
+                      "team_name": team[0]["name"] if team else ""},
+                source_event=f"cp_conference:{conf['id']}"))
+
+    def _n9(self, tx: Tx, conf: dict[str, Any], held: str, attendance: list[dict[str, Any]],
+            decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """C7: the outline plan and summary of decisions to those invited and present and the core group."""
+        recipients: dict[tuple[str, str], None] = {}
+        for inv in tx.query("SELECT recipient_kind, recipient_id FROM cp_conference_invitation"
+                            " WHERE conference_id = ? AND deleted = 0", [conf["id"]]):
+            recipients[(inv["recipient_kind"], inv["recipient_id"])] = None
+        for a in attendance:
+            if a.get("attended", True):
+                for kind in ("practitioner", "person", "agency"):
+                    key = a.get(f"{kind}_id")
+                    if key:
+                        recipients[(kind, key)] = None
+                        break
+        for m in active_core_members(tx, conf["case_id"], held):
+            recipients[(m["member_kind"], m["practitioner_id"] or m["agency_id"] or m["person_id"])] = None
+        letters = []
+        for d in decisions:
+            facts = child_facts(tx, d["person_id"])
+            entry = active_entry(tx, d["person_id"])
+            coord = practitioner(tx, entry["coordinator_id"] if entry else None)
+            registered = entry is not None
+            data = {**facts, "conference_date": held, "coordinator_name": coord["name"],
+                    "first_core_group_date": d.get("first_core_group_on") or "",
+                    "next_review_date": d.get("next_review_on") or "",
+                    "categories": bilingual_categories(loads(entry["categories"])) if entry else "",
+                    "registration_decision": bilingual(
+                        N_("The child's name is on the child protection register.") if registered
+                        else N_("The child's name is not on the child protection register."))}
+            for kind, rid in recipients:
+                letters.append(queue_letter(tx, case_id=conf["case_id"], template_id="N9", recipient_kind=kind,
+                                            recipient_id=rid, data=data, source_event=f"cp_conference:{conf['id']}"))
+        return letters
+
+    def record_circulated(self, conference_id: str, *, outline_plan_sent_on: str | None = None,
+                          record_sent_on: str | None = None) -> dict[str, Any]:
+        self.session.require(Can.RECORD_CASEWORK)
+        self._get(conference_id)
+        today = self.session.today()
+        changes = {}
+        if outline_plan_sent_on:
+            changes["outline_plan_sent_on"] = required_date(outline_plan_sent_on, "outline_plan_sent_on", today).isoformat()
+        if record_sent_on:
+            changes["record_sent_on"] = required_date(record_sent_on, "record_sent_on", today).isoformat()
+        return self.session.write(lambda tx: tx.update("cp_conference", conference_id, changes))
+
+    def for_case(self, case_id: str) -> list[dict[str, Any]]:
+        require_case(self.session, case_id)
+        return self.session.store.rows(
+            "SELECT * FROM cp_conference WHERE case_id = ? AND deleted = 0"
+            " ORDER BY COALESCE(held_on, scheduled_on) DESC", [case_id])
+
+    def _get(self, conference_id: str) -> dict[str, Any]:
+        rows = self.session.store.rows("SELECT * FROM cp_conference WHERE id = ? AND deleted = 0", [conference_id])
+        if not rows:
+            raise NotFound(N_("That conference does not exist."))
+        require_case(self.session, rows[0]["case_id"])
+        return rows[0]
+
+
+def _coordinator_of(tx: Tx, children: list[str]) -> str | None:
+    for child in children:
+        entry = active_entry(tx, child)
+        if entry and entry["coordinator_id"]:
+            return entry["coordinator_id"]
+    return None
+
+
+def _n12(tx: Tx, conf: dict[str, Any], held: str, child: str, entry: dict[str, Any], facts: dict[str, str],
+         d: dict[str, Any]) -> list[dict[str, Any]]:
+    """De-registration notice to the core group's agencies and each parent with parental responsibility."""
+    case_id = conf["case_id"]
+    coord = practitioner(tx, entry["coordinator_id"])
+    data = {**facts, "conference_date": held, "coordinator_name": coord["name"], "reasons": text(d["reasons"])}
+    recipients = _agencies_and_family(tx, case_id, [child], held)
+    return [queue_letter(tx, case_id=case_id, template_id="N12", recipient_kind=k, recipient_id=r,
+                         data={**data, "audience": "family" if k == "person" else "agency"},
+                         source_event=f"cp_conference:{conf['id']}") for k, r in recipients]
+
+
+def _agencies_and_family(tx: Tx, case_id: str, children: list[str], on: str) -> list[tuple[str, str]]:
+    agencies = {m["agency_id"] for m in active_core_members(tx, case_id, on) if m["agency_id"]}
+    return [("agency", a) for a in sorted(agencies)] + [("person", p) for p in parents_with_pr(tx, case_id, children)]

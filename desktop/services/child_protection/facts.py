@@ -1,0 +1,158 @@
+"""The facts side of the timescale engine for child protection: per subject child, the latest dates
+the rules need (``desktop.domain.engine`` event keys), gathered with one aggregate SQL query per kind
+of event over every case in scope — ``MAX(date) … GROUP BY case, child`` — so a million visits are
+never loaded into Python, only one row per child.
+
+:func:`subjects` returns :class:`desktop.services.my_work.Subject` values (the engine's
+``SubjectFacts`` plus who is responsible), and is registered as the ``child_protection`` provider of
+"My work" (:mod:`desktop.services.my_work`).
+
+Event keys supplied: ``report_received``, ``report_decision``, ``strategy_meeting_last``, ``icpc_held``,
+``registered``, ``review_conference`` (since registration; its count too, for C12's chain),
+``next_review_date``, ``outline_plan_sent``, ``conference_record_sent``, ``core_group``, ``visit_seen``,
+``visit_seen_alone``, ``visit_seen_at_home``, ``visit_bedroom_seen``. Status tags: ``child_protection``,
+``registered`` (active or temporary entry), ``icpc_required`` (latest s47 determination is 3 and no
+initial conference has been held since it).
+
+Responsible worker: the child's co-ordinator on the register, else the case's allocated worker.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from desktop.domain.engine import SubjectFacts
+
+# rule id → what satisfies it in the interface (the GUI opens that form with one click).
+ACTIONS = {
+    "C1": "decide_report",
+    "C6": "hold_initial_conference",
+    "C7": "circulate_outline_plan",
+    "C8": "circulate_conference_record",
+    "C9": "record_record_comments",
+    "C10": "hold_core_group",
+    "C11": "hold_core_group",
+    "C12": "hold_review_conference",
+    "C17": "send_transfer_information",
+    "C19": "hold_transfer_in_conference",
+    "V1": "record_visit",
+    "V2": "record_visit",
+    "V4": "record_visit",
+    "V5a": "record_visit",
+    "V5b": "record_visit",
+}
+
+# Per event kind: one aggregate query over every case in scope. ``{scope}`` is the condition on
+# ``case_file c``; each query yields (case_id, person_id, key, value) rows or, for visits, one row
+# per child with a column per key.
+_CHILD_IN = "c.deleted = 0 AND c.closed_on IS NULL AND c.case_type = 'child_protection' AND ({scope})"
+
+_QUERIES = {
+    "report": f"""
+        SELECT r.case_id, j.value AS person_id, MAX(r.received_on) AS report_received,
+               MAX(r.decision_on) AS report_decision
+        FROM cp_report r JOIN case_file c ON c.id = r.case_id, json_each(r.child_ids) j
+        WHERE r.deleted = 0 AND {_CHILD_IN} GROUP BY r.case_id, j.value""",
+    "strategy": f"""
+        SELECT s.case_id, j.value AS person_id, MAX(s.held_on) AS strategy_meeting_last
+        FROM cp_strategy s JOIN case_file c ON c.id = s.case_id, json_each(s.child_ids) j
+        WHERE s.deleted = 0 AND {_CHILD_IN}
+          AND NOT EXISTS (SELECT 1 FROM cp_strategy a WHERE a.amends_id = s.id)
+        GROUP BY s.case_id, j.value""",
+    "conference": f"""
+        SELECT f.case_id, j.value AS person_id,
+               MAX(CASE WHEN f.kind = 'initial' THEN f.held_on END) AS icpc_held,
+               MAX(f.outline_plan_sent_on) AS outline_plan_sent,
+               MAX(f.record_sent_on) AS conference_record_sent
+        FROM cp_conference f JOIN case_file c ON c.id = f.case_id, json_each(f.child_ids) j
+        WHERE f.deleted = 0 AND f.status = 'held' AND {_CHILD_IN} GROUP BY f.case_id, j.value""",
+    "register": f"""
+        SELECT e.case_id, e.person_id, e.registered_on AS registered, e.next_review_on AS next_review_date,
+               (SELECT MAX(f.held_on) FROM cp_conference f, json_each(f.child_ids) j
+                WHERE f.case_id = e.case_id AND j.value = e.person_id AND f.kind = 'review'
+                  AND f.status = 'held' AND f.deleted = 0 AND f.held_on >= e.registered_on) AS review_conference,
+               (SELECT COUNT(*) FROM cp_conference f, json_each(f.child_ids) j
+                WHERE f.case_id = e.case_id AND j.value = e.person_id AND f.kind = 'review'
+                  AND f.status = 'held' AND f.deleted = 0 AND f.held_on >= e.registered_on) AS review_count
+        FROM register_entry e JOIN case_file c ON c.id = e.case_id
+        WHERE e.deleted = 0 AND e.status IN ('active', 'temporary') AND {_CHILD_IN}""",
+    "enquiry": f"""
+        SELECT q.case_id, q.person_id, q.determination, q.determined_on
+        FROM cp_enquiry q JOIN case_file c ON c.id = q.case_id
+        WHERE q.deleted = 0 AND q.determination IS NOT NULL AND {_CHILD_IN}
+          AND q.determined_on = (SELECT MAX(q2.determined_on) FROM cp_enquiry q2
+                                 WHERE q2.person_id = q.person_id AND q2.case_id = q.case_id
+                                   AND q2.deleted = 0 AND q2.determination IS NOT NULL)""",
+    "core_group": f"""
+        SELECT g.case_id, MAX(g.held_on) AS core_group
+        FROM cp_core_group g JOIN case_file c ON c.id = g.case_id
+        WHERE g.deleted = 0 AND {_CHILD_IN}
+          AND NOT EXISTS (SELECT 1 FROM cp_core_group a WHERE a.amends_id = g.id)
+        GROUP BY g.case_id""",
+    "visit": f"""
+        SELECT vc.case_id, vc.person_id,
+               MAX(CASE WHEN vc.seen = 1 THEN v.visited_on END) AS visit_seen,
+               MAX(CASE WHEN vc.seen_alone = 1 THEN v.visited_on END) AS visit_seen_alone,
+               MAX(CASE WHEN vc.seen_at_home = 1 THEN v.visited_on END) AS visit_seen_at_home,
+               MAX(CASE WHEN vc.bedroom_seen = 1 THEN v.visited_on END) AS visit_bedroom_seen
+        FROM cp_visit_child vc JOIN cp_visit v ON v.id = vc.visit_id JOIN case_file c ON c.id = vc.case_id
+        WHERE vc.deleted = 0 AND v.deleted = 0 AND {_CHILD_IN}
+          AND NOT EXISTS (SELECT 1 FROM cp_visit a WHERE a.amends_id = v.id)
+        GROUP BY vc.case_id, vc.person_id""",
+}
+
+_SUBJECTS = f"""
+    SELECT c.id AS case_id, c.reference, c.allocated_worker_id, m.person_id,
+           COALESCE(p.preferred_name, p.given_names, '') || ' ' || p.family_name AS person_name,
+           (SELECT e.coordinator_id FROM register_entry e WHERE e.person_id = m.person_id AND e.case_id = c.id
+              AND e.deleted = 0 AND e.status != 'deregistered' ORDER BY e.registered_on DESC LIMIT 1)
+              AS coordinator_id
+    FROM case_file c JOIN case_member m ON m.case_id = c.id AND m.deleted = 0 AND m.role = 'subject'
+    JOIN person p ON p.id = m.person_id
+    WHERE {_CHILD_IN}"""
+
+
+def _d(value: Any) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def subjects(store: Any, condition: str, params: dict[str, Any], on: date) -> list[Any]:
+    """Every subject child of an open child protection case in scope, with their facts."""
+    from desktop.services.my_work import Subject
+
+    def run(sql: str) -> list[dict[str, Any]]:
+        return store.rows(sql.format(scope=condition), params)
+
+    events: dict[tuple[str, str], dict[str, date | None]] = {}
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    tags: dict[tuple[str, str], set[str]] = {}
+    for kind in ("report", "strategy", "conference", "register", "visit"):
+        for row in run(_QUERIES[kind]):
+            key = (row.pop("case_id"), row.pop("person_id"))
+            ev = events.setdefault(key, {})
+            if kind == "register":
+                tags.setdefault(key, set()).add("registered")
+                counts.setdefault(key, {})["review_conference"] = row.pop("review_count")
+            for name, value in row.items():
+                ev[name] = _d(value)
+    core = {r["case_id"]: _d(r["core_group"]) for r in run(_QUERIES["core_group"])}
+    for row in run(_QUERIES["enquiry"]):
+        key = (row["case_id"], row["person_id"])
+        icpc = events.get(key, {}).get("icpc_held")
+        if row["determination"] == 3 and (icpc is None or icpc.isoformat() < row["determined_on"]):
+            tags.setdefault(key, set()).add("icpc_required")
+    out = []
+    for s in run(_SUBJECTS):
+        key = (s["case_id"], s["person_id"])
+        ev = dict(events.get(key, {}))
+        if s["case_id"] in core:
+            ev["core_group"] = core[s["case_id"]]
+        facts = SubjectFacts(
+            case_id=s["case_id"], person_id=s["person_id"],
+            statuses=frozenset({"child_protection", *tags.get(key, ())}),
+            events=ev, counts=counts.get(key, {}),
+        )
+        out.append(Subject(facts=facts, worker_id=s["coordinator_id"] or s["allocated_worker_id"],
+                           person_name=s["person_name"].strip(), case_reference=s["reference"]))
+    return out
