@@ -9,7 +9,8 @@ never loaded into Python, only one row per child.
 
 Event keys supplied: ``report_received``, ``report_decision``, ``strategy_meeting_last``, ``icpc_held``,
 ``registered``, ``review_conference`` (since registration; its count too, for C12's chain),
-``next_review_date``, ``outline_plan_sent``, ``conference_record_sent``, ``core_group``, ``visit_seen``,
+``next_review_date``, ``outline_plan_sent`` (recorded by hand, else when the conference's last N9 letter
+was printed), ``conference_record_sent``, ``core_group``, ``visit_seen``,
 ``visit_seen_alone``, ``visit_seen_at_home``, ``visit_bedroom_seen``. Status tags: ``child_protection``,
 ``registered`` (active or temporary entry), ``icpc_required`` (latest s47 determination is 3 and no
 initial conference has been held since it).
@@ -63,7 +64,10 @@ _QUERIES = {
     "conference": f"""
         SELECT f.case_id, j.value AS person_id,
                MAX(CASE WHEN f.kind = 'initial' THEN f.held_on END) AS icpc_held,
-               MAX(f.outline_plan_sent_on) AS outline_plan_sent,
+               MAX(COALESCE(f.outline_plan_sent_on,
+                   (SELECT substr(MAX(l.printed_at), 1, 10) FROM letter l WHERE l.case_id = f.case_id
+                      AND l.template_id = 'N9' AND l.status = 'printed'
+                      AND l.source_event = 'cp_conference:' || f.id))) AS outline_plan_sent,
                MAX(f.record_sent_on) AS conference_record_sent
         FROM cp_conference f JOIN case_file c ON c.id = f.case_id, json_each(f.child_ids) j
         WHERE f.deleted = 0 AND f.status = 'held' AND {_CHILD_IN} GROUP BY f.case_id, j.value""",
