@@ -1,0 +1,229 @@
+"""A whole journey, report to de-registration: letters queued, escalations, register history, audit,
+and what "My work" and ``diogel due --json`` show at each step."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from desktop.cli import main as cli_main
+from desktop.services.child_protection import (
+    ConferenceService,
+    CoordinatorService,
+    CoreGroupService,
+    EnquiryService,
+    PlanService,
+    RegisterService,
+    ReportService,
+    VisitService,
+)
+from desktop.services.my_work import MyWorkService
+from desktop.services.persons import PersonService
+from tests.child_protection.conftest import PASSWORD
+from tests.child_protection.helpers import attendance, initial_conference, strategy
+
+
+def due(w, on: str, *, user: str = "sw", mine_only: bool = False):
+    """{(child key, rule): status} of the active items (overdue / today / this week)."""
+    names = {w.ids[k]: k for k in ("elis", "mali")}
+    items = MyWorkService(w.as_(user)).items(date.fromisoformat(on), mine_only=mine_only)
+    return {(names[i.person_id], i.rule_id): i.status for i in items}
+
+
+def letters(w, template: str) -> list[dict]:
+    return w.sw.store.rows("SELECT * FROM letter WHERE template_id = ? ORDER BY created_at", [template])
+
+
+def test_journey_from_report_to_deregistration(world, monkeypatch, capsys):
+    w, ids = world, world.ids
+    sw = w.sw
+
+    # -- report: next actions within 1 working day (C1) -------------------------------------------
+    w.clock.day = date(2026, 10, 5)
+    report = ReportService(sw).record(ids["case"], concerns="Children left alone at night; little food.",
+                                      received_at="2026-10-05T09:30", source_type="professional",
+                                      suspected_categories=["neglect"])
+    assert due(w, "2026-10-05")[("elis", "C1")] == "due_this_week"
+    w.clock.day = date(2026, 10, 7)
+    assert due(w, "2026-10-07")[("mali", "C1")] == "overdue"
+    ReportService(sw).decide(report["id"], "strategy_discussion")
+    assert not any(rule == "C1" for _, rule in due(w, "2026-10-07"))
+
+    # -- strategy meeting (police + social services) and s47: determination 3 → C6 ---------------
+    strategy(w, "2026-10-07")
+    enquiries = EnquiryService(sw).for_case(ids["case"])
+    assert len(enquiries) == 2
+    for e in enquiries:
+        EnquiryService(sw).record_seen(e["id"], seen_on="2026-10-07", seen_alone=True)
+        EnquiryService(sw).determine(e["id"], 3, reason="Neglect substantiated; continuing risk.")
+    w.clock.day = date(2026, 10, 26)
+    items = {(i.person_id, i.rule_id): i for i in MyWorkService(sw).all_items(date(2026, 10, 26))}
+    c6 = items[(ids["elis"], "C6")]
+    assert c6.due == date(2026, 10, 28)  # 15 working days after 7 October
+    assert c6.action == "hold_initial_conference" and c6.case_id == ids["case"]
+
+    # -- initial conference: both registered, co-ordinator named ---------------------------------
+    held = initial_conference(w, "2026-10-26")
+    assert [e["status"] for e in held["entries"]] == ["active", "active"]
+    assert held["escalations"] == []
+    assert len(letters(w, "N8")) == 4  # 2 invitees × 2 children
+    n19 = letters(w, "N19")
+    assert {(r["recipient_id"], r["language"]) for r in n19} == {(ids["mam"], "cy"), (ids["dad"], "en")}
+    assert len(n19) == 4
+    n9_recipients = {r["recipient_id"] for r in letters(w, "N9")}
+    assert {ids["mam"], ids["police"], ids["nurse"], ids["school"]} <= n9_recipients
+    assert not any(rule == "C6" for _, rule in due(w, "2026-10-27"))
+    custodian = RegisterService(w.as_("custodian"))
+    entries = {e["person_id"]: e for e in custodian.entries("active")}
+    assert json.loads(entries[ids["mali"]]["categories"]) == ["neglect", "emotional"]
+    assert entries[ids["elis"]]["coordinator_id"] == ids["sw"]
+
+    # -- visits: V1 per child, siblings separately -----------------------------------------------
+    w.clock.day = date(2026, 11, 10)
+    before = due(w, "2026-11-10", mine_only=True)
+    assert before[("elis", "V1")] == "overdue" and before[("mali", "V1")] == "overdue"
+    assert before[("elis", "C10")] == "overdue"
+    visits = VisitService(sw)
+    visits.save_draft(ids["case"], {"observations": "half typed"})
+    visits.record(ids["case"], visited_on="2026-11-10", location="home", observations="Warm, food in the fridge.",
+                  children=[{"person_id": ids["elis"], "seen": True, "seen_alone": True, "seen_at_home": True,
+                             "bedroom_seen": True, "wishes_feelings": "I like it when Mam reads to me."},
+                            {"person_id": ids["mali"], "seen": True, "seen_alone": False, "seen_at_home": True}])
+    after = due(w, "2026-11-10", mine_only=True)
+    assert ("elis", "V1") not in after  # seen alone today: next due in 10 working days
+    assert after[("mali", "V1")] == "overdue"  # the sibling was not seen alone
+    assert visits.load_draft(ids["case"]) is None  # saving the visit discarded the draft
+
+    # -- first core group: the outline becomes the detailed plan ---------------------------------
+    plan = {"outcomes": [{"description": "Elis and Mali are never left alone at night",
+                          "measure": "Unannounced visits find an adult at home"}],
+            "actions": [{"description": "Arrange a night-time babysitter rota", "owner_kind": "person",
+                         "owner_id": ids["mam"], "due_on": "2026-11-24", "outcome_index": 0},
+                        {"description": "Health visitor checks weight", "owner_kind": "practitioner",
+                         "owner_id": ids["nurse"], "due_on": "2026-12-01", "outcome_index": 0}],
+            "assessments": [{"description": "Parenting capacity assessment", "specialist": True,
+                             "provider": "Family Assessment Service"}],
+            "support": "Family support worker twice a week.", "contingency": "Strategy discussion the same day."}
+    CoreGroupService(sw).hold(ids["case"], held_on="2026-11-10", plan=plan,
+                              attendance=[{"name": "Bethan Hughes"}, {"name": "Catrin Jones"},
+                                          {"name": "Ysgol", "attended": False, "written_contribution": "Attending."}])
+    assert ("elis", "C10") not in due(w, "2026-11-10")
+    versions = PlanService(sw).versions(ids["case"])
+    assert [v["stage"] for v in versions][:1] == ["detailed"] and versions[-1]["stage"] == "outline"
+    assert versions[0]["snapshot"]["actions"][0]["owner_name"] == "Catrin Jones"
+    audit = sw.store.rows("SELECT actor FROM audit WHERE entity = 'cp_plan_action' AND action = 'insert'")
+    assert {a["actor"] for a in audit} == {ids["sw"]}
+
+    # -- household change of a registered child: N5 custodian, N6 core group -----------------------
+    PersonService(sw).add_address(ids["elis"], {"line1": "8 Heol Newydd", "town": "Llanelli", "postcode": "SA15 3CC"})
+    n5, n6 = letters(w, "N5"), letters(w, "N6")
+    assert [r["recipient_id"] for r in n5] == [ids["custodian"]]
+    assert {r["recipient_id"] for r in n6} == {ids["nurse"], ids["school"], ids["mam"]}
+    assert json.loads(n5[0]["data"])["change_description"]["cy"]
+
+    # -- change of co-ordinator: verbal then N1 to core group agencies and the family ---------------
+    w.clock.day = date(2026, 11, 12)
+    changed = CoordinatorService(sw).change(ids["case"], new_coordinator_id=ids["sw2"], verbal_on="2026-11-12",
+                                            verbal_to=[{"name": "Catrin Jones"}, {"name": "Bethan Hughes"}],
+                                            reason="Siân moves team")
+    n1 = letters(w, "N1")
+    assert {r["recipient_id"] for r in n1} == {ids["school"], ids["health"], ids["mam"], ids["dad"]}
+    assert len(n1) == 8 and len(changed["changes"]) == 2
+    history = custodian.history(entries[ids["elis"]]["id"])
+    assert [h["change"] for h in history] == ["registered", "coordinator"]
+    assert history[-1]["on_date"] == "2026-11-12" and history[-1]["coordinator_id"] == ids["sw2"]
+    mine = due(w, "2026-11-12", user="sw2", mine_only=True)
+    assert ("mali", "V1") in mine
+    enquiry = custodian.record_enquiry(enquirer_name="DC Lewis", agency_id=ids["police"], identity_checked=True,
+                                       subject_text="Mali Jones, 12/09/2019", person_id=ids["mali"])
+    assert enquiry["given"] and enquiry["coordinator_name"] == "Gareth Evans"
+
+    # -- review conference: Elis de-registered, Mali continues with new categories --------------
+    w.clock.day = date(2027, 1, 20)
+    conferences = ConferenceService(w.as_("sw2"))
+    review = conferences.convene(ids["case"], kind="review", scheduled_on="2027-01-20", chair_id=ids["tm"],
+                                 invitees=[{"kind": "person", "id": ids["dad"]}])
+    assert len(letters(w, "N11")) == 2
+    conferences.hold_review(
+        review["id"], held_on="2027-01-20", report="Core group reports: Elis safe; Mali still anxious.",
+        attendance=attendance("ss", "health", "school", ids=ids),
+        decisions=[{"person_id": ids["elis"], "deregister": True,
+                    "reasons": "Circumstances changed substantially; consensus of the conference."},
+                   {"person_id": ids["mali"], "deregister": False, "categories": ["emotional"],
+                    "next_review_on": "2027-07-20"}])
+    assert {e["person_id"] for e in custodian.entries("deregistered")} == {ids["elis"]}
+    elis_history = custodian.history(entries[ids["elis"]]["id"])
+    assert elis_history[-1]["change"] == "deregistered" and elis_history[-1]["status"] == "deregistered"
+    mali_history = custodian.history(entries[ids["mali"]]["id"])
+    assert json.loads(mali_history[-1]["categories"]) == ["emotional"]
+    assert {r["recipient_id"] for r in letters(w, "N12")} == {ids["school"], ids["health"], ids["mam"], ids["dad"]}
+    now = due(w, "2027-01-20")
+    assert not any(child == "elis" and rule.startswith("V") for child, rule in now)
+    assert ("mali", "V1") in now
+    registered_entries = sw.store.rows("SELECT count(*) AS n FROM audit WHERE entity = 'register_entry'")
+    assert registered_entries[0]["n"] >= 5
+
+    # -- diogel due --json shows the same items for scripts -------------------------------------
+    expected = {(i.person_id, i.rule_id, i.due.isoformat(), i.status)
+                for i in MyWorkService(sw).all_items(date(2027, 1, 20))}
+    monkeypatch.setenv("DIOGEL_PASSWORD", PASSWORD)
+    capsys.readouterr()
+    assert cli_main(["due", "--profile", str(w.folder), "--json", "--on", "2027-01-20"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["on"] == "2027-01-20" and doc["count"] == len(doc["items"])
+    got = {(i["person_id"], i["rule_id"], i["due"], i["status"]) for i in doc["items"]}
+    assert got == expected
+    assert {"case_id", "person_name", "reason", "action"} <= set(doc["items"][0])
+
+
+def test_no_coordinator_escalates_to_the_senior_manager(world):
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    for e in EnquiryService(w.sw).for_case(ids["case"]):
+        EnquiryService(w.sw).determine(e["id"], 3, reason="Substantiated")
+    held = initial_conference(w, "2026-10-26", coordinator=None)
+    assert len(held["escalations"]) == 2
+    assert [r["recipient_id"] for r in letters(w, "N3")] == [ids["sm"], ids["sm"]]
+    senior = MyWorkService(w.as_("sm"))
+    view = senior.view(date(2026, 10, 26))
+    assert view.counts["escalations"] == 2
+    assert {e["kind"] for e in view.escalations} == {"no_coordinator"}
+    senior.acknowledge(view.escalations[0]["id"], "Gareth Evans allocated as co-ordinator")
+    assert senior.counts(date(2026, 10, 26))["escalations"] == 1
+    # The social worker does not see escalations but does see the visits (allocated worker).
+    assert ("elis", "V1") in due(w, "2026-11-10", mine_only=True)
+
+
+def test_absent_coordinator_visits_show_for_the_team_manager_until_covered(world):
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    for e in EnquiryService(w.sw).for_case(ids["case"]):
+        EnquiryService(w.sw).determine(e["id"], 3, reason="Substantiated")
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 10)
+    manager = MyWorkService(w.as_("tm"))
+    manager.record_absence(ids["sw"], from_date="2026-11-09", to_date="2026-11-20", reason="Sickness")
+    view = manager.view(date(2026, 11, 10))
+    assert {(i.person_id, i.rule_id) for i in view.uncovered} >= {(ids["elis"], "V1"), (ids["mali"], "V1")}
+    manager.assign_cover(ids["sw2"], covered_id=ids["sw"], from_date="2026-11-09", to_date="2026-11-20")
+    assert manager.view(date(2026, 11, 10)).uncovered == []
+    covering = due(w, "2026-11-10", user="sw2", mine_only=True)
+    assert covering[("elis", "V1")] == "overdue"
+
+
+def test_visit_amendment_replaces_the_original_in_the_facts(world):
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    for e in EnquiryService(w.sw).for_case(ids["case"]):
+        EnquiryService(w.sw).determine(e["id"], 3, reason="Substantiated")
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 10)
+    visits = VisitService(w.sw)
+    first = visits.record(ids["case"], visited_on="2026-11-10", location="home",
+                          children=[{"person_id": ids["mali"], "seen": True, "seen_alone": True}])
+    assert ("mali", "V1") not in due(w, "2026-11-10")
+    visits.amend(first["id"], reason="Mali's aunt was present throughout", visited_on="2026-11-10", location="home",
+                 children=[{"person_id": ids["mali"], "seen": True, "seen_alone": False}])
+    assert due(w, "2026-11-10")[("mali", "V1")] == "overdue"
+    assert len(visits.for_case(ids["case"])) == 1
+    assert w.sw.store.rows("SELECT count(*) AS n FROM cp_visit")[0]["n"] == 2  # the original is kept
