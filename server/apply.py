@@ -23,10 +23,12 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg import errors
 from psycopg.types.json import Jsonb
 
 from server.auth import User
 from server.config import Settings
+from server.db import Retry
 from server.rowstore import RowKey, RowState, commit_rows, load_rows
 from server.scope import Scope, case_known, compute_scope, may_create_case, register_new_case
 from server.wire import META_FIELDS, Op
@@ -348,12 +350,17 @@ def apply_batch(
                  row.version if row is not None else None, Jsonb(op.raw), Jsonb(res), batch.now)
             )  # fmt: skip
     if op_rows:
-        with conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO ops (op_id, user_id, device_id, entity, entity_id, case_id, kind, status, seq,"
-                " payload, result, received_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                op_rows,
-            )
+        try:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO ops (op_id, user_id, device_id, entity, entity_id, case_id, kind, status, seq,"
+                    " payload, result, received_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                    op_rows,
+                )
+        except errors.UniqueViolation:
+            # The same op is being pushed twice at once (a retry racing the original): start again,
+            # and this time it is a duplicate.
+            raise Retry("op applied concurrently") from None
     if batch.conflicts:
         with conn.cursor() as cur:
             cur.executemany(

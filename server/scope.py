@@ -21,6 +21,7 @@ from uuid import UUID
 import psycopg
 
 from server.auth import User
+from server.db import Retry
 
 
 @dataclass
@@ -90,10 +91,12 @@ def register_new_case(conn: psycopg.Connection, user: User, case_id: UUID) -> No
     """A case first seen in a push is allocated to its creator's team, and to the creator when they are a
     social worker, until someone re-allocates it."""
     worker = user.id if user.role == "social_worker" else None
-    conn.execute(
-        "INSERT INTO cases (case_id, team_id, worker_id) VALUES (%s, %s, %s)",
+    cur = conn.execute(
+        "INSERT INTO cases (case_id, team_id, worker_id) VALUES (%s, %s, %s) ON CONFLICT (case_id) DO NOTHING",
         (case_id, user.team_id, worker),
     )
+    if cur.rowcount != 1:
+        raise Retry("the case was registered concurrently")  # judge the op again against that allocation
     conn.execute(
         "INSERT INTO allocation_history (case_id, team_id, worker_id, case_type, changed_by)"
         " VALUES (%s, %s, %s, 'child_protection', %s)",

@@ -99,3 +99,29 @@ def test_partially_acknowledged_batch_resent_whole(h: Harness, worker) -> None:
     assert [r["status"] for r in res] == ["duplicate", "applied"]
     d.pull()
     assert d.rows[("case", case)]["data"]["risk"] == "high"
+
+
+def test_same_batch_pushed_concurrently_applies_once(h: Harness, worker) -> None:
+    """A retry racing the original (e.g. a timed-out request still running) is answered as a duplicate."""
+    import threading
+
+    case, d = worker
+    new_case = str(uuid.uuid4())  # also races the registration of a case first seen in a push
+    d.insert("case", new_case, {"risk": "low"}, entity_id=new_case)
+    for i in range(20):
+        d.insert("note", case, {"i": i}, append_only=True)
+    ops = list(d.outbox)
+    out: list[list[str]] = []
+
+    def go() -> None:
+        r = d.push_raw(ops)
+        assert r.status_code == 200, r.text
+        out.append([x["status"] for x in r.json()["results"]])
+
+    threads = [threading.Thread(target=go) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(out) == [["applied"] * 21] + [["duplicate"] * 21] * 3
+    assert h.count("ops") == 21 and h.count("rows") == 21

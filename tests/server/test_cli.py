@@ -1,0 +1,171 @@
+"""The ``diogel-server`` command: migrations, administration, and serving with real uvicorn processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from server.devdb import TempCluster, free_port
+from server.migrator import SchemaTooNew, migrate
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "a long secret phrase"
+
+
+@pytest.fixture
+def empty_db(pg_cluster: TempCluster) -> Iterator[str]:
+    name = f"cli_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_cluster.dsn(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield pg_cluster.dsn(name)
+    with psycopg.connect(pg_cluster.dsn(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    # Never inherit a password from the developer's shell: each call says exactly what it provides.
+    full_env = {k: v for k, v in os.environ.items() if k != "DIOGEL_PASSWORD"} | (env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args], cwd=ROOT, env=full_env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+
+
+def test_migrate_is_idempotent_and_refuses_newer_schema(empty_db: str) -> None:
+    r = cli("migrate", "--database-url", empty_db)
+    assert r.returncode == 0 and "[1]" in r.stdout
+    r = cli("migrate", "--database-url", empty_db)
+    assert r.returncode == 0 and "up to date" in r.stdout
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO schema_migrations (number, name) VALUES (9999, 'future')")
+    with pytest.raises(SchemaTooNew):
+        migrate(empty_db)
+    assert cli("migrate", "--database-url", empty_db).returncode == 1
+
+
+def test_admin_commands(empty_db: str, tmp_path: Path) -> None:
+    url = ["--database-url", empty_db]
+    assert cli("migrate", *url).returncode == 0
+    assert cli("create-team", *url, "Tîm Gogledd").returncode == 0
+    r = cli("create-user", *url, "wendy", "--role", "social_worker", "--team", "Tîm Gogledd",
+            env={"DIOGEL_PASSWORD": PASSWORD})  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert PASSWORD not in r.stdout + r.stderr
+    pw = tmp_path / "pw"
+    pw.write_text(PASSWORD + "\n")
+    r = cli(
+        "create-user",
+        *url,
+        "gwyn",
+        "--role",
+        "social_worker",
+        "--team",
+        "Tîm Gogledd",
+        "--password-file",
+        str(pw),
+    )
+    assert r.returncode == 0, r.stderr
+    r = cli("create-user", *url, "nopw", "--role", "social_worker", "--team", "Tîm Gogledd")
+    assert r.returncode == 1 and "DIOGEL_PASSWORD" in r.stderr
+    r = cli(
+        "create-user",
+        *url,
+        "x",
+        "--role",
+        "wizard",
+        "--team",
+        "Tîm Gogledd",
+        env={"DIOGEL_PASSWORD": PASSWORD},
+    )
+    assert r.returncode == 2
+    case = str(uuid.uuid4())
+    assert cli("allocate", *url, case, "--worker", "wendy").returncode == 0
+    assert cli("cover", *url, "gwyn", "wendy", "--from", "2026-11-01", "--to", "2026-11-30").returncode == 0
+    r = cli("cover", *url, "gwyn", "wendy", "--from", "2026-11-30", "--to", "2026-11-01")
+    assert r.returncode == 1 and "ends before" in r.stderr
+    assert cli("allocate", *url, case, "--worker", "nobody").returncode == 1
+    with psycopg.connect(empty_db) as conn:
+        hashed = conn.execute("SELECT password_hash FROM users WHERE username = 'wendy'").fetchone()[0]
+        assert hashed.startswith("$argon2id$") and PASSWORD not in hashed
+        worker = conn.execute("SELECT u.username FROM cases c JOIN users u ON u.id = c.worker_id").fetchone()[
+            0
+        ]
+        assert worker == "wendy"
+
+
+def _serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "--database-url",
+            url,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("server did not start")
+
+
+def test_two_uvicorn_instances_serve_one_database(empty_db: str) -> None:
+    """Stateless: a token from one instance works on the other; a push on one is pulled from the other."""
+    url = ["--database-url", empty_db]
+    assert cli("migrate", *url).returncode == 0
+    cli("create-team", *url, "A")
+    cli(
+        "create-user",
+        *url,
+        "wendy",
+        "--role",
+        "social_worker",
+        "--team",
+        "A",
+        env={"DIOGEL_PASSWORD": PASSWORD},
+    )
+    case = str(uuid.uuid4())
+    cli("allocate", *url, case, "--team", "A", "--worker", "wendy")
+    (p1, base1), (p2, base2) = _serve(empty_db), _serve(empty_db)
+    try:
+        login = httpx.post(f"{base1}/v1/login", json={"username": "wendy", "password": PASSWORD}).json()
+        auth = {"Authorization": f"Bearer {login['token']}"}
+        op = {
+            "op_id": str(uuid.uuid4()), "entity": "note", "entity_id": str(uuid.uuid4()), "case_id": case,
+            "kind": "insert", "fields": {"text": "hi"}, "base": {}, "base_version": 0, "append_only": True,
+            "actor": login["user"]["id"], "device_id": "d", "local_time": None,
+        }  # fmt: skip
+        r = httpx.post(f"{base1}/v1/push", json={"ops": [op]}, headers=auth)
+        assert r.json()["results"][0]["status"] == "applied"
+        r = httpx.post(f"{base2}/v1/push", json={"ops": [op]}, headers=auth)
+        assert r.json()["results"][0]["status"] == "duplicate"
+        page = httpx.get(f"{base2}/v1/pull", headers=auth).json()
+        assert [c["id"] for c in page["changes"]] == [op["entity_id"]]
+        assert httpx.get(f"{base2}/v1/pull", headers={"Authorization": "Bearer x"}).status_code == 401
+    finally:
+        for p in (p1, p2):
+            p.terminate()
+            p.wait(10)
