@@ -7,6 +7,8 @@ Letters (templates in ``reports/templates/<id>.json``, see :mod:`reports.templat
 
     council = CouncilIdentity.from_json("council.json")     # format: reports/council.example.json
     lang = letter_language(recipient.language_preference)    # "cy" | "en" | "bilingual" (unknown → bilingual)
+    lang = letter_language(pref, circular=True)              # same letter to many: never English-only
+    lang = household_language([mum.pref, dad.pref])         # Standard 3: one letter to a household
     pdf: bytes = render_letter("n8_icpc_invitation", lang, LetterData(...), council)
     pdf: bytes = render_letters([LetterJob(...), ...], council)   # one print batch, one PDF
     validate_templates()                                     # raises TemplateValidationError
@@ -47,7 +49,14 @@ from __future__ import annotations
 from reports.committee import render_committee_report
 from reports.conference import render_conference_report
 from reports.errors import LetterError, MissingAddressError, ReportError, TemplateValidationError
-from reports.letters import LetterJob, letter_language, render_letter, render_letters, template_placeholders
+from reports.letters import (
+    LetterJob,
+    household_language,
+    letter_language,
+    render_letter,
+    render_letters,
+    template_placeholders,
+)
 from reports.model import (
     AdultConference,
     AgencyReport,
@@ -88,6 +97,7 @@ __all__ = [
     "Signatory",
     "TemplateValidationError",
     "Timeliness",
+    "household_language",
     "letter_language",
     "render_committee_report",
     "render_conference_report",

@@ -94,13 +94,20 @@ def _ratio(part: int, whole: int) -> float | None:
     return None if whole == 0 else 100.0 * part / whole
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    """A drawing whose initial font is ours (ReportLab graphics otherwise start in Helvetica)."""
+    d = Drawing(width, height)
+    d.initialFontName = REGULAR
+    return d
+
+
 def _hbar(
     labels: list[str], values: list[float], lang: str, max_value: float | None, percent: bool
 ) -> Drawing:
     """A horizontal bar chart in the bundled font (chart text defaults to Helvetica otherwise)."""
     row_h = 8 * mm
     height = max(30 * mm, row_h * len(labels) + 16 * mm)
-    d = Drawing(WIDTH, height)
+    d = _drawing(WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 78 * mm, 10 * mm
     chart.width, chart.height = WIDTH - 92 * mm, height - 16 * mm
@@ -133,7 +140,7 @@ def _hbar(
 
 
 def _pie(labels: list[str], values: list[int], lang: str) -> Drawing:
-    d = Drawing(WIDTH, 62 * mm)
+    d = _drawing(WIDTH, 62 * mm)
     pie = Pie()
     pie.x, pie.y, pie.width, pie.height = 12 * mm, 6 * mm, 50 * mm, 50 * mm
     pie.data = values
@@ -162,7 +169,7 @@ def _pie(labels: list[str], values: list[int], lang: str) -> Drawing:
 
 
 def _no_data(lang: str) -> Drawing:
-    d = Drawing(WIDTH, 10 * mm)
+    d = _drawing(WIDTH, 10 * mm)
     d.add(String(0, 3 * mm, _t(lang, "no_data"), fontName=REGULAR, fontSize=9))
     return d
 

@@ -100,6 +100,16 @@ def styles() -> dict[str, ParagraphStyle]:
         ),
         "notice": ParagraphStyle("notice", parent=base, fontSize=9, leading=12, spaceAfter=2, textColor=GREY),
     }
+    out["standard7"] = ParagraphStyle(
+        "standard7",
+        parent=out["notice"],
+        borderWidth=0.5,
+        borderColor=colors.HexColor("#999999"),
+        borderPadding=(4, 5, 4, 5),
+        leftIndent=5,
+        rightIndent=5,
+        spaceBefore=4,
+    )
     for key in ("h1", "h2", "h3"):
         out[key].keepWithNext = 1  # never strand a heading at the foot of a page
     return out

@@ -37,11 +37,28 @@ LANGUAGE_MODES = ("cy", "en", "bilingual")
 _LONG_CELL = 220  # characters: a longer table value is set as paragraphs so it can break across pages
 
 
-def letter_language(preference: str | None) -> str:
-    """The letter language for a recipient's recorded wish: "cy" → "cy", "en" → "en",
-    anything else (unknown, ``None``, "bilingual") → "bilingual" (Welsh Language Standard 5)."""
+def letter_language(preference: str | None, *, circular: bool = False) -> str:
+    """The letter language for a recipient's recorded wish.
+
+    "cy" → "cy"; "en" → "en"; anything else (unknown, ``None``, "bilingual") → "bilingual"
+    (Welsh Language Standard 5). With ``circular=True`` (the same correspondence to several
+    people, e.g. N9 to everyone invited) an English preference still gets "bilingual": the
+    Commissioner found an English-only bulk mailing in breach even where English was preferred
+    (Standard 4).
+    """
     pref = (preference or "").strip().lower()
-    return pref if pref in ("cy", "en") else "bilingual"
+    if pref == "cy":
+        return "cy"
+    if pref == "en" and not circular:
+        return "en"
+    return "bilingual"
+
+
+def household_language(preferences: Sequence[str | None]) -> str:
+    """One letter to several people of a household (Standard 3): all Welsh → "cy", all English
+    → "en", anything else (one wants Welsh, or a wish is unknown) → "bilingual"."""
+    langs = {letter_language(p) for p in preferences} or {"bilingual"}
+    return langs.pop() if len(langs) == 1 else "bilingual"
 
 
 def part_languages(language: str) -> list[str]:
@@ -235,27 +252,13 @@ def _letter_story(
     return story
 
 
-def _standard7_box() -> Table:
-    """Welsh Language Standard 7 statement, in both languages (Welsh first) on every letter."""
-    st = styles()
-    t = Table(
-        [
-            [Paragraph(esc(common("standard7", "cy")), st["notice"])],
-            [Paragraph(esc(common("standard7", "en")), st["notice"])],
-        ],
-        hAlign="LEFT",
-    )
-    t.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), REGULAR),
-                ("BOX", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
-    return t
+def _standard7_box() -> Paragraph:
+    """Welsh Language Standard 7 statement, in both languages (Welsh first) on every letter.
+
+    One bordered paragraph rather than a table: it is on every letter part, and a table costs
+    several times more to lay out in a 1,000-letter batch."""
+    text = esc(common("standard7", "cy")) + "<br/><br/>" + esc(common("standard7", "en"))
+    return Paragraph(text, styles()["standard7"])
 
 
 def _check_address(template_id: str, data: LetterData) -> None:

@@ -20,6 +20,7 @@ from reports import (
     MissingAddressError,
     Recipient,
     TemplateValidationError,
+    household_language,
     letter_language,
     render_letter,
     render_letters,
@@ -293,6 +294,15 @@ def test_letter_language_from_preference():
     assert letter_language(None) == "bilingual"
     assert letter_language("") == "bilingual"
     assert letter_language("unknown") == "bilingual"
+    assert letter_language("en", circular=True) == "bilingual"
+    assert letter_language("cy", circular=True) == "cy"
+
+
+def test_household_language():
+    assert household_language(["cy", "cy"]) == "cy"
+    assert household_language(["en", "en"]) == "en"
+    assert household_language(["cy", "en"]) == "bilingual"
+    assert household_language(["en", None]) == "bilingual"
 
 
 def test_batch_numbers_each_letter_part_separately(council):

@@ -1,0 +1,147 @@
+"""Benchmark: letters and conference reports against plain ReportLab text (standalone, never in tests).
+
+Prints, for each workload, the seconds taken and the ratio to ReportLab drawing the same amount
+of plain text (same pages, same font, no templates, tables or page counting) in the same run:
+
+* 1,000 bilingual two-page letters (4,000 pages) in one print batch — target ≤ 30 s;
+* a 20-page conference report (Welsh part + English part) — target ≤ 2 s.
+
+Run: ``python bench/bench_letters.py`` (from the repository root).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pypdf import PdfReader  # noqa: E402
+from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
+
+from reports import (  # noqa: E402
+    AgencyReport,
+    Attendee,
+    BilingualText,
+    ChildConference,
+    ConferenceChild,
+    CouncilIdentity,
+    LetterData,
+    LetterJob,
+    PlanAction,
+    PlanOutcome,
+    Recipient,
+    render_conference_report,
+    render_letters,
+)
+from reports.layout import styles  # noqa: E402
+
+COUNCIL = CouncilIdentity.from_json(ROOT / "reports" / "council.example.json")
+SENTENCE_CY = (
+    "Mae'r teulu wedi gweithio'n galed gyda'r grŵp craidd, ac mae Dafydd yn mynd i'r ysgol bob dydd. "
+)
+SENTENCE_EN = "The family has worked hard with the core group, and Dafydd now goes to school every day. "
+
+
+def letter_job(i: int) -> LetterJob:
+    """A plan letter that runs to two pages in each language."""
+    rationale = BilingualText(cy="\n\n".join([SENTENCE_CY * 4] * 3), en="\n\n".join([SENTENCE_EN * 4] * 3))
+    items = [
+        BilingualText(cy=f"Canlyniad {n}: " + SENTENCE_CY, en=f"Outcome {n}: " + SENTENCE_EN)
+        for n in range(4)
+    ]
+    data = LetterData(
+        recipient=Recipient(f"Gwenllïan Tŵr {i}", ["1 Heol y Bryn", "Tregŵyr", "SA4 3AA"]),
+        letter_date=date(2026, 11, 23),
+        reference=f"CP/2026/{i:04d}",
+        fields={
+            "child_name": "Dafydd ap Llŷr",
+            "plan_date": date(2026, 11, 20),
+            "rationale": rationale,
+            "outcomes": items,
+            "family_actions": items[:3],
+            "support": items[:3],
+            "next_review_date": date(2027, 2, 19),
+            "coordinator_name": "Eleri Owen",
+            "coordinator_phone": "01234 567891",
+        },
+    )
+    return LetterJob("n19_plan_family", "bilingual", data)
+
+
+def conference(pages_hint: int = 20) -> ChildConference:
+    """An initial conference whose report is about ``pages_hint`` pages over both languages."""
+    summary = BilingualText(cy="\n\n".join([SENTENCE_CY * 6] * 3), en="\n\n".join([SENTENCE_EN * 6] * 3))
+    return ChildConference(
+        kind="initial",
+        conference_date=date(2026, 11, 20),
+        chair="Rhian Hughes",
+        children=[
+            ConferenceChild(f"Plentyn {n}", date(2019, 3, 4), True, ["neglect"], coordinator="Eleri Owen")
+            for n in range(3)
+        ],
+        attendees=[
+            Attendee(f"Person {n}", "Ymarferydd", f"Asiantaeth {n % 6}", True, True) for n in range(14)
+        ],
+        agency_reports=[
+            AgencyReport(f"Asiantaeth {n}", "Awdur", summary) for n in range(pages_hint // 2 + 3)
+        ],
+        outcomes=[
+            PlanOutcome(
+                BilingualText(cy=SENTENCE_CY, en=SENTENCE_EN),
+                [PlanAction(SENTENCE_EN, "Nia Rees", date(2026, 12, 1))] * 3,
+            )
+            for _ in range(5)
+        ],
+        first_core_group_date=date(2026, 12, 4),
+        next_review_date=date(2027, 2, 19),
+    )
+
+
+def plain(pages: int, text: str) -> float:
+    """Seconds for ReportLab to lay out ``pages`` pages of plain paragraphs in the same font."""
+    style = styles()["body"]
+    per_page = 9  # paragraphs of this length fill about one A4 page
+    story = [Paragraph(text, style) for _ in range(pages * per_page)]
+    start = time.perf_counter()
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build(story)
+    elapsed = time.perf_counter() - start
+    got = len(PdfReader(io.BytesIO(buf.getvalue())).pages)
+    return elapsed * pages / max(got, 1)  # normalise to the same page count
+
+
+def main() -> None:
+    render_letters([letter_job(0)], COUNCIL)  # warm up: font registration, template cache
+
+    jobs = [letter_job(i) for i in range(1000)]
+    start = time.perf_counter()
+    pdf = render_letters(jobs, COUNCIL)
+    letters_s = time.perf_counter() - start
+    letter_pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    base_letters = plain(letter_pages, SENTENCE_EN * 6)
+    print(
+        f"1,000 bilingual letters: {letter_pages} pages, {len(pdf) / 1e6:.1f} MB, {letters_s:.2f} s "
+        f"(target ≤ 30 s; {letters_s / 1000 * 1000:.1f} ms/letter); plain ReportLab text {base_letters:.2f} s; "
+        f"ratio {letters_s / base_letters:.2f}"
+    )
+
+    conf = conference()
+    start = time.perf_counter()
+    report = render_conference_report(conf, COUNCIL)
+    report_s = time.perf_counter() - start
+    report_pages = len(PdfReader(io.BytesIO(report)).pages)
+    base_report = plain(report_pages, SENTENCE_EN * 6)
+    print(
+        f"conference report: {report_pages} pages, {report_s:.2f} s (target ≤ 2 s); "
+        f"plain ReportLab text {base_report:.2f} s; ratio {report_s / base_report:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
