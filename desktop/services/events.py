@@ -9,6 +9,8 @@ not at all.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +30,11 @@ class HouseholdChanged:
 Handler = Callable[[Tx, Any], None]
 _handlers: dict[type, list[Handler]] = {}
 
+SUBSCRIBER_MODULES = ("desktop.services.child_protection",)
+"""Modules that subscribe at import; imported before the first event is published, so a handler is
+never missed because nothing happened to import its module yet (absent modules are skipped)."""
+_subscribers_loaded = False
+
 
 def subscribe(event_type: type, handler: Handler) -> None:
     """Run ``handler(tx, event)`` whenever ``event_type`` is raised (idempotent)."""
@@ -37,5 +44,11 @@ def subscribe(event_type: type, handler: Handler) -> None:
 
 
 def publish(tx: Tx, event: Any) -> None:
+    global _subscribers_loaded
+    if not _subscribers_loaded:
+        _subscribers_loaded = True
+        for name in SUBSCRIBER_MODULES:
+            if importlib.util.find_spec(name) is not None:
+                importlib.import_module(name)
     for handler in _handlers.get(type(event), []):
         handler(tx, event)
