@@ -1,0 +1,248 @@
+"""Sync-server benchmark: standalone, starts its own PostgreSQL on a temp dir and a server on 127.0.0.1.
+
+    python bench/bench_server.py            # full run
+    python bench/bench_server.py --quick    # smaller sizes, for a smoke test
+
+Measures (all traffic to 127.0.0.1 only):
+1. push of 10,000 changes (batches of 250) — changes/s;
+2. first pull of a 500-case caseload (~100,000 rows) — rows/s;
+3. a no-op sync (empty push + pull at the end of the cursor) — median latency;
+4. 100 concurrent clients x 100 changes each (batches of 10) — p50/p95 request latency, changes/s;
+5. the push apply rate as a ratio of a plain PostgreSQL insert of the same rows (unnest into a table).
+Speed is reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import psycopg
+from psycopg.rows import dict_row
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from server import admin  # noqa: E402
+from server.devdb import TempCluster, free_port  # noqa: E402
+from server.migrator import migrate  # noqa: E402
+
+PASSWORD = "bench password 123"
+
+
+def start_server(dsn: str, pool: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "--database-url", dsn, "--host", "127.0.0.1", "--port", str(port),
+         "--pool-size", str(pool), "--max-body", str(16 * 1024 * 1024)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def login(client: httpx.Client, username: str) -> tuple[dict[str, str], str]:
+    r = client.post("/v1/login", json={"username": username, "password": PASSWORD})
+    r.raise_for_status()
+    body = r.json()
+    return {"Authorization": f"Bearer {body['token']}"}, body["user"]["id"]
+
+
+def make_ops(actor: str, device: str, cases: list[str], n: int) -> list[dict]:
+    ops = []
+    for i in range(n):
+        case = cases[i % len(cases)]
+        ops.append({
+            "op_id": str(uuid.uuid4()), "entity": "visit", "entity_id": str(uuid.uuid4()), "case_id": case,
+            "kind": "insert", "fields": {"seen_alone": i % 2 == 0, "notes": f"visit {i} " + "x" * 120,
+                                         "visit_date": "2026-11-20", "child_id": str(uuid.uuid4())},
+            "base": {}, "base_version": 0, "append_only": True, "actor": actor, "device_id": device,
+            "local_time": "2026-11-23T10:00:00",
+        })  # fmt: skip
+    return ops
+
+
+def seed_caseload(dsn: str, worker: str, team: str, n_cases: int, rows_per_case: int) -> list[str]:
+    """Allocate cases to ``worker`` and store rows straight into the row store (setup, not measured)."""
+    cases = [str(uuid.uuid4()) for _ in range(n_cases)]
+    with psycopg.connect(dsn, row_factory=dict_row) as conn:
+        for c in cases:
+            admin.allocate(conn, uuid.UUID(c), team, worker)
+        conn.execute(
+            "INSERT INTO rows (entity, id, case_id, scope_id, data, field_meta, version, seq, append_only,"
+            " created_at, updated_at)"
+            " SELECT 'note', gen_random_uuid(), c::uuid, c::uuid,"
+            "  jsonb_build_object('text', repeat('n', 150), 'i', g), '{}'::jsonb, s, s, true, now(), now()"
+            " FROM (SELECT c, g, nextval('change_seq') AS s FROM unnest(%s::text[]) AS c,"
+            "       generate_series(1, %s) AS g) AS q",
+            (cases, rows_per_case),
+        )
+    return cases
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    n_push = 2000 if args.quick else 10_000
+    n_cases, per_case = (100, 40) if args.quick else (500, 200)
+    n_clients, per_client = (20, 50) if args.quick else (100, 100)
+    results: dict[str, object] = {}
+
+    with TempCluster() as pg:
+        dsn = pg.dsn()
+        migrate(dsn)
+        with psycopg.connect(dsn, row_factory=dict_row) as conn:
+            admin.create_team(conn, "A")
+            admin.create_user(conn, "pusher", PASSWORD, "social_worker", "A")
+            admin.create_user(conn, "caseload", PASSWORD, "social_worker", "A")
+            for i in range(n_clients):
+                admin.create_user(conn, f"c{i}", PASSWORD, "social_worker", "A")
+        push_cases = [str(uuid.uuid4()) for _ in range(50)]
+        with psycopg.connect(dsn, row_factory=dict_row) as conn:
+            for c in push_cases:
+                admin.allocate(conn, uuid.UUID(c), "A", "pusher")
+        proc, base = start_server(dsn, pool=20)
+        try:
+            with httpx.Client(base_url=base, timeout=120) as client:
+                # 1. push 10,000 changes
+                auth, actor = login(client, "pusher")
+                ops = make_ops(actor, "bench-dev", push_cases, n_push)
+                t0 = time.perf_counter()
+                for i in range(0, len(ops), 250):
+                    r = client.post("/v1/push", json={"ops": ops[i : i + 250]}, headers=auth)
+                    r.raise_for_status()
+                    assert all(x["status"] == "applied" for x in r.json()["results"])
+                dt = time.perf_counter() - t0
+                push_rate = n_push / dt
+                results["push"] = {
+                    "changes": n_push,
+                    "seconds": round(dt, 2),
+                    "changes_per_s": round(push_rate),
+                }
+
+                # 5. the same rows inserted plainly into PostgreSQL (one table, unnest, same batches)
+                with psycopg.connect(dsn) as conn:
+                    conn.execute(
+                        "CREATE TABLE plain (entity text, id uuid PRIMARY KEY, case_id uuid, data jsonb)"
+                    )
+                    t0 = time.perf_counter()
+                    for i in range(0, len(ops), 250):
+                        chunk = ops[i : i + 250]
+                        conn.execute(
+                            "INSERT INTO plain SELECT * FROM unnest(%s::text[], %s::uuid[], %s::uuid[], %s::jsonb[])",
+                            ([o["entity"] for o in chunk], [str(uuid.uuid4()) for _ in chunk],
+                             [o["case_id"] for o in chunk], [json.dumps(o["fields"]) for o in chunk]),
+                        )  # fmt: skip
+                        conn.commit()
+                    plain_dt = time.perf_counter() - t0
+                plain_rate = n_push / plain_dt
+                results["apply_vs_plain_insert"] = {
+                    "plain_rows_per_s": round(plain_rate),
+                    "server_changes_per_s": round(push_rate),
+                    "ratio": round(push_rate / plain_rate, 3),
+                }
+
+                # 2. first pull of a 500-case caseload
+                seed_caseload(dsn, "caseload", "A", n_cases, per_case)
+                auth2, _ = login(client, "caseload")
+                t0 = time.perf_counter()
+                cursor, total = None, 0
+                while True:
+                    params = {"limit": 5000, **({"cursor": cursor} if cursor else {})}
+                    page = client.get("/v1/pull", params=params, headers=auth2).json()
+                    total += len(page["changes"])
+                    cursor = page["cursor"]
+                    if not page["has_more"]:
+                        break
+                dt = time.perf_counter() - t0
+                results["first_pull"] = {"cases": n_cases, "rows": total, "seconds": round(dt, 2),
+                                         "rows_per_s": round(total / dt)}  # fmt: skip
+                t0 = time.perf_counter()
+                v = client.get("/v1/verify", headers=auth2).json()
+                results["verify"] = {
+                    "rows": v["total"]["rows"],
+                    "seconds": round(time.perf_counter() - t0, 3),
+                }
+
+                # 3. no-op sync
+                lat = []
+                for _ in range(20):
+                    t0 = time.perf_counter()
+                    client.post("/v1/push", json={"ops": []}, headers=auth2).raise_for_status()
+                    page = client.get("/v1/pull", params={"cursor": cursor}, headers=auth2).json()
+                    assert page["changes"] == []
+                    lat.append(time.perf_counter() - t0)
+                results["noop_sync"] = {"median_ms": round(statistics.median(lat) * 1000, 1),
+                                        "p95_ms": round(pct(lat, 95) * 1000, 1)}  # fmt: skip
+
+            # 4. concurrent clients
+            logins = []
+            with httpx.Client(base_url=base, timeout=120) as client:
+                for i in range(n_clients):
+                    a, uid = login(client, f"c{i}")
+                    case = str(uuid.uuid4())
+                    with psycopg.connect(dsn, row_factory=dict_row) as conn:
+                        admin.allocate(conn, uuid.UUID(case), "A", f"c{i}")
+                    logins.append((a, uid, case))
+            latencies: list[float] = []
+
+            def client_run(i: int) -> list[float]:
+                a, uid, case = logins[i]
+                ops = make_ops(uid, f"dev{i}", [case], per_client)
+                out = []
+                with httpx.Client(base_url=base, timeout=120) as c:
+                    for j in range(0, per_client, 10):
+                        t0 = time.perf_counter()
+                        r = c.post("/v1/push", json={"ops": ops[j : j + 10]}, headers=a)
+                        r.raise_for_status()
+                        out.append(time.perf_counter() - t0)
+                    t0 = time.perf_counter()
+                    c.get("/v1/pull", headers=a).raise_for_status()
+                    out.append(time.perf_counter() - t0)
+                return out
+
+            t0 = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=n_clients) as ex:
+                for lst in ex.map(client_run, range(n_clients)):
+                    latencies.extend(lst)
+            dt = time.perf_counter() - t0
+            results["concurrent"] = {
+                "clients": n_clients,
+                "changes": n_clients * per_client,
+                "seconds": round(dt, 2),
+                "changes_per_s": round(n_clients * per_client / dt),
+                "p50_ms": round(pct(latencies, 50) * 1000, 1),
+                "p95_ms": round(pct(latencies, 95) * 1000, 1),
+            }
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
