@@ -85,6 +85,7 @@ L = {
         "No co-ordinator named: the senior manager responsible for safeguarding must be told immediately."
     ),
     "plan": N_("Outline plan"),
+    "adult_plan": N_("Care and support protection plan"),
     "outcome": N_("Outcome"),
     "action": N_("Action"),
     "owner": N_("Who is responsible"),
@@ -140,9 +141,12 @@ def _attendance(lang: str, attendees: list[Attendee], chair_discretion: bool | N
         )
     )
     agencies = len({a.agency.strip().casefold() for a in attendees if a.attended})
-    out.append(Paragraph(esc(_t(lang, "quorum")), st["h3"]))
-    out.append(Paragraph(esc(_t(lang, "agencies_present").format(count=agencies)), st["body"]))
-    if chair_discretion is not None:  # quorum rule applies to child conferences (WSP c4-p8)
+    out.append(Spacer(1, 2 * mm))
+    if chair_discretion is None:  # the quorum rule (WSP c4-p8) is for child conferences only
+        out.append(Paragraph(esc(_t(lang, "agencies_present").format(count=agencies)), st["body"]))
+    else:
+        out.append(Paragraph(esc(_t(lang, "quorum")), st["h3"]))
+        out.append(Paragraph(esc(_t(lang, "agencies_present").format(count=agencies)), st["body"]))
         if agencies >= 3:
             verdict = "quorate"
         elif agencies == 2 and chair_discretion:
@@ -171,9 +175,9 @@ def _agency_reports(lang: str, reports: list[AgencyReport]) -> list[Flowable]:
     return out
 
 
-def _plan(lang: str, outcomes: list[PlanOutcome]) -> list[Flowable]:
+def _plan(lang: str, outcomes: list[PlanOutcome], title: str = "plan") -> list[Flowable]:
     st = styles()
-    out: list[Flowable] = [Paragraph(esc(_t(lang, "plan")), st["h2"])]
+    out: list[Flowable] = [Paragraph(esc(_t(lang, title)), st["h2"])]
     if not outcomes:
         return out + [Paragraph(esc(_t(lang, "none")), st["body"])]
     for i, outcome in enumerate(outcomes, start=1):

@@ -349,3 +349,26 @@ def test_council_from_json(tmp_path):
     assert c.name_cy == "Cyngor Sir Enghraifft" and c.name_en == "Example County Council"
     assert c.logo is None
     assert c.signatory_title("cy") and c.complaints_phone
+
+
+def test_logo_from_council_json_is_drawn(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (120, 80), (31, 78, 121)).save(tmp_path / "logo.png")
+    raw = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    raw["logo"] = "logo.png"
+    (tmp_path / "council.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    council = CouncilIdentity.from_json(tmp_path / "council.json")
+    assert council.logo == tmp_path / "logo.png"
+    reader = PdfReader(
+        io.BytesIO(
+            render_letter("n5_register_custodian", "bilingual", letter("n5_register_custodian"), council)
+        )
+    )
+    first_pages = [
+        p for p in reader.pages if "Tudalen 1 o" in p.extract_text() or "Page 1 of" in p.extract_text()
+    ]
+    assert len(first_pages) == 2
+    for page in first_pages:
+        xobjects = page["/Resources"].get("/XObject", {})
+        assert any(x.get_object()["/Subtype"] == "/Image" for x in xobjects.values())
