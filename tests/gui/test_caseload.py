@@ -1,0 +1,134 @@
+"""The caseload: search, filters, sorting, 10,000 rows, opening a case."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from desktop.services.cases import CaseRow
+from tests.gui.conftest import World
+from ui.case_view import CaseWindow, age_text
+from ui.caseload import CaseloadModel, CaseloadPage, CaseloadProxy
+from ui.main_window import MainWindow
+
+
+def _window(qtbot, session) -> tuple[MainWindow, CaseloadPage]:
+    window = MainWindow(session, idle_ms=3_600_000)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.page("caseload")
+    qtbot.waitUntil(lambda: page.loaded, timeout=10_000)
+    return window, page
+
+
+def test_search_filters_by_name_identifier_and_date_of_birth(qtbot, gui_session, world: World) -> None:
+    """Typing in the search box narrows the list; so do the case type and team filters."""
+    window, page = _window(qtbot, gui_session)
+    assert page.proxy.rowCount() == 3
+    for typed, expected in [
+        ("elis", [world.cp_case]),
+        ("JONES", [world.cp_case]),
+        ("LA2045", [world.cp_case]),
+        ("04/05/2019", [world.cp_case]),
+        ("1941-02", [world.adult_case]),
+        ("owain prys", [world.cin_case]),
+        ("nobody", []),
+    ]:
+        qtbot.keyClicks(page.search, typed)
+        assert page.case_ids_shown() == expected, typed
+        page.search.clear()
+    assert page.proxy.rowCount() == 3
+    page.type_filter.setCurrentIndex(page.type_filter.findData("adult_at_risk"))
+    assert page.case_ids_shown() == [world.adult_case]
+    page.type_filter.setCurrentIndex(0)
+    page.team_filter.setCurrentIndex(1)
+    assert page.proxy.rowCount() == 3
+    assert "3 cases" in page.count_label.text()
+    assert window.sidebar.item(0).text() in ("Caseload", "Caseload (3)")
+    qtbot.waitUntil(lambda: window.sidebar.item(0).text() == "Caseload (3)", timeout=10_000)
+
+
+def test_sorting_by_a_header_reorders_the_rows(qtbot, gui_session) -> None:
+    window, page = _window(qtbot, gui_session)
+    page.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # date of birth
+    names = [page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())]
+    assert names == ["Gwen Thomas", "Elis Jones", "Owain Prys"]
+    page.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    names = [page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())]
+    assert names == ["Owain Prys", "Elis Jones", "Gwen Thomas"]
+
+
+def test_ten_thousand_rows_filter_in_one_pass(qtbot) -> None:
+    """10,000 rows: the filter is computed once per keystroke, and sorting happens in the model."""
+    rows = [
+        CaseRow(f"id{i}", f"2026-{i:05d}", "child_protection" if i % 2 else "child_in_need", f"Plentyn {i} Jones",
+                f"20{i % 20:02d}-01-01", f"LA{i:06d}", "t", "Tîm", "w", "Rhian Evans", bool(i % 3),
+                search_text=f"2026-{i:05d} plentyn {i} jones la{i:06d}")
+        for i in range(10_000)
+    ]
+    model = CaseloadModel()
+    proxy = CaseloadProxy(model)
+    model.set_rows(rows)
+    calls = []
+    original = model.set_predicate
+    model.set_predicate = lambda p: calls.append(1) or original(p)  # type: ignore[method-assign]
+    proxy.set_filters(text="jones la0099")
+    assert proxy.rowCount() == 100  # 9900-9999
+    assert calls == [1]
+    proxy.set_filters(case_type="child_in_need")
+    assert proxy.rowCount() == 50
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    assert proxy.index(0, 0).data() == "2026-09998"
+    proxy.set_filters(text="", case_type=None)
+    assert proxy.rowCount() == 10_000
+
+
+def test_enter_opens_the_case_window_with_its_header(qtbot, gui_session, world: World) -> None:
+    """Enter on a row opens the case: names, age, type, register, worker, next due, People tab."""
+    window, page = _window(qtbot, gui_session)
+    qtbot.keyClicks(page.search, "Elis")
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: any(isinstance(w, CaseWindow) and w.isVisible() for w in qtbot_windows()), timeout=5_000)
+    case = next(w for w in qtbot_windows() if isinstance(w, CaseWindow))
+    qtbot.addWidget(case)
+    texts = [v.text() for _k, v in case._rows]
+    assert case.title.text() == "Elis Jones"
+    assert any("Elis Jones, 7 years old, born 4 May 2019" == t for t in texts), texts
+    assert "Child protection" in texts and "Rhian Evans" in texts and "Nothing due" in texts
+    people = case.tab("people")
+    names = {people.tree.topLevelItem(i).text(0) for i in range(people.tree.topLevelItemCount())}
+    assert names == {"Elis Jones", "Carys Jones"}
+
+
+def test_next_due_provider_and_case_tab_registry(qtbot, gui_session, world: World) -> None:
+    """Casework modules add tabs and the next-due line through the registries."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.case_tabs import register_case_tab, set_next_due_provider, unregister_case_tab
+
+    register_case_tab("visits", "Visits", lambda s, cid, parent: QLabel(cid), order=20)
+    set_next_due_provider(lambda s, cid: "Core group meeting by 1 Dec 2026")
+    try:
+        case = CaseWindow(gui_session, world.cp_case)
+        qtbot.addWidget(case)
+        assert [case.tabs.tabText(i) for i in range(case.tabs.count())] == ["People", "Visits"]
+        assert any(v.text() == "Core group meeting by 1 Dec 2026" for _k, v in case._rows)
+    finally:
+        unregister_case_tab("visits")
+        set_next_due_provider(None)
+
+
+def test_age_text_uses_plural_forms() -> None:
+    from datetime import date
+
+    assert age_text("2025-06-30", date(2026, 11, 23)) == "16 months old"
+    assert age_text("2025-10-23", date(2026, 11, 23)) == "13 months old"
+    assert age_text("2026-10-23", date(2026, 11, 23)) == "1 month old"
+    assert age_text("2019-05-04", date(2026, 11, 23)) == "7 years old"
+
+
+def qtbot_windows():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.topLevelWidgets()

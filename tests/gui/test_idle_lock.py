@@ -1,0 +1,109 @@
+"""The idle lock hides all case data until the password is entered again."""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QApplication, QLabel
+
+from tests.conftest import PASSWORD
+from tests.gui.conftest import World
+from tests.gui.walk import texts_of
+from ui.case_view import open_case_window
+from ui.main_window import MainWindow
+
+NAMES = ("Elis", "Carys", "Owain", "Gwen", "Jones", "Prys", "Thomas")
+
+
+def _visible_case_text() -> list[str]:
+    found = []
+    for window in QApplication.topLevelWidgets():
+        if not window.isVisible():
+            continue
+        for _where, text in texts_of(window):
+            if any(n in text for n in NAMES):
+                found.append(text)
+        # table cells too
+        from PySide6.QtWidgets import QAbstractItemView
+
+        for view in window.findChildren(QAbstractItemView):
+            if view.isVisible() and view.model() is not None and type(view).__name__ in ("CaseloadTable", "QTreeWidget"):
+                m = view.model()
+                for r in range(m.rowCount(QModelIndex())):
+                    for c in range(m.columnCount(QModelIndex())):
+                        if any(n in str(m.index(r, c).data() or "") for n in NAMES):
+                            found.append(str(m.index(r, c).data()))
+    return found
+
+
+def test_idle_lock_hides_case_data_and_unlock_restores_it(qtbot, gui_session, world: World) -> None:
+    window = MainWindow(gui_session, idle_ms=3_600_000)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.page("caseload")
+    qtbot.waitUntil(lambda: page.loaded, timeout=10_000)
+    case = open_case_window(gui_session, world.cp_case, window)
+    person = case.tab("people").edit_person(world.elis)
+    qtbot.keyClicks(person.fields["school"].widget, "Ysgol Gymraeg")
+    assert _visible_case_text()
+
+    window.idle.set_timeout(30)  # the injectable timeout: lock after 30 ms without input
+    qtbot.waitUntil(lambda: window.locked, timeout=5_000)
+    assert _visible_case_text() == []
+    assert not (shiboken6.isValid(case) and case.isVisible()) and not person.isVisible()
+    assert window.page("caseload") is None  # the page and its model are gone
+    assert window.lock_screen is not None and window.centralWidget() is window.lock_screen
+    # The open dialog kept its typing as a draft.
+    from desktop.services.drafts import DraftService
+
+    assert DraftService(gui_session).load("person", world.elis)["school"] == "Ysgol Gymraeg"
+
+    screen = window.lock_screen
+    screen.password.setText("wrong password")
+    screen.unlock_button.click()
+    qtbot.waitUntil(lambda: screen.error.isVisible(), timeout=10_000)
+    assert window.locked
+    assert screen.error.text() == "That password is not right. Check Caps Lock and try again."
+    screen.password.setText(PASSWORD)
+    with qtbot.waitSignal(window.locked_changed, timeout=10_000):
+        screen.unlock_button.click()
+    assert not window.locked
+    page = window.page("caseload")
+    qtbot.waitUntil(lambda: page.loaded and page.proxy.rowCount() == 3, timeout=10_000)
+    assert _visible_case_text()
+
+
+def test_lock_now_shortcut(qtbot, gui_session) -> None:
+    window = MainWindow(gui_session, idle_ms=3_600_000)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.lock_action.shortcut().toString() == "Ctrl+L"
+    window.lock_action.trigger()
+    assert window.locked
+    assert not any(isinstance(w, QLabel) and "Elis" in w.text() for w in window.findChildren(QLabel))
+
+
+def test_settings_change_the_idle_time(qtbot, gui_session) -> None:
+    window = MainWindow(gui_session)
+    qtbot.addWidget(window)
+    assert window.idle.timeout() == gui_session.profile.idle_lock_minutes * 60_000
+    dialog = window.open_settings()
+    dialog.minutes.setValue(3)
+    dialog.save()
+    assert gui_session.profile.idle_lock_minutes == 3
+    assert window.idle.timeout() == 180_000
+
+
+def test_change_password(qtbot, gui_session) -> None:
+    window = MainWindow(gui_session, idle_ms=3_600_000)
+    qtbot.addWidget(window)
+    dialog = window.change_password()
+    dialog.edits["old"].setText(PASSWORD)
+    dialog.edits["new"].setText("a new long password")
+    dialog.edits["again"].setText("a different one")
+    dialog.save()
+    assert dialog.error.isVisible()
+    dialog.edits["again"].setText("a new long password")
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.save()
+    assert gui_session.profile.verify("a new long password")

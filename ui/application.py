@@ -1,0 +1,96 @@
+"""Start the desktop application: first run or sign-in, then the main window.
+
+``run(profile)`` is what :func:`desktop.app.run_gui` calls. :class:`AppController` holds the
+flow so tests can drive it without ``exec()``.
+
+Thread contract: GUI thread.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QDialog
+
+from desktop.errors import DiogelError
+from desktop.i18n import set_language
+from desktop.store.profile import Profile
+from ui.first_run import FirstRunDialog
+from ui.language import hub
+from ui.main_window import MainWindow
+from ui.sign_in import SignInDialog
+from ui.tasks import forget_store, runner
+
+
+def default_profile_dir() -> Path:
+    """``<user data dir>/Diogel/profiles/default``."""
+    return Path(user_data_dir("Diogel", appauthor=False)) / "profiles" / "default"
+
+
+class AppController(QObject):
+    """First run or sign-in, then the main window; signs out when the window closes."""
+
+    def __init__(self, folder: Path, *, kdf: Any = None, idle_ms: int | None = None) -> None:
+        super().__init__()
+        self.folder = Path(folder)
+        self.kdf = kdf
+        self.idle_ms = idle_ms
+        self.dialog: QDialog | None = None
+        self.window: MainWindow | None = None
+        self.session: Any = None
+        hub()
+        if Profile.exists(self.folder):
+            try:
+                set_language(Profile.open(self.folder).language)
+            except DiogelError:
+                pass  # the sign-in dialog will say what is wrong
+
+    def start(self) -> QDialog:
+        if Profile.exists(self.folder):
+            self.dialog = SignInDialog(self.folder)
+        else:
+            self.dialog = FirstRunDialog(self.folder, kdf=self.kdf)
+        self.dialog.signed_in.connect(self._on_session)
+        self.dialog.rejected.connect(self._on_cancelled)
+        self.dialog.show()
+        return self.dialog
+
+    def _on_session(self, session: Any) -> None:
+        self.session = session
+        self.window = MainWindow(session, idle_ms=self.idle_ms)
+        self.window.destroyed.connect(lambda *_: None)
+        self.window.show()
+        app = QApplication.instance()
+        if app is not None:
+            app.lastWindowClosed.connect(self.shutdown)
+
+    def _on_cancelled(self) -> None:
+        if self.session is None:
+            QApplication.quit()
+
+    def shutdown(self) -> None:
+        """Sign out (audited) and close the store; idempotent."""
+        if self.session is not None:
+            session, self.session = self.session, None
+            forget_store(session)
+            try:
+                session.close()
+            except DiogelError:
+                pass
+
+
+def run(profile: Path | None = None) -> int:
+    """Open Diogel on ``profile`` (default: the per-user profile folder); returns the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Diogel")
+    app.setOrganizationName("Diogel")
+    controller = AppController(Path(profile) if profile else default_profile_dir())
+    controller.start()
+    code = app.exec()
+    controller.shutdown()
+    runner().shutdown()
+    return code

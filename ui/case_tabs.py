@@ -1,0 +1,69 @@
+"""The registry of case tabs and the "next thing due" provider. GUI thread only.
+
+A casework module calls :func:`register_case_tab` at import and is listed in
+:data:`ui.plugins.CASE_TAB_MODULES`. Each open case window shows, in ``order``, every tab whose
+``visible_for(session)`` is true, titled ``_(title_msgid)``.
+
+``factory(session, case_id, parent) -> QWidget``: ``parent`` is the
+:class:`ui.case_view.CaseWindow`, whose ``case_view`` attribute holds the
+:class:`desktop.services.cases.CaseView` it opened (audited once), so a tab need not open the
+case again. A tab may define ``retranslate()`` and ``refresh()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+TabFactory = Callable[[Any, str, QWidget], QWidget]
+NextDueProvider = Callable[[Any, str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseTab:
+    key: str
+    title_msgid: str
+    factory: TabFactory
+    visible_for: Callable[[Any], bool]
+    order: int = 100
+
+
+_TABS: dict[str, CaseTab] = {}
+_next_due: NextDueProvider | None = None
+
+
+def register_case_tab(
+    key: str,
+    title_msgid: str,
+    factory: TabFactory,
+    visible_for: Callable[[Any], bool] = lambda session: True,
+    *,
+    order: int = 100,
+) -> None:
+    """Add (or replace) the case tab ``key``."""
+    _TABS[key] = CaseTab(key, title_msgid, factory, visible_for, order)
+
+
+def unregister_case_tab(key: str) -> None:
+    _TABS.pop(key, None)
+
+
+def case_tabs_for(session: Any) -> list[CaseTab]:
+    return sorted((t for t in _TABS.values() if t.visible_for(session)), key=lambda t: (t.order, t.key))
+
+
+def set_next_due_provider(fn: NextDueProvider | None) -> None:
+    """``fn(session, case_id)`` returns the translated "next thing due" line of a case, or
+    ``None`` when nothing is due. Called in the GUI thread when a case window opens or refreshes
+    and on language change, so it should be quick (one case)."""
+    global _next_due
+    _next_due = fn
+
+
+def next_due(session: Any, case_id: str) -> str | None:
+    if _next_due is None:
+        return None
+    return _next_due(session, case_id)

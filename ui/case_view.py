@@ -1,0 +1,201 @@
+"""A case window: the header (who, age, type, register, key people, next due) and the tabs.
+
+Tabs come from :mod:`ui.case_tabs` (``register_case_tab``); "next thing due" from the provider
+set with ``set_next_due_provider``; both are re-exported here for convenience.
+
+Thread contract: GUI thread. Opening a case is one short read plus its audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFormLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from desktop.domain.types import label
+from desktop.i18n import _, ngettext
+from desktop.services.cases import CaseService, CaseView, age_on
+from ui.case_tabs import case_tabs_for, next_due, register_case_tab, set_next_due_provider
+from ui.formatting import show_date
+from ui.tasks import store_watcher
+from ui.widgets import Retranslating
+from ui.windows import register_sensitive
+
+__all__ = ["CaseWindow", "open_case_window", "register_case_tab", "set_next_due_provider", "age_text"]
+
+_open: dict[str, CaseWindow] = {}
+
+
+def age_text(dob: str | None, today: Any) -> str:
+    """"7 years", "11 months" (ngettext: Welsh mutates the noun after the number)."""
+    age = age_on(dob, today)
+    if age is None:
+        return ""
+    years, months = age
+    if years >= 2:
+        return ngettext("{n} year old", "{n} years old", years).format(n=years)
+    total = years * 12 + months
+    return ngettext("{n} month old", "{n} months old", total).format(n=total)
+
+
+def open_case_window(session: Any, case_id: str, parent: QWidget | None = None) -> CaseWindow:
+    """Show the case's window (raising it if it is already open)."""
+    window = _open.get(case_id)
+    if window is not None:
+        try:
+            window.show()
+            window.raise_()
+            window.activateWindow()
+            return window
+        except RuntimeError:
+            _open.pop(case_id, None)
+    window = CaseWindow(session, case_id, parent)
+    _open[case_id] = window
+    window.show()
+    return window
+
+
+class CaseWindow(Retranslating, QWidget):
+    """One case. ``case_view`` holds the opened :class:`CaseView` for the tabs."""
+
+    def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setObjectName("case_window")
+        self.session = session
+        self.case_id = case_id
+        self.case_view: CaseView = CaseService(session).open(case_id)
+        register_sensitive(self)
+
+        self.title = QLabel()
+        self.title.setObjectName("case_title")
+        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.header = QFormLayout()
+        self.header.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._rows: list[tuple[QLabel, QLabel]] = []
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("case_tabs")
+        self._tab_defs = case_tabs_for(session)
+        for tab in self._tab_defs:
+            page = tab.factory(session, case_id, self)
+            page.setProperty("case_tab_key", tab.key)
+            self.tabs.addTab(page, "")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(self.header)
+        layout.addWidget(self.tabs, 1)
+        QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
+        QShortcut(QKeySequence("Ctrl+PgDown"), self, activated=lambda: self._step_tab(1))
+        QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=lambda: self._step_tab(-1))
+        store_watcher(session).changed.connect(self._on_store_changed)
+        self.resize(900, 640)
+        self.retranslate()
+
+    def _step_tab(self, step: int) -> None:
+        if self.tabs.count():
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
+    def tab(self, key: str) -> QWidget | None:
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            if page.property("case_tab_key") == key:
+                return page
+        return None
+
+    # -- header ---------------------------------------------------------------------------------
+    def _header_rows(self) -> list[tuple[str, str]]:
+        view, today = self.case_view, self.session.today()
+        rows: list[tuple[str, str]] = []
+        for s in view.subjects:
+            name = _person_name(s)
+            if s.get("unborn"):
+                value = _("{name}, unborn, expected {date}").format(
+                    name=name, date=show_date(s.get("expected_date"), "long")
+                )
+            elif s.get("date_of_birth"):
+                value = _("{name}, {age}, born {date}").format(
+                    name=name, age=age_text(s["date_of_birth"], today), date=show_date(s["date_of_birth"], "long")
+                )
+            else:
+                value = name
+            rows.append((_("Subject:"), value))
+        rows.append((_("Reference:"), view.case["reference"]))
+        rows.append((_("Case type:"), label(view.case["case_type"])))
+        rows.append(
+            (_("Register:"), _("On the child protection register") if view.registered else _("Not on the register"))
+        )
+        rows.append((_("Allocated worker:"), self._worker_name(view.case.get("allocated_worker_id"))))
+        for kp in view.key_people:
+            who = f"{kp['given_names']} {kp['family_name']}".strip()
+            rows.append((_("{role}:").format(role=label(kp["role"])), who))
+        due = next_due(self.session, self.case_id)
+        rows.append((_("Next thing due:"), due or _("Nothing due")))
+        return rows
+
+    def _worker_name(self, worker_id: str | None) -> str:
+        if not worker_id:
+            return _("Not allocated")
+        for w in CaseService(self.session).workers():
+            if w["id"] == worker_id:
+                return f"{w['given_names']} {w['family_name']}".strip()
+        return _("Not allocated")
+
+    def retranslate(self) -> None:
+        names = ", ".join(_person_name(s) for s in self.case_view.subjects) or self.case_view.case["reference"]
+        self.setWindowTitle(_("{names} – Diogel").format(names=names))
+        self.title.setText(names)
+        self.title.setAccessibleName(_("Case of {names}").format(names=names))
+        rows = self._header_rows()
+        while len(self._rows) < len(rows):
+            key, value = QLabel(), QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.header.addRow(key, value)
+            self._rows.append((key, value))
+        while len(self._rows) > len(rows):
+            key, _value = self._rows.pop()
+            self.header.removeRow(key)
+        for (key, value), (k, v) in zip(self._rows, rows, strict=True):
+            key.setText(k)
+            value.setText(v)
+            value.setAccessibleName(k)
+        for i, tab in enumerate(self._tab_defs):
+            self.tabs.setTabText(i, _(tab.title_msgid))
+        self.tabs.setAccessibleName(_("Case sections"))
+
+    def refresh(self) -> None:
+        """Read the case again (after a change) and redraw the header and tabs."""
+        self.case_view = CaseService(self.session).open(self.case_id)
+        self.retranslate()
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            if hasattr(page, "refresh"):
+                page.refresh()
+
+    def _on_store_changed(self, tables: set[str], case_ids: set[str]) -> None:
+        if self.case_id in case_ids or tables & {"person", "address", "role_assignment", "register_entry"}:
+            if any(t in tables for t in ("person", "address", "case_member", "role_assignment", "register_entry")):
+                self._refresh_header_only()
+
+    def _refresh_header_only(self) -> None:
+        # A fresh read without a new "open" audit entry would need a service method; the header's
+        # names come from the view we hold, so refresh the people from their own reads instead.
+        page = self.tab("people")
+        if page is not None and hasattr(page, "refresh"):
+            page.refresh()  # updates self.case_view's people in place
+        self.retranslate()
+
+    def closeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if _open.get(self.case_id) is self:
+            _open.pop(self.case_id, None)
+        super().closeEvent(event)
+
+
+def _person_name(p: dict[str, Any]) -> str:
+    return f"{p.get('given_names') or ''} {p.get('family_name') or ''}".strip()

@@ -1,0 +1,280 @@
+"""The main window: sidebar of areas, the area pages, menus, language switch and idle lock.
+
+Areas come from :mod:`ui.areas` (their modules listed in :mod:`ui.plugins`). Locking takes the
+content out of the window, closes every case window and dialog, and destroys the area pages
+(their models with them); unlocking builds them again.
+
+Thread contract: GUI thread. Badges are computed on a worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from desktop.domain.types import label
+from desktop.errors import DiogelError
+from desktop.i18n import LANGUAGES, _, current_language, set_language
+from ui.account_dialogs import ChangePasswordDialog, SettingsDialog
+from ui.areas import Area, areas_for, compute_badges
+from ui.idle_lock import IdleWatcher, LockScreen
+from ui.plugins import load_plugins
+from ui.tasks import runner, store_watcher
+from ui.widgets import Retranslating
+from ui.windows import close_sensitive
+
+AREA_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class MainWindow(Retranslating, QMainWindow):
+    """The signed-in window. ``idle_ms`` overrides the profile's idle-lock time (tests)."""
+
+    locked_changed = Signal(bool)
+    sign_out_requested = Signal()
+
+    def __init__(self, session: Any, *, idle_ms: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        load_plugins()
+        self.session = session
+        self.setObjectName("main_window")
+        self._idle_override = idle_ms
+        self._locked = False
+        self._areas: list[Area] = areas_for(session)
+        self._badges: dict[str, int | None] = {}
+        self._pages: dict[str, QWidget] = {}
+
+        # content: sidebar + stacked pages
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
+        for area in self._areas:
+            item = QListWidgetItem()
+            item.setData(AREA_KEY_ROLE, area.key)
+            self.sidebar.addItem(item)
+        self.sidebar.currentRowChanged.connect(self._show_area)
+        self.stack = QStackedWidget()
+        self.content = QWidget()
+        row = QHBoxLayout(self.content)
+        row.addWidget(self.sidebar, 0)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(self.content)
+        self.lock_screen: LockScreen | None = None
+
+        self._build_actions()
+        self.user_label = QLabel()
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        minutes = session.profile.idle_lock_minutes
+        self.idle = IdleWatcher(idle_ms if idle_ms is not None else minutes * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        store_watcher(session).changed.connect(lambda _t, _c: self.refresh_badges())
+
+        self.retranslate()
+        if self._areas:
+            self.sidebar.setCurrentRow(0)
+        self.refresh_badges()
+        self.resize(1100, 720)
+
+    # -- actions and menus --------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        self.lock_action = QAction(self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.triggered.connect(self.lock)
+        self.password_action = QAction(self)
+        self.password_action.triggered.connect(self.change_password)
+        self.settings_action = QAction(self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        self.area_actions: list[QAction] = []
+        for i, _area in enumerate(self._areas):
+            act = QAction(self)
+            if i < 9:
+                act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            act.triggered.connect(lambda _c=False, i=i: self.sidebar.setCurrentRow(i))
+            self.area_actions.append(act)
+        self.language_group = QActionGroup(self)
+        self.language_group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in LANGUAGES.items():
+            act = QAction(name, self)  # each language named in itself, never translated
+            act.setCheckable(True)
+            act.setChecked(code == current_language())
+            act.triggered.connect(lambda _c=False, code=code: self.switch_language(code))
+            self.language_group.addAction(act)
+            self.language_actions[code] = act
+        self.language_actions["cy"].setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.language_actions["en"].setShortcut(QKeySequence("Ctrl+Shift+E"))
+
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.lock_action)
+        self.file_menu.addAction(self.password_action)
+        self.file_menu.addAction(self.settings_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.go_menu = bar.addMenu("")
+        for act in self.area_actions:
+            self.go_menu.addAction(act)
+        self.language_menu = bar.addMenu("")
+        for act in self.language_actions.values():
+            self.language_menu.addAction(act)
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.addAction(self.lock_action)
+        self.toolbar.addSeparator()
+        for act in self.language_actions.values():
+            self.toolbar.addAction(act)
+        self.addToolBar(self.toolbar)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Diogel"))
+        self.file_menu.setTitle(_("Diogel"))
+        self.go_menu.setTitle(_("Go to"))
+        self.language_menu.setTitle(_("Language"))
+        self.lock_action.setText(_("Lock now"))
+        self.lock_action.setToolTip(_("Lock now (Ctrl+L): hide case records until you enter your password"))
+        self.password_action.setText(_("Change password…"))
+        self.settings_action.setText(_("Settings…"))
+        self.quit_action.setText(_("Sign out and quit"))
+        for act, area in zip(self.area_actions, self._areas, strict=True):
+            act.setText(_(area.title_msgid))
+        for code, act in self.language_actions.items():
+            act.setToolTip(_("Show Diogel in Welsh") if code == "cy" else _("Show Diogel in English"))
+            act.setChecked(code == current_language())
+        self.toolbar.setWindowTitle(_("Toolbar"))
+        self.toolbar.setAccessibleName(_("Toolbar"))
+        self.sidebar.setAccessibleName(_("Areas"))
+        self._update_sidebar()
+        user = self.session.user
+        self.user_label.setText(_("Signed in as {name} ({role})").format(name=user.name, role=label(user.role)))
+
+    def _update_sidebar(self) -> None:
+        for i, area in enumerate(self._areas):
+            item = self.sidebar.item(i)
+            count = self._badges.get(area.key)
+            title = _(area.title_msgid)
+            # L10N: a sidebar entry and its count, e.g. "Caseload (12)"
+            item.setText(_("{area} ({count})").format(area=title, count=count) if count is not None else title)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())
+        self.sidebar.setMinimumWidth(self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 8)
+
+    # -- areas --------------------------------------------------------------------------------
+    def _show_area(self, row: int) -> None:
+        if row < 0 or self._locked:
+            return
+        area = self._areas[row]
+        page = self._pages.get(area.key)
+        if page is None:
+            page = area.factory(self.session, self.stack)
+            self._pages[area.key] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+
+    def page(self, key: str) -> QWidget | None:
+        return self._pages.get(key)
+
+    def refresh_badges(self) -> None:
+        if self._locked:
+            return
+        keys = [a.key for a in self._areas]
+        runner().run(compute_badges, self.session, keys, on_done=self._on_badges, on_error=lambda _e: None)
+
+    def _on_badges(self, badges: dict[str, int | None]) -> None:
+        if self._locked:
+            return
+        self._badges = badges
+        self._update_sidebar()
+
+    # -- language -----------------------------------------------------------------------------
+    def switch_language(self, lang: str) -> None:
+        """Switch every open window now and remember the choice in the profile."""
+        set_language(lang)
+        try:
+            self.session.profile.set_preferences(language=lang)
+        except DiogelError as err:
+            self.statusBar().showMessage(err.message(), 5000)
+
+    # -- locking ------------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    def lock(self) -> None:
+        """Hide all case data: close case windows and dialogs, destroy the pages and their models."""
+        if self._locked:
+            return
+        self._locked = True
+        close_sensitive()
+        for page in self._pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self._pages.clear()
+        self._badges = {}
+        self._update_sidebar()
+        self.content = self.takeCentralWidget()
+        self.content.hide()
+        self.lock_screen = LockScreen(self.session.profile, self.session.user.given_names)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.setCentralWidget(self.lock_screen)
+        for act in (self.password_action, self.settings_action, self.lock_action, *self.area_actions):
+            act.setEnabled(False)
+        self.idle._timer.stop()
+        self.locked_changed.emit(True)
+
+    def unlock(self) -> None:
+        """Called once the password was right: put the content back and rebuild the current page."""
+        if not self._locked:
+            return
+        self._locked = False
+        screen = self.takeCentralWidget()
+        if screen is not None:
+            screen.deleteLater()
+        self.lock_screen = None
+        self.setCentralWidget(self.content)
+        self.content.show()
+        for act in (self.password_action, self.settings_action, self.lock_action, *self.area_actions):
+            act.setEnabled(True)
+        self._show_area(self.sidebar.currentRow())
+        self.refresh_badges()
+        self.idle.poke()
+        self.locked_changed.emit(False)
+
+    # -- dialogs ------------------------------------------------------------------------------
+    def change_password(self) -> ChangePasswordDialog:
+        dialog = ChangePasswordDialog(self.session.profile, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.session.profile, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self._on_idle_minutes)
+        dialog.open()
+        return dialog
+
+    def _on_idle_minutes(self, minutes: int) -> None:
+        if self._idle_override is None:
+            self.idle.set_timeout(minutes * 60_000)
+
+    def closeEvent(self, event: QEvent) -> None:  # noqa: N802
+        close_sensitive()
+        self.idle.stop()
+        super().closeEvent(event)

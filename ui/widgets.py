@@ -1,0 +1,136 @@
+"""Small shared widgets and helpers. GUI thread only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
+
+from desktop.errors import DiogelError
+from desktop.i18n import LANGUAGES, _, current_language, ngettext
+
+
+class Retranslating:
+    """Mixin for QWidget subclasses: ``retranslate()`` sets every text; it runs again on each
+    ``QEvent.LanguageChange``. Call ``self.retranslate()`` at the end of ``__init__``."""
+
+    def retranslate(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)  # type: ignore[misc]
+
+
+def message_of(exc: BaseException) -> str:
+    """What to show a person for ``exc``: our errors speak for themselves, anything else is a bug."""
+    if isinstance(exc, DiogelError):
+        return exc.message()
+    return _("Something went wrong and nothing was saved. Please tell the helpdesk: {detail}").format(
+        detail=type(exc).__name__
+    )
+
+
+class FieldError(QLabel):
+    """A message beside an input; hidden while empty. Shown in the interface language."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #a4000f;")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self._error: DiogelError | None = None
+        self.hide()
+
+    def show_error(self, error: DiogelError | None) -> None:
+        self._error = error
+        self.retranslate()
+
+    def clear(self) -> None:
+        self.show_error(None)
+
+    def retranslate(self) -> None:
+        text = self._error.message() if self._error else ""
+        self.setText(text)
+        self.setAccessibleName(text)
+        self.setVisible(bool(text))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class Countdown(QObject):
+    """Counts down a lockout delay once a second. ``tick(seconds_left)``; ``done()`` at zero."""
+
+    tick = Signal(int)
+    done = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._left = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may fire early
+        self._timer.timeout.connect(self._step)
+
+    @property
+    def left(self) -> int:
+        return self._left
+
+    def start(self, seconds: int) -> None:
+        self._left = max(0, int(seconds))
+        if self._left:
+            self._timer.start()
+            self.tick.emit(self._left)
+        else:
+            self.done.emit()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._left = 0
+
+    def _step(self) -> None:
+        self._left -= 1
+        if self._left <= 0:
+            self._timer.stop()
+            self._left = 0
+            self.done.emit()
+        else:
+            self.tick.emit(self._left)
+
+
+def countdown_text(seconds: int) -> str:
+    return ngettext(
+        "You can try again in {seconds} second.", "You can try again in {seconds} seconds.", seconds
+    ).format(seconds=seconds)
+
+
+class LanguageCombo(QComboBox):
+    """Cymraeg / English, each in its own language; switching it switches the interface."""
+
+    def __init__(self, on_change: Callable[[str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        for code, name in LANGUAGES.items():
+            self.addItem(name, code)
+        self.setCurrentIndex(self.findData(current_language()))
+        self.currentIndexChanged.connect(lambda _i: on_change(self.currentData()))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(_("Interface language"))
+        self.setToolTip(_("Interface language"))
+        index = self.findData(current_language())
+        if index >= 0 and index != self.currentIndex():
+            self.blockSignals(True)
+            self.setCurrentIndex(index)
+            self.blockSignals(False)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
