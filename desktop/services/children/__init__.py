@@ -1,0 +1,43 @@
+"""Children in Need (CiN team) and Children in Care (CiC team) casework (Qt-free), one module per area:
+
+* :mod:`.cin` — assessment (who was spoken to, findings, conclusion, category of need N1–N9), the Child
+  in Need plan (outcomes, actions with owners), review meetings, the request for an initial child
+  protection conference (the CP journey continues on the same case), pre-proceedings and care
+  proceedings by stage and date;
+* :mod:`.looked_after` — becoming looked after (legal status; the case moves from the CiN team to the
+  CiC team with its history), care and support plan, statutory visits, IRO and looked-after reviews,
+  health (assessments, GP, dentist), PEPs, change of worker, team and worker history;
+* :mod:`.placements` — placements anywhere (country code), moves with reasons, overlap refused,
+  placement plan signed by the appropriate person;
+* :mod:`.permanence` — route, target, achieved; babies' permanence figures for the committee;
+* :mod:`.voice` — wishes and feelings, life story work (append-only), worker changes over time;
+* :mod:`.facts` — the engine's facts for L1–L11 (the ``looked_after`` "My work" provider) and the C21
+  alignment of CP review conferences with looked-after reviews;
+* :mod:`.demo` — demo journeys (``seed(ctx)``).
+
+Importing this package registers the ``looked_after`` provider with :mod:`desktop.services.my_work`.
+There is no ``child_in_need`` provider: rules.json has no ``child_in_need`` rules (a Part 4 plan carries
+its own review date, procedures.md §3.7).
+"""
+
+from __future__ import annotations
+
+from desktop.services.children import facts
+from desktop.services.children.cin import ChildInNeedService
+from desktop.services.children.looked_after import LookedAfterService
+from desktop.services.children.permanence import PermanenceService, baby_permanence
+from desktop.services.children.placements import PlacementService
+from desktop.services.children.voice import VoiceService, worker_history
+from desktop.services.my_work import register_provider
+
+register_provider("looked_after", facts.subjects, actions=facts.ACTIONS)
+
+__all__ = [
+    "ChildInNeedService",
+    "LookedAfterService",
+    "PermanenceService",
+    "PlacementService",
+    "VoiceService",
+    "baby_permanence",
+    "worker_history",
+]

@@ -1,0 +1,199 @@
+"""The facts side of the timescale engine for looked-after children (L1–L11), and the alignment of
+child protection review conferences with looked-after reviews (C21) (Qt-free).
+
+:func:`subjects` is the ``looked_after`` provider of "My work" (:mod:`desktop.services.my_work`): one
+:class:`~desktop.services.my_work.Subject` per child with an open looked-after episode in a case in
+scope, whatever the case type (a registered child's case may stay a child protection case), built
+from ONE aggregate query (correlated ``MAX``/``COUNT`` sub-selects per child; no history is loaded).
+
+Event keys supplied (``desktop.domain.engine``):
+
+* ``looked_after_start`` — the open episode's start (L1, L7, L9, L11b base);
+* ``placement_start`` — the current placement's start (no end date; L2, L3–L6, L11a base);
+* ``care_support_plan`` — the latest care and support plan of the episode (L1; may precede the start);
+* ``placement_plan`` — the date the CURRENT placement's plan was signed by the appropriate person (L2:
+  a plan prepared but unsigned does not satisfy it);
+* ``lac_visit`` — the latest statutory visit at which the child was seen; ``counts["lac_visit"]`` the
+  number of such visits since the current placement started (L3a's chain: 1 week, then 6 weeks);
+* ``lac_review`` / ``lac_review_first`` — latest / first review of the episode; ``counts["lac_review"]``
+  reviews in the episode (L7's chain: 4 weeks, 3 months, 6 months);
+* ``health_assessment`` (+ count, L9), ``gp_registered`` (registration for the current placement,
+  L11a), ``dentist_registered`` (L11b), ``reg20_assessment``/``reg20_decision`` (L6), ``pep`` (no rule:
+  the PEP deadline is unconfirmed, procedures.md L10).
+
+Status tags: ``looked_after``; ``placement_until_18`` (current placement intended to last until 18);
+``reg20`` (placed with parents before assessment); ``reg26`` (connected person with temporary approval,
+or an interim care order and living with a parent: reg 31(4)); ``under_5`` (on the day asked);
+``registered`` (on the child protection register, for information).
+
+Responsible worker: the case's allocated worker.
+
+C21 — the rule applied (:func:`align_review_conference`): for a child who is both looked after and on
+the register, the child protection review conference is timed with the looked-after review: it is due
+on the next looked-after review date (the review's scheduled ``next_review_on`` if set, else the L7 due
+date) when that is on or before the date C12 requires; otherwise on the C12 date, because the WSP
+maximum interval is never exceeded (the looked-after review should then be brought forward to meet
+it). :func:`review_conference_alignment` computes both dates for one child.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from desktop.domain.calendar import add_months
+from desktop.domain.engine import Engine, SubjectFacts, default_engine
+
+ACTIONS = {
+    "L1": "record_care_plan",
+    "L2": "record_placement_plan",
+    "L3a": "record_lac_visit",
+    "L3b": "record_lac_visit",
+    "L3c": "record_lac_visit",
+    "L4a": "record_lac_visit",
+    "L4b": "record_lac_visit",
+    "L5a": "record_lac_visit",
+    "L5b": "record_lac_visit",
+    "L6a": "record_reg20",
+    "L6b": "record_reg20",
+    "L7": "record_lac_review",
+    "L9a": "record_health",
+    "L9b": "record_health",
+    "L11a": "record_health",
+    "L11b": "record_health",
+}
+
+_SQL = """
+WITH subj AS (
+    SELECT c.id AS case_id, c.reference, c.allocated_worker_id, e.id AS episode_id, e.person_id,
+           e.started_on, e.legal_status, p.date_of_birth,
+           COALESCE(p.preferred_name, p.given_names, '') || ' ' || p.family_name AS person_name,
+           (SELECT pl.id FROM lac_placement pl WHERE pl.episode_id = e.id AND pl.deleted = 0 AND pl.end_on IS NULL
+             ORDER BY pl.start_on DESC LIMIT 1) AS placement_id
+    FROM lac_episode e
+    JOIN case_file c ON c.id = e.case_id
+    JOIN person p ON p.id = e.person_id
+    WHERE e.deleted = 0 AND e.ended_on IS NULL AND c.deleted = 0 AND c.closed_on IS NULL AND ({scope})
+)
+SELECT s.*, pl.start_on AS placement_start, pl.plan_signed_on AS placement_plan,
+       pl.intended_until_18, pl.reg20, pl.reg26, pl.placement_type,
+       pl.reg20_assessed_on AS reg20_assessment, pl.reg20_decided_on AS reg20_decision,
+       (SELECT MAX(cp.prepared_on) FROM lac_care_plan cp WHERE cp.episode_id = s.episode_id AND cp.deleted = 0)
+           AS care_support_plan,
+       (SELECT MAX(v.visited_on) FROM lac_visit v WHERE v.person_id = s.person_id AND v.deleted = 0 AND v.seen = 1)
+           AS lac_visit,
+       (SELECT COUNT(*) FROM lac_visit v WHERE v.person_id = s.person_id AND v.deleted = 0 AND v.seen = 1
+           AND v.amends_id IS NULL AND v.visited_on >= pl.start_on) AS lac_visit_count,
+       (SELECT MAX(r.held_on) FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0) AS lac_review,
+       (SELECT MIN(r.held_on) FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0)
+           AS lac_review_first,
+       (SELECT COUNT(*) FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0
+           AND r.amends_id IS NULL) AS lac_review_count,
+       (SELECT MAX(h.on_date) FROM lac_health_event h WHERE h.person_id = s.person_id AND h.deleted = 0
+           AND h.kind IN ('health_assessment_initial', 'health_assessment_review')) AS health_assessment,
+       (SELECT COUNT(*) FROM lac_health_event h WHERE h.person_id = s.person_id AND h.deleted = 0
+           AND h.amends_id IS NULL AND h.on_date >= s.started_on
+           AND h.kind IN ('health_assessment_initial', 'health_assessment_review')) AS health_assessment_count,
+       (SELECT MAX(h.on_date) FROM lac_health_event h WHERE h.person_id = s.person_id AND h.deleted = 0
+           AND h.kind = 'gp_registered' AND (h.placement_id = pl.id OR h.on_date >= pl.start_on))
+           AS gp_registered,
+       (SELECT MAX(h.on_date) FROM lac_health_event h WHERE h.person_id = s.person_id AND h.deleted = 0
+           AND h.kind = 'dentist_registered') AS dentist_registered,
+       (SELECT MAX(x.on_date) FROM lac_pep x WHERE x.person_id = s.person_id AND x.deleted = 0) AS pep,
+       {registered} AS registered
+FROM subj s LEFT JOIN lac_placement pl ON pl.id = s.placement_id
+"""
+
+_EVENT_KEYS = ("placement_start", "placement_plan", "care_support_plan", "lac_visit", "lac_review",
+               "lac_review_first", "health_assessment", "gp_registered", "dentist_registered", "reg20_assessment",
+               "reg20_decision", "pep")
+
+
+def _d(value: Any) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def _has_register(store: Any) -> bool:
+    return bool(store.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'register_entry'"))
+
+
+def subjects(store: Any, condition: str, params: dict[str, Any], on: date) -> list[Any]:
+    """Every looked-after child in a case in scope (``condition`` on ``case_file AS c``), with facts."""
+    from desktop.services.my_work import Subject
+
+    registered = (
+        "EXISTS (SELECT 1 FROM register_entry re WHERE re.person_id = s.person_id AND re.deleted = 0"
+        " AND re.status IN ('active', 'temporary'))" if _has_register(store) else "0"
+    )
+    out = []
+    for r in store.rows(_SQL.format(scope=condition, registered=registered), params):
+        events: dict[str, date | None] = {"looked_after_start": _d(r["started_on"])}
+        for key in _EVENT_KEYS:
+            events[key] = _d(r[key])
+        tags = {"looked_after"}
+        if r["intended_until_18"]:
+            tags.add("placement_until_18")
+        if r["reg20"]:
+            tags.add("reg20")
+        if r["reg26"] or (r["legal_status"] == "interim_care_order" and r["placement_type"] == "placed_with_parents"):
+            tags.add("reg26")
+        dob = _d(r["date_of_birth"])
+        if dob is not None and on < add_months(dob, 60):
+            tags.add("under_5")
+        if r["registered"]:
+            tags.add("registered")
+        counts = {"lac_review": r["lac_review_count"], "health_assessment": r["health_assessment_count"]}
+        if r["placement_start"]:
+            counts["lac_visit"] = r["lac_visit_count"]
+        facts = SubjectFacts(case_id=r["case_id"], person_id=r["person_id"], statuses=frozenset(tags),
+                             events=events, counts=counts)
+        out.append(Subject(facts=facts, worker_id=r["allocated_worker_id"], person_name=r["person_name"].strip(),
+                           case_reference=r["reference"]))
+    return out
+
+
+def facts_for(store: Any, case_id: str, person_id: str, on: date) -> SubjectFacts | None:
+    """The looked-after facts of one child (``None`` when not looked after)."""
+    for s in subjects(store, "c.id = :only_case", {"only_case": case_id}, on):
+        if s.facts.person_id == person_id:
+            return s.facts
+    return None
+
+
+# -- C21 ----------------------------------------------------------------------------------------
+def align_review_conference(c12_due: date, next_lac_review: date | None) -> date:
+    """C21: the review conference is held with the next looked-after review when that is no later
+    than C12 allows; otherwise C12's date stands (see the module docstring)."""
+    if next_lac_review is not None and next_lac_review <= c12_due:
+        return next_lac_review
+    return c12_due
+
+
+def review_conference_alignment(store: Any, case_id: str, person_id: str, on: date,
+                                engine: Engine | None = None) -> dict[str, Any] | None:
+    """For a child who is looked after and registered: ``{"c12_due", "lac_review_due", "aligned_due",
+    "aligned"}`` (dates; ``aligned`` True when the conference moves to the looked-after review).
+    ``None`` when the child is not both looked after and on the register (or the child protection
+    facts are not available in this build)."""
+    engine = engine or default_engine()
+    lac = facts_for(store, case_id, person_id, on)
+    if lac is None or "registered" not in lac.statuses:
+        return None
+    try:
+        from desktop.services.child_protection import facts as cp_facts
+    except ImportError:  # pragma: no cover - child protection not in this build
+        return None
+    cp = [s.facts for s in cp_facts.subjects(store, "c.id = :only_case", {"only_case": case_id}, on)
+          if s.facts.person_id == person_id]
+    c12 = [i for i in engine.due_items(cp, on) if i.rule_id == "C12"]
+    if not c12:
+        return None
+    scheduled = store.rows(
+        "SELECT next_review_on FROM lac_review WHERE person_id = ? AND deleted = 0 AND next_review_on IS NOT NULL"
+        " ORDER BY held_on DESC, created_at DESC LIMIT 1", [person_id])
+    l7 = [i.due for i in engine.due_items([lac], on) if i.rule_id == "L7"]
+    lac_due = _d(scheduled[0]["next_review_on"]) if scheduled else (l7[0] if l7 else None)
+    if lac_due is not None and l7 and lac_due > l7[0]:
+        lac_due = l7[0]  # a scheduled review later than L7 allows is not relied on
+    aligned = align_review_conference(c12[0].due, lac_due)
+    return {"c12_due": c12[0].due, "lac_review_due": lac_due, "aligned_due": aligned, "aligned": aligned != c12[0].due}

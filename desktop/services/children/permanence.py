@@ -1,0 +1,155 @@
+"""Permanence for looked-after children: the route, the target date, the date achieved, and the
+committee's figures for babies (Qt-free).
+
+``PermanenceService(session)``:
+
+* ``set_plan(case_id, person_id, *, route, decided_on, target_on=None, notes=None)`` — the child's
+  permanence plan for the current period of care (one per episode; a later call changes the route or
+  target, field by field, audited). ``Can.RECORD_CASEWORK``.
+* ``achieved(plan_id, *, achieved_on)`` — permanence achieved (not in the future, not before the
+  decision).
+* ``plan(case_id, person_id)`` — the current plan or ``None``.
+* ``baby_figures(period_start, period_end)`` — ``Can.COMMITTEE_REPORT``; see :func:`baby_permanence`.
+
+:func:`baby_permanence` (store-level, no permission check: for the committee report engineer, whose
+service checks ``Can.COMMITTEE_REPORT``) answers seed 004: "40% of babies had been placed in their
+permanent home within 3 months" and "the permanency of children who were subject to court proceedings
+… not technically placed in their permanent home". Definitions:
+
+* cohort: children who became looked after (``lac_episode.started_on``) within the period, aged
+  under one year on that day;
+* placed within 3 months: a placement marked ``permanent_home`` starting on or before the day three
+  calendar months after they became looked after (and on or before the period end);
+* proceedings open: care proceedings for the child not concluded on the period end (``ended_on``
+  null or after it) — counted for the cohort and for those placed within 3 months (placed, but not
+  yet ratified by the court).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from desktop.domain.calendar import add_months
+from desktop.errors import NotFound, ValidationError
+from desktop.i18n import N_
+from desktop.services.children._common import (
+    PERMANENCE_ROUTES,
+    any_date,
+    iso,
+    past_date,
+    require_child,
+    text,
+)
+from desktop.services.children.looked_after import open_episode
+from desktop.services.permissions import Can
+from desktop.services.scope import require_case
+
+
+class PermanenceService:
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def set_plan(self, case_id: str, person_id: str, *, route: str, decided_on: str, target_on: str | None = None,
+                 notes: str | None = None) -> dict[str, Any]:
+        """Create or change the permanence plan for the child's current period of care."""
+        self.session.require(Can.RECORD_CASEWORK)
+        require_child(self.session, case_id, person_id)
+        if route not in PERMANENCE_ROUTES:
+            raise ValidationError(N_("Choose the route to permanence."), field="route")
+        decided = past_date(decided_on, "decided_on", self.session.today())
+        target = any_date(target_on, "target_on")
+        if target is not None and decided is not None and target < decided:
+            raise ValidationError(N_("The target date is before the decision."), field="target_on")
+        episode = open_episode(self.session.store, person_id)
+        if episode is None:
+            raise ValidationError(N_("This child is not looked after: record when they became looked after first."),
+                                  field="person_id")
+        values = {"route": route, "decided_on": iso(decided), "target_on": iso(target), "notes": text(notes) or None}
+
+        def write(tx: Any) -> dict[str, Any]:
+            current = tx.query("SELECT * FROM permanence_plan WHERE person_id = ? AND episode_id = ? AND deleted = 0",
+                               [person_id, episode["id"]])
+            if current:
+                return tx.update("permanence_plan", current[0]["id"], values)
+            return tx.insert("permanence_plan", {**values, "person_id": person_id, "episode_id": episode["id"]},
+                             case_id=case_id)
+
+        return self.session.write(write)
+
+    def achieved(self, plan_id: str, *, achieved_on: str) -> dict[str, Any]:
+        self.session.require(Can.RECORD_CASEWORK)
+        rows = self.session.store.rows("SELECT * FROM permanence_plan WHERE id = ? AND deleted = 0", [plan_id])
+        if not rows:
+            raise NotFound(N_("That record does not exist or is not in your caseload."))
+        plan = rows[0]
+        require_case(self.session, plan["case_id"])
+        on = past_date(achieved_on, "achieved_on", self.session.today())
+        if iso(on) < plan["decided_on"]:
+            raise ValidationError(N_("Permanence cannot be achieved before the plan was decided."),
+                                  field="achieved_on")
+        return self.session.write(lambda tx: tx.update("permanence_plan", plan_id, {"achieved_on": iso(on)}))
+
+    def plan(self, case_id: str, person_id: str) -> dict[str, Any] | None:
+        self.session.require(Can.VIEW_CASEWORK)
+        require_child(self.session, case_id, person_id)
+        rows = self.session.store.rows(
+            "SELECT * FROM permanence_plan WHERE person_id = ? AND deleted = 0 ORDER BY decided_on DESC LIMIT 1",
+            [person_id])
+        return rows[0] if rows else None
+
+    def baby_figures(self, period_start: date, period_end: date) -> dict[str, Any]:
+        self.session.require(Can.COMMITTEE_REPORT)
+        return baby_permanence(self.session.store, period_start, period_end)
+
+
+def baby_permanence(store: Any, period_start: date, period_end: date) -> dict[str, Any]:
+    """Babies' permanence figures for a period (definitions in the module docstring).
+
+    Returns ``{"period_start", "period_end", "babies", "placed_within_3_months", "percent_placed"
+    (one decimal, ``None`` with no babies), "proceedings_open", "placed_with_proceedings_open",
+    "children": [{person_id, case_id, looked_after_on, three_months_on, permanent_placement_on,
+    placed_within_3_months, proceedings_open}]}``.
+    """
+    if period_end < period_start:
+        raise ValidationError(N_("The end of the period is before its start."), field="period_end")
+    end = period_end.isoformat()
+    rows = store.rows(
+        """
+        SELECT e.person_id, e.case_id, e.started_on, p.date_of_birth,
+               (SELECT min(pl.start_on) FROM lac_placement pl WHERE pl.person_id = e.person_id
+                  AND pl.episode_id = e.id AND pl.permanent_home = 1 AND pl.deleted = 0
+                  AND pl.start_on <= :end) AS permanent_on,
+               EXISTS (SELECT 1 FROM proceedings pr WHERE pr.person_id = e.person_id AND pr.deleted = 0
+                  AND pr.kind = 'care_proceedings' AND pr.started_on <= :end
+                  AND (pr.ended_on IS NULL OR pr.ended_on > :end)) AS proceedings_open
+        FROM lac_episode e JOIN person p ON p.id = e.person_id
+        WHERE e.deleted = 0 AND e.started_on BETWEEN :start AND :end AND p.date_of_birth IS NOT NULL
+        ORDER BY e.started_on
+        """,
+        {"start": period_start.isoformat(), "end": end},
+    )
+    children = []
+    for r in rows:
+        started = date.fromisoformat(r["started_on"])
+        if started >= add_months(date.fromisoformat(r["date_of_birth"]), 12):
+            continue  # one year old or more on the day they became looked after
+        mark = add_months(started, 3)
+        placed = r["permanent_on"] is not None and r["permanent_on"] <= mark.isoformat()
+        children.append({
+            "person_id": r["person_id"], "case_id": r["case_id"], "looked_after_on": r["started_on"],
+            "three_months_on": mark.isoformat(), "permanent_placement_on": r["permanent_on"],
+            "placed_within_3_months": placed, "proceedings_open": bool(r["proceedings_open"]),
+        })
+    babies = len(children)
+    placed_n = sum(c["placed_within_3_months"] for c in children)
+    return {
+        "period_start": period_start.isoformat(),
+        "period_end": end,
+        "babies": babies,
+        "placed_within_3_months": placed_n,
+        "percent_placed": round(100 * placed_n / babies, 1) if babies else None,
+        "proceedings_open": sum(c["proceedings_open"] for c in children),
+        "placed_with_proceedings_open": sum(c["placed_within_3_months"] and c["proceedings_open"] for c in children),
+        "children": children,
+    }
