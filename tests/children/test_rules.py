@@ -1,0 +1,139 @@
+"""The looked-after facts at the rule boundaries (L1, L2, L3, L11), through the real store, the
+provider's aggregate query and the shipped rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desktop.domain.engine import default_engine
+from desktop.services.children import LookedAfterService, PlacementService
+from desktop.services.children.facts import facts_for
+from desktop.services.my_work import MyWorkService
+from tests.children.conftest import placement
+
+
+def due(w, on: str) -> dict:
+    """{rule id: DueItem} for Elis on ``on`` (the clock is moved there too)."""
+    w.clock.day = date.fromisoformat(on)
+    facts = facts_for(w.sw.store, w.ids["case"], w.ids["elis"], w.clock.day)
+    assert facts is not None
+    return {i.rule_id: i for i in default_engine().due_items([facts], w.clock.day)}
+
+
+@pytest.fixture
+def placed(world):
+    """Looked after and placed on Monday 5 October 2026."""
+    w, ids = world, world.ids
+    w.clock.day = date(2026, 10, 5)
+    LookedAfterService(w.sw).become_looked_after(ids["case"], ids["elis"], started_on="2026-10-05",
+                                                 legal_status="interim_care_order")
+    ids["placement"] = PlacementService(w.sw).add(ids["case"], ids["elis"], **placement())["id"]
+    return w
+
+
+def test_l1_care_and_support_plan_within_10_working_days(placed):
+    w, ids = placed, placed.ids
+    assert due(w, "2026-10-16")["L1"].status == "upcoming"  # Friday; due on Monday
+    at = due(w, "2026-10-19")["L1"]
+    assert (at.due, at.status, at.unit) == (date(2026, 10, 19), "due_today", "working_days")
+    late = due(w, "2026-10-20")["L1"]
+    assert (late.status, late.days_overdue, late.overdue_unit) == ("overdue", 1, "working_days")
+    LookedAfterService(w.sw).record_care_plan(ids["case"], ids["elis"], prepared_on="2026-10-20")
+    assert "L1" not in due(w, "2026-10-20")
+
+
+def test_l1_a_plan_prepared_before_the_placement_counts(placed):
+    w, ids = placed, placed.ids
+    LookedAfterService(w.sw).record_care_plan(ids["case"], ids["elis"], prepared_on="2026-10-02")
+    assert "L1" not in due(w, "2026-10-05")
+
+
+def test_l2_placement_plan_within_5_working_days_counts_only_when_signed(placed):
+    w, ids = placed, placed.ids
+    places = PlacementService(w.sw)
+    assert due(w, "2026-10-12")["L2"].due == date(2026, 10, 12)
+    assert due(w, "2026-10-12")["L2"].status == "due_today"
+    places.record_plan(ids["placement"], prepared_on="2026-10-08")  # prepared, not yet signed
+    late = due(w, "2026-10-13")["L2"]
+    assert (late.status, late.days_overdue) == ("overdue", 1)
+    places.record_plan(ids["placement"], prepared_on="2026-10-08", signed_on="2026-10-13",
+                       signed_by="Carys Lloyd (team manager)")
+    assert "L2" not in due(w, "2026-10-13")
+    # A move: the new placement needs its own plan; the old placement's plan does not count.
+    w.clock.day = date(2026, 11, 2)
+    new = places.move(ids["case"], ids["elis"], on="2026-11-02", reason="carer_request",
+                      **{k: v for k, v in placement(carer_name="Mrs Bowen").items() if k != "start_on"})
+    assert due(w, "2026-11-02")["L2"].due == date(2026, 11, 9)
+    places.record_plan(new["id"], prepared_on="2026-11-02", signed_on="2026-11-02", signed_by="Carys Lloyd")
+    assert "L2" not in due(w, "2026-11-02")
+
+
+def test_l3_first_visit_within_a_week_then_every_six_weeks(placed):
+    w, ids = placed, placed.ids
+    lac = LookedAfterService(w.sw)
+    first = due(w, "2026-10-12")["L3a"]
+    assert (first.due, first.status, first.offset, first.unit) == (date(2026, 10, 12), "due_today", 1, "weeks")
+    assert due(w, "2026-10-13")["L3a"].days_overdue == 1
+    lac.record_visit(ids["case"], ids["elis"], visited_on="2026-10-13", seen=False, notes="Out with carer")
+    assert due(w, "2026-10-13")["L3a"].status == "overdue"  # not seen: the visit does not count
+    lac.record_visit(ids["case"], ids["elis"], visited_on="2026-10-13", seen=True, seen_alone=True)
+    nxt = due(w, "2026-10-13")["L3a"]
+    assert (nxt.due, nxt.offset, nxt.unit, nxt.status) == (date(2026, 11, 24), 6, "weeks", "upcoming")
+    assert due(w, "2026-11-24")["L3a"].status == "due_today"
+    assert due(w, "2026-11-25")["L3a"].status == "overdue"
+
+
+@pytest.mark.parametrize(("until_18", "rule", "due_on"), [(True, "L3b", date(2027, 1, 12)),
+                                                           (False, "L3c", date(2026, 11, 23))])
+def test_l3_after_the_first_year_three_months_if_the_placement_lasts_to_18(world, until_18, rule, due_on):
+    w, ids = world, world.ids
+    w.clock.day = date(2026, 11, 20)
+    lac = LookedAfterService(w.sw)
+    lac.become_looked_after(ids["case"], ids["elis"], started_on="2025-10-06", legal_status="full_care_order")
+    PlacementService(w.sw).add(ids["case"], ids["elis"],
+                               **placement(start_on="2025-10-06", intended_until_18=until_18))
+    lac.record_visit(ids["case"], ids["elis"], visited_on="2025-10-10", seen=True)
+    lac.record_visit(ids["case"], ids["elis"], visited_on="2026-09-01", seen=True)
+    # Last visit inside the first year: the six-weekly rule still governs the next one.
+    items = due(w, "2026-10-05")
+    assert items["L3a"].due == date(2026, 10, 13) and "L3b" not in items and "L3c" not in items
+    w.clock.day = date(2026, 11, 20)
+    lac.record_visit(ids["case"], ids["elis"], visited_on="2026-10-12", seen=True)
+    items = due(w, "2026-11-20")
+    assert "L3a" not in items
+    assert items[rule].due == due_on
+    other = "L3c" if rule == "L3b" else "L3b"
+    assert other not in items
+
+
+def test_l11_gp_within_10_working_days_of_each_placement_and_dentist_within_3_months(placed):
+    w, ids = placed, placed.ids
+    lac, places = LookedAfterService(w.sw), PlacementService(w.sw)
+    items = due(w, "2026-10-19")
+    assert (items["L11a"].due, items["L11a"].status) == (date(2026, 10, 19), "due_today")
+    assert items["L11b"].due == date(2027, 1, 5)
+    assert due(w, "2026-10-20")["L11a"].days_overdue == 1
+    lac.record_health(ids["case"], ids["elis"], kind="gp_registered", on_date="2026-10-15", provider="Meddygfa'r Tywi")
+    assert "L11a" not in due(w, "2026-10-20")
+    w.clock.day = date(2026, 11, 2)
+    places.move(ids["case"], ids["elis"], on="2026-11-02", reason="planned_move", placement_type="foster",
+                carer_name="Mr Rees", line1="2 Stryd y Castell", town="Aberhonddu", postcode="LD3 7AA",
+                out_of_county=True, host_authority="Powys")
+    items = due(w, "2026-11-16")
+    assert (items["L11a"].due, items["L11a"].status) == (date(2026, 11, 16), "due_today")
+    lac.record_health(ids["case"], ids["elis"], kind="gp_registered", on_date="2026-11-16")
+    lac.record_health(ids["case"], ids["elis"], kind="dentist_registered", on_date="2026-11-16")
+    items = due(w, "2026-11-16")
+    assert "L11a" not in items and "L11b" not in items
+
+
+def test_my_work_shows_looked_after_items_with_their_actions(placed):
+    w = placed
+    w.clock.day = date(2026, 10, 20)
+    items = {i.rule_id: i for i in MyWorkService(w.sw).items(date(2026, 10, 20))}
+    assert items["L1"].status == "overdue" and items["L1"].action == "record_care_plan"
+    assert items["L2"].action == "record_placement_plan" and items["L3a"].action == "record_lac_visit"
+    assert items["L1"].person_name == "Elis Pritchard" and items["L1"].population == "looked_after"
+    assert items["L1"].reason
