@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from desktop.i18n import N_, format_number
@@ -22,6 +23,9 @@ from reports.errors import LetterError, MissingAddressError, TemplateValidationE
 from reports.fonts import REGULAR
 from reports.layout import (
     LETTERHEAD_H,
+    MARGIN,
+    PAGE_H,
+    PAGE_W,
     DocumentBuilder,
     Part,
     common,
@@ -240,16 +244,34 @@ def _letter_story(
         sign_title = data.signatory.title.get(lang) or ""
     else:
         sign_name, sign_title = council.signatory_name, council.signatory_title(lang)
-    closing = [
+    closing = _closing(lang, sign_name, sign_title, council.name(lang))
+    # Keep the sign-off and the Standard 7 statement together. A CondPageBreak with the block's
+    # height (measured once per signatory) is much cheaper in a batch than KeepTogether, which
+    # re-measures its contents at every frame it is offered.
+    story.append(CondPageBreak(_closing_height(lang, sign_name, sign_title, council.name(lang))))
+    story += closing
+    return story
+
+
+def _closing(lang: str, sign_name: str, sign_title: str, council_name: str) -> list[Flowable]:
+    st = styles()
+    return [
         Spacer(1, 3 * mm),
         Paragraph(esc(common("closing", lang)), st["body"]),
         Spacer(1, 8 * mm),
-        Paragraph(f"<b>{esc(sign_name)}</b><br/>{esc(sign_title)}<br/>{esc(council.name(lang))}", st["body"]),
+        Paragraph(f"<b>{esc(sign_name)}</b><br/>{esc(sign_title)}<br/>{esc(council_name)}", st["body"]),
         Spacer(1, 5 * mm),
         _standard7_box(),
     ]
-    story.append(KeepTogether(closing))
-    return story
+
+
+@lru_cache(maxsize=256)
+def _closing_height(lang: str, sign_name: str, sign_title: str, council_name: str) -> float:
+    total = 0.0
+    for flowable in _closing(lang, sign_name, sign_title, council_name):
+        _w, h = flowable.wrap(PAGE_W - 2 * MARGIN, PAGE_H)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total + 2 * mm
 
 
 def _standard7_box() -> Paragraph:
