@@ -29,9 +29,10 @@ def audit_actions(w, entity: str) -> list[str]:
         "SELECT action FROM audit WHERE entity = ? AND case_id = ? ORDER BY seq", [entity, w.ids["case"]])]
 
 
-def letters(w, template: str) -> list[dict]:
-    return w.sw.store.rows("SELECT * FROM letter WHERE case_id = ? AND template_id = ? ORDER BY created_at",
-                           [w.ids["case"], template])
+def letters(w, notification: str, audience: str) -> list[dict]:
+    rows = w.sw.store.rows("SELECT * FROM letter WHERE case_id = ? AND template_id = ? ORDER BY created_at",
+                           [w.ids["case"], notification])
+    return [r for r in rows if json.loads(r["data"])["audience"] == audience]
 
 
 def test_whole_journey_report_to_closure(world) -> None:
@@ -113,16 +114,16 @@ def test_whole_journey_report_to_closure(world) -> None:
         ids["case"], new_id=ids["nurse2"], effective_on="2026-12-01", verbal_on="2026-12-01",
         verbal_to=["Bwrdd Iechyd Hywel Dda", "Heddlu Dyfed-Powys", "Margaret Williams", "Kevin Williams"],
         reason="Alun moves to another team")
-    agency_letters = letters(w, "n2_lead_practitioner_change_agency")
+    agency_letters = letters(w, "N2", "agency")
     assert {r["recipient_id"] for r in agency_letters} == {ids["ss"], ids["health"], ids["police"]}
-    assert [r["recipient_id"] for r in letters(w, "n2_lead_practitioner_change_adult")] == [ids["margaret"]]
-    assert [r["recipient_id"] for r in letters(w, "n2_lead_practitioner_change_family")] == [ids["kevin"]]
+    assert [r["recipient_id"] for r in letters(w, "N2", "adult")] == [ids["margaret"]]
+    assert [r["recipient_id"] for r in letters(w, "N2", "family")] == [ids["kevin"]]
     assert len(change["letters"]) == 5
     data = json.loads(agency_letters[0]["data"])
     assert data["previous_practitioner"] == "Alun Jones" and data["new_practitioner"] == "Mair Owen"
     assert data["adult_name"] == "Margaret Williams" and data["lead_coordinator"] == "Owain Thomas"
     assert {r["language"] for r in agency_letters} == {"cy", "bilingual"}
-    assert letters(w, "n2_lead_practitioner_change_adult")[0]["language"] == "en"
+    assert letters(w, "N2", "adult")[0]["language"] == "en"
 
     # -- adult protection conference on Thu 10 Dec: A7 (reports 2 working days before) -----------
     conf = ConferenceService(w.sw).convene(ids["case"], scheduled_on="2026-12-10",
@@ -143,7 +144,7 @@ def test_whole_journey_report_to_closure(world) -> None:
         refusal_reason="Margaret did not want to meet in a group.",
         outcome_summary="The plan continues; Kevin no longer manages her money.",
         decisions=["Plan continues", "Bank card replaced"], support_offered=["Independent advocate", "Daily carers"])
-    n16 = letters(w, "n16_outcome_report_adult")
+    n16 = letters(w, "N16", "adult")
     assert [r["recipient_id"] for r in n16] == [ids["margaret"]] and held["letters"][0]["id"] == n16[0]["id"]
     n16_data = json.loads(n16[0]["data"])
     assert n16_data["strategy_meeting_date"] == "2026-11-20" and n16_data["decisions"] == ["Plan continues",
@@ -168,10 +169,10 @@ def test_whole_journey_report_to_closure(world) -> None:
     assert w.count("adult_closure") == 0
     closure = ClosureService(w.sw).close(ids["case"], closed_on="2027-01-04", decided_with="strategy_group",
                                          reasons="Outcomes achieved: Margaret controls her money; carers in place.")
-    n17 = letters(w, "n17_closure_agency")
+    n17 = letters(w, "N17", "agency")
     assert {r["recipient_id"] for r in n17} == {ids["ss"], ids["health"], ids["police"]}
     assert set(json.loads(closure["agencies_notified"])) == {ids["ss"], ids["health"], ids["police"]}
-    assert [r["recipient_id"] for r in letters(w, "n17_closure_adult")] == [ids["margaret"]]
+    assert [r["recipient_id"] for r in letters(w, "N17", "adult")] == [ids["margaret"]]
     case = w.sw.store.rows("SELECT closed_on, close_reason FROM case_file WHERE id = ?", [ids["case"]])[0]
     assert case["closed_on"] == "2027-01-04"
     assert due(w) == {}

@@ -95,7 +95,7 @@ def test_closure_by_anyone_but_the_lead_coordinator_refused(world, who) -> None:
                                              decided_with="strategy_group")
     assert "Only the lead co-ordinator" in str(err.value)
     assert world.count("adult_closure") == 0
-    assert not world.sw.store.rows("SELECT 1 FROM letter WHERE template_id LIKE 'n17%'")
+    assert not world.sw.store.rows("SELECT 1 FROM letter WHERE template_id = 'N17'")
     assert world.sw.store.rows("SELECT closed_on FROM case_file WHERE id = ?", [world.ids["case"]])[0]["closed_on"] is None
 
 
@@ -206,11 +206,12 @@ def test_no_lead_practitioner_escalates_at_once_to_the_senior_manager(world) -> 
     assert esc["kind"] == "no_lead_practitioner" and esc["to_role"] == "senior_manager"
     assert esc["raised_on"] == "2026-11-02"
     [letter] = meeting["letters"]
-    assert letter["template_id"] == "n4_escalation_no_lead_practitioner"
+    assert letter["template_id"] == "N4"
     assert letter["recipient_id"] == world.ids["sm"] and letter["recipient_kind"] == "practitioner"
     data = json.loads(letter["data"])
     assert data["adult_name"] == "Margaret Williams" and data["meeting_date"] == "2026-11-02"
     assert data["lead_coordinator"] == "Owain Thomas" and data["adult_dob"] == "1944-10-01"
+    assert data["audience"] == "senior_manager" and data["template_file"] == "n4_escalation_no_lead_practitioner"
     assert [e["id"] for e in MyWorkService(world.as_("sm")).escalations()] == [esc["id"]]
     audit = world.sw.store.rows("SELECT action FROM audit WHERE entity = 'escalation'")
     assert [a["action"] for a in audit] == ["insert"]

@@ -12,23 +12,27 @@ co-ordinator only, A8; N17) → facts (the engine's inputs; the "My work" provid
 Importing this package registers the "My work" provider (``desktop.services.my_work`` imports it on
 first use).
 
-Letters queued (``desktop.services.correspondence.queue_letter``; dates as ISO strings; the core adds
-``recipient_address``; the renderer fills ``recipient_name``, ``council_phone``, ``complaints_*``;
-every ``data`` also carries ``notification``):
+Letters queued (``desktop.services.correspondence.queue_letter``) use the notification code as
+``template_id`` (as child protection does); ``data["audience"]`` says which version, and
+``data["template_file"]`` names the ``reports/templates`` file for it. Dates are ISO strings; the core
+adds ``recipient_address``; the renderer fills ``recipient_name``, ``council_phone``, ``complaints_*``.
 
-=====  ==========================================  =========================================================
-N2     ``n2_lead_practitioner_change_agency`` to    adult_name, adult_dob, effective_date, lead_coordinator,
-       every agency involved; ``…_adult`` to the    new_practitioner, new_practitioner_phone,
-       adult; ``…_family`` to each family member    previous_practitioner
-N4     ``n4_escalation_no_lead_practitioner`` to    adult_name, adult_dob, lead_coordinator, meeting_date,
-       each senior manager (+ escalation            no_lead_reason, escalation_id
-       ``no_lead_practitioner``)
-N16    ``n16_outcome_report_adult`` to the adult    strategy_meeting_date, lead_coordinator,
-       who refused to take part in the conference   lead_coordinator_phone, outcome_summary, conference_date,
-                                                    lists decisions and support_offered; adult_name, adult_dob
-N17    ``n17_closure_agency`` to every agency       adult_name, adult_dob, closed_on, reasons,
-       involved; ``n17_closure_adult`` to the adult lead_coordinator, lead_coordinator_phone
-=====  ==========================================  =========================================================
+=====  ===========================================  ========================================================
+N2     audience ``agency`` to every agency           adult_name, adult_dob, effective_date, lead_coordinator,
+       involved, ``adult`` to the adult, ``family``  new_practitioner, new_practitioner_phone,
+       to each family member/carer on the case       previous_practitioner
+       (``n2_lead_practitioner_change_<audience>``)
+N4     ``senior_manager``, to each senior manager    adult_name, adult_dob, lead_coordinator, meeting_date,
+       (+ escalation ``no_lead_practitioner``)       no_lead_reason, escalation_id
+       (``n4_escalation_no_lead_practitioner``)
+N16    ``adult``, to the adult who refused to take   strategy_meeting_date, lead_coordinator,
+       part in the conference                        lead_coordinator_phone, outcome_summary, conference_date,
+       (``n16_outcome_report_adult``)                lists decisions and support_offered; adult_name, adult_dob
+N17    ``agency`` to every agency involved,          adult_name, adult_dob, closed_on, reasons,
+       ``adult`` to the adult                        lead_coordinator, lead_coordinator_phone
+       (``n17_closure_<audience>``: NOT YET in
+       ``reports/templates``)
+=====  ===========================================  ========================================================
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ protection conference (``decided_with``: ``strategy_group`` / ``conference`` / `
 Anyone else is refused (``PermissionDenied``), as is a closure without reasons or in the future.
 
 In one transaction: an append-only ``adult_closure`` (listing the agencies notified), the case closed
-(``closed_on``, ``close_reason``), the active plan ended, and the closure notifications queued:
-``n17_closure_agency`` to every agency involved and ``n17_closure_adult`` to the adult (placeholders
+(``closed_on``, ``close_reason``), the active plan ended, and the closure notifications queued
+with ``template_id="N17"``: audience ``agency`` to every agency involved and ``adult`` to the adult
+(template files ``n17_closure_agency`` / ``n17_closure_adult``, in ``data["template_file"]``; placeholders
 ``adult_name``, ``adult_dob``, ``closed_on``, ``reasons``, ``lead_coordinator``,
 ``lead_coordinator_phone``).
 """
@@ -36,7 +37,9 @@ from desktop.services.adults._common import (
 from desktop.services.correspondence import queue_letter
 from desktop.store import Tx
 
-N17_TEMPLATES = {"agency": "n17_closure_agency", "adult": "n17_closure_adult"}
+N17 = "N17"
+N17_FILES = {"agency": "n17_closure_agency", "adult": "n17_closure_adult"}
+"""``data["audience"]`` → the template file it needs (not yet in ``reports/templates``)."""
 DECIDED_WITH = ("strategy_group", "conference", "lead_coordinator")
 
 
@@ -74,15 +77,16 @@ class ClosureService:
             lead = practitioner_row(tx, self.session.user.id)
             data = {**adult_facts_for_letter(tx, person), "closed_on": on.isoformat(), "reasons": why,
                     "lead_coordinator": practitioner_name(lead), "lead_coordinator_phone": contact_of(lead),
-                    "notification": "N17"}
+                    }
             source = f"adult_closure:{row['id']}"
-            letters = [
-                queue_letter(tx, case_id=case_id, template_id=N17_TEMPLATES["agency"], recipient_kind="agency",
-                             recipient_id=a, data=data, source_event=source)
-                for a in agencies
-            ]
-            letters.append(queue_letter(tx, case_id=case_id, template_id=N17_TEMPLATES["adult"],
-                                        recipient_kind="person", recipient_id=person, data=data, source_event=source))
+
+            def letter(audience: str, kind: str, recipient: str) -> dict[str, Any]:
+                return queue_letter(tx, case_id=case_id, template_id=N17, recipient_kind=kind, recipient_id=recipient,
+                                    data={**data, "audience": audience, "template_file": N17_FILES[audience]},
+                                    source_event=source)
+
+            letters = [letter("agency", "agency", a) for a in agencies]
+            letters.append(letter("adult", "person", person))
             tx.update("case_file", case_id, {"closed_on": on.isoformat(), "close_reason": why})
             return {**row, "letters": letters}
 

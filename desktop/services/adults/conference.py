@@ -13,7 +13,7 @@ participation, or the outcome report that follows a refusal (N16).
     (refusal needs its reason).
 ``hold(conference_id, *, held_on, outcome_summary, decisions, support_offered, participation=None, refusal_reason=None)``
     The conference held, with its outcome. When the adult refused to take part, the outcome report
-    and covering letter ``n16_outcome_report_adult`` is queued to the adult (placeholders
+    and covering letter ``N16`` (template file ``n16_outcome_report_adult``) is queued to the adult (placeholders
     ``strategy_meeting_date``, ``lead_coordinator``, ``lead_coordinator_phone``, ``outcome_summary``,
     lists ``decisions`` and ``support_offered``).
 ``for_case(case_id)``
@@ -45,7 +45,8 @@ from desktop.services.adults._common import (
 from desktop.services.correspondence import queue_letter
 from desktop.store import Tx
 
-N16_TEMPLATE = "n16_outcome_report_adult"
+N16 = "N16"
+N16_FILE = "n16_outcome_report_adult"
 
 
 class ConferenceService:
@@ -168,9 +169,10 @@ class ConferenceService:
                     "decisions": items,
                     "support_offered": support,
                     "conference_date": on.isoformat(),
-                    "notification": "N16",
+                    "audience": "adult",
+                    "template_file": N16_FILE,
                 }
-                letters.append(queue_letter(tx, case_id=case_id, template_id=N16_TEMPLATE, recipient_kind="person",
+                letters.append(queue_letter(tx, case_id=case_id, template_id=N16, recipient_kind="person",
                                             recipient_id=person, data=data,
                                             source_event=f"adult_conference:{conference_id}"))
             return {**row, "letters": letters}

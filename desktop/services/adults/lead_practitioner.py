@@ -6,10 +6,12 @@ reason=None, new_contact=None)`` appends an ``adult_lead_practitioner_change`` (
 when, by whom), moves the ``lead_practitioner`` role, and queues the written confirmations, all in one
 transaction:
 
-* ``n2_lead_practitioner_change_agency`` to every agency involved (see
+letters with ``template_id="N2"`` and ``data["audience"]`` (the template file in ``data["template_file"]``):
+
+* ``agency`` (``n2_lead_practitioner_change_agency``) to every agency involved (see
   :func:`~desktop.services.adults._common.agencies_involved`);
-* ``n2_lead_practitioner_change_adult`` to the adult at risk;
-* ``n2_lead_practitioner_change_family`` to each family member or carer on the case.
+* ``adult`` (``n2_lead_practitioner_change_adult``) to the adult at risk;
+* ``family`` (``n2_lead_practitioner_change_family``) to each family member or carer on the case.
 
 Placeholders: ``adult_name``, ``adult_dob``, ``effective_date``, ``lead_coordinator``,
 ``new_practitioner``, ``new_practitioner_phone``, ``previous_practitioner``.
@@ -46,11 +48,13 @@ from desktop.services.adults._common import (
 from desktop.services.correspondence import queue_letter
 from desktop.store import Tx
 
-N2_TEMPLATES = {
+N2 = "N2"
+N2_FILES = {
     "agency": "n2_lead_practitioner_change_agency",
     "adult": "n2_lead_practitioner_change_adult",
     "family": "n2_lead_practitioner_change_family",
 }
+"""``data["audience"]`` → the ``reports/templates`` file for it (also in ``data["template_file"]``)."""
 
 
 class LeadPractitionerService:
@@ -102,6 +106,7 @@ class LeadPractitionerService:
                 case_id=case_id,
             )
             assign_role(tx, case_id, LEAD_PRACTITIONER, new_id, person, effective.isoformat(), "change")
+            source = f"adult_lead_practitioner_change:{row['id']}"
             data = {
                 **adult_facts_for_letter(tx, person),
                 "effective_date": effective.isoformat(),
@@ -109,21 +114,16 @@ class LeadPractitionerService:
                 "new_practitioner": practitioner_name(new),
                 "new_practitioner_phone": contact,
                 "previous_practitioner": practitioner_name(practitioner_row(tx, previous)),
-                "notification": "N2",
             }
-            source = f"adult_lead_practitioner_change:{row['id']}"
-            letters = [
-                queue_letter(tx, case_id=case_id, template_id=N2_TEMPLATES["agency"], recipient_kind="agency",
-                             recipient_id=a, data=data, source_event=source)
-                for a in agencies_involved(tx, case_id)
-            ]
-            letters.append(queue_letter(tx, case_id=case_id, template_id=N2_TEMPLATES["adult"],
-                                        recipient_kind="person", recipient_id=person, data=data, source_event=source))
-            letters += [
-                queue_letter(tx, case_id=case_id, template_id=N2_TEMPLATES["family"], recipient_kind="person",
-                             recipient_id=p, data=data, source_event=source)
-                for p in family_members(tx, case_id)
-            ]
+
+            def letter(audience: str, kind: str, recipient: str) -> dict[str, Any]:
+                return queue_letter(tx, case_id=case_id, template_id=N2, recipient_kind=kind, recipient_id=recipient,
+                                    data={**data, "audience": audience, "template_file": N2_FILES[audience]},
+                                    source_event=source)
+
+            letters = [letter("agency", "agency", a) for a in agencies_involved(tx, case_id)]
+            letters.append(letter("adult", "person", person))
+            letters += [letter("family", "person", p) for p in family_members(tx, case_id)]
             return {**row, "letters": letters}
 
         return self.session.write(write)

@@ -13,8 +13,8 @@ in one transaction with everything the meeting obliges:
   case's ``lead_practitioner`` role.
 * **No lead practitioner** identified (and none already in post): ``no_lead_reason`` is required, an
   escalation ``no_lead_practitioner`` is raised to the senior manager responsible for safeguarding
-  (N4, immediately) and a letter ``n4_escalation_no_lead_practitioner`` is queued to each senior
-  manager (placeholders ``adult_name``, ``adult_dob``, ``lead_coordinator``, ``meeting_date``).
+  (N4, immediately) and a letter ``N4`` (template file ``n4_escalation_no_lead_practitioner``) is queued
+  to each senior manager (placeholders ``adult_name``, ``adult_dob``, ``lead_coordinator``, ``meeting_date``).
 * **Frequency of seeing the adult** (``visit_every``, ``visit_unit``): set by the strategy group;
   the engine then uses it for A4 when it is stricter than every 4 weeks. A laxer frequency is refused.
 * **Advocacy**: an advocate offered (``advocate_type`` independent / imca / informal; an IMCA when
@@ -59,7 +59,8 @@ from desktop.services.adults._common import (
 from desktop.services.correspondence import queue_letter, raise_escalation
 from desktop.store import Tx
 
-N4_TEMPLATE = "n4_escalation_no_lead_practitioner"
+N4 = "N4"
+N4_FILE = "n4_escalation_no_lead_practitioner"
 NO_LEAD_REASON = N_("No lead practitioner was identified at the strategy meeting for this adult at risk.")
 """The escalation's ``reason`` (a msgid: translate it when shown)."""
 
@@ -217,9 +218,10 @@ class StrategyService:
                 coordinator = practitioner_name(practitioner_row(tx, acting_lead_coordinator(tx, case_id) or chair))
                 data = {**adult_facts_for_letter(tx, person), "lead_coordinator": coordinator,
                         "meeting_date": held.isoformat(), "no_lead_reason": text(no_lead_reason),
-                        "notification": "N4", "escalation_id": escalation["id"]}
+                        "audience": "senior_manager", "template_file": N4_FILE,
+                        "escalation_id": escalation["id"]}
                 letters = [
-                    queue_letter(tx, case_id=case_id, template_id=N4_TEMPLATE, recipient_kind="practitioner",
+                    queue_letter(tx, case_id=case_id, template_id=N4, recipient_kind="practitioner",
                                  recipient_id=manager, data=data, source_event=f"adult_strategy:{row['id']}")
                     for manager in senior_managers(tx)
                 ]
