@@ -122,7 +122,7 @@ def _scalar(value: Any, lang: str, template_id: str, name: str) -> str:
 def _resolve(tpl: LetterTemplate, lang: str, data: LetterData, council: CouncilIdentity) -> dict[str, Any]:
     """Every placeholder's text for ``lang`` (lists stay lists). Raises on anything missing."""
     reserved = {
-        "recipient_name": data.recipient.name,
+        "recipient_name": data.recipient.salutation_name or data.recipient.name,
         "council_phone": council.phone,
         "council_email": council.email,
         "council_website": council.website,

@@ -106,11 +106,15 @@ class CouncilIdentity:
 @dataclass
 class Recipient:
     """Who the letter goes to. ``language_preference`` is the recorded correspondence wish:
-    "cy", "en" or ``None`` (unknown → bilingual, Standard 5)."""
+    "cy", "en" or ``None`` (unknown → bilingual, Standard 5). ``salutation_name`` fills
+    ``{recipient_name}`` when it differs from the addressee (e.g. an agency's named officer).
+    Personal names are not mutated after "Annwyl"; a common noun must be given already mutated
+    ("Gydweithiwr")."""
 
     name: str
     address: list[str] = field(default_factory=list)
     language_preference: str | None = None
+    salutation_name: str | None = None  # "Annwyl …/Dear …" when not the name on the envelope
 
 
 @dataclass(frozen=True)

@@ -372,3 +372,12 @@ def test_logo_from_council_json_is_drawn(tmp_path):
     for page in first_pages:
         xobjects = page["/Resources"].get("/XObject", {})
         assert any(x.get_object()["/Subtype"] == "/Image" for x in xobjects.values())
+
+
+def test_salutation_name_differs_from_addressee(council):
+    data = letter("n5_register_custodian")
+    data.recipient.name = "Ceidwad y Gofrestr Amddiffyn Plant"
+    data.recipient.salutation_name = "Mr Rhys Bevan"
+    text = "\n".join(pages_text(render_letter("n5_register_custodian", "cy", data, council)))
+    assert "Annwyl Mr Rhys Bevan," in text
+    assert "Ceidwad y Gofrestr Amddiffyn Plant" in text
