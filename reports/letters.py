@@ -139,7 +139,7 @@ def _resolve(tpl: LetterTemplate, lang: str, data: LetterData, council: CouncilI
             raise LetterError(N_("The letter {template} needs a value for {field}."), tpl.id, name)
         if isinstance(raw, list):
             items = [_scalar(v, lang, tpl.id, name) for v in raw]
-            values[name] = items if name in tpl.list_fields else ", ".join(items)
+            values[name] = items if name in tpl.list_fields else "; ".join(items)
         else:
             text = _scalar(raw, lang, tpl.id, name)
             values[name] = [text] if name in tpl.list_fields else text
@@ -232,11 +232,13 @@ def _letter_story(
             story.append(Paragraph(_fill(value, values), st["h3"]))
         elif kind == "items":
             story += [Paragraph(_fill(item, values), st["bullet"], bulletText="•") for item in value]
+            story.append(Spacer(1, 1.5 * mm))
         elif kind == "list":
             story += [
                 Paragraph(esc(item).replace("\n", "<br/>"), st["bullet"], bulletText="•")
                 for item in values[value]
             ]
+            story.append(Spacer(1, 1.5 * mm))
         elif kind == "table":
             story += _table(value, values)
     if data.signatory is not None:

@@ -27,7 +27,7 @@ from reports import (
     validate_templates,
 )
 from reports.fonts import WELSH_LETTERS, missing_glyphs
-from reports.templates import TEMPLATE_DIR, check_template, load_template, template_ids
+from reports.templates import TEMPLATE_DIR, check_common, check_template, load_template, template_ids
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "reports" / "council.example.json"
 STANDARD_14 = {
@@ -212,6 +212,16 @@ def test_broken_pair_fails_validation(tmp_path):
         validate_templates(folder)
     assert any("n8_icpc_invitation" in p for p in info.value.problems)
     assert not any("n5_register_custodian" in p for p in info.value.problems)
+
+
+def test_common_strings_validate(tmp_path):
+    assert check_common(TEMPLATE_DIR / "_common.json") == []
+    raw = json.loads((TEMPLATE_DIR / "_common.json").read_text(encoding="utf-8"))
+    raw["page"]["cy"] = "Tudalen {page}"
+    del raw["standard7"]["en"]
+    (tmp_path / "_common.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    problems = check_common(tmp_path / "_common.json")
+    assert any(p.startswith("page.cy") for p in problems) and any(p.startswith("standard7") for p in problems)
 
 
 def test_list_on_one_side_only_fails_validation():

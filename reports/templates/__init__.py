@@ -193,6 +193,25 @@ def _build(raw: dict[str, Any]) -> LetterTemplate:
     )
 
 
+def check_common(path: Path) -> list[str]:
+    """Problems with the shared letter furniture (page footer, closing, Standard 7 line)."""
+    raw = _read(path)
+    if isinstance(raw, Exception) or not isinstance(raw, dict):
+        return [f"cannot read: {raw}"]
+    problems = []
+    for key in ("page", "date", "our_ref", "closing", "standard7"):
+        pair = raw.get(key)
+        if not isinstance(pair, dict) or any(
+            not isinstance(pair.get(lang), str) or not pair[lang].strip() for lang in LANGS
+        ):
+            problems.append(f"{key}: needs non-empty cy and en text")
+        elif key == "page":
+            for lang in LANGS:
+                if {n for _l, n, _s, _c in _FORMATTER.parse(pair[lang]) if n} != {"page", "total"}:
+                    problems.append(f"page.{lang}: must use {{page}} and {{total}}")
+    return problems
+
+
 def template_ids(directory: Path = TEMPLATE_DIR) -> list[str]:
     """Ids of the template files in ``directory`` (files starting with "_" are not letters)."""
     return sorted(p.stem for p in directory.glob("*.json") if not p.name.startswith("_"))
@@ -217,6 +236,9 @@ def validate_templates(directory: Path = TEMPLATE_DIR) -> dict[str, LetterTempla
             problems += [f"{tid}: {p}" for p in found]
         else:
             out[tid] = _build(raw)
+    common = directory / "_common.json"
+    if directory == TEMPLATE_DIR or common.exists():
+        problems += [f"_common: {p}" for p in check_common(common)]
     if problems:
         raise TemplateValidationError(
             N_("Letter templates are not valid: {count} problems."), problems, count=len(problems)
