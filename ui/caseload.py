@@ -270,10 +270,10 @@ class CaseloadPage(Retranslating, QWidget):
         top.addStretch(1)
         top.addWidget(self.count_label)
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.type_filter, 1)
-        filters.addWidget(self.team_filter, 1)
-        filters.addWidget(self.worker_filter, 1)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.type_filter)
+        filters.addWidget(self.team_filter)
+        filters.addWidget(self.worker_filter)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
@@ -315,6 +315,8 @@ class CaseloadPage(Retranslating, QWidget):
         self.table.setAccessibleName(_("Cases"))
         self.table.setToolTip(_("Double-click or press Enter to open a case"))
         self.model.retranslate()
+        if self._loaded and self.model.rowCount():
+            self.table.resizeColumnsToContents()  # Welsh headers and labels are longer
         self._update_count()
 
     def _update_count(self) -> None:

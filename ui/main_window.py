@@ -114,6 +114,7 @@ class MainWindow(Retranslating, QMainWindow):
         for code, name in LANGUAGES.items():
             act = QAction(name, self)  # each language named in itself, never translated
             act.setCheckable(True)
+            act.setProperty("language_picker", True)
             act.setChecked(code == current_language())
             act.triggered.connect(lambda _c=False, code=code: self.switch_language(code))
             self.language_group.addAction(act)

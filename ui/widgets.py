@@ -115,6 +115,7 @@ class LanguageCombo(QComboBox):
 
     def __init__(self, on_change: Callable[[str], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setProperty("language_picker", True)  # shows each language in itself, never translated
         for code, name in LANGUAGES.items():
             self.addItem(name, code)
         self.setCurrentIndex(self.findData(current_language()))

@@ -96,6 +96,8 @@ def _clipped(window: QWidget) -> list[str]:
         if not w.isVisibleTo(window) or not isinstance(w, QLabel | QAbstractButton):
             continue
         if isinstance(w, QLabel) and w.wordWrap():
+            if w.text() and w.heightForWidth(w.width()) > w.height():
+                out.append(f"QLabel {w.text()!r}: wraps to {w.heightForWidth(w.width())} high, has {w.height()}")
             continue
         if not (w.text() if hasattr(w, "text") else ""):
             continue
@@ -121,6 +123,9 @@ def test_welsh_labels_are_never_clipped(qtbot, gui_session, world: World, tmp_pa
         person.tabs.setCurrentIndex(i)
         QApplication.processEvents()
         problems += _clipped(person)
+    window.lock()
+    QApplication.processEvents()
+    problems += _clipped(window)
     assert problems == [], "\n".join(problems)
 
 
@@ -166,7 +171,8 @@ def test_screenshots(qtbot, gui_session, world: World, tmp_path: Path) -> None:
                     w.grab().save(str(out / f"{lang}-{w.objectName()}-{i}.png"))
             else:
                 w.grab().save(str(out / f"{lang}-{w.objectName()}.png"))
-        window.lock()
+    window.lock()
+    for lang in ("en", "cy"):
+        set_language(lang)
         QApplication.processEvents()
         window.grab().save(str(out / f"{lang}-locked.png"))
-        window.unlock()

@@ -87,6 +87,7 @@ def test_sign_in_speaks_welsh_when_asked(qtbot, world: World, clock) -> None:
     """Choosing Cymraeg on the sign-in dialog switches it and is remembered in the profile."""
     dialog = SignInDialog(world.folder, clock=clock)
     qtbot.addWidget(dialog)
+    dialog.show()
     dialog.language.setCurrentIndex(dialog.language.findData("cy"))
     assert dialog.sign_in_button.text() == "Mewngofnodi"
     assert Profile.open(world.folder).language == "cy"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QTabWidget,
+    QToolButton,
     QTreeWidget,
     QWidget,
 )
@@ -36,13 +37,13 @@ def texts_of(window: QWidget, *, visible_only: bool = True) -> Iterator[tuple[st
             yield where + ".windowTitle", w.windowTitle()
         yield where + ".toolTip", w.toolTip()
         yield where + ".accessibleName", w.accessibleName()
-        if isinstance(w, QLabel | QAbstractButton):
+        if isinstance(w, QLabel | QAbstractButton) and not _picker_button(w):
             yield where + ".text", w.text()
         if isinstance(w, QLineEdit):
             yield where + ".placeholder", w.placeholderText()
         if isinstance(w, QGroupBox):
             yield where + ".title", w.title()
-        if isinstance(w, QComboBox):
+        if isinstance(w, QComboBox) and not w.property("language_picker"):
             for i in range(w.count()):
                 yield where + f".item{i}", w.itemText(i)
         if isinstance(w, QTabWidget):
@@ -62,8 +63,15 @@ def texts_of(window: QWidget, *, visible_only: bool = True) -> Iterator[tuple[st
             for menu in w.menuBar().findChildren(QMenu):
                 yield where + ".menu", menu.title()
                 for act in menu.actions():
+                    if act.property("language_picker"):
+                        continue  # "Cymraeg" and "English" are always shown in their own language
                     yield where + ".action", act.text().split("\t")[0]
                     yield where + ".actionTip", act.toolTip()
+
+
+def _picker_button(w: QWidget) -> bool:
+    action = w.defaultAction() if isinstance(w, QToolButton) else None
+    return bool(action is not None and action.property("language_picker"))
 
 
 def leftover_english(windows: list[QWidget], exact: set[str], patterns: list) -> list[str]:
