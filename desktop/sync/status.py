@@ -1,0 +1,126 @@
+"""What the sync status line says: unsent items, refused items, open conflicts, last success (Qt-free).
+
+Everything is read from the local store, so the status is true even with no connection: "unsent"
+counts outbox entries, which leave only when the server acknowledged them.
+
+Thread contract: :func:`read_status` reads through ``store.rows`` on the calling thread (cheap: a few
+counts); :func:`status_lines` translates into the interface language at call time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from desktop.i18n import _, format_datetime, ngettext
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    unsent: int
+    attention: int
+    conflicts: int
+    parked: int
+    waiting_purge: int
+    server: str | None
+    signed_in: bool
+    last_success: datetime | None
+    last_attempt: datetime | None
+    last_error: tuple[str, dict[str, str]] | None  # untranslated msgid and its parameters
+
+    @property
+    def in_step(self) -> bool:
+        """Nothing waits to go and nothing needs a person: safe to sign out and to trust."""
+        return self.unsent == 0 and self.attention == 0 and self.conflicts == 0
+
+
+def _when(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def read_status(store: Any) -> SyncStatus:
+    counts = store.rows(
+        "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending') AS unsent,"
+        " (SELECT count(*) FROM outbox WHERE state = 'attention') AS attention,"
+        " (SELECT count(*) FROM sync_conflict WHERE status = 'open') AS conflicts,"
+        " (SELECT count(*) FROM sync_parked) AS parked,"
+        " (SELECT count(*) FROM sync_purge) AS waiting_purge"
+    )[0]
+    state = {r["key"]: r["value"] for r in store.rows("SELECT key, value FROM sync_state")}
+    error = None
+    if state.get("last_error"):
+        try:
+            raw = json.loads(state["last_error"])
+            error = (raw["msgid"], raw.get("params", {}))
+        except (ValueError, KeyError, TypeError):
+            error = None
+    return SyncStatus(
+        unsent=counts["unsent"],
+        attention=counts["attention"],
+        conflicts=counts["conflicts"],
+        parked=counts["parked"],
+        waiting_purge=counts["waiting_purge"],
+        server=state.get("server_url"),
+        signed_in=bool(state.get("token")),
+        last_success=_when(state.get("last_success")),
+        last_attempt=_when(state.get("last_attempt")),
+        last_error=error,
+    )
+
+
+def needs_attention(store: Any) -> list[dict[str, Any]]:
+    """Outbox entries the server refused, with its reason; they stay until a person acts."""
+    out = []
+    for r in store.rows("SELECT * FROM outbox WHERE state = 'attention' ORDER BY seq"):
+        try:
+            err = json.loads(r["last_error"] or "{}")
+        except ValueError:
+            err = {"message": r["last_error"]}
+        out.append({**r, "reason": err.get("reason"), "message": err.get("message")})
+    return out
+
+
+def error_text(status: SyncStatus) -> str:
+    if status.last_error is None:
+        return ""
+    msgid, params = status.last_error
+    text = _(msgid)
+    try:
+        return text.format(**params) if params else text
+    except (KeyError, IndexError):
+        return text
+
+
+def status_lines(status: SyncStatus) -> list[str]:
+    """The status in words, one fact per line, in the interface language."""
+    lines = []
+    if status.unsent:
+        lines.append(ngettext("{count} change not yet sent", "{count} changes not yet sent",
+                              status.unsent).format(count=status.unsent))  # fmt: skip
+    else:
+        lines.append(_("Every change has been sent"))
+    if status.attention:
+        lines.append(ngettext("{count} change refused by the server needs attention",
+                              "{count} changes refused by the server need attention",
+                              status.attention).format(count=status.attention))  # fmt: skip
+    if status.conflicts:
+        lines.append(ngettext("{count} conflict to resolve", "{count} conflicts to resolve",
+                              status.conflicts).format(count=status.conflicts))  # fmt: skip
+    if status.parked:
+        lines.append(ngettext("{count} downloaded record waits for a related record",
+                              "{count} downloaded records wait for related records",
+                              status.parked).format(count=status.parked))  # fmt: skip
+    if status.last_success:
+        lines.append(_("Last successful sync: {when}").format(when=format_datetime(status.last_success.astimezone())))
+    else:
+        lines.append(_("Never synced"))
+    if status.last_error and (not status.last_success or (status.last_attempt and status.last_attempt > status.last_success)):
+        lines.append(_("Last sync failed: {reason}").format(reason=error_text(status)))
+    return lines

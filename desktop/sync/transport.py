@@ -1,0 +1,149 @@
+"""HTTP to the sync server: TLS always verified, an optional CA bundle, errors mapped to SyncError.
+
+Thread contract: a :class:`Transport` is used by one thread at a time (the sync worker). It holds no
+case data between calls. Certificates are never skipped: a self-signed server works only when its CA
+is given with ``ca_bundle``.
+"""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from desktop.i18n import N_
+from desktop.sync.errors import AuthRequired, ServerRefused, TlsRefused, Unreachable
+
+DEFAULT_TIMEOUT = 60.0
+
+
+def tls_context(ca_bundle: Path | str | None = None) -> ssl.SSLContext:
+    """A verifying context: the system's trust store, or only ``ca_bundle`` when one is given."""
+    if ca_bundle is not None:
+        path = Path(ca_bundle)
+        if not path.is_file():
+            raise TlsRefused(N_("The CA bundle {path} does not exist."), path=str(path))
+        return ssl.create_default_context(cafile=str(path))
+    return ssl.create_default_context()
+
+
+class Transport:
+    """JSON over HTTPS to one server.
+
+    ``client`` may be given (tests: an in-process ASGI client or a fault-injecting wrapper); otherwise
+    one is made with certificate verification against ``ca_bundle`` or the system's trust store.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        ca_bundle: Path | str | None = None,
+        client: httpx.Client | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token: str | None = None
+        if client is None:
+            client = httpx.Client(base_url=self.base_url, verify=tls_context(ca_bundle), timeout=timeout)
+        self._client = client
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- requests -----------------------------------------------------------------------------------
+    def request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
+                auth: bool = True) -> Any:  # fmt: skip
+        """Send one request and return the decoded JSON body.
+
+        Raises :class:`Unreachable` (no connection, dropped connection, timeout, 5xx), :class:`TlsRefused`,
+        :class:`AuthRequired` (401) or :class:`ServerRefused` (other 4xx, with the server's message).
+        """
+        headers = {}
+        if auth:
+            if not self.token:
+                raise AuthRequired(N_("Sign in to the server to sync."))
+            headers["Authorization"] = f"Bearer {self.token}"
+        url = path if path.startswith("http") else f"{self.base_url}{path}"
+        try:
+            resp = self._client.request(method, url, json=json, params=params, headers=headers)
+        except httpx.ConnectError as exc:
+            if _is_tls(exc):
+                raise TlsRefused(
+                    N_("The server's certificate is not trusted ({detail}). Ask for its CA bundle."),
+                    detail=_short(exc),
+                ) from exc
+            raise Unreachable(N_("The server cannot be reached ({detail})."), detail=_short(exc)) from exc
+        except httpx.TransportError as exc:
+            raise Unreachable(N_("The connection to the server was lost ({detail})."), detail=_short(exc)) from exc
+        if resp.status_code == 401:
+            raise AuthRequired(N_("The server needs you to sign in again."))
+        if resp.status_code >= 500:
+            raise Unreachable(N_("The server is not available just now (HTTP {status})."), status=resp.status_code)
+        try:
+            body = resp.json()
+        except ValueError as exc:
+            raise Unreachable(N_("The server sent an answer that is not JSON (HTTP {status})."),
+                              status=resp.status_code) from exc  # fmt: skip
+        if resp.status_code >= 400:
+            body = body if isinstance(body, dict) else {}
+            raise ServerRefused(
+                N_("The server refused the request: {message}"),
+                status=resp.status_code,
+                code=str(body.get("error", "")),
+                message=str(body.get("message", resp.status_code)),
+            )
+        return body
+
+    # -- the protocol -------------------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        return self.request("GET", "/v1/health", auth=False)
+
+    def login(self, username: str, password: str, device_id: str | None) -> dict[str, Any]:
+        """Sign in; keeps the token and returns ``{"token", "expires_at", "user"}``."""
+        try:
+            body = self.request("POST", "/v1/login", json={"username": username, "password": password,
+                                                            "device_id": device_id}, auth=False)  # fmt: skip
+        except AuthRequired as exc:
+            raise AuthRequired(N_("The server did not accept that username and password.")) from exc
+        self.token = body["token"]
+        return body
+
+    def push(self, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return self.request("POST", "/v1/push", json={"ops": ops})["results"]
+
+    def pull(self, cursor: str | None, limit: int) -> dict[str, Any]:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return self.request("GET", "/v1/pull", params=params)
+
+    def verify(self) -> dict[str, Any]:
+        return self.request("GET", "/v1/verify")
+
+    def conflicts(self, status: str = "open") -> dict[str, Any]:
+        return self.request("GET", "/v1/conflicts", params={"status": status, "limit": 5000})
+
+    def resolve(self, conflict_id: str, choice: str, value: Any = None, note: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"choice": choice}
+        if choice == "value":
+            body["value"] = value
+        if note:
+            body["note"] = note
+        return self.request("POST", f"/v1/conflicts/{conflict_id}/resolve", json=body)
+
+
+def _is_tls(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text[:200]

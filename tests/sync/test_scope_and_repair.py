@@ -1,0 +1,125 @@
+"""Scope loss purges only after unsent changes are in; verification mismatches are repaired by fetching
+again (after a backup) without touching the outbox; sign-out is refused while anything is unsent."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from desktop.services.signout import can_sign_out
+from desktop.sync.status import needs_attention, read_status, status_lines
+from tests.sync.helpers import add_visit, edit, make_case, visits
+
+
+def _case_rows(lap, case: str) -> int:
+    return sum(
+        lap.store.rows(f"SELECT count(*) AS n FROM [{t}] WHERE case_id = ?", [case])[0]["n"]
+        for t in ("case_file", "case_member", "cp_visit")
+    )
+
+
+def test_scope_loss_purges_only_after_unsent_changes_are_in(srv, laptops) -> None:
+    w = laptops("wendy")
+    case, pid = make_case(w)
+    keep, _ = make_case(w, family="Evans")
+    w.sync()
+    vid = add_visit(w, case, "seen; written offline after the case moved")
+    srv.allocate(uuid.UUID(case), "A", "gwyn")  # re-allocated while wendy is offline
+    w.client.pull()  # the removal arrives first (as when a pull runs before the unsent change is out)
+    assert _case_rows(w, case) > 0, "purged while a change for the case was unsent"
+    assert read_status(w.store).waiting_purge == 1
+    w.sync()  # the change goes in: the server keeps it (in quarantine: out of scope now) ...
+    [q] = srv.sql("SELECT reason, entity_id::text AS id FROM quarantine")
+    assert (q["reason"], q["id"]) == ("out_of_scope", vid)
+    # ... and only now does the case leave this laptop; the other case stays.
+    assert _case_rows(w, case) == 0
+    assert w.row("person", pid) is None
+    assert w.row("case_file", keep) is not None
+    # The refused entry is never dropped: it waits on the "needs attention" list with the reason.
+    [att] = needs_attention(w.store)
+    assert att["entity_id"] == vid and att["reason"] == "out_of_scope"
+    assert any("attention" in line for line in status_lines(read_status(w.store)))
+    purged = [json.loads(r["after"]) for r in w.store.rows("SELECT after FROM audit WHERE action = 'sync.purge'")]
+    assert {(p["unit"], p["id"]) for p in purged} == {("case", case), ("person", pid)}, purged
+    # Gwyn now has the case, back-filled.
+    g = laptops("gwyn")
+    assert g.row("case_file", case) is not None
+
+
+def test_verification_mismatch_refetches_without_touching_the_outbox(srv, laptops) -> None:
+    w = laptops("wendy")
+    case, pid = make_case(w)
+    v1 = add_visit(w, case, "one")
+    add_visit(w, case, "two")
+    w.sync()
+    assert w.client.verify().ok
+    # Damage the local copy behind sync's back: a row lost, a version wrong, an extra stray row.
+    member = w.store.rows("SELECT id FROM case_member WHERE case_id = ?", [case])[0]["id"]
+
+    def damage(tx) -> None:
+        tx.db.execute("DELETE FROM cp_visit WHERE id = ?", [v1])
+        tx.db.execute("UPDATE case_member SET version = version + 1000 WHERE id = ?", [member])
+
+    w.write(damage)
+    # Unsent local work that the repair must leave exactly as it is.
+    edit(w, "person", pid, given_names="Dai")
+    v3 = add_visit(w, case, "three, unsent")
+    outbox_before = w.outbox()
+    comp = w.client.verify()
+    assert case in comp.mismatched
+    report = w.client.verify_and_repair()
+    assert report.repaired == [case] and report.verified
+    assert report.backup is not None and report.backup.exists()
+    assert w.outbox() == outbox_before
+    assert v1 in visits(w, case) and v3 in visits(w, case)
+    assert w.row("person", pid)["given_names"] == "Dai"  # the unsent change was not overwritten
+    # Then it all goes in.
+    w.sync()
+    assert w.outbox() == [] and w.client.verify().ok
+
+
+def test_sign_out_is_refused_while_changes_are_unsent(srv, laptops) -> None:
+    w = laptops("wendy")
+    assert can_sign_out(w.session) == (True, "")
+    case, pid = make_case(w)
+    ok, reason = can_sign_out(w.session)
+    assert not ok and "3 changes have not been sent" in reason
+    w.sync()
+    assert can_sign_out(w.session) == (True, "")
+    # A refused change also blocks sign-out (it has not gone anywhere yet, as far as this laptop knows).
+    srv.allocate(uuid.UUID(case), "A", "gwyn")
+    w.client.pull()
+    add_visit(w, case, "late")
+    w.sync()
+    ok, reason = can_sign_out(w.session)
+    assert not ok and "refused 1 change" in reason
+    # Welsh too.
+    from desktop.i18n import set_language
+
+    set_language("cy")
+    try:
+        ok, reason_cy = can_sign_out(w.session)
+        assert not ok and reason_cy
+    finally:
+        set_language("en")
+
+
+def test_status_tells_the_truth(srv, laptops) -> None:
+    w = laptops("wendy")
+    st = read_status(w.store)
+    assert st.last_success is not None and st.unsent == 0 and st.signed_in
+    make_case(w)
+    assert read_status(w.store).unsent == 3
+    w.faults.down = True
+    try:
+        w.sync()
+    except Exception as exc:  # noqa: BLE001
+        assert "cannot be reached" in str(exc)
+    w.faults.down = False
+    st = read_status(w.store)
+    assert st.unsent == 3 and st.last_error is not None
+    assert any("failed" in line for line in status_lines(st))
+    w.sync()
+    st = read_status(w.store)
+    assert st.unsent == 0 and st.in_step and not any("failed" in line for line in status_lines(st))
+    assert json.loads(w.store.rows("SELECT after FROM audit WHERE action = 'sync.done' ORDER BY seq DESC")[0]["after"])["verified"]
