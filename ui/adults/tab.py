@@ -1,0 +1,124 @@
+"""The "Adult safeguarding" case tab: strategy meetings and visits, and the buttons that record them.
+
+Thread contract: GUI thread; each list is one short read through the adults services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.types import CaseType
+from desktop.i18n import N_, _
+from desktop.services.adults import StrategyService, VisitService
+from desktop.services.permissions import Can
+from ui.adults.strategy_dialog import StrategyMeetingDialog
+from ui.adults.visit_dialog import VisitDialog
+from ui.formatting import show_date
+from ui.widgets import Retranslating
+
+STRATEGY_HEADERS = [N_("Held on"), N_("Kind"), N_("Lead practitioner"), N_("Decisions")]
+VISIT_HEADERS = [N_("Date"), N_("Seen"), N_("Offered the chance to be seen alone"), N_("Seen alone")]
+
+
+def _yes(value: Any) -> str:
+    return _("Yes") if value else _("No")
+
+
+class AdultTab(Retranslating, QWidget):
+    """Strategy meetings and visits of an adult-at-risk case (a short note on any other case)."""
+
+    def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("adult_tab")
+        self.session, self.case_id = session, case_id
+        view = getattr(parent, "case_view", None)
+        self.applies = bool(view is None or view.case["case_type"] == CaseType.ADULT_AT_RISK)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setObjectName("adult_status")
+        self.status.setWordWrap(True)
+        self.strategies = QTreeWidget()
+        self.strategies.setObjectName("adult_strategies")
+        self.strategies.setRootIsDecorated(False)
+        self.visits = QTreeWidget()
+        self.visits.setObjectName("adult_visits")
+        self.visits.setRootIsDecorated(False)
+        self.strategy_button = QPushButton()
+        self.strategy_button.setObjectName("record_strategy")
+        self.strategy_button.clicked.connect(self.record_strategy)
+        self.visit_button = QPushButton()
+        self.visit_button.setObjectName("record_visit")
+        self.visit_button.clicked.connect(self.record_visit)
+        can_record = session.can(Can.RECORD_CASEWORK)
+        for b in (self.strategy_button, self.visit_button):
+            b.setEnabled(can_record and self.applies)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.strategy_button)
+        buttons.addWidget(self.visit_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addWidget(self.status)
+        layout.addWidget(self.strategies, 1)
+        layout.addWidget(self.visits, 2)
+        layout.addLayout(buttons)
+        self.dialog: QWidget | None = None
+        self._message = ""
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.note.setText("" if self.applies else _("This case is not about an adult at risk."))
+        self.note.setVisible(not self.applies)
+        self.strategies.setHeaderLabels([_(h) for h in STRATEGY_HEADERS])
+        self.strategies.setAccessibleName(_("Strategy meetings"))
+        self.visits.setHeaderLabels([_(h) for h in VISIT_HEADERS])
+        self.visits.setAccessibleName(_("Visits"))
+        self.strategy_button.setText(_("Record strategy meeting…"))
+        self.visit_button.setText(_("Record visit…"))
+        self.status.setText(_(self._message) if self._message else "")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.strategies.clear()
+        self.visits.clear()
+        if not self.applies or not self.session.can(Can.VIEW_CASEWORK):
+            return
+        names = {r["id"]: f"{r['given_names']} {r['family_name']}" for r in self.session.store.rows(
+            "SELECT id, given_names, family_name FROM practitioner")}
+        for s in StrategyService(self.session).for_case(self.case_id):
+            kind = _("Strategy meeting") if s["kind"] == "meeting" else _("Strategy discussion")
+            lead = names.get(s["lead_practitioner_id"], _("None identified"))
+            self.strategies.addTopLevelItem(QTreeWidgetItem([show_date(s["held_on"]), kind, lead, s["decisions"]]))
+        for v in VisitService(self.session).for_case(self.case_id):
+            self.visits.addTopLevelItem(QTreeWidgetItem([show_date(v["visited_on"]), _yes(v["seen"]),
+                                                         _yes(v["offered_alone"]), _yes(v["seen_alone"])]))
+
+    def record_strategy(self) -> StrategyMeetingDialog:
+        dialog = StrategyMeetingDialog(self.session, self.case_id, self)
+        dialog.saved.connect(self._strategy_saved)
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def record_visit(self) -> VisitDialog:
+        dialog = VisitDialog(self.session, self.case_id, self)
+        dialog.saved.connect(lambda _id: self.refresh())
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _strategy_saved(self, result: dict) -> None:
+        self._message = (N_("No lead practitioner was identified: the senior manager has been told.")
+                         if result.get("escalation") else "")
+        self.retranslate()
