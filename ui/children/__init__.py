@@ -1,0 +1,23 @@
+"""Children in Need and Children in Care case tabs (GUI thread only).
+
+Importing this package registers two case tabs with :func:`ui.case_tabs.register_case_tab`:
+"Child in need" (assessments, plan, reviews, requests for a conference, proceedings) and "Looked after"
+(status, placements; "Record a placement…" / "Record a move…" open
+:class:`ui.children.placement_dialog.PlacementDialog`). Both need ``Can.VIEW_CASEWORK``. The package
+must be listed in :data:`ui.plugins.CASE_TAB_MODULES` (as ``"ui.children"``) to be loaded by the main
+window.
+"""
+
+from __future__ import annotations
+
+from desktop.i18n import N_
+from desktop.services.permissions import Can
+from ui.case_tabs import register_case_tab
+from ui.children.tabs import ChildInNeedTab, LookedAfterTab
+
+register_case_tab("child_in_need", N_("Child in need"), ChildInNeedTab,
+                  lambda session: session.can(Can.VIEW_CASEWORK), order=40)
+register_case_tab("looked_after", N_("Looked after"), LookedAfterTab,
+                  lambda session: session.can(Can.VIEW_CASEWORK), order=45)
+
+__all__ = ["ChildInNeedTab", "LookedAfterTab"]
