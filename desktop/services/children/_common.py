@@ -82,6 +82,10 @@ PROCEEDINGS_STAGES: dict[str, dict[str, str]] = {
         "concluded": N_("Proceedings concluded"),
     },
 }
+PROCEEDINGS_KINDS: dict[str, str] = {
+    "pre_proceedings": N_("Pre-proceedings"),
+    "care_proceedings": N_("Care proceedings"),
+}
 PROCEEDINGS_OUTCOMES: dict[str, str] = {
     "care_order": N_("Care order"),
     "supervision_order": N_("Supervision order"),
@@ -166,7 +170,7 @@ WORKER_ROLE = "allocated_worker"
 """``role_assignment.role`` of the allocated social worker (its rows are the worker history)."""
 
 _ALL_LABELS: dict[str, str] = {}
-for _table in (NEED_CATEGORIES, ASSESSMENT_CONCLUSIONS, CONTACT_KINDS, CHILD_PARTICIPATION, CIN_REVIEW_DECISIONS,
+for _table in (NEED_CATEGORIES, PROCEEDINGS_KINDS, ASSESSMENT_CONCLUSIONS, CONTACT_KINDS, CHILD_PARTICIPATION, CIN_REVIEW_DECISIONS,
                PROCEEDINGS_OUTCOMES, LEGAL_STATUS_GROUPS, PLACEMENT_TYPES, MOVE_REASONS, PERMANENCE_ROUTES,
                VOICE_KINDS, HEALTH_KINDS):
     _ALL_LABELS.update(_table)

@@ -32,7 +32,7 @@ from typing import Any
 
 from desktop.domain.validation import UK_POSTCODE
 from desktop.errors import NotFound, ValidationError
-from desktop.i18n import N_, format_date
+from desktop.i18n import N_, _, format_date, translator
 from desktop.services.children._common import (
     MOVE_REASONS,
     PLACEMENT_TYPES,
@@ -238,15 +238,24 @@ def overlapping(tx: Tx, person_id: str, start_on: str, end_on: str | None,
     return rows[0] if rows else None
 
 
+class DatedValidationError(ValidationError):
+    """A validation error whose date parameters are formatted in the reader's language when shown."""
+
+    def message(self, lang: str | None = None) -> str:
+        text = translator(lang).gettext(self.msgid) if lang else _(self.msgid)
+        params = {k: format_date(v, lang=lang) if isinstance(v, date) else v for k, v in self.params.items()}
+        return text.format(**params)
+
+
 def overlap_error(clash: dict[str, Any]) -> ValidationError:
     who = clash["carer_name"] or clash["provider_name"] or ""
-    start = format_date(date.fromisoformat(clash["start_on"]))
+    start = date.fromisoformat(clash["start_on"])
     if clash["end_on"]:
-        return ValidationError(
+        return DatedValidationError(
             N_("This placement overlaps the placement with {carer} from {start} to {end}. Check the dates."),
-            field="start_on", carer=who, start=start, end=format_date(date.fromisoformat(clash["end_on"])),
+            field="start_on", carer=who, start=start, end=date.fromisoformat(clash["end_on"]),
         )
-    return ValidationError(
+    return DatedValidationError(
         N_("This placement overlaps the current placement with {carer} (since {start}). End that placement or"
            " record a move instead."),
         field="start_on", carer=who, start=start,

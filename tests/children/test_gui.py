@@ -1,0 +1,85 @@
+"""The "Looked after" case tab, offscreen: recording a placement and a move through the dialog; an
+overlap is refused beside the start date and nothing is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from desktop.i18n import set_language  # noqa: E402
+from desktop.services.children import LookedAfterService  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, world) -> Iterator:
+    import ui.children  # noqa: F401 - registers the tabs
+    from ui.case_view import CaseWindow
+    from ui.language import hub
+    from ui.tasks import forget_store
+    from ui.windows import close_sensitive
+
+    hub()
+    w, ids = world, world.ids
+    w.clock.day = date(2026, 10, 20)
+    LookedAfterService(w.sw).become_looked_after(ids["case"], ids["elis"], started_on="2026-10-19",
+                                                 legal_status="section_76", transfer=False)
+    win = CaseWindow(w.sw, ids["case"])
+    qtbot.addWidget(win)
+    yield win
+    close_sensitive()
+    forget_store(w.sw)
+
+
+def _fill(dialog, **values) -> None:
+    for name, value in values.items():
+        widget = dialog.widgets[name]
+        if isinstance(value, bool):
+            widget.setChecked(value)
+        elif name in ("placement_type", "reason"):
+            widget.setCurrentIndex(widget.findData(value))
+        else:
+            widget.setText(value)
+
+
+def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
+    tab = window.tab("looked_after")
+    assert tab is not None and window.tab("child_in_need") is not None
+    assert "Looked after since 19 October 2026" in tab.status.text()
+    assert tab.add_button.isEnabled() and not tab.move_button.isEnabled()
+    dialog = tab.record_placement()
+    _fill(dialog, placement_type="foster", start_on="19/10/2026", carer_name="Mr and Mrs Lloyd", line1="Y Bwthyn",
+          town="Llandeilo", postcode="SA19 6BB")
+    with qtbot.waitSignal(dialog.saved):
+        assert dialog.save()
+    assert tab.tree.topLevelItemCount() == 1
+    assert tab.tree.topLevelItem(0).text(1) == "Mr and Mrs Lloyd"
+    assert not tab.add_button.isEnabled() and tab.move_button.isEnabled()
+
+    # A second placement from the 20th without "This is a move" overlaps: refused beside the date.
+    second = tab.record_placement()
+    _fill(second, placement_type="residential", start_on="20/10/2026", provider_name="Oakfield", line1="Oakfield House",
+          town="Oswestry", postcode="SY11 1AA", host_authority="Shropshire Council", out_of_county=True)
+    assert not second.save()
+    assert second.errors["start_on"].isVisible()
+    assert "Mr and Mrs Lloyd" in second.errors["start_on"].text()
+    set_language("cy")
+    welsh = second.errors["start_on"].text()
+    assert welsh and "overlaps" not in welsh and "Hyd" in welsh  # the date in Welsh too (19 Hyd 2026)
+    set_language("en")
+    assert world.sw.store.rows("SELECT count(*) AS n FROM lac_placement")[0]["n"] == 1
+
+    # Ticking "This is a move" ends the current placement with the reason and starts the new one.
+    _fill(second, is_move=True, reason="planned_move")
+    with qtbot.waitSignal(second.saved):
+        assert second.save()
+    assert tab.tree.topLevelItemCount() == 2
+    newest, oldest = tab.tree.topLevelItem(0), tab.tree.topLevelItem(1)
+    assert newest.text(1) == "Oakfield" and "out of county" in newest.text(2)
+    assert oldest.text(5) == "Planned move in line with the care plan"
+    assert "1 move." in tab.status.text()
