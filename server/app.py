@@ -16,7 +16,7 @@ from uuid import UUID
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from psycopg import IsolationLevel
 from psycopg_pool import ConnectionPool, PoolTimeout
 from starlette.concurrency import run_in_threadpool
@@ -27,9 +27,11 @@ from server import apply, auth, conflicts, pull
 from server.config import Settings
 from server.db import make_pool, run_tx
 from server.migrator import current_version
+from server.scope import scope_cases
 from server.wire import BadInput, load_json, parse_login, parse_push, parse_resolve
 
 T = TypeVar("T")
+RR = IsolationLevel.REPEATABLE_READ
 
 
 class ApiError(Exception):
@@ -162,25 +164,37 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
     async def tx(request: Request, fn: Callable[[psycopg.Connection], T]) -> T:
         return await run_in_threadpool(run_tx, _pool(request), fn)
 
-    async def read_tx(request: Request, fn: Callable[[psycopg.Connection], T]) -> T:
-        """One REPEATABLE READ transaction: scope and rows from the same snapshot."""
-
-        return await run_in_threadpool(
-            lambda: run_tx(_pool(request), fn, isolation=IsolationLevel.REPEATABLE_READ)
-        )
-
-    async def current_user(request: Request) -> auth.User:
+    def _bearer(request: Request) -> str:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip() or len(token) > 200:
-            raise ApiError(401, "unauthenticated", "a bearer token is required",
-                           {"WWW-Authenticate": "Bearer"})  # fmt: skip
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token or len(token) > 200:
+            raise ApiError(
+                401, "unauthenticated", "a bearer token is required", {"WWW-Authenticate": "Bearer"}
+            )
+        return token
+
+    async def authed(
+        request: Request,
+        fn: Callable[[psycopg.Connection, auth.User], T],
+        isolation: IsolationLevel | None = None,
+    ) -> T:
+        """Check the token and do the work in one transaction (one pool checkout, one round of commits).
+        REPEATABLE READ for reads, so scope and rows come from the same snapshot."""
+        token = _bearer(request)
         now = settings.now()
-        user = await tx(request, lambda conn: auth.user_for_token(conn, token.strip(), now))
-        if user is None:
-            raise ApiError(401, "unauthenticated", "the token is unknown or has expired; log in again",
-                           {"WWW-Authenticate": "Bearer"})  # fmt: skip
-        return user
+
+        def work(conn: psycopg.Connection) -> T:
+            user = auth.user_for_token(conn, token, now)
+            if user is None:
+                raise ApiError(401, "unauthenticated", "the token is unknown or has expired; log in again",
+                               {"WWW-Authenticate": "Bearer"})  # fmt: skip
+            return fn(conn, user)
+
+        return await run_in_threadpool(run_tx, _pool(request), work, 8, isolation)
+
+    async def current_user(request: Request) -> auth.User:
+        return await authed(request, lambda conn, user: user)
 
     def _limit(raw: str | None) -> int:
         if raw is None or raw == "":
@@ -219,57 +233,62 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
 
     @app.get("/v1/me")
     async def me(request: Request) -> dict[str, Any]:
-        user = await current_user(request)
-        from server.scope import compute_scope
+        def work(conn: psycopg.Connection, user: auth.User) -> dict[str, Any]:
+            cases = scope_cases(conn, user, settings.today())
+            return {"user": user.as_json(), "cases": sorted(str(c) for c in cases)}
 
-        scope = await read_tx(request, lambda conn: compute_scope(conn, user, settings.today()))
-        return {"user": user.as_json(), "cases": sorted(str(c) for c in scope.cases)}
+        return await authed(request, work, RR)
 
     @app.post("/v1/push")
     async def push(request: Request) -> dict[str, Any]:
-        user = await current_user(request)
+        _bearer(request)
         req = parse_push(load_json(await request.body()), settings.max_ops_per_push)
         hooks = request.app.state.push_hooks
-        results = await tx(request, lambda conn: apply.apply_batch(conn, settings, user, req.ops, hooks))
+        if not req.ops:
+            await current_user(request)
+            return {"results": []}
+        results = await authed(
+            request, lambda conn, user: apply.apply_batch(conn, settings, user, req.ops, hooks)
+        )
         return {"results": results}
 
     @app.get("/v1/pull")
-    async def pull_page(request: Request) -> dict[str, Any]:
-        user = await current_user(request)
+    async def pull_page(request: Request) -> Response:
+        _bearer(request)
         cursor = request.query_params.get("cursor")
         limit = _limit(request.query_params.get("limit"))
-        return await read_tx(request, lambda conn: pull.pull(conn, settings, user, cursor, limit))
+        page = await authed(request, lambda conn, user: pull.pull(conn, settings, user, cursor, limit), RR)
+        # The rows arrive as JSON text from PostgreSQL and go out untouched (no decode/encode in Python).
+        return Response(page.to_json_bytes(), media_type="application/json")
 
     @app.get("/v1/verify")
     async def verify(request: Request) -> dict[str, Any]:
-        user = await current_user(request)
-        return await read_tx(request, lambda conn: pull.verify(conn, settings, user))
+        return await authed(request, lambda conn, user: pull.verify(conn, settings, user), RR)
 
     @app.get("/v1/conflicts")
     async def list_conflicts(request: Request) -> dict[str, Any]:
-        user = await current_user(request)
+        _bearer(request)
         status = request.query_params.get("status", "open")
         if status not in ("open", "resolved"):
             raise BadInput("status must be open or resolved", "status")
         limit = _limit(request.query_params.get("limit"))
-        return await read_tx(
-            request, lambda conn: conflicts.list_conflicts(conn, settings, user, status, limit)
+        return await authed(
+            request, lambda conn, user: conflicts.list_conflicts(conn, settings, user, status, limit), RR
         )
 
     @app.post("/v1/conflicts/{conflict_id}/resolve")
     async def resolve(request: Request, conflict_id: str) -> dict[str, Any]:
-        user = await current_user(request)
+        await current_user(request)  # unauthenticated callers learn nothing about ids or bodies
         try:
             cid = UUID(conflict_id)
         except ValueError:
             raise BadInput("conflict id must be a UUID", "conflict_id") from None
         req = parse_resolve(load_json(await request.body()))
-        return await tx(request, lambda conn: conflicts.resolve(conn, settings, user, cid, req))
+        return await authed(request, lambda conn, user: conflicts.resolve(conn, settings, user, cid, req))
 
     @app.get("/v1/quarantine")
     async def quarantine(request: Request) -> dict[str, Any]:
-        user = await current_user(request)
-        return await read_tx(request, lambda conn: conflicts.list_quarantine(conn, user))
+        return await authed(request, lambda conn, user: conflicts.list_quarantine(conn, user), RR)
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

@@ -27,7 +27,11 @@ from server.config import Settings
 from server.scope import Scope, compute_scope
 from server.wire import BadInput
 
-_ROW_COLS = "entity, id, case_id, version, deleted, data, seq"
+# Each change is rendered to JSON text by PostgreSQL: the pull never decodes and re-encodes row data.
+_ROW_COLS = (
+    "seq, json_build_object('entity', entity, 'id', id, 'case_id', case_id, 'version', version,"
+    " 'deleted', deleted, 'data', data)::text AS change"
+)
 
 
 @dataclass
@@ -91,20 +95,28 @@ def _save_snapshot(conn: psycopg.Connection, scope: Scope) -> str:
     return sid
 
 
-def _change(r: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "entity": r["entity"],
-        "id": str(r["id"]),
-        "case_id": str(r["case_id"]) if r["case_id"] else None,
-        "version": r["version"],
-        "deleted": r["deleted"],
-        "data": r["data"],
-    }
+@dataclass
+class Page:
+    """One pull page; ``changes`` are JSON texts of change objects."""
+
+    changes: list[str]
+    removals: list[dict[str, str]]
+    cursor: str
+    seq: int
+    has_more: bool
+
+    def to_json_bytes(self) -> bytes:
+        head = json.dumps({"removals": self.removals, "cursor": self.cursor, "seq": self.seq,
+                           "has_more": self.has_more})  # fmt: skip
+        return ('{"changes":[' + ",".join(self.changes) + "]," + head[1:]).encode("utf-8")
+
+    def as_dict(self) -> dict[str, Any]:
+        return json.loads(self.to_json_bytes())
 
 
 def pull(
     conn: psycopg.Connection, settings: Settings, user: User, cursor_text: str | None, limit: int
-) -> dict:
+) -> Page:
     """One page. Runs in the caller's REPEATABLE READ transaction (scope and rows from one snapshot)."""
     cur = Cursor.decode(cursor_text)
     scope = compute_scope(conn, user, settings.today())
@@ -156,13 +168,7 @@ def pull(
         has_more = len(rows) == limit
     cur.r = _save_snapshot(conn, held)
     cur.a = _save_snapshot(conn, filling) if filling is not None else None
-    return {
-        "changes": [_change(r) for r in rows],
-        "removals": removals,
-        "cursor": cur.encode(),
-        "seq": cur.n,
-        "has_more": has_more,
-    }
+    return Page([r["change"] for r in rows], removals, cur.encode(), cur.n, has_more)
 
 
 # -- verification -------------------------------------------------------------------------------------
