@@ -137,3 +137,20 @@ def test_my_work_shows_looked_after_items_with_their_actions(placed):
     assert items["L2"].action == "record_placement_plan" and items["L3a"].action == "record_lac_visit"
     assert items["L1"].person_name == "Elis Pritchard" and items["L1"].population == "looked_after"
     assert items["L1"].reason
+
+
+def test_c21_review_conference_items_move_to_an_earlier_looked_after_review():
+    from desktop.domain.engine import DueItem
+    from desktop.services.children.facts import align_due_items
+
+    def item(rule: str, due_on: date, person: str = "p1") -> DueItem:
+        return DueItem("c1", person, rule, due_on, "upcoming", "should", 0, "days", "x", "chain", 3, "months",
+                       date(2026, 9, 1), None, 0)
+
+    on = date(2026, 11, 23)  # a Monday
+    items = [item("C12", date(2026, 12, 28)), item("L7", date(2026, 11, 27)),
+             item("C12", date(2026, 12, 1), "p2"), item("L7", date(2027, 1, 5), "p2")]
+    out = {(i.person_id, i.rule_id): i for i in align_due_items(items, on)}
+    assert (out[("p1", "C12")].due, out[("p1", "C12")].status) == (date(2026, 11, 27), "due_this_week")
+    assert out[("p2", "C12")].due == date(2026, 12, 1)  # C12's maximum is never exceeded
+    assert out[("p1", "L7")] == items[1]

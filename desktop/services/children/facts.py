@@ -33,16 +33,30 @@ the register, the child protection review conference is timed with the looked-af
 on the next looked-after review date (the review's scheduled ``next_review_on`` if set, else the L7 due
 date) when that is on or before the date C12 requires; otherwise on the C12 date, because the WSP
 maximum interval is never exceeded (the looked-after review should then be brought forward to meet
-it). :func:`review_conference_alignment` computes both dates for one child.
+it). :func:`review_conference_alignment` computes both dates for one child; :func:`align_due_items`
+applies the rule to engine items of many children at once (C12 items of a child who also has an L7
+item due earlier move to the L7 date) — for "My work" to call over all providers' items before it
+applies its horizon.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 from desktop.domain.calendar import add_months
-from desktop.domain.engine import Engine, SubjectFacts, default_engine
+from desktop.domain.engine import (
+    DUE_THIS_WEEK,
+    DUE_TODAY,
+    OVERDUE,
+    UPCOMING,
+    DueItem,
+    Engine,
+    SubjectFacts,
+    default_engine,
+)
 
 ACTIONS = {
     "L1": "record_care_plan",
@@ -197,3 +211,22 @@ def review_conference_alignment(store: Any, case_id: str, person_id: str, on: da
         lac_due = l7[0]  # a scheduled review later than L7 allows is not relied on
     aligned = align_review_conference(c12[0].due, lac_due)
     return {"c12_due": c12[0].due, "lac_review_due": lac_due, "aligned_due": aligned, "aligned": aligned != c12[0].due}
+
+
+def align_due_items(items: Iterable[DueItem], on: date) -> list[DueItem]:
+    """C21 over engine items: each ``C12`` item whose child also has an ``L7`` item due earlier is
+    moved to the ``L7`` date (status and days overdue recomputed for ``on``); other items unchanged."""
+    items = list(items)
+    l7 = {(i.case_id, i.person_id): i.due for i in items if i.rule_id == "L7"}
+    out = []
+    for item in items:
+        lac_due = l7.get((item.case_id, item.person_id))
+        if item.rule_id == "C12" and lac_due is not None and lac_due < item.due:
+            due = align_review_conference(item.due, lac_due)
+            sunday = on + timedelta(days=6 - on.weekday())
+            status = (OVERDUE if due < on else DUE_TODAY if due == on else DUE_THIS_WEEK if due <= sunday
+                      else UPCOMING)
+            item = replace(item, due=due, status=status, days_overdue=max(0, (on - due).days),
+                           overdue_unit="days")
+        out.append(item)
+    return out
