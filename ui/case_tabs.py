@@ -12,7 +12,7 @@ case again. A tab may define ``retranslate()`` and ``refresh()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ class CaseTab:
     factory: TabFactory
     visible_for: Callable[[Any], bool]
     order: int = 100
+    case_types: frozenset[str] | None = None  # None: every kind of case
 
 
 _TABS: dict[str, CaseTab] = {}
@@ -42,17 +43,28 @@ def register_case_tab(
     visible_for: Callable[[Any], bool] = lambda session: True,
     *,
     order: int = 100,
+    case_types: Collection[str] | None = None,
 ) -> None:
-    """Add (or replace) the case tab ``key``."""
-    _TABS[key] = CaseTab(key, title_msgid, factory, visible_for, order)
+    """Add (or replace) the case tab ``key``; ``case_types`` limits it to those kinds of case
+    (``CaseType`` values, e.g. ``("adult_at_risk",)``)."""
+    _TABS[key] = CaseTab(key, title_msgid, factory, visible_for, order,
+                         frozenset(case_types) if case_types is not None else None)
 
 
 def unregister_case_tab(key: str) -> None:
     _TABS.pop(key, None)
 
 
-def case_tabs_for(session: Any) -> list[CaseTab]:
-    return sorted((t for t in _TABS.values() if t.visible_for(session)), key=lambda t: (t.order, t.key))
+def case_tabs_for(session: Any, case_type: str | None = None) -> list[CaseTab]:
+    """The tabs this person sees on a case of ``case_type``, in order."""
+    return sorted(
+        (
+            t
+            for t in _TABS.values()
+            if t.visible_for(session) and (t.case_types is None or case_type is None or case_type in t.case_types)
+        ),
+        key=lambda t: (t.order, t.key),
+    )
 
 
 def set_next_due_provider(fn: NextDueProvider | None) -> None:

@@ -80,7 +80,7 @@ class CaseWindow(Retranslating, QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("case_tabs")
-        self._tab_defs = case_tabs_for(session)
+        self._tab_defs = case_tabs_for(session, self.case_view.case.get("case_type"))
         for tab in self._tab_defs:
             page = tab.factory(session, case_id, self)
             page.setProperty("case_tab_key", tab.key)

@@ -1,22 +1,30 @@
 """Modules that register areas and case tabs (imported once by the main window).
 
 Add your module here; a module that does not exist yet is skipped, so engineers can land their
-parts in any order.
+parts in any order. A module that fails to import is logged and skipped: one broken tab must
+not stop a practitioner from reaching the rest (its own tests catch the failure).
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
+
+log = logging.getLogger(__name__)
 
 AREA_MODULES: tuple[str, ...] = (
     "ui.caseload",
     "ui.my_work",
     "ui.letters",
     "ui.register",
+    "ui.sync",
 )
 CASE_TAB_MODULES: tuple[str, ...] = (
     "ui.people_tab",
+    "ui.child_protection",
+    "ui.children",
+    "ui.adults",
 )
 
 _loaded = False
@@ -27,7 +35,11 @@ def load_plugins() -> None:
     global _loaded
     if _loaded:
         return
-    for name in AREA_MODULES + CASE_TAB_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
     _loaded = True
+    for name in AREA_MODULES + CASE_TAB_MODULES:
+        try:
+            if importlib.util.find_spec(name) is None:
+                continue
+            importlib.import_module(name)
+        except Exception:
+            log.exception("could not load the UI module %s", name)

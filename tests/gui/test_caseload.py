@@ -108,14 +108,17 @@ def test_next_due_provider_and_case_tab_registry(qtbot, gui_session, world: Worl
     from ui.case_tabs import register_case_tab, set_next_due_provider, unregister_case_tab
 
     register_case_tab("visits", "Visits", lambda s, cid, parent: QLabel(cid), order=20)
+    register_case_tab("adults_only", "Adults", lambda s, cid, parent: QLabel(cid), case_types=("adult_at_risk",))
     set_next_due_provider(lambda s, cid: "Core group meeting by 1 Dec 2026")
     try:
         case = CaseWindow(gui_session, world.cp_case)
         qtbot.addWidget(case)
-        assert [case.tabs.tabText(i) for i in range(case.tabs.count())] == ["People", "Visits"]
+        titles = [case.tabs.tabText(i) for i in range(case.tabs.count())]
+        assert titles[:2] == ["People", "Visits"] and "Adults" not in titles
         assert any(v.text() == "Core group meeting by 1 Dec 2026" for _k, v in case._rows)
     finally:
         unregister_case_tab("visits")
+        unregister_case_tab("adults_only")
         set_next_due_provider(None)
 
 

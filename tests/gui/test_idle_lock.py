@@ -50,7 +50,8 @@ def test_idle_lock_hides_case_data_and_unlock_restores_it(qtbot, gui_session, wo
     window.idle.set_timeout(30)  # the injectable timeout: lock after 30 ms without input
     qtbot.waitUntil(lambda: window.locked, timeout=5_000)
     assert _visible_case_text() == []
-    assert not (shiboken6.isValid(case) and case.isVisible()) and not person.isVisible()
+    assert not (shiboken6.isValid(case) and case.isVisible())
+    assert not (shiboken6.isValid(person) and person.isVisible())
     assert window.page("caseload") is None  # the page and its model are gone
     assert window.lock_screen is not None and window.centralWidget() is window.lock_screen
     # The open dialog kept its typing as a draft.
@@ -70,6 +71,7 @@ def test_idle_lock_hides_case_data_and_unlock_restores_it(qtbot, gui_session, wo
     assert not window.locked
     page = window.page("caseload")
     qtbot.waitUntil(lambda: page.loaded and page.proxy.rowCount() == 3, timeout=10_000)
+    assert page.isVisible(), (window.centralWidget(), window.content, page.parent())
     assert _visible_case_text()
 
 
