@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from desktop.domain.engine import default_engine
+from desktop.errors import ValidationError
 from desktop.services.children import LookedAfterService, PlacementService
 from desktop.services.children.facts import facts_for
 from desktop.services.my_work import MyWorkService
@@ -154,3 +155,16 @@ def test_c21_review_conference_items_move_to_an_earlier_looked_after_review():
     assert (out[("p1", "C12")].due, out[("p1", "C12")].status) == (date(2026, 11, 27), "due_this_week")
     assert out[("p2", "C12")].due == date(2026, 12, 1)  # C12's maximum is never exceeded
     assert out[("p1", "L7")] == items[1]
+
+
+def test_a_corrected_visit_replaces_the_original_in_the_facts(placed):
+    w, ids = placed, placed.ids
+    lac = LookedAfterService(w.sw)
+    w.clock.day = date(2026, 10, 13)
+    visit = lac.record_visit(ids["case"], ids["elis"], visited_on="2026-10-09", seen=True)
+    assert "L3a" not in {r for r, i in due(w, "2026-10-13").items() if i.status == "overdue"}
+    lac.amend_visit(visit["id"], reason="Elis was at his nain's; he was not seen.", seen=False)
+    assert due(w, "2026-10-13")["L3a"].status == "overdue"
+    with pytest.raises(ValidationError):
+        lac.amend_visit(visit["id"], reason="again", seen=True)  # correct the latest version instead
+    assert w.sw.store.rows("SELECT count(*) AS n FROM lac_visit")[0]["n"] == 2

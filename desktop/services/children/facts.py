@@ -13,7 +13,8 @@ Event keys supplied (``desktop.domain.engine``):
 * ``care_support_plan`` — the latest care and support plan of the episode (L1; may precede the start);
 * ``placement_plan`` — the date the CURRENT placement's plan was signed by the appropriate person (L2:
   a plan prepared but unsigned does not satisfy it);
-* ``lac_visit`` — the latest statutory visit at which the child was seen; ``counts["lac_visit"]`` the
+* ``lac_visit`` — the latest statutory visit at which the child was seen (a corrected visit counts as
+  its correction); ``counts["lac_visit"]`` the
   number of such visits since the current placement started (L3a's chain: 1 week, then 6 weeks);
 * ``lac_review`` / ``lac_review_first`` — latest / first review of the episode; ``counts["lac_review"]``
   reviews in the episode (L7's chain: 4 weeks, 3 months, 6 months);
@@ -94,15 +95,16 @@ SELECT s.*, pl.start_on AS placement_start, pl.plan_signed_on AS placement_plan,
        pl.reg20_assessed_on AS reg20_assessment, pl.reg20_decided_on AS reg20_decision,
        (SELECT MAX(cp.prepared_on) FROM lac_care_plan cp WHERE cp.episode_id = s.episode_id AND cp.deleted = 0)
            AS care_support_plan,
-       (SELECT MAX(v.visited_on) FROM lac_visit v WHERE v.person_id = s.person_id AND v.deleted = 0 AND v.seen = 1)
-           AS lac_visit,
+       (SELECT MAX(v.visited_on) FROM lac_visit v WHERE v.person_id = s.person_id AND v.deleted = 0 AND v.seen = 1
+           AND {visit_current}) AS lac_visit,
        (SELECT COUNT(*) FROM lac_visit v WHERE v.person_id = s.person_id AND v.deleted = 0 AND v.seen = 1
-           AND v.amends_id IS NULL AND v.visited_on >= pl.start_on) AS lac_visit_count,
-       (SELECT MAX(r.held_on) FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0) AS lac_review,
-       (SELECT MIN(r.held_on) FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0)
-           AS lac_review_first,
+           AND {visit_current} AND v.visited_on >= pl.start_on) AS lac_visit_count,
+       (SELECT MAX(r.held_on) FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0
+           AND {review_current}) AS lac_review,
+       (SELECT MIN(r.held_on) FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0
+           AND {review_current}) AS lac_review_first,
        (SELECT COUNT(*) FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0
-           AND r.amends_id IS NULL) AS lac_review_count,
+           AND {review_current}) AS lac_review_count,
        (SELECT MAX(h.on_date) FROM lac_health_event h WHERE h.person_id = s.person_id AND h.deleted = 0
            AND h.kind IN ('health_assessment_initial', 'health_assessment_review')) AS health_assessment,
        (SELECT COUNT(*) FROM lac_health_event h WHERE h.person_id = s.person_id AND h.deleted = 0
@@ -117,6 +119,10 @@ SELECT s.*, pl.start_on AS placement_start, pl.plan_signed_on AS placement_plan,
        {registered} AS registered
 FROM subj s LEFT JOIN lac_placement pl ON pl.id = s.placement_id
 """
+
+# A visit or review that has been corrected is replaced by its correction (append-only amendments).
+_VISIT_CURRENT = "NOT EXISTS (SELECT 1 FROM lac_visit a WHERE a.amends_id = v.id AND a.deleted = 0)"
+_REVIEW_CURRENT = "NOT EXISTS (SELECT 1 FROM lac_review a WHERE a.amends_id = r.id AND a.deleted = 0)"
 
 _EVENT_KEYS = ("placement_start", "placement_plan", "care_support_plan", "lac_visit", "lac_review",
                "lac_review_first", "health_assessment", "gp_registered", "dentist_registered", "reg20_assessment",
@@ -140,7 +146,9 @@ def subjects(store: Any, condition: str, params: dict[str, Any], on: date) -> li
         " AND re.status IN ('active', 'temporary'))" if _has_register(store) else "0"
     )
     out = []
-    for r in store.rows(_SQL.format(scope=condition, registered=registered), params):
+    sql = _SQL.format(scope=condition, registered=registered, visit_current=_VISIT_CURRENT,
+                      review_current=_REVIEW_CURRENT)
+    for r in store.rows(sql, params):
         events: dict[str, date | None] = {"looked_after_start": _d(r["started_on"])}
         for key in _EVENT_KEYS:
             events[key] = _d(r[key])

@@ -20,7 +20,8 @@ ONE transaction. Refusals raise :class:`~desktop.errors.ValidationError` (nothin
   ``end_episode(episode_id, *, ended_on, reason)`` (ends an open placement the same day).
 * ``record_care_plan(case_id, person_id, *, prepared_on, summary=None)`` — L1 (may precede the start).
 * ``record_visit(case_id, person_id, *, visited_on, seen, seen_alone=False, visitor_id=None,
-  location=None, notes=None)`` — statutory visit (reg 31), linked to the placement current that day.
+  location=None, notes=None)`` — statutory visit (reg 31), linked to the placement current that day;
+  ``amend_visit(visit_id, *, reason, **changes)`` records a correction (append-only).
 * ``assign_iro(case_id, practitioner_id, *, from_date=None)`` (``Can.ALLOCATE``) and
   ``record_review(case_id, person_id, *, held_on, chair_id, child_seen_privately, ...)`` — the review must
   be chaired by the child's independent reviewing officer on that date (L7, L8).
@@ -271,6 +272,37 @@ class LookedAfterService:
                   "visited_on": iso(on), "visitor_id": visitor_id or self.session.user.id, "seen": int(bool(seen)),
                   "seen_alone": int(bool(seen_alone)), "location": text(location) or None, "notes": text(notes) or None}
         return self.session.write(lambda tx: tx.insert("lac_visit", values, case_id=case_id))
+
+    def amend_visit(self, visit_id: str, *, reason: str, **changes: Any) -> dict[str, Any]:
+        """Correct a statutory visit: a new row pointing at the original (``amends_id``), with the
+        original's values overridden by ``changes`` (``visited_on``, ``seen``, ``seen_alone``,
+        ``location``, ``notes``) and the ``reason``. Only the latest version can be corrected."""
+        self.session.require(Can.RECORD_CASEWORK)
+        original = self._latest("lac_visit", visit_id)
+        unknown = set(changes) - {"visited_on", "seen", "seen_alone", "location", "notes"}
+        if unknown:
+            raise ValueError(f"unknown visit fields {sorted(unknown)}")
+        reason = required_text(reason, "reason", N_("Say why the record is being corrected."))
+        merged = {k: original[k] for k in ("visited_on", "seen", "seen_alone", "location", "notes")} | changes
+        on = past_date(merged["visited_on"], "visited_on", self._today())
+        if merged["seen_alone"] and not merged["seen"]:
+            raise ValidationError(N_("A child seen alone was seen: check the answers."), field="seen_alone")
+        placement = placement_on(self.session.store, original["person_id"], iso(on) or "")
+        values = {"person_id": original["person_id"], "placement_id": placement["id"] if placement else None,
+                  "visited_on": iso(on), "visitor_id": original["visitor_id"], "seen": int(bool(merged["seen"])),
+                  "seen_alone": int(bool(merged["seen_alone"])), "location": text(merged["location"]) or None,
+                  "notes": text(merged["notes"]) or None, "amends_id": visit_id, "amendment_reason": reason}
+        return self.session.write(lambda tx: tx.insert("lac_visit", values, case_id=original["case_id"]))
+
+    def _latest(self, table: str, row_id: str) -> dict[str, Any]:
+        rows = self.session.store.rows(f"SELECT * FROM {table} WHERE id = ? AND deleted = 0", [row_id])
+        if not rows:
+            raise NotFound(N_("That record does not exist or is not in your caseload."))
+        require_case(self.session, rows[0]["case_id"])
+        if self.session.store.rows(f"SELECT 1 FROM {table} WHERE amends_id = ? AND deleted = 0", [row_id]):
+            raise ValidationError(N_("This record has already been corrected: correct the latest version."),
+                                  field="amends_id")
+        return rows[0]
 
     def assign_iro(self, case_id: str, practitioner_id: str, *, from_date: str | None = None) -> dict[str, Any]:
         """Name the child's independent reviewing officer (ends the previous IRO's assignment)."""
