@@ -70,3 +70,26 @@ def make_session(tmp_path: Path, clock: FixedClock) -> Iterator:
 @pytest.fixture
 def session(make_session) -> Session:
     return make_session()
+
+
+@pytest.fixture(autouse=True)
+def no_widgets_outlive_their_test() -> Iterator[None]:
+    """Delete every top-level widget a test leaves behind (and its children) before the next
+    test: a widget kept alive only by Qt after its Python owner is gone would otherwise receive
+    the next language switch's events."""
+    yield
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
