@@ -227,3 +227,34 @@ def test_visit_amendment_replaces_the_original_in_the_facts(world):
     assert due(w, "2026-11-10")[("mali", "V1")] == "overdue"
     assert len(visits.for_case(ids["case"])) == 1
     assert w.sw.store.rows("SELECT count(*) AS n FROM cp_visit")[0]["n"] == 2  # the original is kept
+
+
+def test_latest_visit_table_matches_the_visits_after_amendments(world):
+    """The trigger-kept per-child latest dates equal a full aggregate over the unamended visits."""
+    w, ids = world, world.ids
+    w.clock.day = date(2026, 11, 20)
+    visits = VisitService(w.sw)
+    kids = [ids["elis"], ids["mali"]]
+    made = []
+    for n, day in enumerate(["2026-11-02", "2026-11-05", "2026-11-09", "2026-11-12", "2026-11-16"]):
+        made.append(visits.record(ids["case"], visited_on=day, location="home" if n % 2 else "school",
+                                  children=[{"person_id": k, "seen": True, "seen_alone": (n + i) % 2 == 0,
+                                             "seen_at_home": bool(n % 2), "bedroom_seen": n == 1}
+                                            for i, k in enumerate(kids)]))
+    visits.amend(made[-1]["id"], reason="Wrong date", visited_on="2026-11-03", location="school",
+                 children=[{"person_id": ids["elis"], "seen": True}])
+    visits.amend(made[1]["id"], reason="Bedroom not seen after all", visited_on="2026-11-05", location="home",
+                 children=[{"person_id": k, "seen": True, "seen_at_home": True} for k in kids])
+    store = w.sw.store
+    kept = store.rows("SELECT case_id, person_id, seen, seen_alone, seen_at_home, bedroom_seen FROM cp_latest_visit"
+                      " ORDER BY person_id")
+    full = store.rows(
+        "SELECT vc.case_id, vc.person_id, MAX(CASE WHEN vc.seen = 1 THEN v.visited_on END) AS seen,"
+        " MAX(CASE WHEN vc.seen_alone = 1 THEN v.visited_on END) AS seen_alone,"
+        " MAX(CASE WHEN vc.seen_at_home = 1 THEN v.visited_on END) AS seen_at_home,"
+        " MAX(CASE WHEN vc.bedroom_seen = 1 THEN v.visited_on END) AS bedroom_seen"
+        " FROM cp_visit_child vc JOIN cp_visit v ON v.id = vc.visit_id"
+        " WHERE NOT EXISTS (SELECT 1 FROM cp_visit a WHERE a.amends_id = v.id)"
+        " GROUP BY vc.case_id, vc.person_id ORDER BY vc.person_id")
+    assert kept == full
+    assert {r["bedroom_seen"] for r in kept} == {None}  # the only bedroom visit was corrected

@@ -1,7 +1,8 @@
 """The facts side of the timescale engine for child protection: per subject child, the latest dates
 the rules need (``desktop.domain.engine`` event keys), gathered with one aggregate SQL query per kind
 of event over every case in scope — ``MAX(date) … GROUP BY case, child`` — so a million visits are
-never loaded into Python, only one row per child.
+never loaded into Python, only one row per child. Visits, the bulk, are pre-aggregated per child by
+triggers into ``cp_latest_visit`` (migration m0003a), so reading them costs one row per child.
 
 :func:`subjects` returns :class:`desktop.services.my_work.Subject` values (the engine's
 ``SubjectFacts`` plus who is responsible), and is registered as the ``child_protection`` provider of
@@ -48,17 +49,19 @@ ACTIONS = {
 # ``case_file c``; each query yields (case_id, person_id, key, value) rows or, for visits, one row
 # per child with a column per key.
 _CHILD_IN = "c.deleted = 0 AND c.closed_on IS NULL AND c.case_type = 'child_protection' AND ({scope})"
+# The scope is evaluated once per case, not once per visit: an uncorrelated IN (…) list.
+_IN_SCOPE = f"IN (SELECT c.id FROM case_file c WHERE {_CHILD_IN})"
 
 _QUERIES = {
     "report": f"""
         SELECT r.case_id, j.value AS person_id, MAX(r.received_on) AS report_received,
                MAX(r.decision_on) AS report_decision
-        FROM cp_report r JOIN case_file c ON c.id = r.case_id, json_each(r.child_ids) j
-        WHERE r.deleted = 0 AND {_CHILD_IN} GROUP BY r.case_id, j.value""",
+        FROM cp_report r, json_each(r.child_ids) j
+        WHERE r.deleted = 0 AND r.case_id {_IN_SCOPE} GROUP BY r.case_id, j.value""",
     "strategy": f"""
         SELECT s.case_id, j.value AS person_id, MAX(s.held_on) AS strategy_meeting_last
-        FROM cp_strategy s JOIN case_file c ON c.id = s.case_id, json_each(s.child_ids) j
-        WHERE s.deleted = 0 AND {_CHILD_IN}
+        FROM cp_strategy s, json_each(s.child_ids) j
+        WHERE s.deleted = 0 AND s.case_id {_IN_SCOPE}
           AND NOT EXISTS (SELECT 1 FROM cp_strategy a WHERE a.amends_id = s.id)
         GROUP BY s.case_id, j.value""",
     "conference": f"""
@@ -69,8 +72,8 @@ _QUERIES = {
                       AND l.template_id = 'N9' AND l.status = 'printed'
                       AND l.source_event = 'cp_conference:' || f.id))) AS outline_plan_sent,
                MAX(f.record_sent_on) AS conference_record_sent
-        FROM cp_conference f JOIN case_file c ON c.id = f.case_id, json_each(f.child_ids) j
-        WHERE f.deleted = 0 AND f.status = 'held' AND {_CHILD_IN} GROUP BY f.case_id, j.value""",
+        FROM cp_conference f, json_each(f.child_ids) j
+        WHERE f.deleted = 0 AND f.status = 'held' AND f.case_id {_IN_SCOPE} GROUP BY f.case_id, j.value""",
     "register": f"""
         SELECT e.case_id, e.person_id, e.registered_on AS registered, e.next_review_on AS next_review_date,
                (SELECT MAX(f.held_on) FROM cp_conference f, json_each(f.child_ids) j
@@ -79,31 +82,26 @@ _QUERIES = {
                (SELECT COUNT(*) FROM cp_conference f, json_each(f.child_ids) j
                 WHERE f.case_id = e.case_id AND j.value = e.person_id AND f.kind = 'review'
                   AND f.status = 'held' AND f.deleted = 0 AND f.held_on >= e.registered_on) AS review_count
-        FROM register_entry e JOIN case_file c ON c.id = e.case_id
-        WHERE e.deleted = 0 AND e.status IN ('active', 'temporary') AND {_CHILD_IN}""",
+        FROM register_entry e
+        WHERE e.deleted = 0 AND e.status IN ('active', 'temporary') AND e.case_id {_IN_SCOPE}""",
     "enquiry": f"""
         SELECT q.case_id, q.person_id, q.determination, q.determined_on
-        FROM cp_enquiry q JOIN case_file c ON c.id = q.case_id
-        WHERE q.deleted = 0 AND q.determination IS NOT NULL AND {_CHILD_IN}
+        FROM cp_enquiry q
+        WHERE q.deleted = 0 AND q.determination IS NOT NULL AND q.case_id {_IN_SCOPE}
           AND q.determined_on = (SELECT MAX(q2.determined_on) FROM cp_enquiry q2
                                  WHERE q2.person_id = q.person_id AND q2.case_id = q.case_id
                                    AND q2.deleted = 0 AND q2.determination IS NOT NULL)""",
     "core_group": f"""
         SELECT g.case_id, MAX(g.held_on) AS core_group
-        FROM cp_core_group g JOIN case_file c ON c.id = g.case_id
-        WHERE g.deleted = 0 AND {_CHILD_IN}
+        FROM cp_core_group g
+        WHERE g.deleted = 0 AND g.case_id {_IN_SCOPE}
           AND NOT EXISTS (SELECT 1 FROM cp_core_group a WHERE a.amends_id = g.id)
         GROUP BY g.case_id""",
+    # One row per child, kept by triggers (m0003a): never a scan of the visits themselves.
     "visit": f"""
-        SELECT vc.case_id, vc.person_id,
-               MAX(CASE WHEN vc.seen = 1 THEN v.visited_on END) AS visit_seen,
-               MAX(CASE WHEN vc.seen_alone = 1 THEN v.visited_on END) AS visit_seen_alone,
-               MAX(CASE WHEN vc.seen_at_home = 1 THEN v.visited_on END) AS visit_seen_at_home,
-               MAX(CASE WHEN vc.bedroom_seen = 1 THEN v.visited_on END) AS visit_bedroom_seen
-        FROM cp_visit_child vc JOIN cp_visit v ON v.id = vc.visit_id JOIN case_file c ON c.id = vc.case_id
-        WHERE vc.deleted = 0 AND v.deleted = 0 AND {_CHILD_IN}
-          AND NOT EXISTS (SELECT 1 FROM cp_visit a WHERE a.amends_id = v.id)
-        GROUP BY vc.case_id, vc.person_id""",
+        SELECT l.case_id, l.person_id, l.seen AS visit_seen, l.seen_alone AS visit_seen_alone,
+               l.seen_at_home AS visit_seen_at_home, l.bedroom_seen AS visit_bedroom_seen
+        FROM cp_latest_visit l WHERE l.case_id {_IN_SCOPE}""",
 }
 
 _SUBJECTS = f"""
