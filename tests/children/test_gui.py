@@ -11,7 +11,6 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from desktop.i18n import set_language  # noqa: E402
-from desktop.services.children import LookedAfterService  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -27,8 +26,6 @@ def window(qtbot, world) -> Iterator:
     hub()
     w, ids = world, world.ids
     w.clock.day = date(2026, 10, 20)
-    LookedAfterService(w.sw).become_looked_after(ids["case"], ids["elis"], started_on="2026-10-19",
-                                                 legal_status="section_76", transfer=False)
     win = CaseWindow(w.sw, ids["case"])
     qtbot.addWidget(win)
     yield win
@@ -50,7 +47,17 @@ def _fill(dialog, **values) -> None:
 def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     tab = window.tab("looked_after")
     assert tab is not None and window.tab("child_in_need") is not None
+    assert tab.status.text() == "Not looked after." and not tab.add_button.isEnabled()
+    became = tab.record_looked_after()
+    became.started_on.setText("21/10/2026")
+    became.legal_status.setCurrentIndex(became.legal_status.findData("section_76"))
+    became.transfer.setChecked(False)
+    assert not became.save() and became.errors["started_on"].text() == "The date cannot be in the future."
+    became.started_on.setText("19/10/2026")
+    with qtbot.waitSignal(became.saved):
+        assert became.save()
     assert "Looked after since 19 October 2026" in tab.status.text()
+    assert not tab.episode_button.isEnabled()
     assert tab.add_button.isEnabled() and not tab.move_button.isEnabled()
     dialog = tab.record_placement()
     _fill(dialog, placement_type="foster", start_on="19/10/2026", carer_name="Mr and Mrs Lloyd", line1="Y Bwthyn",

@@ -2,8 +2,8 @@
 
 Importing this package registers two case tabs with :func:`ui.case_tabs.register_case_tab`:
 "Child in need" (assessments, plan, reviews, requests for a conference, proceedings) and "Looked after"
-(status, placements; "Record a placement…" / "Record a move…" open
-:class:`ui.children.placement_dialog.PlacementDialog`). Both need ``Can.VIEW_CASEWORK``. The package
+(status, placements; "Became looked after…" opens :class:`ui.children.placement_dialog.LookedAfterDialog`,
+"Record a placement…" / "Record a move…" open :class:`ui.children.placement_dialog.PlacementDialog`). Both need ``Can.VIEW_CASEWORK``. The package
 must be listed in :data:`ui.plugins.CASE_TAB_MODULES` (as ``"ui.children"``) to be loaded by the main
 window.
 """
@@ -15,9 +15,12 @@ from desktop.services.permissions import Can
 from ui.case_tabs import register_case_tab
 from ui.children.tabs import ChildInNeedTab, LookedAfterTab
 
+CHILD_CASES = ("child_in_need", "child_protection", "looked_after")
+"""A child's case keeps its history across types (CiN → CP → looked after), so both tabs show on all three."""
+
 register_case_tab("child_in_need", N_("Child in need"), ChildInNeedTab,
-                  lambda session: session.can(Can.VIEW_CASEWORK), order=40)
+                  lambda session: session.can(Can.VIEW_CASEWORK), order=40, case_types=CHILD_CASES)
 register_case_tab("looked_after", N_("Looked after"), LookedAfterTab,
-                  lambda session: session.can(Can.VIEW_CASEWORK), order=45)
+                  lambda session: session.can(Can.VIEW_CASEWORK), order=45, case_types=CHILD_CASES)
 
 __all__ = ["ChildInNeedTab", "LookedAfterTab"]

@@ -1,4 +1,7 @@
-"""Recording a placement (or a move to a new one) for a looked-after child. GUI thread only.
+"""Recording that a child became looked after, and a placement (or a move to a new one). GUI thread only.
+
+:class:`LookedAfterDialog` calls :meth:`LookedAfterService.become_looked_after` (date, legal status,
+and whether the case moves to the Children in Care team).
 
 The dialog calls :class:`desktop.services.children.PlacementService` synchronously (one short
 transaction): ``add`` for a first placement, ``move`` when "This is a move" is ticked (the current
@@ -25,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, _
-from desktop.services.children import PlacementService
-from desktop.services.children._common import MOVE_REASONS, PLACEMENT_TYPES, label
+from desktop.services.children import LookedAfterService, PlacementService
+from desktop.services.children._common import LEGAL_STATUSES, MOVE_REASONS, PLACEMENT_TYPES, label
 from ui.person_dialog import to_iso
 from ui.widgets import FieldError, Retranslating
 
@@ -156,5 +159,75 @@ class PlacementDialog(Retranslating, QDialog):
             self.general_error.show_error(err)
             return False
         self.saved.emit(row["id"])
+        self.accept()
+        return True
+
+
+class LookedAfterDialog(Retranslating, QDialog):
+    """The child became looked after. Emits :attr:`saved` with the new episode's id."""
+
+    saved = Signal(str)
+
+    def __init__(self, session: Any, case_id: str, person_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("looked_after_dialog")
+        self.session, self.case_id, self.person_id = session, case_id, person_id
+        self.started_on = QLineEdit()
+        self.started_on.setObjectName("field_started_on")
+        self.legal_status = QComboBox()
+        self.legal_status.setObjectName("field_legal_status")
+        for code in LEGAL_STATUSES:
+            self.legal_status.addItem("", code)
+        self.transfer = QCheckBox()
+        self.transfer.setChecked(True)
+        self.labels = {"started_on": QLabel(), "legal_status": QLabel()}
+        self.labels["started_on"].setBuddy(self.started_on)
+        self.labels["legal_status"].setBuddy(self.legal_status)
+        self.errors = {"started_on": FieldError(), "legal_status": FieldError()}
+        self.general_error = FieldError()
+        form = QFormLayout()
+        form.addRow(self.labels["started_on"], self.started_on)
+        form.addRow("", self.errors["started_on"])
+        form.addRow(self.labels["legal_status"], self.legal_status)
+        form.addRow("", self.errors["legal_status"])
+        form.addRow("", self.transfer)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Became looked after"))
+        self.labels["started_on"].setText(_("Date looked after from:"))
+        self.labels["legal_status"].setText(_("Legal status:"))
+        self.started_on.setPlaceholderText(_("dd/mm/yyyy"))
+        self.started_on.setAccessibleName(_("Date looked after from"))
+        self.legal_status.setAccessibleName(_("Legal status"))
+        for i in range(self.legal_status.count()):
+            self.legal_status.setItemText(i, label(self.legal_status.itemData(i)))
+        self.transfer.setText(_("Move the case to the Children in Care team"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        for error in [*self.errors.values(), self.general_error]:
+            error.retranslate()
+
+    def save(self) -> bool:
+        for error in [*self.errors.values(), self.general_error]:
+            error.clear()
+        try:
+            episode = LookedAfterService(self.session).become_looked_after(
+                self.case_id, self.person_id, started_on=to_iso(self.started_on.text()),
+                legal_status=self.legal_status.currentData(), transfer=self.transfer.isChecked())
+        except ValidationError as err:
+            (self.errors.get(err.field or "") or self.general_error).show_error(err)
+            return False
+        except DiogelError as err:
+            self.general_error.show_error(err)
+            return False
+        self.saved.emit(episode["id"])
         self.accept()
         return True

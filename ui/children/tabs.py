@@ -20,7 +20,7 @@ from desktop.errors import DiogelError
 from desktop.i18n import N_, _, ngettext
 from desktop.services.children import ChildInNeedService, LookedAfterService
 from desktop.services.children._common import LEGAL_STATUSES, label
-from ui.children.placement_dialog import PlacementDialog
+from ui.children.placement_dialog import LookedAfterDialog, PlacementDialog
 from ui.formatting import show_date
 from ui.widgets import Retranslating
 
@@ -61,6 +61,9 @@ class LookedAfterTab(_ChildTab):
         self.tree.setObjectName("placements_tree")
         self.tree.setRootIsDecorated(False)
         self.tree.setColumnCount(len(PLACEMENT_HEADERS))
+        self.episode_button = QPushButton()
+        self.episode_button.setObjectName("became_looked_after")
+        self.episode_button.clicked.connect(lambda: self.record_looked_after())
         self.add_button = QPushButton()
         self.add_button.setObjectName("add_placement")
         self.add_button.clicked.connect(lambda: self.record_placement())
@@ -68,6 +71,7 @@ class LookedAfterTab(_ChildTab):
         self.move_button.setObjectName("move_placement")
         self.move_button.clicked.connect(lambda: self.record_placement(is_move=True))
         buttons = QHBoxLayout()
+        buttons.addWidget(self.episode_button)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.move_button)
         buttons.addStretch(1)
@@ -77,12 +81,13 @@ class LookedAfterTab(_ChildTab):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self.overview: dict[str, Any] = {}
-        self.dialog: PlacementDialog | None = None
+        self.dialog: QWidget | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([_(h) for h in PLACEMENT_HEADERS])
         self.tree.setAccessibleName(_("Placements"))
+        self.episode_button.setText(_("Became looked after…"))
         self.add_button.setText(_("Record a placement…"))
         self.move_button.setText(_("Record a move…"))
         self.child_combo.setAccessibleName(_("Child"))
@@ -105,6 +110,7 @@ class LookedAfterTab(_ChildTab):
         else:
             self.status.setText(_("Not looked after."))
         has_current = bool(self.overview.get("current_placement"))
+        self.episode_button.setEnabled(not episode)
         self.add_button.setEnabled(bool(episode) and not has_current)
         self.move_button.setEnabled(has_current)
         self.tree.clear()
@@ -120,14 +126,25 @@ class LookedAfterTab(_ChildTab):
         for col in range(len(PLACEMENT_HEADERS)):
             self.tree.resizeColumnToContents(col)
 
+    def record_looked_after(self) -> LookedAfterDialog | None:
+        """Open the "became looked after" dialog for the chosen child; returns it."""
+        if not self.person_id:
+            return None
+        dialog = LookedAfterDialog(self.session, self.case_id, self.person_id, self)
+        dialog.saved.connect(lambda _eid: self.refresh())
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
     def record_placement(self, *, is_move: bool = False) -> PlacementDialog | None:
         """Open the placement dialog for the chosen child; returns it."""
         if not self.person_id:
             return None
-        self.dialog = PlacementDialog(self.session, self.case_id, self.person_id, self, is_move=is_move)
-        self.dialog.saved.connect(lambda _pid: self.refresh())
-        self.dialog.open()
-        return self.dialog
+        dialog = PlacementDialog(self.session, self.case_id, self.person_id, self, is_move=is_move)
+        dialog.saved.connect(lambda _pid: self.refresh())
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
 
 class ChildInNeedTab(_ChildTab):
