@@ -14,11 +14,13 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -223,6 +225,13 @@ class MainWindow(Retranslating, QMainWindow):
             return
         self._locked = True
         close_sensitive()
+        # Dialogs from other modules may not be registered: close every other window too.
+        for window in QApplication.topLevelWidgets():
+            if window is self or isinstance(window, QMenu) or not window.isVisible():
+                continue
+            window.close()
+            if window.isVisible():  # a window that refused to close is hidden all the same
+                window.hide()
         for page in self._pages.values():
             self.stack.removeWidget(page)
             page.deleteLater()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout
 
 from tests.conftest import PASSWORD
 from tests.gui.conftest import World
@@ -45,6 +45,9 @@ def test_idle_lock_hides_case_data_and_unlock_restores_it(qtbot, gui_session, wo
     case = open_case_window(gui_session, world.cp_case, window)
     person = case.tab("people").edit_person(world.elis)
     qtbot.keyClicks(person.fields["school"].widget, "Ysgol Gymraeg")
+    stray = QDialog(case)  # a dialog some other module opened without registering it
+    QVBoxLayout(stray).addWidget(QLabel("Elis Jones: notes"))
+    stray.show()
     assert _visible_case_text()
 
     window.idle.set_timeout(30)  # the injectable timeout: lock after 30 ms without input

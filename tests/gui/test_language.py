@@ -65,6 +65,14 @@ def test_line_edit_context_menu_is_welsh(qtbot) -> None:
     qtbot.addWidget(edit)
     texts = [a.text().split("\t")[0].replace("&", "") for a in edit.createStandardContextMenu().actions() if a.text()]
     assert "Copïo" in texts and "Gludo" in texts and "Copy" not in texts
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox()
+    qtbot.addWidget(box)
+    box.setStandardButtons(
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+    )
+    assert sorted(b.text().replace("&", "") for b in box.buttons()) == ["Cadw", "Diddymu", "Hepgor"]
 
 
 def _dialogs(qtbot, session, world: World, tmp_path: Path) -> list[QWidget]:

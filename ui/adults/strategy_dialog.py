@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import N_, _
 from desktop.services.adults import StrategyService
 from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of
+from ui.windows import register_sensitive
 
 KINDS = [(N_("Strategy meeting"), "meeting"), (N_("Strategy discussion"), "discussion")]
 UNITS = [(N_("weeks"), "weeks"), (N_("working days"), "working_days"), (N_("days"), "days")]
@@ -47,6 +48,7 @@ class StrategyMeetingDialog(QDialog):
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("adult_strategy_dialog")
+        register_sensitive(self)
         self.session, self.case_id = session, case_id
         store = session.store
         layout = QFormLayout()

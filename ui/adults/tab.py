@@ -5,6 +5,7 @@ Thread contract: GUI thread; each list is one short read through the adults serv
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -73,7 +74,7 @@ class AdultTab(Retranslating, QWidget):
         layout.addWidget(self.strategies, 1)
         layout.addWidget(self.visits, 2)
         layout.addLayout(buttons)
-        self.dialog: QWidget | None = None
+        self._dialog: weakref.ref[QWidget] | None = None
         self._message = ""
         self.retranslate()
 
@@ -104,19 +105,27 @@ class AdultTab(Retranslating, QWidget):
             self.visits.addTopLevelItem(QTreeWidgetItem([show_date(v["visited_on"]), _yes(v["seen"]),
                                                          _yes(v["offered_alone"]), _yes(v["seen_alone"])]))
 
+    @property
+    def dialog(self) -> QWidget | None:
+        """The form opened last (held weakly: the tab owns it as a Qt child, no reference cycle)."""
+        return self._dialog() if self._dialog is not None else None
+
     def record_strategy(self) -> StrategyMeetingDialog:
         dialog = StrategyMeetingDialog(self.session, self.case_id, self)
         dialog.saved.connect(self._strategy_saved)
-        self.dialog = dialog
-        dialog.show()
+        self._dialog = weakref.ref(dialog)
+        dialog.open()
         return dialog
 
     def record_visit(self) -> VisitDialog:
         dialog = VisitDialog(self.session, self.case_id, self)
-        dialog.saved.connect(lambda _id: self.refresh())
-        self.dialog = dialog
-        dialog.show()
+        dialog.saved.connect(self._visit_saved)
+        self._dialog = weakref.ref(dialog)
+        dialog.open()
         return dialog
+
+    def _visit_saved(self, _visit_id: str) -> None:
+        self.refresh()
 
     def _strategy_saved(self, result: dict) -> None:
         self._message = (N_("No lead practitioner was identified: the senior manager has been told.")

@@ -27,6 +27,7 @@ from desktop.services.drafts import DraftService
 from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of
 from ui.person_dialog import from_iso
 from ui.widgets import Retranslating
+from ui.windows import register_sensitive
 
 LOCATIONS = [
     (N_("At home"), "home"),
@@ -47,6 +48,7 @@ class VisitDialog(Retranslating, QDialog):
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("adult_visit_dialog")
+        register_sensitive(self)
         self.session, self.case_id = session, case_id
         layout = QFormLayout()
         self.form = Form(layout)

@@ -1,0 +1,82 @@
+"""The Sync area: the status, the "needs attention" list (refused changes with the server's reason) and
+the conflict screen. Registered in :mod:`ui.areas`; its badge counts what needs a person.
+
+To show it, ``ui.sync.area`` goes in :data:`ui.plugins.AREA_MODULES`; the status line for the status bar
+is ``SyncStatusWidget(controller_for(session))``.
+
+Thread contract: GUI thread; reads run on workers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+
+from desktop.i18n import N_, _
+from desktop.sync.status import needs_attention, read_status, status_lines
+from ui.areas import register_area
+from ui.sync.conflict_screen import ConflictScreen
+from ui.sync.controller import controller_for
+from ui.sync.status_widget import SyncStatusWidget
+from ui.tasks import runner
+from ui.widgets import Retranslating
+
+
+class SyncPage(Retranslating, QWidget):
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sync_page")
+        self.session = session
+        self.controller = controller_for(session)
+        self.status = SyncStatusWidget(self.controller)
+        self.details = QLabel()
+        self.details.setObjectName("sync_details")
+        self.attention_title = QLabel()
+        self.attention = QListWidget()
+        self.attention.setObjectName("needs_attention")
+        self.retry = QPushButton()
+        self.retry.setObjectName("retry_refused")
+        self.retry.clicked.connect(self._retry)
+        self.conflicts = ConflictScreen(session, self.controller)
+        box = QVBoxLayout(self)
+        for w in (self.status, self.details, self.attention_title, self.attention, self.retry, self.conflicts):
+            box.addWidget(w)
+        self._attention: list[dict[str, Any]] = []
+        self.controller.status_changed.connect(self._on_status)
+        self.retranslate()
+        self.reload()
+
+    def _on_status(self, _status: Any) -> None:
+        self.reload()
+
+    def _retry(self) -> None:
+        self.controller.retry_refused()
+
+    def reload(self) -> None:
+        runner().run(needs_attention, self.session.store, on_done=self._loaded, on_error=lambda _e: None)
+
+    def _loaded(self, rows: list[dict[str, Any]]) -> None:
+        self._attention = rows
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.details.setText("\n".join(status_lines(self.controller.status)))
+        self.attention_title.setText(_("Needs attention: changes the server refused (kept here, never dropped)"))
+        self.attention.clear()
+        for r in self._attention:
+            # L10N: one refused change: the record type, the kind of change and the server's reason
+            text = _("{record} ({kind}): {reason}").format(record=r["entity"], kind=r["kind"],
+                                                          reason=r.get("message") or r.get("reason") or "")  # fmt: skip
+            QListWidgetItem(text, self.attention)
+        self.retry.setText(_("Send refused changes again"))
+        self.retry.setEnabled(bool(self._attention))
+
+
+def _badge(session: Any) -> int | None:
+    st = read_status(session.store)
+    n = st.conflicts + st.attention
+    return n or None
+
+
+register_area("sync", N_("Sync"), lambda session, parent: SyncPage(session, parent), badge=_badge, order=90)
