@@ -17,6 +17,7 @@ Provider registry
     import.
 
 ``MyWorkService(session, engine=None)``
+    * ``all_items(on=None, *, horizon_days=None, case_id=None)`` — every item, any status; ``next_due(case_id)``.
     * ``items(on=None, *, mine_only=True)`` — :class:`WorkItem` list, most urgent first, in scope. With
       ``mine_only`` only the items the person is responsible for (their cases or co-ordinated
       children) or is covering today.
@@ -153,10 +154,13 @@ class MyWorkService:
         self.engine = engine or default_engine()
 
     # -- items --------------------------------------------------------------------------------
-    def all_items(self, on: date | None = None, *, horizon_days: int | None = None) -> list[WorkItem]:
-        """Every item (any status, upcoming included) in the person's scope."""
+    def all_items(self, on: date | None = None, *, horizon_days: int | None = None,
+                  case_id: str | None = None) -> list[WorkItem]:
+        """Every item (any status, upcoming included) in the person's scope (or of one case in it)."""
         on = on or self.session.today()
         condition, params = case_condition(self.session.user, self.session.today())
+        if case_id is not None:
+            condition, params = f"c.id = :only_case AND ({condition})", {**params, "only_case": case_id}
         cover = self._cover(on)
         absent = self._absent(on)
         out: list[WorkItem] = []
@@ -177,6 +181,11 @@ class MyWorkService:
             i for i in self.all_items(on, horizon_days=7)
             if i.status in _ACTIVE and (not mine_only or i.worker_id == me or i.covered_by == me)
         ]
+
+    def next_due(self, case_id: str, on: date | None = None) -> WorkItem | None:
+        """The most urgent item of one case (for the case header), or ``None``."""
+        items = self.all_items(on, case_id=case_id)
+        return items[0] if items else None
 
     def view(self, on: date | None = None) -> MyWork:
         mine = self.items(on)
