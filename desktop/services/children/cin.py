@@ -353,7 +353,8 @@ class ChildInNeedService:
         ``attendees``: ``{"kind": "child"|"family"|"professional", "name": …, "person_id"/"practitioner_id"/
         "agency_id": …, "attended": bool}``. The family and at least one professional must be there
         (seed 003). ``child_participation`` records how the child took part ("where appropriate").
-        ``decision`` ``close`` ends the plan; ``continue``/``revise`` need the next review date.
+        ``decision`` ``close`` ends the plan; ``continue``/``revise`` need the next review date;
+        ``escalate`` records the decision only — the request itself is :meth:`request_icpc`.
         """
         self._write()
         plan = self._active_plan(plan_id)
@@ -420,8 +421,9 @@ class ChildInNeedService:
         assessment_id: str | None = None,
     ) -> dict[str, Any]:
         """Request an initial child protection conference: the child protection journey starts on
-        the same case. Writes the request (append-only) and, if the case is a Child in Need case, makes
-        it a child protection case (``case_file.case_type`` through ``Tx.update``, so the audit keeps
+        the same case. Writes the request (append-only) and, unless it is one already, makes the case a
+        child protection case (the child protection timescales and the register custodian's scope
+        follow that type; a looked-after child's timescales follow the open episode whatever the type) (``case_file.case_type`` through ``Tx.update``, so the audit keeps
         the change) with a ``case_team_history`` row; the team stays (the CiN team manages CP cases).
         The strategy discussion and conference are then recorded with the child protection services.
         """
@@ -442,7 +444,7 @@ class ChildInNeedService:
                  "reason": reason, "assessment_id": assessment_id},
                 case_id=case_id,
             )
-            if case["case_type"] == CaseType.CHILD_IN_NEED:
+            if case["case_type"] != CaseType.CHILD_PROTECTION:
                 tx.update("case_file", case_id, {"case_type": CaseType.CHILD_PROTECTION})
                 tx.insert(
                     "case_team_history",

@@ -78,7 +78,7 @@ class VoiceService:
             "SELECT v.*, (SELECT a.id FROM child_voice a WHERE a.amends_id = v.id AND a.deleted = 0"
             " ORDER BY a.created_at DESC LIMIT 1) AS amended_by"
             " FROM child_voice v WHERE v.person_id = ? AND v.deleted = 0 AND (? IS NULL OR v.kind = ?)"
-            " ORDER BY v.recorded_on DESC, v.created_at DESC", [person_id, kind, kind])
+            " ORDER BY v.recorded_on DESC, v.created_at DESC, v.rowid DESC", [person_id, kind, kind])
         return rows
 
     def worker_changes(self, case_id: str) -> dict[str, Any]:
@@ -105,7 +105,7 @@ def worker_history(store: Any, case_id: str) -> list[dict[str, Any]]:
         "SELECT at, after FROM audit WHERE case_id = ? AND entity = 'case_file' AND action = 'update'"
         " ORDER BY seq", [case_id]
     ):
-        after = json.loads(entry["after"] or "{}")
+        after = json.loads(entry["after"] or "{}") or {}
         worker = after.get("allocated_worker_id")
         if worker and worker not in known:
             name = store.rows("SELECT given_names || ' ' || family_name AS n FROM practitioner WHERE id = ?", [worker])
