@@ -246,13 +246,7 @@ class SyncClient:
 
     def retry_attention(self) -> int:
         """Put every entry needing attention back in the queue (after the cause was fixed on the server)."""
-
-        def retry(tx: Tx) -> int:
-            n = tx.db.execute("UPDATE outbox SET state = 'pending' WHERE state = 'attention'").rowcount
-            tx.record("sync.retry_refused", after={"entries": n})
-            return n
-
-        return self._write(retry)
+        return retry_refused(self.store, self.actor)
 
     # -- pull ---------------------------------------------------------------------------------------
     def _apply_page(self, tx: Tx, page: dict[str, Any], cursor_key: str, force: bool,
@@ -391,6 +385,18 @@ class SyncClient:
         self._write(finish)
         report.repaired = sorted(scopes)
         return report
+
+
+def retry_refused(store: Any, actor: str) -> int:
+    """Put every outbox entry the server refused back in the queue (no network; audited). Thread
+    contract: waits on the store's writer thread."""
+
+    def retry(tx: Tx) -> int:
+        n = tx.db.execute("UPDATE outbox SET state = 'pending' WHERE state = 'attention'").rowcount
+        tx.record("sync.retry_refused", after={"entries": n})
+        return n
+
+    return store.write(retry, actor=actor)
 
 
 def _report_json(r: SyncReport) -> dict[str, Any]:

@@ -123,3 +123,18 @@ def test_status_tells_the_truth(srv, laptops) -> None:
     st = read_status(w.store)
     assert st.unsent == 0 and st.in_step and not any("failed" in line for line in status_lines(st))
     assert json.loads(w.store.rows("SELECT after FROM audit WHERE action = 'sync.done' ORDER BY seq DESC")[0]["after"])["verified"]
+
+
+def test_a_batch_the_server_cannot_take_is_split_and_only_the_bad_entry_waits(srv, laptops) -> None:
+    """The server refuses a whole push for one invalid op (422); the client halves the batch until the
+    bad entry is alone, marks it "needs attention" with the server's message, and sends the rest."""
+    w = laptops("wendy")
+    case, pid = make_case(w)
+    good = [add_visit(w, case, f"ok {i}") for i in range(10)]
+    bad = add_visit(w, case, "contains a NUL \x00 character")
+    good += [add_visit(w, case, f"ok after {i}") for i in range(5)]
+    w.sync()
+    [att] = needs_attention(w.store)
+    assert att["entity_id"] == bad and "NUL" in att["message"]
+    assert set(good) <= {r["id"] for r in srv.sql("SELECT id::text AS id FROM rows WHERE entity = 'cp_visit'")}
+    assert len(w.outbox()) == 1

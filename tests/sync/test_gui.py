@@ -1,0 +1,137 @@
+"""pytest-qt (offscreen): the status widget syncs off the GUI thread and tells the truth; the conflict
+screen shows both values side by side with who and when, and a person's choice resolves it."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.sync import conflicts
+from desktop.sync.transport import Transport
+from tests.sync.helpers import edit, make_case
+
+pytestmark = pytest.mark.gui
+
+
+def _controller(lap):
+    from ui.sync.controller import SyncController
+
+    def factory() -> Transport:
+        return Transport("http://testserver", client=httpx.Client(transport=lap.faults, base_url="http://testserver"))
+
+    return SyncController(lap.session, factory)
+
+
+@pytest.fixture
+def conflicted(srv, laptops):
+    w, m = laptops("wendy"), laptops("mari")
+    case, _ = make_case(w)
+    w.sync()
+    m.sync()
+    edit(w, "case_file", case, close_reason="moved away")
+    edit(m, "case_file", case, close_reason="needs met")
+    w.sync()
+    return w, m, case
+
+
+def test_status_widget_syncs_off_the_gui_thread_and_tells_the_truth(qtbot, conflicted) -> None:
+    from ui.sync.status_widget import SyncStatusWidget
+
+    w, m, case = conflicted
+    ctl = _controller(m)
+    widget = SyncStatusWidget(ctl)
+    qtbot.addWidget(widget)
+    assert widget.label.text() == "1 change not yet sent"
+    with qtbot.waitSignal(ctl.finished, timeout=20_000):
+        qtbot.mouseClick(widget.sync_button, Qt.MouseButton.LeftButton)
+        assert widget.cancel_button.isVisibleTo(widget) and not widget.sync_button.isEnabled()
+    qtbot.waitUntil(lambda: widget.label.text() == "1 conflict to resolve", timeout=5_000)
+    assert "Last successful sync" in widget.label.toolTip()
+    assert widget.sync_button.isEnabled() and not widget.cancel_button.isVisibleTo(widget)
+    # Offline: the failure is shown, the unsent count stays true.
+    edit(m, "person", m.store.rows("SELECT id FROM person")[0]["id"], phone="01234")
+    m.faults.down = True
+    with qtbot.waitSignal(ctl.failed, timeout=20_000):
+        ctl.sync_now()
+    qtbot.waitUntil(lambda: "cannot be reached" in widget.label.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "1 change not yet sent" in widget.label.toolTip(), timeout=5_000)
+    assert "Last sync failed" in widget.label.toolTip()
+    m.faults.down = False
+    ctl.close()
+    ctl.deleteLater()
+
+
+def test_cancel_stops_between_batches_and_keeps_what_was_done(qtbot, srv, laptops) -> None:
+    from ui.sync.controller import SyncController
+    from ui.sync.status_widget import SyncStatusWidget
+
+    w = laptops("wendy")
+    for _ in range(5):
+        make_case(w)
+    ctl = SyncController(w.session, lambda: Transport("http://testserver", client=httpx.Client(
+        transport=w.faults, base_url="http://testserver")))  # fmt: skip
+    widget = SyncStatusWidget(ctl)
+    qtbot.addWidget(widget)
+    errors = []
+    ctl.failed.connect(errors.append)
+    ctl.progress.connect(lambda stage, done, total: ctl.cancel())  # cancel at the first progress report
+    with qtbot.waitSignal(ctl.running_changed, timeout=20_000, check_params_cb=lambda running: not running):
+        ctl.sync_now()
+    assert errors and "cancelled" in str(errors[0])
+    left = len(w.outbox())
+    assert 0 <= left < 15  # the acknowledged batches left the outbox; nothing else changed
+    ctl.progress.disconnect()
+    with qtbot.waitSignal(ctl.finished, timeout=20_000):
+        ctl.sync_now()
+    assert w.outbox() == []
+    ctl.close()
+    ctl.deleteLater()
+
+
+def test_conflict_screen_side_by_side_and_resolution(qtbot, conflicted, srv) -> None:
+    from ui.sync.conflict_screen import ConflictScreen
+
+    w, m, case = conflicted
+    m.sync()
+    ctl = _controller(m)
+    screen = ConflictScreen(m.session, ctl)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.list.count() == 1, timeout=5_000)
+    assert screen.server_side.value.text() == "moved away"
+    assert screen.client_side.value.text() == "needs met"
+    assert screen.server_side.who.text() == "Entered by: wendy"
+    assert screen.client_side.who.text() == "Entered by: you"
+    assert screen.server_side.when.text().startswith("When: ") and len(screen.server_side.when.text()) > 8
+    assert "close_reason" in screen.title.text()
+    # Side by side: the two columns are next to each other.
+    assert screen.server_side.geometry().right() <= screen.client_side.geometry().left()
+    screen.note.setText("agreed with the team manager")
+    qtbot.mouseClick(screen.client_side.keep, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.list.count() == 0 and screen.empty.isVisible(), timeout=10_000)
+    assert conflicts.open_conflicts(m.store) == []
+    assert m.row("case_file", case)["close_reason"] == "needs met"
+    [audit] = srv.sql("SELECT detail FROM audit WHERE action = 'conflict.resolve'")
+    assert audit["detail"]["note"] == "agreed with the team manager"
+    ctl.close()
+    ctl.deleteLater()
+
+
+def test_sync_area_is_registered_with_a_badge(qtbot, conflicted) -> None:
+    import ui.sync.area  # noqa: F401 - registers the area
+    from ui.areas import areas_for, compute_badges
+
+    w, m, case = conflicted
+    m.sync()
+    assert "sync" in [a.key for a in areas_for(m.session)]
+    assert compute_badges(m.session, ["sync"]) == {"sync": 1}
+    from ui.sync.area import SyncPage
+
+    page = SyncPage(m.session)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.conflicts.list.count() == 1, timeout=5_000)
+    assert "1 conflict to resolve" in page.details.text()
+    from ui.sync.controller import forget_controller
+
+    forget_controller(m.session)
