@@ -105,8 +105,17 @@ class _Batch:
         newer = v is None or v > op.base_version
         return newer and meta.get("dev") != op.device_id
 
-    def _conflict(self, op: Op, row: RowState, field: str, server_value: Any, client_value: Any) -> dict:
-        meta = row.meta.get(field if field != "_row" else "_row") or {}
+    def _conflict(
+        self,
+        op: Op,
+        row: RowState,
+        field: str,
+        server_value: Any,
+        client_value: Any,
+        meta: dict | None = None,
+    ) -> dict:
+        """Record an open conflict; ``meta`` (default: the field's) says who/when wrote the server value."""
+        meta = meta or row.meta.get(field) or {}
         rec = {
             "id": uuid.uuid4(),
             "entity": row.entity,
@@ -240,7 +249,11 @@ class _Batch:
             k: row.data.get(k) for k, m in row.meta.items() if k != "_row" and self._changed_since(m, op)
         }
         if edited:
-            ref = self._conflict(op, row, "_row", {"deleted": False, "changed": edited}, {"deleted": True})
+            # Attribute the server side to the latest of the edits that the delete did not see.
+            latest = max((row.meta[k] for k in edited), key=lambda m: (m.get("v") is None, m.get("v") or 0))
+            ref = self._conflict(
+                op, row, "_row", {"deleted": False, "changed": edited}, {"deleted": True}, latest
+            )
             return {
                 "op_id": str(op.op_id),
                 "status": "conflict",

@@ -13,7 +13,6 @@ Binaries come from ``$DIOGEL_PG_BINDIR``, else ``/usr/lib/postgresql/15/bin``, e
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import socket
 import subprocess
@@ -57,7 +56,7 @@ class TempCluster:
         self.datadir = self.root / "data"
         self.sockdir = self.root / "sock"
         self.logfile = self.root / "postgresql.log"
-        self._as_root = os.geteuid() == 0
+        self._as_root = hasattr(os, "geteuid") and os.geteuid() == 0
         self._run_as = run_as
 
     def _cmd(self, *args: str) -> list[str]:
@@ -74,6 +73,8 @@ class TempCluster:
     def start(self) -> TempCluster:
         self.sockdir.mkdir()
         if self._as_root:
+            import pwd  # POSIX only, and only needed as root
+
             pw = pwd.getpwnam(self._run_as)
             for p in (self.root, self.sockdir):
                 os.chown(p, pw.pw_uid, pw.pw_gid)

@@ -241,3 +241,17 @@ def test_conflicts_of_other_teams_are_invisible(h: Harness, team_case) -> None:
     b = h.login("bryn")
     assert b.get("/v1/conflicts").json()["conflicts"] == []
     assert b.post(f"/v1/conflicts/{c['id']}/resolve", {"choice": "server"}).status_code == 404
+
+
+def test_delete_vs_edit_names_the_editor(h: Harness, team_case) -> None:
+    case, (w, m, _) = team_case
+    _seed(w, case)
+    w.pull()
+    m.pull()
+    m.update("case", case, {"risk": "high"})
+    m.push()
+    w.delete("case", case)
+    w.push()
+    (c,) = w.get("/v1/conflicts").json()["conflicts"]
+    assert c["server_by"] == m.user_id and c["server_device"] == "m-laptop"
+    assert c["client_by"] == w.user_id
