@@ -1,0 +1,63 @@
+"""GUI: record a visit in the child protection tab and see "My work" change (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desktop.services.drafts import DraftService
+from tests.child_protection.helpers import determine_all, initial_conference, strategy
+
+pytestmark = pytest.mark.gui
+pytest.importorskip("pytestqt")
+
+
+def overdue(page) -> set[tuple[str, str]]:
+    from ui.child_protection.my_work_page import RULE_ROLE
+
+    return {(row.text(0).split()[0], row.data(0, RULE_ROLE)) for row in page.rows("overdue")}
+
+
+def test_recording_a_visit_in_the_tab_updates_my_work(world, qtbot):
+    from ui.child_protection import ChildProtectionTab, MyWorkPage
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 10)
+
+    page = MyWorkPage(w.sw)
+    qtbot.addWidget(page)
+    assert {("Elis", "V1"), ("Mali", "V1")} <= overdue(page)
+
+    tab = ChildProtectionTab(w.sw, ids["case"])
+    qtbot.addWidget(tab)
+    assert tab.due_list.topLevelItemCount() > 0
+    dialog = tab.record_visit()
+    qtbot.addWidget(dialog)
+
+    elis = next(c for c in dialog.children if c.person_id == ids["elis"])
+    for key in ("seen", "seen_alone", "seen_at_home", "bedroom_seen"):
+        elis.flags[key].setChecked(True)
+    elis.wishes.setPlainText("Dw i'n hapus pan mae Mam yn darllen i mi.")
+    # The half-typed form autosaves as a draft shortly after the last change.
+    qtbot.waitUntil(lambda: DraftService(w.sw).load("visit", ids["case"]) is not None, timeout=5000)
+    draft = DraftService(w.sw).load("visit", ids["case"])
+    assert any(c["wishes_feelings"].startswith("Dw i'n hapus") for c in draft["children"])
+
+    # A date in the future is refused beside the date field; nothing is saved.
+    dialog.visited_on.setText("11/11/2026")
+    assert dialog.save() is False
+    assert "future" in dialog.form.error_text("visited_on")
+    assert tab.visits.topLevelItemCount() == 0
+
+    dialog.visited_on.setText("10/11/2026")
+    assert dialog.save() is True
+    assert DraftService(w.sw).load("visit", ids["case"]) is None
+
+    # My work follows the commit: Elis was seen alone, Mali (not on this visit) is still overdue.
+    qtbot.waitUntil(lambda: ("Elis", "V1") not in overdue(page), timeout=5000)
+    assert ("Mali", "V1") in overdue(page)
+    assert tab.visits.topLevelItemCount() == 1

@@ -1,0 +1,129 @@
+"""The "Child protection" case tab: each child's register status and what is due, the visits, and the
+button that records a visit. GUI thread; each list is one short read through the services.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.i18n import N_, _
+from desktop.services.child_protection import VisitService
+from desktop.services.child_protection._common import CATEGORY_LABELS
+from desktop.services.my_work import MyWorkService
+from desktop.services.permissions import Can
+from ui.child_protection.visit_dialog import LOCATIONS, VisitDialog
+from ui.formatting import show_date
+from ui.tasks import store_watcher
+from ui.widgets import Retranslating
+
+CHILD_HEADERS = [N_("Child"), N_("Register"), N_("Categories"), N_("Co-ordinator")]
+DUE_HEADERS = [N_("Child"), N_("Due"), N_("What is due")]
+VISIT_HEADERS = [N_("Date"), N_("Where"), N_("Children seen"), N_("Seen alone"), N_("Seen at home"),
+                 N_("Bedroom seen")]
+_WHERE = {code: msgid for msgid, code in LOCATIONS}
+STATUS = {"active": N_("On the register"), "temporary": N_("Temporary entry"),
+          "deregistered": N_("De-registered")}
+
+
+class ChildProtectionTab(Retranslating, QWidget):
+    def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cp_tab")
+        self.session, self.case_id = session, case_id
+        self.children_list = QTreeWidget()
+        self.children_list.setObjectName("cp_children")
+        self.due_list = QTreeWidget()
+        self.due_list.setObjectName("cp_due")
+        self.visits = QTreeWidget()
+        self.visits.setObjectName("cp_visits")
+        for tree in (self.children_list, self.due_list, self.visits):
+            tree.setRootIsDecorated(False)
+        self.visit_button = QPushButton()
+        self.visit_button.setObjectName("record_visit")
+        self.visit_button.setEnabled(session.can(Can.RECORD_CASEWORK))
+        self.visit_button.clicked.connect(self.record_visit)
+        self.due_label, self.visits_label = QLabel(), QLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.visit_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.children_list, 1)
+        layout.addWidget(self.due_label)
+        layout.addWidget(self.due_list, 1)
+        layout.addWidget(self.visits_label)
+        layout.addWidget(self.visits, 2)
+        layout.addLayout(buttons)
+        self.dialog: VisitDialog | None = None
+        store_watcher(session).changed.connect(self._store_changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.children_list.setHeaderLabels([_(h) for h in CHILD_HEADERS])
+        self.children_list.setAccessibleName(_("Children and the register"))
+        self.due_list.setHeaderLabels([_(h) for h in DUE_HEADERS])
+        self.due_list.setAccessibleName(_("What is due"))
+        self.visits.setHeaderLabels([_(h) for h in VISIT_HEADERS])
+        self.visits.setAccessibleName(_("Visits"))
+        self.due_label.setText(_("What is due"))
+        self.visits_label.setText(_("Visits"))
+        self.visit_button.setText(_("Record visit…"))
+        self.refresh()
+
+    def _store_changed(self, tables: set[str], case_ids: set[str]) -> None:
+        if self.case_id in case_ids:
+            self.refresh()
+
+    def refresh(self) -> None:
+        for tree in (self.children_list, self.due_list, self.visits):
+            tree.clear()
+        if not self.session.can(Can.VIEW_CASEWORK):
+            return
+        store = self.session.store
+        names: dict[str, str] = {}
+        for r in store.rows(
+            "SELECT p.id, p.given_names, p.family_name, e.status, e.categories,"
+            " pr.given_names || ' ' || pr.family_name AS coordinator"
+            " FROM case_member m JOIN person p ON p.id = m.person_id"
+            " LEFT JOIN register_entry e ON e.person_id = p.id AND e.case_id = m.case_id AND e.deleted = 0"
+            " LEFT JOIN practitioner pr ON pr.id = e.coordinator_id"
+            " WHERE m.case_id = ? AND m.deleted = 0 AND m.role = 'subject' ORDER BY e.registered_on DESC",
+            [self.case_id],
+        ):
+            if r["id"] in names:
+                continue  # the latest entry only
+            names[r["id"]] = f"{r['given_names'] or ''} {r['family_name']}".strip()
+            cats = ", ".join(_(CATEGORY_LABELS[c]) for c in json.loads(r["categories"] or "[]"))
+            status = _(STATUS[r["status"]]) if r["status"] else _("Not on the register")
+            coordinator = r["coordinator"] or (_("None named") if r["status"] == "active" else "")
+            self.children_list.addTopLevelItem(QTreeWidgetItem([names[r["id"]], status, cats, coordinator]))
+        for item in MyWorkService(self.session).all_items(case_id=self.case_id, horizon_days=28):
+            row = QTreeWidgetItem([item.person_name, show_date(item.due), item.reason])
+            row.setData(0, 0x0100, item.action)
+            self.due_list.addTopLevelItem(row)
+        for v in VisitService(self.session).for_case(self.case_id):
+            kids = v["children"]
+
+            def who(flag: str, kids: list[dict[str, Any]] = kids) -> str:
+                return ", ".join(names.get(k["person_id"], "") for k in kids if k[flag])
+
+            self.visits.addTopLevelItem(QTreeWidgetItem([
+                show_date(v["visited_on"]), _(_WHERE.get(v["location"], v["location"])), who("seen"), who("seen_alone"), who("seen_at_home"),
+                who("bedroom_seen")]))
+
+    def record_visit(self) -> VisitDialog:
+        dialog = VisitDialog(self.session, self.case_id, self)
+        dialog.saved.connect(lambda _id: self.refresh())
+        self.dialog = dialog
+        dialog.show()
+        return dialog
