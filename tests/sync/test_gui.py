@@ -135,3 +135,48 @@ def test_sync_area_is_registered_with_a_badge(qtbot, conflicted) -> None:
     from ui.sync.controller import forget_controller
 
     forget_controller(m.session)
+
+
+def test_first_run_from_the_server_and_signing_in_again(qtbot, srv, tmp_path) -> None:
+    from tests.server.harness import PASSWORD
+    from tests.sync.live import LiveServer
+    from ui.sync.controller import SyncController, forget_controller
+    from ui.sync.server_dialog import ServerProfileDialog
+    from ui.sync.status_widget import SyncStatusWidget
+
+    live = LiveServer(srv).start()
+    try:
+        dialog = ServerProfileDialog(tmp_path / "gui-wendy")
+        qtbot.addWidget(dialog)
+        dialog.url.setText(live.url)
+        dialog.user.setText("wendy")
+        dialog.password.setText("wrong password")
+        dialog.submit()
+        qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=10_000)
+        assert "did not accept" in dialog.error.text()
+        assert not (tmp_path / "gui-wendy" / "profile.json").exists()
+        dialog.password.setText(PASSWORD)
+        with qtbot.waitSignal(dialog.created, timeout=20_000) as got:
+            dialog.submit()
+        session = got.args[0]
+        assert session.user.role == "social_worker"
+        # Later the server token expires: the status line offers to sign in again, and sync then works.
+        ctl = SyncController(session)
+        widget = SyncStatusWidget(ctl)
+        qtbot.addWidget(widget)
+        srv.clock.advance(hours=13)
+        with qtbot.waitSignal(ctl.failed, timeout=20_000):
+            ctl.sync_now()
+        assert widget.sign_in_button.isVisibleTo(widget)
+        qtbot.mouseClick(widget.sign_in_button, Qt.MouseButton.LeftButton)
+        sign_in = widget.dialog
+        assert sign_in.url.text() == live.url and sign_in.user.text() == "wendy"
+        sign_in.password.setText(PASSWORD)
+        with qtbot.waitSignal(ctl.finished, timeout=20_000):
+            sign_in.submit()
+        assert not widget.sign_in_button.isVisibleTo(widget)
+        ctl.close()
+        forget_controller(session)
+        session.store.close()
+    finally:
+        live.stop()

@@ -20,3 +20,41 @@ def test_enrol_and_roundtrip(srv, laptops) -> None:
     assert rep.verified
     assert m.row("person", pid)["family_name"] == "Jones"
     assert m.row("case_file", case) is not None
+
+
+def test_a_profile_made_offline_links_to_the_server_and_syncs(srv, make_session) -> None:
+    """A profile created on the laptop (no server) later signs in: its ops go as the server user."""
+    import httpx
+
+    from desktop.sync.client import SyncClient
+    from desktop.sync.errors import AuthRequired
+    from desktop.sync.transport import Transport
+    from tests.server.harness import PASSWORD
+    from tests.sync.helpers import make_case
+
+    s = make_session(role="social_worker")
+    transport = Transport("http://testserver", client=httpx.Client(transport=srv.http._transport,
+                                                                   base_url="http://testserver"))  # fmt: skip
+    client = SyncClient.for_session(s, transport)
+    try:
+        client.sync()
+        raise AssertionError("synced without signing in")
+    except AuthRequired:
+        pass
+
+    class Lap:
+        session = s
+        uid = s.user.id
+
+        @staticmethod
+        def write(fn):
+            return s.write(fn)
+
+    case, pid = make_case(Lap)
+    client.sign_in("wendy", PASSWORD)
+    report = client.sync()
+    assert report.verified and report.refused == 0
+    assert s.store.rows("SELECT count(*) AS n FROM outbox")[0]["n"] == 0
+    wendy = str(srv.sql("SELECT id FROM users WHERE username = 'wendy'")[0]["id"])
+    assert {str(r["user_id"]) for r in srv.sql("SELECT user_id FROM ops")} == {wendy}
+    transport.close()

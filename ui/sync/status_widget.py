@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.i18n import N_, _, ngettext
+from desktop.sync.errors import AuthRequired
 from desktop.sync.status import SyncStatus, status_lines
 from ui.sync.controller import SyncController
 from ui.widgets import Retranslating, message_of
@@ -57,9 +58,13 @@ class SyncStatusWidget(Retranslating, QWidget):
         self.cancel_button.setObjectName("sync_cancel")
         self.cancel_button.clicked.connect(controller.cancel)
         self.cancel_button.hide()
+        self.sign_in_button = QPushButton()
+        self.sign_in_button.setObjectName("sync_sign_in")
+        self.sign_in_button.clicked.connect(self._sign_in)
+        self.sign_in_button.hide()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        for w in (self.label, self.bar, self.sync_button, self.cancel_button):
+        for w in (self.label, self.bar, self.sync_button, self.cancel_button, self.sign_in_button):
             row.addWidget(w)
         controller.status_changed.connect(self._on_status)
         controller.running_changed.connect(self._on_running)
@@ -92,10 +97,25 @@ class SyncStatusWidget(Retranslating, QWidget):
 
     def _on_failed(self, exc: BaseException) -> None:
         self._error = exc
+        self.sign_in_button.setVisible(isinstance(exc, AuthRequired))
         self.retranslate()
+
+    def _sign_in(self) -> None:
+        """Ask for the server password (the token expired, or the profile was never connected)."""
+        from ui.sync.server_dialog import ServerSignInDialog
+
+        dialog = ServerSignInDialog(self.controller.session, self)
+        dialog.accepted.connect(self._signed_in)
+        dialog.open()
+        self.dialog = dialog
+
+    def _signed_in(self) -> None:
+        self.sign_in_button.hide()
+        self._sync()
 
     def _on_finished(self, _report: Any) -> None:
         self._error = None
+        self.sign_in_button.hide()
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -114,4 +134,5 @@ class SyncStatusWidget(Retranslating, QWidget):
         self.sync_button.setText(_("Sync now"))
         self.sync_button.setToolTip(_("Send your changes and receive your colleagues'"))
         self.cancel_button.setText(_("Cancel"))
+        self.sign_in_button.setText(_("Sign in to the server…"))
         self.cancel_button.setToolTip(_("Stop syncing; what was sent or received so far is kept"))
