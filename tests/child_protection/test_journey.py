@@ -258,3 +258,36 @@ def test_latest_visit_table_matches_the_visits_after_amendments(world):
         " GROUP BY vc.case_id, vc.person_id ORDER BY vc.person_id")
     assert kept == full
     assert {r["bedroom_seen"] for r in kept} == {None}  # the only bedroom visit was corrected
+
+
+def test_review_material_and_the_custodians_register(world):
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    for e in EnquiryService(w.sw).for_case(ids["case"]):
+        EnquiryService(w.sw).determine(e["id"], 3, reason="Substantiated")
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 10)
+    core = CoreGroupService(w.sw)
+    core.hold(ids["case"], held_on="2026-11-06", denied_access="Father refused entry on 4 November",
+              attendance=[{"name": "Bethan Hughes"},
+                          {"name": "Ysgol", "attended": False, "written_contribution": "Attendance 96%."}],
+              plan={"outcomes": [{"description": "Safe at night", "measure": "An adult always at home"}],
+                    "actions": [{"description": "Rota", "owner_kind": "agency", "owner_name": "Ysgol"}]})
+    plan = PlanService(w.sw).current(ids["case"])
+    core.hold(ids["case"], held_on="2026-11-10", attendance=[{"name": "Bethan Hughes"}],
+              progress=[{"outcome_id": plan["outcomes"][0]["id"], "rag": "amber", "evidence": "Two nights alone"}],
+              actions=[{"action_id": plan["actions"][0]["id"], "status": "in_progress"}])
+    material = ConferenceService(w.sw).review_material(ids["case"])
+    assert [g["held_on"] for g in material["core_groups"]] == ["2026-11-06", "2026-11-10"]
+    assert material["core_groups"][0]["attendance"][1]["written_contribution"] == "Attendance 96%."
+    assert material["core_groups"][1]["items"][1]["rag"] == "amber"
+    assert material["plan"]["outcomes"][0]["rag"] == "amber"
+
+    register = RegisterService(w.as_("custodian"))
+    refused = register.record_enquiry(enquirer_name="Someone", agency_id=None, identity_checked=False,
+                                      subject_text="Elis Jones", person_id=ids["elis"])
+    assert not refused["given"] and refused["coordinator_name"] is None
+    assert [e["information_given"] for e in register.enquiries()] == ["nothing"]
+    entry = {e["person_id"]: e for e in register.entries("active")}[ids["mali"]]
+    left = register.deregister(entry["id"], "left_uk", note="Family emigrated to Canada; confirmed by school")
+    assert left["status"] == "deregistered" and left["deregistration_reason"] == "left_uk"

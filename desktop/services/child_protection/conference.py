@@ -20,6 +20,9 @@ C6) and review (first within 3 months, then at least every 6 months, C12).
   ``reasons``) — the register entry is closed (reason ``review_conference``) and ``N12`` is queued to
   the core group agencies and the family. ``N9`` goes out as for an initial conference.
 * ``record_circulated(conference_id, *, outline_plan_sent_on=None, record_sent_on=None)`` — C7/C8 facts.
+* ``review_material(case_id, since=None)`` — the core groups since the last conference (attendance,
+  written contributions from those who sent apologies, RAG progress with evidence, actions reviewed,
+  denied access) and the current plan: what the review report draws on.
 
 Decisions (dicts): ``person_id``, ``registered`` (initial), ``categories``, ``coordinator_id``,
 ``outline_plan``, ``core_group`` (member dicts, see :mod:`.core_group`), ``first_core_group_on``,
@@ -346,6 +349,30 @@ class ConferenceService:
                 letters.append(queue_letter(tx, case_id=conf["case_id"], template_id="N9", recipient_kind=kind,
                                             recipient_id=rid, data=data, source_event=f"cp_conference:{conf['id']}"))
         return letters
+
+    def review_material(self, case_id: str, since: str | None = None) -> dict[str, Any]:
+        """What the co-ordinator's report for a review conference draws on: every core group since the
+        last conference held (or ``since``) with its attendance, apologies and written contributions,
+        progress ratings per outcome, actions reviewed and denied-access incidents; and the plan."""
+        self.session.require(Can.VIEW_CASEWORK)
+        require_case(self.session, case_id)
+        store = self.session.store
+        if since is None:
+            last = store.rows("SELECT MAX(held_on) AS d FROM cp_conference WHERE case_id = ? AND status = 'held'"
+                              " AND deleted = 0", [case_id])
+            since = last[0]["d"] or "0000-00-00"
+        groups = store.rows(
+            "SELECT g.* FROM cp_core_group g WHERE g.case_id = ? AND g.deleted = 0 AND g.held_on >= ?"
+            " AND NOT EXISTS (SELECT 1 FROM cp_core_group a WHERE a.amends_id = g.id) ORDER BY g.held_on",
+            [case_id, since])
+        for g in groups:
+            g["attendance"] = store.rows(
+                "SELECT * FROM cp_core_group_attendance WHERE core_group_id = ? ORDER BY created_at", [g["id"]])
+            g["items"] = store.rows(
+                "SELECT * FROM cp_core_group_item WHERE core_group_id = ? ORDER BY kind, created_at", [g["id"]])
+        from desktop.services.child_protection.plan import PlanService
+
+        return {"since": since, "core_groups": groups, "plan": PlanService(self.session).current(case_id)}
 
     def record_circulated(self, conference_id: str, *, outline_plan_sent_on: str | None = None,
                           record_sent_on: str | None = None) -> dict[str, Any]:
