@@ -39,11 +39,11 @@ from server.migrator import migrate  # noqa: E402
 PASSWORD = "bench password 123"
 
 
-def start_server(dsn: str, pool: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(dsn: str, pool: int, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "--database-url", dsn, "--host", "127.0.0.1", "--port", str(port),
-         "--pool-size", str(pool), "--max-body", str(16 * 1024 * 1024)],
+         "--pool-size", str(pool), "--max-body", str(16 * 1024 * 1024), "--workers", str(workers)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
@@ -105,6 +105,7 @@ def pct(xs: list[float], p: float) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--workers", type=int, default=1, help="server worker processes")
     args = ap.parse_args()
     n_push = 2000 if args.quick else 10_000
     n_cases, per_case = (100, 40) if args.quick else (500, 200)
@@ -124,7 +125,7 @@ def main() -> int:
         with psycopg.connect(dsn, row_factory=dict_row) as conn:
             for c in push_cases:
                 admin.allocate(conn, uuid.UUID(c), "A", "pusher")
-        proc, base = start_server(dsn, pool=20)
+        proc, base = start_server(dsn, pool=20, workers=args.workers)
         try:
             with httpx.Client(base_url=base, timeout=120) as client:
                 # 1. push 10,000 changes

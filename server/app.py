@@ -292,3 +292,16 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """App factory for ``uvicorn --factory`` worker processes (used by ``diogel-server --workers N``)."""
+    import os
+
+    settings = Settings(
+        database_url=os.environ["DIOGEL_DATABASE_URL"],
+        token_ttl_seconds=int(os.environ.get("DIOGEL_TOKEN_TTL", 12 * 3600)),
+        max_body_bytes=int(os.environ.get("DIOGEL_MAX_BODY", 4 * 1024 * 1024)),
+        pool_max_size=int(os.environ.get("DIOGEL_POOL_SIZE", 10)),
+    )
+    return create_app(settings)

@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-keyfile")
     serve.add_argument("--token-ttl", type=int, default=12 * 3600, help="token lifetime in seconds")
     serve.add_argument("--max-body", type=int, default=4 * 1024 * 1024, help="request body limit in bytes")
-    serve.add_argument("--pool-size", type=int, default=10)
+    serve.add_argument("--pool-size", type=int, default=10, help="database connections per worker")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes")
     _db_arg(sub.add_parser("migrate", help="apply pending migrations and exit"))
     ct = sub.add_parser("create-team")
     _db_arg(ct)
@@ -96,8 +97,19 @@ def _serve(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body,
         pool_max_size=args.pool_size,
     )
+    # Several worker processes: each builds its own app (and pool) from the environment. The app is
+    # stateless, so this is the same as running several instances behind a load balancer.
+    os.environ.update(
+        DIOGEL_DATABASE_URL=args.database_url,
+        DIOGEL_TOKEN_TTL=str(args.token_ttl),
+        DIOGEL_MAX_BODY=str(args.max_body),
+        DIOGEL_POOL_SIZE=str(args.pool_size),
+    )
+    target = "server.app:app_from_env" if args.workers > 1 else create_app(settings)
     uvicorn.run(
-        create_app(settings),
+        target,
+        factory=args.workers > 1,
+        workers=args.workers if args.workers > 1 else None,
         host=args.host,
         port=args.port,
         ssl_certfile=args.ssl_certfile,

@@ -102,24 +102,20 @@ def test_admin_commands(empty_db: str, tmp_path: Path) -> None:
         assert worker == "wendy"
 
 
-def _serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
+def _serve(url: str, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server.cli",
-            "--database-url",
-            url,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    argv = [
+        sys.executable,
+        "-m",
+        "server.cli",
+        "--database-url",
+        url,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    proc = subprocess.Popen([*argv, *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -149,8 +145,12 @@ def test_two_uvicorn_instances_serve_one_database(empty_db: str) -> None:
     )
     case = str(uuid.uuid4())
     cli("allocate", *url, case, "--team", "A", "--worker", "wendy")
-    (p1, base1), (p2, base2) = _serve(empty_db), _serve(empty_db)
+    procs: list[subprocess.Popen[bytes]] = []
     try:
+        p1, base1 = _serve(empty_db)
+        procs.append(p1)
+        p2, base2 = _serve(empty_db, "--workers", "2")  # and one instance with two worker processes
+        procs.append(p2)
         login = httpx.post(f"{base1}/v1/login", json={"username": "wendy", "password": PASSWORD}).json()
         auth = {"Authorization": f"Bearer {login['token']}"}
         op = {
@@ -166,6 +166,6 @@ def test_two_uvicorn_instances_serve_one_database(empty_db: str) -> None:
         assert [c["id"] for c in page["changes"]] == [op["entity_id"]]
         assert httpx.get(f"{base2}/v1/pull", headers={"Authorization": "Bearer x"}).status_code == 401
     finally:
-        for p in (p1, p2):
+        for p in procs:
             p.terminate()
             p.wait(10)
