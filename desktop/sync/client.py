@@ -40,7 +40,7 @@ from desktop.sync.verify import Comparison, compare
 Progress = Callable[[str, int, int], None]
 STAGES = ("push", "pull", "verify", "repair")
 
-_locks: dict[int, threading.Lock] = {}
+_locks: dict[int, threading.RLock] = {}
 _locks_guard = threading.Lock()
 
 
@@ -97,9 +97,11 @@ class SyncClient:
     def _write(self, fn: Callable[[Tx], Any]) -> Any:
         return self.store.write(fn, actor=self.actor)
 
-    def _lock(self) -> threading.Lock:
+    def _lock(self) -> threading.RLock:
+        """One per store: :meth:`sync` refuses to start while it is held; the single steps wait for it
+        (re-entrant, so ``sync`` can call them), so two pulls never race over one cursor."""
         with _locks_guard:
-            return _locks.setdefault(id(self.store), threading.Lock())
+            return _locks.setdefault(id(self.store), threading.RLock())
 
     @staticmethod
     def _check(cancel: threading.Event | None) -> None:
@@ -139,14 +141,14 @@ class SyncClient:
         report = SyncReport()
         try:
             self._write(lambda tx: local.set_state(tx, last_attempt=_now()))
-            self.push(report, progress, cancel)
-            self.pull(report, progress, cancel)
+            self._push_locked(report, progress, cancel)
+            self._pull_locked(report, progress, cancel)
             before = report.acknowledged
-            self.push(report, progress, cancel)
+            self._push_locked(report, progress, cancel)
             if report.acknowledged != before:
-                self.pull(report, progress, cancel)
+                self._pull_locked(report, progress, cancel)
             self.refresh_conflicts()
-            self.verify_and_repair(report, progress, cancel)
+            self._verify_and_repair_locked(report, progress, cancel)
             self._write(lambda tx: (local.set_state(tx, last_success=_now(), last_error=None),
                                     tx.record("sync.done", after=_report_json(report))))  # fmt: skip
             return report
@@ -159,6 +161,31 @@ class SyncClient:
             raise
         finally:
             lock.release()
+
+    # -- the steps on their own (each waits for a running sync to finish) -----------------------------
+    def push(self, report: SyncReport | None = None, progress: Progress | None = None,
+             cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+        """Send every pending outbox entry; see the module docstring for what leaves the outbox."""
+        with self._lock():
+            return self._push_locked(report, progress, cancel)
+
+    def pull(self, report: SyncReport | None = None, progress: Progress | None = None,
+             cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+        """Pull pages after the saved cursor until the server has no more."""
+        with self._lock():
+            return self._pull_locked(report, progress, cancel)
+
+    def verify_and_repair(self, report: SyncReport | None = None, progress: Progress | None = None,
+                          cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+        """Compare per scope; a mismatch that survives a catch-up pull is repaired by fetching again."""
+        with self._lock():
+            return self._verify_and_repair_locked(report, progress, cancel)
+
+    def refetch(self, scopes: set[str], report: SyncReport | None = None, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+        """Fetch the whole scope again (after a backup); see :meth:`_refetch_locked`."""
+        with self._lock():
+            return self._refetch_locked(scopes, report, progress, cancel)
 
     # -- push ---------------------------------------------------------------------------------------
     def _wire(self, op: dict[str, Any], actor: str) -> dict[str, Any]:
@@ -193,7 +220,7 @@ class SyncClient:
             return {**self._send(ops[:mid], actor), **self._send(ops[mid:], actor)}
         return {r["op_id"]: r for r in results}
 
-    def push(self, report: SyncReport | None = None, progress: Progress | None = None,
+    def _push_locked(self, report: SyncReport | None = None, progress: Progress | None = None,
              cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
         """Send every pending outbox entry; see the module docstring for what leaves the outbox."""
         report = report or SyncReport()
@@ -276,7 +303,7 @@ class SyncClient:
             tx.record("sync.pull", after={"rows": len(page["changes"]), "removals": len(page.get("removals", []))})
         return counts
 
-    def pull(self, report: SyncReport | None = None, progress: Progress | None = None,
+    def _pull_locked(self, report: SyncReport | None = None, progress: Progress | None = None,
              cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
         """Pull pages after the saved cursor until the server has no more."""
         report = report or SyncReport()
@@ -328,13 +355,13 @@ class SyncClient:
     def verify(self) -> Comparison:
         return compare(self.transport.verify(), self.store)
 
-    def verify_and_repair(self, report: SyncReport | None = None, progress: Progress | None = None,
+    def _verify_and_repair_locked(self, report: SyncReport | None = None, progress: Progress | None = None,
                           cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
         """Compare per scope; a mismatch that survives a catch-up pull is repaired by fetching again."""
         report = report or SyncReport()
         comp = self.verify()
         if not comp.ok:
-            self.pull(report, progress, cancel)  # maybe only a change committed since our last page
+            self._pull_locked(report, progress, cancel)  # maybe only a change committed since our last page
             comp = self.verify()
         if comp.stray:
 
@@ -349,11 +376,11 @@ class SyncClient:
         if comp.ok:
             report.verified = True
             return report
-        self.refetch(comp.mismatched, report, progress, cancel)
+        self._refetch_locked(comp.mismatched, report, progress, cancel)
         report.verified = self.verify().ok
         return report
 
-    def refetch(self, scopes: set[str], report: SyncReport | None = None, progress: Progress | None = None,
+    def _refetch_locked(self, scopes: set[str], report: SyncReport | None = None, progress: Progress | None = None,
                 cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
         """Fetch the whole scope again from the start, after a local backup; rows of ``scopes`` the server
         no longer has are removed here unless they carry unsent changes. The outbox is not touched."""

@@ -25,6 +25,15 @@ from tests.server.conftest import _cheap_password_hashing, db_url, pg_cluster  #
 from tests.server.harness import PASSWORD, Clock, Harness
 from tests.sync.faults import FaultyTransport
 
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here runs against the real PostgreSQL: mark them so CI can select or deselect the lot."""
+    for item in items:
+        if HERE in item.path.parents and "srv" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+
 
 @pytest.fixture
 def srv(db_url: str) -> Iterator[Harness]:  # noqa: F811 - the imported fixture

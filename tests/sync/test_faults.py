@@ -36,6 +36,7 @@ def _converged(srv, laps, case: str, pid: str, made_visits: dict[str, str], ops_
         assert (row["given_names"], row["phone"]) == (person["data"].get("given_names"), person["data"].get("phone"))
 
 
+@pytest.mark.slow
 def test_random_connection_drops_in_push_and_pull_always_converge(srv, laptops) -> None:
     w, m = laptops("wendy"), laptops("mari")
     case, pid = make_case(w)
