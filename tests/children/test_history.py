@@ -46,8 +46,11 @@ def test_wishes_and_feelings_are_append_only_with_corrections(world):
 def test_icpc_request_on_a_looked_after_childs_case_makes_it_a_child_protection_case(world):
     w, ids = world, world.ids
     w.clock.day = date(2026, 10, 1)
+    plan = ChildInNeedService(w.sw).start_plan(ids["case"], ids["elis"], started_on="2026-09-02")
     LookedAfterService(w.sw).become_looked_after(ids["case"], ids["elis"], started_on="2026-09-25",
                                                  legal_status="section_76")
+    ended = w.sw.store.rows("SELECT status, ended_on, end_reason FROM cin_plan WHERE id = ?", [plan["id"]])[0]
+    assert ended == {"status": "ended", "ended_on": "2026-09-25", "end_reason": "became_looked_after"}
     case = w.sw.store.rows("SELECT case_type, team_id FROM case_file WHERE id = ?", [ids["case"]])[0]
     assert case == {"case_type": "looked_after", "team_id": ids["cic_team"]}
     ChildInNeedService(w.sw).request_icpc(ids["case"], reason="Allegation against a family member at contact.")

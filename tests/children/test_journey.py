@@ -21,6 +21,7 @@ from desktop.services.children import (
     PlacementService,
     VoiceService,
     baby_permanence,
+    permanence_summary,
 )
 from desktop.services.children.facts import review_conference_alignment
 from desktop.services.my_work import MyWorkService
@@ -173,3 +174,5 @@ def test_from_child_in_need_to_a_permanent_home(world):
     PermanenceService(siân).achieved(perm["id"], achieved_on="2027-02-26")
     later = PermanenceService(w.as_("tm_cic")).baby_figures(date(2026, 10, 1), date(2027, 2, 28))
     assert later["proceedings_open"] == 0 and later["placed_within_3_months"] == 1
+    assert permanence_summary(store, date(2027, 1, 1))["adoption"] == {"planned": 1, "past_target": 0, "achieved": 0}
+    assert permanence_summary(store, date(2027, 3, 1))["adoption"] == {"planned": 0, "past_target": 0, "achieved": 1}

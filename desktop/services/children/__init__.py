@@ -25,7 +25,7 @@ from __future__ import annotations
 from desktop.services.children import facts
 from desktop.services.children.cin import ChildInNeedService
 from desktop.services.children.looked_after import LookedAfterService
-from desktop.services.children.permanence import PermanenceService, baby_permanence
+from desktop.services.children.permanence import PermanenceService, baby_permanence, permanence_summary
 from desktop.services.children.placements import PlacementService
 from desktop.services.children.voice import VoiceService, worker_history
 from desktop.services.my_work import register_provider
@@ -39,5 +39,6 @@ __all__ = [
     "PlacementService",
     "VoiceService",
     "baby_permanence",
+    "permanence_summary",
     "worker_history",
 ]

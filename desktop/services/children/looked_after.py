@@ -8,7 +8,8 @@ ONE transaction. Refusals raise :class:`~desktop.errors.ValidationError` (nothin
 
 * ``become_looked_after(case_id, person_id, *, started_on, legal_status, transfer=True, team_id=None,
   worker_id=None)`` — opens a ``lac_episode`` (refused if one is open) with its first
-  ``lac_legal_status`` row. With ``transfer`` the case moves to the Children in Care team
+  ``lac_legal_status`` row; an active Child in Need plan ends that day (the looked-after care and
+  support plan replaces it). With ``transfer`` the case moves to the Children in Care team
   (``team_id`` or the team of kind ``cic``): ``case_file.team_id`` and ``case_type`` change through
   ``Tx.update`` (so the audit has the before/after) and a ``case_team_history`` row is written. A case
   whose child is on the child protection register keeps the type ``child_protection`` (the register
@@ -169,6 +170,11 @@ class LookedAfterService:
                                                 "legal_status": legal_status}, case_id=case_id)
             tx.insert("lac_legal_status", {"episode_id": episode["id"], "person_id": person_id,
                                            "legal_status": legal_status, "from_date": iso(start)}, case_id=case_id)
+            # The Part 6 care and support plan replaces the Child in Need plan.
+            for plan in tx.query("SELECT id, started_on FROM cin_plan WHERE person_id = ? AND status = 'active'"
+                                 " AND deleted = 0", [person_id]):
+                tx.update("cin_plan", plan["id"], {"status": "ended", "ended_on": max(iso(start) or "", plan["started_on"]),
+                                                   "end_reason": "became_looked_after"})
             moved = False
             fresh = tx.get("case_file", case_id) or case
             changes: dict[str, Any] = {}

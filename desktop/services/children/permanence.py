@@ -10,6 +10,7 @@ committee's figures for babies (Qt-free).
   decision).
 * ``plan(case_id, person_id)`` — the current plan or ``None``.
 * ``baby_figures(period_start, period_end)`` — ``Can.COMMITTEE_REPORT``; see :func:`baby_permanence`.
+* ``summary(on)`` — ``Can.COMMITTEE_REPORT``; see :func:`permanence_summary`.
 
 :func:`baby_permanence` (store-level, no permission check: for the committee report engineer, whose
 service checks ``Can.COMMITTEE_REPORT``) answers seed 004: "40% of babies had been placed in their
@@ -98,6 +99,10 @@ class PermanenceService:
             [person_id])
         return rows[0] if rows else None
 
+    def summary(self, on: date) -> dict[str, dict[str, int]]:
+        self.session.require(Can.COMMITTEE_REPORT)
+        return permanence_summary(self.session.store, on)
+
     def baby_figures(self, period_start: date, period_end: date) -> dict[str, Any]:
         self.session.require(Can.COMMITTEE_REPORT)
         return baby_permanence(self.session.store, period_start, period_end)
@@ -153,3 +158,26 @@ def baby_permanence(store: Any, period_start: date, period_end: date) -> dict[st
         "placed_with_proceedings_open": sum(c["placed_within_3_months"] and c["proceedings_open"] for c in children),
         "children": children,
     }
+
+
+def permanence_summary(store: Any, on: date) -> dict[str, dict[str, int]]:
+    """Per route (:data:`PERMANENCE_ROUTES`): ``{"planned": plans of children looked after on ``on``
+    not yet achieved, "past_target": of those, target date before ``on``, "achieved": achieved on or
+    before ``on``}``. Store-level, no permission check (for the committee report)."""
+    day = on.isoformat()
+    out = {route: {"planned": 0, "past_target": 0, "achieved": 0} for route in PERMANENCE_ROUTES}
+    for r in store.rows(
+        """SELECT pp.route,
+                  SUM(CASE WHEN pp.achieved_on IS NULL OR pp.achieved_on > :on THEN 1 ELSE 0 END) AS planned,
+                  SUM(CASE WHEN (pp.achieved_on IS NULL OR pp.achieved_on > :on) AND pp.target_on < :on
+                      THEN 1 ELSE 0 END) AS past_target,
+                  SUM(CASE WHEN pp.achieved_on <= :on THEN 1 ELSE 0 END) AS achieved
+           FROM permanence_plan pp JOIN lac_episode e ON e.id = pp.episode_id
+           WHERE pp.deleted = 0 AND e.deleted = 0 AND pp.decided_on <= :on AND e.started_on <= :on
+             AND (e.ended_on IS NULL OR e.ended_on >= :on OR pp.achieved_on IS NOT NULL)
+           GROUP BY pp.route""",
+        {"on": day},
+    ):
+        if r["route"] in out:
+            out[r["route"]] = {"planned": r["planned"], "past_target": r["past_target"], "achieved": r["achieved"]}
+    return out
