@@ -112,9 +112,10 @@ def baby_permanence(store: Any, period_start: date, period_end: date) -> dict[st
     """Babies' permanence figures for a period (definitions in the module docstring).
 
     Returns ``{"period_start", "period_end", "babies", "placed_within_3_months", "percent_placed"
-    (one decimal, ``None`` with no babies), "proceedings_open", "placed_with_proceedings_open",
-    "children": [{person_id, case_id, looked_after_on, three_months_on, permanent_placement_on,
-    placed_within_3_months, proceedings_open}]}``.
+    (one decimal, ``None`` with no babies), "proceedings_open", "placed_with_proceedings_open", "pending"
+    (not placed yet, but their 3 months end after the period: not a failure yet), "children":
+    [{person_id, case_id, looked_after_on, three_months_on, permanent_placement_on,
+    placed_within_3_months, proceedings_open, pending}]}``.
     """
     if period_end < period_start:
         raise ValidationError(N_("The end of the period is before its start."), field="period_end")
@@ -145,6 +146,7 @@ def baby_permanence(store: Any, period_start: date, period_end: date) -> dict[st
             "person_id": r["person_id"], "case_id": r["case_id"], "looked_after_on": r["started_on"],
             "three_months_on": mark.isoformat(), "permanent_placement_on": r["permanent_on"],
             "placed_within_3_months": placed, "proceedings_open": bool(r["proceedings_open"]),
+            "pending": not placed and mark > period_end,
         })
     babies = len(children)
     placed_n = sum(c["placed_within_3_months"] for c in children)
@@ -156,6 +158,7 @@ def baby_permanence(store: Any, period_start: date, period_end: date) -> dict[st
         "percent_placed": round(100 * placed_n / babies, 1) if babies else None,
         "proceedings_open": sum(c["proceedings_open"] for c in children),
         "placed_with_proceedings_open": sum(c["placed_within_3_months"] and c["proceedings_open"] for c in children),
+        "pending": sum(c["pending"] for c in children),
         "children": children,
     }
 
