@@ -59,6 +59,7 @@ class AddressDialog(Retranslating, QDialog):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -297,7 +297,7 @@ class PersonDialog(Retranslating, QDialog):
         self.discard_button.setAccessibleName(_("Discard these changes"))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName(_("Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(_("Cancel"))
-        self.addresses.setHeaderLabels([_("Address"), _("From"), _("To")])
+        self.addresses.setHeaderLabels([_("Address"), _("Lived here from"), _("Until")])
         self.addresses.setAccessibleName(_("Address history"))
         self.add_address_button.setText(_("Add a new address…"))
         self.add_address_button.setAccessibleName(_("Add a new address"))

@@ -122,6 +122,23 @@ def test_next_due_provider_and_case_tab_registry(qtbot, gui_session, world: Worl
         set_next_due_provider(None)
 
 
+def test_next_due_comes_from_the_engine(qtbot, gui_session, world: World, monkeypatch) -> None:
+    """The default provider shows the most urgent My work item of the case, in plain words."""
+    from types import SimpleNamespace
+
+    from desktop.services.my_work import MyWorkService
+    from ui.case_tabs import set_next_due_provider
+    from ui.next_due import engine_next_due
+
+    set_next_due_provider(engine_next_due)
+    assert engine_next_due(gui_session, world.cp_case) is None  # nothing due yet in this world
+    item = SimpleNamespace(person_name="Elis Jones", reason="Child to be seen by 1 Dec 2026")
+    monkeypatch.setattr(MyWorkService, "next_due", lambda self, case_id: item)
+    case = CaseWindow(gui_session, world.cp_case)
+    qtbot.addWidget(case)
+    assert any(v.text() == "Elis Jones: Child to be seen by 1 Dec 2026" for _k, v in case._rows)
+
+
 def test_age_text_uses_plural_forms() -> None:
     from datetime import date
 

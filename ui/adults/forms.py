@@ -54,7 +54,7 @@ class Form:
             error.retranslate()
         self.general.retranslate()
         for _msgid, _label, editor, _error in self.rows.values():
-            if isinstance(editor, QLineEdit) and editor.property("is_date"):
+            if isinstance(editor, DateEdit):
                 editor.setPlaceholderText(_("dd/mm/yyyy"))
                 editor.setToolTip(_("Day, month and year, like 23/11/2026"))
 
@@ -80,10 +80,13 @@ class Form:
         return self.rows[name][3].text()
 
 
-def date_edit(value: str | None = None) -> QLineEdit:
-    edit = QLineEdit(from_iso(value))
+class DateEdit(QLineEdit):
+    """A date typed as dd/mm/yyyy (the service says what is wrong with it)."""
+
+
+def date_edit(value: str | None = None) -> DateEdit:
+    edit = DateEdit(from_iso(value))
     edit.setMaxLength(10)
-    edit.setProperty("is_date", True)
     return edit
 
 

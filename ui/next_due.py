@@ -1,0 +1,35 @@
+"""The default "next thing due" line of a case header, from the timescale engine (My work).
+
+Registered through :func:`ui.case_tabs.set_next_due_provider` when the main window loads its
+plugins; a casework module may replace it. GUI thread; one case, a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from desktop.i18n import _
+from ui.case_tabs import set_next_due_provider
+
+log = logging.getLogger(__name__)
+
+
+def engine_next_due(session: Any, case_id: str) -> str | None:
+    """The most urgent item of the case in plain words, or ``None`` when nothing is due."""
+    try:
+        from desktop.services.my_work import MyWorkService
+
+        item = MyWorkService(session).next_due(case_id)
+    except Exception:  # the header must open even if a rule or provider is broken
+        log.exception("next due for case %s", case_id)
+        return None
+    if item is None:
+        return None
+    if item.person_name:
+        # L10N: a person's name and what is due for them, e.g. "Elis Jones: Child to be seen by 1 Dec 2026"
+        return _("{name}: {reason}").format(name=item.person_name, reason=item.reason)
+    return item.reason
+
+
+set_next_due_provider(engine_next_due)
