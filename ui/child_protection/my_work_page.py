@@ -53,7 +53,8 @@ class MyWorkPage(Retranslating, QWidget):
         layout.addWidget(self.escalations, 1)
         self.work: Any = None
         self.opened: list[tuple[str, str]] = []  # (case id, action) — for tests and the status bar
-        store_watcher(session).changed.connect(lambda *_a: self.refresh())
+        # A bound method (not a lambda): Qt disconnects it when the page is destroyed on lock.
+        store_watcher(session).changed.connect(self._store_changed)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -93,6 +94,9 @@ class MyWorkPage(Retranslating, QWidget):
         counts = self.work.counts
         self.summary.setText(ngettext("{n} item overdue", "{n} items overdue", counts["overdue"]).format(
             n=counts["overdue"]))
+
+    def _store_changed(self, _tables: object, _cases: object) -> None:
+        self.refresh()
 
     def rows(self, section: str) -> list[QTreeWidgetItem]:
         for i in range(self.tree.topLevelItemCount()):
