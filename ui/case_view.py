@@ -179,9 +179,8 @@ class CaseWindow(Retranslating, QWidget):
                 page.refresh()
 
     def _on_store_changed(self, tables: set[str], case_ids: set[str]) -> None:
-        if self.case_id in case_ids or tables & {"person", "address", "role_assignment", "register_entry"}:
-            if any(t in tables for t in ("person", "address", "case_member", "role_assignment", "register_entry")):
-                self._refresh_header_only()
+        if tables & {"person", "address", "case_member"}:
+            self._refresh_header_only()
 
     def _refresh_header_only(self) -> None:
         # A fresh read without a new "open" audit entry would need a service method; the header's

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -81,7 +81,11 @@ class MainWindow(Retranslating, QMainWindow):
         minutes = session.profile.idle_lock_minutes
         self.idle = IdleWatcher(idle_ms if idle_ms is not None else minutes * 60_000, self)
         self.idle.idle.connect(self.lock)
-        store_watcher(session).changed.connect(lambda _t, _c: self.refresh_badges())
+        self._badge_timer = QTimer(self)  # a burst of commits refreshes the counts once
+        self._badge_timer.setSingleShot(True)
+        self._badge_timer.setInterval(500)
+        self._badge_timer.timeout.connect(self.refresh_badges)
+        store_watcher(session).changed.connect(lambda _t, _c: self._badge_timer.start())
 
         self.retranslate()
         if self._areas:

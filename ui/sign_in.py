@@ -90,6 +90,10 @@ class SignInDialog(Retranslating, QDialog):
         self.password.setFocus()
         self.retranslate()
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.password.setFocus()
+
     # -- texts --------------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.setWindowTitle(_("Sign in to Diogel"))

@@ -152,3 +152,21 @@ def qtbot_windows():
     from PySide6.QtWidgets import QApplication
 
     return QApplication.topLevelWidgets()
+
+
+def test_a_saved_edit_reaches_every_open_view_through_the_commit_listener(qtbot, gui_session, world: World) -> None:
+    """The store's commit listener (writer thread) is marshalled to the GUI: the caseload, the case
+    header and the People tab all show the new name without being told."""
+    from ui.case_view import open_case_window
+
+    window, page = _window(qtbot, gui_session)
+    case = open_case_window(gui_session, world.cp_case, window)
+    qtbot.addWidget(case)
+    dialog = case.tab("people").edit_person(world.elis)
+    dialog.fields["given_names"].widget.setText("Elisabeth")
+    assert dialog.save()
+    qtbot.waitUntil(lambda: "Elisabeth Jones" in [page.proxy.index(r, 1).data() for r in range(3)], timeout=5_000)
+    qtbot.waitUntil(lambda: case.title.text() == "Elisabeth Jones", timeout=5_000)
+    people = case.tab("people")
+    names = {people.tree.topLevelItem(i).text(0) for i in range(people.tree.topLevelItemCount())}
+    assert "Elisabeth Jones" in names

@@ -63,7 +63,7 @@ class AdultTab(Retranslating, QWidget):
         self.visit_button.clicked.connect(self.record_visit)
         can_record = session.can(Can.RECORD_CASEWORK)
         for b in (self.strategy_button, self.visit_button):
-            b.setEnabled(can_record and self.applies)
+            pass
         buttons = QHBoxLayout()
         buttons.addWidget(self.strategy_button)
         buttons.addWidget(self.visit_button)
