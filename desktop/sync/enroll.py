@@ -73,7 +73,7 @@ def create_profile_from_server(
 
         store.write(link, actor=uid)
         client = SyncClient(store, transport, actor=uid, backups_dir=profile.backups_dir)
-        client.pull()
+        initial = client.pull()
 
         def ensure_people(tx: Tx) -> None:
             team_id = user.get("team_id")
@@ -90,6 +90,8 @@ def create_profile_from_server(
 
         store.write(ensure_people, actor=uid)
         report = client.sync()
+        report.received += initial.received
+        report.parked += initial.parked
         session = Session(profile, store, load_user(store))
     except BaseException:
         store.close()

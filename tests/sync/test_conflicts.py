@@ -112,3 +112,23 @@ def test_pulled_data_never_overwrites_an_unsent_change(srv, laptops) -> None:
     assert w.sync().conflicts == 1
     [c] = conflicts.open_conflicts(w.store)
     assert (c.server_value, c.client_value) == ("David", "Dai")
+
+
+def test_delete_against_an_edit_is_a_conflict_too(srv, laptops) -> None:
+    """The other direction: this laptop deletes while a colleague edits; nothing is lost either way."""
+    w, m, case, pid = _shared_case(srv, laptops)
+    addr = w.write(lambda tx: tx.insert("address", {"person_id": pid, "line1": "2 Heol"})["id"])
+    w.sync()
+    m.sync()
+    edit(w, "address", addr, line1="2A Heol")
+    m.write(lambda tx: tx.delete("address", addr, reason="wrong person"))
+    w.sync()
+    assert m.sync().conflicts == 1
+    [c] = conflicts.open_conflicts(m.store)
+    assert c.is_delete and c.client_value == {"deleted": True}
+    assert c.server_value["changed"] == {"line1": "2A Heol"} and c.server_by == w.uid
+    row = m.row("address", addr)
+    assert row["deleted"] == 0 and row["line1"] == "2A Heol"  # the colleague's edit shows, not lost
+    m.client.resolve(c.id, "server")
+    w.sync()
+    assert w.row("address", addr)["deleted"] == 0 and conflicts.open_conflicts(w.store) == []
