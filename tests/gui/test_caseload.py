@@ -170,3 +170,15 @@ def test_a_saved_edit_reaches_every_open_view_through_the_commit_listener(qtbot,
     people = case.tab("people")
     names = {people.tree.topLevelItem(i).text(0) for i in range(people.tree.topLevelItemCount())}
     assert "Elisabeth Jones" in names
+
+
+def test_keyboard_reaches_search_filters_and_table_in_order(qtbot, gui_session) -> None:
+    window, page = _window(qtbot, gui_session)
+    chain, w = [], page.search
+    for _ in range(5):
+        chain.append(w)
+        w = w.nextInFocusChain()
+        while w.focusPolicy() == Qt.FocusPolicy.NoFocus or not w.isVisible():
+            w = w.nextInFocusChain()
+    assert chain == [page.search, page.type_filter, page.team_filter, page.worker_filter, page.table]
+    assert window.area_actions[0].shortcut().toString() == "Ctrl+1"
