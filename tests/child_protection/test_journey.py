@@ -291,3 +291,20 @@ def test_review_material_and_the_custodians_register(world):
     entry = {e["person_id"]: e for e in register.entries("active")}[ids["mali"]]
     left = register.deregister(entry["id"], "left_uk", note="Family emigrated to Canada; confirmed by school")
     assert left["status"] == "deregistered" and left["deregistration_reason"] == "left_uk"
+
+
+def test_conference_circulation_facts_satisfy_c7_c8_c9(world):
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    for e in EnquiryService(w.sw).for_case(ids["case"]):
+        EnquiryService(w.sw).determine(e["id"], 3, reason="Substantiated")
+    held = initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 30)
+    rules = {rule for _, rule in due(w, "2026-11-30")}
+    assert {"C7", "C8"} <= rules
+    service = ConferenceService(w.sw)
+    service.record_circulated(held["id"], outline_plan_sent_on="2026-10-29", record_sent_on="2026-11-16")
+    rules = {rule for _, rule in due(w, "2026-11-30")}
+    assert not {"C7", "C8"} & rules and "C9" in rules
+    service.record_circulated(held["id"], comments_received_on="2026-11-25")
+    assert "C9" not in {rule for _, rule in due(w, "2026-11-30")}

@@ -19,7 +19,8 @@ C6) and review (first within 3 months, then at least every 6 months, C12).
   (optionally new categories and the next review date) or de-register (``deregister=True`` with
   ``reasons``) — the register entry is closed (reason ``review_conference``) and ``N12`` is queued to
   the core group agencies and the family. ``N9`` goes out as for an initial conference.
-* ``record_circulated(conference_id, *, outline_plan_sent_on=None, record_sent_on=None)`` — C7/C8 facts.
+* ``record_circulated(conference_id, *, outline_plan_sent_on=None, record_sent_on=None,
+  comments_received_on=None)`` — C7/C8/C9 facts.
 * ``review_material(case_id, since=None)`` — the core groups since the last conference (attendance,
   written contributions from those who sent apologies, RAG progress with evidence, actions reviewed,
   denied access) and the current plan: what the review report draws on.
@@ -375,11 +376,15 @@ class ConferenceService:
         return {"since": since, "core_groups": groups, "plan": PlanService(self.session).current(case_id)}
 
     def record_circulated(self, conference_id: str, *, outline_plan_sent_on: str | None = None,
-                          record_sent_on: str | None = None) -> dict[str, Any]:
+                          record_sent_on: str | None = None, comments_received_on: str | None = None) -> dict[str, Any]:
+        """C7 (outline plan and decisions sent), C8 (full record sent), C9 (comments on the record back)."""
         self.session.require(Can.RECORD_CASEWORK)
         self._get(conference_id)
         today = self.session.today()
         changes = {}
+        if comments_received_on:
+            changes["record_comments_on"] = required_date(comments_received_on, "comments_received_on",
+                                                          today).isoformat()
         if outline_plan_sent_on:
             changes["outline_plan_sent_on"] = required_date(outline_plan_sent_on, "outline_plan_sent_on", today).isoformat()
         if record_sent_on:

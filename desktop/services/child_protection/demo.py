@@ -88,7 +88,8 @@ def _twr(ctx: Any) -> None:
                     "outline_plan": "Meals, school attendance and a safe, warm home; parenting support.",
                     "first_core_group_on": _ago(ctx, 84), "next_review_on": (ctx.today + timedelta(days=2)).isoformat()}
                    for c in children])
-    conferences.record_circulated(conf["id"], outline_plan_sent_on=_ago(ctx, 88), record_sent_on=_ago(ctx, 75))
+    conferences.record_circulated(conf["id"], outline_plan_sent_on=_ago(ctx, 88), record_sent_on=_ago(ctx, 75),
+                                  comments_received_on=_ago(ctx, 68))
     groups = CoreGroupService(sw)
     groups.hold(
         case_id, held_on=_ago(ctx, 84), next_on=_ago(ctx, 42),

@@ -11,7 +11,7 @@ triggers into ``cp_latest_visit`` (migration m0003a), so reading them costs one 
 Event keys supplied: ``report_received``, ``report_decision``, ``strategy_meeting_last``, ``icpc_held``,
 ``registered``, ``review_conference`` (since registration; its count too, for C12's chain),
 ``next_review_date``, ``outline_plan_sent`` (recorded by hand, else when the conference's last N9 letter
-was printed), ``conference_record_sent``, ``core_group``, ``visit_seen``,
+was printed), ``conference_record_sent``, ``conference_record_comments``, ``core_group``, ``visit_seen``,
 ``visit_seen_alone``, ``visit_seen_at_home``, ``visit_bedroom_seen``. Status tags: ``child_protection``,
 ``registered`` (active or temporary entry), ``icpc_required`` (latest s47 determination is 3 and no
 initial conference has been held since it).
@@ -71,7 +71,8 @@ _QUERIES = {
                    (SELECT substr(MAX(l.printed_at), 1, 10) FROM letter l WHERE l.case_id = f.case_id
                       AND l.template_id = 'N9' AND l.status = 'printed'
                       AND l.source_event = 'cp_conference:' || f.id))) AS outline_plan_sent,
-               MAX(f.record_sent_on) AS conference_record_sent
+               MAX(f.record_sent_on) AS conference_record_sent,
+               MAX(f.record_comments_on) AS conference_record_comments
         FROM cp_conference f, json_each(f.child_ids) j
         WHERE f.deleted = 0 AND f.status = 'held' AND f.case_id {_IN_SCOPE} GROUP BY f.case_id, j.value""",
     "register": f"""
