@@ -61,3 +61,27 @@ def test_recording_a_visit_in_the_tab_updates_my_work(world, qtbot):
     qtbot.waitUntil(lambda: ("Elis", "V1") not in overdue(page), timeout=5000)
     assert ("Mali", "V1") in overdue(page)
     assert tab.visits.topLevelItemCount() == 1
+
+
+def test_one_click_from_my_work_opens_the_case_at_the_visit_form(world, qtbot):
+    from ui.child_protection import MyWorkPage
+    from ui.child_protection.my_work_page import RULE_ROLE
+
+    w = world
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 10)
+    page = MyWorkPage(w.sw)
+    qtbot.addWidget(page)
+    row = next(r for r in page.rows("overdue") if r.data(0, RULE_ROLE) == "V1")
+    page._activated(row)
+    assert page.opened == [(w.ids["case"], "record_visit")]
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
+    assert windows
+    tab = windows[0].findChild(QWidget, "cp_tab")
+    assert tab is not None and tab.dialog is not None and tab.dialog.isVisible()
+    for x in windows:
+        x.close()
