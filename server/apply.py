@@ -358,18 +358,20 @@ def apply_batch(
             res["version"] = row.version
         if res["status"] in ("applied", "conflict"):
             op = ops[i]
-            op_rows.append(
-                (op.op_id, user.id, op.device_id, op.entity, op.entity_id, op.case_id, op.kind, res["status"],
-                 row.version if row is not None else None, Jsonb(op.raw), Jsonb(res), batch.now)
-            )  # fmt: skip
+            op_rows.append({
+                "o": str(op.op_id), "dev": op.device_id, "e": op.entity, "i": str(op.entity_id),
+                "c": str(op.case_id) if op.case_id else None, "k": op.kind, "st": res["status"],
+                "sq": row.version if row is not None else None, "p": op.raw, "r": res,
+            })  # fmt: skip
     if op_rows:
         try:
-            with conn.cursor() as cur:
-                cur.executemany(
-                    "INSERT INTO ops (op_id, user_id, device_id, entity, entity_id, case_id, kind, status, seq,"
-                    " payload, result, received_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    op_rows,
-                )
+            conn.execute(
+                "INSERT INTO ops (op_id, user_id, device_id, entity, entity_id, case_id, kind, status, seq,"
+                " payload, result, received_at) SELECT o, %s, dev, e, i, c, k, st, sq, p, r, %s"
+                " FROM jsonb_to_recordset(%s) AS u(o uuid, dev text, e text, i uuid, c uuid, k text, st text,"
+                " sq bigint, p jsonb, r jsonb)",
+                (user.id, batch.now, Jsonb(op_rows)),
+            )
         except errors.UniqueViolation:
             # The same op is being pushed twice at once (a retry racing the original): start again,
             # and this time it is a duplicate.
