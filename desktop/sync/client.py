@@ -189,13 +189,19 @@ class SyncClient:
 
     # -- push ---------------------------------------------------------------------------------------
     def _wire(self, op: dict[str, Any], actor: str) -> dict[str, Any]:
+        fields = json.loads(op["fields"])
+        if op["kind"] in ("insert", "update"):
+            # Who recorded it and when (the device's clock, for display only): the server keeps these
+            # display stamps in receipt order, never as a conflict, so other laptops can show the author.
+            fields.setdefault("updated_at", op["local_time"])
+            fields.setdefault("updated_by", op["actor"])
         return {
             "op_id": op["op_id"],
             "entity": op["entity"],
             "entity_id": op["entity_id"],
             "case_id": op["case_id"],
             "kind": op["kind"],
-            "fields": json.loads(op["fields"]),
+            "fields": fields,
             "base": json.loads(op["base"]),
             "base_version": int(op["base_version"]),
             "append_only": bool(op["append_only"]),

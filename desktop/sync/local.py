@@ -126,7 +126,9 @@ def apply_change(tx: Tx, change: dict[str, Any], now: str, *, force: bool = Fals
             row = {
                 "id": row_id,
                 "case_id": change.get("case_id"),
-                "created_at": data.get("created_at") or now,
+                # A row first seen here: its first stamps are the best record of who made it (exact for
+                # append-only records, which are never changed).
+                "created_at": data.get("created_at") or data.get("updated_at") or now,
                 "created_by": data.get("created_by") or data.get("updated_by") or "server",
                 "updated_at": data.get("updated_at") or now,
                 "updated_by": data.get("updated_by") or "server",

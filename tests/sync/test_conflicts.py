@@ -76,6 +76,9 @@ def test_three_laptops_visits_from_two_workers_are_both_kept(srv, laptops) -> No
     want = {a: "seen at home", b: "seen at school", c: "seen at nursery"}
     for lap in (w, m, w2):
         assert visits(lap, case) == want
+    # Each laptop shows who recorded each visit, and when (the recording device's clock).
+    assert m.row("cp_visit", a)["created_by"] == w.uid and m.row("cp_visit", b)["created_by"] == m.uid
+    assert w.row("cp_visit", b)["created_at"] == m.store.rows("SELECT created_at FROM cp_visit WHERE id = ?", [b])[0]["created_at"]
     assert srv.sql("SELECT count(*) AS n FROM rows WHERE entity = 'cp_visit'")[0]["n"] == 3
 
 
@@ -126,7 +129,7 @@ def test_delete_against_an_edit_is_a_conflict_too(srv, laptops) -> None:
     assert m.sync().conflicts == 1
     [c] = conflicts.open_conflicts(m.store)
     assert c.is_delete and c.client_value == {"deleted": True}
-    assert c.server_value["changed"] == {"line1": "2A Heol"} and c.server_by == w.uid
+    assert c.server_value["changed"]["line1"] == "2A Heol" and c.server_by == w.uid
     row = m.row("address", addr)
     assert row["deleted"] == 0 and row["line1"] == "2A Heol"  # the colleague's edit shows, not lost
     m.client.resolve(c.id, "server")

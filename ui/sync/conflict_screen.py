@@ -35,6 +35,7 @@ from ui.tasks import runner
 from ui.widgets import Retranslating, message_of
 
 CONFLICT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STAMPS = frozenset({"updated_at", "updated_by", "created_at", "created_by"})  # shown as who/when instead
 
 
 def value_text(value: Any) -> str:
@@ -43,7 +44,8 @@ def value_text(value: Any) -> str:
         if value.get("deleted"):
             return _("Deleted")
         changed = value.get("changed") or value.get("fields") or {}
-        return _("Kept, with: {fields}").format(fields=", ".join(f"{k} = {v}" for k, v in changed.items()))
+        shown = {k: v for k, v in changed.items() if k not in STAMPS}
+        return _("Kept, with: {fields}").format(fields=", ".join(f"{k} = {v}" for k, v in shown.items()))
     if value is None or value == "":
         return _("(empty)")
     return str(value)
