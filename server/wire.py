@@ -126,6 +126,10 @@ def _fields(v: Any, path: str) -> dict[str, Any]:
     return d
 
 
+_OP_KEYS = frozenset({"op_id", "entity", "entity_id", "case_id", "kind", "fields", "base", "base_version",
+                      "append_only", "actor", "device_id", "local_time"})  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Op:
     """One outbox entry, validated. ``raw`` is the op as sent (kept for the audit trail/quarantine)."""
@@ -171,9 +175,9 @@ def parse_op(v: Any, path: str) -> Op:
     if kind == "update" and not fields:
         raise BadInput("an update needs at least one field", f"{path}.fields")
     for k, val in d.items():  # unknown keys are allowed (forward compatibility) but must be sane JSON
-        if not isinstance(k, str):
-            raise BadInput("keys must be strings", path)
-        check_value(val, f"{path}.{k}", 1)
+        if k not in _OP_KEYS:
+            _safe_str(k, path)
+            check_value(val, f"{path}.{k}", 1)
     return Op(
         op_id=_uuid(d.get("op_id"), f"{path}.op_id"),
         entity=entity,
