@@ -60,6 +60,7 @@ class MainWindow(Retranslating, QMainWindow):
         # content: sidebar + stacked pages
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
+        self.sidebar.setStyleSheet("QListWidget#sidebar::item { padding: 6px 10px; }")
         self.sidebar.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
         for area in self._areas:
             item = QListWidgetItem()
