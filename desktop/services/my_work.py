@@ -11,7 +11,9 @@ Provider registry
     ``case_file AS c`` with its named ``params`` (the signed-in person's scope, from
     :func:`desktop.services.scope.case_condition`). It must gather the latest dates with aggregate
     SQL (``MAX(...) GROUP BY``), never row by row. ``actions`` maps rule ids to the action key the GUI
-    opens for that item ("record_visit", "hold_core_group", …). Providers listed in
+    opens for that item ("record_visit", "hold_core_group", …). :func:`register_adjuster` adds a
+    function ``(items, on) -> items`` run over every provider's engine items together, before the
+    horizon (cross-population rules such as C21). Providers listed in
     :data:`DEFAULT_PROVIDERS` are imported on first use (a module that is not there yet is skipped), so
     the adult-at-risk and looked-after modules only need to exist and call ``register_provider`` at
     import.
@@ -40,9 +42,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from desktop.domain import due_text
@@ -86,8 +88,7 @@ _PROVIDERS: dict[str, Provider] = {}
 DEFAULT_PROVIDERS = (
     "desktop.services.child_protection",
     "desktop.services.adults",
-    "desktop.services.adult_at_risk",
-    "desktop.services.looked_after",
+    "desktop.services.children",
 )
 _loaded = False
 
@@ -95,6 +96,18 @@ _loaded = False
 def register_provider(name: str, subjects: SubjectsFn, *, actions: dict[str, str] | None = None) -> None:
     """Add (or replace) the provider ``name``."""
     _PROVIDERS[name] = Provider(name, subjects, dict(actions or {}))
+
+
+Adjuster = Callable[[list[DueItem], date], Iterable[DueItem]]
+_ADJUSTERS: list[Adjuster] = []
+
+
+def register_adjuster(adjust: Adjuster) -> None:
+    """Add a rule that runs over every provider's engine items before the horizon is applied, e.g. C21
+    (a child both looked after and registered: the review conference timed with the looked-after
+    review). Idempotent."""
+    if adjust not in _ADJUSTERS:
+        _ADJUSTERS.append(adjust)
 
 
 def providers() -> list[Provider]:
@@ -163,14 +176,23 @@ class MyWorkService:
             condition, params = f"c.id = :only_case AND ({condition})", {**params, "only_case": case_id}
         cover = self._cover(on)
         absent = self._absent(on)
-        out: list[WorkItem] = []
+        by_key: dict[tuple[str, str], tuple[Subject, Provider]] = {}
+        due: list[DueItem] = []
         for provider in providers():
             subjects = provider.subjects(self.session.store, condition, params, on)
-            by_key = {(s.facts.case_id, s.facts.person_id): s for s in subjects}
-            due = self.engine.due_items([s.facts for s in subjects], on, horizon_days=horizon_days, errors=[])
-            for item in due:
-                s = by_key[(item.case_id, item.person_id)]
-                out.append(self._item(item, s, provider, cover, absent))
+            for s in subjects:
+                by_key[(s.facts.case_id, s.facts.person_id)] = (s, provider)
+            # No horizon yet: an adjuster may move an item earlier (C21 aligns C12 with L7).
+            due += self.engine.due_items([s.facts for s in subjects], on, errors=[])
+        for adjust in _ADJUSTERS:
+            due = list(adjust(due, on))
+        limit = None if horizon_days is None else on + timedelta(days=horizon_days)
+        out: list[WorkItem] = []
+        for item in due:
+            if limit is not None and item.due > limit:
+                continue
+            s, provider = by_key[(item.case_id, item.person_id)]
+            out.append(self._item(item, s, provider, cover, absent))
         out.sort(key=lambda i: (i.due, i.severity != "must", i.case_reference, i.person_name, i.rule_id))
         return out
 

@@ -308,3 +308,27 @@ def test_conference_circulation_facts_satisfy_c7_c8_c9(world):
     assert not {"C7", "C8"} & rules and "C9" in rules
     service.record_circulated(held["id"], comments_received_on="2026-11-25")
     assert "C9" not in {rule for _, rule in due(w, "2026-11-30")}
+
+
+def test_adjusters_see_every_providers_items_before_the_horizon(world):
+    from dataclasses import replace
+
+    from desktop.services import my_work
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    for e in EnquiryService(w.sw).for_case(ids["case"]):
+        EnquiryService(w.sw).determine(e["id"], 3, reason="Substantiated")
+    initial_conference(w, "2026-10-26")
+    on = date(2026, 10, 27)
+    assert not any(i.rule_id == "C12" for i in MyWorkService(w.sw).items(on, mine_only=False))
+
+    def pull_c12_forward(items, day):
+        return [replace(i, due=day, status="due_today") if i.rule_id == "C12" else i for i in items]
+
+    my_work.register_adjuster(pull_c12_forward)
+    try:
+        moved = [i for i in MyWorkService(w.sw).items(on, mine_only=False) if i.rule_id == "C12"]
+        assert {i.person_id for i in moved} == {ids["elis"], ids["mali"]}
+    finally:
+        my_work._ADJUSTERS.remove(pull_c12_forward)
