@@ -46,6 +46,8 @@ class AdultTab(Retranslating, QWidget):
         self.applies = bool(view is None or view.case["case_type"] == CaseType.ADULT_AT_RISK)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        if self.applies:
+            self.note.hide()
         self.status = QLabel()
         self.status.setObjectName("adult_status")
         self.status.setWordWrap(True)
@@ -63,7 +65,7 @@ class AdultTab(Retranslating, QWidget):
         self.visit_button.clicked.connect(self.record_visit)
         can_record = session.can(Can.RECORD_CASEWORK)
         for b in (self.strategy_button, self.visit_button):
-            pass
+            b.setEnabled(can_record and self.applies)
         buttons = QHBoxLayout()
         buttons.addWidget(self.strategy_button)
         buttons.addWidget(self.visit_button)
@@ -80,7 +82,6 @@ class AdultTab(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         self.note.setText("" if self.applies else _("This case is not about an adult at risk."))
-        self.note.setVisible(not self.applies)
         self.strategies.setHeaderLabels([_(h) for h in STRATEGY_HEADERS])
         self.strategies.setAccessibleName(_("Strategy meetings"))
         self.visits.setHeaderLabels([_(h) for h in VISIT_HEADERS])
