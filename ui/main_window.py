@@ -32,6 +32,7 @@ from desktop.i18n import LANGUAGES, _, current_language, set_language
 from ui.account_dialogs import ChangePasswordDialog, SettingsDialog
 from ui.areas import Area, areas_for, compute_badges
 from ui.idle_lock import IdleWatcher, LockScreen
+from ui.language import hub
 from ui.plugins import load_plugins
 from ui.tasks import runner, store_watcher
 from ui.widgets import Retranslating
@@ -48,6 +49,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def __init__(self, session: Any, *, idle_ms: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        hub()  # language switching must reach Qt even if nothing else set it up
         load_plugins()
         self.session = session
         self.setObjectName("main_window")
@@ -160,7 +162,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.lock_action.setToolTip(_("Lock now (Ctrl+L): hide case records until you enter your password"))
         self.password_action.setText(_("Change password…"))
         self.settings_action.setText(_("Settings…"))
-        self.quit_action.setText(_("Sign out and quit"))
+        self.quit_action.setText(_("Quit"))
+        self.quit_action.setToolTip(_("Close Diogel; your records stay on this computer, encrypted"))
         for act, area in zip(self.area_actions, self._areas, strict=True):
             act.setText(_(area.title_msgid))
         for code, act in self.language_actions.items():
