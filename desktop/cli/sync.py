@@ -99,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
             _print_report(report, session.store)
         finally:
             session.close()
+        if report.error is not None:
+            raise report.error
         return 0
 
     session = Session.sign_in(args.profile, password)

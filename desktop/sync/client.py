@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from desktop.errors import DiogelError
 from desktop.i18n import N_
 from desktop.store.tx import Tx
 from desktop.sync import conflicts as conflict_store
@@ -61,6 +62,7 @@ class SyncReport:
     verified: bool = False
     repaired: list[str] = field(default_factory=list)
     backup: Path | None = None
+    error: DiogelError | None = None  # set only by a first sync at profile creation that did not finish
 
 
 def _now() -> str:
@@ -152,7 +154,7 @@ class SyncClient:
             self._write(lambda tx: (local.set_state(tx, last_success=_now(), last_error=None),
                                     tx.record("sync.done", after=_report_json(report))))  # fmt: skip
             return report
-        except SyncError as exc:
+        except DiogelError as exc:
             err = json.dumps({"msgid": exc.msgid, "params": {k: str(v) for k, v in exc.params.items()}})
             try:
                 self._write(lambda tx: local.set_state(tx, last_error=err))

@@ -24,6 +24,7 @@ from desktop.store.profile import Profile
 from desktop.store.tx import Tx
 from desktop.sync import local
 from desktop.sync.client import SyncClient, SyncReport
+from desktop.sync.errors import SyncError
 from desktop.sync.transport import Transport
 
 
@@ -47,6 +48,8 @@ def create_profile_from_server(
 
     Raises ``AuthRequired`` for a wrong username/password, ``Unreachable``/``TlsRefused`` with no
     connection (nothing is created in those cases) and ``StoreError`` if a profile is already there.
+    Once the profile exists it is returned even if the first sync then fails: ``report.error`` says why,
+    and the next sync carries on.
     """
     folder = Path(folder)
     if Profile.exists(folder):
@@ -73,7 +76,12 @@ def create_profile_from_server(
 
         store.write(link, actor=uid)
         client = SyncClient(store, transport, actor=uid, backups_dir=profile.backups_dir)
-        initial = client.pull()
+        error: SyncError | None = None
+        initial = SyncReport()
+        try:
+            client.pull(initial)  # first, so records the server already has are not made again here
+        except SyncError as exc:
+            error = exc
 
         def ensure_people(tx: Tx) -> None:
             team_id = user.get("team_id")
@@ -88,10 +96,16 @@ def create_profile_from_server(
                 tx.db.execute("UPDATE practitioner SET app_role = ?, team_id = ? WHERE id = ?",
                               [user["role"], team_id, uid])  # fmt: skip
 
-        store.write(ensure_people, actor=uid)
-        report = client.sync()
-        report.received += initial.received
-        report.parked += initial.parked
+        store.write(ensure_people, actor=uid)  # the profile is usable from here on, connected or not
+        report = initial
+        if error is None:
+            try:
+                report = client.sync()
+                report.received += initial.received
+                report.parked += initial.parked
+            except SyncError as exc:
+                error = exc
+        report.error = error
         session = Session(profile, store, load_user(store))
     except BaseException:
         store.close()

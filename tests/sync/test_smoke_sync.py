@@ -58,3 +58,32 @@ def test_a_profile_made_offline_links_to_the_server_and_syncs(srv, make_session)
     wendy = str(srv.sql("SELECT id FROM users WHERE username = 'wendy'")[0]["id"])
     assert {str(r["user_id"]) for r in srv.sql("SELECT user_id FROM ops")} == {wendy}
     transport.close()
+
+
+def test_profile_creation_survives_a_dropped_first_sync(srv, laptops, tmp_path) -> None:
+    """The connection drops right after sign-in: the profile is made and usable; the next sync finishes."""
+    import httpx
+
+    from desktop.sync.client import SyncClient
+    from desktop.sync.enroll import create_profile_from_server
+    from desktop.sync.errors import Unreachable
+    from desktop.sync.transport import Transport
+    from tests.conftest import fast_kdf
+    from tests.server.harness import PASSWORD
+    from tests.sync.faults import FaultyTransport
+
+    w = laptops("wendy")
+    from tests.sync.helpers import make_case
+
+    case, _ = make_case(w)
+    w.sync()
+    faults = FaultyTransport(srv.http._transport)
+    faults.plan = [None, "after"]  # login answers; the first pull's answer is lost
+    transport = Transport("http://testserver", client=httpx.Client(transport=faults, base_url="http://testserver"))
+    session, report = create_profile_from_server(tmp_path / "w2", transport, "wendy", PASSWORD, kdf=fast_kdf())
+    assert isinstance(report.error, Unreachable)
+    assert session.user.id == w.uid and session.user.role == "social_worker"
+    assert SyncClient.for_session(session, transport).sync().verified
+    assert session.store.rows("SELECT count(*) AS n FROM case_file WHERE id = ?", [case])[0]["n"] == 1
+    session.store.close()
+    transport.close()
