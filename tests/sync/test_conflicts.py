@@ -135,3 +135,27 @@ def test_delete_against_an_edit_is_a_conflict_too(srv, laptops) -> None:
     m.client.resolve(c.id, "server")
     w.sync()
     assert w.row("address", addr)["deleted"] == 0 and conflicts.open_conflicts(w.store) == []
+
+
+def test_three_laptops_edit_the_same_field(srv, laptops) -> None:
+    w, m, case, pid = _shared_case(srv, laptops)
+    g = laptops("wendy")  # wendy's second laptop
+    edit(w, "person", pid, date_of_birth="2019-01-01")
+    edit(m, "person", pid, date_of_birth="2019-01-02")
+    edit(g, "person", pid, date_of_birth="2019-01-03")
+    for lap in (w, m, g, w, m):
+        lap.sync()
+    open_ = conflicts.open_conflicts(w.store)
+    assert len(open_) == 2
+    assert {c.client_value for c in open_} == {"2019-01-02", "2019-01-03"}
+    assert {c.server_value for c in open_} == {"2019-01-01"}
+    for lap in (w, m, g):
+        assert lap.row("person", pid)["date_of_birth"] == "2019-01-01"  # the server's value, both others kept
+    for c in open_:
+        w.client.resolve(c.id, "value", value="2019-01-02", note="birth certificate seen")
+    for lap in (m, g):
+        lap.sync()
+    for lap in (w, m, g):
+        assert lap.row("person", pid)["date_of_birth"] == "2019-01-02"
+        assert conflicts.open_conflicts(lap.store) == []
+    assert len(srv.sql("SELECT 1 FROM audit WHERE action = 'conflict.resolve'")) == 2
