@@ -79,42 +79,32 @@ def language_hub(qapp: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def gui_session(world: World, clock: FixedClock) -> Iterator[Session]:
+def gui_session(world: World, clock: FixedClock, qtbot: Any) -> Iterator[Session]:
     """Signed in as the social worker who made the world."""
-    from ui.tasks import forget_store
-
     s = Session.sign_in(world.folder, PASSWORD, clock=clock, backup=False)
     yield s
-    _close_session(s, forget_store)
+    _close_session(s, qtbot)
 
 
 @pytest.fixture
-def admin_session(world: World, clock: FixedClock) -> Iterator[Session]:
+def admin_session(world: World, clock: FixedClock, qtbot: Any) -> Iterator[Session]:
     """An admin staff member of the same team, on the same store."""
-    from ui.tasks import forget_store
-
     s = Session.sign_in(world.folder, PASSWORD, clock=clock, backup=False)
     admin_id = s.write(lambda tx: tx.insert("practitioner", {"given_names": "Bethan", "family_name": "Morris",
                                                             "app_role": "admin_staff", "team_id": s.user.team_id}))["id"]
     admin = Session(s.profile, s.store, User(admin_id, "Bethan", "Morris", "admin_staff", s.user.team_id, None))
     yield admin
-    _close_session(s, forget_store)
+    _close_session(s, qtbot)
 
 
-def _close_session(s: Session, forget_store: Any) -> None:
-    from ui.tasks import runner
+def _close_session(s: Session, qtbot: Any) -> None:
+    """Close open windows, let background reads finish, then close the store."""
+    from ui.tasks import forget_store, runner
     from ui.windows import close_sensitive
 
     close_sensitive()
     forget_store(s)
-    # Let background reads finish before the store goes.
-    import time
-
-    deadline = time.monotonic() + 5
-    while runner().running() and time.monotonic() < deadline:
-        from PySide6.QtCore import QCoreApplication
-
-        QCoreApplication.processEvents()
+    qtbot.waitUntil(lambda: runner().running() == 0, timeout=10_000)
     if not s.store._closed:  # noqa: SLF001 - teardown only
         s.store.close()
 

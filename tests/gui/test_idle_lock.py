@@ -52,6 +52,7 @@ def test_idle_lock_hides_case_data_and_unlock_restores_it(qtbot, gui_session, wo
 
     window.idle.set_timeout(30)  # the injectable timeout: lock after 30 ms without input
     qtbot.waitUntil(lambda: window.locked, timeout=5_000)
+    window.idle.set_timeout(3_600_000)  # so it does not lock again straight after unlocking
     assert _visible_case_text() == []
     assert not (shiboken6.isValid(case) and case.isVisible())
     assert not (shiboken6.isValid(person) and person.isVisible())

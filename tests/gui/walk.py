@@ -78,7 +78,7 @@ def leftover_english(windows: list[QWidget], exact: set[str], patterns: list) ->
     """Texts that are still an English msgid (or a filled-in English pattern)."""
     found = []
     for window in windows:
-        for where, text in texts_of(window):
+        for where, text in texts_of(window, visible_only=False):  # hidden tabs and pages too
             plain = text.replace("&", "").strip()
             if not plain:
                 continue
