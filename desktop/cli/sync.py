@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
             except AuthRequired:
                 user = args.user or local.get_state(session.store, "username")
                 if not user:
-                    raise
+                    raise CliError("This profile has not signed in to the server yet: give --user NAME.") from None
                 client.sign_in(user, _server_password(args, password))
                 report = client.sync(progress=_progress)
             _print_report(report, session.store)
