@@ -54,6 +54,10 @@ class IdleWatcher(QObject):
         """Count as input now (restart the countdown)."""
         self._timer.start()
 
+    def pause(self) -> None:
+        """Stop counting until the next input or :meth:`poke` (while already locked)."""
+        self._timer.stop()
+
     def stop(self) -> None:
         self._timer.stop()
         app = QApplication.instance()

@@ -253,7 +253,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.setCentralWidget(self.lock_screen)
         for act in (self.password_action, self.settings_action, self.lock_action, *self.area_actions):
             act.setEnabled(False)
-        self.idle._timer.stop()
+        self.idle.pause()
         self.locked_changed.emit(True)
 
     def unlock(self) -> None:
