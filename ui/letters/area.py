@@ -237,11 +237,12 @@ class LettersPage(Retranslating, QWidget):
         return self.task
 
     def _on_progress(self, done: int, total: int, _text: str) -> None:
-        if self.progress is not None:
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
-            self.progress.setLabelText(ngettext("{done} of {total} letter", "{done} of {total} letters", total)
-                                       .format(done=done, total=total))
+        dialog = self.progress
+        if dialog is not None:  # setValue may process events (a modal dialog), so label first
+            dialog.setLabelText(ngettext("{done} of {total} letter", "{done} of {total} letters", total)
+                                .format(done=done, total=total))
+            dialog.setMaximum(total)
+            dialog.setValue(done)
 
     def _close_progress(self) -> None:
         if self.progress is not None:

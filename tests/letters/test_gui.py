@@ -1,0 +1,115 @@
+"""The Letters area and the Correspondence tab, offscreen with pytest-qt on a demo profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+
+def _page(qtbot, session):
+    import ui.letters  # noqa: F401 - registers the area and the tab
+    from ui.letters.area import LettersPage
+
+    page = LettersPage(session)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=15_000)
+    return page
+
+
+def test_letters_area_is_registered_for_letter_managers_only(demo_session) -> None:
+    import ui.letters  # noqa: F401
+    from ui.areas import areas_for
+    from ui.case_tabs import case_tabs_for
+
+    tm = demo_session("team_manager")
+    assert "letters" in [a.key for a in areas_for(tm)]
+    area = next(a for a in areas_for(tm) if a.key == "letters")
+    assert area.badge(tm) == 47 - 10  # the ten internal letters are re-checked (released) on listing
+    assert "correspondence" in [t.key for t in case_tabs_for(tm)]
+    sw = demo_session("social_worker")
+    assert "letters" not in [a.key for a in areas_for(sw)]
+    assert "correspondence" in [t.key for t in case_tabs_for(sw)]
+
+
+def test_queue_lists_letters_and_preview_shows_a_page(qtbot, demo_session) -> None:
+    page = _page(qtbot, demo_session("team_manager"))
+    assert page.model.rowCount() == 47
+    texts = [page.model.index(r, c).data() for r in range(page.model.rowCount()) for c in range(5)]
+    assert any("Outline plan" in t for t in texts) and any(t == "Welsh and English" for t in texts)
+    assert page.table.accessibleName()
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.preview.page_count >= 1, timeout=15_000)
+    assert page.preview._pages[0].pixmap().width() > 500  # noqa: SLF001 - a real rendered page
+    assert page.preview._pages[0].accessibleName().startswith("Page 1 of")  # noqa: SLF001
+
+
+def test_batch_export_with_progress_completes(qtbot, demo_session, tmp_path: Path) -> None:
+    session = demo_session("team_manager")
+    page = _page(qtbot, session)
+    ids = page.ready_ids()[:6]
+    seen: list[int] = []
+    task = page.export_to(tmp_path / "out", ids)
+    task.progress.connect(lambda done, _total, _text: seen.append(done))
+    assert page.progress is not None and page.progress.maximum() == 6
+    qtbot.waitUntil(lambda: page.last_result is not None, timeout=30_000)
+    assert page.last_result.printed == ids and not page.last_result.cancelled
+    assert len(list((tmp_path / "out").glob("*.pdf"))) == 6
+    assert seen and seen[-1] == 6
+    assert page.progress is None
+    qtbot.waitUntil(lambda: page.model.rowCount() == 41, timeout=15_000)
+    assert "6 letters printed" in page.summary.text()
+
+
+def test_batch_export_can_be_cancelled(qtbot, demo_session, tmp_path: Path) -> None:
+    session = demo_session("team_manager")
+    page = _page(qtbot, session)
+    ids = page.ready_ids()
+    task = page.export_to(tmp_path / "out", ids)
+    task.progress.connect(lambda done, _total, _text: page.progress.canceled.emit() if done == 2 and page.progress else None)
+    qtbot.waitUntil(lambda: page.task is None, timeout=60_000)
+    result = page.last_result
+    if result is not None:  # stopped between letters
+        assert result.cancelled and 2 <= len(result.printed) < len(ids)
+        done = len(result.printed)
+    else:  # stopped before the work began
+        done = 0
+    printed = session.store.rows("SELECT count(*) AS n FROM letter WHERE status = 'printed'")[0]["n"]
+    assert printed == done < len(ids)
+    assert len(list((tmp_path / "out").glob("*.pdf"))) == done
+
+
+def test_correspondence_tab_lists_history_with_preview(qtbot, demo_session) -> None:
+    from desktop.services.letters import LetterService
+    from ui.letters.tab import CorrespondenceTab
+
+    session = demo_session("team_manager")
+    service = LetterService(session)
+    first = service.queue()[0]
+    service.print_letters([first.id])
+    tab = CorrespondenceTab(session, first.case_id)
+    qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=15_000)
+    rows = {tab.model.letters[r].id: r for r in range(tab.model.rowCount())}
+    row = rows[first.id]
+    assert tab.model.index(row, 5).data() == session.user.name  # printed by
+    assert tab.model.index(row, 4).data() == "Printed"
+    tab.table.selectRow(row)
+    qtbot.waitUntil(lambda: tab.preview.page_count >= 1, timeout=15_000)
+
+
+def test_welsh_interface_relabels_the_area(qtbot, demo_session) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.i18n import set_language
+
+    page = _page(qtbot, demo_session("team_manager"))
+    assert page.model.headerData(0, Qt.Orientation.Horizontal) == "Case"
+    set_language("cy")
+    try:
+        qtbot.waitUntil(lambda: page.model.headerData(0, Qt.Orientation.Horizontal) == "Achos", timeout=5_000)
+        assert page.refresh_button.text() and page.refresh_button.accessibleName()
+    finally:
+        set_language("en")

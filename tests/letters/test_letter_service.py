@@ -1,0 +1,200 @@
+"""The print queue against real encrypted demo profiles: every queued letter renders, language,
+held letters and their release, printing (PDF, printed_by, audit), permissions, adults' letters."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from desktop.errors import PermissionDenied
+from desktop.services.correspondence import queue_letter
+from desktop.services.letters import LetterService, load_council, resolve_template
+from desktop.services.persons import PersonService
+from reports import MissingAddressError
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_letter_the_demo_queues_renders_in_the_right_language(demo_session, tmp_path: Path) -> None:
+    s = demo_session("team_manager")
+    service = LetterService(s)
+    waiting = service.queue()
+    assert len(waiting) >= 40
+    assert {q.code for q in waiting} >= {"N3", "N8", "N9", "N19"}
+    assert all(q.template_id for q in waiting)
+    assert not [q for q in waiting if q.status == "held"], [(q.code, q.held_reason) for q in waiting]
+
+    result = service.print_queue(out_dir=tmp_path / "out")
+    assert not result.errors and not result.held
+    assert len(result.printed) == len(waiting)
+    prefs = {r["id"]: r["correspondence_language"] for r in s.store.rows("SELECT id, correspondence_language FROM person")}
+    for q in waiting:
+        pdf = (tmp_path / "out" / result.files[q.id].name).read_bytes()
+        text = _squash(_text(pdf))
+        assert _squash(q.recipient_name) in text
+        if q.recipient_kind == "person":
+            pref = prefs[q.recipient_id]
+            assert q.language == ("cy" if pref == "cy" else "en" if pref == "en" else "bilingual")
+        if q.language == "bilingual":
+            assert "Tudalen 1 o" in text and "Page 1 of" in text
+            assert text.index("Annwyl") < text.index("Dear")  # Welsh is read first
+            assert text.index("Tudalen 1 o") < text.index("Page 1 of")
+        elif q.language == "cy":
+            assert "Tudalen 1 o" in text and "Annwyl" in text
+            assert "Page 1 of" not in text and "Dear " not in text
+        else:
+            assert "Page 1 of" in text and "Tudalen" not in text
+    assert {q.language for q in waiting} == {"cy", "en", "bilingual"}
+    assert service.queue() == []
+    assert service.queued_count() == 0
+
+
+def test_welsh_preference_gets_welsh_only_and_unknown_gets_bilingual(demo_session) -> None:
+    s = demo_session("team_manager")
+    service = LetterService(s)
+    case = s.store.rows("SELECT id FROM case_file WHERE case_type = 'child_protection' ORDER BY reference LIMIT 1")[0]
+    persons = PersonService(s)
+    address = {"line1": "1 Stryd Fawr", "town": "Aberteifi", "postcode": "SA43 1AA", "from_date": "2026-01-01"}
+    ids = {}
+    for pref in ("cy", "unknown", "en"):
+        p = persons.create({"given_names": f"Test{pref}", "family_name": "Prawf", "correspondence_language": pref},
+                           case_id=case["id"], case_role="parent")
+        persons.add_address(p["id"], address)
+        ids[pref] = p["id"]
+    data = {"child_name": "Seren Tŵr", "child_dob": "2018-09-09", "coordinator_name": "Rhian Evans",
+            "coordinator_phone": "01267 234567", "next_review_date": "2026-11-25", "plan_date": "2026-08-21",
+            "rationale": "Cynllun / Plan", "audience": "family"}
+    letters = s.write(lambda tx: {pref: queue_letter(tx, case_id=case["id"], template_id="N19", recipient_kind="person",
+                                                     recipient_id=pid, data=data) for pref, pid in ids.items()})
+    welsh = _squash(_text(service.preview(letters["cy"]["id"])))
+    assert "Annwyl Testcy Prawf" in welsh and "Tudalen 1 o" in welsh and "Dear" not in welsh
+    both = _squash(_text(service.preview(letters["unknown"]["id"])))
+    assert both.index("Annwyl") < both.index("Dear") and "Tudalen 1 o" in both
+    english = _squash(_text(service.preview(letters["en"]["id"])))
+    assert "Dear Testen Prawf" in english and "Annwyl" not in english
+    # A circular (Standard 4): an English preference still gets the Welsh version at the same time.
+    circular = s.write(lambda tx: queue_letter(tx, case_id=case["id"], template_id="N19", recipient_kind="person",
+                                               recipient_id=ids["en"], data={**data, "circular": True}))
+    text = _squash(_text(service.preview(circular["id"])))
+    assert text.index("Annwyl") < text.index("Dear")
+
+
+def test_missing_address_holds_the_letter_until_one_is_recorded(demo_session) -> None:
+    s = demo_session("team_manager")
+    service = LetterService(s)
+    case = s.store.rows("SELECT id FROM case_file WHERE case_type = 'child_protection' ORDER BY reference LIMIT 1")[0]
+    persons = PersonService(s)
+    p = persons.create({"given_names": "Heb", "family_name": "Gyfeiriad", "correspondence_language": "cy"},
+                       case_id=case["id"], case_role="parent")
+    data = {"child_name": "Seren Tŵr", "child_dob": "2018-09-09", "coordinator_name": "Rhian Evans",
+            "coordinator_phone": "01267 234567", "next_review_date": "", "plan_date": "2026-08-21",
+            "rationale": "Plan", "audience": "family"}
+    letter = s.write(lambda tx: queue_letter(tx, case_id=case["id"], template_id="N19", recipient_kind="person",
+                                             recipient_id=p["id"], data=data))
+    assert letter["status"] == "held"
+    held = {q.id: q for q in service.queue()}[letter["id"]]
+    assert held.status == "held" and held.held_reason == "no_address"
+    assert "address" in held.held_text("en")
+    with pytest.raises(MissingAddressError):
+        service.preview(letter["id"])
+    result = service.print_letters([letter["id"]])
+    assert result.held == {letter["id"]: "no_address"} and not result.printed
+
+    persons.add_address(p["id"], {"line1": "2 Heol y Bont", "town": "Caerfyrddin", "postcode": "SA31 2BB",
+                                  "from_date": "2026-11-01"})
+    released = {q.id: q for q in service.queue()}[letter["id"]]
+    assert released.status == "queued" and released.held_reason is None
+    text = _squash(_text(service.preview(letter["id"])))
+    assert "2 Heol y Bont" in text and "Annwyl Heb Gyfeiriad" in text
+    assert service.print_letters([letter["id"]]).printed == [letter["id"]]
+
+
+def test_printing_stores_the_pdf_who_printed_it_and_an_audit_entry(demo_session) -> None:
+    s = demo_session("team_manager")
+    service = LetterService(s)
+    first = service.queue()[0]
+    pdf = service.preview(first.id)
+    after = service.mark_printed(first.id, pdf)
+    assert after.status == "printed" and after.printed_by == s.user.id and after.printed_at
+    assert after.printed_by_name == s.user.name
+    row = s.store.rows("SELECT pdf, status, printed_by FROM letter WHERE id = ?", [first.id])[0]
+    assert base64.b64decode(row["pdf"]) == pdf and pdf.startswith(b"%PDF")
+    assert service.pdf(first.id) == pdf
+    audit = s.store.rows("SELECT actor, after FROM audit WHERE action = 'letter_printed' AND entity_id = ?", [first.id])
+    assert len(audit) == 1 and audit[0]["actor"] == s.user.id
+    assert json.loads(audit[0]["after"])["bytes"] == len(pdf)
+    history = service.history(first.case_id)
+    printed = [h for h in history if h.id == first.id]
+    assert printed and printed[0].status == "printed" and printed[0].has_pdf
+    assert first.id not in {q.id for q in service.queue()}
+    with pytest.raises(Exception, match="already been printed"):
+        service.mark_printed(first.id, pdf)
+
+
+def test_admin_staff_can_and_social_workers_cannot(demo_session) -> None:
+    sw = demo_session("social_worker")
+    with pytest.raises(PermissionDenied):
+        LetterService(sw).queue()
+    some = sw.store.rows("SELECT id FROM letter LIMIT 1")[0]["id"]
+    with pytest.raises(PermissionDenied):
+        LetterService(sw).mark_printed(some, b"%PDF-1.4")
+    with pytest.raises(PermissionDenied):
+        LetterService(sw).print_letters([some])
+    assert LetterService(sw).queued_count() == 0
+
+    admin = demo_session("admin_staff")
+    # Business support sits with the team whose letters it prints (scope: the team's cases).
+    cp_team = admin.store.rows("SELECT team_id FROM case_file WHERE case_type = 'child_protection' LIMIT 1")[0]["team_id"]
+    admin.write(lambda tx: tx.update("practitioner", admin.user.id, {"team_id": cp_team}))
+    from desktop.services.session import Session
+    from tests.letters.conftest import DEMO_PASSWORD
+
+    folder = admin.profile.folder
+    admin.close()
+    admin = Session.sign_in(folder, DEMO_PASSWORD, backup=False)
+    try:
+        service = LetterService(admin)
+        waiting = service.queue()
+        assert waiting
+        result = service.print_letters([waiting[0].id])
+        assert result.printed == [waiting[0].id]
+        assert service.get(waiting[0].id).printed_by == admin.user.id
+    finally:
+        admin.close()
+
+
+def test_template_mapping_covers_every_code_casework_queues() -> None:
+    assert resolve_template("N1", "agency", {"audience": "agency"}) == "n1_coordinator_change_agency"
+    assert resolve_template("N1", "person", {"audience": "family"}) == "n1_coordinator_change_family"
+    assert resolve_template("N1", "person", {}) == "n1_coordinator_change_family"
+    assert resolve_template("N2", "person", {"audience": "adult", "template_file": "n2_lead_practitioner_change_adult"}) \
+        == "n2_lead_practitioner_change_adult"
+    assert resolve_template("N2", "agency", {"audience": "agency"}) == "n2_lead_practitioner_change_agency"
+    for code, tid in {"N3": "n3_escalation_no_coordinator", "N4": "n4_escalation_no_lead_practitioner",
+                      "N5": "n5_register_custodian", "N6": "n6_core_group_update", "N8": "n8_icpc_invitation",
+                      "N9": "n9_outline_plan", "N11": "n11_review_invitation", "N12": "n12_deregistration",
+                      "N16": "n16_outcome_report_adult"}.items():
+        assert resolve_template(code, "agency", {}) == tid
+    assert resolve_template("N19", "person", {"audience": "family"}) == "n19_plan_family"
+    assert resolve_template("n8_icpc_invitation", "person", {}) == "n8_icpc_invitation"
+    # N17 has no template yet (reports/templates): such letters are held as "no_template".
+    assert resolve_template("N17", "agency", {"audience": "agency", "template_file": "n17_closure_agency"}) is None
+
+
+def test_council_identity_from_the_profile_folder(tmp_path: Path) -> None:
+    assert load_council(tmp_path).name_en == "Example County Council"
+    raw = json.loads((Path(__file__).resolve().parents[2] / "reports" / "council.example.json").read_text("utf-8"))
+    raw["name"] = {"cy": "Cyngor Prawf", "en": "Test Council"}
+    (tmp_path / "council.json").write_text(json.dumps(raw), "utf-8")
+    assert load_council(tmp_path).name_cy == "Cyngor Prawf"

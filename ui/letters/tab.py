@@ -1,0 +1,112 @@
+"""The "Correspondence" case tab: every letter of the case (template, recipient, language, date,
+who printed it) with a preview of the stored PDF. GUI thread; reads and renders on workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.i18n import _
+from desktop.services.letters import LetterService
+from ui.letters.model import HISTORY_COLUMNS, LetterModel
+from ui.letters.preview import PdfPreview, pdf_page_images
+from ui.tasks import Cancelled, Task, TaskControl, runner, store_watcher
+from ui.widgets import Retranslating, message_of
+
+
+class CorrespondenceTab(Retranslating, QWidget):
+    def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("correspondence_tab")
+        self.session = session
+        self.case_id = case_id
+        self.service = LetterService(session)
+        self.model = LetterModel(HISTORY_COLUMNS, self)
+        self.heading = QLabel()
+        self.empty = QLabel()
+        self.empty.setObjectName("correspondence_empty")
+        self.table = QTableView()
+        self.table.setObjectName("correspondence_list")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.preview = PdfPreview()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.preview)
+        box = QVBoxLayout(self)
+        box.addWidget(self.heading)
+        box.addWidget(self.empty)
+        box.addWidget(split, 1)
+        self._task: Task | None = None
+        store_watcher(session).changed.connect(self._changed)
+        self.retranslate()
+        self.refresh()
+
+    def _changed(self, tables: set[str], cases: set[str]) -> None:
+        if "letter" in tables and (not cases or self.case_id in cases):
+            self.refresh()
+
+    def refresh(self) -> None:
+        runner().run(self.service.history, self.case_id, on_done=self._loaded,
+                     on_error=lambda exc: self.empty.setText(message_of(exc)))
+
+    def _loaded(self, letters: list[Any]) -> None:
+        self.model.set_letters(letters)
+        self.retranslate()
+
+    def _selected(self, *_args: Any) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        letter = self.model.letter_at(rows[0].row()) if rows else None
+        if letter is not None:
+            self.show_preview(letter.id, printed=letter.status == "printed")
+
+    def show_preview(self, letter_id: str, printed: bool = True) -> Task:
+        """The stored PDF of a printed letter; a letter not yet printed is rendered now when the
+        person may manage letters (else a line saying it has not been printed)."""
+        if self._task is not None:
+            self._task.cancel()
+        service, may_render = self.service, self.service.session.can
+        from desktop.services.permissions import Can
+
+        def work(control: TaskControl) -> list[Any]:
+            pdf = service.pdf(letter_id) if printed else None
+            if pdf is None and may_render(Can.MANAGE_LETTERS):
+                pdf = service.preview(letter_id)
+            if pdf is None:
+                return []
+            control.check()
+            return pdf_page_images(pdf, cancelled=lambda: control.cancelled)
+
+        def shown(images: list[Any]) -> None:
+            if images:
+                self.preview.set_images(images)
+            else:
+                self.preview.show_message(_("This letter has not been printed yet."))
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, Cancelled):
+                self.preview.show_message(message_of(exc))
+
+        self._task = runner().run(work, control=True, on_done=shown, on_error=failed)
+        return self._task
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Letters for this case"))
+        self.empty.setText("" if self.model.letters else _("No letters have been queued for this case."))
+        self.empty.setVisible(not self.model.letters)
+        self.table.setAccessibleName(_("Correspondence history"))
+        self.model.retranslate()
