@@ -21,7 +21,14 @@ from desktop.services.persons import PersonService
 from desktop.services.session import Session, User
 from tests.conftest import PASSWORD, FixedClock, fast_kdf
 
-pytestmark = pytest.mark.gui
+GUI_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in tests/gui needs Qt widgets: mark them ``gui``."""
+    for item in items:
+        if GUI_DIR in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.gui)
 
 
 @dataclass
