@@ -85,3 +85,24 @@ def test_one_click_from_my_work_opens_the_case_at_the_visit_form(world, qtbot):
     assert tab is not None and tab.dialog is not None and tab.dialog.isVisible()
     for x in windows:
         x.close()
+
+
+def test_register_page_answers_an_enquiry_and_logs_it(world, qtbot):
+    from ui.child_protection import RegisterPage
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    page = RegisterPage(w.as_("custodian"))
+    qtbot.addWidget(page)
+    assert page.entries.topLevelItemCount() == 2
+    page.enquirer.setText("DC Dai Lewis")
+    page.agency.setCurrentIndex(page.agency.findData(ids["police"]))
+    page.child.setCurrentIndex(page.child.findData(ids["mali"]))
+    assert page.record_enquiry()["given"] is False  # identity not checked yet
+    assert "Nothing can be given" in page.answer.text()
+    page.identity.setChecked(True)
+    assert page.record_enquiry()["registered"] is True
+    assert "Siân Roberts" in page.answer.text()
+    qtbot.waitUntil(lambda: page.enquiries.topLevelItemCount() == 2, timeout=5000)
