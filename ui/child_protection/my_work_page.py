@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from desktop.i18n import N_, _, ngettext
@@ -53,6 +53,11 @@ class MyWorkPage(Retranslating, QWidget):
         layout.addWidget(self.escalations, 1)
         self.work: Any = None
         self.opened: list[tuple[str, str]] = []  # (case id, action) — for tests and the status bar
+        # Several commits in a row (a conference writes many rows) refresh once.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.refresh)
         # A bound method (not a lambda): Qt disconnects it when the page is destroyed on lock.
         store_watcher(session).changed.connect(self._store_changed)
         self.retranslate()
@@ -96,7 +101,7 @@ class MyWorkPage(Retranslating, QWidget):
             n=counts["overdue"]))
 
     def _store_changed(self, _tables: object, _cases: object) -> None:
-        self.refresh()
+        self._debounce.start()
 
     def rows(self, section: str) -> list[QTreeWidgetItem]:
         for i in range(self.tree.topLevelItemCount()):
