@@ -140,3 +140,27 @@ def test_case_window_has_the_adult_tab(qtbot, ready) -> None:
     qtbot.mouseClick(page.visit_button, Qt.MouseButton.LeftButton)
     assert isinstance(page.dialog, VisitDialog)
     page.dialog.close()
+
+
+def test_half_typed_forms_come_back_as_drafts(qtbot, ready) -> None:
+    from ui.adults.strategy_dialog import StrategyMeetingDialog
+
+    w = ready
+    dialog = StrategyMeetingDialog(w.sw, w.ids["case"])
+    qtbot.addWidget(dialog)
+    dialog.check_agency(w.ids["health"])
+    dialog.lead.setCurrentIndex(dialog.lead.findData(w.ids["nurse"]))
+    dialog.decisions.setPlainText("Half-typed decisions")
+    dialog.visit_every.setValue(3)
+    assert dialog._autosave.isActive()  # noqa: SLF001 - the autosave is armed by the edit
+    dialog.reject()  # closed without saving: the draft is kept
+    again = StrategyMeetingDialog(w.sw, w.ids["case"])
+    qtbot.addWidget(again)
+    assert again.decisions.toPlainText() == "Half-typed decisions" and again.visit_every.value() == 3
+    assert again.lead.currentData() == w.ids["nurse"] and again.raw()["members"] == [w.ids["health"]]
+    visit = VisitDialog(w.sw, w.ids["case"])
+    qtbot.addWidget(visit)
+    visit.observations.setPlainText("Door answered by Kevin")
+    visit.reject()
+    assert DraftService(w.sw).load("adult_visit", w.ids["case"])["observations"] == "Door answered by Kevin"
+    assert w.count("adult_strategy") == 0 and w.count("adult_visit") == 0

@@ -1,5 +1,8 @@
 """Recording the adult strategy meeting (A2; N4). GUI thread; one service call per save.
 
+A half-typed form is kept as a draft (form ``adult_strategy``, context the case id; autosaved a few
+seconds after each edit and on cancel) and comes back when the form is opened again; saving discards it.
+
 Everything typed goes to :class:`desktop.services.adults.StrategyService`, which decides what is
 allowed: the signed-in person must be the lead co-ordinator (they chair), the lead practitioner needs
 contact details, no lead practitioner needs a reason (and the senior manager is told at once), the
@@ -28,7 +31,8 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import N_, _
 from desktop.services.adults import StrategyService
-from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of
+from desktop.services.drafts import DraftService
+from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of, wire_autosave
 from ui.windows import register_sensitive
 
 KINDS = [(N_("Strategy meeting"), "meeting"), (N_("Strategy discussion"), "discussion")]
@@ -38,6 +42,7 @@ ADVOCATES = [(N_("Independent advocate"), "independent"), (N_("IMCA (Independent
 RESPONSES = [(N_("Awaiting the adult's answer"), "awaiting"), (N_("Accepted"), "accepted"),
              (N_("Declined"), "declined")]
 AGENCY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+DRAFT_FORM = "adult_strategy"
 
 
 class StrategyMeetingDialog(QDialog):
@@ -93,7 +98,64 @@ class StrategyMeetingDialog(QDialog):
         outer.addWidget(self.form.general)
         outer.addLayout(layout)
         outer.addWidget(self.buttons)
+        draft = DraftService(session).load(DRAFT_FORM, case_id)
+        if draft:
+            self.restore(draft)
+        self._saved = False
+        wire_autosave(self, [self.kind, self.held_on, self.lead, self.contact, self.no_lead_reason, self.visit_every,
+                             self.visit_unit, self.advocate_offered, self.imca_required, self.advocate_type,
+                             self.advocate_response, self.advocacy_note, self.consent, self.liaison, self.decisions])
+        self.members.itemChanged.connect(lambda _item: self._autosave.isActive() or self._autosave.start())
         self.retranslate()
+
+    # -- drafts -------------------------------------------------------------------------------
+    _COMBOS = ("kind", "lead", "visit_unit", "advocate_type", "advocate_response")
+    _TEXTS = ("contact", "no_lead_reason", "advocacy_note", "consent", "liaison", "decisions")
+    _CHECKS = ("advocate_offered", "imca_required")
+
+    def raw(self) -> dict[str, Any]:
+        """What is typed, as plain data (what a draft keeps)."""
+        out: dict[str, Any] = {"held_on": self.held_on.text(), "visit_every": self.visit_every.value(),
+                               "members": [self.members.item(i).data(AGENCY_ID_ROLE)
+                                           for i in range(self.members.count())
+                                           if self.members.item(i).checkState() == Qt.CheckState.Checked]}
+        out.update({k: getattr(self, k).currentData() for k in self._COMBOS})
+        out.update({k: text_of(getattr(self, k)) for k in self._TEXTS})
+        out.update({k: getattr(self, k).isChecked() for k in self._CHECKS})
+        return out
+
+    def restore(self, data: dict[str, Any]) -> None:
+        self.held_on.setText(data.get("held_on") or self.held_on.text())
+        self.visit_every.setValue(int(data.get("visit_every") or 0))
+        for i in range(self.members.count()):
+            self.check_agency(self.members.item(i).data(AGENCY_ID_ROLE),
+                              self.members.item(i).data(AGENCY_ID_ROLE) in (data.get("members") or []))
+        for k in self._COMBOS:
+            box = getattr(self, k)
+            box.setCurrentIndex(max(box.findData(data.get(k)), 0))
+        for k in self._TEXTS:
+            widget = getattr(self, k)
+            value = data.get(k) or ""
+            if isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(value)
+            else:
+                widget.setText(value)
+        for k in self._CHECKS:
+            getattr(self, k).setChecked(bool(data.get(k)))
+
+    def save_draft(self) -> None:
+        """Keep what is typed (one small write)."""
+        self._autosave.stop()
+        if not self._saved:
+            DraftService(self.session).save(DRAFT_FORM, self.raw(), self.case_id)
+
+    def done(self, result: int) -> None:
+        if result != QDialog.DialogCode.Accepted:
+            try:
+                self.save_draft()
+            except Exception:  # noqa: BLE001 - the store is closing (idle lock): nothing more to do
+                pass
+        super().done(result)
 
     def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         from PySide6.QtCore import QEvent
@@ -137,6 +199,9 @@ class StrategyMeetingDialog(QDialog):
         except Exception as exc:  # noqa: BLE001 - every refusal is shown, nothing is saved
             self.form.show_error(exc)
             return False
+        self._saved = True
+        self._autosave.stop()
+        DraftService(self.session).discard(DRAFT_FORM, self.case_id)
         self.form.clear_errors()
         self.saved.emit(result)
         self.accept()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import N_, _
 from desktop.services.adults import VisitService
 from desktop.services.drafts import DraftService
-from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of
+from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of, wire_autosave
 from ui.person_dialog import from_iso
 from ui.widgets import Retranslating
 from ui.windows import register_sensitive
@@ -72,6 +72,9 @@ class VisitDialog(Retranslating, QDialog):
         draft = DraftService(session).load(DRAFT_FORM, case_id)
         if draft:
             self.restore(draft)
+        self._saved = False
+        wire_autosave(self, [self.visited_on, self.location, self.seen, self.offered_alone, self.seen_alone,
+                             self.not_alone_reason, self.wishes, self.observations])
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -98,7 +101,18 @@ class VisitDialog(Retranslating, QDialog):
         self.observations.setPlainText(data.get("observations") or "")
 
     def save_draft(self) -> None:
-        DraftService(self.session).save(DRAFT_FORM, self.raw(), self.case_id)
+        """Keep what is typed (one small write)."""
+        self._autosave.stop()
+        if not self._saved:
+            DraftService(self.session).save(DRAFT_FORM, self.raw(), self.case_id)
+
+    def done(self, result: int) -> None:
+        if result != QDialog.DialogCode.Accepted:
+            try:
+                self.save_draft()
+            except Exception:  # noqa: BLE001 - the store is closing (idle lock): nothing more to do
+                pass
+        super().done(result)
 
     # -- saving -------------------------------------------------------------------------------
     def save(self) -> bool:
@@ -113,6 +127,8 @@ class VisitDialog(Retranslating, QDialog):
         except Exception as exc:  # noqa: BLE001 - every refusal is shown, nothing is saved
             self.form.show_error(exc)
             return False
+        self._saved = True
+        self._autosave.stop()
         DraftService(self.session).discard(DRAFT_FORM, self.case_id)
         self.form.clear_errors()
         self.saved.emit(row["id"])
