@@ -38,6 +38,7 @@ import base64
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -64,6 +65,13 @@ from reports.templates import RESERVED, TEMPLATE_DIR, load_template
 
 EXAMPLE_COUNCIL = Path(__file__).resolve().parents[2] / "reports" / "council.example.json"
 COUNCIL_FILE = "council.json"
+_RENDER = threading.Lock()
+"""One ReportLab build at a time: the renderer keeps module-level caches (fonts, styles)."""
+
+
+def _render(jobs: list[LetterJob], council: CouncilIdentity) -> bytes:
+    with _RENDER:
+        return render_letters(jobs, council)
 
 Query = Callable[[str, Sequence[Any]], list[dict[str, Any]]]
 
@@ -590,7 +598,7 @@ class LetterService:
                 return stored
         if prep.job is None:
             raise _held_error(row, prep.held or "")
-        return render_letters([prep.job], self.council)
+        return _render([prep.job], self.council)
 
     def render_batch(self, letter_ids: Iterable[str]) -> tuple[bytes | None, BatchResult]:
         """Waiting letters rendered together in one PDF (for one print run; nothing stored).
@@ -604,13 +612,13 @@ class LetterService:
                 result.held[lid] = prep.held or ""
                 continue
             try:
-                render_letters([prep.job], self.council)  # validates; cheap enough per letter
+                _render([prep.job], self.council)  # validates; cheap enough per letter
             except LetterError as exc:
                 result.errors[lid] = exc.message()
                 continue
             jobs.append(prep.job)
             result.printed.append(lid)
-        return (render_letters(jobs, self.council) if jobs else None), result
+        return (_render(jobs, self.council) if jobs else None), result
 
     # -- printing -----------------------------------------------------------------------------
     def mark_printed(self, letter_id: str, pdf: bytes) -> QueuedLetter:
@@ -665,7 +673,7 @@ class LetterService:
                 result.held[lid] = prep.held or ""
             else:
                 try:
-                    pdf = render_letters([prep.job], self.council)
+                    pdf = _render([prep.job], self.council)
                 except MissingAddressError:
                     self._hold(row, "no_address")
                     result.held[lid] = "no_address"

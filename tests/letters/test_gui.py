@@ -42,7 +42,8 @@ def test_queue_lists_letters_and_preview_shows_a_page(qtbot, demo_session) -> No
     assert page.table.accessibleName()
     page.table.selectRow(0)
     qtbot.waitUntil(lambda: page.preview.page_count >= 1, timeout=15_000)
-    assert page.preview._pages[0].pixmap().width() > 500  # noqa: SLF001 - a real rendered page
+    assert page.preview._images[0].width() > 700  # noqa: SLF001 - a real rendered A4 page at 96 dpi
+    assert page.preview._pages[0].pixmap().width() > 150  # noqa: SLF001 - shown, fitted to the view
     assert page.preview._pages[0].accessibleName().startswith("Page 1 of")  # noqa: SLF001
 
 

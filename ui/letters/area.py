@@ -83,6 +83,7 @@ class LettersPage(Retranslating, QWidget):
         split.addWidget(self.preview)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])
         box = QVBoxLayout(self)
         box.addWidget(self.heading)
         box.addWidget(self.summary)
@@ -92,6 +93,7 @@ class LettersPage(Retranslating, QWidget):
         self.last_result: BatchResult | None = None
         self.last_error: BaseException | None = None
         self._preview_task: Task | None = None
+        self._previewed: str | None = None
         self._watcher = store_watcher(session)
         self._watcher.changed.connect(self._store_changed)
         self.retranslate()
@@ -131,13 +133,14 @@ class LettersPage(Retranslating, QWidget):
     def _selection_changed(self, *_args: Any) -> None:
         ids = self.selected_ids()
         self._update_buttons()
-        if len(ids) == 1:
+        if len(ids) == 1 and ids[0] != self._previewed:
             self.show_preview(ids[0])
 
     def show_preview(self, letter_id: str) -> Task:
         """Render ``letter_id`` and show its pages (or why it is held)."""
         if self._preview_task is not None:
             self._preview_task.cancel()
+        self._previewed = letter_id
 
         def work(control: TaskControl) -> list[Any]:
             pdf = self.service.preview(letter_id)
@@ -150,6 +153,7 @@ class LettersPage(Retranslating, QWidget):
 
     def _preview_failed(self, exc: BaseException) -> None:
         if not isinstance(exc, Cancelled):
+            self._previewed = None
             self.preview.show_message(message_of(exc))
 
     # -- export -------------------------------------------------------------------------------

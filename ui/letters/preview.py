@@ -4,8 +4,11 @@ the widgets; :func:`pdf_page_images` may run on a worker (QImage is not a widget
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
+import pypdfium2 as pdfium
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -15,29 +18,34 @@ from ui.widgets import Retranslating
 
 PREVIEW_DPI = 96
 PRINT_DPI = 200
+_PDFIUM = threading.Lock()
+"""PDFium is not thread-safe: every use of it, from any worker, holds this lock."""
 
 
 def pdf_page_images(pdf: bytes, dpi: int = PREVIEW_DPI, cancelled: Callable[[], bool] | None = None) -> list[QImage]:
     """Every page of ``pdf`` rendered with pypdfium2 at ``dpi`` (white background, RGB). Safe on a
-    worker thread; stops early (returning what it has) when ``cancelled()`` becomes true."""
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(pdf)
+    worker thread (PDFium calls are serialised); stops early (returning what it has) when
+    ``cancelled()`` becomes true."""
     images: list[QImage] = []
-    try:
-        for index in range(len(doc)):
-            if cancelled is not None and cancelled():
-                break
-            page = doc[index]
-            bitmap = page.render(scale=dpi / 72, rev_byteorder=True, fill_color=(255, 255, 255, 255))
-            fmt = QImage.Format.Format_RGB888 if bitmap.n_channels == 3 else QImage.Format.Format_RGBA8888
-            image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, fmt).copy()
-            images.append(image)
-            bitmap.close()
-            page.close()
-    finally:
-        doc.close()
+    with _PDFIUM:
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            _render_all(doc, dpi, images, cancelled)
+        finally:
+            doc.close()
     return images
+
+
+def _render_all(doc: pdfium.PdfDocument, dpi: int, images: list[QImage], cancelled: Callable[[], bool] | None) -> None:
+    for index in range(len(doc)):
+        if cancelled is not None and cancelled():
+            break
+        page = doc[index]
+        bitmap = page.render(scale=dpi / 72, rev_byteorder=True, fill_color=(255, 255, 255, 255))
+        fmt = QImage.Format.Format_RGB888 if bitmap.n_channels == 3 else QImage.Format.Format_RGBA8888
+        images.append(QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, fmt).copy())
+        bitmap.close()
+        page.close()
 
 
 def paint_pages(printer: object, images: Sequence[QImage]) -> None:
@@ -72,7 +80,9 @@ class PdfPreview(Retranslating, QScrollArea):
         self._box.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.setWidget(self._inner)
         self._pages: list[QLabel] = []
+        self._images: list[QImage] = []
         self._message: str | None = None
+        self.setMinimumWidth(360)
         self.retranslate()
 
     @property
@@ -83,6 +93,7 @@ class PdfPreview(Retranslating, QScrollArea):
         for label in self._pages:
             label.deleteLater()
         self._pages = []
+        self._images = []
         while self._box.count():
             item = self._box.takeAt(0)
             if item.widget():
@@ -91,14 +102,29 @@ class PdfPreview(Retranslating, QScrollArea):
     def set_images(self, images: Sequence[QImage]) -> None:
         self.clear()
         self._message = None
-        for n, image in enumerate(images, 1):
+        for n in range(1, len(images) + 1):
             label = QLabel()
-            label.setPixmap(QPixmap.fromImage(image))
             label.setObjectName(f"pdf_page_{n}")
             label.setStyleSheet("border: 1px solid #999; background: white;")
             self._pages.append(label)
             self._box.addWidget(label)
+        self._images = list(images)
+        self._fit()
         self.retranslate()
+
+    def _fit(self) -> None:
+        """Each page as wide as the view allows (never wider than rendered)."""
+        width = max(200, self.viewport().width() - 24)
+        for label, image in zip(self._pages, self._images, strict=True):
+            pixmap = QPixmap.fromImage(image)
+            if pixmap.width() > width:
+                pixmap = pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+            label.setPixmap(pixmap)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self._images:
+            self._fit()
 
     def show_message(self, text: str) -> None:
         self.clear()

@@ -47,6 +47,7 @@ class CorrespondenceTab(Retranslating, QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.preview)
+        split.setSizes([600, 400])
         box = QVBoxLayout(self)
         box.addWidget(self.heading)
         box.addWidget(self.empty)
