@@ -43,6 +43,10 @@ def recipient(tx: Tx, kind: str, recipient_id: str) -> dict[str, Any]:
             address = "\n".join(str(a[k]) for k in ("line1", "line2", "town", "county", "postcode") if a.get(k))
             if a.get("country") and a["country"] != "GB":
                 address += "\n" + a["country"]
+    if kind == "practitioner" and row.get("agency_id"):
+        # Practitioners are written to at their agency (a social worker at the council's office).
+        agency = tx.get("agency", row["agency_id"])
+        address = agency.get("address") if agency else None
     preference = row.get("correspondence_language") if kind == "person" else "unknown"
     return {"name": name, "preference": preference, "address": address}
 

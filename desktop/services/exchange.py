@@ -9,7 +9,8 @@ Format (``format: "diogel-export"``, ``version: 1``)::
       "tables": {"person": [{...row...}, ...], "audit": [...], "outbox": [...], ...}
     }
 
-Every table of the profile is exported, row by row, every column as stored (BLOBs as
+Every table of the profile is exported (but tables that triggers derive from others, which the
+import rebuilds), row by row, every column as stored (BLOBs as
 ``{"$base64": "..."}``), ordered by primary key, so a round trip loses nothing: the audit chain,
 the outbox of unsent changes, drafts, the letters' PDFs. Import goes into a NEW profile only
 (merging two profiles' histories is what sync is for): it writes every row verbatim in one
@@ -31,6 +32,7 @@ from desktop.store.migrations import known_names
 FORMAT = "diogel-export"
 VERSION = 1
 SKIP_TABLES = {"_sqlite_migrations", "sqlite_sequence"}
+DERIVED_TABLES = {"cp_latest_visit"}  # maintained by triggers from the rows they summarise
 LOCAL_META = {"device_id"}  # each profile keeps its own device identity
 
 
@@ -38,7 +40,7 @@ def _tables(store: Store) -> list[str]:
     return [
         r["name"]
         for r in store.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        if r["name"] not in SKIP_TABLES and not r["name"].startswith("sqlite_")
+        if r["name"] not in SKIP_TABLES | DERIVED_TABLES and not r["name"].startswith("sqlite_")
     ]
 
 
