@@ -132,6 +132,8 @@ def test_case_window_has_the_adult_tab(qtbot, ready) -> None:
     qtbot.addWidget(window)
     page = window.tab("adults")
     assert isinstance(page, AdultTab) and page.applies
+    header = {k.text(): v.text() for k, v in window._rows}  # noqa: SLF001 - the header's rows
+    assert header["Lead co-ordinator:"] == "Owain Thomas"
     index = window.tabs.indexOf(page)
     assert window.tabs.tabText(index) == "Adult safeguarding"
     assert page.visit_button.isEnabled()

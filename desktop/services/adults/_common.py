@@ -14,7 +14,7 @@ import json
 from datetime import date
 from typing import Any
 
-from desktop.domain.types import CaseType
+from desktop.domain.types import LABELS, CaseType
 from desktop.domain.validation import parse_date
 from desktop.errors import ValidationError
 from desktop.i18n import N_, translator
@@ -26,6 +26,15 @@ LEAD_COORDINATOR = "lead_coordinator"
 DELEGATED_LEAD_COORDINATOR = "delegated_lead_coordinator"
 LEAD_PRACTITIONER = "lead_practitioner"
 """``role_assignment.role`` codes for the adult's key people."""
+
+LABELS.update({
+    LEAD_COORDINATOR: N_("Lead co-ordinator"),
+    DELEGATED_LEAD_COORDINATOR: N_("Delegated lead co-ordinator"),
+    LEAD_PRACTITIONER: N_("Lead practitioner"),
+    "strategy_group": N_("Strategy group member"),
+})
+"""So :func:`desktop.domain.types.label` names these roles on the case header (added at import, not by
+editing the core's table)."""
 
 CATEGORIES = ("physical", "sexual", "emotional", "financial", "neglect")
 """Adult safeguarding categories (procedures.md §5.2, s.197 SSWBA)."""
