@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import _
@@ -32,8 +41,6 @@ class Form:
         error.setObjectName(f"error_{name}")
         label.setBuddy(editor)
         holder = QWidget()
-        from PySide6.QtWidgets import QVBoxLayout
-
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(editor)
