@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFormLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.domain.types import label
-from desktop.i18n import _, ngettext
+from desktop.i18n import N_, _, ngettext
 from desktop.services.cases import CaseService, CaseView, age_on
 from ui.case_tabs import case_tabs_for, next_due, register_case_tab, set_next_due_provider
 from ui.formatting import show_date
@@ -26,6 +26,21 @@ from ui.windows import register_sensitive
 __all__ = ["CaseWindow", "open_case_window", "register_case_tab", "set_next_due_provider", "age_text"]
 
 _open: dict[str, CaseWindow] = {}
+
+# role_assignment.role codes of the casework modules -> how the header names them
+KEY_ROLE_LABELS: dict[str, str] = {
+    "cspp_coordinator": N_("Care and support protection plan co-ordinator"),
+    "lead_practitioner": N_("Lead practitioner"),
+    "lead_coordinator": N_("Lead co-ordinator"),
+    "delegated_lead_coordinator": N_("Delegated lead co-ordinator"),
+    "iro": N_("Independent reviewing officer"),
+    "allocated_worker": N_("Allocated worker"),
+}
+
+
+def key_role_label(code: str) -> str:
+    msgid = KEY_ROLE_LABELS.get(code)
+    return _(msgid) if msgid else label(code)
 
 
 def age_text(dob: str | None, today: Any) -> str:
@@ -132,8 +147,11 @@ class CaseWindow(Retranslating, QWidget):
         )
         rows.append((_("Allocated worker:"), self._worker_name(view.case.get("allocated_worker_id"))))
         for kp in view.key_people:
+            if kp["role"] == "allocated_worker" and kp["practitioner_id"] == view.case.get("allocated_worker_id"):
+                continue  # already shown above
             who = f"{kp['given_names']} {kp['family_name']}".strip()
-            rows.append((_("{role}:").format(role=label(kp["role"])), who))
+            # L10N: a role label then a colon, as a form label, e.g. "Lead practitioner:"
+            rows.append((_("{role}:").format(role=key_role_label(kp["role"])), who))
         due = next_due(self.session, self.case_id)
         rows.append((_("Next thing due:"), due or _("Nothing due")))
         return rows

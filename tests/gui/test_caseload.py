@@ -182,3 +182,20 @@ def test_keyboard_reaches_search_filters_and_table_in_order(qtbot, gui_session) 
             w = w.nextInFocusChain()
     assert chain == [page.search, page.type_filter, page.team_filter, page.worker_filter, page.table]
     assert window.area_actions[0].shortcut().toString() == "Ctrl+1"
+
+
+def test_case_header_names_the_key_people(qtbot, gui_session, world: World) -> None:
+    """The co-ordinator from the role assignments, labelled in the interface language."""
+    from desktop.i18n import set_language
+
+    me = gui_session.user.id
+    gui_session.write(lambda tx: tx.insert(
+        "role_assignment", {"role": "cspp_coordinator", "practitioner_id": me, "person_id": world.elis,
+                            "from_date": "2026-11-01"}, case_id=world.cp_case))
+    case = CaseWindow(gui_session, world.cp_case)
+    qtbot.addWidget(case)
+    rows = {k.text(): v.text() for k, v in case._rows}
+    assert rows["Care and support protection plan co-ordinator:"] == "Rhian Evans"
+    set_language("cy")
+    rows = {k.text(): v.text() for k, v in case._rows}
+    assert rows["Cydlynydd y cynllun amddiffyn, gofal a chymorth:"] == "Rhian Evans"
