@@ -199,7 +199,11 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
     def _limit(raw: str | None) -> int:
         if raw is None or raw == "":
             return settings.default_page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= settings.max_page_size:
+        # ASCII digits only: str.isdigit() also accepts "¹" and other digits int() refuses.
+        if (
+            not (raw.isascii() and raw.isdigit() and len(raw) <= 9)
+            or not 1 <= int(raw) <= settings.max_page_size
+        ):
             raise BadInput(f"limit must be an integer 1..{settings.max_page_size}", "limit", status=422)
         return int(raw)
 

@@ -225,7 +225,7 @@ def test_invalid_cursors_are_400(h: Harness, team) -> None:
         assert r.json()["error"] == "malformed"
 
 
-@pytest.mark.parametrize("limit", ["0", "-1", "abc", "5001", "1e3"])
+@pytest.mark.parametrize("limit", ["0", "-1", "abc", "5001", "1e3", "¹", "٣", "9" * 5000])
 def test_invalid_limits_are_422(h: Harness, team, limit: str) -> None:
     _, w, _ = team
     assert w.get("/v1/pull", limit=limit).status_code == 422
