@@ -27,7 +27,10 @@ def test_letters_area_is_registered_for_letter_managers_only(demo_session) -> No
     tm = demo_session("team_manager")
     assert "letters" in [a.key for a in areas_for(tm)]
     area = next(a for a in areas_for(tm) if a.key == "letters")
-    assert area.badge(tm) == 47 - 10  # the ten internal letters are re-checked (released) on listing
+    from desktop.services.letters import LetterService
+
+    waiting = LetterService(tm).queue()  # re-checks: every demo letter is ready
+    assert area.badge(tm) == sum(q.status == "queued" for q in waiting) == len(waiting) > 0
     assert "correspondence" in [t.key for t in case_tabs_for(tm)]
     sw = demo_session("social_worker")
     assert "letters" not in [a.key for a in areas_for(sw)]
@@ -114,3 +117,22 @@ def test_welsh_interface_relabels_the_area(qtbot, demo_session) -> None:
         assert page.refresh_button.text() and page.refresh_button.accessibleName()
     finally:
         set_language("en")
+
+
+def test_print_paints_the_pages_and_marks_the_letters_printed(qtbot, demo_session, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrinter
+
+    session = demo_session("team_manager")
+    page = _page(qtbot, session)
+    ids = page.ready_ids()[:2]
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    page.print_to(printer, ids)
+    qtbot.waitUntil(lambda: page.last_result is not None, timeout=30_000)
+    assert page.last_result.printed == ids
+    pages = len(PdfReader(tmp_path / "printed.pdf").pages)
+    assert pages >= 2
+    rows = session.store.rows("SELECT status, printed_by FROM letter WHERE id IN (?, ?)", ids)
+    assert {r["status"] for r in rows} == {"printed"} and {r["printed_by"] for r in rows} == {session.user.id}

@@ -213,8 +213,12 @@ class LettersPage(Retranslating, QWidget):
 
         def painted(payload: tuple[list[tuple[str, bytes]], list[Any], BatchResult]) -> None:
             done, images, result = payload
-            if images:
-                paint_pages(printer, images)
+            try:
+                if images:
+                    paint_pages(printer, images)
+            except Exception as exc:  # nothing is marked printed if the printer failed
+                self._batch_failed(exc)
+                return
 
             def mark() -> BatchResult:
                 for lid, pdf in done:
