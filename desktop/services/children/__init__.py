@@ -28,9 +28,10 @@ from desktop.services.children.looked_after import LookedAfterService
 from desktop.services.children.permanence import PermanenceService, baby_permanence, permanence_summary
 from desktop.services.children.placements import PlacementService
 from desktop.services.children.voice import VoiceService, worker_history
-from desktop.services.my_work import register_provider
+from desktop.services.my_work import register_adjuster, register_provider
 
 register_provider("looked_after", facts.subjects, actions=facts.ACTIONS)
+register_adjuster(facts.align_due_items)  # C21: CP review timed with the looked-after review
 
 __all__ = [
     "ChildInNeedService",
