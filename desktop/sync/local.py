@@ -87,6 +87,16 @@ def unsent_fields(tx: Tx, entity: str, row_id: str) -> set[str] | None:
     return out
 
 
+def unsent_fields_read(store: Any, entity: str, row_id: str) -> set[str]:
+    """:func:`unsent_fields` for a reader outside a transaction (status, tests); empty when none."""
+    out: set[str] = set()
+    for op in store.rows("SELECT kind, fields FROM outbox WHERE entity = ? AND entity_id = ?", [entity, row_id]):
+        out.update(json.loads(op["fields"]))
+        if op["kind"] in ("delete", "insert"):
+            out.add("deleted")
+    return out
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
