@@ -104,7 +104,8 @@ def test_conflict_screen_side_by_side_and_resolution(qtbot, conflicted, srv) -> 
     assert screen.server_side.who.text() == "Entered by: wendy"
     assert screen.client_side.who.text() == "Entered by: you"
     assert screen.server_side.when.text().startswith("When: ") and len(screen.server_side.when.text()) > 8
-    assert "close_reason" in screen.title.text()
+    assert "reason for closing" in screen.title.text() and "case" in screen.title.text()
+    assert screen.list.item(0).text() == "case: reason for closing"
     # Side by side: the two columns are next to each other.
     assert screen.server_side.geometry().right() <= screen.client_side.geometry().left()
     screen.note.setText("agreed with the team manager")

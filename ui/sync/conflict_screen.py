@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.i18n import _, format_datetime
+from desktop.i18n import N_, _, format_datetime
 from desktop.sync.conflicts import Conflict, open_conflicts
 from ui.sync.controller import SyncController
 from ui.tasks import runner
@@ -36,6 +36,27 @@ from ui.widgets import Retranslating, message_of
 
 CONFLICT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STAMPS = frozenset({"updated_at", "updated_by", "created_at", "created_by"})  # shown as who/when instead
+
+
+RECORDS = {
+    "person": N_("person"), "address": N_("address"), "case_file": N_("case"), "case_member": N_("case member"),
+    "cp_visit": N_("visit"), "role_assignment": N_("role"), "household": N_("household"),
+    "relationship": N_("relationship"), "cp_plan": N_("plan"), "cp_conference": N_("conference"),
+}  # fmt: skip
+FIELDS = {
+    "family_name": N_("family name"), "given_names": N_("given names"), "date_of_birth": N_("date of birth"),
+    "phone": N_("phone"), "email": N_("email"), "line1": N_("address line 1"), "postcode": N_("postcode"),
+    "close_reason": N_("reason for closing"), "closed_on": N_("closing date"),
+    "correspondence_language": N_("language for letters"), "allocated_worker_id": N_("allocated worker"),
+}  # fmt: skip
+
+
+def record_label(entity: str) -> str:
+    return _(RECORDS[entity]) if entity in RECORDS else entity.replace("_", " ")
+
+
+def field_label(field: str) -> str:
+    return _(FIELDS[field]) if field in FIELDS else field.replace("_", " ")
 
 
 def value_text(value: Any) -> str:
@@ -212,7 +233,8 @@ class ConflictScreen(Retranslating, QWidget):
     def retranslate(self) -> None:
         for i, c in enumerate(self.items):
             # L10N: a conflict in the list: the record type and the field, e.g. "person: family_name"
-            text = _("{record}: {field}").format(record=c.entity, field=c.field if not c.is_delete else _("deleted or changed"))
+            field = field_label(c.field) if not c.is_delete else _("deleted or changed")
+            text = _("{record}: {field}").format(record=record_label(c.entity), field=field)
             self.list.item(i).setText(text)
         self.empty.setText(_("No conflicts to resolve.") if not self.items else "")
         self.empty.setVisible(not self.items)
@@ -234,7 +256,8 @@ class ConflictScreen(Retranslating, QWidget):
                 side.when.clear()
         else:
             self.title.setText(_("Two different values for {field} of this {record}. Choose which to keep.").format(
-                field=c.field if not c.is_delete else _("the whole record"), record=c.entity))  # fmt: skip
+                field=field_label(c.field) if not c.is_delete else _("the whole record"),
+                record=record_label(c.entity)))  # fmt: skip
             self.server_side.value.setText(value_text(c.server_value))
             self.server_side.who.setText(self._who(c.server_by))
             self.server_side.when.setText(_("When: {when}").format(when=when_text(c.server_at)))
