@@ -1,5 +1,4 @@
-"""Adults' letters (N2 through the real service; N4, N16 with the data those modules queue; N17 has
-no template yet and is held with that reason)."""
+"""Adults' letters (N2 through the real service; N4, N16, N17 with the data those modules queue)."""
 
 from __future__ import annotations
 
@@ -93,7 +92,11 @@ def test_escalation_outcome_and_closure_letters(senior: Session) -> None:
     assert prep16.held in (None, "no_address")
     if prep16.job is not None:
         assert prep16.job.template_id == "n16_outcome_report_adult"
-    assert _prepare(s, n17["id"]).held == "no_template"
+    prep17 = _prepare(s, n17["id"])
+    assert prep17.held is None and prep17.job.template_id == "n17_closure_agency"
+    from reports import render_letters
+
+    assert "Margaret Prawf" in _text(render_letters([prep17.job], load_council(None)))
 
 
 def test_council_default_is_the_example(tmp_path: Path) -> None:

@@ -188,8 +188,10 @@ def test_template_mapping_covers_every_code_casework_queues() -> None:
         assert resolve_template(code, "agency", {}) == tid
     assert resolve_template("N19", "person", {"audience": "family"}) == "n19_plan_family"
     assert resolve_template("n8_icpc_invitation", "person", {}) == "n8_icpc_invitation"
-    # N17 has no template yet (reports/templates): such letters are held as "no_template".
-    assert resolve_template("N17", "agency", {"audience": "agency", "template_file": "n17_closure_agency"}) is None
+    assert resolve_template("N17", "agency", {"audience": "agency", "template_file": "n17_closure_agency"}) \
+        == "n17_closure_agency"
+    assert resolve_template("N17", "person", {"audience": "adult"}) == "n17_closure_adult"
+    assert resolve_template("N99", "person", {}) is None  # held as "no_template"
 
 
 def test_council_identity_from_the_profile_folder(tmp_path: Path) -> None:
