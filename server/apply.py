@@ -297,7 +297,7 @@ class _Batch:
             if person is None or person not in self.scope.persons:
                 raise _Rejected("out_of_scope", "the new person is not in your scope")
             row.person_id = row.scope_id = person
-        elif "person_id" in applied:
+        elif "person_id" in applied and row.entity != "person":  # a person's own unit is its id
             row.person_id = _uuid_or_none(row.data.get("person_id"))
         if applied:
             self._touch(row)
