@@ -21,8 +21,9 @@ A letter that cannot be rendered is **held** with a reason instead of failing a 
 ``no_address`` (released automatically once an address is recorded: every listing re-checks the
 held letters), ``missing_data:<field>,…`` (a placeholder nobody can fill), ``no_template`` (a code
 with no template). Printing stores the PDF (base64 text in ``letter.pdf``, so sync carries it as
-JSON), ``status='printed'``, ``printed_at``/``printed_by`` and a ``letter_printed`` audit entry in
-one transaction per letter.
+JSON), ``status='printed'``, ``printed_at``/``printed_by``, its outbox entry and one
+``letter_printed`` audit entry (the changed fields, the PDF's SHA-256 and size — not the PDF) in one
+transaction per letter.
 
 Council identity: ``council.json`` in the profile folder if present, else
 ``reports/council.example.json`` (format documented there; see :func:`load_council`).
@@ -632,13 +633,9 @@ class LetterService:
         def write(tx: Tx) -> None:
             row = tx.get("letter", letter_id)
             if row is None or row["deleted"] or row["status"] not in ("queued", "held"):
-                raise LetterError(N_("That letter has already been printed or cancelled."), row["template_id"] if row else "")
-            tx.update("letter", letter_id, {"status": "printed", "held_reason": None, "printed_at": tx.now,
-                                            "printed_by": tx.actor, "pdf": base64.b64encode(pdf).decode("ascii")})
-            tx.record("letter_printed", entity="letter", entity_id=letter_id, case_id=row["case_id"],
-                      after={"template": row["template_id"], "recipient_kind": row["recipient_kind"],
-                             "recipient_id": row["recipient_id"], "language": row["language"],
-                             "sha256": digest, "bytes": len(pdf)})
+                raise LetterError(N_("That letter has already been printed or cancelled."),
+                                  row["template_id"] if row else "")
+            _record_printed(tx, row, pdf, digest)
 
         self.session.write(write)
         return self.get(letter_id)
@@ -702,6 +699,25 @@ class LetterService:
         if (row["status"], row["held_reason"]) == ("held", reason):
             return
         self.session.write(lambda tx: tx.update("letter", row["id"], {"status": "held", "held_reason": reason}))
+
+
+def _record_printed(tx: Tx, row: dict[str, Any], pdf: bytes, digest: str) -> None:
+    """``Tx.update`` for a printed letter, except that the audit entry carries the PDF's SHA-256
+    and size instead of the PDF itself (the row and the sync outbox carry the PDF; a copy in the
+    hash-chained audit would double the store for every letter ever printed)."""
+    changes = {"status": "printed", "held_reason": None, "printed_at": tx.now, "printed_by": tx.actor,
+               "pdf": base64.b64encode(pdf).decode("ascii")}
+    sets = ", ".join(f"[{c}] = ?" for c in changes)
+    tx.db.execute(f"UPDATE letter SET {sets}, updated_at = ?, updated_by = ? WHERE id = ?",
+                  [*changes.values(), tx.now, tx.actor, row["id"]])
+    base = {k: row.get(k) for k in changes}
+    tx._outbox("letter", row["id"], row["case_id"], "update", changes, base, row["version"])  # noqa: SLF001
+    summary = {k: v for k, v in changes.items() if k != "pdf"}
+    tx.record("letter_printed", entity="letter", entity_id=row["id"], case_id=row["case_id"],
+              before={k: v for k, v in base.items() if k != "pdf"},
+              after={**summary, "template": row["template_id"], "recipient_kind": row["recipient_kind"],
+                     "recipient_id": row["recipient_id"], "language": row["language"], "sha256": digest,
+                     "bytes": len(pdf)})
 
 
 def _decode(value: Any) -> bytes:

@@ -133,7 +133,14 @@ def test_printing_stores_the_pdf_who_printed_it_and_an_audit_entry(demo_session)
     assert service.pdf(first.id) == pdf
     audit = s.store.rows("SELECT actor, after FROM audit WHERE action = 'letter_printed' AND entity_id = ?", [first.id])
     assert len(audit) == 1 and audit[0]["actor"] == s.user.id
-    assert json.loads(audit[0]["after"])["bytes"] == len(pdf)
+    after_json = json.loads(audit[0]["after"])
+    assert after_json["bytes"] == len(pdf) and after_json["status"] == "printed"
+    assert after_json["printed_by"] == s.user.id and len(after_json["sha256"]) == 64
+    # The PDF travels in the row and the sync outbox, not in the hash-chained audit.
+    sizes = s.store.rows("SELECT max(length(after)) AS n FROM audit WHERE entity_id = ?", [first.id])[0]["n"]
+    assert sizes < 2000
+    outbox = s.store.rows("SELECT fields FROM outbox WHERE entity_id = ? AND kind = 'update'", [first.id])
+    assert any(json.loads(o["fields"]).get("pdf") == row["pdf"] for o in outbox)
     history = service.history(first.case_id)
     printed = [h for h in history if h.id == first.id]
     assert printed and printed[0].status == "printed" and printed[0].has_pdf
