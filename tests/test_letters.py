@@ -46,6 +46,8 @@ EXPECTED_IDS = {
     "n3_escalation_no_coordinator",
     "n4_escalation_no_lead_practitioner",
     "n5_register_custodian",
+    "n17_closure_agency",
+    "n17_closure_adult",
     "n6_core_group_update",
     "n8_icpc_invitation",
     "n9_outline_plan",

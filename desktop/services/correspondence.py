@@ -15,10 +15,19 @@ from desktop.store import Tx
 
 RECIPIENT_TABLES = {"person": "person", "agency": "agency", "practitioner": "practitioner"}
 
+CIRCULARS = frozenset({"N6", "N8", "N9", "N11", "N12"})
+"""Notifications that go as the same correspondence to several people (the conference's invitees,
+the core group). Welsh Language Standard 4: the Welsh version goes at the same time as the
+English, so a recipient who prefers English still gets a bilingual letter (Welsh first)."""
 
-def letter_language(preference: str | None) -> str:
-    """The language a letter is produced in for a recorded preference."""
-    return preference if preference in ("cy", "en") else "bilingual"
+
+def letter_language(preference: str | None, *, circular: bool = False) -> str:
+    """The language a letter is produced in for a recorded preference (Standards 2, 4 and 5)."""
+    if preference == "cy":
+        return "cy"
+    if preference == "en" and not circular:
+        return "en"
+    return "bilingual"
 
 
 def recipient(tx: Tx, kind: str, recipient_id: str) -> dict[str, Any]:
@@ -65,6 +74,7 @@ def queue_letter(
     with the reason, so it cannot be printed until the address is recorded."""
     who = recipient(tx, recipient_kind, recipient_id)
     held = not who["address"]
+    circular = template_id in CIRCULARS or bool(data.get("circular"))
     return tx.insert(
         "letter",
         {
@@ -72,8 +82,9 @@ def queue_letter(
             "recipient_kind": recipient_kind,
             "recipient_id": recipient_id,
             "recipient_name": who["name"],
-            "language": letter_language(who["preference"]),
-            "data": json.dumps({**data, "recipient_address": who["address"]}, ensure_ascii=False, default=str),
+            "language": letter_language(who["preference"], circular=circular),
+            "data": json.dumps({**data, "recipient_address": who["address"], "circular": circular},
+                               ensure_ascii=False, default=str),
             "status": "held" if held else "queued",
             "held_reason": "no_address" if held else None,
             "source_event": source_event,

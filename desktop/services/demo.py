@@ -144,7 +144,8 @@ _STAFF = {
                "Head of safeguarding", 1),
     "custodian": ("Llinos", "Price", Role.REGISTER_CUSTODIAN, TeamKind.CHILD_PROTECTION, None,
                   "Child protection register custodian", 1),
-    "admin": ("Bethan", "Morris", Role.ADMIN_STAFF, TeamKind.ADMIN, None, "Business support officer", 1),
+    # Admin staff sit in the team whose letters they print (scope: their team's cases).
+    "admin": ("Bethan", "Morris", Role.ADMIN_STAFF, TeamKind.CHILD_PROTECTION, None, "Business support officer", 1),
 }
 
 _AGENCIES = {
