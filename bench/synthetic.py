@@ -39,8 +39,11 @@ def create_profile(folder: Path, *, fast_kdf: bool = False) -> Session:
                                   team_name="Tîm Diogelu Plant", password=PASSWORD, kdf=kdf)
 
 
-def populate(session: Session, cases: int, visits_per_child: int = 0, seed: int = 7) -> dict[str, int]:
-    """Add ``cases`` cases (one to three subjects each) and their visits; returns row counts."""
+def populate(session: Session, cases: int, visits_per_child: int = 0, seed: int = 7, *,
+             case_types: list[str] | None = None, children_per_case: tuple[int, ...] = (1, 1, 2, 3),
+             register: bool = False) -> dict[str, int]:
+    """Add ``cases`` cases (subjects drawn from ``children_per_case``) and their visits; with
+    ``register`` every child protection subject gets an active register entry. Returns row counts."""
     rng = random.Random(seed)
     today = date(2026, 11, 23)
     now = datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -49,7 +52,7 @@ def populate(session: Session, cases: int, visits_per_child: int = 0, seed: int 
     has_visits = bool(session.store.rows("SELECT 1 FROM sqlite_master WHERE name = 'cp_visit_child'"))
 
     def load(tx) -> dict[str, int]:
-        workers = [str(uuid.uuid4()) for _ in range(40)]
+        workers = [str(uuid.uuid4()) for _ in range(max(40, cases // 20))]  # about 20 cases each
         tx.db.conn.executemany(
             "INSERT INTO practitioner (id, case_id, created_at, created_by, updated_at, updated_by, given_names,"
             " family_name, app_role, team_id, scw_number, employed_by_social_services) VALUES"
@@ -57,14 +60,15 @@ def populate(session: Session, cases: int, visits_per_child: int = 0, seed: int 
             [(w, *std, rng.choice(GIVEN), rng.choice(FAMILY), session.user.team_id, f"SW-{100000 + i}")
              for i, w in enumerate(workers)],
         )
-        persons, addresses, case_rows, members, visits, visit_children = [], [], [], [], [], []
+        persons, addresses, case_rows, members, visits, visit_children, entries = [], [], [], [], [], [], []
         for n in range(cases):
             case_id = str(uuid.uuid4())
             family = rng.choice(FAMILY)
             worker = rng.choice(workers)
-            case_rows.append((case_id, case_id, *std, f"2026-{n + 1:05d}-BNCH", rng.choice(CASE_TYPES),
+            case_type = rng.choice(case_types or CASE_TYPES)
+            case_rows.append((case_id, case_id, *std, f"2026-{n + 1:05d}-BNCH", case_type,
                               session.user.team_id, worker, (today - timedelta(days=rng.randint(10, 900))).isoformat()))
-            for _ in range(rng.choice((1, 1, 2, 3))):
+            for _ in range(rng.choice(children_per_case)):
                 pid = str(uuid.uuid4())
                 dob = today - timedelta(days=rng.randint(30, 17 * 365))
                 persons.append((pid, *std, rng.choice(GIVEN), family, dob.isoformat(), f"LA{rng.randint(0, 999999):06d}",
@@ -72,6 +76,10 @@ def populate(session: Session, cases: int, visits_per_child: int = 0, seed: int 
                 addresses.append((str(uuid.uuid4()), *std, pid, f"{rng.randint(1, 200)} Heol y Dderwen",
                                   rng.choice(TOWNS), "SA31 1AA"))
                 members.append((str(uuid.uuid4()), case_id, *std, pid))
+                if register and case_type == "child_protection":
+                    entries.append((str(uuid.uuid4()), case_id, *std, pid,
+                                    (today - timedelta(days=rng.randint(20, 700))).isoformat(), '["neglect"]', worker,
+                                    (today + timedelta(days=rng.randint(-10, 120))).isoformat()))
                 if has_visits:
                     for v in range(visits_per_child):
                         vid = str(uuid.uuid4())
@@ -88,13 +96,17 @@ def populate(session: Session, cases: int, visits_per_child: int = 0, seed: int 
            " team_id, allocated_worker_id, opened_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_rows)
         ex("INSERT INTO case_member (id, case_id, created_at, created_by, updated_at, updated_by, person_id, role)"
            " VALUES (?, ?, ?, ?, ?, ?, ?, 'subject')", members)
+        if entries:
+            ex("INSERT INTO register_entry (id, case_id, created_at, created_by, updated_at, updated_by, person_id,"
+               " registered_on, categories, coordinator_id, status, next_review_on)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)", entries)
         if has_visits:
             ex("INSERT INTO cp_visit (id, case_id, created_at, created_by, updated_at, updated_by, visited_on,"
                " visitor_id, location, observations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", visits)
             ex("INSERT INTO cp_visit_child (id, case_id, created_at, created_by, updated_at, updated_by, visit_id,"
                " person_id, seen, seen_alone, seen_at_home, bedroom_seen, lived_experience)"
                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", visit_children)
-        return {"cases": len(case_rows), "persons": len(persons), "visits": len(visits)}
+        return {"cases": len(case_rows), "persons": len(persons), "visits": len(visits), "registered": len(entries)}
 
     return session.write(load)
 

@@ -1,0 +1,74 @@
+"""What is due, through the real "My work" service (SQL facts + engine) — never a timed test.
+
+* all due items for 10,000 registered children with 1,000,000 visits — target ≤ 1 s;
+* the due items of one case — target ≤ 5 ms;
+* "My work" opening (the signed-in worker's view) in a profile of 5,000 cases — target ≤ 200 ms.
+
+    python bench/bench_due.py [--children 10000] [--visits-per-child 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.synthetic import create_profile, populate  # noqa: E402
+from desktop.services.my_work import MyWorkService  # noqa: E402
+from desktop.services.session import Session, User  # noqa: E402
+
+
+def timed(fn, runs: int) -> tuple[float, float, object]:
+    samples, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), max(samples), result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, default=10_000)
+    parser.add_argument("--visits-per-child", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    out: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        session = create_profile(Path(tmp) / "big", fast_kdf=True)
+        start = time.perf_counter()
+        counts = populate(session, args.children // 2, args.visits_per_child, case_types=["child_protection"],
+                          children_per_case=(2,), register=True)
+        out["generated"] = {**counts, "seconds": round(time.perf_counter() - start, 1)}
+        service = MyWorkService(session)  # a senior manager: every case is in scope
+        med, worst, items = timed(lambda: service.all_items(), args.runs)
+        out["all_items_ms"] = {"median": round(med), "max": round(worst), "items": len(items)}
+        case_id = session.store.rows("SELECT id FROM case_file LIMIT 1")[0]["id"]
+        med, worst, _ = timed(lambda: service.all_items(case_id=case_id), args.runs * 10)
+        out["one_case_ms"] = {"median": round(med, 2), "max": round(worst, 2)}
+        session.close()
+
+        session = create_profile(Path(tmp) / "desk", fast_kdf=True)
+        populate(session, 5000, 20, register=True)
+        worker = session.store.rows(
+            "SELECT allocated_worker_id AS id, count(*) AS n FROM case_file GROUP BY 1 ORDER BY 2 DESC LIMIT 1")[0]
+        row = session.store.rows("SELECT * FROM practitioner WHERE id = ?", [worker["id"]])[0]
+        as_worker = Session(session.profile, session.store,
+                            User(row["id"], row["given_names"], row["family_name"], "social_worker", row["team_id"], None))
+        med, worst, view = timed(lambda: MyWorkService(as_worker).view(), args.runs)
+        out["my_work_social_worker_ms"] = {"median": round(med), "max": round(worst), "cases": worker["n"]}
+        med, worst, _ = timed(lambda: MyWorkService(session).view(), args.runs)
+        out["my_work_senior_manager_5000_cases_ms"] = {"median": round(med), "max": round(worst)}
+        session.close()
+    print(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
