@@ -122,27 +122,39 @@ def providers() -> list[Provider]:
 
 @dataclass(slots=True)
 class WorkItem:
+    """One thing due. ``title`` and ``reason`` are worded when read, in the interface language at
+    that moment (so a language switch rewords them, and a view of 40,000 items formats only what
+    is shown)."""
+
     case_id: str
     case_reference: str
     person_id: str
     person_name: str
     rule_id: str
-    title: str
     due: date
     status: str
     severity: str
     days_overdue: int
-    reason: str
     action: str
     population: str
     worker_id: str | None
+    engine_item: DueItem = field(repr=False)
     absent: bool = False
     """The responsible worker is away today (absence or cover recorded)."""
     covered_by: str | None = None
 
+    @property
+    def title(self) -> str:
+        return due_text.title(self.rule_id)
+
+    @property
+    def reason(self) -> str:
+        return due_text.reason(self.engine_item)
+
     def to_dict(self) -> dict[str, Any]:
-        out = {name: getattr(self, name) for name in self.__slots__}
+        out = {name: getattr(self, name) for name in self.__slots__ if name != "engine_item"}
         out["due"] = self.due.isoformat()
+        out["title"], out["reason"] = self.title, self.reason
         return out
 
 
@@ -236,9 +248,9 @@ class MyWorkService:
         covered_by = cover.get(f"case:{item.case_id}") or (cover.get(s.worker_id) if s.worker_id else None)
         return WorkItem(
             case_id=item.case_id, case_reference=s.case_reference, person_id=item.person_id,
-            person_name=s.person_name, rule_id=item.rule_id, title=due_text.title(item.rule_id), due=item.due,
-            status=item.status, severity=item.severity, days_overdue=item.days_overdue,
-            reason=due_text.reason(item), action=provider.actions.get(item.rule_id, "open_case"),
+            person_name=s.person_name, rule_id=item.rule_id, due=item.due,
+            status=item.status, severity=item.severity, days_overdue=item.days_overdue, engine_item=item,
+            action=provider.actions.get(item.rule_id, "open_case"),
             population=item.population, worker_id=s.worker_id,
             absent=bool(s.worker_id in absent or covered_by), covered_by=covered_by,
         )
