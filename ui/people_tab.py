@@ -129,3 +129,12 @@ class PeopleTab(Retranslating, QWidget):
 
 
 register_case_tab("people", N_("People"), PeopleTab, order=10)
+
+
+def _household_tab(session: Any, case_id: str, parent: QWidget) -> QWidget:
+    from ui.household_tab import HouseholdTab
+
+    return HouseholdTab(session, case_id, parent)
+
+
+register_case_tab("household", N_("Household"), _household_tab, order=15)

@@ -185,6 +185,8 @@ class PersonService:
             member = tx.get("household_member", member_id)
             if member is None:
                 raise ValidationError(N_("That household member no longer exists."))
+            if member["from_date"] and end.isoformat() < member["from_date"]:
+                raise ValidationError(N_("They cannot leave before they joined; check the date."), field="to_date")
             tx.update("household_member", member_id, {"to_date": end.isoformat()})
             residents = tuple(r["person_id"] for r in _members(tx, member["household_id"]))
             events.publish(
@@ -210,6 +212,33 @@ class PersonService:
             "from_date": flags.get("from_date"),
         }
         return self.session.write(lambda tx: tx.insert("relationship", values))
+
+    def households(self, case_id: str) -> list[dict[str, Any]]:
+        """The households the case's people belong to, each with its members (current first, then
+        those who have left, with their dates)."""
+        require_case(self.session, case_id)
+        rows = self.session.store.rows(
+            """SELECT h.id, h.name, h.address_line1, h.town, h.postcode, hm.id AS member_id, hm.person_id,
+                      hm.membership, hm.from_date, hm.to_date, p.given_names, p.family_name
+               FROM household h
+               JOIN household_member hm ON hm.household_id = h.id AND hm.deleted = 0
+               JOIN person p ON p.id = hm.person_id AND p.deleted = 0
+               WHERE h.deleted = 0 AND h.id IN (
+                   SELECT x.household_id FROM household_member x JOIN case_member cm ON cm.person_id = x.person_id
+                   WHERE cm.case_id = ? AND cm.deleted = 0 AND x.deleted = 0)
+               ORDER BY h.name, h.id, hm.to_date IS NOT NULL, hm.membership, p.family_name, p.given_names""",
+            [case_id],
+        )
+        out: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            household = out.setdefault(
+                r["id"], {k: r[k] for k in ("id", "name", "address_line1", "town", "postcode")} | {"members": []}
+            )
+            household["members"].append(
+                {k: r[k] for k in ("member_id", "person_id", "membership", "from_date", "to_date", "given_names",
+                                   "family_name")}
+            )
+        return list(out.values())
 
     def relationships(self, person_id: str) -> list[dict[str, Any]]:
         require_person(self.session, person_id)
