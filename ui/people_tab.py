@@ -137,4 +137,4 @@ def _household_tab(session: Any, case_id: str, parent: QWidget) -> QWidget:
     return HouseholdTab(session, case_id, parent)
 
 
-register_case_tab("household", N_("Household"), _household_tab, order=15)
+register_case_tab("household", N_("Household"), _household_tab, order=85)
