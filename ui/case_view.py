@@ -151,7 +151,9 @@ class CaseWindow(Retranslating, QWidget):
                 continue  # already shown above
             who = f"{kp['given_names']} {kp['family_name']}".strip()
             # L10N: a role label then a colon, as a form label, e.g. "Lead practitioner:"
-            rows.append((_("{role}:").format(role=key_role_label(kp["role"])), who))
+            row = (_("{role}:").format(role=key_role_label(kp["role"])), who)
+            if row not in rows:  # one co-ordinator for two siblings is said once
+                rows.append(row)
         due = next_due(self.session, self.case_id)
         rows.append((_("Next thing due:"), due or _("Nothing due")))
         return rows
