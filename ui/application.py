@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop.errors import DiogelError
@@ -23,6 +23,7 @@ from ui.first_run import FirstRunDialog
 from ui.language import hub
 from ui.main_window import MainWindow
 from ui.sign_in import SignInDialog
+from ui.sync.controller import controller_for, forget_controller, is_linked
 from ui.tasks import forget_store, runner
 
 
@@ -32,7 +33,8 @@ def default_profile_dir() -> Path:
 
 
 class AppController(QObject):
-    """First run or sign-in, then the main window; signs out when the window closes."""
+    """First run or sign-in, then the main window; signs out when the window closes, and back to
+    the sign-in dialog after "Sign out". Auto-sync runs only for a profile linked to a server."""
 
     def __init__(self, folder: Path, *, kdf: Any = None, idle_ms: int | None = None) -> None:
         super().__init__()
@@ -42,6 +44,7 @@ class AppController(QObject):
         self.dialog: QDialog | None = None
         self.window: MainWindow | None = None
         self.session: Any = None
+        self._watching_last_window = False
         hub()
         if Profile.exists(self.folder):
             try:
@@ -62,11 +65,24 @@ class AppController(QObject):
     def _on_session(self, session: Any) -> None:
         self.session = session
         self.window = MainWindow(session, idle_ms=self.idle_ms)
-        self.window.destroyed.connect(lambda *_: None)
+        self.window.sign_out_requested.connect(self.sign_out)
         self.window.show()
+        if is_linked(session):  # a profile never connected to a server does not try the network
+            controller_for(session).start_auto()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and not self._watching_last_window:
+            self._watching_last_window = True
             app.lastWindowClosed.connect(self.shutdown)
+
+    def sign_out(self) -> QDialog:
+        """After the main window allowed it: close the window and the store, then ask for a password."""
+        window, self.window = self.window, None
+        dialog = self.start()  # shown first, so closing the main window does not end the application
+        if window is not None:
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.close()
+        self.shutdown()
+        return dialog
 
     def _on_cancelled(self) -> None:
         if self.session is None:
@@ -76,6 +92,7 @@ class AppController(QObject):
         """Sign out (audited) and close the store; idempotent."""
         if self.session is not None:
             session, self.session = self.session, None
+            forget_controller(session)  # stops auto-sync before the store closes
             forget_store(session)
             try:
                 session.close()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.types import CaseType, label
 from desktop.i18n import N_, _, ngettext
 from desktop.services.cases import CaseRow, CaseService
+from desktop.sync.conflicts import flagged_cases
 from ui.areas import register_area
 from ui.caseload_model import CASE_ID_ROLE, COLUMNS, CaseFilter, CaseloadModel, CaseloadProxy
 from ui.tasks import runner, store_watcher
@@ -168,24 +169,24 @@ class CaseloadPage(Retranslating, QWidget):
         """Read the caseload (and the filter lists) on a worker; the model updates when it is back."""
         session = self.session
 
-        def read() -> tuple[list[CaseRow], list[dict[str, Any]], list[dict[str, Any]]]:
+        def read() -> tuple[list[CaseRow], list[dict[str, Any]], list[dict[str, Any]], set[str]]:
             service = CaseService(session)
-            return service.caseload(), service.teams(), service.workers()
+            return service.caseload(), service.teams(), service.workers(), flagged_cases(session.store)
 
         runner().run(read, on_done=self._on_loaded, on_error=lambda exc: None)
 
-    def _on_loaded(self, result: tuple[list[CaseRow], list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    def _on_loaded(self, result: tuple[list[CaseRow], list[dict[str, Any]], list[dict[str, Any]], set[str]]) -> None:
         try:
             self.objectName()
         except RuntimeError:  # the page was destroyed (locked) while the caseload was read
             return
-        rows, teams, workers = result
+        rows, teams, workers, flagged = result
         self._fill_combo(self.team_filter, [(t["id"], t["name"]) for t in teams])
         self._fill_combo(
             self.worker_filter, [(w["id"], f"{w['given_names']} {w['family_name']}".strip()) for w in workers]
         )
         header = self.table.horizontalHeader()
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, flagged)
         self.proxy.set_filters()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._loaded = True
@@ -206,7 +207,7 @@ class CaseloadPage(Retranslating, QWidget):
         combo.blockSignals(False)
 
     def _on_store_changed(self, tables: set[str], case_ids: set[str]) -> None:
-        if tables & {"case_file", "case_member", "person", "team", "practitioner", "register_entry"}:
+        if tables & {"case_file", "case_member", "person", "team", "practitioner", "register_entry", "sync_conflict"}:
             self._reload_timer.start()
 
     def _open_index(self, index: QModelIndex) -> None:

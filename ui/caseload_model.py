@@ -9,7 +9,7 @@ cached per row and language. 10,000 rows filter and repaint in tens of milliseco
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,11 +57,14 @@ class CaseloadModel(QAbstractTableModel):
         self._accepted: list[bool] | None = None
         self._filter: CaseFilter = CaseFilter()
         self._display: dict[str, tuple[str, ...]] = {}
+        self._flagged: frozenset[str] = frozenset()  # cases with an open sync conflict
 
     # -- data ---------------------------------------------------------------------------------
-    def set_rows(self, rows: list[CaseRow]) -> None:
+    def set_rows(self, rows: list[CaseRow], flagged: Collection[str] = ()) -> None:
+        """``flagged``: ids of cases with an open sync conflict (marked in the Register column)."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._flagged = frozenset(flagged)
         self._display.clear()
         self._recompute()
         self.endResetModel()
@@ -88,12 +91,16 @@ class CaseloadModel(QAbstractTableModel):
         row = self._rows[index.row()]
         cells = self._display.get(row.case_id)
         if cells is None:
-            cells = self._display[row.case_id] = self._cells(row)
+            cells = self._display[row.case_id] = self._cells(row, row.case_id in self._flagged)
         return cells[index.column()]
 
     @staticmethod
-    def _cells(row: CaseRow) -> tuple[str, ...]:
+    def _cells(row: CaseRow, conflict: bool = False) -> tuple[str, ...]:
         """The row's texts in the interface language, in column order."""
+        register = _("On the register") if row.registered else ""
+        if conflict:
+            # L10N: in the caseload's Register column: the case has a sync conflict to resolve
+            register = f"{register} · {_('Conflict')}" if register else _("Conflict")
         return (
             row.reference,
             row.subjects,
@@ -101,7 +108,7 @@ class CaseloadModel(QAbstractTableModel):
             label(row.case_type),
             row.team,
             row.worker,
-            _("On the register") if row.registered else "",
+            register,
         )
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802

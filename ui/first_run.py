@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,7 +30,8 @@ from ui.widgets import FieldError, LanguageCombo, Retranslating, message_of
 
 class FirstRunDialog(Retranslating, QDialog):
     """Collect the first user's details and create the profile at ``folder``; emits
-    :attr:`signed_in` with the new session."""
+    :attr:`signed_in` with the new session. "Create from server…" makes it by signing in to the
+    server instead (:class:`ui.sync.server_dialog.ServerProfileDialog`)."""
 
     signed_in = Signal(object)
 
@@ -85,6 +86,10 @@ class FirstRunDialog(Retranslating, QDialog):
         self.buttons = QDialogButtonBox()
         self.create_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setDefault(True)
+        self.server_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.server_button.setObjectName("create_from_server")
+        self.server_button.clicked.connect(self.create_from_server)
+        self.server_dialog: QDialog | None = None
         self.quit_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
@@ -133,6 +138,10 @@ class FirstRunDialog(Retranslating, QDialog):
             self.role.setItemText(i, label(self.role.itemData(i)))
         self.create_button.setText(_("Create profile"))
         self.create_button.setAccessibleName(_("Create profile"))
+        self.server_button.setText(_("Create from server…"))
+        self.server_button.setAccessibleName(_("Create from server"))
+        self.server_button.setToolTip(_("Sign in with your Diogel server account: your role, team and caseload"
+                                        " come from the server"))  # fmt: skip
         self.quit_button.setText(_("Quit"))
         self.quit_button.setAccessibleName(_("Quit"))
 
@@ -159,6 +168,18 @@ class FirstRunDialog(Retranslating, QDialog):
             on_done=self._on_done,
             on_error=self._on_error,
         )
+
+    def create_from_server(self) -> QDialog:
+        """Open the server sign-in form; the profile it makes signs in here as if made by this form."""
+        from ui.sync.server_dialog import ServerProfileDialog  # the network code loads only when asked for
+
+        kwargs = {"kdf": self._kdf} if self._kdf is not None else {}
+        dialog = ServerProfileDialog(self.folder, self, **kwargs)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self._on_done)
+        self.server_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _on_done(self, session: Session) -> None:
         self._busy = False

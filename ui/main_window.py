@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -29,11 +30,14 @@ from PySide6.QtWidgets import (
 from desktop.domain.types import label
 from desktop.errors import DiogelError
 from desktop.i18n import LANGUAGES, _, current_language, set_language
+from desktop.services.signout import can_sign_out
 from ui.account_dialogs import ChangePasswordDialog, SettingsDialog
 from ui.areas import Area, areas_for, compute_badges
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.language import hub
 from ui.plugins import load_plugins
+from ui.sync.controller import controller_for, forget_controller, is_linked
+from ui.sync.status_widget import SyncStatusWidget
 from ui.tasks import runner, store_watcher
 from ui.widgets import Retranslating
 from ui.windows import close_sensitive
@@ -41,8 +45,50 @@ from ui.windows import close_sensitive
 AREA_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def sign_out_refusal(session: Any) -> str | None:
+    """Why this person may not sign out now (translated), or ``None`` when they may."""
+    allowed, reason = can_sign_out(session)
+    if not allowed:
+        return reason
+    if controller_for(session).running:
+        return _("A sync is running. Sign out when it has finished.")
+    return None
+
+
+class SignOutRefused(Retranslating, QMessageBox):
+    """Why sign-out was refused, with "Sync now" (profiles linked to a server) and "Stay signed in"."""
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sign_out_refused")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.session = session
+        self.sync_button = None
+        if is_linked(session):
+            self.sync_button = self.addButton("", QMessageBox.ButtonRole.AcceptRole)
+            self.sync_button.clicked.connect(lambda: controller_for(session).sync_now())
+        self.stay_button = self.addButton("", QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.stay_button)
+        self.setEscapeButton(self.stay_button)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("You cannot sign out yet"))
+        reason = sign_out_refusal(self.session)
+        if reason:  # (once nothing is left to send, the last reason stays until the box closes)
+            self.setText(reason)
+        if self.sync_button is not None:
+            self.sync_button.setText(_("Sync now"))
+        self.stay_button.setText(_("Stay signed in"))
+
+
 class MainWindow(Retranslating, QMainWindow):
-    """The signed-in window. ``idle_ms`` overrides the profile's idle-lock time (tests)."""
+    """The signed-in window. ``idle_ms`` overrides the profile's idle-lock time (tests).
+
+    :attr:`sign_out_requested` is emitted once sign-out was allowed (nothing unsent); the
+    :class:`ui.application.AppController` then closes the window and the store and asks for a password.
+    """
 
     locked_changed = Signal(bool)
     sign_out_requested = Signal()
@@ -80,6 +126,9 @@ class MainWindow(Retranslating, QMainWindow):
         self._build_actions()
         self.user_label = QLabel()
         self.statusBar().addPermanentWidget(self.user_label)
+        self.sync_status = SyncStatusWidget(controller_for(session))
+        self.statusBar().addPermanentWidget(self.sync_status)
+        self.sign_out_box: SignOutRefused | None = None
 
         minutes = session.profile.idle_lock_minutes
         self.idle = IdleWatcher(idle_ms if idle_ms is not None else minutes * 60_000, self)
@@ -107,6 +156,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.settings_action = QAction(self)
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(self.open_settings)
+        self.sign_out_action = QAction(self)
+        self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+        self.sign_out_action.triggered.connect(self.sign_out)
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
@@ -137,6 +189,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.file_menu.addAction(self.password_action)
         self.file_menu.addAction(self.settings_action)
         self.file_menu.addSeparator()
+        self.file_menu.addAction(self.sign_out_action)
         self.file_menu.addAction(self.quit_action)
         self.go_menu = bar.addMenu("")
         for act in self.area_actions:
@@ -162,6 +215,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.lock_action.setToolTip(_("Lock now (Ctrl+L): hide case records until you enter your password"))
         self.password_action.setText(_("Change password…"))
         self.settings_action.setText(_("Settings…"))
+        self.sign_out_action.setText(_("Sign out"))
+        self.sign_out_action.setToolTip(_("Sign out and close your records; only once every change has been sent"
+                                          " to the server"))  # fmt: skip
         self.quit_action.setText(_("Quit"))
         self.quit_action.setToolTip(_("Close Diogel; your records stay on this computer, encrypted"))
         for act, area in zip(self.area_actions, self._areas, strict=True):
@@ -251,7 +307,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.lock_screen = LockScreen(self.session.profile, self.session.user.given_names)
         self.lock_screen.unlocked.connect(self.unlock)
         self.setCentralWidget(self.lock_screen)
-        for act in (self.password_action, self.settings_action, self.lock_action, *self.area_actions):
+        for act in (self.password_action, self.settings_action, self.lock_action, self.sign_out_action,
+                    *self.area_actions):  # fmt: skip
             act.setEnabled(False)
         self.idle.pause()
         self.locked_changed.emit(True)
@@ -267,7 +324,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.lock_screen = None
         self.setCentralWidget(self.content)
         self.content.show()
-        for act in (self.password_action, self.settings_action, self.lock_action, *self.area_actions):
+        for act in (self.password_action, self.settings_action, self.lock_action, self.sign_out_action,
+                    *self.area_actions):  # fmt: skip
             act.setEnabled(True)
         self._show_area(self.sidebar.currentRow())
         self.refresh_badges()
@@ -292,7 +350,19 @@ class MainWindow(Retranslating, QMainWindow):
         if self._idle_override is None:
             self.idle.set_timeout(minutes * 60_000)
 
+    # -- signing out -------------------------------------------------------------------------
+    def sign_out(self) -> SignOutRefused | None:
+        """Sign out if nothing waits to be sent; otherwise say why not (returns that message box)."""
+        if sign_out_refusal(self.session) is None:
+            self.sign_out_requested.emit()
+            return None
+        box = SignOutRefused(self.session, self)
+        self.sign_out_box = box
+        box.open()
+        return box
+
     def closeEvent(self, event: QEvent) -> None:  # noqa: N802
         close_sensitive()
         self.idle.stop()
+        forget_controller(self.session)  # stops auto-sync and any sync before the store closes
         super().closeEvent(event)

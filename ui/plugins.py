@@ -18,7 +18,7 @@ AREA_MODULES: tuple[str, ...] = (
     "ui.my_work",
     "ui.letters",
     "ui.register",
-    "ui.sync",
+    "ui.sync.area",
 )
 CASE_TAB_MODULES: tuple[str, ...] = (
     "ui.next_due",  # the default "next thing due" provider; a later module may replace it

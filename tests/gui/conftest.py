@@ -106,10 +106,12 @@ def admin_session(world: World, clock: FixedClock, qtbot: Any) -> Iterator[Sessi
 
 def _close_session(s: Session, qtbot: Any) -> None:
     """Close open windows, let background reads finish, then close the store."""
+    from ui.sync.controller import forget_controller
     from ui.tasks import forget_store, runner
     from ui.windows import close_sensitive
 
     close_sensitive()
+    forget_controller(s)
     forget_store(s)
     qtbot.waitUntil(lambda: runner().running() == 0, timeout=10_000)
     if not s.store._closed:  # noqa: SLF001 - teardown only

@@ -12,6 +12,6 @@ from ui.adults.tab import AdultTab
 from ui.case_tabs import register_case_tab
 
 register_case_tab("adults", N_("Adult safeguarding"), AdultTab,
-                  visible_for=lambda session: session.can(Can.VIEW_CASEWORK), order=50)
+                  visible_for=lambda session: session.can(Can.VIEW_CASEWORK), order=50, case_types=("adult_at_risk",))
 
 __all__ = ["AdultTab"]

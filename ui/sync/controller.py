@@ -187,6 +187,11 @@ class SyncController(QObject):
         self.cancel()
 
 
+def is_linked(session: Any) -> bool:
+    """Whether this profile was ever connected to a server (a profile made offline never was)."""
+    return bool(local.get_state(session.store, "server_url"))
+
+
 _controllers: dict[int, SyncController] = {}
 
 
