@@ -114,6 +114,12 @@ def translator(lang: str) -> Translator:
     return Translator(lang)
 
 
+def bilingual(message: str, **params: object) -> dict[str, str]:
+    """``message`` in both languages, formatted: ``{"cy": …, "en": …}`` (a letter value that must
+    read right whichever language the letter is printed in)."""
+    return {lang: catalog(lang).gettext(message).format(**params) for lang in LANGUAGES}
+
+
 def current_language() -> str:
     """The interface language code, "cy" or "en"."""
     return _current

@@ -101,3 +101,10 @@ def raise_escalation(tx: Tx, *, case_id: str, kind: str, reason: str, to_role: s
         {"kind": kind, "to_role": to_role, "reason": reason, "raised_on": raised_on or tx.now[:10]},
         case_id=case_id,
     )
+
+
+def staff_with_role(tx: Tx, role: str) -> list[str]:
+    """Active Diogel users with ``role`` (e.g. every senior manager responsible for safeguarding)."""
+    return [r["id"] for r in tx.query(
+        "SELECT id FROM practitioner WHERE deleted = 0 AND active = 1 AND app_role = ? ORDER BY family_name, given_names",
+        [role])]

@@ -17,7 +17,8 @@ from typing import Any
 from desktop.domain.types import LABELS, CaseType
 from desktop.domain.validation import parse_date
 from desktop.errors import ValidationError
-from desktop.i18n import N_, translator
+from desktop.i18n import N_, bilingual  # noqa: F401 - bilingual is re-exported
+from desktop.services.correspondence import staff_with_role
 from desktop.services.permissions import Can
 from desktop.services.scope import require_case
 from desktop.store import Tx
@@ -255,14 +256,7 @@ def family_members(tx: Tx, case_id: str) -> list[str]:
 
 def senior_managers(tx: Tx) -> list[str]:
     """Practitioners signed up as the senior manager responsible for safeguarding."""
-    return [r["id"] for r in tx.query(
-        "SELECT id FROM practitioner WHERE deleted = 0 AND active = 1 AND app_role = 'senior_manager'"
-        " ORDER BY family_name, given_names")]
-
-
-def bilingual(msgid: str, **params: Any) -> dict[str, str]:
-    """A letter value in both languages: ``{"cy": …, "en": …}`` (the renderer's ``BilingualText``)."""
-    return {lang: translator(lang).gettext(msgid).format(**params) for lang in ("cy", "en")}
+    return staff_with_role(tx, "senior_manager")
 
 
 def latest_not_amended(table: str, alias: str = "x") -> str:

@@ -8,7 +8,8 @@ from typing import Any
 
 from desktop.domain.validation import parse_date
 from desktop.errors import ValidationError
-from desktop.i18n import N_
+from desktop.i18n import N_, bilingual  # noqa: F401 - bilingual is re-exported
+from desktop.services.correspondence import staff_with_role
 from desktop.store import Tx
 
 CATEGORIES = ("physical", "emotional", "sexual", "financial", "neglect")
@@ -139,16 +140,7 @@ def active_entry(tx: Tx, person_id: str) -> dict[str, Any] | None:
 
 
 def register_custodians(tx: Tx) -> list[str]:
-    return [r["id"] for r in tx.query(
-        "SELECT id FROM practitioner WHERE deleted = 0 AND active = 1 AND app_role = 'register_custodian'"
-        " ORDER BY family_name")]
-
-
-def bilingual(msgid: str, **params: Any) -> dict[str, str]:
-    """A letter value in both languages (the renderer's ``BilingualText``): ``{"cy": …, "en": …}``."""
-    from desktop.i18n import translator
-
-    return {lang: translator(lang).gettext(msgid).format(**params) for lang in ("cy", "en")}
+    return staff_with_role(tx, "register_custodian")
 
 
 def bilingual_categories(categories: list[str]) -> dict[str, str]:
