@@ -10,6 +10,16 @@ from pathlib import Path
 
 
 def run_gui(profile: Path | None = None) -> int:
+    """Open the window; on a Linux machine with no display say so instead of letting Qt abort."""
+    import os
+
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        from desktop.i18n import _
+
+        print(_("diogel: there is no display to open the window on. Run it on a desktop session, or use the"
+                " headless commands (diogel --help)."), file=sys.stderr)
+        return 2
     from ui.application import run
 
     return run(profile)

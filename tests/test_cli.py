@@ -131,3 +131,10 @@ def test_password_file_and_welsh_messages(demo: Path, tmp_path: Path) -> None:
 def test_selfcheck() -> None:
     result = diogel("selfcheck", password=None)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_gui_without_a_display_says_so() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "desktop"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2 and "no display" in result.stderr
