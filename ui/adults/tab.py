@@ -9,6 +9,7 @@ import weakref
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -22,6 +23,7 @@ from desktop.domain.types import CaseType
 from desktop.i18n import N_, _
 from desktop.services.adults import StrategyService, VisitService
 from desktop.services.permissions import Can
+from ui.adults.step_dialogs import STEPS, StepDialog
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.visit_dialog import VisitDialog
 from ui.formatting import show_date
@@ -63,8 +65,16 @@ class AdultTab(Retranslating, QWidget):
         self.visit_button = QPushButton()
         self.visit_button.setObjectName("record_visit")
         self.visit_button.clicked.connect(self.record_visit)
+        self.step_buttons: dict[str, QPushButton] = {}
+        steps = QGridLayout()
+        for i, (name, _label, _dialog_class) in enumerate(STEPS):
+            button = QPushButton()
+            button.setObjectName(name)
+            button.clicked.connect(lambda _checked=False, n=name: self.open_step(n))
+            self.step_buttons[name] = button
+            steps.addWidget(button, i // 5, i % 5)
         can_record = session.can(Can.RECORD_CASEWORK)
-        for b in (self.strategy_button, self.visit_button):
+        for b in (self.strategy_button, self.visit_button, *self.step_buttons.values()):
             b.setEnabled(can_record and self.applies)
         buttons = QHBoxLayout()
         buttons.addWidget(self.strategy_button)
@@ -75,6 +85,7 @@ class AdultTab(Retranslating, QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.strategies, 1)
         layout.addWidget(self.visits, 2)
+        layout.addLayout(steps)
         layout.addLayout(buttons)
         self._dialog: weakref.ref[QWidget] | None = None
         self._message = ""
@@ -88,6 +99,8 @@ class AdultTab(Retranslating, QWidget):
         self.visits.setAccessibleName(_("Visits"))
         self.strategy_button.setText(_("Record strategy meeting…"))
         self.visit_button.setText(_("Record visit…"))
+        for name, label, _dialog_class in STEPS:
+            self.step_buttons[name].setText(_(label))
         self.status.setText(_(self._message) if self._message else "")
         self.refresh()
 
@@ -124,6 +137,20 @@ class AdultTab(Retranslating, QWidget):
         self._dialog = weakref.ref(dialog)
         dialog.open()
         return dialog
+
+    def open_step(self, name: str) -> StepDialog:
+        """Open the form of one step of the journey (``name`` as in :data:`ui.adults.step_dialogs.STEPS`)."""
+        dialog_class = next(d for n, _label, d in STEPS if n == name)
+        dialog = dialog_class(self.session, self.case_id, self)
+        dialog.saved.connect(self._step_saved)
+        self._dialog = weakref.ref(dialog)
+        dialog.open()
+        return dialog
+
+    def _step_saved(self, result: dict) -> None:
+        self._message = (N_("The case is closed and the agencies and the adult will be written to.")
+                         if result.get("closed_on") else N_("Saved."))
+        self.retranslate()
 
     def _visit_saved(self, _visit_id: str) -> None:
         self.refresh()

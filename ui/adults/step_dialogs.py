@@ -1,0 +1,431 @@
+"""Forms for the adult-at-risk steps that had services but no screen. GUI thread; one service call per save.
+
+Each dialog is a :class:`StepDialog`: a :class:`~ui.adults.forms.Form` of named rows whose names are the
+service's argument names, so a ``ValidationError`` appears beside the field it names (anything else, such
+as "only the lead co-ordinator can close", in the form's general error line) and nothing is saved. On
+success the dialog emits :attr:`StepDialog.saved` with the service's result and closes.
+
+The services decide what is allowed (see ``desktop.services.adults``); these forms only collect and show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.i18n import N_, _
+from desktop.services.adults import (
+    CapacityService,
+    ClosureService,
+    CoordinatorService,
+    EnquiryService,
+    LeadPractitionerService,
+    ReportService,
+)
+from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of
+from ui.windows import register_sensitive
+
+_MSGID_ROLE = Qt.ItemDataRole.UserRole + 2
+_DATA_ROLE = Qt.ItemDataRole.UserRole + 1
+
+SOURCES = [(N_("A relevant partner"), "relevant_partner"), (N_("Another professional"), "professional"),
+           (N_("A member of the public"), "public"), (N_("Family"), "family"), (N_("Anonymous"), "anonymous"),
+           (N_("The adult themselves"), "self")]
+CATEGORY_ITEMS = [(N_("Physical abuse"), "physical"), (N_("Sexual abuse"), "sexual"),
+                  (N_("Emotional or psychological abuse"), "emotional"), (N_("Financial abuse"), "financial"),
+                  (N_("Neglect"), "neglect")]
+SCREENING = [(N_("Choose…"), None),
+             (N_("1a No further action: no abuse"), "nfa_a"),
+             (N_("1b No further action: not abuse or neglect"), "nfa_b"),
+             (N_("1c No further action: one-off, low risk of it happening again"), "nfa_c"),
+             (N_("2 Enquiries required (section 126)"), "enquiries"),
+             (N_("3 Care and support needs: Part 3 assessment"), "part3")]
+DETERMINATION_ITEMS = [(N_("Choose…"), None),
+                       (N_("1 Immediate protection needed"), "1"),
+                       (N_("2 Not at risk, but may have other care and support needs"), "2"),
+                       (N_("3 At risk, and action is needed"), "3"),
+                       (N_("No further action"), "nfa")]
+OUTCOME_ITEMS = [(N_("Choose…"), None), (N_("Has capacity for this decision"), "has_capacity"),
+                 (N_("Lacks capacity for this decision"), "lacks_capacity")]
+DECIDED_WITH_ITEMS = [(N_("Choose…"), None), (N_("The strategy group"), "strategy_group"),
+                      (N_("The adult protection conference"), "conference"),
+                      (N_("The lead co-ordinator"), "lead_coordinator")]
+
+
+class CheckList(QListWidget):
+    """Checkable items of (label msgid, data); :meth:`checked` gives the data of the ticked ones."""
+
+    def __init__(self, items: list[tuple[str, Any]]) -> None:
+        super().__init__()
+        for msgid, data in items:
+            item = QListWidgetItem(_(msgid))
+            item.setData(_MSGID_ROLE, msgid)
+            item.setData(_DATA_ROLE, data)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.addItem(item)
+
+    def checked(self) -> list[Any]:
+        return [self.item(i).data(_DATA_ROLE) for i in range(self.count())
+                if self.item(i).checkState() == Qt.CheckState.Checked]
+
+    def check(self, data: Any, on: bool = True) -> None:
+        for i in range(self.count()):
+            if self.item(i).data(_DATA_ROLE) == data:
+                self.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def relabel(self) -> None:
+        for i in range(self.count()):
+            self.item(i).setText(_(self.item(i).data(_MSGID_ROLE)))
+
+
+def practitioners(session: Any, none_msgid: str | None = N_("Choose…")) -> QComboBox:
+    """A combo of active practitioners (name, job title and agency), with an empty first choice."""
+    box = combo([(none_msgid, None)] if none_msgid else [])
+    for p in session.store.rows(
+            "SELECT p.id, p.given_names, p.family_name, p.job_title, a.name AS agency FROM practitioner p"
+            " LEFT JOIN agency a ON a.id = p.agency_id WHERE p.deleted = 0 AND p.active = 1"
+            " ORDER BY p.family_name, p.given_names"):
+        name = " ".join(x for x in (p["given_names"], p["family_name"]) if x)
+        extra = ", ".join(x for x in (p.get("job_title"), p.get("agency")) if x)
+        box.addItem(f"{name} ({extra})" if extra else name, p["id"])
+    return box
+
+
+def select(box: QComboBox, data: Any) -> None:
+    box.setCurrentIndex(max(box.findData(data), 0))
+
+
+class StepDialog(QDialog):
+    """Base of the step forms: subclasses fill :attr:`form` in :meth:`build` and call the service in :meth:`submit`."""
+
+    saved = Signal(dict)
+    TITLE = ""
+    NAME = ""
+
+    def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(self.NAME)
+        register_sensitive(self)
+        self.session, self.case_id = session, case_id
+        layout = QFormLayout()
+        self.form = Form(layout)
+        self.build()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.form.general)
+        outer.addLayout(layout)
+        outer.addWidget(self.buttons)
+        self.retranslate()
+
+    def build(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def submit(self) -> dict[str, Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_(self.TITLE))
+        self.form.retranslate()
+        for _msgid, _label, editor, _error in self.form.rows.values():
+            if isinstance(editor, QComboBox):
+                relabel(editor)
+            elif isinstance(editor, CheckList):
+                editor.relabel()
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+
+    def save(self) -> bool:
+        """Send the form to the service; ``False`` (and the reason shown) if it was refused."""
+        try:
+            result = self.submit()
+        except Exception as exc:  # noqa: BLE001 - every refusal is shown, nothing is saved
+            self.form.show_error(exc)
+            return False
+        self.form.clear_errors()
+        self.saved.emit(dict(result or {}))
+        self.accept()
+        return True
+
+
+class ReportDialog(StepDialog):
+    """The report under the duty to report: who made it, the concerns, and the adult's consent or why not."""
+
+    TITLE = N_("Record the report")
+    NAME = "adult_report_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.received_on = f.add("received_at", N_("Received on:"), date_edit(self.session.today().isoformat()))
+        self.received_time = f.add("received_time", N_("Time received (hh:mm, optional):"), QLineEdit())
+        self.received_time.setMaxLength(5)
+        self.source_type = f.add("source_type", N_("Who made the report:"), combo([(N_("Choose…"), None), *SOURCES]))
+        self.source_detail = f.add("source_detail", N_("Their name or agency:"), QLineEdit())
+        self.concerns = f.add("concerns", N_("Concerns reported:"), QPlainTextEdit())
+        self.categories = f.add("categories", N_("Suspected categories:"), CheckList(CATEGORY_ITEMS))
+        self.consent_given = f.add("consent_given", N_("The adult consented to the report"), QCheckBox())
+        self.no_consent_reason = f.add("no_consent_reason", N_("Why the report was made without their consent:"),
+                                       QPlainTextEdit())
+        self.immediate_danger = f.add("immediate_danger", N_("The adult is in immediate danger"), QCheckBox())
+        self.police_informed = f.add("police_informed", N_("The police have been told"), QCheckBox())
+
+    def submit(self) -> dict[str, Any]:
+        day = iso(self.received_on) or ""
+        at = f"{day}T{self.received_time.text().strip()}" if day and self.received_time.text().strip() else day
+        consent = self.consent_given.isChecked()
+        return ReportService(self.session).record(
+            self.case_id, received_at=at, source_type=self.source_type.currentData(), concerns=text_of(self.concerns),
+            consent_given=consent, no_consent_reason=None if consent else text_of(self.no_consent_reason),
+            categories=self.categories.checked(), source_detail=text_of(self.source_detail),
+            immediate_danger=self.immediate_danger.isChecked(), police_informed=self.police_informed.isChecked())
+
+
+class ScreeningDialog(StepDialog):
+    """The screening decision on the case's earliest report not yet screened."""
+
+    TITLE = N_("Record the screening decision")
+    NAME = "adult_screening_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.report = f.add("report_id", N_("Report:"), combo([(N_("Choose…"), None)]))
+        for r in ReportService(self.session).for_case(self.case_id):
+            if not r.get("screening_decision"):
+                self.report.addItem(str(r["received_at"]).replace("T", " "), r["id"])
+        if self.report.count() > 1:
+            self.report.setCurrentIndex(1)
+        self.decision = f.add("decision", N_("Screening decision:"), combo(SCREENING))
+        self.screened_on = f.add("screened_on", N_("Decided on:"), date_edit(self.session.today().isoformat()))
+        self.note = f.add("note", N_("Reasons:"), QPlainTextEdit())
+
+    def submit(self) -> dict[str, Any]:
+        from desktop.errors import ValidationError
+
+        report_id = self.report.currentData()
+        if not report_id:
+            raise ValidationError(N_("Choose the report to screen; record the report first."), field="report_id")
+        return ReportService(self.session).screen(report_id, decision=self.decision.currentData(),
+                                                  screened_on=iso(self.screened_on), note=text_of(self.note))
+
+
+class EnquiryDialog(StepDialog):
+    """The end of the section 126 enquiries and the determination."""
+
+    TITLE = N_("Conclude the enquiries")
+    NAME = "adult_enquiry_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.enquiry = f.add("enquiry_id", N_("Enquiries started on:"), combo([(N_("Choose…"), None)]))
+        for e in EnquiryService(self.session).for_case(self.case_id):
+            if not e.get("concluded_on"):
+                from ui.formatting import show_date
+
+                self.enquiry.addItem(show_date(e["started_on"]), e["id"])
+        if self.enquiry.count() > 1:
+            self.enquiry.setCurrentIndex(1)
+        self.concluded_on = f.add("concluded_on", N_("Concluded on:"), date_edit(self.session.today().isoformat()))
+        self.determination = f.add("determination", N_("Determination:"), combo(DETERMINATION_ITEMS))
+        self.reason = f.add("reason", N_("Reasons for the determination:"), QPlainTextEdit())
+
+    def submit(self) -> dict[str, Any]:
+        from desktop.errors import ValidationError
+
+        enquiry_id = self.enquiry.currentData()
+        if not enquiry_id:
+            raise ValidationError(N_("There are no open enquiries: screen a report as needing enquiries first."),
+                                  field="enquiry_id")
+        return EnquiryService(self.session).conclude(
+            enquiry_id, concluded_on=iso(self.concluded_on) or "", determination=self.determination.currentData(),
+            reason=text_of(self.reason))
+
+
+class AppointDialog(StepDialog):
+    """Appoint the lead co-ordinator (employed within social services)."""
+
+    TITLE = N_("Appoint the lead co-ordinator")
+    NAME = "adult_appoint_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.practitioner = f.add("practitioner_id", N_("Lead co-ordinator:"), practitioners(self.session))
+        self.from_date = f.add("from_date", N_("From:"), date_edit(self.session.today().isoformat()))
+
+    def submit(self) -> dict[str, Any]:
+        from desktop.errors import ValidationError
+
+        who = self.practitioner.currentData()
+        if not who:
+            raise ValidationError(N_("Choose the lead co-ordinator."), field="practitioner_id")
+        return CoordinatorService(self.session).appoint(self.case_id, who, from_date=iso(self.from_date))
+
+
+class DelegateDialog(StepDialog):
+    """Delegate the lead co-ordinator role to another statutory partner: all four records are required."""
+
+    TITLE = N_("Delegate the lead co-ordinator role")
+    NAME = "adult_delegate_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.delegate = f.add("delegate_id", N_("Delegated lead co-ordinator:"), practitioners(self.session))
+        self.delegate_role = f.add("delegate_role", N_("Their role and responsibilities:"), QPlainTextEdit())
+        self.la_monitor = f.add("la_monitor_id", N_("Local authority person responsible for monitoring and overview:"),
+                                practitioners(self.session))
+        self.la_monitor_role = f.add("la_monitor_role", N_("Their role and responsibilities (monitoring):"),
+                                     QPlainTextEdit())
+        self.rationale = f.add("rationale", N_("Rationale for delegating:"), QPlainTextEdit())
+        self.reporting = f.add("reporting_arrangements",
+                               N_("Arrangements for reporting, monitoring and review by the local authority:"),
+                               QPlainTextEdit())
+        self.decided_on = f.add("decided_on", N_("Decided on:"), date_edit(self.session.today().isoformat()))
+
+    def submit(self) -> dict[str, Any]:
+        from desktop.errors import ValidationError
+
+        if not self.delegate.currentData():
+            raise ValidationError(N_("Choose the practitioner the role is delegated to."), field="delegate_id")
+        return CoordinatorService(self.session).delegate(
+            self.case_id, delegate_id=self.delegate.currentData(), delegate_role=text_of(self.delegate_role),
+            la_monitor_id=self.la_monitor.currentData(), la_monitor_role=text_of(self.la_monitor_role),
+            rationale=text_of(self.rationale), reporting_arrangements=text_of(self.reporting),
+            decided_on=iso(self.decided_on))
+
+
+class CapacityDialog(StepDialog):
+    """A decision-specific capacity assessment."""
+
+    TITLE = N_("Record a capacity assessment")
+    NAME = "adult_capacity_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.decision = f.add("decision", N_("The specific decision:"), QLineEdit())
+        self.assessed_on = f.add("assessed_on", N_("Assessed on:"), date_edit(self.session.today().isoformat()))
+        self.assessor = f.add("assessor_id", N_("Assessed by:"), practitioners(self.session))
+        select(self.assessor, self.session.user.id)
+        self.outcome = f.add("outcome", N_("Outcome:"), combo(OUTCOME_ITEMS))
+        self.evidence = f.add("evidence", N_("Evidence:"), QPlainTextEdit())
+        self.review_on = f.add("review_on", N_("Review by (optional):"), date_edit())
+
+    def submit(self) -> dict[str, Any]:
+        return CapacityService(self.session).assess(
+            self.case_id, decision=text_of(self.decision), assessed_on=iso(self.assessed_on) or "",
+            assessor_id=self.assessor.currentData() or "", outcome=self.outcome.currentData(),
+            evidence=text_of(self.evidence), review_on=iso(self.review_on))
+
+
+class BestInterestsDialog(StepDialog):
+    """A best-interests decision; the service refuses it without an assessment finding a lack of capacity."""
+
+    TITLE = N_("Record a best-interests decision")
+    NAME = "adult_best_interests_dialog"
+
+    def build(self) -> None:
+        from ui.formatting import show_date
+
+        f = self.form
+        self.assessment = f.add("assessment_id", N_("Capacity assessment:"),
+                                combo([(N_("No capacity assessment"), None)]))
+        for a in CapacityService(self.session).for_case(self.case_id)["assessments"]:
+            self.assessment.addItem(f"{show_date(a['assessed_on'])}: {a['decision']}", a["id"])
+        if self.assessment.count() > 1:
+            self.assessment.setCurrentIndex(1)
+        self.decision = f.add("decision", N_("Decision made in the adult's best interests:"), QPlainTextEdit())
+        self.decided_on = f.add("decided_on", N_("Decided on:"), date_edit(self.session.today().isoformat()))
+        self.consulted = f.add("consulted", N_("People consulted (one a line):"), QPlainTextEdit())
+        self.wishes = f.add("wishes_feelings", N_("The adult's wishes and feelings:"), QPlainTextEdit())
+        self.rationale = f.add("rationale", N_("Rationale:"), QPlainTextEdit())
+        self.imca_instructed = f.add("imca_instructed", N_("An IMCA was instructed"), QCheckBox())
+        self.imca_name = f.add("imca_name", N_("Name of the IMCA:"), QLineEdit())
+
+    def submit(self) -> dict[str, Any]:
+        return CapacityService(self.session).best_interests(
+            self.case_id, assessment_id=self.assessment.currentData(), decision=text_of(self.decision),
+            decided_on=iso(self.decided_on) or "",
+            consulted=[x.strip() for x in text_of(self.consulted).splitlines() if x.strip()],
+            wishes_feelings=text_of(self.wishes), rationale=text_of(self.rationale),
+            imca_instructed=self.imca_instructed.isChecked(), imca_name=text_of(self.imca_name))
+
+
+class ClosureDialog(StepDialog):
+    """Close the case (the lead co-ordinator only); the agencies and the adult are written to (N17)."""
+
+    TITLE = N_("Close the case")
+    NAME = "adult_closure_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.closed_on = f.add("closed_on", N_("Closed on:"), date_edit(self.session.today().isoformat()))
+        self.decided_with = f.add("decided_with", N_("Decision made with:"), combo(DECIDED_WITH_ITEMS))
+        self.reasons = f.add("reasons", N_("Reasons for ending the adult safeguarding process:"), QPlainTextEdit())
+        self.evaluation = f.add("outcomes_evaluation", N_("How far the outcomes were achieved (optional):"),
+                                QPlainTextEdit())
+
+    def submit(self) -> dict[str, Any]:
+        return ClosureService(self.session).close(
+            self.case_id, closed_on=iso(self.closed_on) or "", reasons=text_of(self.reasons),
+            decided_with=self.decided_with.currentData(), outcomes_evaluation=text_of(self.evaluation) or None)
+
+
+class LeadPractitionerDialog(StepDialog):
+    """Change of lead practitioner: told verbally first, then confirmed in writing (N2)."""
+
+    TITLE = N_("Change the lead practitioner")
+    NAME = "adult_lead_practitioner_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.new = f.add("new_id", N_("New lead practitioner:"), practitioners(self.session))
+        self.new_contact = f.add("new_contact", N_("Their contact details (left empty: from their record):"),
+                                 QLineEdit())
+        self.effective_on = f.add("effective_on", N_("From:"), date_edit(self.session.today().isoformat()))
+        self.verbal_to = f.add("verbal_to", N_("Told verbally (one a line: agencies, the adult, family):"),
+                               QPlainTextEdit())
+        self.verbal_on = f.add("verbal_on", N_("Told on:"), date_edit(self.session.today().isoformat()))
+        self.reason = f.add("reason", N_("Reason for the change:"), QPlainTextEdit())
+
+    def submit(self) -> dict[str, Any]:
+        from desktop.errors import ValidationError
+
+        if not self.new.currentData():
+            raise ValidationError(N_("Choose the new lead practitioner."), field="new_id")
+        return LeadPractitionerService(self.session).change(
+            self.case_id, new_id=self.new.currentData(), effective_on=iso(self.effective_on) or "",
+            verbal_to=[x.strip() for x in text_of(self.verbal_to).splitlines() if x.strip()],
+            verbal_on=iso(self.verbal_on) or "", reason=text_of(self.reason), new_contact=text_of(self.new_contact))
+
+
+STEPS: list[tuple[str, str, type[StepDialog]]] = [
+    ("record_report", N_("Record the report…"), ReportDialog),
+    ("record_screening", N_("Screening decision…"), ScreeningDialog),
+    ("conclude_enquiry", N_("Conclude the enquiries…"), EnquiryDialog),
+    ("appoint_coordinator", N_("Appoint lead co-ordinator…"), AppointDialog),
+    ("delegate_coordinator", N_("Delegate lead co-ordinator…"), DelegateDialog),
+    ("record_capacity", N_("Capacity assessment…"), CapacityDialog),
+    ("record_best_interests", N_("Best-interests decision…"), BestInterestsDialog),
+    ("change_lead_practitioner", N_("Change lead practitioner…"), LeadPractitionerDialog),
+    ("close_case", N_("Close the case…"), ClosureDialog),
+]
+"""(button object name, button label msgid, dialog class) in the order of the journey."""
