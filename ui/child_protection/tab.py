@@ -1,5 +1,6 @@
 """The "Child protection" case tab: each child's register status and what is due, the visits, and the
-button that records a visit. GUI thread; each list is one short read through the services.
+buttons that open the step forms (report, strategy, section 47, conferences, core group, co-ordinator,
+visit). GUI thread; each list is one short read through the services.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import json
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -22,6 +24,8 @@ from desktop.services.child_protection import VisitService
 from desktop.services.child_protection._common import CATEGORY_LABELS
 from desktop.services.my_work import MyWorkService
 from desktop.services.permissions import Can
+from ui.child_protection.report_dialog import ReportDialog, undecided_report
+from ui.child_protection.strategy_dialog import StrategyDialog
 from ui.child_protection.visit_dialog import LOCATIONS, VisitDialog
 from ui.formatting import show_date
 from ui.tasks import store_watcher
@@ -54,6 +58,17 @@ class ChildProtectionTab(Retranslating, QWidget):
         self.visit_button.setEnabled(session.can(Can.RECORD_CASEWORK))
         self.visit_button.clicked.connect(self.record_visit)
         self.due_label, self.visits_label = QLabel(), QLabel()
+        # The step forms, in the order of the journey: (object name, label msgid, opener).
+        self.step_buttons: dict[str, QPushButton] = {}
+        steps = QHBoxLayout()
+        for name, _msgid, opener in self.steps():
+            button = QPushButton()
+            button.setObjectName(name)
+            button.setEnabled(session.can(Can.RECORD_CASEWORK))
+            button.clicked.connect(lambda _checked=False, opener=opener: opener())
+            steps.addWidget(button)
+            self.step_buttons[name] = button
+        steps.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.visit_button)
         buttons.addStretch(1)
@@ -63,8 +78,9 @@ class ChildProtectionTab(Retranslating, QWidget):
         layout.addWidget(self.due_list, 1)
         layout.addWidget(self.visits_label)
         layout.addWidget(self.visits, 2)
+        layout.addLayout(steps)
         layout.addLayout(buttons)
-        self.dialog: VisitDialog | None = None
+        self.dialog: QDialog | None = None
         store_watcher(session).changed.connect(self._store_changed)
         self.retranslate()
 
@@ -78,6 +94,9 @@ class ChildProtectionTab(Retranslating, QWidget):
         self.due_label.setText(_("What is due"))
         self.visits_label.setText(_("Visits"))
         self.visit_button.setText(_("Record visit…"))
+        for name, msgid, _opener in self.steps():
+            self.step_buttons[name].setText(_(msgid))
+            self.step_buttons[name].setAccessibleName(_(msgid).rstrip("…"))
         self.refresh()
 
     def _store_changed(self, tables: set[str], case_ids: set[str]) -> None:
@@ -120,6 +139,27 @@ class ChildProtectionTab(Retranslating, QWidget):
             self.visits.addTopLevelItem(QTreeWidgetItem([
                 show_date(v["visited_on"]), _(_WHERE.get(v["location"], v["location"])), who("seen"), who("seen_alone"), who("seen_at_home"),
                 who("bedroom_seen")]))
+
+    def steps(self) -> list[tuple[str, str, Any]]:
+        return [
+            ("record_report", N_("Report…"), self.record_report),
+            ("record_strategy", N_("Strategy discussion…"), self.record_strategy),
+        ]
+
+    def _open(self, dialog: QDialog) -> Any:
+        dialog.saved.connect(lambda _id: self.refresh())
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def record_report(self, report_id: str | None = None) -> ReportDialog:
+        """A new report, or (``report_id``, or ``True`` for the oldest undecided one) its next actions."""
+        if report_id is True:
+            report_id = undecided_report(self.session, self.case_id)
+        return self._open(ReportDialog(self.session, self.case_id, self, report_id=report_id or None))
+
+    def record_strategy(self) -> StrategyDialog:
+        return self._open(StrategyDialog(self.session, self.case_id, self))
 
     def record_visit(self) -> VisitDialog:
         dialog = VisitDialog(self.session, self.case_id, self)
