@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,8 +19,27 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _, ngettext
-from desktop.services.children import ChildInNeedService, LookedAfterService
+from desktop.services.children import ChildInNeedService, LookedAfterService, PermanenceService
 from desktop.services.children._common import LEGAL_STATUSES, label
+from ui.children.cin_dialogs import (
+    ActionDialog,
+    CinReviewDialog,
+    CompleteAssessmentDialog,
+    ContactDialog,
+    OutcomeDialog,
+    StartAssessmentDialog,
+    StartPlanDialog,
+)
+from ui.children.form import ServiceForm
+from ui.children.lac_dialogs import (
+    HealthDialog,
+    LacReviewDialog,
+    PermanenceAchievedDialog,
+    PermanenceDialog,
+    PlacementPlanDialog,
+    VisitDialog,
+    VoiceDialog,
+)
 from ui.children.placement_dialog import LookedAfterDialog, PlacementDialog
 from ui.formatting import show_date
 from ui.widgets import Retranslating
@@ -49,6 +69,22 @@ class _ChildTab(Retranslating, QWidget):
     def person_id(self) -> str | None:
         return self.child_combo.currentData()
 
+    def _button(self, name: str, opener: Any) -> QPushButton:
+        button = QPushButton()
+        button.setObjectName(name)
+        button.clicked.connect(lambda: opener())
+        return button
+
+    def open_form(self, cls: type[ServiceForm], **context: Any) -> ServiceForm | None:
+        """Open a form for the chosen child; the tab refreshes when it saves. Returns the dialog."""
+        if not self.person_id:
+            return None
+        dialog = cls(self.session, self.case_id, self.person_id, self, **context)
+        dialog.saved.connect(lambda _rid: self.refresh())
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
 
 class LookedAfterTab(_ChildTab):
     def __init__(self, session: Any, case_id: str, parent: QWidget) -> None:
@@ -75,12 +111,25 @@ class LookedAfterTab(_ChildTab):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.move_button)
         buttons.addStretch(1)
+        self.visit_button = self._button("record_visit", self.record_visit)
+        self.review_button = self._button("record_lac_review", self.record_review)
+        self.plan_button = self._button("placement_plan", self.record_placement_plan)
+        self.health_button = self._button("record_health", self.record_health)
+        self.permanence_button = self._button("permanence_plan", self.record_permanence)
+        self.achieved_button = self._button("permanence_achieved", self.record_achieved)
+        self.voice_button = self._button("lac_child_voice", self.record_voice)
+        more = QGridLayout()
+        for i, button in enumerate((self.visit_button, self.review_button, self.plan_button, self.health_button,
+                                    self.permanence_button, self.achieved_button, self.voice_button)):
+            more.addWidget(button, i // 4, i % 4)
         layout = QVBoxLayout(self)
         layout.addWidget(self.child_combo)
         layout.addWidget(self.status)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
+        layout.addLayout(more)
         self.overview: dict[str, Any] = {}
+        self.permanence: dict[str, Any] | None = None
         self.dialog: QWidget | None = None
         self.retranslate()
 
@@ -90,6 +139,13 @@ class LookedAfterTab(_ChildTab):
         self.episode_button.setText(_("Became looked after…"))
         self.add_button.setText(_("Record a placement…"))
         self.move_button.setText(_("Record a move…"))
+        self.visit_button.setText(_("Record a statutory visit…"))
+        self.review_button.setText(_("Record a looked-after review…"))
+        self.plan_button.setText(_("Placement plan…"))
+        self.health_button.setText(_("Record a health event…"))
+        self.permanence_button.setText(_("Permanence plan…"))
+        self.achieved_button.setText(_("Permanence achieved…"))
+        self.voice_button.setText(_("The child's voice…"))
         self.child_combo.setAccessibleName(_("Child"))
         self.refresh()
 
@@ -113,6 +169,17 @@ class LookedAfterTab(_ChildTab):
         self.episode_button.setEnabled(not episode)
         self.add_button.setEnabled(bool(episode) and not has_current)
         self.move_button.setEnabled(has_current)
+        self.permanence = None
+        if self.person_id:
+            try:
+                self.permanence = PermanenceService(self.session).plan(self.case_id, self.person_id)
+            except DiogelError:
+                self.permanence = None
+        for button in (self.visit_button, self.review_button, self.health_button, self.permanence_button):
+            button.setEnabled(bool(episode))
+        self.plan_button.setEnabled(has_current)
+        self.achieved_button.setEnabled(bool(self.permanence) and not (self.permanence or {}).get("achieved_on"))
+        self.voice_button.setEnabled(bool(self.person_id))
         self.tree.clear()
         for p in self.overview.get("placements", []):
             where = ", ".join(x for x in (p["town"], p["host_authority"], p["country"] if p["country"] != "GB" else None)
@@ -147,6 +214,29 @@ class LookedAfterTab(_ChildTab):
         return dialog
 
 
+    def record_visit(self) -> ServiceForm | None:
+        return self.open_form(VisitDialog)
+
+    def record_review(self) -> ServiceForm | None:
+        return self.open_form(LacReviewDialog)
+
+    def record_placement_plan(self) -> ServiceForm | None:
+        current = self.overview.get("current_placement")
+        return self.open_form(PlacementPlanDialog, placement_id=current["id"]) if current else None
+
+    def record_health(self) -> ServiceForm | None:
+        return self.open_form(HealthDialog)
+
+    def record_permanence(self) -> ServiceForm | None:
+        return self.open_form(PermanenceDialog, plan=self.permanence)
+
+    def record_achieved(self) -> ServiceForm | None:
+        return self.open_form(PermanenceAchievedDialog, plan_id=self.permanence["id"]) if self.permanence else None
+
+    def record_voice(self) -> ServiceForm | None:
+        return self.open_form(VoiceDialog)
+
+
 class ChildInNeedTab(_ChildTab):
     """Assessments, the Child in Need plan and its reviews, requests for a conference, proceedings."""
 
@@ -157,36 +247,110 @@ class ChildInNeedTab(_ChildTab):
         self.tree.setObjectName("cin_tree")
         self.tree.setRootIsDecorated(False)
         self.tree.setColumnCount(len(CIN_HEADERS))
+        self.start_assessment_button = self._button("start_assessment", self.start_assessment)
+        self.contact_button = self._button("record_contact", self.record_contact)
+        self.complete_button = self._button("complete_assessment", self.complete_assessment)
+        self.start_plan_button = self._button("start_cin_plan", self.start_plan)
+        self.outcome_button = self._button("add_outcome", self.add_outcome)
+        self.action_button = self._button("add_action", self.add_action)
+        self.review_button = self._button("record_cin_review", self.record_review)
+        self.voice_button = self._button("cin_child_voice", self.record_voice)
+        buttons = QGridLayout()
+        for i, button in enumerate((self.start_assessment_button, self.contact_button, self.complete_button,
+                                    self.voice_button, self.start_plan_button, self.outcome_button,
+                                    self.action_button, self.review_button)):
+            buttons.addWidget(button, i // 4, i % 4)
         layout = QVBoxLayout(self)
         layout.addWidget(self.child_combo)
         layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        self.assessment: dict[str, Any] | None = None
+        self.plan: dict[str, Any] | None = None
+        self.dialog: QWidget | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([_(h) for h in CIN_HEADERS])
         self.tree.setAccessibleName(_("Child in need records"))
         self.child_combo.setAccessibleName(_("Child"))
+        self.start_assessment_button.setText(_("Start an assessment…"))
+        self.contact_button.setText(_("Record who was spoken to…"))
+        self.complete_button.setText(_("Complete the assessment…"))
+        self.start_plan_button.setText(_("Start a Child in Need plan…"))
+        self.outcome_button.setText(_("Add an outcome…"))
+        self.action_button.setText(_("Add an action…"))
+        self.review_button.setText(_("Record a review meeting…"))
+        self.voice_button.setText(_("The child's voice…"))
         self.refresh()
+
+    def _enable(self) -> None:
+        in_progress = bool(self.assessment) and not (self.assessment or {}).get("completed_on")
+        self.start_assessment_button.setEnabled(bool(self.person_id) and not in_progress)
+        self.contact_button.setEnabled(in_progress)
+        self.complete_button.setEnabled(in_progress)
+        self.start_plan_button.setEnabled(bool(self.person_id) and self.plan is None)
+        for button in (self.outcome_button, self.action_button, self.review_button):
+            button.setEnabled(self.plan is not None)
+        self.voice_button.setEnabled(bool(self.person_id))
+
+    def start_assessment(self) -> ServiceForm | None:
+        return self.open_form(StartAssessmentDialog)
+
+    def record_contact(self) -> ServiceForm | None:
+        return self.open_form(ContactDialog, assessment_id=self.assessment["id"]) if self.assessment else None
+
+    def complete_assessment(self) -> ServiceForm | None:
+        return (self.open_form(CompleteAssessmentDialog, assessment_id=self.assessment["id"])
+                if self.assessment else None)
+
+    def start_plan(self) -> ServiceForm | None:
+        done = self.assessment["id"] if self.assessment and self.assessment.get("completed_on") else None
+        return self.open_form(StartPlanDialog, assessment_id=done)
+
+    def add_outcome(self) -> ServiceForm | None:
+        return self.open_form(OutcomeDialog, plan_id=self.plan["id"]) if self.plan else None
+
+    def add_action(self) -> ServiceForm | None:
+        return self.open_form(ActionDialog, plan_id=self.plan["id"]) if self.plan else None
+
+    def record_review(self) -> ServiceForm | None:
+        return self.open_form(CinReviewDialog, plan_id=self.plan["id"]) if self.plan else None
+
+    def record_voice(self) -> ServiceForm | None:
+        return self.open_form(VoiceDialog)
 
     def refresh(self) -> None:
         self.tree.clear()
+        self.assessment, self.plan = None, None
         if not self.person_id:
+            self._enable()
             return
         service = ChildInNeedService(self.session)
         rows: list[tuple[str, str, str]] = []
         try:
             for a in service.assessments(self.case_id):
                 if a["person_id"] == self.person_id:
+                    if self.assessment is None:
+                        self.assessment = a  # newest first
                     detail = _("{category}; {conclusion}").format(
                         category=label(a["need_category"]) if a["need_category"] else "",
                         conclusion=label(a["conclusion"]) if a["conclusion"] else _("in progress"))
                     rows.append((_("Assessment"), a["started_on"], detail))
             for p in service.plans(self.case_id):
                 if p["person_id"] == self.person_id:
+                    if p["status"] == "active":
+                        self.plan = p
                     rows.append((_("Child in Need plan"), p["started_on"],
                                  _("Next review {date}").format(date=show_date(p["next_review_on"]))
                                  if p["status"] == "active" else _("Ended")))
-                    for r in service.plan(p["id"])["reviews"]:
+                    full = service.plan(p["id"])
+                    for o in full["outcomes"]:
+                        rows.append((_("Outcome"), p["started_on"], o["description"]))
+                    for a in full["actions"]:
+                        rows.append((_("Action"), a["due_on"] or p["started_on"],
+                                     _("{action} (owner: {owner})").format(action=a["description"],
+                                                                           owner=a["owner_name"])))
+                    for r in full["reviews"]:
                         rows.append((_("Review meeting"), r["held_on"], label(r["decision"])))
             for r in service.icpc_requests(self.case_id):
                 if self.person_id in r["child_ids"]:
@@ -196,6 +360,7 @@ class ChildInNeedTab(_ChildTab):
                     rows.append((label(p["kind"]), p["stage_on"], label(p["stage"])))
         except DiogelError:
             rows = []
+        self._enable()
         rows.sort(key=lambda r: r[1])
         for what, on, detail in rows:
             self.tree.addTopLevelItem(QTreeWidgetItem([what, show_date(on), detail]))

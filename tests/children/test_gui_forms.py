@@ -1,0 +1,246 @@
+"""The Child in Need and Looked after tabs' forms, offscreen: each dialog is driven as a person would,
+a refusal shows beside its field with nothing saved, and a success is in the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from desktop.i18n import set_language  # noqa: E402
+from desktop.services.children import LookedAfterService, PlacementService  # noqa: E402
+
+from .conftest import placement  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, world) -> Iterator:
+    import ui.children  # noqa: F401 - registers the tabs
+    from ui.case_view import CaseWindow
+    from ui.language import hub
+    from ui.tasks import forget_store
+    from ui.windows import close_sensitive
+
+    hub()
+    world.clock.day = date(2026, 10, 20)
+    win = CaseWindow(world.sw, world.ids["case"])
+    qtbot.addWidget(win)
+    yield win
+    set_language("en")
+    close_sensitive()
+    forget_store(world.sw)
+
+
+def _fill(dialog, **values) -> None:
+    for name, value in values.items():
+        dialog.set_value(name, value)
+
+
+def _count(world, table: str) -> int:
+    return world.sw.store.rows(f"SELECT COUNT(*) AS n FROM {table} WHERE deleted = 0")[0]["n"]
+
+
+def _save(qtbot, dialog) -> None:
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        assert dialog.save()
+
+
+def _refused(dialog, field: str) -> str:
+    assert not dialog.save()
+    assert dialog.errors[field].isVisible(), dialog.general_error.text()
+    return dialog.errors[field].text()
+
+
+def test_assessment_started_people_spoken_to_and_completed(qtbot, window, world):
+    tab = window.tab("child_in_need")
+    assert not tab.contact_button.isEnabled() and not tab.complete_button.isEnabled()
+    start = tab.start_assessment()
+    _fill(start, started_on="21/10/2026")
+    assert _refused(start, "started_on") == "The date cannot be in the future."
+    assert _count(world, "cin_assessment") == 0
+    _fill(start, started_on="02/10/2026")
+    _save(qtbot, start)
+    assert _count(world, "cin_assessment") == 1
+    qtbot.waitUntil(lambda: tab.contact_button.isEnabled() and tab.complete_button.isEnabled())
+    assert not tab.start_assessment_button.isEnabled()
+
+    contact = tab.record_contact()
+    _fill(contact, kind="family", name="Nia Pritchard", spoken_on="01/10/2026")
+    assert _refused(contact, "spoken_on") == "The conversation is dated before the assessment started."
+    assert _count(world, "cin_assessment_contact") == 0
+    _fill(contact, spoken_on="05/10/2026", method="Home visit", summary="Worried about the winter.")
+    _save(qtbot, contact)
+    child = tab.record_contact()
+    _fill(child, kind="child", spoken_on="06/10/2026")  # the child's name comes from the case
+    _save(qtbot, child)
+    names = {r["name"] for r in world.sw.store.rows("SELECT name FROM cin_assessment_contact")}
+    assert names == {"Nia Pritchard", "Elis Pritchard"}
+
+    complete = tab.complete_assessment()
+    _fill(complete, findings="Family under acute stress.", conclusion="cin_plan", completed_on="15/10/2026")
+    assert _refused(complete, "need_category") == "Choose the category of need."
+    assert world.sw.store.rows("SELECT completed_on FROM cin_assessment")[0]["completed_on"] is None
+    _fill(complete, need_category="N4")
+    _save(qtbot, complete)
+    row = world.sw.store.rows("SELECT * FROM cin_assessment")[0]
+    assert (row["completed_on"], row["need_category"], row["conclusion"]) == ("2026-10-15", "N4", "cin_plan")
+    qtbot.waitUntil(lambda: tab.start_assessment_button.isEnabled())
+    assert any("Family in acute stress" in tab.tree.topLevelItem(i).text(2)
+               for i in range(tab.tree.topLevelItemCount()))
+
+
+def test_plan_outcome_action_needs_an_owner_and_review(qtbot, window, world):
+    tab = window.tab("child_in_need")
+    assert not tab.action_button.isEnabled()
+    plan = tab.start_plan()
+    _fill(plan, started_on="10/10/2026", next_review_on="05/10/2026")
+    assert _refused(plan, "next_review_on") == "The review cannot be before the plan starts."
+    assert _count(world, "cin_plan") == 0
+    _fill(plan, next_review_on="10/01/2027", review_arrangements="Every three months")
+    _save(qtbot, plan)
+    qtbot.waitUntil(lambda: tab.action_button.isEnabled())
+    assert not tab.start_plan_button.isEnabled()
+
+    outcome = tab.add_outcome()
+    _fill(outcome, description="Elis goes to school every day.", measure="Attendance above 95%")
+    _save(qtbot, outcome)
+
+    action = tab.add_action()
+    outcome_id = world.sw.store.rows("SELECT id FROM cin_plan_outcome")[0]["id"]
+    _fill(action, description="Walk Elis to school.", owner_kind="person", outcome_id=outcome_id,
+          due_on="01/11/2026")
+    assert _refused(action, "owner") == "Every action needs an owner: choose who will do it."
+    assert _count(world, "cin_plan_action") == 0
+    set_language("cy")
+    assert action.errors["owner"].text() != "Every action needs an owner: choose who will do it."
+    set_language("en")
+    _fill(action, owner="Nia Pritchard")
+    _save(qtbot, action)
+    row = world.sw.store.rows("SELECT * FROM cin_plan_action")[0]
+    assert (row["owner_name"], row["outcome_id"], row["due_on"]) == ("Nia Pritchard", outcome_id, "2026-11-01")
+    qtbot.waitUntil(lambda: any("owner: Nia Pritchard" in tab.tree.topLevelItem(i).text(2)
+                                for i in range(tab.tree.topLevelItemCount())))
+
+    review = tab.record_review()
+    _fill(review, held_on="19/10/2026", child_participation="attended", family="Nia Pritchard",
+          decision="continue", next_review_on="19/01/2027")
+    assert _refused(review, "professionals") == "Add the professionals invited to the review."
+    assert _count(world, "cin_review") == 0
+    _fill(review, professionals="Ffion Harries\nBethan Hughes")
+    _save(qtbot, review)
+    kinds = sorted(r["kind"] for r in world.sw.store.rows("SELECT kind FROM cin_review_attendance"))
+    assert kinds == ["child", "family", "professional", "professional"]
+    assert world.sw.store.rows("SELECT next_review_on FROM cin_plan")[0]["next_review_on"] == "2027-01-19"
+
+
+@pytest.fixture
+def looked_after(world) -> dict:
+    """Elis looked after from 5 October 2026 in a foster placement; Elen Roberts his IRO."""
+    world.clock.day = date(2026, 10, 20)
+    LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-05",
+                                                     legal_status="section_76", transfer=False)
+    row = PlacementService(world.sw).add(world.ids["case"], world.ids["elis"], **placement())
+    return {"placement_id": row["id"]}
+
+
+def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, window, world):
+    tab = window.tab("looked_after")
+    assert tab.visit_button.isEnabled() and tab.review_button.isEnabled()
+    visit = tab.record_visit()
+    _fill(visit, visited_on="12/10/2026", seen=False, seen_alone=True, location="Y Bwthyn")
+    assert _refused(visit, "seen_alone") == "A child seen alone was seen: check the answers."
+    assert _count(world, "lac_visit") == 0
+    _fill(visit, seen=True)
+    _save(qtbot, visit)
+    row = world.sw.store.rows("SELECT * FROM lac_visit")[0]
+    assert (row["visited_on"], row["seen"], row["seen_alone"], row["placement_id"]) == (
+        "2026-10-12", 1, 1, looked_after["placement_id"])
+
+    review = tab.record_review()
+    _fill(review, held_on="19/10/2026", chair_id=world.ids["sw"], child_seen_privately=True)
+    assert "independent reviewing officer" in _refused(review, "chair_id")
+    LookedAfterService(world.as_("tm_cin")).assign_iro(world.ids["case"], world.ids["iro"], from_date="2026-10-06")
+    assert "chaired by the child's independent reviewing officer" in _refused(review, "chair_id")
+    assert _count(world, "lac_review") == 0
+    again = tab.record_review()
+    assert again.widgets["chair_id"].currentData() == world.ids["iro"]  # the IRO is proposed
+    _fill(again, held_on="19/10/2026", child_seen_privately=True, child_participation="attended",
+          decisions="Stay with Mr and Mrs Lloyd.", next_review_on="05/04/2027")
+    _save(qtbot, again)
+    row = world.sw.store.rows("SELECT * FROM lac_review")[0]
+    assert (row["chair_id"], row["child_seen_privately"], row["next_review_on"]) == (
+        world.ids["iro"], 1, "2027-04-05")
+
+
+def test_placement_plan_signed_needs_a_signatory(qtbot, looked_after, window, world):
+    tab = window.tab("looked_after")
+    assert tab.plan_button.isEnabled()
+    dialog = tab.record_placement_plan()
+    _fill(dialog, prepared_on="05/10/2026", signed_on="06/10/2026")
+    assert _refused(dialog, "signed_by") == "A signed placement plan must name the appropriate person who signed it."
+    assert world.sw.store.rows("SELECT plan_prepared_on FROM lac_placement")[0]["plan_prepared_on"] is None
+    _fill(dialog, signed_by="Helen Davies", iro_informed_on="07/10/2026")
+    _save(qtbot, dialog)
+    row = world.sw.store.rows("SELECT * FROM lac_placement")[0]
+    assert (row["plan_prepared_on"], row["plan_signed_on"], row["plan_signed_by"], row["iro_informed_on"]) == (
+        "2026-10-05", "2026-10-06", "Helen Davies", "2026-10-07")
+
+
+def test_health_event(qtbot, looked_after, window, world):
+    dialog = window.tab("looked_after").record_health()
+    _fill(dialog, on_date="08/10/2026", provider="Meddygfa Llandeilo")
+    assert _refused(dialog, "kind") == "Choose what happened."
+    assert _count(world, "lac_health_event") == 0
+    _fill(dialog, kind="gp_registered")
+    _save(qtbot, dialog)
+    row = world.sw.store.rows("SELECT * FROM lac_health_event")[0]
+    assert (row["kind"], row["on_date"], row["provider"], row["placement_id"]) == (
+        "gp_registered", "2026-10-08", "Meddygfa Llandeilo", looked_after["placement_id"])
+
+
+def test_permanence_plan_and_achieved(qtbot, looked_after, window, world):
+    tab = window.tab("looked_after")
+    assert tab.permanence_button.isEnabled() and not tab.achieved_button.isEnabled()
+    dialog = tab.record_permanence()
+    _fill(dialog, route="long_term_foster", decided_on="15/10/2026", target_on="01/10/2026")
+    assert _refused(dialog, "target_on") == "The target date is before the decision."
+    assert _count(world, "permanence_plan") == 0
+    _fill(dialog, target_on="01/04/2027")
+    _save(qtbot, dialog)
+    qtbot.waitUntil(lambda: tab.achieved_button.isEnabled())
+    change = tab.record_permanence()
+    assert change.widgets["decided_on"].text() == "15/10/2026"  # the current plan is shown to change
+    change.reject()
+    achieved = tab.record_achieved()
+    _fill(achieved, achieved_on="14/10/2026")
+    assert _refused(achieved, "achieved_on") == "Permanence cannot be achieved before the plan was decided."
+    _fill(achieved, achieved_on="19/10/2026")
+    _save(qtbot, achieved)
+    row = world.sw.store.rows("SELECT * FROM permanence_plan")[0]
+    assert (row["route"], row["target_on"], row["achieved_on"]) == ("long_term_foster", "2027-04-01", "2026-10-19")
+    qtbot.waitUntil(lambda: not tab.achieved_button.isEnabled())
+
+
+def test_childs_voice(qtbot, window, world):
+    dialog = window.tab("child_in_need").record_voice()
+    _fill(dialog, kind="wishes_feelings", recorded_on="12/10/2026", language="cy")
+    assert _refused(dialog, "content") == "Write down what the child said or did."
+    assert _count(world, "child_voice") == 0
+    _fill(dialog, content="Mae Elis eisiau aros yn yr un ysgol.", method="Drawing")
+    _save(qtbot, dialog)
+    row = world.sw.store.rows("SELECT * FROM child_voice")[0]
+    assert (row["kind"], row["language"], row["recorded_on"]) == ("wishes_feelings", "cy", "2026-10-12")
+
+
+def test_forms_are_retranslated(qtbot, looked_after, window, world):
+    dialog = window.tab("looked_after").record_visit()
+    assert dialog.windowTitle() == "Record a statutory visit"
+    assert dialog.widgets["visited_on"].accessibleName() == "Date of the visit"
+    set_language("cy")  # every text is set again (new msgids fall back to English until the catalog has them)
+    qtbot.waitUntil(lambda: dialog.widgets["seen"].text() != "")
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Save).text() != "Save"

@@ -1,0 +1,146 @@
+"""Child in Need forms: the assessment (start, who was spoken to, completion), the Child in Need plan
+(start, outcomes, actions with an owner) and review meetings. GUI thread only; each calls
+:class:`desktop.services.children.ChildInNeedService` once and shows a refusal beside its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.i18n import N_
+from desktop.services.children import ChildInNeedService
+from desktop.services.children._common import (
+    ASSESSMENT_CONCLUSIONS,
+    CHILD_PARTICIPATION,
+    CIN_REVIEW_DECISIONS,
+    CONTACT_KINDS,
+    NEED_CATEGORIES,
+)
+from ui.children.form import ServiceForm
+
+OWNER_KINDS = {"person": N_("Family member"), "practitioner": N_("Practitioner"), "agency": N_("Agency")}
+
+
+def _lines(value: str | None) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class StartAssessmentDialog(ServiceForm):
+    OBJECT_NAME = "start_assessment_dialog"
+    TITLE = N_("Start an assessment")
+    FIELDS = [("started_on", "date", N_("Date started:"), None)]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return ChildInNeedService(self.session).start_assessment(
+            self.case_id, self.person_id, started_on=values["started_on"] or "")
+
+
+class ContactDialog(ServiceForm):
+    """Who was spoken to for the assessment (``assessment_id`` in the context)."""
+
+    OBJECT_NAME = "assessment_contact_dialog"
+    TITLE = N_("Record who was spoken to")
+    FIELDS = [
+        ("kind", "choice", N_("Who:"), list(CONTACT_KINDS)),
+        ("name", "text", N_("Name:"), None),
+        ("spoken_on", "date", N_("Date spoken to:"), None),
+        ("method", "text", N_("How (visit, phone, video):"), None),
+        ("summary", "long", N_("What they said:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return ChildInNeedService(self.session).record_contact(
+            self.context["assessment_id"], kind=values["kind"], spoken_on=values["spoken_on"] or "",
+            name=values["name"], method=values["method"], summary=values["summary"])
+
+
+class CompleteAssessmentDialog(ServiceForm):
+    OBJECT_NAME = "complete_assessment_dialog"
+    TITLE = N_("Complete the assessment")
+    FIELDS = [
+        ("findings", "long", N_("Findings:"), None),
+        ("conclusion", "optional", N_("Conclusion:"), list(ASSESSMENT_CONCLUSIONS)),
+        ("need_category", "optional", N_("Category of need:"), list(NEED_CATEGORIES)),
+        ("completed_on", "date", N_("Date completed:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return ChildInNeedService(self.session).complete_assessment(
+            self.context["assessment_id"], findings=values["findings"] or "", conclusion=values["conclusion"],
+            need_category=values["need_category"], completed_on=values["completed_on"])
+
+
+class StartPlanDialog(ServiceForm):
+    OBJECT_NAME = "start_cin_plan_dialog"
+    TITLE = N_("Start a Child in Need plan")
+    FIELDS = [
+        ("started_on", "date", N_("Date started:"), None),
+        ("review_arrangements", "long", N_("Review arrangements:"), None),
+        ("next_review_on", "date", N_("Next review:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return ChildInNeedService(self.session).start_plan(
+            self.case_id, self.person_id, started_on=values["started_on"],
+            assessment_id=self.context.get("assessment_id"), review_arrangements=values["review_arrangements"],
+            next_review_on=values["next_review_on"])
+
+
+class OutcomeDialog(ServiceForm):
+    OBJECT_NAME = "cin_outcome_dialog"
+    TITLE = N_("Add an outcome")
+    FIELDS = [
+        ("description", "long", N_("Outcome for the child:"), None),
+        ("measure", "text", N_("How we will know:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return ChildInNeedService(self.session).add_outcome(
+            self.context["plan_id"], description=values["description"] or "", measure=values["measure"])
+
+
+class ActionDialog(ServiceForm):
+    """An action of the plan; refused beside "Owner" without one."""
+
+    OBJECT_NAME = "cin_action_dialog"
+    TITLE = N_("Add an action")
+    FIELDS = [
+        ("description", "long", N_("Action:"), None),
+        ("owner_kind", "choice", N_("Owner is a:"), OWNER_KINDS),
+        ("owner", "text", N_("Owner:"), None),
+        ("outcome_id", "items", N_("For the outcome:"), None),
+        ("due_on", "date", N_("Due by:"), None),
+    ]
+
+    def items(self, name: str) -> list[tuple[Any, str]]:
+        plan = ChildInNeedService(self.session).plan(self.context["plan_id"])
+        return [(None, ""), *((o["id"], o["description"]) for o in plan["outcomes"])]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return ChildInNeedService(self.session).add_action(
+            self.context["plan_id"], description=values["description"] or "", owner_kind=values["owner_kind"],
+            owner_name=values["owner"], outcome_id=values["outcome_id"], due_on=values["due_on"])
+
+
+class CinReviewDialog(ServiceForm):
+    """A review meeting of the plan: family and professionals invited, one name a line."""
+
+    OBJECT_NAME = "cin_review_dialog"
+    TITLE = N_("Record a review meeting")
+    ALIASES = {"attendees": "professionals"}
+    FIELDS = [
+        ("held_on", "date", N_("Date held:"), None),
+        ("child_participation", "optional", N_("How the child took part:"), list(CHILD_PARTICIPATION)),
+        ("family", "long", N_("Family invited (one name a line):"), None),
+        ("professionals", "long", N_("Professionals invited (one name a line):"), None),
+        ("decision", "optional", N_("Decision:"), list(CIN_REVIEW_DECISIONS)),
+        ("next_review_on", "date", N_("Next review:"), None),
+        ("summary", "long", N_("Summary:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        attendees = [{"kind": "family", "name": n} for n in _lines(values["family"])]
+        attendees += [{"kind": "professional", "name": n} for n in _lines(values["professionals"])]
+        return ChildInNeedService(self.session).record_review(
+            self.context["plan_id"], held_on=values["held_on"] or "",
+            child_participation=values["child_participation"], attendees=attendees, decision=values["decision"],
+            summary=values["summary"], next_review_on=values["next_review_on"])

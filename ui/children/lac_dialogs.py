@@ -1,0 +1,159 @@
+"""Children in Care forms: statutory visit, looked-after review chaired by the independent reviewing
+officer, placement plan, health event, permanence plan and permanence achieved, and the child's voice.
+GUI thread only; each calls one children service once and shows a refusal beside its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.i18n import N_
+from desktop.services.children import LookedAfterService, PermanenceService, PlacementService, VoiceService
+from desktop.services.children._common import (
+    CHILD_PARTICIPATION,
+    HEALTH_KINDS,
+    PERMANENCE_ROUTES,
+    VOICE_KINDS,
+)
+from ui.children.form import ServiceForm
+from ui.person_dialog import from_iso
+
+VOICE_LANGUAGES = {"cy": N_("Welsh"), "en": N_("English"), "other": N_("Another language")}
+
+
+class VisitDialog(ServiceForm):
+    OBJECT_NAME = "lac_visit_dialog"
+    TITLE = N_("Record a statutory visit")
+    FIELDS = [
+        ("visited_on", "date", N_("Date of the visit:"), None),
+        ("seen", "check", N_("The child was seen"), None),
+        ("seen_alone", "check", N_("The child was seen alone"), None),
+        ("location", "text", N_("Where:"), None),
+        ("notes", "long", N_("Notes:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return LookedAfterService(self.session).record_visit(
+            self.case_id, self.person_id, visited_on=values["visited_on"] or "", seen=values["seen"],
+            seen_alone=values["seen_alone"], location=values["location"], notes=values["notes"])
+
+
+class LacReviewDialog(ServiceForm):
+    """A looked-after review; refused beside "Chair" unless the chair is the child's IRO that day."""
+
+    OBJECT_NAME = "lac_review_dialog"
+    TITLE = N_("Record a looked-after review")
+    FIELDS = [
+        ("held_on", "date", N_("Date held:"), None),
+        ("chair_id", "items", N_("Chair:"), None),
+        ("child_seen_privately", "check", N_("The Independent Reviewing Officer spoke to the child in private"), None),
+        ("child_participation", "optional", N_("How the child took part:"), list(CHILD_PARTICIPATION)),
+        ("decisions", "long", N_("Decisions:"), None),
+        ("next_review_on", "date", N_("Next review:"), None),
+    ]
+
+    def items(self, name: str) -> list[tuple[Any, str]]:
+        rows = self.session.store.rows(
+            "SELECT id, given_names, family_name FROM practitioner WHERE deleted = 0 AND app_role IS NOT NULL"
+            " ORDER BY family_name, given_names")
+        return [(None, ""), *((r["id"], f"{r['given_names'] or ''} {r['family_name']}".strip()) for r in rows)]
+
+    def prepare(self) -> None:
+        iro = LookedAfterService(self.session).iro_on(self.case_id, self.session.today().isoformat())
+        if iro:
+            self.set_value("chair_id", iro)
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return LookedAfterService(self.session).record_review(
+            self.case_id, self.person_id, held_on=values["held_on"] or "", chair_id=values["chair_id"] or "",
+            child_seen_privately=values["child_seen_privately"], child_participation=values["child_participation"],
+            decisions=values["decisions"], next_review_on=values["next_review_on"])
+
+
+class PlacementPlanDialog(ServiceForm):
+    """The placement plan of the current placement (``placement_id`` in the context); a signed plan
+    needs its signatory (refused beside "Signed by")."""
+
+    OBJECT_NAME = "placement_plan_dialog"
+    TITLE = N_("Placement plan")
+    FIELDS = [
+        ("prepared_on", "date", N_("Date prepared:"), None),
+        ("signed_on", "date", N_("Date signed:"), None),
+        ("signed_by", "text", N_("Signed by:"), None),
+        ("iro_informed_on", "date", N_("Independent Reviewing Officer told on:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return PlacementService(self.session).record_plan(
+            self.context["placement_id"], prepared_on=values["prepared_on"] or "", signed_on=values["signed_on"],
+            signed_by=values["signed_by"], iro_informed_on=values["iro_informed_on"])
+
+
+class HealthDialog(ServiceForm):
+    OBJECT_NAME = "lac_health_dialog"
+    TITLE = N_("Record a health event")
+    FIELDS = [
+        ("kind", "optional", N_("What happened:"), list(HEALTH_KINDS)),
+        ("on_date", "date", N_("Date:"), None),
+        ("provider", "text", N_("GP practice, dentist or clinician:"), None),
+        ("notes", "long", N_("Notes:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return LookedAfterService(self.session).record_health(
+            self.case_id, self.person_id, kind=values["kind"] or "", on_date=values["on_date"] or "",
+            provider=values["provider"], notes=values["notes"])
+
+
+class PermanenceDialog(ServiceForm):
+    OBJECT_NAME = "permanence_plan_dialog"
+    TITLE = N_("Permanence plan")
+    FIELDS = [
+        ("route", "optional", N_("Route to permanence:"), list(PERMANENCE_ROUTES)),
+        ("decided_on", "date", N_("Date decided:"), None),
+        ("target_on", "date", N_("Target date:"), None),
+        ("notes", "long", N_("Notes:"), None),
+    ]
+
+    def prepare(self) -> None:
+        plan = self.context.get("plan")
+        if plan:
+            self.set_value("route", plan["route"])
+            self.set_value("decided_on", from_iso(plan["decided_on"]))
+            self.set_value("target_on", from_iso(plan["target_on"]))
+            self.set_value("notes", plan["notes"])
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return PermanenceService(self.session).set_plan(
+            self.case_id, self.person_id, route=values["route"] or "", decided_on=values["decided_on"] or "",
+            target_on=values["target_on"], notes=values["notes"])
+
+
+class PermanenceAchievedDialog(ServiceForm):
+    OBJECT_NAME = "permanence_achieved_dialog"
+    TITLE = N_("Permanence achieved")
+    FIELDS = [("achieved_on", "date", N_("Date achieved:"), None)]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return PermanenceService(self.session).achieved(self.context["plan_id"],
+                                                        achieved_on=values["achieved_on"] or "")
+
+
+class VoiceDialog(ServiceForm):
+    OBJECT_NAME = "child_voice_dialog"
+    TITLE = N_("The child's voice")
+    FIELDS = [
+        ("kind", "choice", N_("Kind:"), list(VOICE_KINDS)),
+        ("recorded_on", "date", N_("Date:"), None),
+        ("content", "long", N_("What the child said or did:"), None),
+        ("method", "text", N_("How (conversation, drawing, app):"), None),
+        ("language", "optional", N_("Language the child used:"), VOICE_LANGUAGES),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return VoiceService(self.session).record(
+            self.case_id, self.person_id, kind=values["kind"], recorded_on=values["recorded_on"] or "",
+            content=values["content"] or "", method=values["method"], language=values["language"])
+
+
+__all__ = ["HealthDialog", "LacReviewDialog", "PermanenceAchievedDialog", "PermanenceDialog", "PlacementPlanDialog",
+           "VisitDialog", "VoiceDialog"]
