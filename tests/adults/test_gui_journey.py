@@ -231,3 +231,93 @@ def test_change_of_lead_practitioner(qtbot, w) -> None:
     dialog.verbal_to.setPlainText("Margaret\nBwrdd Iechyd Hywel Dda")
     result = _save(qtbot, dialog)
     assert result["letters"]
+
+
+def test_advocacy_offer_and_answer(qtbot, w) -> None:
+    _ready(w)
+    tab = _tab(qtbot, w)
+    before = w.count("adult_advocacy")
+    dialog = _open(qtbot, tab, "offer_advocate")
+    assert not dialog.save()
+    assert dialog.form.error_text("advocate_type") == "Choose the kind of advocate offered."
+    dialog.advocate_type.setCurrentIndex(dialog.advocate_type.findData("imca"))
+    dialog.response.setCurrentIndex(dialog.response.findData("accepted"))
+    dialog.response_on.setText("01/11/2026")
+    assert not dialog.save()
+    assert dialog.form.error_text("response_on") == "The answer cannot be before the offer."
+    assert w.count("adult_advocacy") == before
+    dialog.response_on.setText("02/11/2026")
+    qtbot.keyClicks(dialog.advocate_name, "Eleri Morgan")
+    result = _save(qtbot, dialog)
+    assert result["response"] == "accepted"
+    assert w.count("adult_advocacy") == before + 1
+
+
+def test_partnership_when_the_adult_does_not_agree(qtbot, w) -> None:
+    _ready(w)
+    tab = _tab(qtbot, w)
+    dialog = _open(qtbot, tab, "record_partnership")
+    dialog.understands.setChecked(True)
+    assert not dialog.save()
+    assert "regular contact" in dialog.form.error_text("regular_contact")
+    qtbot.keyClicks(dialog.regular_contact, "Weekly visit by the lead practitioner.")
+    assert not dialog.save()
+    assert "change their mind" in dialog.form.error_text("told_may_change_mind")
+    assert w.count("adult_partnership") == 0
+    dialog.told_may_change_mind.setChecked(True)
+    _save(qtbot, dialog)
+    assert w.count("adult_partnership") == 1
+
+
+def test_plan_review(qtbot, w) -> None:
+    from desktop.services.adults import PlanService
+
+    _ready(w)
+    tab = _tab(qtbot, w)
+    dialog = _open(qtbot, tab, "review_plan")
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("continue"))
+    assert not dialog.save()
+    assert "no active" in dialog.form.error_text("reviewed_on")
+    dialog.reject()
+    PlanService(w.sw).start(w.ids["case"], started_on="2026-11-02")
+    dialog = _open(qtbot, tab, "review_plan")
+    assert not dialog.save()
+    assert dialog.form.error_text("outcome") == "Choose the outcome of the review."
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("continue"))
+    qtbot.keyClicks(dialog.progress, "Carers daily; bank card stopped.")
+    _save(qtbot, dialog)
+    assert w.count("adult_plan_review") == 1
+
+
+def test_conference_reports_and_refusal_queue_the_outcome_report(qtbot, w) -> None:
+    _ready(w)
+    tab = _tab(qtbot, w)
+    dialog = _open(qtbot, tab, "convene_conference")
+    dialog.scheduled_on.setText("20/11/2026")
+    assert not dialog.save()
+    assert "at least one agency" in dialog.form.error_text("agency_ids")
+    assert w.count("adult_conference") == 0
+    dialog.agency_ids.check(w.ids["health"])
+    dialog.agency_ids.check(w.ids["police"])
+    conf = _save(qtbot, dialog)
+    assert len(conf["reports"]) == 2
+
+    dialog = _open(qtbot, tab, "conference_report")
+    assert not dialog.save()
+    assert dialog.form.error_text("agency_id") == "Choose the agency whose report arrived."
+    dialog.agency.setCurrentIndex(dialog.agency.findData(w.ids["health"]))
+    _save(qtbot, dialog)
+    received = w.sw.store.rows("SELECT agency_id FROM adult_conference_report WHERE received_on IS NOT NULL")
+    assert [r["agency_id"] for r in received] == [w.ids["health"]]
+
+    dialog = _open(qtbot, tab, "hold_conference")
+    dialog.participation.setCurrentIndex(dialog.participation.findData("refused"))
+    qtbot.keyClicks(dialog.refusal_reason, "Does not want to see her son there.")
+    qtbot.keyClicks(dialog.outcome_summary, "Plan continues.")
+    dialog.decisions.setPlainText("Daily carers\nBank card stopped")
+    assert not dialog.save()
+    assert "support available" in dialog.form.error_text("support_offered")
+    assert w.count("adult_conference") == 1
+    dialog.support_offered.setPlainText("Independent advocate")
+    result = _save(qtbot, dialog)
+    assert result["status"] == "held" and result["letters"]

@@ -27,13 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import ValidationError
 from desktop.i18n import N_, _
 from desktop.services.adults import (
+    AdvocacyService,
     CapacityService,
     ClosureService,
+    ConferenceService,
     CoordinatorService,
     EnquiryService,
     LeadPractitionerService,
+    PartnershipService,
+    PlanService,
     ReportService,
 )
 from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of
@@ -61,6 +66,16 @@ DETERMINATION_ITEMS = [(N_("Choose…"), None),
                        (N_("No further action"), "nfa")]
 OUTCOME_ITEMS = [(N_("Choose…"), None), (N_("Has capacity for this decision"), "has_capacity"),
                  (N_("Lacks capacity for this decision"), "lacks_capacity")]
+ADVOCATE_ITEMS = [(N_("Choose…"), None), (N_("Independent advocate"), "independent"),
+                  (N_("IMCA (Independent Mental Capacity Advocate)"), "imca"),
+                  (N_("Informal advocate (family or friend)"), "informal")]
+ANSWER_ITEMS = [(N_("Not answered yet"), None), (N_("Accepted"), "accepted"), (N_("Declined"), "declined")]
+REVIEW_ITEMS = [(N_("Choose…"), None), (N_("Continue the plan"), "continue"), (N_("Revise the plan"), "revise"),
+                (N_("End the plan"), "close")]
+PARTICIPATION_ITEMS = [(N_("Choose…"), None), (N_("Attended"), "attended"),
+                       (N_("Represented by an advocate"), "advocate"), (N_("Gave written views"), "written"),
+                       (N_("Views given through a practitioner"), "views_via_practitioner"),
+                       (N_("Refused to take part"), "refused")]
 DECIDED_WITH_ITEMS = [(N_("Choose…"), None), (N_("The strategy group"), "strategy_group"),
                       (N_("The adult protection conference"), "conference"),
                       (N_("The lead co-ordinator"), "lead_coordinator")]
@@ -90,7 +105,9 @@ class CheckList(QListWidget):
 
     def relabel(self) -> None:
         for i in range(self.count()):
-            self.item(i).setText(_(self.item(i).data(_MSGID_ROLE)))
+            msgid = self.item(i).data(_MSGID_ROLE)
+            if msgid:  # agency names are not translated
+                self.item(i).setText(_(msgid))
 
 
 def practitioners(session: Any, none_msgid: str | None = N_("Choose…")) -> QComboBox:
@@ -220,8 +237,6 @@ class ScreeningDialog(StepDialog):
         self.note = f.add("note", N_("Reasons:"), QPlainTextEdit())
 
     def submit(self) -> dict[str, Any]:
-        from desktop.errors import ValidationError
-
         report_id = self.report.currentData()
         if not report_id:
             raise ValidationError(N_("Choose the report to screen; record the report first."), field="report_id")
@@ -250,8 +265,6 @@ class EnquiryDialog(StepDialog):
         self.reason = f.add("reason", N_("Reasons for the determination:"), QPlainTextEdit())
 
     def submit(self) -> dict[str, Any]:
-        from desktop.errors import ValidationError
-
         enquiry_id = self.enquiry.currentData()
         if not enquiry_id:
             raise ValidationError(N_("There are no open enquiries: screen a report as needing enquiries first."),
@@ -273,8 +286,6 @@ class AppointDialog(StepDialog):
         self.from_date = f.add("from_date", N_("From:"), date_edit(self.session.today().isoformat()))
 
     def submit(self) -> dict[str, Any]:
-        from desktop.errors import ValidationError
-
         who = self.practitioner.currentData()
         if not who:
             raise ValidationError(N_("Choose the lead co-ordinator."), field="practitioner_id")
@@ -302,8 +313,6 @@ class DelegateDialog(StepDialog):
         self.decided_on = f.add("decided_on", N_("Decided on:"), date_edit(self.session.today().isoformat()))
 
     def submit(self) -> dict[str, Any]:
-        from desktop.errors import ValidationError
-
         if not self.delegate.currentData():
             raise ValidationError(N_("Choose the practitioner the role is delegated to."), field="delegate_id")
         return CoordinatorService(self.session).delegate(
@@ -407,14 +416,185 @@ class LeadPractitionerDialog(StepDialog):
         self.reason = f.add("reason", N_("Reason for the change:"), QPlainTextEdit())
 
     def submit(self) -> dict[str, Any]:
-        from desktop.errors import ValidationError
-
         if not self.new.currentData():
             raise ValidationError(N_("Choose the new lead practitioner."), field="new_id")
         return LeadPractitionerService(self.session).change(
             self.case_id, new_id=self.new.currentData(), effective_on=iso(self.effective_on) or "",
             verbal_to=[x.strip() for x in text_of(self.verbal_to).splitlines() if x.strip()],
             verbal_on=iso(self.verbal_on) or "", reason=text_of(self.reason), new_contact=text_of(self.new_contact))
+
+
+def lines(widget: QPlainTextEdit) -> list[str]:
+    return [x.strip() for x in widget.toPlainText().splitlines() if x.strip()]
+
+
+def agencies(session: Any) -> CheckList:
+    box = CheckList([])
+    for a in session.store.rows("SELECT id, name FROM agency WHERE deleted = 0 ORDER BY name"):
+        item = QListWidgetItem(a["name"])
+        item.setData(_DATA_ROLE, a["id"])
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        box.addItem(item)
+    return box
+
+
+class AdvocacyDialog(StepDialog):
+    """An offer of advocacy at any stage, with the adult's answer if they have given it."""
+
+    TITLE = N_("Offer an advocate")
+    NAME = "adult_advocacy_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.advocate_type = f.add("advocate_type", N_("Advocate offered:"), combo(ADVOCATE_ITEMS))
+        self.offered_on = f.add("offered_on", N_("Offered on:"), date_edit(self.session.today().isoformat()))
+        self.provider = f.add("provider", N_("Advocacy provider (optional):"), QLineEdit())
+        self.response = f.add("response", N_("The adult's answer:"), combo(ANSWER_ITEMS))
+        self.response_on = f.add("response_on", N_("Answered on:"), date_edit(self.session.today().isoformat()))
+        self.advocate_name = f.add("advocate_name", N_("Name of the advocate (optional):"), QLineEdit())
+
+    def submit(self) -> dict[str, Any]:
+        service = AdvocacyService(self.session)
+        if self.response.currentData():  # check the answer before anything is written
+            from desktop.services.adults._common import required_date
+
+            required_date(iso(self.response_on), "response_on", self.session.today())
+            if (iso(self.response_on) or "") < (iso(self.offered_on) or ""):
+                raise ValidationError(N_("The answer cannot be before the offer."), field="response_on")
+        offer = service.offer(self.case_id, advocate_type=self.advocate_type.currentData(),
+                              offered_on=iso(self.offered_on) or "", provider=text_of(self.provider) or None)
+        if self.response.currentData():
+            return service.answer(offer["id"], response=self.response.currentData(),
+                                  response_on=iso(self.response_on) or "",
+                                  advocate_name=text_of(self.advocate_name) or None,
+                                  provider=text_of(self.provider) or None)
+        return offer
+
+
+class PartnershipDialog(StepDialog):
+    """Working in partnership with the adult: understanding, agreement (or not), right to complain."""
+
+    TITLE = N_("Record working in partnership with the adult")
+    NAME = "adult_partnership_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.recorded_on = f.add("recorded_on", N_("Recorded on:"), date_edit(self.session.today().isoformat()))
+        self.understands = f.add("understands_rationale", N_("The adult understands why we are involved"),
+                                 QCheckBox())
+        self.agrees = f.add("agrees_to_plan", N_("The adult agrees to the plan"), QCheckBox())
+        self.regular_contact = f.add("regular_contact", N_("How regular contact with the adult continues:"),
+                                     QPlainTextEdit())
+        self.told_may_change_mind = f.add("told_may_change_mind",
+                                          N_("The adult was told they can change their mind at any time"), QCheckBox())
+        self.complaints_explained = f.add("complaints_explained", N_("The right to complain was explained"),
+                                          QCheckBox())
+        self.complaints_how = f.add("complaints_how", N_("How the right to complain was explained:"), QLineEdit())
+        self.note = f.add("note", N_("Note (optional):"), QPlainTextEdit())
+
+    def submit(self) -> dict[str, Any]:
+        return PartnershipService(self.session).record(
+            self.case_id, recorded_on=iso(self.recorded_on) or "", understands_rationale=self.understands.isChecked(),
+            agrees_to_plan=self.agrees.isChecked(), regular_contact=text_of(self.regular_contact),
+            told_may_change_mind=self.told_may_change_mind.isChecked(),
+            complaints_explained=self.complaints_explained.isChecked(), complaints_how=text_of(self.complaints_how),
+            note=text_of(self.note))
+
+
+class PlanReviewDialog(StepDialog):
+    """A review of the active care and support protection plan (A5)."""
+
+    TITLE = N_("Review the care and support protection plan")
+    NAME = "adult_plan_review_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.plan = PlanService(self.session).current(self.case_id)
+        self.reviewed_on = f.add("reviewed_on", N_("Reviewed on:"), date_edit(self.session.today().isoformat()))
+        self.outcome = f.add("outcome", N_("Outcome of the review:"), combo(REVIEW_ITEMS))
+        self.progress = f.add("progress", N_("Progress against the plan:"), QPlainTextEdit())
+
+    def submit(self) -> dict[str, Any]:
+        if not self.plan:
+            raise ValidationError(N_("This adult has no active care and support protection plan to review."),
+                                  field="reviewed_on")
+        return PlanService(self.session).review(self.plan["id"], reviewed_on=iso(self.reviewed_on) or "",
+                                                outcome=self.outcome.currentData(), progress=text_of(self.progress))
+
+
+def _open_conference(session: Any, case_id: str) -> dict[str, Any] | None:
+    for conf in ConferenceService(session).for_case(case_id):
+        if conf.get("status") not in ("held", "cancelled"):
+            return conf
+    return None
+
+
+class ConveneConferenceDialog(StepDialog):
+    """Convene the adult protection conference (the lead co-ordinator); each agency owes a report (A7)."""
+
+    TITLE = N_("Convene the adult protection conference")
+    NAME = "adult_convene_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.scheduled_on = f.add("scheduled_on", N_("To be held on:"), date_edit())
+        self.agency_ids = f.add("agency_ids", N_("Agencies invited (each sends a report):"), agencies(self.session))
+
+    def submit(self) -> dict[str, Any]:
+        return ConferenceService(self.session).convene(self.case_id, scheduled_on=iso(self.scheduled_on) or "",
+                                                       agency_ids=self.agency_ids.checked())
+
+
+class ConferenceReportDialog(StepDialog):
+    """An agency's written report for the conference reached the chair (A7)."""
+
+    TITLE = N_("Record an agency's conference report")
+    NAME = "adult_conference_report_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.conference = _open_conference(self.session, self.case_id)
+        self.agency = f.add("agency_id", N_("Agency:"), combo([(N_("Choose…"), None)]))
+        for r in (self.conference or {}).get("reports", []):
+            if not r.get("received_on"):
+                self.agency.addItem(r["agency_name"], r["agency_id"])
+        self.received_on = f.add("received_on", N_("Received on:"), date_edit(self.session.today().isoformat()))
+
+    def submit(self) -> dict[str, Any]:
+        if not self.conference:
+            raise ValidationError(N_("No conference is waiting to be held: convene it first."), field="agency_id")
+        if not self.agency.currentData():
+            raise ValidationError(N_("Choose the agency whose report arrived."), field="agency_id")
+        return ConferenceService(self.session).report_received(self.conference["id"], self.agency.currentData(),
+                                                               received_on=iso(self.received_on) or "")
+
+
+class HoldConferenceDialog(StepDialog):
+    """The conference held: the adult's participation and the outcome (a refusal queues the N16 outcome report)."""
+
+    TITLE = N_("Record the conference")
+    NAME = "adult_hold_conference_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.conference = _open_conference(self.session, self.case_id)
+        self.held_on = f.add("held_on", N_("Held on:"), date_edit(self.session.today().isoformat()))
+        self.participation = f.add("participation", N_("How the adult took part:"), combo(PARTICIPATION_ITEMS))
+        self.refusal_reason = f.add("refusal_reason", N_("What the adult said about not taking part:"),
+                                    QPlainTextEdit())
+        self.outcome_summary = f.add("outcome_summary", N_("Outcome:"), QPlainTextEdit())
+        self.decisions = f.add("decisions", N_("Decisions (one a line):"), QPlainTextEdit())
+        self.support_offered = f.add("support_offered", N_("Support available to the adult (one a line):"),
+                                     QPlainTextEdit())
+
+    def submit(self) -> dict[str, Any]:
+        if not self.conference:
+            raise ValidationError(N_("No conference is waiting to be held: convene it first."), field="held_on")
+        return ConferenceService(self.session).hold(
+            self.conference["id"], held_on=iso(self.held_on) or "", outcome_summary=text_of(self.outcome_summary),
+            decisions=lines(self.decisions), support_offered=lines(self.support_offered),
+            participation=self.participation.currentData(), refusal_reason=text_of(self.refusal_reason))
 
 
 STEPS: list[tuple[str, str, type[StepDialog]]] = [
@@ -426,6 +606,12 @@ STEPS: list[tuple[str, str, type[StepDialog]]] = [
     ("record_capacity", N_("Capacity assessment…"), CapacityDialog),
     ("record_best_interests", N_("Best-interests decision…"), BestInterestsDialog),
     ("change_lead_practitioner", N_("Change lead practitioner…"), LeadPractitionerDialog),
+    ("offer_advocate", N_("Offer an advocate…"), AdvocacyDialog),
+    ("record_partnership", N_("Partnership with the adult…"), PartnershipDialog),
+    ("review_plan", N_("Review the plan…"), PlanReviewDialog),
+    ("convene_conference", N_("Convene conference…"), ConveneConferenceDialog),
+    ("conference_report", N_("Conference report received…"), ConferenceReportDialog),
+    ("hold_conference", N_("Record the conference…"), HoldConferenceDialog),
     ("close_case", N_("Close the case…"), ClosureDialog),
 ]
 """(button object name, button label msgid, dialog class) in the order of the journey."""
