@@ -3,7 +3,13 @@
 Importing this package registers two case tabs with :func:`ui.case_tabs.register_case_tab`:
 "Child in need" (assessments, plan, reviews, requests for a conference, proceedings) and "Looked after"
 (status, placements; "Became looked after…" opens :class:`ui.children.placement_dialog.LookedAfterDialog`,
-"Record a placement…" / "Record a move…" open :class:`ui.children.placement_dialog.PlacementDialog`). Both need ``Can.VIEW_CASEWORK``. The package
+"Record a placement…" / "Record a move…" open :class:`ui.children.placement_dialog.PlacementDialog`). Both need ``Can.VIEW_CASEWORK``.
+
+The tabs' other buttons open the forms of :mod:`ui.children.cin_dialogs` (assessment: start, who was
+spoken to, complete; Child in Need plan: start, outcome, action with an owner; review meeting) and
+:mod:`ui.children.lac_dialogs` (statutory visit, looked-after review chaired by the IRO, placement plan,
+health event, permanence plan and achieved, the child's voice), all built on
+:class:`ui.children.form.ServiceForm` (one service call; a refusal beside its field, nothing saved). The package
 must be listed in :data:`ui.plugins.CASE_TAB_MODULES` (as ``"ui.children"``) to be loaded by the main
 window.
 """

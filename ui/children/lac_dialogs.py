@@ -53,7 +53,8 @@ class LacReviewDialog(ServiceForm):
 
     def items(self, name: str) -> list[tuple[Any, str]]:
         rows = self.session.store.rows(
-            "SELECT id, given_names, family_name FROM practitioner WHERE deleted = 0 AND app_role IS NOT NULL"
+            "SELECT id, given_names, family_name FROM practitioner WHERE deleted = 0"
+            " AND (app_role IS NOT NULL OR employed_by_social_services = 1)"
             " ORDER BY family_name, given_names")
         return [(None, ""), *((r["id"], f"{r['given_names'] or ''} {r['family_name']}".strip()) for r in rows)]
 
