@@ -15,6 +15,7 @@ from desktop.services.child_protection import (
     StrategyService,
 )
 from desktop.services.drafts import DraftService
+from tests.child_protection.helpers import determine_all, initial_conference, strategy
 
 pytestmark = pytest.mark.gui
 pytest.importorskip("pytestqt")
@@ -97,3 +98,140 @@ def test_strategy_discussion_needs_police_and_starts_s47(world, qtbot):
     [row] = StrategyService(w.sw).for_case(ids["case"])
     assert row["departure_agreed_by"] == ids["sm"]
     assert len(EnquiryService(w.sw).for_case(ids["case"])) == 2
+
+
+def test_section_47_seen_determined_and_ratified_by_a_manager(world, qtbot):
+    from desktop.services.child_protection import EnquiryService
+
+    w, ids = world, world.ids
+    w.clock.day = date(2026, 10, 9)
+    strategy(w, "2026-10-07")
+    tab = tab_for(w, qtbot)
+    dialog = tab.record_enquiry()
+    qtbot.addWidget(dialog)
+    assert not dialog.ratify_button.isEnabled()  # a social worker cannot ratify
+    elis = dialog.enquiry.findData(next(e["id"] for e in EnquiryService(w.sw).for_case(ids["case"])
+                                        if e["person_id"] == ids["elis"]))
+    dialog.enquiry.setCurrentIndex(elis)
+    dialog.determination.setCurrentIndex(dialog.determination.findData(1))
+    assert dialog.save() is False  # no reasons
+    assert dialog.form.error_text("reason")
+    assert all(e["determination"] is None for e in EnquiryService(w.sw).for_case(ids["case"]))
+    dialog.seen_on.setText("08/10/2026")
+    dialog.seen_alone.setChecked(True)
+    dialog.reason.setPlainText("No evidence of harm; family engaging.")
+    assert saved(qtbot, dialog)
+    row = next(e for e in EnquiryService(w.sw).for_case(ids["case"]) if e["person_id"] == ids["elis"])
+    assert (row["determination"], row["child_seen_alone_on"]) == (1, "2026-10-08")
+
+    manager = tab_for(w, qtbot, "tm").record_enquiry()
+    qtbot.addWidget(manager)
+    assert manager.ratify_button.isEnabled()
+    manager.enquiry.setCurrentIndex(manager.enquiry.findData(
+        next(e["id"] for e in EnquiryService(w.sw).for_case(ids["case"]) if e["person_id"] == ids["mali"])))
+    assert manager.ratify() is False  # Mali's enquiry has no determination yet
+    assert "ratification" in manager.form.error_text("determination")
+    manager.enquiry.setCurrentIndex(manager.enquiry.findData(row["id"]))
+    with qtbot.waitSignal(manager.saved, timeout=5000):
+        assert manager.ratify() is True
+    assert next(e for e in EnquiryService(w.sw).for_case(ids["case"]) if e["id"] == row["id"])["ratified_by"] \
+        == ids["tm"]
+
+
+def fill_initial(dialog, ids) -> None:
+    dialog.held_on.setText("26/10/2026")
+    for key in ("ss", "police"):
+        dialog.attendance.check(ids[key])
+    for d in dialog.decisions:
+        d.registered.setChecked(True)
+        d.editors["categories"].check("neglect")
+        e = d.editors["coordinator_id"]
+        e.setCurrentIndex(e.findData(ids["sw"]))
+        d.editors["outline_plan"].setPlainText(f"Outline plan for {d.name}")
+        d.editors["core_group"].check(ids["health"])
+        d.editors["first_core_group_on"].setText("06/11/2026")
+        d.editors["next_review_on"].setText("26/01/2027")
+
+
+def test_initial_conference_registers_each_child(world, qtbot):
+    from desktop.services.child_protection import ConferenceService, CoreGroupService, RegisterService
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    w.clock.day = date(2026, 10, 26)
+    ConferenceService(w.sw).convene(ids["case"], kind="initial", scheduled_on="2026-10-26", chair_id=ids["tm"],
+                                    invitees=[{"kind": "person", "id": ids["mam"]}])
+    tab = tab_for(w, qtbot)
+    dialog = tab.hold_initial_conference()
+    qtbot.addWidget(dialog)
+    fill_initial(dialog, ids)
+    # Two agencies without the chair's discretion: not quorate, refused beside the discretion box.
+    assert dialog.save() is False
+    assert "discretion" in dialog.form.error_text("quorum_discretion")
+    assert RegisterService(w.as_("custodian")).entries("active") == []
+    dialog.attendance.check(ids["health"])
+    mali = next(d for d in dialog.decisions if d.person_id == ids["mali"])
+    mali.editors["categories"].set_values([])
+    assert dialog.save() is False
+    assert mali.errors["categories"].text()
+    assert RegisterService(w.as_("custodian")).entries("active") == []
+    mali.editors["categories"].set_values(["neglect", "emotional"])
+    assert saved(qtbot, dialog)
+    entries = {e["person_id"]: e for e in RegisterService(w.as_("custodian")).entries("active")}
+    assert set(entries) == {ids["elis"], ids["mali"]}
+    assert entries[ids["elis"]]["coordinator_id"] == ids["sw"]
+    assert ids["health"] in {m["agency_id"] for m in CoreGroupService(w.sw).members(ids["case"])}
+
+
+def test_core_group_meeting_needs_someone_present(world, qtbot):
+    from desktop.services.child_protection import CoreGroupService
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 6)
+    tab = tab_for(w, qtbot)
+    dialog = tab.hold_core_group()
+    qtbot.addWidget(dialog)
+    assert dialog.save() is False  # nobody ticked, nobody else present
+    assert dialog.form.error_text("attendance")
+    assert CoreGroupService(w.sw).meetings(ids["case"]) == []
+    first = dialog.attendance.checks[0][1]
+    dialog.attendance.check(first)
+    dialog.others.setPlainText("Catrin Jones\n")
+    dialog.contributions.setPlainText("School: attendance 98%.")
+    dialog.next_on.setText("18/12/2026")
+    assert saved(qtbot, dialog)
+    [meeting] = CoreGroupService(w.sw).meetings(ids["case"])
+    assert meeting["next_on"] == "2026-12-18"
+    rows = w.sw.store.rows("SELECT * FROM cp_core_group_attendance WHERE core_group_id = ?", [meeting["id"]])
+    assert any(r["name"] == "Catrin Jones" and r["attended"] for r in rows)
+    assert any(not r["attended"] and r["written_contribution"] for r in rows)
+
+
+def test_change_of_coordinator_needs_verbal_notification(world, qtbot):
+    from desktop.services.child_protection import RegisterService
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 6)
+    tab = tab_for(w, qtbot)
+    dialog = tab.change_coordinator()
+    qtbot.addWidget(dialog)
+    dialog.new.setCurrentIndex(dialog.new.findData(ids["sw2"]))
+    assert dialog.save() is False
+    assert "verbally" in dialog.form.error_text("verbal_to")
+    dialog.new.setCurrentIndex(dialog.new.findData(ids["sw"]))  # already the co-ordinator
+    dialog.verbal_to.setPlainText("Catrin Jones\nBethan Hughes")
+    assert dialog.save() is False
+    assert dialog.form.error_text("new_coordinator_id")
+    assert {e["coordinator_id"] for e in RegisterService(w.as_("custodian")).entries("active")} == {ids["sw"]}
+    dialog.new.setCurrentIndex(dialog.new.findData(ids["sw2"]))
+    dialog.reason.setPlainText("Siân moves team.")
+    assert saved(qtbot, dialog)
+    assert {e["coordinator_id"] for e in RegisterService(w.as_("custodian")).entries("active")} == {ids["sw2"]}
+    assert w.sw.store.rows("SELECT COUNT(*) AS n FROM letter WHERE template_id = 'N1'")[0]["n"] > 0

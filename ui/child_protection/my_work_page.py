@@ -119,10 +119,9 @@ class MyWorkPage(Retranslating, QWidget):
 
         window = open_case_window(self.session, case_id, self.window())
         action = item.data(0, ACTION_ROLE)
-        if action == "record_visit":
-            tab = window.findChild(QWidget, "cp_tab")
-            if tab is not None and hasattr(tab, "record_visit"):
-                tab.record_visit()
+        tab = window.findChild(QWidget, "cp_tab")
+        if tab is not None and hasattr(tab, "open_action"):
+            tab.open_action(action)  # the form for that step, where there is one
 
 
 def badge(session: Any) -> int | None:

@@ -24,6 +24,10 @@ from desktop.services.child_protection import VisitService
 from desktop.services.child_protection._common import CATEGORY_LABELS
 from desktop.services.my_work import MyWorkService
 from desktop.services.permissions import Can
+from ui.child_protection.conference_dialog import InitialConferenceDialog
+from ui.child_protection.coordinator_dialog import CoordinatorDialog
+from ui.child_protection.core_group_dialog import CoreGroupDialog
+from ui.child_protection.enquiry_dialog import EnquiryDialog
 from ui.child_protection.report_dialog import ReportDialog, undecided_report
 from ui.child_protection.strategy_dialog import StrategyDialog
 from ui.child_protection.visit_dialog import LOCATIONS, VisitDialog
@@ -144,6 +148,10 @@ class ChildProtectionTab(Retranslating, QWidget):
         return [
             ("record_report", N_("Report…"), self.record_report),
             ("record_strategy", N_("Strategy discussion…"), self.record_strategy),
+            ("record_enquiry", N_("Section 47…"), self.record_enquiry),
+            ("hold_initial_conference", N_("Initial conference…"), self.hold_initial_conference),
+            ("hold_core_group", N_("Core group…"), self.hold_core_group),
+            ("change_coordinator", N_("Change co-ordinator…"), self.change_coordinator),
         ]
 
     def _open(self, dialog: QDialog) -> Any:
@@ -160,6 +168,26 @@ class ChildProtectionTab(Retranslating, QWidget):
 
     def record_strategy(self) -> StrategyDialog:
         return self._open(StrategyDialog(self.session, self.case_id, self))
+
+    def record_enquiry(self) -> EnquiryDialog:
+        return self._open(EnquiryDialog(self.session, self.case_id, self))
+
+    def hold_initial_conference(self) -> InitialConferenceDialog:
+        return self._open(InitialConferenceDialog(self.session, self.case_id, self))
+
+    def hold_core_group(self) -> CoreGroupDialog:
+        return self._open(CoreGroupDialog(self.session, self.case_id, self))
+
+    def change_coordinator(self) -> CoordinatorDialog:
+        return self._open(CoordinatorDialog(self.session, self.case_id, self))
+
+    def open_action(self, action: str) -> QDialog | None:
+        """The form for a "My work" action key, if there is one."""
+        openers = {"record_visit": self.record_visit, "decide_report": lambda: self.record_report(True),
+                   "hold_initial_conference": self.hold_initial_conference,
+                   "hold_core_group": self.hold_core_group}
+        opener = openers.get(action)
+        return opener() if opener else None
 
     def record_visit(self) -> VisitDialog:
         dialog = VisitDialog(self.session, self.case_id, self)
