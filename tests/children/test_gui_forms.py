@@ -160,6 +160,7 @@ def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, wind
     row = world.sw.store.rows("SELECT * FROM lac_visit")[0]
     assert (row["visited_on"], row["seen"], row["seen_alone"], row["placement_id"]) == (
         "2026-10-12", 1, 1, looked_after["placement_id"])
+    qtbot.waitUntil(lambda: "12 October 2026" in tab.records.text())
 
     review = tab.record_review()
     _fill(review, held_on="19/10/2026", chair_id=world.ids["sw"], child_seen_privately=True)
@@ -175,6 +176,7 @@ def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, wind
     row = world.sw.store.rows("SELECT * FROM lac_review")[0]
     assert (row["chair_id"], row["child_seen_privately"], row["next_review_on"]) == (
         world.ids["iro"], 1, "2027-04-05")
+    qtbot.waitUntil(lambda: "next review 5 April 2027" in tab.records.text())
 
 
 def test_placement_plan_signed_needs_a_signatory(qtbot, looked_after, window, world):
@@ -189,10 +191,12 @@ def test_placement_plan_signed_needs_a_signatory(qtbot, looked_after, window, wo
     row = world.sw.store.rows("SELECT * FROM lac_placement")[0]
     assert (row["plan_prepared_on"], row["plan_signed_on"], row["plan_signed_by"], row["iro_informed_on"]) == (
         "2026-10-05", "2026-10-06", "Helen Davies", "2026-10-07")
+    qtbot.waitUntil(lambda: "Placement plan signed on 6 October 2026 by Helen Davies." in tab.records.text())
 
 
 def test_health_event(qtbot, looked_after, window, world):
-    dialog = window.tab("looked_after").record_health()
+    tab = window.tab("looked_after")
+    dialog = tab.record_health()
     _fill(dialog, on_date="08/10/2026", provider="Meddygfa Llandeilo")
     assert _refused(dialog, "kind") == "Choose what happened."
     assert _count(world, "lac_health_event") == 0
@@ -201,6 +205,7 @@ def test_health_event(qtbot, looked_after, window, world):
     row = world.sw.store.rows("SELECT * FROM lac_health_event")[0]
     assert (row["kind"], row["on_date"], row["provider"], row["placement_id"]) == (
         "gp_registered", "2026-10-08", "Meddygfa Llandeilo", looked_after["placement_id"])
+    qtbot.waitUntil(lambda: "Health: Registered with a GP on 8 October 2026." in tab.records.text())
 
 
 def test_permanence_plan_and_achieved(qtbot, looked_after, window, world):
@@ -224,10 +229,12 @@ def test_permanence_plan_and_achieved(qtbot, looked_after, window, world):
     row = world.sw.store.rows("SELECT * FROM permanence_plan")[0]
     assert (row["route"], row["target_on"], row["achieved_on"]) == ("long_term_foster", "2027-04-01", "2026-10-19")
     qtbot.waitUntil(lambda: not tab.achieved_button.isEnabled())
+    assert "Permanence achieved on 19 October 2026 (Long-term foster care)." in tab.records.text()
 
 
 def test_childs_voice(qtbot, window, world):
-    dialog = window.tab("child_in_need").record_voice()
+    tab = window.tab("child_in_need")
+    dialog = tab.record_voice()
     _fill(dialog, kind="wishes_feelings", recorded_on="12/10/2026", language="cy")
     assert _refused(dialog, "content") == "Write down what the child said or did."
     assert _count(world, "child_voice") == 0
@@ -235,6 +242,8 @@ def test_childs_voice(qtbot, window, world):
     _save(qtbot, dialog)
     row = world.sw.store.rows("SELECT * FROM child_voice")[0]
     assert (row["kind"], row["language"], row["recorded_on"]) == ("wishes_feelings", "cy", "2026-10-12")
+    qtbot.waitUntil(lambda: tab.tree.topLevelItemCount() == 1)
+    assert tab.tree.topLevelItem(0).text(0) == "Wishes and feelings"
 
 
 def test_forms_are_retranslated(qtbot, looked_after, window, world):

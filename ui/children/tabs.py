@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _, ngettext
-from desktop.services.children import ChildInNeedService, LookedAfterService, PermanenceService
+from desktop.services.children import ChildInNeedService, LookedAfterService, PermanenceService, VoiceService
 from desktop.services.children._common import LEGAL_STATUSES, label
 from ui.children.cin_dialogs import (
     ActionDialog,
@@ -93,6 +93,9 @@ class LookedAfterTab(_ChildTab):
         self.status = QLabel()
         self.status.setObjectName("looked_after_status")
         self.status.setWordWrap(True)
+        self.records = QLabel()
+        self.records.setObjectName("looked_after_records")
+        self.records.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setObjectName("placements_tree")
         self.tree.setRootIsDecorated(False)
@@ -125,6 +128,7 @@ class LookedAfterTab(_ChildTab):
         layout = QVBoxLayout(self)
         layout.addWidget(self.child_combo)
         layout.addWidget(self.status)
+        layout.addWidget(self.records)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         layout.addLayout(more)
@@ -180,6 +184,8 @@ class LookedAfterTab(_ChildTab):
         self.plan_button.setEnabled(has_current)
         self.achieved_button.setEnabled(bool(self.permanence) and not (self.permanence or {}).get("achieved_on"))
         self.voice_button.setEnabled(bool(self.person_id))
+        self.records.setText("\n".join(self._record_lines()))
+        self.records.setVisible(bool(self.records.text()))
         self.tree.clear()
         for p in self.overview.get("placements", []):
             where = ", ".join(x for x in (p["town"], p["host_authority"], p["country"] if p["country"] != "GB" else None)
@@ -213,6 +219,37 @@ class LookedAfterTab(_ChildTab):
         dialog.open()
         return dialog
 
+
+    def _record_lines(self) -> list[str]:
+        """One sentence each: the latest visit, review and health event, the placement plan, permanence."""
+        o, lines = self.overview, []
+        visits = [v for v in o.get("visits", []) if v["seen"]]
+        if visits:
+            lines.append(_("Child last seen on a statutory visit on {date}.").format(
+                date=show_date(visits[0]["visited_on"], "long")))
+        if o.get("reviews"):
+            review = o["reviews"][0]
+            lines.append(_("Last looked-after review {date}; next review {next}.").format(
+                date=show_date(review["held_on"], "long"), next=show_date(review["next_review_on"], "long") or "—"))
+        if o.get("health"):
+            event = o["health"][0]
+            lines.append(_("Health: {what} on {date}.").format(what=label(event["kind"]),
+                                                               date=show_date(event["on_date"], "long")))
+        current = o.get("current_placement")
+        if current and current.get("plan_signed_on"):
+            lines.append(_("Placement plan signed on {date} by {name}.").format(
+                date=show_date(current["plan_signed_on"], "long"), name=current["plan_signed_by"]))
+        elif current and current.get("plan_prepared_on"):
+            lines.append(_("Placement plan prepared on {date}, not yet signed.").format(
+                date=show_date(current["plan_prepared_on"], "long")))
+        plan = self.permanence
+        if plan and plan.get("achieved_on"):
+            lines.append(_("Permanence achieved on {date} ({route}).").format(
+                date=show_date(plan["achieved_on"], "long"), route=label(plan["route"])))
+        elif plan:
+            lines.append(_("Permanence plan: {route}, target {date}.").format(
+                route=label(plan["route"]), date=show_date(plan["target_on"], "long") or "—"))
+        return lines
 
     def record_visit(self) -> ServiceForm | None:
         return self.open_form(VisitDialog)
@@ -352,6 +389,9 @@ class ChildInNeedTab(_ChildTab):
                                                                            owner=a["owner_name"])))
                     for r in full["reviews"]:
                         rows.append((_("Review meeting"), r["held_on"], label(r["decision"])))
+            for v in VoiceService(self.session).entries(self.case_id, self.person_id):
+                if not v["amended_by"]:
+                    rows.append((label(v["kind"]), v["recorded_on"], v["content"]))
             for r in service.icpc_requests(self.case_id):
                 if self.person_id in r["child_ids"]:
                     rows.append((_("Request for a child protection conference"), r["requested_on"], r["reason"]))
