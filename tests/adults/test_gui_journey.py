@@ -281,6 +281,8 @@ def test_plan_review(qtbot, w) -> None:
     dialog.reject()
     PlanService(w.sw).start(w.ids["case"], started_on="2026-11-02")
     dialog = _open(qtbot, tab, "review_plan")
+    assert dialog.outcome.currentData() == "continue"  # the draft kept on cancel came back
+    dialog.outcome.setCurrentIndex(0)
     assert not dialog.save()
     assert dialog.form.error_text("outcome") == "Choose the outcome of the review."
     dialog.outcome.setCurrentIndex(dialog.outcome.findData("continue"))
@@ -321,3 +323,26 @@ def test_conference_reports_and_refusal_queue_the_outcome_report(qtbot, w) -> No
     dialog.support_offered.setPlainText("Independent advocate")
     result = _save(qtbot, dialog)
     assert result["status"] == "held" and result["letters"]
+
+
+def test_a_half_typed_form_is_kept_as_a_draft_and_saving_discards_it(qtbot, w) -> None:
+    from desktop.services.drafts import DraftService
+
+    _ready(w)
+    tab = _tab(qtbot, w)
+    dialog = _open(qtbot, tab, "delegate_coordinator")
+    dialog._autosave.setInterval(10)  # the same timer, without the few seconds' wait
+    dialog.delegate.setCurrentIndex(dialog.delegate.findData(w.ids["health_lead"]))
+    qtbot.keyClicks(dialog.rationale, "She is in hospital for weeks.")
+    qtbot.waitUntil(lambda: DraftService(w.sw).load("adult_delegate_dialog", w.ids["case"]) is not None,
+                    timeout=2000)  # autosaved after the edit
+    dialog.reject()
+    dialog = _open(qtbot, tab, "delegate_coordinator")
+    assert dialog.delegate.currentData() == w.ids["health_lead"]
+    assert dialog.rationale.toPlainText() == "She is in hospital for weeks."
+    qtbot.keyClicks(dialog.delegate_role, "Leads on the ward.")
+    dialog.la_monitor.setCurrentIndex(dialog.la_monitor.findData(w.ids["tm"]))
+    qtbot.keyClicks(dialog.la_monitor_role, "Monthly oversight.")
+    qtbot.keyClicks(dialog.reporting, "Fortnightly report.")
+    _save(qtbot, dialog)
+    assert DraftService(w.sw).load("adult_delegate_dialog", w.ids["case"]) is None

@@ -2,7 +2,9 @@
 
 Each dialog is a :class:`StepDialog`: a :class:`~ui.adults.forms.Form` of named rows whose names are the
 service's argument names, so a ``ValidationError`` appears beside the field it names (anything else, such
-as "only the lead co-ordinator can close", in the form's general error line) and nothing is saved. On
+as "only the lead co-ordinator can close", in the form's general error line) and nothing is saved. A
+half-typed form is kept as a draft (form: the dialog's object name, context: the case id; autosaved a few
+seconds after each edit and on cancel) and comes back when the form is opened again; saving discards it. On
 success the dialog emits :attr:`StepDialog.saved` with the service's result and closes.
 
 The services decide what is allowed (see ``desktop.services.adults``); these forms only collect and show.
@@ -41,7 +43,8 @@ from desktop.services.adults import (
     PlanService,
     ReportService,
 )
-from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of
+from desktop.services.drafts import DraftService
+from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of, wire_autosave
 from ui.windows import register_sensitive
 
 _MSGID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -149,7 +152,70 @@ class StepDialog(QDialog):
         outer.addWidget(self.form.general)
         outer.addLayout(layout)
         outer.addWidget(self.buttons)
+        self._saved = False
+        draft = DraftService(session).load(self.draft_form, case_id)
+        if draft:
+            self.restore(draft)
+        editors = [row[2] for row in self.form.rows.values()]
+        wire_autosave(self, editors)
+        for editor in editors:
+            if isinstance(editor, CheckList):
+                editor.itemChanged.connect(lambda _item: self._autosave.isActive() or self._autosave.start())
         self.retranslate()
+
+    @property
+    def draft_form(self) -> str:
+        """The draft's form name (the dialog's object name); its context is the case id."""
+        return self.NAME
+
+    # -- drafts -------------------------------------------------------------------------------
+    def raw(self) -> dict[str, Any]:
+        """What is typed, as plain data (what a draft keeps), by row name."""
+        out: dict[str, Any] = {}
+        for name, (_msgid, _label, editor, _error) in self.form.rows.items():
+            if isinstance(editor, QPlainTextEdit):
+                out[name] = editor.toPlainText()
+            elif isinstance(editor, QLineEdit):
+                out[name] = editor.text()
+            elif isinstance(editor, QCheckBox):
+                out[name] = editor.isChecked()
+            elif isinstance(editor, QComboBox):
+                out[name] = editor.currentData()
+            elif isinstance(editor, CheckList):
+                out[name] = editor.checked()
+        return out
+
+    def restore(self, data: dict[str, Any]) -> None:
+        for name, (_msgid, _label, editor, _error) in self.form.rows.items():
+            if name not in data:
+                continue
+            value = data[name]
+            if isinstance(editor, QPlainTextEdit):
+                editor.setPlainText(value or "")
+            elif isinstance(editor, QLineEdit):
+                editor.setText(value or "")
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, QComboBox):
+                if value is not None and editor.findData(value) >= 0:
+                    editor.setCurrentIndex(editor.findData(value))
+            elif isinstance(editor, CheckList):
+                for i in range(editor.count()):
+                    editor.check(editor.item(i).data(_DATA_ROLE), editor.item(i).data(_DATA_ROLE) in (value or []))
+
+    def save_draft(self) -> None:
+        """Keep what is typed (one small write)."""
+        self._autosave.stop()
+        if not self._saved:
+            DraftService(self.session).save(self.draft_form, self.raw(), self.case_id)
+
+    def done(self, result: int) -> None:
+        if result != QDialog.DialogCode.Accepted:
+            try:
+                self.save_draft()
+            except Exception:  # noqa: BLE001 - the store is closing (idle lock): nothing more to do
+                pass
+        super().done(result)
 
     def build(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -180,6 +246,9 @@ class StepDialog(QDialog):
         except Exception as exc:  # noqa: BLE001 - every refusal is shown, nothing is saved
             self.form.show_error(exc)
             return False
+        self._saved = True
+        self._autosave.stop()
+        DraftService(self.session).discard(self.draft_form, self.case_id)
         self.form.clear_errors()
         self.saved.emit(dict(result or {}))
         self.accept()
