@@ -235,3 +235,53 @@ def test_change_of_coordinator_needs_verbal_notification(world, qtbot):
     assert saved(qtbot, dialog)
     assert {e["coordinator_id"] for e in RegisterService(w.as_("custodian")).entries("active")} == {ids["sw2"]}
     assert w.sw.store.rows("SELECT COUNT(*) AS n FROM letter WHERE template_id = 'N1'")[0]["n"] > 0
+
+
+def test_review_conference_deregisters_with_reasons(world, qtbot):
+    from desktop.services.child_protection import RegisterService
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2027, 1, 20)
+    tab = tab_for(w, qtbot)
+    dialog = tab.hold_review_conference()
+    qtbot.addWidget(dialog)
+    dialog.held_on.setText("20/01/2027")
+    for key in ("ss", "police", "health"):
+        dialog.attendance.check(ids[key])
+    dialog.report.setPlainText("Good progress; the plan's outcomes are met.")
+    elis = next(d for d in dialog.decisions if d.person_id == ids["elis"])
+    elis.registered.setChecked(True)  # remove Elis's name, but no reasons yet
+    assert dialog.save() is False
+    assert elis.errors["reasons"].text()
+    assert len(RegisterService(w.as_("custodian")).entries("active")) == 2
+    elis.editors["reasons"].setPlainText("Risk reduced; outcomes met.")
+    mali = next(d for d in dialog.decisions if d.person_id == ids["mali"])
+    mali.editors["next_review_on"].setText("20/07/2027")
+    assert saved(qtbot, dialog)
+    assert [e["person_id"] for e in RegisterService(w.as_("custodian")).entries("active")] == [ids["mali"]]
+    assert w.sw.store.rows("SELECT COUNT(*) AS n FROM letter WHERE template_id = 'N12'")[0]["n"] > 0
+
+
+def test_my_work_opens_the_form_for_its_action(world, qtbot):
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from ui.child_protection import MyWorkPage
+    from ui.child_protection.conference_dialog import InitialConferenceDialog
+    from ui.child_protection.my_work_page import ACTION_ROLE
+
+    w = world
+    strategy(w, "2026-10-07")
+    determine_all(w)
+    w.clock.day = date(2026, 10, 29)  # the initial conference (C6) is overdue
+    page = MyWorkPage(w.sw)
+    qtbot.addWidget(page)
+    row = next(r for r in page.rows("overdue") if r.data(0, ACTION_ROLE) == "hold_initial_conference")
+    page._activated(row)
+    windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
+    tab = windows[0].findChild(QWidget, "cp_tab")
+    assert isinstance(tab.dialog, InitialConferenceDialog) and tab.dialog.isVisible()
+    for x in windows:
+        x.close()

@@ -29,18 +29,21 @@ from desktop.i18n import N_, _
 from desktop.services.child_protection import ConferenceService
 from ui.adults.forms import date_edit, iso, relabel
 from ui.child_protection.form_dialog import (
+    CheckList,
     StepDialog,
     agency_list,
     categories_list,
     children_of,
     people_combo,
     practitioners,
+    set_value,
+    value_of,
 )
 from ui.formatting import show_date
 from ui.person_dialog import from_iso
 from ui.widgets import FieldError
 
-CHILD_FIELDS = ("categories", "coordinator_id", "outline_plan", "first_core_group_on", "next_review_on")
+CHILD_FIELDS = ("categories", "coordinator_id", "outline_plan", "first_core_group_on", "next_review_on", "reasons")
 CHILD_LABELS = {
     "categories": N_("Categories:"),
     "coordinator_id": N_("Co-ordinator:"),
@@ -48,6 +51,7 @@ CHILD_LABELS = {
     "core_group": N_("Core group agencies:"),
     "first_core_group_on": N_("First core group meeting:"),
     "next_review_on": N_("Next review conference:"),
+    "reasons": N_("Reasons for removing the name from the register:"),
 }
 
 
@@ -66,15 +70,10 @@ class ChildDecision:
         self.registered = QCheckBox()
         self.registered.setObjectName(f"registered_{person_id}")
         grid.addWidget(self.registered, 0, 0, 1, 2)
-        self.editors: dict[str, QWidget] = {
-            "categories": categories_list(),
-            "coordinator_id": people_combo(coordinators(session), N_("None named")),
-            "outline_plan": QPlainTextEdit(),
-            "core_group": agency_list(session),
-            "first_core_group_on": date_edit(None),
-            "next_review_on": date_edit(None),
-        }
-        self.editors["outline_plan"].setMaximumHeight(70)
+        self.editors: dict[str, QWidget] = self.make_editors(session)
+        for editor in self.editors.values():
+            if isinstance(editor, QPlainTextEdit):
+                editor.setMaximumHeight(70)
         self.labels: dict[str, QLabel] = {}
         self.errors: dict[str, FieldError] = {}
         row = 1
@@ -89,9 +88,26 @@ class ChildDecision:
             grid.addWidget(self.errors[key], row + 1, 1)
             row += 2
 
-    def retranslate(self) -> None:
+    def make_editors(self, session: Any) -> dict[str, QWidget]:
+        return {
+            "categories": categories_list(),
+            "coordinator_id": people_combo(coordinators(session), N_("None named")),
+            "outline_plan": QPlainTextEdit(),
+            "core_group": agency_list(session),
+            "first_core_group_on": date_edit(None),
+            "next_review_on": date_edit(None),
+        }
+
+    def check_text(self) -> str:
         # L10N: {name} is the child's name.
-        self.registered.setText(_("Place {name}'s name on the child protection register").format(name=self.name))
+        return _("Place {name}'s name on the child protection register").format(name=self.name)
+
+    def applies(self) -> bool:
+        """Whether the per-child fields matter (registered; at a review, de-registered for reasons)."""
+        return self.registered.isChecked()
+
+    def retranslate(self) -> None:
+        self.registered.setText(self.check_text())
         self.registered.setAccessibleName(self.registered.text())
         for key, label in self.labels.items():
             label.setText(_(CHILD_LABELS[key]))
@@ -99,9 +115,11 @@ class ChildDecision:
             self.editors[key].setAccessibleName(
                 _("{what}: {name}").format(what=_(CHILD_LABELS[key]).rstrip(":"), name=self.name))
             self.errors[key].retranslate()
-        self.editors["categories"].retranslate()
-        self.editors["core_group"].retranslate()
-        relabel(self.editors["coordinator_id"])
+        for editor in self.editors.values():
+            if isinstance(editor, CheckList):
+                editor.retranslate()
+            elif isinstance(editor, QComboBox):
+                relabel(editor)
 
     def decision(self) -> dict[str, Any]:
         e = self.editors
@@ -114,21 +132,13 @@ class ChildDecision:
         }
 
     def raw(self) -> dict[str, Any]:
-        e = self.editors
-        return {"registered": self.registered.isChecked(), "categories": e["categories"].values(),
-                "coordinator_id": e["coordinator_id"].currentData(), "outline_plan": e["outline_plan"].toPlainText(),
-                "core_group": e["core_group"].values(), "first_core_group_on": e["first_core_group_on"].text(),
-                "next_review_on": e["next_review_on"].text()}
+        return {"registered": self.registered.isChecked(), **{k: value_of(e) for k, e in self.editors.items()}}
 
     def restore(self, data: dict[str, Any]) -> None:
-        e = self.editors
         self.registered.setChecked(bool(data.get("registered")))
-        e["categories"].set_values(data.get("categories"))
-        e["coordinator_id"].setCurrentIndex(max(e["coordinator_id"].findData(data.get("coordinator_id")), 0))
-        e["outline_plan"].setPlainText(data.get("outline_plan") or "")
-        e["core_group"].set_values(data.get("core_group"))
-        e["first_core_group_on"].setText(data.get("first_core_group_on") or "")
-        e["next_review_on"].setText(data.get("next_review_on") or "")
+        for key, editor in self.editors.items():
+            if key in data:
+                set_value(editor, data[key])
 
     def widgets(self) -> list[QWidget]:
         return [self.registered, *self.editors.values()]
@@ -142,6 +152,7 @@ class InitialConferenceDialog(StepDialog):
     DRAFT_FORM = "cp_initial_conference"
     TITLE = N_("Hold the initial child protection conference")
     KIND = "initial"
+    DECISION = ChildDecision
 
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(session, case_id, parent)
@@ -168,7 +179,8 @@ class InitialConferenceDialog(StepDialog):
         for editor in (self.participation, self.dissent):
             editor.setMaximumHeight(60)
         self.build_more()
-        self.decisions = [ChildDecision(self.session, pid, name) for pid, name in children_of(self.session, self.case_id)]
+        self.decisions = [self.DECISION(self.session, pid, name)
+                          for pid, name in children_of(self.session, self.case_id)]
         self.below += [d.box for d in self.decisions]
 
     def build_more(self) -> None:
@@ -202,7 +214,7 @@ class InitialConferenceDialog(StepDialog):
     def _child_for(self, field: str) -> ChildDecision:
         """The child whose decision the refusal is about: the first one that decision applies to with
         that field empty (a date: typed), else the first that it applies to."""
-        applies = [d for d in self.decisions if d.registered.isChecked()] or self.decisions
+        applies = [d for d in self.decisions if d.applies()] or self.decisions
         for d in applies:
             if field.endswith("_on") and d.editors[field].text().strip():
                 return d
@@ -229,3 +241,53 @@ class InitialConferenceDialog(StepDialog):
             quorum_discretion=self.discretion.isChecked(), discretion_reason=self.discretion_reason.text(),
             child_participation=self.participation.toPlainText(), dissent=self.dissent.toPlainText(),
             chair_id=self.chair.currentData(), **self.kwargs())
+
+
+class ReviewDecision(ChildDecision):
+    """One child's decision at a review conference: stay on the register (categories ticked replace the
+    current ones; none ticked keeps them) or have their name removed, with the reasons."""
+
+    def make_editors(self, session: Any) -> dict[str, QWidget]:
+        return {
+            "reasons": QPlainTextEdit(),
+            "categories": categories_list(),
+            "coordinator_id": people_combo(coordinators(session), N_("No change")),
+            "next_review_on": date_edit(None),
+        }
+
+    def check_text(self) -> str:
+        # L10N: {name} is the child's name.
+        return _("Remove {name}'s name from the child protection register").format(name=self.name)
+
+    def applies(self) -> bool:
+        return True
+
+    def decision(self) -> dict[str, Any]:
+        e = self.editors
+        return {"person_id": self.person_id, "deregister": self.registered.isChecked(),
+                "reasons": e["reasons"].toPlainText().strip(),
+                "categories": e["categories"].values() or None, "coordinator_id": e["coordinator_id"].currentData(),
+                "next_review_on": iso(e["next_review_on"])}
+
+
+class ReviewConferenceDialog(InitialConferenceDialog):
+    """A review conference (C12): as the initial one, with the co-ordinator's report, and per child
+    continue or de-register (N12 to the core group agencies and the family)."""
+
+    DRAFT_FORM = "cp_review_conference"
+    TITLE = N_("Hold a review child protection conference")
+    KIND = "review"
+    DECISION = ReviewDecision
+
+    def build_more(self) -> None:
+        self.report = self.form.add("report", N_("The co-ordinator's report:"), QPlainTextEdit())
+        self.report.setMaximumHeight(90)
+
+    def _child_for(self, field: str) -> ChildDecision:
+        if field == "reasons":
+            return next((d for d in self.decisions if d.registered.isChecked() and not d.decision()["reasons"]),
+                        self.decisions[0])
+        return super()._child_for(field)
+
+    def kwargs(self) -> dict[str, Any]:
+        return {**super().kwargs(), "report": self.report.toPlainText()}

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -138,12 +139,22 @@ class StepDialog(Retranslating, QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        outer = QVBoxLayout(self)
-        outer.addWidget(self.form.general)
-        outer.addLayout(self.layout_)
+        # Long forms (a conference about several children) scroll; the buttons stay in view.
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.addWidget(self.form.general)
+        inner.addLayout(self.layout_)
         for w in self.below:
-            outer.addWidget(w)
+            inner.addWidget(w)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("form_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll)
         outer.addWidget(self.buttons)
+        self.resize(640, 720)
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)

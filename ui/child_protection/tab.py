@@ -24,7 +24,7 @@ from desktop.services.child_protection import VisitService
 from desktop.services.child_protection._common import CATEGORY_LABELS
 from desktop.services.my_work import MyWorkService
 from desktop.services.permissions import Can
-from ui.child_protection.conference_dialog import InitialConferenceDialog
+from ui.child_protection.conference_dialog import InitialConferenceDialog, ReviewConferenceDialog
 from ui.child_protection.coordinator_dialog import CoordinatorDialog
 from ui.child_protection.core_group_dialog import CoreGroupDialog
 from ui.child_protection.enquiry_dialog import EnquiryDialog
@@ -151,6 +151,7 @@ class ChildProtectionTab(Retranslating, QWidget):
             ("record_enquiry", N_("Section 47…"), self.record_enquiry),
             ("hold_initial_conference", N_("Initial conference…"), self.hold_initial_conference),
             ("hold_core_group", N_("Core group…"), self.hold_core_group),
+            ("hold_review_conference", N_("Review conference…"), self.hold_review_conference),
             ("change_coordinator", N_("Change co-ordinator…"), self.change_coordinator),
         ]
 
@@ -175,6 +176,9 @@ class ChildProtectionTab(Retranslating, QWidget):
     def hold_initial_conference(self) -> InitialConferenceDialog:
         return self._open(InitialConferenceDialog(self.session, self.case_id, self))
 
+    def hold_review_conference(self) -> ReviewConferenceDialog:
+        return self._open(ReviewConferenceDialog(self.session, self.case_id, self))
+
     def hold_core_group(self) -> CoreGroupDialog:
         return self._open(CoreGroupDialog(self.session, self.case_id, self))
 
@@ -185,7 +189,8 @@ class ChildProtectionTab(Retranslating, QWidget):
         """The form for a "My work" action key, if there is one."""
         openers = {"record_visit": self.record_visit, "decide_report": lambda: self.record_report(True),
                    "hold_initial_conference": self.hold_initial_conference,
-                   "hold_core_group": self.hold_core_group}
+                   "hold_core_group": self.hold_core_group,
+                   "hold_review_conference": self.hold_review_conference}
         opener = openers.get(action)
         return opener() if opener else None
 
