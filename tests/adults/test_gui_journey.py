@@ -346,3 +346,20 @@ def test_a_half_typed_form_is_kept_as_a_draft_and_saving_discards_it(qtbot, w) -
     qtbot.keyClicks(dialog.reporting, "Fortnightly report.")
     _save(qtbot, dialog)
     assert DraftService(w.sw).load("adult_delegate_dialog", w.ids["case"]) is None
+
+
+def test_the_tab_says_where_the_case_is(qtbot, w) -> None:
+    tab = _tab(qtbot, w)
+    assert "No report recorded yet." in tab.journey.text()
+    _ready(w)
+    tab.refresh()
+    text = tab.journey.text()
+    assert "screened (2 Enquiries required (section 126))" in text
+    assert "determination 3 At risk, and action is needed" in text
+    assert "Lead co-ordinator: Owain Thomas." in text
+    set_language("cy")  # (the Welsh waits in locales/pending until the catalog is merged)
+    try:
+        assert tab.journey.text()
+    finally:
+        set_language("en")
+    assert tab.journey.text() == text

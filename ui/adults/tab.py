@@ -8,6 +8,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -23,7 +24,7 @@ from desktop.domain.types import CaseType
 from desktop.i18n import N_, _
 from desktop.services.adults import StrategyService, VisitService
 from desktop.services.permissions import Can
-from ui.adults.step_dialogs import STEPS, StepDialog
+from ui.adults.step_dialogs import DETERMINATION_ITEMS, SCREENING, STEPS, StepDialog
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.visit_dialog import VisitDialog
 from ui.formatting import show_date
@@ -31,6 +32,10 @@ from ui.widgets import Retranslating
 
 STRATEGY_HEADERS = [N_("Held on"), N_("Kind"), N_("Lead practitioner"), N_("Decisions")]
 VISIT_HEADERS = [N_("Date"), N_("Seen"), N_("Offered the chance to be seen alone"), N_("Seen alone")]
+
+
+SCREENING_LABELS = {data: msgid for msgid, data in SCREENING if data}
+DETERMINATION_LABELS = {data: msgid for msgid, data in DETERMINATION_ITEMS if data}
 
 
 def _yes(value: Any) -> str:
@@ -53,6 +58,11 @@ class AdultTab(Retranslating, QWidget):
         self.status = QLabel()
         self.status.setObjectName("adult_status")
         self.status.setWordWrap(True)
+        self.journey = QLabel()
+        self.journey.setObjectName("adult_journey")
+        self.journey.setWordWrap(True)
+        self.journey.setTextInteractionFlags(self.journey.textInteractionFlags()
+                                             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.strategies = QTreeWidget()
         self.strategies.setObjectName("adult_strategies")
         self.strategies.setRootIsDecorated(False)
@@ -83,6 +93,7 @@ class AdultTab(Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.status)
+        layout.addWidget(self.journey)
         layout.addWidget(self.strategies, 1)
         layout.addWidget(self.visits, 2)
         layout.addLayout(steps)
@@ -97,6 +108,7 @@ class AdultTab(Retranslating, QWidget):
         self.strategies.setAccessibleName(_("Strategy meetings"))
         self.visits.setHeaderLabels([_(h) for h in VISIT_HEADERS])
         self.visits.setAccessibleName(_("Visits"))
+        self.journey.setAccessibleName(_("Where the case is"))
         self.strategy_button.setText(_("Record strategy meeting…"))
         self.visit_button.setText(_("Record visit…"))
         for name, label, _dialog_class in STEPS:
@@ -107,10 +119,12 @@ class AdultTab(Retranslating, QWidget):
     def refresh(self) -> None:
         self.strategies.clear()
         self.visits.clear()
+        self.journey.setText("")
         if not self.applies or not self.session.can(Can.VIEW_CASEWORK):
             return
         names = {r["id"]: f"{r['given_names']} {r['family_name']}" for r in self.session.store.rows(
             "SELECT id, given_names, family_name FROM practitioner")}
+        self.journey.setText("\n".join(self._journey_lines(names)))
         for s in StrategyService(self.session).for_case(self.case_id):
             kind = _("Strategy meeting") if s["kind"] == "meeting" else _("Strategy discussion")
             lead = names.get(s["lead_practitioner_id"], _("None identified"))
@@ -118,6 +132,49 @@ class AdultTab(Retranslating, QWidget):
         for v in VisitService(self.session).for_case(self.case_id):
             self.visits.addTopLevelItem(QTreeWidgetItem([show_date(v["visited_on"]), _yes(v["seen"]),
                                                          _yes(v["offered_alone"]), _yes(v["seen_alone"])]))
+
+    def _journey_lines(self, names: dict[str, str]) -> list[str]:
+        """Where the case is: report and screening, enquiries, who leads, the plan, closure (one line each)."""
+        from desktop.services.adults import CoordinatorService, EnquiryService, PlanService, ReportService
+        from desktop.services.adults._common import LEAD_PRACTITIONER, current_holder
+
+        s = self.session
+        lines: list[str] = []
+        reports = ReportService(s).for_case(self.case_id)
+        if not reports:
+            lines.append(_("No report recorded yet."))
+        for r in reports:
+            day = show_date(str(r["received_at"])[:10])
+            if r.get("screening_decision"):
+                lines.append(_("Report received on {date}: screened ({decision}).").format(
+                    date=day, decision=_(SCREENING_LABELS.get(r["screening_decision"], r["screening_decision"]))))
+            else:
+                lines.append(_("Report received on {date}: not yet screened.").format(date=day))
+        for e in EnquiryService(s).for_case(self.case_id):
+            if e.get("concluded_on"):
+                lines.append(_("Enquiries concluded on {date}: determination {determination}.").format(
+                    date=show_date(e["concluded_on"]), determination=_(DETERMINATION_LABELS.get(
+                        e["determination"], e["determination"]))))
+            else:
+                lines.append(_("Enquiries open since {date}.").format(date=show_date(e["started_on"])))
+        lead = CoordinatorService(s).current(self.case_id)
+        if lead["delegated_lead_coordinator"]:
+            lines.append(_("Delegated lead co-ordinator: {name} (the local authority keeps statutory"
+                           " responsibility).").format(name=names.get(lead["delegated_lead_coordinator"], "?")))
+        if lead["lead_coordinator"]:
+            lines.append(_("Lead co-ordinator: {name}.").format(name=names.get(lead["lead_coordinator"], "?")))
+        else:
+            lines.append(_("No lead co-ordinator appointed yet."))
+        practitioner = current_holder(s.store, self.case_id, LEAD_PRACTITIONER)
+        if practitioner:
+            lines.append(_("Lead practitioner: {name}.").format(name=names.get(practitioner, "?")))
+        plan = PlanService(s).current(self.case_id)
+        if plan:
+            lines.append(_("Care and support protection plan since {date}.").format(date=show_date(plan["started_on"])))
+        closed = s.store.rows("SELECT closed_on FROM case_file WHERE id = ?", [self.case_id])
+        if closed and closed[0]["closed_on"]:
+            lines.append(_("Case closed on {date}.").format(date=show_date(closed[0]["closed_on"])))
+        return lines
 
     @property
     def dialog(self) -> QWidget | None:
@@ -148,6 +205,7 @@ class AdultTab(Retranslating, QWidget):
         return dialog
 
     def _step_saved(self, result: dict) -> None:
+        """Say it was saved (or that the case is closed) and show where the case is now."""
         self._message = (N_("The case is closed and the agencies and the adult will be written to.")
                          if result.get("closed_on") else N_("Saved."))
         self.retranslate()
