@@ -143,6 +143,7 @@ class StepDialog(QDialog):
         register_sensitive(self)
         self.session, self.case_id = session, case_id
         layout = QFormLayout()
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long labels (and Welsh) above the field
         self.form = Form(layout)
         self.build()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
