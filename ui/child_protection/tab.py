@@ -72,10 +72,10 @@ class ChildProtectionTab(Retranslating, QWidget):
             button.clicked.connect(lambda _checked=False, opener=opener: opener())
             steps.addWidget(button)
             self.step_buttons[name] = button
+        steps.addWidget(self.visit_button)
         steps.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.visit_button)
-        buttons.addStretch(1)
+        # Double-click (or Enter) on something due opens the form for it.
+        self.due_list.itemActivated.connect(lambda item, _col: self.open_action(item.data(0, 0x0100)))
         layout = QVBoxLayout(self)
         layout.addWidget(self.children_list, 1)
         layout.addWidget(self.due_label)
@@ -83,7 +83,6 @@ class ChildProtectionTab(Retranslating, QWidget):
         layout.addWidget(self.visits_label)
         layout.addWidget(self.visits, 2)
         layout.addLayout(steps)
-        layout.addLayout(buttons)
         self.dialog: QDialog | None = None
         store_watcher(session).changed.connect(self._store_changed)
         self.retranslate()
@@ -100,7 +99,7 @@ class ChildProtectionTab(Retranslating, QWidget):
         self.visit_button.setText(_("Record visit…"))
         for name, msgid, _opener in self.steps():
             self.step_buttons[name].setText(_(msgid))
-            self.step_buttons[name].setAccessibleName(_(msgid).rstrip("…"))
+            self.step_buttons[name].setAccessibleName(_(msgid))
         self.refresh()
 
     def _store_changed(self, tables: set[str], case_ids: set[str]) -> None:
