@@ -390,3 +390,40 @@ def test_every_new_text_has_its_welsh_in_the_catalog_or_pending() -> None:
     assert missing == []
     for msgid, welsh in pending.items():
         assert sorted(re.findall(r"\{\w+\}", msgid)) == sorted(re.findall(r"\{\w+\}", welsh)), msgid
+
+
+def test_plan_started_with_an_outcome_and_an_owned_action(qtbot, w) -> None:
+    _ready(w)
+    tab = _tab(qtbot, w)
+    dialog = _open(qtbot, tab, "plan_action")
+    qtbot.keyClicks(dialog.description, "Stop Kevin's access to the bank card.")
+    assert not dialog.save()
+    assert "start it first" in dialog.form.general.text()
+    dialog.reject()
+    dialog = _open(qtbot, tab, "start_plan")
+    qtbot.keyClicks(dialog.summary, "Daily carers; bank card stopped.")
+    plan = _save(qtbot, dialog)
+    assert w.count("adult_plan") == 1
+    dialog = _open(qtbot, tab, "start_plan")
+    assert not dialog.save()
+    assert "already has an active" in dialog.form.error_text("started_on")
+    dialog.reject()
+
+    dialog = _open(qtbot, tab, "plan_outcome")
+    qtbot.keyClicks(dialog.description, "Margaret keeps her pension.")
+    assert not dialog.save()
+    assert "measured" in dialog.form.error_text("measure")
+    qtbot.keyClicks(dialog.measure, "Bank statements checked monthly.")
+    outcome = _save(qtbot, dialog)
+    assert outcome["plan_id"] == plan["id"]
+
+    dialog = _open(qtbot, tab, "plan_action")
+    assert dialog.description.toPlainText()  # the draft kept on cancel
+    assert not dialog.save()
+    assert "needs an owner" in dialog.form.error_text("owner")
+    assert w.count("adult_plan_action") == 0
+    dialog.owner.setCurrentIndex(dialog.owner.findData(f"agency:{w.ids['police']}"))
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData(outcome["id"]))
+    action = _save(qtbot, dialog)
+    assert action["owner_name"] == "Heddlu Dyfed-Powys" and action["outcome_id"] == outcome["id"]
+    assert "Care and support protection plan since 02/11/2026." in tab.journey.text()

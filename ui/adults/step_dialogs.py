@@ -593,6 +593,89 @@ class PlanReviewDialog(StepDialog):
                                                 outcome=self.outcome.currentData(), progress=text_of(self.progress))
 
 
+RAG_ITEMS = [(N_("Not rated"), None), (N_("Red"), "red"), (N_("Amber"), "amber"), (N_("Green"), "green")]
+
+
+def _no_plan() -> ValidationError:
+    return ValidationError(N_("This adult has no active care and support protection plan: start it first."),
+                           field="plan_id")
+
+
+class PlanStartDialog(StepDialog):
+    """Start the care and support protection plan (one active plan per case)."""
+
+    TITLE = N_("Start the care and support protection plan")
+    NAME = "adult_plan_start_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.started_on = f.add("started_on", N_("Started on:"), date_edit(self.session.today().isoformat()))
+        self.summary = f.add("summary", N_("Summary of the plan:"), QPlainTextEdit())
+        self.contingency = f.add("contingency", N_("Contingency plan:"), QPlainTextEdit())
+        self.monitoring = f.add("monitoring", N_("Monitoring arrangements:"), QPlainTextEdit())
+
+    def submit(self) -> dict[str, Any]:
+        return PlanService(self.session).start(
+            self.case_id, started_on=iso(self.started_on) or "", summary=text_of(self.summary),
+            contingency=text_of(self.contingency), monitoring=text_of(self.monitoring))
+
+
+class PlanOutcomeDialog(StepDialog):
+    """An outcome of the active plan and how progress towards it is measured."""
+
+    TITLE = N_("Add an outcome to the plan")
+    NAME = "adult_plan_outcome_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.plan = PlanService(self.session).current(self.case_id)
+        self.description = f.add("description", N_("Outcome:"), QPlainTextEdit())
+        self.measure = f.add("measure", N_("How progress will be measured:"), QPlainTextEdit())
+        self.rag = f.add("rag", N_("Rating:"), combo(RAG_ITEMS))
+
+    def submit(self) -> dict[str, Any]:
+        if not self.plan:
+            raise _no_plan()
+        return PlanService(self.session).add_outcome(self.plan["id"], description=text_of(self.description),
+                                                     measure=text_of(self.measure), rag=self.rag.currentData())
+
+
+class PlanActionDialog(StepDialog):
+    """An action of the active plan: every action has an owner (a practitioner, an agency or a named person)."""
+
+    TITLE = N_("Add an action to the plan")
+    NAME = "adult_plan_action_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.plan = PlanService(self.session).current(self.case_id)
+        self.description = f.add("description", N_("Action:"), QPlainTextEdit())
+        self.owner = f.add("owner", N_("Who will do it:"), combo([(N_("Someone else (name below)"), None)]))
+        for p in self.session.store.rows("SELECT id, given_names, family_name FROM practitioner WHERE deleted = 0"
+                                         " AND active = 1 ORDER BY family_name, given_names"):
+            self.owner.addItem(" ".join(x for x in (p["given_names"], p["family_name"]) if x), f"practitioner:{p['id']}")
+        for a in self.session.store.rows("SELECT id, name FROM agency WHERE deleted = 0 ORDER BY name"):
+            self.owner.addItem(a["name"], f"agency:{a['id']}")
+        self.owner_name = f.add("owner_name", N_("Their name (the adult, family, or someone else):"), QLineEdit())
+        self.due_on = f.add("due_on", N_("Due by (optional):"), date_edit())
+        self.outcome = f.add("outcome_id", N_("Towards the outcome:"), combo([(N_("None"), None)]))
+        for o in (self.plan or {}).get("outcomes", []):
+            self.outcome.addItem(o["description"], o["id"])
+
+    def submit(self) -> dict[str, Any]:
+        if not self.plan:
+            raise _no_plan()
+        chosen = self.owner.currentData()
+        name = text_of(self.owner_name)
+        if chosen:
+            kind, owner_id = chosen.split(":", 1)
+        else:
+            kind, owner_id = ("person" if name else None), None
+        return PlanService(self.session).add_action(
+            self.plan["id"], description=text_of(self.description), owner_kind=kind, owner_id=owner_id,
+            owner_name=name or None, due_on=iso(self.due_on), outcome_id=self.outcome.currentData())
+
+
 def _open_conference(session: Any, case_id: str) -> dict[str, Any] | None:
     for conf in ConferenceService(session).for_case(case_id):
         if conf.get("status") not in ("held", "cancelled"):
@@ -678,6 +761,9 @@ STEPS: list[tuple[str, str, type[StepDialog]]] = [
     ("change_lead_practitioner", N_("Change lead practitioner…"), LeadPractitionerDialog),
     ("offer_advocate", N_("Offer an advocate…"), AdvocacyDialog),
     ("record_partnership", N_("Partnership with the adult…"), PartnershipDialog),
+    ("start_plan", N_("Start the plan…"), PlanStartDialog),
+    ("plan_outcome", N_("Plan outcome…"), PlanOutcomeDialog),
+    ("plan_action", N_("Plan action…"), PlanActionDialog),
     ("review_plan", N_("Review the plan…"), PlanReviewDialog),
     ("convene_conference", N_("Convene conference…"), ConveneConferenceDialog),
     ("conference_report", N_("Conference report received…"), ConferenceReportDialog),
