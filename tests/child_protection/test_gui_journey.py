@@ -285,3 +285,31 @@ def test_my_work_opens_the_form_for_its_action(world, qtbot):
     assert isinstance(tab.dialog, InitialConferenceDialog) and tab.dialog.isVisible()
     for x in windows:
         x.close()
+
+
+def test_plan_outcomes_and_actions(world, qtbot):
+    from desktop.services.child_protection import PlanService
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 6)
+    tab = tab_for(w, qtbot)
+    dialog = tab.edit_plan()
+    qtbot.addWidget(dialog)
+    assert "Outline plan for elis" in dialog.outline.toPlainText()
+    dialog.outcomes.add_row({0: "Elis and Mali are never left alone at night"})  # no measure yet
+    dialog.actions.add_row({0: "Arrange a babysitter rota", 1: 0, 2: "person", 3: "Catrin Jones",
+                            4: "24/11/2026", 5: "not_started"})
+    assert dialog.save() is False
+    assert "measured" in dialog.form.error_text("outcomes")
+    before = len(PlanService(w.sw).versions(ids["case"]))
+    dialog.outcomes.table.item(0, 1).setText("Unannounced visits find an adult at home")
+    dialog.support.setPlainText("Family support worker twice a week.")
+    assert saved(qtbot, dialog)
+    plan = PlanService(w.sw).current(ids["case"])
+    assert [a["owner_name"] for a in plan["actions"]] == ["Catrin Jones"]
+    assert plan["actions"][0]["outcome_id"] == plan["outcomes"][0]["id"]
+    assert plan["actions"][0]["due_on"] == "2026-11-24"
+    assert len(PlanService(w.sw).versions(ids["case"])) == before + 1

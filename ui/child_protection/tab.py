@@ -28,6 +28,7 @@ from ui.child_protection.conference_dialog import InitialConferenceDialog, Revie
 from ui.child_protection.coordinator_dialog import CoordinatorDialog
 from ui.child_protection.core_group_dialog import CoreGroupDialog
 from ui.child_protection.enquiry_dialog import EnquiryDialog
+from ui.child_protection.plan_dialog import PlanDialog
 from ui.child_protection.report_dialog import ReportDialog, undecided_report
 from ui.child_protection.strategy_dialog import StrategyDialog
 from ui.child_protection.visit_dialog import LOCATIONS, VisitDialog
@@ -151,6 +152,7 @@ class ChildProtectionTab(Retranslating, QWidget):
             ("hold_initial_conference", N_("Initial conference…"), self.hold_initial_conference),
             ("hold_core_group", N_("Core group…"), self.hold_core_group),
             ("hold_review_conference", N_("Review conference…"), self.hold_review_conference),
+            ("edit_plan", N_("Plan…"), self.edit_plan),
             ("change_coordinator", N_("Change co-ordinator…"), self.change_coordinator),
         ]
 
@@ -177,6 +179,9 @@ class ChildProtectionTab(Retranslating, QWidget):
 
     def hold_review_conference(self) -> ReviewConferenceDialog:
         return self._open(ReviewConferenceDialog(self.session, self.case_id, self))
+
+    def edit_plan(self) -> PlanDialog:
+        return self._open(PlanDialog(self.session, self.case_id, self))
 
     def hold_core_group(self) -> CoreGroupDialog:
         return self._open(CoreGroupDialog(self.session, self.case_id, self))
