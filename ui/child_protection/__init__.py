@@ -1,5 +1,8 @@
-"""Child protection screens: the "Child protection" case tab (register status, what is due, visits,
-recording a visit) and, if no other module has registered them, the "My work" and register areas.
+"""Child protection screens: the "Child protection" case tab (register status, what is due, visits, and
+a form for each step of the journey: report and its next actions, strategy discussion, section 47
+enquiry, initial and review conferences, plan, core group, change of co-ordinator, visit — one module
+each, built on :mod:`ui.child_protection.form_dialog`) and, if no other module has registered them, the
+"My work" and register areas. "My work" opens the form for an item's action (``tab.open_action``).
 
 Importing this package registers the case tab ``child_protection`` (child protection cases only), the
 areas ``my_work`` and ``register`` (unless already registered); the case header's "next thing due" comes from
@@ -14,8 +17,15 @@ from desktop.i18n import N_
 from desktop.services.permissions import Can
 from ui import areas
 from ui.case_tabs import register_case_tab
+from ui.child_protection.conference_dialog import InitialConferenceDialog, ReviewConferenceDialog
+from ui.child_protection.coordinator_dialog import CoordinatorDialog
+from ui.child_protection.core_group_dialog import CoreGroupDialog
+from ui.child_protection.enquiry_dialog import EnquiryDialog
 from ui.child_protection.my_work_page import MyWorkPage, badge
+from ui.child_protection.plan_dialog import PlanDialog
 from ui.child_protection.register_page import RegisterPage
+from ui.child_protection.report_dialog import ReportDialog
+from ui.child_protection.strategy_dialog import StrategyDialog
 from ui.child_protection.tab import ChildProtectionTab
 from ui.child_protection.visit_dialog import VisitDialog
 
@@ -32,4 +42,17 @@ if "register" not in areas._AREAS:  # noqa: SLF001
                         visible_for=lambda session: session.can(Can.MANAGE_REGISTER))
 
 
-__all__ = ["ChildProtectionTab", "MyWorkPage", "RegisterPage", "VisitDialog"]
+__all__ = [
+    "ChildProtectionTab",
+    "CoordinatorDialog",
+    "CoreGroupDialog",
+    "EnquiryDialog",
+    "InitialConferenceDialog",
+    "MyWorkPage",
+    "PlanDialog",
+    "RegisterPage",
+    "ReportDialog",
+    "ReviewConferenceDialog",
+    "StrategyDialog",
+    "VisitDialog",
+]

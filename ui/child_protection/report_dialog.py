@@ -51,6 +51,8 @@ class ReportDialog(StepDialog):
                  report_id: str | None = None) -> None:
         self.service = ReportService(session)
         self.report_id = report_id
+        if report_id:
+            self.DRAFT_FORM = ""  # the new-report draft is not this form's
         super().__init__(session, case_id, parent)
         self.setObjectName("cp_report_dialog")
         if report_id:
