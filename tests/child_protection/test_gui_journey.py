@@ -361,3 +361,31 @@ def test_every_text_of_the_forms_has_its_welsh():
             fields = set(re.findall(r"\{[a-z_]+\}", key))
             assert all(set(re.findall(r"\{[a-z_]+\}", f)) == fields for f in forms), key
     assert missing == []
+
+
+def test_core_group_rates_progress_with_evidence(world, qtbot):
+    from desktop.services.child_protection import CoreGroupService, PlanService
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 6)
+    PlanService(w.sw).revise(ids["case"], outcomes=[{"description": "Never alone at night", "measure": "Visits"}],
+                             actions=[{"description": "Babysitter rota", "owner_kind": "person",
+                                       "owner_name": "Catrin Jones", "outcome_index": 0}])
+    dialog = tab_for(w, qtbot).hold_core_group()
+    qtbot.addWidget(dialog)
+    dialog.others.setPlainText("Catrin Jones")
+    box = dialog.progress.table.cellWidget(0, 1)
+    box.setCurrentIndex(box.findData("amber"))
+    assert dialog.save() is False  # a rating without its evidence
+    assert "evidence" in dialog.form.error_text("progress")
+    assert CoreGroupService(w.sw).meetings(ids["case"]) == []
+    dialog.progress.table.item(0, 2).setText("Two unannounced visits found an adult at home.")
+    status = dialog.actions.table.cellWidget(0, 1)
+    status.setCurrentIndex(status.findData("in_progress"))
+    assert saved(qtbot, dialog)
+    plan = PlanService(w.sw).current(ids["case"])
+    assert plan["outcomes"][0]["rag"] == "amber"
+    assert plan["actions"][0]["status"] == "in_progress"
