@@ -389,3 +389,48 @@ def test_core_group_rates_progress_with_evidence(world, qtbot):
     plan = PlanService(w.sw).current(ids["case"])
     assert plan["outcomes"][0]["rag"] == "amber"
     assert plan["actions"][0]["status"] == "in_progress"
+
+
+def test_every_form_names_its_controls_and_follows_the_language(world, qtbot):
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QDialogButtonBox,
+        QLineEdit,
+        QPlainTextEdit,
+    )
+
+    from desktop.i18n import set_language
+    from tests.gui.walk import texts_of, widgets_of
+    from ui.language import hub
+
+    hub()
+    w = world
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 6)
+    tab = tab_for(w, qtbot, "tm")
+    openers = [tab.record_report, tab.record_strategy, tab.record_enquiry, tab.hold_initial_conference,
+               tab.hold_core_group, tab.hold_review_conference, tab.edit_plan, tab.change_coordinator]
+    dialogs = []
+    for opener in openers:
+        dialog = opener()
+        qtbot.addWidget(dialog)
+        dialogs.append(dialog)
+    missing = [f"{type(x).__name__}:{x.objectName()} in {d.objectName()}" for d in dialogs for x in widgets_of(d)
+               if x.isVisibleTo(d) and not x.accessibleName()
+               and (isinstance(x, QLineEdit | QComboBox | QPlainTextEdit | QAbstractItemView)
+                    or (isinstance(x, QAbstractButton) and not x.text()))
+               and not (isinstance(x, QLineEdit) and isinstance(x.parent(), QComboBox))
+               and type(x).__name__ != "QHeaderView" and not x.objectName().startswith("qt_")]
+    assert missing == []
+    before = [sorted(texts_of(d)) for d in dialogs]
+    try:
+        set_language("cy")
+        for d in dialogs:
+            assert d.buttons.button(QDialogButtonBox.StandardButton.Save).text().replace("&", "") == "Cadw"
+    finally:
+        set_language("en")
+    assert [sorted(texts_of(d)) for d in dialogs] == before

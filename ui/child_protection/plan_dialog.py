@@ -44,6 +44,7 @@ class Table(QWidget):
         self.table = QTableWidget(0, len(headers))
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumHeight(150)
+        self.table.setCornerButtonEnabled(False)
         self.add_button, self.remove_button = QPushButton(), QPushButton()
         self.add_button.clicked.connect(lambda: self.add_row({}))
         self.remove_button.clicked.connect(self.remove_row)
