@@ -427,3 +427,25 @@ def test_plan_started_with_an_outcome_and_an_owned_action(qtbot, w) -> None:
     action = _save(qtbot, dialog)
     assert action["owner_name"] == "Heddlu Dyfed-Powys" and action["outcome_id"] == outcome["id"]
     assert "Care and support protection plan since 02/11/2026." in tab.journey.text()
+
+
+def test_answer_to_the_strategy_meetings_offer_and_wishes(qtbot, w) -> None:
+    _ready(w)
+    strategy(w, "2026-11-02", advocate_response="awaiting")
+    tab = _tab(qtbot, w)
+    dialog = _open(qtbot, tab, "advocate_answer")
+    offer_id = dialog.offer.currentData()
+    assert offer_id and "Independent advocate" in dialog.offer.currentText()
+    assert not dialog.save()
+    assert "accepted or declined" in dialog.form.error_text("response")
+    dialog.response.setCurrentIndex(dialog.response.findData("declined"))
+    _save(qtbot, dialog)
+    assert w.sw.store.rows("SELECT response FROM adult_advocacy WHERE id = ?", [offer_id])[0]["response"] == "declined"
+
+    dialog = _open(qtbot, tab, "record_wishes")
+    assert not dialog.save()
+    assert dialog.form.error_text("wishes_feelings") == "Record the adult's wishes and feelings."
+    assert w.count("adult_wishes") == 0
+    qtbot.keyClicks(dialog.wishes, "I want to stay in my own home.")
+    _save(qtbot, dialog)
+    assert w.count("adult_wishes") == 1

@@ -542,6 +542,57 @@ class AdvocacyDialog(StepDialog):
         return offer
 
 
+class AdvocacyAnswerDialog(StepDialog):
+    """The adult's answer to an earlier offer of advocacy (at the strategy meeting or later)."""
+
+    TITLE = N_("Record the adult's answer to the offer of an advocate")
+    NAME = "adult_advocacy_answer_dialog"
+
+    def build(self) -> None:
+        from ui.formatting import show_date
+
+        f = self.form
+        self.offer = f.add("advocacy_id", N_("Offer:"), combo([(N_("Choose…"), None)]))
+        labels = dict((data, msgid) for msgid, data in ADVOCATE_ITEMS if data)
+        for o in AdvocacyService(self.session).for_case(self.case_id):
+            if o["response"] == "awaiting":
+                self.offer.addItem(_("{advocate}, offered on {date}").format(
+                    advocate=_(labels.get(o["advocate_type"], o["advocate_type"])), date=show_date(o["offered_on"])),
+                    o["id"])
+        if self.offer.count() > 1:
+            self.offer.setCurrentIndex(1)
+        self.response = f.add("response", N_("The adult's answer:"), combo(ANSWER_ITEMS))
+        self.response_on = f.add("response_on", N_("Answered on:"), date_edit(self.session.today().isoformat()))
+        self.advocate_name = f.add("advocate_name", N_("Name of the advocate (optional):"), QLineEdit())
+        self.provider = f.add("provider", N_("Advocacy provider (optional):"), QLineEdit())
+
+    def submit(self) -> dict[str, Any]:
+        if not self.offer.currentData():
+            raise ValidationError(N_("No offer of an advocate is waiting for an answer."), field="advocacy_id")
+        return AdvocacyService(self.session).answer(
+            self.offer.currentData(), response=self.response.currentData() or "",
+            response_on=iso(self.response_on) or "", advocate_name=text_of(self.advocate_name) or None,
+            provider=text_of(self.provider) or None)
+
+
+class WishesDialog(StepDialog):
+    """The adult's wishes and feelings, in their own words where possible."""
+
+    TITLE = N_("Record the adult's wishes and feelings")
+    NAME = "adult_wishes_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.recorded_on = f.add("recorded_on", N_("Recorded on:"), date_edit(self.session.today().isoformat()))
+        self.wishes = f.add("wishes_feelings", N_("The adult's wishes and feelings:"), QPlainTextEdit())
+        self.how_expressed = f.add("how_expressed", N_("How they were expressed (optional):"), QLineEdit())
+
+    def submit(self) -> dict[str, Any]:
+        return CapacityService(self.session).wishes(
+            self.case_id, recorded_on=iso(self.recorded_on) or "", wishes_feelings=text_of(self.wishes),
+            how_expressed=text_of(self.how_expressed) or None)
+
+
 class PartnershipDialog(StepDialog):
     """Working in partnership with the adult: understanding, agreement (or not), right to complain."""
 
@@ -760,6 +811,8 @@ STEPS: list[tuple[str, str, type[StepDialog]]] = [
     ("record_best_interests", N_("Best-interests decision…"), BestInterestsDialog),
     ("change_lead_practitioner", N_("Change lead practitioner…"), LeadPractitionerDialog),
     ("offer_advocate", N_("Offer an advocate…"), AdvocacyDialog),
+    ("advocate_answer", N_("Answer to the advocate offer…"), AdvocacyAnswerDialog),
+    ("record_wishes", N_("Wishes and feelings…"), WishesDialog),
     ("record_partnership", N_("Partnership with the adult…"), PartnershipDialog),
     ("start_plan", N_("Start the plan…"), PlanStartDialog),
     ("plan_outcome", N_("Plan outcome…"), PlanOutcomeDialog),
