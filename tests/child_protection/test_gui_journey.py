@@ -391,7 +391,7 @@ def test_core_group_rates_progress_with_evidence(world, qtbot):
     assert plan["actions"][0]["status"] == "in_progress"
 
 
-def test_every_form_names_its_controls_and_follows_the_language(world, qtbot):
+def test_every_form_names_its_controls_and_retranslates(world, qtbot):
     from PySide6.QtWidgets import (
         QAbstractButton,
         QAbstractItemView,
