@@ -1,4 +1,6 @@
-"""Adult-at-risk screens: the "Adult safeguarding" case tab (strategy meeting, visits).
+"""Adult-at-risk screens: the "Adult safeguarding" case tab (report and screening, enquiries, lead
+co-ordinator and delegation, strategy meeting, visits, advocacy, capacity and best interests,
+partnership, the plan and its reviews, conference, change of lead practitioner, closure).
 
 Importing this package registers the case tab ``adults`` with :func:`ui.case_tabs.register_case_tab`.
 It needs ``"ui.adults"`` in :data:`ui.plugins.CASE_TAB_MODULES` to load with the main window.

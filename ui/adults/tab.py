@@ -1,4 +1,6 @@
-"""The "Adult safeguarding" case tab: strategy meetings and visits, and the buttons that record them.
+"""The "Adult safeguarding" case tab: where the case is (report, enquiries, who leads, plan, closure),
+strategy meetings and visits, and a button for each step of the journey (the forms are in
+:mod:`ui.adults.step_dialogs`, the strategy meeting and visit forms in their own modules).
 
 Thread contract: GUI thread; each list is one short read through the adults services.
 """
