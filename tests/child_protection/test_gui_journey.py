@@ -413,7 +413,7 @@ def test_every_form_names_its_controls_and_retranslates(world, qtbot):
     w.clock.day = date(2026, 11, 6)
     tab = tab_for(w, qtbot, "tm")
     openers = [tab.record_report, tab.record_strategy, tab.record_enquiry, tab.hold_initial_conference,
-               tab.hold_core_group, tab.hold_review_conference, tab.edit_plan, tab.change_coordinator]
+               tab.hold_core_group, tab.hold_review_conference, tab.edit_plan, tab.change_coordinator, tab.record_circulation]
     dialogs = []
     for opener in openers:
         dialog = opener()
@@ -434,3 +434,23 @@ def test_every_form_names_its_controls_and_retranslates(world, qtbot):
     finally:
         set_language("en")
     assert [sorted(texts_of(d)) for d in dialogs] == before
+
+
+def test_conference_record_sent(world, qtbot):
+    from desktop.services.child_protection import ConferenceService
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    held = initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 10, 28)
+    dialog = tab_for(w, qtbot).open_action("circulate_outline_plan")
+    qtbot.addWidget(dialog)
+    assert dialog.conference.currentData() == held["id"]
+    dialog.outline_sent.setText("29/10/2026")  # tomorrow
+    assert dialog.save() is False
+    assert "future" in dialog.form.error_text("outline_plan_sent_on")
+    assert ConferenceService(w.sw).for_case(ids["case"])[0]["outline_plan_sent_on"] is None
+    dialog.outline_sent.setText("27/10/2026")
+    assert saved(qtbot, dialog)
+    assert ConferenceService(w.sw).for_case(ids["case"])[0]["outline_plan_sent_on"] == "2026-10-27"

@@ -24,6 +24,7 @@ from desktop.services.child_protection import VisitService
 from desktop.services.child_protection._common import CATEGORY_LABELS
 from desktop.services.my_work import MyWorkService
 from desktop.services.permissions import Can
+from ui.child_protection.circulation_dialog import CirculationDialog
 from ui.child_protection.conference_dialog import InitialConferenceDialog, ReviewConferenceDialog
 from ui.child_protection.coordinator_dialog import CoordinatorDialog
 from ui.child_protection.core_group_dialog import CoreGroupDialog
@@ -152,6 +153,7 @@ class ChildProtectionTab(Retranslating, QWidget):
             ("hold_initial_conference", N_("Initial conference…"), self.hold_initial_conference),
             ("hold_core_group", N_("Core group…"), self.hold_core_group),
             ("hold_review_conference", N_("Review conference…"), self.hold_review_conference),
+            ("record_circulation", N_("Conference record…"), self.record_circulation),
             ("edit_plan", N_("Plan…"), self.edit_plan),
             ("change_coordinator", N_("Change co-ordinator…"), self.change_coordinator),
         ]
@@ -180,6 +182,9 @@ class ChildProtectionTab(Retranslating, QWidget):
     def hold_review_conference(self) -> ReviewConferenceDialog:
         return self._open(ReviewConferenceDialog(self.session, self.case_id, self))
 
+    def record_circulation(self) -> CirculationDialog:
+        return self._open(CirculationDialog(self.session, self.case_id, self))
+
     def edit_plan(self) -> PlanDialog:
         return self._open(PlanDialog(self.session, self.case_id, self))
 
@@ -194,7 +199,10 @@ class ChildProtectionTab(Retranslating, QWidget):
         openers = {"record_visit": self.record_visit, "decide_report": lambda: self.record_report(True),
                    "hold_initial_conference": self.hold_initial_conference,
                    "hold_core_group": self.hold_core_group,
-                   "hold_review_conference": self.hold_review_conference}
+                   "hold_review_conference": self.hold_review_conference,
+                   "circulate_outline_plan": self.record_circulation,
+                   "circulate_conference_record": self.record_circulation,
+                   "record_record_comments": self.record_circulation}
         opener = openers.get(action)
         return opener() if opener else None
 
