@@ -156,6 +156,14 @@ def test_delegation_needs_all_four_records(qtbot, w) -> None:
     result = _save(qtbot, dialog)
     assert result["statutory_responsibility"] == "local_authority"
     assert w.count("adult_delegation") == 1
+    assert "Delegated lead co-ordinator: Sioned Bowen" in tab.journey.text()
+
+    dialog = _open(qtbot, tab, "end_delegation")
+    assert not dialog.save()
+    assert dialog.form.error_text("reason") == "Record why the delegation ends."
+    qtbot.keyClicks(dialog.reason, "Margaret is home from hospital.")
+    _save(qtbot, dialog)
+    assert "Delegated lead co-ordinator" not in tab.journey.text()
 
 
 def test_best_interests_refused_without_an_assessment_finding_lack_of_capacity(qtbot, w) -> None:

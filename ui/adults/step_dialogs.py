@@ -392,6 +392,22 @@ class DelegateDialog(StepDialog):
             decided_on=iso(self.decided_on))
 
 
+class EndDelegationDialog(StepDialog):
+    """End the delegation in force: the role returns to the local authority's lead co-ordinator."""
+
+    TITLE = N_("End the delegation")
+    NAME = "adult_end_delegation_dialog"
+
+    def build(self) -> None:
+        f = self.form
+        self.ended_on = f.add("ended_on", N_("Ended on:"), date_edit(self.session.today().isoformat()))
+        self.reason = f.add("reason", N_("Why the delegation ends:"), QPlainTextEdit())
+
+    def submit(self) -> dict[str, Any]:
+        return CoordinatorService(self.session).end_delegation(self.case_id, ended_on=iso(self.ended_on) or "",
+                                                               reason=text_of(self.reason))
+
+
 class CapacityDialog(StepDialog):
     """A decision-specific capacity assessment."""
 
@@ -807,6 +823,7 @@ STEPS: list[tuple[str, str, type[StepDialog]]] = [
     ("conclude_enquiry", N_("Conclude the enquiries…"), EnquiryDialog),
     ("appoint_coordinator", N_("Appoint lead co-ordinator…"), AppointDialog),
     ("delegate_coordinator", N_("Delegate lead co-ordinator…"), DelegateDialog),
+    ("end_delegation", N_("End the delegation…"), EndDelegationDialog),
     ("record_capacity", N_("Capacity assessment…"), CapacityDialog),
     ("record_best_interests", N_("Best-interests decision…"), BestInterestsDialog),
     ("change_lead_practitioner", N_("Change lead practitioner…"), LeadPractitionerDialog),
