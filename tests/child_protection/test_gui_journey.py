@@ -325,7 +325,9 @@ def test_a_half_typed_form_comes_back_as_a_draft(world, qtbot):
     dialog.decisions.setPlainText("Joint visit with police.")
     qtbot.waitUntil(lambda: (DraftService(w.sw).load("cp_strategy", ids["case"]) or {}).get("decisions")
                     == "Joint visit with police.", timeout=5000)
-    dialog.reject()
+    dialog.interim.setPlainText("Dad stays with his brother.")
+    dialog.reject()  # closed before the autosave: the draft is saved on closing
+    assert DraftService(w.sw).load("cp_strategy", ids["case"])["interim_safeguards"] == "Dad stays with his brother."
     again = tab.record_strategy()
     qtbot.addWidget(again)
     assert again.decisions.toPlainText() == "Joint visit with police."
@@ -454,3 +456,25 @@ def test_conference_record_sent(world, qtbot):
     dialog.outline_sent.setText("27/10/2026")
     assert saved(qtbot, dialog)
     assert ConferenceService(w.sw).for_case(ids["case"])[0]["outline_plan_sent_on"] == "2026-10-27"
+
+
+def test_my_work_opens_the_report_decision(world, qtbot):
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from ui.child_protection import MyWorkPage, ReportDialog
+    from ui.child_protection.my_work_page import ACTION_ROLE
+
+    w, ids = world, world.ids
+    w.clock.day = date(2026, 10, 5)
+    report = ReportService(w.sw).record(ids["case"], concerns="Bruising.", received_at="2026-10-05T09:30",
+                                        source_type="public")
+    w.clock.day = date(2026, 10, 7)  # the next-actions decision (C1) is overdue
+    page = MyWorkPage(w.sw)
+    qtbot.addWidget(page)
+    row = next(r for r in page.rows("overdue") if r.data(0, ACTION_ROLE) == "decide_report")
+    page._activated(row)
+    windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
+    dialog = windows[0].findChild(QWidget, "cp_tab").dialog
+    assert isinstance(dialog, ReportDialog) and dialog.report_id == report["id"] and dialog.isVisible()
+    for x in windows:
+        x.close()

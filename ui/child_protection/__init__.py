@@ -17,6 +17,7 @@ from desktop.i18n import N_
 from desktop.services.permissions import Can
 from ui import areas
 from ui.case_tabs import register_case_tab
+from ui.child_protection.circulation_dialog import CirculationDialog
 from ui.child_protection.conference_dialog import InitialConferenceDialog, ReviewConferenceDialog
 from ui.child_protection.coordinator_dialog import CoordinatorDialog
 from ui.child_protection.core_group_dialog import CoreGroupDialog
@@ -44,6 +45,7 @@ if "register" not in areas._AREAS:  # noqa: SLF001
 
 __all__ = [
     "ChildProtectionTab",
+    "CirculationDialog",
     "CoordinatorDialog",
     "CoreGroupDialog",
     "EnquiryDialog",

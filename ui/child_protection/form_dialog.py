@@ -232,6 +232,13 @@ class StepDialog(Retranslating, QDialog):
         if self.DRAFT_FORM:
             DraftService(self.session).save(self.DRAFT_FORM, self.raw(), self.case_id)
 
+    def done(self, result: int) -> None:
+        """Closed without saving (Cancel, Esc, locking): what was typed since the last autosave is kept."""
+        if result != QDialog.DialogCode.Accepted and self._autosave.isActive():
+            self._autosave.stop()
+            self.save_draft()
+        super().done(result)
+
     def show_error(self, exc: BaseException) -> None:
         from desktop.errors import ValidationError
 
