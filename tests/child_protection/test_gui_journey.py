@@ -415,7 +415,7 @@ def test_every_form_names_its_controls_and_retranslates(world, qtbot):
     w.clock.day = date(2026, 11, 6)
     tab = tab_for(w, qtbot, "tm")
     openers = [tab.record_report, tab.record_strategy, tab.record_enquiry, tab.hold_initial_conference,
-               tab.hold_core_group, tab.hold_review_conference, tab.edit_plan, tab.change_coordinator, tab.record_circulation]
+               tab.hold_core_group, tab.hold_review_conference, tab.edit_plan, tab.change_coordinator, tab.record_circulation, tab.convene_conference]
     dialogs = []
     for opener in openers:
         dialog = opener()
@@ -478,3 +478,29 @@ def test_my_work_opens_the_report_decision(world, qtbot):
     assert isinstance(dialog, ReportDialog) and dialog.report_id == report["id"] and dialog.isVisible()
     for x in windows:
         x.close()
+
+
+def test_convening_invites_the_family_and_agencies(world, qtbot):
+    from desktop.services.child_protection import ConferenceService
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    w.clock.day = date(2026, 10, 14)
+    tab = tab_for(w, qtbot)
+    dialog = tab.convene_conference()
+    qtbot.addWidget(dialog)
+    dialog.family.check(ids["mam"])
+    dialog.agencies.check(ids["police"])
+    dialog.venue.setText("Neuadd y Sir")
+    assert dialog.save() is False  # no date
+    assert dialog.form.error_text("scheduled_on")
+    assert ConferenceService(w.sw).for_case(ids["case"]) == []
+    dialog.scheduled_on.setText("26/10/2026")
+    assert saved(qtbot, dialog)
+    [conf] = ConferenceService(w.sw).for_case(ids["case"])
+    assert (conf["kind"], conf["scheduled_on"], conf["status"]) == ("initial", "2026-10-26", "convened")
+    assert w.sw.store.rows("SELECT COUNT(*) AS n FROM letter WHERE template_id = 'N8'")[0]["n"] == 4
+    hold = tab.hold_initial_conference()
+    qtbot.addWidget(hold)
+    assert hold.conference.currentData() == conf["id"]

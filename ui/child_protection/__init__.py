@@ -19,6 +19,7 @@ from ui import areas
 from ui.case_tabs import register_case_tab
 from ui.child_protection.circulation_dialog import CirculationDialog
 from ui.child_protection.conference_dialog import InitialConferenceDialog, ReviewConferenceDialog
+from ui.child_protection.convene_dialog import ConveneDialog
 from ui.child_protection.coordinator_dialog import CoordinatorDialog
 from ui.child_protection.core_group_dialog import CoreGroupDialog
 from ui.child_protection.enquiry_dialog import EnquiryDialog
@@ -46,6 +47,7 @@ if "register" not in areas._AREAS:  # noqa: SLF001
 __all__ = [
     "ChildProtectionTab",
     "CirculationDialog",
+    "ConveneDialog",
     "CoordinatorDialog",
     "CoreGroupDialog",
     "EnquiryDialog",

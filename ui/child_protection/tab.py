@@ -26,6 +26,7 @@ from desktop.services.my_work import MyWorkService
 from desktop.services.permissions import Can
 from ui.child_protection.circulation_dialog import CirculationDialog
 from ui.child_protection.conference_dialog import InitialConferenceDialog, ReviewConferenceDialog
+from ui.child_protection.convene_dialog import ConveneDialog
 from ui.child_protection.coordinator_dialog import CoordinatorDialog
 from ui.child_protection.core_group_dialog import CoreGroupDialog
 from ui.child_protection.enquiry_dialog import EnquiryDialog
@@ -150,6 +151,7 @@ class ChildProtectionTab(Retranslating, QWidget):
             ("record_report", N_("Report…"), self.record_report),
             ("record_strategy", N_("Strategy discussion…"), self.record_strategy),
             ("record_enquiry", N_("Section 47…"), self.record_enquiry),
+            ("convene_conference", N_("Convene conference…"), self.convene_conference),
             ("hold_initial_conference", N_("Initial conference…"), self.hold_initial_conference),
             ("hold_core_group", N_("Core group…"), self.hold_core_group),
             ("hold_review_conference", N_("Review conference…"), self.hold_review_conference),
@@ -175,6 +177,9 @@ class ChildProtectionTab(Retranslating, QWidget):
 
     def record_enquiry(self) -> EnquiryDialog:
         return self._open(EnquiryDialog(self.session, self.case_id, self))
+
+    def convene_conference(self) -> ConveneDialog:
+        return self._open(ConveneDialog(self.session, self.case_id, self))
 
     def hold_initial_conference(self) -> InitialConferenceDialog:
         return self._open(InitialConferenceDialog(self.session, self.case_id, self))
