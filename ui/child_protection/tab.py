@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QPushButton,
     QTreeWidget,
@@ -67,16 +67,19 @@ class ChildProtectionTab(Retranslating, QWidget):
         self.due_label, self.visits_label = QLabel(), QLabel()
         # The step forms, in the order of the journey: (object name, label msgid, opener).
         self.step_buttons: dict[str, QPushButton] = {}
-        steps = QHBoxLayout()
-        for name, _msgid, opener in self.steps():
+        # Two rows of buttons, in the order of the journey (the tab stays narrow enough for a laptop).
+        steps = QGridLayout()
+        per_row = 6
+        for i, (name, _msgid, opener) in enumerate(self.steps()):
             button = QPushButton()
             button.setObjectName(name)
             button.setEnabled(session.can(Can.RECORD_CASEWORK))
             button.clicked.connect(lambda _checked=False, opener=opener: opener())
-            steps.addWidget(button)
+            steps.addWidget(button, i // per_row, i % per_row)
             self.step_buttons[name] = button
-        steps.addWidget(self.visit_button)
-        steps.addStretch(1)
+        n = len(self.steps())
+        steps.addWidget(self.visit_button, n // per_row, n % per_row)
+        steps.setColumnStretch(per_row, 1)
         # Double-click (or Enter) on something due opens the form for it.
         self.due_list.itemActivated.connect(lambda item, _col: self.open_action(item.data(0, 0x0100)))
         layout = QVBoxLayout(self)
