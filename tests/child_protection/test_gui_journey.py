@@ -504,3 +504,99 @@ def test_convening_invites_the_family_and_agencies(world, qtbot):
     hold = tab.hold_initial_conference()
     qtbot.addWidget(hold)
     assert hold.conference.currentData() == conf["id"]
+
+
+def test_a_whole_case_through_the_forms_only(world, qtbot):
+    """Report → strategy → s47 → convene → initial conference → plan → core group → co-ordinator change →
+    review conference (Elis de-registered), every step through the tab's forms."""
+    from desktop.services.child_protection import CoreGroupService, PlanService, RegisterService
+
+    w, ids = world, world.ids
+    tab = tab_for(w, qtbot)
+
+    def step(opener, fill, day):
+        w.clock.day = day
+        dialog = opener()
+        qtbot.addWidget(dialog)
+        fill(dialog)
+        assert saved(qtbot, dialog), dialog.form.general.text() + " ".join(
+            e.text() for *_r, e in dialog.form.rows.values())
+        return dialog
+
+    def report(d):
+        d.received_time.setText("09:30")
+        d.concerns.setPlainText("Children left alone at night.")
+        d.decision.setCurrentIndex(d.decision.findData("strategy_discussion"))
+
+    step(tab.record_report, report, date(2026, 10, 5))
+
+    def strat(d):
+        for key in ("ss", "police"):
+            d.participants.check(ids[key])
+        d.decisions.setPlainText("Section 47 enquiries.")
+        d.initiate_s47.setChecked(True)
+
+    step(tab.record_strategy, strat, date(2026, 10, 7))
+    for i in range(2):
+        def enquiry(d, i=i):
+            d.enquiry.setCurrentIndex(i)
+            d.seen_on.setText("08/10/2026")
+            d.seen_alone.setChecked(True)
+            d.determination.setCurrentIndex(d.determination.findData(3))
+            d.reason.setPlainText("Continuing risk.")
+
+        step(tab.record_enquiry, enquiry, date(2026, 10, 9))
+
+    def convene(d):
+        d.scheduled_on.setText("26/10/2026")
+        d.family.check(ids["mam"])
+        d.agencies.check(ids["police"])
+
+    step(tab.convene_conference, convene, date(2026, 10, 12))
+
+    def icpc(d):
+        fill_initial(d, ids)
+        d.attendance.check(ids["health"])
+
+    step(tab.hold_initial_conference, icpc, date(2026, 10, 26))
+    assert len(RegisterService(w.as_("custodian")).entries("active")) == 2
+
+    def plan(d):
+        d.outcomes.add_row({0: "Never alone at night", 1: "Unannounced visits find an adult"})
+        d.actions.add_row({0: "Babysitter rota", 1: 0, 2: "person", 3: "Catrin Jones", 4: "24/11/2026"})
+
+    step(tab.edit_plan, plan, date(2026, 11, 2))
+    assert PlanService(w.sw).current(ids["case"])["outcomes"][0]["description"] == "Never alone at night"
+
+    def core(d):
+        d.attendance.check(d.attendance.checks[0][1])
+        box = d.progress.table.cellWidget(0, 1)
+        box.setCurrentIndex(box.findData("green"))
+        d.progress.table.item(0, 2).setText("An adult was home at both visits.")
+
+    step(tab.hold_core_group, core, date(2026, 11, 6))
+    assert CoreGroupService(w.sw).meetings(ids["case"])
+
+    def coordinator(d):
+        d.new.setCurrentIndex(d.new.findData(ids["sw2"]))
+        d.verbal_to.setPlainText("Catrin Jones")
+
+    step(tab.change_coordinator, coordinator, date(2026, 11, 9))
+
+    def convene_review(d):
+        d.kind.setCurrentIndex(d.kind.findData("review"))
+        d.scheduled_on.setText("20/01/2027")
+
+    step(tab.convene_conference, convene_review, date(2026, 11, 10))
+
+    def review(d):
+        for key in ("ss", "police", "health"):
+            d.attendance.check(ids[key])
+        d.report.setPlainText("Outcomes met for Elis.")
+        elis = next(x for x in d.decisions if x.person_id == ids["elis"])
+        elis.registered.setChecked(True)
+        elis.editors["reasons"].setPlainText("Risk reduced.")
+
+    step(tab.hold_review_conference, review, date(2027, 1, 20))
+    active = RegisterService(w.as_("custodian")).entries("active")
+    assert [(e["person_id"], e["coordinator_id"]) for e in active] == [(ids["mali"], ids["sw2"])]
