@@ -120,3 +120,24 @@ def test_picker_names_and_dates() -> None:
     assert format_date(date(2026, 11, 23), "long", lang="cy") == "23 Tachwedd 2026"
     assert format_date(date(2026, 11, 23), "long", lang="en") == "23 November 2026"
     assert format_date(date(2026, 3, 1), "short", lang="cy") == "01/03/2026"
+
+
+def test_every_string_in_the_source_has_its_welsh() -> None:
+    """Extract the messages from the code as it is now (not from a possibly stale messages.pot) and
+    find each one translated in the Welsh catalog."""
+    from babel.messages.extract import extract_from_dir
+
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+    cat = _load(CY_PO)
+    missing = set()
+    for package in ("desktop", "ui", "reports"):
+        for _file, _line, message, _comments, context in extract_from_dir(
+            ROOT / package, method_map=[("**.py", "python")], keywords=keywords
+        ):
+            msgid = message[0] if isinstance(message, tuple) else message
+            entry = cat.get(msgid, context=context)
+            strings = entry.string if entry is not None and isinstance(entry.string, tuple) else (
+                (entry.string,) if entry is not None else ())
+            if not strings or not all(strings):
+                missing.add(msgid)
+    assert sorted(missing) == [], "run `make locales-update` and translate"

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTreeWidget,
@@ -27,13 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.types import CaseRole, Membership, label
-from desktop.errors import DiogelError, ValidationError
+from desktop.errors import DiogelError
 from desktop.i18n import N_, _
 from desktop.services.persons import PersonService
 from ui.formatting import show_date
 from ui.person_dialog import to_iso
-from ui.widgets import FieldError, Retranslating
-from ui.windows import register_sensitive
+from ui.widgets import FieldError, FormDialog, Retranslating
 
 MEMBER_ROLE = Qt.ItemDataRole.UserRole + 1
 HOUSEHOLD_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -146,51 +142,7 @@ class HouseholdTab(Retranslating, QWidget):
         return dialog
 
 
-class _FormDialog(Retranslating, QDialog):
-    """A small form: fields with their messages beside them, Save and Cancel."""
-
-    saved = Signal()
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        register_sensitive(self)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.labels: dict[str, QLabel] = {}
-        self.errors: dict[str, FieldError] = {}
-        self.general_error = FieldError()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.general_error)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
-
-    def add_field(self, name: str, widget: QWidget) -> None:
-        lab, err = QLabel(), FieldError()
-        lab.setBuddy(widget)
-        box = QVBoxLayout()
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(widget)
-        box.addWidget(err)
-        self.form.addRow(lab, box)
-        self.labels[name], self.errors[name] = lab, err
-
-    def show_refusal(self, err: DiogelError) -> None:
-        field = getattr(err, "field", None) if isinstance(err, ValidationError) else None
-        self.errors.get(field or "", self.general_error).show_error(err)
-
-    def clear_errors(self) -> None:
-        for err in [*self.errors.values(), self.general_error]:
-            err.clear()
-
-    def save(self) -> bool:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-
-class JoinDialog(_FormDialog):
+class JoinDialog(FormDialog):
     """Someone moves in or becomes a regular visitor: a person of the case, or someone new."""
 
     def __init__(self, session: Any, case_id: str, household_id: str, parent: QWidget) -> None:
@@ -265,7 +217,7 @@ class JoinDialog(_FormDialog):
         return True
 
 
-class LeftDialog(_FormDialog):
+class LeftDialog(FormDialog):
     """Someone has left the household (or no longer visits): the date it ended."""
 
     def __init__(self, session: Any, member: dict[str, Any], parent: QWidget) -> None:

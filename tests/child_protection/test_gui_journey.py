@@ -334,37 +334,6 @@ def test_a_half_typed_form_comes_back_as_a_draft(world, qtbot):
     assert again.participants.values() == [ids["police"]]
 
 
-def test_every_text_of_the_forms_has_its_welsh():
-    """Each msgid the forms use is in the Welsh catalog or in locales/pending, placeholders kept."""
-    import json
-    import re
-    from pathlib import Path
-
-    from babel.messages.extract import extract_from_file
-    from babel.messages.pofile import read_po
-
-    from desktop.paths import locales_dir
-
-    root = Path(__file__).resolve().parents[2]
-    with (locales_dir() / "cy" / "LC_MESSAGES" / "diogel.po").open("rb") as fh:
-        have = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(fh, locale="cy") if m.id}
-    pending = json.loads((root / "locales" / "pending" / "cy_child_protection.json").read_text("utf-8"))
-    missing = []
-    for path in sorted((root / "ui" / "child_protection").glob("*.py")):
-        for _line, msg, _c, _ctx in extract_from_file("python", str(path), keywords={"_": None, "N_": None,
-                                                                                   "ngettext": (1, 2)}):
-            key = msg[0] if isinstance(msg, tuple) else msg
-            if key in have:
-                continue
-            if key not in pending:
-                missing.append(key)
-                continue
-            forms = pending[key] if isinstance(pending[key], list) else [pending[key]]
-            fields = set(re.findall(r"\{[a-z_]+\}", key))
-            assert all(set(re.findall(r"\{[a-z_]+\}", f)) == fields for f in forms), key
-    assert missing == []
-
-
 def test_core_group_rates_progress_with_evidence(world, qtbot):
     from desktop.services.child_protection import CoreGroupService, PlanService
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.i18n import N_, _, ngettext
 from desktop.services.my_work import MyWorkService, WorkItem
@@ -24,6 +32,7 @@ HEADERS = [N_("Child or adult"), N_("Case"), N_("Due"), N_("What is due")]
 CASE_ROLE = Qt.ItemDataRole.UserRole
 ACTION_ROLE = Qt.ItemDataRole.UserRole + 1
 RULE_ROLE = Qt.ItemDataRole.UserRole + 2
+WORKER_ROLE = Qt.ItemDataRole.UserRole + 3
 SECTIONS = [
     ("overdue", N_("Overdue")),
     ("due_today", N_("Due today")),
@@ -47,9 +56,19 @@ class MyWorkPage(Retranslating, QWidget):
         self.escalations.setRootIsDecorated(False)
         self.escalations.itemActivated.connect(self._activated)
         self.escalations.setVisible(session.can(Can.VIEW_ESCALATIONS))
+        self.cover_button = QPushButton()
+        self.cover_button.setObjectName("my_work_assign_cover")
+        self.cover_button.setVisible(session.can(Can.ALLOCATE))
+        self.cover_button.setEnabled(False)
+        self.cover_button.clicked.connect(self.assign_cover)
+        self.tree.currentItemChanged.connect(lambda *_: self._update_cover_button())
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cover_button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 3)
+        layout.addLayout(buttons)
         layout.addWidget(self.escalations, 1)
         self.work: Any = None
         self.opened: list[tuple[str, str]] = []  # (case id, action) — for tests and the status bar
@@ -67,6 +86,9 @@ class MyWorkPage(Retranslating, QWidget):
         self.tree.setAccessibleName(_("My work"))
         self.escalations.setHeaderLabels([_("Case"), _("Raised on"), _("Escalation")])
         self.escalations.setAccessibleName(_("Escalations"))
+        self.cover_button.setText(_("Assign cover…"))
+        self.cover_button.setAccessibleName(_("Assign cover for the absent worker's visits"))
+        self.cover_button.setToolTip(_("Choose who covers the selected visit's worker while they are away"))
         self.refresh()
 
     def refresh(self) -> None:
@@ -85,6 +107,8 @@ class MyWorkPage(Retranslating, QWidget):
                 row.setData(0, CASE_ROLE, item.case_id)
                 row.setData(0, ACTION_ROLE, item.action)
                 row.setData(0, RULE_ROLE, item.rule_id)
+                if key == "uncovered":
+                    row.setData(0, WORKER_ROLE, item.worker_id)
                 row.setToolTip(3, item.reason)
                 section.addChild(row)
             section.setExpanded(True)
@@ -99,6 +123,23 @@ class MyWorkPage(Retranslating, QWidget):
         counts = self.work.counts
         self.summary.setText(ngettext("{n} item overdue", "{n} items overdue", counts["overdue"]).format(
             n=counts["overdue"]))
+
+    def _update_cover_button(self) -> None:
+        item = self.tree.currentItem()
+        self.cover_button.setEnabled(bool(item is not None and item.data(0, WORKER_ROLE)))
+
+    def assign_cover(self) -> QWidget | None:
+        """Open the cover form for the selected uncovered visit's worker (team managers)."""
+        item = self.tree.currentItem()
+        worker = item.data(0, WORKER_ROLE) if item is not None else None
+        if not worker:
+            return None
+        from ui.child_protection.cover_dialog import CoverDialog
+
+        dialog = CoverDialog(self.session, worker, self)
+        dialog.saved.connect(self.refresh)
+        dialog.open()
+        return dialog
 
     def _store_changed(self, _tables: object, _cases: object) -> None:
         self._debounce.start()

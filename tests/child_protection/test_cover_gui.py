@@ -1,0 +1,51 @@
+"""A team manager sees the visits due for a worker on leave in "My work" and assigns cover there;
+a refusal shows beside the date and nothing is saved."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.services.demo import build_demo
+from tests.conftest import fast_kdf
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def manager(tmp_path):
+    ctx = build_demo(tmp_path / "demo", "demo-password-1", role="team_manager", kdf=fast_kdf())
+    yield ctx
+    from ui.tasks import forget_store
+
+    forget_store(ctx.session("tm_cp"))
+    ctx.store.close()
+
+
+def test_team_manager_assigns_cover_from_my_work(qtbot, manager) -> None:
+    from ui.child_protection.my_work_page import MyWorkPage
+
+    session = manager.session("tm_cp")
+    page = MyWorkPage(session)
+    qtbot.addWidget(page)
+    uncovered = page.rows("uncovered")
+    assert uncovered, "Tom is on leave with nobody covering his visits"
+    assert page.cover_button.isVisible() or not page.isVisible()
+    page.tree.setCurrentItem(uncovered[0])
+    assert page.cover_button.isEnabled()
+    dialog = page.assign_cover()
+    qtbot.addWidget(dialog)
+    dialog.covering.setCurrentIndex(dialog.covering.findData(manager.staff["sw_rhian"]))
+    dialog.from_date.setText("23/11/2026")
+    dialog.to_date.setText("20/11/2026")
+    before = session.store.rows("SELECT count(*) AS n FROM cover")[0]["n"]
+    assert not dialog.save()
+    assert dialog.errors["to_date"].text() == "The end date is before the start date."
+    assert session.store.rows("SELECT count(*) AS n FROM cover")[0]["n"] == before
+    dialog.to_date.setText("04/12/2026")
+    with qtbot.waitSignal(dialog.saved):
+        assert dialog.save()
+    cover = session.store.rows("SELECT covering_id, covered_id, to_date FROM cover ORDER BY created_at DESC LIMIT 1")[0]
+    assert cover == {"covering_id": manager.staff["sw_rhian"], "covered_id": manager.staff["sw_tom"],
+                     "to_date": "2026-12-04"}
+    page.refresh()
+    assert page.rows("uncovered") == []
