@@ -254,3 +254,39 @@ def test_forms_are_retranslated(qtbot, looked_after, window, world):
     qtbot.waitUntil(lambda: dialog.widgets["seen"].text() != "")
     assert dialog.buttons.button(dialog.buttons.StandardButton.Save).text() != "Save"
 
+
+
+def test_conference_request_and_proceedings_from_the_child_in_need_tab(qtbot, window, world):
+    tab = window.tab("child_in_need")
+    request = tab.request_icpc()
+    _fill(request, requested_on="21/10/2026", reason="Bruising seen at school.")
+    assert _refused(request, "requested_on") == "The date cannot be in the future."
+    assert _count(world, "cin_icpc_request") == 0
+    _fill(request, requested_on="19/10/2026")
+    _save(qtbot, request)
+    assert _count(world, "cin_icpc_request") == 1
+    case = world.sw.store.rows("SELECT case_type FROM case_file WHERE id = ?", [world.ids["case"]])[0]
+    assert case["case_type"] == "child_protection", "the child protection journey starts on the same case"
+
+    proceedings = tab.start_proceedings()
+    _fill(proceedings, kind="pre_proceedings", stage="application_issued", started_on="15/10/2026")
+    assert _refused(proceedings, "stage")  # a care proceedings stage for pre-proceedings
+    assert _count(world, "proceedings") == 0
+    _fill(proceedings, stage="letter_before_proceedings")
+    _save(qtbot, proceedings)
+    assert _count(world, "proceedings") == 1
+
+
+def test_personal_education_plan_from_the_looked_after_tab(qtbot, window, world):
+    LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
+                                                     legal_status="section_76", transfer=False)
+    tab = window.tab("looked_after")
+    tab.refresh()
+    qtbot.waitUntil(lambda: tab.pep_button.isEnabled())
+    pep = tab.record_pep()
+    _fill(pep, on_date="22/10/2026", school="Ysgol Bro Dinefwr")
+    assert _refused(pep, "on_date") == "The date cannot be in the future."
+    assert _count(world, "lac_pep") == 0
+    _fill(pep, on_date="20/10/2026", idp_included=True)
+    _save(qtbot, pep)
+    assert _count(world, "lac_pep") == 1

@@ -14,6 +14,8 @@ from desktop.services.children._common import (
     CIN_REVIEW_DECISIONS,
     CONTACT_KINDS,
     NEED_CATEGORIES,
+    PROCEEDINGS_KINDS,
+    PROCEEDINGS_STAGES,
 )
 from ui.children.form import ServiceForm
 
@@ -144,3 +146,38 @@ class CinReviewDialog(ServiceForm):
             self.context["plan_id"], held_on=values["held_on"] or "",
             child_participation=values["child_participation"], attendees=attendees, decision=values["decision"],
             summary=values["summary"], next_review_on=values["next_review_on"])
+
+
+class IcpcRequestDialog(ServiceForm):
+    """Escalation: ask for an initial child protection conference; the child protection journey
+    (strategy discussion, section 47, conference) then starts on the same case."""
+
+    OBJECT_NAME = "icpc_request_dialog"
+    TITLE = N_("Request an initial child protection conference")
+    FIELDS = [
+        ("requested_on", "date", N_("Date requested:"), None),
+        ("reason", "long", N_("Why a conference is needed:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return ChildInNeedService(self.session).request_icpc(
+            self.case_id, reason=values["reason"] or "", child_ids=[self.person_id],
+            requested_on=values["requested_on"])
+
+
+class ProceedingsDialog(ServiceForm):
+    """Pre-proceedings or care proceedings started for the child, at a stage, on a date."""
+
+    OBJECT_NAME = "proceedings_dialog"
+    TITLE = N_("Proceedings")
+    FIELDS = [
+        ("kind", "choice", N_("Proceedings:"), list(PROCEEDINGS_KINDS)),
+        ("stage", "choice", N_("Stage reached:"), [s for stages in PROCEEDINGS_STAGES.values() for s in stages]),
+        ("started_on", "date", N_("Started on:"), None),
+        ("court", "text", N_("Court:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return ChildInNeedService(self.session).start_proceedings(
+            self.case_id, self.person_id, kind=values["kind"], stage=values["stage"],
+            started_on=values["started_on"] or "", court=values["court"])

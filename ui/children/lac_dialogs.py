@@ -158,3 +158,21 @@ class VoiceDialog(ServiceForm):
 
 __all__ = ["HealthDialog", "LacReviewDialog", "PermanenceAchievedDialog", "PermanenceDialog", "PlacementPlanDialog",
            "VisitDialog", "VoiceDialog"]
+
+
+class PepDialog(ServiceForm):
+    """A personal education plan (part of the care and support plan), with the IDP inside it."""
+
+    OBJECT_NAME = "pep_dialog"
+    TITLE = N_("Personal education plan")
+    FIELDS = [
+        ("on_date", "date", N_("Date of the plan:"), None),
+        ("school", "text", N_("School:"), None),
+        ("idp_included", "check", N_("The individual development plan is part of it"), None),
+        ("notes", "long", N_("Notes:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return LookedAfterService(self.session).record_pep(
+            self.case_id, self.person_id, on_date=values["on_date"] or "", school=values["school"],
+            idp_included=values["idp_included"], notes=values["notes"])

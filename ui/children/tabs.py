@@ -26,7 +26,9 @@ from ui.children.cin_dialogs import (
     CinReviewDialog,
     CompleteAssessmentDialog,
     ContactDialog,
+    IcpcRequestDialog,
     OutcomeDialog,
+    ProceedingsDialog,
     StartAssessmentDialog,
     StartPlanDialog,
 )
@@ -34,6 +36,7 @@ from ui.children.form import ServiceForm
 from ui.children.lac_dialogs import (
     HealthDialog,
     LacReviewDialog,
+    PepDialog,
     PermanenceAchievedDialog,
     PermanenceDialog,
     PlacementPlanDialog,
@@ -121,9 +124,11 @@ class LookedAfterTab(_ChildTab):
         self.permanence_button = self._button("permanence_plan", self.record_permanence)
         self.achieved_button = self._button("permanence_achieved", self.record_achieved)
         self.voice_button = self._button("lac_child_voice", self.record_voice)
+        self.pep_button = self._button("record_pep", self.record_pep)
         more = QGridLayout()
         for i, button in enumerate((self.visit_button, self.review_button, self.plan_button, self.health_button,
-                                    self.permanence_button, self.achieved_button, self.voice_button)):
+                                    self.permanence_button, self.achieved_button, self.voice_button,
+                                    self.pep_button)):
             more.addWidget(button, i // 4, i % 4)
         layout = QVBoxLayout(self)
         layout.addWidget(self.child_combo)
@@ -150,6 +155,8 @@ class LookedAfterTab(_ChildTab):
         self.permanence_button.setText(_("Permanence plan…"))
         self.achieved_button.setText(_("Permanence achieved…"))
         self.voice_button.setText(_("The child's voice…"))
+        self.pep_button.setText(_("Personal education plan…"))
+        self.pep_button.setAccessibleName(_("Record a personal education plan"))
         self.child_combo.setAccessibleName(_("Child"))
         self.refresh()
 
@@ -179,7 +186,8 @@ class LookedAfterTab(_ChildTab):
                 self.permanence = PermanenceService(self.session).plan(self.case_id, self.person_id)
             except DiogelError:
                 self.permanence = None
-        for button in (self.visit_button, self.review_button, self.health_button, self.permanence_button):
+        for button in (self.visit_button, self.review_button, self.health_button, self.permanence_button,
+                       self.pep_button):
             button.setEnabled(bool(episode))
         self.plan_button.setEnabled(has_current)
         self.achieved_button.setEnabled(bool(self.permanence) and not (self.permanence or {}).get("achieved_on"))
@@ -270,6 +278,9 @@ class LookedAfterTab(_ChildTab):
     def record_achieved(self) -> ServiceForm | None:
         return self.open_form(PermanenceAchievedDialog, plan_id=self.permanence["id"]) if self.permanence else None
 
+    def record_pep(self) -> ServiceForm | None:
+        return self.open_form(PepDialog)
+
     def record_voice(self) -> ServiceForm | None:
         return self.open_form(VoiceDialog)
 
@@ -292,10 +303,13 @@ class ChildInNeedTab(_ChildTab):
         self.action_button = self._button("add_action", self.add_action)
         self.review_button = self._button("record_cin_review", self.record_review)
         self.voice_button = self._button("cin_child_voice", self.record_voice)
+        self.icpc_button = self._button("request_icpc", self.request_icpc)
+        self.proceedings_button = self._button("start_proceedings", self.start_proceedings)
         buttons = QGridLayout()
         for i, button in enumerate((self.start_assessment_button, self.contact_button, self.complete_button,
                                     self.voice_button, self.start_plan_button, self.outcome_button,
-                                    self.action_button, self.review_button)):
+                                    self.action_button, self.review_button, self.icpc_button,
+                                    self.proceedings_button)):
             buttons.addWidget(button, i // 4, i % 4)
         layout = QVBoxLayout(self)
         layout.addWidget(self.child_combo)
@@ -318,6 +332,10 @@ class ChildInNeedTab(_ChildTab):
         self.action_button.setText(_("Add an action…"))
         self.review_button.setText(_("Record a review meeting…"))
         self.voice_button.setText(_("The child's voice…"))
+        self.icpc_button.setText(_("Request an initial conference…"))
+        self.icpc_button.setAccessibleName(_("Request an initial child protection conference"))
+        self.proceedings_button.setText(_("Proceedings…"))
+        self.proceedings_button.setAccessibleName(_("Record pre-proceedings or care proceedings"))
         self.refresh()
 
     def _enable(self) -> None:
@@ -329,6 +347,14 @@ class ChildInNeedTab(_ChildTab):
         for button in (self.outcome_button, self.action_button, self.review_button):
             button.setEnabled(self.plan is not None)
         self.voice_button.setEnabled(bool(self.person_id))
+        self.icpc_button.setEnabled(bool(self.person_id))
+        self.proceedings_button.setEnabled(bool(self.person_id))
+
+    def request_icpc(self) -> ServiceForm | None:
+        return self.open_form(IcpcRequestDialog)
+
+    def start_proceedings(self) -> ServiceForm | None:
+        return self.open_form(ProceedingsDialog)
 
     def start_assessment(self) -> ServiceForm | None:
         return self.open_form(StartAssessmentDialog)
