@@ -290,3 +290,19 @@ def test_personal_education_plan_from_the_looked_after_tab(qtbot, window, world)
     _fill(pep, on_date="20/10/2026", idp_included=True)
     _save(qtbot, pep)
     assert _count(world, "lac_pep") == 1
+
+
+def test_legal_status_change_and_worker_history_on_the_looked_after_tab(qtbot, window, world):
+    LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
+                                                     legal_status="section_76", transfer=False)
+    tab = window.tab("looked_after")
+    tab.refresh()
+    qtbot.waitUntil(lambda: tab.legal_button.isEnabled())
+    assert "Social workers over time:" in tab.records.text()
+    dialog = tab.change_legal_status()
+    _fill(dialog, legal_status="interim_care_order", from_date="18/10/2026")
+    assert _refused(dialog, "from_date") == "The date is before the child became looked after."
+    _fill(dialog, from_date="20/10/2026")
+    _save(qtbot, dialog)
+    episode = world.sw.store.rows("SELECT legal_status FROM lac_episode WHERE person_id = ?", [world.ids["elis"]])[0]
+    assert episode["legal_status"] == "interim_care_order"

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.services.children import LookedAfterService, PermanenceService, PlacementService, VoiceService
 from desktop.services.children._common import (
     CHILD_PARTICIPATION,
     HEALTH_KINDS,
+    LEGAL_STATUSES,
     PERMANENCE_ROUTES,
     VOICE_KINDS,
 )
+from desktop.services.children.looked_after import open_episode
 from ui.children.form import ServiceForm
 from ui.person_dialog import from_iso
 
@@ -176,3 +179,24 @@ class PepDialog(ServiceForm):
         return LookedAfterService(self.session).record_pep(
             self.case_id, self.person_id, on_date=values["on_date"] or "", school=values["school"],
             idp_included=values["idp_included"], notes=values["notes"])
+
+
+class LegalStatusDialog(ServiceForm):
+    """A change of the looked-after child's legal status (the history is kept)."""
+
+    OBJECT_NAME = "legal_status_dialog"
+    TITLE = N_("Change of legal status")
+    FIELDS = [
+        ("legal_status", "choice", N_("Legal status:"), list(LEGAL_STATUSES)),
+        ("from_date", "date", N_("From:"), None),
+        ("note", "long", N_("Notes:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        episode = open_episode(self.session.store, self.person_id)
+        if episode is None:
+            raise ValidationError(N_("This child is not looked after: record when they became looked after first."),
+                                  field="legal_status")
+        return LookedAfterService(self.session).change_legal_status(
+            episode["id"], legal_status=values["legal_status"], from_date=values["from_date"] or "",
+            note=values["note"])

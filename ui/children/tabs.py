@@ -36,6 +36,7 @@ from ui.children.form import ServiceForm
 from ui.children.lac_dialogs import (
     HealthDialog,
     LacReviewDialog,
+    LegalStatusDialog,
     PepDialog,
     PermanenceAchievedDialog,
     PermanenceDialog,
@@ -125,10 +126,11 @@ class LookedAfterTab(_ChildTab):
         self.achieved_button = self._button("permanence_achieved", self.record_achieved)
         self.voice_button = self._button("lac_child_voice", self.record_voice)
         self.pep_button = self._button("record_pep", self.record_pep)
+        self.legal_button = self._button("change_legal_status", self.change_legal_status)
         more = QGridLayout()
         for i, button in enumerate((self.visit_button, self.review_button, self.plan_button, self.health_button,
                                     self.permanence_button, self.achieved_button, self.voice_button,
-                                    self.pep_button)):
+                                    self.pep_button, self.legal_button)):
             more.addWidget(button, i // 4, i % 4)
         layout = QVBoxLayout(self)
         layout.addWidget(self.child_combo)
@@ -138,6 +140,7 @@ class LookedAfterTab(_ChildTab):
         layout.addLayout(buttons)
         layout.addLayout(more)
         self.overview: dict[str, Any] = {}
+        self.workers: list[dict[str, Any]] = []
         self.permanence: dict[str, Any] | None = None
         self.dialog: QWidget | None = None
         self.retranslate()
@@ -155,6 +158,8 @@ class LookedAfterTab(_ChildTab):
         self.permanence_button.setText(_("Permanence plan…"))
         self.achieved_button.setText(_("Permanence achieved…"))
         self.voice_button.setText(_("The child's voice…"))
+        self.legal_button.setText(_("Change of legal status…"))
+        self.legal_button.setAccessibleName(_("Record a change of legal status"))
         self.pep_button.setText(_("Personal education plan…"))
         self.pep_button.setAccessibleName(_("Record a personal education plan"))
         self.child_combo.setAccessibleName(_("Child"))
@@ -181,13 +186,17 @@ class LookedAfterTab(_ChildTab):
         self.add_button.setEnabled(bool(episode) and not has_current)
         self.move_button.setEnabled(has_current)
         self.permanence = None
+        try:
+            self.workers = LookedAfterService(self.session).worker_history(self.case_id)
+        except DiogelError:
+            self.workers = []
         if self.person_id:
             try:
                 self.permanence = PermanenceService(self.session).plan(self.case_id, self.person_id)
             except DiogelError:
                 self.permanence = None
         for button in (self.visit_button, self.review_button, self.health_button, self.permanence_button,
-                       self.pep_button):
+                       self.pep_button, self.legal_button):
             button.setEnabled(bool(episode))
         self.plan_button.setEnabled(has_current)
         self.achieved_button.setEnabled(bool(self.permanence) and not (self.permanence or {}).get("achieved_on"))
@@ -250,6 +259,12 @@ class LookedAfterTab(_ChildTab):
         elif current and current.get("plan_prepared_on"):
             lines.append(_("Placement plan prepared on {date}, not yet signed.").format(
                 date=show_date(current["plan_prepared_on"], "long")))
+        workers = self.workers
+        if workers:
+            # L10N: names and dates of the child's social workers, oldest first, after a colon.
+            lines.append(_("Social workers over time: {workers}.").format(workers="; ".join(
+                _("{name} from {start}").format(name=w["worker"], start=show_date(w["from_date"], "short"))
+                for w in workers)))
         plan = self.permanence
         if plan and plan.get("achieved_on"):
             lines.append(_("Permanence achieved on {date} ({route}).").format(
@@ -277,6 +292,9 @@ class LookedAfterTab(_ChildTab):
 
     def record_achieved(self) -> ServiceForm | None:
         return self.open_form(PermanenceAchievedDialog, plan_id=self.permanence["id"]) if self.permanence else None
+
+    def change_legal_status(self) -> ServiceForm | None:
+        return self.open_form(LegalStatusDialog)
 
     def record_pep(self) -> ServiceForm | None:
         return self.open_form(PepDialog)
