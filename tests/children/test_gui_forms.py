@@ -306,3 +306,22 @@ def test_legal_status_change_and_worker_history_on_the_looked_after_tab(qtbot, w
     _save(qtbot, dialog)
     episode = world.sw.store.rows("SELECT legal_status FROM lac_episode WHERE person_id = ?", [world.ids["elis"]])[0]
     assert episode["legal_status"] == "interim_care_order"
+
+
+def test_a_manager_names_the_independent_reviewing_officer(qtbot, window, world):
+    from ui.children.lac_dialogs import AssignIroDialog
+
+    LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
+                                                     legal_status="section_76", transfer=False)
+    tab = window.tab("looked_after")
+    tab.refresh()
+    assert not tab.iro_button.isEnabled(), "a social worker cannot allocate"
+    manager = world.as_("tm_cin")  # the case stays with the CiN team here
+    dialog = AssignIroDialog(manager, world.ids["case"], world.ids["elis"], None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill(dialog, from_date="19/10/2026")
+    assert _refused(dialog, "practitioner_id") == "Choose the independent reviewing officer."
+    dialog.set_value("practitioner_id", world.ids["iro"])
+    _save(qtbot, dialog)
+    assert LookedAfterService(manager).iro_on(world.ids["case"], "2026-10-20") == world.ids["iro"]

@@ -200,3 +200,24 @@ class LegalStatusDialog(ServiceForm):
         return LookedAfterService(self.session).change_legal_status(
             episode["id"], legal_status=values["legal_status"], from_date=values["from_date"] or "",
             note=values["note"])
+
+
+class AssignIroDialog(ServiceForm):
+    """Name the child's independent reviewing officer (managers), who chairs the looked-after reviews."""
+
+    OBJECT_NAME = "assign_iro_dialog"
+    TITLE = N_("Independent Reviewing Officer")
+    FIELDS = [
+        ("practitioner_id", "items", N_("Independent Reviewing Officer:"), None),
+        ("from_date", "date", N_("From:"), None),
+    ]
+
+    def items(self, name: str) -> list[tuple[Any, str]]:
+        rows = self.session.store.rows(
+            "SELECT id, given_names, family_name FROM practitioner WHERE deleted = 0 AND employed_by_social_services = 1"
+            " ORDER BY family_name, given_names")
+        return [(None, ""), *((r["id"], f"{r['given_names'] or ''} {r['family_name']}".strip()) for r in rows)]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return LookedAfterService(self.session).assign_iro(self.case_id, values["practitioner_id"] or "",
+                                                           from_date=values["from_date"])

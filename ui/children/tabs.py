@@ -21,6 +21,7 @@ from desktop.errors import DiogelError
 from desktop.i18n import N_, _, ngettext
 from desktop.services.children import ChildInNeedService, LookedAfterService, PermanenceService, VoiceService
 from desktop.services.children._common import LEGAL_STATUSES, label
+from desktop.services.permissions import Can
 from ui.children.cin_dialogs import (
     ActionDialog,
     CinReviewDialog,
@@ -34,6 +35,7 @@ from ui.children.cin_dialogs import (
 )
 from ui.children.form import ServiceForm
 from ui.children.lac_dialogs import (
+    AssignIroDialog,
     HealthDialog,
     LacReviewDialog,
     LegalStatusDialog,
@@ -127,10 +129,11 @@ class LookedAfterTab(_ChildTab):
         self.voice_button = self._button("lac_child_voice", self.record_voice)
         self.pep_button = self._button("record_pep", self.record_pep)
         self.legal_button = self._button("change_legal_status", self.change_legal_status)
+        self.iro_button = self._button("assign_iro", self.assign_iro)
         more = QGridLayout()
         for i, button in enumerate((self.visit_button, self.review_button, self.plan_button, self.health_button,
                                     self.permanence_button, self.achieved_button, self.voice_button,
-                                    self.pep_button, self.legal_button)):
+                                    self.pep_button, self.legal_button, self.iro_button)):
             more.addWidget(button, i // 4, i % 4)
         layout = QVBoxLayout(self)
         layout.addWidget(self.child_combo)
@@ -158,6 +161,8 @@ class LookedAfterTab(_ChildTab):
         self.permanence_button.setText(_("Permanence plan…"))
         self.achieved_button.setText(_("Permanence achieved…"))
         self.voice_button.setText(_("The child's voice…"))
+        self.iro_button.setText(_("Independent Reviewing Officer…"))
+        self.iro_button.setAccessibleName(_("Name the child's Independent Reviewing Officer"))
         self.legal_button.setText(_("Change of legal status…"))
         self.legal_button.setAccessibleName(_("Record a change of legal status"))
         self.pep_button.setText(_("Personal education plan…"))
@@ -198,6 +203,7 @@ class LookedAfterTab(_ChildTab):
         for button in (self.visit_button, self.review_button, self.health_button, self.permanence_button,
                        self.pep_button, self.legal_button):
             button.setEnabled(bool(episode))
+        self.iro_button.setEnabled(bool(episode) and self.session.can(Can.ALLOCATE))
         self.plan_button.setEnabled(has_current)
         self.achieved_button.setEnabled(bool(self.permanence) and not (self.permanence or {}).get("achieved_on"))
         self.voice_button.setEnabled(bool(self.person_id))
@@ -292,6 +298,9 @@ class LookedAfterTab(_ChildTab):
 
     def record_achieved(self) -> ServiceForm | None:
         return self.open_form(PermanenceAchievedDialog, plan_id=self.permanence["id"]) if self.permanence else None
+
+    def assign_iro(self) -> ServiceForm | None:
+        return self.open_form(AssignIroDialog)
 
     def change_legal_status(self) -> ServiceForm | None:
         return self.open_form(LegalStatusDialog)
