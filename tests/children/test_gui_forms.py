@@ -325,3 +325,18 @@ def test_a_manager_names_the_independent_reviewing_officer(qtbot, window, world)
     dialog.set_value("practitioner_id", world.ids["iro"])
     _save(qtbot, dialog)
     assert LookedAfterService(manager).iro_on(world.ids["case"], "2026-10-20") == world.ids["iro"]
+
+
+def test_care_and_support_plan_from_the_looked_after_tab(qtbot, window, world):
+    LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
+                                                     legal_status="section_76", transfer=False)
+    tab = window.tab("looked_after")
+    tab.refresh()
+    qtbot.waitUntil(lambda: tab.care_plan_button.isEnabled())
+    dialog = tab.record_care_plan()
+    _fill(dialog, prepared_on="21/10/2026")
+    assert _refused(dialog, "prepared_on") == "The date cannot be in the future."
+    assert _count(world, "lac_care_plan") == 0
+    _fill(dialog, prepared_on="20/10/2026", summary="Stay with Mr and Mrs Lloyd; contact with mum twice a week.")
+    _save(qtbot, dialog)
+    assert _count(world, "lac_care_plan") == 1

@@ -221,3 +221,18 @@ class AssignIroDialog(ServiceForm):
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return LookedAfterService(self.session).assign_iro(self.case_id, values["practitioner_id"] or "",
                                                            from_date=values["from_date"])
+
+
+class CarePlanDialog(ServiceForm):
+    """The looked-after child's care and support plan, prepared or revised (the first one meets L1)."""
+
+    OBJECT_NAME = "care_plan_dialog"
+    TITLE = N_("Care and support plan")
+    FIELDS = [
+        ("prepared_on", "date", N_("Date prepared:"), None),
+        ("summary", "long", N_("Summary:"), None),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return LookedAfterService(self.session).record_care_plan(
+            self.case_id, self.person_id, prepared_on=values["prepared_on"] or "", summary=values["summary"])

@@ -36,6 +36,7 @@ from ui.children.cin_dialogs import (
 from ui.children.form import ServiceForm
 from ui.children.lac_dialogs import (
     AssignIroDialog,
+    CarePlanDialog,
     HealthDialog,
     LacReviewDialog,
     LegalStatusDialog,
@@ -130,8 +131,9 @@ class LookedAfterTab(_ChildTab):
         self.pep_button = self._button("record_pep", self.record_pep)
         self.legal_button = self._button("change_legal_status", self.change_legal_status)
         self.iro_button = self._button("assign_iro", self.assign_iro)
+        self.care_plan_button = self._button("record_care_plan", self.record_care_plan)
         more = QGridLayout()
-        for i, button in enumerate((self.visit_button, self.review_button, self.plan_button, self.health_button,
+        for i, button in enumerate((self.care_plan_button, self.visit_button, self.review_button, self.plan_button, self.health_button,
                                     self.permanence_button, self.achieved_button, self.voice_button,
                                     self.pep_button, self.legal_button, self.iro_button)):
             more.addWidget(button, i // 4, i % 4)
@@ -161,6 +163,8 @@ class LookedAfterTab(_ChildTab):
         self.permanence_button.setText(_("Permanence plan…"))
         self.achieved_button.setText(_("Permanence achieved…"))
         self.voice_button.setText(_("The child's voice…"))
+        self.care_plan_button.setText(_("Care and support plan…"))
+        self.care_plan_button.setAccessibleName(_("Record the care and support plan"))
         self.iro_button.setText(_("Independent Reviewing Officer…"))
         self.iro_button.setAccessibleName(_("Name the child's Independent Reviewing Officer"))
         self.legal_button.setText(_("Change of legal status…"))
@@ -201,7 +205,7 @@ class LookedAfterTab(_ChildTab):
             except DiogelError:
                 self.permanence = None
         for button in (self.visit_button, self.review_button, self.health_button, self.permanence_button,
-                       self.pep_button, self.legal_button):
+                       self.pep_button, self.legal_button, self.care_plan_button):
             button.setEnabled(bool(episode))
         self.iro_button.setEnabled(bool(episode) and self.session.can(Can.ALLOCATE))
         self.plan_button.setEnabled(has_current)
@@ -298,6 +302,9 @@ class LookedAfterTab(_ChildTab):
 
     def record_achieved(self) -> ServiceForm | None:
         return self.open_form(PermanenceAchievedDialog, plan_id=self.permanence["id"]) if self.permanence else None
+
+    def record_care_plan(self) -> ServiceForm | None:
+        return self.open_form(CarePlanDialog)
 
     def assign_iro(self) -> ServiceForm | None:
         return self.open_form(AssignIroDialog)
