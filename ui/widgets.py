@@ -10,8 +10,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QSizePolicy,
+    QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -189,3 +191,12 @@ class FormDialog(Retranslating, QDialog):
 
     def save(self) -> bool:  # pragma: no cover - overridden
         raise NotImplementedError
+
+
+def fit_columns(tree: QTreeWidget) -> None:
+    """Size a small list's columns to their header and contents (Welsh headers are longer); the
+    last column takes the rest. Call after the header labels are set."""
+    header = tree.header()
+    for col in range(tree.columnCount() - 1):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)

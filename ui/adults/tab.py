@@ -30,7 +30,7 @@ from ui.adults.step_dialogs import DETERMINATION_ITEMS, SCREENING, STEPS, StepDi
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.visit_dialog import VisitDialog
 from ui.formatting import show_date
-from ui.widgets import Retranslating
+from ui.widgets import Retranslating, fit_columns
 
 STRATEGY_HEADERS = [N_("Held on"), N_("Kind"), N_("Lead practitioner"), N_("Decisions")]
 VISIT_HEADERS = [N_("Date"), N_("Seen"), N_("Offered the chance to be seen alone"), N_("Seen alone")]
@@ -107,8 +107,10 @@ class AdultTab(Retranslating, QWidget):
     def retranslate(self) -> None:
         self.note.setText("" if self.applies else _("This case is not about an adult at risk."))
         self.strategies.setHeaderLabels([_(h) for h in STRATEGY_HEADERS])
+        fit_columns(self.strategies)
         self.strategies.setAccessibleName(_("Strategy meetings"))
         self.visits.setHeaderLabels([_(h) for h in VISIT_HEADERS])
+        fit_columns(self.visits)
         self.visits.setAccessibleName(_("Visits"))
         self.journey.setAccessibleName(_("Where the case is"))
         self.strategy_button.setText(_("Record strategy meeting…"))

@@ -36,7 +36,7 @@ from ui.child_protection.strategy_dialog import StrategyDialog
 from ui.child_protection.visit_dialog import LOCATIONS, VisitDialog
 from ui.formatting import show_date
 from ui.tasks import store_watcher
-from ui.widgets import Retranslating
+from ui.widgets import Retranslating, fit_columns
 
 CHILD_HEADERS = [N_("Child"), N_("Register"), N_("Categories"), N_("Co-ordinator")]
 DUE_HEADERS = [N_("Child"), N_("Due"), N_("What is due")]
@@ -95,10 +95,13 @@ class ChildProtectionTab(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         self.children_list.setHeaderLabels([_(h) for h in CHILD_HEADERS])
+        fit_columns(self.children_list)
         self.children_list.setAccessibleName(_("Children and the register"))
         self.due_list.setHeaderLabels([_(h) for h in DUE_HEADERS])
+        fit_columns(self.due_list)
         self.due_list.setAccessibleName(_("What is due"))
         self.visits.setHeaderLabels([_(h) for h in VISIT_HEADERS])
+        fit_columns(self.visits)
         self.visits.setAccessibleName(_("Visits"))
         self.due_label.setText(_("What is due"))
         self.visits_label.setText(_("Visits"))
