@@ -12,8 +12,9 @@ Provider registry
     :func:`desktop.services.scope.case_condition`). It must gather the latest dates with aggregate
     SQL (``MAX(...) GROUP BY``), never row by row. ``actions`` maps rule ids to the action key the GUI
     opens for that item ("record_visit", "hold_core_group", …). :func:`register_adjuster` adds a
-    function ``(items, on) -> items`` run over every provider's engine items together, before the
-    horizon (cross-population rules such as C21). Providers listed in
+    function ``(items, on, facts) -> items`` run over every provider's engine items together, before the
+    horizon (cross-population rules such as C21); ``facts`` maps ``(case_id, person_id)`` to the
+    :class:`SubjectFacts` every provider gave for that subject. Providers listed in
     :data:`DEFAULT_PROVIDERS` are imported on first use (a module that is not there yet is skipped), so
     the adult-at-risk and looked-after modules only need to exist and call ``register_provider`` at
     import.
@@ -98,7 +99,8 @@ def register_provider(name: str, subjects: SubjectsFn, *, actions: dict[str, str
     _PROVIDERS[name] = Provider(name, subjects, dict(actions or {}))
 
 
-Adjuster = Callable[[list[DueItem], date], Iterable[DueItem]]
+FactsBySubject = dict[tuple[str, str], list[SubjectFacts]]
+Adjuster = Callable[[list[DueItem], date, FactsBySubject], Iterable[DueItem]]
 _ADJUSTERS: list[Adjuster] = []
 
 
@@ -188,22 +190,30 @@ class MyWorkService:
             condition, params = f"c.id = :only_case AND ({condition})", {**params, "only_case": case_id}
         cover = self._cover(on)
         absent = self._absent(on)
-        by_key: dict[tuple[str, str], tuple[Subject, Provider]] = {}
+        # A child may be a subject of several providers (looked after AND registered): an item belongs
+        # to the provider whose rule produced it, which decides its worker and its action.
+        owner: dict[tuple[str, str, str], tuple[Subject, Provider]] = {}
+        facts: FactsBySubject = {}
         due: list[DueItem] = []
         for provider in providers():
             subjects = provider.subjects(self.session.store, condition, params, on)
-            for s in subjects:
-                by_key[(s.facts.case_id, s.facts.person_id)] = (s, provider)
+            by_subject = {(s.facts.case_id, s.facts.person_id): s for s in subjects}
+            for key, s in by_subject.items():
+                facts.setdefault(key, []).append(s.facts)
             # No horizon yet: an adjuster may move an item earlier (C21 aligns C12 with L7).
-            due += self.engine.due_items([s.facts for s in subjects], on, errors=[])
+            items = self.engine.due_items([s.facts for s in subjects], on, errors=[])
+            for item in items:
+                owner[(item.population, item.case_id, item.person_id)] = (
+                    by_subject[(item.case_id, item.person_id)], provider)
+            due += items
         for adjust in _ADJUSTERS:
-            due = list(adjust(due, on))
+            due = list(adjust(due, on, facts))
         limit = None if horizon_days is None else on + timedelta(days=horizon_days)
         out: list[WorkItem] = []
         for item in due:
             if limit is not None and item.due > limit:
                 continue
-            s, provider = by_key[(item.case_id, item.person_id)]
+            s, provider = owner[(item.population, item.case_id, item.person_id)]
             out.append(self._item(item, s, provider, cover, absent))
         out.sort(key=lambda i: (i.due, i.severity != "must", i.case_reference, i.person_name, i.rule_id))
         return out

@@ -323,7 +323,8 @@ def test_adjusters_see_every_providers_items_before_the_horizon(world):
     on = date(2026, 10, 27)
     assert not any(i.rule_id == "C12" for i in MyWorkService(w.sw).items(on, mine_only=False))
 
-    def pull_c12_forward(items, day):
+    def pull_c12_forward(items, day, facts):
+        assert {(i.case_id, i.person_id) for i in items} <= set(facts)
         return [replace(i, due=day, status="due_today") if i.rule_id == "C12" else i for i in items]
 
     my_work.register_adjuster(pull_c12_forward)

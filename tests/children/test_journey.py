@@ -141,6 +141,11 @@ def test_from_child_in_need_to_a_permanent_home(world):
     aligned = review_conference_alignment(store, case, lowri["id"], date(2026, 11, 13))
     assert aligned == {"c12_due": date(2026, 12, 28), "lac_review_due": date(2026, 12, 18),
                        "aligned_due": date(2026, 12, 18), "aligned": True}
+    # ... and "My work" shows the conference on that date, as the co-ordinator's item (not the LAC one).
+    c12 = [i for i in MyWorkService(w.as_("tm_cic")).all_items(date(2026, 11, 13))
+           if i.person_id == lowri["id"] and i.rule_id == "C12"]
+    assert [(i.due, i.action, i.population) for i in c12] == [
+        (date(2026, 12, 18), "hold_review_conference", "child_protection")]
 
     w.clock.day = date(2026, 11, 16)
     perm = PermanenceService(siân).set_plan(case, lowri["id"], route="adoption", decided_on="2026-11-13",

@@ -157,6 +157,31 @@ def test_c21_review_conference_items_move_to_an_earlier_looked_after_review():
     assert out[("p1", "L7")] == items[1]
 
 
+def test_c21_uses_the_review_the_iro_scheduled_when_it_is_within_l7():
+    from desktop.domain.engine import DueItem, SubjectFacts
+    from desktop.services.children.facts import align_due_items
+
+    def item(rule: str, due_on: date) -> DueItem:
+        return DueItem("c1", "p1", rule, due_on, "upcoming", "should", 0, "days", "x", "chain", 3, "months",
+                       date(2026, 9, 1), None, 0)
+
+    def lac(scheduled: date | None) -> dict:
+        return {("c1", "p1"): [SubjectFacts("c1", "p1", frozenset({"looked_after", "registered"}),
+                                            {"lac_review_scheduled": scheduled})]}
+
+    on = date(2026, 11, 23)
+    items = [item("C12", date(2026, 12, 28)), item("L7", date(2027, 2, 13))]  # L7 alone: C12 stands
+    due = {i.rule_id: i.due for i in align_due_items(items, on)}
+    assert due["C12"] == date(2026, 12, 28)
+    due = {i.rule_id: i.due for i in align_due_items(items, on, lac(date(2026, 12, 10)))}
+    assert due["C12"] == date(2026, 12, 10) and due["L7"] == date(2027, 2, 13)
+    later_than_l7 = align_due_items([item("C12", date(2026, 12, 28)), item("L7", date(2026, 12, 20))], on,
+                                    lac(date(2027, 3, 1)))
+    assert {i.rule_id: i.due for i in later_than_l7}["C12"] == date(2026, 12, 20)
+    missed = align_due_items(items, on, lac(date(2026, 11, 20)))  # scheduled, passed, not held
+    assert {i.rule_id: i.due for i in missed}["C12"] == date(2026, 12, 28)
+
+
 def test_a_corrected_visit_replaces_the_original_in_the_facts(placed):
     w, ids = placed, placed.ids
     lac = LookedAfterService(w.sw)

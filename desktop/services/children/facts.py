@@ -17,7 +17,8 @@ Event keys supplied (``desktop.domain.engine``):
   its correction); ``counts["lac_visit"]`` the
   number of such visits since the current placement started (L3a's chain: 1 week, then 6 weeks);
 * ``lac_review`` / ``lac_review_first`` — latest / first review of the episode; ``counts["lac_review"]``
-  reviews in the episode (L7's chain: 4 weeks, 3 months, 6 months);
+  reviews in the episode (L7's chain: 4 weeks, 3 months, 6 months); ``lac_review_scheduled`` — the
+  next review the IRO set at the latest one (no rule reads it; C21 does);
 * ``health_assessment`` (+ count, L9), ``gp_registered`` (registration for the current placement,
   L11a), ``dentist_registered`` (L11b), ``reg20_assessment``/``reg20_decision`` (L6), ``pep`` (no rule:
   the PEP deadline is unconfirmed, procedures.md L10).
@@ -31,18 +32,16 @@ Responsible worker: the case's allocated worker.
 
 C21 — the rule applied (:func:`align_review_conference`): for a child who is both looked after and on
 the register, the child protection review conference is timed with the looked-after review: it is due
-on the next looked-after review date (the review's scheduled ``next_review_on`` if set, else the L7 due
-date) when that is on or before the date C12 requires; otherwise on the C12 date, because the WSP
+on the next looked-after review date (:func:`next_lac_review`) when that is on or before the date C12 requires; otherwise on the C12 date, because the WSP
 maximum interval is never exceeded (the looked-after review should then be brought forward to meet
 it). :func:`review_conference_alignment` computes both dates for one child; :func:`align_due_items`
-applies the rule to engine items of many children at once (C12 items of a child who also has an L7
-item due earlier move to the L7 date) — for "My work" to call over all providers' items before it
-applies its horizon.
+applies the rule to engine items of many children at once — the "My work" adjuster, run over all
+providers' items before the horizon.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -101,6 +100,8 @@ SELECT s.*, pl.start_on AS placement_start, pl.plan_signed_on AS placement_plan,
            AND {visit_current} AND v.visited_on >= pl.start_on) AS lac_visit_count,
        (SELECT MAX(r.held_on) FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0
            AND {review_current}) AS lac_review,
+       (SELECT r.next_review_on FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0
+           AND {review_current} ORDER BY r.held_on DESC, r.created_at DESC LIMIT 1) AS lac_review_scheduled,
        (SELECT MIN(r.held_on) FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0
            AND {review_current}) AS lac_review_first,
        (SELECT COUNT(*) FROM lac_review r WHERE r.episode_id = s.episode_id AND r.deleted = 0
@@ -125,7 +126,7 @@ _VISIT_CURRENT = "NOT EXISTS (SELECT 1 FROM lac_visit a WHERE a.amends_id = v.id
 _REVIEW_CURRENT = "NOT EXISTS (SELECT 1 FROM lac_review a WHERE a.amends_id = r.id AND a.deleted = 0)"
 
 _EVENT_KEYS = ("placement_start", "placement_plan", "care_support_plan", "lac_visit", "lac_review",
-               "lac_review_first", "health_assessment", "gp_registered", "dentist_registered", "reg20_assessment",
+               "lac_review_first", "lac_review_scheduled", "health_assessment", "gp_registered", "dentist_registered", "reg20_assessment",
                "reg20_decision", "pep")
 
 
@@ -191,6 +192,16 @@ def align_review_conference(c12_due: date, next_lac_review: date | None) -> date
     return c12_due
 
 
+def next_lac_review(lac: SubjectFacts, l7_due: date | None, on: date) -> date | None:
+    """The date of the next looked-after review: the one the IRO scheduled at the latest review,
+    else L7's due date. A scheduled date later than L7 allows, or already past without the review
+    being held, is not relied on."""
+    scheduled = lac.events.get("lac_review_scheduled")
+    if scheduled is not None and scheduled >= on and (l7_due is None or scheduled <= l7_due):
+        return scheduled
+    return l7_due
+
+
 def review_conference_alignment(store: Any, case_id: str, person_id: str, on: date,
                                 engine: Engine | None = None) -> dict[str, Any] | None:
     """For a child who is looked after and registered: ``{"c12_due", "lac_review_due", "aligned_due",
@@ -210,31 +221,33 @@ def review_conference_alignment(store: Any, case_id: str, person_id: str, on: da
     c12 = [i for i in engine.due_items(cp, on) if i.rule_id == "C12"]
     if not c12:
         return None
-    scheduled = store.rows(
-        "SELECT next_review_on FROM lac_review WHERE person_id = ? AND deleted = 0 AND next_review_on IS NOT NULL"
-        " ORDER BY held_on DESC, created_at DESC LIMIT 1", [person_id])
     l7 = [i.due for i in engine.due_items([lac], on) if i.rule_id == "L7"]
-    lac_due = _d(scheduled[0]["next_review_on"]) if scheduled else (l7[0] if l7 else None)
-    if lac_due is not None and l7 and lac_due > l7[0]:
-        lac_due = l7[0]  # a scheduled review later than L7 allows is not relied on
+    lac_due = next_lac_review(lac, l7[0] if l7 else None, on)
     aligned = align_review_conference(c12[0].due, lac_due)
     return {"c12_due": c12[0].due, "lac_review_due": lac_due, "aligned_due": aligned, "aligned": aligned != c12[0].due}
 
 
-def align_due_items(items: Iterable[DueItem], on: date) -> list[DueItem]:
-    """C21 over engine items: each ``C12`` item whose child also has an ``L7`` item due earlier is
-    moved to the ``L7`` date (status and days overdue recomputed for ``on``); other items unchanged."""
+def align_due_items(items: Iterable[DueItem], on: date,
+                    facts: Mapping[tuple[str, str], Iterable[SubjectFacts]] | None = None) -> list[DueItem]:
+    """C21 over engine items (a "My work" adjuster): each ``C12`` item whose child also has a
+    looked-after review due earlier — the one the IRO scheduled (from the child's looked-after
+    ``facts``, when given) or else the ``L7`` date — is moved to that date (status and days overdue
+    recomputed for ``on``); other items unchanged."""
     items = list(items)
+    facts = facts or {}
     l7 = {(i.case_id, i.person_id): i.due for i in items if i.rule_id == "L7"}
     out = []
     for item in items:
-        lac_due = l7.get((item.case_id, item.person_id))
-        if item.rule_id == "C12" and lac_due is not None and lac_due < item.due:
+        key = (item.case_id, item.person_id)
+        if item.rule_id == "C12" and key in l7:
+            lac = next((f for f in facts.get(key, ()) if "looked_after" in f.statuses), None)
+            lac_due = next_lac_review(lac, l7[key], on) if lac is not None else l7[key]
             due = align_review_conference(item.due, lac_due)
-            sunday = on + timedelta(days=6 - on.weekday())
-            status = (OVERDUE if due < on else DUE_TODAY if due == on else DUE_THIS_WEEK if due <= sunday
-                      else UPCOMING)
-            item = replace(item, due=due, status=status, days_overdue=max(0, (on - due).days),
-                           overdue_unit="days")
+            if due != item.due:
+                sunday = on + timedelta(days=6 - on.weekday())
+                status = (OVERDUE if due < on else DUE_TODAY if due == on else DUE_THIS_WEEK if due <= sunday
+                          else UPCOMING)
+                item = replace(item, due=due, status=status, days_overdue=max(0, (on - due).days),
+                               overdue_unit="days")
         out.append(item)
     return out
