@@ -181,3 +181,19 @@ def test_from_child_in_need_to_a_permanent_home(world):
     assert later["proceedings_open"] == 0 and later["placed_within_3_months"] == 1
     assert permanence_summary(store, date(2027, 1, 1))["adoption"] == {"planned": 1, "past_target": 0, "achieved": 0}
     assert permanence_summary(store, date(2027, 3, 1))["adoption"] == {"planned": 0, "past_target": 0, "achieved": 1}
+
+    # -- de-registered at a review conference: the case is now a looked-after case --------------------
+    conferences = ConferenceService(siân)
+    review = conferences.convene(case, kind="review", scheduled_on="2027-03-01", chair_id=ids["tm_cin"],
+                                 invitees=[{"kind": "person", "id": leah["id"]}])
+    conferences.hold_review(review["id"], held_on="2027-03-01", report="Lowri is settled with her adopters.",
+                            attendance=[{"agency_id": ids[k], "name": k} for k in ("ss", "police", "health")],
+                            decisions=[{"person_id": lowri["id"], "deregister": True,
+                                        "reasons": "Lowri is safe in her permanent home."}])
+    assert store.rows("SELECT case_type FROM case_file WHERE id = ?", [case])[0]["case_type"] == "looked_after"
+    assert [(h["from_case_type"], h["to_case_type"], h["reason"], h["on_date"])
+            for h in LookedAfterService(w.as_("tm_cic")).team_history(case)][-1] == (
+        "child_protection", "looked_after", "deregistered", "2027-03-01")
+    assert not [i for i in MyWorkService(w.as_("tm_cic")).all_items(date(2027, 3, 1))
+                if i.population == "child_protection"]
+    assert "L7" in {i.rule_id for i in MyWorkService(w.as_("tm_cic")).all_items(date(2027, 3, 1))}

@@ -30,6 +30,7 @@ from typing import Any
 from desktop.domain.validation import parse_date, validate_scw_number
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
+from desktop.services.case_type import after_deregistration
 from desktop.services.child_protection._common import (
     COORDINATOR_ROLE,
     clean_categories,
@@ -113,6 +114,7 @@ def change_entry(tx: Tx, entry: dict[str, Any], changes: dict[str, Any], change:
         assign_coordinator_role(tx, entry["case_id"], entry["person_id"], changes["coordinator_id"], on, reason)
     if changes.get("status") == "deregistered":
         assign_coordinator_role(tx, entry["case_id"], entry["person_id"], None, on, reason)
+        after_deregistration(tx, entry["case_id"], on)  # a looked-after child's case leaves the CP process
     return after
 
 

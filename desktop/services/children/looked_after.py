@@ -14,7 +14,8 @@ ONE transaction. Refusals raise :class:`~desktop.errors.ValidationError` (nothin
   ``Tx.update`` (so the audit has the before/after) and a ``case_team_history`` row is written. A case
   whose child is on the child protection register keeps the type ``child_protection`` (the register
   custodian's scope and the CP timescales follow that type); its looked-after timescales follow the
-  open episode, whatever the case type. The
+  open episode, whatever the case type; when no child of the case is left on the register it becomes
+  a looked-after case (:mod:`desktop.services.case_type`). The
   case's history (everything recorded under the CiN team) stays with the case. ``worker_id`` (needs
   ``Can.ALLOCATE``) allocates the CiC social worker in the same transaction.
 * ``change_legal_status(episode_id, *, legal_status, from_date, note=None)``,
@@ -45,6 +46,7 @@ from typing import Any
 from desktop.domain.types import CaseType, TeamKind
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
+from desktop.services.case_type import registered_in_case
 from desktop.services.children._common import (
     CHILD_PARTICIPATION,
     HEALTH_KINDS,
@@ -94,14 +96,6 @@ def change_worker_tx(tx: Tx, case: dict[str, Any], worker_id: str, on: str, reas
     tx.insert("role_assignment", {"role": WORKER_ROLE, "practitioner_id": worker_id, "from_date": on,
                                   "reason": reason}, case_id=case["id"])
     tx.update("case_file", case["id"], {"allocated_worker_id": worker_id})
-
-
-def _registered(tx: Tx, case_id: str) -> bool:
-    """Whether a subject of the case is on the child protection register (active or temporary)."""
-    if not tx.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'register_entry'"):
-        return False
-    return bool(tx.query("SELECT 1 FROM register_entry WHERE case_id = ? AND deleted = 0"
-                         " AND status IN ('active', 'temporary')", [case_id]))
 
 
 class LookedAfterService:
@@ -178,7 +172,7 @@ class LookedAfterService:
             moved = False
             fresh = tx.get("case_file", case_id) or case
             changes: dict[str, Any] = {}
-            if fresh["case_type"] != CaseType.LOOKED_AFTER and not _registered(tx, case_id):
+            if fresh["case_type"] != CaseType.LOOKED_AFTER and not registered_in_case(tx, case_id):
                 changes["case_type"] = CaseType.LOOKED_AFTER
             if target_team and fresh["team_id"] != target_team:
                 changes["team_id"] = target_team
