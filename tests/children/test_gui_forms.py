@@ -277,6 +277,38 @@ def test_conference_request_and_proceedings_from_the_child_in_need_tab(qtbot, wi
     assert _count(world, "proceedings") == 1
 
 
+def test_proceedings_moved_to_later_stages_and_concluded_from_the_child_in_need_tab(qtbot, window, world):
+    from desktop.services.children import ChildInNeedService
+
+    tab = window.tab("child_in_need")
+    assert not tab.stage_button.isEnabled() and tab.proceedings_stage() is None  # nothing open yet
+    ChildInNeedService(world.sw).start_proceedings(world.ids["case"], world.ids["elis"], kind="care_proceedings",
+                                                   stage="application_issued", started_on="2026-10-01")
+    tab.refresh()
+    qtbot.waitUntil(tab.stage_button.isEnabled)
+    stage = tab.proceedings_stage()
+    combo = stage.widgets["stage"]
+    offered = [combo.itemData(i) for i in range(combo.count())]
+    assert offered[0] == "application_issued" and "letter_before_proceedings" not in offered
+    assert "Care proceedings: Application issued (01/10/2026)" == stage.widgets["proceedings_id"].currentText()
+    _fill(stage, stage="case_management_hearing", on_date="30/09/2026")
+    assert _refused(stage, "on_date") == "The stage is dated before the previous stage."
+    _fill(stage, on_date="08/10/2026", note="Timetable set for 26 weeks.")
+    _save(qtbot, stage)
+    qtbot.waitUntil(lambda: tab.stage_button.isEnabled())
+    done = tab.proceedings_stage()
+    _fill(done, stage="concluded", on_date="19/10/2026")
+    assert _refused(done, "outcome") == "Record the outcome of the proceedings."
+    assert _count(world, "proceedings_stage") == 2
+    _fill(done, outcome="care_order")
+    _save(qtbot, done)
+    qtbot.waitUntil(lambda: not tab.stage_button.isEnabled())
+    row = world.sw.store.rows("SELECT stage, ended_on, outcome FROM proceedings")[0]
+    assert row == {"stage": "concluded", "ended_on": "2026-10-19", "outcome": "care_order"}
+    shown = [tab.tree.topLevelItem(i).text(2) for i in range(tab.tree.topLevelItemCount())]
+    assert shown[-3:] == ["Application issued", "Case management hearing", "Proceedings concluded: Care order"]
+
+
 def test_personal_education_plan_from_the_looked_after_tab(qtbot, window, world):
     LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
                                                      legal_status="section_76", transfer=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.i18n import N_
+from desktop.i18n import N_, _
 from desktop.services.children import ChildInNeedService
 from desktop.services.children._common import (
     ASSESSMENT_CONCLUSIONS,
@@ -15,9 +15,12 @@ from desktop.services.children._common import (
     CONTACT_KINDS,
     NEED_CATEGORIES,
     PROCEEDINGS_KINDS,
+    PROCEEDINGS_OUTCOMES,
     PROCEEDINGS_STAGES,
+    label,
 )
 from ui.children.form import ServiceForm
+from ui.formatting import show_date
 
 OWNER_KINDS = {"person": N_("Family member"), "practitioner": N_("Practitioner"), "agency": N_("Agency")}
 
@@ -181,3 +184,57 @@ class ProceedingsDialog(ServiceForm):
         return ChildInNeedService(self.session).start_proceedings(
             self.case_id, self.person_id, kind=values["kind"], stage=values["stage"],
             started_on=values["started_on"] or "", court=values["court"])
+
+
+class ProceedingsStageDialog(ServiceForm):
+    """Open proceedings of the child moved to a later stage on a date; "concluded" with its outcome
+    ends them. The stages offered are those of the proceedings chosen."""
+
+    OBJECT_NAME = "proceedings_stage_dialog"
+    TITLE = N_("Next stage of proceedings")
+    FIELDS = [
+        ("proceedings_id", "items", N_("Proceedings:"), None),
+        ("stage", "items", N_("Stage reached:"), None),
+        ("on_date", "date", N_("Date:"), None),
+        ("outcome", "optional", N_("Outcome (when concluded):"), PROCEEDINGS_OUTCOMES),
+        ("note", "long", N_("Note:"), None),
+    ]
+
+    def items(self, name: str) -> list[tuple[str, str]]:
+        if name != "proceedings_id":
+            return []
+        self.open_proceedings = {p["id"]: p for p in ChildInNeedService(self.session).proceedings(self.case_id)
+                                 if p["person_id"] == self.person_id and not p["ended_on"]}
+        return [(p["id"], p["kind"]) for p in self.open_proceedings.values()]
+
+    def prepare(self) -> None:
+        self.widgets["proceedings_id"].currentIndexChanged.connect(lambda _i: self._fill_stages())
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        combo = self.widgets["proceedings_id"]
+        for i in range(combo.count()):
+            p = self.open_proceedings[combo.itemData(i)]
+            # L10N: an open set of proceedings, e.g. "Care proceedings: Application issued (19/10/2026)".
+            combo.setItemText(i, _("{kind}: {stage} ({date})").format(
+                kind=label(p["kind"]), stage=label(p["stage"]), date=show_date(p["stage_on"])))
+        self._fill_stages()
+
+    def _fill_stages(self) -> None:
+        chosen = self.open_proceedings.get(self.widgets["proceedings_id"].currentData())
+        combo = self.widgets["stage"]
+        keep = combo.currentData()
+        combo.clear()
+        if chosen is None:
+            return
+        stages = list(PROCEEDINGS_STAGES[chosen["kind"]].items())
+        # Only the stages after the one reached (a stage may be repeated, e.g. a further hearing).
+        codes = [code for code, _msgid in stages]
+        for code, msgid in stages[codes.index(chosen["stage"]):] if chosen["stage"] in codes else stages:
+            combo.addItem(_(msgid), code)
+        combo.setCurrentIndex(max(0, combo.findData(keep)))
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return ChildInNeedService(self.session).proceedings_stage(
+            values["proceedings_id"] or "", stage=values["stage"] or "", on_date=values["on_date"] or "",
+            outcome=values["outcome"], note=values["note"])

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _, ngettext
 from desktop.services.children import ChildInNeedService, LookedAfterService, PermanenceService, VoiceService
-from desktop.services.children._common import LEGAL_STATUSES, label
+from desktop.services.children._common import LEGAL_STATUSES, PROCEEDINGS_STAGES, label
 from desktop.services.permissions import Can
 from ui.children.cin_dialogs import (
     ActionDialog,
@@ -30,6 +30,7 @@ from ui.children.cin_dialogs import (
     IcpcRequestDialog,
     OutcomeDialog,
     ProceedingsDialog,
+    ProceedingsStageDialog,
     StartAssessmentDialog,
     StartPlanDialog,
 )
@@ -339,11 +340,12 @@ class ChildInNeedTab(_ChildTab):
         self.voice_button = self._button("cin_child_voice", self.record_voice)
         self.icpc_button = self._button("request_icpc", self.request_icpc)
         self.proceedings_button = self._button("start_proceedings", self.start_proceedings)
+        self.stage_button = self._button("proceedings_stage", self.proceedings_stage)
         buttons = QGridLayout()
         for i, button in enumerate((self.start_assessment_button, self.contact_button, self.complete_button,
                                     self.voice_button, self.start_plan_button, self.outcome_button,
                                     self.action_button, self.review_button, self.icpc_button,
-                                    self.proceedings_button)):
+                                    self.proceedings_button, self.stage_button)):
             buttons.addWidget(button, i // 4, i % 4)
         layout = QVBoxLayout(self)
         layout.addWidget(self.child_combo)
@@ -351,6 +353,7 @@ class ChildInNeedTab(_ChildTab):
         layout.addLayout(buttons)
         self.assessment: dict[str, Any] | None = None
         self.plan: dict[str, Any] | None = None
+        self.open_proceedings = False
         self.dialog: QWidget | None = None
         self.retranslate()
 
@@ -370,6 +373,7 @@ class ChildInNeedTab(_ChildTab):
         self.icpc_button.setAccessibleName(_("Request an initial child protection conference"))
         self.proceedings_button.setText(_("Proceedings…"))
         self.proceedings_button.setAccessibleName(_("Record pre-proceedings or care proceedings"))
+        self.stage_button.setText(_("Next stage of proceedings…"))
         self.refresh()
 
     def _enable(self) -> None:
@@ -383,12 +387,16 @@ class ChildInNeedTab(_ChildTab):
         self.voice_button.setEnabled(bool(self.person_id))
         self.icpc_button.setEnabled(bool(self.person_id))
         self.proceedings_button.setEnabled(bool(self.person_id))
+        self.stage_button.setEnabled(self.open_proceedings)
 
     def request_icpc(self) -> ServiceForm | None:
         return self.open_form(IcpcRequestDialog)
 
     def start_proceedings(self) -> ServiceForm | None:
         return self.open_form(ProceedingsDialog)
+
+    def proceedings_stage(self) -> ServiceForm | None:
+        return self.open_form(ProceedingsStageDialog) if self.open_proceedings else None
 
     def start_assessment(self) -> ServiceForm | None:
         return self.open_form(StartAssessmentDialog)
@@ -418,7 +426,7 @@ class ChildInNeedTab(_ChildTab):
 
     def refresh(self) -> None:
         self.tree.clear()
-        self.assessment, self.plan = None, None
+        self.assessment, self.plan, self.open_proceedings = None, None, False
         if not self.person_id:
             self._enable()
             return
@@ -457,7 +465,15 @@ class ChildInNeedTab(_ChildTab):
                     rows.append((_("Request for a child protection conference"), r["requested_on"], r["reason"]))
             for p in service.proceedings(self.case_id):
                 if p["person_id"] == self.person_id:
-                    rows.append((label(p["kind"]), p["stage_on"], label(p["stage"])))
+                    self.open_proceedings = self.open_proceedings or not p["ended_on"]
+                    for stage in p["stages"]:
+                        msgid = PROCEEDINGS_STAGES[p["kind"]].get(stage["stage"])
+                        detail = _(msgid) if msgid else label(stage["stage"])
+                        if stage["stage"] == "concluded" and p["outcome"]:
+                            # L10N: the last stage of proceedings and how they ended, e.g. "Proceedings
+                            # concluded: Placement order".
+                            detail = _("{stage}: {outcome}").format(stage=detail, outcome=label(p["outcome"]))
+                        rows.append((label(p["kind"]), stage["on_date"], detail))
         except DiogelError:
             rows = []
         self._enable()
