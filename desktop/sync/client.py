@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -116,15 +117,30 @@ class SyncClient:
             raise AuthRequired(N_("Sign in to the server to sync."))
         return uid
 
+    @contextmanager
+    def _recording_failure(self) -> Iterator[None]:
+        """Keep the reason a sync or sign-in failed for the status line (``last_error``), then re-raise."""
+        try:
+            yield
+        except DiogelError as exc:
+            err = json.dumps({"msgid": exc.msgid, "params": {k: str(v) for k, v in exc.params.items()}})
+            try:
+                self._write(lambda tx: local.set_state(tx, last_error=err))
+            except Exception:  # noqa: BLE001 - recording the error must not hide it
+                pass
+            raise
+
     # -- sign in ------------------------------------------------------------------------------------
     def sign_in(self, username: str, password: str) -> dict[str, Any]:
-        """Sign in to the server and keep the token (in the encrypted store) for later syncs."""
-        body = self.transport.login(username, password, self.store.device_id)
+        """Sign in to the server and keep the token (in the encrypted store) for later syncs. A failure
+        (unreachable, wrong password) is recorded for the status line and raised."""
+        with self._recording_failure():
+            body = self.transport.login(username, password, self.store.device_id)
         user = body["user"]
 
         def save(tx: Tx) -> None:
             local.set_state(tx, server_url=self.transport.base_url, username=username, server_user_id=user["id"],
-                            token=body["token"], token_expires=body.get("expires_at"))  # fmt: skip
+                            token=body["token"], token_expires=body.get("expires_at"), last_error=None)  # fmt: skip
             tx.record("sync.sign_in", after={"server": self.transport.base_url, "username": username})
 
         self._write(save)
@@ -142,25 +158,19 @@ class SyncClient:
             raise SyncBusy(N_("A sync is already running."))
         report = SyncReport()
         try:
-            self._write(lambda tx: local.set_state(tx, last_attempt=_now()))
-            self._push_locked(report, progress, cancel)
-            self._pull_locked(report, progress, cancel)
-            before = report.acknowledged
-            self._push_locked(report, progress, cancel)
-            if report.acknowledged != before:
+            with self._recording_failure():
+                self._write(lambda tx: local.set_state(tx, last_attempt=_now()))
+                self._push_locked(report, progress, cancel)
                 self._pull_locked(report, progress, cancel)
-            self.refresh_conflicts()
-            self._verify_and_repair_locked(report, progress, cancel)
-            self._write(lambda tx: (local.set_state(tx, last_success=_now(), last_error=None),
-                                    tx.record("sync.done", after=_report_json(report))))  # fmt: skip
-            return report
-        except DiogelError as exc:
-            err = json.dumps({"msgid": exc.msgid, "params": {k: str(v) for k, v in exc.params.items()}})
-            try:
-                self._write(lambda tx: local.set_state(tx, last_error=err))
-            except Exception:  # noqa: BLE001 - recording the error must not hide it
-                pass
-            raise
+                before = report.acknowledged
+                self._push_locked(report, progress, cancel)
+                if report.acknowledged != before:
+                    self._pull_locked(report, progress, cancel)
+                self.refresh_conflicts()
+                self._verify_and_repair_locked(report, progress, cancel)
+                self._write(lambda tx: (local.set_state(tx, last_success=_now(), last_error=None),
+                                        tx.record("sync.done", after=_report_json(report))))  # fmt: skip
+                return report
         finally:
             lock.release()
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 
 def test_enrol_and_roundtrip(srv, laptops) -> None:
     w = laptops("wendy")
@@ -27,7 +29,8 @@ def test_a_profile_made_offline_links_to_the_server_and_syncs(srv, make_session)
     import httpx
 
     from desktop.sync.client import SyncClient
-    from desktop.sync.errors import AuthRequired
+    from desktop.sync.errors import AuthRequired, Unreachable
+    from desktop.sync.status import read_status
     from desktop.sync.transport import Transport
     from tests.server.harness import PASSWORD
     from tests.sync.helpers import make_case
@@ -41,6 +44,12 @@ def test_a_profile_made_offline_links_to_the_server_and_syncs(srv, make_session)
         raise AssertionError("synced without signing in")
     except AuthRequired:
         pass
+    assert read_status(s.store).last_error[0] == "Sign in to the server to sync."
+    nowhere = Transport("http://127.0.0.1:9")  # nothing listens there: the server cannot be reached
+    with pytest.raises(Unreachable):
+        SyncClient.for_session(s, nowhere).sign_in("wendy", PASSWORD)
+    nowhere.close()
+    assert read_status(s.store).last_error[0] == "The server cannot be reached ({detail})."
 
     class Lap:
         session = s
@@ -52,6 +61,7 @@ def test_a_profile_made_offline_links_to_the_server_and_syncs(srv, make_session)
 
     case, pid = make_case(Lap)
     client.sign_in("wendy", PASSWORD)
+    assert read_status(s.store).last_error is None
     report = client.sync()
     assert report.verified and report.refused == 0
     assert s.store.rows("SELECT count(*) AS n FROM outbox")[0]["n"] == 0
