@@ -102,12 +102,14 @@ BOUNDARY_CASES = [
     ("L9a", LAC + " under_5", {"looked_after_start": "2026-11-02", "health_assessment": "2026-11-20"}, None,
      "2027-05-20"),
     ("L9b", LAC, {"looked_after_start": "2026-11-02", "health_assessment": "2026-11-20"}, None, "2027-11-20"),
+    ("L10", LAC, {"looked_after_start": "2026-12-14"}, None, "2027-01-14"),  # 20 WD over Christmas
     ("L11a", LAC, {"placement_start": "2026-12-18"}, None, "2027-01-06"),
     ("L11b", LAC, {"looked_after_start": "2026-11-30"}, None, "2027-02-28"),  # clamped to month end
     ("K1", "complaint", {"complaint_received": "2026-12-24"}, None, "2026-12-30"),
     ("K2a", "complaint", {"complaint_acknowledged": "2027-03-24"}, None, "2027-04-09"),
     ("K2b", "complaint", {"complaint_discussed": "2026-12-18"}, None, "2026-12-29"),
     ("K3", "complaint", {"stage2_requested": "2026-12-18"}, None, "2027-01-27"),
+    ("CIN1", "child_in_need", {"cin_review_scheduled": "2026-12-25"}, None, "2026-12-25"),  # the plan's date
 ]  # fmt: skip
 
 

@@ -453,6 +453,32 @@ _REASONS[("L9a", "days")] = (_l9a, "over")
 _REASONS[("L9b", "days")] = (_l9a, "over")
 
 
+def _l10(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Personal education plan due by {date}")
+    return t.ngettext(
+        "Personal education plan overdue by {n} working day (due by {date})",
+        "Personal education plan overdue by {n} working days (due by {date})",
+        n,
+    )
+
+
+_REASONS[("L10", "working_days")] = (_l10, "over")
+
+
+def _cin1(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Child in Need plan review due by {date}")
+    return t.ngettext(
+        "Child in Need plan review overdue by {n} day (due by {date})",
+        "Child in Need plan review overdue by {n} days (due by {date})",
+        n,
+    )
+
+
+_REASONS[("CIN1", "days")] = (_cin1, "over")
+
+
 def _l11a(t: _T, n: int | None) -> str:
     if n is None:
         return t.gettext("GP registration due by {date}")

@@ -97,12 +97,14 @@ RULE_TITLES: dict[str, str] = {
     "L7": N_("Looked-after child review"),
     "L9a": N_("Health assessment"),
     "L9b": N_("Health assessment"),
+    "L10": N_("Personal education plan"),
     "L11a": N_("GP registration"),
     "L11b": N_("Dentist registration"),
     "K1": N_("Complaint acknowledged"),
     "K2a": N_("Complaint discussed"),
     "K2b": N_("Complaint resolution in writing"),
     "K3": N_("Stage 2 complaint response"),
+    "CIN1": N_("Child in Need plan review"),
 }
 """Rule id → English title (msgid). Show with ``_(RULE_TITLES[id])``."""
 

@@ -193,3 +193,45 @@ def test_a_corrected_visit_replaces_the_original_in_the_facts(placed):
     with pytest.raises(ValidationError):
         lac.amend_visit(visit["id"], reason="again", seen=True)  # correct the latest version instead
     assert w.sw.store.rows("SELECT count(*) AS n FROM lac_visit")[0]["n"] == 2
+
+
+def test_l10_personal_education_plan_by_the_default_of_20_working_days(placed):
+    w, ids = placed, placed.ids
+    assert due(w, "2026-10-30")["L10"].due == date(2026, 11, 2)  # looked after Monday 5 October
+    assert due(w, "2026-11-02")["L10"].status == "due_today"
+    late = due(w, "2026-11-03")["L10"]
+    assert (late.status, late.days_overdue, late.severity) == ("overdue", 1, "should")
+    items = {i.rule_id: i for i in MyWorkService(w.sw).items(date(2026, 11, 3))}
+    assert items["L10"].action == "record_pep"
+    assert items["L10"].reason == "Personal education plan overdue by 1 working day (due by 2 Nov 2026)"
+    LookedAfterService(w.sw).record_pep(ids["case"], ids["elis"], on_date="2026-11-03", school="Ysgol y Dderwen")
+    assert "L10" not in due(w, "2026-11-03")
+
+
+def test_cin1_the_child_in_need_plan_is_reviewed_by_the_date_it_sets(world):
+    from desktop.services.children import ChildInNeedService
+
+    w, ids = world, world.ids
+    w.clock.day = date(2026, 10, 5)
+    cin = ChildInNeedService(w.sw)
+    plan = cin.start_plan(ids["case"], ids["elis"], started_on="2026-10-05", next_review_on="2026-11-16")
+
+    def cin_items(on: str) -> dict:
+        w.clock.day = date.fromisoformat(on)
+        return {i.rule_id: i for i in MyWorkService(w.sw).all_items(w.clock.day) if i.population == "child_in_need"}
+
+    assert cin_items("2026-11-13")["CIN1"].due == date(2026, 11, 16)
+    assert cin_items("2026-11-16")["CIN1"].status == "due_today"
+    late = cin_items("2026-11-18")["CIN1"]
+    assert (late.status, late.days_overdue, late.action) == ("overdue", 2, "record_cin_review")
+    assert late.reason == "Child in Need plan review overdue by 2 days (due by 16 Nov 2026)"
+    cin.record_review(plan["id"], held_on="2026-11-18", child_participation="views_given", decision="continue",
+                      next_review_on="2027-02-15", attendees=[{"kind": "family", "name": "Nia Pritchard"},
+                                                             {"kind": "professional", "name": "Ysgol y Dderwen"}])
+    after = cin_items("2026-11-18")["CIN1"]
+    assert (after.due, after.status) == (date(2027, 2, 15), "upcoming")
+    w.clock.day = date(2027, 2, 15)
+    cin.record_review(plan["id"], held_on="2027-02-15", child_participation="views_given", decision="close",
+                      attendees=[{"kind": "family", "name": "Nia Pritchard"},
+                                 {"kind": "professional", "name": "Ysgol y Dderwen"}])
+    assert cin_items("2027-02-16") == {}  # the plan has ended

@@ -13,16 +13,17 @@
 * :mod:`.voice` — wishes and feelings, life story work (append-only), worker changes over time;
 * :mod:`.facts` — the engine's facts for L1–L11 (the ``looked_after`` "My work" provider) and the C21
   alignment of CP review conferences with looked-after reviews;
+* :mod:`.cin_facts` — the engine's facts for CIN1, the plan's own review date (the ``child_in_need``
+  provider);
 * :mod:`.demo` — demo journeys (``seed(ctx)``).
 
-Importing this package registers the ``looked_after`` provider with :mod:`desktop.services.my_work`.
-There is no ``child_in_need`` provider: rules.json has no ``child_in_need`` rules (a Part 4 plan carries
-its own review date, procedures.md §3.7).
+Importing this package registers the ``looked_after`` and ``child_in_need`` providers and the C21
+adjuster with :mod:`desktop.services.my_work`.
 """
 
 from __future__ import annotations
 
-from desktop.services.children import facts
+from desktop.services.children import cin_facts, facts
 from desktop.services.children.cin import ChildInNeedService
 from desktop.services.children.looked_after import LookedAfterService
 from desktop.services.children.permanence import PermanenceService, baby_permanence, permanence_summary
@@ -31,6 +32,7 @@ from desktop.services.children.voice import VoiceService, worker_history
 from desktop.services.my_work import register_adjuster, register_provider
 
 register_provider("looked_after", facts.subjects, actions=facts.ACTIONS)
+register_provider("child_in_need", cin_facts.subjects, actions=cin_facts.ACTIONS)
 register_adjuster(facts.align_due_items)  # C21: CP review timed with the looked-after review
 
 __all__ = [

@@ -20,8 +20,8 @@ Event keys supplied (``desktop.domain.engine``):
   reviews in the episode (L7's chain: 4 weeks, 3 months, 6 months); ``lac_review_scheduled`` — the
   next review the IRO set at the latest one (no rule reads it; C21 does);
 * ``health_assessment`` (+ count, L9), ``gp_registered`` (registration for the current placement,
-  L11a), ``dentist_registered`` (L11b), ``reg20_assessment``/``reg20_decision`` (L6), ``pep`` (no rule:
-  the PEP deadline is unconfirmed, procedures.md L10).
+  L11a), ``dentist_registered`` (L11b), ``reg20_assessment``/``reg20_decision`` (L6), ``pep`` (L10; its
+  default deadline is unconfirmed, procedures.md L10, and a board may override it).
 
 Status tags: ``looked_after``; ``placement_until_18`` (current placement intended to last until 18);
 ``reg20`` (placed with parents before assessment); ``reg26`` (connected person with temporary approval,
@@ -73,6 +73,7 @@ ACTIONS = {
     "L7": "record_lac_review",
     "L9a": "record_health",
     "L9b": "record_health",
+    "L10": "record_pep",
     "L11a": "record_health",
     "L11b": "record_health",
 }
