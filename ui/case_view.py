@@ -123,6 +123,18 @@ class CaseWindow(Retranslating, QWidget):
                 return page
         return None
 
+    def open_action(self, action: str, person_id: str | None = None) -> QWidget | None:
+        """Open the form for a "My work" action on whichever tab has it, and show that tab.
+        Returns the form, or ``None`` when no tab has one (the case is shown as it is)."""
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            opener = getattr(page, "open_action", None)
+            form = opener(action, person_id) if opener is not None else None
+            if form is not None:
+                self.tabs.setCurrentIndex(i)
+                return form
+        return None
+
     # -- header ---------------------------------------------------------------------------------
     def _header_rows(self) -> list[tuple[str, str]]:
         view, today = self.case_view, self.session.today()

@@ -87,6 +87,35 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
         assert second.save()
     assert tab.tree.topLevelItemCount() == 2
     newest, oldest = tab.tree.topLevelItem(0), tab.tree.topLevelItem(1)
-    assert newest.text(1) == "Oakfield" and "out of county" in newest.text(2)
-    assert oldest.text(5) == "Planned move in line with the care plan"
+    assert newest.text(1) == "Oakfield" and "out of county" in newest.text(5)
+    assert oldest.text(4) == "Planned move in line with the care plan"
     assert "1 move." in tab.status.text()
+
+
+def test_the_placements_list_fits_its_tab_without_scrolling_sideways(qtbot, world):
+    import ui.children  # noqa: F401 - registers the tabs
+    from ui.case_view import CaseWindow
+
+    from desktop.services.children import LookedAfterService, PlacementService
+    from tests.children.conftest import placement
+
+    w, ids = world, world.ids
+    w.clock.day = date(2026, 10, 20)
+    LookedAfterService(w.sw).become_looked_after(ids["case"], ids["elis"], started_on="2026-10-05",
+                                                 legal_status="interim_care_order", transfer=False)
+    PlacementService(w.sw).add(ids["case"], ids["elis"], **placement(
+        town="Llanfair Pwllgwyngyll", host_authority="Cyngor Sir Ynys Môn / Isle of Anglesey County Council",
+        out_of_county=True))
+    set_language("cy")
+    try:
+        win = CaseWindow(w.sw, ids["case"])
+        qtbot.addWidget(win)
+        win.resize(900, 640)
+        win.show()
+        tab = win.tab("looked_after")
+        win.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda: tab.tree.topLevelItemCount() == 1)
+        assert not tab.tree.horizontalScrollBar().isVisible()
+        assert "Ynys Môn" in tab.tree.topLevelItem(0).toolTip(5)  # the whole address, if it is cut short
+    finally:
+        set_language("en")

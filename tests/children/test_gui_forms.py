@@ -372,3 +372,44 @@ def test_care_and_support_plan_from_the_looked_after_tab(qtbot, window, world):
     _fill(dialog, prepared_on="20/10/2026", summary="Stay with Mr and Mrs Lloyd; contact with mum twice a week.")
     _save(qtbot, dialog)
     assert _count(world, "lac_care_plan") == 1
+
+
+def test_my_work_items_open_the_looked_after_and_child_in_need_forms_for_the_right_child(qtbot, world):
+    import ui.children  # noqa: F401 - registers the tabs
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.services.cases import CaseService
+    from desktop.services.children import ChildInNeedService
+    from desktop.services.persons import PersonService
+    from ui.child_protection import MyWorkPage
+    from ui.child_protection.my_work_page import RULE_ROLE
+    from ui.children.cin_dialogs import CinReviewDialog
+    from ui.children.lac_dialogs import PepDialog
+
+    w, ids = world, world.ids
+    w.clock.day = date(2026, 10, 5)
+    ids["mali"] = PersonService(w.sw).create({"given_names": "Mali", "family_name": "Pritchard",
+                                              "date_of_birth": "2019-03-12"})["id"]
+    CaseService(w.sw).add_member(ids["case"], ids["mali"], "subject")
+    LookedAfterService(w.sw).become_looked_after(ids["case"], ids["elis"], started_on="2026-10-05",
+                                                 legal_status="section_76", transfer=False)
+    ChildInNeedService(w.sw).start_plan(ids["case"], ids["mali"], started_on="2026-10-05",
+                                        next_review_on="2026-10-30")
+    w.clock.day = date(2026, 11, 3)  # the PEP (L10, 2 November) and Mali's plan review (30 October) are late
+    page = MyWorkPage(w.sw)
+    qtbot.addWidget(page)
+    try:
+        for rule, tab_key, form_class, child in (("L10", "looked_after", PepDialog, ids["elis"]),
+                                                 ("CIN1", "child_in_need", CinReviewDialog, ids["mali"])):
+            row = next(r for r in page.rows("overdue") if r.data(0, RULE_ROLE) == rule)
+            page._activated(row)
+            window = next(x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window")
+            tab = window.tab(tab_key)
+            assert window.tabs.currentWidget() is tab
+            assert isinstance(tab.dialog, form_class) and tab.dialog.isVisible()
+            assert tab.person_id == child == tab.dialog.person_id
+            tab.dialog.close()
+    finally:
+        for x in QApplication.topLevelWidgets():
+            if x.objectName() == "case_window":
+                x.close()

@@ -185,6 +185,18 @@ class AdultTab(Retranslating, QWidget):
         """The form opened last (held weakly: the tab owns it as a Qt child, no reference cycle)."""
         return self._dialog() if self._dialog is not None else None
 
+    def open_action(self, action: str, person_id: str | None = None) -> QWidget | None:
+        """The form for a "My work" action key (the adult is the case's subject); ``None`` if none."""
+        steps = {"conclude_adult_enquiry": "conclude_enquiry", "review_adult_plan": "review_plan",
+                 "record_conference_reports": "conference_report"}
+        if action in steps:
+            return self.open_step(steps[action])
+        if action == "record_adult_strategy":
+            return self.record_strategy()
+        if action == "record_adult_visit":
+            return self.record_visit()
+        return None
+
     def record_strategy(self) -> StrategyMeetingDialog:
         dialog = StrategyMeetingDialog(self.session, self.case_id, self)
         dialog.saved.connect(self._strategy_saved)

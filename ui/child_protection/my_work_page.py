@@ -33,6 +33,7 @@ CASE_ROLE = Qt.ItemDataRole.UserRole
 ACTION_ROLE = Qt.ItemDataRole.UserRole + 1
 RULE_ROLE = Qt.ItemDataRole.UserRole + 2
 WORKER_ROLE = Qt.ItemDataRole.UserRole + 3
+PERSON_ROLE = Qt.ItemDataRole.UserRole + 4
 SECTIONS = [
     ("overdue", N_("Overdue")),
     ("due_today", N_("Due today")),
@@ -107,6 +108,7 @@ class MyWorkPage(Retranslating, QWidget):
                 row.setData(0, CASE_ROLE, item.case_id)
                 row.setData(0, ACTION_ROLE, item.action)
                 row.setData(0, RULE_ROLE, item.rule_id)
+                row.setData(0, PERSON_ROLE, item.person_id)
                 if key == "uncovered":
                     row.setData(0, WORKER_ROLE, item.worker_id)
                 row.setToolTip(3, item.reason)
@@ -159,10 +161,7 @@ class MyWorkPage(Retranslating, QWidget):
         from ui.case_view import open_case_window
 
         window = open_case_window(self.session, case_id, self.window())
-        action = item.data(0, ACTION_ROLE)
-        tab = window.findChild(QWidget, "cp_tab")
-        if tab is not None and hasattr(tab, "open_action"):
-            tab.open_action(action)  # the form for that step, where there is one
+        window.open_action(item.data(0, ACTION_ROLE), item.data(0, PERSON_ROLE))  # where there is a form
 
 
 def badge(session: Any) -> int | None:

@@ -205,8 +205,8 @@ class ChildProtectionTab(Retranslating, QWidget):
     def change_coordinator(self) -> CoordinatorDialog:
         return self._open(CoordinatorDialog(self.session, self.case_id, self))
 
-    def open_action(self, action: str) -> QDialog | None:
-        """The form for a "My work" action key, if there is one."""
+    def open_action(self, action: str, person_id: str | None = None) -> QDialog | None:
+        """The form for a "My work" action key, if there is one (the forms ask which child)."""
         openers = {"record_visit": self.record_visit, "decide_report": lambda: self.record_report(True),
                    "hold_initial_conference": self.hold_initial_conference,
                    "hold_core_group": self.hold_core_group,

@@ -50,9 +50,10 @@ from ui.children.lac_dialogs import (
 )
 from ui.children.placement_dialog import LookedAfterDialog, PlacementDialog
 from ui.formatting import show_date
-from ui.widgets import Retranslating
+from ui.widgets import Retranslating, fit_columns
 
-PLACEMENT_HEADERS = [N_("Type"), N_("Carer or provider"), N_("Where"), N_("From"), N_("To"), N_("Reason for the move")]
+# "Where" last: it is the longest (town, host authority, country) and takes the rest of the width.
+PLACEMENT_HEADERS = [N_("Type"), N_("Carer or provider"), N_("From"), N_("To"), N_("Reason for the move"), N_("Where")]
 CIN_HEADERS = [N_("What"), N_("Date"), N_("Detail")]
 
 
@@ -73,9 +74,21 @@ class _ChildTab(Retranslating, QWidget):
         self.child_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.child_combo.setVisible(len(self.subjects) > 1)
 
+    ACTIONS: dict[str, str] = {}
+    """"My work" action key → the method that opens its form."""
+
     @property
     def person_id(self) -> str | None:
         return self.child_combo.currentData()
+
+    def open_action(self, action: str, person_id: str | None = None) -> QWidget | None:
+        """The form for a "My work" action, for that child; ``None`` when this tab has none."""
+        opener = self.ACTIONS.get(action)
+        if opener is None:
+            return None
+        if person_id is not None and self.child_combo.findData(person_id) >= 0:
+            self.child_combo.setCurrentIndex(self.child_combo.findData(person_id))
+        return getattr(self, opener)()
 
     def _button(self, name: str, opener: Any) -> QPushButton:
         button = QPushButton()
@@ -95,6 +108,10 @@ class _ChildTab(Retranslating, QWidget):
 
 
 class LookedAfterTab(_ChildTab):
+    ACTIONS = {"record_care_plan": "record_care_plan", "record_placement_plan": "record_placement_plan",
+               "record_lac_visit": "record_visit", "record_lac_review": "record_review",
+               "record_health": "record_health", "record_pep": "record_pep"}
+
     def __init__(self, session: Any, case_id: str, parent: QWidget) -> None:
         super().__init__(session, case_id, parent)
         self.setObjectName("looked_after_tab")
@@ -153,6 +170,7 @@ class LookedAfterTab(_ChildTab):
 
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([_(h) for h in PLACEMENT_HEADERS])
+        fit_columns(self.tree)
         self.tree.setAccessibleName(_("Placements"))
         self.episode_button.setText(_("Became looked after…"))
         self.add_button.setText(_("Record a placement…"))
@@ -220,12 +238,11 @@ class LookedAfterTab(_ChildTab):
                               if x)
             if p["out_of_county"]:
                 where = _("{place} (out of county)").format(place=where)
-            self.tree.addTopLevelItem(QTreeWidgetItem([
-                label(p["placement_type"]), p["carer_name"] or p["provider_name"] or "", where,
-                show_date(p["start_on"]), show_date(p["end_on"]), label(p["end_reason"]) if p["end_reason"] else "",
-            ]))
-        for col in range(len(PLACEMENT_HEADERS)):
-            self.tree.resizeColumnToContents(col)
+            row = QTreeWidgetItem([
+                label(p["placement_type"]), p["carer_name"] or p["provider_name"] or "", show_date(p["start_on"]),
+                show_date(p["end_on"]), label(p["end_reason"]) if p["end_reason"] else "", where])
+            row.setToolTip(5, where)
+            self.tree.addTopLevelItem(row)
 
     def record_looked_after(self) -> LookedAfterDialog | None:
         """Open the "became looked after" dialog for the chosen child; returns it."""
@@ -323,6 +340,8 @@ class LookedAfterTab(_ChildTab):
 class ChildInNeedTab(_ChildTab):
     """Assessments, the Child in Need plan and its reviews, requests for a conference, proceedings."""
 
+    ACTIONS = {"record_cin_review": "record_review"}
+
     def __init__(self, session: Any, case_id: str, parent: QWidget) -> None:
         super().__init__(session, case_id, parent)
         self.setObjectName("child_in_need_tab")
@@ -359,6 +378,7 @@ class ChildInNeedTab(_ChildTab):
 
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([_(h) for h in CIN_HEADERS])
+        fit_columns(self.tree)
         self.tree.setAccessibleName(_("Child in need records"))
         self.child_combo.setAccessibleName(_("Child"))
         self.start_assessment_button.setText(_("Start an assessment…"))
@@ -479,6 +499,6 @@ class ChildInNeedTab(_ChildTab):
         self._enable()
         rows.sort(key=lambda r: r[1])
         for what, on, detail in rows:
-            self.tree.addTopLevelItem(QTreeWidgetItem([what, show_date(on), detail]))
-        for col in range(len(CIN_HEADERS)):
-            self.tree.resizeColumnToContents(col)
+            row = QTreeWidgetItem([what, show_date(on), detail])
+            row.setToolTip(2, detail)
+            self.tree.addTopLevelItem(row)
