@@ -142,6 +142,16 @@ def test_case_window_has_the_adult_tab(qtbot, ready) -> None:
     qtbot.mouseClick(page.visit_button, Qt.MouseButton.LeftButton)
     assert isinstance(page.dialog, VisitDialog)
     page.dialog.close()
+    # "My work" actions open their form on this tab: A3/A4 a visit, A2 the strategy meeting, A5 a review.
+    from ui.adults.step_dialogs import PlanReviewDialog
+    from ui.adults.strategy_dialog import StrategyMeetingDialog
+
+    for action, form_class in (("record_adult_visit", VisitDialog), ("record_adult_strategy", StrategyMeetingDialog),
+                               ("review_adult_plan", PlanReviewDialog)):
+        form = window.open_action(action)
+        assert isinstance(form, form_class) and form is page.dialog and window.tabs.currentWidget() is page
+        form.close()
+    assert window.open_action("hold_core_group") is None  # a child protection step: no adult form
 
 
 def test_half_typed_forms_come_back_as_drafts(qtbot, ready) -> None:

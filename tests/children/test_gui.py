@@ -94,10 +94,9 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
 
 def test_the_placements_list_fits_its_tab_without_scrolling_sideways(qtbot, world):
     import ui.children  # noqa: F401 - registers the tabs
-    from ui.case_view import CaseWindow
-
     from desktop.services.children import LookedAfterService, PlacementService
     from tests.children.conftest import placement
+    from ui.case_view import CaseWindow
 
     w, ids = world, world.ids
     w.clock.day = date(2026, 10, 20)

@@ -375,9 +375,9 @@ def test_care_and_support_plan_from_the_looked_after_tab(qtbot, window, world):
 
 
 def test_my_work_items_open_the_looked_after_and_child_in_need_forms_for_the_right_child(qtbot, world):
-    import ui.children  # noqa: F401 - registers the tabs
     from PySide6.QtWidgets import QApplication
 
+    import ui.children  # noqa: F401 - registers the tabs
     from desktop.services.cases import CaseService
     from desktop.services.children import ChildInNeedService
     from desktop.services.persons import PersonService
