@@ -35,13 +35,7 @@ def window(qtbot, world) -> Iterator:
 
 def _fill(dialog, **values) -> None:
     for name, value in values.items():
-        widget = dialog.widgets[name]
-        if isinstance(value, bool):
-            widget.setChecked(value)
-        elif name in ("placement_type", "reason"):
-            widget.setCurrentIndex(widget.findData(value))
-        else:
-            widget.setText(value)
+        dialog.set_value(name, value)
 
 
 def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
@@ -49,11 +43,10 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     assert tab is not None and window.tab("child_in_need") is not None
     assert tab.status.text() == "Not looked after." and not tab.add_button.isEnabled()
     became = tab.record_looked_after()
-    became.started_on.setText("21/10/2026")
-    became.legal_status.setCurrentIndex(became.legal_status.findData("section_76"))
-    became.transfer.setChecked(False)
+    assert became.values()["transfer"] is True  # the case moves to the CiC team unless unticked
+    _fill(became, started_on="21/10/2026", legal_status="section_76", transfer=False)
     assert not became.save() and became.errors["started_on"].text() == "The date cannot be in the future."
-    became.started_on.setText("19/10/2026")
+    _fill(became, started_on="19/10/2026")
     with qtbot.waitSignal(became.saved):
         assert became.save()
     assert "Looked after since 19 October 2026" in tab.status.text()

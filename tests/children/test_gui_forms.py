@@ -168,15 +168,18 @@ def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, wind
     LookedAfterService(world.as_("tm_cin")).assign_iro(world.ids["case"], world.ids["iro"], from_date="2026-10-06")
     assert "chaired by the child's independent reviewing officer" in _refused(review, "chair_id")
     assert _count(world, "lac_review") == 0
-    again = tab.record_review()
-    assert again.widgets["chair_id"].currentData() == world.ids["iro"]  # the IRO is proposed
-    _fill(again, held_on="19/10/2026", child_seen_privately=True, child_participation="attended",
+    review.reject()
+    again = tab.record_review()  # what was typed comes back (the draft), refused chair included
+    assert (again.widgets["held_on"].text(), again.widgets["chair_id"].currentData()) == ("19/10/2026", world.ids["sw"])
+    _fill(again, chair_id=world.ids["iro"], child_participation="attended",
           decisions="Stay with Mr and Mrs Lloyd.", next_review_on="05/04/2027")
     _save(qtbot, again)
     row = world.sw.store.rows("SELECT * FROM lac_review")[0]
     assert (row["chair_id"], row["child_seen_privately"], row["next_review_on"]) == (
         world.ids["iro"], 1, "2027-04-05")
     qtbot.waitUntil(lambda: "next review 5 April 2027" in tab.records.text())
+    fresh = tab.record_review()
+    assert fresh.widgets["chair_id"].currentData() == world.ids["iro"]  # no draft: the IRO is proposed
 
 
 def test_placement_plan_signed_needs_a_signatory(qtbot, looked_after, window, world):
@@ -413,3 +416,35 @@ def test_my_work_items_open_the_looked_after_and_child_in_need_forms_for_the_rig
         for x in QApplication.topLevelWidgets():
             if x.objectName() == "case_window":
                 x.close()
+
+
+def test_a_half_typed_visit_comes_back_as_a_draft_and_goes_when_saved(qtbot, window, world):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
+                                                     legal_status="section_76", transfer=False)
+    tab = window.tab("looked_after")
+    tab.refresh()
+    qtbot.waitUntil(lambda: tab.visit_button.isEnabled())
+    visit = tab.record_visit()
+    QTest.keyClicks(visit.widgets["visited_on"], "20/1")  # half a date, as typed
+    visit.set_value("notes", "Elis showed me his room; he wants to see his nain at Christmas.")
+    visit.set_value("seen", True)
+    assert visit._autosave.isActive()  # noqa: SLF001 - saved a few seconds after the last edit
+    visit.reject()  # closed without saving (or the lid shut)
+    drafts = world.sw.store.rows("SELECT form, context FROM draft")
+    assert drafts == [{"form": "lac_visit_dialog", "context": f"{world.ids['case']}:{world.ids['elis']}"}]
+    assert _count(world, "lac_visit") == 0
+
+    again = tab.record_visit()
+    assert again.values()["notes"] == "Elis showed me his room; he wants to see his nain at Christmas."
+    assert again.widgets["visited_on"].text() == "20/1" and again.values()["seen"] is True
+    assert isinstance(again.widgets["visited_on"], QLineEdit)
+    assert _refused(again, "visited_on")  # the half date is refused; the draft stays
+    assert world.sw.store.rows("SELECT count(*) AS n FROM draft")[0]["n"] == 1
+    _fill(again, visited_on="20/10/2026")
+    _save(qtbot, again)
+    assert _count(world, "lac_visit") == 1
+    assert world.sw.store.rows("SELECT count(*) AS n FROM draft")[0]["n"] == 0
+    assert tab.record_visit().values()["notes"] is None  # a fresh form next time

@@ -135,7 +135,7 @@ def wire_autosave(dialog: Any, editors: list[QWidget]) -> None:
     """Save ``dialog``'s draft (``dialog.save_draft()``) a few seconds after any edit.
 
     The dialog keeps the timer as ``dialog._autosave``; it should also save the draft when it is
-    closed without saving (see :func:`done_with_draft`).
+    closed without saving (in its ``done``, when the timer is still running).
     """
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QSpinBox

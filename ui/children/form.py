@@ -6,6 +6,11 @@ and shows a refusal beside the field named by ``ValidationError.field`` (through
 the service's field name differs from the widget's); anything else goes under the form. Nothing is
 saved on a refusal. Every text is set in :meth:`retranslate`.
 
+Drafts: what is typed is kept in the encrypted store (:class:`~desktop.services.drafts.DraftService`,
+form :attr:`OBJECT_NAME`, context the case, the child and the record the form adds to) a few seconds
+after the last edit, on a refusal and when the form is closed without saving; the form opens with it
+again (after a crash too) and a successful save discards it.
+
 Kinds: ``date`` (dd/mm/yyyy line), ``text`` (one line), ``long`` (several lines), ``choice`` (codes
 shown with :func:`desktop.services.children._common.label`, or with the msgids given as a dict),
 ``optional`` (a choice with an empty first item), ``items`` (a choice filled at run time with
@@ -33,6 +38,8 @@ from PySide6.QtWidgets import (
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import _
 from desktop.services.children._common import label
+from desktop.services.drafts import DraftService
+from ui.adults.forms import wire_autosave
 from ui.person_dialog import to_iso
 from ui.widgets import FieldError, Retranslating
 
@@ -101,6 +108,14 @@ class ServiceForm(Retranslating, QDialog):
         layout.addWidget(self.buttons)
         self.prepare()
         self.retranslate()
+        self.draft_context = ":".join([case_id, person_id, *(str(v) for _k, v in sorted(context.items())
+                                                             if isinstance(v, str))])
+        draft = DraftService(session).load(self.OBJECT_NAME, self.draft_context)
+        if draft:
+            for name, value in draft.items():
+                if name in self.widgets:
+                    self.set_value(name, value)
+        wire_autosave(self, list(self.widgets.values()))
 
     # -- for subclasses -------------------------------------------------------------------------
     def items(self, name: str) -> list[tuple[Any, str]]:
@@ -146,13 +161,38 @@ class ServiceForm(Retranslating, QDialog):
         """Fill one field as a person would (tests use this too): a date as dd/mm/yyyy."""
         widget = self.widgets[name]
         if isinstance(widget, QComboBox):
-            widget.setCurrentIndex(widget.findData(value))
+            if widget.findData(value) >= 0:
+                widget.setCurrentIndex(widget.findData(value))
         elif isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
         elif isinstance(widget, QPlainTextEdit):
             widget.setPlainText(value or "")
         else:
             widget.setText(value or "")  # type: ignore[attr-defined]
+
+    def raw(self) -> dict[str, Any]:
+        """The fields as typed (a half-typed date stays as it is), for the draft."""
+        out: dict[str, Any] = {}
+        for name, widget in self.widgets.items():
+            if isinstance(widget, QComboBox):
+                out[name] = widget.currentData()
+            elif isinstance(widget, QCheckBox):
+                out[name] = widget.isChecked()
+            elif isinstance(widget, QPlainTextEdit):
+                out[name] = widget.toPlainText()
+            else:
+                out[name] = widget.text()  # type: ignore[attr-defined]
+        return out
+
+    def save_draft(self) -> None:
+        DraftService(self.session).save(self.OBJECT_NAME, self.raw(), self.draft_context)
+
+    def done(self, result: int) -> None:
+        """Closed without saving (Cancel, Esc, the lock): what was typed since the last autosave is kept."""
+        if result != QDialog.DialogCode.Accepted and self._autosave.isActive():
+            self._autosave.stop()
+            self.save_draft()
+        super().done(result)
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -172,6 +212,7 @@ class ServiceForm(Retranslating, QDialog):
 
     def save(self) -> bool:
         """Save; on a refusal show it beside its field and keep the dialog open."""
+        self._autosave.stop()
         for error in [*self.errors.values(), self.general_error]:
             error.clear()
         try:
@@ -179,10 +220,13 @@ class ServiceForm(Retranslating, QDialog):
         except ValidationError as err:
             field = self.ALIASES.get(err.field or "", err.field or "")
             (self.errors.get(field) or self.general_error).show_error(err)
+            self.save_draft()
             return False
         except DiogelError as err:
             self.general_error.show_error(err)
+            self.save_draft()
             return False
+        DraftService(self.session).discard(self.OBJECT_NAME, self.draft_context)
         self.saved.emit(str(row.get("id", "")))
         self.accept()
         return True
