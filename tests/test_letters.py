@@ -49,6 +49,7 @@ EXPECTED_IDS = {
     "n17_closure_agency",
     "n17_closure_adult",
     "n6_core_group_update",
+    "n13_denied_access",
     "n8_icpc_invitation",
     "n9_outline_plan",
     "n11_review_invitation",

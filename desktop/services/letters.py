@@ -88,6 +88,7 @@ TITLES: dict[str, str] = {
     "N9": N_("Outline plan and summary of decisions"),
     "N11": N_("Invitation to a review conference"),
     "N12": N_("Removal from the child protection register"),
+    "N13": N_("Access to a child denied"),
     "N16": N_("Outcome report"),
     "N17": N_("Adult safeguarding process closed"),
     "N19": N_("The plan and the right to complain"),
@@ -109,6 +110,7 @@ _FIXED = {
     "N9": "n9_outline_plan",
     "N11": "n11_review_invitation",
     "N12": "n12_deregistration",
+    "N13": "n13_denied_access",
     "N16": "n16_outcome_report_adult",
 }
 _BY_AUDIENCE = {

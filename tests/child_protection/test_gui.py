@@ -63,6 +63,28 @@ def test_recording_a_visit_in_the_tab_updates_my_work(world, qtbot):
     assert tab.visits.topLevelItemCount() == 1
 
 
+def test_a_visit_where_access_was_denied_is_saved_for_every_child_and_reported(world, qtbot):
+    from ui.child_protection import ChildProtectionTab
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 10)
+    tab = ChildProtectionTab(w.sw, ids["case"])
+    qtbot.addWidget(tab)
+    dialog = tab.record_visit()
+    qtbot.addWidget(dialog)
+    dialog.access_denied.setChecked(True)  # nobody ticked as seen
+    dialog.observations.setPlainText("No answer at the door; curtains drawn.")
+    assert dialog.save() is True
+    kids = w.sw.store.rows("SELECT person_id, seen FROM cp_visit_child")
+    assert {(k["person_id"], k["seen"]) for k in kids} == {(ids["elis"], 0), (ids["mali"], 0)}
+    assert w.sw.store.rows("SELECT access_denied FROM cp_visit")[0]["access_denied"] == 1
+    n13 = w.sw.store.rows("SELECT recipient_id FROM letter WHERE template_id = 'N13'")
+    assert {r["recipient_id"] for r in n13} == {ids["nurse"], ids["school"]}  # the co-ordinator made the visit
+
+
 def test_one_click_from_my_work_opens_the_case_at_the_visit_form(world, qtbot):
     from ui.child_protection import MyWorkPage
     from ui.child_protection.my_work_page import RULE_ROLE

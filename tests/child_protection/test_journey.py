@@ -333,3 +333,38 @@ def test_adjusters_see_every_providers_items_before_the_horizon(world):
         assert {i.person_id for i in moved} == {ids["elis"], ids["mali"]}
     finally:
         my_work._ADJUSTERS.remove(pull_c12_forward)
+
+
+def test_access_denied_on_a_visit_tells_the_core_group_and_the_coordinator_n13(world):
+    import io
+
+    from pypdf import PdfReader
+
+    from desktop.services.letters import LetterService
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    for e in EnquiryService(w.sw).for_case(ids["case"]):
+        EnquiryService(w.sw).determine(e["id"], 3, reason="Substantiated")
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 10)
+    visits = VisitService(w.sw)
+    visits.record(ids["case"], visited_on="2026-11-10", location="home", access_denied=True,
+                  visitor_id=ids["sw2"],  # a colleague, not the co-ordinator
+                  observations="Mr Pritchard would not open the door; the children were heard inside.",
+                  children=[{"person_id": ids["elis"], "seen": False}])
+    n13 = letters(w, "N13")
+    assert {(r["recipient_kind"], r["recipient_id"]) for r in n13} == {
+        ("practitioner", ids["sw"]), ("practitioner", ids["nurse"]), ("agency", ids["school"])}
+    assert all(json.loads(r["data"])["child_name"].startswith("Elis") for r in n13)
+    visits.record(ids["case"], visited_on="2026-11-10", location="school",
+                  children=[{"person_id": ids["mali"], "seen": True, "seen_alone": True}])
+    assert len(letters(w, "N13")) == 3  # access not denied: nothing more
+
+    school = next(r for r in n13 if r["recipient_kind"] == "agency")
+    pdf, result = LetterService(w.as_("tm")).render_batch([school["id"]])
+    assert pdf is not None and not result.held, result.held
+    text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert school["language"] == "bilingual"  # no language recorded for the school: Welsh first, then English
+    assert text.index("Gwrthodwyd mynediad at Elis Jones") < text.index("Access to Elis Jones was denied")
+    assert "Gareth Evans" in text and "would not open the door" in text

@@ -112,6 +112,9 @@ class VisitDialog(Retranslating, QDialog):
         self.location = f.add("location", N_("Where:"), combo(LOCATIONS))
         self.others = f.add("others_present", N_("Others present:"), QLineEdit())
         self.observations = f.add("observations", N_("Observations:"), QPlainTextEdit())
+        # N13: the other core group members and the co-ordinator are told when this is saved.
+        self.access_denied = f.add("access_denied", N_("Access to the children or the home was denied"),
+                                   QCheckBox())
         names = {r["id"]: f"{r['given_names'] or ''} {r['family_name']}".strip() for r in session.store.rows(
             "SELECT p.id, p.given_names, p.family_name FROM person p JOIN case_member m ON m.person_id = p.id"
             " WHERE m.case_id = ? AND m.deleted = 0", [case_id])}
@@ -137,6 +140,7 @@ class VisitDialog(Retranslating, QDialog):
             editor.textChanged.connect(self._changed)
         self.observations.textChanged.connect(self._changed)
         self.location.currentIndexChanged.connect(self._changed)
+        self.access_denied.toggled.connect(self._changed)
         for child in self.children:
             for check in child.flags.values():
                 check.toggled.connect(self._changed)
@@ -160,7 +164,8 @@ class VisitDialog(Retranslating, QDialog):
     def raw(self) -> dict[str, Any]:
         return {"visited_on": self.visited_on.text(), "visited_at": self.visited_at.text().strip(),
                 "location": self.location.currentData(), "others_present": text_of(self.others),
-                "observations": text_of(self.observations), "children": [c.raw() for c in self.children]}
+                "observations": text_of(self.observations), "access_denied": self.access_denied.isChecked(),
+                "children": [c.raw() for c in self.children]}
 
     def restore(self, data: dict[str, Any]) -> None:
         self.visited_on.setText(data.get("visited_on") or from_iso(self.session.today().isoformat()))
@@ -168,6 +173,7 @@ class VisitDialog(Retranslating, QDialog):
         self.location.setCurrentIndex(max(self.location.findData(data.get("location")), 0))
         self.others.setText(data.get("others_present") or "")
         self.observations.setPlainText(data.get("observations") or "")
+        self.access_denied.setChecked(bool(data.get("access_denied")))
         by_child = {c.get("person_id"): c for c in data.get("children") or []}
         for child in self.children:
             child.restore(by_child.get(child.person_id, {}))
@@ -180,14 +186,15 @@ class VisitDialog(Retranslating, QDialog):
         """Send the visit to the service; ``False`` (and the reason shown) if it was refused."""
         self._autosave.stop()
         raw = self.raw()
-        # A child with nothing ticked and nothing written was not part of this visit.
-        children = [c for c in raw["children"] if any(c[k] for k, _m in FLAGS) or c["lived_experience"]
-                    or c["wishes_feelings"]]
+        # A child with nothing ticked and nothing written was not part of this visit — unless access
+        # was denied: then every child of the case was not seen.
+        children = [c for c in raw["children"] if raw["access_denied"] or any(c[k] for k, _m in FLAGS)
+                    or c["lived_experience"] or c["wishes_feelings"]]
         try:
             row = self.service.record(
                 self.case_id, visited_on=iso(self.visited_on), visited_at=raw["visited_at"] or None,
                 location=raw["location"], others_present=raw["others_present"],
-                observations=raw["observations"], children=children)
+                observations=raw["observations"], access_denied=raw["access_denied"], children=children)
         except Exception as exc:  # noqa: BLE001 - every refusal is shown, nothing is saved
             self.form.show_error(exc)
             self.save_draft()  # what was typed is kept while the person corrects it

@@ -12,6 +12,8 @@ words). A correction is :meth:`VisitService.amend`: a new visit (with its own ch
   others_present=None, observations=None, access_denied=False, draft_context=None)`` — one transaction;
   ``children`` is a list of ``{"person_id", "seen", "seen_alone", "seen_at_home", "bedroom_seen",
   "lived_experience", "wishes_feelings"}``. Discards the ``visit`` draft for the case afterwards.
+  With ``access_denied`` the same transaction queues N13 (:mod:`.denied_access`) for each registered
+  child of the visit.
   Refused: a visit dated in the future; no child; a child who is not a subject of the case; "seen
   alone", "at home" or "bedroom" for a child not seen; "seen at home" when the visit was not at home.
 * ``amend(visit_id, *, reason, **same_fields)`` — the correction (reason required).
@@ -26,6 +28,7 @@ from typing import Any
 
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
+from desktop.services.child_protection import denied_access
 from desktop.services.child_protection._common import case_subject_ids, required_date, text
 from desktop.services.drafts import DraftService
 from desktop.services.permissions import Can
@@ -45,7 +48,14 @@ class VisitService:
         self.session.require(Can.RECORD_CASEWORK)
         require_case(self.session, case_id)
         visit, children = self._validate(case_id, fields)
-        row = self.session.write(lambda tx: _write(tx, case_id, visit, children))
+
+        def write(tx: Tx) -> dict[str, Any]:
+            row = _write(tx, case_id, visit, children)
+            if visit["access_denied"]:
+                row["letters"] = denied_access.notify(tx, case_id, visit, [c["person_id"] for c in children])
+            return row
+
+        row = self.session.write(write)
         DraftService(self.session).discard(DRAFT_FORM, case_id)
         return row
 

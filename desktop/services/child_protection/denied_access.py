@@ -1,0 +1,60 @@
+"""N13: a practitioner denied access to a registered child or the home → the other core group
+practitioners and the co-ordinator are told, else the team manager (WSP c4-p5) (Qt-free).
+
+:func:`notify` runs inside the transaction that records the visit, so the report cannot be lost
+between the two. One letter per registered child of the visit and per recipient, in the recipient's
+language: every practitioner or agency in the core group (not family members) except the visitor,
+and the child's co-ordinator unless they made the visit. When that leaves nobody, the case team's
+managers are told instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.i18n import N_, bilingual
+from desktop.services.child_protection._common import (
+    active_core_members,
+    active_entry,
+    child_facts,
+    practitioner,
+)
+from desktop.services.correspondence import queue_letter
+from desktop.store import Tx
+
+
+def _team_managers(tx: Tx, case_id: str) -> list[str]:
+    return [r["id"] for r in tx.query(
+        "SELECT p.id FROM practitioner p JOIN case_file c ON c.team_id = p.team_id WHERE c.id = ?"
+        " AND p.deleted = 0 AND p.active = 1 AND p.app_role = 'team_manager'", [case_id])]
+
+
+def notify(tx: Tx, case_id: str, visit: dict[str, Any], child_ids: list[str]) -> list[dict[str, Any]]:
+    """Queue N13 for a visit recorded with access denied; returns the letters queued."""
+    visitor = visit["visitor_id"]
+    day = visit["visited_on"]
+    letters: list[dict[str, Any]] = []
+    for child in child_ids:
+        entry = active_entry(tx, child)
+        if entry is None:
+            continue
+        coord = practitioner(tx, entry["coordinator_id"])
+        recipients: dict[tuple[str, str], None] = {}
+        if entry["coordinator_id"] and entry["coordinator_id"] != visitor:
+            recipients[("practitioner", entry["coordinator_id"])] = None
+        for m in active_core_members(tx, case_id, day):
+            if m["member_kind"] == "practitioner" and m["practitioner_id"] != visitor:
+                recipients[("practitioner", m["practitioner_id"])] = None
+            elif m["member_kind"] == "agency":
+                recipients[("agency", m["agency_id"])] = None
+        if not recipients:
+            recipients = dict.fromkeys(("practitioner", tm) for tm in _team_managers(tx, case_id) if tm != visitor)
+        data = {
+            **child_facts(tx, child), "visit_date": day, "visitor_name": practitioner(tx, visitor)["name"],
+            "what_happened": visit.get("observations") or bilingual(N_("No details were recorded.")),
+            "coordinator_name": coord["name"], "coordinator_phone": coord["phone"],
+        }
+        for kind, rid in recipients:
+            letters.append(queue_letter(tx, case_id=case_id, template_id="N13", recipient_kind=kind,
+                                        recipient_id=rid, data=data, source_event="cp_visit:access_denied"))
+    return letters
