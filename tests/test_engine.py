@@ -65,6 +65,7 @@ BOUNDARY_CASES = [
     ("C12", REG, {"registered": "2026-08-31"}, None, "2026-11-30"),
     ("C12", REG, {"registered": "2026-08-31", "review_conference": "2026-11-20"}, None, "2027-05-20"),
     ("C17", REG, {"registered": "2026-08-31", "moved_out_notified": "2026-12-24"}, None, "2026-12-27"),
+    ("C18", CP, {"transfer_in_temporary": "2026-10-05"}, None, "2026-12-28"),  # 12 weeks, calendar
     ("C19", CP, {"transfer_in_agreed": "2023-05-02"}, None, "2023-05-24"),  # Coronation
     ("V1", REG, {"registered": "2026-10-01", "visit_seen_alone": "2026-12-18"}, None, "2027-01-06"),
     ("V1", REG, {"registered": "2026-12-18"}, None, "2027-01-06"),  # never seen alone: from registration

@@ -184,6 +184,19 @@ def _c17(t: _T, n: int | None) -> str:
 _REASONS[("C17", "days")] = (_c17, "over")
 
 
+def _c18(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Request a transfer-in conference by {date} (the stay here is getting long)")
+    return t.ngettext(
+        "Request for a transfer-in conference overdue by {n} day (due by {date})",
+        "Request for a transfer-in conference overdue by {n} days (due by {date})",
+        n,
+    )
+
+
+_REASONS[("C18", "days")] = (_c18, "over")
+
+
 def _c19(t: _T, n: int | None) -> str:
     if n is None:
         return t.gettext("Transfer-in conference due by {date}")

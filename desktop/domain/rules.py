@@ -71,6 +71,7 @@ RULE_TITLES: dict[str, str] = {
     "C11": N_("Core group meeting"),
     "C12": N_("Child protection review conference"),
     "C17": N_("Written information to the receiving authority"),
+    "C18": N_("Request a transfer-in conference"),
     "C19": N_("Transfer-in conference"),
     "V1": N_("Child seen alone"),
     "V2": N_("Child seen at home"),

@@ -128,3 +128,39 @@ def test_register_page_answers_an_enquiry_and_logs_it(world, qtbot):
     assert page.record_enquiry()["registered"] is True
     assert "Siân Roberts" in page.answer.text()
     qtbot.waitUntil(lambda: page.enquiries.topLevelItemCount() == 2, timeout=5000)
+
+
+def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(world, qtbot):
+    from ui.child_protection import ChildProtectionTab
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 20)
+    tab = ChildProtectionTab(w.sw, ids["case"])
+    qtbot.addWidget(tab)
+    assert not tab.transfers_label.isVisibleTo(tab)
+    start = tab.record_transfer()
+    assert start.values()["permanent"] is True
+    start.set_value("child", ids["elis"])
+    start.set_value("direction", "out")
+    start.set_value("notified_on", "20/11/2026")
+    assert start.save() is False and start.errors["other_la"].text() == "Enter the receiving local authority."
+    assert w.sw.store.rows("SELECT count(*) AS n FROM cp_transfer")[0]["n"] == 0
+    start.set_value("other_la", "Cyngor Sir Powys")
+    assert start.save() is True
+    qtbot.waitUntil(lambda: "moving out to Cyngor Sir Powys" in tab.transfers_label.text())
+
+    # "My work" (and the tab's own list) offers C17; activating it opens the step for that transfer.
+    w.clock.day = date(2026, 11, 23)
+    tab.refresh()
+    row = next(tab.due_list.topLevelItem(i) for i in range(tab.due_list.topLevelItemCount())
+               if tab.due_list.topLevelItem(i).data(0, 0x0100) == "send_transfer_information")
+    step = tab.open_action(row.data(0, 0x0100))
+    assert step.widgets["step"].currentData() == "information_sent"
+    step.set_value("on_date", "19/11/2026")
+    assert step.save() is False and "before the move was notified" in step.errors["on_date"].text()
+    step.set_value("on_date", "23/11/2026")
+    assert step.save() is True
+    assert w.sw.store.rows("SELECT information_sent_on FROM cp_transfer")[0]["information_sent_on"] == "2026-11-23"

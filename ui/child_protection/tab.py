@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import N_, _
 from desktop.services.child_protection import VisitService
 from desktop.services.child_protection._common import CATEGORY_LABELS
+from desktop.services.child_protection.transfers import TransferService
 from desktop.services.my_work import MyWorkService
 from desktop.services.permissions import Can
 from ui.child_protection.circulation_dialog import CirculationDialog
@@ -33,6 +34,12 @@ from ui.child_protection.enquiry_dialog import EnquiryDialog
 from ui.child_protection.plan_dialog import PlanDialog
 from ui.child_protection.report_dialog import ReportDialog, undecided_report
 from ui.child_protection.strategy_dialog import StrategyDialog
+from ui.child_protection.transfer_dialogs import (
+    ACTION_STEPS,
+    StartTransferDialog,
+    TransferStepDialog,
+    describe,
+)
 from ui.child_protection.visit_dialog import LOCATIONS, VisitDialog
 from ui.formatting import show_date
 from ui.tasks import store_watcher
@@ -65,6 +72,9 @@ class ChildProtectionTab(Retranslating, QWidget):
         self.visit_button.setEnabled(session.can(Can.RECORD_CASEWORK))
         self.visit_button.clicked.connect(self.record_visit)
         self.due_label, self.visits_label = QLabel(), QLabel()
+        self.transfers_label = QLabel()
+        self.transfers_label.setObjectName("cp_transfers")
+        self.transfers_label.setWordWrap(True)
         # The step forms, in the order of the journey: (object name, label msgid, opener).
         self.step_buttons: dict[str, QPushButton] = {}
         # Two rows of buttons, in the order of the journey (the tab stays narrow enough for a laptop).
@@ -84,6 +94,7 @@ class ChildProtectionTab(Retranslating, QWidget):
         self.due_list.itemActivated.connect(lambda item, _col: self.open_action(item.data(0, 0x0100)))
         layout = QVBoxLayout(self)
         layout.addWidget(self.children_list, 1)
+        layout.addWidget(self.transfers_label)
         layout.addWidget(self.due_label)
         layout.addWidget(self.due_list, 1)
         layout.addWidget(self.visits_label)
@@ -138,6 +149,9 @@ class ChildProtectionTab(Retranslating, QWidget):
             status = _(STATUS[r["status"]]) if r["status"] else _("Not on the register")
             coordinator = r["coordinator"] or (_("None named") if r["status"] == "active" else "")
             self.children_list.addTopLevelItem(QTreeWidgetItem([names[r["id"]], status, cats, coordinator]))
+        transfers = TransferService(self.session).open_for_case(self.case_id)
+        self.transfers_label.setText("\n".join(describe(t) for t in transfers))
+        self.transfers_label.setVisible(bool(transfers))
         for item in MyWorkService(self.session).all_items(case_id=self.case_id, horizon_days=28):
             row = QTreeWidgetItem([item.person_name, show_date(item.due), item.reason])
             row.setData(0, 0x0100, item.action)
@@ -164,6 +178,8 @@ class ChildProtectionTab(Retranslating, QWidget):
             ("record_circulation", N_("Conference record…"), self.record_circulation),
             ("edit_plan", N_("Plan…"), self.edit_plan),
             ("change_coordinator", N_("Change co-ordinator…"), self.change_coordinator),
+            ("record_transfer", N_("Transfer…"), self.record_transfer),
+            ("transfer_step", N_("Transfer progress…"), self.transfer_step),
         ]
 
     def _open(self, dialog: QDialog) -> Any:
@@ -205,8 +221,16 @@ class ChildProtectionTab(Retranslating, QWidget):
     def change_coordinator(self) -> CoordinatorDialog:
         return self._open(CoordinatorDialog(self.session, self.case_id, self))
 
+    def record_transfer(self) -> StartTransferDialog:
+        return self._open(StartTransferDialog(self.session, self.case_id, "", self))
+
+    def transfer_step(self, step: str | None = None) -> TransferStepDialog:
+        return self._open(TransferStepDialog(self.session, self.case_id, "", self, step=step or ""))
+
     def open_action(self, action: str, person_id: str | None = None) -> QDialog | None:
         """The form for a "My work" action key, if there is one (the forms ask which child)."""
+        if action in ACTION_STEPS:
+            return self.transfer_step(ACTION_STEPS[action])
         openers = {"record_visit": self.record_visit, "decide_report": lambda: self.record_report(True),
                    "hold_initial_conference": self.hold_initial_conference,
                    "hold_core_group": self.hold_core_group,

@@ -19,8 +19,8 @@ from desktop.services.children._common import (
     PROCEEDINGS_STAGES,
     label,
 )
-from ui.children.form import ServiceForm
 from ui.formatting import show_date
+from ui.service_form import ServiceForm
 
 OWNER_KINDS = {"person": N_("Family member"), "practitioner": N_("Practitioner"), "agency": N_("Agency")}
 

@@ -17,8 +17,8 @@ from desktop.services.children._common import (
     VOICE_KINDS,
 )
 from desktop.services.children.looked_after import open_episode
-from ui.children.form import ServiceForm
 from ui.person_dialog import from_iso
+from ui.service_form import ServiceForm
 
 VOICE_LANGUAGES = {"cy": N_("Welsh"), "en": N_("English"), "other": N_("Another language")}
 

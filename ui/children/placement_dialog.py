@@ -1,6 +1,6 @@
 """Recording that a child became looked after, and a placement (or a move to a new one). GUI thread only.
 
-Both are :class:`~ui.children.form.ServiceForm` s (a refusal beside its field, nothing saved; drafts).
+Both are :class:`~ui.service_form.ServiceForm` s (a refusal beside its field, nothing saved; drafts).
 :class:`LookedAfterDialog` calls :meth:`LookedAfterService.become_looked_after` (date, legal status,
 and whether the case moves to the Children in Care team). :class:`PlacementDialog` calls
 :class:`desktop.services.children.PlacementService` once: ``add`` for a first placement, ``move`` when
@@ -15,7 +15,7 @@ from typing import Any
 from desktop.i18n import N_, _
 from desktop.services.children import LookedAfterService, PlacementService
 from desktop.services.children._common import LEGAL_STATUSES, MOVE_REASONS, PLACEMENT_TYPES
-from ui.children.form import ServiceForm
+from ui.service_form import ServiceForm
 
 
 class PlacementDialog(ServiceForm):

@@ -34,7 +34,6 @@ from ui.children.cin_dialogs import (
     StartAssessmentDialog,
     StartPlanDialog,
 )
-from ui.children.form import ServiceForm
 from ui.children.lac_dialogs import (
     AssignIroDialog,
     CarePlanDialog,
@@ -50,6 +49,7 @@ from ui.children.lac_dialogs import (
 )
 from ui.children.placement_dialog import LookedAfterDialog, PlacementDialog
 from ui.formatting import show_date
+from ui.service_form import ServiceForm
 from ui.widgets import Retranslating, fit_columns
 
 # "Where" last: it is the longest (town, host authority, country) and takes the rest of the width.

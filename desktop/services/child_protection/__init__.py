@@ -2,8 +2,9 @@
 
 report (C1) → strategy (police and social services; s47) → enquiry (determinations, ratification) →
 conference (initial C6/C13/C14; review C12/C15/C16) → register (entries, history, enquiries N22) →
-plan (outline → detailed, versions) → core_group (C10/C11) → visits (V1/V2/V4) → coordinator (N1) →
-household (N5/N6 hook) → facts (the engine's inputs; the "My work" provider).
+plan (outline → detailed, versions) → core_group (C10/C11) → visits (V1/V2/V4; N13 when access is
+denied, :mod:`.denied_access`) → coordinator (N1) → household (N5/N6 hook) → transfers between
+authorities (C17–C19) → facts (the engine's inputs; the "My work" provider).
 
 Importing this package installs the household hook and registers the "My work" provider, so
 ``import desktop.services.child_protection`` must happen at start-up (``desktop.services.my_work``
@@ -33,6 +34,10 @@ N9      outline plan and decisions (C7), to    child_name, child_dob, conference
 N11     review conference invitation           as N8, plus report_due_date ("" until set)
 N12     de-registration, to core group         child_name, child_dob, conference_date, coordinator_name,
         agencies and each parent with PR       reasons, audience
+N13     access denied on a visit, to the co- child_name, child_dob, visit_date, visitor_name,
+        ordinator and core group practitioners what_happened (the visit's observations, else a
+        (else the team managers)               bilingual "no details"), coordinator_name,
+                                               coordinator_phone
 N19     right to complain at plan start, to    child_name, child_dob, coordinator_name,
         each parent with PR                    coordinator_phone, next_review_date, plan_date,
                                                rationale, audience ("family")
@@ -50,6 +55,7 @@ from desktop.services.child_protection.plan import PlanService
 from desktop.services.child_protection.register import RegisterService
 from desktop.services.child_protection.report import ReportService
 from desktop.services.child_protection.strategy import StrategyService
+from desktop.services.child_protection.transfers import TransferService
 from desktop.services.child_protection.visits import VisitService
 from desktop.services.my_work import register_provider
 
@@ -65,5 +71,6 @@ __all__ = [
     "RegisterService",
     "ReportService",
     "StrategyService",
+    "TransferService",
     "VisitService",
 ]

@@ -12,7 +12,10 @@ Event keys supplied: ``report_received``, ``report_decision``, ``strategy_meetin
 ``registered``, ``review_conference`` (since registration; its count too, for C12's chain),
 ``next_review_date``, ``outline_plan_sent`` (recorded by hand, else when the conference's last N9 letter
 was printed), ``conference_record_sent``, ``conference_record_comments``, ``core_group``, ``visit_seen``,
-``visit_seen_alone``, ``visit_seen_at_home``, ``visit_bedroom_seen``. Status tags: ``child_protection``,
+``visit_seen_alone``, ``visit_seen_at_home``, ``visit_bedroom_seen``; from open transfers
+(:mod:`.transfers`) ``moved_out_notified``, ``transfer_information_sent`` (C17),
+``transfer_in_temporary`` (a stay not yet agreed permanent: C18), ``transfer_in_agreed`` and
+``transfer_in_conference`` (C19). Status tags: ``child_protection``,
 ``registered`` (active or temporary entry), ``icpc_required`` (latest s47 determination is 3 and no
 initial conference has been held since it).
 
@@ -37,6 +40,7 @@ ACTIONS = {
     "C11": "hold_core_group",
     "C12": "hold_review_conference",
     "C17": "send_transfer_information",
+    "C18": "agree_transfer_in",
     "C19": "hold_transfer_in_conference",
     "V1": "record_visit",
     "V2": "record_visit",
@@ -92,6 +96,18 @@ _QUERIES = {
           AND q.determined_on = (SELECT MAX(q2.determined_on) FROM cp_enquiry q2
                                  WHERE q2.person_id = q.person_id AND q2.case_id = q.case_id
                                    AND q2.deleted = 0 AND q2.determination IS NOT NULL)""",
+    # Open transfers only: a finished one has nothing left due.
+    "transfer": f"""
+        SELECT t.case_id, t.person_id,
+               MAX(CASE WHEN t.direction = 'out' THEN t.notified_on END) AS moved_out_notified,
+               MAX(CASE WHEN t.direction = 'out' THEN t.information_sent_on END) AS transfer_information_sent,
+               MAX(CASE WHEN t.direction = 'in' AND t.agreed_on IS NULL THEN t.notified_on END)
+                   AS transfer_in_temporary,
+               MAX(CASE WHEN t.direction = 'in' THEN t.agreed_on END) AS transfer_in_agreed,
+               MAX(CASE WHEN t.direction = 'in' THEN t.conference_on END) AS transfer_in_conference
+        FROM cp_transfer t
+        WHERE t.deleted = 0 AND t.closed_on IS NULL AND t.case_id {_IN_SCOPE}
+        GROUP BY t.case_id, t.person_id""",
     "core_group": f"""
         SELECT g.case_id, MAX(g.held_on) AS core_group
         FROM cp_core_group g
@@ -130,7 +146,7 @@ def subjects(store: Any, condition: str, params: dict[str, Any], on: date) -> li
     events: dict[tuple[str, str], dict[str, date | None]] = {}
     counts: dict[tuple[str, str], dict[str, int]] = {}
     tags: dict[tuple[str, str], set[str]] = {}
-    for kind in ("report", "strategy", "conference", "register", "visit"):
+    for kind in ("report", "strategy", "conference", "register", "visit", "transfer"):
         for row in run(_QUERIES[kind]):
             key = (row.pop("case_id"), row.pop("person_id"))
             ev = events.setdefault(key, {})

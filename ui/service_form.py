@@ -1,4 +1,5 @@
-"""A small form dialog for the children's casework steps (GUI thread only).
+"""A small form dialog for one casework step of one child (GUI thread only): the Child in Need and
+looked-after forms, child protection transfers.
 
 :class:`ServiceForm` lays out :attr:`FIELDS` — ``(name, kind, label msgid, codes)`` — each with a
 :class:`FieldError` under it, calls :meth:`submit` (one synchronous service call, one short transaction)

@@ -1,0 +1,173 @@
+"""Transfers between local authorities of children on a child protection register (WSP s4 c4-p10)
+(Qt-free; one short transaction per call).
+
+Out of the area: a registered child's family moves to another authority. The move is recorded when we
+are told (``move_out``); written information must reach the receiving authority within 3 days of that
+notification (C17, ``information_sent``); the child stays on our register until the receiving
+authority's transfer-in conference, when our entry ends with the reason ``transferred``
+(``transferred_out``: through the register's own change path, so the history, the co-ordinator role
+and the case type follow).
+
+Into the area: a child on another authority's register comes to live here (``move_in``). A temporary
+stay that passes 12 weeks needs a transfer-in conference (C18); once the move is agreed to be permanent
+(``agree_permanent``; a move notified as permanent is agreed that day) the conference is held within 15
+working days (C19, ``conference_held`` with its outcome). The timescales are rules C17–C19; none is
+checked here.
+
+Refused with a reason: a move out for a child not on the register; a second open transfer in the same
+direction for a child; a date before the notification or in the future; a step that does not belong
+to the transfer's direction or a transfer already closed.
+
+``TransferService(session)``: ``move_out``, ``information_sent``, ``transferred_out``, ``move_in``,
+``agree_permanent``, ``conference_held``, ``for_case``, ``open_for_case``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from desktop.errors import NotFound, ValidationError
+from desktop.i18n import N_
+from desktop.services.child_protection._common import active_entry, required_date, text
+from desktop.services.child_protection.register import change_entry
+from desktop.services.permissions import Can
+from desktop.services.scope import require_case
+from desktop.store import Tx
+
+OUTCOMES = {"registered": N_("Registered here"), "not_registered": N_("Not registered here")}
+
+
+class TransferService:
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _today(self) -> date:
+        return self.session.today()
+
+    def _child(self, case_id: str, person_id: str) -> None:
+        self.session.require(Can.RECORD_CASEWORK)
+        require_case(self.session, case_id)
+        if not self.session.store.rows("SELECT 1 FROM case_member WHERE case_id = ? AND person_id = ? AND role ="
+                                       " 'subject' AND deleted = 0", [case_id, person_id]):
+            raise ValidationError(N_("Choose a child who is a subject of this case."), field="person_id")
+
+    def _open(self, transfer_id: str, direction: str) -> dict[str, Any]:
+        self.session.require(Can.RECORD_CASEWORK)
+        rows = self.session.store.rows("SELECT * FROM cp_transfer WHERE id = ? AND deleted = 0", [transfer_id])
+        if not rows:
+            raise NotFound(N_("That transfer does not exist."))
+        row = rows[0]
+        require_case(self.session, row["case_id"])
+        if row["direction"] != direction:
+            raise ValidationError(N_("That step belongs to a transfer the other way."), field="transfer_id")
+        if row["closed_on"]:
+            raise ValidationError(N_("This transfer is finished."), field="transfer_id")
+        return row
+
+    def _optional_date(self, value: str | None, field: str) -> str | None:
+        return required_date(value, field, self._today(), future_ok=True).isoformat() if value else None
+
+    def _after_notice(self, value: str | None, field: str, transfer: dict[str, Any]) -> str:
+        day = required_date(value, field, self._today()).isoformat()
+        if day < transfer["notified_on"]:
+            raise ValidationError(N_("The date is before the move was notified."), field=field)
+        return day
+
+    def _start(self, case_id: str, person_id: str, direction: str, values: dict[str, Any]) -> dict[str, Any]:
+        def write(tx: Tx) -> dict[str, Any]:
+            if direction == "out" and active_entry(tx, person_id) is None:
+                raise ValidationError(N_("Only a child on the child protection register is transferred."),
+                                      field="person_id")
+            if tx.query("SELECT 1 FROM cp_transfer WHERE person_id = ? AND direction = ? AND closed_on IS NULL"
+                        " AND deleted = 0", [person_id, direction]):
+                raise ValidationError(N_("A transfer is already open for this child."), field="person_id")
+            return tx.insert("cp_transfer", {"person_id": person_id, "direction": direction, **values},
+                             case_id=case_id)
+
+        return self.session.write(write)
+
+    # -- out of the area ------------------------------------------------------------------------
+    def move_out(self, case_id: str, person_id: str, *, notified_on: str, receiving_la: str,
+                 permanent: bool = True, new_address: str | None = None, expected_until: str | None = None,
+                 notes: str | None = None) -> dict[str, Any]:
+        """We were told on ``notified_on`` that the registered child is moving to ``receiving_la``."""
+        self._child(case_id, person_id)
+        day = required_date(notified_on, "notified_on", self._today()).isoformat()
+        if not text(receiving_la):
+            raise ValidationError(N_("Enter the receiving local authority."), field="other_la")
+        return self._start(case_id, person_id, "out", {
+            "notified_on": day, "other_la": text(receiving_la), "permanent": int(bool(permanent)),
+            "new_address": text(new_address) or None,
+            "expected_until": self._optional_date(expected_until, "expected_until"),
+            "notes": text(notes) or None})
+
+    def information_sent(self, transfer_id: str, *, sent_on: str) -> dict[str, Any]:
+        """C17: the written information reached the receiving authority on ``sent_on``."""
+        row = self._open(transfer_id, "out")
+        day = self._after_notice(sent_on, "on_date", row)
+        return self.session.write(lambda tx: tx.update("cp_transfer", transfer_id, {"information_sent_on": day}))
+
+    def transferred_out(self, transfer_id: str, *, on: str) -> dict[str, Any]:
+        """The receiving authority held its transfer-in conference on ``on``: our register entry ends
+        (reason ``transferred``) and the transfer closes, in one transaction."""
+        row = self._open(transfer_id, "out")
+        day = self._after_notice(on, "on_date", row)
+
+        def write(tx: Tx) -> dict[str, Any]:
+            entry = active_entry(tx, row["person_id"])
+            if entry is not None:
+                change_entry(tx, entry, {"status": "deregistered", "deregistered_on": day,
+                                         "deregistration_reason": "transferred",
+                                         "deregistration_note": row["other_la"]},
+                             "deregistered", day, reason="transferred")
+            return tx.update("cp_transfer", transfer_id, {"conference_on": day, "closed_on": day})
+
+        return self.session.write(write)
+
+    # -- into the area --------------------------------------------------------------------------
+    def move_in(self, case_id: str, person_id: str, *, notified_on: str, sending_la: str, permanent: bool,
+                new_address: str | None = None, expected_until: str | None = None,
+                notes: str | None = None) -> dict[str, Any]:
+        """A child on ``sending_la``'s register has come to live here (notified ``notified_on``); a
+        permanent move is agreed that day (C19 runs from it)."""
+        self._child(case_id, person_id)
+        day = required_date(notified_on, "notified_on", self._today()).isoformat()
+        if not text(sending_la):
+            raise ValidationError(N_("Enter the local authority the child comes from."), field="other_la")
+        return self._start(case_id, person_id, "in", {
+            "notified_on": day, "other_la": text(sending_la), "permanent": int(bool(permanent)),
+            "agreed_on": day if permanent else None, "new_address": text(new_address) or None,
+            "expected_until": self._optional_date(expected_until, "expected_until"),
+            "notes": text(notes) or None})
+
+    def agree_permanent(self, transfer_id: str, *, agreed_on: str) -> dict[str, Any]:
+        """The stay is now agreed to be permanent (or longer than 12 weeks): C19 runs from ``agreed_on``."""
+        row = self._open(transfer_id, "in")
+        day = self._after_notice(agreed_on, "on_date", row)
+        return self.session.write(lambda tx: tx.update("cp_transfer", transfer_id,
+                                                       {"agreed_on": day, "permanent": 1}))
+
+    def conference_held(self, transfer_id: str, *, held_on: str, outcome: str) -> dict[str, Any]:
+        """Our transfer-in conference (C19) was held; ``outcome`` ``registered``/``not_registered``.
+        The transfer closes. Registering the child here is the conference's decision, recorded on the
+        register by its custodian."""
+        row = self._open(transfer_id, "in")
+        day = self._after_notice(held_on, "on_date", row)
+        if outcome not in OUTCOMES:
+            raise ValidationError(N_("Record the conference's decision."), field="outcome")
+        return self.session.write(lambda tx: tx.update(
+            "cp_transfer", transfer_id, {"conference_on": day, "outcome": outcome, "closed_on": day}))
+
+    # -- reading --------------------------------------------------------------------------------
+    def for_case(self, case_id: str) -> list[dict[str, Any]]:
+        """Every transfer of the case's children, newest first."""
+        self.session.require(Can.VIEW_CASEWORK)
+        require_case(self.session, case_id)
+        return self.session.store.rows(
+            "SELECT t.*, p.given_names, p.family_name FROM cp_transfer t JOIN person p ON p.id = t.person_id"
+            " WHERE t.case_id = ? AND t.deleted = 0 ORDER BY t.notified_on DESC, t.created_at DESC", [case_id])
+
+    def open_for_case(self, case_id: str) -> list[dict[str, Any]]:
+        return [t for t in self.for_case(case_id) if not t["closed_on"]]

@@ -1,0 +1,124 @@
+"""Transfers between local authorities from the child protection tab (GUI thread only): start one
+(a registered child moving out, or a child on another register moving in) and record its next step.
+Each is a :class:`~ui.service_form.ServiceForm` calling
+:class:`desktop.services.child_protection.transfers.TransferService` once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.i18n import N_, _
+from desktop.services.child_protection.transfers import OUTCOMES, TransferService
+from ui.formatting import show_date
+from ui.service_form import ServiceForm
+
+DIRECTIONS = {"out": N_("Moving out of the area"), "in": N_("Moving into the area")}
+STEPS = {
+    "out": {"information_sent": N_("Written information sent to the receiving authority"),
+            "transferred_out": N_("The receiving authority held its transfer-in conference")},
+    "in": {"agree_permanent": N_("The move is agreed to be permanent (or a long stay)"),
+           "conference_held": N_("Our transfer-in conference was held")},
+}
+# "My work" action → the step it asks for.
+ACTION_STEPS = {"send_transfer_information": "information_sent", "agree_transfer_in": "agree_permanent",
+                "hold_transfer_in_conference": "conference_held"}
+
+
+def describe(t: dict[str, Any]) -> str:
+    """One open transfer in a line, in the interface language."""
+    child = f"{t['given_names'] or ''} {t['family_name']}".strip()
+    # L10N: an open transfer, e.g. "Elis Jones: moving out to Powys (told 20/11/2026)".
+    shown = (_("{child}: moving out to {authority} (told {date})") if t["direction"] == "out"
+             else _("{child}: moving in from {authority} (told {date})"))
+    return shown.format(child=child, authority=t["other_la"], date=show_date(t["notified_on"]))
+
+
+class StartTransferDialog(ServiceForm):
+    OBJECT_NAME = "start_transfer_dialog"
+    TITLE = N_("Transfer to or from another area")
+    FIELDS = [
+        ("child", "items", N_("Child:"), None),
+        ("direction", "choice", N_("Which way:"), DIRECTIONS),
+        ("notified_on", "date", N_("Date we were told:"), None),
+        ("other_la", "text", N_("The other local authority:"), None),
+        ("permanent", "check", N_("A permanent move"), None),
+        ("new_address", "text", N_("New or temporary address:"), None),
+        ("expected_until", "date", N_("Expected to stay until (if temporary):"), None),
+        ("notes", "long", N_("Notes:"), None),
+    ]
+    ALIASES = {"person_id": "child"}
+
+    def items(self, name: str) -> list[tuple[str, str]]:
+        return [(r["id"], f"{r['given_names'] or ''} {r['family_name']}".strip()) for r in self.session.store.rows(
+            "SELECT p.id, COALESCE(p.preferred_name, p.given_names) AS given_names, p.family_name FROM case_member m"
+            " JOIN person p ON p.id = m.person_id WHERE m.case_id = ? AND m.role = 'subject' AND m.deleted = 0"
+            " ORDER BY m.created_at", [self.case_id])]
+
+    def prepare(self) -> None:
+        self.set_value("permanent", True)
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        service = TransferService(self.session)
+        common = {"notified_on": values["notified_on"] or "", "permanent": values["permanent"],
+                  "new_address": values["new_address"], "expected_until": values["expected_until"],
+                  "notes": values["notes"]}
+        if values["direction"] == "out":
+            return service.move_out(self.case_id, values["child"] or "", receiving_la=values["other_la"] or "",
+                                    **common)
+        return service.move_in(self.case_id, values["child"] or "", sending_la=values["other_la"] or "", **common)
+
+
+class TransferStepDialog(ServiceForm):
+    """The next step of an open transfer; the steps offered are those of its direction. ``step`` in the
+    context chooses one to begin with (from "My work")."""
+
+    OBJECT_NAME = "transfer_step_dialog"
+    TITLE = N_("Transfer progress")
+    FIELDS = [
+        ("transfer_id", "items", N_("Transfer:"), None),
+        ("step", "items", N_("What happened:"), None),
+        ("on_date", "date", N_("Date:"), None),
+        ("outcome", "optional", N_("Decision of the transfer-in conference:"), OUTCOMES),
+    ]
+
+    def items(self, name: str) -> list[tuple[str, str]]:
+        if name != "transfer_id":
+            return []
+        self.transfers = {t["id"]: t for t in TransferService(self.session).open_for_case(self.case_id)}
+        return [(tid, "") for tid in self.transfers]
+
+    def prepare(self) -> None:
+        self.widgets["transfer_id"].currentIndexChanged.connect(lambda _i: self._fill_steps())
+        wanted = self.context.get("step")
+        if wanted:  # the first open transfer that has this step
+            for i, t in enumerate(self.transfers.values()):
+                if wanted in STEPS[t["direction"]]:
+                    self.widgets["transfer_id"].setCurrentIndex(i)
+                    break
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        combo = self.widgets["transfer_id"]
+        for i in range(combo.count()):
+            combo.setItemText(i, describe(self.transfers[combo.itemData(i)]))
+        self._fill_steps()
+
+    def _fill_steps(self) -> None:
+        t = self.transfers.get(self.widgets["transfer_id"].currentData())
+        combo = self.widgets["step"]
+        keep = combo.currentData() or self.context.get("step")
+        combo.clear()
+        for code, msgid in (STEPS[t["direction"]].items() if t else ()):
+            combo.addItem(_(msgid), code)
+        combo.setCurrentIndex(max(0, combo.findData(keep)))
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        service, tid, day = TransferService(self.session), values["transfer_id"] or "", values["on_date"] or ""
+        step = values["step"]
+        if step == "information_sent":
+            return service.information_sent(tid, sent_on=day)
+        if step == "transferred_out":
+            return service.transferred_out(tid, on=day)
+        if step == "agree_permanent":
+            return service.agree_permanent(tid, agreed_on=day)
+        return service.conference_held(tid, held_on=day, outcome=values["outcome"] or "")
