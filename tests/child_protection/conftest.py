@@ -103,3 +103,15 @@ def world(tmp_path: Path) -> World:
     w = World(tmp_path / "profile", clock, sw, users, ids)
     yield w
     sw.store.close()
+
+
+@pytest.fixture
+def registered(world: World) -> World:
+    """Strategy on 12 October 2026, both children's enquiries determined (3), and the initial
+    conference on the 26th registering both, with Siân Roberts (``sw``) as co-ordinator."""
+    from tests.child_protection.helpers import determine_all, initial_conference, strategy
+
+    strategy(world, "2026-10-12")
+    determine_all(world)
+    initial_conference(world, "2026-10-26")
+    return world

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from desktop.services.drafts import DraftService
-from tests.child_protection.helpers import determine_all, initial_conference, strategy
 
 pytestmark = pytest.mark.gui
 pytest.importorskip("pytestqt")
@@ -19,13 +18,10 @@ def overdue(page) -> set[tuple[str, str]]:
     return {(row.text(0).split()[0], row.data(0, RULE_ROLE)) for row in page.rows("overdue")}
 
 
-def test_recording_a_visit_in_the_tab_updates_my_work(world, qtbot):
+def test_recording_a_visit_in_the_tab_updates_my_work(registered, qtbot):
     from ui.child_protection import ChildProtectionTab, MyWorkPage
 
-    w, ids = world, world.ids
-    strategy(w, "2026-10-12")
-    determine_all(w)
-    initial_conference(w, "2026-10-26")
+    w, ids = registered, registered.ids
     w.clock.day = date(2026, 11, 10)
 
     page = MyWorkPage(w.sw)
@@ -63,13 +59,10 @@ def test_recording_a_visit_in_the_tab_updates_my_work(world, qtbot):
     assert tab.visits.topLevelItemCount() == 1
 
 
-def test_a_visit_where_access_was_denied_is_saved_for_every_child_and_reported(world, qtbot):
+def test_a_visit_where_access_was_denied_is_saved_for_every_child_and_reported(registered, qtbot):
     from ui.child_protection import ChildProtectionTab
 
-    w, ids = world, world.ids
-    strategy(w, "2026-10-12")
-    determine_all(w)
-    initial_conference(w, "2026-10-26")
+    w, ids = registered, registered.ids
     w.clock.day = date(2026, 11, 10)
     tab = ChildProtectionTab(w.sw, ids["case"])
     qtbot.addWidget(tab)
@@ -85,14 +78,11 @@ def test_a_visit_where_access_was_denied_is_saved_for_every_child_and_reported(w
     assert {r["recipient_id"] for r in n13} == {ids["nurse"], ids["school"]}  # the co-ordinator made the visit
 
 
-def test_one_click_from_my_work_opens_the_case_at_the_visit_form(world, qtbot):
+def test_one_click_from_my_work_opens_the_case_at_the_visit_form(registered, qtbot):
     from ui.child_protection import MyWorkPage
     from ui.child_protection.my_work_page import RULE_ROLE
 
-    w = world
-    strategy(w, "2026-10-12")
-    determine_all(w)
-    initial_conference(w, "2026-10-26")
+    w = registered
     w.clock.day = date(2026, 11, 10)
     page = MyWorkPage(w.sw)
     qtbot.addWidget(page)
@@ -109,13 +99,10 @@ def test_one_click_from_my_work_opens_the_case_at_the_visit_form(world, qtbot):
         x.close()
 
 
-def test_register_page_answers_an_enquiry_and_logs_it(world, qtbot):
+def test_register_page_answers_an_enquiry_and_logs_it(registered, qtbot):
     from ui.child_protection import RegisterPage
 
-    w, ids = world, world.ids
-    strategy(w, "2026-10-12")
-    determine_all(w)
-    initial_conference(w, "2026-10-26")
+    w, ids = registered, registered.ids
     page = RegisterPage(w.as_("custodian"))
     qtbot.addWidget(page)
     assert page.entries.topLevelItemCount() == 2
@@ -130,13 +117,10 @@ def test_register_page_answers_an_enquiry_and_logs_it(world, qtbot):
     qtbot.waitUntil(lambda: page.enquiries.topLevelItemCount() == 2, timeout=5000)
 
 
-def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(world, qtbot):
+def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered, qtbot):
     from ui.child_protection import ChildProtectionTab
 
-    w, ids = world, world.ids
-    strategy(w, "2026-10-12")
-    determine_all(w)
-    initial_conference(w, "2026-10-26")
+    w, ids = registered, registered.ids
     w.clock.day = date(2026, 11, 20)
     tab = ChildProtectionTab(w.sw, ids["case"])
     qtbot.addWidget(tab)

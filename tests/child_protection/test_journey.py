@@ -335,18 +335,14 @@ def test_adjusters_see_every_providers_items_before_the_horizon(world):
         my_work._ADJUSTERS.remove(pull_c12_forward)
 
 
-def test_access_denied_on_a_visit_tells_the_core_group_and_the_coordinator_n13(world):
+def test_access_denied_on_a_visit_tells_the_core_group_and_the_coordinator_n13(registered):
     import io
 
     from pypdf import PdfReader
 
     from desktop.services.letters import LetterService
 
-    w, ids = world, world.ids
-    strategy(w, "2026-10-12")
-    for e in EnquiryService(w.sw).for_case(ids["case"]):
-        EnquiryService(w.sw).determine(e["id"], 3, reason="Substantiated")
-    initial_conference(w, "2026-10-26")
+    w, ids = registered, registered.ids
     w.clock.day = date(2026, 11, 10)
     visits = VisitService(w.sw)
     visits.record(ids["case"], visited_on="2026-11-10", location="home", access_denied=True,

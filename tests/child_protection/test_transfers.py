@@ -11,20 +11,11 @@ import pytest
 from desktop.errors import ValidationError
 from desktop.services.child_protection.transfers import TransferService
 from desktop.services.my_work import MyWorkService
-from tests.child_protection.helpers import determine_all, initial_conference, strategy
 
 
 def due(w, on: str, child: str = "elis") -> dict:
     w.clock.day = date.fromisoformat(on)
     return {i.rule_id: i for i in MyWorkService(w.sw).all_items(w.clock.day) if i.person_id == w.ids[child]}
-
-
-@pytest.fixture
-def registered(world):
-    strategy(world, "2026-10-12")
-    determine_all(world)
-    initial_conference(world, "2026-10-26")
-    return world
 
 
 def test_a_child_not_on_the_register_is_not_transferred(world):
