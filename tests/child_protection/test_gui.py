@@ -148,3 +148,12 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     step.set_value("on_date", "23/11/2026")
     assert step.save() is True
     assert w.sw.store.rows("SELECT information_sent_on FROM cp_transfer")[0]["information_sent_on"] == "2026-11-23"
+    # The family did not move after all: the transfer ends with the reason, from the same form.
+    w.clock.day = date(2026, 11, 24)
+    end = tab.transfer_step()
+    end.set_value("step", "close")
+    end.set_value("on_date", "24/11/2026")
+    assert end.save() is False and end.errors["notes"].isVisibleTo(end)
+    end.set_value("notes", "The tenancy in Welshpool fell through; they are staying.")
+    assert end.save() is True
+    qtbot.waitUntil(lambda: not tab.transfers_label.text())

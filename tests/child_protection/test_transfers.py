@@ -86,3 +86,19 @@ def test_a_permanent_move_in_starts_c19_on_the_day_it_is_notified(registered):
                                   permanent=True)
     items = due(w, "2026-11-02", "mali")
     assert "C18" not in items and items["C19"].due == date(2026, 11, 23)
+
+
+def test_a_stay_that_ends_before_its_conference_is_closed_with_the_reason(registered):
+    w, ids = registered, registered.ids
+    transfers = TransferService(w.sw)
+    w.clock.day = date(2026, 11, 2)
+    stay = transfers.move_in(ids["case"], ids["mali"], notified_on="2026-11-02", sending_la="Cyngor Gwynedd",
+                             permanent=False)
+    w.clock.day = date(2026, 12, 1)
+    with pytest.raises(ValidationError) as no_reason:
+        transfers.close(stay["id"], on="2026-12-01", reason=" ")
+    assert no_reason.value.field == "notes"
+    closed = transfers.close(stay["id"], on="2026-12-01", reason="Back to Gwynedd with her mother.")
+    assert (closed["closed_on"], closed["notes"], closed["outcome"]) == (
+        "2026-12-01", "Back to Gwynedd with her mother.", None)
+    assert "C18" not in due(w, "2027-01-25", "mali")

@@ -15,9 +15,11 @@ from ui.service_form import ServiceForm
 DIRECTIONS = {"out": N_("Moving out of the area"), "in": N_("Moving into the area")}
 STEPS = {
     "out": {"information_sent": N_("Written information sent to the receiving authority"),
-            "transferred_out": N_("The receiving authority held its transfer-in conference")},
+            "transferred_out": N_("The receiving authority held its transfer-in conference"),
+            "close": N_("The family did not move after all")},
     "in": {"agree_permanent": N_("The move is agreed to be permanent (or a long stay)"),
-           "conference_held": N_("Our transfer-in conference was held")},
+           "conference_held": N_("Our transfer-in conference was held"),
+           "close": N_("The child has left the area again")},
 }
 # "My work" action → the step it asks for.
 ACTION_STEPS = {"send_transfer_information": "information_sent", "agree_transfer_in": "agree_permanent",
@@ -79,6 +81,7 @@ class TransferStepDialog(ServiceForm):
         ("step", "items", N_("What happened:"), None),
         ("on_date", "date", N_("Date:"), None),
         ("outcome", "optional", N_("Decision of the transfer-in conference:"), OUTCOMES),
+        ("notes", "long", N_("Notes:"), None),
     ]
 
     def items(self, name: str) -> list[tuple[str, str]]:
@@ -121,4 +124,6 @@ class TransferStepDialog(ServiceForm):
             return service.transferred_out(tid, on=day)
         if step == "agree_permanent":
             return service.agree_permanent(tid, agreed_on=day)
+        if step == "close":
+            return service.close(tid, on=day, reason=values["notes"] or "")
         return service.conference_held(tid, held_on=day, outcome=values["outcome"] or "")

@@ -19,7 +19,8 @@ direction for a child; a date before the notification or in the future; a step t
 to the transfer's direction or a transfer already closed.
 
 ``TransferService(session)``: ``move_out``, ``information_sent``, ``transferred_out``, ``move_in``,
-``agree_permanent``, ``conference_held``, ``for_case``, ``open_for_case``.
+``agree_permanent``, ``conference_held``, ``close`` (ended without a conference, with the reason),
+``for_case``, ``open_for_case``.
 """
 
 from __future__ import annotations
@@ -53,14 +54,15 @@ class TransferService:
                                        " 'subject' AND deleted = 0", [case_id, person_id]):
             raise ValidationError(N_("Choose a child who is a subject of this case."), field="person_id")
 
-    def _open(self, transfer_id: str, direction: str) -> dict[str, Any]:
+    def _open(self, transfer_id: str, direction: str | None) -> dict[str, Any]:
+        """The open transfer (``direction`` ``None``: either way), in scope; refusals otherwise."""
         self.session.require(Can.RECORD_CASEWORK)
         rows = self.session.store.rows("SELECT * FROM cp_transfer WHERE id = ? AND deleted = 0", [transfer_id])
         if not rows:
             raise NotFound(N_("That transfer does not exist."))
         row = rows[0]
         require_case(self.session, row["case_id"])
-        if row["direction"] != direction:
+        if direction is not None and row["direction"] != direction:
             raise ValidationError(N_("That step belongs to a transfer the other way."), field="transfer_id")
         if row["closed_on"]:
             raise ValidationError(N_("This transfer is finished."), field="transfer_id")
@@ -159,6 +161,17 @@ class TransferService:
             raise ValidationError(N_("Record the conference's decision."), field="outcome")
         return self.session.write(lambda tx: tx.update(
             "cp_transfer", transfer_id, {"conference_on": day, "outcome": outcome, "closed_on": day}))
+
+    # -- either way ----------------------------------------------------------------------------
+    def close(self, transfer_id: str, *, on: str, reason: str) -> dict[str, Any]:
+        """The transfer ends without its conference (the family did not move after all, or the child
+        has left the area again); ``reason`` says which, in the worker's words."""
+        row = self._open(transfer_id, None)
+        day = self._after_notice(on, "on_date", row)
+        if not text(reason):
+            raise ValidationError(N_("Say why the transfer has ended."), field="notes")
+        notes = "\n".join(x for x in (row["notes"], text(reason)) if x)
+        return self.session.write(lambda tx: tx.update("cp_transfer", transfer_id, {"closed_on": day, "notes": notes}))
 
     # -- reading --------------------------------------------------------------------------------
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
