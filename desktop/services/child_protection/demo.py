@@ -21,6 +21,7 @@ from desktop.services.child_protection.core_group import CoreGroupService
 from desktop.services.child_protection.enquiry import EnquiryService
 from desktop.services.child_protection.report import ReportService
 from desktop.services.child_protection.strategy import StrategyService
+from desktop.services.child_protection.transfers import TransferService
 from desktop.services.child_protection.visits import VisitService
 from desktop.services.my_work import MyWorkService
 
@@ -155,6 +156,10 @@ def _jones(ctx: Any) -> None:
     VisitService(sw).record(case_id, visited_on=_ago(ctx, 30), location="home",
                             children=[{"person_id": c, "seen": True, "seen_alone": c == fam["mason"],
                                        "seen_at_home": True} for c in children])
+    # The family told us they are moving to Powys: written information is due there within 3 days (C17).
+    for child in children:
+        TransferService(sw).move_out(case_id, child, notified_on=_ago(ctx, 4), receiving_la="Cyngor Sir Powys",
+                                     new_address="4 Stryd Aberriw, Y Trallwng SY21 7JP")
     MyWorkService(ctx.session("tm_cp")).record_absence(ctx.staff["sw_tom"], from_date=_ago(ctx, 3),
                                                       to_date=(ctx.today + timedelta(days=10)).isoformat(),
                                                       reason="Annual leave")
