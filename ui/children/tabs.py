@@ -53,7 +53,8 @@ from ui.service_form import ServiceForm
 from ui.widgets import Retranslating, fit_columns
 
 # "Where" last: it is the longest (town, host authority, country) and takes the rest of the width.
-PLACEMENT_HEADERS = [N_("Type"), N_("Carer or provider"), N_("From"), N_("To"), N_("Reason for the move"), N_("Where")]
+PLACEMENT_HEADERS = [N_("Type"), N_("Carer or provider"), N_("From"), N_("To"), N_("Reason for the move"),
+                     N_("Where")]
 CIN_HEADERS = [N_("What"), N_("Date"), N_("Detail")]
 
 

@@ -171,7 +171,8 @@ class TransferService:
         if not text(reason):
             raise ValidationError(N_("Say why the transfer has ended."), field="notes")
         notes = "\n".join(x for x in (row["notes"], text(reason)) if x)
-        return self.session.write(lambda tx: tx.update("cp_transfer", transfer_id, {"closed_on": day, "notes": notes}))
+        return self.session.write(
+            lambda tx: tx.update("cp_transfer", transfer_id, {"closed_on": day, "notes": notes}))
 
     # -- reading --------------------------------------------------------------------------------
     def for_case(self, case_id: str) -> list[dict[str, Any]]:

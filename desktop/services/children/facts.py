@@ -32,11 +32,11 @@ Responsible worker: the case's allocated worker.
 
 C21 — the rule applied (:func:`align_review_conference`): for a child who is both looked after and on
 the register, the child protection review conference is timed with the looked-after review: it is due
-on the next looked-after review date (:func:`next_lac_review`) when that is on or before the date C12 requires; otherwise on the C12 date, because the WSP
-maximum interval is never exceeded (the looked-after review should then be brought forward to meet
-it). :func:`review_conference_alignment` computes both dates for one child; :func:`align_due_items`
-applies the rule to engine items of many children at once — the "My work" adjuster, run over all
-providers' items before the horizon.
+on the next looked-after review date (:func:`next_lac_review`) when that is on or before the date C12
+requires; otherwise on the C12 date, because the WSP maximum interval is never exceeded (the
+looked-after review should then be brought forward to meet it). :func:`review_conference_alignment`
+computes both dates for one child; :func:`align_due_items` applies the rule to engine items of many
+children at once — the "My work" adjuster, run over all providers' items before the horizon.
 """
 
 from __future__ import annotations
@@ -127,8 +127,8 @@ _VISIT_CURRENT = "NOT EXISTS (SELECT 1 FROM lac_visit a WHERE a.amends_id = v.id
 _REVIEW_CURRENT = "NOT EXISTS (SELECT 1 FROM lac_review a WHERE a.amends_id = r.id AND a.deleted = 0)"
 
 _EVENT_KEYS = ("placement_start", "placement_plan", "care_support_plan", "lac_visit", "lac_review",
-               "lac_review_first", "lac_review_scheduled", "health_assessment", "gp_registered", "dentist_registered", "reg20_assessment",
-               "reg20_decision", "pep")
+               "lac_review_first", "lac_review_scheduled", "health_assessment", "gp_registered",
+               "dentist_registered", "reg20_assessment", "reg20_decision", "pep")
 
 
 def _d(value: Any) -> date | None:
