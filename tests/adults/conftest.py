@@ -4,8 +4,8 @@ agencies, and one adult at risk on a case."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,44 +14,11 @@ import pytest
 import desktop.services.adults  # noqa: F401 - registers the "My work" provider
 from desktop.services.cases import CaseService
 from desktop.services.persons import PersonService
-from desktop.services.session import Session, User
-from desktop.store.crypto import KdfParams
+from desktop.services.session import Session
+from tests.casework import FAST_KDF, PASSWORD, Clock, World, add_practitioner, sessions_for
 
-PASSWORD = "correct horse battery staple 42"
-
-
-class Clock:
-    def __init__(self, day: date) -> None:
-        self.day = day
-
-    def __call__(self) -> datetime:
-        return datetime.combine(self.day, time(12, 0), tzinfo=UTC)
-
-
-@dataclass
-class World:
-    folder: Path
-    clock: Clock
-    sw: Session
-    users: dict[str, Session] = field(default_factory=dict)
-    ids: dict[str, str] = field(default_factory=dict)
-
-    def as_(self, name: str) -> Session:
-        return self.users[name]
-
-    def on(self, iso: str) -> None:
-        self.clock.day = date.fromisoformat(iso)
-
-    def count(self, table: str) -> int:
-        return self.sw.store.rows(f"SELECT count(*) AS n FROM {table}")[0]["n"]
-
-
-def _practitioner(tx: Any, given: str, family: str, role: str | None, team_id: str | None, agency_id: str,
-                  scw: str | None = "SCW-10001", employed: int = 1, phone: str | None = "01970 000000") -> str:
-    return tx.insert("practitioner", {
-        "given_names": given, "family_name": family, "app_role": role, "team_id": team_id,
-        "agency_id": agency_id, "scw_number": scw, "employed_by_social_services": employed,
-        "phone": phone})["id"]
+# Ceredigion numbers: the journey checks the nurse's phone is what the strategy meeting records.
+_practitioner = partial(add_practitioner, phone="01970 000000")
 
 
 @pytest.fixture
@@ -60,7 +27,7 @@ def world(tmp_path: Path) -> Iterator[World]:
     sw = Session.create_profile(
         tmp_path / "profile", given_names="Owain", family_name="Thomas", role="social_worker",
         team_name="Tîm Diogelu Oedolion", team_kind="adult", password=PASSWORD, scw_number="SW-101877",
-        kdf=KdfParams.fresh(time_cost=1, memory_cost=8192, parallelism=1))
+        kdf=FAST_KDF)
     sw.store.clock = clock
     ids: dict[str, str] = {"sw": sw.user.id, "team": sw.user.team_id or ""}
 
@@ -84,14 +51,10 @@ def world(tmp_path: Path) -> Iterator[World]:
         ids["nurse2"] = _practitioner(tx, "Mair", "Owen", None, None, ids["health"], None, 0)
         ids["health_lead"] = _practitioner(tx, "Sioned", "Bowen", "social_worker", None, ids["health"], None, 0)
         ids["officer"] = _practitioner(tx, "Dai", "Lewis", None, None, ids["police"], None, 0)
-        ids["no_contact"] = _practitioner(tx, "Ann", "Heb-Ffôn", None, None, ids["housing"], None, 0, None)
+        ids["no_contact"] = _practitioner(tx, "Ann", "Heb-Ffôn", None, None, ids["housing"], None, 0, phone=None)
 
     sw.write(setup)
-    users = {"sw": sw}
-    for key in ("sw2", "tm", "sm", "health_lead"):
-        r = sw.store.rows("SELECT * FROM practitioner WHERE id = ?", [ids[key]])[0]
-        users[key] = Session(sw.profile, sw.store, User(r["id"], r["given_names"], r["family_name"], r["app_role"],
-                                                        r["team_id"], r["scw_number"]))
+    users = sessions_for(sw, ids, ("sw2", "tm", "sm", "health_lead"))
     people = PersonService(sw)
     margaret = people.create({"given_names": "Margaret", "family_name": "Williams", "correspondence_language": "en",
                               "date_of_birth": "1944-10-01"})

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,38 +11,8 @@ import pytest
 import desktop.services.child_protection  # noqa: F401 - installs the household hook and the provider
 from desktop.services.cases import CaseService
 from desktop.services.persons import PersonService
-from desktop.services.session import Session, User
-from desktop.store.crypto import KdfParams
-
-PASSWORD = "correct horse battery staple 42"
-
-
-class Clock:
-    def __init__(self, day: date) -> None:
-        self.day = day
-
-    def __call__(self) -> datetime:
-        return datetime.combine(self.day, time(12, 0), tzinfo=UTC)
-
-
-@dataclass
-class World:
-    folder: Path
-    clock: Clock
-    sw: Session
-    users: dict[str, Session] = field(default_factory=dict)
-    ids: dict[str, str] = field(default_factory=dict)
-
-    def as_(self, name: str) -> Session:
-        return self.users[name]
-
-
-def _practitioner(tx: Any, given: str, family: str, role: str | None, team_id: str | None, agency_id: str,
-                  scw: str | None = "SCW-10001", employed: int = 1) -> str:
-    return tx.insert("practitioner", {
-        "given_names": given, "family_name": family, "app_role": role, "team_id": team_id,
-        "agency_id": agency_id, "scw_number": scw, "employed_by_social_services": employed,
-        "phone": "01267 000000"})["id"]
+from desktop.services.session import Session
+from tests.casework import FAST_KDF, PASSWORD, Clock, World, add_practitioner, sessions_for
 
 
 @pytest.fixture
@@ -52,7 +21,7 @@ def world(tmp_path: Path) -> World:
     sw = Session.create_profile(
         tmp_path / "profile", given_names="Siân", family_name="Roberts", role="social_worker",
         team_name="Tîm Amddiffyn Plant", password=PASSWORD, scw_number="SCW-12345",
-        kdf=KdfParams.fresh(time_cost=1, memory_cost=8192, parallelism=1))
+        kdf=FAST_KDF)
     sw.store.clock = clock
     ids: dict[str, str] = {"sw": sw.user.id, "team": sw.user.team_id}
 
@@ -67,20 +36,16 @@ def world(tmp_path: Path) -> World:
             ids[key] = tx.insert("agency", {"name": name, "agency_type": kind, "relevant_partner": 1,
                                             "address": "1 Heol y Dref\nLlanelli\nSA15 1AA"})["id"]
         tx.update("practitioner", sw.user.id, {"agency_id": ids["ss"], "phone": "01554 111111"})
-        ids["sw2"] = _practitioner(tx, "Gareth", "Evans", "social_worker", sw.user.team_id, ids["ss"], "SCW-22222")
-        ids["tm"] = _practitioner(tx, "Nia", "Morgan", "team_manager", sw.user.team_id, ids["ss"], "SCW-33333")
-        ids["sm"] = _practitioner(tx, "Huw", "Price", "senior_manager", sw.user.team_id, ids["ss"], "SCW-44444")
-        ids["custodian"] = _practitioner(tx, "Eleri", "Thomas", "register_custodian", sw.user.team_id, ids["ss"])
-        ids["unregistered"] = _practitioner(tx, "Tom", "Smith", "social_worker", sw.user.team_id, ids["ss"], None)
-        ids["nurse"] = _practitioner(tx, "Bethan", "Hughes", None, None, ids["health"], None, 0)
-        ids["officer"] = _practitioner(tx, "Dai", "Lewis", None, None, ids["police"], None, 0)
+        ids["sw2"] = add_practitioner(tx, "Gareth", "Evans", "social_worker", sw.user.team_id, ids["ss"], "SCW-22222")
+        ids["tm"] = add_practitioner(tx, "Nia", "Morgan", "team_manager", sw.user.team_id, ids["ss"], "SCW-33333")
+        ids["sm"] = add_practitioner(tx, "Huw", "Price", "senior_manager", sw.user.team_id, ids["ss"], "SCW-44444")
+        ids["custodian"] = add_practitioner(tx, "Eleri", "Thomas", "register_custodian", sw.user.team_id, ids["ss"])
+        ids["unregistered"] = add_practitioner(tx, "Tom", "Smith", "social_worker", sw.user.team_id, ids["ss"], None)
+        ids["nurse"] = add_practitioner(tx, "Bethan", "Hughes", None, None, ids["health"], None, 0)
+        ids["officer"] = add_practitioner(tx, "Dai", "Lewis", None, None, ids["police"], None, 0)
 
     sw.write(setup)
-    users = {"sw": sw}
-    for key in ("sw2", "tm", "sm", "custodian"):
-        r = sw.store.rows("SELECT * FROM practitioner WHERE id = ?", [ids[key]])[0]
-        users[key] = Session(sw.profile, sw.store, User(r["id"], r["given_names"], r["family_name"], r["app_role"],
-                                                        r["team_id"], r["scw_number"]))
+    users = sessions_for(sw, ids, ("sw2", "tm", "sm", "custodian"))
     people = PersonService(sw)
     mam = people.create({"given_names": "Catrin", "family_name": "Jones", "correspondence_language": "cy",
                          "date_of_birth": "1990-03-04"})
