@@ -40,14 +40,13 @@ from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import _
 from desktop.services.children._common import label
 from desktop.services.drafts import DraftService
-from ui.adults.forms import wire_autosave
 from ui.person_dialog import to_iso
-from ui.widgets import FieldError, Retranslating
+from ui.widgets import FieldError, KeepsDrafts, Retranslating
 
 Field = tuple[str, str, str, Any]
 
 
-class ServiceForm(Retranslating, QDialog):
+class ServiceForm(Retranslating, KeepsDrafts, QDialog):
     """Emits :attr:`saved` with the id of the row written."""
 
     saved = Signal(str)
@@ -116,7 +115,7 @@ class ServiceForm(Retranslating, QDialog):
             for name, value in draft.items():
                 if name in self.widgets:
                     self.set_value(name, value)
-        wire_autosave(self, list(self.widgets.values()))
+        self.autosave(list(self.widgets.values()))
 
     # -- for subclasses -------------------------------------------------------------------------
     def items(self, name: str) -> list[tuple[Any, str]]:
@@ -187,13 +186,6 @@ class ServiceForm(Retranslating, QDialog):
 
     def save_draft(self) -> None:
         DraftService(self.session).save(self.OBJECT_NAME, self.raw(), self.draft_context)
-
-    def done(self, result: int) -> None:
-        """Closed without saving (Cancel, Esc, the lock): what was typed since the last autosave is kept."""
-        if result != QDialog.DialogCode.Accepted and self._autosave.isActive():
-            self._autosave.stop()
-            self.save_draft()
-        super().done(result)
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -22,6 +22,53 @@ from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import LANGUAGES, _, current_language, ngettext
 from ui.windows import register_sensitive
 
+AUTOSAVE_MS = 3000
+
+
+class KeepsDrafts:
+    """Mixin for a ``QDialog`` with ``save_draft()`` (one small write of what is typed):
+    :meth:`autosave` saves it a few seconds after an edit, and closing without saving (Cancel, Esc,
+    the idle lock) saves what was typed since, so no word is lost. GUI thread."""
+
+    _autosave: QTimer
+
+    def autosave(self, editors: list[QWidget]) -> None:
+        """Watch ``editors`` (line and text edits, tick boxes, lists, spin boxes, and check lists with
+        ``checks``); call once the draft has been restored, so restoring is not an edit."""
+        from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QSpinBox
+
+        self._autosave = QTimer(self)  # type: ignore[arg-type]
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_draft)  # type: ignore[attr-defined]
+        for w in editors:
+            if isinstance(w, QPlainTextEdit):
+                w.textChanged.connect(self.edited)
+            elif isinstance(w, QLineEdit):
+                w.textEdited.connect(self.edited)
+            elif isinstance(w, QCheckBox):
+                w.toggled.connect(self.edited)
+            elif isinstance(w, QComboBox):
+                w.currentIndexChanged.connect(self.edited)
+            elif isinstance(w, QSpinBox):
+                w.valueChanged.connect(self.edited)
+            for check, *_rest in getattr(w, "checks", ()):
+                check.toggled.connect(self.edited)
+
+    def edited(self, *_args: object) -> None:
+        """Something changed: the draft is saved when the timer runs out."""
+        if not self._autosave.isActive():
+            self._autosave.start()
+
+    def done(self, result: int) -> None:
+        if result != QDialog.DialogCode.Accepted and self._autosave.isActive():
+            self._autosave.stop()
+            try:
+                self.save_draft()  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - the store is closing (idle lock): nothing more to do
+                pass
+        super().done(result)  # type: ignore[misc]
+
 
 class Retranslating:
     """Mixin for QWidget subclasses: ``retranslate()`` sets every text; it runs again on each

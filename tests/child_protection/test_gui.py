@@ -157,3 +157,17 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     end.set_value("notes", "The tenancy in Welshpool fell through; they are staying.")
     assert end.save() is True
     qtbot.waitUntil(lambda: not tab.transfers_label.text())
+
+
+def test_a_visit_closed_straight_after_typing_keeps_every_word(registered, qtbot):
+    from ui.child_protection import ChildProtectionTab
+
+    w, ids = registered, registered.ids
+    tab = ChildProtectionTab(w.sw, ids["case"])
+    qtbot.addWidget(tab)
+    dialog = tab.record_visit()
+    elis = next(c for c in dialog.children if c.person_id == ids["elis"])
+    elis.lived.setPlainText("Elis said he hides under the bed when the shouting starts.")
+    dialog.reject()  # the lid shut before the autosave ran
+    draft = DraftService(w.sw).load("visit", ids["case"])
+    assert any(c["lived_experience"].startswith("Elis said he hides") for c in draft["children"])

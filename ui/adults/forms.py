@@ -126,38 +126,3 @@ def relabel(box: QComboBox) -> None:
         msgid = box.itemData(i, role=_MSGID_ROLE)
         if msgid:
             box.setItemText(i, _(msgid))
-
-
-AUTOSAVE_MS = 3000
-
-
-def wire_autosave(dialog: Any, editors: list[QWidget]) -> None:
-    """Save ``dialog``'s draft (``dialog.save_draft()``) a few seconds after any edit.
-
-    The dialog keeps the timer as ``dialog._autosave``; it should also save the draft when it is
-    closed without saving (in its ``done``, when the timer is still running).
-    """
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QSpinBox
-
-    timer = QTimer(dialog)
-    timer.setSingleShot(True)
-    timer.setInterval(AUTOSAVE_MS)
-    timer.timeout.connect(dialog.save_draft)
-    dialog._autosave = timer
-
-    def edited(*_args: Any) -> None:
-        if not timer.isActive():
-            timer.start()
-
-    for w in editors:
-        if isinstance(w, QPlainTextEdit):
-            w.textChanged.connect(edited)
-        elif isinstance(w, QLineEdit):
-            w.textEdited.connect(edited)
-        elif isinstance(w, QCheckBox):
-            w.toggled.connect(edited)
-        elif isinstance(w, QComboBox):
-            w.currentIndexChanged.connect(edited)
-        elif isinstance(w, QSpinBox):
-            w.valueChanged.connect(edited)

@@ -44,7 +44,8 @@ from desktop.services.adults import (
     ReportService,
 )
 from desktop.services.drafts import DraftService
-from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of, wire_autosave
+from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of
+from ui.widgets import KeepsDrafts
 from ui.windows import register_sensitive
 
 _MSGID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -130,7 +131,7 @@ def select(box: QComboBox, data: Any) -> None:
     box.setCurrentIndex(max(box.findData(data), 0))
 
 
-class StepDialog(QDialog):
+class StepDialog(KeepsDrafts, QDialog):
     """Base of the step forms: subclasses fill :attr:`form` in :meth:`build` and call the service in :meth:`submit`."""
 
     saved = Signal(dict)
@@ -158,10 +159,10 @@ class StepDialog(QDialog):
         if draft:
             self.restore(draft)
         editors = [row[2] for row in self.form.rows.values()]
-        wire_autosave(self, editors)
+        self.autosave(editors)
         for editor in editors:
             if isinstance(editor, CheckList):
-                editor.itemChanged.connect(lambda _item: self._autosave.isActive() or self._autosave.start())
+                editor.itemChanged.connect(self.edited)
         self.retranslate()
 
     @property
@@ -209,14 +210,6 @@ class StepDialog(QDialog):
         self._autosave.stop()
         if not self._saved:
             DraftService(self.session).save(self.draft_form, self.raw(), self.case_id)
-
-    def done(self, result: int) -> None:
-        if result != QDialog.DialogCode.Accepted:
-            try:
-                self.save_draft()
-            except Exception:  # noqa: BLE001 - the store is closing (idle lock): nothing more to do
-                pass
-        super().done(result)
 
     def build(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

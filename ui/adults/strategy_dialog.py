@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 from desktop.i18n import N_, _
 from desktop.services.adults import StrategyService
 from desktop.services.drafts import DraftService
-from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of, wire_autosave
+from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of
+from ui.widgets import KeepsDrafts
 from ui.windows import register_sensitive
 
 KINDS = [(N_("Strategy meeting"), "meeting"), (N_("Strategy discussion"), "discussion")]
@@ -45,7 +46,7 @@ AGENCY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DRAFT_FORM = "adult_strategy"
 
 
-class StrategyMeetingDialog(QDialog):
+class StrategyMeetingDialog(KeepsDrafts, QDialog):
     """Record one strategy meeting. Emits :attr:`saved` with the service's result (a dict)."""
 
     saved = Signal(dict)
@@ -102,10 +103,10 @@ class StrategyMeetingDialog(QDialog):
         if draft:
             self.restore(draft)
         self._saved = False
-        wire_autosave(self, [self.kind, self.held_on, self.lead, self.contact, self.no_lead_reason, self.visit_every,
+        self.autosave([self.kind, self.held_on, self.lead, self.contact, self.no_lead_reason, self.visit_every,
                              self.visit_unit, self.advocate_offered, self.imca_required, self.advocate_type,
                              self.advocate_response, self.advocacy_note, self.consent, self.liaison, self.decisions])
-        self.members.itemChanged.connect(lambda _item: self._autosave.isActive() or self._autosave.start())
+        self.members.itemChanged.connect(self.edited)
         self.retranslate()
 
     # -- drafts -------------------------------------------------------------------------------
@@ -148,14 +149,6 @@ class StrategyMeetingDialog(QDialog):
         self._autosave.stop()
         if not self._saved:
             DraftService(self.session).save(DRAFT_FORM, self.raw(), self.case_id)
-
-    def done(self, result: int) -> None:
-        if result != QDialog.DialogCode.Accepted:
-            try:
-                self.save_draft()
-            except Exception:  # noqa: BLE001 - the store is closing (idle lock): nothing more to do
-                pass
-        super().done(result)
 
     def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         from PySide6.QtCore import QEvent

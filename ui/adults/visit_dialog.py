@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from desktop.i18n import N_, _
 from desktop.services.adults import VisitService
 from desktop.services.drafts import DraftService
-from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of, wire_autosave
+from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of
 from ui.person_dialog import from_iso
-from ui.widgets import Retranslating
+from ui.widgets import KeepsDrafts, Retranslating
 from ui.windows import register_sensitive
 
 LOCATIONS = [
@@ -40,7 +40,7 @@ LOCATIONS = [
 DRAFT_FORM = "adult_visit"
 
 
-class VisitDialog(Retranslating, QDialog):
+class VisitDialog(Retranslating, KeepsDrafts, QDialog):
     """Record one visit. Emits :attr:`saved` with the new visit's id."""
 
     saved = Signal(str)
@@ -73,7 +73,7 @@ class VisitDialog(Retranslating, QDialog):
         if draft:
             self.restore(draft)
         self._saved = False
-        wire_autosave(self, [self.visited_on, self.location, self.seen, self.offered_alone, self.seen_alone,
+        self.autosave([self.visited_on, self.location, self.seen, self.offered_alone, self.seen_alone,
                              self.not_alone_reason, self.wishes, self.observations])
         self.retranslate()
 
@@ -105,14 +105,6 @@ class VisitDialog(Retranslating, QDialog):
         self._autosave.stop()
         if not self._saved:
             DraftService(self.session).save(DRAFT_FORM, self.raw(), self.case_id)
-
-    def done(self, result: int) -> None:
-        if result != QDialog.DialogCode.Accepted:
-            try:
-                self.save_draft()
-            except Exception:  # noqa: BLE001 - the store is closing (idle lock): nothing more to do
-                pass
-        super().done(result)
 
     # -- saving -------------------------------------------------------------------------------
     def save(self) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,9 +30,7 @@ from desktop.i18n import _
 from desktop.services.child_protection._common import CATEGORY_LABELS, case_subject_ids
 from desktop.services.drafts import DraftService
 from ui.adults.forms import DateEdit, Form, relabel
-from ui.widgets import Retranslating
-
-AUTOSAVE_MS = 2000
+from ui.widgets import KeepsDrafts, Retranslating
 
 
 class CheckList(QWidget):
@@ -120,7 +118,7 @@ def lines(text: str) -> list[str]:
     return [x.strip() for x in text.splitlines() if x.strip()]
 
 
-class StepDialog(Retranslating, QDialog):
+class StepDialog(Retranslating, KeepsDrafts, QDialog):
     """Base of the step forms. Emits :attr:`saved` with the id of what was written."""
 
     saved = Signal(str)
@@ -155,15 +153,10 @@ class StepDialog(Retranslating, QDialog):
         outer.addWidget(scroll)
         outer.addWidget(self.buttons)
         self.resize(640, 720)
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_MS)
-        self._autosave.timeout.connect(self.save_draft)
         draft = DraftService(session).load(self.DRAFT_FORM, case_id) if self.DRAFT_FORM else None
         if draft:
             self.restore(draft)
-        for w in self.editors():
-            self._watch(w)
+        self.autosave(self.editors())
         self.retranslate()
 
     # -- to override --------------------------------------------------------------------------
@@ -202,20 +195,6 @@ class StepDialog(Retranslating, QDialog):
     def editors(self) -> list[QWidget]:
         return [row[2] for row in self.form.rows.values()] + self.more_editors()
 
-    def _watch(self, w: QWidget) -> None:
-        if isinstance(w, (QLineEdit, QPlainTextEdit)):
-            w.textChanged.connect(self._changed)
-        elif isinstance(w, QCheckBox):
-            w.toggled.connect(self._changed)
-        elif isinstance(w, QComboBox):
-            w.currentIndexChanged.connect(self._changed)
-        elif isinstance(w, CheckList):
-            for check, _d, _m in w.checks:
-                check.toggled.connect(self._changed)
-
-    def _changed(self, *_args: Any) -> None:
-        self._autosave.start()
-
     def raw(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, (_m, _l, editor, _e) in self.form.rows.items():
@@ -231,13 +210,6 @@ class StepDialog(Retranslating, QDialog):
     def save_draft(self) -> None:
         if self.DRAFT_FORM:
             DraftService(self.session).save(self.DRAFT_FORM, self.raw(), self.case_id)
-
-    def done(self, result: int) -> None:
-        """Closed without saving (Cancel, Esc, locking): what was typed since the last autosave is kept."""
-        if result != QDialog.DialogCode.Accepted and self._autosave.isActive():
-            self._autosave.stop()
-            self.save_draft()
-        super().done(result)
 
     def show_error(self, exc: BaseException) -> None:
         from desktop.errors import ValidationError

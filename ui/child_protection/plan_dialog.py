@@ -110,7 +110,7 @@ class PlanDialog(StepDialog):
         self.setObjectName("cp_plan_dialog")
         self.resize(900, 720)
         for table in (self.outcomes, self.actions):
-            table.table.itemChanged.connect(self._changed)
+            table.table.itemChanged.connect(self.edited)
 
     def build(self) -> None:
         self.service = PlanService(self.session)

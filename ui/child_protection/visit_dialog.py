@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -31,7 +31,7 @@ from desktop.services.child_protection import VisitService
 from desktop.services.child_protection._common import case_subject_ids
 from ui.adults.forms import Form, combo, date_edit, iso, relabel, text_of
 from ui.person_dialog import from_iso
-from ui.widgets import Retranslating
+from ui.widgets import KeepsDrafts, Retranslating
 
 LOCATIONS = [
     (N_("At home"), "home"),
@@ -46,7 +46,6 @@ FLAGS = [
     ("seen_at_home", N_("Seen at home")),
     ("bedroom_seen", N_("Bedroom seen")),
 ]
-AUTOSAVE_MS = 2000
 
 
 class ChildRow:
@@ -94,7 +93,7 @@ class ChildRow:
         self.wishes.setPlainText(data.get("wishes_feelings") or "")
 
 
-class VisitDialog(Retranslating, QDialog):
+class VisitDialog(Retranslating, KeepsDrafts, QDialog):
     """Record one visit to the case's children. Emits :attr:`saved` with the new visit's id."""
 
     saved = Signal(str)
@@ -129,23 +128,12 @@ class VisitDialog(Retranslating, QDialog):
         for child in self.children:
             outer.addWidget(child.box)
         outer.addWidget(self.buttons)
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_MS)
-        self._autosave.timeout.connect(self.save_draft)
         draft = self.service.load_draft(case_id)
         if draft:
             self.restore(draft)
-        for editor in (self.visited_on, self.visited_at, self.others):
-            editor.textChanged.connect(self._changed)
-        self.observations.textChanged.connect(self._changed)
-        self.location.currentIndexChanged.connect(self._changed)
-        self.access_denied.toggled.connect(self._changed)
-        for child in self.children:
-            for check in child.flags.values():
-                check.toggled.connect(self._changed)
-            child.lived.textChanged.connect(self._changed)
-            child.wishes.textChanged.connect(self._changed)
+        self.autosave([self.visited_on, self.visited_at, self.others, self.observations, self.location,
+                       self.access_denied, *(w for child in self.children
+                                             for w in (*child.flags.values(), child.lived, child.wishes))])
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -158,9 +146,6 @@ class VisitDialog(Retranslating, QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
 
     # -- drafts -------------------------------------------------------------------------------
-    def _changed(self, *_args: Any) -> None:
-        self._autosave.start()
-
     def raw(self) -> dict[str, Any]:
         return {"visited_on": self.visited_on.text(), "visited_at": self.visited_at.text().strip(),
                 "location": self.location.currentData(), "others_present": text_of(self.others),
