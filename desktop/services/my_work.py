@@ -25,7 +25,8 @@ Provider registry
       ``mine_only`` only the items the person is responsible for (their cases or co-ordinated
       children) or is covering today.
     * ``view(on=None)`` — :class:`MyWork`: ``overdue``, ``due_today``, ``due_this_week``, ``by_case``
-      (for the worker), ``team`` (all team items, managers with ``Can.VIEW_TEAM_WORK``), ``uncovered``
+      (for the worker), ``team`` (all team items, managers with ``Can.VIEW_TEAM_WORK``), ``team_overdue``
+      (the team's overdue items other than the manager's own), ``uncovered``
       (items of absent workers nobody covers — the team manager assigns cover, V3), ``escalations``
       (senior managers, ``Can.VIEW_ESCALATIONS``) and ``counts``.
     * ``counts(on=None)`` — ``{"overdue", "due_today", "due_this_week", "escalations"}`` for the sidebar.
@@ -167,6 +168,8 @@ class MyWork:
     due_this_week: list[WorkItem] = field(default_factory=list)
     by_case: dict[str, list[WorkItem]] = field(default_factory=dict)
     team: list[WorkItem] = field(default_factory=list)
+    team_overdue: list[WorkItem] = field(default_factory=list)
+    """The team's overdue items that are not the signed-in manager's own (those are in ``overdue``)."""
     uncovered: list[WorkItem] = field(default_factory=list)
     escalations: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
@@ -243,11 +246,14 @@ class MyWorkService:
         if self.session.can(Can.VIEW_TEAM_WORK):
             work.team = self.items(on, mine_only=False)
             work.uncovered = [i for i in work.team if i.absent and not i.covered_by]
+            own = {(i.case_id, i.person_id, i.rule_id) for i in mine}
+            work.team_overdue = [i for i in work.team if i.status == OVERDUE
+                                 and (i.case_id, i.person_id, i.rule_id) not in own]
         if self.session.can(Can.VIEW_ESCALATIONS):
             work.escalations = self.escalations()
         work.counts = {"overdue": len(work.overdue), "due_today": len(work.due_today),
                        "due_this_week": len(work.due_this_week), "escalations": len(work.escalations),
-                       "uncovered": len(work.uncovered)}
+                       "uncovered": len(work.uncovered), "team_overdue": len(work.team_overdue)}
         return work
 
     def counts(self, on: date | None = None) -> dict[str, int]:

@@ -171,3 +171,19 @@ def test_a_visit_closed_straight_after_typing_keeps_every_word(registered, qtbot
     dialog.reject()  # the lid shut before the autosave ran
     draft = DraftService(w.sw).load("visit", ids["case"])
     assert any(c["lived_experience"].startswith("Elis said he hides") for c in draft["children"])
+
+
+def test_the_team_manager_sees_the_teams_overdue_work_not_only_their_own(registered, qtbot):
+    from ui.child_protection import MyWorkPage
+    from ui.child_protection.my_work_page import RULE_ROLE
+
+    w, ids = registered, registered.ids
+    w.clock.day = date(2026, 11, 10)
+    worker = MyWorkPage(w.sw)
+    qtbot.addWidget(worker)
+    assert worker.rows("team_overdue") == []  # a social worker sees only their own
+    manager = MyWorkPage(w.as_("tm"))
+    qtbot.addWidget(manager)
+    team = {(r.data(0, RULE_ROLE), r.text(0)) for r in manager.rows("team_overdue")}
+    assert {("V1", "Elis Jones"), ("V1", "Mali Jones")} <= team  # Siân's children, not seen alone
+    assert manager.rows("overdue") == []  # none of it is the manager's own

@@ -1,5 +1,6 @@
 """The "My work" page (sidebar area ``my_work``): overdue, due today and due this week for the
-signed-in worker; the team's visits nobody covers (team managers); escalations (senior managers).
+signed-in worker; for team managers the rest of the team's overdue work and the work of absent
+workers nobody covers; escalations (senior managers).
 Every line says why in plain words and opens its case with one click (double-click or Enter).
 
 Thread contract: GUI thread. The lists are computed by :class:`desktop.services.my_work.MyWorkService`
@@ -26,7 +27,7 @@ from desktop.services.my_work import MyWorkService, WorkItem
 from desktop.services.permissions import Can
 from ui.formatting import show_date
 from ui.tasks import store_watcher
-from ui.widgets import Retranslating
+from ui.widgets import Retranslating, fit_columns
 
 HEADERS = [N_("Child or adult"), N_("Case"), N_("Due"), N_("What is due")]
 CASE_ROLE = Qt.ItemDataRole.UserRole
@@ -38,8 +39,10 @@ SECTIONS = [
     ("overdue", N_("Overdue")),
     ("due_today", N_("Due today")),
     ("due_this_week", N_("Due this week")),
-    ("uncovered", N_("Visits to cover: the worker is away")),
+    ("team_overdue", N_("The team's other overdue work")),
+    ("uncovered", N_("To cover: the worker is away")),
 ]
+_MANAGERS_ONLY = {"team_overdue", "uncovered"}
 
 
 class MyWorkPage(Retranslating, QWidget):
@@ -84,6 +87,7 @@ class MyWorkPage(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([_(h) for h in HEADERS])
+        fit_columns(self.tree)
         self.tree.setAccessibleName(_("My work"))
         self.escalations.setHeaderLabels([_("Case"), _("Raised on"), _("Escalation")])
         self.escalations.setAccessibleName(_("Escalations"))
@@ -97,12 +101,13 @@ class MyWorkPage(Retranslating, QWidget):
         self.tree.clear()
         for key, msgid in SECTIONS:
             items: list[WorkItem] = getattr(self.work, key)
-            if key == "uncovered" and not self.session.can(Can.VIEW_TEAM_WORK):
+            if key in _MANAGERS_ONLY and not self.session.can(Can.VIEW_TEAM_WORK):
                 continue
             # L10N: a heading of "My work" with how many items it holds, e.g. "Overdue (3)".
             section = QTreeWidgetItem([_("{section} ({n})").format(section=_(msgid), n=len(items))])
             section.setData(0, ACTION_ROLE, key)
             self.tree.addTopLevelItem(section)
+            section.setFirstColumnSpanned(True)  # the heading reads across the columns
             for item in items:
                 row = QTreeWidgetItem([item.person_name, item.case_reference, show_date(item.due), item.reason])
                 row.setData(0, CASE_ROLE, item.case_id)
