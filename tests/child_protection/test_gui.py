@@ -177,7 +177,7 @@ def test_the_team_manager_sees_the_teams_overdue_work_not_only_their_own(registe
     from ui.child_protection import MyWorkPage
     from ui.child_protection.my_work_page import RULE_ROLE
 
-    w, ids = registered, registered.ids
+    w = registered
     w.clock.day = date(2026, 11, 10)
     worker = MyWorkPage(w.sw)
     qtbot.addWidget(worker)

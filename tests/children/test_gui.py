@@ -96,6 +96,7 @@ def test_the_placements_list_fits_its_tab_without_scrolling_sideways(qtbot, worl
     LookedAfterService(w.sw).become_looked_after(ids["case"], ids["elis"], started_on="2026-10-05",
                                                  legal_status="interim_care_order", transfer=False)
     PlacementService(w.sw).add(ids["case"], ids["elis"], **placement(
+        placement_type="connected_person", carer_name="Anti Lisa / Aunt Lisa Hughes-Pritchard",
         town="Llanfair Pwllgwyngyll", host_authority="Cyngor Sir Ynys Môn / Isle of Anglesey County Council",
         out_of_county=True))
     set_language("cy")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTreeWidget,
@@ -55,6 +56,7 @@ from ui.widgets import Retranslating, fit_columns
 # "Where" last: it is the longest (town, host authority, country) and takes the rest of the width.
 PLACEMENT_HEADERS = [N_("Type"), N_("Carer or provider"), N_("From"), N_("To"), N_("Reason for the move"),
                      N_("Where")]
+_WORDY_PLACEMENT_COLUMNS = (0, 1, 4, 5)
 CIN_HEADERS = [N_("What"), N_("Date"), N_("Detail")]
 
 
@@ -172,6 +174,9 @@ class LookedAfterTab(_ChildTab):
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([_(h) for h in PLACEMENT_HEADERS])
         fit_columns(self.tree)
+        # The dates keep their width; the wordy columns share the rest (cut short, the whole in a tooltip).
+        for col in _WORDY_PLACEMENT_COLUMNS:
+            self.tree.header().setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.tree.setAccessibleName(_("Placements"))
         self.episode_button.setText(_("Became looked after…"))
         self.add_button.setText(_("Record a placement…"))
@@ -242,7 +247,8 @@ class LookedAfterTab(_ChildTab):
             row = QTreeWidgetItem([
                 label(p["placement_type"]), p["carer_name"] or p["provider_name"] or "", show_date(p["start_on"]),
                 show_date(p["end_on"]), label(p["end_reason"]) if p["end_reason"] else "", where])
-            row.setToolTip(5, where)
+            for col in _WORDY_PLACEMENT_COLUMNS:
+                row.setToolTip(col, row.text(col))
             self.tree.addTopLevelItem(row)
 
     def record_looked_after(self) -> LookedAfterDialog | None:
