@@ -33,6 +33,15 @@ class FixedClock:
         return self.moment
 
 
+DEMO_MOMENT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+"""The moment every demo-based test builds and opens its demo on (a Monday)."""
+
+
+def demo_clock() -> FixedClock:
+    """A fresh clock standing at :data:`DEMO_MOMENT`, for ``build_demo`` and each later sign-in."""
+    return FixedClock(DEMO_MOMENT)
+
+
 @pytest.fixture(autouse=True)
 def english_interface() -> Iterator[None]:
     set_language("en")

@@ -15,10 +15,15 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop import __version__
+from desktop.clock import Clock, system_clock
 from desktop.errors import DiogelError
 from desktop.i18n import LANGUAGES, _, set_language
+
+if TYPE_CHECKING:
+    from desktop.services.session import Session
 
 COMMAND_MODULES = (
     "desktop.cli.demo",
@@ -60,6 +65,13 @@ def read_password(args: argparse.Namespace) -> str:
     raise CliError("No password given: set DIOGEL_PASSWORD or use --password-file FILE.")
 
 
+def sign_in(args: argparse.Namespace, *, backup: bool = False) -> Session:
+    """The session on ``--profile``, signed in with :func:`read_password` on the command's clock."""
+    from desktop.services.session import Session
+
+    return Session.sign_in(args.profile, read_password(args), backup=backup, clock=args.clock)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="diogel",
@@ -80,12 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run a subcommand; returns the process exit code."""
+def main(argv: list[str] | None = None, *, clock: Clock = system_clock) -> int:
+    """Run a subcommand on ``clock`` (what "today" is for it); returns the process exit code."""
     lang = os.environ.get("DIOGEL_LANG", "en")
     set_language(lang if lang in LANGUAGES else "en")
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.clock = clock
     if args.command in (None, "gui"):
         from desktop.app import run_gui
 

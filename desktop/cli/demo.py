@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from desktop.cli import read_password
 
-    ctx = build_demo(args.profile, read_password(args), role=args.role, language=args.language)
+    ctx = build_demo(args.profile, read_password(args), role=args.role, language=args.language,
+                     clock=args.clock)
     try:
         cases = ctx.store.rows("SELECT count(*) AS n FROM case_file")[0]["n"]
     finally:

@@ -35,7 +35,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from desktop.cli import CliError, add_profile_args, read_password
+from desktop.cli import CliError, add_profile_args, sign_in
 from desktop.i18n import N_, _
 
 
@@ -50,7 +50,6 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from desktop.services.my_work import MyWorkService
-    from desktop.services.session import Session
 
     on = None
     if args.on:
@@ -58,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             on = date.fromisoformat(args.on)
         except ValueError as exc:
             raise CliError(N_("Give the date as YYYY-MM-DD, for example 2026-11-23.")) from exc
-    session = Session.sign_in(args.profile, read_password(args), backup=False)
+    session = sign_in(args)
     try:
         service = MyWorkService(session)
         day = on or session.today()

@@ -15,7 +15,6 @@ from pathlib import Path
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _
 from desktop.services.exchange import check_export, export_profile, import_profile
-from desktop.services.session import Session
 from desktop.store.profile import Profile
 
 
@@ -32,9 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from desktop.cli import read_password
+    from desktop.cli import sign_in
 
-    session = Session.sign_in(args.profile, read_password(args), backup=False)
+    session = sign_in(args)
     try:
         session.store.write(lambda tx: tx.record("export"), actor=session.user.id)
         data = export_profile(session.store)

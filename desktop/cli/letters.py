@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from desktop.cli import add_profile_args, read_password
+from desktop.cli import add_profile_args, sign_in
 from desktop.i18n import _, ngettext
 
 
@@ -31,9 +31,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from desktop.services.letters import LetterService
     from desktop.services.permissions import Can
-    from desktop.services.session import Session
 
-    session = Session.sign_in(args.profile, read_password(args), backup=False)
+    session = sign_in(args)
     try:
         session.require(Can.MANAGE_LETTERS)
         service = LetterService(session)

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop.cli import CliError, add_profile_args, read_password
+from desktop.cli import CliError, add_profile_args, sign_in
 from desktop.i18n import N_, _
 
 
@@ -56,10 +56,9 @@ def _write(path: Path, pdf: bytes) -> None:
 
 def run_committee(args: argparse.Namespace) -> int:
     from desktop.services.committee import CommitteeService
-    from desktop.services.session import Session
 
     start, end = _date(args.period_start), _date(args.period_end)
-    session = Session.sign_in(args.profile, read_password(args), backup=False)
+    session = sign_in(args)
     try:
         pdf = CommitteeService(session).render(start, end, args.lang)
     finally:
@@ -71,9 +70,8 @@ def run_committee(args: argparse.Namespace) -> int:
 
 def run_conference(args: argparse.Namespace) -> int:
     from desktop.services.conference_reports import ConferenceReportService
-    from desktop.services.session import Session
 
-    session = Session.sign_in(args.profile, read_password(args), backup=False)
+    session = sign_in(args)
     try:
         languages = ("cy", "en") if args.lang == "bilingual" else (args.lang,)
         pdf = ConferenceReportService(session).render(args.conference, languages=languages)

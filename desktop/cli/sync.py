@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             session, report = create_profile_from_server(
                 args.profile, transport, args.user, _server_password(args, password), language=args.language,
-                ca_bundle=str(args.ca_bundle.resolve()) if args.ca_bundle else None,
+                ca_bundle=str(args.ca_bundle.resolve()) if args.ca_bundle else None, clock=args.clock,
             )  # fmt: skip
         finally:
             transport.close()
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             raise report.error
         return 0
 
-    session = Session.sign_in(args.profile, password)
+    session = Session.sign_in(args.profile, password, clock=args.clock)
     try:
         if args.status:
             for line in status_lines(read_status(session.store)):

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from desktop.clock import Clock, system_clock
 from desktop.domain.types import CaseRole, CaseType, Role, TeamKind
 from desktop.services.session import Session, User
 from desktop.store import Store, Tx
@@ -81,11 +82,12 @@ class DemoContext:
 
 
 def build_demo(folder: Path, password: str, *, role: str = Role.SOCIAL_WORKER, language: str = "cy",
-               kdf: KdfParams | None = None) -> DemoContext:
+               kdf: KdfParams | None = None, clock: Clock = system_clock) -> DemoContext:
     """Create the demo profile in ``folder`` (which must not hold a profile) and seed it.
 
-    The signed-in person is the demo persona for ``role``. Returns the context (store open;
-    the caller closes ``ctx.store``).
+    The signed-in person is the demo persona for ``role``. Every date in the demo is set relative
+    to ``clock``'s today, which the store keeps. Returns the context (store open; the caller
+    closes ``ctx.store``).
     """
     persona = PERSONAS[Role(role)]
     first = _STAFF[persona]
@@ -100,6 +102,7 @@ def build_demo(folder: Path, password: str, *, role: str = Role.SOCIAL_WORKER, l
         language=language,
         scw_number=first[4],
         kdf=kdf,
+        clock=clock,
     )
     ctx = DemoContext(store=session.store, profile=session.profile, today=session.today())
     ctx.staff[persona] = session.user.id

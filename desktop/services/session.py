@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from desktop.clock import Clock, local_date, system_clock
 from desktop.domain.types import Role, TeamKind
 from desktop.errors import StoreError, ValidationError
 from desktop.i18n import N_
@@ -45,16 +46,17 @@ class Session:
 
     # -- sign in / out ------------------------------------------------------------------------
     @classmethod
-    def sign_in(cls, folder: Path, password: str, *, backup: bool = True, **store_kwargs: Any) -> Session:
-        """Unlock the profile offline and open its store; audited. Raises ``WrongPassword``,
-        ``LockedOut`` or ``StoreError`` (nothing is opened then)."""
+    def sign_in(cls, folder: Path, password: str, *, backup: bool = True, clock: Clock = system_clock,
+                **store_kwargs: Any) -> Session:
+        """Unlock the profile offline and open its store, which keeps ``clock``; audited. Raises
+        ``WrongPassword``, ``LockedOut`` or ``StoreError`` (nothing is opened then)."""
         profile = Profile.open(folder)
         key = profile.unlock(password)
-        store = profile.open_store(key, **store_kwargs)
+        store = profile.open_store(key, clock=clock, **store_kwargs)
         try:
             user = load_user(store)
             if backup:
-                profile.daily_backup(store)
+                profile.daily_backup(store, clock())
             store.write(lambda tx: tx.record("sign_in", entity="practitioner", entity_id=user.id), actor=user.id)
         except BaseException:
             store.close()
@@ -75,8 +77,10 @@ class Session:
         scw_number: str | None = None,
         team_kind: str = TeamKind.CHILD_PROTECTION,
         kdf: KdfParams | None = None,
+        clock: Clock = system_clock,
     ) -> Session:
-        """First run: a new profile, its database, and the person who will sign in to it."""
+        """First run: a new profile, its database (keeping ``clock``), and the person who will sign
+        in to it."""
         if not given_names.strip() or not family_name.strip():
             raise ValidationError(N_("Enter your given name and family name."), field="family_name")
         if role not in set(Role):
@@ -84,7 +88,7 @@ class Session:
         if not team_name.strip():
             raise ValidationError(N_("Enter your team."), field="team")
         profile, key = Profile.create(folder, password, language=language, kdf=kdf)
-        store = profile.open_store(key)
+        store = profile.open_store(key, clock=clock)
         try:
 
             def first_user(tx: Any) -> str:
@@ -133,7 +137,7 @@ class Session:
 
     def today(self) -> date:
         """Today's local date (the store's clock, so tests can fix it)."""
-        return self.store.clock().astimezone().date()
+        return local_date(self.store.clock)
 
 
 def load_user(store: Store) -> User:

@@ -24,10 +24,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from desktop.clock import system_clock
 from desktop.errors import LockedOut, StoreError, ValidationError, WrongPassword
 from desktop.i18n import LANGUAGES, N_
 from desktop.store.crypto import KdfParams, derive_kek, new_database_key, unwrap_key, wrap_key
-from desktop.store.store import Store, utc_now
+from desktop.store.store import Store
 
 PROFILE_FILE = "profile.json"
 DB_FILE = "diogel.db"
@@ -104,7 +105,7 @@ class Profile:
         data = {
             "format": FORMAT,
             "profile_id": profile_id,
-            "created_at": utc_now().isoformat(timespec="seconds"),
+            "created_at": system_clock().isoformat(timespec="seconds"),
             "kdf": params.to_json(),
             "wrapped_key": wrap_key(key, derive_kek(password, params), profile_id.encode()),
             "language": language,
@@ -213,7 +214,7 @@ class Profile:
 
     def daily_backup(self, store: Store, today: datetime | None = None) -> Path | None:
         """Keep one backup per day (the first sign-in of the day), and the last few days only."""
-        stamp = (today or utc_now()).strftime("%Y%m%d")
+        stamp = (today or system_clock()).strftime("%Y%m%d")
         target = self.backups_dir / f"daily-{stamp}.db"
         if target.exists():
             return None
@@ -226,7 +227,7 @@ class Profile:
     def restore_backup(self, backup: Path) -> Path:
         """Put ``backup`` in place of a damaged database. The damaged file is kept beside it
         (renamed ``diogel.db.damaged-<time>``), never overwritten or deleted."""
-        stamp = utc_now().strftime("%Y%m%dT%H%M%S")
+        stamp = system_clock().strftime("%Y%m%dT%H%M%S")
         kept = self.folder / f"{DB_FILE}.damaged-{stamp}"
         if self.db_path.exists():
             self.db_path.replace(kept)

@@ -16,12 +16,13 @@ import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from desktop.clock import Clock, system_clock
 from desktop.errors import StoreError
 from desktop.i18n import N_
 from desktop.store.database import OperationalError, connect
@@ -30,10 +31,6 @@ from desktop.store.tx import Tx
 
 T = TypeVar("T")
 CommitListener = Callable[[set[str], set[str]], None]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Store:
@@ -50,7 +47,7 @@ class Store:
         key: bytes,
         *,
         backups_dir: Path | None = None,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = system_clock,
     ) -> None:
         self.path = Path(path)
         self._key = key

@@ -8,11 +8,12 @@ from pathlib import Path
 from desktop.services.demo import build_demo
 from desktop.services.my_work import MyWorkService
 from desktop.store.crypto import KdfParams
+from tests.conftest import demo_clock
 
 
 def test_demo_adult_journeys(tmp_path: Path) -> None:
     ctx = build_demo(tmp_path / "demo", "demo password 1234",
-                     kdf=KdfParams.fresh(time_cost=1, memory_cost=8192, parallelism=1))
+                     kdf=KdfParams.fresh(time_cost=1, memory_cost=8192, parallelism=1), clock=demo_clock())
     try:
         items = [i for i in MyWorkService(ctx.session("sw_adult")).all_items() if i.population == "adult_at_risk"]
         got = {(i.person_name, i.rule_id): i.status for i in items}

@@ -21,7 +21,7 @@ def test_due_json_includes_adult_items(world, capsys, monkeypatch: pytest.Monkey
     world.sw.close()
     monkeypatch.setenv("DIOGEL_PASSWORD", PASSWORD)
     capsys.readouterr()
-    assert main(["due", "--profile", str(world.folder), "--json", "--on", "2026-11-10"]) == 0
+    assert main(["due", "--profile", str(world.folder), "--json", "--on", "2026-11-10"], clock=world.clock) == 0
     doc = json.loads(capsys.readouterr().out)
     adult = [i for i in doc["items"] if i["population"] == "adult_at_risk"]
     a3 = next(i for i in adult if i["rule_id"] == "A3")
@@ -30,10 +30,10 @@ def test_due_json_includes_adult_items(world, capsys, monkeypatch: pytest.Monkey
     assert a3["action"] == "record_adult_visit" and a3["person_name"] == "Margaret Williams"
     assert a3["worker_id"] == world.ids["sw"]  # the lead co-ordinator
     monkeypatch.setenv("DIOGEL_LANG", "cy")
-    assert main(["due", "--profile", str(world.folder), "--json", "--on", "2026-11-10"]) == 0
+    assert main(["due", "--profile", str(world.folder), "--json", "--on", "2026-11-10"], clock=world.clock) == 0
     doc_cy = json.loads(capsys.readouterr().out)
     assert any(i["rule_id"] == "A3" for i in doc_cy["items"])
-    again = Session.sign_in(world.folder, PASSWORD, backup=False)
+    again = Session.sign_in(world.folder, PASSWORD, backup=False, clock=world.clock)
     try:
         assert DraftService(again).load("adult_visit", world.ids["case"])["observations"] == "Half-typed"
     finally:

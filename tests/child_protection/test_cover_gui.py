@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from desktop.services.demo import build_demo
-from tests.conftest import fast_kdf
+from tests.conftest import DEMO_MOMENT, demo_clock, fast_kdf
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def manager(tmp_path):
-    ctx = build_demo(tmp_path / "demo", "demo-password-1", role="team_manager", kdf=fast_kdf())
+    ctx = build_demo(tmp_path / "demo", "demo-password-1", role="team_manager", kdf=fast_kdf(), clock=demo_clock())
     yield ctx
     from ui.tasks import forget_store
 
@@ -27,14 +27,18 @@ def test_team_manager_assigns_cover_from_my_work(qtbot, manager) -> None:
     session = manager.session("tm_cp")
     page = MyWorkPage(session)
     qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
     uncovered = page.rows("uncovered")
     assert uncovered, "Tom is on leave with nobody covering his visits"
-    assert page.cover_button.isVisible() or not page.isVisible()
+    assert page.cover_button.isVisible(), "a team manager is offered cover"
+    assert not page.cover_button.isEnabled(), "nothing chosen yet"
     page.tree.setCurrentItem(uncovered[0])
     assert page.cover_button.isEnabled()
     dialog = page.assign_cover()
     qtbot.addWidget(dialog)
     dialog.covering.setCurrentIndex(dialog.covering.findData(manager.staff["sw_rhian"]))
+    assert DEMO_MOMENT.date().isoformat() == "2026-11-23", "the dates typed below are relative to the demo's day"
     dialog.from_date.setText("23/11/2026")
     dialog.to_date.setText("20/11/2026")
     before = session.store.rows("SELECT count(*) AS n FROM cover")[0]["n"]

@@ -7,10 +7,12 @@ from desktop.services.demo import build_demo
 from desktop.services.my_work import MyWorkService
 from desktop.store.crypto import KdfParams
 from tests.child_protection.conftest import PASSWORD
+from tests.conftest import demo_clock
 
 
 def test_demo_child_protection_journeys(tmp_path):
-    ctx = build_demo(tmp_path / "demo", PASSWORD, kdf=KdfParams.fresh(time_cost=1, memory_cost=8192, parallelism=1))
+    ctx = build_demo(tmp_path / "demo", PASSWORD, kdf=KdfParams.fresh(time_cost=1, memory_cost=8192, parallelism=1),
+                     clock=demo_clock())
     try:
         twr, jones = ctx.families["twr"], ctx.families["jones"]
         rhian = MyWorkService(ctx.session("sw_rhian")).view()

@@ -41,13 +41,16 @@ def test_report_and_its_next_actions(world, qtbot):
     tab = tab_for(w, qtbot)
     dialog = tab.record_report()
     qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
     dialog.received_time.setText("09:30")
     dialog.source_type.setCurrentIndex(dialog.source_type.findData("professional"))
     dialog.suspected.check("neglect")
     # No concerns: refused beside the field, nothing saved.
+    assert not dialog.form.rows["concerns"][3].isVisible()
     assert dialog.save() is False
     assert dialog.form.error_text("concerns")
-    assert dialog.form.rows["concerns"][3].isVisible() or not dialog.isVisible()
+    assert dialog.form.rows["concerns"][3].isVisible(), "the refusal shows beside its field"
     assert ReportService(w.sw).for_case(ids["case"]) == []
     dialog.concerns.setPlainText("Children left alone at night; little food.")
     qtbot.waitUntil(lambda: DraftService(w.sw).load("cp_report", ids["case"]) is not None, timeout=5000)

@@ -168,7 +168,7 @@ def test_journey_from_report_to_deregistration(world, monkeypatch, capsys):
                 for i in MyWorkService(sw).all_items(date(2027, 1, 20))}
     monkeypatch.setenv("DIOGEL_PASSWORD", PASSWORD)
     capsys.readouterr()
-    assert cli_main(["due", "--profile", str(w.folder), "--json", "--on", "2027-01-20"]) == 0
+    assert cli_main(["due", "--profile", str(w.folder), "--json", "--on", "2027-01-20"], clock=w.clock) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["on"] == "2027-01-20" and doc["count"] == len(doc["items"])
     got = {(i["person_id"], i["rule_id"], i["due"], i["status"]) for i in doc["items"]}

@@ -106,7 +106,9 @@ def test_next_due_provider_and_case_tab_registry(qtbot, gui_session, world: Worl
     from PySide6.QtWidgets import QLabel
 
     from ui.case_tabs import register_case_tab, set_next_due_provider, unregister_case_tab
+    from ui.plugins import load_plugins
 
+    load_plugins()  # first, so the modules' own registrations do not replace this test's
     register_case_tab("visits", "Visits", lambda s, cid, parent: QLabel(cid), order=20)
     register_case_tab("adults_only", "Adults", lambda s, cid, parent: QLabel(cid), case_types=("adult_at_risk",))
     set_next_due_provider(lambda s, cid: "Core group meeting by 1 Dec 2026")
@@ -122,21 +124,43 @@ def test_next_due_provider_and_case_tab_registry(qtbot, gui_session, world: Worl
         set_next_due_provider(None)
 
 
-def test_next_due_comes_from_the_engine(qtbot, gui_session, world: World, monkeypatch) -> None:
-    """The default provider shows the most urgent My work item of the case, in plain words."""
-    from types import SimpleNamespace
-
-    from desktop.services.my_work import MyWorkService
+def test_next_due_comes_from_the_engine(qtbot, gui_session, world: World) -> None:
+    """The default provider shows the most urgent item the engine computes for the case, in plain
+    words: a report received on Wednesday 18 November with no decision is overdue by two working
+    days on Monday 23 November (C1: decided within one working day)."""
+    from desktop.services.child_protection import ReportService
     from ui.case_tabs import set_next_due_provider
     from ui.next_due import engine_next_due
 
     set_next_due_provider(engine_next_due)
+    assert gui_session.today().isoformat() == "2026-11-23"
     assert engine_next_due(gui_session, world.cp_case) is None  # nothing due yet in this world
-    item = SimpleNamespace(person_name="Elis Jones", reason="Child to be seen by 1 Dec 2026")
-    monkeypatch.setattr(MyWorkService, "next_due", lambda self, case_id: item)
+    ReportService(gui_session).record(world.cp_case, concerns="Left alone at night.",
+                                      received_at="2026-11-18T09:00", source_type="professional",
+                                      child_ids=[world.elis])
     case = CaseWindow(gui_session, world.cp_case)
     qtbot.addWidget(case)
-    assert any(v.text() == "Elis Jones: Child to be seen by 1 Dec 2026" for _k, v in case._rows)
+    shown = [v.text() for _k, v in case._rows]
+    assert "Elis Jones: Next actions on the report overdue by 2 working days (due by 19 Nov 2026)" in shown
+
+
+def test_next_due_that_cannot_be_worked_out_is_shown_and_logged(qtbot, gui_session, world: World, monkeypatch,
+                                                                caplog) -> None:
+    """A broken rule or provider never hides what is due: the header says so and the log has why."""
+    from desktop.services.my_work import MyWorkService
+    from ui.case_tabs import set_next_due_provider
+    from ui.next_due import engine_next_due
+
+    def broken(self, case_id):
+        raise RuntimeError("a rule with no base date")
+
+    set_next_due_provider(engine_next_due)
+    monkeypatch.setattr(MyWorkService, "next_due", broken)
+    case = CaseWindow(gui_session, world.cp_case)
+    qtbot.addWidget(case)
+    shown = [v.text() for _k, v in case._rows]
+    assert any(t.startswith("What is due could not be worked out.") for t in shown), shown
+    assert "a rule with no base date" in caplog.text
 
 
 def test_age_text_uses_plural_forms() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.services.session import Session
-from tests.conftest import fast_kdf
+from tests.conftest import demo_clock, fast_kdf
 
 DEMO_PASSWORD = "demo-password-123"
 
@@ -17,7 +17,7 @@ DEMO_PASSWORD = "demo-password-123"
 def _build(folder: Path, role: str) -> Path:
     from desktop.services.demo import build_demo
 
-    ctx = build_demo(folder, DEMO_PASSWORD, role=role, kdf=fast_kdf())
+    ctx = build_demo(folder, DEMO_PASSWORD, role=role, kdf=fast_kdf(), clock=demo_clock())
     ctx.store.close()
     return folder
 
@@ -47,7 +47,7 @@ def demo_session(demo_folder: Callable[[str], Path]) -> Iterator[Callable[[str],
     opened: list[Session] = []
 
     def sign_in(role: str = "team_manager") -> Session:
-        s = Session.sign_in(demo_folder(role), DEMO_PASSWORD, backup=False)
+        s = Session.sign_in(demo_folder(role), DEMO_PASSWORD, backup=False, clock=demo_clock())
         opened.append(s)
         return s
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from desktop.services.correspondence import queue_letter
 from desktop.services.letters import LetterBuilder, load_council
 from desktop.services.session import Session
-from tests.conftest import fast_kdf
+from tests.conftest import demo_clock, fast_kdf
 
 PW = "demo-password-123"
 
@@ -21,9 +21,9 @@ def senior(tmp_path_factory: pytest.TempPathFactory):
     from desktop.services.demo import build_demo
 
     folder = tmp_path_factory.mktemp("sm") / "demo"
-    ctx = build_demo(folder, PW, role="senior_manager", kdf=fast_kdf())
+    ctx = build_demo(folder, PW, role="senior_manager", kdf=fast_kdf(), clock=demo_clock())
     ctx.store.close()
-    s = Session.sign_in(folder, PW, backup=False)
+    s = Session.sign_in(folder, PW, backup=False, clock=demo_clock())
     yield s
     s.close()
 

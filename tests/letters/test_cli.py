@@ -8,6 +8,7 @@ import pytest
 
 from desktop.cli import main
 from desktop.services.session import Session
+from tests.conftest import demo_clock
 from tests.letters.conftest import DEMO_PASSWORD
 
 
@@ -15,7 +16,7 @@ def test_letters_cli_exports_the_queue_and_marks_it_printed(demo_folder, tmp_pat
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     folder = demo_folder("team_manager")
     # One letter held for want of an address, to see it reported.
-    s = Session.sign_in(folder, DEMO_PASSWORD, backup=False)
+    s = Session.sign_in(folder, DEMO_PASSWORD, backup=False, clock=demo_clock())
     try:
         from desktop.services.correspondence import queue_letter
         from desktop.services.persons import PersonService
@@ -27,22 +28,27 @@ def test_letters_cli_exports_the_queue_and_marks_it_printed(demo_folder, tmp_pat
                                         recipient_id=p["id"], data={"audience": "family"}))
         # Stored statuses are brought up to date by the queue's re-check; the new letter stays held.
         total = s.store.rows("SELECT count(*) AS n FROM letter WHERE status IN ('queued', 'held')")[0]["n"] - 1
+        outline_plan_cases = {r["reference"] for r in s.store.rows(
+            "SELECT DISTINCT c.reference FROM letter l JOIN case_file c ON c.id = l.case_id WHERE l.template_id = 'N9'")}
     finally:
         s.close()
     monkeypatch.setenv("DIOGEL_PASSWORD", DEMO_PASSWORD)
     out = tmp_path / "out"
-    assert main(["letters", "--profile", str(folder), "--out", str(out), "--dry-run"]) == 0
+    assert main(["letters", "--profile", str(folder), "--out", str(out), "--dry-run"], clock=demo_clock()) == 0
     assert "Nia Ddigyfeiriad" in capsys.readouterr().out
-    assert main(["letters", "--profile", str(folder), "--out", str(out)]) == 0
+    assert main(["letters", "--profile", str(folder), "--out", str(out)], clock=demo_clock()) == 0
     printed = capsys.readouterr().out
     files = sorted(out.glob("*.pdf"))
     assert len(files) == total
     assert f"{total} letters exported" in printed
     assert "1 letter held" in printed and "Nia Ddigyfeiriad" in printed and "address" in printed
     assert all(f.read_bytes().startswith(b"%PDF") for f in files)
-    assert any("n9_outline_plan" in f.name and f.name.startswith("2026-") for f in files)
+    # Named <case reference>_<template>_…: the outline plan letters of the cases that have them.
+    assert outline_plan_cases
+    assert {ref for ref in outline_plan_cases
+            if any(f.name.startswith(f"{ref}_n9_outline_plan_") for f in files)} == outline_plan_cases
 
-    s = Session.sign_in(folder, DEMO_PASSWORD, backup=False)
+    s = Session.sign_in(folder, DEMO_PASSWORD, backup=False, clock=demo_clock())
     try:
         rows = s.store.rows("SELECT status, printed_by FROM letter")
         assert sum(r["status"] == "printed" for r in rows) == total
@@ -50,12 +56,12 @@ def test_letters_cli_exports_the_queue_and_marks_it_printed(demo_folder, tmp_pat
     finally:
         s.close()
     # Nothing left to export; still not an error.
-    assert main(["letters", "--profile", str(folder), "--out", str(tmp_path / "again")]) == 0
+    assert main(["letters", "--profile", str(folder), "--out", str(tmp_path / "again")], clock=demo_clock()) == 0
     assert "0 letters exported" in capsys.readouterr().out
 
 
 def test_letters_cli_refuses_a_social_worker(demo_folder, tmp_path: Path, capsys,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIOGEL_PASSWORD", DEMO_PASSWORD)
-    assert main(["letters", "--profile", str(demo_folder("social_worker")), "--out", str(tmp_path / "o")]) == 2
+    assert main(["letters", "--profile", str(demo_folder("social_worker")), "--out", str(tmp_path / "o")], clock=demo_clock()) == 2
     assert "cannot print" in capsys.readouterr().err

@@ -136,7 +136,8 @@ def test_committee_report_needs_the_capability(make_session) -> None:
     ("cy", ["Adroddiad perfformiad diogelu i'r pwyllgor", "Gwaith a wnaed o fewn yr amserlenni",
             "Plentyn wedi'i weld ar ei ben ei hun o fewn 10", "Cofrestr amddiffyn plant", "Carys Lloyd"]),
 ])
-def test_report_cli_writes_the_committee_pdf(make_session, tmp_path: Path, capsys, monkeypatch, lang, words) -> None:
+def test_report_cli_writes_the_committee_pdf(make_session, clock, tmp_path: Path, capsys, monkeypatch, lang,
+                                            words) -> None:
     s = make_session(role="team_manager", given="Carys", family="Lloyd", scw="SW-1")
     _seed(s)
     folder = s.profile.folder
@@ -144,7 +145,7 @@ def test_report_cli_writes_the_committee_pdf(make_session, tmp_path: Path, capsy
     monkeypatch.setenv("DIOGEL_PASSWORD", PASSWORD)
     out = tmp_path / f"committee_{lang}.pdf"
     assert main(["report", "committee", "--profile", str(folder), "--from", "2026-09-01", "--to", "2026-11-30",
-                 "--lang", lang, "--out", str(out)]) == 0, capsys.readouterr().err
+                 "--lang", lang, "--out", str(out)], clock=clock) == 0, capsys.readouterr().err
     with pdfplumber.open(out) as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
     flat = " ".join(text.split())
@@ -156,10 +157,10 @@ def test_report_cli_writes_the_committee_pdf(make_session, tmp_path: Path, capsy
     assert "136" in flat  # days on the register of the child de-registered
 
 
-def test_report_cli_rejects_a_bad_date(make_session, tmp_path: Path, capsys, monkeypatch) -> None:
+def test_report_cli_rejects_a_bad_date(make_session, clock, tmp_path: Path, capsys, monkeypatch) -> None:
     s = make_session(role="team_manager")
     s.store.close()
     monkeypatch.setenv("DIOGEL_PASSWORD", PASSWORD)
     assert main(["report", "committee", "--profile", str(s.profile.folder), "--from", "1/9/2026", "--to",
-                 "2026-11-30", "--out", str(tmp_path / "x.pdf")]) == 2
+                 "2026-11-30", "--out", str(tmp_path / "x.pdf")], clock=clock) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err

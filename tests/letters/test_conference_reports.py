@@ -10,6 +10,7 @@ import pytest
 from desktop.cli import main
 from desktop.errors import NotFound, PermissionDenied
 from desktop.services.conference_reports import ConferenceReportService
+from tests.conftest import demo_clock
 from tests.letters.conftest import DEMO_PASSWORD
 
 
@@ -38,7 +39,7 @@ def test_report_conference_cli_child_and_adult(demo_folder, tmp_path: Path, caps
     from desktop.services.session import Session
 
     folder = demo_folder("team_manager")
-    s = Session.sign_in(folder, DEMO_PASSWORD, backup=False)
+    s = Session.sign_in(folder, DEMO_PASSWORD, backup=False, clock=demo_clock())
     try:
         child = s.store.rows("SELECT c.id, p.family_name FROM cp_conference c, person p WHERE c.status = 'held'"
                              " AND c.child_ids LIKE '%' || p.id || '%' ORDER BY c.held_on LIMIT 1")[0]
@@ -47,7 +48,7 @@ def test_report_conference_cli_child_and_adult(demo_folder, tmp_path: Path, caps
     monkeypatch.setenv("DIOGEL_PASSWORD", DEMO_PASSWORD)
     out = tmp_path / "conf.pdf"
     assert main(["report", "conference", "--profile", str(folder), "--conference", child["id"],
-                 "--out", str(out)]) == 0, capsys.readouterr().err
+                 "--out", str(out)], clock=demo_clock()) == 0, capsys.readouterr().err
     with pdfplumber.open(out) as pdf:
         text = " ".join(" ".join(p.extract_text() or "" for p in pdf.pages).split())
     assert "Adroddiad y gynhadledd amddiffyn plant gychwynnol" in text
@@ -55,7 +56,7 @@ def test_report_conference_cli_child_and_adult(demo_folder, tmp_path: Path, caps
     assert text.index("Adroddiad") < text.lower().index("child protection conference")
     assert child["family_name"] in text
     assert main(["report", "conference", "--profile", str(folder), "--conference", "nope",
-                 "--out", str(tmp_path / "x.pdf")]) == 2
+                 "--out", str(tmp_path / "x.pdf")], clock=demo_clock()) == 2
 
 
 def test_adult_conference_report(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -64,8 +65,8 @@ def test_adult_conference_report(tmp_path_factory: pytest.TempPathFactory) -> No
     from tests.conftest import fast_kdf
 
     folder = tmp_path_factory.mktemp("adult") / "demo"
-    build_demo(folder, DEMO_PASSWORD, role="senior_manager", kdf=fast_kdf()).store.close()
-    s = Session.sign_in(folder, DEMO_PASSWORD, backup=False)
+    build_demo(folder, DEMO_PASSWORD, role="senior_manager", kdf=fast_kdf(), clock=demo_clock()).store.close()
+    s = Session.sign_in(folder, DEMO_PASSWORD, backup=False, clock=demo_clock())
     try:
         conf = s.store.rows("SELECT id FROM adult_conference LIMIT 1")[0]["id"]
         report = ConferenceReportService(s).adult(conf)

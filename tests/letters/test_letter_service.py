@@ -167,11 +167,12 @@ def test_admin_staff_can_and_social_workers_cannot(demo_session) -> None:
     cp_team = admin.store.rows("SELECT team_id FROM case_file WHERE case_type = 'child_protection' LIMIT 1")[0]["team_id"]
     admin.write(lambda tx: tx.update("practitioner", admin.user.id, {"team_id": cp_team}))
     from desktop.services.session import Session
+    from tests.conftest import demo_clock
     from tests.letters.conftest import DEMO_PASSWORD
 
     folder = admin.profile.folder
     admin.close()
-    admin = Session.sign_in(folder, DEMO_PASSWORD, backup=False)
+    admin = Session.sign_in(folder, DEMO_PASSWORD, backup=False, clock=demo_clock())
     try:
         service = LetterService(admin)
         waiting = service.queue()
