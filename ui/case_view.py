@@ -19,6 +19,7 @@ from desktop.i18n import N_, _, ngettext
 from desktop.services.cases import CaseService, CaseView, age_on
 from ui.case_tabs import case_tabs_for, next_due, register_case_tab, set_next_due_provider
 from ui.formatting import show_date
+from ui.plugins import load_plugins
 from ui.tasks import store_watcher
 from ui.widgets import Retranslating
 from ui.windows import register_sensitive
@@ -83,6 +84,7 @@ class CaseWindow(Retranslating, QWidget):
         self.case_id = case_id
         self.case_view: CaseView = CaseService(session).open(case_id)
         register_sensitive(self)
+        load_plugins()  # the tabs and the next-due line come from the casework modules (idempotent)
 
         self.title = QLabel()
         self.title.setObjectName("case_title")

@@ -16,14 +16,15 @@ log = logging.getLogger(__name__)
 
 
 def engine_next_due(session: Any, case_id: str) -> str | None:
-    """The most urgent item of the case in plain words, or ``None`` when nothing is due."""
+    """The most urgent item of the case in plain words, ``None`` when nothing is due, or a plain
+    statement of the problem (logged with its traceback) when it could not be worked out."""
     try:
         from desktop.services.my_work import MyWorkService
 
         item = MyWorkService(session).next_due(case_id)
-    except Exception:  # the header must open even if a rule or provider is broken
+    except Exception:  # the header must open even if a rule or provider is broken: say so, never hide it
         log.exception("next due for case %s", case_id)
-        return None
+        return _("What is due could not be worked out. Tell the helpdesk: the details are in the log.")
     if item is None:
         return None
     if item.person_name:
