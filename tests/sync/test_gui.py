@@ -63,25 +63,53 @@ def test_status_widget_syncs_off_the_gui_thread_and_tells_the_truth(qtbot, confl
 
 
 def test_cancel_stops_between_batches_and_keeps_what_was_done(qtbot, srv, laptops) -> None:
+    """Cancel takes effect at the next batch boundary: the batch in flight when Cancel is pressed is
+    acknowledged and leaves the outbox; the batches after it are not sent; the next sync sends them."""
+    import threading
+
     from ui.sync.controller import SyncController
     from ui.sync.status_widget import SyncStatusWidget
 
     w = laptops("wendy")
     for _ in range(5):
         make_case(w)
+    total, batch = len(w.outbox()), 4
+    assert total > 3 * batch, "enough entries for several batches"
+    pushes: list[int] = []
+    cancelled = threading.Event()
+
+    class SecondPushWaitsForCancel(httpx.BaseTransport):
+        """Holds the second push until the GUI thread has pressed Cancel, so the test knows which
+        batch was in flight (no sleeps, no race)."""
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/v1/push":
+                pushes.append(1)
+                if len(pushes) == 2:
+                    assert cancelled.wait(20), "Cancel was never pressed"
+            return w.faults.handle_request(request)
+
+    gate = SecondPushWaitsForCancel()
     ctl = SyncController(w.session, lambda: Transport("http://testserver", client=httpx.Client(
-        transport=w.faults, base_url="http://testserver")))  # fmt: skip
+        transport=gate, base_url="http://testserver")), batch_size=batch)  # fmt: skip
     widget = SyncStatusWidget(ctl)
     qtbot.addWidget(widget)
     errors = []
     ctl.failed.connect(errors.append)
-    ctl.progress.connect(lambda stage, done, total: ctl.cancel())  # cancel at the first progress report
+
+    def cancel_once(stage: str, done: int, _total: int) -> None:
+        if stage == "push" and not cancelled.is_set():
+            assert done == batch
+            ctl.cancel()
+            cancelled.set()
+
+    ctl.progress.connect(cancel_once)
     with qtbot.waitSignal(ctl.running_changed, timeout=20_000, check_params_cb=lambda running: not running):
         ctl.sync_now()
     assert errors and "cancelled" in str(errors[0])
-    left = len(w.outbox())
-    assert 0 <= left < 15  # the acknowledged batches left the outbox; nothing else changed
-    ctl.progress.disconnect()
+    assert len(pushes) == 2, "no batch was sent after Cancel"
+    assert len(w.outbox()) == total - 2 * batch, "both acknowledged batches left the outbox; nothing else changed"
+    ctl.progress.disconnect(cancel_once)
     with qtbot.waitSignal(ctl.finished, timeout=20_000):
         ctl.sync_now()
     assert w.outbox() == []

@@ -56,9 +56,11 @@ class SyncController(QObject):
     _auto_fire = Signal()
 
     def __init__(self, session: Any, transport_factory: TransportFactory | None = None,
-                 parent: QObject | None = None) -> None:  # fmt: skip
+                 parent: QObject | None = None, *, batch_size: int | None = None) -> None:  # fmt: skip
+        """``batch_size``: outbox entries per push request (the client's default when ``None``)."""
         super().__init__(parent)
         self.session = session
+        self.batch_size = batch_size
         self.transport_factory = transport_factory or default_transport(session)
         self.task: Task | None = None
         self.status = read_status(session.store)
@@ -91,11 +93,12 @@ class SyncController(QObject):
         if self.running:
             return self.task
         factory, session = self.transport_factory, self.session
+        options = {} if self.batch_size is None else {"batch_size": self.batch_size}
 
         def work(control: TaskControl) -> Any:
             transport = factory()
             try:
-                client = SyncClient.for_session(session, transport)
+                client = SyncClient.for_session(session, transport, **options)
                 return client.sync(progress=lambda stage, done, total: control.progress(done, total, stage),
                                    cancel=_CancelFlag(control))  # fmt: skip
             finally:
