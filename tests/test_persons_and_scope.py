@@ -67,30 +67,27 @@ def test_address_history_keeps_the_old_address(session: Session) -> None:
         persons.add_address(person["id"], {"line1": "3 Lôn", "postcode": "NOT A CODE"})
 
 
-def test_admin_staff_edit_contact_details_but_not_casework_fields(make_session) -> None:
-    worker = make_session()
-    persons = PersonService(worker)
-    person = persons.create({"family_name": "Jones"})
-    case = CaseService(worker).create("child_protection", subject_ids=[person["id"]])
-    worker.close()
-    admin = make_session(role="admin_staff", folder="profile", given="Bethan", family="Morris") \
-        if False else None  # one profile per folder; reuse the worker's profile with an admin user below
-    assert admin is None
-    # The admin works in the same team: give them a user row in the same store.
+def test_admin_staff_edit_contact_details_but_not_casework_fields(make_session, clock) -> None:
     from desktop.services.session import Session as S
+    from desktop.services.session import User
     from tests.conftest import PASSWORD
 
-    s = S.sign_in(worker.profile.folder, PASSWORD, backup=False)
+    worker = make_session()
+    persons = PersonService(worker)
+    person = persons.create({"family_name": "Jones", "date_of_birth": "2018-03-02"})
+    case = CaseService(worker).create("child_protection", subject_ids=[person["id"]])
+    worker.close()
+    # One profile per folder: the admin is a second user, in the same team, on the worker's store.
+    s = S.sign_in(worker.profile.folder, PASSWORD, backup=False, clock=clock)
     admin_id = s.write(lambda tx: tx.insert("practitioner", {"given_names": "Bethan", "family_name": "Morris",
                                                             "app_role": "admin_staff", "team_id": s.user.team_id}))["id"]
-    from desktop.services.session import User
-
     admin_session = S(s.profile, s.store, User(admin_id, "Bethan", "Morris", "admin_staff", s.user.team_id, None))
     admin_persons = PersonService(admin_session)
     updated = admin_persons.update(person["id"], {"phone": "01267 111222", "correspondence_language": "en"})
     assert updated["phone"] == "01267 111222"
     with pytest.raises(PermissionDenied):
         admin_persons.update(person["id"], {"date_of_birth": "2019-01-01"})
+    assert PersonService(s).get(person["id"])["date_of_birth"] == "2018-03-02", "the refused change wrote nothing"
     assert CaseService(admin_session).open(case["id"]).case["id"] == case["id"]
     s.close()
 

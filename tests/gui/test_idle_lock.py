@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout
 
 from tests.conftest import PASSWORD
@@ -87,10 +87,16 @@ def test_lock_now_shortcut(qtbot, gui_session) -> None:
     window = MainWindow(gui_session, idle_ms=3_600_000)
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitExposed(window)
+    page = window.page("caseload")
+    qtbot.waitUntil(lambda: page.loaded and page.proxy.rowCount() == 3, timeout=10_000)
+    assert _visible_case_text(), "the caseload shows the names before the lock"
     assert window.lock_action.shortcut().toString() == "Ctrl+L"
-    window.lock_action.trigger()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.locked
-    assert not any(isinstance(w, QLabel) and "Elis" in w.text() for w in window.findChildren(QLabel))
+    assert _visible_case_text() == []
 
 
 def test_settings_change_the_idle_time(qtbot, gui_session) -> None:
