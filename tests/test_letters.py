@@ -287,11 +287,12 @@ def test_missing_welsh_side_of_a_value_raises_and_english_still_renders(council)
 
 
 def test_empty_list_and_unknown_template_and_language_raise(council):
-    with pytest.raises(LetterError):
+    with pytest.raises(LetterError, match="needs a value for outcomes") as info:
         render_letter("n19_plan_family", "cy", letter(outcomes=[]), council)
-    with pytest.raises(LetterError):
+    assert info.value.field == "outcomes"
+    with pytest.raises(LetterError, match="no letter template called n99_nothing"):
         render_letter("n99_nothing", "cy", letter(), council)
-    with pytest.raises(LetterError):
+    with pytest.raises(LetterError, match="Unknown letter language fr"):
         render_letter("n19_plan_family", "fr", letter(), council)
 
 

@@ -76,7 +76,15 @@ def _hold_push(
     return t
 
 
-def _slow_push_scenario(h: Harness, team) -> tuple[set[str], set[str]]:
+def _wait_for(condition, timeout: float = 10.0) -> None:
+    """Poll ``condition`` until it holds (a condition, never a fixed sleep); fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.01)
+
+
+def _slow_push_scenario(h: Harness, team, *, locked: bool = True) -> tuple[set[str], set[str]]:
     """A slow push holds its transaction open; a fast push and pulls run meanwhile. Returns
     (ids pushed, ids the reader saw by following its cursor)."""
     (case, _), w, m = team
@@ -89,7 +97,13 @@ def _slow_push_scenario(h: Harness, team) -> tuple[set[str], set[str]]:
     fast_id = g.insert("note", case, {"fast": True}, append_only=True)
     fast = threading.Thread(target=g.push, name="fast-push")
     fast.start()
-    fast.join(0.5)  # with the change-log lock held by the slow push, the fast one waits
+    if locked:  # the change-log lock is held by the slow push: the fast one waits for it in PostgreSQL
+        _wait_for(lambda: h.sql("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                " AND wait_event = 'advisory'")[0]["n"] == 1)
+        assert fast.is_alive()
+    else:  # nothing serialises them: the fast push commits while the slow one is still open
+        fast.join(10)
+        assert not fast.is_alive()
     m.pull()
     release.set()
     slow.join(10)
@@ -108,7 +122,7 @@ def test_concurrent_slow_push_is_never_skipped(h: Harness, team) -> None:
 def test_without_the_change_log_lock_a_change_is_skipped(h: Harness, team, monkeypatch) -> None:
     """The test above has teeth: remove the lock and the reader's cursor jumps over the slow change."""
     monkeypatch.setattr(rowstore, "lock_change_log", lambda conn: None)
-    pushed, seen = _slow_push_scenario(h, team)
+    pushed, seen = _slow_push_scenario(h, team, locked=False)
     assert pushed - seen, "expected the unserialised store to skip the slow change"
 
 
