@@ -9,7 +9,6 @@ import pytest
 from desktop.services.drafts import DraftService
 
 pytestmark = pytest.mark.gui
-pytest.importorskip("pytestqt")
 
 
 def overdue(page) -> set[tuple[str, str]]:

@@ -18,7 +18,6 @@ from desktop.services.drafts import DraftService
 from tests.child_protection.helpers import determine_all, initial_conference, strategy
 
 pytestmark = pytest.mark.gui
-pytest.importorskip("pytestqt")
 
 
 def tab_for(w, qtbot, user: str = "sw"):

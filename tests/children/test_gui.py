@@ -8,8 +8,6 @@ from datetime import date
 
 import pytest
 
-pytest.importorskip("pytestqt")
-
 from desktop.i18n import set_language  # noqa: E402
 
 pytestmark = pytest.mark.gui

@@ -8,8 +8,6 @@ from datetime import date
 
 import pytest
 
-pytest.importorskip("pytestqt")
-
 from desktop.i18n import set_language  # noqa: E402
 from desktop.services.children import LookedAfterService, PlacementService  # noqa: E402
 
