@@ -37,7 +37,7 @@ def paras(value: str | BilingualText | None, lang: str, style: str = "body") -> 
     return [Paragraph(esc(chunk).replace("\n", "<br/>"), st) for chunk in text.split("\n\n") if chunk.strip()]
 
 
-def grid(header: list[str], rows: list[list[Any]], widths: list[float] | None = None) -> Table:
+def grid(header: list[str], rows: list[list[Any]], widths: list[float | None] | None = None) -> Table:
     """A ruled table whose header repeats on every page and whose rows may break between pages.
 
     Cells are text (escaped here) or flowables."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from platformdirs import user_data_dir
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop.errors import DiogelError
@@ -70,7 +71,7 @@ class AppController(QObject):
         if is_linked(session):  # a profile never connected to a server does not try the network
             controller_for(session).start_auto()
         app = QApplication.instance()
-        if app is not None and not self._watching_last_window:
+        if isinstance(app, QGuiApplication) and not self._watching_last_window:
             self._watching_last_window = True
             app.lastWindowClosed.connect(self.shutdown)
 

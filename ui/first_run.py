@@ -202,4 +202,4 @@ class FirstRunDialog(Retranslating, QDialog):
             self.general_error.show_error(exc)
             return
         target.show_error(exc)
-        self._fields[field].setFocus()
+        self._fields[field or ""].setFocus()

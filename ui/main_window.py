@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -302,7 +302,7 @@ class MainWindow(Retranslating, QMainWindow):
         self._pages.clear()
         self._badges = {}
         self._update_sidebar()
-        self.content = self.takeCentralWidget()
+        self.takeCentralWidget()  # self.content: kept (hidden) for unlocking, not deleted
         self.content.hide()
         self.lock_screen = LockScreen(self.session.profile, self.session.user.given_names)
         self.lock_screen.unlocked.connect(self.unlock)
@@ -361,7 +361,7 @@ class MainWindow(Retranslating, QMainWindow):
         box.open()
         return box
 
-    def closeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         close_sensitive()
         self.idle.stop()
         forget_controller(self.session)  # stops auto-sync and any sync before the store closes

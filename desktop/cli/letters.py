@@ -54,9 +54,10 @@ def run(args: argparse.Namespace) -> int:
             for q in held.values():
                 print(f"  {q.case_reference} {q.code} {q.recipient_name}: {q.held_text()}")
         for lid, message in result.errors.items():
-            q = by_id.get(lid)
+            failed = by_id.get(lid)
             print(_("not printed: {letter}: {message}").format(
-                letter=f"{q.case_reference} {q.code} {q.recipient_name}" if q else lid, message=message))
+                letter=f"{failed.case_reference} {failed.code} {failed.recipient_name}" if failed else lid,
+                message=message))
         return 1 if result.errors else 0
     finally:
         session.close()

@@ -172,14 +172,11 @@ def compute_stats(store: Any, start: date, end: date, rules: RuleSet, cal: Worki
             _count(stats.core_groups, held <= due(date.fromisoformat(prev), "C11"))
 
     # -- babies ---------------------------------------------------------------------------------
-    try:
-        from desktop.services.children.permanence import baby_permanence
-    except ModuleNotFoundError:  # the children's services are not in this build
-        baby_permanence = None
-    if baby_permanence is not None:
-        for child in baby_permanence(store, start, end)["children"]:
-            target = stats.babies_with_court if child["proceedings_open"] else stats.babies_without_court
-            _count(target, child["placed_within_3_months"])
+    from desktop.services.children.permanence import baby_permanence
+
+    for child in baby_permanence(store, start, end)["children"]:
+        target = stats.babies_with_court if child["proceedings_open"] else stats.babies_without_court
+        _count(target, child["placed_within_3_months"])
 
     # -- cases, Welsh, caseload -----------------------------------------------------------------
     open_cases = rows(

@@ -337,11 +337,11 @@ def _seed_core(tx: Tx, ctx: DemoContext) -> None:
                  "membership": "resident" if lives_in else "regular_visitor", "from_date": ctx.days_ago(900)},
             )
         ctx.families[fam] = ids
-    for fam, person, related, kind, pr, lives, visitor in _RELATIONS:
-        ids = ctx.families[fam]
+    for family_key, person_key, related_key, relation, pr, lives, visitor in _RELATIONS:
+        ids = ctx.families[family_key]
         tx.insert(
             "relationship",
-            {"person_id": ids[person], "related_person_id": ids[related], "kind": kind,
+            {"person_id": ids[person_key], "related_person_id": ids[related_key], "kind": relation,
              "parental_responsibility": pr, "lives_in_household": lives, "regular_visitor": visitor},
         )
     for case_key, (fam, case_type, team, worker, opened) in _CASES.items():

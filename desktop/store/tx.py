@@ -42,6 +42,14 @@ class Tx:
             return None
         return dict(zip([d[0] for d in cursor.description], values, strict=True))
 
+    def get_existing(self, table: str, row_id: str) -> dict[str, Any]:
+        """The row, which the caller has just written or read in this transaction. Raises
+        ``LookupError`` (a bug, rolling the transaction back) if it is not there."""
+        row = self.get(table, row_id)
+        if row is None:
+            raise LookupError(f"{table} {row_id} vanished inside its own transaction")
+        return row
+
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         cursor = self.db.execute(sql, params)
         columns = [d[0] for d in cursor.description]

@@ -16,7 +16,7 @@ Rules (docs/sync-protocol.md and DESIGN.md "Sync"):
 Thread contract: every public method does network I/O and waits on the store's writer thread, so call
 them from a worker thread (never the GUI thread). One sync runs at a time per store (others raise
 :class:`SyncBusy`). ``progress(stage, done, total)`` is called on the worker thread; ``cancel`` is a
-``threading.Event`` checked between batches and pages.
+:class:`Cancel` (a ``threading.Event`` will do) checked between batches and pages.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from desktop.errors import DiogelError
 from desktop.i18n import N_
@@ -38,6 +38,12 @@ from desktop.sync import local
 from desktop.sync.errors import AuthRequired, ServerRefused, SyncCancelled, SyncError
 from desktop.sync.transport import Transport
 from desktop.sync.verify import Comparison, compare
+
+
+class Cancel(Protocol):
+    """Asked between batches and pages whether to stop (a ``threading.Event`` is one)."""
+
+    def is_set(self) -> bool: ...
 
 Progress = Callable[[str, int, int], None]
 STAGES = ("push", "pull", "verify", "repair")
@@ -64,10 +70,6 @@ class SyncReport:
     repaired: list[str] = field(default_factory=list)
     backup: Path | None = None
     error: DiogelError | None = None  # set only by a first sync at profile creation that did not finish
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class SyncClient:
@@ -107,7 +109,7 @@ class SyncClient:
             return _locks.setdefault(id(self.store), threading.RLock())
 
     @staticmethod
-    def _check(cancel: threading.Event | None) -> None:
+    def _check(cancel: Cancel | None) -> None:
         if cancel is not None and cancel.is_set():
             raise SyncCancelled(N_("Sync was cancelled. Everything sent or received so far is kept."))
 
@@ -147,7 +149,7 @@ class SyncClient:
         return body
 
     # -- the whole sync -----------------------------------------------------------------------------
-    def sync(self, progress: Progress | None = None, cancel: threading.Event | None = None) -> SyncReport:
+    def sync(self, progress: Progress | None = None, cancel: Cancel | None = None) -> SyncReport:
         """Push, pull, push (and pull again if that sent anything), mirror conflicts, verify/repair.
 
         Raises :class:`SyncError` subclasses; the failure is recorded for the status line and whatever
@@ -159,7 +161,7 @@ class SyncClient:
         report = SyncReport()
         try:
             with self._recording_failure():
-                self._write(lambda tx: local.set_state(tx, last_attempt=_now()))
+                self._write(lambda tx: local.set_state(tx, last_attempt=tx.now))
                 self._push_locked(report, progress, cancel)
                 self._pull_locked(report, progress, cancel)
                 before = report.acknowledged
@@ -168,33 +170,36 @@ class SyncClient:
                     self._pull_locked(report, progress, cancel)
                 self.refresh_conflicts()
                 self._verify_and_repair_locked(report, progress, cancel)
-                self._write(lambda tx: (local.set_state(tx, last_success=_now(), last_error=None),
-                                        tx.record("sync.done", after=_report_json(report))))  # fmt: skip
+                def done(tx: Tx) -> None:
+                    local.set_state(tx, last_success=tx.now, last_error=None)
+                    tx.record("sync.done", after=_report_json(report))
+
+                self._write(done)
                 return report
         finally:
             lock.release()
 
     # -- the steps on their own (each waits for a running sync to finish) -----------------------------
     def push(self, report: SyncReport | None = None, progress: Progress | None = None,
-             cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+             cancel: Cancel | None = None) -> SyncReport:  # fmt: skip
         """Send every pending outbox entry; see the module docstring for what leaves the outbox."""
         with self._lock():
             return self._push_locked(report, progress, cancel)
 
     def pull(self, report: SyncReport | None = None, progress: Progress | None = None,
-             cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+             cancel: Cancel | None = None) -> SyncReport:  # fmt: skip
         """Pull pages after the saved cursor until the server has no more."""
         with self._lock():
             return self._pull_locked(report, progress, cancel)
 
     def verify_and_repair(self, report: SyncReport | None = None, progress: Progress | None = None,
-                          cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+                          cancel: Cancel | None = None) -> SyncReport:  # fmt: skip
         """Compare per scope; a mismatch that survives a catch-up pull is repaired by fetching again."""
         with self._lock():
             return self._verify_and_repair_locked(report, progress, cancel)
 
     def refetch(self, scopes: set[str], report: SyncReport | None = None, progress: Progress | None = None,
-                cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+                cancel: Cancel | None = None) -> SyncReport:  # fmt: skip
         """Fetch the whole scope again (after a backup); see :meth:`_refetch_locked`."""
         with self._lock():
             return self._refetch_locked(scopes, report, progress, cancel)
@@ -239,7 +244,7 @@ class SyncClient:
         return {r["op_id"]: r for r in results}
 
     def _push_locked(self, report: SyncReport | None = None, progress: Progress | None = None,
-             cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+             cancel: Cancel | None = None) -> SyncReport:  # fmt: skip
         """Send every pending outbox entry; see the module docstring for what leaves the outbox."""
         report = report or SyncReport()
         actor = self.server_user_id()
@@ -253,7 +258,7 @@ class SyncClient:
             if not ops:
                 break
             results = self._send(ops, actor)
-            counts = self._write(lambda tx, ops=ops, results=results: self._ack(tx, ops, results))
+            counts = self._write(partial(self._ack, ops=ops, results=results))
             report.sent += len(ops)
             report.acknowledged += counts["acknowledged"]
             report.refused += counts["refused"]
@@ -322,19 +327,19 @@ class SyncClient:
         return counts
 
     def _pull_locked(self, report: SyncReport | None = None, progress: Progress | None = None,
-             cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+             cancel: Cancel | None = None) -> SyncReport:  # fmt: skip
         """Pull pages after the saved cursor until the server has no more."""
         report = report or SyncReport()
         self._pull_all("cursor", local.get_state(self.store, "cursor"), report, progress, cancel, False, None)
         return report
 
     def _pull_all(self, key: str, cursor: str | None, report: SyncReport, progress: Progress | None,
-                  cancel: threading.Event | None, force: bool, seen: set[tuple[str, str]] | None) -> str | None:  # fmt: skip
+                  cancel: Cancel | None, force: bool, seen: set[tuple[str, str]] | None) -> str | None:  # fmt: skip
         pages = 0
         while True:
             self._check(cancel)
             page = self.transport.pull(cursor, self.page_size)
-            counts = self._write(lambda tx, page=page: self._apply_page(tx, page, key, force, seen))
+            counts = self._write(partial(self._apply_page, page=page, cursor_key=key, force=force, seen=seen))
             report.received += counts["received"]
             report.kept_local += counts["kept_local"]
             report.parked += counts["parked"]
@@ -374,7 +379,7 @@ class SyncClient:
         return compare(self.transport.verify(), self.store)
 
     def _verify_and_repair_locked(self, report: SyncReport | None = None, progress: Progress | None = None,
-                          cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+                          cancel: Cancel | None = None) -> SyncReport:  # fmt: skip
         """Compare per scope; a mismatch that survives a catch-up pull is repaired by fetching again."""
         report = report or SyncReport()
         comp = self.verify()
@@ -399,11 +404,11 @@ class SyncClient:
         return report
 
     def _refetch_locked(self, scopes: set[str], report: SyncReport | None = None, progress: Progress | None = None,
-                cancel: threading.Event | None = None) -> SyncReport:  # fmt: skip
+                cancel: Cancel | None = None) -> SyncReport:  # fmt: skip
         """Fetch the whole scope again from the start, after a local backup; rows of ``scopes`` the server
         no longer has are removed here unless they carry unsent changes. The outbox is not touched."""
         report = report or SyncReport()
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        stamp = self.store.clock().strftime("%Y%m%dT%H%M%S%f")
         report.backup = self.store.backup(self.backups_dir / f"before-refetch-{stamp}.db")
         seen: set[tuple[str, str]] = set()
         self._write(lambda tx: local.set_state(tx, refetch_cursor=None))

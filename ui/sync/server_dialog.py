@@ -63,8 +63,10 @@ class _ServerForm(Retranslating, QDialog):
         ca_row.addWidget(self.browse)
         self.form = QFormLayout()
         self.labels = [QLabel() for _i in range(4)]
-        for label, field in zip(self.labels, (self.url, ca_row, self.user, self.password), strict=True):
-            self.form.addRow(label, field)
+        self.form.addRow(self.labels[0], self.url)
+        self.form.addRow(self.labels[1], ca_row)
+        self.form.addRow(self.labels[2], self.user)
+        self.form.addRow(self.labels[3], self.password)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         box = QVBoxLayout(self)

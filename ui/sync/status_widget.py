@@ -137,4 +137,6 @@ class SyncStatusWidget(Retranslating, QWidget):
         self.sign_in_button.setText(_("Sign in to the server…"))
         self.cancel_button.setToolTip(_("Stop syncing; what was sent or received so far is kept"))
         # Resize now, not a layout round later: in a status bar a longer text (Welsh) was briefly clipped.
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()

@@ -73,7 +73,7 @@ QUORUM_WITH_DISCRETION = 2
 def quorum_groupings(attendance: list[dict[str, Any]]) -> set[str]:
     """Distinct agencies or professional groupings present (family members do not count)."""
     return {
-        a.get("agency_id") or a.get("grouping")
+        str(a.get("agency_id") or a.get("grouping"))
         for a in attendance
         if a.get("attended", True) and (a.get("agency_id") or a.get("grouping"))
     }
@@ -213,7 +213,7 @@ class ConferenceService:
             for d in clean:
                 self._apply(tx, conf, held, d, out)
             out["letters"] += self._n9(tx, conf, held, attendance, clean)
-            return {**tx.get("cp_conference", conference_id), **out}
+            return {**tx.get_existing("cp_conference", conference_id), **out}
 
         return self.session.write(write)
 
@@ -278,9 +278,10 @@ class ConferenceService:
                               "rationale": text(d["outline_plan"]), "audience": "family"},
                         source_event=f"cp_conference:{conf['id']}"))
             return
-        entry = active_entry(tx, child)
-        if entry is None:
+        current = active_entry(tx, child)
+        if current is None:
             return
+        entry = current
         if d["deregister"]:
             after = change_entry(tx, entry, {"status": "deregistered", "deregistered_on": held,
                                              "deregistration_reason": "review_conference",

@@ -128,7 +128,7 @@ class CoreGroupService:
                     "attended": int(bool(a.get("attended", True))),
                     "written_contribution": text(a.get("written_contribution")) or None,
                 }, case_id=case_id)
-            if content is not None:
+            if content is not None and plan is not None:
                 outs, acts, assess = content
                 revise_plan(tx, case_id, outcomes=outs, actions=acts, assessments=assess,
                             support=plan.get("support"), contingency=plan.get("contingency"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Literal, overload
 
 from desktop.domain.validation import parse_date
 from desktop.errors import ValidationError
@@ -208,6 +208,10 @@ def required_text(value: Any, field: str, msgid: str) -> str:
     return out
 
 
+@overload
+def past_date(value: Any, field: str, today: date, *, required: Literal[True] = True) -> date: ...
+@overload
+def past_date(value: Any, field: str, today: date, *, required: bool) -> date | None: ...
 def past_date(value: Any, field: str, today: date, *, required: bool = True) -> date | None:
     """A date that is not after ``today`` (``None`` when optional and empty)."""
     parsed = parse_date(value, field)
@@ -220,6 +224,10 @@ def past_date(value: Any, field: str, today: date, *, required: bool = True) -> 
     return parsed
 
 
+@overload
+def any_date(value: Any, field: str, *, required: Literal[True]) -> date: ...
+@overload
+def any_date(value: Any, field: str, *, required: bool = False) -> date | None: ...
 def any_date(value: Any, field: str, *, required: bool = False) -> date | None:
     """A date that may be in the future (a target, a scheduled review)."""
     parsed = parse_date(value, field)
@@ -228,6 +236,12 @@ def any_date(value: Any, field: str, *, required: bool = False) -> date | None:
     return parsed
 
 
+@overload
+def iso(d: date) -> str: ...
+@overload
+def iso(d: None) -> None: ...
+@overload
+def iso(d: date | None) -> str | None: ...
 def iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
