@@ -6,7 +6,7 @@ PROFILE ?= demo-profile
 DOMAIN := diogel
 KEYWORDS := -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3
 
-.PHONY: venv run demo test test-fast lint locales locales-extract locales-update locales-compile bundle bench system-deps clean
+.PHONY: venv run demo test test-fast test-dates lint locales locales-extract locales-update locales-compile bundle bench system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,23 +21,44 @@ run: venv locales-compile
 	@test -f $(PROFILE)/profile.json || DIOGEL_PASSWORD=$${DIOGEL_PASSWORD:-demo-password} $(VENV)/bin/diogel demo --profile $(PROFILE)
 	$(VENV)/bin/diogel gui --profile $(PROFILE)
 
-## System packages the tests need (PostgreSQL server binaries, poppler for PDF checks, fonts, Qt's X/GL libraries).
+## System packages the tests need (PostgreSQL server binaries, poppler for PDF checks, fonts, Qt's X/GL
+## libraries, libfaketime for the date runs). Waits for another apt/dpkg to finish instead of failing, and
+## skips apt-get update when every package is already installed.
+SYSTEM_PACKAGES := postgresql postgresql-contrib poppler-utils fonts-dejavu-core libgl1 libegl1 libxkbcommon0 \
+  libfontconfig1 libdbus-1-3 faketime
+APT := apt-get -o DPkg::Lock::Timeout=300 -o Acquire::Retries=3
 system-deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-	    postgresql postgresql-contrib poppler-utils fonts-dejavu-core libgl1 libegl1 libxkbcommon0 libfontconfig1 \
-	    libdbus-1-3 >/dev/null; \
+	  missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	    | grep -q '^install ok installed$$' || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    echo "system-deps: installing $$missing"; export DEBIAN_FRONTEND=noninteractive; \
+	    $(APT) update -qq && $(APT) install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  fi; \
 	else echo "system-deps: not root or no apt-get; assuming the packages are there"; fi
 
-## Install everything the tests need and run the whole suite.
+## Install everything the tests need and run the whole suite (in file order; `make test-dates` shuffles).
 test: system-deps venv locales-compile
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:randomly
 
-test-fast: venv
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow and not postgres"
+test-fast: venv locales-compile
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:randomly -m "not slow and not postgres"
 
+## The fast subset again with the machine's clock moved (libfaketime), in random order: about 13 months
+## ahead, and in the Christmas bank-holiday week of 2027. Proves no test depends on the date it runs on.
+DATE_RUNS ?= $(shell date -u -d '+400 days' +%F) 2027-12-27
+test-dates: system-deps venv locales-compile
+	@for day in $(DATE_RUNS); do \
+	  seed=$$(od -An -N2 -tu2 /dev/urandom | tr -d ' '); \
+	  echo "== the fast tests with the clock at $$day, in random order (--randomly-seed=$$seed repeats it)"; \
+	  faketime "$$day 09:30:00" env QT_QPA_PLATFORM=offscreen \
+	    $(PY) -m pytest -q -m "not slow and not postgres" --randomly-seed=$$seed || exit 1; \
+	done
+
+## ruff over everything; mypy over the Qt-free core and the server (configuration in pyproject.toml).
 lint: venv
 	$(VENV)/bin/ruff check desktop ui reports server tests bench
+	$(VENV)/bin/mypy
 
 locales-extract: venv
 	$(VENV)/bin/pybabel extract -F babel.cfg $(KEYWORDS) -c L10N: --no-location --sort-output \

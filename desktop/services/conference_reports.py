@@ -133,7 +133,7 @@ class ConferenceReportService:
                 " WHERE g.case_id = ? AND g.deleted = 0 AND a.deleted = 0 AND a.written_contribution IS NOT NULL"
                 " AND g.held_on > ? AND g.held_on <= ? ORDER BY g.held_on", [conf["case_id"], since, held])]
         return ChildConference(
-            kind=conf["kind"], conference_date=_d(held) or date.today(), children=children,
+            kind=conf["kind"], conference_date=_d(held) or self.session.today(), children=children,
             chair=self._name("practitioner", conf["chair_id"]), venue=conf["venue"] or "",
             record_taker=conf["record_taker"] or "", conference_language=conf["language"] or "en",
             attendees=attendees, agency_reports=reports, core_group_contributions=contributions,
@@ -180,7 +180,7 @@ class ConferenceReportService:
                                       " ORDER BY a.name", [conference_id])]
         participation = conf["participation"]
         return AdultConference(
-            conference_date=_d(conf["held_on"] or conf["scheduled_on"]) or date.today(),
+            conference_date=_d(conf["held_on"] or conf["scheduled_on"]) or self.session.today(),
             adult_name=self._name("person", conf["person_id"]),
             adult_date_of_birth=_d(dob[0]["date_of_birth"]) if dob else None,
             chair=self._name("practitioner", conf["chair_id"]),

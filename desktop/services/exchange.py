@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from desktop.errors import DiogelError
@@ -74,7 +73,7 @@ def export_profile(store: Store) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "exported_at": store.clock().isoformat(timespec="seconds"),
         "migrations": applied,
         "tables": {table: list(iter_rows(store, table)) for table in _tables(store)},
     }
