@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.clock import Clock, system_clock
+from desktop.domain.calendar import default_calendar
 from desktop.domain.types import CaseRole, CaseType, Role, TeamKind
 from desktop.services.session import Session, User
 from desktop.store import Store, Tx
@@ -70,6 +71,11 @@ class DemoContext:
 
     def days_ago(self, n: int) -> str:
         return (self.today - timedelta(days=n)).isoformat()
+
+    def working_days_ago(self, n: int) -> str:
+        """``n`` working days before today (weekends and bank holidays skipped), so that what the demo
+        shows as overdue under a working-day rule is overdue whichever day it is built on."""
+        return default_calendar().add_working_days(self.today, -n).isoformat()
 
     def write(self, fn: Callable[[Tx], Any], as_staff: str = "sw_rhian") -> Any:
         return self.store.write(fn, actor=self.staff[as_staff])

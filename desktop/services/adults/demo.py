@@ -186,11 +186,11 @@ def _hughes(ctx: Any) -> None:
     people.add_address(dilys["id"], {"line1": "Flat 2, Ocean View", "town": "Aberaeron", "postcode": "SA46 0AA",
                                      "from_date": "2015-03-01"})
     case = CaseService(sw).create("adult_at_risk", subject_ids=[dilys["id"]], team_id=ctx.teams["adult"],
-                                  opened_on=_ago(ctx, 14))
+                                  opened_on=ctx.working_days_ago(12))
     ctx.cases["hughes_adult"] = case["id"]
-    CoordinatorService(sw).appoint(case["id"], ctx.staff["sw_adult"], from_date=_ago(ctx, 14))
+    CoordinatorService(sw).appoint(case["id"], ctx.staff["sw_adult"], from_date=ctx.working_days_ago(12))
     report = ReportService(sw).record(
-        case["id"], received_at=f"{_ago(ctx, 14)}T14:05", source_type="public",
+        case["id"], received_at=f"{ctx.working_days_ago(12)}T14:05", source_type="public",
         source_detail="Neighbour", concerns="Carers not turning up; Dilys found on the floor twice.",
         categories=["neglect"], consent_given=True)
     ReportService(sw).screen(report["id"], decision="enquiries", screened_on=report["received_on"])
