@@ -102,3 +102,14 @@ def no_widgets_outlive_their_test() -> Iterator[None]:
         widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
+
+
+def open_my_work(qtbot, session):
+    """The My work page for ``session`` once its figures have come back from the worker thread."""
+    from ui.my_work import MyWorkPage
+
+    page = MyWorkPage(session)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.loaded, timeout=10_000)
+    assert page.last_error is None, page.last_error
+    return page

@@ -33,10 +33,10 @@ def test_the_demo_shows_the_same_situations_on_any_day(tmp_path: Path, moment: d
         rhian = MyWorkService(ctx.session("sw_rhian")).view()
         not_seen_alone = {i.person_id for i in rhian.overdue if i.rule_id == "V1"}
         assert twr["osian"] in not_seen_alone and twr["seren"] not in not_seen_alone
-        assert {e["kind"] for e in MyWorkService(ctx.session("senior")).view().escalations} == {"no_coordinator"}
+        assert {t.kind for t in MyWorkService(ctx.session("senior")).view().tasks} == {"no_coordinator"}
         manager = MyWorkService(ctx.session("tm_cp")).view()
         assert {i.person_id for i in manager.uncovered if i.rule_id == "V1"} == {jones["mason"], jones["ruby"]}
-        assert {i.status for i in manager.team if i.rule_id == "C17"} == {"overdue"}
+        assert {i.status for i in manager.responsible if i.rule_id == "C17"} == {"overdue"}
         adults = {(i.person_name, i.rule_id): i.status for i in MyWorkService(ctx.session("sw_adult")).all_items()}
         assert adults[("Eirlys Parry", "A4")] == "overdue" and adults[("Dilys Hughes", "A1")] == "overdue"
         stamps = {r["at"][:10] for r in ctx.store.rows("SELECT at FROM audit")}

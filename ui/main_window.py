@@ -94,8 +94,10 @@ class MainWindow(Retranslating, QMainWindow):
     sign_out_requested = Signal()
 
     def __init__(self, session: Any, *, idle_ms: int | None = None, parent: QWidget | None = None) -> None:
+        # Language switching must reach Qt even if nothing else set it up; first, because making the hub
+        # posts a language change that a half-built window could not answer.
+        hub()
         super().__init__(parent)
-        hub()  # language switching must reach Qt even if nothing else set it up
         load_plugins()
         self.session = session
         self.setObjectName("main_window")
@@ -137,7 +139,8 @@ class MainWindow(Retranslating, QMainWindow):
         self._badge_timer.setSingleShot(True)
         self._badge_timer.setInterval(500)
         self._badge_timer.timeout.connect(self.refresh_badges)
-        store_watcher(session).changed.connect(lambda _t, _c: self._badge_timer.start())
+        # A bound method, not a lambda: Qt drops the connection when the window is destroyed.
+        store_watcher(session).changed.connect(self._store_changed)
 
         self.retranslate()
         if self._areas:
@@ -256,6 +259,9 @@ class MainWindow(Retranslating, QMainWindow):
 
     def page(self, key: str) -> QWidget | None:
         return self._pages.get(key)
+
+    def _store_changed(self, _tables: object, _cases: object) -> None:
+        self._badge_timer.start()
 
     def refresh_badges(self) -> None:
         if self._locked:

@@ -93,16 +93,6 @@ def queue_letter(
     )
 
 
-def raise_escalation(tx: Tx, *, case_id: str, kind: str, reason: str, to_role: str = "senior_manager",
-                     raised_on: str | None = None) -> dict[str, Any]:
-    """An immediate alert to the senior manager responsible for safeguarding (N3, N4)."""
-    return tx.insert(
-        "escalation",
-        {"kind": kind, "to_role": to_role, "reason": reason, "raised_on": raised_on or tx.now[:10]},
-        case_id=case_id,
-    )
-
-
 def staff_with_role(tx: Tx, role: str) -> list[str]:
     """Active Diogel users with ``role`` (e.g. every senior manager responsible for safeguarding)."""
     return [r["id"] for r in tx.query(

@@ -24,20 +24,23 @@ Provider registry
     * ``items(on=None, *, mine_only=True)`` — :class:`WorkItem` list, most urgent first, in scope. With
       ``mine_only`` only the items the person is responsible for (their cases or co-ordinated
       children) or is covering today.
-    * ``view(on=None)`` — :class:`MyWork`: ``overdue``, ``due_today``, ``due_this_week``, ``by_case``
-      (for the worker), ``team`` (all team items, managers with ``Can.VIEW_TEAM_WORK``), ``team_overdue``
-      (the team's overdue items other than the manager's own), ``uncovered``
-      (items of absent workers nobody covers — the team manager assigns cover, V3), ``escalations``
-      (senior managers, ``Can.VIEW_ESCALATIONS``) and ``counts``.
-    * ``counts(on=None)`` — ``{"overdue", "due_today", "due_this_week", "escalations"}`` for the sidebar.
-    * ``escalations()`` / ``acknowledge(escalation_id, outcome)``.
+    * ``view(on=None)`` — :class:`MyWork`: the person's own ``overdue``, ``due_today`` and
+      ``due_this_week`` (``by_case`` too); ``responsible`` — every active item the person answers for, each
+      once (their own for a worker; the team's for a team manager; everything in scope for a senior
+      manager), which the headline ``counts`` are made from; for managers (``Can.VIEW_TEAM_WORK``)
+      ``teams``: per team, one :class:`WorkerSummary` per worker (cases, overdue, due today, due this
+      week, away and who covers, their items), with a row for work nobody is allocated to;
+      ``uncovered`` (items of absent workers nobody covers — the team manager assigns cover, V3);
+      ``tasks`` (:class:`desktop.services.tasks.Task`: escalations and notifications).
+    * ``counts(on=None)`` — the headline counts (``overdue``, ``due_today``, ``due_this_week``, ``tasks``
+      for the person, ``uncovered``), for the sidebar badge.
     * ``assign_cover(covering_id, *, covered_id=None, case_id=None, from_date, to_date, reason=None)`` and
       ``record_absence(practitioner_id, *, from_date, to_date=None, reason=None)`` — managers
       (``Can.ALLOCATE``).
 
 Each :class:`WorkItem` carries ``case_id``, ``person_id``, ``rule_id``, ``due``, ``status``, ``reason``
-(plain words in the interface language, :func:`desktop.domain.due_text.reason`), ``title`` and
-``action``.
+(plain words in the interface language, :func:`desktop.domain.due_text.reason`), ``title``, ``action``
+and whose it is (``worker_name``, ``covered_by_name``: every item says who must act).
 """
 
 from __future__ import annotations
@@ -59,11 +62,14 @@ from desktop.domain.engine import (
     SubjectFacts,
     default_engine,
 )
+from desktop.domain.types import Role
+from desktop.domain.urgency import Urgency, urgency_of
 from desktop.domain.validation import parse_date
-from desktop.errors import NotFound, ValidationError
+from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.services.permissions import Can
 from desktop.services.scope import case_condition, require_case
+from desktop.services.tasks import Task, TaskService
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +151,13 @@ class WorkItem:
     absent: bool = False
     """The responsible worker is away today (absence or cover recorded)."""
     covered_by: str | None = None
+    worker_name: str = ""
+    """Who is responsible, in words ("" when nobody is allocated)."""
+    covered_by_name: str = ""
+
+    @property
+    def urgency(self) -> Urgency:
+        return urgency_of(self.status)
 
     @property
     def title(self) -> str:
@@ -162,17 +175,62 @@ class WorkItem:
 
 
 @dataclass(slots=True)
+class WorkerSummary:
+    """One worker's row in a manager's view of the team (``name`` empty and ``worker_id``
+    ``"nobody:<team id>"``: the team's work nobody is allocated to)."""
+
+    worker_id: str | None
+    name: str
+    team_id: str | None
+    cases: int = 0
+    overdue: int = 0
+    due_today: int = 0
+    due_this_week: int = 0
+    away: bool = False
+    covered_by_name: str = ""
+    items: list[WorkItem] = field(default_factory=list)
+
+    def add(self, item: WorkItem) -> None:
+        self.items.append(item)
+        if item.status == OVERDUE:
+            self.overdue += 1
+        elif item.status == DUE_TODAY:
+            self.due_today += 1
+        elif item.status == DUE_THIS_WEEK:
+            self.due_this_week += 1
+
+
+@dataclass(slots=True)
+class TeamSummary:
+    team_id: str | None
+    name: str
+    workers: list[WorkerSummary] = field(default_factory=list)
+
+    def total(self, attribute: str) -> int:
+        return sum(int(getattr(w, attribute)) for w in self.workers)
+
+
+@dataclass(slots=True)
 class MyWork:
     overdue: list[WorkItem] = field(default_factory=list)
     due_today: list[WorkItem] = field(default_factory=list)
     due_this_week: list[WorkItem] = field(default_factory=list)
     by_case: dict[str, list[WorkItem]] = field(default_factory=dict)
-    team: list[WorkItem] = field(default_factory=list)
-    team_overdue: list[WorkItem] = field(default_factory=list)
-    """The team's overdue items that are not the signed-in manager's own (those are in ``overdue``)."""
+    responsible: list[WorkItem] = field(default_factory=list)
+    """Every active item the person answers for, once each (the headline counts these)."""
+    teams: list[TeamSummary] = field(default_factory=list)
     uncovered: list[WorkItem] = field(default_factory=list)
-    escalations: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    letters_waiting: int | None = None
+    """Letters ready to print, for those who print them (``None`` for everyone else)."""
+
+    @property
+    def scope(self) -> str:
+        """``own``, ``team`` or ``all``: whose work the headline counts."""
+        if len(self.teams) > 1:
+            return "all"
+        return "team" if self.teams else "own"
 
 
 _ACTIVE = (OVERDUE, DUE_TODAY, DUE_THIS_WEEK)
@@ -182,6 +240,7 @@ class MyWorkService:
     def __init__(self, session: Any, engine: Engine | None = None) -> None:
         self.session = session
         self.engine = engine or default_engine()
+        self._name_cache: dict[str, str] | None = None
 
     # -- items --------------------------------------------------------------------------------
     def all_items(self, on: date | None = None, *, horizon_days: int | None = None,
@@ -235,29 +294,100 @@ class MyWorkService:
         return items[0] if items else None
 
     def view(self, on: date | None = None) -> MyWork:
-        mine = self.items(on)
-        work = MyWork(
-            overdue=[i for i in mine if i.status == OVERDUE],
-            due_today=[i for i in mine if i.status == DUE_TODAY],
-            due_this_week=[i for i in mine if i.status == DUE_THIS_WEEK],
-        )
-        for i in mine:
-            work.by_case.setdefault(i.case_id, []).append(i)
-        if self.session.can(Can.VIEW_TEAM_WORK):
-            work.team = self.items(on, mine_only=False)
-            work.uncovered = [i for i in work.team if i.absent and not i.covered_by]
-            own = {(i.case_id, i.person_id, i.rule_id) for i in mine}
-            work.team_overdue = [i for i in work.team if i.status == OVERDUE
-                                 and (i.case_id, i.person_id, i.rule_id) not in own]
-        if self.session.can(Can.VIEW_ESCALATIONS):
-            work.escalations = self.escalations()
-        work.counts = {"overdue": len(work.overdue), "due_today": len(work.due_today),
-                       "due_this_week": len(work.due_this_week), "escalations": len(work.escalations),
-                       "uncovered": len(work.uncovered), "team_overdue": len(work.team_overdue)}
+        """Everything My work shows (see the module docstring). Any thread: no widgets."""
+        on = on or self.session.today()
+        work = MyWork(tasks=TaskService(self.session).open_tasks())
+        if self.session.can(Can.VIEW_CASEWORK):
+            me = self.session.user.id
+            active = [i for i in self.all_items(on, horizon_days=7) if i.status in _ACTIVE]
+            mine = [i for i in active if i.worker_id == me or i.covered_by == me]
+            work.overdue = [i for i in mine if i.status == OVERDUE]
+            work.due_today = [i for i in mine if i.status == DUE_TODAY]
+            work.due_this_week = [i for i in mine if i.status == DUE_THIS_WEEK]
+            for i in mine:
+                work.by_case.setdefault(i.case_id, []).append(i)
+            work.responsible = mine
+            if self.session.can(Can.VIEW_TEAM_WORK):
+                work.responsible = active
+                work.uncovered = [i for i in active if i.absent and not i.covered_by]
+                work.teams = self._teams(active, on)
+        if self.session.can(Can.MANAGE_LETTERS) and not self.session.can(Can.VIEW_CASEWORK):
+            from desktop.services.letters import LetterService
+
+            work.letters_waiting = LetterService(self.session).queued_count()
+        counted = work.responsible
+        work.counts = {
+            "overdue": sum(i.status == OVERDUE for i in counted),
+            "due_today": sum(i.status == DUE_TODAY for i in counted),
+            "due_this_week": sum(i.status == DUE_THIS_WEEK for i in counted),
+            "tasks": sum(t.for_me for t in work.tasks),
+            "uncovered": len(work.uncovered),
+        }
         return work
 
     def counts(self, on: date | None = None) -> dict[str, int]:
         return self.view(on).counts
+
+    def _teams(self, items: list[WorkItem], on: date) -> list[TeamSummary]:
+        """Per team, one row per worker: the team's casework staff, and anyone else items name."""
+        store, user = self.session.store, self.session.user
+        condition, params = case_condition(user, self.session.today())
+        team_filter = "" if user.role == Role.SENIOR_MANAGER else " AND p.team_id = :scope_team"
+        staff = store.rows(
+            "SELECT p.id, TRIM(COALESCE(p.given_names, '') || ' ' || COALESCE(p.family_name, '')) AS name,"
+            " p.team_id, t.name AS team_name FROM practitioner p LEFT JOIN team t ON t.id = p.team_id"
+            " WHERE p.deleted = 0 AND p.active = 1 AND p.app_role IN ('social_worker', 'team_manager')"
+            f"{team_filter} ORDER BY p.family_name, p.given_names", params)
+        cases = {r["worker"] or f"nobody:{r['team_id']}": r["n"] for r in store.rows(
+            "SELECT c.allocated_worker_id AS worker, c.team_id, count(*) AS n FROM case_file c"
+            f" WHERE c.deleted = 0 AND c.closed_on IS NULL AND {condition}"
+            " GROUP BY c.allocated_worker_id, CASE WHEN c.allocated_worker_id IS NULL THEN c.team_id END", params)}
+        absent, cover = self._absent(on), self._cover(on)
+        workers: dict[str | None, WorkerSummary] = {}
+        teams: dict[str | None, TeamSummary] = {}
+
+        def worker(wid: str | None, name: str, team_id: str | None, team_name: str) -> WorkerSummary:
+            row = workers.get(wid)
+            if row is None:
+                covering = cover.get(wid) if wid else None
+                row = workers[wid] = WorkerSummary(
+                    wid, name, team_id, cases=cases.get(wid, 0), away=bool(wid in absent or covering),
+                    covered_by_name=self._names().get(covering, "") if covering else "")
+                team = teams.get(team_id)
+                if team is None:
+                    team = teams[team_id] = TeamSummary(team_id, team_name)
+                team.workers.append(row)
+            return row
+
+        for r in staff:
+            worker(r["id"], r["name"], r["team_id"], r["team_name"] or "")
+        teams_of = self._practitioner_teams()
+        case_teams = {r["id"]: (r["team_id"], r["team_name"] or "") for r in store.rows(
+            "SELECT c.id, c.team_id, t.name AS team_name FROM case_file c LEFT JOIN team t ON t.id = c.team_id"
+            f" WHERE c.deleted = 0 AND {condition}", params)}
+        for item in items:
+            # A worker sits in their own team; work nobody is allocated to, in the case's team.
+            if item.worker_id:
+                team_id, team_name = teams_of.get(item.worker_id, (None, ""))
+                worker(item.worker_id, item.worker_name, team_id, team_name).add(item)
+            else:
+                team_id, team_name = case_teams.get(item.case_id, (None, ""))
+                worker(f"nobody:{team_id}", "", team_id, team_name).add(item)
+        out = sorted(teams.values(), key=lambda t: (t.team_id is None, t.name))
+        for team in out:
+            team.workers.sort(key=lambda w: (not w.name, -w.overdue, w.name))
+        return out
+
+    def _names(self) -> dict[str, str]:
+        if self._name_cache is None:
+            self._name_cache = {r["id"]: r["name"] for r in self.session.store.rows(
+                "SELECT id, TRIM(COALESCE(given_names, '') || ' ' || COALESCE(family_name, '')) AS name"
+                " FROM practitioner")}
+        return self._name_cache
+
+    def _practitioner_teams(self) -> dict[str, tuple[str | None, str]]:
+        return {r["id"]: (r["team_id"], r["team_name"] or "") for r in self.session.store.rows(
+            "SELECT p.id, p.team_id, t.name AS team_name FROM practitioner p LEFT JOIN team t ON t.id = p.team_id")}
 
     def _item(self, item: DueItem, s: Subject, provider: Provider, cover: dict[str, str],
               absent: set[str]) -> WorkItem:
@@ -269,6 +399,8 @@ class MyWorkService:
             action=provider.actions.get(item.rule_id, "open_case"),
             population=item.population, worker_id=s.worker_id,
             absent=bool(s.worker_id in absent or covered_by), covered_by=covered_by,
+            worker_name=self._names().get(s.worker_id, "") if s.worker_id else "",
+            covered_by_name=self._names().get(covered_by, "") if covered_by else "",
         )
 
     def _cover(self, on: date) -> dict[str, str]:
@@ -285,35 +417,6 @@ class MyWorkService:
             "SELECT practitioner_id FROM practitioner_absence WHERE deleted = 0 AND from_date <= ?"
             " AND (to_date IS NULL OR to_date >= ?)", [on.isoformat(), on.isoformat()])
         return {r["practitioner_id"] for r in rows}
-
-    # -- escalations --------------------------------------------------------------------------
-    def escalations(self, *, include_acknowledged: bool = False) -> list[dict[str, Any]]:
-        """Escalations to the signed-in person's role (senior managers), in scope, oldest first."""
-        self.session.require(Can.VIEW_ESCALATIONS)
-        condition, params = case_condition(self.session.user, self.session.today())
-        sql = (
-            "SELECT e.*, c.reference FROM escalation e JOIN case_file c ON c.id = e.case_id"
-            f" WHERE e.deleted = 0 AND e.to_role = :role AND {condition}"
-        )
-        if not include_acknowledged:
-            sql += " AND e.acknowledged_at IS NULL"
-        return self.session.store.rows(sql + " ORDER BY e.raised_on, e.created_at",
-                                       {**params, "role": self.session.user.role})
-
-    def acknowledge(self, escalation_id: str, outcome: str) -> dict[str, Any]:
-        self.session.require(Can.VIEW_ESCALATIONS)
-        rows = self.session.store.rows("SELECT * FROM escalation WHERE id = ? AND deleted = 0", [escalation_id])
-        if not rows:
-            raise NotFound(N_("That escalation does not exist."))
-        require_case(self.session, rows[0]["case_id"])
-        if not str(outcome or "").strip():
-            raise ValidationError(N_("Record what was done about the escalation."), field="outcome")
-
-        def write(tx: Any) -> dict[str, Any]:
-            return tx.update("escalation", escalation_id, {
-                "acknowledged_at": tx.now, "acknowledged_by": self.session.user.id, "outcome": outcome.strip()})
-
-        return self.session.write(write)
 
     # -- cover (V3: in the co-ordinator's absence the team manager makes sure visits happen) ------
     def record_absence(self, practitioner_id: str, *, from_date: str, to_date: str | None = None,

@@ -212,7 +212,8 @@ def test_no_lead_practitioner_escalates_at_once_to_the_senior_manager(world) -> 
     assert data["adult_name"] == "Margaret Williams" and data["meeting_date"] == "2026-11-02"
     assert data["lead_coordinator"] == "Owain Thomas" and data["adult_dob"] == "1944-10-01"
     assert data["audience"] == "senior_manager" and data["template_file"] == "n4_escalation_no_lead_practitioner"
-    assert [e["id"] for e in MyWorkService(world.as_("sm")).escalations()] == [esc["id"]]
+    [task] = MyWorkService(world.as_("sm")).view().tasks
+    assert task.id == esc["id"] and task.for_me and task.person_name == "Margaret Williams"
     audit = world.sw.store.rows("SELECT action FROM audit WHERE entity = 'escalation'")
     assert [a["action"] for a in audit] == ["insert"]
     # A later meeting naming one raises nothing more.

@@ -21,19 +21,27 @@ def manager(tmp_path):
     ctx.store.close()
 
 
+def _tom(page):
+    [row] = [r for r in page.worker_rows() if r.text(0) == "Tom Bevan"]
+    return row
+
+
 def test_team_manager_assigns_cover_from_my_work(qtbot, manager) -> None:
-    from ui.child_protection.my_work_page import MyWorkPage
+    from ui.my_work import MyWorkPage
 
     session = manager.session("tm_cp")
     page = MyWorkPage(session)
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)
-    uncovered = page.rows("uncovered")
-    assert uncovered, "Tom is on leave with nobody covering his visits"
+    qtbot.waitUntil(lambda: page.loaded, timeout=10_000)
+    assert page.work.uncovered, "Tom is on leave with nobody covering his visits"
+    assert page.note.isVisible() and "nobody covering" in page.note.text()
+    tom = _tom(page)
+    assert tom.text(5) == "Away: nobody covering"
     assert page.cover_button.isVisible(), "a team manager is offered cover"
     assert not page.cover_button.isEnabled(), "nothing chosen yet"
-    page.tree.setCurrentItem(uncovered[0])
+    page.team.setCurrentItem(tom)
     assert page.cover_button.isEnabled()
     dialog = page.assign_cover()
     qtbot.addWidget(dialog)
@@ -51,5 +59,9 @@ def test_team_manager_assigns_cover_from_my_work(qtbot, manager) -> None:
     cover = session.store.rows("SELECT covering_id, covered_id, to_date FROM cover ORDER BY created_at DESC LIMIT 1")[0]
     assert cover == {"covering_id": manager.staff["sw_rhian"], "covered_id": manager.staff["sw_tom"],
                      "to_date": "2026-12-04"}
-    page.refresh()
-    assert page.rows("uncovered") == []
+    qtbot.waitUntil(lambda: page.work is not None and not page.work.uncovered, timeout=10_000)
+    assert not page.note.isVisible()
+    assert _tom(page).text(5) == "Away; Rhian Evans covers"
+    tom = _tom(page)
+    tom.setExpanded(True)
+    assert tom.childCount() > 0

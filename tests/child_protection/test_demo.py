@@ -19,10 +19,10 @@ def test_demo_child_protection_journeys(tmp_path):
         v1 = {i.person_id for i in rhian.overdue if i.rule_id == "V1"}
         assert twr["osian"] in v1 and twr["seren"] not in v1
         senior = MyWorkService(ctx.session("senior")).view()
-        assert {e["kind"] for e in senior.escalations} == {"no_coordinator"}
+        assert {t.kind for t in senior.tasks if t.for_me} == {"no_coordinator"}
         manager = MyWorkService(ctx.session("tm_cp")).view()
         assert {i.person_id for i in manager.uncovered if i.rule_id == "V1"} == {jones["mason"], jones["ruby"]}
-        moving = {i.person_id: i.status for i in manager.team if i.rule_id == "C17"}
+        moving = {i.person_id: i.status for i in manager.responsible if i.rule_id == "C17"}
         assert moving == {jones["mason"]: "overdue", jones["ruby"]: "overdue"}  # told 4 days ago
         languages = {r["language"] for r in ctx.store.rows("SELECT language FROM letter WHERE template_id = 'N8' AND recipient_kind = 'person'")}
         # Invitations are a circular (Standard 4): Welsh-only to the Welsh-speaking family, Welsh

@@ -7,24 +7,33 @@ from datetime import date
 import pytest
 
 from desktop.services.drafts import DraftService
+from tests.conftest import open_my_work
 
 pytestmark = pytest.mark.gui
 
 
 def overdue(page) -> set[tuple[str, str]]:
-    from ui.child_protection.my_work_page import RULE_ROLE
+    from ui.my_work import RULE_ROLE
 
-    return {(row.text(0).split()[0], row.data(0, RULE_ROLE)) for row in page.rows("overdue")}
+    return {(row.text(1).split()[0], row.data(0, RULE_ROLE)) for row in page.rows("overdue")}
+
+
+def my_work(qtbot, session):
+    """The My work page for ``session``, once its figures have come back from the worker thread."""
+
+    page = open_my_work(qtbot, session)
+    qtbot.waitUntil(lambda: page.loaded, timeout=10_000)
+    assert page.last_error is None
+    return page
 
 
 def test_recording_a_visit_in_the_tab_updates_my_work(registered, qtbot):
-    from ui.child_protection import ChildProtectionTab, MyWorkPage
+    from ui.child_protection import ChildProtectionTab
 
     w, ids = registered, registered.ids
     w.clock.day = date(2026, 11, 10)
 
-    page = MyWorkPage(w.sw)
-    qtbot.addWidget(page)
+    page = my_work(qtbot, w.sw)
     assert {("Elis", "V1"), ("Mali", "V1")} <= overdue(page)
 
     tab = ChildProtectionTab(w.sw, ids["case"])
@@ -78,13 +87,11 @@ def test_a_visit_where_access_was_denied_is_saved_for_every_child_and_reported(r
 
 
 def test_one_click_from_my_work_opens_the_case_at_the_visit_form(registered, qtbot):
-    from ui.child_protection import MyWorkPage
-    from ui.child_protection.my_work_page import RULE_ROLE
+    from ui.my_work import RULE_ROLE
 
     w = registered
     w.clock.day = date(2026, 11, 10)
-    page = MyWorkPage(w.sw)
-    qtbot.addWidget(page)
+    page = my_work(qtbot, w.sw)
     row = next(r for r in page.rows("overdue") if r.data(0, RULE_ROLE) == "V1")
     page._activated(row)
     assert page.opened == [(w.ids["case"], "record_visit")]
@@ -173,16 +180,28 @@ def test_a_visit_closed_straight_after_typing_keeps_every_word(registered, qtbot
 
 
 def test_the_team_manager_sees_the_teams_overdue_work_not_only_their_own(registered, qtbot):
-    from ui.child_protection import MyWorkPage
-    from ui.child_protection.my_work_page import RULE_ROLE
+    """A row per worker opens to their items; every item says whose it is; the headline counts the team's
+    work once each (the manager's own included), and a social worker sees no team."""
+    from ui.my_work import RULE_ROLE
 
     w = registered
     w.clock.day = date(2026, 11, 10)
-    worker = MyWorkPage(w.sw)
-    qtbot.addWidget(worker)
-    assert worker.rows("team_overdue") == []  # a social worker sees only their own
-    manager = MyWorkPage(w.as_("tm"))
-    qtbot.addWidget(manager)
-    team = {(r.data(0, RULE_ROLE), r.text(0)) for r in manager.rows("team_overdue")}
-    assert {("V1", "Elis Jones"), ("V1", "Mali Jones")} <= team  # Siân's children, not seen alone
+    worker = my_work(qtbot, w.sw)
+    assert worker.team.isHidden() or worker.tabs.indexOf(worker.team) == -1  # a social worker sees their own
+    assert worker.heading.text() == "Your work"
+    manager = my_work(qtbot, w.as_("tm"))
+    assert manager.heading.text() == "Your team's work"
     assert manager.rows("overdue") == []  # none of it is the manager's own
+    rows = {r.text(0): r for r in manager.worker_rows()}
+    sian = rows["Siân Roberts"]
+    assert int(sian.text(2)) >= 2 and sian.text(5) == ""
+    sian.setExpanded(True)
+    items = {(sian.child(i).data(0, RULE_ROLE), sian.child(i).text(1)) for i in range(sian.childCount())}
+    assert {("V1", "Elis Jones"), ("V1", "Mali Jones")} <= items  # Siân's children, not seen alone
+    assert all(sian.child(i).text(0).startswith(("Overdue", "Due")) for i in range(sian.childCount()))
+    # The headline: every item of the team once; equal to the sum of the workers' rows.
+    work = manager.work
+    assert manager.chips["overdue"].count == work.counts["overdue"] == sum(int(r.text(2)) for r in rows.values())
+    assert work.counts["overdue"] == len({(i.case_id, i.person_id, i.rule_id) for i in work.responsible
+                                          if i.status == "overdue"})
+    assert all(i.worker_name == "Siân Roberts" for i in work.responsible if i.case_id == w.ids["case"])

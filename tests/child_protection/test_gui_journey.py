@@ -16,6 +16,7 @@ from desktop.services.child_protection import (
 )
 from desktop.services.drafts import DraftService
 from tests.child_protection.helpers import determine_all, initial_conference, strategy
+from tests.conftest import open_my_work
 
 pytestmark = pytest.mark.gui
 
@@ -270,16 +271,14 @@ def test_review_conference_deregisters_with_reasons(world, qtbot):
 def test_my_work_opens_the_form_for_its_action(world, qtbot):
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from ui.child_protection import MyWorkPage
     from ui.child_protection.conference_dialog import InitialConferenceDialog
-    from ui.child_protection.my_work_page import ACTION_ROLE
+    from ui.my_work import ACTION_ROLE
 
     w = world
     strategy(w, "2026-10-07")
     determine_all(w)
     w.clock.day = date(2026, 10, 29)  # the initial conference (C6) is overdue
-    page = MyWorkPage(w.sw)
-    qtbot.addWidget(page)
+    page = open_my_work(qtbot, w.sw)
     row = next(r for r in page.rows("overdue") if r.data(0, ACTION_ROLE) == "hold_initial_conference")
     page._activated(row)
     windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
@@ -432,16 +431,15 @@ def test_conference_record_sent(world, qtbot):
 def test_my_work_opens_the_report_decision(world, qtbot):
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from ui.child_protection import MyWorkPage, ReportDialog
-    from ui.child_protection.my_work_page import ACTION_ROLE
+    from ui.child_protection import ReportDialog
+    from ui.my_work import ACTION_ROLE
 
     w, ids = world, world.ids
     w.clock.day = date(2026, 10, 5)
     report = ReportService(w.sw).record(ids["case"], concerns="Bruising.", received_at="2026-10-05T09:30",
                                         source_type="public")
     w.clock.day = date(2026, 10, 7)  # the next-actions decision (C1) is overdue
-    page = MyWorkPage(w.sw)
-    qtbot.addWidget(page)
+    page = open_my_work(qtbot, w.sw)
     row = next(r for r in page.rows("overdue") if r.data(0, ACTION_ROLE) == "decide_report")
     page._activated(row)
     windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]

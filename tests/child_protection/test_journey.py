@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from desktop.cli import main as cli_main
+from desktop.errors import PermissionDenied, ValidationError
 from desktop.services.child_protection import (
     ConferenceService,
     CoordinatorService,
@@ -19,6 +22,7 @@ from desktop.services.child_protection import (
 )
 from desktop.services.my_work import MyWorkService
 from desktop.services.persons import PersonService
+from desktop.services.tasks import TaskService
 from tests.child_protection.conftest import PASSWORD
 from tests.child_protection.helpers import attendance, initial_conference, strategy
 
@@ -186,11 +190,27 @@ def test_no_coordinator_escalates_to_the_senior_manager(world):
     assert [r["recipient_id"] for r in letters(w, "N3")] == [ids["sm"], ids["sm"]]
     senior = MyWorkService(w.as_("sm"))
     view = senior.view(date(2026, 10, 26))
-    assert view.counts["escalations"] == 2
-    assert {e["kind"] for e in view.escalations} == {"no_coordinator"}
-    senior.acknowledge(view.escalations[0]["id"], "Gareth Evans allocated as co-ordinator")
-    assert senior.counts(date(2026, 10, 26))["escalations"] == 1
-    # The social worker does not see escalations but does see the visits (allocated worker).
+    assert view.counts["tasks"] == 2
+    assert {(t.kind, t.person_name, t.for_me) for t in view.tasks} == {
+        ("no_coordinator", "Elis Jones", True), ("no_coordinator", "Mali Jones", True)}
+    assert view.tasks[0].text == ("No care and support protection plan co-ordinator was named for Elis Jones at the"
+                                  " conference.") or "Mali Jones" in view.tasks[0].text
+    # Only the senior manager may acknowledge it; it must say what was done.
+    tasks = TaskService(w.as_("sm"))
+    with pytest.raises(PermissionDenied):
+        TaskService(w.as_("tm")).acknowledge(view.tasks[0].id, "Nothing")
+    with pytest.raises(ValidationError):
+        tasks.acknowledge(view.tasks[0].id, "  ")
+    tasks.acknowledge(view.tasks[0].id, "Gareth Evans allocated as co-ordinator")
+    assert senior.counts(date(2026, 10, 26))["tasks"] == 1
+    done = w.sw.store.rows("SELECT acknowledged_by, outcome FROM escalation WHERE acknowledged_at IS NOT NULL")
+    assert done == [{"acknowledged_by": ids["sm"], "outcome": "Gareth Evans allocated as co-ordinator"}]
+    assert w.sw.store.rows("SELECT count(*) AS n FROM outbox WHERE entity = 'escalation' AND kind = 'update'")[0]["n"] == 1
+    # The team manager sees the open one (for the senior manager) without being asked to act on it; the
+    # social worker does not see it but does see the visits (allocated worker).
+    [open_task] = MyWorkService(w.as_("tm")).view(date(2026, 10, 26)).tasks
+    assert not open_task.for_me and open_task.to_name == "Senior manager (safeguarding)"
+    assert MyWorkService(w.sw).view(date(2026, 10, 26)).tasks == []
     assert ("elis", "V1") in due(w, "2026-11-10", mine_only=True)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from desktop.i18n import set_language  # noqa: E402
 from desktop.services.children import LookedAfterService, PlacementService  # noqa: E402
+from tests.conftest import open_my_work
 
 from .conftest import placement  # noqa: E402
 
@@ -383,10 +384,9 @@ def test_my_work_items_open_the_looked_after_and_child_in_need_forms_for_the_rig
     from desktop.services.cases import CaseService
     from desktop.services.children import ChildInNeedService
     from desktop.services.persons import PersonService
-    from ui.child_protection import MyWorkPage
-    from ui.child_protection.my_work_page import RULE_ROLE
     from ui.children.cin_dialogs import CinReviewDialog
     from ui.children.lac_dialogs import PepDialog
+    from ui.my_work import RULE_ROLE
 
     w, ids = world, world.ids
     w.clock.day = date(2026, 10, 5)
@@ -398,8 +398,7 @@ def test_my_work_items_open_the_looked_after_and_child_in_need_forms_for_the_rig
     ChildInNeedService(w.sw).start_plan(ids["case"], ids["mali"], started_on="2026-10-05",
                                         next_review_on="2026-10-30")
     w.clock.day = date(2026, 11, 3)  # the PEP (L10, 2 November) and Mali's plan review (30 October) are late
-    page = MyWorkPage(w.sw)
-    qtbot.addWidget(page)
+    page = open_my_work(qtbot, w.sw)
     try:
         for rule, tab_key, form_class, child in (("L10", "looked_after", PepDialog, ids["elis"]),
                                                  ("CIN1", "child_in_need", CinReviewDialog, ids["mali"])):

@@ -4,8 +4,8 @@ enquiry, initial and review conferences, plan, core group, change of co-ordinato
 each, built on :mod:`ui.child_protection.form_dialog`) and, if no other module has registered them, the
 "My work" and register areas. "My work" opens the form for an item's action (``tab.open_action``).
 
-Importing this package registers the case tab ``child_protection`` (child protection cases only), the
-areas ``my_work`` and ``register`` (unless already registered); the case header's "next thing due" comes from
+Importing this package registers the case tab ``child_protection`` (child protection cases only) and the
+area ``register`` (unless already registered); the case header's "next thing due" comes from
 :mod:`ui.next_due` (``MyWorkService.next_due``). It is
 listed in :data:`ui.plugins.CASE_TAB_MODULES`.
 """
@@ -23,7 +23,6 @@ from ui.child_protection.convene_dialog import ConveneDialog
 from ui.child_protection.coordinator_dialog import CoordinatorDialog
 from ui.child_protection.core_group_dialog import CoreGroupDialog
 from ui.child_protection.enquiry_dialog import EnquiryDialog
-from ui.child_protection.my_work_page import MyWorkPage, badge
 from ui.child_protection.plan_dialog import PlanDialog
 from ui.child_protection.register_page import RegisterPage
 from ui.child_protection.report_dialog import ReportDialog
@@ -35,10 +34,7 @@ register_case_tab("child_protection", N_("Child protection"), ChildProtectionTab
                   visible_for=lambda session: session.can(Can.VIEW_CASEWORK), order=40,
                   case_types=(CaseType.CHILD_PROTECTION,))
 
-# Dedicated ui.my_work / ui.register modules (imported before this one) take precedence.
-if "my_work" not in areas._AREAS:  # noqa: SLF001
-    areas.register_area("my_work", N_("My work"), MyWorkPage, badge=badge, order=10,
-                        visible_for=lambda session: session.can(Can.VIEW_CASEWORK))
+# A dedicated ui.register module (imported before this one) takes precedence.
 if "register" not in areas._AREAS:  # noqa: SLF001
     areas.register_area("register", N_("Child protection register"), RegisterPage, order=30,
                         visible_for=lambda session: session.can(Can.MANAGE_REGISTER))
@@ -52,7 +48,6 @@ __all__ = [
     "CoreGroupDialog",
     "EnquiryDialog",
     "InitialConferenceDialog",
-    "MyWorkPage",
     "PlanDialog",
     "RegisterPage",
     "ReportDialog",

@@ -33,6 +33,7 @@ from typing import Any
 
 from desktop.domain.engine import default_engine
 from desktop.domain.rules import RuleError, validate_case_override
+from desktop.domain.types import Role
 from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.services.adults._common import (
@@ -56,7 +57,8 @@ from desktop.services.adults._common import (
     senior_managers,
     text,
 )
-from desktop.services.correspondence import queue_letter, raise_escalation
+from desktop.services.correspondence import queue_letter
+from desktop.services.tasks import raise_task
 from desktop.store import Tx
 
 N4 = "N4"
@@ -213,8 +215,8 @@ class StrategyService:
                 )
             escalation, letters = None, []
             if escalate:
-                escalation = raise_escalation(tx, case_id=case_id, kind="no_lead_practitioner", reason=NO_LEAD_REASON,
-                                              raised_on=today.isoformat())
+                escalation = raise_task(tx, case_id=case_id, kind="no_lead_practitioner", reason=NO_LEAD_REASON,
+                                        to_role=Role.SENIOR_MANAGER, person_id=person, raised_on=today.isoformat())
                 coordinator = practitioner_name(practitioner_row(tx, acting_lead_coordinator(tx, case_id) or chair))
                 data = {**adult_facts_for_letter(tx, person), "lead_coordinator": coordinator,
                         "meeting_date": held.isoformat(), "no_lead_reason": text(no_lead_reason),

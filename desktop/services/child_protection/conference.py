@@ -61,9 +61,10 @@ from desktop.services.child_protection._common import (
 from desktop.services.child_protection.core_group import add_members
 from desktop.services.child_protection.plan import create_outline
 from desktop.services.child_protection.register import change_entry, check_coordinator, register_child
-from desktop.services.correspondence import queue_letter, raise_escalation
+from desktop.services.correspondence import queue_letter
 from desktop.services.permissions import Can
 from desktop.services.scope import require_case
+from desktop.services.tasks import raise_task
 from desktop.store import Tx
 
 QUORUM = 3
@@ -305,9 +306,9 @@ class ConferenceService:
                         out: dict[str, Any]) -> None:
         """N3: the senior manager responsible for safeguarding is told at once."""
         case_id = conf["case_id"]
-        out["escalations"].append(raise_escalation(
+        out["escalations"].append(raise_task(
             tx, case_id=case_id, kind="no_coordinator", to_role=Role.SENIOR_MANAGER, raised_on=held,
-            reason=dumps({"person_id": child, "conference_id": conf["id"]})))
+            person_id=child, details={"conference_id": conf["id"]}))
         chair = practitioner(tx, conf["chair_id"])
         team = tx.query("SELECT t.name FROM case_file c JOIN team t ON t.id = c.team_id WHERE c.id = ?", [case_id])
         for sm in tx.query("SELECT id FROM practitioner WHERE deleted = 0 AND active = 1 AND app_role = ?",

@@ -20,6 +20,7 @@ from desktop.services.child_protection._common import (
     practitioner,
 )
 from desktop.services.correspondence import queue_letter
+from desktop.services.tasks import raise_task
 from desktop.store import Tx
 
 
@@ -49,6 +50,12 @@ def notify(tx: Tx, case_id: str, visit: dict[str, Any], child_ids: list[str]) ->
                 recipients[("agency", m["agency_id"])] = None
         if not recipients:
             recipients = dict.fromkeys(("practitioner", tm) for tm in _team_managers(tx, case_id) if tm != visitor)
+        # The co-ordinator (else the team managers) gets a task in My work as well as the letter.
+        for_whom = [entry["coordinator_id"]] if entry["coordinator_id"] and entry["coordinator_id"] != visitor \
+            else [tm for tm in _team_managers(tx, case_id) if tm != visitor]
+        for pid in for_whom:
+            raise_task(tx, case_id=case_id, kind="access_denied", person_id=child, to_practitioner_id=pid,
+                       raised_on=day, details={"date": day, "visit_id": visit.get("id")})
         data = {
             **child_facts(tx, child), "visit_date": day, "visitor_name": practitioner(tx, visitor)["name"],
             "what_happened": visit.get("observations") or bilingual(N_("No details were recorded.")),

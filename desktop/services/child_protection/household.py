@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop.domain.types import Role
 from desktop.i18n import N_
 from desktop.services import events
 from desktop.services.child_protection._common import (
@@ -23,6 +24,7 @@ from desktop.services.child_protection._common import (
     register_custodians,
 )
 from desktop.services.correspondence import queue_letter
+from desktop.services.tasks import raise_task
 from desktop.store import Tx
 
 DESCRIPTIONS = {
@@ -46,6 +48,8 @@ def on_household_changed(tx: Tx, event: events.HouseholdChanged) -> None:
             "coordinator_name": coord["name"], "coordinator_phone": coord["phone"],
         }
         source = f"household_changed:{event.what}"
+        raise_task(tx, case_id=entry["case_id"], kind="household_change", person_id=person_id,
+                   to_role=Role.REGISTER_CUSTODIAN, raised_on=on, details={"what": event.what})
         for custodian in register_custodians(tx):
             queue_letter(tx, case_id=entry["case_id"], template_id="N5", recipient_kind="practitioner",
                          recipient_id=custodian, data=data, source_event=source)

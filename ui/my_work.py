@@ -1,0 +1,476 @@
+"""The "My work" area: what the signed-in person must act on, most urgent first, for every role.
+
+* A headline of counts — overdue, due today, due this week, tasks — over everything the person answers
+  for, each item once (their own work; a team manager's team; a senior manager's teams), each count with
+  its urgency shape, words and colours.
+* "For your action": tasks (escalations and notifications) that wait until acknowledged with what was done.
+* "My own work": the person's items by urgency; every row says how late (in the rule's own unit), whose it
+  is, and opens the case at the right form (double-click or Enter).
+* "My team" / "Teams" (managers): a row per worker — cases, overdue, due today, due this week, away and who
+  covers — opening to that worker's items; for a senior manager, per team first. Assign cover from here.
+* Admin staff see the letters waiting to be printed.
+
+Thread contract: GUI thread only draws. The figures come from :meth:`MyWorkService.view` run on a worker
+through :mod:`ui.tasks` after each burst of commits; a language switch redraws from the same figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.urgency import STYLES, Urgency
+from desktop.i18n import N_, _, ngettext
+from desktop.services.my_work import MyWork, MyWorkService, TeamSummary, WorkerSummary, WorkItem
+from desktop.services.permissions import Can
+from desktop.services.tasks import Task
+from ui import areas
+from ui.formatting import show_date
+from ui.tasks import runner, store_watcher
+from ui.urgency import style_tree_item, urgency_icon
+from ui.widgets import Retranslating, fit_columns, message_of
+
+CASE_ROLE = Qt.ItemDataRole.UserRole
+ACTION_ROLE = Qt.ItemDataRole.UserRole + 1
+RULE_ROLE = Qt.ItemDataRole.UserRole + 2
+WORKER_ROLE = Qt.ItemDataRole.UserRole + 3
+PERSON_ROLE = Qt.ItemDataRole.UserRole + 4
+TASK_ROLE = Qt.ItemDataRole.UserRole + 5
+AWAY_ROLE = Qt.ItemDataRole.UserRole + 6
+
+ITEM_HEADERS = [N_("How urgent"), N_("Child or adult"), N_("Case"), N_("Due"), N_("What is due"), N_("Whose")]
+TEAM_HEADERS = [N_("Worker"), N_("Cases"), N_("Overdue"), N_("Due today"), N_("Due this week"), N_("Away")]
+TASK_HEADERS = [N_("What happened"), N_("Case"), N_("For"), N_("How long")]
+SECTIONS = [
+    ("overdue", N_("Overdue")),
+    ("due_today", N_("Due today")),
+    ("due_this_week", N_("Due this week")),
+]
+
+
+def whose(item: WorkItem) -> str:
+    """Who must act on an item, in words."""
+    if item.covered_by_name:
+        # L10N: whose an item is when someone covers the worker, e.g. "Rhian Evans, covering for Tom Bevan"
+        return _("{covering}, covering for {worker}").format(covering=item.covered_by_name,
+                                                              worker=item.worker_name)
+    if item.absent and item.worker_name:
+        return _("{worker} (away, nobody covering)").format(worker=item.worker_name)
+    return item.worker_name or _("Nobody allocated")
+
+
+def item_row(item: WorkItem, *, with_whose: bool = True) -> QTreeWidgetItem:
+    """One due item as a row: urgency (shape, words, colours), who, case, due, why, whose."""
+    row = QTreeWidgetItem(["", item.person_name, item.case_reference, show_date(item.due), item.reason,
+                           whose(item) if with_whose else ""])
+    style_tree_item(row, item.urgency, days_overdue=item.days_overdue, unit=item.engine_item.overdue_unit)
+    row.setData(0, CASE_ROLE, item.case_id)
+    row.setData(0, ACTION_ROLE, item.action)
+    row.setData(0, RULE_ROLE, item.rule_id)
+    row.setData(0, PERSON_ROLE, item.person_id)
+    if item.absent and not item.covered_by and item.worker_id:
+        row.setData(0, WORKER_ROLE, item.worker_id)
+    row.setToolTip(4, item.reason)
+    return row
+
+
+class CountChip(QWidget):
+    """A headline count with its urgency shape, words and colours ("Overdue: 17"); grey when zero."""
+
+    def __init__(self, urgency: Urgency, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.urgency = urgency
+        self.count = 0
+        self.icon = QLabel()
+        self.icon.setPixmap(urgency_icon(urgency, 18).pixmap(18, 18))
+        self.label = QLabel()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 10, 4)
+        row.addWidget(self.icon)
+        row.addWidget(self.label)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def show_count(self, text: str, count: int) -> None:
+        self.count = count
+        style = STYLES[self.urgency]
+        fg, bg = (style.foreground, style.background) if count else ("#37474f", "#f0f0f0")
+        weight = "700" if count and self.urgency in (Urgency.OVERDUE, Urgency.PROBLEM) else "400"
+        self.setStyleSheet(f"CountChip {{ background: {bg}; border-radius: 4px; }}"
+                           f" QLabel {{ color: {fg}; font-weight: {weight}; font-size: 11pt; }}")
+        self.icon.setVisible(bool(count))
+        self.label.setText(text)
+        self.setAccessibleName(text)
+
+
+class MyWorkPage(Retranslating, QWidget):
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("my_work_page")
+        self.session = session
+        self.work: MyWork | None = None
+        self.loaded = False
+        self.last_error: BaseException | None = None
+        self.opened: list[tuple[str, str]] = []  # (case id, action): for tests and the status bar
+
+        self.heading = QLabel()
+        self.heading.setObjectName("my_work_heading")
+        self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.chips = {key: CountChip(u) for key, u in (
+            ("overdue", Urgency.OVERDUE), ("due_today", Urgency.DUE_TODAY),
+            ("due_this_week", Urgency.DUE_THIS_WEEK), ("tasks", Urgency.PROBLEM))}
+        chip_row = QHBoxLayout()
+        for key, chip in self.chips.items():
+            chip.setObjectName(f"my_work_count_{key}")
+            chip_row.addWidget(chip)
+        chip_row.addStretch(1)
+        self.note = QLabel()
+        self.note.setObjectName("my_work_note")
+        self.note.setWordWrap(True)
+
+        self.tasks_label = QLabel()
+        self.tasks_label.setStyleSheet("font-weight: 600;")
+        self.tasks = QTreeWidget()
+        self.tasks.setObjectName("my_work_tasks")
+        self.tasks.setRootIsDecorated(False)
+        self.tasks.itemActivated.connect(self._open_case_of)
+        self.tasks.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.acknowledge_button = QPushButton()
+        self.acknowledge_button.setObjectName("my_work_acknowledge")
+        self.acknowledge_button.clicked.connect(self.acknowledge)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("my_work_tabs")
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("my_work_items")
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.team = QTreeWidget()
+        self.team.setObjectName("my_work_team")
+        self.team.itemActivated.connect(self._activated)
+        self.team.itemExpanded.connect(self._fill_worker)
+        self.team.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.managing = session.can(Can.VIEW_TEAM_WORK)
+        self.casework = session.can(Can.VIEW_CASEWORK)
+        if self.managing:
+            self.tabs.addTab(self.team, "")
+        if self.casework:
+            self.tabs.addTab(self.tree, "")
+        self.letters_note = QLabel()
+        self.letters_note.setObjectName("my_work_letters")
+        self.letters_note.setWordWrap(True)
+
+        self.cover_button = QPushButton()
+        self.cover_button.setObjectName("my_work_assign_cover")
+        self.cover_button.setVisible(session.can(Can.ALLOCATE))
+        self.cover_button.setEnabled(False)
+        self.cover_button.clicked.connect(self.assign_cover)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cover_button)
+        buttons.addStretch(1)
+
+        tasks_box = QHBoxLayout()
+        tasks_box.addWidget(self.tasks, 1)
+        tasks_side = QVBoxLayout()
+        tasks_side.addWidget(self.acknowledge_button)
+        tasks_side.addStretch(1)
+        tasks_box.addLayout(tasks_side)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(chip_row)
+        layout.addWidget(self.note)
+        layout.addWidget(self.tasks_label)
+        layout.addLayout(tasks_box)
+        layout.addWidget(self.letters_note)
+        layout.addWidget(self.tabs, 4)
+        layout.addLayout(buttons)
+        self.tabs.setVisible(self.tabs.count() > 0)
+
+        # Several commits in a row (a conference writes many rows) refresh once.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.refresh)
+        # A bound method (not a lambda): Qt disconnects it when the page is destroyed on lock.
+        store_watcher(session).changed.connect(self._store_changed)
+        self.retranslate()
+        self.refresh()
+
+    # -- language -------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.tree.setHeaderLabels([_(h) for h in ITEM_HEADERS])
+        self.team.setHeaderLabels([_(h) for h in TEAM_HEADERS])
+        self.tasks.setHeaderLabels([_(h) for h in TASK_HEADERS])
+        for tree in (self.tree, self.team, self.tasks):
+            fit_columns(tree)
+        self.tree.setAccessibleName(_("My own work"))
+        self.team.setAccessibleName(_("The team's work, by worker"))
+        self.tasks.setAccessibleName(_("For your action"))
+        self.tasks_label.setText(_("For your action"))
+        self.acknowledge_button.setText(_("Acknowledge…"))
+        self.acknowledge_button.setToolTip(_("Say what was done about the selected task; it then leaves your list"))
+        self.cover_button.setText(_("Assign cover…"))
+        self.cover_button.setAccessibleName(_("Assign cover for the absent worker's work"))
+        self.cover_button.setToolTip(_("Choose who covers the selected worker's work while they are away"))
+        for i in range(self.tabs.count()):
+            widget = self.tabs.widget(i)
+            if widget is self.tree:
+                self.tabs.setTabText(i, _("My own work"))
+            else:
+                many = self.work is not None and len(self.work.teams) > 1
+                self.tabs.setTabText(i, _("Teams") if many else _("My team"))
+        if self.work is not None:
+            self._draw()
+
+    # -- loading (worker thread) ----------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute on a worker; draw when it comes back."""
+        session = self.session
+        runner().run(lambda: _view(session), on_done=self._loaded, on_error=self._failed)
+
+    def _loaded(self, work: MyWork) -> None:
+        self.work = work
+        self.last_error = None
+        self.loaded = True
+        self.retranslate()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.last_error = exc
+        self.loaded = True
+        self.heading.setText(_("My work could not be worked out: {reason}").format(reason=message_of(exc)))
+        self.heading.setStyleSheet(f"font-size: 12pt; font-weight: 600; color: {STYLES[Urgency.PROBLEM].foreground};")
+
+    def _store_changed(self, _tables: object, _cases: object) -> None:
+        self._debounce.start()
+
+    # -- drawing (GUI thread, from self.work) ---------------------------------------------------
+    def _draw(self) -> None:
+        work = self.work
+        assert work is not None
+        scope = work.scope
+        self.heading.setText({"own": _("Your work"), "team": _("Your team's work"),
+                              "all": _("The work of every team")}[scope])
+        counts = work.counts
+        self.chips["overdue"].show_count(_("Overdue: {n}").format(n=counts["overdue"]), counts["overdue"])
+        self.chips["due_today"].show_count(_("Due today: {n}").format(n=counts["due_today"]), counts["due_today"])
+        self.chips["due_this_week"].show_count(_("Due this week: {n}").format(n=counts["due_this_week"]),
+                                               counts["due_this_week"])
+        self.chips["tasks"].show_count(_("For your action: {n}").format(n=counts["tasks"]), counts["tasks"])
+        for key in ("overdue", "due_today", "due_this_week"):
+            self.chips[key].setVisible(self.casework)
+        notes = []
+        if counts["uncovered"]:
+            notes.append(ngettext(
+                "{n} of these items belongs to a worker who is away with nobody covering: assign cover.",
+                "{n} of these items belong to workers who are away with nobody covering: assign cover.",
+                counts["uncovered"]).format(n=counts["uncovered"]))
+        self.note.setText(" ".join(notes))
+        self.note.setVisible(bool(notes))
+        self.note.setStyleSheet(f"color: {STYLES[Urgency.OVERDUE].foreground}; font-weight: 600;")
+        self._draw_tasks(work.tasks)
+        self._draw_own(work)
+        self._draw_teams(work.teams)
+        waiting = work.letters_waiting
+        self.letters_note.setVisible(waiting is not None)
+        if waiting is not None:
+            self.letters_note.setText(ngettext("{n} letter is waiting to be printed, in the Letters area.",
+                                               "{n} letters are waiting to be printed, in the Letters area.",
+                                               waiting).format(n=waiting))
+        self._update_buttons()
+
+    def _draw_tasks(self, tasks: list[Task]) -> None:
+        self.tasks.clear()
+        for task in tasks:
+            row = QTreeWidgetItem([task.text, task.case_reference, task.to_name, task.open_for])
+            row.setData(0, CASE_ROLE, task.case_id)
+            row.setData(0, TASK_ROLE, task.id if task.for_me else "")
+            row.setData(0, ACTION_ROLE, "open_case")
+            row.setToolTip(0, task.text)
+            urgency = Urgency.PROBLEM if task.for_me else Urgency.DUE_THIS_WEEK
+            style_tree_item(row, urgency, label_column=0)
+            row.setText(0, task.text)  # the words are the task itself; the shape and colours say "act"
+            self.tasks.addTopLevelItem(row)
+        for widget in (self.tasks, self.tasks_label, self.acknowledge_button):
+            widget.setVisible(bool(tasks))
+        self.tasks.setMaximumHeight(min(200, 30 + 22 * len(tasks)))
+
+    def _draw_own(self, work: MyWork) -> None:
+        self.tree.clear()
+        for key, msgid in SECTIONS:
+            items: list[WorkItem] = getattr(work, key)
+            # L10N: a heading of "My work" with how many items it holds, e.g. "Overdue (3)".
+            section = QTreeWidgetItem([_("{section} ({n})").format(section=_(msgid), n=len(items))])
+            section.setData(0, ACTION_ROLE, key)
+            self.tree.addTopLevelItem(section)
+            section.setFirstColumnSpanned(True)
+            for item in items:
+                section.addChild(item_row(item))
+            section.setExpanded(True)
+        fit_columns(self.tree)
+
+    def _draw_teams(self, teams: list[TeamSummary]) -> None:
+        expanded = {self.team.topLevelItem(i).data(0, WORKER_ROLE) for i in range(self.team.topLevelItemCount())
+                    if self.team.topLevelItem(i).isExpanded()}
+        self.team.clear()
+        many = len(teams) > 1
+        for team in teams:
+            parent: QTreeWidget | QTreeWidgetItem = self.team
+            if many:
+                top = QTreeWidgetItem([team.name or _("Other teams"), str(team.total("cases")),
+                                       str(team.total("overdue")), str(team.total("due_today")),
+                                       str(team.total("due_this_week")), ""])
+                top.setData(0, WORKER_ROLE, f"team:{team.team_id}")
+                self.team.addTopLevelItem(top)
+                if team.total("overdue"):
+                    style_tree_item(top, Urgency.OVERDUE, label_column=2)
+                    top.setText(2, str(team.total("overdue")))
+                parent = top
+            for worker in team.workers:
+                row = self._worker_row(worker)
+                if isinstance(parent, QTreeWidget):
+                    parent.addTopLevelItem(row)
+                else:
+                    parent.addChild(row)
+                if worker.worker_id in expanded:
+                    row.setExpanded(True)
+        fit_columns(self.team)
+
+    def _worker_row(self, worker: WorkerSummary) -> QTreeWidgetItem:
+        if worker.away:
+            away = (_("Away; {name} covers").format(name=worker.covered_by_name) if worker.covered_by_name
+                    else _("Away: nobody covering"))
+        else:
+            away = ""
+        row = QTreeWidgetItem([worker.name or _("Nobody allocated"), str(worker.cases), str(worker.overdue),
+                               str(worker.due_today), str(worker.due_this_week), away])
+        row.setData(0, WORKER_ROLE, "" if not worker.name else worker.worker_id)
+        row.setData(0, AWAY_ROLE, bool(worker.away and not worker.covered_by_name and worker.worker_id))
+        row.setData(0, ACTION_ROLE, "worker")
+        row.setData(1, Qt.ItemDataRole.UserRole, worker)
+        if worker.overdue:
+            style_tree_item(row, Urgency.OVERDUE, label_column=2)
+            row.setText(2, str(worker.overdue))
+        if worker.away and not worker.covered_by_name:
+            row.setForeground(5, QBrush(QColor(STYLES[Urgency.OVERDUE].foreground)))
+        if worker.items:
+            row.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+        row.setToolTip(0, ngettext("{n} item: open to see them", "{n} items: open to see them",
+                                   len(worker.items)).format(n=len(worker.items)))
+        return row
+
+    def _fill_worker(self, row: QTreeWidgetItem) -> None:
+        """A worker's items, drawn when their row is opened (a senior manager's view holds thousands)."""
+        worker = row.data(1, Qt.ItemDataRole.UserRole)
+        if not isinstance(worker, WorkerSummary) or row.childCount():
+            return
+        for item in worker.items:
+            child = item_row(item, with_whose=False)
+            row.addChild(child)
+
+    # -- actions --------------------------------------------------------------------------------
+    def rows(self, section: str) -> list[QTreeWidgetItem]:
+        """The rows of a section of "My own work" (``overdue``, ``due_today``, ``due_this_week``)."""
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            if top.data(0, ACTION_ROLE) == section:
+                return [top.child(j) for j in range(top.childCount())]
+        return []
+
+    def worker_rows(self) -> list[QTreeWidgetItem]:
+        """Every worker row of the team tab (under their team for a senior manager)."""
+        out = []
+        for i in range(self.team.topLevelItemCount()):
+            top = self.team.topLevelItem(i)
+            if str(top.data(0, WORKER_ROLE) or "").startswith("team:"):
+                out += [top.child(j) for j in range(top.childCount())]
+            else:
+                out.append(top)
+        return out
+
+    def _selected_absent_worker(self) -> str | None:
+        """The absent, uncovered worker of the selected worker row or item row, if any."""
+        tree = self.tabs.currentWidget()
+        item = tree.currentItem() if isinstance(tree, QTreeWidget) else None
+        if item is None:
+            return None
+        if item.data(0, ACTION_ROLE) == "worker":
+            return str(item.data(0, WORKER_ROLE)) if item.data(0, AWAY_ROLE) else None
+        return item.data(0, WORKER_ROLE) or None
+
+    def _update_buttons(self) -> None:
+        self.cover_button.setEnabled(self._selected_absent_worker() is not None)
+        current = self.tasks.currentItem()
+        self.acknowledge_button.setEnabled(bool(current is not None and current.data(0, TASK_ROLE)))
+        self.acknowledge_button.setVisible(bool(self.work and any(t.for_me for t in self.work.tasks)))
+        self.acknowledge_button.setToolTip(_("Say what was done about the selected task; it then leaves your list")
+                                           if self.acknowledge_button.isEnabled()
+                                           else _("Choose a task that is for you"))
+
+    def assign_cover(self) -> QWidget | None:
+        """Open the cover form for the selected absent worker (team managers)."""
+        worker = self._selected_absent_worker()
+        if not worker:
+            return None
+        from ui.child_protection.cover_dialog import CoverDialog
+
+        dialog = CoverDialog(self.session, worker, self)
+        dialog.saved.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def acknowledge(self) -> QWidget | None:
+        """Ask what was done about the selected task, then close it."""
+        current = self.tasks.currentItem()
+        task_id = current.data(0, TASK_ROLE) if current is not None else None
+        if not task_id:
+            return None
+        from ui.acknowledge_dialog import AcknowledgeDialog
+
+        dialog = AcknowledgeDialog(self.session, task_id, current.text(0), self)
+        dialog.saved.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def _open_case_of(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        self._activated(item)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        case_id = item.data(0, CASE_ROLE)
+        if not case_id:
+            if item.data(0, ACTION_ROLE) == "worker":
+                item.setExpanded(not item.isExpanded())
+            return
+        self.opened.append((case_id, item.data(0, ACTION_ROLE)))
+        from ui.case_view import open_case_window
+
+        window = open_case_window(self.session, case_id, self.window())
+        window.open_action(item.data(0, ACTION_ROLE), item.data(0, PERSON_ROLE))  # where there is a form
+
+
+def _view(session: Any) -> MyWork:
+    """Worker thread: everything the page draws."""
+    return MyWorkService(session).view()
+
+
+def badge(session: Any) -> int | None:
+    """Overdue plus due today plus tasks for the person (worker thread: no widgets)."""
+    counts = MyWorkService(session).counts()
+    return counts["overdue"] + counts["due_today"] + counts["tasks"]
+
+
+areas.register_area("my_work", N_("My work"), MyWorkPage, badge=badge, order=10)
