@@ -18,8 +18,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from desktop.domain.urgency import Urgency
+
 TabFactory = Callable[[Any, str, QWidget], QWidget]
-NextDueProvider = Callable[[Any, str], str | None]
+NextDueProvider = Callable[[Any, str], "NextDue | str | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +69,29 @@ def case_tabs_for(session: Any, case_type: str | None = None) -> list[CaseTab]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class NextDue:
+    """The case header's "next thing due": the words and how urgent (``None``: not said)."""
+
+    text: str
+    urgency: Urgency | None = None
+    days_overdue: int = 0
+    unit: str = "days"
+    action: str | None = None
+    """The form that satisfies it (a "My work" action key), for the case page's primary button."""
+    person_id: str | None = None
+
+
 def set_next_due_provider(fn: NextDueProvider | None) -> None:
-    """``fn(session, case_id)`` returns the translated "next thing due" line of a case, or
-    ``None`` when nothing is due. Called in the GUI thread when a case window opens or refreshes
-    and on language change, so it should be quick (one case)."""
+    """``fn(session, case_id)`` returns the "next thing due" of a case (a :class:`NextDue`, or just the
+    translated words), or ``None`` when nothing is due. Called in the GUI thread when a case window opens
+    or refreshes and on language change, so it should be quick (one case)."""
     global _next_due
     _next_due = fn
 
 
-def next_due(session: Any, case_id: str) -> str | None:
+def next_due(session: Any, case_id: str) -> NextDue | None:
     if _next_due is None:
         return None
-    return _next_due(session, case_id)
+    found = _next_due(session, case_id)
+    return NextDue(found) if isinstance(found, str) else found

@@ -12,15 +12,21 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFormLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.domain.types import label
+from desktop.domain.urgency import urgency_label
 from desktop.i18n import N_, _, ngettext
 from desktop.services.cases import CaseService, CaseView, age_on
-from ui.case_tabs import case_tabs_for, next_due, register_case_tab, set_next_due_provider
+from desktop.services.journey import Journey, JourneyService
+from desktop.services.permissions import Can
+from ui.actions import action_label
+from ui.case_tabs import NextDue, case_tabs_for, next_due, register_case_tab, set_next_due_provider
 from ui.formatting import show_date
+from ui.journey_bar import JourneyBar
 from ui.plugins import load_plugins
 from ui.tasks import store_watcher
+from ui.urgency import style_label
 from ui.widgets import Retranslating
 from ui.windows import register_sensitive
 
@@ -91,9 +97,27 @@ class CaseWindow(Retranslating, QWidget):
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.header = QFormLayout()
-        self.header.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A compact header: who, then the case's facts three to a row, then where the case is and what
+        # is due next with the one primary action (most of the window is left to the tabs).
+        self.header = QGridLayout()
+        self.header.setHorizontalSpacing(10)
+        self.header.setVerticalSpacing(2)
         self._rows: list[tuple[QLabel, QLabel]] = []
+        self.journey_bar = JourneyBar()
+        self.next_label = QLabel()
+        self.next_label.setObjectName("case_next_due_label")
+        self.next_due_value = QLabel()
+        self.next_due_value.setObjectName("case_next_due")
+        self.next_due_value.setWordWrap(True)
+        self.next_action_button = QPushButton()
+        self.next_action_button.setObjectName("case_next_action")
+        self.next_action_button.setDefault(True)
+        self.next_action_button.clicked.connect(self._next_action)
+        self._next: NextDue | None = None
+        next_row = QHBoxLayout()
+        next_row.addWidget(self.next_label)
+        next_row.addWidget(self.next_due_value, 1)
+        next_row.addWidget(self.next_action_button)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("case_tabs")
@@ -104,14 +128,17 @@ class CaseWindow(Retranslating, QWidget):
             self.tabs.addTab(page, "")
 
         layout = QVBoxLayout(self)
+        layout.setSpacing(4)
         layout.addWidget(self.title)
         layout.addLayout(self.header)
+        layout.addWidget(self.journey_bar)
+        layout.addLayout(next_row)
         layout.addWidget(self.tabs, 1)
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, activated=lambda: self._step_tab(1))
         QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=lambda: self._step_tab(-1))
         store_watcher(session).changed.connect(self._on_store_changed)
-        self.resize(900, 640)
+        self.resize(1180, 700)
         self.retranslate()
 
     def _step_tab(self, step: int) -> None:
@@ -168,9 +195,35 @@ class CaseWindow(Retranslating, QWidget):
             row = (_("{role}:").format(role=key_role_label(kp["role"])), who)
             if row not in rows:  # one co-ordinator for two siblings is said once
                 rows.append(row)
-        due = next_due(self.session, self.case_id)
-        rows.append((_("Next thing due:"), due or _("Nothing due")))
         return rows
+
+    def _journey(self) -> Journey | None:
+        if not self.session.can(Can.VIEW_CASEWORK):
+            return None
+        return JourneyService(self.session).journey(self.case_id)
+
+    def _show_next_due(self) -> None:
+        """The next thing due in words, shape and colour, and its form as the one primary button."""
+        self._next = next_due(self.session, self.case_id)
+        self.next_label.setText(_("Next thing due:"))
+        if self._next is None:
+            self.next_due_value.setText(_("Nothing due"))
+            style_label(self.next_due_value, None)
+        else:
+            urgency = self._next.urgency
+            words = urgency_label(urgency, self._next.days_overdue, self._next.unit) if urgency else ""
+            # L10N: how urgent, then what is due, e.g. "Overdue: 4 working days — Osian: not seen alone …"
+            self.next_due_value.setText(_("{urgency} — {what}").format(urgency=words, what=self._next.text)
+                                        if words else self._next.text)
+            style_label(self.next_due_value, urgency)
+        action = action_label(self._next.action) if self._next and self._next.action else None
+        self.next_action_button.setVisible(action is not None)
+        self.next_action_button.setText(action or "")
+        self.next_action_button.setAccessibleName(action or "")
+
+    def _next_action(self) -> None:
+        if self._next is not None and self._next.action:
+            self.open_action(self._next.action, self._next.person_id)
 
     def _worker_name(self, worker_id: str | None) -> str:
         if not worker_id:
@@ -188,17 +241,31 @@ class CaseWindow(Retranslating, QWidget):
         rows = self._header_rows()
         while len(self._rows) < len(rows):
             key, value = QLabel(), QLabel()
+            key.setStyleSheet("color: #455a64;")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.header.addRow(key, value)
             self._rows.append((key, value))
         while len(self._rows) > len(rows):
-            key, _value = self._rows.pop()
-            self.header.removeRow(key)
-        for (key, value), (k, v) in zip(self._rows, rows, strict=True):
+            key, value = self._rows.pop()
+            key.deleteLater()
+            value.deleteLater()
+        subjects = sum(1 for k, _v in rows if k == _("Subject:"))
+        for i, ((key, value), (k, v)) in enumerate(zip(self._rows, rows, strict=True)):
             key.setText(k)
             value.setText(v)
             value.setAccessibleName(k)
+            # Subjects one to a row (two columns wide); the other facts three to a row.
+            if i < subjects:
+                r, c, span = i // 2, (i % 2) * 2, 1
+            else:
+                j = i - subjects
+                r, c, span = (subjects + 1) // 2 + j // 3, (j % 3) * 2, 1
+            self.header.addWidget(key, r, c)
+            self.header.addWidget(value, r, c + 1, 1, span)
+        for column in (1, 3, 5):
+            self.header.setColumnStretch(column, 1)
+        self._show_next_due()
+        self.journey_bar.show_journey(self._journey())
         for i, tab in enumerate(self._tab_defs):
             self.tabs.setTabText(i, _(tab.title_msgid))
         self.tabs.setAccessibleName(_("Case sections"))

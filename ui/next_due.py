@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from desktop.domain.urgency import Urgency
 from desktop.i18n import _
-from ui.case_tabs import set_next_due_provider
+from ui.case_tabs import NextDue, set_next_due_provider
 
 log = logging.getLogger(__name__)
 
 
-def engine_next_due(session: Any, case_id: str) -> str | None:
+def engine_next_due(session: Any, case_id: str) -> NextDue | None:
     """The most urgent item of the case in plain words, ``None`` when nothing is due, or a plain
     statement of the problem (logged with its traceback) when it could not be worked out."""
     try:
@@ -24,13 +25,16 @@ def engine_next_due(session: Any, case_id: str) -> str | None:
         item = MyWorkService(session).next_due(case_id)
     except Exception:  # the header must open even if a rule or provider is broken: say so, never hide it
         log.exception("next due for case %s", case_id)
-        return _("What is due could not be worked out. Tell the helpdesk: the details are in the log.")
+        return NextDue(_("What is due could not be worked out. Tell the helpdesk: the details are in the log."),
+                       Urgency.PROBLEM)
     if item is None:
         return None
+    text = item.reason
     if item.person_name:
         # L10N: a person's name and what is due for them, e.g. "Elis Jones: Child to be seen by 1 Dec 2026"
-        return _("{name}: {reason}").format(name=item.person_name, reason=item.reason)
-    return item.reason
+        text = _("{name}: {reason}").format(name=item.person_name, reason=item.reason)
+    return NextDue(text, item.urgency, item.days_overdue, item.engine_item.overdue_unit, item.action,
+                   item.person_id)
 
 
 set_next_due_provider(engine_next_due)

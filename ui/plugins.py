@@ -22,6 +22,7 @@ AREA_MODULES: tuple[str, ...] = (
 )
 CASE_TAB_MODULES: tuple[str, ...] = (
     "ui.next_due",  # the default "next thing due" provider; a later module may replace it
+    "ui.due_tab",
     "ui.people_tab",
     "ui.child_protection",
     "ui.children",

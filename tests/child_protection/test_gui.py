@@ -29,6 +29,8 @@ def my_work(qtbot, session):
 
 def test_recording_a_visit_in_the_tab_updates_my_work(registered, qtbot):
     from ui.child_protection import ChildProtectionTab
+    from ui.due_tab import DueTab
+    from ui.my_work import RULE_ROLE
 
     w, ids = registered, registered.ids
     w.clock.day = date(2026, 11, 10)
@@ -38,7 +40,9 @@ def test_recording_a_visit_in_the_tab_updates_my_work(registered, qtbot):
 
     tab = ChildProtectionTab(w.sw, ids["case"])
     qtbot.addWidget(tab)
-    assert tab.due_list.topLevelItemCount() > 0
+    due = DueTab(w.sw, ids["case"])
+    qtbot.addWidget(due)
+    assert {r.data(0, RULE_ROLE) for r in due.rows()} >= {"V1"}, "the case's What is due tab lists the visits"
     dialog = tab.record_visit()
     qtbot.addWidget(dialog)
 
@@ -125,6 +129,8 @@ def test_register_page_answers_an_enquiry_and_logs_it(registered, qtbot):
 
 def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered, qtbot):
     from ui.child_protection import ChildProtectionTab
+    from ui.due_tab import DueTab
+    from ui.my_work import ACTION_ROLE
 
     w, ids = registered, registered.ids
     w.clock.day = date(2026, 11, 20)
@@ -142,12 +148,13 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     assert start.save() is True
     qtbot.waitUntil(lambda: "moving out to Cyngor Sir Powys" in tab.transfers_label.text())
 
-    # "My work" (and the tab's own list) offers C17; activating it opens the step for that transfer.
+    # "My work" (and the case's What is due tab) offers C17; its action opens the step for that transfer.
     w.clock.day = date(2026, 11, 23)
-    tab.refresh()
-    row = next(tab.due_list.topLevelItem(i) for i in range(tab.due_list.topLevelItemCount())
-               if tab.due_list.topLevelItem(i).data(0, 0x0100) == "send_transfer_information")
-    step = tab.open_action(row.data(0, 0x0100))
+    due = DueTab(w.sw, ids["case"])
+    qtbot.addWidget(due)
+    row = next(r for r in due.rows() if r.data(0, ACTION_ROLE) == "send_transfer_information")
+    assert row.text(0) == "Due today", "C17: written information within 3 days of being told (the 20th)"
+    step = tab.open_action(row.data(0, ACTION_ROLE))
     assert step.widgets["step"].currentData() == "information_sent"
     step.set_value("on_date", "19/11/2026")
     assert step.save() is False and "before the move was notified" in step.errors["on_date"].text()

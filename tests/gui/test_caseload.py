@@ -95,7 +95,9 @@ def test_enter_opens_the_case_window_with_its_header(qtbot, gui_session, world: 
     texts = [v.text() for _k, v in case._rows]
     assert case.title.text() == "Elis Jones"
     assert any("Elis Jones, 7 years old, born 4 May 2019" == t for t in texts), texts
-    assert "Child protection" in texts and "Rhian Evans" in texts and "Nothing due" in texts
+    assert "Child protection" in texts and "Rhian Evans" in texts
+    assert case.next_due_value.text() == "Nothing due" and not case.next_action_button.isVisible()
+    assert [s.property("state") for s in case.journey_bar.steps] == ["todo"] * 0 + ["current"] + ["todo"] * 6
     people = case.tab("people")
     names = {people.tree.topLevelItem(i).text(0) for i in range(people.tree.topLevelItemCount())}
     assert names == {"Elis Jones", "Carys Jones"}
@@ -116,8 +118,8 @@ def test_next_due_provider_and_case_tab_registry(qtbot, gui_session, world: Worl
         case = CaseWindow(gui_session, world.cp_case)
         qtbot.addWidget(case)
         titles = [case.tabs.tabText(i) for i in range(case.tabs.count())]
-        assert titles[:2] == ["People", "Visits"] and "Adults" not in titles
-        assert any(v.text() == "Core group meeting by 1 Dec 2026" for _k, v in case._rows)
+        assert titles[:3] == ["What is due", "People", "Visits"] and "Adults" not in titles
+        assert case.next_due_value.text() == "Core group meeting by 1 Dec 2026"
     finally:
         unregister_case_tab("visits")
         unregister_case_tab("adults_only")
@@ -140,8 +142,13 @@ def test_next_due_comes_from_the_engine(qtbot, gui_session, world: World) -> Non
                                       child_ids=[world.elis])
     case = CaseWindow(gui_session, world.cp_case)
     qtbot.addWidget(case)
-    shown = [v.text() for _k, v in case._rows]
-    assert "Elis Jones: Next actions on the report overdue by 2 working days (due by 19 Nov 2026)" in shown
+    # Urgency in words (how late, in the rule's unit), then what is due; the primary button opens its form.
+    assert case.next_due_value.text() == ("Overdue: 2 working days — Elis Jones: Next actions on the report overdue"
+                                          " by 2 working days (due by 19 Nov 2026)")
+    assert "#fde2e2" in case.next_due_value.styleSheet()
+    assert case.next_action_button.text() == "Decide the next actions on the report…"
+    assert case.journey_bar.steps[0].property("state") == "done"  # the report is in
+    assert case.journey_bar.steps[1].property("state") == "current"  # the strategy discussion is next
 
 
 def test_next_due_that_cannot_be_worked_out_is_shown_and_logged(qtbot, gui_session, world: World, monkeypatch,
@@ -158,8 +165,8 @@ def test_next_due_that_cannot_be_worked_out_is_shown_and_logged(qtbot, gui_sessi
     monkeypatch.setattr(MyWorkService, "next_due", broken)
     case = CaseWindow(gui_session, world.cp_case)
     qtbot.addWidget(case)
-    shown = [v.text() for _k, v in case._rows]
-    assert any(t.startswith("What is due could not be worked out.") for t in shown), shown
+    shown = case.next_due_value.text()
+    assert "What is due could not be worked out." in shown and shown.startswith("Cannot be worked out"), shown
     assert "a rule with no base date" in caplog.text
 
 

@@ -23,7 +23,6 @@ from desktop.i18n import N_, _
 from desktop.services.child_protection import VisitService
 from desktop.services.child_protection._common import CATEGORY_LABELS
 from desktop.services.child_protection.transfers import TransferService
-from desktop.services.my_work import MyWorkService
 from desktop.services.permissions import Can
 from ui.child_protection.circulation_dialog import CirculationDialog
 from ui.child_protection.conference_dialog import InitialConferenceDialog, ReviewConferenceDialog
@@ -46,7 +45,6 @@ from ui.tasks import store_watcher
 from ui.widgets import Retranslating, fit_columns
 
 CHILD_HEADERS = [N_("Child"), N_("Register"), N_("Categories"), N_("Co-ordinator")]
-DUE_HEADERS = [N_("Child"), N_("Due"), N_("What is due")]
 VISIT_HEADERS = [N_("Date"), N_("Where"), N_("Children seen"), N_("Seen alone"), N_("Seen at home"),
                  N_("Bedroom seen")]
 _WHERE = {code: msgid for msgid, code in LOCATIONS}
@@ -61,17 +59,15 @@ class ChildProtectionTab(Retranslating, QWidget):
         self.session, self.case_id = session, case_id
         self.children_list = QTreeWidget()
         self.children_list.setObjectName("cp_children")
-        self.due_list = QTreeWidget()
-        self.due_list.setObjectName("cp_due")
         self.visits = QTreeWidget()
         self.visits.setObjectName("cp_visits")
-        for tree in (self.children_list, self.due_list, self.visits):
+        for tree in (self.children_list, self.visits):
             tree.setRootIsDecorated(False)
         self.visit_button = QPushButton()
         self.visit_button.setObjectName("record_visit")
         self.visit_button.setEnabled(session.can(Can.RECORD_CASEWORK))
         self.visit_button.clicked.connect(self.record_visit)
-        self.due_label, self.visits_label = QLabel(), QLabel()
+        self.visits_label = QLabel()
         self.transfers_label = QLabel()
         self.transfers_label.setObjectName("cp_transfers")
         self.transfers_label.setWordWrap(True)
@@ -90,13 +86,9 @@ class ChildProtectionTab(Retranslating, QWidget):
         n = len(self.steps())
         steps.addWidget(self.visit_button, n // per_row, n % per_row)
         steps.setColumnStretch(per_row, 1)
-        # Double-click (or Enter) on something due opens the form for it.
-        self.due_list.itemActivated.connect(lambda item, _col: self.open_action(item.data(0, 0x0100)))
         layout = QVBoxLayout(self)
         layout.addWidget(self.children_list, 1)
         layout.addWidget(self.transfers_label)
-        layout.addWidget(self.due_label)
-        layout.addWidget(self.due_list, 1)
         layout.addWidget(self.visits_label)
         layout.addWidget(self.visits, 2)
         layout.addLayout(steps)
@@ -108,13 +100,9 @@ class ChildProtectionTab(Retranslating, QWidget):
         self.children_list.setHeaderLabels([_(h) for h in CHILD_HEADERS])
         fit_columns(self.children_list)
         self.children_list.setAccessibleName(_("Children and the register"))
-        self.due_list.setHeaderLabels([_(h) for h in DUE_HEADERS])
-        fit_columns(self.due_list)
-        self.due_list.setAccessibleName(_("What is due"))
         self.visits.setHeaderLabels([_(h) for h in VISIT_HEADERS])
         fit_columns(self.visits)
         self.visits.setAccessibleName(_("Visits"))
-        self.due_label.setText(_("What is due"))
         self.visits_label.setText(_("Visits"))
         self.visit_button.setText(_("Record visit…"))
         for name, msgid, _opener in self.steps():
@@ -127,7 +115,7 @@ class ChildProtectionTab(Retranslating, QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        for tree in (self.children_list, self.due_list, self.visits):
+        for tree in (self.children_list, self.visits):
             tree.clear()
         if not self.session.can(Can.VIEW_CASEWORK):
             return
@@ -152,10 +140,6 @@ class ChildProtectionTab(Retranslating, QWidget):
         transfers = TransferService(self.session).open_for_case(self.case_id)
         self.transfers_label.setText("\n".join(describe(t) for t in transfers))
         self.transfers_label.setVisible(bool(transfers))
-        for item in MyWorkService(self.session).all_items(case_id=self.case_id, horizon_days=28):
-            row = QTreeWidgetItem([item.person_name, show_date(item.due), item.reason])
-            row.setData(0, 0x0100, item.action)
-            self.due_list.addTopLevelItem(row)
         for v in VisitService(self.session).for_case(self.case_id):
             kids = v["children"]
 

@@ -1,0 +1,65 @@
+"""The case's journey as a row of steps: done ones ticked, the current one boxed and bold, the rest grey
+(words and shape as well as colour). GUI thread; draws a :class:`desktop.services.journey.Journey`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from desktop.i18n import _
+from desktop.services.journey import CURRENT, DONE, Journey
+
+_STYLE = {
+    DONE: "color: #1b5e20; padding: 3px 4px;",
+    CURRENT: "color: #0b3d66; background: #e3f0fb; border: 2px solid #0b3d66; border-radius: 4px;"
+             " padding: 2px 6px; font-weight: 700;",
+    "todo": "color: #546e7a; padding: 3px 4px;",
+}
+
+
+class JourneyBar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("journey_bar")
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(2)
+        self.steps: list[QLabel] = []
+
+    def show_journey(self, journey: Journey | None) -> None:
+        """Draw ``journey`` (or nothing) in the interface language. The labels are made once per journey
+        and relabelled after that (a language switch finds no stale text left behind)."""
+        self.setVisible(journey is not None)
+        if journey is None:
+            return
+        if len(self.steps) != len(journey.steps):
+            self._build(len(journey.steps))
+        for label, step in zip(self.steps, journey.steps, strict=True):
+            title = _(step.title)
+            text = {DONE: _("✓ {step}"), CURRENT: _("▶ {step}")}.get(step.state, "{step}").format(step=title)
+            label.setText(text)
+            label.setObjectName(f"journey_{step.key}")
+            label.setStyleSheet(_STYLE[step.state])
+            label.setProperty("state", step.state)
+            label.setAccessibleName({DONE: _("{step}: done"), CURRENT: _("{step}: where the case is now")}
+                                    .get(step.state, _("{step}: not yet")).format(step=title))
+            label.setToolTip(label.accessibleName())
+
+    def _build(self, count: int) -> None:
+        while self.row.count():
+            item = self.row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        self.steps = []
+        for i in range(count):
+            if i:
+                arrow = QLabel("›")
+                arrow.setStyleSheet("color: #78909c; font-size: 13pt;")
+                self.row.addWidget(arrow)
+            label = QLabel()
+            self.row.addWidget(label)
+            self.steps.append(label)
+        self.row.addStretch(1)
+        self.row.setAlignment(Qt.AlignmentFlag.AlignLeft)
