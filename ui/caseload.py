@@ -8,6 +8,7 @@ in the GUI thread.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -26,11 +27,16 @@ from PySide6.QtWidgets import (
 from desktop.domain.types import CaseType, label
 from desktop.i18n import N_, _, ngettext
 from desktop.services.cases import CaseRow, CaseService
+from desktop.services.my_work import MyWorkService
+from desktop.services.permissions import Can
 from desktop.sync.conflicts import flagged_cases
 from ui.areas import register_area
-from ui.caseload_model import CASE_ID_ROLE, COLUMNS, CaseFilter, CaseloadModel, CaseloadProxy
+from ui.caseload_model import CASE_ID_ROLE, COLUMNS, DUE_COLUMNS, CaseFilter, CaseloadModel, CaseloadProxy
 from ui.tasks import runner, store_watcher
 from ui.widgets import Retranslating
+
+log = logging.getLogger(__name__)
+MAX_COLUMN_WIDTH = 180
 
 __all__ = ["CASE_ID_ROLE", "COLUMNS", "CaseFilter", "CaseloadModel", "CaseloadPage", "CaseloadProxy", "CaseloadTable"]
 
@@ -97,6 +103,8 @@ class CaseloadPage(Retranslating, QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.activated.connect(self._open_index)
+        for i, (key, _msgid) in enumerate(COLUMNS):  # what is due is casework: not for admin staff
+            self.table.setColumnHidden(i, key in DUE_COLUMNS and not session.can(Can.VIEW_CASEWORK))
 
         top = QHBoxLayout()
         top.addWidget(self.heading)
@@ -174,6 +182,27 @@ class CaseloadPage(Retranslating, QWidget):
             return service.caseload(), service.teams(), service.workers(), flagged_cases(session.store)
 
         runner().run(read, on_done=self._on_loaded, on_error=lambda exc: None)
+        if session.can(Can.VIEW_CASEWORK):  # the due columns come second: the list shows first
+            runner().run(lambda: MyWorkService(session).by_case(), on_done=self._on_due, on_error=self._due_failed)
+
+    def _on_due(self, due: dict[str, Any]) -> None:
+        try:
+            self.objectName()
+        except RuntimeError:  # destroyed (locked) meanwhile
+            return
+        self.model.set_due(due)
+        for key in DUE_COLUMNS:
+            self.table.resizeColumnToContents([k for k, _msgid in COLUMNS].index(key))
+        header = self.table.horizontalHeader()
+        if COLUMNS[header.sortIndicatorSection()][0] in DUE_COLUMNS:
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def _due_failed(self, exc: BaseException) -> None:
+        log.error("the caseload's due columns could not be worked out", exc_info=exc)
+        try:
+            self.model.set_due_failed()
+        except RuntimeError:
+            return
 
     def _on_loaded(self, result: tuple[list[CaseRow], list[dict[str, Any]], list[dict[str, Any]], set[str]]) -> None:
         try:
@@ -192,6 +221,9 @@ class CaseloadPage(Retranslating, QWidget):
         self._loaded = True
         if rows and header.sectionSize(1) < 200:
             self.table.resizeColumnsToContents()
+            for column in range(self.model.columnCount()):  # long names and team names are cut short
+                if header.sectionSize(column) > MAX_COLUMN_WIDTH:  # (whole in the tooltip) rather than
+                    header.resizeSection(column, MAX_COLUMN_WIDTH)  # pushing the list sideways
         self._update_count()
 
     @staticmethod

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.types import label
+from desktop.domain.urgency import STYLES, Urgency, urgency_label
 from desktop.i18n import N_, _
 from desktop.services.cases import CaseRow
+from desktop.services.my_work import CaseDue
 from ui.formatting import show_date
+from ui.urgency import urgency_icon
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -31,14 +36,26 @@ COLUMNS: list[tuple[str, str]] = [
     ("team", N_("Team")),
     ("worker", N_("Worker")),
     ("registered", N_("Register")),
+    ("next_due", N_("Next due")),
+    ("overdue", N_("Overdue")),
 ]
+DUE_COLUMNS = ("next_due", "overdue")
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
 _CASE_ID = int(CASE_ID_ROLE)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 
 
-def _sort_key(column: str) -> Callable[[CaseRow], Any]:
+def _sort_key(column: str, due: dict[str, CaseDue]) -> Callable[[CaseRow], Any]:
+    if column == "next_due":  # most urgent first, nothing due last
+        far = (len(Urgency), date.max)
+        return lambda r: (due[r.case_id].next.urgency.rank, due[r.case_id].next.due) if r.case_id in due else far
+    if column == "overdue":
+        return lambda r: due[r.case_id].overdue if r.case_id in due else 0
     if column == "case_type":
         return lambda r: label(r.case_type).casefold()
     if column == "registered":
@@ -58,6 +75,9 @@ class CaseloadModel(QAbstractTableModel):
         self._filter: CaseFilter = CaseFilter()
         self._display: dict[str, tuple[str, ...]] = {}
         self._flagged: frozenset[str] = frozenset()  # cases with an open sync conflict
+        self._due: dict[str, CaseDue] = {}
+        self.due_loaded = False
+        self.due_failed = False
 
     # -- data ---------------------------------------------------------------------------------
     def set_rows(self, rows: list[CaseRow], flagged: Collection[str] = ()) -> None:
@@ -68,6 +88,21 @@ class CaseloadModel(QAbstractTableModel):
         self._display.clear()
         self._recompute()
         self.endResetModel()
+
+    def set_due(self, due: dict[str, CaseDue]) -> None:
+        """The Next due and Overdue columns (computed on a worker after the rows are shown)."""
+        self._due = dict(due)
+        self.due_loaded = True
+        self._display.clear()
+        if self._rows:
+            first, last = [key for key, _msgid in COLUMNS].index("next_due"), len(COLUMNS) - 1
+            self.dataChanged.emit(self.index(0, first), self.index(len(self._rows) - 1, last))
+
+    def set_due_failed(self) -> None:
+        """What is due could not be worked out: the columns say so (never left blank)."""
+        self.set_due({})
+        self.due_failed = True
+        self._display.clear()
 
     def clear(self) -> None:
         self.set_rows([])
@@ -87,12 +122,53 @@ class CaseloadModel(QAbstractTableModel):
         if role != _DISPLAY and role != _ACCESSIBLE:
             if role == _CASE_ID:
                 return self._rows[index.row()].case_id
+            if COLUMNS[index.column()][0] in DUE_COLUMNS:
+                return self._due_role(index, role)
+            if role == _TOOLTIP:  # the whole text of a cell cut short
+                return self.data(index, _DISPLAY)
             return None
         row = self._rows[index.row()]
         cells = self._display.get(row.case_id)
         if cells is None:
-            cells = self._display[row.case_id] = self._cells(row, row.case_id in self._flagged)
+            cells = self._display[row.case_id] = self._cells(row, row.case_id in self._flagged) + self._due_cells(row)
         return cells[index.column()]
+
+    def _due_cells(self, row: CaseRow) -> tuple[str, str]:
+        found = self._due.get(row.case_id)
+        if self.due_failed:
+            return _(STYLES[Urgency.PROBLEM].label), ""
+        if found is None:
+            return ("", "") if not self.due_loaded else (_("Nothing due"), "0")
+        item = found.next
+        words = urgency_label(item.urgency, item.days_overdue, item.engine_item.overdue_unit) \
+            if item.urgency is not Urgency.UPCOMING else show_date(item.due)
+        return words, str(found.overdue)
+
+    def _due_role(self, index: Index, role: int) -> Any:
+        """Shape, colours and the reason in a tooltip for the Next due and Overdue cells."""
+        found = self._due.get(self._rows[index.row()].case_id)
+        column = COLUMNS[index.column()][0]
+        if self.due_failed and column == "next_due":
+            return {_DECORATION: urgency_icon(Urgency.PROBLEM),
+                    _FOREGROUND: QBrush(QColor(STYLES[Urgency.PROBLEM].foreground)),
+                    _TOOLTIP: _("What is due could not be worked out. Tell the helpdesk: the details are in the log.")
+                    }.get(role)
+        if found is None:
+            return None
+        urgency = found.next.urgency if column == "next_due" else (Urgency.OVERDUE if found.overdue else None)
+        if urgency is None or urgency is Urgency.UPCOMING:
+            return None
+        if role == _DECORATION and column == "next_due":
+            return urgency_icon(urgency)
+        if role == _FOREGROUND:
+            return QBrush(QColor(STYLES[urgency].foreground))
+        if role == _BACKGROUND:
+            return QBrush(QColor(STYLES[urgency].background))
+        if role == _TOOLTIP and column == "next_due":
+            item = found.next
+            return _("{name}: {reason}").format(name=item.person_name, reason=item.reason) if item.person_name \
+                else item.reason
+        return None
 
     @staticmethod
     def _cells(row: CaseRow, conflict: bool = False) -> tuple[str, ...]:
@@ -132,7 +208,7 @@ class CaseloadModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         old = {id(r): i for i, r in enumerate(self._rows)}
-        self._rows.sort(key=_sort_key(COLUMNS[column][0]), reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows.sort(key=_sort_key(COLUMNS[column][0], self._due), reverse=order == Qt.SortOrder.DescendingOrder)
         new_pos = [0] * len(self._rows)
         for i, r in enumerate(self._rows):
             new_pos[old[id(r)]] = i

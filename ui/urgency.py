@@ -78,6 +78,19 @@ def style_tree_item(item: QTreeWidgetItem, urgency: Urgency, *, label_column: in
         item.setFont(label_column, font)
 
 
+def style_cell(item: QTreeWidgetItem, column: int, urgency: Urgency, text: str) -> None:
+    """One cell that must stand out (a missing co-ordinator): its shape, words and colours."""
+    style = STYLES[urgency]
+    item.setIcon(column, urgency_icon(urgency))
+    item.setText(column, text)
+    item.setToolTip(column, text)
+    item.setForeground(column, QBrush(QColor(style.foreground)))
+    item.setBackground(column, QBrush(QColor(style.background)))
+    font = item.font(column)
+    font.setBold(True)
+    item.setFont(column, font)
+
+
 def style_label(label: QLabel, urgency: Urgency | None) -> None:
     """Colour a label (the case header's next-due line) by urgency; ``None`` puts the default back."""
     if urgency is None or urgency is Urgency.UPCOMING:

@@ -175,6 +175,14 @@ class WorkItem:
 
 
 @dataclass(slots=True)
+class CaseDue:
+    """A case's most urgent item and its count of overdue items (:meth:`MyWorkService.by_case`)."""
+
+    next: WorkItem
+    overdue: int = 0
+
+
+@dataclass(slots=True)
 class WorkerSummary:
     """One worker's row in a manager's view of the team (``name`` empty and ``worker_id``
     ``"nobody:<team id>"``: the team's work nobody is allocated to)."""
@@ -287,6 +295,20 @@ class MyWorkService:
             i for i in self.all_items(on, horizon_days=7)
             if i.status in _ACTIVE and (not mine_only or i.worker_id == me or i.covered_by == me)
         ]
+
+    def by_case(self, on: date | None = None) -> dict[str, CaseDue]:
+        """Per case in scope: its most urgent item (any horizon) and how many items are overdue — the
+        caseload's "Next due" and "Overdue" columns. Any thread."""
+        out: dict[str, CaseDue] = {}
+        for item in self.all_items(on):
+            found = out.get(item.case_id)
+            if found is None:
+                found = out[item.case_id] = CaseDue(item)
+            elif (item.urgency.rank, item.due) < (found.next.urgency.rank, found.next.due):
+                found.next = item
+            if item.status == OVERDUE:
+                found.overdue += 1
+        return out
 
     def next_due(self, case_id: str, on: date | None = None) -> WorkItem | None:
         """The most urgent item of one case (for the case header), or ``None``."""

@@ -124,6 +124,11 @@ def test_journey_from_report_to_deregistration(world, monkeypatch, capsys):
     assert [r["recipient_id"] for r in n5] == [ids["custodian"]]
     assert {r["recipient_id"] for r in n6} == {ids["nurse"], ids["school"], ids["mam"]}
     assert json.loads(n5[0]["data"])["change_description"]["cy"]
+    # ... and a task in the custodian's My work, naming the child, until they say what they did.
+    [task] = [t for t in MyWorkService(w.as_("custodian")).view().tasks if t.kind == "household_change"]
+    assert task.for_me and task.text == "The address of Elis Jones, who is on the register, has changed."
+    TaskService(w.as_("custodian")).acknowledge(task.id, "Register entry checked; address noted.")
+    assert not [t for t in MyWorkService(w.as_("custodian")).view().tasks if t.kind == "household_change"]
 
     # -- change of co-ordinator: verbal then N1 to core group agencies and the family ---------------
     w.clock.day = date(2026, 11, 12)
@@ -373,6 +378,11 @@ def test_access_denied_on_a_visit_tells_the_core_group_and_the_coordinator_n13(r
     assert {(r["recipient_kind"], r["recipient_id"]) for r in n13} == {
         ("practitioner", ids["sw"]), ("practitioner", ids["nurse"]), ("agency", ids["school"])}
     assert all(json.loads(r["data"])["child_name"].startswith("Elis") for r in n13)
+    # The co-ordinator (not the visitor) gets a task in My work, naming the child and the visit.
+    [task] = MyWorkService(w.sw).view(date(2026, 11, 10)).tasks
+    assert task.kind == "access_denied" and task.for_me and task.case_id == ids["case"]
+    assert task.text == "Access to Elis Jones was refused on the visit of 10 Nov 2026."
+    assert MyWorkService(w.as_("sw2")).view(date(2026, 11, 10)).tasks == []
     visits.record(ids["case"], visited_on="2026-11-10", location="school",
                   children=[{"person_id": ids["mali"], "seen": True, "seen_alone": True}])
     assert len(letters(w, "N13")) == 3  # access not denied: nothing more

@@ -7,6 +7,7 @@ partner agency; every enquiry is logged). GUI thread; one short service call per
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -23,12 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.i18n import N_, _
+from desktop.domain.urgency import Urgency
+from desktop.i18n import N_, _, format_datetime, ngettext
 from desktop.services.child_protection import RegisterService
 from desktop.services.child_protection._common import CATEGORY_LABELS
 from ui.formatting import show_date
 from ui.tasks import store_watcher
-from ui.widgets import FieldError, Retranslating
+from ui.urgency import style_cell
+from ui.widgets import FieldError, Retranslating, fit_columns
 
 ENTRY_HEADERS = [N_("Child"), N_("Date of birth"), N_("Status"), N_("Registered"), N_("Categories"),
                  N_("Co-ordinator"), N_("De-registered")]
@@ -50,6 +53,8 @@ class RegisterPage(Retranslating, QWidget):
         self.enquiries.setObjectName("register_enquiries")
         for tree in (self.entries, self.enquiries):
             tree.setRootIsDecorated(False)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.enquirer = QLineEdit()
         self.enquirer.setObjectName("field_enquirer_name")
         self.agency = QComboBox()
@@ -77,6 +82,7 @@ class RegisterPage(Retranslating, QWidget):
         row.addWidget(self.ask)
         row.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addWidget(self.entries, 3)
         layout.addLayout(form)
         layout.addLayout(row)
@@ -88,9 +94,12 @@ class RegisterPage(Retranslating, QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
+        self.heading.setText(_("Child protection register"))
         self.entries.setHeaderLabels([_(h) for h in ENTRY_HEADERS])
+        fit_columns(self.entries)
         self.entries.setAccessibleName(_("Child protection register"))
         self.enquiries.setHeaderLabels([_(h) for h in ENQUIRY_HEADERS])
+        fit_columns(self.enquiries)
         self.enquiries.setAccessibleName(_("Register enquiries"))
         for label, msgid in zip(self.labels, (N_("Enquirer:"), N_("Agency:"), N_("Child:")), strict=True):
             label.setText(_(msgid))
@@ -108,12 +117,19 @@ class RegisterPage(Retranslating, QWidget):
         self.entries.clear()
         current = self.child.currentData()
         self.child.clear()
+        today = self.session.today()
         for e in self.service.entries():
             name = f"{e['given_names'] or ''} {e['family_name']}".strip()
             cats = ", ".join(_(CATEGORY_LABELS[c]) for c in json.loads(e["categories"] or "[]"))
-            self.entries.addTopLevelItem(QTreeWidgetItem([
+            row = QTreeWidgetItem([
                 name, show_date(e["date_of_birth"]), _(STATUS[e["status"]]), show_date(e["registered_on"]), cats,
-                e["coordinator_name"] or "", show_date(e["deregistered_on"])]))
+                e["coordinator_name"] or "", show_date(e["deregistered_on"])])
+            if e["status"] != "deregistered" and not e["coordinator_name"]:
+                # The breach the senior manager must hear of at once (N3): never a blank cell.
+                days = (today - date.fromisoformat(e["registered_on"])).days
+                style_cell(row, 5, Urgency.OVERDUE, ngettext(
+                    "None named: escalated {n} day ago", "None named: escalated {n} days ago", days).format(n=days))
+            self.entries.addTopLevelItem(row)
             if e["status"] != "deregistered":
                 self.child.addItem(f"{name} ({show_date(e['date_of_birth'])})", e["person_id"])
         if current is not None:
@@ -121,7 +137,7 @@ class RegisterPage(Retranslating, QWidget):
         self.enquiries.clear()
         for q in self.service.enquiries():
             self.enquiries.addTopLevelItem(QTreeWidgetItem([
-                q["asked_at"].replace("T", " "), q["enquirer_name"], q["subject_text"],
+                format_datetime(datetime.fromisoformat(q["asked_at"])), q["enquirer_name"], q["subject_text"],
                 _("Yes") if q["identity_checked"] else _("No"), _(GIVEN.get(q["information_given"], ""))]))
 
     def record_enquiry(self) -> dict[str, Any] | None:
