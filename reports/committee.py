@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from statistics import mean, median
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 from reportlab.platypus.flowables import Flowable
 
 from desktop.i18n import N_, format_number
 from reports.conference import CATEGORY_LABELS
-from reports.fonts import REGULAR
+from reports.fonts import BOLD, REGULAR
 from reports.labels import label
 from reports.layout import MARGIN, PAGE_W, DocumentBuilder, Part, esc, long_date, styles
 from reports.model import REGISTRATION_CATEGORIES, CommitteeStats, CouncilIdentity, Timeliness
@@ -35,15 +34,26 @@ L = {
     "title": N_("Safeguarding performance report to committee"),
     "period": N_("Reporting period"),
     "timeliness": N_("Work done within timescales"),
+    "timeliness_note": N_("Every time a timescale fell due in the period is counted, whether the visit or"
+                          " meeting happened or not. Carried over: due before the period and still not done when"
+                          " it began. Outstanding: not done by the end of the period, as My work showed that day."
+                          " Left undone: the child or adult left the plan or register first."),
+    "suppressed_note": N_("[c]: a number from 1 to 4, or a percentage made from one, is not shown, so that no"
+                          " child or adult can be recognised (as official statistics do)."),
     "measure": N_("Measure"),
-    "due": N_("Due"),
-    "in_time": N_("Within timescale"),
+    "fell_due": N_("Fell due"),
+    "carried": N_("Carried over"),
+    "on_time": N_("On time"),
+    "late": N_("Late"),
+    "outstanding": N_("Outstanding"),
+    "ended": N_("Left undone"),
     "percent": N_("Percentage"),
-    "seen_alone": N_("Child seen alone within 10 working days"),
-    "seen_home": N_("Child seen at home within 4 weeks"),
-    "icpc": N_("Initial conferences within 15 working days"),
-    "rcpc": N_("Review conferences within timescale"),
-    "core": N_("Core group meetings within timescale"),
+    "pct_on_time": N_("% on time"),
+    "chart_on_time": N_("Done on time, as a percentage of what fell due"),
+    "population_child_protection": N_("Children on the child protection register"),
+    "population_adult_at_risk": N_("Adults at risk"),
+    "population_looked_after": N_("Looked-after children"),
+    "population_child_in_need": N_("Children in need"),
     "register": N_("Child protection register"),
     "on_register": N_("Children on the register at the end of the period"),
     "registrations": N_("Registrations in the period"),
@@ -56,7 +66,8 @@ L = {
     "by_category": N_("Children on the register by category"),
     "category": N_("Category"),
     "children": N_("Children"),
-    "category_note": N_("A child may be registered under more than one category."),
+    "category_note": N_("A child may be registered under more than one category, so these add up to more than"
+                        " the number of children."),
     "permanence": N_("Babies placed in their permanent home within 3 months"),
     "group": N_("Group"),
     "babies": N_("Babies"),
@@ -70,10 +81,9 @@ L = {
     "letters": N_("Letters sent"),
     "welsh_letters": N_("Letters sent in Welsh or bilingually"),
     "same_time": N_("Welsh version sent at the same time as the English"),
-    "caseload": N_("Caseload per worker"),
-    "worker": N_("Worker"),
+    "caseload": N_("Open cases by team"),
+    "team": N_("Team"),
     "cases": N_("Cases"),
-    "avg_caseload": N_("Average caseload"),
     "no_data": N_("No data for this period"),
 }
 
@@ -101,70 +111,60 @@ def _drawing(width: float, height: float) -> Drawing:
     return d
 
 
-def _hbar(
-    labels: list[str], values: list[float], lang: str, max_value: float | None, percent: bool
-) -> Drawing:
-    """A horizontal bar chart in the bundled font (chart text defaults to Helvetica otherwise)."""
-    row_h = 8 * mm
-    height = max(30 * mm, row_h * len(labels) + 16 * mm)
+SMALL = range(1, 5)
+"""Counts from 1 to 4 are not shown (official statistics' disclosure control)."""
+ZERO_COLOUR = colors.HexColor("#8e0000")
+
+
+def _count(value: int, lang: str) -> str:
+    return "[c]" if value in SMALL else _num(value, lang)
+
+
+def _share(part: int, whole: int, lang: str) -> str:
+    """A percentage, unless it would reveal a small number."""
+    if whole == 0:
+        return "—"
+    if part in SMALL or whole in SMALL:
+        return "[c]"
+    return _pct(100.0 * part / whole, lang)
+
+
+def _fitted_widths(header: list[str]) -> list[float | None]:
+    """The measure column takes what the number columns leave; each number column is as wide as the
+    longest word of its heading (Welsh headings are longer), so no word is broken."""
+    pad = 12  # the table's cell padding, both sides, in points
+    widest_value = stringWidth("100.0%", REGULAR, 9.5)
+    numbers = [max(widest_value, *(stringWidth(w, BOLD, 9.5) for w in h.split())) + pad for h in header[1:]]
+    return [WIDTH - sum(numbers), *numbers]
+
+
+def _bars(rows: list[tuple[str, float | None]], lang: str, *, percent: bool, top: float | None = None) -> Drawing:
+    """One bar per row, drawn by hand so that a zero is seen (a red mark and "0%") and a hidden value
+    says "[c]" instead of a bar. Long labels wrap in the left column."""
+    label_w, gap, row_h = 70 * mm, 3 * mm, 9 * mm
+    bar_w = WIDTH - label_w - gap - 18 * mm
+    height = row_h * len(rows) + 4 * mm
     d = _drawing(WIDTH, height)
-    chart = HorizontalBarChart()
-    chart.x, chart.y = 78 * mm, 10 * mm
-    chart.width, chart.height = WIDTH - 92 * mm, height - 16 * mm
-    # ReportLab draws the first category at the bottom; reverse so the chart reads like the table.
-    chart.data = [list(reversed(values))]
-    chart.categoryAxis.categoryNames = list(reversed(labels))
-    chart.categoryAxis.labels.fontName = REGULAR
-    chart.categoryAxis.labels.fontSize = 7.5
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.labels.dx = -3
-    chart.valueAxis.labels.fontName = REGULAR
-    chart.valueAxis.labels.fontSize = 7.5
-    chart.valueAxis.valueMin = 0
-    top = max_value if max_value is not None else max([*values, 1])
-    chart.valueAxis.valueMax = top
-    chart.valueAxis.valueStep = 20 if percent else max(1, int(round(top / 5)))
-    if percent:
-        chart.valueAxis.labelTextFormat = lambda v: f"{format_number(v, lang)}%"
-    chart.bars[0].fillColor = PALETTE[1]
-    chart.bars[0].strokeColor = None
-    chart.barLabels.fontName = REGULAR
-    chart.barLabels.fontSize = 7
-    chart.barLabelFormat = (
-        (lambda v: f"{format_number(round(v, 1), lang)}%") if percent else (lambda v: format_number(v, lang))
-    )
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 3
-    d.add(chart)
-    return d
-
-
-def _pie(labels: list[str], values: list[int], lang: str) -> Drawing:
-    d = _drawing(WIDTH, 62 * mm)
-    pie = Pie()
-    pie.x, pie.y, pie.width, pie.height = 12 * mm, 6 * mm, 50 * mm, 50 * mm
-    pie.data = values
-    pie.labels = [format_number(v, lang) for v in values]
-    pie.slices.fontName = REGULAR
-    pie.slices.fontSize = 8
-    pie.slices.strokeColor = colors.white
-    for i in range(len(values)):
-        pie.slices[i].fillColor = PALETTE[i % len(PALETTE)]
-    d.add(pie)
-    legend = Legend()
-    legend.x, legend.y = 80 * mm, 50 * mm
-    legend.fontName = REGULAR
-    legend.fontSize = 8.5
-    legend.alignment = "right"
-    legend.columnMaximum = 10  # one column: Welsh category names are long
-    legend.dx = legend.dy = 8
-    legend.deltay = 15
-    legend.autoXPadding = 6
-    legend.colorNamePairs = [
-        (PALETTE[i % len(PALETTE)], f"{name} ({format_number(v, lang)})")
-        for i, (name, v) in enumerate(zip(labels, values, strict=True))
-    ]
-    d.add(legend)
+    limit = top if top is not None else max([v or 0 for _n, v in rows] + [1])
+    for i, (name, value) in enumerate(rows):
+        y = height - (i + 1) * row_h
+        lines = simpleSplit(name, REGULAR, 7.5, label_w)[:2]
+        for n, line in enumerate(lines):
+            d.add(String(0, y + row_h / 2 + 4 * (len(lines) - 1) - 8 * n - 2.5, line, fontName=REGULAR,
+                         fontSize=7.5))
+        x0 = label_w + gap
+        d.add(Rect(x0, y + 2 * mm, bar_w, row_h - 4 * mm, fillColor=colors.HexColor("#eef2f5"), strokeColor=None))
+        if value is None:
+            d.add(String(x0 + 2, y + row_h / 2 - 3, "[c]", fontName=REGULAR, fontSize=8))
+            continue
+        text = f"{format_number(round(value, 1), lang)}%" if percent else format_number(value, lang)
+        if value == 0:
+            d.add(Rect(x0, y + 2 * mm, 1.5 * mm, row_h - 4 * mm, fillColor=ZERO_COLOUR, strokeColor=None))
+            d.add(String(x0 + 3 * mm, y + row_h / 2 - 3, text, fontName=BOLD, fontSize=8, fillColor=ZERO_COLOUR))
+            continue
+        length = bar_w * min(value, limit) / limit
+        d.add(Rect(x0, y + 2 * mm, length, row_h - 4 * mm, fillColor=PALETTE[1], strokeColor=None))
+        d.add(String(x0 + length + 2, y + row_h / 2 - 3, text, fontName=REGULAR, fontSize=8))
     return d
 
 
@@ -185,38 +185,43 @@ def _story(s: CommitteeStats, lang: str) -> list[Flowable]:
         ),
     ]
 
-    # 1. Timeliness
-    rows: list[tuple[str, Timeliness]] = [
-        (_t(lang, "seen_alone"), s.visits_seen_alone),
-        (_t(lang, "seen_home"), s.visits_at_home),
-        (_t(lang, "icpc"), s.initial_conferences),
-        (_t(lang, "rcpc"), s.review_conferences),
-        (_t(lang, "core"), s.core_groups),
-    ]
-    table = grid(
-        [_t(lang, k) for k in ("measure", "due", "in_time", "percent")],
-        [[name, _num(t.due, lang), _num(t.in_time, lang), _pct(t.percent, lang)] for name, t in rows],
-        [90 * mm, 22 * mm, 32 * mm, None],
-    )
-    charted = [(name, t.percent) for name, t in rows if t.percent is not None]
-    chart = (
-        _hbar([n for n, _ in charted], [p for _, p in charted], lang, 100, True)
-        if charted
-        else _no_data(lang)
-    )
-    story += [Paragraph(esc(_t(lang, "timeliness")), h2), table, Spacer(1, 3 * mm), chart]
+    # 1. Timescales: what fell due, and what became of it (per population)
+    story += [Paragraph(esc(_t(lang, "timeliness")), h2), Paragraph(esc(_t(lang, "timeliness_note")), st["notice"])]
+    header = [_t(lang, k) for k in ("measure", "fell_due", "carried", "on_time", "late", "outstanding", "ended",
+                                    "pct_on_time")]
+    for population in ("child_protection", "adult_at_risk", "looked_after", "child_in_need"):
+        measures = [m for m in s.measures if m.population == population]
+        if not measures:
+            continue
+        rows = [[m.title[lang], _count(m.fell_due, lang), _count(m.carried, lang), _count(m.on_time, lang),
+                 _count(m.late, lang), _count(m.outstanding, lang), _count(m.ended, lang),
+                 _share(m.on_time, m.fell_due, lang)] for m in measures]
+        charted = [(m.title[lang], None if _share(m.on_time, m.fell_due, lang) == "[c]" else m.percent_on_time)
+                   for m in measures if m.fell_due]
+        block: list[Flowable] = [
+            Paragraph(esc(_t(lang, f"population_{population}")), st["h3"]),
+            grid(header, rows, _fitted_widths(header)),
+        ]
+        if charted:
+            block += [Spacer(1, 2 * mm), Paragraph(esc(_t(lang, "chart_on_time")), st["notice"]),
+                      _bars(charted, lang, percent=True, top=100)]
+        story.append(KeepTogether(block))
+    story.append(Paragraph(esc(_t(lang, "suppressed_note")), st["notice"]))
 
     # 2. Register
     days = s.days_on_register
+    # Times on the register of fewer than 5 children would describe those children: not shown.
+    few = "[c]" if len(days) in SMALL else "—"
+    many = len(days) >= 5
     reg_rows = [
-        (_t(lang, "on_register"), _num(s.children_on_register, lang)),
-        (_t(lang, "registrations"), _num(s.registrations, lang)),
-        (_t(lang, "re_registrations"), _num(s.re_registrations, lang)),
-        (_t(lang, "re_rate"), _pct(_ratio(s.re_registrations, s.registrations), lang)),
-        (_t(lang, "deregistrations"), _num(s.deregistrations, lang)),
-        (_t(lang, "avg_days"), _num(float(mean(days)), lang) if days else "—"),
-        (_t(lang, "median_days"), _num(float(median(days)), lang) if days else "—"),
-        (_t(lang, "max_days"), _num(max(days), lang) if days else "—"),
+        (_t(lang, "on_register"), _count(s.children_on_register, lang)),
+        (_t(lang, "registrations"), _count(s.registrations, lang)),
+        (_t(lang, "re_registrations"), _count(s.re_registrations, lang)),
+        (_t(lang, "re_rate"), _share(s.re_registrations, s.registrations, lang)),
+        (_t(lang, "deregistrations"), _count(s.deregistrations, lang)),
+        (_t(lang, "avg_days"), _num(float(mean(days)), lang) if many else few),
+        (_t(lang, "median_days"), _num(float(median(days)), lang) if many else few),
+        (_t(lang, "max_days"), _num(max(days), lang) if many else few),
     ]
     story += [Paragraph(esc(_t(lang, "register")), h2), kv_table(reg_rows, 110 * mm)]
     cats = [c for c in REGISTRATION_CATEGORIES if c in s.register_by_category] + sorted(
@@ -229,13 +234,14 @@ def _story(s: CommitteeStats, lang: str) -> list[Flowable]:
         cat_block += [
             grid(
                 [_t(lang, "category"), _t(lang, "children")],
-                [[n, _num(v, lang)] for n, v in zip(cat_names, cat_values, strict=True)],
+                [[n, _count(v, lang)] for n, v in zip(cat_names, cat_values, strict=True)],
                 [110 * mm, None],
             ),
             Spacer(1, 2 * mm),
         ]
-        if sum(cat_values) > 0:
-            cat_block.append(_pie(cat_names, cat_values, lang))
+        if sum(cat_values) > 0:  # bars, not a pie: a child may be under several categories
+            cat_block.append(_bars([(n, None if v in SMALL else float(v))
+                                    for n, v in zip(cat_names, cat_values, strict=True)], lang, percent=False))
         cat_block.append(Paragraph(esc(_t(lang, "category_note")), st["notice"]))
     else:
         cat_block.append(_no_data(lang))
@@ -255,55 +261,34 @@ def _story(s: CommitteeStats, lang: str) -> list[Flowable]:
         Paragraph(esc(_t(lang, "permanence")), h2),
         grid(
             [_t(lang, k) for k in ("group", "babies", "placed", "percent")],
-            [[n, _num(t.due, lang), _num(t.in_time, lang), _pct(t.percent, lang)] for n, t in perm],
+            [[n, _count(t.due, lang), _count(t.in_time, lang), _share(t.in_time, t.due, lang)] for n, t in perm],
             [90 * mm, 22 * mm, 32 * mm, None],
         ),
         Spacer(1, 3 * mm),
     ]
-    charted = [(n, t.percent) for n, t in perm if t.percent is not None]
-    perm_block.append(
-        _hbar([n for n, _ in charted], [p for _, p in charted], lang, 100, True)
-        if charted
-        else _no_data(lang)
-    )
+    charted = [(n, None if _share(t.in_time, t.due, lang) == "[c]" else t.percent) for n, t in perm if t.due]
+    perm_block.append(_bars(charted, lang, percent=True, top=100) if charted else _no_data(lang))
     story.append(KeepTogether(perm_block))
 
     # 4. Welsh language (Standards 2, 4, 5)
+    def with_share(part: int, whole: int) -> str:
+        return f"{_count(part, lang)} ({_share(part, whole, lang)})"
+
     welsh_rows = [
-        (_t(lang, "open_cases"), _num(s.open_cases, lang)),
-        (
-            _t(lang, "welsh_pref"),
-            f"{_num(s.welsh_preference_cases, lang)} ({_pct(_ratio(s.welsh_preference_cases, s.open_cases), lang)})",
-        ),
-        (_t(lang, "letters"), _num(s.letters_sent, lang)),
-        (
-            _t(lang, "welsh_letters"),
-            f"{_num(s.welsh_letters_sent, lang)} ({_pct(_ratio(s.welsh_letters_sent, s.letters_sent), lang)})",
-        ),
-        (
-            _t(lang, "same_time"),
-            f"{_num(s.welsh_letters_same_time, lang)} ({_pct(_ratio(s.welsh_letters_same_time, s.welsh_letters_sent), lang)})",
-        ),
+        (_t(lang, "open_cases"), _count(s.open_cases, lang)),
+        (_t(lang, "welsh_pref"), with_share(s.welsh_preference_cases, s.open_cases)),
+        (_t(lang, "letters"), _count(s.letters_sent, lang)),
+        (_t(lang, "welsh_letters"), with_share(s.welsh_letters_sent, s.letters_sent)),
+        (_t(lang, "same_time"), with_share(s.welsh_letters_same_time, s.welsh_letters_sent)),
     ]
     story.append(KeepTogether([Paragraph(esc(_t(lang, "welsh")), h2), kv_table(welsh_rows, 110 * mm)]))
 
-    # 5. Caseload
-    workers = sorted(s.caseload_per_worker.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+    # 5. Open cases by team (never by worker)
+    teams = sorted(s.open_cases_by_team.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
     load_block: list[Flowable] = [Paragraph(esc(_t(lang, "caseload")), h2)]
-    if workers:
-        load_block += [
-            grid(
-                [_t(lang, "worker"), _t(lang, "cases")],
-                [[w, _num(n, lang)] for w, n in workers],
-                [110 * mm, None],
-            ),
-            Paragraph(
-                f"<b>{esc(_t(lang, 'avg_caseload'))}:</b> {esc(_num(float(mean(n for _, n in workers)), lang))}",
-                st["body"],
-            ),
-            Spacer(1, 2 * mm),
-            _hbar([w for w, _ in workers], [n for _, n in workers], lang, None, False),
-        ]
+    if teams:
+        load_block.append(grid([_t(lang, "team"), _t(lang, "cases")], [[t, _count(n, lang)] for t, n in teams],
+                               [110 * mm, None]))
     else:
         load_block.append(_no_data(lang))
     story.append(KeepTogether(load_block))

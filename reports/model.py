@@ -263,16 +263,36 @@ class Timeliness:
 
 
 @dataclass
+class MeasureFigures:
+    """One timescale's counts over the period (see :mod:`desktop.domain.occurrences`): what fell due,
+    what was carried over from before, done on time, done late, still outstanding at the end, and left
+    undone when the child or adult left the rule (de-registered, case closed)."""
+
+    rule_id: str
+    population: str
+    title: dict[str, str]
+    """The measure in each language ("cy", "en"), with its timescale from the rule table."""
+    fell_due: int = 0
+    carried: int = 0
+    on_time: int = 0
+    late: int = 0
+    outstanding: int = 0
+    ended: int = 0
+    excepted: int = 0
+    """Items a manager recorded an exception for (not counted above)."""
+
+    @property
+    def percent_on_time(self) -> float | None:
+        return None if self.fell_due == 0 else 100.0 * self.on_time / self.fell_due
+
+
+@dataclass
 class CommitteeStats:
     """Plain numbers for one reporting period; computing them from the store is not ours."""
 
     period_start: date
     period_end: date
-    visits_seen_alone: Timeliness = field(default_factory=Timeliness)  # V1, every 10 WD
-    visits_at_home: Timeliness = field(default_factory=Timeliness)  # V2, every 4 weeks
-    initial_conferences: Timeliness = field(default_factory=Timeliness)  # C6, 15 WD
-    review_conferences: Timeliness = field(default_factory=Timeliness)  # C12
-    core_groups: Timeliness = field(default_factory=Timeliness)  # C10/C11
+    measures: list[MeasureFigures] = field(default_factory=list)
     children_on_register: int = 0  # at period end
     register_by_category: dict[str, int] = field(default_factory=dict)  # REGISTRATION_CATEGORIES
     registrations: int = 0
@@ -286,4 +306,5 @@ class CommitteeStats:
     letters_sent: int = 0
     welsh_letters_sent: int = 0  # Welsh-only or bilingual
     welsh_letters_same_time: int = 0  # Welsh version sent with the English (Standard 4/6)
-    caseload_per_worker: dict[str, int] = field(default_factory=dict)
+    open_cases_by_team: dict[str, int] = field(default_factory=dict)
+    """Open cases at the period end per team (never per worker: committee papers are often public)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reports import CommitteeStats, CouncilIdentity, Timeliness, render_committee_report
+from reports import CommitteeStats, CouncilIdentity, MeasureFigures, Timeliness, render_committee_report
 from reports.committee import ALL_LABELS, L
 from reports.labels import label, untranslated
 
@@ -21,15 +21,23 @@ def council() -> CouncilIdentity:
     return CouncilIdentity.from_json(EXAMPLE)
 
 
+def measure(rule: str, population: str, name: str, *counts: int) -> MeasureFigures:
+    fell_due, carried, on_time, late, outstanding, ended = counts
+    return MeasureFigures(rule, population, {"cy": f"{name} (cy)", "en": name}, fell_due=fell_due, carried=carried,
+                          on_time=on_time, late=late, outstanding=outstanding, ended=ended)
+
+
 def stats() -> CommitteeStats:
     return CommitteeStats(
         period_start=date(2026, 4, 1),
         period_end=date(2026, 9, 30),
-        visits_seen_alone=Timeliness(420, 376),
-        visits_at_home=Timeliness(210, 199),
-        initial_conferences=Timeliness(38, 33),
-        review_conferences=Timeliness(61, 58),
-        core_groups=Timeliness(240, 221),
+        measures=[
+            measure("V1", "child_protection", "Seen alone", 420, 12, 376, 30, 20, 6),
+            measure("C11", "child_protection", "Core groups", 240, 0, 221, 19, 0, 0),
+            measure("C12", "child_protection", "Review conferences", 61, 0, 0, 40, 21, 0),  # nobody on time
+            measure("A1", "adult_at_risk", "Enquiries", 3, 0, 2, 1, 0, 0),  # small numbers
+            measure("L7", "looked_after", "Reviews", 0, 0, 0, 0, 0, 0),  # nothing fell due
+        ],
         children_on_register=87,
         register_by_category={"neglect": 51, "emotional": 30, "physical": 14, "sexual": 6, "financial": 2},
         registrations=44,
@@ -43,7 +51,7 @@ def stats() -> CommitteeStats:
         letters_sent=2210,
         welsh_letters_sent=1530,
         welsh_letters_same_time=1530,
-        caseload_per_worker={"Eleri Owen": 18, "Ifan Jones": 22, "Siôn Prys": 19},
+        open_cases_by_team={"Tîm Diogelu Plant": 240, "Tîm Plant mewn Angen": 372},
     )
 
 
@@ -53,22 +61,19 @@ def text_of(pdf: bytes) -> str:
 
 HEADINGS = ("title", "timeliness", "register", "by_category", "permanence", "welsh", "caseload")
 NUMBERS = (
-    "420",
-    "376",
-    "89.5%",
+    "420 12 376 30 20 6 89.5%",  # seen alone: fell due, carried, on time, late, outstanding, left undone, %
+    "61 0 0 40 21 0 0%",  # reviews: a zero is a zero
+    "[c] 0 [c] [c] 0 0 [c]",  # enquiries: 3 fell due, 2 on time: hidden, and so is the percentage
     "87",
     "44",
     "11.4%",
     "237",
-    "40%",
-    "16.7%",
-    "75%",
+    "[c] [c] [c]",  # babies: 6 with court proceedings, 1 placed: the 1 and its percentage hidden
     "143 (23.4%)",
     "2,210",
     "1,530 (69.2%)",
     "1,530 (100%)",
-    "22",
-    "19.7",
+    "372",
 )
 
 
@@ -79,7 +84,7 @@ def test_headings_and_numbers(council, lang):
         assert label(lang, L[key]) in text, key
     for number in NUMBERS:
         assert number in text, number
-    assert "Siôn Prys" in text
+    assert "Tîm Plant mewn Angen" in text
     if lang == "cy":
         assert "1 Ebrill 2026" in text and "30 Medi 2026" in text and "Tudalen 1 o" in text
         assert "Adroddiad perfformiad diogelu i'r pwyllgor" in text  # Welsh draft until the catalogue has one
@@ -100,6 +105,20 @@ def test_empty_period_does_not_fail(council):
     text = text_of(render_committee_report(empty, "en", council))
     assert label("en", L["no_data"]) in text
     assert "—" in text
+
+
+def test_a_zero_is_drawn_and_a_hidden_value_says_so(council):
+    """Nobody on time draws a red mark and "0%"; a hidden value draws "[c]", never an empty row."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(render_committee_report(stats(), "en", council))) as pdf:
+        page = pdf.pages[0]
+        red = [r for r in page.rects if r.get("non_stroking_color") and tuple(
+            round(c, 2) for c in r["non_stroking_color"]) == (round(0x8E / 255, 2), 0.0, 0.0)]
+        assert red, "the zero bar is drawn"
+        words = page.extract_words()
+        chart_words = [w["text"] for w in words if w["top"] > min(r["top"] for r in red) - 20]
+    assert "0%" in chart_words
 
 
 def test_charts_use_only_bundled_fonts(council):

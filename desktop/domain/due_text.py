@@ -23,7 +23,7 @@ from typing import Protocol
 
 from desktop import i18n
 from desktop.domain.engine import OVERDUE, DueItem
-from desktop.domain.rules import RULE_TITLES
+from desktop.domain.rules import RULE_TITLES, Rule
 
 
 class _T(Protocol):
@@ -621,3 +621,38 @@ def reason(item: DueItem, lang: str | None = None) -> str:
 def has_own_sentences(rule_id: str) -> bool:
     """True when the rule has its own sentences (else :func:`reason` uses the generic ones)."""
     return any(key[0] == rule_id for key in _REASONS)
+
+
+def _span(t: _T, n: int, unit: str) -> str:
+    if unit == "working_days":
+        return t.ngettext("{n} working day", "{n} working days", n).format(n=n)
+    if unit == "weeks":
+        return t.ngettext("{n} week", "{n} weeks", n).format(n=n)
+    if unit == "months":
+        return t.ngettext("{n} month", "{n} months", n).format(n=n)
+    return t.ngettext("{n} day", "{n} days", n).format(n=n)
+
+
+def timescale(rule: Rule, lang: str | None = None) -> str:
+    """The rule's timescale in words, from its numbers in the rule table: "within 15 working days",
+    "every 4 weeks", "within 3 months, then every 6 months"."""
+    t = _translator(lang)
+    spans = [_span(t, n, unit) for n, unit in rule.steps]
+    if rule.kind == "rolling":
+        return t.gettext("every {span}").format(span=spans[0])
+    if rule.kind == "chain" and len(spans) > 2:
+        # L10N: the first looked-after review, the second, then the others
+        return t.gettext("within {first}, then {second}, then every {then}").format(
+            first=spans[0], second=spans[1], then=spans[-1])
+    if rule.kind == "chain" and len(spans) > 1:
+        # L10N: the first review, then the others, e.g. "within 3 months, then every 6 months"
+        return t.gettext("within {first}, then every {then}").format(first=spans[0], then=spans[-1])
+    return t.gettext("within {span}").format(span=spans[0])
+
+
+def measure(rule: Rule, lang: str | None = None) -> str:
+    """A committee measure's name: the rule's title and its timescale, e.g. "Child seen alone (every 10
+    working days)"."""
+    # L10N: a measure in the committee report: the rule's name, then its timescale in brackets
+    return _translator(lang).gettext("{title} ({timescale})").format(title=title(rule.id, lang),
+                                                                      timescale=timescale(rule, lang))
