@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 from desktop.domain.types import label
 from desktop.errors import DiogelError
 from desktop.i18n import LANGUAGES, _, current_language, set_language
+from desktop.services.permissions import Can
 from desktop.services.signout import can_sign_out
 from ui.account_dialogs import ChangePasswordDialog, SettingsDialog
 from ui.areas import Area, areas_for, compute_badges
+from ui.committee_dialog import CommitteeReportDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.language import hub
 from ui.plugins import load_plugins
@@ -156,6 +158,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.lock_action.triggered.connect(self.lock)
         self.password_action = QAction(self)
         self.password_action.triggered.connect(self.change_password)
+        self.committee_action = QAction(self)
+        self.committee_action.triggered.connect(self.committee_report)
+        self.committee_action.setVisible(self.session.can(Can.COMMITTEE_REPORT))
         self.settings_action = QAction(self)
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(self.open_settings)
@@ -191,6 +196,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.file_menu.addAction(self.lock_action)
         self.file_menu.addAction(self.password_action)
         self.file_menu.addAction(self.settings_action)
+        self.file_menu.addAction(self.committee_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.sign_out_action)
         self.file_menu.addAction(self.quit_action)
@@ -218,6 +224,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.lock_action.setToolTip(_("Lock now (Ctrl+L): hide case records until you enter your password"))
         self.password_action.setText(_("Change password…"))
         self.settings_action.setText(_("Settings…"))
+        self.committee_action.setText(_("Committee report…"))
+        self.committee_action.setToolTip(_("Make the committee's performance report for a period, as a PDF"))
         self.sign_out_action.setText(_("Sign out"))
         self.sign_out_action.setToolTip(_("Sign out and close your records; only once every change has been sent"
                                           " to the server"))  # fmt: skip
@@ -342,6 +350,14 @@ class MainWindow(Retranslating, QMainWindow):
     def change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(self.session.profile, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def committee_report(self) -> CommitteeReportDialog:
+        dialog = CommitteeReportDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.written.connect(lambda path: self.statusBar().showMessage(
+            _("Committee report saved to {path}.").format(path=path), 10_000))
         dialog.open()
         return dialog
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit
 
 from desktop.domain.types import LanguagePreference, label
 from desktop.i18n import N_, _
@@ -70,8 +70,9 @@ class PersonField:
         self.name, self.kind, self.label_msgid, self.name_msgid = name, kind, label_msgid, name_msgid
         self.label = QLabel()
         self.error = FieldError()
+        self.widget: QComboBox | QCheckBox | QLineEdit
         if kind == "combo":
-            self.widget: QWidget = QComboBox()
+            self.widget = QComboBox()
             for pref in LanguagePreference:
                 self.widget.addItem("", str(pref))
         elif kind == "check":
@@ -84,35 +85,37 @@ class PersonField:
         self.label.setBuddy(self.widget)
 
     def retranslate(self) -> None:
-        if self.kind == "check":
-            self.widget.setText(_(self.label_msgid))
+        w = self.widget
+        if isinstance(w, QCheckBox):
+            w.setText(_(self.label_msgid))
             self.label.setText("")
         else:
             self.label.setText(_(self.label_msgid))
-        self.widget.setAccessibleName(_(self.name_msgid))
-        if self.kind == "date":
-            self.widget.setPlaceholderText(_("dd/mm/yyyy"))
-            self.widget.setToolTip(_("Day, month and year, like 23/11/2026"))
-        if self.kind == "combo":
-            for i in range(self.widget.count()):
-                self.widget.setItemText(i, label(self.widget.itemData(i)))
+        w.setAccessibleName(_(self.name_msgid))
+        if self.kind == "date" and isinstance(w, QLineEdit):
+            w.setPlaceholderText(_("dd/mm/yyyy"))
+            w.setToolTip(_("Day, month and year, like 23/11/2026"))
+        if isinstance(w, QComboBox):
+            for i in range(w.count()):
+                w.setItemText(i, label(w.itemData(i)))
 
     def raw(self) -> Any:
         """The editor's content as typed (what a draft keeps)."""
-        if self.kind == "combo":
-            return self.widget.currentData()
-        if self.kind == "check":
-            return self.widget.isChecked()
-        return self.widget.text()
+        w = self.widget
+        if isinstance(w, QComboBox):
+            return w.currentData()
+        if isinstance(w, QCheckBox):
+            return w.isChecked()
+        return w.text()
 
     def set_raw(self, value: Any) -> None:
-        if self.kind == "combo":
-            index = self.widget.findData(value or LanguagePreference.UNKNOWN)
-            self.widget.setCurrentIndex(max(index, 0))
-        elif self.kind == "check":
-            self.widget.setChecked(bool(value))
+        w = self.widget
+        if isinstance(w, QComboBox):
+            w.setCurrentIndex(max(w.findData(value or LanguagePreference.UNKNOWN), 0))
+        elif isinstance(w, QCheckBox):
+            w.setChecked(bool(value))
         else:
-            self.widget.setText("" if value is None else str(value))
+            w.setText("" if value is None else str(value))
 
     def value(self) -> Any:
         """The value to send to the service."""
