@@ -64,7 +64,7 @@ def test_status_widget_syncs_off_the_gui_thread_and_tells_the_truth(qtbot, confl
 
 def test_cancel_stops_between_batches_and_keeps_what_was_done(qtbot, srv, laptops) -> None:
     """Cancel takes effect at the next batch boundary: the batch in flight when Cancel is pressed is
-    acknowledged and leaves the outbox; the batches after it are not sent; the next sync sends them."""
+    acknowledged and leaves the outbox; no batch is sent after it; the next sync sends the rest."""
     import threading
 
     from ui.sync.controller import SyncController
@@ -76,40 +76,36 @@ def test_cancel_stops_between_batches_and_keeps_what_was_done(qtbot, srv, laptop
     total, batch = len(w.outbox()), 4
     assert total > 3 * batch, "enough entries for several batches"
     pushes: list[int] = []
-    cancelled = threading.Event()
+    in_flight, cancelled = threading.Event(), threading.Event()
 
-    class SecondPushWaitsForCancel(httpx.BaseTransport):
-        """Holds the second push until the GUI thread has pressed Cancel, so the test knows which
-        batch was in flight (no sleeps, no race)."""
+    class FirstPushWaitsForCancel(httpx.BaseTransport):
+        """Holds the first push until the GUI thread has pressed Cancel, so the test knows which batch
+        was in flight (no sleeps, no race)."""
 
         def handle_request(self, request: httpx.Request) -> httpx.Response:
             if request.url.path == "/v1/push":
                 pushes.append(1)
-                if len(pushes) == 2:
+                if len(pushes) == 1:
+                    in_flight.set()
                     assert cancelled.wait(20), "Cancel was never pressed"
             return w.faults.handle_request(request)
 
-    gate = SecondPushWaitsForCancel()
+    gate = FirstPushWaitsForCancel()
     ctl = SyncController(w.session, lambda: Transport("http://testserver", client=httpx.Client(
         transport=gate, base_url="http://testserver")), batch_size=batch)  # fmt: skip
     widget = SyncStatusWidget(ctl)
     qtbot.addWidget(widget)
     errors = []
     ctl.failed.connect(errors.append)
-
-    def cancel_once(stage: str, done: int, _total: int) -> None:
-        if stage == "push" and not cancelled.is_set():
-            assert done == batch
-            ctl.cancel()
-            cancelled.set()
-
-    ctl.progress.connect(cancel_once)
     with qtbot.waitSignal(ctl.running_changed, timeout=20_000, check_params_cb=lambda running: not running):
         ctl.sync_now()
+        qtbot.waitUntil(in_flight.is_set, timeout=20_000)
+        ctl.cancel()
+        cancelled.set()
     assert errors and "cancelled" in str(errors[0])
-    assert len(pushes) == 2, "no batch was sent after Cancel"
-    assert len(w.outbox()) == total - 2 * batch, "both acknowledged batches left the outbox; nothing else changed"
-    ctl.progress.disconnect(cancel_once)
+    assert len(pushes) == 1, "no batch was sent after Cancel"
+    assert len(w.outbox()) == total - batch, "the acknowledged batch left the outbox; nothing else changed"
+    pushes.append(1)  # the gate holds only the first push
     with qtbot.waitSignal(ctl.finished, timeout=20_000):
         ctl.sync_now()
     assert w.outbox() == []
