@@ -6,7 +6,7 @@ PROFILE ?= demo-profile
 DOMAIN := diogel
 KEYWORDS := -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3
 
-.PHONY: venv run demo test test-fast test-dates lint locales locales-extract locales-update locales-compile bundle bench system-deps clean
+.PHONY: venv run demo test test-fast test-dates lint screenshots locales locales-extract locales-update locales-compile bundle bench system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ locales-compile: venv
 ## One-folder PyInstaller bundle in dist/diogel with the locales and fonts inside.
 bundle: venv locales-compile
 	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+
+## Every main screen in both languages at 1366x768, and the committee report's pages, into docs/screens/.
+screenshots: venv locales-compile
+	rm -f docs/screens/*.png
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots --out docs/screens
 
 bench: venv
 	$(PY) bench/run_all.py

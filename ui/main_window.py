@@ -265,6 +265,14 @@ class MainWindow(Retranslating, QMainWindow):
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
 
+    def show_area(self, key: str) -> QWidget | None:
+        """Bring the area ``key`` to the front (if this person has it); returns its page."""
+        keys = [a.key for a in self._areas]
+        if key not in keys:
+            return None
+        self.sidebar.setCurrentRow(keys.index(key))
+        return self.page(key)
+
     def page(self, key: str) -> QWidget | None:
         return self._pages.get(key)
 

@@ -173,6 +173,12 @@ class MyWorkPage(Retranslating, QWidget):
         self.letters_note = QLabel()
         self.letters_note.setObjectName("my_work_letters")
         self.letters_note.setWordWrap(True)
+        self.letters_note.setStyleSheet("font-size: 11pt;")
+        self.letters_button = QPushButton()
+        self.letters_button.setObjectName("my_work_open_letters")
+        self.letters_button.clicked.connect(self._open_letters)
+        self.nothing = QLabel()
+        self.nothing.setObjectName("my_work_nothing")
 
         self.cover_button = QPushButton()
         self.cover_button.setObjectName("my_work_assign_cover")
@@ -194,12 +200,19 @@ class MyWorkPage(Retranslating, QWidget):
         layout.addWidget(self.heading)
         layout.addLayout(chip_row)
         layout.addWidget(self.note)
+        letters_row = QHBoxLayout()
+        letters_row.addWidget(self.letters_note)
+        letters_row.addWidget(self.letters_button)
+        letters_row.addStretch(1)
+        layout.addLayout(letters_row)
+        layout.addWidget(self.nothing)
         layout.addWidget(self.tasks_label)
         layout.addLayout(tasks_box)
-        layout.addWidget(self.letters_note)
         layout.addWidget(self.tabs, 4)
         layout.addLayout(buttons)
         self.tabs.setVisible(self.tabs.count() > 0)
+        if not self.tabs.count():
+            layout.addStretch(1)
 
         # Several commits in a row (a conference writes many rows) refresh once.
         self._debounce = QTimer(self)
@@ -224,6 +237,8 @@ class MyWorkPage(Retranslating, QWidget):
         self.tasks_label.setText(_("For your action"))
         self.acknowledge_button.setText(_("Acknowledge…"))
         self.acknowledge_button.setToolTip(_("Say what was done about the selected task; it then leaves your list"))
+        self.letters_button.setText(_("Open the print queue"))
+        self.nothing.setText(_("Nothing is waiting for you."))
         self.cover_button.setText(_("Assign cover…"))
         self.cover_button.setAccessibleName(_("Assign cover for the absent worker's work"))
         self.cover_button.setToolTip(_("Choose who covers the selected worker's work while they are away"))
@@ -287,6 +302,8 @@ class MyWorkPage(Retranslating, QWidget):
         self._draw_teams(work.teams)
         waiting = work.letters_waiting
         self.letters_note.setVisible(waiting is not None)
+        self.letters_button.setVisible(bool(waiting))
+        self.nothing.setVisible(not work.tasks and not waiting and not work.responsible)
         if waiting is not None:
             self.letters_note.setText(ngettext("{n} letter is waiting to be printed, in the Letters area.",
                                                "{n} letters are waiting to be printed, in the Letters area.",
@@ -445,6 +462,11 @@ class MyWorkPage(Retranslating, QWidget):
         dialog.saved.connect(self.refresh)
         dialog.open()
         return dialog
+
+    def _open_letters(self) -> None:
+        window = self.window()
+        if hasattr(window, "show_area"):
+            window.show_area("letters")
 
     def _open_case_of(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         self._activated(item)

@@ -80,9 +80,7 @@ def main_window(session: Session, area: str) -> QWidget:
     window = MainWindow(session, idle_ms=24 * 3_600_000)
     window.resize(SIZE)
     window.show()
-    keys = [a.key for a in window._areas]  # noqa: SLF001 - a developer's tool
-    window.sidebar.setCurrentRow(keys.index(area))
-    page = window.page(area)
+    page = window.show_area(area)
     settle(lambda: bool(getattr(page, "loaded", True)))
     return window
 
@@ -126,9 +124,12 @@ SHOTS: list[Shot] = [
     Shot("my-work-social-worker", "social_worker", lambda s: main_window(s, "my_work")),
     Shot("my-work-team-manager", "team_manager", lambda s: main_window(s, "my_work")),
     Shot("my-work-senior-manager", "senior_manager", lambda s: main_window(s, "my_work")),
-    Shot("letters-admin-staff", "admin_staff", lambda s: main_window(s, "letters")),
+    Shot("my-work-register-custodian", "register_custodian", lambda s: main_window(s, "my_work")),
+    Shot("my-work-admin-staff", "admin_staff", lambda s: main_window(s, "my_work")),
     Shot("caseload-team-manager", "team_manager", lambda s: main_window(s, "caseload")),
     Shot("register-custodian", "register_custodian", lambda s: main_window(s, "register")),
+    Shot("letters-admin-staff", "admin_staff", lambda s: main_window(s, "letters")),
+    Shot("case-what-is-due", "social_worker", lambda s: case_window(s, "twr_cp", "due")),
     Shot("case-child-protection", "social_worker", lambda s: case_window(s, "twr_cp", "child_protection")),
     Shot("case-people", "social_worker", lambda s: case_window(s, "twr_cp", "people")),
     Shot("case-adult-safeguarding", "senior_manager", lambda s: case_window(s, "parry_adult", "adults")),
@@ -180,7 +181,22 @@ def run(out: Path, only: str | None, today: date) -> list[Path]:
             if not only or only in "committee-report":
                 written += committee_pages(sessions["senior_manager"], lang, out)
     del app
+    if not only:
+        _index(out, written, today)
     return written
+
+
+def _index(out: Path, written: list[Path], today: date) -> None:
+    """``README.md`` beside the pictures: what each one shows, both languages side by side."""
+    names = sorted({p.name.rsplit("-", 1)[0] for p in written}, key=lambda n: [s.name for s in SHOTS].index(n)
+                   if n in [s.name for s in SHOTS] else 100)
+    lines = ["# Screens", "",
+             f"Made by `make screenshots` (`python -m ui.screenshots`) from the demo built on {today.isoformat()},"
+             " at 1366×768, in Cymraeg and English. Do not edit: run it again.", "",
+             "| Screen | Cymraeg | English |", "|---|---|---|"]
+    for name in names:
+        lines.append(f"| {name} | ![]({name}-cy.png) | ![]({name}-en.png) |")
+    (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _image_size(path: Path) -> tuple[int, int]:

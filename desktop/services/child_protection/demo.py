@@ -24,6 +24,7 @@ from desktop.services.child_protection.strategy import StrategyService
 from desktop.services.child_protection.transfers import TransferService
 from desktop.services.child_protection.visits import VisitService
 from desktop.services.my_work import MyWorkService
+from desktop.services.persons import PersonService
 
 
 def seed(ctx: Any) -> None:
@@ -128,6 +129,17 @@ def _twr(ctx: Any) -> None:
                   children=[{"person_id": fam["seren"], "seen": True, "seen_alone": True,
                              "lived_experience": "Mae Mam yn gwneud brecwast nawr.",
                              "wishes_feelings": "Dw i eisiau aros adref gyda Mam ac Osian."}])
+    # This week: the family has a new regular visitor (the register custodian and the core group are told:
+    # N5, N6 and a task in the custodian's My work), and on a home visit nobody answered the door (N13: the
+    # co-ordinator made the visit, so the team manager gets the task).
+    people = PersonService(sw)
+    household = ctx.store.rows("SELECT household_id FROM household_member WHERE person_id = ? AND deleted = 0",
+                               [fam["seren"]])[0]["household_id"]
+    gethin = people.create({"given_names": "Gethin", "family_name": "Morris", "correspondence_language": "cy"})
+    people.join_household(household, gethin["id"], "regular_visitor", from_date=_ago(ctx, 3))
+    visits.record(case_id, visited_on=_ago(ctx, 1), location="home", access_denied=True,
+                  observations="Dim ateb wrth y drws; y llenni ar gau. / No answer at the door; curtains drawn.",
+                  children=[{"person_id": c, "seen": False} for c in children])
 
 
 def _jones(ctx: Any) -> None:
