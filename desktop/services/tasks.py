@@ -88,6 +88,8 @@ class Task:
 
     @property
     def open_for(self) -> str:
+        if self.days_open == 0:
+            return _("Opened today")
         return ngettext("Open for {n} day", "Open for {n} days", self.days_open).format(n=self.days_open)
 
 
