@@ -114,6 +114,8 @@ def build_demo(folder: Path, password: str, *, role: str = Role.SOCIAL_WORKER, l
     ctx.staff[persona] = session.user.id
     ctx.teams[first[3]] = session.user.team_id or ""
     ctx.write(lambda tx: _seed_core(tx, ctx), as_staff=persona)
+    # A demo says so: the status bar reads "Demo — not connected to a server" (desktop.sync.status).
+    ctx.write(lambda tx: tx.db.execute("INSERT INTO sync_state (key, value) VALUES ('demo', '1')"), as_staff=persona)
     for name in SEEDERS:
         try:
             seeder = importlib.import_module(name)

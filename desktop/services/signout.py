@@ -16,7 +16,11 @@ from desktop.i18n import ngettext
 
 
 def can_sign_out(session: Any) -> tuple[bool, str]:
-    """``(True, "")``, or ``(False, reason)`` with the reason in the interface language."""
+    """``(True, "")``, or ``(False, reason)`` with the reason in the interface language. A demo profile not
+    connected to a server may always sign out: its sample data has nowhere to go."""
+    if session.store.rows("SELECT 1 FROM sync_state WHERE key = 'demo' AND value = '1'") and not \
+            session.store.rows("SELECT 1 FROM sync_state WHERE key = 'server_url'"):
+        return True, ""
     row = session.store.rows(
         "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending') AS unsent,"
         " (SELECT count(*) FROM outbox WHERE state = 'attention') AS attention"

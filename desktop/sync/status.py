@@ -29,6 +29,12 @@ class SyncStatus:
     last_success: datetime | None
     last_attempt: datetime | None
     last_error: tuple[str, dict[str, str]] | None  # untranslated msgid and its parameters
+    demo: bool = False
+    """A demo profile: sample data, never connected to a server (its changes stay on this computer)."""
+
+    @property
+    def offline_demo(self) -> bool:
+        return self.demo and not self.server
 
     @property
     def in_step(self) -> bool:
@@ -72,6 +78,7 @@ def read_status(store: Any) -> SyncStatus:
         last_success=_when(state.get("last_success")),
         last_attempt=_when(state.get("last_attempt")),
         last_error=error,
+        demo=state.get("demo") == "1",
     )
 
 
@@ -101,6 +108,9 @@ def error_text(status: SyncStatus) -> str:
 def status_lines(status: SyncStatus) -> list[str]:
     """The status in words, one fact per line, in the interface language."""
     lines = []
+    if status.offline_demo:
+        return [_("Demo — not connected to a server"),
+                _("This is sample data: changes stay on this computer and are never sent anywhere.")]
     if status.unsent:
         lines.append(ngettext("{count} change not yet sent", "{count} changes not yet sent",
                               status.unsent).format(count=status.unsent))  # fmt: skip

@@ -134,3 +134,32 @@ def test_adult_safeguarding_tab_only_on_adult_cases(qtbot, gui_session, world: W
     qtbot.addWidget(adult)
     assert adult.tab("adults") is not None
     assert adult.tab("child_in_need") is None
+
+
+def test_a_demo_says_it_is_a_demo_and_signs_out(qtbot, tmp_path: Path) -> None:
+    """A demo profile has no server: the status says so (not a count of changes it can never send), there
+    is no Sync now, and Sign out takes the person back to the sign-in window."""
+    from desktop.services.demo import build_demo
+    from tests.conftest import demo_clock
+
+    build_demo(tmp_path / "demo", "demo-password-1", kdf=fast_kdf(), clock=demo_clock()).store.close()
+    controller = AppController(tmp_path / "demo", kdf=fast_kdf(), idle_ms=3_600_000)
+    dialog = controller.start()
+    qtbot.addWidget(dialog)
+    dialog.password.setText("demo-password-1")
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=10_000)
+    window = controller.window
+    qtbot.addWidget(window)
+    window.show()
+    session = controller.session
+    assert session.store.rows("SELECT count(*) AS n FROM outbox")[0]["n"] > 100  # all the demo's records
+    status = window.sync_status
+    qtbot.waitUntil(lambda: status.label.text() == "Demo — not connected to a server", timeout=5_000)
+    assert not status.sync_button.isVisible()
+    assert "never sent anywhere" in status.label.toolTip()
+    window.sign_out_action.trigger()
+    assert controller.session is None and controller.window is None
+    assert isinstance(controller.dialog, SignInDialog)
+    qtbot.addWidget(controller.dialog)
+    controller.shutdown()

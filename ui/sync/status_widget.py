@@ -25,6 +25,8 @@ STAGES = {"push": N_("Sending changes"), "pull": N_("Receiving changes"), "verif
 
 def short_text(status: SyncStatus) -> str:
     """One line for the status bar: what needs doing first, else when it last synced."""
+    if status.offline_demo:
+        return _("Demo — not connected to a server")
     if status.conflicts:
         return ngettext("{count} conflict to resolve", "{count} conflicts to resolve",
                         status.conflicts).format(count=status.conflicts)  # fmt: skip
@@ -131,6 +133,7 @@ class SyncStatusWidget(Retranslating, QWidget):
         self.label.setToolTip(tip)
         self.setAccessibleName(_("Sync status"))
         self.setAccessibleDescription(tip)
+        self.sync_button.setVisible(not status.offline_demo)  # nowhere to sync to
         self.sync_button.setText(_("Sync now"))
         self.sync_button.setToolTip(_("Send your changes and receive your colleagues'"))
         self.cancel_button.setText(_("Cancel"))
