@@ -30,7 +30,7 @@ def team(h: Harness) -> tuple[list[str], Device, Device]:
 
 def test_paging_returns_every_row_once_in_order(h: Harness, team) -> None:
     (case, _), w, m = team
-    ids = {w.insert("note", case, {"i": i}, append_only=True) for i in range(57)}
+    ids = {w.note(case, {"i": i}) for i in range(57)}
     w.push()
     seen: list[str] = []
     versions: list[int] = []
@@ -56,7 +56,7 @@ def _hold_push(
     h: Harness, d: Device, case: str, release: threading.Event, held: threading.Event
 ) -> threading.Thread:
     """Start a push from another thread that stops just before commit until ``release`` is set."""
-    op_note = d.insert("note", case, {"slow": True}, append_only=True)
+    op_note = d.note(case, {"slow": True})
     ops = list(d.outbox)
     d.outbox.clear()
 
@@ -80,13 +80,13 @@ def _slow_push_scenario(h: Harness, team) -> tuple[set[str], set[str]]:
     """A slow push holds its transaction open; a fast push and pulls run meanwhile. Returns
     (ids pushed, ids the reader saw by following its cursor)."""
     (case, _), w, m = team
-    w.insert("note", case, {"first": True}, append_only=True)
+    w.note(case, {"first": True})
     w.push()
     m.pull()
     g = h.login("wendy", "laptop-2")
     release, held = threading.Event(), threading.Event()
     slow = _hold_push(h, w, case, release, held)
-    fast_id = g.insert("note", case, {"fast": True}, append_only=True)
+    fast_id = g.note(case, {"fast": True})
     fast = threading.Thread(target=g.push, name="fast-push")
     fast.start()
     fast.join(0.5)  # with the change-log lock held by the slow push, the fast one waits
@@ -152,14 +152,14 @@ def _checksum(d: Device) -> tuple[int, str]:
 
 def test_verify_matches_client_copy(h: Harness, team) -> None:
     (case, case2), w, m = team
-    w.insert("case", case, {"risk": "low"}, entity_id=case)
-    pid = w.insert("person", None, {"name": "Dylan"})
-    w.insert("case_member", case, {"person_id": pid})
+    w.insert("cp_plan", case, {"stage": "detailed", "version_no": 1, "contingency": "low"}, entity_id=case)
+    pid = w.insert("person", None, {"family_name": "Dylan"})
+    w.member(case, pid)
     w.insert("address", None, {"person_id": pid, "line1": "1 Stryd Fawr"})
     w.insert("agency", None, {"name": "Heddlu"})
-    w.insert("note", case2, {"t": 1}, append_only=True)
+    w.note(case2, {"t": 1})
     w.push()
-    w.update("case", case, {"risk": "high"})
+    w.update("cp_plan", case, {"contingency": "high"})
     w.push()
     w.pull()
     v = w.get("/v1/verify").json()
@@ -168,16 +168,16 @@ def test_verify_matches_client_copy(h: Harness, team) -> None:
     assert v["cases"][case]["rows"] == 2 and v["cases"][case2]["rows"] == 1
     assert v["persons"][pid]["rows"] == 2 and v["reference"]["rows"] == 1
     # A stale local version is detected.
-    w.rows[("case", case)]["version"] -= 1
+    w.rows[("cp_plan", case)]["version"] -= 1
     assert _checksum(w)[1] != v["total"]["checksum"]
 
 
 def test_reallocation_removes_case_and_backfills_new_holder(h: Harness, team) -> None:
     (case, case2), w, m = team
-    pid = w.insert("person", None, {"name": "Dylan"})
-    w.insert("case_member", case, {"person_id": pid})
-    notes = {w.insert("note", case, {"i": i}, append_only=True) for i in range(5)}
-    w.insert("note", case2, {"i": 99}, append_only=True)
+    pid = w.insert("person", None, {"family_name": "Dylan"})
+    w.member(case, pid)
+    notes = {w.note(case, {"i": i}) for i in range(5)}
+    w.note(case2, {"i": 99})
     w.push()
     g = h.login("gwyn")
     g.pull()
@@ -185,7 +185,7 @@ def test_reallocation_removes_case_and_backfills_new_holder(h: Harness, team) ->
     w.pull()
     # Re-allocate the first case from wendy to gwyn.
     h.allocate(uuid.UUID(case), "A", "gwyn")
-    w.insert("note", case2, {"i": 100}, append_only=True)
+    w.note(case2, {"i": 100})
     w.push()
     w.pull()
     assert {"type": "remove_case", "case_id": case} in w.removed
@@ -204,13 +204,13 @@ def test_linking_an_existing_person_backfills_them(h: Harness, team) -> None:
     (case, case2), w, m = team
     h.allocate(uuid.UUID(case2), "A", "gwyn")
     g = h.login("gwyn")
-    pid = g.insert("person", None, {"name": "Nia"})
-    g.insert("case_member", case2, {"person_id": pid})
+    pid = g.insert("person", None, {"family_name": "Nia"})
+    g.member(case2, pid)
     g.insert("address", None, {"person_id": pid, "line1": "2 Heol"})
     g.push()
     w.pull()
     assert ("person", pid) not in w.rows
-    w.insert("case_member", case, {"person_id": pid})  # Nia is also in wendy's case
+    w.member(case, pid)  # Nia is also in wendy's case
     w.push()
     w.pull()
     assert ("person", pid) in w.rows and any(k[0] == "address" for k in w.rows)
