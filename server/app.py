@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 import psycopg
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
@@ -100,8 +100,8 @@ class BodyLimit:
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    raise ApiError(413, "too_large", f"request body over {self.limit} bytes")
+                if seen > self.limit:  # an HTTPException: FastAPI passes it on while reading the body
+                    raise HTTPException(413, f"request body over {self.limit} bytes")
             return msg
 
         await self.app(scope, limited, send)
@@ -247,7 +247,7 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> AsciiJSONResponse:
-        codes = {400: "malformed", 404: "not_found", 405: "method_not_allowed"}
+        codes = {400: "malformed", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
         return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail),
                       dict(exc.headers) if exc.headers else None)  # fmt: skip
 

@@ -32,7 +32,7 @@ from pydantic import (
 
 ENTITY_PATTERN = r"[a-z][a-z0-9_]{0,62}"
 FIELD_PATTERN = r"[A-Za-z_][A-Za-z0-9_]{0,62}"
-DEVICE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}"
+DEVICE_PATTERN = r"\w[\w.-]{0,127}"
 USERNAME_PATTERN = r"[\w.@-]{1,64}"
 ENTITY_RE = re.compile(ENTITY_PATTERN)
 FIELD_RE = re.compile(FIELD_PATTERN)

@@ -91,6 +91,10 @@ class Harness:
     def count(self, table: str) -> int:
         return self.sql(f"SELECT count(*) AS n FROM {table}")[0]["n"]
 
+    def count_case_rows(self) -> int:
+        """Rows that belong to a case or person (not the reference rows the administration path publishes)."""
+        return self.sql("SELECT count(*) AS n FROM rows WHERE scope_id IS NOT NULL")[0]["n"]
+
 
 class Device:
     def __init__(self, h: Harness, token: str, user_id: str, device_id: str) -> None:
@@ -103,6 +107,7 @@ class Device:
         self.cursor: str | None = None
         self.removed: list[dict[str, str]] = []
         self.attention: list[dict[str, Any]] = []
+        self.deferred: dict[tuple[str, str], dict[str, Any]] = {}
 
     @property
     def auth(self) -> dict[str, str]:
@@ -188,7 +193,17 @@ class Device:
                 keep.append(op)  # never dropped: stays in the outbox and on the "needs attention" list
                 self.attention.append(res)
         self.outbox = keep
+        pending = {(o["entity"], o["entity_id"]) for o in self.outbox}
+        for key in [k for k in self.deferred if k not in pending]:
+            self._take(self.deferred.pop(key))
         return results
+
+    def _take(self, ch: dict[str, Any]) -> None:
+        key = (ch["entity"], ch["id"])
+        if key in self.rows and self.rows[key]["version"] > ch["version"]:
+            return
+        self.rows[key] = {"version": ch["version"], "data": ch["data"], "deleted": ch["deleted"],
+                          "case_id": ch["case_id"]}  # fmt: skip
 
     def pull(self, limit: int = 1000) -> int:
         """Pull to the end; returns the number of changes received."""
@@ -204,9 +219,11 @@ class Device:
             for ch in page["changes"]:
                 key = (ch["entity"], ch["id"])
                 if key in pending:
-                    continue  # never overwrite a row with unsent local changes
-                self.rows[key] = {"version": ch["version"], "data": ch["data"], "deleted": ch["deleted"],
-                                  "case_id": ch["case_id"]}  # fmt: skip
+                    # Never overwrite a row with unsent local changes; the server's copy is taken once they
+                    # are acknowledged (a conflict leaves the server's value in force).
+                    self.deferred[key] = ch
+                    continue
+                self._take(ch)
             for rm in page["removals"]:
                 self.removed.append(rm)
                 if rm["type"] == "remove_case":

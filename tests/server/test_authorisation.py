@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from server import admin
 from tests.server.harness import Device, Harness
 
 
@@ -35,6 +36,11 @@ def world(h: Harness) -> dict[str, str]:
         res = d.push()
         assert all(r["status"] == "applied" for r in res), res
     return {k: str(v) for k, v in cases.items()}
+
+
+def _case_rows(d: Device) -> dict:
+    """The rows a device holds that belong to a case (reference rows reach everyone)."""
+    return {k: v for k, v in d.rows.items() if v["case_id"]}
 
 
 def _cases_seen(d: Device) -> set[str]:
@@ -75,7 +81,7 @@ def test_worker_of_team_a_cannot_push_to_team_b(h: Harness, world) -> None:
     assert h.sql("SELECT count(*) AS n FROM rows WHERE case_id = %s", (uuid.UUID(world["b"]),))[0]["n"] == 2
     assert h.sql("SELECT data FROM rows WHERE entity = 'cp_plan' AND id = %s", (uuid.UUID(world["b"]),))[0][
         "data"
-    ] == {"outline": "b"}
+    ]["outline"] == "b"
     q = h.sql("SELECT reason, user_id FROM quarantine")
     assert len(q) == 2 and all(str(r["user_id"]) == w.user_id for r in q)
     mari = h.login("mari")
@@ -88,8 +94,9 @@ def test_worker_of_team_a_cannot_push_to_team_b(h: Harness, world) -> None:
 def test_admin_staff_can_write_own_team_only(h: Harness, world) -> None:
     s = h.login("siôn")
     s.pull()
-    s.insert("letter_sent", world["a"], {"template": "conference_invite"}, append_only=True)
-    s.insert("letter_sent", world["b"], {"template": "conference_invite"}, append_only=True)
+    for case in (world["a"], world["b"]):
+        s.insert("letter", case, {"template_id": "N8", "recipient_kind": "agency", "recipient_id": "x",
+                                  "recipient_name": "Heddlu", "language": "cy", "data": "{}"})  # fmt: skip
     assert [r["status"] for r in s.push()] == ["applied", "rejected"]
 
 
@@ -103,11 +110,17 @@ def test_cover_grants_then_expires(h: Harness, world, clock) -> None:
     clock.advance(days=5)
     g = h.login("gwyn", "gwyn-2")
     g.pull()
-    assert g.rows == {}
+    assert _case_rows(g) == {}
     g2 = h.login("gwyn")
     g2.cursor = None
     assert _cases_seen(g2) == set()
-    g2.visit(world["a"], "late")
+    # Work made while the cover lasted still goes in within the grace window (docs/sync-protocol.md §5.3)...
+    g2.visit(world["a"], "written on the last day of cover, sent late")
+    assert g2.push()[0]["status"] == "applied"
+    # ... but not once the window has passed.
+    clock.advance(days=h.settings.grace_days)
+    g2.token = h.login("gwyn").token
+    g2.visit(world["a"], "far too late")
     assert g2.push()[0]["reason"] == "out_of_scope"
 
 
@@ -119,7 +132,7 @@ def test_cover_expiry_sends_remove_case(h: Harness, world, clock) -> None:
     g.token = h.login("gwyn").token  # a day later; same device continues from its cursor
     g.pull()
     assert {"type": "remove_case", "case_id": world["a"]} in g.removed
-    assert g.rows == {}
+    assert _case_rows(g) == {}
 
 
 def test_token_expiry(h: Harness, world, clock) -> None:
@@ -130,7 +143,7 @@ def test_token_expiry(h: Harness, world, clock) -> None:
     assert r.status_code == 401 and r.json()["error"] == "unauthenticated"
     w.note(world["a"], {"t": 1})
     assert w.push_raw(w.outbox).status_code == 401
-    assert h.sql("SELECT count(*) AS n FROM rows WHERE entity = 'note'")[0]["n"] == 3
+    assert h.sql("SELECT count(*) AS n FROM rows WHERE entity = 'cp_core_group'")[0]["n"] == 3
 
 
 def test_logout_revokes_token(h: Harness, world) -> None:
@@ -168,13 +181,19 @@ def test_person_scope_follows_case_membership(h: Harness, world) -> None:
     assert ("person", lone) not in w.rows
 
 
-def test_reference_data_visible_to_all(h: Harness, world) -> None:
-    w = h.login("wendy")
-    aid = w.insert("agency", None, {"name": "Heddlu Gogledd Cymru"})
-    w.push()
+def test_reference_data_is_written_by_the_administration_path_and_visible_to_all(h: Harness, world) -> None:
+    aid = uuid.uuid4()
+    h.admin(admin.put_reference, "agency", aid, {"name": "Heddlu Gogledd Cymru", "agency_type": "police"}, by=None)
     b = h.login("bryn")
     b.pull()
-    assert b.rows[("agency", aid)]["data"]["name"] == "Heddlu Gogledd Cymru"
+    assert b.rows[("agency", str(aid))]["data"]["name"] == "Heddlu Gogledd Cymru"
+    # A laptop's push to it is refused and kept for "needs attention"; nothing changes.
+    w = h.login("wendy")
+    w.pull()
+    w.update("agency", str(aid), {"name": "Changed"})
+    res = w.push()
+    assert res[0]["reason"] == "reference_data" and len(w.outbox) == 1
+    assert h.sql("SELECT data->>'name' AS n FROM rows WHERE id = %s", (aid,))[0]["n"] == "Heddlu Gogledd Cymru"
 
 
 def test_new_case_created_offline_is_allocated_to_creator(h: Harness, world) -> None:

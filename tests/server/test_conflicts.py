@@ -116,11 +116,11 @@ def test_visits_from_two_workers_are_both_kept(h: Harness, team_case) -> None:
     assert w.push()[0]["status"] == "applied"
     assert m.push()[0]["status"] == "applied"
     w.pull()
-    assert w.rows[("visit", v1)]["data"]["notes"] == "Wendy's visit"
-    assert w.rows[("visit", v2)]["data"]["notes"] == "Mari's visit"
+    assert w.rows[("cp_visit", v1)]["data"]["observations"] == "Wendy's visit"
+    assert w.rows[("cp_visit", v2)]["data"]["observations"] == "Mari's visit"
     # A correction is a new row pointing at the original; changing the original is refused (and kept).
     w.visit(case, "Wendy's visit (corrected)")
-    w.update("visit", v1, {"notes": "rewritten"})
+    w.update("cp_visit", v1, {"observations": "rewritten"})
     res = w.push()
     assert res[0]["status"] == "applied"
     assert res[1]["status"] == "rejected" and res[1]["reason"] == "append_only"

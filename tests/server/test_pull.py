@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import random
 import threading
 import time
@@ -38,7 +40,7 @@ def test_paging_returns_every_row_once_in_order(h: Harness, team) -> None:
     while True:
         params = {"limit": 10, **({"cursor": cursor} if cursor else {})}
         page = m.get("/v1/pull", **params).json()
-        seen += [c["id"] for c in page["changes"]]
+        seen += [c["id"] for c in page["changes"] if c["entity"] == "cp_core_group"]
         versions += [c["version"] for c in page["changes"]]
         cursor = page["cursor"]
         if not page["has_more"]:
@@ -95,8 +97,8 @@ def _slow_push_scenario(h: Harness, team) -> tuple[set[str], set[str]]:
     slow.join(10)
     fast.join(10)
     m.pull()
-    seen = {k[1] for k in m.rows if k[0] == "note"}
-    pushed = {k[1] for k in w.rows if k[0] == "note"} | {fast_id}
+    seen = {k[1] for k in m.rows if k[0] == "cp_core_group"}
+    pushed = {k[1] for k in w.rows if k[0] == "cp_core_group"} | {fast_id}
     return pushed, seen
 
 
@@ -126,7 +128,7 @@ def test_many_concurrent_pushes_while_paging_skip_nothing(h: Harness, team) -> N
 
     def pusher(d: Device) -> None:
         for _ in range(8):
-            ids = [d.insert("note", rng.choice([case, case2]), {"n": 1}, append_only=True) for _ in range(5)]
+            ids = [d.note(rng.choice([case, case2]), {"n": 1}) for _ in range(5)]
             d.push()
             with lock:
                 pushed.update(ids)
@@ -139,7 +141,7 @@ def test_many_concurrent_pushes_while_paging_skip_nothing(h: Harness, team) -> N
     for t in threads:
         t.join()
     m.pull(limit=7)
-    assert {k[1] for k in m.rows if k[0] == "note"} == pushed
+    assert {k[1] for k in m.rows if k[0] == "cp_core_group"} == pushed
     assert len(pushed) == 4 * 8 * 5
 
 
@@ -156,7 +158,6 @@ def test_verify_matches_client_copy(h: Harness, team) -> None:
     pid = w.insert("person", None, {"family_name": "Dylan"})
     w.member(case, pid)
     w.insert("address", None, {"person_id": pid, "line1": "1 Stryd Fawr"})
-    w.insert("agency", None, {"name": "Heddlu"})
     w.note(case2, {"t": 1})
     w.push()
     w.update("cp_plan", case, {"contingency": "high"})
@@ -166,7 +167,8 @@ def test_verify_matches_client_copy(h: Harness, team) -> None:
     n, x = _checksum(w)
     assert v["total"] == {"rows": n, "deleted": 0, "checksum": x}
     assert v["cases"][case]["rows"] == 2 and v["cases"][case2]["rows"] == 1
-    assert v["persons"][pid]["rows"] == 2 and v["reference"]["rows"] == 1
+    # Reference rows: the team and its three users, published by the administration path.
+    assert v["persons"][pid]["rows"] == 2 and v["reference"]["rows"] == 4
     # A stale local version is detected.
     w.rows[("cp_plan", case)]["version"] -= 1
     assert _checksum(w)[1] != v["total"]["checksum"]
@@ -181,7 +183,7 @@ def test_reallocation_removes_case_and_backfills_new_holder(h: Harness, team) ->
     w.push()
     g = h.login("gwyn")
     g.pull()
-    assert g.rows == {}
+    assert not any(v["case_id"] for v in g.rows.values())
     w.pull()
     # Re-allocate the first case from wendy to gwyn.
     h.allocate(uuid.UUID(case), "A", "gwyn")
@@ -210,19 +212,44 @@ def test_linking_an_existing_person_backfills_them(h: Harness, team) -> None:
     g.push()
     w.pull()
     assert ("person", pid) not in w.rows
-    w.member(case, pid)  # Nia is also in wendy's case
-    w.push()
+    # Wendy cannot link a person she cannot see (that would open a path to Nia's data) ...
+    w.member(case, pid)
+    assert w.push()[0]["reason"] == "out_of_scope"
+    w.outbox.clear()
+    # ... the team manager, who holds both cases, can: Nia then enters wendy's scope, back-filled.
+    m.pull()
+    m.member(case, pid)  # Nia is also in wendy's case
+    assert m.push()[0]["status"] == "applied"
     w.pull()
     assert ("person", pid) in w.rows and any(k[0] == "address" for k in w.rows)
 
 
 def test_invalid_cursors_are_400(h: Harness, team) -> None:
     _, w, _ = team
-    bad: list[str] = ["x", "c1.", "c1.!!!", "c1.eyJuIjotMX0", "c1." + "A" * 600]
+    good = w.get("/v1/pull").json()["cursor"]
+    prefix, body, mac = good.split(".")
+    payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+    def forged(**over: object) -> str:
+        raw = json.dumps({**payload, **over}, separators=(",", ":")).encode()
+        return f"c2.{base64.urlsafe_b64encode(raw).decode().rstrip('=')}.{mac}"
+
+    bad: list[str] = ["", "x", "c1.", "c1.!!!", "c1.eyJuIjotMX0", "c1." + "A" * 600, good + "\n", good + "x",
+                      f"{prefix}.{body}.{mac[:-2]}", f"{prefix}.{body}\x00.{mac}", f"{prefix}.{body}.{mac}.x",
+                      forged(n=0), forged(r="a" * 31 + "\x00"), forged(r="\ud800" * 32), forged(a="A" * 32)]
+    before = h.sql("SELECT count(*) AS n FROM scope_snapshots")[0]["n"]
     for cursor in bad:
         r = w.get("/v1/pull", cursor=cursor)
+        if len(cursor) > 512:  # longer than the declared parameter allows
+            assert r.status_code == 422 and r.json()["path"] == "cursor", r.text
+            continue
         assert r.status_code == 400, (cursor, r.text)
-        assert r.json()["error"] == "malformed"
+        assert r.json()["error"] == "invalid_cursor"
+    assert h.sql("SELECT count(*) AS n FROM scope_snapshots")[0]["n"] == before  # nothing changed
+    # A cursor is the user's own: someone else's is refused too.
+    mari = h.login("mari")
+    assert mari.get("/v1/pull", cursor=good).json()["error"] == "invalid_cursor"
+    assert w.get("/v1/pull", cursor=good).status_code == 200
 
 
 @pytest.mark.parametrize("limit", ["0", "-1", "abc", "5001", "1e3", "¹", "٣", "9" * 5000])

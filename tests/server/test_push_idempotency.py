@@ -45,7 +45,7 @@ def test_same_op_twice_in_one_batch(h: Harness, worker) -> None:
     op = d.outbox[0]
     res = d.push_raw([op, op]).json()["results"]
     assert [r["status"] for r in res] == ["applied", "duplicate"]
-    assert h.count("rows") == 1
+    assert h.count_case_rows() == 1
 
 
 def test_interrupted_batch_rolls_back_and_resend_converges(h: Harness, worker) -> None:
@@ -69,7 +69,7 @@ def test_interrupted_batch_rolls_back_and_resend_converges(h: Harness, worker) -
 
     with pytest.raises(Crash):
         run_tx(h.pool, run)
-    assert h.count("rows") == 0 and h.count("ops") == 0  # nothing half-applied
+    assert h.count_case_rows() == 0 and h.count("ops") == 0  # nothing half-applied
 
     # Crash after the sequence numbers were drawn, just before commit: still nothing visible.
     def crash_before_commit(conn):
@@ -79,14 +79,14 @@ def test_interrupted_batch_rolls_back_and_resend_converges(h: Harness, worker) -
     with pytest.raises(Crash):
         d.push_raw(d.outbox)
     h.app.state.push_hooks = None
-    assert h.count("rows") == 0 and h.count("ops") == 0
+    assert h.count_case_rows() == 0 and h.count("ops") == 0
 
     results = d.push()
     assert [r["status"] for r in results] == ["applied"] * 12
     assert d.push_raw([o.raw for o in body.ops]).json()["results"][0]["status"] == "duplicate"
     d.pull()
     assert d.rows[("cp_plan", case)]["data"]["contingency"] == "high"
-    assert sum(1 for k in d.rows if k[0] == "note") == 10
+    assert sum(1 for k in d.rows if k[0] == "cp_core_group") == 10
 
 
 def test_partially_acknowledged_batch_resent_whole(h: Harness, worker) -> None:
@@ -124,4 +124,4 @@ def test_same_batch_pushed_concurrently_applies_once(h: Harness, worker) -> None
     for t in threads:
         t.join()
     assert sorted(out) == [["applied"] * 21] + [["duplicate"] * 21] * 3
-    assert h.count("ops") == 21 and h.count("rows") == 21
+    assert h.count("ops") == 21 and h.count_case_rows() == 21
