@@ -168,8 +168,8 @@ def access_ended(conn: psycopg.Connection, user: User, case_id: UUID, now: datet
     for i, h in enumerate(history):
         start = h["changed_at"]
         end = history[i + 1]["changed_at"] if i + 1 < len(history) else now
-        if end <= start:
-            continue
+        if end < start:
+            continue  # (an allocation made and replaced at the same instant still counts: end == start)
         spans: list[tuple[datetime, datetime]] = []
         if h["worker_id"] == user.id:
             spans.append((start, end))
@@ -181,7 +181,7 @@ def access_ended(conn: psycopg.Connection, user: User, case_id: UUID, now: datet
             if c["covered_user_id"] == h["worker_id"]:
                 c_start = _local_midnight(c["starts_on"])
                 c_end = _local_midnight(c["ends_on"] + timedelta(days=1))
-                if c_start < end and c_end > start:
+                if c_start <= end and c_end > start:
                     spans.append((max(start, c_start), min(end, c_end)))
         for _s, e in spans:
             e = min(e, now)
