@@ -170,8 +170,7 @@ def create_user(
     is_admin: bool = False,
     by: UUID | None = None,
 ) -> UUID:
-    username = username.strip()
-    if not USERNAME_RE.fullmatch(username):
+    if not USERNAME_RE.fullmatch(username):  # whole string: no surrounding spaces, no trailing newline
         raise AdminError("a username is 1..64 letters, digits and . _ @ -")
     _check_role(role, team)
     if len(password) < 8:
