@@ -206,7 +206,7 @@ def test_rows_a_laptop_cannot_store_are_refused(h: Harness, two_teams) -> None:
         ("cp_report", {"child_ids": "[1, 2]", "received_at": "x", "received_on": "x", "received_by": "x",
                        "source_type": "x", "concerns": "x"}, "child_ids: a JSON list of person ids expected"),
     ]  # fmt: skip
-    for entity, fields, message in cases:
+    for entity, fields, _message in cases:
         w.insert(entity, case, fields, append_only=entity == "cp_visit")
     before = h.count("rows")
     results = w.push()
