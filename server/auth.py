@@ -15,6 +15,7 @@ Contract:
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -115,7 +116,7 @@ def _check_throttle(conn: psycopg.Connection, username: str, address: str, now: 
         ).fetchone()
         if row["n"] >= limit:
             # Free again when the oldest of the last ``limit`` failures leaves the window.
-            raise Throttled(int((row["first"] + timedelta(seconds=limits.window) - now).total_seconds()) + 1)
+            raise Throttled(math.ceil((row["first"] + timedelta(seconds=limits.window) - now).total_seconds()))
 
 
 def begin_login(conn: psycopg.Connection, username: str, address: str, now: datetime, limits: Throttle) -> LoginAttempt:
