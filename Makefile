@@ -6,7 +6,7 @@ PROFILE ?= demo-profile
 DOMAIN := diogel
 KEYWORDS := -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3
 
-.PHONY: venv run demo test test-fast lint locales locales-extract locales-update locales-compile bundle bench system-deps clean
+.PHONY: venv run demo test test-fast fuzz lint locales locales-extract locales-update locales-compile bundle bench system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: system-deps venv locales-compile
 
 test-fast: venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow and not postgres"
+
+## The long schemathesis run over the declared API: a real server over a real PostgreSQL, 5,000+ requests.
+fuzz: system-deps venv
+	$(PY) -m tests.server.fuzz --requests 5000
 
 lint: venv
 	$(VENV)/bin/ruff check desktop ui reports server tests bench

@@ -203,8 +203,17 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
     if pool is not None:
         app.state.pool = pool
 
-    def secured(level: str = "user") -> dict[str, Any]:
-        return {"openapi_extra": {"x-diogel-auth": level}, "responses": ERRORS}
+    def secured(level: str = "user", operation_id: str | None = None,
+                links: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
+        """Route options: the auth level, the error responses, and OpenAPI links for stateful clients."""
+        responses: dict[int | str, dict[str, Any]] = {**ERRORS}
+        for status, link in (links or {}).items():
+            responses[status] = {"links": {name: {"operationId": op, "parameters": params}
+                                           for name, (op, params) in link.items()}}  # fmt: skip
+        out: dict[str, Any] = {"openapi_extra": {"x-diogel-auth": level}, "responses": responses}
+        if operation_id:
+            out["operation_id"] = operation_id
+        return out
 
     # -- error mapping ---------------------------------------------------------------------------------
     @app.exception_handler(ApiError)
@@ -296,7 +305,8 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
         cases = await tx(request, lambda conn: scope_cases(conn, user, settings.today()), RR)
         return {"user": user.as_json(), "cases": sorted(str(c) for c in cases)}
 
-    @app.post("/v1/push", response_model=models.PushOut, response_model_exclude_unset=True, **secured())
+    @app.post("/v1/push", response_model=models.PushOut, response_model_exclude_unset=True, **secured(
+        "user", "push", {200: {"pull_after": ("pull", {})}}))
     async def push(request: Request, user: User, body: PushBody) -> dict[str, Any]:
         """Apply a batch of outbox entries in one transaction (docs/sync-protocol.md §3)."""
         if len(body.ops) > settings.max_ops_per_push:
@@ -308,7 +318,8 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
         results = await tx(request, lambda conn: apply.apply_batch(conn, settings, user, ops, hooks))
         return {"results": results}
 
-    @app.get("/v1/pull", response_model=models.PullOut, **secured())
+    @app.get("/v1/pull", response_model=models.PullOut, **secured(
+        "user", "pull", {200: {"next_page": ("pull", {"cursor": "$response.body#/cursor"})}}))
     async def pull_page(
         request: Request,
         user: User,
@@ -331,13 +342,14 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
     async def verify(request: Request, user: User) -> dict[str, Any]:
         return await tx(request, lambda conn: pull.verify(conn, settings, user), RR)
 
-    @app.get("/v1/conflicts", response_model=models.ConflictsOut, **secured())
+    @app.get("/v1/conflicts", response_model=models.ConflictsOut, **secured(
+        "user", "list_conflicts", {200: {"resolve": ("resolve", {"conflict_id": "$response.body#/conflicts/0/id"})}}))
     async def list_conflicts(request: Request, user: User, status: Literal["open", "resolved"] = "open",
                              limit: Limit = None) -> dict[str, Any]:  # fmt: skip
         size = limit or settings.default_page_size
         return await tx(request, lambda conn: conflicts.list_conflicts(conn, settings, user, status, size), RR)
 
-    @app.post("/v1/conflicts/{conflict_id}/resolve", response_model=models.ResolveOut, **secured())
+    @app.post("/v1/conflicts/{conflict_id}/resolve", response_model=models.ResolveOut, **secured("user", "resolve"))
     async def resolve(request: Request, user: User, conflict_id: Annotated[UUID, Path()],
                       body: ResolveBody) -> dict[str, Any]:  # fmt: skip
         req = to_resolve(body)
@@ -362,20 +374,22 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
         tid = await admin_tx(request, lambda conn, now: admin.create_team(conn, body.name, now, body.kind, user.id))
         return {"id": str(tid)}
 
-    @app.post("/v1/admin/users", response_model=models.CreatedOut, status_code=201, **secured("admin"))
+    @app.post("/v1/admin/users", response_model=models.CreatedOut, status_code=201, **secured(
+        "admin", "create_user", {201: {"set_role": ("set_role", {"user_id": "$response.body#/id"}),
+                                       "set_active": ("set_active", {"user_id": "$response.body#/id"})}}))
     async def admin_user(request: Request, user: User, body: models.UserIn) -> dict[str, Any]:
         uid = await admin_tx(request, lambda conn, now: admin.create_user(
             conn, body.username, body.password, body.role, body.team, body.display_name, now=now,
             is_admin=body.is_admin, by=user.id))  # fmt: skip
         return {"id": str(uid)}
 
-    @app.put("/v1/admin/users/{user_id}/role", response_model=models.StatusOk, **secured("admin"))
+    @app.put("/v1/admin/users/{user_id}/role", response_model=models.StatusOk, **secured("admin", "set_role"))
     async def admin_role(request: Request, user: User, user_id: Annotated[UUID, Path()],
                          body: models.RoleIn) -> dict[str, Any]:  # fmt: skip
         await admin_tx(request, lambda conn, now: admin.set_role(conn, str(user_id), body.role, body.team, now, user.id))
         return {"status": "ok"}
 
-    @app.put("/v1/admin/users/{user_id}/active", response_model=models.StatusOk, **secured("admin"))
+    @app.put("/v1/admin/users/{user_id}/active", response_model=models.StatusOk, **secured("admin", "set_active"))
     async def admin_active(request: Request, user: User, user_id: Annotated[UUID, Path()],
                            body: models.ActiveIn) -> dict[str, Any]:  # fmt: skip
         await admin_tx(request, lambda conn, now: admin.set_active(conn, str(user_id), body.active, now, user.id))
