@@ -37,6 +37,7 @@ from desktop.store.rowspec import ALLOCATION_FIELDS, COUNTERS, EntitySpec, RowSp
 from server.auth import User
 from server.config import Settings
 from server.db import Retry
+from server.roles import may_write
 from server.rowstore import RowKey, RowState, commit_rows, load_rows
 from server.scope import (
     Scope,
@@ -304,6 +305,8 @@ class _Batch:
             raise _Rejected("reference_data", "reference data is changed only by an administrator on the server")
         if op.actor != str(self.user.id):
             raise _Rejected("actor_mismatch", "the op's actor is not the signed-in user")
+        if not may_write(self.user.role, op.entity):
+            raise _Rejected("role", "your role does not record this kind of record")
         row = self.rows.get((op.entity, op.entity_id))
         if row is not None:
             if op.case_id != row.case_id:

@@ -28,8 +28,12 @@ import psycopg
 
 from server.auth import User
 from server.config import Settings
+from server.roles import readable
 from server.scope import Scope, compute_scope
 from server.wire import BadInput
+
+# The record types the user's role may read (server/roles.py): NULL means all.
+_ROLE = "(%s::text[] IS NULL OR entity = ANY(%s::text[]))"
 
 # Each change is rendered to JSON text by PostgreSQL: the pull never decodes and re-encodes row data.
 _ROW_COLS = (
@@ -158,6 +162,7 @@ def pull(
     key = key if key is not None else cursor_key(conn)
     cur = Cursor.decode(cursor_text, key, user.id)
     scope = compute_scope(conn, user, settings.today())
+    entities = readable(user.role)
     held = _load_snapshot(conn, cur.r) or Scope()
     filling = _load_snapshot(conn, cur.a)
 
@@ -184,9 +189,9 @@ def pull(
     if filling is not None and filling.units():
         # Back-fill: rows of newly visible units up to n (anything after n comes in the main stream).
         rows = conn.execute(
-            f"SELECT {_ROW_COLS} FROM rows WHERE scope_id = ANY(%s) AND seq <= %s AND seq > %s"
+            f"SELECT {_ROW_COLS} FROM rows WHERE scope_id = ANY(%s) AND seq <= %s AND seq > %s AND {_ROLE}"
             " ORDER BY seq LIMIT %s",
-            (list(filling.units()), cur.n, cur.b, limit),
+            (list(filling.units()), cur.n, cur.b, entities, entities, limit),
         ).fetchall()
         if len(rows) < limit:
             held = Scope(held.cases | filling.cases, held.persons | filling.persons)
@@ -197,9 +202,9 @@ def pull(
     else:
         filling = None
         rows = conn.execute(
-            f"SELECT {_ROW_COLS} FROM rows WHERE seq > %s AND (scope_id IS NULL OR scope_id = ANY(%s))"
+            f"SELECT {_ROW_COLS} FROM rows WHERE seq > %s AND (scope_id IS NULL OR scope_id = ANY(%s)) AND {_ROLE}"
             " ORDER BY seq LIMIT %s",
-            (cur.n, list(held.units()), limit),
+            (cur.n, list(held.units()), entities, entities, limit),
         ).fetchall()
         if rows:
             cur.n = rows[-1]["seq"]
@@ -221,11 +226,12 @@ def _fmt(x: int | None) -> str:
 def verify(conn: psycopg.Connection, settings: Settings, user: User) -> dict[str, Any]:
     """Counts and checksums over the user's scope (see docs/sync-protocol.md, "Verification")."""
     scope = compute_scope(conn, user, settings.today())
+    entities = readable(user.role)
     as_of = conn.execute("SELECT coalesce(max(seq), 0) AS s FROM rows").fetchone()["s"]
     groups = conn.execute(
         f"SELECT scope_id, count(*) AS n, count(*) FILTER (WHERE deleted) AS d, bit_xor({_HASH_SQL}) AS x"
-        " FROM rows WHERE scope_id IS NULL OR scope_id = ANY(%s) GROUP BY scope_id",
-        (list(scope.units()),),
+        f" FROM rows WHERE (scope_id IS NULL OR scope_id = ANY(%s)) AND {_ROLE} GROUP BY scope_id",
+        (list(scope.units()), entities, entities),
     ).fetchall()
     total_n = total_d = total_x = 0
     cases: dict[str, Any] = {str(c): {"rows": 0, "deleted": 0, "checksum": _fmt(0)} for c in scope.cases}

@@ -53,7 +53,8 @@ COUNTERS: dict[str, dict[str, str | None]] = {
 PERSON_LIST_FIELDS = frozenset({"child_ids"})
 """Text columns holding a JSON list of person ids (each one is a reference to a person)."""
 
-_IMPLICIT_REFERENCES = {"person_id": "person", "related_person_id": "person", "household_id": "household"}
+_IMPLICIT_REFERENCES = {"person_id": "person", "related_person_id": "person", "household_id": "household",
+                        "letter_id": "letter"}
 
 REGISTER_UNIT = str(uuid.uuid5(uuid.NAMESPACE_URL, "diogel:register-enquiries"))
 """The unit of register enquiries about nobody on record (no case, no person): the custodians' log."""
@@ -63,9 +64,18 @@ _FAMILY_OF: dict[str, str] = {
     **dict.fromkeys(("person", "address", "household", "household_member", "relationship"), "person"),
     **dict.fromkeys(("cp_visit", "cp_visit_child", "adult_visit", "lac_visit"), "visit"),
     "letter": "letter",
-    **dict.fromkeys(("child_voice", "adult_wishes", "adult_partnership", "cin_assessment_contact",
-                     "register_enquiry", "escalation", "proceedings_stage"), "note"),  # fmt: skip
+    **dict.fromkeys(("child_voice", "adult_wishes", "adult_partnership", "cin_assessment_contact", "escalation",
+                     "proceedings_stage", "cp_core_group", "cp_core_group_attendance", "cp_core_group_item"),
+                    "note"),  # fmt: skip
 }
+
+CASE_CORE = frozenset({"case_file", "case_member", "role_assignment", "case_team_history", "cp_conference",
+                       "cp_conference_invitation"})  # fmt: skip
+"""The case records every role with the case in scope may read: that it exists, its people, who holds
+which role, and its conferences (for invitations and letters)."""
+
+REGISTER_ENTITIES = frozenset({"register_entry", "register_history", "register_enquiry"})
+"""The child protection register and its enquiries log (the register custodian's)."""
 _PLAN = re.compile(r"(cp|adult|cin)_plan(_[a-z_]+)?|lac_care_plan|permanence_plan")
 FAMILIES = ("person", "case", "visit", "plan", "letter", "note", "reference")
 

@@ -86,6 +86,7 @@ REASONS: dict[str, str] = {
     "unknown_reference": N_("This record points at a record the server does not have."),
     "unknown_entity": N_("The server does not know this kind of record; it may need updating."),
     "op_id_taken": N_("This change's identifier is already used by another person or laptop."),
+    "role": N_("Your role cannot record this kind of record."),
 }
 
 

@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             tokens = {"admin": login(server.url, "ada"), "worker": login(server.url, "wendy"), "nobody": ""}
             fz = Fuzzer(server.url, db_url, tokens, FuzzReport())
-            per_op = max(10, args.requests // (len(fz.operations()) * 2 * (1 + 2 / 4)))
+            per_op = max(10, int(args.requests // (len(fz.operations()) * 2 * (1 + 2 / 4))))
             fz.client.close()
             report = run_fuzz(server.url, db_url, tokens, examples=per_op, stateful_steps=max(200, args.requests // 10),
                               progress=lambda s: print(s, file=sys.stderr))  # fmt: skip

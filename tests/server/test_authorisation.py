@@ -32,6 +32,9 @@ def world(h: Harness) -> dict[str, str]:
         d = seeders[key[0]]
         d.insert("cp_plan", str(case), {"stage": "detailed", "version_no": 1, "outline": key}, entity_id=str(case))
         d.note(str(case), {"text": f"note on {key}"})
+        # Who holds the case: a record every role with the case in scope reads (casework is for caseworkers).
+        d.insert("role_assignment", str(case), {"role": "allocated_worker", "practitioner_id": d.user_id,
+                                               "from_date": "2026-11-01"})  # fmt: skip
     for d in seeders.values():
         res = d.push()
         assert all(r["status"] == "applied" for r in res), res
@@ -78,7 +81,7 @@ def test_worker_of_team_a_cannot_push_to_team_b(h: Harness, world) -> None:
     assert {r["reason"] for r in res} == {"out_of_scope"}
     assert len(w.outbox) == 2  # kept for "needs attention", never dropped
     # Nothing stored, both quarantined for a supervisor.
-    assert h.sql("SELECT count(*) AS n FROM rows WHERE case_id = %s", (uuid.UUID(world["b"]),))[0]["n"] == 2
+    assert h.sql("SELECT count(*) AS n FROM rows WHERE case_id = %s", (uuid.UUID(world["b"]),))[0]["n"] == 3
     assert h.sql("SELECT data FROM rows WHERE entity = 'cp_plan' AND id = %s", (uuid.UUID(world["b"]),))[0][
         "data"
     ]["outline"] == "b"

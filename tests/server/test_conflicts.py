@@ -19,7 +19,8 @@ def team_case(h: Harness) -> tuple[str, list[Device]]:
     h.user("siôn", "admin_staff", "A")
     case = uuid.uuid4()
     h.allocate(case, "A", "wendy")
-    devices = [h.login("wendy", "w-laptop"), h.login("mari", "m-laptop"), h.login("siôn", "s-laptop")]
+    # Wendy on two laptops and her team manager (admin staff do not record casework).
+    devices = [h.login("wendy", "w-laptop"), h.login("mari", "m-laptop"), h.login("wendy", "w-laptop-2")]
     return str(case), devices
 
 

@@ -203,7 +203,8 @@ def test_reallocation_removes_case_and_backfills_new_holder(h: Harness, team) ->
 
 
 def test_linking_an_existing_person_backfills_them(h: Harness, team) -> None:
-    (case, case2), w, m = team
+    (case, _), w, m = team
+    case2 = str(uuid.uuid4())  # gwyn's case, never wendy's
     h.allocate(uuid.UUID(case2), "A", "gwyn")
     g = h.login("gwyn")
     pid = g.insert("person", None, {"family_name": "Nia"})
