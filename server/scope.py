@@ -111,7 +111,7 @@ def case_known(conn: psycopg.Connection, case_id: UUID) -> bool:
 
 
 def may_create_case(user: User) -> bool:
-    return user.role in ("social_worker", "team_manager", "admin_staff", "senior_manager")
+    return user.role in ("social_worker", "team_manager", "senior_manager")  # the laptop's CREATE_CASE
 
 
 def allocation(conn: psycopg.Connection, case_id: UUID) -> tuple[UUID | None, UUID | None] | None:

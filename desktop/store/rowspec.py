@@ -139,8 +139,10 @@ class Problem:
     message: str
 
 
+# What a column accepts: what the laptop's SQLite stores as that column expects (a number in a TEXT column
+# becomes its text); never an object or a list.
 _JSON_OK: dict[str, tuple[type, ...]] = {
-    "TEXT": (str,),
+    "TEXT": (str, int, float),
     "BLOB": (str,),  # the laptop sends bytes as text
     "INTEGER": (int,),  # bool is an int: stored as 0/1
     "REAL": (int, float),
