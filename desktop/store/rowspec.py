@@ -195,7 +195,7 @@ class RowSpec:
                 out.append(Problem(name, f"{_kind(col.affinity)} expected"))
             elif col.references and not _is_uuid(value):
                 out.append(Problem(name, "an id (UUID) expected"))
-            elif name in PERSON_LIST_FIELDS and _id_list(value) is None:
+            elif name in PERSON_LIST_FIELDS and (not isinstance(value, str) or _id_list(value) is None):
                 out.append(Problem(name, "a JSON list of person ids expected"))
         for col in es.columns.values():
             if col.required and col.name not in BOOKKEEPING and col.name not in data:

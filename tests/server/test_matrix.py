@@ -239,3 +239,16 @@ def test_authorisation_matrix(h: Harness, role: str) -> None:
                    for (r, rel, fam, op), v in actual.items() if v != CELLS[(r, rel, fam, op)])  # fmt: skip
     assert len(actual) == len(RELATIONS) * len(FAMILIES) * len(OPS)
     assert wrong == [], "\n".join(wrong)
+
+
+def test_the_protocol_states_the_scope_rules_of_every_record_type() -> None:
+    """docs/sync-protocol.md §5.2 lists every synced record type of the laptop's schema with its unit and
+    who reads and pushes it."""
+    from pathlib import Path
+
+    from desktop.store.rowspec import spec
+
+    text = Path(__file__).resolve().parents[2].joinpath("docs", "sync-protocol.md").read_text(encoding="utf-8")
+    section = text[text.index("### 5.2"):text.index("### 5.3")]
+    missing = [e for e in spec().entities if f"`{e}`" not in section and f"`{e}*`" not in section]
+    assert missing == []
