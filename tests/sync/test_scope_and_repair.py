@@ -166,3 +166,24 @@ def test_a_batch_the_server_cannot_take_is_split_and_only_the_bad_entry_waits(sr
     assert att["entity_id"] == bad and "NUL" in att["message"]
     assert set(good) <= {r["id"] for r in srv.sql("SELECT id::text AS id FROM rows WHERE entity = 'cp_visit'")}
     assert len(w.outbox()) == 1
+
+
+def test_a_household_is_scoped_through_its_members_and_verifies(srv, laptops) -> None:
+    """A household is no longer reference data (readable by all): it belongs to itself, and is in the scope
+    of whoever has one of its members in scope; both laptops' copies verify without a repair."""
+    from desktop.services.persons import PersonService
+
+    w = laptops("wendy")
+    case, pid = make_case(w)
+    people = PersonService(w.session)
+    home = people.create_household("Teulu Jones", {"line1": "1 Stryd Fawr", "town": "Caerfyrddin"})
+    people.join_household(home["id"], pid)
+    report = w.sync()
+    assert report.refused == 0 and report.verified and report.repaired == []
+    [row] = srv.sql("SELECT scope_id::text AS s FROM rows WHERE entity = 'household'")
+    assert row["s"] == home["id"]
+    m = laptops("mari")  # her team manager has the child, so the household too
+    assert m.row("household", home["id"]) is not None
+    g = laptops("gwyn")  # a colleague without the case has neither
+    assert g.row("household", home["id"]) is None and g.row("person", pid) is None
+    assert m.client.verify().ok and g.client.verify().ok
