@@ -6,7 +6,7 @@ PROFILE ?= demo-profile
 DOMAIN := diogel
 KEYWORDS := -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3
 
-.PHONY: venv run demo test test-fast test-dates lint screenshots locales locales-extract locales-update locales-compile bundle bench system-deps clean
+.PHONY: venv run demo test test-fast test-dates fuzz lint screenshots locales locales-extract locales-update locales-compile bundle bench system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ test-dates: system-deps venv locales-compile
 	  faketime "$$day 09:30:00" env QT_QPA_PLATFORM=offscreen \
 	    $(PY) -m pytest -q -m "not slow and not postgres" --randomly-seed=$$seed || exit 1; \
 	done
+
+## The long schemathesis run over the declared API: a real server over a real PostgreSQL, 5,000+ requests.
+fuzz: system-deps venv
+	$(PY) -m tests.server.fuzz --requests 5000
 
 ## ruff over everything; mypy over the Qt-free core and the server (configuration in pyproject.toml).
 lint: venv

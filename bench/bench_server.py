@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from server import admin  # noqa: E402
+from server.config import utc_now  # noqa: E402
 from server.devdb import TempCluster, free_port  # noqa: E402
 from server.migrator import migrate  # noqa: E402
 
@@ -70,9 +71,9 @@ def make_ops(actor: str, device: str, cases: list[str], n: int) -> list[dict]:
     for i in range(n):
         case = cases[i % len(cases)]
         ops.append({
-            "op_id": str(uuid.uuid4()), "entity": "visit", "entity_id": str(uuid.uuid4()), "case_id": case,
-            "kind": "insert", "fields": {"seen_alone": i % 2 == 0, "notes": f"visit {i} " + "x" * 120,
-                                         "visit_date": "2026-11-20", "child_id": str(uuid.uuid4())},
+            "op_id": str(uuid.uuid4()), "entity": "cp_visit", "entity_id": str(uuid.uuid4()), "case_id": case,
+            "kind": "insert", "fields": {"visited_on": "2026-11-20", "visitor_id": actor, "location": "home",
+                                         "observations": f"visit {i} " + "x" * 120},
             "base": {}, "base_version": 0, "append_only": True, "actor": actor, "device_id": device,
             "local_time": "2026-11-23T10:00:00",
         })  # fmt: skip
@@ -84,7 +85,7 @@ def seed_caseload(dsn: str, worker: str, team: str, n_cases: int, rows_per_case:
     cases = [str(uuid.uuid4()) for _ in range(n_cases)]
     with psycopg.connect(dsn, row_factory=dict_row) as conn:
         for c in cases:
-            admin.allocate(conn, uuid.UUID(c), team, worker)
+            admin.allocate(conn, uuid.UUID(c), team, worker, now=utc_now())
         conn.execute(
             "INSERT INTO rows (entity, id, case_id, scope_id, data, field_meta, version, seq, append_only,"
             " created_at, updated_at)"
@@ -116,15 +117,15 @@ def main() -> int:
         dsn = pg.dsn()
         migrate(dsn)
         with psycopg.connect(dsn, row_factory=dict_row) as conn:
-            admin.create_team(conn, "A")
-            admin.create_user(conn, "pusher", PASSWORD, "social_worker", "A")
-            admin.create_user(conn, "caseload", PASSWORD, "social_worker", "A")
+            admin.create_team(conn, "A", utc_now())
+            admin.create_user(conn, "pusher", PASSWORD, "social_worker", "A", now=utc_now())
+            admin.create_user(conn, "caseload", PASSWORD, "social_worker", "A", now=utc_now())
             for i in range(n_clients):
-                admin.create_user(conn, f"c{i}", PASSWORD, "social_worker", "A")
+                admin.create_user(conn, f"c{i}", PASSWORD, "social_worker", "A", now=utc_now())
         push_cases = [str(uuid.uuid4()) for _ in range(50)]
         with psycopg.connect(dsn, row_factory=dict_row) as conn:
             for c in push_cases:
-                admin.allocate(conn, uuid.UUID(c), "A", "pusher")
+                admin.allocate(conn, uuid.UUID(c), "A", "pusher", now=utc_now())
         proc, base = start_server(dsn, pool=20, workers=args.workers)
         try:
             with httpx.Client(base_url=base, timeout=120) as client:
@@ -206,7 +207,7 @@ def main() -> int:
                     a, uid = login(client, f"c{i}")
                     case = str(uuid.uuid4())
                     with psycopg.connect(dsn, row_factory=dict_row) as conn:
-                        admin.allocate(conn, uuid.UUID(case), "A", f"c{i}")
+                        admin.allocate(conn, uuid.UUID(case), "A", f"c{i}", now=utc_now())
                     logins.append((a, uid, case))
             latencies: list[float] = []
 

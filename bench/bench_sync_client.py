@@ -35,6 +35,7 @@ from desktop.sync.enroll import create_profile_from_server  # noqa: E402
 from desktop.sync.transport import Transport  # noqa: E402
 from desktop.sync.verify import local_summary  # noqa: E402
 from server import admin  # noqa: E402
+from server.config import utc_now  # noqa: E402
 from server.devdb import TempCluster  # noqa: E402
 from server.migrator import migrate  # noqa: E402
 
@@ -72,9 +73,9 @@ def main() -> int:
         dsn = pg.dsn()
         migrate(dsn)
         with psycopg.connect(dsn, row_factory=dict_row) as conn:
-            admin.create_team(conn, "A")
-            admin.create_user(conn, "wendy", PASSWORD, "social_worker", "A")
-            admin.create_user(conn, "mari", PASSWORD, "team_manager", "A")
+            admin.create_team(conn, "A", utc_now())
+            admin.create_user(conn, "wendy", PASSWORD, "social_worker", "A", now=utc_now())
+            admin.create_user(conn, "mari", PASSWORD, "team_manager", "A", now=utc_now())
         proc, base = start_server(dsn, pool=10)
         try:
             tw = Transport(base)

@@ -48,7 +48,7 @@ L = {
     "outstanding": N_("Outstanding"),
     "ended": N_("Left undone"),
     "percent": N_("Percentage"),
-    "pct_on_time": N_("% on time"),
+    "pct_on_time": N_("Per cent on time"),
     "chart_on_time": N_("Done on time, as a percentage of what fell due"),
     "population_child_protection": N_("Children on the child protection register"),
     "population_adult_at_risk": N_("Adults at risk"),

@@ -1,37 +1,55 @@
-"""The ASGI application: routes, authentication, error mapping and the body-size limit.
+"""The ASGI application: a declared API (pydantic models in, pydantic models out), authentication before
+input, error mapping, the body-size limit and the administration endpoints.
 
 Contract: every error is a JSON object ``{"error": code, "message": text}`` (plus ``path`` for input
-errors) with a 4xx status; 503 when the database is unreachable. Handlers hold no state between
-requests (everything lives in PostgreSQL), so several instances can serve one database.
+errors) with a 4xx status; 503 when the database is unreachable. Authentication is checked before the
+request's input is even read: a missing or bad token is 401, whatever the body or parameters hold.
+Handlers hold no state between requests (everything lives in PostgreSQL), so several instances can
+serve one database. The OpenAPI schema (``app.openapi()``, docs/openapi.json) lists every request,
+response, parameter and error, and is served at ``/v1/openapi.json`` to signed-in administrators.
 """
 
-from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from datetime import date
+from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 import psycopg
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg import IsolationLevel
 from psycopg_pool import ConnectionPool, PoolTimeout
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server import apply, auth, conflicts, pull
+from server import admin, apply, auth, conflicts, models, pull
 from server.config import Settings
 from server.db import make_pool, run_tx
 from server.migrator import current_version
 from server.scope import scope_cases
-from server.wire import BadInput, load_json, parse_login, parse_push, parse_resolve
+from server.wire import BadInput, LoginBody, PushBody, ResolveBody, error_path, to_op, to_resolve
 
 T = TypeVar("T")
 RR = IsolationLevel.REPEATABLE_READ
+ERRORS: dict[int | str, dict[str, Any]] = {
+    s: {"model": models.ErrorBody, "description": d}
+    for s, d in (
+        (400, "not JSON, or an invalid cursor"), (401, "no valid token"), (403, "not an administrator"),
+        (404, "not found in your scope"), (405, "method not allowed (the Allow header lists the methods)"),
+        (409, "a change id someone else used, or a conflict already resolved"), (413, "body too large"),
+        (422, "input of the wrong shape; `path` names the element"), (429, "too many failed sign-ins"),
+        (503, "the database is unavailable; try again"),
+    )
+}  # fmt: skip
 
 
 class ApiError(Exception):
@@ -48,8 +66,12 @@ class AsciiJSONResponse(JSONResponse):
         return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
-def _error(status: int, code: str, message: str, **extra: Any) -> AsciiJSONResponse:
-    return AsciiJSONResponse({"error": code, "message": message, **extra}, status_code=status)
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None,
+           **extra: Any) -> AsciiJSONResponse:  # fmt: skip
+    resp = AsciiJSONResponse({"error": code, "message": message, **extra}, status_code=status)
+    if headers:
+        resp.headers.update(headers)
+    return resp
 
 
 class BodyLimit:
@@ -69,9 +91,7 @@ class BodyLimit:
                 except ValueError:
                     too_big = False
                 if too_big:
-                    await _error(413, "too_large", f"request body over {self.limit} bytes")(
-                        scope, receive, send
-                    )
+                    await _error(413, "too_large", f"request body over {self.limit} bytes")(scope, receive, send)
                     return
         seen = 0
 
@@ -80,74 +100,165 @@ class BodyLimit:
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    raise ApiError(413, "too_large", f"request body over {self.limit} bytes")
+                if seen > self.limit:  # an HTTPException: FastAPI passes it on while reading the body
+                    raise HTTPException(413, f"request body over {self.limit} bytes")
             return msg
 
         await self.app(scope, limited, send)
 
 
+_UNAUTH = {"WWW-Authenticate": "Bearer"}
+bearer = HTTPBearer(auto_error=False, description="the token from POST /v1/login")
+
+
+def _token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 200 or not token.isascii():
+        raise ApiError(401, "unauthenticated", "a bearer token is required", _UNAUTH)
+    return token
+
+
+def user_of(request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> auth.User:
+    """The signed-in user (set by ``AuthFirstRoute`` before the handler reads any input)."""
+    user: auth.User = request.state.user
+    return user
+
+
+User = Annotated[auth.User, Depends(user_of)]
+
+
 def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAPI:
     """The app. With ``pool`` given (tests) it is used and not closed; otherwise one is opened for the
     app's lifetime from ``settings.database_url``."""
+    hashing = ThreadPoolExecutor(max_workers=settings.hash_workers, thread_name_prefix="password-hash")
+    throttle = auth.Throttle(settings.login_failures_per_user, settings.login_failures_per_address,
+                             settings.login_window_seconds)  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if pool is not None:
-            app.state.pool = pool
-            yield
-            return
-        own = await run_in_threadpool(
-            make_pool, settings.database_url, settings.pool_min_size, settings.pool_max_size
-        )
-        app.state.pool = own
         try:
-            yield
+            if pool is not None:
+                app.state.pool = pool
+                yield
+                return
+            own = await run_in_threadpool(make_pool, settings.database_url, settings.pool_min_size,
+                                          settings.pool_max_size)  # fmt: skip
+            app.state.pool = own
+            try:
+                yield
+            finally:
+                await run_in_threadpool(own.close)
         finally:
-            await run_in_threadpool(own.close)
+            hashing.shutdown(wait=False, cancel_futures=True)
+
+    def _pool(request: Request) -> ConnectionPool:
+        return request.app.state.pool
+
+    async def tx(request: Request, fn: Callable[[psycopg.Connection], T], isolation: IsolationLevel | None = None) -> T:
+        return await run_in_threadpool(run_tx, _pool(request), fn, 8, isolation)
+
+    async def authenticate(request: Request, level: str) -> None:
+        """Runs before the route reads its input: 401 without a valid token, 403 for a non-administrator
+        on an administration endpoint."""
+        token = _token(request)
+        now = settings.now()
+        user = await tx(request, lambda conn: auth.user_for_token(conn, token, now))
+        if user is None:
+            raise ApiError(401, "unauthenticated", "the token is unknown or has expired; log in again", _UNAUTH)
+        if level == "admin" and not user.is_admin:
+            raise ApiError(403, "forbidden", "this needs an administrator")
+        request.state.user = user
+        request.state.token = token
+
+    class AuthFirstRoute(APIRoute):
+        """Checks the token before FastAPI reads and validates the request's input."""
+
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            handler = super().get_route_handler()
+            level = (self.openapi_extra or {}).get("x-diogel-auth", "none")
+
+            async def checked(request: Request) -> Response:
+                if level != "none":
+                    await authenticate(request, level)
+                return await handler(request)
+
+            return checked
 
     app = FastAPI(
         title="Diogel sync server",
         version="1",
+        description="The sync protocol (docs/sync-protocol.md). Authenticated endpoints take "
+        "`Authorization: Bearer <token>`; every error is `{error, message[, path]}`.",
         lifespan=lifespan,
         default_response_class=AsciiJSONResponse,
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
     )
+    app.router.route_class = AuthFirstRoute
     app.state.settings = settings
     app.state.push_hooks = None
     if pool is not None:
         app.state.pool = pool
 
+    def secured(level: str = "user", operation_id: str | None = None,
+                links: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
+        """Route options: the auth level, the error responses, and OpenAPI links for stateful clients."""
+        responses: dict[int | str, dict[str, Any]] = {**ERRORS}
+        for status, link in (links or {}).items():
+            responses[status] = {"links": {name: {"operationId": op, "parameters": params}
+                                           for name, (op, params) in link.items()}}  # fmt: skip
+        out: dict[str, Any] = {"openapi_extra": {"x-diogel-auth": level}, "responses": responses}
+        if operation_id:
+            out["operation_id"] = operation_id
+        return out
+
     # -- error mapping ---------------------------------------------------------------------------------
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> AsciiJSONResponse:
-        resp = _error(exc.status, exc.code, exc.message)
-        if exc.headers:
-            resp.headers.update(exc.headers)
-        return resp
+        return _error(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(BadInput)
     async def _bad_input(_: Request, exc: BadInput) -> AsciiJSONResponse:
-        code = {400: "malformed", 413: "too_large"}.get(exc.status, "invalid")
+        code = exc.code or {400: "malformed", 413: "too_large"}.get(exc.status, "invalid")
         return _error(exc.status, code, exc.message, path=exc.path)
 
     @app.exception_handler(conflicts.ConflictError)
     async def _conflict_error(_: Request, exc: conflicts.ConflictError) -> AsciiJSONResponse:
         return _error(exc.status, exc.code, exc.message)
 
+    @app.exception_handler(apply.OpIdTaken)
+    async def _op_id_taken(_: Request, exc: apply.OpIdTaken) -> AsciiJSONResponse:
+        return _error(409, "op_id_taken", f"{exc}; nothing of this push was stored", path=str(exc.op_id))
+
+    @app.exception_handler(auth.Throttled)
+    async def _throttled(_: Request, exc: auth.Throttled) -> AsciiJSONResponse:
+        return _error(429, "too_many_attempts", "too many failed sign-ins; try again later",
+                      {"Retry-After": str(exc.retry_after)})  # fmt: skip
+
+    @app.exception_handler(admin.AdminError)
+    async def _admin_error(_: Request, exc: admin.AdminError) -> AsciiJSONResponse:
+        if isinstance(exc, admin.AdminNotFound):
+            return _error(404, "not_found", str(exc))
+        return _error(422, "invalid", str(exc))
+
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> AsciiJSONResponse:
-        details = [
-            {"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()
-        ]
-        return _error(422, "invalid", "request parameters are invalid", details=details)
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return _error(400, "malformed", "request body is not valid JSON")
+        details = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in errors[:20]]
+        first = errors[0] if errors else {}
+        return _error(422, "invalid", str(first.get("msg", "request is invalid")),
+                      path=error_path(first.get("loc", ())), details=details)  # fmt: skip
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> AsciiJSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed"}
-        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        codes = {400: "malformed", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail),
+                      dict(exc.headers) if exc.headers else None)  # fmt: skip
 
     @app.exception_handler(PoolTimeout)
     async def _pool_timeout(_: Request, exc: PoolTimeout) -> AsciiJSONResponse:
@@ -157,142 +268,157 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
     async def _db_down(_: Request, exc: psycopg.OperationalError) -> AsciiJSONResponse:
         return _error(503, "unavailable", "the database is unreachable; try again")
 
-    # -- helpers ---------------------------------------------------------------------------------------
-    def _pool(request: Request) -> ConnectionPool:
-        return request.app.state.pool
+    # -- sync ------------------------------------------------------------------------------------------
+    Limit = Annotated[int | None, Query(ge=1, le=settings.max_page_size,
+                                        description=f"page size, default {settings.default_page_size}")]  # fmt: skip
 
-    async def tx(request: Request, fn: Callable[[psycopg.Connection], T]) -> T:
-        return await run_in_threadpool(run_tx, _pool(request), fn)
-
-    def _bearer(request: Request) -> str:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token or len(token) > 200:
-            raise ApiError(
-                401, "unauthenticated", "a bearer token is required", {"WWW-Authenticate": "Bearer"}
-            )
-        return token
-
-    async def authed(
-        request: Request,
-        fn: Callable[[psycopg.Connection, auth.User], T],
-        isolation: IsolationLevel | None = None,
-    ) -> T:
-        """Check the token and do the work in one transaction (one pool checkout, one round of commits).
-        REPEATABLE READ for reads, so scope and rows come from the same snapshot."""
-        token = _bearer(request)
-        now = settings.now()
-
-        def work(conn: psycopg.Connection) -> T:
-            user = auth.user_for_token(conn, token, now)
-            if user is None:
-                raise ApiError(401, "unauthenticated", "the token is unknown or has expired; log in again",
-                               {"WWW-Authenticate": "Bearer"})  # fmt: skip
-            return fn(conn, user)
-
-        return await run_in_threadpool(run_tx, _pool(request), work, 8, isolation)
-
-    async def current_user(request: Request) -> auth.User:
-        return await authed(request, lambda conn, user: user)
-
-    def _limit(raw: str | None) -> int:
-        if raw is None or raw == "":
-            return settings.default_page_size
-        # ASCII digits only: str.isdigit() also accepts "¹" and other digits int() refuses.
-        if (
-            not (raw.isascii() and raw.isdigit() and len(raw) <= 9)
-            or not 1 <= int(raw) <= settings.max_page_size
-        ):
-            raise BadInput(f"limit must be an integer 1..{settings.max_page_size}", "limit", status=422)
-        return int(raw)
-
-    # -- routes ----------------------------------------------------------------------------------------
-    @app.get("/v1/health")
+    @app.get("/v1/health", response_model=models.Health, responses={503: ERRORS[503]})
     async def health(request: Request) -> dict[str, Any]:
         version = await tx(request, current_version)
         return {"status": "ok", "schema_version": version}
 
-    @app.post("/v1/login")
-    async def login(request: Request) -> dict[str, Any]:
-        req = parse_login(load_json(await request.body()))
+    @app.post("/v1/login", response_model=models.LoginOut, responses=ERRORS)
+    async def login(request: Request, body: LoginBody) -> dict[str, Any]:
+        """Failed sign-ins are limited per username and per address (429 with Retry-After). The password
+        hash runs on its own threads, holding no database connection."""
         now = settings.now()
-        got = await tx(
-            request,
-            lambda conn: auth.login(
-                conn, req.username, req.password, req.device_id, now, settings.token_ttl_seconds
-            ),
+        address = request.client.host if request.client else "unknown"
+        attempt = await tx(request, lambda conn: auth.begin_login(conn, body.username, address, now, throttle))
+        ok = await asyncio.get_running_loop().run_in_executor(
+            hashing, auth.verify_password, attempt.stored_hash, body.password
         )
+        got = await tx(request, lambda conn: auth.finish_login(
+            conn, attempt, ok, body.username, address, body.device_id, now, settings.token_ttl_seconds))  # fmt: skip
         if got is None:
             raise ApiError(401, "bad_credentials", "unknown username or wrong password")
         token, expires, user = got
         return {"token": token, "expires_at": expires.isoformat(), "user": user.as_json()}
 
-    @app.post("/v1/logout")
-    async def logout(request: Request) -> dict[str, Any]:
-        await current_user(request)
-        token = request.headers["authorization"].partition(" ")[2].strip()
+    @app.post("/v1/logout", response_model=models.StatusOk, **secured())
+    async def logout(request: Request, user: User) -> dict[str, Any]:
+        token = request.state.token
         await tx(request, lambda conn: auth.logout(conn, token))
         return {"status": "ok"}
 
-    @app.get("/v1/me")
-    async def me(request: Request) -> dict[str, Any]:
-        def work(conn: psycopg.Connection, user: auth.User) -> dict[str, Any]:
-            cases = scope_cases(conn, user, settings.today())
-            return {"user": user.as_json(), "cases": sorted(str(c) for c in cases)}
+    @app.get("/v1/me", response_model=models.MeOut, **secured())
+    async def me(request: Request, user: User) -> dict[str, Any]:
+        cases = await tx(request, lambda conn: scope_cases(conn, user, settings.today()), RR)
+        return {"user": user.as_json(), "cases": sorted(str(c) for c in cases)}
 
-        return await authed(request, work, RR)
-
-    @app.post("/v1/push")
-    async def push(request: Request) -> dict[str, Any]:
-        _bearer(request)
-        req = parse_push(load_json(await request.body()), settings.max_ops_per_push)
+    @app.post("/v1/push", response_model=models.PushOut, response_model_exclude_unset=True, **secured(
+        "user", "push", {200: {"pull_after": ("pull", {})}}))
+    async def push(request: Request, user: User, body: PushBody) -> dict[str, Any]:
+        """Apply a batch of outbox entries in one transaction (docs/sync-protocol.md §3)."""
+        if len(body.ops) > settings.max_ops_per_push:
+            raise BadInput(f"at most {settings.max_ops_per_push} ops per push", "ops", status=413)
+        ops = [to_op(o) for o in body.ops]
         hooks = request.app.state.push_hooks
-        if not req.ops:
-            await current_user(request)
+        if not ops:
             return {"results": []}
-        results = await authed(
-            request, lambda conn, user: apply.apply_batch(conn, settings, user, req.ops, hooks)
-        )
+        results = await tx(request, lambda conn: apply.apply_batch(conn, settings, user, ops, hooks))
         return {"results": results}
 
-    @app.get("/v1/pull")
-    async def pull_page(request: Request) -> Response:
-        _bearer(request)
-        cursor = request.query_params.get("cursor")
-        limit = _limit(request.query_params.get("limit"))
-        page = await authed(request, lambda conn, user: pull.pull(conn, settings, user, cursor, limit), RR)
+    @app.get("/v1/pull", response_model=models.PullOut, **secured(
+        "user", "pull", {200: {"next_page": ("pull", {"cursor": "$response.body#/cursor"})}}))
+    async def pull_page(
+        request: Request,
+        user: User,
+        cursor: Annotated[str | None, Query(max_length=512, description="opaque; omit for a first pull")] = None,
+        limit: Limit = None,
+    ) -> Response:
+        size = limit or settings.default_page_size
+        key = await _cursor_key(request)
+        page = await tx(request, lambda conn: pull.pull(conn, settings, user, cursor, size, key), RR)
         # The rows arrive as JSON text from PostgreSQL and go out untouched (no decode/encode in Python).
         return Response(page.to_json_bytes(), media_type="application/json")
 
-    @app.get("/v1/verify")
-    async def verify(request: Request) -> dict[str, Any]:
-        return await authed(request, lambda conn, user: pull.verify(conn, settings, user), RR)
+    async def _cursor_key(request: Request) -> bytes:
+        key: bytes | None = getattr(request.app.state, "cursor_key", None)
+        if key is None:
+            key = request.app.state.cursor_key = await tx(request, pull.cursor_key)
+        return key
 
-    @app.get("/v1/conflicts")
-    async def list_conflicts(request: Request) -> dict[str, Any]:
-        _bearer(request)
-        status = request.query_params.get("status", "open")
-        if status not in ("open", "resolved"):
-            raise BadInput("status must be open or resolved", "status")
-        limit = _limit(request.query_params.get("limit"))
-        return await authed(
-            request, lambda conn, user: conflicts.list_conflicts(conn, settings, user, status, limit), RR
-        )
+    @app.get("/v1/verify", response_model=models.VerifyOut, **secured())
+    async def verify(request: Request, user: User) -> dict[str, Any]:
+        return await tx(request, lambda conn: pull.verify(conn, settings, user), RR)
 
-    @app.post("/v1/conflicts/{conflict_id}/resolve")
-    async def resolve(request: Request, conflict_id: str) -> dict[str, Any]:
-        await current_user(request)  # unauthenticated callers learn nothing about ids or bodies
+    @app.get("/v1/conflicts", response_model=models.ConflictsOut, **secured(
+        "user", "list_conflicts", {200: {"resolve": ("resolve", {"conflict_id": "$response.body#/conflicts/0/id"})}}))
+    async def list_conflicts(request: Request, user: User, status: Literal["open", "resolved"] = "open",
+                             limit: Limit = None) -> dict[str, Any]:  # fmt: skip
+        size = limit or settings.default_page_size
+        return await tx(request, lambda conn: conflicts.list_conflicts(conn, settings, user, status, size), RR)
+
+    @app.post("/v1/conflicts/{conflict_id}/resolve", response_model=models.ResolveOut, **secured("user", "resolve"))
+    async def resolve(request: Request, user: User, conflict_id: Annotated[UUID, Path()],
+                      body: ResolveBody) -> dict[str, Any]:  # fmt: skip
+        req = to_resolve(body)
+        return await tx(request, lambda conn: conflicts.resolve(conn, settings, user, conflict_id, req))
+
+    @app.get("/v1/quarantine", response_model=models.QuarantineOut, **secured())
+    async def quarantine(request: Request, user: User) -> dict[str, Any]:
+        return await tx(request, lambda conn: conflicts.list_quarantine(conn, user), RR)
+
+    # -- administration (reference data) ---------------------------------------------------------------
+    @app.get("/v1/openapi.json", response_model=dict[str, Any], **secured("admin"))
+    async def openapi_schema(request: Request, user: User) -> dict[str, Any]:
+        """This API's OpenAPI schema (also in docs/openapi.json)."""
+        return app.openapi()
+
+    async def admin_tx(request: Request, fn: Callable[[psycopg.Connection, Any], T]) -> T:
+        now = settings.now()
+        return await tx(request, lambda conn: fn(conn, now))
+
+    @app.post("/v1/admin/teams", response_model=models.CreatedOut, status_code=201, **secured("admin"))
+    async def admin_team(request: Request, user: User, body: models.TeamIn) -> dict[str, Any]:
+        tid = await admin_tx(request, lambda conn, now: admin.create_team(conn, body.name, now, body.kind, user.id))
+        return {"id": str(tid)}
+
+    @app.post("/v1/admin/users", response_model=models.CreatedOut, status_code=201, **secured(
+        "admin", "create_user", {201: {"set_role": ("set_role", {"user_id": "$response.body#/id"}),
+                                       "set_active": ("set_active", {"user_id": "$response.body#/id"})}}))
+    async def admin_user(request: Request, user: User, body: models.UserIn) -> dict[str, Any]:
+        uid = await admin_tx(request, lambda conn, now: admin.create_user(
+            conn, body.username, body.password, body.role, body.team, body.display_name, now=now,
+            is_admin=body.is_admin, by=user.id))  # fmt: skip
+        return {"id": str(uid)}
+
+    @app.put("/v1/admin/users/{user_id}/role", response_model=models.StatusOk, **secured("admin", "set_role"))
+    async def admin_role(request: Request, user: User, user_id: Annotated[UUID, Path()],
+                         body: models.RoleIn) -> dict[str, Any]:  # fmt: skip
+        await admin_tx(request, lambda conn, now: admin.set_role(conn, str(user_id), body.role, body.team, now, user.id))
+        return {"status": "ok"}
+
+    @app.put("/v1/admin/users/{user_id}/active", response_model=models.StatusOk, **secured("admin", "set_active"))
+    async def admin_active(request: Request, user: User, user_id: Annotated[UUID, Path()],
+                           body: models.ActiveIn) -> dict[str, Any]:  # fmt: skip
+        await admin_tx(request, lambda conn, now: admin.set_active(conn, str(user_id), body.active, now, user.id))
+        return {"status": "ok"}
+
+    @app.put("/v1/admin/cases/{case_id}/allocation", response_model=models.StatusOk, **secured("admin"))
+    async def admin_allocate(request: Request, user: User, case_id: Annotated[UUID, Path()],
+                             body: models.AllocationIn) -> dict[str, Any]:  # fmt: skip
+        await admin_tx(request, lambda conn, now: admin.allocate(
+            conn, case_id, body.team, body.worker, body.case_type, f"api:{user.username}", now=now, by=user.id))  # fmt: skip
+        return {"status": "ok"}
+
+    @app.post("/v1/admin/covers", response_model=models.CreatedOut, status_code=201, **secured("admin"))
+    async def admin_cover(request: Request, user: User, body: models.CoverIn) -> dict[str, Any]:
         try:
-            cid = UUID(conflict_id)
+            start, end = date.fromisoformat(body.starts_on), date.fromisoformat(body.ends_on)
         except ValueError:
-            raise BadInput("conflict id must be a UUID", "conflict_id") from None
-        req = parse_resolve(load_json(await request.body()))
-        return await authed(request, lambda conn, user: conflicts.resolve(conn, settings, user, cid, req))
+            raise BadInput("dates must be real dates (YYYY-MM-DD)", "starts_on") from None
+        cid = await admin_tx(request, lambda conn, now: admin.add_cover(
+            conn, body.cover_user, body.covered_user, start, end, now=now, by=user.id))  # fmt: skip
+        return {"id": str(cid)}
 
-    @app.get("/v1/quarantine")
-    async def quarantine(request: Request) -> dict[str, Any]:
-        return await authed(request, lambda conn, user: conflicts.list_quarantine(conn, user), RR)
+    @app.put("/v1/admin/reference/{entity}/{row_id}", response_model=models.ReferenceOut, **secured("admin"))
+    async def admin_reference(request: Request, user: User,
+                              entity: Annotated[Literal["agency", "practitioner", "practitioner_absence"], Path()],
+                              row_id: Annotated[UUID, Path()], body: models.ReferenceIn) -> dict[str, Any]:  # fmt: skip
+        row = await admin_tx(request, lambda conn, now: admin.put_reference(
+            conn, entity, row_id, body.fields, now, user.id, body.deleted))  # fmt: skip
+        return {"entity": entity, "id": str(row_id), "version": row.version, "deleted": row.deleted}
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
@@ -307,5 +433,7 @@ def app_from_env() -> FastAPI:
         token_ttl_seconds=int(os.environ.get("DIOGEL_TOKEN_TTL", 12 * 3600)),
         max_body_bytes=int(os.environ.get("DIOGEL_MAX_BODY", 4 * 1024 * 1024)),
         pool_max_size=int(os.environ.get("DIOGEL_POOL_SIZE", 10)),
+        grace_days=int(os.environ.get("DIOGEL_GRACE_DAYS", 30)),
     )
     return create_app(settings)
+

@@ -1,23 +1,30 @@
 """Push: apply one batch of outbox ops in one transaction.
 
 Contract of ``apply_batch`` (one result per op, in order):
-- ``duplicate``: the op_id was applied before (this or an earlier push); nothing changes, ``original``
-  carries the first result. So a repeated or interrupted push is harmless.
-- ``applied``: every field merged (``applied_fields``), row ``version`` returned.
+- ``duplicate``: this user's device applied this op_id before (this or an earlier push); nothing
+  changes, ``original`` carries the first result. So a repeated or interrupted push is harmless. An
+  op_id that another user or device already used raises :class:`OpIdTaken` (HTTP 409): nobody is ever
+  answered with someone else's result.
+- ``applied``: every field merged (``applied_fields``), row ``version`` returned; ``adjusted`` names
+  numbers the server changed to keep them unique (a plan version two laptops both made).
 - ``conflict``: at least one field (or the row, for edit-vs-delete) was NOT overwritten; an open conflict
   record keeps both values (``conflicts``); the other fields merged.
 - ``rejected``: refused (``reason``, ``message``); the op is kept in ``quarantine`` for a supervisor and is
-  not marked applied, so it is judged afresh if sent again (e.g. after access is restored).
-Device clocks decide nothing: detection uses the op's ``base`` values and ``base_version`` against the
-server's values and per-field versions.
+  not marked applied, so it is judged afresh if sent again (e.g. after access is restored). A rejected
+  op changes nothing.
+Authorisation covers every object an op touches: the row's unit (its case or person), and every row
+its values point at (each person linked, each parent record), see docs/sync-protocol.md §5. Rows are
+checked against the laptop's own schema (``desktop.store.rowspec``) so the server never holds a row a
+laptop cannot store. Device clocks decide nothing.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -26,11 +33,23 @@ import psycopg
 from psycopg import errors
 from psycopg.types.json import Jsonb
 
+from desktop.store.rowspec import ALLOCATION_FIELDS, COUNTERS, EntitySpec, RowSpec, spec, unit_of
 from server.auth import User
 from server.config import Settings
 from server.db import Retry
+from server.roles import may_write
 from server.rowstore import RowKey, RowState, commit_rows, load_rows
-from server.scope import Scope, case_known, compute_scope, may_create_case, register_new_case
+from server.scope import (
+    Scope,
+    allocation,
+    case_known,
+    compute_scope,
+    grace_cut,
+    may_create_case,
+    new_case_allocation,
+    person_cases,
+    register_new_case,
+)
 from server.wire import META_FIELDS, Op
 
 # Display-only stamps the device sets on every edit. Letting them conflict would turn every pair of
@@ -45,6 +64,14 @@ class PushHooks:
 
     after_op: Callable[[int], None] | None = None
     before_commit: Callable[[psycopg.Connection], None] | None = None
+
+
+class OpIdTaken(Exception):
+    """An op_id in the push belongs to another user or device (HTTP 409; nothing of the push is stored)."""
+
+    def __init__(self, op_id: UUID) -> None:
+        super().__init__(f"change id {op_id} was already used by another user or device")
+        self.op_id = op_id
 
 
 class _Rejected(Exception):
@@ -78,19 +105,41 @@ def _uuid_or_none(v: Any) -> UUID | None:
     return None
 
 
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+@dataclass
+class _Undo:
+    """What one op may change in memory, so a rejection leaves the batch exactly as before it."""
+
+    key: RowKey
+    row: RowState | None
+    saved: dict[str, Any] | None
+    conflicts: int
+    touched: int
+    persons: set[UUID] = field(default_factory=set)
+
+
 class _Batch:
     """State of one push transaction."""
 
     def __init__(self, conn: psycopg.Connection, settings: Settings, user: User, scope: Scope) -> None:
         self.conn = conn
+        self.settings = settings
         self.user = user
         self.scope = scope
+        self.spec: RowSpec = spec()
         self.now: datetime = settings.now()
         self.now_iso = self.now.isoformat()
         self.rows: dict[RowKey, RowState] = {}
+        self.refs: dict[RowKey, UUID | None] = {}  # referenced rows not in ``rows``: their unit
         self.conflicts: list[dict[str, Any]] = []
         self.quarantine: list[tuple[Op, str, str]] = []
         self.touched: list[RowState] = []
+        self._grace: dict[UUID, int | None] = {}
+        self._known_cases: dict[UUID, bool] = {}
+        self.new_cases: set[UUID] = set()
 
     # -- helpers -----------------------------------------------------------------------------------
     def _pending(self, op: Op) -> dict[str, Any]:
@@ -105,35 +154,18 @@ class _Batch:
         newer = v is None or v > op.base_version
         return newer and meta.get("dev") != op.device_id
 
-    def _conflict(
-        self,
-        op: Op,
-        row: RowState,
-        field: str,
-        server_value: Any,
-        client_value: Any,
-        meta: dict | None = None,
-    ) -> dict:
+    def _conflict(self, op: Op, row: RowState, field: str, server_value: Any, client_value: Any,
+                  meta: dict | None = None) -> dict:  # fmt: skip
         """Record an open conflict; ``meta`` (default: the field's) says who/when wrote the server value."""
         meta = meta or row.meta.get(field) or {}
         rec = {
-            "id": uuid.uuid4(),
-            "entity": row.entity,
-            "entity_id": row.id,
-            "case_id": row.case_id,
-            "scope_id": row.scope_id,
-            "field": field,
-            "server_value": server_value,
-            "server_by": _uuid_or_none(meta.get("by")),
-            "server_device": meta.get("dev"),
-            "server_at": meta.get("at"),
-            "server_version": row.version,
-            "client_value": client_value,
-            "client_by": self.user.id,
-            "client_device": op.device_id,
-            "client_local_time": op.local_time,
+            "id": uuid.uuid4(), "entity": row.entity, "entity_id": row.id, "case_id": row.case_id,
+            "scope_id": row.scope_id, "field": field, "server_value": server_value,
+            "server_by": _uuid_or_none(meta.get("by")), "server_device": meta.get("dev"),
+            "server_at": meta.get("at"), "server_version": row.version, "client_value": client_value,
+            "client_by": self.user.id, "client_device": op.device_id, "client_local_time": op.local_time,
             "client_op_id": op.op_id,
-        }
+        }  # fmt: skip
         self.conflicts.append(rec)
         return {"conflict_id": str(rec["id"]), "field": field}
 
@@ -151,130 +183,227 @@ class _Batch:
         return fields
 
     # -- authorisation -----------------------------------------------------------------------------
-    def _unit_for_new(self, op: Op) -> tuple[UUID | None, UUID | None]:
-        """(person_id, scope_id) for a row not yet on the server; raises _Rejected when out of scope."""
+    def _grace_cut(self, unit: UUID) -> int | None:
+        """The grace cut for a unit out of scope now (see server.scope.grace_cut); for a person, the
+        best of the cases linking them."""
+        if unit not in self._grace:
+            days = self.settings.grace_days
+            cut = grace_cut(self.conn, self.user, unit, self.now, days)
+            if cut is None and unit not in self._is_case_cache():
+                cuts = [c for c in (grace_cut(self.conn, self.user, k, self.now, days)
+                                    for k in person_cases(self.conn, unit)) if c is not None]  # fmt: skip
+                cut = max(cuts) if cuts else None
+            self._grace[unit] = cut
+        return self._grace[unit]
+
+    def _is_case_cache(self) -> set[UUID]:
+        return {k for k, v in self._known_cases.items() if v}
+
+    def _may_write(self, unit: UUID | None, op: Op) -> None:
+        """The op may change a row of ``unit``: in scope now, or within the grace window for work made
+        while the user held it (its base version no later than the de-allocation)."""
+        if self.scope.allows(unit):
+            return
+        assert unit is not None
+        cut = self._grace_cut(unit)
+        if cut is not None and op.base_version <= cut:
+            return
+        raise _Rejected("out_of_scope", "this record is not in your scope")
+
+    def _may_use(self, unit: UUID | None) -> bool:
+        return self.scope.allows(unit) or (unit is not None and self._grace_cut(unit) is not None)
+
+    def _unit_for_new(self, op: Op, fields: dict[str, Any]) -> tuple[UUID | None, UUID | None]:
+        """(person_id, scope_id) for a row not yet on the server; raises _Rejected when out of scope.
+        A case first seen here is registered only once the op is accepted (``new_cases``)."""
+        unit = _uuid_or_none(unit_of(op.entity, str(op.entity_id), str(op.case_id) if op.case_id else None, fields))
+        person = _uuid_or_none(fields.get("person_id"))
         if op.case_id is not None:
-            person = _uuid_or_none(op.fields.get("person_id"))
-            if op.case_id not in self.scope.cases:
-                if may_create_case(self.user) and not case_known(self.conn, op.case_id):
-                    register_new_case(self.conn, self.user, op.case_id)
-                    self.scope.cases.add(op.case_id)
+            if not self.scope.allows(op.case_id):
+                known = self._known_cases.get(op.case_id)
+                if known is None:
+                    known = self._known_cases[op.case_id] = case_known(self.conn, op.case_id)
+                if not known and may_create_case(self.user):
+                    self.new_cases.add(op.case_id)
                 else:
-                    raise _Rejected("out_of_scope", "this case is not in your scope")
+                    self._may_write(op.case_id, op)
             return person, op.case_id
-        if op.entity == "person":
-            self.scope.persons.add(op.entity_id)
-            return op.entity_id, op.entity_id
-        if "person_id" in op.fields:
-            person = _uuid_or_none(op.fields["person_id"])
-            if person is None:
-                raise _Rejected("invalid_person_id", "person_id must be a UUID")
-            if person not in self.scope.persons:
-                raise _Rejected("out_of_scope", "this person is not in your scope")
-            return person, person
-        return None, None  # reference data
+        if op.entity in ("person", "household"):
+            return (op.entity_id if op.entity == "person" else None), op.entity_id
+        if unit is None:
+            raise _Rejected("no_unit", "this record must belong to a case or a person")
+        if "person_id" in fields and person is None:
+            raise _Rejected("invalid_person_id", "person_id must be a UUID")
+        self._may_write(unit, op)
+        return person, unit
+
+    def _check_references(self, es: EntitySpec, values: dict[str, Any]) -> None:
+        """Every row the values point at must exist and be in the writer's scope: linking a person or a
+        record never opens a path to data outside it."""
+        for name, target, target_id in self.spec.references(es.name, values):
+            key = (target, UUID(target_id))
+            if key in self.rows:
+                unit = self.rows[key].scope_id
+            elif key in self.refs:
+                unit = self.refs[key]
+            else:
+                got = load_rows(self.conn, [key], lock=False).get(key)
+                if got is None:
+                    raise _Rejected("unknown_reference", f"{name} points at a {target} record the server does not have")
+                unit = self.refs[key] = got.scope_id
+            if not self._may_use(unit):
+                raise _Rejected("out_of_scope", f"{name} points at a {target} record outside your scope")
+
+    def _check_allocation(self, op: Op, row: RowState | None, fields: dict[str, Any]) -> None:
+        """Allocation fields mirror the server's allocation; only the administration path changes it."""
+        names = ALLOCATION_FIELDS.get(op.entity, frozenset()) & set(fields)
+        if not names:
+            return
+        case = op.case_id or op.entity_id
+        current = allocation(self.conn, case)
+        if current is None:
+            current = new_case_allocation(self.user)
+        allowed = {"team_id": {current[0]}, "allocated_worker_id": {current[1]}}
+        if row is None:  # a new case may name its creator as the worker it is allocated to
+            allowed["team_id"].add(None)
+            allowed["allocated_worker_id"] |= {None, self.user.id}
+        for name in names:
+            if _uuid_or_none(fields[name]) not in allowed[name] and not (fields[name] is None and None in allowed[name]):
+                raise _Rejected("reference_data", "a case's allocation is changed only by an administrator on the server")
+
+    def _check_row(self, es: EntitySpec, row: RowState) -> None:
+        problems = self.spec.problems(es.name, row.data)
+        if problems:
+            text = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
+            raise _Rejected("invalid_row", f"a laptop could not store this record ({text})")
+
+    # -- unique numbers ------------------------------------------------------------------------------
+    def _renumber(self, es: EntitySpec, row: RowState) -> dict[str, Any]:
+        """A number shared per parent (plan versions) that another row already has moves to the next free one."""
+        adjusted: dict[str, Any] = {}
+        for name, parent in COUNTERS.get(es.name, {}).items():
+            value, parent_id = row.data.get(name), row.data.get(parent) if parent else None
+            if parent is None or not _is_int(value) or not isinstance(parent_id, str):
+                continue
+            taken = {r["n"] for r in self.conn.execute(
+                "SELECT (data->>%s)::bigint AS n FROM rows WHERE entity = %s AND data->>%s = %s AND id <> %s"
+                " AND jsonb_typeof(data->%s) = 'number'",
+                (name, es.name, parent, parent_id, row.id, name)).fetchall()}  # fmt: skip
+            taken |= {r.data.get(name) for k, r in self.rows.items()
+                      if k[0] == es.name and r is not row and r.data.get(parent) == parent_id}  # fmt: skip
+            if value in taken:
+                row.data[name] = max(n for n in taken if _is_int(n)) + 1
+                adjusted[name] = row.data[name]
+        return adjusted
 
     # -- the rules ---------------------------------------------------------------------------------
     def apply(self, op: Op) -> dict[str, Any]:
+        es = self.spec.get(op.entity)
+        if es is None:
+            raise _Rejected("unknown_entity", f"there is no record type {op.entity}")
+        if es.reference:
+            raise _Rejected("reference_data", "reference data is changed only by an administrator on the server")
         if op.actor != str(self.user.id):
             raise _Rejected("actor_mismatch", "the op's actor is not the signed-in user")
+        if not may_write(self.user.role, op.entity):
+            raise _Rejected("role", "your role does not record this kind of record")
         row = self.rows.get((op.entity, op.entity_id))
         if row is not None:
             if op.case_id != row.case_id:
                 raise _Rejected("case_mismatch", "the op's case_id differs from the row's case")
-            if not self.scope.allows(row.scope_id):
-                raise _Rejected("out_of_scope", "this record is not in your scope")
+            self._may_write(row.scope_id, op)
         elif op.kind != "insert":
             raise _Rejected("unknown_row", "no such record on the server (its insert was never accepted)")
         fields = self._clean_fields(op, op.case_id)
+        if op.kind != "delete":
+            self._check_allocation(op, row, fields)
+            self._check_references(es, fields)
         if row is None:
-            return self._insert_new(op, fields)
-        if op.kind == "delete":
-            return self._delete(op, row)
-        if row.deleted:
+            result = self._insert_new(op, es, fields)
+        elif op.kind == "delete":
+            return self._delete(op, es, row)
+        elif row.deleted:
             return self._edit_deleted(op, row, fields)
-        if row.append_only or op.append_only:
+        elif es.append_only:
             if op.kind == "insert" and all(_same(row.data.get(k), v) for k, v in fields.items()):
                 return self._ok(op, row, [])
             raise _Rejected("append_only", "append-only records are never changed; record an amendment")
-        return self._merge(op, row, fields)
+        else:
+            result = self._merge(op, es, row, fields)
+        row = result["_row"]
+        if row.dirty:
+            self._check_row(es, row)
+        return result
 
     def _ok(self, op: Op, row: RowState, applied: list[str]) -> dict[str, Any]:
         return {"op_id": str(op.op_id), "status": "applied", "applied_fields": applied, "_row": row}
 
-    def _insert_new(self, op: Op, fields: dict[str, Any]) -> dict[str, Any]:
-        person, unit = self._unit_for_new(op)
+    def _insert_new(self, op: Op, es: EntitySpec, fields: dict[str, Any]) -> dict[str, Any]:
+        person, unit = self._unit_for_new(op, fields)
         pending = self._pending(op)
-        row = RowState(
-            entity=op.entity,
-            id=op.entity_id,
-            case_id=op.case_id,
-            person_id=person,
-            scope_id=unit,
-            data=dict(fields),
-            meta={k: dict(pending) for k in fields},
-            append_only=op.append_only,
-            created_by=self.user.id,
-        )
+        row = RowState(entity=op.entity, id=op.entity_id, case_id=op.case_id, person_id=person, scope_id=unit,
+                       data=dict(fields), meta={k: dict(pending) for k in fields}, append_only=es.append_only,
+                       created_by=self.user.id)  # fmt: skip
         row.meta["_row"] = dict(pending)
         self.rows[row.key] = row
         self._touch(row)
-        if op.entity == "case_member" and person is not None:
+        if op.entity == "person":
+            self.scope.persons.add(op.entity_id)
+        elif op.entity == "household":
+            self.scope.persons.add(op.entity_id)
+        elif op.entity == "case_member" and person is not None:
             self.scope.persons.add(person)
-        return self._ok(op, row, sorted(fields))
+        out = self._ok(op, row, sorted(fields))
+        adjusted = self._renumber(es, row)
+        if adjusted:
+            out["adjusted"] = adjusted
+        return out
 
     def _edit_deleted(self, op: Op, row: RowState, fields: dict[str, Any]) -> dict[str, Any]:
         ref = self._conflict(op, row, "_row", {"deleted": True}, {"deleted": False, "fields": fields})
-        return {
-            "op_id": str(op.op_id),
-            "status": "conflict",
-            "applied_fields": [],
-            "conflicts": [ref],
-            "_row": row,
-        }
+        return {"op_id": str(op.op_id), "status": "conflict", "applied_fields": [], "conflicts": [ref], "_row": row}
 
-    def _delete(self, op: Op, row: RowState) -> dict[str, Any]:
-        if row.append_only or op.append_only:
+    def _delete(self, op: Op, es: EntitySpec, row: RowState) -> dict[str, Any]:
+        if es.append_only:
             raise _Rejected("append_only", "append-only records are never deleted; record an amendment")
         if row.deleted:
             ref = self._conflict(op, row, "_row", {"deleted": True}, {"deleted": True})
-            return {
-                "op_id": str(op.op_id),
-                "status": "conflict",
-                "applied_fields": [],
-                "conflicts": [ref],
-                "_row": row,
-            }
-        edited = {
-            k: row.data.get(k) for k, m in row.meta.items() if k != "_row" and self._changed_since(m, op)
-        }
+            return {"op_id": str(op.op_id), "status": "conflict", "applied_fields": [], "conflicts": [ref],
+                    "_row": row}  # fmt: skip
+        edited = {k: row.data.get(k) for k, m in row.meta.items() if k != "_row" and self._changed_since(m, op)}
         if edited:
             # Attribute the server side to the latest of the edits that the delete did not see.
             latest = max((row.meta[k] for k in edited), key=lambda m: (m.get("v") is None, m.get("v") or 0))
-            ref = self._conflict(
-                op, row, "_row", {"deleted": False, "changed": edited}, {"deleted": True}, latest
-            )
-            return {
-                "op_id": str(op.op_id),
-                "status": "conflict",
-                "applied_fields": [],
-                "conflicts": [ref],
-                "_row": row,
-            }
+            ref = self._conflict(op, row, "_row", {"deleted": False, "changed": edited}, {"deleted": True}, latest)
+            return {"op_id": str(op.op_id), "status": "conflict", "applied_fields": [], "conflicts": [ref],
+                    "_row": row}  # fmt: skip
         row.deleted = True
         row.meta["_row"] = self._pending(op)
         self._touch(row)
         return self._ok(op, row, [])
 
-    def _merge(self, op: Op, row: RowState, fields: dict[str, Any]) -> dict[str, Any]:
+    def _merge(self, op: Op, es: EntitySpec, row: RowState, fields: dict[str, Any]) -> dict[str, Any]:
         applied: list[str] = []
         refs: list[dict[str, str]] = []
         stamps: dict[str, Any] = {}
+        adjusted: dict[str, Any] = {}
+        counters = {k for k, parent in COUNTERS.get(es.name, {}).items() if parent is None}
         for name, new in fields.items():
             if name in RECEIPT_ORDER_FIELDS:
                 stamps[name] = new
                 continue
             cur = row.data.get(name)
+            if name in counters and name in op.base and _is_int(cur) and _is_int(new) and _is_int(op.base[name]):
+                # Two laptops each counted on from the same number: count on from where the server is.
+                new = cur + (new - op.base[name])
+                if new != fields[name]:
+                    adjusted[name] = new
+                if new == cur:
+                    continue
+                row.data[name] = new
+                row.meta[name] = self._pending(op)
+                applied.append(name)
+                continue
             if name in row.data and _same(cur, new):
                 continue  # already so: nothing to do and nothing to disagree about
             if name in op.base:
@@ -292,24 +421,68 @@ class _Batch:
                 row.data[name] = new
                 row.meta[name] = self._pending(op)
                 applied.append(name)
-        if "person_id" in applied and row.case_id is None and row.entity != "person":
+        if "person_id" in applied and row.case_id is None and row.entity not in ("person", "household"):
             person = _uuid_or_none(row.data.get("person_id"))
-            if person is None or person not in self.scope.persons:
-                raise _Rejected("out_of_scope", "the new person is not in your scope")
+            if person is None:
+                raise _Rejected("invalid_person_id", "person_id must be a UUID")
             row.person_id = row.scope_id = person
         elif "person_id" in applied and row.entity != "person":  # a person's own unit is its id
             row.person_id = _uuid_or_none(row.data.get("person_id"))
         if applied:
             self._touch(row)
         status = "conflict" if refs else "applied"
-        out = {"op_id": str(op.op_id), "status": status, "applied_fields": applied, "_row": row}
+        out: dict[str, Any] = {"op_id": str(op.op_id), "status": status, "applied_fields": applied, "_row": row}
         if refs:
             out["conflicts"] = refs
+        if adjusted:
+            out["adjusted"] = adjusted
         return out
+
+    # -- one op, all or nothing ----------------------------------------------------------------------
+    def judge(self, op: Op) -> dict[str, Any]:
+        """Apply ``op``; on a rejection every in-memory change it made is undone before re-raising."""
+        key = (op.entity, op.entity_id)
+        row = self.rows.get(key)
+        undo = _Undo(key, row, None if row is None else {
+            "data": copy.deepcopy(row.data), "meta": copy.deepcopy(row.meta), "deleted": row.deleted,
+            "dirty": row.dirty, "person_id": row.person_id, "scope_id": row.scope_id},
+            len(self.conflicts), len(self.touched), set(self.scope.persons))  # fmt: skip
+        new_cases = set(self.new_cases)
+        try:
+            return self.apply(op)
+        except _Rejected:
+            del self.conflicts[undo.conflicts:]
+            del self.touched[undo.touched:]
+            self.scope.persons = undo.persons
+            self.new_cases = new_cases
+            if undo.row is None:
+                self.rows.pop(key, None)
+            elif undo.saved is not None:
+                for k, v in undo.saved.items():
+                    setattr(undo.row, k, v)
+            raise
 
 
 def _rejected(op: Op, reason: str, message: str) -> dict[str, Any]:
     return {"op_id": str(op.op_id), "status": "rejected", "reason": reason, "message": message}
+
+
+def _check_ownership(conn: psycopg.Connection, user: User, ops: list[Op]) -> dict[UUID, Any]:
+    """Earlier results of this user's device's ops, by op_id; :class:`OpIdTaken` for anyone else's."""
+    ids = [o.op_id for o in ops]
+    owner = {o.op_id: o.device_id for o in ops}
+    for o in ops:
+        if owner[o.op_id] != o.device_id:
+            raise OpIdTaken(o.op_id)
+    earlier: dict[UUID, Any] = {}
+    for r in conn.execute("SELECT op_id, user_id, device_id, result FROM ops WHERE op_id = ANY(%s)", (ids,)):
+        if r["user_id"] != user.id or r["device_id"] != owner[r["op_id"]]:
+            raise OpIdTaken(r["op_id"])
+        earlier[r["op_id"]] = r["result"]
+    for r in conn.execute("SELECT op_id, user_id, device_id FROM quarantine WHERE op_id = ANY(%s)", (ids,)):
+        if r["user_id"] != user.id or r["device_id"] != owner[r["op_id"]]:
+            raise OpIdTaken(r["op_id"])
+    return earlier
 
 
 def apply_batch(
@@ -318,12 +491,7 @@ def apply_batch(
     """Apply ``ops`` inside the caller's transaction; see the module docstring for the result contract."""
     hooks = hooks or PushHooks()
     results: list[dict[str, Any] | None] = [None] * len(ops)
-    earlier = {
-        r["op_id"]: r["result"]
-        for r in conn.execute(
-            "SELECT op_id, result FROM ops WHERE op_id = ANY(%s)", ([o.op_id for o in ops],)
-        )
-    }
+    earlier = _check_ownership(conn, user, ops)
     first_index: dict[UUID, int] = {}
     todo: list[int] = []
     for i, op in enumerate(ops):
@@ -340,13 +508,15 @@ def apply_batch(
     for i in todo:
         op = ops[i]
         try:
-            results[i] = batch.apply(op)
+            results[i] = batch.judge(op)
         except _Rejected as rej:
             results[i] = _rejected(op, rej.reason, rej.message)
             batch.quarantine.append((op, rej.reason, rej.message))
         if hooks.after_op:
             hooks.after_op(i)
 
+    for case in sorted(batch.new_cases, key=str):
+        register_new_case(conn, user, case, batch.now)
     commit_rows(conn, batch.touched, batch.now, user.id)
 
     op_rows = []
@@ -373,8 +543,8 @@ def apply_batch(
                 (user.id, batch.now, Jsonb(op_rows)),
             )
         except errors.UniqueViolation:
-            # The same op is being pushed twice at once (a retry racing the original): start again,
-            # and this time it is a duplicate.
+            # The same op is being pushed twice at once (a retry racing the original, or someone else's
+            # id): start again, and this time it is a duplicate or refused as taken.
             raise Retry("op applied concurrently") from None
     if batch.conflicts:
         with conn.cursor() as cur:
@@ -398,7 +568,8 @@ def apply_batch(
                 " payload, first_received_at, last_received_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
                 " ON CONFLICT (op_id) DO UPDATE SET attempts = quarantine.attempts + 1,"
                 " last_received_at = EXCLUDED.last_received_at, reason = EXCLUDED.reason,"
-                " message = EXCLUDED.message",
+                " message = EXCLUDED.message WHERE quarantine.user_id = EXCLUDED.user_id"
+                " AND quarantine.device_id = EXCLUDED.device_id",
                 [
                     (op.op_id, user.id, op.device_id, op.entity, op.entity_id, op.case_id, reason, message,
                      Jsonb(op.raw), batch.now, batch.now)

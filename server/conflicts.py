@@ -19,6 +19,7 @@ from psycopg.types.json import Jsonb
 
 from server.auth import User
 from server.config import Settings
+from server.roles import may_write, readable
 from server.rowstore import commit_rows, load_rows
 from server.scope import compute_scope
 from server.wire import ResolveRequest
@@ -45,10 +46,11 @@ def list_conflicts(
     conn: psycopg.Connection, settings: Settings, user: User, status: str = "open", limit: int = 1000
 ) -> dict[str, Any]:
     scope = compute_scope(conn, user, settings.today())
+    entities = readable(user.role)
     rows = conn.execute(
         "SELECT * FROM conflicts WHERE status = %s AND (scope_id IS NULL OR scope_id = ANY(%s))"
-        " ORDER BY received_at, id LIMIT %s",
-        (status, list(scope.units()), limit),
+        " AND (%s::text[] IS NULL OR entity = ANY(%s::text[])) ORDER BY received_at, id LIMIT %s",
+        (status, list(scope.units()), entities, entities, limit),
     ).fetchall()
     items = [_public(r) for r in rows]
     flagged = sorted({i["case_id"] for i in items if i["case_id"]}) if status == "open" else []
@@ -60,7 +62,7 @@ def resolve(
 ) -> dict[str, Any]:
     c = conn.execute("SELECT * FROM conflicts WHERE id = %s FOR UPDATE", (conflict_id,)).fetchone()
     scope = compute_scope(conn, user, settings.today())
-    if c is None or not scope.allows(c["scope_id"]):
+    if c is None or not scope.allows(c["scope_id"]) or not may_write(user.role, c["entity"]):
         # Same answer for "absent" and "not yours": existence of another team's conflict is not disclosed.
         raise ConflictError(404, "not_found", "no such conflict in your scope")
     if c["status"] != "open":

@@ -1,6 +1,7 @@
 """Pull: pages of changes after a cursor, scope removals, and per-scope verification.
 
-The cursor is opaque to the client. Inside it: ``n`` — the highest change sequence number the client has;
+The cursor is opaque to the client and signed for the user it was issued to (HMAC-SHA256 with a key the
+server keeps in its database), so it is parsed only after its signature checks out. Inside it: ``n`` — the highest change sequence number the client has;
 ``r`` — the id of the scope snapshot (set of cases and persons) the client holds; and, while a unit that
 newly entered the scope is being back-filled, ``a`` (snapshot of the units being back-filled) and ``b``
 (back-fill position). Snapshots are immutable and content-addressed, so the same cursor always means the
@@ -14,8 +15,11 @@ A change committed later always has a larger number than every change already vi
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
+import hmac
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -24,14 +28,22 @@ import psycopg
 
 from server.auth import User
 from server.config import Settings
+from server.roles import readable
 from server.scope import Scope, compute_scope
 from server.wire import BadInput
+
+# The record types the user's role may read (server/roles.py): NULL means all.
+_ROLE = "(%s::text[] IS NULL OR entity = ANY(%s::text[]))"
 
 # Each change is rendered to JSON text by PostgreSQL: the pull never decodes and re-encodes row data.
 _ROW_COLS = (
     "seq, json_build_object('entity', entity, 'id', id, 'case_id', case_id, 'version', version,"
     " 'deleted', deleted, 'data', data)::text AS change"
 )
+
+
+_B64 = re.compile(r"[A-Za-z0-9_-]{1,400}")
+_SNAP = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass
@@ -41,31 +53,59 @@ class Cursor:
     a: str | None = None
     b: int = 0
 
-    def encode(self) -> str:
-        raw = json.dumps({"n": self.n, "r": self.r, "a": self.a, "b": self.b}, separators=(",", ":"))
-        return "c1." + base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    def encode(self, key: bytes, user_id: UUID) -> str:
+        """``c2.<payload>.<mac>``: the payload signed for this user, so a cursor cannot be forged, altered
+        or used by anyone else."""
+        raw = json.dumps({"n": self.n, "r": self.r, "a": self.a, "b": self.b}, separators=(",", ":")).encode()
+        body = _b64(raw)
+        return f"c2.{body}.{_b64(_mac(key, user_id, body))}"
 
     @classmethod
-    def decode(cls, text: str | None) -> Cursor:
-        if not text:
+    def decode(cls, text: str | None, key: bytes, user_id: UUID) -> Cursor:
+        """The cursor, or ``BadInput`` (400 ``invalid_cursor``) for anything this server did not issue to
+        this user — parsed strictly: exact shape, exact keys, checked types, signature first."""
+        if text is None:
             return cls()
         try:
-            if not text.startswith("c1.") or len(text) > 512:
+            if len(text) > 512:
                 raise ValueError
-            body = text[3:]
-            d = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+            prefix, body, mac = text.split(".") if text.count(".") == 2 else ("", "", "")
+            if prefix != "c2" or not _B64.fullmatch(body) or not _B64.fullmatch(mac):
+                raise ValueError
+            if not hmac.compare_digest(_unb64(mac), _mac(key, user_id, body)):
+                raise ValueError
+            d = json.loads(_unb64(body).decode("utf-8"))
+            if not isinstance(d, dict) or set(d) != {"n", "r", "a", "b"}:
+                raise ValueError
             n, r, a, b = d["n"], d["r"], d["a"], d["b"]
             ok = (
-                isinstance(n, int) and not isinstance(n, bool) and 0 <= n < 2**63
-                and isinstance(b, int) and not isinstance(b, bool) and 0 <= b < 2**63
-                and (r is None or (isinstance(r, str) and len(r) == 32))
-                and (a is None or (isinstance(a, str) and len(a) == 32))
+                type(n) is int and 0 <= n < 2**63 and type(b) is int and 0 <= b < 2**63
+                and (r is None or (isinstance(r, str) and _SNAP.fullmatch(r) is not None))
+                and (a is None or (isinstance(a, str) and _SNAP.fullmatch(a) is not None))
             )  # fmt: skip
             if not ok:
                 raise ValueError
             return cls(n, r, a, b)
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
-            raise BadInput("invalid cursor", "cursor", status=400) from None
+        except (ValueError, UnicodeDecodeError, RecursionError, binascii.Error):
+            raise BadInput("invalid cursor: pull again without one", "cursor", status=400, code="invalid_cursor") from None
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(key: bytes, user_id: UUID, body: str) -> bytes:
+    return hmac.new(key, f"{user_id}.{body}".encode("ascii"), hashlib.sha256).digest()[:16]
+
+
+def cursor_key(conn: psycopg.Connection) -> bytes:
+    """The server's cursor signing key (made by migration 0002; shared by every instance)."""
+    row = conn.execute("SELECT key FROM server_keys WHERE name = 'cursor'").fetchone()
+    return bytes(row["key"])
 
 
 def _snapshot_id(scope: Scope) -> str:
@@ -115,11 +155,14 @@ class Page:
 
 
 def pull(
-    conn: psycopg.Connection, settings: Settings, user: User, cursor_text: str | None, limit: int
+    conn: psycopg.Connection, settings: Settings, user: User, cursor_text: str | None, limit: int,
+    key: bytes | None = None,
 ) -> Page:
     """One page. Runs in the caller's REPEATABLE READ transaction (scope and rows from one snapshot)."""
-    cur = Cursor.decode(cursor_text)
+    key = key if key is not None else cursor_key(conn)
+    cur = Cursor.decode(cursor_text, key, user.id)
     scope = compute_scope(conn, user, settings.today())
+    entities = readable(user.role)
     held = _load_snapshot(conn, cur.r) or Scope()
     filling = _load_snapshot(conn, cur.a)
 
@@ -146,9 +189,9 @@ def pull(
     if filling is not None and filling.units():
         # Back-fill: rows of newly visible units up to n (anything after n comes in the main stream).
         rows = conn.execute(
-            f"SELECT {_ROW_COLS} FROM rows WHERE scope_id = ANY(%s) AND seq <= %s AND seq > %s"
+            f"SELECT {_ROW_COLS} FROM rows WHERE scope_id = ANY(%s) AND seq <= %s AND seq > %s AND {_ROLE}"
             " ORDER BY seq LIMIT %s",
-            (list(filling.units()), cur.n, cur.b, limit),
+            (list(filling.units()), cur.n, cur.b, entities, entities, limit),
         ).fetchall()
         if len(rows) < limit:
             held = Scope(held.cases | filling.cases, held.persons | filling.persons)
@@ -159,16 +202,16 @@ def pull(
     else:
         filling = None
         rows = conn.execute(
-            f"SELECT {_ROW_COLS} FROM rows WHERE seq > %s AND (scope_id IS NULL OR scope_id = ANY(%s))"
+            f"SELECT {_ROW_COLS} FROM rows WHERE seq > %s AND (scope_id IS NULL OR scope_id = ANY(%s)) AND {_ROLE}"
             " ORDER BY seq LIMIT %s",
-            (cur.n, list(held.units()), limit),
+            (cur.n, list(held.units()), entities, entities, limit),
         ).fetchall()
         if rows:
             cur.n = rows[-1]["seq"]
         has_more = len(rows) == limit
     cur.r = _save_snapshot(conn, held)
     cur.a = _save_snapshot(conn, filling) if filling is not None else None
-    return Page([r["change"] for r in rows], removals, cur.encode(), cur.n, has_more)
+    return Page([r["change"] for r in rows], removals, cur.encode(key, user.id), cur.n, has_more)
 
 
 # -- verification -------------------------------------------------------------------------------------
@@ -183,11 +226,12 @@ def _fmt(x: int | None) -> str:
 def verify(conn: psycopg.Connection, settings: Settings, user: User) -> dict[str, Any]:
     """Counts and checksums over the user's scope (see docs/sync-protocol.md, "Verification")."""
     scope = compute_scope(conn, user, settings.today())
+    entities = readable(user.role)
     as_of = conn.execute("SELECT coalesce(max(seq), 0) AS s FROM rows").fetchone()["s"]
     groups = conn.execute(
         f"SELECT scope_id, count(*) AS n, count(*) FILTER (WHERE deleted) AS d, bit_xor({_HASH_SQL}) AS x"
-        " FROM rows WHERE scope_id IS NULL OR scope_id = ANY(%s) GROUP BY scope_id",
-        (list(scope.units()),),
+        f" FROM rows WHERE (scope_id IS NULL OR scope_id = ANY(%s)) AND {_ROLE} GROUP BY scope_id",
+        (list(scope.units()), entities, entities),
     ).fetchall()
     total_n = total_d = total_x = 0
     cases: dict[str, Any] = {str(c): {"rows": 0, "deleted": 0, "checksum": _fmt(0)} for c in scope.cases}

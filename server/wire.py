@@ -1,9 +1,11 @@
-"""Wire types: strict parsing of request bodies into plain dataclasses.
+"""Wire types: the request bodies as pydantic models (published in the OpenAPI schema) and the strict
+checks they run.
 
-Contract: every ``parse_*`` function either returns a fully validated value or raises ``BadInput``
-(-> HTTP 400/422 with a JSON message and a path). Values that PostgreSQL would refuse later (NUL
-characters, lone surrogates, NaN/Infinity, absurd nesting) are refused here, so a bad request can never
-reach the database and become a 5xx.
+Contract: a body either validates completely or the request is refused with a 4xx naming the offending
+element (``path``, e.g. ``ops[3].entity``) and nothing is stored. Every name and identifier is matched
+against its whole pattern (``re.fullmatch``: no trailing newline slips through a ``$``). Values that
+PostgreSQL would refuse later (NUL characters, lone surrogates, NaN/Infinity, absurd nesting) are refused
+here, so a bad request can never reach the database and become a 5xx.
 """
 
 from __future__ import annotations
@@ -12,11 +14,30 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-ENTITY_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+ENTITY_PATTERN = r"[a-z][a-z0-9_]{0,62}"
+FIELD_PATTERN = r"[A-Za-z_][A-Za-z0-9_]{0,62}"
+DEVICE_PATTERN = r"\w[\w.-]{0,127}"
+USERNAME_PATTERN = r"[\w.@-]{1,64}"
+ENTITY_RE = re.compile(ENTITY_PATTERN)
+FIELD_RE = re.compile(FIELD_PATTERN)
+DEVICE_RE = re.compile(DEVICE_PATTERN)
+USERNAME_RE = re.compile(USERNAME_PATTERN)
 KINDS = ("insert", "update", "delete")
 MAX_DEPTH = 32
 MAX_STR = 1_000_000
@@ -28,11 +49,12 @@ META_FIELDS = frozenset({"id", "version", "deleted", "case_id"})
 class BadInput(ValueError):
     """A request the server refuses; ``status`` is 400 (not JSON at all) or 422 (wrong shape)."""
 
-    def __init__(self, message: str, path: str = "", status: int = 422) -> None:
+    def __init__(self, message: str, path: str = "", status: int = 422, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
         self.status = status
+        self.code = code
 
 
 def _reject_constant(name: str) -> Any:
@@ -40,7 +62,7 @@ def _reject_constant(name: str) -> Any:
 
 
 def load_json(body: bytes) -> Any:
-    """Parse a request body; 400 for anything that is not strict UTF-8 JSON."""
+    """Parse a request body; 400 for anything that is not strict UTF-8 JSON (NaN and Infinity included)."""
     if not body:
         raise BadInput("request body is empty; JSON expected", status=400)
     try:
@@ -52,7 +74,7 @@ def load_json(body: bytes) -> Any:
         raise BadInput("request body is not valid JSON", status=400) from None
 
 
-def _safe_str(s: str, path: str) -> str:
+def safe_str(s: str, path: str = "") -> str:
     if len(s) > MAX_STR:
         raise BadInput("string too long", path)
     if "\x00" in s:
@@ -64,7 +86,7 @@ def _safe_str(s: str, path: str) -> str:
     return s
 
 
-def check_value(value: Any, path: str, depth: int = 0) -> Any:
+def check_value(value: Any, path: str = "", depth: int = 0) -> Any:
     """Validate a JSON value destined for jsonb; returns it unchanged."""
     if depth > MAX_DEPTH:
         raise BadInput("value nested too deeply", path)
@@ -79,55 +101,128 @@ def check_value(value: Any, path: str, depth: int = 0) -> Any:
             raise BadInput("number must be finite", path)
         return value
     if isinstance(value, str):
-        return _safe_str(value, path)
+        return safe_str(value, path)
     if isinstance(value, list):
         return [check_value(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
     if isinstance(value, dict):
         for k, v in value.items():
-            _safe_str(k, path)
+            safe_str(k, path)
             check_value(v, f"{path}.{k}", depth + 1)
         return value
     raise BadInput("unsupported value", path)
 
 
-def _obj(v: Any, path: str) -> dict[str, Any]:
-    if not isinstance(v, dict):
-        raise BadInput("object expected", path)
+def _full(pattern: re.Pattern[str], what: str) -> Any:
+    def check(v: str) -> str:
+        safe_str(v)
+        if not pattern.fullmatch(v):
+            raise ValueError(f"{what} must match {pattern.pattern} (the whole string)")
+        return v
+
+    return AfterValidator(check)
+
+
+def _json_pattern(p: str) -> str:
+    """The JSON Schema form of a whole-string pattern (ECMA-262: ``$`` is the end of the input)."""
+    return f"^{p}$"
+
+
+EntityName = Annotated[str, Field(max_length=63, json_schema_extra={"pattern": _json_pattern(ENTITY_PATTERN)}),
+                       _full(ENTITY_RE, "entity")]  # fmt: skip
+FieldName = Annotated[str, Field(max_length=63, json_schema_extra={"pattern": _json_pattern(FIELD_PATTERN)}),
+                      _full(FIELD_RE, "field names")]  # fmt: skip
+DeviceId = Annotated[str, Field(max_length=128, json_schema_extra={"pattern": _json_pattern(DEVICE_PATTERN)}),
+                     _full(DEVICE_RE, "device_id")]  # fmt: skip
+Username = Annotated[str, Field(min_length=1, max_length=64), _full(USERNAME_RE, "username")]
+
+
+def _iso_time(v: str | None) -> str | None:
+    if v is None:
+        return v
+    safe_str(v)
+    try:
+        datetime.fromisoformat(v)
+    except ValueError:
+        raise ValueError("local_time must be an ISO 8601 date and time") from None
     return v
 
 
-def _str(v: Any, path: str, max_len: int = 200, allow_empty: bool = False) -> str:
-    if not isinstance(v, str):
-        raise BadInput("string expected", path)
-    if (not v and not allow_empty) or len(v) > max_len:
-        raise BadInput(f"string of 1..{max_len} characters expected", path)
-    return _safe_str(v, path)
-
-
-def _uuid(v: Any, path: str) -> UUID:
-    if not isinstance(v, str) or len(v) > 64:
-        raise BadInput("UUID string expected", path)
-    try:
-        return UUID(v)
-    except ValueError:
-        raise BadInput("UUID string expected", path) from None
-
-
-def _opt_uuid(v: Any, path: str) -> UUID | None:
-    return None if v is None else _uuid(v, path)
-
-
-def _fields(v: Any, path: str) -> dict[str, Any]:
-    d = _obj(v, path)
-    for k, val in d.items():
-        if not isinstance(k, str) or not FIELD_RE.match(k):
-            raise BadInput("field names must match [A-Za-z_][A-Za-z0-9_]{0,62}", f"{path}")
-        check_value(val, f"{path}.{k}", 1)
+def _values(d: dict[str, Any]) -> dict[str, Any]:
+    for k, v in d.items():
+        check_value(v, k, 1)
     return d
 
 
-_OP_KEYS = frozenset({"op_id", "entity", "entity_id", "case_id", "kind", "fields", "base", "base_version",
-                      "append_only", "actor", "device_id", "local_time"})  # fmt: skip
+Values = Annotated[dict[FieldName, Any], AfterValidator(_values)]
+
+
+class OpIn(BaseModel):
+    """One outbox entry. Unknown keys are allowed (forward compatibility) but must be sane JSON."""
+
+    model_config = ConfigDict(extra="allow")
+
+    op_id: UUID
+    entity: EntityName
+    entity_id: UUID
+    case_id: UUID | None = None
+    kind: Literal["insert", "update", "delete"]
+    fields: Values = Field(default_factory=dict)
+    base: Values | None = None
+    base_version: Annotated[StrictInt, Field(ge=0, le=MAX_INT)] = 0
+    append_only: StrictBool = False
+    actor: UUID = Field(description="the signed-in user's id")
+    device_id: DeviceId
+    local_time: Annotated[str | None, Field(max_length=64), AfterValidator(_iso_time)] = None
+
+    @model_validator(mode="after")
+    def _extra_and_update(self) -> OpIn:
+        for k, v in (self.model_extra or {}).items():
+            safe_str(k)
+            check_value(v, k, 1)
+        if self.kind == "update" and not self.fields:
+            raise ValueError("an update needs at least one field")
+        return self
+
+
+class PushBody(BaseModel):
+    ops: list[OpIn] = Field(description="1..max_ops_per_push outbox entries, oldest first")
+
+
+class LoginBody(BaseModel):
+    username: Annotated[str, Field(min_length=1, max_length=200)]
+    password: Annotated[str, Field(min_length=1, max_length=1000)]
+    device_id: DeviceId | None = None
+
+    @field_validator("username", "password")
+    @classmethod
+    def _sane(cls, v: str) -> str:
+        return safe_str(v)
+
+
+class ResolveBody(BaseModel):
+    choice: Literal["server", "client", "value"]
+    value: Any = None
+    note: Annotated[str | None, Field(max_length=2000)] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _value_given(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("choice") == "value" and "value" not in data:
+            raise ValueError("choice 'value' needs a 'value'")
+        return data
+
+    @field_validator("value")
+    @classmethod
+    def _json(cls, v: Any) -> Any:
+        return check_value(v, "value")
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, v: str | None) -> str | None:
+        return None if v is None else safe_str(v)
+
+
+# -- what the application code works with --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -149,50 +244,33 @@ class Op:
     raw: dict[str, Any]
 
 
-def parse_op(v: Any, path: str) -> Op:
-    d = _obj(v, path)
-    entity = _str(d.get("entity"), f"{path}.entity", 63)
-    if not ENTITY_RE.match(entity):
-        raise BadInput("entity must match [a-z][a-z0-9_]{0,62}", f"{path}.entity")
-    kind = d.get("kind")
-    if kind not in KINDS:
-        raise BadInput("kind must be insert, update or delete", f"{path}.kind")
-    base_version = d.get("base_version", 0)
-    if (
-        isinstance(base_version, bool)
-        or not isinstance(base_version, int)
-        or not 0 <= base_version <= MAX_INT
-    ):
-        raise BadInput("base_version must be a non-negative integer", f"{path}.base_version")
-    append_only = d.get("append_only", False)
-    if not isinstance(append_only, bool):
-        raise BadInput("append_only must be a boolean", f"{path}.append_only")
-    local_time = d.get("local_time")
-    if local_time is not None:
-        local_time = _str(local_time, f"{path}.local_time", 64)
-    fields = _fields(d.get("fields", {}), f"{path}.fields")
-    base = _fields(d.get("base", {}) if d.get("base") is not None else {}, f"{path}.base")
-    if kind == "update" and not fields:
-        raise BadInput("an update needs at least one field", f"{path}.fields")
-    for k, val in d.items():  # unknown keys are allowed (forward compatibility) but must be sane JSON
-        if k not in _OP_KEYS:
-            _safe_str(k, path)
-            check_value(val, f"{path}.{k}", 1)
-    return Op(
-        op_id=_uuid(d.get("op_id"), f"{path}.op_id"),
-        entity=entity,
-        entity_id=_uuid(d.get("entity_id"), f"{path}.entity_id"),
-        case_id=_opt_uuid(d.get("case_id"), f"{path}.case_id"),
-        kind=kind,
-        fields=fields,
-        base=base,
-        base_version=base_version,
-        append_only=append_only,
-        actor=_str(d.get("actor"), f"{path}.actor", 200),
-        device_id=_str(d.get("device_id"), f"{path}.device_id", 200),
-        local_time=local_time,
-        raw=d,
-    )
+def to_op(m: OpIn) -> Op:
+    raw = m.model_dump(mode="json", exclude_none=False)
+    return Op(op_id=m.op_id, entity=m.entity, entity_id=m.entity_id, case_id=m.case_id, kind=m.kind,
+              fields=dict(m.fields), base=dict(m.base or {}), base_version=m.base_version,
+              append_only=m.append_only, actor=str(m.actor), device_id=m.device_id, local_time=m.local_time,
+              raw=raw)  # fmt: skip
+
+
+def error_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    """``("body", "ops", 1, "entity")`` -> ``ops[1].entity``."""
+    out = ""
+    for part in loc:
+        if part in ("body", "query", "path", "header"):
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _parse(model: type[BaseModel], body: Any) -> Any:
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise BadInput(str(first.get("msg", "invalid")), error_path(first.get("loc", ()))) from None
 
 
 @dataclass(frozen=True)
@@ -201,30 +279,11 @@ class PushRequest:
 
 
 def parse_push(body: Any, max_ops: int) -> PushRequest:
-    d = _obj(body, "")
-    ops = d.get("ops")
-    if not isinstance(ops, list):
-        raise BadInput("'ops' must be a list", "ops")
-    if len(ops) > max_ops:
+    """The push body as ops (for code and tests that do not go through HTTP)."""
+    if isinstance(body, dict) and isinstance(body.get("ops"), list) and len(body["ops"]) > max_ops:
         raise BadInput(f"at most {max_ops} ops per push", "ops", status=413)
-    return PushRequest([parse_op(o, f"ops[{i}]") for i, o in enumerate(ops)])
-
-
-@dataclass(frozen=True)
-class LoginRequest:
-    username: str
-    password: str
-    device_id: str | None
-
-
-def parse_login(body: Any) -> LoginRequest:
-    d = _obj(body, "")
-    device = d.get("device_id")
-    return LoginRequest(
-        username=_str(d.get("username"), "username", 200),
-        password=_str(d.get("password"), "password", 1000),
-        device_id=_str(device, "device_id", 200) if device is not None else None,
-    )
+    parsed: PushBody = _parse(PushBody, body)
+    return PushRequest([to_op(o) for o in parsed.ops])
 
 
 @dataclass(frozen=True)
@@ -234,15 +293,5 @@ class ResolveRequest:
     note: str | None
 
 
-def parse_resolve(body: Any) -> ResolveRequest:
-    d = _obj(body, "")
-    choice = d.get("choice")
-    if choice not in ("server", "client", "value"):
-        raise BadInput("choice must be 'server', 'client' or 'value'", "choice")
-    if choice == "value" and "value" not in d:
-        raise BadInput("choice 'value' needs a 'value'", "value")
-    value = check_value(d.get("value"), "value")
-    note = d.get("note")
-    if note is not None:
-        note = _str(note, "note", 2000)
-    return ResolveRequest(choice, value, note)
+def to_resolve(m: ResolveBody) -> ResolveRequest:
+    return ResolveRequest(m.choice, m.value, m.note)

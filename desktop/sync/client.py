@@ -234,7 +234,9 @@ class SyncClient:
         try:
             results = self.transport.push([self._wire(o, actor) for o in ops])
         except ServerRefused as exc:
-            if exc.status not in (400, 413, 422):
+            # 409: an entry's change id belongs to someone else (a copied profile?): it is set aside like
+            # an invalid one, never answered with another person's result.
+            if exc.status not in (400, 409, 413, 422):
                 raise
             if len(ops) == 1:
                 msg = exc.params.get("message", "")
@@ -338,7 +340,15 @@ class SyncClient:
         pages = 0
         while True:
             self._check(cancel)
-            page = self.transport.pull(cursor, self.page_size)
+            try:
+                page = self.transport.pull(cursor, self.page_size)
+            except ServerRefused as exc:
+                if exc.code != "invalid_cursor" or cursor is None:
+                    raise
+                # A cursor this server did not issue (an older server's, or a server whose key changed):
+                # start again from the beginning; rows already held are simply confirmed.
+                cursor = None
+                continue
             counts = self._write(partial(self._apply_page, page=page, cursor_key=key, force=force, seen=seen))
             report.received += counts["received"]
             report.kept_local += counts["kept_local"]

@@ -3,7 +3,8 @@
 The server checks the username and password first, so a wrong password creates nothing. The same
 password then protects the laptop profile. The profile's person is the server user (same id), so
 what this laptop records is attributed to them everywhere. The user's practitioner and team records
-come from the server when someone has already sent them; otherwise they are made here and sent.
+come from the server (its administration path publishes them); if the first pull fails, stand-ins are
+kept here, never sent, until they arrive.
 
 Thread contract: does network I/O and waits on the store's writer thread: call it from a worker thread
 (or the CLI), never the GUI thread.
@@ -31,6 +32,12 @@ from desktop.sync.transport import Transport
 def _split_name(display: str) -> tuple[str, str]:
     parts = display.strip().rsplit(" ", 1)
     return (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0] or "?")
+
+
+def _plain_insert(tx: Tx, table: str, row: dict[str, Any]) -> None:
+    names = ", ".join(f"[{c}]" for c in row)
+    tx.db.execute(f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+    tx.record("sync.placeholder", entity=table, entity_id=row["id"], after={"reason": "not yet received"})
 
 
 def create_profile_from_server(
@@ -84,14 +91,20 @@ def create_profile_from_server(
             error = exc
 
         def ensure_people(tx: Tx) -> None:
+            # The server publishes every team and user as reference data (only its administration path
+            # writes them), so they normally arrived with the first pull. If that pull failed, local
+            # stand-ins keep the profile usable offline: written without an outbox entry (version 0, never
+            # sent), they are replaced by the server's records at the next pull.
             team_id = user.get("team_id")
+            stamp = {"created_at": tx.now, "created_by": uid, "updated_at": tx.now, "updated_by": uid}
             if team_id and tx.get("team", team_id) is None:
-                tx.insert("team", {"id": team_id, "name": team_id[:8], "kind": TeamKind.CHILD_PROTECTION})
+                _plain_insert(tx, "team", {"id": team_id, "name": team_id[:8], "kind": TeamKind.CHILD_PROTECTION,
+                                           **stamp})  # fmt: skip
             if tx.get("practitioner", uid) is None:
                 given, family = _split_name(user.get("display_name") or username)
-                tx.insert("practitioner", {"id": uid, "given_names": given, "family_name": family,
-                                           "app_role": user["role"], "team_id": team_id,
-                                           "employed_by_social_services": 1})  # fmt: skip
+                _plain_insert(tx, "practitioner", {"id": uid, "given_names": given, "family_name": family,
+                                                   "app_role": user["role"], "team_id": team_id,
+                                                   "employed_by_social_services": 1, **stamp})  # fmt: skip
             else:  # the server's record of this person decides their role and team
                 tx.db.execute("UPDATE practitioner SET app_role = ?, team_id = ? WHERE id = ?",
                               [user["role"], team_id, uid])  # fmt: skip

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from desktop.store.database import IntegrityError
+from desktop.store.rowspec import unit_of
 from desktop.store.schema import BOOKKEEPING
 from desktop.store.tx import Tx
 
@@ -59,14 +60,10 @@ def synced_tables(source: Any) -> dict[str, tuple[str, ...]]:
 
 
 def scope_of(entity: str, row_id: str, case_id: str | None, data: dict[str, Any]) -> str | None:
-    """The server's unit of scope for a row: its case, else the person it is or belongs to, else None
-    (reference data)."""
-    if case_id:
-        return case_id
-    if entity == "person":
-        return row_id
-    person = data.get("person_id")
-    return person if isinstance(person, str) and person else None
+    """The server's unit of scope for a row (the one definition both sides use,
+    :func:`desktop.store.rowspec.unit_of`): its case, else the person or household it is or belongs to,
+    else the register log; None for reference data."""
+    return unit_of(entity, row_id, case_id, data)
 
 
 # -- unsent changes ---------------------------------------------------------------------------------
@@ -204,18 +201,17 @@ def retry_parked(tx: Tx, now: str) -> int:
 
 
 def unit_rows(tx: Tx, unit_type: str, unit_id: str) -> list[tuple[str, str]]:
-    """(table, id) of every local row in a case or (for a person) the person and their case-less rows."""
+    """(table, id) of every local row in a case or, for any other unit (a person, a household, the
+    register log), the case-less rows whose unit it is."""
     out: list[tuple[str, str]] = []
     for table, cols in synced_tables(tx).items():
         if unit_type == "case":
-            sql, params = f"SELECT id FROM [{table}] WHERE case_id = ?", [unit_id]
-        elif table == "person":
-            sql, params = "SELECT id FROM person WHERE id = ?", [unit_id]
-        elif "person_id" in cols:
-            sql, params = f"SELECT id FROM [{table}] WHERE case_id IS NULL AND person_id = ?", [unit_id]
-        else:
+            out += [(table, r["id"]) for r in tx.query(f"SELECT id FROM [{table}] WHERE case_id = ?", [unit_id])]
             continue
-        out += [(table, r["id"]) for r in tx.query(sql, params)]
+        person = "person_id" if "person_id" in cols else "NULL"
+        for r in tx.query(f"SELECT id, {person} AS person_id FROM [{table}] WHERE case_id IS NULL"):
+            if scope_of(table, r["id"], None, {"person_id": r["person_id"]}) == unit_id:
+                out.append((table, r["id"]))
     return out
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from desktop.i18n import _, format_datetime, ngettext
+from desktop.i18n import N_, _, format_datetime, ngettext
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +82,41 @@ def read_status(store: Any) -> SyncStatus:
     )
 
 
+# Why the server refused a change, in words a person can act on (the server's own message, in English,
+# stays in ``server_message``).
+REASONS: dict[str, str] = {
+    "out_of_scope": N_("This record is no longer in your caseload on the server."),
+    "reference_data": N_("Staff, teams, roles, allocation and cover are changed only by an administrator "
+                         "on the server. Ask your team manager."),
+    "append_only": N_("This record cannot be changed once saved; record an amendment instead."),
+    "invalid_row": N_("The server cannot store this record as it is: {detail}"),
+    "unknown_reference": N_("This record points at a record the server does not have."),
+    "unknown_entity": N_("The server does not know this kind of record; it may need updating."),
+    "op_id_taken": N_("This change's identifier is already used by another person or laptop."),
+    "role": N_("Your role cannot record this kind of record."),
+}
+
+
+def refusal_text(reason: str | None, server_message: str | None) -> str:
+    """The refusal in the interface language; the server's words when the reason is not one we know."""
+    msgid = REASONS.get(reason or "")
+    if msgid is None:
+        return server_message or reason or ""
+    return _(msgid).format(detail=server_message or "")
+
+
 def needs_attention(store: Any) -> list[dict[str, Any]]:
-    """Outbox entries the server refused, with its reason; they stay until a person acts."""
+    """Outbox entries the server refused, with its reason (``message`` in the interface language); they
+    stay until a person acts."""
     out = []
     for r in store.rows("SELECT * FROM outbox WHERE state = 'attention' ORDER BY seq"):
         try:
             err = json.loads(r["last_error"] or "{}")
         except ValueError:
             err = {"message": r["last_error"]}
-        out.append({**r, "reason": err.get("reason"), "message": err.get("message")})
+        reason, server_message = err.get("reason"), err.get("message")
+        out.append({**r, "reason": reason, "server_message": server_message,
+                    "message": refusal_text(reason, server_message)})  # fmt: skip
     return out
 
 

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.sync.local import synced_tables
+from desktop.sync.local import scope_of, synced_tables
 
 REFERENCE = ""  # the scope key of reference data (no case, no person)
 
@@ -58,12 +58,11 @@ def local_summary(store: Any) -> tuple[dict[str, ScopeSum], dict[str, str]]:
                             " WHERE version > 0"):  # fmt: skip
             if (table, r["id"]) in parked:
                 continue
+            unit = scope_of(table, r["id"], r["case_id"], {"person_id": r["person_id"]})
             if r["case_id"]:
                 scope, kind = r["case_id"], "case"
-            elif table == "person":
-                scope, kind = r["id"], "person"
-            elif r["person_id"]:
-                scope, kind = r["person_id"], "person"
+            elif unit:
+                scope, kind = unit, "person"  # a person, a household or the register log
             else:
                 scope, kind = REFERENCE, ""
             sums.setdefault(scope, ScopeSum()).add(table, r["id"], r["version"])

@@ -142,7 +142,7 @@ def test_a_demo_says_it_is_a_demo_and_signs_out(qtbot, tmp_path: Path) -> None:
     from desktop.services.demo import build_demo
     from tests.conftest import demo_clock
 
-    build_demo(tmp_path / "demo", "demo-password-1", kdf=fast_kdf(), clock=demo_clock()).store.close()
+    build_demo(tmp_path / "demo", "demo-password-1", kdf=fast_kdf(), clock=demo_clock(), language="en").store.close()
     controller = AppController(tmp_path / "demo", kdf=fast_kdf(), idle_ms=3_600_000)
     dialog = controller.start()
     qtbot.addWidget(dialog)

@@ -6,6 +6,7 @@ A ``Device`` is a client reduced to what the protocol needs: an outbox of ops, a
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -57,22 +58,27 @@ class Harness:
 
     def team(self, name: str) -> str:
         with psycopg.connect(self.db_url, row_factory=dict_row) as conn:
-            admin.create_team(conn, name)
+            admin.create_team(conn, name, self.clock())
         return name
 
-    def user(self, username: str, role: str, team: str | None) -> uuid.UUID:
+    def user(self, username: str, role: str, team: str | None, *, is_admin: bool = False) -> uuid.UUID:
         with psycopg.connect(self.db_url, row_factory=dict_row) as conn:
-            return admin.create_user(conn, username, PASSWORD, role, team)
+            return admin.create_user(conn, username, PASSWORD, role, team, now=self.clock(), is_admin=is_admin)
 
     def allocate(
         self, case_id: uuid.UUID, team: str | None = None, worker: str | None = None, **kw: Any
     ) -> None:
         with psycopg.connect(self.db_url, row_factory=dict_row) as conn:
-            admin.allocate(conn, case_id, team, worker, **kw)
+            admin.allocate(conn, case_id, team, worker, now=self.clock(), **kw)
 
     def cover(self, cover_user: str, covered: str, start: date, end: date) -> None:
         with psycopg.connect(self.db_url, row_factory=dict_row) as conn:
-            admin.add_cover(conn, cover_user, covered, start, end)
+            admin.add_cover(conn, cover_user, covered, start, end, now=self.clock())
+
+    def admin(self, fn: Any, *args: Any, **kw: Any) -> Any:
+        """Run an administration function (``server.admin``) in its own transaction at the clock's time."""
+        with psycopg.connect(self.db_url, row_factory=dict_row) as conn:
+            return fn(conn, *args, now=self.clock(), **kw)
 
     def login(self, username: str, device_id: str | None = None) -> Device:
         r = self.http.post(
@@ -84,6 +90,10 @@ class Harness:
 
     def count(self, table: str) -> int:
         return self.sql(f"SELECT count(*) AS n FROM {table}")[0]["n"]
+
+    def count_case_rows(self) -> int:
+        """Rows that belong to a case or person (not the reference rows the administration path publishes)."""
+        return self.sql("SELECT count(*) AS n FROM rows WHERE scope_id IS NOT NULL")[0]["n"]
 
 
 class Device:
@@ -97,6 +107,7 @@ class Device:
         self.cursor: str | None = None
         self.removed: list[dict[str, str]] = []
         self.attention: list[dict[str, Any]] = []
+        self.deferred: dict[tuple[str, str], dict[str, Any]] = {}
 
     @property
     def auth(self) -> dict[str, str]:
@@ -130,6 +141,28 @@ class Device:
         self.rows[(entity, eid)] = {"version": 0, "data": dict(fields), "deleted": False, "case_id": case_id}
         return eid
 
+    # -- real laptop records (the server checks every row against the laptop's schema) ----------------
+    def note(self, case_id: str, content: Any = "") -> str:
+        """An append-only record with free text: a core group's notes."""
+        text = content if isinstance(content, str) else json.dumps(content, sort_keys=True)
+        return self.insert("cp_core_group", case_id, {"held_on": "2026-11-20", "notes": text}, append_only=True)
+
+    def visit(self, case_id: str, observations: str = "seen") -> str:
+        return self.insert("cp_visit", case_id, {"visited_on": "2026-11-20", "visitor_id": self.user_id,
+                                                 "location": "home", "observations": observations},
+                           append_only=True)  # fmt: skip
+
+    def record(self, case_id: str, entity_id: str | None = None, **fields: Any) -> str:
+        """A mutable record of the case with free-text fields (a child protection plan):
+        ``outline``, ``support``, ``contingency``, ``status``."""
+        return self.insert("cp_plan", case_id, {"stage": "detailed", "version_no": 1, **fields}, entity_id=entity_id)
+
+    def person(self, family_name: str = "Jones", **fields: Any) -> str:
+        return self.insert("person", None, {"family_name": family_name, **fields})
+
+    def member(self, case_id: str, person_id: str, role: str = "subject") -> str:
+        return self.insert("case_member", case_id, {"person_id": person_id, "role": role})
+
     def update(self, entity: str, entity_id: str, changes: dict) -> dict[str, Any]:
         local = self.rows[(entity, entity_id)]
         base = {k: local["data"].get(k) for k in changes}
@@ -160,7 +193,17 @@ class Device:
                 keep.append(op)  # never dropped: stays in the outbox and on the "needs attention" list
                 self.attention.append(res)
         self.outbox = keep
+        pending = {(o["entity"], o["entity_id"]) for o in self.outbox}
+        for key in [k for k in self.deferred if k not in pending]:
+            self._take(self.deferred.pop(key))
         return results
+
+    def _take(self, ch: dict[str, Any]) -> None:
+        key = (ch["entity"], ch["id"])
+        if key in self.rows and self.rows[key]["version"] > ch["version"]:
+            return
+        self.rows[key] = {"version": ch["version"], "data": ch["data"], "deleted": ch["deleted"],
+                          "case_id": ch["case_id"]}  # fmt: skip
 
     def pull(self, limit: int = 1000) -> int:
         """Pull to the end; returns the number of changes received."""
@@ -176,9 +219,11 @@ class Device:
             for ch in page["changes"]:
                 key = (ch["entity"], ch["id"])
                 if key in pending:
-                    continue  # never overwrite a row with unsent local changes
-                self.rows[key] = {"version": ch["version"], "data": ch["data"], "deleted": ch["deleted"],
-                                  "case_id": ch["case_id"]}  # fmt: skip
+                    # Never overwrite a row with unsent local changes; the server's copy is taken once they
+                    # are acknowledged (a conflict leaves the server's value in force).
+                    self.deferred[key] = ch
+                    continue
+                self._take(ch)
             for rm in page["removals"]:
                 self.removed.append(rm)
                 if rm["type"] == "remove_case":

@@ -156,7 +156,7 @@ def test_unknown_route_and_method(h: Harness, w: Device) -> None:
 
 
 def test_health(h: Harness) -> None:
-    assert h.http.get("/v1/health").json() == {"status": "ok", "schema_version": 1}
+    assert h.http.get("/v1/health").json() == {"status": "ok", "schema_version": 2}
 
 
 # -- property-based fuzzing ------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 def test_migrate_is_idempotent_and_refuses_newer_schema(empty_db: str) -> None:
     r = cli("migrate", "--database-url", empty_db)
-    assert r.returncode == 0 and "[1]" in r.stdout
+    assert r.returncode == 0 and "[1, 2]" in r.stdout
     r = cli("migrate", "--database-url", empty_db)
     assert r.returncode == 0 and "up to date" in r.stdout
     with psycopg.connect(empty_db, autocommit=True) as conn:
@@ -155,8 +155,9 @@ def test_two_uvicorn_instances_serve_one_database(empty_db: str) -> None:
         login = httpx.post(f"{base1}/v1/login", json={"username": "wendy", "password": PASSWORD}).json()
         auth = {"Authorization": f"Bearer {login['token']}"}
         op = {
-            "op_id": str(uuid.uuid4()), "entity": "note", "entity_id": str(uuid.uuid4()), "case_id": case,
-            "kind": "insert", "fields": {"text": "hi"}, "base": {}, "base_version": 0, "append_only": True,
+            "op_id": str(uuid.uuid4()), "entity": "cp_core_group", "entity_id": str(uuid.uuid4()), "case_id": case,
+            "kind": "insert", "fields": {"held_on": "2026-11-20", "notes": "hi"}, "base": {}, "base_version": 0,
+            "append_only": True,
             "actor": login["user"]["id"], "device_id": "d", "local_time": None,
         }  # fmt: skip
         r = httpx.post(f"{base1}/v1/push", json={"ops": [op]}, headers=auth)
@@ -164,7 +165,9 @@ def test_two_uvicorn_instances_serve_one_database(empty_db: str) -> None:
         r = httpx.post(f"{base2}/v1/push", json={"ops": [op]}, headers=auth)
         assert r.json()["results"][0]["status"] == "duplicate"
         page = httpx.get(f"{base2}/v1/pull", headers=auth).json()
-        assert [c["id"] for c in page["changes"]] == [op["entity_id"]]
+        assert [c["id"] for c in page["changes"] if c["case_id"]] == [op["entity_id"]]
+        # The team and wendy's practitioner record, published by the administration commands.
+        assert {c["entity"] for c in page["changes"] if not c["case_id"]} == {"team", "practitioner"}
         assert httpx.get(f"{base2}/v1/pull", headers={"Authorization": "Bearer x"}).status_code == 401
     finally:
         for p in procs:

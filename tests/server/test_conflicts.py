@@ -19,12 +19,13 @@ def team_case(h: Harness) -> tuple[str, list[Device]]:
     h.user("siôn", "admin_staff", "A")
     case = uuid.uuid4()
     h.allocate(case, "A", "wendy")
-    devices = [h.login("wendy", "w-laptop"), h.login("mari", "m-laptop"), h.login("siôn", "s-laptop")]
+    # Wendy on two laptops and her team manager (admin staff do not record casework).
+    devices = [h.login("wendy", "w-laptop"), h.login("mari", "m-laptop"), h.login("wendy", "w-laptop-2")]
     return str(case), devices
 
 
 def _seed(d: Device, case: str) -> str:
-    pid = d.insert("case", case, {"risk": "medium", "plan_status": "active", "review_on": "2026-12-01"},
+    pid = d.insert("cp_plan", case, {"stage": "detailed", "version_no": 1, "contingency": "medium", "support": "active", "outline": "2026-12-01"},
                    entity_id=case)  # fmt: skip
     d.push()
     return pid
@@ -35,17 +36,17 @@ def test_same_field_two_clients_conflict_keeps_both_values(h: Harness, team_case
     _seed(w, case)
     w.pull()
     m.pull()
-    w.update("case", case, {"risk": "high"})
-    m.update("case", case, {"risk": "low"})
+    w.update("cp_plan", case, {"contingency": "high"})
+    m.update("cp_plan", case, {"contingency": "low"})
     assert w.push()[0]["status"] == "applied"
     res = m.push()[0]
     assert res["status"] == "conflict" and res["applied_fields"] == []
-    assert [c["field"] for c in res["conflicts"]] == ["risk"]
+    assert [c["field"] for c in res["conflicts"]] == ["contingency"]
     # The server value was not overwritten.
     w.pull()
     m.pull()
-    assert w.rows[("case", case)]["data"]["risk"] == "high"
-    assert m.rows[("case", case)]["data"]["risk"] == "high"
+    assert w.rows[("cp_plan", case)]["data"]["contingency"] == "high"
+    assert m.rows[("cp_plan", case)]["data"]["contingency"] == "high"
     listing = m.get("/v1/conflicts").json()
     (c,) = listing["conflicts"]
     assert c["server_value"] == "high" and c["client_value"] == "low"
@@ -61,7 +62,7 @@ def test_three_clients_same_field_every_value_kept(h: Harness, team_case) -> Non
     for d in devs:
         d.pull()
     for d, value in zip(devs, ["high", "low", "none"], strict=True):
-        d.update("case", case, {"risk": value})
+        d.update("cp_plan", case, {"contingency": value})
     statuses = [d.push()[0]["status"] for d in devs]
     assert statuses == ["applied", "conflict", "conflict"]
     conflicts = devs[0].get("/v1/conflicts").json()["conflicts"]
@@ -74,14 +75,14 @@ def test_different_fields_merge(h: Harness, team_case) -> None:
     _seed(w, case)
     w.pull()
     m.pull()
-    w.update("case", case, {"risk": "high", "updated_at": "2026-11-23T10:01:00Z"})
-    m.update("case", case, {"plan_status": "review", "updated_at": "2026-11-23T09:00:00Z"})
+    w.update("cp_plan", case, {"contingency": "high", "updated_at": "2026-11-23T10:01:00Z"})
+    m.update("cp_plan", case, {"support": "review", "updated_at": "2026-11-23T09:00:00Z"})
     assert w.push()[0]["status"] == "applied"
     res = m.push()[0]
     assert res["status"] == "applied", res  # display stamps follow receipt order, never conflict
     w.pull()
-    data = w.rows[("case", case)]["data"]
-    assert data["risk"] == "high" and data["plan_status"] == "review" and data["review_on"] == "2026-12-01"
+    data = w.rows[("cp_plan", case)]["data"]
+    assert data["contingency"] == "high" and data["support"] == "review" and data["outline"] == "2026-12-01"
     assert h.count("conflicts") == 0
 
 
@@ -90,13 +91,13 @@ def test_same_op_merges_some_fields_and_conflicts_on_others(h: Harness, team_cas
     _seed(w, case)
     w.pull()
     m.pull()
-    w.update("case", case, {"risk": "high"})
-    m.update("case", case, {"risk": "low", "review_on": "2027-01-10"})
+    w.update("cp_plan", case, {"contingency": "high"})
+    m.update("cp_plan", case, {"contingency": "low", "outline": "2027-01-10"})
     w.push()
     res = m.push()[0]
     assert res["status"] == "conflict"
-    assert res["applied_fields"] == ["review_on"]
-    assert [c["field"] for c in res["conflicts"]] == ["risk"]
+    assert res["applied_fields"] == ["outline"]
+    assert [c["field"] for c in res["conflicts"]] == ["contingency"]
 
 
 def test_identical_concurrent_values_are_not_a_conflict(h: Harness, team_case) -> None:
@@ -104,23 +105,23 @@ def test_identical_concurrent_values_are_not_a_conflict(h: Harness, team_case) -
     _seed(w, case)
     w.pull()
     m.pull()
-    w.update("case", case, {"risk": "high"})
-    m.update("case", case, {"risk": "high"})
+    w.update("cp_plan", case, {"contingency": "high"})
+    m.update("cp_plan", case, {"contingency": "high"})
     assert [w.push()[0]["status"], m.push()[0]["status"]] == ["applied", "applied"]
 
 
 def test_visits_from_two_workers_are_both_kept(h: Harness, team_case) -> None:
     case, (w, m, _) = team_case
-    v1 = w.insert("visit", case, {"seen_alone": True, "notes": "Wendy's visit"}, append_only=True)
-    v2 = m.insert("visit", case, {"seen_alone": False, "notes": "Mari's visit"}, append_only=True)
+    v1 = w.visit(case, "Wendy's visit")
+    v2 = m.visit(case, "Mari's visit")
     assert w.push()[0]["status"] == "applied"
     assert m.push()[0]["status"] == "applied"
     w.pull()
-    assert w.rows[("visit", v1)]["data"]["notes"] == "Wendy's visit"
-    assert w.rows[("visit", v2)]["data"]["notes"] == "Mari's visit"
+    assert w.rows[("cp_visit", v1)]["data"]["observations"] == "Wendy's visit"
+    assert w.rows[("cp_visit", v2)]["data"]["observations"] == "Mari's visit"
     # A correction is a new row pointing at the original; changing the original is refused (and kept).
-    w.insert("visit", case, {"amends": v1, "notes": "Wendy's visit (corrected)"}, append_only=True)
-    w.update("visit", v1, {"notes": "rewritten"})
+    w.visit(case, "Wendy's visit (corrected)")
+    w.update("cp_visit", v1, {"observations": "rewritten"})
     res = w.push()
     assert res[0]["status"] == "applied"
     assert res[1]["status"] == "rejected" and res[1]["reason"] == "append_only"
@@ -133,16 +134,16 @@ def test_edit_against_delete_is_a_conflict(h: Harness, team_case) -> None:
     _seed(w, case)
     w.pull()
     m.pull()
-    w.delete("case", case)
-    m.update("case", case, {"risk": "high"})
+    w.delete("cp_plan", case)
+    m.update("cp_plan", case, {"contingency": "high"})
     assert w.push()[0]["status"] == "applied"
     res = m.push()[0]
     assert res["status"] == "conflict" and res["conflicts"][0]["field"] == "_row"
     (c,) = m.get("/v1/conflicts").json()["conflicts"]
     assert c["server_value"] == {"deleted": True}
-    assert c["client_value"] == {"deleted": False, "fields": {"risk": "high"}}
+    assert c["client_value"] == {"deleted": False, "fields": {"contingency": "high"}}
     w.pull()
-    assert w.rows[("case", case)]["deleted"] is True  # not resurrected silently
+    assert w.rows[("cp_plan", case)]["deleted"] is True  # not resurrected silently
 
 
 def test_delete_against_edit_is_a_conflict(h: Harness, team_case) -> None:
@@ -150,23 +151,23 @@ def test_delete_against_edit_is_a_conflict(h: Harness, team_case) -> None:
     _seed(w, case)
     w.pull()
     m.pull()
-    w.update("case", case, {"risk": "high"})
-    m.delete("case", case)
+    w.update("cp_plan", case, {"contingency": "high"})
+    m.delete("cp_plan", case)
     w.push()
     res = m.push()[0]
     assert res["status"] == "conflict"
     (c,) = m.get("/v1/conflicts").json()["conflicts"]
-    assert c["server_value"] == {"deleted": False, "changed": {"risk": "high"}}
+    assert c["server_value"] == {"deleted": False, "changed": {"contingency": "high"}}
     w.pull()
-    assert w.rows[("case", case)]["deleted"] is False  # delete did not win silently
+    assert w.rows[("cp_plan", case)]["deleted"] is False  # delete did not win silently
 
 
 def test_own_edit_then_delete_is_not_a_conflict(h: Harness, team_case) -> None:
     case, (w, _, _) = team_case
     _seed(w, case)
     w.pull()
-    w.update("case", case, {"risk": "high"})
-    w.delete("case", case)
+    w.update("cp_plan", case, {"contingency": "high"})
+    w.delete("cp_plan", case)
     assert [r["status"] for r in w.push()] == ["applied", "applied"]
 
 
@@ -175,8 +176,8 @@ def test_delete_of_deleted_row_is_a_conflict(h: Harness, team_case) -> None:
     _seed(w, case)
     w.pull()
     m.pull()
-    w.delete("case", case)
-    m.delete("case", case)
+    w.delete("cp_plan", case)
+    m.delete("cp_plan", case)
     w.push()
     assert m.push()[0]["status"] == "conflict"
 
@@ -187,8 +188,8 @@ def test_resolution_sets_value_and_is_audited(h: Harness, team_case, choice: str
     _seed(w, case)
     w.pull()
     m.pull()
-    w.update("case", case, {"risk": "high"})
-    m.update("case", case, {"risk": "low"})
+    w.update("cp_plan", case, {"contingency": "high"})
+    m.update("cp_plan", case, {"contingency": "low"})
     w.push()
     m.push()
     (c,) = m.get("/v1/conflicts").json()["conflicts"]
@@ -198,7 +199,7 @@ def test_resolution_sets_value_and_is_audited(h: Harness, team_case, choice: str
     r = m.post(f"/v1/conflicts/{c['id']}/resolve", body)
     assert r.status_code == 200, r.text
     w.pull()
-    assert w.rows[("case", case)]["data"]["risk"] == expected
+    assert w.rows[("cp_plan", case)]["data"]["contingency"] == expected
     assert m.get("/v1/conflicts").json() == {"conflicts": [], "flagged_cases": []}
     (resolved,) = m.get("/v1/conflicts", status="resolved").json()["conflicts"]
     assert resolved["resolved_by"] == m.user_id and resolved["resolution"]["choice"] == choice
@@ -214,16 +215,16 @@ def test_resolve_edit_vs_delete_for_client_undeletes(h: Harness, team_case) -> N
     _seed(w, case)
     w.pull()
     m.pull()
-    w.delete("case", case)
-    m.update("case", case, {"risk": "high"})
+    w.delete("cp_plan", case)
+    m.update("cp_plan", case, {"contingency": "high"})
     w.push()
     m.push()
     (c,) = m.get("/v1/conflicts").json()["conflicts"]
     assert m.post(f"/v1/conflicts/{c['id']}/resolve", {"choice": "value", "value": 1}).status_code == 422
     assert m.post(f"/v1/conflicts/{c['id']}/resolve", {"choice": "client"}).status_code == 200
     w.pull()
-    row = w.rows[("case", case)]
-    assert row["deleted"] is False and row["data"]["risk"] == "high"
+    row = w.rows[("cp_plan", case)]
+    assert row["deleted"] is False and row["data"]["contingency"] == "high"
 
 
 def test_conflicts_of_other_teams_are_invisible(h: Harness, team_case) -> None:
@@ -231,8 +232,8 @@ def test_conflicts_of_other_teams_are_invisible(h: Harness, team_case) -> None:
     _seed(w, case)
     w.pull()
     m.pull()
-    w.update("case", case, {"risk": "high"})
-    m.update("case", case, {"risk": "low"})
+    w.update("cp_plan", case, {"contingency": "high"})
+    m.update("cp_plan", case, {"contingency": "low"})
     w.push()
     m.push()
     (c,) = m.get("/v1/conflicts").json()["conflicts"]
@@ -248,9 +249,9 @@ def test_delete_vs_edit_names_the_editor(h: Harness, team_case) -> None:
     _seed(w, case)
     w.pull()
     m.pull()
-    m.update("case", case, {"risk": "high"})
+    m.update("cp_plan", case, {"contingency": "high"})
     m.push()
-    w.delete("case", case)
+    w.delete("cp_plan", case)
     w.push()
     (c,) = w.get("/v1/conflicts").json()["conflicts"]
     assert c["server_by"] == m.user_id and c["server_device"] == "m-laptop"

@@ -10,7 +10,7 @@ import pytest
 
 from tests.server.harness import Harness
 
-FIELDS = ["risk", "status", "review_on", "lead"]
+FIELDS = ["contingency", "support", "outline"]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -22,7 +22,7 @@ def test_random_interleavings_converge_without_silent_loss(h: Harness, seed: int
     case = str(uuid.uuid4())
     h.allocate(uuid.UUID(case), "A", "wendy")
     devices = [h.login("wendy", "w1"), h.login("wendy", "w2"), h.login("mari", "m1")]
-    devices[0].insert("case", case, {f: "v0" for f in FIELDS}, entity_id=case)
+    devices[0].insert("cp_plan", case, {"stage": "detailed", "version_no": 1, **{f: "v0" for f in FIELDS}}, entity_id=case)
     devices[0].push()
     for d in devices:
         d.pull()
@@ -31,11 +31,11 @@ def test_random_interleavings_converge_without_silent_loss(h: Harness, seed: int
         d = rng.choice(devices)
         action = rng.random()
         if action < 0.55:
-            local = d.rows[("case", case)]
+            local = d.rows[("cp_plan", case)]
             if local["deleted"]:
                 continue
             f = rng.choice(FIELDS)
-            d.update("case", case, {f: f"{d.device_id}-{step}"})
+            d.update("cp_plan", case, {f: f"{d.device_id}-{step}"})
         elif action < 0.8:
             ops = list(d.outbox)
             pushed += list(zip(ops, d.push(), strict=True))
@@ -44,16 +44,16 @@ def test_random_interleavings_converge_without_silent_loss(h: Harness, seed: int
         else:
             ops = list(d.outbox)
             pushed += list(zip(ops, d.push(), strict=True))
-            d.delete("case", case)
+            d.delete("cp_plan", case)
     for _ in range(2):
         for d in devices:
             ops = list(d.outbox)
             pushed += list(zip(ops, d.push(), strict=True))
             d.pull()
-    server = h.sql("SELECT data, version, deleted FROM rows WHERE entity = 'case'")[0]
+    server = h.sql("SELECT data, version, deleted FROM rows WHERE entity = 'cp_plan'")[0]
     for d in devices:
         assert d.outbox == []
-        local = d.rows[("case", case)]
+        local = d.rows[("cp_plan", case)]
         assert (local["data"], local["version"], local["deleted"]) == (
             server["data"],
             server["version"],

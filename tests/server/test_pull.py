@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import random
 import threading
 import time
@@ -30,7 +32,7 @@ def team(h: Harness) -> tuple[list[str], Device, Device]:
 
 def test_paging_returns_every_row_once_in_order(h: Harness, team) -> None:
     (case, _), w, m = team
-    ids = {w.insert("note", case, {"i": i}, append_only=True) for i in range(57)}
+    ids = {w.note(case, {"i": i}) for i in range(57)}
     w.push()
     seen: list[str] = []
     versions: list[int] = []
@@ -38,7 +40,7 @@ def test_paging_returns_every_row_once_in_order(h: Harness, team) -> None:
     while True:
         params = {"limit": 10, **({"cursor": cursor} if cursor else {})}
         page = m.get("/v1/pull", **params).json()
-        seen += [c["id"] for c in page["changes"]]
+        seen += [c["id"] for c in page["changes"] if c["entity"] == "cp_core_group"]
         versions += [c["version"] for c in page["changes"]]
         cursor = page["cursor"]
         if not page["has_more"]:
@@ -56,7 +58,7 @@ def _hold_push(
     h: Harness, d: Device, case: str, release: threading.Event, held: threading.Event
 ) -> threading.Thread:
     """Start a push from another thread that stops just before commit until ``release`` is set."""
-    op_note = d.insert("note", case, {"slow": True}, append_only=True)
+    op_note = d.note(case, {"slow": True})
     ops = list(d.outbox)
     d.outbox.clear()
 
@@ -88,13 +90,13 @@ def _slow_push_scenario(h: Harness, team, *, locked: bool = True) -> tuple[set[s
     """A slow push holds its transaction open; a fast push and pulls run meanwhile. Returns
     (ids pushed, ids the reader saw by following its cursor)."""
     (case, _), w, m = team
-    w.insert("note", case, {"first": True}, append_only=True)
+    w.note(case, {"first": True})
     w.push()
     m.pull()
     g = h.login("wendy", "laptop-2")
     release, held = threading.Event(), threading.Event()
     slow = _hold_push(h, w, case, release, held)
-    fast_id = g.insert("note", case, {"fast": True}, append_only=True)
+    fast_id = g.note(case, {"fast": True})
     fast = threading.Thread(target=g.push, name="fast-push")
     fast.start()
     if locked:  # the change-log lock is held by the slow push: the fast one waits for it in PostgreSQL
@@ -109,8 +111,8 @@ def _slow_push_scenario(h: Harness, team, *, locked: bool = True) -> tuple[set[s
     slow.join(10)
     fast.join(10)
     m.pull()
-    seen = {k[1] for k in m.rows if k[0] == "note"}
-    pushed = {k[1] for k in w.rows if k[0] == "note"} | {fast_id}
+    seen = {k[1] for k in m.rows if k[0] == "cp_core_group"}
+    pushed = {k[1] for k in w.rows if k[0] == "cp_core_group"} | {fast_id}
     return pushed, seen
 
 
@@ -140,7 +142,7 @@ def test_many_concurrent_pushes_while_paging_skip_nothing(h: Harness, team) -> N
 
     def pusher(d: Device) -> None:
         for _ in range(8):
-            ids = [d.insert("note", rng.choice([case, case2]), {"n": 1}, append_only=True) for _ in range(5)]
+            ids = [d.note(rng.choice([case, case2]), {"n": 1}) for _ in range(5)]
             d.push()
             with lock:
                 pushed.update(ids)
@@ -153,7 +155,7 @@ def test_many_concurrent_pushes_while_paging_skip_nothing(h: Harness, team) -> N
     for t in threads:
         t.join()
     m.pull(limit=7)
-    assert {k[1] for k in m.rows if k[0] == "note"} == pushed
+    assert {k[1] for k in m.rows if k[0] == "cp_core_group"} == pushed
     assert len(pushed) == 4 * 8 * 5
 
 
@@ -166,40 +168,40 @@ def _checksum(d: Device) -> tuple[int, str]:
 
 def test_verify_matches_client_copy(h: Harness, team) -> None:
     (case, case2), w, m = team
-    w.insert("case", case, {"risk": "low"}, entity_id=case)
-    pid = w.insert("person", None, {"name": "Dylan"})
-    w.insert("case_member", case, {"person_id": pid})
+    w.insert("cp_plan", case, {"stage": "detailed", "version_no": 1, "contingency": "low"}, entity_id=case)
+    pid = w.insert("person", None, {"family_name": "Dylan"})
+    w.member(case, pid)
     w.insert("address", None, {"person_id": pid, "line1": "1 Stryd Fawr"})
-    w.insert("agency", None, {"name": "Heddlu"})
-    w.insert("note", case2, {"t": 1}, append_only=True)
+    w.note(case2, {"t": 1})
     w.push()
-    w.update("case", case, {"risk": "high"})
+    w.update("cp_plan", case, {"contingency": "high"})
     w.push()
     w.pull()
     v = w.get("/v1/verify").json()
     n, x = _checksum(w)
     assert v["total"] == {"rows": n, "deleted": 0, "checksum": x}
     assert v["cases"][case]["rows"] == 2 and v["cases"][case2]["rows"] == 1
-    assert v["persons"][pid]["rows"] == 2 and v["reference"]["rows"] == 1
+    # Reference rows: the team and its three users, published by the administration path.
+    assert v["persons"][pid]["rows"] == 2 and v["reference"]["rows"] == 4
     # A stale local version is detected.
-    w.rows[("case", case)]["version"] -= 1
+    w.rows[("cp_plan", case)]["version"] -= 1
     assert _checksum(w)[1] != v["total"]["checksum"]
 
 
 def test_reallocation_removes_case_and_backfills_new_holder(h: Harness, team) -> None:
     (case, case2), w, m = team
-    pid = w.insert("person", None, {"name": "Dylan"})
-    w.insert("case_member", case, {"person_id": pid})
-    notes = {w.insert("note", case, {"i": i}, append_only=True) for i in range(5)}
-    w.insert("note", case2, {"i": 99}, append_only=True)
+    pid = w.insert("person", None, {"family_name": "Dylan"})
+    w.member(case, pid)
+    notes = {w.note(case, {"i": i}) for i in range(5)}
+    w.note(case2, {"i": 99})
     w.push()
     g = h.login("gwyn")
     g.pull()
-    assert g.rows == {}
+    assert not any(v["case_id"] for v in g.rows.values())
     w.pull()
     # Re-allocate the first case from wendy to gwyn.
     h.allocate(uuid.UUID(case), "A", "gwyn")
-    w.insert("note", case2, {"i": 100}, append_only=True)
+    w.note(case2, {"i": 100})
     w.push()
     w.pull()
     assert {"type": "remove_case", "case_id": case} in w.removed
@@ -215,28 +217,54 @@ def test_reallocation_removes_case_and_backfills_new_holder(h: Harness, team) ->
 
 
 def test_linking_an_existing_person_backfills_them(h: Harness, team) -> None:
-    (case, case2), w, m = team
+    (case, _), w, m = team
+    case2 = str(uuid.uuid4())  # gwyn's case, never wendy's
     h.allocate(uuid.UUID(case2), "A", "gwyn")
     g = h.login("gwyn")
-    pid = g.insert("person", None, {"name": "Nia"})
-    g.insert("case_member", case2, {"person_id": pid})
+    pid = g.insert("person", None, {"family_name": "Nia"})
+    g.member(case2, pid)
     g.insert("address", None, {"person_id": pid, "line1": "2 Heol"})
     g.push()
     w.pull()
     assert ("person", pid) not in w.rows
-    w.insert("case_member", case, {"person_id": pid})  # Nia is also in wendy's case
-    w.push()
+    # Wendy cannot link a person she cannot see (that would open a path to Nia's data) ...
+    w.member(case, pid)
+    assert w.push()[0]["reason"] == "out_of_scope"
+    w.outbox.clear()
+    # ... the team manager, who holds both cases, can: Nia then enters wendy's scope, back-filled.
+    m.pull()
+    m.member(case, pid)  # Nia is also in wendy's case
+    assert m.push()[0]["status"] == "applied"
     w.pull()
     assert ("person", pid) in w.rows and any(k[0] == "address" for k in w.rows)
 
 
 def test_invalid_cursors_are_400(h: Harness, team) -> None:
     _, w, _ = team
-    bad: list[str] = ["x", "c1.", "c1.!!!", "c1.eyJuIjotMX0", "c1." + "A" * 600]
+    good = w.get("/v1/pull").json()["cursor"]
+    prefix, body, mac = good.split(".")
+    payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+    def forged(**over: object) -> str:
+        raw = json.dumps({**payload, **over}, separators=(",", ":")).encode()
+        return f"c2.{base64.urlsafe_b64encode(raw).decode().rstrip('=')}.{mac}"
+
+    bad: list[str] = ["", "x", "c1.", "c1.!!!", "c1.eyJuIjotMX0", "c1." + "A" * 600, good + "\n", good + "x",
+                      f"{prefix}.{body}.{mac[:-2]}", f"{prefix}.{body}\x00.{mac}", f"{prefix}.{body}.{mac}.x",
+                      forged(n=0), forged(r="a" * 31 + "\x00"), forged(r="\ud800" * 32), forged(a="A" * 32)]
+    before = h.sql("SELECT count(*) AS n FROM scope_snapshots")[0]["n"]
     for cursor in bad:
         r = w.get("/v1/pull", cursor=cursor)
+        if len(cursor) > 512:  # longer than the declared parameter allows
+            assert r.status_code == 422 and r.json()["path"] == "cursor", r.text
+            continue
         assert r.status_code == 400, (cursor, r.text)
-        assert r.json()["error"] == "malformed"
+        assert r.json()["error"] == "invalid_cursor"
+    assert h.sql("SELECT count(*) AS n FROM scope_snapshots")[0]["n"] == before  # nothing changed
+    # A cursor is the user's own: someone else's is refused too.
+    mari = h.login("mari")
+    assert mari.get("/v1/pull", cursor=good).json()["error"] == "invalid_cursor"
+    assert w.get("/v1/pull", cursor=good).status_code == 200
 
 
 @pytest.mark.parametrize("limit", ["0", "-1", "abc", "5001", "1e3", "¹", "٣", "9" * 5000])

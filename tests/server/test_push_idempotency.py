@@ -24,9 +24,9 @@ def worker(h: Harness) -> tuple[str, Device]:
 
 def test_repeated_push_is_harmless(h: Harness, worker) -> None:
     case, d = worker
-    d.insert("case", case, {"risk": "low"}, entity_id=case)
-    d.insert("note", case, {"text": "first"}, append_only=True)
-    d.update("case", case, {"risk": "high"})
+    d.insert("cp_plan", case, {"stage": "detailed", "version_no": 1, "contingency": "low"}, entity_id=case)
+    d.note(case, {"text": "first"})
+    d.update("cp_plan", case, {"contingency": "high"})
     ops = list(d.outbox)
     first = d.push_raw(ops).json()["results"]
     assert [r["status"] for r in first] == ["applied"] * 3
@@ -41,19 +41,19 @@ def test_repeated_push_is_harmless(h: Harness, worker) -> None:
 
 def test_same_op_twice_in_one_batch(h: Harness, worker) -> None:
     case, d = worker
-    d.insert("note", case, {"text": "x"}, append_only=True)
+    d.note(case, {"text": "x"})
     op = d.outbox[0]
     res = d.push_raw([op, op]).json()["results"]
     assert [r["status"] for r in res] == ["applied", "duplicate"]
-    assert h.count("rows") == 1
+    assert h.count_case_rows() == 1
 
 
 def test_interrupted_batch_rolls_back_and_resend_converges(h: Harness, worker) -> None:
     case, d = worker
-    d.insert("case", case, {"risk": "low"}, entity_id=case)
+    d.insert("cp_plan", case, {"stage": "detailed", "version_no": 1, "contingency": "low"}, entity_id=case)
     for i in range(10):
-        d.insert("note", case, {"text": f"note {i}"}, append_only=True)
-    d.update("case", case, {"risk": "high"})
+        d.note(case, {"text": f"note {i}"})
+    d.update("cp_plan", case, {"contingency": "high"})
     body = parse_push({"ops": d.outbox}, 1000)
 
     class Crash(Exception):
@@ -69,7 +69,7 @@ def test_interrupted_batch_rolls_back_and_resend_converges(h: Harness, worker) -
 
     with pytest.raises(Crash):
         run_tx(h.pool, run)
-    assert h.count("rows") == 0 and h.count("ops") == 0  # nothing half-applied
+    assert h.count_case_rows() == 0 and h.count("ops") == 0  # nothing half-applied
 
     # Crash after the sequence numbers were drawn, just before commit: still nothing visible.
     def crash_before_commit(conn):
@@ -79,26 +79,26 @@ def test_interrupted_batch_rolls_back_and_resend_converges(h: Harness, worker) -
     with pytest.raises(Crash):
         d.push_raw(d.outbox)
     h.app.state.push_hooks = None
-    assert h.count("rows") == 0 and h.count("ops") == 0
+    assert h.count_case_rows() == 0 and h.count("ops") == 0
 
     results = d.push()
     assert [r["status"] for r in results] == ["applied"] * 12
     assert d.push_raw([o.raw for o in body.ops]).json()["results"][0]["status"] == "duplicate"
     d.pull()
-    assert d.rows[("case", case)]["data"]["risk"] == "high"
-    assert sum(1 for k in d.rows if k[0] == "note") == 10
+    assert d.rows[("cp_plan", case)]["data"]["contingency"] == "high"
+    assert sum(1 for k in d.rows if k[0] == "cp_core_group") == 10
 
 
 def test_partially_acknowledged_batch_resent_whole(h: Harness, worker) -> None:
     """The client lost the response of a committed push and resends it with more ops appended."""
     case, d = worker
-    d.insert("case", case, {"risk": "low"}, entity_id=case)
+    d.insert("cp_plan", case, {"stage": "detailed", "version_no": 1, "contingency": "low"}, entity_id=case)
     d.push_raw(list(d.outbox))  # committed, but pretend the reply never arrived
-    d.update("case", case, {"risk": "high"})
+    d.update("cp_plan", case, {"contingency": "high"})
     res = d.push()
     assert [r["status"] for r in res] == ["duplicate", "applied"]
     d.pull()
-    assert d.rows[("case", case)]["data"]["risk"] == "high"
+    assert d.rows[("cp_plan", case)]["data"]["contingency"] == "high"
 
 
 def test_same_batch_pushed_concurrently_applies_once(h: Harness, worker) -> None:
@@ -107,9 +107,9 @@ def test_same_batch_pushed_concurrently_applies_once(h: Harness, worker) -> None
 
     case, d = worker
     new_case = str(uuid.uuid4())  # also races the registration of a case first seen in a push
-    d.insert("case", new_case, {"risk": "low"}, entity_id=new_case)
+    d.insert("cp_plan", new_case, {"stage": "detailed", "version_no": 1, "contingency": "low"}, entity_id=new_case)
     for i in range(20):
-        d.insert("note", case, {"i": i}, append_only=True)
+        d.note(case, {"i": i})
     ops = list(d.outbox)
     out: list[list[str]] = []
 
@@ -124,4 +124,4 @@ def test_same_batch_pushed_concurrently_applies_once(h: Harness, worker) -> None
     for t in threads:
         t.join()
     assert sorted(out) == [["applied"] * 21] + [["duplicate"] * 21] * 3
-    assert h.count("ops") == 21 and h.count("rows") == 21
+    assert h.count("ops") == 21 and h.count_case_rows() == 21

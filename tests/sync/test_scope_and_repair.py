@@ -8,6 +8,7 @@ import uuid
 
 from desktop.services.signout import can_sign_out
 from desktop.sync.status import needs_attention, read_status, status_lines
+from tests.server.harness import PASSWORD
 from tests.sync.helpers import add_visit, edit, make_case, visits
 
 
@@ -18,32 +19,57 @@ def _case_rows(lap, case: str) -> int:
     )
 
 
-def test_scope_loss_purges_only_after_unsent_changes_are_in(srv, laptops) -> None:
+def test_deallocation_never_strands_unsent_work(srv, laptops) -> None:
+    """A case re-allocated while its worker's laptop holds an unsent visit: the visit (made while the case
+    was hers) is accepted within the grace window, only then does the case leave her laptop, and the new
+    worker sees the visit."""
     w = laptops("wendy")
     case, pid = make_case(w)
     keep, _ = make_case(w, family="Evans")
     w.sync()
-    vid = add_visit(w, case, "seen; written offline after the case moved")
+    vid = add_visit(w, case, "seen; written offline before the case moved")
+    edit(w, "person", pid, given_names="Dai")  # and an edit of the child's details
+    srv.clock.advance(hours=2)
     srv.allocate(uuid.UUID(case), "A", "gwyn")  # re-allocated while wendy is offline
+    srv.clock.advance(days=3)
+    w.client.sign_in("wendy", PASSWORD)  # three days later: a new token
     w.client.pull()  # the removal arrives first (as when a pull runs before the unsent change is out)
     assert _case_rows(w, case) > 0, "purged while a change for the case was unsent"
-    assert read_status(w.store).waiting_purge == 1
-    w.sync()  # the change goes in: the server keeps it (in quarantine: out of scope now) ...
-    [q] = srv.sql("SELECT reason, entity_id::text AS id FROM quarantine")
-    assert (q["reason"], q["id"]) == ("out_of_scope", vid)
+    assert read_status(w.store).waiting_purge >= 1
+    report = w.sync()  # the changes go in ...
+    assert report.refused == 0 and srv.sql("SELECT count(*) AS n FROM quarantine")[0]["n"] == 0
+    assert needs_attention(w.store) == []
     # ... and only now does the case leave this laptop; the other case stays.
     assert _case_rows(w, case) == 0
     assert w.row("person", pid) is None
     assert w.row("case_file", keep) is not None
-    # The refused entry is never dropped: it waits on the "needs attention" list with the reason.
+    purged = [json.loads(r["after"]) for r in w.store.rows("SELECT after FROM audit WHERE action = 'sync.purge'")]
+    assert {(p["unit"], p["id"]) for p in purged} == {("case", case), ("person", pid)}, purged
+    # Gwyn now has the case, back-filled, with wendy's visit and edit.
+    g = laptops("gwyn")
+    assert g.row("case_file", case) is not None
+    assert vid in visits(g, case) and g.row("person", pid)["given_names"] == "Dai"
+    # The case's allocation reached every laptop from the server.
+    assert g.row("case_file", case)["allocated_worker_id"] == g.uid
+
+
+def test_after_the_grace_window_late_work_waits_in_needs_attention(srv, laptops) -> None:
+    w = laptops("wendy")
+    case, pid = make_case(w)
+    w.sync()
+    srv.allocate(uuid.UUID(case), "A", "gwyn")
+    srv.clock.advance(days=srv.settings.grace_days + 1)
+    vid = add_visit(w, case, "far too late")
+    w.client.sign_in("wendy", PASSWORD)  # the old token has expired meanwhile
+    w.sync()  # the server keeps it (in quarantine: out of scope now) ...
+    [q] = srv.sql("SELECT reason, entity_id::text AS id FROM quarantine")
+    assert (q["reason"], q["id"]) == ("out_of_scope", vid)
+    # ... the case leaves this laptop; the refused entry is never dropped: it waits on the "needs
+    # attention" list with the reason.
+    assert _case_rows(w, case) == 0
     [att] = needs_attention(w.store)
     assert att["entity_id"] == vid and att["reason"] == "out_of_scope"
     assert any("attention" in line for line in status_lines(read_status(w.store)))
-    purged = [json.loads(r["after"]) for r in w.store.rows("SELECT after FROM audit WHERE action = 'sync.purge'")]
-    assert {(p["unit"], p["id"]) for p in purged} == {("case", case), ("person", pid)}, purged
-    # Gwyn now has the case, back-filled.
-    g = laptops("gwyn")
-    assert g.row("case_file", case) is not None
 
 
 def test_verification_mismatch_refetches_without_touching_the_outbox(srv, laptops) -> None:
@@ -88,6 +114,8 @@ def test_sign_out_is_refused_while_changes_are_unsent(srv, laptops) -> None:
     assert can_sign_out(w.session) == (True, "")
     # A refused change also blocks sign-out (it has not gone anywhere yet, as far as this laptop knows).
     srv.allocate(uuid.UUID(case), "A", "gwyn")
+    srv.clock.advance(days=srv.settings.grace_days + 1)
+    w.client.sign_in("wendy", PASSWORD)
     w.client.pull()
     add_visit(w, case, "late")
     w.sync()
@@ -138,3 +166,24 @@ def test_a_batch_the_server_cannot_take_is_split_and_only_the_bad_entry_waits(sr
     assert att["entity_id"] == bad and "NUL" in att["message"]
     assert set(good) <= {r["id"] for r in srv.sql("SELECT id::text AS id FROM rows WHERE entity = 'cp_visit'")}
     assert len(w.outbox()) == 1
+
+
+def test_a_household_is_scoped_through_its_members_and_verifies(srv, laptops) -> None:
+    """A household is no longer reference data (readable by all): it belongs to itself, and is in the scope
+    of whoever has one of its members in scope; both laptops' copies verify without a repair."""
+    from desktop.services.persons import PersonService
+
+    w = laptops("wendy")
+    case, pid = make_case(w)
+    people = PersonService(w.session)
+    home = people.create_household("Teulu Jones", {"line1": "1 Stryd Fawr", "town": "Caerfyrddin"})
+    people.join_household(home["id"], pid)
+    report = w.sync()
+    assert report.refused == 0 and report.verified and report.repaired == []
+    [row] = srv.sql("SELECT scope_id::text AS s FROM rows WHERE entity = 'household'")
+    assert row["s"] == home["id"]
+    m = laptops("mari")  # her team manager has the child, so the household too
+    assert m.row("household", home["id"]) is not None
+    g = laptops("gwyn")  # a colleague without the case has neither
+    assert g.row("household", home["id"]) is None and g.row("person", pid) is None
+    assert m.client.verify().ok and g.client.verify().ok

@@ -1,0 +1,47 @@
+"""What each role may read and write on the server, by record type (scope — which cases — is separate:
+server/scope.py). The same grants the laptop's services apply (desktop/services/permissions.py):
+admin staff handle letters and contact details, never visit notes or plans; the register custodian keeps
+the register; caseworkers and managers record casework. Reference data is read by everyone and written
+only through the administration path.
+
+Contract: :func:`may_read` and :func:`may_write` answer for one role and one entity; :func:`readable`
+lists the entities a role may read (``None``: every entity), for the pull and verification queries.
+"""
+
+from __future__ import annotations
+
+from desktop.store.rowspec import CASE_CORE, REGISTER_ENTITIES, family_of, spec
+
+CASEWORKERS = frozenset({"social_worker", "team_manager", "senior_manager"})
+_CONTACT = frozenset({"person", "address", "household", "household_member", "relationship"})
+# Tasks (the ``escalation`` table: N3, N4, N5, N13) name a child and what happened: caseworkers and the
+# register custodian, who is sent N5 and acknowledges it; never admin staff.
+_TASKS = frozenset({"escalation"})
+_READ: dict[str, frozenset[str]] = {
+    "admin_staff": _CONTACT | CASE_CORE | {"letter"},
+    "register_custodian": _CONTACT | CASE_CORE | REGISTER_ENTITIES | _TASKS,
+}
+_WRITE: dict[str, frozenset[str]] = {
+    "admin_staff": _CONTACT | {"letter"},
+    "register_custodian": _CONTACT | REGISTER_ENTITIES | _TASKS,
+}
+
+
+def may_read(role: str, entity: str) -> bool:
+    if role in CASEWORKERS or family_of(entity) == "reference":
+        return True
+    return entity in _READ.get(role, frozenset())
+
+
+def may_write(role: str, entity: str) -> bool:
+    """Through a push (reference data never: that is the administration path's)."""
+    if family_of(entity) == "reference":
+        return False
+    return role in CASEWORKERS or entity in _WRITE.get(role, frozenset())
+
+
+def readable(role: str) -> list[str] | None:
+    """Every entity the role may read, or None when it may read them all."""
+    if role in CASEWORKERS:
+        return None
+    return sorted(e for e in spec().entities if may_read(role, e))
