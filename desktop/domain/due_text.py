@@ -621,3 +621,13 @@ def reason(item: DueItem, lang: str | None = None) -> str:
 def has_own_sentences(rule_id: str) -> bool:
     """True when the rule has its own sentences (else :func:`reason` uses the generic ones)."""
     return any(key[0] == rule_id for key in _REASONS)
+
+
+def problem(rule_id: str, lang: str | None = None) -> str:
+    """The reason shown for an item whose due date could not be worked out (never dropped)."""
+    t = _translator(lang)
+    # L10N: {title} is the translated name of a timescale rule, e.g. "Child seen alone".
+    return t.gettext(
+        "{title}: the due date could not be worked out from the dates recorded. Check the dates, "
+        "or ask for the bank-holiday calendar to be updated."
+    ).format(title=title(rule_id, lang))

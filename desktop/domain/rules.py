@@ -36,7 +36,10 @@ Row fields (``rules.json``):
 ``severity`` (``must``/``should``), ``source``, ``source_url``, ``confidence`` (procedures.md tag),
 ``effective_from``/``effective_to`` (ISO dates, ``effective_to`` exclusive), ``variant`` (``section4`` |
 ``section3`` | absent for both), ``override_allowed`` (RSB may override), ``case_override`` (a per-case
-setting may make it stricter, A4), ``note``.
+setting may make it stricter, A4), ``exception_allowed`` (a manager may record an exception for one
+child or adult: who agreed, why, until when — V1 for age or disability; a Regional Safeguarding Board
+may mark further rules with an override ``{"exception_allowed": true}``), ``exception_substitute`` (the
+event that satisfies the rule under such an exception: V1 ``visit_seen``), ``note``.
 """
 
 from __future__ import annotations
@@ -151,6 +154,9 @@ class Rule:
     variant: str | None = None
     override_allowed: bool = True
     case_override: bool = False
+    exception_allowed: bool = False
+    exception_substitute: str | None = None
+    """The event key that satisfies the rule while an exception with a substitute is in force."""
     note: str = ""
     title: str = ""
     """English title (msgid); from :data:`RULE_TITLES` or the row's ``title`` for local rules."""
@@ -267,6 +273,8 @@ def parse_rule(row: Mapping[str, Any]) -> Rule:
         variant=variant,
         override_allowed=bool(row.get("override_allowed", True)),
         case_override=bool(row.get("case_override", False)),
+        exception_allowed=bool(row.get("exception_allowed", False)),
+        exception_substitute=row.get("exception_substitute"),
         note=row.get("note", ""),
         title=title,
     )
@@ -276,6 +284,11 @@ def parse_rule(row: Mapping[str, Any]) -> Rule:
 
 
 def _override(rule: Rule, spec: Mapping[str, Any]) -> Rule:
+    if "exception_allowed" in spec:
+        # A board marks a rule as allowing recorded exceptions (this changes no timescale).
+        rule = replace(rule, exception_allowed=bool(spec["exception_allowed"]))
+        if not any(k in spec for k in ("steps", "offset", "unit")):
+            return rule
     if not rule.override_allowed:
         raise RuleError(f"rule {rule.id}: a Regional Safeguarding Board override is not allowed")
     if "steps" in spec:

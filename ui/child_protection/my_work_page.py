@@ -36,6 +36,7 @@ RULE_ROLE = Qt.ItemDataRole.UserRole + 2
 WORKER_ROLE = Qt.ItemDataRole.UserRole + 3
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 4
 SECTIONS = [
+    ("problems", N_("Due dates that could not be worked out")),
     ("overdue", N_("Overdue")),
     ("due_today", N_("Due today")),
     ("due_this_week", N_("Due this week")),
