@@ -57,15 +57,19 @@ from desktop.i18n import N_
 RULES_FILE = Path(__file__).with_name("rules.json")
 
 KINDS = ("once", "rolling", "chain", "before", "between")
-POPULATIONS = ("child_protection", "adult_at_risk", "looked_after", "child_in_need", "complaint")
+POPULATIONS = ("child_protection", "adult_at_risk", "looked_after", "child_in_need", "complaint", "proceedings",
+               "allegation")
 SEVERITIES = ("must", "should")
-CONFIDENCE_TAGS = ("WSP", "LAW", "WG", "LA-W", "SEED", "2ND", "RSB")
+CONFIDENCE_TAGS = ("WSP", "LAW", "WG", "LA-W", "SEED", "2ND", "RSB", "UNCONFIRMED")
+"""procedures.md's tags; ``UNCONFIRMED``: no national number was found and the offset is a placeholder
+default (the note says so) that a board or the authority should set with an override."""
 VARIANTS = ("section4", "section3")
 DEFAULT_VARIANT = "section4"
 """WSP Section 4 visiting rules (V1–V4): the stricter reading, per procedures.md §3.3 V5."""
 
 RULE_TITLES: dict[str, str] = {
     "C1": N_("Decide and record next actions on a report"),
+    "C3": N_("Child protection strategy discussion"),
     "C6": N_("Initial child protection conference"),
     "C7": N_("Outline plan and summary of decisions circulated"),
     "C8": N_("Full conference record circulated"),
@@ -76,6 +80,7 @@ RULE_TITLES: dict[str, str] = {
     "C17": N_("Written information to the receiving authority"),
     "C18": N_("Request a transfer-in conference"),
     "C19": N_("Transfer-in conference"),
+    "C20": N_("Pre-birth child protection conference"),
     "V1": N_("Child seen alone"),
     "V2": N_("Child seen at home"),
     "V4": N_("Child's bedroom seen"),
@@ -92,6 +97,7 @@ RULE_TITLES: dict[str, str] = {
     "L3a": N_("Statutory visit"),
     "L3b": N_("Statutory visit"),
     "L3c": N_("Statutory visit"),
+    "L3s": N_("Statutory visit"),
     "L4a": N_("Statutory visit"),
     "L4b": N_("Statutory visit"),
     "L5a": N_("Statutory visit"),
@@ -99,16 +105,22 @@ RULE_TITLES: dict[str, str] = {
     "L6a": N_("Assessment and review of placement with parent"),
     "L6b": N_("Decision on placement with parent"),
     "L7": N_("Looked-after child review"),
+    "L7s": N_("Looked-after child review"),
+    "L9": N_("Health assessment"),
     "L9a": N_("Health assessment"),
     "L9b": N_("Health assessment"),
     "L10": N_("Personal education plan"),
     "L11a": N_("GP registration"),
-    "L11b": N_("Dentist registration"),
+    "L11b": N_("Dental check"),
     "K1": N_("Complaint acknowledged"),
     "K2a": N_("Complaint discussed"),
     "K2b": N_("Complaint resolution in writing"),
     "K3": N_("Stage 2 complaint response"),
     "CIN1": N_("Child in Need plan review"),
+    "CIN2": N_("Child in Need plan review"),
+    "CIN3": N_("Assessment completed"),
+    "P1": N_("Care proceedings concluded"),
+    "A10": N_("Designated Officer told of an allegation against a practitioner"),
 }
 """Rule id → English title (msgid). Show with ``_(RULE_TITLES[id])``."""
 

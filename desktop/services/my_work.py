@@ -105,6 +105,8 @@ DEFAULT_PROVIDERS = (
     "desktop.services.child_protection",
     "desktop.services.adults",
     "desktop.services.children",
+    "desktop.services.complaints",
+    "desktop.services.allegations",
 )
 _loaded = False
 
