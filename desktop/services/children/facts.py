@@ -52,7 +52,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from desktop.domain.calendar import add_months
-from desktop.domain.school_age import school_age
 from desktop.domain.engine import (
     DUE_THIS_WEEK,
     DUE_TODAY,
@@ -63,6 +62,7 @@ from desktop.domain.engine import (
     SubjectFacts,
     default_engine,
 )
+from desktop.domain.school_age import school_age
 
 ACTIONS = {
     "L1": "record_care_plan",
