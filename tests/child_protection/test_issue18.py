@@ -143,3 +143,30 @@ def test_only_the_outgoing_coordinator_or_their_manager_changes_the_coordinator(
     mine = CoordinatorService(w.sw).change(ids["case"], new_coordinator_id=ids["sw2"], verbal_on="2026-11-12",
                                            verbal_to=told, child_ids=[ids["mali"]])
     assert mine["entries"][0]["coordinator_id"] == ids["sw2"]
+
+
+def test_agencies_get_the_agency_invitation_not_the_parents_letter(world: Any) -> None:
+    # Before: N8, written for parents ("Your views are important…"), went to agencies too.
+    import io
+
+    from pypdf import PdfReader
+
+    from desktop.services.child_protection.conference import ConferenceService
+    from desktop.services.letters import LetterService
+
+    w, ids = world, world.ids
+    w.on("2026-11-02")
+    strategy(w, "2026-11-02")
+    for e in EnquiryService(w.sw).for_case(ids["case"]):
+        EnquiryService(w.sw).determine(e["id"], 3, reason="Neglect substantiated; continuing risk.")
+    ConferenceService(w.sw).convene(ids["case"], kind="initial", scheduled_on="2026-11-16", chair_id=ids["tm"],
+                                    venue="Neuadd y Sir", child_ids=[ids["elis"]],
+                                    invitees=[{"kind": "person", "id": ids["mam"]},
+                                              {"kind": "agency", "id": ids["police"]}])
+    letters = {q.recipient_kind: q for q in LetterService(w.as_("tm")).queue() if q.code == "N8"}
+    assert letters["person"].template_id == "n8_icpc_invitation"
+    assert letters["agency"].template_id == "n8_icpc_invitation_agency"
+    pdf = LetterService(w.as_("tm")).preview(letters["agency"].id)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "What we ask your agency to do" in text and "Beth rydym yn gofyn i'ch asiantaeth ei wneud" in text
+    assert "Your views are important" not in text
