@@ -10,7 +10,8 @@ V5b in the shipped rules; a Regional Safeguarding Board may mark others) take on
 
 ``ExceptionService(session)``: ``record`` (managers: :data:`Can.AGREE_EXCEPTION`), ``end`` (ended
 early, with the reason), ``for_case`` (every exception of a case, newest first, with ``in_force``),
-``allowed_rules``. :func:`in_force` gives the engine's view for many subjects at once; "My work"
+``allowed_rules``. :func:`in_period` lists the exceptions in force in a period (committee figures).
+:func:`in_force` gives the engine's view for many subjects at once; "My work"
 attaches it to every subject (:attr:`SubjectFacts.exceptions`), and each item an exception applies to
 carries ``excepted_by`` (the exception's id) and ``lifted``.
 
@@ -54,6 +55,20 @@ def in_force(store: Any, on: date, case_ids: Iterable[str] | None = None
             continue
         out.setdefault((r["case_id"], r["person_id"]), {})[r["rule_id"]] = RuleException(r["id"], r["substitute"])
     return out
+
+
+def in_period(store: Any, start: date, end: date, condition: str = "1 = 1",
+              params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Exceptions in force at any time from ``start`` to ``end`` (inclusive) in cases matching
+    ``condition`` on ``case_file AS c`` — for the committee figures, which count excepted work apart.
+    Each row: ``id``, ``case_id``, ``person_id``, ``rule_id``, ``reason_kind``, ``substitute``,
+    ``from_date``, ``until_date``, ``ended_on``."""
+    return store.rows(
+        "SELECT x.id, x.case_id, x.person_id, x.rule_id, x.reason_kind, x.substitute, x.from_date, x.until_date,"
+        " x.ended_on FROM rule_exception x JOIN case_file c ON c.id = x.case_id"
+        f" WHERE x.deleted = 0 AND x.from_date <= :end AND x.until_date >= :start"
+        f" AND (x.ended_on IS NULL OR x.ended_on > :start) AND ({condition}) ORDER BY x.from_date",
+        {**(params or {}), "start": start.isoformat(), "end": end.isoformat()})
 
 
 class ExceptionService:

@@ -97,6 +97,11 @@ def test_a_manager_records_that_seen_takes_the_place_of_seen_alone_for_a_baby(ba
     assert shown[0]["in_force"] and shown[0]["agreed_by_name"] == "Nia Morgan" and shown[0]["person_name"]
     # Elis is unaffected: the exception is per child.
     assert items(w, "2026-11-17")[(ids["elis"], "V1")].excepted_by is None
+    # The committee figures can count exceptions in force in a period.
+    from desktop.services.exceptions import in_period
+
+    assert [x["rule_id"] for x in in_period(w.sw.store, date(2026, 11, 1), date(2026, 11, 30))] == ["V1"]
+    assert in_period(w.sw.store, date(2027, 7, 1), date(2027, 7, 31)) == []
     # Past its end date the rule applies again in full.
     late = items(w, "2027-06-02")[(ids["mali"], "V1")]
     assert late.excepted_by is None and late.engine_item.anchor < date(2026, 12, 1)
