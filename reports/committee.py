@@ -49,6 +49,7 @@ L = {
     "ended": N_("Left undone"),
     "percent": N_("Percentage"),
     "pct_on_time": N_("Per cent on time"),
+    "excepted": N_("Fell due while a manager's recorded exception applied (counted apart, not above)"),
     "chart_on_time": N_("Done on time, as a percentage of what fell due"),
     "population_child_protection": N_("Children on the child protection register"),
     "population_adult_at_risk": N_("Adults at risk"),
@@ -202,6 +203,9 @@ def _story(s: CommitteeStats, lang: str) -> list[Flowable]:
             Paragraph(esc(_t(lang, f"population_{population}")), st["h3"]),
             grid(header, rows, _fitted_widths(header)),
         ]
+        excepted = [(m.title[lang], _count(m.excepted, lang)) for m in measures if m.excepted]
+        if excepted:
+            block += [Paragraph(esc(_t(lang, "excepted")), st["notice"]), kv_table(excepted, 110 * mm)]
         if charted:
             block += [Spacer(1, 2 * mm), Paragraph(esc(_t(lang, "chart_on_time")), st["notice"]),
                       _bars(charted, lang, percent=True, top=100)]

@@ -1,4 +1,5 @@
-"""Working-day calendar: bank holiday data, conventions, range errors, inverse properties."""
+"""Working-day calendar: computed bank holidays for any year, one-off changes as data, conventions,
+range errors, inverse properties."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.domain.calendar import (
+    MAX_YEAR,
     UNITS,
     WorkingCalendar,
     add_months,
@@ -22,23 +24,94 @@ D = date.fromisoformat
 
 
 def holidays_in(year: int) -> set[date]:
-    return {h for h in CAL.holidays if h.year == year}
+    """The year's bank holidays that fall on weekdays (the package also lists the weekend date of a
+    holiday that has a substitute day; only weekdays matter for working days)."""
+    return {h for h in CAL.holidays_in(year) if h.weekday() < 5}
 
 
-# -- the data file ---------------------------------------------------------------------------------
+def regular_holidays(year: int) -> set[date]:
+    """An independent oracle: the Banking and Financial Dealings Act 1971 pattern for England and Wales
+    (New Year, Good Friday, Easter Monday, first Monday of May, last Mondays of May and August,
+    Christmas and Boxing Day, each moved off a weekend to the next free weekday)."""
+
+    def first_monday(month: int) -> date:
+        d = date(year, month, 1)
+        return d + timedelta(days=(7 - d.weekday()) % 7)
+
+    def last_monday(month: int) -> date:
+        d = date(year, month + 1, 1) - timedelta(days=1)
+        return d - timedelta(days=d.weekday())
+
+    easter = easter_sunday(year)
+    out = {easter - timedelta(days=2), easter + timedelta(days=1), first_monday(5), last_monday(5),
+           last_monday(8)}
+    for fixed in (date(year, 1, 1), date(year, 12, 25), date(year, 12, 26)):
+        d = fixed
+        while d.weekday() >= 5 or d in out:
+            d += timedelta(days=1)
+        out.add(d)
+    return out
 
 
-def test_data_file_covers_2018_to_2031_with_names_and_source() -> None:
+# -- the data: computed holidays and one-off changes ----------------------------------------------
+
+
+def test_data_file_holds_only_one_off_changes_with_their_source() -> None:
     data = load_holiday_data()
-    assert data["coverage"] == {"from": "2018-01-01", "to": "2031-12-31"}
-    assert "GOV.UK" in data["source"] and "England and Wales" in data["source"]
-    years = {D(h["date"]).year for h in data["holidays"]}
-    assert years == set(range(2018, 2032))
-    for h in data["holidays"]:
+    assert "holidays" not in data and "coverage" not in data
+    assert "GOV.UK" in data["source"] and "holidays" in data["computed_by"]
+    for h in data["added"]:
         assert h["en"] and h["cy"], h
-        assert D(h["date"]).weekday() < 5, f"a bank holiday on a weekend: {h}"
-    dates = [h["date"] for h in data["holidays"]]
-    assert dates == sorted(dates) and len(dates) == len(set(dates))
+        assert D(h["date"]).weekday() < 5, f"a one-off holiday on a weekend: {h}"
+        assert not CAL.is_working_day(D(h["date"])), h
+    for h in data["removed"]:
+        assert h["note"], h
+        assert CAL.is_working_day(D(h["date"])), h
+
+
+@pytest.mark.parametrize("year", range(2018, 2041))
+def test_computed_holidays_match_the_1971_act_pattern_plus_one_offs(year: int) -> None:
+    data = load_holiday_data()
+    added = {D(h["date"]) for h in data["added"] if D(h["date"]).year == year}
+    removed = {D(h["date"]) for h in data["removed"] if D(h["date"]).year == year}
+    assert holidays_in(year) == (regular_holidays(year) | added) - removed
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "2032-12-27",  # Christmas on a Saturday: substitute Monday
+        "2032-12-28",  # Boxing Day on a Sunday: substitute Tuesday
+        "2033-01-03",  # New Year on a Saturday
+        "2033-12-27",  # Christmas on a Sunday: substitute Tuesday (Boxing Day keeps Monday)
+        "2034-01-02",  # New Year on a Sunday
+        "2037-12-28",  # Boxing Day on a Saturday
+        "2038-12-27",
+        "2038-12-28",
+        "2039-01-03",
+        "2039-12-27",
+        "2040-01-02",
+        "2035-03-23",  # Good Friday 2035
+        "2040-04-02",  # Easter Monday 2040
+        "2036-08-25",  # summer bank holiday 2036
+    ],
+)
+def test_substitute_days_and_holidays_2032_to_2040(day: str) -> None:
+    assert not CAL.is_working_day(D(day))
+
+
+@pytest.mark.parametrize("day", ["2033-12-28", "2037-12-29", "2032-12-29", "2035-06-01", "2040-12-27"])
+def test_ordinary_days_2032_to_2040_are_working_days(day: str) -> None:
+    assert CAL.is_working_day(D(day))
+
+
+def test_working_days_across_2031_into_2032_and_far_ahead() -> None:
+    # The case the issue found: a child seen alone on Friday 19 December 2031 is due 10 working days
+    # later, across Christmas 2031 and New Year 2032 (Thursday 1 January).
+    assert CAL.add_working_days(D("2031-12-19"), 10) == D("2032-01-07")
+    assert CAL.add_working_days(D("2039-12-23"), 3) == D("2039-12-30")
+    assert CAL.working_days_between(D("2026-01-01"), D("2040-12-31")) > 3700
+    assert CAL.is_working_day(D("2075-06-03"))  # grows on demand
 
 
 @pytest.mark.parametrize(
@@ -70,7 +143,7 @@ def test_days_that_moved_away_are_working_days(day: str) -> None:
     assert CAL.is_working_day(D(day))
 
 
-@pytest.mark.parametrize("year", range(2018, 2032))
+@pytest.mark.parametrize("year", range(2018, 2041))
 def test_easter_matches_computed_easter(year: int) -> None:
     easter = easter_sunday(year)
     hol = holidays_in(year)
@@ -78,7 +151,7 @@ def test_easter_matches_computed_easter(year: int) -> None:
     assert easter + timedelta(days=1) in hol  # Easter Monday
 
 
-@pytest.mark.parametrize("year", range(2018, 2032))
+@pytest.mark.parametrize("year", range(2018, 2041))
 def test_each_year_has_the_eight_regular_holidays(year: int) -> None:
     specials = {2022: 2, 2023: 1}  # Jubilee + State Funeral; Coronation
     assert len(holidays_in(year)) == 8 + specials.get(year, 0)
@@ -147,14 +220,20 @@ def test_add_months_clamps_and_crosses_years() -> None:
 
 
 def test_outside_the_range_is_a_clear_error() -> None:
+    # A calendar of explicit holidays covers only its range.
+    fixed = WorkingCalendar([D("2026-12-25")], first=D("2026-01-01"), last=D("2031-12-31"))
     with pytest.raises(ValueError, match="outside the working-day calendar"):
-        CAL.is_working_day(D("2017-12-29"))
+        fixed.is_working_day(D("2025-12-29"))
     with pytest.raises(ValueError, match="outside the working-day calendar"):
-        CAL.working_days_between(D("2026-01-01"), D("2032-01-05"))
+        fixed.working_days_between(D("2026-01-01"), D("2032-01-05"))
     with pytest.raises(ValueError, match="leaves the working-day calendar"):
-        CAL.add_working_days(D("2031-12-30"), 5)
+        fixed.add_working_days(D("2031-12-30"), 5)
     # Calendar units need no holiday data.
-    assert CAL.add(D("2031-12-30"), 1, "months") == D("2032-01-30")
+    assert fixed.add(D("2031-12-30"), 1, "months") == D("2032-01-30")
+    # The computed calendar grows, but not past the years it allows.
+    assert CAL.grows and not fixed.grows
+    with pytest.raises(ValueError, match="outside the working-day calendar"):
+        CAL.is_working_day(date(MAX_YEAR + 1, 1, 2))
 
 
 def test_calendar_can_be_updated_from_synced_data() -> None:
@@ -162,12 +241,23 @@ def test_calendar_can_be_updated_from_synced_data() -> None:
     updated = CAL.updated(extra=[special])
     assert CAL.is_working_day(special) and not updated.is_working_day(special)
     assert updated.add_working_days(D("2026-11-23"), 1) == D("2026-11-25")
-    # A later year widens the covered range.
-    later = CAL.updated(extra=[D("2032-01-01")])
-    assert later.last == D("2032-12-31")
-    assert later.add_working_days(D("2031-12-31"), 1) == D("2032-01-02")
+    # A proclamation years ahead applies when that year is computed.
+    ahead = CAL.updated(extra=[D("2036-06-10")])
+    assert CAL.is_working_day(D("2036-06-10")) and not ahead.is_working_day(D("2036-06-10"))
     removed = CAL.updated(removed=[D("2026-12-28")])
     assert removed.is_working_day(D("2026-12-28"))
+    # A fixed calendar widens its range to whole years of new dates.
+    fixed = WorkingCalendar([D("2031-12-25")], first=D("2031-01-01"), last=D("2031-12-31"))
+    later = fixed.updated(extra=[D("2032-01-01")])
+    assert later.last == D("2032-12-31")
+    assert later.add_working_days(D("2031-12-31"), 1) == D("2032-01-02")
+
+
+def test_one_off_changes_document_builds_a_computed_calendar() -> None:
+    cal = WorkingCalendar.from_data({"added": [{"date": "2034-06-05"}], "removed": [{"date": "2034-05-29"}]})
+    assert not cal.is_working_day(D("2034-06-05"))
+    assert cal.is_working_day(D("2034-05-29"))  # a moved spring bank holiday
+    assert not cal.is_working_day(D("2034-12-25"))
 
 
 def test_from_data_and_explicit_holidays() -> None:
@@ -182,8 +272,8 @@ def test_from_data_and_explicit_holidays() -> None:
 
 # -- properties ------------------------------------------------------------------------------------
 
-days = st.dates(min_value=D("2018-01-01"), max_value=D("2031-06-30"))
-inner_days = st.dates(min_value=D("2018-07-01"), max_value=D("2031-06-30"))  # room for n = +/-120
+days = st.dates(min_value=D("2018-01-01"), max_value=D("2040-06-30"))
+inner_days = st.dates(min_value=D("2018-07-01"), max_value=D("2040-06-30"))  # room for n = +/-120
 
 
 @settings(max_examples=300, deadline=None)

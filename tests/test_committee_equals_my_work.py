@@ -36,3 +36,26 @@ def test_outstanding_at_the_end_of_the_period_is_what_my_work_shows_that_day(tmp
         assert {m.population for m in stats.measures if m.outstanding} >= {"child_protection", "adult_at_risk"}
     finally:
         ctx.store.close()
+
+
+def test_work_under_a_recorded_exception_is_counted_apart(tmp_path: Path) -> None:
+    """A baby's V1 ("seen" in place of "seen alone", agreed by a manager) is not counted as late or
+    outstanding seen-alone work: it is counted apart."""
+    from desktop.services.exceptions import ExceptionService
+
+    day = date(2026, 11, 23)
+    ctx = build_demo(tmp_path / "demo", "demo-password-1", role="senior_manager", kdf=fast_kdf(),
+                     clock=FixedClock(datetime(day.year, day.month, day.day, 10, tzinfo=UTC)))
+    try:
+        senior = ctx.session("senior")
+        before = {m.rule_id: m for m in CommitteeService(senior).stats(date(2026, 9, 1), day).measures}["V1"]
+        osian = ctx.families["twr"]["osian"]
+        ExceptionService(ctx.session("tm_cp")).record(
+            ctx.cases["twr_cp"], osian, "V1", reason_kind="age", reason="Agreed at supervision.",
+            from_date="2026-08-01", until="2027-02-01")
+        after = {m.rule_id: m for m in CommitteeService(senior).stats(date(2026, 9, 1), day).measures}["V1"]
+        assert after.excepted > 0
+        assert after.fell_due == before.fell_due - after.excepted
+        assert after.outstanding < before.outstanding  # Osian's missed seen-alone visit is no longer "outstanding"
+    finally:
+        ctx.store.close()

@@ -73,9 +73,10 @@ BOUNDARY_CASES = [
     ("V4", REG, {"registered": "2026-08-31"}, None, "2026-11-30"),
     ("A1", "adult_at_risk", {"report_received": "2027-03-24"}, None, "2027-04-06"),
     ("A2", "adult_at_risk strategy_required", {"enquiry_concluded": "2021-12-23"}, None, "2022-01-06"),
-    ("A3", "adult_at_risk", {"strategy_meeting_last": "2020-05-06"}, None, "2020-05-14"),  # VE day
-    ("A4", "adult_at_risk adult_plan", {"plan_start": "2026-11-02", "visit_seen_alone": "2026-11-16"}, None,
-     "2026-12-14"),
+    ("A3", "adult_at_risk", {"strategy_meeting_first": "2020-05-06"}, None, "2020-05-14"),  # VE day
+    ("A4", "adult_at_risk", {"strategy_meeting_first": "2026-11-02", "visit_seen_alone": "2026-11-16"}, None,
+     "2026-12-14"),  # no plan needed
+    ("A4", "adult_at_risk", {"strategy_meeting_first": "2026-11-02"}, None, "2026-11-30"),
     ("A5", "adult_at_risk adult_plan", {"plan_start": "2026-10-01", "plan_review": "2026-11-05"}, None,
      "2026-12-17"),
     ("A7", "adult_at_risk", {"apc_scheduled": "2026-12-30"}, None, "2026-12-24"),  # 2 WD before, over Xmas
@@ -102,15 +103,31 @@ BOUNDARY_CASES = [
      "2027-08-20"),
     ("L9a", LAC + " under_5", {"looked_after_start": "2026-11-02", "health_assessment": "2026-11-20"}, None,
      "2027-05-20"),
+    ("L9a", LAC + " under_5", {"looked_after_start": "2026-01-05", "health_assessment": "2026-06-30"}, None,
+     "2026-12-30"),
     ("L9b", LAC, {"looked_after_start": "2026-11-02", "health_assessment": "2026-11-20"}, None, "2027-11-20"),
-    ("L10", LAC, {"looked_after_start": "2026-12-14"}, None, "2027-01-14"),  # 20 WD over Christmas
+    ("L10", LAC + " school_age", {"looked_after_start": "2026-12-14"}, None, "2027-01-14"),  # 20 WD, Christmas
+    ("L10", LAC + " school_age", {"looked_after_start": "2026-09-01", "pep": "2026-09-20",
+                                  "school_started": "2027-03-24"}, None, "2027-04-23"),  # new school, Easter
     ("L11a", LAC, {"placement_start": "2026-12-18"}, None, "2027-01-06"),
     ("L11b", LAC, {"looked_after_start": "2026-11-30"}, None, "2027-02-28"),  # clamped to month end
     ("K1", "complaint", {"complaint_received": "2026-12-24"}, None, "2026-12-30"),
     ("K2a", "complaint", {"complaint_acknowledged": "2027-03-24"}, None, "2027-04-09"),
     ("K2b", "complaint", {"complaint_discussed": "2026-12-18"}, None, "2026-12-29"),
     ("K3", "complaint", {"stage2_requested": "2026-12-18"}, None, "2027-01-27"),
-    ("CIN1", "child_in_need", {"cin_review_scheduled": "2026-12-25"}, None, "2026-12-25"),  # the plan's date
+    ("CIN1", "child_in_need cin_plan cin_review_dated", {"cin_review_scheduled": "2026-12-25"}, None,
+     "2026-12-25"),  # the plan's date
+    ("CIN2", "child_in_need cin_plan", {"cin_plan_start": "2026-11-30"}, None, "2027-05-30"),
+    ("CIN3", "child_in_need assessment_open", {"assessment_referral": "2026-12-01"}, None, "2027-02-02"),
+    ("C3", CP, {"strategy_decided": "2026-12-24"}, None, "2026-12-31"),
+    ("C20", CP + " unborn icpc_required", {"expected_birth": "2027-03-01"}, None, "2027-01-04"),
+    ("L9", LAC, {"looked_after_start": "2026-11-02"}, None, "2026-11-30"),  # by the first review (L7)
+    ("L9", LAC, {"looked_after_start": "2026-11-02", "lac_review_first": "2026-11-20", "lac_review": "2026-11-20"},
+     {"lac_review": 1}, "2026-11-20"),  # the first review was held without it
+    ("L3s", LAC + " short_break", {"placement_start": "2026-11-02"}, None, "2027-02-02"),
+    ("L7s", LAC + " short_break", {"looked_after_start": "2026-11-02"}, None, "2027-02-02"),
+    ("P1", "proceedings", {"care_proceedings_issued": "2026-11-02"}, None, "2027-05-02"),  # 26 weeks
+    ("A10", "allegation", {"allegation_arisen": "2026-12-24"}, None, "2026-12-29"),
 ]  # fmt: skip
 
 
@@ -284,8 +301,8 @@ def test_rsb_override_changes_the_due_date() -> None:
 
 
 def test_a4_strategy_group_frequency_can_only_be_stricter() -> None:
-    tags = "adult_at_risk adult_plan"
-    events = {"plan_start": "2026-11-02", "visit_seen_alone": "2026-12-16"}
+    tags = "adult_at_risk"
+    events = {"strategy_meeting_first": "2026-11-02", "visit_seen_alone": "2026-12-16"}
     default = item(subject(tags, **events), "A4", D("2026-12-17"))
     assert default.due == D("2027-01-13") and not default.case_override
     stricter = item(subject(tags, overrides={"A4": (10, "working_days")}, **events), "A4", D("2026-12-17"))
@@ -343,7 +360,8 @@ def test_many_subjects_equal_one_by_one_and_horizon() -> None:
 
 
 def test_dates_outside_the_calendar_are_errors_that_name_the_case() -> None:
-    subj = subject(REG, registered="2015-03-02")
+    # The shipped calendar computes any year from 1950 to 2999; a date before that is outside it.
+    subj = subject(REG, registered="1949-03-02")
     with pytest.raises(ValueError, match="case case-1, person person-1, rule"):
         ENGINE.due_for(subj, D("2026-11-23"))
     errors: list[EngineError] = []

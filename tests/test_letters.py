@@ -51,6 +51,7 @@ EXPECTED_IDS = {
     "n6_core_group_update",
     "n13_denied_access",
     "n8_icpc_invitation",
+    "n8_icpc_invitation_agency",
     "n9_outline_plan",
     "n11_review_invitation",
     "n12_deregistration",

@@ -35,7 +35,24 @@ def test_every_row_has_source_title_and_confidence() -> None:
     for r in rules:
         assert r.source and r.source_url.startswith("http"), r.id
         assert r.title == RULE_TITLES[r.id]
-        assert r.confidence in {"WSP", "LAW", "WG", "LA-W", "2ND"}
+        assert r.confidence in {"WSP", "LAW", "WG", "LA-W", "2ND", "UNCONFIRMED"}
+        if r.confidence == "UNCONFIRMED":
+            # A placeholder default must say so, and a board must be able to set its own.
+            assert "NOT" in r.note and r.override_allowed, r.id
+
+
+def test_the_rules_issue_18_added_or_mended_carry_their_sources() -> None:
+    by_id = {r.id: r for r in RuleSet.from_rows(ROWS).rules}
+    assert {"C3", "C20", "L9", "L3s", "L7s", "CIN2", "CIN3", "P1", "A10"} <= set(by_id)
+    assert by_id["A3"].base == ("strategy_meeting_first",) and by_id["A4"].base == ("strategy_meeting_first",)
+    assert not by_id["A4"].requires  # no plan needed
+    assert by_id["L11b"].satisfied_by == "dental_check"
+    assert "school_age" in by_id["L10"].requires and "school_started" in by_id["L10"].base
+    for rid in ("L2", "L3a", "L3b", "L3c", "L7", "L9", "L9a", "L9b", "L10"):
+        assert "short_break" in by_id[rid].excludes, rid
+    assert by_id["V1"].exception_allowed and by_id["V1"].exception_substitute == "visit_seen"
+    assert by_id["P1"].steps == ((181, "days"),) and by_id["P1"].confidence == "LAW"
+    assert by_id["C3"].confidence == by_id["C20"].confidence == by_id["CIN2"].confidence == "UNCONFIRMED"
 
 
 @pytest.mark.parametrize(

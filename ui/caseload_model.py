@@ -140,7 +140,7 @@ class CaseloadModel(QAbstractTableModel):
         if found is None:
             return ("", "") if not self.due_loaded else (_("Nothing due"), "0")
         item = found.next
-        words = urgency_label(item.urgency, item.days_overdue, item.engine_item.overdue_unit) \
+        words = urgency_label(item.urgency, item.days_overdue, item.overdue_unit) \
             if item.urgency is not Urgency.UPCOMING else show_date(item.due)
         return words, str(found.overdue)
 

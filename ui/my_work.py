@@ -54,6 +54,7 @@ ITEM_HEADERS = [N_("How urgent"), N_("Child or adult"), N_("Case"), N_("Due"), N
 TEAM_HEADERS = [N_("Worker"), N_("Cases"), N_("Overdue"), N_("Due today"), N_("Due this week"), N_("Away")]
 TASK_HEADERS = [N_("What happened"), N_("Case"), N_("For"), N_("How long")]
 SECTIONS = [
+    ("problems", N_("Cannot be worked out")),
     ("overdue", N_("Overdue")),
     ("due_today", N_("Due today")),
     ("due_this_week", N_("Due this week")),
@@ -75,7 +76,7 @@ def item_row(item: WorkItem, *, with_whose: bool = True) -> QTreeWidgetItem:
     """One due item as a row: urgency (shape, words, colours), who, case, due, why, whose."""
     row = QTreeWidgetItem(["", item.person_name, item.case_reference, show_date(item.due), item.reason,
                            whose(item) if with_whose else ""])
-    style_tree_item(row, item.urgency, days_overdue=item.days_overdue, unit=item.engine_item.overdue_unit)
+    style_tree_item(row, item.urgency, days_overdue=item.days_overdue, unit=item.overdue_unit)
     row.setData(0, CASE_ROLE, item.case_id)
     row.setData(0, ACTION_ROLE, item.action)
     row.setData(0, RULE_ROLE, item.rule_id)
@@ -289,6 +290,11 @@ class MyWorkPage(Retranslating, QWidget):
         for key in ("overdue", "due_today", "due_this_week"):
             self.chips[key].setVisible(self.casework)
         notes = []
+        if counts["problems"]:
+            notes.append(ngettext(
+                "{n} item's due date could not be worked out: check its dates (listed first).",
+                "{n} items' due dates could not be worked out: check their dates (listed first).",
+                counts["problems"]).format(n=counts["problems"]))
         if counts["uncovered"]:
             notes.append(ngettext(
                 "{n} of these items belongs to a worker who is away with nobody covering: assign cover.",
@@ -330,6 +336,8 @@ class MyWorkPage(Retranslating, QWidget):
         self.tree.clear()
         for key, msgid in SECTIONS:
             items: list[WorkItem] = getattr(work, key)
+            if key == "problems" and not items:
+                continue  # a section only when something could not be worked out
             # L10N: a heading of "My work" with how many items it holds, e.g. "Overdue (3)".
             section = QTreeWidgetItem([_("{section} ({n})").format(section=_(msgid), n=len(items))])
             section.setData(0, ACTION_ROLE, key)
@@ -490,9 +498,9 @@ def _view(session: Any) -> MyWork:
 
 
 def badge(session: Any) -> int | None:
-    """Overdue plus due today plus tasks for the person (worker thread: no widgets)."""
+    """Overdue, due today, what could not be worked out and tasks for the person (worker thread)."""
     counts = MyWorkService(session).counts()
-    return counts["overdue"] + counts["due_today"] + counts["tasks"]
+    return counts["overdue"] + counts["due_today"] + counts["problems"] + counts["tasks"]
 
 
 areas.register_area("my_work", N_("My work"), MyWorkPage, badge=badge, order=10)

@@ -33,7 +33,7 @@ def engine_next_due(session: Any, case_id: str) -> NextDue | None:
     if item.person_name:
         # L10N: a person's name and what is due for them, e.g. "Elis Jones: Child to be seen by 1 Dec 2026"
         text = _("{name}: {reason}").format(name=item.person_name, reason=item.reason)
-    return NextDue(text, item.urgency, item.days_overdue, item.engine_item.overdue_unit, item.action,
+    return NextDue(text, item.urgency, item.days_overdue, item.overdue_unit, item.action,
                    item.person_id)
 
 

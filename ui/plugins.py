@@ -27,6 +27,7 @@ CASE_TAB_MODULES: tuple[str, ...] = (
     "ui.child_protection",
     "ui.children",
     "ui.adults",
+    "ui.rule_records",  # complaints and recorded exceptions to timescales (issue 18)
 )
 
 _loaded = False

@@ -13,17 +13,22 @@ Output (``--json``, UTF-8, one JSON document on stdout)::
           "person_id": "…", "person_name": "Elis Jones",
           "rule_id": "V1", "title": "Child seen alone",     # title/reason in DIOGEL_LANG (cy|en)
           "due": "2026-11-20",
-          "status": "overdue",             # overdue | due_today | due_this_week | upcoming
+          "status": "overdue",             # overdue | due_today | due_this_week | upcoming | cannot_compute
           "severity": "must", "days_overdue": 1,
           "reason": "…", "action": "record_visit", "population": "child_protection",
-          "worker_id": "…", "absent": false, "covered_by": null
+          "worker_id": "…", "absent": false, "covered_by": null,
+          "problem": null,                 # why the due date could not be worked out (cannot_compute)
+          "excepted_by": null,             # the recorded exception that applies, if any
+          "lifted": false                  # that exception lifts the rule for now
         }
       ]
     }
 
 Items are sorted most urgent first (due date, then must before should). Every status is listed,
 upcoming included; ``--mine`` keeps only what the person is responsible for or covers. Without
-``--json`` a plain table is printed. Exit codes: 0 done, 2 a problem the person can fix (wrong
+``--json`` a plain table is printed. An item whose due date cannot be worked out is listed with status
+``cannot_compute`` (dated the day asked) and a ``problem``, and a line on stderr says how many there
+are: nothing is dropped. Exit codes: 0 done, 2 a problem the person can fix (wrong
 password, bad date).
 """
 
@@ -36,7 +41,7 @@ from datetime import date
 from typing import Any
 
 from desktop.cli import CliError, add_profile_args, sign_in
-from desktop.i18n import N_, _
+from desktop.i18n import N_, _, ngettext
 
 
 def register(subparsers: Any) -> None:
@@ -74,6 +79,11 @@ def run(args: argparse.Namespace) -> int:
             for i in items:
                 print(f"{i.due.isoformat()}  {i.status:<14} {i.rule_id:<4} {i.case_reference:<18} "
                       f"{i.person_name:<24} {i.reason}")
+        problems = sum(1 for i in items if i.problem)
+        if problems:
+            print(ngettext("{n} due date could not be worked out: see the items marked cannot_compute.",
+                           "{n} due dates could not be worked out: see the items marked cannot_compute.",
+                           problems).format(n=problems), file=sys.stderr)
     finally:
         session.close()
     return 0

@@ -46,6 +46,20 @@ def _store_round_trip(folder: Path) -> str | None:
     return None
 
 
+def _calendar() -> str | None:
+    """The bank-holiday package is bundled and computes a year the shipped data never listed."""
+    from datetime import date
+
+    from desktop.domain.calendar import default_calendar
+
+    try:
+        if default_calendar().is_working_day(date(2035, 12, 25)):
+            return "calendar: Christmas Day 2035 is not a bank holiday"
+    except (ImportError, ValueError) as exc:
+        return f"calendar: {exc}"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="diogel-selfcheck-") as tmp:
@@ -59,6 +73,9 @@ def run(args: argparse.Namespace) -> int:
         failures.append("locales: the Welsh catalog does not have the six plural forms")
     if not list(fonts_dir().glob("*.ttf")):
         failures.append("fonts: no bundled TTF fonts found")
+    problem = _calendar()
+    if problem:
+        failures.append(problem)
     for failure in failures:
         print(_("Self-check failed: {problem}").format(problem=failure))
     if failures:

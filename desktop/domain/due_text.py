@@ -405,6 +405,7 @@ def _l3a(t: _T, n: int | None) -> str:
 
 
 _REASONS[("L3a", "days")] = (_l3a, "elapsed")
+_REASONS[("L3s", "days")] = (_l3a, "elapsed")
 _REASONS[("L3b", "days")] = (_l3a, "elapsed")
 _REASONS[("L3c", "days")] = (_l3a, "elapsed")
 _REASONS[("L4a", "days")] = (_l3a, "elapsed")
@@ -450,6 +451,7 @@ def _l7(t: _T, n: int | None) -> str:
 
 
 _REASONS[("L7", "days")] = (_l7, "over")
+_REASONS[("L7s", "days")] = (_l7, "over")
 
 
 def _l9a(t: _T, n: int | None) -> str:
@@ -464,6 +466,7 @@ def _l9a(t: _T, n: int | None) -> str:
 
 _REASONS[("L9a", "days")] = (_l9a, "over")
 _REASONS[("L9b", "days")] = (_l9a, "over")
+_REASONS[("L9", "days")] = (_l9a, "over")
 
 
 def _l10(t: _T, n: int | None) -> str:
@@ -490,6 +493,72 @@ def _cin1(t: _T, n: int | None) -> str:
 
 
 _REASONS[("CIN1", "days")] = (_cin1, "over")
+_REASONS[("CIN2", "days")] = (_cin1, "over")
+
+
+def _cin3(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Assessment to be completed by {date}")
+    return t.ngettext(
+        "Assessment overdue by {n} working day (due by {date})",
+        "Assessment overdue by {n} working days (due by {date})",
+        n,
+    )
+
+
+_REASONS[("CIN3", "working_days")] = (_cin3, "over")
+
+
+def _c3(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Strategy discussion due by {date}")
+    return t.ngettext(
+        "Strategy discussion overdue by {n} working day (due by {date})",
+        "Strategy discussion overdue by {n} working days (due by {date})",
+        n,
+    )
+
+
+_REASONS[("C3", "working_days")] = (_c3, "over")
+
+
+def _c20(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Pre-birth conference due by {date}")
+    return t.ngettext(
+        "Pre-birth conference overdue by {n} day (due by {date})",
+        "Pre-birth conference overdue by {n} days (due by {date})",
+        n,
+    )
+
+
+_REASONS[("C20", "days")] = (_c20, "over")
+
+
+def _p1(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Care proceedings to be concluded by {date} (26 weeks)")
+    return t.ngettext(
+        "Care proceedings past 26 weeks by {n} day (due by {date})",
+        "Care proceedings past 26 weeks by {n} days (due by {date})",
+        n,
+    )
+
+
+_REASONS[("P1", "days")] = (_p1, "over")
+
+
+def _a10(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Designated Officer to be told of the allegation by {date}")
+    return t.ngettext(
+        "Designated Officer not yet told of the allegation: {n} working day late (due by {date})",
+        "Designated Officer not yet told of the allegation: {n} working days late (due by {date})",
+        n,
+    )
+
+
+_REASONS[("A10", "working_days")] = (_a10, "over")
 
 
 def _l11a(t: _T, n: int | None) -> str:
@@ -507,10 +576,10 @@ _REASONS[("L11a", "working_days")] = (_l11a, "over")
 
 def _l11b(t: _T, n: int | None) -> str:
     if n is None:
-        return t.gettext("Dentist registration due by {date}")
+        return t.gettext("Dental check due by {date}")
     return t.ngettext(
-        "Dentist registration overdue by {n} day (due by {date})",
-        "Dentist registration overdue by {n} days (due by {date})",
+        "Dental check overdue by {n} day (due by {date})",
+        "Dental check overdue by {n} days (due by {date})",
         n,
     )
 
@@ -656,3 +725,13 @@ def measure(rule: Rule, lang: str | None = None) -> str:
     # L10N: a measure in the committee report: the rule's name, then its timescale in brackets
     return _translator(lang).gettext("{title} ({timescale})").format(title=title(rule.id, lang),
                                                                       timescale=timescale(rule, lang))
+
+
+def problem(rule_id: str, lang: str | None = None) -> str:
+    """The reason shown for an item whose due date could not be worked out (never dropped)."""
+    t = _translator(lang)
+    # L10N: {title} is the translated name of a timescale rule, e.g. "Child seen alone".
+    return t.gettext(
+        "{title}: the due date could not be worked out from the dates recorded. Check the dates, "
+        "or ask for the bank-holiday calendar to be updated."
+    ).format(title=title(rule_id, lang))

@@ -56,7 +56,7 @@ Satisfied rules yield nothing. Rules are those in force on ``on`` (effective_fro
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -68,6 +68,20 @@ DUE_TODAY = "due_today"
 DUE_THIS_WEEK = "due_this_week"
 UPCOMING = "upcoming"
 STATUSES = (OVERDUE, DUE_TODAY, DUE_THIS_WEEK, UPCOMING)
+CANNOT_COMPUTE = "cannot_compute"
+"""Not an engine status: "My work" gives it to an item whose due date could not be worked out (an
+:class:`EngineError`), so the item is shown with its problem instead of being dropped."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleException:
+    """A manager's recorded exception to one rule for one subject, in force on the day asked.
+
+    ``substitute``: an event key that satisfies the rule in place of its own (V1 for a baby: "seen"
+    takes the place of "seen alone"); ``None`` lifts the rule while the exception is in force."""
+
+    id: str
+    substitute: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +96,9 @@ class SubjectFacts:
     overrides: Mapping[str, tuple[int, str]] = field(default_factory=dict)
     """Per-case timescales, rule id → (offset, unit), e.g. the A4 frequency the strategy group set.
     Only rules with ``case_override`` take one, and only when it gives an earlier due date."""
+    exceptions: Mapping[str, RuleException] = field(default_factory=dict)
+    """Exceptions in force for this subject, rule id → :class:`RuleException`. Only rules with
+    ``exception_allowed`` honour one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +131,11 @@ class DueItem:
     """``before``: the scheduled event; ``between``: the window end."""
     case_override: bool = False
     """True when a per-case timescale (stricter) decided the due date."""
+    excepted_by: str | None = None
+    """The id of the recorded exception that applies to this item, else ``None``."""
+    lifted: bool = False
+    """True when that exception lifts the rule (no substitute): the item is not a duty while the
+    exception is in force; "My work" lists it apart, as excepted."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (dates as ISO strings)."""
@@ -148,6 +170,7 @@ class Engine:
         self._by_tags: dict[tuple[date, frozenset[str]], tuple[Rule, ...]] = {}
         self._cache_day: date | None = None
         self._end_rules = frozenset(r.end_rule for r in self.rules.rules if r.end_rule)
+        self._substitutes: dict[tuple[str, str | None, date | None, str], Rule] = {}
 
     def _rules_for(self, on: date, tags: frozenset[str]) -> tuple[Rule, ...]:
         if on != self._cache_day:
@@ -198,7 +221,17 @@ class Engine:
             ev = subj.events
             overrides = subj.overrides
             computed: dict[str, int] = {}
+            exceptions = subj.exceptions
             for rule in rules_for(on, tags):
+                excepted_by = None
+                lifted = False
+                if exceptions and rule.exception_allowed and rule.id in exceptions:
+                    exc = exceptions[rule.id]
+                    excepted_by = exc.id
+                    if exc.substitute:
+                        rule = self._substituted(rule, exc.substitute)
+                    else:
+                        lifted = True
                 try:
                     res = self._evaluate(rule, ev, subj.counts, computed, add)
                     if res is None:
@@ -249,6 +282,8 @@ class Engine:
                             elapsed,
                             None if sched_o is None else fromord(sched_o),
                             used_override,
+                            excepted_by,
+                            lifted,
                         )
                     )
                 except ValueError as exc:
@@ -258,6 +293,13 @@ class Engine:
                         ) from exc
                     errors.append(EngineError(subj.case_id, subj.person_id, rule.id, str(exc)))
         return out
+
+    def _substituted(self, rule: Rule, substitute: str) -> Rule:
+        key = (rule.id, rule.variant, rule.effective_from, substitute)
+        hit = self._substitutes.get(key)
+        if hit is None:
+            hit = self._substitutes[key] = replace(rule, satisfied_by=substitute)
+        return hit
 
     def due_for(self, subject: SubjectFacts, on: date, **kwargs: Any) -> list[DueItem]:
         """:meth:`due_items` for one subject."""

@@ -36,7 +36,10 @@ Row fields (``rules.json``):
 ``severity`` (``must``/``should``), ``source``, ``source_url``, ``confidence`` (procedures.md tag),
 ``effective_from``/``effective_to`` (ISO dates, ``effective_to`` exclusive), ``variant`` (``section4`` |
 ``section3`` | absent for both), ``override_allowed`` (RSB may override), ``case_override`` (a per-case
-setting may make it stricter, A4), ``note``.
+setting may make it stricter, A4), ``exception_allowed`` (a manager may record an exception for one
+child or adult: who agreed, why, until when — V1 for age or disability; a Regional Safeguarding Board
+may mark further rules with an override ``{"exception_allowed": true}``), ``exception_substitute`` (the
+event that satisfies the rule under such an exception: V1 ``visit_seen``), ``note``.
 """
 
 from __future__ import annotations
@@ -54,15 +57,19 @@ from desktop.i18n import N_
 RULES_FILE = Path(__file__).with_name("rules.json")
 
 KINDS = ("once", "rolling", "chain", "before", "between")
-POPULATIONS = ("child_protection", "adult_at_risk", "looked_after", "child_in_need", "complaint")
+POPULATIONS = ("child_protection", "adult_at_risk", "looked_after", "child_in_need", "complaint", "proceedings",
+               "allegation")
 SEVERITIES = ("must", "should")
-CONFIDENCE_TAGS = ("WSP", "LAW", "WG", "LA-W", "SEED", "2ND", "RSB")
+CONFIDENCE_TAGS = ("WSP", "LAW", "WG", "LA-W", "SEED", "2ND", "RSB", "UNCONFIRMED")
+"""procedures.md's tags; ``UNCONFIRMED``: no national number was found and the offset is a placeholder
+default (the note says so) that a board or the authority should set with an override."""
 VARIANTS = ("section4", "section3")
 DEFAULT_VARIANT = "section4"
 """WSP Section 4 visiting rules (V1–V4): the stricter reading, per procedures.md §3.3 V5."""
 
 RULE_TITLES: dict[str, str] = {
     "C1": N_("Decide and record next actions on a report"),
+    "C3": N_("Child protection strategy discussion"),
     "C6": N_("Initial child protection conference"),
     "C7": N_("Outline plan and summary of decisions circulated"),
     "C8": N_("Full conference record circulated"),
@@ -73,6 +80,7 @@ RULE_TITLES: dict[str, str] = {
     "C17": N_("Written information to the receiving authority"),
     "C18": N_("Request a transfer-in conference"),
     "C19": N_("Transfer-in conference"),
+    "C20": N_("Pre-birth child protection conference"),
     "V1": N_("Child seen alone"),
     "V2": N_("Child seen at home"),
     "V4": N_("Child's bedroom seen"),
@@ -89,6 +97,7 @@ RULE_TITLES: dict[str, str] = {
     "L3a": N_("Statutory visit"),
     "L3b": N_("Statutory visit"),
     "L3c": N_("Statutory visit"),
+    "L3s": N_("Statutory visit"),
     "L4a": N_("Statutory visit"),
     "L4b": N_("Statutory visit"),
     "L5a": N_("Statutory visit"),
@@ -96,16 +105,22 @@ RULE_TITLES: dict[str, str] = {
     "L6a": N_("Assessment and review of placement with parent"),
     "L6b": N_("Decision on placement with parent"),
     "L7": N_("Looked-after child review"),
+    "L7s": N_("Looked-after child review"),
+    "L9": N_("Health assessment"),
     "L9a": N_("Health assessment"),
     "L9b": N_("Health assessment"),
     "L10": N_("Personal education plan"),
     "L11a": N_("GP registration"),
-    "L11b": N_("Dentist registration"),
+    "L11b": N_("Dental check"),
     "K1": N_("Complaint acknowledged"),
     "K2a": N_("Complaint discussed"),
     "K2b": N_("Complaint resolution in writing"),
     "K3": N_("Stage 2 complaint response"),
     "CIN1": N_("Child in Need plan review"),
+    "CIN2": N_("Child in Need plan review"),
+    "CIN3": N_("Assessment completed"),
+    "P1": N_("Care proceedings concluded"),
+    "A10": N_("Designated Officer told of an allegation against a practitioner"),
 }
 """Rule id → English title (msgid). Show with ``_(RULE_TITLES[id])``."""
 
@@ -151,6 +166,9 @@ class Rule:
     variant: str | None = None
     override_allowed: bool = True
     case_override: bool = False
+    exception_allowed: bool = False
+    exception_substitute: str | None = None
+    """The event key that satisfies the rule while an exception with a substitute is in force."""
     note: str = ""
     title: str = ""
     """English title (msgid); from :data:`RULE_TITLES` or the row's ``title`` for local rules."""
@@ -267,6 +285,8 @@ def parse_rule(row: Mapping[str, Any]) -> Rule:
         variant=variant,
         override_allowed=bool(row.get("override_allowed", True)),
         case_override=bool(row.get("case_override", False)),
+        exception_allowed=bool(row.get("exception_allowed", False)),
+        exception_substitute=row.get("exception_substitute"),
         note=row.get("note", ""),
         title=title,
     )
@@ -276,6 +296,11 @@ def parse_rule(row: Mapping[str, Any]) -> Rule:
 
 
 def _override(rule: Rule, spec: Mapping[str, Any]) -> Rule:
+    if "exception_allowed" in spec:
+        # A board marks a rule as allowing recorded exceptions (this changes no timescale).
+        rule = replace(rule, exception_allowed=bool(spec["exception_allowed"]))
+        if not any(k in spec for k in ("steps", "offset", "unit")):
+            return rule
     if not rule.override_allowed:
         raise RuleError(f"rule {rule.id}: a Regional Safeguarding Board override is not allowed")
     if "steps" in spec:

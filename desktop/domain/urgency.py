@@ -53,8 +53,9 @@ STYLES: dict[Urgency, UrgencyStyle] = {
 
 
 def urgency_of(status: str) -> Urgency:
-    """The urgency of an engine status (``overdue``, ``due_today``, ``due_this_week``, ``upcoming``)."""
-    return Urgency(status)
+    """The urgency of an engine status (``overdue``, ``due_today``, ``due_this_week``, ``upcoming``;
+    ``cannot_compute`` is a problem)."""
+    return Urgency.PROBLEM if status == "cannot_compute" else Urgency(status)
 
 
 def how_late(days: int, unit: str) -> str:

@@ -197,18 +197,37 @@ MEASURES: tuple[tuple[str, Callable[[Rows], list[History]]], ...] = (
 """Rule id → the reader of its histories, in the order the report lists them."""
 
 
+def _exception_windows(rows: Rows, start: date, end: date) -> dict[tuple[str, str, str], list[tuple[date, date]]]:
+    """(case, person, rule) → the periods a manager's recorded exception covered (desktop.services.exceptions)."""
+    if not rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rule_exception'", ()):
+        return {}
+    out: dict[tuple[str, str, str], list[tuple[date, date]]] = defaultdict(list)
+    for x in rows("SELECT case_id, person_id, rule_id, from_date, until_date, ended_on FROM rule_exception"
+                  " WHERE deleted = 0 AND from_date <= ? AND until_date >= ?", (end.isoformat(), start.isoformat())):
+        last = min(date.fromisoformat(x["until_date"]), _d(x["ended_on"]) or date.max)
+        out[(x["case_id"], x["person_id"], x["rule_id"])].append((date.fromisoformat(x["from_date"]), last))
+    return out
+
+
 def measure_figures(rows: Rows, start: date, end: date, engine: Engine) -> list[MeasureFigures]:
-    """Every measure over ``start``…``end``, counted as :class:`desktop.domain.occurrences.Tally` says."""
+    """Every measure over ``start``…``end``, counted as :class:`desktop.domain.occurrences.Tally` says. An
+    occurrence falling due while a recorded exception covered that child or adult and rule is counted
+    apart (``excepted``), not as on time, late or outstanding."""
+    windows = _exception_windows(rows, start, end)
     out = []
     for rule_id, reader in MEASURES:
         rule = engine.rules.get(rule_id, end)
-        tally = Tally()
+        tally, excepted = Tally(), 0
         for h in reader(rows):
+            covered = windows.get((h.case_id, h.person_id, rule_id), [])
             for occ in walk(rule, h.base, sorted(h.events), end, engine.calendar, stop=h.stop):
+                if any(a <= occ.due <= b for a, b in covered):
+                    excepted += start <= occ.due <= end
+                    continue
                 tally.add(occ, start, end, stop=h.stop)
         title = {lang: due_text.measure(rule, lang) for lang in ("cy", "en")}
         out.append(MeasureFigures(rule_id, rule.population, title, fell_due=tally.fell_due, carried=tally.carried,
                                   on_time=tally.on_time, late=tally.late, outstanding=tally.outstanding,
-                                  ended=tally.ended))
+                                  ended=tally.ended, excepted=excepted))
     return out
 

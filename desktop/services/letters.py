@@ -113,6 +113,9 @@ _FIXED = {
     "N13": "n13_denied_access",
     "N16": "n16_outcome_report_adult",
 }
+# Codes whose letter to an agency is a different letter from the family's (N8: the parents' invitation
+# explains the conference to a family; an agency is asked for its report and attendance).
+_AGENCY_LETTER = {"N8": "n8_icpc_invitation_agency"}
 _BY_AUDIENCE = {
     "N1": "n1_coordinator_change_{audience}",
     "N2": "n2_lead_practitioner_change_{audience}",
@@ -199,12 +202,15 @@ def resolve_template(code: str, recipient_kind: str, data: dict[str, Any]) -> st
     A code that already is a template id is used as it is; ``data["template_file"]`` wins when
     it names an existing template; else N1/N2/N17/N19 take ``data["audience"]`` (default: "family"
     for a person — "adult" for N2/N17 adults' letters when the person is the adult — and
-    "agency" otherwise)."""
+    "agency" otherwise), and N8 to an agency is the agency invitation, not the parents' letter."""
     if (TEMPLATE_DIR / f"{code}.json").is_file():
         return code
     file = data.get("template_file")
     if file and (TEMPLATE_DIR / f"{file}.json").is_file():
         return str(file)
+    if code in _AGENCY_LETTER and (data.get("audience") or ("family" if recipient_kind == "person"
+                                                             else "agency")) == "agency":
+        return _AGENCY_LETTER[code]
     if code in _FIXED:
         return _FIXED[code]
     if code in _BY_AUDIENCE:

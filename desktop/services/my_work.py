@@ -41,6 +41,17 @@ Provider registry
 Each :class:`WorkItem` carries ``case_id``, ``person_id``, ``rule_id``, ``due``, ``status``, ``reason``
 (plain words in the interface language, :func:`desktop.domain.due_text.reason`), ``title``, ``action``
 and whose it is (``worker_name``, ``covered_by_name``: every item says who must act).
+
+Nothing is dropped. A due date the engine cannot work out (a date outside the working-day calendar)
+becomes an item with status ``cannot_compute`` (:data:`~desktop.domain.engine.CANNOT_COMPUTE`), due
+today, whose ``problem`` names what went wrong and whose reason says so in the interface language; it
+is listed with the overdue work (``MyWork.problems``, and in ``items()``), and ``diogel due`` prints it.
+
+Recorded exceptions (:mod:`desktop.services.exceptions`) are attached to every subject before the
+engine runs. An item an exception applies to carries ``excepted_by`` (the exception's id) and
+``lifted``: with a substitute (V1: seen in place of seen alone) it is an ordinary duty, timed by the
+substitute; a lifted one is not a duty while the exception lasts — ``items()`` leaves it out and
+``MyWork.excepted`` lists it (with the substituted ones), so reports can count excepted items apart.
 """
 
 from __future__ import annotations
@@ -48,17 +59,19 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from desktop.domain import due_text
 from desktop.domain.engine import (
+    CANNOT_COMPUTE,
     DUE_THIS_WEEK,
     DUE_TODAY,
     OVERDUE,
     DueItem,
     Engine,
+    EngineError,
     SubjectFacts,
     default_engine,
 )
@@ -67,6 +80,7 @@ from desktop.domain.urgency import Urgency, urgency_of
 from desktop.domain.validation import parse_date
 from desktop.errors import ValidationError
 from desktop.i18n import N_
+from desktop.services.exceptions import in_force as exceptions_in_force
 from desktop.services.permissions import Can
 from desktop.services.scope import case_condition, require_case
 from desktop.services.tasks import Task, TaskService
@@ -97,6 +111,8 @@ DEFAULT_PROVIDERS = (
     "desktop.services.child_protection",
     "desktop.services.adults",
     "desktop.services.children",
+    "desktop.services.complaints",
+    "desktop.services.allegations",
 )
 _loaded = False
 
@@ -147,7 +163,8 @@ class WorkItem:
     action: str
     population: str
     worker_id: str | None
-    engine_item: DueItem = field(repr=False)
+    engine_item: DueItem | None = field(repr=False)
+    """``None`` only for a ``cannot_compute`` item (see ``problem``)."""
     absent: bool = False
     """The responsible worker is away today (absence or cover recorded)."""
     covered_by: str | None = None
@@ -160,11 +177,24 @@ class WorkItem:
         return urgency_of(self.status)
 
     @property
+    def overdue_unit(self) -> str:
+        """The unit ``days_overdue`` counts in (``working_days`` or ``days``)."""
+        return self.engine_item.overdue_unit if self.engine_item is not None else "days"
+    problem: str | None = None
+    """Why the due date could not be worked out (technical detail, for scripts and support)."""
+    excepted_by: str | None = None
+    """The recorded exception that applies to this item (see the module docstring)."""
+    lifted: bool = False
+    """The exception lifts the rule: not a duty while it is in force."""
+
+    @property
     def title(self) -> str:
         return due_text.title(self.rule_id)
 
     @property
     def reason(self) -> str:
+        if self.engine_item is None:
+            return due_text.problem(self.rule_id)
         return due_text.reason(self.engine_item)
 
     def to_dict(self) -> dict[str, Any]:
@@ -229,6 +259,10 @@ class MyWork:
     teams: list[TeamSummary] = field(default_factory=list)
     uncovered: list[WorkItem] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    problems: list[WorkItem] = field(default_factory=list)
+    """Items whose due date could not be worked out (status ``cannot_compute``)."""
+    excepted: list[WorkItem] = field(default_factory=list)
+    """Items a recorded exception applies to (lifted or substituted), of what the person answers for."""
     counts: dict[str, int] = field(default_factory=dict)
     letters_waiting: int | None = None
     """Letters ready to print, for those who print them (``None`` for everyone else)."""
@@ -241,7 +275,7 @@ class MyWork:
         return "team" if self.teams else "own"
 
 
-_ACTIVE = (OVERDUE, DUE_TODAY, DUE_THIS_WEEK)
+_ACTIVE = (CANNOT_COMPUTE, OVERDUE, DUE_TODAY, DUE_THIS_WEEK)
 
 
 class MyWorkService:
@@ -265,17 +299,28 @@ class MyWorkService:
         owner: dict[tuple[str, str, str], tuple[Subject, Provider]] = {}
         facts: FactsBySubject = {}
         due: list[DueItem] = []
+        problems: list[WorkItem] = []
+        excepted = exceptions_in_force(self.session.store, on)
         for provider in providers():
             subjects = provider.subjects(self.session.store, condition, params, on)
+            if excepted:
+                subjects = [replace(s, facts=replace(s.facts, exceptions=excepted[key]))
+                            if (key := (s.facts.case_id, s.facts.person_id)) in excepted else s
+                            for s in subjects]
             by_subject = {(s.facts.case_id, s.facts.person_id): s for s in subjects}
             for key, s in by_subject.items():
                 facts.setdefault(key, []).append(s.facts)
             # No horizon yet: an adjuster may move an item earlier (C21 aligns C12 with L7).
-            items = self.engine.due_items([s.facts for s in subjects], on, errors=[])
+            errors: list[EngineError] = []
+            items = self.engine.due_items([s.facts for s in subjects], on, errors=errors)
             for item in items:
                 owner[(item.population, item.case_id, item.person_id)] = (
                     by_subject[(item.case_id, item.person_id)], provider)
             due += items
+            # A due date that cannot be worked out is shown with its problem, never dropped.
+            for err in errors:
+                s = by_subject[(err.case_id, err.person_id)]
+                problems.append(self._problem(err, s, provider, on, cover, absent))
         for adjust in _ADJUSTERS:
             due = list(adjust(due, on, facts))
         limit = None if horizon_days is None else on + timedelta(days=horizon_days)
@@ -285,6 +330,7 @@ class MyWorkService:
                 continue
             s, provider = owner[(item.population, item.case_id, item.person_id)]
             out.append(self._item(item, s, provider, cover, absent))
+        out += problems
         out.sort(key=lambda i: (i.due, i.severity != "must", i.case_reference, i.person_name, i.rule_id))
         return out
 
@@ -293,7 +339,7 @@ class MyWorkService:
         me = self.session.user.id
         return [
             i for i in self.all_items(on, horizon_days=7)
-            if i.status in _ACTIVE and (not mine_only or i.worker_id == me or i.covered_by == me)
+            if i.status in _ACTIVE and not i.lifted and (not mine_only or i.worker_id == me or i.covered_by == me)
         ]
 
     def by_case(self, on: date | None = None) -> dict[str, CaseDue]:
@@ -310,6 +356,12 @@ class MyWorkService:
                 found.overdue += 1
         return out
 
+    def excepted(self, on: date | None = None, *, mine_only: bool = True) -> list[WorkItem]:
+        """Items a recorded exception applies to (lifted ones included), any status, in scope."""
+        me = self.session.user.id
+        return [i for i in self.all_items(on) if i.excepted_by
+                and (not mine_only or i.worker_id == me or i.covered_by == me)]
+
     def next_due(self, case_id: str, on: date | None = None) -> WorkItem | None:
         """The most urgent item of one case (for the case header), or ``None``."""
         items = self.all_items(on, case_id=case_id)
@@ -321,16 +373,23 @@ class MyWorkService:
         work = MyWork(tasks=TaskService(self.session).open_tasks())
         if self.session.can(Can.VIEW_CASEWORK):
             me = self.session.user.id
-            active = [i for i in self.all_items(on, horizon_days=7) if i.status in _ACTIVE]
+            limit = on + timedelta(days=7)
+            everything = self.all_items(on)
+            active = [i for i in everything if i.status in _ACTIVE and not i.lifted and i.due <= limit]
             mine = [i for i in active if i.worker_id == me or i.covered_by == me]
             work.overdue = [i for i in mine if i.status == OVERDUE]
             work.due_today = [i for i in mine if i.status == DUE_TODAY]
             work.due_this_week = [i for i in mine if i.status == DUE_THIS_WEEK]
+            work.problems = [i for i in mine if i.status == CANNOT_COMPUTE]
             for i in mine:
                 work.by_case.setdefault(i.case_id, []).append(i)
             work.responsible = mine
+            excepted = [i for i in everything if i.excepted_by]
+            work.excepted = [i for i in excepted if i.worker_id == me or i.covered_by == me]
             if self.session.can(Can.VIEW_TEAM_WORK):
                 work.responsible = active
+                work.problems = [i for i in active if i.status == CANNOT_COMPUTE]
+                work.excepted = excepted
                 work.uncovered = [i for i in active if i.absent and not i.covered_by]
                 work.teams = self._teams(active, on)
         if self.session.can(Can.MANAGE_LETTERS) and not self.session.can(Can.VIEW_CASEWORK):
@@ -342,8 +401,10 @@ class MyWorkService:
             "overdue": sum(i.status == OVERDUE for i in counted),
             "due_today": sum(i.status == DUE_TODAY for i in counted),
             "due_this_week": sum(i.status == DUE_THIS_WEEK for i in counted),
+            "problems": sum(i.status == CANNOT_COMPUTE for i in counted),
             "tasks": sum(t.for_me for t in work.tasks),
             "uncovered": len(work.uncovered),
+            "excepted": len(work.excepted),
         }
         return work
 
@@ -421,6 +482,26 @@ class MyWorkService:
             action=provider.actions.get(item.rule_id, "open_case"),
             population=item.population, worker_id=s.worker_id,
             absent=bool(s.worker_id in absent or covered_by), covered_by=covered_by,
+            worker_name=self._names().get(s.worker_id, "") if s.worker_id else "",
+            covered_by_name=self._names().get(covered_by, "") if covered_by else "",
+            excepted_by=item.excepted_by, lifted=item.lifted,
+        )
+
+    def _problem(self, err: EngineError, s: Subject, provider: Provider, on: date, cover: dict[str, str],
+                 absent: set[str]) -> WorkItem:
+        covered_by = cover.get(f"case:{err.case_id}") or (cover.get(s.worker_id) if s.worker_id else None)
+        try:
+            rule = self.engine.rules.get(err.rule_id, on)
+            severity, population = rule.severity, rule.population
+        except KeyError:
+            severity, population = "must", provider.name
+        return WorkItem(
+            case_id=err.case_id, case_reference=s.case_reference, person_id=err.person_id,
+            person_name=s.person_name, rule_id=err.rule_id, due=on, status=CANNOT_COMPUTE,
+            severity=severity, days_overdue=0, engine_item=None,
+            action=provider.actions.get(err.rule_id, "open_case"), population=population,
+            worker_id=s.worker_id, absent=bool(s.worker_id in absent or covered_by), covered_by=covered_by,
+            problem=err.message,
             worker_name=self._names().get(s.worker_id, "") if s.worker_id else "",
             covered_by_name=self._names().get(covered_by, "") if covered_by else "",
         )

@@ -26,6 +26,7 @@ class Can(StrEnum):
     VIEW_ESCALATIONS = "view_escalations"
     VIEW_AUDIT = "view_audit"
     COMMITTEE_REPORT = "committee_report"
+    AGREE_EXCEPTION = "agree_exception"  # a recorded exception to a timescale for one child or adult
 
 
 _CASEWORKER = {
@@ -40,7 +41,8 @@ _CASEWORKER = {
 GRANTS: dict[Role, frozenset[Can]] = {
     Role.SOCIAL_WORKER: frozenset(_CASEWORKER),
     Role.TEAM_MANAGER: frozenset(
-        _CASEWORKER | {Can.ALLOCATE, Can.RATIFY, Can.VIEW_TEAM_WORK, Can.MANAGE_LETTERS, Can.COMMITTEE_REPORT}
+        _CASEWORKER | {Can.ALLOCATE, Can.RATIFY, Can.VIEW_TEAM_WORK, Can.MANAGE_LETTERS, Can.COMMITTEE_REPORT,
+                       Can.AGREE_EXCEPTION}
     ),
     Role.SENIOR_MANAGER: frozenset(
         _CASEWORKER
@@ -52,6 +54,7 @@ GRANTS: dict[Role, frozenset[Can]] = {
             Can.VIEW_ESCALATIONS,
             Can.VIEW_AUDIT,
             Can.COMMITTEE_REPORT,
+            Can.AGREE_EXCEPTION,
         }
     ),
     Role.REGISTER_CUSTODIAN: frozenset({Can.VIEW_CASE, Can.MANAGE_REGISTER, Can.EDIT_CONTACT}),
@@ -68,6 +71,7 @@ _DENIED = {
     Can.AGREE_DEPARTURE: N_("Only a senior manager can agree a departure from the timescale."),
     Can.MANAGE_REGISTER: N_("Only the register custodian can change the register."),
     Can.MANAGE_LETTERS: N_("Your role cannot print or send letters."),
+    Can.AGREE_EXCEPTION: N_("Only a manager can agree an exception to a timescale."),
 }
 
 

@@ -65,7 +65,8 @@ _FAMILY_OF: dict[str, str] = {
     **dict.fromkeys(("cp_visit", "cp_visit_child", "adult_visit", "lac_visit"), "visit"),
     "letter": "letter",
     **dict.fromkeys(("child_voice", "adult_wishes", "adult_partnership", "cin_assessment_contact", "escalation",
-                     "proceedings_stage", "cp_core_group", "cp_core_group_attendance", "cp_core_group_item"),
+                     "proceedings_stage", "cp_core_group", "cp_core_group_attendance", "cp_core_group_item",
+                     "complaint", "practitioner_allegation"),
                     "note"),  # fmt: skip
 }
 

@@ -47,3 +47,22 @@ def test_a7_lapses_once_the_conference_is_held(world) -> None:
                                      outcome_summary="Plan continues", decisions=["Plan continues"])
     assert "A7" not in due(world)
     assert world.count("letter") == 0  # no N16: she took part
+
+
+def test_a3_runs_from_the_initial_strategy_meeting_not_the_latest(world) -> None:
+    # Issue 18: a second strategy meeting used to reopen A3 (it ran from the latest meeting).
+    up_to_strategy(world)  # the initial meeting on Monday 2 November
+    assert due(world)["A3"].due == date(2026, 11, 9)
+    world.on("2026-11-12")
+    strategy(world, "2026-11-12", initial=False)
+    assert due(world)["A3"].due == date(2026, 11, 9)  # not 19 November
+    assert due(world)["A3"].status == "overdue"
+
+
+def test_a4_is_due_without_a_plan(world) -> None:
+    # Issue 18: A4 waited for a plan, so with no plan the duty never showed.
+    up_to_strategy(world)
+    world.on("2026-12-01")
+    item = due(world)["A4"]
+    assert (item.due, item.status) == (date(2026, 11, 30), "overdue")
+    assert not world.sw.store.rows("SELECT 1 FROM adult_plan")

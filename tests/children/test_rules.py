@@ -125,7 +125,7 @@ def test_l11_gp_within_10_working_days_of_each_placement_and_dentist_within_3_mo
     items = due(w, "2026-11-16")
     assert (items["L11a"].due, items["L11a"].status) == (date(2026, 11, 16), "due_today")
     lac.record_health(ids["case"], ids["elis"], kind="gp_registered", on_date="2026-11-16")
-    lac.record_health(ids["case"], ids["elis"], kind="dentist_registered", on_date="2026-11-16")
+    lac.record_health(ids["case"], ids["elis"], kind="dental_check", on_date="2026-11-16")
     items = due(w, "2026-11-16")
     assert "L11a" not in items and "L11b" not in items
 

@@ -192,12 +192,15 @@ def test_template_mapping_covers_every_code_casework_queues() -> None:
         == "n2_lead_practitioner_change_adult"
     assert resolve_template("N2", "agency", {"audience": "agency"}) == "n2_lead_practitioner_change_agency"
     for code, tid in {"N3": "n3_escalation_no_coordinator", "N4": "n4_escalation_no_lead_practitioner",
-                      "N5": "n5_register_custodian", "N6": "n6_core_group_update", "N8": "n8_icpc_invitation",
-                      "N9": "n9_outline_plan", "N11": "n11_review_invitation", "N12": "n12_deregistration",
+                      "N5": "n5_register_custodian", "N6": "n6_core_group_update",
+                      "N8": "n8_icpc_invitation_agency", "N9": "n9_outline_plan", "N11": "n11_review_invitation", "N12": "n12_deregistration",
                       "N16": "n16_outcome_report_adult"}.items():
         assert resolve_template(code, "agency", {}) == tid
     assert resolve_template("N19", "person", {"audience": "family"}) == "n19_plan_family"
     assert resolve_template("n8_icpc_invitation", "person", {}) == "n8_icpc_invitation"
+    # Issue 18: the parents' invitation is not sent to agencies.
+    assert resolve_template("N8", "person", {"audience": "family"}) == "n8_icpc_invitation"
+    assert resolve_template("N8", "agency", {"audience": "agency"}) == "n8_icpc_invitation_agency"
     assert resolve_template("N17", "agency", {"audience": "agency", "template_file": "n17_closure_agency"}) \
         == "n17_closure_agency"
     assert resolve_template("N17", "person", {"audience": "adult"}) == "n17_closure_adult"

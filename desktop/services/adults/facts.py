@@ -7,6 +7,7 @@ need, gathered with one aggregate SQL query per kind of event over every case in
 
 Event keys supplied (see :mod:`desktop.domain.engine`): ``report_received`` (latest report not screened
 out: unscreened or screened for enquiries), ``enquiry_concluded``, ``strategy_meeting_last``,
+``strategy_meeting_first`` (the initial strategy meeting: A3 and A4 run from it),
 ``plan_start``, ``plan_review``, ``visit_seen``, ``visit_seen_alone`` (given the opportunity to be seen
 alone, or seen alone), ``apc_scheduled``, ``apc_held``, ``apc_reports_received`` (the day the last
 invited agency's report reached the chair, ``None`` while any is missing). Status tags:
@@ -51,7 +52,8 @@ _QUERIES = {
     "enquiry": """SELECT e.case_id, MAX(e.concluded_on) AS enquiry_concluded, e.strategy_required
         FROM adult_enquiry e JOIN case_file c ON c.id = e.case_id
         WHERE e.deleted = 0 AND e.concluded_on IS NOT NULL AND {where} GROUP BY e.case_id""",
-    "strategy": f"""SELECT s.case_id, MAX(s.held_on) AS strategy_meeting_last FROM adult_strategy s
+    "strategy": f"""SELECT s.case_id, MAX(s.held_on) AS strategy_meeting_last,
+            MIN(s.held_on) AS strategy_meeting_first FROM adult_strategy s
         JOIN case_file c ON c.id = s.case_id
         WHERE s.deleted = 0 AND {_current('adult_strategy', 's')} AND {{where}} GROUP BY s.case_id""",
     "frequency": f"""SELECT s.case_id, MAX(s.held_on) AS held_on, s.visit_every, s.visit_unit FROM adult_strategy s

@@ -138,7 +138,9 @@ class ConferenceService:
                     data = {**child_facts(tx, child), "conference_date": when,
                             "conference_time": conference_time or "", "venue": text(venue),
                             "chair_name": chair["name"], "coordinator_name": coordinator["name"],
-                            "coordinator_phone": coordinator["phone"], "conference_id": conf["id"]}
+                            "coordinator_phone": coordinator["phone"], "conference_id": conf["id"],
+                            # N8: an agency gets the agency invitation, a parent the family's letter.
+                            "audience": "family" if inv["kind"] == "person" else "agency"}
                     if kind == "review":
                         data["report_due_date"] = ""
                     letter = queue_letter(tx, case_id=case_id, template_id=template, recipient_kind=inv["kind"],

@@ -6,14 +6,18 @@ effective_on=None, reason=None)`` — one transaction: per child an append-only 
 role moved), and ``N1`` written confirmations queued to every agency in the core group and to each
 parent or carer with parental responsibility. Refused: the new co-ordinator not employed by social
 services or without Social Care Wales registration; no verbal notification recorded; a child not on the
-register; the same co-ordinator as now; dates in the future.
+register; the same co-ordinator as now; dates in the future. Only the outgoing co-ordinator or their
+line manager (a team manager of the outgoing co-ordinator's team) or a senior manager may make the
+change (seed 000: "the social worker relinquishing responsibility or their supervising line manager");
+with no co-ordinator named, a manager names one.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from desktop.errors import ValidationError
+from desktop.domain.types import Role
+from desktop.errors import PermissionDenied, ValidationError
 from desktop.i18n import N_
 from desktop.services.child_protection._common import (
     active_entry,
@@ -51,6 +55,7 @@ class CoordinatorService:
         self.session.require(Can.RECORD_CASEWORK)
         require_case(self.session, case_id)
         children = check_children(self.session, case_id, child_ids)
+        self._may_change(children)
         check_coordinator(self.session.store, new_coordinator_id)
         today = self.session.today()
         told = required_date(verbal_on, "verbal_on", today).isoformat()
@@ -96,3 +101,24 @@ class CoordinatorService:
             return out
 
         return self.session.write(write)
+
+    def _may_change(self, children: list[str]) -> None:
+        """Refuse unless the signed-in person is each child's outgoing co-ordinator, that co-ordinator's
+        line manager, or a senior manager."""
+        user = self.session.user
+        if user.role == Role.SENIOR_MANAGER:
+            return
+        store = self.session.store
+        for child in children:
+            rows = store.rows("SELECT e.coordinator_id, p.team_id FROM register_entry e LEFT JOIN practitioner p"
+                              " ON p.id = e.coordinator_id WHERE e.person_id = ? AND e.deleted = 0 AND e.status IN"
+                              " ('active', 'temporary') ORDER BY e.registered_on DESC LIMIT 1", [child])
+            if not rows:
+                continue  # not on the register: refused below with its own reason
+            outgoing, team = rows[0]["coordinator_id"], rows[0]["team_id"]
+            if outgoing is not None and outgoing == user.id:
+                continue
+            if user.role == Role.TEAM_MANAGER and (outgoing is None or team == user.team_id):
+                continue
+            raise PermissionDenied(N_("Only the outgoing co-ordinator or their line manager can change the "
+                                      "co-ordinator."))

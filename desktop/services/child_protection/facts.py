@@ -8,7 +8,9 @@ triggers into ``cp_latest_visit`` (migration m0003a), so reading them costs one 
 ``SubjectFacts`` plus who is responsible), and is registered as the ``child_protection`` provider of
 "My work" (:mod:`desktop.services.my_work`).
 
-Event keys supplied: ``report_received``, ``report_decision``, ``strategy_meeting_last``, ``icpc_held``,
+Event keys supplied: ``report_received``, ``report_decision``, ``strategy_decided`` (the next actions on
+a report were "strategy discussion": C3), ``expected_birth`` (an unborn child's expected date: C20),
+``strategy_meeting_last``, ``icpc_held``,
 ``registered``, ``review_conference`` (since registration; its count too, for C12's chain),
 ``next_review_date``, ``outline_plan_sent`` (recorded by hand, else when the conference's last N9 letter
 was printed), ``conference_record_sent``, ``conference_record_comments``, ``core_group``, ``visit_seen``,
@@ -17,7 +19,7 @@ was printed), ``conference_record_sent``, ``conference_record_comments``, ``core
 ``transfer_in_temporary`` (a stay not yet agreed permanent: C18), ``transfer_in_agreed`` and
 ``transfer_in_conference`` (C19). Status tags: ``child_protection``,
 ``registered`` (active or temporary entry), ``icpc_required`` (latest s47 determination is 3 and no
-initial conference has been held since it).
+initial conference has been held since it), ``unborn`` (a child not yet born, with an expected date).
 
 Responsible worker: the child's co-ordinator on the register, else the case's allocated worker.
 """
@@ -32,6 +34,8 @@ from desktop.domain.engine import SubjectFacts
 # rule id → what satisfies it in the interface (the GUI opens that form with one click).
 ACTIONS = {
     "C1": "decide_report",
+    "C3": "record_strategy",
+    "C20": "hold_initial_conference",
     "C6": "hold_initial_conference",
     "C7": "circulate_outline_plan",
     "C8": "circulate_conference_record",
@@ -59,7 +63,8 @@ _IN_SCOPE = f"IN (SELECT c.id FROM case_file c WHERE {_CHILD_IN})"
 _QUERIES = {
     "report": f"""
         SELECT r.case_id, j.value AS person_id, MAX(r.received_on) AS report_received,
-               MAX(r.decision_on) AS report_decision
+               MAX(r.decision_on) AS report_decision,
+               MAX(CASE WHEN r.decision = 'strategy_discussion' THEN r.decision_on END) AS strategy_decided
         FROM cp_report r, json_each(r.child_ids) j
         WHERE r.deleted = 0 AND r.case_id {_IN_SCOPE} GROUP BY r.case_id, j.value""",
     "strategy": f"""
@@ -122,7 +127,7 @@ _QUERIES = {
 }
 
 _SUBJECTS = f"""
-    SELECT c.id AS case_id, c.reference, c.allocated_worker_id, m.person_id,
+    SELECT c.id AS case_id, c.reference, c.allocated_worker_id, m.person_id, p.unborn, p.expected_date,
            COALESCE(p.preferred_name, p.given_names, '') || ' ' || p.family_name AS person_name,
            (SELECT e.coordinator_id FROM register_entry e WHERE e.person_id = m.person_id AND e.case_id = c.id
               AND e.deleted = 0 AND e.status != 'deregistered' ORDER BY e.registered_on DESC LIMIT 1)
@@ -167,9 +172,13 @@ def subjects(store: Any, condition: str, params: dict[str, Any], on: date) -> li
         ev = dict(events.get(key, {}))
         if s["case_id"] in core:
             ev["core_group"] = core[s["case_id"]]
+        extra: set[str] = set()
+        if s["unborn"] and s["expected_date"]:
+            extra.add("unborn")
+            ev["expected_birth"] = _d(s["expected_date"])
         facts = SubjectFacts(
             case_id=s["case_id"], person_id=s["person_id"],
-            statuses=frozenset({"child_protection", *tags.get(key, ())}),
+            statuses=frozenset({"child_protection", *tags.get(key, ()), *extra}),
             events=ev, counts=counts.get(key, {}),
         )
         out.append(Subject(facts=facts, worker_id=s["coordinator_id"] or s["allocated_worker_id"],

@@ -33,6 +33,7 @@ from desktop.services.my_work import register_adjuster, register_provider
 
 register_provider("looked_after", facts.subjects, actions=facts.ACTIONS)
 register_provider("child_in_need", cin_facts.subjects, actions=cin_facts.ACTIONS)
+register_provider("proceedings", cin_facts.proceedings_subjects, actions=cin_facts.PROCEEDINGS_ACTIONS)
 register_adjuster(facts.align_due_items)  # C21: CP review timed with the looked-after review
 
 __all__ = [

@@ -89,13 +89,20 @@ class ChildInNeedService:
 
     # -- assessment ---------------------------------------------------------------------------
     def start_assessment(
-        self, case_id: str, person_id: str, *, started_on: str | None = None, worker_id: str | None = None
+        self, case_id: str, person_id: str, *, started_on: str | None = None, worker_id: str | None = None,
+        referral_on: str | None = None,
     ) -> dict[str, Any]:
+        """An assessment started on ``started_on``; ``referral_on`` is when the referral that led to it
+        was received (CIN3's 42 working days run from it, else from the start)."""
         self._write()
         require_child(self.session, case_id, person_id)
         today = self.session.today()
         start = past_date(started_on or today, "started_on", today)
-        values = {"person_id": person_id, "started_on": iso(start), "worker_id": worker_id or self.session.user.id}
+        referral = past_date(referral_on, "referral_on", today) if referral_on else None
+        if referral is not None and referral > start:
+            raise ValidationError(N_("The referral cannot be after the assessment started."), field="referral_on")
+        values = {"person_id": person_id, "started_on": iso(start), "worker_id": worker_id or self.session.user.id,
+                  "referral_on": iso(referral) if referral else None}
         return self.session.write(lambda tx: tx.insert("cin_assessment", values, case_id=case_id))
 
     def record_contact(

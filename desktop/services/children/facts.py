@@ -20,12 +20,17 @@ Event keys supplied (``desktop.domain.engine``):
   reviews in the episode (L7's chain: 4 weeks, 3 months, 6 months); ``lac_review_scheduled`` — the
   next review the IRO set at the latest one (no rule reads it; C21 does);
 * ``health_assessment`` (+ count, L9), ``gp_registered`` (registration for the current placement,
-  L11a), ``dentist_registered`` (L11b), ``reg20_assessment``/``reg20_decision`` (L6), ``pep`` (L10; its
-  default deadline is unconfirmed, procedures.md L10, and a board may override it).
+  L11a), ``dentist_registered``, ``dental_check`` (L11b: a check, not registration),
+  ``reg20_assessment``/``reg20_decision`` (L6), ``pep`` and ``school_started`` (L10 runs from becoming
+  looked after or starting at a new school; its default deadline is unconfirmed and a board may
+  override it).
 
 Status tags: ``looked_after``; ``placement_until_18`` (current placement intended to last until 18);
 ``reg20`` (placed with parents before assessment); ``reg26`` (connected person with temporary approval,
 or an interim care order and living with a parent: reg 31(4)); ``under_5`` (on the day asked);
+``school_age`` (of compulsory school age on the day asked: :mod:`desktop.domain.school_age`);
+``short_break`` (the episode's latest placement is one of a series of short breaks, or the legal status
+is accommodation under s.76 for short breaks: reg 62);
 ``registered`` (on the child protection register, for information).
 
 Responsible worker: the case's allocated worker.
@@ -57,6 +62,7 @@ from desktop.domain.engine import (
     SubjectFacts,
     default_engine,
 )
+from desktop.domain.school_age import school_age
 
 ACTIONS = {
     "L1": "record_care_plan",
@@ -64,6 +70,7 @@ ACTIONS = {
     "L3a": "record_lac_visit",
     "L3b": "record_lac_visit",
     "L3c": "record_lac_visit",
+    "L3s": "record_lac_visit",
     "L4a": "record_lac_visit",
     "L4b": "record_lac_visit",
     "L5a": "record_lac_visit",
@@ -71,6 +78,8 @@ ACTIONS = {
     "L6a": "record_reg20",
     "L6b": "record_reg20",
     "L7": "record_lac_review",
+    "L7s": "record_lac_review",
+    "L9": "record_health",
     "L9a": "record_health",
     "L9b": "record_health",
     "L10": "record_pep",
@@ -117,6 +126,13 @@ SELECT s.*, pl.start_on AS placement_start, pl.plan_signed_on AS placement_plan,
            AS gp_registered,
        (SELECT MAX(h.on_date) FROM lac_health_event h WHERE h.person_id = s.person_id AND h.deleted = 0
            AND h.kind = 'dentist_registered') AS dentist_registered,
+       (SELECT MAX(h.on_date) FROM lac_health_event h WHERE h.person_id = s.person_id AND h.deleted = 0
+           AND h.kind = 'dental_check') AS dental_check,
+       (SELECT MAX(sc.started_on) FROM lac_school_change sc WHERE sc.person_id = s.person_id AND sc.deleted = 0
+           AND NOT EXISTS (SELECT 1 FROM lac_school_change a WHERE a.amends_id = sc.id AND a.deleted = 0))
+           AS school_started,
+       (SELECT p2.short_break FROM lac_placement p2 WHERE p2.episode_id = s.episode_id AND p2.deleted = 0
+           ORDER BY p2.start_on DESC LIMIT 1) AS short_break,
        (SELECT MAX(x.on_date) FROM lac_pep x WHERE x.person_id = s.person_id AND x.deleted = 0) AS pep,
        {registered} AS registered
 FROM subj s LEFT JOIN lac_placement pl ON pl.id = s.placement_id
@@ -128,7 +144,8 @@ _REVIEW_CURRENT = "NOT EXISTS (SELECT 1 FROM lac_review a WHERE a.amends_id = r.
 
 _EVENT_KEYS = ("placement_start", "placement_plan", "care_support_plan", "lac_visit", "lac_review",
                "lac_review_first", "lac_review_scheduled", "health_assessment", "gp_registered",
-               "dentist_registered", "reg20_assessment", "reg20_decision", "pep")
+               "dentist_registered", "dental_check", "school_started", "reg20_assessment", "reg20_decision",
+               "pep")
 
 
 def _d(value: Any) -> date | None:
@@ -164,6 +181,10 @@ def subjects(store: Any, condition: str, params: dict[str, Any], on: date) -> li
         dob = _d(r["date_of_birth"])
         if dob is not None and on < add_months(dob, 60):
             tags.add("under_5")
+        if school_age().of_school_age(dob, on):
+            tags.add("school_age")
+        if r["short_break"] or r["legal_status"] == "section_76_short_breaks":
+            tags.add("short_break")
         if r["registered"]:
             tags.add("registered")
         counts = {"lac_review": r["lac_review_count"], "health_assessment": r["health_assessment_count"]}

@@ -392,6 +392,20 @@ class LookedAfterService:
                   "notes": text(notes) or None}
         return self.session.write(lambda tx: tx.insert("lac_pep", values, case_id=case_id))
 
+    def record_school_change(self, case_id: str, person_id: str, *, school: str, started_on: str) -> dict[str, Any]:
+        """The child started at a new school on ``started_on``: the personal education plan's clock
+        (L10) starts again from that day."""
+        self.session.require(Can.RECORD_CASEWORK)
+        episode = self._open_episode(case_id, person_id)
+        on = past_date(started_on, "started_on", self._today())
+        name = text(school)
+        if not name:
+            raise ValidationError(N_("Enter the school."), field="school")
+        if iso(on) < episode["started_on"]:
+            raise ValidationError(N_("The date is before the child became looked after."), field="started_on")
+        values = {"person_id": person_id, "school": name, "started_on": iso(on)}
+        return self.session.write(lambda tx: tx.insert("lac_school_change", values, case_id=case_id))
+
     # -- worker -------------------------------------------------------------------------------
     def change_worker(self, case_id: str, worker_id: str, *, on: str | None = None,
                       reason: str | None = None) -> dict[str, Any]:

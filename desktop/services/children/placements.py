@@ -50,7 +50,7 @@ COUNTRY = re.compile(r"^[A-Z]{2}$")
 PLACEMENT_FIELDS = frozenset({
     "placement_type", "start_on", "carer_name", "provider_name", "provider_agency_id", "line1", "line2", "town",
     "county", "postcode", "country", "host_authority", "out_of_county", "panel_approved_on", "intended_until_18",
-    "permanent_home", "reg20", "reg26", "end_on", "end_reason", "end_note",
+    "permanent_home", "reg20", "reg26", "short_break", "end_on", "end_reason", "end_note",
 })
 
 
@@ -107,6 +107,8 @@ class PlacementService:
             "panel_approved_on": iso(panel), "intended_until_18": int(bool(values.get("intended_until_18"))),
             "permanent_home": int(bool(values.get("permanent_home"))), "reg20": int(bool(values.get("reg20"))),
             "reg26": int(bool(values.get("reg26"))),
+            # A series of short breaks (SI 2015/1818 reg 62): the regulations apply with modifications.
+            "short_break": int(bool(values.get("short_break"))),
         }
 
     def _insert(self, tx: Tx, case_id: str, person_id: str, clean: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,85 @@
+"""The "Complaints and exceptions" tab offscreen: a manager records an exception (a line on the case), a
+worker records a complaint and its next step, a refusal shows beside its field with nothing saved, and
+the tab follows the interface language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from desktop.i18n import set_language
+
+pytestmark = pytest.mark.gui
+
+
+def _window(qtbot: Any, session: Any, case_id: str) -> Any:
+    import ui.rule_records  # noqa: F401 - registers the tab
+    from ui.case_view import CaseWindow
+    from ui.language import hub
+
+    hub()
+    win = CaseWindow(session, case_id)
+    qtbot.addWidget(win)
+    return win
+
+
+@pytest.fixture
+def tidy(world: Any) -> Iterator[None]:
+    from ui.tasks import forget_store
+    from ui.windows import close_sensitive
+
+    yield
+    set_language("en")
+    close_sensitive()
+    forget_store(world.sw)
+
+
+def _save(qtbot: Any, dialog: Any) -> None:
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        assert dialog.save()
+
+
+def test_a_manager_records_an_exception_and_it_is_a_line_on_the_case(qtbot: Any, world: Any, tidy: None) -> None:
+    world.clock.day = date(2026, 10, 20)
+    win = _window(qtbot, world.as_("tm_cin"), world.ids["case"])
+    tab = win.tab("rule_records")
+    assert tab is not None and tab.exception_button.isVisibleTo(tab)
+    dialog = tab.record_exception()
+    dialog.set_value("person", world.ids["elis"])
+    dialog.set_value("rule_id", "V1")
+    dialog.set_value("reason_kind", "disability")
+    dialog.set_value("until", "01/06/2027")
+    assert not dialog.save()  # no reason given
+    assert dialog.errors["reason"].isVisibleTo(dialog) and world.count("rule_exception") == 0
+    dialog.set_value("reason", "Elis does not speak; seen with his signing support worker.")
+    _save(qtbot, dialog)
+    line = tab.exceptions.topLevelItem(0).text(0)
+    assert line.startswith("In force: Elis Pritchard – Child seen alone: agreed by Helen Davies")
+    assert "(Disability)" in line and "01/06/2027" in line
+    set_language("cy")
+    assert tab.exceptions.topLevelItem(0).text(0).startswith("Mewn grym: Elis Pritchard")
+
+
+def test_a_worker_records_a_complaint_and_its_next_step(qtbot: Any, world: Any, tidy: None) -> None:
+    world.clock.day = date(2026, 10, 20)
+    win = _window(qtbot, world.sw, world.ids["case"])
+    tab = win.tab("rule_records")
+    assert tab is not None and not tab.exception_button.isVisibleTo(tab)  # a social worker agrees none
+    dialog = tab.record_complaint()
+    dialog.set_value("complainant_name", "Nia Pritchard")
+    dialog.set_value("complainant_relationship", "mother")
+    dialog.set_value("person", world.ids["elis"])
+    dialog.set_value("received_on", "19/10/2026")
+    dialog.set_value("channel", "written")
+    dialog.set_value("about", "Letters came in English only.")
+    _save(qtbot, dialog)
+    assert tab.complaints.topLevelItem(0).text(0).startswith("Nia Pritchard, 19/10/2026 (In writing)")
+    step = win.open_action("update_complaint")
+    assert step is not None
+    step.set_value("step", "acknowledged_on")
+    step.set_value("on_date", "20/10/2026")
+    _save(qtbot, step)
+    assert world.sw.store.rows("SELECT acknowledged_on FROM complaint")[0]["acknowledged_on"] == "2026-10-20"
