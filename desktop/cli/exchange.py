@@ -14,7 +14,7 @@ from pathlib import Path
 
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _
-from desktop.services.exchange import check_export, export_profile, import_profile
+from desktop.services.exchange import ExchangeService, check_export, import_profile
 from desktop.services.session import Session
 from desktop.store.profile import Profile
 
@@ -36,8 +36,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     session = Session.sign_in(args.profile, read_password(args), backup=False)
     try:
-        session.store.write(lambda tx: tx.record("export"), actor=session.user.id)
-        data = export_profile(session.store)
+        data = ExchangeService(session).export()
     finally:
         session.close()
     json.dump(data, sys.stdout, ensure_ascii=False, indent=1)

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from desktop.errors import DiogelError
 from desktop.i18n import N_
+from desktop.services.permissions import Can
 from desktop.store import Store
 from desktop.store.migrations import known_names
 
@@ -68,13 +69,28 @@ def iter_rows(store: Store, table: str) -> Iterator[dict[str, Any]]:
         yield {c: _encode(v) for c, v in zip(columns, values, strict=True)}
 
 
+class ExchangeService:
+    """Export for the signed-in person. The export holds every visit note, plan and audit entry on the
+    laptop, so it is casework: ``Can.VIEW_CASEWORK`` (admin staff and the register custodian are
+    refused); the export itself is audited."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def export(self) -> dict[str, Any]:
+        """The whole profile as a JSON-ready dict (see :func:`export_profile`)."""
+        self.session.require(Can.VIEW_CASEWORK)
+        self.session.write(lambda tx: tx.record("export"))
+        return export_profile(self.session.store)
+
+
 def export_profile(store: Store) -> dict[str, Any]:
-    """The whole profile as a JSON-ready dict."""
+    """The whole profile as a JSON-ready dict (no role check: callers go through :class:`ExchangeService`)."""
     applied = [r["name"] for r in store.rows("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "exported_at": store.clock().astimezone(UTC).isoformat(timespec="seconds"),
         "migrations": applied,
         "tables": {table: list(iter_rows(store, table)) for table in _tables(store)},
     }

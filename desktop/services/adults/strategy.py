@@ -33,7 +33,7 @@ from typing import Any
 
 from desktop.domain.engine import default_engine
 from desktop.domain.rules import RuleError, validate_case_override
-from desktop.errors import ValidationError
+from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
 from desktop.services.adults._common import (
     ADVOCATE_TYPES,
@@ -239,6 +239,12 @@ class StrategyService:
         )
 
     def members(self, strategy_id: str) -> list[dict[str, Any]]:
+        """The members of one strategy meeting (role, scope and case type checked as for ``for_case``)."""
+        owner = self.session.store.rows("SELECT case_id FROM adult_strategy WHERE id = ? AND deleted = 0",
+                                        [strategy_id])
+        if not owner:
+            raise NotFound(N_("That strategy meeting does not exist or is not in your caseload."))
+        adult_case(self.session, owner[0]["case_id"], write=False)
         return self.session.store.rows(
             "SELECT m.*, a.name AS agency_name FROM adult_strategy_member m JOIN agency a ON a.id = m.agency_id"
             " WHERE m.strategy_id = ? AND m.deleted = 0 ORDER BY m.created_at",

@@ -63,7 +63,7 @@ from desktop.services.child_protection.plan import create_outline
 from desktop.services.child_protection.register import change_entry, check_coordinator, register_child
 from desktop.services.correspondence import queue_letter, raise_escalation
 from desktop.services.permissions import Can
-from desktop.services.scope import require_case
+from desktop.services.scope import require_case, require_casework
 from desktop.store import Tx
 
 QUORUM = 3
@@ -392,7 +392,7 @@ class ConferenceService:
         return self.session.write(lambda tx: tx.update("cp_conference", conference_id, changes))
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        require_case(self.session, case_id)
+        require_casework(self.session, case_id)
         return self.session.store.rows(
             "SELECT * FROM cp_conference WHERE case_id = ? AND deleted = 0"
             " ORDER BY COALESCE(held_on, scheduled_on) DESC", [case_id])

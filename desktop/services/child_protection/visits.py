@@ -94,9 +94,15 @@ class VisitService:
         return visits
 
     def save_draft(self, case_id: str, data: dict[str, Any]) -> None:
+        """Keep what is typed of a visit to a case in scope (``Can.RECORD_CASEWORK``)."""
+        self.session.require(Can.RECORD_CASEWORK)
+        require_case(self.session, case_id)
         DraftService(self.session).save(DRAFT_FORM, data, case_id)
 
     def load_draft(self, case_id: str) -> dict[str, Any] | None:
+        """The visit draft kept for a case in scope (``Can.RECORD_CASEWORK``), or ``None``."""
+        self.session.require(Can.RECORD_CASEWORK)
+        require_case(self.session, case_id)
         return DraftService(self.session).load(DRAFT_FORM, case_id)
 
     def _validate(self, case_id: str, f: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -62,7 +62,7 @@ from desktop.services.children._common import (
     text,
 )
 from desktop.services.permissions import Can
-from desktop.services.scope import require_case
+from desktop.services.scope import require_case, require_casework
 from desktop.store import Tx
 
 
@@ -322,7 +322,11 @@ class LookedAfterService:
         return self.session.write(write)
 
     def iro_on(self, case_id: str, on: str) -> str | None:
-        """The practitioner id of the case's IRO on date ``on``."""
+        """The practitioner id of the case's IRO on date ``on`` (``Can.VIEW_CASEWORK``, in scope)."""
+        require_casework(self.session, case_id)
+        return self._iro_on(case_id, on)
+
+    def _iro_on(self, case_id: str, on: str) -> str | None:
         rows = self.session.store.rows(
             "SELECT practitioner_id FROM role_assignment WHERE case_id = ? AND role = ? AND deleted = 0"
             " AND from_date <= ? AND (to_date IS NULL OR to_date > ?) ORDER BY from_date DESC LIMIT 1",
@@ -349,7 +353,7 @@ class LookedAfterService:
         held = past_date(held_on, "held_on", self._today())
         if iso(held) < episode["started_on"]:
             raise ValidationError(N_("The review is dated before the child became looked after."), field="held_on")
-        iro = self.iro_on(case_id, iso(held) or "")
+        iro = self._iro_on(case_id, iso(held) or "")
         if iro is None:
             raise ValidationError(N_("Name the child's independent reviewing officer before recording a review."),
                                   field="chair_id")
