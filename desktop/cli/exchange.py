@@ -57,7 +57,7 @@ def run_import(args: argparse.Namespace) -> int:
         raise DiogelError(N_("A profile already exists in {folder}; import into a new folder."), folder=str(args.profile))
     meta = {row["key"]: row["value"] for row in data.get("tables", {}).get("meta", [])}
     profile, key = Profile.create(args.profile, read_password(args), language=meta.get("language", "en"))
-    store = profile.open_store(key)
+    store = profile.open_store(key, create=True)
     try:
         counts = import_profile(store, data, actor=meta.get("user_id", "import"))
     except BaseException:

@@ -77,7 +77,7 @@ def test_sign_in_wrong_password_then_lockout_countdown(qtbot, world: World, cloc
     # When it ends, the right password signs in.
     qtbot.waitUntil(lambda: dialog.sign_in_button.isEnabled(), timeout=5_000)
     dialog.password.setText(PASSWORD)
-    with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
+    with qtbot.waitSignal(dialog.opened, timeout=10_000) as signal:
         dialog.sign_in_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
     _close(signal.args[0])
@@ -111,7 +111,7 @@ def test_damaged_database_offers_the_latest_backup_and_keeps_the_damaged_file(qt
     dialog.sign_in_button.click()
     qtbot.waitUntil(lambda: dialog.restore_button.isVisible(), timeout=10_000)
     assert dialog.error.isVisible() and dialog.error.text()
-    with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
+    with qtbot.waitSignal(dialog.opened, timeout=10_000) as signal:
         dialog.restore_button.click()
     kept = list(world.folder.glob("diogel.db.damaged-*"))
     assert kept and kept[0].read_bytes().startswith(b"this is not a database")
