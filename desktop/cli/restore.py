@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     backup = args.backup or profile.verified_backup(key, password)
     if backup is None:
         raise StoreError(N_("There is no backup that checks out; nothing was changed. Ask the helpdesk."))
-    if not Path(backup).is_file() or check_database(Path(backup), profile.backup_key(Path(backup), key, password)):
+    if not Path(backup).is_file() or check_database(Path(backup), profile.backup_key(Path(backup), key, password),
+                                                    copy=True):
         raise StoreError(N_("The backup {file} does not check out; nothing was changed."), file=str(backup))
     kept = profile.restore_backup(Path(backup))
     print(_("Restored {backup}. The damaged file was kept as {kept}.").format(backup=Path(backup).name, kept=kept.name))

@@ -37,11 +37,12 @@ def open_readonly(path: Path, key: bytes, *, immutable: bool = False) -> sqlciph
     return conn
 
 
-def check_database(path: Path, key: bytes) -> list[str]:
+def check_database(path: Path, key: bytes, *, copy: bool = False) -> list[str]:
     """What is wrong with the database at ``path`` under ``key``; an empty list means it is whole.
 
     ``[MISSING]`` or ``[EMPTY]`` for no file or a 0-byte one (nothing else is tried); otherwise one
-    line per problem in SQLCipher's or SQLite's words (page numbers included)."""
+    line per problem in SQLCipher's or SQLite's words (page numbers included). ``copy``: a backup
+    nobody writes to, read as it is on disk (no lock, no shared-memory file left beside it)."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -52,7 +53,7 @@ def check_database(path: Path, key: bytes) -> list[str]:
     if size % PAGE_SIZE:
         problems.append(f"the file ends part-way through a page ({size} bytes)")
     try:
-        conn = open_readonly(path, key)
+        conn = open_readonly(path, key, immutable=True) if copy else _open_for_check(path, key)
     except sqlcipher3.Error as exc:
         return [*problems, str(exc)]
     try:
@@ -69,6 +70,22 @@ def check_database(path: Path, key: bytes) -> list[str]:
     finally:
         conn.close()
     return list(dict.fromkeys(problems))
+
+
+def _open_for_check(path: Path, key: bytes) -> sqlcipher3.Connection:
+    conn = open_readonly(path, key)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()  # SQLite makes its shared-memory file here
+        return conn
+    except sqlcipher3.OperationalError as exc:
+        conn.close()
+        if not disk_is_full(path.parent, exc):
+            raise
+    except sqlcipher3.Error:
+        conn.close()
+        raise
+    # A full disk has no room for the shared-memory file: read the file as it is on disk.
+    return open_readonly(path, key, immutable=True)
 
 
 def disk_is_full(folder: Path, exc: BaseException | None = None) -> bool:

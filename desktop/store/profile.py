@@ -432,7 +432,7 @@ class Profile:
     def verified_backup(self, key: bytes, password: str | None = None) -> Path | None:
         """The newest backup that passes the integrity check, or ``None``."""
         for backup in self.backups():
-            if not check_database(backup, self.backup_key(backup, key, password)):
+            if not check_database(backup, self.backup_key(backup, key, password), copy=True):
                 return backup
         return None
 

@@ -128,6 +128,8 @@ class Store:
         except BaseException as exc:  # reported to the constructor's caller
             if getattr(self, "_db", None) is not None:
                 self._db.conn.close()
+            if type(exc) is sqlcipher3.DatabaseError:  # a damaged page read while opening
+                exc = self._damage_from_check() or exc
             self._startup_error = exc
             self._ready.set()
             return
@@ -260,7 +262,7 @@ class Store:
     def check_copy(self, path: Path) -> list[str]:
         """:func:`~desktop.store.integrity.check_database` of a copy of this database (a backup)
         under this store's key; an empty list means the copy is whole."""
-        return check_database(Path(path), self._key)
+        return check_database(Path(path), self._key, copy=True)
 
     @property
     def verification(self) -> Future[list[str]]:
