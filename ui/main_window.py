@@ -334,7 +334,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     # -- dialogs ------------------------------------------------------------------------------
     def change_password(self) -> ChangePasswordDialog:
-        dialog = ChangePasswordDialog(self.session.profile, self)
+        dialog = ChangePasswordDialog(self.session.profile, self, store=self.session.store)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

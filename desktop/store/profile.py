@@ -130,7 +130,7 @@ def parse_profile(data: Any) -> dict[str, Any]:
     if data.get("format") != FORMAT:
         raise ValueError(f"format is {data.get('format')!r}, not {FORMAT}")
     out = {**data, **parse_key_material(data), "format": FORMAT}
-    if out.get("language") not in LANGUAGES:
+    if not isinstance(out.get("language"), str) or out["language"] not in LANGUAGES:
         out["language"] = DEFAULTS["language"]
     minutes = out.get("idle_lock_minutes")
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 120:
@@ -192,7 +192,7 @@ class Profile:
                    " documentation, or ask the helpdesk."),
                 file=PROFILE_FILE, folder=str(folder), reason=reason, copy=KEY_COPY_FILE,
             ) from exc
-        data = {"format": FORMAT, **DEFAULTS, **(raw if isinstance(raw, dict) else {}), **material}
+        data = {**DEFAULTS, **(raw if isinstance(raw, dict) else {}), **material, "format": FORMAT}
         return cls(folder=folder, data=parse_profile(data), repaired_from=KEY_COPY_FILE)
 
     @classmethod
@@ -285,7 +285,7 @@ class Profile:
         key = self._try(password, self.data)
         if key is None:
             copy = self._key_copy()
-            if copy is not None and copy["wrapped_key"] != self.data["wrapped_key"]:
+            if copy is not None and {k: copy[k] for k in KEY_FIELDS} != self.key_material():
                 key = self._try(password, copy)
                 if key is not None:  # profile.json's key material was damaged: the copy is right
                     self.data.update(copy)
@@ -301,6 +301,8 @@ class Profile:
             raise WrongPassword(N_("That password is not right. Check Caps Lock and try again."))
         if state["failures"] or state["next_allowed_at"]:
             self._write_quietly("lockout.json", {"failures": 0, "next_allowed_at": 0})
+        if self.repaired_from is not None:
+            self._keep_damaged(PROFILE_FILE)
         self._save(quietly=True)  # profile.json and keycopy.json agree again (no write when they did)
         return key
 
@@ -386,10 +388,9 @@ class Profile:
 
     def _key_copy(self) -> dict[str, Any] | None:
         try:
-            material = parse_key_material(_read_json(self.folder / KEY_COPY_FILE))
+            return parse_key_material(_read_json(self.folder / KEY_COPY_FILE))
         except (OSError, ValueError):
             return None
-        return material if material["profile_id"] == self.data["profile_id"] else None
 
     def key_material(self) -> dict[str, Any]:
         """What opens the database given the password: profile id, argon2id parameters, wrapped key."""
@@ -532,6 +533,16 @@ class Profile:
 
     def _write_json(self, name: str, data: dict[str, Any]) -> None:
         _write_json_atomic(self.folder / name, data)
+
+    def _keep_damaged(self, name: str) -> None:
+        """Keep a damaged ``name`` beside its repair (``<name>.damaged-<time>``), for whoever looks
+        into what happened; nothing is lost by repairing it."""
+        path = self.folder / name
+        if path.exists() and _json_or_none(path) != self.data:
+            try:
+                shutil.copyfile(path, self.folder / f"{name}.damaged-{utc_now().strftime('%Y%m%dT%H%M%S')}")
+            except OSError:
+                pass
 
     def _write_quietly(self, name: str, data: dict[str, Any]) -> None:
         try:
