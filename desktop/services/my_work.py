@@ -64,6 +64,7 @@ from desktop.domain.validation import parse_date
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import case_condition, require_case
 
 
@@ -192,7 +193,7 @@ class MyWorkService:
         What is due is casework (``Can.VIEW_CASEWORK``); ``case_id`` outside scope is ``NotFound``."""
         self.session.require(Can.VIEW_CASEWORK)
         if case_id is not None:
-            require_case(self.session, case_id)
+            read_casework(self.session, case_id, "due")
         on = on or self.session.today()
         condition, params = case_condition(self.session.user, self.session.today())
         if case_id is not None:

@@ -15,6 +15,7 @@ from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.services import events
 from desktop.services.permissions import Can
+from desktop.services.reads import note_read
 from desktop.services.scope import require_case, require_person
 from desktop.store import Tx
 
@@ -65,6 +66,7 @@ class PersonService:
     def get(self, person_id: str) -> dict[str, Any]:
         """The person (scope-checked) with their address history, newest first."""
         person = require_person(self.session, person_id)
+        note_read(self.session, None, "person", person_id)
         person["addresses"] = self.session.store.rows(
             "SELECT * FROM address WHERE person_id = ? AND deleted = 0 ORDER BY COALESCE(from_date, '') DESC",
             [person_id],

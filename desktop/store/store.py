@@ -157,7 +157,7 @@ class Store:
         except OperationalError:  # no meta table yet: a new file
             return True
 
-    def _transact(self, fn: Callable[[Tx], T], actor: str) -> T:
+    def _transact(self, fn: Callable[[Tx], T], actor: str, notify: bool = True) -> T:
         if self._read_only is not None:
             raise self._read_only
         tx = Tx(self._db, actor=actor, device_id=self.device_id, now=self.clock().isoformat(timespec="milliseconds"))
@@ -171,6 +171,8 @@ class Store:
             if isinstance(exc, OperationalError):
                 raise _store_error(exc) from exc
             raise
+        if not notify:
+            return result
         for listener in list(self._listeners):
             listener(tx.touched, tx.cases)
         return result
@@ -210,15 +212,17 @@ class Store:
         return target
 
     # -- public API ---------------------------------------------------------------------------
-    def submit(self, fn: Callable[[Tx], T], *, actor: str) -> Future[T]:
-        """Queue ``fn(tx)`` on the writer thread; the future holds its result or exception."""
+    def submit(self, fn: Callable[[Tx], T], *, actor: str, notify: bool = True) -> Future[T]:
+        """Queue ``fn(tx)`` on the writer thread; the future holds its result or exception.
+        ``notify=False``: the commit listeners are not told (a read being audited changes nothing
+        anyone shows)."""
         if self._closed:
             raise RuntimeError("store is closed")
         future: Future[T] = Future()
-        self._queue.put((lambda: self._transact(fn, actor), future))
+        self._queue.put((lambda: self._transact(fn, actor, notify), future))
         return future
 
-    def write(self, fn: Callable[[Tx], T], *, actor: str) -> T:
+    def write(self, fn: Callable[[Tx], T], *, actor: str, notify: bool = True) -> T:
         """Run ``fn(tx)`` as one transaction on the writer thread and wait for it.
 
         Raises ``RuntimeError`` if called from the writer thread (a nested write would wait for
@@ -226,7 +230,7 @@ class Store:
         """
         if threading.current_thread() is self._thread:
             raise RuntimeError("nested Store.write: use the Tx you already have")
-        return self.submit(fn, actor=actor).result()
+        return self.submit(fn, actor=actor, notify=notify).result()
 
     def read(self) -> Database:
         """A read connection for the calling thread (opened on first use, closed by :meth:`close`)."""

@@ -83,6 +83,14 @@ class Spec:
     call: Callable[[World], Args]
     leak: str | None = None
     holder: str | None = None
+    audit: bool | None = None
+    """Must a successful call leave an audit entry naming ``case``? By default every casework call
+    naming a case does (writes record what they wrote, reads that they were read); ``False`` only
+    with a reason in a comment."""
+
+    @property
+    def audited(self) -> bool:
+        return self.audit if self.audit is not None else (self.kind == Kind.CASEWORK and self.case is not None)
 
 
 def _visit_children(w: World) -> list[dict[str, Any]]:
@@ -132,7 +140,7 @@ SPECS: dict[str, Spec] = {
     "cases.CaseService.allocate": Spec(K.MANAGE, CP, lambda w: c(w.cases[CP], w.staff["sw_tom"])),
     "cases.CaseService.teams": Spec(K.DIRECTORY, None, lambda w: c()),
     "cases.CaseService.workers": Spec(K.DIRECTORY, None, lambda w: c()),
-    "persons.PersonService.get": Spec(K.CONTACT, CP, lambda w: c(_twr(w, "seren"))),
+    "persons.PersonService.get": Spec(K.CONTACT, CP, lambda w: c(_twr(w, "seren")), audit=True),
     "persons.PersonService.current_address": Spec(K.CONTACT, CP, lambda w: c(_twr(w, "seren"))),
     "persons.PersonService.relationships": Spec(K.CONTACT, CP, lambda w: c(_twr(w, "seren"))),
     "persons.PersonService.households": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP])),
@@ -237,9 +245,10 @@ SPECS: dict[str, Spec] = {
     "child_protection.visits.VisitService.amend": Spec(K.CASEWORK, CP, lambda w: c(
         w.ids["cp_visit"], reason="Wrong date", visited_on=w.ago(1), location="home", children=_visit_children(w))),
     "child_protection.visits.VisitService.for_case": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
+    # Drafts are the person's own keystrokes, never audited (the record they become is).
     "child_protection.visits.VisitService.save_draft": Spec(K.CASEWORK, CP, lambda w: c(
-        w.cases[CP], {"observations": "half typed"})),
-    "child_protection.visits.VisitService.load_draft": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
+        w.cases[CP], {"observations": "half typed"}), audit=False),
+    "child_protection.visits.VisitService.load_draft": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP]), audit=False),
     "child_protection.register.RegisterService.entries": Spec(K.REGISTER, None, lambda w: c()),
     "child_protection.register.RegisterService.enquiries": Spec(K.REGISTER, None, lambda w: c()),
     "child_protection.register.RegisterService.history": Spec(K.REGISTER, CP, lambda w: c(w.ids["seren_entry"])),

@@ -3,8 +3,9 @@
 checked against the one table of rules in :mod:`tests.authz.specs`.
 
 A cell is (method, role, inside or outside scope). Inside scope a role the rules allow must succeed
-(write methods are given valid arguments built from the demo and run in full, then rolled back) and a
-role they do not allow must get ``PermissionDenied``; outside scope every call naming a case must be
+(write methods are given valid arguments built from the demo and run in full, then rolled back) and,
+for casework, leave an audit entry naming the case (a read as much as a write); a role they do not
+allow must get ``PermissionDenied``; outside scope every call naming a case must be
 refused (``NotFound`` or ``PermissionDenied``), and a call that names no case must not put any id of a
 case out of scope in its answer. A refused call must not have attempted a write. A method the table
 does not know how to call fails, so a new method cannot slip past.
@@ -100,6 +101,7 @@ def run(world: World, cell: Cell, spec: Spec) -> str | None:
     allowed = cell.role in RULES[spec.kind] and spec.holder in (None, cell.persona)
     args, kwargs = spec.call(world)
     world.store.writes = 0
+    world.store.audited = []
     where = f"{cell.method} as {cell.role} ({cell.persona}) {'inside' if cell.inside else 'outside'} scope"
     try:
         result = getattr(cls(session), name)(*args, **kwargs)
@@ -109,6 +111,8 @@ def run(world: World, cell: Cell, spec: Spec) -> str | None:
         return f"{where}: raised {type(exc).__name__}: {exc}"
     else:
         refused = None
+    world.store.settle()
+    world.store.writes -= 1  # the settling no-op
     if refused is not None and world.store.writes:
         return f"{where}: refused after writing ({world.store.writes} writes)"
     if cell.inside:
@@ -117,6 +121,10 @@ def run(world: World, cell: Cell, spec: Spec) -> str | None:
         if not allowed and not isinstance(refused, PermissionDenied):
             got = "it succeeded" if refused is None else type(refused).__name__
             return f"{where}: the rules forbid it but {got}"
+        if allowed and spec.audited and spec.case is not None:
+            ids = world.case_ids(spec.case)  # the case, or one of its people (a person's details)
+            if not any(c in ids or e in ids for _a, c, e in world.store.audited):
+                return f"{where}: succeeded but left no audit entry for the case (reads of casework are audited)"
         return None
     if spec.case is not None:
         return None if refused is not None else f"{where}: succeeded for a case out of scope"

@@ -11,6 +11,7 @@ the cells run in.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -36,26 +37,46 @@ class _Undo(Exception):
 class UndoStore(Store):
     """A :class:`Store` whose writes are rolled back after they have run, unless ``keep`` is set.
 
-    ``writes`` counts the writes attempted (a refused call must attempt none)."""
+    ``writes`` counts the writes attempted (a refused call must attempt none); ``audited`` collects
+    the (action, case id, entity id) of every audit entry the undone writes made."""
 
     keep = False
     writes = 0
+    audited: list[tuple[str, str | None, str | None]]
 
-    def write(self, fn: Callable[[Tx], T], *, actor: str) -> T:
+    def submit(self, fn: Callable[[Tx], T], *, actor: str, notify: bool = True) -> Future[T]:
         self.writes += 1
         if self.keep:
-            return super().write(fn, actor=actor)
+            return super().submit(fn, actor=actor, notify=notify)
         box: list[T] = []
+        outer: Future[T] = Future()
 
         def run(tx: Tx) -> T:
+            last = tx.query("SELECT coalesce(max(seq), 0) AS seq FROM audit")[0]["seq"]
             box.append(fn(tx))
+            self.audited += [(r["action"], r["case_id"], r["entity_id"]) for r in
+                             tx.query("SELECT action, case_id, entity_id FROM audit WHERE seq > ?", [last])]
             raise _Undo
 
+        def done(inner: Future[T]) -> None:
+            exc = inner.exception()
+            if isinstance(exc, _Undo):
+                outer.set_result(box[0])
+            elif exc is not None:
+                outer.set_exception(exc)
+            else:
+                outer.set_exception(AssertionError("unreachable: the write was not undone"))
+
+        super().submit(run, actor=actor, notify=notify).add_done_callback(done)
+        return outer
+
+    def settle(self) -> None:
+        """Wait until every queued write has run (an audited read is queued, not waited for)."""
+        keep, self.keep = self.keep, True
         try:
-            super().write(run, actor=actor)
-        except _Undo:
-            return box[0]
-        raise AssertionError("unreachable: the write was not undone")
+            self.submit(lambda tx: None, actor="matrix").result()
+        finally:
+            self.keep = keep
 
 
 @dataclass
@@ -142,6 +163,7 @@ def build_world(folder: Path, prepare: Callable[[World], None]) -> Iterator[Worl
         prepare(world)
         store.keep = False
         store.writes = 0
+        store.audited = []
         yield world
     finally:
         store.close()

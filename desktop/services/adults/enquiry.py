@@ -57,7 +57,7 @@ class EnquiryService:
     def get(self, enquiry_id: str) -> dict[str, Any]:
         """One enquiry (role, scope and case type checked as for ``for_case``)."""
         enquiry = self._row(enquiry_id)
-        adult_case(self.session, enquiry["case_id"], write=False)
+        adult_case(self.session, enquiry["case_id"], write=False, read="adult_enquiry")
         return enquiry
 
     def _row(self, enquiry_id: str) -> dict[str, Any]:
@@ -67,7 +67,7 @@ class EnquiryService:
         return rows[0]
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        adult_case(self.session, case_id, write=False)
+        adult_case(self.session, case_id, write=False, read="adult_enquiry")
         return self.session.store.rows(
             "SELECT * FROM adult_enquiry WHERE case_id = ? AND deleted = 0 ORDER BY started_on DESC", [case_id]
         )

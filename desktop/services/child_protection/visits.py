@@ -32,6 +32,7 @@ from desktop.services.child_protection import denied_access
 from desktop.services.child_protection._common import case_subject_ids, required_date, text
 from desktop.services.drafts import DraftService
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -76,8 +77,7 @@ class VisitService:
         return self.session.write(lambda tx: _write(tx, case_id, visit, children))
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_visit")
         store = self.session.store
         visits = store.rows(
             "SELECT v.* FROM cp_visit v WHERE v.case_id = ? AND v.deleted = 0"

@@ -62,7 +62,8 @@ from desktop.services.children._common import (
     text,
 )
 from desktop.services.permissions import Can
-from desktop.services.scope import require_case, require_casework
+from desktop.services.reads import note_read, read_casework
+from desktop.services.scope import require_case
 from desktop.store import Tx
 
 
@@ -323,7 +324,7 @@ class LookedAfterService:
 
     def iro_on(self, case_id: str, on: str) -> str | None:
         """The practitioner id of the case's IRO on date ``on`` (``Can.VIEW_CASEWORK``, in scope)."""
-        require_casework(self.session, case_id)
+        read_casework(self.session, case_id, "iro")
         return self._iro_on(case_id, on)
 
     def _iro_on(self, case_id: str, on: str) -> str | None:
@@ -435,6 +436,7 @@ class LookedAfterService:
         placements, care plans, visits, reviews, health, PEPs (each newest first)."""
         self.session.require(Can.VIEW_CASEWORK)
         require_child(self.session, case_id, person_id)
+        note_read(self.session, case_id, "lac_episode", person_id)
         store = self.session.store
         out: dict[str, Any] = {}
         for key, table, order in (
