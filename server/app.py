@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server import apply, auth, conflicts, pull
+from server import apply, audit_anchor, auth, conflicts, pull
 from server.config import Settings
 from server.db import make_pool, run_tx
 from server.migrator import current_version
@@ -289,6 +289,12 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
             raise BadInput("conflict id must be a UUID", "conflict_id") from None
         req = parse_resolve(load_json(await request.body()))
         return await authed(request, lambda conn, user: conflicts.resolve(conn, settings, user, cid, req))
+
+    @app.post("/v1/audit-anchor")
+    async def anchor(request: Request) -> dict[str, Any]:
+        _bearer(request)
+        req = audit_anchor.parse(load_json(await request.body()))
+        return await authed(request, lambda conn, user: audit_anchor.record(conn, user, req, settings.now()))
 
     @app.get("/v1/quarantine")
     async def quarantine(request: Request) -> dict[str, Any]:

@@ -1,4 +1,6 @@
-"""``diogel check --profile DIR``: database integrity and the audit chain; exit 0 only if both hold.
+"""``diogel check --profile DIR``: database integrity, the audit chain, and the chain against the last
+anchor the server gave back (truncation, re-forging; see :mod:`desktop.sync.anchor`); exit 0 only if
+all hold.
 
 Read-only: a check never creates, migrates, backs up or otherwise changes what it checks — a missing
 or empty database is reported, not made. A damaged file is a failed check (exit 1) with the problems
@@ -18,6 +20,7 @@ from desktop.store.audit import verify_chain
 from desktop.store.database import integrity_problems
 from desktop.store.integrity import check_database, damage_error, open_readonly
 from desktop.store.profile import Profile
+from desktop.sync import anchor
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,13 +38,14 @@ def run(args: argparse.Namespace) -> int:
     password = read_password(args)
     key = profile.unlock(password)
     problems = check_database(profile.db_path, key)
-    chain = None
+    chain, findings = None, None
     if not problems:
         conn = open_readonly(profile.db_path, key)
         try:
             db = Database(conn)
             problems = integrity_problems(db)
             chain = verify_chain(db)
+            findings = anchor.compare(db)
         except sqlcipher3.DatabaseError as exc:
             problems.append(str(exc))
         finally:
@@ -53,9 +57,11 @@ def run(args: argparse.Namespace) -> int:
         print(_("diogel: {message}").format(message=offer.message()), file=sys.stderr)
         return 1
     print(_("Database integrity: ok."))
-    assert chain is not None
+    assert chain is not None and findings is not None
     if not chain.ok:
         print(_("Audit chain broken at entry {seq}.").format(seq=chain.broken_at), file=sys.stderr)
-        return 1
-    print(_("Audit chain: {count} entries verified.").format(count=chain.entries))
-    return 0
+    else:
+        print(_("Audit chain: {count} entries verified.").format(count=chain.entries))
+    for finding in findings:
+        print(_(finding.msgid).format(**finding.params), file=sys.stdout if finding.ok else sys.stderr)
+    return 0 if chain.ok and all(f.ok for f in findings) else 1
