@@ -69,8 +69,9 @@ class AppController(QObject):
         return self.dialog
 
     def _on_session(self, session: Any) -> None:
-        """Build the main window while the database's integrity check runs (on its own thread);
-        it is shown once the check has passed (at once for a new profile)."""
+        """Show the main window at once; the database's integrity check runs meanwhile on its own
+        thread and nothing is written until it has passed (then :meth:`_on_opened`; a failure closes
+        the window again, :meth:`_on_failed`)."""
         self.session = session
         try:
             self.window = MainWindow(session, idle_ms=self.idle_ms)
@@ -79,6 +80,11 @@ class AppController(QObject):
             self.window = None
             return
         self.window.sign_out_requested.connect(self.sign_out)
+        self.window.show()
+        app = QApplication.instance()
+        if app is not None and not self._watching_last_window:
+            self._watching_last_window = True
+            app.lastWindowClosed.connect(self.shutdown)
         if not isinstance(self.dialog, SignInDialog):
             self._on_opened(session)
 
@@ -89,10 +95,8 @@ class AppController(QObject):
             self.session = None
             forget_store(session)
             session.close()
-            if self.dialog is not None:
-                self.start()
+            self.start()
             return
-        self.window.show()
         if session.read_only is not None:
             notice = QMessageBox(QMessageBox.Icon.Warning, _("Read-only"), session.read_only.message(),
                                  QMessageBox.StandardButton.Ok, self.window)
@@ -101,14 +105,10 @@ class AppController(QObject):
             notice.open()
         elif is_linked(session):  # a profile never connected to a server does not try the network
             controller_for(session).start_auto()
-        app = QApplication.instance()
-        if app is not None and not self._watching_last_window:
-            self._watching_last_window = True
-            app.lastWindowClosed.connect(self.shutdown)
 
     def _on_failed(self, session: Any) -> None:
-        """The integrity check failed: the window built meanwhile is never shown (the sign-in dialog
-        says what is wrong and offers the newest backup that checks out)."""
+        """The integrity check failed: the window closes (the sign-in dialog, shown again, says what
+        is wrong and offers the newest backup that checks out)."""
         if session is not self.session:
             return
         window, self.window, self.session = self.window, None, None

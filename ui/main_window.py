@@ -363,6 +363,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def closeEvent(self, event: QEvent) -> None:  # noqa: N802
         close_sensitive()
-        self.idle.stop()
+        if hasattr(self, "idle"):  # not when building stopped part-way (a damaged page read)
+            self.idle.stop()
         forget_controller(self.session)  # stops auto-sync and any sync before the store closes
         super().closeEvent(event)

@@ -16,7 +16,12 @@ log = logging.getLogger(__name__)
 
 
 def engine_next_due(session: Any, case_id: str) -> str | None:
-    """The most urgent item of the case in plain words, or ``None`` when nothing is due."""
+    """The most urgent item of the case in plain words, or ``None`` when nothing is due (or the person's
+    role does not see casework: what is due is casework)."""
+    from desktop.services.permissions import Can
+
+    if not session.can(Can.VIEW_CASEWORK):
+        return None
     try:
         from desktop.services.my_work import MyWorkService
 

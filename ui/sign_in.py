@@ -1,10 +1,11 @@
 """The sign-in dialog: offline, with the lockout countdown and the damaged-database path.
 
 Thread contract: the password check and opening the store (argon2id, migrations) run on a
-worker through :mod:`ui.tasks`; the dialog only shows results. :attr:`signed_in` is emitted as soon
-as the store is open (the main window can be built meanwhile) while the database's integrity check
-goes on in the background; the dialog closes when it has passed (:attr:`opened`), or shows what is
-wrong and offers the newest backup that checks out (:attr:`failed`).
+worker through :mod:`ui.tasks`; the dialog only shows results. :attr:`signed_in` is emitted, and the
+dialog closes, as soon as the store is open (the main window shows at once) while the database's
+integrity check goes on in the background — nothing is written until it has passed
+(:attr:`opened`). If it fails (:attr:`failed`), the dialog comes back saying what is wrong and
+offering the newest backup that checks out.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ class SignInDialog(Retranslating, QDialog):
 
     signed_in = Signal(object)  # the Session, its store open, its integrity check still running
     opened = Signal(object)  # the Session: the check has passed, the sign-in is recorded
-    failed = Signal(object)  # the Session: the check failed; it has been closed without writing
+    failed = Signal(object)  # the Session: the check failed; it has been closed without writing, and the
+    # dialog is shown again with the message and the backup on offer
 
     def __init__(self, folder: Path, parent: QWidget | None = None, **store_kwargs: Any) -> None:
         super().__init__(parent)
@@ -148,6 +150,7 @@ class SignInDialog(Retranslating, QDialog):
         )
 
     def _on_signed_in(self, session: Session) -> None:
+        self.accept()
         self.signed_in.emit(session)
         runner().run(session.opened.result, on_done=lambda _r: self._on_opened(session),
                      on_error=lambda exc: self._on_open_failed(session, exc))
@@ -156,11 +159,12 @@ class SignInDialog(Retranslating, QDialog):
         self._busy = False
         self.password.clear()
         self.opened.emit(session)
-        self.accept()
 
     def _on_open_failed(self, session: Session, exc: BaseException) -> None:
         from ui.tasks import forget_store
 
+        self.setResult(0)
+        self.show()  # first, so closing the main window does not end the application
         forget_store(session)
         session.close()  # nothing is written to a damaged file, not even the sign-out
         self.failed.emit(session)
