@@ -70,7 +70,7 @@ def record(conn: psycopg.Connection, user: User, req: AnchorRequest, now: dateti
     ).fetchone()
     incident: dict[str, Any] | None = None
     if last is not None:
-        entries, head = last["entries"], last["head"]
+        entries, head = (last["entries"], last["head"]) if isinstance(last, dict) else (last[0], last[1])
         kind = None
         if req.entries < entries:
             kind = "truncated"

@@ -48,7 +48,7 @@ def _edit(change: Callable[[dict[str, Any]], None]) -> Callable[[Path], None]:
     return apply
 
 
-def _raw(content: bytes) -> Callable[[Path], None]:
+def _raw(content: bytes) -> Callable[[Path], object]:
     return lambda path: path.write_bytes(content)
 
 
@@ -63,7 +63,7 @@ def _flip_byte_in(text_of: Callable[[dict[str, Any]], str], at: int) -> Callable
     return apply
 
 
-TAMPERINGS: dict[str, Callable[[Path], None]] = {
+TAMPERINGS: dict[str, Callable[[Path], object]] = {
     "deleted": lambda p: p.unlink(),
     "empty": _raw(b""),
     "truncated": lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),

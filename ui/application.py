@@ -82,7 +82,7 @@ class AppController(QObject):
         self.window.sign_out_requested.connect(self.sign_out)
         self.window.show()
         app = QApplication.instance()
-        if app is not None and not self._watching_last_window:
+        if isinstance(app, QApplication) and not self._watching_last_window:
             self._watching_last_window = True
             app.lastWindowClosed.connect(self.shutdown)
         if not isinstance(self.dialog, SignInDialog):

@@ -236,9 +236,14 @@ def _check_opens(tables: dict[str, list[dict[str, Any]]]) -> None:
                                " it), so a profile made from it could not be opened."))
 
 
+def _seq(row: dict[str, Any]) -> int:
+    seq = row.get("seq")
+    return seq if isinstance(seq, int) else -1
+
+
 def _check_chain(tables: dict[str, list[dict[str, Any]]]) -> None:
     prev, expected = GENESIS, 1
-    for row in sorted(tables.get("audit", []), key=lambda r: r.get("seq") if isinstance(r.get("seq"), int) else -1):
+    for row in sorted(tables.get("audit", []), key=_seq):
         try:
             whole = entry_hash(prev, row) == row.get("hash")
         except (KeyError, TypeError, ValueError):

@@ -52,7 +52,7 @@ FREE_ATTEMPTS = 3  # wrong passwords allowed before the delay starts
 MAX_DELAY_SECONDS = 300
 KEY_FIELDS = ("profile_id", "kdf", "wrapped_key")
 _BACKUP_LOCK = threading.Lock()
-DEFAULTS = {"language": "en", "idle_lock_minutes": 10}
+DEFAULTS: dict[str, Any] = {"language": "en", "idle_lock_minutes": 10}
 # Bounds on the argon2id parameters read from disk: a tampered file must not make sign-in ask for
 # terabytes of memory or run for hours.
 KDF_LIMITS = {"time_cost": (1, 20), "memory_cost": (8 * 1024, 1024 * 1024), "parallelism": (1, 16)}
@@ -245,13 +245,14 @@ class Profile:
     @property
     def language(self) -> str:
         lang = self.data.get("language")
-        return lang if isinstance(lang, str) and lang in LANGUAGES else DEFAULTS["language"]
+        return lang if isinstance(lang, str) and lang in LANGUAGES else str(DEFAULTS["language"])
 
     @property
     def idle_lock_minutes(self) -> int:
         minutes = self.data.get("idle_lock_minutes")
-        ok = isinstance(minutes, int) and not isinstance(minutes, bool) and 1 <= minutes <= 120
-        return minutes if ok else DEFAULTS["idle_lock_minutes"]  # type: ignore[return-value]
+        if isinstance(minutes, int) and not isinstance(minutes, bool) and 1 <= minutes <= 120:
+            return minutes
+        return int(DEFAULTS["idle_lock_minutes"])
 
     def set_preferences(self, *, language: str | None = None, idle_lock_minutes: int | None = None) -> None:
         """Save the interface language and the idle-lock time (1–120 minutes)."""

@@ -154,9 +154,13 @@ def build_world(folder: Path, prepare: Callable[[World], None]) -> Iterator[Worl
         # Admin staff of every team, so each case has admin staff inside its scope and outside it.
         for kind, key in ((TeamKind.ADULT_SAFEGUARDING, "admin_adult"), (TeamKind.CHILD_IN_NEED, "admin_cin"),
                           (TeamKind.CHILDREN_IN_CARE, "admin_cic")):
-            staff[key] = store.write(lambda tx, kind=kind, key=key: tx.insert("practitioner", {
-                "given_names": "Admin", "family_name": key, "app_role": Role.ADMIN_STAFF, "team_id": teams[kind],
-                "employed_by_social_services": 1})["id"], actor=staff["admin"])
+            values = {"given_names": "Admin", "family_name": key, "app_role": Role.ADMIN_STAFF,
+                      "team_id": teams[kind], "employed_by_social_services": 1}
+
+            def add(tx: Tx, values: dict[str, Any] = values) -> str:
+                return str(tx.insert("practitioner", values)["id"])
+
+            staff[key] = store.write(add, actor=staff["admin"])
         sessions = {key: _session(store, profile, pid) for key, pid in staff.items()}
         world = World(store=store, profile=profile, today=today, staff=staff, sessions=sessions, cases=cases,
                       families=families, agencies=agencies, practitioners=practitioners, folder=folder)
