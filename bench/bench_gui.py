@@ -1,8 +1,9 @@
 """Interface benchmarks with 5,000 synthetic cases (offscreen Qt). Never run as timed tests.
 
 * cold start: a new process from ``python`` start, through imports, sign-in (argon2id at the
-  production parameters, opening the encrypted store) to the main window shown with the caseload
-  loaded — target ≤ 1.5 s;
+  production parameters, opening the encrypted store; the integrity check of every page runs in
+  the background, writes waiting for it) to the main window shown with the caseload loaded —
+  target ≤ 1.5 s; also with the check done before the window is built, for comparison;
 * search keystroke to updated list — target ≤ 50 ms;
 * language switch with the main views open — target ≤ 150 ms;
 * resident memory with 5,000 cases — target ≤ 300 MB.
@@ -37,8 +38,9 @@ from ui.language import hub
 hub()
 from desktop.services.session import Session
 from ui.main_window import MainWindow
-session = Session.sign_in(sys.argv[1], "bench-password", backup=False)
-window = MainWindow(session)
+wait = sys.argv[4] == "wait"
+session = Session.sign_in(sys.argv[1], "bench-password", backup=False, wait=wait)
+window = MainWindow(session)  # shown while the integrity check runs, as ui.application does
 window.resize(1280, 800)
 window.show()
 page = window.page("caseload")
@@ -78,20 +80,23 @@ def main() -> int:
         session = create_profile(folder)  # production argon2id parameters
         populate(session, args.cases)
         session.close()
-        runs = []
-        for _ in range(args.runs):
-            out = subprocess.run([sys.executable, "-c", CHILD, str(folder), repr(time.time()), str(ROOT)],
+        runs, waited = [], []
+        size_mb = round((folder / "diogel.db").stat().st_size / 2**20)
+        for mode, into in [("parallel", runs), ("wait", waited)] * args.runs:
+            out = subprocess.run([sys.executable, "-c", CHILD, str(folder), repr(time.time()), str(ROOT), mode],
                                  capture_output=True, text=True, timeout=300, env={**os.environ})
             if out.returncode != 0:
                 print(out.stderr[-3000:])
                 return 1
-            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            into.append(json.loads(out.stdout.strip().splitlines()[-1]))
     search = [t for r in runs for t in r["search"]]
     switch = [t for r in runs for t in r["switch"]]
     print(json.dumps({
         "cases": args.cases,
+        "database_mb": size_mb,
         "cold_start_s_median": round(statistics.median(r["ready_s"] for r in runs), 2),
         "cold_start_s_max": round(max(r["ready_s"] for r in runs), 2),
+        "cold_start_check_first_s_median": round(statistics.median(r["ready_s"] for r in waited), 2),
         "search_keystroke_ms_median": round(statistics.median(search), 1),
         "search_keystroke_ms_max": round(max(search), 1),
         "language_switch_ms_median": round(statistics.median(switch), 1),

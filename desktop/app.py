@@ -25,7 +25,21 @@ def run_gui(profile: Path | None = None) -> int:
     return run(profile)
 
 
+def disable_core_dumps() -> None:
+    """No core file, ever: a crash must not write the decrypted cases and the key in memory to disk.
+    (POSIX ``RLIMIT_CORE`` 0, soft and hard; Windows writes no core files by default.)"""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+
+
 def main(argv: list[str] | None = None) -> int:
+    disable_core_dumps()
     from desktop.cli import main as cli_main
 
     return cli_main(sys.argv[1:] if argv is None else argv)

@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server import admin, apply, auth, conflicts, models, pull
+from server import admin, apply, audit_anchor, auth, conflicts, models, pull
 from server.config import Settings
 from server.db import make_pool, run_tx
 from server.migrator import current_version
@@ -419,6 +419,11 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
         row = await admin_tx(request, lambda conn, now: admin.put_reference(
             conn, entity, row_id, body.fields, now, user.id, body.deleted))  # fmt: skip
         return {"entity": entity, "id": str(row_id), "version": row.version, "deleted": row.deleted}
+
+    @app.post("/v1/audit-anchor", response_model=models.AnchorOut, **secured("user", "audit_anchor"))
+    async def anchor(request: Request, user: User, body: audit_anchor.AnchorRequest) -> dict[str, Any]:
+        """Keep this device's audit chain head; say whether it continues the last one (§8a)."""
+        return await tx(request, lambda conn: audit_anchor.record(conn, user, body, settings.now()))
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

@@ -229,3 +229,24 @@ class ReferenceOut(_Closed):
     version: int
     deleted: bool
 
+
+
+class Anchored(_Closed):
+    entries: int
+    head: str
+
+
+class AnchorKept(Anchored):
+    received_at: str
+
+
+class AnchorIncident(_Closed):
+    kind: Literal["truncated", "reforged", "unproven"]
+    anchored: Anchored
+
+
+class AnchorOut(_Closed):
+    """The anchor kept, and whether the chain failed to continue the last one (a rewrite is loud)."""
+
+    anchor: AnchorKept
+    incident: AnchorIncident | None

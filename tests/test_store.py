@@ -159,11 +159,11 @@ def test_damaged_database_gets_a_clear_message_and_the_backup_is_offered(session
     damaged = db.read_bytes()
     with pytest.raises(StoreError) as err:
         Session.sign_in(folder, PASSWORD, backup=False)
-    assert "damaged or incomplete" in err.value.message()
+    assert "is damaged" in err.value.message() and "after-saving.db" in err.value.message()
     assert db.read_bytes() == damaged, "never overwritten"
     profile = Profile.open(folder)
-    backup = profile.latest_backup()
-    assert backup is not None
+    backup = err.value.backup  # the newest backup that passed the same check
+    assert backup is not None and backup.name == "after-saving.db"
     kept = profile.restore_backup(backup)
     assert kept.read_bytes() == damaged, "the damaged file is kept beside the restored one"
     again = Session.sign_in(folder, PASSWORD, backup=False)

@@ -69,7 +69,8 @@ class SettingsDialog(Retranslating, QDialog):
 
 
 class ChangePasswordDialog(Retranslating, QDialog):
-    """Re-wrap the database key under a new password (the database is untouched)."""
+    """Change the password; with the open ``store`` the database is re-keyed as well (see
+    :meth:`desktop.store.profile.Profile.change_password`)."""
 
     _FIELDS = [
         ("old", N_("Current password:"), N_("Current password")),
@@ -77,10 +78,11 @@ class ChangePasswordDialog(Retranslating, QDialog):
         ("again", N_("New password again:"), N_("New password again")),
     ]
 
-    def __init__(self, profile: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, profile: Any, parent: QWidget | None = None, store: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("change_password_dialog")
         self.profile = profile
+        self.store = store
         self._busy = False
         self.edits: dict[str, QLineEdit] = {}
         self.labels: dict[str, QLabel] = {}
@@ -125,6 +127,7 @@ class ChangePasswordDialog(Retranslating, QDialog):
             self.profile.change_password,
             self.edits["old"].text(),
             self.edits["new"].text(),
+            store=self.store,
             on_done=self._done,
             on_error=self._failed,
         )

@@ -8,17 +8,17 @@ Thread contract: GUI thread.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop.errors import DiogelError
-from desktop.i18n import set_language
+from desktop.i18n import _, set_language
 from desktop.store.profile import Profile
 from ui.first_run import FirstRunDialog
 from ui.language import hub
@@ -26,6 +26,8 @@ from ui.main_window import MainWindow
 from ui.sign_in import SignInDialog
 from ui.sync.controller import controller_for, forget_controller, is_linked
 from ui.tasks import forget_store, runner
+
+log = logging.getLogger(__name__)
 
 
 def default_profile_dir() -> Path:
@@ -59,21 +61,60 @@ class AppController(QObject):
         else:
             self.dialog = FirstRunDialog(self.folder, kdf=self.kdf)
         self.dialog.signed_in.connect(self._on_session)
+        if isinstance(self.dialog, SignInDialog):
+            self.dialog.opened.connect(self._on_opened)
+            self.dialog.failed.connect(self._on_failed)
         self.dialog.rejected.connect(self._on_cancelled)
         self.dialog.show()
         return self.dialog
 
     def _on_session(self, session: Any) -> None:
+        """Show the main window at once; the database's integrity check runs meanwhile on its own
+        thread and nothing is written until it has passed (then :meth:`_on_opened`; a failure closes
+        the window again, :meth:`_on_failed`)."""
         self.session = session
-        self.window = MainWindow(session, idle_ms=self.idle_ms)
+        try:
+            self.window = MainWindow(session, idle_ms=self.idle_ms)
+        except Exception:  # a damaged page read while building: the check will say so
+            log.exception("building the main window")
+            self.window = None
+            return
         self.window.sign_out_requested.connect(self.sign_out)
         self.window.show()
-        if is_linked(session):  # a profile never connected to a server does not try the network
-            controller_for(session).start_auto()
         app = QApplication.instance()
-        if isinstance(app, QGuiApplication) and not self._watching_last_window:
+        if isinstance(app, QApplication) and not self._watching_last_window:
             self._watching_last_window = True
             app.lastWindowClosed.connect(self.shutdown)
+        if not isinstance(self.dialog, SignInDialog):
+            self._on_opened(session)
+
+    def _on_opened(self, session: Any) -> None:
+        if session is not self.session:
+            return
+        if self.window is None:  # it could not be built although the file checked out
+            self.session = None
+            forget_store(session)
+            session.close()
+            self.start()
+            return
+        if session.read_only is not None:
+            notice = QMessageBox(QMessageBox.Icon.Warning, _("Read-only"), session.read_only.message(),
+                                 QMessageBox.StandardButton.Ok, self.window)
+            notice.setObjectName("read_only_notice")
+            notice.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            notice.open()
+        elif is_linked(session):  # a profile never connected to a server does not try the network
+            controller_for(session).start_auto()
+
+    def _on_failed(self, session: Any) -> None:
+        """The integrity check failed: the window closes (the sign-in dialog, shown again, says what
+        is wrong and offers the newest backup that checks out)."""
+        if session is not self.session:
+            return
+        window, self.window, self.session = self.window, None, None
+        if window is not None:
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.close()
 
     def sign_out(self) -> QDialog:
         """After the main window allowed it: close the window and the store, then ask for a password."""

@@ -356,7 +356,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     # -- dialogs ------------------------------------------------------------------------------
     def change_password(self) -> ChangePasswordDialog:
-        dialog = ChangePasswordDialog(self.session.profile, self)
+        dialog = ChangePasswordDialog(self.session.profile, self, store=self.session.store)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -393,6 +393,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         close_sensitive()
-        self.idle.stop()
+        if hasattr(self, "idle"):  # not when building stopped part-way (a damaged page read)
+            self.idle.stop()
         forget_controller(self.session)  # stops auto-sync and any sync before the store closes
         super().closeEvent(event)

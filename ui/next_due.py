@@ -18,7 +18,12 @@ log = logging.getLogger(__name__)
 
 def engine_next_due(session: Any, case_id: str) -> NextDue | None:
     """The most urgent item of the case in plain words, ``None`` when nothing is due, or a plain
-    statement of the problem (logged with its traceback) when it could not be worked out."""
+    statement of the problem (logged with its traceback) when it could not be worked out; ``None`` too
+    for a role that does not see casework (what is due is casework)."""
+    from desktop.services.permissions import Can
+
+    if not session.can(Can.VIEW_CASEWORK):
+        return None
     try:
         from desktop.services.my_work import MyWorkService
 

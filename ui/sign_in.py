@@ -1,7 +1,11 @@
 """The sign-in dialog: offline, with the lockout countdown and the damaged-database path.
 
 Thread contract: the password check and opening the store (argon2id, migrations) run on a
-worker through :mod:`ui.tasks`; the dialog only shows results.
+worker through :mod:`ui.tasks`; the dialog only shows results. :attr:`signed_in` is emitted, and the
+dialog closes, as soon as the store is open (the main window shows at once) while the database's
+integrity check goes on in the background — nothing is written until it has passed
+(:attr:`opened`). If it fails (:attr:`failed`), the dialog comes back saying what is wrong and
+offering the newest backup that checks out.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.errors import DiogelError, LockedOut, StoreError, WrongPassword
+from desktop.errors import DiogelError, LockedOut, WrongPassword
 from desktop.i18n import _, format_datetime, set_language
 from desktop.services.session import Session
+from desktop.store.integrity import DatabaseDamaged
 from desktop.store.profile import Profile
 from ui.tasks import runner
 from ui.widgets import Countdown, FieldError, LanguageCombo, Retranslating, countdown_text, message_of
@@ -32,14 +37,17 @@ from ui.widgets import Countdown, FieldError, LanguageCombo, Retranslating, coun
 class SignInDialog(Retranslating, QDialog):
     """Ask for the password and open the profile at ``folder``; emits :attr:`signed_in`."""
 
-    signed_in = Signal(object)  # the Session
+    signed_in = Signal(object)  # the Session, its store open, its integrity check still running
+    opened = Signal(object)  # the Session: the check has passed, the sign-in is recorded
+    failed = Signal(object)  # the Session: the check failed; it has been closed without writing, and the
+    # dialog is shown again with the message and the backup on offer
 
     def __init__(self, folder: Path, parent: QWidget | None = None, **store_kwargs: Any) -> None:
         super().__init__(parent)
         self.folder = Path(folder)
         self._store_kwargs = store_kwargs
         self._busy = False
-        self._damaged: StoreError | None = None
+        self._damaged: DatabaseDamaged | None = None
         self._restored_as = ""
         self.setObjectName("sign_in_dialog")
 
@@ -113,11 +121,11 @@ class SignInDialog(Retranslating, QDialog):
         self.sign_in_button.setAccessibleName(_("Sign in"))
         self.quit_button.setText(_("Quit"))
         self.quit_button.setAccessibleName(_("Quit"))
-        self.restore_button.setAccessibleName(_("Restore the latest backup"))
+        self.restore_button.setAccessibleName(_("Restore the newest backup that checks out"))
         backup = self._latest_backup()
         if backup is not None:
             when = format_datetime(_mtime(backup))
-            self.restore_button.setText(_("Restore the latest backup ({when})").format(when=when))
+            self.restore_button.setText(_("Restore the newest backup that checks out ({when})").format(when=when))
         if self.countdown.left:
             self._on_tick(self.countdown.left)
 
@@ -126,8 +134,8 @@ class SignInDialog(Retranslating, QDialog):
         set_language(lang)
         try:
             Profile.open(self.folder).set_preferences(language=lang)
-        except DiogelError:
-            pass  # the sign-in itself will say what is wrong with the profile
+        except (DiogelError, OSError):
+            pass  # the sign-in itself will say what is wrong with the profile (or the disk)
 
     def _submit(self) -> None:
         if self._busy or self.countdown.left:
@@ -138,14 +146,29 @@ class SignInDialog(Retranslating, QDialog):
         password = self.password.text()
         runner().run(
             Session.sign_in, self.folder, password, on_done=self._on_signed_in, on_error=self._on_error,
-            **self._store_kwargs,
+            wait=False, **self._store_kwargs,
         )
 
     def _on_signed_in(self, session: Session) -> None:
+        self.accept()
+        self.signed_in.emit(session)
+        runner().run(session.opened.result, on_done=lambda _r: self._on_opened(session),
+                     on_error=lambda exc: self._on_open_failed(session, exc))
+
+    def _on_opened(self, session: Session) -> None:
         self._busy = False
         self.password.clear()
-        self.signed_in.emit(session)
-        self.accept()
+        self.opened.emit(session)
+
+    def _on_open_failed(self, session: Session, exc: BaseException) -> None:
+        from ui.tasks import forget_store
+
+        self.setResult(0)
+        self.show()  # first, so closing the main window does not end the application
+        forget_store(session)
+        session.close()  # nothing is written to a damaged file, not even the sign-out
+        self.failed.emit(session)
+        self._on_error(exc)
 
     def _on_error(self, exc: BaseException) -> None:
         self._busy = False
@@ -162,10 +185,9 @@ class SignInDialog(Retranslating, QDialog):
             seconds = exc.params.get("seconds")
         if seconds:
             self.countdown.start(int(seconds))
-        if isinstance(exc, StoreError) and Profile.exists(self.folder):
+        if isinstance(exc, DatabaseDamaged) and Profile.exists(self.folder):
             self._damaged = exc
-            backup = self._latest_backup()
-            self.restore_button.setVisible(backup is not None)
+            self.restore_button.setVisible(exc.backup is not None)
             self.retranslate()
 
     def _on_tick(self, seconds: int) -> None:
@@ -182,12 +204,8 @@ class SignInDialog(Retranslating, QDialog):
         self.password.setEnabled(enabled)
 
     def _latest_backup(self) -> Path | None:
-        if self._damaged is None:
-            return None
-        try:
-            return Profile.open(self.folder).latest_backup()
-        except DiogelError:
-            return None
+        """The newest backup that passed the integrity check when the damage was found."""
+        return self._damaged.backup if self._damaged is not None else None
 
     def _restore_backup(self) -> None:
         """Put the newest backup in place; the damaged file is kept beside it, never overwritten."""

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "desktop.cli.demo",
     "desktop.cli.exchange",
     "desktop.cli.check",
+    "desktop.cli.restore",
     "desktop.cli.due",
     "desktop.cli.letters",
     "desktop.cli.report",

@@ -1,14 +1,26 @@
-"""``diogel check --profile DIR``: database integrity and the audit chain; exit 0 only if both hold."""
+"""``diogel check --profile DIR``: database integrity, the audit chain, and the chain against the last
+anchor the server gave back (truncation, re-forging; see :mod:`desktop.sync.anchor`); exit 0 only if
+all hold.
+
+Read-only: a check never creates, migrates, backs up or otherwise changes what it checks — a missing
+or empty database is reported, not made. A damaged file is a failed check (exit 1) with the problems
+found and the newest backup that passes the same check, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+import sqlcipher3
+from sqlite_utils import Database
+
 from desktop.i18n import _
 from desktop.store.audit import verify_chain
-from desktop.store.database import connect, integrity_problems
+from desktop.store.database import integrity_problems
+from desktop.store.integrity import check_database, damage_error, open_readonly
 from desktop.store.profile import Profile
+from desktop.sync import anchor
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,21 +35,33 @@ def run(args: argparse.Namespace) -> int:
     from desktop.cli import read_password
 
     profile = Profile.open(args.profile)
-    key = profile.unlock(read_password(args))
-    # Read-only: a check must not migrate, back up or otherwise change what it checks.
-    db = connect(profile.db_path, key, readonly=True)
-    try:
-        problems = integrity_problems(db)
-        chain = verify_chain(db)
-    finally:
-        db.conn.close()
-    ok = not problems and chain.ok
+    password = read_password(args)
+    key = profile.unlock(password)
+    problems = check_database(profile.db_path, key)
+    chain, findings = None, None
+    if not problems:
+        conn = open_readonly(profile.db_path, key)
+        try:
+            db = Database(conn)
+            problems = integrity_problems(db)
+            chain = verify_chain(db)
+            findings = anchor.compare(db)
+        except sqlcipher3.DatabaseError as exc:
+            problems.append(str(exc))
+        finally:
+            conn.close()
     for problem in problems:
         print(_("Database integrity: {problem}").format(problem=problem), file=sys.stderr)
-    if chain.ok:
-        print(_("Audit chain: {count} entries verified.").format(count=chain.entries))
-    else:
+    if problems:
+        offer = damage_error(profile.db_path, problems, profile.verified_backup(key, password))
+        print(_("diogel: {message}").format(message=offer.message()), file=sys.stderr)
+        return 1
+    print(_("Database integrity: ok."))
+    assert chain is not None and findings is not None
+    if not chain.ok:
         print(_("Audit chain broken at entry {seq}.").format(seq=chain.broken_at), file=sys.stderr)
-    if not problems:
-        print(_("Database integrity: ok."))
-    return 0 if ok else 1
+    else:
+        print(_("Audit chain: {count} entries verified.").format(count=chain.entries))
+    for finding in findings:
+        print(_(finding.msgid).format(**finding.params), file=sys.stdout if finding.ok else sys.stderr)
+    return 0 if chain.ok and all(f.ok for f in findings) else 1

@@ -1,21 +1,21 @@
 """``diogel export --profile DIR`` (JSON to stdout) and ``diogel import --profile DIR FILE``.
 
-Import creates the profile in DIR (which must not exist yet) with the password given, and
-loads every row of the export into it. See :mod:`desktop.services.exchange` for the format.
+Import checks the whole export against the format first (a malformed one is refused, exit 2, with
+a message naming the table, row and column), then creates the profile in DIR (which must not exist
+yet, or be empty) with the password given and loads every row of the export into it; DIR is the
+whole profile or nothing. See :mod:`desktop.services.exchange` for the format.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
 
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _
-from desktop.services.exchange import check_export, export_profile, import_profile
-from desktop.store.profile import Profile
+from desktop.services.exchange import ExchangeService, check_export, import_into_new_profile
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,8 +35,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     session = sign_in(args)
     try:
-        session.store.write(lambda tx: tx.record("export"), actor=session.user.id)
-        data = export_profile(session.store)
+        data = ExchangeService(session).export()
     finally:
         session.close()
     json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
@@ -52,18 +51,7 @@ def run_import(args: argparse.Namespace) -> int:
         data = json.loads(text)
     except (OSError, ValueError) as exc:
         raise DiogelError(N_("Cannot read the export file: {reason}"), reason=str(exc)) from exc
-    check_export(data)
-    if Profile.exists(args.profile):
-        raise DiogelError(N_("A profile already exists in {folder}; import into a new folder."), folder=str(args.profile))
-    meta = {row["key"]: row["value"] for row in data.get("tables", {}).get("meta", [])}
-    profile, key = Profile.create(args.profile, read_password(args), language=meta.get("language", "en"))
-    store = profile.open_store(key)
-    try:
-        counts = import_profile(store, data, actor=meta.get("user_id", "import"))
-    except BaseException:
-        store.close()
-        shutil.rmtree(args.profile)  # we created it a moment ago; leave nothing half-made
-        raise
-    store.close()
+    check_export(data)  # the whole check first: a bad file is refused before the password is asked for
+    counts = import_into_new_profile(args.profile, data, read_password(args))
     print(_("Imported {rows} rows into {folder}.").format(rows=sum(counts.values()), folder=args.profile))
     return 0

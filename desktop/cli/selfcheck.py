@@ -3,7 +3,8 @@
 It creates a throwaway encrypted profile in a temporary folder, writes and reads a record
 through the real store (row, outbox, audit), verifies the audit chain, checks that the record's
 text is nowhere readable on disk, loads the Welsh catalog and checks its six plural forms, and
-finds the bundled fonts. Exit 0 when every step passes; each failure is printed.
+finds the bundled fonts, and that core dumps are off (a crash must not put the cases on disk).
+Exit 0 when every step passes; each failure is printed.
 """
 
 from __future__ import annotations
@@ -76,6 +77,13 @@ def run(args: argparse.Namespace) -> int:
     problem = _calendar()
     if problem:
         failures.append(problem)
+    try:
+        import resource
+
+        if resource.getrlimit(resource.RLIMIT_CORE)[0] != 0:
+            failures.append("core dumps: not turned off (a crash could write cases to disk)")
+    except ImportError:  # Windows: no core files
+        pass
     for failure in failures:
         print(_("Self-check failed: {problem}").format(problem=failure))
     if failures:

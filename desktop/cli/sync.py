@@ -28,7 +28,7 @@ from typing import Any
 from desktop.i18n import _
 from desktop.services.session import Session
 from desktop.store.profile import Profile
-from desktop.sync import local
+from desktop.sync import anchor, local
 from desktop.sync.client import SyncClient, SyncReport
 from desktop.sync.enroll import create_profile_from_server
 from desktop.sync.errors import AuthRequired
@@ -72,6 +72,8 @@ def _print_report(report: SyncReport, store: Any) -> None:
     if report.repaired:
         print(_("Verification found differences; fetched again after a backup ({backup}).").format(
             backup=report.backup))  # fmt: skip
+    if report.audit_incident in anchor.INCIDENTS:
+        print(_(anchor.INCIDENTS[report.audit_incident]), file=sys.stderr)
     for line in status_lines(read_status(store)):
         print(line)
 

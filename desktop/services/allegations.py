@@ -19,6 +19,7 @@ from desktop.domain.validation import parse_date
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 
 ACTIONS = {"A10": "inform_designated_officer"}
@@ -73,8 +74,7 @@ class AllegationService:
         return self.session.write(lambda tx: tx.update("practitioner_allegation", allegation_id, {"closed_on": day}))
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "practitioner_allegation")
         return self.session.store.rows("SELECT * FROM practitioner_allegation WHERE case_id = ? AND deleted = 0"
                                        " ORDER BY arisen_on DESC, created_at DESC", [case_id])
 

@@ -12,7 +12,7 @@ from desktop.domain.validation import parse_date
 from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.services.permissions import Can
-from desktop.services.scope import case_condition, require_case
+from desktop.services.scope import case_condition, require_case, require_person
 from desktop.store import Tx
 
 
@@ -158,6 +158,8 @@ class CaseService:
             raise ValidationError(N_("Choose the type of case."), field="case_type")
         if not subject_ids:
             raise ValidationError(N_("A case needs at least one person it is about."), field="subjects")
+        for pid in subject_ids:
+            require_person(self.session, pid)  # a case cannot bring someone out of scope into it
         opened = parse_date(opened_on, "opened_on") or self.session.today()
         if opened > self.session.today():
             raise ValidationError(N_("The case cannot open in the future."), field="opened_on")
@@ -186,6 +188,7 @@ class CaseService:
     def add_member(self, case_id: str, person_id: str, role: str) -> dict[str, Any]:
         self.session.require(Can.EDIT_PERSON)
         require_case(self.session, case_id)
+        require_person(self.session, person_id)
         if role not in set(CaseRole):
             raise ValidationError(N_("Choose the person's part in the case."), field="role")
         return self.session.write(

@@ -27,6 +27,7 @@ from desktop.domain.validation import parse_date
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 
 CHANNELS = {"oral": N_("Orally"), "written": N_("In writing")}
@@ -128,8 +129,7 @@ class ComplaintService:
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
         """The case's complaints, newest first."""
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "complaint")
         return self.session.store.rows("SELECT * FROM complaint WHERE case_id = ? AND deleted = 0"
                                        " ORDER BY received_on DESC, created_at DESC", [case_id])
 

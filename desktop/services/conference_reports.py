@@ -24,8 +24,7 @@ from typing import Any
 from desktop.errors import NotFound
 from desktop.i18n import N_
 from desktop.services.letters import bi, load_council
-from desktop.services.permissions import Can
-from desktop.services.scope import require_case
+from desktop.services.reads import read_casework
 from reports import (
     AdultConference,
     AgencyReport,
@@ -84,8 +83,7 @@ class ConferenceReportService:
         return rows[0]["name"] if rows else ""
 
     def _case(self, case_id: str) -> dict[str, Any]:
-        self.session.require(Can.VIEW_CASEWORK)
-        return require_case(self.session, case_id)
+        return read_casework(self.session, case_id, "conference_report")
 
     # -- child protection ---------------------------------------------------------------------
     def child(self, conference_id: str) -> ChildConference:

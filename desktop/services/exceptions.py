@@ -30,6 +30,7 @@ from desktop.domain.validation import parse_date
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -141,8 +142,7 @@ class ExceptionService:
     def for_case(self, case_id: str, on: date | None = None) -> list[dict[str, Any]]:
         """Every exception recorded on the case (newest first), each with ``in_force`` on ``on``
         (default today), the child's or adult's name and the manager's."""
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "rule_exception")
         day = (on or self.session.today()).isoformat()
         rows = self.session.store.rows(
             """SELECT x.*, COALESCE(p.preferred_name, p.given_names, '') || ' ' || p.family_name AS person_name,

@@ -15,24 +15,39 @@ import rebuilds), row by row, every column as stored (BLOBs as
 the outbox of unsent changes, drafts, the letters' PDFs. Import goes into a NEW profile only
 (merging two profiles' histories is what sync is for): it writes every row verbatim in one
 transaction, then appends one audit entry recording the import, so the chain still verifies.
+Before anything is written the export is checked in full against the format
+(:mod:`desktop.services.export_format`), and the new profile is made beside its folder and renamed
+into place only when whole.
 """
 
 from __future__ import annotations
 
 import base64
+import shutil
+import uuid
 from collections.abc import Iterator
+from datetime import UTC
+from pathlib import Path
 from typing import Any
 
-from desktop.errors import DiogelError
-from desktop.i18n import N_
-from desktop.store import Store
-from desktop.store.migrations import known_names
+import sqlcipher3
 
-FORMAT = "diogel-export"
-VERSION = 1
-SKIP_TABLES = {"_sqlite_migrations", "sqlite_sequence"}
-DERIVED_TABLES = {"cp_latest_visit"}  # maintained by triggers from the rows they summarise
-LOCAL_META = {"device_id"}  # each profile keeps its own device identity
+from desktop.errors import DiogelError
+from desktop.i18n import LANGUAGES, N_
+from desktop.services.export_format import (  # noqa: F401 - re-exported: the format lives there
+    DERIVED_TABLES,
+    FORMAT,
+    LOCAL_META,
+    SKIP_TABLES,
+    VERSION,
+    ExportInvalid,
+    load_rows,
+    validate_export,
+)
+from desktop.services.permissions import Can
+from desktop.store import Store
+from desktop.store.crypto import KdfParams
+from desktop.store.profile import Profile
 
 
 def _tables(store: Store) -> list[str]:
@@ -54,12 +69,6 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict) and set(value) == {"$base64"}:
-        return base64.b64decode(value["$base64"])
-    return value
-
-
 def iter_rows(store: Store, table: str) -> Iterator[dict[str, Any]]:
     cursor = store.read().execute(f"SELECT * FROM [{table}] ORDER BY {_order(store, table)}")
     columns = [d[0] for d in cursor.description]
@@ -67,58 +76,91 @@ def iter_rows(store: Store, table: str) -> Iterator[dict[str, Any]]:
         yield {c: _encode(v) for c, v in zip(columns, values, strict=True)}
 
 
+class ExchangeService:
+    """Export for the signed-in person. The export holds every visit note, plan and audit entry on the
+    laptop, so it is casework: ``Can.VIEW_CASEWORK`` (admin staff and the register custodian are
+    refused); the export itself is audited."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def export(self) -> dict[str, Any]:
+        """The whole profile as a JSON-ready dict (see :func:`export_profile`)."""
+        self.session.require(Can.VIEW_CASEWORK)
+        self.session.write(lambda tx: tx.record("export"))
+        return export_profile(self.session.store)
+
+
 def export_profile(store: Store) -> dict[str, Any]:
-    """The whole profile as a JSON-ready dict."""
+    """The whole profile as a JSON-ready dict (no role check: callers go through :class:`ExchangeService`)."""
     applied = [r["name"] for r in store.rows("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": store.clock().isoformat(timespec="seconds"),
+        "exported_at": store.clock().astimezone(UTC).isoformat(timespec="seconds"),
         "migrations": applied,
         "tables": {table: list(iter_rows(store, table)) for table in _tables(store)},
     }
 
 
-def check_export(data: dict[str, Any]) -> None:
-    """Raise :class:`DiogelError` unless ``data`` is an export this build can read."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
-        raise DiogelError(N_("This file is not a Diogel export this version can read."))
-    unknown = sorted(set(data.get("migrations", [])) - set(known_names()))
-    if unknown:
-        raise DiogelError(N_("This export comes from a newer version of Diogel ({names})."), names=", ".join(unknown))
+def check_export(data: Any) -> None:
+    """Raise :class:`ExportInvalid` unless ``data`` is an export this build can import (the whole
+    check of :func:`~desktop.services.export_format.validate_export`; nothing is written)."""
+    validate_export(data)
 
 
-def import_profile(store: Store, data: dict[str, Any], *, actor: str) -> dict[str, int]:
+def import_profile(store: Store, data: Any, *, actor: str) -> dict[str, int]:
     """Load an export into a freshly created profile's store; returns rows per table.
 
-    Raises :class:`DiogelError` (nothing written) for another format, a newer schema, or a
-    target that already holds case data.
+    Raises :class:`ExportInvalid` (nothing written) for anything :func:`validate_export` refuses, and
+    :class:`DiogelError` for a target that already holds case data. One transaction: the rows as
+    exported, then one audit entry recording the import.
     """
-    check_export(data)
-    tables: dict[str, list[dict[str, Any]]] = data.get("tables", {})
-    existing = set(_tables(store))
-    missing = sorted(set(tables) - existing)
-    if missing:
-        raise DiogelError(N_("This export has tables this version does not know: {names}."), names=", ".join(missing))
+    tables = validate_export(data)
 
     def write(tx: Any) -> dict[str, int]:
-        for table in existing:
+        for table in _tables(store):
             rows = tx.query(f"SELECT count(*) AS n FROM [{table}]" + (" WHERE key <> 'device_id'" if table == "meta" else ""))
             if rows[0]["n"]:
                 raise DiogelError(N_("Import only into a new, empty profile; this one already holds data."))
-        tx.db.execute("PRAGMA defer_foreign_keys = ON")  # rows arrive table by table
-        counts = {}
-        for table, rows in tables.items():
-            for row in rows:
-                if table == "meta" and row.get("key") in LOCAL_META:
-                    continue
-                cols = list(row)
-                tx.db.execute(
-                    f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [_decode(row[c]) for c in cols],
-                )
-            counts[table] = len(rows)
+        counts = load_rows(tx.db, tables)
         tx.record("import", after={"exported_at": data.get("exported_at"), "rows": sum(counts.values())})
         return counts
 
-    return store.write(write, actor=actor)
+    try:
+        return store.write(write, actor=actor)
+    except sqlcipher3.DatabaseError as exc:  # the checks above should make this impossible; say so plainly
+        raise DiogelError(N_("The export could not be imported ({detail}); nothing was kept."), detail=str(exc)) from exc
+
+
+def import_into_new_profile(folder: Path, data: Any, password: str, *, kdf: KdfParams | None = None) -> dict[str, int]:
+    """A new profile in ``folder`` from an export; returns rows per table.
+
+    The export is checked in full first (:func:`validate_export`); the profile is then made in a
+    hidden folder beside ``folder`` and renamed into place only once every row is in and the store is
+    closed, so ``folder`` is either the whole profile or absent — never half made, whatever stops the
+    import. Raises :class:`ExportInvalid`, ``ValidationError`` (a weak password) or
+    :class:`DiogelError` (``folder`` already holds something)."""
+    tables = validate_export(data)
+    folder = Path(folder)
+    if Profile.exists(folder):
+        raise DiogelError(N_("A profile already exists in {folder}; import into a new folder."), folder=str(folder))
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise DiogelError(N_("{folder} is not empty; import into a new folder."), folder=str(folder))
+    meta = {row.get("key"): row.get("value") for row in tables.get("meta", [])}
+    language = meta.get("language") if meta.get("language") in LANGUAGES else "en"
+    staging = folder.parent / f".{folder.name}.importing-{uuid.uuid4().hex[:8]}"
+    try:
+        profile, key = Profile.create(staging, password, language=str(language), kdf=kdf)
+        store = profile.open_store(key, create=True)
+        try:
+            counts = import_profile(store, data, actor=str(meta.get("user_id") or "import"))
+        finally:
+            store.close()
+        if folder.exists():
+            folder.rmdir()  # empty (checked above)
+        staging.replace(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return counts

@@ -25,8 +25,7 @@ from typing import Any
 
 from desktop.domain.types import CaseType
 from desktop.i18n import N_
-from desktop.services.permissions import Can
-from desktop.services.scope import require_case
+from desktop.services.reads import read_casework
 
 DONE, CURRENT, TODO = "done", "current", "todo"
 
@@ -130,8 +129,7 @@ class JourneyService:
     def journey(self, case_id: str) -> Journey | None:
         """The case's journey, or ``None`` for a type of case with none (raises ``NotFound``,
         ``PermissionDenied``)."""
-        self.session.require(Can.VIEW_CASEWORK)
-        case = require_case(self.session, case_id)
+        case = read_casework(self.session, case_id, "journey")
         defs = JOURNEYS.get(case["case_type"])
         if defs is None:
             return None

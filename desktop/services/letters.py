@@ -528,8 +528,7 @@ class LetterService:
 
     def queued_count(self) -> int:
         """How many letters are ready to print (the Letters area's badge); no re-check."""
-        if not self.session.can(Can.MANAGE_LETTERS):
-            return 0
+        self.session.require(Can.MANAGE_LETTERS)
         condition, params = case_condition(self.session.user, self.session.today())
         rows = self.session.store.rows(
             "SELECT count(*) AS n FROM letter l LEFT JOIN case_file c ON c.id = l.case_id WHERE l.deleted = 0"
@@ -537,6 +536,8 @@ class LetterService:
         return int(rows[0]["n"])
 
     def get(self, letter_id: str) -> QueuedLetter:
+        """One letter of a case in scope (``Can.MANAGE_LETTERS`` or ``Can.VIEW_CASEWORK``)."""
+        self._require_view()
         rows = self._rows(" AND l.id = :letter_id", {"letter_id": letter_id})
         if not rows:
             raise NotFound(N_("That letter does not exist or is not in your caseload."))

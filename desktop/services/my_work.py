@@ -78,10 +78,11 @@ from desktop.domain.engine import (
 from desktop.domain.types import Role
 from desktop.domain.urgency import Urgency, urgency_of
 from desktop.domain.validation import parse_date
-from desktop.errors import ValidationError
+from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
 from desktop.services.exceptions import in_force as exceptions_in_force
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import case_condition, require_case
 from desktop.services.tasks import Task, TaskService
 
@@ -287,7 +288,12 @@ class MyWorkService:
     # -- items --------------------------------------------------------------------------------
     def all_items(self, on: date | None = None, *, horizon_days: int | None = None,
                   case_id: str | None = None) -> list[WorkItem]:
-        """Every item (any status, upcoming included) in the person's scope (or of one case in it)."""
+        """Every item (any status, upcoming included) in the person's scope (or of one case in it).
+
+        What is due is casework (``Can.VIEW_CASEWORK``); ``case_id`` outside scope is ``NotFound``."""
+        self.session.require(Can.VIEW_CASEWORK)
+        if case_id is not None:
+            read_casework(self.session, case_id, "due")
         on = on or self.session.today()
         condition, params = case_condition(self.session.user, self.session.today())
         if case_id is not None:
@@ -525,6 +531,7 @@ class MyWorkService:
     def record_absence(self, practitioner_id: str, *, from_date: str, to_date: str | None = None,
                        reason: str | None = None) -> dict[str, Any]:
         self.session.require(Can.ALLOCATE)
+        self._require_colleague(practitioner_id)
         start = parse_date(from_date, "from_date")
         end = parse_date(to_date, "to_date")
         if start is None:
@@ -542,6 +549,8 @@ class MyWorkService:
             raise ValidationError(N_("Choose whose work, or which case, is being covered."), field="covered_id")
         if case_id:
             require_case(self.session, case_id)
+        if covered_id:
+            self._require_colleague(covered_id)
         start, end = parse_date(from_date, "from_date"), parse_date(to_date, "to_date")
         if start is None or end is None:
             raise ValidationError(N_("Enter the date."), field="to_date" if start else "from_date")
@@ -552,3 +561,13 @@ class MyWorkService:
         values = {"covering_id": covering_id, "covered_id": covered_id, "from_date": start.isoformat(),
                   "to_date": end.isoformat(), "reason": reason}
         return self.session.write(lambda tx: tx.insert("cover", values, case_id=case_id))
+
+    def _require_colleague(self, practitioner_id: str) -> None:
+        """A team manager arranges absence and cover for their own team's workers only (a senior
+        manager for anyone): another team's worker behaves as if they did not exist."""
+        if self.session.user.role == Role.SENIOR_MANAGER:
+            return
+        rows = self.session.store.rows("SELECT team_id FROM practitioner WHERE id = ? AND deleted = 0",
+                                       [practitioner_id])
+        if not rows or rows[0]["team_id"] != self.session.user.team_id:
+            raise NotFound(N_("That worker is not in your team."))

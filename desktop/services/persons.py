@@ -15,6 +15,7 @@ from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.services import events
 from desktop.services.permissions import Can
+from desktop.services.reads import note_read
 from desktop.services.scope import require_case, require_person
 from desktop.store import Tx
 
@@ -65,6 +66,7 @@ class PersonService:
     def get(self, person_id: str) -> dict[str, Any]:
         """The person (scope-checked) with their address history, newest first."""
         person = require_person(self.session, person_id)
+        note_read(self.session, None, "person", person_id)
         person["addresses"] = self.session.store.rows(
             "SELECT * FROM address WHERE person_id = ? AND deleted = 0 ORDER BY COALESCE(from_date, '') DESC",
             [person_id],
@@ -72,6 +74,8 @@ class PersonService:
         return person
 
     def current_address(self, person_id: str) -> dict[str, Any] | None:
+        """The person's current address (scope-checked), or ``None``."""
+        require_person(self.session, person_id)
         rows = self.session.store.rows(
             "SELECT * FROM address WHERE person_id = ? AND deleted = 0 AND to_date IS NULL"
             " ORDER BY COALESCE(from_date, '') DESC LIMIT 1",
@@ -180,6 +184,12 @@ class PersonService:
     def leave_household(self, member_id: str, to_date: str | None = None) -> None:
         self.session.require(Can.EDIT_PERSON)
         end = parse_date(to_date, "to_date") or self.session.today()
+
+        rows = self.session.store.rows(
+            "SELECT person_id FROM household_member WHERE id = ? AND deleted = 0", [member_id])
+        if not rows:
+            raise ValidationError(N_("That household member no longer exists."))
+        require_person(self.session, rows[0]["person_id"])
 
         def write(tx: Tx) -> None:
             member = tx.get("household_member", member_id)

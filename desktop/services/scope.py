@@ -50,6 +50,16 @@ def require_case(session: Any, case_id: str) -> dict[str, Any]:
     return rows[0]
 
 
+def require_casework(session: Any, case_id: str) -> dict[str, Any]:
+    """The case row if the person may read its casework (``Can.VIEW_CASEWORK``) and it is in scope:
+    ``PermissionDenied`` for a role without casework (admin staff, the register custodian), otherwise
+    as :func:`require_case`."""
+    from desktop.services.permissions import Can
+
+    session.require(Can.VIEW_CASEWORK)
+    return require_case(session, case_id)
+
+
 def require_person(session: Any, person_id: str) -> dict[str, Any]:
     """The person row if they belong to a case in scope (or were added by this person and are
     not yet in any case); otherwise :class:`NotFound`."""

@@ -6,6 +6,8 @@ session and check its role and scope on every call.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +20,8 @@ from desktop.i18n import N_
 from desktop.services.permissions import Can, can, require
 from desktop.store import Store
 from desktop.store.crypto import KdfParams
+from desktop.store.database import DiskFull
+from desktop.store.integrity import DatabaseDamaged, damage_error, disk_is_full
 from desktop.store.profile import Profile
 
 
@@ -43,25 +47,82 @@ class Session:
         self.profile = profile
         self.store = store
         self.user = user
+        self.opened: Future[None] = Future()
+        """Done once the store has passed its integrity check and the sign-in is recorded; raises
+        :class:`~desktop.store.integrity.DatabaseDamaged` if the check failed (see :meth:`sign_in`)."""
+        self.opened.set_result(None)
+        self.background: list[threading.Thread] = []  # the daily backup, finished before sign-out
+
+    @property
+    def read_only(self) -> StoreError | None:
+        """Why this session cannot save anything (a full disk at sign-in), or ``None``."""
+        return self.store.read_only
 
     # -- sign in / out ------------------------------------------------------------------------
     @classmethod
-    def sign_in(cls, folder: Path, password: str, *, backup: bool = True, clock: Clock = system_clock,
-                **store_kwargs: Any) -> Session:
-        """Unlock the profile offline and open its store, which keeps ``clock``; audited. Raises
-        ``WrongPassword``, ``LockedOut`` or ``StoreError`` (nothing is opened then)."""
+    def sign_in(cls, folder: Path, password: str, *, backup: bool = True, wait: bool = True,
+                clock: Clock = system_clock, **store_kwargs: Any) -> Session:
+        """Unlock the profile offline and open its store, which keeps ``clock``; audited.
+
+        Raises ``WrongPassword``, ``LockedOut``, :class:`~desktop.store.profile.ProfileDamaged` or
+        :class:`~desktop.store.integrity.DatabaseDamaged` (a missing, empty or damaged database,
+        with the newest backup that passes the check on offer) — nothing is written then. The
+        database's integrity check runs on its own thread; with ``wait`` (the command line) this
+        returns only once it has passed, without it (the window, which builds meanwhile)
+        :attr:`opened` answers it. Nothing is written before it has passed: not the sign-in record,
+        not the daily backup (taken in the background, kept only if the copy checks out).
+
+        A full disk does not stop sign-in: the session opens read-only (:attr:`read_only` says why)."""
         profile = Profile.open(folder)
-        key = profile.unlock(password)
-        store = profile.open_store(key, clock=clock, **store_kwargs)
+        key = profile.database_key(password)
+        try:
+            store = profile.open_store(key, clock=clock, **store_kwargs)
+        except DiskFull:
+            store = profile.open_store(key, read_only=_full_disk(), clock=clock, **store_kwargs)
         try:
             user = load_user(store)
-            if backup:
-                profile.daily_backup(store, clock())
-            store.write(lambda tx: tx.record("sign_in", entity="practitioner", entity_id=user.id), actor=user.id)
+        except DatabaseDamaged as exc:
+            store.close()
+            raise damage_error(store.path, exc.problems, profile.verified_backup(key, password)) from exc
         except BaseException:
             store.close()
             raise
-        return cls(profile, store, user)
+        session = cls(profile, store, user)
+        session.opened = Future()
+
+        def finish() -> None:
+            try:
+                store.verified()
+            except DatabaseDamaged as exc:
+                offer = profile.verified_backup(key, password)
+                session.opened.set_exception(damage_error(store.path, exc.problems, offer))
+                return
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on ``opened``
+                session.opened.set_exception(exc)
+                return
+            if store.read_only is None:
+                try:
+                    store.write(lambda tx: tx.record("sign_in", entity="practitioner", entity_id=user.id),
+                                actor=user.id)
+                except StoreError as exc:
+                    if not disk_is_full(profile.folder, exc):
+                        session.opened.set_exception(exc)
+                        return
+                    store.set_read_only(_full_disk())
+            if backup and store.read_only is None:
+                session.background.append(profile.daily_backup_in_background(store))
+            session.opened.set_result(None)
+
+        if not wait:
+            threading.Thread(target=finish, name="diogel-open", daemon=True).start()
+            return session
+        finish()
+        try:
+            session.opened.result()
+        except BaseException:
+            store.close()
+            raise
+        return session
 
     @classmethod
     def create_profile(
@@ -88,7 +149,7 @@ class Session:
         if not team_name.strip():
             raise ValidationError(N_("Enter your team."), field="team")
         profile, key = Profile.create(folder, password, language=language, kdf=kdf)
-        store = profile.open_store(key, clock=clock)
+        store = profile.open_store(key, create=True, clock=clock)
         try:
 
             def first_user(tx: Any) -> str:
@@ -118,9 +179,13 @@ class Session:
         return cls(profile, store, user)
 
     def close(self) -> None:
-        """Sign out: audited, then the store is closed and the key forgotten."""
+        """Sign out: audited (unless the store cannot be written: read-only or damaged), then the
+        store is closed and the key forgotten."""
+        for thread in self.background:
+            thread.join()
         try:
-            self.store.write(lambda tx: tx.record("sign_out"), actor=self.user.id)
+            if self.store.read_only is None and self.opened.done() and self.opened.exception() is None:
+                self.store.write(lambda tx: tx.record("sign_out"), actor=self.user.id)
         finally:
             self.store.close()
 
@@ -149,3 +214,8 @@ def load_user(store: Store) -> User:
         raise StoreError(N_("This profile has no signed-in person recorded; it cannot be used."))
     r = row[0]
     return User(r["id"], r["given_names"], r["family_name"], r["app_role"], r["team_id"], r["scw_number"])
+
+
+def _full_disk() -> StoreError:
+    return StoreError(N_("The disk is full, so Diogel has opened your cases read-only: you can read them but not"
+                         " save anything. Free some space, then sign in again."))

@@ -28,7 +28,7 @@ from desktop.domain.types import Role, label
 from desktop.errors import NotFound, PermissionDenied, ValidationError
 from desktop.i18n import N_, _, format_date, ngettext
 from desktop.services.permissions import Can
-from desktop.services.scope import case_condition
+from desktop.services.scope import case_condition, require_case
 from desktop.store import Tx
 
 KINDS: dict[str, str] = {
@@ -138,10 +138,12 @@ class TaskService:
 
     def acknowledge(self, task_id: str, outcome: str) -> dict[str, Any]:
         """Close a task saying what was done. Only the person it is for may."""
-        rows = self.session.store.rows("SELECT * FROM escalation WHERE id = ? AND deleted = 0", [task_id])
-        if not rows or not any(t.id == task_id for t in self.open_tasks()):
+        rows = self.session.store.rows("SELECT * FROM escalation WHERE id = ? AND deleted = 0"
+                                       " AND acknowledged_at IS NULL", [task_id])
+        if not rows:
             raise NotFound(N_("That task does not exist or is not yours to see."))
-        if not self._for_me(rows[0]):
+        require_case(self.session, rows[0]["case_id"])  # out of scope: as if it did not exist
+        if not self._for_me(rows[0]) or self.session.user.role == Role.ADMIN_STAFF:
             raise PermissionDenied(N_("Only the person this task is for can acknowledge it."))
         if not str(outcome or "").strip():
             raise ValidationError(N_("Say what was done about it."), field="outcome")

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from desktop.errors import StoreError
 from desktop.i18n import N_
+from desktop.store.integrity import DatabaseDamaged, disk_is_full, open_readonly
 
 # sqlcipher3 raises its own DB-API exception classes; re-export them for callers.
 DatabaseError = sqlcipher3.DatabaseError
@@ -22,16 +23,27 @@ OperationalError = sqlcipher3.OperationalError
 IntegrityError = sqlcipher3.IntegrityError
 
 
-def connect(path: Path, key: bytes, *, readonly: bool = False) -> sqlite_utils.Database:
+class DiskFull(StoreError):
+    """The disk is full: the database cannot even be opened for writing (SQLite has no room for its
+    write-ahead log and shared-memory files)."""
+
+
+def connect(path: Path, key: bytes, *, readonly: bool = False, immutable: bool = False) -> sqlite_utils.Database:
     """A keyed connection wrapped in a sqlite-utils ``Database``.
 
     Raises :class:`StoreError` when the file is not a database this key opens (truncated,
-    corrupt, or not ours). ``isolation_level=None``: transactions are explicit (``BEGIN
-    IMMEDIATE`` on the writer), so nothing commits half a write behind our back.
+    corrupt, or not ours), :class:`DiskFull` when the disk has no room to open it for writing.
+    ``isolation_level=None``: transactions are explicit (``BEGIN IMMEDIATE`` on the writer), so
+    nothing commits half a write behind our back. ``immutable`` (read-only, a full disk): SQLite
+    neither locks the file nor needs its shared-memory file.
     """
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    if immutable:
+        conn = open_readonly(Path(path), key, immutable=True)
+    else:
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
     try:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute("PRAGMA cipher_log_level = NONE")  # a damaged page is reported to the caller, not stderr
         conn.execute("PRAGMA cipher_memory_security = OFF")  # mlock costs a lot, buys little here
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -46,9 +58,11 @@ def connect(path: Path, key: bytes, *, readonly: bool = False) -> sqlite_utils.D
             conn.execute("PRAGMA query_only = ON")
     except sqlcipher3.DatabaseError as exc:
         conn.close()
-        raise StoreError(
-            N_("The case database could not be opened: the file is damaged or incomplete ({detail}).")
-            , detail=str(exc)
+        if isinstance(exc, sqlcipher3.OperationalError) and disk_is_full(Path(path).parent, exc):
+            raise DiskFull(N_("The disk is full, so Diogel cannot open the case database for writing.")) from exc
+        raise DatabaseDamaged(
+            N_("The case database could not be opened: the file is damaged or incomplete ({detail})."),
+            problems=[str(exc)], detail=str(exc),
         ) from exc
     return sqlite_utils.Database(conn)
 

@@ -6,6 +6,11 @@ funnelling writes through one thread means no "database is locked" and a strict 
 … ``COMMIT`` with a :class:`~desktop.store.tx.Tx`; an exception rolls everything back and is
 re-raised in the caller. Reads use a separate keyed connection per calling thread (WAL lets
 them run while a write is in progress).
+
+Damage is caught before anything is written: opening an existing file never creates it (a missing
+or 0-byte file is refused), and every page's HMAC is checked (:mod:`desktop.store.integrity`) on a
+thread of its own while reads carry on; the writer runs nothing — no migration, no sign-in record,
+no backup — until the check has passed, and refuses everything if it failed.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import sqlcipher3
 from sqlite_utils import Database
 
 from desktop.clock import Clock, system_clock
 from desktop.errors import StoreError
 from desktop.i18n import N_
 from desktop.store.database import OperationalError, connect
+from desktop.store.integrity import EMPTY, MISSING, check_database, damage_error
 from desktop.store.migrations import MIGRATIONS, known_names
 from desktop.store.tx import Tx
 
@@ -36,9 +43,12 @@ CommitListener = Callable[[set[str], set[str]], None]
 class Store:
     """An open, migrated, encrypted database.
 
-    Raises :class:`StoreError` from the constructor when the file cannot be opened (damaged,
-    or written by a newer Diogel). ``backups_dir`` receives a copy of the file before any
-    migration runs.
+    Raises :class:`StoreError` from the constructor when the file cannot be opened (missing, empty,
+    damaged — :class:`~desktop.store.integrity.DatabaseDamaged` — or written by a newer Diogel).
+    ``create`` allows a new file (a new profile); otherwise a missing or 0-byte file is refused and
+    left as it is. ``read_only`` (the reason: a full disk) opens without a writing connection and
+    refuses every write with that reason. ``backups_dir`` receives a copy of the file before any migration runs. The
+    integrity check runs in the background: :meth:`verified` waits for it.
     """
 
     def __init__(
@@ -48,9 +58,23 @@ class Store:
         *,
         backups_dir: Path | None = None,
         clock: Clock = system_clock,
+        create: bool = False,
+        read_only: StoreError | None = None,
     ) -> None:
         self.path = Path(path)
+        if not create:
+            size = self.path.stat().st_size if self.path.exists() else None
+            if size is None or size == 0:
+                raise damage_error(self.path, [MISSING if size is None else EMPTY])
         self._key = key
+        self._generation = 0
+        self._damage: StoreError | None = None
+        self._read_only: StoreError | None = read_only
+        self._verification: Future[list[str]] = Future()
+        if create:
+            self._verification.set_result([])
+        else:
+            threading.Thread(target=self._verify, name="diogel-check", daemon=True).start()
         self._backups_dir = backups_dir or self.path.parent / "backups"
         self.clock = clock
         self._queue: queue.Queue[tuple[Callable[[], Any], Future] | None] = queue.Queue()
@@ -69,27 +93,70 @@ class Store:
             self._thread.join()
             raise self._startup_error
 
+    # -- the integrity check (its own thread) ----------------------------------------------------
+    def _verify(self) -> None:
+        try:
+            self._verification.set_result(check_database(self.path, self._key))
+        except BaseException as exc:  # noqa: BLE001 - a check that cannot run has found a problem
+            self._verification.set_result([str(exc) or type(exc).__name__])
+
+    def _damage_from_check(self) -> StoreError | None:
+        problems = self._verification.result()
+        return damage_error(self.path, problems) if problems else None
+
     # -- writer thread ------------------------------------------------------------------------
     def _run(self) -> None:
         try:
-            self._db = connect(self.path, self._key)
-            self._migrate()
-            self.device_id = self._ensure_device_id()
+            if self._read_only is not None:
+                self._db = connect(self.path, self._key, readonly=True, immutable=True)
+                if MIGRATIONS.pending(self._db):
+                    raise self._read_only
+                row = self._db.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+                self.device_id = row[0] if row else ""
+            else:
+                self._db = connect(self.path, self._key)
+                if self._needs_writes_to_open():
+                    # A migration or a new device id writes: only once the file has been found whole.
+                    damage = self._damage_from_check()
+                    if damage is not None:
+                        raise damage
+                self._migrate()
+                self.device_id = self._ensure_device_id()
         except BaseException as exc:  # reported to the constructor's caller
+            if getattr(self, "_db", None) is not None:
+                self._db.conn.close()
+            if type(exc) is sqlcipher3.DatabaseError:  # a damaged page read while opening
+                exc = self._damage_from_check() or exc
             self._startup_error = exc
             self._ready.set()
             return
         self._ready.set()
+        self._damage = self._damage_from_check()  # nothing below runs before the check has answered
+        self._serve()
+
+    def _serve(self) -> None:
         while (item := self._queue.get()) is not None:
             job, future = item
             if future.set_running_or_notify_cancel():
                 try:
+                    if self._damage is not None:
+                        raise self._damage
                     future.set_result(job())
                 except BaseException as exc:
                     future.set_exception(exc)
         self._db.conn.close()
 
-    def _transact(self, fn: Callable[[Tx], T], actor: str) -> T:
+    def _needs_writes_to_open(self) -> bool:
+        if MIGRATIONS.pending(self._db):
+            return True
+        try:
+            return not self._db.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+        except OperationalError:  # no meta table yet: a new file
+            return True
+
+    def _transact(self, fn: Callable[[Tx], T], actor: str, notify: bool = True) -> T:
+        if self._read_only is not None:
+            raise self._read_only
         tx = Tx(self._db, actor=actor, device_id=self.device_id, now=self.clock().isoformat(timespec="milliseconds"))
         try:
             self._db.execute("BEGIN IMMEDIATE")
@@ -101,6 +168,8 @@ class Store:
             if isinstance(exc, OperationalError):
                 raise _store_error(exc) from exc
             raise
+        if not notify:
+            return result
         for listener in list(self._listeners):
             listener(tx.touched, tx.cases)
         return result
@@ -140,15 +209,17 @@ class Store:
         return target
 
     # -- public API ---------------------------------------------------------------------------
-    def submit(self, fn: Callable[[Tx], T], *, actor: str) -> Future[T]:
-        """Queue ``fn(tx)`` on the writer thread; the future holds its result or exception."""
+    def submit(self, fn: Callable[[Tx], T], *, actor: str, notify: bool = True) -> Future[T]:
+        """Queue ``fn(tx)`` on the writer thread; the future holds its result or exception.
+        ``notify=False``: the commit listeners are not told (a read being audited changes nothing
+        anyone shows)."""
         if self._closed:
             raise RuntimeError("store is closed")
         future: Future[T] = Future()
-        self._queue.put((lambda: self._transact(fn, actor), future))
+        self._queue.put((lambda: self._transact(fn, actor, notify), future))
         return future
 
-    def write(self, fn: Callable[[Tx], T], *, actor: str) -> T:
+    def write(self, fn: Callable[[Tx], T], *, actor: str, notify: bool = True) -> T:
         """Run ``fn(tx)`` as one transaction on the writer thread and wait for it.
 
         Raises ``RuntimeError`` if called from the writer thread (a nested write would wait for
@@ -156,31 +227,93 @@ class Store:
         """
         if threading.current_thread() is self._thread:
             raise RuntimeError("nested Store.write: use the Tx you already have")
-        return self.submit(fn, actor=actor).result()
+        return self.submit(fn, actor=actor, notify=notify).result()
 
     def read(self) -> Database:
         """A read connection for the calling thread (opened on first use, closed by :meth:`close`)."""
         db = getattr(self._local, "db", None)
-        if db is None:
-            db = connect(self.path, self._key, readonly=True)
-            self._local.db = db
+        if db is None or getattr(self._local, "generation", None) != self._generation:
+            db = connect(self.path, self._key, readonly=True, immutable=self._read_only is not None)
+            self._local.db, self._local.generation = db, self._generation
             with self._readers_lock:
                 self._readers.append(db)
         return db
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        """Convenience read: a list of dict rows."""
-        cursor = self.read().execute(sql, params)
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+        """Convenience read: a list of dict rows. A read that trips over a damaged page waits for the
+        integrity check and raises its :class:`~desktop.store.integrity.DatabaseDamaged`."""
+        try:
+            cursor = self.read().execute(sql, params)
+            columns = [d[0] for d in cursor.description]
+            return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+        except sqlcipher3.DatabaseError as exc:
+            if type(exc) is sqlcipher3.DatabaseError:  # SQLITE_CORRUPT / NOTADB, not a bad query
+                damage = self._damage_from_check()
+                if damage is not None:
+                    raise damage from exc
+            raise
+
+    def verified(self, timeout: float | None = None) -> None:
+        """Wait for the integrity check; raises :class:`~desktop.store.integrity.DatabaseDamaged`
+        if the file is damaged (then every write is refused and nothing has been written)."""
+        problems = self._verification.result(timeout)
+        if problems:
+            raise damage_error(self.path, problems)
+
+    def check_copy(self, path: Path) -> list[str]:
+        """:func:`~desktop.store.integrity.check_database` of a copy of this database (a backup)
+        under this store's key; an empty list means the copy is whole."""
+        return check_database(Path(path), self._key, copy=True)
+
+    @property
+    def verification(self) -> Future[list[str]]:
+        """The integrity check's answer (the problems found; empty when the file is whole)."""
+        return self._verification
+
+    def set_read_only(self, reason: StoreError) -> None:
+        """Refuse every write from now on with ``reason`` (a full disk at sign-in)."""
+        self._read_only = reason
+
+    @property
+    def read_only(self) -> StoreError | None:
+        return self._read_only
 
     def backup(self, target: Path) -> Path:
         """Copy the encrypted database to ``target`` (on the writer thread, between writes)."""
         if self._closed:
             raise RuntimeError("store is closed")
         future: Future[Path] = Future()
-        self._queue.put((lambda: self._copy_to(target), future))
+
+        def copy() -> Path:
+            if self._read_only is not None:
+                raise self._read_only
+            return self._copy_to(target)
+
+        self._queue.put((copy, future))
         return future.result()
+
+    def rekey(self, new_key: bytes) -> None:
+        """Re-encrypt every page under ``new_key`` (SQLCipher ``PRAGMA rekey``, one transaction on the
+        writer thread, between writes); readers reopen with the new key. Afterwards the old key reads
+        nothing of this file."""
+        if self._closed:
+            raise RuntimeError("store is closed")
+        future: Future[None] = Future()
+
+        def rekey() -> None:
+            if self._read_only is not None:
+                raise self._read_only
+            self._db.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            self._key = new_key
+            self._generation += 1
+            with self._readers_lock:
+                for db in self._readers:
+                    db.conn.close()
+                self._readers.clear()
+
+        self._queue.put((rekey, future))
+        future.result()
 
     def add_commit_listener(self, listener: CommitListener) -> None:
         """Call ``listener(tables, case_ids)`` after each commit, ON THE WRITER THREAD."""

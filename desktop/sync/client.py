@@ -33,8 +33,8 @@ from typing import Any, Protocol
 from desktop.errors import DiogelError
 from desktop.i18n import N_
 from desktop.store.tx import Tx
+from desktop.sync import anchor, local
 from desktop.sync import conflicts as conflict_store
-from desktop.sync import local
 from desktop.sync.errors import AuthRequired, ServerRefused, SyncCancelled, SyncError
 from desktop.sync.transport import Transport
 from desktop.sync.verify import Comparison, compare
@@ -70,6 +70,8 @@ class SyncReport:
     repaired: list[str] = field(default_factory=list)
     backup: Path | None = None
     error: DiogelError | None = None  # set only by a first sync at profile creation that did not finish
+    anchored: int | None = None  # audit entries the server now holds the head of
+    audit_incident: str | None = None  # "truncated" / "reforged" / "unproven": the server found a break
 
 
 class SyncClient:
@@ -175,9 +177,26 @@ class SyncClient:
                     tx.record("sync.done", after=_report_json(report))
 
                 self._write(done)
+                self._anchor(report)
                 return report
         finally:
             lock.release()
+
+    def _anchor(self, report: SyncReport) -> None:
+        """Send the audit chain's head, keep the anchor the server gives back (and any break it found).
+        A server without the route, or a dropped connection, leaves the anchor as it was: the next sync
+        sends it (the sync itself has succeeded)."""
+        body = anchor.request_body(self.store, self.store.device_id)
+        try:
+            answer = self.transport.audit_anchor(body)
+        except SyncError:
+            return
+        kept, incident = answer.get("anchor"), answer.get("incident")
+        kind = incident.get("kind") if isinstance(incident, dict) else None
+        self._write(lambda tx: local.set_state(tx, **{anchor.STATE_KEY: json.dumps(kept),
+                                                       anchor.INCIDENT_KEY: kind}))
+        report.anchored = body["entries"]
+        report.audit_incident = kind
 
     # -- the steps on their own (each waits for a running sync to finish) -----------------------------
     def push(self, report: SyncReport | None = None, progress: Progress | None = None,

@@ -66,7 +66,7 @@ def create_profile_from_server(
     created_folder = not folder.exists()
     profile, key = Profile.create(folder, password, language=language, kdf=kdf)
     try:
-        store = profile.open_store(key, **store_kwargs)
+        store = profile.open_store(key, create=True, **store_kwargs)
     except BaseException:
         if created_folder:
             shutil.rmtree(folder, ignore_errors=True)

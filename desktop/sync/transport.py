@@ -123,6 +123,10 @@ class Transport:
     def verify(self) -> dict[str, Any]:
         return self.request("GET", "/v1/verify")
 
+    def audit_anchor(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Send the audit chain's head (see :mod:`desktop.sync.anchor`)."""
+        return self.request("POST", "/v1/audit-anchor", json=body)
+
     def conflicts(self, status: str = "open") -> dict[str, Any]:
         return self.request("GET", "/v1/conflicts", params={"status": status, "limit": 5000})
 

@@ -120,6 +120,9 @@ def test_change_password(qtbot, gui_session) -> None:
     dialog.save()
     assert dialog.error.isVisible()
     dialog.edits["again"].setText("a new long password")
+    before = gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"]
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         dialog.save()
     assert gui_session.profile.verify("a new long password")
+    # The database was re-keyed under the window's feet: its readers reopen with the new key.
+    assert gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"] == before

@@ -77,7 +77,7 @@ def test_sign_in_wrong_password_then_lockout_countdown(qtbot, world: World, cloc
     # When it ends, the right password signs in.
     qtbot.waitUntil(lambda: dialog.sign_in_button.isEnabled(), timeout=5_000)
     dialog.password.setText(PASSWORD)
-    with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
+    with qtbot.waitSignal(dialog.opened, timeout=10_000) as signal:
         dialog.sign_in_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
     _close(signal.args[0])
@@ -111,8 +111,42 @@ def test_damaged_database_offers_the_latest_backup_and_keeps_the_damaged_file(qt
     dialog.sign_in_button.click()
     qtbot.waitUntil(lambda: dialog.restore_button.isVisible(), timeout=10_000)
     assert dialog.error.isVisible() and dialog.error.text()
-    with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
+    with qtbot.waitSignal(dialog.opened, timeout=10_000) as signal:
         dialog.restore_button.click()
     kept = list(world.folder.glob("diogel.db.damaged-*"))
     assert kept and kept[0].read_bytes().startswith(b"this is not a database")
     _close(signal.args[0])
+
+
+def test_a_damaged_page_found_after_the_window_opened_brings_back_sign_in_with_the_good_backup(
+        qtbot, world: World, clock) -> None:
+    """Damage that only the whole-file check finds (page 1 is fine): the window shows at once while the
+    check runs, nothing is written, and when the check fails the window closes, the sign-in dialog comes
+    back with the message and the newest backup that checks out, and restoring it signs in."""
+    from desktop.store.integrity import PAGE_SIZE
+    from ui.application import AppController
+
+    Session.sign_in(world.folder, PASSWORD, clock=clock).close()  # today's backup, checked and kept
+    db = world.folder / "diogel.db"
+    data = bytearray(db.read_bytes())
+    last_page = len(data) // PAGE_SIZE - 1
+    data[last_page * PAGE_SIZE + 500] ^= 0x44
+    db.write_bytes(bytes(data))
+    damaged = db.read_bytes()
+    controller = AppController(world.folder, idle_ms=3_600_000)
+    dialog = controller.start()
+    qtbot.addWidget(dialog)
+    dialog.password.setText(PASSWORD)
+    with qtbot.waitSignal(dialog.failed, timeout=20_000):
+        dialog.sign_in_button.click()
+    assert controller.window is None and controller.session is None
+    assert dialog.isVisible() and "is damaged" in dialog.error.text() and "helpdesk: " not in dialog.error.text()
+    assert dialog.restore_button.isVisible() and "checks out" in dialog.restore_button.text()
+    assert db.read_bytes() == damaged, "nothing was written to the damaged file"
+    with qtbot.waitSignal(dialog.opened, timeout=20_000):
+        dialog.restore_button.click()
+    assert list(world.folder.glob("diogel.db.damaged-*"))
+    qtbot.waitUntil(lambda: controller.window is not None and controller.window.isVisible(), timeout=10_000)
+    qtbot.addWidget(controller.window)
+    controller.window.close()
+    controller.shutdown()

@@ -20,6 +20,7 @@ from desktop.errors import ValidationError
 from desktop.i18n import N_, bilingual  # noqa: F401 - bilingual is re-exported
 from desktop.services.correspondence import staff_with_role
 from desktop.services.permissions import Can
+from desktop.services.reads import note_read
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -110,14 +111,17 @@ def required_date(value: Any, field: str, today: date, *, future_ok: bool = Fals
     return parsed
 
 
-def adult_case(session: Any, case_id: str, *, write: bool = True) -> dict[str, Any]:
-    """The case row, after the role, scope and case-type checks (raises otherwise)."""
+def adult_case(session: Any, case_id: str, *, write: bool = True, read: str = "adult_at_risk") -> dict[str, Any]:
+    """The case row, after the role, scope and case-type checks (raises otherwise). A read
+    (``write=False``) is audited as a read of ``read`` (the kind of record handed out)."""
     session.require(Can.RECORD_CASEWORK if write else Can.VIEW_CASEWORK)
     case = require_case(session, case_id)
     if case["case_type"] != CaseType.ADULT_AT_RISK:
         raise ValidationError(N_("This is not an adult-at-risk case."), field="case_id")
     if write and case.get("closed_on"):
         raise ValidationError(N_("This case is closed; nothing more can be recorded on it."), field="case_id")
+    if not write:
+        note_read(session, case_id, read)
     return case
 
 

@@ -60,7 +60,7 @@ class AdvocacyService:
         return self.session.write(lambda tx: tx.update("adult_advocacy", advocacy_id, changes))
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        adult_case(self.session, case_id, write=False)
+        adult_case(self.session, case_id, write=False, read="adult_advocacy")
         return self.session.store.rows(
             "SELECT * FROM adult_advocacy WHERE case_id = ? AND deleted = 0 ORDER BY offered_on DESC", [case_id]
         )

@@ -167,7 +167,7 @@ class CapacityService:
         return self.session.write(write)
 
     def for_case(self, case_id: str) -> dict[str, list[dict[str, Any]]]:
-        adult_case(self.session, case_id, write=False)
+        adult_case(self.session, case_id, write=False, read="adult_capacity_assessment")
         store = self.session.store
         return {
             "assessments": store.rows(

@@ -180,7 +180,7 @@ class ConferenceService:
         return self.session.write(write)
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        adult_case(self.session, case_id, write=False)
+        adult_case(self.session, case_id, write=False, read="adult_conference")
         store = self.session.store
         out = store.rows("SELECT * FROM adult_conference WHERE case_id = ? AND deleted = 0 ORDER BY scheduled_on DESC",
                          [case_id])

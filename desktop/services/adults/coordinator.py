@@ -172,7 +172,7 @@ class CoordinatorService:
 
     def current(self, case_id: str) -> dict[str, Any]:
         """Who leads the adult's protection now, and where statutory responsibility sits."""
-        adult_case(self.session, case_id, write=False)
+        adult_case(self.session, case_id, write=False, read="adult_delegation")
         store = self.session.store
         delegation = store.rows(
             f"SELECT * FROM adult_delegation x WHERE x.case_id = ? AND x.deleted = 0 AND x.ended_on IS NULL"

@@ -34,7 +34,7 @@ class EnquiryService:
         strategy_required: bool | None = None,
     ) -> dict[str, Any]:
         """Returns the enquiry row after the change."""
-        enquiry = self.get(enquiry_id)
+        enquiry = self._row(enquiry_id)
         adult_case(self.session, enquiry["case_id"])
         if enquiry["concluded_on"]:
             raise ValidationError(N_("These enquiries have already been concluded."), field="concluded_on")
@@ -55,13 +55,19 @@ class EnquiryService:
         return self.session.write(lambda tx: tx.update("adult_enquiry", enquiry_id, changes))
 
     def get(self, enquiry_id: str) -> dict[str, Any]:
+        """One enquiry (role, scope and case type checked as for ``for_case``)."""
+        enquiry = self._row(enquiry_id)
+        adult_case(self.session, enquiry["case_id"], write=False, read="adult_enquiry")
+        return enquiry
+
+    def _row(self, enquiry_id: str) -> dict[str, Any]:
         rows = self.session.store.rows("SELECT * FROM adult_enquiry WHERE id = ? AND deleted = 0", [enquiry_id])
         if not rows:
             raise NotFound(N_("Those enquiries do not exist or are not in your caseload."))
         return rows[0]
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        adult_case(self.session, case_id, write=False)
+        adult_case(self.session, case_id, write=False, read="adult_enquiry")
         return self.session.store.rows(
             "SELECT * FROM adult_enquiry WHERE case_id = ? AND deleted = 0 ORDER BY started_on DESC", [case_id]
         )

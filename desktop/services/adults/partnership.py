@@ -67,7 +67,7 @@ class PartnershipService:
 
     def history(self, case_id: str) -> list[dict[str, Any]]:
         """Every partnership record, oldest first (changes of mind with their dates)."""
-        adult_case(self.session, case_id, write=False)
+        adult_case(self.session, case_id, write=False, read="adult_partnership")
         return self.session.store.rows(
             "SELECT * FROM adult_partnership WHERE case_id = ? AND deleted = 0 ORDER BY recorded_on, created_at",
             [case_id],

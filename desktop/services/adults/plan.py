@@ -123,7 +123,7 @@ class PlanService:
         return self.session.write(lambda tx: tx.insert("adult_plan_review", values, case_id=plan["case_id"]))
 
     def current(self, case_id: str) -> dict[str, Any] | None:
-        adult_case(self.session, case_id, write=False)
+        adult_case(self.session, case_id, write=False, read="adult_plan")
         store = self.session.store
         rows = store.rows("SELECT * FROM adult_plan WHERE case_id = ? AND deleted = 0 AND status = 'active'", [case_id])
         if not rows:

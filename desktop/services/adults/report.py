@@ -130,7 +130,7 @@ class ReportService:
         return self.session.write(write)
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        adult_case(self.session, case_id, write=False)
+        adult_case(self.session, case_id, write=False, read="adult_report")
         return self.session.store.rows(
             "SELECT * FROM adult_report WHERE case_id = ? AND deleted = 0 ORDER BY received_at DESC", [case_id]
         )

@@ -34,7 +34,7 @@ from typing import Any
 from desktop.domain.engine import default_engine
 from desktop.domain.rules import RuleError, validate_case_override
 from desktop.domain.types import Role
-from desktop.errors import ValidationError
+from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
 from desktop.services.adults._common import (
     ADVOCATE_TYPES,
@@ -233,7 +233,7 @@ class StrategyService:
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
         """Current strategy records (corrections replace what they correct), newest first."""
-        adult_case(self.session, case_id, write=False)
+        adult_case(self.session, case_id, write=False, read="adult_strategy")
         return self.session.store.rows(
             f"SELECT x.* FROM adult_strategy x WHERE x.case_id = ? AND x.deleted = 0"
             f" AND {latest_not_amended('adult_strategy')} ORDER BY x.held_on DESC, x.created_at DESC",
@@ -241,6 +241,12 @@ class StrategyService:
         )
 
     def members(self, strategy_id: str) -> list[dict[str, Any]]:
+        """The members of one strategy meeting (role, scope and case type checked as for ``for_case``)."""
+        owner = self.session.store.rows("SELECT case_id FROM adult_strategy WHERE id = ? AND deleted = 0",
+                                        [strategy_id])
+        if not owner:
+            raise NotFound(N_("That strategy meeting does not exist or is not in your caseload."))
+        adult_case(self.session, owner[0]["case_id"], write=False, read="adult_strategy_member")
         return self.session.store.rows(
             "SELECT m.*, a.name AS agency_name FROM adult_strategy_member m JOIN agency a ON a.id = m.agency_id"
             " WHERE m.strategy_id = ? AND m.deleted = 0 ORDER BY m.created_at",

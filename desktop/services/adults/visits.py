@@ -108,7 +108,7 @@ class VisitService:
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
         """Current visits (each correction in place of what it corrects), newest first."""
-        adult_case(self.session, case_id, write=False)
+        adult_case(self.session, case_id, write=False, read="adult_visit")
         return self.session.store.rows(
             f"SELECT x.* FROM adult_visit x WHERE x.case_id = ? AND x.deleted = 0 AND {latest_not_amended('adult_visit')}"
             " ORDER BY x.visited_on DESC, x.created_at DESC",
@@ -124,5 +124,5 @@ class VisitService:
             [visit_id],
         )
         if rows:
-            adult_case(self.session, rows[0]["case_id"], write=False)
+            adult_case(self.session, rows[0]["case_id"], write=False, read="adult_visit")
         return rows

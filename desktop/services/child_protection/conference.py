@@ -63,6 +63,7 @@ from desktop.services.child_protection.plan import create_outline
 from desktop.services.child_protection.register import change_entry, check_coordinator, register_child
 from desktop.services.correspondence import queue_letter
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 from desktop.services.tasks import raise_task
 from desktop.store import Tx
@@ -359,8 +360,7 @@ class ConferenceService:
         """What the co-ordinator's report for a review conference draws on: every core group since the
         last conference held (or ``since``) with its attendance, apologies and written contributions,
         progress ratings per outcome, actions reviewed and denied-access incidents; and the plan."""
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_core_group")
         store = self.session.store
         if since is None:
             last = store.rows("SELECT MAX(held_on) AS d FROM cp_conference WHERE case_id = ? AND status = 'held'"
@@ -396,7 +396,7 @@ class ConferenceService:
         return self.session.write(lambda tx: tx.update("cp_conference", conference_id, changes))
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_conference")
         return self.session.store.rows(
             "SELECT * FROM cp_conference WHERE case_id = ? AND deleted = 0"
             " ORDER BY COALESCE(held_on, scheduled_on) DESC", [case_id])

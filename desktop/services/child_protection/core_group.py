@@ -26,6 +26,7 @@ from desktop.i18n import N_
 from desktop.services.child_protection._common import active_core_members, required_date, text
 from desktop.services.child_protection.plan import ACTION_STATUSES, RAG, revise_plan, validate_plan
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -60,7 +61,7 @@ class CoreGroupService:
         self.session = session
 
     def members(self, case_id: str) -> list[dict[str, Any]]:
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_core_member")
         today = self.session.today().isoformat()
         return self.session.store.rows(
             "SELECT m.*, COALESCE(pr.given_names || ' ' || pr.family_name, a.name,"
@@ -148,7 +149,7 @@ class CoreGroupService:
         return self.session.write(write)
 
     def meetings(self, case_id: str) -> list[dict[str, Any]]:
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_core_group")
         return self.session.store.rows(
             "SELECT g.* FROM cp_core_group g WHERE g.case_id = ? AND g.deleted = 0"
             " AND NOT EXISTS (SELECT 1 FROM cp_core_group a WHERE a.amends_id = g.id) ORDER BY g.held_on DESC",

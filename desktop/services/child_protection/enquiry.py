@@ -21,6 +21,7 @@ from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
 from desktop.services.child_protection._common import required_date, text
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 
 
@@ -64,7 +65,7 @@ class EnquiryService:
         return self.session.write(lambda tx: tx.update("cp_enquiry", enquiry_id, changes))
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_enquiry")
         return self.session.store.rows(
             "SELECT * FROM cp_enquiry WHERE case_id = ? AND deleted = 0 ORDER BY started_on DESC", [case_id])
 

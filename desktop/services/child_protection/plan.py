@@ -32,6 +32,7 @@ from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.services.child_protection._common import dumps, text
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -190,8 +191,7 @@ class PlanService:
         self.session = session
 
     def current(self, case_id: str) -> dict[str, Any] | None:
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_plan")
         store = self.session.store
         rows = store.rows("SELECT * FROM cp_plan WHERE case_id = ? AND deleted = 0 AND status = 'active'", [case_id])
         if not rows:
@@ -216,8 +216,7 @@ class PlanService:
             contingency=contingency, stage=stage))
 
     def versions(self, case_id: str) -> list[dict[str, Any]]:
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_plan_version")
         rows = self.session.store.rows(
             "SELECT v.* FROM cp_plan_version v JOIN cp_plan p ON p.id = v.plan_id"
             " WHERE p.case_id = ? AND v.deleted = 0 ORDER BY v.version_no DESC", [case_id])

@@ -27,6 +27,7 @@ from desktop.services.child_protection._common import (
     text,
 )
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 
 
@@ -92,7 +93,7 @@ class ReportService:
         return self.session.write(lambda tx: tx.update("cp_report", report_id, changes))
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_report")
         return self.session.store.rows(
             "SELECT * FROM cp_report WHERE case_id = ? AND deleted = 0 ORDER BY received_at DESC", [case_id])
 

@@ -26,6 +26,7 @@ from desktop.services.child_protection._common import (
     text,
 )
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -139,7 +140,7 @@ class StrategyService:
         return self.session.write(write)
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_strategy")
         return self.session.store.rows(
             "SELECT s.* FROM cp_strategy s WHERE s.case_id = ? AND s.deleted = 0"
             " AND NOT EXISTS (SELECT 1 FROM cp_strategy a WHERE a.amends_id = s.id) ORDER BY s.held_on DESC",

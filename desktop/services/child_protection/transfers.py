@@ -33,6 +33,7 @@ from desktop.i18n import N_
 from desktop.services.child_protection._common import active_entry, required_date, text
 from desktop.services.child_protection.register import change_entry
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -177,8 +178,7 @@ class TransferService:
     # -- reading --------------------------------------------------------------------------------
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
         """Every transfer of the case's children, newest first."""
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_transfer")
         return self.session.store.rows(
             "SELECT t.*, p.given_names, p.family_name FROM cp_transfer t JOIN person p ON p.id = t.person_id"
             " WHERE t.case_id = ? AND t.deleted = 0 ORDER BY t.notified_on DESC, t.created_at DESC", [case_id])

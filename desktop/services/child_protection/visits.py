@@ -32,6 +32,7 @@ from desktop.services.child_protection import denied_access
 from desktop.services.child_protection._common import case_subject_ids, required_date, text
 from desktop.services.drafts import DraftService
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -76,8 +77,7 @@ class VisitService:
         return self.session.write(lambda tx: _write(tx, case_id, visit, children))
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cp_visit")
         store = self.session.store
         visits = store.rows(
             "SELECT v.* FROM cp_visit v WHERE v.case_id = ? AND v.deleted = 0"
@@ -94,9 +94,15 @@ class VisitService:
         return visits
 
     def save_draft(self, case_id: str, data: dict[str, Any]) -> None:
+        """Keep what is typed of a visit to a case in scope (``Can.RECORD_CASEWORK``)."""
+        self.session.require(Can.RECORD_CASEWORK)
+        require_case(self.session, case_id)
         DraftService(self.session).save(DRAFT_FORM, data, case_id)
 
     def load_draft(self, case_id: str) -> dict[str, Any] | None:
+        """The visit draft kept for a case in scope (``Can.RECORD_CASEWORK``), or ``None``."""
+        self.session.require(Can.RECORD_CASEWORK)
+        require_case(self.session, case_id)
         return DraftService(self.session).load(DRAFT_FORM, case_id)
 
     def _validate(self, case_id: str, f: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -65,6 +65,7 @@ from desktop.services.children._common import (
     text,
 )
 from desktop.services.permissions import Can
+from desktop.services.reads import note_read, read_casework
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -185,6 +186,7 @@ class ChildInNeedService:
     def assessment(self, assessment_id: str) -> dict[str, Any]:
         self.session.require(Can.VIEW_CASEWORK)
         row = self._row("cin_assessment", assessment_id)
+        note_read(self.session, row["case_id"], "cin_assessment", assessment_id)
         row["contacts"] = self.session.store.rows(
             "SELECT * FROM cin_assessment_contact WHERE assessment_id = ? AND deleted = 0 ORDER BY spoken_on",
             [assessment_id],
@@ -192,8 +194,7 @@ class ChildInNeedService:
         return row
 
     def assessments(self, case_id: str) -> list[dict[str, Any]]:
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cin_assessment")
         return self.session.store.rows(
             "SELECT * FROM cin_assessment WHERE case_id = ? AND deleted = 0 ORDER BY started_on DESC", [case_id]
         )
@@ -318,6 +319,7 @@ class ChildInNeedService:
         """The plan with its outcomes, actions and reviews (each review with its attendance)."""
         self.session.require(Can.VIEW_CASEWORK)
         plan = self._row("cin_plan", plan_id)
+        note_read(self.session, plan["case_id"], "cin_plan", plan_id)
         store = self.session.store
         plan["outcomes"] = store.rows(
             "SELECT * FROM cin_plan_outcome WHERE plan_id = ? AND deleted = 0 ORDER BY position", [plan_id])
@@ -331,8 +333,7 @@ class ChildInNeedService:
         return plan
 
     def plans(self, case_id: str) -> list[dict[str, Any]]:
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cin_plan")
         return self.session.store.rows(
             "SELECT * FROM cin_plan WHERE case_id = ? AND deleted = 0 ORDER BY started_on DESC", [case_id])
 
@@ -468,8 +469,7 @@ class ChildInNeedService:
         """Requests on the case, newest first, each with ``child_ids`` decoded and ``conference`` — the
         first initial conference recorded on the case on/after the request (``None`` until the child
         protection service records one)."""
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "cin_icpc_request")
         store = self.session.store
         rows = store.rows("SELECT * FROM cin_icpc_request WHERE case_id = ? AND deleted = 0 ORDER BY requested_on DESC",
                           [case_id])
@@ -535,8 +535,7 @@ class ChildInNeedService:
         return self.session.write(write)
 
     def proceedings(self, case_id: str) -> list[dict[str, Any]]:
-        self.session.require(Can.VIEW_CASEWORK)
-        require_case(self.session, case_id)
+        read_casework(self.session, case_id, "proceedings")
         store = self.session.store
         rows = store.rows("SELECT * FROM proceedings WHERE case_id = ? AND deleted = 0 ORDER BY started_on", [case_id])
         for r in rows:

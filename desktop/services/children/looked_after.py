@@ -62,6 +62,7 @@ from desktop.services.children._common import (
     text,
 )
 from desktop.services.permissions import Can
+from desktop.services.reads import note_read, read_casework
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -322,7 +323,11 @@ class LookedAfterService:
         return self.session.write(write)
 
     def iro_on(self, case_id: str, on: str) -> str | None:
-        """The practitioner id of the case's IRO on date ``on``."""
+        """The practitioner id of the case's IRO on date ``on`` (``Can.VIEW_CASEWORK``, in scope)."""
+        read_casework(self.session, case_id, "iro")
+        return self._iro_on(case_id, on)
+
+    def _iro_on(self, case_id: str, on: str) -> str | None:
         rows = self.session.store.rows(
             "SELECT practitioner_id FROM role_assignment WHERE case_id = ? AND role = ? AND deleted = 0"
             " AND from_date <= ? AND (to_date IS NULL OR to_date > ?) ORDER BY from_date DESC LIMIT 1",
@@ -349,7 +354,7 @@ class LookedAfterService:
         held = past_date(held_on, "held_on", self._today())
         if iso(held) < episode["started_on"]:
             raise ValidationError(N_("The review is dated before the child became looked after."), field="held_on")
-        iro = self.iro_on(case_id, iso(held) or "")
+        iro = self._iro_on(case_id, iso(held) or "")
         if iro is None:
             raise ValidationError(N_("Name the child's independent reviewing officer before recording a review."),
                                   field="chair_id")
@@ -445,6 +450,7 @@ class LookedAfterService:
         placements, care plans, visits, reviews, health, PEPs (each newest first)."""
         self.session.require(Can.VIEW_CASEWORK)
         require_child(self.session, case_id, person_id)
+        note_read(self.session, case_id, "lac_episode", person_id)
         store = self.session.store
         out: dict[str, Any] = {}
         for key, table, order in (

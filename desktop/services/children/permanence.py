@@ -44,6 +44,7 @@ from desktop.services.children._common import (
 )
 from desktop.services.children.looked_after import open_episode
 from desktop.services.permissions import Can
+from desktop.services.reads import note_read
 from desktop.services.scope import require_case
 
 
@@ -94,6 +95,7 @@ class PermanenceService:
     def plan(self, case_id: str, person_id: str) -> dict[str, Any] | None:
         self.session.require(Can.VIEW_CASEWORK)
         require_child(self.session, case_id, person_id)
+        note_read(self.session, case_id, "permanence_plan", person_id)
         rows = self.session.store.rows(
             "SELECT * FROM permanence_plan WHERE person_id = ? AND deleted = 0 ORDER BY decided_on DESC LIMIT 1",
             [person_id])

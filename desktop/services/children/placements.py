@@ -43,6 +43,7 @@ from desktop.services.children._common import (
 )
 from desktop.services.children.looked_after import open_episode
 from desktop.services.permissions import Can
+from desktop.services.reads import note_read
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -220,6 +221,7 @@ class PlacementService:
         """Every placement of the child, newest first; each with ``days`` (to today when open)."""
         self.session.require(Can.VIEW_CASEWORK)
         require_child(self.session, case_id, person_id)
+        note_read(self.session, case_id, "lac_placement", person_id)
         today = self.session.today()
         rows = self.session.store.rows(
             "SELECT * FROM lac_placement WHERE person_id = ? AND deleted = 0 ORDER BY start_on DESC", [person_id])

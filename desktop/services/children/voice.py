@@ -35,6 +35,7 @@ from desktop.services.children._common import (
     text,
 )
 from desktop.services.permissions import Can
+from desktop.services.reads import note_read
 from desktop.services.scope import require_case
 
 
@@ -74,6 +75,7 @@ class VoiceService:
     def entries(self, case_id: str, person_id: str, kind: str | None = None) -> list[dict[str, Any]]:
         self.session.require(Can.VIEW_CASEWORK)
         require_child(self.session, case_id, person_id)
+        note_read(self.session, case_id, "child_voice", person_id)
         rows = self.session.store.rows(
             "SELECT v.*, (SELECT a.id FROM child_voice a WHERE a.amends_id = v.id AND a.deleted = 0"
             " ORDER BY a.created_at DESC LIMIT 1) AS amended_by"
