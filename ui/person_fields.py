@@ -6,16 +6,14 @@ service's own :class:`ValidationError` says what is wrong, in the reader's langu
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit
 
 from desktop.domain.types import LanguagePreference, label
 from desktop.i18n import N_, _
+from ui.formatting import from_iso, to_iso
 from ui.widgets import FieldError
-
-_UK_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 # (field, kind, label msgid, accessible-name msgid)
 DETAILS: list[tuple[str, str, str, str]] = [
@@ -40,27 +38,6 @@ CONTACT: list[tuple[str, str, str, str]] = [
     ("interpreter_language", "text", N_("Interpreter language:"), N_("Interpreter language")),
     ("communication_needs", "text", N_("Communication needs:"), N_("Communication needs")),
 ]
-
-
-def to_iso(text: str) -> str | None:
-    """"23/11/2026" -> "2026-11-23" (no check: the service says what is wrong); "" -> None."""
-    text = text.strip()
-    if not text:
-        return None
-    m = _UK_DATE.match(text)
-    if m:
-        day, month, year = m.groups()
-        return f"{year}-{int(month):02d}-{int(day):02d}"
-    return text
-
-
-def from_iso(value: Any) -> str:
-    if not value:
-        return ""
-    s = str(value)
-    if re.match(r"^\d{4}-\d{2}-\d{2}$", s):
-        return f"{s[8:10]}/{s[5:7]}/{s[0:4]}"
-    return s
 
 
 class PersonField:

@@ -2,7 +2,7 @@
 timescale rules — a manager's recorded exceptions to a rule for one child or adult, and complaints
 under SI 2014/1794 — each a line on the case, with the forms that record them.
 
-Forms are :class:`~ui.service_form.ServiceForm` subclasses (one service call each; a refusal shown
+Forms are :class:`~ui.forms.Form` subclasses (one service call each; a refusal shown
 beside its field, nothing saved): :class:`ExceptionDialog` (managers: ``Can.AGREE_EXCEPTION``),
 :class:`ComplaintDialog` and :class:`ComplaintStepDialog` (the next step of a complaint; "My work"'s
 ``update_complaint`` action opens it). Listed in :data:`ui.plugins.CASE_TAB_MODULES`.
@@ -28,7 +28,7 @@ from desktop.services.exceptions import REASON_KINDS, ExceptionService
 from desktop.services.permissions import Can
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date
-from ui.service_form import ServiceForm
+from ui.forms import Field, Form
 from ui.widgets import Retranslating
 
 STEPS = {"acknowledged_on": N_("Acknowledged"), "discussed_on": N_("Discussed with the complainant"),
@@ -44,18 +44,18 @@ def _subjects(session: Any, case_id: str) -> list[tuple[str, str]]:
         " ORDER BY m.created_at", [case_id])]
 
 
-class ExceptionDialog(ServiceForm):
+class ExceptionDialog(Form):
     """A manager records an exception to one rule for one child or adult."""
 
     OBJECT_NAME = "rule_exception_dialog"
     TITLE = N_("Record an exception to a timescale")
     FIELDS = [
-        ("person", "items", N_("Child or adult:"), None),
-        ("rule_id", "items", N_("Timescale:"), None),
-        ("reason_kind", "choice", N_("Why:"), REASON_KINDS),
-        ("reason", "long", N_("What was agreed and why:"), None),
-        ("until", "date", N_("Until:"), None),
-        ("use_substitute", "check", N_("Seen takes the place of seen alone"), None),
+        Field("person", "items", N_("Child or adult:")),
+        Field("rule_id", "items", N_("Timescale:")),
+        Field("reason_kind", "choice", N_("Why:"), REASON_KINDS),
+        Field("reason", "long", N_("What was agreed and why:")),
+        Field("until", "date", N_("Until:")),
+        Field("use_substitute", "check", N_("Seen takes the place of seen alone")),
     ]
     ALIASES = {"person_id": "person", "until_date": "until"}
 
@@ -75,16 +75,16 @@ class ExceptionDialog(ServiceForm):
             reason=values["reason"] or "", until=values["until"] or "", use_substitute=values["use_substitute"])
 
 
-class ComplaintDialog(ServiceForm):
+class ComplaintDialog(Form):
     OBJECT_NAME = "complaint_dialog"
     TITLE = N_("Record a complaint")
     FIELDS = [
-        ("complainant_name", "text", N_("Who complained:"), None),
-        ("complainant_relationship", "text", N_("Their relationship to the child or adult:"), None),
-        ("person", "items", N_("Who the complaint concerns:"), None),
-        ("received_on", "date", N_("Received on:"), None),
-        ("channel", "choice", N_("How:"), CHANNELS),
-        ("about", "long", N_("What the complaint is about:"), None),
+        Field("complainant_name", "text", N_("Who complained:")),
+        Field("complainant_relationship", "text", N_("Their relationship to the child or adult:")),
+        Field("person", "items", N_("Who the complaint concerns:")),
+        Field("received_on", "date", N_("Received on:")),
+        Field("channel", "choice", N_("How:"), CHANNELS),
+        Field("about", "long", N_("What the complaint is about:")),
     ]
     ALIASES = {"person_id": "person"}
 
@@ -98,16 +98,16 @@ class ComplaintDialog(ServiceForm):
             received_on=values["received_on"] or "", channel=values["channel"], about=values["about"] or "")
 
 
-class ComplaintStepDialog(ServiceForm):
+class ComplaintStepDialog(Form):
     """The next step of an open complaint (and its outcome when it closes)."""
 
     OBJECT_NAME = "complaint_step_dialog"
     TITLE = N_("Complaint progress")
     FIELDS = [
-        ("complaint_id", "items", N_("Complaint:"), None),
-        ("step", "choice", N_("What happened:"), STEPS),
-        ("on_date", "date", N_("Date:"), None),
-        ("outcome", "optional", N_("Outcome (when it closes):"), OUTCOMES),
+        Field("complaint_id", "items", N_("Complaint:")),
+        Field("step", "choice", N_("What happened:"), STEPS),
+        Field("on_date", "date", N_("Date:")),
+        Field("outcome", "optional", N_("Outcome (when it closes):"), OUTCOMES),
     ]
     ALIASES = dict.fromkeys(STEPS, "on_date")
 
@@ -158,7 +158,7 @@ class RuleRecordsTab(Retranslating, QWidget):
         layout.addWidget(self.complaints_label)
         layout.addWidget(self.complaints, 1)
         layout.addLayout(buttons)
-        self.forms: list[ServiceForm] = []
+        self.forms: list[Form] = []
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -198,19 +198,19 @@ class RuleRecordsTab(Retranslating, QWidget):
                 line = _("{line}; outcome: {outcome}").format(line=line, outcome=_(OUTCOMES[c["outcome"]]))
             self.complaints.addTopLevelItem(QTreeWidgetItem([line]))
 
-    def _show(self, form: ServiceForm) -> ServiceForm:
+    def _show(self, form: Form) -> Form:
         form.saved.connect(lambda _id: self.refresh())
         self.forms.append(form)
         form.show()
         return form
 
-    def record_exception(self, person_id: str = "") -> ServiceForm:
+    def record_exception(self, person_id: str = "") -> Form:
         return self._show(ExceptionDialog(self.session, self.case_id, person_id or "", self))
 
-    def record_complaint(self) -> ServiceForm:
+    def record_complaint(self) -> Form:
         return self._show(ComplaintDialog(self.session, self.case_id, "", self))
 
-    def complaint_step(self) -> ServiceForm:
+    def complaint_step(self) -> Form:
         return self._show(ComplaintStepDialog(self.session, self.case_id, "", self))
 
     def open_action(self, action: str, person_id: str | None = None) -> QWidget | None:

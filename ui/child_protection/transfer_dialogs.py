@@ -1,6 +1,6 @@
 """Transfers between local authorities from the child protection tab (GUI thread only): start one
 (a registered child moving out, or a child on another register moving in) and record its next step.
-Each is a :class:`~ui.service_form.ServiceForm` calling
+Each is a :class:`~ui.forms.Form` calling
 :class:`desktop.services.child_protection.transfers.TransferService` once."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 from desktop.i18n import N_, _
 from desktop.services.child_protection.transfers import OUTCOMES, TransferService
 from ui.formatting import show_date
-from ui.service_form import ServiceForm
+from ui.forms import Field, Form
 
 DIRECTIONS = {"out": N_("Moving out of the area"), "in": N_("Moving into the area")}
 STEPS = {
@@ -35,18 +35,18 @@ def describe(t: dict[str, Any]) -> str:
     return shown.format(child=child, authority=t["other_la"], date=show_date(t["notified_on"]))
 
 
-class StartTransferDialog(ServiceForm):
+class StartTransferDialog(Form):
     OBJECT_NAME = "start_transfer_dialog"
     TITLE = N_("Transfer to or from another area")
     FIELDS = [
-        ("child", "items", N_("Child:"), None),
-        ("direction", "choice", N_("Which way:"), DIRECTIONS),
-        ("notified_on", "date", N_("Date we were told:"), None),
-        ("other_la", "text", N_("The other local authority:"), None),
-        ("permanent", "check", N_("A permanent move"), None),
-        ("new_address", "text", N_("New or temporary address:"), None),
-        ("expected_until", "date", N_("Expected to stay until (if temporary):"), None),
-        ("notes", "long", N_("Notes:"), None),
+        Field("child", "items", N_("Child:")),
+        Field("direction", "choice", N_("Which way:"), DIRECTIONS),
+        Field("notified_on", "date", N_("Date we were told:")),
+        Field("other_la", "text", N_("The other local authority:")),
+        Field("permanent", "check", N_("A permanent move")),
+        Field("new_address", "text", N_("New or temporary address:")),
+        Field("expected_until", "date", N_("Expected to stay until (if temporary):")),
+        Field("notes", "long", N_("Notes:")),
     ]
     ALIASES = {"person_id": "child"}
 
@@ -70,18 +70,18 @@ class StartTransferDialog(ServiceForm):
         return service.move_in(self.case_id, values["child"] or "", sending_la=values["other_la"] or "", **common)
 
 
-class TransferStepDialog(ServiceForm):
+class TransferStepDialog(Form):
     """The next step of an open transfer; the steps offered are those of its direction. ``step`` in the
     context chooses one to begin with (from "My work")."""
 
     OBJECT_NAME = "transfer_step_dialog"
     TITLE = N_("Transfer progress")
     FIELDS = [
-        ("transfer_id", "items", N_("Transfer:"), None),
-        ("step", "items", N_("What happened:"), None),
-        ("on_date", "date", N_("Date:"), None),
-        ("outcome", "optional", N_("Decision of the transfer-in conference:"), OUTCOMES),
-        ("notes", "long", N_("Notes:"), None),
+        Field("transfer_id", "items", N_("Transfer:")),
+        Field("step", "items", N_("What happened:")),
+        Field("on_date", "date", N_("Date:")),
+        Field("outcome", "optional", N_("Decision of the transfer-in conference:"), OUTCOMES),
+        Field("notes", "long", N_("Notes:")),
     ]
 
     def items(self, name: str) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ The tabs' other buttons open the forms of :mod:`ui.children.cin_dialogs` (assess
 spoken to, complete; Child in Need plan: start, outcome, action with an owner; review meeting) and
 :mod:`ui.children.lac_dialogs` (statutory visit, looked-after review chaired by the IRO, placement plan,
 health event, permanence plan and achieved, the child's voice), all built on
-:class:`ui.service_form.ServiceForm` (one service call; a refusal beside its field, nothing saved). The package
+:class:`ui.forms.Form` (one service call; a refusal beside its field, nothing saved). The package
 must be listed in :data:`ui.plugins.CASE_TAB_MODULES` (as ``"ui.children"``) to be loaded by the main
 window.
 """

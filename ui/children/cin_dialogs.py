@@ -8,7 +8,7 @@ from typing import Any
 
 from desktop.i18n import N_, _
 from desktop.services.children import ChildInNeedService
-from desktop.services.children._common import (
+from desktop.services.children.codes import (
     ASSESSMENT_CONCLUSIONS,
     CHILD_PARTICIPATION,
     CIN_REVIEW_DECISIONS,
@@ -19,8 +19,9 @@ from desktop.services.children._common import (
     PROCEEDINGS_STAGES,
     label,
 )
+from ui.children.child_form import ChildForm
 from ui.formatting import show_date
-from ui.service_form import ServiceForm
+from ui.forms import Field
 
 OWNER_KINDS = {"person": N_("Family member"), "practitioner": N_("Practitioner"), "agency": N_("Agency")}
 
@@ -29,27 +30,27 @@ def _lines(value: str | None) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-class StartAssessmentDialog(ServiceForm):
+class StartAssessmentDialog(ChildForm):
     OBJECT_NAME = "start_assessment_dialog"
     TITLE = N_("Start an assessment")
-    FIELDS = [("started_on", "date", N_("Date started:"), None)]
+    FIELDS = [Field("started_on", "date", N_("Date started:"))]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return ChildInNeedService(self.session).start_assessment(
             self.case_id, self.person_id, started_on=values["started_on"] or "")
 
 
-class ContactDialog(ServiceForm):
+class ContactDialog(ChildForm):
     """Who was spoken to for the assessment (``assessment_id`` in the context)."""
 
     OBJECT_NAME = "assessment_contact_dialog"
     TITLE = N_("Record who was spoken to")
     FIELDS = [
-        ("kind", "choice", N_("Who:"), list(CONTACT_KINDS)),
-        ("name", "text", N_("Name:"), None),
-        ("spoken_on", "date", N_("Date spoken to:"), None),
-        ("method", "text", N_("How (visit, phone, video):"), None),
-        ("summary", "long", N_("What they said:"), None),
+        Field("kind", "choice", N_("Who:"), CONTACT_KINDS),
+        Field("name", "text", N_("Name:")),
+        Field("spoken_on", "date", N_("Date spoken to:")),
+        Field("method", "text", N_("How (visit, phone, video):")),
+        Field("summary", "long", N_("What they said:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -58,14 +59,14 @@ class ContactDialog(ServiceForm):
             name=values["name"], method=values["method"], summary=values["summary"])
 
 
-class CompleteAssessmentDialog(ServiceForm):
+class CompleteAssessmentDialog(ChildForm):
     OBJECT_NAME = "complete_assessment_dialog"
     TITLE = N_("Complete the assessment")
     FIELDS = [
-        ("findings", "long", N_("Findings:"), None),
-        ("conclusion", "optional", N_("Conclusion:"), list(ASSESSMENT_CONCLUSIONS)),
-        ("need_category", "optional", N_("Category of need:"), list(NEED_CATEGORIES)),
-        ("completed_on", "date", N_("Date completed:"), None),
+        Field("findings", "long", N_("Findings:")),
+        Field("conclusion", "optional", N_("Conclusion:"), ASSESSMENT_CONCLUSIONS),
+        Field("need_category", "optional", N_("Category of need:"), NEED_CATEGORIES),
+        Field("completed_on", "date", N_("Date completed:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -74,13 +75,13 @@ class CompleteAssessmentDialog(ServiceForm):
             need_category=values["need_category"], completed_on=values["completed_on"])
 
 
-class StartPlanDialog(ServiceForm):
+class StartPlanDialog(ChildForm):
     OBJECT_NAME = "start_cin_plan_dialog"
     TITLE = N_("Start a Child in Need plan")
     FIELDS = [
-        ("started_on", "date", N_("Date started:"), None),
-        ("review_arrangements", "long", N_("Review arrangements:"), None),
-        ("next_review_on", "date", N_("Next review:"), None),
+        Field("started_on", "date", N_("Date started:")),
+        Field("review_arrangements", "long", N_("Review arrangements:")),
+        Field("next_review_on", "date", N_("Next review:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -90,12 +91,12 @@ class StartPlanDialog(ServiceForm):
             next_review_on=values["next_review_on"])
 
 
-class OutcomeDialog(ServiceForm):
+class OutcomeDialog(ChildForm):
     OBJECT_NAME = "cin_outcome_dialog"
     TITLE = N_("Add an outcome")
     FIELDS = [
-        ("description", "long", N_("Outcome for the child:"), None),
-        ("measure", "text", N_("How we will know:"), None),
+        Field("description", "long", N_("Outcome for the child:")),
+        Field("measure", "text", N_("How we will know:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -103,17 +104,17 @@ class OutcomeDialog(ServiceForm):
             self.context["plan_id"], description=values["description"] or "", measure=values["measure"])
 
 
-class ActionDialog(ServiceForm):
+class ActionDialog(ChildForm):
     """An action of the plan; refused beside "Owner" without one."""
 
     OBJECT_NAME = "cin_action_dialog"
     TITLE = N_("Add an action")
     FIELDS = [
-        ("description", "long", N_("Action:"), None),
-        ("owner_kind", "choice", N_("Owner is a:"), OWNER_KINDS),
-        ("owner", "text", N_("Owner:"), None),
-        ("outcome_id", "items", N_("For the outcome:"), None),
-        ("due_on", "date", N_("Due by:"), None),
+        Field("description", "long", N_("Action:")),
+        Field("owner_kind", "choice", N_("Owner is a:"), OWNER_KINDS),
+        Field("owner", "text", N_("Owner:")),
+        Field("outcome_id", "items", N_("For the outcome:")),
+        Field("due_on", "date", N_("Due by:")),
     ]
 
     def items(self, name: str) -> list[tuple[Any, str]]:
@@ -126,20 +127,20 @@ class ActionDialog(ServiceForm):
             owner_name=values["owner"], outcome_id=values["outcome_id"], due_on=values["due_on"])
 
 
-class CinReviewDialog(ServiceForm):
+class CinReviewDialog(ChildForm):
     """A review meeting of the plan: family and professionals invited, one name a line."""
 
     OBJECT_NAME = "cin_review_dialog"
     TITLE = N_("Record a review meeting")
     ALIASES = {"attendees": "professionals"}
     FIELDS = [
-        ("held_on", "date", N_("Date held:"), None),
-        ("child_participation", "optional", N_("How the child took part:"), list(CHILD_PARTICIPATION)),
-        ("family", "long", N_("Family invited (one name a line):"), None),
-        ("professionals", "long", N_("Professionals invited (one name a line):"), None),
-        ("decision", "optional", N_("Decision:"), list(CIN_REVIEW_DECISIONS)),
-        ("next_review_on", "date", N_("Next review:"), None),
-        ("summary", "long", N_("Summary:"), None),
+        Field("held_on", "date", N_("Date held:")),
+        Field("child_participation", "optional", N_("How the child took part:"), CHILD_PARTICIPATION),
+        Field("family", "long", N_("Family invited (one name a line):")),
+        Field("professionals", "long", N_("Professionals invited (one name a line):")),
+        Field("decision", "optional", N_("Decision:"), CIN_REVIEW_DECISIONS),
+        Field("next_review_on", "date", N_("Next review:")),
+        Field("summary", "long", N_("Summary:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -151,15 +152,15 @@ class CinReviewDialog(ServiceForm):
             summary=values["summary"], next_review_on=values["next_review_on"])
 
 
-class IcpcRequestDialog(ServiceForm):
+class IcpcRequestDialog(ChildForm):
     """Escalation: ask for an initial child protection conference; the child protection journey
     (strategy discussion, section 47, conference) then starts on the same case."""
 
     OBJECT_NAME = "icpc_request_dialog"
     TITLE = N_("Request an initial child protection conference")
     FIELDS = [
-        ("requested_on", "date", N_("Date requested:"), None),
-        ("reason", "long", N_("Why a conference is needed:"), None),
+        Field("requested_on", "date", N_("Date requested:")),
+        Field("reason", "long", N_("Why a conference is needed:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -168,16 +169,16 @@ class IcpcRequestDialog(ServiceForm):
             requested_on=values["requested_on"])
 
 
-class ProceedingsDialog(ServiceForm):
+class ProceedingsDialog(ChildForm):
     """Pre-proceedings or care proceedings started for the child, at a stage, on a date."""
 
     OBJECT_NAME = "proceedings_dialog"
     TITLE = N_("Proceedings")
     FIELDS = [
-        ("kind", "choice", N_("Proceedings:"), list(PROCEEDINGS_KINDS)),
-        ("stage", "choice", N_("Stage reached:"), [s for stages in PROCEEDINGS_STAGES.values() for s in stages]),
-        ("started_on", "date", N_("Started on:"), None),
-        ("court", "text", N_("Court:"), None),
+        Field("kind", "choice", N_("Proceedings:"), PROCEEDINGS_KINDS),
+        Field("stage", "choice", N_("Stage reached:"), [s for stages in PROCEEDINGS_STAGES.values() for s in stages]),
+        Field("started_on", "date", N_("Started on:")),
+        Field("court", "text", N_("Court:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -186,18 +187,18 @@ class ProceedingsDialog(ServiceForm):
             started_on=values["started_on"] or "", court=values["court"])
 
 
-class ProceedingsStageDialog(ServiceForm):
+class ProceedingsStageDialog(ChildForm):
     """Open proceedings of the child moved to a later stage on a date; "concluded" with its outcome
     ends them. The stages offered are those of the proceedings chosen."""
 
     OBJECT_NAME = "proceedings_stage_dialog"
     TITLE = N_("Next stage of proceedings")
     FIELDS = [
-        ("proceedings_id", "items", N_("Proceedings:"), None),
-        ("stage", "items", N_("Stage reached:"), None),
-        ("on_date", "date", N_("Date:"), None),
-        ("outcome", "optional", N_("Outcome (when concluded):"), PROCEEDINGS_OUTCOMES),
-        ("note", "long", N_("Note:"), None),
+        Field("proceedings_id", "items", N_("Proceedings:")),
+        Field("stage", "items", N_("Stage reached:")),
+        Field("on_date", "date", N_("Date:")),
+        Field("outcome", "optional", N_("Outcome (when concluded):"), PROCEEDINGS_OUTCOMES),
+        Field("note", "long", N_("Note:")),
     ]
 
     def items(self, name: str) -> list[tuple[str, str]]:

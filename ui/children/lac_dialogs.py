@@ -9,7 +9,7 @@ from typing import Any
 from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.services.children import LookedAfterService, PermanenceService, PlacementService, VoiceService
-from desktop.services.children._common import (
+from desktop.services.children.codes import (
     CHILD_PARTICIPATION,
     HEALTH_KINDS,
     LEGAL_STATUSES,
@@ -17,21 +17,22 @@ from desktop.services.children._common import (
     VOICE_KINDS,
 )
 from desktop.services.children.looked_after import open_episode
+from ui.children.child_form import ChildForm
+from ui.forms import Field
 from ui.person_dialog import from_iso
-from ui.service_form import ServiceForm
 
 VOICE_LANGUAGES = {"cy": N_("Welsh"), "en": N_("English"), "other": N_("Another language")}
 
 
-class VisitDialog(ServiceForm):
+class VisitDialog(ChildForm):
     OBJECT_NAME = "lac_visit_dialog"
     TITLE = N_("Record a statutory visit")
     FIELDS = [
-        ("visited_on", "date", N_("Date of the visit:"), None),
-        ("seen", "check", N_("The child was seen"), None),
-        ("seen_alone", "check", N_("The child was seen alone"), None),
-        ("location", "text", N_("Where:"), None),
-        ("notes", "long", N_("Notes:"), None),
+        Field("visited_on", "date", N_("Date of the visit:")),
+        Field("seen", "check", N_("The child was seen")),
+        Field("seen_alone", "check", N_("The child was seen alone")),
+        Field("location", "text", N_("Where:")),
+        Field("notes", "long", N_("Notes:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -40,18 +41,18 @@ class VisitDialog(ServiceForm):
             seen_alone=values["seen_alone"], location=values["location"], notes=values["notes"])
 
 
-class LacReviewDialog(ServiceForm):
+class LacReviewDialog(ChildForm):
     """A looked-after review; refused beside "Chair" unless the chair is the child's IRO that day."""
 
     OBJECT_NAME = "lac_review_dialog"
     TITLE = N_("Record a looked-after review")
     FIELDS = [
-        ("held_on", "date", N_("Date held:"), None),
-        ("chair_id", "items", N_("Chair:"), None),
-        ("child_seen_privately", "check", N_("The Independent Reviewing Officer spoke to the child in private"), None),
-        ("child_participation", "optional", N_("How the child took part:"), list(CHILD_PARTICIPATION)),
-        ("decisions", "long", N_("Decisions:"), None),
-        ("next_review_on", "date", N_("Next review:"), None),
+        Field("held_on", "date", N_("Date held:")),
+        Field("chair_id", "items", N_("Chair:")),
+        Field("child_seen_privately", "check", N_("The Independent Reviewing Officer spoke to the child in private")),
+        Field("child_participation", "optional", N_("How the child took part:"), CHILD_PARTICIPATION),
+        Field("decisions", "long", N_("Decisions:")),
+        Field("next_review_on", "date", N_("Next review:")),
     ]
 
     def items(self, name: str) -> list[tuple[Any, str]]:
@@ -73,17 +74,17 @@ class LacReviewDialog(ServiceForm):
             decisions=values["decisions"], next_review_on=values["next_review_on"])
 
 
-class PlacementPlanDialog(ServiceForm):
+class PlacementPlanDialog(ChildForm):
     """The placement plan of the current placement (``placement_id`` in the context); a signed plan
     needs its signatory (refused beside "Signed by")."""
 
     OBJECT_NAME = "placement_plan_dialog"
     TITLE = N_("Placement plan")
     FIELDS = [
-        ("prepared_on", "date", N_("Date prepared:"), None),
-        ("signed_on", "date", N_("Date signed:"), None),
-        ("signed_by", "text", N_("Signed by:"), None),
-        ("iro_informed_on", "date", N_("Independent Reviewing Officer told on:"), None),
+        Field("prepared_on", "date", N_("Date prepared:")),
+        Field("signed_on", "date", N_("Date signed:")),
+        Field("signed_by", "text", N_("Signed by:")),
+        Field("iro_informed_on", "date", N_("Independent Reviewing Officer told on:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -92,14 +93,14 @@ class PlacementPlanDialog(ServiceForm):
             signed_by=values["signed_by"], iro_informed_on=values["iro_informed_on"])
 
 
-class HealthDialog(ServiceForm):
+class HealthDialog(ChildForm):
     OBJECT_NAME = "lac_health_dialog"
     TITLE = N_("Record a health event")
     FIELDS = [
-        ("kind", "optional", N_("What happened:"), list(HEALTH_KINDS)),
-        ("on_date", "date", N_("Date:"), None),
-        ("provider", "text", N_("GP practice, dentist or clinician:"), None),
-        ("notes", "long", N_("Notes:"), None),
+        Field("kind", "optional", N_("What happened:"), HEALTH_KINDS),
+        Field("on_date", "date", N_("Date:")),
+        Field("provider", "text", N_("GP practice, dentist or clinician:")),
+        Field("notes", "long", N_("Notes:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -108,14 +109,14 @@ class HealthDialog(ServiceForm):
             provider=values["provider"], notes=values["notes"])
 
 
-class PermanenceDialog(ServiceForm):
+class PermanenceDialog(ChildForm):
     OBJECT_NAME = "permanence_plan_dialog"
     TITLE = N_("Permanence plan")
     FIELDS = [
-        ("route", "optional", N_("Route to permanence:"), list(PERMANENCE_ROUTES)),
-        ("decided_on", "date", N_("Date decided:"), None),
-        ("target_on", "date", N_("Target date:"), None),
-        ("notes", "long", N_("Notes:"), None),
+        Field("route", "optional", N_("Route to permanence:"), PERMANENCE_ROUTES),
+        Field("decided_on", "date", N_("Date decided:")),
+        Field("target_on", "date", N_("Target date:")),
+        Field("notes", "long", N_("Notes:")),
     ]
 
     def prepare(self) -> None:
@@ -132,25 +133,25 @@ class PermanenceDialog(ServiceForm):
             target_on=values["target_on"], notes=values["notes"])
 
 
-class PermanenceAchievedDialog(ServiceForm):
+class PermanenceAchievedDialog(ChildForm):
     OBJECT_NAME = "permanence_achieved_dialog"
     TITLE = N_("Permanence achieved")
-    FIELDS = [("achieved_on", "date", N_("Date achieved:"), None)]
+    FIELDS = [Field("achieved_on", "date", N_("Date achieved:"))]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return PermanenceService(self.session).achieved(self.context["plan_id"],
                                                         achieved_on=values["achieved_on"] or "")
 
 
-class VoiceDialog(ServiceForm):
+class VoiceDialog(ChildForm):
     OBJECT_NAME = "child_voice_dialog"
     TITLE = N_("The child's voice")
     FIELDS = [
-        ("kind", "choice", N_("Kind:"), list(VOICE_KINDS)),
-        ("recorded_on", "date", N_("Date:"), None),
-        ("content", "long", N_("What the child said or did:"), None),
-        ("method", "text", N_("How (conversation, drawing, app):"), None),
-        ("language", "optional", N_("Language the child used:"), VOICE_LANGUAGES),
+        Field("kind", "choice", N_("Kind:"), VOICE_KINDS),
+        Field("recorded_on", "date", N_("Date:")),
+        Field("content", "long", N_("What the child said or did:")),
+        Field("method", "text", N_("How (conversation, drawing, app):")),
+        Field("language", "optional", N_("Language the child used:"), VOICE_LANGUAGES),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -163,16 +164,16 @@ __all__ = ["HealthDialog", "LacReviewDialog", "PermanenceAchievedDialog", "Perma
            "VisitDialog", "VoiceDialog"]
 
 
-class PepDialog(ServiceForm):
+class PepDialog(ChildForm):
     """A personal education plan (part of the care and support plan), with the IDP inside it."""
 
     OBJECT_NAME = "pep_dialog"
     TITLE = N_("Personal education plan")
     FIELDS = [
-        ("on_date", "date", N_("Date of the plan:"), None),
-        ("school", "text", N_("School:"), None),
-        ("idp_included", "check", N_("The individual development plan is part of it"), None),
-        ("notes", "long", N_("Notes:"), None),
+        Field("on_date", "date", N_("Date of the plan:")),
+        Field("school", "text", N_("School:")),
+        Field("idp_included", "check", N_("The individual development plan is part of it")),
+        Field("notes", "long", N_("Notes:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -181,15 +182,15 @@ class PepDialog(ServiceForm):
             idp_included=values["idp_included"], notes=values["notes"])
 
 
-class LegalStatusDialog(ServiceForm):
+class LegalStatusDialog(ChildForm):
     """A change of the looked-after child's legal status (the history is kept)."""
 
     OBJECT_NAME = "legal_status_dialog"
     TITLE = N_("Change of legal status")
     FIELDS = [
-        ("legal_status", "choice", N_("Legal status:"), list(LEGAL_STATUSES)),
-        ("from_date", "date", N_("From:"), None),
-        ("note", "long", N_("Notes:"), None),
+        Field("legal_status", "choice", N_("Legal status:"), list(LEGAL_STATUSES)),
+        Field("from_date", "date", N_("From:")),
+        Field("note", "long", N_("Notes:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -202,14 +203,14 @@ class LegalStatusDialog(ServiceForm):
             note=values["note"])
 
 
-class AssignIroDialog(ServiceForm):
+class AssignIroDialog(ChildForm):
     """Name the child's independent reviewing officer (managers), who chairs the looked-after reviews."""
 
     OBJECT_NAME = "assign_iro_dialog"
     TITLE = N_("Independent Reviewing Officer")
     FIELDS = [
-        ("practitioner_id", "items", N_("Independent Reviewing Officer:"), None),
-        ("from_date", "date", N_("From:"), None),
+        Field("practitioner_id", "items", N_("Independent Reviewing Officer:")),
+        Field("from_date", "date", N_("From:")),
     ]
 
     def items(self, name: str) -> list[tuple[Any, str]]:
@@ -223,14 +224,14 @@ class AssignIroDialog(ServiceForm):
                                                            from_date=values["from_date"])
 
 
-class CarePlanDialog(ServiceForm):
+class CarePlanDialog(ChildForm):
     """The looked-after child's care and support plan, prepared or revised (the first one meets L1)."""
 
     OBJECT_NAME = "care_plan_dialog"
     TITLE = N_("Care and support plan")
     FIELDS = [
-        ("prepared_on", "date", N_("Date prepared:"), None),
-        ("summary", "long", N_("Summary:"), None),
+        Field("prepared_on", "date", N_("Date prepared:")),
+        Field("summary", "long", N_("Summary:")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:

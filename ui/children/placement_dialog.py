@@ -1,6 +1,6 @@
 """Recording that a child became looked after, and a placement (or a move to a new one). GUI thread only.
 
-Both are :class:`~ui.service_form.ServiceForm` s (a refusal beside its field, nothing saved; drafts).
+Both are :class:`~ui.forms.Form` s (a refusal beside its field, nothing saved; drafts).
 :class:`LookedAfterDialog` calls :meth:`LookedAfterService.become_looked_after` (date, legal status,
 and whether the case moves to the Children in Care team). :class:`PlacementDialog` calls
 :class:`desktop.services.children.PlacementService` once: ``add`` for a first placement, ``move`` when
@@ -14,30 +14,31 @@ from typing import Any
 
 from desktop.i18n import N_, _
 from desktop.services.children import LookedAfterService, PlacementService
-from desktop.services.children._common import LEGAL_STATUSES, MOVE_REASONS, PLACEMENT_TYPES
-from ui.service_form import ServiceForm
+from desktop.services.children.codes import LEGAL_STATUSES, MOVE_REASONS, PLACEMENT_TYPES
+from ui.children.child_form import ChildForm
+from ui.forms import Field
 
 
-class PlacementDialog(ServiceForm):
+class PlacementDialog(ChildForm):
     """A placement; ``is_move`` (in the context) ticks "This is a move" to begin with."""
 
     OBJECT_NAME = "placement_dialog"
     TITLE = N_("Record a placement")
     FIELDS = [
-        ("placement_type", "choice", N_("Type of placement:"), list(PLACEMENT_TYPES)),
-        ("start_on", "date", N_("Start date:"), None),
-        ("carer_name", "text", N_("Carer:"), None),
-        ("provider_name", "text", N_("Provider:"), None),
-        ("line1", "text", N_("Address:"), None),
-        ("town", "text", N_("Town:"), None),
-        ("postcode", "text", N_("Postcode:"), None),
-        ("country", "text", N_("Country code:"), None),
-        ("host_authority", "text", N_("Local authority where the child lives:"), None),
-        ("out_of_county", "check", N_("Out of county"), None),
-        ("intended_until_18", "check", N_("Intended to last until the child is 18"), None),
-        ("permanent_home", "check", N_("This is the child's permanent home"), None),
-        ("is_move", "check", N_("This is a move from the current placement"), None),
-        ("reason", "choice", N_("Reason for the move:"), list(MOVE_REASONS)),
+        Field("placement_type", "choice", N_("Type of placement:"), PLACEMENT_TYPES),
+        Field("start_on", "date", N_("Start date:")),
+        Field("carer_name", "text", N_("Carer:")),
+        Field("provider_name", "text", N_("Provider:")),
+        Field("line1", "text", N_("Address:")),
+        Field("town", "text", N_("Town:")),
+        Field("postcode", "text", N_("Postcode:")),
+        Field("country", "text", N_("Country code:")),
+        Field("host_authority", "text", N_("Local authority where the child lives:")),
+        Field("out_of_county", "check", N_("Out of county")),
+        Field("intended_until_18", "check", N_("Intended to last until the child is 18")),
+        Field("permanent_home", "check", N_("This is the child's permanent home")),
+        Field("is_move", "check", N_("This is a move from the current placement")),
+        Field("reason", "choice", N_("Reason for the move:"), MOVE_REASONS),
     ]
     ALIASES = {"on": "start_on", "end_on": "start_on"}
 
@@ -58,15 +59,15 @@ class PlacementDialog(ServiceForm):
         return service.add(self.case_id, self.person_id, **values)
 
 
-class LookedAfterDialog(ServiceForm):
+class LookedAfterDialog(ChildForm):
     """The child became looked after."""
 
     OBJECT_NAME = "looked_after_dialog"
     TITLE = N_("Became looked after")
     FIELDS = [
-        ("started_on", "date", N_("Date looked after from:"), None),
-        ("legal_status", "choice", N_("Legal status:"), list(LEGAL_STATUSES)),
-        ("transfer", "check", N_("Move the case to the Children in Care team"), None),
+        Field("started_on", "date", N_("Date looked after from:")),
+        Field("legal_status", "choice", N_("Legal status:"), list(LEGAL_STATUSES)),
+        Field("transfer", "check", N_("Move the case to the Children in Care team")),
     ]
 
     def prepare(self) -> None:

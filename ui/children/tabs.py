@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _, ngettext
 from desktop.services.children import ChildInNeedService, LookedAfterService, PermanenceService, VoiceService
-from desktop.services.children._common import LEGAL_STATUSES, PROCEEDINGS_STAGES, label
+from desktop.services.children.codes import LEGAL_STATUSES, PROCEEDINGS_STAGES, label
 from desktop.services.permissions import Can
 from ui.children.cin_dialogs import (
     ActionDialog,
@@ -50,7 +50,7 @@ from ui.children.lac_dialogs import (
 )
 from ui.children.placement_dialog import LookedAfterDialog, PlacementDialog
 from ui.formatting import show_date
-from ui.service_form import ServiceForm
+from ui.forms import Form
 from ui.widgets import Retranslating, fit_columns
 
 # "Where" last: it is the longest (town, host authority, country) and takes the rest of the width.
@@ -99,7 +99,7 @@ class _ChildTab(Retranslating, QWidget):
         button.clicked.connect(lambda: opener())
         return button
 
-    def open_form(self, cls: type[ServiceForm], **context: Any) -> ServiceForm | None:
+    def open_form(self, cls: type[Form], **context: Any) -> Form | None:
         """Open a form for the chosen child; the tab refreshes when it saves. Returns the dialog."""
         if not self.person_id:
             return None
@@ -309,38 +309,38 @@ class LookedAfterTab(_ChildTab):
                 route=label(plan["route"]), date=show_date(plan["target_on"], "long") or "—"))
         return lines
 
-    def record_visit(self) -> ServiceForm | None:
+    def record_visit(self) -> Form | None:
         return self.open_form(VisitDialog)
 
-    def record_review(self) -> ServiceForm | None:
+    def record_review(self) -> Form | None:
         return self.open_form(LacReviewDialog)
 
-    def record_placement_plan(self) -> ServiceForm | None:
+    def record_placement_plan(self) -> Form | None:
         current = self.overview.get("current_placement")
         return self.open_form(PlacementPlanDialog, placement_id=current["id"]) if current else None
 
-    def record_health(self) -> ServiceForm | None:
+    def record_health(self) -> Form | None:
         return self.open_form(HealthDialog)
 
-    def record_permanence(self) -> ServiceForm | None:
+    def record_permanence(self) -> Form | None:
         return self.open_form(PermanenceDialog, plan=self.permanence)
 
-    def record_achieved(self) -> ServiceForm | None:
+    def record_achieved(self) -> Form | None:
         return self.open_form(PermanenceAchievedDialog, plan_id=self.permanence["id"]) if self.permanence else None
 
-    def record_care_plan(self) -> ServiceForm | None:
+    def record_care_plan(self) -> Form | None:
         return self.open_form(CarePlanDialog)
 
-    def assign_iro(self) -> ServiceForm | None:
+    def assign_iro(self) -> Form | None:
         return self.open_form(AssignIroDialog)
 
-    def change_legal_status(self) -> ServiceForm | None:
+    def change_legal_status(self) -> Form | None:
         return self.open_form(LegalStatusDialog)
 
-    def record_pep(self) -> ServiceForm | None:
+    def record_pep(self) -> Form | None:
         return self.open_form(PepDialog)
 
-    def record_voice(self) -> ServiceForm | None:
+    def record_voice(self) -> Form | None:
         return self.open_form(VoiceDialog)
 
 
@@ -416,39 +416,39 @@ class ChildInNeedTab(_ChildTab):
         self.proceedings_button.setEnabled(bool(self.person_id))
         self.stage_button.setEnabled(self.open_proceedings)
 
-    def request_icpc(self) -> ServiceForm | None:
+    def request_icpc(self) -> Form | None:
         return self.open_form(IcpcRequestDialog)
 
-    def start_proceedings(self) -> ServiceForm | None:
+    def start_proceedings(self) -> Form | None:
         return self.open_form(ProceedingsDialog)
 
-    def proceedings_stage(self) -> ServiceForm | None:
+    def proceedings_stage(self) -> Form | None:
         return self.open_form(ProceedingsStageDialog) if self.open_proceedings else None
 
-    def start_assessment(self) -> ServiceForm | None:
+    def start_assessment(self) -> Form | None:
         return self.open_form(StartAssessmentDialog)
 
-    def record_contact(self) -> ServiceForm | None:
+    def record_contact(self) -> Form | None:
         return self.open_form(ContactDialog, assessment_id=self.assessment["id"]) if self.assessment else None
 
-    def complete_assessment(self) -> ServiceForm | None:
+    def complete_assessment(self) -> Form | None:
         return (self.open_form(CompleteAssessmentDialog, assessment_id=self.assessment["id"])
                 if self.assessment else None)
 
-    def start_plan(self) -> ServiceForm | None:
+    def start_plan(self) -> Form | None:
         done = self.assessment["id"] if self.assessment and self.assessment.get("completed_on") else None
         return self.open_form(StartPlanDialog, assessment_id=done)
 
-    def add_outcome(self) -> ServiceForm | None:
+    def add_outcome(self) -> Form | None:
         return self.open_form(OutcomeDialog, plan_id=self.plan["id"]) if self.plan else None
 
-    def add_action(self) -> ServiceForm | None:
+    def add_action(self) -> Form | None:
         return self.open_form(ActionDialog, plan_id=self.plan["id"]) if self.plan else None
 
-    def record_review(self) -> ServiceForm | None:
+    def record_review(self) -> Form | None:
         return self.open_form(CinReviewDialog, plan_id=self.plan["id"]) if self.plan else None
 
-    def record_voice(self) -> ServiceForm | None:
+    def record_voice(self) -> Form | None:
         return self.open_form(VoiceDialog)
 
     def refresh(self) -> None:

@@ -9,19 +9,9 @@ from typing import Any
 from desktop.domain.validation import parse_date
 from desktop.errors import ValidationError
 from desktop.i18n import N_, bilingual  # noqa: F401 - bilingual is re-exported
+from desktop.services.child_protection.codes import CATEGORIES, CATEGORY_LABELS  # noqa: F401 - re-exported
 from desktop.services.correspondence import staff_with_role
 from desktop.store import Tx
-
-CATEGORIES = ("physical", "emotional", "sexual", "financial", "neglect")
-"""Register categories (procedures.md §5.1): physical, emotional/psychological, sexual, financial abuse; neglect."""
-
-CATEGORY_LABELS = {
-    "physical": N_("Physical abuse"),
-    "emotional": N_("Emotional / psychological abuse"),
-    "sexual": N_("Sexual abuse"),
-    "financial": N_("Financial abuse"),
-    "neglect": N_("Neglect"),
-}
 
 POLICE_TYPES = frozenset({"police"})
 SOCIAL_SERVICES_TYPES = frozenset({"social_services", "la_social_services", "local_authority"})

@@ -1,0 +1,146 @@
+"""The one form framework (ui.forms): every form fits the screen, shows refusals beside their field, shows
+a fault as a fault, keeps drafts, saves on Return and speaks the interface language.
+
+The forms here are small subclasses whose ``submit`` stands in for a service; the framework itself is real,
+on a real encrypted profile (drafts are written to it)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from desktop.errors import DiogelError, ValidationError
+from desktop.i18n import N_, set_language
+from desktop.services.drafts import DraftService
+from ui.forms import Field, Form
+
+
+class VisitLikeForm(Form):
+    OBJECT_NAME = "test_form"
+    TITLE = N_("Record a visit")
+    FIELDS = [
+        Field("visited_on", "date", N_("Date of the visit:")),
+        Field("summary", "long", N_("Summary:")),
+        Field("seen_alone", "check", N_("Seen alone")),
+    ]
+    ALIASES = {"visit_date": "visited_on"}
+
+    def prepare(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.fails: BaseException | None = None
+
+    def submit(self, values: dict[str, Any]) -> Any:
+        if self.fails is not None:
+            raise self.fails
+        self.sent.append(values)
+        return {"id": "row-1"}
+
+
+def tall_form_class() -> type[Form]:
+    fields = [Field(f"line_{n}", "text", N_("Summary:")) for n in range(60)]
+    return type("TallForm", (VisitLikeForm,), {"FIELDS": fields, "OBJECT_NAME": "tall_form"})
+
+
+def test_a_long_form_fits_the_screen_and_its_buttons_stay_in_view(qtbot: Any, session: Any) -> None:
+    form = tall_form_class()(session)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    assert form.height() <= area.height() and form.width() <= area.width()
+    save = form.buttons.button(QDialogButtonBox.StandardButton.Save)
+    top_left = save.mapTo(form, save.rect().topLeft())
+    assert 0 <= top_left.y() and top_left.y() + save.height() <= form.height()
+    assert form.scroller.verticalScrollBar().maximum() > 0, "the fields scroll, the buttons do not"
+
+
+def test_a_refusal_shows_beside_its_field_and_nothing_is_saved(qtbot: Any, session: Any) -> None:
+    form = VisitLikeForm(session, "case-1")
+    qtbot.addWidget(form)
+    form.fails = ValidationError(N_("The date cannot be in the future."), field="visit_date")
+    form.set_value("visited_on", "01/01/2030")
+    assert form.save() is False
+    assert form.error_text("visited_on") == "The date cannot be in the future."
+    assert form.error_text("summary") == ""
+    assert form.sent == [] and form.result() != QDialog.DialogCode.Accepted
+    # What was typed is kept as a draft for when the form is opened again.
+    assert DraftService(session).load("test_form", form.draft_context())["visited_on"] == "01/01/2030"
+
+
+def test_a_general_refusal_shows_at_the_top(qtbot: Any, session: Any) -> None:
+    form = VisitLikeForm(session, "case-1")
+    qtbot.addWidget(form)
+    form.fails = DiogelError(N_("Your role does not allow this."))
+    assert form.save() is False
+    assert form.general_error.text() == "Your role does not allow this."
+    assert form.fault.isHidden()
+
+
+def test_a_fault_is_logged_and_shown_as_a_fault_not_a_refusal(qtbot: Any, session: Any, caplog: Any) -> None:
+    form = VisitLikeForm(session, "case-1")
+    qtbot.addWidget(form)
+    form.set_value("summary", "Spoke with Seren about school.")
+    form.fails = KeyError("practitioner_id")
+    with caplog.at_level(logging.ERROR, logger="ui.forms.form"):
+        assert form.save() is False
+    assert not form.fault.isHidden()
+    assert "nothing was saved" in form.fault.text() and "KeyError" in form.fault.text()
+    assert "Traceback" not in form.fault.text() and "practitioner_id" not in form.fault.text()
+    assert form.general_error.text() == ""
+    assert any(r.exc_info for r in caplog.records), "the traceback goes to the log"
+    assert DraftService(session).load("test_form", form.draft_context())["summary"] == "Spoke with Seren about school."
+
+
+def test_a_draft_comes_back_and_a_save_discards_it(qtbot: Any, session: Any) -> None:
+    form = VisitLikeForm(session, "case-1")
+    qtbot.addWidget(form)
+    form.set_value("visited_on", "03/11/2026")
+    form.set_value("summary", "Half a sentence")
+    form.reject()
+    again = VisitLikeForm(session, "case-1")
+    qtbot.addWidget(again)
+    assert again.editors["visited_on"].raw() == "03/11/2026"
+    assert again.value("summary") == "Half a sentence"
+    other_case = VisitLikeForm(session, "case-2")
+    qtbot.addWidget(other_case)
+    assert other_case.value("summary") is None, "a draft belongs to its case"
+    with qtbot.waitSignal(again.saved) as saved:
+        assert again.save() is True
+    assert saved.args == ["row-1"]
+    assert again.sent == [{"visited_on": "2026-11-03", "summary": "Half a sentence", "seen_alone": False}]
+    assert DraftService(session).load("test_form", again.draft_context()) is None
+
+
+def test_return_saves_from_a_line_but_starts_a_new_line_in_a_long_box(qtbot: Any, session: Any) -> None:
+    form = VisitLikeForm(session, "case-1")
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    summary = form.widgets["summary"]
+    summary.setFocus()
+    qtbot.keyClicks(summary, "First line")
+    qtbot.keyClick(summary, Qt.Key.Key_Return)
+    assert form.sent == [] and form.isVisible()
+    assert summary.toPlainText() == "First line\n"
+    date = form.widgets["visited_on"]
+    date.setFocus()
+    qtbot.keyClicks(date, "02/11/2026")
+    qtbot.keyClick(date, Qt.Key.Key_Return)
+    assert form.sent and form.sent[0]["visited_on"] == "2026-11-02"
+    assert not form.isVisible()
+
+
+def test_the_form_follows_the_interface_language(qtbot: Any, session: Any) -> None:
+    form = VisitLikeForm(session, "case-1")
+    qtbot.addWidget(form)
+    assert form.labels["summary"].text() == "Summary:"
+    assert form.widgets["summary"].accessibleName() == "Summary"
+    set_language("cy")
+    assert form.windowTitle() != "Record a visit"
+    assert form.labels["summary"].text() not in ("", "Summary:")
+    assert form.buttons.button(QDialogButtonBox.StandardButton.Save).text() == "Cadw"
+    assert form.widgets["seen_alone"].text() not in ("", "Seen alone")

@@ -1,0 +1,6 @@
+"""The one form framework (see :mod:`ui.forms.form`)."""
+
+from ui.forms.fields import ChecksEditor, Editor, Field
+from ui.forms.form import Form
+
+__all__ = ["ChecksEditor", "Editor", "Field", "Form"]
