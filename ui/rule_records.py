@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import N_, _
 from desktop.services.complaints import CHANNELS, OUTCOMES, STAGES, ComplaintService
+from desktop.services.directory import DirectoryService
 from desktop.services.exceptions import REASON_KINDS, ExceptionService
 from desktop.services.permissions import Can
 from ui.case_tabs import register_case_tab
@@ -38,10 +39,7 @@ STEPS = {"acknowledged_on": N_("Acknowledged"), "discussed_on": N_("Discussed wi
 
 
 def _subjects(session: Any, case_id: str) -> list[tuple[str, str]]:
-    return [(r["id"], f"{r['given_names'] or ''} {r['family_name']}".strip()) for r in session.store.rows(
-        "SELECT p.id, COALESCE(p.preferred_name, p.given_names) AS given_names, p.family_name FROM case_member m"
-        " JOIN person p ON p.id = m.person_id WHERE m.case_id = ? AND m.role = 'subject' AND m.deleted = 0"
-        " ORDER BY m.created_at", [case_id])]
+    return [(c.id, c.name) for c in DirectoryService(session).case_children(case_id)]
 
 
 class ExceptionDialog(Form):

@@ -9,6 +9,7 @@ from typing import Any
 
 from desktop.i18n import N_, _
 from desktop.services.child_protection.transfers import OUTCOMES, TransferService
+from desktop.services.directory import DirectoryService
 from ui.formatting import show_date
 from ui.forms import Field, Form
 
@@ -51,10 +52,7 @@ class StartTransferDialog(Form):
     ALIASES = {"person_id": "child"}
 
     def items(self, name: str) -> list[tuple[str, str]]:
-        return [(r["id"], f"{r['given_names'] or ''} {r['family_name']}".strip()) for r in self.session.store.rows(
-            "SELECT p.id, COALESCE(p.preferred_name, p.given_names) AS given_names, p.family_name FROM case_member m"
-            " JOIN person p ON p.id = m.person_id WHERE m.case_id = ? AND m.role = 'subject' AND m.deleted = 0"
-            " ORDER BY m.created_at", [self.case_id])]
+        return [(c.id, c.name) for c in DirectoryService(self.session).case_children(self.case_id or "")]
 
     def prepare(self) -> None:
         self.set_value("permanent", True)

@@ -17,12 +17,18 @@ from desktop.services.children.codes import (
     VOICE_KINDS,
 )
 from desktop.services.children.looked_after import open_episode
+from desktop.services.directory import DirectoryService
 from ui.children.child_form import ChildForm
 from ui.forms import Field
 from ui.person_dialog import from_iso
 
 VOICE_LANGUAGES = {"cy": N_("Welsh"), "en": N_("English"), "other": N_("Another language")}
 
+
+
+def staff(session: Any) -> list[tuple[Any, str]]:
+    """Social services staff to choose from, after an empty first choice."""
+    return [(None, ""), *((p.id, p.name) for p in DirectoryService(session).practitioners(social_services_only=True))]
 
 class VisitDialog(ChildForm):
     OBJECT_NAME = "lac_visit_dialog"
@@ -56,11 +62,7 @@ class LacReviewDialog(ChildForm):
     ]
 
     def items(self, name: str) -> list[tuple[Any, str]]:
-        rows = self.session.store.rows(
-            "SELECT id, given_names, family_name FROM practitioner WHERE deleted = 0"
-            " AND (app_role IS NOT NULL OR employed_by_social_services = 1)"
-            " ORDER BY family_name, given_names")
-        return [(None, ""), *((r["id"], f"{r['given_names'] or ''} {r['family_name']}".strip()) for r in rows)]
+        return staff(self.session)
 
     def prepare(self) -> None:
         iro = LookedAfterService(self.session).iro_on(self.case_id, self.session.today().isoformat())
@@ -214,10 +216,7 @@ class AssignIroDialog(ChildForm):
     ]
 
     def items(self, name: str) -> list[tuple[Any, str]]:
-        rows = self.session.store.rows(
-            "SELECT id, given_names, family_name FROM practitioner WHERE deleted = 0 AND employed_by_social_services = 1"
-            " ORDER BY family_name, given_names")
-        return [(None, ""), *((r["id"], f"{r['given_names'] or ''} {r['family_name']}".strip()) for r in rows)]
+        return staff(self.session)
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return LookedAfterService(self.session).assign_iro(self.case_id, values["practitioner_id"] or "",

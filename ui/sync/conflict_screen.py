@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import N_, _, format_datetime
+from desktop.services.directory import DirectoryService
 from desktop.sync.conflicts import Conflict, open_conflicts
 from ui.sync.controller import SyncController
 from ui.tasks import runner
@@ -81,16 +82,11 @@ def when_text(iso: str | None) -> str:
         return iso
 
 
-def load(store: Any) -> tuple[list[Conflict], dict[str, str]]:
+def load(session: Any) -> tuple[list[Conflict], dict[str, str]]:
     """Open conflicts and the names of the people in them (worker thread)."""
-    items = open_conflicts(store)
-    ids = {i for c in items for i in (c.server_by, c.client_by) if i}
-    names = {}
-    for pid in ids:
-        rows = store.rows("SELECT given_names, family_name FROM practitioner WHERE id = ?", [pid])
-        if rows:
-            names[pid] = f"{rows[0]['given_names'] or ''} {rows[0]['family_name'] or ''}".strip()
-    return items, names
+    items = open_conflicts(session.store)
+    ids = sorted({i for c in items for i in (c.server_by, c.client_by) if i})
+    return items, DirectoryService(session).practitioner_names(ids)
 
 
 class _Side(QGroupBox):
@@ -174,7 +170,7 @@ class ConflictScreen(Retranslating, QWidget):
 
     # -- data ---------------------------------------------------------------------------------------
     def reload(self) -> None:
-        runner().run(load, self.session.store, on_done=self._loaded, on_error=self._failed)
+        runner().run(load, self.session, on_done=self._loaded, on_error=self._failed)
 
     def _loaded(self, got: tuple[list[Conflict], dict[str, str]]) -> None:
         current = self.current()
