@@ -85,7 +85,6 @@ class FirstRunDialog(Retranslating, QDialog):
         self.general_error = FieldError()
         self.buttons = QDialogButtonBox()
         self.create_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.create_button.setDefault(True)
         self.server_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         self.server_button.setObjectName("create_from_server")
         self.server_button.clicked.connect(self.create_from_server)
@@ -101,6 +100,7 @@ class FirstRunDialog(Retranslating, QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
+        self.create_button.setDefault(True)  # once inside the dialog: Return creates the profile
         self.retranslate()
 
     _LABELS = {

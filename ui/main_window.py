@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -45,6 +45,8 @@ from ui.widgets import Retranslating
 from ui.windows import close_sensitive
 
 AREA_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+ROOMY = (1400, 880)
+"""The window on a screen with room to spare; a smaller screen is filled."""
 
 
 def sign_out_refusal(session: Any) -> str | None:
@@ -148,7 +150,18 @@ class MainWindow(Retranslating, QMainWindow):
         if self._areas:
             self.sidebar.setCurrentRow(0)
         self.refresh_badges()
-        self.resize(1100, 720)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """A laptop-sized screen (1366×768, or less at 125 % scaling) gets the whole of it: the
+        caseload's columns and the case page need every pixel. A large screen gets a generous window."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else QRect(0, 0, *ROOMY)
+        if area.width() < ROOMY[0] + 100 or area.height() < ROOMY[1] + 100:
+            self.setGeometry(area)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            self.resize(*ROOMY)
 
     # -- actions and menus --------------------------------------------------------------------
     def _build_actions(self) -> None:

@@ -72,7 +72,6 @@ class SignInDialog(Retranslating, QDialog):
 
         self.buttons = QDialogButtonBox()
         self.sign_in_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.sign_in_button.setDefault(True)
         self.quit_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
@@ -95,6 +94,10 @@ class SignInDialog(Retranslating, QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        # Only once the button is inside the dialog does the dialog know its default: Return in the
+        # password box then signs in.
+        self.sign_in_button.setDefault(True)
+        self.restore_button.setAutoDefault(False)
         self.password.setFocus()
         self.retranslate()
 

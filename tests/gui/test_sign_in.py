@@ -150,3 +150,24 @@ def test_a_damaged_page_found_after_the_window_opened_brings_back_sign_in_with_t
     qtbot.addWidget(controller.window)
     controller.window.close()
     controller.shutdown()
+
+
+def test_return_in_the_password_box_signs_in_after_a_wrong_try_too(qtbot, world: World, clock) -> None:
+    """Keyboard alone: type, Return; a wrong password, type again, Return — signed in."""
+    from PySide6.QtCore import Qt
+
+    dialog = SignInDialog(world.folder, clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.password
+    qtbot.keyClicks(dialog.password, "not the password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.isVisible() and dialog.password.isEnabled(), timeout=10_000)
+    assert dialog.focusWidget() is dialog.password
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    with qtbot.waitSignal(dialog.opened, timeout=10_000) as signal:
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    _close(signal.args[0])

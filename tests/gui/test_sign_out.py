@@ -163,3 +163,22 @@ def test_a_demo_says_it_is_a_demo_and_signs_out(qtbot, tmp_path: Path) -> None:
     assert isinstance(controller.dialog, SignInDialog)
     qtbot.addWidget(controller.dialog)
     controller.shutdown()
+
+
+def test_the_main_window_fills_a_laptop_screen(qtbot, gui_session) -> None:
+    """The test screen (800×800) is smaller than a roomy window: the window takes all of it, not a fixed
+    1100×720 that hides the caseload's right-hand columns."""
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.main_window import ROOMY
+
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    assert area.width() < ROOMY[0], "this test needs a screen smaller than the roomy window"
+    window = MainWindow(gui_session, idle_ms=3_600_000)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.isMaximized()
+    assert window.geometry().width() == area.width() and window.geometry().height() <= area.height()
+    assert window.minimumSizeHint().width() <= 1093 and window.minimumSizeHint().height() <= 614, (
+        "fits 1366×768 at 125 % scaling")

@@ -105,11 +105,10 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save_button.setDefault(True)
         outer = QVBoxLayout(self)
         outer.addWidget(self.scroller, 1)
         outer.addWidget(self.buttons)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)  # once inside the dialog
         self.prepare()
         self.retranslate()
         if self.DRAFTS:
