@@ -1,11 +1,12 @@
 """A case tab's actions, grouped by what the worker is doing (GUI thread).
 
 A tab declares its :class:`Action` s as data; the bar shows the most frequent ones (``primary``) as
-buttons, first, and the rest in one drop-down per :class:`Group` — Record, Plan, Meetings, Tell people,
-Manage — in the order the tab gives them. An action the person's role cannot do is not shown at all
-(never a wall of greyed buttons); an action that does not apply to the case now (``applies`` says no) is
-shown disabled in its menu, so the worker learns where it lives. :meth:`ActionBar.refresh` asks again
-after the case changes.
+buttons, first, and every action in one drop-down per :class:`Group` — Record, Plan, Meetings, Tell
+people, Manage — in the order the tab gives them. An action the person's role cannot do is not shown at
+all (never a wall of greyed buttons); an action that does not apply to the case now (``applies`` says no)
+is disabled in its menu, so the worker learns where it lives, and its button (if primary) is hidden, so
+that the button row holds only what can be done next. :meth:`ActionBar.refresh` asks again after the
+case changes.
 
 Every action is a ``QAction`` named after the action (``bar.action("record_visit")``): the keyboard
 reaches it through the group's button (Space or Alt+Down opens the menu), and tests trigger it the
@@ -81,7 +82,7 @@ class ActionBar(Retranslating, QWidget):
                 self.buttons[a.name] = button
                 row.addWidget(button)
         for group in Group:
-            members = [a for a in self.shown if a.group == group and not a.primary]
+            members = [a for a in self.shown if a.group == group]
             if not members:
                 continue
             tool = QToolButton()
@@ -106,7 +107,7 @@ class ActionBar(Retranslating, QWidget):
             ok = a.applies() if a.applies is not None else True
             self.actions_by_name[a.name].setEnabled(ok)
             if a.name in self.buttons:
-                self.buttons[a.name].setEnabled(ok)
+                self.buttons[a.name].setVisible(ok)
 
     def retranslate(self) -> None:
         for a in self.shown:

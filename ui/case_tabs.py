@@ -2,7 +2,10 @@
 
 A casework module calls :func:`register_case_tab` at import and is listed in
 :data:`ui.plugins.CASE_TAB_MODULES`. Each open case window shows, in ``order``, every tab whose
-``visible_for(session)`` is true, titled ``_(title_msgid)``.
+``visible_for(session)`` is true and that belongs to the case's work, titled ``_(title_msgid)``.
+A tab of ``case_types`` shows when the case holds that work (:attr:`CaseView.work`: its type, or
+records of that kind); a tab that can be ``started_on`` a kind of case and has no records yet stays
+hidden and is offered under "Start other work" — no tab of greyed buttons that do not apply.
 
 ``factory(session, case_id, parent) -> QWidget``: ``parent`` is the
 :class:`ui.case_view.CaseWindow`, whose ``case_view`` attribute holds the
@@ -32,6 +35,7 @@ class CaseTab:
     visible_for: Callable[[Any], bool]
     order: int = 100
     case_types: frozenset[str] | None = None  # None: every kind of case
+    started_on: frozenset[str] = frozenset()  # kinds of case where it can begin (hidden until then)
 
 
 _TABS: dict[str, CaseTab] = {}
@@ -46,27 +50,35 @@ def register_case_tab(
     *,
     order: int = 100,
     case_types: Collection[str] | None = None,
+    started_on: Collection[str] = (),
 ) -> None:
-    """Add (or replace) the case tab ``key``; ``case_types`` limits it to those kinds of case
-    (``CaseType`` values, e.g. ``("adult_at_risk",)``)."""
+    """Add (or replace) the case tab ``key``; ``case_types`` limits it to cases holding that work
+    (``CaseType`` values, e.g. ``("adult_at_risk",)``); ``started_on`` the kinds of case where it can be
+    started from "Start other work"."""
     _TABS[key] = CaseTab(key, title_msgid, factory, visible_for, order,
-                         frozenset(case_types) if case_types is not None else None)
+                         frozenset(case_types) if case_types is not None else None, frozenset(started_on))
 
 
 def unregister_case_tab(key: str) -> None:
     _TABS.pop(key, None)
 
 
-def case_tabs_for(session: Any, case_type: str | None = None) -> list[CaseTab]:
-    """The tabs this person sees on a case of ``case_type``, in order."""
+def case_tabs_for(session: Any, work: Collection[str] | None = None) -> list[CaseTab]:
+    """The tabs this person sees on a case holding ``work`` (its type and other kinds of work; every
+    tab the person may see when ``None``), in order."""
     return sorted(
-        (
-            t
-            for t in _TABS.values()
-            if t.visible_for(session) and (t.case_types is None or case_type is None or case_type in t.case_types)
-        ),
+        (t for t in _TABS.values()
+         if t.visible_for(session) and (t.case_types is None or work is None or t.case_types & set(work))),
         key=lambda t: (t.order, t.key),
     )
+
+
+def startable_tabs(session: Any, case_type: str, work: Collection[str]) -> list[CaseTab]:
+    """The tabs hidden on this case that the person could start ("Start other work"), in order."""
+    shown = {t.key for t in case_tabs_for(session, work)}
+    return sorted((t for t in _TABS.values()
+                   if t.key not in shown and case_type in t.started_on and t.visible_for(session)),
+                  key=lambda t: (t.order, t.key))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,17 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.types import label
 from desktop.domain.urgency import urgency_label
@@ -21,18 +31,27 @@ from desktop.services.cases import CaseService, CaseView, age_on
 from desktop.services.journey import Journey, JourneyService
 from desktop.services.permissions import Can
 from ui.actions import action_label
-from ui.case_tabs import NextDue, case_tabs_for, next_due, register_case_tab, set_next_due_provider
+from ui.case_tabs import (
+    NextDue,
+    case_tabs_for,
+    next_due,
+    register_case_tab,
+    set_next_due_provider,
+    startable_tabs,
+)
 from ui.formatting import show_date
 from ui.journey_bar import JourneyBar
 from ui.plugins import load_plugins
 from ui.tasks import store_watcher
 from ui.urgency import style_label
 from ui.widgets import Retranslating
-from ui.windows import register_sensitive
+from ui.windows import fit_to_screen, register_sensitive
 
 __all__ = ["CaseWindow", "open_case_window", "register_case_tab", "set_next_due_provider", "age_text"]
 
 _open: dict[str, CaseWindow] = {}
+ROOMY = (1280, 860)
+"""A case window on a screen with room to spare; a laptop's screen is filled."""
 
 # role_assignment.role codes of the casework modules -> how the header names them
 KEY_ROLE_LABELS: dict[str, str] = {
@@ -121,11 +140,22 @@ class CaseWindow(Retranslating, QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("case_tabs")
-        self._tab_defs = case_tabs_for(session, self.case_view.case.get("case_type"))
+        work = self.case_view.work or {self.case_view.case["case_type"]}
+        self._tab_defs = case_tabs_for(session, work)
         for tab in self._tab_defs:
             page = tab.factory(session, case_id, self)
             page.setProperty("case_tab_key", tab.key)
             self.tabs.addTab(page, "")
+        # Work this case does not hold yet (a child becoming looked after) is started from here, not
+        # from a tab of greyed buttons.
+        self._startable = startable_tabs(session, self.case_view.case["case_type"], work)
+        self.start_button = QToolButton()
+        self.start_button.setObjectName("start_work")
+        self.start_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.start_menu = QMenu(self.start_button)
+        self.start_button.setMenu(self.start_menu)
+        self.tabs.setCornerWidget(self.start_button)
+        self._fill_start_menu()
 
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
@@ -138,8 +168,29 @@ class CaseWindow(Retranslating, QWidget):
         QShortcut(QKeySequence("Ctrl+PgDown"), self, activated=lambda: self._step_tab(1))
         QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=lambda: self._step_tab(-1))
         store_watcher(session).changed.connect(self._on_store_changed)
-        self.resize(1180, 700)
+        fit_to_screen(self, ROOMY)
         self.retranslate()
+
+    def _fill_start_menu(self) -> None:
+        self.start_menu.clear()
+        for tab in self._startable:
+            action = self.start_menu.addAction(_(tab.title_msgid))
+            action.setObjectName(f"start_{tab.key}")
+            action.triggered.connect(lambda _checked=False, t=tab: self.start_work(t.key))
+        self.start_button.setVisible(bool(self._startable))
+
+    def start_work(self, key: str) -> QWidget:
+        """Show the hidden tab ``key`` (in its place among the others) and select it."""
+        tab = next(t for t in self._startable if t.key == key)
+        self._startable.remove(tab)
+        page = tab.factory(self.session, self.case_id, self)
+        page.setProperty("case_tab_key", tab.key)
+        self._tab_defs = sorted([*self._tab_defs, tab], key=lambda t: (t.order, t.key))
+        index = self._tab_defs.index(tab)
+        self.tabs.insertTab(index, page, _(tab.title_msgid))
+        self.tabs.setCurrentIndex(index)
+        self._fill_start_menu()
+        return page
 
     def _step_tab(self, step: int) -> None:
         if self.tabs.count():
@@ -269,6 +320,10 @@ class CaseWindow(Retranslating, QWidget):
         for i, tab in enumerate(self._tab_defs):
             self.tabs.setTabText(i, _(tab.title_msgid))
         self.tabs.setAccessibleName(_("Case sections"))
+        self.start_button.setText(_("Start other work"))
+        self.start_button.setAccessibleName(_("Start other work"))
+        self.start_button.setToolTip(_("Work this case does not hold yet, such as a child becoming looked after"))
+        self._fill_start_menu()
 
     def refresh(self) -> None:
         """Read the case again (after a change) and redraw the header and tabs."""

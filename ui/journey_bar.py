@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desktop.i18n import _
@@ -44,6 +45,7 @@ class JourneyBar(QWidget):
             label.setAccessibleName({DONE: _("{step}: done"), CURRENT: _("{step}: where the case is now")}
                                     .get(step.state, _("{step}: not yet")).format(step=title))
             label.setToolTip(label.accessibleName())
+        self._fit()
 
     def _build(self, count: int) -> None:
         while self.row.count():
@@ -63,3 +65,19 @@ class JourneyBar(QWidget):
             self.steps.append(label)
         self.row.addStretch(1)
         self.row.setAlignment(Qt.AlignmentFlag.AlignLeft)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """One line per step when the row fits; otherwise each step wraps onto two lines (Welsh step names
+        are long) rather than being cut off."""
+        if not self.steps:
+            return
+        arrows = (len(self.steps) - 1) * 16
+        one_line = sum(label.fontMetrics().horizontalAdvance(label.text()) + 20 for label in self.steps) + arrows
+        wrap = one_line > self.width()
+        for label in self.steps:
+            if label.wordWrap() != wrap:
+                label.setWordWrap(wrap)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -42,7 +42,7 @@ from ui.sync.controller import controller_for, forget_controller, is_linked
 from ui.sync.status_widget import SyncStatusWidget
 from ui.tasks import runner, store_watcher
 from ui.widgets import Retranslating
-from ui.windows import close_sensitive
+from ui.windows import close_sensitive, fit_to_screen
 
 AREA_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 ROOMY = (1400, 880)
@@ -150,18 +150,7 @@ class MainWindow(Retranslating, QMainWindow):
         if self._areas:
             self.sidebar.setCurrentRow(0)
         self.refresh_badges()
-        self.fit_to_screen()
-
-    def fit_to_screen(self) -> None:
-        """A laptop-sized screen (1366×768, or less at 125 % scaling) gets the whole of it: the
-        caseload's columns and the case page need every pixel. A large screen gets a generous window."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry() if screen is not None else QRect(0, 0, *ROOMY)
-        if area.width() < ROOMY[0] + 100 or area.height() < ROOMY[1] + 100:
-            self.setGeometry(area)
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-        else:
-            self.resize(*ROOMY)
+        fit_to_screen(self, ROOMY)
 
     # -- actions and menus --------------------------------------------------------------------
     def _build_actions(self) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, qInstallMessageHandler  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, qInstallMessageHandler  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -68,6 +68,12 @@ def settle(condition: Callable[[], bool] = lambda: True, timeout: float = 20.0) 
         time.sleep(0.01)
 
 
+def at_laptop_size(window: QWidget) -> None:
+    """As a window fills a 1366×768 laptop screen (the offscreen screen has another size)."""
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(SIZE)
+
+
 def grab(widget: QWidget, path: Path) -> None:
     settle()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +84,7 @@ def main_window(session: Session, area: str) -> QWidget:
     from ui.main_window import MainWindow
 
     window = MainWindow(session, idle_ms=24 * 3_600_000)
-    window.resize(SIZE)
+    at_laptop_size(window)
     window.show()
     page = window.show_area(area)
     settle(lambda: bool(getattr(page, "loaded", True)))
@@ -90,7 +96,7 @@ def case_window(session: Session, case_key: str, tab: str | None = None) -> QWid
 
     case_id = _CASES[session.user.role][case_key]
     window = open_case_window(session, case_id, None)
-    window.resize(SIZE)
+    at_laptop_size(window)
     window.show()
     if tab is not None:
         window.tabs.setCurrentWidget(window.tab(tab))

@@ -44,6 +44,10 @@ class CaseView:
     key_people: list[dict[str, Any]]
     team: dict[str, Any] | None
     registered: bool
+    work: frozenset[str] = frozenset()
+    """The kinds of work (``CaseType`` values) the case holds records of: its own type, and a child's
+    earlier or later work (a Child in Need plan, a looked-after episode) on the same case. Only for a
+    role that reads casework; otherwise just the case's type."""
 
 
 def age_on(dob: str | None, today: date) -> tuple[int, int] | None:
@@ -132,6 +136,10 @@ class CaseService:
                     [case_id],
                 )
             )
+        work = {case["case_type"]}
+        if self.session.can(Can.VIEW_CASEWORK):
+            work |= {kind for kind, table in _WORK_TABLES if _has_table(self.session, table) and store.rows(
+                f"SELECT 1 FROM {table} WHERE case_id = ? AND deleted = 0 LIMIT 1", [case_id])}  # noqa: S608
         self.session.write(lambda tx: tx.record("open", entity="case_file", entity_id=case_id, case_id=case_id))
         return CaseView(
             case=case,
@@ -140,6 +148,7 @@ class CaseService:
             key_people=key_people,
             team=team[0] if team else None,
             registered=registered,
+            work=frozenset(work),
         )
 
     def create(
@@ -213,6 +222,13 @@ class CaseService:
 
     def teams(self) -> list[dict[str, Any]]:
         return self.session.store.rows("SELECT * FROM team WHERE deleted = 0 ORDER BY name")
+
+
+_WORK_TABLES = (
+    (CaseType.CHILD_IN_NEED, "cin_assessment"), (CaseType.CHILD_IN_NEED, "cin_plan"),
+    (CaseType.LOOKED_AFTER, "lac_episode"), (CaseType.CHILD_PROTECTION, "register_entry"),
+)
+"""Records that show a case holds a kind of work besides its own type."""
 
 
 def _has_table(session: Any, name: str) -> bool:

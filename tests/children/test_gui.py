@@ -31,15 +31,26 @@ def window(qtbot, world) -> Iterator:
     forget_store(w.sw)
 
 
+def looked_after_tab(window):
+    """The "Looked after" tab of a Child in Need case: started from "Start other work" when the case has no
+    looked-after records yet (a tab of work that does not apply is hidden)."""
+    return window.tab("looked_after") or window.start_work("looked_after")
+
+
 def _fill(dialog, **values) -> None:
     for name, value in values.items():
         dialog.set_value(name, value)
 
 
 def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
+    assert window.tab("child_in_need") is not None and window.tab("looked_after") is None
+    offered = [a.objectName() for a in window.start_menu.actions()]
+    assert offered == ["start_looked_after"] and window.start_button.isVisibleTo(window)
+    window.start_menu.actions()[0].trigger()
     tab = window.tab("looked_after")
-    assert tab is not None and window.tab("child_in_need") is not None
-    assert tab.status.text() == "Not looked after." and not tab.add_button.isEnabled()
+    assert tab is not None and window.tabs.currentWidget() is tab
+    assert window.start_menu.actions() == [] and not window.start_button.isVisibleTo(window)
+    assert tab.status.text() == "Not looked after." and not tab.bar.action("add_placement").isEnabled()
     became = tab.record_looked_after()
     assert became.values()["transfer"] is True  # the case moves to the CiC team unless unticked
     _fill(became, started_on="21/10/2026", legal_status="section_76", transfer=False)
@@ -48,8 +59,8 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     with qtbot.waitSignal(became.saved):
         assert became.save()
     assert "Looked after since 19 October 2026" in tab.status.text()
-    assert not tab.episode_button.isEnabled()
-    assert tab.add_button.isEnabled() and not tab.move_button.isEnabled()
+    assert not tab.bar.action("became_looked_after").isEnabled()
+    assert tab.bar.action("add_placement").isEnabled() and not tab.bar.action("move_placement").isEnabled()
     dialog = tab.record_placement()
     _fill(dialog, placement_type="foster", start_on="19/10/2026", carer_name="Mr and Mrs Lloyd", line1="Y Bwthyn",
           town="Llandeilo", postcode="SA19 6BB")
@@ -57,7 +68,7 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
         assert dialog.save()
     assert tab.tree.topLevelItemCount() == 1
     assert tab.tree.topLevelItem(0).text(1) == "Mr and Mrs Lloyd"
-    assert not tab.add_button.isEnabled() and tab.move_button.isEnabled()
+    assert not tab.bar.action("add_placement").isEnabled() and tab.bar.action("move_placement").isEnabled()
 
     # A second placement from the 20th without "This is a move" overlaps: refused beside the date.
     second = tab.record_placement()
@@ -103,7 +114,8 @@ def test_the_placements_list_fits_its_tab_without_scrolling_sideways(qtbot, worl
         qtbot.addWidget(win)
         win.resize(900, 640)
         win.show()
-        tab = win.tab("looked_after")
+        tab = win.tab("looked_after")  # the case now holds looked-after work: the tab shows by itself
+        assert tab is not None and "start_looked_after" not in [a.objectName() for a in win.start_menu.actions()]
         win.tabs.setCurrentWidget(tab)
         qtbot.waitUntil(lambda: tab.tree.topLevelItemCount() == 1)
         assert not tab.tree.horizontalScrollBar().isVisible()

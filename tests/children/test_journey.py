@@ -197,3 +197,18 @@ def test_from_child_in_need_to_a_permanent_home(world):
     assert not [i for i in MyWorkService(w.as_("tm_cic")).all_items(date(2027, 3, 1))
                 if i.population == "child_protection"]
     assert "L7" in {i.rule_id for i in MyWorkService(w.as_("tm_cic")).all_items(date(2027, 3, 1))}
+
+
+def test_the_case_says_which_kinds_of_work_it_holds(world):
+    """The case page shows a tab for each kind of work the case holds (its type, and a child's Child in Need
+    or looked-after records on the same case) and offers the rest under "Start other work"."""
+    sw, ids = world.sw, world.ids
+    world.on("2026-10-20")
+    assert CaseService(sw).open(ids["case"]).work == {"child_in_need"}
+    LookedAfterService(sw).become_looked_after(ids["case"], ids["elis"], started_on="2026-10-05",
+                                               legal_status="section_76", transfer=False)
+    view = CaseService(sw).open(ids["case"])
+    assert view.case["case_type"] == "looked_after"
+    assert view.work == {"looked_after"}, "no Child in Need records yet: only its own type"
+    ChildInNeedService(sw).start_assessment(ids["case"], ids["elis"], started_on="2026-10-06")
+    assert CaseService(sw).open(ids["case"]).work == {"looked_after", "child_in_need"}

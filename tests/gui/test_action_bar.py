@@ -15,7 +15,8 @@ from ui.action_bar import Action, ActionBar, Group
 
 def actions(ran: list[str], conference_due: list[bool]) -> list[Action]:
     return [
-        Action("record_visit", N_("Record visit…"), Group.RECORD, lambda: ran.append("visit"), primary=True),
+        Action("record_visit", N_("Record visit…"), Group.RECORD, lambda: ran.append("visit"), primary=True,
+               applies=lambda: not conference_due[0]),
         Action("record_report", N_("Record a complaint…"), Group.RECORD, lambda: ran.append("complaint")),
         Action("plan", N_("Plan"), Group.PLAN, lambda: ran.append("plan")),
         Action("convene", N_("Convene conference…"), Group.MEET, lambda: ran.append("convene"),
@@ -34,15 +35,17 @@ def test_the_frequent_action_comes_first_and_the_rest_are_grouped(qtbot: Any, gu
     assert [w.objectName() for w in row[1:]] == ["group_record", "group_plan", "group_meet"]
     assert all(isinstance(w, QToolButton) for w in row[1:])
     record_menu = bar.menus[Group.RECORD].menu()
-    assert [a.text() for a in record_menu.actions()] == ["Record a complaint…"]
+    assert [a.text() for a in record_menu.actions()] == ["Record visit…", "Record a complaint…"]
     assert "letters" not in bar.actions_by_name, "a social worker does not print letters: not shown at all"
     assert not bar.action("convene").isEnabled(), "no conference due: shown, not available"
+    qtbot.mouseClick(row[0], Qt.MouseButton.LeftButton)
     due[0] = True
     bar.refresh()
     assert bar.action("convene").isEnabled()
     bar.action("convene").trigger()
-    qtbot.mouseClick(row[0], Qt.MouseButton.LeftButton)
-    assert ran == ["convene", "visit"]
+    assert ran == ["visit", "convene"]
+    assert not row[0].isVisibleTo(bar), "a primary action that does not apply now leaves the button row"
+    assert not bar.action("record_visit").isEnabled()
 
 
 def test_a_role_without_casework_sees_only_what_it_may_do(qtbot: Any, admin_session: Any) -> None:

@@ -129,11 +129,15 @@ def test_adult_safeguarding_tab_only_on_adult_cases(qtbot, gui_session, world: W
     cp = open_case_window(gui_session, world.cp_case, None)
     qtbot.addWidget(cp)
     assert cp.tab("adults") is None
-    assert cp.tab("child_in_need") is not None and cp.tab("looked_after") is not None
+    # A child protection case with no Child in Need or looked-after records: those tabs are not shown,
+    # they are offered under "Start other work".
+    assert cp.tab("child_in_need") is None and cp.tab("looked_after") is None
+    assert [a.text() for a in cp.start_menu.actions()] == ["Child in need", "Looked after"]
     adult = open_case_window(gui_session, world.adult_case, None)
     qtbot.addWidget(adult)
     assert adult.tab("adults") is not None
     assert adult.tab("child_in_need") is None
+    assert adult.start_menu.actions() == [], "nothing of a child's work is offered on an adult's case"
 
 
 def test_a_demo_says_it_is_a_demo_and_signs_out(qtbot, tmp_path: Path) -> None:

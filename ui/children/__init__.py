@@ -22,11 +22,14 @@ from ui.case_tabs import register_case_tab
 from ui.children.tabs import ChildInNeedTab, LookedAfterTab
 
 CHILD_CASES = ("child_in_need", "child_protection", "looked_after")
-"""A child's case keeps its history across types (CiN → CP → looked after), so both tabs show on all three."""
+"""A child's case keeps its history across types (CiN → CP → looked after): each tab shows on a child's
+case once it holds that work, and can be started on any child's case."""
 
 register_case_tab("child_in_need", N_("Child in need"), ChildInNeedTab,
-                  lambda session: session.can(Can.VIEW_CASEWORK), order=40, case_types=CHILD_CASES)
+                  lambda session: session.can(Can.VIEW_CASEWORK), order=40, case_types=("child_in_need",),
+                  started_on=CHILD_CASES)
 register_case_tab("looked_after", N_("Looked after"), LookedAfterTab,
-                  lambda session: session.can(Can.VIEW_CASEWORK), order=45, case_types=CHILD_CASES)
+                  lambda session: session.can(Can.VIEW_CASEWORK), order=45, case_types=("looked_after",),
+                  started_on=CHILD_CASES)
 
 __all__ = ["ChildInNeedTab", "LookedAfterTab"]

@@ -7,11 +7,8 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -23,6 +20,7 @@ from desktop.i18n import N_, _, ngettext
 from desktop.services.children import ChildInNeedService, LookedAfterService, PermanenceService, VoiceService
 from desktop.services.children.codes import LEGAL_STATUSES, PROCEEDINGS_STAGES, label
 from desktop.services.permissions import Can
+from ui.action_bar import Action, ActionBar, Group
 from ui.children.cin_dialogs import (
     ActionDialog,
     CinReviewDialog,
@@ -93,12 +91,6 @@ class _ChildTab(Retranslating, QWidget):
             self.child_combo.setCurrentIndex(self.child_combo.findData(person_id))
         return getattr(self, opener)()
 
-    def _button(self, name: str, opener: Any) -> QPushButton:
-        button = QPushButton()
-        button.setObjectName(name)
-        button.clicked.connect(lambda: opener())
-        return button
-
     def open_form(self, cls: type[Form], **context: Any) -> Form | None:
         """Open a form for the chosen child; the tab refreshes when it saves. Returns the dialog."""
         if not self.person_id:
@@ -128,46 +120,45 @@ class LookedAfterTab(_ChildTab):
         self.tree.setObjectName("placements_tree")
         self.tree.setRootIsDecorated(False)
         self.tree.setColumnCount(len(PLACEMENT_HEADERS))
-        self.episode_button = QPushButton()
-        self.episode_button.setObjectName("became_looked_after")
-        self.episode_button.clicked.connect(lambda: self.record_looked_after())
-        self.add_button = QPushButton()
-        self.add_button.setObjectName("add_placement")
-        self.add_button.clicked.connect(lambda: self.record_placement())
-        self.move_button = QPushButton()
-        self.move_button.setObjectName("move_placement")
-        self.move_button.clicked.connect(lambda: self.record_placement(is_move=True))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.episode_button)
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.move_button)
-        buttons.addStretch(1)
-        self.visit_button = self._button("record_visit", self.record_visit)
-        self.review_button = self._button("record_lac_review", self.record_review)
-        self.plan_button = self._button("placement_plan", self.record_placement_plan)
-        self.health_button = self._button("record_health", self.record_health)
-        self.permanence_button = self._button("permanence_plan", self.record_permanence)
-        self.achieved_button = self._button("permanence_achieved", self.record_achieved)
-        self.voice_button = self._button("lac_child_voice", self.record_voice)
-        self.pep_button = self._button("record_pep", self.record_pep)
-        self.legal_button = self._button("change_legal_status", self.change_legal_status)
-        self.iro_button = self._button("assign_iro", self.assign_iro)
-        self.care_plan_button = self._button("record_care_plan", self.record_care_plan)
-        more = QGridLayout()
-        for i, button in enumerate((self.care_plan_button, self.visit_button, self.review_button, self.plan_button, self.health_button,
-                                    self.permanence_button, self.achieved_button, self.voice_button,
-                                    self.pep_button, self.legal_button, self.iro_button)):
-            more.addWidget(button, i // 4, i % 4)
+        self.overview: dict[str, Any] = {}
+        self.permanence: dict[str, Any] | None = None
+        looked_after = lambda: bool(self.overview.get("current_episode"))  # noqa: E731
+        placed = lambda: bool(self.overview.get("current_placement"))  # noqa: E731
+        self.bar = ActionBar(session, [
+            Action("became_looked_after", N_("Became looked after…"), Group.RECORD, self.record_looked_after,
+                   primary=True, applies=lambda: bool(self.person_id) and not looked_after()),
+            Action("record_visit", N_("Record a statutory visit…"), Group.RECORD, self.record_visit, primary=True,
+                   applies=looked_after),
+            Action("add_placement", N_("Record a placement…"), Group.RECORD, self.record_placement,
+                   applies=lambda: looked_after() and not placed()),
+            Action("move_placement", N_("Record a move…"), Group.RECORD,
+                   lambda: self.record_placement(is_move=True), applies=placed),
+            Action("record_health", N_("Record a health event…"), Group.RECORD, self.record_health,
+                   applies=looked_after),
+            Action("lac_child_voice", N_("The child's voice…"), Group.RECORD, self.record_voice,
+                   applies=lambda: bool(self.person_id)),
+            Action("change_legal_status", N_("Change of legal status…"), Group.RECORD, self.change_legal_status,
+                   applies=looked_after),
+            Action("record_care_plan", N_("Care and support plan…"), Group.PLAN, self.record_care_plan,
+                   applies=looked_after),
+            Action("placement_plan", N_("Placement plan…"), Group.PLAN, self.record_placement_plan, applies=placed),
+            Action("record_pep", N_("Personal education plan…"), Group.PLAN, self.record_pep, applies=looked_after),
+            Action("permanence_plan", N_("Permanence plan…"), Group.PLAN, self.record_permanence,
+                   applies=looked_after),
+            Action("permanence_achieved", N_("Permanence achieved…"), Group.PLAN, self.record_achieved,
+                   applies=lambda: bool(self.permanence) and not (self.permanence or {}).get("achieved_on")),
+            Action("record_lac_review", N_("Record a looked-after review…"), Group.MEET, self.record_review,
+                   applies=looked_after),
+            Action("assign_iro", N_("Independent Reviewing Officer…"), Group.MANAGE, self.assign_iro,
+                   needs=Can.ALLOCATE, applies=looked_after),
+        ])
         layout = QVBoxLayout(self)
         layout.addWidget(self.child_combo)
         layout.addWidget(self.status)
         layout.addWidget(self.records)
         layout.addWidget(self.tree, 1)
-        layout.addLayout(buttons)
-        layout.addLayout(more)
-        self.overview: dict[str, Any] = {}
+        layout.addWidget(self.bar)
         self.workers: list[dict[str, Any]] = []
-        self.permanence: dict[str, Any] | None = None
         self.dialog: QWidget | None = None
         self.retranslate()
 
@@ -178,24 +169,6 @@ class LookedAfterTab(_ChildTab):
         for col in _WORDY_PLACEMENT_COLUMNS:
             self.tree.header().setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.tree.setAccessibleName(_("Placements"))
-        self.episode_button.setText(_("Became looked after…"))
-        self.add_button.setText(_("Record a placement…"))
-        self.move_button.setText(_("Record a move…"))
-        self.visit_button.setText(_("Record a statutory visit…"))
-        self.review_button.setText(_("Record a looked-after review…"))
-        self.plan_button.setText(_("Placement plan…"))
-        self.health_button.setText(_("Record a health event…"))
-        self.permanence_button.setText(_("Permanence plan…"))
-        self.achieved_button.setText(_("Permanence achieved…"))
-        self.voice_button.setText(_("The child's voice…"))
-        self.care_plan_button.setText(_("Care and support plan…"))
-        self.care_plan_button.setAccessibleName(_("Record the care and support plan"))
-        self.iro_button.setText(_("Independent Reviewing Officer…"))
-        self.iro_button.setAccessibleName(_("Name the child's Independent Reviewing Officer"))
-        self.legal_button.setText(_("Change of legal status…"))
-        self.legal_button.setAccessibleName(_("Record a change of legal status"))
-        self.pep_button.setText(_("Personal education plan…"))
-        self.pep_button.setAccessibleName(_("Record a personal education plan"))
         self.child_combo.setAccessibleName(_("Child"))
         self.refresh()
 
@@ -215,10 +188,6 @@ class LookedAfterTab(_ChildTab):
                 moves=ngettext("{n} move.", "{n} moves.", moves).format(n=moves)))
         else:
             self.status.setText(_("Not looked after."))
-        has_current = bool(self.overview.get("current_placement"))
-        self.episode_button.setEnabled(not episode)
-        self.add_button.setEnabled(bool(episode) and not has_current)
-        self.move_button.setEnabled(has_current)
         self.permanence = None
         try:
             self.workers = LookedAfterService(self.session).worker_history(self.case_id)
@@ -229,13 +198,7 @@ class LookedAfterTab(_ChildTab):
                 self.permanence = PermanenceService(self.session).plan(self.case_id, self.person_id)
             except DiogelError:
                 self.permanence = None
-        for button in (self.visit_button, self.review_button, self.health_button, self.permanence_button,
-                       self.pep_button, self.legal_button, self.care_plan_button):
-            button.setEnabled(bool(episode))
-        self.iro_button.setEnabled(bool(episode) and self.session.can(Can.ALLOCATE))
-        self.plan_button.setEnabled(has_current)
-        self.achieved_button.setEnabled(bool(self.permanence) and not (self.permanence or {}).get("achieved_on"))
-        self.voice_button.setEnabled(bool(self.person_id))
+        self.bar.refresh()
         self.records.setText("\n".join(self._record_lines()))
         self.records.setVisible(bool(self.records.text()))
         self.tree.clear()
@@ -356,30 +319,36 @@ class ChildInNeedTab(_ChildTab):
         self.tree.setObjectName("cin_tree")
         self.tree.setRootIsDecorated(False)
         self.tree.setColumnCount(len(CIN_HEADERS))
-        self.start_assessment_button = self._button("start_assessment", self.start_assessment)
-        self.contact_button = self._button("record_contact", self.record_contact)
-        self.complete_button = self._button("complete_assessment", self.complete_assessment)
-        self.start_plan_button = self._button("start_cin_plan", self.start_plan)
-        self.outcome_button = self._button("add_outcome", self.add_outcome)
-        self.action_button = self._button("add_action", self.add_action)
-        self.review_button = self._button("record_cin_review", self.record_review)
-        self.voice_button = self._button("cin_child_voice", self.record_voice)
-        self.icpc_button = self._button("request_icpc", self.request_icpc)
-        self.proceedings_button = self._button("start_proceedings", self.start_proceedings)
-        self.stage_button = self._button("proceedings_stage", self.proceedings_stage)
-        buttons = QGridLayout()
-        for i, button in enumerate((self.start_assessment_button, self.contact_button, self.complete_button,
-                                    self.voice_button, self.start_plan_button, self.outcome_button,
-                                    self.action_button, self.review_button, self.icpc_button,
-                                    self.proceedings_button, self.stage_button)):
-            buttons.addWidget(button, i // 4, i % 4)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.child_combo)
-        layout.addWidget(self.tree, 1)
-        layout.addLayout(buttons)
         self.assessment: dict[str, Any] | None = None
         self.plan: dict[str, Any] | None = None
         self.open_proceedings = False
+        in_progress = lambda: bool(self.assessment) and not (self.assessment or {}).get("completed_on")  # noqa: E731
+        child = lambda: bool(self.person_id)  # noqa: E731
+        has_plan = lambda: self.plan is not None  # noqa: E731
+        self.bar = ActionBar(session, [
+            Action("start_assessment", N_("Start an assessment…"), Group.RECORD, self.start_assessment,
+                   primary=True, applies=lambda: child() and not in_progress()),
+            Action("record_contact", N_("Record who was spoken to…"), Group.RECORD, self.record_contact,
+                   primary=True, applies=in_progress),
+            Action("complete_assessment", N_("Complete the assessment…"), Group.RECORD, self.complete_assessment,
+                   applies=in_progress),
+            Action("cin_child_voice", N_("The child's voice…"), Group.RECORD, self.record_voice, applies=child),
+            Action("start_cin_plan", N_("Start a Child in Need plan…"), Group.PLAN, self.start_plan,
+                   applies=lambda: child() and not has_plan()),
+            Action("add_outcome", N_("Add an outcome…"), Group.PLAN, self.add_outcome, applies=has_plan),
+            Action("add_action", N_("Add an action…"), Group.PLAN, self.add_action, applies=has_plan),
+            Action("record_cin_review", N_("Record a review meeting…"), Group.MEET, self.record_review,
+                   primary=True, applies=has_plan),
+            Action("request_icpc", N_("Request an initial conference…"), Group.MEET, self.request_icpc,
+                   applies=child),
+            Action("start_proceedings", N_("Proceedings…"), Group.MANAGE, self.start_proceedings, applies=child),
+            Action("proceedings_stage", N_("Next stage of proceedings…"), Group.MANAGE, self.proceedings_stage,
+                   applies=lambda: self.open_proceedings),
+        ])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.child_combo)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.bar)
         self.dialog: QWidget | None = None
         self.retranslate()
 
@@ -388,33 +357,10 @@ class ChildInNeedTab(_ChildTab):
         fit_columns(self.tree)
         self.tree.setAccessibleName(_("Child in need records"))
         self.child_combo.setAccessibleName(_("Child"))
-        self.start_assessment_button.setText(_("Start an assessment…"))
-        self.contact_button.setText(_("Record who was spoken to…"))
-        self.complete_button.setText(_("Complete the assessment…"))
-        self.start_plan_button.setText(_("Start a Child in Need plan…"))
-        self.outcome_button.setText(_("Add an outcome…"))
-        self.action_button.setText(_("Add an action…"))
-        self.review_button.setText(_("Record a review meeting…"))
-        self.voice_button.setText(_("The child's voice…"))
-        self.icpc_button.setText(_("Request an initial conference…"))
-        self.icpc_button.setAccessibleName(_("Request an initial child protection conference"))
-        self.proceedings_button.setText(_("Proceedings…"))
-        self.proceedings_button.setAccessibleName(_("Record pre-proceedings or care proceedings"))
-        self.stage_button.setText(_("Next stage of proceedings…"))
         self.refresh()
 
     def _enable(self) -> None:
-        in_progress = bool(self.assessment) and not (self.assessment or {}).get("completed_on")
-        self.start_assessment_button.setEnabled(bool(self.person_id) and not in_progress)
-        self.contact_button.setEnabled(in_progress)
-        self.complete_button.setEnabled(in_progress)
-        self.start_plan_button.setEnabled(bool(self.person_id) and self.plan is None)
-        for button in (self.outcome_button, self.action_button, self.review_button):
-            button.setEnabled(self.plan is not None)
-        self.voice_button.setEnabled(bool(self.person_id))
-        self.icpc_button.setEnabled(bool(self.person_id))
-        self.proceedings_button.setEnabled(bool(self.person_id))
-        self.stage_button.setEnabled(self.open_proceedings)
+        self.bar.refresh()
 
     def request_icpc(self) -> Form | None:
         return self.open_form(IcpcRequestDialog)
