@@ -40,8 +40,7 @@ Committee report (seed 004; input: :class:`CommitteeStats`)::
 
 Fonts: the bundled DejaVu Sans family (``reports/fonts``) is registered once as "Diogel";
 no built-in PDF font is used for text. Report labels are English msgids translated with
-``desktop.i18n.translator(lang)``; until the catalogue has a Welsh translation a bundled draft
-(``reports/labels_cy.json``) is used so Welsh reports are never half English.
+``desktop.i18n.translator(lang)`` (the Welsh catalogue is kept complete by ``tests/test_i18n.py``).
 """
 
 from __future__ import annotations

@@ -302,7 +302,8 @@ def _story(s: CommitteeStats, lang: str) -> list[Flowable]:
 def render_committee_report(stats: CommitteeStats, lang: str, council: CouncilIdentity) -> bytes:
     """The committee report as PDF bytes in ``lang`` ("cy", "en" or "bilingual")."""
     parts = [
-        Part(code, _story(stats, code), running_title=_t(code, "title")) for code in report_languages(lang)
+        Part(code, _story(stats, code), running_title=_t(code, "title"), continues=True)
+        for code in report_languages(lang)
     ]
     builder = DocumentBuilder(
         council, first_page=report_heading(council), first_top=REPORT_TOP, contact_footer=False

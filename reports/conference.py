@@ -338,7 +338,7 @@ def render_conference_report(
             story, title = _adult_story(conference, lang), label(lang, TITLES["adult"])
         else:
             story, title = _child_story(conference, lang), label(lang, TITLES[conference.kind])
-        parts.append(Part(lang, story, running_title=title))
+        parts.append(Part(lang, story, running_title=title, continues=True))  # one report, numbered through
     builder = DocumentBuilder(
         council, first_page=report_heading(council), first_top=REPORT_TOP, contact_footer=False
     )

@@ -1,10 +1,12 @@
 """Shared page machinery: styles, letterhead, per-part page numbering (Qt-free).
 
 A document is a list of :class:`Part`\\ s, each in one language. Every part starts on a new page
-with its own first-page template, and pages are numbered **per part** ("Tudalen 1 o 2" for the
-Welsh letter, then "Page 1 of 2" for the English one), as GOV.UK Notify numbers bilingual
-letters: each language version is a complete document a reader can pick up on its own.
-Totals are known only after layout, so the canvas keeps every page and draws footers on save.
+with its own first-page template. Pages are numbered per part ("Tudalen 1 o 2" for the Welsh letter,
+then "Page 1 of 2" for the English one, as GOV.UK Notify numbers bilingual letters: each language
+version of a letter is complete on its own, and each letter of a batch is numbered on its own), unless
+a part ``continues`` the one before: a bilingual report is one document, numbered through ("Tudalen 3
+o 4" is the first English page of a four-page report). Totals are known only after layout, so the
+canvas keeps every page and draws footers on save.
 """
 
 from __future__ import annotations
@@ -122,6 +124,7 @@ class Part:
     lang: str
     story: list[Flowable] = field(default_factory=list)
     running_title: str = ""  # shown at the top of continuation pages
+    continues: bool = False  # numbered on from the part before (the second language of one report)
 
 
 class _NumberedCanvas(Canvas):
@@ -134,6 +137,7 @@ class _NumberedCanvas(Canvas):
         self._pages: list[dict[str, Any]] = []
         self._footer = footer
         self.diogel_part = 0  # set by the first-page template of each part
+        self.diogel_numbering = 0  # the run of parts numbered together
         self.diogel_lang = "en"
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab API
@@ -141,12 +145,12 @@ class _NumberedCanvas(Canvas):
         self._startPage()
 
     def save(self) -> None:
-        totals = Counter(page["diogel_part"] for page in self._pages)
+        totals = Counter(page["diogel_numbering"] for page in self._pages)
         seen: Counter[int] = Counter()
         for page in self._pages:
             self.__dict__.update(page)
-            seen[self.diogel_part] += 1
-            self._footer(self, seen[self.diogel_part], totals[self.diogel_part])
+            seen[self.diogel_numbering] += 1
+            self._footer(self, seen[self.diogel_numbering], totals[self.diogel_numbering])
             Canvas.showPage(self)
         Canvas.save(self)
 
@@ -174,6 +178,7 @@ class DocumentBuilder:
         self.title = title
         self.contact_footer = contact_footer
         self._running: dict[int, str] = {}
+        self._numbering: dict[int, int] = {}  # part → the run of parts it is numbered with
 
     def _templates(self, langs: Sequence[str]) -> list[PageTemplate]:
         width = PAGE_W - 2 * MARGIN
@@ -185,6 +190,7 @@ class DocumentBuilder:
 
             def on_first(canvas: Canvas, doc: Any, lang: str = lang) -> None:
                 canvas.diogel_part += 1
+                canvas.diogel_numbering = self._numbering[canvas.diogel_part]
                 canvas.diogel_lang = lang
                 self.first_page(canvas, lang)
 
@@ -247,8 +253,11 @@ class DocumentBuilder:
         # The first part's first-page template must come first: ReportLab starts with index 0.
         ordered = [parts[0].lang] + [lang for lang in langs if lang != parts[0].lang]
         story: list[Flowable] = []
+        run = 0
         for index, part in enumerate(parts, start=1):
             self._running[index] = part.running_title
+            run += 0 if part.continues and index > 1 else 1
+            self._numbering[index] = run
             if index > 1:
                 story += [NextPageTemplate(f"first-{part.lang}"), PageBreak()]
             story += part.story

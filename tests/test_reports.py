@@ -104,8 +104,9 @@ def test_initial_conference_report_welsh_then_english(council):
     assert "Dau ddigwyddiad domestig." in cy and "Two domestic incidents." in en
     assert label("cy", L["quorate"]) in cy and label("en", L["quorate"]) in en
     assert label("en", L["agencies_present"]).format(count=3) in en
-    assert f"Tudalen 1 o {len(welsh)}" in pages[0]
-    assert f"Page 1 of {len(english)}" in pages[min(english)]
+    # One report, numbered through: the English version starts on the page after the Welsh.
+    assert f"Tudalen 1 o {len(pages)}" in pages[0]
+    assert f"Page {min(english) + 1} of {len(pages)}" in pages[min(english)]
     assert label("cy", MARKING) in pages[0]
 
 
