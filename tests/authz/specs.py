@@ -165,6 +165,8 @@ SPECS: dict[str, Spec] = {
     "drafts.DraftService.save": Spec(K.OWN, None, lambda w: c("matrix", {"note": "typed"}, "ctx")),
     "drafts.DraftService.load": Spec(K.OWN, None, lambda w: c("matrix", "ctx")),
     "drafts.DraftService.discard": Spec(K.OWN, None, lambda w: c("matrix", "ctx")),
+    # this laptop's own conflicts and refused changes (the server sent only what the person may read)
+    "sync_review.SyncReviewService.review": Spec(K.OWN, None, lambda w: c()),
     "drafts.DraftService.pending": Spec(K.OWN, None, lambda w: c()),
     # -- letters ------------------------------------------------------------------------------
     "letters.LetterService.queue": Spec(K.LETTERS, None, lambda w: c(), leak=CP),

@@ -129,7 +129,19 @@ def test_conflict_screen_side_by_side_and_resolution(qtbot, conflicted, srv) -> 
     assert screen.client_side.who.text() == "Entered by: you"
     assert screen.server_side.when.text().startswith("When: ") and len(screen.server_side.when.text()) > 8
     assert "reason for closing" in screen.title.text() and "case" in screen.title.text()
-    assert screen.list.item(0).text() == "case: reason for closing"
+    # Whose record and which case, in words: never a table name or an id.
+    assert screen.list.item(0).text() == "Dylan Jones: reason for closing (case)"
+    reference = m.row("case_file", case)["reference"]
+    assert screen.case_line.text() == f"Case {reference}: Dylan Jones"
+    from desktop.i18n import set_language
+    from ui.language import hub
+
+    hub()  # the Qt side of switching language, as the application has it
+    set_language("cy")
+    try:
+        assert screen.list.item(0).text() == "Dylan Jones: rheswm dros gau (achos)"
+    finally:
+        set_language("en")
     # Side by side: the two columns are next to each other.
     assert screen.server_side.geometry().right() <= screen.client_side.geometry().left()
     screen.note.setText("agreed with the team manager")
@@ -141,6 +153,41 @@ def test_conflict_screen_side_by_side_and_resolution(qtbot, conflicted, srv) -> 
     assert audit["detail"]["note"] == "agreed with the team manager"
     ctl.close()
     ctl.deleteLater()
+
+
+def test_a_refused_change_names_the_record_and_follows_the_language(qtbot, srv, laptops) -> None:
+    """"Needs attention" says what was refused in words (the kind of record, whose, the reason) and says it
+    again in Welsh when the language changes — not the table name, and not the English kept from loading."""
+    from desktop.i18n import set_language
+    from tests.sync.helpers import add_visit, make_case
+    from ui.sync.area import SyncPage
+    from ui.sync.controller import forget_controller
+
+    w, g = laptops("wendy"), laptops("gwyn")
+    make_case(w)
+    w.sync()
+    taken = srv.sql("SELECT op_id::text AS id FROM ops ORDER BY received_at LIMIT 1")[0]["id"]
+    case_g, _ = make_case(g)
+    visit = add_visit(g, case_g, "seen")
+    g.write(lambda tx: tx.db.execute("UPDATE outbox SET op_id = ? WHERE entity_id = ?", [taken, visit]))
+    assert g.sync().refused == 1
+    from ui.language import hub
+
+    hub()
+    page = SyncPage(g.session)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.attention.count() == 1, timeout=5_000)
+    text = page.attention.item(0).text()
+    assert text.startswith("visit (new), Dylan Jones: ") and "another person or laptop" in text, text
+    assert "cp_visit" not in text and visit not in text and "insert" not in text
+    assert page.attention.item(0).toolTip().startswith("Case ")
+    set_language("cy")
+    try:
+        welsh = page.attention.item(0).text()
+        assert welsh.startswith("ymweliad (") and "another person" not in welsh, welsh
+    finally:
+        set_language("en")
+    forget_controller(g.session)
 
 
 def test_sync_area_is_registered_with_a_badge(qtbot, conflicted) -> None:

@@ -13,14 +13,18 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
+from desktop.domain.records import record_label
 from desktop.i18n import N_, _
-from desktop.sync.status import needs_attention, read_status, status_lines
+from desktop.services.sync_review import Refused, SyncReviewService
+from desktop.sync.status import read_status, refusal_text, status_lines
 from ui.areas import register_area
-from ui.sync.conflict_screen import ConflictScreen
+from ui.sync.conflict_screen import ConflictScreen, case_text, whose_text
 from ui.sync.controller import controller_for
 from ui.sync.status_widget import SyncStatusWidget
 from ui.tasks import runner
 from ui.widgets import Retranslating
+
+CHANGES = {"insert": N_("new"), "update": N_("changed"), "delete": N_("deleted")}
 
 
 class SyncPage(Retranslating, QWidget):
@@ -42,7 +46,7 @@ class SyncPage(Retranslating, QWidget):
         box = QVBoxLayout(self)
         for w in (self.status, self.details, self.attention_title, self.attention, self.retry, self.conflicts):
             box.addWidget(w)
-        self._attention: list[dict[str, Any]] = []
+        self._attention: list[Refused] = []
         self.controller.status_changed.connect(self._on_status)
         self.retranslate()
         self.reload()
@@ -54,9 +58,11 @@ class SyncPage(Retranslating, QWidget):
         self.controller.retry_refused()
 
     def reload(self) -> None:
-        runner().run(needs_attention, self.session.store, on_done=self._loaded, on_error=lambda _e: None)
+        session = self.session
+        runner().run(lambda: SyncReviewService(session).review().refused, on_done=self._loaded,
+                     on_error=lambda _e: None)
 
-    def _loaded(self, rows: list[dict[str, Any]]) -> None:
+    def _loaded(self, rows: list[Refused]) -> None:
         self._attention = rows
         self.retranslate()
 
@@ -65,10 +71,16 @@ class SyncPage(Retranslating, QWidget):
         self.attention_title.setText(_("Needs attention: changes the server refused (kept here, never dropped)"))
         self.attention.clear()
         for r in self._attention:
-            # L10N: one refused change: the record type, the kind of change and the server's reason
-            text = _("{record} ({kind}): {reason}").format(record=r["entity"], kind=r["kind"],
-                                                          reason=r.get("message") or r.get("reason") or "")  # fmt: skip
-            QListWidgetItem(text, self.attention)
+            reason = refusal_text(r.reason, r.server_message)
+            record, change = record_label(r.entity), _(CHANGES.get(r.kind, CHANGES["update"]))
+            who = whose_text(r.whose)
+            # L10N: one refused change: the kind of record, new/changed/deleted, whose it is, the reason
+            text = (_("{record} ({change}), {who}: {reason}").format(record=record, change=change, who=who,
+                                                                     reason=reason)
+                    if who else _("{record} ({change}): {reason}").format(record=record, change=change,
+                                                                          reason=reason))
+            item = QListWidgetItem(text, self.attention)
+            item.setToolTip(case_text(r.whose))
         self.retry.setText(_("Send refused changes again"))
         self.retry.setEnabled(bool(self._attention))
 

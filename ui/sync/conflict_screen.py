@@ -28,49 +28,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.i18n import N_, _, format_datetime
-from desktop.services.directory import DirectoryService
-from desktop.sync.conflicts import Conflict, open_conflicts
+from desktop.domain.records import field_label, record_label
+from desktop.i18n import _, format_datetime
+from desktop.services.sync_review import Review, SyncReviewService, Whose, value_text
+from desktop.sync.conflicts import Conflict
 from ui.sync.controller import SyncController
 from ui.tasks import runner
 from ui.widgets import Retranslating, message_of
 
 CONFLICT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-STAMPS = frozenset({"updated_at", "updated_by", "created_at", "created_by"})  # shown as who/when instead
 
 
-RECORDS = {
-    "person": N_("person"), "address": N_("address"), "case_file": N_("case"), "case_member": N_("case member"),
-    "cp_visit": N_("visit"), "role_assignment": N_("role"), "household": N_("household"),
-    "relationship": N_("relationship"), "cp_plan": N_("plan"), "cp_conference": N_("conference"),
-}  # fmt: skip
-FIELDS = {
-    "family_name": N_("family name"), "given_names": N_("given names"), "date_of_birth": N_("date of birth"),
-    "phone": N_("phone"), "email": N_("email"), "line1": N_("address line 1"), "postcode": N_("postcode"),
-    "close_reason": N_("reason for closing"), "closed_on": N_("closing date"),
-    "correspondence_language": N_("language for letters"), "allocated_worker_id": N_("allocated worker"),
-}  # fmt: skip
+def whose_text(whose: Whose) -> str:
+    """Whose record, for a person: their name, else the names of those the case is about."""
+    return whose.person or whose.case_people
 
 
-def record_label(entity: str) -> str:
-    return _(RECORDS[entity]) if entity in RECORDS else entity.replace("_", " ")
-
-
-def field_label(field: str) -> str:
-    return _(FIELDS[field]) if field in FIELDS else field.replace("_", " ")
-
-
-def value_text(value: Any) -> str:
-    """A conflict value in words (``_row`` conflicts carry {"deleted": ...})."""
-    if isinstance(value, dict) and "deleted" in value:
-        if value.get("deleted"):
-            return _("Deleted")
-        changed = value.get("changed") or value.get("fields") or {}
-        shown = {k: v for k, v in changed.items() if k not in STAMPS}
-        return _("Kept, with: {fields}").format(fields=", ".join(f"{k} = {v}" for k, v in shown.items()))
-    if value is None or value == "":
-        return _("(empty)")
-    return str(value)
+def case_text(whose: Whose) -> str:
+    if not whose.case:
+        return ""
+    if whose.case_people:
+        return _("Case {reference}: {people}").format(reference=whose.case, people=whose.case_people)
+    return _("Case {reference}").format(reference=whose.case)
 
 
 def when_text(iso: str | None) -> str:
@@ -82,11 +61,9 @@ def when_text(iso: str | None) -> str:
         return iso
 
 
-def load(session: Any) -> tuple[list[Conflict], dict[str, str]]:
-    """Open conflicts and the names of the people in them (worker thread)."""
-    items = open_conflicts(session.store)
-    ids = sorted({i for c in items for i in (c.server_by, c.client_by) if i})
-    return items, DirectoryService(session).practitioner_names(ids)
+def load(session: Any) -> Review:
+    """Open conflicts, whose they are and the names their values point at (worker thread)."""
+    return SyncReviewService(session).review()
 
 
 class _Side(QGroupBox):
@@ -117,8 +94,13 @@ class ConflictScreen(Retranslating, QWidget):
         self.controller = controller
         self.items: list[Conflict] = []
         self.names: dict[str, str] = {}
+        self.whose: dict[str, Whose] = {}
         self._error: BaseException | None = None
         self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.case_line = QLabel()
+        self.case_line.setObjectName("conflict_case")
+        self.case_line.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("conflict_list")
         self.list.currentRowChanged.connect(self._on_row)
@@ -151,6 +133,7 @@ class ConflictScreen(Retranslating, QWidget):
         grid.addWidget(self.note, 1, 1, 1, 2)
         right = QVBoxLayout()
         right.addWidget(self.title)
+        right.addWidget(self.case_line)
         right.addLayout(sides)
         right.addLayout(grid)
         right.addWidget(self.message)
@@ -172,9 +155,9 @@ class ConflictScreen(Retranslating, QWidget):
     def reload(self) -> None:
         runner().run(load, self.session, on_done=self._loaded, on_error=self._failed)
 
-    def _loaded(self, got: tuple[list[Conflict], dict[str, str]]) -> None:
+    def _loaded(self, got: Review) -> None:
         current = self.current()
-        self.items, self.names = got
+        self.items, self.names, self.whose = got.conflicts, got.names, got.whose
         self.list.blockSignals(True)
         self.list.clear()
         for c in self.items:
@@ -224,13 +207,16 @@ class ConflictScreen(Retranslating, QWidget):
             return _("Entered by: unknown")
         if user_id == self.session.user.id:
             return _("Entered by: you")
-        return _("Entered by: {name}").format(name=self.names.get(user_id) or user_id)
+        return _("Entered by: {name}").format(name=self.names.get(user_id) or _("someone not on this laptop"))
 
     def retranslate(self) -> None:
         for i, c in enumerate(self.items):
-            # L10N: a conflict in the list: the record type and the field, e.g. "person: family_name"
             field = field_label(c.field) if not c.is_delete else _("deleted or changed")
-            text = _("{record}: {field}").format(record=record_label(c.entity), field=field)
+            who = whose_text(self.whose.get(c.id, Whose()))
+            # L10N: a conflict in the list: whose record, the detail and the kind of record, e.g.
+            # "Seren Tŵr: phone (person's details)"
+            text = (_("{who}: {field} ({record})").format(who=who, field=field, record=record_label(c.entity))
+                    if who else _("{field} ({record})").format(field=field, record=record_label(c.entity)))
             self.list.item(i).setText(text)
         self.empty.setText(_("No conflicts to resolve.") if not self.items else "")
         self.empty.setVisible(not self.items)
@@ -244,6 +230,7 @@ class ConflictScreen(Retranslating, QWidget):
         self.note_label.setText(_("Note for the record:"))
         for w in (self.server_side, self.client_side, self.other, self.use_other, self.note):
             w.setEnabled(c is not None)
+        self.case_line.setText(case_text(self.whose.get(c.id, Whose())) if c is not None else "")
         if c is None:
             self.title.setText(_("Conflicts"))
             for side in (self.server_side, self.client_side):
@@ -254,10 +241,10 @@ class ConflictScreen(Retranslating, QWidget):
             self.title.setText(_("Two different values for {field} of this {record}. Choose which to keep.").format(
                 field=field_label(c.field) if not c.is_delete else _("the whole record"),
                 record=record_label(c.entity)))  # fmt: skip
-            self.server_side.value.setText(value_text(c.server_value))
+            self.server_side.value.setText(value_text(c.field, c.server_value, self.names))
             self.server_side.who.setText(self._who(c.server_by))
             self.server_side.when.setText(_("When: {when}").format(when=when_text(c.server_at)))
-            self.client_side.value.setText(value_text(c.client_value))
+            self.client_side.value.setText(value_text(c.field, c.client_value, self.names))
             self.client_side.who.setText(self._who(c.client_by))
             self.client_side.when.setText(
                 _("When: {when} (laptop clock), received {received}").format(
