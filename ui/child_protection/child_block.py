@@ -30,7 +30,7 @@ def _items_of(items: Callable[[str], list[tuple[Any, str]]], name: str) -> Calla
 class ChildBlock(QGroupBox):
     def __init__(self, person_id: str, name: str, fields: list[Field],
                  items: Callable[[str], list[tuple[Any, str]]], *, checks_per_row: int = 4,
-                 blanks: dict[str, str] | None = None) -> None:
+                 blanks: dict[str, str] | None = None, labels_above: bool = False) -> None:
         super().__init__(name)
         self.person_id, self.name = person_id, name
         self.setObjectName(f"child_{person_id}")
@@ -42,6 +42,8 @@ class ChildBlock(QGroupBox):
         ticks = QGridLayout()
         rows = QFormLayout()
         rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        if labels_above:  # long labels ("Their wishes and feelings, in their own words:") over their box
+            rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         n_ticks = 0
         for f in fields:
             editor = make_editor(f, _items_of(items, f.name))
@@ -59,7 +61,7 @@ class ChildBlock(QGroupBox):
                 n_ticks += 1
                 continue
             label = QLabel()
-            label.setWordWrap(True)
+            label.setWordWrap(not labels_above)
             label.setBuddy(editor.widget)
             self.labels[f.name] = label
             holder = QWidget()
@@ -88,6 +90,8 @@ class ChildBlock(QGroupBox):
             if isinstance(editor, ChecksEditor):
                 for check, _code, _translated in editor.checks:
                     check.setAccessibleName(self._about(check.text()))
+            if f.help:
+                editor.widget.setToolTip(_(f.help))
             if isinstance(editor, ChoiceEditor) and name in self.blanks:
                 label_blank(editor.widget, self.blanks[name])
             self.errors[name].retranslate()

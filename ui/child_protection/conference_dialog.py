@@ -42,7 +42,8 @@ INITIAL_CHILD = [
 REVIEW_CHILD = [
     Field("deregister", "check", N_("Remove {name}'s name from the child protection register")),
     Field("reasons", "long", N_("Reasons for removing the name from the register:")),
-    Field("categories", "checks", N_("Categories:"), CATEGORY_LABELS),
+    Field("categories", "checks", N_("Categories:"), CATEGORY_LABELS,
+          help=N_("Tick the categories from now on; tick none to keep the current ones.")),
     Field("coordinator_id", "optional", N_("Co-ordinator:")),
     Field("next_review_on", "date", N_("Next review conference:")),
 ]

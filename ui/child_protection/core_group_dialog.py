@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtWidgets import QFormLayout
+
 from desktop.i18n import N_
 from desktop.services.child_protection import CoreGroupService, PlanService
 from ui.child_protection.cp_form import CpForm, lines
@@ -39,6 +41,10 @@ class CoreGroupDialog(CpForm):
             self.members = {m["id"]: m for m in CoreGroupService(self.session).members(self.case)}
             return [(mid, m["name"] or "") for mid, m in self.members.items()]
         return super().items(name)
+
+    def build(self) -> None:
+        # The tables take the whole width: every label above its field.
+        self.rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
 
     def custom_editor(self, f: Field) -> Editor:
         if f.name == "progress":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from desktop.i18n import _
@@ -61,7 +62,16 @@ class CpForm(Form):
     BLANKS: ClassVar[dict[str, str]] = {}
 
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None, **context: Any) -> None:
+        self._fitted_on_show = False
         super().__init__(session, case_id, None, parent, **context)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # A combo box measures its texts only when first shown, so the size the framework chose before
+        # that can be too narrow (a horizontal scroll bar); fit once more now that the children know.
+        if not self._fitted_on_show:
+            self._fitted_on_show = True
+            self._fit_to_screen()
+        super().showEvent(event)
 
     @property
     def case(self) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtWidgets import QFormLayout
+
 from desktop.i18n import N_, _
 from desktop.services.child_protection import PlanService
 from ui.child_protection.cp_form import CpForm
@@ -49,6 +51,10 @@ class PlanDialog(CpForm):
     ]
     ALIASES = {"due_on": "actions"}
 
+    def build(self) -> None:
+        # The tables take the whole width: every label above its field.
+        self.rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+
     def custom_editor(self, f: Field) -> Editor:
         if f.name == "outcomes":
             self.outcomes = TableEditor([
@@ -62,7 +68,7 @@ class PlanDialog(CpForm):
             Column("description", N_("Action"), stretch=True),
             Column("outcome_index", N_("Outcome"), items=self._outcome_choices),
             Column("owner_kind", N_("Owner is"), choices=OWNER_KINDS),
-            Column("owner_name", N_("Owner")),
+            Column("owner_name", N_("Owner"), stretch=True),
             Column("due_on", N_("Due (dd/mm/yyyy)")),
             Column("status", N_("Status"), choices=STATUSES),
         ], texts=(N_("Actions"), N_("Add an action"), N_("Remove the selected action")))

@@ -64,6 +64,7 @@ class TableEditor:
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if col.stretch
                                         else QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setMinimumSectionSize(60)
         self.add_button, self.remove_button = QPushButton(), QPushButton()
         self.add_button.setObjectName("add_row")
         self.remove_button.setObjectName("remove_row")

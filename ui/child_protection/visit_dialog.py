@@ -60,7 +60,7 @@ class VisitDialog(CpForm):
 
     def build(self) -> None:
         self.service = VisitService(self.session)
-        self.child_blocks = [ChildBlock(pid, name, CHILD_FIELDS, lambda _n: [])
+        self.child_blocks = [ChildBlock(pid, name, CHILD_FIELDS, lambda _n: [], labels_above=True)
                          for pid, name in children(self.session, self.case)]
         section = QWidget()
         box = QVBoxLayout(section)
