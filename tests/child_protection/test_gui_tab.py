@@ -31,7 +31,7 @@ def tab_for(w, qtbot, user: str = "sw"):
 def fits_the_laptop(form) -> None:
     """The form can shrink to the laptop's screen, and sized so its buttons are whole and in view."""
     room = QSize(LAPTOP.width(), LAPTOP.height() - TASKBAR)
-    least = form.minimumSizeHint()
+    least = form.minimumSize().expandedTo(form.minimumSizeHint())
     assert least.height() <= room.height() and least.width() <= room.width(), f"cannot shrink below {least}"
     form.resize(form.size().boundedTo(room))
     form.layout().activate()
