@@ -19,6 +19,7 @@ def test_staff_and_agencies_with_what_tells_them_apart(session: Session) -> None
         add_practitioner(tx, "Nia", "Athro", None, None, school, scw=None, employed=0, title="Head teacher")
         add_practitioner(tx, "Ioan", "Bevan", None, None, council, title="Independent Reviewing Officer")
         gone = add_practitioner(tx, "Hen", "Aelod", None, None, council)
+        add_practitioner(tx, "Huw", "Price", "senior_manager", None, council)
         tx.update("practitioner", gone, {"active": 0})
         return school
 
@@ -32,6 +33,7 @@ def test_staff_and_agencies_with_what_tells_them_apart(session: Session) -> None
     assert "Hen Aelod" not in everyone, "someone who has left is not offered"
     ours = [p.name for p in directory.practitioners(social_services_only=True)]
     assert "Ioan Bevan" in ours and "Nia Athro" not in ours
+    assert [p.name for p in directory.practitioners(role="senior_manager")] == ["Huw Price"], "one role's staff"
     gone_id = session.store.rows("SELECT id FROM practitioner WHERE family_name = 'Aelod'")[0]["id"]
     assert directory.practitioner_names([gone_id]) == {gone_id: "Hen Aelod"}, "old records still name them"
 

@@ -37,14 +37,16 @@ class DirectoryService:
         return [Choice(r["id"], r["name"], r["agency_type"] or "") for r in self.session.store.rows(
             "SELECT id, name, agency_type FROM agency WHERE deleted = 0 ORDER BY name")]
 
-    def practitioners(self, *, social_services_only: bool = False) -> list[Choice]:
-        """Active staff of every agency (or of social services only), by family name; ``detail`` is
-        "job title, agency"."""
+    def practitioners(self, *, social_services_only: bool = False, role: str | None = None) -> list[Choice]:
+        """Active staff of every agency (or of social services only; or only those with the app ``role``,
+        e.g. the senior managers who may agree a departure from a timescale), by family name; ``detail``
+        is "job title, agency"."""
         rows = self.session.store.rows(
             "SELECT p.id, p.given_names, p.family_name, p.job_title, a.name AS agency FROM practitioner p"
             " LEFT JOIN agency a ON a.id = p.agency_id WHERE p.deleted = 0 AND p.active = 1"
-            " AND (:all = 1 OR p.employed_by_social_services = 1) ORDER BY p.family_name, p.given_names",
-            {"all": 0 if social_services_only else 1})
+            " AND (:all = 1 OR p.employed_by_social_services = 1) AND (:role IS NULL OR p.app_role = :role)"
+            " ORDER BY p.family_name, p.given_names",
+            {"all": 0 if social_services_only else 1, "role": role})
         return [Choice(r["id"], _name(r["given_names"], r["family_name"]),
                        ", ".join(x for x in (r["job_title"], r["agency"]) if x)) for r in rows]
 

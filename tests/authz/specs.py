@@ -283,6 +283,7 @@ SPECS: dict[str, Spec] = {
         w.cases[CP], {"observations": "half typed"}), audit=False),
     "child_protection.visits.VisitService.load_draft": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP]), audit=False),
     "child_protection.register.RegisterService.entries": Spec(K.REGISTER, None, lambda w: c()),
+    "child_protection.register.RegisterService.for_case": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
     "child_protection.register.RegisterService.enquiries": Spec(K.REGISTER, None, lambda w: c()),
     "child_protection.register.RegisterService.history": Spec(K.REGISTER, CP, lambda w: c(w.ids["seren_entry"])),
     "child_protection.register.RegisterService.record_enquiry": Spec(K.REGISTER, None, lambda w: c(

@@ -46,22 +46,22 @@ def test_recording_a_visit_in_the_tab_updates_my_work(registered, qtbot):
     dialog = tab.record_visit()
     qtbot.addWidget(dialog)
 
-    elis = next(c for c in dialog.children if c.person_id == ids["elis"])
+    elis = dialog.child(ids["elis"])
     for key in ("seen", "seen_alone", "seen_at_home", "bedroom_seen"):
-        elis.flags[key].setChecked(True)
-    elis.wishes.setPlainText("Dw i'n hapus pan mae Mam yn darllen i mi.")
+        elis.set_value(key, True)
+    elis.set_value("wishes_feelings", "Dw i'n hapus pan mae Mam yn darllen i mi.")
     # The half-typed form autosaves as a draft shortly after the last change.
     qtbot.waitUntil(lambda: DraftService(w.sw).load("visit", ids["case"]) is not None, timeout=5000)
     draft = DraftService(w.sw).load("visit", ids["case"])
     assert any(c["wishes_feelings"].startswith("Dw i'n hapus") for c in draft["children"])
 
     # A date in the future is refused beside the date field; nothing is saved.
-    dialog.visited_on.setText("11/11/2026")
+    dialog.set_value("visited_on", "11/11/2026")
     assert dialog.save() is False
-    assert "future" in dialog.form.error_text("visited_on")
+    assert "future" in dialog.error_text("visited_on")
     assert tab.visits.topLevelItemCount() == 0
 
-    dialog.visited_on.setText("10/11/2026")
+    dialog.set_value("visited_on", "10/11/2026")
     assert dialog.save() is True
     assert DraftService(w.sw).load("visit", ids["case"]) is None
 
@@ -80,8 +80,8 @@ def test_a_visit_where_access_was_denied_is_saved_for_every_child_and_reported(r
     qtbot.addWidget(tab)
     dialog = tab.record_visit()
     qtbot.addWidget(dialog)
-    dialog.access_denied.setChecked(True)  # nobody ticked as seen
-    dialog.observations.setPlainText("No answer at the door; curtains drawn.")
+    dialog.set_value("access_denied", True)  # nobody ticked as seen
+    dialog.set_value("observations", "No answer at the door; curtains drawn.")
     assert dialog.save() is True
     kids = w.sw.store.rows("SELECT person_id, seen FROM cp_visit_child")
     assert {(k["person_id"], k["seen"]) for k in kids} == {(ids["elis"], 0), (ids["mali"], 0)}
@@ -179,8 +179,7 @@ def test_a_visit_closed_straight_after_typing_keeps_every_word(registered, qtbot
     tab = ChildProtectionTab(w.sw, ids["case"])
     qtbot.addWidget(tab)
     dialog = tab.record_visit()
-    elis = next(c for c in dialog.children if c.person_id == ids["elis"])
-    elis.lived.setPlainText("Elis said he hides under the bed when the shouting starts.")
+    dialog.child(ids["elis"]).set_value("lived_experience", "Elis said he hides under the bed when the shouting starts.")
     dialog.reject()  # the lid shut before the autosave ran
     draft = DraftService(w.sw).load("visit", ids["case"])
     assert any(c["lived_experience"].startswith("Elis said he hides") for c in draft["children"])

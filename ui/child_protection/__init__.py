@@ -1,8 +1,9 @@
 """Child protection screens: the "Child protection" case tab (register status, what is due, visits, and
-a form for each step of the journey: report and its next actions, strategy discussion, section 47
-enquiry, initial and review conferences, plan, core group, change of co-ordinator, visit — one module
-each, built on :mod:`ui.child_protection.form_dialog`) and, if no other module has registered them, the
-"My work" and register areas. "My work" opens the form for an item's action (``tab.open_action``).
+a form for each step of the journey on its action bar: report and its next actions, strategy discussion,
+section 47 enquiry, conferences, plan, core group, change of co-ordinator, visit, transfers — one module
+each, every one a :class:`ui.forms.Form` through :mod:`ui.child_protection.cp_form`) and, if no other
+module has registered it, the register area. "My work" opens the form for an item's action
+(``tab.open_action``).
 
 Importing this package registers the case tab ``child_protection`` (child protection cases only) and the
 area ``register`` (unless already registered); the case header's "next thing due" comes from

@@ -7,52 +7,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit, QWidget
-
 from desktop.i18n import N_
 from desktop.services.child_protection import ConferenceService
-from ui.adults.forms import combo, date_edit, iso
-from ui.child_protection.form_dialog import (
-    CheckList,
-    StepDialog,
-    agencies,
-    children_list,
-    people_combo,
-    practitioners,
-)
+from ui.child_protection.cp_form import CpForm, agencies, family, staff
+from ui.forms import Field
 
-KINDS = [(N_("Initial child protection conference"), "initial"), (N_("Review child protection conference"), "review")]
+KINDS = {"initial": N_("Initial child protection conference"), "review": N_("Review child protection conference")}
 
 
-class ConveneDialog(StepDialog):
-    DRAFT_FORM = "cp_convene"
+class ConveneDialog(CpForm):
+    OBJECT_NAME = "cp_convene_dialog"
     TITLE = N_("Convene a conference")
+    FIELDS = [
+        Field("kind", "choice", N_("Kind:"), KINDS),
+        Field("child_ids", "checks", N_("Children:")),
+        Field("scheduled_on", "date", N_("Date:")),
+        Field("conference_time", "time", N_("Time (hh:mm):")),
+        Field("venue", "text", N_("Venue:")),
+        Field("chair_id", "optional", N_("Chair:")),
+        Field("family", "checks", N_("Family members invited:")),
+        Field("agencies", "checks", N_("Agencies invited:")),
+    ]
+    BLANKS = {"chair_id": N_("Not recorded")}
 
-    def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(session, case_id, parent)
-        self.setObjectName("cp_convene_dialog")
+    def items(self, name: str) -> list[tuple[Any, str]]:
+        if name == "chair_id":
+            return staff(self.session)
+        if name == "family":
+            return family(self.session, self.case)
+        if name == "agencies":
+            return agencies(self.session)
+        return super().items(name)
 
-    def build(self) -> None:
-        f = self.form
-        self.kind = f.add("kind", N_("Kind:"), combo(KINDS))
-        self.child_ids = f.add("child_ids", N_("Children:"), children_list(self.session, self.case_id))
-        self.scheduled_on = f.add("scheduled_on", N_("Date:"), date_edit(None))
-        self.time = f.add("conference_time", N_("Time (hh:mm):"), QLineEdit())
-        self.venue = f.add("venue", N_("Venue:"), QLineEdit())
-        self.chair = f.add("chair_id", N_("Chair:"), people_combo(practitioners(self.session), N_("Not recorded")))
-        family = self.session.store.rows(
-            "SELECT p.id, p.given_names, p.family_name FROM case_member m JOIN person p ON p.id = m.person_id"
-            " WHERE m.case_id = ? AND m.deleted = 0 AND m.role != 'subject' ORDER BY p.family_name, p.given_names",
-            [self.case_id])
-        self.family = f.add("family", N_("Family members invited:"), CheckList(
-            [(f"{p['given_names'] or ''} {p['family_name']}".strip(), p["id"], None) for p in family]))
-        self.agencies = f.add("agencies", N_("Agencies invited:"), CheckList(
-            [(a["name"], a["id"], None) for a in agencies(self.session)]))
-
-    def submit(self) -> dict[str, Any]:
-        invitees = [{"kind": "person", "id": p} for p in self.family.values()]
-        invitees += [{"kind": "agency", "id": a} for a in self.agencies.values()]
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        invitees = [{"kind": "person", "id": p} for p in values["family"]]
+        invitees += [{"kind": "agency", "id": a} for a in values["agencies"]]
         return ConferenceService(self.session).convene(
-            self.case_id, kind=self.kind.currentData(), scheduled_on=iso(self.scheduled_on), invitees=invitees,
-            child_ids=self.child_ids.values() or None, chair_id=self.chair.currentData(),
-            venue=self.venue.text(), conference_time=self.time.text().strip() or None)
+            self.case, kind=values["kind"], scheduled_on=values["scheduled_on"] or "", invitees=invitees,
+            child_ids=values["child_ids"] or None, chair_id=values["chair_id"], venue=values["venue"],
+            conference_time=values["conference_time"])

@@ -7,40 +7,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
-
 from desktop.i18n import N_
 from desktop.services.child_protection import CoordinatorService
-from ui.adults.forms import date_edit, iso
-from ui.child_protection.conference_dialog import coordinators
-from ui.child_protection.form_dialog import StepDialog, children_list, lines, people_combo
+from ui.child_protection.cp_form import CpForm, lines, staff
+from ui.forms import Field
 
 
-class CoordinatorDialog(StepDialog):
-    DRAFT_FORM = "cp_coordinator_change"
+class CoordinatorDialog(CpForm):
+    OBJECT_NAME = "cp_coordinator_dialog"
     TITLE = N_("Change of co-ordinator")
+    FIELDS = [
+        Field("child_ids", "checks", N_("Children:")),
+        Field("new_coordinator_id", "optional", N_("New co-ordinator:")),
+        Field("verbal_to", "long", N_("Told verbally (one person a line):")),
+        Field("verbal_on", "date", N_("Date they were told:")),
+        Field("effective_on", "date", N_("Date the change takes effect:")),
+        Field("reason", "long", N_("Reason for the change:")),
+    ]
     ALIASES = {"coordinator_id": "new_coordinator_id"}
+    TODAY = ("verbal_on", "effective_on")
+    BLANKS = {"new_coordinator_id": N_("Choose…")}
 
-    def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(session, case_id, parent)
-        self.setObjectName("cp_coordinator_dialog")
+    def items(self, name: str) -> list[tuple[Any, str]]:
+        if name == "new_coordinator_id":
+            return staff(self.session, social_services_only=True)
+        return super().items(name)
 
-    def build(self) -> None:
-        f, today = self.form, self.session.today().isoformat()
-        self.child_ids = f.add("child_ids", N_("Children:"), children_list(self.session, self.case_id))
-        self.new = f.add("new_coordinator_id", N_("New co-ordinator:"),
-                         people_combo(coordinators(self.session), N_("Choose…")))
-        self.verbal_to = f.add("verbal_to", N_("Told verbally (one person a line):"), QPlainTextEdit())
-        self.verbal_on = f.add("verbal_on", N_("Date they were told:"), date_edit(today))
-        self.effective_on = f.add("effective_on", N_("Date the change takes effect:"), date_edit(today))
-        self.reason = f.add("reason", N_("Reason for the change:"), QPlainTextEdit())
-        for editor in (self.verbal_to, self.reason):
-            editor.setMaximumHeight(70)
-
-    def submit(self) -> dict[str, Any]:
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         out = CoordinatorService(self.session).change(
-            self.case_id, new_coordinator_id=self.new.currentData(),
-            verbal_to=[{"name": n} for n in lines(self.verbal_to.toPlainText())],
-            verbal_on=iso(self.verbal_on), child_ids=self.child_ids.values() or None,
-            effective_on=iso(self.effective_on), reason=self.reason.toPlainText())
-        return out["changes"][0] if out["changes"] else {}
+            self.case, new_coordinator_id=values["new_coordinator_id"],
+            verbal_to=[{"name": n} for n in lines(values["verbal_to"])], verbal_on=values["verbal_on"],
+            child_ids=values["child_ids"] or None, effective_on=values["effective_on"], reason=values["reason"])
+        changes: list[dict[str, Any]] = out["changes"]
+        return changes[0] if changes else {}

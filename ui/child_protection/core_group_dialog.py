@@ -9,72 +9,76 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFormLayout
 
-from desktop.i18n import N_, _
+from desktop.i18n import N_
 from desktop.services.child_protection import CoreGroupService, PlanService
-from ui.adults.forms import date_edit, iso
-from ui.child_protection.form_dialog import CheckList, StepDialog, lines
-from ui.child_protection.plan_dialog import RAGS, STATUSES, Table
-
-PROGRESS_HEADERS = [N_("Outcome for the child"), N_("Rating"), N_("Evidence")]
-REVIEW_HEADERS = [N_("Action"), N_("Status"), N_("Evidence")]
+from ui.child_protection.cp_form import CpForm, lines
+from ui.child_protection.plan_dialog import RAGS, STATUSES
+from ui.child_protection.table_editor import Column, TableEditor
+from ui.forms import Editor, Field
 
 
-class CoreGroupDialog(StepDialog):
-    DRAFT_FORM = "cp_core_group"
+class CoreGroupDialog(CpForm):
+    OBJECT_NAME = "cp_core_group_dialog"
     TITLE = N_("Hold a core group meeting")
+    WIDTH = 800
+    FIELDS = [
+        Field("held_on", "date", N_("Date held:")),
+        Field("attendance", "checks", N_("Members present:")),
+        Field("others", "long", N_("Others present (one a line):")),
+        Field("written_contributions", "long", N_("Written contributions from those absent:")),
+        Field("progress", "custom", N_("Progress on the outcomes:")),
+        Field("actions", "custom", N_("Actions reviewed:")),
+        Field("denied_access", "long", N_("Access denied to the child:")),
+        Field("notes", "long", N_("Notes of the meeting:")),
+        Field("next_on", "date", N_("Next meeting:")),
+    ]
+    TODAY = ("held_on",)
 
-    def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(session, case_id, parent)
-        self.setObjectName("cp_core_group_dialog")
+    def items(self, name: str) -> list[tuple[Any, str]]:
+        if name == "attendance":
+            self.members = {m["id"]: m for m in CoreGroupService(self.session).members(self.case)}
+            return [(mid, m["name"] or "") for mid, m in self.members.items()]
+        return super().items(name)
 
     def build(self) -> None:
-        self.service = CoreGroupService(self.session)
-        self.members = {m["id"]: m for m in self.service.members(self.case_id)}
-        f = self.form
-        self.held_on = f.add("held_on", N_("Date held:"), date_edit(self.session.today().isoformat()))
-        self.attendance = f.add("attendance", N_("Members present:"),
-                                CheckList([(m["name"] or "", mid, None) for mid, m in self.members.items()]))
-        self.others = f.add("others", N_("Others present (one a line):"), QPlainTextEdit())
-        self.contributions = f.add("written_contributions", N_("Written contributions from those absent:"),
-                                   QPlainTextEdit())
-        self.denied = f.add("denied_access", N_("Access denied to the child:"), QPlainTextEdit())
-        self.notes = f.add("notes", N_("Notes of the meeting:"), QPlainTextEdit())
-        self.next_on = f.add("next_on", N_("Next meeting:"), date_edit(None))
-        plan = PlanService(self.session).current(self.case_id) or {"outcomes": [], "actions": []}
-        self.progress = f.add("progress", N_("Progress on the outcomes:"),
-                              Table(PROGRESS_HEADERS, {1: RAGS}))
+        # The tables take the whole width: every label above its field.
+        self.rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+
+    def custom_editor(self, f: Field) -> Editor:
+        if f.name == "progress":
+            self.progress = TableEditor([
+                Column("description", N_("Outcome for the child"), editable=False, stretch=True),
+                Column("rag", N_("Rating"), choices=RAGS),
+                Column("evidence", N_("Evidence"), stretch=True),
+            ], growable=False, texts=(N_("Progress on the outcomes"), "", ""))
+            return self.progress
+        self.action_rows = TableEditor([
+            Column("description", N_("Action"), editable=False, stretch=True),
+            Column("status", N_("Status"), choices=STATUSES),
+            Column("evidence", N_("Evidence"), stretch=True),
+        ], growable=False, texts=(N_("Actions reviewed"), "", ""))
+        return self.action_rows
+
+    def prepare(self) -> None:
+        super().prepare()
+        plan = PlanService(self.session).current(self.case) or {"outcomes": [], "actions": []}
         for o in plan["outcomes"]:
-            self.progress.add_row({0: o["description"], 1: None, 2: ""}, o["id"])
-        self.actions = f.add("actions", N_("Actions reviewed:"), Table(REVIEW_HEADERS, {1: STATUSES}))
+            self.progress.add_row({"description": o["description"]}, o["id"])
         for a in plan["actions"]:
-            self.actions.add_row({0: a["description"], 1: a["status"], 2: ""}, a["id"])
-        for table in (self.progress, self.actions):
-            table.add_button.hide()
-            table.remove_button.hide()
-            for r in range(table.table.rowCount()):
-                item = table.table.item(r, 0)
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        for editor in (self.others, self.contributions, self.denied):
-            editor.setMaximumHeight(60)
+            self.action_rows.add_row({"description": a["description"], "status": a["status"]}, a["id"])
 
-    def retranslate_more(self) -> None:
-        self.progress.retranslate(_("Progress on the outcomes"), "", "")
-        self.actions.retranslate(_("Actions reviewed"), "", "")
-
-    def submit(self) -> dict[str, Any]:
-        present = set(self.attendance.values())
-        written = self.contributions.toPlainText().strip() or None
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        present = set(values["attendance"])
+        written = values["written_contributions"]
         attendance = [{"member_id": mid, "name": m["name"] or "", "attended": mid in present,
                        "written_contribution": None if mid in present else written}
                       for mid, m in self.members.items()]
-        attendance += [{"name": name} for name in lines(self.others.toPlainText())]
-        progress = [{"outcome_id": r["id"], "rag": r[1], "evidence": r[2]} for r in self.progress.rows()
-                    if r[1] or r[2]]
-        actions = [{"action_id": r["id"], "status": r[1], "evidence": r[2]} for r in self.actions.rows()]
-        return self.service.hold(self.case_id, held_on=iso(self.held_on), attendance=attendance,
-                                 progress=progress, actions=actions,
-                                 denied_access=self.denied.toPlainText(), notes=self.notes.toPlainText(),
-                                 next_on=iso(self.next_on))
+        attendance += [{"name": name} for name in lines(values["others"])]
+        progress = [{"outcome_id": r["id"], "rag": r["rag"], "evidence": r["evidence"]} for r in values["progress"]
+                    if r["rag"] or r["evidence"]]
+        actions = [{"action_id": r["id"], "status": r["status"], "evidence": r["evidence"]} for r in values["actions"]]
+        return CoreGroupService(self.session).hold(
+            self.case, held_on=values["held_on"] or "", attendance=attendance, progress=progress, actions=actions,
+            denied_access=values["denied_access"], notes=values["notes"], next_on=values["next_on"])

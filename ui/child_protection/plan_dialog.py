@@ -1,181 +1,112 @@
 """Editing the care and support protection plan: outcomes (each with its measure of progress, RAG rating
-and evidence) and actions (each with its outcome, owner, due date and status), the support and the
-contingency plan. One call to :meth:`PlanService.revise` (a new version of the plan; earlier versions
-are kept). Rows already in the plan keep their ids, so the version records what changed.
+and evidence) and actions (each with the outcome it serves, its owner, due date and status), the support
+and the contingency plan. One call to :meth:`PlanService.revise` (a new version of the plan; earlier
+versions are kept). Rows already in the plan keep their ids, so the version records what changed.
+
+An action's outcome is chosen by the outcome's own words (the plan's outcomes as they stand in the form,
+renumbered as outcomes are added or removed), never by a bare number.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QPlainTextEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout
 
 from desktop.i18n import N_, _
 from desktop.services.child_protection import PlanService
-from ui.adults.forms import combo, relabel
-from ui.child_protection.form_dialog import StepDialog
-from ui.person_dialog import from_iso, to_iso
+from ui.child_protection.cp_form import CpForm
+from ui.child_protection.table_editor import Column, TableEditor
+from ui.formatting import from_iso, to_iso
+from ui.forms import Editor, Field
 
-RAGS = [(N_("Not rated"), None), (N_("Red"), "red"), (N_("Amber"), "amber"), (N_("Green"), "green")]
-STATUSES = [(N_("Not started"), "not_started"), (N_("In progress"), "in_progress"), (N_("Done"), "done"),
-            (N_("Not done"), "not_done")]
-OWNER_KINDS = [(N_("Family member"), "person"), (N_("Practitioner"), "practitioner"), (N_("Agency"), "agency")]
-OUTCOME_HEADERS = [N_("Outcome for the child"), N_("How progress is measured"), N_("Rating"), N_("Evidence")]
-ACTION_HEADERS = [N_("Action"), N_("Outcome"), N_("Owner is"), N_("Owner"), N_("Due (dd/mm/yyyy)"), N_("Status")]
-ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-class Table(QWidget):
-    """A table of plan rows with Add and Remove buttons; combo columns are cell widgets."""
-
-    def __init__(self, headers: list[str], combos: dict[int, list[tuple[str, Any]]]) -> None:
-        super().__init__()
-        self.headers, self.combos = headers, combos
-        self.table = QTableWidget(0, len(headers))
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMinimumHeight(150)
-        self.table.setCornerButtonEnabled(False)
-        self.add_button, self.remove_button = QPushButton(), QPushButton()
-        self.add_button.clicked.connect(lambda: self.add_row({}))
-        self.remove_button.clicked.connect(self.remove_row)
-        row = QHBoxLayout()
-        row.addWidget(self.add_button)
-        row.addWidget(self.remove_button)
-        row.addStretch(1)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.table)
-        box.addLayout(row)
-
-    def retranslate(self, what: str, add: str, remove: str) -> None:
-        self.table.setHorizontalHeaderLabels([_(h) for h in self.headers])
-        self.table.setAccessibleName(what)
-        for r in range(self.table.rowCount()):
-            for c in self.combos:
-                relabel(self.table.cellWidget(r, c))
-        self.add_button.setText(add)
-        self.remove_button.setText(remove)
-        for b in (self.add_button, self.remove_button):
-            b.setAccessibleName(b.text())
-
-    def add_row(self, values: dict[int, Any], row_id: str | None = None) -> int:
-        r = self.table.rowCount()
-        self.table.insertRow(r)
-        for c in range(len(self.headers)):
-            if c in self.combos:
-                box = combo(self.combos[c])
-                box.setCurrentIndex(max(box.findData(values.get(c)), 0))
-                box.setAccessibleName(_(self.headers[c]))
-                self.table.setCellWidget(r, c, box)
-            else:
-                self.table.setItem(r, c, QTableWidgetItem(values.get(c) or ""))
-        self.table.item(r, 0).setData(ID_ROLE, row_id)
-        return r
-
-    def remove_row(self) -> None:
-        r = self.table.currentRow()
-        if r >= 0:
-            self.table.removeRow(r)
-
-    def cell(self, r: int, c: int) -> Any:
-        if c in self.combos:
-            box: QComboBox = self.table.cellWidget(r, c)
-            return box.currentData()
-        item = self.table.item(r, c)
-        return item.text().strip() if item else ""
-
-    def rows(self) -> list[dict[str, Any]]:
-        """``{"id": …, 0: …, 1: …}`` per row (column numbers as keys)."""
-        return [{"id": self.table.item(r, 0).data(ID_ROLE), **{c: self.cell(r, c) for c in range(len(self.headers))}}
-                for r in range(self.table.rowCount())]
+RAGS: dict[Any, str] = {None: N_("Not rated"), "red": N_("Red"), "amber": N_("Amber"), "green": N_("Green")}
+STATUSES: dict[Any, str] = {"not_started": N_("Not started"), "in_progress": N_("In progress"), "done": N_("Done"),
+                            "not_done": N_("Not done")}
+OWNER_KINDS: dict[Any, str] = {"person": N_("Family member"), "practitioner": N_("Practitioner"),
+                               "agency": N_("Agency")}
+OUTCOME_SHOWN = 60
+"""At most this many characters of an outcome in the action's list (the whole of it in the tooltip)."""
 
 
-class PlanDialog(StepDialog):
-    DRAFT_FORM = "cp_plan"
+def outcome_text(n: int, description: str) -> str:
+    """How outcome number ``n`` (from 1) is offered for an action: its own words."""
+    words = " ".join(description.split())
+    if not words:
+        # L10N: an outcome of the plan not yet described, by its place in the list.
+        return _("Outcome {n}").format(n=n)
+    return words if len(words) <= OUTCOME_SHOWN else words[:OUTCOME_SHOWN - 1] + "…"
+
+
+class PlanDialog(CpForm):
+    OBJECT_NAME = "cp_plan_dialog"
     TITLE = N_("Care and support protection plan")
+    WIDTH = 900
+    FIELDS = [
+        Field("outline", "long", N_("Outline plan from the conference:")),
+        Field("outcomes", "custom", N_("Outcomes:")),
+        Field("actions", "custom", N_("Actions:")),
+        Field("support", "long", N_("Support to be provided:")),
+        Field("contingency", "long", N_("Contingency plan:")),
+    ]
     ALIASES = {"due_on": "actions"}
 
-    def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(session, case_id, parent)
-        self.setObjectName("cp_plan_dialog")
-        self.resize(900, 720)
-        for table in (self.outcomes, self.actions):
-            table.table.itemChanged.connect(self.edited)
-
     def build(self) -> None:
+        # The tables take the whole width: every label above its field.
+        self.rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+
+    def custom_editor(self, f: Field) -> Editor:
+        if f.name == "outcomes":
+            self.outcomes = TableEditor([
+                Column("description", N_("Outcome for the child"), stretch=True),
+                Column("measure", N_("How progress is measured"), stretch=True),
+                Column("rag", N_("Rating"), choices=RAGS),
+                Column("evidence", N_("Evidence"), stretch=True),
+            ], texts=(N_("Outcomes"), N_("Add an outcome"), N_("Remove the selected outcome")))
+            return self.outcomes
+        self.action_rows = TableEditor([
+            Column("description", N_("Action"), stretch=True),
+            Column("outcome_index", N_("Outcome"), items=self._outcome_choices),
+            Column("owner_kind", N_("Owner is"), choices=OWNER_KINDS),
+            Column("owner_name", N_("Owner"), stretch=True),
+            Column("due_on", N_("Due (dd/mm/yyyy)")),
+            Column("status", N_("Status"), choices=STATUSES),
+        ], texts=(N_("Actions"), N_("Add an action"), N_("Remove the selected action")))
+        return self.action_rows
+
+    def _outcome_choices(self) -> list[tuple[Any, str]]:
+        rows = [self.outcomes.cell(r, "description") for r in range(self.outcomes.row_count())]
+        return [(None, _("No outcome")), *((i, outcome_text(i + 1, text)) for i, text in enumerate(rows))]
+
+    def prepare(self) -> None:
+        super().prepare()
         self.service = PlanService(self.session)
-        plan = self.service.current(self.case_id) or {"outcomes": [], "actions": []}
-        f = self.form
-        self.outline = f.add("outline", N_("Outline plan from the conference:"), QPlainTextEdit(plan.get("outline") or ""))
-        self.outline.setReadOnly(True)
-        self.outline.setMaximumHeight(60)
-        self.outcomes = f.add("outcomes", N_("Outcomes:"), Table(OUTCOME_HEADERS, {2: RAGS}))
+        plan = self.service.current(self.case) or {"outcomes": [], "actions": []}
+        self.plan = plan
+        self.widgets["outline"].setReadOnly(True)  # type: ignore[attr-defined]
+        self.set_value("outline", plan.get("outline") or "")
+        self.set_value("support", plan.get("support") or "")
+        self.set_value("contingency", plan.get("contingency") or "")
         outcome_ids = [o["id"] for o in plan["outcomes"]]
-        self.actions = f.add("actions", N_("Actions:"), Table(ACTION_HEADERS, {1: self._outcome_choices(
-            len(plan["outcomes"])), 2: OWNER_KINDS, 5: STATUSES}))
         for o in plan["outcomes"]:
-            self.outcomes.add_row({0: o["description"], 1: o["measure"], 2: o["rag"], 3: o["evidence"]}, o["id"])
+            self.outcomes.add_row(o, o["id"])
         for a in plan["actions"]:
             index = outcome_ids.index(a["outcome_id"]) if a["outcome_id"] in outcome_ids else None
-            self.actions.add_row({0: a["description"], 1: index, 2: a["owner_kind"], 3: a["owner_name"],
-                                  4: from_iso(a["due_on"]), 5: a["status"]}, a["id"])
-        self.support = f.add("support", N_("Support to be provided:"), QPlainTextEdit(plan.get("support") or ""))
-        self.contingency = f.add("contingency", N_("Contingency plan:"), QPlainTextEdit(plan.get("contingency") or ""))
-        for editor in (self.support, self.contingency):
-            editor.setMaximumHeight(70)
-        self.outcomes.table.model().rowsInserted.connect(self._outcomes_changed)
-        self.outcomes.table.model().rowsRemoved.connect(self._outcomes_changed)
+            self.action_rows.add_row({**a, "outcome_index": index, "due_on": from_iso(a["due_on"])}, a["id"])
+        # The actions offer the outcomes as they are typed.
+        table = self.outcomes.table
+        table.itemChanged.connect(lambda _item: self.action_rows.refill())
+        table.model().rowsInserted.connect(lambda *_a: self.action_rows.refill())
+        table.model().rowsRemoved.connect(lambda *_a: self.action_rows.refill())
 
-    @staticmethod
-    def _outcome_choices(n: int) -> list[tuple[str, Any]]:
-        # Outcome numbers are not translated: "1", "2"…
-        return [(N_("No outcome"), None)] + [(str(i + 1), i) for i in range(n)]
-
-    def _outcomes_changed(self, *_args: Any) -> None:
-        """Offer as many outcome numbers on each action as there are outcomes."""
-        self.actions.combos[1] = self._outcome_choices(self.outcomes.table.rowCount())
-        for r in range(self.actions.table.rowCount()):
-            current = self.actions.cell(r, 1)
-            box = combo(self.actions.combos[1])
-            box.setAccessibleName(_(ACTION_HEADERS[1]))
-            box.setCurrentIndex(max(box.findData(current), 0))
-            self.actions.table.setCellWidget(r, 1, box)
-
-    def retranslate_more(self) -> None:
-        self.outcomes.retranslate(_("Outcomes"), _("Add an outcome"), _("Remove the selected outcome"))
-        self.actions.retranslate(_("Actions"), _("Add an action"), _("Remove the selected action"))
-
-    def raw_more(self) -> dict[str, Any]:
-        return {"outcome_rows": [{str(k): v for k, v in r.items()} for r in self.outcomes.rows()],
-                "action_rows": [{str(k): v for k, v in r.items()} for r in self.actions.rows()]}
-
-    def restore_more(self, data: dict[str, Any]) -> None:
-        for table, key in ((self.outcomes, "outcome_rows"), (self.actions, "action_rows")):
-            if key not in data:
-                continue
-            table.table.setRowCount(0)
-            for r in data[key]:
-                table.add_row({int(k): v for k, v in r.items() if k != "id"}, r.get("id"))
-
-    def submit(self) -> dict[str, Any]:
-        outcomes = [{"id": r["id"], "description": r[0], "measure": r[1], "rag": r[2], "evidence": r[3]}
-                    for r in self.outcomes.rows()]
-        actions = [{"id": r["id"], "description": r[0], "outcome_index": r[1], "owner_kind": r[2],
-                    "owner_name": r[3], "due_on": to_iso(r[4]) if r[4] else None, "status": r[5]}
-                   for r in self.actions.rows()]
-        plan = self.service.current(self.case_id) or {}
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        outcomes = [{k: r[k] for k in ("id", "description", "measure", "rag", "evidence")} for r in values["outcomes"]]
+        actions = [{"id": r["id"], "description": r["description"], "outcome_index": r["outcome_index"],
+                    "owner_kind": r["owner_kind"], "owner_name": r["owner_name"],
+                    "due_on": to_iso(r["due_on"]) if r["due_on"] else None, "status": r["status"]}
+                   for r in values["actions"]]
         return self.service.revise(
-            self.case_id, outcomes=outcomes, actions=actions,
+            self.case, outcomes=outcomes, actions=actions,
             assessments=[{k: a[k] for k in ("id", "description", "specialist", "provider", "commissioned_on",
-                                                "status")} for a in plan.get("assessments", [])],
-            support=self.support.toPlainText(), contingency=self.contingency.toPlainText())
+                                            "status")} for a in self.plan.get("assessments", [])],
+            support=values["support"], contingency=values["contingency"])

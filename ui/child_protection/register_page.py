@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.urgency import Urgency
 from desktop.i18n import N_, _, format_datetime, ngettext
 from desktop.services.child_protection import RegisterService
-from desktop.services.child_protection._common import CATEGORY_LABELS
+from desktop.services.child_protection.codes import CATEGORY_LABELS
+from desktop.services.directory import DirectoryService
 from ui.formatting import show_date
 from ui.tasks import store_watcher
 from ui.urgency import style_cell
@@ -59,8 +60,8 @@ class RegisterPage(Retranslating, QWidget):
         self.enquirer.setObjectName("field_enquirer_name")
         self.agency = QComboBox()
         self.agency.setObjectName("field_agency_id")
-        for a in session.store.rows("SELECT id, name FROM agency WHERE deleted = 0 ORDER BY name"):
-            self.agency.addItem(a["name"], a["id"])
+        for a in DirectoryService(session).agencies():
+            self.agency.addItem(a.name, a.id)
         self.identity = QCheckBox()
         self.identity.setObjectName("field_identity_checked")
         self.child = QComboBox()

@@ -8,53 +8,45 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QPlainTextEdit, QWidget
-
+from desktop.domain.types import Role
 from desktop.i18n import N_
 from desktop.services.child_protection import ReportService, StrategyService
-from ui.adults.forms import combo, date_edit, iso
-from ui.child_protection.form_dialog import (
-    StepDialog,
-    agency_list,
-    children_list,
-    people_combo,
-    practitioners,
-)
+from ui.child_protection.cp_form import CpForm, agencies, staff
+from ui.forms import Field
 
-KINDS = [(N_("Strategy discussion"), "discussion"), (N_("Strategy meeting"), "meeting")]
+KINDS = {"discussion": N_("Strategy discussion"), "meeting": N_("Strategy meeting")}
 
 
-class StrategyDialog(StepDialog):
-    DRAFT_FORM = "cp_strategy"
+class StrategyDialog(CpForm):
+    OBJECT_NAME = "cp_strategy_dialog"
     TITLE = N_("Record a strategy discussion")
+    FIELDS = [
+        Field("child_ids", "checks", N_("Children:")),
+        Field("kind", "choice", N_("Kind:"), KINDS),
+        Field("held_on", "date", N_("Date held:")),
+        Field("participants", "checks", N_("Agencies taking part:")),
+        Field("decisions", "long", N_("Decisions:")),
+        Field("interim_safeguards", "long", N_("Immediate safeguards agreed:")),
+        Field("initiate_s47", "check", N_("Start section 47 enquiries")),
+        Field("departure_reason", "long", N_("Reason for departing from the timescale:")),
+        Field("departure_agreed_by", "optional", N_("Departure agreed by (senior manager):")),
+    ]
+    TODAY = ("held_on",)
+    BLANKS = {"departure_agreed_by": N_("Nobody")}
 
-    def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(session, case_id, parent)
-        self.setObjectName("cp_strategy_dialog")
+    def items(self, name: str) -> list[tuple[Any, str]]:
+        if name == "participants":
+            return agencies(self.session)
+        if name == "departure_agreed_by":
+            return staff(self.session, role=Role.SENIOR_MANAGER)
+        return super().items(name)
 
-    def build(self) -> None:
-        f = self.form
-        self.child_ids = f.add("child_ids", N_("Children:"), children_list(self.session, self.case_id))
-        self.kind = f.add("kind", N_("Kind:"), combo(KINDS))
-        self.held_on = f.add("held_on", N_("Date held:"), date_edit(self.session.today().isoformat()))
-        self.participants = f.add("participants", N_("Agencies taking part:"), agency_list(self.session))
-        self.decisions = f.add("decisions", N_("Decisions:"), QPlainTextEdit())
-        self.interim = f.add("interim_safeguards", N_("Immediate safeguards agreed:"), QPlainTextEdit())
-        self.initiate_s47 = f.add("initiate_s47", N_("Start section 47 enquiries"), QCheckBox())
-        self.departure_reason = f.add("departure_reason", N_("Reason for departing from the timescale:"),
-                                      QPlainTextEdit())
-        self.departure_agreed_by = f.add(
-            "departure_agreed_by", N_("Departure agreed by (senior manager):"),
-            people_combo(practitioners(self.session, "app_role = 'senior_manager'"), N_("Nobody")))
-        for editor in (self.decisions, self.interim, self.departure_reason):
-            editor.setMaximumHeight(70)
-
-    def submit(self) -> dict[str, Any]:
-        reports = ReportService(self.session).for_case(self.case_id)
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        reports = ReportService(self.session).for_case(self.case)
         return StrategyService(self.session).record(
-            self.case_id, kind=self.kind.currentData(), held_on=iso(self.held_on),
-            participants=[{"agency_id": a} for a in self.participants.values()],
-            decisions=self.decisions.toPlainText(), initiate_s47=self.initiate_s47.isChecked(),
-            child_ids=self.child_ids.values() or None, report_id=reports[0]["id"] if reports else None,
-            interim_safeguards=self.interim.toPlainText(), departure_reason=self.departure_reason.toPlainText(),
-            departure_agreed_by=self.departure_agreed_by.currentData())
+            self.case, kind=values["kind"], held_on=values["held_on"] or "",
+            participants=[{"agency_id": a} for a in values["participants"]],
+            decisions=values["decisions"] or "", initiate_s47=values["initiate_s47"],
+            child_ids=values["child_ids"] or None, report_id=reports[0]["id"] if reports else None,
+            interim_safeguards=values["interim_safeguards"], departure_reason=values["departure_reason"],
+            departure_agreed_by=values["departure_agreed_by"])

@@ -1,29 +1,30 @@
-"""The "Child protection" case tab: each child's register status and what is due, the visits, and the
-buttons that open the step forms (report, strategy, section 47, conferences, core group, co-ordinator,
-visit). GUI thread; each list is one short read through the services.
+"""The "Child protection" case tab: each child's register status, open transfers and the visits, with
+the forms of the journey on one :class:`~ui.action_bar.ActionBar` — "Record visit…" (the most frequent)
+as its own button, the rest grouped by what the worker is doing: Record (report, strategy discussion,
+section 47 enquiry), Plan (the plan, the co-ordinator), Meetings (convene, initial and review
+conferences, core group), Tell people (the conference record sent), Manage (transfers). An action that
+does not apply to the case yet is disabled: a review conference, a core group, the plan and a change of
+co-ordinator once a child is on the register; an initial conference while a child is not; a section 47
+enquiry once one has started; the conference record once a conference is held; transfer progress while
+a transfer is open.
+
+GUI thread; each list is one short read through the services (:meth:`RegisterService.for_case`,
+:meth:`VisitService.for_case`…), asked again when the case changes.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QGridLayout,
-    QLabel,
-    QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from desktop.i18n import N_, _
-from desktop.services.child_protection import VisitService
-from desktop.services.child_protection._common import CATEGORY_LABELS
+from desktop.services.child_protection import ConferenceService, EnquiryService, RegisterService, VisitService
+from desktop.services.child_protection.codes import CATEGORY_LABELS
+from desktop.services.child_protection.register import ChildOnRegister
 from desktop.services.child_protection.transfers import TransferService
 from desktop.services.permissions import Can
+from ui.action_bar import Action, ActionBar, Group
 from ui.child_protection.circulation_dialog import CirculationDialog
 from ui.child_protection.conference_dialog import InitialConferenceDialog, ReviewConferenceDialog
 from ui.child_protection.convene_dialog import ConveneDialog
@@ -47,7 +48,6 @@ from ui.widgets import Retranslating, fit_columns
 CHILD_HEADERS = [N_("Child"), N_("Register"), N_("Categories"), N_("Co-ordinator")]
 VISIT_HEADERS = [N_("Date"), N_("Where"), N_("Children seen"), N_("Seen alone"), N_("Seen at home"),
                  N_("Bedroom seen")]
-_WHERE = {code: msgid for msgid, code in LOCATIONS}
 STATUS = {"active": N_("On the register"), "temporary": N_("Temporary entry"),
           "deregistered": N_("De-registered")}
 
@@ -57,44 +57,56 @@ class ChildProtectionTab(Retranslating, QWidget):
         super().__init__(parent)
         self.setObjectName("cp_tab")
         self.session, self.case_id = session, case_id
+        self.register: list[ChildOnRegister] = []
+        self.enquiries = self.conferences_held = self.open_transfers = 0
         self.children_list = QTreeWidget()
         self.children_list.setObjectName("cp_children")
         self.visits = QTreeWidget()
         self.visits.setObjectName("cp_visits")
         for tree in (self.children_list, self.visits):
             tree.setRootIsDecorated(False)
-        self.visit_button = QPushButton()
-        self.visit_button.setObjectName("record_visit")
-        self.visit_button.setEnabled(session.can(Can.RECORD_CASEWORK))
-        self.visit_button.clicked.connect(self.record_visit)
         self.visits_label = QLabel()
         self.transfers_label = QLabel()
         self.transfers_label.setObjectName("cp_transfers")
         self.transfers_label.setWordWrap(True)
-        # The step forms, in the order of the journey: (object name, label msgid, opener).
-        self.step_buttons: dict[str, QPushButton] = {}
-        # Two rows of buttons, in the order of the journey (the tab stays narrow enough for a laptop).
-        steps = QGridLayout()
-        per_row = 6
-        for i, (name, _msgid, opener) in enumerate(self.steps()):
-            button = QPushButton()
-            button.setObjectName(name)
-            button.setEnabled(session.can(Can.RECORD_CASEWORK))
-            button.clicked.connect(lambda _checked=False, opener=opener: opener())
-            steps.addWidget(button, i // per_row, i % per_row)
-            self.step_buttons[name] = button
-        n = len(self.steps())
-        steps.addWidget(self.visit_button, n // per_row, n % per_row)
-        steps.setColumnStretch(per_row, 1)
+        self.bar = ActionBar(session, self.journey_actions(), self)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
         layout.addWidget(self.children_list, 1)
         layout.addWidget(self.transfers_label)
         layout.addWidget(self.visits_label)
         layout.addWidget(self.visits, 2)
-        layout.addLayout(steps)
         self.dialog: QDialog | None = None
         store_watcher(session).changed.connect(self._store_changed)
         self.retranslate()
+
+    def journey_actions(self) -> list[Action]:
+        """The forms of the journey, grouped; ``applies`` from what :meth:`refresh` last read."""
+        registered = self._any_registered
+        return [
+            Action("record_visit", N_("Record visit…"), Group.RECORD, self.record_visit, primary=True),
+            Action("record_report", N_("Report…"), Group.RECORD, self.record_report),
+            Action("record_strategy", N_("Strategy discussion…"), Group.RECORD, self.record_strategy),
+            Action("record_enquiry", N_("Section 47…"), Group.RECORD, self.record_enquiry,
+                   applies=lambda: self.enquiries > 0),
+            Action("edit_plan", N_("Plan…"), Group.PLAN, self.edit_plan, applies=registered),
+            Action("change_coordinator", N_("Change co-ordinator…"), Group.PLAN, self.change_coordinator,
+                   applies=registered),
+            Action("convene_conference", N_("Convene conference…"), Group.MEET, self.convene_conference),
+            Action("hold_initial_conference", N_("Initial conference…"), Group.MEET, self.hold_initial_conference,
+                   applies=lambda: not self.register or any(not c.on_register for c in self.register)),
+            Action("hold_review_conference", N_("Review conference…"), Group.MEET, self.hold_review_conference,
+                   applies=registered),
+            Action("hold_core_group", N_("Core group…"), Group.MEET, self.hold_core_group, applies=registered),
+            Action("record_circulation", N_("Conference record sent…"), Group.NOTIFY, self.record_circulation,
+                   applies=lambda: self.conferences_held > 0),
+            Action("record_transfer", N_("Transfer…"), Group.MANAGE, self.record_transfer),
+            Action("transfer_step", N_("Transfer progress…"), Group.MANAGE, self.transfer_step,
+                   applies=lambda: self.open_transfers > 0),
+        ]
+
+    def _any_registered(self) -> bool:
+        return any(c.on_register for c in self.register)
 
     def retranslate(self) -> None:
         self.children_list.setHeaderLabels([_(h) for h in CHILD_HEADERS])
@@ -104,10 +116,6 @@ class ChildProtectionTab(Retranslating, QWidget):
         fit_columns(self.visits)
         self.visits.setAccessibleName(_("Visits"))
         self.visits_label.setText(_("Visits"))
-        self.visit_button.setText(_("Record visit…"))
-        for name, msgid, _opener in self.steps():
-            self.step_buttons[name].setText(_(msgid))
-            self.step_buttons[name].setAccessibleName(_(msgid))
         self.refresh()
 
     def _store_changed(self, tables: set[str], case_ids: set[str]) -> None:
@@ -119,60 +127,43 @@ class ChildProtectionTab(Retranslating, QWidget):
             tree.clear()
         if not self.session.can(Can.VIEW_CASEWORK):
             return
-        store = self.session.store
-        names: dict[str, str] = {}
-        for r in store.rows(
-            "SELECT p.id, p.given_names, p.family_name, e.status, e.categories,"
-            " pr.given_names || ' ' || pr.family_name AS coordinator"
-            " FROM case_member m JOIN person p ON p.id = m.person_id"
-            " LEFT JOIN register_entry e ON e.person_id = p.id AND e.case_id = m.case_id AND e.deleted = 0"
-            " LEFT JOIN practitioner pr ON pr.id = e.coordinator_id"
-            " WHERE m.case_id = ? AND m.deleted = 0 AND m.role = 'subject' ORDER BY e.registered_on DESC",
-            [self.case_id],
-        ):
-            if r["id"] in names:
-                continue  # the latest entry only
-            names[r["id"]] = f"{r['given_names'] or ''} {r['family_name']}".strip()
-            cats = ", ".join(_(CATEGORY_LABELS[c]) for c in json.loads(r["categories"] or "[]"))
-            status = _(STATUS[r["status"]]) if r["status"] else _("Not on the register")
-            coordinator = r["coordinator"] or (_("None named") if r["status"] == "active" else "")
-            self.children_list.addTopLevelItem(QTreeWidgetItem([names[r["id"]], status, cats, coordinator]))
+        self.register = RegisterService(self.session).for_case(self.case_id)
+        names = {c.person_id: c.name for c in self.register}
+        for c in self.register:
+            cats = ", ".join(_(CATEGORY_LABELS[x]) for x in c.categories if x in CATEGORY_LABELS)
+            status = _(STATUS[c.status]) if c.status else _("Not on the register")
+            coordinator = c.coordinator_name or (_("None named") if c.status == "active" else "")
+            self.children_list.addTopLevelItem(QTreeWidgetItem([c.name, status, cats, coordinator]))
         transfers = TransferService(self.session).open_for_case(self.case_id)
+        self.open_transfers = len(transfers)
         self.transfers_label.setText("\n".join(describe(t) for t in transfers))
         self.transfers_label.setVisible(bool(transfers))
+        self.enquiries = len(EnquiryService(self.session).for_case(self.case_id))
+        self.conferences_held = sum(1 for c in ConferenceService(self.session).for_case(self.case_id)
+                                    if c["status"] == "held")
         for v in VisitService(self.session).for_case(self.case_id):
             kids = v["children"]
 
             def who(flag: str, kids: list[dict[str, Any]] = kids) -> str:
                 return ", ".join(names.get(k["person_id"], "") for k in kids if k[flag])
 
+            where = LOCATIONS.get(v["location"])
             self.visits.addTopLevelItem(QTreeWidgetItem([
-                show_date(v["visited_on"]), _(_WHERE.get(v["location"], v["location"])), who("seen"), who("seen_alone"), who("seen_at_home"),
-                who("bedroom_seen")]))
+                show_date(v["visited_on"]), _(where) if where else "", who("seen"), who("seen_alone"),
+                who("seen_at_home"), who("bedroom_seen")]))
+        self.bar.refresh()
 
-    def steps(self) -> list[tuple[str, str, Any]]:
-        return [
-            ("record_report", N_("Report…"), self.record_report),
-            ("record_strategy", N_("Strategy discussion…"), self.record_strategy),
-            ("record_enquiry", N_("Section 47…"), self.record_enquiry),
-            ("convene_conference", N_("Convene conference…"), self.convene_conference),
-            ("hold_initial_conference", N_("Initial conference…"), self.hold_initial_conference),
-            ("hold_core_group", N_("Core group…"), self.hold_core_group),
-            ("hold_review_conference", N_("Review conference…"), self.hold_review_conference),
-            ("record_circulation", N_("Conference record…"), self.record_circulation),
-            ("edit_plan", N_("Plan…"), self.edit_plan),
-            ("change_coordinator", N_("Change co-ordinator…"), self.change_coordinator),
-            ("record_transfer", N_("Transfer…"), self.record_transfer),
-            ("transfer_step", N_("Transfer progress…"), self.transfer_step),
-        ]
-
-    def _open(self, dialog: QDialog) -> Any:
+    # -- the forms ----------------------------------------------------------------------------
+    def _open(self, dialog: Any) -> Any:
         dialog.saved.connect(lambda _id: self.refresh())
         self.dialog = dialog
         dialog.show()
         return dialog
 
-    def record_report(self, report_id: str | None = None) -> ReportDialog:
+    def record_visit(self) -> VisitDialog:
+        return self._open(VisitDialog(self.session, self.case_id, self))
+
+    def record_report(self, report_id: str | bool | None = None) -> ReportDialog:
         """A new report, or (``report_id``, or ``True`` for the oldest undecided one) its next actions."""
         if report_id is True:
             report_id = undecided_report(self.session, self.case_id)
@@ -224,10 +215,3 @@ class ChildProtectionTab(Retranslating, QWidget):
                    "record_record_comments": self.record_circulation}
         opener = openers.get(action)
         return opener() if opener else None
-
-    def record_visit(self) -> VisitDialog:
-        dialog = VisitDialog(self.session, self.case_id, self)
-        dialog.saved.connect(lambda _id: self.refresh())
-        self.dialog = dialog
-        dialog.show()
-        return dialog

@@ -27,7 +27,7 @@ import logging
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -117,6 +117,7 @@ class Form(Retranslating, KeepsDrafts, QDialog):
                 self.restore(draft)
         self.autosave(self.more_editors())
         self._fit_to_screen()
+        self._fitted_on_show = False
         first = next(iter(self.widgets.values()), None)
         if first is not None:
             first.setFocus()
@@ -197,6 +198,14 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         super().autosave(editors)
         for editor in self.editors.values():
             editor.watch(self.edited)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        # A combo box measures its texts only when first shown, so the size chosen before can be too
+        # narrow (a sideways scroll bar, in Welsh especially): fit once more now that they know.
+        if not self._fitted_on_show:
+            self._fitted_on_show = True
+            self._fit_to_screen()
+        super().showEvent(event)
 
     def _fit_to_screen(self) -> None:
         """As large as the content wants, never larger than the screen (the fields scroll)."""

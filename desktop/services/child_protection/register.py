@@ -8,6 +8,8 @@ the entry the same day) through the ``tx``-level helpers below; each change also
 ``RegisterService(session)`` is the register custodian's (``Can.MANAGE_REGISTER``):
 
 * ``entries(status=None)``, ``history(entry_id)``, ``enquiries()`` — reading.
+* ``for_case(case_id)`` — each child of a case with their latest entry (:class:`ChildOnRegister`), for
+  the case's own workers (casework roles, the case in scope, the read audited), not only the custodian.
 * ``record_enquiry(*, enquirer_name, agency_id, identity_checked, subject_text, person_id=None,
   enquiry_type=None)`` — logs the enquiry (append-only ``register_enquiry``) and returns what may be
   given: whether the child is registered and the co-ordinator's name — only when the enquirer's
@@ -24,6 +26,7 @@ the entry the same day) through the ``tx``-level helpers below; each change also
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -35,10 +38,12 @@ from desktop.services.child_protection._common import (
     COORDINATOR_ROLE,
     clean_categories,
     dumps,
+    loads,
     required_date,
     text,
 )
 from desktop.services.permissions import Can
+from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 from desktop.store import Tx
 
@@ -118,10 +123,46 @@ def change_entry(tx: Tx, entry: dict[str, Any], changes: dict[str, Any], change:
     return after
 
 
+@dataclass(frozen=True)
+class ChildOnRegister:
+    """One child of a case and their latest register entry (``status`` ``None``: never registered)."""
+
+    person_id: str
+    name: str
+    status: str | None = None
+    """``active``, ``temporary`` or ``deregistered``."""
+    categories: tuple[str, ...] = ()
+    coordinator_name: str | None = None
+
+    @property
+    def on_register(self) -> bool:
+        return self.status in ("active", "temporary")
+
+
 # -- the custodian's service ----------------------------------------------------------------------
 class RegisterService:
     def __init__(self, session: Any) -> None:
         self.session = session
+
+    def for_case(self, case_id: str) -> list[ChildOnRegister]:
+        """Each child (subject) of a case in scope, in the order they joined it, with their latest
+        register entry (casework roles; the read is audited)."""
+        read_casework(self.session, case_id, "register_entry")
+        rows = self.session.store.rows(
+            "SELECT p.id, COALESCE(p.preferred_name, p.given_names) AS given_names, p.family_name, e.status,"
+            " e.categories, pr.given_names || ' ' || pr.family_name AS coordinator_name"
+            " FROM case_member m JOIN person p ON p.id = m.person_id"
+            " LEFT JOIN register_entry e ON e.person_id = p.id AND e.case_id = m.case_id AND e.deleted = 0"
+            " LEFT JOIN practitioner pr ON pr.id = e.coordinator_id"
+            " WHERE m.case_id = ? AND m.deleted = 0 AND m.role = 'subject'"
+            " ORDER BY m.created_at, e.registered_on DESC, e.created_at DESC", [case_id])
+        children: dict[str, ChildOnRegister] = {}
+        for r in rows:  # the first row of each child is their latest entry
+            if r["id"] not in children:
+                name = " ".join(x for x in (r["given_names"], r["family_name"]) if x)
+                children[r["id"]] = ChildOnRegister(r["id"], name, r["status"], tuple(loads(r["categories"])),
+                                                    r["coordinator_name"])
+        return list(children.values())
 
     def entries(self, status: str | None = None) -> list[dict[str, Any]]:
         self.session.require(Can.MANAGE_REGISTER)
