@@ -14,7 +14,9 @@ from desktop.services.session import Session
 def test_impossible_values_are_refused_with_a_message_and_change_nothing(session: Session) -> None:
     persons = PersonService(session)
     person = persons.create({"given_names": "Osian", "family_name": "ap Llŷr", "date_of_birth": "2021-04-09"})
-    audit_before = session.store.rows("SELECT count(*) AS n FROM audit")[0]["n"]
+    # Writes only: reading the person back is audited too, on the writer thread, whenever it lands.
+    writes = "SELECT count(*) AS n FROM audit WHERE action != 'read'"
+    audit_before = session.store.rows(writes)[0]["n"]
     with pytest.raises(ValidationError) as err:
         persons.update(person["id"], {"date_of_birth": "2027-01-01"})
     assert err.value.field == "date_of_birth"
@@ -23,7 +25,7 @@ def test_impossible_values_are_refused_with_a_message_and_change_nothing(session
         persons.update(person["id"], {"family_name": "  "})
     assert empty.value.field == "family_name"
     assert persons.get(person["id"])["date_of_birth"] == "2021-04-09"
-    assert session.store.rows("SELECT count(*) AS n FROM audit")[0]["n"] == audit_before
+    assert session.store.rows(writes)[0]["n"] == audit_before
 
 
 def test_validation_message_follows_the_interface_language(session: Session) -> None:
