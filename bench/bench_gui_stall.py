@@ -1,0 +1,176 @@
+"""How long the GUI thread stops drawing, as a senior manager with 5,000 cases (offscreen Qt). Never a test.
+
+A heartbeat timer on the GUI thread fires every millisecond; the longest gap between two beats while an
+operation runs is the longest the window could not draw or answer the keyboard. Operations, each from the
+person's action until its result is on screen:
+
+* sign in — the password given in the sign-in window, until My work has drawn its items;
+* open a case — a child protection case's window with its tabs, until its lists have loaded;
+* save a visit — the visit form filled and saved, until the case's lists show it;
+* switch language with My work open — Cymraeg and back, until My work has drawn again.
+
+The baseline is the same heartbeat with nothing to do, in the same process: the timer's own jitter.
+Target: ≤ 50 ms each.
+
+    python bench/bench_gui_stall.py [--cases 5000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+CHILD = r"""
+import json, sys, time
+from datetime import UTC, datetime
+sys.path.insert(0, sys.argv[2])
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication([])
+from ui.language import hub
+hub()
+from ui.sign_in import SignInDialog
+from ui.main_window import MainWindow
+from ui.tasks import runner
+
+
+def clock():
+    return datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+class Heartbeat:
+    def __init__(self):
+        self.last = time.perf_counter()
+        self.worst = 0.0
+        self.timer = QTimer()
+        self.timer.setInterval(1)
+        self.timer.timeout.connect(self.beat)
+        self.timer.start()
+
+    def beat(self):
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def measure(self, start, done, limit=120.0):
+        app.processEvents()
+        self.last, self.worst = time.perf_counter(), 0.0
+        start()
+        deadline = time.perf_counter() + limit
+        while not done():
+            app.processEvents()
+            if time.perf_counter() > deadline:
+                raise TimeoutError("did not finish")
+        # the last beat after it finished closes the gap that was open
+        end = time.perf_counter() + 0.02
+        while time.perf_counter() < end:
+            app.processEvents()
+        return round(self.worst * 1000, 1)
+
+
+beat = Heartbeat()
+out = {}
+out["baseline"] = beat.measure(lambda: None, lambda: True)
+
+dialog = SignInDialog(sys.argv[1], clock=clock, backup=False)
+dialog.show()
+state = {}
+
+def on_opened(session):
+    state["session"] = session
+    window = MainWindow(session, idle_ms=24 * 3_600_000)
+    window.show()
+    state["window"] = window
+    window.show_area("my_work")
+
+dialog.opened.connect(on_opened)
+
+def my_work_drawn():
+    window = state.get("window")
+    page = window.page("my_work") if window is not None else None
+    return bool(page is not None and getattr(page, "loaded", False) and runner().running() == 0)
+
+def sign_in():
+    dialog.password.setText("bench-password")
+    dialog.sign_in_button.click()
+
+out["sign_in"] = beat.measure(sign_in, my_work_drawn)
+session, window = state["session"], state["window"]
+
+from ui.case_view import open_case_window
+case_id = session.store.rows(
+    "SELECT c.id FROM case_file c JOIN register_entry e ON e.case_id = c.id WHERE c.case_type = 'child_protection'"
+    " AND e.status = 'active' ORDER BY c.reference LIMIT 1")[0]["id"]
+
+def open_case():
+    state["case"] = open_case_window(session, case_id, None)
+
+out["open_case"] = beat.measure(open_case, lambda: "case" in state and runner().running() == 0)
+case = state["case"]
+tab = case.tab("child_protection")
+case.tabs.setCurrentWidget(tab)
+
+def save_visit():
+    form = tab.record_visit()
+    form.set_value("observations", "Seen at home with their mother; the bedroom was warm and tidy.")
+    for child in form.child_blocks:
+        child.set_value("seen", True)
+        child.set_value("seen_alone", True)
+    state["visit_saved"] = form.save()
+
+out["save_visit"] = beat.measure(save_visit, lambda: state.get("visit_saved") and runner().running() == 0)
+case.close()
+window.show_area("my_work")
+beat.measure(lambda: None, my_work_drawn)
+
+def switch():
+    window.switch_language("cy")
+    window.switch_language("en")
+
+out["switch_language"] = beat.measure(switch, my_work_drawn)
+print(json.dumps(out))
+window.close()
+session.close()
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from bench.synthetic import create_profile, populate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "profile"
+        session = create_profile(folder)
+        populate(session, args.cases, visits_per_child=2, register=True)
+        session.close()
+        runs = []
+        for _ in range(args.runs):
+            out = subprocess.run([sys.executable, "-c", CHILD, str(folder), str(ROOT)], capture_output=True,
+                                 text=True, timeout=900, env={**os.environ})
+            if out.returncode != 0:
+                print(out.stderr[-3000:])
+                return 1
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    keys = ["baseline", "sign_in", "open_case", "save_visit", "switch_language"]
+    print(json.dumps({"cases": args.cases, "runs": args.runs,
+                      **{f"{k}_longest_stall_ms_median": statistics.median(r[k] for r in runs) for k in keys},
+                      **{f"{k}_longest_stall_ms_max": max(r[k] for r in runs) for k in keys}}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
