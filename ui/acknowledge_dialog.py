@@ -6,36 +6,13 @@ refusal (nothing said) shows beside "What was done", anything else at the top.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from desktop.i18n import N_, _
 from desktop.services.tasks import TaskService
-from ui.forms import Editor, Field, Form
-
-
-class ShownText:
-    """A field that only shows a text (what happened): nothing to type, nothing to save."""
-
-    def __init__(self, text: str) -> None:
-        self.widget = QLabel(text)
-        self.widget.setWordWrap(True)
-
-    def value(self) -> Any:
-        return None
-
-    raw = value
-
-    def set_raw(self, value: Any) -> None:
-        pass
-
-    def retranslate(self) -> None:
-        pass
-
-    def watch(self, changed: Callable[..., None]) -> None:
-        pass
+from ui.forms import Field, Form
 
 
 class AcknowledgeDialog(Form):
@@ -44,17 +21,16 @@ class AcknowledgeDialog(Form):
     OBJECT_NAME = "acknowledge_dialog"
     TITLE = N_("Acknowledge")
     FIELDS = [
-        Field("task", "custom", N_("What happened:")),
+        Field("task", "shown", N_("What happened:")),
         Field("outcome", "long", N_("What was done:")),
     ]
 
     def __init__(self, session: Any, task_id: str, what: str, parent: QWidget | None = None) -> None:
-        self.what = what  # before the fields are made: the first shows it
-        super().__init__(session, parent=parent, task_id=task_id)
+        super().__init__(session, parent=parent, task_id=task_id, what=what)
         self.widgets["outcome"].setFocus()  # typing starts in the box, not on the text above it
 
-    def custom_editor(self, f: Field) -> Editor:
-        return ShownText(self.what)
+    def prepare(self) -> None:
+        self.set_value("task", self.context["what"])
 
     def retranslate_more(self) -> None:
         outcome = self.widgets["outcome"]
