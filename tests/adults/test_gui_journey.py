@@ -96,22 +96,61 @@ def test_the_actions_are_grouped_with_the_visit_first(qtbot, w) -> None:
         set_language("en")
 
 
-def test_every_action_opens_its_form(qtbot, w) -> None:
-    _ready(w)
-    strategy(w, "2026-11-02", advocate_response="awaiting")
-    PlanService(w.sw).start(w.ids["case"], started_on="2026-11-02")
-    tab = _tab(qtbot, w)
-    for name, form_class in FORMS.items():
+EXPECTED_FORMS = {
+    "record_visit": VisitDialog, "record_report": steps.ReportDialog, "record_screening": steps.ScreeningDialog,
+    "conclude_enquiry": steps.EnquiryDialog, "record_wishes": steps.WishesDialog,
+    "record_capacity": steps.CapacityDialog, "record_best_interests": steps.BestInterestsDialog,
+    "record_partnership": steps.PartnershipDialog, "offer_advocate": steps.AdvocacyDialog,
+    "advocate_answer": steps.AdvocacyAnswerDialog, "start_plan": steps.PlanStartDialog,
+    "plan_outcome": steps.PlanOutcomeDialog, "plan_action": steps.PlanActionDialog,
+    "review_plan": steps.PlanReviewDialog, "record_strategy": StrategyMeetingDialog,
+    "convene_conference": steps.ConveneConferenceDialog, "conference_report": steps.ConferenceReportDialog,
+    "hold_conference": steps.HoldConferenceDialog, "appoint_coordinator": steps.AppointDialog,
+    "delegate_coordinator": steps.DelegateDialog, "end_delegation": steps.EndDelegationDialog,
+    "change_lead_practitioner": steps.LeadPractitionerDialog, "close_case": steps.ClosureDialog,
+}
+"""Each action of the bar and the form a person expects it to open (written out, not read from the tab)."""
+
+
+def _open_every_enabled(qtbot, tab: AdultTab, opened: set[str]) -> None:
+    for name, form_class in EXPECTED_FORMS.items():
         action = tab.bar.action(name)
         if not action.isEnabled():
             continue
         action.trigger()
-        assert type(tab.dialog) is form_class, name
-        tab.dialog.reject()
-    opened = {"record_visit": VisitDialog, "record_strategy": StrategyMeetingDialog,
-              "close_case": steps.ClosureDialog, "review_plan": steps.PlanReviewDialog}
-    for name, form_class in opened.items():
-        assert FORMS[name] is form_class
+        dialog = tab.dialog
+        qtbot.addWidget(dialog)
+        assert type(dialog) is form_class and dialog.isVisible(), name
+        dialog.reject()
+        opened.add(name)
+
+
+def test_every_action_opens_its_form(qtbot, w) -> None:
+    from desktop.services.adults import ConferenceService, CoordinatorService, ReportService
+
+    _ready(w)
+    strategy(w, "2026-11-02", advocate_response="awaiting")
+    tab = _tab(qtbot, w)
+    opened: set[str] = set()
+    _open_every_enabled(qtbot, tab, opened)
+    assert "start_plan" in opened and "review_plan" not in opened
+    # Later in the journey: a report waiting to be screened, enquiries open, a plan, a conference
+    # waiting, the lead co-ordinator role delegated.
+    reports = ReportService(w.sw)
+    for _n in range(2):
+        reports.record(w.ids["case"], received_at="2026-11-02T11:00", source_type="family", concerns="Again.",
+                       consent_given=True)
+    waiting = [r for r in reports.for_case(w.ids["case"]) if not r["screening_decision"]]
+    reports.screen(waiting[0]["id"], decision="enquiries", screened_on="2026-11-02")
+    PlanService(w.sw).start(w.ids["case"], started_on="2026-11-02")
+    ConferenceService(w.sw).convene(w.ids["case"], scheduled_on="2026-11-20", agency_ids=[w.ids["police"]])
+    CoordinatorService(w.sw).delegate(
+        w.ids["case"], delegate_id=w.ids["health_lead"], delegate_role="Leads on the ward.",
+        la_monitor_id=w.ids["tm"], la_monitor_role="Oversight.", rationale="In hospital.",
+        reporting_arrangements="Fortnightly.")
+    tab.refresh()
+    _open_every_enabled(qtbot, tab, opened)
+    assert opened == set(EXPECTED_FORMS) == set(tab.bar.actions_by_name)
 
 
 def test_report_needs_a_reason_without_consent_then_screening_opens_enquiries(qtbot, w) -> None:
