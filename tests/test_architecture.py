@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,4 +50,27 @@ def test_server_shares_nothing_with_the_desktop_but_wire_types() -> None:
         for name in _imports(path):
             if name.split(".")[0] == "desktop" and not name.startswith(SHARED_WITH_SERVER):
                 offenders.append((path.relative_to(ROOT).as_posix(), name))
+    assert offenders == []
+
+
+SQL_CALLS = {"rows", "query", "execute", "executemany", "executescript"}
+SQL_TEXT = re.compile(r"^\s*(SELECT\s.+\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s)",
+                      re.IGNORECASE | re.DOTALL)
+
+
+def test_the_ui_reads_only_through_services() -> None:
+    """No widget runs SQL (it would skip the services' role and scope checks and their audit) or imports a
+    private module of the core (``_common`` and the like): the services' public methods are the way in."""
+    offenders = []
+    for path in (ROOT / "ui").rglob("*.py"):
+        where = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS:
+                offenders.append(f"{where}:{node.lineno} calls .{node.func.attr}()")
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.match(node.value):
+                offenders.append(f"{where}:{node.lineno} holds SQL")
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module != "__future__" and any(
+                    part.startswith("_") for part in node.module.split(".")):
+                offenders.append(f"{where}:{node.lineno} imports {node.module}")
     assert offenders == []

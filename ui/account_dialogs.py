@@ -1,6 +1,8 @@
-"""Settings (idle lock) and change-password dialogs.
+"""Settings (idle lock) and change-password forms (:class:`~ui.forms.Form`; GUI thread).
 
-Thread contract: GUI thread; the password change (argon2id twice) runs on a worker.
+Neither keeps a draft: the settings show what is saved, and a password is never kept anywhere. A
+refusal shows beside its field (a wrong current password beside "Current password"); anything else is
+a fault. The password change (argon2id twice, and re-keying the database) runs on a worker.
 """
 
 from __future__ import annotations
@@ -8,140 +10,88 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
-from desktop.errors import DiogelError, ValidationError
+from desktop.errors import DiogelError, LockedOut, ValidationError, WrongPassword
 from desktop.i18n import N_, _
+from ui.forms import Field, Form
 from ui.tasks import runner
-from ui.widgets import FieldError, Retranslating, message_of
 
 
-class SettingsDialog(Retranslating, QDialog):
+class SettingsDialog(Form):
     """The idle-lock time (1–120 minutes), saved in the profile. Emits :attr:`changed`."""
 
     changed = Signal(int)
+    OBJECT_NAME = "settings_dialog"
+    TITLE = N_("Settings")
+    DRAFTS = False
+    FIELDS = [Field("idle_lock_minutes", "number", N_("Lock after this many minutes without use:"))]
 
     def __init__(self, profile: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("settings_dialog")
-        self.profile = profile
-        self.minutes = QSpinBox()
-        self.minutes.setRange(1, 120)
-        self.minutes.setValue(profile.idle_lock_minutes)
-        self.minutes_label = QLabel()
-        self.minutes_label.setBuddy(self.minutes)
-        self.error = FieldError()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow(self.minutes_label, self.minutes)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.retranslate()
+        self.profile = profile  # before the fields are filled: prepare() reads it
+        super().__init__(None, parent=parent)
 
-    def retranslate(self) -> None:
-        self.setWindowTitle(_("Settings"))
-        self.minutes_label.setText(_("Lock after this many minutes without use:"))
-        self.minutes.setAccessibleName(_("Minutes before Diogel locks"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName(_("Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(_("Cancel"))
+    def prepare(self) -> None:
+        self.set_value("idle_lock_minutes", self.profile.idle_lock_minutes)
 
-    def save(self) -> None:
-        try:
-            self.profile.set_preferences(idle_lock_minutes=self.minutes.value())
-        except DiogelError as err:
-            self.error.show_error(err)
-            return
-        self.changed.emit(self.minutes.value())
-        self.accept()
+    def retranslate_more(self) -> None:
+        self.widgets["idle_lock_minutes"].setAccessibleName(_("Minutes before Diogel locks"))
+
+    def submit(self, values: dict[str, Any]) -> None:
+        self.profile.set_preferences(idle_lock_minutes=values["idle_lock_minutes"])
+        self.changed.emit(values["idle_lock_minutes"])
 
 
-class ChangePasswordDialog(Retranslating, QDialog):
+class ChangePasswordDialog(Form):
     """Change the password; with the open ``store`` the database is re-keyed as well (see
     :meth:`desktop.store.profile.Profile.change_password`)."""
 
-    _FIELDS = [
-        ("old", N_("Current password:"), N_("Current password")),
-        ("new", N_("New password:"), N_("New password")),
-        ("again", N_("New password again:"), N_("New password again")),
+    OBJECT_NAME = "change_password_dialog"
+    TITLE = N_("Change password")
+    DRAFTS = False
+    FIELDS = [
+        Field("old", "password", N_("Current password:")),
+        Field("new", "password", N_("New password:")),
+        Field("again", "password", N_("New password again:")),
     ]
+    ALIASES = {"password": "new"}
 
     def __init__(self, profile: Any, parent: QWidget | None = None, store: Any = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("change_password_dialog")
-        self.profile = profile
-        self.store = store
-        self._busy = False
-        self.edits: dict[str, QLineEdit] = {}
-        self.labels: dict[str, QLabel] = {}
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for key, _l, _a in self._FIELDS:
-            edit = QLineEdit()
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
-            lab = QLabel()
-            lab.setBuddy(edit)
-            form.addRow(lab, edit)
-            self.edits[key], self.labels[key] = edit, lab
-        self.error = FieldError()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
-        self.retranslate()
+        self.profile, self.store = profile, store
+        self.busy = False
+        super().__init__(None, parent=parent)
 
-    def retranslate(self) -> None:
-        self.setWindowTitle(_("Change password"))
-        for key, label_msgid, acc_msgid in self._FIELDS:
-            self.labels[key].setText(_(label_msgid))
-            self.edits[key].setAccessibleName(_(acc_msgid))
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName(_("Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(_("Cancel"))
+    def show_refusal(self, err: DiogelError) -> None:
+        if isinstance(err, WrongPassword | LockedOut):  # about the current password: shown beside it
+            self.errors["old"].show_error(err)
+            self.widgets["old"].setFocus()
+            return
+        super().show_refusal(err)
 
-    def save(self) -> None:
-        if self._busy:
-            return
-        self.error.clear()
-        if self.edits["new"].text() != self.edits["again"].text():
-            self.error.show_error(ValidationError(N_("The two passwords are not the same."), field="again"))
-            return
-        self._busy = True
+    def save(self) -> bool:
+        """Check the two new passwords agree, then change it on a worker (``True`` once started)."""
+        if self.busy:
+            return False
+        self.clear_errors()
+        values = self.values()
+        if values["new"] != values["again"]:
+            self.show_refusal(ValidationError(N_("The two passwords are not the same."), field="again"))
+            return False
+        self.busy = True
         self.buttons.setEnabled(False)
-        runner().run(
-            self.profile.change_password,
-            self.edits["old"].text(),
-            self.edits["new"].text(),
-            store=self.store,
-            on_done=self._done,
-            on_error=self._failed,
-        )
+        runner().run(self.profile.change_password, values["old"], values["new"], store=self.store,
+                     on_done=self._done, on_error=self._failed)
+        return True
 
     def _done(self, _result: Any) -> None:
-        self._busy = False
+        self.busy = False
         self.buttons.setEnabled(True)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        self._busy = False
+        self.busy = False
         self.buttons.setEnabled(True)
         if isinstance(exc, DiogelError):
-            self.error.show_error(exc)
-        else:
-            self.error.setText(message_of(exc))
-            self.error.show()
+            self.show_refusal(exc)
+        else:  # a fault, not a refusal: logged with its traceback
+            self.show_fault(exc)

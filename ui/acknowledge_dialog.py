@@ -1,50 +1,45 @@
 """Acknowledge a task from My work: say what was done about it (recorded, audited, synced).
 
-Thread contract: GUI thread; one small write through :meth:`TaskService.acknowledge`.
+A :class:`~ui.forms.Form` (GUI thread): one small write through :meth:`TaskService.acknowledge`; a
+refusal (nothing said) shows beside "What was done", anything else at the top.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from desktop.errors import DiogelError
-from desktop.i18n import _
+from desktop.i18n import N_, _
 from desktop.services.tasks import TaskService
-from ui.widgets import FormDialog
+from ui.forms import Field, Form
 
 
-class AcknowledgeDialog(FormDialog):
+class AcknowledgeDialog(Form):
     """What was done about one task; the task leaves the person's list once saved."""
 
-    def __init__(self, session: Any, task_id: str, what: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("acknowledge_dialog")
-        self.session, self.task_id = session, task_id
-        self.what = QLabel(what)
-        self.what.setWordWrap(True)
-        self.outcome = QPlainTextEdit()
-        self.outcome.setObjectName("acknowledge_outcome")
-        self.outcome.setTabChangesFocus(True)
-        self.add_field("task", self.what)
-        self.add_field("outcome", self.outcome)
-        self.retranslate()
+    OBJECT_NAME = "acknowledge_dialog"
+    TITLE = N_("Acknowledge")
+    FIELDS = [
+        Field("task", "shown", N_("What happened:")),
+        Field("outcome", "long", N_("What was done:")),
+    ]
 
-    def retranslate(self) -> None:
-        self.setWindowTitle(_("Acknowledge"))
-        self.labels["task"].setText(_("What happened:"))
-        self.labels["outcome"].setText(_("What was done:"))
-        self.outcome.setAccessibleName(_("What was done about it"))
-        self.outcome.setPlaceholderText(_("For example: a co-ordinator was named the same day"))
+    def __init__(self, session: Any, task_id: str, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent=parent, task_id=task_id, what=what)
+        self.widgets["outcome"].setFocus()  # typing starts in the box, not on the text above it
 
-    def save(self) -> bool:
-        self.clear_errors()
-        try:
-            TaskService(self.session).acknowledge(self.task_id, self.outcome.toPlainText())
-        except DiogelError as err:
-            self.show_refusal(err)
-            return False
-        self.saved.emit()
-        self.accept()
-        return True
+    def prepare(self) -> None:
+        self.set_value("task", self.context["what"])
+
+    def retranslate_more(self) -> None:
+        outcome = self.widgets["outcome"]
+        assert isinstance(outcome, QPlainTextEdit)
+        outcome.setAccessibleName(_("What was done about it"))
+        outcome.setPlaceholderText(_("For example: a co-ordinator was named the same day"))
+
+    def draft_context(self) -> str:
+        return str(self.context["task_id"])
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return TaskService(self.session).acknowledge(self.context["task_id"], values["outcome"] or "")

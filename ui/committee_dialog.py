@@ -1,79 +1,70 @@
 """Make the committee report from the app: a period, a language, then "Save as PDF…" (managers).
 
-Thread contract: GUI thread for the form; the figures and the PDF are made on a worker through
-:mod:`ui.tasks` (a council's year can take a moment) and written to the chosen file there.
+A :class:`~ui.forms.Form` (GUI thread for the form): a period that cannot be right (a date missing or
+impossible, the end before the start) is refused beside its field and nothing is made; the figures and
+the PDF are made on a worker through :mod:`ui.tasks` (a council's year can take a moment) and written to
+the chosen file there, never half-written. A refusal from the service shows as one; anything else is a
+fault, logged and said plainly.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QWidget
 
 from desktop.domain.calendar import add_months
 from desktop.domain.validation import parse_date
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, _, current_language
 from desktop.services.committee import CommitteeService
-from ui.formatting import show_date
-from ui.person_fields import to_iso
+from ui.forms import Field, Form
 from ui.tasks import runner
-from ui.widgets import FormDialog, message_of
 
-log = logging.getLogger(__name__)
-LANGUAGE_CHOICES = (("cy", N_("Welsh")), ("en", N_("English")), ("bilingual", N_("Welsh and English")))
+LANGUAGE_CHOICES = {"cy": N_("Welsh"), "en": N_("English"), "bilingual": N_("Welsh and English")}
+PERIOD_MONTHS = 3
+"""The period offered to begin with: the three months to today (a committee's quarter)."""
 
 
-class CommitteeReportDialog(FormDialog):
+class CommitteeReportDialog(Form):
     """``written`` is emitted with the file's path once the PDF is saved."""
 
     written = Signal(str)
+    OBJECT_NAME = "committee_dialog"
+    TITLE = N_("Committee report")
+    DRAFTS = False  # nothing typed to keep: the period starts as the last quarter each time
+    FIELDS = [
+        Field("period_start", "date", N_("From:"), help=N_("First day of the period")),
+        Field("period_end", "date", N_("To:"), help=N_("Last day of the period")),
+        Field("language", "choice", N_("Language:"), LANGUAGE_CHOICES, help=N_("Language of the report")),
+    ]
 
-    def __init__(self, session: Any, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("committee_dialog")
-        self.session = session
-        today = session.today()
-        self.period_start, self.period_end = QLineEdit(), QLineEdit()
-        self.period_start.setText(show_date(add_months(today, -3)))
-        self.period_end.setText(show_date(today))
-        self.language = QComboBox()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.add_field("period_start", self.period_start)
-        self.add_field("period_end", self.period_end)
-        self.add_field("language", self.language)
-        self.form.addRow(self.status)
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent=parent)
         self.task: Any = None
-        self.retranslate()
 
-    def retranslate(self) -> None:
-        self.setWindowTitle(_("Committee report"))
-        self.labels["period_start"].setText(_("From:"))
-        self.labels["period_end"].setText(_("To:"))
-        self.labels["language"].setText(_("Language:"))
-        for edit in (self.period_start, self.period_end):
-            edit.setPlaceholderText(_("dd/mm/yyyy"))
-        self.period_start.setAccessibleName(_("First day of the period"))
-        self.period_end.setAccessibleName(_("Last day of the period"))
-        self.language.setAccessibleName(_("Language of the report"))
-        chosen = self.language.currentData() or ("cy" if current_language() == "cy" else "en")
-        self.language.clear()
-        for code, msgid in LANGUAGE_CHOICES:
-            self.language.addItem(_(msgid), code)
-        self.language.setCurrentIndex(self.language.findData(chosen))
-        save = self.buttons.button(self.buttons.StandardButton.Save)
-        if save is not None:
-            save.setText(_("Save as PDF…"))
+    def build(self) -> None:
+        self.status = QLabel()
+        self.status.setObjectName("committee_status")
+        self.status.setWordWrap(True)
+        self.body_layout.addWidget(self.status)
+
+    def prepare(self) -> None:
+        today = self.session.today()
+        self.set_value("period_start", add_months(today, -PERIOD_MONTHS).isoformat())
+        self.set_value("period_end", today.isoformat())
+        self.set_value("language", "cy" if current_language() == "cy" else "en")
+
+    def retranslate_more(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save as PDF…"))
 
     def period(self) -> tuple[date, date]:
         """The period typed in; raises :class:`ValidationError` beside the field at fault."""
-        start = parse_date(to_iso(self.period_start.text()), "period_start")
-        end = parse_date(to_iso(self.period_end.text()), "period_end")
+        start = parse_date(self.value("period_start"), "period_start")
+        end = parse_date(self.value("period_end"), "period_end")
         if start is None:
             raise ValidationError(N_("Enter the date."), field="period_start")
         if end is None:
@@ -83,7 +74,7 @@ class CommitteeReportDialog(FormDialog):
         return start, end
 
     def save(self) -> bool:
-        """Ask where, then make the report there."""
+        """Ask where, then make the report there (``False`` when the period is refused or no file chosen)."""
         self.clear_errors()
         try:
             start, end = self.period()
@@ -99,14 +90,15 @@ class CommitteeReportDialog(FormDialog):
         return True
 
     def save_to(self, path: Path) -> Any:
-        """Make the report for the typed period and language and write it to ``path`` (on a worker)."""
+        """Make the report for the typed period and language and write it to ``path`` (on a worker);
+        the task, or ``None`` when the period is refused."""
         self.clear_errors()
         try:
             start, end = self.period()
         except DiogelError as err:
             self.show_refusal(err)
             return None
-        session, lang = self.session, self.language.currentData()
+        session, lang = self.session, self.value("language")
 
         def work() -> str:
             pdf = CommitteeService(session).render(start, end, lang)
@@ -131,6 +123,4 @@ class CommitteeReportDialog(FormDialog):
         if isinstance(exc, DiogelError):
             self.show_refusal(exc)
         else:  # a fault, not a refusal: logged with its traceback, and said plainly
-            log.error("the committee report could not be made", exc_info=exc)
-            self.general_error.setText(message_of(exc))
-            self.general_error.show()
+            self.show_fault(exc)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QLineEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -23,13 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.types import CaseRole, Membership, label
+from desktop.domain.types import Membership, label
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _
+from desktop.services.directory import DirectoryService
 from desktop.services.persons import PersonService
 from ui.formatting import show_date
-from ui.person_dialog import to_iso
-from ui.widgets import FieldError, FormDialog, Retranslating
+from ui.forms import Field, Form
+from ui.widgets import FieldError, Retranslating
 
 MEMBER_ROLE = Qt.ItemDataRole.UserRole + 1
 HOUSEHOLD_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -108,8 +108,9 @@ class HouseholdTab(Retranslating, QWidget):
             top.setExpanded(True)
         for col in range(len(HEADERS)):
             self.tree.resizeColumnToContents(col)
-        if self.tree.currentItem() is None and self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if self.tree.currentItem() is None and first is not None:
+            self.tree.setCurrentItem(first)
         self._update_buttons()
 
     def _selected(self) -> tuple[str | None, dict[str, Any] | None]:
@@ -121,7 +122,7 @@ class HouseholdTab(Retranslating, QWidget):
     def _update_buttons(self) -> None:
         household_id, member = self._selected()
         self.add_button.setEnabled(household_id is not None)
-        self.left_button.setEnabled(bool(member) and not member.get("to_date"))
+        self.left_button.setEnabled(member is not None and not member.get("to_date"))
 
     def add_member(self) -> QDialog | None:
         household_id, _member = self._selected()
@@ -142,108 +143,71 @@ class HouseholdTab(Retranslating, QWidget):
         return dialog
 
 
-class JoinDialog(FormDialog):
-    """Someone moves in or becomes a regular visitor: a person of the case, or someone new."""
+class JoinDialog(Form):
+    """Someone moves in or becomes a regular visitor: a person of the case, or someone new (created with
+    the join, in one save)."""
 
-    def __init__(self, session: Any, case_id: str, household_id: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("household_join_dialog")
-        self.session, self.case_id, self.household_id = session, case_id, household_id
-        self.person = QComboBox()
-        self.person.setObjectName("join_person")
-        members = parent.window().case_view.members if hasattr(parent.window(), "case_view") else []
-        for m in members:
-            self.person.addItem(f"{m.get('given_names') or ''} {m.get('family_name') or ''}".strip(), m["id"])
-        self.person.addItem("", NEW_PERSON)
-        self.person.currentIndexChanged.connect(lambda _i: self._toggle_new())
-        self.given, self.family = QLineEdit(), QLineEdit()
-        self.given.setObjectName("join_given_names")
-        self.family.setObjectName("join_family_name")
-        self.membership = QComboBox()
-        self.membership.setObjectName("join_membership")
-        for value in Membership:
-            self.membership.addItem("", value.value)
-        self.from_date = QLineEdit()
-        self.from_date.setObjectName("join_from_date")
-        for name, widget in (("person", self.person), ("given_names", self.given), ("family_name", self.family),
-                             ("membership", self.membership), ("from_date", self.from_date)):
-            self.add_field(name, widget)
-        self.retranslate()
+    OBJECT_NAME = "household_join_dialog"
+    TITLE = N_("Add someone to the household")
+    FIELDS = [
+        Field("person", "items", N_("Person:")),
+        Field("given_names", "text", N_("Given names:")),
+        Field("family_name", "text", N_("Family name:")),
+        Field("membership", "choice", N_("Lives there or visits:"), [m.value for m in Membership]),
+        Field("from_date", "date", N_("From:"), help=N_("Leave empty for today")),
+    ]
+    ALIASES = {"person_id": "person"}
+
+    def __init__(self, session: Any, case_id: str, household_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(session, case_id, parent=parent, household_id=household_id)
+
+    def items(self, name: str) -> list[tuple[Any, str]]:
+        return [*((p.id, p.name) for p in DirectoryService(self.session).case_people(self.case_id or "")),
+                (NEW_PERSON, "")]
+
+    def prepare(self) -> None:
+        person = self.widgets["person"]
+        assert isinstance(person, QComboBox)
+        person.currentIndexChanged.connect(lambda _i: self._toggle_new())
+        self._toggle_new()
+
+    def restore_more(self, data: dict[str, Any]) -> None:
         self._toggle_new()
 
     def _toggle_new(self) -> None:
-        new = self.person.currentData() == NEW_PERSON
-        for name, widget in (("given_names", self.given), ("family_name", self.family)):
-            widget.setVisible(new)
-            self.labels[name].setVisible(new)
+        new = self.value("person") == NEW_PERSON
+        for name in ("given_names", "family_name"):
+            self.rows.setRowVisible(self.labels[name], new)
 
-    def retranslate(self) -> None:
-        self.setWindowTitle(_("Add someone to the household"))
-        texts = {"person": (_("Person:"), _("Who has joined")),
-                 "given_names": (_("Given names:"), _("Given names of the new person")),
-                 "family_name": (_("Family name:"), _("Family name of the new person")),
-                 "membership": (_("Lives there or visits:"), _("Lives in the household or visits regularly")),
-                 "from_date": (_("From:"), _("Date they joined"))}
-        widgets = {"person": self.person, "given_names": self.given, "family_name": self.family,
-                   "membership": self.membership, "from_date": self.from_date}
-        for name, (text, accessible) in texts.items():
-            self.labels[name].setText(text)
-            widgets[name].setAccessibleName(accessible)
-        self.person.setItemText(self.person.count() - 1, _("Someone new…"))
-        for i in range(self.membership.count()):
-            self.membership.setItemText(i, label(self.membership.itemData(i)))
-        self.from_date.setPlaceholderText(_("dd/mm/yyyy"))
-        self.from_date.setToolTip(_("Leave empty for today"))
+    def retranslate_more(self) -> None:
+        person = self.widgets["person"]
+        assert isinstance(person, QComboBox)
+        person.setItemText(person.findData(NEW_PERSON), _("Someone new…"))
 
-    def save(self) -> bool:
-        self.clear_errors()
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         service = PersonService(self.session)
-        person_id = self.person.currentData()
-        try:
-            if person_id == NEW_PERSON:
-                values = {"given_names": self.given.text().strip() or None, "family_name": self.family.text().strip()}
-                person_id = service.create(values, case_id=self.case_id, case_role=CaseRole.OTHER)["id"]
-                # Chosen from now on, so a refused join does not create the person twice.
-                self.person.insertItem(self.person.count() - 1, f"{values['given_names'] or ''} {values['family_name']}",
-                                       person_id)
-                self.person.setCurrentIndex(self.person.count() - 2)
-            service.join_household(self.household_id, person_id, self.membership.currentData(),
-                                   to_iso(self.from_date.text()))
-        except DiogelError as err:
-            self.show_refusal(err)
-            return False
-        self.saved.emit()
-        self.accept()
-        return True
+        household = self.context["household_id"]
+        if values["person"] == NEW_PERSON:
+            return service.join_household(
+                household, None, values["membership"], values["from_date"], case_id=self.case_id,
+                new_person={"given_names": values["given_names"], "family_name": values["family_name"] or ""})
+        return service.join_household(household, values["person"], values["membership"], values["from_date"])
 
 
-class LeftDialog(FormDialog):
+class LeftDialog(Form):
     """Someone has left the household (or no longer visits): the date it ended."""
 
-    def __init__(self, session: Any, member: dict[str, Any], parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("household_left_dialog")
-        self.session, self.member = session, member
-        self.to_date = QLineEdit()
-        self.to_date.setObjectName("left_to_date")
-        self.add_field("to_date", self.to_date)
-        self.retranslate()
+    OBJECT_NAME = "household_left_dialog"
+    TITLE = N_("{name} has left the household")
+    FIELDS = [Field("to_date", "date", N_("Left on:"), help=N_("Leave empty for today"))]
 
-    def retranslate(self) -> None:
+    def __init__(self, session: Any, member: dict[str, Any], parent: QWidget | None = None) -> None:
+        self.member = member  # before the texts are set: the title names them
+        super().__init__(session, parent=parent, member_id=member["member_id"])
+
+    def retranslate_more(self) -> None:
         name = f"{self.member.get('given_names') or ''} {self.member.get('family_name') or ''}".strip()
-        self.setWindowTitle(_("{name} has left the household").format(name=name))
-        self.labels["to_date"].setText(_("Left on:"))
-        self.to_date.setAccessibleName(_("Date they left"))
-        self.to_date.setPlaceholderText(_("dd/mm/yyyy"))
-        self.to_date.setToolTip(_("Leave empty for today"))
+        self.setWindowTitle(_(self.TITLE).format(name=name))
 
-    def save(self) -> bool:
-        self.clear_errors()
-        try:
-            PersonService(self.session).leave_household(self.member["member_id"], to_iso(self.to_date.text()))
-        except DiogelError as err:
-            self.show_refusal(err)
-            return False
-        self.saved.emit()
-        self.accept()
-        return True
+    def submit(self, values: dict[str, Any]) -> None:
+        PersonService(self.session).leave_household(self.member["member_id"], values["to_date"])

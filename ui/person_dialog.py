@@ -1,180 +1,150 @@
 """Edit a person: details, contact and language preference, addresses with history.
 
-Validation is the service's: a :class:`ValidationError` is shown beside its field (``err.field``)
-in the interface language and nothing is saved. Admin staff may change contact details only,
-so the other fields are read-only for them. Typing is autosaved as a draft (every
-:attr:`PersonDialog.AUTOSAVE_MS` and on close) and offered back on the next opening; saving the
-person discards it.
-
-Thread contract: GUI thread. Saves are single small transactions on the store's writer thread.
+A :class:`~ui.forms.Form` (GUI thread): the fields (:mod:`ui.person_fields`) start at what is stored, and
+a save sends only what changed to :meth:`PersonService.update` — one small write; the service's
+:class:`ValidationError` shows beside its field in the interface language and nothing is saved. Admin
+staff may change contact details only, so the other fields are read-only for them. What is typed is kept
+as a draft (only while it differs from what is stored) and offered back, with a note and a way to discard
+it, on the next opening; saving the person discards it. Addresses are added through
+:class:`~ui.address_dialog.AddressDialog`, each with its history.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
-    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.errors import DiogelError, ValidationError
-from desktop.i18n import _
+from desktop.domain.types import LanguagePreference
+from desktop.i18n import N_, _
 from desktop.services.cases import CaseService
 from desktop.services.drafts import DraftService
 from desktop.services.permissions import Can
 from desktop.services.persons import CONTACT_FIELDS, PersonService
 from ui.formatting import show_date
-from ui.person_fields import CONTACT, DETAILS, PersonField, from_iso, to_iso
-from ui.widgets import FieldError, Retranslating, message_of
-from ui.windows import register_sensitive
+from ui.forms import Editor, Field, Form
+from ui.person_fields import CONTACT, DETAILS, PERSON_FIELDS, FirstLanguageEditor
 
-DRAFT_FORM = "person"
-__all__ = ["PersonDialog", "from_iso", "to_iso"]
+__all__ = ["PersonDialog"]
+
+HEADING_STYLE = "font-weight: 600; margin-top: 6px;"
 
 
-class PersonDialog(Retranslating, QDialog):
+class PersonDialog(Form):
     """Edit one person. Emits :attr:`saved` with the person id after a successful save."""
 
-    saved = Signal(str)
-    AUTOSAVE_MS = 2000
+    OBJECT_NAME = "person_dialog"
+    TITLE = N_("Edit {name}")
+    FIELDS = [*DETAILS, *CONTACT]
 
     def __init__(self, session: Any, person_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("person_dialog")
-        self.session = session
-        self.person_id = person_id
         self.persons = PersonService(session)
-        self.drafts = DraftService(session)
         self.person: dict[str, Any] = self.persons.get(person_id)
         self.can_edit_all = session.can(Can.EDIT_PERSON)
-        self._dirty = False
-        self._loading = False
-        self._restored = False
-        register_sensitive(self)
+        self.restored = False
+        super().__init__(session, person_id=person_id, parent=parent)
 
+    # -- building -----------------------------------------------------------------------------
+    def build(self) -> None:
         self.banner = QLabel()
+        self.banner.setObjectName("person_draft_banner")
         self.banner.setWordWrap(True)
-        self.banner.hide()
         self.discard_button = QPushButton()
-        self.discard_button.hide()
+        self.discard_button.setObjectName("person_discard_draft")
         self.discard_button.clicked.connect(self.discard_draft)
-        self.general_error = FieldError()
+        banner_row = QWidget()
+        row = QHBoxLayout(banner_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.banner, 1)
+        row.addWidget(self.discard_button)
+        banner_row.hide()
+        self.banner_row = banner_row
         self.role_note = QLabel()
         self.role_note.setWordWrap(True)
         self.role_note.setVisible(not self.can_edit_all)
-
-        self.fields: dict[str, PersonField] = {}
-        self.tabs = QTabWidget()
-        self._pages: dict[str, int] = {}
-        self.tabs.addTab(self._form_page(DETAILS, "details"), "")
-        contact_page = self._form_page(CONTACT, "contact")
-        self.asked_by_label = QLabel()
-        self.asked_by = QLabel()
-        self.asked_by.setWordWrap(True)
-        contact_page.layout().insertRow(4, self.asked_by_label, self.asked_by)
-        self.tabs.addTab(contact_page, "")
-        self.tabs.addTab(self._addresses_page(), "")
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-
-        banner_row = QHBoxLayout()
-        banner_row.addWidget(self.banner, 1)
-        banner_row.addWidget(self.discard_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(banner_row)
-        layout.addWidget(self.role_note)
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.general_error)
-        layout.addWidget(self.buttons)
-
-        for f in self.fields.values():
-            f.set_editable(self.can_edit_all or f.name in CONTACT_FIELDS)
-            signal = {"combo": "currentIndexChanged", "check": "toggled"}.get(f.kind, "textEdited")
-            getattr(f.widget, signal).connect(self._on_edited)
-
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(self.AUTOSAVE_MS)
-        self._autosave.timeout.connect(self.save_draft)
-
-        self._load(self.person)
-        draft = self.drafts.load(DRAFT_FORM, person_id)
-        if draft:
-            self._apply_draft(draft)
-        self.resize(620, 560)
-        self.retranslate()
-
-    # -- building -----------------------------------------------------------------------------
-    def _form_page(self, spec: list[tuple[str, str, str, str]], key: str) -> QWidget:
-        page = QWidget()
-        form = QFormLayout(page)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for name, kind, label_msgid, name_msgid in spec:
-            f = PersonField(name, kind, label_msgid, name_msgid)
-            box = QVBoxLayout()
-            box.setContentsMargins(0, 0, 0, 0)
-            box.setSpacing(2)
-            box.addWidget(f.widget)
-            box.addWidget(f.error)
-            form.addRow(f.label, box)
-            self.fields[name] = f
-            self._pages[name] = self.tabs.count()
-        return page
-
-    def _addresses_page(self) -> QWidget:
-        page = QWidget()
+        self.body_layout.insertWidget(0, self.role_note)
+        self.body_layout.insertWidget(0, banner_row)
+        # Headings between the details and the contact and language rows.
+        self.headings: list[tuple[QLabel, str]] = []
+        for first, msgid in ((DETAILS[0].name, N_("Details")), (CONTACT[0].name, N_("Contact and language"))):
+            heading = QLabel()
+            heading.setStyleSheet(HEADING_STYLE)
+            position = self.rows.getWidgetPosition(self.labels[first])
+            self.rows.insertRow(position[0], heading)  # type: ignore[index] # (row, role) in PySide6
+            self.headings.append((heading, msgid))
         self.addresses = QTreeWidget()
         self.addresses.setObjectName("address_history")
         self.addresses.setRootIsDecorated(False)
         self.addresses.setColumnCount(3)
+        self.addresses.setMinimumHeight(90)
         self.add_address_button = QPushButton()
+        self.add_address_button.setObjectName("add_address")
         self.add_address_button.clicked.connect(self.add_address)
         self.add_address_button.setEnabled(self.session.can(Can.EDIT_CONTACT))
-        row = QHBoxLayout()
-        row.addWidget(self.add_address_button)
-        row.addStretch(1)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.addresses, 1)
-        layout.addLayout(row)
-        return page
+        block = QWidget()
+        column = QVBoxLayout(block)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.addresses)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_address_button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        self.add_section(N_("Addresses"), block)
+
+    def custom_editor(self, f: Field) -> Editor:
+        return FirstLanguageEditor()
+
+    def prepare(self) -> None:
+        """What is stored; what this person's role may not change, read-only."""
+        for name in PERSON_FIELDS:
+            stored = self.person.get(name)
+            if name == "correspondence_language":
+                stored = stored or LanguagePreference.UNKNOWN
+            self.set_value(name, stored)
+        self.stored = {name: self.editors[name].raw() for name in PERSON_FIELDS}
+        for name in PERSON_FIELDS:
+            if self.can_edit_all or name in CONTACT_FIELDS:
+                continue
+            widget = self.widgets[name]
+            if isinstance(widget, QLineEdit):
+                widget.setReadOnly(True)
+            else:
+                widget.setEnabled(False)
+
+    def restore_more(self, data: dict[str, Any]) -> None:
+        """A draft came back: say so, with a way to discard it."""
+        self.restored = True
+        self.banner_row.show()
 
     # -- texts --------------------------------------------------------------------------------
-    def retranslate(self) -> None:
-        name = f"{self.person.get('given_names') or ''} {self.person.get('family_name') or ''}".strip()
-        self.setWindowTitle(_("Edit {name}").format(name=name))
-        for f in self.fields.values():
-            f.retranslate()
-        self.tabs.setTabText(0, _("Details"))
-        self.tabs.setTabText(1, _("Contact and language"))
-        self.tabs.setTabText(2, _("Addresses"))
-        self.tabs.setAccessibleName(_("Sections of the person's record"))
-        self.asked_by_label.setText(_("Asked by:"))
-        self.asked_by.setText(self._asked_by_text())
-        self.asked_by.setAccessibleName(_("Asked by"))
+    def retranslate_more(self) -> None:
+        self.setWindowTitle(_(self.TITLE).format(name=self._name()))
+        for heading, msgid in self.headings:
+            heading.setText(_(msgid))
+        self.set_value("asked_by", self._asked_by_text())
         self.role_note.setText(_("Your role can change contact details only."))
-        self.banner.setText(_("Your unsaved changes from last time were restored.") if self._restored else "")
+        self.banner.setText(_("Your unsaved changes from last time were restored."))
         self.discard_button.setText(_("Discard these changes"))
         self.discard_button.setAccessibleName(_("Discard these changes"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName(_("Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(_("Cancel"))
         self.addresses.setHeaderLabels([_("Address"), _("Lived here from"), _("Until")])
         self.addresses.setAccessibleName(_("Address history"))
         self.add_address_button.setText(_("Add a new address…"))
         self.add_address_button.setAccessibleName(_("Add a new address"))
         self._fill_addresses()
+
+    def _name(self) -> str:
+        return f"{self.person.get('given_names') or ''} {self.person.get('family_name') or ''}".strip()
 
     def _asked_by_text(self) -> str:
         asked_on, asked_by = self.person.get("language_asked_on"), self.person.get("language_asked_by")
@@ -198,116 +168,53 @@ class PersonDialog(Retranslating, QDialog):
             self.addresses.resizeColumnToContents(col)
 
     # -- values -------------------------------------------------------------------------------
-    def _load(self, person: dict[str, Any]) -> None:
-        self._loading = True
-        for f in self.fields.values():
-            f.set_raw(f.stored_as_raw(person.get(f.name)))
-        self._loading = False
-
-    def _apply_draft(self, draft: dict[str, Any]) -> None:
-        self._loading = True
-        for name, raw in draft.items():
-            if name in self.fields:
-                self.fields[name].set_raw(raw)
-        self._loading = False
-        self._restored = True
-        self._dirty = True
-        self.banner.show()
-        self.discard_button.show()
-
-    def draft_data(self) -> dict[str, Any]:
-        return {name: f.raw() for name, f in self.fields.items()}
-
     def changes(self) -> dict[str, Any]:
         """Fields whose value differs from the stored person (only those this person may edit)."""
         out: dict[str, Any] = {}
-        for name, f in self.fields.items():
+        for name in PERSON_FIELDS:
             if not (self.can_edit_all or name in CONTACT_FIELDS):
                 continue
-            if f.raw() != f.stored_as_raw(self.person.get(name)):
-                out[name] = f.value()
+            if self.editors[name].raw() != self.stored[name]:
+                value = self.editors[name].value()
+                out[name] = int(value) if isinstance(value, bool) else value
         return out
 
-    def _on_edited(self, *_args: Any) -> None:
-        if self._loading:
-            return
-        self._dirty = True
-        if not self._autosave.isActive():
-            self._autosave.start()
+    def draft_context(self) -> str:
+        return self.person_id or ""
 
-    # -- drafts -------------------------------------------------------------------------------
     def save_draft(self) -> None:
-        """Keep what is typed (a small write); nothing to keep if nothing changed."""
-        self._autosave.stop()
-        if not self._dirty:
-            return
+        """Keep what is typed while it differs from what is stored (else no draft)."""
+        drafts = DraftService(self.session)
         if self.changes():
-            self.drafts.save(DRAFT_FORM, self.draft_data(), self.person_id)
+            drafts.save(self.OBJECT_NAME, self.raw(), self.draft_context())
         else:
-            self.drafts.discard(DRAFT_FORM, self.person_id)
+            drafts.discard(self.OBJECT_NAME, self.draft_context())
 
     def discard_draft(self) -> None:
-        self.drafts.discard(DRAFT_FORM, self.person_id)
-        self._load(self.person)
-        self._dirty = False
-        self._restored = False
-        self.banner.hide()
-        self.discard_button.hide()
-        self.retranslate()
-
-    # -- saving -------------------------------------------------------------------------------
-    def clear_errors(self) -> None:
-        for f in self.fields.values():
-            f.error.clear()
-        self.general_error.clear()
-
-    def save(self) -> bool:
-        """Save the changes; on an error show it beside its field and keep the dialog open."""
-        self.clear_errors()
-        changes = self.changes()
-        try:
-            if changes:
-                self.persons.update(self.person_id, changes)
-        except ValidationError as err:
-            self.show_error(err)
-            return False
-        except DiogelError as err:
-            self.general_error.show_error(err)
-            return False
+        """Back to what is stored; the draft is gone."""
         self._autosave.stop()
-        self.drafts.discard(DRAFT_FORM, self.person_id)
-        self._dirty = False
-        self.saved.emit(self.person_id)
-        self.accept()
-        return True
+        DraftService(self.session).discard(self.OBJECT_NAME, self.draft_context())
+        for name in PERSON_FIELDS:
+            self.editors[name].set_raw(self.stored[name])
+        self.restored = False
+        self.banner_row.hide()
 
-    def show_error(self, err: ValidationError) -> None:
-        f = self.fields.get(err.field or "")
-        if f is None:
-            self.general_error.show_error(err)
-            return
-        f.error.show_error(err)
-        self.tabs.setCurrentIndex(self._pages[f.name])
-        f.widget.setFocus()
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        changes = self.changes()
+        if changes:
+            self.persons.update(self.person_id or "", changes)
+        return {"id": self.person_id}
 
     # -- addresses ----------------------------------------------------------------------------
     def add_address(self) -> QDialog:
         from ui.address_dialog import AddressDialog
 
-        dialog = AddressDialog(self.session, self.person_id, self)
-        dialog.added.connect(self._on_address_added)
+        dialog = AddressDialog(self.session, self.person_id or "", self)
+        dialog.saved.connect(self._on_address_added)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.open()
         return dialog
 
-    def _on_address_added(self) -> None:
-        self.person["addresses"] = self.persons.get(self.person_id)["addresses"]
+    def _on_address_added(self, _address_id: str) -> None:
+        self.person["addresses"] = self.persons.get(self.person_id or "")["addresses"]
         self._fill_addresses()
-
-    # -- closing ------------------------------------------------------------------------------
-    def done(self, result: int) -> None:
-        if result != QDialog.DialogCode.Accepted:
-            try:
-                self.save_draft()
-            except DiogelError as err:  # the store is closing: nothing more we can do
-                self.general_error.setText(message_of(err))
-        super().done(result)

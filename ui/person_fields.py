@@ -1,121 +1,91 @@
-"""The person form's fields: what each is, how it reads and shows dates, its error label.
+"""The person form's fields (:class:`~ui.forms.Field` s) and the first-language list (GUI thread).
 
 Dates are typed the UK way (23/11/2026) and sent to the service as ISO without checking, so the
-service's own :class:`ValidationError` says what is wrong, in the reader's language.
+service's own :class:`ValidationError` says what is wrong, in the reader's language. A first language
+is chosen from Welsh and English (stored as their codes, shown as their names in the interface
+language) or typed when it is another.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QComboBox
 
-from desktop.domain.types import LanguagePreference, label
+from desktop.domain.types import LanguagePreference
 from desktop.i18n import N_, _
 from ui.formatting import from_iso, to_iso
-from ui.widgets import FieldError
+from ui.forms import Field
 
-# (field, kind, label msgid, accessible-name msgid)
-DETAILS: list[tuple[str, str, str, str]] = [
-    ("title", "text", N_("Title:"), N_("Title")),
-    ("given_names", "text", N_("Given names:"), N_("Given names")),
-    ("family_name", "text", N_("Family name:"), N_("Family name")),
-    ("preferred_name", "text", N_("Preferred name:"), N_("Preferred name")),
-    ("date_of_birth", "date", N_("Date of birth:"), N_("Date of birth")),
-    ("sex", "text", N_("Sex:"), N_("Sex")),
-    ("la_number", "text", N_("Local authority number:"), N_("Local authority number")),
-    ("nhs_number", "text", N_("NHS number:"), N_("NHS number")),
-    ("first_language", "text", N_("First language:"), N_("First language")),
-    ("school", "text", N_("School:"), N_("School")),
-    ("gp", "text", N_("GP:"), N_("GP")),
+__all__ = ["CONTACT", "DETAILS", "FIRST_LANGUAGES", "PERSON_FIELDS", "FirstLanguageEditor", "from_iso", "to_iso"]
+
+DETAILS: list[Field] = [
+    Field("title", "text", N_("Title:")),
+    Field("given_names", "text", N_("Given names:")),
+    Field("family_name", "text", N_("Family name:")),
+    Field("preferred_name", "text", N_("Preferred name:")),
+    Field("date_of_birth", "date", N_("Date of birth:")),
+    Field("sex", "text", N_("Sex:")),
+    Field("la_number", "text", N_("Local authority number:")),
+    Field("nhs_number", "text", N_("NHS number:")),
+    Field("first_language", "custom", N_("First language:")),
+    Field("school", "text", N_("School:")),
+    Field("gp", "text", N_("GP:")),
 ]
-CONTACT: list[tuple[str, str, str, str]] = [
-    ("phone", "text", N_("Phone:"), N_("Phone")),
-    ("email", "text", N_("Email:"), N_("Email")),
-    ("correspondence_language", "combo", N_("Correspondence language:"), N_("Correspondence language")),
-    ("language_asked_on", "date", N_("Date the preference was asked:"), N_("Date the preference was asked")),
-    ("interpreter_needed", "check", N_("Needs an interpreter"), N_("Needs an interpreter")),
-    ("interpreter_language", "text", N_("Interpreter language:"), N_("Interpreter language")),
-    ("communication_needs", "text", N_("Communication needs:"), N_("Communication needs")),
+CONTACT: list[Field] = [
+    Field("phone", "text", N_("Phone:")),
+    Field("email", "text", N_("Email:")),
+    Field("correspondence_language", "choice", N_("Correspondence language:"), [str(p) for p in LanguagePreference]),
+    Field("language_asked_on", "date", N_("Date the preference was asked:")),
+    Field("asked_by", "shown", N_("Asked by:")),
+    Field("interpreter_needed", "check", N_("Needs an interpreter")),
+    Field("interpreter_language", "text", N_("Interpreter language:")),
+    Field("communication_needs", "text", N_("Communication needs:")),
 ]
+PERSON_FIELDS = [f.name for f in (*DETAILS, *CONTACT) if f.kind != "shown"]
+"""The person's own fields (what is stored and sent to the service)."""
+
+FIRST_LANGUAGES = {"cy": N_("Welsh"), "en": N_("English")}
+"""First languages offered by name (stored as their codes); any other is typed."""
 
 
-class PersonField:
-    """One editor and its error label."""
+class FirstLanguageEditor:
+    """Welsh or English from the list, or another language typed in; the value is the code of a listed
+    language, the text typed for another, ``None`` when empty."""
 
-    def __init__(self, name: str, kind: str, label_msgid: str, name_msgid: str) -> None:
-        self.name, self.kind, self.label_msgid, self.name_msgid = name, kind, label_msgid, name_msgid
-        self.label = QLabel()
-        self.error = FieldError()
-        self.widget: QComboBox | QCheckBox | QLineEdit
-        if kind == "combo":
-            self.widget = QComboBox()
-            for pref in LanguagePreference:
-                self.widget.addItem("", str(pref))
-        elif kind == "check":
-            self.widget = QCheckBox()
-        else:
-            self.widget = QLineEdit()
-            if kind == "date":
-                self.widget.setMaxLength(10)
-        self.widget.setObjectName(f"field_{name}")
-        self.label.setBuddy(self.widget)
-
-    def retranslate(self) -> None:
-        w = self.widget
-        if isinstance(w, QCheckBox):
-            w.setText(_(self.label_msgid))
-            self.label.setText("")
-        else:
-            self.label.setText(_(self.label_msgid))
-        w.setAccessibleName(_(self.name_msgid))
-        if self.kind == "date" and isinstance(w, QLineEdit):
-            w.setPlaceholderText(_("dd/mm/yyyy"))
-            w.setToolTip(_("Day, month and year, like 23/11/2026"))
-        if isinstance(w, QComboBox):
-            for i in range(w.count()):
-                w.setItemText(i, label(w.itemData(i)))
-
-    def raw(self) -> Any:
-        """The editor's content as typed (what a draft keeps)."""
-        w = self.widget
-        if isinstance(w, QComboBox):
-            return w.currentData()
-        if isinstance(w, QCheckBox):
-            return w.isChecked()
-        return w.text()
-
-    def set_raw(self, value: Any) -> None:
-        w = self.widget
-        if isinstance(w, QComboBox):
-            w.setCurrentIndex(max(w.findData(value or LanguagePreference.UNKNOWN), 0))
-        elif isinstance(w, QCheckBox):
-            w.setChecked(bool(value))
-        else:
-            w.setText("" if value is None else str(value))
+    def __init__(self) -> None:
+        self.widget = QComboBox()
+        self.widget.setEditable(True)
+        self.widget.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.widget.addItem("", None)
+        for code in FIRST_LANGUAGES:
+            self.widget.addItem("", code)
 
     def value(self) -> Any:
-        """The value to send to the service."""
-        raw = self.raw()
-        if self.kind == "date":
-            return to_iso(raw)
-        if self.kind == "check":
-            return int(bool(raw))
-        if self.kind == "text":
-            return raw.strip() or None
-        return raw
+        text = self.widget.currentText().strip()
+        chosen = self.widget.currentIndex()
+        if chosen > 0 and text == self.widget.itemText(chosen).strip():
+            return self.widget.itemData(chosen)
+        for i in range(1, self.widget.count()):
+            if text and text == self.widget.itemText(i):
+                return self.widget.itemData(i)
+        return text or None
 
-    def stored_as_raw(self, stored: Any) -> Any:
-        if self.kind == "date":
-            return from_iso(stored)
-        if self.kind == "check":
-            return bool(stored)
-        if self.kind == "combo":
-            return stored or LanguagePreference.UNKNOWN
-        return "" if stored is None else str(stored)
+    raw = value
 
-    def set_editable(self, editable: bool) -> None:
-        if isinstance(self.widget, QLineEdit):
-            self.widget.setReadOnly(not editable)
+    def set_raw(self, value: Any) -> None:
+        index = self.widget.findData(value) if value else 0
+        if index >= 0:
+            self.widget.setCurrentIndex(index)
         else:
-            self.widget.setEnabled(editable)
+            self.widget.setEditText(str(value))
+
+    def retranslate(self) -> None:
+        chosen = self.value()
+        for i in range(1, self.widget.count()):
+            self.widget.setItemText(i, _(FIRST_LANGUAGES[self.widget.itemData(i)]))
+        self.set_raw(chosen)
+
+    def watch(self, changed: Callable[..., None]) -> None:
+        self.widget.currentTextChanged.connect(changed)

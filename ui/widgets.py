@@ -8,19 +8,15 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHeaderView,
     QLabel,
     QSizePolicy,
     QTreeWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from desktop.errors import DiogelError, ValidationError
+from desktop.errors import DiogelError
 from desktop.i18n import LANGUAGES, _, current_language, ngettext
-from ui.windows import register_sensitive
 
 AUTOSAVE_MS = 3000
 
@@ -194,50 +190,6 @@ class LanguageCombo(QComboBox):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-
-
-class FormDialog(Retranslating, QDialog):
-    """A small form: fields with their messages beside them, Save and Cancel."""
-
-    saved = Signal()
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        register_sensitive(self)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.labels: dict[str, QLabel] = {}
-        self.errors: dict[str, FieldError] = {}
-        self.general_error = FieldError()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.general_error)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
-
-    def add_field(self, name: str, widget: QWidget) -> None:
-        lab, err = QLabel(), FieldError()
-        lab.setBuddy(widget)
-        box = QVBoxLayout()
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(widget)
-        box.addWidget(err)
-        self.form.addRow(lab, box)
-        self.labels[name], self.errors[name] = lab, err
-
-    def show_refusal(self, err: DiogelError) -> None:
-        field = getattr(err, "field", None) if isinstance(err, ValidationError) else None
-        self.errors.get(field or "", self.general_error).show_error(err)
-
-    def clear_errors(self) -> None:
-        for err in [*self.errors.values(), self.general_error]:
-            err.clear()
-
-    def save(self) -> bool:  # pragma: no cover - overridden
-        raise NotImplementedError
 
 
 def fit_columns(tree: QTreeWidget) -> None:

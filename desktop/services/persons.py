@@ -159,24 +159,45 @@ class PersonService:
         return self.session.write(lambda tx: tx.insert("household", values))
 
     def join_household(
-        self, household_id: str, person_id: str, membership: str = Membership.RESIDENT, from_date: str | None = None
+        self, household_id: str, person_id: str | None, membership: str = Membership.RESIDENT,
+        from_date: str | None = None, *, new_person: dict[str, Any] | None = None, case_id: str | None = None,
     ) -> dict[str, Any]:
-        """Someone joins a household as a resident or a regular visitor (a household change)."""
+        """Someone joins a household as a resident or a regular visitor (a household change).
+
+        With ``person_id`` ``None`` it is someone new: ``new_person`` (their details, checked as
+        :meth:`create` checks them) is created in the same transaction, on ``case_id`` (in scope) as
+        "other" — a refused join creates nobody."""
         self.session.require(Can.EDIT_PERSON)
-        require_person(self.session, person_id)
+        clean: dict[str, Any] | None = None
+        if person_id is None:
+            if new_person is None:
+                raise ValueError("join_household needs a person_id or a new_person")
+            unknown = set(new_person) - PERSON_FIELDS
+            if unknown:
+                raise ValueError(f"unknown person fields {sorted(unknown)}")
+            if case_id:
+                require_case(self.session, case_id)
+            clean = validate_person(self._language_asked(new_person, None), self.session.today())
+        else:
+            require_person(self.session, person_id)
         if membership not in set(Membership):
             raise ValidationError(N_("Choose whether they live there or visit regularly."), field="membership")
         start = parse_date(from_date, "from_date") or self.session.today()
 
         def write(tx: Tx) -> dict[str, Any]:
+            joining = person_id
+            if clean is not None:
+                joining = tx.insert("person", clean)["id"]
+                if case_id:
+                    tx.insert("case_member", {"person_id": joining, "role": CaseRole.OTHER}, case_id=case_id)
             row = tx.insert(
                 "household_member",
-                {"household_id": household_id, "person_id": person_id, "membership": membership,
+                {"household_id": household_id, "person_id": joining, "membership": membership,
                  "from_date": start.isoformat()},
             )
             residents = tuple(r["person_id"] for r in _members(tx, household_id))
             what = "joined" if membership == Membership.RESIDENT else "regular_visitor"
-            events.publish(tx, events.HouseholdChanged(residents, what, {"person_id": person_id}))
+            events.publish(tx, events.HouseholdChanged(residents, what, {"person_id": joining}))
             return row
 
         return self.session.write(write)

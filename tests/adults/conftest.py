@@ -73,3 +73,13 @@ def world(tmp_path: Path) -> Iterator[World]:
     ids.update(case=case["id"], margaret=margaret["id"], kevin=kevin["id"])
     yield World(tmp_path / "profile", clock, sw, users, ids)
     sw.store.close()
+
+
+@pytest.fixture
+def language_hub(qapp: Any) -> Iterator[None]:
+    """The Qt side of language switching, for the GUI tests here (as in tests/gui): a switch reaches
+    every widget."""
+    from ui.language import hub
+
+    hub()
+    yield

@@ -13,10 +13,11 @@ from desktop.i18n import set_language
 from desktop.services.adults import EnquiryService
 from desktop.services.drafts import DraftService
 from tests.adults.helpers import appoint, report_and_screen
+from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.tab import AdultTab
 from ui.adults.visit_dialog import VisitDialog
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("language_hub")]
 
 
 @pytest.fixture
@@ -41,52 +42,82 @@ def _tab(qtbot, w) -> AdultTab:
     return tab
 
 
+def _open(qtbot, tab: AdultTab, name: str):
+    tab.bar.action(name).trigger()
+    dialog = tab.dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    return dialog
+
+
 def test_strategy_meeting_recorded_through_the_form(qtbot, ready) -> None:
     w = ready
     tab = _tab(qtbot, w)
-    dialog = tab.record_strategy()
-    qtbot.addWidget(dialog)
-    qtbot.keyClicks(dialog.decisions, "Bank card stopped; daily carers.")
+    dialog = _open(qtbot, tab, "record_strategy")
+    assert isinstance(dialog, StrategyMeetingDialog)
+    qtbot.keyClicks(dialog.widgets["decisions"], "Bank card stopped; daily carers.")
     assert not dialog.save()  # no members
-    assert dialog.form.error_text("members") == "Record the members of the strategy group."
+    assert dialog.error_text("members") == "Record the members of the strategy group."
     assert w.count("adult_strategy") == 0
     for key in ("ss", "health", "police"):
-        dialog.check_agency(w.ids[key])
-    dialog.lead.setCurrentIndex(dialog.lead.findData(w.ids["nurse"]))
-    dialog.visit_every.setValue(8)
-    dialog.visit_unit.setCurrentIndex(dialog.visit_unit.findData("weeks"))
+        dialog.editors["members"].check(w.ids[key])
+    dialog.set_value("lead_practitioner_id", w.ids["nurse"])
+    # How often she is seen alone: what the procedures set (said from the rule), or more often.
+    how = dialog.widgets["visit_every"].findChild(type(dialog.widgets["kind"]), "visit_how")
+    assert how.itemText(0) == "As the procedures set: every 4 weeks"
+    unit = dialog.widgets["visit_every"].findChild(type(dialog.widgets["kind"]), "visit_unit")
+    assert not unit.isVisibleTo(dialog), "no number or unit to choose for the procedures' own frequency"
+    dialog.set_value("visit_every", {"more": True, "every": 8, "unit": "weeks"})
+    assert unit.isVisibleTo(dialog)
     assert not dialog.save()
-    assert "never less frequent" in dialog.form.error_text("visit_every")
+    assert "never less frequent" in dialog.error_text("visit_every")
     set_language("cy")
-    assert dialog.form.rows["visit_every"][3].text() != ""  # the message follows the language
+    assert dialog.error_text("visit_every") not in ("", "never less frequent")  # the message follows the language
+    assert how.itemText(0) != "As the procedures set: every 4 weeks"
     set_language("en")
-    dialog.visit_every.setValue(2)
+    dialog.set_value("visit_every", {"more": True, "every": 2, "unit": "weeks"})
     assert not dialog.save()  # the strategy group must offer an advocate, or say why not
-    assert "offer an advocate" in dialog.form.error_text("advocacy_note")
-    dialog.advocate_offered.setChecked(True)
-    dialog.advocate_type.setCurrentIndex(dialog.advocate_type.findData("independent"))
-    dialog.advocate_response.setCurrentIndex(dialog.advocate_response.findData("accepted"))
+    assert "offer an advocate" in dialog.error_text("advocacy_note")
+    dialog.set_value("advocate_offered", True)
+    dialog.set_value("advocate_type", "independent")
+    dialog.set_value("advocate_response", "accepted")
     with qtbot.waitSignal(dialog.saved) as signal:
         assert dialog.save()
-    result = signal.args[0]
-    assert result["lead_practitioner_id"] == w.ids["nurse"] and result["visit_every"] == 2
-    assert len(result["members"]) == 3 and result["advocacy"]["response"] == "accepted"
+    [row] = w.sw.store.rows("SELECT id, lead_practitioner_id, visit_every, visit_unit FROM adult_strategy")
+    assert signal.args == [row["id"]]
+    assert (row["lead_practitioner_id"], row["visit_every"], row["visit_unit"]) == (w.ids["nurse"], 2, "weeks")
+    assert w.count("adult_strategy_member") == 3
+    assert w.sw.store.rows("SELECT response FROM adult_advocacy")[0]["response"] == "accepted"
     assert tab.strategies.topLevelItemCount() == 1
     assert tab.strategies.topLevelItem(0).text(2) == "Alun Jones"
     assert tab.status.text() == ""
 
 
+def test_the_procedures_frequency_is_sent_as_none(qtbot, ready) -> None:
+    w = ready
+    tab = _tab(qtbot, w)
+    dialog = _open(qtbot, tab, "record_strategy")
+    dialog.editors["members"].check(w.ids["ss"])
+    dialog.set_value("lead_practitioner_id", w.ids["nurse"])
+    dialog.set_value("advocacy_note", "Her daughter advocates for her.")
+    dialog.set_value("decisions", "Carers daily.")
+    assert dialog.value("visit_every") == (None, None)
+    with qtbot.waitSignal(dialog.saved):
+        assert dialog.save()
+    assert w.sw.store.rows("SELECT visit_every, visit_unit FROM adult_strategy") == [
+        {"visit_every": None, "visit_unit": None}]
+
+
 def test_strategy_meeting_without_lead_practitioner_escalates(qtbot, ready) -> None:
     w = ready
     tab = _tab(qtbot, w)
-    dialog = tab.record_strategy()
-    qtbot.addWidget(dialog)
-    dialog.check_agency(w.ids["ss"])
-    dialog.decisions.setPlainText("Immediate protection: respite bed tonight.")
-    dialog.advocacy_note.setPlainText("Her daughter advocates for her.")
+    dialog = _open(qtbot, tab, "record_strategy")
+    dialog.editors["members"].check(w.ids["ss"])
+    dialog.set_value("decisions", "Immediate protection: respite bed tonight.")
+    dialog.set_value("advocacy_note", "Her daughter advocates for her.")
     assert not dialog.save()
-    assert "record why one could not be identified" in dialog.form.error_text("no_lead_reason")
-    dialog.no_lead_reason.setPlainText("Nobody available in the community team this week.")
+    assert "record why one could not be identified" in dialog.error_text("no_lead_reason")
+    dialog.set_value("no_lead_reason", "Nobody available in the community team this week.")
     with qtbot.waitSignal(dialog.saved):
         assert dialog.save()
     assert tab.status.text() == "No lead practitioner was identified: the senior manager has been told."
@@ -97,31 +128,34 @@ def test_strategy_meeting_without_lead_practitioner_escalates(qtbot, ready) -> N
 def test_visit_recorded_through_the_form(qtbot, ready) -> None:
     w = ready
     tab = _tab(qtbot, w)
-    dialog = tab.record_visit()
+    qtbot.mouseClick(tab.bar.buttons["record_visit"], Qt.MouseButton.LeftButton)  # the first, as a button
+    dialog = tab.dialog
+    assert isinstance(dialog, VisitDialog)
     qtbot.addWidget(dialog)
-    assert dialog.visited_on.text() == "02/11/2026"
-    dialog.visited_on.setText("03/11/2026")
-    dialog.seen.setChecked(True)
-    dialog.offered_alone.setChecked(True)
-    dialog.seen_alone.setChecked(True)
-    qtbot.keyClicks(dialog.wishes, "Wants to stay at home.")
+    assert dialog.widgets["visited_on"].text() == "02/11/2026"
+    dialog.set_value("visited_on", "03/11/2026")
+    dialog.set_value("seen", True)
+    dialog.set_value("offered_alone", True)
+    dialog.set_value("seen_alone", True)
+    qtbot.keyClicks(dialog.widgets["wishes_feelings"], "Wants to stay at home.")
     assert not dialog.save()
-    assert dialog.form.error_text("visited_on") == "A visit cannot be recorded in the future."
-    assert dialog.form.rows["visited_on"][3].isVisible()
+    assert dialog.error_text("visited_on") == "A visit cannot be recorded in the future."
+    assert dialog.errors["visited_on"].isVisibleTo(dialog)
     assert w.count("adult_visit") == 0
     # Half-typed, it survives as a draft.
-    dialog.save_draft()
     again = VisitDialog(w.sw, w.ids["case"])
     qtbot.addWidget(again)
-    assert again.visited_on.text() == "03/11/2026" and again.wishes.toPlainText() == "Wants to stay at home."
-    dialog.visited_on.setText("02/11/2026")
-    with qtbot.waitSignal(dialog.saved):
+    assert again.widgets["visited_on"].text() == "03/11/2026"
+    assert again.value("wishes_feelings") == "Wants to stay at home."
+    dialog.set_value("visited_on", "02/11/2026")
+    with qtbot.waitSignal(dialog.saved) as signal:
         assert dialog.save()
-    assert DraftService(w.sw).load("adult_visit", w.ids["case"]) is None
+    assert DraftService(w.sw).load("adult_visit_dialog", w.ids["case"]) is None
     assert tab.visits.topLevelItemCount() == 1
     row = tab.visits.topLevelItem(0)
     assert [row.text(i) for i in range(4)] == ["02/11/2026", "Yes", "Yes", "Yes"]
     visit = w.sw.store.rows("SELECT * FROM adult_visit")[0]
+    assert visit["id"] == signal.args[0]
     assert visit["wishes_feelings"] == "Wants to stay at home." and visit["visitor_id"] == w.ids["sw"]
 
 
@@ -136,15 +170,14 @@ def test_case_window_has_the_adult_tab(qtbot, ready) -> None:
     assert header["Lead co-ordinator:"] == "Owain Thomas"
     index = window.tabs.indexOf(page)
     assert window.tabs.tabText(index) == "Adult safeguarding"
-    assert page.visit_button.isEnabled()
+    assert page.bar.buttons["record_visit"].isEnabled()
     window.show()
     window.tabs.setCurrentWidget(page)
-    qtbot.mouseClick(page.visit_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.bar.buttons["record_visit"], Qt.MouseButton.LeftButton)
     assert isinstance(page.dialog, VisitDialog)
     page.dialog.close()
     # "My work" actions open their form on this tab: A3/A4 a visit, A2 the strategy meeting, A5 a review.
     from ui.adults.step_dialogs import PlanReviewDialog
-    from ui.adults.strategy_dialog import StrategyMeetingDialog
 
     for action, form_class in (("record_adult_visit", VisitDialog), ("record_adult_strategy", StrategyMeetingDialog),
                                ("review_adult_plan", PlanReviewDialog)):
@@ -155,24 +188,22 @@ def test_case_window_has_the_adult_tab(qtbot, ready) -> None:
 
 
 def test_half_typed_forms_come_back_as_drafts(qtbot, ready) -> None:
-    from ui.adults.strategy_dialog import StrategyMeetingDialog
-
     w = ready
     dialog = StrategyMeetingDialog(w.sw, w.ids["case"])
     qtbot.addWidget(dialog)
-    dialog.check_agency(w.ids["health"])
-    dialog.lead.setCurrentIndex(dialog.lead.findData(w.ids["nurse"]))
-    dialog.decisions.setPlainText("Half-typed decisions")
-    dialog.visit_every.setValue(3)
+    dialog.editors["members"].check(w.ids["health"])
+    dialog.set_value("lead_practitioner_id", w.ids["nurse"])
+    dialog.set_value("decisions", "Half-typed decisions")
+    dialog.set_value("visit_every", {"more": True, "every": 3, "unit": "working_days"})
     assert dialog._autosave.isActive()  # noqa: SLF001 - the autosave is armed by the edit
     dialog.reject()  # closed without saving: the draft is kept
     again = StrategyMeetingDialog(w.sw, w.ids["case"])
     qtbot.addWidget(again)
-    assert again.decisions.toPlainText() == "Half-typed decisions" and again.visit_every.value() == 3
-    assert again.lead.currentData() == w.ids["nurse"] and again.raw()["members"] == [w.ids["health"]]
+    assert again.value("decisions") == "Half-typed decisions" and again.value("visit_every") == (3, "working_days")
+    assert again.value("lead_practitioner_id") == w.ids["nurse"] and again.value("members") == [w.ids["health"]]
     visit = VisitDialog(w.sw, w.ids["case"])
     qtbot.addWidget(visit)
-    visit.observations.setPlainText("Door answered by Kevin")
+    qtbot.keyClicks(visit.widgets["observations"], "Door answered by Kevin")
     visit.reject()
-    assert DraftService(w.sw).load("adult_visit", w.ids["case"])["observations"] == "Door answered by Kevin"
+    assert DraftService(w.sw).load("adult_visit_dialog", w.ids["case"])["observations"] == "Door answered by Kevin"
     assert w.count("adult_strategy") == 0 and w.count("adult_visit") == 0

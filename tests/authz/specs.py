@@ -381,6 +381,7 @@ SPECS: dict[str, Spec] = {
     "adults.lead_practitioner.LeadPractitionerService.change": Spec(K.CASEWORK, PARRY, lambda w: c(
         w.cases[PARRY], new_id=w.practitioners["gp_patel"], effective_on=w.ago(0), verbal_to=["Eirlys Parry"],
         verbal_on=w.ago(0))),
+    "adults.progress.ProgressService.progress": Spec(K.CASEWORK, WILLIAMS, lambda w: c(w.cases[WILLIAMS])),
     "adults.closure.ClosureService.close": Spec(K.CASEWORK, PARRY, lambda w: c(
         w.cases[PARRY], closed_on=w.ago(0), reasons="Safe now.", decided_with="strategy_group"),
         holder="sw_adult"),

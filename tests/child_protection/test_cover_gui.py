@@ -45,15 +45,17 @@ def test_team_manager_assigns_cover_from_my_work(qtbot, manager) -> None:
     assert page.cover_button.isEnabled()
     dialog = page.assign_cover()
     qtbot.addWidget(dialog)
-    dialog.covering.setCurrentIndex(dialog.covering.findData(manager.staff["sw_rhian"]))
+    workers = [dialog.widgets["covering_id"].itemText(i) for i in range(dialog.widgets["covering_id"].count())]
+    assert "Rhian Evans" in workers and "Tom Bevan" not in workers, "nobody covers themselves"
+    dialog.set_value("covering_id", manager.staff["sw_rhian"])
     assert DEMO_MOMENT.date().isoformat() == "2026-11-23", "the dates typed below are relative to the demo's day"
-    dialog.from_date.setText("23/11/2026")
-    dialog.to_date.setText("20/11/2026")
+    dialog.set_value("from_date", "23/11/2026")
+    dialog.set_value("to_date", "20/11/2026")
     before = session.store.rows("SELECT count(*) AS n FROM cover")[0]["n"]
     assert not dialog.save()
-    assert dialog.errors["to_date"].text() == "The end date is before the start date."
+    assert dialog.error_text("to_date") == "The end date is before the start date."
     assert session.store.rows("SELECT count(*) AS n FROM cover")[0]["n"] == before
-    dialog.to_date.setText("04/12/2026")
+    dialog.set_value("to_date", "04/12/2026")
     with qtbot.waitSignal(dialog.saved):
         assert dialog.save()
     cover = session.store.rows("SELECT covering_id, covered_id, to_date FROM cover ORDER BY created_at DESC LIMIT 1")[0]

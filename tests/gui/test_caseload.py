@@ -194,7 +194,7 @@ def test_a_saved_edit_reaches_every_open_view_through_the_commit_listener(qtbot,
     case = open_case_window(gui_session, world.cp_case, window)
     qtbot.addWidget(case)
     dialog = case.tab("people").edit_person(world.elis)
-    dialog.fields["given_names"].widget.setText("Elisabeth")
+    dialog.set_value("given_names", "Elisabeth")
     assert dialog.save()
     qtbot.waitUntil(lambda: "Elisabeth Jones" in [page.proxy.index(r, 1).data() for r in range(3)], timeout=5_000)
     qtbot.waitUntil(lambda: case.title.text() == "Elisabeth Jones", timeout=5_000)

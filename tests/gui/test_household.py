@@ -35,27 +35,58 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
     assert [m[0] for m in _members(tab)] == ["Carys Jones", "Elis Jones"]
     tab.tree.setCurrentItem(tab.tree.topLevelItem(0))
     dialog = tab.add_member()
-    dialog.person.setCurrentIndex(dialog.person.findData("__new__"))
-    dialog.given.setText("Gareth")
-    dialog.family.setText("Price")
-    dialog.membership.setCurrentIndex(dialog.membership.findData("regular_visitor"))
-    dialog.from_date.setText("01/11/2026")
-    with qtbot.waitSignal(dialog.saved):
+    qtbot.addWidget(dialog)
+    assert not dialog.labels["family_name"].isVisibleTo(dialog), "names are asked only for someone new"
+    dialog.set_value("person", "__new__")
+    assert dialog.labels["family_name"].isVisibleTo(dialog)
+    assert dialog.widgets["person"].currentText() == "Someone new…"
+    dialog.set_value("given_names", "Gareth")
+    dialog.set_value("membership", "regular_visitor")
+    dialog.set_value("from_date", "01/11/2026")
+    people = gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"]
+    assert not dialog.save()  # no family name: refused beside it, nobody created
+    assert dialog.error_text("family_name") != ""
+    assert gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"] == people
+    dialog.set_value("family_name", "Price")
+    with qtbot.waitSignal(dialog.saved) as saved:
         assert dialog.save()
+    joined = gui_session.store.rows("SELECT person_id, membership, from_date FROM household_member WHERE id = ?",
+                                    saved.args)
+    assert joined[0]["membership"] == "regular_visitor" and joined[0]["from_date"] == "2026-11-01"
+    role = gui_session.store.rows("SELECT role FROM case_member WHERE person_id = ?", [joined[0]["person_id"]])
+    assert role == [{"role": "other"}], "someone new joins the case too"
     assert ("Gareth Price", "Regular visitor", "now") in _members(tab)
 
     top = tab.tree.topLevelItem(0)
     gareth = next(top.child(i) for i in range(top.childCount()) if top.child(i).text(0) == "Gareth Price")
     tab.tree.setCurrentItem(gareth)
     left = tab.record_left()
-    left.to_date.setText("01/10/2026")  # before he joined
+    qtbot.addWidget(left)
+    assert left.windowTitle() == "Gareth Price has left the household"
+    left.set_value("to_date", "01/10/2026")  # before he joined
     assert not left.save()
-    assert left.errors["to_date"].text() == "They cannot leave before they joined; check the date."
+    assert left.error_text("to_date") == "They cannot leave before they joined; check the date."
     assert ("Gareth Price", "Regular visitor", "now") in _members(tab)
-    left.to_date.setText("20/11/2026")
+    left.set_value("to_date", "20/11/2026")
     with qtbot.waitSignal(left.saved):
         assert left.save()
     gone = [m for m in _members(tab) if m[0] == "Gareth Price"]
     assert gone == [("Gareth Price", "Regular visitor", "20/11/2026")]
     changes = gui_session.store.rows("SELECT action FROM audit WHERE entity = 'household_member' ORDER BY seq")
     assert [c["action"] for c in changes][-2:] == ["insert", "update"]
+
+
+def test_someone_of_the_case_joins_and_a_refused_join_creates_nobody(qtbot, window, gui_session, world) -> None:
+    tab = window.tab("household")
+    tab.tree.setCurrentItem(tab.tree.topLevelItem(0))
+    dialog = tab.add_member()
+    qtbot.addWidget(dialog)
+    names = [dialog.widgets["person"].itemText(i) for i in range(dialog.widgets["person"].count())]
+    assert "Elis Jones" in names and names[-1] == "Someone new…"
+    dialog.set_value("person", "__new__")
+    dialog.set_value("family_name", "Price")
+    dialog.set_value("from_date", "31/02/2026")
+    people = gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"]
+    assert not dialog.save()
+    assert dialog.error_text("from_date") == "Enter the date as day, month and year."
+    assert gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"] == people, "nobody half-made"

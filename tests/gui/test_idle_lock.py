@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QVBoxLayout
 
 from tests.conftest import PASSWORD
 from tests.gui.conftest import World
@@ -44,7 +44,7 @@ def test_idle_lock_hides_case_data_and_unlock_restores_it(qtbot, gui_session, wo
     qtbot.waitUntil(lambda: page.loaded, timeout=10_000)
     case = open_case_window(gui_session, world.cp_case, window)
     person = case.tab("people").edit_person(world.elis)
-    qtbot.keyClicks(person.fields["school"].widget, "Ysgol Gymraeg")
+    qtbot.keyClicks(person.widgets["school"], "Ysgol Gymraeg")
     stray = QDialog(case)  # a dialog some other module opened without registering it
     QVBoxLayout(stray).addWidget(QLabel("Elis Jones: notes"))
     stray.show()
@@ -61,7 +61,7 @@ def test_idle_lock_hides_case_data_and_unlock_restores_it(qtbot, gui_session, wo
     # The open dialog kept its typing as a draft.
     from desktop.services.drafts import DraftService
 
-    assert DraftService(gui_session).load("person", world.elis)["school"] == "Ysgol Gymraeg"
+    assert DraftService(gui_session).load("person_dialog", world.elis)["school"] == "Ysgol Gymraeg"
 
     screen = window.lock_screen
     for attempt in range(3):  # the same lockout as signing in: a delay after the third
@@ -104,8 +104,13 @@ def test_settings_change_the_idle_time(qtbot, gui_session) -> None:
     qtbot.addWidget(window)
     assert window.idle.timeout() == gui_session.profile.idle_lock_minutes * 60_000
     dialog = window.open_settings()
-    dialog.minutes.setValue(3)
-    dialog.save()
+    assert dialog.value("idle_lock_minutes") == gui_session.profile.idle_lock_minutes
+    dialog.set_value("idle_lock_minutes", 0)
+    assert not dialog.save()
+    assert dialog.error_text("idle_lock_minutes") == "The idle lock must be between 1 and 120 minutes."
+    assert window.idle.timeout() == gui_session.profile.idle_lock_minutes * 60_000, "nothing changed"
+    dialog.set_value("idle_lock_minutes", 3)
+    assert dialog.save()
     assert gui_session.profile.idle_lock_minutes == 3
     assert window.idle.timeout() == 180_000
 
@@ -114,12 +119,19 @@ def test_change_password(qtbot, gui_session) -> None:
     window = MainWindow(gui_session, idle_ms=3_600_000)
     qtbot.addWidget(window)
     dialog = window.change_password()
-    dialog.edits["old"].setText(PASSWORD)
-    dialog.edits["new"].setText("a new long password")
-    dialog.edits["again"].setText("a different one")
-    dialog.save()
-    assert dialog.error.isVisible()
-    dialog.edits["again"].setText("a new long password")
+    assert dialog.widgets["old"].echoMode() == QLineEdit.EchoMode.Password
+    dialog.set_value("old", PASSWORD)
+    dialog.set_value("new", "a new long password")
+    dialog.set_value("again", "a different one")
+    assert not dialog.save()
+    assert dialog.error_text("again") == "The two passwords are not the same."
+    dialog.set_value("old", "not the password")
+    dialog.set_value("again", "a new long password")
+    assert dialog.save()  # started on a worker: the wrong password comes back beside its field
+    qtbot.waitUntil(lambda: dialog.error_text("old") != "", timeout=10_000)
+    assert dialog.isVisible() and dialog.fault.isHidden() and dialog.general_error.text() == ""
+    assert gui_session.profile.verify(PASSWORD)
+    dialog.set_value("old", PASSWORD)
     before = gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"]
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         dialog.save()

@@ -1,51 +1,126 @@
 """The "Adult safeguarding" case tab: where the case is (report, enquiries, who leads, plan, closure),
-strategy meetings and visits, and a button for each step of the journey (the forms are in
-:mod:`ui.adults.step_dialogs`, the strategy meeting and visit forms in their own modules).
+strategy meetings and visits, and the case's actions on an :class:`~ui.action_bar.ActionBar`: "Record
+visit…" first (what a worker does most), the rest grouped by what the worker is doing — Record, Plan,
+Meetings, Manage. A step that does not apply now (no report waiting to be screened, no plan to review,
+no conference waiting, the case closed) is shown disabled in its place. The forms are in
+:mod:`ui.adults.step_dialogs`, the strategy meeting and visit forms in their own modules.
 
-Thread contract: GUI thread; each list is one short read through the adults services.
+Thread contract: GUI thread; the tab reads through the adults services (where the case is:
+:class:`~desktop.services.adults.ProgressService`, one audited read) and names people through
+:class:`~desktop.services.directory.DirectoryService`.
 """
 
 from __future__ import annotations
 
 import weakref
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from desktop.domain.types import CaseType
 from desktop.i18n import N_, _
-from desktop.services.adults import StrategyService, VisitService
+from desktop.services.adults import AdultProgress, ProgressService, StrategyService, VisitService
+from desktop.services.directory import DirectoryService
 from desktop.services.permissions import Can
-from ui.adults.step_dialogs import DETERMINATION_ITEMS, SCREENING, STEPS, StepDialog
+from ui.action_bar import Action, ActionBar, Group
+from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.visit_dialog import VisitDialog
 from ui.formatting import show_date
+from ui.forms import Form
 from ui.widgets import Retranslating, fit_columns
 
 STRATEGY_HEADERS = [N_("Held on"), N_("Kind"), N_("Lead practitioner"), N_("Decisions")]
 VISIT_HEADERS = [N_("Date"), N_("Seen"), N_("Offered the chance to be seen alone"), N_("Seen alone")]
 
+FORMS: dict[str, type[Form]] = {
+    "record_visit": VisitDialog,
+    "record_report": steps.ReportDialog,
+    "record_screening": steps.ScreeningDialog,
+    "conclude_enquiry": steps.EnquiryDialog,
+    "record_capacity": steps.CapacityDialog,
+    "record_best_interests": steps.BestInterestsDialog,
+    "record_wishes": steps.WishesDialog,
+    "record_partnership": steps.PartnershipDialog,
+    "offer_advocate": steps.AdvocacyDialog,
+    "advocate_answer": steps.AdvocacyAnswerDialog,
+    "start_plan": steps.PlanStartDialog,
+    "plan_outcome": steps.PlanOutcomeDialog,
+    "plan_action": steps.PlanActionDialog,
+    "review_plan": steps.PlanReviewDialog,
+    "record_strategy": StrategyMeetingDialog,
+    "convene_conference": steps.ConveneConferenceDialog,
+    "conference_report": steps.ConferenceReportDialog,
+    "hold_conference": steps.HoldConferenceDialog,
+    "appoint_coordinator": steps.AppointDialog,
+    "delegate_coordinator": steps.DelegateDialog,
+    "end_delegation": steps.EndDelegationDialog,
+    "change_lead_practitioner": steps.LeadPractitionerDialog,
+    "close_case": steps.ClosureDialog,
+}
+"""Action name → its form."""
 
-SCREENING_LABELS = {data: msgid for msgid, data in SCREENING if data}
-DETERMINATION_LABELS = {data: msgid for msgid, data in DETERMINATION_ITEMS if data}
+ACTIONS: list[tuple[str, str, Group]] = [
+    ("record_visit", N_("Record visit…"), Group.RECORD),
+    ("record_report", N_("Record the report…"), Group.RECORD),
+    ("record_screening", N_("Screening decision…"), Group.RECORD),
+    ("conclude_enquiry", N_("Conclude the enquiries…"), Group.RECORD),
+    ("record_wishes", N_("Wishes and feelings…"), Group.RECORD),
+    ("record_capacity", N_("Capacity assessment…"), Group.RECORD),
+    ("record_best_interests", N_("Best-interests decision…"), Group.RECORD),
+    ("record_partnership", N_("Partnership with the adult…"), Group.RECORD),
+    ("offer_advocate", N_("Offer an advocate…"), Group.RECORD),
+    ("advocate_answer", N_("Answer to the advocate offer…"), Group.RECORD),
+    ("start_plan", N_("Start the plan…"), Group.PLAN),
+    ("plan_outcome", N_("Plan outcome…"), Group.PLAN),
+    ("plan_action", N_("Plan action…"), Group.PLAN),
+    ("review_plan", N_("Review the plan…"), Group.PLAN),
+    ("record_strategy", N_("Record strategy meeting…"), Group.MEET),
+    ("convene_conference", N_("Convene conference…"), Group.MEET),
+    ("conference_report", N_("Conference report received…"), Group.MEET),
+    ("hold_conference", N_("Record the conference…"), Group.MEET),
+    ("appoint_coordinator", N_("Appoint lead co-ordinator…"), Group.MANAGE),
+    ("delegate_coordinator", N_("Delegate lead co-ordinator…"), Group.MANAGE),
+    ("end_delegation", N_("End the delegation…"), Group.MANAGE),
+    ("change_lead_practitioner", N_("Change lead practitioner…"), Group.MANAGE),
+    ("close_case", N_("Close the case…"), Group.MANAGE),
+]
+"""(action name, label msgid, group) in the order each group lists them; the first is the primary."""
+
+ACTION_FORMS = {"conclude_adult_enquiry": "conclude_enquiry", "review_adult_plan": "review_plan",
+                "record_conference_reports": "conference_report", "record_adult_strategy": "record_strategy",
+                "record_adult_visit": "record_visit"}
+"""A "My work" action key → the action whose form satisfies it."""
 
 
 def _yes(value: Any) -> str:
     return _("Yes") if value else _("No")
 
 
+def _applies(p: AdultProgress) -> dict[str, bool]:
+    """Which steps apply to the case as it is now (those not named always apply while it is open)."""
+    return {
+        "record_screening": p.unscreened,
+        "conclude_enquiry": p.enquiries_open,
+        "advocate_answer": p.advocacy_awaiting > 0,
+        "start_plan": p.plan_started_on is None,
+        "plan_outcome": p.plan_started_on is not None,
+        "plan_action": p.plan_started_on is not None,
+        "review_plan": p.plan_started_on is not None,
+        "convene_conference": not p.conference_waiting,
+        "conference_report": p.conference_waiting,
+        "hold_conference": p.conference_waiting,
+        "delegate_coordinator": p.lead_coordinator is not None and p.delegated_lead_coordinator is None,
+        "end_delegation": p.delegated_lead_coordinator is not None,
+        "change_lead_practitioner": p.lead_practitioner is not None,
+    }
+
+
 class AdultTab(Retranslating, QWidget):
-    """Strategy meetings and visits of an adult-at-risk case (a short note on any other case)."""
+    """Where an adult-at-risk case is, its strategy meetings and visits, and its actions (a short note on
+    any other case)."""
 
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +128,7 @@ class AdultTab(Retranslating, QWidget):
         self.session, self.case_id = session, case_id
         view = getattr(parent, "case_view", None)
         self.applies = bool(view is None or view.case["case_type"] == CaseType.ADULT_AT_RISK)
+        self.progress: AdultProgress | None = None
         self.note = QLabel()
         self.note.setWordWrap(True)
         if self.applies:
@@ -71,38 +147,28 @@ class AdultTab(Retranslating, QWidget):
         self.visits = QTreeWidget()
         self.visits.setObjectName("adult_visits")
         self.visits.setRootIsDecorated(False)
-        self.strategy_button = QPushButton()
-        self.strategy_button.setObjectName("record_strategy")
-        self.strategy_button.clicked.connect(self.record_strategy)
-        self.visit_button = QPushButton()
-        self.visit_button.setObjectName("record_visit")
-        self.visit_button.clicked.connect(self.record_visit)
-        self.step_buttons: dict[str, QPushButton] = {}
-        steps = QGridLayout()
-        for i, (name, _label, _dialog_class) in enumerate(STEPS):
-            button = QPushButton()
-            button.setObjectName(name)
-            button.clicked.connect(lambda _checked=False, n=name: self.open_step(n))
-            self.step_buttons[name] = button
-            steps.addWidget(button, i // 5, i % 5)
-        can_record = session.can(Can.RECORD_CASEWORK)
-        for b in (self.strategy_button, self.visit_button, *self.step_buttons.values()):
-            b.setEnabled(can_record and self.applies)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.strategy_button)
-        buttons.addWidget(self.visit_button)
-        buttons.addStretch(1)
+        self.bar = ActionBar(session, [self._action(i, *a) for i, a in enumerate(ACTIONS)] if self.applies else [])
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
+        layout.addWidget(self.bar)
         layout.addWidget(self.status)
         layout.addWidget(self.journey)
         layout.addWidget(self.strategies, 1)
         layout.addWidget(self.visits, 2)
-        layout.addLayout(steps)
-        layout.addLayout(buttons)
-        self._dialog: weakref.ref[QWidget] | None = None
+        self._dialog: weakref.ref[Form] | None = None
         self._message = ""
+        self.meetings: list[dict[str, Any]] = []
+        self.visit_rows: list[dict[str, Any]] = []
+        self.names: dict[str, str] = {}
+        self.refresh()
         self.retranslate()
+
+    def _action(self, index: int, name: str, label: str, group: Group) -> Action:
+        def applies() -> bool:
+            p = self.progress
+            return p is not None and p.closed_on is None and _applies(p).get(name, True)
+
+        return Action(name, label, group, partial(self.open_form, name), primary=index == 0, applies=applies)
 
     def retranslate(self) -> None:
         self.note.setText("" if self.applies else _("This case is not about an adult at risk."))
@@ -113,123 +179,101 @@ class AdultTab(Retranslating, QWidget):
         fit_columns(self.visits)
         self.visits.setAccessibleName(_("Visits"))
         self.journey.setAccessibleName(_("Where the case is"))
-        self.strategy_button.setText(_("Record strategy meeting…"))
-        self.visit_button.setText(_("Record visit…"))
-        for name, label, _dialog_class in STEPS:
-            self.step_buttons[name].setText(_(label))
         self.status.setText(_(self._message) if self._message else "")
-        self.refresh()
+        self.status.setVisible(bool(self._message))
+        self._show()
 
     def refresh(self) -> None:
+        """Read the case again: where it is, its meetings and visits, and which actions apply."""
+        self.progress, self.meetings, self.visit_rows, self.names = None, [], [], {}
+        if self.applies and self.session.can(Can.VIEW_CASEWORK):
+            self.progress = ProgressService(self.session).progress(self.case_id)
+            self.meetings = StrategyService(self.session).for_case(self.case_id)
+            self.names = DirectoryService(self.session).practitioner_names(
+                [s["lead_practitioner_id"] for s in self.meetings if s["lead_practitioner_id"]])
+            self.visit_rows = VisitService(self.session).for_case(self.case_id)
+        self._show()
+        self.bar.refresh()
+
+    def _show(self) -> None:
+        """Show what was read, in the interface language (a language switch reads nothing again)."""
         self.strategies.clear()
         self.visits.clear()
-        self.journey.setText("")
-        if not self.applies or not self.session.can(Can.VIEW_CASEWORK):
-            return
-        names = {r["id"]: f"{r['given_names']} {r['family_name']}" for r in self.session.store.rows(
-            "SELECT id, given_names, family_name FROM practitioner")}
-        self.journey.setText("\n".join(self._journey_lines(names)))
-        for s in StrategyService(self.session).for_case(self.case_id):
+        self.journey.setText("\n".join(self._journey_lines(self.progress)) if self.progress else "")
+        for s in self.meetings:
             kind = _("Strategy meeting") if s["kind"] == "meeting" else _("Strategy discussion")
-            lead = names.get(s["lead_practitioner_id"], _("None identified"))
+            lead = self.names.get(s["lead_practitioner_id"], _("None identified"))
             self.strategies.addTopLevelItem(QTreeWidgetItem([show_date(s["held_on"]), kind, lead, s["decisions"]]))
-        for v in VisitService(self.session).for_case(self.case_id):
+        for v in self.visit_rows:
             self.visits.addTopLevelItem(QTreeWidgetItem([show_date(v["visited_on"]), _yes(v["seen"]),
                                                          _yes(v["offered_alone"]), _yes(v["seen_alone"])]))
 
-    def _journey_lines(self, names: dict[str, str]) -> list[str]:
+    @staticmethod
+    def _journey_lines(p: AdultProgress) -> list[str]:
         """Where the case is: report and screening, enquiries, who leads, the plan, closure (one line each)."""
-        from desktop.services.adults import CoordinatorService, EnquiryService, PlanService, ReportService
-        from desktop.services.adults._common import LEAD_PRACTITIONER, current_holder
-
-        s = self.session
         lines: list[str] = []
-        reports = ReportService(s).for_case(self.case_id)
-        if not reports:
+        if not p.reports:
             lines.append(_("No report recorded yet."))
-        for r in reports:
-            day = show_date(str(r["received_at"])[:10])
-            if r.get("screening_decision"):
+        for r in p.reports:
+            day = show_date(r.received_at[:10])
+            if r.screening_decision:
+                decision = steps.SCREENING.get(r.screening_decision)
                 lines.append(_("Report received on {date}: screened ({decision}).").format(
-                    date=day, decision=_(SCREENING_LABELS.get(r["screening_decision"], r["screening_decision"]))))
+                    date=day, decision=_(decision) if decision else r.screening_decision))
             else:
                 lines.append(_("Report received on {date}: not yet screened.").format(date=day))
-        for e in EnquiryService(s).for_case(self.case_id):
-            if e.get("concluded_on"):
+        for e in p.enquiries:
+            if e.concluded_on:
+                determination = steps.DETERMINATIONS.get(e.determination or "")
                 lines.append(_("Enquiries concluded on {date}: determination {determination}.").format(
-                    date=show_date(e["concluded_on"]), determination=_(DETERMINATION_LABELS.get(
-                        e["determination"], e["determination"]))))
+                    date=show_date(e.concluded_on),
+                    determination=_(determination) if determination else e.determination or ""))
             else:
-                lines.append(_("Enquiries open since {date}.").format(date=show_date(e["started_on"])))
-        lead = CoordinatorService(s).current(self.case_id)
-        if lead["delegated_lead_coordinator"]:
+                lines.append(_("Enquiries open since {date}.").format(date=show_date(e.started_on)))
+        if p.delegated_lead_coordinator:
             lines.append(_("Delegated lead co-ordinator: {name} (the local authority keeps statutory"
-                           " responsibility).").format(name=names.get(lead["delegated_lead_coordinator"], "?")))
-        if lead["lead_coordinator"]:
-            lines.append(_("Lead co-ordinator: {name}.").format(name=names.get(lead["lead_coordinator"], "?")))
+                           " responsibility).").format(name=p.delegated_lead_coordinator))
+        if p.lead_coordinator:
+            lines.append(_("Lead co-ordinator: {name}.").format(name=p.lead_coordinator))
         else:
             lines.append(_("No lead co-ordinator appointed yet."))
-        practitioner = current_holder(s.store, self.case_id, LEAD_PRACTITIONER)
-        if practitioner:
-            lines.append(_("Lead practitioner: {name}.").format(name=names.get(practitioner, "?")))
-        plan = PlanService(s).current(self.case_id)
-        if plan:
-            lines.append(_("Care and support protection plan since {date}.").format(date=show_date(plan["started_on"])))
-        closed = s.store.rows("SELECT closed_on FROM case_file WHERE id = ?", [self.case_id])
-        if closed and closed[0]["closed_on"]:
-            lines.append(_("Case closed on {date}.").format(date=show_date(closed[0]["closed_on"])))
+        if p.lead_practitioner:
+            lines.append(_("Lead practitioner: {name}.").format(name=p.lead_practitioner))
+        if p.plan_started_on:
+            lines.append(_("Care and support protection plan since {date}.").format(date=show_date(p.plan_started_on)))
+        if p.closed_on:
+            lines.append(_("Case closed on {date}.").format(date=show_date(p.closed_on)))
         return lines
 
     @property
-    def dialog(self) -> QWidget | None:
+    def dialog(self) -> Form | None:
         """The form opened last (held weakly: the tab owns it as a Qt child, no reference cycle)."""
         return self._dialog() if self._dialog is not None else None
 
-    def open_action(self, action: str, person_id: str | None = None) -> QWidget | None:
+    def open_action(self, action: str, person_id: str | None = None) -> Form | None:
         """The form for a "My work" action key (the adult is the case's subject); ``None`` if none."""
-        steps = {"conclude_adult_enquiry": "conclude_enquiry", "review_adult_plan": "review_plan",
-                 "record_conference_reports": "conference_report"}
-        if action in steps:
-            return self.open_step(steps[action])
-        if action == "record_adult_strategy":
-            return self.record_strategy()
-        if action == "record_adult_visit":
-            return self.record_visit()
-        return None
+        name = ACTION_FORMS.get(action)
+        return self.open_form(name) if name and self.applies else None
 
-    def record_strategy(self) -> StrategyMeetingDialog:
-        dialog = StrategyMeetingDialog(self.session, self.case_id, self)
-        dialog.saved.connect(self._strategy_saved)
+    def open_form(self, name: str) -> Form:
+        """Open the form of action ``name`` (a key of :data:`FORMS`)."""
+        dialog = FORMS[name](self.session, self.case_id, parent=self)
+        dialog.saved.connect(self._saved)
         self._dialog = weakref.ref(dialog)
         dialog.open()
         return dialog
 
-    def record_visit(self) -> VisitDialog:
-        dialog = VisitDialog(self.session, self.case_id, self)
-        dialog.saved.connect(self._visit_saved)
-        self._dialog = weakref.ref(dialog)
-        dialog.open()
-        return dialog
-
-    def open_step(self, name: str) -> StepDialog:
-        """Open the form of one step of the journey (``name`` as in :data:`ui.adults.step_dialogs.STEPS`)."""
-        dialog_class = next(d for n, _label, d in STEPS if n == name)
-        dialog = dialog_class(self.session, self.case_id, self)
-        dialog.saved.connect(self._step_saved)
-        self._dialog = weakref.ref(dialog)
-        dialog.open()
-        return dialog
-
-    def _step_saved(self, result: dict) -> None:
-        """Say it was saved (or that the case is closed) and show where the case is now."""
-        self._message = (N_("The case is closed and the agencies and the adult will be written to.")
-                         if result.get("closed_on") else N_("Saved."))
-        self.retranslate()
-
-    def _visit_saved(self, _visit_id: str) -> None:
+    def _saved(self, _row_id: str) -> None:
+        """Say what followed from the save (the case closed, the senior manager told) and show where the
+        case is now."""
+        dialog = self.dialog
+        self._message = ""
+        if isinstance(dialog, steps.ClosureDialog):
+            self._message = N_("The case is closed and the agencies and the adult will be written to.")
+        elif isinstance(dialog, StrategyMeetingDialog):
+            if dialog.written.get("escalation"):
+                self._message = N_("No lead practitioner was identified: the senior manager has been told.")
+        elif not isinstance(dialog, VisitDialog):
+            self._message = N_("Saved.")
         self.refresh()
-
-    def _strategy_saved(self, result: dict) -> None:
-        self._message = (N_("No lead practitioner was identified: the senior manager has been told.")
-                         if result.get("escalation") else "")
         self.retranslate()

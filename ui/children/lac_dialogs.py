@@ -19,8 +19,8 @@ from desktop.services.children.codes import (
 from desktop.services.children.looked_after import open_episode
 from desktop.services.directory import DirectoryService
 from ui.children.child_form import ChildForm
+from ui.formatting import from_iso
 from ui.forms import Field
-from ui.person_dialog import from_iso
 
 VOICE_LANGUAGES = {"cy": N_("Welsh"), "en": N_("English"), "other": N_("Another language")}
 

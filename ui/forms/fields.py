@@ -10,6 +10,8 @@ A :class:`Field` is declared as data — ``Field("visited_on", "date", N_("Date 
 ``choice``    one of ``codes`` (a code → msgid map, or codes shown with their ``desktop.domain`` label)
 ``optional``  a choice with an empty first item ``items``    a choice filled at run time (names)
 ``checks``    several ticked among ``codes`` or run-time items
+``password``  one line shown as dots, never kept in a draft
+``shown``     a text shown, nothing to type (:meth:`ui.forms.Form.set_value` sets it)
 ``custom``    an editor the form makes itself (:meth:`ui.forms.Form.custom_editor`)
 
 Every editor gives the value the service wants (:meth:`Editor.value`: ISO dates, ``None`` for empty),
@@ -23,8 +25,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.types import label as code_label
 from desktop.i18n import _
@@ -85,6 +96,20 @@ class LineEditor:
 
     def watch(self, changed: Callable[..., None]) -> None:
         self.widget.textEdited.connect(changed)
+
+
+class PasswordEditor(LineEditor):
+    """A password: shown as dots, and never kept — what a draft would hold is always empty."""
+
+    def __init__(self) -> None:
+        super().__init__("password")
+        self.widget.setEchoMode(QLineEdit.EchoMode.Password)
+
+    def value(self) -> Any:
+        return self.widget.text()  # as typed: spaces are part of a password
+
+    def raw(self) -> Any:
+        return ""
 
 
 class LongEditor:
@@ -148,6 +173,31 @@ class CheckEditor:
 
     def watch(self, changed: Callable[..., None]) -> None:
         self.widget.toggled.connect(changed)
+
+
+class ShownEditor:
+    """A text shown in the form, nothing to type (what a task is about, who asked a question): its
+    value and draft are ``None``, and a ``None`` put back leaves the text as it is."""
+
+    def __init__(self) -> None:
+        self.widget = QLabel()
+        self.widget.setWordWrap(True)
+        self.widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def value(self) -> Any:
+        return None
+
+    raw = value
+
+    def set_raw(self, value: Any) -> None:
+        if value is not None:
+            self.widget.setText(str(value))
+
+    def retranslate(self) -> None:
+        pass
+
+    def watch(self, changed: Callable[..., None]) -> None:
+        pass
 
 
 Labeller = Callable[[Any], str]
@@ -252,6 +302,10 @@ def make_editor(f: Field, items: Items | None = None, labeller: Labeller = code_
     items = f.items or items
     if f.kind in ("text", "date", "time"):
         return LineEditor(f.kind)
+    if f.kind == "password":
+        return PasswordEditor()
+    if f.kind == "shown":
+        return ShownEditor()
     if f.kind == "long":
         return LongEditor()
     if f.kind == "number":

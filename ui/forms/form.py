@@ -24,6 +24,7 @@ Subclasses add what does not fit a row (a child's block in a visit, the attendan
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Signal
@@ -166,10 +167,19 @@ class Form(Retranslating, KeepsDrafts, QDialog):
 
     # -- building ---------------------------------------------------------------------------------
     def add_field(self, f: Field) -> Editor:
-        def items() -> list[tuple[Any, str]]:
-            return self.items(f.name)
+        # The editors call back through a weak reference: a form Qt deletes (the idle lock) is not kept
+        # alive by its own fields until the garbage collector runs.
+        form = weakref.ref(self)
 
-        editor = self.custom_editor(f) if f.kind == "custom" else make_editor(f, items, self.code_label)
+        def items() -> list[tuple[Any, str]]:
+            this = form()
+            return this.items(f.name) if this is not None else []
+
+        def code_label(code: Any) -> str:
+            this = form()
+            return this.code_label(code) if this is not None else label(code)
+
+        editor = self.custom_editor(f) if f.kind == "custom" else make_editor(f, items, code_label)
         editor.widget.setObjectName(f"field_{f.name}")
         label, error = QLabel(), FieldError()
         error.setObjectName(f"error_{f.name}")

@@ -7,7 +7,8 @@ frequency for A4; advocacy offer) → advocacy → capacity (decision-specific a
 interests, wishes and feelings) → partnership (understanding, agreement, changes of mind, right to
 complain) → visits (A3, A4; append-only) → plan (outcomes, actions with owners; reviews A5) →
 conference (agency reports A7; participation; N16) → lead_practitioner (change, N2) → closure (lead
-co-ordinator only, A8; N17) → facts (the engine's inputs; the "My work" provider ``adult_at_risk``).
+co-ordinator only, A8; N17) → progress (where the case is: one read for the case tab) → facts (the
+engine's inputs; the "My work" provider ``adult_at_risk``).
 
 Importing this package registers the "My work" provider (``desktop.services.my_work`` imports it on
 first use).
@@ -47,6 +48,7 @@ from desktop.services.adults.enquiry import EnquiryService
 from desktop.services.adults.lead_practitioner import LeadPractitionerService
 from desktop.services.adults.partnership import PartnershipService
 from desktop.services.adults.plan import PlanService
+from desktop.services.adults.progress import AdultProgress, ProgressService
 from desktop.services.adults.report import ReportService
 from desktop.services.adults.strategy import StrategyService
 from desktop.services.adults.visits import VisitService
@@ -55,6 +57,7 @@ from desktop.services.my_work import register_provider
 register_provider("adult_at_risk", facts.subjects, actions=facts.ACTIONS)
 
 __all__ = [
+    "AdultProgress",
     "AdvocacyService",
     "CapacityService",
     "ClosureService",
@@ -64,6 +67,7 @@ __all__ = [
     "LeadPractitionerService",
     "PartnershipService",
     "PlanService",
+    "ProgressService",
     "ReportService",
     "StrategyService",
     "VisitService",

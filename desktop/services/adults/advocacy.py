@@ -2,8 +2,9 @@
 
 ``AdvocacyService(session)``:
 
-``offer(case_id, *, advocate_type, offered_on, provider=None)``
-    An offer at any stage (the strategy meeting records its own offer).
+``offer(case_id, *, advocate_type, offered_on, provider=None, response=None, response_on=None, advocate_name=None)``
+    An offer at any stage (the strategy meeting records its own offer); with ``response`` the adult's
+    answer given there and then, checked as :meth:`answer` checks it and written in the same transaction.
 ``answer(advocacy_id, *, response, response_on, advocate_name=None, provider=None)``
     The adult's answer: ``accepted`` or ``declined`` (refused: any other value; a date before the offer
     or in the future; answering twice).
@@ -25,17 +26,23 @@ class AdvocacyService:
     def __init__(self, session: Any) -> None:
         self.session = session
 
-    def offer(self, case_id: str, *, advocate_type: str, offered_on: str, provider: str | None = None) -> dict[str, Any]:
+    def offer(self, case_id: str, *, advocate_type: str, offered_on: str, provider: str | None = None,
+              response: str | None = None, response_on: str | None = None,
+              advocate_name: str | None = None) -> dict[str, Any]:
         adult_case(self.session, case_id)
         if advocate_type not in ADVOCATE_TYPES:
             raise ValidationError(N_("Choose the kind of advocate offered."), field="advocate_type")
         on = required_date(offered_on, "offered_on", self.session.today())
+        answer: dict[str, Any] = {}
+        if response is not None:
+            answered = self._checked_answer(response, response_on, on.isoformat())
+            answer = {"response": response, "response_on": answered, "advocate_name": text(advocate_name) or None}
 
         def write(tx: Tx) -> dict[str, Any]:
             return tx.insert(
                 "adult_advocacy",
                 {"person_id": adult_id(tx, case_id), "advocate_type": advocate_type, "offered_on": on.isoformat(),
-                 "provider": text(provider) or None},
+                 "provider": text(provider) or None, **answer},
                 case_id=case_id,
             )
 
@@ -50,14 +57,19 @@ class AdvocacyService:
         adult_case(self.session, offer["case_id"])
         if offer["response"] != "awaiting":
             raise ValidationError(N_("The adult's answer to this offer is already recorded."), field="response")
-        if response not in ("accepted", "declined"):
-            raise ValidationError(N_("Record whether the adult accepted or declined the advocate."), field="response")
-        on = required_date(response_on, "response_on", self.session.today())
-        if on.isoformat() < offer["offered_on"]:
-            raise ValidationError(N_("The answer cannot be before the offer."), field="response_on")
-        changes = {"response": response, "response_on": on.isoformat(),
+        on = self._checked_answer(response, response_on, offer["offered_on"])
+        changes = {"response": response, "response_on": on,
                    "advocate_name": text(advocate_name) or None, "provider": text(provider) or offer["provider"]}
         return self.session.write(lambda tx: tx.update("adult_advocacy", advocacy_id, changes))
+
+    def _checked_answer(self, response: str, response_on: str | None, offered_on: str) -> str:
+        """The answer's date (ISO) once the answer is known good; ``ValidationError`` otherwise."""
+        if response not in ("accepted", "declined"):
+            raise ValidationError(N_("Record whether the adult accepted or declined the advocate."), field="response")
+        on = required_date(response_on, "response_on", self.session.today()).isoformat()
+        if on < offered_on:
+            raise ValidationError(N_("The answer cannot be before the offer."), field="response_on")
+        return on
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
         adult_case(self.session, case_id, write=False, read="adult_advocacy")
