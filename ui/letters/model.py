@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from desktop.i18n import N_, _
 from desktop.services.letters import QueuedLetter
+from ui.formatting import show_date
 
 LANGUAGES = {"cy": N_("Welsh"), "en": N_("English"), "bilingual": N_("Welsh and English")}
 STATUSES = {"queued": N_("Ready to print"), "held": N_("Held"), "printed": N_("Printed"),
@@ -80,7 +81,7 @@ class LetterModel(QAbstractTableModel):
         if column == "status":
             return status_text(letter)
         if column == "date":
-            return (letter.printed_at or letter.created_at or "")[:10]
+            return show_date(letter.printed_at or letter.created_at)
         if column == "printed_by":
             return letter.printed_by_name
         return None
