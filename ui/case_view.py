@@ -223,11 +223,11 @@ class CaseWindow(Retranslating, QWidget):
             name = _person_name(s)
             if s.get("unborn"):
                 value = _("{name}, unborn, expected {date}").format(
-                    name=name, date=show_date(s.get("expected_date"), "long")
+                    name=name, date=show_date(s.get("expected_date"))
                 )
             elif s.get("date_of_birth"):
                 value = _("{name}, {age}, born {date}").format(
-                    name=name, age=age_text(s["date_of_birth"], today), date=show_date(s["date_of_birth"], "long")
+                    name=name, age=age_text(s["date_of_birth"], today), date=show_date(s["date_of_birth"])
                 )
             else:
                 value = name

@@ -8,15 +8,19 @@ from typing import Any
 
 from desktop.i18n import format_date
 
+DATE_STYLE = "medium"
+"""The one way a date is shown on screen, in both languages: "23 Nov 2026", "23 Tach 2026" (letters and
+reports, on paper, spell the month out). Dates are typed as 23/11/2026."""
 
-def show_date(value: Any, style: str = "short") -> str:
+
+def show_date(value: Any) -> str:
     """An ISO date string (or date) in the interface language; "" when empty, as-is if not a date."""
     if not value:
         return ""
     if isinstance(value, date):
-        return format_date(value, style)
+        return format_date(value, DATE_STYLE)
     try:
-        return format_date(date.fromisoformat(str(value)[:10]), style)
+        return format_date(date.fromisoformat(str(value)[:10]), DATE_STYLE)
     except ValueError:
         return str(value)
 

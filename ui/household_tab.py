@@ -97,8 +97,8 @@ class HouseholdTab(Retranslating, QWidget):
                     [
                         f"{m['given_names'] or ''} {m['family_name']}".strip(),
                         label(m["membership"]),
-                        show_date(m["from_date"], "short"),
-                        show_date(m["to_date"], "short") if m["to_date"] else _("now"),
+                        show_date(m["from_date"]),
+                        show_date(m["to_date"]) if m["to_date"] else _("now"),
                     ]
                 )
                 child.setData(0, MEMBER_ROLE, m)

@@ -74,7 +74,7 @@ class PeopleTab(Retranslating, QWidget):
                 [
                     f"{m.get('given_names') or ''} {m.get('family_name') or ''}".strip(),
                     label(m.get("role")),
-                    show_date(m.get("date_of_birth"), "short"),
+                    show_date(m.get("date_of_birth")),
                     label(m.get("correspondence_language") or "unknown"),
                 ]
             )

@@ -155,15 +155,15 @@ class PersonDialog(Form):
             if w["id"] == asked_by:
                 who = f"{w['given_names']} {w['family_name']}".strip()
         if asked_on:
-            return _("Asked on {date} by {name}").format(date=show_date(asked_on, "long"), name=who)
+            return _("Asked on {date} by {name}").format(date=show_date(asked_on), name=who)
         return _("Asked by {name}").format(name=who)
 
     def _fill_addresses(self) -> None:
         self.addresses.clear()
         for a in self.person.get("addresses", []):
             text = ", ".join(str(a[k]) for k in ("line1", "line2", "town", "county", "postcode") if a.get(k))
-            to = show_date(a.get("to_date"), "short") if a.get("to_date") else _("now")
-            self.addresses.addTopLevelItem(QTreeWidgetItem([text, show_date(a.get("from_date"), "short"), to]))
+            to = show_date(a.get("to_date")) if a.get("to_date") else _("now")
+            self.addresses.addTopLevelItem(QTreeWidgetItem([text, show_date(a.get("from_date")), to]))
         for col in range(3):
             self.addresses.resizeColumnToContents(col)
 

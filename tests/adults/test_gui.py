@@ -153,7 +153,7 @@ def test_visit_recorded_through_the_form(qtbot, ready) -> None:
     assert DraftService(w.sw).load("adult_visit_dialog", w.ids["case"]) is None
     assert tab.visits.topLevelItemCount() == 1
     row = tab.visits.topLevelItem(0)
-    assert [row.text(i) for i in range(4)] == ["02/11/2026", "Yes", "Yes", "Yes"]
+    assert [row.text(i) for i in range(4)] == ["2 Nov 2026", "Yes", "Yes", "Yes"]
     visit = w.sw.store.rows("SELECT * FROM adult_visit")[0]
     assert visit["id"] == signal.args[0]
     assert visit["wishes_feelings"] == "Wants to stay at home." and visit["visitor_id"] == w.ids["sw"]

@@ -171,7 +171,7 @@ def test_report_needs_a_reason_without_consent_then_screening_opens_enquiries(qt
 
     dialog = _open(qtbot, tab, "record_screening")
     assert dialog.value("report_id") == report["id"]
-    assert dialog.widgets["report_id"].currentText() == "02/11/2026 at 09:30"
+    assert dialog.widgets["report_id"].currentText() == "2 Nov 2026 at 09:30"
     assert not dialog.save()
     assert dialog.error_text("decision") == "Choose the screening decision."
     assert w.count("adult_enquiry") == 0
@@ -280,7 +280,7 @@ def test_best_interests_refused_without_an_assessment_finding_lack_of_capacity(q
 
     dialog = _open(qtbot, tab, "record_best_interests")
     assert dialog.value("assessment_id") == assessment["id"]
-    assert dialog.widgets["assessment_id"].currentText() == "02/11/2026: Where to live"
+    assert dialog.widgets["assessment_id"].currentText() == "2 Nov 2026: Where to live"
     assert dialog.value("decision") == "Move to a care home.", "the draft kept on cancel"
     qtbot.keyClicks(dialog.widgets["wishes_feelings"], "Wants to stay near the sea.")
     qtbot.keyClicks(dialog.widgets["rationale"], "Not safe at home.")
@@ -314,7 +314,7 @@ def test_only_the_lead_coordinator_closes_the_case(qtbot, w) -> None:
     assert w.sw.store.rows("SELECT template_id FROM letter WHERE source_event = ?",
                            [f"adult_closure:{closure['id']}"])
     assert w.sw.store.rows("SELECT closed_on FROM case_file WHERE id = ?", [w.ids["case"]])[0]["closed_on"]
-    assert "closed" in tab.status.text() and "Case closed on 02/11/2026." in tab.journey.text()
+    assert "closed" in tab.status.text() and "Case closed on 2 Nov 2026." in tab.journey.text()
     assert not any(a.isEnabled() for a in tab.bar.actions_by_name.values()), "nothing more on a closed case"
 
 
@@ -516,7 +516,7 @@ def test_plan_started_with_an_outcome_and_an_owned_action(qtbot, w) -> None:
     dialog.set_value("outcome_id", outcome["id"])
     action = _row(w, "adult_plan_action", _save(qtbot, dialog))
     assert action["owner_name"] == "Heddlu Dyfed-Powys" and action["outcome_id"] == outcome["id"]
-    assert "Care and support protection plan since 02/11/2026." in tab.journey.text()
+    assert "Care and support protection plan since 2 Nov 2026." in tab.journey.text()
 
 
 def test_answer_to_the_strategy_meetings_offer_and_wishes(qtbot, w) -> None:
@@ -525,7 +525,7 @@ def test_answer_to_the_strategy_meetings_offer_and_wishes(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     dialog = _open(qtbot, tab, "advocate_answer")
     offer_id = dialog.value("advocacy_id")
-    assert offer_id and dialog.widgets["advocacy_id"].currentText() == "Independent advocate, offered on 02/11/2026"
+    assert offer_id and dialog.widgets["advocacy_id"].currentText() == "Independent advocate, offered on 2 Nov 2026"
     assert not dialog.save()
     assert "accepted or declined" in dialog.error_text("response")
     dialog.set_value("response", "declined")

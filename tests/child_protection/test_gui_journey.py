@@ -120,7 +120,7 @@ def test_section_47_seen_determined_and_ratified_by_a_manager(world, qtbot):
     assert dialog.ratify_button.isHidden()  # a social worker cannot ratify: not offered
     elis = next(e["id"] for e in EnquiryService(w.sw).for_case(ids["case"]) if e["person_id"] == ids["elis"])
     dialog.set_value("enquiry_id", elis)
-    assert dialog.widgets["enquiry_id"].currentText() == "Elis Jones, started 07/10/2026"
+    assert dialog.widgets["enquiry_id"].currentText() == "Elis Jones, started 7 Oct 2026"
     dialog.set_value("determination", "1")
     assert dialog.save() is False  # no reasons
     assert dialog.error_text("reason")
@@ -430,7 +430,7 @@ def test_conference_record_sent(world, qtbot):
     dialog = tab_for(w, qtbot).open_action("circulate_outline_plan")
     qtbot.addWidget(dialog)
     assert dialog.value("conference_id") == held["id"]
-    assert dialog.widgets["conference_id"].currentText() == "Initial conference held 26/10/2026"
+    assert dialog.widgets["conference_id"].currentText() == "Initial conference held 26 Oct 2026"
     dialog.set_value("outline_plan_sent_on", "29/10/2026")  # tomorrow
     assert dialog.save() is False
     assert "future" in dialog.error_text("outline_plan_sent_on")

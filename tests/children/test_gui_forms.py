@@ -165,7 +165,7 @@ def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, wind
     row = world.sw.store.rows("SELECT * FROM lac_visit")[0]
     assert (row["visited_on"], row["seen"], row["seen_alone"], row["placement_id"]) == (
         "2026-10-12", 1, 1, looked_after["placement_id"])
-    qtbot.waitUntil(lambda: "12 October 2026" in tab.records.text())
+    qtbot.waitUntil(lambda: "12 Oct 2026" in tab.records.text())
 
     review = tab.record_review()
     _fill(review, held_on="19/10/2026", chair_id=world.ids["sw"], child_seen_privately=True)
@@ -183,7 +183,7 @@ def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, wind
     row = world.sw.store.rows("SELECT * FROM lac_review")[0]
     assert (row["chair_id"], row["child_seen_privately"], row["next_review_on"]) == (
         world.ids["iro"], 1, "2027-04-05")
-    qtbot.waitUntil(lambda: "next review 5 April 2027" in tab.records.text())
+    qtbot.waitUntil(lambda: "next review 5 Apr 2027" in tab.records.text())
     fresh = tab.record_review()
     assert fresh.widgets["chair_id"].currentData() == world.ids["iro"]  # no draft: the IRO is proposed
 
@@ -200,7 +200,7 @@ def test_placement_plan_signed_needs_a_signatory(qtbot, looked_after, window, wo
     row = world.sw.store.rows("SELECT * FROM lac_placement")[0]
     assert (row["plan_prepared_on"], row["plan_signed_on"], row["plan_signed_by"], row["iro_informed_on"]) == (
         "2026-10-05", "2026-10-06", "Helen Davies", "2026-10-07")
-    qtbot.waitUntil(lambda: "Placement plan signed on 6 October 2026 by Helen Davies." in tab.records.text())
+    qtbot.waitUntil(lambda: "Placement plan signed on 6 Oct 2026 by Helen Davies." in tab.records.text())
 
 
 def test_health_event(qtbot, looked_after, window, world):
@@ -214,7 +214,7 @@ def test_health_event(qtbot, looked_after, window, world):
     row = world.sw.store.rows("SELECT * FROM lac_health_event")[0]
     assert (row["kind"], row["on_date"], row["provider"], row["placement_id"]) == (
         "gp_registered", "2026-10-08", "Meddygfa Llandeilo", looked_after["placement_id"])
-    qtbot.waitUntil(lambda: "Health: Registered with a GP on 8 October 2026." in tab.records.text())
+    qtbot.waitUntil(lambda: "Health: Registered with a GP on 8 Oct 2026." in tab.records.text())
 
 
 def test_permanence_plan_and_achieved(qtbot, looked_after, window, world):
@@ -238,7 +238,7 @@ def test_permanence_plan_and_achieved(qtbot, looked_after, window, world):
     row = world.sw.store.rows("SELECT * FROM permanence_plan")[0]
     assert (row["route"], row["target_on"], row["achieved_on"]) == ("long_term_foster", "2027-04-01", "2026-10-19")
     qtbot.waitUntil(lambda: not tab.bar.action("permanence_achieved").isEnabled())
-    assert "Permanence achieved on 19 October 2026 (Long-term foster care)." in tab.records.text()
+    assert "Permanence achieved on 19 Oct 2026 (Long-term foster care)." in tab.records.text()
 
 
 def test_childs_voice(qtbot, window, world):
@@ -299,7 +299,7 @@ def test_proceedings_moved_to_later_stages_and_concluded_from_the_child_in_need_
     combo = stage.widgets["stage"]
     offered = [combo.itemData(i) for i in range(combo.count())]
     assert offered[0] == "application_issued" and "letter_before_proceedings" not in offered
-    assert "Care proceedings: Application issued (01/10/2026)" == stage.widgets["proceedings_id"].currentText()
+    assert "Care proceedings: Application issued (1 Oct 2026)" == stage.widgets["proceedings_id"].currentText()
     _fill(stage, stage="case_management_hearing", on_date="30/09/2026")
     assert _refused(stage, "on_date") == "The stage is dated before the previous stage."
     _fill(stage, on_date="08/10/2026", note="Timetable set for 26 weeks.")

@@ -58,7 +58,7 @@ def test_a_manager_records_an_exception_and_it_is_a_line_on_the_case(qtbot: Any,
     _save(qtbot, dialog)
     line = tab.exceptions.topLevelItem(0).text(0)
     assert line.startswith("In force: Elis Pritchard – Child seen alone: agreed by Helen Davies")
-    assert "(Disability)" in line and "01/06/2027" in line
+    assert "(Disability)" in line and "1 Jun 2027" in line
     set_language("cy")
     assert tab.exceptions.topLevelItem(0).text(0).startswith("Mewn grym: Elis Pritchard")
 
@@ -76,7 +76,7 @@ def test_a_worker_records_a_complaint_and_its_next_step(qtbot: Any, world: Any, 
     dialog.set_value("channel", "written")
     dialog.set_value("about", "Letters came in English only.")
     _save(qtbot, dialog)
-    assert tab.complaints.topLevelItem(0).text(0).startswith("Nia Pritchard, 19/10/2026 (In writing)")
+    assert tab.complaints.topLevelItem(0).text(0).startswith("Nia Pritchard, 19 Oct 2026 (In writing)")
     step = win.open_action("update_complaint")
     assert step is not None
     step.set_value("step", "acknowledged_on")

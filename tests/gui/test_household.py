@@ -71,7 +71,7 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
     with qtbot.waitSignal(left.saved):
         assert left.save()
     gone = [m for m in _members(tab) if m[0] == "Gareth Price"]
-    assert gone == [("Gareth Price", "Regular visitor", "20/11/2026")]
+    assert gone == [("Gareth Price", "Regular visitor", "20 Nov 2026")]
     changes = gui_session.store.rows("SELECT action FROM audit WHERE entity = 'household_member' ORDER BY seq")
     assert [c["action"] for c in changes][-2:] == ["insert", "update"]
 

@@ -184,7 +184,7 @@ class LookedAfterTab(_ChildTab):
             status = LEGAL_STATUSES.get(episode["legal_status"], (episode["legal_status"], ""))[0]
             moves = max(0, len(self.overview.get("placements", [])) - 1)
             self.status.setText(_("Looked after since {date} ({status}). {moves}").format(
-                date=show_date(episode["started_on"], "long"), status=_(status),
+                date=show_date(episode["started_on"]), status=_(status),
                 moves=ngettext("{n} move.", "{n} moves.", moves).format(n=moves)))
         else:
             self.status.setText(_("Not looked after."))
@@ -241,35 +241,35 @@ class LookedAfterTab(_ChildTab):
         visits = [v for v in o.get("visits", []) if v["seen"]]
         if visits:
             lines.append(_("Child last seen on a statutory visit on {date}.").format(
-                date=show_date(visits[0]["visited_on"], "long")))
+                date=show_date(visits[0]["visited_on"])))
         if o.get("reviews"):
             review = o["reviews"][0]
             lines.append(_("Last looked-after review {date}; next review {next}.").format(
-                date=show_date(review["held_on"], "long"), next=show_date(review["next_review_on"], "long") or "—"))
+                date=show_date(review["held_on"]), next=show_date(review["next_review_on"]) or "—"))
         if o.get("health"):
             event = o["health"][0]
             lines.append(_("Health: {what} on {date}.").format(what=label(event["kind"]),
-                                                               date=show_date(event["on_date"], "long")))
+                                                               date=show_date(event["on_date"])))
         current = o.get("current_placement")
         if current and current.get("plan_signed_on"):
             lines.append(_("Placement plan signed on {date} by {name}.").format(
-                date=show_date(current["plan_signed_on"], "long"), name=current["plan_signed_by"]))
+                date=show_date(current["plan_signed_on"]), name=current["plan_signed_by"]))
         elif current and current.get("plan_prepared_on"):
             lines.append(_("Placement plan prepared on {date}, not yet signed.").format(
-                date=show_date(current["plan_prepared_on"], "long")))
+                date=show_date(current["plan_prepared_on"])))
         workers = self.workers
         if workers:
             # L10N: names and dates of the child's social workers, oldest first, after a colon.
             lines.append(_("Social workers over time: {workers}.").format(workers="; ".join(
-                _("{name} from {start}").format(name=w["worker"], start=show_date(w["from_date"], "short"))
+                _("{name} from {start}").format(name=w["worker"], start=show_date(w["from_date"]))
                 for w in workers)))
         plan = self.permanence
         if plan and plan.get("achieved_on"):
             lines.append(_("Permanence achieved on {date} ({route}).").format(
-                date=show_date(plan["achieved_on"], "long"), route=label(plan["route"])))
+                date=show_date(plan["achieved_on"]), route=label(plan["route"])))
         elif plan:
             lines.append(_("Permanence plan: {route}, target {date}.").format(
-                route=label(plan["route"]), date=show_date(plan["target_on"], "long") or "—"))
+                route=label(plan["route"]), date=show_date(plan["target_on"]) or "—"))
         return lines
 
     def record_visit(self) -> Form | None:
