@@ -423,3 +423,16 @@ def test_the_makefile_extracts_what_the_tests_check() -> None:
     names = {spec.split(":")[0] for spec in re.findall(r"-k (\S+)", line)}
     assert names == set(KEYWORDS)
     assert "-k NC_:1c,2" in line and "-k NN_:1,2" in line
+
+
+def test_action_groups_are_verbs_in_their_own_context() -> None:
+    """The case page's groups "Record" and "Plan" are what the worker does; in their own msgctxt a later
+    noun ("a record", "a plan") cannot take the verb's Welsh, nor the groups the noun's."""
+    from ui.action_bar import GROUP_LABELS, Group
+
+    cy = translator("cy")
+    assert cy.gettext(GROUP_LABELS[Group.RECORD]) == "Cofnodi"
+    assert cy.gettext(GROUP_LABELS[Group.PLAN]) == "Cynllunio"
+    assert translator("en").gettext(GROUP_LABELS[Group.PLAN]) == "Plan"
+    contexts = {ctx for _path, ctx, m in SOURCE if m in ("Record", "Plan")}
+    assert contexts == {"action group"}
