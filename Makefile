@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PROFILE ?= demo-profile
 DOMAIN := diogel
-KEYWORDS := -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3
+KEYWORDS := -k _ -k N_ -k NC_:1c,2 -k NN_:1,2 -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3
 
 .PHONY: venv run demo test test-fast test-dates fuzz lint screenshots locales locales-extract locales-update locales-compile bundle bench system-deps clean
 

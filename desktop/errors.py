@@ -1,7 +1,7 @@
 """Errors a person can act on (Qt-free).
 
-A :class:`DiogelError` carries an untranslated message (marked with ``N_``) and its named
-parameters, so the same error shows in Cymraeg or English depending on who reads it:
+A :class:`DiogelError` carries an untranslated message (marked with ``N_``, ``NC_`` or ``NN_``) and
+its named parameters, so the same error shows in Cymraeg or English depending on who reads it:
 ``str(err)`` and ``err.message()`` translate into the interface language at that moment.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.i18n import _, translator
+from desktop.i18n import format_message
 
 
 class DiogelError(Exception):
@@ -21,9 +21,9 @@ class DiogelError(Exception):
         self.params = params
 
     def message(self, lang: str | None = None) -> str:
-        """The message in ``lang`` (default: the interface language)."""
-        text = translator(lang).gettext(self.msgid) if lang else _(self.msgid)
-        return text.format(**self.params) if self.params else text
+        """The message in ``lang`` (default: the interface language); an ``NN_`` message in the plural
+        form its count asks for."""
+        return format_message(self.msgid, self.params, lang)
 
     def __str__(self) -> str:
         return self.message()

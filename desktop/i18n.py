@@ -5,7 +5,13 @@ Every user-visible string goes through these functions:
 * ``_()`` / ``ngettext()`` / ``pgettext()`` / ``npgettext()`` translate into the *interface* language,
   which ``set_language()`` changes at runtime (listeners are told, so the GUI can retranslate).
 * ``N_()`` marks a string defined at import time (labels of enums, column headers); translate it
-  with ``_()`` when it is shown.
+  with ``_()`` when it is shown. ``NC_(context, message)`` does the same for a message that needs a
+  ``msgctxt`` (one English string, two Welsh ones: ``NC_("adult", "Care and support protection plan")``);
+  ``_()`` and ``Translator.gettext`` translate its result in its context.
+* ``NN_(singular, plural, count="count")`` marks a message with a count for later: an error raised in
+  a service, shown in whichever language reads it. ``format_message(msgid, params, lang)`` translates
+  any marked message (plain, ``NC_`` or ``NN_``, picking the plural form from ``params[count]``) and
+  fills its placeholders; ``DiogelError.message`` uses it.
 * ``translator(lang)`` gives a :class:`Translator` for one fixed language, used for letters and
   reports, whose language is the recipient's and never the interface's.
 
@@ -22,7 +28,7 @@ import functools
 import gettext
 import io
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -32,6 +38,12 @@ from babel import numbers as babel_numbers
 from desktop.paths import locales_dir
 
 DOMAIN = "diogel"
+CONTEXT_SEPARATOR = "\x04"
+"""Between a message's context and its msgid in a marked message: the separator gettext itself uses in
+``.mo`` files, so a marked message is exactly the catalogue's key."""
+PLURAL_SEPARATOR = "\x00"
+"""Between singular, plural and the name of the count in an ``NN_`` message (gettext's own plural
+separator; a JSON round trip keeps it)."""
 LANGUAGES: dict[str, str] = {"cy": "Cymraeg", "en": "English"}
 """Interface languages, each named in its own language (the picker shows these as they are)."""
 
@@ -91,6 +103,9 @@ class Translator:
         self._cat = catalog(lang)
 
     def gettext(self, message: str) -> str:
+        """``message`` translated; an ``NC_`` message in its context."""
+        if CONTEXT_SEPARATOR in message or PLURAL_SEPARATOR in message:
+            return _translate(self._cat, message, None)
         return self._cat.gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
@@ -117,7 +132,7 @@ def translator(lang: str) -> Translator:
 def bilingual(message: str, **params: object) -> dict[str, str]:
     """``message`` in both languages, formatted: ``{"cy": …, "en": …}`` (a letter value that must
     read right whichever language the letter is printed in)."""
-    return {lang: catalog(lang).gettext(message).format(**params) for lang in LANGUAGES}
+    return {lang: format_message(message, params, lang) for lang in LANGUAGES}
 
 
 def current_language() -> str:
@@ -152,7 +167,47 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker nam
     return message
 
 
+def NC_(context: str, message: str) -> str:  # noqa: N802 - GLib's name for the marker with a context
+    """Mark ``message`` in ``context`` for extraction (``msgctxt``) without translating it; ``_()``,
+    ``Translator.gettext`` and ``format_message`` translate the result in that context."""
+    return f"{context}{CONTEXT_SEPARATOR}{message}"
+
+
+def NN_(singular: str, plural: str, count: str = "count") -> str:  # noqa: N802 - a gettext-style marker
+    """Mark a message with a count for extraction without translating it. ``format_message`` picks the
+    plural form from the parameter named ``count``; ``_()`` cannot (it has no count) and gives the
+    singular."""
+    return PLURAL_SEPARATOR.join((singular, plural, count))
+
+
+def _translate(cat: gettext.NullTranslations, message: str, params: Mapping[str, object] | None) -> str:
+    context: str | None = None
+    if CONTEXT_SEPARATOR in message:
+        context, _sep, message = message.partition(CONTEXT_SEPARATOR)
+    if PLURAL_SEPARATOR in message:
+        singular, plural, count = message.split(PLURAL_SEPARATOR, 2)
+        raw = (params or {}).get(count)
+        try:  # a string after a JSON round trip (the sync status keeps its last error as text)
+            n = int(raw) if isinstance(raw, (int, str)) else 1
+        except ValueError:
+            n = 1
+        if context is not None:
+            return cat.npgettext(context, singular, plural, n)
+        return cat.ngettext(singular, plural, n)
+    return cat.pgettext(context, message) if context is not None else cat.gettext(message)
+
+
+def format_message(message: str, params: Mapping[str, object] | None = None, lang: str | None = None) -> str:
+    """A marked message (``N_``, ``NC_`` or ``NN_``) in ``lang`` (default: the interface language) with
+    its ``{placeholders}`` filled from ``params``. A count that is missing or not a whole number takes
+    the singular form rather than failing."""
+    text = _translate(catalog(lang or _current), message, params)
+    return text.format(**params) if params else text
+
+
 def _(message: str) -> str:
+    if CONTEXT_SEPARATOR in message or PLURAL_SEPARATOR in message:
+        return _translate(catalog(_current), message, None)
     return catalog(_current).gettext(message)
 
 

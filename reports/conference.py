@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 from reportlab.platypus.flowables import Flowable
 
-from desktop.i18n import N_
+from desktop.i18n import N_, NC_
 from reports.labels import label
 from reports.layout import DocumentBuilder, Part, esc, long_date, styles
 from reports.model import (
@@ -85,7 +85,8 @@ L = {
         "No co-ordinator named: the senior manager responsible for safeguarding must be told immediately."
     ),
     "plan": N_("Outline plan"),
-    "adult_plan": N_("Care and support protection plan"),
+    # The adult plan: Welsh "cynllun diogelu gofal a chymorth", not the children's "cynllun amddiffyn, …".
+    "adult_plan": NC_("adult", "Care and support protection plan"),
     "outcome": N_("Outcome"),
     "action": N_("Action"),
     "owner": N_("Who is responsible"),
@@ -316,7 +317,7 @@ def _adult_story(conf: AdultConference, lang: str) -> list[Flowable]:
         story += [Paragraph(esc(text_for(d, lang)), st["bullet"], bulletText="•") for d in conf.decisions]
     else:
         story.append(Paragraph(esc(_t(lang, "none")), st["body"]))
-    story += _plan(lang, conf.outcomes)
+    story += _plan(lang, conf.outcomes, "adult_plan")  # an adult has no "outline plan": that is the ICPC's
     story.append(
         Paragraph(f"<b>{esc(_t(lang, 'review_date'))}:</b> {esc(_date(conf.review_date, lang))}", st["body"])
     )

@@ -23,7 +23,7 @@ from typing import Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QToolButton, QWidget
 
-from desktop.i18n import N_, _
+from desktop.i18n import N_, NC_, _
 from desktop.services.permissions import Can
 from ui.widgets import Retranslating
 
@@ -36,9 +36,11 @@ class Group(StrEnum):
     MANAGE = "manage"
 
 
+# "Record" and "Plan" name what the worker does (Welsh "Cofnodi", "Cynllunio"), not the nouns "a record"
+# ("cofnod") and "a plan" ("cynllun"): their own msgctxt keeps a later noun from taking the verb's Welsh.
 GROUP_LABELS: dict[Group, str] = {
-    Group.RECORD: N_("Record"),
-    Group.PLAN: N_("Plan"),
+    Group.RECORD: NC_("action group", "Record"),
+    Group.PLAN: NC_("action group", "Plan"),
     Group.MEET: N_("Meetings"),
     Group.NOTIFY: N_("Tell people"),
     Group.MANAGE: N_("Manage"),

@@ -15,7 +15,7 @@ import sys
 import sqlcipher3
 from sqlite_utils import Database
 
-from desktop.i18n import _
+from desktop.i18n import _, format_message, ngettext
 from desktop.store.audit import verify_chain
 from desktop.store.database import integrity_problems
 from desktop.store.integrity import check_database, damage_error, open_readonly
@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if not chain.ok:
         print(_("Audit chain broken at entry {seq}.").format(seq=chain.broken_at), file=sys.stderr)
     else:
-        print(_("Audit chain: {count} entries verified.").format(count=chain.entries))
+        print(ngettext("Audit chain: {count} entry verified.", "Audit chain: {count} entries verified.",
+                       chain.entries).format(count=chain.entries))
     for finding in findings:
-        print(_(finding.msgid).format(**finding.params), file=sys.stdout if finding.ok else sys.stderr)
+        print(format_message(finding.msgid, finding.params), file=sys.stdout if finding.ok else sys.stderr)
     return 0 if chain.ok and all(f.ok for f in findings) else 1

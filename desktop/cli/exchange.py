@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from desktop.errors import DiogelError
-from desktop.i18n import N_, _
+from desktop.i18n import N_, _, ngettext
 from desktop.services.exchange import ExchangeService, check_export, import_into_new_profile
 
 
@@ -53,5 +53,7 @@ def run_import(args: argparse.Namespace) -> int:
         raise DiogelError(N_("Cannot read the export file: {reason}"), reason=str(exc)) from exc
     check_export(data)  # the whole check first: a bad file is refused before the password is asked for
     counts = import_into_new_profile(args.profile, data, read_password(args))
-    print(_("Imported {rows} rows into {folder}.").format(rows=sum(counts.values()), folder=args.profile))
+    rows = sum(counts.values())
+    print(ngettext("Imported {rows} row into {folder}.", "Imported {rows} rows into {folder}.", rows).format(
+        rows=rows, folder=args.profile))
     return 0

@@ -38,7 +38,7 @@ from typing import Any
 
 from desktop.clock import system_clock
 from desktop.errors import LockedOut, StoreError, ValidationError, WrongPassword
-from desktop.i18n import LANGUAGES, N_
+from desktop.i18n import LANGUAGES, N_, NN_
 from desktop.store.crypto import KdfParams, derive_kek, new_database_key, unwrap_key, wrap_key
 from desktop.store.integrity import DatabaseDamaged, check_database, damage_error
 from desktop.store.store import Store
@@ -283,7 +283,9 @@ class Profile:
         # than the longest delay.
         wait = min(int(state["next_allowed_at"] - now + 0.999), MAX_DELAY_SECONDS)
         if wait > 0:
-            raise LockedOut(N_("Too many wrong passwords. Try again in {seconds} seconds."), seconds=wait)
+            raise LockedOut(NN_("Too many wrong passwords. Try again in {seconds} second.",
+                                "Too many wrong passwords. Try again in {seconds} seconds.", "seconds"),
+                            seconds=wait)
         key = self._try(password, self.data)
         if key is None:
             copy = self._key_copy()
@@ -298,7 +300,9 @@ class Profile:
             self._write_quietly("lockout.json", {"failures": failures, "next_allowed_at": now + delay})
             if delay:
                 raise WrongPassword(
-                    N_("That password is not right. Wait {seconds} seconds before trying again."), seconds=delay
+                    NN_("That password is not right. Wait {seconds} second before trying again.",
+                        "That password is not right. Wait {seconds} seconds before trying again.", "seconds"),
+                    seconds=delay,
                 )
             raise WrongPassword(N_("That password is not right. Check Caps Lock and try again."))
         if state["failures"] or state["next_allowed_at"]:
@@ -595,5 +599,7 @@ def _opens(path: Path, key: bytes) -> bool:
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
-            N_("The password must have at least {count} characters."), field="password", count=MIN_PASSWORD_LENGTH
+            NN_("The password must have at least {count} character.",
+                "The password must have at least {count} characters."),
+            field="password", count=MIN_PASSWORD_LENGTH,
         )

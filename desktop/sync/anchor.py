@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.i18n import N_
+from desktop.i18n import N_, NN_
 from desktop.store.audit import GENESIS
 
 STATE_KEY = "audit_anchor"
@@ -98,15 +98,19 @@ def compare(db: Any) -> list[Finding]:
         if not isinstance(entries, int) or entries < 0 or not isinstance(head, str):
             out.append(Finding(False, N_("Audit anchor: the anchor this laptop keeps is unreadable."), {}))
         elif count < entries:
-            out.append(Finding(False, N_("Audit chain truncated: the server was told of {entries} entries on {date},"
-                                         " but only {count} are here."),
+            out.append(Finding(False, NN_("Audit chain truncated: the server was told of {entries} entry on {date},"
+                                          " but only {count} are here.",
+                                          "Audit chain truncated: the server was told of {entries} entries on"
+                                          " {date}, but only {count} are here.", "entries"),
                                {"entries": entries, "date": when, "count": count}))
         elif hash_at(db, entries) != head:
             out.append(Finding(False, N_("Audit chain re-forged: entry {entries} is not the one the server was told"
                                          " of on {date}."), {"entries": entries, "date": when}))
         else:
-            out.append(Finding(True, N_("Audit anchor: the {entries} entries the server was told of on {date} are"
-                                        " all here, unchanged."), {"entries": entries, "date": when}))
+            out.append(Finding(True, NN_("Audit anchor: the {entries} entry the server was told of on {date} is"
+                                         " here, unchanged.",
+                                         "Audit anchor: the {entries} entries the server was told of on {date} are"
+                                         " all here, unchanged.", "entries"), {"entries": entries, "date": when}))
     incident = _one(db, "SELECT value FROM sync_state WHERE key = ?", [INCIDENT_KEY])
     if incident in INCIDENTS:
         out.append(Finding(False, INCIDENTS[incident], {}))

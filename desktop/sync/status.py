@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from desktop.i18n import N_, _, format_datetime, ngettext
+from desktop.i18n import N_, _, format_datetime, format_message, ngettext
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +124,10 @@ def error_text(status: SyncStatus) -> str:
     if status.last_error is None:
         return ""
     msgid, params = status.last_error
-    text = _(msgid)
     try:
-        return text.format(**params) if params else text
-    except (KeyError, IndexError):
-        return text
+        return format_message(msgid, params)
+    except (KeyError, IndexError):  # parameters recorded by an older version
+        return _(msgid)
 
 
 def status_lines(status: SyncStatus) -> list[str]:

@@ -35,7 +35,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from desktop.i18n import N_
+from desktop.i18n import N_, NN_
 from reports.errors import TemplateValidationError
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
@@ -241,7 +241,9 @@ def validate_templates(directory: Path = TEMPLATE_DIR) -> dict[str, LetterTempla
         problems += [f"_common: {p}" for p in check_common(common)]
     if problems:
         raise TemplateValidationError(
-            N_("Letter templates are not valid: {count} problems."), problems, count=len(problems)
+            NN_("Letter templates are not valid: {count} problem.", "Letter templates are not valid: {count} problems."),
+            problems,
+            count=len(problems),
         )
     return out
 

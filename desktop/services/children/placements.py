@@ -32,7 +32,7 @@ from typing import Any
 
 from desktop.domain.validation import UK_POSTCODE
 from desktop.errors import NotFound, ValidationError
-from desktop.i18n import N_, _, format_date, translator
+from desktop.i18n import N_, format_date, format_message
 from desktop.services.children._common import (
     MOVE_REASONS,
     PLACEMENT_TYPES,
@@ -246,9 +246,8 @@ class DatedValidationError(ValidationError):
     """A validation error whose date parameters are formatted in the reader's language when shown."""
 
     def message(self, lang: str | None = None) -> str:
-        text = translator(lang).gettext(self.msgid) if lang else _(self.msgid)
         params = {k: format_date(v, lang=lang) if isinstance(v, date) else v for k, v in self.params.items()}
-        return text.format(**params)
+        return format_message(self.msgid, params, lang)
 
 
 def overlap_error(clash: dict[str, Any]) -> ValidationError:
