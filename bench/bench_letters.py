@@ -52,27 +52,36 @@ SENTENCE_CY = (
 SENTENCE_EN = "The family has worked hard with the core group, and Dafydd now goes to school every day. "
 
 
+CHILDREN = ["Dafydd ap Llŷr", "Gwenllïan Tŵr", "Seren Hughes", "Osian Prys", "Mali Rhys", "Tomos Ŵyn"]
+WORKERS = ["Eleri Owen", "Siôn Bevan", "Nia Rees", "Aled Parry"]
+
+
 def letter_job(i: int) -> LetterJob:
-    """A plan letter that runs to two pages in each language."""
-    rationale = BilingualText(cy="\n\n".join([SENTENCE_CY * 4] * 3), en="\n\n".join([SENTENCE_EN * 4] * 3))
-    items = [
-        BilingualText(cy=f"Canlyniad {n}: " + SENTENCE_CY, en=f"Outcome {n}: " + SENTENCE_EN)
-        for n in range(4)
-    ]
+    """A plan letter that runs to two pages in each language. Every letter differs (names, numbers and
+    the free text carry ``i``), as a real batch does, so nothing can be reused between letters but
+    the template's own words."""
+    child = f"{CHILDREN[i % len(CHILDREN)]} {i}"
+    cy = SENTENCE_CY.replace("Dafydd", child)
+    en = SENTENCE_EN.replace("Dafydd", child)
+    rationale = BilingualText(
+        cy="\n\n".join([cy * 4] * 3),
+        en="\n\n".join([en * 4] * 3),
+    )
+    items = [BilingualText(cy=f"Canlyniad {n}: " + cy, en=f"Outcome {n}: " + en) for n in range(4)]
     data = LetterData(
-        recipient=Recipient(f"Gwenllïan Tŵr {i}", ["1 Heol y Bryn", "Tregŵyr", "SA4 3AA"]),
+        recipient=Recipient(f"Gwenllïan Tŵr {i}", [f"{i % 200 + 1} Heol y Bryn", "Tregŵyr", "SA4 3AA"]),
         letter_date=date(2026, 11, 23),
         reference=f"CP/2026/{i:04d}",
         fields={
-            "child_name": "Dafydd ap Llŷr",
+            "child_name": child,
             "plan_date": date(2026, 11, 20),
             "rationale": rationale,
             "outcomes": items,
             "family_actions": items[:3],
             "support": items[:3],
             "next_review_date": date(2027, 2, 19),
-            "coordinator_name": "Eleri Owen",
-            "coordinator_phone": "01234 567891",
+            "coordinator_name": WORKERS[i % len(WORKERS)],
+            "coordinator_phone": f"01234 {567000 + i}",
         },
     )
     return LetterJob("n19_plan_family", "bilingual", data)
