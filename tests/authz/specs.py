@@ -171,6 +171,7 @@ SPECS: dict[str, Spec] = {
     "letters.LetterService.pdf": Spec(K.CORRESPONDENCE, CP, lambda w: c(w.ids["letter"])),
     "letters.LetterService.preview": Spec(K.LETTERS, CP, lambda w: c(w.ids["letter"])),
     "letters.LetterService.render_batch": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]])),
+    "letters.LetterService.render_many": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]], workers=0)),
     "letters.LetterService.print_letters": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]])),
     "letters.LetterService.mark_printed": Spec(K.LETTERS, CP, lambda w: c(w.ids["letter"], b"%PDF-1.4 matrix")),
     # -- reports ------------------------------------------------------------------------------
