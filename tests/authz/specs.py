@@ -134,6 +134,7 @@ def _twr(w: World, key: str) -> str:
 SPECS: dict[str, Spec] = {
     # -- cases and people ---------------------------------------------------------------------
     "cases.CaseService.caseload": Spec(K.CONTACT, None, lambda w: c(), leak=CP),
+    "cases.CaseService.count": Spec(K.CONTACT, None, lambda w: c(), leak=CP),
     "cases.CaseService.open": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP])),
     "cases.CaseService.create": Spec(K.PEOPLE, CP, lambda w: c("child_in_need", subject_ids=[_twr(w, "seren")])),
     "cases.CaseService.add_member": Spec(K.PEOPLE, CP, lambda w: c(w.cases[CP], _twr(w, "dafydd"), "other")),
