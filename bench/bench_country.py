@@ -71,6 +71,7 @@ class Laptop:
     sync_seconds: float = 0.0
     requests: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    retries: int = 0
 
 
 def setup(dsn: str, laptops: int, cases_each: int, visits_each: int) -> list[Laptop]:
@@ -155,14 +156,32 @@ def ops_for(lap: Laptop, visits: int, edits: int) -> list[dict[str, Any]]:
     return ops
 
 
+RETRIES = 3
+
+
+async def request(client: httpx.AsyncClient, lap: Laptop, method: str, url: str, **kw: Any) -> httpx.Response:
+    """One request as the laptop's client makes it: a connection that breaks is tried again (a pull is
+    read-only, and a push repeated is answered from the op log), each retry counted and reported."""
+    for attempt in range(RETRIES + 1):
+        t0 = time.perf_counter()
+        try:
+            r = await client.request(method, url, **kw)
+        except httpx.TransportError:
+            if attempt == RETRIES:
+                raise
+            lap.retries += 1
+            continue
+        lap.requests.append(time.perf_counter() - t0)
+        return r
+    raise AssertionError("unreachable")
+
+
 async def pull_all(client: httpx.AsyncClient, lap: Laptop, headers: dict[str, str],
                    cursor: str | None) -> tuple[str | None, int]:  # fmt: skip
     rows = 0
     while True:
-        t0 = time.perf_counter()
-        r = await client.get("/v1/pull", params={"limit": 5000, **({"cursor": cursor} if cursor else {})},
-                             headers=headers)  # fmt: skip
-        lap.requests.append(time.perf_counter() - t0)
+        r = await request(client, lap, "GET", "/v1/pull",
+                          params={"limit": 5000, **({"cursor": cursor} if cursor else {})}, headers=headers)
         if r.status_code != 200:
             lap.errors.append(f"pull {r.status_code}: {r.text[:200]}")
             return cursor, rows
@@ -182,13 +201,13 @@ async def sync(client: httpx.AsyncClient, lap: Laptop, visits: int, edits: int) 
     cursor, pulled = await pull_all(client, lap, headers, None)
     if not lap.errors:
         ops = ops_for(lap, visits, edits)
-        t1 = time.perf_counter()
-        r = await client.post("/v1/push", json={"ops": ops}, headers=headers)
-        lap.requests.append(time.perf_counter() - t1)
+        r = await request(client, lap, "POST", "/v1/push", json={"ops": ops}, headers=headers)
         if r.status_code != 200:
             lap.errors.append(f"push {r.status_code}: {r.text[:200]}")
         else:
-            bad = [x for x in r.json()["results"] if x["status"] != "applied"]
+            # A push repeated after a broken connection is answered "duplicate" with the first answer.
+            bad = [x for x in r.json()["results"] if x["status"] != "applied" and not (
+                x["status"] == "duplicate" and (x.get("original") or {}).get("status") == "applied")]
             lap.errors += [f"op {x['op_id']}: {x['status']} {x.get('reason', '')}" for x in bad]
         _cursor, more = await pull_all(client, lap, headers, cursor)
         pulled += more
@@ -197,7 +216,8 @@ async def sync(client: httpx.AsyncClient, lap: Laptop, visits: int, edits: int) 
 
 
 async def run(bases: list[str], laptops: list[Laptop], visits: int, edits: int, concurrency: int) -> tuple[float, int]:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive closes them from its side.
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2)
     clients = [httpx.AsyncClient(base_url=b, timeout=120, limits=limits) for b in bases]
     gate = asyncio.Semaphore(concurrency)
 
@@ -287,7 +307,8 @@ def main() -> int:
         "sync_p50_ms": round(statistics.median(syncs) * 1000), "sync_p95_ms": round(pct(syncs, 95) * 1000),
         "sync_max_ms": round(max(syncs) * 1000),
         "request_p50_ms": round(pct(requests, 50) * 1000, 1), "request_p95_ms": round(pct(requests, 95) * 1000, 1),
-        "errors": len(errors), "first_errors": errors[:5], **verdict,
+        "errors": len(errors), "first_errors": errors[:5],
+        "transport_retries": sum(lap.retries for lap in laptops), **verdict,
         "cores": os.cpu_count(), "load_average_start": round(load_start, 2),
         "load_average_end": round(os.getloadavg()[0], 2), "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }, indent=1))  # fmt: skip
