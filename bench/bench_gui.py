@@ -67,6 +67,8 @@ for lang in ["cy", "en", "cy", "en", "cy", "en"]:
     timings["switch"].append((time.perf_counter() - start) * 1000)
 print(json.dumps({"ready_s": ready, "rss_mb": rss_mb, "rows": page.model.total(),
                   **timings}))
+from ui.tasks import runner
+runner().shutdown()  # let background work (the due columns of 50,000 cases) finish before closing the store
 window.close()
 session.close()
 """

@@ -72,3 +72,25 @@ def test_an_answer_worked_out_while_a_commit_lands_is_not_kept(tmp_path: Path) -
         assert len(calls) == 2  # the first answer was not kept; the second was
     finally:
         ctx.store.close()
+
+
+def test_only_the_most_recently_asked_answers_are_kept(tmp_path: Path) -> None:
+    ctx = build_demo(tmp_path / "demo", "demo-password-1", role="senior_manager", kdf=fast_kdf(),
+                     clock=FixedClock(datetime(DAY.year, DAY.month, DAY.day, 10, tzinfo=UTC)))
+    try:
+        memo = _memo(ctx.session("senior").store)
+        calls: list[int] = []
+
+        def compute() -> list:  # type: ignore[type-arg]
+            calls.append(1)
+            return []
+
+        for key in range(memo.KEEP + 1):
+            memo.get(key, compute, keep=None)
+        assert len(calls) == memo.KEEP + 1
+        memo.get(memo.KEEP, compute, keep=None)  # the newest is kept
+        assert len(calls) == memo.KEEP + 1
+        memo.get(0, compute, keep=None)  # the oldest was let go
+        assert len(calls) == memo.KEEP + 2
+    finally:
+        ctx.store.close()

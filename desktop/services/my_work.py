@@ -291,10 +291,14 @@ class _Memo:
     never older than the data; one computed while a commit landed is not kept. Asking threads that
     arrive while the same answer is being worked out wait for it instead of working it out again."""
 
+    KEEP = 8
+    """Answers kept at most (the most recently asked): a whole caseload's items are large, and each case
+    window asks for its own case's."""
+
     def __init__(self, store: Any) -> None:
         self._lock = threading.Lock()
         self._generation = 0
-        self._results: dict[Hashable, tuple[Any, list[WorkItem]]] = {}
+        self._results: dict[Hashable, tuple[Any, list[WorkItem]]] = {}  # oldest first
         self._computing: dict[Hashable, threading.Lock] = {}
         store.add_commit_listener(self._changed)
 
@@ -307,8 +311,9 @@ class _Memo:
         """The answer for ``key`` (a new list each time), worked out by ``compute`` if need be;
         ``keep`` is held with it (so an id in the key cannot be reused while it is kept)."""
         with self._lock:
-            found = self._results.get(key)
+            found = self._results.pop(key, None)
             if found is not None:
+                self._results[key] = found  # now the most recently asked
                 return list(found[1])
             flight = self._computing.setdefault(key, threading.Lock())
         with flight:
@@ -321,6 +326,8 @@ class _Memo:
             with self._lock:
                 if self._generation == generation:
                     self._results[key] = (keep, items)
+                    while len(self._results) > self.KEEP:
+                        del self._results[next(iter(self._results))]
                 self._computing.pop(key, None)
             return list(items)
 
