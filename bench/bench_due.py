@@ -2,7 +2,9 @@
 
 * all due items for 10,000 registered children with 1,000,000 visits — target ≤ 1 s;
 * the due items of one case — target ≤ 5 ms;
-* "My work" opening (the signed-in worker's view) in a profile of 5,000 cases — target ≤ 200 ms.
+* "My work" opening (the signed-in worker's view) in a profile of 5,000 cases — target ≤ 200 ms;
+* a senior manager's view of all 5,000 cases — target ≤ 150 ms (issue 22): the first view after a
+  change and a view again with nothing changed, both reported.
 
     python bench/bench_due.py [--children 10000] [--visits-per-child 100]
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -33,13 +36,27 @@ def timed(fn, runs: int) -> tuple[float, float, object]:
     return statistics.median(samples), max(samples), result
 
 
+def first_and_again(session, fn, runs: int) -> dict[str, float]:
+    """What is due is worked out once per change of the store (desktop/services/my_work.py): the first
+    call after a change works it out, a call again with nothing changed reuses it. Both, in ms."""
+    firsts = []
+    for _ in range(runs):
+        session.write(lambda tx: tx.record("bench_change", entity="case_file", entity_id="bench"))
+        start = time.perf_counter()
+        fn()
+        firsts.append((time.perf_counter() - start) * 1000)
+    med, worst, _ = timed(fn, runs)
+    return {"first_median": round(statistics.median(firsts), 1), "first_max": round(max(firsts), 1),
+            "again_median": round(med, 1), "again_max": round(worst, 1)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--children", type=int, default=10_000)
     parser.add_argument("--visits-per-child", type=int, default=100)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    out: dict[str, object] = {}
+    out: dict[str, object] = {"cores": os.cpu_count(), "load_average_start": round(os.getloadavg()[0], 2)}
     with tempfile.TemporaryDirectory() as tmp:
         session = create_profile(Path(tmp) / "big", fast_kdf=True)
         start = time.perf_counter()
@@ -47,11 +64,10 @@ def main() -> int:
                           children_per_case=(2,), register=True)
         out["generated"] = {**counts, "seconds": round(time.perf_counter() - start, 1)}
         service = MyWorkService(session)  # a senior manager: every case is in scope
-        med, worst, items = timed(lambda: service.all_items(), args.runs)
-        out["all_items_ms"] = {"median": round(med), "max": round(worst), "items": len(items)}
+        out["all_items_ms"] = {**first_and_again(session, service.all_items, args.runs),
+                               "items": len(service.all_items())}
         case_id = session.store.rows("SELECT id FROM case_file LIMIT 1")[0]["id"]
-        med, worst, _ = timed(lambda: service.all_items(case_id=case_id), args.runs * 10)
-        out["one_case_ms"] = {"median": round(med, 2), "max": round(worst, 2)}
+        out["one_case_ms"] = first_and_again(session, lambda: service.all_items(case_id=case_id), args.runs * 4)
         session.close()
 
         session = create_profile(Path(tmp) / "desk", fast_kdf=True)
@@ -61,10 +77,11 @@ def main() -> int:
         row = session.store.rows("SELECT * FROM practitioner WHERE id = ?", [worker["id"]])[0]
         as_worker = Session(session.profile, session.store,
                             User(row["id"], row["given_names"], row["family_name"], "social_worker", row["team_id"], None))
-        med, worst, view = timed(lambda: MyWorkService(as_worker).view(), args.runs)
-        out["my_work_social_worker_ms"] = {"median": round(med), "max": round(worst), "cases": worker["n"]}
-        med, worst, _ = timed(lambda: MyWorkService(session).view(), args.runs)
-        out["my_work_senior_manager_5000_cases_ms"] = {"median": round(med), "max": round(worst)}
+        out["my_work_social_worker_ms"] = {**first_and_again(session, lambda: MyWorkService(as_worker).view(), args.runs),
+                                           "cases": worker["n"]}
+        out["my_work_senior_manager_5000_cases_ms"] = first_and_again(
+            session, lambda: MyWorkService(session).view(), args.runs)
+        out["load_average_end"] = round(os.getloadavg()[0], 2)
         session.close()
     print(json.dumps(out, indent=1))
     return 0

@@ -39,6 +39,11 @@ def disable_core_dumps() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    # In the bundle, a letter-rendering worker process starts this same executable: it must become the
+    # worker, not a second Diogel (a no-op when run from source).
+    multiprocessing.freeze_support()
     disable_core_dumps()
     from desktop.cli import main as cli_main
 

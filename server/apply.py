@@ -38,7 +38,7 @@ from server.auth import User
 from server.config import Settings
 from server.db import Retry
 from server.roles import may_write
-from server.rowstore import RowKey, RowState, commit_rows, load_rows
+from server.rowstore import RowKey, RowState, load_rows, stage_load_rows, stage_rows
 from server.scope import (
     Scope,
     allocation,
@@ -469,20 +469,32 @@ def _rejected(op: Op, reason: str, message: str) -> dict[str, Any]:
 
 def _check_ownership(conn: psycopg.Connection, user: User, ops: list[Op]) -> dict[UUID, Any]:
     """Earlier results of this user's device's ops, by op_id; :class:`OpIdTaken` for anyone else's."""
+    return _ownership_check(conn, user, ops)()
+
+
+def _ownership_check(conn: psycopg.Connection, user: User, ops: list[Op]) -> Callable[[], dict[UUID, Any]]:
+    """:func:`_check_ownership` in two halves: this sends the two queries (so a caller in pipeline mode
+    can send more with them); the function returned reads their answers."""
     ids = [o.op_id for o in ops]
     owner = {o.op_id: o.device_id for o in ops}
     for o in ops:
         if owner[o.op_id] != o.device_id:
             raise OpIdTaken(o.op_id)
-    earlier: dict[UUID, Any] = {}
-    for r in conn.execute("SELECT op_id, user_id, device_id, result FROM ops WHERE op_id = ANY(%s)", (ids,)):
-        if r["user_id"] != user.id or r["device_id"] != owner[r["op_id"]]:
-            raise OpIdTaken(r["op_id"])
-        earlier[r["op_id"]] = r["result"]
-    for r in conn.execute("SELECT op_id, user_id, device_id FROM quarantine WHERE op_id = ANY(%s)", (ids,)):
-        if r["user_id"] != user.id or r["device_id"] != owner[r["op_id"]]:
-            raise OpIdTaken(r["op_id"])
-    return earlier
+    applied = conn.execute("SELECT op_id, user_id, device_id, result FROM ops WHERE op_id = ANY(%s)", (ids,))
+    refused = conn.execute("SELECT op_id, user_id, device_id FROM quarantine WHERE op_id = ANY(%s)", (ids,))
+
+    def read() -> dict[UUID, Any]:
+        earlier: dict[UUID, Any] = {}
+        for r in applied.fetchall():
+            if r["user_id"] != user.id or r["device_id"] != owner[r["op_id"]]:
+                raise OpIdTaken(r["op_id"])
+            earlier[r["op_id"]] = r["result"]
+        for r in refused.fetchall():
+            if r["user_id"] != user.id or r["device_id"] != owner[r["op_id"]]:
+                raise OpIdTaken(r["op_id"])
+        return earlier
+
+    return read
 
 
 def apply_batch(
@@ -491,7 +503,14 @@ def apply_batch(
     """Apply ``ops`` inside the caller's transaction; see the module docstring for the result contract."""
     hooks = hooks or PushHooks()
     results: list[dict[str, Any] | None] = [None] * len(ops)
-    earlier = _check_ownership(conn, user, ops)
+    # One round trip for what the batch must know first: which ops were seen before (and whose they
+    # are), and the rows the ops touch, locked. Rows of ops answered as duplicates are locked too,
+    # which is harmless: the transaction is short and locks in a stable order.
+    with conn.pipeline():
+        read_earlier = _ownership_check(conn, user, ops)
+        loading = stage_load_rows(conn, list({(op.entity, op.entity_id) for op in ops}))
+        earlier = read_earlier()
+        loaded = loading()
     first_index: dict[UUID, int] = {}
     todo: list[int] = []
     for i, op in enumerate(ops):
@@ -504,7 +523,8 @@ def apply_batch(
             todo.append(i)
 
     batch = _Batch(conn, settings, user, compute_scope(conn, user, settings.today()))
-    batch.rows = load_rows(conn, list({(ops[i].entity, ops[i].entity_id) for i in todo}))
+    batch.rows = {(ops[i].entity, ops[i].entity_id): loaded[(ops[i].entity, ops[i].entity_id)]
+                  for i in todo if (ops[i].entity, ops[i].entity_id) in loaded}  # fmt: skip
     for i in todo:
         op = ops[i]
         try:
@@ -517,7 +537,29 @@ def apply_batch(
 
     for case in sorted(batch.new_cases, key=str):
         register_new_case(conn, user, case, batch.now)
-    commit_rows(conn, batch.touched, batch.now, user.id)
+    # From here on every write goes in one pipeline: the lock and the sequence numbers are one round
+    # trip, the rows, the op log, conflicts and quarantine one more.
+    try:
+        with conn.pipeline():
+            rows_written = stage_rows(conn, batch.touched, batch.now, user.id)
+            _write_log(conn, user, ops, todo, results, batch)
+    except errors.UniqueViolation:
+        # The same op is being pushed twice at once (a retry racing the original, or someone else's
+        # id): start again, and this time it is a duplicate or refused as taken.
+        raise Retry("op applied concurrently") from None
+    rows_written()
+    for i, op in enumerate(ops):
+        if results[i] is None:
+            first = results[first_index[op.op_id]]
+            results[i] = {"op_id": str(op.op_id), "status": "duplicate", "original": first}
+    if hooks.before_commit:
+        hooks.before_commit(conn)
+    return [r for r in results if r is not None]
+
+
+def _write_log(conn: psycopg.Connection, user: User, ops: list[Op], todo: list[int],
+               results: list[dict[str, Any] | None], batch: _Batch) -> None:
+    """Queue the op log (each applied or conflicting op once), the conflicts and the quarantine."""
 
     op_rows = []
     for i in todo:
@@ -534,18 +576,13 @@ def apply_batch(
                 "sq": row.version if row is not None else None, "p": op.raw, "r": res,
             })  # fmt: skip
     if op_rows:
-        try:
-            conn.execute(
-                "INSERT INTO ops (op_id, user_id, device_id, entity, entity_id, case_id, kind, status, seq,"
-                " payload, result, received_at) SELECT o, %s, dev, e, i, c, k, st, sq, p, r, %s"
-                " FROM jsonb_to_recordset(%s) AS u(o uuid, dev text, e text, i uuid, c uuid, k text, st text,"
-                " sq bigint, p jsonb, r jsonb)",
-                (user.id, batch.now, Jsonb(op_rows)),
-            )
-        except errors.UniqueViolation:
-            # The same op is being pushed twice at once (a retry racing the original, or someone else's
-            # id): start again, and this time it is a duplicate or refused as taken.
-            raise Retry("op applied concurrently") from None
+        conn.execute(
+            "INSERT INTO ops (op_id, user_id, device_id, entity, entity_id, case_id, kind, status, seq,"
+            " payload, result, received_at) SELECT o, %s, dev, e, i, c, k, st, sq, p, r, %s"
+            " FROM jsonb_to_recordset(%s) AS u(o uuid, dev text, e text, i uuid, c uuid, k text, st text,"
+            " sq bigint, p jsonb, r jsonb)",
+            (user.id, batch.now, Jsonb(op_rows)),
+        )
     if batch.conflicts:
         with conn.cursor() as cur:
             cur.executemany(
@@ -576,10 +613,3 @@ def apply_batch(
                     for op, reason, message in batch.quarantine
                 ],
             )  # fmt: skip
-    for i, op in enumerate(ops):
-        if results[i] is None:
-            first = results[first_index[op.op_id]]
-            results[i] = {"op_id": str(op.op_id), "status": "duplicate", "original": first}
-    if hooks.before_commit:
-        hooks.before_commit(conn)
-    return [r for r in results if r is not None]

@@ -12,9 +12,11 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+import orjson
 import psycopg
 from psycopg import IsolationLevel, errors
 from psycopg.rows import dict_row
+from psycopg.types.json import set_json_dumps
 from psycopg_pool import ConnectionPool
 
 T = TypeVar("T")
@@ -27,6 +29,17 @@ class Retry(Exception):
 _RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected, Retry)
 
 
+def _json_dumps(value: object) -> bytes:
+    """JSON for PostgreSQL through orjson (several times faster than ``json`` on a push's rows and op
+    log). Values reach here only after the wire checks (no NaN, no lone surrogates, string keys)."""
+    return orjson.dumps(value)
+
+
+def configure(conn: psycopg.Connection) -> None:
+    """Per connection: JSON parameters are encoded with orjson."""
+    set_json_dumps(_json_dumps, conn)
+
+
 def make_pool(conninfo: str, min_size: int = 1, max_size: int = 10) -> ConnectionPool:
     """A pool of dict-row connections; opened (and waited for) before returning."""
     pool = ConnectionPool(
@@ -34,6 +47,7 @@ def make_pool(conninfo: str, min_size: int = 1, max_size: int = 10) -> Connectio
         min_size=min_size,
         max_size=max_size,
         kwargs={"row_factory": dict_row, "autocommit": False},
+        configure=configure,
         open=False,
         timeout=30,
     )

@@ -9,6 +9,7 @@ can draw any: sequence order is commit order, and a reader that has seen seq N h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -68,8 +69,16 @@ _COLUMNS = (
 def load_rows(conn: psycopg.Connection, keys: list[RowKey], lock: bool = True) -> dict[RowKey, RowState]:
     """The existing rows among ``keys``, locked FOR UPDATE in key order (a stable order avoids deadlocks
     between two batches touching the same rows)."""
+    return stage_load_rows(conn, keys, lock)()
+
+
+def stage_load_rows(
+    conn: psycopg.Connection, keys: list[RowKey], lock: bool = True
+) -> Callable[[], dict[RowKey, RowState]]:
+    """:func:`load_rows` in two halves: this sends the query (a caller in pipeline mode can send more
+    with it); the function returned reads the rows."""
     if not keys:
-        return {}
+        return dict
     keys = sorted(keys, key=lambda k: (k[0], str(k[1])))
     sql = (
         f"SELECT {_COLUMNS} FROM rows WHERE (entity, id) IN"
@@ -77,24 +86,29 @@ def load_rows(conn: psycopg.Connection, keys: list[RowKey], lock: bool = True) -
     )
     if lock:
         sql += " FOR UPDATE"
-    out: dict[RowKey, RowState] = {}
-    for r in conn.execute(sql, ([k[0] for k in keys], [k[1] for k in keys])):
-        st = RowState(
-            entity=r["entity"],
-            id=r["id"],
-            case_id=r["case_id"],
-            person_id=r["person_id"],
-            scope_id=r["scope_id"],
-            data=r["data"],
-            meta=r["field_meta"],
-            version=r["version"],
-            deleted=r["deleted"],
-            append_only=r["append_only"],
-            created_by=r["created_by"],
-            exists=True,
-        )
-        out[st.key] = st
-    return out
+    cur = conn.execute(sql, ([k[0] for k in keys], [k[1] for k in keys]))
+
+    def read() -> dict[RowKey, RowState]:
+        out: dict[RowKey, RowState] = {}
+        for r in cur.fetchall():
+            st = RowState(
+                entity=r["entity"],
+                id=r["id"],
+                case_id=r["case_id"],
+                person_id=r["person_id"],
+                scope_id=r["scope_id"],
+                data=r["data"],
+                meta=r["field_meta"],
+                version=r["version"],
+                deleted=r["deleted"],
+                append_only=r["append_only"],
+                created_by=r["created_by"],
+                exists=True,
+            )
+            out[st.key] = st
+        return out
+
+    return read
 
 
 _RECORD = "e text, i uuid, c uuid, p uuid, s uuid, d jsonb, m jsonb, v bigint, del boolean, ao boolean"
@@ -119,8 +133,20 @@ def commit_rows(conn: psycopg.Connection, rows: list[RowState], now: datetime, u
     Raises ``Retry`` when a row this transaction believed new was inserted meanwhile by a concurrent
     transaction: the caller's whole transaction must run again so that op is judged against that row.
     """
+    with conn.pipeline():
+        check = stage_rows(conn, rows, now, user_id)
+    check()
+
+
+def stage_rows(
+    conn: psycopg.Connection, rows: list[RowState], now: datetime, user_id: UUID | None
+) -> Callable[[], None]:
+    """:func:`commit_rows` in two halves, so a caller in pipeline mode can send its own statements
+    with the row writes in one round trip: this takes the change-log lock and draws the sequence
+    numbers (one round trip, waited for), then queues the writes; the returned check must be called
+    once the pipeline has synced (it raises ``Retry`` as :func:`commit_rows` does)."""
     if not rows:
-        return
+        return lambda: None
     lock_change_log(conn)
     seqs = [
         r["s"]
@@ -133,10 +159,11 @@ def commit_rows(conn: psycopg.Connection, rows: list[RowState], now: datetime, u
                 m["v"] = seq
     new = [r for r in rows if not r.exists]
     old = [r for r in rows if r.exists]
+    inserted = None
     # The rows travel as ONE JSON document expanded by jsonb_to_recordset: far cheaper than binding
     # per-column arrays (psycopg escapes every element of a text[] in Python).
     if new:
-        cur = conn.execute(
+        inserted = conn.execute(
             "INSERT INTO rows (entity, id, case_id, person_id, scope_id, data, field_meta, version, seq,"
             " deleted, append_only, created_by, created_at, updated_by, updated_at)"
             " SELECT e, i, c, p, s, d, m, v, v, del, ao, %s, %s, %s, %s"
@@ -144,10 +171,6 @@ def commit_rows(conn: psycopg.Connection, rows: list[RowState], now: datetime, u
             " ON CONFLICT (entity, id) DO NOTHING",
             (user_id, now, user_id, now, Jsonb([_record(r) for r in new])),
         )
-        if cur.rowcount != len(new):
-            raise Retry("a row was inserted concurrently")
-        for r in new:
-            r.exists = True
     if old:
         conn.execute(
             "UPDATE rows SET case_id = u.c, person_id = u.p, scope_id = u.s, data = u.d, field_meta = u.m,"
@@ -156,5 +179,13 @@ def commit_rows(conn: psycopg.Connection, rows: list[RowState], now: datetime, u
             " WHERE rows.entity = u.e AND rows.id = u.i",
             (user_id, now, Jsonb([_record(r) for r in old])),
         )
-    for r in rows:
-        r.dirty = False
+
+    def check() -> None:
+        if inserted is not None and inserted.rowcount != len(new):
+            raise Retry("a row was inserted concurrently")
+        for r in new:
+            r.exists = True
+        for r in rows:
+            r.dirty = False
+
+    return check

@@ -196,3 +196,35 @@ def test_draft_survives_a_killed_process(session: Session) -> None:
         assert [d["form"] for d in DraftService(again).pending()] == ["visit"]
     finally:
         again.close()
+
+
+def test_closing_waits_for_a_read_in_progress_and_a_late_read_is_refused_cleanly(session: Session) -> None:
+    """A worker thread still reading when the window closes (a late refresh): close() waits for the read to give
+    its connection back instead of closing it under the running query (which crashed the process), and a read
+    that starts after the close raises StoreClosed."""
+    import threading
+    import time
+
+    from desktop.store.store import StoreClosed
+
+    PersonService(session).create({"given_names": "Seren", "family_name": "Tŵr"})
+    store = session.store
+    reading, results, errors = threading.Event(), [], []
+
+    def late_refresh() -> None:
+        try:
+            with store.reading() as db:
+                reading.set()
+                time.sleep(0.3)  # the query is still running when the window closes
+                results.append(db.execute("SELECT count(*) FROM person").fetchone()[0])
+        except Exception as exc:  # noqa: BLE001 - what the worker would have hit
+            errors.append(exc)
+
+    worker = threading.Thread(target=late_refresh)
+    worker.start()
+    assert reading.wait(5)
+    store.close()
+    worker.join(5)
+    assert errors == [] and results == [1], "the read in progress finished on its own connection"
+    with pytest.raises(StoreClosed):
+        store.rows("SELECT count(*) AS n FROM person")

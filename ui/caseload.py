@@ -161,7 +161,7 @@ class CaseloadPage(Retranslating, QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.model.matching(), self.model.total()
         if not self._loaded:
             self.count_label.setText(_("Loading…"))
         elif shown == total:
@@ -182,7 +182,12 @@ class CaseloadPage(Retranslating, QWidget):
             return service.caseload(), service.teams(), service.workers(), flagged_cases(session.store)
 
         runner().run(read, on_done=self._on_loaded, on_error=lambda exc: None)
-        if session.can(Can.VIEW_CASEWORK):  # the due columns come second: the list shows first
+
+    def _load_due(self) -> None:
+        """The Next due and Overdue columns, worked out on a worker once the list is on screen (so
+        the engine's work for every case never holds up the list itself)."""
+        session = self.session
+        if session.can(Can.VIEW_CASEWORK):
             runner().run(lambda: MyWorkService(session).by_case(), on_done=self._on_due, on_error=self._due_failed)
 
     def _on_due(self, due: dict[str, Any]) -> None:
@@ -215,9 +220,7 @@ class CaseloadPage(Retranslating, QWidget):
             self.worker_filter, [(w["id"], f"{w['given_names']} {w['family_name']}".strip()) for w in workers]
         )
         header = self.table.horizontalHeader()
-        self.model.set_rows(rows, flagged)
-        self.proxy.set_filters()
-        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.model.set_rows(rows, flagged)  # in the order the header shows, filtered as the boxes say
         self._loaded = True
         if rows and header.sectionSize(1) < 200:
             self.table.resizeColumnsToContents()
@@ -225,6 +228,7 @@ class CaseloadPage(Retranslating, QWidget):
                 if header.sectionSize(column) > MAX_COLUMN_WIDTH:  # (whole in the tooltip) rather than
                     header.resizeSection(column, MAX_COLUMN_WIDTH)  # pushing the list sideways
         self._update_count()
+        self._load_due()
 
     @staticmethod
     def _fill_combo(combo: QComboBox, items: list[tuple[str, str]]) -> None:
@@ -250,11 +254,12 @@ class CaseloadPage(Retranslating, QWidget):
             open_case_window(self.session, case_id, self.window())
 
     def case_ids_shown(self) -> list[str]:
-        return [self.proxy.index(r, 0).data(CASE_ID_ROLE) for r in range(self.proxy.rowCount())]
+        """The cases the list shows for the current search and filters, in order (scrolled to or not)."""
+        return [r.case_id for r in self.model.shown_rows()]
 
 
 def _caseload_count(session: Any) -> int | None:
-    return len(CaseService(session).caseload())
+    return CaseService(session).count()
 
 
 register_area("caseload", N_("Caseload"), CaseloadPage, badge=_caseload_count, order=10)

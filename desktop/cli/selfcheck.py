@@ -37,7 +37,9 @@ def _store_round_trip(folder: Path) -> str | None:
         person = PersonService(session).create({"given_names": marker, "family_name": "Prawf"})
         if session.store.rows("SELECT given_names FROM person WHERE id = ?", [person["id"]])[0]["given_names"] != marker:
             return "store: the record did not read back"
-        if not verify_chain(session.store.read()).ok:
+        with session.store.reading() as db:
+            chain_ok = verify_chain(db).ok
+        if not chain_ok:
             return "store: audit chain does not verify"
     finally:
         session.close()

@@ -70,10 +70,11 @@ def _encode(value: Any) -> Any:
 
 
 def iter_rows(store: Store, table: str) -> Iterator[dict[str, Any]]:
-    cursor = store.read().execute(f"SELECT * FROM [{table}] ORDER BY {_order(store, table)}")
-    columns = [d[0] for d in cursor.description]
-    for values in cursor:
-        yield {c: _encode(v) for c, v in zip(columns, values, strict=True)}
+    with store.reading() as db:
+        cursor = db.execute(f"SELECT * FROM [{table}] ORDER BY {_order(store, table)}")
+        columns = [d[0] for d in cursor.description]
+        for values in cursor:
+            yield {c: _encode(v) for c, v in zip(columns, values, strict=True)}
 
 
 class ExchangeService:

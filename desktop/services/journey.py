@@ -133,9 +133,9 @@ class JourneyService:
         defs = JOURNEYS.get(case["case_type"])
         if defs is None:
             return None
-        read = self.session.store.read()
         done_on = []
-        for d in defs:
-            value = read.execute(d.sql, {"case": case_id}).fetchone()[0]
-            done_on.append(date.fromisoformat(str(value)[:10]) if value else None)
+        with self.session.store.reading() as read:
+            for d in defs:
+                value = read.execute(d.sql, {"case": case_id}).fetchone()[0]
+                done_on.append(date.fromisoformat(str(value)[:10]) if value else None)
         return Journey(case["case_type"], place(defs, done_on))

@@ -39,8 +39,7 @@ import base64
 import hashlib
 import json
 import re
-import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -62,12 +61,14 @@ from reports import (
     letter_language,
     render_letters,
 )
+from reports.batch import RENDER_LOCK, render_each
 from reports.templates import RESERVED, TEMPLATE_DIR, load_template
 
 EXAMPLE_COUNCIL = Path(__file__).resolve().parents[2] / "reports" / "council.example.json"
 COUNCIL_FILE = "council.json"
-_RENDER = threading.Lock()
-"""One ReportLab build at a time: the renderer keeps module-level caches (fonts, styles)."""
+_RENDER = RENDER_LOCK
+"""One ReportLab build at a time in this process: the renderer keeps module-level caches (fonts,
+styles), and PDF previews run PDFium on other threads. Batches render in worker processes."""
 
 
 def _render(jobs: list[LetterJob], council: CouncilIdentity) -> bytes:
@@ -630,6 +631,42 @@ class LetterService:
             result.printed.append(lid)
         return (_render(jobs, self.council) if jobs else None), result
 
+    def render_many(self, letter_ids: Iterable[str], *, cancelled: Callable[[], bool] | None = None,
+                    workers: int | None = None) -> Iterator[tuple[str, bytes | None, str | None]]:
+        """:meth:`preview` for many letters on every core: ``(id, pdf, None)`` or ``(id, None, why)``
+        for each, in the order given (nothing is stored). Every letter is checked (role, scope) before
+        this returns; the rendering happens as the result is iterated, and stops when ``cancelled()``
+        turns true or the iterator is closed."""
+        self.session.require(Can.MANAGE_LETTERS)
+        ids = list(letter_ids)
+        plan: list[tuple[str, bytes | None, str | None, LetterJob | None]] = []
+        for lid in ids:
+            row, prep = self._prepare(lid)
+            stored = self.pdf(lid) if row["status"] == "printed" else None
+            if stored:
+                plan.append((lid, stored, None, None))
+            elif prep.job is None:
+                plan.append((lid, None, _held_error(row, prep.held or "").message(), None))
+            else:
+                plan.append((lid, None, None, prep.job))
+        jobs = [job for *_rest, job in plan if job is not None]
+
+        def produce() -> Iterator[tuple[str, bytes | None, str | None]]:
+            rendered = render_each(jobs, self.council, cancelled=cancelled, workers=workers)
+            try:
+                for lid, pdf, why, job in plan:
+                    if job is None:
+                        yield lid, pdf, why
+                        continue
+                    outcome = next(rendered, None)
+                    if outcome is None:
+                        return  # cancelled
+                    yield lid, outcome.pdf, outcome.error.message() if outcome.error else None
+            finally:
+                rendered.close()
+
+        return produce()
+
     # -- printing -----------------------------------------------------------------------------
     def mark_printed(self, letter_id: str, pdf: bytes) -> QueuedLetter:
         """Store ``pdf`` in the letter row, status ``printed``, ``printed_at``/``printed_by`` and a
@@ -656,45 +693,79 @@ class LetterService:
         out_dir: Path | None = None,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        workers: int | None = None,
     ) -> BatchResult:
         """Render each letter on its own, optionally write it to ``out_dir`` (see
         :func:`export_name`), and mark it printed (one transaction per letter). A letter that
         cannot be rendered is held with the reason (or, for a renderer error, left queued and
         reported in ``errors``) and the run goes on. ``progress(done, total)`` is called after
-        each letter; ``cancelled()`` true stops before the next letter (those done stay done)."""
+        each letter, in the order given; ``cancelled()`` true stops before the next letter (those
+        done stay done, each with its whole file; nothing after it is written or marked).
+
+        The letters render on every core (:mod:`reports.batch`; ``workers=0`` renders in this
+        process); reading the queue, writing the files and marking happen here, in order."""
         self.session.require(Can.MANAGE_LETTERS)
         ids = list(letter_ids)
         result = BatchResult()
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
-        for n, lid in enumerate(ids, 1):
-            if cancelled is not None and cancelled():
-                result.cancelled = True
-                break
-            row, prep = self._prepare(lid)
-            if row["status"] not in ("queued", "held"):
-                pass
-            elif prep.job is None:
-                self._hold(row, prep.held or "")
-                result.held[lid] = prep.held or ""
-            else:
-                try:
-                    pdf = _render([prep.job], self.council)
-                except MissingAddressError:
-                    self._hold(row, "no_address")
-                    result.held[lid] = "no_address"
-                except LetterError as exc:
-                    result.errors[lid] = exc.message()
+        is_cancelled = cancelled or (lambda: False)
+        prepared = [self._prepare(lid) for lid in ids]
+        waiting = [(row, prep) for row, prep in prepared if row["status"] in ("queued", "held")]
+        jobs = [prep.job for _row, prep in waiting if prep.job is not None]
+        rendered = render_each(jobs, self.council, cancelled=is_cancelled, workers=workers)
+        try:
+            for n, (lid, (row, prep)) in enumerate(zip(ids, prepared, strict=True), 1):
+                if is_cancelled():
+                    result.cancelled = True
+                    break
+                if row["status"] not in ("queued", "held"):
+                    pass
+                elif prep.job is None:
+                    self._hold(row, prep.held or "")
+                    result.held[lid] = prep.held or ""
                 else:
-                    if out_dir is not None:
-                        path = out_dir / export_name(row, prep.job.template_id)
-                        path.write_bytes(pdf)
-                        result.files[lid] = path
-                    self.mark_printed(lid, pdf)
-                    result.printed.append(lid)
-            if progress is not None:
-                progress(n, len(ids))
+                    outcome = next(rendered, None)
+                    if outcome is None:  # the renderer stopped: only a cancel does that
+                        result.cancelled = True
+                        break
+                    if isinstance(outcome.error, MissingAddressError):
+                        self._hold(row, "no_address")
+                        result.held[lid] = "no_address"
+                    elif outcome.error is not None:
+                        result.errors[lid] = outcome.error.message()
+                    else:
+                        assert outcome.pdf is not None
+                        self._deliver(lid, row, prep.job, outcome.pdf, out_dir, result)
+                if progress is not None:
+                    progress(n, len(ids))
+        finally:
+            rendered.close()  # withdraws whatever the pool still has queued
         return result
+
+    def _deliver(self, lid: str, row: dict[str, Any], job: LetterJob, pdf: bytes, out_dir: Path | None,
+                 result: BatchResult) -> None:
+        """Write the letter's file whole (a temporary name, then renamed) and mark it printed; if the
+        marking fails the file is taken away again, so a file on disk always means a printed letter."""
+        path: Path | None = None
+        if out_dir is not None:
+            path = out_dir / export_name(row, job.template_id)
+            partial = path.with_name(path.name + ".part")
+            try:
+                partial.write_bytes(pdf)
+                partial.replace(path)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+        try:
+            self.mark_printed(lid, pdf)
+        except BaseException:
+            if path is not None:
+                path.unlink(missing_ok=True)
+            raise
+        if path is not None:
+            result.files[lid] = path
+        result.printed.append(lid)
 
     def print_queue(self, **kwargs: Any) -> BatchResult:
         """:meth:`print_letters` for every waiting letter in scope (re-checked first)."""

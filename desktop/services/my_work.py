@@ -58,7 +58,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable, Iterable
+import threading
+import weakref
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -279,6 +281,69 @@ class MyWork:
 _ACTIVE = (CANNOT_COMPUTE, OVERDUE, DUE_TODAY, DUE_THIS_WEEK)
 
 
+class _Memo:
+    """What :meth:`MyWorkService.all_items` worked out for one store, kept until that store next
+    commits anything (any thread).
+
+    At start-up the sidebar badge, My work and the caseload's due columns each ask for the same
+    items; after a change each is worked out once more. Every commit the store announces forgets
+    everything (only audited reads, which change nothing shown, are not announced), so an answer is
+    never older than the data; one computed while a commit landed is not kept. Asking threads that
+    arrive while the same answer is being worked out wait for it instead of working it out again."""
+
+    KEEP = 8
+    """Answers kept at most (the most recently asked): a whole caseload's items are large, and each case
+    window asks for its own case's."""
+
+    def __init__(self, store: Any) -> None:
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._results: dict[Hashable, tuple[Any, list[WorkItem]]] = {}  # oldest first
+        self._computing: dict[Hashable, threading.Lock] = {}
+        store.add_commit_listener(self._changed)
+
+    def _changed(self, _tables: set[str], _case_ids: set[str]) -> None:  # the store's writer thread
+        with self._lock:
+            self._generation += 1
+            self._results.clear()
+
+    def get(self, key: Hashable, compute: Callable[[], list[WorkItem]], keep: Any) -> list[WorkItem]:
+        """The answer for ``key`` (a new list each time), worked out by ``compute`` if need be;
+        ``keep`` is held with it (so an id in the key cannot be reused while it is kept)."""
+        with self._lock:
+            found = self._results.pop(key, None)
+            if found is not None:
+                self._results[key] = found  # now the most recently asked
+                return list(found[1])
+            flight = self._computing.setdefault(key, threading.Lock())
+        with flight:
+            with self._lock:
+                found = self._results.get(key)
+                if found is not None:
+                    return list(found[1])
+                generation = self._generation
+            items = compute()
+            with self._lock:
+                if self._generation == generation:
+                    self._results[key] = (keep, items)
+                    while len(self._results) > self.KEEP:
+                        del self._results[next(iter(self._results))]
+                self._computing.pop(key, None)
+            return list(items)
+
+
+_MEMOS: weakref.WeakKeyDictionary[Any, _Memo] = weakref.WeakKeyDictionary()
+_MEMOS_LOCK = threading.Lock()
+
+
+def _memo(store: Any) -> _Memo:
+    with _MEMOS_LOCK:
+        memo = _MEMOS.get(store)
+        if memo is None:
+            memo = _MEMOS[store] = _Memo(store)
+        return memo
+
+
 class MyWorkService:
     def __init__(self, session: Any, engine: Engine | None = None) -> None:
         self.session = session
@@ -295,6 +360,14 @@ class MyWorkService:
         if case_id is not None:
             read_casework(self.session, case_id, "due")
         on = on or self.session.today()
+        user = self.session.user
+        providers()  # the registry is part of the key: load the default providers first
+        key = (user.id, user.role, user.team_id, self.session.today(), on, horizon_days, case_id, id(self.engine),
+               tuple((name, id(p.subjects)) for name, p in _PROVIDERS.items()), tuple(id(a) for a in _ADJUSTERS))
+        return _memo(self.session.store).get(
+            key, lambda: self._compute(on, horizon_days, case_id), keep=self.engine)
+
+    def _compute(self, on: date, horizon_days: int | None, case_id: str | None) -> list[WorkItem]:
         condition, params = case_condition(self.session.user, self.session.today())
         if case_id is not None:
             condition, params = f"c.id = :only_case AND ({condition})", {**params, "only_case": case_id}

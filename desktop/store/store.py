@@ -19,8 +19,9 @@ import queue
 import shutil
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -81,6 +82,9 @@ class Store:
         self._local = threading.local()
         self._readers: list[Database] = []
         self._readers_lock = threading.Lock()
+        # Reads in progress, so that close() never closes a connection under a running query (a crash).
+        self._reads = threading.Condition()
+        self._active_reads = 0
         self._listeners: list[CommitListener] = []
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
@@ -229,8 +233,25 @@ class Store:
             raise RuntimeError("nested Store.write: use the Tx you already have")
         return self.submit(fn, actor=actor, notify=notify).result()
 
+    @contextmanager
+    def reading(self) -> Iterator[Database]:
+        """The calling thread's read connection while it is used: :meth:`close` waits for it to be
+        given back, so no connection is closed under a running query. Raises :class:`StoreClosed`
+        once the store is closed (a late read on a worker thread)."""
+        with self._reads:
+            if self._closed:
+                raise StoreClosed("store is closed")
+            self._active_reads += 1
+        try:
+            yield self.read()
+        finally:
+            with self._reads:
+                self._active_reads -= 1
+                self._reads.notify_all()
+
     def read(self) -> Database:
-        """A read connection for the calling thread (opened on first use, closed by :meth:`close`)."""
+        """A read connection for the calling thread (opened on first use, closed by :meth:`close`).
+        Prefer :meth:`reading` or :meth:`rows`, which :meth:`close` waits for."""
         db = getattr(self._local, "db", None)
         if db is None or getattr(self._local, "generation", None) != self._generation:
             db = connect(self.path, self._key, readonly=True, immutable=self._read_only is not None)
@@ -243,9 +264,10 @@ class Store:
         """Convenience read: a list of dict rows. A read that trips over a damaged page waits for the
         integrity check and raises its :class:`~desktop.store.integrity.DatabaseDamaged`."""
         try:
-            cursor = self.read().execute(sql, params)
-            columns = [d[0] for d in cursor.description]
-            return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+            with self.reading() as db:
+                cursor = db.execute(sql, params)
+                columns = [d[0] for d in cursor.description]
+                return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
         except sqlcipher3.DatabaseError as exc:
             if type(exc) is sqlcipher3.DatabaseError:  # SQLITE_CORRUPT / NOTADB, not a bad query
                 damage = self._damage_from_check()
@@ -324,10 +346,13 @@ class Store:
             self._listeners.remove(listener)
 
     def close(self) -> None:
-        """Finish queued writes, close every connection and checkpoint the WAL."""
-        if self._closed:
-            return
-        self._closed = True
+        """Finish queued writes, wait for reads in progress, close every connection and checkpoint the
+        WAL. A read that starts afterwards raises :class:`StoreClosed`."""
+        with self._reads:
+            if self._closed:
+                return
+            self._closed = True
+            self._reads.wait_for(lambda: self._active_reads == 0)
         self._queue.put(None)
         self._thread.join()
         with self._readers_lock:
@@ -340,6 +365,10 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class StoreClosed(RuntimeError):
+    """A read or write after the store was closed (a late task on a worker thread)."""
 
 
 def _stamp(moment: datetime) -> str:

@@ -134,6 +134,7 @@ def _twr(w: World, key: str) -> str:
 SPECS: dict[str, Spec] = {
     # -- cases and people ---------------------------------------------------------------------
     "cases.CaseService.caseload": Spec(K.CONTACT, None, lambda w: c(), leak=CP),
+    "cases.CaseService.count": Spec(K.CONTACT, None, lambda w: c(), leak=CP),
     "cases.CaseService.open": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP])),
     "cases.CaseService.create": Spec(K.PEOPLE, CP, lambda w: c("child_in_need", subject_ids=[_twr(w, "seren")])),
     "cases.CaseService.add_member": Spec(K.PEOPLE, CP, lambda w: c(w.cases[CP], _twr(w, "dafydd"), "other")),
@@ -178,6 +179,7 @@ SPECS: dict[str, Spec] = {
     "letters.LetterService.pdf": Spec(K.CORRESPONDENCE, CP, lambda w: c(w.ids["letter"])),
     "letters.LetterService.preview": Spec(K.LETTERS, CP, lambda w: c(w.ids["letter"])),
     "letters.LetterService.render_batch": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]])),
+    "letters.LetterService.render_many": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]], workers=0)),
     "letters.LetterService.print_letters": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]])),
     "letters.LetterService.mark_printed": Spec(K.LETTERS, CP, lambda w: c(w.ids["letter"], b"%PDF-1.4 matrix")),
     # -- reports ------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 from desktop.services.cases import CaseRow
 from tests.gui.conftest import World
 from ui.case_view import CaseWindow, age_text
-from ui.caseload import CaseloadModel, CaseloadPage, CaseloadProxy
+from ui.caseload import CaseloadModel, CaseloadPage, CaseloadProxy, CaseloadTable
+from ui.caseload_model import PAGE
 from ui.main_window import MainWindow
 
 
@@ -79,7 +80,43 @@ def test_ten_thousand_rows_filter_in_one_pass(qtbot) -> None:
     proxy.sort(0, Qt.SortOrder.DescendingOrder)
     assert proxy.index(0, 0).data() == "2026-09998"
     proxy.set_filters(text="", case_type=None)
+    assert model.matching() == 10_000
+    assert proxy.rowCount() == PAGE  # Qt is told about the rows a page at a time
+    model.fetch_all()
     assert proxy.rowCount() == 10_000
+
+
+def test_fifty_thousand_cases_reach_qt_a_page_at_a_time(qtbot) -> None:
+    """With 50,000 cases the view is told about the first page only; scrolling to the end fetches the
+    next; a search runs over every case, fetched or not, and the count says how many match."""
+    rows = [CaseRow(f"id{i}", f"2026-{i:05d}", "child_protection", f"Plentyn {i:05d} Jones", None, "", "t", "Tîm",
+                    "w", "Rhian Evans", False, search_text=f"2026-{i:05d} plentyn {i:05d} jones")
+            for i in range(50_000)]  # fmt: skip
+    asked: set[int] = set()
+
+    class Counting(CaseloadModel):
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+            asked.add(index.row())
+            return super().data(index, role)
+
+    model = Counting()
+    proxy = CaseloadProxy(model)
+    table = CaseloadTable()
+    qtbot.addWidget(table)
+    table.setModel(proxy)
+    table.resize(800, 400)
+    table.show()
+    model.set_rows(rows)
+    qtbot.waitExposed(table)
+    qtbot.wait(50)
+    table.grab()  # paints the visible rows
+    assert proxy.rowCount() == PAGE and model.matching() == 50_000
+    assert asked and max(asked) < 100  # only the rows on screen were asked for
+    table.scrollToBottom()
+    qtbot.waitUntil(lambda: proxy.rowCount() > PAGE, timeout=5_000)
+    proxy.set_filters(text="49999")  # the last case, never scrolled to
+    assert model.matching() == 1 and proxy.rowCount() == 1
+    assert proxy.index(0, 1).data() == "Plentyn 49999 Jones"
 
 
 def test_enter_opens_the_case_window_with_its_header(qtbot, gui_session, world: World) -> None:

@@ -199,16 +199,16 @@ class LettersPage(Retranslating, QWidget):
             done: list[tuple[str, bytes]] = []
             images: list[Any] = []
             result = BatchResult()
-            for n, lid in enumerate(ids, 1):
+            # The letters render on every core (in order); held or failing ones are reported, the rest print.
+            for n, (lid, pdf, why) in enumerate(service.render_many(ids, cancelled=lambda: control.cancelled), 1):
                 control.check()
-                try:
-                    pdf = service.preview(lid)
-                except Exception as exc:  # held or failing letters are reported, the rest print
-                    result.errors[lid] = message_of(exc)
+                if pdf is None:
+                    result.errors[lid] = why or ""
                 else:
                     images += pdf_page_images(pdf, PRINT_DPI, cancelled=lambda: control.cancelled)
                     done.append((lid, pdf))
                 control.progress(n, len(ids), "")
+            control.check()
             return done, images, result
 
         def painted(payload: tuple[list[tuple[str, bytes]], list[Any], BatchResult]) -> None:

@@ -1,0 +1,319 @@
+"""A country on two instances: a load generator that plays a Monday morning (standalone, never in tests).
+
+Starts its own PostgreSQL (a temporary cluster) and two ``diogel-server`` instances on 127.0.0.1 over it,
+then simulates ``--laptops`` laptops (1,000 by default), each signed in as its own social worker with its
+own caseload: the laptop pulls its caseload (every page, as a first pull does), then pushes the morning's
+visits and edits (people's details changed against the version it pulled) in one batch, and pulls once
+more to end its sync, as the real client's push → pull does. Laptops are spread over the two instances
+(what a load balancer does) and at most ``--concurrency`` of them sync at once. Traffic is loopback only,
+and the run is bounded by its sizes (nothing runs open-ended).
+
+Afterwards the database itself is checked: every change sent is in the op log exactly once, every visit
+is a row, every edit holds the value sent (0 lost), no change was applied twice (0 duplicated), nothing
+was refused or in conflict, and every laptop received exactly its caseload.
+
+    python bench/bench_country.py                       # 1,000 laptops
+    python bench/bench_country.py --laptops 100 --quick
+
+Reports (JSON): changes pushed per second over the whole run (sustained), rows pulled per second, the p50
+and p95 of a laptop's whole sync and of single requests, errors, lost and duplicated, and the machine's load.
+Speed is reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import statistics
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from psycopg.rows import dict_row
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_server import pct, start_server  # noqa: E402
+from server import admin  # noqa: E402
+from server.auth import token_hash  # noqa: E402
+from server.config import utc_now  # noqa: E402
+from server.devdb import TempCluster  # noqa: E402
+from server.migrator import migrate  # noqa: E402
+
+# A password hash nobody can sign in with: the bench's laptops signed in earlier (their tokens are made below).
+NO_PASSWORD = "$argon2id$v=19$m=65536,t=3,p=4$bm90LWEtcGFzc3dvcmQ$bm90LWEtaGFzaA"
+
+
+@dataclass
+class Laptop:
+    """One simulated laptop: its user, token, caseload and what it sent and received."""
+
+    index: int
+    user_id: uuid.UUID
+    token: str
+    cases: list[uuid.UUID]
+    persons: list[uuid.UUID]
+    expected_rows: int = 0
+    pulled: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    sent_ops: list[str] = field(default_factory=list)
+    visits: list[str] = field(default_factory=list)
+    edits: dict[str, str] = field(default_factory=dict)  # person id -> phone sent
+    sync_seconds: float = 0.0
+    requests: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    retries: int = 0
+
+
+def setup(dsn: str, laptops: int, cases_each: int, visits_each: int) -> list[Laptop]:
+    """Teams, users with tokens, caseloads stored straight into the row store (setup, not measured)."""
+    now = utc_now()
+    out: list[Laptop] = []
+    with psycopg.connect(dsn, row_factory=dict_row) as conn:
+        teams = [admin.create_team(conn, f"Tîm {t}", now) for t in range(max(1, laptops // 50))]
+        users, tokens, cases, rows = [], [], [], []
+        for i in range(laptops):
+            uid = uuid.uuid4()
+            team = teams[i % len(teams)]
+            users.append((uid, f"worker{i}", f"Gweithiwr {i}", team, NO_PASSWORD))
+            token = secrets.token_urlsafe(32)
+            tokens.append((token_hash(token), uid, f"laptop-{i}", now, now + timedelta(hours=12)))
+            lap = Laptop(i, uid, token, [uuid.uuid4() for _ in range(cases_each)], [])
+            for n, case in enumerate(lap.cases):
+                cases.append((case, team, uid))
+                rows.append(("case_file", case, case, None, case, {
+                    "reference": f"2026-{i:05d}-{n}", "case_type": "child_protection", "opened_on": "2026-09-01",
+                    "team_id": str(team), "allocated_worker_id": str(uid)}))  # fmt: skip
+                for k in range(2):
+                    person = uuid.uuid4()
+                    lap.persons.append(person)
+                    rows.append(("person", person, None, person, person, {
+                        "given_names": f"Plentyn {k}", "family_name": f"Teulu {i}-{n}", "phone": "01234 000000"}))
+                    rows.append(("case_member", uuid.uuid4(), case, person, case,
+                                 {"person_id": str(person), "role": "subject"}))
+                for v in range(visits_each):
+                    rows.append(("cp_visit", uuid.uuid4(), case, None, case, {
+                        "visited_on": f"2026-10-{v % 28 + 1:02d}", "visitor_id": str(uid), "location": "home",
+                        "observations": "Ymweliad blaenorol / an earlier visit " * 3}))
+            lap.expected_rows = cases_each * (1 + 2 + 2 + visits_each)
+            out.append(lap)
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO users (id, username, display_name, role, team_id, password_hash)"
+                            " VALUES (%s, %s, %s, 'social_worker', %s, %s)", users)
+            cur.executemany("INSERT INTO tokens (token_hash, user_id, device_id, created_at, expires_at)"
+                            " VALUES (%s, %s, %s, %s, %s)", tokens)
+            cur.executemany("INSERT INTO cases (case_id, team_id, worker_id) VALUES (%s, %s, %s)", cases)
+            cur.executemany(
+                "INSERT INTO allocation_history (case_id, team_id, worker_id, case_type, changed_by, changed_at)"
+                " VALUES (%s, %s, %s, 'child_protection', 'bench', %s)", [(*c, now) for c in cases])
+        conn.commit()
+        admin.publish_all(conn, now)  # every user's practitioner row (reference data every laptop pulls)
+        conn.execute(
+            "INSERT INTO rows (entity, id, case_id, person_id, scope_id, data, field_meta, version, seq,"
+            " append_only, created_at, updated_at)"
+            " SELECT e, i::uuid, c::uuid, p::uuid, s::uuid, d::jsonb, '{}'::jsonb, q, q, e = 'cp_visit', now(), now()"
+            " FROM (SELECT *, nextval('change_seq') AS q FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[],"
+            "       %s::text[], %s::text[]) AS u(e, i, c, p, s, d)) AS x",
+            ([r[0] for r in rows], [str(r[1]) for r in rows], [str(r[2]) if r[2] else None for r in rows],
+             [str(r[3]) if r[3] else None for r in rows], [str(r[4]) for r in rows],
+             [json.dumps(r[5]) for r in rows]),
+        )  # fmt: skip
+        conn.commit()
+    return out
+
+
+def ops_for(lap: Laptop, visits: int, edits: int) -> list[dict[str, Any]]:
+    """The morning's work: visits to the laptop's cases and changed phone numbers, against what it pulled."""
+    actor = str(lap.user_id)
+    ops: list[dict[str, Any]] = []
+    stamp = {"local_time": "2027-01-04T09:00:00", "actor": actor, "device_id": f"laptop-{lap.index}"}
+    for v in range(visits):
+        vid = str(uuid.uuid4())
+        lap.visits.append(vid)
+        ops.append({"op_id": str(uuid.uuid4()), "entity": "cp_visit", "entity_id": vid,
+                    "case_id": str(lap.cases[v % len(lap.cases)]), "kind": "insert", "base": {}, "base_version": 0,
+                    "append_only": True, "fields": {"visited_on": "2027-01-04", "visitor_id": actor,
+                                                    "location": "home", "observations": f"Ymweliad {v}: " + "x" * 150},
+                    **stamp})  # fmt: skip
+    for e in range(min(edits, len(lap.persons))):
+        person = str(lap.persons[e])
+        row = lap.pulled[("person", person)]
+        phone = f"07700 {lap.index:03d}{e:03d}"
+        lap.edits[person] = phone
+        ops.append({"op_id": str(uuid.uuid4()), "entity": "person", "entity_id": person, "case_id": None,
+                    "kind": "update", "fields": {"phone": phone}, "base": {"phone": row["data"].get("phone")},
+                    "base_version": row["version"], "append_only": False, **stamp})  # fmt: skip
+    lap.sent_ops = [o["op_id"] for o in ops]
+    return ops
+
+
+RETRIES = 3
+
+
+async def request(client: httpx.AsyncClient, lap: Laptop, method: str, url: str, **kw: Any) -> httpx.Response:
+    """One request as the laptop's client makes it: a connection that breaks is tried again (a pull is
+    read-only, and a push repeated is answered from the op log), each retry counted and reported."""
+    for attempt in range(RETRIES + 1):
+        t0 = time.perf_counter()
+        try:
+            r = await client.request(method, url, **kw)
+        except httpx.TransportError:
+            if attempt == RETRIES:
+                raise
+            lap.retries += 1
+            continue
+        lap.requests.append(time.perf_counter() - t0)
+        return r
+    raise AssertionError("unreachable")
+
+
+async def pull_all(client: httpx.AsyncClient, lap: Laptop, headers: dict[str, str],
+                   cursor: str | None) -> tuple[str | None, int]:  # fmt: skip
+    rows = 0
+    while True:
+        r = await request(client, lap, "GET", "/v1/pull",
+                          params={"limit": 5000, **({"cursor": cursor} if cursor else {})}, headers=headers)
+        if r.status_code != 200:
+            lap.errors.append(f"pull {r.status_code}: {r.text[:200]}")
+            return cursor, rows
+        page = r.json()
+        for ch in page["changes"]:
+            lap.pulled[(ch["entity"], ch["id"])] = ch
+        rows += len(page["changes"])
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return cursor, rows
+
+
+async def sync(client: httpx.AsyncClient, lap: Laptop, visits: int, edits: int) -> int:
+    """One laptop's sync: pull its caseload, push the morning's work, pull again. Returns rows pulled."""
+    headers = {"Authorization": f"Bearer {lap.token}"}
+    t0 = time.perf_counter()
+    cursor, pulled = await pull_all(client, lap, headers, None)
+    if not lap.errors:
+        ops = ops_for(lap, visits, edits)
+        r = await request(client, lap, "POST", "/v1/push", json={"ops": ops}, headers=headers)
+        if r.status_code != 200:
+            lap.errors.append(f"push {r.status_code}: {r.text[:200]}")
+        else:
+            # A push repeated after a broken connection is answered "duplicate" with the first answer.
+            bad = [x for x in r.json()["results"] if x["status"] != "applied" and not (
+                x["status"] == "duplicate" and (x.get("original") or {}).get("status") == "applied")]
+            lap.errors += [f"op {x['op_id']}: {x['status']} {x.get('reason', '')}" for x in bad]
+        _cursor, more = await pull_all(client, lap, headers, cursor)
+        pulled += more
+    lap.sync_seconds = time.perf_counter() - t0
+    return pulled
+
+
+async def run(bases: list[str], laptops: list[Laptop], visits: int, edits: int, concurrency: int) -> tuple[float, int]:
+    # Idle connections are dropped before uvicorn's 5 s keep-alive closes them from its side.
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2)
+    clients = [httpx.AsyncClient(base_url=b, timeout=120, limits=limits) for b in bases]
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(lap: Laptop) -> int:
+        async with gate:
+            return await sync(clients[lap.index % len(clients)], lap, visits, edits)
+
+    try:
+        t0 = time.perf_counter()
+        pulled = sum(await asyncio.gather(*(one(lap) for lap in laptops)))
+        return time.perf_counter() - t0, pulled
+    finally:
+        for c in clients:
+            await c.aclose()
+
+
+def check(dsn: str, laptops: list[Laptop]) -> dict[str, int]:
+    """Lost and duplicated changes, refusals and conflicts, counted in the database itself."""
+    sent = [o for lap in laptops for o in lap.sent_ops]
+    visits = [v for lap in laptops for v in lap.visits]
+    edits = {p: phone for lap in laptops for p, phone in lap.edits.items()}
+    users = [lap.user_id for lap in laptops]
+    with psycopg.connect(dsn, row_factory=dict_row) as conn:
+        logged = conn.execute("SELECT op_id, count(*) AS n FROM ops WHERE op_id = ANY(%s::uuid[]) GROUP BY op_id",
+                              (sent,)).fetchall()  # fmt: skip
+        logged_ids = {str(r["op_id"]) for r in logged}
+        extra_ops = conn.execute("SELECT count(*) AS n FROM ops WHERE user_id = ANY(%s) AND NOT (op_id = ANY(%s::uuid[]))",
+                                 (users, sent)).fetchone()["n"]  # fmt: skip
+        visit_rows = conn.execute("SELECT count(*) AS n, count(DISTINCT seq) AS s FROM rows WHERE entity = 'cp_visit'"
+                                  " AND id = ANY(%s::uuid[])", (visits,)).fetchone()  # fmt: skip
+        phones = {str(r["id"]): r["phone"] for r in conn.execute(
+            "SELECT id, data->>'phone' AS phone FROM rows WHERE entity = 'person' AND id = ANY(%s::uuid[])",
+            (list(edits),))}  # fmt: skip
+        refused = conn.execute("SELECT count(*) AS n FROM quarantine WHERE user_id = ANY(%s)", (users,)).fetchone()["n"]
+        conflicts = conn.execute("SELECT count(*) AS n FROM conflicts WHERE client_by = ANY(%s)", (users,)).fetchone()["n"]
+        seqs = conn.execute("SELECT count(*) AS n, count(DISTINCT seq) AS d FROM rows").fetchone()
+        reference = conn.execute("SELECT count(*) AS n FROM rows WHERE scope_id IS NULL").fetchone()["n"]
+    lost = (len(set(sent) - logged_ids) + (len(visits) - visit_rows["n"])
+            + sum(1 for p, phone in edits.items() if phones.get(p) != phone))  # fmt: skip
+    duplicated = sum(r["n"] - 1 for r in logged) + extra_ops + (visit_rows["n"] - visit_rows["s"]) + (seqs["n"] - seqs["d"])
+    short_pulls = sum(1 for lap in laptops
+                      if sum(1 for (e, _i), ch in lap.pulled.items() if ch["case_id"] or e in ("person",))
+                      < lap.expected_rows + len(lap.visits))  # fmt: skip
+    return {"changes_sent": len(sent), "lost": lost, "duplicated": duplicated, "refused": refused,
+            "conflicts": conflicts, "laptops_missing_rows": short_pulls, "reference_rows": reference}  # fmt: skip
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--laptops", type=int, default=1000)
+    ap.add_argument("--cases", type=int, default=4, help="cases per laptop")
+    ap.add_argument("--history", type=int, default=6, help="earlier visits stored per case")
+    ap.add_argument("--visits", type=int, default=40, help="visits each laptop pushes")
+    ap.add_argument("--edits", type=int, default=8, help="people's details each laptop changes")
+    ap.add_argument("--concurrency", type=int, default=64, help="laptops syncing at once")
+    ap.add_argument("--instances", type=int, default=2)
+    ap.add_argument("--pool-size", type=int, default=10, help="database connections per instance")
+    ap.add_argument("--quick", action="store_true", help="100 laptops")
+    args = ap.parse_args()
+    if args.quick:
+        args.laptops = min(args.laptops, 100)
+    load_start = os.getloadavg()[0]
+    with TempCluster() as pg:
+        dsn = pg.dsn()
+        migrate(dsn)
+        t0 = time.perf_counter()
+        laptops = setup(dsn, args.laptops, args.cases, args.history)
+        setup_s = time.perf_counter() - t0
+        servers = [start_server(dsn, pool=args.pool_size) for _ in range(args.instances)]
+        try:
+            seconds, pulled = asyncio.run(run([b for _p, b in servers], laptops, args.visits, args.edits,
+                                              args.concurrency))  # fmt: skip
+        finally:
+            for proc, _base in servers:
+                proc.terminate()
+                proc.wait(10)
+        verdict = check(dsn, laptops)
+    syncs = [lap.sync_seconds for lap in laptops]
+    requests = [r for lap in laptops for r in lap.requests]
+    errors = [e for lap in laptops for e in lap.errors]
+    print(json.dumps({
+        "laptops": args.laptops, "instances": args.instances, "concurrency": args.concurrency,
+        "pool_size_per_instance": args.pool_size, "setup_seconds": round(setup_s, 1),
+        "seconds": round(seconds, 2), "changes_pushed": verdict["changes_sent"],
+        "changes_per_s": round(verdict["changes_sent"] / seconds),
+        "rows_pulled": pulled, "rows_pulled_per_s": round(pulled / seconds),
+        "sync_p50_ms": round(statistics.median(syncs) * 1000), "sync_p95_ms": round(pct(syncs, 95) * 1000),
+        "sync_max_ms": round(max(syncs) * 1000),
+        "request_p50_ms": round(pct(requests, 50) * 1000, 1), "request_p95_ms": round(pct(requests, 95) * 1000, 1),
+        "errors": len(errors), "first_errors": errors[:5],
+        "transport_retries": sum(lap.retries for lap in laptops), **verdict,
+        "cores": os.cpu_count(), "load_average_start": round(load_start, 2),
+        "load_average_end": round(os.getloadavg()[0], 2), "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }, indent=1))  # fmt: skip
+    return 0 if not errors and verdict["lost"] == 0 and verdict["duplicated"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
