@@ -37,7 +37,7 @@ from desktop.store.rowspec import ALLOCATION_FIELDS, COUNTERS, EntitySpec, RowSp
 from server.auth import User
 from server.config import Settings
 from server.db import Retry
-from server.roles import may_write
+from server.roles import may_write, may_write_values
 from server.rowstore import RowKey, RowState, commit_rows, load_rows
 from server.scope import (
     Scope,
@@ -315,6 +315,8 @@ class _Batch:
         elif op.kind != "insert":
             raise _Rejected("unknown_row", "no such record on the server (its insert was never accepted)")
         fields = self._clean_fields(op, op.case_id)
+        if not may_write_values(self.user.role, op.entity, fields):
+            raise _Rejected("role", "only a manager records this")
         if op.kind != "delete":
             self._check_allocation(op, row, fields)
             self._check_references(es, fields)
