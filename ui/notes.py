@@ -259,7 +259,7 @@ class NotesTab(Retranslating, QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.search.setPlaceholderText(_("Search this case's notes (Welsh or English)"))
+        self.search.setPlaceholderText(_("Search this case's notes"))
         self.search.setAccessibleName(_("Search this case's notes"))
         self.significant.setText(_("Significant events only"))
         self.new_button.setText(_("New note…"))

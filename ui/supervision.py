@@ -417,8 +417,8 @@ class OversightTab(Retranslating, QWidget):
                     decision=_(DECISIONS[last_decision.decision]), manager=last_decision.decided_by_name,
                     date=show_date(last_decision.decided_on), comments=last_decision.comments or "–")
             row = QTreeWidgetItem([item.label, item.person_name,
-                                   _("{date} by {worker}").format(date=show_date(item.made_on),
-                                                                  worker=item.made_by_name),
+                                   _("{date} by {name}").format(date=show_date(item.made_on),
+                                                                name=item.made_by_name),
                                    _(STATES[item.state]), comments])
             row.setData(0, ROLE, item.ref)
             row.setToolTip(4, comments)

@@ -49,7 +49,6 @@ CONFERENCE_KINDS = {"initial": N_("Initial child protection conference held"),
 REGISTER_CHANGES = {"registered": N_("Placed on the child protection register ({categories})"),
                     "deregistered": N_("Removed from the child protection register"),
                     "categories": N_("Registration categories changed ({categories})"),
-                    "coordinator": N_("Register amended: new co-ordinator"),
                     "reviewed": N_("Registration reviewed")}
 STRATEGY_KINDS = {"discussion": N_("Strategy discussion held"), "meeting": N_("Strategy meeting held")}
 ADULT_STRATEGY_KINDS = {"discussion": N_("Adult strategy discussion held"),
@@ -269,8 +268,8 @@ def register(store: Any, case_id: str) -> list[Event]:
         msgid = REGISTER_CHANGES.get(r["change"], N_("Register changed"))
         what = Words(msgid, {"categories": _categories(r["categories"])})
         detail = r["reason"] or ""
-        if r["change"] == "coordinator" and r["coordinator"]:
-            what = Words(N_("Register amended: new co-ordinator {name}"), {"name": r["coordinator"]})
+        if r["change"] == "coordinator":
+            what = Words(N_("Register amended: new co-ordinator {name}"), {"name": r["coordinator"] or "—"})
         out.append(Event(_d(r["on_date"]), "register", what, detail, people, _who(names, people),
                          source=f"register_history:{r['id']}", order=r["created_at"]))
     return out
