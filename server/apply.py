@@ -211,7 +211,10 @@ class _Batch:
         raise _Rejected("out_of_scope", "this record is not in your scope")
 
     def _may_use(self, unit: UUID | None) -> bool:
-        return self.scope.allows(unit) or (unit is not None and self._grace_cut(unit) is not None)
+        # A case this push creates is the writer's: its rows may point at one another (a note and who was
+        # involved, a visit and its children) before the push that made it is committed.
+        return (self.scope.allows(unit) or unit in self.new_cases
+                or (unit is not None and self._grace_cut(unit) is not None))
 
     def _unit_for_new(self, op: Op, fields: dict[str, Any]) -> tuple[UUID | None, UUID | None]:
         """(person_id, scope_id) for a row not yet on the server; raises _Rejected when out of scope.

@@ -265,4 +265,4 @@ class ChronologyTab(Retranslating, QWidget):
 
 
 register_case_tab("chronology", N_("Chronology"), ChronologyTab, lambda session: session.can(Can.VIEW_CASEWORK),
-                  order=8)
+                  order=24)

@@ -360,4 +360,4 @@ class NotesTab(Retranslating, QWidget):
         return None
 
 
-register_case_tab("notes", N_("Notes"), NotesTab, lambda session: session.can(Can.VIEW_CASEWORK), order=7)
+register_case_tab("notes", N_("Notes"), NotesTab, lambda session: session.can(Can.VIEW_CASEWORK), order=22)

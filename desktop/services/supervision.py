@@ -49,6 +49,9 @@ ACTION_OWNER_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SENIOR_MANAGER
 STAFF = "TRIM(COALESCE({a}.given_names, '') || ' ' || COALESCE({a}.family_name, ''))"
 PERSON = "TRIM(COALESCE(x.preferred_name, x.given_names, '') || ' ' || COALESCE(x.family_name, ''))"
 ACTIONS = {"S1": "record_supervision"}
+MANAGER_ROLES = ", ".join(f"'{r}'" for r in (Role.TEAM_MANAGER, Role.SENIOR_MANAGER))
+"""Supervision due is the managers' work: it is worked out in their views only (a worker's case page
+and My work do not list a duty that is not theirs; the case's Supervision tab says when it was last done)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +236,8 @@ _SUBJECTS = f"""SELECT c.id, c.reference, c.case_type,
        (SELECT GROUP_CONCAT(name, ', ') FROM (SELECT {PERSON}
           AS name FROM case_member m JOIN person x ON x.id = m.person_id WHERE m.case_id = c.id
           AND m.deleted = 0 AND m.role = 'subject' ORDER BY m.created_at)) AS names
-    FROM case_file c WHERE c.deleted = 0 AND c.closed_on IS NULL AND ({{scope}})"""
+    FROM case_file c WHERE c.deleted = 0 AND c.closed_on IS NULL AND ({{scope}})
+      AND EXISTS (SELECT 1 FROM practitioner me WHERE me.id = :scope_me AND me.app_role IN ({MANAGER_ROLES}))"""
 
 
 def _day(value: str | None) -> date | None:
@@ -241,8 +245,9 @@ def _day(value: str | None) -> date | None:
 
 
 def subjects(store: Any, condition: str, params: dict[str, Any], on: date) -> list[Any]:
-    """One subject per open case in scope: the clock from when it became that kind of case, restarted by
-    each supervision; the item is for the team manager of the case's team."""
+    """One subject per open case in scope of a manager (none for anyone else: see :data:`MANAGER_ROLES`):
+    the clock from when it became that kind of case, restarted by each supervision; the item is for the
+    team manager of the case's team."""
     from desktop.services.my_work import Subject
 
     out = []
