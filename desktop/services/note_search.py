@@ -116,3 +116,24 @@ def fts_query(text: str) -> str | None:
         welsh = " OR ".join(_prefix(f) for f in welsh_forms(word))
         parts.append(f"(en : {_prefix(word)} OR cy : ({welsh}))")
     return " AND ".join(parts)
+
+
+def snippet(body: str, text: str, language: str, *, width: int = 24) -> str:
+    """Up to ``width`` words of ``body`` around the first match of what was typed, each matched word
+    between ``[`` and ``]`` ("…roedd ei [blentyn] wedi…"): the same matching as the index (prefixes,
+    diacritics either way, Welsh mutations in a Welsh note), done on the few notes shown."""
+    tokens = list(_WORD.finditer(body))
+    if not tokens:
+        return ""
+    wanted = tuple(f for w in words(text) for f in (welsh_forms(w) if language == "cy" else [w]))
+    hits = {i for i, t in enumerate(tokens) if wanted and plain(t.group()).startswith(wanted)}
+    first = max(0, min(hits, default=0) - width // 3)
+    last = min(len(tokens), first + width)
+    out, pos = [], tokens[first].start()
+    for i in range(first, last):
+        t = tokens[i]
+        out += [body[pos:t.start()], f"[{t.group()}]" if i in hits else t.group()]
+        pos = t.end()
+    if last == len(tokens):
+        out.append(body[pos:])  # the closing punctuation
+    return ("…" if first else "") + "".join(out).strip() + ("…" if last < len(tokens) else "")

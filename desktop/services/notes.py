@@ -29,6 +29,7 @@ whose notes were shown).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,7 +37,7 @@ from typing import Any
 
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_, current_language
-from desktop.services.note_search import fts_query
+from desktop.services.note_search import fts_query, snippet
 from desktop.services.permissions import Can
 from desktop.services.reads import read_casework
 from desktop.services.scope import case_condition, require_case
@@ -243,28 +244,25 @@ class NoteService:
         if query is None:
             return []
         condition, params = case_condition(self.session.user, self.session.today())
-        only = " AND n.case_id = :only_case" if case_id is not None else ""
-        rows = self.session.store.rows(
-            "SELECT n.id, c.reference, snippet(case_note_fts, -1, '[', ']', '…', 12) AS snippet"
-            " FROM case_note_fts f JOIN case_note_search s ON s.n = f.rowid"
-            " JOIN case_note n ON n.id = s.note_id JOIN case_file c ON c.id = n.case_id"
-            f" WHERE case_note_fts MATCH :query AND n.deleted = 0 AND c.deleted = 0 AND ({condition}){only}"
-            " AND NOT EXISTS (SELECT 1 FROM case_note a WHERE a.amends_id = n.id AND a.deleted = 0)"
-            " ORDER BY f.rank, n.occurred_on DESC LIMIT :limit",
+        only = " AND c.id = :only_case" if case_id is not None else ""
+        # The index holds only current notes (see m0019): rank the matches in the cases in scope; the
+        # words around each match are found in the few notes shown (FTS5's snippet() costs per match).
+        ranked = self.session.store.rows(
+            f"WITH scope AS (SELECT c.id FROM case_file c WHERE c.deleted = 0 AND ({condition}){only})"
+            " SELECT f.rowid AS n, s.note_id FROM case_note_fts f JOIN case_note_search s ON s.n = f.rowid"
+            " WHERE case_note_fts MATCH :query AND s.case_id IN scope ORDER BY f.rank LIMIT :limit",
             {**params, "query": query, "only_case": case_id, "limit": int(limit)})
-        if not rows:
+        if not ranked:
             return []
+        references = {r["id"]: r["reference"] for r in self.session.store.rows(
+            "SELECT c.id, c.reference FROM case_file c JOIN case_note n ON n.case_id = c.id"
+            " WHERE n.id IN (SELECT value FROM json_each(:ids))", {"ids": json.dumps([r["note_id"] for r in ranked])})}
         notes = {n.id: n for n in _notes(self.session.store, "n.id IN (SELECT value FROM json_each(:ids))",
-                                         {"ids": _json([r["id"] for r in rows])}, latest_only=False)}
-        hits = [NoteHit(notes[r["id"]], r["reference"], r["snippet"]) for r in rows if r["id"] in notes]
+                                         {"ids": json.dumps([r["note_id"] for r in ranked])}, latest_only=False)}
+        hits = [NoteHit(note, references.get(note.case_id, ""), snippet(note.body, text, note.language))
+                for r in ranked if (note := notes.get(r["note_id"])) is not None]
         _audit_reads(self.session, {h.note.case_id for h in hits})
         return hits
-
-
-def _json(values: list[str]) -> str:
-    import json
-
-    return json.dumps(values)
 
 
 def _audit_reads(session: Any, case_ids: set[str]) -> None:

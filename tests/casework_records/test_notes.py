@@ -146,17 +146,23 @@ def test_a_corrected_note_is_found_by_its_new_words_only(demo: Any) -> None:
 
 
 def test_the_index_follows_the_table_whoever_writes_it(demo: Any) -> None:
-    """Triggers, not the service, keep the index: a row soft-deleted (as a sync or a purge might) leaves
-    the search, and the index holds one entry per live note."""
+    """Triggers, not the service, keep the index: it holds exactly the current notes (live, not corrected)
+    — a correction takes the old text out, a row soft-deleted (as a sync or a purge might) leaves it."""
+    notes = NoteService(demo.session("sw_rhian"))
     note = _note(demo, body="Gair unigryw: ffotosynthesis.")
-    rhian = NoteService(demo.session("sw_rhian"))
-    assert rhian.search("ffotosynthesis")
+    assert notes.search("ffotosynthesis")
     demo.store.write(lambda tx: tx.db.execute("UPDATE case_note SET deleted = 1 WHERE id = ?", [note["id"]]),
                      actor="sync")
-    assert rhian.search("ffotosynthesis") == []
-    live = count(demo, "case_note") - int(demo.store.rows("SELECT count(*) AS n FROM case_note WHERE deleted = 1")[0]["n"])
-    assert count(demo, "case_note_search") == live
-    assert int(demo.store.rows("SELECT count(*) AS n FROM case_note_fts")[0]["n"]) == live
+    assert notes.search("ffotosynthesis") == []
+    first = _note(demo, body="Cyn y cywiriad: cwningen.")
+    notes.amend(first["id"], reason="Typo.", kind="phone", occurred_on="2026-11-20", language="cy",
+                body="Ar ôl y cywiriad: ysgyfarnog.")
+    current = int(demo.store.rows(
+        "SELECT count(*) AS n FROM case_note n WHERE n.deleted = 0 AND NOT EXISTS"
+        " (SELECT 1 FROM case_note a WHERE a.amends_id = n.id AND a.deleted = 0)")[0]["n"])
+    assert count(demo, "case_note_search") == current
+    assert int(demo.store.rows("SELECT count(*) AS n FROM case_note_fts")[0]["n"]) == current
+    assert demo.store.rows("SELECT count(*) AS n FROM case_note_fts WHERE case_note_fts MATCH 'cwningen'")[0]["n"] == 0
 
 
 def test_the_query_is_built_from_words_only() -> None:
