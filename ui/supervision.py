@@ -35,8 +35,8 @@ from desktop.i18n import N_, _
 from desktop.services.directory import DirectoryService
 from desktop.services.oversight import DECISIONS, STATES, SignOffItem, SignOffService
 from desktop.services.permissions import Can
-from desktop.services.supervision import Supervision, SupervisionService
-from ui.case_tabs import register_case_tab
+from desktop.services.supervision import Supervision, SupervisionService, last_supervised
+from ui.case_tabs import register_case_tab, register_header_fact
 from ui.formatting import from_iso, show_date, to_iso
 from ui.forms import Field, Form
 from ui.tasks import store_watcher
@@ -508,5 +508,16 @@ class OversightTab(Retranslating, QWidget):
         return None
 
 
+def _last_supervised(session: Any, case_id: str) -> tuple[str, str] | None:
+    """The case header's "Last supervised:" line (casework roles)."""
+    if not session.can(Can.VIEW_CASEWORK):
+        return None
+    found = last_supervised(session, case_id)
+    value = (_("{date} by {name}").format(date=show_date(found[0], "long"), name=found[1]) if found
+             else _("Not yet"))
+    return _("Last supervised:"), value
+
+
 register_case_tab("oversight", N_("Supervision and sign-off"), OversightTab,
                   lambda session: session.can(Can.VIEW_CASEWORK), order=75)
+register_header_fact("last_supervised", _last_supervised, tables=("supervision",))

@@ -226,6 +226,20 @@ def _records(store: Any, case_id: str) -> list[Supervision]:
     return out
 
 
+def last_supervised(session: Any, case_id: str) -> tuple[date, str] | None:
+    """When the case was last supervised and by whom, for its header (casework roles; not the record's
+    content, so not an audited read of it); ``None`` when never."""
+    if not session.can(Can.VIEW_CASEWORK):
+        return None
+    require_case(session, case_id)
+    rows = session.store.rows(
+        f"SELECT s.held_on, {STAFF.format(a='m')} AS name FROM supervision s LEFT JOIN practitioner m"
+        " ON m.id = s.supervisor_id WHERE s.case_id = ? AND s.deleted = 0"
+        " AND NOT EXISTS (SELECT 1 FROM supervision z WHERE z.amends_id = s.id AND z.deleted = 0)"
+        " ORDER BY s.held_on DESC, s.created_at DESC LIMIT 1", [case_id])
+    return (date.fromisoformat(rows[0]["held_on"]), rows[0]["name"] or "") if rows else None
+
+
 # -- the S1 provider of "My work" -------------------------------------------------------------------
 _SUBJECTS = f"""SELECT c.id, c.reference, c.case_type,
        MAX(c.opened_on, COALESCE((SELECT MAX(h.on_date) FROM case_team_history h WHERE h.case_id = c.id

@@ -151,6 +151,9 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     supervision.actions.set_row(0, "Refer Osian to the breakfast club", demo.staff["sw_rhian"], due)
     _save(qtbot, supervision)
     assert oversight.last.text().startswith("Last supervised on 23 November 2026 by Carys Lloyd")
+    # The case header says so too (it said 2 November, the demo's last supervision, before).
+    qtbot.waitUntil(lambda: ("Last supervised:", "23 November 2026 by Carys Lloyd") in
+                    [(k.text(), v.text()) for k, v in manager_window._rows], timeout=5000)
     page.refresh()
     qtbot.waitUntil(lambda: any("breakfast club" in page.tasks.topLevelItem(i).text(0)
                                 for i in range(page.tasks.topLevelItemCount())), timeout=10_000)
