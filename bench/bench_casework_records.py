@@ -217,13 +217,14 @@ def bench_saves(session: Session, saves: int) -> dict[str, Any]:
     notes, visits = NoteService(session), VisitService(session)
     body = ("Ffoniodd yr ysgol: roedd ei blentyn heb frecwast eto. The nursery will write. " * 6).strip()
     note_times, visit_times = [], []
+    day = session.today().isoformat()
     for _ in range(saves):
         t = time.perf_counter()
-        notes.record(case_id, kind="phone", occurred_on="2026-11-20", occurred_at="09:30", body=body, language="cy",
+        notes.record(case_id, kind="phone", occurred_on=day, occurred_at="09:30", body=body, language="cy",
                      significant=True, category="education", people=kids)
         note_times.append(ms(t))
         t = time.perf_counter()
-        visits.record(case_id, visited_on="2026-11-20", location="home", observations=body,
+        visits.record(case_id, visited_on=day, location="home", observations=body,
                       children=[{"person_id": k, "seen": True, "seen_alone": True, "seen_at_home": True} for k in kids])
         visit_times.append(ms(t))
     return {"saves": saves, "note": summary(note_times), "visit": summary(visit_times),

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import ValidationError
 from desktop.i18n import N_, _, current_language, ngettext
 from desktop.services.cases import CaseService
 from desktop.services.directory import DirectoryService
@@ -162,8 +163,6 @@ class NoteForm(Form):
                 "others": values["others"]}
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
-        from desktop.errors import ValidationError
-
         case_id = self.chosen_case()
         if not case_id:
             raise ValidationError(N_("Choose the case."), field="case")

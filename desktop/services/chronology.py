@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from desktop.domain.validation import parse_date
 from desktop.errors import ValidationError
 from desktop.i18n import N_, _, translator
 from desktop.services.reads import read_casework
@@ -146,12 +147,6 @@ class Chronology:
         return self.subjects.get(self.person_id or "", "")
 
 
-def _day(value: Any, field_name: str) -> date | None:
-    from desktop.domain.validation import parse_date
-
-    return parse_date(value, field_name)
-
-
 class ChronologyService:
     """Thread contract: any thread (reads, plus the audit entry of the read)."""
 
@@ -162,7 +157,7 @@ class ChronologyService:
                  start: Any = None, end: Any = None) -> Chronology:
         """The case's chronology (see the module docstring)."""
         case = read_casework(self.session, case_id, "chronology", person_id)
-        first, last = _day(start, "start"), _day(end, "end")
+        first, last = parse_date(start, "start"), parse_date(end, "end")
         if first and last and last < first:
             raise ValidationError(N_("The end of the period is before its start."), field="end")
         wanted = frozenset(types) if types is not None else None

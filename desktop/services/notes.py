@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from desktop.domain.validation import parse_date
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_, current_language
 from desktop.services.note_search import fts_query, snippet
@@ -158,8 +159,6 @@ class NoteService:
         if kind not in KINDS:
             raise ValidationError(N_("Choose the kind of contact."), field="kind")
         today = self.session.today()
-        from desktop.domain.validation import parse_date
-
         day = parse_date(f.get("occurred_on"), "occurred_on")
         if day is None:
             raise ValidationError(N_("Enter the date."), field="occurred_on")

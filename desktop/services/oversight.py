@@ -40,7 +40,7 @@ from typing import Any
 from desktop.domain.engine import SubjectFacts, default_engine
 from desktop.domain.types import Role
 from desktop.errors import DiogelError, NotFound, PermissionDenied, ValidationError
-from desktop.i18n import N_, _
+from desktop.i18n import N_, _, format_date
 from desktop.services.permissions import Can
 from desktop.services.reads import read_casework
 from desktop.services.scope import case_condition, require_case
@@ -368,18 +368,12 @@ def task_text(item: SignOffItem) -> str:
         # L10N: e.g. "Sign off: Child in Need plan for Elis Pritchard, recorded by Gareth Rees on 20 Nov 2026"
         return _("Sign off: {record} for {person}, recorded by {worker} on {date}").format(
             record=item.label, person=who, worker=item.made_by_name or _("someone who has left"),
-            date=_format(item.made_on))
+            date=format_date(item.made_on))
     last = item.history[-1] if item.history else None
     # L10N: e.g. "Returned by Carys Lloyd: Child in Need plan for Elis Pritchard – Add the school's actions."
     return _("Returned by {manager}: {record} for {person} – {comments}").format(
         manager=last.decided_by_name if last else "", record=item.label, person=who,
         comments=(last.comments if last else "") or "")
-
-
-def _format(day: date) -> str:
-    from desktop.i18n import format_date
-
-    return format_date(day)
 
 
 register_task_source("signoff", signoff_tasks)

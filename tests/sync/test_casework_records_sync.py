@@ -5,6 +5,8 @@ server takes a supervision or a sign-off decision only from a manager."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from desktop.services.notes import NoteService
 from desktop.services.oversight import SignOffService
 from desktop.services.supervision import SupervisionService
@@ -16,7 +18,8 @@ from tests.sync.helpers import make_case
 def test_notes_supervision_and_sign_off_travel_between_laptops(srv, laptops) -> None:
     w, m = laptops("wendy"), laptops("mari")
     case, pid = make_case(w)
-    note = NoteService(w.session).record(case, kind="home_visit", occurred_on="2026-11-20", language="cy",
+    today = w.session.today()  # the laptops keep the machine's clock: every date is relative to it
+    note = NoteService(w.session).record(case, kind="home_visit", occurred_on=today.isoformat(), language="cy",
                                          body="Roedd ei blentyn yn chwarae yn yr ardd.", people=[pid],
                                          significant=True, category="household")
     assert w.sync().verified
@@ -27,8 +30,9 @@ def test_notes_supervision_and_sign_off_travel_between_laptops(srv, laptops) -> 
     found = NoteService(m.session).search("plentyn gardd")  # pulled rows are in the index: mutated forms
     assert [h.note.id for h in found] == [note["id"]]
     saved = SupervisionService(m.session).record(
-        case, held_on="2026-11-20", discussion="The garden; the plan.",
-        actions=[{"description": "Visit again with the health visitor", "owner_id": w.uid, "due_on": "2026-11-27"}])
+        case, held_on=today.isoformat(), discussion="The garden; the plan.",
+        actions=[{"description": "Visit again with the health visitor", "owner_id": w.uid,
+                  "due_on": (today + timedelta(days=7)).isoformat()}])
     assert m.sync().verified and w.sync().verified
     [task] = [t for t in TaskService(w.session).open_tasks() if t.kind == "supervision_action"]
     assert task.for_me and task.text == "Supervision action: Visit again with the health visitor"
@@ -38,7 +42,7 @@ def test_notes_supervision_and_sign_off_travel_between_laptops(srv, laptops) -> 
     assert action.id == saved["actions"][0]["id"] and action.outcome == "Visited on the 26th."
     signoff = m.write(lambda tx: tx.insert("signoff", {
         "record_kind": "case_closure", "record_id": case, "decision": "returned", "comments": "Not yet.",
-        "decided_on": "2026-11-20", "decided_by": m.uid}, case_id=case))
+        "decided_on": today.isoformat(), "decided_by": m.uid}, case_id=case))
     assert m.sync().verified and w.sync().verified
     assert w.row("signoff", signoff["id"])["comments"] == "Not yet."
     assert SignOffService(w.session).kinds()  # the configuration every laptop reads the same
