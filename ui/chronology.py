@@ -14,34 +14,101 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, _, current_language, ngettext
-from desktop.services.chronology import TYPES, Chronology, ChronologyService
+from desktop.services.chronology import TYPES, Chronology, ChronologyService, Event
 from desktop.services.permissions import Can
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date, to_iso
 from ui.forms import Field, Form
 from ui.tasks import Task, runner, store_watcher
-from ui.widgets import FieldError, Retranslating, cap_columns, fit_columns, message_of
+from ui.widgets import FieldError, Retranslating, message_of
 
 log = logging.getLogger(__name__)
 HEADERS = [N_("Date"), N_("What happened"), N_("Who it is about"), N_("Recorded by"), N_("What was recorded")]
 EXPORT_LANGUAGES = {"cy": N_("Welsh"), "en": N_("English"), "bilingual": N_("Welsh and English (Welsh first)")}
+
+
+class ChronologyModel(QAbstractTableModel):
+    """The events as a table, worded when drawn (only the rows in view; a language switch rewords them)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.events: list[Event] = []
+
+    def set_events(self, events: list[Event]) -> None:
+        self.beginResetModel()
+        self.events = events
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.events)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def text(self, row: int, column: int) -> str:
+        e = self.events[row]
+        if column == 0:
+            return show_date(e.on) + (f" {e.at}" if e.at else "")
+        if column == 1:
+            return e.what.text()
+        if column == 2:
+            return e.names
+        if column == 3:
+            return e.by
+        return " ".join(e.detail.split())[:240]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(index.row(), index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (1, 4):
+            e = self.events[index.row()]
+            return e.what.text() if index.column() == 1 else e.detail[:1000]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(HEADERS[section])
+        return None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(HEADERS) - 1)
+        if self.events:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.events) - 1, len(HEADERS) - 1))
+
+
+class Row:
+    """One row as shown (for tests and screen readers' checks): ``text(column)``."""
+
+    def __init__(self, model: ChronologyModel, row: int) -> None:
+        self.model, self.row = model, row
+
+    def text(self, column: int) -> str:
+        return self.model.text(self.row, column)
+
+
+WIDTHS = (130, 360, 210, 130)
+"""Starting widths of the columns but the last (which takes the rest); the person can widen them."""
 
 
 class ExportChronologyForm(Form):
@@ -120,11 +187,19 @@ class ChronologyTab(Retranslating, QWidget):
         self.status = QLabel()
         self.status.setObjectName("chronology_status")
         self.status.setWordWrap(True)
-        self.list = QTreeWidget()
+        self.model = ChronologyModel(self)
+        self.list = QTreeView()
         self.list.setObjectName("chronology_list")
+        self.list.setModel(self.model)
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
         self.list.setWordWrap(False)
+        self.list.setAlternatingRowColors(True)
+        header = self.list.header()
+        header.setStretchLastSection(True)
+        for column, width in enumerate(WIDTHS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.error)
@@ -151,9 +226,9 @@ class ChronologyTab(Retranslating, QWidget):
         for key, action in self.type_actions.items():
             action.setText(_(TYPES[key]))
         self.export_button.setText(_("Export PDF…"))
-        self.list.setHeaderLabels([_(h) for h in HEADERS])
         self.list.setAccessibleName(_("Chronology"))
         self.error.retranslate()
+        self.model.retranslate()
         self.refresh()
 
     def _kinds_text(self) -> str:
@@ -194,18 +269,7 @@ class ChronologyTab(Retranslating, QWidget):
             return
         self.chronology = chronology
         self._fill_people(chronology)
-        self.list.clear()
-        rows = []
-        for e in chronology.events:
-            when = show_date(e.on) + (f" {e.at}" if e.at else "")
-            detail = " ".join(e.detail.split())
-            row = QTreeWidgetItem([when, e.what.text(), e.names, e.by, detail[:240]])
-            row.setToolTip(1, e.what.text())
-            row.setToolTip(4, e.detail[:1000])
-            rows.append(row)
-        self.list.addTopLevelItems(rows)
-        fit_columns(self.list)
-        cap_columns(self.list, {1: 360, 2: 200})
+        self.model.set_events(chronology.events)
         n = len(chronology.events)
         self.count.setText(ngettext("{n} event", "{n} events", n).format(n=n) if n
                            else _("No events for what is chosen."))
@@ -221,8 +285,8 @@ class ChronologyTab(Retranslating, QWidget):
         self.person.setCurrentIndex(max(0, index))
         self._subjects_loaded = True
 
-    def rows(self) -> list[QTreeWidgetItem]:
-        return [self.list.topLevelItem(i) for i in range(self.list.topLevelItemCount())]
+    def rows(self) -> list[Row]:
+        return [Row(self.model, i) for i in range(self.model.rowCount())]
 
     # -- export ---------------------------------------------------------------------------------
     def open_export(self) -> Form:

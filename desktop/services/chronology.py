@@ -28,9 +28,9 @@ events are shown in the interface language and exported in Welsh, English or bot
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.domain.validation import parse_date
 from desktop.errors import ValidationError
@@ -55,38 +55,35 @@ TYPES: dict[str, str] = {
 """The kinds of event a reader can filter by (key → English msgid)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Msg:
+class Msg(NamedTuple):
     """A parameter that is itself words to translate (a code's label; "" for none)."""
 
     msgid: str
 
 
-@dataclass(frozen=True, slots=True)
-class Words:
+class Words(NamedTuple):
     """Words to show in any language: an English msgid and its named parameters (plain text, or a
     :class:`Msg` translated in the same language)."""
 
     msgid: str
-    params: Mapping[str, str | Msg | tuple[Msg, ...]] = field(default_factory=dict)
+    params: Mapping[str, str | Msg | tuple[Msg, ...]] = {}
 
     def text(self, lang: str | None = None) -> str:
         """In ``lang`` (``None``: the interface language); a tuple of :class:`Msg` is a list ("a, b")."""
         gettext = translator(lang).gettext if lang else _
 
         def value(v: str | Msg | tuple[Msg, ...]) -> str:
+            if isinstance(v, str):
+                return v
             if isinstance(v, Msg):
                 return gettext(v.msgid) if v.msgid else ""
-            if isinstance(v, tuple):
-                return ", ".join(gettext(m.msgid) for m in v)
-            return v
+            return ", ".join(gettext(m.msgid) for m in v)
 
         return gettext(self.msgid).format(**{k: value(v) for k, v in self.params.items()})
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One significant event."""
+class Event(NamedTuple):
+    """One significant event (a named tuple: a chronology holds thousands)."""
 
     on: date
     type: str

@@ -118,22 +118,39 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(parts)
 
 
+class Highlighter:
+    """Finds what was typed in a note's text, matching as the index does (prefixes, diacritics either
+    way, Welsh mutations in a Welsh note): the words around each hit of a search (:meth:`snippet`), worked
+    out once per search for the few notes shown."""
+
+    def __init__(self, text: str) -> None:
+        typed = words(text)
+        self.prefixes = {"en": tuple(typed), "cy": tuple(f for w in typed for f in welsh_forms(w))}
+
+    def snippet(self, body: str, language: str, *, width: int = 24) -> str:
+        """Up to ``width`` words of ``body`` around the first match, each matched word between ``[`` and
+        ``]`` ("…roedd ei [blentyn] wedi…")."""
+        wanted = self.prefixes.get(language, self.prefixes["en"])
+        tokens = list(_WORD.finditer(body))
+        if not tokens:
+            return ""
+
+        def hit(token: str) -> bool:
+            return bool(wanted) and (token.lower() if token.isascii() else plain(token)).startswith(wanted)
+
+        first = next((i for i, t in enumerate(tokens) if hit(t.group())), 0)
+        first = max(0, first - width // 3)
+        last = min(len(tokens), first + width)
+        out, pos = [], tokens[first].start()
+        for t in tokens[first:last]:
+            word = t.group()
+            out += [body[pos:t.start()], f"[{word}]" if hit(word) else word]
+            pos = t.end()
+        if last == len(tokens):
+            out.append(body[pos:])  # the closing punctuation
+        return ("…" if first else "") + "".join(out).strip() + ("…" if last < len(tokens) else "")
+
+
 def snippet(body: str, text: str, language: str, *, width: int = 24) -> str:
-    """Up to ``width`` words of ``body`` around the first match of what was typed, each matched word
-    between ``[`` and ``]`` ("…roedd ei [blentyn] wedi…"): the same matching as the index (prefixes,
-    diacritics either way, Welsh mutations in a Welsh note), done on the few notes shown."""
-    tokens = list(_WORD.finditer(body))
-    if not tokens:
-        return ""
-    wanted = tuple(f for w in words(text) for f in (welsh_forms(w) if language == "cy" else [w]))
-    hits = {i for i, t in enumerate(tokens) if wanted and plain(t.group()).startswith(wanted)}
-    first = max(0, min(hits, default=0) - width // 3)
-    last = min(len(tokens), first + width)
-    out, pos = [], tokens[first].start()
-    for i in range(first, last):
-        t = tokens[i]
-        out += [body[pos:t.start()], f"[{t.group()}]" if i in hits else t.group()]
-        pos = t.end()
-    if last == len(tokens):
-        out.append(body[pos:])  # the closing punctuation
-    return ("…" if first else "") + "".join(out).strip() + ("…" if last < len(tokens) else "")
+    """:meth:`Highlighter.snippet` for one note."""
+    return Highlighter(text).snippet(body, language, width=width)

@@ -38,7 +38,7 @@ from typing import Any
 from desktop.domain.validation import parse_date
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_, current_language
-from desktop.services.note_search import fts_query, snippet
+from desktop.services.note_search import Highlighter, fts_query
 from desktop.services.permissions import Can
 from desktop.services.reads import read_casework
 from desktop.services.scope import case_condition, require_case
@@ -258,7 +258,8 @@ class NoteService:
             " WHERE n.id IN (SELECT value FROM json_each(:ids))", {"ids": json.dumps([r["note_id"] for r in ranked])})}
         notes = {n.id: n for n in _notes(self.session.store, "n.id IN (SELECT value FROM json_each(:ids))",
                                          {"ids": json.dumps([r["note_id"] for r in ranked])}, latest_only=False)}
-        hits = [NoteHit(note, references.get(note.case_id, ""), snippet(note.body, text, note.language))
+        marks = Highlighter(text)
+        hits = [NoteHit(note, references.get(note.case_id, ""), marks.snippet(note.body, note.language))
                 for r in ranked if (note := notes.get(r["note_id"])) is not None]
         _audit_reads(self.session, {h.note.case_id for h in hits})
         return hits
