@@ -5,7 +5,7 @@
   tab opened and filled offscreen (target ≤ 200 ms); baseline: the same rows read raw (``SELECT *``
   of each source table for the case, no events made).
 * **search** — 50,000 notes in Welsh and English over 500 cases: ``NoteService.search`` (FTS5 inside
-  the encrypted database, Welsh mutations, ranked, scoped, at most 200 hits, audited) for common,
+  the encrypted database, Welsh mutations, scoped, the newest 200 hits with their snippets, audited) for common,
   rare, mutated and two-word queries, as a senior manager (every case) and as a social worker (their
   cases) (target ≤ 100 ms); baseline: ``LIKE '%word%'`` over the same table.
 * **saving** — a note with two people involved against a visit with two children, through their

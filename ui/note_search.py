@@ -1,6 +1,6 @@
 """The "Search notes" area (GUI thread only): full-text search over the notes of every case in the
 person's scope, in Welsh and English (Welsh mutations and prefixes included —
-:mod:`desktop.services.note_search`), best match first; Enter or double-click opens the case at the note.
+:mod:`desktop.services.note_search`), newest first; Enter or double-click opens the case at the note.
 
 Casework roles only (admin staff and the register custodian never see note text). One short call per
 search (50,000 notes answer in a few milliseconds: ``bench/bench_casework_records.py``). Listed in

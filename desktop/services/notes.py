@@ -23,8 +23,8 @@ whose notes were shown).
   newest first (a person: the notes that name them, or name nobody on the case).
 * ``get(note_id)``, ``versions(note_id)`` — one note; every version of it, oldest first.
 * ``search(text, *, case_id=None, limit=SEARCH_LIMIT)`` — full text over the notes of every case in the
-  person's scope (:mod:`desktop.services.note_search`: both languages, Welsh mutations, prefixes), best
-  match first.
+  person's scope (:mod:`desktop.services.note_search`: both languages, Welsh mutations, prefixes), the
+  most recently recorded matches, newest first.
 """
 
 from __future__ import annotations
@@ -234,8 +234,8 @@ class NoteService:
         return out
 
     def search(self, text: str, *, case_id: str | None = None, limit: int = SEARCH_LIMIT) -> list[NoteHit]:
-        """Notes whose latest version matches ``text`` in the cases in scope (or one case in it), best
-        match first, then newest. Each case shown is audited as read."""
+        """The ``limit`` most recently recorded notes (latest versions) matching ``text`` in the cases in
+        scope (or one case in it), newest first by when they happened. Each case shown is audited as read."""
         self.session.require(Can.VIEW_CASEWORK)
         if case_id is not None:
             require_case(self.session, case_id)
@@ -244,23 +244,26 @@ class NoteService:
             return []
         condition, params = case_condition(self.session.user, self.session.today())
         only = " AND c.id = :only_case" if case_id is not None else ""
-        # The index holds only current notes (see m0019): rank the matches in the cases in scope; the
-        # words around each match are found in the few notes shown (FTS5's snippet() costs per match).
-        ranked = self.session.store.rows(
+        # The index holds only current notes (see m0019), numbered in the order they were recorded: FTS5
+        # walks the matches newest first and stops at the limit, the scope checked against the person's
+        # cases worked out once (no ranking of every match, no check of corrections per row). The words
+        # around each match are found in the few notes shown (FTS5's snippet() costs per match).
+        found = self.session.store.rows(
             f"WITH scope AS (SELECT c.id FROM case_file c WHERE c.deleted = 0 AND ({condition}){only})"
             " SELECT f.rowid AS n, s.note_id FROM case_note_fts f JOIN case_note_search s ON s.n = f.rowid"
-            " WHERE case_note_fts MATCH :query AND s.case_id IN scope ORDER BY f.rank LIMIT :limit",
+            " WHERE case_note_fts MATCH :query AND s.case_id IN scope ORDER BY f.rowid DESC LIMIT :limit",
             {**params, "query": query, "only_case": case_id, "limit": int(limit)})
-        if not ranked:
+        if not found:
             return []
         references = {r["id"]: r["reference"] for r in self.session.store.rows(
             "SELECT c.id, c.reference FROM case_file c JOIN case_note n ON n.case_id = c.id"
-            " WHERE n.id IN (SELECT value FROM json_each(:ids))", {"ids": json.dumps([r["note_id"] for r in ranked])})}
+            " WHERE n.id IN (SELECT value FROM json_each(:ids))", {"ids": json.dumps([r["note_id"] for r in found])})}
         notes = {n.id: n for n in _notes(self.session.store, "n.id IN (SELECT value FROM json_each(:ids))",
-                                         {"ids": json.dumps([r["note_id"] for r in ranked])}, latest_only=False)}
+                                         {"ids": json.dumps([r["note_id"] for r in found])}, latest_only=False)}
         marks = Highlighter(text)
         hits = [NoteHit(note, references.get(note.case_id, ""), marks.snippet(note.body, note.language))
-                for r in ranked if (note := notes.get(r["note_id"])) is not None]
+                for r in found if (note := notes.get(r["note_id"])) is not None]
+        hits.sort(key=lambda h: (h.note.occurred_on, h.note.occurred_at or "", h.note.created_at), reverse=True)
         _audit_reads(self.session, {h.note.case_id for h in hits})
         return hits
 

@@ -136,6 +136,15 @@ def test_search_finds_welsh_words_in_their_mutated_forms_and_english_by_prefix(d
     assert rhian.search('  "  * NEAR( ') == []  # nothing searchable: no FTS syntax reaches SQLite
 
 
+def test_search_shows_the_newest_first_and_stops_at_its_limit(demo: Any) -> None:
+    for day in ("2026-11-02", "2026-11-19", "2026-11-10"):
+        _note(demo, occurred_on=day, body=f"Nodyn am y cymydog swnllyd ({day}).")
+    notes = NoteService(demo.session("sw_rhian"))
+    assert [str(h.note.occurred_on) for h in notes.search("swnllyd")] == ["2026-11-19", "2026-11-10", "2026-11-02"]
+    last_two = notes.search("swnllyd", limit=2)  # the two recorded last
+    assert sorted(str(h.note.occurred_on) for h in last_two) == ["2026-11-10", "2026-11-19"]
+
+
 def test_a_corrected_note_is_found_by_its_new_words_only(demo: Any) -> None:
     notes = NoteService(demo.session("sw_rhian"))
     first = _note(demo, body="Cwrdd â'r athro ddydd Llun.")
