@@ -36,7 +36,7 @@ def test_the_tŵr_chronology_holds_every_kind_of_event_in_time_order(demo: Any) 
     note = next(e for e in chronology.events if e.type == "note")
     assert note.detail.startswith("Ffoniodd yr ysgol") and note.names == "Seren Tŵr" and note.at == "09:40"
     # Welsh words for the same events (a code's label translated too).
-    assert "Wedi'i roi ar y gofrestr amddiffyn plant (Esgeulustod)" in [e.what.text("cy") for e in chronology.events]
+    assert "Rhoddwyd ar y gofrestr amddiffyn plant (Esgeulustod)" in [e.what.text("cy") for e in chronology.events]
 
 
 def test_looked_after_and_adult_chronologies_have_their_own_events(demo: Any) -> None:
