@@ -40,7 +40,7 @@ from ui import areas
 from ui.formatting import show_date
 from ui.tasks import runner, store_watcher
 from ui.urgency import style_tree_item, urgency_icon
-from ui.widgets import Retranslating, fit_columns, message_of
+from ui.widgets import Retranslating, cap_columns, fit_columns, message_of
 
 CASE_ROLE = Qt.ItemDataRole.UserRole
 ACTION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -345,6 +345,8 @@ class MyWorkPage(Retranslating, QWidget):
                 style_tree_item(row, urgency, label_column=0)
             row.setText(0, task.text)  # the words are the task itself; the shape and colours say "act"
             self.tasks.addTopLevelItem(row)
+        # A long task (a sign-off names the record, the child and who made it) must leave "How long" in view.
+        cap_columns(self.tasks, {0: 620})
         for widget in (self.tasks, self.tasks_label, self.acknowledge_button):
             widget.setVisible(bool(tasks))
         self.tasks.setMaximumHeight(min(200, 30 + 22 * len(tasks)))
