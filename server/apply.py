@@ -37,7 +37,7 @@ from desktop.store.rowspec import ALLOCATION_FIELDS, COUNTERS, EntitySpec, RowSp
 from server.auth import User
 from server.config import Settings
 from server.db import Retry
-from server.roles import may_write
+from server.roles import may_write, may_write_values
 from server.rowstore import RowKey, RowState, load_rows, stage_load_rows, stage_rows
 from server.scope import (
     Scope,
@@ -211,7 +211,10 @@ class _Batch:
         raise _Rejected("out_of_scope", "this record is not in your scope")
 
     def _may_use(self, unit: UUID | None) -> bool:
-        return self.scope.allows(unit) or (unit is not None and self._grace_cut(unit) is not None)
+        # A case this push creates is the writer's: its rows may point at one another (a note and who was
+        # involved, a visit and its children) before the push that made it is committed.
+        return (self.scope.allows(unit) or unit in self.new_cases
+                or (unit is not None and self._grace_cut(unit) is not None))
 
     def _unit_for_new(self, op: Op, fields: dict[str, Any]) -> tuple[UUID | None, UUID | None]:
         """(person_id, scope_id) for a row not yet on the server; raises _Rejected when out of scope.
@@ -315,6 +318,8 @@ class _Batch:
         elif op.kind != "insert":
             raise _Rejected("unknown_row", "no such record on the server (its insert was never accepted)")
         fields = self._clean_fields(op, op.case_id)
+        if not may_write_values(self.user.role, op.entity, fields):
+            raise _Rejected("role", "only a manager records this")
         if op.kind != "delete":
             self._check_allocation(op, row, fields)
             self._check_references(es, fields)

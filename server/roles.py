@@ -10,6 +10,9 @@ lists the entities a role may read (``None``: every entity), for the pull and ve
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from desktop.store.rowspec import CASE_CORE, REGISTER_ENTITIES, family_of, spec
 
 CASEWORKERS = frozenset({"social_worker", "team_manager", "senior_manager"})
@@ -38,6 +41,21 @@ def may_write(role: str, entity: str) -> bool:
     if family_of(entity) == "reference":
         return False
     return role in CASEWORKERS or entity in _WRITE.get(role, frozenset())
+
+
+MANAGERS = frozenset({"team_manager", "senior_manager"})
+# Supervision is a manager's record of a worker's case, and a sign-off decision a manager's (issue 19): a
+# worker may push an answer to a return (``resubmitted``), never a supervision or a sign-off.
+_MANAGER_VALUES: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "supervision": lambda fields: True,
+    "signoff": lambda fields: fields.get("decision") != "resubmitted",
+}
+
+
+def may_write_values(role: str, entity: str, fields: dict[str, Any]) -> bool:
+    """Beyond :func:`may_write`: records only a manager makes (a supervision, a sign-off decision)."""
+    needs_manager = _MANAGER_VALUES.get(entity)
+    return role in MANAGERS or needs_manager is None or not needs_manager(fields)
 
 
 def readable(role: str) -> list[str] | None:

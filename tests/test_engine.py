@@ -128,6 +128,11 @@ BOUNDARY_CASES = [
     ("L7s", LAC + " short_break", {"looked_after_start": "2026-11-02"}, None, "2027-02-02"),
     ("P1", "proceedings", {"care_proceedings_issued": "2026-11-02"}, None, "2027-05-02"),  # 26 weeks
     ("A10", "allegation", {"allegation_arisen": "2026-12-24"}, None, "2026-12-29"),
+    # Issue 19: supervision (a month after the last), sign-off and a returned record (5 working days).
+    ("S1", "supervision case_child_protection", {"supervision_from": "2026-10-15", "supervised": "2026-11-02"}, None,
+     "2026-12-02"),
+    ("SO1", "oversight", {"signoff_requested": "2026-11-16"}, None, "2026-11-23"),
+    ("SO2", "oversight", {"signoff_returned": "2026-11-16"}, None, "2026-11-23"),
 ]  # fmt: skip
 
 

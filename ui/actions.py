@@ -30,6 +30,9 @@ ACTION_LABELS: dict[str, str] = {
     "record_pep": N_("Record the personal education plan…"),
     "record_reg20": N_("Record the placement with parent…"),
     "record_cin_review": N_("Record the Child in Need review…"),
+    "record_supervision": N_("Record supervision…"),
+    "sign_off": N_("Sign off or return…"),
+    "resubmit": N_("Send back…"),
 }
 
 

@@ -40,6 +40,24 @@ class CaseTab:
 
 _TABS: dict[str, CaseTab] = {}
 _next_due: NextDueProvider | None = None
+HeaderFact = Callable[[Any, str], "tuple[str, str] | None"]
+_FACTS: dict[str, tuple[HeaderFact, frozenset[str]]] = {}
+
+
+def register_header_fact(key: str, fn: HeaderFact, tables: Collection[str] = ()) -> None:
+    """Add (or replace) a fact of the case header: ``fn(session, case_id)`` returns the translated label
+    ("Last supervised:") and value, or ``None`` to show nothing; the header is redrawn when a commit
+    touches one of ``tables``. GUI thread, on every redraw: keep it to one small read."""
+    _FACTS[key] = (fn, frozenset(tables))
+
+
+def header_facts(session: Any, case_id: str) -> list[tuple[str, str]]:
+    return [fact for fn, _tables in _FACTS.values() if (fact := fn(session, case_id)) is not None]
+
+
+def header_fact_tables() -> frozenset[str]:
+    """The tables whose changes redraw the case header's facts."""
+    return frozenset().union(*(tables for _fn, tables in _FACTS.values()))
 
 
 def register_case_tab(

@@ -34,6 +34,8 @@ from ui.actions import action_label
 from ui.case_tabs import (
     NextDue,
     case_tabs_for,
+    header_fact_tables,
+    header_facts,
     next_due,
     register_case_tab,
     set_next_due_provider,
@@ -246,6 +248,7 @@ class CaseWindow(Retranslating, QWidget):
             row = (_("{role}:").format(role=key_role_label(kp["role"])), who)
             if row not in rows:  # one co-ordinator for two siblings is said once
                 rows.append(row)
+        rows += header_facts(self.session, self.case_id)  # e.g. when it was last supervised
         return rows
 
     def _journey(self) -> Journey | None:
@@ -337,6 +340,8 @@ class CaseWindow(Retranslating, QWidget):
     def _on_store_changed(self, tables: set[str], case_ids: set[str]) -> None:
         if tables & {"person", "address", "case_member"}:
             self._refresh_header_only()
+        elif self.case_id in case_ids and tables & header_fact_tables():
+            self.retranslate()  # a registered header fact changed (e.g. the case was supervised)
 
     def _refresh_header_only(self) -> None:
         # A fresh read without a new "open" audit entry would need a service method; the header's

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.urgency import STYLES, Urgency
+from desktop.domain.urgency import STYLES, Urgency, urgency_of
 from desktop.i18n import N_, _, ngettext
 from desktop.services.my_work import MyWork, MyWorkService, TeamSummary, WorkerSummary, WorkItem
 from desktop.services.permissions import Can
@@ -40,7 +40,7 @@ from ui import areas
 from ui.formatting import show_date
 from ui.tasks import runner, store_watcher
 from ui.urgency import style_tree_item, urgency_icon
-from ui.widgets import Retranslating, fit_columns, message_of
+from ui.widgets import Retranslating, cap_columns, fit_columns, message_of
 
 CASE_ROLE = Qt.ItemDataRole.UserRole
 ACTION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -186,9 +186,15 @@ class MyWorkPage(Retranslating, QWidget):
         self.cover_button.setVisible(session.can(Can.ALLOCATE))
         self.cover_button.setEnabled(False)
         self.cover_button.clicked.connect(self.assign_cover)
+        # Quick entry of a case note (issue 19): for the case of the selected row, or chosen in the form.
+        self.note_button = QPushButton()
+        self.note_button.setObjectName("my_work_new_note")
+        self.note_button.setVisible(session.can(Can.RECORD_CASEWORK))
+        self.note_button.clicked.connect(lambda: self.new_note())
         buttons = QHBoxLayout()
         buttons.addWidget(self.cover_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.note_button)
 
         tasks_box = QHBoxLayout()
         tasks_box.addWidget(self.tasks, 1)
@@ -243,6 +249,8 @@ class MyWorkPage(Retranslating, QWidget):
         self.cover_button.setText(_("Assign cover…"))
         self.cover_button.setAccessibleName(_("Assign cover for the absent worker's work"))
         self.cover_button.setToolTip(_("Choose who covers the selected worker's work while they are away"))
+        self.note_button.setText(_("New case note…"))
+        self.note_button.setToolTip(_("Record a note on the case of the selected item, or choose the case"))
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
             if widget is self.tree:
@@ -321,13 +329,24 @@ class MyWorkPage(Retranslating, QWidget):
         for task in tasks:
             row = QTreeWidgetItem([task.text, task.case_reference, task.to_name, task.open_for])
             row.setData(0, CASE_ROLE, task.case_id)
-            row.setData(0, TASK_ROLE, task.id if task.for_me else "")
-            row.setData(0, ACTION_ROLE, "open_case")
+            # A task dealt with on its form (a sign-off) is opened, not acknowledged.
+            row.setData(0, TASK_ROLE, task.id if task.for_me and not task.action else "")
+            row.setData(0, ACTION_ROLE, task.action or "open_case")
+            row.setData(0, PERSON_ROLE, task.ref)
             row.setToolTip(0, task.text)
-            urgency = Urgency.PROBLEM if task.for_me else Urgency.DUE_THIS_WEEK
-            style_tree_item(row, urgency, label_column=0)
+            if task.due is not None and task.status is not None:
+                # Due by a date: how urgent in words and shape in "How long", as every due item says it.
+                style_tree_item(row, urgency_of(task.status), label_column=3, days_overdue=task.days_overdue,
+                                unit=task.unit)
+                if task.status == "upcoming":
+                    row.setText(3, _("Due by {date}").format(date=show_date(task.due)))
+            else:
+                urgency = Urgency.PROBLEM if task.for_me else Urgency.DUE_THIS_WEEK
+                style_tree_item(row, urgency, label_column=0)
             row.setText(0, task.text)  # the words are the task itself; the shape and colours say "act"
             self.tasks.addTopLevelItem(row)
+        # A long task (a sign-off names the record, the child and who made it) must leave "How long" in view.
+        cap_columns(self.tasks, {0: 620})
         for widget in (self.tasks, self.tasks_label, self.acknowledge_button):
             widget.setVisible(bool(tasks))
         self.tasks.setMaximumHeight(min(200, 30 + 22 * len(tasks)))
@@ -457,6 +476,20 @@ class MyWorkPage(Retranslating, QWidget):
         dialog.saved.connect(self.refresh)
         dialog.open()
         return dialog
+
+    def new_note(self) -> QWidget:
+        """The case note form, for the case of the selected task or item (else the form asks which)."""
+        from ui.notes import NoteForm
+
+        case_id = None
+        for tree in (self.tabs.currentWidget(), self.tasks):
+            item = tree.currentItem() if isinstance(tree, QTreeWidget) else None
+            if item is not None and item.data(0, CASE_ROLE):
+                case_id = item.data(0, CASE_ROLE)
+                break
+        form = NoteForm(self.session, case_id, None, self)
+        form.show()
+        return form
 
     def acknowledge(self) -> QWidget | None:
         """Ask what was done about the selected task, then close it."""

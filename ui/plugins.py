@@ -17,6 +17,7 @@ AREA_MODULES: tuple[str, ...] = (
     "ui.caseload",
     "ui.my_work",
     "ui.letters",
+    "ui.note_search",  # search every case note in scope (issue 19)
     "ui.register",
     "ui.sync.area",
 )
@@ -28,6 +29,9 @@ CASE_TAB_MODULES: tuple[str, ...] = (
     "ui.children",
     "ui.adults",
     "ui.rule_records",  # complaints and recorded exceptions to timescales (issue 18)
+    "ui.notes",  # case notes, the chronology, supervision and sign-off (issue 19)
+    "ui.chronology",
+    "ui.supervision",
 )
 
 _loaded = False

@@ -126,6 +126,28 @@ def committee_pages(session: Session, lang: str, out: Path) -> list[Path]:
 _CASES: dict[str, dict[str, str]] = {}  # role -> the demo's case keys -> ids (each profile has its own)
 
 
+def note_search(session: Session, words: str) -> QWidget:
+    """The Search notes area with ``words`` searched for."""
+    window = main_window(session, "notes")
+    page = window.page("notes")  # type: ignore[attr-defined]
+    page.box.setText(words)
+    page.search()
+    settle()
+    return window
+
+
+def supervision_form(session: Session, case_key: str) -> QWidget:
+    """The supervision form over the case's Supervision and sign-off tab, an action typed in."""
+    window = case_window(session, case_key, "oversight")
+    form = window.tab("oversight").record_supervision()  # type: ignore[union-attr]
+    form.set_value("discussion", "Cynnydd y cynllun; presenoldeb yn yr ysgol. / The plan's progress; attendance.")
+    form.actions.set_row(0, "Gofyn i'r ysgol am ffigurau presenoldeb / Ask the school for attendance figures",
+                         session.user.id, session.today().isoformat())
+    form.move(window.x() + 300, window.y() + 40)
+    settle()
+    return form
+
+
 SHOTS: list[Shot] = [
     Shot("my-work-social-worker", "social_worker", lambda s: main_window(s, "my_work")),
     Shot("my-work-team-manager", "team_manager", lambda s: main_window(s, "my_work")),
@@ -140,6 +162,11 @@ SHOTS: list[Shot] = [
     Shot("case-people", "social_worker", lambda s: case_window(s, "twr_cp", "people")),
     Shot("case-adult-safeguarding", "senior_manager", lambda s: case_window(s, "parry_adult", "adults")),
     Shot("case-looked-after", "senior_manager", lambda s: case_window(s, "tyler_lac", "looked_after")),
+    Shot("case-notes", "social_worker", lambda s: case_window(s, "twr_cp", "notes")),
+    Shot("case-chronology", "social_worker", lambda s: case_window(s, "twr_cp", "chronology")),
+    Shot("case-supervision", "team_manager", lambda s: case_window(s, "twr_cp", "oversight")),
+    Shot("supervision-form", "team_manager", lambda s: supervision_form(s, "twr_cp")),
+    Shot("search-notes", "social_worker", lambda s: note_search(s, "plentyn")),
 ]
 
 

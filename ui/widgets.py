@@ -199,3 +199,12 @@ def fit_columns(tree: QTreeWidget) -> None:
     for col in range(tree.columnCount() - 1):
         header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
+
+
+def cap_columns(tree: QTreeWidget, caps: dict[int, int]) -> None:
+    """After :func:`fit_columns`: the columns in ``caps`` (index → most pixels) no wider than that, so a
+    long name cannot push the text off the screen; the person can still widen them."""
+    header = tree.header()
+    for col, most in caps.items():
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(col, min(max(tree.sizeHintForColumn(col), header.sectionSizeHint(col)), most))

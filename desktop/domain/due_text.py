@@ -639,6 +639,45 @@ def _k3(t: _T, n: int | None) -> str:
 _REASONS[("K3", "working_days")] = (_k3, "over")
 
 
+def _s1(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Case supervision due by {date}")
+    return t.ngettext(
+        "Case not supervised for {n} day (due by {date})",
+        "Case not supervised for {n} days (due by {date})",
+        n,
+    )
+
+
+_REASONS[("S1", "days")] = (_s1, "elapsed")
+
+
+def _so1(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Manager's sign-off due by {date}")
+    return t.ngettext(
+        "Manager's sign-off overdue by {n} working day (due by {date})",
+        "Manager's sign-off overdue by {n} working days (due by {date})",
+        n,
+    )
+
+
+_REASONS[("SO1", "working_days")] = (_so1, "over")
+
+
+def _so2(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Returned record to be revised and sent back by {date}")
+    return t.ngettext(
+        "Returned record overdue by {n} working day (due by {date})",
+        "Returned record overdue by {n} working days (due by {date})",
+        n,
+    )
+
+
+_REASONS[("SO2", "working_days")] = (_so2, "over")
+
+
 def _generic(t: _T, n: int | None, unit: str) -> str:
     # Rules without their own sentences (local RSB rules, or an override that changed the unit).
     if n is None:

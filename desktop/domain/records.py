@@ -32,6 +32,8 @@ RECORDS: dict[str, str] = {
     "agency": N_("agency"),
     "case_file": N_("case"),
     "case_member": N_("person on the case"),
+    "case_note": N_("case note"),
+    "case_note_party": N_("person or agency involved in a case note"),
     "case_team_history": N_("change of team"),
     "child_voice": N_("the child's voice"),
     "cin_assessment": N_("assessment"),
@@ -91,6 +93,9 @@ RECORDS: dict[str, str] = {
     "relationship": N_("relationship"),
     "role_assignment": N_("role on the case"),
     "rule_exception": N_("recorded exception to a timescale"),
+    "signoff": N_("management sign-off"),
+    "supervision": N_("supervision"),
+    "supervision_action": N_("action from supervision"),
     "team": N_("team"),
 }
 
@@ -155,6 +160,7 @@ FIELDS: dict[str, str] = {
     "plan_signed_on": N_("date the placement plan was signed"), "printed_at": N_("when it was printed"),
     "printed_by": N_("printed by"), "provider": N_("provider"), "response": N_("response"),
     "response_on": N_("date of the response"), "strategy_required": N_("strategy meeting needed"),
+    "done_by": N_("done by"), "done_on": N_("date done"),
 }  # fmt: skip
 
 

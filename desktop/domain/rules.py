@@ -58,7 +58,7 @@ RULES_FILE = Path(__file__).with_name("rules.json")
 
 KINDS = ("once", "rolling", "chain", "before", "between")
 POPULATIONS = ("child_protection", "adult_at_risk", "looked_after", "child_in_need", "complaint", "proceedings",
-               "allegation")
+               "allegation", "supervision", "oversight")
 SEVERITIES = ("must", "should")
 CONFIDENCE_TAGS = ("WSP", "LAW", "WG", "LA-W", "SEED", "2ND", "RSB", "UNCONFIRMED")
 """procedures.md's tags; ``UNCONFIRMED``: no national number was found and the offset is a placeholder
@@ -121,6 +121,9 @@ RULE_TITLES: dict[str, str] = {
     "CIN3": N_("Assessment completed"),
     "P1": N_("Care proceedings concluded"),
     "A10": N_("Designated Officer told of an allegation against a practitioner"),
+    "S1": N_("Case supervision"),
+    "SO1": N_("Management sign-off"),
+    "SO2": N_("Returned record answered"),
 }
 """Rule id → English title (msgid). Show with ``_(RULE_TITLES[id])``."""
 

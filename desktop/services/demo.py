@@ -30,6 +30,7 @@ SEEDERS = (
     "desktop.services.child_protection.demo",
     "desktop.services.adults.demo",
     "desktop.services.children.demo",
+    "desktop.services.casework_records_demo",  # notes, supervision and sign-offs (issue 19): after the rest
 )
 
 PERSONAS = {

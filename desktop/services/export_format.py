@@ -32,11 +32,12 @@ from desktop.errors import DiogelError
 from desktop.i18n import N_
 from desktop.store.audit import GENESIS, entry_hash
 from desktop.store.migrations import MIGRATIONS, known_names
+from desktop.store.migrations.m0019_casework_records import DERIVED as NOTE_INDEX
 
 FORMAT = "diogel-export"
 VERSION = 1
 SKIP_TABLES = {"_sqlite_migrations", "sqlite_sequence"}
-DERIVED_TABLES = {"cp_latest_visit"}  # maintained by triggers from the rows they summarise
+DERIVED_TABLES = {"cp_latest_visit", *NOTE_INDEX}  # maintained by triggers from the rows they summarise
 LOCAL_META = {"device_id"}  # each profile keeps its own device identity
 
 

@@ -116,6 +116,7 @@ DEFAULT_PROVIDERS = (
     "desktop.services.children",
     "desktop.services.complaints",
     "desktop.services.allegations",
+    "desktop.services.supervision",
 )
 _loaded = False
 

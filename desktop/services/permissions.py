@@ -27,6 +27,7 @@ class Can(StrEnum):
     VIEW_AUDIT = "view_audit"
     COMMITTEE_REPORT = "committee_report"
     AGREE_EXCEPTION = "agree_exception"  # a recorded exception to a timescale for one child or adult
+    SUPERVISE = "supervise"  # record supervision of a worker's case; sign off or return a record (issue 19)
 
 
 _CASEWORKER = {
@@ -42,7 +43,7 @@ GRANTS: dict[Role, frozenset[Can]] = {
     Role.SOCIAL_WORKER: frozenset(_CASEWORKER),
     Role.TEAM_MANAGER: frozenset(
         _CASEWORKER | {Can.ALLOCATE, Can.RATIFY, Can.VIEW_TEAM_WORK, Can.MANAGE_LETTERS, Can.COMMITTEE_REPORT,
-                       Can.AGREE_EXCEPTION}
+                       Can.AGREE_EXCEPTION, Can.SUPERVISE}
     ),
     Role.SENIOR_MANAGER: frozenset(
         _CASEWORKER
@@ -55,6 +56,7 @@ GRANTS: dict[Role, frozenset[Can]] = {
             Can.VIEW_AUDIT,
             Can.COMMITTEE_REPORT,
             Can.AGREE_EXCEPTION,
+            Can.SUPERVISE,
         }
     ),
     Role.REGISTER_CUSTODIAN: frozenset({Can.VIEW_CASE, Can.MANAGE_REGISTER, Can.EDIT_CONTACT}),
@@ -72,6 +74,7 @@ _DENIED = {
     Can.MANAGE_REGISTER: N_("Only the register custodian can change the register."),
     Can.MANAGE_LETTERS: N_("Your role cannot print or send letters."),
     Can.AGREE_EXCEPTION: N_("Only a manager can agree an exception to a timescale."),
+    Can.SUPERVISE: N_("Only a manager can record supervision or sign off a record."),
 }
 
 

@@ -9,21 +9,30 @@ team manager). A task is for one practitioner (``to_practitioner_id``) or for ev
 (``to_role``); it is a synced row of the case, so it reaches that person's laptop with the case. The
 letter the procedures ask for is still queued beside it.
 
+Other records join the list through :func:`register_task_source` (issue 19: the actions agreed at
+supervision, each with its owner and due date; records waiting for a manager's sign-off; records a
+manager returned with comments). Such a task may carry a due date (``due``: its urgency is worked out as
+the engine's, in calendar days) and a form that deals with it (``action``, opened on its case instead of
+acknowledging it).
+
 ``TaskService(session)``
     * ``open_tasks()`` — open tasks the signed-in person must act on (``for_me``), and, for managers,
-      the open tasks of the cases in their scope (to see what is waiting, and for how long).
+      the open tasks of the cases in their scope (to see what is waiting, and for how long); those of the
+      registered sources after the escalations.
     * ``acknowledge(task_id, outcome)`` — only the person it is for (or someone with its role): records
       who, when and what was done (audited, synced). Raises ``NotFound``, ``PermissionDenied``,
-      ``ValidationError``.
+      ``ValidationError``. A source's task is closed by that source.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from desktop.domain.engine import DUE_THIS_WEEK, DUE_TODAY, OVERDUE, UPCOMING
 from desktop.domain.types import Role, label
 from desktop.errors import NotFound, PermissionDenied, ValidationError
 from desktop.i18n import N_, _, format_date, ngettext
@@ -72,10 +81,25 @@ class Task:
     to_name: str
     """Who it is for, in words: a person's name or a role."""
     details: dict[str, Any] = field(default_factory=dict)
+    due: date | None = None
+    """When it must be done by (a registered source's task), else ``None``."""
+    status: str | None = None
+    """``overdue``, ``due_today``, ``due_this_week`` or ``upcoming`` on the day asked (with ``due``)."""
+    days_overdue: int = 0
+    unit: str = "days"
+    """The unit ``days_overdue`` counts in (``working_days`` or ``days``)."""
+    action: str | None = None
+    """The form that deals with it (a "My work" action key), opened on its case; ``None``: acknowledge it."""
+    ref: str | None = None
+    """What that form is for (a record's id)."""
+    words: Callable[[], str] | None = field(default=None, compare=False)
+    """A registered source's text, worded when read (in the interface language at that moment)."""
 
     @property
     def text(self) -> str:
         """What happened, in the interface language."""
+        if self.words is not None:
+            return self.words()
         key = self.kind
         if self.kind == "household_change":
             key = f"household_change:{self.details.get('what', 'joined')}"
@@ -91,6 +115,50 @@ class Task:
         if self.days_open == 0:
             return _("Opened today")
         return ngettext("Open for {n} day", "Open for {n} days", self.days_open).format(n=self.days_open)
+
+
+def due_status(due: date, on: date) -> tuple[str, int]:
+    """The engine's status of something due on ``due`` as of ``on`` (calendar days late)."""
+    if due < on:
+        return OVERDUE, (on - due).days
+    if due == on:
+        return DUE_TODAY, 0
+    if due <= on + timedelta(days=6 - on.weekday()):
+        return DUE_THIS_WEEK, 0
+    return UPCOMING, 0
+
+
+TaskSource = Callable[[Any, date], list[Task]]
+"""``source(session, today)``: the source's open tasks in the person's scope — those for them
+(``for_me``) and, for managers, the others of their scope."""
+TaskCloser = Callable[[Any, str, str], dict[str, Any]]
+_SOURCES: dict[str, TaskSource] = {}
+_CLOSERS: dict[str, TaskCloser] = {}
+DEFAULT_SOURCES = ("desktop.services.supervision", "desktop.services.oversight")
+"""Modules that register task sources, imported on first use (one not in this build is skipped)."""
+_sources_loaded = False
+
+
+def _load_sources() -> None:
+    global _sources_loaded
+    if not _sources_loaded:
+        import importlib
+        import importlib.util
+
+        for module in DEFAULT_SOURCES:
+            if importlib.util.find_spec(module) is not None:
+                importlib.import_module(module)
+        _sources_loaded = True
+
+
+def register_task_source(name: str, source: TaskSource, *, acknowledge: TaskCloser | None = None) -> None:
+    """Add (or replace) a source of tasks; its task ids start with ``"<name>:"``, and ``acknowledge``
+    (``closer(session, task_id, outcome)``) closes one (``None``: its tasks are dealt with by their form)."""
+    _SOURCES[name] = source
+    if acknowledge is not None:
+        _CLOSERS[name] = acknowledge
+    else:
+        _CLOSERS.pop(name, None)
 
 
 class TaskService:
@@ -134,10 +202,22 @@ class TaskService:
                 to_name=r["to_name"] or (label(r["to_role"]) if r["to_role"] else ""),
                 details=json.loads(r["details"] or "{}")))
         out.sort(key=lambda t: (not t.for_me, t.raised_on))
+        _load_sources()
+        for source in _SOURCES.values():
+            out += sorted(source(self.session, today), key=lambda t: (not t.for_me, t.due or t.raised_on))
         return out
 
     def acknowledge(self, task_id: str, outcome: str) -> dict[str, Any]:
         """Close a task saying what was done. Only the person it is for may."""
+        _load_sources()
+        source, sep, _rest = task_id.partition(":")
+        if sep and source in _SOURCES:
+            closer = _CLOSERS.get(source)
+            if closer is None:
+                raise ValidationError(N_("This is dealt with on its form, not acknowledged: open it."), field="outcome")
+            if self.session.user.role == Role.ADMIN_STAFF:
+                raise PermissionDenied(N_("Only the person this task is for can acknowledge it."))
+            return closer(self.session, task_id, outcome)
         rows = self.session.store.rows("SELECT * FROM escalation WHERE id = ? AND deleted = 0"
                                        " AND acknowledged_at IS NULL", [task_id])
         if not rows:

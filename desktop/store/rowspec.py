@@ -66,7 +66,8 @@ _FAMILY_OF: dict[str, str] = {
     "letter": "letter",
     **dict.fromkeys(("child_voice", "adult_wishes", "adult_partnership", "cin_assessment_contact", "escalation",
                      "proceedings_stage", "cp_core_group", "cp_core_group_attendance", "cp_core_group_item",
-                     "complaint", "practitioner_allegation"),
+                     "complaint", "practitioner_allegation", "case_note", "case_note_party", "supervision",
+                     "supervision_action", "signoff"),
                     "note"),  # fmt: skip
 }
 

@@ -225,6 +225,33 @@ SPECS: dict[str, Spec] = {
     "exceptions.ExceptionService.end": Spec(K.MANAGE, CP, lambda w: c(w.ids["rule_exception"], ended_on=w.ago(0),
                                                                        reason="Seen alone again.")),
     "exceptions.ExceptionService.for_case": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
+    # -- case notes, the chronology, supervision and sign-off (issue 19) -------------------------
+    "notes.NoteService.record": Spec(K.CASEWORK, CP, lambda w: c(
+        w.cases[CP], kind="phone", occurred_on=w.ago(0), body="The school rang.", people=[_twr(w, "seren")])),
+    "notes.NoteService.amend": Spec(K.CASEWORK, CP, lambda w: c(
+        w.ids["note"], reason="The time was wrong.", kind="phone", occurred_on=w.ago(0), body="The school rang.")),
+    "notes.NoteService.for_case": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
+    "notes.NoteService.get": Spec(K.CASEWORK, CP, lambda w: c(w.ids["note"])),
+    "notes.NoteService.versions": Spec(K.CASEWORK, CP, lambda w: c(w.ids["note"])),
+    "notes.NoteService.search": Spec(K.CASEWORK, None, lambda w: c("matrixword"), leak=CP),
+    "chronology.ChronologyService.for_case": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
+    "chronology.ChronologyService.render": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP], language="en")),
+    "supervision.SupervisionService.record": Spec(K.MANAGE, CP, lambda w: c(
+        w.cases[CP], held_on=w.ago(0), discussion="The plan.")),
+    "supervision.SupervisionService.amend": Spec(K.MANAGE, CP, lambda w: c(
+        w.ids["supervision"], reason="The date was wrong.", held_on=w.ago(1), discussion="The plan.")),
+    # The action is the team manager's: its owner or a manager closes it (a social worker's own is in the tests).
+    "supervision.SupervisionService.complete_action": Spec(K.MANAGE, CP, lambda w: c(
+        w.ids["supervision_action"], "Rang the school.")),
+    "supervision.SupervisionService.for_case": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
+    "supervision.SupervisionService.last": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
+    "oversight.SignOffService.kinds": Spec(K.DIRECTORY, None, lambda w: c()),
+    "oversight.SignOffService.for_case": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
+    "oversight.SignOffService.waiting": Spec(K.CASEWORK, None, lambda w: c(), leak=CP),
+    "oversight.SignOffService.sign_off": Spec(K.MANAGE, CP, lambda w: c(w.ids["signoff_waiting"])),
+    "oversight.SignOffService.send_back": Spec(K.MANAGE, CP, lambda w: c(w.ids["signoff_waiting"], "Add dates.")),
+    "oversight.SignOffService.resubmit": Spec(K.CASEWORK, CIN, lambda w: c(w.ids["signoff_returned"],
+                                                                          "Dates added.")),
     "my_work.MyWorkService.record_absence": Spec(K.MANAGE, CP, lambda w: c(
         w.staff["sw_rhian"], from_date=w.ahead(3), to_date=w.ahead(5), reason="Training")),
     "my_work.MyWorkService.assign_cover": Spec(K.MANAGE, CP, lambda w: c(
@@ -548,6 +575,20 @@ def prepare(w: World) -> None:
     ids["rule_exception"] = ExceptionService(w.sessions["tm_cp"]).record(
         cp, _twr(w, "seren"), "V1", reason_kind="disability", reason="Agreed with the paediatrician.",
         until=w.ahead(30))["id"]
+    # Notes, supervision with an action for the team manager, and the demo's records waiting for sign-off
+    # (the Tŵr plan) and returned to the worker (the Pritchard Child in Need plan).
+    from desktop.services.notes import NoteService
+    from desktop.services.oversight import SignOffService
+    from desktop.services.supervision import SupervisionService
+
+    ids["note"] = NoteService(rhian).record(cp, kind="phone", occurred_on=w.ago(1), body="matrixword: a call.")["id"]
+    supervision = SupervisionService(w.sessions["tm_cp"]).record(
+        cp, held_on=w.ago(1), discussion="The plan.",
+        actions=[{"description": "Ring the school", "owner_id": w.staff["tm_cp"], "due_on": w.ahead(5)}])
+    ids["supervision"], ids["supervision_action"] = supervision["id"], supervision["actions"][0]["id"]
+    waiting = SignOffService(w.sessions["senior"]).waiting()
+    ids["signoff_waiting"] = next(i.ref for i in waiting if i.case_id == cp and i.state == "waiting")
+    ids["signoff_returned"] = next(i.ref for i in waiting if i.case_id == w.cases[CIN] and i.state == "returned")
     # Adults: a report to screen, an offer of advocacy awaiting an answer.
     ids["adult_report"] = AdultReports(owain).record(
         w.cases[HUGHES], received_at=f"{w.ago(1)}T11:00", source_type="public", concerns="Found on the floor.",

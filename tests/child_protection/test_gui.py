@@ -197,7 +197,8 @@ def test_the_team_manager_sees_the_teams_overdue_work_not_only_their_own(registe
     assert worker.heading.text() == "Your work"
     manager = my_work(qtbot, w.as_("tm"))
     assert manager.heading.text() == "Your team's work"
-    assert manager.rows("overdue") == []  # none of it is the manager's own
+    # None of it is the manager's own but the supervision of the team's cases (rule S1, issue 19).
+    assert {r.data(0, RULE_ROLE) for r in manager.rows("overdue")} <= {"S1"}
     rows = {r.text(0): r for r in manager.worker_rows()}
     sian = rows["Siân Roberts"]
     assert int(sian.text(2)) >= 2 and sian.text(5) == ""
@@ -210,4 +211,6 @@ def test_the_team_manager_sees_the_teams_overdue_work_not_only_their_own(registe
     assert manager.chips["overdue"].count == work.counts["overdue"] == sum(int(r.text(2)) for r in rows.values())
     assert work.counts["overdue"] == len({(i.case_id, i.person_id, i.rule_id) for i in work.responsible
                                           if i.status == "overdue"})
-    assert all(i.worker_name == "Siân Roberts" for i in work.responsible if i.case_id == w.ids["case"])
+    assert all(i.worker_name == "Siân Roberts" for i in work.responsible
+               if i.case_id == w.ids["case"] and i.rule_id != "S1")  # supervision is the manager's own
+    assert all(i.worker_id == w.as_("tm").user.id for i in work.responsible if i.rule_id == "S1")

@@ -43,7 +43,11 @@ LANGUAGE_CODE = re.compile(r"(?::\s*|\()(?:cy|en)\b")
 ROLES = ("social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff")
 
 
+FILE_NAME = re.compile(r"[\w./-]+\.(?:pdf|csv|json|png|zip)\b")
+
+
 def raw_in(text: str) -> list[str]:
+    text = FILE_NAME.sub("", text)  # a file's name may carry an ISO date (they sort), and says where it goes
     found = [m.group(0) for rx in (UUID, ISO_DATE, CODE, LANGUAGE_CODE) for m in rx.finditer(text)]
     return [f for f in found if "@" not in text]  # an email address may hold an underscore
 
