@@ -45,23 +45,28 @@ class Occurrence:
 
 
 def walk(rule: Rule, base: date, events: Sequence[date], until: date, cal: WorkingCalendar, *,
-         stop: date | None = None) -> Iterator[Occurrence]:
+         stop: date | None = None, since: date | None = None) -> Iterator[Occurrence]:
     """Every occurrence of ``rule`` for one subject whose due date is on or before ``until``.
 
     ``events`` are the dates of the satisfying events, sorted; ``stop`` the day the subject left the rule
     (an occurrence falling due after it is not counted; one open at it stays unanswered). Events after
-    ``until`` or ``stop`` are ignored. Raises ``ValueError`` when a due date falls outside the calendar.
+    ``until`` or ``stop`` are ignored. With ``since``, occurrences both due and answered before it are
+    left out (they count in no period that starts on or after ``since``). Raises ``ValueError`` when a
+    due date falls outside the calendar.
     """
     last_day = min(until, stop) if stop is not None else until
     usable = [e for e in events if e <= last_day]
 
-    def counted(due: date) -> bool:
+    def counted(due: date, answer: date | None) -> bool:
+        if since is not None and due < since and answer is not None and answer < since:
+            return False
         return due <= until and (stop is None or due <= stop)
 
     if rule.kind == "once":
         due = cal.add(base, *rule.steps[0])
-        if counted(due):
-            yield Occurrence(due, next((e for e in usable if e >= base), None))
+        answer = next((e for e in usable if e >= base), None)
+        if counted(due, answer):
+            yield Occurrence(due, answer)
         return
     if rule.kind not in ("rolling", "chain"):
         raise ValueError(f"rule {rule.id}: kind {rule.kind} cannot be replayed")
@@ -71,7 +76,7 @@ def walk(rule: Rule, base: date, events: Sequence[date], until: date, cal: Worki
         due = cal.add(anchor, offset, unit)
         after = bisect_right(usable, anchor)  # an event on the anchor's own day answers nothing new
         answer = usable[after] if after < len(usable) else None
-        if counted(due):
+        if counted(due, answer):
             yield Occurrence(due, answer)
         if answer is None:
             return

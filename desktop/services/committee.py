@@ -6,6 +6,10 @@
 has already limited that to the person's scope). Timescales come from the rules table
 (``desktop/domain/rules.json`` via :class:`RuleSet`) and the working-day calendar — never literals.
 
+:func:`compute_stats` is the one implementation: it reads plain rows through a
+:class:`~desktop.services.committee_source.RowSource`, the laptop's store here and the server's row store
+for the whole authority (``diogel-server report committee``, :mod:`server.figures`), so the two count alike.
+
 Definitions (period = ``period_start`` … ``period_end`` inclusive):
 
 * **Timescales** (:mod:`desktop.services.committee_measures`) — for each measured rule, what fell due in
@@ -16,7 +20,9 @@ Definitions (period = ``period_start`` … ``period_end`` inclusive):
   temporary on that day) and by category (a child may count under several); registrations,
   re-registrations (the child had an earlier register entry), de-registrations in the period, and
   days on the register for each child de-registered in the period.
-* **Babies** — :func:`desktop.services.children.permanence.baby_permanence`: ``babies_with_court``
+* **Trend** — each timescale measure counted the same way for each of the twelve calendar months up to
+  the one holding the period end (:func:`trend_months`; the last month is cut at the period end).
+* **Babies** — :func:`desktop.services.committee_babies.baby_cohort`: ``babies_with_court``
   = babies whose care proceedings are still open at the period end (due) and those of them placed
   within 3 months (in time); ``babies_without_court`` = the others.
 * **Open cases / Welsh preference** — cases open at the period end; of them, cases where any
@@ -32,17 +38,22 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from desktop.domain.calendar import WorkingCalendar, default_calendar
+from desktop.domain.calendar import WorkingCalendar, add_months, default_calendar
 from desktop.domain.engine import Engine
 from desktop.domain.rules import RuleSet
 from desktop.errors import ValidationError
 from desktop.i18n import N_
+from desktop.services.committee_babies import baby_cohort
 from desktop.services.committee_measures import measure_figures
+from desktop.services.committee_source import RowSource, StoreRows, Tables
 from desktop.services.permissions import Can
 from reports import CommitteeStats, Timeliness, render_committee_report
+
+TREND_MONTHS = 12
+"""How many months the trend charts cover (the last is the month holding the period end)."""
 
 
 class CommitteeService:
@@ -58,7 +69,7 @@ class CommitteeService:
         self.session.require(Can.COMMITTEE_REPORT)
         if period_end < period_start:
             raise ValidationError(N_("The end of the period is before its start."), field="period_end")
-        return compute_stats(self.session.store, period_start, period_end, self.rules, self.calendar)
+        return compute_stats(StoreRows(self.session.store), period_start, period_end, self.rules, self.calendar)
 
     def render(self, period_start: date, period_end: date, lang: str) -> bytes:
         """The committee report as PDF bytes in ``lang`` ("cy", "en" or "bilingual")."""
@@ -68,72 +79,89 @@ class CommitteeService:
         return render_committee_report(stats, lang, load_council(self.session.profile.folder))
 
 
-def _d(value: str | None) -> date | None:
-    return date.fromisoformat(value[:10]) if value else None
+def trend_months(end: date, count: int = TREND_MONTHS) -> list[tuple[date, date]]:
+    """The ``count`` calendar months up to the one holding ``end``, oldest first; the last is cut at ``end``."""
+    first = add_months(end.replace(day=1), -(count - 1))
+    out = []
+    for i in range(count):
+        a = add_months(first, i)
+        b = min(add_months(a, 1) - timedelta(days=1), end)
+        out.append((a, b))
+    return out
 
 
-def compute_stats(store: Any, start: date, end: date, rules: RuleSet, cal: WorkingCalendar) -> CommitteeStats:
-    """Store-level computation (no permission check; :class:`CommitteeService` checks)."""
+def compute_stats(source: RowSource, start: date, end: date, rules: RuleSet, cal: WorkingCalendar) -> CommitteeStats:
+    """The figures from plain rows (no permission check: :class:`CommitteeService` checks on the laptop,
+    :mod:`server.figures` on the server). Raises ``ValueError`` when a due date falls outside the
+    calendar."""
     stats = CommitteeStats(period_start=start, period_end=end)
     s, e = start.isoformat(), end.isoformat()
-    rows = store.rows
+    t = Tables(source)
 
     # -- register -------------------------------------------------------------------------------
-    entries = rows("SELECT id, case_id, person_id, registered_on, categories, status, deregistered_on"
-                   " FROM register_entry WHERE deleted = 0 ORDER BY registered_on")
-    by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for entry in entries:
-        by_person[entry["person_id"]].append(entry)
+    entries = t("register_entry")
+    first_registered: dict[str, list[str]] = defaultdict(list)
+    for _id, _case, person_id, reg, _dereg, _cats in entries:
+        if reg:
+            first_registered[person_id].append(reg[:10])
     categories: Counter[str] = Counter()
-    for entry in entries:
-        reg, dereg = entry["registered_on"], entry["deregistered_on"]
+    for _id, _case, person_id, reg, dereg, cats in sorted(entries, key=lambda r: (r[3] or "", r[0])):
+        if not reg:
+            continue
+        reg, dereg = reg[:10], dereg[:10] if dereg else None
         if reg <= e and (dereg is None or dereg > e):
             stats.children_on_register += 1
-            categories.update(json.loads(entry["categories"] or "[]"))
+            categories.update(_list(cats))
         if s <= reg <= e:
             stats.registrations += 1
-            if any(o["registered_on"] < reg for o in by_person[entry["person_id"]] if o["id"] != entry["id"]):
+            if min(first_registered[person_id]) < reg:
                 stats.re_registrations += 1
         if dereg and s <= dereg <= e:
             stats.deregistrations += 1
             stats.days_on_register.append((date.fromisoformat(dereg) - date.fromisoformat(reg)).days)
     stats.register_by_category = dict(categories)
 
-    # -- timescales ---------------------------------------------------------------------------------
-    stats.measures = measure_figures(rows, start, end, Engine(rules, cal))
+    # -- timescales, and their trend ----------------------------------------------------------------
+    stats.measures = measure_figures(t, start, end, Engine(rules, cal), months=trend_months(end))
 
     # -- babies ---------------------------------------------------------------------------------
-    from desktop.services.children.permanence import baby_permanence
-
-    for child in baby_permanence(store, start, end)["children"]:
+    for child in baby_cohort(t, start, end)["children"]:
         target = stats.babies_with_court if child["proceedings_open"] else stats.babies_without_court
         _count(target, child["placed_within_3_months"])
 
     # -- cases, Welsh, caseload -----------------------------------------------------------------
-    open_cases = rows(
-        "SELECT c.id, COALESCE(t.name, '') AS team,"
-        " EXISTS (SELECT 1 FROM case_member m JOIN person x ON x.id = m.person_id WHERE m.case_id = c.id"
-        "   AND m.deleted = 0 AND (m.to_date IS NULL OR m.to_date > :e) AND x.correspondence_language = 'cy') AS welsh"
-        " FROM case_file c LEFT JOIN team t ON t.id = c.team_id"
-        " WHERE c.deleted = 0 AND c.opened_on <= :e AND (c.closed_on IS NULL OR c.closed_on > :e)", {"e": e})
+    welsh_people = {pid for pid, _dob, lang in t("person") if lang == "cy"}
+    welsh_cases = {case_id for case_id, person_id, _role, to in t("case_member")
+                   if person_id in welsh_people and (not to or to[:10] > e)}
+    teams = dict(t("team"))
+    open_cases = [(case_id, team) for case_id, _type, team, opened, closed in t("case_file")
+                  if opened and opened[:10] <= e and (not closed or closed[:10] > e)]
     stats.open_cases = len(open_cases)
-    stats.welsh_preference_cases = sum(1 for c in open_cases if c["welsh"])
-    stats.open_cases_by_team = dict(sorted(Counter(c["team"] for c in open_cases if c["team"]).items()))
+    stats.welsh_preference_cases = sum(1 for case_id, _team in open_cases if case_id in welsh_cases)
+    stats.open_cases_by_team = dict(sorted(Counter(teams[team] for _c, team in open_cases
+                                                   if team in teams and teams[team]).items()))
 
-    letters = rows("SELECT language, source_event, substr(printed_at, 1, 10) AS day FROM letter"
-                   " WHERE deleted = 0 AND status = 'printed' AND substr(printed_at, 1, 10) BETWEEN :s AND :e",
-                   {"s": s, "e": e})
+    letters = [(lang, mailing, printed[:10]) for lang, mailing, status, printed in t("letter")
+               if status == "printed" and printed and s <= printed[:10] <= e]
     mailing_days: dict[str, set[str]] = defaultdict(set)
-    for letter in letters:
-        if letter["source_event"]:
-            mailing_days[letter["source_event"]].add(letter["day"])
+    for _lang, mailing, day in letters:
+        if mailing:
+            mailing_days[mailing].add(day)
     stats.letters_sent = len(letters)
-    for letter in letters:
-        if letter["language"] in ("cy", "bilingual"):
+    for lang, mailing, day in letters:
+        if lang in ("cy", "bilingual"):
             stats.welsh_letters_sent += 1
-            if not letter["source_event"] or mailing_days[letter["source_event"]] == {letter["day"]}:
+            if not mailing or mailing_days[mailing] == {day}:
                 stats.welsh_letters_same_time += 1
     return stats
+
+
+def _list(text: str | None) -> list[str]:
+    try:
+        value = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _count(target: Timeliness, in_time: bool) -> None:
