@@ -211,7 +211,9 @@ class _Batch:
         raise _Rejected("out_of_scope", "this record is not in your scope")
 
     def _may_use(self, unit: UUID | None) -> bool:
-        return self.scope.allows(unit) or (unit is not None and self._grace_cut(unit) is not None)
+        # A case this push creates (accepted earlier in the batch) is the writer's as much as one in scope.
+        return self.scope.allows(unit) or unit in self.new_cases or (
+            unit is not None and self._grace_cut(unit) is not None)
 
     def _unit_for_new(self, op: Op, fields: dict[str, Any]) -> tuple[UUID | None, UUID | None]:
         """(person_id, scope_id) for a row not yet on the server; raises _Rejected when out of scope.
