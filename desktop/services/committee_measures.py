@@ -301,13 +301,17 @@ def measure_figures(t: Tables, start: date, end: date, engine: Engine, *,
     """Every measure over ``start``…``end``, counted as :class:`desktop.domain.occurrences.Tally` says, and
     over each of ``months`` (consecutive calendar months, the last ending no later than ``end``) for the
     trend. An occurrence falling due while a recorded exception covered that child or adult and rule is
-    counted apart (``excepted``), not as on time, late or outstanding."""
+    counted apart (``excepted``), not as on time, late or outstanding. A rule not in force at the period end
+    (``rules.json`` effective dates) has no figures."""
     first = min([start, *(m[0] for m in months)])
     windows = _exception_windows(t, first, end)
     index = _Months(months)
     out = []
     for rule_id, reader in MEASURES:
-        rule = engine.rules.get(rule_id, end)
+        try:
+            rule = engine.rules.get(rule_id, end)
+        except KeyError:
+            continue  # the rule was not yet (or no longer) in force at the period end: nothing to count
         tally, excepted = Tally(), 0
         monthly = [Tally() for _ in months]
         monthly_excepted = [0 for _ in months]

@@ -9,8 +9,9 @@ Contract:
   text as ``str`` (dates as ISO text, JSON lists as JSON text), integers as ``int``, missing as
   ``None``; ``id`` and ``case_id`` as text ids. Row order is not specified. ``has_table(table)`` says
   whether the table exists at all (a profile made by an older build lacks the later ones).
-* :data:`READS` names every table and column the figures read — nothing else is asked for, so a
-  source can fetch exactly that (the server reads those keys out of its JSON rows).
+* :data:`READS` names every table and column the committee's figures read — nothing else is asked for,
+  so a source fetches exactly that (the server reads those keys out of its JSON rows); the statistical
+  returns (:mod:`server.returns`) ask for a few more columns the same way.
 * :class:`Tables` is one report's view of a source: each table read once, however many measures use it.
 * :class:`StoreRows` is the laptop's source (its own encrypted store: sync has already limited it to
   the person's scope); the server's is :class:`server.figures.ServerRows`.
@@ -59,21 +60,22 @@ class RowSource(Protocol):
 
 
 class Tables:
-    """One report's reads from a :class:`RowSource`: the :data:`READS` columns of each table, read once
-    and kept for the report's lifetime (thread contract: one thread)."""
+    """One report's reads from a :class:`RowSource`: each table's columns read once and kept for the
+    report's lifetime (thread contract: one thread)."""
 
     def __init__(self, source: RowSource) -> None:
         self.source = source
-        self._rows: dict[str, list[tuple[Any, ...]]] = {}
+        self._rows: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
         self._amended: dict[str, frozenset[str]] = {}
 
-    def __call__(self, table: str) -> list[tuple[Any, ...]]:
-        """The live rows of ``table``, each a tuple of ``READS[table]`` (no rows when the table does not
-        exist in this source)."""
-        got = self._rows.get(table)
+    def __call__(self, table: str, columns: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
+        """The live rows of ``table``, each a tuple of ``columns`` (by default the committee's
+        ``READS[table]``); no rows when the table does not exist in this source."""
+        cols = tuple(columns) if columns is not None else READS[table]
+        got = self._rows.get((table, cols))
         if got is None:
-            got = list(self.source.rows(table, READS[table])) if self.source.has_table(table) else []
-            self._rows[table] = got
+            got = list(self.source.rows(table, cols)) if self.source.has_table(table) else []
+            self._rows[(table, cols)] = got
         return got
 
     def amended(self, table: str) -> frozenset[str]:
