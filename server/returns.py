@@ -117,8 +117,8 @@ CHILDREN: tuple[Column, ...] = (
            "`cin_assessment.need_category` of the child's latest assessment completed by the period end.", NEED),
     Column("care_and_support_began", "When the latest continuous period of care and support began", "date",
            f"{CRCS}: start of care and support",
-           "The earliest `opened_on` of the child's open children's cases (child protection, child in need, "
-           "looked after) that were open in the period."),
+           "The earliest `opened_on` of the child's cases (child protection, child in need, looked after) open "
+           "at any time in the period."),
     Column("care_and_support_ended", "When care and support ended, if it ended in the period", "date",
            f"{CRCS}: case closure", "The latest `closed_on` of those cases, when every one closed by the period end."),
     Column("status_at_end", "The child's status at the period end", "code",

@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
+from desktop.sync.client import SyncClient
 from reports import CommitteeStats
 
 START, END = date(2026, 6, 1), date(2026, 11, 30)
@@ -224,3 +225,24 @@ def total(parts: list[dict[str, Any]]) -> dict[str, Any]:
             "by_team": out["by_team"] + p["by_team"],
         }
     return out
+
+
+def make_council(srv: Any, laptops: Any) -> dict[str, Any]:
+    """Teams A, B and C of the ``srv`` harness, each with a team manager's laptop (``laptops`` fixture) holding
+    its team's casework, all synced; a senior manager (sian) and a performance officer (peris) with no team."""
+    for team, manager in (("B", "bryn"), ("C", "catrin")):
+        srv.team(team)
+        srv.user(manager, "team_manager", team)
+    srv.user("sian", "senior_manager", None)
+    srv.user("peris", "performance_officer", None)
+    made = {}
+    for i, (team, manager) in enumerate((("A", "mari"), ("B", "bryn"), ("C", "catrin"))):
+        laptop = laptops(manager)
+        laptop.client = SyncClient.for_session(laptop.session, laptop.transport, batch_size=400, page_size=2000)
+        seed_team(laptop.session, team, seed=21 + i)
+        report = laptop.sync()
+        why = srv.sql("SELECT entity, reason, min(message) AS m, count(*) FROM quarantine GROUP BY 1, 2")
+        assert (report.refused, report.conflicts, report.parked, report.error) == (0, 0, 0, None), why
+        assert report.acknowledged == report.sent > 0 and laptop.outbox() == []
+        made[team] = laptop
+    return made

@@ -21,12 +21,11 @@ from psycopg import IsolationLevel
 from psycopg.rows import dict_row
 
 from desktop.services.committee import CommitteeService
-from desktop.sync.client import SyncClient
 from server import figures
 from server.auth import User
 from server.cli import main as server_main
 from tests.server.harness import PASSWORD, Harness
-from tests.sync.council import END, START, additive, seed_team, total
+from tests.sync.council import END, START, additive, make_council, total
 
 
 def _user(srv: Harness, username: str) -> User:
@@ -46,23 +45,7 @@ def _server_stats(srv: Harness, username: str, team: str | None = None) -> Any:
 
 @pytest.fixture
 def council(srv: Harness, laptops: Any) -> dict[str, Any]:
-    """Teams A, B and C, each with a team manager's laptop holding its team's casework, all synced."""
-    for team, manager in (("B", "bryn"), ("C", "catrin")):
-        srv.team(team)
-        srv.user(manager, "team_manager", team)
-    srv.user("sian", "senior_manager", None)
-    srv.user("peris", "performance_officer", None)
-    made = {}
-    for i, (team, manager) in enumerate((("A", "mari"), ("B", "bryn"), ("C", "catrin"))):
-        laptop = laptops(manager)
-        laptop.client = SyncClient.for_session(laptop.session, laptop.transport, batch_size=400, page_size=2000)
-        seed_team(laptop.session, team, seed=21 + i)
-        report = laptop.sync()
-        why = srv.sql("SELECT entity, reason, min(message) AS m, count(*) FROM quarantine GROUP BY 1, 2")
-        assert (report.refused, report.conflicts, report.parked, report.error) == (0, 0, 0, None), why
-        assert report.acknowledged == report.sent > 0 and laptop.outbox() == []
-        made[team] = laptop
-    return made
+    return make_council(srv, laptops)
 
 
 def test_the_council_report_is_the_sum_of_its_teams_laptops(srv: Harness, council: dict[str, Any]) -> None:
