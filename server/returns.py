@@ -37,7 +37,7 @@ from typing import Any, Literal
 import psycopg
 
 from desktop.domain.calendar import add_months, default_calendar
-from desktop.domain.occurrences import Tally, walk
+from desktop.domain.occurrences import Replay, Tally
 from desktop.domain.rules import RuleSet
 from desktop.services.committee_measures import History, c6, c12
 from desktop.services.committee_source import Tables
@@ -273,11 +273,13 @@ def returns_key(conn: psycopg.Connection[Any]) -> bytes:
 def _per_person(histories: list[History], rule_id: str, rules: RuleSet, start: date, end: date) -> dict[str, Tally]:
     """Each person's tally of ``rule_id`` over the period (the committee's counting)."""
     rule, cal = rules.get(rule_id, end), default_calendar()
-    out: dict[str, Tally] = defaultdict(Tally)
+    replays: dict[str, Replay] = {}
     for h in histories:
-        for occ in walk(rule, h.base, sorted(h.events), end, cal, stop=h.stop, since=start):
-            out[h.person_id].add(occ, start, end, stop=h.stop)
-    return out
+        replay = replays.get(h.person_id)
+        if replay is None:
+            replay = replays[h.person_id] = Replay(rule, cal, end, (start, end))
+        replay.add_days(h.base, h.events, h.stop)
+    return {pid: r.tally for pid, r in replays.items()}
 
 
 def children_rows(t: Tables, start: date, end: date, la: str, pseudonym: Callable[[str], str],

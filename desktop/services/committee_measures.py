@@ -31,26 +31,45 @@ from typing import Any
 
 from desktop.domain import due_text
 from desktop.domain.engine import Engine
-from desktop.domain.occurrences import Occurrence, Tally, walk
+from desktop.domain.occurrences import Replay
 from desktop.services.committee_source import Tables
 from reports.model import MeasureFigures, MonthFigures
 
 
 @dataclass(frozen=True, slots=True)
 class History:
+    """One subject's history under one rule, in day numbers (``date.toordinal()``): when the rule's clock
+    started, the days of the events that satisfy it, and the day the subject left the rule (or ``None``)."""
+
     case_id: str
     person_id: str
-    base: date
-    events: list[date]
-    stop: date | None = None
+    base: int
+    events: list[int]
+    stop: int | None = None
 
 
-def _d(value: Any) -> date | None:
-    return date.fromisoformat(str(value)[:10]) if value else None
+class _Days:
+    """ISO dates to day numbers, each distinct text parsed once (a council has millions of visits on a few
+    thousand days)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, text: Any) -> int | None:
+        if not text:
+            return None
+        got = self.seen.get(text)
+        if got is None:
+            got = self.seen[text] = date.fromisoformat(str(text)[:10]).toordinal()
+        return got
 
 
-def _stop(*dates: date | None) -> date | None:
-    found = [d for d in dates if d is not None]
+def _days(t: Tables) -> _Days:
+    return t.derived("days", lambda _t: _Days())
+
+
+def _stop(*days: int | None) -> int | None:
+    found = [d for d in days if d is not None]
     return min(found) if found else None
 
 
@@ -66,61 +85,67 @@ def _ids(text: Any) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class _Case:
     case_type: str
-    closed: date | None
+    closed: int | None
 
 
 def cases(t: Tables) -> dict[str, _Case]:
-    """Live cases by id."""
-    return {cid: _Case(kind, _d(closed)) for cid, kind, _team, _opened, closed in t("case_file")}
+    """Live cases by id (once per report)."""
+    def read(t: Tables) -> dict[str, _Case]:
+        day = _days(t)
+        return {cid: _Case(kind, day(closed)) for cid, kind, _team, _opened, closed in t("case_file")}
+
+    return t.derived("cases", read)
 
 
 @dataclass(frozen=True, slots=True)
 class _Registration:
     case_id: str
     person_id: str
-    registered: date
-    stop: date | None
+    registered: int
+    stop: int | None
 
 
 def _registrations(t: Tables) -> list[_Registration]:
     """Register entries of live child protection cases, each with when the child left the rule."""
-    live = cases(t)
-    out = []
-    for _id, case_id, person_id, registered, deregistered, _cats in t("register_entry"):
-        case = live.get(case_id)
-        if case is None or case.case_type != "child_protection" or not registered:
-            continue
-        out.append(_Registration(case_id, person_id, date.fromisoformat(registered[:10]),
-                                 _stop(_d(deregistered), case.closed)))
-    return out
+    def read(t: Tables) -> list[_Registration]:
+        live, day = cases(t), _days(t)
+        out = []
+        for _id, case_id, person_id, registered, deregistered, _cats in t("register_entry"):
+            case = live.get(case_id)
+            on = day(registered)
+            if case is None or case.case_type != "child_protection" or on is None:
+                continue
+            out.append(_Registration(case_id, person_id, on, _stop(day(deregistered), case.closed)))
+        return out
+
+    return t.derived("registrations", read)
 
 
-def _visits(t: Tables) -> tuple[dict[str, list[date]], dict[str, list[date]]]:
-    """Per child: the dates they were seen alone, and seen at home, on current visits where access was
-    not denied."""
-    amended = t.amended("cp_visit")
-    when = {vid: day for vid, day, denied, _amends in t("cp_visit") if not denied and vid not in amended and day}
-    alone: dict[str, list[date]] = defaultdict(list)
-    home: dict[str, list[date]] = defaultdict(list)
-    parsed: dict[str, date] = {}
-    for visit_id, person_id, seen_alone, seen_at_home in t("cp_visit_child"):
-        if not (seen_alone or seen_at_home):
-            continue
-        day = when.get(visit_id)
-        if day is None:
-            continue
-        on = parsed.get(day)
-        if on is None:
-            on = parsed[day] = date.fromisoformat(day[:10])
-        if seen_alone:
-            alone[person_id].append(on)
-        if seen_at_home:
-            home[person_id].append(on)
-    return alone, home
+def _visits(t: Tables) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Per child: the days they were seen alone, and seen at home, on current visits where access was not
+    denied (once per report: the largest join of the figures)."""
+    def read(t: Tables) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        amended, day = t.amended("cp_visit"), _days(t)
+        when = {vid: day(on) for vid, on, denied, _amends in t("cp_visit") if not denied and on}
+        for vid in amended:
+            when.pop(vid, None)
+        alone: dict[str, list[int]] = defaultdict(list)
+        home: dict[str, list[int]] = defaultdict(list)
+        for visit_id, person_id, seen_alone, seen_at_home in t("cp_visit_child"):
+            if seen_alone or seen_at_home:
+                on = when.get(visit_id)
+                if on is not None:
+                    if seen_alone:
+                        alone[person_id].append(on)
+                    if seen_at_home:
+                        home[person_id].append(on)
+        return alone, home
+
+    return t.derived("visits", read)
 
 
-def _per_registration(t: Tables, events_for: Callable[[_Registration], list[date]],
-                      base_for: Callable[[_Registration, list[date]], date | None] | None = None) -> list[History]:
+def _per_registration(t: Tables, events_for: Callable[[_Registration], list[int]],
+                      base_for: Callable[[_Registration, list[int]], int | None] | None = None) -> list[History]:
     out = []
     for e in _registrations(t):
         events = [d for d in events_for(e) if d >= e.registered]
@@ -131,21 +156,27 @@ def _per_registration(t: Tables, events_for: Callable[[_Registration], list[date
     return out
 
 
-def _core_groups(t: Tables) -> dict[str, list[date]]:
-    amended = t.amended("cp_core_group")
-    out: dict[str, list[date]] = defaultdict(list)
-    for gid, case_id, held, _amends in t("cp_core_group"):
-        if gid not in amended and held:
-            out[case_id].append(date.fromisoformat(held[:10]))
-    return out
+def _core_groups(t: Tables) -> dict[str, list[int]]:
+    def read(t: Tables) -> dict[str, list[int]]:
+        amended, day = t.amended("cp_core_group"), _days(t)
+        out: dict[str, list[int]] = defaultdict(list)
+        for gid, case_id, held, _amends in t("cp_core_group"):
+            on = day(held)
+            if gid not in amended and on is not None:
+                out[case_id].append(on)
+        return out
+
+    return t.derived("core_groups", read)
 
 
-def _conferences(t: Tables, kind: str) -> dict[tuple[str, str], list[date]]:
-    out: dict[tuple[str, str], list[date]] = defaultdict(list)
+def _conferences(t: Tables, kind: str) -> dict[tuple[str, str], list[int]]:
+    day = _days(t)
+    out: dict[tuple[str, str], list[int]] = defaultdict(list)
     for case_id, child_ids, k, status, held in t("cp_conference"):
-        if k == kind and status == "held" and held:
+        on = day(held)
+        if k == kind and status == "held" and on is not None:
             for person_id in _ids(child_ids):
-                out[(case_id, person_id)].append(date.fromisoformat(held[:10]))
+                out[(case_id, person_id)].append(on)
     return out
 
 
@@ -179,23 +210,24 @@ def c12(t: Tables) -> list[History]:
 def c6(t: Tables) -> list[History]:
     """A child whose section 47 enquiry found significant harm (determination 3): the initial conference
     is due within C6 of the last strategy discussion before that finding."""
-    amended = t.amended("cp_strategy")
-    strategies: dict[tuple[str, str], list[date]] = defaultdict(list)
+    amended, day = t.amended("cp_strategy"), _days(t)
+    strategies: dict[tuple[str, str], list[int]] = defaultdict(list)
     for sid, case_id, child_ids, held, _amends in t("cp_strategy"):
-        if sid not in amended and held:
+        on = day(held)
+        if sid not in amended and on is not None:
             for person_id in _ids(child_ids):
-                strategies[(case_id, person_id)].append(date.fromisoformat(held[:10]))
+                strategies[(case_id, person_id)].append(on)
     initial = _conferences(t, "initial")
     live = cases(t)
-    found: dict[tuple[str, str], str] = {}  # the latest finding of significant harm per child
+    found: dict[tuple[str, str], int] = {}  # the latest finding of significant harm per child
     for case_id, person_id, determination, determined in t("cp_enquiry"):
-        if determination == 3 and determined and case_id in live:
+        on = day(determined)
+        if determination == 3 and on is not None and case_id in live:
             key = (case_id, person_id)
-            found[key] = max(found.get(key, determined), determined)
+            found[key] = max(found.get(key, on), on)
     out = []
-    for key, determined in found.items():
-        day = date.fromisoformat(determined[:10])
-        before = [d for d in strategies.get(key, []) if d <= day]
+    for key, determined_on in found.items():
+        before = [d for d in strategies.get(key, []) if d <= determined_on]
         if before:
             out.append(History(key[0], key[1], max(before), sorted(initial.get(key, [])), live[key[0]].closed))
     return out
@@ -203,20 +235,23 @@ def c6(t: Tables) -> list[History]:
 
 def a1(t: Tables) -> list[History]:
     """Each report not screened out; a later report starts a new clock (the engine follows the latest)."""
-    concluded: dict[str, list[date]] = defaultdict(list)
+    day = _days(t)
+    concluded: dict[str, list[int]] = defaultdict(list)
     for case_id, on in t("adult_enquiry"):
-        if on:
-            concluded[case_id].append(date.fromisoformat(on[:10]))
+        d = day(on)
+        if d is not None:
+            concluded[case_id].append(d)
     live = cases(t)
     subjects: dict[str, list[str]] = defaultdict(list)
     for case_id, person_id, role, _to in t("case_member"):
         if role == "subject":
             subjects[case_id].append(person_id)
-    reports: dict[tuple[str, str], list[date]] = defaultdict(list)
+    reports: dict[tuple[str, str], list[int]] = defaultdict(list)
     for case_id, received, decision in t("adult_report"):
-        if case_id in live and received and decision in (None, "enquiries"):
+        d = day(received)
+        if case_id in live and d is not None and decision in (None, "enquiries"):
             for person_id in subjects.get(case_id, []):
-                reports[(case_id, person_id)].append(date.fromisoformat(received[:10]))
+                reports[(case_id, person_id)].append(d)
     out = []
     for (case_id, person_id), received_on in reports.items():
         received_on.sort()
@@ -227,27 +262,28 @@ def a1(t: Tables) -> list[History]:
     return out
 
 
-def _reviews(t: Tables, table: str) -> dict[str, list[date]]:
+def _reviews(t: Tables, table: str) -> dict[str, list[int]]:
     """Current (not amended) reviews by the plan or episode they review."""
-    amended = t.amended(table)
-    out: dict[str, list[date]] = defaultdict(list)
+    amended, day = t.amended(table), _days(t)
+    out: dict[str, list[int]] = defaultdict(list)
     for rid, parent, held, _amends in t(table):
-        if rid not in amended and held:
-            out[parent].append(date.fromisoformat(held[:10]))
+        on = day(held)
+        if rid not in amended and on is not None:
+            out[parent].append(on)
     return out
 
 
-def _spans(t: Tables, table: str, reviews: dict[str, list[date]]) -> list[History]:
+def _spans(t: Tables, table: str, reviews: dict[str, list[int]]) -> list[History]:
     """One history per plan (or episode) of a live case: from its start, its reviews, until it ended or
     the case closed."""
-    live = cases(t)
+    live, day = cases(t), _days(t)
     out = []
     for sid, case_id, person_id, started, ended in t(table):
         case = live.get(case_id)
-        if case is None or not started:
+        on = day(started)
+        if case is None or on is None:
             continue
-        out.append(History(case_id, person_id, date.fromisoformat(started[:10]), reviews.get(sid, []),
-                           _stop(_d(ended), case.closed)))
+        out.append(History(case_id, person_id, on, reviews.get(sid, []), _stop(day(ended), case.closed)))
     return out
 
 
@@ -267,33 +303,18 @@ MEASURES: tuple[tuple[str, Callable[[Tables], list[History]]], ...] = (
 """Rule id → the reader of its histories, in the order the report lists them."""
 
 
-def _exception_windows(t: Tables, start: date, end: date) -> dict[tuple[str, str, str], list[tuple[date, date]]]:
-    """(case, person, rule) → the periods a manager's recorded exception covered (desktop.services.exceptions)."""
-    out: dict[tuple[str, str, str], list[tuple[date, date]]] = defaultdict(list)
+def _exception_windows(t: Tables, start: date, end: date) -> dict[tuple[str, str, str], list[tuple[int, int]]]:
+    """(case, person, rule) → the spans (day numbers) a manager's recorded exception covered
+    (desktop.services.exceptions)."""
+    day = _days(t)
+    s, e = start.toordinal(), end.toordinal()
+    out: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
     for case_id, person_id, rule_id, first, until, ended in t("rule_exception"):
-        a, b = _d(first), _d(until)
-        if a is None or b is None or a > end or b < start:
+        a, b = day(first), day(until)
+        if a is None or b is None or a > e or b < s:
             continue
-        out[(case_id, person_id, rule_id)].append((a, min(b, _d(ended) or date.max)))
+        out[(case_id, person_id, rule_id)].append((a, min(b, day(ended) or b)))
     return out
-
-
-class _Months:
-    """Calendar months ``months[0]``…``months[-1]`` (consecutive): which of them an occurrence can count in."""
-
-    def __init__(self, months: Sequence[tuple[date, date]]) -> None:
-        self.months = list(months)
-        self.first = (months[0][0].year * 12 + months[0][0].month - 1) if months else 0
-
-    def span(self, occ: Occurrence) -> range:
-        """The months whose tally this occurrence may enter: from the month it fell due in to the month it
-        was done in (or the last month, if never done), within the months counted."""
-        if not self.months:
-            return range(0)
-        due = occ.due.year * 12 + occ.due.month - 1 - self.first
-        done = occ.done
-        last = len(self.months) - 1 if done is None else done.year * 12 + done.month - 1 - self.first
-        return range(max(due, 0), min(last, len(self.months) - 1) + 1)
 
 
 def measure_figures(t: Tables, start: date, end: date, engine: Engine, *,
@@ -305,32 +326,21 @@ def measure_figures(t: Tables, start: date, end: date, engine: Engine, *,
     (``rules.json`` effective dates) has no figures."""
     first = min([start, *(m[0] for m in months)])
     windows = _exception_windows(t, first, end)
-    index = _Months(months)
     out = []
     for rule_id, reader in MEASURES:
         try:
             rule = engine.rules.get(rule_id, end)
         except KeyError:
             continue  # the rule was not yet (or no longer) in force at the period end: nothing to count
-        tally, excepted = Tally(), 0
-        monthly = [Tally() for _ in months]
-        monthly_excepted = [0 for _ in months]
+        replay = Replay(rule, engine.calendar, end, (start, end), months)
         for h in reader(t):
-            covered = windows.get((h.case_id, h.person_id, rule_id))
-            for occ in walk(rule, h.base, sorted(h.events), end, engine.calendar, stop=h.stop, since=first):
-                if covered and any(a <= occ.due <= b for a, b in covered):
-                    excepted += start <= occ.due <= end
-                    for i in index.span(Occurrence(occ.due, occ.due)):
-                        monthly_excepted[i] += 1
-                    continue
-                tally.add(occ, start, end, stop=h.stop)
-                for i in index.span(occ):
-                    monthly[i].add(occ, months[i][0], months[i][1], stop=h.stop)
+            replay.add_days(h.base, h.events, h.stop, windows.get((h.case_id, h.person_id, rule_id), ()))
+        x = replay.tally
+        trend = [MonthFigures(m[0], m[1], fell_due=p.fell_due, carried=p.carried, on_time=p.on_time, late=p.late,
+                              outstanding=p.outstanding, ended=p.ended, excepted=n)
+                 for m, p, n in zip(months, replay.monthly, replay.monthly_excepted, strict=True)]
         title = {lang: due_text.measure(rule, lang) for lang in ("cy", "en")}
-        trend = [MonthFigures(m[0], m[1], fell_due=x.fell_due, carried=x.carried, on_time=x.on_time, late=x.late,
-                              outstanding=x.outstanding, ended=x.ended, excepted=n)
-                 for m, x, n in zip(months, monthly, monthly_excepted, strict=True)]
-        out.append(MeasureFigures(rule_id, rule.population, title, fell_due=tally.fell_due, carried=tally.carried,
-                                  on_time=tally.on_time, late=tally.late, outstanding=tally.outstanding,
-                                  ended=tally.ended, excepted=excepted, trend=trend))
+        out.append(MeasureFigures(rule_id, rule.population, title, fell_due=x.fell_due, carried=x.carried,
+                                  on_time=x.on_time, late=x.late, outstanding=x.outstanding, ended=x.ended,
+                                  excepted=replay.excepted, trend=trend))
     return out

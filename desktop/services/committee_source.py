@@ -20,8 +20,10 @@ Contract:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
 
 READS: dict[str, tuple[str, ...]] = {
     "adult_enquiry": ("case_id", "concluded_on"),
@@ -67,6 +69,7 @@ class Tables:
         self.source = source
         self._rows: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
         self._amended: dict[str, frozenset[str]] = {}
+        self._derived: dict[str, Any] = {}
 
     def __call__(self, table: str, columns: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
         """The live rows of ``table``, each a tuple of ``columns`` (by default the committee's
@@ -76,6 +79,13 @@ class Tables:
         if got is None:
             got = list(self.source.rows(table, cols)) if self.source.has_table(table) else []
             self._rows[(table, cols)] = got
+        return got
+
+    def derived(self, key: str, make: Callable[[Tables], T]) -> T:
+        """``make(self)``, worked out once per report (a join several measures share)."""
+        if key not in self._derived:
+            self._derived[key] = make(self)
+        got: T = self._derived[key]
         return got
 
     def amended(self, table: str) -> frozenset[str]:
