@@ -131,6 +131,13 @@ CP, JONES, PARRY, WILLIAMS, HUGHES = "twr_cp", "jones_cp", "parry_adult", "willi
 CIN, TYLER, LILI, NEW_LAC = "pritchard_cin", "tyler_lac", "lili_lac", "new_lac"
 
 
+class _PdfServer:
+    """Answers a report request with a PDF, as the server does for a senior manager."""
+
+    def download(self, path: str, params: dict[str, Any] | None = None, *, media_type: str) -> bytes:
+        return b"%PDF-1.4 matrix"
+
+
 def _twr(w: World, key: str) -> str:
     return w.families["twr"][key]
 
@@ -183,6 +190,10 @@ SPECS: dict[str, Spec] = {
                                                              lambda w: c(w.ids["adult_conference"])),
     "conference_reports.ConferenceReportService.render": Spec(K.CASEWORK, CP, lambda w: c(w.ids["cp_held"])),
     "committee.CommitteeService.stats": Spec(K.COMMITTEE, None, lambda w: c(w.today.replace(day=1), w.today)),
+    # The council's report comes from the server: here a stand-in answers for it (the real server's own
+    # checks are tests/sync/test_council_figures.py); the matrix checks the laptop refuses the wrong roles.
+    "committee_council.CouncilReportService.render": Spec(K.COUNCIL, None, lambda w: c(
+        w.today.replace(day=1), w.today, "en", transport=_PdfServer())),
     "committee.CommitteeService.render": Spec(K.COMMITTEE, None,
                                               lambda w: c(w.today.replace(day=1), w.today, "en")),
     # -- my work ------------------------------------------------------------------------------
