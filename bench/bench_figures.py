@@ -118,7 +118,8 @@ def main() -> int:
                 return got
 
         def report(team: str | None = None) -> bytes:
-            stats = snapshot(lambda c: figures.committee_stats(c, asked, START, END, team, now=NOW, today=END))
+            stats = snapshot(lambda c: figures.committee_stats(c, asked, START, END, team, now=NOW, today=END,
+                                                               connect=lambda: psycopg.connect(dsn)))
             return figures.committee_report(stats, "bilingual")
 
         def read_rows() -> int:
@@ -134,7 +135,7 @@ def main() -> int:
         def write_returns() -> dict[Path, int]:
             with tempfile.TemporaryDirectory() as d:
                 return snapshot(lambda c: returns.write_returns(c, asked, START, END, "W06000010", Path(d), now=NOW,
-                                                                today=END))
+                                                                today=END, connect=lambda: psycopg.connect(dsn)))
 
         t_report, pdf = timed(report)
         print(f"1. council committee report (figures + bilingual PDF, {len(pdf) // 1024} KB): {t_report:.2f} s",

@@ -446,7 +446,8 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
         now, today = settings.now(), settings.today()
 
         def run(conn: psycopg.Connection) -> Any:
-            return figures.committee_stats(conn, asked, period_start, period_end, team, now=now, today=today)
+            return figures.committee_stats(conn, asked, period_start, period_end, team, now=now, today=today,
+                                           connect=lambda: psycopg.connect(settings.database_url))
 
         try:
             stats = await tx(request, run, RR)

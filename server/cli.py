@@ -206,7 +206,7 @@ def _figures(args: argparse.Namespace, now: datetime) -> int:
         try:
             if args.command == "report":
                 stats = figures.committee_stats(conn, asked, args.period_start, args.period_end, args.team,
-                                                now=now, today=today)
+                                                now=now, today=today, connect=lambda: psycopg.connect(args.database_url))
                 conn.commit()
                 _write_atomic(args.out, figures.committee_report(stats, args.lang, args.council))
                 print(f"committee report written to {args.out}")
@@ -214,7 +214,7 @@ def _figures(args: argparse.Namespace, now: datetime) -> int:
             from server import returns
 
             written = returns.write_returns(conn, asked, args.period_start, args.period_end, args.la_code, args.out,
-                                            now=now, today=today)
+                                            now=now, today=today, connect=lambda: psycopg.connect(args.database_url))
             conn.commit()
             for path, n in written.items():
                 print(f"{path}: {n} rows")

@@ -436,7 +436,8 @@ def to_csv(columns: tuple[Column, ...], rows: list[dict[str, str]]) -> bytes:
 
 
 def write_returns(conn: psycopg.Connection[Any], asked: Asked, start: date, end: date, la_code: str, folder: Path, *,
-                  now: datetime, today: date, rules: RuleSet | None = None) -> dict[Path, int]:
+                  now: datetime, today: date, rules: RuleSet | None = None,
+                  connect: Callable[[], psycopg.Connection[Any]] | None = None) -> dict[Path, int]:
     """Write both files into ``folder`` (see the module docstring); returns each file with its row count."""
     require_figures(asked.user)
     check_period(start, end, today)
@@ -449,7 +450,7 @@ def write_returns(conn: psycopg.Connection[Any], asked: Asked, start: date, end:
             rules.get(rule_id, end)
         except KeyError:
             raise FiguresInput(f"rule {rule_id} was not in force on {end.isoformat()}: choose a later period") from None
-    t, pseudonym = Tables(ServerRows(conn)), Pseudonyms(returns_key(conn))
+    t, pseudonym = Tables(ServerRows(conn, connect=connect)), Pseudonyms(returns_key(conn))
     made = {"children.csv": children_rows(t, start, end, la, pseudonym, rules),
             "adults.csv": adults_rows(t, start, end, la, pseudonym, rules)}
     audit(conn, asked, "returns", {"period_start": start.isoformat(), "period_end": end.isoformat(),

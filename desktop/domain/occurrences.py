@@ -254,8 +254,16 @@ class Replay:
         while k >= rolling_from and due(k) >= since:
             k -= 1
         first = max(k + 1, 0)
+        # The loop below is _one() written out (a council has over a million occurrences): the period's
+        # tally as _count does it, then the months it can count in.
+        ps, pe = self.period
+        tally, months, monthly, lo, hi = self.tally, self.months, self.monthly, self._lo, self._hi
+        month_of, last_month = self._month_of, len(self.months) - 1
         for k in (*range(min(first, rolling_from)), *range(first, n)):
-            d = due(k)
+            step = k if k < rolling_from else rolling_from
+            d = memo[step].get(anchors[k])
+            if d is None:
+                d = self._due(step, anchors[k])
             done = anchors[k + 1] if k + 1 < n else NEVER
             if d > limit:
                 if k >= rolling_from:
@@ -263,4 +271,27 @@ class Replay:
                 continue
             if d < since and done < since:
                 continue
-            one(d, done, stop_o)
+            if covered:
+                one(d, done, stop_o)
+                continue
+            if d <= pe and stop_o >= ps and (d >= ps or done >= ps):
+                if d >= ps:
+                    tally.fell_due += 1
+                else:
+                    tally.carried += 1
+                if done <= pe:
+                    if done <= d:
+                        tally.on_time += 1
+                    else:
+                        tally.late += 1
+                elif stop_o <= pe:
+                    tally.ended += 1
+                else:
+                    tally.outstanding += 1
+            if months and d <= hi and (d >= lo or done >= lo):
+                m = month_of[d - lo] if d >= lo else 0
+                last = last_month if done > hi else max(m, month_of[max(done, lo) - lo])
+                while m <= last:
+                    a, b = months[m]
+                    _count(monthly[m], d, done, a, b, stop_o)
+                    m += 1

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from desktop.domain import due_text
@@ -125,20 +126,24 @@ def _visits(t: Tables) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """Per child: the days they were seen alone, and seen at home, on current visits where access was not
     denied (once per report: the largest join of the figures)."""
     def read(t: Tables) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-        amended, day = t.amended("cp_visit"), _days(t)
-        when = {vid: day(on) for vid, on, denied, _amends in t("cp_visit") if not denied and on}
-        for vid in amended:
+        # Two million rows a side on the server: the work is kept in C where it can be (dict, map, zip).
+        visits, children = t("cp_visit"), t("cp_visit_child")
+        when = dict(map(itemgetter(0, 1), visits))
+        for vid in [r[0] for r in visits if r[2] or not r[1]]:  # access denied, or no date
             when.pop(vid, None)
+        for vid in t.amended("cp_visit"):
+            when.pop(vid, None)
+        day = _days(t)
+        days = {text: day(text) for text in set(when.values())}
+        on = list(map(days.get, map(when.get, map(itemgetter(0), children))))
         alone: dict[str, list[int]] = defaultdict(list)
         home: dict[str, list[int]] = defaultdict(list)
-        for visit_id, person_id, seen_alone, seen_at_home in t("cp_visit_child"):
-            if seen_alone or seen_at_home:
-                on = when.get(visit_id)
-                if on is not None:
-                    if seen_alone:
-                        alone[person_id].append(on)
-                    if seen_at_home:
-                        home[person_id].append(on)
+        for (_vid, person_id, seen_alone, seen_at_home), d in zip(children, on, strict=True):
+            if d is not None:
+                if seen_alone:
+                    alone[person_id].append(d)
+                if seen_at_home:
+                    home[person_id].append(d)
         return alone, home
 
     return t.derived("visits", read)

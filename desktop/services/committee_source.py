@@ -9,6 +9,8 @@ Contract:
   text as ``str`` (dates as ISO text, JSON lists as JSON text), integers as ``int``, missing as
   ``None``; ``id`` and ``case_id`` as text ids. Row order is not specified. ``has_table(table)`` says
   whether the table exists at all (a profile made by an older build lacks the later ones).
+  ``prefetch(requests)`` is a hint: the tables (and columns) about to be read, which a source may read
+  ahead all at once (the server reads them side by side in one snapshot); it changes no answer.
 * :data:`READS` names every table and column the committee's figures read — nothing else is asked for,
   so a source fetches exactly that (the server reads those keys out of its JSON rows); the statistical
   returns (:mod:`server.returns`) ask for a few more columns the same way.
@@ -20,7 +22,7 @@ Contract:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -60,6 +62,8 @@ class RowSource(Protocol):
 
     def has_table(self, table: str) -> bool: ...
 
+    def prefetch(self, requests: Mapping[str, Sequence[str]]) -> None: ...
+
 
 class Tables:
     """One report's reads from a :class:`RowSource`: each table's columns read once and kept for the
@@ -88,6 +92,10 @@ class Tables:
         got: T = self._derived[key]
         return got
 
+    def prefetch(self, requests: Mapping[str, Sequence[str]]) -> None:
+        """Tell the source which tables are about to be read (see :class:`RowSource`)."""
+        self.source.prefetch({t: tuple(c) for t, c in requests.items() if (t, tuple(c)) not in self._rows})
+
     def amended(self, table: str) -> frozenset[str]:
         """Ids of the rows of an append-only ``table`` that a live amendment replaces (the amendment, a
         row whose ``amends_id`` names them, is the current record)."""
@@ -104,6 +112,9 @@ class StoreRows:
 
     def __init__(self, store: Any) -> None:
         self.store = store
+
+    def prefetch(self, requests: Mapping[str, Sequence[str]]) -> None:
+        """Nothing to do: the laptop's reads are local."""
 
     def has_table(self, table: str) -> bool:
         return bool(self.store.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]))

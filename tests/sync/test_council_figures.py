@@ -38,7 +38,8 @@ def _server_stats(srv: Harness, username: str, team: str | None = None) -> Any:
     with psycopg.connect(srv.db_url, row_factory=dict_row) as conn:
         conn.isolation_level = IsolationLevel.REPEATABLE_READ
         stats = figures.committee_stats(conn, figures.Asked(_user(srv, username), "test"), START, END, team,
-                                        now=srv.clock(), today=srv.settings.today())
+                                        now=srv.clock(), today=srv.settings.today(),
+                                        connect=lambda: psycopg.connect(srv.db_url))
         conn.commit()
     return stats
 
