@@ -151,10 +151,16 @@ def _visits(t: Tables) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
 
 def _per_registration(t: Tables, events_for: Callable[[_Registration], list[int]],
                       base_for: Callable[[_Registration, list[int]], int | None] | None = None) -> list[History]:
+    """One history per registration. Events before the registration answer nothing (the replay takes only
+    events on or after the base), so they are filtered here only when the base depends on them."""
     out = []
     for e in _registrations(t):
-        events = [d for d in events_for(e) if d >= e.registered]
-        base = e.registered if base_for is None else base_for(e, events)
+        events = events_for(e)
+        if base_for is None:
+            base: int | None = e.registered
+        else:
+            events = [d for d in events if d >= e.registered]
+            base = base_for(e, events)
         if base is None:
             continue
         out.append(History(e.case_id, e.person_id, base, events, e.stop))
