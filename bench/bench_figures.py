@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import council_rows  # noqa: E402
-from desktop.services.committee_source import READS  # noqa: E402
+from desktop.services.committee_source import committee_reads  # noqa: E402
 from server import admin, figures, returns  # noqa: E402
 from server.auth import User  # noqa: E402
 from server.devdb import TempCluster  # noqa: E402
@@ -123,7 +123,8 @@ def main() -> int:
             return figures.committee_report(stats, "bilingual")
 
         def read_rows() -> int:
-            return snapshot(lambda c: sum(len(figures.ServerRows(c).rows(t, cols)) for t, cols in READS.items()))
+            return snapshot(lambda c: sum(len(figures.ServerRows(c).rows(t, cols, present))
+                                          for t, cols, present in committee_reads()))
 
         def baseline() -> int:
             return snapshot(lambda c: c.execute(

@@ -21,7 +21,7 @@ Contract:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -38,6 +38,7 @@ import reports
 from desktop.domain.calendar import default_calendar
 from desktop.domain.rules import RuleSet
 from desktop.services.committee_figures import compute_stats
+from desktop.services.committee_source import Read
 from desktop.store.rowspec import spec
 from reports import CommitteeStats, CouncilIdentity, render_committee_report
 from server.auth import FIGURES_ROLES, User
@@ -95,77 +96,105 @@ class ServerRows:
         self.team_id = team_id
         self.connect = connect
         self.readers = readers
-        self._ahead: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+        self._ahead: dict[Read, list[tuple[Any, ...]]] = {}
 
     def has_table(self, table: str) -> bool:
         return spec().get(table) is not None
 
-    def _query(self, table: str, columns: Sequence[str]) -> tuple[sql.Composed, list[Any]]:
+    @staticmethod
+    def _value(alias: str, entity: str, name: str) -> sql.Composable:
+        """One column of a row of ``entity`` (table alias ``alias``), as a laptop's column holds it."""
+        if name in ("id", "case_id"):
+            return sql.SQL("{}.{}::text").format(sql.Identifier(alias), sql.Identifier(name))
+        es = spec().get(entity)
+        col = es.columns.get(name) if es is not None else None
+        if col is None:
+            raise ValueError(f"{entity} has no column {name}")
+        value = sql.SQL("{}.data->>{}").format(sql.Identifier(alias), sql.Literal(name))
+        if col.affinity == "INTEGER":  # a JSON true/false is a laptop's 1/0
+            return sql.SQL("CASE {v} WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE ({v})::bigint END").format(v=value)
+        if col.affinity == "REAL":
+            return sql.SQL("({})::float8").format(value)
+        return value
+
+    def _query(self, table: str, columns: Sequence[str],
+               present: Sequence[str]) -> tuple[sql.Composed, list[Any], bool]:
+        """The query, its parameters, and whether it looks rows up (a join)."""
         es = spec().get(table)
         assert es is not None
-        exprs = []
+        exprs: list[sql.Composable] = []
+        joins: dict[str, tuple[str, str]] = {}  # the column pointing out -> (alias, the entity it points at)
         for name in columns:
-            if name in ("id", "case_id"):
-                exprs.append(sql.SQL("{}::text").format(sql.Identifier(name)))
+            ref, _, col = name.rpartition(".")
+            if not ref:
+                exprs.append(self._value("r", table, col))
                 continue
-            col = es.columns.get(name)
-            if col is None:
-                raise ValueError(f"{table} has no column {name}")
-            key = sql.Literal(name)
-            if col.affinity == "INTEGER":  # a JSON true/false is a laptop's 1/0
-                exprs.append(sql.SQL("CASE data->>{k} WHEN 'true' THEN 1 WHEN 'false' THEN 0"
-                                     " ELSE (data->>{k})::bigint END").format(k=key))
-            elif col.affinity == "REAL":
-                exprs.append(sql.SQL("(data->>{k})::float8").format(k=key))
-            else:
-                exprs.append(sql.SQL("data->>{k}").format(k=key))
-        query = sql.SQL("SELECT {} FROM rows WHERE entity = %s AND NOT deleted").format(sql.SQL(", ").join(exprs))
-        params: list[Any] = [table]
+            target = es.columns[ref].references if ref in es.columns else None
+            if target is None:
+                raise ValueError(f"{table}.{ref} points at no record type")
+            alias, _target = joins.setdefault(ref, (f"j{len(joins)}", target))
+            exprs.append(self._value(alias, target, col))
+        query = sql.SQL("SELECT {} FROM rows r").format(sql.SQL(", ").join(exprs))
+        params: list[Any] = []
+        for ref, (alias, target) in joins.items():
+            query += sql.SQL(" LEFT JOIN rows {a} ON {a}.entity = %s AND {a}.id = (r.data->>{k})::uuid"
+                             " AND NOT {a}.deleted").format(a=sql.Identifier(alias), k=sql.Literal(ref))
+            params.append(target)
+        query += sql.SQL(" WHERE r.entity = %s AND NOT r.deleted")
+        params.append(table)
+        for name in present:
+            query += sql.SQL(" AND r.data->>{} IS NOT NULL").format(sql.Literal(name))
         if self.team_id is not None:
-            query += sql.SQL(" AND (case_id IS NULL OR case_id IN (SELECT case_id FROM cases WHERE team_id = %s))")
+            query += sql.SQL(" AND (r.case_id IS NULL OR r.case_id IN (SELECT case_id FROM cases WHERE team_id = %s))")
             params.append(self.team_id)
-        return query, params
+        return query, params, bool(joins)
 
     @staticmethod
-    def _fetch(conn: psycopg.Connection[Any], query: sql.Composed, params: list[Any]) -> list[tuple[Any, ...]]:
+    def _fetch(conn: psycopg.Connection[Any], query: sql.Composed, params: list[Any],
+               joined: bool) -> list[tuple[Any, ...]]:
         with conn.cursor(row_factory=tuple_row) as cur:
+            if joined:
+                # A lookup over millions of rows: one hash join in memory, not millions of index probes.
+                cur.execute("SET LOCAL enable_nestloop = off")
+                cur.execute("SET LOCAL work_mem = '256MB'")
             cur.execute(query, params)
             return cur.fetchall()
 
-    def rows(self, table: str, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    def rows(self, table: str, columns: Sequence[str], present: Sequence[str] = ()) -> list[tuple[Any, ...]]:
         if spec().get(table) is None:
             return []
-        ahead = self._ahead.pop((table, tuple(columns)), None)
+        ahead = self._ahead.pop((table, tuple(columns), tuple(present)), None)
         if ahead is not None:
             return ahead
-        return self._fetch(self.conn, *self._query(table, columns))
+        return self._fetch(self.conn, *self._query(table, columns, present))
 
-    def prefetch(self, requests: Mapping[str, Sequence[str]]) -> None:
-        """Read the tables side by side in ``conn``'s snapshot (nothing without ``connect``)."""
-        wanted = [(t, tuple(c)) for t, c in requests.items() if spec().get(t) is not None]
+    def prefetch(self, requests: Sequence[Read]) -> None:
+        """Make the reads side by side in ``conn``'s snapshot (nothing without ``connect``)."""
+        wanted = [r for r in requests if spec().get(r[0]) is not None]
         if self.connect is None or len(wanted) < 2:
             return
         with self.conn.cursor(row_factory=tuple_row) as cur:
             name = str(cur.execute("SELECT pg_export_snapshot()").fetchall()[0][0])
-        # The largest tables first, dealt out in turn: the two visit tables go to different readers.
-        big = ("cp_visit_child", "cp_visit", "cp_core_group", "cp_conference")
+        # The largest first, dealt out in turn: the children's visits have a reader of their own.
+        big = ("cp_visit_child", "cp_core_group", "cp_conference", "cp_visit")
         wanted.sort(key=lambda w: big.index(w[0]) if w[0] in big else len(big))
 
-        def read(work: list[tuple[str, tuple[str, ...]]]) -> dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]]:
+        def read(work: list[Read]) -> dict[Read, list[tuple[Any, ...]]]:
             assert self.connect is not None
-            got: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+            got: dict[Read, list[tuple[Any, ...]]] = {}
             with self.connect() as other:
                 other.autocommit = True
                 other.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 other.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(name)))
-                for table, cols in work:
-                    got[(table, cols)] = self._fetch(other, *self._query(table, cols))
+                for table, cols, present in work:
+                    got[(table, cols, present)] = self._fetch(other, *self._query(table, cols, present))
                 other.execute("COMMIT")
             return got
 
-        shares: list[list[tuple[str, tuple[str, ...]]]] = [[] for _ in range(max(1, self.readers))]
-        for i, w in enumerate(wanted):
-            shares[i % len(shares)].append(w)
+        shares: list[list[Read]] = [[] for _ in range(max(1, self.readers))]
+        shares[0].append(wanted[0])
+        for i, w in enumerate(wanted[1:]):  # the first reader has the biggest read to itself
+            shares[1 + i % (len(shares) - 1) if len(shares) > 1 else 0].append(w)
         with ThreadPoolExecutor(max_workers=len(shares), thread_name_prefix="figures-read") as pool:
             for got in pool.map(read, [s for s in shares if s]):
                 self._ahead.update(got)

@@ -40,7 +40,7 @@ from desktop.domain.engine import Engine
 from desktop.domain.rules import RuleSet
 from desktop.services.committee_babies import baby_cohort
 from desktop.services.committee_measures import measure_figures
-from desktop.services.committee_source import READS, RowSource, Tables
+from desktop.services.committee_source import RowSource, Tables, committee_reads
 from reports.model import CommitteeStats, Timeliness
 
 TREND_MONTHS = 12
@@ -65,7 +65,7 @@ def compute_stats(source: RowSource, start: date, end: date, rules: RuleSet, cal
     stats = CommitteeStats(period_start=start, period_end=end)
     s, e = start.isoformat(), end.isoformat()
     t = Tables(source)
-    t.prefetch(READS)
+    t.prefetch(committee_reads())
 
     # -- register -------------------------------------------------------------------------------
     entries = t("register_entry")

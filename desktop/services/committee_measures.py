@@ -27,7 +27,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from desktop.domain import due_text
@@ -60,8 +59,10 @@ class _Days:
         if not text:
             return None
         got = self.seen.get(text)
-        if got is None:
-            got = self.seen[text] = date.fromisoformat(str(text)[:10]).toordinal()
+        return got if got is not None else self.parse(text)
+
+    def parse(self, text: str) -> int:
+        got = self.seen[text] = date.fromisoformat(str(text)[:10]).toordinal()
         return got
 
 
@@ -126,20 +127,19 @@ def _visits(t: Tables) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """Per child: the days they were seen alone, and seen at home, on current visits where access was not
     denied (once per report: the largest join of the figures)."""
     def read(t: Tables) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-        # Two million rows a side on the server: the work is kept in C where it can be (dict, map, zip).
-        visits, children = t("cp_visit"), t("cp_visit_child")
-        when = dict(map(itemgetter(0, 1), visits))
-        for vid in [r[0] for r in visits if r[2] or not r[1]]:  # access denied, or no date
-            when.pop(vid, None)
-        for vid in t.amended("cp_visit"):
-            when.pop(vid, None)
-        day = _days(t)
-        days = {text: day(text) for text in set(when.values())}
-        on = list(map(days.get, map(when.get, map(itemgetter(0), children))))
+        # Two million rows on the server: each child's row comes with its visit's day (a lookup the
+        # source does), and the loop below is all the Python there is per row.
+        amended, day = t.amended("cp_visit"), _days(t)
         alone: dict[str, list[int]] = defaultdict(list)
         home: dict[str, list[int]] = defaultdict(list)
-        for (_vid, person_id, seen_alone, seen_at_home), d in zip(children, on, strict=True):
-            if d is not None:
+        seen = day.seen
+        for visit_id, person_id, seen_alone, seen_at_home, on, denied in t("cp_visit_child"):
+            if (seen_alone or seen_at_home) and on and not denied:
+                d = seen.get(on)
+                if d is None:
+                    d = day.parse(on)
+                if amended and visit_id in amended:
+                    continue
                 if seen_alone:
                     alone[person_id].append(d)
                 if seen_at_home:

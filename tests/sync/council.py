@@ -93,6 +93,13 @@ def seed_team(session: Any, tag: str, seed: int, *, cases: int = 5) -> None:
                                                  "seen_alone": 1 if rng.random() < 0.8 else 0,
                                                  "seen_at_home": 1 if rng.random() < 0.6 else 0,
                                                  "bedroom_seen": 0}, case_id=c)
+                    if rng.random() < 0.05:  # corrected later: the amendment is the visit that counts
+                        fixed = tx.insert("cp_visit", {"visited_on": (day - timedelta(days=2)).isoformat(),
+                                                       "visitor_id": me.id, "location": "home",
+                                                       "amends_id": v["id"]}, case_id=c)
+                        tx.insert("cp_visit_child", {"visit_id": fixed["id"], "person_id": child, "seen": 1,
+                                                     "seen_alone": 1, "seen_at_home": 0, "bedroom_seen": 0},
+                                  case_id=c)
             group = registered
             while True:
                 group += timedelta(days=rng.randint(8, 50))
@@ -158,8 +165,8 @@ def seed_team(session: Any, tag: str, seed: int, *, cases: int = 5) -> None:
 
         # -- looked after: episodes, reviews, a baby's permanent home --------------------------------------
         for n in range(max(2, cases // 2)):
-            started = _day(rng, FIRST, END - timedelta(days=20))
             baby = n == 0
+            started = _day(rng, START, START + timedelta(days=60)) if baby else _day(rng, FIRST, END - timedelta(days=20))
             c = case("looked_after", started - timedelta(days=10))
             child = person(f"Plentyn gofal {n}", started - timedelta(days=90 if baby else 3000))
             member(c, child)
