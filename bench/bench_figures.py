@@ -4,6 +4,7 @@ loaded straight into the row store with COPY.
 
     python bench/bench_figures.py            # 20,000 children, 100 visits each
     python bench/bench_figures.py --quick    # 2,000 children, 50 visits each
+    python bench/bench_figures.py --dsn URL  # measure a database loaded by an earlier run (load(), kept)
 
 Measures, each the median of three runs after one warm-up:
 1. the council-wide committee report: every figure (the laptop's own code over ServerRows, one REPEATABLE
@@ -18,6 +19,7 @@ the visits and of the children's visit rows). Speed is reported, never asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -36,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import council_rows  # noqa: E402
-from desktop.services.committee_source import committee_reads  # noqa: E402
+from desktop.services.committee_source import Tables, committee_reads  # noqa: E402
 from server import admin, figures, returns  # noqa: E402
 from server.auth import User  # noqa: E402
 from server.devdb import TempCluster  # noqa: E402
@@ -92,7 +94,10 @@ def timed(fn: Callable[[], Any], runs: int = 3) -> tuple[float, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--dsn", help="an already loaded database (development): nothing is started or loaded")
     args = ap.parse_args()
+    if args.dsn:
+        return measure(args.dsn)
     children, visits = (2_000, 50) if args.quick else (20_000, 100)
     with TempCluster() as pg:
         dsn = pg.dsn()
@@ -102,55 +107,65 @@ def main() -> int:
         print(f"loaded {sum(counts.values()):,} rows in {time.perf_counter() - t0:.0f} s: "
               f"{counts['person']:,} people, {counts['register_entry']:,} registered children, "
               f"{counts['cp_visit']:,} visits ({counts['cp_visit_child']:,} children's visit rows)", flush=True)
+        return measure(dsn)
+
+
+def measure(dsn: str) -> int:
+    with psycopg.connect(dsn, row_factory=dict_row) as conn:
+        r = conn.execute("SELECT id, username, display_name, role, team_id, is_admin FROM users"
+                         " WHERE role = 'senior_manager'").fetchone()
+        user = User(r["id"], r["username"], r["display_name"], r["role"], r["team_id"], r["is_admin"])
+        size = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('rows')) AS s").fetchone()["s"]
+    asked = figures.Asked(user, "bench")
+    print(f"row store: {size}", flush=True)
+
+    def snapshot(fn: Callable[[psycopg.Connection[Any]], Any]) -> Any:
         with psycopg.connect(dsn, row_factory=dict_row) as conn:
-            r = conn.execute("SELECT id, username, display_name, role, team_id, is_admin FROM users"
-                             " WHERE role = 'senior_manager'").fetchone()
-            user = User(r["id"], r["username"], r["display_name"], r["role"], r["team_id"], r["is_admin"])
-            size = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('rows')) AS s").fetchone()["s"]
-        asked = figures.Asked(user, "bench")
-        print(f"row store: {size}", flush=True)
+            conn.isolation_level = IsolationLevel.REPEATABLE_READ
+            got = fn(conn)
+            conn.rollback()  # the bench leaves no audit rows behind
+            return got
 
-        def snapshot(fn: Callable[[psycopg.Connection[Any]], Any]) -> Any:
-            with psycopg.connect(dsn, row_factory=dict_row) as conn:
-                conn.isolation_level = IsolationLevel.REPEATABLE_READ
-                got = fn(conn)
-                conn.rollback()  # the bench leaves no audit rows behind
-                return got
+    def report(team: str | None = None) -> bytes:
+        stats = snapshot(lambda c: figures.committee_stats(c, asked, START, END, team, now=NOW, today=END,
+                                                           connect=lambda: psycopg.connect(dsn)))
+        return figures.committee_report(stats, "bilingual")
 
-        def report(team: str | None = None) -> bytes:
-            stats = snapshot(lambda c: figures.committee_stats(c, asked, START, END, team, now=NOW, today=END,
-                                                               connect=lambda: psycopg.connect(dsn)))
-            return figures.committee_report(stats, "bilingual")
+    def read_rows() -> int:
+        def read(c: psycopg.Connection[Any]) -> int:
+            t = Tables(figures.ServerRows(c, connect=lambda: psycopg.connect(dsn)))
+            t.prefetch(committee_reads())
+            return sum(len(t(table, cols, present)) for table, cols, present in committee_reads())
 
-        def read_rows() -> int:
-            return snapshot(lambda c: sum(len(figures.ServerRows(c).rows(t, cols, present))
-                                          for t, cols, present in committee_reads()))
+        return snapshot(read)
 
-        def baseline() -> int:
-            return snapshot(lambda c: c.execute(
-                "SELECT count(*) AS n FROM (SELECT data->>'person_id' AS p, count(*) FROM rows"
-                " WHERE entity = 'cp_visit_child' AND NOT deleted GROUP BY 1) a,"
-                " (SELECT count(*) FROM rows WHERE entity = 'cp_visit' AND NOT deleted"
-                " AND data->>'visited_on' <= %s) b", (END.isoformat(),)).fetchone()["n"])
+    def baseline() -> int:
+        return snapshot(lambda c: c.execute(
+            "SELECT count(*) AS n FROM (SELECT data->>'person_id' AS p, count(*) FROM rows"
+            " WHERE entity = 'cp_visit_child' AND NOT deleted GROUP BY 1) a,"
+            " (SELECT count(*) FROM rows WHERE entity = 'cp_visit' AND NOT deleted"
+            " AND data->>'visited_on' <= %s) b", (END.isoformat(),)).fetchone()["n"])
 
-        def write_returns() -> dict[Path, int]:
-            with tempfile.TemporaryDirectory() as d:
-                return snapshot(lambda c: returns.write_returns(c, asked, START, END, "W06000010", Path(d), now=NOW,
-                                                                today=END, connect=lambda: psycopg.connect(dsn)))
+    def write_returns() -> dict[Path, int]:
+        with tempfile.TemporaryDirectory() as d:
+            return snapshot(lambda c: returns.write_returns(c, asked, START, END, "W06000010", Path(d), now=NOW,
+                                                            today=END, connect=lambda: psycopg.connect(dsn)))
 
-        t_report, pdf = timed(report)
-        print(f"1. council committee report (figures + bilingual PDF, {len(pdf) // 1024} KB): {t_report:.2f} s",
-              flush=True)
-        t_read, n_read = timed(read_rows)
-        print(f"2.   of which reading the {n_read:,} rows the figures need: {t_read:.2f} s", flush=True)
-        t_team, _pdf = timed(lambda: report(TEAMS[0]))
-        print(f"3. one team's report: {t_team:.2f} s", flush=True)
-        t_returns, written = timed(write_returns, runs=1)
-        print(f"4. statistical returns ({', '.join(f'{p.name} {n:,} rows' for p, n in written.items())}): "
-              f"{t_returns:.2f} s", flush=True)
-        t_base, _n = timed(baseline)
-        print(f"baseline: plain SQL reading every visit once: {t_base:.2f} s; the report is "
-              f"{t_report / t_base:.1f}x that", flush=True)
+    cpu = time.process_time()
+    t_report, pdf = timed(report)
+    cpu = (time.process_time() - cpu) / 4
+    print(f"1. council committee report (figures + bilingual PDF, {len(pdf) // 1024} KB): {t_report:.2f} s "
+          f"(this process's CPU: {cpu:.2f} s a run; the load average was {os.getloadavg()[0]:.1f})", flush=True)
+    t_read, n_read = timed(read_rows)
+    print(f"2.   of which reading the {n_read:,} rows the figures need: {t_read:.2f} s", flush=True)
+    t_team, _pdf = timed(lambda: report(TEAMS[0]))
+    print(f"3. one team's report: {t_team:.2f} s", flush=True)
+    t_returns, written = timed(write_returns, runs=1)
+    print(f"4. statistical returns ({', '.join(f'{p.name} {n:,} rows' for p, n in written.items())}): "
+          f"{t_returns:.2f} s", flush=True)
+    t_base, _n = timed(baseline)
+    print(f"baseline: plain SQL reading every visit once: {t_base:.2f} s; the report is "
+          f"{t_report / t_base:.1f}x that", flush=True)
     return 0
 
 

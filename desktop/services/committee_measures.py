@@ -181,14 +181,19 @@ def _core_groups(t: Tables) -> dict[str, list[int]]:
 
 
 def _conferences(t: Tables, kind: str) -> dict[tuple[str, str], list[int]]:
-    day = _days(t)
-    out: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for case_id, child_ids, k, status, held in t("cp_conference"):
-        on = day(held)
-        if k == kind and status == "held" and on is not None:
-            for person_id in _ids(child_ids):
-                out[(case_id, person_id)].append(on)
-    return out
+    """Held conferences of ``kind`` ("initial", "review") by (case, child): the days they were held."""
+    def read(t: Tables) -> dict[str, dict[tuple[str, str], list[int]]]:
+        day = _days(t)
+        out: dict[str, dict[tuple[str, str], list[int]]] = {}
+        for case_id, child_ids, k, status, held in t("cp_conference"):
+            on = day(held)
+            if status == "held" and on is not None:
+                by_child = out.setdefault(k, defaultdict(list))
+                for person_id in _ids(child_ids):
+                    by_child[(case_id, person_id)].append(on)
+        return out
+
+    return t.derived("conferences", read).get(kind, {})
 
 
 def v1(t: Tables) -> list[History]:
