@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pytest
 
-from desktop.services.committee_council import council_report_available
+from desktop.errors import PermissionDenied
+from desktop.services.committee_council import CouncilReportService, council_report_available
+from desktop.sync.errors import ServerRefused
 from tests.server.harness import Harness
 from tests.sync.council import END, START, make_council
 
@@ -43,6 +46,15 @@ def test_a_senior_manager_saves_the_councils_report_from_the_app(qtbot: Any, srv
             assert re.search(rf" {team} (\d+|\[c\])", by_team), team
         [run] = srv.sql("SELECT detail FROM audit WHERE action = 'report.committee'")
         assert run["detail"]["via"] == "api" and run["detail"]["role"] == "senior_manager"
+
+        # Asked directly, the server refuses a team manager, with its reason in the person's language.
+        with pytest.raises(ServerRefused) as refused:
+            council["A"].transport.download("/v1/reports/committee", {"period_start": START.isoformat(),
+                                                                     "period_end": END.isoformat()},
+                                            media_type="application/pdf")
+        assert refused.value.status == 403 and "performance officer" in str(refused.value)
+        with pytest.raises(PermissionDenied):  # and the laptop does not even ask
+            CouncilReportService(manager).render(START, END, "en", transport=council["A"].transport)
 
         mine = CommitteeReportDialog(manager, None, transport_factory=lambda: council["A"].transport)
         qtbot.addWidget(mine)
