@@ -7,6 +7,7 @@ computed here from the counts in :class:`CommitteeStats`; nothing reads the data
 
 from __future__ import annotations
 
+from datetime import date
 from statistics import mean, median
 
 from reportlab.graphics.shapes import Drawing, Rect, String
@@ -14,15 +15,15 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from desktop.i18n import N_, format_number
+from desktop.i18n import N_, format_date, format_number
 from reports.conference import CATEGORY_LABELS
 from reports.fonts import BOLD, REGULAR
 from reports.labels import label
 from reports.layout import MARGIN, PAGE_W, DocumentBuilder, Part, esc, long_date, styles
-from reports.model import REGISTRATION_CATEGORIES, CommitteeStats, CouncilIdentity, Timeliness
+from reports.model import REGISTRATION_CATEGORIES, CommitteeStats, CouncilIdentity, MeasureFigures, Timeliness
 from reports.report_common import REPORT_TOP, grid, kv_table, report_heading, report_languages
 
 PALETTE = [
@@ -86,6 +87,15 @@ L = {
     "team": N_("Team"),
     "cases": N_("Cases"),
     "no_data": N_("No data for this period"),
+    "coverage": N_("Cases counted"),
+    "coverage_laptop": N_("The cases held on the laptop that made this report"),
+    "coverage_council": N_("Every case in the council, from the server"),
+    "coverage_team": N_("The cases of one team, from the server: {team}"),
+    "trend": N_("Trend: done on time, month by month"),
+    "trend_note": N_("For each of the last twelve months, what fell due that month and the percentage of it done"
+                     " on time, counted as above for that month alone. The last month ends on the last day of the"
+                     " reporting period. —: nothing fell due."),
+    "trend_fell_due": N_("Fell due"),
 }
 
 
@@ -184,6 +194,7 @@ def _story(s: CommitteeStats, lang: str) -> list[Flowable]:
             f"<b>{esc(_t(lang, 'period'))}:</b> {esc(long_date(s.period_start, lang))} – {esc(long_date(s.period_end, lang))}",
             st["body"],
         ),
+        Paragraph(f"<b>{esc(_t(lang, 'coverage'))}:</b> {esc(_coverage(s, lang))}", st["body"]),
     ]
 
     # 1. Timescales: what fell due, and what became of it (per population)
@@ -211,6 +222,9 @@ def _story(s: CommitteeStats, lang: str) -> list[Flowable]:
                       _bars(charted, lang, percent=True, top=100)]
         story.append(KeepTogether(block))
     story.append(Paragraph(esc(_t(lang, "suppressed_note")), st["notice"]))
+
+    # 1a. The trend: each measure month by month over the last twelve months
+    story += _trend(s, lang)
 
     # 2. Register
     days = s.days_on_register
@@ -297,6 +311,98 @@ def _story(s: CommitteeStats, lang: str) -> list[Flowable]:
         load_block.append(_no_data(lang))
     story.append(KeepTogether(load_block))
     return story
+
+
+def _coverage(s: CommitteeStats, lang: str) -> str:
+    if s.coverage == "team":
+        return _t(lang, "coverage_team").format(team=s.team)
+    return _t(lang, f"coverage_{s.coverage}")
+
+
+def _month(start: date, lang: str) -> str:
+    return format_date(start, "LLL yy", lang)
+
+
+def _trend_table(measures: list[MeasureFigures], lang: str) -> Table:
+    """Measures down, months across: the percentage done on time ([c] when it would reveal a small
+    number, — when nothing fell due)."""
+    st = styles()
+    cell = st["small"]
+    months = measures[0].trend
+    head = [Paragraph(esc(_t(lang, "measure")), cell)] + [
+        Paragraph(esc(_month(m.start, lang)).replace(" ", "<br/>"), cell) for m in months]
+    rows = [[Paragraph(esc(m.title[lang]), cell)] + [Paragraph(_share(p.on_time, p.fell_due, lang), cell)
+                                                      for p in m.trend] for m in measures]
+    month_w = 11.5 * mm
+    table = Table([head, *rows], colWidths=[WIDTH - month_w * len(months)] + [month_w] * len(months),
+                  repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), REGULAR),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E4ECF5")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#BBBBBB")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]))
+    return table
+
+
+def _trend_chart(m: MeasureFigures, lang: str) -> Drawing:
+    """Twelve columns, one a month: the percentage done on time, with what fell due under each month. A
+    zero is a red mark and "0%"; a hidden value says "[c]"; a month where nothing fell due says "—"."""
+    height, top_pad, foot, gutter = 34 * mm, 9 * mm, 9 * mm, 16 * mm
+    grey = colors.HexColor("#444444")
+    d = _drawing(WIDTH, height)
+    d.add(String(0, height - 3.5 * mm, simpleSplit(m.title[lang], BOLD, 8, WIDTH)[0], fontName=BOLD, fontSize=8))
+    col_w = (WIDTH - gutter) / len(m.trend)
+    plot_h = height - top_pad - foot
+    d.add(Rect(gutter, foot, WIDTH - gutter, 0.4, fillColor=colors.HexColor("#999999"), strokeColor=None))
+    for y, text in ((foot + plot_h, "100%"), (foot, "0%")):
+        d.add(String(gutter - 1.5 * mm, y - 1, text, fontName=REGULAR, fontSize=6.5, textAnchor="end", fillColor=grey))
+    for line in simpleSplit(_t(lang, "trend_fell_due"), REGULAR, 6.5, gutter - 2 * mm)[:1]:
+        d.add(String(0, foot - 7.2 * mm, line, fontName=REGULAR, fontSize=6.5, fillColor=grey))
+    for i, p in enumerate(m.trend):
+        centre = gutter + i * col_w + col_w / 2
+        d.add(String(centre, foot - 3.5 * mm, _month(p.start, lang), fontName=REGULAR, fontSize=7,
+                     textAnchor="middle"))
+        d.add(String(centre, foot - 7.2 * mm, _count(p.fell_due, lang), fontName=REGULAR, fontSize=6.5,
+                     textAnchor="middle", fillColor=grey))
+        shown = _share(p.on_time, p.fell_due, lang)
+        bar_w = col_w * 0.6
+        if shown in ("—", "[c]"):
+            d.add(String(centre, foot + 1.5 * mm, shown, fontName=REGULAR, fontSize=7.5, textAnchor="middle"))
+            continue
+        value = p.percent_on_time or 0.0
+        if value == 0:
+            d.add(Rect(centre - bar_w / 2, foot, bar_w, 1.2 * mm, fillColor=ZERO_COLOUR, strokeColor=None))
+            d.add(String(centre, foot + 2.2 * mm, shown, fontName=BOLD, fontSize=7.5, textAnchor="middle",
+                         fillColor=ZERO_COLOUR))
+            continue
+        h = plot_h * min(value, 100.0) / 100.0
+        d.add(Rect(centre - bar_w / 2, foot, bar_w, h, fillColor=PALETTE[1], strokeColor=None))
+        d.add(String(centre, foot + h + 1.2 * mm, shown, fontName=REGULAR, fontSize=7, textAnchor="middle"))
+    return d
+
+
+def _trend(s: CommitteeStats, lang: str) -> list[Flowable]:
+    st = styles()
+    measured = [m for m in s.measures if m.trend and any(p.fell_due for p in m.trend)]
+    head: list[Flowable] = [Paragraph(esc(_t(lang, "trend")), st["h2"]),
+                            Paragraph(esc(_t(lang, "trend_note")), st["notice"])]
+    if not measured:
+        return [KeepTogether([*head, _no_data(lang)])]
+    out: list[Flowable] = []
+    for population in ("child_protection", "adult_at_risk", "looked_after", "child_in_need"):
+        group = [m for m in measured if m.population == population]
+        if not group:
+            continue
+        out.append(KeepTogether([*head, Paragraph(esc(_t(lang, f"population_{population}")), st["h3"]),
+                                 _trend_table(group, lang), Spacer(1, 2 * mm)]))
+        head = []  # the section's heading stays with its first table
+        out += [KeepTogether([_trend_chart(m, lang), Spacer(1, 2 * mm)]) for m in group]
+    return out
 
 
 def render_committee_report(stats: CommitteeStats, lang: str, council: CouncilIdentity) -> bytes:

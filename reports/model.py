@@ -263,6 +263,26 @@ class Timeliness:
 
 
 @dataclass
+class MonthFigures:
+    """One measure's counts for one month of the trend (``start``…``end``: a calendar month, the last one
+    cut at the report's period end), counted exactly as a report for that month alone would count."""
+
+    start: date
+    end: date
+    fell_due: int = 0
+    carried: int = 0
+    on_time: int = 0
+    late: int = 0
+    outstanding: int = 0
+    ended: int = 0
+    excepted: int = 0
+
+    @property
+    def percent_on_time(self) -> float | None:
+        return None if self.fell_due == 0 else 100.0 * self.on_time / self.fell_due
+
+
+@dataclass
 class MeasureFigures:
     """One timescale's counts over the period (see :mod:`desktop.domain.occurrences`): what fell due,
     what was carried over from before, done on time, done late, still outstanding at the end, and left
@@ -280,6 +300,8 @@ class MeasureFigures:
     ended: int = 0
     excepted: int = 0
     """Items a manager recorded an exception for (not counted above)."""
+    trend: list[MonthFigures] = field(default_factory=list)
+    """The same counts month by month over the twelve months to the period end (oldest first)."""
 
     @property
     def percent_on_time(self) -> float | None:
@@ -308,3 +330,7 @@ class CommitteeStats:
     welsh_letters_same_time: int = 0  # Welsh version sent with the English (Standard 4/6)
     open_cases_by_team: dict[str, int] = field(default_factory=dict)
     """Open cases at the period end per team (never per worker: committee papers are often public)."""
+    coverage: Literal["laptop", "council", "team"] = "laptop"
+    """Which cases were counted: those held on one laptop, every case in the council (the server), or one
+    team's (the server, ``team`` named)."""
+    team: str = ""

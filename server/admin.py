@@ -154,7 +154,7 @@ def user_id_for(conn: psycopg.Connection, name_or_id: str) -> UUID:
 def _check_role(role: str, team: str | None) -> None:
     if role not in ROLES:
         raise AdminError(f"role must be one of {', '.join(ROLES)}")
-    if role not in ("senior_manager", "register_custodian") and not team:
+    if role not in ("senior_manager", "register_custodian", "performance_officer") and not team:
         raise AdminError(f"a {role} needs a team")
 
 

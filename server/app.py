@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server import admin, apply, audit_anchor, auth, conflicts, models, pull
+from server import admin, apply, audit_anchor, auth, conflicts, figures, models, pull
 from server.config import Settings
 from server.db import make_pool, run_tx
 from server.migrator import current_version
@@ -204,9 +204,13 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
         app.state.pool = pool
 
     def secured(level: str = "user", operation_id: str | None = None,
-                links: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
-        """Route options: the auth level, the error responses, and OpenAPI links for stateful clients."""
+                links: dict[int, dict[str, Any]] | None = None, pdf: str | None = None) -> dict[str, Any]:  # fmt: skip
+        """Route options: the auth level, the error responses, OpenAPI links for stateful clients, and (``pdf``)
+        a PDF answer's description."""
         responses: dict[int | str, dict[str, Any]] = {**ERRORS}
+        if pdf:
+            responses[200] = {"description": pdf,
+                              "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
         for status, link in (links or {}).items():
             responses[status] = {"links": {name: {"operationId": op, "parameters": params}
                                            for name, (op, params) in link.items()}}  # fmt: skip
@@ -420,6 +424,40 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
             conn, entity, row_id, body.fields, now, user.id, body.deleted))  # fmt: skip
         return {"entity": entity, "id": str(row_id), "version": row.version, "deleted": row.deleted}
 
+    # -- the authority's figures (issue 21) --------------------------------------------------------------
+    @app.get("/v1/reports/committee", response_class=Response, operation_id="committee_report", **secured(
+        "user", pdf="the committee report as a PDF"))
+    async def committee_report(
+        request: Request,
+        user: User,
+        period_start: Annotated[date, Query(description="first day of the period (YYYY-MM-DD)")],
+        period_end: Annotated[date, Query(description="last day of the period (YYYY-MM-DD)")],
+        lang: Annotated[Literal["cy", "en", "bilingual"], Query(description="the report's language")] = "bilingual",
+        team: Annotated[str | None, Query(min_length=1, max_length=200,
+                                          description="one team's cases only (its name); all by default")] = None,
+    ) -> Response:
+        """The committee report over every case the server holds, or one team's: senior managers and
+        performance officers only (403 for anyone else). Every report made is audited."""
+        try:
+            figures.require_figures(user)
+        except figures.FiguresRefused as exc:
+            raise ApiError(403, "forbidden", str(exc)) from None
+        asked = figures.Asked(user, "api")
+        now, today = settings.now(), settings.today()
+
+        def run(conn: psycopg.Connection) -> Any:
+            return figures.committee_stats(conn, asked, period_start, period_end, team, now=now, today=today,
+                                           connect=lambda: psycopg.connect(settings.database_url))
+
+        try:
+            stats = await tx(request, run, RR)
+        except figures.FiguresInput as exc:
+            raise BadInput(str(exc), "team" if isinstance(exc, figures.UnknownTeam) else "period_start") from None
+        pdf = await run_in_threadpool(figures.committee_report, stats, lang, settings.council_file)
+        name = f"committee-report-{period_start.isoformat()}-{period_end.isoformat()}.pdf"
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
     @app.post("/v1/audit-anchor", response_model=models.AnchorOut, **secured("user", "audit_anchor"))
     async def anchor(request: Request, user: User, body: audit_anchor.AnchorRequest) -> dict[str, Any]:
         """Keep this device's audit chain head; say whether it continues the last one (§8a)."""
@@ -439,6 +477,7 @@ def app_from_env() -> FastAPI:
         max_body_bytes=int(os.environ.get("DIOGEL_MAX_BODY", 4 * 1024 * 1024)),
         pool_max_size=int(os.environ.get("DIOGEL_POOL_SIZE", 10)),
         grace_days=int(os.environ.get("DIOGEL_GRACE_DAYS", 30)),
+        council_file=os.environ.get("DIOGEL_COUNCIL") or None,
     )
     return create_app(settings)
 

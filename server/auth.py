@@ -25,7 +25,9 @@ import psycopg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-ROLES = ("social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff")
+ROLES = ("social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff", "performance_officer")
+FIGURES_ROLES = frozenset({"senior_manager", "performance_officer"})
+"""Who may run the authority-wide figures: the committee report and the statistical returns (server/figures.py)."""
 
 # Module-level so the test suite can swap in cheap parameters; verification reads the parameters
 # stored inside each hash, so hashes made with any parameters keep verifying.

@@ -11,6 +11,14 @@
     diogel-server enable-user --database-url URL USER
     diogel-server allocate --database-url URL CASE_ID [--team T] [--worker USER] [--case-type TYPE]
     diogel-server cover --database-url URL COVER_USER COVERED_USER --from YYYY-MM-DD --to YYYY-MM-DD
+    diogel-server report committee --database-url URL --user NAME --from YYYY-MM-DD --to YYYY-MM-DD
+                              --lang cy|en|bilingual --out FILE.pdf [--team T] [--council council.json]
+    diogel-server returns --database-url URL --user NAME --from YYYY-MM-DD --to YYYY-MM-DD
+                              --la-code CODE --out DIR       (children.csv and adults.csv: docs/returns.md)
+
+``report`` and ``returns`` are the authority's figures (server/figures.py, server/returns.py): the person
+named by ``--user`` signs in with their password (``DIOGEL_PASSWORD`` or ``--password-file``) and must be a
+senior manager or a performance officer; every run is written to the server's audit.
 
 ``--database-url`` may also come from ``DIOGEL_DATABASE_URL``. Passwords are never printed or logged.
 """
@@ -20,20 +28,22 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import psycopg
 from psycopg.rows import dict_row
 
 from server import admin
-from server.auth import ROLES
-from server.config import utc_now
+from server.auth import ROLES, User, verify_password
+from server.config import LOCAL_TZ, utc_now
 from server.migrator import SchemaTooNew, migrate
 
 SUBCOMMANDS = ("serve", "migrate", "create-team", "create-user", "set-role", "disable-user", "enable-user",
-               "allocate", "cover")
+               "allocate", "cover", "report", "returns")
 
 
 def _db_arg(p: argparse.ArgumentParser) -> None:
@@ -56,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
     serve.add_argument("--grace-days", type=int, default=30,
                        help="days after a de-allocation during which work made before it is still accepted")
+    serve.add_argument("--council", type=Path, help="council.json for the reports' heading (default: the example)")
     _db_arg(sub.add_parser("migrate", help="apply pending migrations and exit"))
     ct = sub.add_parser("create-team")
     _db_arg(ct)
@@ -90,7 +101,34 @@ def _parser() -> argparse.ArgumentParser:
     cv.add_argument("covered_user")
     cv.add_argument("--from", dest="starts_on", type=date.fromisoformat, required=True)
     cv.add_argument("--to", dest="ends_on", type=date.fromisoformat, required=True)
+    rp = sub.add_parser("report", help="the authority's committee report (senior managers, performance officers)")
+    rsub = rp.add_subparsers(dest="report", required=True)
+    rc = rsub.add_parser("committee", help="the committee report over every case (or one team's), as PDF")
+    _figures_args(rc)
+    rc.add_argument("--lang", default="bilingual", choices=("cy", "en", "bilingual"))
+    rc.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    rc.add_argument("--team", help="one team's cases only (its name or id)")
+    rc.add_argument("--council", type=Path, help="council.json for the heading (default: the bundled example)")
+    rt = sub.add_parser("returns", help="child- and adult-level CSV for the Welsh Government's returns")
+    _figures_args(rt)
+    rt.add_argument("--la-code", required=True, help="the local authority's code in the collection")
+    rt.add_argument("--out", type=Path, required=True, help="the folder to write children.csv and adults.csv in")
     return ap
+
+
+def _figures_args(p: argparse.ArgumentParser) -> None:
+    _db_arg(p)
+    p.add_argument("--user", required=True, help="who is asking (a senior manager or performance officer)")
+    p.add_argument("--password-file", type=Path)
+    p.add_argument("--from", dest="period_start", type=_date_arg, required=True, help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="period_end", type=_date_arg, required=True, help="last day (YYYY-MM-DD)")
+
+
+def _date_arg(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: give it as YYYY-MM-DD") from None
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -118,6 +156,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body,
         pool_max_size=args.pool_size,
         grace_days=args.grace_days,
+        council_file=str(args.council) if args.council else None,
     )
     # Several worker processes: each builds its own app (and pool) from the environment. The app is
     # stateless, so this is the same as running several instances behind a load balancer.
@@ -127,6 +166,7 @@ def _serve(args: argparse.Namespace) -> int:
         DIOGEL_MAX_BODY=str(args.max_body),
         DIOGEL_POOL_SIZE=str(args.pool_size),
         DIOGEL_GRACE_DAYS=str(args.grace_days),
+        DIOGEL_COUNCIL=str(args.council) if args.council else "",
     )
     target = "server.app:app_from_env" if args.workers > 1 else create_app(settings)
     uvicorn.run(
@@ -144,7 +184,57 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _signed_in(conn: psycopg.Connection[Any], args: argparse.Namespace) -> User:
+    """The user named by ``--user``, once their password checks out (an active account only)."""
+    row = conn.execute("SELECT id, username, display_name, role, team_id, is_admin, password_hash FROM users"
+                       " WHERE username = %s AND active", (args.user,)).fetchone()
+    if row is None or not verify_password(row["password_hash"], _password(args)):
+        raise admin.AdminError("unknown user or wrong password")
+    return User(row["id"], row["username"], row["display_name"], row["role"], row["team_id"], row["is_admin"])
+
+
+def _figures(args: argparse.Namespace, now: datetime) -> int:
+    from psycopg import IsolationLevel
+
+    from server import figures
+
+    today = now.astimezone(LOCAL_TZ).date()
+    with psycopg.connect(args.database_url, row_factory=dict_row) as conn:
+        asked = figures.Asked(_signed_in(conn, args), "cli")
+        conn.commit()
+        conn.isolation_level = IsolationLevel.REPEATABLE_READ  # one snapshot of the whole authority
+        try:
+            if args.command == "report":
+                stats = figures.committee_stats(conn, asked, args.period_start, args.period_end, args.team,
+                                                now=now, today=today, connect=lambda: psycopg.connect(args.database_url))
+                conn.commit()
+                _write_atomic(args.out, figures.committee_report(stats, args.lang, args.council))
+                print(f"committee report written to {args.out}")
+                return 0
+            from server import returns
+
+            written = returns.write_returns(conn, asked, args.period_start, args.period_end, args.la_code, args.out,
+                                            now=now, today=today, connect=lambda: psycopg.connect(args.database_url))
+            conn.commit()
+            for path, n in written.items():
+                print(f"{path}: {n} rows")
+            return 0
+        except (figures.FiguresRefused, figures.FiguresInput) as exc:
+            conn.rollback()
+            print(f"diogel-server: {exc}", file=sys.stderr)
+            return 2
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Never a half-written file: written beside it, then moved into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def main(argv: list[str] | None = None, clock: Callable[[], datetime] = utc_now) -> int:
+    """``clock``: the time the command acts at (tests fix it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help"):
         argv = ["serve", *argv]
@@ -159,7 +249,9 @@ def main(argv: list[str] | None = None) -> int:
             done = migrate(args.database_url)
             print(f"applied migrations: {done}" if done else "database is up to date")
             return 0
-        now = utc_now()
+        now = clock()
+        if args.command in ("report", "returns"):
+            return _figures(args, now)
         with psycopg.connect(args.database_url, row_factory=dict_row) as conn:
             if args.command == "create-team":
                 print(admin.create_team(conn, args.name, now, args.kind))
@@ -178,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
             elif args.command == "cover":
                 print(admin.add_cover(conn, args.cover_user, args.covered_user, args.starts_on, args.ends_on, now=now))
         return 0
+    except OSError as exc:
+        print(f"diogel-server: cannot write: {exc}", file=sys.stderr)
+        return 1
     except (admin.AdminError, SchemaTooNew) as exc:
         print(f"diogel-server: {exc}", file=sys.stderr)
         return 1

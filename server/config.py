@@ -36,6 +36,8 @@ class Settings:
     login_failures_per_address: int = 20
     login_window_seconds: int = 15 * 60
     hash_workers: int = 2
+    council_file: str | None = None
+    """``council.json`` for the reports' heading (the bundled fictional example when ``None``)."""
     clock: Callable[[], datetime] = field(default=utc_now)
 
     def now(self) -> datetime:

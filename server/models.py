@@ -190,14 +190,16 @@ class CreatedOut(_Closed):
 class UserIn(_Closed):
     username: Username
     password: Annotated[str, Field(min_length=8, max_length=1000)]
-    role: Literal["social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff"]
+    role: Literal["social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff",
+                   "performance_officer"]
     team: Annotated[str | None, Field(max_length=200)] = None
     display_name: Annotated[str | None, Field(max_length=200)] = None
     is_admin: bool = False
 
 
 class RoleIn(_Closed):
-    role: Literal["social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff"]
+    role: Literal["social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff",
+                   "performance_officer"]
     team: Annotated[str | None, Field(max_length=200)] = None
 
 

@@ -21,6 +21,8 @@ _CONTACT = frozenset({"person", "address", "household", "household_member", "rel
 # register custodian, who is sent N5 and acknowledges it; never admin staff.
 _TASKS = frozenset({"escalation"})
 _READ: dict[str, frozenset[str]] = {
+    # Performance officers read the authority's figures (server/figures.py), never casework: reference only.
+    "performance_officer": frozenset(),
     "admin_staff": _CONTACT | CASE_CORE | {"letter"},
     "register_custodian": _CONTACT | CASE_CORE | REGISTER_ENTITIES | _TASKS,
 }

@@ -8,7 +8,8 @@ only through the administration path).
 Cases:
 - social_worker: cases allocated to them, plus the cases of every user they cover today;
 - team_manager, admin_staff: their team's cases (and any allocated to them personally);
-- senior_manager: all cases; register_custodian: all cases whose case_type is ``child_protection``.
+- senior_manager: all cases; register_custodian: all cases whose case_type is ``child_protection``;
+- performance_officer: none (they read the authority's figures, never casework: server/figures.py).
 Persons: those linked by a live ``case_member`` row of an in-scope case, plus persons the user created
 that no live case_member links to yet (so a person recorded offline is not lost before it is linked).
 Households: those a live ``household_member`` row links to a person in scope, plus households the user
@@ -50,6 +51,8 @@ class Scope:
 
 def scope_cases(conn: psycopg.Connection, user: User, today: date) -> set[UUID]:
     role = user.role
+    if role == "performance_officer":
+        return set()  # figures, not casework: whatever is allocated to them or whoever they cover
     if role == "senior_manager":
         sql, params = "SELECT case_id FROM cases", {}
     elif role == "register_custodian":

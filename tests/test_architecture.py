@@ -39,9 +39,13 @@ def test_only_the_entry_point_imports_ui() -> None:
     assert offenders == []
 
 
-# The server shares with the laptop only the wire types and the one definition of a synced row (the
-# laptop's schema, the units of scope and the record families: desktop/store/rowspec.py).
-SHARED_WITH_SERVER = ("desktop.sync.wire", "desktop.store.rowspec")
+# The server shares with the laptop only the wire types, the one definition of a synced row (the
+# laptop's schema, the units of scope and the record families: desktop/store/rowspec.py) and the
+# committee's figures (issue 21: one implementation counts a laptop's cases and the whole authority's),
+# with what they stand on: the rule table, the working-day calendar and the replay of a rule.
+SHARED_WITH_SERVER = ("desktop.sync.wire", "desktop.store.rowspec", "desktop.services.committee_figures",
+                      "desktop.services.committee_source", "desktop.services.committee_measures",
+                      "desktop.domain.rules", "desktop.domain.calendar", "desktop.domain.occurrences")
 
 
 def test_server_shares_nothing_with_the_desktop_but_wire_types() -> None:
@@ -76,3 +80,18 @@ def test_the_ui_reads_only_through_services() -> None:
                     part.startswith("_") for part in node.module.split(".")):
                 offenders.append(f"{where}:{node.lineno} imports {node.module}")
     assert offenders == []
+
+
+def test_the_shared_figures_bring_in_no_store_and_no_qt() -> None:
+    """Importing the committee's figures and the reports the server draws loads neither the encrypted store
+    nor Qt nor a signed-in session: they work on plain rows, on either side."""
+    import subprocess
+    import sys
+
+    shared = [m for m in SHARED_WITH_SERVER if ".committee_" in m or m.startswith("desktop.domain.")]
+    code = ("import sys, importlib\n"
+            f"for m in {shared!r} + ['reports']: importlib.import_module(m)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlcipher3', 'PySide6', 'shiboken6', 'ui')"
+            " or m.startswith(('desktop.store', 'desktop.services.session', 'desktop.sync'))))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

@@ -137,3 +137,26 @@ def test_every_committee_label_has_welsh():
 def test_unknown_language_rejected(council):
     with pytest.raises(ValueError):
         render_committee_report(stats(), "fr", council)
+
+
+def test_the_trend_shows_each_month_honestly(council):
+    """Twelve months a measure: a percentage where enough fell due, "[c]" where it would reveal one to four
+    children, "0%" in red where nobody was on time, "—" where nothing fell due; months named in the
+    report's language; and the cases counted are said."""
+    from reports import MonthFigures
+
+    s = stats()
+    months = [date(2025, 10 + i, 1) if i < 3 else date(2026, i - 2, 1) for i in range(12)]
+    points = [(40, 30), (3, 2), (20, 0), (0, 0)] + [(10, 10)] * 8  # fell due, on time
+    s.measures[0].trend = [MonthFigures(m, m, fell_due=f, on_time=o, late=f - o) for m, (f, o) in zip(
+        months, points, strict=True)]
+    s.coverage, s.team = "team", "Tîm Gogledd"
+    en = text_of(render_committee_report(s, "en", council))
+    assert "Trend: done on time, month by month" in en
+    assert "Cases counted: The cases of one team, from the server: Tîm Gogledd" in en
+    row = en[en.index("Oct 25 Nov 25"):]
+    assert "Seen alone 75% [c] 0% — 100% 100%" in row
+    cy = text_of(render_committee_report(s, "cy", council))
+    assert "Tuedd: a wnaed mewn pryd, fis wrth fis" in cy and "Hyd 25 Tach 25 Rhag 25 Ion 26" in cy
+    s.measures[0].trend = []
+    assert "Trend: done on time" in text_of(render_committee_report(s, "en", council))  # said, with no data

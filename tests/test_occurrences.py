@@ -61,3 +61,55 @@ def test_the_period_sorts_each_occurrence_once() -> None:
         tally.add(o, start, end)
     assert tally == Tally(fell_due=3, carried=1, on_time=1, late=2, outstanding=1, ended=0)
     assert tally.percent_on_time == 100 / 3
+
+
+# -- the fast replay the committee uses counts exactly as walk + Tally ------------------------------------
+
+from datetime import timedelta  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from desktop.domain.occurrences import Replay  # noqa: E402
+
+MEASURED = ("V1", "V2", "C6", "C10", "C11", "C12", "A1", "A5", "L7")
+DAY0 = D("2025-01-01")
+days = st.integers(min_value=0, max_value=800).map(lambda n: DAY0 + timedelta(days=n))
+
+
+def _months(first: date, last: date) -> list[tuple[date, date]]:
+    out, a = [], first.replace(day=1)
+    while a <= last:
+        nxt = (a.replace(day=28) + timedelta(days=4)).replace(day=1)
+        out.append((a, min(nxt - timedelta(days=1), last)))
+        a = nxt
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(rule_id=st.sampled_from(MEASURED), base=days, events=st.lists(days, max_size=40),
+       stop=st.none() | days, end=days, length=st.integers(min_value=0, max_value=200),
+       trend=st.integers(min_value=0, max_value=14), covered=st.lists(st.tuples(days, days), max_size=2))
+def test_replay_counts_as_walk_and_tally(rule_id: str, base: date, events: list[date], stop: date | None,
+                                         end: date, length: int, trend: int,
+                                         covered: list[tuple[date, date]]) -> None:
+    """The committee's fast count (Replay) against the reference: every occurrence walk() yields, counted
+    by Tally.add for the period and for each month, or counted apart when a recorded exception covered it."""
+    rule = RULES.get(rule_id)
+    start = end - timedelta(days=length)
+    months = _months(end - timedelta(days=31 * trend), end) if trend else []
+    first = min([start, *(m[0] for m in months)])
+    replay = Replay(rule, CAL, end, (start, end), months)
+    replay.add(base, sorted(events), stop, covered)
+    want, monthly = Tally(), [Tally() for _ in months]
+    apart, monthly_apart = 0, [0 for _ in months]
+    for occ in walk(rule, base, sorted(events), end, CAL, stop=stop, since=first):
+        if any(a <= occ.due <= b for a, b in covered):
+            apart += start <= occ.due <= end
+            monthly_apart = [n + (a <= occ.due <= b) for n, (a, b) in zip(monthly_apart, months, strict=True)]
+            continue
+        want.add(occ, start, end, stop=stop)
+        for t, (a, b) in zip(monthly, months, strict=True):
+            t.add(occ, a, b, stop=stop)
+    assert (replay.tally, replay.excepted) == (want, apart)
+    assert (replay.monthly, replay.monthly_excepted) == (monthly, monthly_apart)

@@ -1,4 +1,9 @@
-"""Make the committee report from the app: a period, a language, then "Save as PDF…" (managers).
+"""Make the committee report from the app: a period, a language, which cases, then "Save as PDF…"
+(managers; performance officers).
+
+Which cases: those held on this laptop (made here), or — for a senior manager or performance officer whose
+profile is connected to a server — the whole council's, made by the server
+(:class:`desktop.services.committee_council.CouncilReportService`).
 
 A :class:`~ui.forms.Form` (GUI thread for the form): a period that cannot be right (a date missing or
 impossible, the end before the start) is refused beside its field and nothing is made; the figures and
@@ -9,22 +14,27 @@ fault, logged and said plainly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFileDialog, QLabel, QWidget
 
 from desktop.domain.calendar import add_months
 from desktop.domain.validation import parse_date
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, _, current_language
 from desktop.services.committee import CommitteeService
+from desktop.services.committee_council import CouncilReportService, council_report_available
+from desktop.services.permissions import Can
 from ui.forms import Field, Form
 from ui.tasks import runner
 
 LANGUAGE_CHOICES = {"cy": N_("Welsh"), "en": N_("English"), "bilingual": N_("Welsh and English")}
+COVERAGE_CHOICES = {"laptop": N_("The cases held on this laptop"),
+                    "council": N_("The whole council (from the server)")}
 PERIOD_MONTHS = 3
 """The period offered to begin with: the three months to today (a committee's quarter)."""
 
@@ -40,13 +50,29 @@ class CommitteeReportDialog(Form):
         Field("period_start", "date", N_("From:"), help=N_("First day of the period")),
         Field("period_end", "date", N_("To:"), help=N_("Last day of the period")),
         Field("language", "choice", N_("Language:"), LANGUAGE_CHOICES, help=N_("Language of the report")),
+        Field("coverage", "choice", N_("Cases:"), COVERAGE_CHOICES, help=N_("Which cases the report counts")),
     ]
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
-        super().__init__(session, parent=parent)
+    def __init__(self, session: Any, parent: QWidget | None = None, *,
+                 transport_factory: Callable[[], Any] | None = None) -> None:
+        """``transport_factory``: makes the connection to the server for the council's report (default: the
+        profile's own)."""
+        super().__init__(session, parent=parent, transport_factory=transport_factory)
         self.task: Any = None
 
+    @property
+    def coverage(self) -> QComboBox:
+        """Which cases: only those this person may have are offered (the council's needs a connected profile)."""
+        combo = self.widgets["coverage"]
+        assert isinstance(combo, QComboBox)
+        return combo
+
     def build(self) -> None:
+        offered = {"laptop": self.session.can(Can.COMMITTEE_REPORT), "council": council_report_available(self.session)}
+        for index in reversed(range(self.coverage.count())):
+            if not offered[self.coverage.itemData(index)]:
+                self.coverage.removeItem(index)
+        self.coverage.setEnabled(self.coverage.count() > 1)
         self.status = QLabel()
         self.status.setObjectName("committee_status")
         self.status.setWordWrap(True)
@@ -57,6 +83,7 @@ class CommitteeReportDialog(Form):
         self.set_value("period_start", add_months(today, -PERIOD_MONTHS).isoformat())
         self.set_value("period_end", today.isoformat())
         self.set_value("language", "cy" if current_language() == "cy" else "en")
+        self.set_value("coverage", "council" if self.coverage.findData("council") >= 0 else "laptop")
 
     def retranslate_more(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save as PDF…"))
@@ -98,16 +125,22 @@ class CommitteeReportDialog(Form):
         except DiogelError as err:
             self.show_refusal(err)
             return None
-        session, lang = self.session, self.value("language")
+        session, lang, scope = self.session, self.value("language"), self.value("coverage")
+        factory = self.context.get("transport_factory")
 
         def work() -> str:
-            pdf = CommitteeService(session).render(start, end, lang)
+            if scope == "council":
+                pdf = CouncilReportService(session).render(start, end, lang,
+                                                           transport=factory() if factory else None)
+            else:
+                pdf = CommitteeService(session).render(start, end, lang)
             tmp = path.with_suffix(".partial")
             tmp.write_bytes(pdf)
             tmp.replace(path)  # never a half-written report
             return str(path)
 
-        self.status.setText(_("Making the report…"))
+        self.status.setText(_("Asking the server for the council's report…") if scope == "council"
+                            else _("Making the report…"))
         self.buttons.setEnabled(False)
         self.task = runner().run(work, on_done=self._done, on_error=self._failed)
         return self.task

@@ -229,6 +229,9 @@ def _index(out: Path, written: list[Path], today: date) -> None:
              "| Screen | Cymraeg | English |", "|---|---|---|"]
     for name in names:
         lines.append(f"| {name} | ![]({name}-cy.png) | ![]({name}-en.png) |")
+    if (out / "council-report.md").is_file():  # made on a server by python -m bench.council_screens
+        lines += ["", "The council's committee report, made by the server over every case: "
+                  "[council-report.md](council-report.md)."]
     (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -17,6 +17,7 @@ class Role(StrEnum):
     SENIOR_MANAGER = "senior_manager"
     REGISTER_CUSTODIAN = "register_custodian"
     ADMIN_STAFF = "admin_staff"
+    PERFORMANCE_OFFICER = "performance_officer"  # the authority's figures and returns, never casework
 
 
 class CaseType(StrEnum):
@@ -69,6 +70,7 @@ LABELS: dict[str, str] = {
     Role.SENIOR_MANAGER: N_("Senior manager (safeguarding)"),
     Role.REGISTER_CUSTODIAN: N_("Register custodian"),
     Role.ADMIN_STAFF: N_("Admin staff"),
+    Role.PERFORMANCE_OFFICER: N_("Performance officer"),
     # case types
     CaseType.CHILD_PROTECTION: N_("Child protection"),
     CaseType.CHILD_IN_NEED: N_("Child in need"),

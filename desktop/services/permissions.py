@@ -26,6 +26,7 @@ class Can(StrEnum):
     VIEW_ESCALATIONS = "view_escalations"
     VIEW_AUDIT = "view_audit"
     COMMITTEE_REPORT = "committee_report"
+    COUNCIL_FIGURES = "council_figures"  # the whole authority's figures, from the server
     AGREE_EXCEPTION = "agree_exception"  # a recorded exception to a timescale for one child or adult
     SUPERVISE = "supervise"  # record supervision of a worker's case; sign off or return a record (issue 19)
 
@@ -55,6 +56,7 @@ GRANTS: dict[Role, frozenset[Can]] = {
             Can.VIEW_ESCALATIONS,
             Can.VIEW_AUDIT,
             Can.COMMITTEE_REPORT,
+            Can.COUNCIL_FIGURES,
             Can.AGREE_EXCEPTION,
             Can.SUPERVISE,
         }
@@ -62,6 +64,9 @@ GRANTS: dict[Role, frozenset[Can]] = {
     Role.REGISTER_CUSTODIAN: frozenset({Can.VIEW_CASE, Can.MANAGE_REGISTER, Can.EDIT_CONTACT}),
     # Admin staff handle letters and contact details, never visit notes or plans.
     Role.ADMIN_STAFF: frozenset({Can.VIEW_CASE, Can.EDIT_CONTACT, Can.MANAGE_LETTERS}),
+    # Performance officers read figures, never casework: the committee report (on their laptop it counts
+    # nothing, since no case is in their scope) and the whole council's from the server.
+    Role.PERFORMANCE_OFFICER: frozenset({Can.COMMITTEE_REPORT, Can.COUNCIL_FIGURES}),
 }
 
 _DENIED = {
@@ -75,6 +80,7 @@ _DENIED = {
     Can.MANAGE_LETTERS: N_("Your role cannot print or send letters."),
     Can.AGREE_EXCEPTION: N_("Only a manager can agree an exception to a timescale."),
     Can.SUPERVISE: N_("Only a manager can record supervision or sign off a record."),
+    Can.COUNCIL_FIGURES: N_("Only a senior manager or a performance officer can have the whole council's figures."),
 }
 
 

@@ -3,7 +3,8 @@
 The same rule the server applies to sync (docs/sync-protocol.md): a social worker sees the cases
 allocated to them, cases where they hold a role, and cases they cover; team managers and admin
 staff see their team's cases; the register custodian sees child protection cases; senior
-managers see all. A case outside scope behaves as if it did not exist (:class:`NotFound`).
+managers see all; a performance officer none (figures, not casework). A case outside scope behaves as
+if it did not exist (:class:`NotFound`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ def case_condition(user: Any, today: date, alias: str = "c") -> tuple[str, dict[
     role = user.role
     if role == Role.SENIOR_MANAGER:
         return "1 = 1", params
+    if role == Role.PERFORMANCE_OFFICER:
+        return "0 = 1", params
     if role == Role.REGISTER_CUSTODIAN:
         return f"{alias}.case_type = 'child_protection'", params
     if role in (Role.TEAM_MANAGER, Role.ADMIN_STAFF):

@@ -61,6 +61,33 @@ class Transport:
         Raises :class:`Unreachable` (no connection, dropped connection, timeout, 5xx), :class:`TlsRefused`,
         :class:`AuthRequired` (401) or :class:`ServerRefused` (other 4xx, with the server's message).
         """
+        resp = self._send(method, path, json=json, params=params, auth=auth)
+        try:
+            body = resp.json()
+        except ValueError as exc:
+            raise Unreachable(N_("The server sent an answer that is not JSON (HTTP {status})."),
+                              status=resp.status_code) from exc  # fmt: skip
+        if resp.status_code >= 400:
+            raise _refused(resp.status_code, body)
+        return body
+
+    def download(self, path: str, params: dict[str, Any] | None = None, *, media_type: str) -> bytes:
+        """GET a document (a report's PDF) and return its bytes; errors as :meth:`request`, and
+        :class:`Unreachable` when the answer is not of ``media_type``."""
+        resp = self._send("GET", path, params=params, auth=True)
+        if resp.status_code >= 400:
+            try:
+                body = resp.json()
+            except ValueError:
+                body = {}
+            raise _refused(resp.status_code, body)
+        if resp.headers.get("content-type", "").split(";")[0].strip() != media_type:
+            raise Unreachable(N_("The server did not send the document (HTTP {status})."), status=resp.status_code)
+        return resp.content
+
+    def _send(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
+              auth: bool = True) -> httpx.Response:
+        """One request; transport failures, 401 and 5xx mapped to errors (other statuses returned)."""
         headers = {}
         if auth:
             if not self.token:
@@ -82,20 +109,7 @@ class Transport:
             raise AuthRequired(N_("The server needs you to sign in again."))
         if resp.status_code >= 500:
             raise Unreachable(N_("The server is not available just now (HTTP {status})."), status=resp.status_code)
-        try:
-            body = resp.json()
-        except ValueError as exc:
-            raise Unreachable(N_("The server sent an answer that is not JSON (HTTP {status})."),
-                              status=resp.status_code) from exc  # fmt: skip
-        if resp.status_code >= 400:
-            body = body if isinstance(body, dict) else {}
-            raise ServerRefused(
-                N_("The server refused the request: {message}"),
-                status=resp.status_code,
-                code=str(body.get("error", "")),
-                message=str(body.get("message", resp.status_code)),
-            )
-        return body
+        return resp
 
     # -- the protocol -------------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
@@ -137,6 +151,16 @@ class Transport:
         if note:
             body["note"] = note
         return self.request("POST", f"/v1/conflicts/{conflict_id}/resolve", json=body)
+
+
+def _refused(status: int, body: Any) -> ServerRefused:
+    body = body if isinstance(body, dict) else {}
+    return ServerRefused(
+        N_("The server refused the request: {message}"),
+        status=status,
+        code=str(body.get("error", "")),
+        message=str(body.get("message", status)),
+    )
 
 
 def _is_tls(exc: BaseException) -> bool:

@@ -7,6 +7,8 @@ code rather than repeating it:
 * casework (visits, notes, minutes, plans, assessments, what is due) is for the casework roles;
 * admin staff get letters and contact details only; the register custodian the register and contact
   details;
+* a performance officer reads figures (the committee's, and the whole council's from the server): no
+  case is in their scope, so they never see a case or a person;
 * nothing outside scope (a case outside it behaves as if it did not exist).
 
 :data:`SPECS` names, for every public method of every service class under ``desktop/services``, the
@@ -25,8 +27,8 @@ from typing import Any
 from desktop.domain.types import Role
 from tests.authz.world import World
 
-SW, TM, SM, RC, AD = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.REGISTER_CUSTODIAN,
-                      Role.ADMIN_STAFF)
+SW, TM, SM, RC, AD, PO = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.REGISTER_CUSTODIAN,
+                          Role.ADMIN_STAFF, Role.PERFORMANCE_OFFICER)
 
 
 class Kind(StrEnum):
@@ -38,7 +40,8 @@ class Kind(StrEnum):
     REGISTER = "register"  # the child protection register and its enquiries log
     MANAGE = "manage"  # allocate, ratify, cover, absence, the IRO
     ESCALATIONS = "escalations"  # escalations to the senior manager
-    COMMITTEE = "committee"  # council-wide figures for the committee
+    COMMITTEE = "committee"  # the committee's figures over the cases this laptop holds
+    COUNCIL = "council"  # the whole authority's figures, made by the server
     OWN = "own"  # the signed-in person's own drafts
     DIRECTORY = "directory"  # teams and staff (no case data)
 
@@ -48,14 +51,15 @@ EVERYONE = frozenset(Role)
 
 RULES: dict[Kind, frozenset[Role]] = {
     Kind.CASEWORK: CASEWORKERS,
-    Kind.CONTACT: EVERYONE,
+    Kind.CONTACT: EVERYONE,  # within scope: a performance officer has no case in scope, so sees nothing
     Kind.PEOPLE: CASEWORKERS,
     Kind.CORRESPONDENCE: frozenset({SW, TM, SM, AD}),
     Kind.LETTERS: frozenset({TM, AD}),
     Kind.REGISTER: frozenset({RC}),
     Kind.MANAGE: frozenset({TM, SM}),
     Kind.ESCALATIONS: frozenset({SM}),
-    Kind.COMMITTEE: frozenset({TM, SM}),
+    Kind.COMMITTEE: frozenset({TM, SM, PO}),
+    Kind.COUNCIL: frozenset({SM, PO}),
     Kind.OWN: EVERYONE,
     Kind.DIRECTORY: EVERYONE,
 }
@@ -127,6 +131,13 @@ CP, JONES, PARRY, WILLIAMS, HUGHES = "twr_cp", "jones_cp", "parry_adult", "willi
 CIN, TYLER, LILI, NEW_LAC = "pritchard_cin", "tyler_lac", "lili_lac", "new_lac"
 
 
+class _PdfServer:
+    """Answers a report request with a PDF, as the server does for a senior manager."""
+
+    def download(self, path: str, params: dict[str, Any] | None = None, *, media_type: str) -> bytes:
+        return b"%PDF-1.4 matrix"
+
+
 def _twr(w: World, key: str) -> str:
     return w.families["twr"][key]
 
@@ -188,6 +199,10 @@ SPECS: dict[str, Spec] = {
                                                              lambda w: c(w.ids["adult_conference"])),
     "conference_reports.ConferenceReportService.render": Spec(K.CASEWORK, CP, lambda w: c(w.ids["cp_held"])),
     "committee.CommitteeService.stats": Spec(K.COMMITTEE, None, lambda w: c(w.today.replace(day=1), w.today)),
+    # The council's report comes from the server: here a stand-in answers for it (the real server's own
+    # checks are tests/sync/test_council_figures.py); the matrix checks the laptop refuses the wrong roles.
+    "committee_council.CouncilReportService.render": Spec(K.COUNCIL, None, lambda w: c(
+        w.today.replace(day=1), w.today, "en", transport=_PdfServer())),
     "committee.CommitteeService.render": Spec(K.COMMITTEE, None,
                                               lambda w: c(w.today.replace(day=1), w.today, "en")),
     # -- my work ------------------------------------------------------------------------------

@@ -161,6 +161,11 @@ def build_world(folder: Path, prepare: Callable[[World], None]) -> Iterator[Worl
                 return str(tx.insert("practitioner", values)["id"])
 
             staff[key] = store.write(add, actor=staff["admin"])
+        # A performance officer (issue 21): the authority's figures, never casework; no team, no cases.
+        officer = {"given_names": "Perfformiad", "family_name": "Swyddog", "app_role": Role.PERFORMANCE_OFFICER,
+                   "team_id": None, "employed_by_social_services": 1}
+        staff["performance"] = store.write(lambda tx: str(tx.insert("practitioner", officer)["id"]),
+                                           actor=staff["admin"])
         sessions = {key: _session(store, profile, pid) for key, pid in staff.items()}
         world = World(store=store, profile=profile, today=today, staff=staff, sessions=sessions, cases=cases,
                       families=families, agencies=agencies, practitioners=practitioners, folder=folder)

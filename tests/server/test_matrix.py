@@ -16,7 +16,9 @@ group's notes), reference data (an agency). Operations:
   core group; an enquiry naming that agency).
 
 A = allowed, - = refused (nothing stored; the refusal is quarantined). Visits and notes are append-only,
-so nobody updates or deletes them; reference data is written only through the administration path.
+so nobody updates or deletes them; reference data is written only through the administration path. A
+performance officer reads the authority's figures (server/figures.py), never casework: even a case
+allocated to them, or one they cover, is not in their scope.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import pytest
 from server import admin
 from tests.server.harness import Harness
 
-ROLES = ("social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff")
+ROLES = ("social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff", "performance_officer")
 RELATIONS = ("own", "covered", "team", "other", "none")
 FAMILIES = ("person", "case", "visit", "plan", "letter", "note", "reference")
 OPS = ("pull", "insert", "update", "delete", "link")
@@ -63,6 +65,11 @@ admin_staff         covered   AAAA-  A---- ----- ----- AAAA-  ----- A----
 admin_staff         team      AAAA-  A---- ----- ----- AAAA-  ----- A----
 admin_staff         other     -----  ----- ----- ----- -----  ----- A----
 admin_staff         none      -----  ----- ----- ----- -----  ----- A----
+performance_officer own       -----  ----- ----- ----- -----  ----- A----
+performance_officer covered   -----  ----- ----- ----- -----  ----- A----
+performance_officer team      -----  ----- ----- ----- -----  ----- A----
+performance_officer other     -----  ----- ----- ----- -----  ----- A----
+performance_officer none      -----  ----- ----- ----- -----  ----- A----
 """
 
 
@@ -77,7 +84,7 @@ def expected_cells() -> dict[tuple[str, str, str, str], bool]:
 
 
 CELLS = expected_cells()
-assert len(CELLS) == len(ROLES) * len(RELATIONS) * len(FAMILIES) * len(OPS) == 875
+assert len(CELLS) == len(ROLES) * len(RELATIONS) * len(FAMILIES) * len(OPS) == 1050
 
 
 # -- the world --------------------------------------------------------------------------------------

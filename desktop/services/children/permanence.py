@@ -31,7 +31,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from desktop.domain.calendar import add_months
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
 from desktop.services.children._common import (
@@ -111,7 +110,9 @@ class PermanenceService:
 
 
 def baby_permanence(store: Any, period_start: date, period_end: date) -> dict[str, Any]:
-    """Babies' permanence figures for a period (definitions in the module docstring).
+    """Babies' permanence figures for a period (definitions in the module docstring), counted from the
+    store's rows by the committee's own code (:func:`desktop.services.committee_babies.baby_cohort`,
+    which the server runs over the whole authority).
 
     Returns ``{"period_start", "period_end", "babies", "placed_within_3_months", "percent_placed"
     (one decimal, ``None`` with no babies), "proceedings_open", "placed_with_proceedings_open", "pending"
@@ -119,50 +120,10 @@ def baby_permanence(store: Any, period_start: date, period_end: date) -> dict[st
     [{person_id, case_id, looked_after_on, three_months_on, permanent_placement_on,
     placed_within_3_months, proceedings_open, pending}]}``.
     """
-    if period_end < period_start:
-        raise ValidationError(N_("The end of the period is before its start."), field="period_end")
-    end = period_end.isoformat()
-    rows = store.rows(
-        """
-        SELECT e.person_id, e.case_id, e.started_on, p.date_of_birth,
-               (SELECT min(pl.start_on) FROM lac_placement pl WHERE pl.person_id = e.person_id
-                  AND pl.episode_id = e.id AND pl.permanent_home = 1 AND pl.deleted = 0
-                  AND pl.start_on <= :end) AS permanent_on,
-               EXISTS (SELECT 1 FROM proceedings pr WHERE pr.person_id = e.person_id AND pr.deleted = 0
-                  AND pr.kind = 'care_proceedings' AND pr.started_on <= :end
-                  AND (pr.ended_on IS NULL OR pr.ended_on > :end)) AS proceedings_open
-        FROM lac_episode e JOIN person p ON p.id = e.person_id
-        WHERE e.deleted = 0 AND e.started_on BETWEEN :start AND :end AND p.date_of_birth IS NOT NULL
-        ORDER BY e.started_on
-        """,
-        {"start": period_start.isoformat(), "end": end},
-    )
-    children = []
-    for r in rows:
-        started = date.fromisoformat(r["started_on"])
-        if started >= add_months(date.fromisoformat(r["date_of_birth"]), 12):
-            continue  # one year old or more on the day they became looked after
-        mark = add_months(started, 3)
-        placed = r["permanent_on"] is not None and r["permanent_on"] <= mark.isoformat()
-        children.append({
-            "person_id": r["person_id"], "case_id": r["case_id"], "looked_after_on": r["started_on"],
-            "three_months_on": mark.isoformat(), "permanent_placement_on": r["permanent_on"],
-            "placed_within_3_months": placed, "proceedings_open": bool(r["proceedings_open"]),
-            "pending": not placed and mark > period_end,
-        })
-    babies = len(children)
-    placed_n = sum(c["placed_within_3_months"] for c in children)
-    return {
-        "period_start": period_start.isoformat(),
-        "period_end": end,
-        "babies": babies,
-        "placed_within_3_months": placed_n,
-        "percent_placed": round(100 * placed_n / babies, 1) if babies else None,
-        "proceedings_open": sum(c["proceedings_open"] for c in children),
-        "placed_with_proceedings_open": sum(c["placed_within_3_months"] and c["proceedings_open"] for c in children),
-        "pending": sum(c["pending"] for c in children),
-        "children": children,
-    }
+    from desktop.services.committee_babies import baby_cohort
+    from desktop.services.committee_source import StoreRows, Tables
+
+    return baby_cohort(Tables(StoreRows(store)), period_start, period_end)
 
 
 def permanence_summary(store: Any, on: date) -> dict[str, dict[str, int]]:

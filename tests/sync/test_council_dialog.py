@@ -1,0 +1,65 @@
+"""From the app: a senior manager connected to the server picks "the whole council (from the server)" in
+the committee report dialog and saves the council's report, made by the real server over every team's
+synced cases (issue 21); a team manager is offered only the cases on their laptop."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+
+from desktop.errors import PermissionDenied
+from desktop.services.committee_council import CouncilReportService, council_report_available
+from desktop.sync.errors import ServerRefused
+from tests.server.harness import Harness
+from tests.sync.council import END, START, make_council
+
+
+def test_a_senior_manager_saves_the_councils_report_from_the_app(qtbot: Any, srv: Harness, laptops: Any,
+                                                                  tmp_path: Path) -> None:
+    from ui.committee_dialog import CommitteeReportDialog
+    from ui.tasks import forget_store
+
+    council = make_council(srv, laptops)
+    senior = laptops("sian")
+    manager = council["A"].session
+    assert council_report_available(senior.session) and not council_report_available(manager)
+    try:
+        dialog = CommitteeReportDialog(senior.session, None, transport_factory=lambda: senior.transport)
+        qtbot.addWidget(dialog)
+        assert [dialog.coverage.itemData(i) for i in range(dialog.coverage.count())] == ["laptop", "council"]
+        assert dialog.coverage.currentData() == "council"
+        dialog.set_value("period_start", START.isoformat())
+        dialog.set_value("period_end", END.isoformat())
+        dialog.set_value("language", "en")
+        out = tmp_path / "council.pdf"
+        with qtbot.waitSignal(dialog.written, timeout=60_000):
+            dialog.save_to(out)
+        with pdfplumber.open(out) as pdf:
+            text = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+        assert "Every case in the council, from the server" in text
+        by_team = text[text.index("Open cases by team"):]
+        for team in ("A", "B", "C"):  # every team's cases, though this laptop holds none of them
+            assert re.search(rf" {team} (\d+|\[c\])", by_team), team
+        [run] = srv.sql("SELECT detail FROM audit WHERE action = 'report.committee'")
+        assert run["detail"]["via"] == "api" and run["detail"]["role"] == "senior_manager"
+
+        # Asked directly, the server refuses a team manager, with its reason in the person's language.
+        with pytest.raises(ServerRefused) as refused:
+            council["A"].transport.download("/v1/reports/committee", {"period_start": START.isoformat(),
+                                                                     "period_end": END.isoformat()},
+                                            media_type="application/pdf")
+        assert refused.value.status == 403 and "performance officer" in str(refused.value)
+        with pytest.raises(PermissionDenied):  # and the laptop does not even ask
+            CouncilReportService(manager).render(START, END, "en", transport=council["A"].transport)
+
+        mine = CommitteeReportDialog(manager, None, transport_factory=lambda: council["A"].transport)
+        qtbot.addWidget(mine)
+        assert [mine.coverage.itemData(i) for i in range(mine.coverage.count())] == ["laptop"]
+        assert not mine.coverage.isEnabled()
+    finally:
+        forget_store(senior.session)
+        forget_store(manager)
