@@ -29,14 +29,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from psycopg import errors
 from psycopg.types.json import Jsonb
 
 from desktop.store.rowspec import ALLOCATION_FIELDS, COUNTERS, EntitySpec, RowSpec, spec, unit_of
 from server.auth import User
 from server.config import Settings
-from server.db import Retry
+from server.db import DbConn, Retry
 from server.roles import may_write
 from server.rowstore import RowKey, RowState, commit_rows, load_rows
 from server.scope import (
@@ -63,7 +62,7 @@ class PushHooks:
     sequence numbers are drawn and before commit (the change-log lock is held)."""
 
     after_op: Callable[[int], None] | None = None
-    before_commit: Callable[[psycopg.Connection], None] | None = None
+    before_commit: Callable[[DbConn], None] | None = None
 
 
 class OpIdTaken(Exception):
@@ -124,7 +123,7 @@ class _Undo:
 class _Batch:
     """State of one push transaction."""
 
-    def __init__(self, conn: psycopg.Connection, settings: Settings, user: User, scope: Scope) -> None:
+    def __init__(self, conn: DbConn, settings: Settings, user: User, scope: Scope) -> None:
         self.conn = conn
         self.settings = settings
         self.user = user
@@ -469,7 +468,7 @@ def _rejected(op: Op, reason: str, message: str) -> dict[str, Any]:
     return {"op_id": str(op.op_id), "status": "rejected", "reason": reason, "message": message}
 
 
-def _check_ownership(conn: psycopg.Connection, user: User, ops: list[Op]) -> dict[UUID, Any]:
+def _check_ownership(conn: DbConn, user: User, ops: list[Op]) -> dict[UUID, Any]:
     """Earlier results of this user's device's ops, by op_id; :class:`OpIdTaken` for anyone else's."""
     ids = [o.op_id for o in ops]
     owner = {o.op_id: o.device_id for o in ops}
@@ -488,7 +487,7 @@ def _check_ownership(conn: psycopg.Connection, user: User, ops: list[Op]) -> dic
 
 
 def apply_batch(
-    conn: psycopg.Connection, settings: Settings, user: User, ops: list[Op], hooks: PushHooks | None = None
+    conn: DbConn, settings: Settings, user: User, ops: list[Op], hooks: PushHooks | None = None
 ) -> list[dict[str, Any]]:
     """Apply ``ops`` inside the caller's transaction; see the module docstring for the result contract."""
     hooks = hooks or PushHooks()

@@ -14,10 +14,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from psycopg.types.json import Jsonb
 
-from server.db import Retry
+from server.db import DbConn, Retry
 
 CHANGE_LOCK = 0x44494F47454C0002  # "DIOGEL" + 2: serialises the drawing of change sequence numbers
 
@@ -65,7 +64,7 @@ _COLUMNS = (
 )
 
 
-def load_rows(conn: psycopg.Connection, keys: list[RowKey], lock: bool = True) -> dict[RowKey, RowState]:
+def load_rows(conn: DbConn, keys: list[RowKey], lock: bool = True) -> dict[RowKey, RowState]:
     """The existing rows among ``keys``, locked FOR UPDATE in key order (a stable order avoids deadlocks
     between two batches touching the same rows)."""
     if not keys:
@@ -108,12 +107,12 @@ def _record(r: RowState) -> dict[str, Any]:
             "d": r.data, "m": r.meta, "v": r.version, "del": r.deleted, "ao": r.append_only}  # fmt: skip
 
 
-def lock_change_log(conn: psycopg.Connection) -> None:
+def lock_change_log(conn: DbConn) -> None:
     """Serialise sequence drawing until this transaction ends (the cursor guarantee; see module doc)."""
     conn.execute("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOCK,))
 
 
-def commit_rows(conn: psycopg.Connection, rows: list[RowState], now: datetime, user_id: UUID | None) -> None:
+def commit_rows(conn: DbConn, rows: list[RowState], now: datetime, user_id: UUID | None) -> None:
     """Write changed rows with fresh, commit-ordered sequence numbers (sets ``row.version``).
 
     Raises ``Retry`` when a row this transaction believed new was inserted meanwhile by a concurrent
