@@ -18,10 +18,9 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-import psycopg
-
 from desktop.store.rowspec import REFERENCE_ENTITIES, spec
 from server.auth import ROLES, hash_password
+from server.db import DbConn, one
 from server.rowstore import RowState, commit_rows, load_rows
 
 ADMIN_DEVICE = "server:admin"
@@ -37,14 +36,10 @@ class AdminNotFound(AdminError):
     """The team, user or case named does not exist."""
 
 
-def _one(row: Any) -> Any:
-    return row[0] if not isinstance(row, dict) else next(iter(row.values()))
-
-
 # -- publishing reference rows ------------------------------------------------------------------------
 
 
-def publish(conn: psycopg.Connection, entity: str, row_id: UUID, fields: dict[str, Any], now: datetime,
+def publish(conn: DbConn, entity: str, row_id: UUID, fields: dict[str, Any], now: datetime,
             by: UUID | None, *, case_id: UUID | None = None, deleted: bool | None = None) -> RowState:  # fmt: skip
     """Write ``fields`` into the server row (created if absent) as the administration path, after checking
     that a laptop can store the result. Only fields whose value changes get a new version."""
@@ -79,7 +74,7 @@ def _split_name(display: str) -> tuple[str, str]:
     return (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0] or "?")
 
 
-def publish_user(conn: psycopg.Connection, user_id: UUID, now: datetime, by: UUID | None) -> None:
+def publish_user(conn: DbConn, user_id: UUID, now: datetime, by: UUID | None) -> None:
     """The user's ``practitioner`` row: name, role, team and whether they are active."""
     u = conn.execute(
         "SELECT id, display_name, role, team_id, active FROM users WHERE id = %s", (user_id,)
@@ -93,7 +88,7 @@ def publish_user(conn: psycopg.Connection, user_id: UUID, now: datetime, by: UUI
         "active": 1 if u["active"] else 0}, now, by)  # fmt: skip
 
 
-def publish_all(conn: psycopg.Connection, now: datetime) -> int:
+def publish_all(conn: DbConn, now: datetime) -> int:
     """Publish every team, user and cover that has no reference row yet (a database from before reference
     rows were published); returns how many were published."""
     n = 0
@@ -118,7 +113,7 @@ def publish_all(conn: psycopg.Connection, now: datetime) -> int:
 # -- teams and users ----------------------------------------------------------------------------------
 
 
-def create_team(conn: psycopg.Connection, name: str, now: datetime, kind: str = "cp",
+def create_team(conn: DbConn, name: str, now: datetime, kind: str = "cp",
                 by: UUID | None = None) -> UUID:  # fmt: skip
     name = name.strip()
     if not name or len(name) > 200:
@@ -133,22 +128,24 @@ def create_team(conn: psycopg.Connection, name: str, now: datetime, kind: str = 
     return team_id
 
 
-def team_id_for(conn: psycopg.Connection, name_or_id: str) -> UUID:
+def team_id_for(conn: DbConn, name_or_id: str) -> UUID:
     row = conn.execute(
         "SELECT id FROM teams WHERE name = %s OR id::text = %s", (name_or_id, name_or_id)
     ).fetchone()
     if row is None:
         raise AdminNotFound(f"no such team: {name_or_id!r}")
-    return _one(row)
+    team_id: UUID = row["id"]
+    return team_id
 
 
-def user_id_for(conn: psycopg.Connection, name_or_id: str) -> UUID:
+def user_id_for(conn: DbConn, name_or_id: str) -> UUID:
     row = conn.execute(
         "SELECT id FROM users WHERE username = %s OR id::text = %s", (name_or_id, name_or_id)
     ).fetchone()
     if row is None:
         raise AdminNotFound(f"no such user: {name_or_id!r}")
-    return _one(row)
+    user_id: UUID = row["id"]
+    return user_id
 
 
 def _check_role(role: str, team: str | None) -> None:
@@ -159,7 +156,7 @@ def _check_role(role: str, team: str | None) -> None:
 
 
 def create_user(
-    conn: psycopg.Connection,
+    conn: DbConn,
     username: str,
     password: str,
     role: str,
@@ -189,7 +186,7 @@ def create_user(
     return user_id
 
 
-def set_role(conn: psycopg.Connection, user: str, role: str, team: str | None, now: datetime,
+def set_role(conn: DbConn, user: str, role: str, team: str | None, now: datetime,
              by: UUID | None = None) -> None:  # fmt: skip
     """Change a user's role and team; their scope follows at once and every laptop receives the change."""
     user_id = user_id_for(conn, user)
@@ -199,7 +196,7 @@ def set_role(conn: psycopg.Connection, user: str, role: str, team: str | None, n
     publish_user(conn, user_id, now, by)
 
 
-def set_active(conn: psycopg.Connection, user: str, active: bool, now: datetime, by: UUID | None = None) -> None:
+def set_active(conn: DbConn, user: str, active: bool, now: datetime, by: UUID | None = None) -> None:
     """Disable (or re-enable) a user. Disabling ends every token of theirs at once."""
     user_id = user_id_for(conn, user)
     conn.execute(
@@ -210,7 +207,7 @@ def set_active(conn: psycopg.Connection, user: str, active: bool, now: datetime,
     publish_user(conn, user_id, now, by)
 
 
-def set_admin(conn: psycopg.Connection, user: str, is_admin: bool) -> None:
+def set_admin(conn: DbConn, user: str, is_admin: bool) -> None:
     conn.execute("UPDATE users SET is_admin = %s WHERE id = %s", (is_admin, user_id_for(conn, user)))
 
 
@@ -218,7 +215,7 @@ def set_admin(conn: psycopg.Connection, user: str, is_admin: bool) -> None:
 
 
 def allocate(
-    conn: psycopg.Connection,
+    conn: DbConn,
     case_id: UUID,
     team: str | None,
     worker: str | None,
@@ -236,13 +233,15 @@ def allocate(
     if team:
         team_id = team_id_for(conn, team)
     elif worker_id:
-        team_id = _one(conn.execute("SELECT team_id FROM users WHERE id = %s", (worker_id,)).fetchone())
+        # Users are never deleted (only disabled), so the worker just found is still there.
+        team_id = one(conn.execute("SELECT team_id FROM users WHERE id = %s", (worker_id,)), "the worker's team")[
+            "team_id"]
     else:
         raise AdminError("give a team, a worker or both")
     if case_type is not None and case_type not in CASE_TYPES:
         raise AdminError(f"case type must be one of {', '.join(CASE_TYPES)}")
     existing = conn.execute("SELECT case_type FROM cases WHERE case_id = %s", (case_id,)).fetchone()
-    ctype = case_type or (_one(existing) if existing else "child_protection")
+    ctype = case_type or (existing["case_type"] if existing else "child_protection")
     conn.execute(
         "INSERT INTO cases (case_id, team_id, worker_id, case_type, created_at, updated_at)"
         " VALUES (%s, %s, %s, %s, %s, %s)"
@@ -263,14 +262,15 @@ def allocate(
 CASE_TYPES = ("child_protection", "child_in_need", "looked_after", "adult_at_risk", "adult_support")
 
 
-def _publish_cover(conn: psycopg.Connection, cover_id: UUID, now: datetime, by: UUID | None) -> None:
-    c = conn.execute("SELECT * FROM covers WHERE id = %s", (cover_id,)).fetchone()
+def _publish_cover(conn: DbConn, cover_id: UUID, now: datetime, by: UUID | None) -> None:
+    # The caller has just inserted or read this cover in the same transaction, and covers are never deleted.
+    c = one(conn.execute("SELECT * FROM covers WHERE id = %s", (cover_id,)), f"cover {cover_id}")
     publish(conn, "cover", cover_id, {"covering_id": str(c["cover_user_id"]), "covered_id": str(c["covered_user_id"]),
             "from_date": c["starts_on"].isoformat(), "to_date": c["ends_on"].isoformat(), "reason": None}, now, by)  # fmt: skip
 
 
 def add_cover(
-    conn: psycopg.Connection, cover_user: str, covered_user: str, starts_on: date, ends_on: date,
+    conn: DbConn, cover_user: str, covered_user: str, starts_on: date, ends_on: date,
     *, now: datetime, by: UUID | None = None,
 ) -> UUID:  # fmt: skip
     """``cover_user`` sees ``covered_user``'s allocated cases on local dates starts_on..ends_on."""
@@ -289,7 +289,7 @@ def add_cover(
     return cover_id
 
 
-def put_reference(conn: psycopg.Connection, entity: str, row_id: UUID, fields: dict[str, Any], now: datetime,
+def put_reference(conn: DbConn, entity: str, row_id: UUID, fields: dict[str, Any], now: datetime,
                   by: UUID | None, deleted: bool = False) -> RowState:  # fmt: skip
     """Create or change an agency, an outside practitioner, an absence or another reference row. Teams,
     users and cover have their own functions (they drive scope); their rows cannot be written here."""

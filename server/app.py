@@ -26,14 +26,14 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg import IsolationLevel
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import PoolTimeout
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import admin, apply, audit_anchor, auth, conflicts, figures, models, pull
 from server.config import Settings
-from server.db import make_pool, run_tx
+from server.db import DbConn, DbPool, make_pool, run_tx
 from server.migrator import current_version
 from server.scope import scope_cases
 from server.wire import BadInput, LoginBody, PushBody, ResolveBody, error_path, to_op, to_resolve
@@ -129,7 +129,7 @@ def user_of(request: Request, _: Annotated[HTTPAuthorizationCredentials | None, 
 User = Annotated[auth.User, Depends(user_of)]
 
 
-def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAPI:
+def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
     """The app. With ``pool`` given (tests) it is used and not closed; otherwise one is opened for the
     app's lifetime from ``settings.database_url``."""
     hashing = ThreadPoolExecutor(max_workers=settings.hash_workers, thread_name_prefix="password-hash")
@@ -153,10 +153,11 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
         finally:
             hashing.shutdown(wait=False, cancel_futures=True)
 
-    def _pool(request: Request) -> ConnectionPool:
-        return request.app.state.pool
+    def _pool(request: Request) -> DbPool:
+        got: DbPool = request.app.state.pool  # set by lifespan: the given pool or make_pool's
+        return got
 
-    async def tx(request: Request, fn: Callable[[psycopg.Connection], T], isolation: IsolationLevel | None = None) -> T:
+    async def tx(request: Request, fn: Callable[[DbConn], T], isolation: IsolationLevel | None = None) -> T:
         return await run_in_threadpool(run_tx, _pool(request), fn, 8, isolation)
 
     async def authenticate(request: Request, level: str) -> None:
@@ -369,7 +370,7 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
         """This API's OpenAPI schema (also in docs/openapi.json)."""
         return app.openapi()
 
-    async def admin_tx(request: Request, fn: Callable[[psycopg.Connection, Any], T]) -> T:
+    async def admin_tx(request: Request, fn: Callable[[DbConn, Any], T]) -> T:
         now = settings.now()
         return await tx(request, lambda conn: fn(conn, now))
 
@@ -445,7 +446,7 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None) -> FastAP
         asked = figures.Asked(user, "api")
         now, today = settings.now(), settings.today()
 
-        def run(conn: psycopg.Connection) -> Any:
+        def run(conn: DbConn) -> Any:
             return figures.committee_stats(conn, asked, period_start, period_end, team, now=now, today=today,
                                            connect=lambda: psycopg.connect(settings.database_url))
 

@@ -29,14 +29,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from psycopg import errors
 from psycopg.types.json import Jsonb
 
 from desktop.store.rowspec import ALLOCATION_FIELDS, COUNTERS, EntitySpec, RowSpec, spec, unit_of
 from server.auth import User
 from server.config import Settings
-from server.db import Retry
+from server.db import DbConn, Retry
 from server.roles import may_write, may_write_values
 from server.rowstore import RowKey, RowState, load_rows, stage_load_rows, stage_rows
 from server.scope import (
@@ -63,7 +62,7 @@ class PushHooks:
     sequence numbers are drawn and before commit (the change-log lock is held)."""
 
     after_op: Callable[[int], None] | None = None
-    before_commit: Callable[[psycopg.Connection], None] | None = None
+    before_commit: Callable[[DbConn], None] | None = None
 
 
 class OpIdTaken(Exception):
@@ -124,7 +123,7 @@ class _Undo:
 class _Batch:
     """State of one push transaction."""
 
-    def __init__(self, conn: psycopg.Connection, settings: Settings, user: User, scope: Scope) -> None:
+    def __init__(self, conn: DbConn, settings: Settings, user: User, scope: Scope) -> None:
         self.conn = conn
         self.settings = settings
         self.user = user
@@ -472,12 +471,12 @@ def _rejected(op: Op, reason: str, message: str) -> dict[str, Any]:
     return {"op_id": str(op.op_id), "status": "rejected", "reason": reason, "message": message}
 
 
-def _check_ownership(conn: psycopg.Connection, user: User, ops: list[Op]) -> dict[UUID, Any]:
+def _check_ownership(conn: DbConn, user: User, ops: list[Op]) -> dict[UUID, Any]:
     """Earlier results of this user's device's ops, by op_id; :class:`OpIdTaken` for anyone else's."""
     return _ownership_check(conn, user, ops)()
 
 
-def _ownership_check(conn: psycopg.Connection, user: User, ops: list[Op]) -> Callable[[], dict[UUID, Any]]:
+def _ownership_check(conn: DbConn, user: User, ops: list[Op]) -> Callable[[], dict[UUID, Any]]:
     """:func:`_check_ownership` in two halves: this sends the two queries (so a caller in pipeline mode
     can send more with them); the function returned reads their answers."""
     ids = [o.op_id for o in ops]
@@ -503,7 +502,7 @@ def _ownership_check(conn: psycopg.Connection, user: User, ops: list[Op]) -> Cal
 
 
 def apply_batch(
-    conn: psycopg.Connection, settings: Settings, user: User, ops: list[Op], hooks: PushHooks | None = None
+    conn: DbConn, settings: Settings, user: User, ops: list[Op], hooks: PushHooks | None = None
 ) -> list[dict[str, Any]]:
     """Apply ``ops`` inside the caller's transaction; see the module docstring for the result contract."""
     hooks = hooks or PushHooks()
@@ -562,7 +561,7 @@ def apply_batch(
     return [r for r in results if r is not None]
 
 
-def _write_log(conn: psycopg.Connection, user: User, ops: list[Op], todo: list[int],
+def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
                results: list[dict[str, Any] | None], batch: _Batch) -> None:
     """Queue the op log (each applied or conflicting op once), the conflicts and the quarantine."""
 

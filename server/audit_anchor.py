@@ -27,10 +27,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import psycopg
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from server.auth import User
+from server.db import DbConn
 from server.wire import BadInput
 
 HEX64 = r"^[0-9a-f]{64}$"
@@ -61,7 +61,7 @@ def parse(body: Any) -> AnchorRequest:
         raise BadInput(str(first.get("msg", "invalid")), ".".join(str(p) for p in first.get("loc", ()))) from None
 
 
-def record(conn: psycopg.Connection, user: User, req: AnchorRequest, now: datetime) -> dict[str, Any]:
+def record(conn: DbConn, user: User, req: AnchorRequest, now: datetime) -> dict[str, Any]:
     """Keep ``req`` as the device's newest anchor and say whether it continues the last one."""
     conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"anchor:{user.id}:{req.device_id}",))
     last = conn.execute(

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-import psycopg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from psycopg.rows import DictRow
+
+from server.db import DbConn, one
 
 ROLES = ("social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff", "performance_officer")
 FIGURES_ROLES = frozenset({"senior_manager", "performance_officer"})
@@ -103,25 +105,25 @@ def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
 
 
-def _user(row: dict) -> User:
+def _user(row: DictRow) -> User:
     return User(row["id"], row["username"], row["display_name"], row["role"], row["team_id"],
                 bool(row.get("is_admin", False)))  # fmt: skip
 
 
-def _check_throttle(conn: psycopg.Connection, username: str, address: str, now: datetime, limits: Throttle) -> None:
+def _check_throttle(conn: DbConn, username: str, address: str, now: datetime, limits: Throttle) -> None:
     since = now - timedelta(seconds=limits.window)
     for column, value, limit in (("username", username, limits.per_user), ("address", address, limits.per_address)):
-        row = conn.execute(
+        row = one(conn.execute(
             f"SELECT count(*) AS n, min(at) AS first FROM (SELECT at FROM login_failures WHERE {column} = %s"
             " AND at > %s ORDER BY at DESC LIMIT %s) recent",
             (value, since, limit),
-        ).fetchone()
+        ), "the count of recent failed sign-ins")  # an aggregate: always one row
         if row["n"] >= limit:
             # Free again when the oldest of the last ``limit`` failures leaves the window.
             raise Throttled(math.ceil((row["first"] + timedelta(seconds=limits.window) - now).total_seconds()))
 
 
-def begin_login(conn: psycopg.Connection, username: str, address: str, now: datetime, limits: Throttle) -> LoginAttempt:
+def begin_login(conn: DbConn, username: str, address: str, now: datetime, limits: Throttle) -> LoginAttempt:
     """The throttle check and the stored hash, in one short transaction; raises :class:`Throttled`."""
     _check_throttle(conn, username, address, now, limits)
     row = conn.execute(
@@ -134,7 +136,7 @@ def begin_login(conn: psycopg.Connection, username: str, address: str, now: date
     return LoginAttempt(row["password_hash"], _user(row))
 
 
-def finish_login(conn: psycopg.Connection, attempt: LoginAttempt, ok: bool, username: str, address: str,
+def finish_login(conn: DbConn, attempt: LoginAttempt, ok: bool, username: str, address: str,
                  device_id: str | None, now: datetime, ttl: int) -> tuple[str, datetime, User] | None:  # fmt: skip
     """A new token for a verified password (the user must still be active), else the failure counted."""
     user = attempt.user
@@ -158,7 +160,7 @@ def finish_login(conn: psycopg.Connection, attempt: LoginAttempt, ok: bool, user
     return None
 
 
-def user_for_token(conn: psycopg.Connection, token: str, now: datetime) -> User | None:
+def user_for_token(conn: DbConn, token: str, now: datetime) -> User | None:
     row = conn.execute(
         "SELECT u.id, u.username, u.display_name, u.role, u.team_id, u.is_admin FROM tokens t"
         " JOIN users u ON u.id = t.user_id WHERE t.token_hash = %s AND t.expires_at > %s AND u.active",
@@ -167,5 +169,5 @@ def user_for_token(conn: psycopg.Connection, token: str, now: datetime) -> User 
     return _user(row) if row else None
 
 
-def logout(conn: psycopg.Connection, token: str) -> None:
+def logout(conn: DbConn, token: str) -> None:
     conn.execute("DELETE FROM tokens WHERE token_hash = %s", (token_hash(token),))

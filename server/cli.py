@@ -31,15 +31,14 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 import psycopg
-from psycopg.rows import dict_row
 
-from server import admin
+from server import admin, db
 from server.auth import ROLES, User, verify_password
 from server.config import LOCAL_TZ, utc_now
+from server.db import DbConn
 from server.migrator import SchemaTooNew, migrate
 
 SUBCOMMANDS = ("serve", "migrate", "create-team", "create-user", "set-role", "disable-user", "enable-user",
@@ -148,7 +147,7 @@ def _serve(args: argparse.Namespace) -> int:
     from server.config import Settings
 
     migrate(args.database_url)
-    with psycopg.connect(args.database_url, row_factory=dict_row) as conn:
+    with db.connect(args.database_url) as conn:
         admin.publish_all(conn, utc_now())  # reference rows for teams and users made before they were published
     settings = Settings(
         database_url=args.database_url,
@@ -184,7 +183,7 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _signed_in(conn: psycopg.Connection[Any], args: argparse.Namespace) -> User:
+def _signed_in(conn: DbConn, args: argparse.Namespace) -> User:
     """The user named by ``--user``, once their password checks out (an active account only)."""
     row = conn.execute("SELECT id, username, display_name, role, team_id, is_admin, password_hash FROM users"
                        " WHERE username = %s AND active", (args.user,)).fetchone()
@@ -199,7 +198,7 @@ def _figures(args: argparse.Namespace, now: datetime) -> int:
     from server import figures
 
     today = now.astimezone(LOCAL_TZ).date()
-    with psycopg.connect(args.database_url, row_factory=dict_row) as conn:
+    with db.connect(args.database_url) as conn:
         asked = figures.Asked(_signed_in(conn, args), "cli")
         conn.commit()
         conn.isolation_level = IsolationLevel.REPEATABLE_READ  # one snapshot of the whole authority
@@ -252,7 +251,7 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] = utc_now)
         now = clock()
         if args.command in ("report", "returns"):
             return _figures(args, now)
-        with psycopg.connect(args.database_url, row_factory=dict_row) as conn:
+        with db.connect(args.database_url) as conn:
             if args.command == "create-team":
                 print(admin.create_team(conn, args.name, now, args.kind))
             elif args.command == "create-user":

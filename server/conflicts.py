@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from psycopg.types.json import Jsonb
 
 from server.auth import User
 from server.config import Settings
+from server.db import DbConn
 from server.roles import may_write, readable
 from server.rowstore import commit_rows, load_rows
 from server.scope import compute_scope
@@ -43,7 +43,7 @@ def _public(c: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_conflicts(
-    conn: psycopg.Connection, settings: Settings, user: User, status: str = "open", limit: int = 1000
+    conn: DbConn, settings: Settings, user: User, status: str = "open", limit: int = 1000
 ) -> dict[str, Any]:
     scope = compute_scope(conn, user, settings.today())
     entities = readable(user.role)
@@ -58,7 +58,7 @@ def list_conflicts(
 
 
 def resolve(
-    conn: psycopg.Connection, settings: Settings, user: User, conflict_id: UUID, req: ResolveRequest
+    conn: DbConn, settings: Settings, user: User, conflict_id: UUID, req: ResolveRequest
 ) -> dict[str, Any]:
     c = conn.execute("SELECT * FROM conflicts WHERE id = %s FOR UPDATE", (conflict_id,)).fetchone()
     scope = compute_scope(conn, user, settings.today())
@@ -128,7 +128,7 @@ def resolve(
     return {"conflict_id": str(conflict_id), "status": "resolved", "version": row.version, **resolution}
 
 
-def list_quarantine(conn: psycopg.Connection, user: User, limit: int = 1000) -> dict[str, Any]:
+def list_quarantine(conn: DbConn, user: User, limit: int = 1000) -> dict[str, Any]:
     """Refused ops for a supervisor: a team manager sees their team's users', a senior manager all."""
     if user.role == "senior_manager":
         rows = conn.execute(

@@ -1,5 +1,8 @@
 """The connection pool and the transaction-with-retry helper.
 
+Every connection the server opens for its own queries returns rows as dicts keyed by column name:
+``DbConn`` is that type, at every boundary that takes one (``connect`` and ``make_pool`` make them).
+
 Contract: ``run_tx(pool, fn)`` calls ``fn(conn)`` inside one transaction and commits; on a
 serialization failure, deadlock or ``Retry`` it rolls back and calls ``fn`` again (a few times), so
 ``fn`` must have no side effects outside the database.
@@ -10,20 +13,28 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 import orjson
 import psycopg
 from psycopg import IsolationLevel, errors
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg.types.json import set_json_dumps
 from psycopg_pool import ConnectionPool
 
 T = TypeVar("T")
 
+DbConn: TypeAlias = psycopg.Connection[DictRow]
+"""A connection whose rows are ``dict[str, Any]`` (opened with ``row_factory=dict_row``)."""
+DbPool: TypeAlias = ConnectionPool[DbConn]
+
 
 class Retry(Exception):
     """Raised inside a transaction to have ``run_tx`` roll back and run it again (a lost race)."""
+
+
+class MissingRow(RuntimeError):
+    """A query that always returns a row returned none: a database not migrated or a bug, never bad input."""
 
 
 _RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected, Retry)
@@ -35,15 +46,34 @@ def _json_dumps(value: object) -> bytes:
     return orjson.dumps(value)
 
 
-def configure(conn: psycopg.Connection) -> None:
+def configure(conn: DbConn) -> None:
     """Per connection: JSON parameters are encoded with orjson."""
     set_json_dumps(_json_dumps, conn)
 
 
-def make_pool(conninfo: str, min_size: int = 1, max_size: int = 10) -> ConnectionPool:
+def connect(conninfo: str) -> DbConn:
+    """One dict-row connection (not autocommit: the caller commits)."""
+    conn = psycopg.connect(conninfo, row_factory=dict_row)
+    configure(conn)
+    return conn
+
+
+def one(cur: psycopg.Cursor[DictRow], what: str) -> DictRow:
+    """The row of a query that always returns one (an aggregate without GROUP BY, a row the migrations
+    create, a row this transaction holds locked); :class:`MissingRow` naming ``what`` otherwise."""
+    row = cur.fetchone()
+    if row is None:
+        raise MissingRow(f"no row: {what}")
+    return row
+
+
+def make_pool(conninfo: str, min_size: int = 1, max_size: int = 10) -> DbPool:
     """A pool of dict-row connections; opened (and waited for) before returning."""
     pool = ConnectionPool(
         conninfo,
+        # Connection[DictRow] is the plain Connection class at run time; it tells the type checker what
+        # the row_factory below makes (psycopg_pool's documented way to type a pool).
+        connection_class=DbConn,
         min_size=min_size,
         max_size=max_size,
         kwargs={"row_factory": dict_row, "autocommit": False},
@@ -56,8 +86,8 @@ def make_pool(conninfo: str, min_size: int = 1, max_size: int = 10) -> Connectio
 
 
 def run_tx(
-    pool: ConnectionPool,
-    fn: Callable[[psycopg.Connection], T],
+    pool: DbPool,
+    fn: Callable[[DbConn], T],
     attempts: int = 8,
     isolation: IsolationLevel | None = None,
 ) -> T:

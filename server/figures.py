@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 from uuid import UUID
 
 import psycopg
@@ -42,10 +42,14 @@ from desktop.services.committee_source import Read
 from desktop.store.rowspec import spec
 from reports import CommitteeStats, CouncilIdentity, render_committee_report
 from server.auth import FIGURES_ROLES, User
+from server.db import DbConn
 
 EXAMPLE_COUNCIL = Path(reports.__file__).resolve().parent / "council.example.json"
 EARLIEST = date(2000, 1, 1)
 LONGEST = timedelta(days=3653)
+ReaderConnect: TypeAlias = Callable[[], psycopg.Connection[Any]]
+"""Opens one more connection to the database for :meth:`ServerRows.prefetch`; any row factory will do,
+as the readers ask their cursors for tuples."""
 
 
 class FiguresRefused(Exception):
@@ -90,8 +94,8 @@ class ServerRows:
     must be REPEATABLE READ), so a council's millions of rows come in at the speed of both cores — every
     answer is still from the one snapshot."""
 
-    def __init__(self, conn: psycopg.Connection[Any], team_id: UUID | None = None, *,
-                 connect: Callable[[], psycopg.Connection[Any]] | None = None, readers: int = 3) -> None:
+    def __init__(self, conn: DbConn, team_id: UUID | None = None, *,
+                 connect: ReaderConnect | None = None, readers: int = 3) -> None:
         self.conn = conn
         self.team_id = team_id
         self.connect = connect
@@ -200,13 +204,12 @@ class ServerRows:
                 self._ahead.update(got)
 
 
-def team_named(conn: psycopg.Connection[Any], name: str) -> tuple[UUID, str]:
+def team_named(conn: DbConn, name: str) -> tuple[UUID, str]:
     """The team's id and name, by name or id; :class:`UnknownTeam` otherwise."""
     row = conn.execute("SELECT id, name FROM teams WHERE name = %s OR id::text = %s", (name, name)).fetchone()
     if row is None:
         raise UnknownTeam(f"no such team: {name!r}")
-    got = row if isinstance(row, dict) else {"id": row[0], "name": row[1]}
-    return got["id"], got["name"]
+    return row["id"], row["name"]
 
 
 class UnknownTeam(FiguresInput):
@@ -221,15 +224,15 @@ class Asked:
     via: str  # "cli" or "api"
 
 
-def audit(conn: psycopg.Connection[Any], asked: Asked, action: str, detail: dict[str, Any], now: datetime) -> None:
+def audit(conn: DbConn, asked: Asked, action: str, detail: dict[str, Any], now: datetime) -> None:
     """One row of the server's ``audit`` for a run of the authority's figures."""
     conn.execute("INSERT INTO audit (at, actor, action, detail) VALUES (%s, %s, %s, %s)",
                  (now, asked.user.id, action, Jsonb({**detail, "via": asked.via, "role": asked.user.role})))
 
 
-def committee_stats(conn: psycopg.Connection[Any], asked: Asked, start: date, end: date, team: str | None, *,
+def committee_stats(conn: DbConn, asked: Asked, start: date, end: date, team: str | None, *,
                     now: datetime, today: date, rules: RuleSet | None = None,
-                    connect: Callable[[], psycopg.Connection[Any]] | None = None) -> CommitteeStats:
+                    connect: ReaderConnect | None = None) -> CommitteeStats:
     """The committee's figures over every case the server holds (or one team's), audited. Runs in the
     caller's transaction (REPEATABLE READ when ``connect`` is given: more connections then read side by
     side in its snapshot, see :class:`ServerRows`); raises :class:`FiguresRefused`, :class:`BadPeriod` or

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import psycopg
 
+from server.db import DbConn
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _LOCK_KEY = 0x44494F47454C0001  # "DIOGEL" + 1: the migration lock
@@ -79,9 +81,9 @@ def migrate(conninfo: str) -> list[int]:
     return applied_now
 
 
-def current_version(conn: psycopg.Connection) -> int:
+def current_version(conn: DbConn) -> int:
     """The highest applied migration number (0 for an empty database)."""
     row = conn.execute("SELECT coalesce(max(number), 0) AS n FROM schema_migrations").fetchone()
     if row is None:
         return 0
-    return int(row["n"] if isinstance(row, dict) else row[0])
+    return int(row["n"])

@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import psycopg
-
 from server.auth import User
 from server.config import Settings
+from server.db import DbConn, MissingRow, one
 from server.roles import readable
 from server.scope import Scope, compute_scope
 from server.wire import BadInput
@@ -102,9 +101,11 @@ def _mac(key: bytes, user_id: UUID, body: str) -> bytes:
     return hmac.new(key, f"{user_id}.{body}".encode("ascii"), hashlib.sha256).digest()[:16]
 
 
-def cursor_key(conn: psycopg.Connection) -> bytes:
+def cursor_key(conn: DbConn) -> bytes:
     """The server's cursor signing key (made by migration 0002; shared by every instance)."""
     row = conn.execute("SELECT key FROM server_keys WHERE name = 'cursor'").fetchone()
+    if row is None:
+        raise MissingRow("the server has no cursor key: run diogel-server migrate")
     return bytes(row["key"])
 
 
@@ -117,7 +118,7 @@ def _snapshot_id(scope: Scope) -> str:
     return h.hexdigest()[:32]
 
 
-def _load_snapshot(conn: psycopg.Connection, snap: str | None) -> Scope | None:
+def _load_snapshot(conn: DbConn, snap: str | None) -> Scope | None:
     if snap is None:
         return None
     row = conn.execute("SELECT cases, persons FROM scope_snapshots WHERE id = %s", (snap,)).fetchone()
@@ -126,7 +127,7 @@ def _load_snapshot(conn: psycopg.Connection, snap: str | None) -> Scope | None:
     return Scope(set(row["cases"]), set(row["persons"]))
 
 
-def _save_snapshot(conn: psycopg.Connection, scope: Scope) -> str:
+def _save_snapshot(conn: DbConn, scope: Scope) -> str:
     sid = _snapshot_id(scope)
     conn.execute(
         "INSERT INTO scope_snapshots (id, cases, persons) VALUES (%s, %s, %s) ON CONFLICT (id) DO NOTHING",
@@ -155,7 +156,7 @@ class Page:
 
 
 def pull(
-    conn: psycopg.Connection, settings: Settings, user: User, cursor_text: str | None, limit: int,
+    conn: DbConn, settings: Settings, user: User, cursor_text: str | None, limit: int,
     key: bytes | None = None,
 ) -> Page:
     """One page. Runs in the caller's REPEATABLE READ transaction (scope and rows from one snapshot)."""
@@ -223,11 +224,11 @@ def _fmt(x: int | None) -> str:
     return format((x or 0) & 0xFFFFFFFFFFFFFFFF, "016x")
 
 
-def verify(conn: psycopg.Connection, settings: Settings, user: User) -> dict[str, Any]:
+def verify(conn: DbConn, settings: Settings, user: User) -> dict[str, Any]:
     """Counts and checksums over the user's scope (see docs/sync-protocol.md, "Verification")."""
     scope = compute_scope(conn, user, settings.today())
     entities = readable(user.role)
-    as_of = conn.execute("SELECT coalesce(max(seq), 0) AS s FROM rows").fetchone()["s"]
+    as_of = one(conn.execute("SELECT coalesce(max(seq), 0) AS s FROM rows"), "the highest change number")["s"]
     groups = conn.execute(
         f"SELECT scope_id, count(*) AS n, count(*) FILTER (WHERE deleted) AS d, bit_xor({_HASH_SQL}) AS x"
         f" FROM rows WHERE (scope_id IS NULL OR scope_id = ANY(%s)) AND {_ROLE} GROUP BY scope_id",

@@ -34,14 +34,21 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import psycopg
-
 from desktop.domain.calendar import add_months, default_calendar
 from desktop.domain.occurrences import Replay, Tally
 from desktop.domain.rules import RuleSet
 from desktop.services.committee_measures import History, c6, c12
 from desktop.services.committee_source import Tables
-from server.figures import Asked, FiguresInput, ServerRows, audit, check_period, require_figures
+from server.db import DbConn
+from server.figures import (
+    Asked,
+    FiguresInput,
+    ReaderConnect,
+    ServerRows,
+    audit,
+    check_period,
+    require_figures,
+)
 
 Format = Literal["text", "id", "date", "yn", "count", "code", "codes"]
 
@@ -263,11 +270,11 @@ class Pseudonyms:
         return hmac.new(self.key, person_id.lower().encode("ascii"), hashlib.sha256).hexdigest()[:20]
 
 
-def returns_key(conn: psycopg.Connection[Any]) -> bytes:
+def returns_key(conn: DbConn) -> bytes:
     row = conn.execute("SELECT key FROM server_keys WHERE name = 'returns'").fetchone()
     if row is None:
         raise RuntimeError("the server has no returns key: run diogel-server migrate")
-    return bytes(row["key"] if isinstance(row, dict) else row[0])
+    return bytes(row["key"])
 
 
 def _per_person(histories: list[History], rule_id: str, rules: RuleSet, start: date, end: date) -> dict[str, Tally]:
@@ -435,9 +442,9 @@ def to_csv(columns: tuple[Column, ...], rows: list[dict[str, str]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def write_returns(conn: psycopg.Connection[Any], asked: Asked, start: date, end: date, la_code: str, folder: Path, *,
+def write_returns(conn: DbConn, asked: Asked, start: date, end: date, la_code: str, folder: Path, *,
                   now: datetime, today: date, rules: RuleSet | None = None,
-                  connect: Callable[[], psycopg.Connection[Any]] | None = None) -> dict[Path, int]:
+                  connect: ReaderConnect | None = None) -> dict[Path, int]:
     """Write both files into ``folder`` (see the module docstring); returns each file with its row count."""
     require_figures(asked.user)
     check_period(start, end, today)

@@ -15,10 +15,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from psycopg.types.json import Jsonb
 
-from server.db import Retry
+from server.db import DbConn, Retry
 
 CHANGE_LOCK = 0x44494F47454C0002  # "DIOGEL" + 2: serialises the drawing of change sequence numbers
 
@@ -66,14 +65,14 @@ _COLUMNS = (
 )
 
 
-def load_rows(conn: psycopg.Connection, keys: list[RowKey], lock: bool = True) -> dict[RowKey, RowState]:
+def load_rows(conn: DbConn, keys: list[RowKey], lock: bool = True) -> dict[RowKey, RowState]:
     """The existing rows among ``keys``, locked FOR UPDATE in key order (a stable order avoids deadlocks
     between two batches touching the same rows)."""
     return stage_load_rows(conn, keys, lock)()
 
 
 def stage_load_rows(
-    conn: psycopg.Connection, keys: list[RowKey], lock: bool = True
+    conn: DbConn, keys: list[RowKey], lock: bool = True
 ) -> Callable[[], dict[RowKey, RowState]]:
     """:func:`load_rows` in two halves: this sends the query (a caller in pipeline mode can send more
     with it); the function returned reads the rows."""
@@ -122,12 +121,12 @@ def _record(r: RowState) -> dict[str, Any]:
             "d": r.data, "m": r.meta, "v": r.version, "del": r.deleted, "ao": r.append_only}  # fmt: skip
 
 
-def lock_change_log(conn: psycopg.Connection) -> None:
+def lock_change_log(conn: DbConn) -> None:
     """Serialise sequence drawing until this transaction ends (the cursor guarantee; see module doc)."""
     conn.execute("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOCK,))
 
 
-def commit_rows(conn: psycopg.Connection, rows: list[RowState], now: datetime, user_id: UUID | None) -> None:
+def commit_rows(conn: DbConn, rows: list[RowState], now: datetime, user_id: UUID | None) -> None:
     """Write changed rows with fresh, commit-ordered sequence numbers (sets ``row.version``).
 
     Raises ``Retry`` when a row this transaction believed new was inserted meanwhile by a concurrent
@@ -139,7 +138,7 @@ def commit_rows(conn: psycopg.Connection, rows: list[RowState], now: datetime, u
 
 
 def stage_rows(
-    conn: psycopg.Connection, rows: list[RowState], now: datetime, user_id: UUID | None
+    conn: DbConn, rows: list[RowState], now: datetime, user_id: UUID | None
 ) -> Callable[[], None]:
     """:func:`commit_rows` in two halves, so a caller in pipeline mode can send its own statements
     with the row writes in one round trip: this takes the change-log lock and draws the sequence

@@ -26,12 +26,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
-import psycopg
-
 from desktop.store.rowspec import REGISTER_UNIT
 from server.auth import User
 from server.config import LOCAL_TZ
-from server.db import Retry
+from server.db import DbConn, Retry, one
 
 REGISTER = UUID(REGISTER_UNIT)
 _UUID_SQL = "'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'"
@@ -49,10 +47,11 @@ class Scope:
         return scope_id is None or scope_id in self.cases or scope_id in self.persons
 
 
-def scope_cases(conn: psycopg.Connection, user: User, today: date) -> set[UUID]:
+def scope_cases(conn: DbConn, user: User, today: date) -> set[UUID]:
     role = user.role
     if role == "performance_officer":
         return set()  # figures, not casework: whatever is allocated to them or whoever they cover
+    params: dict[str, UUID | date | None]
     if role == "senior_manager":
         sql, params = "SELECT case_id FROM cases", {}
     elif role == "register_custodian":
@@ -70,7 +69,7 @@ def scope_cases(conn: psycopg.Connection, user: User, today: date) -> set[UUID]:
     return {r["case_id"] for r in conn.execute(sql, params)}
 
 
-def scope_persons(conn: psycopg.Connection, user: User, cases: set[UUID]) -> set[UUID]:
+def scope_persons(conn: DbConn, user: User, cases: set[UUID]) -> set[UUID]:
     linked = conn.execute(
         "SELECT DISTINCT person_id FROM rows WHERE entity = 'case_member' AND NOT deleted"
         " AND person_id IS NOT NULL AND case_id = ANY(%s)",
@@ -101,12 +100,12 @@ def scope_persons(conn: psycopg.Connection, user: User, cases: set[UUID]) -> set
     return units
 
 
-def compute_scope(conn: psycopg.Connection, user: User, today: date) -> Scope:
+def compute_scope(conn: DbConn, user: User, today: date) -> Scope:
     cases = scope_cases(conn, user, today)
     return Scope(cases, scope_persons(conn, user, cases))
 
 
-def case_known(conn: psycopg.Connection, case_id: UUID) -> bool:
+def case_known(conn: DbConn, case_id: UUID) -> bool:
     """A case exists on the server once allocated or once any row of it was stored."""
     if conn.execute("SELECT 1 FROM cases WHERE case_id = %s", (case_id,)).fetchone():
         return True
@@ -117,7 +116,7 @@ def may_create_case(user: User) -> bool:
     return user.role in ("social_worker", "team_manager", "senior_manager")  # the laptop's CREATE_CASE
 
 
-def allocation(conn: psycopg.Connection, case_id: UUID) -> tuple[UUID | None, UUID | None] | None:
+def allocation(conn: DbConn, case_id: UUID) -> tuple[UUID | None, UUID | None] | None:
     """(team, worker) the case is allocated to on the server, or None for an unknown case."""
     row = conn.execute("SELECT team_id, worker_id FROM cases WHERE case_id = %s", (case_id,)).fetchone()
     return (row["team_id"], row["worker_id"]) if row else None
@@ -128,7 +127,7 @@ def new_case_allocation(user: User) -> tuple[UUID | None, UUID | None]:
     return user.team_id, user.id if user.role == "social_worker" else None
 
 
-def register_new_case(conn: psycopg.Connection, user: User, case_id: UUID, now: datetime) -> None:
+def register_new_case(conn: DbConn, user: User, case_id: UUID, now: datetime) -> None:
     """Allocate a case first seen in a push (see :func:`new_case_allocation`) until someone re-allocates it."""
     team, worker = new_case_allocation(user)
     cur = conn.execute(
@@ -152,7 +151,7 @@ def _local_midnight(d: date) -> datetime:
     return datetime.combine(d, time(0), LOCAL_TZ)
 
 
-def access_ended(conn: psycopg.Connection, user: User, case_id: UUID, now: datetime) -> datetime | None:
+def access_ended(conn: DbConn, user: User, case_id: UUID, now: datetime) -> datetime | None:
     """When ``user`` last stopped having ``case_id`` in scope (by re-allocation, the end of a cover or a
     change of case type), or None if they never had it. Only called for a case not in scope now."""
     history = conn.execute(
@@ -193,7 +192,7 @@ def access_ended(conn: psycopg.Connection, user: User, case_id: UUID, now: datet
     return ended
 
 
-def grace_cut(conn: psycopg.Connection, user: User, case_id: UUID, now: datetime, grace_days: int) -> int | None:
+def grace_cut(conn: DbConn, user: User, case_id: UUID, now: datetime, grace_days: int) -> int | None:
     """For a case that left ``user``'s scope less than ``grace_days`` ago: the highest change number the
     case had when it left (an edit made while they held it was made against a version no higher). None
     when no grace applies."""
@@ -202,13 +201,13 @@ def grace_cut(conn: psycopg.Connection, user: User, case_id: UUID, now: datetime
     ended = access_ended(conn, user, case_id, now)
     if ended is None or ended < now - timedelta(days=grace_days):
         return None
-    row = conn.execute(
+    row = one(conn.execute(
         "SELECT coalesce(max(seq), 0) AS s FROM rows WHERE scope_id = %s AND updated_at < %s", (case_id, ended)
-    ).fetchone()
+    ), "the case's highest change number")  # an aggregate: always one row
     return int(row["s"])
 
 
-def person_cases(conn: psycopg.Connection, person_id: UUID) -> set[UUID]:
+def person_cases(conn: DbConn, person_id: UUID) -> set[UUID]:
     """Cases a live case_member row links the person to."""
     rows = conn.execute(
         "SELECT DISTINCT case_id FROM rows WHERE entity = 'case_member' AND NOT deleted AND person_id = %s"
