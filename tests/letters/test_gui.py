@@ -143,3 +143,49 @@ def test_print_paints_the_pages_and_marks_the_letters_printed(qtbot, demo_sessio
     assert pages >= 2
     rows = session.store.rows("SELECT status, printed_by FROM letter WHERE id IN (?, ?)", ids)
     assert {r["status"] for r in rows} == {"printed"} and {r["printed_by"] for r in rows} == {session.user.id}
+
+
+def test_share_widths_fits_narrow_columns_whole_and_shares_the_rest() -> None:
+    from ui.table_fit import share_widths
+
+    assert share_widths([100, 200, 50], 500) == [100, 200, 200]  # room to spare: the last takes it
+    # Too wide: the narrow columns keep their width, the two wide ones share what is left equally.
+    assert share_widths([120, 900, 100, 600], 800) == [120, 290, 100, 290]
+    assert sum(share_widths([120, 900, 100, 600], 800)) <= 800
+    assert share_widths([500, 500], 10, least=40) == [40, 40]
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_queue_columns_fit_a_laptop_screen_with_full_text_in_tooltips(qtbot, demo_session, lang: str) -> None:
+    """At 1366×768 every column of the queue is on screen in both languages, none squeezed to a
+    sliver while another keeps more than it needs, and a cut text is whole in its tooltip."""
+    from PySide6.QtCore import Qt
+
+    from desktop.i18n import set_language
+    from ui.main_window import MainWindow
+
+    set_language(lang)
+    try:
+        window = MainWindow(demo_session("admin_staff"), idle_ms=24 * 3_600_000)
+        qtbot.addWidget(window)
+        window.setWindowState(Qt.WindowState.WindowNoState)
+        window.resize(1366, 768)
+        window.show()
+        page = window.show_area("letters")
+        qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=15_000)
+        table, header = page.table, page.table.horizontalHeader()
+        qtbot.waitUntil(lambda: sum(header.sectionSize(c) for c in range(header.count()))
+                        == table.viewport().width(), timeout=5_000)
+        widths = [header.sectionSize(c) for c in range(header.count())]
+        natural = [max(table.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(header.count())]
+        qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=5_000)  # Status in view
+        cut = [c for c in range(len(widths)) if widths[c] < natural[c]]
+        for c in cut:  # a cut column is never narrower than a column left whole
+            assert all(widths[c] >= min(widths[o], natural[o]) - 1 for o in range(len(widths)) if o not in cut)
+        recipient = page.model.columns.index("recipient")
+        assert widths[recipient] >= min(natural[recipient], 120)  # not the ~50 px "Gwe… Tŵr …"
+        index = page.model.index(0, recipient)
+        assert index.data(Qt.ItemDataRole.ToolTipRole) == index.data()  # the whole name, not elided
+        assert page.model.letters[0].recipient_name in index.data(Qt.ItemDataRole.ToolTipRole)
+    finally:
+        set_language("en")

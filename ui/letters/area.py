@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressDialog,
@@ -30,6 +29,7 @@ from desktop.i18n import _, ngettext
 from desktop.services.letters import BatchResult, LetterService
 from ui.letters.model import QUEUE_COLUMNS, LetterModel
 from ui.letters.preview import PRINT_DPI, PdfPreview, paint_pages, pdf_page_images
+from ui.table_fit import fit_table
 from ui.tasks import Cancelled, Task, TaskControl, runner, store_watcher
 from ui.widgets import Retranslating, message_of
 
@@ -53,8 +53,7 @@ class LettersPage(Retranslating, QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(QUEUE_COLUMNS.index("recipient"), QHeaderView.ResizeMode.Stretch)
+        fit_table(self.table)  # every column in view; a long name is elided, whole in its tooltip
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.preview = PdfPreview()
         self.refresh_button = QPushButton()
