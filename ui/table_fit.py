@@ -35,8 +35,9 @@ def share_widths(natural: list[int], available: int, least: int = 40) -> list[in
             room -= narrow
             open_cols.pop(0)
             continue
-        for i in open_cols:
-            widths[i] = max(least, share)
+        spare = room - share * len(open_cols)  # the pixels integer division leaves, one each
+        for n, i in enumerate(sorted(open_cols)):
+            widths[i] = max(least, share + (1 if n < spare else 0))
         break
     return widths
 

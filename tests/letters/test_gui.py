@@ -29,8 +29,9 @@ def test_letters_area_is_registered_for_letter_managers_only(demo_session) -> No
     area = next(a for a in areas_for(tm) if a.key == "letters")
     from desktop.services.letters import LetterService
 
-    waiting = LetterService(tm).queue()  # re-checks: every demo letter is ready
-    assert area.badge(tm) == sum(q.status == "queued" for q in waiting) == len(waiting) > 0
+    waiting = LetterService(tm).queue()  # re-checks: ready, or held as an invitation to a conference now past
+    assert area.badge(tm) == sum(q.status == "queued" for q in waiting) > 0
+    assert all(q.status == "queued" or q.releasable for q in waiting)
     assert "correspondence" in [t.key for t in case_tabs_for(tm)]
     sw = demo_session("social_worker")
     assert "letters" not in [a.key for a in areas_for(sw)]
@@ -150,8 +151,8 @@ def test_share_widths_fits_narrow_columns_whole_and_shares_the_rest() -> None:
 
     assert share_widths([100, 200, 50], 500) == [100, 200, 200]  # room to spare: the last takes it
     # Too wide: the narrow columns keep their width, the two wide ones share what is left equally.
-    assert share_widths([120, 900, 100, 600], 800) == [120, 290, 100, 290]
-    assert sum(share_widths([120, 900, 100, 600], 800)) <= 800
+    assert share_widths([120, 900, 100, 601], 801) == [120, 291, 100, 290]
+    assert sum(share_widths([120, 900, 100, 600], 800)) == 800  # every pixel used, none over
     assert share_widths([500, 500], 10, least=40) == [40, 40]
 
 
@@ -189,3 +190,38 @@ def test_queue_columns_fit_a_laptop_screen_with_full_text_in_tooltips(qtbot, dem
         assert page.model.letters[0].recipient_name in index.data(Qt.ItemDataRole.ToolTipRole)
     finally:
         set_language("en")
+
+
+def test_a_held_invitation_is_released_or_cancelled_from_the_queue(qtbot, demo_session, monkeypatch) -> None:
+    """The demo's invitations to conferences already held show "Held: …" with the date in words; "Print
+    anyway" makes one ready to print; "Cancel letters…" (after a question) takes another off the queue."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.letters.model import status_text
+
+    page = _page(qtbot, demo_session("team_manager"))
+    held = [(row, q) for row, q in enumerate(page.model.letters) if q.releasable]
+    assert len(held) >= 2
+    (first_row, first), (_row, second) = held[0], held[1]
+    assert status_text(first).startswith("Held: The event it is about was on ")
+    assert not page.release_button.isEnabled()  # nothing chosen yet
+    page.table.selectRow(first_row)
+    assert page.release_button.isEnabled() and page.cancel_button.isEnabled()
+    page.release_button.click()
+    qtbot.waitUntil(lambda: {q.id: q.status for q in page.model.letters}.get(first.id) == "queued", timeout=15_000)
+    assert first.id in page.ready_ids()
+
+    row = next(r for r, q in enumerate(page.model.letters) if q.id == second.id)
+    page.table.clearSelection()
+    page.table.selectRow(row)
+    asked: list[str] = []
+
+    def answer(_parent, _title, text, *_args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    page.cancel_button.click()
+    qtbot.waitUntil(lambda: second.id not in {q.id for q in page.model.letters}, timeout=15_000)
+    assert asked == ["Cancel 1 letter? It will not be printed; the case keeps a record of it."]
+    assert page.service.get(second.id).status == "cancelled"
