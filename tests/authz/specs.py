@@ -189,6 +189,7 @@ SPECS: dict[str, Spec] = {
     "conference_reports.ConferenceReportService.adult": Spec(K.CASEWORK, WILLIAMS,
                                                              lambda w: c(w.ids["adult_conference"])),
     "conference_reports.ConferenceReportService.render": Spec(K.CASEWORK, CP, lambda w: c(w.ids["cp_held"])),
+    "conference_reports.ConferenceReportService.held": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
     "committee.CommitteeService.stats": Spec(K.COMMITTEE, None, lambda w: c(w.today.replace(day=1), w.today)),
     "committee.CommitteeService.render": Spec(K.COMMITTEE, None,
                                               lambda w: c(w.today.replace(day=1), w.today, "en")),

@@ -225,3 +225,93 @@ def test_a_held_invitation_is_released_or_cancelled_from_the_queue(qtbot, demo_s
     qtbot.waitUntil(lambda: second.id not in {q.id for q in page.model.letters}, timeout=15_000)
     assert asked == ["Cancel 1 letter? It will not be printed; the case keeps a record of it."]
     assert page.service.get(second.id).status == "cancelled"
+
+
+def _report_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(p.extract_text() or "" for p in PdfReader(str(path)).pages).split())
+
+
+def test_conference_report_from_the_child_protection_tab(qtbot, demo_session, tmp_path: Path, monkeypatch) -> None:
+    """"Make the conference report…" (Tell people) lists the conferences held by kind and date, never by
+    id, and saves the chosen one's report in the chosen language, a real PDF read back; the file opens."""
+    from PySide6.QtGui import QDesktopServices
+
+    from ui.child_protection.tab import ChildProtectionTab
+    from ui.conference_report_form import ConferenceReportForm
+
+    s = demo_session("team_manager")
+    case = s.store.rows("SELECT c.id, c.reference, k.held_on FROM case_file c JOIN cp_conference k"
+                        " ON k.case_id = c.id AND k.status = 'held' ORDER BY c.reference LIMIT 1")[0]
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    tab = ChildProtectionTab(s, case["id"])
+    qtbot.addWidget(tab)
+    action = tab.bar.action("conference_report")
+    assert action.isEnabled()
+    action.trigger()
+    form = tab.dialog
+    assert isinstance(form, ConferenceReportForm)
+    choices = [form.widgets["conference_id"].itemText(i) for i in range(form.widgets["conference_id"].count())]
+    assert choices and choices[0].startswith("Initial child protection conference, ")
+    assert all(case["id"] not in c and "-" not in c.split(", ")[-1] for c in choices)  # no ids, no ISO dates
+    out = tmp_path / "report.pdf"
+    form.choose_path = lambda _suggested: str(out)
+    form.set_value("language", "cy")
+    assert form.save(), form.general_error.text()
+    text = _report_text(out)
+    assert "Adroddiad y gynhadledd amddiffyn plant gychwynnol" in text
+    assert "Initial child protection conference" not in text  # Welsh only, as chosen
+    assert opened == [str(out)]
+
+
+def test_conference_report_when_no_file_is_chosen_saves_nothing(qtbot, demo_session, tmp_path: Path) -> None:
+    from ui.conference_report_form import ConferenceReportForm
+
+    s = demo_session("team_manager")
+    case = s.store.rows("SELECT case_id FROM cp_conference WHERE status = 'held' LIMIT 1")[0]["case_id"]
+    form = ConferenceReportForm(s, case)
+    qtbot.addWidget(form)
+    form.choose_path = lambda _suggested: ""
+    assert not form.save()
+    assert "no file was chosen" in form.general_error.text()
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_conference_report_from_the_adult_tab(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """The adult protection conference, once held, has its report on the adult tab (English chosen)."""
+    from PySide6.QtGui import QDesktopServices
+
+    from desktop.services.adults import ConferenceService
+    from desktop.services.demo import build_demo
+    from desktop.services.session import Session
+    from tests.conftest import demo_clock, fast_kdf
+    from tests.letters.conftest import DEMO_PASSWORD
+    from ui.adults.tab import AdultTab
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
+    folder = tmp_path / "senior"  # the demo's adult case is in a senior manager's scope
+    build_demo(folder, DEMO_PASSWORD, role="senior_manager", kdf=fast_kdf(), clock=demo_clock()).store.close()
+    s = Session.sign_in(folder, DEMO_PASSWORD, backup=False, clock=demo_clock())
+    try:
+        conf = s.store.rows("SELECT id, case_id FROM adult_conference WHERE status = 'convened' LIMIT 1")[0]
+        tab = AdultTab(s, conf["case_id"])
+        qtbot.addWidget(tab)
+        assert not tab.bar.action("conference_pdf").isEnabled()  # nothing held yet
+        ConferenceService(s).hold(conf["id"], held_on=str(s.today()), outcome_summary="Risks reviewed.",
+                                  decisions=["Continue the plan."], participation="attended")
+        tab.refresh()
+        assert tab.bar.action("conference_pdf").isEnabled()
+        tab.bar.action("conference_pdf").trigger()
+        form = tab.dialog
+        assert form.widgets["conference_id"].currentText().startswith("Adult protection conference, ")
+        out = tmp_path / "adult.pdf"
+        form.choose_path = lambda _suggested: str(out)
+        form.set_value("language", "en")
+        assert form.save(), form.general_error.text()
+        text = _report_text(out)
+        assert "Continue the plan." in text and "Tudalen" not in text
+        tab.close()
+    finally:
+        s.close()
