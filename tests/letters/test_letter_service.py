@@ -316,6 +316,10 @@ def test_a_parent_gets_one_letter_per_conference_naming_every_child(demo_session
                         " WHERE source_event LIKE 'cp_conference:%'")
     per_event = Counter((r["template_id"], r["recipient_id"], r["source_event"]) for r in rows)
     assert per_event and max(per_event.values()) == 1, [k for k, n in per_event.items() if n > 1]
+    # Household changes (N5/N6) and access denied (N13) too: one letter per recipient per change or visit.
+    others = s.store.rows("SELECT template_id, recipient_id, source_event, created_at FROM letter"
+                          " WHERE template_id IN ('N5', 'N6', 'N13')")
+    assert others and max(Counter(tuple(r.values()) for r in others).values()) == 1
     several = [r for r in rows if isinstance(json.loads(r["data"])["child_name"], dict)]
     assert {r["template_id"] for r in several} >= {"N8", "N9", "N19"}
     for code in ("N8", "N9", "N19"):
