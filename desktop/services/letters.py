@@ -154,14 +154,16 @@ _DRAFT_CY: dict[str, str] = {
     "Your social worker will talk to you about any support you and your family may still need.":
         "Bydd eich gweithiwr cymdeithasol yn siarad â chi am unrhyw gymorth y gallai fod ei angen arnoch chi"
         " a'ch teulu o hyd.",
-    "If you have new worries about the child's safety, contact social services straight away.":
-        "Os oes gennych bryderon newydd am ddiogelwch y plentyn, cysylltwch â'r gwasanaethau cymdeithasol"
+    "If you have new worries about a child's safety, contact social services straight away.":
+        "Os oes gennych bryderon newydd am ddiogelwch plentyn, cysylltwch â'r gwasanaethau cymdeithasol"
         " ar unwaith.",
-    "Please update your agency's records: the child's name is no longer on the child protection register.":
-        "Diweddarwch gofnodion eich asiantaeth: nid yw enw'r plentyn ar y gofrestr amddiffyn plant mwyach.",
-    "Continue to report any new concerns about the child to social services straight away.":
-        "Parhewch i roi gwybod i'r gwasanaethau cymdeithasol ar unwaith am unrhyw bryderon newydd am y"
-        " plentyn.",
+    "Please update your agency's records: none of the names in this letter is on the child protection"
+    " register any more.":
+        "Diweddarwch gofnodion eich asiantaeth: nid yw'r un o'r enwau yn y llythyr hwn ar y gofrestr amddiffyn"
+        " plant mwyach.",
+    "Continue to report any new concerns about a child to social services straight away.":
+        "Parhewch i roi gwybod i'r gwasanaethau cymdeithasol ar unwaith am unrhyw bryderon newydd am"
+        " blentyn.",
     "What we want to achieve will be agreed with you in the detailed plan at the first core group meeting.":
         "Bydd yr hyn rydym am ei gyflawni'n cael ei gytuno â chi yn y cynllun manwl yng nghyfarfod cyntaf y"
         " grŵp craidd.",
@@ -416,12 +418,13 @@ class LetterBuilder:
                 if data.get("audience", "family" if row["recipient_kind"] == "person" else "agency") == "family":
                     f["next_steps"] = [
                         bi("Your social worker will talk to you about any support you and your family may still need."),
-                        bi("If you have new worries about the child's safety, contact social services straight away.")]
+                        bi("If you have new worries about a child's safety, contact social services straight away.")]
                 else:
                     f["next_steps"] = [
-                        bi("Please update your agency's records: the child's name is no longer on the child "
-                           "protection register."),
-                        bi("Continue to report any new concerns about the child to social services straight away.")]
+                        # Worded for one child or several: the letter names them.
+                        bi("Please update your agency's records: none of the names in this letter is on the child"
+                           " protection register any more."),
+                        bi("Continue to report any new concerns about a child to social services straight away.")]
         elif tid == "n19_plan_family":
             outcomes, family, others = self._plan(row["case_id"])
             if _empty(f.get("outcomes")):

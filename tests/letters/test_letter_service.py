@@ -333,3 +333,21 @@ def test_a_parent_gets_one_letter_per_conference_naming_every_child(demo_session
             assert names["cy"] in text
         if row["language"] in ("en", "bilingual"):
             assert names["en"] in text
+
+
+def test_a_removal_notice_for_two_children_reads_right_for_both(demo_session) -> None:
+    """N12 naming two children: both names in each language, and the print queue's own next steps worded
+    for one child or several (never "the child's name" beside two names)."""
+    s = demo_session("team_manager")
+    service = LetterService(s)
+    case = s.store.rows("SELECT id FROM case_file WHERE case_type = 'child_protection' ORDER BY reference LIMIT 1")[0]
+    agency = s.store.rows("SELECT id FROM agency WHERE address IS NOT NULL ORDER BY name LIMIT 1")[0]["id"]
+    data = {"child_name": {"cy": "Elis Jones a Mali Jones", "en": "Elis Jones and Mali Jones"},
+            "conference_date": "2026-11-20", "coordinator_name": "Rhian Evans",
+            "reasons": "Elis Jones: safe now.\n\nMali Jones: safe now.", "audience": "agency"}
+    letter = s.write(lambda tx: queue_letter(tx, case_id=case["id"], template_id="N12", recipient_kind="agency",
+                                             recipient_id=agency, data=data))
+    text = _squash(_text(service.preview(letter["id"])))
+    assert "Elis Jones and Mali Jones" in text and "Elis Jones a Mali Jones" in text  # an agency: bilingual
+    assert "none of the names in this letter is on the child protection register any more" in text
+    assert "the child's name" not in text
