@@ -43,6 +43,8 @@ from reports.templates import LetterTemplate, load_template
 LANGUAGE_MODES = ("cy", "en", "bilingual")
 _LONG_CELL = 220  # characters: a longer table value is set as paragraphs so it can break across pages
 _HEADING_ROOM = 3  # body lines that must fit under a heading, else it starts the next page
+_MOST_KEPT = PAGE_H / 2  # the most a page may lose to keeping the last block with the closing
+_CLOSING_LINES = 2  # lines of the last paragraph that go to the next page with the closing if it does not fit
 
 
 # -- cheaper building blocks ------------------------------------------------------------------------
@@ -298,12 +300,44 @@ def _letter_story(
     else:
         sign_name, sign_title = council.signatory_name, council.signatory_title(lang)
     closing = _closing(lang, sign_name, sign_title, council.name(lang))
-    # Keep the sign-off and the Standard 7 statement together. A CondPageBreak with the block's
-    # height (measured once per signatory) is much cheaper in a batch than KeepTogether, which
-    # re-measures its contents at every frame it is offered.
-    story.append(CondPageBreak(_closing_height(lang, sign_name, sign_title, council.name(lang))))
+    _keep_with_closing(story, _closing_height(lang, sign_name, sign_title, council.name(lang)))
     story += closing
     return story
+
+
+def _keep_with_closing(story: list[Flowable], closing_h: float) -> None:
+    """Keep the sign-off (and the Standard 7 statement) on a page with the end of the last
+    paragraph, so a last page never holds only "Yours sincerely," and the signature.
+
+    A conditional page break before the last block asks for room for that block and the closing
+    together (much cheaper in a batch than KeepTogether, which re-measures its contents at every
+    frame it is offered). A last paragraph longer than :data:`_CLOSING_LINES` lines is split first,
+    so only its last lines move to the next page with the closing, not the whole paragraph."""
+    width = PAGE_W - 2 * MARGIN
+    last = len(story) - 1
+    while last >= 0 and isinstance(story[last], Spacer | CondPageBreak):
+        last -= 1
+    if last < 0:
+        story.append(CondPageBreak(closing_h))
+        return
+    after = sum(f.wrap(width, PAGE_H)[1] for f in story[last + 1:])  # the spacers after it
+    block = story[last]
+    _w, height = block.wrap(width, PAGE_H)
+    if isinstance(block, Paragraph):
+        keep = _CLOSING_LINES * block.style.leading
+        if height > keep + block.style.leading / 2:
+            parts = block.split(width, height - keep)
+            if len(parts) == 2:
+                tail = parts[1]
+                _w, tail_h = tail.wrap(width, PAGE_H)
+                story[last:last + 1] = [parts[0], CondPageBreak(tail_h + tail.getSpaceBefore() + after + closing_h),
+                                        tail]
+                return
+    need = height + block.getSpaceBefore() + block.getSpaceAfter() + after + closing_h
+    if need > _MOST_KEPT:  # a block too tall to move whole (a long table): it splits; the closing stays whole
+        story.append(CondPageBreak(closing_h))
+    else:
+        story.insert(last, CondPageBreak(need))
 
 
 def _closing(lang: str, sign_name: str, sign_title: str, council_name: str) -> list[Flowable]:

@@ -396,3 +396,46 @@ def test_salutation_name_differs_from_addressee(council):
     text = "\n".join(pages_text(render_letter("n5_register_custodian", "cy", data, council)))
     assert "Annwyl Mr Rhys Bevan," in text
     assert "Ceidwad y Gofrestr Amddiffyn Plant" in text
+
+
+def _filler_field(template_id: str) -> str | None:
+    """A free-text placeholder in the body of the letter (a paragraph or a table row), not a list."""
+    tpl = load_template(template_id)
+    for block in tpl.sides["en"]["body"]:
+        texts = [block] if isinstance(block, str) else [
+            cell for row in block.get("table", []) for cell in row] + list(block.get("items", []))
+        for text in texts:
+            for name in sorted(tpl.data_fields - tpl.list_fields):
+                if "{" + name + "}" in text and not name.endswith(("_date", "_dob")):
+                    return name
+    return None
+
+
+def _filler_list(template_id: str) -> str | None:
+    tpl = load_template(template_id)
+    return min(tpl.list_fields) if tpl.list_fields else None
+
+
+@pytest.mark.parametrize("lang", ["cy", "en"])
+@pytest.mark.parametrize("template_id", sorted(EXPECTED_IDS))
+def test_closing_is_never_alone_on_the_last_page(council, template_id: str, lang: str):
+    """Long text pushes the end of the letter across every position of a page boundary: the page
+    that holds the closing ("Yn gywir," / "Yours sincerely,") always holds body text before it,
+    never only the sign-off and the Standard 7 statement (read back from the PDF)."""
+    closing = {"cy": "Yn gywir,", "en": "Yours sincerely,"}[lang]
+    text_field, list_field = _filler_field(template_id), _filler_list(template_id)
+    assert text_field or list_field, template_id
+    pages_seen: set[int] = set()
+    for lines in range(20, 56, 5):  # steps of 5 lines, narrower than the closing block: no position is missed
+        if text_field:
+            fields = {text_field: "\n\n".join(f"Llinell {i} o destun hir / long text line {i}." for i in range(lines))}
+        else:
+            fields = {list_field: [f"Eitem {i} / item {i}" for i in range(lines)]}
+        pages = pages_text(render_letter(template_id, lang, letter(template_id, **fields), council))
+        pages_seen.add(len(pages))
+        last = next(i for i, t in enumerate(pages) if closing in t)
+        assert last == len(pages) - 1
+        before = pages[last].split(closing)[0].splitlines()
+        body = before[2:] if last else before  # a later page starts with the running head (council, name)
+        assert [line for line in body if line.strip()], (template_id, lang, lines, pages[last][:200])
+    assert len(pages_seen) > 1  # the sweep did cross a page boundary

@@ -155,7 +155,7 @@ FIELDS: dict[str, str] = {
     "advocate_name": N_("advocate"), "completed_on": N_("date completed"), "concluded_by": N_("concluded by"),
     "concluded_on": N_("date concluded"), "conclusion": N_("conclusion"), "determined_by": N_("decided by"),
     "findings": N_("findings"), "iro_informed_on": N_("date the Independent Reviewing Officer was told"),
-    "need_category": N_("category of need"), "pdf": N_("the printed letter"),
+    "need_category": N_("category of need"), "pdf": N_("the printed letter"), "data": N_("what the letter says"),
     "plan_prepared_on": N_("date the placement plan was prepared"), "plan_signed_by": N_("placement plan signed by"),
     "plan_signed_on": N_("date the placement plan was signed"), "printed_at": N_("when it was printed"),
     "printed_by": N_("printed by"), "provider": N_("provider"), "response": N_("response"),

@@ -10,7 +10,9 @@ or an adult protection conference mapped onto the ``reports`` dataclasses and re
 * ``adult(conference_id) -> reports.AdultConference`` — the adult, chair, lead co-ordinator and lead
   practitioner now, how the adult took part, agency reports asked for and received (A7), the
   outcome summary and decisions;
-* ``render(conference_id, languages=("cy", "en")) -> bytes`` — whichever kind the id is.
+* ``render(conference_id, languages=("cy", "en")) -> bytes`` — whichever kind the id is;
+* ``held(case_id) -> list[HeldConference]`` — the case's conferences that have been held (child
+  protection initial and review, adult protection), newest first: what the app offers a report of.
 
 Needs ``Can.VIEW_CASEWORK`` and the conference's case in scope (else :class:`NotFound`).
 """
@@ -18,6 +20,7 @@ Needs ``Can.VIEW_CASEWORK`` and the conference's case in scope (else :class:`Not
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -57,6 +60,15 @@ for _msgid in _DRAFT_CY:
 
 def _d(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
+
+
+@dataclass(frozen=True)
+class HeldConference:
+    """A conference held, as the app lists it: ``kind`` is "initial", "review" or "adult"."""
+
+    id: str
+    kind: str
+    held_on: str
 
 
 def _bi(msgid: str) -> Any:
@@ -187,6 +199,16 @@ class ConferenceReportService:
             adult_participation=_bi(PARTICIPATION_TEXT[participation]) if participation in PARTICIPATION_TEXT else "",
             agency_reports=reports, concerns=conf["outcome_summary"] or "",
             decisions=list(json.loads(conf["decisions"] or "[]")), reference=case["reference"])
+
+    # -- listing ------------------------------------------------------------------------------
+    def held(self, case_id: str) -> list[HeldConference]:
+        """The case's conferences that have been held, newest first (a casework read, audited)."""
+        read_casework(self.session, case_id, "conference_report")
+        rows = self.rows(
+            "SELECT id, kind, held_on FROM cp_conference WHERE case_id = ? AND deleted = 0 AND status = 'held'"
+            " UNION ALL SELECT id, 'adult' AS kind, held_on FROM adult_conference WHERE case_id = ? AND deleted = 0"
+            " AND status = 'held' ORDER BY held_on DESC", [case_id, case_id])
+        return [HeldConference(r["id"], r["kind"], r["held_on"]) for r in rows]
 
     # -- rendering ----------------------------------------------------------------------------
     def render(self, conference_id: str, languages: tuple[str, ...] = ("cy", "en")) -> bytes:

@@ -45,8 +45,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop.errors import NotFound, PermissionDenied
-from desktop.i18n import N_, translator
+from desktop.errors import NotFound, PermissionDenied, ValidationError
+from desktop.i18n import N_, format_date, translator
 from desktop.services.permissions import Can
 from desktop.services.scope import case_condition
 from desktop.store import Tx
@@ -99,7 +99,16 @@ HELD_REASONS: dict[str, str] = {
     "no_address": N_("No postal address recorded for the recipient"),
     "missing_data": N_("Information the letter needs is missing: {fields}"),
     "no_template": N_("There is no letter template for this letter yet"),
+    "event_passed": N_("The event it is about was on {date}, which has passed"),
 }
+"""Why a letter is held: ``<code>`` or ``<code>:<detail>`` in ``letter.held_reason``, shown in words
+by :meth:`QueuedLetter.held_text` (``{fields}``: the missing placeholders; ``{date}``: an ISO date).
+A new reason is one line here (and, if a person may print the letter anyway, one in
+:data:`RELEASABLE`)."""
+
+RELEASABLE = frozenset({"event_passed"})
+"""Held reasons a person may override (release the letter to print anyway); the others go only
+when what the letter lacks is recorded."""
 
 # Fixed templates; codes with audiences are resolved in resolve_template.
 _FIXED = {
@@ -124,7 +133,7 @@ _BY_AUDIENCE = {
     "N19": "n19_plan_{audience}",
 }
 _INTERNAL_KEYS = frozenset({"audience", "template_file", "recipient_address", "circular", "conference_id",
-                            "escalation_id", "change_kind", "no_lead_reason"})
+                            "escalation_id", "change_kind", "no_lead_reason", "released"})
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # Texts the print queue adds to letters. The lead's catalogue wins; until a msgid is translated
@@ -145,14 +154,16 @@ _DRAFT_CY: dict[str, str] = {
     "Your social worker will talk to you about any support you and your family may still need.":
         "Bydd eich gweithiwr cymdeithasol yn siarad â chi am unrhyw gymorth y gallai fod ei angen arnoch chi"
         " a'ch teulu o hyd.",
-    "If you have new worries about the child's safety, contact social services straight away.":
-        "Os oes gennych bryderon newydd am ddiogelwch y plentyn, cysylltwch â'r gwasanaethau cymdeithasol"
+    "If you have new worries about a child's safety, contact social services straight away.":
+        "Os oes gennych bryderon newydd am ddiogelwch plentyn, cysylltwch â'r gwasanaethau cymdeithasol"
         " ar unwaith.",
-    "Please update your agency's records: the child's name is no longer on the child protection register.":
-        "Diweddarwch gofnodion eich asiantaeth: nid yw enw'r plentyn ar y gofrestr amddiffyn plant mwyach.",
-    "Continue to report any new concerns about the child to social services straight away.":
-        "Parhewch i roi gwybod i'r gwasanaethau cymdeithasol ar unwaith am unrhyw bryderon newydd am y"
-        " plentyn.",
+    "Please update your agency's records: none of the names in this letter is on the child protection"
+    " register any more.":
+        "Diweddarwch gofnodion eich asiantaeth: nid yw'r un o'r enwau yn y llythyr hwn ar y gofrestr amddiffyn"
+        " plant mwyach.",
+    "Continue to report any new concerns about a child to social services straight away.":
+        "Parhewch i roi gwybod i'r gwasanaethau cymdeithasol ar unwaith am unrhyw bryderon newydd am"
+        " blentyn.",
     "What we want to achieve will be agreed with you in the detailed plan at the first core group meeting.":
         "Bydd yr hyn rydym am ei gyflawni'n cael ei gytuno â chi yn y cynllun manwl yng nghyfarfod cyntaf y"
         " grŵp craidd.",
@@ -276,7 +287,17 @@ class QueuedLetter:
         kind, _sep, detail = self.held_reason.partition(":")
         msgid = HELD_REASONS.get(kind, self.held_reason)
         text = translator(lang).gettext(msgid) if lang else _gettext(msgid)
+        if "{date}" in text:
+            try:
+                return text.format(date=format_date(date.fromisoformat(detail), lang=lang))
+            except ValueError:
+                return text.format(date=detail)
         return text.format(fields=detail.replace(",", ", ")) if "{fields}" in text else text
+
+    @property
+    def releasable(self) -> bool:
+        """Held for a reason a person may override (:meth:`LetterService.release`)."""
+        return self.status == "held" and (self.held_reason or "").partition(":")[0] in RELEASABLE
 
 
 def _gettext(msgid: str) -> str:
@@ -366,6 +387,10 @@ class LetterBuilder:
         missing = sorted(n for n in needed if _empty(fields.get(n)))
         if missing:
             return Prepared(row["id"], held="missing_data:" + ",".join(missing))
+        event = load_template(tid).event_date
+        when = fields.get(event) if event else None
+        if isinstance(when, date) and when < self.today and "event_passed" not in data.get("released", []):
+            return Prepared(row["id"], held=f"event_passed:{when.isoformat()}")
         language = row["language"]
         if data.get("circular"):
             language = letter_language(language if language in ("cy", "en") else None, circular=True)
@@ -393,12 +418,13 @@ class LetterBuilder:
                 if data.get("audience", "family" if row["recipient_kind"] == "person" else "agency") == "family":
                     f["next_steps"] = [
                         bi("Your social worker will talk to you about any support you and your family may still need."),
-                        bi("If you have new worries about the child's safety, contact social services straight away.")]
+                        bi("If you have new worries about a child's safety, contact social services straight away.")]
                 else:
                     f["next_steps"] = [
-                        bi("Please update your agency's records: the child's name is no longer on the child "
-                           "protection register."),
-                        bi("Continue to report any new concerns about the child to social services straight away.")]
+                        # Worded for one child or several: the letter names them.
+                        bi("Please update your agency's records: none of the names in this letter is on the child"
+                           " protection register any more."),
+                        bi("Continue to report any new concerns about a child to social services straight away.")]
         elif tid == "n19_plan_family":
             outcomes, family, others = self._plan(row["case_id"])
             if _empty(f.get("outcomes")):
@@ -666,6 +692,53 @@ class LetterService:
                 rendered.close()
 
         return produce()
+
+    # -- a person's decision ------------------------------------------------------------------
+    def release(self, letter_id: str) -> QueuedLetter:
+        """Print a held letter anyway: its reason (one of :data:`RELEASABLE`, e.g. an event already
+        past) is set aside for good and the letter is ready to print, unless it also lacks something
+        (it is then held for that). Refused (``ValidationError``, nothing written) when the letter is
+        not held for a reason a person may override."""
+        self.session.require(Can.MANAGE_LETTERS)
+        letter = self.get(letter_id)
+        if not letter.releasable:
+            raise ValidationError(N_("Only a letter held for a reason a person may set aside can be released."),
+                                  field="letter")
+        reason = (letter.held_reason or "").partition(":")[0]
+
+        def write(tx: Tx) -> None:
+            row = tx.get_existing("letter", letter_id)
+            if row["status"] != "held" or (row["held_reason"] or "").partition(":")[0] != reason:
+                raise ValidationError(N_("That letter has changed since it was shown: look at it again."),
+                                      field="letter")
+            data = json.loads(row["data"] or "{}")
+            data["released"] = sorted({*data.get("released", []), reason})
+            prep = self._builder(tx.query).prepare({**row, "data": json.dumps(data, ensure_ascii=False),
+                                                    "case_reference": letter.case_reference})
+            tx.update("letter", letter_id, {"data": json.dumps(data, ensure_ascii=False, default=str),
+                                            "status": "held" if prep.held else "queued",
+                                            "held_reason": prep.held})
+
+        self.session.write(write)
+        return self.get(letter_id)
+
+    def cancel(self, letter_id: str) -> QueuedLetter:
+        """Take a waiting letter off the queue for good (status ``cancelled``; it stays in the
+        case's correspondence). A letter already cancelled is left as it is; a printed one is
+        refused with :class:`reports.LetterError`."""
+        self.session.require(Can.MANAGE_LETTERS)
+        self.get(letter_id)
+
+        def write(tx: Tx) -> None:
+            row = tx.get_existing("letter", letter_id)
+            if row["status"] == "cancelled":
+                return
+            if row["status"] not in ("queued", "held"):
+                raise LetterError(N_("That letter has already been printed or cancelled."), row["template_id"])
+            tx.update("letter", letter_id, {"status": "cancelled"})
+
+        self.session.write(write)
+        return self.get(letter_id)
 
     # -- printing -----------------------------------------------------------------------------
     def mark_printed(self, letter_id: str, pdf: bytes) -> QueuedLetter:

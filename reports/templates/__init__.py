@@ -7,6 +7,8 @@ File format (``reports/templates/<id>.json``)::
       "notification": "N8",                # procedures.md §4
       "audience": "family",                # who it is written for (informative)
       "description": "...",                # English, for developers and the template picker
+      "event_date": "conference_date",     # optional: the date placeholder of the event the letter
+                                           # asks people to; the print queue holds it once that day has passed
       "cy": {"subject": "...", "salutation": "Annwyl {recipient_name},", "body": [BLOCK, ...]},
       "en": {"subject": "...", "salutation": "Dear {recipient_name},", "body": [BLOCK, ...]}
     }
@@ -68,6 +70,7 @@ class LetterTemplate:
     sides: dict[str, dict[str, Any]]
     placeholders: frozenset[str]
     list_fields: frozenset[str]
+    event_date: str | None = None
 
     @property
     def data_fields(self) -> frozenset[str]:
@@ -173,6 +176,9 @@ def check_template(raw: Any, expected_id: str | None = None) -> list[str]:
         problems.append(f"list field {name!r} is reserved")
     for name in sorted((cy_names | en_names) & (cy_lists | en_lists)):
         problems.append(f"{name!r} is used both as text and as a list")
+    event = raw.get("event_date")
+    if event is not None and (not isinstance(event, str) or event not in cy_names & en_names):
+        problems.append(f"event_date: {event!r} is not a placeholder of both sides")
     return problems
 
 
@@ -190,6 +196,7 @@ def _build(raw: dict[str, Any]) -> LetterTemplate:
         sides={lang: raw[lang] for lang in LANGS},
         placeholders=frozenset(names),
         list_fields=frozenset(lists),
+        event_date=raw.get("event_date"),
     )
 
 

@@ -18,6 +18,7 @@ from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.tab import ACTIONS, FORMS, AdultTab
 from ui.adults.visit_dialog import VisitDialog
+from ui.conference_report_form import ConferenceReportForm
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("language_hub")]
 
@@ -75,7 +76,8 @@ def test_the_actions_are_grouped_with_the_visit_first(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     row = [tab.bar.layout().itemAt(i).widget() for i in range(tab.bar.layout().count() - 1)]
     assert row[0] is tab.bar.buttons["record_visit"] and row[0].text() == "Record visit…"
-    assert [x.objectName() for x in row[1:]] == ["group_record", "group_plan", "group_meet", "group_manage"]
+    assert [x.objectName() for x in row[1:]] == ["group_record", "group_plan", "group_meet", "group_notify",
+                                                 "group_manage"]
     record = [a.objectName() for a in tab.bar.menus[Group.RECORD].menu().actions()]
     assert record[:4] == ["record_visit", "record_report", "record_screening", "conclude_enquiry"]
     meetings = [a.objectName() for a in tab.bar.menus[Group.MEET].menu().actions()]
@@ -108,6 +110,7 @@ EXPECTED_FORMS = {
     "hold_conference": steps.HoldConferenceDialog, "appoint_coordinator": steps.AppointDialog,
     "delegate_coordinator": steps.DelegateDialog, "end_delegation": steps.EndDelegationDialog,
     "change_lead_practitioner": steps.LeadPractitionerDialog, "close_case": steps.ClosureDialog,
+    "conference_pdf": ConferenceReportForm,
 }
 """Each action of the bar and the form a person expects it to open (written out, not read from the tab)."""
 
@@ -148,6 +151,12 @@ def test_every_action_opens_its_form(qtbot, w) -> None:
         w.ids["case"], delegate_id=w.ids["health_lead"], delegate_role="Leads on the ward.",
         la_monitor_id=w.ids["tm"], la_monitor_role="Oversight.", rationale="In hospital.",
         reporting_arrangements="Fortnightly.")
+    tab.refresh()
+    _open_every_enabled(qtbot, tab, opened)
+    assert "conference_pdf" not in opened  # no conference held yet: no report to make
+    conference = ConferenceService(w.sw).for_case(w.ids["case"])[0]
+    ConferenceService(w.sw).hold(conference["id"], held_on=str(w.sw.today()), outcome_summary="Reviewed.",
+                                 decisions=["Continue."], participation="attended")
     tab.refresh()
     _open_every_enabled(qtbot, tab, opened)
     assert opened == set(EXPECTED_FORMS) == set(tab.bar.actions_by_name)

@@ -193,11 +193,14 @@ SPECS: dict[str, Spec] = {
     "letters.LetterService.render_many": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]], workers=0)),
     "letters.LetterService.print_letters": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]])),
     "letters.LetterService.mark_printed": Spec(K.LETTERS, CP, lambda w: c(w.ids["letter"], b"%PDF-1.4 matrix")),
+    "letters.LetterService.release": Spec(K.LETTERS, CP, lambda w: c(w.ids["held_letter"])),
+    "letters.LetterService.cancel": Spec(K.LETTERS, CP, lambda w: c(w.ids["letter"])),
     # -- reports ------------------------------------------------------------------------------
     "conference_reports.ConferenceReportService.child": Spec(K.CASEWORK, CP, lambda w: c(w.ids["cp_held"])),
     "conference_reports.ConferenceReportService.adult": Spec(K.CASEWORK, WILLIAMS,
                                                              lambda w: c(w.ids["adult_conference"])),
     "conference_reports.ConferenceReportService.render": Spec(K.CASEWORK, CP, lambda w: c(w.ids["cp_held"])),
+    "conference_reports.ConferenceReportService.held": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
     "committee.CommitteeService.stats": Spec(K.COMMITTEE, None, lambda w: c(w.today.replace(day=1), w.today)),
     # The council's report comes from the server: here a stand-in answers for it (the real server's own
     # checks are tests/sync/test_council_figures.py); the matrix checks the laptop refuses the wrong roles.
@@ -542,6 +545,23 @@ def _printable_letter(w: World, case_id: str) -> str:
     raise AssertionError("the demo has no printable letter")
 
 
+def _releasable_letter(w: World, case_id: str) -> str:
+    """A letter of the case held for a reason a person may set aside (an invitation to a conference
+    already held), after the queue's re-check."""
+    from desktop.services.correspondence import queue_letter
+    from desktop.services.letters import LetterService
+
+    agency = w.one("SELECT id FROM agency WHERE deleted = 0 AND address IS NOT NULL ORDER BY name")
+    data = {"child_name": "Seren Tŵr", "child_dob": "2018-09-09", "conference_date": w.ago(30),
+            "conference_time": "10:00", "venue": "Neuadd y Sir", "chair_name": "Alun Rees",
+            "coordinator_name": "Rhian Evans", "coordinator_phone": "01267 234567", "audience": "agency"}
+    w.sessions["tm_cp"].write(lambda tx: queue_letter(tx, case_id=case_id, template_id="N8", recipient_kind="agency",
+                                                      recipient_id=agency, data=data))
+    LetterService(w.sessions["tm_cp"]).recheck()
+    return w.one("SELECT id FROM letter WHERE case_id = ? AND status = 'held' AND held_reason LIKE 'event_passed:%'"
+                 " ORDER BY created_at", case_id)
+
+
 def prepare(w: World) -> None:
     """Records the calls act on that the demo does not have, written (and kept) before the matrix runs."""
     from desktop.services.adults import AdvocacyService
@@ -579,6 +599,7 @@ def prepare(w: World) -> None:
     ids["twr_household"] = w.one("SELECT household_id FROM household_member WHERE person_id = ?", _twr(w, "seren"))
     ids["twr_member"] = w.one("SELECT id FROM household_member WHERE person_id = ?", _twr(w, "dafydd"))
     ids["letter"] = _printable_letter(w, cp)
+    ids["held_letter"] = _releasable_letter(w, cp)
     ids["transfer_out"] = w.one("SELECT id FROM cp_transfer WHERE person_id = ? AND direction = 'out'",
                                 w.families["jones"]["mason"])
     ids["escalation"] = w.one("SELECT id FROM escalation WHERE case_id = ? AND kind = 'no_coordinator'",

@@ -102,7 +102,7 @@ def test_the_tab_groups_its_actions_and_puts_the_visit_first(world, qtbot):
         Group.RECORD: ["record_visit", "record_report", "record_strategy", "record_enquiry"],
         Group.PLAN: ["edit_plan", "change_coordinator"],
         Group.MEET: ["convene_conference", "hold_initial_conference", "hold_review_conference", "hold_core_group"],
-        Group.NOTIFY: ["record_circulation"],
+        Group.NOTIFY: ["record_circulation", "conference_report"],
         Group.MANAGE: ["record_transfer", "transfer_step"],
     }
     # Nothing has happened on this case yet: what needs an earlier step is there, but not available.

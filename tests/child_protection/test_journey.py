@@ -70,12 +70,19 @@ def test_journey_from_report_to_deregistration(world, monkeypatch, capsys):
     held = initial_conference(w, "2026-10-26")
     assert [e["status"] for e in held["entries"]] == ["active", "active"]
     assert held["escalations"] == []
-    assert len(letters(w, "N8")) == 4  # 2 invitees × 2 children
+    # One letter to each recipient per event, naming both children (not one identical letter per child).
+    both = {"cy": "Elis Jones a Mali Jones", "en": "Elis Jones and Mali Jones"}
+    n8 = letters(w, "N8")
+    assert len(n8) == 2  # 2 invitees
+    assert all(json.loads(r["data"])["child_name"] == both for r in n8)
     n19 = letters(w, "N19")
     assert {(r["recipient_id"], r["language"]) for r in n19} == {(ids["mam"], "cy"), (ids["dad"], "en")}
-    assert len(n19) == 4
-    n9_recipients = {r["recipient_id"] for r in letters(w, "N9")}
-    assert {ids["mam"], ids["police"], ids["nurse"], ids["school"]} <= n9_recipients
+    assert len(n19) == 2 and all(json.loads(r["data"])["child_name"] == both for r in n19)
+    n9 = letters(w, "N9")
+    n9_recipients = [r["recipient_id"] for r in n9]
+    assert {ids["mam"], ids["police"], ids["nurse"], ids["school"]} <= set(n9_recipients)
+    assert len(n9_recipients) == len(set(n9_recipients))
+    assert all(json.loads(r["data"])["child_name"] == both for r in n9)
     assert not any(rule == "C6" for _, rule in due(w, "2026-10-27"))
     custodian = RegisterService(w.as_("custodian"))
     entries = {e["person_id"]: e for e in custodian.entries("active")}
@@ -152,7 +159,8 @@ def test_journey_from_report_to_deregistration(world, monkeypatch, capsys):
     conferences = ConferenceService(w.as_("sw2"))
     review = conferences.convene(ids["case"], kind="review", scheduled_on="2027-01-20", chair_id=ids["tm"],
                                  invitees=[{"kind": "person", "id": ids["dad"]}])
-    assert len(letters(w, "N11")) == 2
+    [n11] = letters(w, "N11")  # one invitation to the father, naming both children
+    assert json.loads(n11["data"])["child_name"]["en"] == "Elis Jones and Mali Jones"
     conferences.hold_review(
         review["id"], held_on="2027-01-20", report="Core group reports: Elis safe; Mali still anxious.",
         attendance=attendance("ss", "health", "school", ids=ids),
@@ -192,7 +200,9 @@ def test_no_coordinator_escalates_to_the_senior_manager(world):
         EnquiryService(w.sw).determine(e["id"], 3, reason="Substantiated")
     held = initial_conference(w, "2026-10-26", coordinator=None)
     assert len(held["escalations"]) == 2
-    assert [r["recipient_id"] for r in letters(w, "N3")] == [ids["sm"], ids["sm"]]
+    [n3] = letters(w, "N3")  # one letter to the senior manager, naming both children
+    assert n3["recipient_id"] == ids["sm"]
+    assert json.loads(n3["data"])["child_name"] == {"cy": "Elis Jones a Mali Jones", "en": "Elis Jones and Mali Jones"}
     senior = MyWorkService(w.as_("sm"))
     view = senior.view(date(2026, 10, 26))
     assert view.counts["tasks"] == 2

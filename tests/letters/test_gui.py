@@ -29,8 +29,9 @@ def test_letters_area_is_registered_for_letter_managers_only(demo_session) -> No
     area = next(a for a in areas_for(tm) if a.key == "letters")
     from desktop.services.letters import LetterService
 
-    waiting = LetterService(tm).queue()  # re-checks: every demo letter is ready
-    assert area.badge(tm) == sum(q.status == "queued" for q in waiting) == len(waiting) > 0
+    waiting = LetterService(tm).queue()  # re-checks: ready, or held as an invitation to a conference now past
+    assert area.badge(tm) == sum(q.status == "queued" for q in waiting) > 0
+    assert all(q.status == "queued" or q.releasable for q in waiting)
     assert "correspondence" in [t.key for t in case_tabs_for(tm)]
     sw = demo_session("social_worker")
     assert "letters" not in [a.key for a in areas_for(sw)]
@@ -143,3 +144,174 @@ def test_print_paints_the_pages_and_marks_the_letters_printed(qtbot, demo_sessio
     assert pages >= 2
     rows = session.store.rows("SELECT status, printed_by FROM letter WHERE id IN (?, ?)", ids)
     assert {r["status"] for r in rows} == {"printed"} and {r["printed_by"] for r in rows} == {session.user.id}
+
+
+def test_share_widths_fits_narrow_columns_whole_and_shares_the_rest() -> None:
+    from ui.table_fit import share_widths
+
+    assert share_widths([100, 200, 50], 500) == [100, 200, 200]  # room to spare: the last takes it
+    # Too wide: the narrow columns keep their width, the two wide ones share what is left equally.
+    assert share_widths([120, 900, 100, 601], 801) == [120, 291, 100, 290]
+    assert sum(share_widths([120, 900, 100, 600], 800)) == 800  # every pixel used, none over
+    assert share_widths([500, 500], 10, least=40) == [40, 40]
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_queue_columns_fit_a_laptop_screen_with_full_text_in_tooltips(qtbot, demo_session, lang: str) -> None:
+    """At 1366×768 every column of the queue is on screen in both languages, none squeezed to a
+    sliver while another keeps more than it needs, and a cut text is whole in its tooltip."""
+    from PySide6.QtCore import Qt
+
+    from desktop.i18n import set_language
+    from ui.main_window import MainWindow
+
+    set_language(lang)
+    try:
+        window = MainWindow(demo_session("admin_staff"), idle_ms=24 * 3_600_000)
+        qtbot.addWidget(window)
+        window.setWindowState(Qt.WindowState.WindowNoState)
+        window.resize(1366, 768)
+        window.show()
+        page = window.show_area("letters")
+        qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=15_000)
+        table, header = page.table, page.table.horizontalHeader()
+        qtbot.waitUntil(lambda: sum(header.sectionSize(c) for c in range(header.count()))
+                        == table.viewport().width(), timeout=5_000)
+        widths = [header.sectionSize(c) for c in range(header.count())]
+        natural = [max(table.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(header.count())]
+        qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=5_000)  # Status in view
+        cut = [c for c in range(len(widths)) if widths[c] < natural[c]]
+        for c in cut:  # a cut column is never narrower than a column left whole
+            assert all(widths[c] >= min(widths[o], natural[o]) - 1 for o in range(len(widths)) if o not in cut)
+        recipient = page.model.columns.index("recipient")
+        assert widths[recipient] >= min(natural[recipient], 120)  # not the ~50 px "Gwe… Tŵr …"
+        index = page.model.index(0, recipient)
+        assert index.data(Qt.ItemDataRole.ToolTipRole) == index.data()  # the whole name, not elided
+        assert page.model.letters[0].recipient_name in index.data(Qt.ItemDataRole.ToolTipRole)
+    finally:
+        set_language("en")
+
+
+def test_a_held_invitation_is_released_or_cancelled_from_the_queue(qtbot, demo_session, monkeypatch) -> None:
+    """The demo's invitations to conferences already held show "Held: …" with the date in words; "Print
+    anyway" makes one ready to print; "Cancel letters…" (after a question) takes another off the queue."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.letters.model import status_text
+
+    page = _page(qtbot, demo_session("team_manager"))
+    held = [(row, q) for row, q in enumerate(page.model.letters) if q.releasable]
+    assert len(held) >= 2
+    (first_row, first), (_row, second) = held[0], held[1]
+    assert status_text(first).startswith("Held: The event it is about was on ")
+    assert not page.release_button.isEnabled()  # nothing chosen yet
+    page.table.selectRow(first_row)
+    assert page.release_button.isEnabled() and page.cancel_button.isEnabled()
+    page.release_button.click()
+    qtbot.waitUntil(lambda: {q.id: q.status for q in page.model.letters}.get(first.id) == "queued", timeout=15_000)
+    assert first.id in page.ready_ids()
+
+    row = next(r for r, q in enumerate(page.model.letters) if q.id == second.id)
+    page.table.clearSelection()
+    page.table.selectRow(row)
+    asked: list[str] = []
+
+    def answer(_parent, _title, text, *_args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    page.cancel_button.click()
+    qtbot.waitUntil(lambda: second.id not in {q.id for q in page.model.letters}, timeout=15_000)
+    assert asked == ["Cancel 1 letter? It will not be printed; the case keeps a record of it."]
+    assert page.service.get(second.id).status == "cancelled"
+
+
+def _report_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(p.extract_text() or "" for p in PdfReader(str(path)).pages).split())
+
+
+def test_conference_report_from_the_child_protection_tab(qtbot, demo_session, tmp_path: Path, monkeypatch) -> None:
+    """"Make the conference report…" (Tell people) lists the conferences held by kind and date, never by
+    id, and saves the chosen one's report in the chosen language, a real PDF read back; the file opens."""
+    from PySide6.QtGui import QDesktopServices
+
+    from ui.child_protection.tab import ChildProtectionTab
+    from ui.conference_report_form import ConferenceReportForm
+
+    s = demo_session("team_manager")
+    case = s.store.rows("SELECT c.id, c.reference, k.held_on FROM case_file c JOIN cp_conference k"
+                        " ON k.case_id = c.id AND k.status = 'held' ORDER BY c.reference LIMIT 1")[0]
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    tab = ChildProtectionTab(s, case["id"])
+    qtbot.addWidget(tab)
+    action = tab.bar.action("conference_report")
+    assert action.isEnabled()
+    action.trigger()
+    form = tab.dialog
+    assert isinstance(form, ConferenceReportForm)
+    choices = [form.widgets["conference_id"].itemText(i) for i in range(form.widgets["conference_id"].count())]
+    assert choices and choices[0].startswith("Initial child protection conference, ")
+    assert all(case["id"] not in c and "-" not in c.split(", ")[-1] for c in choices)  # no ids, no ISO dates
+    out = tmp_path / "report.pdf"
+    form.choose_path = lambda _suggested: str(out)
+    form.set_value("language", "cy")
+    assert form.save(), form.general_error.text()
+    text = _report_text(out)
+    assert "Adroddiad y gynhadledd amddiffyn plant gychwynnol" in text
+    assert "Initial child protection conference" not in text  # Welsh only, as chosen
+    assert opened == [str(out)]
+
+
+def test_conference_report_when_no_file_is_chosen_saves_nothing(qtbot, demo_session, tmp_path: Path) -> None:
+    from ui.conference_report_form import ConferenceReportForm
+
+    s = demo_session("team_manager")
+    case = s.store.rows("SELECT case_id FROM cp_conference WHERE status = 'held' LIMIT 1")[0]["case_id"]
+    form = ConferenceReportForm(s, case)
+    qtbot.addWidget(form)
+    form.choose_path = lambda _suggested: ""
+    assert not form.save()
+    assert "no file was chosen" in form.general_error.text()
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_conference_report_from_the_adult_tab(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """The adult protection conference, once held, has its report on the adult tab (English chosen)."""
+    from PySide6.QtGui import QDesktopServices
+
+    from desktop.services.adults import ConferenceService
+    from desktop.services.demo import build_demo
+    from desktop.services.session import Session
+    from tests.conftest import demo_clock, fast_kdf
+    from tests.letters.conftest import DEMO_PASSWORD
+    from ui.adults.tab import AdultTab
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
+    folder = tmp_path / "senior"  # the demo's adult case is in a senior manager's scope
+    build_demo(folder, DEMO_PASSWORD, role="senior_manager", kdf=fast_kdf(), clock=demo_clock()).store.close()
+    s = Session.sign_in(folder, DEMO_PASSWORD, backup=False, clock=demo_clock())
+    try:
+        conf = s.store.rows("SELECT id, case_id FROM adult_conference WHERE status = 'convened' LIMIT 1")[0]
+        tab = AdultTab(s, conf["case_id"])
+        qtbot.addWidget(tab)
+        assert not tab.bar.action("conference_pdf").isEnabled()  # nothing held yet
+        ConferenceService(s).hold(conf["id"], held_on=str(s.today()), outcome_summary="Risks reviewed.",
+                                  decisions=["Continue the plan."], participation="attended")
+        tab.refresh()
+        assert tab.bar.action("conference_pdf").isEnabled()
+        tab.bar.action("conference_pdf").trigger()
+        form = tab.dialog
+        assert form.widgets["conference_id"].currentText().startswith("Adult protection conference, ")
+        out = tmp_path / "adult.pdf"
+        form.choose_path = lambda _suggested: str(out)
+        form.set_value("language", "en")
+        assert form.save(), form.general_error.text()
+        text = _report_text(out)
+        assert "Continue the plan." in text and "Tudalen" not in text
+        tab.close()
+    finally:
+        s.close()

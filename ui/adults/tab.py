@@ -28,6 +28,7 @@ from ui.action_bar import Action, ActionBar, Group
 from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.visit_dialog import VisitDialog
+from ui.conference_report_form import ConferenceReportForm
 from ui.formatting import show_date
 from ui.forms import Form
 from ui.widgets import Retranslating, fit_columns
@@ -54,6 +55,7 @@ FORMS: dict[str, type[Form]] = {
     "convene_conference": steps.ConveneConferenceDialog,
     "conference_report": steps.ConferenceReportDialog,
     "hold_conference": steps.HoldConferenceDialog,
+    "conference_pdf": ConferenceReportForm,
     "appoint_coordinator": steps.AppointDialog,
     "delegate_coordinator": steps.DelegateDialog,
     "end_delegation": steps.EndDelegationDialog,
@@ -81,6 +83,7 @@ ACTIONS: list[tuple[str, str, Group]] = [
     ("convene_conference", N_("Convene conference…"), Group.MEET),
     ("conference_report", N_("Conference report received…"), Group.MEET),
     ("hold_conference", N_("Record the conference…"), Group.MEET),
+    ("conference_pdf", N_("Make the conference report…"), Group.NOTIFY),
     ("appoint_coordinator", N_("Appoint lead co-ordinator…"), Group.MANAGE),
     ("delegate_coordinator", N_("Delegate lead co-ordinator…"), Group.MANAGE),
     ("end_delegation", N_("End the delegation…"), Group.MANAGE),
@@ -112,6 +115,7 @@ def _applies(p: AdultProgress) -> dict[str, bool]:
         "convene_conference": not p.conference_waiting,
         "conference_report": p.conference_waiting,
         "hold_conference": p.conference_waiting,
+        "conference_pdf": p.conferences_held > 0,
         "delegate_coordinator": p.lead_coordinator is not None and p.delegated_lead_coordinator is None,
         "end_delegation": p.delegated_lead_coordinator is not None,
         "change_lead_practitioner": p.lead_practitioner is not None,

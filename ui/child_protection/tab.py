@@ -41,6 +41,7 @@ from ui.child_protection.transfer_dialogs import (
     describe,
 )
 from ui.child_protection.visit_dialog import LOCATIONS, VisitDialog
+from ui.conference_report_form import ConferenceReportForm
 from ui.formatting import show_date
 from ui.tasks import store_watcher
 from ui.widgets import Retranslating, fit_columns
@@ -100,6 +101,8 @@ class ChildProtectionTab(Retranslating, QWidget):
             Action("hold_core_group", N_("Core group…"), Group.MEET, self.hold_core_group, applies=registered),
             Action("record_circulation", N_("Conference record sent…"), Group.NOTIFY, self.record_circulation,
                    applies=lambda: self.conferences_held > 0),
+            Action("conference_report", N_("Make the conference report…"), Group.NOTIFY, self.conference_report,
+                   needs=Can.VIEW_CASEWORK, applies=lambda: self.conferences_held > 0),
             Action("record_transfer", N_("Transfer…"), Group.MANAGE, self.record_transfer),
             Action("transfer_step", N_("Transfer progress…"), Group.MANAGE, self.transfer_step,
                    applies=lambda: self.open_transfers > 0),
@@ -183,6 +186,9 @@ class ChildProtectionTab(Retranslating, QWidget):
 
     def hold_review_conference(self) -> ReviewConferenceDialog:
         return self._open(ReviewConferenceDialog(self.session, self.case_id, self))
+
+    def conference_report(self) -> ConferenceReportForm:
+        return self._open(ConferenceReportForm(self.session, self.case_id, self))
 
     def record_circulation(self) -> CirculationDialog:
         return self._open(CirculationDialog(self.session, self.case_id, self))

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressDialog,
@@ -30,6 +29,7 @@ from desktop.i18n import _, ngettext
 from desktop.services.letters import BatchResult, LetterService
 from ui.letters.model import QUEUE_COLUMNS, LetterModel
 from ui.letters.preview import PRINT_DPI, PdfPreview, paint_pages, pdf_page_images
+from ui.table_fit import fit_table
 from ui.tasks import Cancelled, Task, TaskControl, runner, store_watcher
 from ui.widgets import Retranslating, message_of
 
@@ -53,8 +53,7 @@ class LettersPage(Retranslating, QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(QUEUE_COLUMNS.index("recipient"), QHeaderView.ResizeMode.Stretch)
+        fit_table(self.table)  # every column in view; a long name is elided, whole in its tooltip
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.preview = PdfPreview()
         self.refresh_button = QPushButton()
@@ -65,6 +64,12 @@ class LettersPage(Retranslating, QWidget):
         self.export_button.setObjectName("letters_export")
         self.export_all_button = QPushButton()
         self.export_all_button.setObjectName("letters_export_all")
+        self.release_button = QPushButton()
+        self.release_button.setObjectName("letters_release")
+        self.cancel_button = QPushButton()
+        self.cancel_button.setObjectName("letters_cancel")
+        self.release_button.clicked.connect(self.release_selected)
+        self.cancel_button.clicked.connect(self._cancel_clicked)
         self.refresh_button.clicked.connect(self.reload)
         self.print_button.clicked.connect(self._print_clicked)
         self.export_button.clicked.connect(lambda: self._export_clicked(self.selected_ids()))
@@ -73,11 +78,16 @@ class LettersPage(Retranslating, QWidget):
         for b in (self.refresh_button, self.print_button, self.export_button, self.export_all_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        decisions = QHBoxLayout()  # a second row: what to do with a letter that should not go as it is
+        for b in (self.release_button, self.cancel_button):
+            decisions.addWidget(b)
+        decisions.addStretch(1)
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
         left_box.addWidget(self.table)
         left_box.addLayout(buttons)
+        left_box.addLayout(decisions)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(self.preview)
@@ -155,6 +165,45 @@ class LettersPage(Retranslating, QWidget):
         if not isinstance(exc, Cancelled):
             self._previewed = None
             self.preview.show_message(message_of(exc))
+
+    # -- a person's decision on held letters -------------------------------------------------
+    def releasable_ids(self) -> list[str]:
+        wanted = set(self.selected_ids())
+        return [q.id for q in self.model.letters if q.id in wanted and q.releasable]
+
+    def release_selected(self) -> Task | None:
+        """Release the selected letters held for a reason a person may set aside (an event past)."""
+        ids = self.releasable_ids()
+        if not ids:
+            return None
+        service = self.service
+        return runner().run(lambda: [service.release(lid) for lid in ids], on_done=self._decided,
+                            on_error=self._decision_failed)
+
+    def _cancel_clicked(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        question = ngettext("Cancel {count} letter? It will not be printed; the case keeps a record of it.",
+                            "Cancel {count} letters? They will not be printed; the case keeps a record of them.",
+                            len(ids)).format(count=len(ids))
+        answer = QMessageBox.question(self, _("Cancel letters"), question)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.cancel_letters(ids)
+
+    def cancel_letters(self, ids: list[str]) -> Task:
+        """Take ``ids`` off the queue for good (they stay in each case's correspondence)."""
+        service = self.service
+        return runner().run(lambda: [service.cancel(lid) for lid in ids], on_done=self._decided,
+                            on_error=self._decision_failed)
+
+    def _decided(self, _letters: list[Any]) -> None:
+        self.reload(recheck=False)
+
+    def _decision_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, Cancelled):
+            QMessageBox.warning(self, _("Letters"), message_of(exc))
+        self.reload(recheck=False)
 
     # -- export -------------------------------------------------------------------------------
     def _export_clicked(self, ids: list[str]) -> None:
@@ -294,6 +343,8 @@ class LettersPage(Retranslating, QWidget):
         self.print_button.setEnabled(not busy and (has_selection or bool(self.ready_ids())))
         self.export_button.setEnabled(not busy and has_selection)
         self.export_all_button.setEnabled(not busy and bool(self.ready_ids()))
+        self.release_button.setEnabled(not busy and bool(self.releasable_ids()))
+        self.cancel_button.setEnabled(not busy and has_selection)
 
     # -- language -----------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -313,5 +364,10 @@ class LettersPage(Retranslating, QWidget):
         self.export_button.setAccessibleName(_("Export the selected letters as PDF files"))
         self.export_all_button.setText(_("Export all ready…"))
         self.export_all_button.setAccessibleName(_("Export every letter ready to print as PDF files"))
+        self.release_button.setText(_("Print anyway"))
+        self.release_button.setAccessibleName(_("Make the selected held letters ready to print although the"
+                                                " event they are about has passed"))
+        self.cancel_button.setText(_("Cancel letters…"))
+        self.cancel_button.setAccessibleName(_("Cancel the selected letters: they will not be printed"))
         self.model.retranslate()
         self._update_buttons()

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QSplitter,
     QTableView,
@@ -20,6 +19,7 @@ from desktop.i18n import _
 from desktop.services.letters import LetterService
 from ui.letters.model import HISTORY_COLUMNS, LetterModel
 from ui.letters.preview import PdfPreview, pdf_page_images
+from ui.table_fit import fit_table
 from ui.tasks import Cancelled, Task, TaskControl, runner, store_watcher
 from ui.widgets import Retranslating, message_of
 
@@ -40,8 +40,7 @@ class CorrespondenceTab(Retranslating, QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(HISTORY_COLUMNS.index("recipient"), QHeaderView.ResizeMode.Stretch)
+        fit_table(self.table)  # every column in view; a long name is elided, whole in its tooltip
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.preview = PdfPreview()
         split = QSplitter(Qt.Orientation.Horizontal)

@@ -56,6 +56,8 @@ class AdultProgress:
     advocacy_awaiting: int
     """Offers of an advocate the adult has not answered yet."""
     closed_on: str | None
+    conferences_held: int = 0
+    """Adult protection conferences held (each has a report the app can make)."""
 
     @property
     def unscreened(self) -> bool:
@@ -81,6 +83,8 @@ class ProgressService:
                           " ORDER BY started_on DESC LIMIT 1", [case_id])
         conference = store.rows("SELECT 1 FROM adult_conference WHERE case_id = ? AND deleted = 0"
                                 " AND status NOT IN ('held', 'cancelled') LIMIT 1", [case_id])
+        held = store.rows("SELECT count(*) AS n FROM adult_conference WHERE case_id = ? AND deleted = 0"
+                          " AND status = 'held'", [case_id])[0]["n"]
         awaiting = store.rows("SELECT count(*) AS n FROM adult_advocacy WHERE case_id = ? AND deleted = 0"
                               " AND response = 'awaiting'", [case_id])[0]["n"]
 
@@ -98,4 +102,5 @@ class ProgressService:
             conference_waiting=bool(conference),
             advocacy_awaiting=int(awaiting),
             closed_on=case.get("closed_on"),
+            conferences_held=int(held),
         )

@@ -62,6 +62,7 @@ from desktop.services.child_protection.core_group import add_members
 from desktop.services.child_protection.plan import create_outline
 from desktop.services.child_protection.register import change_entry, check_coordinator, register_child
 from desktop.services.correspondence import queue_letter
+from desktop.services.letter_children import children_facts, per_child
 from desktop.services.permissions import Can
 from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
@@ -134,18 +135,18 @@ class ConferenceService:
             chair = practitioner(tx, chair_id)
             coordinator = practitioner(tx, _coordinator_of(tx, children) or self.session.user.id)
             template = "N8" if kind == "initial" else "N11"
+            about = children_facts(tx, children)  # one invitation each, naming every child
             for inv in invitees:
-                for child in children:
-                    data = {**child_facts(tx, child), "conference_date": when,
-                            "conference_time": conference_time or "", "venue": text(venue),
-                            "chair_name": chair["name"], "coordinator_name": coordinator["name"],
-                            "coordinator_phone": coordinator["phone"], "conference_id": conf["id"],
-                            # N8: an agency gets the agency invitation, a parent the family's letter.
-                            "audience": "family" if inv["kind"] == "person" else "agency"}
-                    if kind == "review":
-                        data["report_due_date"] = ""
-                    letter = queue_letter(tx, case_id=case_id, template_id=template, recipient_kind=inv["kind"],
-                                          recipient_id=inv["id"], data=data, source_event=f"cp_conference:{conf['id']}")
+                data = {**about, "conference_date": when,
+                        "conference_time": conference_time or "", "venue": text(venue),
+                        "chair_name": chair["name"], "coordinator_name": coordinator["name"],
+                        "coordinator_phone": coordinator["phone"], "conference_id": conf["id"],
+                        # N8: an agency gets the agency invitation, a parent the family's letter.
+                        "audience": "family" if inv["kind"] == "person" else "agency"}
+                if kind == "review":
+                    data["report_due_date"] = ""
+                letter = queue_letter(tx, case_id=case_id, template_id=template, recipient_kind=inv["kind"],
+                                      recipient_id=inv["id"], data=data, source_event=f"cp_conference:{conf['id']}")
                 tx.insert("cp_conference_invitation", {
                     "conference_id": conf["id"], "recipient_kind": inv["kind"], "recipient_id": inv["id"],
                     "invited_on": today, "method": inv.get("method") or "letter", "letter_id": letter["id"],
@@ -214,8 +215,10 @@ class ConferenceService:
                     "name": text(a.get("name")) or None, "attended": int(bool(a.get("attended", True))),
                 }, case_id=case_id)
             out: dict[str, Any] = {"decisions": [], "entries": [], "escalations": [], "letters": []}
+            later = _Later()
             for d in clean:
-                self._apply(tx, conf, held, d, out)
+                self._apply(tx, conf, held, d, out, later)
+            out["letters"] += later.send(tx, conf, held)
             out["letters"] += self._n9(tx, conf, held, attendance, clean)
             return {**tx.get_existing("cp_conference", conference_id), **out}
 
@@ -249,7 +252,8 @@ class ConferenceService:
                 check_coordinator(self.session.store, d["coordinator_id"])
         return out
 
-    def _apply(self, tx: Tx, conf: dict[str, Any], held: str, d: dict[str, Any], out: dict[str, Any]) -> None:
+    def _apply(self, tx: Tx, conf: dict[str, Any], held: str, d: dict[str, Any], out: dict[str, Any],
+               later: _Later) -> None:
         case_id, child = conf["case_id"], d["person_id"]
         registered = d.get("registered") if conf["kind"] == "initial" else not d["deregister"]
         decision = tx.insert("cp_conference_decision", {
@@ -260,7 +264,6 @@ class ConferenceService:
             "reasons": text(d.get("reasons")) or None, "dissent": text(d.get("dissent")) or None,
         }, case_id=case_id)
         out["decisions"].append(decision)
-        facts = child_facts(tx, child)
         if conf["kind"] == "initial":
             if not registered:
                 return
@@ -271,16 +274,12 @@ class ConferenceService:
             add_members(tx, case_id, d.get("core_group") or [], held)
             create_outline(tx, case_id, text(d["outline_plan"]))
             if not d.get("coordinator_id"):
-                self._no_coordinator(tx, conf, held, child, facts, out)
+                self._no_coordinator(tx, conf, held, child, out)
+                later.no_coordinator.append(child)
             else:
-                coord = practitioner(tx, d["coordinator_id"])
                 for parent in parents_with_pr(tx, case_id, [child]):
-                    out["letters"].append(queue_letter(
-                        tx, case_id=case_id, template_id="N19", recipient_kind="person", recipient_id=parent,
-                        data={**facts, "coordinator_name": coord["name"], "coordinator_phone": coord["phone"],
-                              "next_review_date": d.get("next_review_on") or "", "plan_date": held,
-                              "rationale": text(d["outline_plan"]), "audience": "family"},
-                        source_event=f"cp_conference:{conf['id']}"))
+                    key = (parent, d["coordinator_id"], d.get("next_review_on") or "")
+                    later.plans.setdefault(key, []).append((child, text(d["outline_plan"])))
             return
         current = active_entry(tx, child)
         if current is None:
@@ -292,7 +291,9 @@ class ConferenceService:
                                              "deregistration_note": text(d["reasons"])},
                                  "deregistered", held, reason=text(d["reasons"]), conference_id=conf["id"])
             out["entries"].append(after)
-            out["letters"] += _n12(tx, conf, held, child, entry, facts, d)
+            for recipient in _agencies_and_family(tx, case_id, [child], held):
+                later.removed.setdefault((*recipient, entry["coordinator_id"] or ""), []).append(
+                    (child, text(d["reasons"])))
             return
         changes: dict[str, Any] = {}
         if d.get("next_review_on"):
@@ -305,22 +306,12 @@ class ConferenceService:
             change = "categories" if "categories" in changes else "reviewed"
             out["entries"].append(change_entry(tx, entry, changes, change, held, conference_id=conf["id"]))
 
-    def _no_coordinator(self, tx: Tx, conf: dict[str, Any], held: str, child: str, facts: dict[str, str],
-                        out: dict[str, Any]) -> None:
-        """N3: the senior manager responsible for safeguarding is told at once."""
-        case_id = conf["case_id"]
+    def _no_coordinator(self, tx: Tx, conf: dict[str, Any], held: str, child: str, out: dict[str, Any]) -> None:
+        """N3: the senior manager responsible for safeguarding is told at once (a task per child; the
+        letter, naming every such child, is queued by :class:`_Later`)."""
         out["escalations"].append(raise_task(
-            tx, case_id=case_id, kind="no_coordinator", to_role=Role.SENIOR_MANAGER, raised_on=held,
+            tx, case_id=conf["case_id"], kind="no_coordinator", to_role=Role.SENIOR_MANAGER, raised_on=held,
             person_id=child, details={"conference_id": conf["id"]}))
-        chair = practitioner(tx, conf["chair_id"])
-        team = tx.query("SELECT t.name FROM case_file c JOIN team t ON t.id = c.team_id WHERE c.id = ?", [case_id])
-        for sm in tx.query("SELECT id FROM practitioner WHERE deleted = 0 AND active = 1 AND app_role = ?",
-                           [Role.SENIOR_MANAGER]):
-            out["letters"].append(queue_letter(
-                tx, case_id=case_id, template_id="N3", recipient_kind="practitioner", recipient_id=sm["id"],
-                data={**facts, "conference_date": held, "chair_name": chair["name"],
-                      "team_name": team[0]["name"] if team else ""},
-                source_event=f"cp_conference:{conf['id']}"))
 
     def _n9(self, tx: Tx, conf: dict[str, Any], held: str, attendance: list[dict[str, Any]],
             decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -338,23 +329,26 @@ class ConferenceService:
                         break
         for m in active_core_members(tx, conf["case_id"], held):
             recipients[(m["member_kind"], m["practitioner_id"] or m["agency_id"] or m["person_id"])] = None
-        letters = []
+        # One letter to each recipient naming every child, with each child's decision beside the name.
+        facts: dict[str, list[tuple[str, Any]]] = {}
         for d in decisions:
-            facts = child_facts(tx, d["person_id"])
+            name = child_facts(tx, d["person_id"])["child_name"]
             entry = active_entry(tx, d["person_id"])
-            coord = practitioner(tx, entry["coordinator_id"] if entry else None)
             registered = entry is not None
-            data = {**facts, "conference_date": held, "coordinator_name": coord["name"],
-                    "first_core_group_date": d.get("first_core_group_on") or "",
-                    "next_review_date": d.get("next_review_on") or "",
-                    "categories": bilingual_categories(loads(entry["categories"])) if entry else "",
-                    "registration_decision": bilingual(
-                        N_("The child's name is on the child protection register.") if registered
-                        else N_("The child's name is not on the child protection register."))}
-            for kind, rid in recipients:
-                letters.append(queue_letter(tx, case_id=conf["case_id"], template_id="N9", recipient_kind=kind,
-                                            recipient_id=rid, data=data, source_event=f"cp_conference:{conf['id']}"))
-        return letters
+            for key, value in (
+                ("coordinator_name", practitioner(tx, entry["coordinator_id"] if entry else None)["name"]),
+                ("first_core_group_date", d.get("first_core_group_on") or ""),
+                ("next_review_date", d.get("next_review_on") or ""),
+                ("categories", bilingual_categories(loads(entry["categories"])) if entry else ""),
+                ("registration_decision", bilingual(
+                    N_("The child's name is on the child protection register.") if registered
+                    else N_("The child's name is not on the child protection register."))),
+            ):
+                facts.setdefault(key, []).append((name, value))
+        data = {**children_facts(tx, [d["person_id"] for d in decisions]), "conference_date": held,
+                **{key: per_child(items) for key, items in facts.items()}}
+        return [queue_letter(tx, case_id=conf["case_id"], template_id="N9", recipient_kind=kind, recipient_id=rid,
+                             data=data, source_event=f"cp_conference:{conf['id']}") for kind, rid in recipients]
 
     def review_material(self, case_id: str, since: str | None = None) -> dict[str, Any]:
         """What the co-ordinator's report for a review conference draws on: every core group since the
@@ -417,16 +411,57 @@ def _coordinator_of(tx: Tx, children: list[str]) -> str | None:
     return None
 
 
-def _n12(tx: Tx, conf: dict[str, Any], held: str, child: str, entry: dict[str, Any], facts: dict[str, str],
-         d: dict[str, Any]) -> list[dict[str, Any]]:
-    """De-registration notice to the core group's agencies and each parent with parental responsibility."""
-    case_id = conf["case_id"]
-    coord = practitioner(tx, entry["coordinator_id"])
-    data = {**facts, "conference_date": held, "coordinator_name": coord["name"], "reasons": text(d["reasons"])}
-    recipients = _agencies_and_family(tx, case_id, [child], held)
-    return [queue_letter(tx, case_id=case_id, template_id="N12", recipient_kind=k, recipient_id=r,
-                         data={**data, "audience": "family" if k == "person" else "agency"},
-                         source_event=f"cp_conference:{conf['id']}") for k, r in recipients]
+class _Later:
+    """The letters a conference's decisions oblige, gathered child by child and queued once per
+    recipient, each naming every child it is about: N19 (the plan, to each parent with parental
+    responsibility, per co-ordinator and review date), N12 (removal from the register, to the core
+    group's agencies and the family) and N3 (no co-ordinator named, to each senior manager)."""
+
+    def __init__(self) -> None:
+        self.plans: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        self.removed: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        self.no_coordinator: list[str] = []
+
+    def send(self, tx: Tx, conf: dict[str, Any], held: str) -> list[dict[str, Any]]:
+        case_id, source = conf["case_id"], f"cp_conference:{conf['id']}"
+        letters = []
+        for (parent, coordinator_id, next_review), items in self.plans.items():
+            coord = practitioner(tx, coordinator_id)
+            letters.append(queue_letter(
+                tx, case_id=case_id, template_id="N19", recipient_kind="person", recipient_id=parent,
+                data={**children_facts(tx, [c for c, _plan in items]), "coordinator_name": coord["name"],
+                      "coordinator_phone": coord["phone"], "next_review_date": next_review, "plan_date": held,
+                      "rationale": _joined(tx, items), "audience": "family"},
+                source_event=source))
+        for (kind, rid, coordinator_id), items in self.removed.items():
+            coord = practitioner(tx, coordinator_id or None)
+            letters.append(queue_letter(
+                tx, case_id=case_id, template_id="N12", recipient_kind=kind, recipient_id=rid,
+                data={**children_facts(tx, [c for c, _why in items]), "conference_date": held,
+                      "coordinator_name": coord["name"], "reasons": _joined(tx, items),
+                      "audience": "family" if kind == "person" else "agency"},
+                source_event=source))
+        if self.no_coordinator:
+            chair = practitioner(tx, conf["chair_id"])
+            team = tx.query("SELECT t.name FROM case_file c JOIN team t ON t.id = c.team_id WHERE c.id = ?",
+                            [case_id])
+            for sm in tx.query("SELECT id FROM practitioner WHERE deleted = 0 AND active = 1 AND app_role = ?",
+                               [Role.SENIOR_MANAGER]):
+                letters.append(queue_letter(
+                    tx, case_id=case_id, template_id="N3", recipient_kind="practitioner", recipient_id=sm["id"],
+                    data={**children_facts(tx, self.no_coordinator), "conference_date": held,
+                          "chair_name": chair["name"], "team_name": team[0]["name"] if team else ""},
+                    source_event=source))
+        return letters
+
+
+def _joined(tx: Tx, items: list[tuple[str, str]]) -> str:
+    """One child's text as it is; several children's texts each under the child's name (the same text
+    for every child once), as paragraphs."""
+    texts = list(dict.fromkeys(t for _c, t in items if t))
+    if len(texts) <= 1:
+        return "".join(texts)
+    return "\n\n".join(f"{child_facts(tx, c)['child_name']}: {t}" for c, t in items if t)
 
 
 def _agencies_and_family(tx: Tx, case_id: str, children: list[str], on: str) -> list[tuple[str, str]]:

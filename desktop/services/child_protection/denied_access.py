@@ -2,8 +2,8 @@
 practitioners and the co-ordinator are told, else the team manager (WSP c4-p5) (Qt-free).
 
 :func:`notify` runs inside the transaction that records the visit, so the report cannot be lost
-between the two. One letter per registered child of the visit and per recipient, in the recipient's
-language: every practitioner or agency in the core group (not family members) except the visitor,
+between the two. One letter to each recipient naming every registered child of the visit they are
+told about, in the recipient's language: every practitioner or agency in the core group (not family members) except the visitor,
 and the child's co-ordinator unless they made the visit. When that leaves nobody, the case team's
 managers are told instead.
 """
@@ -16,10 +16,10 @@ from desktop.i18n import N_, bilingual
 from desktop.services.child_protection._common import (
     active_core_members,
     active_entry,
-    child_facts,
     practitioner,
 )
 from desktop.services.correspondence import queue_letter
+from desktop.services.letter_children import children_facts
 from desktop.services.tasks import raise_task
 from desktop.store import Tx
 
@@ -35,11 +35,13 @@ def notify(tx: Tx, case_id: str, visit: dict[str, Any], child_ids: list[str]) ->
     visitor = visit["visitor_id"]
     day = visit["visited_on"]
     letters: list[dict[str, Any]] = []
+    # One letter to each recipient naming every child they are told about (per co-ordinator, whose
+    # name and number the letter gives).
+    told: dict[tuple[str, str, str], list[str]] = {}
     for child in child_ids:
         entry = active_entry(tx, child)
         if entry is None:
             continue
-        coord = practitioner(tx, entry["coordinator_id"])
         recipients: dict[tuple[str, str], None] = {}
         if entry["coordinator_id"] and entry["coordinator_id"] != visitor:
             recipients[("practitioner", entry["coordinator_id"])] = None
@@ -56,12 +58,15 @@ def notify(tx: Tx, case_id: str, visit: dict[str, Any], child_ids: list[str]) ->
         for pid in for_whom:
             raise_task(tx, case_id=case_id, kind="access_denied", person_id=child, to_practitioner_id=pid,
                        raised_on=day, details={"date": day, "visit_id": visit.get("id")})
+        for kind, rid in recipients:
+            told.setdefault((kind, rid, entry["coordinator_id"] or ""), []).append(child)
+    for (kind, rid, coordinator_id), children in told.items():
+        coord = practitioner(tx, coordinator_id or None)
         data = {
-            **child_facts(tx, child), "visit_date": day, "visitor_name": practitioner(tx, visitor)["name"],
+            **children_facts(tx, children), "visit_date": day, "visitor_name": practitioner(tx, visitor)["name"],
             "what_happened": visit.get("observations") or bilingual(N_("No details were recorded.")),
             "coordinator_name": coord["name"], "coordinator_phone": coord["phone"],
         }
-        for kind, rid in recipients:
-            letters.append(queue_letter(tx, case_id=case_id, template_id="N13", recipient_kind=kind,
-                                        recipient_id=rid, data=data, source_event="cp_visit:access_denied"))
+        letters.append(queue_letter(tx, case_id=case_id, template_id="N13", recipient_kind=kind,
+                                    recipient_id=rid, data=data, source_event="cp_visit:access_denied"))
     return letters
