@@ -241,6 +241,7 @@ class MyWorkPage(Retranslating, QWidget):
         self.tree.setAccessibleName(_("My own work"))
         self.team.setAccessibleName(_("The team's work, by worker"))
         self.tasks.setAccessibleName(_("For your action"))
+        self.tabs.setAccessibleName(_("My work"))
         self.tasks_label.setText(_("For your action"))
         self.acknowledge_button.setText(_("Acknowledge…"))
         self.acknowledge_button.setToolTip(_("Say what was done about the selected task; it then leaves your list"))

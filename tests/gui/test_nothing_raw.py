@@ -1,7 +1,8 @@
 """Nothing raw reaches a person: every area of every role's main window, every case of the demo with every
 tab, and every form its actions open, walked in Cymraeg and in English — no record id, no ISO date, no
 code name ("in_progress", "section_76") and no bare language code in any text a person can see or hear,
-and no English left behind in Cymraeg.
+no English left behind in Cymraeg, and no control without an accessible name (in either language: the
+Cymraeg walk also finds an English name left behind).
 
 The demo is the real one (``build_demo``) on a fixed day, signed in as each role."""
 
@@ -16,13 +17,16 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QWidget,
@@ -82,6 +86,26 @@ def item_texts(widget: QWidget) -> Iterator[tuple[str, str]]:
                         yield f"{where}.cell", value
 
 
+def unnamed(label: str, window: QWidget) -> list[str]:
+    """Controls a screen reader would announce without a name (the rules of test_language's check):
+    inputs, combos, spin boxes, lists, tables, tab widgets and buttons that show no text."""
+    out = []
+    for w in [window, *window.findChildren(QWidget)]:
+        if not w.isVisibleTo(window) and w is not window:
+            continue
+        if w.parent() is not None and type(w.parent()).__name__ in ("QTabBar", "QToolBar", "QScrollBar"):
+            continue  # Qt's own scroll arrows and tab-bar buttons
+        if isinstance(w, QHeaderView):
+            continue  # its table carries the name
+        if isinstance(w, QLineEdit) and isinstance(w.parent(), QComboBox | QAbstractSpinBox):
+            continue  # the box's own editor: the box carries the name
+        control = isinstance(w, QLineEdit | QPlainTextEdit | QComboBox | QAbstractSpinBox | QAbstractItemView
+                             | QTabWidget) or (isinstance(w, QAbstractButton) and not w.text())
+        if control and not w.accessibleName().strip():
+            out.append(f"{label} {type(w).__name__}:{w.objectName()} has no accessible name")
+    return out
+
+
 def raw_texts(label: str, window: QWidget) -> list[str]:
     out = []
     pairs = list(texts_of(window, visible_only=False))
@@ -125,6 +149,7 @@ def _walk(qtbot: Any, windows: list[tuple[str, QWidget]]) -> list[str]:
         _settle(qtbot)
         for label, w in windows:
             problems += [f"[{lang}] {p}" for p in raw_texts(label, w)]
+            problems += [f"[{lang}] {p}" for p in unnamed(label, w)]
             if lang == "cy":
                 # (a choice of records lists their own words, which are data: not checked here)
                 problems += [f"[cy] {label} English left: {p}" for p in leftover_english([w], exact, patterns)
@@ -168,6 +193,7 @@ def test_every_case_tab_and_every_form_its_actions_open(qtbot: Any, demos: Any) 
             window.tabs.setCurrentIndex(i)
             _settle(qtbot)
             page = window.tabs.widget(i)
+            problems += [f"[en] {p}" for p in unnamed(f"{key}/{window.tabs.tabText(i)}", page)]  # each tab shown
             openers = [(name, action.trigger) for bar in page.findChildren(ActionBar)
                        for name, action in bar.actions_by_name.items() if action.isEnabled()]
             # Buttons outside a bar that open a form ("Edit…", "Record a complaint…").

@@ -104,6 +104,9 @@ class RegisterPage(Retranslating, QWidget):
         self.enquiries.setAccessibleName(_("Register enquiries"))
         for label, msgid in zip(self.labels, (N_("Enquirer:"), N_("Agency:"), N_("Child:")), strict=True):
             label.setText(_(msgid))
+        for label, editor in zip(self.labels, (self.enquirer, self.agency, self.child), strict=True):
+            label.setBuddy(editor)  # Alt + the label's letter reaches the box
+            editor.setAccessibleName(label.text().rstrip(":"))
         self.identity.setText(_("The enquirer's identity has been checked"))
         self.ask.setText(_("Record the enquiry and answer"))
         self.error.retranslate()
