@@ -172,6 +172,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
+        # Ctrl+F from anywhere in the window: the caseload's search box, ready to type a name.
+        self.find_action = QAction(self)
+        self.find_action.setObjectName("find_case")
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.find_case)
+        self.find_action.setVisible("caseload" in [a.key for a in self._areas])
         self.area_actions: list[QAction] = []
         for i, _area in enumerate(self._areas):
             act = QAction(self)
@@ -203,6 +209,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.file_menu.addAction(self.sign_out_action)
         self.file_menu.addAction(self.quit_action)
         self.go_menu = bar.addMenu("")
+        self.go_menu.addAction(self.find_action)
         for act in self.area_actions:
             self.go_menu.addAction(act)
         self.language_menu = bar.addMenu("")
@@ -232,6 +239,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.sign_out_action.setToolTip(_("Sign out and close your records; only once every change has been sent"
                                           " to the server"))  # fmt: skip
         self.quit_action.setText(_("Quit"))
+        self.find_action.setText(_("Find a case…"))
         self.quit_action.setToolTip(_("Close Diogel; your records stay on this computer, encrypted"))
         for act, area in zip(self.area_actions, self._areas, strict=True):
             act.setText(_(area.title_msgid))
@@ -274,6 +282,13 @@ class MainWindow(Retranslating, QMainWindow):
             return None
         self.sidebar.setCurrentRow(keys.index(key))
         return self.page(key)
+
+    def find_case(self) -> None:
+        """Show the caseload with the focus in its search box (what was typed before selected)."""
+        page = self.show_area("caseload")
+        if page is not None:
+            page.search.setFocus(Qt.FocusReason.ShortcutFocusReason)  # type: ignore[attr-defined]
+            page.search.selectAll()  # type: ignore[attr-defined]
 
     def page(self, key: str) -> QWidget | None:
         return self._pages.get(key)
