@@ -53,6 +53,7 @@ class LettersPage(Retranslating, QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()  # row numbers say nothing (and leave the columns more room)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (to its buttons); the arrows move in it
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(QUEUE_COLUMNS.index("recipient"), QHeaderView.ResizeMode.Stretch)
