@@ -41,6 +41,7 @@ from ui.case_tabs import (
     set_next_due_provider,
     startable_tabs,
 )
+from ui.contrast import SUBDUED_COLOUR, text_css
 from ui.formatting import show_date
 from ui.journey_bar import JourneyBar
 from ui.plugins import load_plugins
@@ -295,7 +296,6 @@ class CaseWindow(Retranslating, QWidget):
         rows = self._header_rows()
         while len(self._rows) < len(rows):
             key, value = QLabel(), QLabel()
-            key.setStyleSheet("color: #455a64;")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._rows.append((key, value))
@@ -305,6 +305,7 @@ class CaseWindow(Retranslating, QWidget):
             value.deleteLater()
         subjects = sum(1 for k, _v in rows if k == _("Subject:"))
         for i, ((key, value), (k, v)) in enumerate(zip(self._rows, rows, strict=True)):
+            key.setStyleSheet(text_css(SUBDUED_COLOUR))
             key.setText(k)
             value.setText(v)
             value.setAccessibleName(k)

@@ -94,11 +94,16 @@ class FieldError(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setStyleSheet("color: #a4000f;")
+        self.restyle()
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self._error: DiogelError | None = None
         self.hide()
+
+    def restyle(self) -> None:
+        from ui.contrast import ERROR_COLOUR, text_css
+
+        self.setStyleSheet(text_css(ERROR_COLOUR))
 
     def show_error(self, error: DiogelError | None) -> None:
         self._error = error
