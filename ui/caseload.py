@@ -33,7 +33,7 @@ from desktop.sync.conflicts import flagged_cases
 from ui.areas import register_area
 from ui.caseload_model import CASE_ID_ROLE, COLUMNS, DUE_COLUMNS, CaseFilter, CaseloadModel, CaseloadProxy
 from ui.tasks import runner, store_watcher
-from ui.widgets import Retranslating
+from ui.widgets import Retranslating, scaled_pt
 
 log = logging.getLogger(__name__)
 MAX_COLUMN_WIDTH = 180
@@ -74,7 +74,7 @@ class CaseloadPage(Retranslating, QWidget):
         self.proxy = CaseloadProxy(self.model, self)
 
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(14)}; font-weight: 600;")
         self.count_label = QLabel()
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from desktop.i18n import _
 from desktop.services.journey import CURRENT, DONE, Journey
+from ui.widgets import scaled_pt
 
 _STYLE = {
     DONE: "color: #1b5e20; padding: 3px 4px;",
@@ -16,7 +17,7 @@ _STYLE = {
              " padding: 2px 6px; font-weight: 700;",
     "todo": "color: #546e7a; padding: 3px 4px;",
 }
-ARROW_STYLE = "color: #78909c; font-size: 13pt;"
+ARROW_COLOUR = "#78909c"
 
 
 def step_style(state: str) -> str:
@@ -71,9 +72,8 @@ class JourneyBar(QWidget):
     def _arrow_style() -> str:
         from ui.contrast import high_contrast
 
-        if not high_contrast():
-            return ARROW_STYLE
-        return f"color: {QApplication.palette().color(QPalette.ColorRole.WindowText).name()}; font-size: 13pt;"
+        colour = ARROW_COLOUR if not high_contrast() else QApplication.palette().color(QPalette.ColorRole.WindowText).name()
+        return f"color: {colour}; font-size: {scaled_pt(13)};"
 
     def _build(self, count: int) -> None:
         while self.row.count():

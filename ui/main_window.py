@@ -41,7 +41,7 @@ from ui.plugins import load_plugins
 from ui.sync.controller import controller_for, forget_controller, is_linked
 from ui.sync.status_widget import SyncStatusWidget
 from ui.tasks import runner, store_watcher
-from ui.widgets import Retranslating
+from ui.widgets import Retranslating, scrolling
 from ui.windows import close_sensitive, fit_to_screen
 
 AREA_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -110,6 +110,7 @@ class MainWindow(Retranslating, QMainWindow):
         self._areas: list[Area] = areas_for(session)
         self._badges: dict[str, int | None] = {}
         self._pages: dict[str, QWidget] = {}
+        self._frames: dict[str, QWidget] = {}  # each page inside its scroll area (large text)
 
         # content: sidebar + stacked pages
         self.sidebar = QListWidget()
@@ -272,8 +273,9 @@ class MainWindow(Retranslating, QMainWindow):
         if page is None:
             page = area.factory(self.session, self.stack)
             self._pages[area.key] = page
-            self.stack.addWidget(page)
-        self.stack.setCurrentWidget(page)
+            self._frames[area.key] = scrolling(page)
+            self.stack.addWidget(self._frames[area.key])
+        self.stack.setCurrentWidget(self._frames[area.key])
 
     def show_area(self, key: str) -> QWidget | None:
         """Bring the area ``key`` to the front (if this person has it); returns its page."""
@@ -335,10 +337,11 @@ class MainWindow(Retranslating, QMainWindow):
             window.close()
             if window.isVisible():  # a window that refused to close is hidden all the same
                 window.hide()
-        for page in self._pages.values():
-            self.stack.removeWidget(page)
-            page.deleteLater()
+        for frame in self._frames.values():
+            self.stack.removeWidget(frame)
+            frame.deleteLater()  # and the page inside it
         self._pages.clear()
+        self._frames.clear()
         self._badges = {}
         self._update_sidebar()
         self.takeCentralWidget()  # self.content: kept (hidden) for unlocking, not deleted

@@ -41,7 +41,7 @@ from ui.contrast import CHIP_EMPTY_COLOURS, high_contrast, urgency_colours
 from ui.formatting import show_date
 from ui.tasks import runner, store_watcher
 from ui.urgency import style_tree_item, urgency_icon
-from ui.widgets import Retranslating, cap_columns, fit_columns, message_of
+from ui.widgets import Retranslating, cap_columns, fit_columns, message_of, scaled_pt
 
 CASE_ROLE = Qt.ItemDataRole.UserRole
 ACTION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -115,7 +115,7 @@ class CountChip(QWidget):
         bold = count and (self.urgency in (Urgency.OVERDUE, Urgency.PROBLEM) or high)
         border = f" border: {2 if count else 1}px solid {fg};" if high else ""
         self.setStyleSheet(f"CountChip {{ background: {bg}; border-radius: 4px;{border} }}"
-                           f" QLabel {{ color: {fg}; font-weight: {700 if bold else 400}; font-size: 11pt;"
+                           f" QLabel {{ color: {fg}; font-weight: {700 if bold else 400}; font-size: {scaled_pt(11)};"
                            " border: none; }")
         self.icon.setPixmap(urgency_icon(self.urgency, 18).pixmap(18, 18))
         self.icon.setVisible(bool(count))
@@ -135,7 +135,7 @@ class MyWorkPage(Retranslating, QWidget):
 
         self.heading = QLabel()
         self.heading.setObjectName("my_work_heading")
-        self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(14)}; font-weight: 600;")
         self.chips = {key: CountChip(u) for key, u in (
             ("overdue", Urgency.OVERDUE), ("due_today", Urgency.DUE_TODAY),
             ("due_this_week", Urgency.DUE_THIS_WEEK), ("tasks", Urgency.PROBLEM))}
@@ -179,7 +179,7 @@ class MyWorkPage(Retranslating, QWidget):
         self.letters_note = QLabel()
         self.letters_note.setObjectName("my_work_letters")
         self.letters_note.setWordWrap(True)
-        self.letters_note.setStyleSheet("font-size: 11pt;")
+        self.letters_note.setStyleSheet(f"font-size: {scaled_pt(11)};")
         self.letters_button = QPushButton()
         self.letters_button.setObjectName("my_work_open_letters")
         self.letters_button.clicked.connect(self._open_letters)
@@ -283,7 +283,7 @@ class MyWorkPage(Retranslating, QWidget):
         self.last_error = exc
         self.loaded = True
         self.heading.setText(_("My work could not be worked out: {reason}").format(reason=message_of(exc)))
-        self.heading.setStyleSheet(f"font-size: 12pt; font-weight: 600; color: {urgency_colours(Urgency.PROBLEM)[0].name()};")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(12)}; font-weight: 600; color: {urgency_colours(Urgency.PROBLEM)[0].name()};")
 
     def _store_changed(self, _tables: object, _cases: object) -> None:
         self._debounce.start()

@@ -32,7 +32,7 @@ from desktop.services.directory import DirectoryService
 from ui.formatting import show_date
 from ui.tasks import store_watcher
 from ui.urgency import style_cell
-from ui.widgets import FieldError, Retranslating, fit_columns
+from ui.widgets import FieldError, Retranslating, fit_columns, scaled_pt
 
 ENTRY_HEADERS = [N_("Child"), N_("Date of birth"), N_("Status"), N_("Registered"), N_("Categories"),
                  N_("Co-ordinator"), N_("De-registered")]
@@ -55,7 +55,7 @@ class RegisterPage(Retranslating, QWidget):
         for tree in (self.entries, self.enquiries):
             tree.setRootIsDecorated(False)
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(14)}; font-weight: 600;")
         self.enquirer = QLineEdit()
         self.enquirer.setObjectName("field_enquirer_name")
         self.agency = QComboBox()
