@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -177,8 +176,8 @@ def test_every_area_of_the_main_window(qtbot: Any, demos: Any, role: str) -> Non
 
 
 def test_every_case_tab_and_every_form_its_actions_open(qtbot: Any, demos: Any) -> None:
-    from ui.action_bar import ActionBar
     from ui.case_view import CaseWindow
+    from ui.screenshots import form_openers
 
     session, cases = demos["senior_manager"]
     problems: list[str] = []
@@ -194,13 +193,9 @@ def test_every_case_tab_and_every_form_its_actions_open(qtbot: Any, demos: Any) 
             _settle(qtbot)
             page = window.tabs.widget(i)
             problems += [f"[en] {p}" for p in unnamed(f"{key}/{window.tabs.tabText(i)}", page)]  # each tab shown
-            openers = [(name, action.trigger) for bar in page.findChildren(ActionBar)
-                       for name, action in bar.actions_by_name.items() if action.isEnabled()]
-            # Buttons outside a bar that open a form ("Edit…", "Record a complaint…").
-            openers += [(b.objectName() or b.text(), b.click) for b in page.findChildren(QPushButton)
-                        if b.text().endswith("…") and b.isVisibleTo(page) and b.isEnabled()
-                        and not isinstance(b.parent(), ActionBar)]
-            for name, open_form in openers:
+            # Every enabled action of its bars, and the buttons outside a bar that open a form ("Edit…");
+            # the same walk renders every form for docs/screens (make screenshots).
+            for name, open_form in form_openers(page):
                 before = set(QApplication.topLevelWidgets())
                 open_form()
                 _settle(qtbot)
