@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -202,6 +203,11 @@ def test_every_case_tab_and_every_form_its_actions_open(qtbot: Any, demos: Any) 
                 forms += [(f"{key}/{name}", w) for w in QApplication.topLevelWidgets()
                           if w not in before and w.isVisible()]
         problems += _walk(qtbot, [(key, window), *forms])
+        for label, form in forms:  # no field forces a form wider than a laptop (1366 × 0.9): no sideways scroll
+            scroll = form.findChild(QScrollArea, "form_scroll")
+            needs = scroll.widget().minimumSizeHint().width() if scroll is not None else 0
+            if needs > 1229:
+                problems.append(f"{label}: its fields need {needs} px across")
         for _label, form in forms:
             form.close()
         window.close()
