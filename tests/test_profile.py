@@ -94,3 +94,20 @@ def test_preferences_idle_lock_default_and_bounds(tmp_path: Path) -> None:
     assert Profile.open(tmp_path / "p").idle_lock_minutes == 3
     with pytest.raises(ValidationError):
         profile.set_preferences(idle_lock_minutes=0)
+
+
+def test_high_contrast_preference_is_saved_and_a_nonsense_value_means_off(tmp_path: Path) -> None:
+    """Settings' "Always use high contrast": off by default, kept across opening, and a value in
+    profile.json that is not true or false (hand-edited, damaged) is read as off, never a traceback."""
+    import json
+
+    profile, _ = Profile.create(tmp_path / "p", PASSWORD, kdf=fast_kdf())
+    assert profile.high_contrast is False
+    profile.set_preferences(high_contrast=True)
+    assert Profile.open(tmp_path / "p").high_contrast is True
+    assert Profile.open(tmp_path / "p").idle_lock_minutes == 10  # the other preferences untouched
+    path = tmp_path / "p" / "profile.json"
+    data = json.loads(path.read_text())
+    data["high_contrast"] = "yes please"
+    path.write_text(json.dumps(data))
+    assert Profile.open(tmp_path / "p").high_contrast is False

@@ -14,18 +14,24 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.errors import DiogelError, LockedOut, ValidationError, WrongPassword
 from desktop.i18n import N_, _
+from ui.contrast import hub as contrast_hub
 from ui.forms import Field, Form
 from ui.tasks import runner
 
 
 class SettingsDialog(Form):
-    """The idle-lock time (1–120 minutes), saved in the profile. Emits :attr:`changed`."""
+    """The idle-lock time (1–120 minutes) and high contrast always on, saved in the profile (high
+    contrast applies at once, see :mod:`ui.contrast`). Emits :attr:`changed` with the minutes."""
 
     changed = Signal(int)
     OBJECT_NAME = "settings_dialog"
     TITLE = N_("Settings")
     DRAFTS = False
-    FIELDS = [Field("idle_lock_minutes", "number", N_("Lock after this many minutes without use:"))]
+    FIELDS = [
+        Field("idle_lock_minutes", "number", N_("Lock after this many minutes without use:")),
+        Field("high_contrast", "check",
+              N_("Always use high contrast (black on white, strong edges), whatever the system says")),
+    ]
 
     def __init__(self, profile: Any, parent: QWidget | None = None) -> None:
         self.profile = profile  # before the fields are filled: prepare() reads it
@@ -33,12 +39,15 @@ class SettingsDialog(Form):
 
     def prepare(self) -> None:
         self.set_value("idle_lock_minutes", self.profile.idle_lock_minutes)
+        self.set_value("high_contrast", self.profile.high_contrast)
 
     def retranslate_more(self) -> None:
         self.widgets["idle_lock_minutes"].setAccessibleName(_("Minutes before Diogel locks"))
 
     def submit(self, values: dict[str, Any]) -> None:
-        self.profile.set_preferences(idle_lock_minutes=values["idle_lock_minutes"])
+        self.profile.set_preferences(idle_lock_minutes=values["idle_lock_minutes"],
+                                     high_contrast=bool(values["high_contrast"]))
+        contrast_hub().set_forced(bool(values["high_contrast"]))
         self.changed.emit(values["idle_lock_minutes"])
 
 

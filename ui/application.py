@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from desktop.errors import DiogelError
 from desktop.i18n import _, set_language
 from desktop.store.profile import Profile
+from ui.contrast import hub as contrast_hub
 from ui.first_run import FirstRunDialog
 from ui.language import hub
 from ui.main_window import MainWindow
@@ -51,7 +52,9 @@ class AppController(QObject):
         hub()
         if Profile.exists(self.folder):
             try:
-                set_language(Profile.open(self.folder).language)
+                profile = Profile.open(self.folder)
+                set_language(profile.language)
+                contrast_hub().set_forced(profile.high_contrast)
             except DiogelError:
                 pass  # the sign-in dialog will say what is wrong
 

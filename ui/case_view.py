@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -41,12 +42,13 @@ from ui.case_tabs import (
     set_next_due_provider,
     startable_tabs,
 )
+from ui.contrast import SUBDUED_COLOUR, text_css
 from ui.formatting import show_date
 from ui.journey_bar import JourneyBar
 from ui.plugins import load_plugins
 from ui.tasks import store_watcher
 from ui.urgency import style_label
-from ui.widgets import Retranslating
+from ui.widgets import BASE_PT, Retranslating, scaled_pt, scrolling
 from ui.windows import fit_to_screen, register_sensitive
 
 __all__ = ["CaseWindow", "open_case_window", "register_case_tab", "set_next_due_provider", "age_text"]
@@ -115,7 +117,7 @@ class CaseWindow(Retranslating, QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("case_title")
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.title.setStyleSheet(f"font-size: {scaled_pt(15)}; font-weight: 600;")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # A compact header: who, then the case's facts three to a row, then where the case is and what
@@ -159,7 +161,12 @@ class CaseWindow(Retranslating, QWidget):
         self.tabs.setCornerWidget(self.start_button)
         self._fill_start_menu()
 
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        body.setObjectName("case_body")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(body))  # with text at 200 % the case scrolls; nothing is cut off
+        layout = QVBoxLayout(body)
         layout.setSpacing(4)
         layout.addWidget(self.title)
         layout.addLayout(self.header)
@@ -295,7 +302,6 @@ class CaseWindow(Retranslating, QWidget):
         rows = self._header_rows()
         while len(self._rows) < len(rows):
             key, value = QLabel(), QLabel()
-            key.setStyleSheet("color: #455a64;")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._rows.append((key, value))
@@ -304,20 +310,24 @@ class CaseWindow(Retranslating, QWidget):
             key.deleteLater()
             value.deleteLater()
         subjects = sum(1 for k, _v in rows if k == _("Subject:"))
+        # Three facts to a row (subjects two); with large text (200 %) one of each, so nothing is squeezed.
+        per_row = max(1, min(3, int(3 * BASE_PT / (QApplication.font().pointSizeF() or BASE_PT))))
+        subjects_per_row = 2 if per_row > 1 else 1
         for i, ((key, value), (k, v)) in enumerate(zip(self._rows, rows, strict=True)):
+            key.setStyleSheet(text_css(SUBDUED_COLOUR))
             key.setText(k)
             value.setText(v)
             value.setAccessibleName(k)
-            # Subjects one to a row (two columns wide); the other facts three to a row.
             if i < subjects:
-                r, c, span = i // 2, (i % 2) * 2, 1
+                r, c, span = i // subjects_per_row, (i % subjects_per_row) * 2, 1
             else:
                 j = i - subjects
-                r, c, span = (subjects + 1) // 2 + j // 3, (j % 3) * 2, 1
+                first = (subjects + subjects_per_row - 1) // subjects_per_row
+                r, c, span = first + j // per_row, (j % per_row) * 2, 1
             self.header.addWidget(key, r, c)
             self.header.addWidget(value, r, c + 1, 1, span)
         for column in (1, 3, 5):
-            self.header.setColumnStretch(column, 1)
+            self.header.setColumnStretch(column, 1 if column < 2 * per_row else 0)
         self._show_next_due()
         self.journey_bar.show_journey(self._journey())
         for i, tab in enumerate(self._tab_defs):

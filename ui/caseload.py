@@ -33,7 +33,7 @@ from desktop.sync.conflicts import flagged_cases
 from ui.areas import register_area
 from ui.caseload_model import CASE_ID_ROLE, COLUMNS, DUE_COLUMNS, CaseFilter, CaseloadModel, CaseloadProxy
 from ui.tasks import runner, store_watcher
-from ui.widgets import Retranslating
+from ui.widgets import Retranslating, scaled_pt
 
 log = logging.getLogger(__name__)
 MAX_COLUMN_WIDTH = 180
@@ -74,12 +74,13 @@ class CaseloadPage(Retranslating, QWidget):
         self.proxy = CaseloadProxy(self.model, self)
 
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(14)}; font-weight: 600;")
         self.count_label = QLabel()
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("caseload_search")
         self.search.textChanged.connect(lambda text: self.proxy.set_filters(text=text) or self._update_count())
+        self.search.returnPressed.connect(self.to_first_match)
         self.type_filter = QComboBox()
         self.team_filter = QComboBox()
         self.worker_filter = QComboBox()
@@ -245,6 +246,12 @@ class CaseloadPage(Retranslating, QWidget):
     def _on_store_changed(self, tables: set[str], case_ids: set[str]) -> None:
         if tables & {"case_file", "case_member", "person", "team", "practitioner", "register_entry", "sync_conflict"}:
             self._reload_timer.start()
+
+    def to_first_match(self) -> None:
+        """Return in the search box: the focus goes to the first case shown (Return again opens it)."""
+        if self.proxy.rowCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.setCurrentIndex(self.proxy.index(0, 1))
 
     def _open_index(self, index: QModelIndex) -> None:
         case_id = index.data(CASE_ID_ROLE)

@@ -19,13 +19,14 @@ from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from desktop.domain.types import label
 from desktop.domain.urgency import STYLES, Urgency, urgency_label
 from desktop.i18n import N_, _
 from desktop.services.cases import CaseRow
 from desktop.services.my_work import CaseDue
+from ui.contrast import urgency_colours
 from ui.formatting import show_date
 from ui.urgency import urgency_icon
 
@@ -196,7 +197,7 @@ class CaseloadModel(QAbstractTableModel):
         column = COLUMNS[index.column()][0]
         if self.due_failed and column == "next_due":
             return {_DECORATION: urgency_icon(Urgency.PROBLEM),
-                    _FOREGROUND: QBrush(QColor(STYLES[Urgency.PROBLEM].foreground)),
+                    _FOREGROUND: QBrush(urgency_colours(Urgency.PROBLEM)[0]),
                     _TOOLTIP: _("What is due could not be worked out. Tell the helpdesk: the details are in the log.")
                     }.get(role)
         if found is None:
@@ -207,9 +208,9 @@ class CaseloadModel(QAbstractTableModel):
         if role == _DECORATION and column == "next_due":
             return urgency_icon(urgency)
         if role == _FOREGROUND:
-            return QBrush(QColor(STYLES[urgency].foreground))
+            return QBrush(urgency_colours(urgency)[0])
         if role == _BACKGROUND:
-            return QBrush(QColor(STYLES[urgency].background))
+            return QBrush(urgency_colours(urgency)[1])
         if role == _TOOLTIP and column == "next_due":
             item = found.next
             return _("{name}: {reason}").format(name=item.person_name, reason=item.reason) if item.person_name \

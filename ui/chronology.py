@@ -153,7 +153,7 @@ class ChronologyTab(Retranslating, QWidget):
         self.end.setObjectName("chronology_end")
         for edit in (self.start, self.end):
             edit.setMaxLength(10)
-            edit.setFixedWidth(110)
+            edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("00/00/0000") + 24)  # grows with the text
             edit.editingFinished.connect(self.refresh)
         self.kinds = QToolButton()
         self.kinds.setObjectName("chronology_kinds")

@@ -25,7 +25,7 @@ from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, _, current_language, set_language
 from desktop.services.session import Session
 from ui.tasks import runner
-from ui.widgets import FieldError, LanguageCombo, Retranslating, message_of
+from ui.widgets import FieldError, LanguageCombo, Retranslating, message_of, scaled_pt
 
 
 class FirstRunDialog(Retranslating, QDialog):
@@ -42,7 +42,7 @@ class FirstRunDialog(Retranslating, QDialog):
         self._busy = False
         self.setObjectName("first_run_dialog")
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(15)}; font-weight: 600;")
         self.intro = QLabel()
         self.intro.setWordWrap(True)
 

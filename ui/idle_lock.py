@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QLineEdit, QPus
 from desktop.errors import DiogelError, LockedOut, WrongPassword
 from desktop.i18n import _
 from ui.tasks import runner
-from ui.widgets import Countdown, FieldError, Retranslating, countdown_text
+from ui.widgets import Countdown, FieldError, Retranslating, countdown_text, scaled_pt
 
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
@@ -83,7 +83,7 @@ class LockScreen(Retranslating, QWidget):
         self.user_name = user_name
         self._busy = False
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(16)}; font-weight: 600;")
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.explain = QLabel()
         self.explain.setWordWrap(True)

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from desktop.i18n import _
 from desktop.services.journey import CURRENT, DONE, Journey
+from ui.widgets import scaled_pt
 
 _STYLE = {
     DONE: "color: #1b5e20; padding: 3px 4px;",
@@ -16,6 +17,20 @@ _STYLE = {
              " padding: 2px 6px; font-weight: 700;",
     "todo": "color: #546e7a; padding: 3px 4px;",
 }
+ARROW_COLOUR = "#78909c"
+
+
+def step_style(state: str) -> str:
+    """A step's look; in high contrast the palette's text for every step, the current one boxed and
+    bold (the ticks and the ▶ say the rest)."""
+    from ui.contrast import high_contrast
+
+    if not high_contrast():
+        return _STYLE[state]
+    colour = QApplication.palette().color(QPalette.ColorRole.WindowText).name()
+    if state == CURRENT:
+        return f"color: {colour}; border: 3px solid {colour}; border-radius: 4px; padding: 2px 6px; font-weight: 700;"
+    return f"color: {colour}; padding: 3px 4px;"
 
 
 class JourneyBar(QWidget):
@@ -40,12 +55,25 @@ class JourneyBar(QWidget):
             text = {DONE: _("✓ {step}"), CURRENT: _("▶ {step}")}.get(step.state, "{step}").format(step=title)
             label.setText(text)
             label.setObjectName(f"journey_{step.key}")
-            label.setStyleSheet(_STYLE[step.state])
+            label.setStyleSheet(step_style(step.state))
             label.setProperty("state", step.state)
             label.setAccessibleName({DONE: _("{step}: done"), CURRENT: _("{step}: where the case is now")}
                                     .get(step.state, _("{step}: not yet")).format(step=title))
             label.setToolTip(label.accessibleName())
         self._fit()
+
+    def restyle(self) -> None:
+        for label in self.steps:
+            label.setStyleSheet(step_style(str(label.property("state"))))
+        for arrow in self.findChildren(QLabel, "journey_arrow"):
+            arrow.setStyleSheet(self._arrow_style())
+
+    @staticmethod
+    def _arrow_style() -> str:
+        from ui.contrast import high_contrast
+
+        colour = ARROW_COLOUR if not high_contrast() else QApplication.palette().color(QPalette.ColorRole.WindowText).name()
+        return f"color: {colour}; font-size: {scaled_pt(13)};"
 
     def _build(self, count: int) -> None:
         while self.row.count():
@@ -58,7 +86,8 @@ class JourneyBar(QWidget):
         for i in range(count):
             if i:
                 arrow = QLabel("›")
-                arrow.setStyleSheet("color: #78909c; font-size: 13pt;")
+                arrow.setObjectName("journey_arrow")
+                arrow.setStyleSheet(self._arrow_style())
                 self.row.addWidget(arrow)
             label = QLabel()
             self.row.addWidget(label)

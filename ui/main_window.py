@@ -41,7 +41,7 @@ from ui.plugins import load_plugins
 from ui.sync.controller import controller_for, forget_controller, is_linked
 from ui.sync.status_widget import SyncStatusWidget
 from ui.tasks import runner, store_watcher
-from ui.widgets import Retranslating
+from ui.widgets import Retranslating, scrolling
 from ui.windows import close_sensitive, fit_to_screen
 
 AREA_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -110,6 +110,7 @@ class MainWindow(Retranslating, QMainWindow):
         self._areas: list[Area] = areas_for(session)
         self._badges: dict[str, int | None] = {}
         self._pages: dict[str, QWidget] = {}
+        self._frames: dict[str, QWidget] = {}  # each page inside its scroll area (large text)
 
         # content: sidebar + stacked pages
         self.sidebar = QListWidget()
@@ -172,6 +173,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
+        # Ctrl+F from anywhere in the window: the caseload's search box, ready to type a name.
+        self.find_action = QAction(self)
+        self.find_action.setObjectName("find_case")
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.find_case)
+        self.find_action.setVisible("caseload" in [a.key for a in self._areas])
         self.area_actions: list[QAction] = []
         for i, _area in enumerate(self._areas):
             act = QAction(self)
@@ -203,6 +210,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.file_menu.addAction(self.sign_out_action)
         self.file_menu.addAction(self.quit_action)
         self.go_menu = bar.addMenu("")
+        self.go_menu.addAction(self.find_action)
         for act in self.area_actions:
             self.go_menu.addAction(act)
         self.language_menu = bar.addMenu("")
@@ -232,6 +240,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.sign_out_action.setToolTip(_("Sign out and close your records; only once every change has been sent"
                                           " to the server"))  # fmt: skip
         self.quit_action.setText(_("Quit"))
+        self.find_action.setText(_("Find a case…"))
         self.quit_action.setToolTip(_("Close Diogel; your records stay on this computer, encrypted"))
         for act, area in zip(self.area_actions, self._areas, strict=True):
             act.setText(_(area.title_msgid))
@@ -264,8 +273,9 @@ class MainWindow(Retranslating, QMainWindow):
         if page is None:
             page = area.factory(self.session, self.stack)
             self._pages[area.key] = page
-            self.stack.addWidget(page)
-        self.stack.setCurrentWidget(page)
+            self._frames[area.key] = scrolling(page)
+            self.stack.addWidget(self._frames[area.key])
+        self.stack.setCurrentWidget(self._frames[area.key])
 
     def show_area(self, key: str) -> QWidget | None:
         """Bring the area ``key`` to the front (if this person has it); returns its page."""
@@ -274,6 +284,13 @@ class MainWindow(Retranslating, QMainWindow):
             return None
         self.sidebar.setCurrentRow(keys.index(key))
         return self.page(key)
+
+    def find_case(self) -> None:
+        """Show the caseload with the focus in its search box (what was typed before selected)."""
+        page = self.show_area("caseload")
+        if page is not None:
+            page.search.setFocus(Qt.FocusReason.ShortcutFocusReason)  # type: ignore[attr-defined]
+            page.search.selectAll()  # type: ignore[attr-defined]
 
     def page(self, key: str) -> QWidget | None:
         return self._pages.get(key)
@@ -320,10 +337,11 @@ class MainWindow(Retranslating, QMainWindow):
             window.close()
             if window.isVisible():  # a window that refused to close is hidden all the same
                 window.hide()
-        for page in self._pages.values():
-            self.stack.removeWidget(page)
-            page.deleteLater()
+        for frame in self._frames.values():
+            self.stack.removeWidget(frame)
+            frame.deleteLater()  # and the page inside it
         self._pages.clear()
+        self._frames.clear()
         self._badges = {}
         self._update_sidebar()
         self.takeCentralWidget()  # self.content: kept (hidden) for unlocking, not deleted

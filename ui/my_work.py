@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,16 +31,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.urgency import STYLES, Urgency, urgency_of
+from desktop.domain.urgency import Urgency, urgency_of
 from desktop.i18n import N_, _, ngettext
 from desktop.services.my_work import MyWork, MyWorkService, TeamSummary, WorkerSummary, WorkItem
 from desktop.services.permissions import Can
 from desktop.services.tasks import Task
 from ui import areas
+from ui.contrast import CHIP_EMPTY_COLOURS, high_contrast, urgency_colours
 from ui.formatting import show_date
 from ui.tasks import runner, store_watcher
 from ui.urgency import style_tree_item, urgency_icon
-from ui.widgets import Retranslating, cap_columns, fit_columns, message_of
+from ui.widgets import Retranslating, cap_columns, fit_columns, message_of, scaled_pt
 
 CASE_ROLE = Qt.ItemDataRole.UserRole
 ACTION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -108,11 +109,15 @@ class CountChip(QWidget):
 
     def show_count(self, text: str, count: int) -> None:
         self.count = count
-        style = STYLES[self.urgency]
-        fg, bg = (style.foreground, style.background) if count else ("#37474f", "#f0f0f0")
-        weight = "700" if count and self.urgency in (Urgency.OVERDUE, Urgency.PROBLEM) else "400"
-        self.setStyleSheet(f"CountChip {{ background: {bg}; border-radius: 4px; }}"
-                           f" QLabel {{ color: {fg}; font-weight: {weight}; font-size: 11pt; }}")
+        high = high_contrast()
+        colours = urgency_colours(self.urgency)
+        fg, bg = (colours[0].name(), colours[1].name()) if count or high else CHIP_EMPTY_COLOURS
+        bold = count and (self.urgency in (Urgency.OVERDUE, Urgency.PROBLEM) or high)
+        border = f" border: {2 if count else 1}px solid {fg};" if high else ""
+        self.setStyleSheet(f"CountChip {{ background: {bg}; border-radius: 4px;{border} }}"
+                           f" QLabel {{ color: {fg}; font-weight: {700 if bold else 400}; font-size: {scaled_pt(11)};"
+                           " border: none; }")
+        self.icon.setPixmap(urgency_icon(self.urgency, 18).pixmap(18, 18))
         self.icon.setVisible(bool(count))
         self.label.setText(text)
         self.setAccessibleName(text)
@@ -130,7 +135,7 @@ class MyWorkPage(Retranslating, QWidget):
 
         self.heading = QLabel()
         self.heading.setObjectName("my_work_heading")
-        self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(14)}; font-weight: 600;")
         self.chips = {key: CountChip(u) for key, u in (
             ("overdue", Urgency.OVERDUE), ("due_today", Urgency.DUE_TODAY),
             ("due_this_week", Urgency.DUE_THIS_WEEK), ("tasks", Urgency.PROBLEM))}
@@ -174,7 +179,7 @@ class MyWorkPage(Retranslating, QWidget):
         self.letters_note = QLabel()
         self.letters_note.setObjectName("my_work_letters")
         self.letters_note.setWordWrap(True)
-        self.letters_note.setStyleSheet("font-size: 11pt;")
+        self.letters_note.setStyleSheet(f"font-size: {scaled_pt(11)};")
         self.letters_button = QPushButton()
         self.letters_button.setObjectName("my_work_open_letters")
         self.letters_button.clicked.connect(self._open_letters)
@@ -241,6 +246,7 @@ class MyWorkPage(Retranslating, QWidget):
         self.tree.setAccessibleName(_("My own work"))
         self.team.setAccessibleName(_("The team's work, by worker"))
         self.tasks.setAccessibleName(_("For your action"))
+        self.tabs.setAccessibleName(_("My work"))
         self.tasks_label.setText(_("For your action"))
         self.acknowledge_button.setText(_("Acknowledge…"))
         self.acknowledge_button.setToolTip(_("Say what was done about the selected task; it then leaves your list"))
@@ -277,7 +283,7 @@ class MyWorkPage(Retranslating, QWidget):
         self.last_error = exc
         self.loaded = True
         self.heading.setText(_("My work could not be worked out: {reason}").format(reason=message_of(exc)))
-        self.heading.setStyleSheet(f"font-size: 12pt; font-weight: 600; color: {STYLES[Urgency.PROBLEM].foreground};")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(12)}; font-weight: 600; color: {urgency_colours(Urgency.PROBLEM)[0].name()};")
 
     def _store_changed(self, _tables: object, _cases: object) -> None:
         self._debounce.start()
@@ -310,7 +316,7 @@ class MyWorkPage(Retranslating, QWidget):
                 counts["uncovered"]).format(n=counts["uncovered"]))
         self.note.setText(" ".join(notes))
         self.note.setVisible(bool(notes))
-        self.note.setStyleSheet(f"color: {STYLES[Urgency.OVERDUE].foreground}; font-weight: 600;")
+        self.note.setStyleSheet(f"color: {urgency_colours(Urgency.OVERDUE)[0].name()}; font-weight: 600;")
         self._draw_tasks(work.tasks)
         self._draw_own(work)
         self._draw_teams(work.teams)
@@ -410,7 +416,7 @@ class MyWorkPage(Retranslating, QWidget):
             style_tree_item(row, Urgency.OVERDUE, label_column=2)
             row.setText(2, str(worker.overdue))
         if worker.away and not worker.covered_by_name:
-            row.setForeground(5, QBrush(QColor(STYLES[Urgency.OVERDUE].foreground)))
+            row.setForeground(5, QBrush(urgency_colours(Urgency.OVERDUE)[0]))
         if worker.items:
             row.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
         row.setToolTip(0, ngettext("{n} item: open to see them", "{n} items: open to see them",

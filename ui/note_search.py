@@ -19,7 +19,7 @@ from desktop.services.notes import CATEGORIES, KINDS, NoteHit, NoteService
 from desktop.services.permissions import Can
 from ui import areas
 from ui.formatting import show_date
-from ui.widgets import Retranslating, fit_columns
+from ui.widgets import Retranslating, fit_columns, scaled_pt
 
 CASE_ROLE = Qt.ItemDataRole.UserRole
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -32,7 +32,7 @@ class NoteSearchPage(Retranslating, QWidget):
         self.setObjectName("note_search_page")
         self.session = session
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(14)}; font-weight: 600;")
         self.box = QLineEdit()
         self.box.setObjectName("note_search_box")
         self.box.setClearButtonEnabled(True)

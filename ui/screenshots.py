@@ -1,11 +1,15 @@
-"""Render every main screen in both languages at 1366×768 into PNG files (``make screenshots``).
+"""Render every main screen and every form in both languages at 1366×768 into PNG files
+(``make screenshots``), and a few key screens again in high contrast and with the text at 200 %.
 
-    python -m ui.screenshots [--out docs/screens] [--only SUBSTRING] [--today YYYY-MM-DD]
+    python -m ui.screenshots [--out docs/screens] [--only SUBSTRING] [--today YYYY-MM-DD] [--no-forms]
 
 Builds the demo once per role (in a temporary folder, on a fixed day so the pictures do not change from
 one run to the next), opens the real windows offscreen, waits for their background work to finish and
-grabs them. Reports (PDF) are rendered page by page with pypdfium2. Names are
-``<screen>-<lang>.png``; ``docs/screens/README.md`` lists them.
+grabs them. The forms are every form the actions of every case tab of the demo open (the walk of
+``tests/gui/test_nothing_raw.py``, through :func:`form_openers`), each kind once. Reports (PDF) are
+rendered page by page with pypdfium2. Names are ``<screen>-<lang>.png`` (``form-<form>-<lang>.png``,
+``high-contrast-<screen>-<lang>.png``, ``large-text-<screen>-<lang>.png``); ``docs/screens/README.md``
+lists them.
 
 This is a developer's tool, not part of the application: it runs on the GUI thread and uses the same
 services and widgets a person would.
@@ -14,6 +18,7 @@ services and widgets a person would.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -29,7 +34,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, qInstallMessageHandler  # noqa: E402
-from PySide6.QtGui import QImage  # noqa: E402
+from PySide6.QtGui import QFont, QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from desktop.i18n import set_language  # noqa: E402
@@ -148,6 +153,68 @@ def supervision_form(session: Session, case_key: str) -> QWidget:
     return form
 
 
+def form_openers(page: QWidget) -> list[tuple[str, Callable[[], Any]]]:
+    """What opens a form on a case tab: every enabled action of its action bars, and the buttons
+    outside a bar whose label ends with "…" ("Edit…", "Record a complaint…")."""
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.action_bar import ActionBar
+
+    openers: list[tuple[str, Callable[[], Any]]] = [
+        (name, action.trigger) for bar in page.findChildren(ActionBar)
+        for name, action in bar.actions_by_name.items() if action.isEnabled()]
+    openers += [(b.objectName() or b.text(), b.click) for b in page.findChildren(QPushButton)
+                if b.text().endswith("…") and b.isVisibleTo(page) and b.isEnabled()
+                and not isinstance(b.parent(), ActionBar)]
+    return openers
+
+
+def case_forms(session: Session, case_key: str) -> Iterator[tuple[str, QWidget]]:
+    """Every form the case's tabs open (hidden tabs started first), one at a time: (action, form).
+    Each form is closed when the caller asks for the next."""
+    from ui.case_view import CaseWindow
+
+    window = CaseWindow(session, _CASES[session.user.role][case_key])
+    at_laptop_size(window)
+    window.show()
+    for key in [t.key for t in window._startable]:  # noqa: SLF001 - every tab the case could have
+        window.start_work(key)
+    settle()
+    try:
+        for i in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(i)
+            settle()
+            page = window.tabs.widget(i)
+            if page is None:
+                continue
+            for name, open_form in form_openers(page):
+                before = set(QApplication.topLevelWidgets())
+                open_form()
+                settle()
+                for form in [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]:
+                    yield name, form
+                    form.close()
+                settle()
+    finally:
+        window.close()
+
+
+def form_shots(session: Session, lang: str, out: Path, only: str | None) -> list[Path]:
+    """Each kind of form (by its object name) once, from the first demo case that opens it."""
+    written: list[Path] = []
+    seen: set[str] = set()
+    for case_key in _CASES[session.user.role]:
+        for _name, form in case_forms(session, case_key):
+            kind = form.objectName() or type(form).__name__
+            if kind in seen or (only and only not in f"form-{kind}"):
+                continue
+            seen.add(kind)
+            path = out / f"form-{kind}-{lang}.png"
+            grab(form, path)
+            written.append(path)
+    return written
+
+
 SHOTS: list[Shot] = [
     Shot("my-work-social-worker", "social_worker", lambda s: main_window(s, "my_work")),
     Shot("my-work-team-manager", "team_manager", lambda s: main_window(s, "my_work")),
@@ -168,6 +235,40 @@ SHOTS: list[Shot] = [
     Shot("supervision-form", "team_manager", lambda s: supervision_form(s, "twr_cp")),
     Shot("search-notes", "social_worker", lambda s: note_search(s, "plentyn")),
 ]
+
+
+KEY_SHOTS = ("my-work-team-manager", "case-child-protection", "letters-admin-staff", "supervision-form")
+"""The screens rendered again in high contrast and with the text at 200 %."""
+
+
+@contextmanager
+def high_contrast_on() -> Iterator[None]:
+    """As with "Always use high contrast" ticked in Settings."""
+    from ui.contrast import hub
+
+    hub().set_forced(True)
+    try:
+        yield
+    finally:
+        hub().set_forced(False)
+
+
+@contextmanager
+def large_text() -> Iterator[None]:
+    """The application's font at twice its size (as a person who sets 200 % text has it)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    bigger = QFont(font)
+    bigger.setPointSizeF(font.pointSizeF() * 2)
+    app.setFont(bigger)
+    try:
+        yield
+    finally:
+        app.setFont(font)
+
+
+VARIANTS: list[tuple[str, Callable[[], Any]]] = [("high-contrast", high_contrast_on), ("large-text", large_text)]
 
 
 @contextmanager
@@ -193,42 +294,82 @@ def _quiet(kind: Any, _context: Any, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def run(out: Path, only: str | None, today: date) -> list[Path]:
+def _close_all() -> None:
+    for w in QApplication.topLevelWidgets():
+        w.close()
+        w.deleteLater()
+    settle()
+
+
+def _shoot(shot: Shot, session: Session, path: Path) -> Path:
+    grab(shot.make(session), path)
+    _close_all()
+    return path
+
+
+def _laptop_screen(folder: Path) -> None:
+    """Make the offscreen platform's screen a 1366×768 laptop (it is 800×600 otherwise, and forms size
+    themselves to the screen they are on)."""
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen" or QApplication.instance() is not None:
+        return
+    config = folder / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": SIZE.width(),
+                                               "height": SIZE.height(), "logicalDpi": 96, "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
+def run(out: Path, only: str | None, today: date, forms: bool = True) -> list[Path]:
     qInstallMessageHandler(_quiet)
+    screen_folder = tempfile.TemporaryDirectory()
+    _laptop_screen(Path(screen_folder.name))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp, demo_sessions(Path(tmp), today) as sessions:
         for lang in LANGS:
             set_language(lang)
             for shot in SHOTS:
-                if only and only not in shot.name:
-                    continue
-                widget = shot.make(sessions[shot.role])
-                path = out / f"{shot.name}-{lang}.png"
-                grab(widget, path)
-                written.append(path)
-                for w in QApplication.topLevelWidgets():
-                    w.close()
-                    w.deleteLater()
-                settle()
+                if not only or only in shot.name:
+                    written.append(_shoot(shot, sessions[shot.role], out / f"{shot.name}-{lang}.png"))
+            for prefix, variant in VARIANTS:
+                with variant():
+                    for shot in SHOTS:
+                        name = f"{prefix}-{shot.name}"
+                        if shot.name in KEY_SHOTS and (not only or only in name):
+                            written.append(_shoot(shot, sessions[shot.role], out / f"{name}-{lang}.png"))
+            if forms:
+                written += form_shots(sessions["senior_manager"], lang, out, only)
+                _close_all()
             if not only or only in "committee-report":
                 written += committee_pages(sessions["senior_manager"], lang, out)
     del app
+    screen_folder.cleanup()
     if not only:
         _index(out, written, today)
     return written
 
 
 def _index(out: Path, written: list[Path], today: date) -> None:
-    """``README.md`` beside the pictures: what each one shows, both languages side by side."""
-    names = sorted({p.name.rsplit("-", 1)[0] for p in written}, key=lambda n: [s.name for s in SHOTS].index(n)
-                   if n in [s.name for s in SHOTS] else 100)
+    """``README.md`` beside the pictures: what each one shows, both languages side by side, in four
+    sections (the screens, the forms, high contrast, text at 200 %)."""
+    order = [s.name for s in SHOTS]
+    names = sorted({p.name.rsplit("-", 1)[0] for p in written},
+                   key=lambda n: (order.index(n) if n in order else len(order), n))
+    sections = [
+        ("Screens", [n for n in names if not n.startswith(("form-", "high-contrast-", "large-text-"))]),
+        ("Forms (every form the case tabs' actions open, each once)", [n for n in names if n.startswith("form-")]),
+        ("High contrast (Settings → Always use high contrast, or the system's preference)",
+         [n for n in names if n.startswith("high-contrast-")]),
+        ("Text at 200 %", [n for n in names if n.startswith("large-text-")]),
+    ]
     lines = ["# Screens", "",
              f"Made by `make screenshots` (`python -m ui.screenshots`) from the demo built on {today.isoformat()},"
-             " at 1366×768, in Cymraeg and English. Do not edit: run it again.", "",
-             "| Screen | Cymraeg | English |", "|---|---|---|"]
-    for name in names:
-        lines.append(f"| {name} | ![]({name}-cy.png) | ![]({name}-en.png) |")
+             " at 1366×768 (a form at its own size, which fits that screen), in Cymraeg and English."
+             " Do not edit: run it again."]
+    for title, members in sections:
+        if not members:
+            continue
+        lines += ["", f"## {title}", "", "| Screen | Cymraeg | English |", "|---|---|---|"]
+        lines += [f"| {name} | ![]({name}-cy.png) | ![]({name}-en.png) |" for name in members]
     if (out / "council-report.md").is_file():  # made on a server by python -m bench.council_screens
         lines += ["", "The council's committee report, made by the server over every case: "
                   "[council-report.md](council-report.md)."]
@@ -244,10 +385,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ui.screenshots", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screens"))
     parser.add_argument("--only", help="only the screens whose name contains this")
+    parser.add_argument("--no-forms", action="store_true", help="leave out the forms (faster)")
     parser.add_argument("--today", type=date.fromisoformat, default=date(2026, 11, 23),
                         help="the day the demo is built on (default 2026-11-23)")
     args = parser.parse_args(argv)
-    for path in run(args.out, args.only, args.today):
+    for path in run(args.out, args.only, args.today, forms=not args.no_forms):
         width, height = _image_size(path)
         print(f"{path} {width}x{height}")
     return 0

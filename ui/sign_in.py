@@ -31,7 +31,15 @@ from desktop.services.session import Session
 from desktop.store.integrity import DatabaseDamaged
 from desktop.store.profile import Profile
 from ui.tasks import runner
-from ui.widgets import Countdown, FieldError, LanguageCombo, Retranslating, countdown_text, message_of
+from ui.widgets import (
+    Countdown,
+    FieldError,
+    LanguageCombo,
+    Retranslating,
+    countdown_text,
+    message_of,
+    scaled_pt,
+)
 
 
 class SignInDialog(Retranslating, QDialog):
@@ -52,7 +60,7 @@ class SignInDialog(Retranslating, QDialog):
         self.setObjectName("sign_in_dialog")
 
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(15)}; font-weight: 600;")
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.language = LanguageCombo(self._on_language)

@@ -40,7 +40,7 @@ from ui.case_tabs import register_case_tab, register_header_fact
 from ui.formatting import from_iso, show_date, to_iso
 from ui.forms import Field, Form
 from ui.tasks import store_watcher
-from ui.widgets import FieldError, Retranslating, cap_columns, fit_columns
+from ui.widgets import FieldError, Retranslating, cap_columns, fit_columns, scaled_pt
 
 ROLE = Qt.ItemDataRole.UserRole
 ACTION_ROWS = 3
@@ -85,7 +85,7 @@ class ActionRows(QWidget):
         for pid, name in self.staff:
             owner.addItem(name, pid)
         due.setMaxLength(10)
-        due.setFixedWidth(110)
+        due.setFixedWidth(due.fontMetrics().horizontalAdvance("00/00/0000") + 24)  # grows with the text size
         row = n + 1
         self.grid.addWidget(what, row, 0)
         self.grid.addWidget(owner, row, 1)
@@ -308,7 +308,7 @@ class OversightTab(Retranslating, QWidget):
         self.manager = session.can(Can.SUPERVISE)
         self.last = QLabel()
         self.last.setObjectName("last_supervised")
-        self.last.setStyleSheet("font-size: 11pt; font-weight: 600;")
+        self.last.setStyleSheet(f"font-size: {scaled_pt(11)}; font-weight: 600;")
         self.supervision_label, self.signoff_label = QLabel(), QLabel()
         for label in (self.supervision_label, self.signoff_label):
             label.setStyleSheet("font-weight: 600;")

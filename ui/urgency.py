@@ -2,7 +2,8 @@
 
 :func:`urgency_icon` draws each level's shape (circle, triangle, square…; see
 :mod:`desktop.domain.urgency`) so that urgency never rests on colour alone; :func:`style_tree_item` and
-:func:`style_label` apply the words, the shape and the colour pair. GUI thread.
+:func:`style_label` apply the words, the shape and the colour pair — or, in high contrast
+(:mod:`ui.contrast`), the palette's text on its base with bold and a border. GUI thread.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QPoly
 from PySide6.QtWidgets import QLabel, QTreeWidgetItem
 
 from desktop.domain.urgency import STYLES, Urgency, urgency_label
+from ui.contrast import high_contrast, urgency_colours, urgency_css
 
-_ICONS: dict[tuple[Urgency, int], QIcon] = {}
+_ICONS: dict[tuple[Urgency, int, str, str], QIcon] = {}
 
 
 def urgency_icon(urgency: Urgency, size: int = 16) -> QIcon:
     """The level's shape in its text colour, with a mark inside for the two most urgent levels."""
-    key = (urgency, size)
+    colour, inside = urgency_colours(urgency)  # in high contrast: the palette's text, the mark in its base
+    key = (urgency, size, colour.name(), inside.name())
     icon = _ICONS.get(key)
     if icon is not None:
         return icon
@@ -27,7 +30,6 @@ def urgency_icon(urgency: Urgency, size: int = 16) -> QIcon:
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    colour = QColor(style.foreground)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
     m = size * 0.08
@@ -50,7 +52,7 @@ def urgency_icon(urgency: Urgency, size: int = 16) -> QIcon:
         font.setBold(True)
         font.setPixelSize(int(size * 0.7))
         painter.setFont(font)
-        painter.setPen(QColor("#ffffff"))
+        painter.setPen(QColor("#ffffff") if not high_contrast() else inside)
         mark = box.adjusted(0, size * 0.12, 0, 0) if style.shape == "triangle" else box
         painter.drawText(mark, int(Qt.AlignmentFlag.AlignCenter), "!")
     painter.end()
@@ -67,12 +69,11 @@ def style_tree_item(item: QTreeWidgetItem, urgency: Urgency, *, label_column: in
     item.setData(label_column, Qt.ItemDataRole.UserRole + 20, urgency.rank)
     if urgency is Urgency.UPCOMING:
         return
-    style = STYLES[urgency]
-    fg, bg = QBrush(QColor(style.foreground)), QBrush(QColor(style.background))
+    fg, bg = (QBrush(c) for c in urgency_colours(urgency))
     for column in range(item.columnCount()):
         item.setForeground(column, fg)
         item.setBackground(column, bg)
-    if urgency in (Urgency.OVERDUE, Urgency.PROBLEM):
+    if urgency in (Urgency.OVERDUE, Urgency.PROBLEM) or high_contrast():  # no tint: the words stand out
         font = item.font(label_column)
         font.setBold(True)
         item.setFont(label_column, font)
@@ -80,12 +81,12 @@ def style_tree_item(item: QTreeWidgetItem, urgency: Urgency, *, label_column: in
 
 def style_cell(item: QTreeWidgetItem, column: int, urgency: Urgency, text: str) -> None:
     """One cell that must stand out (a missing co-ordinator): its shape, words and colours."""
-    style = STYLES[urgency]
+    fg, bg = urgency_colours(urgency)
     item.setIcon(column, urgency_icon(urgency))
     item.setText(column, text)
     item.setToolTip(column, text)
-    item.setForeground(column, QBrush(QColor(style.foreground)))
-    item.setBackground(column, QBrush(QColor(style.background)))
+    item.setForeground(column, QBrush(fg))
+    item.setBackground(column, QBrush(bg))
     font = item.font(column)
     font.setBold(True)
     item.setFont(column, font)
@@ -96,7 +97,5 @@ def style_label(label: QLabel, urgency: Urgency | None) -> None:
     if urgency is None or urgency is Urgency.UPCOMING:
         label.setStyleSheet("")
         return
-    style = STYLES[urgency]
-    weight = "font-weight: 600;" if urgency in (Urgency.OVERDUE, Urgency.PROBLEM) else ""
-    label.setStyleSheet(f"color: {style.foreground}; background: {style.background}; padding: 2px 6px;"
-                        f" border-radius: 3px; {weight}")
+    weight = "font-weight: 600;" if urgency in (Urgency.OVERDUE, Urgency.PROBLEM) or high_contrast() else ""
+    label.setStyleSheet(f"{urgency_css(urgency)} padding: 2px 6px; border-radius: 3px; {weight}")

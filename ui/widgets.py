@@ -66,6 +66,35 @@ class KeepsDrafts:
         super().done(result)  # type: ignore[misc]
 
 
+BASE_PT = 9.0
+"""The interface font size the fixed sizes of headings were chosen against (Qt's usual default)."""
+
+
+def scaled_pt(pt: float) -> str:
+    """A style sheet font size that grows with the application's font: a heading drawn at ``pt`` beside
+    a 9 pt interface is drawn at twice that when the person's text is at 200 %."""
+    from PySide6.QtWidgets import QApplication
+
+    base = QApplication.font().pointSizeF()
+    return f"{pt * (base if base > 0 else BASE_PT) / BASE_PT:.1f}pt"
+
+
+def scrolling(content: QWidget) -> QWidget:
+    """``content`` inside a frameless scroll area: when large text (200 %) makes it bigger than the
+    window, it scrolls instead of being cut off or pushing the window off the screen. At ordinary sizes
+    no scroll bar shows. The area takes no focus (the focus moves through ``content``, which scrolls
+    into view)."""
+    from PySide6.QtWidgets import QFrame, QScrollArea
+
+    area = QScrollArea()
+    area.setObjectName(f"{content.objectName() or 'content'}_scroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setWidget(content)
+    return area
+
+
 class Retranslating:
     """Mixin for QWidget subclasses: ``retranslate()`` sets every text; it runs again on each
     ``QEvent.LanguageChange``. Call ``self.retranslate()`` at the end of ``__init__``."""
@@ -94,11 +123,16 @@ class FieldError(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setStyleSheet("color: #a4000f;")
+        self.restyle()
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self._error: DiogelError | None = None
         self.hide()
+
+    def restyle(self) -> None:
+        from ui.contrast import ERROR_COLOUR, text_css
+
+        self.setStyleSheet(text_css(ERROR_COLOUR))
 
     def show_error(self, error: DiogelError | None) -> None:
         self._error = error

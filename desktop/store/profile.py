@@ -3,8 +3,8 @@
 Layout::
 
     profile.json    format, profile id, argon2id parameters, the wrapped database key,
-                    interface language and idle-lock minutes (no case data: readable on purpose,
-                    so the sign-in screen can speak the right language)
+                    interface language, idle-lock minutes and forced high contrast (no case data:
+                    readable on purpose, so the sign-in screen speaks the right language and contrast)
     keycopy.json    a second copy of the key material of profile.json (profile id, argon2id
                     parameters, wrapped key), so one bad byte in either file loses nothing
     diogel.db       the SQLCipher database (+ -wal/-shm while open, also encrypted)
@@ -53,7 +53,7 @@ FREE_ATTEMPTS = 3  # wrong passwords allowed before the delay starts
 MAX_DELAY_SECONDS = 300
 KEY_FIELDS = ("profile_id", "kdf", "wrapped_key")
 _BACKUP_LOCK = threading.Lock()
-DEFAULTS: dict[str, Any] = {"language": "en", "idle_lock_minutes": 10}
+DEFAULTS: dict[str, Any] = {"language": "en", "idle_lock_minutes": 10, "high_contrast": False}
 # Bounds on the argon2id parameters read from disk: a tampered file must not make sign-in ask for
 # terabytes of memory or run for hours.
 KDF_LIMITS = {"time_cost": (1, 20), "memory_cost": (8 * 1024, 1024 * 1024), "parallelism": (1, 16)}
@@ -136,6 +136,8 @@ def parse_profile(data: Any) -> dict[str, Any]:
     minutes = out.get("idle_lock_minutes")
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 120:
         out["idle_lock_minutes"] = DEFAULTS["idle_lock_minutes"]
+    if not isinstance(out.get("high_contrast"), bool):
+        out["high_contrast"] = DEFAULTS["high_contrast"]
     return out
 
 
@@ -255,8 +257,14 @@ class Profile:
             return minutes
         return int(DEFAULTS["idle_lock_minutes"])
 
-    def set_preferences(self, *, language: str | None = None, idle_lock_minutes: int | None = None) -> None:
-        """Save the interface language and the idle-lock time (1–120 minutes)."""
+    @property
+    def high_contrast(self) -> bool:
+        """High contrast always, whatever the system says (for a system that does not say)."""
+        return self.data.get("high_contrast") is True
+
+    def set_preferences(self, *, language: str | None = None, idle_lock_minutes: int | None = None,
+                        high_contrast: bool | None = None) -> None:
+        """Save the interface language, the idle-lock time (1–120 minutes) and forced high contrast."""
         if language is not None:
             if language not in LANGUAGES:
                 raise ValidationError(N_("Choose Cymraeg or English."), field="language")
@@ -267,6 +275,8 @@ class Profile:
                     N_("The idle lock must be between 1 and 120 minutes."), field="idle_lock_minutes"
                 )
             self.data["idle_lock_minutes"] = idle_lock_minutes
+        if high_contrast is not None:
+            self.data["high_contrast"] = bool(high_contrast)
         self._write_json(PROFILE_FILE, self.data)
 
     # -- keys ---------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Nothing raw reaches a person: every area of every role's main window, every case of the demo with every
 tab, and every form its actions open, walked in Cymraeg and in English — no record id, no ISO date, no
 code name ("in_progress", "section_76") and no bare language code in any text a person can see or hear,
-and no English left behind in Cymraeg.
+no English left behind in Cymraeg, and no control without an accessible name (in either language: the
+Cymraeg walk also finds an English name left behind).
 
 The demo is the real one (``build_demo``) on a fixed day, signed in as each role."""
 
@@ -16,13 +17,16 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
+    QScrollArea,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QWidget,
@@ -82,6 +86,26 @@ def item_texts(widget: QWidget) -> Iterator[tuple[str, str]]:
                         yield f"{where}.cell", value
 
 
+def unnamed(label: str, window: QWidget) -> list[str]:
+    """Controls a screen reader would announce without a name (the rules of test_language's check):
+    inputs, combos, spin boxes, lists, tables, tab widgets and buttons that show no text."""
+    out = []
+    for w in [window, *window.findChildren(QWidget)]:
+        if not w.isVisibleTo(window) and w is not window:
+            continue
+        if w.parent() is not None and type(w.parent()).__name__ in ("QTabBar", "QToolBar", "QScrollBar"):
+            continue  # Qt's own scroll arrows and tab-bar buttons
+        if isinstance(w, QHeaderView):
+            continue  # its table carries the name
+        if isinstance(w, QLineEdit) and isinstance(w.parent(), QComboBox | QAbstractSpinBox):
+            continue  # the box's own editor: the box carries the name
+        control = isinstance(w, QLineEdit | QPlainTextEdit | QComboBox | QAbstractSpinBox | QAbstractItemView
+                             | QTabWidget) or (isinstance(w, QAbstractButton) and not w.text())
+        if control and not w.accessibleName().strip():
+            out.append(f"{label} {type(w).__name__}:{w.objectName()} has no accessible name")
+    return out
+
+
 def raw_texts(label: str, window: QWidget) -> list[str]:
     out = []
     pairs = list(texts_of(window, visible_only=False))
@@ -125,6 +149,7 @@ def _walk(qtbot: Any, windows: list[tuple[str, QWidget]]) -> list[str]:
         _settle(qtbot)
         for label, w in windows:
             problems += [f"[{lang}] {p}" for p in raw_texts(label, w)]
+            problems += [f"[{lang}] {p}" for p in unnamed(label, w)]
             if lang == "cy":
                 # (a choice of records lists their own words, which are data: not checked here)
                 problems += [f"[cy] {label} English left: {p}" for p in leftover_english([w], exact, patterns)
@@ -152,8 +177,8 @@ def test_every_area_of_the_main_window(qtbot: Any, demos: Any, role: str) -> Non
 
 
 def test_every_case_tab_and_every_form_its_actions_open(qtbot: Any, demos: Any) -> None:
-    from ui.action_bar import ActionBar
     from ui.case_view import CaseWindow
+    from ui.screenshots import form_openers
 
     session, cases = demos["senior_manager"]
     problems: list[str] = []
@@ -168,19 +193,21 @@ def test_every_case_tab_and_every_form_its_actions_open(qtbot: Any, demos: Any) 
             window.tabs.setCurrentIndex(i)
             _settle(qtbot)
             page = window.tabs.widget(i)
-            openers = [(name, action.trigger) for bar in page.findChildren(ActionBar)
-                       for name, action in bar.actions_by_name.items() if action.isEnabled()]
-            # Buttons outside a bar that open a form ("Edit…", "Record a complaint…").
-            openers += [(b.objectName() or b.text(), b.click) for b in page.findChildren(QPushButton)
-                        if b.text().endswith("…") and b.isVisibleTo(page) and b.isEnabled()
-                        and not isinstance(b.parent(), ActionBar)]
-            for name, open_form in openers:
+            problems += [f"[en] {p}" for p in unnamed(f"{key}/{window.tabs.tabText(i)}", page)]  # each tab shown
+            # Every enabled action of its bars, and the buttons outside a bar that open a form ("Edit…");
+            # the same walk renders every form for docs/screens (make screenshots).
+            for name, open_form in form_openers(page):
                 before = set(QApplication.topLevelWidgets())
                 open_form()
                 _settle(qtbot)
                 forms += [(f"{key}/{name}", w) for w in QApplication.topLevelWidgets()
                           if w not in before and w.isVisible()]
         problems += _walk(qtbot, [(key, window), *forms])
+        for label, form in forms:  # no field forces a form wider than a laptop (1366 × 0.9): no sideways scroll
+            scroll = form.findChild(QScrollArea, "form_scroll")
+            needs = scroll.widget().minimumSizeHint().width() if scroll is not None else 0
+            if needs > 1229:
+                problems.append(f"{label}: its fields need {needs} px across")
         for _label, form in forms:
             form.close()
         window.close()

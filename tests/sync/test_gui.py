@@ -252,3 +252,39 @@ def test_first_run_from_the_server_and_signing_in_again(qtbot, srv, tmp_path) ->
         session.store.close()
     finally:
         live.stop()
+
+
+def test_resolve_a_conflict_by_keyboard_alone(qtbot, conflicted, srv) -> None:
+    """Tab to the list of conflicts, the arrows choose one; Tab to the note and type it; Tab to the
+    laptop's "Keep this value", Space: resolved on the server, the laptop's value kept, the note in the
+    audit. Every key goes to the focused widget (tests/gui/keys.py)."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.gui.keys import focused, press, tab_to, type_text
+    from ui.sync.conflict_screen import ConflictScreen
+
+    w, m, case = conflicted
+    m.sync()
+    ctl = _controller(m)
+    screen = ConflictScreen(m.session, ctl)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=5_000)
+    qtbot.waitUntil(lambda: screen.list.count() == 1, timeout=5_000)
+    if focused() is not screen.list:
+        tab_to(lambda widget: widget is screen.list)
+    press(Qt.Key.Key_Up)  # (the only conflict is already chosen: the arrows keep it)
+    assert screen.current() is not None
+    assert tab_to(lambda widget: widget is screen.note) <= 6
+    type_text("agreed by phone")
+    assert tab_to(lambda widget: widget is screen.client_side.keep) <= 6
+    assert screen.client_side.keep.text() == "Keep this value"
+    press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: screen.list.count() == 0 and screen.empty.isVisible(), timeout=10_000)
+    assert conflicts.open_conflicts(m.store) == []
+    assert m.row("case_file", case)["close_reason"] == "needs met"
+    [audit] = srv.sql("SELECT detail FROM audit WHERE action = 'conflict.resolve'")
+    assert audit["detail"]["note"] == "agreed by phone"
+    ctl.close()
+    ctl.deleteLater()

@@ -32,7 +32,7 @@ from desktop.services.directory import DirectoryService
 from ui.formatting import show_date
 from ui.tasks import store_watcher
 from ui.urgency import style_cell
-from ui.widgets import FieldError, Retranslating, fit_columns
+from ui.widgets import FieldError, Retranslating, fit_columns, scaled_pt
 
 ENTRY_HEADERS = [N_("Child"), N_("Date of birth"), N_("Status"), N_("Registered"), N_("Categories"),
                  N_("Co-ordinator"), N_("De-registered")]
@@ -55,7 +55,7 @@ class RegisterPage(Retranslating, QWidget):
         for tree in (self.entries, self.enquiries):
             tree.setRootIsDecorated(False)
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.heading.setStyleSheet(f"font-size: {scaled_pt(14)}; font-weight: 600;")
         self.enquirer = QLineEdit()
         self.enquirer.setObjectName("field_enquirer_name")
         self.agency = QComboBox()
@@ -104,6 +104,9 @@ class RegisterPage(Retranslating, QWidget):
         self.enquiries.setAccessibleName(_("Register enquiries"))
         for label, msgid in zip(self.labels, (N_("Enquirer:"), N_("Agency:"), N_("Child:")), strict=True):
             label.setText(_(msgid))
+        for label, editor in zip(self.labels, (self.enquirer, self.agency, self.child), strict=True):
+            label.setBuddy(editor)  # Alt + the label's letter reaches the box
+            editor.setAccessibleName(label.text().rstrip(":"))
         self.identity.setText(_("The enquirer's identity has been checked"))
         self.ask.setText(_("Record the enquiry and answer"))
         self.error.retranslate()

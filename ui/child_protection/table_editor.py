@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -185,6 +186,9 @@ class TableEditor:
         self.table.setHorizontalHeaderLabels([_(col.header) for col in self.columns])
         what, add, remove = self.texts
         self.table.setAccessibleName(_(what) if what else "")
+        corner = self.table.findChild(QAbstractButton, "qt_tableview_cornerbutton")
+        if corner is not None:  # Qt's (disabled) corner button: a screen reader names it after its table
+            corner.setAccessibleName(self.table.accessibleName())
         for button, msgid in ((self.add_button, add), (self.remove_button, remove)):
             button.setText(_(msgid) if msgid else "")
             button.setAccessibleName(button.text())

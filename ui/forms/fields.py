@@ -218,6 +218,10 @@ class ChoiceEditor:
                  labeller: Labeller = code_label) -> None:
         self.kind, self.codes, self.items, self.labeller = kind, codes, items, labeller
         self.widget = QComboBox()
+        # A long name (an agency, a practitioner and their team) must not widen the form past the screen:
+        # the closed box shows what fits, the open list shows it whole.
+        self.widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.widget.setMinimumContentsLength(24)
         if kind == "optional":
             self.widget.addItem("", None)
         if items is not None:

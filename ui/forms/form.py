@@ -50,7 +50,7 @@ from ui.windows import register_sensitive
 
 log = logging.getLogger(__name__)
 
-FAULT_STYLE = "color: #4a148c; background: #f3e5f5; padding: 6px; border-radius: 3px;"
+FAULT_SHAPE = "padding: 6px; border-radius: 3px;"
 SCREEN_SHARE = 0.9
 """At most this share of the screen's free area: the window's edges and title stay reachable."""
 
@@ -85,7 +85,7 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         self.fault = QLabel()
         self.fault.setObjectName("form_fault")
         self.fault.setWordWrap(True)
-        self.fault.setStyleSheet(FAULT_STYLE)
+        self.restyle()
         self.fault.hide()
         self.rows = QFormLayout()
         self.rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -230,6 +230,12 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         self.resize(want_w, want_h)
 
     # -- texts ------------------------------------------------------------------------------------
+    def restyle(self) -> None:
+        """The fault's box: its own colours, or text on base in a border (high contrast)."""
+        from ui.contrast import FAULT_COLOURS, boxed_css
+
+        self.fault.setStyleSheet(f"{boxed_css(FAULT_COLOURS)} {FAULT_SHAPE}")
+
     def retranslate(self) -> None:
         self.setWindowTitle(_(self.TITLE))
         for name, f in self.fields.items():

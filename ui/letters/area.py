@@ -52,6 +52,8 @@ class LettersPage(Retranslating, QWidget):
         self.table.setObjectName("letters_queue")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()  # row numbers say nothing (and leave the columns more room)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (to its buttons); the arrows move in it
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         fit_table(self.table)  # every column in view; a long name is elided, whole in its tooltip
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)

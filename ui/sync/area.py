@@ -69,6 +69,7 @@ class SyncPage(Retranslating, QWidget):
     def retranslate(self) -> None:
         self.details.setText("\n".join(status_lines(self.controller.status)))
         self.attention_title.setText(_("Needs attention: changes the server refused (kept here, never dropped)"))
+        self.attention.setAccessibleName(self.attention_title.text())
         self.attention.clear()
         for r in self._attention:
             reason = refusal_text(r.reason, r.server_message)

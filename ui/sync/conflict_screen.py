@@ -228,6 +228,9 @@ class ConflictScreen(Retranslating, QWidget):
         self.other_label.setText(_("Another value:"))
         self.use_other.setText(_("Use this value"))
         self.note_label.setText(_("Note for the record:"))
+        self.list.setAccessibleName(_("Conflicts"))
+        self.other.setAccessibleName(self.other_label.text().rstrip(":"))
+        self.note.setAccessibleName(self.note_label.text().rstrip(":"))
         for w in (self.server_side, self.client_side, self.other, self.use_other, self.note):
             w.setEnabled(c is not None)
         self.case_line.setText(case_text(self.whose.get(c.id, Whose())) if c is not None else "")

@@ -54,7 +54,7 @@ class _ServerForm(Retranslating, QDialog):
         self.error = QLabel()
         self.error.setObjectName("server_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a4000f;")
+        self.restyle()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -80,6 +80,11 @@ class _ServerForm(Retranslating, QDialog):
         path, _filter = QFileDialog.getOpenFileName(self, _("CA bundle"), "", "PEM (*.pem *.crt);;* (*)")
         if path:
             self.ca.setText(path)
+
+    def restyle(self) -> None:
+        from ui.contrast import ERROR_COLOUR, text_css
+
+        self.error.setStyleSheet(text_css(ERROR_COLOUR))
 
     def retranslate(self) -> None:
         for label, text in zip(self.labels, (_("Server address:"), _("CA bundle (if your IT team gave you one):"),

@@ -1,0 +1,71 @@
+"""Text at 200 % (issue 17, item 7): with the application's font doubled every area of the main window,
+a case window and a form still fit a 1366×768 laptop — they scroll rather than grow past the screen —
+headings grow with the text, and the case header's facts are never cut short."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
+
+from tests.gui.conftest import World
+
+LAPTOP = (1366, 768)
+
+
+@pytest.fixture
+def doubled_font(qapp: QApplication) -> Iterator[float]:
+    font = qapp.font()
+    bigger = QFont(font)
+    bigger.setPointSizeF(font.pointSizeF() * 2)
+    qapp.setFont(bigger)
+    yield bigger.pointSizeF()
+    qapp.setFont(font)
+
+
+def _fits(window: QWidget) -> bool:
+    hint = window.minimumSizeHint()
+    return hint.width() <= LAPTOP[0] and hint.height() <= LAPTOP[1]
+
+
+def test_every_area_and_a_case_fit_a_laptop_with_the_text_doubled(qtbot: Any, gui_session: Any, world: World,
+                                                                  doubled_font: float) -> None:
+    from ui.areas import areas_for
+    from ui.case_view import open_case_window
+    from ui.main_window import MainWindow
+
+    window = MainWindow(gui_session, idle_ms=3_600_000)
+    qtbot.addWidget(window)
+    window.resize(*LAPTOP)
+    window.show()
+    for area in areas_for(gui_session):
+        window.show_area(area.key)
+        QApplication.processEvents()
+        assert _fits(window), f"{area.key}: needs {window.minimumSizeHint()} with the text doubled"
+
+    case = open_case_window(gui_session, world.cp_case, window)
+    qtbot.addWidget(case)
+    case.resize(*LAPTOP)
+    QApplication.processEvents()
+    assert _fits(case), f"the case needs {case.minimumSizeHint()}"
+    title_pt = float(case.title.styleSheet().split("font-size: ")[1].split("pt")[0])
+    assert title_pt > doubled_font, "the heading grows with the text (it is not left smaller than it)"
+    for key, value in case._rows:  # noqa: SLF001 - the header's facts
+        assert value.height() >= value.heightForWidth(value.width()), f"{key.text()} {value.text()!r} is cut short"
+
+
+def test_a_form_keeps_save_in_view_with_the_text_doubled(qtbot: Any, gui_session: Any, world: World,
+                                                        doubled_font: float) -> None:
+    from ui.child_protection.visit_dialog import VisitDialog
+
+    form = VisitDialog(gui_session, world.cp_case)
+    qtbot.addWidget(form)
+    form.show()
+    QApplication.processEvents()
+    screen = form.screen().availableGeometry()
+    assert form.width() <= screen.width() and form.height() <= screen.height()
+    save = form.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    assert save.isVisible() and form.rect().contains(save.mapTo(form, save.rect().bottomRight()))
