@@ -114,3 +114,48 @@ class Loader(QObject, Generic[T]):
             self._busy = busy
             if self._on_busy is not None:
                 self._on_busy(busy)
+
+
+class Loads(Generic[T]):
+    """For a widget (a case tab) that shows data read on a worker: :meth:`read` runs on a worker and
+    returns plain data (no widgets), :meth:`draw` puts it on screen in the GUI thread. :meth:`refresh`
+    reads again (the latest request wins); :meth:`redraw` draws again from what is held (a language
+    switch: ``retranslate()`` calls it and never reads). :attr:`data` is ``None`` until the first answer.
+
+    Call :meth:`start_loading` once at the end of ``__init__`` (after the widgets exist)."""
+
+    data: T | None = None
+    loader: Loader[T]
+
+    def read(self) -> T:  # pragma: no cover - overridden
+        """Worker thread: everything :meth:`draw` needs."""
+        raise NotImplementedError
+
+    def draw(self, data: T) -> None:  # pragma: no cover - overridden
+        """GUI thread: show ``data``."""
+        raise NotImplementedError
+
+    def start_loading(self, owner: QObject, *, fail: Callable[[BaseException], None] | None = None) -> None:
+        self.loader = Loader(owner, self._drawn, fail=fail or self.failed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read again on a worker and draw the answer."""
+        self.loader.load(self.read)
+
+    def redraw(self) -> None:
+        if self.data is not None:
+            self.draw(self.data)
+
+    @property
+    def loading(self) -> bool:
+        """Whether an answer is still awaited."""
+        return self.loader.pending
+
+    def failed(self, exc: BaseException) -> None:
+        """An unexpected failure of :meth:`read`: logged (the tab keeps what it showed)."""
+        log.error("%s could not be read", type(self).__name__, exc_info=exc)
+
+    def _drawn(self, data: T) -> None:
+        self.data = data
+        self.draw(data)

@@ -42,6 +42,7 @@ def test_recording_a_visit_in_the_tab_updates_my_work(registered, qtbot):
     qtbot.addWidget(tab)
     due = DueTab(w.sw, ids["case"])
     qtbot.addWidget(due)
+    qtbot.waitUntil(lambda: not due.loading, timeout=5_000)
     assert {r.data(0, RULE_ROLE) for r in due.rows()} >= {"V1"}, "the case's What is due tab lists the visits"
     dialog = tab.record_visit()
     qtbot.addWidget(dialog)
@@ -136,6 +137,7 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     w.clock.day = date(2026, 11, 20)
     tab = ChildProtectionTab(w.sw, ids["case"])
     qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     assert not tab.transfers_label.isVisibleTo(tab)
     start = tab.record_transfer()
     assert start.values()["permanent"] is True
@@ -152,6 +154,7 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     w.clock.day = date(2026, 11, 23)
     due = DueTab(w.sw, ids["case"])
     qtbot.addWidget(due)
+    qtbot.waitUntil(lambda: not due.loading, timeout=5_000)
     row = next(r for r in due.rows() if r.data(0, ACTION_ROLE) == "send_transfer_information")
     assert row.text(0) == "Due today", "C17: written information within 3 days of being told (the 20th)"
     step = tab.open_action(row.data(0, ACTION_ROLE))
