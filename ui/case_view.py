@@ -8,6 +8,7 @@ Thread contract: GUI thread. Opening a case is one short read plus its audit ent
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
@@ -207,7 +208,13 @@ class CaseWindow(Retranslating, QWidget):
 
     def open_action(self, action: str, person_id: str | None = None) -> QWidget | None:
         """Open the form for a "My work" action on whichever tab has it, and show that tab.
-        Returns the form, or ``None`` when no tab has one (the case is shown as it is)."""
+        Returns the form, or ``None`` when no tab has one (the case is shown as it is). While a tab is
+        still reading what it shows (which decides whether its form applies), the form opens once it has
+        read, and ``None`` is returned now."""
+        loading = [page for i in range(self.tabs.count()) if getattr(page := self.tabs.widget(i), "loading", False)]
+        if loading:
+            self.when_tabs_loaded(lambda: self.open_action(action, person_id))
+            return None
         for i in range(self.tabs.count()):
             page = self.tabs.widget(i)
             opener = getattr(page, "open_action", None)
@@ -216,6 +223,25 @@ class CaseWindow(Retranslating, QWidget):
                 self.tabs.setCurrentIndex(i)
                 return form
         return None
+
+    @property
+    def loading(self) -> bool:
+        """Whether a tab is still reading what it shows."""
+        return any(getattr(self.tabs.widget(i), "loading", False) for i in range(self.tabs.count()))
+
+    def show_tab(self, page: QWidget) -> None:
+        """Bring the tab ``page`` to the front."""
+        index = self.tabs.indexOf(page)
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+
+    def when_tabs_loaded(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` once every tab has drawn what it is reading (now if none is reading)."""
+        loading = [page for i in range(self.tabs.count()) if getattr(page := self.tabs.widget(i), "loading", False)]
+        if not loading:
+            fn()
+            return
+        loading[0].when_loaded(lambda: self.when_tabs_loaded(fn))
 
     # -- header ---------------------------------------------------------------------------------
     def _header_rows(self) -> list[tuple[str, str]]:

@@ -56,6 +56,7 @@ class Loader(QObject, Generic[T]):
         self._answered = 0
         self._busy = False
         self.task: Task | None = None
+        self._then: list[Callable[[], None]] = []
         self.dropped = 0
         """Answers dropped because a newer request had superseded them (for tests and the bench)."""
         self._timer = QTimer(self)
@@ -72,6 +73,13 @@ class Loader(QObject, Generic[T]):
     def busy(self) -> bool:
         """Whether "Loading…" is being shown (the latest answer is late)."""
         return self._busy
+
+    def when_answered(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` (GUI thread) once the latest request's answer is drawn (or failed); now if none is due."""
+        if self.pending:
+            self._then.append(fn)
+        else:
+            fn()
 
     def load(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Task:
         """Run ``fn(*args, **kwargs)`` on a worker; draw its answer unless a newer request came first."""
@@ -104,6 +112,9 @@ class Loader(QObject, Generic[T]):
                 log.error("a widget's data could not be read", exc_info=exc)
         finally:
             self._set_busy(False)
+            then, self._then = self._then, []
+            for fn in then:
+                fn()
 
     def _show_busy(self) -> None:
         if self.pending:
@@ -118,7 +129,7 @@ class Loader(QObject, Generic[T]):
 
 class Loads(Generic[T]):
     """For a widget (a case tab) that shows data read on a worker: :meth:`read` runs on a worker and
-    returns plain data (no widgets), :meth:`draw` puts it on screen in the GUI thread. :meth:`refresh`
+    returns plain data (it must not touch widgets: what it needs of them comes from :meth:`request`), :meth:`draw` puts it on screen in the GUI thread. :meth:`refresh`
     reads again (the latest request wins); :meth:`redraw` draws again from what is held (a language
     switch: ``retranslate()`` calls it and never reads). :attr:`data` is ``None`` until the first answer.
 
@@ -127,9 +138,13 @@ class Loads(Generic[T]):
     data: T | None = None
     loader: Loader[T]
 
-    def read(self) -> T:  # pragma: no cover - overridden
-        """Worker thread: everything :meth:`draw` needs."""
+    def read(self, *args: Any) -> T:  # pragma: no cover - overridden
+        """Worker thread: everything :meth:`draw` needs (``args`` from :meth:`request`)."""
         raise NotImplementedError
+
+    def request(self) -> tuple[Any, ...]:
+        """GUI thread: what the read depends on that widgets hold (the child chosen), passed to :meth:`read`."""
+        return ()
 
     def draw(self, data: T) -> None:  # pragma: no cover - overridden
         """GUI thread: show ``data``."""
@@ -141,7 +156,7 @@ class Loads(Generic[T]):
 
     def refresh(self) -> None:
         """Read again on a worker and draw the answer."""
-        self.loader.load(self.read)
+        self.loader.load(self.read, *self.request())
 
     def redraw(self) -> None:
         if self.data is not None:
@@ -151,6 +166,10 @@ class Loads(Generic[T]):
     def loading(self) -> bool:
         """Whether an answer is still awaited."""
         return self.loader.pending
+
+    def when_loaded(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` once what is being read is drawn (now if nothing is)."""
+        self.loader.when_answered(fn)
 
     def failed(self, exc: BaseException) -> None:
         """An unexpected failure of :meth:`read`: logged (the tab keeps what it showed)."""

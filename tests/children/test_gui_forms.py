@@ -412,8 +412,10 @@ def test_my_work_items_open_the_looked_after_and_child_in_need_forms_for_the_rig
             page._activated(row)
             window = next(x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window")
             tab = window.tab(tab_key)
+            # The form opens once the tab has read the child's records (on a worker).
+            qtbot.waitUntil(lambda t=tab, cls=form_class: isinstance(t.dialog, cls) and t.dialog.isVisible(),
+                            timeout=5_000)
             assert window.tabs.currentWidget() is tab
-            assert isinstance(tab.dialog, form_class) and tab.dialog.isVisible()
             assert tab.person_id == child == tab.dialog.person_id
             tab.dialog.close()
     finally:

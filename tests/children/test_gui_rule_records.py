@@ -77,6 +77,7 @@ def test_a_worker_records_a_complaint_and_its_next_step(qtbot: Any, world: Any, 
     dialog.set_value("about", "Letters came in English only.")
     _save(qtbot, dialog)
     assert tab.complaints.topLevelItem(0).text(0).startswith("Nia Pritchard, 19 Oct 2026 (In writing)")
+    qtbot.waitUntil(lambda: not win.loading, timeout=5_000)  # the tabs have read what decides the forms
     step = win.open_action("update_complaint")
     assert step is not None
     step.set_value("step", "acknowledged_on")
