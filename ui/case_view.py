@@ -211,17 +211,19 @@ class CaseWindow(Retranslating, QWidget):
         Returns the form, or ``None`` when no tab has one (the case is shown as it is). While a tab is
         still reading what it shows (which decides whether its form applies), the form opens once it has
         read, and ``None`` is returned now."""
-        loading = [page for i in range(self.tabs.count()) if getattr(page := self.tabs.widget(i), "loading", False)]
-        if loading:
-            self.when_tabs_loaded(lambda: self.open_action(action, person_id))
-            return None
+        loading = False
         for i in range(self.tabs.count()):
             page = self.tabs.widget(i)
+            if getattr(page, "loading", False):
+                loading = True  # asked once it has read (below)
+                continue
             opener = getattr(page, "open_action", None)
             form = opener(action, person_id) if opener is not None else None
             if form is not None:
                 self.tabs.setCurrentIndex(i)
                 return form
+        if loading:
+            self.when_tabs_loaded(lambda: self.open_action(action, person_id))
         return None
 
     @property

@@ -105,7 +105,9 @@ def test_one_click_from_my_work_opens_the_case_at_the_visit_form(registered, qtb
     windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
     assert windows
     tab = windows[0].findChild(QWidget, "cp_tab")
-    assert tab is not None and tab.dialog is not None and tab.dialog.isVisible()
+    assert tab is not None
+    # The form opens once the tab has read the case (on a worker).
+    qtbot.waitUntil(lambda: tab.dialog is not None and tab.dialog.isVisible(), timeout=5_000)
     for x in windows:
         x.close()
 

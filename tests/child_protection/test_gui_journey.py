@@ -292,7 +292,8 @@ def test_my_work_opens_the_form_for_its_action(world, qtbot):
     page._activated(row)
     windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
     tab = windows[0].findChild(QWidget, "cp_tab")
-    assert isinstance(tab.dialog, InitialConferenceDialog) and tab.dialog.isVisible()
+    # The form opens once the tab has read the case (on a worker).
+    qtbot.waitUntil(lambda: isinstance(tab.dialog, InitialConferenceDialog) and tab.dialog.isVisible(), timeout=5_000)
     for x in windows:
         x.close()
 
@@ -455,7 +456,9 @@ def test_my_work_opens_the_report_decision(world, qtbot):
     row = next(r for r in page.rows("overdue") if r.data(0, ACTION_ROLE) == "decide_report")
     page._activated(row)
     windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
-    dialog = windows[0].findChild(QWidget, "cp_tab").dialog
+    tab = windows[0].findChild(QWidget, "cp_tab")
+    qtbot.waitUntil(lambda: isinstance(tab.dialog, ReportDialog), timeout=5_000)  # once the tab has read the case
+    dialog = tab.dialog
     assert isinstance(dialog, ReportDialog) and dialog.report_id == report["id"] and dialog.isVisible()
     for x in windows:
         x.close()
