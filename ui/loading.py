@@ -19,7 +19,9 @@ widgets; ``draw``, ``fail`` and ``on_busy`` run in the GUI thread.
 
 from __future__ import annotations
 
+import inspect
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -36,6 +38,13 @@ LOADING_DELAY_MS = 300
 """How long an answer may take before "Loading…" is shown (a read quicker than this never flickers)."""
 
 
+def _held(fn: Callable[..., Any]) -> Callable[[], Callable[..., Any] | None]:
+    """``fn`` behind a reference: weak for a bound method (its object may go), strong otherwise."""
+    if inspect.ismethod(fn):
+        return weakref.WeakMethod(fn)
+    return lambda: fn
+
+
 class Loader(QObject, Generic[T]):
     """Loads ``owner``'s data with :meth:`load` and hands the latest answer to ``draw``."""
 
@@ -49,9 +58,11 @@ class Loader(QObject, Generic[T]):
         delay_ms: int = LOADING_DELAY_MS,
     ) -> None:
         super().__init__(owner)
-        self._draw = draw
-        self._fail = fail
-        self._on_busy = on_busy
+        # The owner's own methods are held weakly: a loader must not keep a closed window's Python
+        # object alive (a cycle through its bound methods).
+        self._draw = _held(draw)
+        self._fail = _held(fail) if fail is not None else None
+        self._on_busy = _held(on_busy) if on_busy is not None else None
         self._generation = 0
         self._answered = 0
         self._busy = False
@@ -103,11 +114,13 @@ class Loader(QObject, Generic[T]):
             return
         self._answered = generation
         self._timer.stop()
+        draw, fail = self._draw(), self._fail() if self._fail is not None else None
         try:
             if exc is None:
-                self._draw(result)
-            elif self._fail is not None:
-                self._fail(exc)
+                if draw is not None:
+                    draw(result)
+            elif fail is not None:
+                fail(exc)
             else:
                 log.error("a widget's data could not be read", exc_info=exc)
         finally:
@@ -123,8 +136,9 @@ class Loader(QObject, Generic[T]):
     def _set_busy(self, busy: bool) -> None:
         if busy != self._busy:
             self._busy = busy
-            if self._on_busy is not None:
-                self._on_busy(busy)
+            on_busy = self._on_busy() if self._on_busy is not None else None
+            if on_busy is not None:
+                on_busy(busy)
 
 
 class Loads(Generic[T]):

@@ -164,6 +164,7 @@ def test_case_window_has_the_adult_tab(qtbot, ready) -> None:
 
     window = CaseWindow(ready.sw, ready.ids["case"])
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.loading, timeout=10_000)  # opened, its tabs have read
     page = window.tab("adults")
     assert isinstance(page, AdultTab) and page.applies
     header = {k.text(): v.text() for k, v in window._rows}  # noqa: SLF001 - the header's rows

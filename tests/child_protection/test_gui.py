@@ -104,10 +104,10 @@ def test_one_click_from_my_work_opens_the_case_at_the_visit_form(registered, qtb
 
     windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
     assert windows
+    # The form opens once the case is open and the tab has read it (on workers).
+    qtbot.waitUntil(lambda: not windows[0].loading, timeout=10_000)
     tab = windows[0].findChild(QWidget, "cp_tab")
-    assert tab is not None
-    # The form opens once the tab has read the case (on a worker).
-    qtbot.waitUntil(lambda: tab.dialog is not None and tab.dialog.isVisible(), timeout=5_000)
+    assert tab is not None and tab.dialog is not None and tab.dialog.isVisible()
     for x in windows:
         x.close()
 

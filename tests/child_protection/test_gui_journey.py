@@ -291,9 +291,9 @@ def test_my_work_opens_the_form_for_its_action(world, qtbot):
     row = next(r for r in page.rows("overdue") if r.data(0, ACTION_ROLE) == "hold_initial_conference")
     page._activated(row)
     windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
+    qtbot.waitUntil(lambda: not windows[0].loading, timeout=10_000)  # opened, the tab has read the case
     tab = windows[0].findChild(QWidget, "cp_tab")
-    # The form opens once the tab has read the case (on a worker).
-    qtbot.waitUntil(lambda: isinstance(tab.dialog, InitialConferenceDialog) and tab.dialog.isVisible(), timeout=5_000)
+    assert isinstance(tab.dialog, InitialConferenceDialog) and tab.dialog.isVisible()
     for x in windows:
         x.close()
 
@@ -456,9 +456,8 @@ def test_my_work_opens_the_report_decision(world, qtbot):
     row = next(r for r in page.rows("overdue") if r.data(0, ACTION_ROLE) == "decide_report")
     page._activated(row)
     windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
-    tab = windows[0].findChild(QWidget, "cp_tab")
-    qtbot.waitUntil(lambda: isinstance(tab.dialog, ReportDialog), timeout=5_000)  # once the tab has read the case
-    dialog = tab.dialog
+    qtbot.waitUntil(lambda: not windows[0].loading, timeout=10_000)  # opened, the tab has read the case
+    dialog = windows[0].findChild(QWidget, "cp_tab").dialog
     assert isinstance(dialog, ReportDialog) and dialog.report_id == report["id"] and dialog.isVisible()
     for x in windows:
         x.close()

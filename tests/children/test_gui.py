@@ -26,6 +26,7 @@ def window(qtbot, world) -> Iterator:
     w.clock.day = date(2026, 10, 20)
     win = CaseWindow(w.sw, ids["case"])
     qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: not win.loading, timeout=10_000)  # opened, its tabs have read
     yield win
     close_sensitive()
     forget_store(w.sw)
@@ -116,6 +117,7 @@ def test_the_placements_list_fits_its_tab_without_scrolling_sideways(qtbot, worl
     try:
         win = CaseWindow(w.sw, ids["case"])
         qtbot.addWidget(win)
+        qtbot.waitUntil(lambda: not win.loading, timeout=10_000)  # opened, its tabs have read
         win.resize(900, 640)
         win.show()
         tab = win.tab("looked_after")  # the case now holds looked-after work: the tab shows by itself

@@ -23,6 +23,7 @@ def _window(qtbot: Any, session: Any, case_id: str) -> Any:
     hub()
     win = CaseWindow(session, case_id)
     qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: not win.loading, timeout=10_000)  # opened, its tabs have read
     return win
 
 
