@@ -13,6 +13,7 @@ import ui.adults  # noqa: F401 - registers the case tab
 from desktop.i18n import set_language
 from desktop.services.adults import EnquiryService, PlanService
 from tests.adults.helpers import appoint, report_and_screen, strategy
+from tests.conftest import settle
 from ui.action_bar import Group
 from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
@@ -36,6 +37,7 @@ def _tab(qtbot, w, session=None) -> AdultTab:
     tab = AdultTab(session or w.sw, w.ids["case"])
     qtbot.addWidget(tab)
     tab.show()
+    qtbot.waitUntil(lambda: not tab.loading, timeout=10_000)  # the case read on a worker
     return tab
 
 
@@ -54,6 +56,10 @@ def _open(qtbot, tab: AdultTab, name: str):
 def _save(qtbot, dialog) -> str:
     with qtbot.waitSignal(dialog.saved) as signal:
         assert dialog.save()
+    settle(qtbot)  # the tab has read the case again
+    tab = dialog.parent()
+    if getattr(tab, "loading", None) is not None:
+        qtbot.waitUntil(lambda: not tab.loading, timeout=10_000)  # the tab has read the case again
     return signal.args[0]
 
 
@@ -149,6 +155,7 @@ def test_every_action_opens_its_form(qtbot, w) -> None:
         la_monitor_id=w.ids["tm"], la_monitor_role="Oversight.", rationale="In hospital.",
         reporting_arrangements="Fortnightly.")
     tab.refresh()
+    settle(qtbot)
     _open_every_enabled(qtbot, tab, opened)
     assert opened == set(EXPECTED_FORMS) == set(tab.bar.actions_by_name)
 
@@ -330,6 +337,7 @@ def test_change_of_lead_practitioner(qtbot, w) -> None:
     dialog.reject()
     strategy(w, "2026-11-02")
     tab.refresh()
+    settle(qtbot)
     dialog = _open(qtbot, tab, "change_lead_practitioner")
     dialog.set_value("new_id", w.ids["sw2"])
     assert not dialog.save()
@@ -389,6 +397,7 @@ def test_plan_review(qtbot, w) -> None:
     dialog.reject()
     PlanService(w.sw).start(w.ids["case"], started_on="2026-11-02")
     tab.refresh()
+    settle(qtbot)
     dialog = _open(qtbot, tab, "review_plan")
     assert dialog.value("outcome") == "continue"  # the draft kept on cancel came back
     dialog.set_value("outcome", None)
@@ -465,6 +474,7 @@ def test_the_tab_says_where_the_case_is(qtbot, w) -> None:
     assert "No report recorded yet." in tab.journey.text()
     _ready(w)
     tab.refresh()
+    settle(qtbot)
     text = tab.journey.text()
     assert "screened (2 Enquiries required (section 126))" in text
     assert "determination 3 At risk, and action is needed" in text

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from desktop.i18n import set_language
+from tests.conftest import settle
 
 pytestmark = pytest.mark.gui
 
@@ -41,6 +42,7 @@ def tidy(world: Any) -> Iterator[None]:
 def _save(qtbot: Any, dialog: Any) -> None:
     with qtbot.waitSignal(dialog.saved, timeout=5000):
         assert dialog.save()
+    settle(qtbot)  # the tab has read the case again
 
 
 def test_a_manager_records_an_exception_and_it_is_a_line_on_the_case(qtbot: Any, world: Any, tidy: None) -> None:
