@@ -446,11 +446,16 @@ class CaseWindow(Retranslating, QWidget):
 
     def _refresh_header_only(self) -> None:
         # A fresh read without a new "open" audit entry would need a service method; the header's
-        # names come from the view we hold, so refresh the people from their own reads instead.
+        # names come from the view we hold, so the People tab reads the people again (on a worker),
+        # updates the view in place and redraws the header (redraw_header).
         page = self.tab("people")
         if page is not None and hasattr(page, "refresh"):
-            page.refresh()  # updates self.case_view's people in place
+            page.refresh()
         self.reload_header()
+
+    def redraw_header(self) -> None:
+        """Draw the header again from what is held (the People tab has read the people again)."""
+        self._draw()
 
     def closeEvent(self, event: QEvent) -> None:  # noqa: N802
         if _open.get(self.case_id) is self:

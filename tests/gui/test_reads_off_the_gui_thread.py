@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_YET_OFF_THE_GUI_THREAD = {
     # Case tabs that still read in their refresh() on the GUI thread (issue 17, item 2: not yet moved to
     # ui.loading.Loads). Each is one or two reads of one case; listed so that nothing else may join them.
-    "ui/people_tab.py": "the People tab reads the case's people and their addresses",
     "ui/household_tab.py": "the Household tab reads the case's households",
     "ui/notes.py": "the Notes tab reads the case's notes",
     "ui/chronology.py": "the Chronology tab reads the case's chronology",
