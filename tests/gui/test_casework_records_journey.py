@@ -111,7 +111,9 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     # -- the chronology: the significant note among the other events, Osian's ----------------------
     chronology = window.tab("chronology")
     chronology.refresh()
+    qtbot.waitUntil(lambda: not chronology.loading, timeout=10_000)  # read on a worker
     chronology.person.setCurrentIndex(chronology.person.findData(fam["osian"]))
+    qtbot.waitUntil(lambda: not chronology.loading, timeout=10_000)
     whats = [r.text(1) for r in chronology.rows()]
     assert "School or nursery concern (Phone call)" in whats
     assert "Initial child protection conference held" in whats and "Visit at home" in whats
@@ -122,6 +124,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
              for r in chronology.rows()]
     assert dates == sorted(dates)
     chronology.set_types(["note", "visit"])
+    qtbot.waitUntil(lambda: not chronology.loading, timeout=10_000)
     kept = [r.text(1) for r in chronology.rows()]
     assert kept and all(t.startswith(("School", "Injury", "Police", "Visit")) for t in kept)
 

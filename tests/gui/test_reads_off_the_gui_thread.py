@@ -29,7 +29,6 @@ NOT_YET_OFF_THE_GUI_THREAD = {
     # ui.loading.Loads). Each is one or two reads of one case; listed so that nothing else may join them.
     "ui/household_tab.py": "the Household tab reads the case's households",
     "ui/notes.py": "the Notes tab reads the case's notes",
-    "ui/chronology.py": "the Chronology tab reads the case's chronology",
     "ui/supervision.py": "the Supervision and sign-off tab reads the case's supervision records",
     "ui/letters/tab.py": "the Correspondence tab reads the case's letters (its history comes from a worker)",
 }
