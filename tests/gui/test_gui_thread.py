@@ -43,3 +43,20 @@ def test_the_screens_are_imported_on_a_worker_while_the_password_is_typed(world:
     assert not seen["before"], "the sign-in dialog itself does not import the casework screens"
     assert seen["loaded_in"] and seen["loaded_in"].startswith("diogel-task"), seen
     assert seen["tabs"] and seen["pdfium"]
+
+
+def test_a_case_window_shows_at_once_and_says_why_a_case_cannot_be_opened(qtbot, gui_session) -> None:
+    """The window is on screen before the case is read; a case out of scope (here: no such case) is said
+    in its title in the person's words, no tabs are made and nothing is raised."""
+    from ui.case_view import CaseWindow
+    from ui.plugins import load_plugins
+
+    load_plugins()
+    window = CaseWindow(gui_session, "no-such-case")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.title.text() == "Loading…" and not window.opened
+    qtbot.waitUntil(lambda: not window.loading, timeout=10_000)
+    assert window.failure is not None and not window.opened and window.tabs.count() == 0
+    assert window.title.text() == "That case does not exist or is not in your caseload."
+    assert window.open_action("record_visit") is None  # nothing to open, nothing waiting
