@@ -305,7 +305,7 @@ class CaseWindow(Retranslating, QWidget):
         if index >= 0:
             self.tabs.setCurrentIndex(index)
 
-    def when_tabs_loaded(self, fn: Callable[[], None]) -> None:
+    def when_tabs_loaded(self, fn: Callable[[], object]) -> None:
         """Call ``fn`` once the case is open and every tab has drawn what it is reading (now if none is
         reading; never if the case could not be opened)."""
         if not self.opened:
@@ -316,7 +316,8 @@ class CaseWindow(Retranslating, QWidget):
         if not loading:
             fn()
             return
-        loading[0].when_loaded(lambda: self.when_tabs_loaded(fn))
+        wait: Callable[[Callable[[], None]], None] = getattr(loading[0], "when_loaded")  # noqa: B009 - a Loads tab
+        wait(lambda: self.when_tabs_loaded(fn))
 
     # -- header ---------------------------------------------------------------------------------
     def _header_rows(self, view: CaseView, header: CaseHeader) -> list[tuple[str, str]]:
