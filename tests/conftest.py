@@ -113,3 +113,10 @@ def open_my_work(qtbot, session):
     qtbot.waitUntil(lambda: page.loaded, timeout=10_000)
     assert page.last_error is None, page.last_error
     return page
+
+
+def settle(qtbot) -> None:
+    """Wait until no background read is running: what the windows read on workers has been drawn."""
+    from ui.tasks import runner
+
+    qtbot.waitUntil(lambda: runner().running() == 0, timeout=10_000)

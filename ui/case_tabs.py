@@ -40,19 +40,28 @@ class CaseTab:
 
 _TABS: dict[str, CaseTab] = {}
 _next_due: NextDueProvider | None = None
-HeaderFact = Callable[[Any, str], "tuple[str, str] | None"]
+FactWords = Callable[[], "tuple[str, str]"]
+HeaderFact = Callable[[Any, str], "tuple[str, str] | FactWords | None"]
 _FACTS: dict[str, tuple[HeaderFact, frozenset[str]]] = {}
 
 
 def register_header_fact(key: str, fn: HeaderFact, tables: Collection[str] = ()) -> None:
-    """Add (or replace) a fact of the case header: ``fn(session, case_id)`` returns the translated label
-    ("Last supervised:") and value, or ``None`` to show nothing; the header is redrawn when a commit
-    touches one of ``tables``. GUI thread, on every redraw: keep it to one small read."""
+    """Add (or replace) a fact of the case header: ``fn(session, case_id)`` reads (on a worker) and returns
+    a function giving the translated label ("Last supervised:") and value — called in the GUI thread
+    on every redraw, so a language switch needs no read — or ``None`` to show nothing (a plain
+    ``(label, value)`` pair is taken as it is, in the language of the read). The header reads it again
+    when a commit touches the case."""
     _FACTS[key] = (fn, frozenset(tables))
 
 
-def header_facts(session: Any, case_id: str) -> list[tuple[str, str]]:
+def header_facts(session: Any, case_id: str) -> list[tuple[str, str] | FactWords]:
+    """Worker thread: every registered fact of the case (see :func:`register_header_fact`)."""
     return [fact for fn, _tables in _FACTS.values() if (fact := fn(session, case_id)) is not None]
+
+
+def fact_words(fact: tuple[str, str] | FactWords) -> tuple[str, str]:
+    """GUI thread: a fact's label and value in the current language."""
+    return fact() if callable(fact) else fact
 
 
 def header_fact_tables() -> frozenset[str]:
@@ -104,18 +113,24 @@ class NextDue:
     """The case header's "next thing due": the words and how urgent (``None``: not said)."""
 
     text: str
+    """The words as read; :meth:`words` says them again in the current language when it can."""
     urgency: Urgency | None = None
     days_overdue: int = 0
     unit: str = "days"
     action: str | None = None
     """The form that satisfies it (a "My work" action key), for the case page's primary button."""
     person_id: str | None = None
+    say: Callable[[], str] | None = None
+    """Says :attr:`text` in the current language (a language switch needs no read); ``None``: as read."""
+
+    def words(self) -> str:
+        return self.say() if self.say is not None else self.text
 
 
 def set_next_due_provider(fn: NextDueProvider | None) -> None:
     """``fn(session, case_id)`` returns the "next thing due" of a case (a :class:`NextDue`, or just the
-    translated words), or ``None`` when nothing is due. Called in the GUI thread when a case window opens
-    or refreshes and on language change, so it should be quick (one case)."""
+    translated words), or ``None`` when nothing is due. Called on a worker when a case window opens and when
+    its case changes; a language switch redraws with :meth:`NextDue.words`."""
     global _next_due
     _next_due = fn
 

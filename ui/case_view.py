@@ -3,11 +3,16 @@
 Tabs come from :mod:`ui.case_tabs` (``register_case_tab``); "next thing due" from the provider
 set with ``set_next_due_provider``; both are re-exported here for convenience.
 
-Thread contract: GUI thread. Opening a case is one short read plus its audit entry.
+Thread contract: GUI thread only draws. The window shows at once ("Loading…"); the case is opened
+(one read plus its audit entry) and its header's facts, next thing due and journey are read on a worker
+(:class:`ui.loading.Loader`), then the tabs are made — each reads its own lists on a worker. A language
+switch redraws what is held and never reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
@@ -35,7 +40,7 @@ from ui.actions import action_label
 from ui.case_tabs import (
     NextDue,
     case_tabs_for,
-    header_fact_tables,
+    fact_words,
     header_facts,
     next_due,
     register_case_tab,
@@ -45,10 +50,11 @@ from ui.case_tabs import (
 from ui.contrast import SUBDUED_COLOUR, text_css
 from ui.formatting import show_date
 from ui.journey_bar import JourneyBar
+from ui.loading import Loader
 from ui.plugins import load_plugins
 from ui.tasks import store_watcher
 from ui.urgency import style_label
-from ui.widgets import BASE_PT, Retranslating, scaled_pt, scrolling
+from ui.widgets import BASE_PT, Retranslating, message_of, scaled_pt, scrolling
 from ui.windows import fit_to_screen, register_sensitive
 
 __all__ = ["CaseWindow", "open_case_window", "register_case_tab", "set_next_due_provider", "age_text"]
@@ -102,8 +108,22 @@ def open_case_window(session: Any, case_id: str, parent: QWidget | None = None) 
     return window
 
 
+@dataclass(frozen=True, slots=True)
+class CaseHeader:
+    """What the header shows, read on a worker: the case (``None`` when only the header is read again),
+    the allocated worker's name, the registered facts and the next thing due (both already in words)
+    and the journey."""
+
+    view: CaseView | None
+    worker_name: str | None
+    facts: list[Any]  # (label, value) or a function saying them (ui.case_tabs.fact_words)
+    next: NextDue | None
+    journey: Journey | None
+
+
 class CaseWindow(Retranslating, QWidget):
-    """One case. ``case_view`` holds the opened :class:`CaseView` for the tabs."""
+    """One case. ``case_view`` holds the opened :class:`CaseView` for the tabs (``None`` until the case
+    has been opened on a worker: :attr:`opened`)."""
 
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -111,7 +131,9 @@ class CaseWindow(Retranslating, QWidget):
         self.setObjectName("case_window")
         self.session = session
         self.case_id = case_id
-        self.case_view: CaseView = CaseService(session).open(case_id)
+        self.case_view: CaseView | None = None
+        self.header_data: CaseHeader | None = None
+        self.failure: BaseException | None = None
         register_sensitive(self)
         load_plugins()  # the tabs and the next-due line come from the casework modules (idempotent)
 
@@ -144,15 +166,8 @@ class CaseWindow(Retranslating, QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("case_tabs")
-        work = self.case_view.work or {self.case_view.case["case_type"]}
-        self._tab_defs = case_tabs_for(session, work)
-        for tab in self._tab_defs:
-            page = tab.factory(session, case_id, self)
-            page.setProperty("case_tab_key", tab.key)
-            self.tabs.addTab(page, "")
-        # Work this case does not hold yet (a child becoming looked after) is started from here, not
-        # from a tab of greyed buttons.
-        self._startable = startable_tabs(session, self.case_view.case["case_type"], work)
+        self._tab_defs: list[Any] = []
+        self._startable: list[Any] = []
         self.start_button = QToolButton()
         self.start_button.setObjectName("start_work")
         self.start_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -178,7 +193,61 @@ class CaseWindow(Retranslating, QWidget):
         QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=lambda: self._step_tab(-1))
         store_watcher(session).changed.connect(self._on_store_changed)
         fit_to_screen(self, ROOMY)
+        self.loader: Loader[CaseHeader] = Loader(self, self._on_header, fail=self._on_failed)
         self.retranslate()
+        self.loader.load(self._read_header, True)
+
+    @property
+    def opened(self) -> bool:
+        """Whether the case has been opened and its tabs made."""
+        return self.case_view is not None
+
+    # -- reading (worker thread) ---------------------------------------------------------------
+    def _read_header(self, open_case: bool, view: CaseView | None = None) -> CaseHeader:
+        """Worker thread: open the case (audited) when ``open_case``, else use ``view``; then what the
+        header shows of it."""
+        session = self.session
+        if open_case:
+            view = CaseService(session).open(self.case_id)
+        assert view is not None
+        worker_id = view.case.get("allocated_worker_id")
+        worker_name = next((f"{w['given_names']} {w['family_name']}".strip()
+                            for w in CaseService(session).workers() if w["id"] == worker_id), None)
+        journey = JourneyService(session).journey(self.case_id) if session.can(Can.VIEW_CASEWORK) else None
+        return CaseHeader(view if open_case else None, worker_name, header_facts(session, self.case_id),
+                          next_due(session, self.case_id), journey)
+
+    def reload_header(self) -> None:
+        """Read the header again on a worker (the case stays open: no new "open" audit entry)."""
+        if self.case_view is not None:
+            self.loader.load(self._read_header, False, self.case_view)
+
+    # -- drawing (GUI thread) --------------------------------------------------------------------
+    def _on_header(self, header: CaseHeader) -> None:
+        if header.view is not None:
+            first = self.case_view is None
+            self.case_view = header.view
+            if first:
+                self._make_tabs(header.view)
+        self.header_data = header
+        self._draw()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        """The case could not be opened (out of scope, gone) or its header read: said in the title."""
+        self.failure = exc
+        self.title.setText(message_of(exc))
+        self.title.setAccessibleName(self.title.text())
+
+    def _make_tabs(self, view: CaseView) -> None:
+        work = view.work or {view.case["case_type"]}
+        self._tab_defs = case_tabs_for(self.session, work)
+        for tab in self._tab_defs:
+            page = tab.factory(self.session, self.case_id, self)
+            page.setProperty("case_tab_key", tab.key)
+            self.tabs.addTab(page, "")
+        # Work this case does not hold yet (a child becoming looked after) is started from here, not
+        # from a tab of greyed buttons.
+        self._startable = startable_tabs(self.session, view.case["case_type"], work)
 
     def _fill_start_menu(self) -> None:
         self.start_menu.clear()
@@ -214,19 +283,52 @@ class CaseWindow(Retranslating, QWidget):
 
     def open_action(self, action: str, person_id: str | None = None) -> QWidget | None:
         """Open the form for a "My work" action on whichever tab has it, and show that tab.
-        Returns the form, or ``None`` when no tab has one (the case is shown as it is)."""
+        Returns the form, or ``None`` when no tab has one (the case is shown as it is). While a tab is
+        still reading what it shows (which decides whether its form applies), the form opens once it has
+        read, and ``None`` is returned now."""
+        loading = not self.opened
         for i in range(self.tabs.count()):
             page = self.tabs.widget(i)
+            if getattr(page, "loading", False):
+                loading = True  # asked once it has read (below)
+                continue
             opener = getattr(page, "open_action", None)
             form = opener(action, person_id) if opener is not None else None
             if form is not None:
                 self.tabs.setCurrentIndex(i)
                 return form
+        if loading:
+            self.when_tabs_loaded(lambda: self.open_action(action, person_id))
         return None
 
+    @property
+    def loading(self) -> bool:
+        """Whether the case is still being opened or a tab is still reading what it shows."""
+        return self.loader.pending or any(getattr(self.tabs.widget(i), "loading", False) for i in range(self.tabs.count()))
+
+    def show_tab(self, page: QWidget) -> None:
+        """Bring the tab ``page`` to the front."""
+        index = self.tabs.indexOf(page)
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+
+    def when_tabs_loaded(self, fn: Callable[[], object]) -> None:
+        """Call ``fn`` once the case is open and every tab has drawn what it is reading (now if none is
+        reading; never if the case could not be opened)."""
+        if not self.opened:
+            if self.loader.pending:
+                self.loader.when_answered(lambda: self.when_tabs_loaded(fn))
+            return
+        loading = [page for i in range(self.tabs.count()) if getattr(page := self.tabs.widget(i), "loading", False)]
+        if not loading:
+            fn()
+            return
+        wait: Callable[[Callable[[], None]], None] = getattr(loading[0], "when_loaded")  # noqa: B009 - a Loads tab
+        wait(lambda: self.when_tabs_loaded(fn))
+
     # -- header ---------------------------------------------------------------------------------
-    def _header_rows(self) -> list[tuple[str, str]]:
-        view, today = self.case_view, self.session.today()
+    def _header_rows(self, view: CaseView, header: CaseHeader) -> list[tuple[str, str]]:
+        today = self.session.today()
         rows: list[tuple[str, str]] = []
         for s in view.subjects:
             name = _person_name(s)
@@ -246,7 +348,7 @@ class CaseWindow(Retranslating, QWidget):
         rows.append(
             (_("Register:"), _("On the child protection register") if view.registered else _("Not on the register"))
         )
-        rows.append((_("Allocated worker:"), self._worker_name(view.case.get("allocated_worker_id"))))
+        rows.append((_("Allocated worker:"), header.worker_name or _("Not allocated")))
         for kp in view.key_people:
             if kp["role"] == "allocated_worker" and kp["practitioner_id"] == view.case.get("allocated_worker_id"):
                 continue  # already shown above
@@ -255,17 +357,12 @@ class CaseWindow(Retranslating, QWidget):
             row = (_("{role}:").format(role=key_role_label(kp["role"])), who)
             if row not in rows:  # one co-ordinator for two siblings is said once
                 rows.append(row)
-        rows += header_facts(self.session, self.case_id)  # e.g. when it was last supervised
+        rows += [fact_words(fact) for fact in header.facts]  # e.g. when it was last supervised
         return rows
 
-    def _journey(self) -> Journey | None:
-        if not self.session.can(Can.VIEW_CASEWORK):
-            return None
-        return JourneyService(self.session).journey(self.case_id)
-
-    def _show_next_due(self) -> None:
+    def _show_next_due(self, next_thing: NextDue | None) -> None:
         """The next thing due in words, shape and colour, and its form as the one primary button."""
-        self._next = next_due(self.session, self.case_id)
+        self._next = next_thing
         self.next_label.setText(_("Next thing due:"))
         if self._next is None:
             self.next_due_value.setText(_("Nothing due"))
@@ -274,8 +371,8 @@ class CaseWindow(Retranslating, QWidget):
             urgency = self._next.urgency
             words = urgency_label(urgency, self._next.days_overdue, self._next.unit) if urgency else ""
             # L10N: how urgent, then what is due, e.g. "Overdue: 4 working days — Osian: not seen alone …"
-            self.next_due_value.setText(_("{urgency} — {what}").format(urgency=words, what=self._next.text)
-                                        if words else self._next.text)
+            what = self._next.words()
+            self.next_due_value.setText(_("{urgency} — {what}").format(urgency=words, what=what) if words else what)
             style_label(self.next_due_value, urgency)
         action = action_label(self._next.action) if self._next and self._next.action else None
         self.next_action_button.setVisible(action is not None)
@@ -286,20 +383,31 @@ class CaseWindow(Retranslating, QWidget):
         if self._next is not None and self._next.action:
             self.open_action(self._next.action, self._next.person_id)
 
-    def _worker_name(self, worker_id: str | None) -> str:
-        if not worker_id:
-            return _("Not allocated")
-        for w in CaseService(self.session).workers():
-            if w["id"] == worker_id:
-                return f"{w['given_names']} {w['family_name']}".strip()
-        return _("Not allocated")
-
     def retranslate(self) -> None:
-        names = ", ".join(_person_name(s) for s in self.case_view.subjects) or self.case_view.case["reference"]
+        self._draw()
+
+    def _draw(self) -> None:
+        """Draw the header and the tabs' titles from what was read (GUI thread; never reads)."""
+        for i, tab in enumerate(self._tab_defs):
+            self.tabs.setTabText(i, _(tab.title_msgid))
+        self.tabs.setAccessibleName(_("Case sections"))
+        self.start_button.setText(_("Start other work"))
+        self.start_button.setAccessibleName(_("Start other work"))
+        self.start_button.setToolTip(_("Work this case does not hold yet, such as a child becoming looked after"))
+        self._fill_start_menu()
+        view, header = self.case_view, self.header_data
+        if view is None or header is None:
+            text = message_of(self.failure) if self.failure is not None else _("Loading…")
+            self.setWindowTitle(_("{names} – Diogel").format(names=text))
+            self.title.setText(text)
+            self.title.setAccessibleName(text)
+            self.next_action_button.hide()
+            return
+        names = ", ".join(_person_name(s) for s in view.subjects) or view.case["reference"]
         self.setWindowTitle(_("{names} – Diogel").format(names=names))
         self.title.setText(names)
         self.title.setAccessibleName(_("Case of {names}").format(names=names))
-        rows = self._header_rows()
+        rows = self._header_rows(view, header)
         while len(self._rows) < len(rows):
             key, value = QLabel(), QLabel()
             value.setWordWrap(True)
@@ -328,38 +436,37 @@ class CaseWindow(Retranslating, QWidget):
             self.header.addWidget(value, r, c + 1, 1, span)
         for column in (1, 3, 5):
             self.header.setColumnStretch(column, 1 if column < 2 * per_row else 0)
-        self._show_next_due()
-        self.journey_bar.show_journey(self._journey())
-        for i, tab in enumerate(self._tab_defs):
-            self.tabs.setTabText(i, _(tab.title_msgid))
-        self.tabs.setAccessibleName(_("Case sections"))
-        self.start_button.setText(_("Start other work"))
-        self.start_button.setAccessibleName(_("Start other work"))
-        self.start_button.setToolTip(_("Work this case does not hold yet, such as a child becoming looked after"))
-        self._fill_start_menu()
+        self._show_next_due(header.next)
+        self.journey_bar.show_journey(header.journey)
 
     def refresh(self) -> None:
-        """Read the case again (after a change) and redraw the header and tabs."""
-        self.case_view = CaseService(self.session).open(self.case_id)
-        self.retranslate()
+        """Open the case again (after a change) and redraw the header; every tab reads again."""
+        self.loader.load(self._read_header, True)
         for i in range(self.tabs.count()):
             page = self.tabs.widget(i)
             if hasattr(page, "refresh"):
                 page.refresh()
 
     def _on_store_changed(self, tables: set[str], case_ids: set[str]) -> None:
+        if self.case_view is None:
+            return  # being opened: the answer will be as new as this change or newer
         if tables & {"person", "address", "case_member"}:
             self._refresh_header_only()
-        elif self.case_id in case_ids and tables & header_fact_tables():
-            self.retranslate()  # a registered header fact changed (e.g. the case was supervised)
+        elif self.case_id in case_ids:
+            self.reload_header()  # what is due next, the journey, a registered fact (e.g. supervised)
 
     def _refresh_header_only(self) -> None:
         # A fresh read without a new "open" audit entry would need a service method; the header's
-        # names come from the view we hold, so refresh the people from their own reads instead.
+        # names come from the view we hold, so the People tab reads the people again (on a worker),
+        # updates the view in place and redraws the header (redraw_header).
         page = self.tab("people")
         if page is not None and hasattr(page, "refresh"):
-            page.refresh()  # updates self.case_view's people in place
-        self.retranslate()
+            page.refresh()
+        self.reload_header()
+
+    def redraw_header(self) -> None:
+        """Draw the header again from what is held (the People tab has read the people again)."""
+        self._draw()
 
     def closeEvent(self, event: QEvent) -> None:  # noqa: N802
         if _open.get(self.case_id) is self:

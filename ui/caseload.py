@@ -32,11 +32,14 @@ from desktop.services.permissions import Can
 from desktop.sync.conflicts import flagged_cases
 from ui.areas import register_area
 from ui.caseload_model import CASE_ID_ROLE, COLUMNS, DUE_COLUMNS, CaseFilter, CaseloadModel, CaseloadProxy
-from ui.tasks import runner, store_watcher
+from ui.loading import Loader
+from ui.tasks import store_watcher
 from ui.widgets import Retranslating, scaled_pt
 
 log = logging.getLogger(__name__)
 MAX_COLUMN_WIDTH = 180
+CaseloadRead = tuple[list[CaseRow], list[dict[str, Any]], list[dict[str, Any]], set[str]]
+"""The caseload, the teams and workers for the filters, and the cases with a sync conflict."""
 
 __all__ = ["CASE_ID_ROLE", "COLUMNS", "CaseFilter", "CaseloadModel", "CaseloadPage", "CaseloadProxy", "CaseloadTable"]
 
@@ -126,6 +129,11 @@ class CaseloadPage(Retranslating, QWidget):
         self.setTabOrder(self.worker_filter, self.table)
 
         self._loaded = False
+        # The latest read of each is drawn (an older answer overtaken by a newer commit is dropped).
+        self.rows_loader: Loader[CaseloadRead] = Loader(self, self._on_loaded,
+                                                        fail=lambda exc: log.error("the caseload could not be read",
+                                                                                   exc_info=exc))
+        self.due_loader: Loader[dict[str, Any]] = Loader(self, self._on_due, fail=self._due_failed)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(300)
@@ -158,7 +166,12 @@ class CaseloadPage(Retranslating, QWidget):
         self.table.setToolTip(_("Double-click or press Enter to open a case"))
         self.model.retranslate()
         if self._loaded and self.model.rowCount():
-            self.table.resizeColumnsToContents()  # Welsh headers and labels are longer
+            # Welsh headers are longer: widen a column to its header; the rows are not measured again
+            # (that held a language switch up for tens of milliseconds at 5,000 cases).
+            header = self.table.horizontalHeader()
+            for column in range(self.model.columnCount()):
+                header.resizeSection(column, min(max(header.sectionSize(column), header.sectionSizeHint(column)),
+                                                 max(MAX_COLUMN_WIDTH, header.sectionSizeHint(column))))
         self._update_count()
 
     def _update_count(self) -> None:
@@ -178,18 +191,18 @@ class CaseloadPage(Retranslating, QWidget):
         """Read the caseload (and the filter lists) on a worker; the model updates when it is back."""
         session = self.session
 
-        def read() -> tuple[list[CaseRow], list[dict[str, Any]], list[dict[str, Any]], set[str]]:
+        def read() -> CaseloadRead:
             service = CaseService(session)
             return service.caseload(), service.teams(), service.workers(), flagged_cases(session.store)
 
-        runner().run(read, on_done=self._on_loaded, on_error=lambda exc: None)
+        self.rows_loader.load(read)
 
     def _load_due(self) -> None:
         """The Next due and Overdue columns, worked out on a worker once the list is on screen (so
         the engine's work for every case never holds up the list itself)."""
         session = self.session
         if session.can(Can.VIEW_CASEWORK):
-            runner().run(lambda: MyWorkService(session).by_case(), on_done=self._on_due, on_error=self._due_failed)
+            self.due_loader.load(lambda: MyWorkService(session).by_case())
 
     def _on_due(self, due: dict[str, Any]) -> None:
         try:
@@ -210,7 +223,7 @@ class CaseloadPage(Retranslating, QWidget):
         except RuntimeError:
             return
 
-    def _on_loaded(self, result: tuple[list[CaseRow], list[dict[str, Any]], list[dict[str, Any]], set[str]]) -> None:
+    def _on_loaded(self, result: CaseloadRead) -> None:
         try:
             self.objectName()
         except RuntimeError:  # the page was destroyed (locked) while the caseload was read

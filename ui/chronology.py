@@ -37,6 +37,7 @@ from desktop.services.permissions import Can
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date, to_iso
 from ui.forms import Field, Form
+from ui.loading import Loads
 from ui.tasks import Task, runner, store_watcher
 from ui.widgets import FieldError, Retranslating, message_of
 
@@ -139,7 +140,7 @@ class ExportChronologyForm(Form):
         return {"id": str(path)}
 
 
-class ChronologyTab(Retranslating, QWidget):
+class ChronologyTab(Loads[Chronology], Retranslating, QWidget):
     """The chronology with its filters; ``export(path, language)`` writes the PDF."""
 
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
@@ -213,6 +214,7 @@ class ChronologyTab(Retranslating, QWidget):
         self.person.currentIndexChanged.connect(lambda _i: self.refresh() if self._subjects_loaded else None)
         store_watcher(session).changed.connect(self._store_changed)
         self.retranslate()
+        self.start_loading(self, fail=self._failed)
 
     # -- texts ----------------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -229,7 +231,8 @@ class ChronologyTab(Retranslating, QWidget):
         self.list.setAccessibleName(_("Chronology"))
         self.error.retranslate()
         self.model.retranslate()
-        self.refresh()
+        self.kinds.setText(self._kinds_text())
+        self.redraw()
 
     def _kinds_text(self) -> str:
         chosen = self.types()
@@ -260,19 +263,33 @@ class ChronologyTab(Retranslating, QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        """Read the chronology for the filters shown, on a worker (a date that is not one is said at once)."""
         self.error.clear()
         self.kinds.setText(self._kinds_text())
         try:
-            chronology = ChronologyService(self.session).for_case(self.case_id, **self.filters())
+            filters = self.filters()
         except ValidationError as err:
             self.error.show_error(err)
             return
+        self.loader.load(self.read, filters)
+
+    def read(self, filters: dict[str, Any]) -> Chronology:
+        """Worker thread: the case's chronology for ``filters``."""
+        return ChronologyService(self.session).for_case(self.case_id, **filters)
+
+    def draw(self, chronology: Chronology) -> None:
         self.chronology = chronology
         self._fill_people(chronology)
         self.model.set_events(chronology.events)
         n = len(chronology.events)
         self.count.setText(ngettext("{n} event", "{n} events", n).format(n=n) if n
                            else _("No events for what is chosen."))
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError):  # a period the service refuses (the end before the start)
+            self.error.show_error(exc)
+        else:
+            self.failed(exc)
 
     def _fill_people(self, chronology: Chronology) -> None:
         chosen = self.person.currentData()

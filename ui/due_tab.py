@@ -2,8 +2,8 @@
 most urgent first, each with its urgency in words, shape and colour, how late in the rule's own unit and
 whose it is; double-click (or Enter) opens the form that satisfies it.
 
-Registered for every kind of case (casework roles). GUI thread: one case's items are one short call
-(a few milliseconds); refreshed when something in the case changes.
+Registered for every kind of case (casework roles). The case's items are read on a worker
+(:class:`ui.loading.Loads`), again when something in the case changes; a language switch redraws them.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 
 from desktop.domain.rules import RULE_TITLES
 from desktop.i18n import N_, _
-from desktop.services.my_work import MyWorkService
+from desktop.services.my_work import MyWorkService, WorkItem
 from desktop.services.permissions import Can
 from ui.case_tabs import register_case_tab
+from ui.loading import Loads
 from ui.my_work import ACTION_ROLE, PERSON_ROLE, RULE_ROLE, item_row
 from ui.tasks import store_watcher
 from ui.widgets import Retranslating, fit_columns
@@ -26,7 +27,7 @@ HORIZON_DAYS = 28
 """How far ahead the tab looks: four weeks (a display choice, not a timescale)."""
 
 
-class DueTab(Retranslating, QWidget):
+class DueTab(Loads[list[WorkItem]], Retranslating, QWidget):
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("due_tab")
@@ -42,22 +43,27 @@ class DueTab(Retranslating, QWidget):
         layout.addWidget(self.list, 1)
         store_watcher(session).changed.connect(self._store_changed)
         self.retranslate()
+        self.start_loading(self)
 
     def retranslate(self) -> None:
         self.intro.setText(_("What is due in the next four weeks, most urgent first. Double-click an item to"
                              " open the form that records it."))
         self.list.setHeaderLabels([_(h) for h in HEADERS])
         self.list.setAccessibleName(_("What is due"))
-        self.refresh()
+        self.redraw()
 
     def _store_changed(self, _tables: set[str], case_ids: set[str]) -> None:
         if self.case_id in case_ids:
             self.refresh()
 
-    def refresh(self) -> None:
-        self.list.clear()
+    def read(self) -> list[WorkItem]:
+        """Worker thread: the case's items in the next four weeks, most urgent first."""
         items = MyWorkService(self.session).all_items(case_id=self.case_id, horizon_days=HORIZON_DAYS)
         items.sort(key=lambda i: (i.urgency.rank, i.due, i.person_name))
+        return items
+
+    def draw(self, items: list[WorkItem]) -> None:
+        self.list.clear()
         for item in items:
             row = item_row(item)
             row.setToolTip(0, _(RULE_TITLES.get(item.rule_id, item.rule_id)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -150,7 +150,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.retranslate()
         if self._areas:
             self.sidebar.setCurrentRow(0)
-        self.refresh_badges()
+        self._badges_started = False  # the first counts once the window is on screen (see showEvent)
         fit_to_screen(self, ROOMY)
 
     # -- actions and menus --------------------------------------------------------------------
@@ -294,6 +294,13 @@ class MainWindow(Retranslating, QMainWindow):
 
     def page(self, key: str) -> QWidget | None:
         return self._pages.get(key)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._badges_started:
+            # After the first screen is drawn: the sidebar's counts must not compete with it.
+            self._badges_started = True
+            QTimer.singleShot(0, self, self.refresh_badges)
 
     def _store_changed(self, _tables: object, _cases: object) -> None:
         self._badge_timer.start()

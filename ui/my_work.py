@@ -39,7 +39,8 @@ from desktop.services.tasks import Task
 from ui import areas
 from ui.contrast import CHIP_EMPTY_COLOURS, high_contrast, urgency_colours
 from ui.formatting import show_date
-from ui.tasks import runner, store_watcher
+from ui.loading import Loader
+from ui.tasks import store_watcher
 from ui.urgency import style_tree_item, urgency_icon
 from ui.widgets import Retranslating, cap_columns, fit_columns, message_of, scaled_pt
 
@@ -226,6 +227,8 @@ class MyWorkPage(Retranslating, QWidget):
         if not self.tabs.count():
             layout.addStretch(1)
 
+        # The latest request's figures are drawn (an older answer overtaken by a newer commit is dropped).
+        self.loader: Loader[MyWork] = Loader(self, self._loaded, fail=self._failed, on_busy=self._busy)
         # Several commits in a row (a conference writes many rows) refresh once.
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -270,8 +273,11 @@ class MyWorkPage(Retranslating, QWidget):
     # -- loading (worker thread) ----------------------------------------------------------------
     def refresh(self) -> None:
         """Recompute on a worker; draw when it comes back."""
-        session = self.session
-        runner().run(lambda: _view(session), on_done=self._loaded, on_error=self._failed)
+        self.loader.load(_view, self.session)
+
+    def _busy(self, busy: bool) -> None:
+        if busy and self.work is None:
+            self.heading.setText(_("Loading…"))
 
     def _loaded(self, work: MyWork) -> None:
         self.work = work

@@ -1,7 +1,7 @@
 """The default "next thing due" line of a case header, from the timescale engine (My work).
 
 Registered through :func:`ui.case_tabs.set_next_due_provider` when the main window loads its
-plugins; a casework module may replace it. GUI thread; one case, a few tens of milliseconds.
+plugins; a casework module may replace it. Worker thread; one case, a few tens of milliseconds.
 """
 
 from __future__ import annotations
@@ -34,12 +34,15 @@ def engine_next_due(session: Any, case_id: str) -> NextDue | None:
                        Urgency.PROBLEM)
     if item is None:
         return None
-    text = item.reason
-    if item.person_name:
+
+    def say() -> str:
+        if not item.person_name:
+            return item.reason
         # L10N: a person's name and what is due for them, e.g. "Elis Jones: Child to be seen by 1 Dec 2026"
-        text = _("{name}: {reason}").format(name=item.person_name, reason=item.reason)
-    return NextDue(text, item.urgency, item.days_overdue, item.overdue_unit, item.action,
-                   item.person_id)
+        return _("{name}: {reason}").format(name=item.person_name, reason=item.reason)
+
+    return NextDue(say(), item.urgency, item.days_overdue, item.overdue_unit, item.action,
+                   item.person_id, say)
 
 
 set_next_due_provider(engine_next_due)

@@ -221,7 +221,9 @@ class NotesTab(Retranslating, QWidget):
         self.significant = QCheckBox()
         self.significant.setObjectName("notes_significant_only")
         self.significant.toggled.connect(lambda _on: self.refresh())
-        self.new_button, self.correct_button = QPushButton(), QPushButton()
+        # Parented at once: a parentless widget made visible is a window of its own for a moment, and takes the
+        # keyboard focus away from the case window (the tabs are made while the window is on screen).
+        self.new_button, self.correct_button = QPushButton(self), QPushButton(self)
         self.new_button.setObjectName("new_note")
         self.correct_button.setObjectName("correct_note")
         self.new_button.setVisible(session.can(Can.RECORD_CASEWORK))

@@ -1,6 +1,7 @@
 """The built-in People tab of a case: its members, and editing a person.
 
-Thread contract: GUI thread; reads are single-person reads through :class:`PersonService`.
+Thread contract: GUI thread only draws. The members come with the opened case; after an edit or a change to
+a person they are read again on a worker (:class:`ui.loading.Loader`) and the case header redrawn with them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from desktop.i18n import N_, _
 from desktop.services.persons import PersonService
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date
+from ui.loading import Loader
 from ui.widgets import Retranslating
 
 PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -56,7 +58,13 @@ class PeopleTab(Retranslating, QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self._dialogs: dict[str, QWidget] = {}
+        self.loader: Loader[list[dict[str, Any]]] = Loader(self, self._refreshed)
         self.retranslate()
+
+    @property
+    def loading(self) -> bool:
+        """Whether the members are being read again."""
+        return self.loader.pending
 
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([_(h) for h in HEADERS])
@@ -88,15 +96,22 @@ class PeopleTab(Retranslating, QWidget):
             self.tree.resizeColumnToContents(col)
 
     def refresh(self) -> None:
-        """Re-read each member (after an edit or a commit) and redraw."""
+        """Read each member again on a worker (after an edit or a commit), then redraw them and the header."""
+        self.loader.load(self._read, list(self.members))
+
+    def _read(self, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Worker thread: each member as it is now (one gone from scope is left out)."""
         service = PersonService(self.session)
         fresh = []
-        for m in self.members:
+        for m in members:
             try:
                 person = service.get(m["id"])
             except DiogelError:
                 continue
             fresh.append({**m, **{k: v for k, v in person.items() if k != "addresses"}})
+        return fresh
+
+    def _refreshed(self, fresh: list[dict[str, Any]]) -> None:
         self.members = fresh
         view = getattr(self._window, "case_view", None)
         if view is not None:
@@ -104,6 +119,9 @@ class PeopleTab(Retranslating, QWidget):
             view.members[:] = [by_id.get(m["id"], m) for m in view.members]
             view.subjects[:] = [by_id.get(m["id"], m) for m in view.subjects]
         self._fill()
+        redraw = getattr(self._window, "redraw_header", None)
+        if redraw is not None:
+            redraw()  # the names in the header come from the members
 
     def _edit_current(self) -> None:
         item = self.tree.currentItem()

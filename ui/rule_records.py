@@ -30,6 +30,7 @@ from desktop.services.permissions import Can
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date
 from ui.forms import Field, Form
+from ui.loading import Loads
 from ui.widgets import Retranslating
 
 STEPS = {"acknowledged_on": N_("Acknowledged"), "discussed_on": N_("Discussed with the complainant"),
@@ -121,7 +122,11 @@ class ComplaintStepDialog(Form):
         return ComplaintService(self.session).update(values["complaint_id"] or "", **changes)
 
 
-class RuleRecordsTab(Retranslating, QWidget):
+RuleRecords = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+"""The case's exceptions and complaints, read on a worker."""
+
+
+class RuleRecordsTab(Loads[RuleRecords], Retranslating, QWidget):
     """Exceptions in force or past, and complaints, one line each; the buttons open the forms."""
 
     ACTIONS = {"update_complaint": "complaint_step", "agree_exception": "record_exception"}
@@ -158,6 +163,7 @@ class RuleRecordsTab(Retranslating, QWidget):
         layout.addLayout(buttons)
         self.forms: list[Form] = []
         self.retranslate()
+        self.start_loading(self)
 
     def retranslate(self) -> None:
         self.exceptions_label.setText(_("Exceptions to timescales"))
@@ -167,13 +173,19 @@ class RuleRecordsTab(Retranslating, QWidget):
         self.exception_button.setText(_("Record an exception…"))
         self.complaint_button.setText(_("Record a complaint…"))
         self.step_button.setText(_("Complaint progress…"))
-        self.refresh()
+        self.redraw()
 
-    def refresh(self) -> None:
+    def read(self) -> RuleRecords:
+        """Worker thread: the case's exceptions to timescales and its complaints."""
+        return (ExceptionService(self.session).for_case(self.case_id),
+                ComplaintService(self.session).for_case(self.case_id))
+
+    def draw(self, data: RuleRecords) -> None:
         from desktop.domain.rules import RULE_TITLES
 
+        exceptions, complaints = data
         self.exceptions.clear()
-        for x in ExceptionService(self.session).for_case(self.case_id):
+        for x in exceptions:
             title = _(RULE_TITLES[x["rule_id"]]) if x["rule_id"] in RULE_TITLES else x["rule_id"]
             # L10N: one line per recorded exception on the case, e.g. "Mali Jones – Child seen alone:
             # agreed by Nia Morgan on 17 Nov 2026, until 1 Jun 2027 (Age or stage of development).
@@ -186,7 +198,7 @@ class RuleRecordsTab(Retranslating, QWidget):
                 reason=x["reason"])
             self.exceptions.addTopLevelItem(QTreeWidgetItem([line]))
         self.complaints.clear()
-        for c in ComplaintService(self.session).for_case(self.case_id):
+        for c in complaints:
             # L10N: one line per complaint, e.g. "Nia Pritchard, 24 Dec 2026 (Orally): Visits were cancelled –
             # Local resolution (stage 1)".
             line = _("{who}, {date} ({how}): {about} – {stage}").format(

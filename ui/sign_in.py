@@ -5,11 +5,13 @@ worker through :mod:`ui.tasks`; the dialog only shows results. :attr:`signed_in`
 dialog closes, as soon as the store is open (the main window shows at once) while the database's
 integrity check goes on in the background — nothing is written until it has passed
 (:attr:`opened`). If it fails (:attr:`failed`), the dialog comes back saying what is wrong and
-offering the newest backup that checks out.
+offering the newest backup that checks out. While the password is typed, a worker imports the main
+window's screens (:func:`ui.plugins.warm_up`).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from desktop.i18n import _, format_datetime, set_language
 from desktop.services.session import Session
 from desktop.store.integrity import DatabaseDamaged
 from desktop.store.profile import Profile
+from ui.plugins import warm_up
 from ui.tasks import runner
 from ui.widgets import (
     Countdown,
@@ -40,6 +43,8 @@ from ui.widgets import (
     message_of,
     scaled_pt,
 )
+
+log = logging.getLogger(__name__)
 
 
 class SignInDialog(Retranslating, QDialog):
@@ -107,11 +112,17 @@ class SignInDialog(Retranslating, QDialog):
         self.sign_in_button.setDefault(True)
         self.restore_button.setAutoDefault(False)
         self.password.setFocus()
+        self._warming = False
         self.retranslate()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
         self.password.setFocus()
+        if not self._warming:
+            # While the password is typed, a worker imports the casework screens (most of a second)
+            # so the main window does not do it on the GUI thread.
+            self._warming = True
+            runner().run(warm_up, on_error=lambda exc: log.error("warming up failed", exc_info=exc))
 
     # -- texts --------------------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -36,7 +36,7 @@ from desktop.services.directory import DirectoryService
 from desktop.services.oversight import DECISIONS, STATES, SignOffItem, SignOffService
 from desktop.services.permissions import Can
 from desktop.services.supervision import Supervision, SupervisionService, last_supervised
-from ui.case_tabs import register_case_tab, register_header_fact
+from ui.case_tabs import FactWords, register_case_tab, register_header_fact
 from ui.formatting import from_iso, show_date, to_iso
 from ui.forms import Field, Form
 from ui.tasks import store_watcher
@@ -322,8 +322,9 @@ class OversightTab(Retranslating, QWidget):
         self.signoffs.setRootIsDecorated(False)
         self.signoffs.currentItemChanged.connect(lambda *_a: self._update_buttons())
         self.signoffs.itemActivated.connect(lambda *_a: self._open_signoff())
-        self.record_button, self.done_button = QPushButton(), QPushButton()
-        self.signoff_button, self.resubmit_button = QPushButton(), QPushButton()
+        # Parented at once (a parentless widget made visible is briefly a window and takes the focus).
+        self.record_button, self.done_button = QPushButton(self), QPushButton(self)
+        self.signoff_button, self.resubmit_button = QPushButton(self), QPushButton(self)
         for button, name in ((self.record_button, "record_supervision"), (self.done_button, "action_done"),
                              (self.signoff_button, "sign_off"), (self.resubmit_button, "resubmit")):
             button.setObjectName(name)
@@ -508,14 +509,18 @@ class OversightTab(Retranslating, QWidget):
         return None
 
 
-def _last_supervised(session: Any, case_id: str) -> tuple[str, str] | None:
-    """The case header's "Last supervised:" line (casework roles)."""
+def _last_supervised(session: Any, case_id: str) -> FactWords | None:
+    """The case header's "Last supervised:" line (casework roles): read on a worker, said on the GUI thread."""
     if not session.can(Can.VIEW_CASEWORK):
         return None
     found = last_supervised(session, case_id)
-    value = (_("{date} by {name}").format(date=show_date(found[0]), name=found[1]) if found
-             else _("Not yet"))
-    return _("Last supervised:"), value
+
+    def words() -> tuple[str, str]:
+        value = (_("{date} by {name}").format(date=show_date(found[0]), name=found[1]) if found
+                 else _("Not yet"))
+        return _("Last supervised:"), value
+
+    return words
 
 
 register_case_tab("oversight", N_("Supervision and sign-off"), OversightTab,

@@ -128,6 +128,21 @@ class TaskRunner(QObject):
     def running(self) -> int:
         return len(self._running)
 
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """GUI thread: deliver events until no task is running (``False`` if ``timeout`` seconds
+        pass first). For teardown before a store closes, so no read outlives its store."""
+        import time
+
+        from PySide6.QtCore import QCoreApplication
+
+        deadline = time.monotonic() + timeout
+        while self._running:
+            if time.monotonic() > deadline:
+                return False
+            QCoreApplication.processEvents()
+            time.sleep(0.001)
+        return True
+
     def shutdown(self) -> None:
         """Cancel what can be cancelled and wait for running work (at exit)."""
         for task in list(self._running):

@@ -226,10 +226,17 @@ class LanguageCombo(QComboBox):
         super().changeEvent(event)
 
 
+FIT_SAMPLE_ROWS = 50
+"""How many rows :func:`fit_columns` measures: the ones in view. Measuring every row of a senior manager's
+team list (hundreds, each with its urgency) on every language switch held the GUI thread for a third of a
+second."""
+
+
 def fit_columns(tree: QTreeWidget) -> None:
-    """Size a small list's columns to their header and contents (Welsh headers are longer); the
+    """Size a list's columns to their header and the first rows' contents (Welsh headers are longer); the
     last column takes the rest. Call after the header labels are set."""
     header = tree.header()
+    header.setResizeContentsPrecision(FIT_SAMPLE_ROWS)
     for col in range(tree.columnCount() - 1):
         header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)

@@ -13,6 +13,7 @@ from desktop.i18n import set_language
 from desktop.services.adults import EnquiryService
 from desktop.services.drafts import DraftService
 from tests.adults.helpers import appoint, report_and_screen
+from tests.conftest import settle
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.tab import AdultTab
 from ui.adults.visit_dialog import VisitDialog
@@ -39,6 +40,7 @@ def _tab(qtbot, w) -> AdultTab:
     tab = AdultTab(w.sw, w.ids["case"])
     qtbot.addWidget(tab)
     tab.show()
+    qtbot.waitUntil(lambda: not tab.loading, timeout=10_000)  # the case read on a worker
     return tab
 
 
@@ -83,6 +85,7 @@ def test_strategy_meeting_recorded_through_the_form(qtbot, ready) -> None:
     dialog.set_value("advocate_response", "accepted")
     with qtbot.waitSignal(dialog.saved) as signal:
         assert dialog.save()
+    settle(qtbot)  # the tab has read the case again
     [row] = w.sw.store.rows("SELECT id, lead_practitioner_id, visit_every, visit_unit FROM adult_strategy")
     assert signal.args == [row["id"]]
     assert (row["lead_practitioner_id"], row["visit_every"], row["visit_unit"]) == (w.ids["nurse"], 2, "weeks")
@@ -104,6 +107,7 @@ def test_the_procedures_frequency_is_sent_as_none(qtbot, ready) -> None:
     assert dialog.value("visit_every") == (None, None)
     with qtbot.waitSignal(dialog.saved):
         assert dialog.save()
+    settle(qtbot)  # the tab has read the case again
     assert w.sw.store.rows("SELECT visit_every, visit_unit FROM adult_strategy") == [
         {"visit_every": None, "visit_unit": None}]
 
@@ -120,6 +124,7 @@ def test_strategy_meeting_without_lead_practitioner_escalates(qtbot, ready) -> N
     dialog.set_value("no_lead_reason", "Nobody available in the community team this week.")
     with qtbot.waitSignal(dialog.saved):
         assert dialog.save()
+    settle(qtbot)  # the tab has read the case again
     assert tab.status.text() == "No lead practitioner was identified: the senior manager has been told."
     assert w.sw.store.rows("SELECT kind FROM escalation")[0]["kind"] == "no_lead_practitioner"
     assert w.sw.store.rows("SELECT template_id FROM letter")[0]["template_id"] == "N4"
@@ -150,6 +155,7 @@ def test_visit_recorded_through_the_form(qtbot, ready) -> None:
     dialog.set_value("visited_on", "02/11/2026")
     with qtbot.waitSignal(dialog.saved) as signal:
         assert dialog.save()
+    settle(qtbot)  # the tab has read the case again
     assert DraftService(w.sw).load("adult_visit_dialog", w.ids["case"]) is None
     assert tab.visits.topLevelItemCount() == 1
     row = tab.visits.topLevelItem(0)
@@ -164,6 +170,7 @@ def test_case_window_has_the_adult_tab(qtbot, ready) -> None:
 
     window = CaseWindow(ready.sw, ready.ids["case"])
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.loading, timeout=10_000)  # opened, its tabs have read
     page = window.tab("adults")
     assert isinstance(page, AdultTab) and page.applies
     header = {k.text(): v.text() for k, v in window._rows}  # noqa: SLF001 - the header's rows

@@ -13,6 +13,7 @@ import ui.adults  # noqa: F401 - registers the case tab
 from desktop.i18n import set_language
 from desktop.services.adults import EnquiryService, PlanService
 from tests.adults.helpers import appoint, report_and_screen, strategy
+from tests.conftest import settle
 from ui.action_bar import Group
 from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
@@ -37,6 +38,7 @@ def _tab(qtbot, w, session=None) -> AdultTab:
     tab = AdultTab(session or w.sw, w.ids["case"])
     qtbot.addWidget(tab)
     tab.show()
+    qtbot.waitUntil(lambda: not tab.loading, timeout=10_000)  # the case read on a worker
     return tab
 
 
@@ -55,6 +57,10 @@ def _open(qtbot, tab: AdultTab, name: str):
 def _save(qtbot, dialog) -> str:
     with qtbot.waitSignal(dialog.saved) as signal:
         assert dialog.save()
+    settle(qtbot)  # the tab has read the case again
+    tab = dialog.parent()
+    if getattr(tab, "loading", None) is not None:
+        qtbot.waitUntil(lambda: not tab.loading, timeout=10_000)  # the tab has read the case again
     return signal.args[0]
 
 
@@ -152,12 +158,14 @@ def test_every_action_opens_its_form(qtbot, w) -> None:
         la_monitor_id=w.ids["tm"], la_monitor_role="Oversight.", rationale="In hospital.",
         reporting_arrangements="Fortnightly.")
     tab.refresh()
+    settle(qtbot)
     _open_every_enabled(qtbot, tab, opened)
     assert "conference_pdf" not in opened  # no conference held yet: no report to make
     conference = ConferenceService(w.sw).for_case(w.ids["case"])[0]
     ConferenceService(w.sw).hold(conference["id"], held_on=str(w.sw.today()), outcome_summary="Reviewed.",
                                  decisions=["Continue."], participation="attended")
     tab.refresh()
+    settle(qtbot)
     _open_every_enabled(qtbot, tab, opened)
     assert opened == set(EXPECTED_FORMS) == set(tab.bar.actions_by_name)
 
@@ -339,6 +347,7 @@ def test_change_of_lead_practitioner(qtbot, w) -> None:
     dialog.reject()
     strategy(w, "2026-11-02")
     tab.refresh()
+    settle(qtbot)
     dialog = _open(qtbot, tab, "change_lead_practitioner")
     dialog.set_value("new_id", w.ids["sw2"])
     assert not dialog.save()
@@ -398,6 +407,7 @@ def test_plan_review(qtbot, w) -> None:
     dialog.reject()
     PlanService(w.sw).start(w.ids["case"], started_on="2026-11-02")
     tab.refresh()
+    settle(qtbot)
     dialog = _open(qtbot, tab, "review_plan")
     assert dialog.value("outcome") == "continue"  # the draft kept on cancel came back
     dialog.set_value("outcome", None)
@@ -474,6 +484,7 @@ def test_the_tab_says_where_the_case_is(qtbot, w) -> None:
     assert "No report recorded yet." in tab.journey.text()
     _ready(w)
     tab.refresh()
+    settle(qtbot)
     text = tab.journey.text()
     assert "screened (2 Enquiries required (section 126))" in text
     assert "determination 3 At risk, and action is needed" in text

@@ -42,6 +42,7 @@ def test_recording_a_visit_in_the_tab_updates_my_work(registered, qtbot):
     qtbot.addWidget(tab)
     due = DueTab(w.sw, ids["case"])
     qtbot.addWidget(due)
+    qtbot.waitUntil(lambda: not due.loading, timeout=5_000)
     assert {r.data(0, RULE_ROLE) for r in due.rows()} >= {"V1"}, "the case's What is due tab lists the visits"
     dialog = tab.record_visit()
     qtbot.addWidget(dialog)
@@ -103,6 +104,8 @@ def test_one_click_from_my_work_opens_the_case_at_the_visit_form(registered, qtb
 
     windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
     assert windows
+    # The form opens once the case is open and the tab has read it (on workers).
+    qtbot.waitUntil(lambda: not windows[0].loading, timeout=10_000)
     tab = windows[0].findChild(QWidget, "cp_tab")
     assert tab is not None and tab.dialog is not None and tab.dialog.isVisible()
     for x in windows:
@@ -136,6 +139,7 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     w.clock.day = date(2026, 11, 20)
     tab = ChildProtectionTab(w.sw, ids["case"])
     qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     assert not tab.transfers_label.isVisibleTo(tab)
     start = tab.record_transfer()
     assert start.values()["permanent"] is True
@@ -152,6 +156,7 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     w.clock.day = date(2026, 11, 23)
     due = DueTab(w.sw, ids["case"])
     qtbot.addWidget(due)
+    qtbot.waitUntil(lambda: not due.loading, timeout=5_000)
     row = next(r for r in due.rows() if r.data(0, ACTION_ROLE) == "send_transfer_information")
     assert row.text(0) == "Due today", "C17: written information within 3 days of being told (the 20th)"
     step = tab.open_action(row.data(0, ACTION_ROLE))

@@ -291,6 +291,7 @@ def test_my_work_opens_the_form_for_its_action(world, qtbot):
     row = next(r for r in page.rows("overdue") if r.data(0, ACTION_ROLE) == "hold_initial_conference")
     page._activated(row)
     windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
+    qtbot.waitUntil(lambda: not windows[0].loading, timeout=10_000)  # opened, the tab has read the case
     tab = windows[0].findChild(QWidget, "cp_tab")
     assert isinstance(tab.dialog, InitialConferenceDialog) and tab.dialog.isVisible()
     for x in windows:
@@ -455,6 +456,7 @@ def test_my_work_opens_the_report_decision(world, qtbot):
     row = next(r for r in page.rows("overdue") if r.data(0, ACTION_ROLE) == "decide_report")
     page._activated(row)
     windows = [x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window"]
+    qtbot.waitUntil(lambda: not windows[0].loading, timeout=10_000)  # opened, the tab has read the case
     dialog = windows[0].findChild(QWidget, "cp_tab").dialog
     assert isinstance(dialog, ReportDialog) and dialog.report_id == report["id"] and dialog.isVisible()
     for x in windows:

@@ -26,6 +26,7 @@ def window(qtbot, world) -> Iterator:
     w.clock.day = date(2026, 10, 20)
     win = CaseWindow(w.sw, ids["case"])
     qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: not win.loading, timeout=10_000)  # opened, its tabs have read
     yield win
     close_sensitive()
     forget_store(w.sw)
@@ -49,6 +50,7 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     window.start_menu.actions()[0].trigger()
     tab = window.tab("looked_after")
     assert tab is not None and window.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     assert window.start_menu.actions() == [] and not window.start_button.isVisibleTo(window)
     assert tab.status.text() == "Not looked after." and not tab.bar.action("add_placement").isEnabled()
     became = tab.record_looked_after()
@@ -58,6 +60,7 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     _fill(became, started_on="19/10/2026")
     with qtbot.waitSignal(became.saved):
         assert became.save()
+    qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     assert "Looked after since 19 Oct 2026" in tab.status.text()
     assert not tab.bar.action("became_looked_after").isEnabled()
     assert tab.bar.action("add_placement").isEnabled() and not tab.bar.action("move_placement").isEnabled()
@@ -66,6 +69,7 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
           town="Llandeilo", postcode="SA19 6BB")
     with qtbot.waitSignal(dialog.saved):
         assert dialog.save()
+    qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     assert tab.tree.topLevelItemCount() == 1
     assert tab.tree.topLevelItem(0).text(1) == "Mr and Mrs Lloyd"
     assert not tab.bar.action("add_placement").isEnabled() and tab.bar.action("move_placement").isEnabled()
@@ -87,6 +91,7 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     _fill(second, is_move=True, reason="planned_move")
     with qtbot.waitSignal(second.saved):
         assert second.save()
+    qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     assert tab.tree.topLevelItemCount() == 2
     newest, oldest = tab.tree.topLevelItem(0), tab.tree.topLevelItem(1)
     assert newest.text(1) == "Oakfield" and "out of county" in newest.text(5)
@@ -112,6 +117,7 @@ def test_the_placements_list_fits_its_tab_without_scrolling_sideways(qtbot, worl
     try:
         win = CaseWindow(w.sw, ids["case"])
         qtbot.addWidget(win)
+        qtbot.waitUntil(lambda: not win.loading, timeout=10_000)  # opened, its tabs have read
         win.resize(900, 640)
         win.show()
         tab = win.tab("looked_after")  # the case now holds looked-after work: the tab shows by itself

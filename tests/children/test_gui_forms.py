@@ -29,6 +29,7 @@ def window(qtbot, world) -> Iterator:
     world.clock.day = date(2026, 10, 20)
     win = CaseWindow(world.sw, world.ids["case"])
     qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: not win.loading, timeout=10_000)  # opened, its tabs have read
     yield win
     set_language("en")
     close_sensitive()
@@ -411,9 +412,12 @@ def test_my_work_items_open_the_looked_after_and_child_in_need_forms_for_the_rig
             row = next(r for r in page.rows("overdue") if r.data(0, RULE_ROLE) == rule)
             page._activated(row)
             window = next(x for x in QApplication.topLevelWidgets() if x.objectName() == "case_window")
+            # The form opens once the case is open and the tab has read the child's records (on workers).
+            qtbot.waitUntil(lambda win=window: not win.loading, timeout=10_000)
             tab = window.tab(tab_key)
+            qtbot.waitUntil(lambda t=tab, cls=form_class: isinstance(t.dialog, cls) and t.dialog.isVisible(),
+                            timeout=5_000)
             assert window.tabs.currentWidget() is tab
-            assert isinstance(tab.dialog, form_class) and tab.dialog.isVisible()
             assert tab.person_id == child == tab.dialog.person_id
             tab.dialog.close()
     finally:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from desktop.i18n import set_language
+from tests.conftest import settle
 
 pytestmark = pytest.mark.gui
 
@@ -23,6 +24,7 @@ def _window(qtbot: Any, session: Any, case_id: str) -> Any:
     hub()
     win = CaseWindow(session, case_id)
     qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: not win.loading, timeout=10_000)  # opened, its tabs have read
     return win
 
 
@@ -40,6 +42,7 @@ def tidy(world: Any) -> Iterator[None]:
 def _save(qtbot: Any, dialog: Any) -> None:
     with qtbot.waitSignal(dialog.saved, timeout=5000):
         assert dialog.save()
+    settle(qtbot)  # the tab has read the case again
 
 
 def test_a_manager_records_an_exception_and_it_is_a_line_on_the_case(qtbot: Any, world: Any, tidy: None) -> None:
@@ -77,6 +80,7 @@ def test_a_worker_records_a_complaint_and_its_next_step(qtbot: Any, world: Any, 
     dialog.set_value("about", "Letters came in English only.")
     _save(qtbot, dialog)
     assert tab.complaints.topLevelItem(0).text(0).startswith("Nia Pritchard, 19 Oct 2026 (In writing)")
+    qtbot.waitUntil(lambda: not win.loading, timeout=5_000)  # the tabs have read what decides the forms
     step = win.open_action("update_complaint")
     assert step is not None
     step.set_value("step", "acknowledged_on")

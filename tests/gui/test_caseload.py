@@ -129,6 +129,8 @@ def test_enter_opens_the_case_window_with_its_header(qtbot, gui_session, world: 
     qtbot.waitUntil(lambda: any(isinstance(w, CaseWindow) and w.isVisible() for w in qtbot_windows()), timeout=5_000)
     case = next(w for w in qtbot_windows() if isinstance(w, CaseWindow))
     qtbot.addWidget(case)
+    assert case.title.text() == "Loading…"  # shown at once; the case is opened on a worker
+    qtbot.waitUntil(lambda: not case.loading, timeout=10_000)
     texts = [v.text() for _k, v in case._rows]
     assert case.title.text() == "Elis Jones"
     assert any("Elis Jones, 7 years old, born 4 May 2019" == t for t in texts), texts
@@ -154,6 +156,7 @@ def test_next_due_provider_and_case_tab_registry(qtbot, gui_session, world: Worl
     try:
         case = CaseWindow(gui_session, world.cp_case)
         qtbot.addWidget(case)
+        qtbot.waitUntil(lambda: not case.loading, timeout=10_000)  # opened, its tabs have read
         titles = [case.tabs.tabText(i) for i in range(case.tabs.count())]
         assert titles[:3] == ["What is due", "People", "Visits"] and "Adults" not in titles
         assert case.next_due_value.text() == "Core group meeting by 1 Dec 2026"
@@ -179,6 +182,7 @@ def test_next_due_comes_from_the_engine(qtbot, gui_session, world: World) -> Non
                                       child_ids=[world.elis])
     case = CaseWindow(gui_session, world.cp_case)
     qtbot.addWidget(case)
+    qtbot.waitUntil(lambda: not case.loading, timeout=10_000)  # opened, its tabs have read
     # Urgency in words (how late, in the rule's unit), then what is due; the primary button opens its form.
     assert case.next_due_value.text() == ("Overdue: 2 working days — Elis Jones: Next actions on the report overdue"
                                           " by 2 working days (due by 19 Nov 2026)")
@@ -202,6 +206,7 @@ def test_next_due_that_cannot_be_worked_out_is_shown_and_logged(qtbot, gui_sessi
     monkeypatch.setattr(MyWorkService, "next_due", broken)
     case = CaseWindow(gui_session, world.cp_case)
     qtbot.addWidget(case)
+    qtbot.waitUntil(lambda: not case.loading, timeout=10_000)  # opened, its tabs have read
     shown = case.next_due_value.text()
     assert "What is due could not be worked out." in shown and shown.startswith("Cannot be worked out"), shown
     assert "a rule with no base date" in caplog.text
@@ -230,6 +235,7 @@ def test_a_saved_edit_reaches_every_open_view_through_the_commit_listener(qtbot,
     window, page = _window(qtbot, gui_session)
     case = open_case_window(gui_session, world.cp_case, window)
     qtbot.addWidget(case)
+    qtbot.waitUntil(lambda: not case.loading, timeout=10_000)  # opened, its tabs have read
     dialog = case.tab("people").edit_person(world.elis)
     dialog.set_value("given_names", "Elisabeth")
     assert dialog.save()
@@ -262,6 +268,7 @@ def test_case_header_names_the_key_people(qtbot, gui_session, world: World) -> N
                             "from_date": "2026-11-01"}, case_id=world.cp_case))
     case = CaseWindow(gui_session, world.cp_case)
     qtbot.addWidget(case)
+    qtbot.waitUntil(lambda: not case.loading, timeout=10_000)  # opened, its tabs have read
     rows = {k.text(): v.text() for k, v in case._rows}
     assert rows["Care and support protection plan co-ordinator:"] == "Rhian Evans"
     set_language("cy")

@@ -43,6 +43,7 @@ def _case_window(qtbot: Any, session: Any, case_id: str) -> Any:
     load_plugins()
     window = CaseWindow(session, case_id)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.loading, timeout=10_000)  # opened, its tabs have read
     return window
 
 
@@ -101,13 +102,18 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     [hit] = search.rows()
     assert "[blentyn]" in hit.text(5) and "[frecwast]" in hit.text(5)
     opened = search.open_hit(hit)
-    assert opened.tabs.currentWidget() is opened.tab("notes") and opened.tab("notes").current_note() == welsh_note
+    # The note is shown once the case has been opened (on a worker) and its tabs made.
+    qtbot.waitUntil(lambda: opened.tab("notes") is not None and opened.tabs.currentWidget() is opened.tab("notes"),
+                    timeout=10_000)
+    assert opened.tab("notes").current_note() == welsh_note
     opened.close()
 
     # -- the chronology: the significant note among the other events, Osian's ----------------------
     chronology = window.tab("chronology")
     chronology.refresh()
+    qtbot.waitUntil(lambda: not chronology.loading, timeout=10_000)  # read on a worker
     chronology.person.setCurrentIndex(chronology.person.findData(fam["osian"]))
+    qtbot.waitUntil(lambda: not chronology.loading, timeout=10_000)
     whats = [r.text(1) for r in chronology.rows()]
     assert "School or nursery concern (Phone call)" in whats
     assert "Initial child protection conference held" in whats and "Visit at home" in whats
@@ -118,6 +124,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
              for r in chronology.rows()]
     assert dates == sorted(dates)
     chronology.set_types(["note", "visit"])
+    qtbot.waitUntil(lambda: not chronology.loading, timeout=10_000)
     kept = [r.text(1) for r in chronology.rows()]
     assert kept and all(t.startswith(("School", "Injury", "Police", "Visit")) for t in kept)
 
@@ -172,6 +179,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     from ui.case_view import open_case_window
 
     opened = open_case_window(carys, case)
+    qtbot.waitUntil(lambda: not opened.loading, timeout=10_000)  # opened, its tabs have read
     form = opened.tab("oversight").forms[-1]
     assert type(form).__name__ == "SignOffForm" and form.value("record") == waiting.data(0, page_person_role())
     form.set_value("decision", "signed_off")

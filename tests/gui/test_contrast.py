@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 
 from desktop.domain.urgency import STYLES, Urgency
 from desktop.store.profile import Profile
+from tests.conftest import settle
 from tests.gui.conftest import World
 from ui.contrast import hub
 
@@ -44,6 +45,7 @@ def test_settings_force_high_contrast_live_and_back(qtbot: Any, gui_session: Any
     assert "#f0f0f0" in chip.styleSheet()  # nothing overdue: the quiet grey
     case = open_case_window(gui_session, world.cp_case, window)
     qtbot.addWidget(case)
+    settle(qtbot)  # the journey is drawn once the case is read on a worker
     current = next(s for s in case.journey_bar.steps if s.property("state") == "current")
     assert "#e3f0fb" in current.styleSheet()
 

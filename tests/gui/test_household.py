@@ -21,6 +21,7 @@ def window(qtbot, world, gui_session):
         persons.join_household(household["id"], pid, "resident", "2020-01-01")
     win = CaseWindow(gui_session, world.cp_case)
     qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: not win.loading, timeout=10_000)  # opened, its tabs have read
     return win
 
 

@@ -43,6 +43,7 @@ def test_idle_lock_hides_case_data_and_unlock_restores_it(qtbot, gui_session, wo
     page = window.page("caseload")
     qtbot.waitUntil(lambda: page.loaded, timeout=10_000)
     case = open_case_window(gui_session, world.cp_case, window)
+    qtbot.waitUntil(lambda: not case.loading, timeout=10_000)  # opened, its tabs have read
     person = case.tab("people").edit_person(world.elis)
     qtbot.keyClicks(person.widgets["school"], "Ysgol Gymraeg")
     stray = QDialog(case)  # a dialog some other module opened without registering it

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from desktop.services.child_protection import VisitService
+from tests.conftest import settle
 from tests.gui.conftest import World
 from tests.gui.keys import focused, press, tab_to, type_text
 
@@ -48,6 +49,8 @@ def test_find_a_case_and_record_a_visit_by_keyboard_alone(qtbot: Any, gui_sessio
     case = _active(qtbot, CaseWindow)
     qtbot.addWidget(case)
     assert case.case_id == world.cp_case
+    settle(qtbot)  # the window shows at once; the case and its tabs are read on workers, then drawn
+    assert case.opened and case.tab("child_protection") is not None
 
     # The case opens with the focus on its tabs: the arrows choose one, Tab reaches its first action.
     assert focused() is case.tabs.tabBar()

@@ -30,6 +30,7 @@ def _open_everything(qtbot, session, world: World) -> tuple[MainWindow, list[QWi
     qtbot.waitUntil(lambda: "(" in window.sidebar.item(0).text(), timeout=10_000)
     case = open_case_window(session, world.cp_case, window)
     qtbot.addWidget(case)
+    qtbot.waitUntil(lambda: not case.loading, timeout=10_000)  # opened, its tabs have read
     person = case.tab("people").edit_person(world.elis)
     qtbot.addWidget(person)
     return window, [window, case, person]

@@ -184,6 +184,7 @@ def test_every_case_tab_and_every_form_its_actions_open(qtbot: Any, demos: Any) 
     problems: list[str] = []
     for key, case_id in cases.items():
         window = CaseWindow(session, case_id)  # deleted when closed, below
+        qtbot.waitUntil(lambda w=window: not w.loading, timeout=10_000)  # opened, its tabs have read
         window.show()
         for key_tab in [t.key for t in window._startable]:  # noqa: SLF001 - every tab the case could have
             window.start_work(key_tab)

@@ -128,6 +128,7 @@ def test_adult_safeguarding_tab_only_on_adult_cases(qtbot, gui_session, world: W
     load_plugins()
     cp = open_case_window(gui_session, world.cp_case, None)
     qtbot.addWidget(cp)
+    qtbot.waitUntil(lambda: not cp.loading, timeout=10_000)  # opened, its tabs have read
     assert cp.tab("adults") is None
     # A child protection case with no Child in Need or looked-after records: those tabs are not shown,
     # they are offered under "Start other work".
@@ -135,6 +136,7 @@ def test_adult_safeguarding_tab_only_on_adult_cases(qtbot, gui_session, world: W
     assert [a.text() for a in cp.start_menu.actions()] == ["Child in need", "Looked after"]
     adult = open_case_window(gui_session, world.adult_case, None)
     qtbot.addWidget(adult)
+    qtbot.waitUntil(lambda: not adult.loading, timeout=10_000)  # opened, its tabs have read
     assert adult.tab("adults") is not None
     assert adult.tab("child_in_need") is None
     assert adult.start_menu.actions() == [], "nothing of a child's work is offered on an adult's case"

@@ -57,6 +57,7 @@ def test_every_due_row_says_how_urgent_in_words_and_shape(qtbot, demo, lang) -> 
             _assert_urgent_row(worker.child(i), words)
     due = DueTab(demo.session("sw_rhian"), demo.cases["twr_cp"])
     qtbot.addWidget(due)
+    qtbot.waitUntil(lambda: not due.loading, timeout=5_000)
     assert due.rows()
     for row in due.rows():
         _assert_urgent_row(row, words)

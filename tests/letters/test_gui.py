@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import settle
+
 pytestmark = pytest.mark.gui
 
 
@@ -248,6 +250,7 @@ def test_conference_report_from_the_child_protection_tab(qtbot, demo_session, tm
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     tab = ChildProtectionTab(s, case["id"])
     qtbot.addWidget(tab)
+    settle(qtbot)  # the tab reads on a worker
     action = tab.bar.action("conference_report")
     assert action.isEnabled()
     action.trigger()
@@ -298,10 +301,12 @@ def test_conference_report_from_the_adult_tab(qtbot, tmp_path: Path, monkeypatch
         conf = s.store.rows("SELECT id, case_id FROM adult_conference WHERE status = 'convened' LIMIT 1")[0]
         tab = AdultTab(s, conf["case_id"])
         qtbot.addWidget(tab)
+        settle(qtbot)  # the tab reads on a worker
         assert not tab.bar.action("conference_pdf").isEnabled()  # nothing held yet
         ConferenceService(s).hold(conf["id"], held_on=str(s.today()), outcome_summary="Risks reviewed.",
                                   decisions=["Continue the plan."], participation="attended")
         tab.refresh()
+        settle(qtbot)
         assert tab.bar.action("conference_pdf").isEnabled()
         tab.bar.action("conference_pdf").trigger()
         form = tab.dialog

@@ -9,6 +9,7 @@ run a real uvicorn on 127.0.0.1 instead.
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,14 @@ def laptops(srv: Harness, tmp_path: Path) -> Iterator[Any]:
         return laptop
 
     yield make
+    # A status read started by a commit (the GUI tests' sync controller) may still be running on a
+    # worker: no read may outlive its store, so stop the watchers and wait for the workers first.
+    if "PySide6.QtWidgets" in sys.modules:
+        from ui.tasks import forget_store, runner
+
+        for laptop in made:
+            forget_store(laptop.session)
+        assert runner().wait_idle(20), "background reads still running at teardown"
     for laptop in made:
         if not laptop.store._closed:  # noqa: SLF001 - teardown only
             laptop.store.close()

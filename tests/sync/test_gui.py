@@ -249,6 +249,10 @@ def test_first_run_from_the_server_and_signing_in_again(qtbot, srv, tmp_path) ->
         assert not widget.sign_in_button.isVisibleTo(widget)
         ctl.close()
         forget_controller(session)
+        from ui.tasks import forget_store, runner
+
+        forget_store(session)
+        assert runner().wait_idle(20), "the status read finishes before its store closes"
         session.store.close()
     finally:
         live.stop()

@@ -13,6 +13,7 @@ Thread contract: GUI thread; the tab reads through the adults services (where th
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -31,6 +32,7 @@ from ui.adults.visit_dialog import VisitDialog
 from ui.conference_report_form import ConferenceReportForm
 from ui.formatting import show_date
 from ui.forms import Form
+from ui.loading import Loads
 from ui.widgets import Retranslating, fit_columns
 
 STRATEGY_HEADERS = [N_("Held on"), N_("Kind"), N_("Lead practitioner"), N_("Decisions")]
@@ -122,7 +124,17 @@ def _applies(p: AdultProgress) -> dict[str, bool]:
     }
 
 
-class AdultTab(Retranslating, QWidget):
+@dataclass(frozen=True, slots=True)
+class AdultRead:
+    """Where the case is, its strategy meetings (with their leads' names) and visits (read on a worker)."""
+
+    progress: AdultProgress | None
+    meetings: list[dict[str, Any]]
+    names: dict[str, str]
+    visit_rows: list[dict[str, Any]]
+
+
+class AdultTab(Loads[AdultRead], Retranslating, QWidget):
     """Where an adult-at-risk case is, its strategy meetings and visits, and its actions (a short note on
     any other case)."""
 
@@ -164,8 +176,8 @@ class AdultTab(Retranslating, QWidget):
         self.meetings: list[dict[str, Any]] = []
         self.visit_rows: list[dict[str, Any]] = []
         self.names: dict[str, str] = {}
-        self.refresh()
         self.retranslate()
+        self.start_loading(self)
 
     def _action(self, index: int, name: str, label: str, group: Group) -> Action:
         def applies() -> bool:
@@ -187,15 +199,22 @@ class AdultTab(Retranslating, QWidget):
         self.status.setVisible(bool(self._message))
         self._show()
 
-    def refresh(self) -> None:
-        """Read the case again: where it is, its meetings and visits, and which actions apply."""
-        self.progress, self.meetings, self.visit_rows, self.names = None, [], [], {}
-        if self.applies and self.session.can(Can.VIEW_CASEWORK):
-            self.progress = ProgressService(self.session).progress(self.case_id)
-            self.meetings = StrategyService(self.session).for_case(self.case_id)
-            self.names = DirectoryService(self.session).practitioner_names(
-                [s["lead_practitioner_id"] for s in self.meetings if s["lead_practitioner_id"]])
-            self.visit_rows = VisitService(self.session).for_case(self.case_id)
+    def read(self) -> AdultRead:
+        """Worker thread: where the case is, its meetings and visits (which decide the actions that apply)."""
+        if not (self.applies and self.session.can(Can.VIEW_CASEWORK)):
+            return AdultRead(None, [], {}, [])
+        meetings = StrategyService(self.session).for_case(self.case_id)
+        return AdultRead(
+            progress=ProgressService(self.session).progress(self.case_id),
+            meetings=meetings,
+            names=DirectoryService(self.session).practitioner_names(
+                [s["lead_practitioner_id"] for s in meetings if s["lead_practitioner_id"]]),
+            visit_rows=VisitService(self.session).for_case(self.case_id),
+        )
+
+    def draw(self, data: AdultRead) -> None:
+        self.progress, self.meetings, self.names, self.visit_rows = (data.progress, data.meetings, data.names,
+                                                                     data.visit_rows)
         self._show()
         self.bar.refresh()
 

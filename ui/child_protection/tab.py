@@ -8,12 +8,14 @@ co-ordinator once a child is on the register; an initial conference while a chil
 enquiry once one has started; the conference record once a conference is held; transfer progress while
 a transfer is open.
 
-GUI thread; each list is one short read through the services (:meth:`RegisterService.for_case`,
-:meth:`VisitService.for_case`…), asked again when the case changes.
+The lists are read on a worker through the services (:meth:`RegisterService.for_case`,
+:meth:`VisitService.for_case`…, :class:`ui.loading.Loads`), again when the case changes; a language switch
+redraws what was read.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtWidgets import QDialog, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
@@ -43,6 +45,7 @@ from ui.child_protection.transfer_dialogs import (
 from ui.child_protection.visit_dialog import LOCATIONS, VisitDialog
 from ui.conference_report_form import ConferenceReportForm
 from ui.formatting import show_date
+from ui.loading import Loads
 from ui.tasks import store_watcher
 from ui.widgets import Retranslating, fit_columns
 
@@ -53,7 +56,18 @@ STATUS = {"active": N_("On the register"), "temporary": N_("Temporary entry"),
           "deregistered": N_("De-registered")}
 
 
-class ChildProtectionTab(Retranslating, QWidget):
+@dataclass(frozen=True, slots=True)
+class CaseProtection:
+    """What the tab shows of a case (read on a worker)."""
+
+    register: list[ChildOnRegister]
+    transfers: list[Any]
+    enquiries: int
+    conferences_held: int
+    visits: list[dict[str, Any]]
+
+
+class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cp_tab")
@@ -70,6 +84,7 @@ class ChildProtectionTab(Retranslating, QWidget):
         self.transfers_label = QLabel()
         self.transfers_label.setObjectName("cp_transfers")
         self.transfers_label.setWordWrap(True)
+        self.transfers_label.hide()
         self.bar = ActionBar(session, self.journey_actions(), self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
@@ -80,6 +95,7 @@ class ChildProtectionTab(Retranslating, QWidget):
         self.dialog: QDialog | None = None
         store_watcher(session).changed.connect(self._store_changed)
         self.retranslate()
+        self.start_loading(self)
 
     def journey_actions(self) -> list[Action]:
         """The forms of the journey, grouped; ``applies`` from what :meth:`refresh` last read."""
@@ -119,32 +135,43 @@ class ChildProtectionTab(Retranslating, QWidget):
         fit_columns(self.visits)
         self.visits.setAccessibleName(_("Visits"))
         self.visits_label.setText(_("Visits"))
-        self.refresh()
+        self.redraw()
 
     def _store_changed(self, tables: set[str], case_ids: set[str]) -> None:
         if self.case_id in case_ids:
             self.refresh()
 
-    def refresh(self) -> None:
+    def read(self) -> CaseProtection | None:
+        """Worker thread: the register, open transfers, enquiries, conferences and visits of the case."""
+        if not self.session.can(Can.VIEW_CASEWORK):
+            return None
+        session, case_id = self.session, self.case_id
+        return CaseProtection(
+            register=RegisterService(session).for_case(case_id),
+            transfers=TransferService(session).open_for_case(case_id),
+            enquiries=len(EnquiryService(session).for_case(case_id)),
+            conferences_held=sum(1 for c in ConferenceService(session).for_case(case_id) if c["status"] == "held"),
+            visits=VisitService(session).for_case(case_id),
+        )
+
+    def draw(self, data: CaseProtection | None) -> None:
         for tree in (self.children_list, self.visits):
             tree.clear()
-        if not self.session.can(Can.VIEW_CASEWORK):
+        if data is None:
             return
-        self.register = RegisterService(self.session).for_case(self.case_id)
+        self.register = data.register
         names = {c.person_id: c.name for c in self.register}
         for c in self.register:
             cats = ", ".join(_(CATEGORY_LABELS[x]) for x in c.categories if x in CATEGORY_LABELS)
             status = _(STATUS[c.status]) if c.status else _("Not on the register")
             coordinator = c.coordinator_name or (_("None named") if c.status == "active" else "")
             self.children_list.addTopLevelItem(QTreeWidgetItem([c.name, status, cats, coordinator]))
-        transfers = TransferService(self.session).open_for_case(self.case_id)
-        self.open_transfers = len(transfers)
-        self.transfers_label.setText("\n".join(describe(t) for t in transfers))
-        self.transfers_label.setVisible(bool(transfers))
-        self.enquiries = len(EnquiryService(self.session).for_case(self.case_id))
-        self.conferences_held = sum(1 for c in ConferenceService(self.session).for_case(self.case_id)
-                                    if c["status"] == "held")
-        for v in VisitService(self.session).for_case(self.case_id):
+        self.open_transfers = len(data.transfers)
+        self.transfers_label.setText("\n".join(describe(t) for t in data.transfers))
+        self.transfers_label.setVisible(bool(data.transfers))
+        self.enquiries = data.enquiries
+        self.conferences_held = data.conferences_held
+        for v in data.visits:
             kids = v["children"]
 
             def who(flag: str, kids: list[dict[str, Any]] = kids) -> str:

@@ -3,6 +3,7 @@ queries through the children services; recording a placement opens :class:`Place
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -49,6 +50,7 @@ from ui.children.lac_dialogs import (
 from ui.children.placement_dialog import LookedAfterDialog, PlacementDialog
 from ui.formatting import show_date
 from ui.forms import Form
+from ui.loading import Loads
 from ui.widgets import Retranslating, fit_columns
 
 # "Where" last: it is the longest (town, host authority, country) and takes the rest of the width.
@@ -89,6 +91,17 @@ class _ChildTab(Retranslating, QWidget):
             return None
         if person_id is not None and self.child_combo.findData(person_id) >= 0:
             self.child_combo.setCurrentIndex(self.child_combo.findData(person_id))
+        if getattr(self, "loading", False):
+            # Another child was chosen: whether the form applies depends on that child's records, being
+            # read now; the form opens (and this tab comes to the front) once they are drawn.
+            def later() -> None:
+                form = getattr(self, opener)()
+                show = getattr(self.window(), "show_tab", None)
+                if form is not None and show is not None:
+                    show(self)
+
+            self.when_loaded(later)  # type: ignore[attr-defined]  # every child tab Loads
+            return None
         return getattr(self, opener)()
 
     def open_form(self, cls: type[Form], **context: Any) -> Form | None:
@@ -102,7 +115,16 @@ class _ChildTab(Retranslating, QWidget):
         return dialog
 
 
-class LookedAfterTab(_ChildTab):
+@dataclass(frozen=True, slots=True)
+class LookedAfterRead:
+    """What the looked-after tab shows of the chosen child (read on a worker)."""
+
+    overview: dict[str, Any]
+    workers: list[dict[str, Any]]
+    permanence: dict[str, Any] | None
+
+
+class LookedAfterTab(Loads[LookedAfterRead], _ChildTab):
     ACTIONS = {"record_care_plan": "record_care_plan", "record_placement_plan": "record_placement_plan",
                "record_lac_visit": "record_visit", "record_lac_review": "record_review",
                "record_health": "record_health", "record_pep": "record_pep"}
@@ -161,6 +183,7 @@ class LookedAfterTab(_ChildTab):
         self.workers: list[dict[str, Any]] = []
         self.dialog: QWidget | None = None
         self.retranslate()
+        self.start_loading(self)
 
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([_(h) for h in PLACEMENT_HEADERS])
@@ -170,15 +193,33 @@ class LookedAfterTab(_ChildTab):
             self.tree.header().setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.tree.setAccessibleName(_("Placements"))
         self.child_combo.setAccessibleName(_("Child"))
-        self.refresh()
+        self.redraw()
 
-    def refresh(self) -> None:
-        self.overview = {}
-        if self.person_id:
+    def request(self) -> tuple[Any, ...]:
+        return (self.person_id,)
+
+    def read(self, person_id: str | None = None) -> LookedAfterRead:
+        """Worker thread: the child's episodes and placements, the case's workers, the permanence plan."""
+        overview: dict[str, Any] = {}
+        permanence: dict[str, Any] | None = None
+        if person_id:
             try:
-                self.overview = LookedAfterService(self.session).overview(self.case_id, self.person_id)
+                overview = LookedAfterService(self.session).overview(self.case_id, person_id)
             except DiogelError:
-                self.overview = {}
+                overview = {}
+        try:
+            workers = LookedAfterService(self.session).worker_history(self.case_id)
+        except DiogelError:
+            workers = []
+        if person_id:
+            try:
+                permanence = PermanenceService(self.session).plan(self.case_id, person_id)
+            except DiogelError:
+                permanence = None
+        return LookedAfterRead(overview, workers, permanence)
+
+    def draw(self, data: LookedAfterRead) -> None:
+        self.overview, self.workers, self.permanence = data.overview, data.workers, data.permanence
         episode = self.overview.get("current_episode")
         if episode:
             status = LEGAL_STATUSES.get(episode["legal_status"], (episode["legal_status"], ""))[0]
@@ -188,16 +229,6 @@ class LookedAfterTab(_ChildTab):
                 moves=ngettext("{n} move.", "{n} moves.", moves).format(n=moves)))
         else:
             self.status.setText(_("Not looked after."))
-        self.permanence = None
-        try:
-            self.workers = LookedAfterService(self.session).worker_history(self.case_id)
-        except DiogelError:
-            self.workers = []
-        if self.person_id:
-            try:
-                self.permanence = PermanenceService(self.session).plan(self.case_id, self.person_id)
-            except DiogelError:
-                self.permanence = None
         self.bar.refresh()
         self.records.setText("\n".join(self._record_lines()))
         self.records.setVisible(bool(self.records.text()))
@@ -307,7 +338,18 @@ class LookedAfterTab(_ChildTab):
         return self.open_form(VoiceDialog)
 
 
-class ChildInNeedTab(_ChildTab):
+@dataclass(frozen=True, slots=True)
+class ChildInNeedRead:
+    """The chosen child's child-in-need records (read on a worker; ``None`` fields: refused)."""
+
+    assessments: list[dict[str, Any]]
+    plans: list[tuple[dict[str, Any], dict[str, Any]]]  # each plan and its outcomes, actions, reviews
+    voice: list[dict[str, Any]]
+    icpc_requests: list[dict[str, Any]]
+    proceedings: list[dict[str, Any]]
+
+
+class ChildInNeedTab(Loads[ChildInNeedRead | None], _ChildTab):
     """Assessments, the Child in Need plan and its reviews, requests for a conference, proceedings."""
 
     ACTIONS = {"record_cin_review": "record_review"}
@@ -351,13 +393,14 @@ class ChildInNeedTab(_ChildTab):
         layout.addWidget(self.bar)
         self.dialog: QWidget | None = None
         self.retranslate()
+        self.start_loading(self)
 
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([_(h) for h in CIN_HEADERS])
         fit_columns(self.tree)
         self.tree.setAccessibleName(_("Child in need records"))
         self.child_combo.setAccessibleName(_("Child"))
-        self.refresh()
+        self.redraw()
 
     def _enable(self) -> None:
         self.bar.refresh()
@@ -397,58 +440,67 @@ class ChildInNeedTab(_ChildTab):
     def record_voice(self) -> Form | None:
         return self.open_form(VoiceDialog)
 
-    def refresh(self) -> None:
+    def request(self) -> tuple[Any, ...]:
+        return (self.person_id,)
+
+    def read(self, person_id: str | None = None) -> ChildInNeedRead | None:
+        """Worker thread: the chosen child's assessments, plans, voice, requests and proceedings (``None``
+        when no child is chosen or the records are refused)."""
+        if not person_id:
+            return None
+        service = ChildInNeedService(self.session)
+        try:
+            return ChildInNeedRead(
+                assessments=[a for a in service.assessments(self.case_id) if a["person_id"] == person_id],
+                plans=[(p, service.plan(p["id"])) for p in service.plans(self.case_id) if p["person_id"] == person_id],
+                voice=VoiceService(self.session).entries(self.case_id, person_id),
+                icpc_requests=[r for r in service.icpc_requests(self.case_id) if person_id in r["child_ids"]],
+                proceedings=[p for p in service.proceedings(self.case_id) if p["person_id"] == person_id],
+            )
+        except DiogelError:
+            return None
+
+    def draw(self, data: ChildInNeedRead | None) -> None:
         self.tree.clear()
         self.assessment, self.plan, self.open_proceedings = None, None, False
-        if not self.person_id:
-            self._enable()
-            return
-        service = ChildInNeedService(self.session)
         rows: list[tuple[str, str, str]] = []
-        try:
-            for a in service.assessments(self.case_id):
-                if a["person_id"] == self.person_id:
-                    if self.assessment is None:
-                        self.assessment = a  # newest first
-                    detail = _("{category}; {conclusion}").format(
-                        category=label(a["need_category"]) if a["need_category"] else "",
-                        conclusion=label(a["conclusion"]) if a["conclusion"] else _("in progress"))
-                    rows.append((_("Assessment"), a["started_on"], detail))
-            for p in service.plans(self.case_id):
-                if p["person_id"] == self.person_id:
-                    if p["status"] == "active":
-                        self.plan = p
-                    rows.append((_("Child in Need plan"), p["started_on"],
-                                 _("Next review {date}").format(date=show_date(p["next_review_on"]))
-                                 if p["status"] == "active" else _("Ended")))
-                    full = service.plan(p["id"])
-                    for o in full["outcomes"]:
-                        rows.append((_("Outcome"), p["started_on"], o["description"]))
-                    for a in full["actions"]:
-                        rows.append((_("Action"), a["due_on"] or p["started_on"],
-                                     _("{action} (owner: {owner})").format(action=a["description"],
-                                                                           owner=a["owner_name"])))
-                    for r in full["reviews"]:
-                        rows.append((_("Review meeting"), r["held_on"], label(r["decision"])))
-            for v in VoiceService(self.session).entries(self.case_id, self.person_id):
+        if data is not None:
+            for a in data.assessments:
+                if self.assessment is None:
+                    self.assessment = a  # newest first
+                detail = _("{category}; {conclusion}").format(
+                    category=label(a["need_category"]) if a["need_category"] else "",
+                    conclusion=label(a["conclusion"]) if a["conclusion"] else _("in progress"))
+                rows.append((_("Assessment"), a["started_on"], detail))
+            for p, full in data.plans:
+                if p["status"] == "active":
+                    self.plan = p
+                rows.append((_("Child in Need plan"), p["started_on"],
+                             _("Next review {date}").format(date=show_date(p["next_review_on"]))
+                             if p["status"] == "active" else _("Ended")))
+                for o in full["outcomes"]:
+                    rows.append((_("Outcome"), p["started_on"], o["description"]))
+                for act in full["actions"]:
+                    rows.append((_("Action"), act["due_on"] or p["started_on"],
+                                 _("{action} (owner: {owner})").format(action=act["description"],
+                                                                       owner=act["owner_name"])))
+                for r in full["reviews"]:
+                    rows.append((_("Review meeting"), r["held_on"], label(r["decision"])))
+            for v in data.voice:
                 if not v["amended_by"]:
                     rows.append((label(v["kind"]), v["recorded_on"], v["content"]))
-            for r in service.icpc_requests(self.case_id):
-                if self.person_id in r["child_ids"]:
-                    rows.append((_("Request for a child protection conference"), r["requested_on"], r["reason"]))
-            for p in service.proceedings(self.case_id):
-                if p["person_id"] == self.person_id:
-                    self.open_proceedings = self.open_proceedings or not p["ended_on"]
-                    for stage in p["stages"]:
-                        msgid = PROCEEDINGS_STAGES[p["kind"]].get(stage["stage"])
-                        detail = _(msgid) if msgid else label(stage["stage"])
-                        if stage["stage"] == "concluded" and p["outcome"]:
-                            # L10N: the last stage of proceedings and how they ended, e.g. "Proceedings
-                            # concluded: Placement order".
-                            detail = _("{stage}: {outcome}").format(stage=detail, outcome=label(p["outcome"]))
-                        rows.append((label(p["kind"]), stage["on_date"], detail))
-        except DiogelError:
-            rows = []
+            for r in data.icpc_requests:
+                rows.append((_("Request for a child protection conference"), r["requested_on"], r["reason"]))
+            for p in data.proceedings:
+                self.open_proceedings = self.open_proceedings or not p["ended_on"]
+                for stage in p["stages"]:
+                    msgid = PROCEEDINGS_STAGES[p["kind"]].get(stage["stage"])
+                    detail = _(msgid) if msgid else label(stage["stage"])
+                    if stage["stage"] == "concluded" and p["outcome"]:
+                        # L10N: the last stage of proceedings and how they ended, e.g. "Proceedings
+                        # concluded: Placement order".
+                        detail = _("{stage}: {outcome}").format(stage=detail, outcome=label(p["outcome"]))
+                    rows.append((label(p["kind"]), stage["on_date"], detail))
         self._enable()
         rows.sort(key=lambda r: r[1])
         for what, on, detail in rows:

@@ -70,6 +70,7 @@ class SyncController(QObject):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(200)
         self._debounce.timeout.connect(self.refresh_status)
+        self._closed = False
         store_watcher(session).changed.connect(self._on_store_changed)
 
     def _on_store_changed(self, _tables: Any, _cases: Any) -> None:
@@ -81,6 +82,8 @@ class SyncController(QObject):
 
     # -- status -------------------------------------------------------------------------------------
     def refresh_status(self) -> None:
+        if self._closed:
+            return  # its store may be closing: no read may outlive it
         runner().run(read_status, self.session.store, on_done=self._on_status, on_error=lambda _e: None)
 
     def _on_status(self, status: Any) -> None:
@@ -186,6 +189,10 @@ class SyncController(QObject):
         self.sync_now()
 
     def close(self) -> None:
+        """Stop syncing and reading the status (before the store closes; running work finishes on its
+        worker: wait for it with ``runner().wait_idle()``)."""
+        self._closed = True
+        self._debounce.stop()
         self.stop_auto()
         self.cancel()
 
