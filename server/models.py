@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.wire import Username
+from server.wire import Text, Username
 
 
 class _Closed(BaseModel):
@@ -179,7 +179,7 @@ class QuarantineOut(_Closed):
 
 
 class TeamIn(_Closed):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
     kind: Literal["cp", "cin", "cic", "adult", "admin"] = "cp"
 
 
@@ -192,15 +192,15 @@ class UserIn(_Closed):
     password: Annotated[str, Field(min_length=8, max_length=1000)]
     role: Literal["social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff",
                    "performance_officer"]
-    team: Annotated[str | None, Field(max_length=200)] = None
-    display_name: Annotated[str | None, Field(max_length=200)] = None
+    team: Annotated[Text | None, Field(max_length=200)] = None
+    display_name: Annotated[Text | None, Field(max_length=200)] = None
     is_admin: bool = False
 
 
 class RoleIn(_Closed):
     role: Literal["social_worker", "team_manager", "senior_manager", "register_custodian", "admin_staff",
                    "performance_officer"]
-    team: Annotated[str | None, Field(max_length=200)] = None
+    team: Annotated[Text | None, Field(max_length=200)] = None
 
 
 class ActiveIn(_Closed):
@@ -208,14 +208,14 @@ class ActiveIn(_Closed):
 
 
 class AllocationIn(_Closed):
-    team: Annotated[str | None, Field(max_length=200)] = None
-    worker: Annotated[str | None, Field(max_length=200)] = None
+    team: Annotated[Text | None, Field(max_length=200)] = None
+    worker: Annotated[Text | None, Field(max_length=200)] = None
     case_type: Literal["child_protection", "child_in_need", "looked_after", "adult_at_risk"] | None = None
 
 
 class CoverIn(_Closed):
-    cover_user: Annotated[str, Field(min_length=1, max_length=200)]
-    covered_user: Annotated[str, Field(min_length=1, max_length=200)]
+    cover_user: Annotated[Text, Field(min_length=1, max_length=200)]
+    covered_user: Annotated[Text, Field(min_length=1, max_length=200)]
     starts_on: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
     ends_on: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 

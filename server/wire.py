@@ -134,6 +134,9 @@ FieldName = Annotated[str, Field(max_length=63, json_schema_extra={"pattern": _j
 DeviceId = Annotated[str, Field(max_length=128, json_schema_extra={"pattern": _json_pattern(DEVICE_PATTERN)}),
                      _full(DEVICE_RE, "device_id")]  # fmt: skip
 Username = Annotated[str, Field(min_length=1, max_length=64), _full(USERNAME_RE, "username")]
+Text = Annotated[str, AfterValidator(safe_str)]
+"""A name or other text a request gives (a team, a display name): refused with 422 when PostgreSQL could not
+store it (a NUL, a lone surrogate) instead of failing as a 500 when it is written or looked up."""
 
 
 def _iso_time(v: str | None) -> str | None:

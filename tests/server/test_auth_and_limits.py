@@ -131,6 +131,23 @@ def test_a_disabled_users_tokens_stop_at_once(team: Harness) -> None:
     assert h.login("wendy").get("/v1/me").status_code == 200
 
 
+def test_an_administrator_gives_a_name_postgresql_cannot_store(team: Harness) -> None:
+    """A NUL or a lone surrogate in a team's or a user's names is refused (422) with nothing written, not
+    a 500 from PostgreSQL (the API fuzzer found the user's team name)."""
+    a = team.login("ada")
+    teams = team.sql("SELECT count(*) AS n FROM teams")[0]["n"]
+    users = team.sql("SELECT count(*) AS n FROM users")[0]["n"]
+    for body_path, body in [("/v1/admin/teams", {"name": "B\x00"}),
+                            ("/v1/admin/users", {"username": "nia", "password": "a long password", "role":
+                                                 "social_worker", "team": "A\x00"}),
+                            ("/v1/admin/users", {"username": "nia", "password": "a long password", "role":
+                                                 "social_worker", "team": "A", "display_name": "Nia\x00"})]:
+        r = a.post(body_path, body)
+        assert r.status_code == 422, (body, r.status_code, r.text)
+    assert team.sql("SELECT count(*) AS n FROM teams")[0]["n"] == teams
+    assert team.sql("SELECT count(*) AS n FROM users")[0]["n"] == users
+
+
 @pytest.mark.slow
 def test_parallel_bad_sign_ins_do_not_slow_health(h: Harness) -> None:
     """40 parallel wrong passwords with the production argon2 parameters: /v1/health keeps answering at
