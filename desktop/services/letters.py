@@ -101,7 +101,7 @@ HELD_REASONS: dict[str, str] = {
     "missing_data": N_("Information the letter needs is missing: {fields}"),
     "no_template": N_("There is no letter template for this letter yet"),
     "event_passed": N_("The event it is about was on {date}, which has passed"),
-    "needs_welsh": N_("Needs Welsh text: {what} is only in English"),
+    "needs_welsh": N_("Needs Welsh text, only in English so far: {what}"),
 }
 """Why a letter is held: ``<code>`` or ``<code>:<detail>`` in ``letter.held_reason``, shown in words
 by :meth:`QueuedLetter.held_text` (``{fields}``: the missing placeholders; ``{date}``: an ISO date;

@@ -1,0 +1,113 @@
+"""Needs Welsh text: a Welsh or bilingual letter quoting a free text only in English is held with the
+reason in both languages, released once the Welsh is recorded, and prints the Welsh; an English
+letter is never held for it. Real encrypted profile, real conference, PDFs read back."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from desktop.errors import PermissionDenied, ValidationError
+from desktop.services.letters import LetterService
+from desktop.services.welsh_text import WelshTextService
+from tests.casework import World
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join("\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def _letters(w: World, code: str) -> dict[str, Any]:
+    """Recipient id → the queue's row for the conference's ``code`` letters (re-checked)."""
+    return {q.recipient_id: q for q in LetterService(w.as_("tm")).queue() if q.code == code}
+
+
+def test_a_welsh_parents_outline_plan_letter_waits_for_the_welsh_and_then_prints_it(registered: World) -> None:
+    w, ids = registered, registered.ids
+    tm = w.as_("tm")
+    n9 = _letters(w, "N9")
+    mam = n9[ids["mam"]]  # Catrin prefers Welsh; the outline plan was written in English only
+    assert (mam.language, mam.status, mam.held_reason) == ("cy", "held", "needs_welsh:outline_plan")
+    assert mam.held_text("en") == "Needs Welsh text, only in English so far: the outline plan"
+    assert mam.held_text("cy") == "Angen testun Cymraeg, yn Saesneg yn unig hyd yma: y cynllun amlinellol"
+    assert not mam.releasable  # only the Welsh releases it
+    agency = n9[ids["police"]]  # an agency gets the same letter bilingual: held too
+    assert (agency.language, agency.held_reason) == ("bilingual", "needs_welsh:outline_plan")
+
+    welsh = WelshTextService(tm)
+    needed = welsh.needed(mam.id)
+    assert [(f.what, f.english, f.welsh, f.editable) for f in needed] == [
+        ("outline_plan", "Outline plan for elis\n\nOutline plan for mali", None, True)]
+    with pytest.raises(ValidationError):
+        welsh.add(mam.id, {needed[0].key: "   "})  # nothing given: nothing written
+    with pytest.raises(ValidationError):
+        welsh.add(mam.id, {"cp_plan:not-this-letter:outline": "Rhywbeth"})
+    welsh.add(mam.id, {needed[0].key: "Cynllun amlinellol i Elis\n\nCynllun amlinellol i Mali"})
+
+    n9 = _letters(w, "N9")  # listing the queue re-checks: both letters released by themselves
+    assert (n9[ids["mam"]].status, n9[ids["mam"]].held_reason) == ("queued", None)
+    assert n9[ids["police"]].status == "queued"
+    cy = _text(LetterService(tm).preview(mam.id))
+    assert "Cynllun amlinellol i Elis" in cy and "Outline plan for elis" not in cy
+    both = _text(LetterService(tm).preview(agency.id))
+    assert "Cynllun amlinellol i Mali" in both and "Outline plan for mali" in both
+
+
+def test_the_plan_letter_to_a_welsh_parent_waits_for_each_childs_outline_in_welsh(registered: World) -> None:
+    """N19 quotes each child's outline from the conference decisions (append-only): the Welsh added
+    afterwards is an amendment of each decision, and the letter prints it under each child's name.
+    The English-preference parent's letter is never held for Welsh."""
+    w, ids = registered, registered.ids
+    tm = w.as_("tm")
+    n19 = _letters(w, "N19")
+    dad = n19[ids["dad"]]
+    assert (dad.language, dad.status) == ("en", "queued")
+    assert "Outline plan for mali" in _text(LetterService(tm).preview(dad.id))
+    mam = n19[ids["mam"]]
+    assert mam.held_reason == "needs_welsh:outline_plan"
+    needed = WelshTextService(tm).needed(mam.id)
+    assert sorted(f.english for f in needed) == ["Outline plan for elis", "Outline plan for mali"]
+    first = next(f for f in needed if f.english.endswith("elis"))
+    WelshTextService(tm).add(mam.id, {first.key: "Cynllun Elis yn Gymraeg"})
+    assert _letters(w, "N19")[ids["mam"]].held_reason == "needs_welsh:outline_plan"  # Mali's still English
+    rest = next(f for f in WelshTextService(tm).needed(mam.id) if not f.welsh)
+    WelshTextService(tm).add(mam.id, {rest.key: "Cynllun Mali yn Gymraeg"})
+    assert _letters(w, "N19")[ids["mam"]].status == "queued"
+    text = _text(LetterService(tm).preview(mam.id))
+    assert "Elis Jones: Cynllun Elis yn Gymraeg" in text and "Mali Jones: Cynllun Mali yn Gymraeg" in text
+    amended = w.sw.store.rows("SELECT outline_plan, outline_plan_cy FROM cp_conference_decision"
+                              " WHERE amends_id IS NOT NULL ORDER BY outline_plan")
+    assert [(r["outline_plan"], r["outline_plan_cy"]) for r in amended] == [
+        ("Outline plan for elis", "Cynllun Elis yn Gymraeg"), ("Outline plan for mali", "Cynllun Mali yn Gymraeg")]
+
+
+def test_the_welsh_given_at_the_conference_goes_straight_into_the_letters(world: World) -> None:
+    from tests.child_protection.helpers import determine_all, initial_conference, strategy
+
+    strategy(world, "2026-10-12")
+    determine_all(world)
+    initial_conference(world, "2026-10-26", decisions=[
+        {"person_id": world.ids[child], "registered": True, "categories": ["neglect"],
+         "coordinator_id": world.ids["sw"], "outline_plan": f"Outline plan for {child}",
+         "outline_plan_cy": f"Cynllun amlinellol i {child}", "first_core_group_on": "2026-11-20",
+         "next_review_on": "2027-02-10", "core_group": [{"person_id": world.ids["mam"], "member_kind": "person"}]}
+        for child in ("elis", "mali")])
+    for code in ("N9", "N19"):
+        letter = _letters(world, code)[world.ids["mam"]]
+        assert (letter.status, letter.held_reason) == ("queued", None), code
+        assert "Cynllun amlinellol i mali" in _text(LetterService(world.as_("tm")).preview(letter.id))
+
+
+def test_only_a_caseworker_in_scope_adds_the_welsh(registered: World) -> None:
+    w, ids = registered, registered.ids
+    mam = _letters(w, "N9")[ids["mam"]]
+    custodian = WelshTextService(w.as_("custodian"))
+    with pytest.raises(PermissionDenied):
+        custodian.needed(mam.id)
+    before = w.sw.store.rows("SELECT outline_cy FROM cp_plan")
+    with pytest.raises(PermissionDenied):
+        custodian.add(mam.id, {"x": "y"})
+    assert w.sw.store.rows("SELECT outline_cy FROM cp_plan") == before
