@@ -191,7 +191,11 @@ def test_initial_conference_registers_each_child(world, qtbot):
     assert dialog.decision(ids["elis"]).error_text("categories") == ""
     assert RegisterService(w.as_("custodian")).entries("active") == []
     mali.set_value("categories", ["neglect", "emotional"])
+    mali.set_value("outline_plan_cy", "Cynllun amlinellol i Mali")  # the optional Welsh beside the English
     assert saved(qtbot, dialog)
+    welsh = {d["person_id"]: d["outline_plan_cy"] for d in w.sw.store.rows(
+        "SELECT person_id, outline_plan_cy FROM cp_conference_decision")}
+    assert welsh == {ids["elis"]: None, ids["mali"]: "Cynllun amlinellol i Mali"}
     entries = {e["person_id"]: e for e in RegisterService(w.as_("custodian")).entries("active")}
     assert set(entries) == {ids["elis"], ids["mali"]}
     assert entries[ids["elis"]]["coordinator_id"] == ids["sw"]
