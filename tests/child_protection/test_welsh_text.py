@@ -111,3 +111,33 @@ def test_only_a_caseworker_in_scope_adds_the_welsh(registered: World) -> None:
     with pytest.raises(PermissionDenied):
         custodian.add(mam.id, {"x": "y"})
     assert w.sw.store.rows("SELECT outline_cy FROM cp_plan") == before
+
+
+def test_the_plans_outcomes_are_quoted_with_their_welsh_and_a_changed_english_drops_it(registered: World) -> None:
+    """Once the plan has outcomes, the outline plan letter quotes them: one without Welsh holds the Welsh
+    parent's letter; the Welsh stays through a revision that leaves the English alone (the core group's,
+    which does not edit the Welsh) and goes when the English changes."""
+    from desktop.services.child_protection import PlanService
+
+    w, ids = registered, registered.ids
+    plans = PlanService(w.sw)
+    plans.revise(ids["case"], actions=[], outcomes=[
+        {"description": "Elis eats three meals a day", "description_cy": "Mae Elis yn bwyta tri phryd y dydd",
+         "measure": "School reports"},
+        {"description": "Mali goes to nursery", "measure": "Attendance"}])
+    mam = _letters(w, "N9")[ids["mam"]]
+    assert mam.held_reason == "needs_welsh:outcomes"
+    needed = WelshTextService(w.as_("tm")).needed(mam.id)
+    assert [(f.english, f.welsh) for f in needed] == [
+        ("Elis eats three meals a day", "Mae Elis yn bwyta tri phryd y dydd"), ("Mali goes to nursery", None)]
+    WelshTextService(w.as_("tm")).add(mam.id, {needed[1].key: "Mae Mali yn mynd i'r feithrinfa"})
+    assert _letters(w, "N9")[ids["mam"]].status == "queued"
+    text = _text(LetterService(w.as_("tm")).preview(mam.id))
+    assert "Mae Elis yn bwyta tri phryd y dydd" in text and "Mae Mali yn mynd i'r feithrinfa" in text
+
+    current = plans.current(ids["case"])["outcomes"]
+    same = [{k: o[k] for k in ("id", "description", "measure")} for o in current]  # no Welsh given
+    plans.revise(ids["case"], actions=[], outcomes=same)
+    assert _letters(w, "N9")[ids["mam"]].status == "queued"  # the Welsh kept
+    plans.revise(ids["case"], actions=[], outcomes=[{**same[0], "description": "Elis eats well"}, same[1]])
+    assert _letters(w, "N9")[ids["mam"]].held_reason == "needs_welsh:outcomes"  # the old Welsh is not printed

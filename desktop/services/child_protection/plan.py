@@ -52,7 +52,7 @@ def validate_plan(outcomes: list[dict[str, Any]], actions: list[dict[str, Any]],
         if o.get("rag") not in (None, *RAG):
             raise ValidationError(N_("Rate progress red, amber or green."), field="outcomes")
         outs.append({"id": o.get("id"), "person_id": o.get("person_id"), "description": text(o["description"]),
-                     "description_cy": text(o.get("description_cy")) or None,
+                     **({"description_cy": text(o.get("description_cy")) or None} if "description_cy" in o else {}),
                      "measure": text(o["measure"]), "rag": o.get("rag"), "evidence": text(o.get("evidence")) or None})
     acts = []
     for a in actions:
@@ -156,6 +156,12 @@ def _sync(tx: Tx, table: str, plan: dict[str, Any], items: list[dict[str, Any]],
         values = {k: item.get(k) for k in fields}
         if table == "cp_plan_outcome":
             values["position"] = pos
+            if "description_cy" not in item:
+                # Not edited here: the Welsh stays while the English does; a changed English drops it
+                # (a letter then waits for the new Welsh rather than print an old one).
+                old = current.get(item.get("id") or "")
+                values["description_cy"] = old["description_cy"] if old and old["description"] == values["description"] \
+                    else None
         if item.get("id") in current:
             before = current.pop(item["id"])
             changed = [k for k in fields if before.get(k) != values[k]]
