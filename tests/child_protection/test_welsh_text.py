@@ -141,3 +141,30 @@ def test_the_plans_outcomes_are_quoted_with_their_welsh_and_a_changed_english_dr
     assert _letters(w, "N9")[ids["mam"]].status == "queued"  # the Welsh kept
     plans.revise(ids["case"], actions=[], outcomes=[{**same[0], "description": "Elis eats well"}, same[1]])
     assert _letters(w, "N9")[ids["mam"]].held_reason == "needs_welsh:outcomes"  # the old Welsh is not printed
+
+
+@pytest.mark.parametrize("welsh", [None, "Risg wedi lleihau."])
+def test_a_removal_notice_quotes_the_reasons_in_welsh_or_waits_for_them(registered: World, welsh: str | None) -> None:
+    """N12 to the Welsh parent quotes the review's reasons for removing Elis's name: held until they are
+    in Welsh (given at the review, or added from the queue as an amendment of the decision)."""
+    from desktop.services.child_protection import ConferenceService
+    from tests.child_protection.helpers import attendance
+
+    w, ids = registered, registered.ids
+    w.on("2027-01-20")
+    conferences = ConferenceService(w.sw)
+    review = conferences.convene(ids["case"], kind="review", scheduled_on="2027-01-20", invitees=[])
+    conferences.hold_review(review["id"], held_on="2027-01-20", report="Outcomes met for Elis.",
+                            attendance=attendance("ss", "police", "health", ids=ids),
+                            decisions=[{"person_id": ids["elis"], "deregister": True, "reasons": "Risk reduced.",
+                                        "reasons_cy": welsh},
+                                       {"person_id": ids["mali"], "deregister": False}])
+    mam = _letters(w, "N12")[ids["mam"]]
+    if welsh is None:
+        assert mam.held_reason == "needs_welsh:removal_reasons"
+        (field,) = WelshTextService(w.as_("tm")).needed(mam.id)
+        WelshTextService(w.as_("tm")).add(mam.id, {field.key: "Risg wedi lleihau."})
+        mam = _letters(w, "N12")[ids["mam"]]
+    assert (mam.language, mam.status) == ("cy", "queued")
+    text = _text(LetterService(w.as_("tm")).preview(mam.id))
+    assert "Risg wedi lleihau." in text and "Risk reduced." not in text
