@@ -275,8 +275,11 @@ def test_review_conference_deregisters_with_reasons(world, qtbot):
     assert elis.error_text("reasons")
     assert len(RegisterService(w.as_("custodian")).entries("active")) == 2
     elis.set_value("reasons", "Risk reduced; outcomes met.")
+    elis.set_value("reasons_cy", "Risg wedi lleihau; canlyniadau wedi'u cyflawni.")  # beside the English
     dialog.decision(ids["mali"]).set_value("next_review_on", "20/07/2027")
     assert saved(qtbot, dialog)
+    assert w.sw.store.rows("SELECT reasons_cy FROM cp_conference_decision WHERE deregistered = 1")[0]["reasons_cy"] \
+        == "Risg wedi lleihau; canlyniadau wedi'u cyflawni."
     assert [e["person_id"] for e in RegisterService(w.as_("custodian")).entries("active")] == [ids["mali"]]
     assert w.sw.store.rows("SELECT COUNT(*) AS n FROM letter WHERE template_id = 'N12'")[0]["n"] > 0
 
