@@ -416,7 +416,7 @@ class LetterBuilder:
         """Fill what casework leaves to the print queue (only empty placeholders are touched)."""
         code = row["template_id"]
         for name, entries in decode_sources(data).items():  # free texts re-read from their record
-            quoted = read_sources(self.q, name, entries)
+            quoted = read_sources(self.q, name, entries, row.get("case_id"))
             self.quoted += quoted
             if quoted:
                 f[name] = [q.value() for q in quoted] if code == "N12" else joined(quoted)

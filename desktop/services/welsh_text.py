@@ -121,15 +121,16 @@ def latest(query: Query, table: str, row_id: str) -> dict[str, Any] | None:
     return rows[0] if rows and not rows[0]["deleted"] else None
 
 
-def read_sources(query: Query, field: str, entries: Sequence[Sequence[str]]) -> list[Quoted]:
-    """The texts ``data["welsh_sources"][field]`` names, read from the record now."""
+def read_sources(query: Query, field: str, entries: Sequence[Sequence[str]], case_id: str | None) -> list[Quoted]:
+    """The texts ``data["welsh_sources"][field]`` names, read from the record now (only records of the
+    letter's own case ``case_id``: a letter never quotes, nor lets anyone write to, another case)."""
     out = []
     for entry in entries:
         table, row_id, column, prefix = (list(entry) + ["", "", "", ""])[:4]
         if column not in WELSH_COLUMNS.get(table, ()):
             continue
         row = latest(query, table, row_id)
-        if row is None or not (row.get(column) or "").strip():
+        if row is None or row.get("case_id") != case_id or not (row.get(column) or "").strip():
             continue
         out.append(Quoted(field, table, row_id, column, row[column], row.get(f"{column}_cy") or None, prefix))
     return out
@@ -196,7 +197,7 @@ class WelshTextService:
         the letter does not quote or when nothing is given. One transaction; the letter itself is
         re-checked the next time the queue is listed."""
         self.session.require(Can.RECORD_CASEWORK)
-        _case_id, quoted = self._letter_texts(letter_id)
+        case_id, quoted = self._letter_texts(letter_id)
         known = {q.key: q for q in quoted}
         given = {k: v.strip() for k, v in welsh.items() if (v or "").strip()}
         if not given:
@@ -212,7 +213,7 @@ class WelshTextService:
             for key, text in given.items():
                 q = known[key]
                 row = latest(tx.query, q.table, q.row_id)
-                if row is None:
+                if row is None or row["case_id"] != case_id:
                     raise NotFound(N_("That record no longer exists."))
                 if q.table in _AMENDED:
                     copy = {k: v for k, v in row.items() if k not in BOOKKEEPING}

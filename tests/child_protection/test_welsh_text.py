@@ -168,3 +168,32 @@ def test_a_removal_notice_quotes_the_reasons_in_welsh_or_waits_for_them(register
     assert (mam.language, mam.status) == ("cy", "queued")
     text = _text(LetterService(w.as_("tm")).preview(mam.id))
     assert "Risg wedi lleihau." in text and "Risk reduced." not in text
+
+
+def test_a_letter_never_quotes_a_record_of_another_case(registered: World) -> None:
+    """A letter whose sources name a decision of another case (forged data, say) neither quotes it nor
+    is held for it, and its Welsh cannot be written through that letter."""
+    from desktop.services.cases import CaseService
+    from desktop.services.correspondence import queue_letter
+    from desktop.services.persons import PersonService
+    from desktop.services.welsh_text import source
+
+    w, ids = registered, registered.ids
+    other_child = PersonService(w.sw).create({"given_names": "Nia", "family_name": "Bevan",
+                                              "date_of_birth": "2017-01-01"})
+    other = CaseService(w.sw).create("child_protection", subject_ids=[other_child["id"]], opened_on="2026-10-01")
+    CaseService(w.sw).add_member(other["id"], ids["mam"], "parent")
+    decision = w.sw.store.rows("SELECT id FROM cp_conference_decision WHERE person_id = ?", [ids["elis"]])[0]["id"]
+    data = {"child_name": "Nia Bevan", "child_dob": "2017-01-01", "coordinator_name": "Siân Roberts",
+            "coordinator_phone": "01554 111111", "next_review_date": "2027-02-10", "plan_date": "2026-10-26",
+            "rationale": "Nia's own plan.", "audience": "family",
+            "welsh_sources": {"rationale": [source("cp_conference_decision", decision, "outline_plan")]}}
+    letter = w.sw.write(lambda tx: queue_letter(tx, case_id=other["id"], template_id="N19", recipient_kind="person",
+                                                recipient_id=ids["mam"], data=data))
+    LetterService(w.as_("tm")).recheck()
+    queued = LetterService(w.as_("tm")).get(letter["id"])
+    assert not (queued.held_reason or "").startswith("needs_welsh")
+    assert WelshTextService(w.as_("tm")).needed(letter["id"]) == []
+    with pytest.raises(ValidationError):
+        WelshTextService(w.as_("tm")).add(letter["id"], {f"cp_conference_decision:{decision}:outline_plan": "Dim"})
+    assert w.count("cp_conference_decision") == 2  # no amendment written
