@@ -140,6 +140,9 @@ FIELDS: dict[str, str] = {
     # plans
     "outline": N_("outline plan"), "version_no": N_("version"), "rag": N_("rating"), "evidence": N_("evidence"),
     "description": N_("description"), "due_on": N_("due date"), "owner_id": N_("owner"),
+    # the Welsh beside a free text (issue 17, "needs Welsh text")
+    "outline_cy": N_("outline plan in Welsh"), "description_cy": N_("description in Welsh"),
+    "outline_plan_cy": N_("outline plan in Welsh"), "reasons_cy": N_("reasons in Welsh"),
     "owner_name": N_("owner"), "started_on": N_("start date"), "ended_on": N_("end date"),
     "end_reason": N_("reason for ending"), "end_note": N_("note on ending"), "end_on": N_("end date"),
     "achieved_on": N_("date achieved"), "target_on": N_("target date"), "route": N_("route to permanence"),

@@ -49,6 +49,7 @@ from desktop.errors import NotFound, PermissionDenied, ValidationError
 from desktop.i18n import N_, format_date, translator
 from desktop.services.permissions import Can
 from desktop.services.scope import case_condition
+from desktop.services.welsh_text import Quoted, decode_sources, joined, needs_welsh, read_sources, what_text
 from desktop.store import Tx
 from reports import (
     BilingualText,
@@ -100,9 +101,11 @@ HELD_REASONS: dict[str, str] = {
     "missing_data": N_("Information the letter needs is missing: {fields}"),
     "no_template": N_("There is no letter template for this letter yet"),
     "event_passed": N_("The event it is about was on {date}, which has passed"),
+    "needs_welsh": N_("Needs Welsh text, only in English so far: {what}"),
 }
 """Why a letter is held: ``<code>`` or ``<code>:<detail>`` in ``letter.held_reason``, shown in words
-by :meth:`QueuedLetter.held_text` (``{fields}``: the missing placeholders; ``{date}``: an ISO date).
+by :meth:`QueuedLetter.held_text` (``{fields}``: the missing placeholders; ``{date}``: an ISO date;
+``{what}``: the quoted free texts with no Welsh yet, :mod:`desktop.services.welsh_text`).
 A new reason is one line here (and, if a person may print the letter anyway, one in
 :data:`RELEASABLE`)."""
 
@@ -133,7 +136,7 @@ _BY_AUDIENCE = {
     "N19": "n19_plan_{audience}",
 }
 _INTERNAL_KEYS = frozenset({"audience", "template_file", "recipient_address", "circular", "conference_id",
-                            "escalation_id", "change_kind", "no_lead_reason", "released"})
+                            "escalation_id", "change_kind", "no_lead_reason", "released", "welsh_sources"})
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # Texts the print queue adds to letters. The lead's catalogue wins; until a msgid is translated
@@ -287,6 +290,8 @@ class QueuedLetter:
         kind, _sep, detail = self.held_reason.partition(":")
         msgid = HELD_REASONS.get(kind, self.held_reason)
         text = translator(lang).gettext(msgid) if lang else _gettext(msgid)
+        if "{what}" in text:
+            return text.format(what=what_text(detail, lang))
         if "{date}" in text:
             try:
                 return text.format(date=format_date(date.fromisoformat(detail), lang=lang))
@@ -313,6 +318,7 @@ class Prepared:
     letter_id: str
     job: LetterJob | None = None
     held: str | None = None
+    quoted: list[Quoted] = field(default_factory=list)
 
 
 @dataclass
@@ -339,6 +345,7 @@ class LetterBuilder:
         self.q = query
         self.council = council
         self.today = today
+        self.quoted: list[Quoted] = []
 
     # -- recipient ----------------------------------------------------------------------------
     def address(self, kind: str, rid: str) -> list[str]:
@@ -373,6 +380,7 @@ class LetterBuilder:
     # -- the letter ---------------------------------------------------------------------------
     def prepare(self, row: dict[str, Any]) -> Prepared:
         data = json.loads(row["data"] or "{}")
+        self.quoted = []
         tid = resolve_template(row["template_id"], row["recipient_kind"], data)
         if tid is None:
             return Prepared(row["id"], held="no_template")
@@ -394,16 +402,24 @@ class LetterBuilder:
         language = row["language"]
         if data.get("circular"):
             language = letter_language(language if language in ("cy", "en") else None, circular=True)
+        welsh = needs_welsh(self.quoted) if language != "en" else None
+        if welsh:
+            return Prepared(row["id"], held=welsh, quoted=self.quoted)
         recipient = Recipient(name=row["recipient_name"], address=address,
                               language_preference=row["language"] if row["language"] in ("cy", "en") else None)
         letter = LetterData(recipient=recipient, letter_date=self.today,
                             fields={k: v for k, v in fields.items() if k in needed and k not in RESERVED},
                             reference=row.get("case_reference") or "")
-        return Prepared(row["id"], job=LetterJob(tid, language, letter))
+        return Prepared(row["id"], job=LetterJob(tid, language, letter), quoted=self.quoted)
 
     def _complete(self, row: dict[str, Any], tid: str, data: dict[str, Any], f: dict[str, Any]) -> None:
         """Fill what casework leaves to the print queue (only empty placeholders are touched)."""
         code = row["template_id"]
+        for name, entries in decode_sources(data).items():  # free texts re-read from their record
+            quoted = read_sources(self.q, name, entries, row.get("case_id"))
+            self.quoted += quoted
+            if quoted:
+                f[name] = [q.value() for q in quoted] if code == "N12" else joined(quoted)
         conference_id = _source_id(row.get("source_event"), "cp_conference") or data.get("conference_id")
         if code == "N9":
             self._n9(row, conference_id, f)
@@ -456,13 +472,28 @@ class LetterBuilder:
             f["decisions"] = decisions
         outcomes, family, others = self._plan(row["case_id"])
         if _empty(f.get("outcomes")):
-            outline = self.q("SELECT outline FROM cp_plan WHERE case_id = ? AND deleted = 0 AND status = 'active'"
-                             " ORDER BY version_no DESC LIMIT 1", [row["case_id"]]) if row["case_id"] else []
-            f["outcomes"] = outcomes or list(dict.fromkeys(_lines(outline[0]["outline"] if outline else ""))) or [bi(
+            f["outcomes"] = outcomes or self._outline(row["case_id"]) or [bi(
                 "The outcomes will be set out in the detailed plan agreed at the first core group meeting.")]
         if _empty(f.get("actions")):
             f["actions"] = family + others or [bi(
                 "The actions, and who is responsible for each, will be agreed at the first core group meeting.")]
+
+    def _outline(self, case_id: str | None) -> list[Any]:
+        """The active outline plan, a line per item (each line beside its Welsh line, when the Welsh
+        has as many lines; otherwise the Welsh is not usable and the letter needs it)."""
+        rows = self.q("SELECT id, outline, outline_cy FROM cp_plan WHERE case_id = ? AND deleted = 0"
+                      " AND status = 'active' ORDER BY version_no DESC LIMIT 1", [case_id]) if case_id else []
+        if not rows or not (rows[0]["outline"] or "").strip():
+            return []
+        quoted = Quoted("outcomes", "cp_plan", rows[0]["id"], "outline", rows[0]["outline"], rows[0]["outline_cy"])
+        self.quoted.append(quoted)
+        en = list(dict.fromkeys(_lines(rows[0]["outline"])))
+        cy = list(dict.fromkeys(_lines(rows[0]["outline_cy"])))
+        if not quoted.welsh:
+            return list(en)
+        if len(cy) == len(en):
+            return [BilingualText(cy=c, en=e) for c, e in zip(cy, en, strict=True)]
+        return [BilingualText(cy=" ".join(cy), en=" ".join(en))]
 
     def _plan(self, case_id: str | None) -> tuple[list[Any], list[Any], list[Any]]:
         """The active plan's outcomes, family actions and other actions, as letter list items."""
@@ -473,8 +504,13 @@ class LetterBuilder:
         if not plan:
             return [], [], []
         pid = plan[0]["id"]
-        outcomes = [r["description"] for r in self.q(
-            "SELECT description FROM cp_plan_outcome WHERE plan_id = ? AND deleted = 0 ORDER BY position", [pid])]
+        outcomes: list[Any] = []
+        for r in self.q("SELECT id, description, description_cy FROM cp_plan_outcome WHERE plan_id = ? AND deleted = 0"
+                        " ORDER BY position", [pid]):
+            quoted = Quoted("outcomes", "cp_plan_outcome", r["id"], "description", r["description"],
+                            r["description_cy"])
+            self.quoted.append(quoted)
+            outcomes.append(quoted.value())
         family: list[Any] = []
         others: list[Any] = []
         for a in self.q("SELECT description, owner_kind, owner_name, due_on FROM cp_plan_action"

@@ -326,8 +326,10 @@ def test_only_the_lead_coordinator_closes_the_case(qtbot, w) -> None:
     assert not dialog.save()
     assert "reasons" in dialog.error_text("reasons")
     qtbot.keyClicks(dialog.widgets["reasons"], "Risk removed; Margaret safe in a care home.")
+    qtbot.keyClicks(dialog.widgets["reasons_cy"], "Risg wedi'i dileu.")  # the optional Welsh beside it
     closure = _row(w, "adult_closure", _save(qtbot, dialog))
     assert closure["reasons"] == "Risk removed; Margaret safe in a care home."
+    assert closure["reasons_cy"] == "Risg wedi'i dileu."
     assert w.sw.store.rows("SELECT template_id FROM letter WHERE source_event = ?",
                            [f"adult_closure:{closure['id']}"])
     assert w.sw.store.rows("SELECT closed_on FROM case_file WHERE id = ?", [w.ids["case"]])[0]["closed_on"]

@@ -19,6 +19,7 @@ here, never skipped.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -195,6 +196,9 @@ SPECS: dict[str, Spec] = {
     "letters.LetterService.mark_printed": Spec(K.LETTERS, CP, lambda w: c(w.ids["letter"], b"%PDF-1.4 matrix")),
     "letters.LetterService.release": Spec(K.LETTERS, CP, lambda w: c(w.ids["held_letter"])),
     "letters.LetterService.cancel": Spec(K.LETTERS, CP, lambda w: c(w.ids["letter"])),
+    "welsh_text.WelshTextService.needed": Spec(K.CASEWORK, CP, lambda w: c(w.ids["welsh_letter"])),
+    "welsh_text.WelshTextService.add": Spec(K.CASEWORK, CP, lambda w: c(
+        w.ids["welsh_letter"], {w.ids["welsh_key"]: f"Canlyniad yn Gymraeg {next(_WELSH)}"})),
     # -- reports ------------------------------------------------------------------------------
     "conference_reports.ConferenceReportService.child": Spec(K.CASEWORK, CP, lambda w: c(w.ids["cp_held"])),
     "conference_reports.ConferenceReportService.adult": Spec(K.CASEWORK, WILLIAMS,
@@ -562,6 +566,23 @@ def _releasable_letter(w: World, case_id: str) -> str:
                  " ORDER BY created_at", case_id)
 
 
+_WELSH = itertools.count(1)  # each call writes a new Welsh text, so each is a real (audited) change
+
+
+def _quoting_letter(w: World, case_id: str) -> tuple[str, str]:
+    """A letter of the case that quotes a free text with a Welsh column (the plan's outcomes in the
+    outline plan letter), and that text's key for :meth:`WelshTextService.add`."""
+    from desktop.services.welsh_text import WelshTextService
+
+    welsh = WelshTextService(w.sessions["tm_cp"])
+    for row in w.store.rows("SELECT id FROM letter WHERE case_id = ? AND template_id = 'N9' ORDER BY created_at",
+                            [case_id]):
+        editable = [f for f in welsh.needed(row["id"]) if f.editable]
+        if editable:
+            return str(row["id"]), editable[0].key
+    raise AssertionError("the demo has no letter quoting a free text")
+
+
 def prepare(w: World) -> None:
     """Records the calls act on that the demo does not have, written (and kept) before the matrix runs."""
     from desktop.services.adults import AdvocacyService
@@ -600,6 +621,7 @@ def prepare(w: World) -> None:
     ids["twr_member"] = w.one("SELECT id FROM household_member WHERE person_id = ?", _twr(w, "dafydd"))
     ids["letter"] = _printable_letter(w, cp)
     ids["held_letter"] = _releasable_letter(w, cp)
+    ids["welsh_letter"], ids["welsh_key"] = _quoting_letter(w, cp)
     ids["transfer_out"] = w.one("SELECT id FROM cp_transfer WHERE person_id = ? AND direction = 'out'",
                                 w.families["jones"]["mason"])
     ids["escalation"] = w.one("SELECT id FROM escalation WHERE case_id = ? AND kind = 'no_coordinator'",

@@ -191,7 +191,11 @@ def test_initial_conference_registers_each_child(world, qtbot):
     assert dialog.decision(ids["elis"]).error_text("categories") == ""
     assert RegisterService(w.as_("custodian")).entries("active") == []
     mali.set_value("categories", ["neglect", "emotional"])
+    mali.set_value("outline_plan_cy", "Cynllun amlinellol i Mali")  # the optional Welsh beside the English
     assert saved(qtbot, dialog)
+    welsh = {d["person_id"]: d["outline_plan_cy"] for d in w.sw.store.rows(
+        "SELECT person_id, outline_plan_cy FROM cp_conference_decision")}
+    assert welsh == {ids["elis"]: None, ids["mali"]: "Cynllun amlinellol i Mali"}
     entries = {e["person_id"]: e for e in RegisterService(w.as_("custodian")).entries("active")}
     assert set(entries) == {ids["elis"], ids["mali"]}
     assert entries[ids["elis"]]["coordinator_id"] == ids["sw"]
@@ -271,8 +275,11 @@ def test_review_conference_deregisters_with_reasons(world, qtbot):
     assert elis.error_text("reasons")
     assert len(RegisterService(w.as_("custodian")).entries("active")) == 2
     elis.set_value("reasons", "Risk reduced; outcomes met.")
+    elis.set_value("reasons_cy", "Risg wedi lleihau; canlyniadau wedi'u cyflawni.")  # beside the English
     dialog.decision(ids["mali"]).set_value("next_review_on", "20/07/2027")
     assert saved(qtbot, dialog)
+    assert w.sw.store.rows("SELECT reasons_cy FROM cp_conference_decision WHERE deregistered = 1")[0]["reasons_cy"] \
+        == "Risg wedi lleihau; canlyniadau wedi'u cyflawni."
     assert [e["person_id"] for e in RegisterService(w.as_("custodian")).entries("active")] == [ids["mali"]]
     assert w.sw.store.rows("SELECT COUNT(*) AS n FROM letter WHERE template_id = 'N12'")[0]["n"] > 0
 

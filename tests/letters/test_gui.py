@@ -320,3 +320,45 @@ def test_conference_report_from_the_adult_tab(qtbot, tmp_path: Path, monkeypatch
         tab.close()
     finally:
         s.close()
+
+
+def test_a_letter_needing_welsh_gets_it_from_the_queue(qtbot, demo_session) -> None:
+    """An outcome of the demo's plan loses its Welsh: the outline plan letters quoting it are held as
+    needing Welsh text; "Add the Welsh…" on one opens a form with the English read-only and a box for the
+    Welsh; saving it releases the letter, and it prints the Welsh."""
+    import io
+
+    from pypdf import PdfReader
+
+    from ui.letters.model import status_text
+
+    s = demo_session("team_manager")
+    outcome = s.store.rows("SELECT id FROM cp_plan_outcome WHERE description = 'Seren attends school every day'")[0]
+    s.write(lambda tx: tx.update("cp_plan_outcome", outcome["id"], {"description_cy": None}))
+    page = _page(qtbot, s)
+    held = [(r, q) for r, q in enumerate(page.model.letters) if q.held_reason == "needs_welsh:outcomes"]
+    assert held and all(q.language in ("cy", "bilingual") for _r, q in held)
+    row, letter = held[0]
+    assert status_text(letter) == "Held: Needs Welsh text, only in English so far: the plan's outcomes"
+    assert page.welsh_button.isVisible() or not page.isVisible()
+    assert not page.welsh_button.isEnabled()  # nothing chosen yet
+    page.table.selectRow(row)
+    assert page.welsh_button.isEnabled() and not page.release_button.isEnabled()  # only the Welsh releases it
+    page.welsh_button.click()
+    dialog = page.welsh_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.addWidget(dialog)
+    block = next(b for b in dialog.blocks if b.text.english == "Seren attends school every day")
+    assert block.english.isReadOnly() and block.english.toPlainText() == "Seren attends school every day"
+    assert dialog.save() is False  # nothing written yet: refused beside the form, nothing saved
+    block.welsh.setPlainText("Mae Seren yn yr ysgol bob dydd")
+    assert dialog.save()
+    qtbot.waitUntil(lambda: {q.id: q.status for q in page.model.letters}.get(letter.id) == "queued", timeout=15_000)
+    pdf = page.service.preview(letter.id)
+    text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Mae Seren yn yr ysgol bob dydd" in text
+
+
+def test_add_the_welsh_is_not_offered_to_admin_staff(qtbot, demo_session) -> None:
+    page = _page(qtbot, demo_session("admin_staff"))
+    assert page.welsh_button.isHidden()

@@ -314,13 +314,16 @@ class ClosureDialog(AdultForm):
         Field("closed_on", "date", N_("Closed on:")),
         Field("decided_with", "optional", N_("Decision made with:"), DECIDED_WITH),
         Field("reasons", "long", N_("Reasons for ending the adult safeguarding process:")),
+        Field("reasons_cy", "long", N_("In Welsh (optional):"),
+              help=N_("A Welsh or bilingual letter quoting this waits in the print queue until it is in Welsh.")),
         Field("outcomes_evaluation", "long", N_("How far the outcomes were achieved (optional):")),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return ClosureService(self.session).close(
             self.case_id or "", closed_on=values["closed_on"] or "", reasons=values["reasons"] or "",
-            decided_with=values["decided_with"] or "", outcomes_evaluation=values["outcomes_evaluation"])
+            decided_with=values["decided_with"] or "", outcomes_evaluation=values["outcomes_evaluation"],
+            reasons_cy=values["reasons_cy"])
 
 
 class LeadPractitionerDialog(AdultForm):

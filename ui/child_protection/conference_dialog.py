@@ -35,6 +35,8 @@ INITIAL_CHILD = [
     Field("categories", "checks", N_("Categories:"), CATEGORY_LABELS),
     Field("coordinator_id", "optional", N_("Co-ordinator:")),
     Field("outline_plan", "long", N_("Outline plan:")),
+    Field("outline_plan_cy", "long", N_("In Welsh (optional):"),
+          help=N_("A Welsh or bilingual letter quoting this waits in the print queue until it is in Welsh.")),
     Field("core_group", "checks", N_("Core group agencies:")),
     Field("first_core_group_on", "date", N_("First core group meeting:")),
     Field("next_review_on", "date", N_("Next review conference:")),
@@ -42,12 +44,15 @@ INITIAL_CHILD = [
 REVIEW_CHILD = [
     Field("deregister", "check", N_("Remove {name}'s name from the child protection register")),
     Field("reasons", "long", N_("Reasons for removing the name from the register:")),
+    Field("reasons_cy", "long", N_("In Welsh (optional):"),
+          help=N_("A Welsh or bilingual letter quoting this waits in the print queue until it is in Welsh.")),
     Field("categories", "checks", N_("Categories:"), CATEGORY_LABELS,
           help=N_("Tick the categories from now on; tick none to keep the current ones.")),
     Field("coordinator_id", "optional", N_("Co-ordinator:")),
     Field("next_review_on", "date", N_("Next review conference:")),
 ]
-CHILD_FIELDS = {"categories", "coordinator_id", "outline_plan", "first_core_group_on", "next_review_on", "reasons"}
+CHILD_FIELDS = {"categories", "coordinator_id", "outline_plan", "outline_plan_cy", "first_core_group_on",
+                "next_review_on", "reasons", "reasons_cy"}
 """The service's field names that are about one child's decision."""
 
 CONFERENCE_FIELDS = [
@@ -168,7 +173,7 @@ class InitialConferenceDialog(CpForm):
     def child_decisions(self) -> list[dict[str, Any]]:
         return [{"person_id": d.person_id, "registered": d.value("registered"),
                  "categories": d.value("categories"), "coordinator_id": d.value("coordinator_id"),
-                 "outline_plan": d.value("outline_plan") or "",
+                 "outline_plan": d.value("outline_plan") or "", "outline_plan_cy": d.value("outline_plan_cy") or "",
                  "core_group": [{"agency_id": a} for a in d.value("core_group")],
                  "first_core_group_on": d.value("first_core_group_on"), "next_review_on": d.value("next_review_on")}
                 for d in self.decisions]
@@ -221,6 +226,7 @@ class ReviewConferenceDialog(InitialConferenceDialog):
 
     def child_decisions(self) -> list[dict[str, Any]]:
         return [{"person_id": d.person_id, "deregister": d.value("deregister"), "reasons": d.value("reasons") or "",
+                 "reasons_cy": d.value("reasons_cy") or "",
                  "categories": d.value("categories") or None, "coordinator_id": d.value("coordinator_id"),
                  "next_review_on": d.value("next_review_on")} for d in self.decisions]
 

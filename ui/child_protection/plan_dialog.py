@@ -59,6 +59,7 @@ class PlanDialog(CpForm):
         if f.name == "outcomes":
             self.outcomes = TableEditor([
                 Column("description", N_("Outcome for the child"), stretch=True),
+                Column("description_cy", N_("In Welsh (optional)"), stretch=True),
                 Column("measure", N_("How progress is measured"), stretch=True),
                 Column("rag", N_("Rating"), choices=RAGS),
                 Column("evidence", N_("Evidence"), stretch=True),
@@ -100,7 +101,8 @@ class PlanDialog(CpForm):
         table.model().rowsRemoved.connect(lambda *_a: self.action_rows.refill())
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
-        outcomes = [{k: r[k] for k in ("id", "description", "measure", "rag", "evidence")} for r in values["outcomes"]]
+        outcomes = [{k: r[k] for k in ("id", "description", "description_cy", "measure", "rag", "evidence")}
+                    for r in values["outcomes"]]
         actions = [{"id": r["id"], "description": r["description"], "outcome_index": r["outcome_index"],
                     "owner_kind": r["owner_kind"], "owner_name": r["owner_name"],
                     "due_on": to_iso(r["due_on"]) if r["due_on"] else None, "status": r["status"]}

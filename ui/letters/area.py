@@ -25,10 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import DiogelError
 from desktop.i18n import _, ngettext
 from desktop.services.letters import BatchResult, LetterService
+from desktop.services.permissions import Can
 from ui.letters.model import QUEUE_COLUMNS, LetterModel
 from ui.letters.preview import PRINT_DPI, PdfPreview, paint_pages, pdf_page_images
+from ui.letters.welsh_form import AddWelshDialog
 from ui.table_fit import fit_table
 from ui.tasks import Cancelled, Task, TaskControl, runner, store_watcher
 from ui.widgets import Retranslating, message_of
@@ -70,6 +73,11 @@ class LettersPage(Retranslating, QWidget):
         self.release_button.setObjectName("letters_release")
         self.cancel_button = QPushButton()
         self.cancel_button.setObjectName("letters_cancel")
+        self.welsh_button = QPushButton()  # the Welsh a held letter needs, written by a caseworker
+        self.welsh_button.setObjectName("letters_add_welsh")
+        self.welsh_button.setVisible(session.can(Can.RECORD_CASEWORK))
+        self.welsh_button.clicked.connect(lambda: self.add_welsh(self.needs_welsh_id() or ""))
+        self.welsh_dialog: AddWelshDialog | None = None
         self.release_button.clicked.connect(self.release_selected)
         self.cancel_button.clicked.connect(self._cancel_clicked)
         self.refresh_button.clicked.connect(self.reload)
@@ -81,7 +89,7 @@ class LettersPage(Retranslating, QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         decisions = QHBoxLayout()  # a second row: what to do with a letter that should not go as it is
-        for b in (self.release_button, self.cancel_button):
+        for b in (self.welsh_button, self.release_button, self.cancel_button):
             decisions.addWidget(b)
         decisions.addStretch(1)
         left = QWidget()
@@ -181,6 +189,27 @@ class LettersPage(Retranslating, QWidget):
         service = self.service
         return runner().run(lambda: [service.release(lid) for lid in ids], on_done=self._decided,
                             on_error=self._decision_failed)
+
+    def needs_welsh_id(self) -> str | None:
+        """The one selected letter, if it is held for Welsh text."""
+        ids = self.selected_ids()
+        letter = next((q for q in self.model.letters if ids == [q.id]), None)
+        held = letter is not None and letter.status == "held" and (letter.held_reason or "").startswith("needs_welsh:")
+        return letter.id if held and letter is not None else None
+
+    def add_welsh(self, letter_id: str) -> AddWelshDialog | None:
+        """Open the form for the Welsh ``letter_id`` needs; once saved the queue is checked again."""
+        if not letter_id:
+            return None
+        try:
+            dialog = AddWelshDialog(self.session, letter_id, parent=self)
+        except DiogelError as exc:
+            QMessageBox.warning(self, _("Letters"), message_of(exc))
+            return None
+        dialog.saved.connect(lambda _id: self.reload())
+        self.welsh_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _cancel_clicked(self) -> None:
         ids = self.selected_ids()
@@ -346,6 +375,7 @@ class LettersPage(Retranslating, QWidget):
         self.export_button.setEnabled(not busy and has_selection)
         self.export_all_button.setEnabled(not busy and bool(self.ready_ids()))
         self.release_button.setEnabled(not busy and bool(self.releasable_ids()))
+        self.welsh_button.setEnabled(not busy and self.needs_welsh_id() is not None)
         self.cancel_button.setEnabled(not busy and has_selection)
 
     # -- language -----------------------------------------------------------------------------
@@ -369,6 +399,9 @@ class LettersPage(Retranslating, QWidget):
         self.release_button.setText(_("Print anyway"))
         self.release_button.setAccessibleName(_("Make the selected held letters ready to print although the"
                                                 " event they are about has passed"))
+        self.welsh_button.setText(_("Add the Welsh…"))
+        self.welsh_button.setAccessibleName(_("Write the Welsh of the texts the selected letter quotes only in"
+                                              " English"))
         self.cancel_button.setText(_("Cancel letters…"))
         self.cancel_button.setAccessibleName(_("Cancel the selected letters: they will not be printed"))
         self.model.retranslate()

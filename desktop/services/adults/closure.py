@@ -35,6 +35,7 @@ from desktop.services.adults._common import (
     text,
 )
 from desktop.services.correspondence import queue_letter
+from desktop.services.welsh_text import source as welsh_source
 from desktop.store import Tx
 
 N17 = "N17"
@@ -48,8 +49,9 @@ class ClosureService:
         self.session = session
 
     def close(self, case_id: str, *, closed_on: str, reasons: str, decided_with: str,
-              outcomes_evaluation: str | None = None) -> dict[str, Any]:
-        """Returns the ``adult_closure`` row with ``letters``."""
+              outcomes_evaluation: str | None = None, reasons_cy: str | None = None) -> dict[str, Any]:
+        """Returns the ``adult_closure`` row with ``letters``. ``reasons_cy``: the reasons in Welsh
+        (optional; a Welsh or bilingual closure letter is held until it exists)."""
         adult_case(self.session, case_id)
         store = self.session.store
         if self.session.user.id not in lead_coordinators(store, case_id):
@@ -67,7 +69,8 @@ class ClosureService:
             row = tx.insert(
                 "adult_closure",
                 {"person_id": person, "closed_on": on.isoformat(), "closed_by": self.session.user.id,
-                 "decided_with": decided_with, "reasons": why, "outcomes_evaluation": text(outcomes_evaluation) or None,
+                 "decided_with": decided_with, "reasons": why, "reasons_cy": text(reasons_cy) or None,
+                 "outcomes_evaluation": text(outcomes_evaluation) or None,
                  "agencies_notified": dumps(agencies)},
                 case_id=case_id,
             )
@@ -77,7 +80,7 @@ class ClosureService:
             lead = practitioner_row(tx, self.session.user.id)
             data = {**adult_facts_for_letter(tx, person), "closed_on": on.isoformat(), "reasons": why,
                     "lead_coordinator": practitioner_name(lead), "lead_coordinator_phone": contact_of(lead),
-                    }
+                    "welsh_sources": {"reasons": [welsh_source("adult_closure", row["id"], "reasons")]}}
             source = f"adult_closure:{row['id']}"
 
             def letter(audience: str, kind: str, recipient: str) -> dict[str, Any]:

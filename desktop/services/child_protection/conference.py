@@ -67,6 +67,7 @@ from desktop.services.permissions import Can
 from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 from desktop.services.tasks import raise_task
+from desktop.services.welsh_text import source
 from desktop.store import Tx
 
 QUORUM = 3
@@ -262,6 +263,7 @@ class ConferenceService:
             "outline_plan": text(d.get("outline_plan")) or None, "first_core_group_on": d.get("first_core_group_on"),
             "next_review_on": d.get("next_review_on"), "deregistered": int(bool(d.get("deregister"))),
             "reasons": text(d.get("reasons")) or None, "dissent": text(d.get("dissent")) or None,
+            "outline_plan_cy": text(d.get("outline_plan_cy")) or None, "reasons_cy": text(d.get("reasons_cy")) or None,
         }, case_id=case_id)
         out["decisions"].append(decision)
         if conf["kind"] == "initial":
@@ -272,14 +274,14 @@ class ConferenceService:
                                    next_review_on=d.get("next_review_on"))
             out["entries"].append(entry)
             add_members(tx, case_id, d.get("core_group") or [], held)
-            create_outline(tx, case_id, text(d["outline_plan"]))
+            create_outline(tx, case_id, text(d["outline_plan"]), text(d.get("outline_plan_cy")) or None)
             if not d.get("coordinator_id"):
                 self._no_coordinator(tx, conf, held, child, out)
                 later.no_coordinator.append(child)
             else:
                 for parent in parents_with_pr(tx, case_id, [child]):
                     key = (parent, d["coordinator_id"], d.get("next_review_on") or "")
-                    later.plans.setdefault(key, []).append((child, text(d["outline_plan"])))
+                    later.plans.setdefault(key, []).append((child, text(d["outline_plan"]), decision["id"]))
             return
         current = active_entry(tx, child)
         if current is None:
@@ -293,7 +295,7 @@ class ConferenceService:
             out["entries"].append(after)
             for recipient in _agencies_and_family(tx, case_id, [child], held):
                 later.removed.setdefault((*recipient, entry["coordinator_id"] or ""), []).append(
-                    (child, text(d["reasons"])))
+                    (child, text(d["reasons"]), decision["id"]))
             return
         changes: dict[str, Any] = {}
         if d.get("next_review_on"):
@@ -418,8 +420,8 @@ class _Later:
     group's agencies and the family) and N3 (no co-ordinator named, to each senior manager)."""
 
     def __init__(self) -> None:
-        self.plans: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
-        self.removed: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        self.plans: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+        self.removed: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
         self.no_coordinator: list[str] = []
 
     def send(self, tx: Tx, conf: dict[str, Any], held: str) -> list[dict[str, Any]]:
@@ -429,16 +431,18 @@ class _Later:
             coord = practitioner(tx, coordinator_id)
             letters.append(queue_letter(
                 tx, case_id=case_id, template_id="N19", recipient_kind="person", recipient_id=parent,
-                data={**children_facts(tx, [c for c, _plan in items]), "coordinator_name": coord["name"],
+                data={**children_facts(tx, [c for c, _plan, _d in items]), "coordinator_name": coord["name"],
                       "coordinator_phone": coord["phone"], "next_review_date": next_review, "plan_date": held,
-                      "rationale": _joined(tx, items), "audience": "family"},
+                      "rationale": _joined(tx, items), "audience": "family",
+                      "welsh_sources": {"rationale": _sources(tx, items, "outline_plan")}},
                 source_event=source))
         for (kind, rid, coordinator_id), items in self.removed.items():
             coord = practitioner(tx, coordinator_id or None)
             letters.append(queue_letter(
                 tx, case_id=case_id, template_id="N12", recipient_kind=kind, recipient_id=rid,
-                data={**children_facts(tx, [c for c, _why in items]), "conference_date": held,
+                data={**children_facts(tx, [c for c, _why, _d in items]), "conference_date": held,
                       "coordinator_name": coord["name"], "reasons": _joined(tx, items),
+                      "welsh_sources": {"reasons": _sources(tx, items, "reasons")},
                       "audience": "family" if kind == "person" else "agency"},
                 source_event=source))
         if self.no_coordinator:
@@ -455,13 +459,23 @@ class _Later:
         return letters
 
 
-def _joined(tx: Tx, items: list[tuple[str, str]]) -> str:
+def _joined(tx: Tx, items: list[tuple[str, str, str]]) -> str:
     """One child's text as it is; several children's texts each under the child's name (the same text
     for every child once), as paragraphs."""
-    texts = list(dict.fromkeys(t for _c, t in items if t))
+    texts = list(dict.fromkeys(t for _c, t, _d in items if t))
     if len(texts) <= 1:
         return "".join(texts)
-    return "\n\n".join(f"{child_facts(tx, c)['child_name']}: {t}" for c, t in items if t)
+    return "\n\n".join(f"{child_facts(tx, c)['child_name']}: {t}" for c, t, _d in items if t)
+
+
+def _sources(tx: Tx, items: list[tuple[str, str, str]], column: str) -> list[list[str]]:
+    """Where :func:`_joined`'s paragraphs come from (the decisions' ``column``), so the print queue
+    re-reads them, with their Welsh, from the record (:mod:`desktop.services.welsh_text`)."""
+    texts = list(dict.fromkeys(t for _c, t, _d in items if t))
+    if len(texts) <= 1:
+        return [source("cp_conference_decision", d, column) for _c, t, d in items if t][:1]
+    return [source("cp_conference_decision", d, column, f"{child_facts(tx, c)['child_name']}: ")
+            for c, t, d in items if t]
 
 
 def _agencies_and_family(tx: Tx, case_id: str, children: list[str], on: str) -> list[tuple[str, str]]:

@@ -88,6 +88,8 @@ def _twr(ctx: Any) -> None:
         decisions=[{"person_id": c, "registered": True, "categories": ["neglect"],
                     "coordinator_id": sw.user.id, "core_group": core,
                     "outline_plan": "Meals, school attendance and a safe, warm home; parenting support.",
+                    "outline_plan_cy": "Prydau bwyd, presenoldeb yn yr ysgol a chartref diogel, cynnes; cymorth"
+                                       " rhianta.",
                     "first_core_group_on": _ago(ctx, 84), "next_review_on": (ctx.today + timedelta(days=2)).isoformat()}
                    for c in children])
     conferences.record_circulated(conf["id"], outline_plan_sent_on=_ago(ctx, 88), record_sent_on=_ago(ctx, 75),
@@ -99,8 +101,9 @@ def _twr(ctx: Any) -> None:
                     {"name": "Gwenllïan Tŵr", "attended": True}],
         plan={"outcomes": [
             {"description": "Mae Seren ac Osian yn cael tri phryd y dydd", "measure": "School and nursery reports",
-             "person_id": None},
+             "description_cy": "Mae Seren ac Osian yn cael tri phryd y dydd", "person_id": None},
             {"description": "Seren attends school every day", "measure": "Attendance above 95%",
+             "description_cy": "Mae Seren yn mynd i'r ysgol bob dydd",
              "person_id": fam["seren"]}],
               "actions": [
                   {"description": "Parenting course (Incredible Years)", "owner_kind": "person",
@@ -163,6 +166,7 @@ def _jones(ctx: Any) -> None:
                     "coordinator_id": None,  # nobody available: N3 to the senior manager
                     "core_group": [{"practitioner_id": pr["hv_sian"]}, {"practitioner_id": pr["teacher_dan"]}],
                     "outline_plan": "Safe care of both children; weight checks for Ruby; no physical chastisement.",
+                    "outline_plan_cy": "Gofal diogel i'r ddau blentyn; gwirio pwysau Ruby; dim cosb gorfforol.",
                     "first_core_group_on": _ago(ctx, 35), "next_review_on": (ctx.today + timedelta(days=45)).isoformat()}
                    for c in children])
     VisitService(sw).record(case_id, visited_on=_ago(ctx, 30), location="home",

@@ -52,6 +52,7 @@ def validate_plan(outcomes: list[dict[str, Any]], actions: list[dict[str, Any]],
         if o.get("rag") not in (None, *RAG):
             raise ValidationError(N_("Rate progress red, amber or green."), field="outcomes")
         outs.append({"id": o.get("id"), "person_id": o.get("person_id"), "description": text(o["description"]),
+                     **({"description_cy": text(o.get("description_cy")) or None} if "description_cy" in o else {}),
                      "measure": text(o["measure"]), "rag": o.get("rag"), "evidence": text(o.get("evidence")) or None})
     acts = []
     for a in actions:
@@ -97,17 +98,22 @@ def _owner_names(tx: Tx, acts: list[dict[str, Any]]) -> None:
         a["owner_name"] = row.get("name") or " ".join(x for x in (row.get("given_names"), row.get("family_name")) if x)
 
 
-def create_outline(tx: Tx, case_id: str, outline: str) -> dict[str, Any]:
+def create_outline(tx: Tx, case_id: str, outline: str, outline_cy: str | None = None) -> dict[str, Any]:
     """The outline plan from the initial conference (version 1) — or, if the case already has an
-    active plan (a sibling registered earlier), a new version carrying the added outline."""
+    active plan (a sibling registered earlier), a new version carrying the added outline. The Welsh
+    (``outline_cy``) is kept beside it only while every part of the outline has its Welsh."""
     existing = tx.query("SELECT * FROM cp_plan WHERE case_id = ? AND deleted = 0 AND status = 'active'", [case_id])
     if existing:
         plan = existing[0]
         merged = "\n\n".join(x for x in (plan["outline"], outline) if x)
-        plan = tx.update("cp_plan", plan["id"], {"outline": merged, "version_no": plan["version_no"] + 1})
+        merged_cy = "\n\n".join(x for x in (plan["outline_cy"], outline_cy) if x) \
+            if outline_cy and (plan["outline_cy"] or not plan["outline"]) else None
+        plan = tx.update("cp_plan", plan["id"], {"outline": merged, "outline_cy": merged_cy,
+                                                 "version_no": plan["version_no"] + 1})
         _version(tx, plan, [{"field": "outline"}], None)
         return plan
-    plan = tx.insert("cp_plan", {"stage": "outline", "version_no": 1, "outline": outline}, case_id=case_id)
+    plan = tx.insert("cp_plan", {"stage": "outline", "version_no": 1, "outline": outline, "outline_cy": outline_cy},
+                     case_id=case_id)
     _version(tx, plan, [{"field": "created"}], None)
     return plan
 
@@ -123,8 +129,8 @@ def revise_plan(tx: Tx, case_id: str, *, outcomes: list[dict[str, Any]], actions
         plan = tx.insert("cp_plan", {"stage": stage, "version_no": 0, "outline": None}, case_id=case_id)
     _owner_names(tx, actions)
     changes: list[dict[str, Any]] = []
-    out_ids = _sync(tx, "cp_plan_outcome", plan, outcomes, ["person_id", "description", "measure", "rag", "evidence"],
-                    changes)
+    out_ids = _sync(tx, "cp_plan_outcome", plan, outcomes,
+                    ["person_id", "description", "description_cy", "measure", "rag", "evidence"], changes)
     for a in actions:
         if a.get("outcome_index") is not None:
             a["outcome_id"] = out_ids[int(a["outcome_index"])]
@@ -150,6 +156,12 @@ def _sync(tx: Tx, table: str, plan: dict[str, Any], items: list[dict[str, Any]],
         values = {k: item.get(k) for k in fields}
         if table == "cp_plan_outcome":
             values["position"] = pos
+            if "description_cy" not in item:
+                # Not edited here: the Welsh stays while the English does; a changed English drops it
+                # (a letter then waits for the new Welsh rather than print an old one).
+                old = current.get(item.get("id") or "")
+                values["description_cy"] = old["description_cy"] if old and old["description"] == values["description"] \
+                    else None
         if item.get("id") in current:
             before = current.pop(item["id"])
             changed = [k for k in fields if before.get(k) != values[k]]

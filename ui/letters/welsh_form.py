@@ -1,0 +1,98 @@
+"""Adding the Welsh to a letter held as "needs Welsh text" (GUI thread).
+
+One block per free text the letter quotes: the English as written (read-only) and a box for the
+Welsh. Saving is one call to :meth:`WelshTextService.add`, which writes the Welsh to the record the
+text belongs to; the print queue's next check releases the letter. A text whose record never changes
+(an adult closure) shows its English and says its Welsh goes with the record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QWidget
+
+from desktop.i18n import N_, _
+from desktop.services.welsh_text import WelshField, WelshTextService
+from ui.forms import Form
+
+TITLES = {
+    "outline_plan": N_("The outline plan"),
+    "outcomes": N_("The plan's outcomes"),
+    "removal_reasons": N_("The reasons for removing a name from the register"),
+    "closure_reasons": N_("The reasons for ending the process"),
+}
+
+
+class _Block(QWidget):
+    """One quoted text: its English (read-only) above a box for its Welsh."""
+
+    def __init__(self, text: WelshField) -> None:
+        super().__init__()
+        self.text = text
+        self.english = QPlainTextEdit(text.english)
+        self.english.setReadOnly(True)
+        self.english.setObjectName("welsh_english")
+        self.welsh = QPlainTextEdit(text.welsh or "")
+        self.welsh.setObjectName("welsh_text")
+        self.welsh.setReadOnly(not text.editable)
+        self.english_label, self.welsh_label, self.note = QLabel(), QLabel(), QLabel()
+        self.note.setWordWrap(True)
+        self.note.setVisible(not text.editable)
+        self.english_label.setBuddy(self.english)
+        self.welsh_label.setBuddy(self.welsh)
+        rows = QFormLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addRow(self.english_label, self.english)
+        rows.addRow(self.welsh_label, self.welsh)
+        rows.addRow(self.note)
+
+    def retranslate(self) -> None:
+        self.english_label.setText(_("In English:"))
+        self.welsh_label.setText(_("In Welsh:"))
+        self.english.setAccessibleName(_("In English"))
+        self.welsh.setAccessibleName(_("In Welsh"))
+        self.note.setText(_("This text cannot be changed once recorded; its Welsh is given with the record."))
+
+
+class AddWelshDialog(Form):
+    """The Welsh of the texts a held letter quotes (``letter`` in the context: the letter's id)."""
+
+    OBJECT_NAME = "letter_add_welsh_dialog"
+    TITLE = N_("Add the Welsh")
+
+    def __init__(self, session: Any, letter: str, parent: QWidget | None = None) -> None:
+        self.letter_id = letter
+        self.texts = WelshTextService(session).needed(letter)
+        self.blocks: list[_Block] = []
+        super().__init__(session, parent=parent, letter=letter)
+
+    def build(self) -> None:
+        for text in self.texts:
+            block = _Block(text)
+            self.blocks.append(block)
+            self.add_section(TITLES.get(text.what, N_("The outline plan")), block)
+
+    def retranslate_more(self) -> None:
+        for block in self.blocks:
+            block.retranslate()
+
+    def more_editors(self) -> list[QWidget]:
+        return [b.welsh for b in self.blocks if b.text.editable]
+
+    def raw_more(self) -> dict[str, Any]:
+        return {b.text.key: b.welsh.toPlainText() for b in self.blocks if b.text.editable}
+
+    def restore_more(self, data: dict[str, Any]) -> None:
+        for b in self.blocks:
+            if b.text.editable and isinstance(data.get(b.text.key), str):
+                b.welsh.setPlainText(data[b.text.key])
+
+    def block(self, key: str) -> _Block:
+        return next(b for b in self.blocks if b.text.key == key)
+
+    def submit(self, values: dict[str, Any]) -> Any:
+        welsh = {b.text.key: b.welsh.toPlainText() for b in self.blocks
+                 if b.text.editable and b.welsh.toPlainText() != (b.text.welsh or "")}
+        WelshTextService(self.session).add(self.letter_id, welsh)
+        return {"id": self.letter_id}
