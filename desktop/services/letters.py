@@ -45,8 +45,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop.errors import NotFound, PermissionDenied
+from desktop.errors import NotFound, PermissionDenied, ValidationError
 from desktop.i18n import N_, translator
+from desktop.services import correspondence_guard as guard
 from desktop.services.permissions import Can
 from desktop.services.scope import case_condition
 from desktop.store import Tx
@@ -99,7 +100,15 @@ HELD_REASONS: dict[str, str] = {
     "no_address": N_("No postal address recorded for the recipient"),
     "missing_data": N_("Information the letter needs is missing: {fields}"),
     "no_template": N_("There is no letter template for this letter yet"),
+    # The correspondence guard (desktop/services/correspondence_guard.py); a manager may release these.
+    "do_not_contact": N_("The recipient must not be contacted"),
+    "risk_to_subject": N_("The recipient is recorded as posing a risk to someone this letter is about"),
+    "contact_via": N_("The recipient may be contacted only through someone else"),
+    "no_consent": N_("The adult's consent to tell their family is not recorded"),
+    "confidential_address": N_("The letter would show a confidential address"),
 }
+GUARD_REASONS = frozenset(guard.REASONS)
+"""Held reasons only a manager's recorded release lifts (the others go when what is missing is recorded)."""
 
 # Fixed templates; codes with audiences are resolved in resolve_template.
 _FIXED = {
@@ -292,6 +301,8 @@ class Prepared:
     letter_id: str
     job: LetterJob | None = None
     held: str | None = None
+    digest: str = ""
+    """The correspondence guard's fingerprint of the flags it saw ("" when it did not run)."""
 
 
 @dataclass
@@ -366,6 +377,11 @@ class LetterBuilder:
         missing = sorted(n for n in needed if _empty(fields.get(n)))
         if missing:
             return Prepared(row["id"], held="missing_data:" + ",".join(missing))
+        template = load_template(tid)
+        verdict = guard.check_letter(self.q, row, data, address, fields, notification=template.notification,
+                                     audience=template.audience)
+        if verdict.held:
+            return Prepared(row["id"], held=verdict.held, digest=verdict.digest)
         language = row["language"]
         if data.get("circular"):
             language = letter_language(language if language in ("cy", "en") else None, circular=True)
@@ -374,7 +390,7 @@ class LetterBuilder:
         letter = LetterData(recipient=recipient, letter_date=self.today,
                             fields={k: v for k, v in fields.items() if k in needed and k not in RESERVED},
                             reference=row.get("case_reference") or "")
-        return Prepared(row["id"], job=LetterJob(tid, language, letter))
+        return Prepared(row["id"], job=LetterJob(tid, language, letter), digest=verdict.digest)
 
     def _complete(self, row: dict[str, Any], tid: str, data: dict[str, Any], f: dict[str, Any]) -> None:
         """Fill what casework leaves to the print queue (only empty placeholders are touched)."""
@@ -589,6 +605,32 @@ class LetterService:
             self.session.write(write)
         released = sum(1 for c in changes.values() if c["status"] == "queued")
         return {"released": released, "held": len(changes) - released}
+
+    def release(self, letter_id: str, reason: str) -> QueuedLetter:
+        """A manager lets a letter the correspondence guard held go, saying why: one
+        ``letter_release`` row (synced, audited) for the reason it is held now and the flags the
+        guard saw, and the letter back in the queue unless another reason still holds it. The
+        release lasts while those flags are unchanged. Raises ``ValidationError`` without a reason
+        or when the letter is not held by the guard."""
+        self.session.require(Can.SAFETY)
+        why = (reason or "").strip()
+        if not why:
+            raise ValidationError(N_("Say why the letter may be sent."), "reason")
+        row, prep = self._prepare(letter_id)
+        if row["status"] not in ("queued", "held") or prep.held not in GUARD_REASONS:
+            raise ValidationError(N_("Only a letter held for someone's safety can be released."), "letter")
+        held, digest = prep.held, prep.digest
+
+        def write(tx: Tx) -> dict[str, Any]:
+            tx.insert("letter_release", {"letter_id": letter_id, "held_reason": held,
+                                         "flags_digest": digest, "reason": why}, case_id=row["case_id"])
+            after = self._builder(tx.query).prepare(row)
+            status, left = ("held", after.held) if after.held else ("queued", None)
+            if (row["status"], row["held_reason"]) != (status, left):
+                tx.update("letter", letter_id, {"status": status, "held_reason": left})
+            return {**row, "status": status, "held_reason": left}
+
+        return self._item(self.session.write(write))
 
     # -- rendering ----------------------------------------------------------------------------
     def _prepare(self, letter_id: str) -> tuple[dict[str, Any], Prepared]:
@@ -814,6 +856,8 @@ def _held_error(row: dict[str, Any], reason: str) -> LetterError:
     if reason.startswith("missing_data:"):
         return LetterError(N_("The letter {template} needs a value for {field}."), row["template_id"],
                            reason.split(":", 1)[1])
+    if reason in GUARD_REASONS:
+        return LetterError(HELD_REASONS[reason], row["template_id"])
     return LetterError(N_("There is no letter template called {template}."), row["template_id"])
 
 
