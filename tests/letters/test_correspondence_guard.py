@@ -15,8 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from desktop.errors import PermissionDenied, ValidationError
-from desktop.services.correspondence import queue_letter
 from desktop.services.adults import LeadPractitionerService
+from desktop.services.correspondence import queue_letter
 from desktop.services.demo import build_demo
 from desktop.services.letters import LetterBuilder, LetterService, Prepared, load_council, resolve_template
 from desktop.services.persons import PersonService
@@ -30,7 +30,7 @@ from tests.letters.conftest import DEMO_PASSWORD
 REFUGE = {"line1": "Fflat 3, 17 Heol y Lloches", "town": "Caerfyrddin", "postcode": "SA31 9ZZ",
           "from_date": "2026-01-01"}
 HOME = {"line1": "2 Stryd y Bont", "town": "Llanelli", "postcode": "SA15 1AA", "from_date": "2020-01-01"}
-TEMPLATES = [t for t in template_ids()]
+TEMPLATES = list(template_ids())
 
 
 def _text(pdf: bytes) -> str:
