@@ -265,6 +265,8 @@ def _redact(value: Any, patterns: list[re.Pattern[str]]) -> Any:
         return value
     if isinstance(value, list):
         return [_redact(v, patterns) for v in value]
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple keeps its type
+        return type(value)(*(_redact(v, patterns) for v in value))
     if isinstance(value, tuple):
         return tuple(_redact(v, patterns) for v in value)
     if isinstance(value, dict):

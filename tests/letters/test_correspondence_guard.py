@@ -16,9 +16,12 @@ from pypdf import PdfReader
 
 from desktop.errors import PermissionDenied, ValidationError
 from desktop.services.adults import LeadPractitionerService
+from desktop.services.chronology import ChronologyService
+from desktop.services.conference_reports import ConferenceReportService
 from desktop.services.correspondence import queue_letter
 from desktop.services.demo import build_demo
 from desktop.services.letters import LetterBuilder, LetterService, Prepared, load_council, resolve_template
+from desktop.services.notes import NoteService
 from desktop.services.persons import PersonService
 from desktop.services.safety_flags import SafetyFlagService
 from desktop.services.session import Session
@@ -212,3 +215,40 @@ def _builder_prepare(s: Session, letter_id: str) -> Prepared:
     row = s.store.rows("SELECT l.*, c.reference AS case_reference FROM letter l LEFT JOIN case_file c"
                        " ON c.id = l.case_id WHERE l.id = ?", [letter_id])[0]
     return LetterBuilder(lambda q, p: s.store.rows(q, p), load_council(None), s.today()).prepare(row)
+
+
+def _refuge_on(s: Session, case_id: str) -> str:
+    """A parent on the case living at the refuge (not yet flagged)."""
+    persons = PersonService(s)
+    mother = persons.create({"given_names": "Mererid", "family_name": "Lloches"}, case_id=case_id, case_role="parent")
+    persons.add_address(mother["id"], REFUGE)
+    return str(mother["id"])
+
+
+def test_conference_reports_and_the_chronology_never_print_a_confidential_address(senior: Session) -> None:
+    """The child and adult conference reports (Welsh then English) and the chronology PDF (both languages),
+    with the refuge's address written into their free text: printed while nobody is flagged, withheld once
+    the address is confidential."""
+    s = senior
+    said = "Mae'r fam wedi symud i Fflat 3, 17 Heol y Lloches, Caerfyrddin SA31 9ZZ."
+    child_conf = s.store.rows("SELECT id, case_id FROM cp_conference WHERE status = 'held' ORDER BY held_on")[0]
+    adult_conf = s.store.rows("SELECT id, case_id FROM adult_conference ORDER BY created_at")[0]
+    s.write(lambda tx: tx.update("cp_conference", child_conf["id"], {"report": said}))
+    s.write(lambda tx: tx.update("adult_conference", adult_conf["id"], {"outcome_summary": said}))
+    NoteService(s).record(child_conf["case_id"], kind="phone", occurred_on=s.today().isoformat(), body=said,
+                          significant=True, category="household")
+    mothers = [_refuge_on(s, child_conf["case_id"]), _refuge_on(s, adult_conf["case_id"])]
+    reports, chronology = ConferenceReportService(s), ChronologyService(s)
+
+    def documents() -> dict[str, str]:
+        return {"child": _text(reports.render(child_conf["id"])), "adult": _text(reports.render(adult_conf["id"])),
+                "chronology": _text(chronology.render(child_conf["case_id"], language="bilingual"))}
+
+    before = documents()
+    assert all(_leaked(text) for text in before.values()), before
+    SafetyFlagService(s).set_flag(mothers[0], "address_confidential", "Refuge")
+    after = documents()
+    for name, text in after.items():
+        assert not _leaked(text), name
+        assert "Mae'r fam wedi symud i [address withheld]" in text, name
+    assert "Caerfyrddin" in after["child"]  # only the address went, not the rest of what was said
