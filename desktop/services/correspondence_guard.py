@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from desktop.i18n import N_, translator
+
 Query = Callable[[str, Sequence[Any]], list[dict[str, Any]]]
 
 REASONS = ("do_not_contact", "risk_to_subject", "contact_via", "no_consent", "confidential_address")
@@ -232,19 +234,24 @@ def _released(query: Query, letter_id: str, digest: str) -> set[str]:
         [letter_id, digest])}
 
 
-WITHHELD = "[address withheld]"
-"""What a document carries where a confidential address was (the same in both languages: it is a
-marker for the reader, never data)."""
+WITHHELD = N_("address withheld")
+"""What a document carries where a confidential address was: free text is printed as written, in
+whichever language, so the marker is in both (:func:`withheld`)."""
+
+
+def withheld() -> str:
+    """The marker put in place of a confidential address: "[Welsh / English]"."""
+    return "[{cy} / {en}]".format(cy=translator("cy").gettext(WITHHELD), en=translator("en").gettext(WITHHELD))
 
 T = TypeVar("T")
 
 
 def redact(value: T, found: Sequence[Secret]) -> T:
     """``value`` (a report's model: dataclasses, lists, dicts, strings) with every confidential
-    address line and postcode in its text replaced by :data:`WITHHELD`."""
+    address line and postcode in its text replaced by :func:`withheld`."""
     if not found:
         return value
-    return _redact(value, _patterns(found))
+    return _redact(value, _patterns(found), withheld())
 
 
 def _patterns(found: Sequence[Secret]) -> list[re.Pattern[str]]:
@@ -258,21 +265,21 @@ def _patterns(found: Sequence[Secret]) -> list[re.Pattern[str]]:
     return out
 
 
-def _redact(value: Any, patterns: list[re.Pattern[str]]) -> Any:
+def _redact(value: Any, patterns: list[re.Pattern[str]], marker: str) -> Any:
     if isinstance(value, str):
         for p in patterns:
-            value = p.sub(WITHHELD, value)
+            value = p.sub(marker, value)
         return value
     if isinstance(value, list):
-        return [_redact(v, patterns) for v in value]
+        return [_redact(v, patterns, marker) for v in value]
     if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple keeps its type
-        return type(value)(*(_redact(v, patterns) for v in value))
+        return type(value)(*(_redact(v, patterns, marker) for v in value))
     if isinstance(value, tuple):
-        return tuple(_redact(v, patterns) for v in value)
+        return tuple(_redact(v, patterns, marker) for v in value)
     if isinstance(value, dict):
-        return {k: _redact(v, patterns) for k, v in value.items()}
+        return {k: _redact(v, patterns, marker) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _redact(getattr(value, f.name), patterns) for f in dataclasses.fields(value)
+        changes = {f.name: _redact(getattr(value, f.name), patterns, marker) for f in dataclasses.fields(value)
                    if f.init}
         return dataclasses.replace(value, **changes)
     return value
