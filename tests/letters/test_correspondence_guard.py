@@ -20,6 +20,7 @@ from desktop.services.chronology import ChronologyService
 from desktop.services.conference_reports import ConferenceReportService
 from desktop.services.correspondence import queue_letter
 from desktop.services.demo import build_demo
+from desktop.services.exchange import export_profile, import_into_new_profile
 from desktop.services.letters import LetterBuilder, LetterService, Prepared, load_council, resolve_template
 from desktop.services.notes import NoteService
 from desktop.services.persons import PersonService
@@ -253,3 +254,30 @@ def test_conference_reports_and_the_chronology_never_print_a_confidential_addres
         assert not _leaked(text), name
         assert "Mae'r fam wedi symud i [cyfeiriad wedi'i atal / address withheld]" in text, name
     assert "Caerfyrddin" in after["child"]  # only the address went, not the rest of what was said
+
+
+def test_flags_releases_and_the_address_history_survive_export_and_import(world: dict[str, Any],
+                                                                          tmp_path: Path) -> None:
+    """An export carries the flags, the release and the refuge's address history; the imported profile's
+    print queue holds and releases exactly as the original did."""
+    s, service, flags = world["s"], LetterService(world["s"]), SafetyFlagService(world["s"])
+    father = world["people"]["en"]
+    flags.set_flag(father, "risk_to", "Alleged harm", related_person_id=world["child"])
+    flags.set_flag(world["mother"], "address_confidential", "Refuge")
+    held = _queue(s, world["case"], "n19_plan_family", world["people"]["cy"], _data("n19_plan_family", "SA31 9ZZ"))
+    released = _queue(s, world["case"], "n19_plan_family", father, _data("n19_plan_family", "Cynllun"))
+    service.queue()
+    service.release(released, "Court ordered")
+    before = {q.id: (q.status, q.held_reason) for q in service.queue()}
+    assert before[held] == ("held", "confidential_address") and before[released] == ("queued", None)
+    data = json.loads(json.dumps(export_profile(s.store)))
+    assert {r["kind"] for r in data["tables"]["person_flag"]} == {"risk_to", "address_confidential"}
+    import_into_new_profile(tmp_path / "imported", data, DEMO_PASSWORD, kdf=fast_kdf())
+    copy = Session.sign_in(tmp_path / "imported", DEMO_PASSWORD, backup=False, clock=demo_clock())
+    try:
+        after = {q.id: (q.status, q.held_reason) for q in LetterService(copy).queue()}
+        assert after == before
+        assert [a["line1"] for a in copy.store.rows("SELECT line1 FROM address WHERE person_id = ?",
+                                                    [world["mother"]])] == [REFUGE["line1"]]
+    finally:
+        copy.close()
