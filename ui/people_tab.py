@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,13 +22,16 @@ from PySide6.QtWidgets import (
 from desktop.domain.types import label
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _
+from desktop.services.permissions import Can
 from desktop.services.persons import PersonService
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date
+from ui.safety import case_flags, flags_text
 from ui.widgets import Retranslating
 
 PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-HEADERS = [N_("Name"), N_("Part in the case"), N_("Date of birth"), N_("Correspondence language")]
+HEADERS = [N_("Name"), N_("Part in the case"), N_("Date of birth"), N_("Correspondence language"), N_("Safety")]
+SAFETY_COLUMN = 4
 
 
 class PeopleTab(Retranslating, QWidget):
@@ -49,8 +53,20 @@ class PeopleTab(Retranslating, QWidget):
         self.tree.itemActivated.connect(lambda item, _col: self.edit_person(item.data(0, PERSON_ID_ROLE)))
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self._edit_current)
+        # Safety flags (issue 20): shown to everyone on the Safety column; only a manager sets or clears.
+        self.set_flag_button, self.clear_flag_button = QPushButton(), QPushButton()
+        self.set_flag_button.setObjectName("set_flag_button")
+        self.clear_flag_button.setObjectName("clear_flag_button")
+        self.set_flag_button.clicked.connect(lambda: self._flag_dialog(clear=False))
+        self.clear_flag_button.clicked.connect(lambda: self._flag_dialog(clear=True))
+        manager = session.can(Can.SAFETY)
+        self.set_flag_button.setVisible(manager)
+        self.clear_flag_button.setVisible(manager)
+        self.flags: dict[str, list[Any]] = {}
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.set_flag_button)
+        buttons.addWidget(self.clear_flag_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree, 1)
@@ -64,11 +80,14 @@ class PeopleTab(Retranslating, QWidget):
         self.edit_button.setText(_("Edit person…"))
         self.edit_button.setAccessibleName(_("Edit person"))
         self.edit_button.setToolTip(_("Change the selected person's details"))
+        self.set_flag_button.setText(_("Set a safety flag…"))
+        self.clear_flag_button.setText(_("Clear a safety flag…"))
         self._fill()
 
     def _fill(self) -> None:
         current = self.tree.currentItem().data(0, PERSON_ID_ROLE) if self.tree.currentItem() else None
         self.tree.clear()
+        self.flags = case_flags(self.session, self.case_id)
         for m in self.members:
             item = QTreeWidgetItem(
                 [
@@ -76,8 +95,14 @@ class PeopleTab(Retranslating, QWidget):
                     label(m.get("role")),
                     show_date(m.get("date_of_birth")),
                     label(m.get("correspondence_language") or "unknown"),
+                    flags_text(self.flags.get(m["id"], [])),
                 ]
             )
+            if self.flags.get(m["id"]):
+                font = item.font(SAFETY_COLUMN)
+                font.setBold(True)
+                item.setFont(SAFETY_COLUMN, font)
+                item.setForeground(SAFETY_COLUMN, QBrush(QColor("#b71c1c")))
             item.setData(0, PERSON_ID_ROLE, m["id"])
             self.tree.addTopLevelItem(item)
             if m["id"] == current:
@@ -104,6 +129,25 @@ class PeopleTab(Retranslating, QWidget):
             view.members[:] = [by_id.get(m["id"], m) for m in view.members]
             view.subjects[:] = [by_id.get(m["id"], m) for m in view.subjects]
         self._fill()
+
+    def _flag_dialog(self, *, clear: bool) -> QWidget | None:
+        """The manager's form to set (or clear) a flag on the selected person; the list redraws on save."""
+        from ui.safety import open_clear_flag, open_set_flag
+
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        person = next(m for m in self.members if m["id"] == item.data(0, PERSON_ID_ROLE))
+        dialog = (open_clear_flag(self.session, person, self) if clear
+                  else open_set_flag(self.session, person, self.members, self))
+        dialog.saved.connect(lambda _id: self._flags_changed())
+        return dialog
+
+    def _flags_changed(self) -> None:
+        self._fill()
+        window = self._window
+        if hasattr(window, "retranslate"):
+            window.retranslate()  # the header's Safety line
 
     def _edit_current(self) -> None:
         item = self.tree.currentItem()

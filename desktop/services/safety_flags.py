@@ -36,6 +36,7 @@ class SafetyFlag:
 
     id: str
     person_id: str
+    person_name: str
     kind: str
     related_person_id: str | None
     related_name: str
@@ -67,8 +68,10 @@ def _interface(msgid: str) -> str:
 
 _SELECT = """
 SELECT f.*, TRIM(COALESCE(s.given_names, '') || ' ' || COALESCE(s.family_name, '')) AS set_by_name,
-       a.name AS via_name
+       a.name AS via_name,
+       TRIM(COALESCE(p.preferred_name, p.given_names, '') || ' ' || COALESCE(p.family_name, '')) AS person_name
 FROM person_flag f LEFT JOIN practitioner s ON s.id = f.created_by LEFT JOIN agency a ON a.id = f.via_agency_id
+LEFT JOIN person p ON p.id = f.person_id
 WHERE f.deleted = 0
 """
 
@@ -102,7 +105,7 @@ class SafetyFlagService:
 
     def _item(self, r: dict[str, Any]) -> SafetyFlag:
         return SafetyFlag(
-            id=r["id"], person_id=r["person_id"], kind=r["kind"], related_person_id=r["related_person_id"],
+            id=r["id"], person_id=r["person_id"], person_name=r["person_name"] or "", kind=r["kind"], related_person_id=r["related_person_id"],
             related_name=self._visible_name(r["related_person_id"]), via_agency_id=r["via_agency_id"],
             via_name=r["via_name"] or "", reason=r["reason"], set_on=r["set_on"],
             set_by_name=r["set_by_name"] or "", cleared_on=r["cleared_on"], cleared_reason=r["cleared_reason"])

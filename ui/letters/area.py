@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _, ngettext
-from desktop.services.letters import BatchResult, LetterService
+from desktop.services.letters import GUARD_REASONS, BatchResult, LetterService
+from desktop.services.permissions import Can
 from ui.letters.model import QUEUE_COLUMNS, LetterModel
 from ui.letters.preview import PRINT_DPI, PdfPreview, paint_pages, pdf_page_images
 from ui.tasks import Cancelled, Task, TaskControl, runner, store_watcher
@@ -65,12 +66,17 @@ class LettersPage(Retranslating, QWidget):
         self.export_button.setObjectName("letters_export")
         self.export_all_button = QPushButton()
         self.export_all_button.setObjectName("letters_export_all")
+        self.release_button = QPushButton()  # a manager lets a letter held for someone's safety go (issue 20)
+        self.release_button.setObjectName("letters_release")
+        self.release_button.setVisible(session.can(Can.SAFETY))
+        self.release_button.clicked.connect(self.release_selected)
         self.refresh_button.clicked.connect(self.reload)
         self.print_button.clicked.connect(self._print_clicked)
         self.export_button.clicked.connect(lambda: self._export_clicked(self.selected_ids()))
         self.export_all_button.clicked.connect(lambda: self._export_clicked(self.ready_ids()))
         buttons = QHBoxLayout()
-        for b in (self.refresh_button, self.print_button, self.export_button, self.export_all_button):
+        for b in (self.refresh_button, self.print_button, self.export_button, self.export_all_button,
+                  self.release_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         left = QWidget()
@@ -294,6 +300,25 @@ class LettersPage(Retranslating, QWidget):
         self.print_button.setEnabled(not busy and (has_selection or bool(self.ready_ids())))
         self.export_button.setEnabled(not busy and has_selection)
         self.export_all_button.setEnabled(not busy and bool(self.ready_ids()))
+        self.release_button.setEnabled(not busy and self._guarded() is not None)
+
+    def _guarded(self) -> Any:
+        """The one selected letter when the correspondence guard holds it, else ``None``."""
+        ids = self.selected_ids()
+        letter = next((q for q in self.model.letters if ids == [q.id]), None)
+        return letter if letter is not None and (letter.held_reason or "") in GUARD_REASONS else None
+
+    def release_selected(self) -> QWidget | None:
+        """Open the release form for the selected held letter; the queue reloads once it is saved."""
+        from ui.safety import ReleaseLetterDialog
+
+        letter = self._guarded()
+        if letter is None:
+            return None
+        dialog = ReleaseLetterDialog(self.session, case_id=letter.case_id, parent=self, letter=letter)
+        dialog.saved.connect(lambda _id: self.reload(recheck=False))
+        dialog.open()
+        return dialog
 
     # -- language -----------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -306,6 +331,8 @@ class LettersPage(Retranslating, QWidget):
                 + "; " + ngettext("{count} held", "{count} held", held).format(count=held))
         self.table.setAccessibleName(_("Letters waiting to be printed"))
         self.refresh_button.setText(_("Check again"))
+        self.release_button.setText(_("Release…"))
+        self.release_button.setAccessibleName(_("Release the selected held letter, saying why it may be sent"))
         self.refresh_button.setAccessibleName(_("Check the held letters again and reload the list"))
         self.print_button.setText(_("Print…"))
         self.print_button.setAccessibleName(_("Print the selected letters, or all ready letters"))
