@@ -26,6 +26,7 @@ CASE_TAB_MODULES: tuple[str, ...] = (
     "ui.due_tab",
     "ui.people_tab",
     "ui.safety",  # safety flags in the case header (issue 20)
+    "ui.family",  # the family network: genogram, linked cases, relationships (issue 20)
     "ui.child_protection",
     "ui.children",
     "ui.adults",

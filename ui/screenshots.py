@@ -203,6 +203,7 @@ SHOTS: list[Shot] = [
     Shot("supervision-form", "team_manager", lambda s: supervision_form(s, "twr_cp")),
     Shot("search-notes", "social_worker", lambda s: note_search(s, "plentyn")),
     Shot("case-safety-flags", "team_manager", lambda s: case_window(s, "twr_cp", "people")),
+    Shot("case-family", "team_manager", lambda s: case_window(s, "twr_cp", "family")),
     Shot("letters-held-team-manager", "team_manager", held_letter),
     Shot("release-letter-form", "team_manager", release_form),
 ]

@@ -193,6 +193,8 @@ SPECS: dict[str, Spec] = {
     "letters.LetterService.render_many": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]], workers=0)),
     "letters.LetterService.print_letters": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]])),
     "letters.LetterService.release": Spec(K.MANAGE, CP, lambda w: c(w.ids["held_letter"], "Agreed with the police.")),
+    "family.FamilyService.network": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP])),
+    "family.FamilyService.render": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP], "bilingual")),
     "safety_flags.SafetyFlagService.flags": Spec(K.CONTACT, CP, lambda w: c(w.ids["flagged"])),
     "safety_flags.SafetyFlagService.for_case": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP])),
     "safety_flags.SafetyFlagService.set_flag": Spec(K.MANAGE, CP, lambda w: c(

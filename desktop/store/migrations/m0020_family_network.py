@@ -1,4 +1,5 @@
-"""Safety flags on a person and a manager's release of a held letter (issue 20).
+"""Safety flags on a person, the basis of parental responsibility and a manager's release of a held
+letter (issue 20).
 
 * ``person_flag`` — what must be known about a person before anyone writes to them or about them:
   ``risk_to`` (poses a risk to ``related_person_id``), ``address_confidential`` (a refuge or other
@@ -8,6 +9,8 @@
   never deleted: clearing fills ``cleared_on``/``cleared_by``/``cleared_reason`` (the audit keeps both).
   It belongs to its person (no case), so it travels with the person to every case and laptop that
   holds them.
+* ``relationship.pr_basis`` — on what basis the related person holds parental responsibility
+  (``desktop.domain.types.PR_BASES``), when ``parental_responsibility`` says they do.
 * ``letter_release`` — a manager's recorded decision to send a letter the correspondence guard held
   (``held_reason``), with the reason. ``flags_digest`` fingerprints the flags the guard saw: a release
   holds only while they are unchanged. Append-only.
@@ -62,3 +65,5 @@ def m0020_family_network(db: Database) -> None:
     db.execute("CREATE INDEX person_flag_person ON person_flag(person_id)")
     db.execute("CREATE INDEX person_flag_related ON person_flag(related_person_id)")
     db.execute("CREATE INDEX letter_release_letter ON letter_release(letter_id)")
+    db.execute("ALTER TABLE relationship ADD COLUMN pr_basis TEXT")
+    db.execute("CREATE INDEX relationship_related ON relationship(related_person_id)")
