@@ -133,7 +133,11 @@ def test_the_family_tab_draws_the_genogram_and_prints(qtbot, demo, tmp_path: Pat
     with qtbot.waitSignal(dialog.saved):
         assert dialog.save()
     assert any(link.kind == "carer" for link in tab.genogram.network.links)
-    out = tab.print_pdf(tmp_path / "family.pdf")
-    assert out is not None
-    text = _text(out.read_bytes())
+    form = tab.open_print()
+    qtbot.addWidget(form)
+    form.set_value("path", str(tmp_path / "nowhere" / "family.pdf"))
+    assert not form.save() and form.error_text("path") != ""  # a folder that does not exist: refused
+    form.set_value("path", str(tmp_path / "family.pdf"))
+    assert form.save()
+    text = _text((tmp_path / "family.pdf").read_bytes())
     assert "Carer: Dafydd ap Llŷr" in text and "Gofalwr: Dafydd ap Llŷr" in text

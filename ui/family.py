@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.types import PR_BASES, RELATIONSHIP_KINDS, label
-from desktop.errors import DiogelError
+from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, _
 from desktop.services.family import FamilyNetwork, FamilyService, grid
 from desktop.services.permissions import Can
@@ -162,7 +161,7 @@ class FamilyTab(Retranslating, QWidget):
         self.print_button.setObjectName("family_print")
         self.add_button.setVisible(session.can(Can.EDIT_PERSON))
         self.add_button.clicked.connect(self.add_relationship)
-        self.print_button.clicked.connect(lambda: self.print_pdf())
+        self.print_button.clicked.connect(self.open_print)
         self.error = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -205,23 +204,50 @@ class FamilyTab(Retranslating, QWidget):
         dialog.open()
         return dialog
 
-    def print_pdf(self, path: Path | None = None) -> Path | None:
-        """The family network as a PDF (in both languages, Welsh first) saved where the person chooses."""
-        if path is None:
-            chosen, _filter = QFileDialog.getSaveFileName(self, _("Save the family network"),
-                                                          "family.pdf", "PDF (*.pdf)")
-            if not chosen:
-                return None
-            path = Path(chosen)
+    def open_print(self) -> Form:
+        """The form asking where to save the PDF (a form of ours, not the platform's blocking dialog)."""
+        form = PrintFamilyForm(self.session, self.case_id, None, self, tab=self,
+                               reference=self.network.reference if self.network else "")
+        form.show()
+        return form
+
+    def print_pdf(self, path: Path) -> Path:
+        """Write the family network as a PDF (Welsh then English) to ``path``, whole or not at all.
+        Raises ``DiogelError`` (the reason in the reader's language) when it cannot be made or written."""
+        pdf = FamilyService(self.session).render(self.case_id, "bilingual")
+        partial = path.with_name(path.name + ".part")
         try:
-            pdf = FamilyService(self.session).render(self.case_id, "bilingual")
-            partial = path.with_name(path.name + ".part")
             partial.write_bytes(pdf)
             partial.replace(path)
-        except (DiogelError, OSError) as exc:
-            self.error.setText(message_of(exc))
-            return None
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise ValidationError(N_("The PDF was not made: {reason}"), field="path", reason=exc.strerror or "") from exc
+        self.error.setText(_("Saved to {path}.").format(path=str(path)))
         return path
+
+
+class PrintFamilyForm(Form):
+    """Where to save the family network's PDF."""
+
+    OBJECT_NAME = "print_family_form"
+    TITLE = N_("Save the family network")
+    DRAFTS = False
+    FIELDS = [Field("path", "text", N_("Save as:"))]
+
+    def prepare(self) -> None:
+        folder = Path.home() / "Documents"
+        name = f"{self.context.get('reference') or 'family'}.pdf"
+        self.set_value("path", str((folder if folder.is_dir() else Path.home()) / name))
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        text = str(values["path"] or "").strip()
+        path = Path(text).expanduser()
+        if not text or path.suffix.lower() != ".pdf":
+            raise ValidationError(N_("Give a file name ending in .pdf."), field="path")
+        if not path.parent.is_dir():
+            raise ValidationError(N_("That folder does not exist."), field="path")
+        self.context["tab"].print_pdf(path)
+        return {"id": str(path)}
 
 
 register_case_tab("family", N_("Family"), FamilyTab, order=12)
