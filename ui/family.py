@@ -250,4 +250,4 @@ class PrintFamilyForm(Form):
         return {"id": str(path)}
 
 
-register_case_tab("family", N_("Family"), FamilyTab, order=12)
+register_case_tab("family", N_("Family"), FamilyTab, order=84)  # beside the Household
