@@ -17,14 +17,17 @@ from desktop.store.rowspec import CASE_CORE, REGISTER_ENTITIES, family_of, spec
 
 CASEWORKERS = frozenset({"social_worker", "team_manager", "senior_manager"})
 _CONTACT = frozenset({"person", "address", "household", "household_member", "relationship"})
+# Safety flags travel with the person (issue 20): everyone who handles a person's contact details or letters
+# must see them; a release of a held letter is read with the letters. Only a manager writes either.
+_SAFETY = frozenset({"person_flag"})
 # Tasks (the ``escalation`` table: N3, N4, N5, N13) name a child and what happened: caseworkers and the
 # register custodian, who is sent N5 and acknowledges it; never admin staff.
 _TASKS = frozenset({"escalation"})
 _READ: dict[str, frozenset[str]] = {
     # Performance officers read the authority's figures (server/figures.py), never casework: reference only.
     "performance_officer": frozenset(),
-    "admin_staff": _CONTACT | CASE_CORE | {"letter"},
-    "register_custodian": _CONTACT | CASE_CORE | REGISTER_ENTITIES | _TASKS,
+    "admin_staff": _CONTACT | _SAFETY | CASE_CORE | {"letter", "letter_release"},
+    "register_custodian": _CONTACT | _SAFETY | CASE_CORE | REGISTER_ENTITIES | _TASKS,
 }
 _WRITE: dict[str, frozenset[str]] = {
     "admin_staff": _CONTACT | {"letter"},
@@ -51,11 +54,15 @@ MANAGERS = frozenset({"team_manager", "senior_manager"})
 _MANAGER_VALUES: dict[str, Callable[[dict[str, Any]], bool]] = {
     "supervision": lambda fields: True,
     "signoff": lambda fields: fields.get("decision") != "resubmitted",
+    # A safety flag set or cleared, a held letter released (issue 20): a manager's decision.
+    "person_flag": lambda fields: True,
+    "letter_release": lambda fields: True,
 }
 
 
 def may_write_values(role: str, entity: str, fields: dict[str, Any]) -> bool:
-    """Beyond :func:`may_write`: records only a manager makes (a supervision, a sign-off decision)."""
+    """Beyond :func:`may_write`: records only a manager makes (a supervision, a sign-off decision, a safety
+    flag, the release of a held letter)."""
     needs_manager = _MANAGER_VALUES.get(entity)
     return role in MANAGERS or needs_manager is None or not needs_manager(fields)
 

@@ -6,9 +6,11 @@ a person they are read again on a worker (:class:`ui.loading.Loader`) and the ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,14 +24,17 @@ from PySide6.QtWidgets import (
 from desktop.domain.types import label
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _
+from desktop.services.permissions import Can
 from desktop.services.persons import PersonService
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date
 from ui.loading import Loader
+from ui.safety import case_flags, flags_text
 from ui.widgets import Retranslating
 
 PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-HEADERS = [N_("Name"), N_("Part in the case"), N_("Date of birth"), N_("Correspondence language")]
+HEADERS = [N_("Name"), N_("Part in the case"), N_("Date of birth"), N_("Correspondence language"), N_("Safety")]
+SAFETY_COLUMN = 4
 
 
 class PeopleTab(Retranslating, QWidget):
@@ -49,22 +54,40 @@ class PeopleTab(Retranslating, QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setColumnCount(len(HEADERS))
         self.tree.itemActivated.connect(lambda item, _col: self.edit_person(item.data(0, PERSON_ID_ROLE)))
-        self.edit_button = QPushButton()
+        self.edit_button = QPushButton(self)
         self.edit_button.clicked.connect(self._edit_current)
+        # Safety flags (issue 20): shown to everyone on the Safety column; only a manager sets or clears.
+        # Parented at once: a parentless button made visible is briefly a window and takes the focus.
+        self.set_flag_button, self.clear_flag_button = QPushButton(self), QPushButton(self)
+        self.set_flag_button.setObjectName("set_flag_button")
+        self.clear_flag_button.setObjectName("clear_flag_button")
+        self.set_flag_button.clicked.connect(lambda: self._flag_dialog(clear=False))
+        self.clear_flag_button.clicked.connect(lambda: self._flag_dialog(clear=True))
+        manager = session.can(Can.SAFETY)
+        self.set_flag_button.setVisible(manager)
+        self.clear_flag_button.setVisible(manager)
+        self.flags: dict[str, list[Any]] = {}
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.set_flag_button)
+        buttons.addWidget(self.clear_flag_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self._dialogs: dict[str, QWidget] = {}
-        self.loader: Loader[list[dict[str, Any]]] = Loader(self, self._refreshed)
+        self.loader: Loader[tuple[list[dict[str, Any]], dict[str, list[Any]]]] = Loader(self, self._refreshed)
         self.retranslate()
+        self.refresh()  # the members' flags, read on a worker
 
     @property
     def loading(self) -> bool:
         """Whether the members are being read again."""
         return self.loader.pending
+
+    def when_loaded(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` (GUI thread) once what is being read has been drawn (now if nothing is)."""
+        self.loader.when_answered(fn)
 
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([_(h) for h in HEADERS])
@@ -72,6 +95,8 @@ class PeopleTab(Retranslating, QWidget):
         self.edit_button.setText(_("Edit person…"))
         self.edit_button.setAccessibleName(_("Edit person"))
         self.edit_button.setToolTip(_("Change the selected person's details"))
+        self.set_flag_button.setText(_("Set a safety flag…"))
+        self.clear_flag_button.setText(_("Clear a safety flag…"))
         self._fill()
 
     def _fill(self) -> None:
@@ -84,8 +109,14 @@ class PeopleTab(Retranslating, QWidget):
                     label(m.get("role")),
                     show_date(m.get("date_of_birth")),
                     label(m.get("correspondence_language") or "unknown"),
+                    flags_text(self.flags.get(m["id"], [])),
                 ]
             )
+            if self.flags.get(m["id"]):
+                font = item.font(SAFETY_COLUMN)
+                font.setBold(True)
+                item.setFont(SAFETY_COLUMN, font)
+                item.setForeground(SAFETY_COLUMN, QBrush(QColor("#b71c1c")))
             item.setData(0, PERSON_ID_ROLE, m["id"])
             self.tree.addTopLevelItem(item)
             if m["id"] == current:
@@ -99,8 +130,9 @@ class PeopleTab(Retranslating, QWidget):
         """Read each member again on a worker (after an edit or a commit), then redraw them and the header."""
         self.loader.load(self._read, list(self.members))
 
-    def _read(self, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Worker thread: each member as it is now (one gone from scope is left out)."""
+    def _read(self, members: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, list[Any]]]:
+        """Worker thread: each member as it is now (one gone from scope is left out), and the case's
+        safety flags by person."""
         service = PersonService(self.session)
         fresh = []
         for m in members:
@@ -109,9 +141,10 @@ class PeopleTab(Retranslating, QWidget):
             except DiogelError:
                 continue
             fresh.append({**m, **{k: v for k, v in person.items() if k != "addresses"}})
-        return fresh
+        return fresh, case_flags(self.session, self.case_id)
 
-    def _refreshed(self, fresh: list[dict[str, Any]]) -> None:
+    def _refreshed(self, answer: tuple[list[dict[str, Any]], dict[str, list[Any]]]) -> None:
+        fresh, self.flags = answer
         self.members = fresh
         view = getattr(self._window, "case_view", None)
         if view is not None:
@@ -122,6 +155,25 @@ class PeopleTab(Retranslating, QWidget):
         redraw = getattr(self._window, "redraw_header", None)
         if redraw is not None:
             redraw()  # the names in the header come from the members
+
+    def _flag_dialog(self, *, clear: bool) -> QWidget | None:
+        """The manager's form to set (or clear) a flag on the selected person; the list redraws on save."""
+        from ui.safety import open_clear_flag, open_set_flag
+
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        person = next(m for m in self.members if m["id"] == item.data(0, PERSON_ID_ROLE))
+        dialog = (open_clear_flag(self.session, person, self) if clear
+                  else open_set_flag(self.session, person, self.members, self))
+        dialog.saved.connect(lambda _id: self._flags_changed())
+        return dialog
+
+    def _flags_changed(self) -> None:
+        self.refresh()
+        reload_header = getattr(self._window, "reload_header", None)
+        if reload_header is not None:
+            reload_header()  # the header's Safety line
 
     def _edit_current(self) -> None:
         item = self.tree.currentItem()

@@ -31,6 +31,8 @@ CASE_TAB_MODULES: tuple[str, ...] = (
     "ui.next_due",  # the default "next thing due" provider; a later module may replace it
     "ui.due_tab",
     "ui.people_tab",
+    "ui.safety",  # safety flags in the case header (issue 20)
+    "ui.family",  # the family network: genogram, linked cases, relationships (issue 20)
     "ui.child_protection",
     "ui.children",
     "ui.adults",

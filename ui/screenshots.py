@@ -215,6 +215,41 @@ def form_shots(session: Session, lang: str, out: Path, only: str | None) -> list
     return written
 
 
+_FAMILIES: dict[str, dict[str, dict[str, str]]] = {}  # role -> the demo's families -> people -> ids
+
+
+def flag_demo(session: Session) -> None:
+    """Issue 20's safety flag on the team manager's demo: Dafydd poses a risk to Seren (the police's
+    report), so the Tŵr case shows it and the letters to him wait for a manager."""
+    from desktop.services.safety_flags import SafetyFlagService
+
+    twr = _FAMILIES[session.user.role]["twr"]
+    SafetyFlagService(session).set_flag(
+        twr["dafydd"], "risk_to", "Honiad gan yr heddlu o niwed i Seren / The police report alleged harm to Seren",
+        related_person_id=twr["seren"])
+
+
+def held_letter(session: Session) -> QWidget:
+    """The Letters area with a letter held for a child's safety selected: why it is held, beside it."""
+    window = main_window(session, "letters")
+    page = window.page("letters")  # type: ignore[attr-defined]
+    settle(lambda: any(q.status == "held" for q in page.model.letters))
+    row = next(i for i, q in enumerate(page.model.letters) if q.status == "held" and q.held_reason == "risk_to_subject")
+    page.table.selectRow(row)
+    settle()
+    return window
+
+
+def release_form(session: Session) -> QWidget:
+    """The manager's form releasing that letter, a reason typed in."""
+    window = held_letter(session)
+    form = window.page("letters").release_guarded()  # type: ignore[attr-defined]
+    form.set_value("reason", "Gorchymyn llys: rhaid rhoi gwybod iddo / A court order says he must be told")
+    form.move(window.x() + 380, window.y() + 160)
+    settle()
+    return form
+
+
 SHOTS: list[Shot] = [
     Shot("my-work-social-worker", "social_worker", lambda s: main_window(s, "my_work")),
     Shot("my-work-team-manager", "team_manager", lambda s: main_window(s, "my_work")),
@@ -234,6 +269,10 @@ SHOTS: list[Shot] = [
     Shot("case-supervision", "team_manager", lambda s: case_window(s, "twr_cp", "oversight")),
     Shot("supervision-form", "team_manager", lambda s: supervision_form(s, "twr_cp")),
     Shot("search-notes", "social_worker", lambda s: note_search(s, "plentyn")),
+    Shot("case-safety-flags", "team_manager", lambda s: case_window(s, "twr_cp", "people")),
+    Shot("case-family", "team_manager", lambda s: case_window(s, "twr_cp", "family")),
+    Shot("letters-held-team-manager", "team_manager", held_letter),
+    Shot("release-letter-form", "team_manager", release_form),
 ]
 
 
@@ -281,6 +320,7 @@ def demo_sessions(folder: Path, today: date) -> Iterator[dict[str, Session]]:
         for role in ROLES:
             ctx = build_demo(folder / role, PASSWORD, role=role, kdf=kdf, clock=lambda: moment)
             _CASES[role] = dict(ctx.cases)
+            _FAMILIES[role] = {k: dict(v) for k, v in ctx.families.items()}
             ctx.store.close()
             sessions[role] = Session.sign_in(folder / role, PASSWORD, backup=False, clock=lambda: moment)
         yield sessions
@@ -325,6 +365,7 @@ def run(out: Path, only: str | None, today: date, forms: bool = True) -> list[Pa
     app = QApplication.instance() or QApplication(sys.argv[:1])
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp, demo_sessions(Path(tmp), today) as sessions:
+        flag_demo(sessions["team_manager"])
         for lang in LANGS:
             set_language(lang)
             for shot in SHOTS:

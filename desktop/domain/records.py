@@ -80,8 +80,10 @@ RECORDS: dict[str, str] = {
     "lac_school_change": N_("change of school"),
     "lac_visit": N_("statutory visit"),
     "letter": N_("letter"),
+    "letter_release": N_("release of a held letter"),
     "permanence_plan": N_("permanence plan"),
     "person": N_("person's details"),
+    "person_flag": N_("safety flag"),
     "practitioner": N_("member of staff"),
     "practitioner_absence": N_("absence of a worker"),
     "practitioner_allegation": N_("allegation about a practitioner"),
@@ -119,6 +121,8 @@ FIELDS: dict[str, str] = {
     "postcode": N_("postcode"), "country": N_("country"), "from_date": N_("start date"), "to_date": N_("end date"),
     "role": N_("role"), "reason": N_("reason"), "lives_in_household": N_("lives in the household"),
     "parental_responsibility": N_("parental responsibility"),
+    # a safety flag (issue 20)
+    "cleared_on": N_("date cleared"), "cleared_by": N_("cleared by"), "cleared_reason": N_("reason for clearing"),
     # a case
     "allocated_worker_id": N_("allocated worker"), "team_id": N_("team"), "case_type": N_("case type"),
     "opened_on": N_("date opened"), "closed_on": N_("date closed"), "close_reason": N_("reason for closing"),

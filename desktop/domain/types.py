@@ -61,7 +61,12 @@ class TeamKind(StrEnum):
     ADMIN = "admin"
 
 
-RELATIONSHIP_KINDS = ("mother", "father", "step_parent", "sibling", "partner", "grandparent", "carer", "other")
+RELATIONSHIP_KINDS = ("mother", "father", "parent", "step_parent", "sibling", "half_sibling", "grandparent", "partner",
+                      "carer", "friend", "professional", "other")
+"""How the related person stands to the person ("Dafydd is Osian's father")."""
+PR_BASES = ("birth_mother", "married_parent", "birth_registration", "agreement_or_order", "special_guardianship",
+            "care_order", "adoption")
+"""On what basis someone holds parental responsibility (Children Act 1989 ss.2–4A, 14C, 33; adoption)."""
 
 LABELS: dict[str, str] = {
     # roles
@@ -103,6 +108,18 @@ LABELS: dict[str, str] = {
     "step_parent": N_("Step-parent"),
     "partner": N_("Partner"),
     "grandparent": N_("Grandparent"),
+    "parent": N_("Parent"),
+    "half_sibling": N_("Half-sibling"),
+    "friend": N_("Friend"),
+    "professional": N_("Professional"),
+    # the basis of parental responsibility
+    "birth_mother": N_("the child's birth mother"),
+    "married_parent": N_("married to or in a civil partnership with the mother at the birth"),
+    "birth_registration": N_("registered on the birth certificate"),
+    "agreement_or_order": N_("a parental responsibility agreement or court order"),
+    "special_guardianship": N_("a special guardianship order"),
+    "care_order": N_("a care order (the local authority)"),
+    "adoption": N_("an adoption order"),
 }
 
 

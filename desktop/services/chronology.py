@@ -180,6 +180,7 @@ class ChronologyService:
     def render(self, case_id: str, *, language: str, person_id: str | None = None,
                types: Collection[str] | None = None, start: Any = None, end: Any = None) -> bytes:
         """The chronology as a PDF in ``language`` (``cy``, ``en`` or ``bilingual``: Welsh first)."""
+        from desktop.services.correspondence_guard import redact, secrets
         from desktop.services.letters import load_council
         from reports.chronology import render_chronology
         from reports.report_common import report_languages
@@ -187,6 +188,8 @@ class ChronologyService:
         if language not in ("cy", "en", "bilingual"):
             raise ValidationError(N_("Choose Welsh, English or both."), field="language")
         chronology = self.for_case(case_id, person_id=person_id, types=types, start=start, end=end)
+        # A chronology goes to conferences and courts: no confidential address may be printed in it.
+        chronology = redact(chronology, secrets(self.session.store.rows))
         council = load_council(self.session.profile.folder)
         return render_chronology(chronology, council, report_languages(language), made_on=self.session.today(),
                                  made_by=self.session.user.name)

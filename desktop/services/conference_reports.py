@@ -26,6 +26,7 @@ from typing import Any
 
 from desktop.errors import NotFound
 from desktop.i18n import N_
+from desktop.services.correspondence_guard import redact, secrets
 from desktop.services.letters import bi, load_council
 from desktop.services.reads import read_casework
 from reports import (
@@ -218,4 +219,5 @@ class ConferenceReportService:
             data: Any = self.child(conference_id)
         else:
             data = self.adult(conference_id)
-        return render_conference_report(data, council, languages=languages)
+        # The report goes to everyone invited: no confidential address may appear in it.
+        return render_conference_report(redact(data, secrets(self.rows)), council, languages=languages)

@@ -270,6 +270,9 @@ _RELATIONS = [
 ]
 
 
+_PR_BASIS = {"mother": "birth_mother", "father": "birth_registration"}
+
+
 def _seed_core(tx: Tx, ctx: DemoContext) -> None:
     for kind, (name, name_cy) in _TEAMS.items():
         if kind in ctx.teams:
@@ -351,7 +354,8 @@ def _seed_core(tx: Tx, ctx: DemoContext) -> None:
         tx.insert(
             "relationship",
             {"person_id": ids[person_key], "related_person_id": ids[related_key], "kind": relation,
-             "parental_responsibility": pr, "lives_in_household": lives, "regular_visitor": visitor},
+             "parental_responsibility": pr, "lives_in_household": lives, "regular_visitor": visitor,
+             "pr_basis": (_PR_BASIS.get(relation) if pr else None)},
         )
     for case_key, (fam, case_type, team, worker, opened) in _CASES.items():
         members = _FAMILIES[fam][1]

@@ -47,6 +47,7 @@ from typing import Any
 
 from desktop.errors import NotFound, PermissionDenied, ValidationError
 from desktop.i18n import N_, format_date, translator
+from desktop.services import correspondence_guard as guard
 from desktop.services.permissions import Can
 from desktop.services.scope import case_condition
 from desktop.services.welsh_text import Quoted, decode_sources, joined, needs_welsh, read_sources, what_text
@@ -102,6 +103,12 @@ HELD_REASONS: dict[str, str] = {
     "no_template": N_("There is no letter template for this letter yet"),
     "event_passed": N_("The event it is about was on {date}, which has passed"),
     "needs_welsh": N_("Needs Welsh text, only in English so far: {what}"),
+    # The correspondence guard (desktop/services/correspondence_guard.py); a manager may release these.
+    "do_not_contact": N_("The recipient must not be contacted"),
+    "risk_to_subject": N_("The recipient is recorded as posing a risk to someone this letter is about"),
+    "contact_via": N_("The recipient may be contacted only through someone else"),
+    "no_consent": N_("The adult's consent to tell their family is not recorded"),
+    "confidential_address": N_("The letter would show a confidential address"),
 }
 """Why a letter is held: ``<code>`` or ``<code>:<detail>`` in ``letter.held_reason``, shown in words
 by :meth:`QueuedLetter.held_text` (``{fields}``: the missing placeholders; ``{date}``: an ISO date;
@@ -112,6 +119,8 @@ A new reason is one line here (and, if a person may print the letter anyway, one
 RELEASABLE = frozenset({"event_passed"})
 """Held reasons a person may override (release the letter to print anyway); the others go only
 when what the letter lacks is recorded."""
+GUARD_REASONS = frozenset(guard.REASONS)
+"""Held reasons only a manager's recorded release lifts (the correspondence guard's: someone's safety)."""
 
 # Fixed templates; codes with audiences are resolved in resolve_template.
 _FIXED = {
@@ -319,6 +328,8 @@ class Prepared:
     job: LetterJob | None = None
     held: str | None = None
     quoted: list[Quoted] = field(default_factory=list)
+    digest: str = ""
+    """The correspondence guard's fingerprint of the flags it saw ("" when it did not run)."""
 
 
 @dataclass
@@ -395,10 +406,16 @@ class LetterBuilder:
         missing = sorted(n for n in needed if _empty(fields.get(n)))
         if missing:
             return Prepared(row["id"], held="missing_data:" + ",".join(missing))
-        event = load_template(tid).event_date
+        template = load_template(tid)
+        # Someone's safety first: a letter the guard holds is held for that, whatever else it lacks.
+        verdict = guard.check_letter(self.q, row, data, address, fields, notification=template.notification,
+                                     audience=template.audience)
+        if verdict.held:
+            return Prepared(row["id"], held=verdict.held, digest=verdict.digest)
+        event = template.event_date
         when = fields.get(event) if event else None
         if isinstance(when, date) and when < self.today and "event_passed" not in data.get("released", []):
-            return Prepared(row["id"], held=f"event_passed:{when.isoformat()}")
+            return Prepared(row["id"], held=f"event_passed:{when.isoformat()}", digest=verdict.digest)
         language = row["language"]
         if data.get("circular"):
             language = letter_language(language if language in ("cy", "en") else None, circular=True)
@@ -410,7 +427,7 @@ class LetterBuilder:
         letter = LetterData(recipient=recipient, letter_date=self.today,
                             fields={k: v for k, v in fields.items() if k in needed and k not in RESERVED},
                             reference=row.get("case_reference") or "")
-        return Prepared(row["id"], job=LetterJob(tid, language, letter), quoted=self.quoted)
+        return Prepared(row["id"], job=LetterJob(tid, language, letter), quoted=self.quoted, digest=verdict.digest)
 
     def _complete(self, row: dict[str, Any], tid: str, data: dict[str, Any], f: dict[str, Any]) -> None:
         """Fill what casework leaves to the print queue (only empty placeholders are touched)."""
@@ -651,6 +668,32 @@ class LetterService:
             self.session.write(write)
         released = sum(1 for c in changes.values() if c["status"] == "queued")
         return {"released": released, "held": len(changes) - released}
+
+    def release_guarded(self, letter_id: str, reason: str) -> QueuedLetter:
+        """A manager lets a letter the correspondence guard held go, saying why: one
+        ``letter_release`` row (synced, audited) for the reason it is held now and the flags the
+        guard saw, and the letter back in the queue unless another reason still holds it. The
+        release lasts while those flags are unchanged. Raises ``ValidationError`` without a reason
+        or when the letter is not held by the guard."""
+        self.session.require(Can.SAFETY)
+        why = (reason or "").strip()
+        if not why:
+            raise ValidationError(N_("Say why the letter may be sent."), "reason")
+        row, prep = self._prepare(letter_id)
+        if row["status"] not in ("queued", "held") or prep.held not in GUARD_REASONS:
+            raise ValidationError(N_("Only a letter held for someone's safety can be released."), "letter")
+        held, digest = prep.held, prep.digest
+
+        def write(tx: Tx) -> dict[str, Any]:
+            tx.insert("letter_release", {"letter_id": letter_id, "held_reason": held,
+                                         "flags_digest": digest, "reason": why}, case_id=row["case_id"])
+            after = self._builder(tx.query).prepare(row)
+            status, left = ("held", after.held) if after.held else ("queued", None)
+            if (row["status"], row["held_reason"]) != (status, left):
+                tx.update("letter", letter_id, {"status": status, "held_reason": left})
+            return {**row, "status": status, "held_reason": left}
+
+        return self._item(self.session.write(write))
 
     # -- rendering ----------------------------------------------------------------------------
     def _prepare(self, letter_id: str) -> tuple[dict[str, Any], Prepared]:
@@ -923,6 +966,8 @@ def _held_error(row: dict[str, Any], reason: str) -> LetterError:
     if reason.startswith("missing_data:"):
         return LetterError(N_("The letter {template} needs a value for {field}."), row["template_id"],
                            reason.split(":", 1)[1])
+    if reason in GUARD_REASONS:
+        return LetterError(HELD_REASONS[reason], row["template_id"])
     return LetterError(N_("There is no letter template called {template}."), row["template_id"])
 
 

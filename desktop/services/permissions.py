@@ -29,6 +29,7 @@ class Can(StrEnum):
     COUNCIL_FIGURES = "council_figures"  # the whole authority's figures, from the server
     AGREE_EXCEPTION = "agree_exception"  # a recorded exception to a timescale for one child or adult
     SUPERVISE = "supervise"  # record supervision of a worker's case; sign off or return a record (issue 19)
+    SAFETY = "safety"  # set or clear a person's safety flags; release a letter the guard held (issue 20)
 
 
 _CASEWORKER = {
@@ -44,7 +45,7 @@ GRANTS: dict[Role, frozenset[Can]] = {
     Role.SOCIAL_WORKER: frozenset(_CASEWORKER),
     Role.TEAM_MANAGER: frozenset(
         _CASEWORKER | {Can.ALLOCATE, Can.RATIFY, Can.VIEW_TEAM_WORK, Can.MANAGE_LETTERS, Can.COMMITTEE_REPORT,
-                       Can.AGREE_EXCEPTION, Can.SUPERVISE}
+                       Can.AGREE_EXCEPTION, Can.SUPERVISE, Can.SAFETY}
     ),
     Role.SENIOR_MANAGER: frozenset(
         _CASEWORKER
@@ -59,6 +60,7 @@ GRANTS: dict[Role, frozenset[Can]] = {
             Can.COUNCIL_FIGURES,
             Can.AGREE_EXCEPTION,
             Can.SUPERVISE,
+            Can.SAFETY,
         }
     ),
     Role.REGISTER_CUSTODIAN: frozenset({Can.VIEW_CASE, Can.MANAGE_REGISTER, Can.EDIT_CONTACT}),
@@ -80,6 +82,7 @@ _DENIED = {
     Can.MANAGE_LETTERS: N_("Your role cannot print or send letters."),
     Can.AGREE_EXCEPTION: N_("Only a manager can agree an exception to a timescale."),
     Can.SUPERVISE: N_("Only a manager can record supervision or sign off a record."),
+    Can.SAFETY: N_("Only a manager can set or clear a safety flag or release a held letter."),
     Can.COUNCIL_FIGURES: N_("Only a senior manager or a performance officer can have the whole council's figures."),
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.domain.types import CaseRole, LanguagePreference, Membership
+from desktop.domain.types import PR_BASES, RELATIONSHIP_KINDS, CaseRole, LanguagePreference, Membership
 from desktop.domain.validation import parse_date, validate_address, validate_person
 from desktop.errors import ValidationError
 from desktop.i18n import N_
@@ -227,12 +227,19 @@ class PersonService:
         self.session.write(write)
 
     def relate(self, person_id: str, related_person_id: str, kind: str, **flags: Any) -> dict[str, Any]:
-        """Record a relationship (parental responsibility, lives in household, regular visitor)."""
+        """Record that ``related_person_id`` is ``person_id``'s ``kind`` (``RELATIONSHIP_KINDS``), with
+        parental responsibility and its basis (``pr_basis``, one of ``PR_BASES``), living in the household,
+        regular visitor."""
         self.session.require(Can.EDIT_PERSON)
         require_person(self.session, person_id)
         require_person(self.session, related_person_id)
         if person_id == related_person_id:
             raise ValidationError(N_("A person cannot be related to themselves."), field="related_person_id")
+        if kind not in RELATIONSHIP_KINDS:
+            raise ValidationError(N_("Choose how they are related."), field="kind")
+        basis = flags.get("pr_basis") or None
+        if basis is not None and (basis not in PR_BASES or not flags.get("parental_responsibility")):
+            raise ValidationError(N_("A basis is given only for parental responsibility."), field="pr_basis")
         values = {
             "person_id": person_id,
             "related_person_id": related_person_id,
@@ -241,6 +248,7 @@ class PersonService:
             "lives_in_household": int(bool(flags.get("lives_in_household"))),
             "regular_visitor": int(bool(flags.get("regular_visitor"))),
             "from_date": flags.get("from_date"),
+            "pr_basis": basis,
         }
         return self.session.write(lambda tx: tx.insert("relationship", values))
 

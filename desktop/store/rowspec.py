@@ -61,9 +61,11 @@ REGISTER_UNIT = str(uuid.uuid5(uuid.NAMESPACE_URL, "diogel:register-enquiries"))
 
 _FAMILY_OF: dict[str, str] = {
     **dict.fromkeys(REFERENCE_ENTITIES, "reference"),
-    **dict.fromkeys(("person", "address", "household", "household_member", "relationship"), "person"),
+    **dict.fromkeys(("person", "address", "household", "household_member", "relationship", "person_flag"),
+                    "person"),
     **dict.fromkeys(("cp_visit", "cp_visit_child", "adult_visit", "lac_visit"), "visit"),
     "letter": "letter",
+    "letter_release": "letter",
     **dict.fromkeys(("child_voice", "adult_wishes", "adult_partnership", "cin_assessment_contact", "escalation",
                      "proceedings_stage", "cp_core_group", "cp_core_group_attendance", "cp_core_group_item",
                      "complaint", "practitioner_allegation", "case_note", "case_note_party", "supervision",

@@ -193,6 +193,15 @@ SPECS: dict[str, Spec] = {
     "letters.LetterService.render_batch": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]])),
     "letters.LetterService.render_many": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]], workers=0)),
     "letters.LetterService.print_letters": Spec(K.LETTERS, CP, lambda w: c([w.ids["letter"]])),
+    "letters.LetterService.release_guarded": Spec(K.MANAGE, CP,
+                                                  lambda w: c(w.ids["guarded_letter"], "Agreed with the police.")),
+    "family.FamilyService.network": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP])),
+    "family.FamilyService.render": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP], "bilingual")),
+    "safety_flags.SafetyFlagService.flags": Spec(K.CONTACT, CP, lambda w: c(w.ids["flagged"])),
+    "safety_flags.SafetyFlagService.for_case": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP])),
+    "safety_flags.SafetyFlagService.set_flag": Spec(K.MANAGE, CP, lambda w: c(
+        _twr(w, "dafydd"), "risk_to", "Alleged harm.", related_person_id=_twr(w, "seren"))),
+    "safety_flags.SafetyFlagService.clear": Spec(K.MANAGE, CP, lambda w: c(w.ids["flag"], "Withdrawn.")),
     "letters.LetterService.mark_printed": Spec(K.LETTERS, CP, lambda w: c(w.ids["letter"], b"%PDF-1.4 matrix")),
     "letters.LetterService.release": Spec(K.LETTERS, CP, lambda w: c(w.ids["held_letter"])),
     "letters.LetterService.cancel": Spec(K.LETTERS, CP, lambda w: c(w.ids["letter"])),
@@ -684,3 +693,17 @@ def prepare(w: World) -> None:
     LookedAfterService(sian).become_looked_after(case["id"], child["id"], started_on=w.ago(2),
                                                  legal_status="interim_care_order", transfer=False)
     w.cases[NEW_LAC], ids["new_lac_child"] = case["id"], child["id"]
+    # Issue 20: a father on the Tŵr case flagged "do not contact", a letter to him the guard holds.
+    from desktop.services.correspondence import queue_letter
+    from desktop.services.safety_flags import SafetyFlagService
+
+    ids["flagged"] = PersonService(rhian).create({"given_names": "Iolo", "family_name": "Tŵr"}, case_id=cp,
+                                                 case_role="parent")["id"]
+    PersonService(rhian).add_address(ids["flagged"], {"line1": "9 Heol y Bryn", "town": "Caerfyrddin",
+                                                      "postcode": "SA31 2BB"})
+    ids["flag"] = SafetyFlagService(w.sessions["tm_cp"]).set_flag(ids["flagged"], "do_not_contact", "Threats.").id
+    ids["guarded_letter"] = w.sessions["tm_cp"].write(lambda tx: queue_letter(
+        tx, case_id=cp, template_id="N19", recipient_kind="person", recipient_id=ids["flagged"],
+        data={"audience": "family", "child_name": "Seren Tŵr", "child_dob": "2018-09-09",
+              "coordinator_name": "Rhian Evans", "coordinator_phone": "01267 234567", "plan_date": w.ago(1),
+              "next_review_date": w.ahead(90), "rationale": "Cynllun / Plan"}))["id"]

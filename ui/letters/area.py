@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DiogelError
 from desktop.i18n import _, ngettext
-from desktop.services.letters import BatchResult, LetterService
+from desktop.services.letters import GUARD_REASONS, BatchResult, LetterService
 from desktop.services.permissions import Can
 from ui.letters.model import QUEUE_COLUMNS, LetterModel
 from ui.letters.preview import PRINT_DPI, PdfPreview, paint_pages, pdf_page_images
@@ -80,6 +80,10 @@ class LettersPage(Retranslating, QWidget):
         self.welsh_dialog: AddWelshDialog | None = None
         self.release_button.clicked.connect(self.release_selected)
         self.cancel_button.clicked.connect(self._cancel_clicked)
+        self.safety_button = QPushButton()  # a manager lets a letter held for someone's safety go (issue 20)
+        self.safety_button.setObjectName("letters_release_guarded")
+        self.safety_button.setVisible(session.can(Can.SAFETY))
+        self.safety_button.clicked.connect(self.release_guarded)
         self.refresh_button.clicked.connect(self.reload)
         self.print_button.clicked.connect(self._print_clicked)
         self.export_button.clicked.connect(lambda: self._export_clicked(self.selected_ids()))
@@ -89,7 +93,7 @@ class LettersPage(Retranslating, QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         decisions = QHBoxLayout()  # a second row: what to do with a letter that should not go as it is
-        for b in (self.welsh_button, self.release_button, self.cancel_button):
+        for b in (self.welsh_button, self.release_button, self.safety_button, self.cancel_button):
             decisions.addWidget(b)
         decisions.addStretch(1)
         left = QWidget()
@@ -377,6 +381,26 @@ class LettersPage(Retranslating, QWidget):
         self.release_button.setEnabled(not busy and bool(self.releasable_ids()))
         self.welsh_button.setEnabled(not busy and self.needs_welsh_id() is not None)
         self.cancel_button.setEnabled(not busy and has_selection)
+        self.safety_button.setEnabled(not busy and self._guarded() is not None)
+
+    def _guarded(self) -> Any:
+        """The one selected letter when the correspondence guard holds it, else ``None``."""
+        ids = self.selected_ids()
+        letter = next((q for q in self.model.letters if ids == [q.id]), None)
+        return letter if letter is not None and (letter.held_reason or "") in GUARD_REASONS else None
+
+    def release_guarded(self) -> QWidget | None:
+        """Open the manager's release form for the selected letter held for someone's safety; the queue
+        reloads once it is saved."""
+        from ui.safety import ReleaseLetterDialog
+
+        letter = self._guarded()
+        if letter is None:
+            return None
+        dialog = ReleaseLetterDialog(self.session, case_id=letter.case_id, parent=self, letter=letter)
+        dialog.saved.connect(lambda _id: self.reload(recheck=False))
+        dialog.open()
+        return dialog
 
     # -- language -----------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -389,6 +413,8 @@ class LettersPage(Retranslating, QWidget):
                 + "; " + ngettext("{count} held", "{count} held", held).format(count=held))
         self.table.setAccessibleName(_("Letters waiting to be printed"))
         self.refresh_button.setText(_("Check again"))
+        self.safety_button.setText(_("Release…"))
+        self.safety_button.setAccessibleName(_("Release the selected held letter, saying why it may be sent"))
         self.refresh_button.setAccessibleName(_("Check the held letters again and reload the list"))
         self.print_button.setText(_("Print…"))
         self.print_button.setAccessibleName(_("Print the selected letters, or all ready letters"))

@@ -1,0 +1,152 @@
+"""A case's family network (issue 20; Qt-free): who is related to whom, with parental responsibility
+and its basis, drawn as a genogram on screen (``ui/family.py``) and printed (``reports/family.py``).
+
+:meth:`FamilyService.network` starts from the people on the case and adds everyone related to them;
+each person is shown only when the reader may see them (``require_person``), so a relative who is on
+no case in the reader's scope is not there at all — nor is the relationship that would name them.
+For each person it lists the *other* cases they are on that the reader may see (siblings and adults
+linked across cases), by reference and type; cases outside scope are not mentioned, not even counted.
+
+:func:`generations` places each person in a row of the genogram: the case's subjects in row 0, a
+parent one row above the child, a grandparent two, partners and siblings beside each other, and
+anyone else (carer, friend, professional) in the row of the person they are linked to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop.errors import NotFound
+from desktop.services.permissions import Can
+from desktop.services.safety_flags import SafetyFlag, SafetyFlagService
+from desktop.services.scope import case_condition, require_case, require_person
+
+RISE = {"mother": -1, "father": -1, "parent": -1, "step_parent": -1, "grandparent": -2}
+"""How many rows above the person the related person is drawn (``related`` is the person's …)."""
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    """Another case a person is on, that the reader may see."""
+
+    id: str
+    reference: str
+    case_type: str
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    id: str
+    name: str
+    date_of_birth: str | None
+    on_case: bool
+    subject: bool
+    flags: tuple[SafetyFlag, ...] = ()
+    other_cases: tuple[LinkedCase, ...] = ()
+
+
+@dataclass(frozen=True)
+class FamilyLink:
+    """``related_person_id`` is ``person_id``'s ``kind`` (e.g. Dafydd is Seren's step-parent)."""
+
+    person_id: str
+    related_person_id: str
+    kind: str
+    parental_responsibility: bool
+    pr_basis: str | None
+    lives_in_household: bool
+
+
+@dataclass(frozen=True)
+class FamilyNetwork:
+    case_id: str
+    reference: str
+    people: list[FamilyMember] = field(default_factory=list)
+    links: list[FamilyLink] = field(default_factory=list)
+
+    def person(self, person_id: str) -> FamilyMember | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+
+def generations(network: FamilyNetwork) -> dict[str, int]:
+    """The row of each person (0: the subjects' row; negative: older generations)."""
+    rows: dict[str, int] = {p.id: 0 for p in network.people if p.subject}
+    if not rows and network.people:
+        rows[network.people[0].id] = 0
+    changed = True
+    while changed:
+        changed = False
+        for link in network.links:
+            a, b, rise = link.person_id, link.related_person_id, RISE.get(link.kind, 0)
+            if a in rows and b not in rows:
+                rows[b], changed = rows[a] + rise, True
+            elif b in rows and a not in rows:
+                rows[a], changed = rows[b] - rise, True
+    for p in network.people:  # someone linked to nobody placed: the subjects' row
+        rows.setdefault(p.id, 0)
+    return rows
+
+
+def grid(network: FamilyNetwork) -> dict[str, tuple[int, int]]:
+    """(row from the top, column) of each person: oldest generation first, the case's people first."""
+    rows = generations(network)
+    top = min(rows.values(), default=0)
+    out: dict[str, tuple[int, int]] = {}
+    order = sorted(network.people, key=lambda p: (not p.on_case, p.date_of_birth or "9999", p.name))
+    for p in order:
+        row = rows[p.id] - top
+        out[p.id] = (row, sum(1 for r, _c in out.values() if r == row))
+    return out
+
+
+class FamilyService:
+    """Read-only; any thread."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def network(self, case_id: str) -> FamilyNetwork:
+        """The case's family network as the reader may see it (``Can.VIEW_CASE``, the case in scope)."""
+        self.session.require(Can.VIEW_CASE)
+        case = require_case(self.session, case_id)
+        rows = self.session.store.rows
+        members = {r["person_id"]: r["role"] for r in rows(
+            "SELECT person_id, role FROM case_member WHERE case_id = ? AND deleted = 0", [case_id])}
+        ids = set(members)
+        marks = ", ".join("?" for _ in ids) or "''"
+        links = rows("SELECT * FROM relationship WHERE deleted = 0 AND to_date IS NULL AND (person_id IN"
+                     f" ({marks}) OR related_person_id IN ({marks})) ORDER BY created_at", [*ids, *ids])
+        people: dict[str, dict[str, Any]] = {}
+        for pid in sorted(ids | {x for r in links for x in (r["person_id"], r["related_person_id"])}):
+            try:
+                people[pid] = require_person(self.session, pid)
+            except NotFound:
+                continue  # outside the reader's scope: not shown, nor any link naming them
+        flags = SafetyFlagService(self.session)
+        condition, params = case_condition(self.session.user, self.session.today())
+        out = []
+        for pid, p in people.items():
+            others = tuple(LinkedCase(r["id"], r["reference"], r["case_type"]) for r in rows(
+                "SELECT DISTINCT c.id, c.reference, c.case_type FROM case_member m JOIN case_file c ON c.id = m.case_id"
+                f" WHERE m.person_id = :pid AND m.deleted = 0 AND c.deleted = 0 AND c.id != :case AND {condition}"
+                " ORDER BY c.reference", {**params, "pid": pid, "case": case_id}))
+            name = " ".join(x for x in (p.get("preferred_name") or p.get("given_names"), p.get("family_name")) if x)
+            out.append(FamilyMember(pid, name, p.get("date_of_birth"), pid in members, members.get(pid) == "subject",
+                                    tuple(flags.flags(pid)), others))
+        shown = [FamilyLink(r["person_id"], r["related_person_id"], r["kind"], bool(r["parental_responsibility"]),
+                            r.get("pr_basis"), bool(r["lives_in_household"]))
+                 for r in links if r["person_id"] in people and r["related_person_id"] in people]
+        return FamilyNetwork(case_id, case["reference"], out, shown)
+
+    def render(self, case_id: str, language: str) -> bytes:
+        """The family network as a PDF (the genogram and who is who) in ``cy``, ``en`` or ``bilingual``."""
+        from desktop.services.correspondence_guard import redact, secrets
+        from desktop.services.letters import load_council
+        from reports.family import render_family
+        from reports.report_common import report_languages
+
+        network = redact(self.network(case_id), secrets(self.session.store.rows))
+        council = load_council(self.session.profile.folder if self.session.profile else None)
+        return render_family(network, grid(network), council, report_languages(language),
+                             made_on=self.session.today())

@@ -1,0 +1,108 @@
+"""Safety flags on screen (issue 20): a manager sets a flag from the People tab (refused without a reason),
+it shows on the person's row and in the case header in both languages, for the worker too, who cannot set
+one; the manager releases the letter the guard then holds, from the Letters area, saying why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import ui.people_tab  # noqa: F401 - registers the People tab
+import ui.safety  # noqa: F401 - registers the header's Safety line
+from desktop.i18n import set_language
+from desktop.services.correspondence import queue_letter
+from desktop.services.persons import PersonService
+from desktop.services.session import Session, User
+from tests.conftest import settle
+from ui.case_view import CaseWindow
+from ui.people_tab import SAFETY_COLUMN
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def manager(world: Any, gui_session: Session) -> Iterator[Session]:
+    """A team manager of the same team, on the same store."""
+    s = gui_session
+    uid = s.write(lambda tx: tx.insert("practitioner", {"given_names": "Siân", "family_name": "Rees",
+                                                       "app_role": "team_manager", "team_id": s.user.team_id}))["id"]
+    yield Session(s.profile, s.store, User(uid, "Siân", "Rees", "team_manager", s.user.team_id, None))
+
+
+def _row(tab: Any, name: str) -> Any:
+    return next(tab.tree.topLevelItem(i) for i in range(tab.tree.topLevelItemCount())
+                if tab.tree.topLevelItem(i).text(0) == name)
+
+
+def _header(win: CaseWindow) -> dict[str, str]:
+    return {k.text(): v.text() for k, v in win._rows}  # noqa: SLF001 - reading the header's labels
+
+
+def test_a_manager_sets_a_flag_everyone_sees_it_in_both_languages(qtbot, world, gui_session, manager) -> None:
+    win = CaseWindow(manager, world.cp_case)
+    qtbot.addWidget(win)
+    settle(qtbot)  # the case and its tabs are read on workers
+    tab = win.tab("people")
+    assert tab is not None and tab.set_flag_button.isVisibleTo(tab)
+    tab.tree.setCurrentItem(_row(tab, "Carys Jones"))
+    dialog = tab._flag_dialog(clear=False)  # noqa: SLF001 - what the button does
+    qtbot.addWidget(dialog)
+    dialog.set_value("kind", "risk_to")
+    dialog.set_value("related_person_id", world.elis)
+    assert not dialog.save()  # no reason: refused beside it, nothing set
+    assert dialog.error_text("reason") != ""
+    assert not gui_session.store.rows("SELECT 1 FROM person_flag")
+    dialog.set_value("reason", "Police report of an assault on Elis")
+    with qtbot.waitSignal(dialog.saved):
+        assert dialog.save()
+    settle(qtbot)  # the list and the header read the flags again on workers
+    assert _row(tab, "Carys Jones").text(SAFETY_COLUMN) == "Poses a risk to Elis Jones"
+    assert _row(tab, "Elis Jones").text(SAFETY_COLUMN) == ""
+    assert _header(win)["Safety:"] == "Carys Jones: Poses a risk to Elis Jones"
+    set_language("cy")
+    try:
+        assert _row(tab, "Carys Jones").text(SAFETY_COLUMN) == "Yn peri risg i Elis Jones"
+        assert "Carys Jones: Yn peri risg i Elis Jones" in _header(win).values()
+    finally:
+        set_language("en")
+    worker = CaseWindow(gui_session, world.cp_case)
+    qtbot.addWidget(worker)
+    settle(qtbot)
+    wtab = worker.tab("people")
+    assert wtab is not None and not wtab.set_flag_button.isVisibleTo(wtab)
+    assert _row(wtab, "Carys Jones").text(SAFETY_COLUMN) == "Poses a risk to Elis Jones"
+
+
+def test_a_manager_releases_a_held_letter_from_the_letters_area(qtbot, world, gui_session, manager) -> None:
+    import ui.letters  # noqa: F401 - registers the area
+    from desktop.services.safety_flags import SafetyFlagService
+    from ui.letters.area import LettersPage
+
+    PersonService(manager).add_address(world.carys, {"line1": "4 Heol y Dŵr", "town": "Caerfyrddin",
+                                                     "postcode": "SA31 1AA"})
+    SafetyFlagService(manager).set_flag(world.carys, "do_not_contact", "Threats to staff")
+    letter = manager.write(lambda tx: queue_letter(
+        tx, case_id=world.cp_case, template_id="N19", recipient_kind="person", recipient_id=world.carys,
+        data={"audience": "family", "child_name": "Elis Jones", "child_dob": "2019-05-04",
+              "coordinator_name": "Rhian Evans", "coordinator_phone": "01267 234567", "plan_date": "2026-11-20",
+              "next_review_date": "2027-02-20", "rationale": "Cynllun"}))["id"]
+    page = LettersPage(manager)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: any(q.id == letter and q.status == "held" for q in page.model.letters), timeout=15_000)
+    assert page.safety_button.isVisibleTo(page)
+    row = next(i for i, q in enumerate(page.model.letters) if q.id == letter)
+    page.table.selectRow(row)
+    assert page.safety_button.isEnabled()
+    dialog = page.release_guarded()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.widgets["why_held"].text() == "The recipient must not be contacted"
+    dialog.set_value("reason", "Hand delivered by the police liaison officer")
+    with qtbot.waitSignal(dialog.saved):
+        assert dialog.save()
+    qtbot.waitUntil(lambda: any(q.id == letter and q.status == "queued" for q in page.model.letters),
+                    timeout=15_000)
+    assert gui_session.store.rows("SELECT reason FROM letter_release WHERE letter_id = ?", [letter]) == [
+        {"reason": "Hand delivered by the police liaison officer"}]
