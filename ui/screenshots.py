@@ -103,6 +103,7 @@ def case_window(session: Session, case_key: str, tab: str | None = None) -> QWid
     window = open_case_window(session, case_id, None)
     at_laptop_size(window)
     window.show()
+    settle(lambda: window.opened)  # the case is opened on a worker; its tabs are made then
     if tab is not None:
         window.tabs.setCurrentWidget(window.tab(tab))
     settle()
@@ -177,6 +178,7 @@ def case_forms(session: Session, case_key: str) -> Iterator[tuple[str, QWidget]]
     window = CaseWindow(session, _CASES[session.user.role][case_key])
     at_laptop_size(window)
     window.show()
+    settle(lambda: window.opened)  # the tabs (and the work that could be started) exist once it is open
     for key in [t.key for t in window._startable]:  # noqa: SLF001 - every tab the case could have
         window.start_work(key)
     settle()

@@ -213,3 +213,19 @@ def test_every_case_tab_and_every_form_its_actions_open(qtbot: Any, demos: Any) 
             form.close()
         window.close()
     assert not problems, "\n".join(sorted(set(problems)))
+
+
+def test_the_screenshots_show_the_tab_they_name(qtbot: Any, demos: Any, monkeypatch: Any) -> None:
+    """``make screenshots`` draws a case at the tab it names, once the case (opened on a worker) has its
+    tabs — it drew "What is due" under every case tab's name when it chose the tab before they existed."""
+    import ui.screenshots as shots
+
+    session, cases = demos["senior_manager"]
+    monkeypatch.setitem(shots._CASES, "senior_manager", cases)  # noqa: SLF001 - the tool's own demo map
+    key = next(iter(cases))
+    window = shots.case_window(session, key, tab="chronology")
+    try:
+        assert window.tab("chronology") is not None
+        assert window.tabs.currentWidget() is window.tab("chronology")
+    finally:
+        window.close()
