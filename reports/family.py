@@ -70,7 +70,10 @@ def genogram(network: Any, places: dict[str, tuple[int, int]], lang: str, width:
     for link in network.links:
         (x1, y1), (x2, y2) = centre(link.person_id), centre(link.related_person_id)
         group.add(Line(x1, y1, x2, y2, strokeColor=colors.HexColor("#607D8B"), strokeWidth=0.8))
-        lx, ly = x1 + (x2 - x1) * 0.3, y1 + (y2 - y1) * 0.3  # nearer the person: crossing lines keep apart
+        # Between generations nearer the person (crossing lines keep apart); within one, in the gap between
+        # the two boxes (a third of the way along lies under the first box, which is drawn over it).
+        t = 0.5 if y1 == y2 else 0.3
+        lx, ly = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
         group.add(String(lx, ly + 1.5, code_label(link.kind, lang), fontName=REGULAR,
                          fontSize=6.5, textAnchor="middle", fillColor=colors.HexColor("#37474F")))
     for person in network.people:
