@@ -78,7 +78,8 @@ class PeopleTab(Retranslating, QWidget):
         self._dialogs: dict[str, QWidget] = {}
         self.loader: Loader[tuple[list[dict[str, Any]], dict[str, list[Any]]]] = Loader(self, self._refreshed)
         self.retranslate()
-        self.refresh()  # the members' flags, read on a worker
+        # The members came with the opened case; only their safety flags are read (on a worker).
+        self.loader.load(self._read, list(self.members), False)
 
     @property
     def loading(self) -> bool:
@@ -130,9 +131,13 @@ class PeopleTab(Retranslating, QWidget):
         """Read each member again on a worker (after an edit or a commit), then redraw them and the header."""
         self.loader.load(self._read, list(self.members))
 
-    def _read(self, members: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, list[Any]]]:
-        """Worker thread: each member as it is now (one gone from scope is left out), and the case's
-        safety flags by person."""
+    def _read(self, members: list[dict[str, Any]], again: bool = True) -> tuple[list[dict[str, Any]],
+                                                                              dict[str, list[Any]]]:
+        """Worker thread: each member as it is now when ``again`` (one gone from scope is left out; each
+        read audited), and the case's safety flags by person."""
+        flags = case_flags(self.session, self.case_id)
+        if not again:
+            return members, flags
         service = PersonService(self.session)
         fresh = []
         for m in members:
@@ -141,7 +146,7 @@ class PeopleTab(Retranslating, QWidget):
             except DiogelError:
                 continue
             fresh.append({**m, **{k: v for k, v in person.items() if k != "addresses"}})
-        return fresh, case_flags(self.session, self.case_id)
+        return fresh, flags
 
     def _refreshed(self, answer: tuple[list[dict[str, Any]], dict[str, list[Any]]]) -> None:
         fresh, self.flags = answer
