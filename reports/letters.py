@@ -271,7 +271,8 @@ def _letter_story(
     st = styles()
     side = tpl.sides[lang]
     story: list[Flowable] = []
-    addr = "<br/>".join(esc(line) for line in [data.recipient.name, *data.recipient.address] if line.strip())
+    via = [common("care_of", lang).format(name=data.recipient.care_of)] if data.recipient.care_of else []
+    addr = "<br/>".join(esc(line) for line in [data.recipient.name, *via, *data.recipient.address] if line.strip())
     meta = [f"<b>{esc(common('date', lang))}:</b> {esc(long_date(data.letter_date, lang))}"]
     if data.reference:
         meta.append(f"<b>{esc(common('our_ref', lang))}:</b> {esc(data.reference)}")

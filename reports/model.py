@@ -115,6 +115,7 @@ class Recipient:
     address: list[str] = field(default_factory=list)
     language_preference: str | None = None
     salutation_name: str | None = None  # "Annwyl …/Dear …" when not the name on the envelope
+    care_of: str | None = None  # "d/o …/c/o …": the person or agency the letter goes through (at their address)
 
 
 @dataclass(frozen=True)

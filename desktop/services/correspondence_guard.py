@@ -8,7 +8,9 @@ of text it would carry, and says whether it must be **held** and why — reason 
 * ``do_not_contact`` — the recipient is flagged "do not contact";
 * ``risk_to_subject`` — the recipient is flagged as posing a risk to a subject of the letter (a
   person the letter names, or a subject of its case);
-* ``contact_via`` — the recipient may be contacted only through another person or an agency;
+* ``contact_via`` — the recipient may be contacted only through another person or an agency and
+  the letter was not redirected to them (:func:`contact_route` names where to send it instead; the
+  print queue addresses the letter "c/o" that person or agency, at their own address);
 * ``no_consent`` — a family letter about an adult at risk (N2) when the adult's consent to share
   with the family is not recorded (their latest report says no consent, or there is none);
 * ``confidential_address`` — a confidential (refuge or protected) address of anyone appears in the
@@ -73,6 +75,16 @@ class Secret:
 
     line1: str
     postcode: str
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a letter to a person flagged "contact only through" goes instead: the person or agency
+    named (``kind`` "person" or "agency"), from the flag ``flag_id``."""
+
+    kind: str
+    id: str
+    flag_id: str
 
 
 @dataclass(frozen=True)
@@ -174,6 +186,20 @@ def subjects(query: Query, case_id: str | None, data: dict[str, Any]) -> set[str
     return out
 
 
+def contact_route(query: Query, person_id: str) -> Route | None:
+    """The person or agency a letter to ``person_id`` must go through (their latest active "contact
+    only through" flag), or ``None``."""
+    rows = query("SELECT id, related_person_id, via_agency_id FROM person_flag WHERE person_id = ?"
+                 " AND kind = 'contact_via' AND cleared_on IS NULL AND deleted = 0"
+                 " ORDER BY set_on DESC, created_at DESC, id DESC LIMIT 1", [person_id])
+    if not rows:
+        return None
+    r = rows[0]
+    if r["via_agency_id"]:
+        return Route("agency", r["via_agency_id"], r["id"])
+    return Route("person", r["related_person_id"], r["id"]) if r["related_person_id"] else None
+
+
 def _consent_needed(query: Query, case_id: str | None) -> bool:
     """Consent is the adult's: asked on an adult at risk's case."""
     return bool(case_id) and bool(query(
@@ -195,23 +221,26 @@ def _digest(flags: Iterable[Flag], extra: str) -> str:
 
 
 def check_letter(query: Query, row: dict[str, Any], data: dict[str, Any], address: Sequence[str],
-                 fields: dict[str, Any], *, notification: str = "", audience: str = "") -> Verdict:
+                 fields: dict[str, Any], *, notification: str = "", audience: str = "",
+                 via: Route | None = None) -> Verdict:
     """Whether the queued ``letter`` ``row`` (with its decoded ``data``) may be produced with this
     ``address`` block and these rendered ``fields``; ``notification`` and ``audience`` are its
-    template's (an N2 letter to the family needs the adult's consent). A release recorded for the
-    same reason and the same flags lets it past that reason."""
+    template's (an N2 letter to the family needs the adult's consent). ``via``: the letter is
+    redirected there (the recipient's :func:`contact_route`), so "contact only through" is met, and
+    a person it goes through is checked as a recipient is. A release recorded for the same reason
+    and the same flags lets it past that reason."""
     kind, rid = row["recipient_kind"], row["recipient_id"]
     about = subjects(query, row.get("case_id"), data)
-    people = about | ({rid} if kind == "person" else set())
-    flags = flags_of(query, people) + confidential_flags(query)
+    readers = ({rid} if kind == "person" else set()) | ({via.id} if via and via.kind == "person" else set())
+    flags = flags_of(query, about | readers) + confidential_flags(query)
     active = [f for f in flags if f.active]
-    mine = [f for f in active if kind == "person" and f.person_id == rid]
+    mine = [f for f in active if f.person_id in readers]
     reasons: list[str] = []
     if any(f.kind == "do_not_contact" for f in mine):
         reasons.append("do_not_contact")
     if any(f.kind == "risk_to" and f.related_person_id in about for f in mine):
         reasons.append("risk_to_subject")
-    if any(f.kind == "contact_via" for f in mine):
+    if via is None and any(f.kind == "contact_via" and f.person_id == rid for f in mine):
         reasons.append("contact_via")
     consent = ""
     if ((notification or row["template_id"]) in CONSENT_LETTERS and (audience or data.get("audience")) == "family"

@@ -13,7 +13,9 @@ into a ``reports`` letter:
   plan's outcomes and actions for N9/N19, "what happens next" for N12, …);
 * **recipient** — the name queued, the address *current at print time* (a person's current
   address, an agency's address, a council practitioner's team at the council's address, an
-  outside practitioner's agency);
+  outside practitioner's agency); a person flagged "contact only through" someone is written to "c/o"
+  that person or agency, at their address and in their language (``contact_via_no_address`` when
+  they have none);
 * **language** — the row's language; ``data["circular"]`` truthy → Standard 4
   (``letter_language(pref, circular=True)``: an English preference still gets Welsh too).
 
@@ -107,6 +109,8 @@ HELD_REASONS: dict[str, str] = {
     "do_not_contact": N_("The recipient must not be contacted"),
     "risk_to_subject": N_("The recipient is recorded as posing a risk to someone this letter is about"),
     "contact_via": N_("The recipient may be contacted only through someone else"),
+    "contact_via_no_address": N_("The recipient may be contacted only through someone else, who has no postal"
+                                 " address recorded"),
     "no_consent": N_("The adult's consent to tell their family is not recorded"),
     "confidential_address": N_("The letter would show a confidential address"),
 }
@@ -388,6 +392,17 @@ class LetterBuilder:
             return [x for x in [p["team"], self.council.name_en, *self.council.address] if x]
         return []
 
+    def _contact(self, route: guard.Route) -> tuple[str, str]:
+        """The name and recorded language preference of the person or agency a letter goes through."""
+        if route.kind == "agency":
+            rows = self.q("SELECT name, correspondence_language FROM agency WHERE id = ?", [route.id])
+            return (rows[0]["name"], rows[0]["correspondence_language"]) if rows else ("", "unknown")
+        rows = self.q("SELECT given_names, family_name, correspondence_language FROM person WHERE id = ?", [route.id])
+        if not rows:
+            return "", "unknown"
+        r = rows[0]
+        return " ".join(x for x in (r["given_names"], r["family_name"]) if x), r["correspondence_language"]
+
     # -- the letter ---------------------------------------------------------------------------
     def prepare(self, row: dict[str, Any]) -> Prepared:
         data = json.loads(row["data"] or "{}")
@@ -395,11 +410,21 @@ class LetterBuilder:
         tid = resolve_template(row["template_id"], row["recipient_kind"], data)
         if tid is None:
             return Prepared(row["id"], held="no_template")
-        address = self.address(row["recipient_kind"], row["recipient_id"])
-        if not address and data.get("recipient_address"):
-            address = _lines(data["recipient_address"])
-        if not address:
-            return Prepared(row["id"], held="no_address")
+        route = guard.contact_route(self.q, row["recipient_id"]) if row["recipient_kind"] == "person" else None
+        care_of, preference = "", row["language"]
+        if route is not None:
+            # "Contact only through": the letter goes c/o that person or agency, at their address and
+            # in their language; never at the recipient's own (it may be the address being protected).
+            address = self.address(route.kind, route.id)
+            if not address:
+                return Prepared(row["id"], held="contact_via_no_address")
+            care_of, preference = self._contact(route)
+        else:
+            address = self.address(row["recipient_kind"], row["recipient_id"])
+            if not address and data.get("recipient_address"):
+                address = _lines(data["recipient_address"])
+            if not address:
+                return Prepared(row["id"], held="no_address")
         fields = {k: _value(v) for k, v in data.items() if k not in _INTERNAL_KEYS}
         self._complete(row, tid, data, fields)
         needed = load_template(tid).data_fields
@@ -408,22 +433,23 @@ class LetterBuilder:
             return Prepared(row["id"], held="missing_data:" + ",".join(missing))
         template = load_template(tid)
         # Someone's safety first: a letter the guard holds is held for that, whatever else it lacks.
-        verdict = guard.check_letter(self.q, row, data, address, fields, notification=template.notification,
-                                     audience=template.audience)
+        verdict = guard.check_letter(self.q, row, data, address, [care_of, fields],
+                                     notification=template.notification, audience=template.audience, via=route)
         if verdict.held:
             return Prepared(row["id"], held=verdict.held, digest=verdict.digest)
         event = template.event_date
         when = fields.get(event) if event else None
         if isinstance(when, date) and when < self.today and "event_passed" not in data.get("released", []):
             return Prepared(row["id"], held=f"event_passed:{when.isoformat()}", digest=verdict.digest)
-        language = row["language"]
-        if data.get("circular"):
-            language = letter_language(language if language in ("cy", "en") else None, circular=True)
+        language = preference
+        if data.get("circular") or route is not None:
+            language = letter_language(language if language in ("cy", "en") else None,
+                                       circular=bool(data.get("circular")))
         welsh = needs_welsh(self.quoted) if language != "en" else None
         if welsh:
             return Prepared(row["id"], held=welsh, quoted=self.quoted)
-        recipient = Recipient(name=row["recipient_name"], address=address,
-                              language_preference=row["language"] if row["language"] in ("cy", "en") else None)
+        recipient = Recipient(name=row["recipient_name"], address=address, care_of=care_of or None,
+                              language_preference=preference if preference in ("cy", "en") else None)
         letter = LetterData(recipient=recipient, letter_date=self.today,
                             fields={k: v for k, v in fields.items() if k in needed and k not in RESERVED},
                             reference=row.get("case_reference") or "")
@@ -966,7 +992,7 @@ def _held_error(row: dict[str, Any], reason: str) -> LetterError:
     if reason.startswith("missing_data:"):
         return LetterError(N_("The letter {template} needs a value for {field}."), row["template_id"],
                            reason.split(":", 1)[1])
-    if reason in GUARD_REASONS:
+    if reason in GUARD_REASONS or reason == "contact_via_no_address":
         return LetterError(HELD_REASONS[reason], row["template_id"])
     return LetterError(N_("There is no letter template called {template}."), row["template_id"])
 

@@ -206,7 +206,7 @@ def check_common(path: Path) -> list[str]:
     if isinstance(raw, Exception) or not isinstance(raw, dict):
         return [f"cannot read: {raw}"]
     problems = []
-    for key in ("page", "date", "our_ref", "closing", "standard7"):
+    for key in ("page", "date", "our_ref", "closing", "care_of", "standard7"):
         pair = raw.get(key)
         if not isinstance(pair, dict) or any(
             not isinstance(pair.get(lang), str) or not pair[lang].strip() for lang in LANGS
@@ -216,6 +216,10 @@ def check_common(path: Path) -> list[str]:
             for lang in LANGS:
                 if {n for _l, n, _s, _c in _FORMATTER.parse(pair[lang]) if n} != {"page", "total"}:
                     problems.append(f"page.{lang}: must use {{page}} and {{total}}")
+        elif key == "care_of":
+            for lang in LANGS:
+                if {n for _l, n, _s, _c in _FORMATTER.parse(pair[lang]) if n} != {"name"}:
+                    problems.append(f"care_of.{lang}: must use {{name}}")
     return problems
 
 
