@@ -11,8 +11,9 @@ of text it would carry, and says whether it must be **held** and why — reason 
 * ``contact_via`` — the recipient may be contacted only through another person or an agency and
   the letter was not redirected to them (:func:`contact_route` names where to send it instead; the
   print queue addresses the letter "c/o" that person or agency, at their own address);
-* ``no_consent`` — a family letter about an adult at risk (N2) when the adult's consent to share
-  with the family is not recorded (their latest report says no consent, or there is none);
+* ``no_consent`` — a family letter about an adult at risk (N2) when the adult's consent is not
+  recorded: their latest answer in any record that holds it (:data:`CONSENT_SOURCES`) is no, or
+  there is none;
 * ``confidential_address`` — a confidential (refuge or protected) address of anyone appears in the
   address block or anywhere in the letter's text.
 
@@ -206,13 +207,46 @@ def _consent_needed(query: Query, case_id: str | None) -> bool:
         "SELECT 1 FROM case_file WHERE id = ? AND case_type = 'adult_at_risk'", [case_id]))
 
 
-def _consent_given(query: Query, case_id: str | None) -> bool:
-    """The adult's latest report on this case records their consent."""
+@dataclass(frozen=True)
+class ConsentSource:
+    """A kind of record where Diogel holds the adult's yes/no answer: ``table`` (with ``person_id``),
+    the date the answer was given (``dated``) and the answer (``answer``, 1 or 0). A row another row
+    amends (``amends``: the column naming the row it replaces) is superseded by it."""
+
+    table: str
+    dated: str
+    answer: str
+    amends: str | None = None
+
+
+CONSENT_SOURCES: tuple[ConsentSource, ...] = (
+    ConsentSource("adult_report", "received_on", "consent_given"),  # consent to the report (WSP a3pt1-p16)
+    ConsentSource("adult_partnership", "recorded_on", "agrees_to_plan", "amends_id"),  # to the plan, with changes of mind
+)
+"""Every record of the adult's consent; the latest answer of any of them is the adult's answer now.
+(Enquiries record none of their own; the strategy's "consent checked" is free text, not an answer.)"""
+
+
+def consent_answer(query: Query, case_id: str | None) -> bool | None:
+    """The adult's latest recorded consent (``None``: never asked): the most recently dated answer
+    among :data:`CONSENT_SOURCES` for the case's adults, on this case or any other they are on."""
     if not case_id:
-        return False
-    rows = query("SELECT consent_given FROM adult_report WHERE case_id = ? AND deleted = 0"
-                 " ORDER BY received_on DESC, created_at DESC LIMIT 1", [case_id])
-    return bool(rows and rows[0]["consent_given"])
+        return None
+    answers: list[tuple[str, str, bool]] = []
+    for src in CONSENT_SOURCES:
+        current = f" AND NOT EXISTS (SELECT 1 FROM {src.table} n WHERE n.{src.amends} = r.id AND n.deleted = 0)" \
+            if src.amends else ""
+        rows = query(
+            f"SELECT r.{src.dated} AS dated, r.created_at, r.{src.answer} AS answer FROM {src.table} r"
+            " WHERE r.deleted = 0 AND r.person_id IN (SELECT person_id FROM case_member WHERE case_id = ?"
+            f" AND role = 'subject' AND deleted = 0){current}", [case_id])
+        answers += [(r["dated"] or "", r["created_at"] or "", bool(r["answer"])) for r in rows]
+    return max(answers)[2] if answers else None
+
+
+def _consent_given(query: Query, case_id: str | None) -> bool:
+    """The adult's latest recorded answer is yes."""
+    return consent_answer(query, case_id) is True
 
 
 def _digest(flags: Iterable[Flag], extra: str) -> str:
