@@ -87,7 +87,7 @@ def _story(chronology: Any, lang: str, made_on: date, made_by: str) -> list[Flow
     table_rows = []
     for e in chronology.events:
         when = long_date(e.on, lang) + (f" {e.at}" if e.at else "")
-        table_rows.append([when, e.what.text(lang), e.names or "—", e.detail or "", e.by or ""])
+        table_rows.append([when, e.what.text(lang), chronology.who(e, lang) or "—", e.detail or "", e.by or ""])
     story.append(grid([_t(lang, k) for k in ("date", "what", "who", "detail", "by")], table_rows,
                       [24 * mm, 42 * mm, 26 * mm, None, 24 * mm]))
     return story

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -52,11 +52,17 @@ class ChronologyModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.events: list[Event] = []
+        self.chronology: Chronology | None = None
 
-    def set_events(self, events: list[Event]) -> None:
+    def set_events(self, events: list[Event], chronology: Chronology | None = None) -> None:
+        """The events to show; ``chronology`` (theirs) gives the people's safety flags."""
         self.beginResetModel()
         self.events = events
+        self.chronology = chronology
         self.endResetModel()
+
+    def _who(self, e: Event) -> str:
+        return self.chronology.who(e) if self.chronology is not None else e.names
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.events)
@@ -71,7 +77,7 @@ class ChronologyModel(QAbstractTableModel):
         if column == 1:
             return e.what.text()
         if column == 2:
-            return e.names
+            return self._who(e)
         if column == 3:
             return e.by
         return " ".join(e.detail.split())[:240]
@@ -81,9 +87,14 @@ class ChronologyModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(index.row(), index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (1, 4):
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (1, 2, 4):
             e = self.events[index.row()]
-            return e.what.text() if index.column() == 1 else e.detail[:1000]
+            return {1: e.what.text(), 2: self._who(e), 4: e.detail[:1000]}[index.column()]
+        if role == Qt.ItemDataRole.FontRole and index.column() == 2 and self.chronology is not None \
+                and self.chronology.safety(self.events[index.row()]):
+            font = QFont()
+            font.setBold(True)  # bold, not a colour: it stays visible in high contrast
+            return font
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
@@ -280,7 +291,7 @@ class ChronologyTab(Loads[Chronology], Retranslating, QWidget):
     def draw(self, chronology: Chronology) -> None:
         self.chronology = chronology
         self._fill_people(chronology)
-        self.model.set_events(chronology.events)
+        self.model.set_events(chronology.events, chronology)
         n = len(chronology.events)
         self.count.setText(ngettext("{n} event", "{n} events", n).format(n=n) if n
                            else _("No events for what is chosen."))

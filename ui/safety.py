@@ -16,16 +16,11 @@ from desktop.errors import DiogelError
 from desktop.i18n import N_, _
 from desktop.services.directory import DirectoryService
 from desktop.services.letters import LetterService
-from desktop.services.safety_flags import SafetyFlag, SafetyFlagService
+from desktop.services.safety_flags import KIND_WORDS, SafetyFlag, SafetyFlagService
 from ui.case_tabs import register_header_fact
 from ui.forms import Field, Form
 
-KIND_CHOICES = {
-    "risk_to": N_("Poses a risk to another person"),
-    "address_confidential": N_("Address confidential"),
-    "do_not_contact": N_("Do not contact"),
-    "contact_via": N_("Contact only through a person or agency"),
-}
+KIND_CHOICES = KIND_WORDS
 
 
 def case_flags(session: Any, case_id: str) -> dict[str, list[SafetyFlag]]:

@@ -20,7 +20,8 @@ events are shown in the interface language and exported in Welsh, English or bot
 * ``for_case(case_id, *, person_id=None, types=None, start=None, end=None) -> Chronology`` — the events,
   oldest first (date, then time, then the order they were recorded); for one person, the events about
   them and those about the whole case or household; ``types`` keeps only those :data:`TYPES`;
-  ``start``/``end`` (inclusive) the period.
+  ``start``/``end`` (inclusive) the period. The people's active safety flags come with it
+  (:meth:`Chronology.safety`: a flag's words only, never whom it names or an address).
 * ``render(case_id, *, language, person_id=None, types=None, start=None, end=None) -> bytes`` — the PDF,
   in ``cy``, ``en`` or ``bilingual`` (Welsh first), marked OFFICIAL-SENSITIVE.
 """
@@ -28,7 +29,7 @@ events are shown in the interface language and exported in Welsh, English or bot
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -139,9 +140,38 @@ class Chronology:
     start: date | None = None
     end: date | None = None
 
+    flags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Active safety flags (kinds) of the people the events are about, by person id."""
+    flagged: dict[str, str] = field(default_factory=dict)
+    """The names of those flagged people, by id."""
+
     @property
     def person_name(self) -> str:
         return self.subjects.get(self.person_id or "", "")
+
+    def safety(self, event: Event, lang: str | None = None) -> str:
+        """The safety flags of the people ``event`` names as who it is about, in ``lang`` (default: the
+        interface language): "Name: Address confidential; …", "" when none (an event about the whole
+        case names nobody). Only the flags' kinds in words: never whom a flag names, nor an address."""
+        from desktop.services.safety_flags import KIND_WORDS
+
+        gettext = translator(lang).gettext if lang else _
+        parts = []
+        for pid in dict.fromkeys(event.people):
+            if self.flags.get(pid):
+                words = ", ".join(gettext(KIND_WORDS[k]) for k in self.flags[pid])
+                # L10N: one person's safety flags, e.g. "Dafydd Tŵr: Do not contact"
+                parts.append(gettext("{name}: {flags}").format(name=self.flagged.get(pid, ""), flags=words))
+        return "; ".join(parts)
+
+    def who(self, event: Event, lang: str | None = None) -> str:
+        """"Who it is about" with their safety flags, if any."""
+        safety = self.safety(event, lang)
+        if not safety:
+            return event.names
+        gettext = translator(lang).gettext if lang else _
+        # L10N: the people an event is about, then their safety flags: "Mererid Tŵr (safety: Mererid Tŵr: …)"
+        return gettext("{names} (safety: {flags})").format(names=event.names or "—", flags=safety)
 
 
 class ChronologyService:
@@ -175,7 +205,8 @@ class ChronologyService:
                   and (first is None or e.on >= first) and (last is None or e.on <= last)
                   and (person_id is None or not e.people or person_id in e.people)]
         chosen.sort(key=lambda e: e.key)
-        return Chronology(case_id, case["reference"], subjects, chosen, person_id, wanted, first, last)
+        flags, flagged = _flags(store, {p for e in chosen for p in e.people})
+        return Chronology(case_id, case["reference"], subjects, chosen, person_id, wanted, first, last, flags, flagged)
 
     def render(self, case_id: str, *, language: str, person_id: str | None = None,
                types: Collection[str] | None = None, start: Any = None, end: Any = None) -> bytes:
@@ -193,3 +224,22 @@ class ChronologyService:
         council = load_council(self.session.profile.folder)
         return render_chronology(chronology, council, report_languages(language), made_on=self.session.today(),
                                  made_by=self.session.user.name)
+
+
+def _flags(store: Any, people: set[str]) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Active safety flags (kinds, in a fixed order) and names of those of ``people`` who have any."""
+    from desktop.services.safety_flags import KIND_WORDS
+
+    if not people:
+        return {}, {}
+    ids = sorted(people)
+    marks = ", ".join("?" for _i in ids)
+    kinds: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for r in store.rows(
+            "SELECT f.person_id, f.kind, TRIM(COALESCE(p.preferred_name, p.given_names, '') || ' '"
+            " || COALESCE(p.family_name, '')) AS name FROM person_flag f JOIN person p ON p.id = f.person_id"
+            f" WHERE f.deleted = 0 AND f.cleared_on IS NULL AND f.person_id IN ({marks})", ids):
+        kinds.setdefault(r["person_id"], set()).add(r["kind"])
+        names[r["person_id"]] = r["name"]
+    return {pid: tuple(k for k in KIND_WORDS if k in ks) for pid, ks in kinds.items()}, names

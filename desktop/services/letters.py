@@ -290,6 +290,8 @@ class QueuedLetter:
     printed_by: str | None = None
     printed_by_name: str = ""
     has_pdf: bool = False
+    recipient_flags: tuple[str, ...] = ()
+    """The recipient's active safety flags (kinds, in the order of ``safety_flags.KIND_WORDS``)."""
 
     def title(self, lang: str | None = None) -> str:
         """The template's title in ``lang`` (default: interface language)."""
@@ -587,6 +589,8 @@ _LIST_SQL = """
 SELECT l.id, l.case_id, l.template_id, l.recipient_kind, l.recipient_id, l.recipient_name, l.language,
        l.data, l.status, l.held_reason, l.source_event, l.created_at, l.printed_at, l.printed_by,
        l.pdf IS NOT NULL AS has_pdf, c.reference AS case_reference,
+       (SELECT group_concat(f.kind) FROM person_flag f WHERE l.recipient_kind = 'person'
+        AND f.person_id = l.recipient_id AND f.deleted = 0 AND f.cleared_on IS NULL) AS recipient_flags,
        TRIM(COALESCE(pp.given_names, '') || ' ' || COALESCE(pp.family_name, '')) AS printed_by_name
 FROM letter l
 LEFT JOIN case_file c ON c.id = l.case_id
@@ -618,7 +622,8 @@ class LetterService:
             recipient_kind=row["recipient_kind"], recipient_id=row["recipient_id"],
             recipient_name=row["recipient_name"], language=row["language"], status=row["status"],
             held_reason=row["held_reason"], created_at=row["created_at"], printed_at=row["printed_at"],
-            printed_by=row["printed_by"], printed_by_name=row["printed_by_name"] or "", has_pdf=bool(row["has_pdf"]))
+            printed_by=row["printed_by"], printed_by_name=row["printed_by_name"] or "", has_pdf=bool(row["has_pdf"]),
+            recipient_flags=_kinds(row.get("recipient_flags")))
 
     def queue(self, *, recheck: bool = True, include_printed: bool = False) -> list[QueuedLetter]:
         """Letters waiting (queued and held; printed too with ``include_printed``), oldest first.
@@ -976,6 +981,13 @@ def _record_printed(tx: Tx, row: dict[str, Any], pdf: bytes, digest: str) -> Non
               after={**summary, "template": row["template_id"], "recipient_kind": row["recipient_kind"],
                      "recipient_id": row["recipient_id"], "language": row["language"], "sha256": digest,
                      "bytes": len(pdf)})
+
+
+def _kinds(joined: str | None) -> tuple[str, ...]:
+    from desktop.services.safety_flags import KIND_WORDS
+
+    found = set((joined or "").split(","))
+    return tuple(k for k in KIND_WORDS if k in found)
 
 
 def _decode(value: Any) -> bytes:

@@ -28,6 +28,13 @@ KIND_TEXT: dict[str, str] = {
 }
 """Each kind of flag in words (``{person}``: the person at risk; ``{via}``: who to go through)."""
 SOMEONE = N_("someone outside your caseload")
+KIND_WORDS: dict[str, str] = {
+    "risk_to": N_("Poses a risk to another person"),
+    "address_confidential": N_("Address confidential"),
+    "do_not_contact": N_("Do not contact"),
+    "contact_via": N_("Contact only through a person or agency"),
+}
+"""Each kind of flag in words that name nobody and nowhere (for documents that leave the case, and choices)."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 import ui.people_tab  # noqa: F401 - registers the People tab
 import ui.safety  # noqa: F401 - registers the header's Safety line
@@ -93,6 +94,15 @@ def test_a_manager_releases_a_held_letter_from_the_letters_area(qtbot, world, gu
     qtbot.waitUntil(lambda: any(q.id == letter and q.status == "held" for q in page.model.letters), timeout=15_000)
     assert page.safety_button.isVisibleTo(page)
     row = next(i for i, q in enumerate(page.model.letters) if q.id == letter)
+    # The recipient column carries the recipient's flags, in the language of the moment, in bold.
+    cell = page.model.index(row, page.model.columns.index("recipient"))
+    assert page.model.data(cell) == "Carys Jones (Person) (safety: Do not contact)"
+    assert page.model.data(cell, Qt.ItemDataRole.FontRole).bold()
+    set_language("cy")
+    try:
+        assert page.model.data(cell) == "Carys Jones (Person) (diogelwch: Peidiwch â chysylltu)"
+    finally:
+        set_language("en")
     page.table.selectRow(row)
     assert page.safety_button.isEnabled()
     dialog = page.release_guarded()
@@ -106,3 +116,37 @@ def test_a_manager_releases_a_held_letter_from_the_letters_area(qtbot, world, gu
                     timeout=15_000)
     assert gui_session.store.rows("SELECT reason FROM letter_release WHERE letter_id = ?", [letter]) == [
         {"reason": "Hand delivered by the police liaison officer"}]
+
+
+def test_the_chronology_says_who_it_is_about_with_their_flags(qtbot, world, gui_session, manager) -> None:
+    """The chronology's "Who it is about" names the child with the child's flag, in both languages, in bold;
+    an event about nobody flagged shows the names only."""
+    import ui.chronology  # noqa: F401 - registers the Chronology tab
+    from desktop.services.notes import NoteService
+    from desktop.services.safety_flags import SafetyFlagService
+
+    SafetyFlagService(manager).set_flag(world.elis, "address_confidential", "Placed in a refuge with his mother")
+    notes = NoteService(gui_session)
+    day = gui_session.today().isoformat()
+    notes.record(world.cp_case, kind="phone", occurred_on=day, body="Symud i loches", significant=True,
+                 category="household", people=[world.elis, world.carys])
+    notes.record(world.cp_case, kind="phone", occurred_on=day, body="Galwad gan yr ysgol", significant=True,
+                 category="household", people=[world.carys])
+    win = CaseWindow(gui_session, world.cp_case)
+    qtbot.addWidget(win)
+    settle(qtbot)
+    tab = win.tab("chronology")
+    assert tab is not None
+    tab.refresh()
+    qtbot.waitUntil(lambda: not tab.loading and len(tab.model.events) >= 3, timeout=15_000)
+    column = {tab.model.events[i].detail: (r.text(2), tab.model.data(tab.model.index(i, 2), Qt.ItemDataRole.FontRole))
+              for i, r in enumerate(tab.rows())}
+    text, font = column["Symud i loches"]
+    assert text.endswith("(safety: Elis Jones: Address confidential)") and font.bold(), text
+    text, font = column["Galwad gan yr ysgol"]
+    assert text == "Carys Jones" and font is None
+    set_language("cy")
+    try:
+        assert any(r.text(2).endswith("(diogelwch: Elis Jones: Cyfeiriad cyfrinachol)") for r in tab.rows())
+    finally:
+        set_language("en")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
 from desktop.i18n import N_, _
 from desktop.services.letters import QueuedLetter
+from desktop.services.safety_flags import KIND_WORDS
 from ui.formatting import show_date
 
 LANGUAGES = {"cy": N_("Welsh"), "en": N_("English"), "bilingual": N_("Welsh and English")}
@@ -29,6 +31,15 @@ def status_text(letter: QueuedLetter) -> str:
     if letter.status == "held":
         return _("Held: {reason}").format(reason=letter.held_text())
     return _(STATUSES.get(letter.status, letter.status))
+
+
+def recipient_text(letter: QueuedLetter) -> str:
+    """The recipient and what kind (person, agency …), with their safety flags in words if any."""
+    who = f"{letter.recipient_name} ({_(RECIPIENT_KINDS.get(letter.recipient_kind, letter.recipient_kind))})"
+    if not letter.recipient_flags:
+        return who
+    return _("{names} (safety: {flags})").format(
+        names=who, flags=", ".join(_(KIND_WORDS[k]) for k in letter.recipient_flags))
 
 
 class LetterModel(QAbstractTableModel):
@@ -67,13 +78,17 @@ class LetterModel(QAbstractTableModel):
         letter = self.letters[index.row()]
         if role == ID_ROLE:
             return letter.id
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.FontRole and column == "recipient" and letter.recipient_flags:
+            font = QFont()
+            font.setBold(True)  # bold, not a colour: it stays visible in high contrast
+            return font
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        column = self.columns[index.column()]
         if column == "case":
             return letter.case_reference
         if column == "recipient":
-            return f"{letter.recipient_name} ({_(RECIPIENT_KINDS.get(letter.recipient_kind, letter.recipient_kind))})"
+            return recipient_text(letter)
         if column == "template":
             return f"{letter.code} {letter.title()}"
         if column == "language":
