@@ -143,3 +143,51 @@ def test_the_family_tab_draws_the_genogram_and_prints(qtbot, demo, tmp_path: Pat
     assert form.save()
     text = _text((tmp_path / "family.pdf").read_bytes())
     assert "Carer: Dafydd ap Llŷr" in text and "Gofalwr: Dafydd ap Llŷr" in text
+
+
+def test_add_a_relationship_finds_people_on_the_readers_other_cases_and_never_outside_scope(qtbot, demo) -> None:
+    """"Add a relationship…" searches the people on every case in the reader's scope (not only the family of
+    this case) and links one; a person on another worker's case is never found, and the service refuses to
+    link them even when asked by id."""
+    s, ctx = demo
+    from ui.family import FamilyTab
+
+    twr = ctx.families["twr"]
+    persons, family = PersonService(s), FamilyService(s)
+    nedw = persons.create({"given_names": "Nedw", "family_name": "ap Llŷr", "date_of_birth": "2026-01-05"})
+    mine = CaseService(s).create("child_in_need", subject_ids=[nedw["id"]])
+    outsider = ctx.families["jones"]["mason"]
+    outsider_name = s.store.rows("SELECT given_names, family_name FROM person WHERE id = ?", [outsider])[0]
+    found = family.find_people(ctx.cases["twr_cp"], "ned LLŶR")
+    assert [(m.id, [c.reference for c in m.cases]) for m in found] == [(nedw["id"], [mine["reference"]])]
+    assert family.find_people(ctx.cases["twr_cp"], outsider_name["given_names"]) == []
+    assert outsider not in {m.id for m in family.find_people(ctx.cases["twr_cp"], outsider_name["family_name"])}
+    assert family.find_people(ctx.cases["twr_cp"], "n") == []  # one letter finds nobody
+    with pytest.raises(NotFound):
+        family.find_people(ctx.cases["jones_cp"], "Nedw")  # a case out of scope: refused
+    with pytest.raises(NotFound):
+        persons.relate(twr["seren"], outsider, "half_sibling")  # the service checks scope, not the dialog
+    assert not s.store.rows("SELECT 1 FROM relationship WHERE related_person_id = ?", [outsider])
+
+    tab = FamilyTab(s, ctx.cases["twr_cp"])
+    qtbot.addWidget(tab)
+    settle(qtbot)
+    dialog = tab.add_relationship()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    box = dialog.widgets["related_person_id"]
+    assert box.findData(nedw["id"]) < 0  # not on this case: found only by searching
+    dialog.widgets["find"].setText("Nedw")
+    assert box.itemText(box.findData(nedw["id"])) == f"Nedw ap Llŷr ({mine['reference']})"
+    dialog.widgets["find"].setText(outsider_name["given_names"])
+    assert box.findData(outsider) < 0
+    dialog.widgets["find"].setText("Nedw")
+    dialog.set_value("person_id", twr["seren"])
+    dialog.set_value("related_person_id", nedw["id"])
+    dialog.set_value("kind", "half_sibling")
+    with qtbot.waitSignal(dialog.saved):
+        assert dialog.save()
+    settle(qtbot)
+    network = tab.genogram.network
+    assert network is not None and network.person(nedw["id"]) is not None
+    assert any(link.related_person_id == nedw["id"] and link.kind == "half_sibling" for link in network.links)

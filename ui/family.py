@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.types import PR_BASES, RELATIONSHIP_KINDS, label
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, _
-from desktop.services.family import FamilyNetwork, FamilyService, grid
+from desktop.services.family import FamilyNetwork, FamilyService, PersonMatch, grid
 from desktop.services.permissions import Can
 from desktop.services.persons import PersonService
 from ui.case_tabs import register_case_tab
@@ -121,13 +121,17 @@ def _leave(box: QRectF, start: QPointF, end: QPointF) -> QPointF:
 
 
 class RelationshipDialog(Form):
-    """Record how two people of the case are related (parental responsibility with its basis)."""
+    """Record how a person of the case's family is related to someone: another of the family, or someone
+    on another of the reader's cases, found by name (the service searches only the reader's scope and
+    :meth:`PersonService.relate` checks both people again)."""
 
     OBJECT_NAME = "relationship_dialog"
     TITLE = N_("Add a relationship")
     DRAFTS = False
     FIELDS = [
         Field("person_id", "items", N_("Person:")),
+        Field("find", "text", N_("Find someone on your other cases:"),
+              help=N_("Type part of a name: the people found are added to the list of related people")),
         Field("related_person_id", "items", N_("Related person:")),
         Field("kind", "choice", N_("Relationship:"), codes=RELATIONSHIP_KINDS,
               help=N_("What the related person is to the person, for example their father")),
@@ -139,6 +143,32 @@ class RelationshipDialog(Form):
         if name in ("person_id", "related_person_id"):
             return [(p.id, p.name) for p in self.context["network"].people]
         return []
+
+    def prepare(self) -> None:
+        self.widgets["find"].textChanged.connect(lambda _text: self.find())
+
+    def find(self) -> list[PersonMatch]:
+        """The people found for the text typed, put in the related person's list after the family (the
+        one chosen stays chosen when it is still there)."""
+        text = str(self.value("find") or "")
+        found = FamilyService(self.session).find_people(self.case_id or "", text) if text.strip() else []
+        family = self.items("related_person_id")
+        known = {pid for pid, _name in family}
+        box = self.widgets["related_person_id"]
+        chosen = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        for pid, name in family:
+            box.addItem(name, pid)
+        for m in found:
+            if m.id not in known:
+                # L10N: someone found on other cases: "Dafydd Tŵr (2026-00012, 2026-00031)"
+                box.addItem(_("{name} ({cases})").format(name=m.name, cases=", ".join(c.reference for c in m.cases)),
+                            m.id)
+        index = box.findData(chosen)
+        box.setCurrentIndex(index if index >= 0 else 0)
+        box.blockSignals(False)
+        return found
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return PersonService(self.session).relate(

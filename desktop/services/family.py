@@ -59,6 +59,16 @@ class FamilyLink:
 
 
 @dataclass(frozen=True)
+class PersonMatch:
+    """Someone the reader may relate to the case's people: on one or more of the reader's cases."""
+
+    id: str
+    name: str
+    date_of_birth: str | None
+    cases: tuple[LinkedCase, ...]
+
+
+@dataclass(frozen=True)
 class FamilyNetwork:
     case_id: str
     reference: str
@@ -138,6 +148,36 @@ class FamilyService:
                             r.get("pr_basis"), bool(r["lives_in_household"]))
                  for r in links if r["person_id"] in people and r["related_person_id"] in people]
         return FamilyNetwork(case_id, case["reference"], out, shown)
+
+    def find_people(self, case_id: str, text: str, *, limit: int = 30) -> list[PersonMatch]:
+        """People on any case in the reader's scope whose name has every word of ``text`` (a word's
+        start, any case; two letters at least), to relate to the case's people ("Add a relationship…",
+        ``Can.EDIT_PERSON``, the case in scope). Never anyone outside the reader's scope; each with the
+        cases in scope they are on. By name, at most ``limit``."""
+        self.session.require(Can.EDIT_PERSON)
+        require_case(self.session, case_id)
+        words = [w.casefold() for w in text.split()]
+        if not words or sum(len(w) for w in words) < 2:
+            return []
+        condition, params = case_condition(self.session.user, self.session.today())
+        found: dict[str, dict[str, Any]] = {}
+        cases: dict[str, list[LinkedCase]] = {}
+        for r in self.session.store.rows(
+                "SELECT p.id, p.given_names, p.preferred_name, p.family_name, p.date_of_birth, c.id AS case_id,"
+                " c.reference, c.case_type FROM person p JOIN case_member m ON m.person_id = p.id AND m.deleted = 0"
+                f" JOIN case_file c ON c.id = m.case_id AND c.deleted = 0 WHERE p.deleted = 0 AND {condition}"
+                " ORDER BY c.reference", params):
+            names = " ".join(x for x in (r["given_names"], r["preferred_name"], r["family_name"]) if x).casefold()
+            parts = names.replace("-", " ").split()
+            if not all(any(part.startswith(w) for part in parts) for w in words):
+                continue
+            found.setdefault(r["id"], r)
+            linked = cases.setdefault(r["id"], [])
+            if all(x.id != r["case_id"] for x in linked):
+                linked.append(LinkedCase(r["case_id"], r["reference"], r["case_type"]))
+        out = [PersonMatch(pid, " ".join(x for x in (r.get("preferred_name") or r["given_names"], r["family_name"])
+                                         if x), r["date_of_birth"], tuple(cases[pid])) for pid, r in found.items()]
+        return sorted(out, key=lambda m: (m.name.casefold(), m.date_of_birth or "", m.id))[:limit]
 
     def render(self, case_id: str, language: str) -> bytes:
         """The family network as a PDF (the genogram and who is who) in ``cy``, ``en`` or ``bilingual``."""

@@ -197,6 +197,7 @@ SPECS: dict[str, Spec] = {
                                                   lambda w: c(w.ids["guarded_letter"], "Agreed with the police.")),
     "family.FamilyService.network": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP])),
     "family.FamilyService.render": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP], "bilingual")),
+    "family.FamilyService.find_people": Spec(K.PEOPLE, CP, lambda w: c(w.cases[CP], "Tŵr")),
     "safety_flags.SafetyFlagService.flags": Spec(K.CONTACT, CP, lambda w: c(w.ids["flagged"])),
     "safety_flags.SafetyFlagService.for_case": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP])),
     "safety_flags.SafetyFlagService.set_flag": Spec(K.MANAGE, CP, lambda w: c(
