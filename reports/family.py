@@ -8,15 +8,16 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Spacer
 from reportlab.platypus.flowables import Flowable
 
 from desktop.domain.types import label as code_label
 from desktop.i18n import N_, translator
-from reports.fonts import BOLD, REGULAR
+from reports.fonts import BOLD, REGULAR, register_fonts
 from reports.labels import label
 from reports.layout import MARGIN, PAGE_W, DocumentBuilder, Part, esc, long_date, styles
 from reports.model import CouncilIdentity
@@ -36,8 +37,11 @@ L = {
     "pr_unknown": N_("parental responsibility (basis not recorded)"),
     "notice": N_("Only the people and cases the person who made this may see are shown."),
 }
-BOX_W, BOX_H, GAP_X, GAP_Y = 40 * mm, 13 * mm, 26 * mm, 16 * mm
+BOX_W, BOX_H, GAP_X, GAP_Y = 40 * mm, 17 * mm, 26 * mm, 13 * mm
+SYMBOL = 7 * mm  # the side of a person's square, circle or diamond
+KEY_H = 9 * mm  # the key under the diagram
 RED = colors.HexColor("#B71C1C")
+INK, LINE, PR_LINE = colors.HexColor("#263238"), colors.HexColor("#607D8B"), colors.HexColor("#1A237E")
 
 
 def _t(lang: str, key: str) -> str:
@@ -55,43 +59,109 @@ def relation_text(link: Any, other_name: str, lang: str) -> str:
 
 
 def genogram(network: Any, places: dict[str, tuple[int, int]], lang: str, width: float) -> Drawing:
-    """The genogram as a ReportLab drawing no wider than ``width``: a box per person (the case's
-    subjects in bold, a flagged person in red), a line per relationship named in the middle."""
-    rows = max((r for r, _c in places.values()), default=0) + 1
-    cols = max((c for _r, c in places.values()), default=0) + 1
-    natural_w, natural_h = cols * (BOX_W + GAP_X), rows * (BOX_H + GAP_Y)
+    """The genogram as a ReportLab drawing no wider than ``width``, drawn as on screen: a square for a
+    male, a circle for a female, a diamond where the sex is not recorded; the case's children or adult
+    with a double outline and their name in bold; a cross through someone who has died; a flagged person
+    in red with the flag's words under the name; a line per relationship named along it, thick and dark
+    where it carries parental responsibility; the key under it all."""
+    from desktop.services.family import DIED, KEY
+
+    register_fonts()  # the text is measured before any page is built
+    natural_w, natural_h, centres = layout(places)
     scale = min(1.0, width / natural_w)
     group = Group()
 
     def centre(pid: str) -> tuple[float, float]:
-        r, c = places[pid]
-        return c * (BOX_W + GAP_X) + BOX_W / 2, natural_h - r * (BOX_H + GAP_Y) - BOX_H / 2
+        return centres[pid]
 
     for link in network.links:
         (x1, y1), (x2, y2) = centre(link.person_id), centre(link.related_person_id)
-        group.add(Line(x1, y1, x2, y2, strokeColor=colors.HexColor("#607D8B"), strokeWidth=0.8))
-        # Between generations nearer the person (crossing lines keep apart); within one, in the gap between
-        # the two boxes (a third of the way along lies under the first box, which is drawn over it).
-        t = 0.5 if y1 == y2 else 0.3
-        lx, ly = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
-        group.add(String(lx, ly + 1.5, code_label(link.kind, lang), fontName=REGULAR,
-                         fontSize=6.5, textAnchor="middle", fillColor=colors.HexColor("#37474F")))
+        pr = link.parental_responsibility
+        group.add(Line(x1, y1, x2, y2, strokeColor=PR_LINE if pr else LINE, strokeWidth=1.8 if pr else 0.8))
     for person in network.people:
         x, y = centre(person.id)
         flagged = bool(person.flags)
-        group.add(Rect(x - BOX_W / 2, y - BOX_H / 2, BOX_W, BOX_H, rx=2, ry=2, fillColor=colors.white,
-                       strokeColor=RED if flagged else colors.HexColor("#263238"),
-                       strokeWidth=1.6 if person.subject or flagged else 0.7))
-        group.add(String(x, y + 1, person.name, fontName=BOLD if person.subject else REGULAR, fontSize=7.5,
+        colour = RED if flagged else INK
+        symbol(group, person.symbol, x, y, SYMBOL, colour, 1.4 if person.subject or flagged else 0.8,
+               double=person.subject, died=bool(person.died_on))
+        name_y = y - SYMBOL / 2 - 9
+        _plate(group, x, name_y, person.name, BOLD if person.subject else REGULAR, 7.5)
+        group.add(String(x, name_y, person.name, fontName=BOLD if person.subject else REGULAR, fontSize=7.5,
                          textAnchor="middle"))
-        below = person.flags[0].text(lang) if flagged else (
-            long_date(date.fromisoformat(person.date_of_birth), lang) if person.date_of_birth else "")
-        group.add(String(x, y - 8, below, fontName=REGULAR, fontSize=6, textAnchor="middle",
-                         fillColor=RED if flagged else colors.HexColor("#455A64")))
+        if flagged:
+            below = person.flags[0].text(lang)
+        elif person.died_on:
+            below = label(lang, DIED).format(date=long_date(date.fromisoformat(person.died_on), lang))
+        else:
+            below = long_date(date.fromisoformat(person.date_of_birth), lang) if person.date_of_birth else ""
+        if below:
+            _plate(group, x, name_y - 8, below, REGULAR, 6)
+            group.add(String(x, name_y - 8, below, fontName=REGULAR, fontSize=6, textAnchor="middle",
+                             fillColor=RED if flagged else colors.HexColor("#455A64")))
+    for link in network.links:  # each line's name over everything, nearer the person it is about
+        (x1, y1), (x2, y2) = centre(link.person_id), centre(link.related_person_id)
+        # Between generations nearer the person (crossing lines keep apart); within one, in the gap between
+        # the two symbols.
+        t = 0.5 if y1 == y2 else 0.3
+        lx, ly = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+        words = code_label(link.kind, lang)
+        _plate(group, lx, ly + 1.5, words, REGULAR, 6.5, colors.HexColor("#ECEFF1"))
+        group.add(String(lx, ly + 1.5, words, fontName=REGULAR, fontSize=6.5, textAnchor="middle",
+                         fillColor=colors.HexColor("#37474F")))
+    x, size = 0.0, 3.2 * mm
+    for key in ("square", "circle", "diamond", "subject", "died", "pr"):
+        if key == "pr":
+            group.add(Line(x, size / 2, x + 2 * size, size / 2, strokeColor=PR_LINE, strokeWidth=1.8))
+            right = x + 2 * size
+        else:
+            symbol(group, key if key in ("square", "circle", "diamond") else "square", x + size / 2, size / 2, size,
+                   INK, 0.7, double=key == "subject", died=key == "died")
+            right = x + size
+        words = label(lang, KEY[key])
+        group.add(String(right + 1.5 * mm, 0.8, words, fontName=REGULAR, fontSize=6.5))
+        x = right + 1.5 * mm + stringWidth(words, REGULAR, 6.5) + 5 * mm
     group.scale(scale, scale)
     drawing = Drawing(natural_w * scale, natural_h * scale)
     drawing.add(group)
     return drawing
+
+
+def layout(places: dict[str, tuple[int, int]]) -> tuple[float, float, dict[str, tuple[float, float]]]:
+    """The drawing's natural width and height, and the centre of each person's symbol (at the top of their
+    place; their name and a line of text go under it), before any scaling."""
+    rows = max((r for r, _c in places.values()), default=0) + 1
+    cols = max((c for _r, c in places.values()), default=0) + 1
+    natural_w = max(cols * (BOX_W + GAP_X), 4 * (BOX_W + 4 * mm))
+    natural_h = rows * (BOX_H + GAP_Y) - GAP_Y + KEY_H + 3 * mm
+    return natural_w, natural_h, {pid: (c * (BOX_W + GAP_X) + BOX_W / 2, natural_h - r * (BOX_H + GAP_Y) - SYMBOL / 2 - 1)
+                                  for pid, (r, c) in places.items()}
+
+
+def symbol(group: Group, kind: str, x: float, y: float, size: float, colour: Any, width: float, *,
+           double: bool = False, died: bool = False) -> None:
+    """A square, circle or diamond of side ``size`` centred on (``x``, ``y``), white inside; ``double``: a
+    second outline inside it; ``died``: a cross through it."""
+    sizes = [size, size - 2.6 * width - 2] if double else [size]
+    for i, side in enumerate(sizes):
+        fill = colors.white if i == 0 else None
+        h = side / 2
+        if kind == "square":
+            group.add(Rect(x - h, y - h, side, side, fillColor=fill, strokeColor=colour, strokeWidth=width))
+        elif kind == "circle":
+            group.add(Circle(x, y, h, fillColor=fill, strokeColor=colour, strokeWidth=width))
+        else:
+            group.add(Polygon([x, y + h, x + h, y, x, y - h, x - h, y], fillColor=fill, strokeColor=colour,
+                              strokeWidth=width))
+    if died:
+        h = size / 2 + 1.2
+        group.add(Line(x - h, y + h, x + h, y - h, strokeColor=colour, strokeWidth=max(0.7, width - 0.3)))
+        group.add(Line(x - h, y - h, x + h, y + h, strokeColor=colour, strokeWidth=max(0.7, width - 0.3)))
+
+
+def _plate(group: Group, x: float, y: float, text: str, font: str, size: float, fill: Any = colors.white) -> None:
+    """A ground under a line of text (centred on ``x``, baseline ``y``) so the lines behind do not cross it."""
+    w = stringWidth(text, font, size) + 3
+    group.add(Rect(x - w / 2, y - size * 0.28, w, size * 1.12, fillColor=fill, strokeColor=None, strokeWidth=0))
 
 
 def _story(network: Any, places: dict[str, tuple[int, int]], lang: str, made_on: date) -> list[Flowable]:

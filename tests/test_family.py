@@ -191,3 +191,120 @@ def test_add_a_relationship_finds_people_on_the_readers_other_cases_and_never_ou
     network = tab.genogram.network
     assert network is not None and network.person(nedw["id"]) is not None
     assert any(link.related_person_id == nedw["id"] and link.kind == "half_sibling" for link in network.links)
+
+
+def test_the_symbol_follows_the_recorded_sex_and_is_a_diamond_when_not_given() -> None:
+    from desktop.services.family import symbol
+
+    assert [symbol(x) for x in ("Male", "m", "Gwryw", " boy ")] == ["square"] * 4
+    assert [symbol(x) for x in ("Female", "F.", "benyw", "Merch")] == ["circle"] * 4
+    assert [symbol(x) for x in (None, "", "Not stated", "intersex", "unknown")] == ["diamond"] * 5
+
+
+def _conventions(s: Session, ctx: Any) -> tuple[str, str]:
+    """The Tŵr family with a grandfather who has died (male) and an aunt whose sex is not recorded."""
+    twr, case = ctx.families["twr"], ctx.cases["twr_cp"]
+    persons = PersonService(s)
+    taid = persons.create({"given_names": "Emrys", "family_name": "Tŵr", "date_of_birth": "1950-02-01",
+                           "sex": "gwryw", "date_of_death": "2024-06-30"}, case_id=case, case_role="relative")
+    modryb = persons.create({"given_names": "Alaw", "family_name": "Tŵr"}, case_id=case, case_role="relative")
+    persons.relate(twr["gwenllian"], taid["id"], "father")
+    persons.relate(twr["gwenllian"], modryb["id"], "sibling")
+    return taid["id"], modryb["id"]
+
+
+def test_the_printed_genogram_draws_the_conventions(demo) -> None:
+    """The PDF's drawing: a square for a male, a circle for a female, a diamond where the sex is not given,
+    a double outline for each child of the case, a cross through the grandfather who died, thick lines for
+    parental responsibility; the key and the date of death read back in both languages."""
+    from reportlab.graphics.shapes import Circle, Line, Polygon, Rect
+
+    from desktop.services.family import grid
+    from reports.family import SYMBOL, genogram, layout
+
+    s, ctx = demo
+    taid, modryb = _conventions(s, ctx)
+    twr = ctx.families["twr"]
+    family = FamilyService(s)
+    network = family.network(ctx.cases["twr_cp"])
+    places = grid(network)
+    group = genogram(network, places, "en", 10_000).contents[0]
+    shapes = group.contents
+
+    centres = layout(places)[2]
+
+    def at(pid: str) -> list[Any]:
+        """The person's symbol: the shapes centred where it is."""
+        x, y = centres[pid]
+        found = []
+        for sh in shapes:
+            if isinstance(sh, Rect) and sh.width <= SYMBOL:
+                here = (sh.x + sh.width / 2, sh.y + sh.height / 2)
+            elif isinstance(sh, Circle):
+                here = (sh.cx, sh.cy)
+            elif isinstance(sh, Polygon):
+                here = (sh.points[0], sh.points[3])
+            else:
+                continue
+            if abs(here[0] - x) < 0.01 and abs(here[1] - y) < 0.01:
+                found.append(sh)
+        return found
+
+    kinds = {pid: sorted(type(sh).__name__ for sh in at(pid))
+             for pid in (taid, modryb, twr["gwenllian"], twr["dafydd"], twr["seren"], twr["osian"])}
+    assert kinds[taid] == ["Rect"] and kinds[twr["dafydd"]] == ["Rect"]
+    assert kinds[twr["gwenllian"]] == ["Circle"] and kinds[modryb] == ["Polygon"]
+    assert kinds[twr["seren"]] == ["Circle", "Circle"] and kinds[twr["osian"]] == ["Rect", "Rect"]  # doubled
+    widths = sorted({round(sh.strokeWidth, 1) for sh in shapes if isinstance(sh, Line) and sh.strokeWidth > 1.5})
+    assert widths == [1.8]  # parental responsibility: the mother's and the father's lines
+    thick = [sh for sh in shapes if isinstance(sh, Line) and sh.strokeWidth == 1.8 and sh.y1 != sh.y2]
+    pr_links = [link for link in network.links if link.parental_responsibility]
+    assert len(thick) == len(pr_links) == 3  # (the key's own sample line is level, left out)
+    crosses = [sh for sh in shapes if isinstance(sh, Line) and abs(abs(sh.x2 - sh.x1) - abs(sh.y2 - sh.y1)) < 0.01
+               and abs(sh.x2 - sh.x1) < SYMBOL * 1.5]
+    assert len(crosses) == 4  # two strokes through the grandfather, two through the key's sample
+    for lang, words in (("cy", ["Gwryw", "Benyw", "Rhyw heb ei gofnodi", "Bu farw 30 Mehefin 2024",
+                                "Cyfrifoldeb rhiant"]),
+                        ("en", ["Male", "Female", "Sex not recorded", "Died 30 June 2024", "Parental responsibility"])):
+        text = _text(family.render(ctx.cases["twr_cp"], lang))
+        assert all(w in text for w in words), (lang, text[:400])
+
+
+def test_the_genogram_on_screen_draws_the_conventions(qtbot, demo) -> None:
+    from ui.family import SYMBOL, FamilyTab
+
+    s, ctx = demo
+    taid, modryb = _conventions(s, ctx)
+    twr = ctx.families["twr"]
+    tab = FamilyTab(s, ctx.cases["twr_cp"])
+    qtbot.addWidget(tab)
+    tab.resize(1366, 700)
+    tab.show()
+    settle(qtbot)
+    image = tab.genogram.grab().toImage()
+
+    def ink(x: float, y: float) -> bool:
+        """Something drawn (dark or red, antialiased) at or next to the point."""
+        return any(image.pixelColor(int(x) + dx, int(y) + dy).lightness() < 200 for dx in (-1, 0, 1)
+                   for dy in (-1, 0, 1))
+
+    def corner(pid: str) -> bool:  # a square's side reaches its corner; a circle's and a diamond's do not
+        r = tab.genogram.symbol(pid)
+        return ink(r.left(), r.top() + 3)
+
+    def top(pid: str) -> bool:
+        r = tab.genogram.symbol(pid)
+        return ink(r.center().x(), r.top() + 1)
+
+    assert corner(twr["dafydd"]) and not corner(twr["gwenllian"]) and not corner(modryb)
+    assert top(modryb) and top(twr["gwenllian"])  # the diamond's and the circle's top points
+    inner = tab.genogram.symbol(twr["osian"])
+    assert ink(inner.left() + 5, inner.center().y())  # the second outline of a child of the case
+    plain = tab.genogram.symbol(twr["dafydd"])
+    assert not ink(plain.left() + 5, plain.center().y())
+    died = tab.genogram.symbol(taid)
+    assert ink(died.left() + SYMBOL / 4, died.top() + SYMBOL / 4)  # on the cross's stroke
+    assert not ink(plain.left() + SYMBOL / 4, plain.top() + SYMBOL / 4)
+    description = tab.genogram.accessibleDescription()
+    assert "Emrys Tŵr: Male, Died" in description and "Alaw Tŵr: Sex not recorded" in description
+    assert "Mother: Gwenllïan Tŵr (Parental responsibility)" in description

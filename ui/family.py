@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.types import PR_BASES, RELATIONSHIP_KINDS, label
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, _
-from desktop.services.family import FamilyNetwork, FamilyService, PersonMatch, grid
+from desktop.services.family import DIED, KEY, FamilyNetwork, FamilyService, PersonMatch, grid
 from desktop.services.permissions import Can
 from desktop.services.persons import PersonService
 from ui.case_tabs import register_case_tab
@@ -37,15 +37,21 @@ from ui.forms import Field, Form
 from ui.loading import Loader
 from ui.widgets import Retranslating, message_of
 
-BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 170, 48, 120, 60, 16
+BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 170, 80, 120, 56, 16
+SYMBOL = 30  # the side of a person's square, circle or diamond
+KEY_H = 34  # the key under the diagram
 RED = QColor("#b71c1c")
+INK, LINE, PR_LINE = QColor("#263238"), QColor("#607d8b"), QColor("#1a237e")
 
 
 log = logging.getLogger(__name__)
 
 class Genogram(QWidget):
-    """The family drawn as boxes and lines: the case's subjects in bold, a flagged person in red with
-    the flag under the name; each line named with the relationship."""
+    """The family drawn in the conventional way: a square for a male, a circle for a female, a diamond
+    where the sex is not recorded; the case's children or adult with a double outline and their name in
+    bold; a cross through someone who has died; a flagged person in red with the flag under the name; each
+    line named with the relationship, a thick dark line where it carries parental responsibility; a key
+    under the diagram."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,15 +64,43 @@ class Genogram(QWidget):
         self.network, self.places = network, grid(network)
         rows = max((r for r, _c in self.places.values()), default=0) + 1
         cols = max((c for _r, c in self.places.values()), default=0) + 1
-        self.setMinimumSize(cols * (BOX_W + GAP_X) + 2 * PAD, rows * (BOX_H + GAP_Y) + 2 * PAD)
-        self.setAccessibleDescription("; ".join(
-            f"{p.name}: " + ", ".join(label(link.kind) for link in network.links if link.person_id == p.id)
-            for p in network.people))
+        self.setMinimumSize(max(cols * (BOX_W + GAP_X), 4 * (BOX_W + 20)) + 2 * PAD,
+                            rows * (BOX_H + GAP_Y) + 2 * PAD + KEY_H)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The description in the language of the moment, and a redraw."""
+        self.setAccessibleDescription(self.describe())
         self.update()
 
+    def describe(self) -> str:
+        """The diagram in words, for a screen reader: each person, their symbol's meaning and their links."""
+        if self.network is None:
+            return ""
+        names = {p.id: p.name for p in self.network.people}
+        parts = []
+        for p in self.network.people:
+            facts = [_(KEY[p.symbol])]
+            if p.subject:
+                facts.append(_(KEY["subject"]))
+            if p.died_on:
+                facts.append(_(DIED).format(date=show_date(p.died_on)))
+            facts += [f.text() for f in p.flags]
+            facts += [_("{relation}: {person}").format(relation=label(link.kind), person=names[link.related_person_id])
+                      + (f" ({_(KEY['pr'])})" if link.parental_responsibility else "")
+                      for link in self.network.links if link.person_id == p.id]
+            parts.append(f"{p.name}: " + ", ".join(facts))
+        return "; ".join(parts)
+
     def box(self, person_id: str) -> QRectF:
+        """The person's place: their symbol at the top centre, their name and a second line under it."""
         r, c = self.places[person_id]
         return QRectF(PAD + c * (BOX_W + GAP_X), PAD + r * (BOX_H + GAP_Y), BOX_W, BOX_H)
+
+    def symbol(self, person_id: str) -> QRectF:
+        """The square the person's symbol is drawn in (lines join the symbols' centres)."""
+        box = self.box(person_id)
+        return QRectF(box.center().x() - SYMBOL / 2, box.top() + 2, SYMBOL, SYMBOL)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         if self.network is None:
@@ -76,39 +110,102 @@ class Genogram(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, self.font().pointSizeF() - 1.5))
         for link in self.network.links:
-            a, b = self.box(link.person_id).center(), self.box(link.related_person_id).center()
-            painter.setPen(QPen(QColor("#607d8b"), 1.2))
+            a, b = self.symbol(link.person_id).center(), self.symbol(link.related_person_id).center()
+            pr = link.parental_responsibility
+            painter.setPen(QPen(PR_LINE if pr else LINE, 3.0 if pr else 1.2))
             painter.drawLine(a, b)
         for person in self.network.people:
-            rect = self.box(person.id)
+            rect, shape = self.box(person.id), self.symbol(person.id)
             flagged = bool(person.flags)
-            painter.setPen(QPen(RED if flagged else QColor("#263238"), 2.4 if person.subject or flagged else 1.0))
-            painter.setBrush(QColor("#ffffff"))
-            painter.drawRoundedRect(rect, 5, 5)
+            colour = RED if flagged else INK
+            draw_symbol(painter, person.symbol, shape, colour, 2.2 if person.subject or flagged else 1.3,
+                        double=person.subject, died=bool(person.died_on))
             bold = QFont(self.font())
             bold.setBold(person.subject)
             painter.setFont(bold)
+            name_rect = QRectF(rect.left(), shape.bottom() + 3, rect.width(), 20)
+            _plate(painter, name_rect, person.name)
             painter.setPen(QColor("#000000"))
-            painter.drawText(rect.adjusted(4, 4, -4, -BOX_H / 2), Qt.AlignmentFlag.AlignCenter, person.name)
+            painter.drawText(name_rect, Qt.AlignmentFlag.AlignCenter, person.name)
             painter.setFont(small)
-            painter.setPen(RED if flagged else QColor("#455a64"))
-            below = person.flags[0].text() if flagged else show_date(person.date_of_birth)
-            painter.drawText(rect.adjusted(4, BOX_H / 2, -4, -4), Qt.AlignmentFlag.AlignCenter, below)
-        # Each line's name over everything, on the line between the boxes, nearer the person it is about.
+            if flagged:
+                below = person.flags[0].text()
+            elif person.died_on:
+                below = _(DIED).format(date=show_date(person.died_on))
+            else:
+                below = show_date(person.date_of_birth)
+            if below:
+                line = QRectF(rect.left(), name_rect.bottom(), rect.width(), 18)
+                _plate(painter, line, below)
+                painter.setPen(RED if flagged else QColor("#455a64"))
+                painter.drawText(line, Qt.AlignmentFlag.AlignCenter, below)
+        # Each line's name over everything, on the line between the symbols, nearer the person it is about.
         painter.setFont(small)
         metrics = painter.fontMetrics()
         for link in self.network.links:
-            mine, theirs = self.box(link.person_id), self.box(link.related_person_id)
+            mine, theirs = self.symbol(link.person_id), self.symbol(link.related_person_id)
             start, end = mine.center(), theirs.center()
             out = _leave(mine, start, end)
-            at = out + (_leave(theirs, end, start) - out) * 0.3
+            at = out + (_leave(theirs, end, start) - out) * (0.5 if start.y() == end.y() else 0.3)
             words = label(link.kind)
             width = metrics.horizontalAdvance(words) + 8
             text = QRectF(at.x() - width / 2, at.y() - 8, width, 16)
             painter.fillRect(text, QColor("#eceff1"))
             painter.setPen(QColor("#37474f"))
             painter.drawText(text, Qt.AlignmentFlag.AlignCenter, words)
+        self._key(painter, metrics)
         painter.end()
+
+    def _key(self, painter: QPainter, metrics: Any) -> None:
+        """What the symbols and lines mean, in a row under the diagram."""
+        x, y = float(PAD), float(self.height() - KEY_H + 8)
+        size = 14.0
+        painter.setPen(QColor("#37474f"))
+        for key in ("square", "circle", "diamond", "subject", "died", "pr"):
+            spot = QRectF(x, y, size, size)
+            if key == "pr":
+                painter.setPen(QPen(PR_LINE, 3.0))
+                painter.drawLine(QPointF(x, y + size / 2), QPointF(x + 2 * size, y + size / 2))
+                spot = QRectF(x, y, 2 * size, size)
+            else:
+                draw_symbol(painter, key if key in ("square", "circle", "diamond") else "square", spot, INK, 1.2,
+                            double=key == "subject", died=key == "died")
+            words = _(KEY[key])
+            painter.setPen(QColor("#263238"))
+            painter.drawText(QRectF(spot.right() + 5, y - 2, metrics.horizontalAdvance(words) + 4, size + 4),
+                             Qt.AlignmentFlag.AlignVCenter, words)
+            x = spot.right() + 5 + metrics.horizontalAdvance(words) + 22
+
+
+def draw_symbol(painter: QPainter, kind: str, rect: QRectF, colour: QColor, width: float, *, double: bool = False,
+                died: bool = False) -> None:
+    """A square, circle or diamond in ``rect`` (white inside); ``double``: a second outline inside (the
+    case's child or adult); ``died``: a cross through it."""
+    painter.setPen(QPen(colour, width))
+    painter.setBrush(QColor("#ffffff"))
+    inner = rect.adjusted(4.5, 4.5, -4.5, -4.5) if double else None
+    for r in [rect, *([inner] if inner is not None else [])]:
+        if kind == "square":
+            painter.drawRect(r)
+        elif kind == "circle":
+            painter.drawEllipse(r)
+        else:
+            c = r.center()
+            painter.drawPolygon(QPolygonF([QPointF(c.x(), r.top()), QPointF(r.right(), c.y()),
+                                           QPointF(c.x(), r.bottom()), QPointF(r.left(), c.y())]))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+    if died:
+        painter.setPen(QPen(colour, max(1.2, width - 0.6)))
+        painter.drawLine(rect.topLeft() - QPointF(3, 3), rect.bottomRight() + QPointF(3, 3))
+        painter.drawLine(rect.topRight() + QPointF(3, -3), rect.bottomLeft() + QPointF(-3, 3))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+
+
+def _plate(painter: QPainter, rect: QRectF, text: str) -> None:
+    """A white ground under a line of text, as wide as the text, so the lines passing behind do not cross it."""
+    width = min(rect.width(), painter.fontMetrics().horizontalAdvance(text) + 8)
+    painter.fillRect(QRectF(rect.center().x() - width / 2, rect.top() + 1, width, rect.height() - 2),
+                     QColor("#ffffff"))
 
 
 def _leave(box: QRectF, start: QPointF, end: QPointF) -> QPointF:
@@ -250,7 +347,7 @@ class FamilyTab(Retranslating, QWidget):
         for p in self.network.people if self.network else []:
             for c in p.other_cases:
                 self.cases.addTopLevelItem(QTreeWidgetItem([p.name, c.reference, label(c.case_type)]))
-        self.genogram.update()
+        self.genogram.retranslate()
 
     def add_relationship(self) -> RelationshipDialog | None:
         if self.network is None:

@@ -129,6 +129,21 @@ def committee_pages(session: Session, lang: str, out: Path) -> list[Path]:
     return paths
 
 
+def family_pages(session: Session, lang: str, out: Path) -> list[Path]:
+    """The Tŵr family's printed network (its genogram and who is who), every page."""
+    import pypdfium2 as pdfium
+
+    from desktop.services.family import FamilyService
+
+    doc = pdfium.PdfDocument(FamilyService(session).render(_CASES[session.user.role]["twr_cp"], lang))
+    paths = []
+    for i in range(len(doc)):
+        path = out / f"family-report-page{i + 1}-{lang}.png"
+        doc[i].render(scale=1.4).to_pil().save(path)
+        paths.append(path)
+    return paths
+
+
 _CASES: dict[str, dict[str, str]] = {}  # role -> the demo's case keys -> ids (each profile has its own)
 
 
@@ -384,6 +399,8 @@ def run(out: Path, only: str | None, today: date, forms: bool = True) -> list[Pa
                 _close_all()
             if not only or only in "committee-report":
                 written += committee_pages(sessions["senior_manager"], lang, out)
+            if not only or only in "family-report":
+                written += family_pages(sessions["team_manager"], lang, out)
     del app
     screen_folder.cleanup()
     if not only:

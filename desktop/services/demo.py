@@ -189,10 +189,10 @@ _FAMILIES: dict[str, tuple[dict[str, str], list[tuple[Any, ...]]]] = {
     "twr": (
         {"line1": "4 Heol y Dderwen", "town": "Caerfyrddin", "postcode": "SA31 1BT"},
         [
-            ("gwenllian", "Gwenllïan", "Tŵr", (31, 40), CaseRole.PARENT, "cy", {"first_language": "cy"}),
-            ("dafydd", "Dafydd", "ap Llŷr", (34, 200), CaseRole.PARENT, "cy", {"first_language": "cy"}),
-            ("seren", "Seren", "Tŵr", (8, 75), CaseRole.SUBJECT, "cy", {"first_language": "cy", "school": "Ysgol Gynradd y Dderwen"}),
-            ("osian", "Osian", "ap Llŷr", (5, 12), CaseRole.SUBJECT, "cy", {"first_language": "cy", "school": "Ysgol Gynradd y Dderwen"}),
+            ("gwenllian", "Gwenllïan", "Tŵr", (31, 40), CaseRole.PARENT, "cy", {"first_language": "cy", "sex": "Benyw"}),
+            ("dafydd", "Dafydd", "ap Llŷr", (34, 200), CaseRole.PARENT, "cy", {"first_language": "cy", "sex": "Gwryw"}),
+            ("seren", "Seren", "Tŵr", (8, 75), CaseRole.SUBJECT, "cy", {"first_language": "cy", "sex": "Female", "school": "Ysgol Gynradd y Dderwen"}),
+            ("osian", "Osian", "ap Llŷr", (5, 12), CaseRole.SUBJECT, "cy", {"first_language": "cy", "sex": "Male", "school": "Ysgol Gynradd y Dderwen"}),
         ],
     ),
     "jones": (

@@ -7,6 +7,9 @@ no case in the reader's scope is not there at all — nor is the relationship th
 For each person it lists the *other* cases they are on that the reader may see (siblings and adults
 linked across cases), by reference and type; cases outside scope are not mentioned, not even counted.
 
+Each person carries the genogram's conventional symbol (:func:`symbol`: a square for male, a circle
+for female, a diamond where the sex is not recorded) and the date they died, if recorded.
+
 :func:`generations` places each person in a row of the genogram: the case's subjects in row 0, a
 parent one row above the child, a grandparent two, partners and siblings beside each other, and
 anyone else (carer, friend, professional) in the row of the person they are linked to.
@@ -18,9 +21,33 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.errors import NotFound
+from desktop.i18n import N_
 from desktop.services.permissions import Can
 from desktop.services.safety_flags import SafetyFlag, SafetyFlagService
 from desktop.services.scope import case_condition, require_case, require_person
+
+MALE = frozenset({"m", "male", "man", "boy", "gwryw", "gwrywaidd", "dyn", "bachgen"})
+FEMALE = frozenset({"f", "female", "woman", "girl", "benyw", "benywaidd", "menyw", "dynes", "merch"})
+
+
+def symbol(sex: str | None) -> str:
+    """The genogram's symbol for a person's recorded sex (free text, either language): "square" for
+    male, "circle" for female, "diamond" when it is not recorded or is anything else."""
+    word = " ".join((sex or "").casefold().replace(".", " ").split())
+    return "square" if word in MALE else "circle" if word in FEMALE else "diamond"
+
+
+KEY: dict[str, str] = {
+    "square": N_("Male"),
+    "circle": N_("Female"),
+    "diamond": N_("Sex not recorded"),
+    "subject": N_("The child or adult the case is about"),
+    "died": N_("Died"),
+    "pr": N_("Parental responsibility"),
+}
+"""The genogram's key: what each symbol and the thick line mean (the screen and the PDF say the same)."""
+DIED = N_("Died {date}")
+
 
 RISE = {"mother": -1, "father": -1, "parent": -1, "step_parent": -1, "grandparent": -2}
 """How many rows above the person the related person is drawn (``related`` is the person's …)."""
@@ -44,6 +71,9 @@ class FamilyMember:
     subject: bool
     flags: tuple[SafetyFlag, ...] = ()
     other_cases: tuple[LinkedCase, ...] = ()
+    symbol: str = "diamond"
+    """How the genogram draws them (:func:`symbol`: square, circle or diamond)."""
+    died_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +173,7 @@ class FamilyService:
                 " ORDER BY c.reference", {**params, "pid": pid, "case": case_id}))
             name = " ".join(x for x in (p.get("preferred_name") or p.get("given_names"), p.get("family_name")) if x)
             out.append(FamilyMember(pid, name, p.get("date_of_birth"), pid in members, members.get(pid) == "subject",
-                                    tuple(flags.flags(pid)), others))
+                                    tuple(flags.flags(pid)), others, symbol(p.get("sex")), p.get("date_of_death")))
         shown = [FamilyLink(r["person_id"], r["related_person_id"], r["kind"], bool(r["parental_responsibility"]),
                             r.get("pr_basis"), bool(r["lives_in_household"]))
                  for r in links if r["person_id"] in people and r["related_person_id"] in people]
