@@ -435,7 +435,7 @@ class LetterBuilder:
             return Prepared(row["id"], held="missing_data:" + ",".join(missing))
         template = load_template(tid)
         # Someone's safety first: a letter the guard holds is held for that, whatever else it lacks.
-        verdict = guard.check_letter(self.q, row, data, address, [care_of, fields],
+        verdict = guard.check_letter(self.q, row, data, [care_of, *address] if care_of else address, fields,
                                      notification=template.notification, audience=template.audience, via=route)
         if verdict.held:
             return Prepared(row["id"], held=verdict.held, digest=verdict.digest)
