@@ -460,7 +460,7 @@ class LetterBuilder:
                            " protection register any more."),
                         bi("Continue to report any new concerns about a child to social services straight away.")]
         elif tid == "n19_plan_family":
-            outcomes, family, others = self._plan(row["case_id"])
+            outcomes, family, others = self._plan(row["case_id"], ("outcomes", "family_actions", "support"))
             if _empty(f.get("outcomes")):
                 f["outcomes"] = outcomes or [bi(
                     "What we want to achieve will be agreed with you in the detailed plan at the first core "
@@ -513,8 +513,11 @@ class LetterBuilder:
             return [BilingualText(cy=c, en=e) for c, e in zip(cy, en, strict=True)]
         return [BilingualText(cy=" ".join(cy), en=" ".join(en))]
 
-    def _plan(self, case_id: str | None) -> tuple[list[Any], list[Any], list[Any]]:
-        """The active plan's outcomes, family actions and other actions, as letter list items."""
+    def _plan(self, case_id: str | None, placeholders: tuple[str, str, str] = ("outcomes", "actions", "actions")
+              ) -> tuple[list[Any], list[Any], list[Any]]:
+        """The active plan's outcomes, family actions and other actions (the support first), as letter
+        list items; each free text is quoted (:attr:`quoted`) under the placeholder that shows it."""
+        outcomes_in, family_in, others_in = placeholders
         if not case_id:
             return [], [], []
         plan = self.q("SELECT id, support, support_cy FROM cp_plan WHERE case_id = ? AND deleted = 0 AND status = 'active'"
@@ -525,7 +528,7 @@ class LetterBuilder:
         outcomes: list[Any] = []
         for r in self.q("SELECT id, description, description_cy FROM cp_plan_outcome WHERE plan_id = ? AND deleted = 0"
                         " ORDER BY position", [pid]):
-            quoted = Quoted("outcomes", "cp_plan_outcome", r["id"], "description", r["description"],
+            quoted = Quoted(outcomes_in, "cp_plan_outcome", r["id"], "description", r["description"],
                             r["description_cy"])
             self.quoted.append(quoted)
             outcomes.append(quoted.value())
@@ -534,7 +537,8 @@ class LetterBuilder:
         for a in self.q("SELECT id, description, description_cy, owner_kind, owner_name, due_on FROM cp_plan_action"
                         " WHERE plan_id = ? AND deleted = 0 AND status != 'done' ORDER BY COALESCE(due_on, '')",
                         [pid]):
-            action = Quoted("actions", "cp_plan_action", a["id"], "description", a["description"], a["description_cy"])
+            action = Quoted(family_in if a["owner_kind"] == "person" else others_in, "cp_plan_action", a["id"],
+                            "description", a["description"], a["description_cy"])
             self.quoted.append(action)
             if a["due_on"]:
                 item = bi("{action} ({owner}, by {due})", action=action.value(), owner=a["owner_name"],
@@ -543,7 +547,7 @@ class LetterBuilder:
                 item = bi("{action} ({owner})", action=action.value(), owner=a["owner_name"])
             (family if a["owner_kind"] == "person" else others).append(item)
         if (plan[0]["support"] or "").strip():
-            support = Quoted("support", "cp_plan", pid, "support", plan[0]["support"], plan[0]["support_cy"], lines=True)
+            support = Quoted(others_in, "cp_plan", pid, "support", plan[0]["support"], plan[0]["support_cy"], lines=True)
             self.quoted.append(support)
             others = support.items() + others
         return outcomes, family, others
