@@ -119,3 +119,28 @@ def test_the_welsh_given_when_the_conference_is_recorded_goes_straight_into_the_
 def test_an_english_outcome_report_is_never_held_for_welsh(world: World) -> None:
     letter_id = _outcome_report(world, "en")
     assert [q.status for q in LetterService(world.as_("tm")).queue() if q.id == letter_id] == ["queued"]
+
+
+@pytest.mark.parametrize("welsh", [None, "Mae Margaret bellach yn rheoli ei harian ei hun yn ddiogel."])
+def test_the_closure_letter_to_a_bilingual_agency_waits_for_the_reasons_in_welsh(world: World,
+                                                                                 welsh: str | None) -> None:
+    """N17 to the police (bilingual): held naming the reasons while they are only in English; given in
+    Welsh on the closure form, it prints both."""
+    from tests.adults.helpers import up_to_strategy
+
+    up_to_strategy(world)  # the police are in the strategy group: they are told of the closure
+    ClosureService(world.sw).close(world.ids["case"], closed_on="2026-11-02", decided_with="lead_coordinator",
+                                   reasons="Margaret now manages her own money safely.",
+                                   **({"reasons_cy": welsh} if welsh else {}))
+    letters = LetterService(world.as_("tm"))
+    police = next(q for q in letters.queue() if q.code == "N17" and q.recipient_id == world.ids["police"])
+    assert police.language == "bilingual"
+    if welsh is None:
+        assert (police.status, police.held_reason) == ("held", "needs_welsh:closure_reasons")
+        assert police.held_text("cy") == "Angen testun Cymraeg, yn Saesneg yn unig hyd yma: y rhesymau dros ddod â'r" \
+                                         " broses i ben"
+        return
+    assert police.status == "queued"
+    text = " ".join("".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(letters.preview(police.id))).pages)
+                    .split())
+    assert welsh in text and "Margaret now manages her own money safely." in text

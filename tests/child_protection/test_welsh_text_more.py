@@ -180,3 +180,30 @@ def test_the_observations_given_in_welsh_on_the_visit_go_straight_into_the_notic
     letter = _letter(w, "N13", w.ids["school"])
     assert (letter.language, letter.status) == ("cy", "queued")
     assert "Ni agorodd neb y drws" in _text(LetterService(w.as_("tm")).preview(letter.id))
+
+
+def test_a_bilingual_removal_notice_waits_for_the_reasons_in_welsh(world: World) -> None:
+    """N12 to a core group agency (a circular: bilingual) quotes the reasons for removing Elis's name: held
+    until they are in Welsh, then printed with both."""
+    from desktop.services.child_protection import ConferenceService
+    from tests.child_protection.helpers import attendance, determine_all, initial_conference, strategy
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.on("2027-01-20")
+    conferences = ConferenceService(w.sw)
+    review = conferences.convene(ids["case"], kind="review", scheduled_on="2027-01-20", invitees=[])
+    conferences.hold_review(review["id"], held_on="2027-01-20", report="Outcomes met for Elis.",
+                            attendance=attendance("ss", "police", "health", ids=ids),
+                            decisions=[{"person_id": ids["elis"], "deregister": True, "reasons": "Risk reduced."},
+                                       {"person_id": ids["mali"], "deregister": False}])
+    agency = _letter(w, "N12", ids["school"])
+    assert (agency.language, agency.status, agency.held_reason) == ("bilingual", "held", "needs_welsh:removal_reasons")
+    assert agency.held_text("en") == ("Needs Welsh text, only in English so far: the reasons for removing a name"
+                                      " from the register")
+    _add_all_welsh(w, agency.id, {"Risk reduced.": "Risg wedi lleihau."})
+    assert _letter(w, "N12", ids["school"]).status == "queued"
+    text = _text(LetterService(w.as_("tm")).preview(agency.id))
+    assert "Risg wedi lleihau." in text and "Risk reduced." in text
