@@ -460,11 +460,12 @@ class LetterBuilder:
     def _complete(self, row: dict[str, Any], tid: str, data: dict[str, Any], f: dict[str, Any]) -> None:
         """Fill what casework leaves to the print queue (only empty placeholders are touched)."""
         code = row["template_id"]
+        lists = load_template(tid).list_fields
         for name, entries in decode_sources(data).items():  # free texts re-read from their record
             quoted = read_sources(self.q, name, entries, row.get("case_id"))
             self.quoted += quoted
             if quoted:
-                f[name] = [q.value() for q in quoted] if code == "N12" else joined(quoted)
+                f[name] = [i for q in quoted for i in q.items()] if name in lists else joined(quoted)
         conference_id = _source_id(row.get("source_event"), "cp_conference") or data.get("conference_id")
         if code == "N9":
             self._n9(row, conference_id, f)
@@ -487,7 +488,7 @@ class LetterBuilder:
                            " protection register any more."),
                         bi("Continue to report any new concerns about a child to social services straight away.")]
         elif tid == "n19_plan_family":
-            outcomes, family, others = self._plan(row["case_id"])
+            outcomes, family, others = self._plan(row["case_id"], ("outcomes", "family_actions", "support"))
             if _empty(f.get("outcomes")):
                 f["outcomes"] = outcomes or [bi(
                     "What we want to achieve will be agreed with you in the detailed plan at the first core "
@@ -540,11 +541,14 @@ class LetterBuilder:
             return [BilingualText(cy=c, en=e) for c, e in zip(cy, en, strict=True)]
         return [BilingualText(cy=" ".join(cy), en=" ".join(en))]
 
-    def _plan(self, case_id: str | None) -> tuple[list[Any], list[Any], list[Any]]:
-        """The active plan's outcomes, family actions and other actions, as letter list items."""
+    def _plan(self, case_id: str | None, placeholders: tuple[str, str, str] = ("outcomes", "actions", "actions")
+              ) -> tuple[list[Any], list[Any], list[Any]]:
+        """The active plan's outcomes, family actions and other actions (the support first), as letter
+        list items; each free text is quoted (:attr:`quoted`) under the placeholder that shows it."""
+        outcomes_in, family_in, others_in = placeholders
         if not case_id:
             return [], [], []
-        plan = self.q("SELECT id, support FROM cp_plan WHERE case_id = ? AND deleted = 0 AND status = 'active'"
+        plan = self.q("SELECT id, support, support_cy FROM cp_plan WHERE case_id = ? AND deleted = 0 AND status = 'active'"
                       " ORDER BY version_no DESC LIMIT 1", [case_id])
         if not plan:
             return [], [], []
@@ -552,23 +556,28 @@ class LetterBuilder:
         outcomes: list[Any] = []
         for r in self.q("SELECT id, description, description_cy FROM cp_plan_outcome WHERE plan_id = ? AND deleted = 0"
                         " ORDER BY position", [pid]):
-            quoted = Quoted("outcomes", "cp_plan_outcome", r["id"], "description", r["description"],
+            quoted = Quoted(outcomes_in, "cp_plan_outcome", r["id"], "description", r["description"],
                             r["description_cy"])
             self.quoted.append(quoted)
             outcomes.append(quoted.value())
         family: list[Any] = []
         others: list[Any] = []
-        for a in self.q("SELECT description, owner_kind, owner_name, due_on FROM cp_plan_action"
+        for a in self.q("SELECT id, description, description_cy, owner_kind, owner_name, due_on FROM cp_plan_action"
                         " WHERE plan_id = ? AND deleted = 0 AND status != 'done' ORDER BY COALESCE(due_on, '')",
                         [pid]):
+            action = Quoted(family_in if a["owner_kind"] == "person" else others_in, "cp_plan_action", a["id"],
+                            "description", a["description"], a["description_cy"])
+            self.quoted.append(action)
             if a["due_on"]:
-                item = bi("{action} ({owner}, by {due})", action=a["description"], owner=a["owner_name"],
+                item = bi("{action} ({owner}, by {due})", action=action.value(), owner=a["owner_name"],
                           due=date.fromisoformat(a["due_on"]))
             else:
-                item = bi("{action} ({owner})", action=a["description"], owner=a["owner_name"])
+                item = bi("{action} ({owner})", action=action.value(), owner=a["owner_name"])
             (family if a["owner_kind"] == "person" else others).append(item)
-        if plan[0]["support"]:
-            others = _lines(plan[0]["support"]) + others
+        if (plan[0]["support"] or "").strip():
+            support = Quoted(others_in, "cp_plan", pid, "support", plan[0]["support"], plan[0]["support_cy"], lines=True)
+            self.quoted.append(support)
+            others = support.items() + others
         return outcomes, family, others
 
 

@@ -1,8 +1,11 @@
 """The Welsh of the free texts letters quote (Qt-free).
 
 A Welsh or bilingual letter quotes workers' free texts: a conference decision's outline plan and
-reasons for removal from the register, the child protection plan's outline and outcomes, an adult
-closure's reasons. Each such column has a ``<column>_cy`` sibling (migration ``m0017_welsh_text``).
+reasons for removal from the register, the child protection plan's outline, outcomes, actions and
+support, a visit's observations (access denied), an adult protection conference's outcome, decisions
+and support offered, an adult closure's reasons. Each such column has a ``<column>_cy`` sibling
+(migrations ``m0017_welsh_text`` and ``m0021_more_welsh_text``); a list column (JSON, e.g. the adult
+conference's decisions) has a Welsh list beside it (:data:`LIST_COLUMNS`).
 The print queue reads both each time it checks a letter (:class:`Quoted`); a Welsh or bilingual
 letter with any quoted text only in English is held as ``needs_welsh:<what>,…`` (``what`` from
 :data:`WHAT`), and released by itself once the Welsh is recorded.
@@ -28,11 +31,18 @@ from desktop.i18n import N_, translator
 from desktop.services.permissions import Can
 from desktop.services.scope import require_case
 from desktop.store import Tx
-from desktop.store.migrations.m0017_welsh_text import WELSH_COLUMNS
+from desktop.store.migrations import m0017_welsh_text, m0021_more_welsh_text
 from desktop.store.schema import BOOKKEEPING, is_append_only
 from reports import BilingualText
 
 Query = Callable[[str, Sequence[Any]], list[dict[str, Any]]]
+
+WELSH_COLUMNS: dict[str, tuple[str, ...]] = {}
+"""Table → every English free-text column with a ``_cy`` sibling (all the migrations that add them)."""
+for _step in (m0017_welsh_text.WELSH_COLUMNS, m0021_more_welsh_text.WELSH_COLUMNS):
+    for _table, _columns in _step.items():
+        WELSH_COLUMNS[_table] = WELSH_COLUMNS.get(_table, ()) + _columns
+LIST_COLUMNS = m0021_more_welsh_text.LIST_COLUMNS
 
 WHAT: dict[tuple[str, str], str] = {
     ("cp_conference_decision", "outline_plan"): "outline_plan",
@@ -40,6 +50,12 @@ WHAT: dict[tuple[str, str], str] = {
     ("cp_plan_outcome", "description"): "outcomes",
     ("cp_conference_decision", "reasons"): "removal_reasons",
     ("adult_closure", "reasons"): "closure_reasons",
+    ("adult_conference", "outcome_summary"): "conference_outcome",
+    ("adult_conference", "decisions"): "conference_decisions",
+    ("adult_conference", "support_offered"): "support_offered",
+    ("cp_visit", "observations"): "visit_observations",
+    ("cp_plan_action", "description"): "plan_actions",
+    ("cp_plan", "support"): "plan_support",
 }
 """Each Welsh-bearing column → the word for it in a held reason (:data:`LABELS`)."""
 
@@ -48,10 +64,18 @@ LABELS: dict[str, str] = {
     "outcomes": N_("the plan's outcomes"),
     "removal_reasons": N_("the reasons for removing a name from the register"),
     "closure_reasons": N_("the reasons for ending the process"),
+    "conference_outcome": N_("the outcome of the conference"),
+    "conference_decisions": N_("the conference's decisions"),
+    "support_offered": N_("the support offered"),
+    "visit_observations": N_("what happened on the visit"),
+    "plan_actions": N_("the plan's actions"),
+    "plan_support": N_("the support in the plan"),
 }
 
-# Tables whose rows never change: the Welsh added later is an amendment (``amends_id``).
-_AMENDED = frozenset({"cp_conference_decision"})
+# Tables whose rows never change: the Welsh added later is an amendment (``amends_id``). A visit's
+# amendment carries its children's rows too (the facts of a visit are read from its latest version).
+_AMENDED = frozenset({"cp_conference_decision", "cp_visit"})
+_AMENDED_CHILDREN = {"cp_visit": ("cp_visit_child", "visit_id")}
 
 
 def source(table: str, row_id: str, column: str, prefix: str = "") -> list[str]:
@@ -84,6 +108,9 @@ class Quoted:
     english: str
     welsh: str | None
     prefix: str = ""
+    lines: bool = False
+    """The text is a list, one item a line (a JSON list column, the plan's support): a letter's list
+    section shows each line as an item."""
 
     @property
     def what(self) -> str:
@@ -99,6 +126,42 @@ class Quoted:
         if not self.welsh:
             return self.prefix + self.english
         return BilingualText(cy=self.prefix + self.welsh, en=self.prefix + self.english)
+
+    def items(self) -> list[str | BilingualText]:
+        """The text as items of a letter's list: a line each for a :attr:`lines` text (each English
+        line beside its Welsh line when the Welsh has as many; otherwise one item a side), else one."""
+        if not self.lines:
+            return [self.value()]
+        en = [self.prefix + line for line in split_lines(self.english)]
+        if not self.welsh:
+            return list(en)
+        cy = [self.prefix + line for line in split_lines(self.welsh)]
+        if len(cy) == len(en):
+            return [BilingualText(cy=c, en=e) for c, e in zip(cy, en, strict=True)]
+        return [BilingualText(cy="\n".join(cy), en="\n".join(en))]
+
+
+def split_lines(text: str | None) -> list[str]:
+    """The non-blank lines of ``text``, trimmed."""
+    return [line.strip() for line in (text or "").replace("\r", "").split("\n") if line.strip()]
+
+
+def stored_text(table: str, column: str, raw: Any) -> str:
+    """A column's text as a person reads it: a JSON list column's items a line each."""
+    if (table, column) in LIST_COLUMNS:
+        try:
+            items = json.loads(raw) if isinstance(raw, str) and raw.strip() else (raw or [])
+        except ValueError:
+            return str(raw)
+        return "\n".join(str(i) for i in items if str(i).strip()) if isinstance(items, list) else str(items)
+    return raw or ""
+
+
+def to_stored(table: str, column: str, text: str) -> str:
+    """What :func:`stored_text` reads back: a JSON list of the lines for a list column."""
+    if (table, column) in LIST_COLUMNS:
+        return json.dumps(split_lines(text), ensure_ascii=False)
+    return text
 
 
 def needs_welsh(quoted: Sequence[Quoted]) -> str | None:
@@ -130,9 +193,12 @@ def read_sources(query: Query, field: str, entries: Sequence[Sequence[str]], cas
         if column not in WELSH_COLUMNS.get(table, ()):
             continue
         row = latest(query, table, row_id)
-        if row is None or row.get("case_id") != case_id or not (row.get(column) or "").strip():
+        english = stored_text(table, column, row.get(column)) if row else ""
+        if row is None or row.get("case_id") != case_id or not english.strip():
             continue
-        out.append(Quoted(field, table, row_id, column, row[column], row.get(f"{column}_cy") or None, prefix))
+        welsh = stored_text(table, column, row.get(f"{column}_cy"))
+        out.append(Quoted(field, table, row_id, column, english, welsh or None, prefix,
+                          lines=(table, column) in LIST_COLUMNS))
     return out
 
 
@@ -215,12 +281,19 @@ class WelshTextService:
                 row = latest(tx.query, q.table, q.row_id)
                 if row is None or row["case_id"] != case_id:
                     raise NotFound(N_("That record no longer exists."))
+                value = to_stored(q.table, q.column, text)
                 if q.table in _AMENDED:
                     copy = {k: v for k, v in row.items() if k not in BOOKKEEPING}
-                    tx.insert(q.table, {**copy, "amends_id": row["id"], f"{q.column}_cy": text},
-                              case_id=row["case_id"])
+                    new = tx.insert(q.table, {**copy, "amends_id": row["id"], f"{q.column}_cy": value},
+                                    case_id=row["case_id"])
+                    if q.table in _AMENDED_CHILDREN:
+                        child_table, parent = _AMENDED_CHILDREN[q.table]
+                        for kid in tx.query(f"SELECT * FROM [{child_table}] WHERE [{parent}] = ? AND deleted = 0",
+                                            [row["id"]]):
+                            tx.insert(child_table, {**{k: v for k, v in kid.items() if k not in BOOKKEEPING},
+                                                    parent: new["id"]}, case_id=row["case_id"])
                 else:
-                    tx.update(q.table, row["id"], {f"{q.column}_cy": text})
+                    tx.update(q.table, row["id"], {f"{q.column}_cy": value})
 
         self.session.write(write)
         return self.needed(letter_id)

@@ -453,8 +453,15 @@ def test_conference_reports_and_refusal_queue_the_outcome_report(qtbot, w) -> No
     assert "support available" in dialog.error_text("support_offered")
     assert w.sw.store.rows("SELECT status FROM adult_conference") == [{"status": "convened"}]
     dialog.set_value("support_offered", "Independent advocate")
+    dialog.set_value("outcome_summary_cy", "Y cynllun yn parhau.")
+    dialog.set_value("decisions_cy", "Gofalwyr bob dydd\n\nAtal y cerdyn banc")
+    dialog.set_value("support_offered_cy", "Eiriolwr annibynnol")
     held = _row(w, "adult_conference", _save(qtbot, dialog))
     assert held["status"] == "held" and json.loads(held["decisions"]) == ["Daily carers", "Bank card stopped"]
+    # The Welsh beside each text reaches the conference, the lists a line an item (N16 quotes them).
+    assert held["outcome_summary_cy"] == "Y cynllun yn parhau."
+    assert json.loads(held["decisions_cy"]) == ["Gofalwyr bob dydd", "Atal y cerdyn banc"]
+    assert json.loads(held["support_offered_cy"]) == ["Eiriolwr annibynnol"]
     assert w.sw.store.rows("SELECT 1 FROM letter WHERE template_id = 'N16'")
 
 

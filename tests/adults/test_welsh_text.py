@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -47,3 +49,98 @@ def test_a_closure_recorded_in_english_only_holds_the_welsh_letter(world: World)
     with pytest.raises(ValidationError):  # an append-only closure: its Welsh goes with the record
         WelshTextService(world.sw).add(letter_id, {needed[0].key: "Mae Margaret yn rheoli ei harian."})
     assert world.sw.store.rows("SELECT reasons_cy FROM adult_closure")[0]["reasons_cy"] is None
+
+
+OUTCOME = {"The plan continues; Kevin no longer manages her money.":
+           "Mae'r cynllun yn parhau; nid yw Kevin yn rheoli ei harian mwyach."}
+DECISIONS = {"Plan continues": "Y cynllun yn parhau", "Bank card replaced": "Cerdyn banc newydd"}
+SUPPORT = {"Independent advocate": "Eiriolwr annibynnol", "Daily carers": "Gofalwyr bob dydd"}
+
+
+def _outcome_report(w: World, preference: str, **welsh: Any) -> str:
+    """Margaret (``preference``) refuses to take part; the conference is held: her N16 letter's id."""
+    from desktop.services.adults import ConferenceService
+    from tests.adults.helpers import up_to_strategy
+
+    PersonService(w.sw).update(w.ids["margaret"], {"correspondence_language": preference})
+    up_to_strategy(w)
+    w.on("2026-12-10")
+    conferences = ConferenceService(w.sw)
+    conf = conferences.convene(w.ids["case"], scheduled_on="2026-12-10", agency_ids=[w.ids["health"]])
+    conferences.hold(conf["id"], held_on="2026-12-10", participation="refused",
+                     refusal_reason="Margaret did not want to meet in a group.", outcome_summary=next(iter(OUTCOME)),
+                     decisions=list(DECISIONS), support_offered=list(SUPPORT), **welsh)
+    return next(q.id for q in LetterService(w.as_("tm")).queue()
+                if q.code == "N16" and q.recipient_id == w.ids["margaret"])
+
+
+@pytest.mark.parametrize(("preference", "language"), [("cy", "cy"), ("unknown", "bilingual")])
+def test_the_outcome_report_waits_for_the_conferences_texts_in_welsh(world: World, preference: str,
+                                                                     language: str) -> None:
+    """N16 quotes the outcome, the decisions and the support offered: a Welsh or bilingual report is
+    held naming all three, then prints each in Welsh (a line each) once added from the queue."""
+    letter_id = _outcome_report(world, preference)
+    letters = LetterService(world.as_("tm"))
+    letter = letters.get(letter_id)
+    assert (letter.language, letter.status) == (language, "held")
+    assert letter.held_reason == "needs_welsh:conference_decisions,conference_outcome,support_offered"
+    assert letter.held_text("cy") == ("Angen testun Cymraeg, yn Saesneg yn unig hyd yma: penderfyniadau'r"
+                                      " gynhadledd, canlyniad y gynhadledd, y cymorth a gynigiwyd")
+    service = WelshTextService(world.as_("tm"))
+    needed = {f.what: f for f in service.needed(letter_id)}
+    assert {w: (f.english, f.editable) for w, f in needed.items()} == {
+        "conference_outcome": (next(iter(OUTCOME)), True),
+        "conference_decisions": ("Plan continues\nBank card replaced", True),
+        "support_offered": ("Independent advocate\nDaily carers", True)}
+    service.add(letter_id, {needed["conference_outcome"].key: next(iter(OUTCOME.values())),
+                            needed["conference_decisions"].key: "\n".join(DECISIONS.values())})
+    assert [q.held_reason for q in letters.queue() if q.id == letter_id] == ["needs_welsh:support_offered"]
+    service.add(letter_id, {needed["support_offered"].key: "\n".join(SUPPORT.values())})
+    assert [q.status for q in letters.queue() if q.id == letter_id] == ["queued"]
+    text = " ".join("".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(letters.preview(letter_id))).pages)
+                    .split())
+    for english, welsh in {**OUTCOME, **DECISIONS, **SUPPORT}.items():
+        assert welsh in text
+        assert (english in text) == (language == "bilingual"), english
+    stored = world.sw.store.rows("SELECT decisions_cy, support_offered_cy FROM adult_conference")[0]
+    assert json.loads(stored["decisions_cy"]) == list(DECISIONS.values())  # a list, like the English
+
+
+def test_the_welsh_given_when_the_conference_is_recorded_goes_straight_into_the_report(world: World) -> None:
+    letter_id = _outcome_report(world, "cy", outcome_summary_cy=next(iter(OUTCOME.values())),
+                                decisions_cy=list(DECISIONS.values()), support_offered_cy=list(SUPPORT.values()))
+    letters = LetterService(world.as_("tm"))
+    assert [q.status for q in letters.queue() if q.id == letter_id] == ["queued"]
+    text = " ".join("".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(letters.preview(letter_id))).pages)
+                    .split())
+    assert "Cerdyn banc newydd" in text and "Gofalwyr bob dydd" in text and "Bank card replaced" not in text
+
+
+def test_an_english_outcome_report_is_never_held_for_welsh(world: World) -> None:
+    letter_id = _outcome_report(world, "en")
+    assert [q.status for q in LetterService(world.as_("tm")).queue() if q.id == letter_id] == ["queued"]
+
+
+@pytest.mark.parametrize("welsh", [None, "Mae Margaret bellach yn rheoli ei harian ei hun yn ddiogel."])
+def test_the_closure_letter_to_a_bilingual_agency_waits_for_the_reasons_in_welsh(world: World,
+                                                                                 welsh: str | None) -> None:
+    """N17 to the police (bilingual): held naming the reasons while they are only in English; given in
+    Welsh on the closure form, it prints both."""
+    from tests.adults.helpers import up_to_strategy
+
+    up_to_strategy(world)  # the police are in the strategy group: they are told of the closure
+    ClosureService(world.sw).close(world.ids["case"], closed_on="2026-11-02", decided_with="lead_coordinator",
+                                   reasons="Margaret now manages her own money safely.",
+                                   **({"reasons_cy": welsh} if welsh else {}))
+    letters = LetterService(world.as_("tm"))
+    police = next(q for q in letters.queue() if q.code == "N17" and q.recipient_id == world.ids["police"])
+    assert police.language == "bilingual"
+    if welsh is None:
+        assert (police.status, police.held_reason) == ("held", "needs_welsh:closure_reasons")
+        assert police.held_text("cy") == "Angen testun Cymraeg, yn Saesneg yn unig hyd yma: y rhesymau dros ddod â'r" \
+                                         " broses i ben"
+        return
+    assert police.status == "queued"
+    text = " ".join("".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(letters.preview(police.id))).pages)
+                    .split())
+    assert welsh in text and "Margaret now manages her own money safely." in text

@@ -83,7 +83,10 @@ def test_a_visit_where_access_was_denied_is_saved_for_every_child_and_reported(r
     qtbot.addWidget(dialog)
     dialog.set_value("access_denied", True)  # nobody ticked as seen
     dialog.set_value("observations", "No answer at the door; curtains drawn.")
+    dialog.set_value("observations_cy", "Dim ateb wrth y drws; y llenni ar gau.")
     assert dialog.save() is True
+    assert w.sw.store.rows("SELECT observations_cy FROM cp_visit") == [
+        {"observations_cy": "Dim ateb wrth y drws; y llenni ar gau."}]
     kids = w.sw.store.rows("SELECT person_id, seen FROM cp_visit_child")
     assert {(k["person_id"], k["seen"]) for k in kids} == {(ids["elis"], 0), (ids["mali"], 0)}
     assert w.sw.store.rows("SELECT access_denied FROM cp_visit")[0]["access_denied"] == 1

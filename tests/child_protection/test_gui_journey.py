@@ -319,7 +319,8 @@ def test_plan_outcomes_and_actions(world, qtbot):
     assert "Outline plan for elis" in dialog.value("outline")
     dialog.outcomes.add_row({"description": "Elis and Mali are never left alone at night"})  # no measure yet
     dialog.action_rows.add_row({"description": "Arrange a babysitter rota", "outcome_index": 0, "owner_kind": "person",
-                            "owner_name": "Catrin Jones", "due_on": "24/11/2026", "status": "not_started"})
+                            "owner_name": "Catrin Jones", "due_on": "24/11/2026", "status": "not_started",
+                            "description_cy": "Trefnu rota gwarchodwyr"})
     # The action names its outcome by the outcome's words, not by a number.
     assert dialog.action_rows.combo(0, "outcome_index").currentText() == "Elis and Mali are never left alone at night"
     assert dialog.save() is False
@@ -327,8 +328,12 @@ def test_plan_outcomes_and_actions(world, qtbot):
     before = len(PlanService(w.sw).versions(ids["case"]))
     dialog.outcomes.set_cell(0, "measure", "Unannounced visits find an adult at home")
     dialog.set_value("support", "Family support worker twice a week.")
+    dialog.set_value("support_cy", "Gweithiwr cymorth i deuluoedd ddwywaith yr wythnos.")
     assert saved(qtbot, dialog)
     plan = PlanService(w.sw).current(ids["case"])
+    # The Welsh written beside the English reaches the plan (the letters quote it).
+    assert [a["description_cy"] for a in plan["actions"]] == ["Trefnu rota gwarchodwyr"]
+    assert plan["support_cy"] == "Gweithiwr cymorth i deuluoedd ddwywaith yr wythnos."
     assert [a["owner_name"] for a in plan["actions"]] == ["Catrin Jones"]
     assert plan["actions"][0]["outcome_id"] == plan["outcomes"][0]["id"]
     assert plan["actions"][0]["due_on"] == "2026-11-24"

@@ -383,6 +383,7 @@ def test_access_denied_on_a_visit_tells_the_core_group_and_the_coordinator_n13(r
     visits.record(ids["case"], visited_on="2026-11-10", location="home", access_denied=True,
                   visitor_id=ids["sw2"],  # a colleague, not the co-ordinator
                   observations="Mr Pritchard would not open the door; the children were heard inside.",
+                  observations_cy="Ni fyddai Mr Pritchard yn agor y drws; clywyd y plant y tu mewn.",
                   children=[{"person_id": ids["elis"], "seen": False}])
     n13 = letters(w, "N13")
     assert {(r["recipient_kind"], r["recipient_id"]) for r in n13} == {
@@ -403,4 +404,4 @@ def test_access_denied_on_a_visit_tells_the_core_group_and_the_coordinator_n13(r
     text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert school["language"] == "bilingual"  # no language recorded for the school: Welsh first, then English
     assert text.index("Gwrthodwyd mynediad at Elis Jones") < text.index("Access to Elis Jones was denied")
-    assert "Gareth Evans" in text and "would not open the door" in text
+    assert "Gareth Evans" in text and "would not open the door" in text and "Ni fyddai Mr Pritchard" in text

@@ -78,6 +78,7 @@ def test_find_a_case_and_record_a_visit_by_keyboard_alone(qtbot: Any, gui_sessio
     type_text("Carys Jones")
     press(Qt.Key.Key_Tab)
     type_text("Elis showed me his drawings.")
+    press(Qt.Key.Key_Tab)  # the observations in Welsh (optional): left empty
     press(Qt.Key.Key_Tab)  # "access was denied": left alone
     press(Qt.Key.Key_Tab)  # Elis: Seen
     press(Qt.Key.Key_Space)

@@ -362,3 +362,35 @@ def test_a_letter_needing_welsh_gets_it_from_the_queue(qtbot, demo_session) -> N
 def test_add_the_welsh_is_not_offered_to_admin_staff(qtbot, demo_session) -> None:
     page = _page(qtbot, demo_session("admin_staff"))
     assert page.welsh_button.isHidden()
+
+
+def test_every_kind_of_text_has_its_title_on_the_add_the_welsh_form(qtbot, demo_session) -> None:
+    """A plan action of the demo loses its Welsh: the letter quoting it is held, and the form names
+    the text by what it is (in Welsh too), never as another kind; saving the Welsh releases it."""
+    from desktop.i18n import set_language
+    from desktop.services.welsh_text import LABELS
+    from ui.letters.welsh_form import TITLES
+
+    assert set(TITLES) == set(LABELS)
+    s = demo_session("team_manager")
+    action = s.store.rows("SELECT id FROM cp_plan_action WHERE description = 'Breakfast club place'")[0]
+    s.write(lambda tx: tx.update("cp_plan_action", action["id"], {"description_cy": None}))
+    page = _page(qtbot, s)
+    held = [(r, q) for r, q in enumerate(page.model.letters) if q.held_reason == "needs_welsh:plan_actions"]
+    assert held, [q.held_reason for q in page.model.letters]
+    row, letter = held[0]
+    page.table.selectRow(row)
+    page.welsh_button.click()
+    dialog = page.welsh_dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    titles = {widget.text.english: label for label, _msgid, widget in dialog.sections}
+    assert titles["Breakfast club place"].text() == "The plan's actions"
+    set_language("cy")
+    try:
+        assert titles["Breakfast club place"].text() == "Camau gweithredu'r cynllun"
+    finally:
+        set_language("en")
+    dialog.block(f"cp_plan_action:{action['id']}:description").welsh.setPlainText("Lle yn y clwb brecwast")
+    assert dialog.save()
+    qtbot.waitUntil(lambda: {q.id: q.status for q in page.model.letters}.get(letter.id) == "queued", timeout=15_000)

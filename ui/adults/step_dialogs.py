@@ -607,6 +607,9 @@ class ConferenceReportDialog(AdultForm):
                                                                received_on=values["received_on"] or "")
 
 
+_WELSH_HELP = N_("A Welsh or bilingual letter quoting this waits in the print queue until it is in Welsh.")
+
+
 class HoldConferenceDialog(AdultForm):
     """The conference held: the adult's participation and the outcome (a refusal queues the N16 outcome report)."""
 
@@ -618,8 +621,11 @@ class HoldConferenceDialog(AdultForm):
         Field("participation", "optional", N_("How the adult took part:"), PARTICIPATION),
         Field("refusal_reason", "long", N_("What the adult said about not taking part:")),
         Field("outcome_summary", "long", N_("Outcome:")),
+        Field("outcome_summary_cy", "long", N_("In Welsh (optional):"), help=_WELSH_HELP),
         Field("decisions", "long", N_("Decisions (one a line):")),
+        Field("decisions_cy", "long", N_("In Welsh (optional, one a line):"), help=_WELSH_HELP),
         Field("support_offered", "long", N_("Support available to the adult (one a line):")),
+        Field("support_offered_cy", "long", N_("In Welsh (optional, one a line):"), help=_WELSH_HELP),
     ]
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -629,4 +635,6 @@ class HoldConferenceDialog(AdultForm):
         return ConferenceService(self.session).hold(
             conference["id"], held_on=values["held_on"] or "", outcome_summary=values["outcome_summary"] or "",
             decisions=lines(values["decisions"]), support_offered=lines(values["support_offered"]),
-            participation=values["participation"], refusal_reason=values["refusal_reason"])
+            participation=values["participation"], refusal_reason=values["refusal_reason"],
+            outcome_summary_cy=values["outcome_summary_cy"], decisions_cy=lines(values["decisions_cy"]),
+            support_offered_cy=lines(values["support_offered_cy"]))

@@ -1,6 +1,6 @@
 """Editing the care and support protection plan: outcomes (each with its measure of progress, RAG rating
 and evidence) and actions (each with the outcome it serves, its owner, due date and status), the support
-and the contingency plan. One call to :meth:`PlanService.revise` (a new version of the plan; earlier
+(with its Welsh) and the contingency plan; an outcome's and an action's Welsh beside its English. One call to :meth:`PlanService.revise` (a new version of the plan; earlier
 versions are kept). Rows already in the plan keep their ids, so the version records what changed.
 
 An action's outcome is chosen by the outcome's own words (the plan's outcomes as they stand in the form,
@@ -47,6 +47,8 @@ class PlanDialog(CpForm):
         Field("outcomes", "custom", N_("Outcomes:")),
         Field("actions", "custom", N_("Actions:")),
         Field("support", "long", N_("Support to be provided:")),
+        Field("support_cy", "long", N_("In Welsh (optional):"),
+              help=N_("A Welsh or bilingual letter quoting this waits in the print queue until it is in Welsh.")),
         Field("contingency", "long", N_("Contingency plan:")),
     ]
     ALIASES = {"due_on": "actions"}
@@ -67,6 +69,7 @@ class PlanDialog(CpForm):
             return self.outcomes
         self.action_rows = TableEditor([
             Column("description", N_("Action"), stretch=True),
+            Column("description_cy", N_("In Welsh (optional)"), stretch=True),
             Column("outcome_index", N_("Outcome"), items=self._outcome_choices),
             Column("owner_kind", N_("Owner is"), choices=OWNER_KINDS),
             Column("owner_name", N_("Owner"), stretch=True),
@@ -87,6 +90,7 @@ class PlanDialog(CpForm):
         self.widgets["outline"].setReadOnly(True)  # type: ignore[attr-defined]
         self.set_value("outline", plan.get("outline") or "")
         self.set_value("support", plan.get("support") or "")
+        self.set_value("support_cy", plan.get("support_cy") or "")
         self.set_value("contingency", plan.get("contingency") or "")
         outcome_ids = [o["id"] for o in plan["outcomes"]]
         for o in plan["outcomes"]:
@@ -103,7 +107,8 @@ class PlanDialog(CpForm):
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         outcomes = [{k: r[k] for k in ("id", "description", "description_cy", "measure", "rag", "evidence")}
                     for r in values["outcomes"]]
-        actions = [{"id": r["id"], "description": r["description"], "outcome_index": r["outcome_index"],
+        actions = [{"id": r["id"], "description": r["description"], "description_cy": r["description_cy"],
+                    "outcome_index": r["outcome_index"],
                     "owner_kind": r["owner_kind"], "owner_name": r["owner_name"],
                     "due_on": to_iso(r["due_on"]) if r["due_on"] else None, "status": r["status"]}
                    for r in values["actions"]]
@@ -111,4 +116,4 @@ class PlanDialog(CpForm):
             self.case, outcomes=outcomes, actions=actions,
             assessments=[{k: a[k] for k in ("id", "description", "specialist", "provider", "commissioned_on",
                                             "status")} for a in self.plan.get("assessments", [])],
-            support=values["support"], contingency=values["contingency"])
+            support=values["support"], support_cy=values["support_cy"], contingency=values["contingency"])

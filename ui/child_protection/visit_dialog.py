@@ -53,6 +53,8 @@ class VisitDialog(CpForm):
         Field("location", "choice", N_("Where:"), LOCATIONS),
         Field("others_present", "text", N_("Others present:")),
         Field("observations", "long", N_("Observations:")),
+        Field("observations_cy", "long", N_("In Welsh (optional):"),
+              help=N_("A Welsh or bilingual letter quoting this waits in the print queue until it is in Welsh.")),
         # N13: the other core group members and the co-ordinator are told when this is saved.
         Field("access_denied", "check", N_("Access to the children or the home was denied")),
     ]
@@ -116,4 +118,5 @@ class VisitDialog(CpForm):
         return self.service.record(
             self.case, visited_on=values["visited_on"], visited_at=values["visited_at"],
             location=values["location"], others_present=values["others_present"],
-            observations=values["observations"], access_denied=values["access_denied"], children=kids)
+            observations=values["observations"], observations_cy=values["observations_cy"],
+            access_denied=values["access_denied"], children=kids)

@@ -21,7 +21,15 @@ TITLES = {
     "outcomes": N_("The plan's outcomes"),
     "removal_reasons": N_("The reasons for removing a name from the register"),
     "closure_reasons": N_("The reasons for ending the process"),
+    "conference_outcome": N_("The outcome of the conference"),
+    "conference_decisions": N_("The conference's decisions"),
+    "support_offered": N_("The support offered"),
+    "visit_observations": N_("What happened on the visit"),
+    "plan_actions": N_("The plan's actions"),
+    "plan_support": N_("The support in the plan"),
 }
+"""A section's title for each kind of text (:data:`desktop.services.welsh_text.LABELS`; a test keeps
+them together). A list (the decisions, the support) is written a line an item, in both languages."""
 
 
 class _Block(QWidget):
@@ -71,7 +79,7 @@ class AddWelshDialog(Form):
         for text in self.texts:
             block = _Block(text)
             self.blocks.append(block)
-            self.add_section(TITLES.get(text.what, N_("The outline plan")), block)
+            self.add_section(TITLES[text.what], block)
 
     def retranslate_more(self) -> None:
         for block in self.blocks:

@@ -11,8 +11,9 @@ participation, or the outcome report that follows a refusal (N16).
 ``participation(conference_id, *, participation, refusal_reason=None)``
     How the adult takes part: attended / advocate / written / views_via_practitioner / refused
     (refusal needs its reason).
-``hold(conference_id, *, held_on, outcome_summary, decisions, support_offered, participation=None, refusal_reason=None)``
-    The conference held, with its outcome. When the adult refused to take part, the outcome report
+``hold(conference_id, *, held_on, outcome_summary, decisions, support_offered, participation=None, refusal_reason=None,
+outcome_summary_cy=None, decisions_cy=None, support_offered_cy=None)``
+    The conference held, with its outcome (and, optionally, the outcome, decisions and support in Welsh). When the adult refused to take part, the outcome report
     and covering letter ``N16`` (template file ``n16_outcome_report_adult``) is queued to the adult (placeholders
     ``strategy_meeting_date``, ``lead_coordinator``, ``lead_coordinator_phone``, ``outcome_summary``,
     lists ``decisions`` and ``support_offered``).
@@ -43,6 +44,7 @@ from desktop.services.adults._common import (
     text,
 )
 from desktop.services.correspondence import queue_letter
+from desktop.services.welsh_text import source as welsh_source
 from desktop.store import Tx
 
 N16 = "N16"
@@ -123,8 +125,13 @@ class ConferenceService:
         support_offered: list[str] | None = None,
         participation: str | None = None,
         refusal_reason: str | None = None,
+        outcome_summary_cy: str | None = None,
+        decisions_cy: list[str] | None = None,
+        support_offered_cy: list[str] | None = None,
     ) -> dict[str, Any]:
-        """Returns the conference row after the change, with ``letters`` (the N16 letter, if any)."""
+        """Returns the conference row after the change, with ``letters`` (the N16 letter, if any).
+        ``*_cy``: the outcome, decisions and support in Welsh (optional; a Welsh or bilingual outcome
+        report is held until each text it quotes has its Welsh)."""
         conf = self._conference(conference_id)
         on = required_date(held_on, "held_on", self.session.today())
         changes: dict[str, Any] = {}
@@ -146,7 +153,8 @@ class ConferenceService:
                 field="support_offered",
             )
         changes.update(status="held", held_on=on.isoformat(), outcome_summary=summary, decisions=dumps(items),
-                       support_offered=dumps(support))
+                       support_offered=dumps(support), outcome_summary_cy=text(outcome_summary_cy) or None,
+                       decisions_cy=_welsh_list(decisions_cy), support_offered_cy=_welsh_list(support_offered_cy))
         case_id = conf["case_id"]
 
         def write(tx: Tx) -> dict[str, Any]:
@@ -171,6 +179,8 @@ class ConferenceService:
                     "conference_date": on.isoformat(),
                     "audience": "adult",
                     "template_file": N16_FILE,
+                    "welsh_sources": {name: [welsh_source("adult_conference", conference_id, name)]
+                                      for name in ("outcome_summary", "decisions", "support_offered")},
                 }
                 letters.append(queue_letter(tx, case_id=case_id, template_id=N16, recipient_kind="person",
                                             recipient_id=person, data=data,
@@ -208,3 +218,9 @@ def _participation(participation: str, refusal_reason: str | None) -> dict[str, 
     if participation == "refused" and not reason:
         raise ValidationError(N_("Record what the adult said about not taking part."), field="refusal_reason")
     return {"participation": participation, "refusal_reason": reason or None}
+
+
+def _welsh_list(items: list[str] | None) -> str | None:
+    """A Welsh list column's value: the non-blank items as JSON, or NULL when there are none."""
+    kept = [text(i) for i in items or [] if text(i)]
+    return dumps(kept) if kept else None

@@ -133,7 +133,8 @@ class CoreGroupService:
                 outs, acts, assess = content
                 revise_plan(tx, case_id, outcomes=outs, actions=acts, assessments=assess,
                             support=plan.get("support"), contingency=plan.get("contingency"),
-                            stage="detailed", core_group_id=meeting["id"])
+                            stage="detailed", core_group_id=meeting["id"],
+                            **({"support_cy": plan["support_cy"]} if "support_cy" in plan else {}))
             for p in progress:
                 tx.insert("cp_core_group_item", {"core_group_id": meeting["id"], "kind": "outcome",
                                                  "ref_id": p["outcome_id"], "rag": p["rag"],

@@ -106,13 +106,16 @@ def _twr(ctx: Any) -> None:
              "description_cy": "Mae Seren yn mynd i'r ysgol bob dydd",
              "person_id": fam["seren"]}],
               "actions": [
-                  {"description": "Parenting course (Incredible Years)", "owner_kind": "person",
+                  {"description": "Parenting course (Incredible Years)",
+                   "description_cy": "Cwrs rhianta (Blynyddoedd Rhyfeddol)", "owner_kind": "person",
                    "owner_id": fam["gwenllian"], "due_on": _ago(ctx, 20), "outcome_index": 0},
-                  {"description": "Breakfast club place", "owner_kind": "agency", "owner_id": ag["ysgol_y_dderwen"],
+                  {"description": "Breakfast club place", "description_cy": "Lle yn y clwb brecwast",
+                   "owner_kind": "agency", "owner_id": ag["ysgol_y_dderwen"],
                    "due_on": _ago(ctx, 70), "outcome_index": 1}],
               "assessments": [{"description": "Paediatric assessment of Osian's growth", "specialist": True,
                                "provider": "Hywel Dda paediatrics", "commissioned_on": _ago(ctx, 84)}],
               "support": "Family support worker twice a week.",
+              "support_cy": "Gweithiwr cymorth i deuluoedd ddwywaith yr wythnos.",
               "contingency": "If the children go without food again, a strategy discussion is held the same day."})
     plan = sw.store.rows("SELECT id FROM cp_plan_outcome WHERE case_id = ? AND deleted = 0 ORDER BY position",
                          [case_id])
@@ -141,7 +144,8 @@ def _twr(ctx: Any) -> None:
     gethin = people.create({"given_names": "Gethin", "family_name": "Morris", "correspondence_language": "cy"})
     people.join_household(household, gethin["id"], "regular_visitor", from_date=_ago(ctx, 3))
     visits.record(case_id, visited_on=_ago(ctx, 1), location="home", access_denied=True,
-                  observations="Dim ateb wrth y drws; y llenni ar gau. / No answer at the door; curtains drawn.",
+                  observations="No answer at the door; curtains drawn.",
+                  observations_cy="Dim ateb wrth y drws; y llenni ar gau.",
                   children=[{"person_id": c, "seen": False} for c in children])
 
 

@@ -21,6 +21,7 @@ from desktop.services.child_protection._common import (
 from desktop.services.correspondence import queue_letter
 from desktop.services.letter_children import children_facts
 from desktop.services.tasks import raise_task
+from desktop.services.welsh_text import source as welsh_source
 from desktop.store import Tx
 
 
@@ -31,7 +32,8 @@ def _team_managers(tx: Tx, case_id: str) -> list[str]:
 
 
 def notify(tx: Tx, case_id: str, visit: dict[str, Any], child_ids: list[str]) -> list[dict[str, Any]]:
-    """Queue N13 for a visit recorded with access denied; returns the letters queued."""
+    """Queue N13 for a visit recorded with access denied (``visit``: the ``cp_visit`` row); returns the
+    letters queued. "What happened" quotes the visit's observations (their Welsh too, once written)."""
     visitor = visit["visitor_id"]
     day = visit["visited_on"]
     letters: list[dict[str, Any]] = []
@@ -67,6 +69,8 @@ def notify(tx: Tx, case_id: str, visit: dict[str, Any], child_ids: list[str]) ->
             "what_happened": visit.get("observations") or bilingual(N_("No details were recorded.")),
             "coordinator_name": coord["name"], "coordinator_phone": coord["phone"],
         }
+        if visit.get("observations") and visit.get("id"):  # re-read with its Welsh at every check
+            data["welsh_sources"] = {"what_happened": [welsh_source("cp_visit", visit["id"], "observations")]}
         letters.append(queue_letter(tx, case_id=case_id, template_id="N13", recipient_kind=kind,
                                     recipient_id=rid, data=data, source_event="cp_visit:access_denied"))
     return letters

@@ -70,7 +70,9 @@ def validate_plan(outcomes: list[dict[str, Any]], actions: list[dict[str, Any]],
         index = a.get("outcome_index")
         if index is not None and not (0 <= int(index) < len(outs)):
             raise ValidationError(N_("Link each action to one of the plan's outcomes."), field="actions")
-        acts.append({"id": a.get("id"), "description": text(a["description"]), "owner_kind": owner_kind,
+        acts.append({"id": a.get("id"), "description": text(a["description"]),
+                     **({"description_cy": text(a.get("description_cy")) or None} if "description_cy" in a else {}),
+                     "owner_kind": owner_kind,
                      "owner_id": a.get("owner_id"), "owner_name": text(a.get("owner_name")),
                      "due_on": due.isoformat() if due else None, "status": status,
                      "outcome_index": index, "outcome_id": a.get("outcome_id")})
@@ -120,8 +122,10 @@ def create_outline(tx: Tx, case_id: str, outline: str, outline_cy: str | None = 
 
 def revise_plan(tx: Tx, case_id: str, *, outcomes: list[dict[str, Any]], actions: list[dict[str, Any]],
                 assessments: list[dict[str, Any]], support: str | None, contingency: str | None, stage: str,
-                core_group_id: str | None = None) -> dict[str, Any]:
-    """Write validated plan content (see :func:`validate_plan`) as the next version."""
+                core_group_id: str | None = None, **welsh: str | None) -> dict[str, Any]:
+    """Write validated plan content (see :func:`validate_plan`) as the next version. ``support_cy``
+    (in ``welsh``, when given) is the support in Welsh; not given, the Welsh stays while the English
+    support does and goes when it changes (so a letter waits for the new Welsh)."""
     rows = tx.query("SELECT * FROM cp_plan WHERE case_id = ? AND deleted = 0 AND status = 'active'", [case_id])
     if rows:
         plan = rows[0]
@@ -135,10 +139,15 @@ def revise_plan(tx: Tx, case_id: str, *, outcomes: list[dict[str, Any]], actions
         if a.get("outcome_index") is not None:
             a["outcome_id"] = out_ids[int(a["outcome_index"])]
     _sync(tx, "cp_plan_action", plan, actions,
-          ["outcome_id", "description", "owner_kind", "owner_id", "owner_name", "due_on", "status"], changes)
+          ["outcome_id", "description", "description_cy", "owner_kind", "owner_id", "owner_name", "due_on", "status"],
+          changes)
     _sync(tx, "cp_plan_assessment", plan, assessments,
           ["description", "specialist", "provider", "commissioned_on", "status"], changes)
     head = {"stage": stage, "support": text(support) or None, "contingency": text(contingency) or None}
+    if "support_cy" in welsh:
+        head["support_cy"] = text(welsh["support_cy"]) or None
+    elif plan.get("support") != head["support"]:
+        head["support_cy"] = None
     for k, v in head.items():
         if plan.get(k) != v:
             changes.append({"field": k})
@@ -156,12 +165,12 @@ def _sync(tx: Tx, table: str, plan: dict[str, Any], items: list[dict[str, Any]],
         values = {k: item.get(k) for k in fields}
         if table == "cp_plan_outcome":
             values["position"] = pos
-            if "description_cy" not in item:
-                # Not edited here: the Welsh stays while the English does; a changed English drops it
-                # (a letter then waits for the new Welsh rather than print an old one).
-                old = current.get(item.get("id") or "")
-                values["description_cy"] = old["description_cy"] if old and old["description"] == values["description"] \
-                    else None
+        if "description_cy" in fields and "description_cy" not in item:
+            # Not edited here: the Welsh stays while the English does; a changed English drops it
+            # (a letter then waits for the new Welsh rather than print an old one).
+            old = current.get(item.get("id") or "")
+            values["description_cy"] = old["description_cy"] if old and old["description"] == values["description"] \
+                else None
         if item.get("id") in current:
             before = current.pop(item["id"])
             changed = [k for k in fields if before.get(k) != values[k]]
@@ -219,13 +228,17 @@ class PlanService:
 
     def revise(self, case_id: str, *, outcomes: list[dict[str, Any]], actions: list[dict[str, Any]],
                assessments: Iterable[dict[str, Any]] = (), support: str | None = None,
-               contingency: str | None = None, stage: str = "detailed") -> dict[str, Any]:
+               contingency: str | None = None, stage: str = "detailed", **welsh: str | None) -> dict[str, Any]:
+        """``support_cy``: the support in Welsh (optional; see :func:`revise_plan`)."""
         self.session.require(Can.RECORD_CASEWORK)
         require_case(self.session, case_id)
+        unknown = set(welsh) - {"support_cy"}
+        if unknown:
+            raise TypeError(f"unknown plan fields {sorted(unknown)}")
         outs, acts, assess = validate_plan(outcomes, actions, assessments)
         return self.session.write(lambda tx: revise_plan(
             tx, case_id, outcomes=outs, actions=acts, assessments=assess, support=support,
-            contingency=contingency, stage=stage))
+            contingency=contingency, stage=stage, **welsh))
 
     def versions(self, case_id: str) -> list[dict[str, Any]]:
         read_casework(self.session, case_id, "cp_plan_version")

@@ -1,7 +1,8 @@
 """Visits by the co-ordinator (V1 seen alone every 10 working days, V2 at home every 4 weeks, V4 the
 bedroom between reviews), fast to record; one visit covers siblings with the facts per child.
 
-Append-only: ``cp_visit`` (when, who, where, observations) and one ``cp_visit_child`` per child (seen,
+Append-only: ``cp_visit`` (when, who, where, observations and, optionally, their Welsh
+``observations_cy``) and one ``cp_visit_child`` per child (seen,
 seen alone, seen at home, bedroom seen, the child's lived experience and wishes and feelings in their own
 words). A correction is :meth:`VisitService.amend`: a new visit (with its own child rows) whose
 ``amends_id`` points at the original; the facts feed reads only visits that no later row amends.
@@ -53,7 +54,7 @@ class VisitService:
         def write(tx: Tx) -> dict[str, Any]:
             row = _write(tx, case_id, visit, children)
             if visit["access_denied"]:
-                row["letters"] = denied_access.notify(tx, case_id, visit, [c["person_id"] for c in children])
+                row["letters"] = denied_access.notify(tx, case_id, row, [c["person_id"] for c in children])
             return row
 
         row = self.session.write(write)
@@ -107,7 +108,7 @@ class VisitService:
 
     def _validate(self, case_id: str, f: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         unknown = set(f) - {"visited_on", "children", "location", "visitor_id", "visited_at", "announced",
-                            "others_present", "observations", "access_denied"}
+                            "others_present", "observations", "observations_cy", "access_denied"}
         if unknown:
             raise ValueError(f"unknown visit fields {sorted(unknown)}")
         today = self.session.today()
@@ -145,6 +146,8 @@ class VisitService:
             "announced": None if f.get("announced") is None else int(bool(f["announced"])),
             "others_present": text(f.get("others_present")) or None,
             "observations": text(f.get("observations")) or None,
+            # Quoted by the access-denied notice (N13): its Welsh, so a Welsh or bilingual notice can go.
+            "observations_cy": text(f.get("observations_cy")) or None,
             "access_denied": int(bool(f.get("access_denied"))),
         }
         return visit, clean
