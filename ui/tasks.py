@@ -60,6 +60,7 @@ class Task(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cancel = threading.Event()
+        self._ended = threading.Event()
         self.done = False
         self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
 
@@ -67,16 +68,28 @@ class Task(QObject):
         """Ask the work to stop; it fails with :class:`Cancelled` if it checks in time."""
         self._cancel.set()
 
+    def wait_ended(self, timeout: float | None = None) -> bool:
+        """Worker thread: block until this task's work has run (not until its answer is delivered), so
+        work that must come after it (a form's writes, in the order they were asked for) waits for it.
+        Never call it in the GUI thread: that is what the signals are for."""
+        return self._ended.wait(timeout)
+
     @Slot(str, object)
     def _on_deliver(self, kind: str, payload: Any) -> None:
         if kind == "progress":
             self.progress.emit(*payload)
             return
         self.done = True
-        if kind == "result":
-            self.finished.emit(payload)
-        else:
-            self.failed.emit(payload)
+        try:
+            if kind == "result":
+                self.finished.emit(payload)
+            else:
+                self.failed.emit(payload)
+        finally:
+            # Answered once and for all: let go of the callbacks, which may hold a window closed since
+            # (a form saved after its window was closed must not be kept alive by its finished task).
+            self.finished.disconnect()
+            self.failed.disconnect()
 
 
 class TaskRunner(QObject):
@@ -118,8 +131,10 @@ class TaskRunner(QObject):
                     raise Cancelled()
                 result = fn(*args, **kwargs)
             except BaseException as exc:  # delivered, not lost
+                task._ended.set()
                 task._deliver.emit("error", exc)
             else:
+                task._ended.set()
                 task._deliver.emit("result", result)
 
         self._pool.submit(work)
