@@ -235,10 +235,15 @@ class SlowDraftForm(VisitLikeForm):
     def prepare(self) -> None:
         super().prepare()
         self.go = threading.Event()
+        self.submitting = threading.Event()
 
     def write_draft(self, data: Any) -> None:
         assert self.go.wait(10)
         super().write_draft(data)
+
+    def submit(self, values: dict[str, Any]) -> Any:
+        self.submitting.set()
+        return super().submit(values)
 
 
 def test_a_draft_kept_before_a_save_never_lands_after_it(qtbot: Any, session: Any) -> None:
@@ -248,7 +253,7 @@ def test_a_draft_kept_before_a_save_never_lands_after_it(qtbot: Any, session: An
     form.set_value("summary", "Half a sentence")
     form.save_draft()  # held on its worker
     attempt = form.save()
-    QApplication.processEvents()
+    assert not form.submitting.wait(0.5), "the save waits for the draft asked for before it"
     form.go.set()
     qtbot.waitUntil(lambda: attempt.done)
     written(form, qtbot)
