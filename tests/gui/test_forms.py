@@ -179,6 +179,7 @@ def test_the_service_call_runs_on_a_worker_while_save_waits_disabled(qtbot: Any,
     assert not attempt.done and form.saving and form.isVisible()
     assert not save.isEnabled() and save.text() == "Saving…", "Save says it is saving and cannot be pressed"
     assert not form.body.isEnabled(), "nothing can be typed that the save would not keep"
+    assert not form.buttons.button(QDialogButtonBox.StandardButton.Cancel).isEnabled(), "no Cancel that cancels nothing"
     with pytest.raises(TypeError):
         bool(attempt)  # a question not yet answered is not a bool
     assert form.save() is attempt, "a second press while one runs does nothing"
@@ -275,3 +276,24 @@ def test_tab_goes_from_the_last_field_to_save_not_to_the_scroll_area(qtbot: Any,
         seen.append(QApplication.focusWidget())
     assert seen[0] is form.buttons.button(QDialogButtonBox.StandardButton.Save), [w.objectName() for w in seen]
     assert form.scroller not in seen and form.scroller.viewport() not in seen
+
+
+def test_return_pressed_again_while_it_saves_presses_nothing(qtbot: Any, session: Any) -> None:
+    form = HeldForm(session, "case-1")
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    form.activateWindow()
+    date = form.widgets["visited_on"]
+    date.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is date)
+    qtbot.keyClicks(date, "02/11/2026")
+    qtbot.keyClick(date, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(form.threads))
+    target = QApplication.focusWidget() or form
+    qtbot.keyClick(target, Qt.Key.Key_Return)  # impatient: neither Save again nor Cancel
+    qtbot.keyClick(target, Qt.Key.Key_Space)
+    assert form.isVisible() and len(form.threads) == 1
+    form.go.set()
+    qtbot.waitUntil(lambda: not form.isVisible())
+    assert len(form.sent) == 1 and form.result() == QDialog.DialogCode.Accepted

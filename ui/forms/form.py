@@ -468,13 +468,14 @@ class Form(Retranslating, KeepsDrafts, QDialog):
             attempt.done = True
 
     def _show_saving(self, busy: bool) -> None:
-        """Save disabled and saying "Saving…", the fields still, while the worker saves; then back."""
+        """Save saying "Saving…", the fields and buttons still while the worker saves (nothing can take the
+        focus, so a second Return presses nothing; Escape still closes the window), then back."""
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         if busy:
             focus = QApplication.focusWidget()
             self._focus_before = focus if focus is not None and self.isAncestorOf(focus) else None
         self.body.setEnabled(not busy)
-        save.setEnabled(not busy)
+        self.buttons.setEnabled(not busy)
         save.setText(_("Saving…") if busy else _("Save"))
         if not busy and self._focus_before is not None and shiboken6.isValid(self._focus_before):
             self._focus_before.setFocus()
