@@ -141,7 +141,7 @@ class AppController(QObject):
             forget_store(session)
             # A form closed with the window keeps its draft (or finishes its save) on a worker: let it
             # write before the store closes.
-            runner().wait_idle()
+            runner().wait_work()
             try:
                 session.close()
             except DiogelError:

@@ -61,6 +61,7 @@ class Task(QObject):
         super().__init__(parent)
         self._cancel = threading.Event()
         self._ended = threading.Event()
+        self._work: tuple[Any, ...] | None = None
         self.done = False
         self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
 
@@ -90,6 +91,7 @@ class Task(QObject):
             # (a form saved after its window was closed must not be kept alive by its finished task).
             self.finished.disconnect()
             self.failed.disconnect()
+            self._work = None
 
 
 class TaskRunner(QObject):
@@ -124,16 +126,24 @@ class TaskRunner(QObject):
         self._running.add(task)
         if control:
             kwargs["control"] = TaskControl(task)
+        # The work (often a widget's bound method) is held here, in the GUI thread, until its answer has
+        # been delivered; the worker lets go of it before answering. So the last reference to a widget
+        # is never dropped on a worker, where Python would delete a parentless widget off the GUI thread.
+        task._work = (fn, args, kwargs)
+        box = [(fn, args, kwargs)]
 
         def work() -> None:
+            call, call_args, call_kwargs = box.pop()
             try:
                 if task._cancel.is_set():
                     raise Cancelled()
-                result = fn(*args, **kwargs)
+                result = call(*call_args, **call_kwargs)
             except BaseException as exc:  # delivered, not lost
+                del call, call_args, call_kwargs
                 task._ended.set()
                 task._deliver.emit("error", exc)
             else:
+                del call, call_args, call_kwargs
                 task._ended.set()
                 task._deliver.emit("result", result)
 
@@ -157,6 +167,15 @@ class TaskRunner(QObject):
             QCoreApplication.processEvents()
             time.sleep(0.001)
         return True
+
+    def wait_work(self, timeout: float = 10.0) -> bool:
+        """GUI thread: block until the work of every running task has run (``False`` if ``timeout`` seconds
+        pass first), delivering nothing: before a store closes, so a write asked for on a worker (a form's
+        draft kept as its window closed) is in the store. Safe because workers never wait for the GUI thread."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        return all(task.wait_ended(max(0.0, deadline - time.monotonic())) for task in list(self._running))
 
     def shutdown(self) -> None:
         """Cancel what can be cancelled and wait for running work (at exit)."""

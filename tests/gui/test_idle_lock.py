@@ -63,6 +63,7 @@ def test_idle_lock_hides_case_data_and_unlock_restores_it(qtbot, gui_session, wo
     # The open dialog kept its typing as a draft.
     from desktop.services.drafts import DraftService
 
+    qtbot.waitUntil(lambda: DraftService(gui_session).load("person_dialog", world.elis) is not None)  # on a worker
     assert DraftService(gui_session).load("person_dialog", world.elis)["school"] == "Ysgol Gymraeg"
 
     screen = window.lock_screen
