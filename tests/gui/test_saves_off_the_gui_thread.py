@@ -7,7 +7,9 @@ saved twice by a double press, and a visit whose window is closed while it saves
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -131,3 +133,44 @@ def test_a_visit_closed_while_it_saves_is_saved_once(qtbot: Any, gui_session: An
     assert row["observations"] == VISIT, "saved whole"
     assert DraftService(gui_session).load("visit", world.cp_case) is None, "no draft of a saved visit is offered"
     assert form.error_text("visited_on") == "" and form.fault.isHidden()
+
+
+def test_signing_out_with_a_form_open_keeps_what_was_typed(qtbot: Any, tmp_path: Path) -> None:
+    """The form closes with the window and keeps its draft on a worker; signing out waits for that write
+    before it closes the store (else the draft would meet a closed store and be lost)."""
+    from desktop.services.persons import PersonService
+    from desktop.services.session import Session
+    from tests.conftest import PASSWORD, fast_kdf
+    from ui.application import AppController
+    from ui.person_dialog import PersonDialog
+
+    controller = AppController(tmp_path / "fresh", kdf=fast_kdf(), idle_ms=3_600_000)
+    dialog = controller.start()
+    qtbot.addWidget(dialog)
+    dialog.given_names.setText("Gareth")
+    dialog.family_name.setText("Huws")
+    dialog.team.setText("Tîm Oedolion")
+    dialog.password.setText(PASSWORD)
+    dialog.password2.setText(PASSWORD)
+    dialog.create_button.click()
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=10_000)
+    qtbot.addWidget(controller.window)
+    session = controller.session
+    nia = PersonService(session).create({"given_names": "Nia", "family_name": "Roberts", "date_of_birth": "2015-03-02"})
+    session.write(lambda tx: tx.db.execute("DELETE FROM outbox"))  # as if sent: signing out is allowed
+    class SlowDisk(PersonDialog):
+        def write_draft(self, data: Any) -> None:
+            time.sleep(0.3)  # a slow disk: the draft is still being written as the sign-out goes on
+            super().write_draft(data)
+
+    form = SlowDisk(session, nia["id"])
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.keyClicks(form.widgets["school"], "Ysgol y Dref")  # typed; the autosave has not run yet
+    controller.window.sign_out_action.trigger()
+    assert session.store._closed  # noqa: SLF001 - signed out
+    again = Session.sign_in(tmp_path / "fresh", PASSWORD, backup=False)
+    try:
+        assert (DraftService(again).load("person_dialog", nia["id"]) or {}).get("school") == "Ysgol y Dref"
+    finally:
+        again.close()
