@@ -16,10 +16,11 @@ service call in :meth:`Form.submit`; everything else is the same everywhere:
   saving, and comes back when it is opened again; a successful save discards it.
 * **The GUI thread only draws.** Saving has two phases: the GUI thread reads the widgets (:meth:`values`,
   :meth:`draft`), then :meth:`submit` — pure service work that touches no widget — runs on a worker
-  through :mod:`ui.tasks`, with the draft kept or discarded after it. While it runs Save is disabled and
-  says "Saving…", and a second press does nothing; the answer closes the form (:attr:`saved`) or shows the
-  refusal or fault. A form closed while it saves still saves (once); nothing is drawn into it after. Draft
-  writes run on workers too, each after the form's previous write, in the order they were asked for.
+  through :mod:`ui.tasks`, with the draft kept or discarded after it. While it runs the fields and buttons
+  are disabled, Save says "Saving…" and a second press does nothing; the answer closes the form
+  (:attr:`saved`) or shows the refusal or fault. A form closed while it saves (Escape) still saves, once;
+  nothing is drawn into it after. Draft writes run on workers too, each after the form's previous write,
+  in the order they were asked for.
 * **Keys.** Return saves (in a several-line box it starts a new line); Escape cancels (the draft is
   kept); the focus moves through the fields in order, starting at the first.
 
