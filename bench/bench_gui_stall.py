@@ -127,9 +127,10 @@ def save_visit():
     for child in form.child_blocks:
         child.set_value("seen", True)
         child.set_value("seen_alone", True)
-    state["visit_saved"] = form.save()
+    state["visit_saved"] = form.save()  # answered later, on the GUI thread
 
-out["save_visit"] = beat.measure(save_visit, lambda: state.get("visit_saved") and runner().running() == 0)
+out["save_visit"] = beat.measure(save_visit, lambda: "visit_saved" in state and state["visit_saved"].done
+                               and state["visit_saved"].ok and runner().running() == 0)
 case.close()
 window.show_area("my_work")
 beat.measure(lambda: None, my_work_drawn)

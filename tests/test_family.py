@@ -18,6 +18,7 @@ from desktop.services.persons import PersonService
 from desktop.services.scope import require_case
 from desktop.services.session import Session
 from tests.conftest import demo_clock, fast_kdf, settle
+from tests.gui.forms import saved
 
 PW = "demo-password-123"
 
@@ -127,20 +128,20 @@ def test_the_family_tab_draws_the_genogram_and_prints(qtbot, demo, tmp_path: Pat
     dialog.set_value("kind", "grandparent")
     dialog.set_value("related_person_id", twr["dafydd"])
     dialog.set_value("pr_basis", "birth_registration")
-    assert not dialog.save()  # a basis without parental responsibility: refused beside it
+    assert not saved(dialog, qtbot)  # a basis without parental responsibility: refused beside it
     assert dialog.error_text("pr_basis") != ""
     dialog.set_value("pr_basis", None)
     dialog.set_value("kind", "carer")
     with qtbot.waitSignal(dialog.saved):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     settle(qtbot)
     assert any(link.kind == "carer" for link in tab.genogram.network.links)
     form = tab.open_print()
     qtbot.addWidget(form)
     form.set_value("path", str(tmp_path / "nowhere" / "family.pdf"))
-    assert not form.save() and form.error_text("path") != ""  # a folder that does not exist: refused
+    assert not saved(form, qtbot) and form.error_text("path") != ""  # a folder that does not exist: refused
     form.set_value("path", str(tmp_path / "family.pdf"))
-    assert form.save()
+    assert saved(form, qtbot)
     text = _text((tmp_path / "family.pdf").read_bytes())
     assert "Carer: Dafydd ap Llŷr" in text and "Gofalwr: Dafydd ap Llŷr" in text
 
@@ -186,7 +187,7 @@ def test_add_a_relationship_finds_people_on_the_readers_other_cases_and_never_ou
     dialog.set_value("related_person_id", nedw["id"])
     dialog.set_value("kind", "half_sibling")
     with qtbot.waitSignal(dialog.saved):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     settle(qtbot)
     network = tab.genogram.network
     assert network is not None and network.person(nedw["id"]) is not None

@@ -16,7 +16,6 @@ from desktop.errors import DiogelError, LockedOut, ValidationError, WrongPasswor
 from desktop.i18n import N_, _
 from ui.contrast import hub as contrast_hub
 from ui.forms import Field, Form
-from ui.tasks import runner
 
 
 class SettingsDialog(Form):
@@ -44,11 +43,14 @@ class SettingsDialog(Form):
     def retranslate_more(self) -> None:
         self.widgets["idle_lock_minutes"].setAccessibleName(_("Minutes before Diogel locks"))
 
-    def submit(self, values: dict[str, Any]) -> None:
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         self.profile.set_preferences(idle_lock_minutes=values["idle_lock_minutes"],
                                      high_contrast=bool(values["high_contrast"]))
-        contrast_hub().set_forced(bool(values["high_contrast"]))
-        self.changed.emit(values["idle_lock_minutes"])
+        return values
+
+    def after_save(self, row: Any) -> None:
+        contrast_hub().set_forced(bool(row["high_contrast"]))
+        self.changed.emit(row["idle_lock_minutes"])
 
 
 class ChangePasswordDialog(Form):
@@ -67,7 +69,6 @@ class ChangePasswordDialog(Form):
 
     def __init__(self, profile: Any, parent: QWidget | None = None, store: Any = None) -> None:
         self.profile, self.store = profile, store
-        self.busy = False
         super().__init__(None, parent=parent)
 
     def show_refusal(self, err: DiogelError) -> None:
@@ -77,30 +78,12 @@ class ChangePasswordDialog(Form):
             return
         super().show_refusal(err)
 
-    def save(self) -> bool:
-        """Check the two new passwords agree, then change it on a worker (``True`` once started)."""
-        if self.busy:
-            return False
-        self.clear_errors()
-        values = self.values()
+    def values(self) -> dict[str, Any]:
+        """The passwords, once the two new ones agree (else refused beside the second, nothing sent)."""
+        values = super().values()
         if values["new"] != values["again"]:
-            self.show_refusal(ValidationError(N_("The two passwords are not the same."), field="again"))
-            return False
-        self.busy = True
-        self.buttons.setEnabled(False)
-        runner().run(self.profile.change_password, values["old"], values["new"], store=self.store,
-                     on_done=self._done, on_error=self._failed)
-        return True
+            raise ValidationError(N_("The two passwords are not the same."), field="again")
+        return values
 
-    def _done(self, _result: Any) -> None:
-        self.busy = False
-        self.buttons.setEnabled(True)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.buttons.setEnabled(True)
-        if isinstance(exc, DiogelError):
-            self.show_refusal(exc)
-        else:  # a fault, not a refusal: logged with its traceback
-            self.show_fault(exc)
+    def submit(self, values: dict[str, Any]) -> None:
+        self.profile.change_password(values["old"], values["new"], store=self.store)

@@ -139,6 +139,9 @@ class AppController(QObject):
             session, self.session = self.session, None
             forget_controller(session)  # stops auto-sync before the store closes
             forget_store(session)
+            # A form closed with the window keeps its draft (or finishes its save) on a worker: let it
+            # write before the store closes.
+            runner().wait_work()
             try:
                 session.close()
             except DiogelError:

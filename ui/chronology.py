@@ -147,8 +147,10 @@ class ExportChronologyForm(Form):
             raise ValidationError(N_("Give a file name ending in .pdf."), field="path")
         if not path.parent.is_dir():
             raise ValidationError(N_("That folder does not exist."), field="path")
-        self.context["tab"].export(path, values["language"])
-        return {"id": str(path)}
+        return {"id": str(path), "language": values["language"]}
+
+    def after_save(self, row: Any) -> None:
+        self.context["tab"].export(Path(row["id"]), row["language"])  # the tab makes it on a worker
 
 
 class ChronologyTab(Loads[Chronology], Retranslating, QWidget):

@@ -29,7 +29,7 @@ from desktop.i18n import N_, _, current_language
 from desktop.services.committee import CommitteeService
 from desktop.services.committee_council import CouncilReportService, council_report_available
 from desktop.services.permissions import Can
-from ui.forms import Field, Form
+from ui.forms import Field, Form, Saving
 from ui.tasks import runner
 
 LANGUAGE_CHOICES = {"cy": N_("Welsh"), "en": N_("English"), "bilingual": N_("Welsh and English")}
@@ -100,21 +100,31 @@ class CommitteeReportDialog(Form):
             raise ValidationError(N_("The end of the period is before its start."), field="period_end")
         return start, end
 
-    def save(self) -> bool:
-        """Ask where, then make the report there (``False`` when the period is refused or no file chosen)."""
+    def save(self) -> Saving:
+        """Ask where, then make the report there on a worker (the form stays open and says where it went).
+        Not saved when the period is refused or no file is chosen."""
+        attempt = Saving()
         self.clear_errors()
         try:
             start, end = self.period()
         except DiogelError as err:
             self.show_refusal(err)
-            return False
+            attempt.done = True
+            return attempt
         suggested = _("committee-report-{start}-{end}.pdf").format(start=start.isoformat(), end=end.isoformat())
         path, _filter = QFileDialog.getSaveFileName(self, _("Save the committee report"), suggested,
                                                     _("PDF documents (*.pdf)"))
-        if not path:
-            return False
-        self.save_to(Path(path))
-        return True
+        task = self.save_to(Path(path)) if path else None
+        if task is None:
+            attempt.done = True
+            return attempt
+
+        def answered(ok: bool) -> None:
+            attempt.ok, attempt.done = ok, True
+
+        task.finished.connect(lambda _path: answered(True))
+        task.failed.connect(lambda _exc: answered(False))
+        return attempt
 
     def save_to(self, path: Path) -> Any:
         """Make the report for the typed period and language and write it to ``path`` (on a worker);

@@ -1,5 +1,5 @@
 """The "Make the conference report…" form: choose a conference the case has held and the language, and
-the report is rendered as a PDF, saved where the person chooses and opened (GUI thread).
+the report is rendered as a PDF, saved where the person chooses (asked first) and opened; made and written on a worker.
 
 Child protection (initial and review conferences) and adult protection conferences alike: the list
 comes from :meth:`desktop.services.conference_reports.ConferenceReportService.held` (an audited
@@ -67,16 +67,24 @@ class ConferenceReportForm(Form):
                                                     _("PDF files (*.pdf)"))
         return path
 
-    def submit(self, values: dict[str, Any]) -> Any:
+    def values(self) -> dict[str, Any]:
+        """The choices and where to save (asked here, in the GUI thread, before the PDF is made)."""
+        values = super().values()
         conference = next((c for c in self.conferences if c.id == values.get("conference_id")), None)
+        values["conference"] = conference
+        values["path"] = (self.choose_path(f"conference-{conference.kind}-{conference.held_on}.pdf")
+                          if conference is not None else "")
+        return values
+
+    def submit(self, values: dict[str, Any]) -> Any:
+        conference = values["conference"]
         if conference is None:
             raise ValidationError(N_("Choose the conference."), field="conference_id")
+        if not values["path"]:
+            raise DiogelError(N_("The report was not saved: no file was chosen."))
         language = values.get("language") or "both"
         pdf = ConferenceReportService(self.session).render(conference.id, PARTS[language])
-        path = self.choose_path(f"conference-{conference.kind}-{conference.held_on}.pdf")
-        if not path:
-            raise DiogelError(N_("The report was not saved: no file was chosen."))
-        target = Path(path)
+        target = Path(values["path"])
         partial = target.with_name(target.name + ".part")
         try:  # whole or not at all: a half-written PDF never carries the report's name
             partial.write_bytes(pdf)
@@ -84,6 +92,8 @@ class ConferenceReportForm(Form):
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise DiogelError(N_("The report could not be saved there: {reason}"), reason=exc.strerror or "") from exc
-        self.saved_to = target
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
-        return {"id": conference.id}
+        return {"id": conference.id, "path": target}
+
+    def after_save(self, row: Any) -> None:
+        self.saved_to = row["path"]
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(row["path"])))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import (
@@ -367,16 +368,25 @@ class FamilyTab(Retranslating, QWidget):
     def print_pdf(self, path: Path) -> Path:
         """Write the family network as a PDF (Welsh then English) to ``path``, whole or not at all.
         Raises ``DiogelError`` (the reason in the reader's language) when it cannot be made or written."""
-        pdf = FamilyService(self.session).render(self.case_id, "bilingual")
-        partial = path.with_name(path.name + ".part")
-        try:
-            partial.write_bytes(pdf)
-            partial.replace(path)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise ValidationError(N_("The PDF was not made: {reason}"), field="path", reason=exc.strerror or "") from exc
-        self.error.setText(_("Saved to {path}.").format(path=str(path)))
+        write_family_pdf(self.session, self.case_id, path)
+        self.printed(path)
         return path
+
+    def printed(self, path: Path) -> None:
+        self.error.setText(_("Saved to {path}.").format(path=str(path)))
+
+
+def write_family_pdf(session: Any, case_id: str, path: Path) -> None:
+    """Render the family network (Welsh then English) and write it to ``path``, whole or not at all (any
+    thread). Raises ``DiogelError`` (the reason in the reader's language) when it cannot be made or written."""
+    pdf = FamilyService(session).render(case_id, "bilingual")
+    partial = path.with_name(path.name + ".part")
+    try:
+        partial.write_bytes(pdf)
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ValidationError(N_("The PDF was not made: {reason}"), field="path", reason=exc.strerror or "") from exc
 
 
 class PrintFamilyForm(Form):
@@ -399,8 +409,13 @@ class PrintFamilyForm(Form):
             raise ValidationError(N_("Give a file name ending in .pdf."), field="path")
         if not path.parent.is_dir():
             raise ValidationError(N_("That folder does not exist."), field="path")
-        self.context["tab"].print_pdf(path)
+        write_family_pdf(self.session, self.case_id or "", path)
         return {"id": str(path)}
+
+    def after_save(self, row: Any) -> None:
+        tab = self.context["tab"]
+        if shiboken6.isValid(tab):
+            tab.printed(Path(row["id"]))
 
 
 register_case_tab("family", N_("Family"), FamilyTab, order=84)  # beside the Household

@@ -163,7 +163,7 @@ class NoteForm(Form):
                 "others": values["others"]}
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
-        case_id = self.chosen_case()
+        case_id = self.case_id or values["case"]
         if not case_id:
             raise ValidationError(N_("Choose the case."), field="case")
         return NoteService(self.session).record(case_id, **self.fields_for_service(values))

@@ -182,25 +182,30 @@ class PersonDialog(Form):
     def draft_context(self) -> str:
         return self.person_id or ""
 
-    def save_draft(self) -> None:
-        """Keep what is typed while it differs from what is stored (else no draft)."""
-        drafts = DraftService(self.session)
-        if self.changes():
-            drafts.save(self.OBJECT_NAME, self.raw(), self.draft_context())
+    def draft(self) -> Any:
+        """What is typed while it differs from what is stored (else no draft: ``None``)."""
+        return self.raw() if self.changes() else None
+
+    def write_draft(self, data: Any) -> None:
+        if data is not None:
+            super().write_draft(data)
         else:
-            drafts.discard(self.OBJECT_NAME, self.draft_context())
+            DraftService(self.session).discard(self.OBJECT_NAME, self.draft_context())
 
     def discard_draft(self) -> None:
-        """Back to what is stored; the draft is gone."""
+        """Back to what is stored; the draft is gone (discarded on a worker)."""
         self._autosave.stop()
-        DraftService(self.session).discard(self.OBJECT_NAME, self.draft_context())
+        self.write_later(self.write_draft, None)
         for name in PERSON_FIELDS:
             self.editors[name].set_raw(self.stored[name])
         self.restored = False
         self.banner_row.hide()
 
+    def values(self) -> dict[str, Any]:
+        return {**super().values(), "changes": self.changes()}
+
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
-        changes = self.changes()
+        changes = values["changes"]
         if changes:
             self.persons.update(self.person_id or "", changes)
         return {"id": self.person_id}

@@ -188,10 +188,13 @@ class SupervisionForm(Form):
             return
         super().show_refusal(err)
 
+    def values(self) -> dict[str, Any]:
+        return {**super().values(), "actions": self.actions.value()}
+
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return SupervisionService(self.session).record(
             self.case_id, held_on=values["held_on"] or "", discussion=values["discussion"] or "",
-            decisions=values["decisions"], worker_id=values["worker_id"], actions=self.actions.value())
+            decisions=values["decisions"], worker_id=values["worker_id"], actions=values["actions"])
 
 
 class ActionDoneForm(Form):

@@ -60,6 +60,8 @@ class Task(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cancel = threading.Event()
+        self._ended = threading.Event()
+        self._work: tuple[Any, ...] | None = None
         self.done = False
         self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
 
@@ -67,16 +69,29 @@ class Task(QObject):
         """Ask the work to stop; it fails with :class:`Cancelled` if it checks in time."""
         self._cancel.set()
 
+    def wait_ended(self, timeout: float | None = None) -> bool:
+        """Worker thread: block until this task's work has run (not until its answer is delivered), so
+        work that must come after it (a form's writes, in the order they were asked for) waits for it.
+        Never call it in the GUI thread: that is what the signals are for."""
+        return self._ended.wait(timeout)
+
     @Slot(str, object)
     def _on_deliver(self, kind: str, payload: Any) -> None:
         if kind == "progress":
             self.progress.emit(*payload)
             return
         self.done = True
-        if kind == "result":
-            self.finished.emit(payload)
-        else:
-            self.failed.emit(payload)
+        try:
+            if kind == "result":
+                self.finished.emit(payload)
+            else:
+                self.failed.emit(payload)
+        finally:
+            # Answered once and for all: let go of the callbacks, which may hold a window closed since
+            # (a form saved after its window was closed must not be kept alive by its finished task).
+            self.finished.disconnect()
+            self.failed.disconnect()
+            self._work = None
 
 
 class TaskRunner(QObject):
@@ -111,15 +126,25 @@ class TaskRunner(QObject):
         self._running.add(task)
         if control:
             kwargs["control"] = TaskControl(task)
+        # The work (often a widget's bound method) is held here, in the GUI thread, until its answer has
+        # been delivered; the worker lets go of it before answering. So the last reference to a widget
+        # is never dropped on a worker, where Python would delete a parentless widget off the GUI thread.
+        task._work = (fn, args, kwargs)
+        box = [(fn, args, kwargs)]
 
         def work() -> None:
+            call, call_args, call_kwargs = box.pop()
             try:
                 if task._cancel.is_set():
                     raise Cancelled()
-                result = fn(*args, **kwargs)
+                result = call(*call_args, **call_kwargs)
             except BaseException as exc:  # delivered, not lost
+                del call, call_args, call_kwargs
+                task._ended.set()
                 task._deliver.emit("error", exc)
             else:
+                del call, call_args, call_kwargs
+                task._ended.set()
                 task._deliver.emit("result", result)
 
         self._pool.submit(work)
@@ -142,6 +167,15 @@ class TaskRunner(QObject):
             QCoreApplication.processEvents()
             time.sleep(0.001)
         return True
+
+    def wait_work(self, timeout: float = 10.0) -> bool:
+        """GUI thread: block until the work of every running task has run (``False`` if ``timeout`` seconds
+        pass first), delivering nothing: before a store closes, so a write asked for on a worker (a form's
+        draft kept as its window closed) is in the store. Safe because workers never wait for the GUI thread."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        return all(task.wait_ended(max(0.0, deadline - time.monotonic())) for task in list(self._running))
 
     def shutdown(self) -> None:
         """Cancel what can be cancelled and wait for running work (at exit)."""

@@ -14,6 +14,7 @@ from desktop.services.adults import EnquiryService
 from desktop.services.drafts import DraftService
 from tests.adults.helpers import appoint, report_and_screen
 from tests.conftest import settle
+from tests.gui.forms import saved, written
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.tab import AdultTab
 from ui.adults.visit_dialog import VisitDialog
@@ -58,7 +59,7 @@ def test_strategy_meeting_recorded_through_the_form(qtbot, ready) -> None:
     dialog = _open(qtbot, tab, "record_strategy")
     assert isinstance(dialog, StrategyMeetingDialog)
     qtbot.keyClicks(dialog.widgets["decisions"], "Bank card stopped; daily carers.")
-    assert not dialog.save()  # no members
+    assert not saved(dialog, qtbot)  # no members
     assert dialog.error_text("members") == "Record the members of the strategy group."
     assert w.count("adult_strategy") == 0
     for key in ("ss", "health", "police"):
@@ -71,20 +72,20 @@ def test_strategy_meeting_recorded_through_the_form(qtbot, ready) -> None:
     assert not unit.isVisibleTo(dialog), "no number or unit to choose for the procedures' own frequency"
     dialog.set_value("visit_every", {"more": True, "every": 8, "unit": "weeks"})
     assert unit.isVisibleTo(dialog)
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "never less frequent" in dialog.error_text("visit_every")
     set_language("cy")
     assert dialog.error_text("visit_every") not in ("", "never less frequent")  # the message follows the language
     assert how.itemText(0) != "As the procedures set: every 4 weeks"
     set_language("en")
     dialog.set_value("visit_every", {"more": True, "every": 2, "unit": "weeks"})
-    assert not dialog.save()  # the strategy group must offer an advocate, or say why not
+    assert not saved(dialog, qtbot)  # the strategy group must offer an advocate, or say why not
     assert "offer an advocate" in dialog.error_text("advocacy_note")
     dialog.set_value("advocate_offered", True)
     dialog.set_value("advocate_type", "independent")
     dialog.set_value("advocate_response", "accepted")
     with qtbot.waitSignal(dialog.saved) as signal:
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     settle(qtbot)  # the tab has read the case again
     [row] = w.sw.store.rows("SELECT id, lead_practitioner_id, visit_every, visit_unit FROM adult_strategy")
     assert signal.args == [row["id"]]
@@ -106,7 +107,7 @@ def test_the_procedures_frequency_is_sent_as_none(qtbot, ready) -> None:
     dialog.set_value("decisions", "Carers daily.")
     assert dialog.value("visit_every") == (None, None)
     with qtbot.waitSignal(dialog.saved):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     settle(qtbot)  # the tab has read the case again
     assert w.sw.store.rows("SELECT visit_every, visit_unit FROM adult_strategy") == [
         {"visit_every": None, "visit_unit": None}]
@@ -119,11 +120,11 @@ def test_strategy_meeting_without_lead_practitioner_escalates(qtbot, ready) -> N
     dialog.editors["members"].check(w.ids["ss"])
     dialog.set_value("decisions", "Immediate protection: respite bed tonight.")
     dialog.set_value("advocacy_note", "Her daughter advocates for her.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "record why one could not be identified" in dialog.error_text("no_lead_reason")
     dialog.set_value("no_lead_reason", "Nobody available in the community team this week.")
     with qtbot.waitSignal(dialog.saved):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     settle(qtbot)  # the tab has read the case again
     assert tab.status.text() == "No lead practitioner was identified: the senior manager has been told."
     assert w.sw.store.rows("SELECT kind FROM escalation")[0]["kind"] == "no_lead_practitioner"
@@ -143,7 +144,7 @@ def test_visit_recorded_through_the_form(qtbot, ready) -> None:
     dialog.set_value("offered_alone", True)
     dialog.set_value("seen_alone", True)
     qtbot.keyClicks(dialog.widgets["wishes_feelings"], "Wants to stay at home.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("visited_on") == "A visit cannot be recorded in the future."
     assert dialog.errors["visited_on"].isVisibleTo(dialog)
     assert w.count("adult_visit") == 0
@@ -154,7 +155,7 @@ def test_visit_recorded_through_the_form(qtbot, ready) -> None:
     assert again.value("wishes_feelings") == "Wants to stay at home."
     dialog.set_value("visited_on", "02/11/2026")
     with qtbot.waitSignal(dialog.saved) as signal:
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     settle(qtbot)  # the tab has read the case again
     assert DraftService(w.sw).load("adult_visit_dialog", w.ids["case"]) is None
     assert tab.visits.topLevelItemCount() == 1
@@ -203,7 +204,8 @@ def test_half_typed_forms_come_back_as_drafts(qtbot, ready) -> None:
     dialog.set_value("decisions", "Half-typed decisions")
     dialog.set_value("visit_every", {"more": True, "every": 3, "unit": "working_days"})
     assert dialog._autosave.isActive()  # noqa: SLF001 - the autosave is armed by the edit
-    dialog.reject()  # closed without saving: the draft is kept
+    dialog.reject()  # closed without saving: the draft is kept (on a worker)
+    written(dialog, qtbot)
     again = StrategyMeetingDialog(w.sw, w.ids["case"])
     qtbot.addWidget(again)
     assert again.value("decisions") == "Half-typed decisions" and again.value("visit_every") == (3, "working_days")
@@ -212,5 +214,6 @@ def test_half_typed_forms_come_back_as_drafts(qtbot, ready) -> None:
     qtbot.addWidget(visit)
     qtbot.keyClicks(visit.widgets["observations"], "Door answered by Kevin")
     visit.reject()
+    written(visit, qtbot)
     assert DraftService(w.sw).load("adult_visit_dialog", w.ids["case"])["observations"] == "Door answered by Kevin"
     assert w.count("adult_strategy") == 0 and w.count("adult_visit") == 0

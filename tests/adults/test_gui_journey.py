@@ -14,6 +14,7 @@ from desktop.i18n import set_language
 from desktop.services.adults import EnquiryService, PlanService
 from tests.adults.helpers import appoint, report_and_screen, strategy
 from tests.conftest import settle
+from tests.gui.forms import saved
 from ui.action_bar import Group
 from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
@@ -56,7 +57,7 @@ def _open(qtbot, tab: AdultTab, name: str):
 
 def _save(qtbot, dialog) -> str:
     with qtbot.waitSignal(dialog.saved) as signal:
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     settle(qtbot)  # the tab has read the case again
     tab = dialog.parent()
     if getattr(tab, "loading", None) is not None:
@@ -177,7 +178,7 @@ def test_report_needs_a_reason_without_consent_then_screening_opens_enquiries(qt
     dialog.set_value("source_type", "relevant_partner")
     qtbot.keyClicks(dialog.widgets["concerns"], "Son takes her pension; no food in the house.")
     dialog.editors["categories"].check("financial")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "without their consent" in dialog.error_text("no_consent_reason")
     assert w.count("adult_report") == 0
     qtbot.keyClicks(dialog.widgets["no_consent_reason"], "Others may be at risk.")
@@ -189,7 +190,7 @@ def test_report_needs_a_reason_without_consent_then_screening_opens_enquiries(qt
     dialog = _open(qtbot, tab, "record_screening")
     assert dialog.value("report_id") == report["id"]
     assert dialog.widgets["report_id"].currentText() == "2 Nov 2026 at 09:30"
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("decision") == "Choose the screening decision."
     assert w.count("adult_enquiry") == 0
     dialog.set_value("decision", "enquiries")
@@ -204,7 +205,7 @@ def test_enquiry_concluded_with_determination(qtbot, w) -> None:
     dialog = _open(qtbot, tab, "conclude_enquiry")
     assert dialog.value("enquiry_id") == out["enquiry"]["id"]
     qtbot.keyClicks(dialog.widgets["reason"], "Financial abuse by her son.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("determination") == "Choose the determination."
     assert EnquiryService(w.sw).get(out["enquiry"]["id"])["concluded_on"] is None
     dialog.set_value("determination", "3")
@@ -217,11 +218,11 @@ def test_appoint_refuses_someone_outside_social_services(qtbot, w) -> None:
     report_and_screen(w)
     tab = _tab(qtbot, w)
     dialog = _open(qtbot, tab, "appoint_coordinator")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("practitioner_id") == "Choose the lead co-ordinator."
     dialog.set_value("practitioner_id", w.ids["nurse"])
     assert "Alun Jones" in dialog.widgets["practitioner_id"].currentText()
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "employed within social services" in dialog.error_text("practitioner_id")
     before = w.count("role_assignment")
     dialog.set_value("practitioner_id", w.ids["sw"])
@@ -235,20 +236,20 @@ def test_delegation_needs_all_four_records(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     dialog = _open(qtbot, tab, "delegate_coordinator")
     dialog.set_value("delegate_id", w.ids["health_lead"])
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "role and responsibilities of the delegated" in dialog.error_text("delegate_role")
     qtbot.keyClicks(dialog.widgets["delegate_role"], "Leads the protection of Margaret on the ward.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "monitoring and overview" in dialog.error_text("la_monitor_id")
     assert dialog.error_text("delegate_role") == ""
     dialog.set_value("la_monitor_id", w.ids["tm"])
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "monitoring and" in dialog.error_text("la_monitor_role")
     qtbot.keyClicks(dialog.widgets["la_monitor_role"], "Team manager: monthly oversight.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "rationale" in dialog.error_text("rationale")
     qtbot.keyClicks(dialog.widgets["rationale"], "She is in hospital for weeks.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "reporting" in dialog.error_text("reporting_arrangements")
     set_language("cy")
     try:
@@ -264,7 +265,7 @@ def test_delegation_needs_all_four_records(qtbot, w) -> None:
     assert not tab.bar.action("delegate_coordinator").isEnabled() and tab.bar.action("end_delegation").isEnabled()
 
     dialog = _open(qtbot, tab, "end_delegation")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("reason") == "Record why the delegation ends."
     qtbot.keyClicks(dialog.widgets["reason"], "Margaret is home from hospital.")
     ended = _row(w, "adult_delegation", _save(qtbot, dialog))
@@ -279,7 +280,7 @@ def test_best_interests_refused_without_an_assessment_finding_lack_of_capacity(q
     assert dialog.value("assessment_id") is None
     assert dialog.widgets["assessment_id"].currentText() == "No capacity assessment"
     qtbot.keyClicks(dialog.widgets["decision"], "Move to a care home.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "capacity assessment behind it" in dialog.error_text("assessment_id")
     assert w.count("adult_best_interests") == 0
     dialog.reject()
@@ -288,7 +289,7 @@ def test_best_interests_refused_without_an_assessment_finding_lack_of_capacity(q
     assert dialog.value("assessor_id") == w.ids["sw"], "assessed by the signed-in person to begin with"
     qtbot.keyClicks(dialog.widgets["decision"], "Where to live")
     qtbot.keyClicks(dialog.widgets["evidence"], "Could not retain the information.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "has or lacks capacity" in dialog.error_text("outcome")
     assert w.count("adult_capacity_assessment") == 0
     dialog.set_value("outcome", "lacks_capacity")
@@ -301,7 +302,7 @@ def test_best_interests_refused_without_an_assessment_finding_lack_of_capacity(q
     assert dialog.value("decision") == "Move to a care home.", "the draft kept on cancel"
     qtbot.keyClicks(dialog.widgets["wishes_feelings"], "Wants to stay near the sea.")
     qtbot.keyClicks(dialog.widgets["rationale"], "Not safe at home.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "people consulted" in dialog.error_text("consulted")
     dialog.set_value("consulted", "Kevin Williams\nDr Evans")
     decision = _row(w, "adult_best_interests", _save(qtbot, dialog))
@@ -314,7 +315,7 @@ def test_only_the_lead_coordinator_closes_the_case(qtbot, w) -> None:
     dialog = _open(qtbot, tab, "close_case")
     dialog.set_value("decided_with", "strategy_group")
     qtbot.keyClicks(dialog.widgets["reasons"], "Risk removed.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "Only the lead co-ordinator" in dialog.general_error.text()
     assert dialog.fault.isHidden(), "a refusal, not a fault"
     assert w.count("adult_closure") == 0
@@ -323,7 +324,7 @@ def test_only_the_lead_coordinator_closes_the_case(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     dialog = _open(qtbot, tab, "close_case")
     dialog.set_value("decided_with", "strategy_group")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "reasons" in dialog.error_text("reasons")
     qtbot.keyClicks(dialog.widgets["reasons"], "Risk removed; Margaret safe in a care home.")
     qtbot.keyClicks(dialog.widgets["reasons_cy"], "Risg wedi'i dileu.")  # the optional Welsh beside it
@@ -344,7 +345,7 @@ def test_change_of_lead_practitioner(qtbot, w) -> None:
     dialog = tab.open_form("change_lead_practitioner")  # as "My work" could: the service still refuses
     qtbot.addWidget(dialog)
     dialog.set_value("new_id", w.ids["sw2"])
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "no lead practitioner to change" in dialog.error_text("new_id")
     dialog.reject()
     strategy(w, "2026-11-02")
@@ -352,7 +353,7 @@ def test_change_of_lead_practitioner(qtbot, w) -> None:
     settle(qtbot)
     dialog = _open(qtbot, tab, "change_lead_practitioner")
     dialog.set_value("new_id", w.ids["sw2"])
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "told of the change verbally" in dialog.error_text("verbal_to")
     dialog.set_value("verbal_to", "Margaret\nBwrdd Iechyd Hywel Dda")
     change = _row(w, "adult_lead_practitioner_change", _save(qtbot, dialog))
@@ -366,12 +367,12 @@ def test_advocacy_offer_and_answer(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     before = w.count("adult_advocacy")
     dialog = _open(qtbot, tab, "offer_advocate")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("advocate_type") == "Choose the kind of advocate offered."
     dialog.set_value("advocate_type", "imca")
     dialog.set_value("response", "accepted")
     dialog.set_value("response_on", "01/11/2026")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("response_on") == "The answer cannot be before the offer."
     assert w.count("adult_advocacy") == before, "nothing written, not even the offer"
     dialog.set_value("response_on", "02/11/2026")
@@ -386,10 +387,10 @@ def test_partnership_when_the_adult_does_not_agree(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     dialog = _open(qtbot, tab, "record_partnership")
     dialog.set_value("understands_rationale", True)
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "regular contact" in dialog.error_text("regular_contact")
     qtbot.keyClicks(dialog.widgets["regular_contact"], "Weekly visit by the lead practitioner.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "change their mind" in dialog.error_text("told_may_change_mind")
     assert w.count("adult_partnership") == 0
     dialog.set_value("told_may_change_mind", True)
@@ -404,7 +405,7 @@ def test_plan_review(qtbot, w) -> None:
     dialog = tab.open_form("review_plan")  # "My work" opens it directly: the refusal still shows
     qtbot.addWidget(dialog)
     dialog.set_value("outcome", "continue")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "no active" in dialog.error_text("reviewed_on")
     dialog.reject()
     PlanService(w.sw).start(w.ids["case"], started_on="2026-11-02")
@@ -413,7 +414,7 @@ def test_plan_review(qtbot, w) -> None:
     dialog = _open(qtbot, tab, "review_plan")
     assert dialog.value("outcome") == "continue"  # the draft kept on cancel came back
     dialog.set_value("outcome", None)
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("outcome") == "Choose the outcome of the review."
     dialog.set_value("outcome", "continue")
     qtbot.keyClicks(dialog.widgets["progress"], "Carers daily; bank card stopped.")
@@ -427,7 +428,7 @@ def test_conference_reports_and_refusal_queue_the_outcome_report(qtbot, w) -> No
     assert not tab.bar.action("hold_conference").isEnabled()
     dialog = _open(qtbot, tab, "convene_conference")
     dialog.set_value("scheduled_on", "20/11/2026")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "at least one agency" in dialog.error_text("agency_ids")
     assert w.count("adult_conference") == 0
     dialog.editors["agency_ids"].check(w.ids["health"])
@@ -437,7 +438,7 @@ def test_conference_reports_and_refusal_queue_the_outcome_report(qtbot, w) -> No
     assert not tab.bar.action("convene_conference").isEnabled() and tab.bar.action("hold_conference").isEnabled()
 
     dialog = _open(qtbot, tab, "conference_report")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("agency_id") == "Choose the agency whose report arrived."
     dialog.set_value("agency_id", w.ids["health"])
     _save(qtbot, dialog)
@@ -449,7 +450,7 @@ def test_conference_reports_and_refusal_queue_the_outcome_report(qtbot, w) -> No
     qtbot.keyClicks(dialog.widgets["refusal_reason"], "Does not want to see her son there.")
     qtbot.keyClicks(dialog.widgets["outcome_summary"], "Plan continues.")
     dialog.set_value("decisions", "Daily carers\nBank card stopped")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "support available" in dialog.error_text("support_offered")
     assert w.sw.store.rows("SELECT status FROM adult_conference") == [{"status": "convened"}]
     dialog.set_value("support_offered", "Independent advocate")
@@ -513,7 +514,7 @@ def test_plan_started_with_an_outcome_and_an_owned_action(qtbot, w) -> None:
     dialog = tab.open_form("plan_action")
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.widgets["description"], "Stop Kevin's access to the bank card.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "start it first" in dialog.general_error.text()
     dialog.reject()
     dialog = _open(qtbot, tab, "start_plan")
@@ -523,13 +524,13 @@ def test_plan_started_with_an_outcome_and_an_owned_action(qtbot, w) -> None:
     assert not tab.bar.action("start_plan").isEnabled(), "one active plan"
     dialog = tab.open_form("start_plan")
     qtbot.addWidget(dialog)
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "already has an active" in dialog.error_text("started_on")
     dialog.reject()
 
     dialog = _open(qtbot, tab, "plan_outcome")
     qtbot.keyClicks(dialog.widgets["description"], "Margaret keeps her pension.")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "measured" in dialog.error_text("measure")
     qtbot.keyClicks(dialog.widgets["measure"], "Bank statements checked monthly.")
     outcome = _row(w, "adult_plan_outcome", _save(qtbot, dialog))
@@ -538,7 +539,7 @@ def test_plan_started_with_an_outcome_and_an_owned_action(qtbot, w) -> None:
     dialog = _open(qtbot, tab, "plan_action")
     assert dialog.value("description")  # the draft kept on cancel
     assert dialog.widgets["owner"].currentText() == "Someone else (name below)"
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "needs an owner" in dialog.error_text("owner")
     assert w.count("adult_plan_action") == 0
     dialog.set_value("owner", f"agency:{w.ids['police']}")
@@ -555,7 +556,7 @@ def test_answer_to_the_strategy_meetings_offer_and_wishes(qtbot, w) -> None:
     dialog = _open(qtbot, tab, "advocate_answer")
     offer_id = dialog.value("advocacy_id")
     assert offer_id and dialog.widgets["advocacy_id"].currentText() == "Independent advocate, offered on 2 Nov 2026"
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert "accepted or declined" in dialog.error_text("response")
     dialog.set_value("response", "declined")
     _save(qtbot, dialog)
@@ -563,7 +564,7 @@ def test_answer_to_the_strategy_meetings_offer_and_wishes(qtbot, w) -> None:
     assert not tab.bar.action("advocate_answer").isEnabled(), "no offer waits for an answer now"
 
     dialog = _open(qtbot, tab, "record_wishes")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("wishes_feelings") == "Record the adult's wishes and feelings."
     assert w.count("adult_wishes") == 0
     qtbot.keyClicks(dialog.widgets["wishes_feelings"], "I want to stay in my own home.")

@@ -7,6 +7,7 @@ import pytest
 
 from desktop.services.demo import build_demo
 from tests.conftest import DEMO_MOMENT, demo_clock, fast_kdf
+from tests.gui.forms import saved
 
 pytestmark = pytest.mark.gui
 
@@ -52,12 +53,12 @@ def test_team_manager_assigns_cover_from_my_work(qtbot, manager) -> None:
     dialog.set_value("from_date", "23/11/2026")
     dialog.set_value("to_date", "20/11/2026")
     before = session.store.rows("SELECT count(*) AS n FROM cover")[0]["n"]
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("to_date") == "The end date is before the start date."
     assert session.store.rows("SELECT count(*) AS n FROM cover")[0]["n"] == before
     dialog.set_value("to_date", "04/12/2026")
     with qtbot.waitSignal(dialog.saved):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     cover = session.store.rows("SELECT covering_id, covered_id, to_date FROM cover ORDER BY created_at DESC LIMIT 1")[0]
     assert cover == {"covering_id": manager.staff["sw_rhian"], "covered_id": manager.staff["sw_tom"],
                      "to_date": "2026-12-04"}

@@ -17,6 +17,7 @@ from desktop.services.child_protection import (
 from desktop.services.drafts import DraftService
 from tests.child_protection.helpers import determine_all, initial_conference, strategy
 from tests.conftest import open_my_work
+from tests.gui.forms import saved, written
 
 pytestmark = pytest.mark.gui
 
@@ -29,9 +30,9 @@ def tab_for(w, qtbot, user: str = "sw"):
     return tab
 
 
-def saved(qtbot, dialog) -> bool:
+def save_and_wait(qtbot, dialog) -> bool:
     with qtbot.waitSignal(dialog.saved, timeout=5000):
-        ok = dialog.save()
+        ok = saved(dialog, qtbot)
     return ok
 
 
@@ -49,7 +50,7 @@ def test_report_and_its_next_actions(world, qtbot):
     dialog.editors["suspected_categories"].check("neglect")
     # No concerns: refused beside the field, nothing saved.
     assert not dialog.errors["concerns"].isVisible()
-    assert dialog.save() is False
+    assert saved(dialog, qtbot) is False
     assert dialog.error_text("concerns")
     assert dialog.errors["concerns"].isVisible(), "the refusal shows beside its field"
     assert ReportService(w.sw).for_case(ids["case"]) == []
@@ -57,7 +58,7 @@ def test_report_and_its_next_actions(world, qtbot):
     draft = (dialog.OBJECT_NAME, dialog.draft_context())
     qtbot.waitUntil(lambda: DraftService(w.sw).load(*draft) is not None, timeout=5000)
     dialog.set_value("decision", "strategy_discussion")
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     [report] = ReportService(w.sw).for_case(ids["case"])
     assert report["decision"] == "strategy_discussion" and report["source_type"] == "professional"
     assert report["received_at"] == "2026-10-05T09:30"
@@ -74,10 +75,10 @@ def test_deciding_an_existing_report_from_my_work_action(world, qtbot):
     qtbot.addWidget(dialog)
     assert not dialog.widgets["concerns"].isEnabled()
     assert dialog.value("concerns") == "Bruising." and dialog.value("source_type") == "public", "the report shown"
-    assert dialog.save() is False  # no decision chosen
+    assert saved(dialog, qtbot) is False  # no decision chosen
     assert dialog.error_text("decision")
     dialog.set_value("decision", "part3_assessment")
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     assert ReportService(w.sw).for_case(ids["case"])[0]["decision"] == "part3_assessment"
 
 
@@ -91,7 +92,7 @@ def test_strategy_discussion_needs_police_and_starts_s47(world, qtbot):
     tick(dialog, "participants", ids["ss"], ids["health"])
     dialog.set_value("decisions", "Section 47 enquiries; joint visit.")
     dialog.set_value("initiate_s47", True)
-    assert dialog.save() is False
+    assert saved(dialog, qtbot) is False
     assert "police" in dialog.error_text("participants")
     assert StrategyService(w.sw).for_case(ids["case"]) == []
     # A departure from the timescale needs the senior manager who agreed it; only senior managers are offered.
@@ -99,10 +100,10 @@ def test_strategy_discussion_needs_police_and_starts_s47(world, qtbot):
     assert [combo.itemData(i) for i in range(combo.count())] == [None, ids["sm"]]
     tick(dialog, "participants", ids["police"])
     dialog.set_value("departure_reason", "Police could not attend sooner.")
-    assert dialog.save() is False
+    assert saved(dialog, qtbot) is False
     assert dialog.error_text("departure_agreed_by")
     dialog.set_value("departure_agreed_by", ids["sm"])
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     [row] = StrategyService(w.sw).for_case(ids["case"])
     assert row["departure_agreed_by"] == ids["sm"]
     assert len(EnquiryService(w.sw).for_case(ids["case"])) == 2
@@ -122,13 +123,13 @@ def test_section_47_seen_determined_and_ratified_by_a_manager(world, qtbot):
     dialog.set_value("enquiry_id", elis)
     assert dialog.widgets["enquiry_id"].currentText() == "Elis Jones, started 7 Oct 2026"
     dialog.set_value("determination", "1")
-    assert dialog.save() is False  # no reasons
+    assert saved(dialog, qtbot) is False  # no reasons
     assert dialog.error_text("reason")
     assert all(e["determination"] is None for e in EnquiryService(w.sw).for_case(ids["case"]))
     dialog.set_value("seen_on", "08/10/2026")
     dialog.set_value("seen_alone", True)
     dialog.set_value("reason", "No evidence of harm; family engaging.")
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     row = next(e for e in EnquiryService(w.sw).for_case(ids["case"]) if e["person_id"] == ids["elis"])
     assert (row["determination"], row["child_seen_alone_on"]) == (1, "2026-10-08")
 
@@ -180,19 +181,19 @@ def test_initial_conference_registers_each_child(world, qtbot):
     fill_initial(dialog, ids)
     # Two agencies without the chair's discretion: not quorate, refused beside the discretion box.
     assert dialog.value("conference_id") is not None and dialog.value("conference_id") != ""
-    assert dialog.save() is False
+    assert saved(dialog, qtbot) is False
     assert "discretion" in dialog.error_text("quorum_discretion")
     assert RegisterService(w.as_("custodian")).entries("active") == []
     tick(dialog, "attendance", ids["health"])
     mali = dialog.decision(ids["mali"])
     mali.set_value("categories", [])
-    assert dialog.save() is False
+    assert saved(dialog, qtbot) is False
     assert mali.error_text("categories") and mali.errors["categories"].isVisibleTo(dialog), "in Mali's block"
     assert dialog.decision(ids["elis"]).error_text("categories") == ""
     assert RegisterService(w.as_("custodian")).entries("active") == []
     mali.set_value("categories", ["neglect", "emotional"])
     mali.set_value("outline_plan_cy", "Cynllun amlinellol i Mali")  # the optional Welsh beside the English
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     welsh = {d["person_id"]: d["outline_plan_cy"] for d in w.sw.store.rows(
         "SELECT person_id, outline_plan_cy FROM cp_conference_decision")}
     assert welsh == {ids["elis"]: None, ids["mali"]: "Cynllun amlinellol i Mali"}
@@ -213,7 +214,7 @@ def test_core_group_meeting_needs_someone_present(world, qtbot):
     tab = tab_for(w, qtbot)
     dialog = tab.hold_core_group()
     qtbot.addWidget(dialog)
-    assert dialog.save() is False  # nobody ticked, nobody else present
+    assert saved(dialog, qtbot) is False  # nobody ticked, nobody else present
     assert dialog.error_text("attendance")
     assert CoreGroupService(w.sw).meetings(ids["case"]) == []
     first = dialog.editors["attendance"].checks[0][1]
@@ -221,7 +222,7 @@ def test_core_group_meeting_needs_someone_present(world, qtbot):
     dialog.set_value("others", "Catrin Jones\n")
     dialog.set_value("written_contributions", "School: attendance 98%.")
     dialog.set_value("next_on", "18/12/2026")
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     [meeting] = CoreGroupService(w.sw).meetings(ids["case"])
     assert meeting["next_on"] == "2026-12-18"
     rows = w.sw.store.rows("SELECT * FROM cp_core_group_attendance WHERE core_group_id = ?", [meeting["id"]])
@@ -241,16 +242,16 @@ def test_change_of_coordinator_needs_verbal_notification(world, qtbot):
     dialog = tab.change_coordinator()
     qtbot.addWidget(dialog)
     dialog.set_value("new_coordinator_id", ids["sw2"])
-    assert dialog.save() is False
+    assert saved(dialog, qtbot) is False
     assert "verbally" in dialog.error_text("verbal_to")
     dialog.set_value("new_coordinator_id", ids["sw"])  # already the co-ordinator
     dialog.set_value("verbal_to", "Catrin Jones\nBethan Hughes")
-    assert dialog.save() is False
+    assert saved(dialog, qtbot) is False
     assert dialog.error_text("new_coordinator_id")
     assert {e["coordinator_id"] for e in RegisterService(w.as_("custodian")).entries("active")} == {ids["sw"]}
     dialog.set_value("new_coordinator_id", ids["sw2"])
     dialog.set_value("reason", "Siân moves team.")
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     assert {e["coordinator_id"] for e in RegisterService(w.as_("custodian")).entries("active")} == {ids["sw2"]}
     assert w.sw.store.rows("SELECT COUNT(*) AS n FROM letter WHERE template_id = 'N1'")[0]["n"] > 0
 
@@ -271,13 +272,13 @@ def test_review_conference_deregisters_with_reasons(world, qtbot):
     dialog.set_value("report", "Good progress; the plan's outcomes are met.")
     elis = dialog.decision(ids["elis"])
     elis.set_value("deregister", True)  # remove Elis's name, but no reasons yet
-    assert dialog.save() is False
+    assert saved(dialog, qtbot) is False
     assert elis.error_text("reasons")
     assert len(RegisterService(w.as_("custodian")).entries("active")) == 2
     elis.set_value("reasons", "Risk reduced; outcomes met.")
     elis.set_value("reasons_cy", "Risg wedi lleihau; canlyniadau wedi'u cyflawni.")  # beside the English
     dialog.decision(ids["mali"]).set_value("next_review_on", "20/07/2027")
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     assert w.sw.store.rows("SELECT reasons_cy FROM cp_conference_decision WHERE deregistered = 1")[0]["reasons_cy"] \
         == "Risg wedi lleihau; canlyniadau wedi'u cyflawni."
     assert [e["person_id"] for e in RegisterService(w.as_("custodian")).entries("active")] == [ids["mali"]]
@@ -323,13 +324,13 @@ def test_plan_outcomes_and_actions(world, qtbot):
                             "description_cy": "Trefnu rota gwarchodwyr"})
     # The action names its outcome by the outcome's words, not by a number.
     assert dialog.action_rows.combo(0, "outcome_index").currentText() == "Elis and Mali are never left alone at night"
-    assert dialog.save() is False
+    assert saved(dialog, qtbot) is False
     assert "measured" in dialog.error_text("outcomes")
     before = len(PlanService(w.sw).versions(ids["case"]))
     dialog.outcomes.set_cell(0, "measure", "Unannounced visits find an adult at home")
     dialog.set_value("support", "Family support worker twice a week.")
     dialog.set_value("support_cy", "Gweithiwr cymorth i deuluoedd ddwywaith yr wythnos.")
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     plan = PlanService(w.sw).current(ids["case"])
     # The Welsh written beside the English reaches the plan (the letters quote it).
     assert [a["description_cy"] for a in plan["actions"]] == ["Trefnu rota gwarchodwyr"]
@@ -353,6 +354,7 @@ def test_a_half_typed_form_comes_back_as_a_draft(world, qtbot):
                     == "Joint visit with police.", timeout=5000)
     dialog.set_value("interim_safeguards", "Dad stays with his brother.")
     dialog.reject()  # closed before the autosave: the draft is saved on closing
+    written(dialog, qtbot)  # on a worker
     assert DraftService(w.sw).load(*draft)["interim_safeguards"] == "Dad stays with his brother."
     again = tab.record_strategy()
     qtbot.addWidget(again)
@@ -376,12 +378,12 @@ def test_core_group_rates_progress_with_evidence(world, qtbot):
     dialog.set_value("others", "Catrin Jones")
     assert dialog.progress.cell(0, "description") == "Never alone at night"
     dialog.progress.set_cell(0, "rag", "amber")
-    assert dialog.save() is False  # a rating without its evidence
+    assert saved(dialog, qtbot) is False  # a rating without its evidence
     assert "evidence" in dialog.error_text("progress")
     assert CoreGroupService(w.sw).meetings(ids["case"]) == []
     dialog.progress.set_cell(0, "evidence", "Two unannounced visits found an adult at home.")
     dialog.action_rows.set_cell(0, "status", "in_progress")
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     plan = PlanService(w.sw).current(ids["case"])
     assert plan["outcomes"][0]["rag"] == "amber"
     assert plan["actions"][0]["status"] == "in_progress"
@@ -445,11 +447,11 @@ def test_conference_record_sent(world, qtbot):
     assert dialog.value("conference_id") == held["id"]
     assert dialog.widgets["conference_id"].currentText() == "Initial conference held 26 Oct 2026"
     dialog.set_value("outline_plan_sent_on", "29/10/2026")  # tomorrow
-    assert dialog.save() is False
+    assert saved(dialog, qtbot) is False
     assert "future" in dialog.error_text("outline_plan_sent_on")
     assert ConferenceService(w.sw).for_case(ids["case"])[0]["outline_plan_sent_on"] is None
     dialog.set_value("outline_plan_sent_on", "27/10/2026")
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     assert ConferenceService(w.sw).for_case(ids["case"])[0]["outline_plan_sent_on"] == "2026-10-27"
 
 
@@ -488,11 +490,11 @@ def test_convening_invites_the_family_and_agencies(world, qtbot):
     tick(dialog, "family", ids["mam"])
     tick(dialog, "agencies", ids["police"])
     dialog.set_value("venue", "Neuadd y Sir")
-    assert dialog.save() is False  # no date
+    assert saved(dialog, qtbot) is False  # no date
     assert dialog.error_text("scheduled_on")
     assert ConferenceService(w.sw).for_case(ids["case"]) == []
     dialog.set_value("scheduled_on", "26/10/2026")
-    assert saved(qtbot, dialog)
+    assert save_and_wait(qtbot, dialog)
     [conf] = ConferenceService(w.sw).for_case(ids["case"])
     assert (conf["kind"], conf["scheduled_on"], conf["status"]) == ("initial", "2026-10-26", "convened")
     assert w.sw.store.rows("SELECT COUNT(*) AS n FROM letter WHERE template_id = 'N8'")[0]["n"] == 2  # one each
@@ -514,7 +516,7 @@ def test_a_whole_case_through_the_forms_only(world, qtbot):
         dialog = opener()
         qtbot.addWidget(dialog)
         fill(dialog)
-        assert saved(qtbot, dialog), dialog.general_error.text() + " ".join(e.text() for e in dialog.errors.values())
+        assert save_and_wait(qtbot, dialog), dialog.general_error.text() + " ".join(e.text() for e in dialog.errors.values())
         return dialog
 
     def report(d):

@@ -12,6 +12,7 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from desktop.services.child_protection import ReportService
+from tests.gui.forms import saved
 from ui.action_bar import Group
 
 pytestmark = pytest.mark.gui
@@ -55,7 +56,7 @@ def test_the_visit_form_with_two_children_fits_a_laptop_even_after_a_refusal(reg
     form.child(ids["mali"]).set_value("seen_alone", True)
     for child in form.child_blocks:
         child.set_value("lived_experience", "A long account.\n" * 8)
-    assert form.save() is False
+    assert saved(form, qtbot) is False
     assert "not seen" in form.error_text("children") and form.errors["children"].isVisible()
     fits_the_laptop(form)
     assert w.sw.store.rows("SELECT COUNT(*) AS n FROM cp_visit")[0]["n"] == 0
@@ -156,13 +157,13 @@ def test_a_refused_decision_after_the_report_is_saved_keeps_the_report_once(worl
     form.set_value("concerns", "Mali came to school hungry again.")
     form.set_value("decision", "early_help")
     form.set_value("decided_on", "04/10/2026")
-    assert form.save() is False
+    assert saved(form, qtbot) is False
     assert "before the report was received" in form.error_text("decided_on")
     [report] = ReportService(w.sw).for_case(ids["case"])
     assert report["decision"] is None and form.report_id == report["id"]
     assert not form.widgets["concerns"].isEnabled() and form.windowTitle() == "Record the next actions for a report"
     form.set_value("decided_on", "06/10/2026")
     with qtbot.waitSignal(form.saved, timeout=5000):
-        assert form.save() is True
+        assert saved(form, qtbot) is True
     [report] = ReportService(w.sw).for_case(ids["case"])
     assert (report["decision"], report["decision_on"]) == ("early_help", "2026-10-06")

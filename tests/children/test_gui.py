@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from desktop.i18n import set_language  # noqa: E402
+from tests.gui.forms import saved
 
 pytestmark = pytest.mark.gui
 
@@ -56,10 +57,10 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     became = tab.record_looked_after()
     assert became.values()["transfer"] is True  # the case moves to the CiC team unless unticked
     _fill(became, started_on="21/10/2026", legal_status="section_76", transfer=False)
-    assert not became.save() and became.errors["started_on"].text() == "The date cannot be in the future."
+    assert not saved(became, qtbot) and became.errors["started_on"].text() == "The date cannot be in the future."
     _fill(became, started_on="19/10/2026")
     with qtbot.waitSignal(became.saved):
-        assert became.save()
+        assert saved(became, qtbot)
     qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     assert "Looked after since 19 Oct 2026" in tab.status.text()
     assert not tab.bar.action("became_looked_after").isEnabled()
@@ -68,7 +69,7 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     _fill(dialog, placement_type="foster", start_on="19/10/2026", carer_name="Mr and Mrs Lloyd", line1="Y Bwthyn",
           town="Llandeilo", postcode="SA19 6BB")
     with qtbot.waitSignal(dialog.saved):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     assert tab.tree.topLevelItemCount() == 1
     assert tab.tree.topLevelItem(0).text(1) == "Mr and Mrs Lloyd"
@@ -78,7 +79,7 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     second = tab.record_placement()
     _fill(second, placement_type="residential", start_on="20/10/2026", provider_name="Oakfield", line1="Oakfield House",
           town="Oswestry", postcode="SY11 1AA", host_authority="Shropshire Council", out_of_county=True)
-    assert not second.save()
+    assert not saved(second, qtbot)
     assert second.errors["start_on"].isVisible()
     assert "Mr and Mrs Lloyd" in second.errors["start_on"].text()
     set_language("cy")
@@ -90,7 +91,7 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     # Ticking "This is a move" ends the current placement with the reason and starts the new one.
     _fill(second, is_move=True, reason="planned_move")
     with qtbot.waitSignal(second.saved):
-        assert second.save()
+        assert saved(second, qtbot)
     qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     assert tab.tree.topLevelItemCount() == 2
     newest, oldest = tab.tree.topLevelItem(0), tab.tree.topLevelItem(1)

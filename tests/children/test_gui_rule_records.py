@@ -12,6 +12,7 @@ import pytest
 
 from desktop.i18n import set_language
 from tests.conftest import settle
+from tests.gui.forms import saved
 
 pytestmark = pytest.mark.gui
 
@@ -41,7 +42,7 @@ def tidy(world: Any) -> Iterator[None]:
 
 def _save(qtbot: Any, dialog: Any) -> None:
     with qtbot.waitSignal(dialog.saved, timeout=5000):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     settle(qtbot)  # the tab has read the case again
 
 
@@ -55,7 +56,7 @@ def test_a_manager_records_an_exception_and_it_is_a_line_on_the_case(qtbot: Any,
     dialog.set_value("rule_id", "V1")
     dialog.set_value("reason_kind", "disability")
     dialog.set_value("until", "01/06/2027")
-    assert not dialog.save()  # no reason given
+    assert not saved(dialog, qtbot)  # no reason given
     assert dialog.errors["reason"].isVisibleTo(dialog) and world.count("rule_exception") == 0
     dialog.set_value("reason", "Elis does not speak; seen with his signing support worker.")
     _save(qtbot, dialog)

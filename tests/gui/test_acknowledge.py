@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import demo_clock, fast_kdf
+from tests.gui.forms import saved
 
 pytestmark = pytest.mark.gui
 
@@ -46,13 +47,13 @@ def test_a_task_is_acknowledged_through_its_form(qtbot, register_custodian) -> N
     qtbot.addWidget(dialog)
     assert dialog.widgets["task"].text() == first.text(0), "the form says which task"
     assert dialog.focusWidget() is dialog.widgets["outcome"], "typing starts in the box, not on the label"
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("outcome") == "Say what was done about it."
     assert session.store.rows("SELECT acknowledged_at FROM escalation WHERE id = ?", [task_id]) == [
         {"acknowledged_at": None}]
     qtbot.keyClicks(dialog.widgets["outcome"], "Core group told; register entry checked.")
     with qtbot.waitSignal(dialog.saved):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     [done] = session.store.rows("SELECT acknowledged_by, outcome FROM escalation WHERE id = ?", [task_id])
     assert done == {"acknowledged_by": session.user.id, "outcome": "Core group told; register entry checked."}
     qtbot.waitUntil(lambda: task_id not in {t.data(0, TASK_ROLE) for t in mine()}, timeout=10_000)

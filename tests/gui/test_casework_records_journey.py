@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from desktop.i18n import set_language
 from desktop.services.demo import DemoContext, build_demo
 from tests.conftest import demo_clock, fast_kdf, open_my_work
+from tests.gui.forms import saved
 
 PASSWORD = "demo-password-journey-19"
 
@@ -49,7 +50,7 @@ def _case_window(qtbot: Any, session: Any, case_id: str) -> Any:
 
 def _save(qtbot: Any, form: Any) -> None:
     with qtbot.waitSignal(form.saved, timeout=5000):
-        assert form.save(), [e.text() for e in form.errors.values() if e.text()] or form.general_error.text()
+        assert saved(form, qtbot), [e.text() for e in form.errors.values() if e.text()] or form.general_error.text()
 
 
 def _pdf_text(path: Path) -> str:
@@ -73,7 +74,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     form.set_value("language", "cy")
     form.set_value("body", "Ffoniodd y feithrinfa: roedd ei blentyn heb frecwast eto ac yn flinedig iawn.")
     form.set_value("significant", True)
-    assert not form.save()  # a significant event needs its category: said beside it, nothing saved
+    assert not saved(form, qtbot)  # a significant event needs its category: said beside it, nothing saved
     assert form.errors["category"].text() and not notes.search.text()
     form.set_value("category", "education")
     form.editors["people"].check(fam["osian"])
@@ -134,7 +135,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
         path = tmp_path / f"chronology-{lang}.pdf"
         export.set_value("language", lang)
         export.set_value("path", str(tmp_path / "no-such-folder" / "x.pdf"))
-        assert not export.save() and export.errors["path"].text()
+        assert not saved(export, qtbot) and export.errors["path"].text()
         export.set_value("path", str(path))
         _save(qtbot, export)
         qtbot.waitUntil(lambda path=path: path.exists() and chronology.export_button.isEnabled(), timeout=20_000)

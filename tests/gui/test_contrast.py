@@ -15,6 +15,7 @@ from desktop.domain.urgency import STYLES, Urgency
 from desktop.store.profile import Profile
 from tests.conftest import settle
 from tests.gui.conftest import World
+from tests.gui.forms import saved
 from ui.contrast import hub
 
 
@@ -51,11 +52,11 @@ def test_settings_force_high_contrast_live_and_back(qtbot: Any, gui_session: Any
 
     settings = window.open_settings()
     settings.set_value("idle_lock_minutes", 0)
-    assert settings.save() is False
+    assert saved(settings, qtbot) is False
     assert "#a4000f" in settings.errors["idle_lock_minutes"].styleSheet()  # a refusal in its red
     settings.set_value("idle_lock_minutes", 10)
     settings.set_value("high_contrast", True)
-    assert settings.save() is True
+    assert saved(settings, qtbot) is True
 
     assert Profile.open(world.folder).high_contrast is True
     assert contrast.high and contrast.forced
@@ -71,7 +72,7 @@ def test_settings_force_high_contrast_live_and_back(qtbot: Any, gui_session: Any
     settings = window.open_settings()
     assert settings.value("high_contrast") is True  # the form shows what is saved
     settings.set_value("high_contrast", False)
-    assert settings.save() is True
+    assert saved(settings, qtbot) is True
     assert not contrast.high and Profile.open(world.folder).high_contrast is False
     assert QApplication.palette().color(QPalette.ColorRole.Base).name() == palette_before
     assert "#f0f0f0" in chip.styleSheet() and "#e3f0fb" in current.styleSheet()

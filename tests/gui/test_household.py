@@ -7,6 +7,7 @@ import pytest
 
 import ui.people_tab  # noqa: F401 - registers the People and Household tabs
 from desktop.services.persons import PersonService
+from tests.gui.forms import saved
 from ui.case_view import CaseWindow
 
 pytestmark = pytest.mark.gui
@@ -45,14 +46,14 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
     dialog.set_value("membership", "regular_visitor")
     dialog.set_value("from_date", "01/11/2026")
     people = gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"]
-    assert not dialog.save()  # no family name: refused beside it, nobody created
+    assert not saved(dialog, qtbot)  # no family name: refused beside it, nobody created
     assert dialog.error_text("family_name") != ""
     assert gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"] == people
     dialog.set_value("family_name", "Price")
-    with qtbot.waitSignal(dialog.saved) as saved:
-        assert dialog.save()
+    with qtbot.waitSignal(dialog.saved) as emitted:
+        assert saved(dialog, qtbot)
     joined = gui_session.store.rows("SELECT person_id, membership, from_date FROM household_member WHERE id = ?",
-                                    saved.args)
+                                    emitted.args)
     assert joined[0]["membership"] == "regular_visitor" and joined[0]["from_date"] == "2026-11-01"
     role = gui_session.store.rows("SELECT role FROM case_member WHERE person_id = ?", [joined[0]["person_id"]])
     assert role == [{"role": "other"}], "someone new joins the case too"
@@ -65,12 +66,12 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
     qtbot.addWidget(left)
     assert left.windowTitle() == "Gareth Price has left the household"
     left.set_value("to_date", "01/10/2026")  # before he joined
-    assert not left.save()
+    assert not saved(left, qtbot)
     assert left.error_text("to_date") == "They cannot leave before they joined; check the date."
     assert ("Gareth Price", "Regular visitor", "now") in _members(tab)
     left.set_value("to_date", "20/11/2026")
     with qtbot.waitSignal(left.saved):
-        assert left.save()
+        assert saved(left, qtbot)
     gone = [m for m in _members(tab) if m[0] == "Gareth Price"]
     assert gone == [("Gareth Price", "Regular visitor", "20 Nov 2026")]
     changes = gui_session.store.rows("SELECT action FROM audit WHERE entity = 'household_member' ORDER BY seq")
@@ -88,6 +89,6 @@ def test_someone_of_the_case_joins_and_a_refused_join_creates_nobody(qtbot, wind
     dialog.set_value("family_name", "Price")
     dialog.set_value("from_date", "31/02/2026")
     people = gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"]
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("from_date") == "Enter the date as day, month and year."
     assert gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"] == people, "nobody half-made"

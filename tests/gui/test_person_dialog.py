@@ -8,6 +8,7 @@ from desktop.i18n import set_language
 from desktop.services.drafts import DraftService
 from desktop.services.persons import PersonService
 from tests.gui.conftest import World
+from tests.gui.forms import saved, written
 from ui.person_dialog import PersonDialog
 
 DRAFT = "person_dialog"
@@ -25,11 +26,11 @@ def test_impossible_date_of_birth_shows_the_message_and_saves_nothing(qtbot, gui
     dialog = _dialog(qtbot, gui_session, world.elis)
     assert dialog.widgets["date_of_birth"].text() == "04/05/2019"
     dialog.set_value("date_of_birth", "31/02/2019")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.errors["date_of_birth"].isVisible()
     assert dialog.error_text("date_of_birth") == "Enter the date as day, month and year."
     dialog.set_value("date_of_birth", "01/01/2030")
-    assert not dialog.save()
+    assert not saved(dialog, qtbot)
     assert dialog.error_text("date_of_birth") == "The date of birth cannot be in the future."
     set_language("cy")
     assert dialog.error_text("date_of_birth") == "Ni all y dyddiad geni fod yn y dyfodol."  # the same error, in Welsh
@@ -42,10 +43,11 @@ def test_a_valid_edit_is_saved_and_the_draft_discarded(qtbot, gui_session, world
     qtbot.keyClicks(dialog.widgets["preferred_name"], "Eli")
     dialog.set_value("correspondence_language", "cy")
     dialog.save_draft()
+    written(dialog, qtbot)  # kept on a worker
     assert DraftService(gui_session).load(DRAFT, world.elis)
-    with qtbot.waitSignal(dialog.saved) as saved:
-        assert dialog.save()
-    assert saved.args == [world.elis]
+    with qtbot.waitSignal(dialog.saved) as emitted:
+        assert saved(dialog, qtbot)
+    assert emitted.args == [world.elis]
     person = PersonService(gui_session).get(world.elis)
     assert person["preferred_name"] == "Eli"
     assert person["correspondence_language"] == "cy"
@@ -59,10 +61,11 @@ def test_a_valid_edit_is_saved_and_the_draft_discarded(qtbot, gui_session, world
 def test_nothing_changed_is_no_draft_and_no_write(qtbot, gui_session, world: World) -> None:
     dialog = _dialog(qtbot, gui_session, world.elis)
     dialog.save_draft()
+    written(dialog, qtbot)  # kept on a worker
     assert DraftService(gui_session).load(DRAFT, world.elis) is None
     before = gui_session.store.rows("SELECT version FROM person WHERE id = ?", [world.elis])
     with qtbot.waitSignal(dialog.saved):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     assert gui_session.store.rows("SELECT version FROM person WHERE id = ?", [world.elis]) == before
 
 
@@ -76,13 +79,13 @@ def test_first_language_is_named_not_coded(qtbot, gui_session, world: World) -> 
     assert dialog.value("first_language") == "cy"
     set_language("en")
     with qtbot.waitSignal(dialog.saved):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     assert PersonService(gui_session).get(world.elis)["first_language"] == "cy"
     again = _dialog(qtbot, gui_session, world.elis)
     assert again.widgets["first_language"].currentText() == "Welsh" and again.changes() == {}
     again.widgets["first_language"].setEditText("Polish")
     with qtbot.waitSignal(again.saved):
-        assert again.save()
+        assert saved(again, qtbot)
     assert PersonService(gui_session).get(world.elis)["first_language"] == "Polish"
 
 
@@ -96,7 +99,7 @@ def test_admin_staff_can_change_contact_details_only(qtbot, admin_session, world
     assert dialog.role_note.isVisible()
     dialog.widgets["family_name"].setText("Smith")  # read-only: ignored even if set
     dialog.set_value("phone", "01267 111222")
-    assert dialog.save()
+    assert saved(dialog, qtbot)
     person = PersonService(admin_session).get(world.elis)
     assert person["phone"] == "01267 111222" and person["family_name"] == "Jones"
 
@@ -114,6 +117,7 @@ def test_draft_comes_back_after_the_dialog_dies_without_saving(qtbot, gui_sessio
     again.discard_button.click()
     assert again.widgets["school"].text() == ""
     assert not again.banner.isVisible()
+    written(again, qtbot)  # discarded on a worker
     assert DraftService(gui_session).load(DRAFT, world.carys) is None
 
 
@@ -121,6 +125,7 @@ def test_cancel_keeps_a_draft_of_what_was_typed(qtbot, gui_session, world: World
     dialog = _dialog(qtbot, gui_session, world.carys)
     qtbot.keyClicks(dialog.widgets["gp"], "Meddygfa'r Bont")
     dialog.reject()
+    written(dialog, qtbot)  # kept on a worker
     assert DraftService(gui_session).load(DRAFT, world.carys)["gp"] == "Meddygfa'r Bont"
 
 
@@ -131,14 +136,14 @@ def test_adding_an_address_keeps_the_history(qtbot, gui_session, world: World) -
     qtbot.addWidget(address)
     address.set_value("line1", "9 Stryd Fawr")
     address.set_value("postcode", "NOT A CODE")
-    assert not address.save()
+    assert not saved(address, qtbot)
     assert address.error_text("postcode") == "Enter a UK postcode like SA1 1AA."
     assert dialog.addresses.topLevelItemCount() == 1
     address.set_value("postcode", "SA15 2BB")
     address.set_value("from_date", "01/10/2026")
-    with qtbot.waitSignal(address.saved) as saved:
-        assert address.save()
-    [row] = gui_session.store.rows("SELECT line1, postcode, from_date FROM address WHERE id = ?", saved.args)
+    with qtbot.waitSignal(address.saved) as emitted:
+        assert saved(address, qtbot)
+    [row] = gui_session.store.rows("SELECT line1, postcode, from_date FROM address WHERE id = ?", emitted.args)
     assert row == {"line1": "9 Stryd Fawr", "postcode": "SA15 2BB", "from_date": "2026-10-01"}
     assert dialog.addresses.topLevelItemCount() == 2
     top = dialog.addresses.topLevelItem(0)

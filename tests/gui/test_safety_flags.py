@@ -17,6 +17,7 @@ from desktop.services.correspondence import queue_letter
 from desktop.services.persons import PersonService
 from desktop.services.session import Session, User
 from tests.conftest import settle
+from tests.gui.forms import saved
 from ui.case_view import CaseWindow
 from ui.people_tab import SAFETY_COLUMN
 
@@ -52,12 +53,12 @@ def test_a_manager_sets_a_flag_everyone_sees_it_in_both_languages(qtbot, world, 
     qtbot.addWidget(dialog)
     dialog.set_value("kind", "risk_to")
     dialog.set_value("related_person_id", world.elis)
-    assert not dialog.save()  # no reason: refused beside it, nothing set
+    assert not saved(dialog, qtbot)  # no reason: refused beside it, nothing set
     assert dialog.error_text("reason") != ""
     assert not gui_session.store.rows("SELECT 1 FROM person_flag")
     dialog.set_value("reason", "Police report of an assault on Elis")
     with qtbot.waitSignal(dialog.saved):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     settle(qtbot)  # the list and the header read the flags again on workers
     assert _row(tab, "Carys Jones").text(SAFETY_COLUMN) == "Poses a risk to Elis Jones"
     assert _row(tab, "Elis Jones").text(SAFETY_COLUMN) == ""
@@ -111,7 +112,7 @@ def test_a_manager_releases_a_held_letter_from_the_letters_area(qtbot, world, gu
     assert dialog.widgets["why_held"].text() == "The recipient must not be contacted"
     dialog.set_value("reason", "Hand delivered by the police liaison officer")
     with qtbot.waitSignal(dialog.saved):
-        assert dialog.save()
+        assert saved(dialog, qtbot)
     qtbot.waitUntil(lambda: any(q.id == letter and q.status == "queued" for q in page.model.letters),
                     timeout=15_000)
     assert gui_session.store.rows("SELECT reason FROM letter_release WHERE letter_id = ?", [letter]) == [

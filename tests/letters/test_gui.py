@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import settle
+from tests.gui.forms import saved
 
 pytestmark = pytest.mark.gui
 
@@ -262,7 +263,7 @@ def test_conference_report_from_the_child_protection_tab(qtbot, demo_session, tm
     out = tmp_path / "report.pdf"
     form.choose_path = lambda _suggested: str(out)
     form.set_value("language", "cy")
-    assert form.save(), form.general_error.text()
+    assert saved(form, qtbot), form.general_error.text()
     text = _report_text(out)
     assert "Adroddiad y gynhadledd amddiffyn plant gychwynnol" in text
     assert "Initial child protection conference" not in text  # Welsh only, as chosen
@@ -277,7 +278,7 @@ def test_conference_report_when_no_file_is_chosen_saves_nothing(qtbot, demo_sess
     form = ConferenceReportForm(s, case)
     qtbot.addWidget(form)
     form.choose_path = lambda _suggested: ""
-    assert not form.save()
+    assert not saved(form, qtbot)
     assert "no file was chosen" in form.general_error.text()
     assert not list(tmp_path.glob("*.pdf"))
 
@@ -314,7 +315,7 @@ def test_conference_report_from_the_adult_tab(qtbot, tmp_path: Path, monkeypatch
         out = tmp_path / "adult.pdf"
         form.choose_path = lambda _suggested: str(out)
         form.set_value("language", "en")
-        assert form.save(), form.general_error.text()
+        assert saved(form, qtbot), form.general_error.text()
         text = _report_text(out)
         assert "Continue the plan." in text and "Tudalen" not in text
         tab.close()
@@ -350,9 +351,9 @@ def test_a_letter_needing_welsh_gets_it_from_the_queue(qtbot, demo_session) -> N
     qtbot.addWidget(dialog)
     block = next(b for b in dialog.blocks if b.text.english == "Seren attends school every day")
     assert block.english.isReadOnly() and block.english.toPlainText() == "Seren attends school every day"
-    assert dialog.save() is False  # nothing written yet: refused beside the form, nothing saved
+    assert saved(dialog, qtbot) is False  # nothing written yet: refused beside the form, nothing saved
     block.welsh.setPlainText("Mae Seren yn yr ysgol bob dydd")
-    assert dialog.save()
+    assert saved(dialog, qtbot)
     qtbot.waitUntil(lambda: {q.id: q.status for q in page.model.letters}.get(letter.id) == "queued", timeout=15_000)
     pdf = page.service.preview(letter.id)
     text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages).split())
@@ -392,5 +393,5 @@ def test_every_kind_of_text_has_its_title_on_the_add_the_welsh_form(qtbot, demo_
     finally:
         set_language("en")
     dialog.block(f"cp_plan_action:{action['id']}:description").welsh.setPlainText("Lle yn y clwb brecwast")
-    assert dialog.save()
+    assert saved(dialog, qtbot)
     qtbot.waitUntil(lambda: {q.id: q.status for q in page.model.letters}.get(letter.id) == "queued", timeout=15_000)

@@ -79,6 +79,7 @@ class InitialConferenceDialog(CpForm):
 
     def build(self) -> None:
         self.service = ConferenceService(self.session)
+        self.just_convened: dict[str, Any] | None = None  # set by submit (a worker), shown by after_answer
         self.decisions = [ChildBlock(pid, name, self.CHILD, self.items, checks_per_row=1, blanks=self.CHILD_BLANKS)
                           for pid, name in children(self.session, self.case)]
         section = QWidget()
@@ -181,25 +182,39 @@ class InitialConferenceDialog(CpForm):
     def more_arguments(self, values: dict[str, Any]) -> dict[str, Any]:
         return {}
 
+    def values(self) -> dict[str, Any]:
+        return {**super().values(), "decisions": self.child_decisions()}
+
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         conference_id = values["conference_id"]
         if not conference_id:
             conf = self.service.convene(self.case, kind=self.KIND, scheduled_on=values["held_on"] or "",
                                         invitees=[], chair_id=values["chair_id"])
             conference_id = conf["id"]
-            # Held or refused, the conference now exists: saving again uses it.
-            self.convened[conference_id] = conf
-            combo = self.combo("conference_id")
-            combo.insertItem(0, "", conference_id)
-            combo.setCurrentIndex(0)
-            self.retranslate_more()
+            # Held or refused, the conference now exists: saving again uses it (after_answer shows it).
+            self.just_convened = conf
         hold = self.service.hold_initial if self.KIND == "initial" else self.service.hold_review
         return hold(
             conference_id, held_on=values["held_on"] or "",
             attendance=[{"agency_id": a} for a in values["attendance"]],
             quorum_discretion=values["quorum_discretion"], discretion_reason=values["discretion_reason"],
             child_participation=values["child_participation"], dissent=values["dissent"],
-            chair_id=values["chair_id"], decisions=self.child_decisions(), **self.more_arguments(values))
+            chair_id=values["chair_id"], decisions=values["decisions"], **self.more_arguments(values))
+
+    def write_draft(self, data: Any) -> None:
+        conf = self.just_convened  # a draft kept after a refusal names the conference now convened
+        if data is not None and conf is not None and not data.get("conference_id"):
+            data = {**data, "conference_id": conf["id"]}
+        super().write_draft(data)
+
+    def after_answer(self) -> None:
+        conf = self.just_convened
+        if conf is not None and conf["id"] not in self.convened:
+            self.convened[conf["id"]] = conf
+            combo = self.combo("conference_id")
+            combo.insertItem(0, "", conf["id"])
+            combo.setCurrentIndex(0)
+            self.retranslate_more()
 
 
 class ReviewConferenceDialog(InitialConferenceDialog):

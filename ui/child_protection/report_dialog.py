@@ -90,6 +90,11 @@ class ReportDialog(CpForm):
         for name in REPORT_FIELDS:
             self.widgets[name].setEnabled(False)
 
+    def after_answer(self) -> None:
+        if self.report_id and self.widgets["concerns"].isEnabled():  # recorded by this save: read-only now
+            self._show_report(None)
+            self.retranslate()
+
     def retranslate_more(self) -> None:
         super().retranslate_more()
         if self.report_id:
@@ -106,9 +111,7 @@ class ReportDialog(CpForm):
                 immediate_danger=values["immediate_danger"])
             # The report is saved: what remains is its decision (a draft of its own from now on).
             DraftService(self.session).discard(self.OBJECT_NAME, self.draft_context())
-            self.context["report_id"] = row["id"]
-            self._show_report(None)
-            self.retranslate()
+            self.context["report_id"] = row["id"]  # after_answer shows it as recorded
             if values["decision"] is None:
                 return row  # next actions still to decide
         return self.service.decide(self.report_id or "", values["decision"], decided_on=values["decided_on"],

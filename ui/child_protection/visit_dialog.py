@@ -1,6 +1,6 @@
 """Recording a child protection visit, fast: the visit, then each child's facts in their own block —
 seen, seen alone, seen at home, bedroom seen, and their lived experience and wishes in their own words.
-GUI thread; one call to :meth:`VisitService.record`.
+One call to :meth:`VisitService.record`, on a worker (:class:`~ui.forms.Form`).
 
 Every check is the service's; its refusal appears beside the field it names (a visit in the future), and
 one about the children ("seen alone" but not seen…) above the children's blocks. The blocks are inside
@@ -105,15 +105,20 @@ class VisitDialog(CpForm):
         for child in self.child_blocks:
             child.restore(by_child.get(child.person_id, {}))
 
-    def save_draft(self) -> None:
-        self.service.save_draft(self.case, self.raw())
+    def draft(self) -> Any:
+        return self.raw()
+
+    def write_draft(self, data: Any) -> None:
+        self.service.save_draft(self.case, data)
 
     # -- saving -------------------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        return {**super().values(), "children": [{"person_id": c.person_id, **c.values()} for c in self.child_blocks]}
+
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         # A child with nothing ticked and nothing written was not part of this visit — unless access
         # was denied: then every child of the case was not seen.
-        kids = [{"person_id": c.person_id, **c.values()} for c in self.child_blocks]
-        kids = [k for k in kids if values["access_denied"] or any(k[f] for f in FLAGS)
+        kids = [k for k in values["children"] if values["access_denied"] or any(k[f] for f in FLAGS)
                 or k["lived_experience"] or k["wishes_feelings"]]
         return self.service.record(
             self.case, visited_on=values["visited_on"], visited_at=values["visited_at"],

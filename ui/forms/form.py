@@ -14,6 +14,13 @@ service call in :meth:`Form.submit`; everything else is the same everywhere:
 * **Drafts.** What is typed is kept in the encrypted store (form :attr:`OBJECT_NAME`, context
   :meth:`draft_context`) a few seconds after an edit, on a refusal and when the form is closed without
   saving, and comes back when it is opened again; a successful save discards it.
+* **The GUI thread only draws.** Saving has two phases: the GUI thread reads the widgets (:meth:`values`,
+  :meth:`draft`), then :meth:`submit` — pure service work that touches no widget — runs on a worker
+  through :mod:`ui.tasks`, with the draft kept or discarded after it. While it runs the fields and buttons
+  are disabled, Save says "Saving…" and a second press does nothing; the answer closes the form
+  (:attr:`saved`) or shows the refusal or fault. A form closed while it saves (Escape) still saves, once;
+  nothing is drawn into it after. Draft writes run on workers too, each after the form's previous write,
+  in the order they were asked for.
 * **Keys.** Return saves (in a several-line box it starts a new line); Escape cancels (the draft is
   kept); the focus moves through the fields in order, starting at the first.
 
@@ -25,11 +32,14 @@ from __future__ import annotations
 
 import logging
 import weakref
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Signal
+import shiboken6
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -45,6 +55,7 @@ from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import _
 from desktop.services.drafts import DraftService
 from ui.forms.fields import CheckEditor, Editor, Field, make_editor
+from ui.tasks import Task, runner
 from ui.widgets import FieldError, KeepsDrafts, Retranslating
 from ui.windows import register_sensitive
 
@@ -53,6 +64,29 @@ log = logging.getLogger(__name__)
 FAULT_SHAPE = "padding: 6px; border-radius: 3px;"
 SCREEN_SHARE = 0.9
 """At most this share of the screen's free area: the window's edges and title stay reachable."""
+
+
+class Saving:
+    """One press of Save, answered later: :attr:`done` once the answer has been handled in the GUI thread
+    (shown, or dropped because the window is gone), :attr:`ok` whether the record was saved. It is not a
+    bool on purpose (``if form.save():`` would read a question not yet answered); tests wait with
+    ``tests.gui.forms.saved(form, qtbot)``."""
+
+    def __init__(self) -> None:
+        self.done = False
+        self.ok = False
+
+    def __bool__(self) -> bool:
+        raise TypeError("a save is answered later: wait until Saving.done (tests: saved(form, qtbot))")
+
+
+@dataclass
+class _Answer:
+    """What the worker's half of a save came back with: the row written, or a refusal, or a fault."""
+
+    row: Any = None
+    refusal: DiogelError | None = None
+    fault: BaseException | None = None
 
 
 class Form(Retranslating, KeepsDrafts, QDialog):
@@ -79,6 +113,10 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         self.labels: dict[str, QLabel] = {}
         self.errors: dict[str, FieldError] = {}
         self.sections: list[tuple[QLabel, str, QWidget]] = []
+        self._saving: Saving | None = None
+        self._closed = False
+        self._last_write: Task | None = None
+        self._focus_before: QWidget | None = None
 
         self.general_error = FieldError()
         self.general_error.setObjectName("form_error")
@@ -100,6 +138,9 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         self.body_layout.addStretch(1)
         self.scroller = QScrollArea()
         self.scroller.setObjectName("form_scroll")
+        # Not a Tab stop of its own: from the last field the next Tab is Save (the fields inside still
+        # scroll into view as the focus reaches them).
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setWidget(self.body)
@@ -142,8 +183,16 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         raise NotImplementedError(f"{type(self).__name__} declares the custom field {f.name}")
 
     def submit(self, values: dict[str, Any]) -> Any:  # pragma: no cover - overridden
-        """Send ``values`` (name → the service's value) to the service; return what it wrote."""
+        """Worker thread: send ``values`` (from :meth:`values`) to the service; return what it wrote.
+        Pure service work: it must not touch a widget (what it needs of them comes in ``values``)."""
         raise NotImplementedError
+
+    def after_answer(self) -> None:
+        """GUI thread, after each answer to a save while the form is open (before the refusal is shown
+        or the form closes): redraw what :meth:`submit` changed in the form's plain data."""
+
+    def after_save(self, row: Any) -> None:
+        """GUI thread, once saved (also when the window was closed meanwhile), before :attr:`saved`."""
 
     def retranslate_more(self) -> None:
         """Texts outside the declared fields and sections."""
@@ -250,12 +299,13 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         for title, msgid, _widget in self.sections:
             title.setText(_(msgid))
         self.general_error.retranslate()
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Saving…") if self.saving else _("Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.retranslate_more()
 
     # -- values -----------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
+        """GUI thread: everything :meth:`submit` needs from the widgets (a subclass adds its sections')."""
         return {name: editor.value() for name, editor in self.editors.items()}
 
     def value(self, name: str) -> Any:
@@ -274,9 +324,43 @@ class Form(Retranslating, KeepsDrafts, QDialog):
                 self.editors[name].set_raw(value)
         self.restore_more(data)
 
-    def save_draft(self) -> None:
+    def draft(self) -> Any:
+        """GUI thread: what the draft keeps (``None``: no draft)."""
+        return self.raw() if self.DRAFTS else None
+
+    def write_draft(self, data: Any) -> None:
+        """Worker thread: keep :meth:`draft`'s ``data`` in the store."""
+        if data is not None:
+            DraftService(self.session).save(self.OBJECT_NAME, data, self.draft_context())
+
+    def drop_draft(self) -> None:
+        """Worker thread: the record is saved, its draft goes."""
         if self.DRAFTS:
-            DraftService(self.session).save(self.OBJECT_NAME, self.raw(), self.draft_context())
+            DraftService(self.session).discard(self.OBJECT_NAME, self.draft_context())
+
+    def save_draft(self) -> Task:
+        """Keep what is typed, on a worker after the form's earlier writes (the GUI thread never waits)."""
+        return self.write_later(self.write_draft, self.draft())
+
+    def write_later(self, fn: Any, *args: Any) -> Task:
+        """Run ``fn(*args)`` (a store write of this form) on a worker once the form's previous write has
+        run: a draft kept before a save never lands after the save has discarded it."""
+        before = self._last_write
+        name = type(self).__name__
+
+        def write() -> Any:
+            if before is not None:
+                before.wait_ended()
+            return fn(*args)
+
+        self._last_write = runner().run(
+            write, on_error=lambda exc: log.error("%s: a draft could not be kept", name, exc_info=exc))
+        return self._last_write
+
+    @property
+    def writing(self) -> bool:
+        """Whether a save or a draft write of this form has not been answered yet."""
+        return self._saving is not None or (self._last_write is not None and not self._last_write.done)
 
     # -- saving -----------------------------------------------------------------------------------
     def clear_errors(self) -> None:
@@ -303,22 +387,106 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         self.fault.setAccessibleName(self.fault.text())
         self.fault.show()
 
-    def save(self) -> bool:
-        """Save through :meth:`submit`. ``False`` (refusal or fault shown, draft kept) if it did not."""
+    def save(self) -> Saving:
+        """Save: read the widgets here, run :meth:`submit` on a worker, handle its answer here. While one
+        save runs, another press returns it and does nothing."""
+        if self._saving is not None:
+            return self._saving
         self._autosave.stop()
         self.clear_errors()
+        attempt = Saving()
         try:
-            row = self.submit(self.values())
-        except DiogelError as err:
+            values, draft = self.values(), self.draft()
+        except DiogelError as err:  # refused while reading the widgets: nothing was sent
+            attempt.done = True
             self.show_refusal(err)
             self.save_draft()
-            return False
+            return attempt
         except Exception as exc:  # noqa: BLE001 - a bug: logged and shown as one, the draft kept
+            attempt.done = True
             self.show_fault(exc)
             self.save_draft()
-            return False
-        if self.DRAFTS:
-            DraftService(self.session).discard(self.OBJECT_NAME, self.draft_context())
-        self.saved.emit(str(row.get("id", "")) if isinstance(row, dict) else "")
-        self.accept()
-        return True
+            return attempt
+        self._saving = attempt
+        self._show_saving(True)
+        before = self._last_write
+        self._last_write = runner().run(
+            self._save_work, values, draft, before,
+            on_done=lambda answer: self._answered(attempt, answer),
+            on_error=lambda exc: self._answered(attempt, _Answer(fault=exc)))
+        return attempt
+
+    def _save_work(self, values: dict[str, Any], draft: Any, before: Task | None) -> _Answer:
+        """Worker thread: the service call, then the draft discarded (saved) or kept (refused, a fault)."""
+        if before is not None:
+            before.wait_ended()
+        try:
+            row = self.submit(values)
+        except DiogelError as err:
+            self._keep_draft(draft)
+            return _Answer(refusal=err)
+        except Exception as exc:  # noqa: BLE001 - a bug: logged and shown as one, the draft kept
+            self._keep_draft(draft)
+            return _Answer(fault=exc)
+        try:
+            self.drop_draft()
+        except Exception:  # noqa: BLE001 - the record is saved; a draft left over is offered again
+            log.exception("%s: saved, but its draft could not be discarded", type(self).__name__)
+        return _Answer(row=row)
+
+    def _keep_draft(self, draft: Any) -> None:
+        try:
+            self.write_draft(draft)
+        except Exception:  # noqa: BLE001 - the refusal or fault is still shown; this is logged
+            log.exception("%s: a draft could not be kept", type(self).__name__)
+
+    def _answered(self, attempt: Saving, answer: _Answer) -> None:
+        """GUI thread: show the answer, unless the window is gone or closed (nothing is drawn into it)."""
+        self._saving = None
+        try:
+            if not shiboken6.isValid(self):
+                if answer.fault is not None:
+                    log.error("%s could not be saved", type(self).__name__, exc_info=answer.fault)
+                attempt.ok = answer.refusal is None and answer.fault is None
+                return
+            self._show_saving(False)
+            if not self._closed:
+                self.after_answer()
+            if answer.refusal is None and answer.fault is None:
+                attempt.ok = True
+                self.after_save(answer.row)
+                self.saved.emit(str(answer.row.get("id", "")) if isinstance(answer.row, dict) else "")
+                if not self._closed:
+                    self.accept()
+            elif self._closed:  # what was typed is in the draft; a fault still goes to the log
+                if answer.fault is not None:
+                    log.error("%s could not be saved", type(self).__name__, exc_info=answer.fault)
+            elif answer.refusal is not None:
+                self.show_refusal(answer.refusal)
+            elif answer.fault is not None:
+                self.show_fault(answer.fault)
+        finally:
+            attempt.done = True
+
+    def _show_saving(self, busy: bool) -> None:
+        """Save saying "Saving…", the fields and buttons still while the worker saves (nothing can take the
+        focus, so a second Return presses nothing; Escape still closes the window), then back."""
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        if busy:
+            focus = QApplication.focusWidget()
+            self._focus_before = focus if focus is not None and self.isAncestorOf(focus) else None
+        self.body.setEnabled(not busy)
+        self.buttons.setEnabled(not busy)
+        save.setText(_("Saving…") if busy else _("Save"))
+        if not busy and self._focus_before is not None and shiboken6.isValid(self._focus_before):
+            self._focus_before.setFocus()
+            self._focus_before = None
+
+    @property
+    def saving(self) -> bool:
+        """Whether a save is running (its answer not yet handled)."""
+        return self._saving is not None
+
+    def done(self, result: int) -> None:
+        self._closed = True  # a save still running finishes; its answer draws nothing here
+        super().done(result)

@@ -99,8 +99,10 @@ class AddWelshDialog(Form):
     def block(self, key: str) -> _Block:
         return next(b for b in self.blocks if b.text.key == key)
 
+    def values(self) -> dict[str, Any]:
+        return {**super().values(), "welsh": {b.text.key: b.welsh.toPlainText() for b in self.blocks
+                                              if b.text.editable and b.welsh.toPlainText() != (b.text.welsh or "")}}
+
     def submit(self, values: dict[str, Any]) -> Any:
-        welsh = {b.text.key: b.welsh.toPlainText() for b in self.blocks
-                 if b.text.editable and b.welsh.toPlainText() != (b.text.welsh or "")}
-        WelshTextService(self.session).add(self.letter_id, welsh)
+        WelshTextService(self.session).add(self.letter_id, values["welsh"])
         return {"id": self.letter_id}
