@@ -7,6 +7,7 @@ import pytest
 
 import ui.people_tab  # noqa: F401 - registers the People and Household tabs
 from desktop.services.persons import PersonService
+from tests.conftest import case_tab
 from ui.case_view import CaseWindow
 
 pytestmark = pytest.mark.gui
@@ -31,7 +32,7 @@ def _members(tab) -> list[tuple[str, str, str]]:
 
 
 def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session) -> None:
-    tab = window.tab("household")
+    tab = case_tab(qtbot, window, "household")
     assert tab is not None
     assert [m[0] for m in _members(tab)] == ["Carys Jones", "Elis Jones"]
     tab.tree.setCurrentItem(tab.tree.topLevelItem(0))
@@ -51,6 +52,7 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
     dialog.set_value("family_name", "Price")
     with qtbot.waitSignal(dialog.saved) as saved:
         assert dialog.save()
+    qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)  # read again on a worker
     joined = gui_session.store.rows("SELECT person_id, membership, from_date FROM household_member WHERE id = ?",
                                     saved.args)
     assert joined[0]["membership"] == "regular_visitor" and joined[0]["from_date"] == "2026-11-01"
@@ -71,6 +73,7 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
     left.set_value("to_date", "20/11/2026")
     with qtbot.waitSignal(left.saved):
         assert left.save()
+    qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     gone = [m for m in _members(tab) if m[0] == "Gareth Price"]
     assert gone == [("Gareth Price", "Regular visitor", "20 Nov 2026")]
     changes = gui_session.store.rows("SELECT action FROM audit WHERE entity = 'household_member' ORDER BY seq")
@@ -78,7 +81,7 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
 
 
 def test_someone_of_the_case_joins_and_a_refused_join_creates_nobody(qtbot, window, gui_session, world) -> None:
-    tab = window.tab("household")
+    tab = case_tab(qtbot, window, "household")
     tab.tree.setCurrentItem(tab.tree.topLevelItem(0))
     dialog = tab.add_member()
     qtbot.addWidget(dialog)
