@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -29,7 +28,7 @@ from desktop.services.persons import PersonService
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date
 from ui.loading import Loader
-from ui.safety import case_flags, flags_text
+from ui.safety import case_flags, mark_flags
 from ui.widgets import Retranslating
 
 PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -110,14 +109,10 @@ class PeopleTab(Retranslating, QWidget):
                     label(m.get("role")),
                     show_date(m.get("date_of_birth")),
                     label(m.get("correspondence_language") or "unknown"),
-                    flags_text(self.flags.get(m["id"], [])),
+                    "",
                 ]
             )
-            if self.flags.get(m["id"]):
-                font = item.font(SAFETY_COLUMN)
-                font.setBold(True)
-                item.setFont(SAFETY_COLUMN, font)
-                item.setForeground(SAFETY_COLUMN, QBrush(QColor("#b71c1c")))
+            mark_flags(item, SAFETY_COLUMN, self.flags.get(m["id"], []))
             item.setData(0, PERSON_ID_ROLE, m["id"])
             self.tree.addTopLevelItem(item)
             if m["id"] == current:
