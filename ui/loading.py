@@ -94,6 +94,13 @@ class ReadQueue(QObject):
         self._next()
 
 
+def window_queue(widget: QObject) -> ReadQueue | None:
+    """The read queue of ``widget``'s window (a case window's ``read_queue``), ``None`` when it has none."""
+    window = widget.window() if isinstance(widget, QWidget) else None
+    queue = getattr(window, "read_queue", None)
+    return queue if isinstance(queue, ReadQueue) else None
+
+
 class Loader(QObject, Generic[T]):
     """Loads ``owner``'s data with :meth:`load` and hands the latest answer to ``draw``."""
 
@@ -227,10 +234,7 @@ class Loads(Generic[T]):
     def start_loading(self, owner: QObject, *, fail: Callable[[BaseException], None] | None = None) -> None:
         """Make the loader and read for the first time; a tab of a case window reads through its window's
         :class:`ReadQueue` (``read_queue``), one read of the window at a time."""
-        window = owner.window() if isinstance(owner, QWidget) else None
-        queue = getattr(window, "read_queue", None)
-        self.loader = Loader(owner, self._drawn, fail=fail or self.failed,
-                             queue=queue if isinstance(queue, ReadQueue) else None)
+        self.loader = Loader(owner, self._drawn, fail=fail or self.failed, queue=window_queue(owner))
         self.refresh()
 
     def refresh(self) -> None:

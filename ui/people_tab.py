@@ -27,7 +27,7 @@ from desktop.services.permissions import Can
 from desktop.services.persons import PersonService
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date
-from ui.loading import Loader
+from ui.loading import Loader, window_queue
 from ui.safety import case_flags, mark_flags
 from ui.widgets import Retranslating
 
@@ -75,7 +75,8 @@ class PeopleTab(Retranslating, QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self._dialogs: dict[str, QWidget] = {}
-        self.loader: Loader[tuple[list[dict[str, Any]], dict[str, list[Any]]]] = Loader(self, self._refreshed)
+        self.loader: Loader[tuple[list[dict[str, Any]], dict[str, list[Any]]]] = Loader(
+            self, self._refreshed, queue=window_queue(self))
         self.retranslate()
         # The members came with the opened case; only their safety flags are read (on a worker).
         self.loader.load(self._read, list(self.members), False)
