@@ -94,3 +94,36 @@ def test_someone_of_the_case_joins_and_a_refused_join_creates_nobody(qtbot, wind
     assert not dialog.save()
     assert dialog.error_text("from_date") == "Enter the date as day, month and year."
     assert gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"] == people, "nobody half-made"
+
+
+def test_each_members_safety_flags_show_beside_them_in_both_languages(qtbot, window, gui_session, world) -> None:
+    from desktop.i18n import set_language
+    from desktop.services.safety_flags import SafetyFlagService
+    from desktop.services.session import Session, User
+    from ui.household_tab import SAFETY_COLUMN
+
+    s = gui_session
+    uid = s.write(lambda tx: tx.insert("practitioner", {"given_names": "Siân", "family_name": "Rees",
+                                                       "app_role": "team_manager", "team_id": s.user.team_id}))["id"]
+    manager = Session(s.profile, s.store, User(uid, "Siân", "Rees", "team_manager", s.user.team_id, None))
+    SafetyFlagService(manager).set_flag(world.carys, "risk_to", "Police report", related_person_id=world.elis)
+    assert window.tab("household", make=False) is None, "not made until shown"
+    tab = case_tab(qtbot, window, "household")
+
+    def safety() -> dict[str, str]:
+        top = tab.tree.topLevelItem(0)
+        return {top.child(i).text(0): top.child(i).text(SAFETY_COLUMN) for i in range(top.childCount())}
+
+    assert safety() == {"Carys Jones": "Poses a risk to Elis Jones", "Elis Jones": ""}
+    carys = next(tab.tree.topLevelItem(0).child(i) for i in range(2)
+                 if tab.tree.topLevelItem(0).child(i).text(0) == "Carys Jones")
+    assert carys.font(SAFETY_COLUMN).bold() and carys.toolTip(SAFETY_COLUMN) == "Poses a risk to Elis Jones"
+    assert tab.tree.headerItem().text(SAFETY_COLUMN) == "Safety"
+    set_language("cy")
+    try:
+        assert safety()["Carys Jones"] == "Yn peri risg i Elis Jones", "redrawn in Welsh without a read"
+        assert not tab.loading
+    finally:
+        set_language("en")
+    SafetyFlagService(manager).set_flag(world.elis, "do_not_contact", "Court order")  # a change while shown
+    qtbot.waitUntil(lambda: safety()["Elis Jones"] == "Do not contact", timeout=5_000)
