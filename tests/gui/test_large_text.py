@@ -69,3 +69,37 @@ def test_a_form_keeps_save_in_view_with_the_text_doubled(qtbot: Any, gui_session
     assert form.width() <= screen.width() and form.height() <= screen.height()
     save = form.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
     assert save.isVisible() and form.rect().contains(save.mapTo(form, save.rect().bottomRight()))
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_the_journey_bar_wraps_with_the_text_doubled(qtbot: Any, gui_session: Any, world: World,
+                                                     doubled_font: float, lang: str) -> None:
+    """At 200 % the case's journey goes onto more lines rather than pushing the case sideways; every step is
+    shown whole (and said whole in its tooltip)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from desktop.i18n import set_language
+    from ui.case_view import CaseWindow
+
+    set_language(lang)
+    try:
+        case = CaseWindow(gui_session, world.cp_case)
+        qtbot.addWidget(case)
+        case.resize(*LAPTOP)
+        case.show()
+        qtbot.waitUntil(lambda: case.opened and not case.loading, timeout=10_000)
+        QApplication.processEvents()
+        bar = case.journey_bar
+        assert bar.isVisible() and len(bar.steps) >= 4
+        scroll = case.findChild(QScrollArea)
+        assert scroll.horizontalScrollBar().maximum() == 0, "the case does not scroll sideways"
+        assert bar.minimumSizeHint().width() <= bar.width()
+        assert bar.height() >= bar.heightForWidth(bar.width())
+        for label in bar.steps:
+            assert label.isVisible() and label.width() >= min(label.sizeHint().width(), bar.width()), label.text()
+            assert label.height() >= label.heightForWidth(label.width()), f"{label.text()!r} is cut short"
+            assert label.geometry().right() <= bar.width(), f"{label.text()!r} runs off the bar"
+            step = label.text().removeprefix("✓ ").removeprefix("▶ ")
+            assert step in label.toolTip(), "the whole step in its tooltip"
+    finally:
+        set_language("en")
