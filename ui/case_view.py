@@ -297,10 +297,6 @@ class CaseWindow(Retranslating, QWidget):
         slot.deleteLater()
         return page
 
-    def made(self, key: str) -> bool:
-        """Whether the tab ``key`` has been made (it is made when first shown, or asked for by :meth:`tab`)."""
-        return self.tab(key, make=False) is not None
-
     def _fill_start_menu(self) -> None:
         self.start_menu.clear()
         for tab in self._startable:
@@ -317,7 +313,11 @@ class CaseWindow(Retranslating, QWidget):
         page.setProperty("case_tab_key", tab.key)
         self._tab_defs = sorted([*self._tab_defs, tab], key=lambda t: (t.order, t.key))
         index = self._tab_defs.index(tab)
-        self.tabs.insertTab(index, page, _(tab.title_msgid))
+        self._swapping = True  # the tab shown while it is inserted is not made for that moment
+        try:
+            self.tabs.insertTab(index, page, _(tab.title_msgid))
+        finally:
+            self._swapping = False
         self.tabs.setCurrentIndex(index)
         self._fill_start_menu()
         return page
