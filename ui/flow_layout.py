@@ -1,7 +1,9 @@
 """A layout that puts its widgets in a row and carries on onto the next line when the row is full (text at
-200 %, long Welsh words): :class:`FlowLayout`. It never asks for more width than its widest item, so the
-window does not scroll sideways; an item wider than the row gets the row's width and the height it needs at
-that width (a word-wrapped label wraps). GUI thread only.
+200 %, long Welsh words): :class:`FlowLayout`. It asks for no more width than its widest item that wraps
+(one with a height for its width: a word-wrapped label's longest word), so the window does not scroll
+sideways; an item wider than the row gets the row's width and, if it wraps, the height it needs at that
+width (the owner makes a label that is too wide wrap, as :class:`ui.journey_bar.JourneyBar` does). GUI
+thread only.
 """
 
 from __future__ import annotations
@@ -65,11 +67,13 @@ class FlowLayout(QLayout):
         return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
 
     def minimumSize(self) -> QSize:  # noqa: N802
-        """As wide as the widest item must be (a wrapped label: its longest word)."""
+        """As wide as the widest item that wraps must be (a wrapped label: its longest word); an item that
+        does not wrap is given the row's width when it is wider."""
         size = QSize()
         for item in self._items:
             if not item.isEmpty():
-                size = size.expandedTo(item.minimumSize())
+                least = item.minimumSize()
+                size = size.expandedTo(least if item.hasHeightForWidth() else QSize(0, least.height()))
         m = self.contentsMargins()
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 

@@ -1,11 +1,11 @@
 """The case's journey as a row of steps: done ones ticked, the current one boxed and bold, the rest grey
 (words and shape as well as colour). The steps go onto more lines when they do not fit on one (text at
-200 %, Welsh step names): the bar never makes the case scroll sideways, and each step's whole text is in
-its tooltip. GUI thread; draws a :class:`desktop.services.journey.Journey`."""
+200 %, Welsh step names), and a step wider than the bar wraps at its spaces: the bar never makes the case
+scroll sideways, and each step's whole text is in its tooltip. GUI thread; draws a :class:`desktop.services.journey.Journey`."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from desktop.i18n import _
@@ -41,6 +41,7 @@ class JourneyBar(QWidget):
         self.setObjectName("journey_bar")
         self.row = FlowLayout(self, spacing=2)
         self.steps: list[QLabel] = []
+        self._one_line: list[int] = []
 
     def show_journey(self, journey: Journey | None) -> None:
         """Draw ``journey`` (or nothing) in the interface language. The labels are made once per journey
@@ -60,7 +61,11 @@ class JourneyBar(QWidget):
             label.setAccessibleName({DONE: _("{step}: done"), CURRENT: _("{step}: where the case is now")}
                                     .get(step.state, _("{step}: not yet")).format(step=title))
             label.setToolTip(label.accessibleName())
-        self.row.invalidate()
+        self._one_line = []
+        for label in self.steps:  # each step's width on one line, measured unwrapped
+            label.setWordWrap(False)
+            self._one_line.append(label.sizeHint().width())
+        self._fit()
 
     def restyle(self) -> None:
         for label in self.steps:
@@ -90,7 +95,16 @@ class JourneyBar(QWidget):
                 arrow.setStyleSheet(self._arrow_style())
                 self.row.addWidget(arrow)
             label = QLabel()
-            # A step on one line when it fits; wrapped at its spaces when it alone is wider than the bar.
-            label.setWordWrap(True)
             self.row.addWidget(label)
             self.steps.append(label)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """A step on one line when it fits in the bar; wrapped at its spaces when it alone is wider."""
+        for label, one_line in zip(self.steps, self._one_line, strict=False):
+            wrap = one_line > self.width()
+            if label.wordWrap() != wrap:
+                label.setWordWrap(wrap)

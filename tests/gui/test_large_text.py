@@ -103,3 +103,30 @@ def test_the_journey_bar_wraps_with_the_text_doubled(qtbot: Any, gui_session: An
             assert step in label.toolTip(), "the whole step in its tooltip"
     finally:
         set_language("en")
+
+
+
+def test_the_journey_bar_stays_on_one_line_when_it_fits_and_wraps_when_not(qtbot: Any) -> None:
+    """At ordinary text a wide bar shows the journey on one line, no step wrapped; a narrow one puts the steps
+    on more lines, and a step wider than the bar wraps inside it."""
+    from desktop.services.journey import CURRENT, DONE, TODO, Journey, Step
+    from ui.journey_bar import JourneyBar
+
+    titles = ["Report", "Strategy discussion", "Section 47 enquiries", "Initial conference", "Core groups",
+              "Review conferences", "De-registration"]
+    journey = Journey("child_protection", tuple(
+        Step(f"s{i}", t, DONE if i < 5 else CURRENT if i == 5 else TODO, None) for i, t in enumerate(titles)))
+    bar = JourneyBar()
+    qtbot.addWidget(bar)
+    bar.show_journey(journey)
+    bar.resize(1300, bar.heightForWidth(1300))
+    bar.show()
+    QApplication.processEvents()
+    assert len({label.y() for label in bar.steps}) == 1 and not any(label.wordWrap() for label in bar.steps)
+    bar.resize(150, bar.heightForWidth(150))
+    QApplication.processEvents()
+    assert len({label.y() for label in bar.steps}) == len(titles), "one step a line"
+    wide = [label for label in bar.steps if label.sizeHint().width() > 150 or label.wordWrap()]
+    assert wide and all(label.wordWrap() for label in wide), "a step wider than the bar wraps"
+    assert all(label.geometry().right() < 150 for label in bar.steps)
+    assert all(label.height() >= label.heightForWidth(label.width()) for label in bar.steps), "none cut short"
