@@ -524,7 +524,8 @@ class CaseWindow(Retranslating, QWidget):
         # A fresh read without a new "open" audit entry would need a service method; the header's
         # names come from the view we hold, so the People tab reads the people again (on a worker),
         # updates the view in place and redraws the header (redraw_header).
-        page = self.tab("people", make=False)  # one not made yet reads the people when it is
+        # Made now if it has not been shown: the header's names depend on it.
+        page = self.tab("people")
         if page is not None and hasattr(page, "refresh"):
             page.refresh()
         self.reload_header()

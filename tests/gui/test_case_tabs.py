@@ -123,3 +123,13 @@ def test_the_tab_bars_scroll_arrows_take_no_tab_stop(qtbot, world, gui_session) 
         seen.add(window.focusWidget())
     assert seen and not seen & set(arrows)
 
+
+
+def test_a_renamed_person_is_named_in_the_header_with_the_people_tab_never_shown(qtbot, world, gui_session) -> None:
+    from desktop.services.persons import PersonService
+
+    window = _window(qtbot, gui_session, world.cp_case)
+    assert window.tab("people", make=False) is None
+    assert window.title.text() == "Elis Jones"
+    PersonService(gui_session).update(world.elis, {"given_names": "Elis Wyn"})
+    qtbot.waitUntil(lambda: window.title.text() == "Elis Wyn Jones", timeout=10_000)
