@@ -120,3 +120,12 @@ def settle(qtbot) -> None:
     from ui.tasks import runner
 
     qtbot.waitUntil(lambda: runner().running() == 0, timeout=10_000)
+
+
+def case_tab(qtbot, window, key: str):
+    """The case window's tab ``key`` once made and drawn (a tab is made when first shown, or asked for, and
+    then reads on a worker); ``None`` when the case has no such tab."""
+    page = window.tab(key)
+    if page is not None:
+        qtbot.waitUntil(lambda: not window.loading, timeout=10_000)
+    return page

@@ -117,10 +117,13 @@ def test_a_worker_cannot_see_another_workers_case(make_session) -> None:
 def test_opening_a_case_is_audited(session: Session) -> None:
     person = PersonService(session).create({"family_name": "Evans", "date_of_birth": "2016-02-29"})
     case = CaseService(session).create("child_in_need", subject_ids=[person["id"]])
+    told: list[tuple[set[str], set[str]]] = []
+    session.store.add_commit_listener(lambda tables, cases: told.append((tables, cases)))
     view = CaseService(session).open(case["id"])
     assert view.subjects[0]["family_name"] == "Evans"
     opens = session.store.rows("SELECT actor FROM audit WHERE action = 'open' AND entity_id = ?", [case["id"]])
     assert [o["actor"] for o in opens] == [session.user.id]
+    assert told == [], "opening changes nothing anyone shows: no screen is told to read again"
 
 
 def test_age_in_years_and_months() -> None:

@@ -5,8 +5,10 @@ set with ``set_next_due_provider``; both are re-exported here for convenience.
 
 Thread contract: GUI thread only draws. The window shows at once ("Loading…"); the case is opened
 (one read plus its audit entry) and its header's facts, next thing due and journey are read on a worker
-(:class:`ui.loading.Loader`), then the tabs are made — each reads its own lists on a worker. A language
-switch redraws what is held and never reads.
+(:class:`ui.loading.Loader`). Then the tabs are listed, but each is made only when it is first shown
+(the first, "What is due", at once): a tab not looked at costs nothing. Each reads its own lists on a
+worker, through the window's :class:`ui.loading.ReadQueue` (one read of the window at a time, so the
+workers leave the GUI thread the interpreter). A language switch redraws what is held and never reads.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from desktop.services.journey import Journey, JourneyService
 from desktop.services.permissions import Can
 from ui.actions import action_label
 from ui.case_tabs import (
+    CaseTab,
     NextDue,
     case_tabs_for,
     fact_words,
@@ -50,7 +53,7 @@ from ui.case_tabs import (
 from ui.contrast import SUBDUED_COLOUR, text_css
 from ui.formatting import show_date
 from ui.journey_bar import JourneyBar
-from ui.loading import Loader
+from ui.loading import Loader, ReadQueue
 from ui.plugins import load_plugins
 from ui.tasks import store_watcher
 from ui.urgency import style_label
@@ -121,6 +124,15 @@ class CaseHeader:
     journey: Journey | None
 
 
+class _TabSlot(QWidget):
+    """Holds a case tab's place until it is first shown (then the tab itself replaces it)."""
+
+    def __init__(self, tab: CaseTab) -> None:
+        super().__init__()
+        self.tab_def = tab
+        self.setProperty("case_tab_key", tab.key)
+
+
 class CaseWindow(Retranslating, QWidget):
     """One case. ``case_view`` holds the opened :class:`CaseView` for the tabs (``None`` until the case
     has been opened on a worker: :attr:`opened`)."""
@@ -166,6 +178,14 @@ class CaseWindow(Retranslating, QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("case_tabs")
+        # The tab bar's scroll arrows are for the mouse: the keyboard moves between tabs with the arrow
+        # keys and Ctrl+PgUp/PgDown, so the arrows take no Tab stop.
+        for arrow in self.tabs.tabBar().findChildren(QToolButton):
+            arrow.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.read_queue = ReadQueue(self)
+        """The window's reads (its header's and its tabs'), one at a time."""
+        self._swapping = False
+        self.tabs.currentChanged.connect(self._tab_shown)
         self._tab_defs: list[Any] = []
         self._startable: list[Any] = []
         self.start_button = QToolButton()
@@ -193,7 +213,7 @@ class CaseWindow(Retranslating, QWidget):
         QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=lambda: self._step_tab(-1))
         store_watcher(session).changed.connect(self._on_store_changed)
         fit_to_screen(self, ROOMY)
-        self.loader: Loader[CaseHeader] = Loader(self, self._on_header, fail=self._on_failed)
+        self.loader: Loader[CaseHeader] = Loader(self, self._on_header, fail=self._on_failed, queue=self.read_queue)
         self.retranslate()
         self.loader.load(self._read_header, True)
 
@@ -239,15 +259,43 @@ class CaseWindow(Retranslating, QWidget):
         self.title.setAccessibleName(self.title.text())
 
     def _make_tabs(self, view: CaseView) -> None:
+        """List the case's tabs; only the first is made now (the others when first shown)."""
         work = view.work or {view.case["case_type"]}
         self._tab_defs = case_tabs_for(self.session, work)
-        for tab in self._tab_defs:
-            page = tab.factory(self.session, self.case_id, self)
-            page.setProperty("case_tab_key", tab.key)
-            self.tabs.addTab(page, "")
+        self._swapping = True
+        try:
+            for tab in self._tab_defs:
+                self.tabs.addTab(_TabSlot(tab), _(tab.title_msgid))
+        finally:
+            self._swapping = False
+        if self.tabs.count():
+            self._page(self.tabs.currentIndex())
         # Work this case does not hold yet (a child becoming looked after) is started from here, not
         # from a tab of greyed buttons.
         self._startable = startable_tabs(self.session, view.case["case_type"], work)
+
+    def _tab_shown(self, index: int) -> None:
+        if not self._swapping and index >= 0:
+            self._page(index)
+
+    def _page(self, index: int) -> QWidget:
+        """The tab at ``index``, made now if it has not been shown yet."""
+        slot = self.tabs.widget(index)
+        if not isinstance(slot, _TabSlot):
+            return slot
+        tab = slot.tab_def
+        page = tab.factory(self.session, self.case_id, self)
+        page.setProperty("case_tab_key", tab.key)
+        current = self.tabs.currentIndex()
+        self._swapping = True
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, _(tab.title_msgid))
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self._swapping = False
+        slot.deleteLater()
+        return page
 
     def _fill_start_menu(self) -> None:
         self.start_menu.clear()
@@ -265,7 +313,11 @@ class CaseWindow(Retranslating, QWidget):
         page.setProperty("case_tab_key", tab.key)
         self._tab_defs = sorted([*self._tab_defs, tab], key=lambda t: (t.order, t.key))
         index = self._tab_defs.index(tab)
-        self.tabs.insertTab(index, page, _(tab.title_msgid))
+        self._swapping = True  # the tab shown while it is inserted is not made for that moment
+        try:
+            self.tabs.insertTab(index, page, _(tab.title_msgid))
+        finally:
+            self._swapping = False
         self.tabs.setCurrentIndex(index)
         self._fill_start_menu()
         return page
@@ -274,31 +326,43 @@ class CaseWindow(Retranslating, QWidget):
         if self.tabs.count():
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
 
-    def tab(self, key: str) -> QWidget | None:
+    def tab(self, key: str, *, make: bool = True) -> QWidget | None:
+        """The case's tab ``key`` (``None`` when the case has no such tab), made now if it has not been
+        shown yet (it then starts reading what it shows); with ``make=False`` only a tab already made."""
         for i in range(self.tabs.count()):
             page = self.tabs.widget(i)
             if page.property("case_tab_key") == key:
+                if isinstance(page, _TabSlot):
+                    return self._page(i) if make else None
                 return page
         return None
 
     def open_action(self, action: str, person_id: str | None = None) -> QWidget | None:
         """Open the form for a "My work" action on whichever tab has it, and show that tab.
-        Returns the form, or ``None`` when no tab has one (the case is shown as it is). While a tab is
-        still reading what it shows (which decides whether its form applies), the form opens once it has
-        read, and ``None`` is returned now."""
-        loading = not self.opened
-        for i in range(self.tabs.count()):
-            page = self.tabs.widget(i)
-            if getattr(page, "loading", False):
-                loading = True  # asked once it has read (below)
-                continue
+        Returns the form, or ``None`` when no tab has one (the case is shown as it is). The tabs already
+        made are asked first, then the others in order, each made now; while one is still reading what it
+        shows (which decides whether its form applies), the form opens once it has read, and ``None`` is
+        returned now."""
+        if not self.opened:
+            if self.loader.pending:
+                self.loader.when_answered(lambda: self.open_action(action, person_id))
+            return None
+        again = lambda: self.open_action(action, person_id)  # noqa: E731 - asked again once read
+        made = [i for i in range(self.tabs.count()) if not isinstance(self.tabs.widget(i), _TabSlot)]
+        if any(getattr(self.tabs.widget(i), "loading", False) for i in made):
+            self.when_tabs_loaded(again)
+            return None
+        for i in [*made, *(i for i in range(self.tabs.count()) if i not in made)]:
+            page = self._page(i)
+            if getattr(page, "loading", False):  # just made: asked once it has read
+                wait = getattr(page, "when_loaded", None) or self.when_tabs_loaded
+                wait(again)
+                return None
             opener = getattr(page, "open_action", None)
             form = opener(action, person_id) if opener is not None else None
             if form is not None:
                 self.tabs.setCurrentIndex(i)
                 return form
-        if loading:
-            self.when_tabs_loaded(lambda: self.open_action(action, person_id))
         return None
 
     @property
@@ -313,8 +377,8 @@ class CaseWindow(Retranslating, QWidget):
             self.tabs.setCurrentIndex(index)
 
     def when_tabs_loaded(self, fn: Callable[[], object]) -> None:
-        """Call ``fn`` once the case is open and every tab has drawn what it is reading (now if none is
-        reading; never if the case could not be opened)."""
+        """Call ``fn`` once the case is open and every tab made so far has drawn what it is reading (now
+        if none is reading; never if the case could not be opened)."""
         if not self.opened:
             if self.loader.pending:
                 self.loader.when_answered(lambda: self.when_tabs_loaded(fn))
@@ -440,7 +504,8 @@ class CaseWindow(Retranslating, QWidget):
         self.journey_bar.show_journey(header.journey)
 
     def refresh(self) -> None:
-        """Open the case again (after a change) and redraw the header; every tab reads again."""
+        """Open the case again (after a change) and redraw the header; every tab made reads again (one
+        not made yet reads when it is first shown)."""
         self.loader.load(self._read_header, True)
         for i in range(self.tabs.count()):
             page = self.tabs.widget(i)
@@ -459,6 +524,7 @@ class CaseWindow(Retranslating, QWidget):
         # A fresh read without a new "open" audit entry would need a service method; the header's
         # names come from the view we hold, so the People tab reads the people again (on a worker),
         # updates the view in place and redraws the header (redraw_header).
+        # Made now if it has not been shown: the header's names depend on it.
         page = self.tab("people")
         if page is not None and hasattr(page, "refresh"):
             page.refresh()

@@ -35,7 +35,7 @@ from desktop.services.persons import PersonService
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date
 from ui.forms import Field, Form
-from ui.loading import Loader
+from ui.loading import Loader, window_queue
 from ui.widgets import Retranslating, message_of
 
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 170, 80, 120, 56, 16
@@ -308,7 +308,8 @@ class FamilyTab(Retranslating, QWidget):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.network: FamilyNetwork | None = None
-        self.loader: Loader[FamilyNetwork] = Loader(self, self._drawn, fail=self._failed)
+        self.loader: Loader[FamilyNetwork] = Loader(self, self._drawn, fail=self._failed,
+                                                       queue=window_queue(self))
         self.retranslate()
         self.refresh()
 

@@ -2,11 +2,16 @@
 
 Someone joining, leaving or becoming a regular visitor is a household change: for a child on the
 register the services tell the register custodian and the core group in the same transaction (N5,
-N6). Thread contract: GUI thread; each action is one small write through :class:`PersonService`.
+N6). Each member's safety flags (issue 20) are shown beside them, as on the People tab.
+
+Thread contract: GUI thread, except :meth:`HouseholdTab.read` (a :class:`ui.loading.Loads` tab: the
+households, their members and the members' flags are read on a worker and drawn on the GUI thread; a
+language switch redraws them); each action is one small write through :class:`PersonService`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -27,17 +32,53 @@ from desktop.errors import DiogelError
 from desktop.i18n import N_, _
 from desktop.services.directory import DirectoryService
 from desktop.services.persons import PersonService
+from desktop.services.safety_flags import SafetyFlag, SafetyFlagService
 from ui.formatting import show_date
 from ui.forms import Field, Form
+from ui.loading import Loads
+from ui.safety import case_flags, mark_flags
+from ui.tasks import store_watcher
 from ui.widgets import FieldError, Retranslating
 
 MEMBER_ROLE = Qt.ItemDataRole.UserRole + 1
 HOUSEHOLD_ROLE = Qt.ItemDataRole.UserRole + 2
-HEADERS = [N_("Household and people"), N_("Lives there or visits"), N_("From"), N_("Until")]
+HEADERS = [N_("Household and people"), N_("Lives there or visits"), N_("From"), N_("Until"), N_("Safety")]
+SAFETY_COLUMN = 4
 NEW_PERSON = "__new__"
+HOUSEHOLD_TABLES = frozenset({"household", "household_member", "person", "person_flag", "case_member"})
+"""A commit to one of these (for this case) reads the tab again."""
 
 
-class HouseholdTab(Retranslating, QWidget):
+@dataclass(frozen=True, slots=True)
+class HouseholdsRead:
+    """What the tab shows, read on a worker: the households with their members, and the members' active
+    safety flags by person id (people with none left out); or the refusal to read them."""
+
+    households: list[dict[str, Any]]
+    flags: dict[str, list[SafetyFlag]] = field(default_factory=dict)
+    refused: DiogelError | None = None
+
+
+def read_households(session: Any, case_id: str) -> HouseholdsRead:
+    """Worker thread: the case's households, and the flags of every member (those of the case in one read;
+    a member who is not on the case, and in the reader's scope, one read each)."""
+    try:
+        households = PersonService(session).households(case_id)
+    except DiogelError as err:
+        return HouseholdsRead([], refused=err)
+    flags = case_flags(session, case_id)
+    service = SafetyFlagService(session)
+    for person_id in {m["person_id"] for h in households for m in h["members"]} - flags.keys():
+        try:
+            found = service.flags(person_id)
+        except DiogelError:
+            continue  # outside the reader's scope: their flags are not the reader's to see
+        if found:
+            flags[person_id] = found
+    return HouseholdsRead(households, flags)
+
+
+class HouseholdTab(Loads[HouseholdsRead], Retranslating, QWidget):
     """Households of the case's people; add someone, record that someone has left."""
 
     def __init__(self, session: Any, case_id: str, parent: QWidget) -> None:
@@ -65,8 +106,10 @@ class HouseholdTab(Retranslating, QWidget):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.households: list[dict[str, Any]] = []
+        self.flags: dict[str, list[SafetyFlag]] = {}
+        store_watcher(session).changed.connect(self._store_changed)
         self.retranslate()
-        self.reload()
+        self.start_loading(self)
 
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([_(h) for h in HEADERS])
@@ -76,17 +119,31 @@ class HouseholdTab(Retranslating, QWidget):
         self.add_button.setToolTip(_("Someone has moved in or visits regularly"))
         self.left_button.setText(_("Has left the household…"))
         self.left_button.setAccessibleName(_("Record that the selected person has left the household"))
-        self._fill()
+        self.redraw()
+
+    def _store_changed(self, tables: set[str], cases: set[str]) -> None:
+        if tables & HOUSEHOLD_TABLES and (not cases or self.case_id in cases):
+            self.refresh()
 
     def reload(self) -> None:
-        try:
-            self.households = PersonService(self.session).households(self.case_id)
-        except DiogelError as err:
-            self.households = []
-            self.error.show_error(err)
+        """Read the households again (on a worker) and draw them."""
+        self.refresh()
+
+    def read(self) -> HouseholdsRead:
+        return read_households(self.session, self.case_id)
+
+    def draw(self, data: HouseholdsRead) -> None:
+        self.households, self.flags = data.households, data.flags
+        if data.refused is not None:
+            self.error.show_error(data.refused)
+        else:
+            self.error.clear()
         self._fill()
 
     def _fill(self) -> None:
+        current = self.tree.currentItem()
+        chosen = (current.data(0, HOUSEHOLD_ROLE), (current.data(0, MEMBER_ROLE) or {}).get("member_id")) \
+            if current is not None else None
         self.tree.clear()
         for household in self.households:
             address = ", ".join(x for x in (household["address_line1"], household["town"], household["postcode"]) if x)
@@ -99,13 +156,19 @@ class HouseholdTab(Retranslating, QWidget):
                         label(m["membership"]),
                         show_date(m["from_date"]),
                         show_date(m["to_date"]) if m["to_date"] else _("now"),
+                        "",
                     ]
                 )
+                mark_flags(child, SAFETY_COLUMN, self.flags.get(m["person_id"], []))
                 child.setData(0, MEMBER_ROLE, m)
                 child.setData(0, HOUSEHOLD_ROLE, household["id"])
                 top.addChild(child)
+                if chosen == (household["id"], m["member_id"]):
+                    self.tree.setCurrentItem(child)
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
+            if chosen == (household["id"], None):
+                self.tree.setCurrentItem(top)
         for col in range(len(HEADERS)):
             self.tree.resizeColumnToContents(col)
         first = self.tree.topLevelItem(0)

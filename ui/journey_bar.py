@@ -1,14 +1,16 @@
 """The case's journey as a row of steps: done ones ticked, the current one boxed and bold, the rest grey
-(words and shape as well as colour). GUI thread; draws a :class:`desktop.services.journey.Journey`."""
+(words and shape as well as colour). The steps go onto more lines when they do not fit on one (text at
+200 %, Welsh step names), and a step wider than the bar wraps at its spaces: the bar never makes the case
+scroll sideways, and each step's whole text is in its tooltip. GUI thread; draws a :class:`desktop.services.journey.Journey`."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette, QResizeEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from desktop.i18n import _
 from desktop.services.journey import CURRENT, DONE, Journey
+from ui.flow_layout import FlowLayout
 from ui.widgets import scaled_pt
 
 _STYLE = {
@@ -37,10 +39,9 @@ class JourneyBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("journey_bar")
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.setSpacing(2)
+        self.row = FlowLayout(self, spacing=2)
         self.steps: list[QLabel] = []
+        self._one_line: list[int] = []
 
     def show_journey(self, journey: Journey | None) -> None:
         """Draw ``journey`` (or nothing) in the interface language. The labels are made once per journey
@@ -60,6 +61,10 @@ class JourneyBar(QWidget):
             label.setAccessibleName({DONE: _("{step}: done"), CURRENT: _("{step}: where the case is now")}
                                     .get(step.state, _("{step}: not yet")).format(step=title))
             label.setToolTip(label.accessibleName())
+        self._one_line = []
+        for label in self.steps:  # each step's width on one line, measured unwrapped
+            label.setWordWrap(False)
+            self._one_line.append(label.sizeHint().width())
         self._fit()
 
     def restyle(self) -> None:
@@ -92,21 +97,14 @@ class JourneyBar(QWidget):
             label = QLabel()
             self.row.addWidget(label)
             self.steps.append(label)
-        self.row.addStretch(1)
-        self.row.setAlignment(Qt.AlignmentFlag.AlignLeft)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._fit()
 
     def _fit(self) -> None:
-        """One line per step when the row fits; otherwise each step wraps onto two lines (Welsh step names
-        are long) rather than being cut off."""
-        if not self.steps:
-            return
-        arrows = (len(self.steps) - 1) * 16
-        one_line = sum(label.fontMetrics().horizontalAdvance(label.text()) + 20 for label in self.steps) + arrows
-        wrap = one_line > self.width()
-        for label in self.steps:
+        """A step on one line when it fits in the bar; wrapped at its spaces when it alone is wider."""
+        for label, one_line in zip(self.steps, self._one_line, strict=False):
+            wrap = one_line > self.width()
             if label.wordWrap() != wrap:
                 label.setWordWrap(wrap)

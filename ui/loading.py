@@ -12,6 +12,10 @@ holds and never reads.
   answer has been drawn or has failed.
 * **Nothing is drawn into a dead widget.** The loader is a child of its widget; once the widget is
   destroyed (the window closed, the screen locked) answers are dropped.
+* **One read at a time per window, if asked.** A loader given a :class:`ReadQueue` (a case window's tabs
+  share their window's) runs its reads one after the other, not all at once: workers running Python
+  hold the interpreter lock the GUI thread needs to draw. A read still waiting in the queue is replaced
+  by its loader's newer request (it would only be dropped when answered).
 
 Thread contract: create and call in the GUI thread; ``fn`` runs on a worker and must not touch
 widgets; ``draw``, ``fail`` and ``on_busy`` run in the GUI thread.
@@ -27,6 +31,7 @@ from typing import Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
 
 from ui.tasks import Task, runner
 
@@ -45,6 +50,57 @@ def _held(fn: Callable[..., Any]) -> Callable[[], Callable[..., Any] | None]:
     return lambda: fn
 
 
+class ReadQueue(QObject):
+    """Reads run one at a time, in the order asked (GUI thread). A loader's request still waiting is
+    replaced by its newer one, in its place. The queue is a child of ``owner`` (a case window)."""
+
+    def __init__(self, owner: QObject | None = None) -> None:
+        super().__init__(owner)
+        self._waiting: list[tuple[object, Callable[[], Task]]] = []
+        self.running: Task | None = None
+
+    @property
+    def waiting(self) -> int:
+        """How many reads wait for the one running (for tests)."""
+        return len(self._waiting)
+
+    def submit(self, key: object, start: Callable[[], Task]) -> None:
+        """Call ``start()`` (which starts a task on a worker) once no other read of the queue runs;
+        a read of the same ``key`` still waiting is replaced."""
+        for i, (waiting_key, _start) in enumerate(self._waiting):
+            if waiting_key is key:
+                self._waiting[i] = (key, start)
+                break
+        else:
+            self._waiting.append((key, start))
+        self._next()
+
+    def _next(self) -> None:
+        if self.running is not None or not self._waiting:
+            return
+        _key, start = self._waiting.pop(0)
+        task = start()
+        self.running = task
+        # Connected after the loader's own callbacks: the answer is drawn, then the next read starts
+        # (in the same delivery, so a runner never looks idle between two queued reads).
+        task.finished.connect(lambda _r: self._done(task))
+        task.failed.connect(lambda _e: self._done(task))
+
+    def _done(self, task: Task) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if self.running is task:
+            self.running = None
+        self._next()
+
+
+def window_queue(widget: QObject) -> ReadQueue | None:
+    """The read queue of ``widget``'s window (a case window's ``read_queue``), ``None`` when it has none."""
+    window = widget.window() if isinstance(widget, QWidget) else None
+    queue = getattr(window, "read_queue", None)
+    return queue if isinstance(queue, ReadQueue) else None
+
+
 class Loader(QObject, Generic[T]):
     """Loads ``owner``'s data with :meth:`load` and hands the latest answer to ``draw``."""
 
@@ -56,8 +112,10 @@ class Loader(QObject, Generic[T]):
         fail: Callable[[BaseException], None] | None = None,
         on_busy: Callable[[bool], None] | None = None,
         delay_ms: int = LOADING_DELAY_MS,
+        queue: ReadQueue | None = None,
     ) -> None:
         super().__init__(owner)
+        self._queue = queue
         # The owner's own methods are held weakly: a loader must not keep a closed window's Python
         # object alive (a cycle through its bound methods).
         self._draw = _held(draw)
@@ -92,19 +150,28 @@ class Loader(QObject, Generic[T]):
         else:
             fn()
 
-    def load(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Task:
-        """Run ``fn(*args, **kwargs)`` on a worker; draw its answer unless a newer request came first."""
+    def load(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Task | None:
+        """Run ``fn(*args, **kwargs)`` on a worker (after the queue's earlier reads, when it has one);
+        draw its answer unless a newer request came first. Returns the task started (``None`` when the read
+        waits in the queue)."""
         self._generation += 1
         generation = self._generation
         if not self._timer.isActive() and not self._busy:
             self._timer.start()
-        self.task = runner().run(
-            fn, *args,
-            on_done=lambda result: self._answer(generation, result, None),
-            on_error=lambda exc: self._answer(generation, None, exc),
-            **kwargs,
-        )
-        return self.task
+
+        def start() -> Task:
+            self.task = runner().run(
+                fn, *args,
+                on_done=lambda result: self._answer(generation, result, None),
+                on_error=lambda exc: self._answer(generation, None, exc),
+                **kwargs,
+            )
+            return self.task
+
+        if self._queue is not None and shiboken6.isValid(self._queue):
+            self._queue.submit(self, start)
+            return self.task if self._queue.running is self.task and self.task is not None else None
+        return start()
 
     def _answer(self, generation: int, result: Any, exc: BaseException | None) -> None:
         if not shiboken6.isValid(self):  # the widget (and this loader with it) is gone
@@ -165,7 +232,9 @@ class Loads(Generic[T]):
         raise NotImplementedError
 
     def start_loading(self, owner: QObject, *, fail: Callable[[BaseException], None] | None = None) -> None:
-        self.loader = Loader(owner, self._drawn, fail=fail or self.failed)
+        """Make the loader and read for the first time; a tab of a case window reads through its window's
+        :class:`ReadQueue` (``read_queue``), one read of the window at a time."""
+        self.loader = Loader(owner, self._drawn, fail=fail or self.failed, queue=window_queue(owner))
         self.refresh()
 
     def refresh(self) -> None:

@@ -1,15 +1,19 @@
-"""Case notes on screen (GUI thread only): the note form (quick entry from the case and from My work),
+"""Case notes on screen: the note form (quick entry from the case and from My work),
 its correction, and the case's "Notes" tab — the notes newest first, significant events marked, a search
 of the case's notes, and the whole of the chosen note with who was involved and its corrections.
 
 Forms are :class:`~ui.forms.Form` s (one service call each; a refusal beside its field; drafts kept).
 :class:`NoteForm` opened without a case (from My work) asks for the case first and lists the people of
 the case chosen. Listed in :data:`ui.plugins.CASE_TAB_MODULES`.
+
+Thread contract: GUI thread, except :meth:`NotesTab.read` (a :class:`ui.loading.Loads` tab: the notes, or a
+search of them, are read on a worker and drawn on the GUI thread; a language switch redraws them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -20,8 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -37,6 +39,8 @@ from desktop.services.permissions import Can
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date
 from ui.forms import Field, Form
+from ui.loading import Loads
+from ui.record_text import RecordInWords, correction_lines
 from ui.tasks import store_watcher
 from ui.widgets import Retranslating, cap_columns, fit_columns
 
@@ -201,12 +205,21 @@ def note_summary(note: Note) -> str:
     if involved:
         lines.append(_("Who was involved: {names}").format(names=", ".join(involved)))
     lines += ["", note.body]
-    if note.corrected:
-        lines += ["", _("This corrects an earlier version: {reason}").format(reason=note.amendment_reason or "")]
+    lines += correction_lines(note.corrected, note.amendment_reason)
     return "\n".join(lines)
 
 
-class NotesTab(Retranslating, QWidget):
+@dataclass(frozen=True, slots=True)
+class NotesRead:
+    """What the Notes tab shows, read on a worker: the notes (newest first), and for a search the words
+    searched for and each hit's snippet by note id."""
+
+    notes: list[Note]
+    searched: str = ""
+    snippets: dict[str, str] | None = None
+
+
+class NotesTab(Loads[NotesRead], Retranslating, QWidget):
     """The case's notes, newest first; the chosen one in full below."""
 
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
@@ -241,23 +254,22 @@ class NotesTab(Retranslating, QWidget):
         self.list.setUniformRowHeights(True)
         self.list.currentItemChanged.connect(lambda *_a: self._show_current())
         self.list.itemActivated.connect(lambda *_a: self._show_current())
-        self.detail = QTextBrowser()
-        self.detail.setObjectName("note_detail")
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.list)
-        split.addWidget(self.detail)
-        split.setSizes([380, 200])
+        self.words = RecordInWords(self.list, Qt.Orientation.Vertical, "note_detail", N_("The note in full"),
+                                   sizes=(380, 200))
+        self.detail = self.words.detail
         self.status = QLabel()
         self.status.setObjectName("notes_status")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.words, 1)
         self.notes: list[Note] = []
         self.snippets: dict[str, str] = {}
         self.forms: list[Form] = []
+        self._select_next: str | None = None
         store_watcher(session).changed.connect(self._store_changed)
         self.retranslate()
+        self.start_loading(self)
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search this case's notes"))
@@ -267,26 +279,33 @@ class NotesTab(Retranslating, QWidget):
         self.correct_button.setText(_("Correct…"))
         self.list.setHeaderLabels([_(h) for h in HEADERS])
         self.list.setAccessibleName(_("Case notes"))
-        self.detail.setAccessibleName(_("The note in full"))
-        self.refresh()
+        self.words.retranslate()
+        self.redraw()
 
     def _store_changed(self, tables: set[str], cases: set[str]) -> None:
         if "case_note" in tables and (not cases or self.case_id in cases):
             self.refresh()
 
-    def refresh(self) -> None:
-        current = self.current_note()
+    def request(self) -> tuple[str, bool]:
+        return self.search.text().strip(), self.significant.isChecked()
+
+    def read(self, text: str, significant_only: bool) -> NotesRead:
+        """Worker thread: the case's notes (significant events only if asked), or those matching ``text``."""
         service = NoteService(self.session)
-        text = self.search.text().strip()
         if text:
             hits = service.search(text, case_id=self.case_id)
-            self.notes = [h.note for h in hits if not self.significant.isChecked() or h.note.significant]
-            self.snippets = {h.note.id: h.snippet for h in hits}
+            return NotesRead([h.note for h in hits if not significant_only or h.note.significant], text,
+                             {h.note.id: h.snippet for h in hits})
+        return NotesRead(service.for_case(self.case_id, significant_only=significant_only))
+
+    def draw(self, data: NotesRead) -> None:
+        current = self._select_next or self.current_note()
+        self._select_next = None
+        self.notes, self.snippets = data.notes, data.snippets or {}
+        if data.searched:
             self.status.setText(ngettext("{n} note found", "{n} notes found", len(self.notes)).format(
                 n=len(self.notes)) if self.notes else _("No note of this case matches."))
         else:
-            self.notes = service.for_case(self.case_id, significant_only=self.significant.isChecked())
-            self.snippets = {}
             self.status.setText("" if self.notes else _("No notes yet."))
         self.status.setVisible(bool(self.status.text()))
         self.list.clear()
@@ -326,20 +345,25 @@ class NotesTab(Retranslating, QWidget):
         if self.list.topLevelItemCount():
             self.list.setCurrentItem(self.list.topLevelItem(0))
         else:
-            self.detail.clear()
+            self.words.show_text("")
         return False
 
     def _show_current(self) -> None:
         note_id = self.current_note()
         note = next((n for n in self.notes if n.id == note_id), None)
         self.correct_button.setEnabled(note is not None)
-        self.detail.setPlainText(note_summary(note) if note is not None else "")
+        self.words.show_text(note_summary(note) if note is not None else "")
 
     def _show(self, form: Form) -> Form:
-        form.saved.connect(lambda note_id: (self.refresh(), self.select(note_id)))
+        form.saved.connect(self._saved)
         self.forms.append(form)
         form.show()
         return form
+
+    def _saved(self, note_id: str) -> None:
+        """A form saved ``note_id``: read again, and choose it once drawn."""
+        self._select_next = note_id
+        self.refresh()
 
     def new_note(self) -> Form:
         return self._show(NoteForm(self.session, self.case_id, None, self))
@@ -354,6 +378,8 @@ class NotesTab(Retranslating, QWidget):
         if action == "new_note":
             return self.new_note()
         if action == "show_note" and person_id:
+            if self.search.text() or self.significant.isChecked():
+                self._select_next = person_id  # not listed until read again without the search
             self.search.clear()
             self.significant.setChecked(False)
             self.select(person_id)

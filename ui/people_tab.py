@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,8 +27,8 @@ from desktop.services.permissions import Can
 from desktop.services.persons import PersonService
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date
-from ui.loading import Loader
-from ui.safety import case_flags, flags_text
+from ui.loading import Loader, window_queue
+from ui.safety import case_flags, mark_flags
 from ui.widgets import Retranslating
 
 PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -76,7 +75,8 @@ class PeopleTab(Retranslating, QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self._dialogs: dict[str, QWidget] = {}
-        self.loader: Loader[tuple[list[dict[str, Any]], dict[str, list[Any]]]] = Loader(self, self._refreshed)
+        self.loader: Loader[tuple[list[dict[str, Any]], dict[str, list[Any]]]] = Loader(
+            self, self._refreshed, queue=window_queue(self))
         self.retranslate()
         # The members came with the opened case; only their safety flags are read (on a worker).
         self.loader.load(self._read, list(self.members), False)
@@ -110,14 +110,10 @@ class PeopleTab(Retranslating, QWidget):
                     label(m.get("role")),
                     show_date(m.get("date_of_birth")),
                     label(m.get("correspondence_language") or "unknown"),
-                    flags_text(self.flags.get(m["id"], [])),
+                    "",
                 ]
             )
-            if self.flags.get(m["id"]):
-                font = item.font(SAFETY_COLUMN)
-                font.setBold(True)
-                item.setFont(SAFETY_COLUMN, font)
-                item.setForeground(SAFETY_COLUMN, QBrush(QColor("#b71c1c")))
+            mark_flags(item, SAFETY_COLUMN, self.flags.get(m["id"], []))
             item.setData(0, PERSON_ID_ROLE, m["id"])
             self.tree.addTopLevelItem(item)
             if m["id"] == current:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _
@@ -34,6 +35,23 @@ def case_flags(session: Any, case_id: str) -> dict[str, list[SafetyFlag]]:
 def flags_text(flags: list[SafetyFlag]) -> str:
     """A person's flags in one line, in the interface language ("" for none)."""
     return "; ".join(f.text() for f in flags)
+
+
+FLAG_COLOUR = "#b71c1c"
+"""A flag's words stand out (bold, dark red) wherever a person is listed."""
+
+
+def mark_flags(item: QTreeWidgetItem, column: int, flags: list[SafetyFlag]) -> None:
+    """Say ``flags`` in ``column`` of a person's row (the People and Household tabs): bold and red when any,
+    the whole text also in the tooltip."""
+    text = flags_text(flags)
+    item.setText(column, text)
+    item.setToolTip(column, text)
+    if flags:
+        font = item.font(column)
+        font.setBold(True)
+        item.setFont(column, font)
+        item.setForeground(column, QBrush(QColor(FLAG_COLOUR)))
 
 
 def _header_fact(session: Any, case_id: str) -> Callable[[], tuple[str, str]] | None:

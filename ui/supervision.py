@@ -1,4 +1,4 @@
-"""The case's "Supervision and sign-off" tab (GUI thread only): when the case was last supervised, each
+"""The case's "Supervision and sign-off" tab: when the case was last supervised, each
 supervision with what was discussed and decided and the actions agreed (owner, due date, done or not),
 and the records of the case that need a manager's sign-off with their state and the manager's comments.
 
@@ -8,10 +8,15 @@ or a manager closes an action), :class:`SignOffForm` (a manager signs a record o
 comments) and :class:`ResubmitForm` (the worker sends a returned record back). My work's tasks open them
 through :meth:`OversightTab.open_action` (``record_supervision``, ``sign_off``, ``resubmit``). Listed in
 :data:`ui.plugins.CASE_TAB_MODULES`.
+
+Thread contract: GUI thread, except :meth:`OversightTab.read` (a :class:`ui.loading.Loads` tab: the
+supervisions and the records for sign-off are read on a worker and drawn on the GUI thread; a language
+switch redraws them).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -22,8 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -39,6 +42,8 @@ from desktop.services.supervision import Supervision, SupervisionService, last_s
 from ui.case_tabs import FactWords, register_case_tab, register_header_fact
 from ui.formatting import from_iso, show_date, to_iso
 from ui.forms import Field, Form
+from ui.loading import Loads
+from ui.record_text import RecordInWords, correction_lines
 from ui.tasks import store_watcher
 from ui.widgets import FieldError, Retranslating, cap_columns, fit_columns, scaled_pt
 
@@ -298,12 +303,20 @@ def supervision_text(s: Supervision) -> str:
                      if a.done_on else _("due by {date}").format(date=show_date(a.due_on)))
             lines.append(_("• {action} – {owner}, {state}").format(action=a.description, owner=a.owner_name,
                                                                    state=state))
-    if s.amends_id:
-        lines += ["", _("This corrects an earlier version: {reason}").format(reason=s.amendment_reason or "")]
+    lines += correction_lines(bool(s.amends_id), s.amendment_reason)
     return "\n".join(lines)
 
 
-class OversightTab(Retranslating, QWidget):
+@dataclass(frozen=True, slots=True)
+class OversightRead:
+    """What the tab shows, read on a worker: the case's supervisions (newest first) and its records that
+    need a manager's sign-off."""
+
+    records: list[Supervision]
+    items: list[SignOffItem]
+
+
+class OversightTab(Loads[OversightRead], Retranslating, QWidget):
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("oversight_tab")
@@ -318,8 +331,6 @@ class OversightTab(Retranslating, QWidget):
         self.supervisions = QTreeWidget()
         self.supervisions.setObjectName("supervisions")
         self.supervisions.currentItemChanged.connect(lambda *_a: self._show_current())
-        self.detail = QTextBrowser()
-        self.detail.setObjectName("supervision_detail")
         self.signoffs = QTreeWidget()
         self.signoffs.setObjectName("signoffs")
         self.signoffs.setRootIsDecorated(False)
@@ -343,10 +354,9 @@ class OversightTab(Retranslating, QWidget):
         top.addStretch(1)
         top.addWidget(self.record_button)
         top.addWidget(self.done_button)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.supervisions)
-        split.addWidget(self.detail)
-        split.setSizes([620, 480])
+        self.words = RecordInWords(self.supervisions, Qt.Orientation.Horizontal, "supervision_detail",
+                                   N_("The supervision in full"), sizes=(620, 480))
+        self.detail = self.words.detail
         bottom = QHBoxLayout()
         bottom.addWidget(self.signoff_label)
         bottom.addStretch(1)
@@ -355,14 +365,16 @@ class OversightTab(Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.last)
         layout.addLayout(top)
-        layout.addWidget(split, 3)
+        layout.addWidget(self.words, 3)
         layout.addLayout(bottom)
         layout.addWidget(self.signoffs, 2)
         self.records: list[Supervision] = []
         self.items: list[SignOffItem] = []
         self.forms: list[Form] = []
+        self._update_buttons()  # nothing read yet: no action to close
         store_watcher(session).changed.connect(self._store_changed)
         self.retranslate()
+        self.start_loading(self)
 
     def retranslate(self) -> None:
         self.supervision_label.setText(_("Supervision"))
@@ -376,17 +388,22 @@ class OversightTab(Retranslating, QWidget):
                                        _("Comments")])
         self.supervisions.setAccessibleName(_("Supervision"))
         self.signoffs.setAccessibleName(_("Records that need a manager's sign-off"))
-        self.detail.setAccessibleName(_("The supervision in full"))
-        self.refresh()
+        self.words.retranslate()
+        self.redraw()
 
     def _store_changed(self, tables: set[str], cases: set[str]) -> None:
         if self.case_id in cases and tables & {"supervision", "supervision_action", "signoff"}:
             self.refresh()
 
-    def refresh(self) -> None:
+    def read(self) -> OversightRead:
+        """Worker thread: the case's supervisions and its records for sign-off."""
+        return OversightRead(SupervisionService(self.session).for_case(self.case_id),
+                             SignOffService(self.session).for_case(self.case_id))
+
+    def draw(self, data: OversightRead) -> None:
         current = self.supervisions.currentItem()
         chosen = current.data(0, ROLE) if current is not None else None
-        self.records = SupervisionService(self.session).for_case(self.case_id)
+        self.records = data.records
         last = self.records[0] if self.records else None
         self.last.setText(_("Last supervised on {date} by {manager}").format(
             date=show_date(last.held_on), manager=last.supervisor_name) if last
@@ -411,7 +428,7 @@ class OversightTab(Retranslating, QWidget):
             self.supervisions.setCurrentItem(self.supervisions.topLevelItem(0))
         fit_columns(self.supervisions)
         cap_columns(self.supervisions, {0: 190})
-        self.items = SignOffService(self.session).for_case(self.case_id)
+        self.items = data.items
         self.signoffs.clear()
         for item in self.items:
             last_decision = item.history[-1] if item.history else None
@@ -435,7 +452,7 @@ class OversightTab(Retranslating, QWidget):
         current = self.supervisions.currentItem()
         sid = current.data(0, ROLE) if current is not None else None
         found = next((s for s in self.records if s.id == sid), None)
-        self.detail.setPlainText(supervision_text(found) if found else "")
+        self.words.show_text(supervision_text(found) if found else "")
         self._update_buttons()
 
     def _selected_action(self) -> str | None:

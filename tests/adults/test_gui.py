@@ -13,7 +13,7 @@ from desktop.i18n import set_language
 from desktop.services.adults import EnquiryService
 from desktop.services.drafts import DraftService
 from tests.adults.helpers import appoint, report_and_screen
-from tests.conftest import settle
+from tests.conftest import case_tab, settle
 from tests.gui.forms import saved, written
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.tab import AdultTab
@@ -172,7 +172,7 @@ def test_case_window_has_the_adult_tab(qtbot, ready) -> None:
     window = CaseWindow(ready.sw, ready.ids["case"])
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: not window.loading, timeout=10_000)  # opened, its tabs have read
-    page = window.tab("adults")
+    page = case_tab(qtbot, window, "adults")
     assert isinstance(page, AdultTab) and page.applies
     header = {k.text(): v.text() for k, v in window._rows}  # noqa: SLF001 - the header's rows
     assert header["Lead co-ordinator:"] == "Owain Thomas"

@@ -10,7 +10,7 @@ import pytest
 
 from desktop.i18n import set_language  # noqa: E402
 from desktop.services.children import LookedAfterService, PlacementService  # noqa: E402
-from tests.conftest import open_my_work
+from tests.conftest import case_tab, open_my_work
 from tests.gui.forms import saved, written
 
 from .conftest import placement  # noqa: E402
@@ -37,10 +37,12 @@ def window(qtbot, world) -> Iterator:
     forget_store(world.sw)
 
 
-def looked_after_tab(window):
+def looked_after_tab(window, qtbot):
     """The "Looked after" tab of a Child in Need case: started from "Start other work" when the case has no
     looked-after records yet (a tab of work that does not apply is hidden)."""
-    return window.tab("looked_after") or window.start_work("looked_after")
+    tab = window.tab("looked_after") or window.start_work("looked_after")
+    qtbot.waitUntil(lambda: not window.loading, timeout=10_000)  # made now: it reads what decides its forms
+    return tab
 
 
 def _fill(dialog, **values) -> None:
@@ -64,7 +66,7 @@ def _refused(qtbot, dialog, field: str) -> str:
 
 
 def test_assessment_started_people_spoken_to_and_completed(qtbot, window, world):
-    tab = window.tab("child_in_need")
+    tab = case_tab(qtbot, window, "child_in_need")
     assert not tab.bar.action("record_contact").isEnabled() and not tab.bar.action("complete_assessment").isEnabled()
     start = tab.start_assessment()
     _fill(start, started_on="21/10/2026")
@@ -102,7 +104,7 @@ def test_assessment_started_people_spoken_to_and_completed(qtbot, window, world)
 
 
 def test_plan_outcome_action_needs_an_owner_and_review(qtbot, window, world):
-    tab = window.tab("child_in_need")
+    tab = case_tab(qtbot, window, "child_in_need")
     assert not tab.bar.action("add_action").isEnabled()
     plan = tab.start_plan()
     _fill(plan, started_on="10/10/2026", next_review_on="05/10/2026")
@@ -156,7 +158,7 @@ def looked_after(world) -> dict:
 
 
 def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, window, world):
-    tab = looked_after_tab(window)
+    tab = looked_after_tab(window, qtbot)
     assert tab.bar.action("record_visit").isEnabled() and tab.bar.action("record_lac_review").isEnabled()
     visit = tab.record_visit()
     _fill(visit, visited_on="12/10/2026", seen=False, seen_alone=True, location="Y Bwthyn")
@@ -191,7 +193,7 @@ def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, wind
 
 
 def test_placement_plan_signed_needs_a_signatory(qtbot, looked_after, window, world):
-    tab = looked_after_tab(window)
+    tab = looked_after_tab(window, qtbot)
     assert tab.bar.action("placement_plan").isEnabled()
     dialog = tab.record_placement_plan()
     _fill(dialog, prepared_on="05/10/2026", signed_on="06/10/2026")
@@ -206,7 +208,7 @@ def test_placement_plan_signed_needs_a_signatory(qtbot, looked_after, window, wo
 
 
 def test_health_event(qtbot, looked_after, window, world):
-    tab = looked_after_tab(window)
+    tab = looked_after_tab(window, qtbot)
     dialog = tab.record_health()
     _fill(dialog, on_date="08/10/2026", provider="Meddygfa Llandeilo")
     assert _refused(qtbot, dialog, "kind") == "Choose what happened."
@@ -220,7 +222,7 @@ def test_health_event(qtbot, looked_after, window, world):
 
 
 def test_permanence_plan_and_achieved(qtbot, looked_after, window, world):
-    tab = looked_after_tab(window)
+    tab = looked_after_tab(window, qtbot)
     assert tab.bar.action("permanence_plan").isEnabled() and not tab.bar.action("permanence_achieved").isEnabled()
     dialog = tab.record_permanence()
     _fill(dialog, route="long_term_foster", decided_on="15/10/2026", target_on="01/10/2026")
@@ -244,7 +246,7 @@ def test_permanence_plan_and_achieved(qtbot, looked_after, window, world):
 
 
 def test_childs_voice(qtbot, window, world):
-    tab = window.tab("child_in_need")
+    tab = case_tab(qtbot, window, "child_in_need")
     dialog = tab.record_voice()
     _fill(dialog, kind="wishes_feelings", recorded_on="12/10/2026", language="cy")
     assert _refused(qtbot, dialog, "content") == "Write down what the child said or did."
@@ -258,7 +260,7 @@ def test_childs_voice(qtbot, window, world):
 
 
 def test_forms_are_retranslated(qtbot, looked_after, window, world):
-    dialog = looked_after_tab(window).record_visit()
+    dialog = looked_after_tab(window, qtbot).record_visit()
     assert dialog.windowTitle() == "Record a statutory visit"
     assert dialog.widgets["visited_on"].accessibleName() == "Date of the visit"
     set_language("cy")  # every text is set again (new msgids fall back to English until the catalog has them)
@@ -268,7 +270,7 @@ def test_forms_are_retranslated(qtbot, looked_after, window, world):
 
 
 def test_conference_request_and_proceedings_from_the_child_in_need_tab(qtbot, window, world):
-    tab = window.tab("child_in_need")
+    tab = case_tab(qtbot, window, "child_in_need")
     request = tab.request_icpc()
     _fill(request, requested_on="21/10/2026", reason="Bruising seen at school.")
     assert _refused(qtbot, request, "requested_on") == "The date cannot be in the future."
@@ -291,7 +293,7 @@ def test_conference_request_and_proceedings_from_the_child_in_need_tab(qtbot, wi
 def test_proceedings_moved_to_later_stages_and_concluded_from_the_child_in_need_tab(qtbot, window, world):
     from desktop.services.children import ChildInNeedService
 
-    tab = window.tab("child_in_need")
+    tab = case_tab(qtbot, window, "child_in_need")
     assert not tab.bar.action("proceedings_stage").isEnabled() and tab.proceedings_stage() is None  # nothing open yet
     ChildInNeedService(world.sw).start_proceedings(world.ids["case"], world.ids["elis"], kind="care_proceedings",
                                                    stage="application_issued", started_on="2026-10-01")
@@ -323,7 +325,7 @@ def test_proceedings_moved_to_later_stages_and_concluded_from_the_child_in_need_
 def test_personal_education_plan_from_the_looked_after_tab(qtbot, window, world):
     LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
                                                      legal_status="section_76", transfer=False)
-    tab = looked_after_tab(window)
+    tab = looked_after_tab(window, qtbot)
     tab.refresh()
     qtbot.waitUntil(lambda: tab.bar.action("record_pep").isEnabled())
     pep = tab.record_pep()
@@ -338,7 +340,7 @@ def test_personal_education_plan_from_the_looked_after_tab(qtbot, window, world)
 def test_legal_status_change_and_worker_history_on_the_looked_after_tab(qtbot, window, world):
     LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
                                                      legal_status="section_76", transfer=False)
-    tab = looked_after_tab(window)
+    tab = looked_after_tab(window, qtbot)
     tab.refresh()
     qtbot.waitUntil(lambda: tab.bar.action("change_legal_status").isEnabled())
     assert "Social workers over time:" in tab.records.text()
@@ -356,7 +358,7 @@ def test_a_manager_names_the_independent_reviewing_officer(qtbot, window, world)
 
     LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
                                                      legal_status="section_76", transfer=False)
-    tab = looked_after_tab(window)
+    tab = looked_after_tab(window, qtbot)
     tab.refresh()
     assert "assign_iro" not in tab.bar.actions_by_name, "a social worker cannot allocate: not offered at all"
     manager = world.as_("tm_cin")  # the case stays with the CiN team here
@@ -373,7 +375,7 @@ def test_a_manager_names_the_independent_reviewing_officer(qtbot, window, world)
 def test_care_and_support_plan_from_the_looked_after_tab(qtbot, window, world):
     LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
                                                      legal_status="section_76", transfer=False)
-    tab = looked_after_tab(window)
+    tab = looked_after_tab(window, qtbot)
     tab.refresh()
     qtbot.waitUntil(lambda: tab.bar.action("record_care_plan").isEnabled())
     dialog = tab.record_care_plan()
@@ -433,7 +435,7 @@ def test_a_half_typed_visit_comes_back_as_a_draft_and_goes_when_saved(qtbot, win
 
     LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
                                                      legal_status="section_76", transfer=False)
-    tab = looked_after_tab(window)
+    tab = looked_after_tab(window, qtbot)
     tab.refresh()
     qtbot.waitUntil(lambda: tab.bar.action("record_visit").isEnabled())
     visit = tab.record_visit()

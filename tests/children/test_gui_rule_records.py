@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from desktop.i18n import set_language
-from tests.conftest import settle
+from tests.conftest import case_tab, settle
 from tests.gui.forms import saved
 
 pytestmark = pytest.mark.gui
@@ -49,7 +49,7 @@ def _save(qtbot: Any, dialog: Any) -> None:
 def test_a_manager_records_an_exception_and_it_is_a_line_on_the_case(qtbot: Any, world: Any, tidy: None) -> None:
     world.clock.day = date(2026, 10, 20)
     win = _window(qtbot, world.as_("tm_cin"), world.ids["case"])
-    tab = win.tab("rule_records")
+    tab = case_tab(qtbot, win, "rule_records")
     assert tab is not None and tab.exception_button.isVisibleTo(tab)
     dialog = tab.record_exception()
     dialog.set_value("person", world.ids["elis"])
@@ -70,7 +70,7 @@ def test_a_manager_records_an_exception_and_it_is_a_line_on_the_case(qtbot: Any,
 def test_a_worker_records_a_complaint_and_its_next_step(qtbot: Any, world: Any, tidy: None) -> None:
     world.clock.day = date(2026, 10, 20)
     win = _window(qtbot, world.sw, world.ids["case"])
-    tab = win.tab("rule_records")
+    tab = case_tab(qtbot, win, "rule_records")
     assert tab is not None and not tab.exception_button.isVisibleTo(tab)  # a social worker agrees none
     dialog = tab.record_complaint()
     dialog.set_value("complainant_name", "Nia Pritchard")

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from desktop.i18n import set_language
 from desktop.services.demo import DemoContext, build_demo
-from tests.conftest import demo_clock, fast_kdf, open_my_work
+from tests.conftest import case_tab, demo_clock, fast_kdf, open_my_work, settle
 from tests.gui.forms import saved
 
 PASSWORD = "demo-password-journey-19"
@@ -51,6 +51,7 @@ def _case_window(qtbot: Any, session: Any, case_id: str) -> Any:
 def _save(qtbot: Any, form: Any) -> None:
     with qtbot.waitSignal(form.saved, timeout=5000):
         assert saved(form, qtbot), [e.text() for e in form.errors.values() if e.text()] or form.general_error.text()
+    settle(qtbot)  # the tabs read again on workers
 
 
 def _pdf_text(path: Path) -> str:
@@ -66,7 +67,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
 
     # -- notes from the case: one significant, in Welsh; one everyday, in English ---------------------
     window = _case_window(qtbot, rhian, case)
-    notes = window.tab("notes")
+    notes = case_tab(qtbot, window, "notes")
     form = notes.new_note()
     form.set_value("kind", "phone")
     form.set_value("occurred_on", yesterday)
@@ -110,7 +111,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     opened.close()
 
     # -- the chronology: the significant note among the other events, Osian's ----------------------
-    chronology = window.tab("chronology")
+    chronology = case_tab(qtbot, window, "chronology")
     chronology.refresh()
     qtbot.waitUntil(lambda: not chronology.loading, timeout=10_000)  # read on a worker
     chronology.person.setCurrentIndex(chronology.person.findData(fam["osian"]))
@@ -154,7 +155,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
 
     # -- the team manager supervises; the action joins Rhian's My work ------------------------------
     manager_window = _case_window(qtbot, carys, case)
-    oversight = manager_window.tab("oversight")
+    oversight = case_tab(qtbot, manager_window, "oversight")
     supervision = oversight.record_supervision()
     supervision.set_value("discussion", "The nursery's call; breakfast club; the plan's support.")
     supervision.set_value("decisions", "Refer to the breakfast club.")

@@ -7,6 +7,7 @@ import pytest
 
 import ui.people_tab  # noqa: F401 - registers the People and Household tabs
 from desktop.services.persons import PersonService
+from tests.conftest import case_tab
 from tests.gui.forms import saved
 from ui.case_view import CaseWindow
 
@@ -32,7 +33,7 @@ def _members(tab) -> list[tuple[str, str, str]]:
 
 
 def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session) -> None:
-    tab = window.tab("household")
+    tab = case_tab(qtbot, window, "household")
     assert tab is not None
     assert [m[0] for m in _members(tab)] == ["Carys Jones", "Elis Jones"]
     tab.tree.setCurrentItem(tab.tree.topLevelItem(0))
@@ -52,6 +53,7 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
     dialog.set_value("family_name", "Price")
     with qtbot.waitSignal(dialog.saved) as emitted:
         assert saved(dialog, qtbot)
+    qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)  # read again on a worker
     joined = gui_session.store.rows("SELECT person_id, membership, from_date FROM household_member WHERE id = ?",
                                     emitted.args)
     assert joined[0]["membership"] == "regular_visitor" and joined[0]["from_date"] == "2026-11-01"
@@ -72,6 +74,7 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
     left.set_value("to_date", "20/11/2026")
     with qtbot.waitSignal(left.saved):
         assert saved(left, qtbot)
+    qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     gone = [m for m in _members(tab) if m[0] == "Gareth Price"]
     assert gone == [("Gareth Price", "Regular visitor", "20 Nov 2026")]
     changes = gui_session.store.rows("SELECT action FROM audit WHERE entity = 'household_member' ORDER BY seq")
@@ -79,7 +82,7 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
 
 
 def test_someone_of_the_case_joins_and_a_refused_join_creates_nobody(qtbot, window, gui_session, world) -> None:
-    tab = window.tab("household")
+    tab = case_tab(qtbot, window, "household")
     tab.tree.setCurrentItem(tab.tree.topLevelItem(0))
     dialog = tab.add_member()
     qtbot.addWidget(dialog)
@@ -92,3 +95,36 @@ def test_someone_of_the_case_joins_and_a_refused_join_creates_nobody(qtbot, wind
     assert not saved(dialog, qtbot)
     assert dialog.error_text("from_date") == "Enter the date as day, month and year."
     assert gui_session.store.rows("SELECT count(*) AS n FROM person")[0]["n"] == people, "nobody half-made"
+
+
+def test_each_members_safety_flags_show_beside_them_in_both_languages(qtbot, window, gui_session, world) -> None:
+    from desktop.i18n import set_language
+    from desktop.services.safety_flags import SafetyFlagService
+    from desktop.services.session import Session, User
+    from ui.household_tab import SAFETY_COLUMN
+
+    s = gui_session
+    uid = s.write(lambda tx: tx.insert("practitioner", {"given_names": "Siân", "family_name": "Rees",
+                                                       "app_role": "team_manager", "team_id": s.user.team_id}))["id"]
+    manager = Session(s.profile, s.store, User(uid, "Siân", "Rees", "team_manager", s.user.team_id, None))
+    SafetyFlagService(manager).set_flag(world.carys, "risk_to", "Police report", related_person_id=world.elis)
+    assert window.tab("household", make=False) is None, "not made until shown"
+    tab = case_tab(qtbot, window, "household")
+
+    def safety() -> dict[str, str]:
+        top = tab.tree.topLevelItem(0)
+        return {top.child(i).text(0): top.child(i).text(SAFETY_COLUMN) for i in range(top.childCount())}
+
+    assert safety() == {"Carys Jones": "Poses a risk to Elis Jones", "Elis Jones": ""}
+    carys = next(tab.tree.topLevelItem(0).child(i) for i in range(2)
+                 if tab.tree.topLevelItem(0).child(i).text(0) == "Carys Jones")
+    assert carys.font(SAFETY_COLUMN).bold() and carys.toolTip(SAFETY_COLUMN) == "Poses a risk to Elis Jones"
+    assert tab.tree.headerItem().text(SAFETY_COLUMN) == "Safety"
+    set_language("cy")
+    try:
+        assert safety()["Carys Jones"] == "Yn peri risg i Elis Jones", "redrawn in Welsh without a read"
+        assert not tab.loading
+    finally:
+        set_language("en")
+    SafetyFlagService(manager).set_flag(world.elis, "do_not_contact", "Court order")  # a change while shown
+    qtbot.waitUntil(lambda: safety()["Elis Jones"] == "Do not contact", timeout=5_000)

@@ -92,3 +92,40 @@ def test_nothing_is_drawn_into_a_destroyed_widget(qtbot) -> None:
     qtbot.waitUntil(lambda: task.done, timeout=5_000)
     assert runner().wait_idle(5)
     assert drawn == []
+
+
+def test_a_read_queue_runs_one_read_at_a_time_and_a_newer_request_takes_the_older_ones_place(qtbot) -> None:
+    from ui.loading import ReadQueue
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    queue = ReadQueue(owner)
+    drawn: list[str] = []
+    a, b, c = (Loader(owner, drawn.append, queue=queue) for _i in range(3))
+    ran: list[str] = []
+    running, most = [0], [0]
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def read(name: str, wait: bool = False) -> str:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            ran.append(name)
+        if wait:
+            release.wait(5)
+        with lock:
+            running[0] -= 1
+        return name
+
+    a.load(read, "a", True)
+    b.load(read, "b1")
+    c.load(read, "c")
+    b.load(read, "b2")  # b's first request has not started: the newer one takes its place
+    assert queue.waiting == 2 and runner().running() == 1, "one read runs, the others wait"
+    assert b.pending and c.pending
+    release.set()
+    qtbot.waitUntil(lambda: not (a.pending or b.pending or c.pending), timeout=5_000)
+    assert ran == ["a", "b2", "c"] and drawn == ["a", "b2", "c"]
+    assert most[0] == 1, "never two reads of the queue at once"
+    assert b.dropped == 0, "the replaced request was never run, so nothing was dropped"

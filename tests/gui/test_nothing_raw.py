@@ -227,5 +227,15 @@ def test_the_screenshots_show_the_tab_they_name(qtbot: Any, demos: Any, monkeypa
     try:
         assert window.tab("chronology") is not None
         assert window.tabs.currentWidget() is window.tab("chronology")
+        # a tab is made when first shown: the picture waits until it has drawn what it read
+        assert not window.loading and window.tab("chronology").data is not None
     finally:
         window.close()
+    form = shots.supervision_form(session, key)  # a form over a tab made only for the picture
+    try:
+        assert form.isVisible() and form.objectName() == "supervision_form"
+        oversight = form.parent().window().tab("oversight", make=False)
+        assert oversight is not None and oversight.data is not None
+    finally:
+        form.close()
+        form.parent().window().close()

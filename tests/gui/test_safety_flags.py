@@ -16,7 +16,7 @@ from desktop.i18n import set_language
 from desktop.services.correspondence import queue_letter
 from desktop.services.persons import PersonService
 from desktop.services.session import Session, User
-from tests.conftest import settle
+from tests.conftest import case_tab, settle
 from tests.gui.forms import saved
 from ui.case_view import CaseWindow
 from ui.people_tab import SAFETY_COLUMN
@@ -46,7 +46,7 @@ def test_a_manager_sets_a_flag_everyone_sees_it_in_both_languages(qtbot, world, 
     win = CaseWindow(manager, world.cp_case)
     qtbot.addWidget(win)
     settle(qtbot)  # the case and its tabs are read on workers
-    tab = win.tab("people")
+    tab = case_tab(qtbot, win, "people")
     assert tab is not None and tab.set_flag_button.isVisibleTo(tab)
     tab.tree.setCurrentItem(_row(tab, "Carys Jones"))
     dialog = tab._flag_dialog(clear=False)  # noqa: SLF001 - what the button does
@@ -72,7 +72,7 @@ def test_a_manager_sets_a_flag_everyone_sees_it_in_both_languages(qtbot, world, 
     worker = CaseWindow(gui_session, world.cp_case)
     qtbot.addWidget(worker)
     settle(qtbot)
-    wtab = worker.tab("people")
+    wtab = case_tab(qtbot, worker, "people")
     assert wtab is not None and not wtab.set_flag_button.isVisibleTo(wtab)
     assert _row(wtab, "Carys Jones").text(SAFETY_COLUMN) == "Poses a risk to Elis Jones"
 

@@ -1,5 +1,10 @@
 """The "Correspondence" case tab: every letter of the case (template, recipient, language, date,
-who printed it) with a preview of the stored PDF. GUI thread; reads and renders on workers."""
+who printed it) with a preview of the stored PDF.
+
+Thread contract: GUI thread, except :meth:`CorrespondenceTab.read` (a :class:`ui.loading.Loads` tab: the
+letters are read on a worker and drawn on the GUI thread; a language switch redraws them) and the preview,
+rendered on a worker.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _
-from desktop.services.letters import LetterService
+from desktop.services.letters import LetterService, QueuedLetter
 from ui.letters.model import HISTORY_COLUMNS, LetterModel
 from ui.letters.preview import PdfPreview, pdf_page_images
+from ui.loading import Loads
 from ui.table_fit import fit_table
 from ui.tasks import Cancelled, Task, TaskControl, runner, store_watcher
 from ui.widgets import Retranslating, message_of
 
 
-class CorrespondenceTab(Retranslating, QWidget):
+class CorrespondenceTab(Loads[list[QueuedLetter]], Retranslating, QWidget):
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("correspondence_tab")
@@ -56,19 +62,19 @@ class CorrespondenceTab(Retranslating, QWidget):
         self._task: Task | None = None
         store_watcher(session).changed.connect(self._changed)
         self.retranslate()
-        self.refresh()
+        self.start_loading(self, fail=self._failed)
 
     def _changed(self, tables: set[str], cases: set[str]) -> None:
         if "letter" in tables and (not cases or self.case_id in cases):
             self.refresh()
 
-    def refresh(self) -> None:
-        runner().run(self.service.history, self.case_id, on_done=self._loaded,
-                     on_error=lambda exc: self.empty.setText(message_of(exc)))
+    def read(self) -> list[QueuedLetter]:
+        """Worker thread: the case's letters."""
+        return self.service.history(self.case_id)
 
-    def _loaded(self, letters: list[Any]) -> None:
+    def draw(self, letters: list[QueuedLetter]) -> None:
         self.model.set_letters(letters)
-        self.retranslate()
+        self._say_empty()
 
     def _selected(self, *_args: Any) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -106,9 +112,18 @@ class CorrespondenceTab(Retranslating, QWidget):
         self._task = runner().run(work, control=True, on_done=shown, on_error=failed)
         return self._task
 
+    def _failed(self, exc: BaseException) -> None:
+        """The letters could not be read (the case gone from scope): said where the list would be."""
+        self.empty.setText(message_of(exc))
+        self.empty.setVisible(True)
+
+    def _say_empty(self) -> None:
+        self.empty.setText("" if self.model.letters or self.data is None
+                           else _("No letters have been queued for this case."))
+        self.empty.setVisible(bool(self.empty.text()))
+
     def retranslate(self) -> None:
         self.heading.setText(_("Letters for this case"))
-        self.empty.setText("" if self.model.letters else _("No letters have been queued for this case."))
-        self.empty.setVisible(not self.model.letters)
+        self._say_empty()
         self.table.setAccessibleName(_("Correspondence history"))
         self.model.retranslate()
