@@ -5,13 +5,16 @@
   its urgency shape, words and colours.
 * "For your action": tasks (escalations and notifications) that wait until acknowledged with what was done.
 * "My own work": the person's items by urgency; every row says how late (in the rule's own unit), whose it
-  is, and opens the case at the right form (double-click or Enter).
+  is, and opens the case at the right form (double-click or Enter). The person an item is about carries
+  their safety flags (a marker; the words in the tooltip and for a screen reader).
 * "My team" / "Teams" (managers): a row per worker — cases, overdue, due today, due this week, away and who
   covers — opening to that worker's items; for a senior manager, per team first. Assign cover from here.
 * Admin staff see the letters waiting to be printed.
 
-Thread contract: GUI thread only draws. The figures come from :meth:`MyWorkService.view` run on a worker
-through :mod:`ui.tasks` after each burst of commits; a language switch redraws from the same figures.
+Thread contract: GUI thread only draws. The figures (and the safety flags) come from
+:meth:`MyWorkService.view` run on a worker through :mod:`ui.tasks` after each burst of commits — worked
+out again only for the cases the commits touched (:mod:`desktop.services.my_work`); a language switch says
+the same figures again in place and reads nothing.
 """
 
 from __future__ import annotations
