@@ -174,11 +174,16 @@ class CaseloadModel(QAbstractTableModel):
             if role == _TOOLTIP:  # the whole text of a cell cut short
                 return self.data(index, _DISPLAY)
             return None
-        row = self._view[index.row()]
-        cells = self._display.get(row.case_id)
+        return self.cells(index.row())[index.column()]
+
+    def cells(self, row: int) -> tuple[str, ...]:
+        """The texts of the ``row``-th row shown, in column order (made once per row and language)."""
+        case = self._view[row]
+        cells = self._display.get(case.case_id)
         if cells is None:
-            cells = self._display[row.case_id] = self._cells(row, row.case_id in self._flagged) + self._due_cells(row)
-        return cells[index.column()]
+            cells = self._display[case.case_id] = (self._cells(case, case.case_id in self._flagged)
+                                                   + self._due_cells(case))
+        return cells
 
     def _due_cells(self, row: CaseRow) -> tuple[str, str]:
         found = self._due.get(row.case_id)

@@ -5,25 +5,32 @@
   its urgency shape, words and colours.
 * "For your action": tasks (escalations and notifications) that wait until acknowledged with what was done.
 * "My own work": the person's items by urgency; every row says how late (in the rule's own unit), whose it
-  is, and opens the case at the right form (double-click or Enter).
+  is, and opens the case at the right form (double-click or Enter). The person an item is about carries
+  their safety flags (a marker; the words in the tooltip and for a screen reader).
 * "My team" / "Teams" (managers): a row per worker — cases, overdue, due today, due this week, away and who
   covers — opening to that worker's items; for a senior manager, per team first. Assign cover from here.
 * Admin staff see the letters waiting to be printed.
 
-Thread contract: GUI thread only draws. The figures come from :meth:`MyWorkService.view` run on a worker
-through :mod:`ui.tasks` after each burst of commits; a language switch redraws from the same figures.
+Thread contract: GUI thread only draws. The figures (and the safety flags) come from
+:meth:`MyWorkService.view` run on a worker through :mod:`ui.tasks` after each burst of commits — worked
+out again only for the cases the commits touched (:mod:`desktop.services.my_work`); a language switch says
+the same figures again in place and reads nothing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QIcon
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -32,14 +39,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.urgency import Urgency, urgency_of
+from desktop.errors import DiogelError
 from desktop.i18n import N_, _, ngettext
 from desktop.services.my_work import MyWork, MyWorkService, TeamSummary, WorkerSummary, WorkItem
 from desktop.services.permissions import Can
+from desktop.services.safety_flags import SafetyFlag, SafetyFlagService
 from desktop.services.tasks import Task
 from ui import areas
 from ui.contrast import CHIP_EMPTY_COLOURS, high_contrast, urgency_colours
 from ui.formatting import show_date
 from ui.loading import Loader
+from ui.safety import flags_text
 from ui.tasks import store_watcher
 from ui.urgency import style_tree_item, urgency_icon
 from ui.widgets import Retranslating, cap_columns, fit_columns, message_of, scaled_pt
@@ -74,11 +84,33 @@ def whose(item: WorkItem) -> str:
     return item.worker_name or _("Nobody allocated")
 
 
-def item_row(item: WorkItem, *, with_whose: bool = True) -> QTreeWidgetItem:
-    """One due item as a row: urgency (shape, words, colours), who, case, due, why, whose."""
+def flag_icon() -> QIcon:
+    """The marker beside a person with safety flags."""
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+
+def mark_flags(row: QTreeWidgetItem, column: int, name: str, flags: list[SafetyFlag]) -> None:
+    """A person's safety flags (issue 20: shown wherever the person appears) on their cell: a marker, the
+    flags in words in its tooltip and in what a screen reader says; nothing for a person with none."""
+    if not flags:
+        return
+    words = flags_text(flags)
+    row.setIcon(column, flag_icon())
+    # L10N: the tooltip of a person marked in My work, e.g. "Safety: Poses a risk to Seren Tŵr"
+    row.setToolTip(column, _("Safety: {flags}").format(flags=words))
+    # L10N: what a screen reader says for a person with safety flags, e.g. "Dafydd Tŵr. Safety: Do not contact"
+    row.setData(column, Qt.ItemDataRole.AccessibleTextRole,
+                _("{name}. Safety: {flags}").format(name=name, flags=words))
+
+
+def item_row(item: WorkItem, *, with_whose: bool = True,
+             flags: dict[str, list[SafetyFlag]] | None = None) -> QTreeWidgetItem:
+    """One due item as a row: urgency (shape, words, colours), who (with their safety flags), case, due,
+    why, whose."""
     row = QTreeWidgetItem(["", item.person_name, item.case_reference, show_date(item.due), item.reason,
                            whose(item) if with_whose else ""])
     style_tree_item(row, item.urgency, days_overdue=item.days_overdue, unit=item.overdue_unit)
+    mark_flags(row, 1, item.person_name, (flags or {}).get(item.person_id, []))
     row.setData(0, CASE_ROLE, item.case_id)
     row.setData(0, ACTION_ROLE, item.action)
     row.setData(0, RULE_ROLE, item.rule_id)
@@ -87,6 +119,19 @@ def item_row(item: WorkItem, *, with_whose: bool = True) -> QTreeWidgetItem:
         row.setData(0, WORKER_ROLE, item.worker_id)
     row.setToolTip(4, item.reason)
     return row
+
+
+def say_headers(tree: QTreeWidget, labels: list[str]) -> None:
+    """A list's headers in another language, its rows not measured again (that took tens of milliseconds
+    a switch for a team of 250): each column keeps its width, widened to its header if need be, and
+    the person may still widen it; the next figures drawn fit the columns to their contents again."""
+    header = tree.header()
+    last = len(labels) - 1
+    for column in range(last):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+    tree.setHeaderLabels(labels)  # one change (a text at a time made the header lay itself out each time)
+    for column in range(last):
+        header.resizeSection(column, max(header.sectionSize(column), header.sectionSizeHint(column)))
 
 
 class CountChip(QWidget):
@@ -115,10 +160,12 @@ class CountChip(QWidget):
         fg, bg = (colours[0].name(), colours[1].name()) if count or high else CHIP_EMPTY_COLOURS
         bold = count and (self.urgency in (Urgency.OVERDUE, Urgency.PROBLEM) or high)
         border = f" border: {2 if count else 1}px solid {fg};" if high else ""
-        self.setStyleSheet(f"CountChip {{ background: {bg}; border-radius: 4px;{border} }}"
-                           f" QLabel {{ color: {fg}; font-weight: {700 if bold else 400}; font-size: {scaled_pt(11)};"
-                           " border: none; }")
-        self.icon.setPixmap(urgency_icon(self.urgency, 18).pixmap(18, 18))
+        style = (f"CountChip {{ background: {bg}; border-radius: 4px;{border} }}"
+                 f" QLabel {{ color: {fg}; font-weight: {700 if bold else 400}; font-size: {scaled_pt(11)};"
+                 " border: none; }")
+        if style != self.styleSheet():  # a language switch changes only the words: no restyling
+            self.setStyleSheet(style)
+            self.icon.setPixmap(urgency_icon(self.urgency, 18).pixmap(18, 18))
         self.icon.setVisible(bool(count))
         self.label.setText(text)
         self.setAccessibleName(text)
@@ -130,6 +177,9 @@ class MyWorkPage(Retranslating, QWidget):
         self.setObjectName("my_work_page")
         self.session = session
         self.work: MyWork | None = None
+        self._new_figures = False
+        self.flags: dict[str, list[SafetyFlag]] = {}
+        """Active safety flags by person id, read with the figures (the people items are about are marked)."""
         self.loaded = False
         self.last_error: BaseException | None = None
         self.opened: list[tuple[str, str]] = []  # (case id, action): for tests and the status bar
@@ -228,7 +278,7 @@ class MyWorkPage(Retranslating, QWidget):
             layout.addStretch(1)
 
         # The latest request's figures are drawn (an older answer overtaken by a newer commit is dropped).
-        self.loader: Loader[MyWork] = Loader(self, self._loaded, fail=self._failed, on_busy=self._busy)
+        self.loader: Loader[MyWorkRead] = Loader(self, self._loaded, fail=self._failed, on_busy=self._busy)
         # Several commits in a row (a conference writes many rows) refresh once.
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -241,11 +291,13 @@ class MyWorkPage(Retranslating, QWidget):
 
     # -- language -------------------------------------------------------------------------------
     def retranslate(self) -> None:
-        self.tree.setHeaderLabels([_(h) for h in ITEM_HEADERS])
-        self.team.setHeaderLabels([_(h) for h in TEAM_HEADERS])
-        self.tasks.setHeaderLabels([_(h) for h in TASK_HEADERS])
-        for tree in (self.tree, self.team, self.tasks):
-            fit_columns(tree)
+        language_only = self.work is not None and not self._new_figures
+        for tree, headers in ((self.tree, ITEM_HEADERS), (self.team, TEAM_HEADERS), (self.tasks, TASK_HEADERS)):
+            if language_only:
+                say_headers(tree, [_(h) for h in headers])
+            else:
+                tree.setHeaderLabels([_(h) for h in headers])
+                fit_columns(tree)
         self.tree.setAccessibleName(_("My own work"))
         self.team.setAccessibleName(_("The team's work, by worker"))
         self.tasks.setAccessibleName(_("For your action"))
@@ -268,7 +320,8 @@ class MyWorkPage(Retranslating, QWidget):
                 many = self.work is not None and len(self.work.teams) > 1
                 self.tabs.setTabText(i, _("Teams") if many else _("My team"))
         if self.work is not None:
-            self._draw()
+            self._draw(language_only=language_only)
+        self._new_figures = False
 
     # -- loading (worker thread) ----------------------------------------------------------------
     def refresh(self) -> None:
@@ -279,8 +332,9 @@ class MyWorkPage(Retranslating, QWidget):
         if busy and self.work is None:
             self.heading.setText(_("Loading…"))
 
-    def _loaded(self, work: MyWork) -> None:
-        self.work = work
+    def _loaded(self, read: MyWorkRead) -> None:
+        self.work, self.flags = read.work, read.flags
+        self._new_figures = True  # drawn whole (a language switch only says them again)
         self.last_error = None
         self.loaded = True
         self.retranslate()
@@ -295,7 +349,9 @@ class MyWorkPage(Retranslating, QWidget):
         self._debounce.start()
 
     # -- drawing (GUI thread, from self.work) ---------------------------------------------------
-    def _draw(self) -> None:
+    def _draw(self, *, language_only: bool = False) -> None:
+        """Draw the figures held. ``language_only``: the same figures in another language — the team list
+        keeps its rows and says them again (only the rows opened are made again)."""
         work = self.work
         assert work is not None
         scope = work.scope
@@ -325,7 +381,10 @@ class MyWorkPage(Retranslating, QWidget):
         self.note.setStyleSheet(f"color: {urgency_colours(Urgency.OVERDUE)[0].name()}; font-weight: 600;")
         self._draw_tasks(work.tasks)
         self._draw_own(work)
-        self._draw_teams(work.teams)
+        if language_only:
+            self._retext_teams()
+        else:
+            self._draw_teams(work.teams)
         waiting = work.letters_waiting
         self.letters_note.setVisible(waiting is not None)
         self.letters_button.setVisible(bool(waiting))
@@ -375,7 +434,7 @@ class MyWorkPage(Retranslating, QWidget):
             self.tree.addTopLevelItem(section)
             section.setFirstColumnSpanned(True)
             for item in items:
-                section.addChild(item_row(item))
+                section.addChild(item_row(item, flags=self.flags))
             section.setExpanded(True)
         fit_columns(self.tree)
 
@@ -391,6 +450,7 @@ class MyWorkPage(Retranslating, QWidget):
                                        str(team.total("overdue")), str(team.total("due_today")),
                                        str(team.total("due_this_week")), ""])
                 top.setData(0, WORKER_ROLE, f"team:{team.team_id}")
+                top.setData(1, Qt.ItemDataRole.UserRole, team)
                 self.team.addTopLevelItem(top)
                 if team.total("overdue"):
                     style_tree_item(top, Urgency.OVERDUE, label_column=2)
@@ -407,13 +467,8 @@ class MyWorkPage(Retranslating, QWidget):
         fit_columns(self.team)
 
     def _worker_row(self, worker: WorkerSummary) -> QTreeWidgetItem:
-        if worker.away:
-            away = (_("Away; {name} covers").format(name=worker.covered_by_name) if worker.covered_by_name
-                    else _("Away: nobody covering"))
-        else:
-            away = ""
-        row = QTreeWidgetItem([worker.name or _("Nobody allocated"), str(worker.cases), str(worker.overdue),
-                               str(worker.due_today), str(worker.due_this_week), away])
+        row = QTreeWidgetItem(["", str(worker.cases), str(worker.overdue), str(worker.due_today),
+                               str(worker.due_this_week), ""])
         row.setData(0, WORKER_ROLE, "" if not worker.name else worker.worker_id)
         row.setData(0, AWAY_ROLE, bool(worker.away and not worker.covered_by_name and worker.worker_id))
         row.setData(0, ACTION_ROLE, "worker")
@@ -425,18 +480,52 @@ class MyWorkPage(Retranslating, QWidget):
             row.setForeground(5, QBrush(urgency_colours(Urgency.OVERDUE)[0]))
         if worker.items:
             row.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+        self._say_worker(row, worker)
+        return row
+
+    @staticmethod
+    def _say_worker(row: QTreeWidgetItem, worker: WorkerSummary) -> None:
+        """A worker row's words in the interface language (its figures are digits, the same in both)."""
+        if worker.away:
+            away = (_("Away; {name} covers").format(name=worker.covered_by_name) if worker.covered_by_name
+                    else _("Away: nobody covering"))
+        else:
+            away = ""
+        # Only what the language changes is set again (each change makes the list look at the row again).
+        for column, text in ((0, worker.name or _("Nobody allocated")), (5, away)):
+            if row.text(column) != text:
+                row.setText(column, text)
         row.setToolTip(0, ngettext("{n} item: open to see them", "{n} items: open to see them",
                                    len(worker.items)).format(n=len(worker.items)))
-        return row
+
+    def _retext_teams(self) -> None:
+        """After a language switch: each team and worker row says its words again in place (no row is
+        made again, no column measured again); the items of an opened worker are made again."""
+        for i in range(self.team.topLevelItemCount()):
+            top = self.team.topLevelItem(i)
+            assert top is not None
+            held = top.data(1, Qt.ItemDataRole.UserRole)
+            if isinstance(held, TeamSummary):
+                top.setText(0, held.name or _("Other teams"))
+                rows = [top.child(j) for j in range(top.childCount())]
+            else:
+                rows = [top]
+            for row in rows:
+                worker = row.data(1, Qt.ItemDataRole.UserRole) if row is not None else None
+                if row is None or not isinstance(worker, WorkerSummary):
+                    continue
+                self._say_worker(row, worker)
+                if row.childCount():
+                    row.takeChildren()
+                    if row.isExpanded():
+                        self._fill_worker(row)
 
     def _fill_worker(self, row: QTreeWidgetItem) -> None:
         """A worker's items, drawn when their row is opened (a senior manager's view holds thousands)."""
         worker = row.data(1, Qt.ItemDataRole.UserRole)
         if not isinstance(worker, WorkerSummary) or row.childCount():
             return
-        for item in worker.items:
-            child = item_row(item, with_whose=False)
-            row.addChild(child)
+        row.addChildren([item_row(item, with_whose=False, flags=self.flags) for item in worker.items])
 
     # -- actions --------------------------------------------------------------------------------
     def rows(self, section: str) -> list[QTreeWidgetItem]:
@@ -537,9 +626,24 @@ class MyWorkPage(Retranslating, QWidget):
         window.open_action(item.data(0, ACTION_ROLE), item.data(0, PERSON_ROLE))  # where there is a form
 
 
-def _view(session: Any) -> MyWork:
+@dataclass(slots=True)
+class MyWorkRead:
+    """What the page draws, read on a worker: the figures and the safety flags of the people in them."""
+
+    work: MyWork
+    flags: dict[str, list[SafetyFlag]] = field(default_factory=dict)
+
+
+def _view(session: Any) -> MyWorkRead:
     """Worker thread: everything the page draws."""
-    return MyWorkService(session).view()
+    work = MyWorkService(session).view()
+    flags: dict[str, list[SafetyFlag]] = {}
+    if session.can(Can.VIEW_CASE):
+        try:
+            flags = SafetyFlagService(session).in_scope()
+        except DiogelError:  # flags this reader may not see are not shown: My work still is
+            flags = {}
+    return MyWorkRead(work, flags)
 
 
 def badge(session: Any) -> int | None:

@@ -75,14 +75,19 @@ def load_plugins() -> None:
 def warm_up() -> None:
     """Worker thread: import the plugins and the heavy modules, and let Babel read both languages' data
     (its first date takes tens of milliseconds), so the first screens need not do it on the GUI thread."""
-    load_plugins()
-    for name in HEAVY_MODULES:
-        try:
-            importlib.import_module(name)
-        except Exception:
-            log.exception("could not load the module %s", name)
-    from babel.dates import format_date
+    try:
+        load_plugins()
+        for name in HEAVY_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                log.exception("could not load the module %s", name)
+        from babel.dates import format_date
 
-    for lang in ("cy", "en"):
-        format_date(date(2026, 1, 1), format="medium", locale=lang)
-    warmed.set()
+        from desktop.i18n import catalog
+
+        for lang in ("cy", "en"):
+            format_date(date(2026, 1, 1), format="medium", locale=lang)
+            catalog(lang)  # a language switch then finds the catalogue read
+    finally:
+        warmed.set()  # whatever happened: sign-in waits for this

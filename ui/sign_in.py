@@ -32,7 +32,7 @@ from desktop.i18n import _, format_datetime, set_language
 from desktop.services.session import Session
 from desktop.store.integrity import DatabaseDamaged
 from desktop.store.profile import Profile
-from ui.plugins import warm_up
+from ui.plugins import warm_up, warmed
 from ui.tasks import runner
 from ui.widgets import (
     Countdown,
@@ -174,7 +174,7 @@ class SignInDialog(Retranslating, QDialog):
     def _on_signed_in(self, session: Session) -> None:
         self.accept()
         self.signed_in.emit(session)
-        runner().run(session.opened.result, on_done=lambda _r: self._on_opened(session),
+        runner().run(_ready, session, self._warming, on_done=lambda _r: self._on_opened(session),
                      on_error=lambda exc: self._on_open_failed(session, exc))
 
     def _on_opened(self, session: Session) -> None:
@@ -248,3 +248,15 @@ def _mtime(path: Path) -> Any:
     from datetime import datetime
 
     return datetime.fromtimestamp(path.stat().st_mtime)
+
+
+WARM_UP_WAIT_S = 20.0
+"""How long signing in waits for the screens to be imported before showing the window all the same."""
+
+
+def _ready(session: Session, warming: bool) -> None:
+    """Worker thread: the store is open and, if the screens were being imported while the password was
+    typed, they are (so the main window does not wait for that import on the GUI thread)."""
+    session.opened.result()
+    if warming:
+        warmed.wait(WARM_UP_WAIT_S)

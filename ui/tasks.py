@@ -101,6 +101,11 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="diogel-task")
         self._running: set[Task] = set()
+        # Start every worker now, while nothing else runs: the pool starts a thread on a later submit
+        # otherwise, and starting one waits for it to run — behind busy workers, a pause on the GUI thread.
+        started = threading.Barrier(max_workers)
+        for _ in range(max_workers):
+            self._pool.submit(_wait_for, started)
 
     def run(
         self,
@@ -182,6 +187,14 @@ class TaskRunner(QObject):
         for task in list(self._running):
             task.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _wait_for(barrier: threading.Barrier) -> None:
+    """Hold a worker until every worker has started (so each start makes a thread of its own)."""
+    try:
+        barrier.wait(timeout=5)
+    except threading.BrokenBarrierError:
+        pass
 
 
 _runner: TaskRunner | None = None

@@ -56,11 +56,13 @@ substitute; a lifted one is not a duty while the exception lasts — ``items()``
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import importlib.util
+import json
 import threading
 import weakref
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -124,6 +126,11 @@ _loaded = False
 def register_provider(name: str, subjects: SubjectsFn, *, actions: dict[str, str] | None = None) -> None:
     """Add (or replace) the provider ``name``."""
     _PROVIDERS[name] = Provider(name, subjects, dict(actions or {}))
+
+
+def unregister_provider(name: str) -> None:
+    """Remove the provider ``name`` (if there is one)."""
+    _PROVIDERS.pop(name, None)
 
 
 FactsBySubject = dict[tuple[str, str], list[SubjectFacts]]
@@ -282,15 +289,40 @@ class MyWork:
 _ACTIVE = (CANNOT_COMPUTE, OVERDUE, DUE_TODAY, DUE_THIS_WEEK)
 
 
+def order(item: WorkItem) -> tuple[date, bool, str, str, str, str, str, str]:
+    """The order items are listed in: soonest first, then "must" before "should", then by case and
+    person (a total order, so items merged in after a change sit where a whole recompute puts them)."""
+    return (item.due, item.severity != "must", item.case_reference, item.person_name, item.rule_id,
+            item.person_id, item.case_id, item.population)
+
+
+INCREMENTAL_LIMIT = 400
+"""More changed cases than this since an answer was kept: it is worked out whole again (as cheap)."""
+
+
+@dataclass(slots=True)
+class _Held:
+    keep: Any
+    items: list[WorkItem]
+    """In :func:`order`."""
+    at: int
+    """The memo's commit count when the reads behind ``items`` began."""
+
+
 class _Memo:
-    """What :meth:`MyWorkService.all_items` worked out for one store, kept until that store next
-    commits anything (any thread).
+    """What :meth:`MyWorkService.all_items` worked out for one store, kept across commits and brought
+    up to date case by case (any thread).
 
     At start-up the sidebar badge, My work and the caseload's due columns each ask for the same
-    items; after a change each is worked out once more. Every commit the store announces forgets
-    everything (only audited reads, which change nothing shown, are not announced), so an answer is
-    never older than the data; one computed while a commit landed is not kept. Asking threads that
-    arrive while the same answer is being worked out wait for it instead of working it out again."""
+    items; after a change only what it touched is worked out again. The store tells the memo what
+    each commit changed (:class:`desktop.store.store.Change`): a commit confined to some cases (a
+    visit, a conference, an exception, an allocation) marks those cases, and the next answer works out
+    just them (``recompute``) and merges them into what is held, in order; a commit that reaches
+    beyond cases (a person, a worker, a team, cover for a worker, a pull from the server) forgets
+    everything. So an answer is never older than the data. An answer worked out while a commit
+    reaching beyond cases landed is not kept; one worked out while a case's commit landed is kept with
+    that case marked. Asking threads that arrive while the same answer is being worked out wait for
+    it instead of working it out again."""
 
     KEEP = 8
     """Answers kept at most (the most recently asked): a whole caseload's items are large, and each case
@@ -298,35 +330,66 @@ class _Memo:
 
     def __init__(self, store: Any) -> None:
         self._lock = threading.Lock()
-        self._generation = 0
-        self._results: dict[Hashable, tuple[Any, list[WorkItem]]] = {}  # oldest first
+        self._seq = 0  # commits seen
+        self._everything_at = 0  # the count at the last commit that reached beyond cases
+        self._changed_cases: dict[str, int] = {}  # case id -> the count at its latest commit (since then)
+        self._results: dict[Hashable, _Held] = {}  # oldest first
         self._computing: dict[Hashable, threading.Lock] = {}
-        store.add_commit_listener(self._changed)
+        self.recomputed: list[frozenset[str]] = []
+        """The case sets worked out again case by case, latest last (the last few; for tests and the bench)."""
+        if hasattr(store, "add_change_listener"):
+            store.add_change_listener(self._changed)
+        else:  # a store that cannot say which cases a commit touched: every commit changes everything
+            store.add_commit_listener(lambda _t, _c: self._changed(None))
 
-    def _changed(self, _tables: set[str], _case_ids: set[str]) -> None:  # the store's writer thread
+    def _changed(self, change: Any) -> None:  # the store's writer thread
         with self._lock:
-            self._generation += 1
-            self._results.clear()
+            self._seq += 1
+            if change is None or change.beyond_cases:
+                self._everything_at = self._seq
+                self._changed_cases.clear()
+                self._results.clear()
+            else:
+                for case_id in change.case_ids:
+                    self._changed_cases[case_id] = self._seq
 
-    def get(self, key: Hashable, compute: Callable[[], list[WorkItem]], keep: Any) -> list[WorkItem]:
-        """The answer for ``key`` (a new list each time), worked out by ``compute`` if need be;
+    def _current(self, key: Hashable) -> tuple[_Held | None, frozenset[str]]:
+        """Under the lock: what is held for ``key`` (if still of use) and the cases changed since."""
+        held = self._results.pop(key, None)
+        if held is None or held.at < self._everything_at:
+            return None, frozenset()
+        self._results[key] = held  # now the most recently asked
+        return held, frozenset(c for c, at in self._changed_cases.items() if at > held.at)
+
+    def get(self, key: Hashable, compute: Callable[[], list[WorkItem]], keep: Any,
+            recompute: Callable[[frozenset[str]], list[WorkItem]] | None = None) -> list[WorkItem]:
+        """The answer for ``key`` (a new list each time). Worked out by ``compute`` if nothing is held;
+        if cases changed since it was, by ``recompute(case_ids)`` (those cases' items, in any order)
+        merged into what is held — or by ``compute`` when there is no ``recompute`` or too many changed.
         ``keep`` is held with it (so an id in the key cannot be reused while it is kept)."""
         with self._lock:
-            found = self._results.pop(key, None)
-            if found is not None:
-                self._results[key] = found  # now the most recently asked
-                return list(found[1])
+            held, changed = self._current(key)
+            if held is not None and not changed:
+                return list(held.items)
             flight = self._computing.setdefault(key, threading.Lock())
         with flight:
             with self._lock:
-                found = self._results.get(key)
-                if found is not None:
-                    return list(found[1])
-                generation = self._generation
-            items = compute()
+                held, changed = self._current(key)
+                if held is not None and not changed:
+                    return list(held.items)
+                start = self._seq
+            if held is not None and recompute is not None and len(changed) <= INCREMENTAL_LIMIT:
+                fresh = recompute(changed)
+                items = [i for i in held.items if i.case_id not in changed]
+                for item in fresh:
+                    bisect.insort(items, item, key=order)
+                with self._lock:
+                    self.recomputed = [*self.recomputed[-7:], changed]
+            else:
+                items = compute()
             with self._lock:
-                if self._generation == generation:
-                    self._results[key] = (keep, items)
+                if self._everything_at <= start:
+                    self._results[key] = _Held(keep, items, start)
                     while len(self._results) > self.KEEP:
                         del self._results[next(iter(self._results))]
                 self._computing.pop(key, None)
@@ -366,12 +429,19 @@ class MyWorkService:
         key = (user.id, user.role, user.team_id, self.session.today(), on, horizon_days, case_id, id(self.engine),
                tuple((name, id(p.subjects)) for name, p in _PROVIDERS.items()), tuple(id(a) for a in _ADJUSTERS))
         return _memo(self.session.store).get(
-            key, lambda: self._compute(on, horizon_days, case_id), keep=self.engine)
+            key, lambda: self._compute(on, horizon_days, case_id), keep=self.engine,
+            recompute=lambda changed: self._compute(on, horizon_days, case_id, changed))
 
-    def _compute(self, on: date, horizon_days: int | None, case_id: str | None) -> list[WorkItem]:
+    def _compute(self, on: date, horizon_days: int | None, case_id: str | None,
+                 only: Collection[str] | None = None) -> list[WorkItem]:
+        """The items of every case in scope (or of ``case_id``), limited to the cases ``only`` names
+        when given (the memo's work after a change to those cases), in :func:`order`."""
         condition, params = case_condition(self.session.user, self.session.today())
         if case_id is not None:
             condition, params = f"c.id = :only_case AND ({condition})", {**params, "only_case": case_id}
+        if only is not None:
+            condition = f"c.id IN (SELECT value FROM json_each(:only_cases)) AND ({condition})"
+            params = {**params, "only_cases": json.dumps(sorted(only))}
         cover = self._cover(on)
         absent = self._absent(on)
         # A child may be a subject of several providers (looked after AND registered): an item belongs
@@ -380,7 +450,7 @@ class MyWorkService:
         facts: FactsBySubject = {}
         due: list[DueItem] = []
         problems: list[WorkItem] = []
-        excepted = exceptions_in_force(self.session.store, on)
+        excepted = exceptions_in_force(self.session.store, on, only)
         for provider in providers():
             subjects = provider.subjects(self.session.store, condition, params, on)
             if excepted:
@@ -411,7 +481,7 @@ class MyWorkService:
             s, provider = owner[(item.population, item.case_id, item.person_id)]
             out.append(self._item(item, s, provider, cover, absent))
         out += problems
-        out.sort(key=lambda i: (i.due, i.severity != "must", i.case_reference, i.person_name, i.rule_id))
+        out.sort(key=order)
         return out
 
     def items(self, on: date | None = None, *, mine_only: bool = True) -> list[WorkItem]:

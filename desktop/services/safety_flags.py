@@ -16,7 +16,7 @@ from typing import Any
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_, translator
 from desktop.services.permissions import Can
-from desktop.services.scope import require_case, require_person
+from desktop.services.scope import case_condition, require_case, require_person
 from desktop.store import Tx
 from desktop.store.migrations.m0020_family_network import FLAG_KINDS
 
@@ -106,7 +106,19 @@ class SafetyFlagService:
             out.setdefault(flag.person_id, []).append(flag)
         return out
 
-    def _flags(self, where: str, params: list[Any], include_cleared: bool) -> list[SafetyFlag]:
+    def in_scope(self) -> dict[str, list[SafetyFlag]]:
+        """Active flags of everyone on a case in the reader's scope, by person id (people with none are
+        left out): My work marks the person each item is about. The scope decides (a role with no case
+        in scope reads none), as for the caseload."""
+        condition, params = case_condition(self.session.user, self.session.today())
+        out: dict[str, list[SafetyFlag]] = {}
+        for flag in self._flags(" AND f.person_id IN (SELECT m.person_id FROM case_member m JOIN case_file c"
+                                f" ON c.id = m.case_id WHERE m.deleted = 0 AND c.deleted = 0 AND {condition})",
+                                params, False):
+            out.setdefault(flag.person_id, []).append(flag)
+        return out
+
+    def _flags(self, where: str, params: list[Any] | dict[str, Any], include_cleared: bool) -> list[SafetyFlag]:
         sql = _SELECT + where + ("" if include_cleared else " AND f.cleared_on IS NULL") + " ORDER BY f.created_at"
         return [self._item(r) for r in self.session.store.rows(sql, params)]
 

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,6 +40,21 @@ from desktop.store.tx import Tx
 
 T = TypeVar("T")
 CommitListener = Callable[[set[str], set[str]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one commit changed, for a listener that keeps work per case (:meth:`Store.add_change_listener`).
+
+    ``beyond_cases``: something was recorded that belongs to no case (a person, a worker, a team, a
+    pull from the server): anything may have changed, so work kept per case must be thrown away.
+    Otherwise only the rows of ``case_ids`` changed (none: a commit that recorded nothing — a draft,
+    the sync bookkeeping — which changes no synced row: every change to one goes through :class:`Tx`,
+    which records it, and a pull records itself)."""
+
+    tables: frozenset[str]
+    case_ids: frozenset[str]
+    beyond_cases: bool
 
 
 class Store:
@@ -86,6 +102,7 @@ class Store:
         self._reads = threading.Condition()
         self._active_reads = 0
         self._listeners: list[CommitListener] = []
+        self._change_listeners: list[Callable[[Change], None]] = []
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
         self._closed = False
@@ -176,6 +193,10 @@ class Store:
             return result
         for listener in list(self._listeners):
             listener(tx.touched, tx.cases)
+        if self._change_listeners:
+            change = Change(frozenset(tx.touched), frozenset(tx.cases), tx.beyond_cases)
+            for change_listener in list(self._change_listeners):
+                change_listener(change)
         return result
 
     def _migrate(self) -> None:
@@ -344,6 +365,10 @@ class Store:
     def remove_commit_listener(self, listener: CommitListener) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
+
+    def add_change_listener(self, listener: Callable[[Change], None]) -> None:
+        """Call ``listener(change)`` after each commit (a :class:`Change`), ON THE WRITER THREAD."""
+        self._change_listeners.append(listener)
 
     def close(self) -> None:
         """Finish queued writes, wait for reads in progress, close every connection and checkpoint the

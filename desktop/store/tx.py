@@ -33,6 +33,9 @@ class Tx:
         self.now = now
         self.touched: set[str] = set()
         self.cases: set[str] = set()
+        self.beyond_cases = False
+        """Something was recorded that belongs to no case (a person, a worker, cover for a worker, a
+        pull from the server): what it changes cannot be told case by case."""
 
     # -- reads inside the transaction ---------------------------------------------------------
     def get(self, table: str, row_id: str) -> dict[str, Any] | None:
@@ -147,6 +150,8 @@ class Tx:
             self.touched.add(entity)
         if case_id:
             self.cases.add(case_id)
+        else:
+            self.beyond_cases = True
 
     def _outbox(
         self,

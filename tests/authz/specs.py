@@ -200,6 +200,7 @@ SPECS: dict[str, Spec] = {
     "family.FamilyService.find_people": Spec(K.PEOPLE, CP, lambda w: c(w.cases[CP], "Tŵr")),
     "safety_flags.SafetyFlagService.flags": Spec(K.CONTACT, CP, lambda w: c(w.ids["flagged"])),
     "safety_flags.SafetyFlagService.for_case": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP])),
+    "safety_flags.SafetyFlagService.in_scope": Spec(K.CONTACT, None, lambda w: c(), leak=CP),
     "safety_flags.SafetyFlagService.set_flag": Spec(K.MANAGE, CP, lambda w: c(
         _twr(w, "dafydd"), "risk_to", "Alleged harm.", related_person_id=_twr(w, "seren"))),
     "safety_flags.SafetyFlagService.clear": Spec(K.MANAGE, CP, lambda w: c(w.ids["flag"], "Withdrawn.")),

@@ -1,0 +1,165 @@
+"""What is due is brought up to date case by case (desktop/services/my_work.py ``_Memo``): after a commit
+confined to some cases only those cases are worked out again and merged into what is held, and the
+answer is always what working everything out afresh says. On a real encrypted demo profile.
+
+The per-case work is counted by a provider registered for the test: every provider is asked for the
+subjects of the cases an SQL condition selects, and this one writes down which cases that condition
+selected each time it was asked."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop.services.cases import CaseService
+from desktop.services.child_protection.visits import VisitService
+from desktop.services.demo import DemoContext, build_demo
+from desktop.services.exceptions import ExceptionService
+from desktop.services.my_work import MyWorkService, _memo, register_provider, unregister_provider
+from desktop.services.persons import PersonService
+from tests.conftest import FixedClock, fast_kdf
+
+DAY = date(2026, 11, 23)
+
+
+def _dicts(items: list[Any]) -> list[dict[str, Any]]:
+    return [i.to_dict() for i in items]
+
+
+def _fresh(session: Any) -> list[Any]:
+    """Every item worked out afresh, without the memo."""
+    return MyWorkService(session)._compute(DAY, None, None)  # noqa: SLF001 - the reference answer
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoContext]:
+    ctx = build_demo(tmp_path_factory.mktemp("incremental") / "demo", "demo-password-1", role="senior_manager",
+                     kdf=fast_kdf(), clock=FixedClock(datetime(DAY.year, DAY.month, DAY.day, 10, tzinfo=UTC)))
+    yield ctx
+    ctx.store.close()
+
+
+@pytest.fixture
+def asked() -> Iterator[list[set[str]]]:
+    """Each time the providers are asked, the set of cases they were asked about."""
+    seen: list[set[str]] = []
+
+    def subjects(store: Any, condition: str, params: dict[str, Any], _on: date) -> list[Any]:
+        seen.append({r["id"] for r in store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)})
+        return []
+
+    register_provider("test_counting", subjects)
+    yield seen
+    unregister_provider("test_counting")
+
+
+def _subjects(ctx: DemoContext, case_id: str) -> list[str]:
+    return [r["person_id"] for r in ctx.store.rows(
+        "SELECT person_id FROM case_member WHERE case_id = ? AND role = 'subject' AND deleted = 0", [case_id])]
+
+
+def test_a_change_to_one_case_works_out_only_that_case(demo: DemoContext, asked: list[set[str]]) -> None:
+    senior = demo.session("senior")
+    every_case = {r["id"] for r in demo.store.rows("SELECT id FROM case_file WHERE deleted = 0")}
+    MyWorkService(senior).all_items(DAY)
+    assert asked == [every_case]  # the first answer: every case
+
+    case = demo.cases["twr_cp"]
+    child = _subjects(demo, case)[0]
+    VisitService(demo.session("sw_rhian")).record(
+        case, visited_on=DAY.isoformat(), location="home", observations="Seen at home.",
+        children=[{"person_id": child, "seen": True, "seen_alone": True, "seen_at_home": True}])
+    after = MyWorkService(senior).all_items(DAY)
+    assert asked[1:] == [{case}]  # the visit's case alone was worked out again
+    assert _memo(senior.store).recomputed[-1] == {case}
+    assert _dicts(after) == _dicts(_fresh(senior))  # (the fresh look asks about every case)
+    del asked[:]
+
+    MyWorkService(senior).view(DAY)  # nothing changed since: nothing is worked out
+    MyWorkService(senior).by_case(DAY)
+    assert asked == []
+
+    # A change that reaches beyond cases (a person's details) makes everything be worked out again.
+    PersonService(demo.session("tm_cp")).update(child, {"preferred_name": "Osi"})
+    again = MyWorkService(senior).all_items(DAY)
+    assert asked == [every_case]
+    assert _dicts(again) == _dicts(_fresh(senior))
+    assert any(i.person_name.startswith("Osi") for i in again if i.person_id == child)
+
+
+def test_the_sidebar_badge_my_work_and_the_caseload_agree_after_a_change(demo: DemoContext) -> None:
+    senior = demo.session("senior")
+    service = MyWorkService(senior)
+    service.all_items(DAY)
+    case = demo.cases["jones_cp"]
+    ExceptionService(demo.session("tm_cp")).record(
+        case, _subjects(demo, case)[0], "V1", reason_kind="age", reason="Agreed at supervision.",
+        from_date="2026-08-01", until="2027-02-01")
+    view = MyWorkService(senior).view(DAY)
+    counts = MyWorkService(senior).counts(DAY)
+    by_case = MyWorkService(senior).by_case(DAY)
+    assert counts == view.counts
+    # The caseload's Overdue column adds up to the overdue items; its Next due is each case's first item.
+    everything = MyWorkService(senior).all_items(DAY)
+    assert sum(d.overdue for d in by_case.values()) == sum(i.status == "overdue" for i in everything)
+    fresh = _fresh(senior)
+    for case_id, due in by_case.items():
+        first = min((i for i in fresh if i.case_id == case_id), key=lambda i: (i.urgency.rank, i.due))
+        assert (due.next.rule_id, due.next.person_id, due.next.due) == (first.rule_id, first.person_id, first.due)
+    assert view.counts["overdue"] == sum(i.status == "overdue" for i in fresh if not i.lifted)
+
+
+EDITS = ("visit", "exception", "allocate", "cover_case", "absence", "person")
+
+
+def _edit(ctx: DemoContext, kind: str, pick: random.Random) -> None:
+    """One real change through the services, on a case (or a person, or a worker) chosen by ``pick``."""
+    cp_cases = sorted(r["id"] for r in ctx.store.rows(
+        "SELECT id FROM case_file WHERE case_type = 'child_protection' AND deleted = 0 AND closed_on IS NULL"))
+    case = pick.choice(cp_cases)
+    child = pick.choice(_subjects(ctx, case))
+    workers = sorted(r["id"] for r in ctx.store.rows(
+        "SELECT id FROM practitioner WHERE app_role = 'social_worker' AND deleted = 0 AND active = 1"))
+    manager = ctx.session("senior")
+    day = DAY - timedelta(days=pick.randrange(0, 40))
+    if kind == "visit":
+        VisitService(manager).record(case, visited_on=day.isoformat(), location="home", observations="Seen.",
+                                     children=[{"person_id": child, "seen": True, "seen_alone": pick.random() < 0.5,
+                                                "seen_at_home": True}])
+    elif kind == "exception":
+        service = ExceptionService(manager)
+        service.record(case, child, pick.choice([r.id for r in service.allowed_rules()]), reason_kind="age",
+                       reason="Agreed at supervision.", from_date=day.isoformat(), until="2027-03-01")
+    elif kind == "allocate":
+        CaseService(manager).allocate(case, pick.choice(workers))
+    elif kind == "cover_case":
+        covering, covered = pick.sample(workers, 2)
+        MyWorkService(manager).assign_cover(covering, covered_id=covered, case_id=case,
+                                            from_date=day.isoformat(), to_date="2026-12-31")
+    elif kind == "absence":
+        MyWorkService(manager).record_absence(pick.choice(workers), from_date=day.isoformat(), to_date="2026-12-31")
+    else:
+        PersonService(manager).update(child, {"preferred_name": pick.choice(["Osi", "Mali", "Cai", None])})
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 10_000)), min_size=1, max_size=5))
+def test_after_random_edits_the_incremental_answer_is_the_whole_answer(
+        demo: DemoContext, edits: list[tuple[str, int]]) -> None:
+    people = [demo.session(key) for key in ("senior", "tm_cp", "sw_rhian", "sw_tom")]
+    for session in people:
+        MyWorkService(session).all_items(DAY)  # held, to be brought up to date
+    for kind, seed in edits:
+        _edit(demo, kind, random.Random(seed))
+    for session in people:
+        assert _dicts(MyWorkService(session).all_items(DAY)) == _dicts(_fresh(session)), session.user.name
+        assert _dicts(MyWorkService(session).items(DAY)) == _dicts(
+            [i for i in _fresh(session) if i.due <= DAY + timedelta(days=7)
+             and i.status in ("cannot_compute", "overdue", "due_today", "due_this_week") and not i.lifted
+             and (i.worker_id == session.user.id or i.covered_by == session.user.id)])
