@@ -8,11 +8,15 @@ do not, so no report or letter may use a built-in font for text. The TTFs and th
 from __future__ import annotations
 
 import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
 FONT_DIR = Path(__file__).resolve().parent
 FAMILY = "Diogel"
@@ -33,6 +37,102 @@ WELSH_LETTERS = "ŵŷŴŶẁẃẅỳâêîôûïëÂÊÎÔÛẀẂẄỲáéí�
 _lock = threading.Lock()
 _registered = False
 
+_SUBSETS_KEPT = 64
+"""Distinct font subsets remembered per process. A subset is the characters a document uses from
+one face, in the order it first used them; letters of one batch share a handful of them."""
+
+
+class _LRU:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Any, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: bytes) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+
+_subset_files = _LRU(_SUBSETS_KEPT)  # (font file, subset) -> the subset font program
+_compressed = _LRU(_SUBSETS_KEPT)  # a subset font program -> its Flate-compressed bytes
+
+
+def clear_subset_cache() -> None:
+    """Forget every remembered subset (tests render with a cold cache and a warm one)."""
+    _subset_files.clear()
+    _compressed.clear()
+
+
+def subsets_cached() -> int:
+    """How many distinct subsets this process remembers."""
+    return len(_subset_files)
+
+
+class _CachedFlate(pdfdoc.PDFStreamFilterZCompress):
+    """Flate compression that compresses a given font program once per process (every PDF still
+    carries its own copy of the compressed bytes)."""
+
+    def encode(self, text: bytes | str) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else text
+        cached = _compressed.get(data)
+        if cached is None:
+            cached = zlib.compress(data)
+            _compressed.put(data, cached)
+        return cached
+
+
+_CACHED_FLATE = _CachedFlate()
+
+
+class _SubsetCachingFace(TTFontFace):
+    """A font face that makes each distinct subset once per process, not once per document.
+
+    Every letter is its own PDF and embeds its own subset of each face it uses, so a batch of
+    1,000 letters would otherwise cut and compress the same few subsets thousands of times. The
+    subset (which characters, with which codes) is exactly what ReportLab would make for that
+    document: only the work is remembered, so each PDF is byte for byte what it was."""
+
+    def makeSubset(self, subset: Sequence[int]) -> bytes:  # noqa: N802 - ReportLab API
+        key = (self.filename, tuple(subset))
+        program = _subset_files.get(key)
+        if program is None:
+            program = super().makeSubset(subset)
+            _subset_files.put(key, program)
+        return program
+
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: Sequence[int]) -> Any:  # noqa: N802
+        ref = super().addSubsetObjects(doc, fontname, subset)
+        stream = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
+        if isinstance(stream, pdfdoc.PDFStream) and stream.filters == [pdfdoc.PDFZCompress]:
+            stream.filters = [_CACHED_FLATE]
+        return ref
+
+
+def _font(name: str, path: Path) -> TTFont:
+    font = TTFont(name, str(path))
+    font.face.__class__ = _SubsetCachingFace  # same state, the subset work remembered
+    return font
+
 
 def register_fonts() -> str:
     """Register the family once (idempotent, thread-safe) and return its name for styles.
@@ -43,7 +143,7 @@ def register_fonts() -> str:
     with _lock:
         if not _registered:
             for name, filename in _FILES.items():
-                pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
+                pdfmetrics.registerFont(_font(name, FONT_DIR / filename))
             addMapping(FAMILY, 0, 0, REGULAR)
             addMapping(FAMILY, 1, 0, BOLD)
             addMapping(FAMILY, 0, 1, ITALIC)
