@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from reportlab import rl_config
+from reportlab.platypus import Paragraph
 
 from reports import BilingualText, CouncilIdentity, LetterData, LetterJob, Recipient, render_letters
 from reports.fonts import clear_subset_cache, subsets_cached
+from reports.letters import _fragments, _para, _parsed, _style, clear_render_caches
 
 COUNCIL = CouncilIdentity.from_json(Path(__file__).resolve().parents[2] / "reports" / "council.example.json")
 
@@ -59,3 +61,47 @@ def test_a_font_subset_made_once_is_embedded_exactly_as_each_letter_needs_it() -
     assert subsets_cached() == again  # nothing made again for a letter already seen
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(warm_second)).pages)
     assert "Ẁyn Ŷmlaen Âberystwyth" in text
+
+
+def test_a_letter_made_after_others_is_byte_for_byte_the_letter_made_cold() -> None:
+    # Every cache cold, then warm with letters that share headings, the closing and Standard 7
+    # but not the values, in each language mode.
+    for language in ("cy", "en", "bilingual"):
+        target = _job("Seren Hughes", language)
+        clear_subset_cache()
+        clear_render_caches()
+        cold = render_letters([target], COUNCIL)
+        for child in ("Osian Prys", "Mali Rhys", "Tomos Ŵyn"):
+            render_letters([_job(child, language)], COUNCIL)
+        assert render_letters([target], COUNCIL) == cold, language
+
+
+TEXTS = [
+    "Plain words",
+    "Mae'r teulu wedi gweithio'n galed gyda'r grŵp craidd: Gwenllïan, Ŷ, ẁ ẃ ẅ ỳ.",
+    "  spaces   inside\tand tabs\nand a new line  ",
+    "a non-breaking\xa0space and quotes \" ' > 3",
+    "x",
+    "Tudalen 1 o 2",
+]
+
+
+@pytest.mark.parametrize("style_name", ["body", "bullet", "h3_flat", "small_right", "standard7"])
+def test_text_without_markup_gets_the_fragments_the_parser_makes(style_name: str) -> None:
+    # The parser's fragments come from the cached parse; compare with a fresh parse each time.
+    for text in TEXTS:
+        clear_render_caches()
+        style, fast = _fragments(text, style_name)
+        parsed_style, parsed = _parsed.__wrapped__(text, style_name)
+        assert style is parsed_style
+        assert [f.__dict__ for f in fast] == [f.__dict__ for f in parsed], text
+
+
+def test_line_breaks_are_remembered_per_width_and_style() -> None:
+    text = "Mae croeso i chi ohebu â ni yn Gymraeg. Byddwn yn ateb gohebiaeth Gymraeg yn Gymraeg. " * 3
+    clear_render_caches()
+    for style_name, width in (("body", 400.0), ("body", 150.0), ("notice", 150.0), ("body", 400.0)):
+        remembered = _para(text, style_name)
+        plain = Paragraph(text, _style(style_name))
+        assert remembered.wrap(width, 10_000) == plain.wrap(width, 10_000), (style_name, width)
+        assert [line[1] for line in remembered.blPara.lines] == [line[1] for line in plain.blPara.lines]
