@@ -11,8 +11,10 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -81,6 +83,7 @@ def clear_subset_cache() -> None:
     """Forget every remembered subset (tests render with a cold cache and a warm one)."""
     _subset_files.clear()
     _compressed.clear()
+    _Widths._written.clear()
 
 
 def subsets_cached() -> int:
@@ -128,10 +131,98 @@ class _SubsetCachingFace(TTFontFace):
         return ref
 
 
+class _Widths(pdfdoc.PDFArray):
+    """A font subset's glyph widths, written out once per distinct subset (a pure function of
+    the numbers: ReportLab formats each of them, a few hundred a letter, in Python)."""
+
+    _written = _LRU(_SUBSETS_KEPT)
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:  # noqa: N803 - ReportLab API
+        key = tuple(self.sequence)
+        out = self._written.get(key)
+        if out is None:
+            out = super().format(document, IND)
+            self._written.put(key, out)
+        return out
+
+
+class _Codes:
+    """One document's character -> code table for the codes ReportLab has already given out in
+    subset 0, kept in step with its assignments (a dict that only grows, in insertion order)."""
+
+    __slots__ = ("chars", "seen", "table")
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.table: dict[int, int] = {}  # for str.translate
+        self.chars: set[str] = set()  # the same characters, to check a text against
+
+    def update(self, assignments: dict[int, int]) -> None:
+        if len(assignments) == self.seen:
+            return
+        if len(assignments) < self.seen:  # never expected: start again rather than be wrong
+            self.seen, self.table, self.chars = 0, {}, set()
+        for code, n in islice(assignments.items(), self.seen, None):
+            if n < 256:
+                self.table[code] = n
+                self.chars.add(chr(code))
+        if 32 in assignments and assignments[32] < 256:
+            self.table[0xA0] = assignments[32]  # ReportLab sets a no-break space as a space
+            self.chars.add("\xa0")
+        self.seen = len(assignments)
+
+
+class _Font(TTFont):
+    """The bundled TrueType font with ReportLab's per-document work made cheaper, never changed:
+
+    * subsets cut and compressed once per process (:class:`_SubsetCachingFace`);
+    * text whose every character already has a code in subset 0 (nearly every line after the
+      first few of a letter) is encoded with ``str.translate`` instead of a Python loop per
+      character; anything else goes through ReportLab's own ``splitString``, which gives out
+      new codes exactly as before;
+    * each subset's widths array and ToUnicode map written and compressed once per process.
+    """
+
+    def __init__(self, name: str, path: Path) -> None:
+        super().__init__(name, str(path))
+        self.face.__class__ = _SubsetCachingFace  # same state, the subset work remembered
+        self._codes: WeakKeyDictionary[Any, _Codes] = WeakKeyDictionary()
+
+    def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
+        state = self.state.get(doc)
+        if state is not None and isinstance(text, str):
+            if not text:
+                return []
+            codes = self._codes.get(doc)
+            if codes is None:
+                codes = self._codes[doc] = _Codes()
+            codes.update(state.assignments)
+            if codes.chars.issuperset(text):
+                return [(0, text.translate(codes.table).encode("latin-1"))]
+        return super().splitString(text, doc, encoding)
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802 - ReportLab API
+        state = self.state.get(doc)
+        names = (
+            [self.getSubsetInternalName(n, doc)[1:] for n in range(len(state.subsets))] if state is not None else []
+        )
+        super().addObjects(doc)
+        self._codes.pop(doc, None)
+        fonts = doc.idToObject["BasicFonts"].dict
+        for name in names:
+            pdf_font = fonts.get(name)
+            if pdf_font is None:
+                continue
+            if isinstance(getattr(pdf_font, "Widths", None), pdfdoc.PDFArray):
+                pdf_font.Widths = _Widths(pdf_font.Widths.sequence)
+            cmap = getattr(pdf_font, "ToUnicode", None)
+            stream = doc.idToObject.get(getattr(cmap, "name", None))
+            if isinstance(stream, pdfdoc.PDFStream) and stream.filters == [pdfdoc.PDFZCompress]:
+                stream.filters = [_CACHED_FLATE]
+
+
 def _font(name: str, path: Path) -> TTFont:
-    font = TTFont(name, str(path))
-    font.face.__class__ = _SubsetCachingFace  # same state, the subset work remembered
-    return font
+    return _Font(name, path)
 
 
 def register_fonts() -> str:

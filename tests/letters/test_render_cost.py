@@ -12,10 +12,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFDocument
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
 from reports import BilingualText, CouncilIdentity, LetterData, LetterJob, Recipient, render_letters
-from reports.fonts import clear_subset_cache, subsets_cached
+from reports.fonts import _FILES as FONT_FILES
+from reports.fonts import FONT_DIR, REGULAR, clear_subset_cache, register_fonts, subsets_cached
 from reports.letters import _fragments, _para, _parsed, _style, clear_render_caches
 
 COUNCIL = CouncilIdentity.from_json(Path(__file__).resolve().parents[2] / "reports" / "council.example.json")
@@ -105,3 +109,42 @@ def test_line_breaks_are_remembered_per_width_and_style() -> None:
         plain = Paragraph(text, _style(style_name))
         assert remembered.wrap(width, 10_000) == plain.wrap(width, 10_000), (style_name, width)
         assert [line[1] for line in remembered.blPara.lines] == [line[1] for line in plain.blPara.lines]
+
+
+def test_text_is_encoded_with_the_codes_reportlab_gives() -> None:
+    # The same texts through the bundled font and through ReportLab's own TTFont, each with its
+    # own document: new characters get codes in the same order, known ones the same bytes.
+    register_fonts()
+    ours = pdfmetrics.getFont(REGULAR)
+    theirs = TTFont("plain-reportlab", str(FONT_DIR / "DejaVuSans.ttf"))
+    ours_doc, theirs_doc = PDFDocument(), PDFDocument()
+    texts = [
+        "", "Annwyl Gwenllïan,", "Mae'r teulu", "Tŵr ŵ ŷ Ŵ Ŷ ẁ ẃ ẅ ỳ â ê î ô û ï ë",
+        "no-break\xa0space", "Tŵr again, and ïë", "missing glyph \U0001F600 here", "Ŷ\xa0ẁ",
+        "".join(chr(c) for c in range(0x100, 0x250)),  # more than one subset's worth of new characters
+        "Tudalen 1 o 2 ŵ", "ĀĂĄ after the first subset is full",
+    ]
+    for text in texts:
+        assert ours.splitString(text, ours_doc) == theirs.splitString(text, theirs_doc), text
+
+
+def _with_reportlab_fonts(monkeypatch: pytest.MonkeyPatch, job: LetterJob) -> bytes:
+    """``job`` rendered with ReportLab's own TTFont for every face (no cheaper path), caches cold."""
+    register_fonts()
+    with monkeypatch.context() as patch:
+        for name, filename in FONT_FILES.items():
+            patch.setitem(pdfmetrics._fonts, name, TTFont(name, str(FONT_DIR / filename)))
+        clear_render_caches()
+        return render_letters([job], COUNCIL)
+
+
+def test_a_letter_is_byte_for_byte_what_reportlab_s_own_fonts_make(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seren Ñ and Seren Ø each bring one character no other text of the letter has: their subsets
+    # are the same size and differ in one glyph and its width (Ñ is narrower than Ø).
+    jobs = [_job("Seren Ñ"), _job("Seren Ø"), _job("Ẁyn Ŷmlaen", "cy"), _job("Dafydd ap Llŷr", "en")]
+    expected = [_with_reportlab_fonts(monkeypatch, job) for job in jobs]
+    clear_subset_cache()
+    clear_render_caches()
+    for _round in range(2):  # cold, then with everything remembered from the other letters
+        for job, pdf in zip(jobs, expected, strict=True):
+            assert render_letters([job], COUNCIL) == pdf, job.data.fields["child_name"]
