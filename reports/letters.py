@@ -310,9 +310,13 @@ def _resolve(tpl: LetterTemplate, lang: str, data: LetterData, council: CouncilI
     return values
 
 
-def _fill(text: str, values: dict[str, Any]) -> str:
-    """Template text with escaped values; a value's line breaks are kept."""
-    escaped = {k: esc(v).replace("\n", "<br/>") for k, v in values.items() if isinstance(v, str)}
+def _escaped(values: dict[str, Any]) -> dict[str, str]:
+    """The text values as paragraph markup (escaped; a value's line breaks kept), made once a part."""
+    return {k: esc(v).replace("\n", "<br/>") for k, v in values.items() if isinstance(v, str)}
+
+
+def _fill(text: str, escaped: dict[str, str]) -> str:
+    """Template text with the escaped values of :func:`_escaped`."""
     return text.format_map(escaped)
 
 
@@ -322,7 +326,7 @@ def _paragraphs(text: str, style_name: str) -> list[Flowable]:
     return [_para(chunk, style_name) for chunk in text.split("<br/><br/>") if chunk.strip()]
 
 
-def _table(rows: list[list[str]], values: dict[str, Any]) -> list[Flowable]:
+def _table(rows: list[list[str]], escaped: dict[str, str]) -> list[Flowable]:
     out: list[Flowable] = []
     cells: list[list[Paragraph]] = []
 
@@ -345,14 +349,14 @@ def _table(rows: list[list[str]], values: dict[str, Any]) -> list[Flowable]:
             cells.clear()
 
     for label, value in rows:
-        filled = _fill(value, values)
+        filled = _fill(value, escaped)
         if len(filled) > _LONG_CELL:
             # A table row cannot break across pages; long free text becomes paragraphs.
             flush()
-            out.extend(_heading(_fill(label, values)))
+            out.extend(_heading(_fill(label, escaped)))
             out.extend(_paragraphs(filled, "body"))
         else:
-            cells.append([_para(_fill(label, values), "cell_bold"), _para(filled, "cell")])
+            cells.append([_para(_fill(label, escaped), "cell_bold"), _para(filled, "cell")])
     flush()
     return out
 
@@ -362,6 +366,7 @@ def _letter_story(
 ) -> list[Flowable]:
     st = styles()
     side = tpl.sides[lang]
+    escaped = _escaped(values)
     story: list[Flowable] = []
     addr = "<br/>".join(esc(line) for line in [data.recipient.name, *data.recipient.address] if line.strip())
     meta = [f"<b>{esc(common('date', lang))}:</b> {esc(long_date(data.letter_date, lang))}"]
@@ -369,23 +374,23 @@ def _letter_story(
         meta.append(f"<b>{esc(common('our_ref', lang))}:</b> {esc(data.reference)}")
     head = _SideBySide(Paragraph(addr, st["body"]), _para("<br/>".join(meta), "small_right"), 100 * mm)
     story += [head, Spacer(1, 9 * mm)]
-    story.append(_para(_fill(side["salutation"], values), "body"))
-    story.append(_para(_fill(side["subject"], values), "subject"))
+    story.append(_para(_fill(side["salutation"], escaped), "body"))
+    story.append(_para(_fill(side["subject"], escaped), "subject"))
     for block in side["body"]:
         if isinstance(block, str):
-            story += _paragraphs(_fill(block, values), "body")
+            story += _paragraphs(_fill(block, escaped), "body")
             continue
         kind, value = next(iter(block.items()))
         if kind == "heading":
-            story += _heading(_fill(value, values))
+            story += _heading(_fill(value, escaped))
         elif kind == "items":
-            story += [_para(_fill(item, values), "bullet", "•") for item in value]
+            story += [_para(_fill(item, escaped), "bullet", "•") for item in value]
             story.append(Spacer(1, 1.5 * mm))
         elif kind == "list":
             story += [_para(esc(item).replace("\n", "<br/>"), "bullet", "•") for item in values[value]]
             story.append(Spacer(1, 1.5 * mm))
         elif kind == "table":
-            story += _table(value, values)
+            story += _table(value, escaped)
     if data.signatory is not None:
         sign_name = data.signatory.name
         sign_title = data.signatory.title.get(lang) or ""

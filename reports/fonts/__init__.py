@@ -8,6 +8,7 @@ do not, so no report or letter may use a built-in font for text. The TTFs and th
 from __future__ import annotations
 
 import threading
+import weakref
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -150,14 +151,16 @@ class _Codes:
     """One document's character -> code table for the codes ReportLab has already given out in
     subset 0, kept in step with its assignments (a dict that only grows, in insertion order)."""
 
-    __slots__ = ("chars", "seen", "table")
+    __slots__ = ("chars", "seen", "state", "table")
 
-    def __init__(self) -> None:
+    def __init__(self, state: Any) -> None:
+        self.state = state  # ReportLab's TTFont.State for the document
         self.seen = 0
         self.table: dict[int, int] = {}  # for str.translate
         self.chars: set[str] = set()  # the same characters, to check a text against
 
-    def update(self, assignments: dict[int, int]) -> None:
+    def update(self) -> None:
+        assignments: dict[int, int] = self.state.assignments
         if len(assignments) == self.seen:
             return
         if len(assignments) < self.seen:  # never expected: start again rather than be wrong
@@ -187,18 +190,30 @@ class _Font(TTFont):
         super().__init__(name, str(path))
         self.face.__class__ = _SubsetCachingFace  # same state, the subset work remembered
         self._codes: WeakKeyDictionary[Any, _Codes] = WeakKeyDictionary()
+        self._last: tuple[weakref.ref[Any], _Codes] | None = None  # the document drawn last
+
+    def _codes_for(self, doc: Any) -> _Codes | None:
+        last = self._last
+        if last is not None and last[0]() is doc:
+            return last[1]
+        state = self.state.get(doc)
+        if state is None:
+            return None
+        codes = self._codes.get(doc)
+        if codes is None or codes.state is not state:
+            codes = self._codes[doc] = _Codes(state)
+        self._last = (weakref.ref(doc), codes)
+        return codes
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
-        state = self.state.get(doc)
-        if state is not None and isinstance(text, str):
-            if not text:
-                return []
-            codes = self._codes.get(doc)
-            if codes is None:
-                codes = self._codes[doc] = _Codes()
-            codes.update(state.assignments)
-            if codes.chars.issuperset(text):
-                return [(0, text.translate(codes.table).encode("latin-1"))]
+        if isinstance(text, str):
+            codes = self._codes_for(doc)
+            if codes is not None:
+                if not text:
+                    return []
+                codes.update()
+                if codes.chars.issuperset(text):
+                    return [(0, text.translate(codes.table).encode("latin-1"))]
         return super().splitString(text, doc, encoding)
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802 - ReportLab API
@@ -206,7 +221,8 @@ class _Font(TTFont):
         names = (
             [self.getSubsetInternalName(n, doc)[1:] for n in range(len(state.subsets))] if state is not None else []
         )
-        super().addObjects(doc)
+        self._last = None
+        super().addObjects(doc)  # ReportLab forgets the document's state here
         self._codes.pop(doc, None)
         fonts = doc.idToObject["BasicFonts"].dict
         for name in names:
