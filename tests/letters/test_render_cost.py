@@ -4,6 +4,7 @@ PDFs are made in ReportLab's invariant mode (fixed dates and document ids) so by
 
 from __future__ import annotations
 
+import gc
 import io
 from collections.abc import Iterator
 from datetime import date
@@ -18,6 +19,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
 from reports import BilingualText, CouncilIdentity, LetterData, LetterJob, Recipient, render_letters
+from reports.batch import GC_YOUNG, batch_collection, render_each
 from reports.fonts import _FILES as FONT_FILES
 from reports.fonts import FONT_DIR, REGULAR, clear_subset_cache, register_fonts, subsets_cached
 from reports.letters import _fragments, _para, _parsed, _style, clear_render_caches
@@ -148,3 +150,21 @@ def test_a_letter_is_byte_for_byte_what_reportlab_s_own_fonts_make(monkeypatch: 
     for _round in range(2):  # cold, then with everything remembered from the other letters
         for job, pdf in zip(jobs, expected, strict=True):
             assert render_letters([job], COUNCIL) == pdf, job.data.fields["child_name"]
+
+
+def test_a_batch_collects_garbage_less_often_and_puts_the_collector_back() -> None:
+    before = gc.get_threshold()
+    seen: list[int] = []
+    with batch_collection():
+        seen.append(gc.get_threshold()[0])
+        with batch_collection():  # nested (another thread's batch, a chunk inside a batch)
+            seen.append(gc.get_threshold()[0])
+        seen.append(gc.get_threshold()[0])  # the inner one leaving does not put it back yet
+    assert seen == [GC_YOUNG] * 3
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), batch_collection():
+        raise RuntimeError("a letter failed")
+    assert gc.get_threshold() == before
+    # The single-process path renders inside it and leaves the collector as it found it.
+    pdfs = [r.pdf for r in render_each([_job("Seren Hughes"), _job("Osian Prys", "cy")], COUNCIL, workers=0)]
+    assert all(pdfs) and gc.get_threshold() == before
