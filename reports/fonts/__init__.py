@@ -77,7 +77,7 @@ class _LRU:
 
 
 _subset_files = _LRU(_SUBSETS_KEPT)  # (font file, subset) -> the subset font program
-_compressed = _LRU(_SUBSETS_KEPT)  # a subset font program -> its Flate-compressed bytes
+_compressed = _LRU(2 * _SUBSETS_KEPT)  # a font program or ToUnicode map -> its Flate-compressed bytes
 
 
 def clear_subset_cache() -> None:
@@ -93,8 +93,8 @@ def subsets_cached() -> int:
 
 
 class _CachedFlate(pdfdoc.PDFStreamFilterZCompress):
-    """Flate compression that compresses a given font program once per process (every PDF still
-    carries its own copy of the compressed bytes)."""
+    """Flate compression that compresses a given subset's font program or ToUnicode map once per
+    process, keyed by its bytes (every PDF still carries its own copy of the compressed bytes)."""
 
     def encode(self, text: bytes | str) -> bytes:
         data = text.encode("utf8") if isinstance(text, str) else text
