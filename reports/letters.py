@@ -7,6 +7,9 @@ language side or a value missing.
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -53,27 +56,116 @@ _CLOSING_LINES = 2  # lines of the last paragraph that go to the next page with 
 # side-by-side blocks) are replaced here by equivalents that do the same layout with less work.
 
 
+def _style(name: str) -> ParagraphStyle:
+    return _flat_heading() if name == "h3_flat" else styles()[name]
+
+
 @lru_cache(maxsize=2048)
 def _parsed(text: str, style_name: str) -> tuple[ParagraphStyle, list[Any]]:
     """The parsed markup of a paragraph (the template's own words, headings, the closing and the
     Standard 7 box recur in every letter; values make the rest differ, so they miss the cache)."""
     parser = ParaParser()
     parser.caseSensitive = 1
-    style, frags, _bullet = parser.parse(cleanBlockQuotedText(text), styles()[style_name])
+    style, frags, _bullet = parser.parse(cleanBlockQuotedText(text), _style(style_name))
     if frags is None:
         raise ValueError(f"paragraph markup error: {text[:30]!r}")
     return style, frags
 
 
-def _para(text: str, style_name: str, bullet: str | None = None) -> Paragraph:
-    """``Paragraph(text, styles()[style_name])`` with the markup parsed once per distinct text.
-    ReportLab never mutates parsed fragments (line breaking and splitting copy them)."""
-    if len(text) > 600:  # long free text is never repeated: skip the cache
-        return Paragraph(text, styles()[style_name], bulletText=bullet)
+@lru_cache(maxsize=64)
+def _plain_fragment(style_name: str) -> tuple[ParagraphStyle, Any]:
+    """What the parser makes of one word in the style: every text without markup is this one
+    fragment with its own (whitespace-cleaned) text."""
+    style, frags = _parsed("x", style_name)
+    return style, frags[0]
+
+
+def _fragments(text: str, style_name: str) -> tuple[ParagraphStyle, list[Any]]:
+    """The fragments ReportLab's parser makes of ``text``. Text without tags or entities (most of a
+    letter, values escaped) is one fragment, made without the parser; the rest is parsed."""
+    if "<" not in text and "&" not in text:
+        clean = cleanBlockQuotedText(text)
+        if clean:
+            style, probe = _plain_fragment(style_name)
+            frag = copy.copy(probe)  # the parser copies the style's fragment for its text the same way
+            frag.text = clean
+            return style, [frag]
+    if len(text) > 600:  # long free text is never repeated: do not keep it
+        return _parsed.__wrapped__(text, style_name)
     style, frags = _parsed(text, style_name)
-    para = Paragraph(text, style, bulletText=bullet, frags=list(frags))
-    para.text = text
+    return style, list(frags)
+
+
+_LINES_KEPT = 1024  # broken paragraphs remembered per process
+
+
+class _Lines:
+    """Line breaks of the paragraphs a batch repeats (headings, the closing, the signature, the
+    Standard 7 box, the template's own sentences), keyed by text, style, bullet and widths."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > _LINES_KEPT:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_lines = _Lines()
+
+
+class _RepeatedParagraph(Paragraph):
+    """A paragraph whose line breaking is done once per distinct (text, style, bullet, widths).
+
+    ReportLab's broken-line structure is read, never changed, by drawing and splitting (a split
+    makes new fragments and new paragraphs, which are ordinary and not remembered), so one
+    structure serves every letter that repeats the paragraph."""
+
+    _key: tuple[Any, ...] | None = None  # set by :func:`_para`; None for the halves of a split
+
+    def breakLines(self, width: Any) -> Any:  # noqa: N802 - ReportLab API
+        if self._key is None:
+            return super().breakLines(width)
+        key = (*self._key, tuple(width))
+        lines = _lines.get(key)
+        if lines is None:
+            lines = super().breakLines(width)
+            _lines.put(key, lines)
+        return lines
+
+
+def _para(text: str, style_name: str, bullet: str | None = None) -> Paragraph:
+    """``Paragraph(text, styles()[style_name])`` with the markup parsed, and the lines broken, once
+    per distinct text. ReportLab never mutates parsed fragments (line breaking and splitting copy
+    them)."""
+    style, frags = _fragments(text, style_name)
+    if len(text) > 600:  # long free text is never repeated: do not keep its lines
+        return Paragraph(text, style, bulletText=bullet, frags=frags)
+    para = _RepeatedParagraph(text, style, bulletText=bullet, frags=frags)
+    para._key = (text, style_name, bullet)
     return para
+
+
+def clear_render_caches() -> None:
+    """Forget remembered line breaks and parsed markup (tests compare cold and warm renders)."""
+    _lines.clear()
+    _parsed.cache_clear()
+    _plain_fragment.cache_clear()
+    _closing_height.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +180,7 @@ def _heading(text: str) -> list[Flowable]:
     starts the next page (what ``keepWithNext`` does, without re-measuring the next block)."""
     h3, body = _flat_heading(), styles()["body"]
     room = h3.spaceBefore + h3.leading + h3.spaceAfter + _HEADING_ROOM * body.leading
-    return [CondPageBreak(room), Paragraph(text, h3)]
+    return [CondPageBreak(room), _para(text, "h3_flat")]
 
 
 class _SideBySide(Flowable):
@@ -218,9 +310,13 @@ def _resolve(tpl: LetterTemplate, lang: str, data: LetterData, council: CouncilI
     return values
 
 
-def _fill(text: str, values: dict[str, Any]) -> str:
-    """Template text with escaped values; a value's line breaks are kept."""
-    escaped = {k: esc(v).replace("\n", "<br/>") for k, v in values.items() if isinstance(v, str)}
+def _escaped(values: dict[str, Any]) -> dict[str, str]:
+    """The text values as paragraph markup (escaped; a value's line breaks kept), made once a part."""
+    return {k: esc(v).replace("\n", "<br/>") for k, v in values.items() if isinstance(v, str)}
+
+
+def _fill(text: str, escaped: dict[str, str]) -> str:
+    """Template text with the escaped values of :func:`_escaped`."""
     return text.format_map(escaped)
 
 
@@ -230,7 +326,7 @@ def _paragraphs(text: str, style_name: str) -> list[Flowable]:
     return [_para(chunk, style_name) for chunk in text.split("<br/><br/>") if chunk.strip()]
 
 
-def _table(rows: list[list[str]], values: dict[str, Any]) -> list[Flowable]:
+def _table(rows: list[list[str]], escaped: dict[str, str]) -> list[Flowable]:
     out: list[Flowable] = []
     cells: list[list[Paragraph]] = []
 
@@ -253,14 +349,14 @@ def _table(rows: list[list[str]], values: dict[str, Any]) -> list[Flowable]:
             cells.clear()
 
     for label, value in rows:
-        filled = _fill(value, values)
+        filled = _fill(value, escaped)
         if len(filled) > _LONG_CELL:
             # A table row cannot break across pages; long free text becomes paragraphs.
             flush()
-            out.extend(_heading(_fill(label, values)))
+            out.extend(_heading(_fill(label, escaped)))
             out.extend(_paragraphs(filled, "body"))
         else:
-            cells.append([_para(_fill(label, values), "cell_bold"), _para(filled, "cell")])
+            cells.append([_para(_fill(label, escaped), "cell_bold"), _para(filled, "cell")])
     flush()
     return out
 
@@ -270,6 +366,7 @@ def _letter_story(
 ) -> list[Flowable]:
     st = styles()
     side = tpl.sides[lang]
+    escaped = _escaped(values)
     story: list[Flowable] = []
     via = [common("care_of", lang).format(name=data.recipient.care_of)] if data.recipient.care_of else []
     addr = "<br/>".join(esc(line) for line in [data.recipient.name, *via, *data.recipient.address] if line.strip())
@@ -278,23 +375,23 @@ def _letter_story(
         meta.append(f"<b>{esc(common('our_ref', lang))}:</b> {esc(data.reference)}")
     head = _SideBySide(Paragraph(addr, st["body"]), _para("<br/>".join(meta), "small_right"), 100 * mm)
     story += [head, Spacer(1, 9 * mm)]
-    story.append(_para(_fill(side["salutation"], values), "body"))
-    story.append(_para(_fill(side["subject"], values), "subject"))
+    story.append(_para(_fill(side["salutation"], escaped), "body"))
+    story.append(_para(_fill(side["subject"], escaped), "subject"))
     for block in side["body"]:
         if isinstance(block, str):
-            story += _paragraphs(_fill(block, values), "body")
+            story += _paragraphs(_fill(block, escaped), "body")
             continue
         kind, value = next(iter(block.items()))
         if kind == "heading":
-            story += _heading(_fill(value, values))
+            story += _heading(_fill(value, escaped))
         elif kind == "items":
-            story += [_para(_fill(item, values), "bullet", "•") for item in value]
+            story += [_para(_fill(item, escaped), "bullet", "•") for item in value]
             story.append(Spacer(1, 1.5 * mm))
         elif kind == "list":
             story += [_para(esc(item).replace("\n", "<br/>"), "bullet", "•") for item in values[value]]
             story.append(Spacer(1, 1.5 * mm))
         elif kind == "table":
-            story += _table(value, values)
+            story += _table(value, escaped)
     if data.signatory is not None:
         sign_name = data.signatory.name
         sign_title = data.signatory.title.get(lang) or ""

@@ -8,11 +8,18 @@ do not, so no report or letter may use a built-in font for text. The TTFs and th
 from __future__ import annotations
 
 import threading
+import weakref
+import zlib
+from collections import OrderedDict
+from collections.abc import Sequence
+from itertools import islice
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
 FONT_DIR = Path(__file__).resolve().parent
 FAMILY = "Diogel"
@@ -33,6 +40,206 @@ WELSH_LETTERS = "ŵŷŴŶẁẃẅỳâêîôûïëÂÊÎÔÛẀẂẄỲáéí�
 _lock = threading.Lock()
 _registered = False
 
+_SUBSETS_KEPT = 64
+"""Distinct font subsets remembered per process. A subset is the characters a document uses from
+one face, in the order it first used them; letters of one batch share a handful of them."""
+
+
+class _LRU:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Any, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: bytes) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+
+_subset_files = _LRU(_SUBSETS_KEPT)  # (font file, subset) -> the subset font program
+_compressed = _LRU(2 * _SUBSETS_KEPT)  # a font program or ToUnicode map -> its Flate-compressed bytes
+
+
+def clear_subset_cache() -> None:
+    """Forget every remembered subset (tests render with a cold cache and a warm one)."""
+    _subset_files.clear()
+    _compressed.clear()
+    _Widths._written.clear()
+
+
+def subsets_cached() -> int:
+    """How many distinct subsets this process remembers."""
+    return len(_subset_files)
+
+
+class _CachedFlate(pdfdoc.PDFStreamFilterZCompress):
+    """Flate compression that compresses a given subset's font program or ToUnicode map once per
+    process, keyed by its bytes (every PDF still carries its own copy of the compressed bytes)."""
+
+    def encode(self, text: bytes | str) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else text
+        cached = _compressed.get(data)
+        if cached is None:
+            cached = zlib.compress(data)
+            _compressed.put(data, cached)
+        return cached
+
+
+_CACHED_FLATE = _CachedFlate()
+
+
+class _SubsetCachingFace(TTFontFace):
+    """A font face that makes each distinct subset once per process, not once per document.
+
+    Every letter is its own PDF and embeds its own subset of each face it uses, so a batch of
+    1,000 letters would otherwise cut and compress the same few subsets thousands of times. The
+    subset (which characters, with which codes) is exactly what ReportLab would make for that
+    document: only the work is remembered, so each PDF is byte for byte what it was."""
+
+    def makeSubset(self, subset: Sequence[int]) -> bytes:  # noqa: N802 - ReportLab API
+        key = (self.filename, tuple(subset))
+        program = _subset_files.get(key)
+        if program is None:
+            program = super().makeSubset(subset)
+            _subset_files.put(key, program)
+        return program
+
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: Sequence[int]) -> Any:  # noqa: N802
+        ref = super().addSubsetObjects(doc, fontname, subset)
+        stream = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
+        if isinstance(stream, pdfdoc.PDFStream) and stream.filters == [pdfdoc.PDFZCompress]:
+            stream.filters = [_CACHED_FLATE]
+        return ref
+
+
+class _Widths(pdfdoc.PDFArray):
+    """A font subset's glyph widths, written out once per distinct subset (a pure function of
+    the numbers: ReportLab formats each of them, a few hundred a letter, in Python)."""
+
+    _written = _LRU(_SUBSETS_KEPT)
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:  # noqa: N803 - ReportLab API
+        key = tuple(self.sequence)
+        out = self._written.get(key)
+        if out is None:
+            out = super().format(document, IND)
+            self._written.put(key, out)
+        return out
+
+
+class _Codes:
+    """One document's character -> code table for the codes ReportLab has already given out in
+    subset 0, kept in step with its assignments (a dict that only grows, in insertion order)."""
+
+    __slots__ = ("chars", "seen", "state", "table")
+
+    def __init__(self, state: Any) -> None:
+        self.state = state  # ReportLab's TTFont.State for the document
+        self.seen = 0
+        self.table: dict[int, int] = {}  # for str.translate
+        self.chars: set[str] = set()  # the same characters, to check a text against
+
+    def update(self) -> None:
+        assignments: dict[int, int] = self.state.assignments
+        if len(assignments) == self.seen:
+            return
+        if len(assignments) < self.seen:  # never expected: start again rather than be wrong
+            self.seen, self.table, self.chars = 0, {}, set()
+        for code, n in islice(assignments.items(), self.seen, None):
+            if n < 256:
+                self.table[code] = n
+                self.chars.add(chr(code))
+        if 32 in assignments and assignments[32] < 256:
+            self.table[0xA0] = assignments[32]  # ReportLab sets a no-break space as a space
+            self.chars.add("\xa0")
+        self.seen = len(assignments)
+
+
+class _Font(TTFont):
+    """The bundled TrueType font with ReportLab's per-document work made cheaper, never changed:
+
+    * subsets cut and compressed once per process (:class:`_SubsetCachingFace`);
+    * text whose every character already has a code in subset 0 (nearly every line after the
+      first few of a letter) is encoded with ``str.translate`` instead of a Python loop per
+      character; anything else goes through ReportLab's own ``splitString``, which gives out
+      new codes exactly as before;
+    * each subset's widths array and ToUnicode map written and compressed once per process.
+    """
+
+    def __init__(self, name: str, path: Path) -> None:
+        super().__init__(name, str(path))
+        self.face.__class__ = _SubsetCachingFace  # same state, the subset work remembered
+        self._codes: WeakKeyDictionary[Any, _Codes] = WeakKeyDictionary()
+        self._last: tuple[weakref.ref[Any], _Codes] | None = None  # the document drawn last
+
+    def _codes_for(self, doc: Any) -> _Codes | None:
+        last = self._last
+        if last is not None and last[0]() is doc:
+            return last[1]
+        state = self.state.get(doc)
+        if state is None:
+            return None
+        codes = self._codes.get(doc)
+        if codes is None or codes.state is not state:
+            codes = self._codes[doc] = _Codes(state)
+        self._last = (weakref.ref(doc), codes)
+        return codes
+
+    def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
+        if isinstance(text, str):
+            codes = self._codes_for(doc)
+            if codes is not None:
+                if not text:
+                    return []
+                codes.update()
+                if codes.chars.issuperset(text):
+                    return [(0, text.translate(codes.table).encode("latin-1"))]
+        return super().splitString(text, doc, encoding)
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802 - ReportLab API
+        state = self.state.get(doc)
+        names = (
+            [self.getSubsetInternalName(n, doc)[1:] for n in range(len(state.subsets))] if state is not None else []
+        )
+        self._last = None
+        super().addObjects(doc)  # ReportLab forgets the document's state here
+        self._codes.pop(doc, None)
+        fonts = doc.idToObject["BasicFonts"].dict
+        for name in names:
+            pdf_font = fonts.get(name)
+            if pdf_font is None:
+                continue
+            if isinstance(getattr(pdf_font, "Widths", None), pdfdoc.PDFArray):
+                pdf_font.Widths = _Widths(pdf_font.Widths.sequence)
+            cmap = getattr(pdf_font, "ToUnicode", None)
+            stream = doc.idToObject.get(getattr(cmap, "name", None))
+            if isinstance(stream, pdfdoc.PDFStream) and stream.filters == [pdfdoc.PDFZCompress]:
+                stream.filters = [_CACHED_FLATE]
+
+
+def _font(name: str, path: Path) -> TTFont:
+    return _Font(name, path)
+
 
 def register_fonts() -> str:
     """Register the family once (idempotent, thread-safe) and return its name for styles.
@@ -43,7 +250,7 @@ def register_fonts() -> str:
     with _lock:
         if not _registered:
             for name, filename in _FILES.items():
-                pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
+                pdfmetrics.registerFont(_font(name, FONT_DIR / filename))
             addMapping(FAMILY, 0, 0, REGULAR)
             addMapping(FAMILY, 1, 0, BOLD)
             addMapping(FAMILY, 0, 1, ITALIC)
