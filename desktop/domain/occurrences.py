@@ -291,7 +291,21 @@ class Replay:
             if months and d <= hi and (d >= lo or done >= lo):
                 m = month_of[d - lo] if d >= lo else 0
                 last = last_month if done > hi else max(m, month_of[max(done, lo) - lo])
-                while m <= last:
+                while m <= last:  # _count written out too: a council's occurrences make millions of calls
                     a, b = months[m]
-                    _count(monthly[m], d, done, a, b, stop_o)
+                    if d <= b and stop_o >= a and (d >= a or done >= a):
+                        x = monthly[m]
+                        if d >= a:
+                            x.fell_due += 1
+                        else:
+                            x.carried += 1
+                        if done <= b:
+                            if done <= d:
+                                x.on_time += 1
+                            else:
+                                x.late += 1
+                        elif stop_o <= b:
+                            x.ended += 1
+                        else:
+                            x.outstanding += 1
                     m += 1
