@@ -174,8 +174,7 @@ def measure(dsn: str) -> int:
     t_json, (_pdf, from_json) = timed(report_from_json)
     typed = snapshot(lambda c: figures.committee_stats(c, asked, START, END, None, now=NOW, today=END,
                                                        connect=lambda: psycopg.connect(dsn)))
-    same = "the same figures" if typed == from_json \
-        else "FIGURES DIFFER"
+    same = "the same figures" if typed == from_json else "FIGURES DIFFER"
     print(f"1b.  the same report reading the children's visits out of the JSON (before migration 0022): "
           f"{t_json:.2f} s ({same}; the load average was {os.getloadavg()[0]:.1f})", flush=True)
     t_read, n_read = timed(read_rows)
