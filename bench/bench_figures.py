@@ -9,6 +9,8 @@ loaded straight into the row store with COPY.
 Measures, each the median of three runs after one warm-up:
 1. the council-wide committee report: every figure (the laptop's own code over ServerRows, one REPEATABLE
    READ snapshot) and the bilingual PDF, as ``diogel-server report committee`` makes it;
+   1b. the same report with the children's visits read out of the JSON row store, as before migration 0022
+   gave them typed columns (``ServerRows(typed=False)``: the same figures, checked);
 2. of that, reading the rows the figures need out of PostgreSQL;
 3. one team's report;
 4. the statistical returns (children.csv and adults.csv);
@@ -38,6 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import council_rows  # noqa: E402
+from desktop.domain.calendar import default_calendar  # noqa: E402
+from desktop.domain.rules import RuleSet  # noqa: E402
+from desktop.services.committee_figures import compute_stats  # noqa: E402
 from desktop.services.committee_source import Tables, committee_reads  # noqa: E402
 from server import admin, figures, returns  # noqa: E402
 from server.auth import User  # noqa: E402
@@ -104,7 +109,8 @@ def main() -> int:
         migrate(dsn)
         t0 = time.perf_counter()
         counts = load(dsn, children, visits)
-        print(f"loaded {sum(counts.values()):,} rows in {time.perf_counter() - t0:.0f} s: "
+        print(f"loaded {sum(counts.values()):,} rows (through the push path's triggers) in "
+              f"{time.perf_counter() - t0:.0f} s: "
               f"{counts['person']:,} people, {counts['register_entry']:,} registered children, "
               f"{counts['cp_visit']:,} visits ({counts['cp_visit_child']:,} children's visit rows)", flush=True)
         return measure(dsn)
@@ -131,6 +137,15 @@ def measure(dsn: str) -> int:
                                                            connect=lambda: psycopg.connect(dsn)))
         return figures.committee_report(stats, "bilingual")
 
+    def report_from_json() -> tuple[bytes, Any]:
+        def stats(c: psycopg.Connection[Any]) -> Any:
+            rows = figures.ServerRows(c, connect=lambda: psycopg.connect(dsn), typed=False)
+            return compute_stats(rows, START, END, RuleSet.load(), default_calendar())
+
+        got = snapshot(stats)
+        got.coverage = "council"
+        return figures.committee_report(got, "bilingual"), got
+
     def read_rows() -> int:
         def read(c: psycopg.Connection[Any]) -> int:
             t = Tables(figures.ServerRows(c, connect=lambda: psycopg.connect(dsn)))
@@ -156,6 +171,12 @@ def measure(dsn: str) -> int:
     cpu = (time.process_time() - cpu) / 4
     print(f"1. council committee report (figures + bilingual PDF, {len(pdf) // 1024} KB): {t_report:.2f} s "
           f"(this process's CPU: {cpu:.2f} s a run; the load average was {os.getloadavg()[0]:.1f})", flush=True)
+    t_json, (_pdf, from_json) = timed(report_from_json)
+    typed = snapshot(lambda c: figures.committee_stats(c, asked, START, END, None, now=NOW, today=END,
+                                                       connect=lambda: psycopg.connect(dsn)))
+    same = "the same figures" if typed == from_json else "FIGURES DIFFER"
+    print(f"1b.  the same report reading the children's visits out of the JSON (before migration 0022): "
+          f"{t_json:.2f} s ({same}; the load average was {os.getloadavg()[0]:.1f})", flush=True)
     t_read, n_read = timed(read_rows)
     print(f"2.   of which reading the {n_read:,} rows the figures need: {t_read:.2f} s", flush=True)
     t_team, _pdf = timed(lambda: report(TEAMS[0]))

@@ -83,7 +83,7 @@ def walk(rule: Rule, base: date, events: Sequence[date], until: date, cal: Worki
         anchor, step = answer, step + 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Tally:
     """One measure's counts over a period (see the module docstring)."""
 
@@ -290,8 +290,27 @@ class Replay:
                     tally.outstanding += 1
             if months and d <= hi and (d >= lo or done >= lo):
                 m = month_of[d - lo] if d >= lo else 0
-                last = last_month if done > hi else max(m, month_of[max(done, lo) - lo])
-                while m <= last:
+                if done > hi:
+                    last = last_month
+                else:  # the month it was done in (max() written out: millions of calls)
+                    last = month_of[done - lo] if done > lo else 0
+                    if last < m:
+                        last = m
+                while m <= last:  # _count written out too: a council's occurrences make millions of calls
                     a, b = months[m]
-                    _count(monthly[m], d, done, a, b, stop_o)
+                    if d <= b and stop_o >= a and (d >= a or done >= a):
+                        x = monthly[m]
+                        if d >= a:
+                            x.fell_due += 1
+                        else:
+                            x.carried += 1
+                        if done <= b:
+                            if done <= d:
+                                x.on_time += 1
+                            else:
+                                x.late += 1
+                        elif stop_o <= b:
+                            x.ended += 1
+                        else:
+                            x.outstanding += 1
                     m += 1

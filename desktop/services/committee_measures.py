@@ -75,13 +75,24 @@ def _stop(*days: int | None) -> int | None:
     return min(found) if found else None
 
 
-def _ids(text: Any) -> list[str]:
-    """The person ids of a ``child_ids`` JSON list (an unreadable value names nobody)."""
+def _ids(t: Tables, text: Any) -> tuple[str, ...]:
+    """The person ids of a ``child_ids`` JSON list (an unreadable value names nobody). The same list is
+    often on every meeting of a case: each distinct text is read once per report."""
+    if not isinstance(text, str):
+        return _read_ids(text)
+    known: dict[str, tuple[str, ...]] = t.derived("child_ids", lambda _t: {})
+    got = known.get(text)
+    if got is None:
+        got = known[text] = _read_ids(text)
+    return got
+
+
+def _read_ids(text: Any) -> tuple[str, ...]:
     try:
         value = json.loads(text) if text else []
     except (TypeError, ValueError):
-        return []
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        return ()
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,20 +141,27 @@ def _visits(t: Tables) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
         # Two million rows on the server: each child's row comes with its visit's day (a lookup the
         # source does), and the loop below is all the Python there is per row.
         amended, day = t.amended("cp_visit"), _days(t)
-        alone: dict[str, list[int]] = defaultdict(list)
-        home: dict[str, list[int]] = defaultdict(list)
+        alone: dict[str, list[int]] = {}
+        home: dict[str, list[int]] = {}
         seen = day.seen
         for visit_id, person_id, seen_alone, seen_at_home, on, denied in t("cp_visit_child"):
-            if (seen_alone or seen_at_home) and on and not denied:
-                d = seen.get(on)
-                if d is None:
-                    d = day.parse(on)
-                if amended and visit_id in amended:
-                    continue
-                if seen_alone:
-                    alone[person_id].append(d)
-                if seen_at_home:
-                    home[person_id].append(d)
+            if denied or not on or not (seen_alone or seen_at_home) or (amended and visit_id in amended):
+                continue
+            d = seen.get(on)
+            if d is None:
+                d = day.parse(on)
+            if seen_alone:
+                got = alone.get(person_id)
+                if got is None:
+                    alone[person_id] = [d]
+                else:
+                    got.append(d)
+            if seen_at_home:
+                got = home.get(person_id)
+                if got is None:
+                    home[person_id] = [d]
+                else:
+                    got.append(d)
         return alone, home
 
     return t.derived("visits", read)
@@ -189,7 +207,7 @@ def _conferences(t: Tables, kind: str) -> dict[tuple[str, str], list[int]]:
             on = day(held)
             if status == "held" and on is not None:
                 by_child = out.setdefault(k, defaultdict(list))
-                for person_id in _ids(child_ids):
+                for person_id in _ids(t, child_ids):
                     by_child[(case_id, person_id)].append(on)
         return out
 
@@ -231,7 +249,7 @@ def c6(t: Tables) -> list[History]:
     for sid, case_id, child_ids, held, _amends in t("cp_strategy"):
         on = day(held)
         if sid not in amended and on is not None:
-            for person_id in _ids(child_ids):
+            for person_id in _ids(t, child_ids):
                 strategies[(case_id, person_id)].append(on)
     initial = _conferences(t, "initial")
     live = cases(t)
