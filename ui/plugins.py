@@ -102,7 +102,11 @@ def warm_up() -> None:
     (its first date takes tens of milliseconds), work out the bank holidays (the ``holidays`` package
     loads every country's module) and create Qt's enum types, so the first screens need not do any of
     it on the GUI thread, and the first reads need not hold the interpreter lock for it."""
+    from ui import interpreter
+
     try:
+        interpreter.tune()
+        interpreter.settle()  # Qt and the core, imported before the sign-in window showed
         load_plugins()
         for name in HEAVY_MODULES:
             try:
@@ -120,5 +124,6 @@ def warm_up() -> None:
 
         default_engine()  # the rules and the working calendar, as My work's first read needs them
         warm_qt_enums()
+        interpreter.settle()  # what is made by now lives as long as the process
     finally:
         warmed.set()  # whatever happened: sign-in waits for this
