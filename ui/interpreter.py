@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 
 SWITCH_INTERVAL_S = 0.001
 """``sys.setswitchinterval``: the longest a thread running Python keeps the lock from one waiting."""
 
+_lock = threading.Lock()
 THRESHOLDS = (20_000, 20, 50)
 """``gc.set_threshold``: Python's default is (700, 10, 10)."""
 
@@ -34,7 +36,18 @@ def tune() -> None:
     gc.set_threshold(*THRESHOLDS)
 
 
+_settled = threading.Event()
+
+
 def settle() -> None:
-    """Move every object alive now out of the collector's sight (any thread; no collection first,
-    which would hold the interpreter lock as long as the pause this avoids)."""
-    gc.freeze()
+    """Move every object alive now out of the collector's sight, the first time only (any thread).
+
+    Call it before a session exists (the sign-in window does, as the password is given), once per
+    process: a later call (signing in again) would keep the previous session's garbage, case data in
+    it, for good. No collection first, which would hold the interpreter
+    lock as long as the pause this avoids."""
+    with _lock:
+        if _settled.is_set():
+            return
+        gc.freeze()
+        _settled.set()

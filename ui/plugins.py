@@ -106,7 +106,6 @@ def warm_up() -> None:
 
     try:
         interpreter.tune()
-        interpreter.settle()  # Qt and the core, imported before the sign-in window showed
         load_plugins()
         for name in HEAVY_MODULES:
             try:
@@ -124,6 +123,5 @@ def warm_up() -> None:
 
         default_engine()  # the rules and the working calendar, as My work's first read needs them
         warm_qt_enums()
-        interpreter.settle()  # what is made by now lives as long as the process
     finally:
         warmed.set()  # whatever happened: sign-in waits for this
