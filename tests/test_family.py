@@ -97,6 +97,10 @@ def test_the_printed_network_reads_back_in_each_language(demo, lang: str) -> Non
     pdf = FamilyService(s).render(ctx.cases["twr_cp"], lang)
     text = _text(pdf)
     assert "Seren Tŵr" in text and "Dafydd ap Llŷr" in text
+    # Each relationship on a line of its own, not run into the one before it.
+    lines = [line.strip() for page in PdfReader(io.BytesIO(pdf)).pages for line in (page.extract_text() or "").splitlines()]
+    father = "Tad:" if lang == "cy" else "Father:"
+    assert any(line.startswith(father) for line in lines), lines
     if lang == "cy":
         assert "Rhwydwaith y teulu" in text and "Tad: Dafydd ap Llŷr" in text
     else:
