@@ -492,6 +492,8 @@ class CaseWindow(Retranslating, QWidget):
             value.setAccessibleName(k)
             if i < subjects:
                 r, c, span = i // subjects_per_row, (i % subjects_per_row) * 2, 1
+                if i % subjects_per_row == subjects_per_row - 1 or i == subjects - 1:
+                    span = 2 * per_row - c - 1  # the row's last subject takes the rest of it: a long line stays one
             else:
                 j = i - subjects
                 first = (subjects + subjects_per_row - 1) // subjects_per_row
