@@ -28,6 +28,7 @@ import json
 import os
 import secrets
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -37,13 +38,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import psycopg
 from psycopg.rows import dict_row
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_server import pct, start_server  # noqa: E402
+from bench.bench_server import free_port, pct  # noqa: E402
 from server import admin  # noqa: E402
 from server.auth import token_hash  # noqa: E402
 from server.config import utc_now  # noqa: E402
@@ -129,6 +131,39 @@ def setup(dsn: str, laptops: int, cases_each: int, visits_each: int) -> list[Lap
         )  # fmt: skip
         conn.commit()
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and of its children it has already reaped (PostgreSQL's backends)."""
+    t = psutil.Process(pid).cpu_times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def postgres_cpu(pg: TempCluster) -> float:
+    """CPU of the whole PostgreSQL cluster so far: the postmaster, its finished backends and the live ones."""
+    postmaster = int((pg.datadir / "postmaster.pid").read_text().split()[0])
+    live = sum(c.cpu_times().user + c.cpu_times().system for c in psutil.Process(postmaster).children())
+    return cpu_seconds(postmaster) + live
+
+
+def start_server(dsn: str, pool: int, profile: Path | None) -> tuple[subprocess.Popen[bytes], str]:
+    """One ``diogel-server`` on loopback (under cProfile, writing ``profile`` when it stops, if given)."""
+    port = free_port()
+    run = [str(Path(__file__).resolve()), "--serve-profiled", str(profile), "--"] if profile else ["-m", "server.cli"]
+    proc = subprocess.Popen(
+        [sys.executable, *run, "--database-url", dsn, "--host", "127.0.0.1", "--port", str(port),
+         "--pool-size", str(pool), "--max-body", str(16 * 1024 * 1024)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
 
 
 def ops_for(lap: Laptop, visits: int, edits: int) -> list[dict[str, Any]]:
@@ -265,7 +300,39 @@ def check(dsn: str, laptops: list[Laptop]) -> dict[str, int]:
             "conflicts": conflicts, "laptops_missing_rows": short_pulls, "reference_rows": reference}  # fmt: skip
 
 
+def serve_profiled(out: Path, argv: list[str]) -> int:
+    """``diogel-server`` with every thread profiled (the requests' database work runs on worker threads,
+    which ``python -m cProfile`` does not see); the merged profile is written to ``out`` on SIGTERM."""
+    import cProfile
+    import pstats
+    import signal
+    import threading
+
+    from server import cli
+
+    profiles: list[cProfile.Profile] = []
+
+    def per_thread(*_a: Any) -> None:
+        p = cProfile.Profile(time.thread_time)  # CPU, not the time a thread spends waiting
+        profiles.append(p)
+        p.enable()
+
+    def dump(*_a: Any) -> None:
+        stats = pstats.Stats(profiles[0])
+        for p in profiles[1:]:
+            stats.add(p)
+        stats.dump_stats(str(out))
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, dump)  # uvicorn restores it after its graceful stop and raises the signal again
+    threading.setprofile(per_thread)
+    per_thread()
+    return cli.main(["serve", *argv])
+
+
 def main() -> int:
+    if len(sys.argv) > 2 and sys.argv[1] == "--serve-profiled":
+        return serve_profiled(Path(sys.argv[2]), sys.argv[4:])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--laptops", type=int, default=1000)
     ap.add_argument("--cases", type=int, default=4, help="cases per laptop")
@@ -276,6 +343,7 @@ def main() -> int:
     ap.add_argument("--instances", type=int, default=2)
     ap.add_argument("--pool-size", type=int, default=10, help="database connections per instance")
     ap.add_argument("--quick", action="store_true", help="100 laptops")
+    ap.add_argument("--profile", type=Path, help="run each server under cProfile, writing DIR/server-N.prof")
     args = ap.parse_args()
     if args.quick:
         args.laptops = min(args.laptops, 100)
@@ -286,14 +354,21 @@ def main() -> int:
         t0 = time.perf_counter()
         laptops = setup(dsn, args.laptops, args.cases, args.history)
         setup_s = time.perf_counter() - t0
-        servers = [start_server(dsn, pool=args.pool_size) for _ in range(args.instances)]
+        if args.profile:
+            args.profile.mkdir(parents=True, exist_ok=True)
+        servers = [start_server(dsn, args.pool_size, args.profile / f"server-{n}.prof" if args.profile else None)
+                   for n in range(args.instances)]  # fmt: skip
+        cpu0 = [cpu_seconds(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         try:
             seconds, pulled = asyncio.run(run([b for _p, b in servers], laptops, args.visits, args.edits,
                                               args.concurrency))  # fmt: skip
+            cpu1 = [cpu_seconds(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         finally:
             for proc, _base in servers:
                 proc.terminate()
-                proc.wait(10)
+                proc.wait(30)
+        cpu = {"servers": round(sum(cpu1[0]) - sum(cpu0[0]), 1), "postgres": round(cpu1[1] - cpu0[1], 1),
+               "load_generator": round(cpu1[2] - cpu0[2], 1)}  # fmt: skip
         verdict = check(dsn, laptops)
     syncs = [lap.sync_seconds for lap in laptops]
     requests = [r for lap in laptops for r in lap.requests]
@@ -307,6 +382,7 @@ def main() -> int:
         "sync_p50_ms": round(statistics.median(syncs) * 1000), "sync_p95_ms": round(pct(syncs, 95) * 1000),
         "sync_max_ms": round(max(syncs) * 1000),
         "request_p50_ms": round(pct(requests, 50) * 1000, 1), "request_p95_ms": round(pct(requests, 95) * 1000, 1),
+        "cpu_seconds": cpu, "cpu_ms_per_laptop": {k: round(v * 1000 / args.laptops, 1) for k, v in cpu.items()},
         "errors": len(errors), "first_errors": errors[:5],
         "transport_retries": sum(lap.retries for lap in laptops), **verdict,
         "cores": os.cpu_count(), "load_average_start": round(load_start, 2),
