@@ -358,6 +358,28 @@ def check(dsn: str, laptops: list[Laptop]) -> dict[str, int]:
             "conflicts": conflicts, "laptops_missing_rows": short_pulls, "reference_rows": reference}  # fmt: skip
 
 
+def statement_times(log: Path, start: int) -> None:
+    """Sum PostgreSQL's logged statement durations by statement (its first 100 characters), to stderr."""
+    import re
+    from collections import Counter
+
+    total: Counter[str] = Counter()
+    calls: Counter[str] = Counter()
+    pattern = re.compile(r"duration: ([0-9.]+) ms\s+(?:statement|execute [^:]*|parse [^:]*|bind [^:]*): (.*)")
+    with log.open(encoding="utf-8", errors="replace") as f:
+        f.seek(start)
+        for line in f:
+            m = pattern.search(line)
+            if m:
+                sql = " ".join(m.group(2).split())[:100]
+                total[sql] += float(m.group(1))
+                calls[sql] += 1
+    grand = sum(total.values()) or 1
+    print(f"PostgreSQL statement time: {grand / 1000:.1f} s", file=sys.stderr)
+    for sql, ms in total.most_common(15):
+        print(f"{ms / 1000:7.2f} s {100 * ms / grand:5.1f}% {calls[sql]:7d}x  {sql}", file=sys.stderr)
+
+
 def serve_profiled(out: Path, argv: list[str]) -> int:
     """``diogel-server`` with every thread profiled (the requests' database work runs on worker threads,
     which ``python -m cProfile`` does not see); the merged profile is written to ``out`` on SIGTERM."""
@@ -402,6 +424,8 @@ def main() -> int:
     ap.add_argument("--pool-size", type=int, default=10, help="database connections per instance")
     ap.add_argument("--quick", action="store_true", help="100 laptops")
     ap.add_argument("--profile", type=Path, help="run each server under cProfile, writing DIR/server-N.prof")
+    ap.add_argument("--statements", action="store_true",
+                    help="log every statement's duration in PostgreSQL and print where its time went (slows it)")
     args = ap.parse_args()
     if args.quick:
         args.laptops = min(args.laptops, 100)
@@ -414,6 +438,11 @@ def main() -> int:
         setup_s = time.perf_counter() - t0
         if args.profile:
             args.profile.mkdir(parents=True, exist_ok=True)
+        if args.statements:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute("ALTER SYSTEM SET log_min_duration_statement = 0")
+                conn.execute("SELECT pg_reload_conf()")
+            log_from = pg.logfile.stat().st_size
         servers = [start_server(dsn, args.pool_size, args.profile / f"server-{n}.prof" if args.profile else None)
                    for n in range(args.instances)]  # fmt: skip
         cpu0 = [cpu_seconds(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
@@ -428,6 +457,8 @@ def main() -> int:
         cpu = {"servers": round(sum(cpu1[0]) - sum(cpu0[0]), 1), "postgres": round(cpu1[1] - cpu0[1], 1),
                "load_generator": round(cpu1[2] - cpu0[2], 1)}  # fmt: skip
         verdict = check(dsn, laptops)
+        if args.statements:
+            statement_times(pg.logfile, log_from)
     syncs = [lap.sync_seconds for lap in laptops]
     requests = [r for lap in laptops for r in lap.requests]
     errors = [e for lap in laptops for e in lap.errors]
