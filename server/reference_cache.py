@@ -21,7 +21,7 @@ import threading
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from server.db import DbConn, one
 
@@ -34,23 +34,24 @@ CHANGE_JSON = (
 
 @dataclass(frozen=True)
 class ReferenceSet:
-    """The reference rows of one snapshot, in sequence order."""
+    """The reference rows of one snapshot, in sequence order: ``(seq, change)`` pairs and their entities."""
 
-    seqs: list[int]
+    pairs: list[tuple[int, str]]
     entities: list[str]
-    changes: list[str]
+    seqs: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "seqs", [seq for seq, _change in self.pairs])
 
     def after(self, n: int, entities: Sequence[str] | None, limit: int) -> list[tuple[int, str]]:
         """``(seq, change)`` of the first ``limit`` rows after ``n`` whose entity is in ``entities``
         (None: all)."""
-        allowed = None if entities is None else frozenset(entities)
-        out: list[tuple[int, str]] = []
-        for i in range(bisect_right(self.seqs, n), len(self.seqs)):
-            if allowed is None or self.entities[i] in allowed:
-                out.append((self.seqs[i], self.changes[i]))
-                if len(out) == limit:
-                    break
-        return out
+        start = bisect_right(self.seqs, n)
+        if entities is None:
+            return self.pairs[start : start + limit]  # a slice: what every caseworker's pull takes
+        allowed = frozenset(entities)
+        kinds = self.entities
+        return [self.pairs[i] for i in range(start, len(self.pairs)) if kinds[i] in allowed][:limit]
 
 
 class ReferenceCache:
@@ -86,17 +87,16 @@ class ReferenceCache:
         if too_big or key[1] > self.max_bytes // 64:  # (no reference row's JSON is under 64 bytes)
             return query(conn, n, entities, limit)
         whole = conn.execute(f"SELECT seq, entity, {CHANGE_JSON} AS change FROM rows WHERE scope_id IS NULL ORDER BY seq")
-        seqs, kinds, changes, size = [], [], [], 0
+        pairs, kinds, size = [], [], 0
         for r in whole:
-            seqs.append(r["seq"])
+            pairs.append((r["seq"], r["change"]))
             kinds.append(r["entity"])
-            changes.append(r["change"])
             size += len(r["change"])
         if size > self.max_bytes:
             with self._lock:
                 self._too_big = key
             return query(conn, n, entities, limit)
-        ref = ReferenceSet(seqs, kinds, changes)
+        ref = ReferenceSet(pairs, kinds)
         with self._lock:
             self._sets[key] = ref
             while len(self._sets) > self.entries:
