@@ -16,8 +16,13 @@ was refused or in conflict, and every laptop received exactly its caseload.
     python bench/bench_country.py --laptops 100 --quick
 
 Reports (JSON): changes pushed per second over the whole run (sustained), rows pulled per second, the p50
-and p95 of a laptop's whole sync and of single requests, errors, lost and duplicated, and the machine's load.
-Speed is reported, never asserted.
+and p95 of a laptop's whole sync and of single requests, errors, lost and duplicated, the CPU the servers,
+PostgreSQL and the load generator each used (they share the machine's cores), and the machine's load.
+Speed is reported, never asserted. The load generator is one asyncio process with its own minimal
+HTTP/1.1 client (:class:`Client`), so that it takes as little as it can of the CPU it shares.
+
+    python bench/bench_country.py --profile /tmp/prof    # each server's threads under cProfile (thread CPU)
+    python bench/bench_country.py --statements           # PostgreSQL's time summed by statement
 """
 
 from __future__ import annotations
@@ -47,11 +52,11 @@ from psycopg.rows import dict_row
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_server import free_port, pct  # noqa: E402
+from bench.bench_server import pct  # noqa: E402
 from server import admin  # noqa: E402
 from server.auth import token_hash  # noqa: E402
 from server.config import utc_now  # noqa: E402
-from server.devdb import TempCluster  # noqa: E402
+from server.devdb import TempCluster, free_port  # noqa: E402
 from server.migrator import migrate  # noqa: E402
 
 # A password hash nobody can sign in with: the bench's laptops signed in earlier (their tokens are made below).
