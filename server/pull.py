@@ -9,7 +9,9 @@ same thing: a client that lost a response simply asks again with the cursor it h
 
 Why nothing is skipped: sequence numbers are drawn in commit order (server/rowstore.py), the page is read
 in one REPEATABLE READ snapshot together with the scope, and ``n`` only advances to the last row returned.
-A change committed later always has a larger number than every change already visible.
+A change committed later always has a larger number than every change already visible. Reference rows
+(the same for every laptop) may come from the app's cache (server/reference_cache.py), which answers for
+the pull's own snapshot, so a page is byte for byte what PostgreSQL alone would give.
 """
 
 from __future__ import annotations
@@ -212,7 +214,7 @@ def pull(
             f"SELECT {_ROW_COLS} FROM rows WHERE seq > %s AND scope_id = ANY(%s) AND {_ROLE} ORDER BY seq LIMIT %s",
             (cur.n, list(held.units()), entities, entities, limit),
         )]  # fmt: skip
-        reference = (references.rows if references else reference_query)(conn, cur.n, entities, limit)
+        reference = (references.rows if references is not None else reference_query)(conn, cur.n, entities, limit)
         # Two sorted runs: the sort merges them (in C); sequence numbers are unique, so only they are compared.
         merged = sorted(mine + reference)[:limit]
         if merged:

@@ -11,8 +11,8 @@ PostgreSQL build their JSON again for each laptop. Contract:
   order, server/rowstore.py), so a row added to or changed in the reference set raises the max, and
   a row leaving it (without one joining) lowers the count: equal keys mean the same rows, the same
   versions. A change to reference data is therefore never served stale, whichever instance made it.
-- Bounded: at most ``entries`` snapshots of at most ``max_bytes`` of JSON each are kept (the oldest
-  dropped first); reference data larger than that is read from PostgreSQL each time, as before.
+- Bounded: at most ``entries`` snapshots of at most ``max_bytes`` characters of JSON each are kept (the
+  oldest dropped first); reference data larger than that is read from PostgreSQL each time, as before.
 """
 
 from __future__ import annotations
@@ -65,11 +65,6 @@ class ReferenceCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def clear(self) -> None:
-        with self._lock:
-            self._sets.clear()
-            self._too_big = None
-
     def rows(self, conn: DbConn, n: int, entities: Sequence[str] | None, limit: int) -> list[tuple[int, str]]:
         """The reference rows after ``n`` readable with ``entities``, at most ``limit`` (see the module)."""
         key_row = one(conn.execute("SELECT coalesce(max(seq), 0) AS m, count(*) AS c FROM rows WHERE scope_id IS NULL"),
@@ -80,10 +75,11 @@ class ReferenceCache:
             if got is not None:
                 self._sets.move_to_end(key)
                 self.hits += 1
+            else:
+                self.misses += 1
             too_big = self._too_big == key
         if got is not None:
             return got.after(n, entities, limit)
-        self.misses += 1
         if too_big or key[1] > self.max_bytes // 64:  # (no reference row's JSON is under 64 bytes)
             return query(conn, n, entities, limit)
         whole = conn.execute(f"SELECT seq, entity, {CHANGE_JSON} AS change FROM rows WHERE scope_id IS NULL ORDER BY seq")
