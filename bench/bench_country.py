@@ -364,7 +364,9 @@ def check(dsn: str, laptops: list[Laptop]) -> dict[str, int]:
 
 
 def statement_times(log: Path, start: int) -> None:
-    """Sum PostgreSQL's logged statement durations by statement (its first 100 characters), to stderr."""
+    """Sum PostgreSQL's logged statement durations by statement (its first 100 characters), to stderr.
+    They are wall times: on a machine short of cores they include waiting to run, so read them as where
+    statements spend time, not as PostgreSQL's CPU (the report's ``cpu_seconds`` is that)."""
     import re
     from collections import Counter
 
@@ -430,7 +432,8 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="100 laptops")
     ap.add_argument("--profile", type=Path, help="run each server under cProfile, writing DIR/server-N.prof")
     ap.add_argument("--statements", action="store_true",
-                    help="log every statement's duration in PostgreSQL and print where its time went (slows it)")
+                    help="log every statement's duration in PostgreSQL and print where its time went (slows it; "
+                    "wall time, so on a loaded machine it includes waiting for a core and for the client to read)")
     args = ap.parse_args()
     if args.quick:
         args.laptops = min(args.laptops, 100)
