@@ -16,8 +16,13 @@ was refused or in conflict, and every laptop received exactly its caseload.
     python bench/bench_country.py --laptops 100 --quick
 
 Reports (JSON): changes pushed per second over the whole run (sustained), rows pulled per second, the p50
-and p95 of a laptop's whole sync and of single requests, errors, lost and duplicated, and the machine's load.
-Speed is reported, never asserted.
+and p95 of a laptop's whole sync and of single requests, errors, lost and duplicated, the CPU the servers,
+PostgreSQL and the load generator each used (they share the machine's cores), and the machine's load.
+Speed is reported, never asserted. The load generator is one asyncio process with its own minimal
+HTTP/1.1 client (:class:`Client`), so that it takes as little as it can of the CPU it shares.
+
+    python bench/bench_country.py --profile /tmp/prof    # each server's threads under cProfile (thread CPU)
+    python bench/bench_country.py --statements           # PostgreSQL's time summed by statement
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import json
 import os
 import secrets
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -35,19 +41,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
+import orjson
+import psutil
 import psycopg
 from psycopg.rows import dict_row
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_server import pct, start_server  # noqa: E402
+from bench.bench_server import pct  # noqa: E402
 from server import admin  # noqa: E402
 from server.auth import token_hash  # noqa: E402
 from server.config import utc_now  # noqa: E402
-from server.devdb import TempCluster  # noqa: E402
+from server.devdb import TempCluster, free_port  # noqa: E402
 from server.migrator import migrate  # noqa: E402
 
 # A password hash nobody can sign in with: the bench's laptops signed in earlier (their tokens are made below).
@@ -131,6 +140,39 @@ def setup(dsn: str, laptops: int, cases_each: int, visits_each: int) -> list[Lap
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and of its children it has already reaped (PostgreSQL's backends)."""
+    t = psutil.Process(pid).cpu_times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def postgres_cpu(pg: TempCluster) -> float:
+    """CPU of the whole PostgreSQL cluster so far: the postmaster, its finished backends and the live ones."""
+    postmaster = int((pg.datadir / "postmaster.pid").read_text().split()[0])
+    live = sum(c.cpu_times().user + c.cpu_times().system for c in psutil.Process(postmaster).children())
+    return cpu_seconds(postmaster) + live
+
+
+def start_server(dsn: str, pool: int, profile: Path | None) -> tuple[subprocess.Popen[bytes], str]:
+    """One ``diogel-server`` on loopback (under cProfile, writing ``profile`` when it stops, if given)."""
+    port = free_port()
+    run = [str(Path(__file__).resolve()), "--serve-profiled", str(profile), "--"] if profile else ["-m", "server.cli"]
+    proc = subprocess.Popen(
+        [sys.executable, *run, "--database-url", dsn, "--host", "127.0.0.1", "--port", str(port),
+         "--pool-size", str(pool), "--max-body", str(16 * 1024 * 1024)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
 def ops_for(lap: Laptop, visits: int, edits: int) -> list[dict[str, Any]]:
     """The morning's work: visits to the laptop's cases and changed phone numbers, against what it pulled."""
     actor = str(lap.user_id)
@@ -159,14 +201,74 @@ def ops_for(lap: Laptop, visits: int, edits: int) -> list[dict[str, Any]]:
 RETRIES = 3
 
 
-async def request(client: httpx.AsyncClient, lap: Laptop, method: str, url: str, **kw: Any) -> httpx.Response:
+class Broken(Exception):
+    """The connection closed or answered something that is not an HTTP/1.1 response with a length."""
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+
+    def json(self) -> Any:
+        return orjson.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+class Client:
+    """The load generator's HTTP/1.1 client: keep-alive connections to one loopback server, requests
+    written as bytes and bodies read by Content-Length (what uvicorn sends). Far cheaper than a general
+    client, so the load generator takes less of the CPU the servers share with it."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
+
+    async def request(self, method: str, path: str, token: str, body: bytes = b"") -> Answer:
+        now = time.monotonic()
+        while self.idle:
+            reader, writer, used = self.idle.pop()
+            if now - used < 2:  # uvicorn closes a connection idle for 5 s: never reuse one near that
+                break
+            writer.close()
+        else:
+            reader, writer = await asyncio.open_connection(self.host, self.port)
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")  # fmt: skip
+        try:
+            writer.write(head.encode("ascii") + body)
+            lines = (await reader.readuntil(b"\r\n\r\n")).split(b"\r\n")
+            status = int(lines[0].split(b" ", 2)[1])
+            fields = {k.strip().lower(): v.strip() for k, _, v in (x.partition(b":") for x in lines[1:] if x)}
+            if b"content-length" not in fields:
+                raise Broken("a response without Content-Length")
+            data = await reader.readexactly(int(fields[b"content-length"]))
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, IndexError) as e:
+            writer.close()
+            raise Broken(str(e)) from e
+        if fields.get(b"connection", b"").lower() == b"close":
+            writer.close()
+        else:
+            self.idle.append((reader, writer, time.monotonic()))
+        return Answer(status, data)
+
+    def close(self) -> None:
+        for _r, writer, _t in self.idle:
+            writer.close()
+        self.idle.clear()
+
+
+async def request(client: Client, lap: Laptop, method: str, path: str, body: bytes = b"") -> Answer:
     """One request as the laptop's client makes it: a connection that breaks is tried again (a pull is
     read-only, and a push repeated is answered from the op log), each retry counted and reported."""
     for attempt in range(RETRIES + 1):
         t0 = time.perf_counter()
         try:
-            r = await client.request(method, url, **kw)
-        except httpx.TransportError:
+            r = await client.request(method, path, lap.token, body)
+        except Broken:
             if attempt == RETRIES:
                 raise
             lap.retries += 1
@@ -176,14 +278,13 @@ async def request(client: httpx.AsyncClient, lap: Laptop, method: str, url: str,
     raise AssertionError("unreachable")
 
 
-async def pull_all(client: httpx.AsyncClient, lap: Laptop, headers: dict[str, str],
-                   cursor: str | None) -> tuple[str | None, int]:  # fmt: skip
+async def pull_all(client: Client, lap: Laptop, cursor: str | None) -> tuple[str | None, int]:
     rows = 0
     while True:
-        r = await request(client, lap, "GET", "/v1/pull",
-                          params={"limit": 5000, **({"cursor": cursor} if cursor else {})}, headers=headers)
-        if r.status_code != 200:
-            lap.errors.append(f"pull {r.status_code}: {r.text[:200]}")
+        path = "/v1/pull?limit=5000" + (f"&cursor={quote(cursor, safe='')}" if cursor else "")
+        r = await request(client, lap, "GET", path)
+        if r.status != 200:
+            lap.errors.append(f"pull {r.status}: {r.text[:200]}")
             return cursor, rows
         page = r.json()
         for ch in page["changes"]:
@@ -194,31 +295,28 @@ async def pull_all(client: httpx.AsyncClient, lap: Laptop, headers: dict[str, st
             return cursor, rows
 
 
-async def sync(client: httpx.AsyncClient, lap: Laptop, visits: int, edits: int) -> int:
+async def sync(client: Client, lap: Laptop, visits: int, edits: int) -> int:
     """One laptop's sync: pull its caseload, push the morning's work, pull again. Returns rows pulled."""
-    headers = {"Authorization": f"Bearer {lap.token}"}
     t0 = time.perf_counter()
-    cursor, pulled = await pull_all(client, lap, headers, None)
+    cursor, pulled = await pull_all(client, lap, None)
     if not lap.errors:
         ops = ops_for(lap, visits, edits)
-        r = await request(client, lap, "POST", "/v1/push", json={"ops": ops}, headers=headers)
-        if r.status_code != 200:
-            lap.errors.append(f"push {r.status_code}: {r.text[:200]}")
+        r = await request(client, lap, "POST", "/v1/push", orjson.dumps({"ops": ops}))
+        if r.status != 200:
+            lap.errors.append(f"push {r.status}: {r.text[:200]}")
         else:
             # A push repeated after a broken connection is answered "duplicate" with the first answer.
             bad = [x for x in r.json()["results"] if x["status"] != "applied" and not (
                 x["status"] == "duplicate" and (x.get("original") or {}).get("status") == "applied")]
             lap.errors += [f"op {x['op_id']}: {x['status']} {x.get('reason', '')}" for x in bad]
-        _cursor, more = await pull_all(client, lap, headers, cursor)
+        _cursor, more = await pull_all(client, lap, cursor)
         pulled += more
     lap.sync_seconds = time.perf_counter() - t0
     return pulled
 
 
 async def run(bases: list[str], laptops: list[Laptop], visits: int, edits: int, concurrency: int) -> tuple[float, int]:
-    # Idle connections are dropped before uvicorn's 5 s keep-alive closes them from its side.
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2)
-    clients = [httpx.AsyncClient(base_url=b, timeout=120, limits=limits) for b in bases]
+    clients = [Client(*b.removeprefix("http://").split(":")) for b in bases]
     gate = asyncio.Semaphore(concurrency)
 
     async def one(lap: Laptop) -> int:
@@ -231,7 +329,7 @@ async def run(bases: list[str], laptops: list[Laptop], visits: int, edits: int, 
         return time.perf_counter() - t0, pulled
     finally:
         for c in clients:
-            await c.aclose()
+            c.close()
 
 
 def check(dsn: str, laptops: list[Laptop]) -> dict[str, int]:
@@ -265,7 +363,63 @@ def check(dsn: str, laptops: list[Laptop]) -> dict[str, int]:
             "conflicts": conflicts, "laptops_missing_rows": short_pulls, "reference_rows": reference}  # fmt: skip
 
 
+def statement_times(log: Path, start: int) -> None:
+    """Sum PostgreSQL's logged statement durations by statement (its first 100 characters), to stderr.
+    They are wall times: on a machine short of cores they include waiting to run, so read them as where
+    statements spend time, not as PostgreSQL's CPU (the report's ``cpu_seconds`` is that)."""
+    import re
+    from collections import Counter
+
+    total: Counter[str] = Counter()
+    calls: Counter[str] = Counter()
+    pattern = re.compile(r"duration: ([0-9.]+) ms\s+(?:statement|execute [^:]*|parse [^:]*|bind [^:]*): (.*)")
+    with log.open(encoding="utf-8", errors="replace") as f:
+        f.seek(start)
+        for line in f:
+            m = pattern.search(line)
+            if m:
+                sql = " ".join(m.group(2).split())[:100]
+                total[sql] += float(m.group(1))
+                calls[sql] += 1
+    grand = sum(total.values()) or 1
+    print(f"PostgreSQL statement time: {grand / 1000:.1f} s", file=sys.stderr)
+    for sql, ms in total.most_common(15):
+        print(f"{ms / 1000:7.2f} s {100 * ms / grand:5.1f}% {calls[sql]:7d}x  {sql}", file=sys.stderr)
+
+
+def serve_profiled(out: Path, argv: list[str]) -> int:
+    """``diogel-server`` with every thread profiled (the requests' database work runs on worker threads,
+    which ``python -m cProfile`` does not see); the merged profile is written to ``out`` on SIGTERM."""
+    import cProfile
+    import pstats
+    import signal
+    import threading
+
+    from server import cli
+
+    profiles: list[cProfile.Profile] = []
+
+    def per_thread(*_a: Any) -> None:
+        p = cProfile.Profile(time.thread_time)  # CPU, not the time a thread spends waiting
+        profiles.append(p)
+        p.enable()
+
+    def dump(*_a: Any) -> None:
+        stats = pstats.Stats(profiles[0])
+        for p in profiles[1:]:
+            stats.add(p)
+        stats.dump_stats(str(out))
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, dump)  # uvicorn restores it after its graceful stop and raises the signal again
+    threading.setprofile(per_thread)
+    per_thread()
+    return cli.main(["serve", *argv])
+
+
 def main() -> int:
+    if len(sys.argv) > 2 and sys.argv[1] == "--serve-profiled":
+        return serve_profiled(Path(sys.argv[2]), sys.argv[4:])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--laptops", type=int, default=1000)
     ap.add_argument("--cases", type=int, default=4, help="cases per laptop")
@@ -276,6 +430,10 @@ def main() -> int:
     ap.add_argument("--instances", type=int, default=2)
     ap.add_argument("--pool-size", type=int, default=10, help="database connections per instance")
     ap.add_argument("--quick", action="store_true", help="100 laptops")
+    ap.add_argument("--profile", type=Path, help="run each server under cProfile, writing DIR/server-N.prof")
+    ap.add_argument("--statements", action="store_true",
+                    help="log every statement's duration in PostgreSQL and print where its time went (slows it; "
+                    "wall time, so on a loaded machine it includes waiting for a core and for the client to read)")
     args = ap.parse_args()
     if args.quick:
         args.laptops = min(args.laptops, 100)
@@ -286,15 +444,29 @@ def main() -> int:
         t0 = time.perf_counter()
         laptops = setup(dsn, args.laptops, args.cases, args.history)
         setup_s = time.perf_counter() - t0
-        servers = [start_server(dsn, pool=args.pool_size) for _ in range(args.instances)]
+        if args.profile:
+            args.profile.mkdir(parents=True, exist_ok=True)
+        if args.statements:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute("ALTER SYSTEM SET log_min_duration_statement = 0")
+                conn.execute("SELECT pg_reload_conf()")
+            log_from = pg.logfile.stat().st_size
+        servers = [start_server(dsn, args.pool_size, args.profile / f"server-{n}.prof" if args.profile else None)
+                   for n in range(args.instances)]  # fmt: skip
+        cpu0 = [cpu_seconds(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         try:
             seconds, pulled = asyncio.run(run([b for _p, b in servers], laptops, args.visits, args.edits,
                                               args.concurrency))  # fmt: skip
+            cpu1 = [cpu_seconds(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         finally:
             for proc, _base in servers:
                 proc.terminate()
-                proc.wait(10)
+                proc.wait(30)
+        cpu = {"servers": round(sum(cpu1[0]) - sum(cpu0[0]), 1), "postgres": round(cpu1[1] - cpu0[1], 1),
+               "load_generator": round(cpu1[2] - cpu0[2], 1)}  # fmt: skip
         verdict = check(dsn, laptops)
+        if args.statements:
+            statement_times(pg.logfile, log_from)
     syncs = [lap.sync_seconds for lap in laptops]
     requests = [r for lap in laptops for r in lap.requests]
     errors = [e for lap in laptops for e in lap.errors]
@@ -307,6 +479,7 @@ def main() -> int:
         "sync_p50_ms": round(statistics.median(syncs) * 1000), "sync_p95_ms": round(pct(syncs, 95) * 1000),
         "sync_max_ms": round(max(syncs) * 1000),
         "request_p50_ms": round(pct(requests, 50) * 1000, 1), "request_p95_ms": round(pct(requests, 95) * 1000, 1),
+        "cpu_seconds": cpu, "cpu_ms_per_laptop": {k: round(v * 1000 / args.laptops, 1) for k, v in cpu.items()},
         "errors": len(errors), "first_errors": errors[:5],
         "transport_retries": sum(lap.retries for lap in laptops), **verdict,
         "cores": os.cpu_count(), "load_average_start": round(load_start, 2),

@@ -35,6 +35,7 @@ from server import admin, apply, audit_anchor, auth, conflicts, figures, models,
 from server.config import Settings
 from server.db import DbConn, DbPool, make_pool, run_tx
 from server.migrator import current_version
+from server.reference_cache import ReferenceCache
 from server.scope import scope_cases
 from server.wire import BadInput, LoginBody, PushBody, ResolveBody, error_path, to_op, to_resolve
 
@@ -201,6 +202,7 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
     app.router.route_class = AuthFirstRoute
     app.state.settings = settings
     app.state.push_hooks = None
+    app.state.reference_cache = ReferenceCache()  # reference rows encoded once for every pull (server/pull.py)
     if pool is not None:
         app.state.pool = pool
 
@@ -333,7 +335,8 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
     ) -> Response:
         size = limit or settings.default_page_size
         key = await _cursor_key(request)
-        page = await tx(request, lambda conn: pull.pull(conn, settings, user, cursor, size, key), RR)
+        refs = request.app.state.reference_cache
+        page = await tx(request, lambda conn: pull.pull(conn, settings, user, cursor, size, key, refs), RR)
         # The rows arrive as JSON text from PostgreSQL and go out untouched (no decode/encode in Python).
         return Response(page.to_json_bytes(), media_type="application/json")
 

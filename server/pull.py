@@ -9,7 +9,9 @@ same thing: a client that lost a response simply asks again with the cursor it h
 
 Why nothing is skipped: sequence numbers are drawn in commit order (server/rowstore.py), the page is read
 in one REPEATABLE READ snapshot together with the scope, and ``n`` only advances to the last row returned.
-A change committed later always has a larger number than every change already visible.
+A change committed later always has a larger number than every change already visible. Reference rows
+(the same for every laptop) may come from the app's cache (server/reference_cache.py), which answers for
+the pull's own snapshot, so a page is byte for byte what PostgreSQL alone would give.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from uuid import UUID
 from server.auth import User
 from server.config import Settings
 from server.db import DbConn, MissingRow, one
+from server.reference_cache import CHANGE_JSON, ReferenceCache
+from server.reference_cache import query as reference_query
 from server.roles import readable
 from server.scope import Scope, compute_scope
 from server.wire import BadInput
@@ -35,10 +39,7 @@ from server.wire import BadInput
 _ROLE = "(%s::text[] IS NULL OR entity = ANY(%s::text[]))"
 
 # Each change is rendered to JSON text by PostgreSQL: the pull never decodes and re-encodes row data.
-_ROW_COLS = (
-    "seq, json_build_object('entity', entity, 'id', id, 'case_id', case_id, 'version', version,"
-    " 'deleted', deleted, 'data', data)::text AS change"
-)
+_ROW_COLS = f"seq, {CHANGE_JSON} AS change"
 
 
 _B64 = re.compile(r"[A-Za-z0-9_-]{1,400}")
@@ -157,14 +158,17 @@ class Page:
 
 def pull(
     conn: DbConn, settings: Settings, user: User, cursor_text: str | None, limit: int,
-    key: bytes | None = None,
+    key: bytes | None = None, references: ReferenceCache | None = None,
 ) -> Page:
-    """One page. Runs in the caller's REPEATABLE READ transaction (scope and rows from one snapshot)."""
+    """One page. Runs in the caller's REPEATABLE READ transaction (scope and rows from one snapshot).
+    ``references``: the app's cache of reference rows (None: read them from PostgreSQL); the page is
+    the same either way."""
     key = key if key is not None else cursor_key(conn)
     cur = Cursor.decode(cursor_text, key, user.id)
     scope = compute_scope(conn, user, settings.today())
     entities = readable(user.role)
     held = _load_snapshot(conn, cur.r) or Scope()
+    held_id = cur.r  # stored already: saved again only if the held set changes
     filling = _load_snapshot(conn, cur.a)
 
     removals: list[dict[str, str]] = []
@@ -186,7 +190,7 @@ def pull(
         if new.units():
             filling, cur.b = new, 0
 
-    rows: list[dict[str, Any]]
+    changes: list[str]
     if filling is not None and filling.units():
         # Back-fill: rows of newly visible units up to n (anything after n comes in the main stream).
         rows = conn.execute(
@@ -194,6 +198,7 @@ def pull(
             " ORDER BY seq LIMIT %s",
             (list(filling.units()), cur.n, cur.b, entities, entities, limit),
         ).fetchall()
+        changes = [r["change"] for r in rows]
         if len(rows) < limit:
             held = Scope(held.cases | filling.cases, held.persons | filling.persons)
             filling, cur.b = None, 0
@@ -202,17 +207,23 @@ def pull(
         has_more = True  # the main stream (or more back-fill) follows
     else:
         filling = None
-        rows = conn.execute(
-            f"SELECT {_ROW_COLS} FROM rows WHERE seq > %s AND (scope_id IS NULL OR scope_id = ANY(%s)) AND {_ROLE}"
-            " ORDER BY seq LIMIT %s",
+        # The page is the first ``limit`` rows after n of (the held units' rows ∪ reference rows), in
+        # sequence order: the units' rows come from PostgreSQL, the reference rows (the same for every
+        # laptop) from the per-process cache, merged by sequence number.
+        mine = [(r["seq"], r["change"]) for r in conn.execute(
+            f"SELECT {_ROW_COLS} FROM rows WHERE seq > %s AND scope_id = ANY(%s) AND {_ROLE} ORDER BY seq LIMIT %s",
             (cur.n, list(held.units()), entities, entities, limit),
-        ).fetchall()
-        if rows:
-            cur.n = rows[-1]["seq"]
-        has_more = len(rows) == limit
-    cur.r = _save_snapshot(conn, held)
+        )]  # fmt: skip
+        reference = (references.rows if references is not None else reference_query)(conn, cur.n, entities, limit)
+        # Two sorted runs: the sort merges them (in C); sequence numbers are unique, so only they are compared.
+        merged = sorted(mine + reference)[:limit]
+        if merged:
+            cur.n = merged[-1][0]
+        has_more = len(merged) == limit
+        changes = [change for _seq, change in merged]
+    cur.r = held_id if held_id is not None and _snapshot_id(held) == held_id else _save_snapshot(conn, held)
     cur.a = _save_snapshot(conn, filling) if filling is not None else None
-    return Page([r["change"] for r in rows], removals, cur.encode(key, user.id), cur.n, has_more)
+    return Page(changes, removals, cur.encode(key, user.id), cur.n, has_more)
 
 
 # -- verification -------------------------------------------------------------------------------------
