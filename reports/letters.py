@@ -26,6 +26,7 @@ from reportlab.platypus.paraparser import ParaParser
 
 from desktop.i18n import N_, format_number
 from reports.errors import LetterError, MissingAddressError, TemplateValidationError
+from reports.fastdraw import FastParagraph
 from reports.fonts import REGULAR
 from reports.layout import (
     LETTERHEAD_H,
@@ -128,7 +129,7 @@ class _Lines:
 _lines = _Lines()
 
 
-class _RepeatedParagraph(Paragraph):
+class _RepeatedParagraph(FastParagraph):
     """A paragraph whose line breaking is done once per distinct (text, style, bullet, widths).
 
     ReportLab's broken-line structure is read, never changed, by drawing and splitting (a split
@@ -154,7 +155,7 @@ def _para(text: str, style_name: str, bullet: str | None = None) -> Paragraph:
     them)."""
     style, frags = _fragments(text, style_name)
     if len(text) > 600:  # long free text is never repeated: do not keep its lines
-        return Paragraph(text, style, bulletText=bullet, frags=frags)
+        return FastParagraph(text, style, bulletText=bullet, frags=frags)
     para = _RepeatedParagraph(text, style, bulletText=bullet, frags=frags)
     para._key = (text, style_name, bullet)
     return para

@@ -205,15 +205,24 @@ class _Font(TTFont):
         self._last = (weakref.ref(doc), codes)
         return codes
 
+    def known(self, text: str, doc: Any) -> bytes | None:
+        """``text`` in subset 0's codes when every character of it already has one in ``doc``
+        (what ``splitString`` gives as its one piece), else None (nothing given out)."""
+        codes = self._codes_for(doc)
+        if codes is None or not text:
+            return None
+        codes.update()
+        if codes.chars.issuperset(text):
+            return text.translate(codes.table).encode("latin-1")
+        return None
+
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
         if isinstance(text, str):
-            codes = self._codes_for(doc)
-            if codes is not None:
-                if not text:
-                    return []
-                codes.update()
-                if codes.chars.issuperset(text):
-                    return [(0, text.translate(codes.table).encode("latin-1"))]
+            if not text and self._codes_for(doc) is not None:
+                return []
+            encoded = self.known(text, doc)
+            if encoded is not None:
+                return [(0, encoded)]
         return super().splitString(text, doc, encoding)
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802 - ReportLab API

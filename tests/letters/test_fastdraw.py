@@ -1,0 +1,77 @@
+"""reports.fastdraw draws a paragraph with the very bytes ReportLab's Paragraph draws: the same
+paragraphs through both, in ReportLab's invariant mode, make the same PDF."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from reportlab import rl_config
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from reports.fastdraw import FastParagraph
+from reports.layout import ACCENT, styles
+
+WELSH = "Mae'r teulu wedi gweithio'n galed gyda'r grŵp craidd, ac mae Gwenllïan Tŵr yn mynd i'r ysgol. "
+MANY = "".join(chr(c) for c in range(0x100, 0x17F)) + " " + "".join(chr(c) for c in range(0x391, 0x3C9))
+
+
+@pytest.fixture(autouse=True)
+def invariant() -> Iterator[None]:
+    before = rl_config.invariant
+    rl_config.invariant = 1
+    yield
+    rl_config.invariant = before
+
+
+def _cases() -> list[tuple[str, ParagraphStyle, str | None]]:
+    st = styles()
+    indented = ParagraphStyle("indented", parent=st["body"], firstLineIndent=18, leftIndent=6)
+    coloured = ParagraphStyle("coloured", parent=st["body"], textColor=ACCENT, fontSize=12, leading=15)
+    unbroken = ParagraphStyle("unbroken", parent=st["body"], splitLongWords=0)
+    return [
+        ("Annwyl Gwenllïan,", st["body"], None),  # the first text: every character gets a new code
+        (WELSH * 3, st["body"], None),
+        ("Canlyniad 1: " + WELSH, st["bullet"], "•"),  # a bullet, and the text moved past it
+        (WELSH * 2, indented, None),
+        ("Cynllun amddiffyn plant", st["subject"], None),  # the bold face
+        (WELSH, coloured, None),
+        (MANY, st["body"], None),  # more than 256 characters: a second subset mid-paragraph
+        (WELSH + MANY[:40], st["bullet"], "•"),
+        ("Tudalen 1 o 2 a gofod\xa0caled", st["small"], None),  # a no-break space
+        # ReportLab's own drawing, through FastParagraph as well:
+        ("Hirgrwnrhywbeth" * 8 + " " + WELSH, unbroken, None),  # overflows its line: word spacing
+        ("Tudalen&nbsp;1 o 2", st["small"], None),  # an entity: more than one fragment
+        ("<b>Dyddiad:</b> 23 Tachwedd 2026", st["body"], None),  # markup: more than one font
+        (WELSH, st["small_right"], None),  # right-aligned
+        (WELSH, st["standard7"], None),  # a border
+    ]
+
+
+def _pdf(cls: type[Paragraph]) -> bytes:
+    story = []
+    for text, style, bullet in _cases():
+        story += [cls(text, style, bulletText=bullet), Spacer(1, 6)]
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf).build(story * 6)  # several pages; later ones with every code given out
+    return buf.getvalue()
+
+
+def test_fast_paragraphs_are_byte_for_byte_reportlab_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: dict[str, set[bool]] = {}
+    draw_fast = FastParagraph._draw_fast
+
+    def spy(self: FastParagraph, *args: object) -> bool:
+        fast = draw_fast(self, *args)
+        drawn.setdefault(self.getPlainText()[:8], set()).add(fast)
+        return fast
+
+    monkeypatch.setattr(FastParagraph, "_draw_fast", spy)
+    assert _pdf(FastParagraph) == _pdf(Paragraph)
+    # The cheaper path drew the simple paragraphs and left the others to ReportLab.
+    assert {"Hirgrwnr", "Dyddiad:", "Tudalen\xa0"} <= {start for start, fast in drawn.items() if fast == {False}}
+    assert {"Annwyl G", "Cynllun ", "Canlynia", "Tudalen ", MANY[:8]} <= {start for start, fast in drawn.items()
+                                                                 if fast == {True}}
+    assert drawn[WELSH[:8]] == {True, False}  # the body, bullet, indented and coloured; right-aligned and boxed
