@@ -17,8 +17,9 @@ and restored twice, a text object, four layers of calls a line. For that case
 Text is encoded by the font's own ``splitString`` (which gives out subset codes exactly as it does
 for ReportLab) and formatted as ``PDFTextObject._formatText`` formats it. Nothing of the canvas's
 state changes between the outer ``q`` and ``Q`` in ReportLab's drawing either, so none is saved.
-Anything else (markup, other alignments, a border or background, a line that overflows and needs
-word spacing, a colour space, transparency, a built-in font) is drawn by ReportLab itself.
+A line a little too long for its width has its word spacing narrowed as ReportLab narrows it
+(``x Tw`` … ``0 Tw``). Anything else (markup, other alignments, a border or background, a colour
+space, transparency, a built-in font) is drawn by ReportLab itself.
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ class FastParagraph(Paragraph):
             or getattr(canvas, "_enforceColorSpace", None)
             or not canvas.bottomup
             or not font._dynamicFont  # noqa: SLF001
-            or any(line[0] <= _NO_SPACE for line in blpara.lines)
         ):
             return False
         x = self._hAlignAdjust(x, avail)
@@ -105,13 +105,20 @@ class FastParagraph(Paragraph):
         for index, line in enumerate(blpara.lines):
             if index == 0 and move:
                 parts.append(f"{fp_str(offset, 0)} Td")
+            extra, words = line[0], line[1]
+            text = " ".join(words)
+            spaces = 0 if extra > _NO_SPACE else len(words) + text.count("\xa0") - 1
+            if spaces > 0:  # the line is a little too long: its spaces are narrowed
+                parts.append(f"{fp_str(extra / float(spaces))} Tw")
             out = []
-            for subset, chunk in font.splitString(" ".join(line[1]), doc):
+            for subset, chunk in font.splitString(text, doc):
                 if subset != current:
                     out.append(f"{font.getSubsetInternalName(subset, doc)} {tmpl}")
                     current = subset
                 out.append(f"({escape(chunk)}) Tj")
             parts.append(" ".join(out) + " T*")
+            if spaces > 0:
+                parts.append(f"{fp_str(0)} Tw")
             if index == 0 and move:
                 parts.append(f"{fp_str(-offset, 0)} Td")
         parts.append("ET")
