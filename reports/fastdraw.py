@@ -31,6 +31,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import paragraph as _rl_paragraph
+from reportlab.platypus.flowables import CondPageBreak, Spacer
 from reportlab.platypus.paragraph import Paragraph, _drawBullet
 
 _NO_SPACE = -1e-8  # ReportLab's test for a line that needs word spacing (_leftDrawParaLine)
@@ -123,3 +124,31 @@ class FastParagraph(Paragraph):
                 parts.append(f"{fp_str(-offset, 0)} Td")
         parts.append("ET")
         return " ".join(parts)
+
+
+def _draw_nothing(flowable: Any, canvas: Any, x: float, y: float, avail: float) -> bool:
+    """What ReportLab's ``Flowable.drawOn`` writes for a flowable that draws nothing (a state
+    saved, moved to and restored), written at once; False if it would write more."""
+    if getattr(flowable, "_showBoundary", False):
+        return False
+    code = canvas._code  # noqa: SLF001
+    code.append("q")
+    code.append(f"{fp_str(1, 0, 0, 1, flowable._hAlignAdjust(x, avail), y)} cm")  # noqa: SLF001
+    code.append("Q")
+    return True
+
+
+class FastSpacer(Spacer):
+    """A ``Spacer`` whose (empty) drawing is written without saving the canvas's state."""
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        if not _draw_nothing(self, canvas, x, y, _sW):
+            super().drawOn(canvas, x, y, _sW)
+
+
+class FastCondPageBreak(CondPageBreak):
+    """A ``CondPageBreak`` whose (empty) drawing is written without saving the canvas's state."""
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        if not _draw_nothing(self, canvas, x, y, _sW):
+            super().drawOn(canvas, x, y, _sW)

@@ -26,7 +26,7 @@ from reportlab.platypus.paraparser import ParaParser
 
 from desktop.i18n import N_, format_number
 from reports.errors import LetterError, MissingAddressError, TemplateValidationError
-from reports.fastdraw import FastParagraph
+from reports.fastdraw import FastCondPageBreak, FastParagraph, FastSpacer
 from reports.fonts import REGULAR
 from reports.layout import (
     LETTERHEAD_H,
@@ -181,7 +181,7 @@ def _heading(text: str) -> list[Flowable]:
     starts the next page (what ``keepWithNext`` does, without re-measuring the next block)."""
     h3, body = _flat_heading(), styles()["body"]
     room = h3.spaceBefore + h3.leading + h3.spaceAfter + _HEADING_ROOM * body.leading
-    return [CondPageBreak(room), _para(text, "h3_flat")]
+    return [FastCondPageBreak(room), _para(text, "h3_flat")]
 
 
 class _SideBySide(Flowable):
@@ -346,7 +346,7 @@ def _table(rows: list[list[str]], escaped: dict[str, str]) -> list[Flowable]:
                     ]
                 )
             )
-            out.extend([t, Spacer(1, 3 * mm)])
+            out.extend([t, FastSpacer(1, 3 * mm)])
             cells.clear()
 
     for label, value in rows:
@@ -375,7 +375,7 @@ def _letter_story(
     if data.reference:
         meta.append(f"<b>{esc(common('our_ref', lang))}:</b> {esc(data.reference)}")
     head = _SideBySide(Paragraph(addr, st["body"]), _para("<br/>".join(meta), "small_right"), 100 * mm)
-    story += [head, Spacer(1, 9 * mm)]
+    story += [head, FastSpacer(1, 9 * mm)]
     story.append(_para(_fill(side["salutation"], escaped), "body"))
     story.append(_para(_fill(side["subject"], escaped), "subject"))
     for block in side["body"]:
@@ -387,10 +387,10 @@ def _letter_story(
             story += _heading(_fill(value, escaped))
         elif kind == "items":
             story += [_para(_fill(item, escaped), "bullet", "•") for item in value]
-            story.append(Spacer(1, 1.5 * mm))
+            story.append(FastSpacer(1, 1.5 * mm))
         elif kind == "list":
             story += [_para(esc(item).replace("\n", "<br/>"), "bullet", "•") for item in values[value]]
-            story.append(Spacer(1, 1.5 * mm))
+            story.append(FastSpacer(1, 1.5 * mm))
         elif kind == "table":
             story += _table(value, escaped)
     if data.signatory is not None:
@@ -417,7 +417,7 @@ def _keep_with_closing(story: list[Flowable], closing_h: float) -> None:
     while last >= 0 and isinstance(story[last], Spacer | CondPageBreak):
         last -= 1
     if last < 0:
-        story.append(CondPageBreak(closing_h))
+        story.append(FastCondPageBreak(closing_h))
         return
     after = sum(f.wrap(width, PAGE_H)[1] for f in story[last + 1:])  # the spacers after it
     block = story[last]
@@ -429,23 +429,23 @@ def _keep_with_closing(story: list[Flowable], closing_h: float) -> None:
             if len(parts) == 2:
                 tail = parts[1]
                 _w, tail_h = tail.wrap(width, PAGE_H)
-                story[last:last + 1] = [parts[0], CondPageBreak(tail_h + tail.getSpaceBefore() + after + closing_h),
+                story[last:last + 1] = [parts[0], FastCondPageBreak(tail_h + tail.getSpaceBefore() + after + closing_h),
                                         tail]
                 return
     need = height + block.getSpaceBefore() + block.getSpaceAfter() + after + closing_h
     if need > _MOST_KEPT:  # a block too tall to move whole (a long table): it splits; the closing stays whole
-        story.append(CondPageBreak(closing_h))
+        story.append(FastCondPageBreak(closing_h))
     else:
-        story.insert(last, CondPageBreak(need))
+        story.insert(last, FastCondPageBreak(need))
 
 
 def _closing(lang: str, sign_name: str, sign_title: str, council_name: str) -> list[Flowable]:
     return [
-        Spacer(1, 3 * mm),
+        FastSpacer(1, 3 * mm),
         _para(esc(common("closing", lang)), "body"),
-        Spacer(1, 8 * mm),
+        FastSpacer(1, 8 * mm),
         _para(f"<b>{esc(sign_name)}</b><br/>{esc(sign_title)}<br/>{esc(council_name)}", "body"),
-        Spacer(1, 5 * mm),
+        FastSpacer(1, 5 * mm),
         _standard7_box(),
     ]
 

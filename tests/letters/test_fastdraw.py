@@ -1,5 +1,5 @@
-"""reports.fastdraw draws a paragraph with the very bytes ReportLab's Paragraph draws: the same
-paragraphs through both, in ReportLab's invariant mode, make the same PDF."""
+"""reports.fastdraw draws a paragraph, a spacer and a conditional page break with the very bytes
+ReportLab draws: the same story through both, in ReportLab's invariant mode, makes the same PDF."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from reportlab import rl_config
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-from reports.fastdraw import FastParagraph
+from reports.fastdraw import FastCondPageBreak, FastParagraph, FastSpacer
 from reports.layout import ACCENT, styles
 
 WELSH = "Mae'r teulu wedi gweithio'n galed gyda'r grŵp craidd, ac mae Gwenllïan Tŵr yn mynd i'r ysgol. "
@@ -51,10 +51,10 @@ def _cases() -> list[tuple[str, ParagraphStyle, str | None]]:
     ]
 
 
-def _pdf(cls: type[Paragraph]) -> bytes:
+def _pdf(cls: type[Paragraph], spacer: type[Spacer] = Spacer, cond: type[CondPageBreak] = CondPageBreak) -> bytes:
     story = []
-    for text, style, bullet in _cases():
-        story += [cls(text, style, bulletText=bullet), Spacer(1, 6)]
+    for n, (text, style, bullet) in enumerate(_cases()):
+        story += [cond(40 * n), cls(text, style, bulletText=bullet), spacer(1, 6)]
     buf = io.BytesIO()
     SimpleDocTemplate(buf).build(story * 6)  # several pages; later ones with every code given out
     return buf.getvalue()
@@ -71,6 +71,7 @@ def test_fast_paragraphs_are_byte_for_byte_reportlab_s(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(FastParagraph, "_draw_fast", spy)
     assert _pdf(FastParagraph) == _pdf(Paragraph)
+    assert _pdf(FastParagraph, FastSpacer, FastCondPageBreak) == _pdf(Paragraph)
     # The cheaper path drew the simple paragraphs and left the others to ReportLab.
     assert {"Dyddiad:", "Tudalen\xa0"} <= {start for start, fast in drawn.items() if fast == {False}}
     assert {"Annwyl G", "Cynllun ", "Canlynia", "Tudalen ", "Hirgrwnr", MANY[:8]} <= {start for start, fast in drawn.items()
