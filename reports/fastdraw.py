@@ -8,7 +8,7 @@ and restored twice, a text object, four layers of calls a line. For that case
     q                                   (Flowable.drawOn: saveState)
     1 0 0 1 x y cm                      (translate)
     q                                   (drawPara: saveState)
-    BT … (•) Tj ET                      (the bullet, drawn by ReportLab's own _drawBullet)
+    BT 1 0 0 1 x y Tm r g b rg /Fn+0 size Tf leading TL (•) Tj ET     (a bullet, as _drawBullet draws it)
     r g b rg                            (setFillColor)
     BT 1 0 0 1 x y Tm [dx 0 Td] /Fn+0 size Tf leading TL (line) Tj T* [-dx 0 Td] (line) Tj T* … ET
     Q                                   (restoreState)
@@ -29,7 +29,7 @@ from typing import Any
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import paragraph as _rl_paragraph
 from reportlab.platypus.flowables import CondPageBreak, Spacer
 from reportlab.platypus.paragraph import Paragraph, _drawBullet
@@ -85,14 +85,59 @@ class FastParagraph(Paragraph):
         self.canv = canvas
         try:
             if self.bulletText:
-                offset = _drawBullet(canvas, offset, cur_y, self.bulletText, style, rtl=False)
+                bullet = self._bullet(canvas, offset, cur_y)
+                if bullet is None:
+                    offset = _drawBullet(canvas, offset, cur_y, self.bulletText, style, rtl=False)
+                else:
+                    offset, bullet_code = bullet
+                    code.append(bullet_code)
             code.append(f"{fp_str((color.red, color.green, color.blue))} rg")
+            if alpha is not None:  # setting a colour with an alpha asks for PDF 1.4 (its gs is not written)
+                canvas._doc.ensureMinPdfVersion("transparency")  # noqa: SLF001
             code.append(self._text(canvas, font, offset, cur_y))
         finally:
             del self.canv
         code.append("Q")
         code.append("Q")
         return True
+
+    def _bullet(self, canvas: Any, offset: float, cur_y: float) -> tuple[float, str] | None:
+        """A bullet of text in one colour anchored at its start, as ReportLab's ``_drawBullet``
+        draws it (a text object of its own), with the first line's offset after it; None for
+        any other bullet (ReportLab draws it)."""
+        style = self.style
+        text = self.bulletText
+        color = getattr(style, "bulletColor", style.textColor)
+        alpha = getattr(color, "alpha", None)
+        font = getFont(style.bulletFontName)
+        if (
+            not isinstance(text, str)
+            or style.bulletAnchor != "start"
+            or not font._dynamicFont  # noqa: SLF001
+            or not isinstance(color, Color)
+            or isinstance(color, CMYKColor)
+            or (alpha is not None and alpha != canvas._extgstate.getValue("ca"))  # noqa: SLF001
+        ):
+            return None
+        doc = canvas._doc  # noqa: SLF001
+        size = style.bulletFontSize
+        x = style.bulletIndent - 0  # ReportLab's bullet width for a bullet anchored at its start
+        parts = ["BT", f"1 0 0 1 {fp_str(x, cur_y + getattr(style, 'bulletOffsetY', 0))} Tm",
+                 f"{fp_str((color.red, color.green, color.blue))} rg"]
+        if alpha is not None:
+            doc.ensureMinPdfVersion("transparency")
+        end = x + stringWidth(text, style.bulletFontName, size)
+        tmpl = f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+        out = []
+        current = -1
+        for subset, chunk in font.splitString(text, doc):
+            if subset != current:
+                out.append(f"{font.getSubsetInternalName(subset, doc)} {tmpl}")
+                current = subset
+            out.append(f"({canvas._escape(chunk)}) Tj")  # noqa: SLF001
+        parts.append(" ".join(out))
+        parts.append("ET")
+        return max(offset, end + size * 0.6 - style.leftIndent), " ".join(parts)
 
     def _text(self, canvas: Any, font: Any, offset: float, cur_y: float) -> str:
         """The text object's operators, as ``PDFTextObject.getCode`` joins them."""
