@@ -42,6 +42,7 @@ from reports.layout import (
     styles,
 )
 from reports.model import BilingualText, CouncilIdentity, FieldValue, LetterData
+from reports.replay import REPLAY
 from reports.templates import LetterTemplate, load_template
 
 LANGUAGE_MODES = ("cy", "en", "bilingual")
@@ -138,6 +139,15 @@ class _RepeatedParagraph(FastParagraph):
 
     _key: tuple[Any, ...] | None = None  # set by :func:`_para`; None for the halves of a split
 
+    def drawPara(self, debug: int = 0) -> None:  # noqa: N802 - ReportLab API
+        """What :class:`FastParagraph` leaves to ReportLab (the Standard 7 box, the signature) is
+        drawn once per distinct paragraph and code state and replayed (:mod:`reports.replay`)."""
+        if self._key is None or debug:
+            super().drawPara(debug)
+            return
+        key = ("paragraph", self._key, tuple(self._wrapWidths), self.width, self.height)
+        REPLAY.draw(self.canv, key, lambda: Paragraph.drawPara(self, debug))
+
     def breakLines(self, width: Any) -> Any:  # noqa: N802 - ReportLab API
         if self._key is None:
             return super().breakLines(width)
@@ -167,6 +177,7 @@ def clear_render_caches() -> None:
     _parsed.cache_clear()
     _plain_fragment.cache_clear()
     _closing_height.cache_clear()
+    REPLAY.clear()
 
 
 @lru_cache(maxsize=1)

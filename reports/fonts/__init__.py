@@ -11,7 +11,8 @@ import threading
 import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,9 @@ class _Font(TTFont):
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
         if isinstance(text, str):
+            used = getattr(_recorded, "used", None)
+            if used is not None:
+                used.setdefault(self, set()).update(text)
             if not text and self._codes_for(doc) is not None:
                 return []
             encoded = self.known(text, doc)
@@ -244,6 +248,39 @@ class _Font(TTFont):
             stream = doc.idToObject.get(getattr(cmap, "name", None))
             if isinstance(stream, pdfdoc.PDFStream) and stream.filters == [pdfdoc.PDFZCompress]:
                 stream.filters = [_CACHED_FLATE]
+
+
+_recorded = threading.local()
+
+
+@contextmanager
+def recording_text() -> Iterator[dict[Any, set[str]]]:
+    """The characters each bundled font encodes in this thread while the block runs (nestable)."""
+    outer = getattr(_recorded, "used", None)
+    used: dict[Any, set[str]] = {}
+    _recorded.used = used
+    try:
+        yield used
+    finally:
+        _recorded.used = outer
+        if outer is not None:
+            for font, chars in used.items():
+                outer.setdefault(font, set()).update(chars)
+
+
+def font_codes(font: Any, chars: str, doc: Any) -> tuple[str, bytes] | None:
+    """``font``'s name in ``doc`` and the codes ``chars`` have in its subset 0 there, or None if
+    it is not a bundled font, not used in ``doc`` yet, or one of the characters has no such code."""
+    if not isinstance(font, _Font):
+        return None
+    codes = font._codes_for(doc)  # noqa: SLF001
+    if codes is None:
+        return None
+    codes.update()
+    state = font.state.get(doc)
+    if state is None or state.internalName is None or not codes.chars.issuperset(chars):
+        return None
+    return state.internalName, chars.translate(codes.table).encode("latin-1")
 
 
 def _font(name: str, path: Path) -> TTFont:
