@@ -7,7 +7,6 @@ language side or a value missing.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -82,20 +81,77 @@ def _plain_fragment(style_name: str) -> tuple[ParagraphStyle, Any]:
     return style, frags[0]
 
 
+_ODD_SPACES = ("\xa0", "\u200b")  # where ReportLab's whitespace is not Python's (no-break, zero-width)
+
+
+def _clean(text: str) -> str:
+    """``cleanBlockQuotedText(text)``: whitespace runs made one space, the ends stripped. Without the
+    two characters ReportLab treats apart from Python, that is ``str.split`` and a join."""
+    if _ODD_SPACES[0] in text or _ODD_SPACES[1] in text:
+        return cleanBlockQuotedText(text)
+    return " ".join(text.split())
+
+
+def _copy(frag: Any) -> Any:
+    """``copy.copy(frag)`` (a fragment is an attribute bag) without the copy protocol's detours."""
+    new = object.__new__(type(frag))
+    new.__dict__.update(frag.__dict__)
+    return new
+
+
 def _fragments(text: str, style_name: str) -> tuple[ParagraphStyle, list[Any]]:
     """The fragments ReportLab's parser makes of ``text``. Text without tags or entities (most of a
     letter, values escaped) is one fragment, made without the parser; the rest is parsed."""
     if "<" not in text and "&" not in text:
-        clean = cleanBlockQuotedText(text)
+        clean = _clean(text)
         if clean:
             style, probe = _plain_fragment(style_name)
-            frag = copy.copy(probe)  # the parser copies the style's fragment for its text the same way
+            frag = _copy(probe)  # the parser copies the style's fragment for its text the same way
             frag.text = clean
             return style, [frag]
     if len(text) > 600:  # long free text is never repeated: do not keep it
         return _parsed.__wrapped__(text, style_name)
     style, frags = _parsed(text, style_name)
     return style, list(frags)
+
+
+_HOLE = "\ue000{}\ue001"  # a value's place in a parsed shape (private-use characters no value has)
+
+
+@lru_cache(maxsize=64)
+def _parsed_shape(shape: str, count: int, style_name: str) -> tuple[ParagraphStyle, list[Any]]:
+    return _parsed.__wrapped__(shape.format(*(_HOLE.format(n) for n in range(count))), style_name)
+
+
+def _plain_value(value: str) -> bool:
+    """A value the parser takes as it is: no markup characters, whitespace already clean, and none
+    of the spaces that change how ReportLab cleans the whole paragraph's whitespace."""
+    return (
+        bool(value) and "<" not in value and ">" not in value and "&" not in value
+        and "\ue000" not in value and "\ue001" not in value
+        and _ODD_SPACES[0] not in value and _ODD_SPACES[1] not in value and " ".join(value.split()) == value
+    )
+
+
+def _shaped(shape: str, values: Sequence[str], style_name: str) -> tuple[ParagraphStyle, list[Any]]:
+    """The fragments the parser makes of ``shape.format(*escaped values)`` (markup of the letter's
+    own, e.g. an address's line breaks or a bold label, around values that differ every letter):
+    the shape is parsed once with holes for the values, which are filled in a copy of its fragments.
+    A value the parser would change (markup characters, untidy whitespace) is parsed with the shape."""
+    if not all(_plain_value(v) for v in values):
+        return _parsed.__wrapped__(shape.format(*(esc(v) for v in values)), style_name)
+    style, frags = _parsed_shape(shape, len(values), style_name)
+    holes = [(_HOLE.format(n), v) for n, v in enumerate(values)]
+    out = []
+    for frag in frags:
+        frag = _copy(frag)
+        text = getattr(frag, "text", "")
+        if "\ue000" in text:
+            for hole, value in holes:
+                text = text.replace(hole, value)
+            frag.text = text
+        out.append(frag)
+    return style, out
 
 
 _LINES_KEPT = 1024  # broken paragraphs remembered per process
@@ -176,6 +232,7 @@ def clear_render_caches() -> None:
     _lines.clear()
     _parsed.cache_clear()
     _plain_fragment.cache_clear()
+    _parsed_shape.cache_clear()
     _closing_height.cache_clear()
     REPLAY.clear()
 
@@ -376,16 +433,19 @@ def _table(rows: list[list[str]], escaped: dict[str, str]) -> list[Flowable]:
 def _letter_story(
     tpl: LetterTemplate, lang: str, data: LetterData, council: CouncilIdentity, values: dict[str, Any]
 ) -> list[Flowable]:
-    st = styles()
     side = tpl.sides[lang]
     escaped = _escaped(values)
     story: list[Flowable] = []
     via = [common("care_of", lang).format(name=data.recipient.care_of)] if data.recipient.care_of else []
-    addr = "<br/>".join(esc(line) for line in [data.recipient.name, *via, *data.recipient.address] if line.strip())
-    meta = [f"<b>{esc(common('date', lang))}:</b> {esc(long_date(data.letter_date, lang))}"]
+    lines = [line for line in [data.recipient.name, *via, *data.recipient.address] if line.strip()]
+    addr_style, addr = _shaped("<br/>".join(f"{{{n}}}" for n in range(len(lines))), lines, "body")
+    meta = [common("date", lang), long_date(data.letter_date, lang)]
     if data.reference:
-        meta.append(f"<b>{esc(common('our_ref', lang))}:</b> {esc(data.reference)}")
-    head = _SideBySide(Paragraph(addr, st["body"]), _para("<br/>".join(meta), "small_right"), 100 * mm)
+        meta += [common("our_ref", lang), data.reference]
+    shape = "<br/>".join(f"<b>{{{n}}}:</b> {{{n + 1}}}" for n in range(0, len(meta), 2))
+    meta_style, meta_frags = _shaped(shape, meta, "small_right")
+    head = _SideBySide(Paragraph("", addr_style, frags=addr), FastParagraph("", meta_style, frags=meta_frags),
+                       100 * mm)
     story += [head, FastSpacer(1, 9 * mm)]
     story.append(_para(_fill(side["salutation"], escaped), "body"))
     story.append(_para(_fill(side["subject"], escaped), "subject"))
