@@ -7,6 +7,7 @@ language side or a value missing.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -154,6 +155,11 @@ def _shaped(shape: str, values: Sequence[str], style_name: str) -> tuple[Paragra
     return style, out
 
 
+_TAG = re.compile(r"<\s*/?\s*([A-Za-z]+)")
+_DRAWN_ONLY = frozenset({"b", "i", "br", "strong", "em"})
+"""Markup that only changes what is drawn: a paragraph with any other tag (a link or an anchor adds to
+the document, an image is its own object) is never replayed."""
+
 _LINES_KEPT = 1024  # broken paragraphs remembered per process
 
 
@@ -194,11 +200,12 @@ class _RepeatedParagraph(FastParagraph):
     structure serves every letter that repeats the paragraph."""
 
     _key: tuple[Any, ...] | None = None  # set by :func:`_para`; None for the halves of a split
+    _replay = False  # set by :func:`_para`: only text and line breaks (no links, anchors, images)
 
     def drawPara(self, debug: int = 0) -> None:  # noqa: N802 - ReportLab API
         """What :class:`FastParagraph` leaves to ReportLab (the Standard 7 box, the signature) is
         drawn once per distinct paragraph and code state and replayed (:mod:`reports.replay`)."""
-        if self._key is None or debug:
+        if self._key is None or debug or not self._replay:
             super().drawPara(debug)
             return
         key = ("paragraph", self._key, tuple(self._wrapWidths), self.width, self.height)
@@ -224,6 +231,7 @@ def _para(text: str, style_name: str, bullet: str | None = None) -> Paragraph:
         return FastParagraph(text, style, bulletText=bullet, frags=frags)
     para = _RepeatedParagraph(text, style, bulletText=bullet, frags=frags)
     para._key = (text, style_name, bullet)
+    para._replay = {tag.lower() for tag in _TAG.findall(text)} <= _DRAWN_ONLY
     return para
 
 

@@ -66,7 +66,8 @@ class Replay:
         were replayed, False if drawn."""
         doc = canvas._doc  # noqa: SLF001
         state = (key, canvas._fontname, canvas._fontsize, canvas._leading,  # noqa: SLF001
-                 tuple(sorted(canvas._extgstate._d.items())), canvas.bottomup)  # noqa: SLF001
+                 tuple(sorted(canvas._extgstate._d.items())), canvas.bottomup,  # noqa: SLF001
+                 getattr(canvas, "_enforceColorSpace", None))
         with self._lock:
             drawing = self._items.get(state)
             if drawing is not None:

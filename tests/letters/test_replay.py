@@ -71,3 +71,18 @@ def test_a_drawing_that_asks_for_pdf_1_4_asks_when_replayed() -> None:
     assert b"%PDF-1.4" in first[:10]  # setFillColor asked for transparency
     replayed: list[bool] = []
     assert _pdf(SAME, replay, replayed) == first and replayed == [True]
+
+
+def test_a_paragraph_with_a_link_is_drawn_every_time() -> None:
+    # A link adds an annotation to the document: replaying only the page's operators would lose it.
+    from reportlab.platypus import SimpleDocTemplate
+
+    from reports.letters import _para, clear_render_caches
+
+    clear_render_caches()
+    text = 'Gweler <a href="https://www.enghraifft.example">ein gwefan</a> am fwy.'
+    for _round in range(3):
+        buf = io.BytesIO()
+        # The fonts used first, so the link's paragraph could be replayed but for its link.
+        SimpleDocTemplate(buf).build([_para("Annwyl Gwenllïan,", "body"), _para(text, "body")])
+        assert buf.getvalue().count(b"(https://www.enghraifft.example)") == 1  # its annotation
