@@ -27,6 +27,7 @@ from typing import Any
 from reports.fonts import font_codes, recording_text
 
 _KEPT = 512  # drawings remembered per process (each a few hundred bytes of operators)
+_STATES_KEPT = 8  # code states remembered per drawing (letters of one batch share a few)
 
 
 @dataclass
@@ -98,7 +99,10 @@ class Replay:
         signature = drawing.signature(doc)
         if signature is None:
             return False
-        drawing.kept[signature] = (code[start:], tuple(asked))
+        kept = drawing.kept
+        if len(kept) >= _STATES_KEPT:
+            del kept[next(iter(kept))]  # the oldest code state
+        kept[signature] = (code[start:], tuple(asked))
         with self._lock:
             self._items[state] = drawing
             self._items.move_to_end(state)
