@@ -99,11 +99,11 @@ class Replay:
         signature = drawing.signature(doc)
         if signature is None:
             return False
-        kept = drawing.kept
-        if len(kept) >= _STATES_KEPT:
-            del kept[next(iter(kept))]  # the oldest code state
-        kept[signature] = (code[start:], tuple(asked))
         with self._lock:
+            kept = drawing.kept
+            if len(kept) >= _STATES_KEPT:
+                del kept[next(iter(kept))]  # the oldest code state
+            kept[signature] = (code[start:], tuple(asked))
             self._items[state] = drawing
             self._items.move_to_end(state)
             while len(self._items) > self._size:
