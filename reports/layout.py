@@ -33,6 +33,7 @@ from reportlab.platypus.flowables import Flowable
 from desktop.i18n import format_date
 from reports.fonts import BOLD, REGULAR, register_fonts
 from reports.model import CouncilIdentity
+from reports.replay import REPLAY
 
 PAGE_W, PAGE_H = A4
 MARGIN = 20 * mm
@@ -236,15 +237,21 @@ class DocumentBuilder:
 
     def _footer(self, canvas: Canvas, page: int, total: int) -> None:
         lang = canvas.diogel_lang
-        canvas.saveState()
-        canvas.setFont(REGULAR, 8)
-        canvas.setFillColor(GREY)
-        y = FOOTER_H - 4 * mm
-        if self.contact_footer:
-            c = self.council
-            canvas.drawString(MARGIN, y, f"{c.name(lang)} · {c.phone} · {c.email} · {c.website}")
-        canvas.drawRightString(PAGE_W - MARGIN, y, common("page", lang).format(page=page, total=total))
-        canvas.restoreState()
+        c = self.council
+        contact = f"{c.name(lang)} · {c.phone} · {c.email} · {c.website}" if self.contact_footer else None
+        number = common("page", lang).format(page=page, total=total)
+
+        def draw() -> None:
+            canvas.saveState()
+            canvas.setFont(REGULAR, 8)
+            canvas.setFillColor(GREY)
+            y = FOOTER_H - 4 * mm
+            if contact is not None:
+                canvas.drawString(MARGIN, y, contact)
+            canvas.drawRightString(PAGE_W - MARGIN, y, number)
+            canvas.restoreState()
+
+        REPLAY.draw(canvas, ("footer", contact, number), draw)
 
     def build(self, parts: Sequence[Part]) -> bytes:
         if not parts:
@@ -282,6 +289,14 @@ def draw_letterhead(council: CouncilIdentity) -> Callable[[Canvas, str], None]:
     """Top of a letter's first page: logo, council name, department, address and contacts."""
 
     def draw(canvas: Canvas, lang: str) -> None:
+        if council.logo is not None:  # an image is the document's own object: never replayed
+            draw_now(canvas, lang)
+            return
+        key = ("letterhead", council.name(lang), council.department(lang), council.phone, council.email,
+               council.website, tuple(council.address[:6]))
+        REPLAY.draw(canvas, key, lambda: draw_now(canvas, lang))
+
+    def draw_now(canvas: Canvas, lang: str) -> None:
         canvas.saveState()
         top = PAGE_H - MARGIN
         x = MARGIN

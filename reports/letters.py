@@ -7,7 +7,7 @@ language side or a value missing.
 
 from __future__ import annotations
 
-import copy
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -26,6 +26,7 @@ from reportlab.platypus.paraparser import ParaParser
 
 from desktop.i18n import N_, format_number
 from reports.errors import LetterError, MissingAddressError, TemplateValidationError
+from reports.fastdraw import FastCondPageBreak, FastParagraph, FastSpacer
 from reports.fonts import REGULAR
 from reports.layout import (
     LETTERHEAD_H,
@@ -41,6 +42,7 @@ from reports.layout import (
     styles,
 )
 from reports.model import BilingualText, CouncilIdentity, FieldValue, LetterData
+from reports.replay import REPLAY
 from reports.templates import LetterTemplate, load_template
 
 LANGUAGE_MODES = ("cy", "en", "bilingual")
@@ -80,14 +82,32 @@ def _plain_fragment(style_name: str) -> tuple[ParagraphStyle, Any]:
     return style, frags[0]
 
 
+_ODD_SPACES = ("\xa0", "\u200b")  # where ReportLab's whitespace is not Python's (no-break, zero-width)
+
+
+def _clean(text: str) -> str:
+    """``cleanBlockQuotedText(text)``: whitespace runs made one space, the ends stripped. Without the
+    two characters ReportLab treats apart from Python, that is ``str.split`` and a join."""
+    if _ODD_SPACES[0] in text or _ODD_SPACES[1] in text:
+        return cleanBlockQuotedText(text)
+    return " ".join(text.split())
+
+
+def _copy(frag: Any) -> Any:
+    """``copy.copy(frag)`` (a fragment is an attribute bag) without the copy protocol's detours."""
+    new = object.__new__(type(frag))
+    new.__dict__.update(frag.__dict__)
+    return new
+
+
 def _fragments(text: str, style_name: str) -> tuple[ParagraphStyle, list[Any]]:
     """The fragments ReportLab's parser makes of ``text``. Text without tags or entities (most of a
     letter, values escaped) is one fragment, made without the parser; the rest is parsed."""
     if "<" not in text and "&" not in text:
-        clean = cleanBlockQuotedText(text)
+        clean = _clean(text)
         if clean:
             style, probe = _plain_fragment(style_name)
-            frag = copy.copy(probe)  # the parser copies the style's fragment for its text the same way
+            frag = _copy(probe)  # the parser copies the style's fragment for its text the same way
             frag.text = clean
             return style, [frag]
     if len(text) > 600:  # long free text is never repeated: do not keep it
@@ -95,6 +115,50 @@ def _fragments(text: str, style_name: str) -> tuple[ParagraphStyle, list[Any]]:
     style, frags = _parsed(text, style_name)
     return style, list(frags)
 
+
+_HOLE = "\ue000{}\ue001"  # a value's place in a parsed shape (private-use characters no value has)
+
+
+@lru_cache(maxsize=64)
+def _parsed_shape(shape: str, count: int, style_name: str) -> tuple[ParagraphStyle, list[Any]]:
+    return _parsed.__wrapped__(shape.format(*(_HOLE.format(n) for n in range(count))), style_name)
+
+
+def _plain_value(value: str) -> bool:
+    """A value the parser takes as it is: no markup characters, whitespace already clean, and none
+    of the spaces that change how ReportLab cleans the whole paragraph's whitespace."""
+    return (
+        bool(value) and "<" not in value and ">" not in value and "&" not in value
+        and "\ue000" not in value and "\ue001" not in value
+        and _ODD_SPACES[0] not in value and _ODD_SPACES[1] not in value and " ".join(value.split()) == value
+    )
+
+
+def _shaped(shape: str, values: Sequence[str], style_name: str) -> tuple[ParagraphStyle, list[Any]]:
+    """The fragments the parser makes of ``shape.format(*escaped values)`` (markup of the letter's
+    own, e.g. an address's line breaks or a bold label, around values that differ every letter):
+    the shape is parsed once with holes for the values, which are filled in a copy of its fragments.
+    A value the parser would change (markup characters, untidy whitespace) is parsed with the shape."""
+    if not all(_plain_value(v) for v in values):
+        return _parsed.__wrapped__(shape.format(*(esc(v) for v in values)), style_name)
+    style, frags = _parsed_shape(shape, len(values), style_name)
+    holes = [(_HOLE.format(n), v) for n, v in enumerate(values)]
+    out = []
+    for frag in frags:
+        frag = _copy(frag)
+        text = getattr(frag, "text", "")
+        if "\ue000" in text:
+            for hole, value in holes:
+                text = text.replace(hole, value)
+            frag.text = text
+        out.append(frag)
+    return style, out
+
+
+_TAG = re.compile(r"<\s*/?\s*([A-Za-z]+)")
+_DRAWN_ONLY = frozenset({"b", "i", "br", "strong", "em"})
+"""Markup that only changes what is drawn: a paragraph with any other tag (a link or an anchor adds to
+the document, an image is its own object) is never replayed."""
 
 _LINES_KEPT = 1024  # broken paragraphs remembered per process
 
@@ -128,7 +192,7 @@ class _Lines:
 _lines = _Lines()
 
 
-class _RepeatedParagraph(Paragraph):
+class _RepeatedParagraph(FastParagraph):
     """A paragraph whose line breaking is done once per distinct (text, style, bullet, widths).
 
     ReportLab's broken-line structure is read, never changed, by drawing and splitting (a split
@@ -136,6 +200,16 @@ class _RepeatedParagraph(Paragraph):
     structure serves every letter that repeats the paragraph."""
 
     _key: tuple[Any, ...] | None = None  # set by :func:`_para`; None for the halves of a split
+    _replay = False  # set by :func:`_para`: only text and line breaks (no links, anchors, images)
+
+    def drawPara(self, debug: int = 0) -> None:  # noqa: N802 - ReportLab API
+        """What :class:`FastParagraph` leaves to ReportLab (the Standard 7 box, the signature) is
+        drawn once per distinct paragraph and code state and replayed (:mod:`reports.replay`)."""
+        if self._key is None or debug or not self._replay:
+            super().drawPara(debug)
+            return
+        key = ("paragraph", self._key, tuple(self._wrapWidths), self.width, self.height)
+        REPLAY.draw(self.canv, key, lambda: Paragraph.drawPara(self, debug))
 
     def breakLines(self, width: Any) -> Any:  # noqa: N802 - ReportLab API
         if self._key is None:
@@ -154,9 +228,10 @@ def _para(text: str, style_name: str, bullet: str | None = None) -> Paragraph:
     them)."""
     style, frags = _fragments(text, style_name)
     if len(text) > 600:  # long free text is never repeated: do not keep its lines
-        return Paragraph(text, style, bulletText=bullet, frags=frags)
+        return FastParagraph(text, style, bulletText=bullet, frags=frags)
     para = _RepeatedParagraph(text, style, bulletText=bullet, frags=frags)
     para._key = (text, style_name, bullet)
+    para._replay = {tag.lower() for tag in _TAG.findall(text)} <= _DRAWN_ONLY
     return para
 
 
@@ -165,7 +240,9 @@ def clear_render_caches() -> None:
     _lines.clear()
     _parsed.cache_clear()
     _plain_fragment.cache_clear()
+    _parsed_shape.cache_clear()
     _closing_height.cache_clear()
+    REPLAY.clear()
 
 
 @lru_cache(maxsize=1)
@@ -180,7 +257,7 @@ def _heading(text: str) -> list[Flowable]:
     starts the next page (what ``keepWithNext`` does, without re-measuring the next block)."""
     h3, body = _flat_heading(), styles()["body"]
     room = h3.spaceBefore + h3.leading + h3.spaceAfter + _HEADING_ROOM * body.leading
-    return [CondPageBreak(room), _para(text, "h3_flat")]
+    return [FastCondPageBreak(room), _para(text, "h3_flat")]
 
 
 class _SideBySide(Flowable):
@@ -345,7 +422,7 @@ def _table(rows: list[list[str]], escaped: dict[str, str]) -> list[Flowable]:
                     ]
                 )
             )
-            out.extend([t, Spacer(1, 3 * mm)])
+            out.extend([t, FastSpacer(1, 3 * mm)])
             cells.clear()
 
     for label, value in rows:
@@ -364,17 +441,20 @@ def _table(rows: list[list[str]], escaped: dict[str, str]) -> list[Flowable]:
 def _letter_story(
     tpl: LetterTemplate, lang: str, data: LetterData, council: CouncilIdentity, values: dict[str, Any]
 ) -> list[Flowable]:
-    st = styles()
     side = tpl.sides[lang]
     escaped = _escaped(values)
     story: list[Flowable] = []
     via = [common("care_of", lang).format(name=data.recipient.care_of)] if data.recipient.care_of else []
-    addr = "<br/>".join(esc(line) for line in [data.recipient.name, *via, *data.recipient.address] if line.strip())
-    meta = [f"<b>{esc(common('date', lang))}:</b> {esc(long_date(data.letter_date, lang))}"]
+    lines = [line for line in [data.recipient.name, *via, *data.recipient.address] if line.strip()]
+    addr_style, addr = _shaped("<br/>".join(f"{{{n}}}" for n in range(len(lines))), lines, "body")
+    meta = [common("date", lang), long_date(data.letter_date, lang)]
     if data.reference:
-        meta.append(f"<b>{esc(common('our_ref', lang))}:</b> {esc(data.reference)}")
-    head = _SideBySide(Paragraph(addr, st["body"]), _para("<br/>".join(meta), "small_right"), 100 * mm)
-    story += [head, Spacer(1, 9 * mm)]
+        meta += [common("our_ref", lang), data.reference]
+    shape = "<br/>".join(f"<b>{{{n}}}:</b> {{{n + 1}}}" for n in range(0, len(meta), 2))
+    meta_style, meta_frags = _shaped(shape, meta, "small_right")
+    head = _SideBySide(Paragraph("", addr_style, frags=addr), FastParagraph("", meta_style, frags=meta_frags),
+                       100 * mm)
+    story += [head, FastSpacer(1, 9 * mm)]
     story.append(_para(_fill(side["salutation"], escaped), "body"))
     story.append(_para(_fill(side["subject"], escaped), "subject"))
     for block in side["body"]:
@@ -386,10 +466,10 @@ def _letter_story(
             story += _heading(_fill(value, escaped))
         elif kind == "items":
             story += [_para(_fill(item, escaped), "bullet", "•") for item in value]
-            story.append(Spacer(1, 1.5 * mm))
+            story.append(FastSpacer(1, 1.5 * mm))
         elif kind == "list":
             story += [_para(esc(item).replace("\n", "<br/>"), "bullet", "•") for item in values[value]]
-            story.append(Spacer(1, 1.5 * mm))
+            story.append(FastSpacer(1, 1.5 * mm))
         elif kind == "table":
             story += _table(value, escaped)
     if data.signatory is not None:
@@ -416,7 +496,7 @@ def _keep_with_closing(story: list[Flowable], closing_h: float) -> None:
     while last >= 0 and isinstance(story[last], Spacer | CondPageBreak):
         last -= 1
     if last < 0:
-        story.append(CondPageBreak(closing_h))
+        story.append(FastCondPageBreak(closing_h))
         return
     after = sum(f.wrap(width, PAGE_H)[1] for f in story[last + 1:])  # the spacers after it
     block = story[last]
@@ -428,23 +508,23 @@ def _keep_with_closing(story: list[Flowable], closing_h: float) -> None:
             if len(parts) == 2:
                 tail = parts[1]
                 _w, tail_h = tail.wrap(width, PAGE_H)
-                story[last:last + 1] = [parts[0], CondPageBreak(tail_h + tail.getSpaceBefore() + after + closing_h),
+                story[last:last + 1] = [parts[0], FastCondPageBreak(tail_h + tail.getSpaceBefore() + after + closing_h),
                                         tail]
                 return
     need = height + block.getSpaceBefore() + block.getSpaceAfter() + after + closing_h
     if need > _MOST_KEPT:  # a block too tall to move whole (a long table): it splits; the closing stays whole
-        story.append(CondPageBreak(closing_h))
+        story.append(FastCondPageBreak(closing_h))
     else:
-        story.insert(last, CondPageBreak(need))
+        story.insert(last, FastCondPageBreak(need))
 
 
 def _closing(lang: str, sign_name: str, sign_title: str, council_name: str) -> list[Flowable]:
     return [
-        Spacer(1, 3 * mm),
+        FastSpacer(1, 3 * mm),
         _para(esc(common("closing", lang)), "body"),
-        Spacer(1, 8 * mm),
+        FastSpacer(1, 8 * mm),
         _para(f"<b>{esc(sign_name)}</b><br/>{esc(sign_title)}<br/>{esc(council_name)}", "body"),
-        Spacer(1, 5 * mm),
+        FastSpacer(1, 5 * mm),
         _standard7_box(),
     ]
 

@@ -11,7 +11,8 @@ import threading
 import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,7 @@ def clear_subset_cache() -> None:
     _subset_files.clear()
     _compressed.clear()
     _Widths._written.clear()
+    _formatted.clear()
 
 
 def subsets_cached() -> int:
@@ -205,36 +207,136 @@ class _Font(TTFont):
         self._last = (weakref.ref(doc), codes)
         return codes
 
+    def known(self, text: str, doc: Any) -> bytes | None:
+        """``text`` in subset 0's codes when every character of it already has one in ``doc``
+        (what ``splitString`` gives as its one piece), else None (nothing given out)."""
+        codes = self._codes_for(doc)
+        if codes is None or not text:
+            return None
+        codes.update()
+        if codes.chars.issuperset(text):
+            return text.translate(codes.table).encode("latin-1")
+        return None
+
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
         if isinstance(text, str):
-            codes = self._codes_for(doc)
-            if codes is not None:
-                if not text:
-                    return []
-                codes.update()
-                if codes.chars.issuperset(text):
-                    return [(0, text.translate(codes.table).encode("latin-1"))]
+            used = getattr(_recorded, "used", None)
+            if used is not None:
+                used.setdefault(self, set()).update(text)
+            if not text and self._codes_for(doc) is not None:
+                return []
+            encoded = self.known(text, doc)
+            if encoded is not None:
+                return [(0, encoded)]
         return super().splitString(text, doc, encoding)
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802 - ReportLab API
         state = self.state.get(doc)
-        names = (
-            [self.getSubsetInternalName(n, doc)[1:] for n in range(len(state.subsets))] if state is not None else []
+        subsets = (
+            [(self.getSubsetInternalName(n, doc)[1:], tuple(subset)) for n, subset in enumerate(state.subsets)]
+            if state is not None else []
         )
         self._last = None
         super().addObjects(doc)  # ReportLab forgets the document's state here
         self._codes.pop(doc, None)
         fonts = doc.idToObject["BasicFonts"].dict
-        for name in names:
+        objects = doc.idToObject
+        for name, subset in subsets:
             pdf_font = fonts.get(name)
             if pdf_font is None:
                 continue
             if isinstance(getattr(pdf_font, "Widths", None), pdfdoc.PDFArray):
                 pdf_font.Widths = _Widths(pdf_font.Widths.sequence)
             cmap = getattr(pdf_font, "ToUnicode", None)
-            stream = doc.idToObject.get(getattr(cmap, "name", None))
+            stream = objects.get(getattr(cmap, "name", None))
             if isinstance(stream, pdfdoc.PDFStream) and stream.filters == [pdfdoc.PDFZCompress]:
                 stream.filters = [_CACHED_FLATE]
+            # Each object below is what ReportLab made; its written form is kept per subset.
+            base, key = pdf_font.BaseFont, (self.face.filename, subset)
+            _once(stream, _OnceStream, ("cmap", base, key))
+            _once(objects.get(f"fontFile:{self.face.filename}({base})"), _OnceStream, ("program", key))
+            _once(objects.get(f"fontDescriptor:{base}"), _OnceDescriptor, ("descriptor", self.face.filename, base))
+            _once(pdf_font, _OnceFont, ("font", name, base, key))
+
+
+_formatted = _LRU(8 * _SUBSETS_KEPT)  # (kind, what, object numbers referred to) -> the object written
+
+
+class _FormattedOnce:
+    """Written as ReportLab writes it, once per process for each distinct key and the numbers of
+    the objects it refers to (a font's dictionaries and streams repeat letter after letter)."""
+
+    _diogel_key: Any = None
+
+    def _diogel_refs(self) -> tuple[Any, ...]:
+        return ()
+
+    def format(self, document: Any) -> bytes:
+        numbers = document.idToObjectNumberAndVersion
+        refs = tuple(numbers.get(getattr(ref, "name", None)) for ref in self._diogel_refs())
+        if self._diogel_key is None or None in refs or not isinstance(document.encrypt, pdfdoc.NoEncryption):
+            return super().format(document)  # type: ignore[misc]
+        key = (self._diogel_key, refs)
+        out = _formatted.get(key)
+        if out is None:
+            out = super().format(document)  # type: ignore[misc]
+            _formatted.put(key, out)
+        return out
+
+
+class _OnceStream(_FormattedOnce, pdfdoc.PDFStream):
+    """A font program or ToUnicode map (compressed once already; no references in it)."""
+
+
+class _OnceDescriptor(_FormattedOnce, pdfdoc.PDFDictionary):
+    def _diogel_refs(self) -> tuple[Any, ...]:
+        return (self.dict.get("FontFile2"),)
+
+
+class _OnceFont(_FormattedOnce, pdfdoc.PDFTrueTypeFont):
+    def _diogel_refs(self) -> tuple[Any, ...]:
+        return (getattr(self, "ToUnicode", None), getattr(self, "FontDescriptor", None))
+
+
+def _once(obj: Any, cls: type, key: tuple[Any, ...]) -> None:
+    """Make ``obj`` (exactly ReportLab's class that ``cls`` extends) written once per ``key``."""
+    base: Any = cls.__mro__[2]
+    if type(obj) is base and (base is not pdfdoc.PDFStream or getattr(obj, "filters", None) == [_CACHED_FLATE]):
+        obj.__class__ = cls
+        setattr(obj, "_diogel_key", key)  # noqa: B010 - set on an object whose class was just swapped
+
+
+_recorded = threading.local()
+
+
+@contextmanager
+def recording_text() -> Iterator[dict[Any, set[str]]]:
+    """The characters each bundled font encodes in this thread while the block runs (nestable)."""
+    outer = getattr(_recorded, "used", None)
+    used: dict[Any, set[str]] = {}
+    _recorded.used = used
+    try:
+        yield used
+    finally:
+        _recorded.used = outer
+        if outer is not None:
+            for font, chars in used.items():
+                outer.setdefault(font, set()).update(chars)
+
+
+def font_codes(font: Any, chars: str, doc: Any) -> tuple[str, bytes] | None:
+    """``font``'s name in ``doc`` and the codes ``chars`` have in its subset 0 there, or None if
+    it is not a bundled font, not used in ``doc`` yet, or one of the characters has no such code."""
+    if not isinstance(font, _Font):
+        return None
+    codes = font._codes_for(doc)  # noqa: SLF001
+    if codes is None:
+        return None
+    codes.update()
+    state = font.state.get(doc)
+    if state is None or state.internalName is None or not codes.chars.issuperset(chars):
+        return None
+    return state.internalName, chars.translate(codes.table).encode("latin-1")
 
 
 def _font(name: str, path: Path) -> TTFont:

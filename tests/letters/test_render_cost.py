@@ -17,12 +17,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from reports import BilingualText, CouncilIdentity, LetterData, LetterJob, Recipient, render_letters
 from reports.batch import GC_YOUNG, batch_collection, render_each
 from reports.fonts import _FILES as FONT_FILES
 from reports.fonts import FONT_DIR, REGULAR, clear_subset_cache, register_fonts, subsets_cached
-from reports.letters import _fragments, _para, _parsed, _style, clear_render_caches
+from reports.layout import esc
+from reports.letters import _clean, _fragments, _para, _parsed, _shaped, _style, clear_render_caches
 
 COUNCIL = CouncilIdentity.from_json(Path(__file__).resolve().parents[2] / "reports" / "council.example.json")
 
@@ -101,6 +103,35 @@ def test_text_without_markup_gets_the_fragments_the_parser_makes(style_name: str
         parsed_style, parsed = _parsed.__wrapped__(text, style_name)
         assert style is parsed_style
         assert [f.__dict__ for f in fast] == [f.__dict__ for f in parsed], text
+
+
+def test_whitespace_is_cleaned_as_reportlab_cleans_it() -> None:
+    odd = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2007\u200a\u200b\u2028\u2029\u202f\u205f\u3000"
+    texts = [*TEXTS, "", "   ", "a\nb", " x \n\n y ", *(f" a{c}b{c} c{c}" for c in odd), "a\xa0 b\u200bc"]
+    for text in texts:
+        assert _clean(text) == cleanBlockQuotedText(text), repr(text)
+
+
+VALUES = [
+    ["Gwenllïan Tŵr 17", "1 Heol y Bryn", "Tregŵyr", "SA4 3AA"],
+    ["Dyddiad", "23 Tachwedd 2026", "Ein cyf", "CP/2026/0042"],
+    ["Smith & Sons", "<b>not bold</b>", "a > b"],  # markup characters: the parser's own escapes
+    ["  spaces  around ", "two  spaces", "tab\there", "line\nbreak"],  # whitespace the parser cleans
+    ["no-break\xa0space", "zero\u200bwidth", "x"],
+]
+
+
+@pytest.mark.parametrize("values", VALUES)
+@pytest.mark.parametrize("style_name", ["body", "small_right"])
+def test_a_shape_filled_with_values_gets_the_fragments_the_parser_makes(values: list[str], style_name: str) -> None:
+    for shape in ("<br/>".join(f"{{{n}}}" for n in range(len(values))),
+                  "<br/>".join(f"<b>{{{n}}}:</b> {{{n}}}" for n in range(len(values)))):
+        clear_render_caches()
+        for _round in range(2):  # the shape parsed, then remembered
+            style, fast = _shaped(shape, values, style_name)
+            parsed_style, parsed = _parsed.__wrapped__(shape.format(*(esc(v) for v in values)), style_name)
+            assert style is parsed_style
+            assert [f.__dict__ for f in fast] == [f.__dict__ for f in parsed], (shape, values)
 
 
 def test_line_breaks_are_remembered_per_width_and_style() -> None:
