@@ -216,25 +216,42 @@ class RowSpec:
             for statement in self.ddl:
                 conn.execute(statement)
             self._local.conn = conn
+            self._local.sql = {}
         return conn
 
+    def warm(self) -> None:
+        """Open this thread's checking database now rather than on the first row checked."""
+        self._conn()
+
     def _check_constraints(self, es: EntitySpec, data: dict[str, Any]) -> list[Problem]:
-        row: dict[str, Any] = {"id": "x", "case_id": None, "created_at": "x", "created_by": "x",
-                               "updated_at": "x", "updated_by": "x", "version": 0, "deleted": 0}  # fmt: skip
+        """The row inserted into the laptop's own table in an in-memory SQLite database: one statement a
+        row. ``INSERT OR REPLACE`` under the one fixed id keeps at most one row per table (the row before
+        is replaced, never compared with), so nothing needs rolling back; a failed CHECK or NOT NULL
+        aborts the statement exactly as a plain ``INSERT`` would (:meth:`problems` has already refused
+        every NULL a NOT NULL column could take a default for, and the tables have no UNIQUE
+        constraints), and the table is left as it was."""
+        row = dict(_BASE_ROW)
         row.update({k: v for k, v in data.items() if k in es.columns})
-        names = ", ".join(f'"{c}"' for c in row)
-        marks = ", ".join("?" for _ in row)
         conn = self._conn()
-        conn.execute("BEGIN")
+        key = (es.name, *row)
+        sql: str | None = self._local.sql.get(key)
+        if sql is None:
+            names = ", ".join(f'"{c}"' for c in row)
+            marks = ", ".join("?" for _ in row)
+            sql = self._local.sql[key] = f'INSERT OR REPLACE INTO "{es.name}" ({names}) VALUES ({marks})'
         try:
-            conn.execute(f'INSERT INTO "{es.name}" ({names}) VALUES ({marks})', list(row.values()))
+            conn.execute(sql, list(row.values()))
         except sqlite3.IntegrityError as exc:
             text = str(exc)
-            match = re.search(r"(?:NOT NULL constraint failed: \w+\.|CHECK constraint failed: )(\w+)", text)
+            match = _FAILED.search(text)
             return [Problem(match.group(1) if match and match.group(1) in es.columns else "", text)]
-        finally:
-            conn.execute("ROLLBACK")
         return []
+
+
+_BASE_ROW: dict[str, Any] = {"id": "x", "case_id": None, "created_at": "x", "created_by": "x", "updated_at": "x",
+                             "updated_by": "x", "version": 0, "deleted": 0}  # fmt: skip
+"""The bookkeeping a checked row is given (the laptop's store sets these itself)."""
+_FAILED = re.compile(r"(?:NOT NULL constraint failed: \w+\.|CHECK constraint failed: )(\w+)")
 
 
 def _kind(affinity: str) -> str:
