@@ -139,6 +139,7 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
+            await run_in_threadpool(apply.warm_up)
             if pool is not None:
                 app.state.pool = pool
                 yield

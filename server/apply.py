@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
 from psycopg import errors
 from psycopg.types.json import Jsonb
 
@@ -131,6 +132,7 @@ class _Batch:
         self.spec: RowSpec = spec()
         self.now: datetime = settings.now()
         self.now_iso = self.now.isoformat()
+        self.user_str = str(user.id)
         self.rows: dict[RowKey, RowState] = {}
         self.refs: dict[RowKey, UUID | None] = {}  # referenced rows not in ``rows``: their unit
         self.conflicts: list[dict[str, Any]] = []
@@ -142,7 +144,7 @@ class _Batch:
 
     # -- helpers -----------------------------------------------------------------------------------
     def _pending(self, op: Op) -> dict[str, Any]:
-        return {"v": None, "by": str(self.user.id), "dev": op.device_id, "at": self.now_iso}
+        return {"v": None, "by": self.user_str, "dev": op.device_id, "at": self.now_iso}
 
     @staticmethod
     def _changed_since(meta: dict[str, Any] | None, op: Op) -> bool:
@@ -218,7 +220,6 @@ class _Batch:
     def _unit_for_new(self, op: Op, fields: dict[str, Any]) -> tuple[UUID | None, UUID | None]:
         """(person_id, scope_id) for a row not yet on the server; raises _Rejected when out of scope.
         A case first seen here is registered only once the op is accepted (``new_cases``)."""
-        unit = _uuid_or_none(unit_of(op.entity, str(op.entity_id), str(op.case_id) if op.case_id else None, fields))
         person = _uuid_or_none(fields.get("person_id"))
         if op.case_id is not None:
             if not self.scope.allows(op.case_id):
@@ -232,6 +233,7 @@ class _Batch:
             return person, op.case_id
         if op.entity in ("person", "household"):
             return (op.entity_id if op.entity == "person" else None), op.entity_id
+        unit = _uuid_or_none(unit_of(op.entity, str(op.entity_id), None, fields))
         if unit is None:
             raise _Rejected("no_unit", "this record must belong to a case or a person")
         if "person_id" in fields and person is None:
@@ -305,7 +307,7 @@ class _Batch:
             raise _Rejected("unknown_entity", f"there is no record type {op.entity}")
         if es.reference:
             raise _Rejected("reference_data", "reference data is changed only by an administrator on the server")
-        if op.actor != str(self.user.id):
+        if op.actor != self.user_str:
             raise _Rejected("actor_mismatch", "the op's actor is not the signed-in user")
         if not may_write(self.user.role, op.entity):
             raise _Rejected("role", "your role does not record this kind of record")
@@ -467,6 +469,12 @@ class _Batch:
             raise
 
 
+def warm_up() -> None:
+    """Build what judging a push needs once per process (the laptop's row definition, derived from its
+    migrations), at start-up rather than in the first push."""
+    spec()
+
+
 def _rejected(op: Op, reason: str, message: str) -> dict[str, Any]:
     return {"op_id": str(op.op_id), "status": "rejected", "reason": reason, "message": message}
 
@@ -484,8 +492,12 @@ def _ownership_check(conn: DbConn, user: User, ops: list[Op]) -> Callable[[], di
     for o in ops:
         if owner[o.op_id] != o.device_id:
             raise OpIdTaken(o.op_id)
-    applied = conn.execute("SELECT op_id, user_id, device_id, result FROM ops WHERE op_id = ANY(%s)", (ids,))
-    refused = conn.execute("SELECT op_id, user_id, device_id FROM quarantine WHERE op_id = ANY(%s)", (ids,))
+    # The ids as one JSON array (orjson), not a uuid[] psycopg escapes element by element.
+    doc = Jsonb(ids, orjson.dumps)
+    applied = conn.execute("SELECT op_id, user_id, device_id, result FROM ops"
+                           " WHERE op_id IN (SELECT jsonb_array_elements_text(%s)::uuid)", (doc,))  # fmt: skip
+    refused = conn.execute("SELECT op_id, user_id, device_id FROM quarantine"
+                           " WHERE op_id IN (SELECT jsonb_array_elements_text(%s)::uuid)", (doc,))  # fmt: skip
 
     def read() -> dict[UUID, Any]:
         earlier: dict[UUID, Any] = {}
@@ -575,8 +587,8 @@ def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
         if res["status"] in ("applied", "conflict"):
             op = ops[i]
             op_rows.append({
-                "o": str(op.op_id), "dev": op.device_id, "e": op.entity, "i": str(op.entity_id),
-                "c": str(op.case_id) if op.case_id else None, "k": op.kind, "st": res["status"],
+                "o": op.op_id, "dev": op.device_id, "e": op.entity, "i": op.entity_id,
+                "c": op.case_id, "k": op.kind, "st": res["status"],
                 "sq": row.version if row is not None else None, "p": op.raw, "r": res,
             })  # fmt: skip
     if op_rows:
@@ -585,7 +597,7 @@ def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
             " payload, result, received_at) SELECT o, %s, dev, e, i, c, k, st, sq, p, r, %s"
             " FROM jsonb_to_recordset(%s) AS u(o uuid, dev text, e text, i uuid, c uuid, k text, st text,"
             " sq bigint, p jsonb, r jsonb)",
-            (user.id, batch.now, Jsonb(op_rows)),
+            (user.id, batch.now, Jsonb(op_rows, orjson.dumps)),  # orjson writes the UUIDs
         )
     if batch.conflicts:
         with conn.cursor() as cur:
