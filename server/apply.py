@@ -20,11 +20,10 @@ laptop cannot store. Device clocks decide nothing.
 
 from __future__ import annotations
 
-import copy
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -118,7 +117,8 @@ class _Undo:
     saved: dict[str, Any] | None
     conflicts: int
     touched: int
-    persons: set[UUID] = field(default_factory=set)
+    persons: int  # how many units ``added_persons`` held
+    cases: int  # how many ``added_cases``
 
 
 class _Batch:
@@ -141,6 +141,10 @@ class _Batch:
         self._grace: dict[UUID, int | None] = {}
         self._known_cases: dict[UUID, bool] = {}
         self.new_cases: set[UUID] = set()
+        # What the ops so far added to the scope and to the new cases, in order, so a rejected op takes
+        # back exactly its own additions (no copy of a scope that may hold thousands of units per op).
+        self.added_persons: list[UUID] = []
+        self.added_cases: list[UUID] = []
 
     # -- helpers -----------------------------------------------------------------------------------
     def _pending(self, op: Op) -> dict[str, Any]:
@@ -227,7 +231,9 @@ class _Batch:
                 if known is None:
                     known = self._known_cases[op.case_id] = case_known(self.conn, op.case_id)
                 if not known and may_create_case(self.user):
-                    self.new_cases.add(op.case_id)
+                    if op.case_id not in self.new_cases:
+                        self.new_cases.add(op.case_id)
+                        self.added_cases.append(op.case_id)
                 else:
                     self._may_write(op.case_id, op)
             return person, op.case_id
@@ -353,17 +359,20 @@ class _Batch:
         row.meta["_row"] = dict(pending)
         self.rows[row.key] = row
         self._touch(row)
-        if op.entity == "person":
-            self.scope.persons.add(op.entity_id)
-        elif op.entity == "household":
-            self.scope.persons.add(op.entity_id)
+        if op.entity in ("person", "household"):
+            self._add_person(op.entity_id)
         elif op.entity == "case_member" and person is not None:
-            self.scope.persons.add(person)
+            self._add_person(person)
         out = self._ok(op, row, sorted(fields))
         adjusted = self._renumber(es, row)
         if adjusted:
             out["adjusted"] = adjusted
         return out
+
+    def _add_person(self, unit: UUID) -> None:
+        if unit not in self.scope.persons:
+            self.scope.persons.add(unit)
+            self.added_persons.append(unit)
 
     def _edit_deleted(self, op: Op, row: RowState, fields: dict[str, Any]) -> dict[str, Any]:
         ref = self._conflict(op, row, "_row", {"deleted": True}, {"deleted": False, "fields": fields})
@@ -449,18 +458,23 @@ class _Batch:
         """Apply ``op``; on a rejection every in-memory change it made is undone before re-raising."""
         key = (op.entity, op.entity_id)
         row = self.rows.get(key)
+        # Judging replaces values in a row's data and meta, never changes one in place: copies of the
+        # two dicts (and of each field's meta) are enough to put the row back.
         undo = _Undo(key, row, None if row is None else {
-            "data": copy.deepcopy(row.data), "meta": copy.deepcopy(row.meta), "deleted": row.deleted,
+            "data": dict(row.data), "meta": {k: dict(m) for k, m in row.meta.items()}, "deleted": row.deleted,
             "dirty": row.dirty, "person_id": row.person_id, "scope_id": row.scope_id},
-            len(self.conflicts), len(self.touched), set(self.scope.persons))  # fmt: skip
-        new_cases = set(self.new_cases)
+            len(self.conflicts), len(self.touched), len(self.added_persons), len(self.added_cases))  # fmt: skip
         try:
             return self.apply(op)
         except _Rejected:
             del self.conflicts[undo.conflicts:]
             del self.touched[undo.touched:]
-            self.scope.persons = undo.persons
-            self.new_cases = new_cases
+            for unit in self.added_persons[undo.persons:]:
+                self.scope.persons.discard(unit)
+            del self.added_persons[undo.persons:]
+            for case in self.added_cases[undo.cases:]:
+                self.new_cases.discard(case)
+            del self.added_cases[undo.cases:]
             if undo.row is None:
                 self.rows.pop(key, None)
             elif undo.saved is not None:
