@@ -67,6 +67,23 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cluster_cpu(pg: TempCluster) -> float:
+    """CPU seconds used so far by the cluster's postmaster and every backend it started (the finished
+    ones included only while alive: the bench's connections stay open through a measurement)."""
+    postmaster = int((pg.datadir / "postmaster.pid").read_text().split()[0])
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(entry.name) == postmaster or int(fields[1]) == postmaster:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def login(client: httpx.Client, username: str) -> tuple[dict[str, str], str]:
     r = client.post("/v1/login", json={"username": username, "password": PASSWORD})
     r.raise_for_status()
@@ -106,20 +123,23 @@ def seed_caseload(dsn: str, worker: str, team: str, n_cases: int, rows_per_case:
     return cases
 
 
-def push_and_plain(client: httpx.Client, dsn: str, auth: dict[str, str], ops: list[dict], pid: int,
+def push_and_plain(client: httpx.Client, pg: TempCluster, auth: dict[str, str], ops: list[dict], pid: int,
                    table: str) -> dict[str, float]:
     """1. push ``ops`` in batches of 250 over HTTP; 5. the same rows inserted plainly into PostgreSQL (one
-    table, unnest, the same batches), straight after, so both see the same load."""
-    cpu0, t0 = process_cpu(pid), time.perf_counter()
+    table, unnest, the same batches), straight after, so both see the same load. Beside the wall clock:
+    the CPU of the server process and of PostgreSQL for the push, of this process and of PostgreSQL for
+    the plain insert."""
+    dsn = pg.dsn()
+    cpu0, pg0, t0 = process_cpu(pid), cluster_cpu(pg), time.perf_counter()
     for i in range(0, len(ops), 250):
         r = client.post("/v1/push", json={"ops": ops[i : i + 250]}, headers=auth)
         r.raise_for_status()
         assert all(x["status"] == "applied" for x in r.json()["results"])
-    dt, cpu = time.perf_counter() - t0, process_cpu(pid) - cpu0
+    dt, cpu, pg_push = time.perf_counter() - t0, process_cpu(pid) - cpu0, cluster_cpu(pg) - pg0
     with psycopg.connect(dsn) as conn:
         conn.execute(f"CREATE TABLE {table} (entity text, id uuid PRIMARY KEY, case_id uuid, data jsonb)")
         conn.commit()
-        t0 = time.perf_counter()
+        me0, pg0, t0 = time.process_time(), cluster_cpu(pg), time.perf_counter()
         for i in range(0, len(ops), 250):
             chunk = ops[i : i + 250]
             conn.execute(
@@ -128,11 +148,16 @@ def push_and_plain(client: httpx.Client, dsn: str, auth: dict[str, str], ops: li
                  [o["case_id"] for o in chunk], [json.dumps(o["fields"]) for o in chunk]),
             )  # fmt: skip
             conn.commit()
-        plain_dt = time.perf_counter() - t0
+        plain_dt, me, pg_plain = time.perf_counter() - t0, time.process_time() - me0, cluster_cpu(pg) - pg0
     n = len(ops)
+
+    def per_100(seconds: float) -> float:
+        return round(seconds / n * 100_000, 1)
+
     return {"changes": n, "seconds": round(dt, 2), "changes_per_s": round(n / dt), "server_cpu_s": round(cpu, 2),
-            "server_cpu_ms_per_100": round(cpu / n * 100_000, 1), "plain_rows_per_s": round(n / plain_dt),
-            "ratio": round(plain_dt / dt, 3)}  # fmt: skip
+            "server_cpu_ms_per_100": per_100(cpu), "postgres_cpu_ms_per_100": per_100(pg_push),
+            "plain_rows_per_s": round(n / plain_dt), "plain_client_cpu_ms_per_100": per_100(me),
+            "plain_postgres_cpu_ms_per_100": per_100(pg_plain), "ratio": round(plain_dt / dt, 3)}  # fmt: skip
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -175,13 +200,15 @@ def main() -> int:
                 rounds = []
                 for rnd in range(args.rounds):
                     ops = make_ops(actor, "bench-dev", push_cases, n_push)
-                    rounds.append(push_and_plain(client, dsn, auth, ops, proc.pid, f"plain{rnd}"))
+                    rounds.append(push_and_plain(client, pg, auth, ops, proc.pid, f"plain{rnd}"))
                     print(json.dumps({"round": rnd + 1, **rounds[-1]}), file=sys.stderr)
                 best = max(rounds, key=lambda r: r["ratio"])
                 results["push"] = {k: best[k] for k in ("changes", "seconds", "changes_per_s", "server_cpu_s",
-                                                        "server_cpu_ms_per_100")}  # fmt: skip
+                                                        "server_cpu_ms_per_100", "postgres_cpu_ms_per_100")}  # fmt: skip
                 results["apply_vs_plain_insert"] = {
                     "plain_rows_per_s": best["plain_rows_per_s"],
+                    "plain_client_cpu_ms_per_100": best["plain_client_cpu_ms_per_100"],
+                    "plain_postgres_cpu_ms_per_100": best["plain_postgres_cpu_ms_per_100"],
                     "server_changes_per_s": best["changes_per_s"],
                     "ratio": best["ratio"],
                     "ratios_all_rounds": [r["ratio"] for r in rounds],
