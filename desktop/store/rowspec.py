@@ -222,10 +222,6 @@ class RowSpec:
             self._local.sql = {}
         return conn
 
-    def warm(self) -> None:
-        """Open this thread's checking database now rather than on the first row checked."""
-        self._conn()
-
     def _check_constraints(self, es: EntitySpec, data: dict[str, Any]) -> list[Problem]:
         """The row inserted into the laptop's own table in an in-memory SQLite database: one statement a
         row. ``INSERT OR REPLACE`` under the one fixed id keeps at most one row per table (the row before
