@@ -147,6 +147,7 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
             own = await run_in_threadpool(make_pool, settings.database_url, settings.pool_min_size,
                                           settings.pool_max_size)  # fmt: skip
             app.state.pool = own
+            apply.settle_heap()  # a server of its own (not an app a test gives its pool): see there
             try:
                 yield
             finally:

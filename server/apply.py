@@ -20,6 +20,7 @@ laptop cannot store. Device clocks decide nothing.
 
 from __future__ import annotations
 
+import gc
 import json
 import uuid
 from collections.abc import Callable
@@ -487,6 +488,15 @@ def warm_up() -> None:
     """Build what judging a push needs once per process (the laptop's row definition, derived from its
     migrations), at start-up rather than in the first push."""
     spec()
+
+
+def settle_heap() -> None:
+    """Leave what start-up built (the row definition, the app, its schemas, the pool) out of every later
+    garbage collection (``gc.freeze``): they live as long as the process, and the collector walking
+    them over and over was a fifth of a push's CPU (issue 22: 1.3 of 5.3 ms per 100 changes, 0.3 after).
+    Process-wide, so for a server process only, once it has started."""
+    gc.collect()
+    gc.freeze()
 
 
 def _rejected(op: Op, reason: str, message: str) -> dict[str, Any]:
