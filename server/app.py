@@ -140,6 +140,7 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
+            await run_in_threadpool(apply.warm_up)
             if pool is not None:
                 app.state.pool = pool
                 yield
@@ -147,6 +148,7 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
             own = await run_in_threadpool(make_pool, settings.database_url, settings.pool_min_size,
                                           settings.pool_max_size)  # fmt: skip
             app.state.pool = own
+            apply.settle_heap()  # a server of its own (not an app a test gives its pool): see there
             try:
                 yield
             finally:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
 from psycopg.types.json import Jsonb
 
 from server.db import DbConn, Retry
@@ -78,14 +79,15 @@ def stage_load_rows(
     with it); the function returned reads the rows."""
     if not keys:
         return dict
-    keys = sorted(keys, key=lambda k: (k[0], str(k[1])))
+    keys = sorted(keys)  # (entity, id): a UUID orders as PostgreSQL's uuid does (by its bytes)
+    # The keys travel as one JSON document (orjson), not as two arrays psycopg escapes element by element.
     sql = (
         f"SELECT {_COLUMNS} FROM rows WHERE (entity, id) IN"
-        " (SELECT * FROM unnest(%s::text[], %s::uuid[])) ORDER BY entity, id"
+        " (SELECT e, i FROM jsonb_to_recordset(%s) AS k(e text, i uuid)) ORDER BY entity, id"
     )
     if lock:
         sql += " FOR UPDATE"
-    cur = conn.execute(sql, ([k[0] for k in keys], [k[1] for k in keys]))
+    cur = conn.execute(sql, (Jsonb([{"e": k[0], "i": k[1]} for k in keys], orjson.dumps),))
 
     def read() -> dict[RowKey, RowState]:
         out: dict[RowKey, RowState] = {}
@@ -114,10 +116,8 @@ _RECORD = "e text, i uuid, c uuid, p uuid, s uuid, d jsonb, m jsonb, v bigint, d
 
 
 def _record(r: RowState) -> dict[str, Any]:
-    def u(x: UUID | None) -> str | None:
-        return str(x) if x is not None else None
-
-    return {"e": r.entity, "i": str(r.id), "c": u(r.case_id), "p": u(r.person_id), "s": u(r.scope_id),
+    # Ids stay UUIDs: orjson (given to Jsonb below, whatever the connection) writes them as their text.
+    return {"e": r.entity, "i": r.id, "c": r.case_id, "p": r.person_id, "s": r.scope_id,
             "d": r.data, "m": r.meta, "v": r.version, "del": r.deleted, "ao": r.append_only}  # fmt: skip
 
 
@@ -168,7 +168,7 @@ def stage_rows(
             " SELECT e, i, c, p, s, d, m, v, v, del, ao, %s, %s, %s, %s"
             f" FROM jsonb_to_recordset(%s) AS u({_RECORD})"
             " ON CONFLICT (entity, id) DO NOTHING",
-            (user_id, now, user_id, now, Jsonb([_record(r) for r in new])),
+            (user_id, now, user_id, now, Jsonb([_record(r) for r in new], orjson.dumps)),
         )
     if old:
         conn.execute(
@@ -176,7 +176,7 @@ def stage_rows(
             " version = u.v, seq = u.v, deleted = u.del, updated_by = %s, updated_at = %s"
             f" FROM jsonb_to_recordset(%s) AS u({_RECORD})"
             " WHERE rows.entity = u.e AND rows.id = u.i",
-            (user_id, now, Jsonb([_record(r) for r in old])),
+            (user_id, now, Jsonb([_record(r) for r in old], orjson.dumps)),
         )
 
     def check() -> None:
