@@ -63,7 +63,7 @@ import json
 import threading
 import weakref
 from collections.abc import Callable, Collection, Hashable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -84,6 +84,7 @@ from desktop.domain.urgency import Urgency, urgency_of
 from desktop.domain.validation import parse_date
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
+from desktop.services import due_kept
 from desktop.services.exceptions import in_force as exceptions_in_force
 from desktop.services.permissions import Can
 from desktop.services.reads import read_casework
@@ -174,14 +175,23 @@ class WorkItem:
     action: str
     population: str
     worker_id: str | None
-    engine_item: DueItem | None = field(repr=False)
-    """``None`` only for a ``cannot_compute`` item (see ``problem``)."""
+    _engine: DueItem | list[Any] | None = field(repr=False, compare=False)
+    """The engine's item, or it packed (an item read back from what is kept: unpacked when asked for,
+    see :attr:`engine_item`); ``None`` only for a ``cannot_compute`` item."""
     absent: bool = False
     """The responsible worker is away today (absence or cover recorded)."""
     covered_by: str | None = None
     worker_name: str = ""
     """Who is responsible, in words ("" when nobody is allocated)."""
     covered_by_name: str = ""
+
+    @property
+    def engine_item(self) -> DueItem | None:
+        """The engine's item (``None`` only for a ``cannot_compute`` item, see ``problem``)."""
+        engine = self._engine
+        if isinstance(engine, list):
+            self._engine = engine = _unpack_due(engine)
+        return engine
 
     @property
     def urgency(self) -> Urgency:
@@ -209,10 +219,63 @@ class WorkItem:
         return due_text.reason(self.engine_item)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {name: getattr(self, name) for name in self.__slots__ if name != "engine_item"}
+        out = {name: getattr(self, name) for name in self.__slots__ if name != "_engine"}
         out["due"] = self.due.isoformat()
         out["title"], out["reason"] = self.title, self.reason
         return out
+
+
+_DUE_FIELDS = tuple(f.name for f in fields(DueItem))
+_DUE_DATES = tuple(i for i, f in enumerate(fields(DueItem)) if str(f.type).startswith("date"))
+_EXTRAS = ("case_reference", "person_name", "action", "worker_id", "absent", "covered_by", "worker_name",
+           "covered_by_name", "problem")
+"""What a :class:`WorkItem` adds to its engine item (the rest it copies from it: see ``_item``)."""
+_PROBLEM_FIELDS = tuple(f.name for f in fields(WorkItem) if f.name != "_engine")
+
+
+def _pack_value(value: Any) -> Any:
+    return value.toordinal() if isinstance(value, date) else value
+
+
+def _pack_case(items: Iterable[WorkItem]) -> str:
+    """One case's items as kept (:mod:`desktop.services.due_kept`): JSON, dates as ordinals; an item
+    with an engine item is that item's fields and :data:`_EXTRAS`, a ``cannot_compute`` one its own."""
+    out: list[Any] = []
+    for item in items:
+        engine = item.engine_item
+        if engine is None:
+            out.append([None, [_pack_value(getattr(item, f)) for f in _PROBLEM_FIELDS]])
+        else:
+            out.append([[_pack_value(getattr(engine, f)) for f in _DUE_FIELDS], [getattr(item, f) for f in _EXTRAS]])
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+def _unpack_due(packed: list[Any]) -> DueItem:
+    values = list(packed)
+    for i in _DUE_DATES:
+        if values[i] is not None:
+            values[i] = date.fromordinal(values[i])
+    return DueItem(*values)
+
+
+def _unpack_case(text: str) -> list[WorkItem]:
+    """The items :func:`_pack_case` packed; each engine item is unpacked only when asked for (most
+    never are: a view words only what it shows)."""
+    out: list[WorkItem] = []
+    day = date.fromordinal
+    for engine, extra in json.loads(text):
+        if engine is None:
+            values = dict(zip(_PROBLEM_FIELDS, extra, strict=True))
+            values["due"] = day(values["due"])
+            out.append(WorkItem(**values, _engine=None))
+            continue
+        # DueItem: case_id, person_id, rule_id, due, status, severity, days_overdue, overdue_unit, population, …,
+        # excepted_by, lifted (the order of its fields; a test checks every field comes back).
+        ref, name, action, worker_id, absent, covered_by, worker_name, covered_by_name, problem = extra
+        out.append(WorkItem(engine[0], ref, engine[1], name, engine[2], day(engine[3]), engine[4], engine[5],
+                            engine[6], action, engine[8], worker_id, engine, absent, covered_by, worker_name,
+                            covered_by_name, problem, engine[-2], engine[-1]))
+    return out
 
 
 @dataclass(slots=True)
@@ -424,13 +487,57 @@ class MyWorkService:
         if case_id is not None:
             read_casework(self.session, case_id, "due")
         on = on or self.session.today()
+        if horizon_days is not None and case_id is None:
+            # The whole answer's items up to the horizon (the horizon is applied last, and a problem is due
+            # on ``on``): one answer kept and brought up to date, not one per horizon.
+            limit = on + timedelta(days=horizon_days)
+            return [i for i in self.all_items(on) if i.due <= limit]
         user = self.session.user
         providers()  # the registry is part of the key: load the default providers first
         key = (user.id, user.role, user.team_id, self.session.today(), on, horizon_days, case_id, id(self.engine),
                tuple((name, id(p.subjects)) for name, p in _PROVIDERS.items()), tuple(id(a) for a in _ADJUSTERS))
+        if case_id is None and horizon_days is None and self.engine is default_engine():
+            recipe = due_kept.recipe([*(p.subjects for p in _PROVIDERS.values()), *_ADJUSTERS])
+            return _memo(self.session.store).get(
+                key, lambda: self._kept(on, recipe), keep=self.engine,
+                recompute=lambda changed: self._compute_and_keep(on, recipe, changed))
         return _memo(self.session.store).get(
             key, lambda: self._compute(on, horizon_days, case_id), keep=self.engine,
             recompute=lambda changed: self._compute(on, horizon_days, case_id, changed))
+
+    def _kept(self, on: date, recipe: str) -> list[WorkItem]:
+        """Every item in scope on ``on``: what is kept for the cases with a current answer
+        (:mod:`desktop.services.due_kept`), the others worked out again (and kept), in :func:`order`."""
+        store, user = self.session.store, self.session.user
+        stamp = due_kept.mark(store)  # before anything the answer is read from
+        condition, params = case_condition(user, self.session.today())
+        scope = [r["id"] for r in store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)]
+        kept = due_kept.current(store, user.id, on, recipe, scope)
+        items: list[WorkItem] = []
+        for text in kept.values():
+            items += _unpack_case(text)
+        stale = frozenset(scope) - kept.keys()
+        if stale:
+            items += self._compute_and_keep(on, recipe, None if len(stale) == len(scope) else stale, stamp, stale)
+        items.sort(key=order)
+        return items
+
+    def _compute_and_keep(self, on: date, recipe: str, only: Collection[str] | None,
+                          stamp: due_kept.Mark | None = None, cases: Collection[str] = ()) -> list[WorkItem]:
+        """:meth:`_compute` for the cases ``only`` names (all in scope: ``None``), each case's answer then
+        kept, stamped ``stamp`` (taken now when not given) — with an empty answer for each of ``cases``
+        and ``only`` that has no item."""
+        store = self.session.store
+        stamp = stamp or due_kept.mark(store)
+        items = self._compute(on, None, None, only)
+        by_case: dict[str, list[WorkItem]] = {case_id: [] for case_id in (*cases, *(only or ()))}
+        for item in items:
+            by_case.setdefault(item.case_id, []).append(item)
+        due_kept.keep(store, self.session.user.id, on, self.session.today(), recipe, stamp, {
+            case_id: due_kept.Answer(_pack_case(case_items),
+                                     tuple(sorted({i.worker_id for i in case_items if i.worker_id})))
+            for case_id, case_items in by_case.items()})
+        return items
 
     def _compute(self, on: date, horizon_days: int | None, case_id: str | None,
                  only: Collection[str] | None = None) -> list[WorkItem]:
@@ -628,7 +735,7 @@ class MyWorkService:
         return WorkItem(
             case_id=item.case_id, case_reference=s.case_reference, person_id=item.person_id,
             person_name=s.person_name, rule_id=item.rule_id, due=item.due,
-            status=item.status, severity=item.severity, days_overdue=item.days_overdue, engine_item=item,
+            status=item.status, severity=item.severity, days_overdue=item.days_overdue, _engine=item,
             action=provider.actions.get(item.rule_id, "open_case"),
             population=item.population, worker_id=s.worker_id,
             absent=bool(s.worker_id in absent or covered_by), covered_by=covered_by,
@@ -648,7 +755,7 @@ class MyWorkService:
         return WorkItem(
             case_id=err.case_id, case_reference=s.case_reference, person_id=err.person_id,
             person_name=s.person_name, rule_id=err.rule_id, due=on, status=CANNOT_COMPUTE,
-            severity=severity, days_overdue=0, engine_item=None,
+            severity=severity, days_overdue=0, _engine=None,
             action=provider.actions.get(err.rule_id, "open_case"), population=population,
             worker_id=s.worker_id, absent=bool(s.worker_id in absent or covered_by), covered_by=covered_by,
             problem=err.message,
