@@ -56,7 +56,7 @@ class Mark:
 class Answer:
     """One case's kept answer: its items (packed by the caller) and the workers they name."""
 
-    items: str
+    items: bytes
     workers: tuple[str, ...]
 
 
@@ -130,7 +130,7 @@ def _changes_since(store: Any, seq: int, viewer: str, on: date) -> tuple[int, di
     return everything_at, touched
 
 
-def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collection[str]) -> dict[str, str]:
+def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collection[str]) -> dict[str, bytes]:
     """The kept answers (packed items) of ``case_ids`` for ``viewer`` on ``on`` that are current:
     worked out with ``recipe_`` and stamped after every audit entry that may change their case. A case
     left out must be worked out again."""
