@@ -1,0 +1,287 @@
+"""What is due, kept per case in the encrypted store (desktop/services/due_kept.py, m0023; issue 22): the kept
+answer is always what working everything out afresh says — after random edits (visits, exceptions, allocations,
+cover, absence, a person's details, a pull applied), on random days, and after the store is closed and opened
+again (a new sign-in) — and a crash between a change and the kept answer's write never leaves a stale answer.
+
+On a real encrypted demo profile. Every test here works out its own reference answer afresh
+(``MyWorkService._compute``, which keeps nothing), so none depends on another's edits or on their order."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop.services import due_kept
+from desktop.services.cases import CaseService
+from desktop.services.child_protection.visits import VisitService
+from desktop.services.demo import DemoContext, build_demo
+from desktop.services.exceptions import ExceptionService
+from desktop.services.my_work import MyWorkService, register_provider, unregister_provider
+from desktop.services.persons import PersonService
+from desktop.services.session import Session
+from desktop.sync.client import SyncClient
+from tests.conftest import FixedClock, fast_kdf
+
+DAY = date(2026, 11, 23)
+PASSWORD = "demo-password-1"
+PEOPLE = ("senior", "tm_cp", "sw_rhian")
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoContext]:
+    ctx = build_demo(tmp_path_factory.mktemp("kept") / "demo", PASSWORD, role="senior_manager", kdf=fast_kdf(),
+                     clock=FixedClock(_at(DAY)))
+    yield ctx
+    ctx.store.close()
+
+
+def _reopen(ctx: DemoContext) -> None:
+    """Close the store (its queued writes finish) and sign in again: a new store, nothing held in memory."""
+    clock = ctx.store.clock
+    ctx.store.close()
+    ctx.store = Session.sign_in(Path(ctx.profile.folder), PASSWORD, clock=clock, backup=False).store
+
+
+def _dicts(items: list[Any]) -> list[dict[str, Any]]:
+    """Every field, the wording, and the engine item behind each (unpacked when read back from what is kept)."""
+    return [{**i.to_dict(), "engine": i.engine_item.to_dict() if i.engine_item else None} for i in items]
+
+
+def _fresh(session: Any, on: date) -> list[Any]:
+    """Every item worked out afresh, keeping nothing."""
+    return MyWorkService(session)._compute(on, None, None)  # noqa: SLF001 - the reference answer
+
+
+def _subjects(ctx: DemoContext, case_id: str) -> list[str]:
+    return [r["person_id"] for r in ctx.store.rows(
+        "SELECT person_id FROM case_member WHERE case_id = ? AND role = 'subject' AND deleted = 0", [case_id])]
+
+
+class _Server:
+    """A server's answer to one pull: the pages given (a sync server stands behind this in production)."""
+
+    base_url = "https://example.invalid"
+    token: str | None = "signed-in"
+
+    def __init__(self, changes: list[dict[str, Any]]) -> None:
+        self.pages = [{"changes": changes, "cursor": "c1", "seq": 1, "has_more": False, "removals": []}]
+
+    def pull(self, _cursor: str | None, _limit: int) -> dict[str, Any]:
+        return self.pages.pop(0) if self.pages else {"changes": [], "cursor": "c1", "seq": 1, "has_more": False}
+
+
+def _pull(ctx: DemoContext, pick: random.Random) -> None:
+    """A pull from the server that changes one case's allocation and one person's preferred name."""
+    case = ctx.store.rows("SELECT id, version, allocated_worker_id FROM case_file WHERE deleted = 0 ORDER BY id")
+    row = pick.choice(case)
+    workers = sorted(r["id"] for r in ctx.store.rows(
+        "SELECT id FROM practitioner WHERE app_role = 'social_worker' AND deleted = 0 AND active = 1"))
+    person = pick.choice(ctx.store.rows("SELECT id, version, family_name FROM person WHERE deleted = 0 ORDER BY id"))
+    changes = [
+        {"entity": "case_file", "id": row["id"], "case_id": row["id"], "version": row["version"] + 1,
+         "deleted": False, "data": {"allocated_worker_id": pick.choice(workers)}},
+        {"entity": "person", "id": person["id"], "case_id": None, "version": person["version"] + 1,
+         "deleted": False, "data": {"preferred_name": f"Tynnu {pick.randrange(10**6)}"}},
+    ]
+    SyncClient(ctx.store, _Server(changes), actor=ctx.staff["senior"]).pull()  # type: ignore[arg-type]
+
+
+EDITS = ("visit", "exception", "allocate", "cover_case", "cover_worker", "absence", "person", "person_row", "pull")
+
+
+def _edit(ctx: DemoContext, kind: str, pick: random.Random) -> None:
+    """One real change through the services (or a pull through the sync client), chosen by ``pick``."""
+    cp_cases = sorted(r["id"] for r in ctx.store.rows(
+        "SELECT id FROM case_file WHERE case_type = 'child_protection' AND deleted = 0 AND closed_on IS NULL"))
+    case = pick.choice(cp_cases)
+    child = pick.choice(_subjects(ctx, case))
+    workers = sorted(r["id"] for r in ctx.store.rows(
+        "SELECT id FROM practitioner WHERE app_role = 'social_worker' AND deleted = 0 AND active = 1"))
+    manager = ctx.session("senior")
+    today = manager.today()
+    day = today - timedelta(days=pick.randrange(0, 40))
+    until = (today + timedelta(days=pick.randrange(1, 60))).isoformat()
+    if kind == "visit":
+        VisitService(manager).record(case, visited_on=day.isoformat(), location="home", observations="Seen.",
+                                     children=[{"person_id": child, "seen": True, "seen_alone": pick.random() < 0.5,
+                                                "seen_at_home": True}])
+    elif kind == "exception":
+        service = ExceptionService(manager)
+        service.record(case, child, pick.choice([r.id for r in service.allowed_rules()]), reason_kind="age",
+                       reason="Agreed at supervision.", from_date=day.isoformat(), until=until)
+    elif kind == "allocate":
+        CaseService(manager).allocate(case, pick.choice(workers))
+    elif kind in ("cover_case", "cover_worker"):
+        covering, covered = pick.sample(workers, 2)
+        MyWorkService(manager).assign_cover(covering, covered_id=covered, from_date=day.isoformat(), to_date=until,
+                                            case_id=case if kind == "cover_case" else None)
+    elif kind == "absence":
+        MyWorkService(manager).record_absence(pick.choice(workers), from_date=day.isoformat(), to_date=until)
+    elif kind == "person":
+        PersonService(manager).update(child, {"preferred_name": f"{pick.choice(['Osi', 'Mali', 'Cai'])} {pick.randrange(10**6)}"})
+    elif kind == "person_row":  # the person's row alone in its commit (as a pull or an import writes it)
+        ctx.store.write(lambda tx: tx.update("person", child, {"preferred_name": f"Cai {pick.randrange(10**6)}"}),
+                        actor=ctx.staff["senior"])
+    else:
+        _pull(ctx, pick)
+
+
+STEPS = st.lists(st.one_of(
+    st.tuples(st.sampled_from(EDITS), st.integers(0, 10_000)),
+    st.tuples(st.just("day"), st.integers(-10, 400)),  # "today" moves (the store's clock)
+    st.tuples(st.just("reopen"), st.just(0)),  # signed out and in again
+    st.tuples(st.just("check"), st.just(0)),  # what is due is asked for (and kept) now
+), min_size=1, max_size=8)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_the_kept_answer_is_the_whole_answer_after_random_edits_days_and_sign_ins(
+        demo: DemoContext, steps: list[tuple[str, int]]) -> None:
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    for key in PEOPLE:
+        MyWorkService(demo.session(key)).all_items()  # kept, to be brought up to date
+    for kind, value in steps:
+        if kind == "day":
+            demo.store.clock.moment = _at(DAY + timedelta(days=value))  # type: ignore[attr-defined]
+        elif kind == "reopen":
+            _reopen(demo)
+        elif kind == "check":
+            for key in PEOPLE:
+                session = demo.session(key)
+                assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, session.today())), key
+        else:
+            _edit(demo, kind, random.Random(value))
+    _reopen(demo)  # what was kept, read back by a new sign-in
+    for key in PEOPLE:
+        session = demo.session(key)
+        assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, session.today())), key
+
+
+@pytest.fixture
+def asked() -> Iterator[list[set[str]]]:
+    """Each time the providers are asked, the set of cases they were asked about."""
+    seen: list[set[str]] = []
+
+    def subjects(store: Any, condition: str, params: dict[str, Any], _on: date) -> list[Any]:
+        seen.append({r["id"] for r in store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)})
+        return []
+
+    register_provider("test_counting_kept", subjects)
+    yield seen
+    unregister_provider("test_counting_kept")
+
+
+def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext, asked: list[set[str]]) -> None:
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    senior = demo.session("senior")
+    every_case = {r["id"] for r in demo.store.rows("SELECT id FROM case_file")}
+    MyWorkService(senior).all_items()
+    _reopen(demo)  # the answer is in the store now
+    del asked[:]
+    senior = demo.session("senior")
+    MyWorkService(senior).all_items()
+    assert asked == []  # nothing changed: nothing worked out
+
+    case = demo.cases["jones_cp"]
+    VisitService(demo.session("senior")).record(
+        case, visited_on=DAY.isoformat(), location="home", observations="Seen at home.",
+        children=[{"person_id": _subjects(demo, case)[0], "seen": True, "seen_alone": True, "seen_at_home": True}])
+    _reopen(demo)
+    senior = demo.session("senior")
+    assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
+    assert asked[0] == {case}  # the visit's case alone (asked[1] is the fresh reference)
+    del asked[:]
+
+    # A person's details (here written as a pull or any service would, with no case of its own in the same
+    # commit): the cases they are a member of, not every case.
+    child = _subjects(demo, demo.cases["twr_cp"])[0]
+    theirs = {r["case_id"] for r in demo.store.rows("SELECT case_id FROM case_member WHERE person_id = ?", [child])}
+    demo.store.write(lambda tx: tx.update("person", child, {"preferred_name": f"Seren {random.randrange(10**6)}"}),
+                     actor=demo.staff["senior"])
+    _reopen(demo)
+    del asked[:]
+    senior = demo.session("senior")
+    assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
+    assert asked[0] == theirs
+
+    # A worker's absence: the cases whose items name that worker, not every case.
+    fresh = _fresh(senior, DAY)
+    worker = Counter(i.worker_id for i in fresh if i.worker_id).most_common(1)[0][0]
+    named = {i.case_id for i in fresh if i.worker_id == worker}
+    del asked[:]
+    MyWorkService(senior).record_absence(worker, from_date=DAY.isoformat(), to_date=(DAY + timedelta(days=3)).isoformat())
+    assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
+    assert named and asked[0] == named < every_case
+    del asked[:]
+
+    # A practitioner's own details reach every case (names are on every item of theirs, as cover and as worker).
+    demo.store.write(lambda tx: tx.update("practitioner", worker, {"phone": f"0{random.randrange(10**9)}"}),
+                     actor=demo.staff["senior"])
+    MyWorkService(senior).all_items()
+    assert asked[0] == {r["id"] for r in demo.store.rows(
+        "SELECT c.id FROM case_file c")}
+
+
+def test_a_change_whose_kept_answer_was_never_written_is_worked_out_again(
+        demo: DemoContext, asked: list[set[str]]) -> None:
+    """A crash between a change and the kept answer's write: the change's audit entry comes after the stamp."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    senior = demo.session("senior")
+    MyWorkService(senior).all_items()
+    _reopen(demo)
+    case = demo.cases["twr_cp"]
+    kept_before = demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND on_day = ?",
+                                  [case, DAY.isoformat()])
+    # The change commits; the process "dies" before anything is kept for it (the memo never hears of it: the
+    # store is closed at once and opened again, and no answer is asked for in between).
+    child = _subjects(demo, case)[0]
+    VisitService(demo.session("senior")).record(
+        case, visited_on=DAY.isoformat(), location="school", observations="Seen at school.",
+        children=[{"person_id": child, "seen": True, "seen_alone": False, "seen_at_home": False}])
+    _reopen(demo)
+    assert demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND on_day = ?",
+                           [case, DAY.isoformat()]) == kept_before  # the old answer is still there…
+    del asked[:]
+    senior = demo.session("senior")
+    kept = MyWorkService(senior).all_items()
+    assert asked[0] == {case}  # …and is known to be stale by its stamp
+    assert _dicts(kept) == _dicts(_fresh(senior, DAY))
+
+
+def test_a_stamp_the_audit_trail_does_not_hold_is_stale(demo: DemoContext) -> None:
+    """A kept answer stamped with an entry the trail does not hold (a history replaced) is never used."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    senior = demo.session("senior")
+    MyWorkService(senior).all_items()
+    _reopen(demo)
+    cases = [r["id"] for r in demo.store.rows("SELECT id FROM case_file")]
+    rows = demo.store.rows("SELECT case_id, recipe FROM due_kept WHERE viewer = ? AND on_day = ?",
+                           [senior.user.id, DAY.isoformat()])
+    recipe = rows[0]["recipe"]
+    assert set(due_kept.current(demo.store, senior.user.id, DAY, recipe, cases)) == set(cases)
+    demo.store.write(lambda tx: tx.db.execute("UPDATE due_kept SET hash = 'not-in-the-trail' WHERE viewer = ?",
+                                              [senior.user.id]), actor=senior.user.id, notify=False)
+    assert due_kept.current(demo.store, senior.user.id, DAY, recipe, cases) == {}
+    assert due_kept.current(demo.store, senior.user.id, DAY, "another recipe", cases) == {}
+
+
+def test_the_memo_held_answer_and_the_kept_one_agree(demo: DemoContext) -> None:
+    """The in-memory answer (brought up to date case by case) and the kept one, read by a new sign-in, are one."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    senior = demo.session("senior")
+    held = MyWorkService(senior).all_items()
+    _reopen(demo)
+    assert _dicts(MyWorkService(demo.session("senior")).all_items()) == _dicts(held)
