@@ -8,6 +8,7 @@ On a real encrypted demo profile. Every test here works out its own reference an
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from desktop.services.demo import DemoContext, build_demo
 from desktop.services.exceptions import ExceptionService
 from desktop.services.my_work import MyWorkService, register_provider, unregister_provider
 from desktop.services.persons import PersonService
+from desktop.services.scope import case_condition
 from desktop.services.session import Session
 from desktop.sync.client import SyncClient
 from tests.conftest import FixedClock, fast_kdf
@@ -88,7 +90,10 @@ def _pull(ctx: DemoContext, pick: random.Random) -> None:
     row = pick.choice(case)
     workers = sorted(r["id"] for r in ctx.store.rows(
         "SELECT id FROM practitioner WHERE app_role = 'social_worker' AND deleted = 0 AND active = 1"))
-    person = pick.choice(ctx.store.rows("SELECT id, version, family_name FROM person WHERE deleted = 0 ORDER BY id"))
+    person = pick.choice(ctx.store.rows(  # a subject of another case
+        "SELECT DISTINCT p.id, p.version FROM person p JOIN case_member m ON m.person_id = p.id AND m.role = 'subject'"
+        " WHERE p.deleted = 0 AND m.case_id <> ? AND p.id NOT IN (SELECT person_id FROM case_member WHERE case_id = ?)"
+        " ORDER BY p.id", [row["id"], row["id"]]))
     changes = [
         {"entity": "case_file", "id": row["id"], "case_id": row["id"], "version": row["version"] + 1,
          "deleted": False, "data": {"allocated_worker_id": pick.choice(workers)}},
@@ -217,6 +222,19 @@ def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext,
     assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
     assert asked[0] == theirs
 
+    # A pull from the server: the cases of the rows it wrote and the cases of the people it wrote.
+    _pull(demo, random.Random(7))
+    pulled = demo.store.rows("SELECT after FROM audit WHERE action = 'sync.pull' ORDER BY seq DESC LIMIT 1")[0]
+    wrote = json.loads(pulled["after"])
+    assert not wrote["beyond"] and len(wrote["cases"]) == len(wrote["people"]) == 1
+    theirs = {r["case_id"] for r in demo.store.rows("SELECT case_id FROM case_member WHERE person_id = ?",
+                                                   wrote["people"])}
+    assert theirs - set(wrote["cases"])  # the person's cases are not the pulled row's
+    del asked[:]
+    assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
+    assert asked[0] == set(wrote["cases"]) | theirs < every_case
+    del asked[:]
+
     # A worker's absence: the cases whose items name that worker, not every case.
     fresh = _fresh(senior, DAY)
     worker = Counter(i.worker_id for i in fresh if i.worker_id).most_common(1)[0][0]
@@ -285,3 +303,29 @@ def test_the_memo_held_answer_and_the_kept_one_agree(demo: DemoContext) -> None:
     held = MyWorkService(senior).all_items()
     _reopen(demo)
     assert _dicts(MyWorkService(demo.session("senior")).all_items()) == _dicts(held)
+
+
+def test_a_case_that_comes_into_scope_by_cover_is_worked_out(demo: DemoContext) -> None:
+    """A change to a case outside a worker's scope keeps nothing for them; cover that later brings the case into
+    their scope (cover of its worker, which names no case) then shows its items."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    rhian = demo.session("sw_rhian")
+    condition, params = case_condition(rhian.user, DAY)
+    mine = {r["id"] for r in demo.store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)}
+    senior = demo.session("senior")
+    others = sorted({i.case_id for i in _fresh(senior, DAY) if i.population == "child_protection"} - mine)
+    case = others[0]
+    worker = demo.store.rows("SELECT allocated_worker_id AS w FROM case_file WHERE id = ?", [case])[0]["w"]
+    if worker is None or worker == rhian.user.id:
+        worker = demo.staff["sw_tom"]
+        CaseService(senior).allocate(case, worker)
+    MyWorkService(rhian).all_items()  # held for her: her scope
+    VisitService(senior).record(case, visited_on=DAY.isoformat(), location="home", observations="Seen.",
+                                children=[{"person_id": _subjects(demo, case)[0], "seen": True, "seen_alone": True,
+                                           "seen_at_home": True}])
+    MyWorkService(rhian).all_items()  # the case changed, outside her scope
+    MyWorkService(senior).assign_cover(rhian.user.id, covered_id=worker, from_date=DAY.isoformat(),
+                                       to_date=(DAY + timedelta(days=2)).isoformat())
+    after = MyWorkService(rhian).all_items()
+    assert any(i.case_id == case for i in after)
+    assert _dicts(after) == _dicts(_fresh(rhian, DAY))

@@ -11,9 +11,10 @@ Stamps
     answer is current exactly while no later entry touches its case (:func:`current`). A crash between
     a change and the kept answer's write leaves the change's entry after the stamp: the answer is
     stale, never wrong. An entry about a case marks that case; a person's entry marks the cases they
-    are a member of; an absence or cover of a worker marks the cases whose kept items name that
-    worker; reads, sign-ins and exports change nothing; anything else (a worker's or team's details, a
-    pull from the server, an import) marks every case. A stamp whose entry is not in the trail (a
+    are a member of; a pull's entry the cases of the rows it wrote and the cases of the people it
+    wrote; an absence or cover of a worker marks the cases whose kept items name that worker; reads,
+    sign-ins and exports change nothing; anything else (a worker's or team's details, a pull that
+    wrote reference data or removed a case, an import) marks every case. A stamp whose entry is not in the trail (a
     history replaced) is stale.
 
 Recipe
@@ -107,14 +108,20 @@ def _changes_since(store: Any, seq: int, viewer: str, on: date) -> tuple[int, di
         for case_id in case_ids:
             touched[case_id] = max(touched.get(case_id, 0), at)
 
+    def members(person_ids: list[str]) -> list[str]:
+        return [r["case_id"] for r in store.rows(
+            "SELECT DISTINCT case_id FROM case_member WHERE person_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(person_ids)])]
+
     marks = ", ".join("?" for _a in IGNORED_ACTIONS)
-    for e in store.rows(f"SELECT seq, entity, entity_id, case_id FROM audit WHERE seq > ? AND action NOT IN ({marks})"
-                        " ORDER BY seq", [seq, *IGNORED_ACTIONS]):
+    for e in store.rows(f"SELECT seq, action, entity, entity_id, case_id, after FROM audit WHERE seq > ?"
+                        f" AND action NOT IN ({marks}) ORDER BY seq", [seq, *IGNORED_ACTIONS]):
         if e["case_id"]:
             touch(e["seq"], (e["case_id"],))
         elif e["entity"] == "person" and e["entity_id"]:
-            touch(e["seq"], (r["case_id"] for r in store.rows(
-                "SELECT DISTINCT case_id FROM case_member WHERE person_id = ?", [e["entity_id"]])))
+            touch(e["seq"], members([e["entity_id"]]))
+        elif e["action"] == "sync.pull" and (wrote := _pulled(e["after"])) is not None:
+            touch(e["seq"], [*wrote[0], *members(wrote[1])])
         elif e["entity"] in ("practitioner_absence", "cover") and e["entity_id"]:
             worker = "practitioner_id" if e["entity"] == "practitioner_absence" else "covered_id"
             found = store.rows(f"SELECT {worker} AS worker FROM [{e['entity']}] WHERE id = ?", [e["entity_id"]])
@@ -128,6 +135,18 @@ def _changes_since(store: Any, seq: int, viewer: str, on: date) -> tuple[int, di
         else:
             everything_at = e["seq"]
     return everything_at, touched
+
+
+def _pulled(after: str | None) -> tuple[list[str], list[str]] | None:
+    """The cases and people a pull's page wrote (:meth:`desktop.sync.client.SyncClient._apply_page`), or
+    ``None`` when it wrote anything else (or was recorded before pulls said what they wrote)."""
+    try:
+        wrote = json.loads(after or "")
+    except ValueError:
+        return None
+    if not isinstance(wrote, dict) or wrote.get("beyond", True):
+        return None
+    return list(wrote.get("cases", [])), list(wrote.get("people", []))
 
 
 def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collection[str]) -> dict[str, bytes]:

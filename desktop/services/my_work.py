@@ -528,14 +528,21 @@ class MyWorkService:
         return items
 
     def _compute_and_keep(self, on: date, recipe: str, only: Collection[str] | None,
-                          stamp: due_kept.Mark | None = None, cases: Collection[str] = ()) -> list[WorkItem]:
+                          stamp: due_kept.Mark | None = None, cases: Collection[str] | None = None) -> list[WorkItem]:
         """:meth:`_compute` for the cases ``only`` names (all in scope: ``None``), each case's answer then
-        kept, stamped ``stamp`` (taken now when not given) — with an empty answer for each of ``cases``
-        and ``only`` that has no item."""
-        store = self.session.store
+        kept, stamped ``stamp`` (taken now when not given) — an empty answer too for each case of ``cases``
+        (in scope; by default those of ``only`` that are) that has no item. A case out of scope has no items
+        *for this person*: nothing is kept for it (were it kept empty, cover that brings it into scope later
+        would not be seen to change it)."""
+        store, user = self.session.store, self.session.user
         stamp = stamp or due_kept.mark(store)
+        if cases is None:
+            condition, params = case_condition(user, self.session.today())
+            cases = [r["id"] for r in store.rows(
+                f"SELECT c.id FROM case_file c WHERE c.id IN (SELECT value FROM json_each(:ids)) AND ({condition})",
+                {**params, "ids": json.dumps(sorted(only or ()))})]
         items = self._compute(on, None, None, only)
-        by_case: dict[str, list[WorkItem]] = {case_id: [] for case_id in (*cases, *(only or ()))}
+        by_case: dict[str, list[WorkItem]] = {case_id: [] for case_id in cases}
         for item in items:
             by_case.setdefault(item.case_id, []).append(item)
         due_kept.keep(store, self.session.user.id, on, self.session.today(), recipe, stamp, {
