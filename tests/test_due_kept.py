@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.services import due_kept
+from desktop.services import due_kept, my_work
 from desktop.services.cases import CaseService
 from desktop.services.child_protection.visits import VisitService
 from desktop.services.demo import DemoContext, build_demo
@@ -151,10 +151,16 @@ STEPS = st.lists(st.one_of(
 ), min_size=1, max_size=8)
 
 
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The badge counts 3 cases at a time (the demo has a dozen): chunks, and a last one part full."""
+    monkeypatch.setattr(my_work, "COUNT_CHUNK", 3)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS)
 def test_the_kept_answer_is_the_whole_answer_after_random_edits_days_and_sign_ins(
-        demo: DemoContext, steps: list[tuple[str, int]]) -> None:
+        demo: DemoContext, small_chunks: None, steps: list[tuple[str, int]]) -> None:
     demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
     for key in PEOPLE:
         MyWorkService(demo.session(key)).all_items()  # kept, to be brought up to date
@@ -166,7 +172,9 @@ def test_the_kept_answer_is_the_whole_answer_after_random_edits_days_and_sign_in
         elif kind == "check":
             for key in PEOPLE:
                 session = demo.session(key)
+                badge = MyWorkService(session).counts()  # counted in chunks unless the answer is held
                 assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, session.today())), key
+                assert badge == MyWorkService(session).view().counts, key
         else:
             _edit(demo, kind, random.Random(value))
     _reopen(demo)  # what was kept, read back by a new sign-in
@@ -329,3 +337,24 @@ def test_a_case_that_comes_into_scope_by_cover_is_worked_out(demo: DemoContext) 
     after = MyWorkService(rhian).all_items()
     assert any(i.case_id == case for i in after)
     assert _dicts(after) == _dicts(_fresh(rhian, DAY))
+
+
+def test_the_badge_counted_case_by_case_is_my_work_s_counts(demo: DemoContext, small_chunks: None) -> None:
+    """After a new sign-in (nothing held) and after a change to a case (its kept answer stale), the badge's
+    counts, made a few cases at a time, are the counts of My work's whole view."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    for key in PEOPLE:
+        MyWorkService(demo.session(key)).all_items()
+    _reopen(demo)
+    case = demo.cases["twr_cp"]
+    VisitService(demo.session("senior")).record(
+        case, visited_on=DAY.isoformat(), location="home", observations="Seen.",
+        children=[{"person_id": _subjects(demo, case)[0], "seen": True, "seen_alone": True, "seen_at_home": True}])
+    for key in PEOPLE:
+        session = demo.session(key)
+        badge = MyWorkService(session).counts()
+        assert not my_work._memo(demo.store).holds(MyWorkService(session)._key(DAY, None, None))  # noqa: SLF001
+        whole = MyWorkService(session).view().counts
+        assert badge == whole, key
+        assert MyWorkService(session).counts() == whole  # now from the held answer
+    assert sum(MyWorkService(demo.session("senior")).counts().values()) > 0

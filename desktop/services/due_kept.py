@@ -153,10 +153,9 @@ def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collectio
     """The kept answers (packed items) of ``case_ids`` for ``viewer`` on ``on`` that are current:
     worked out with ``recipe_`` and stamped after every audit entry that may change their case. A case
     left out must be worked out again."""
-    rows = store.rows("SELECT case_id, seq, hash, items FROM due_kept WHERE viewer = ? AND on_day = ? AND recipe = ?",
-                      [viewer, on.isoformat(), recipe_])
-    wanted = set(case_ids)
-    rows = [r for r in rows if r["case_id"] in wanted]
+    rows = store.rows("SELECT case_id, seq, hash, items FROM due_kept WHERE viewer = ? AND on_day = ? AND recipe = ?"
+                      " AND case_id IN (SELECT value FROM json_each(?))",
+                      [viewer, on.isoformat(), recipe_, json.dumps(list(case_ids))])
     if not rows:
         return {}
     stamps = {(r["seq"], r["hash"]) for r in rows}

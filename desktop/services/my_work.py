@@ -366,6 +366,9 @@ def order(item: WorkItem) -> tuple[date, bool, str, str, str, str, str, str]:
             item.person_id, item.case_id, item.population)
 
 
+COUNT_CHUNK = 2000
+"""Cases counted at a time by :meth:`MyWorkService.counts` when the whole answer is not held."""
+
 INCREMENTAL_LIMIT = 400
 """More changed cases than this since an answer was kept: it is worked out whole again (as cheap)."""
 
@@ -430,6 +433,12 @@ class _Memo:
             return None, frozenset()
         self._results[key] = held  # now the most recently asked
         return held, frozenset(c for c, at in self._changed_cases.items() if at > held.at)
+
+    def holds(self, key: Hashable) -> bool:
+        """Whether the answer for ``key`` is held and current (nothing changed since)."""
+        with self._lock:
+            held, changed = self._current(key)
+            return held is not None and not changed
 
     def get(self, key: Hashable, compute: Callable[[], list[WorkItem]], keep: Any,
             recompute: Callable[[frozenset[str]], list[WorkItem]] | None = None) -> list[WorkItem]:
@@ -499,10 +508,7 @@ class MyWorkService:
             # on ``on``): one answer kept and brought up to date, not one per horizon.
             limit = on + timedelta(days=horizon_days)
             return [i for i in self.all_items(on) if i.due <= limit]
-        user = self.session.user
-        providers()  # the registry is part of the key: load the default providers first
-        key = (user.id, user.role, user.team_id, self.session.today(), on, horizon_days, case_id, id(self.engine),
-               tuple((name, id(p.subjects)) for name, p in _PROVIDERS.items()), tuple(id(a) for a in _ADJUSTERS))
+        key = self._key(on, horizon_days, case_id)
         if case_id is None and horizon_days is None and self.engine is default_engine():
             recipe = due_kept.recipe([*(p.subjects for p in _PROVIDERS.values()), *_ADJUSTERS])
             return _memo(self.session.store).get(
@@ -512,18 +518,34 @@ class MyWorkService:
             key, lambda: self._compute(on, horizon_days, case_id), keep=self.engine,
             recompute=lambda changed: self._compute(on, horizon_days, case_id, changed))
 
+    def _key(self, on: date, horizon_days: int | None, case_id: str | None) -> Hashable:
+        """What an answer is held under in the memo."""
+        user = self.session.user
+        providers()  # the registry is part of the key: load the default providers first
+        return (user.id, user.role, user.team_id, self.session.today(), on, horizon_days, case_id, id(self.engine),
+                tuple((name, id(p.subjects)) for name, p in _PROVIDERS.items()), tuple(id(a) for a in _ADJUSTERS))
+
     def _kept(self, on: date, recipe: str) -> list[WorkItem]:
         """Every item in scope on ``on``: what is kept for the cases with a current answer
         (:mod:`desktop.services.due_kept`), the others worked out again (and kept), in :func:`order`."""
+        return self._kept_of(on, recipe, due_kept.mark(self.session.store), self._scope(), whole=True)
+
+    def _scope(self) -> list[str]:
+        """The ids of the cases in the person's scope."""
+        condition, params = case_condition(self.session.user, self.session.today())
+        return [r["id"] for r in self.session.store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)]
+
+    def _kept_of(self, on: date, recipe: str, stamp: due_kept.Mark, scope: list[str], *,
+                 whole: bool = False) -> list[WorkItem]:
+        """The items of the cases ``scope`` names (in the person's scope — ``whole``: all of it; ``stamp``
+        taken before it was read), in :func:`order`: as :meth:`_kept`."""
         store, user = self.session.store, self.session.user
-        stamp = due_kept.mark(store)  # before anything the answer is read from
-        condition, params = case_condition(user, self.session.today())
-        scope = [r["id"] for r in store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)]
         kept = due_kept.current(store, user.id, on, recipe, scope)
         items = _unpack_cases(kept)
         stale = frozenset(scope) - kept.keys()
         if stale:
-            items += self._compute_and_keep(on, recipe, None if len(stale) == len(scope) else stale, stamp, stale)
+            items += self._compute_and_keep(on, recipe, None if whole and len(stale) == len(scope) else stale, stamp,
+                                            stale)
         items.sort(key=order)
         return items
 
@@ -678,7 +700,35 @@ class MyWorkService:
         return work
 
     def counts(self, on: date | None = None) -> dict[str, int]:
-        return self.view(on).counts
+        """The headline counts of :meth:`view` (the sidebar badge). Any thread. When the whole answer is not
+        held already, they are counted :data:`COUNT_CHUNK` cases at a time from what is kept (the cases
+        changed since worked out again and kept), so a senior manager's 50,000 cases' items are never all
+        held at once for a badge."""
+        on = on or self.session.today()
+        if (not self.session.can(Can.VIEW_CASEWORK) or self.engine is not default_engine()
+                or _memo(self.session.store).holds(self._key(on, None, None))):
+            return self.view(on).counts
+        recipe = due_kept.recipe([*(p.subjects for p in _PROVIDERS.values()), *_ADJUSTERS])
+        me, manager = self.session.user.id, self.session.can(Can.VIEW_TEAM_WORK)
+        limit = on + timedelta(days=7)
+        stamp, scope = due_kept.mark(self.session.store), self._scope()
+        tally = dict.fromkeys(("overdue", "due_today", "due_this_week", "problems", "uncovered", "excepted"), 0)
+        statuses = {OVERDUE: "overdue", DUE_TODAY: "due_today", DUE_THIS_WEEK: "due_this_week",
+                    CANNOT_COMPUTE: "problems"}
+        for start in range(0, len(scope), COUNT_CHUNK):
+            # The same definitions as view(): what the person answers for, the excepted, the uncovered.
+            for i in self._kept_of(on, recipe, stamp, scope[start:start + COUNT_CHUNK]):
+                theirs = manager or i.worker_id == me or i.covered_by == me
+                if i.excepted_by and theirs:
+                    tally["excepted"] += 1
+                if not theirs or i.status not in _ACTIVE or i.lifted or i.due > limit:
+                    continue
+                tally[statuses[i.status]] += 1
+                if manager and i.absent and not i.covered_by:
+                    tally["uncovered"] += 1
+        tally["tasks"] = sum(t.for_me for t in TaskService(self.session).open_tasks())
+        return {k: tally[k] for k in ("overdue", "due_today", "due_this_week", "problems", "tasks", "uncovered",
+                                      "excepted")}
 
     def _teams(self, items: list[WorkItem], on: date) -> list[TeamSummary]:
         """Per team, one row per worker: the team's casework staff, and anyone else items name."""
