@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,23 +44,27 @@ def first_and_again(session, fn, runs: int) -> dict[str, float]:
     In ms: the first call after a change that reaches beyond cases (everything worked out again), the
     first call after a change to one case (that case worked out again and merged in), and a call again
     with nothing changed."""
-    firsts, one_case = [], []
+    firsts, one_case, first_cpu, one_case_cpu = [], [], [], []
     case_ids = [r["id"] for r in session.store.rows("SELECT id FROM case_file ORDER BY id LIMIT ?", [runs])]
     for i in range(runs):
         session.write(lambda tx: tx.record("bench_change", entity="case_file", entity_id="bench"))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         fn()
         firsts.append((time.perf_counter() - start) * 1000)
+        first_cpu.append((time.thread_time() - cpu) * 1000)
         case_id = case_ids[i % len(case_ids)]
         session.write(lambda tx, case_id=case_id: tx.record("bench_change", entity="case_file", entity_id=case_id,
                                                             case_id=case_id))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         fn()
         one_case.append((time.perf_counter() - start) * 1000)
+        one_case_cpu.append((time.thread_time() - cpu) * 1000)
     med, worst, _ = timed(fn, runs)
     return {"first_median": round(statistics.median(firsts), 1), "first_max": round(max(firsts), 1),
+            "first_cpu_median": round(statistics.median(first_cpu), 1),
             "after_one_case_median": round(statistics.median(one_case), 1),
             "after_one_case_max": round(max(one_case), 1),
+            "after_one_case_cpu_median": round(statistics.median(one_case_cpu), 1),
             "again_median": round(med, 1), "again_max": round(worst, 1)}
 
 
@@ -81,6 +86,25 @@ def first_after_sign_in(folder: Path, runs: int) -> dict[str, float]:
     return {f"{mode}_{what}_{stat}": round(fn(v[i] for v in samples), 1)
             for mode, samples in out.items() for i, what in enumerate(("wall", "cpu"))
             for stat, fn in (("median", statistics.median), ("max", max))}
+
+
+def badge_memory(folder: Path) -> dict[str, float]:
+    """The most Python memory held (tracemalloc peak, MB) while the senior manager's badge counts are made after
+    signing in — with what is due kept, and with it emptied (every case worked out, in chunks) — beside My
+    work's whole view (every item held)."""
+    out: dict[str, float] = {}
+    for name, empty, what in (("badge_kept", False, "counts"), ("badge_emptied", True, "counts"),
+                              ("view_kept", False, "view")):
+        session = Session.sign_in(folder, PASSWORD, backup=False)
+        if empty:
+            session.store.write(lambda tx: tx.db.execute("DELETE FROM due_kept"), actor=session.user.id, notify=False)
+        service = MyWorkService(session)
+        tracemalloc.start()
+        getattr(service, what)()
+        out[f"{name}_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+        tracemalloc.stop()
+        session.close()
+    return out
 
 
 def after_a_person_changes(session: Session, runs: int) -> dict[str, float]:
@@ -133,6 +157,7 @@ def main() -> int:
         out["my_work_senior_manager_after_a_person_changes_ms"] = after_a_person_changes(session, args.runs)
         session.close()
         out["my_work_senior_manager_first_after_sign_in_ms"] = first_after_sign_in(Path(tmp) / "desk", args.runs)
+        out["senior_manager_memory"] = badge_memory(Path(tmp) / "desk")
         out["load_average_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps(out, indent=1))
     return 0

@@ -61,6 +61,7 @@ import importlib
 import importlib.util
 import json
 import marshal
+import operator
 import threading
 import weakref
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
@@ -232,6 +233,9 @@ _EXTRAS = ("person_name", "action", "worker_id", "absent", "covered_by", "worker
 """What a :class:`WorkItem` adds to its engine item besides its case's reference (the rest it copies from
 the engine item: see ``_item``)."""
 _PROBLEM_FIELDS = tuple(f.name for f in fields(WorkItem) if f.name != "_engine")
+_due_values = operator.attrgetter(*_DUE_FIELDS[1:])
+_DUE_DATES_PACKED = tuple(i - 1 for i in _DUE_DATES)
+_extra_values = operator.attrgetter(*_EXTRAS)
 
 
 def _pack_value(value: Any) -> Any:
@@ -249,9 +253,12 @@ def _pack_case(case_reference: str, items: Iterable[WorkItem]) -> bytes:
         engine = item.engine_item
         if engine is None:
             out.append((None, tuple(_pack_value(getattr(item, f)) for f in _PROBLEM_FIELDS)))
-        else:
-            out.append((tuple(_pack_value(getattr(engine, f)) for f in _DUE_FIELDS[1:]),
-                        tuple(getattr(item, f) for f in _EXTRAS)))
+            continue
+        values = list(_due_values(engine))
+        for i in _DUE_DATES_PACKED:
+            if values[i] is not None:
+                values[i] = values[i].toordinal()
+        out.append((tuple(values), _extra_values(item)))
     return marshal.dumps((case_reference, tuple(out)))
 
 
