@@ -358,3 +358,11 @@ def test_the_badge_counted_case_by_case_is_my_work_s_counts(demo: DemoContext, s
         assert badge == whole, key
         assert MyWorkService(session).counts() == whole  # now from the held answer
     assert sum(MyWorkService(demo.session("senior")).counts().values()) > 0
+
+
+def test_the_recipe_does_not_depend_on_the_order_providers_registered_in() -> None:
+    """Providers register as their modules happen to be imported (a sign-in's tasks import some first): the
+    same providers in another order are the same recipe, so a new process finds what the last one kept."""
+    functions = [p.subjects for p in my_work.providers()]
+    assert due_kept.recipe(functions) == due_kept.recipe(functions[::-1])
+    assert due_kept.recipe(functions) != due_kept.recipe(functions[1:])

@@ -93,8 +93,9 @@ def recipe(functions: Iterable[Any]) -> str:
         source = getattr(module, "__file__", None)
         if source:
             names.append(str(source))
-    digest = hashlib.sha256(_files_digest(tuple(names)).encode())
-    digest.update("\n".join(parts).encode())
+    # Sorted: the providers register in the order their modules happen to be imported, which varies.
+    digest = hashlib.sha256(_files_digest(tuple(sorted(set(names)))).encode())
+    digest.update("\n".join(sorted(parts)).encode())
     return digest.hexdigest()
 
 
