@@ -366,3 +366,25 @@ def test_the_recipe_does_not_depend_on_the_order_providers_registered_in() -> No
     functions = [p.subjects for p in my_work.providers()]
     assert due_kept.recipe(functions) == due_kept.recipe(functions[::-1])
     assert due_kept.recipe(functions) != due_kept.recipe(functions[1:])
+
+
+def test_an_answer_kept_under_another_role_is_not_used(demo: DemoContext) -> None:
+    """The person's role decides some items (supervision's are a manager's), and enrolment sets the role from the
+    server without an audit entry of its own: an answer kept under another role is worked out again."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    worker = demo.staff["sw_rhian"]
+    MyWorkService(demo.session("sw_rhian")).all_items()
+    _reopen(demo)
+
+    def role(name: str) -> None:  # as desktop/sync/enroll.py writes it
+        demo.store.write(lambda tx: tx.db.execute("UPDATE practitioner SET app_role = ? WHERE id = ?",
+                                                  [name, worker]), actor=worker)
+
+    role("team_manager")
+    try:
+        session = demo.session("sw_rhian")
+        assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, DAY))
+    finally:
+        role("social_worker")
+    session = demo.session("sw_rhian")
+    assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, DAY))

@@ -517,7 +517,7 @@ class MyWorkService:
             return [i for i in self.all_items(on) if i.due <= limit]
         key = self._key(on, horizon_days, case_id)
         if case_id is None and horizon_days is None and self.engine is default_engine():
-            recipe = due_kept.recipe([*(p.subjects for p in _PROVIDERS.values()), *_ADJUSTERS])
+            recipe = self._recipe()
             return _memo(self.session.store).get(
                 key, lambda: self._kept(on, recipe), keep=self.engine,
                 recompute=lambda changed: self._compute_and_keep(on, recipe, changed))
@@ -531,6 +531,14 @@ class MyWorkService:
         providers()  # the registry is part of the key: load the default providers first
         return (user.id, user.role, user.team_id, self.session.today(), on, horizon_days, case_id, id(self.engine),
                 tuple((name, id(p.subjects)) for name, p in _PROVIDERS.items()), tuple(id(a) for a in _ADJUSTERS))
+
+    def _recipe(self) -> str:
+        """What a kept answer must have been worked out with to be used: the rules, calendar and code, and the
+        person's role and team as the answer saw them (a provider may ask them — supervision's items are a
+        manager's — and enrolment can set them without an audit entry of their own)."""
+        user = self.session.user
+        functions = [*(p.subjects for p in _PROVIDERS.values()), *_ADJUSTERS]
+        return f"{due_kept.recipe(functions)} {user.role} {user.team_id}"
 
     def _kept(self, on: date, recipe: str) -> list[WorkItem]:
         """Every item in scope on ``on``: what is kept for the cases with a current answer
@@ -715,7 +723,7 @@ class MyWorkService:
         if (not self.session.can(Can.VIEW_CASEWORK) or self.engine is not default_engine()
                 or _memo(self.session.store).holds(self._key(on, None, None))):
             return self.view(on).counts
-        recipe = due_kept.recipe([*(p.subjects for p in _PROVIDERS.values()), *_ADJUSTERS])
+        recipe = self._recipe()
         me, manager = self.session.user.id, self.session.can(Can.VIEW_TEAM_WORK)
         limit = on + timedelta(days=7)
         stamp, scope = due_kept.mark(self.session.store), self._scope()
