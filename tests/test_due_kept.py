@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -388,3 +391,17 @@ def test_an_answer_kept_under_another_role_is_not_used(demo: DemoContext) -> Non
         role("social_worker")
     session = demo.session("sw_rhian")
     assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, DAY))
+
+
+def test_the_recipe_does_not_depend_on_where_the_code_is(tmp_path: Path) -> None:
+    """The same code in another folder (an installation moved, a new build in place) is the same recipe."""
+    copy = tmp_path / "elsewhere"
+    root = Path(due_kept.__file__).resolve().parents[2]
+    for package in ("desktop",):
+        shutil.copytree(root / package, copy / package, ignore=shutil.ignore_patterns("__pycache__"))
+    script = ("import sys; sys.path.insert(0, sys.argv[1]);"
+              "from desktop.services import due_kept, my_work;"
+              "print(due_kept.recipe([p.subjects for p in my_work.providers()]))")
+    here = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=True)
+    there = subprocess.run([sys.executable, "-c", script, str(copy)], capture_output=True, text=True, check=True)
+    assert here.stdout.strip() and here.stdout == there.stdout

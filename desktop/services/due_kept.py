@@ -70,10 +70,13 @@ def mark(store: Any) -> Mark:
 @cache
 def _files_digest(paths: tuple[str, ...]) -> str:
     digest = hashlib.sha256(f"{FORMAT} {desktop.__version__} {sys.version}".encode())
+    root = Path(desktop.__file__).resolve().parent.parent
     for name in paths:
-        digest.update(name.encode())
+        path = Path(name).resolve()
+        # Where the code is installed is no part of the recipe: a file is named from the code's root.
+        digest.update((path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name).encode())
         try:
-            digest.update(Path(name).read_bytes())
+            digest.update(path.read_bytes())
         except OSError:  # a frozen build without sources: its version above stands for them
             pass
     return digest.hexdigest()
@@ -154,7 +157,10 @@ def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collectio
     """The kept answers (packed items) of ``case_ids`` for ``viewer`` on ``on`` that are current:
     worked out with ``recipe_`` and stamped after every audit entry that may change their case. A case
     left out must be worked out again."""
-    rows = store.rows("SELECT case_id, seq, hash, items FROM due_kept WHERE viewer = ? AND on_day = ? AND recipe = ?"
+    # The stamps first, the items then only of the answers still current (after a change that reaches every
+    # case none is: their pages are not read). An answer rewritten in between carries a later stamp, from
+    # reads made later still: it holds as well.
+    rows = store.rows("SELECT case_id, seq, hash FROM due_kept WHERE viewer = ? AND on_day = ? AND recipe = ?"
                       " AND case_id IN (SELECT value FROM json_each(?))",
                       [viewer, on.isoformat(), recipe_, json.dumps(list(case_ids))])
     if not rows:
@@ -167,8 +173,12 @@ def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collectio
     if not valid:
         return {}
     everything_at, touched = _changes_since(store, min(r["seq"] for r in valid), viewer, on)
-    return {r["case_id"]: r["items"] for r in valid
-            if everything_at <= r["seq"] and touched.get(r["case_id"], 0) <= r["seq"]}
+    held = [r["case_id"] for r in valid if everything_at <= r["seq"] and touched.get(r["case_id"], 0) <= r["seq"]]
+    if not held:
+        return {}
+    return {r["case_id"]: r["items"] for r in store.rows(
+        "SELECT case_id, items FROM due_kept WHERE viewer = ? AND on_day = ? AND recipe = ? AND case_id IN"
+        " (SELECT value FROM json_each(?))", [viewer, on.isoformat(), recipe_, json.dumps(held)])}
 
 
 def keep(store: Any, viewer: str, on: date, today: date, recipe_: str, stamp: Mark,
