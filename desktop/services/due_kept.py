@@ -157,10 +157,7 @@ def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collectio
     """The kept answers (packed items) of ``case_ids`` for ``viewer`` on ``on`` that are current:
     worked out with ``recipe_`` and stamped after every audit entry that may change their case. A case
     left out must be worked out again."""
-    # The stamps first, the items then only of the answers still current (after a change that reaches every
-    # case none is: their pages are not read). An answer rewritten in between carries a later stamp, from
-    # reads made later still: it holds as well.
-    rows = store.rows("SELECT case_id, seq, hash FROM due_kept WHERE viewer = ? AND on_day = ? AND recipe = ?"
+    rows = store.rows("SELECT case_id, seq, hash, items FROM due_kept WHERE viewer = ? AND on_day = ? AND recipe = ?"
                       " AND case_id IN (SELECT value FROM json_each(?))",
                       [viewer, on.isoformat(), recipe_, json.dumps(list(case_ids))])
     if not rows:
@@ -173,12 +170,10 @@ def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collectio
     if not valid:
         return {}
     everything_at, touched = _changes_since(store, min(r["seq"] for r in valid), viewer, on)
-    held = [r["case_id"] for r in valid if everything_at <= r["seq"] and touched.get(r["case_id"], 0) <= r["seq"]]
-    if not held:
-        return {}
-    return {r["case_id"]: r["items"] for r in store.rows(
-        "SELECT case_id, items FROM due_kept WHERE viewer = ? AND on_day = ? AND recipe = ? AND case_id IN"
-        " (SELECT value FROM json_each(?))", [viewer, on.isoformat(), recipe_, json.dumps(held)])}
+    # One read with the items: reading the stamps first and the items of the current answers then cost ~25 ms
+    # more on a first view after signing in (the pages read twice) to save ~35 ms after a change to every case.
+    return {r["case_id"]: r["items"] for r in valid
+            if everything_at <= r["seq"] and touched.get(r["case_id"], 0) <= r["seq"]}
 
 
 def keep(store: Any, viewer: str, on: date, today: date, recipe_: str, stamp: Mark,
