@@ -60,10 +60,12 @@ import bisect
 import importlib
 import importlib.util
 import json
+import marshal
+import operator
 import threading
 import weakref
-from collections.abc import Callable, Collection, Hashable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -84,6 +86,7 @@ from desktop.domain.urgency import Urgency, urgency_of
 from desktop.domain.validation import parse_date
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
+from desktop.services import due_kept
 from desktop.services.exceptions import in_force as exceptions_in_force
 from desktop.services.permissions import Can
 from desktop.services.reads import read_casework
@@ -174,14 +177,23 @@ class WorkItem:
     action: str
     population: str
     worker_id: str | None
-    engine_item: DueItem | None = field(repr=False)
-    """``None`` only for a ``cannot_compute`` item (see ``problem``)."""
+    _engine: DueItem | tuple[Any, ...] | None = field(repr=False, compare=False)
+    """The engine's item, or it packed (an item read back from what is kept: unpacked when asked for,
+    see :attr:`engine_item`); ``None`` only for a ``cannot_compute`` item."""
     absent: bool = False
     """The responsible worker is away today (absence or cover recorded)."""
     covered_by: str | None = None
     worker_name: str = ""
     """Who is responsible, in words ("" when nobody is allocated)."""
     covered_by_name: str = ""
+
+    @property
+    def engine_item(self) -> DueItem | None:
+        """The engine's item (``None`` only for a ``cannot_compute`` item, see ``problem``)."""
+        engine = self._engine
+        if isinstance(engine, tuple):
+            self._engine = engine = _unpack_due(self.case_id, engine)
+        return engine
 
     @property
     def urgency(self) -> Urgency:
@@ -209,10 +221,75 @@ class WorkItem:
         return due_text.reason(self.engine_item)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {name: getattr(self, name) for name in self.__slots__ if name != "engine_item"}
+        out = {name: getattr(self, name) for name in self.__slots__ if name != "_engine"}
         out["due"] = self.due.isoformat()
         out["title"], out["reason"] = self.title, self.reason
         return out
+
+
+_DUE_FIELDS = tuple(f.name for f in fields(DueItem))
+_DUE_DATES = tuple(i for i, f in enumerate(fields(DueItem)) if str(f.type).startswith("date"))
+_EXTRAS = ("person_name", "action", "worker_id", "absent", "covered_by", "worker_name", "covered_by_name", "problem")
+"""What a :class:`WorkItem` adds to its engine item besides its case's reference (the rest it copies from
+the engine item: see ``_item``)."""
+_PROBLEM_FIELDS = tuple(f.name for f in fields(WorkItem) if f.name != "_engine")
+_due_values = operator.attrgetter(*_DUE_FIELDS[1:])
+_DUE_DATES_PACKED = tuple(i - 1 for i in _DUE_DATES)
+_extra_values = operator.attrgetter(*_EXTRAS)
+
+
+def _pack_value(value: Any) -> Any:
+    return value.toordinal() if isinstance(value, date) else value
+
+
+def _pack_case(case_reference: str, items: Iterable[WorkItem]) -> bytes:
+    """One case's items as kept (:mod:`desktop.services.due_kept`): its reference, then per item the
+    engine item's fields but the case id and :data:`_EXTRAS` (a ``cannot_compute`` item: ``None`` and
+    its own fields), dates as ordinals, in :mod:`marshal`'s format — read back several times faster
+    than JSON (a view reads every case's), and only ever from the encrypted store, whose pages are
+    authenticated, written by :func:`_pack_case` itself (the recipe names the Python it was made by)."""
+    out: list[Any] = []
+    for item in items:
+        engine = item.engine_item
+        if engine is None:
+            out.append((None, tuple(_pack_value(getattr(item, f)) for f in _PROBLEM_FIELDS)))
+            continue
+        values = list(_due_values(engine))
+        for i in _DUE_DATES_PACKED:
+            if values[i] is not None:
+                values[i] = values[i].toordinal()
+        out.append((tuple(values), _extra_values(item)))
+    return marshal.dumps((case_reference, tuple(out)))
+
+
+def _unpack_due(case_id: str, packed: tuple[Any, ...]) -> DueItem:
+    values = [case_id, *packed]
+    for i in _DUE_DATES:
+        if values[i] is not None:
+            values[i] = date.fromordinal(values[i])
+    return DueItem(*values)
+
+
+def _unpack_cases(packed: Mapping[str, bytes]) -> list[WorkItem]:
+    """The items :func:`_pack_case` packed, of every case given (case id → what was packed); each engine
+    item is unpacked only when asked for (most never are: a view words only what it shows)."""
+    out: list[WorkItem] = []
+    day = date.fromordinal
+    for case_id, data in packed.items():
+        reference, items = marshal.loads(data)
+        for engine, extra in items:
+            if engine is None:
+                values = dict(zip(_PROBLEM_FIELDS, extra, strict=True))
+                values["due"] = day(values["due"])
+                out.append(WorkItem(**values, _engine=None))
+                continue
+            # DueItem's fields from person_id: person_id, rule_id, due, status, severity, days_overdue,
+            # overdue_unit, population, …, excepted_by, lifted (a test checks every field comes back).
+            name, action, worker_id, absent, covered_by, worker_name, covered_by_name, problem = extra
+            out.append(WorkItem(case_id, reference, engine[0], name, engine[1], day(engine[2]), engine[3], engine[4],
+                                engine[5], action, engine[7], worker_id, engine, absent, covered_by, worker_name,
+                                covered_by_name, problem, engine[-2], engine[-1]))
+    return out
 
 
 @dataclass(slots=True)
@@ -296,6 +373,9 @@ def order(item: WorkItem) -> tuple[date, bool, str, str, str, str, str, str]:
             item.person_id, item.case_id, item.population)
 
 
+COUNT_CHUNK = 2000
+"""Cases counted at a time by :meth:`MyWorkService.counts` when the whole answer is not held."""
+
 INCREMENTAL_LIMIT = 400
 """More changed cases than this since an answer was kept: it is worked out whole again (as cheap)."""
 
@@ -361,6 +441,12 @@ class _Memo:
         self._results[key] = held  # now the most recently asked
         return held, frozenset(c for c, at in self._changed_cases.items() if at > held.at)
 
+    def holds(self, key: Hashable) -> bool:
+        """Whether the answer for ``key`` is held and current (nothing changed since)."""
+        with self._lock:
+            held, changed = self._current(key)
+            return held is not None and not changed
+
     def get(self, key: Hashable, compute: Callable[[], list[WorkItem]], keep: Any,
             recompute: Callable[[frozenset[str]], list[WorkItem]] | None = None) -> list[WorkItem]:
         """The answer for ``key`` (a new list each time). Worked out by ``compute`` if nothing is held;
@@ -424,13 +510,83 @@ class MyWorkService:
         if case_id is not None:
             read_casework(self.session, case_id, "due")
         on = on or self.session.today()
-        user = self.session.user
-        providers()  # the registry is part of the key: load the default providers first
-        key = (user.id, user.role, user.team_id, self.session.today(), on, horizon_days, case_id, id(self.engine),
-               tuple((name, id(p.subjects)) for name, p in _PROVIDERS.items()), tuple(id(a) for a in _ADJUSTERS))
+        if horizon_days is not None and case_id is None:
+            # The whole answer's items up to the horizon (the horizon is applied last, and a problem is due
+            # on ``on``): one answer kept and brought up to date, not one per horizon.
+            limit = on + timedelta(days=horizon_days)
+            return [i for i in self.all_items(on) if i.due <= limit]
+        key = self._key(on, horizon_days, case_id)
+        if case_id is None and horizon_days is None and self.engine is default_engine():
+            recipe = self._recipe()
+            return _memo(self.session.store).get(
+                key, lambda: self._kept(on, recipe), keep=self.engine,
+                recompute=lambda changed: self._compute_and_keep(on, recipe, changed))
         return _memo(self.session.store).get(
             key, lambda: self._compute(on, horizon_days, case_id), keep=self.engine,
             recompute=lambda changed: self._compute(on, horizon_days, case_id, changed))
+
+    def _key(self, on: date, horizon_days: int | None, case_id: str | None) -> Hashable:
+        """What an answer is held under in the memo."""
+        user = self.session.user
+        providers()  # the registry is part of the key: load the default providers first
+        return (user.id, user.role, user.team_id, self.session.today(), on, horizon_days, case_id, id(self.engine),
+                tuple((name, id(p.subjects)) for name, p in _PROVIDERS.items()), tuple(id(a) for a in _ADJUSTERS))
+
+    def _recipe(self) -> str:
+        """What a kept answer must have been worked out with to be used: the rules, calendar and code, and the
+        person's role and team as the answer saw them (a provider may ask them — supervision's items are a
+        manager's — and enrolment can set them without an audit entry of their own)."""
+        user = self.session.user
+        functions = [*(p.subjects for p in _PROVIDERS.values()), *_ADJUSTERS]
+        return f"{due_kept.recipe(functions)} {user.role} {user.team_id}"
+
+    def _kept(self, on: date, recipe: str) -> list[WorkItem]:
+        """Every item in scope on ``on``: what is kept for the cases with a current answer
+        (:mod:`desktop.services.due_kept`), the others worked out again (and kept), in :func:`order`."""
+        return self._kept_of(on, recipe, due_kept.mark(self.session.store), self._scope(), whole=True)
+
+    def _scope(self) -> list[str]:
+        """The ids of the cases in the person's scope."""
+        condition, params = case_condition(self.session.user, self.session.today())
+        return [r["id"] for r in self.session.store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)]
+
+    def _kept_of(self, on: date, recipe: str, stamp: due_kept.Mark, scope: list[str], *,
+                 whole: bool = False) -> list[WorkItem]:
+        """The items of the cases ``scope`` names (in the person's scope — ``whole``: all of it; ``stamp``
+        taken before it was read), in :func:`order`: as :meth:`_kept`."""
+        store, user = self.session.store, self.session.user
+        kept = due_kept.current(store, user.id, on, recipe, scope)
+        items = _unpack_cases(kept)
+        stale = frozenset(scope) - kept.keys()
+        if stale:
+            items += self._compute_and_keep(on, recipe, None if whole and len(stale) == len(scope) else stale, stamp,
+                                            stale)
+        items.sort(key=order)
+        return items
+
+    def _compute_and_keep(self, on: date, recipe: str, only: Collection[str] | None,
+                          stamp: due_kept.Mark | None = None, cases: Collection[str] | None = None) -> list[WorkItem]:
+        """:meth:`_compute` for the cases ``only`` names (all in scope: ``None``), each case's answer then
+        kept, stamped ``stamp`` (taken now when not given) — an empty answer too for each case of ``cases``
+        (in scope; by default those of ``only`` that are) that has no item. A case out of scope has no items
+        *for this person*: nothing is kept for it (were it kept empty, cover that brings it into scope later
+        would not be seen to change it)."""
+        store, user = self.session.store, self.session.user
+        stamp = stamp or due_kept.mark(store)
+        if cases is None:
+            condition, params = case_condition(user, self.session.today())
+            cases = [r["id"] for r in store.rows(
+                f"SELECT c.id FROM case_file c WHERE c.id IN (SELECT value FROM json_each(:ids)) AND ({condition})",
+                {**params, "ids": json.dumps(sorted(only or ()))})]
+        items = self._compute(on, None, None, only)
+        by_case: dict[str, list[WorkItem]] = {case_id: [] for case_id in cases}
+        for item in items:
+            by_case.setdefault(item.case_id, []).append(item)
+        due_kept.keep(store, self.session.user.id, on, self.session.today(), recipe, stamp, {
+            case_id: due_kept.Answer(_pack_case(case_items[0].case_reference if case_items else "", case_items),
+                                     tuple(sorted({i.worker_id for i in case_items if i.worker_id})))
+            for case_id, case_items in by_case.items()})
+        return items
 
     def _compute(self, on: date, horizon_days: int | None, case_id: str | None,
                  only: Collection[str] | None = None) -> list[WorkItem]:
@@ -559,7 +715,35 @@ class MyWorkService:
         return work
 
     def counts(self, on: date | None = None) -> dict[str, int]:
-        return self.view(on).counts
+        """The headline counts of :meth:`view` (the sidebar badge). Any thread. When the whole answer is not
+        held already, they are counted :data:`COUNT_CHUNK` cases at a time from what is kept (the cases
+        changed since worked out again and kept), so a senior manager's 50,000 cases' items are never all
+        held at once for a badge."""
+        on = on or self.session.today()
+        if (not self.session.can(Can.VIEW_CASEWORK) or self.engine is not default_engine()
+                or _memo(self.session.store).holds(self._key(on, None, None))):
+            return self.view(on).counts
+        recipe = self._recipe()
+        me, manager = self.session.user.id, self.session.can(Can.VIEW_TEAM_WORK)
+        limit = on + timedelta(days=7)
+        stamp, scope = due_kept.mark(self.session.store), self._scope()
+        tally = dict.fromkeys(("overdue", "due_today", "due_this_week", "problems", "uncovered", "excepted"), 0)
+        statuses = {OVERDUE: "overdue", DUE_TODAY: "due_today", DUE_THIS_WEEK: "due_this_week",
+                    CANNOT_COMPUTE: "problems"}
+        for start in range(0, len(scope), COUNT_CHUNK):
+            # The same definitions as view(): what the person answers for, the excepted, the uncovered.
+            for i in self._kept_of(on, recipe, stamp, scope[start:start + COUNT_CHUNK]):
+                theirs = manager or i.worker_id == me or i.covered_by == me
+                if i.excepted_by and theirs:
+                    tally["excepted"] += 1
+                if not theirs or i.status not in _ACTIVE or i.lifted or i.due > limit:
+                    continue
+                tally[statuses[i.status]] += 1
+                if manager and i.absent and not i.covered_by:
+                    tally["uncovered"] += 1
+        tally["tasks"] = sum(t.for_me for t in TaskService(self.session).open_tasks())
+        return {k: tally[k] for k in ("overdue", "due_today", "due_this_week", "problems", "tasks", "uncovered",
+                                      "excepted")}
 
     def _teams(self, items: list[WorkItem], on: date) -> list[TeamSummary]:
         """Per team, one row per worker: the team's casework staff, and anyone else items name."""
@@ -595,9 +779,13 @@ class MyWorkService:
         for r in staff:
             worker(r["id"], r["name"], r["team_id"], r["team_name"] or "")
         teams_of = self._practitioner_teams()
+        # The team of each case whose work nobody is allocated to (only those: reading every case's row costs
+        # more than the rest of the view on a first read after signing in).
+        unallocated = json.dumps(sorted({i.case_id for i in items if not i.worker_id}))
         case_teams = {r["id"]: (r["team_id"], r["team_name"] or "") for r in store.rows(
             "SELECT c.id, c.team_id, t.name AS team_name FROM case_file c LEFT JOIN team t ON t.id = c.team_id"
-            f" WHERE c.deleted = 0 AND {condition}", params)}
+            f" WHERE c.id IN (SELECT value FROM json_each(:unallocated)) AND c.deleted = 0 AND {condition}",
+            {**params, "unallocated": unallocated})}
         for item in items:
             # A worker sits in their own team; work nobody is allocated to, in the case's team.
             if item.worker_id:
@@ -628,7 +816,7 @@ class MyWorkService:
         return WorkItem(
             case_id=item.case_id, case_reference=s.case_reference, person_id=item.person_id,
             person_name=s.person_name, rule_id=item.rule_id, due=item.due,
-            status=item.status, severity=item.severity, days_overdue=item.days_overdue, engine_item=item,
+            status=item.status, severity=item.severity, days_overdue=item.days_overdue, _engine=item,
             action=provider.actions.get(item.rule_id, "open_case"),
             population=item.population, worker_id=s.worker_id,
             absent=bool(s.worker_id in absent or covered_by), covered_by=covered_by,
@@ -648,7 +836,7 @@ class MyWorkService:
         return WorkItem(
             case_id=err.case_id, case_reference=s.case_reference, person_id=err.person_id,
             person_name=s.person_name, rule_id=err.rule_id, due=on, status=CANNOT_COMPUTE,
-            severity=severity, days_overdue=0, engine_item=None,
+            severity=severity, days_overdue=0, _engine=None,
             action=provider.actions.get(err.rule_id, "open_case"), population=population,
             worker_id=s.worker_id, absent=bool(s.worker_id in absent or covered_by), covered_by=covered_by,
             problem=err.message,

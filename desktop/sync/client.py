@@ -324,7 +324,18 @@ class SyncClient:
                     seen: set[tuple[str, str]] | None) -> dict[str, int]:  # fmt: skip
         now = tx.now
         counts = {"received": 0, "kept_local": 0, "parked": 0}
+        # What the page wrote, for what is kept per case (desktop/services/due_kept.py): the cases of its rows
+        # and the people it changed; anything else (reference data, rows of no case) may change every case.
+        cases: set[str] = set()
+        people: set[str] = set()
+        beyond = bool(page.get("removals"))
         for ch in page["changes"]:
+            if ch.get("case_id"):
+                cases.add(ch["case_id"])
+            elif ch["entity"] == "person":
+                people.add(ch["id"])
+            else:
+                beyond = True
             outcome = local.apply_change(tx, ch, now, force=force)
             counts["received"] += 1
             counts["kept_local"] += outcome == "kept"
@@ -339,12 +350,13 @@ class SyncClient:
                 local.request_purge(tx, "case", rm["case_id"], now)
             elif rm.get("type") == "remove_person":
                 local.request_purge(tx, "person", rm["person_id"], now)
-        if page["changes"]:
-            local.retry_parked(tx, now)
+        if page["changes"] and local.retry_parked(tx, now):
+            beyond = True  # rows parked by an earlier page, of any case
         local.run_purges(tx)
         local.set_state(tx, **{cursor_key: page["cursor"], f"{cursor_key}_seq": str(page.get("seq", ""))})
         if page["changes"] or page.get("removals"):
-            tx.record("sync.pull", after={"rows": len(page["changes"]), "removals": len(page.get("removals", []))})
+            tx.record("sync.pull", after={"rows": len(page["changes"]), "removals": len(page.get("removals", [])),
+                                          "cases": sorted(cases), "people": sorted(people), "beyond": beyond})
         return counts
 
     def _pull_locked(self, report: SyncReport | None = None, progress: Progress | None = None,

@@ -1,0 +1,203 @@
+"""What is due, kept per case in the encrypted store (issue 22, item 4; Qt-free).
+
+:class:`desktop.services.my_work.MyWorkService` keeps each case's items for the person signed in and
+the day asked in ``due_kept`` (migration m0023: derived, laptop-only, never synced or exported), so the
+first view after signing in works out again only the cases that changed since, not every case.
+
+Stamps
+    Every change to the data goes through a transaction that appends to the audit trail in the same
+    commit (:class:`desktop.store.tx.Tx`; a pull records itself). A kept answer carries the last audit
+    entry (its ``seq`` and ``hash``: :func:`mark`) taken *before* the reads behind it began, so an
+    answer is current exactly while no later entry touches its case (:func:`current`). A crash between
+    a change and the kept answer's write leaves the change's entry after the stamp: the answer is
+    stale, never wrong. An entry about a case marks that case; a person's entry marks the cases they
+    are a member of; a pull's entry the cases of the rows it wrote and the cases of the people it
+    wrote; an absence or cover of a worker marks the cases whose kept items name that worker; reads,
+    sign-ins and exports change nothing; anything else (a worker's or team's details, a pull that
+    wrote reference data or removed a case, an import) marks every case. A stamp whose entry is not in the trail (a
+    history replaced) is stale.
+
+Recipe
+    An answer is used only with the rules, calendar and code it was worked out with (:func:`recipe`).
+
+Writes go through the store's one writer (``notify=False``: no listener is told, nothing is audited).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Collection, Iterable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import desktop
+
+IGNORED_ACTIONS = ("read", "open", "sign_in", "sign_out", "export", "sync.sign_in", "sync.done")
+"""Audit entries that change no row what is due reads."""
+
+FORMAT = 1
+"""The layout of ``items``; a new one makes every kept answer stale (it is part of the recipe)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """The last audit entry at a moment: ``seq`` 0 and ``hash`` "" when the trail is empty."""
+
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One case's kept answer: its items (packed by the caller) and the workers they name."""
+
+    items: bytes
+    workers: tuple[str, ...]
+
+
+def mark(store: Any) -> Mark:
+    """The last audit entry now. Take it before reading what an answer is worked out from."""
+    rows = store.rows("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+    return Mark(rows[0]["seq"], rows[0]["hash"]) if rows else Mark(0, "")
+
+
+@cache
+def _files_digest(paths: tuple[str, ...]) -> str:
+    digest = hashlib.sha256(f"{FORMAT} {desktop.__version__} {sys.version}".encode())
+    root = Path(desktop.__file__).resolve().parent.parent
+    for name in paths:
+        path = Path(name).resolve()
+        # Where the code is installed is no part of the recipe: a file is named from the code's root.
+        digest.update((path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name).encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:  # a frozen build without sources: its version above stands for them
+            pass
+    return digest.hexdigest()
+
+
+def recipe(functions: Iterable[Any]) -> str:
+    """A fingerprint of what an answer was worked out with: the domain's rules, calendar and engine
+    (``desktop/domain``), this module's caller, and the modules of ``functions`` (the providers and
+    adjusters) — their names and the bytes of their files."""
+    domain = Path(__file__).resolve().parent.parent / "domain"
+    names = sorted({str(p) for p in domain.glob("*.py")} | {str(p) for p in domain.glob("*.json")}
+                   | {str(Path(__file__).resolve().parent / "my_work.py")})
+    parts = []
+    for fn in functions:
+        module = sys.modules.get(getattr(fn, "__module__", "") or "")
+        parts.append(f"{getattr(fn, '__module__', '')}:{getattr(fn, '__qualname__', repr(fn))}")
+        source = getattr(module, "__file__", None)
+        if source:
+            names.append(str(source))
+    # Sorted: the providers register in the order their modules happen to be imported, which varies.
+    digest = hashlib.sha256(_files_digest(tuple(sorted(set(names)))).encode())
+    digest.update("\n".join(sorted(parts)).encode())
+    return digest.hexdigest()
+
+
+def _changes_since(store: Any, seq: int, viewer: str, on: date) -> tuple[int, dict[str, int]]:
+    """After audit entry ``seq``: the last entry that may change every case (0 if none) and, per case,
+    the last entry that may change it."""
+    everything_at = 0
+    touched: dict[str, int] = {}
+
+    def touch(at: int, case_ids: Iterable[str]) -> None:
+        for case_id in case_ids:
+            touched[case_id] = max(touched.get(case_id, 0), at)
+
+    def members(person_ids: list[str]) -> list[str]:
+        return [r["case_id"] for r in store.rows(
+            "SELECT DISTINCT case_id FROM case_member WHERE person_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(person_ids)])]
+
+    marks = ", ".join("?" for _a in IGNORED_ACTIONS)
+    for e in store.rows(f"SELECT seq, action, entity, entity_id, case_id, after FROM audit WHERE seq > ?"
+                        f" AND action NOT IN ({marks}) ORDER BY seq", [seq, *IGNORED_ACTIONS]):
+        if e["case_id"]:
+            touch(e["seq"], (e["case_id"],))
+        elif e["entity"] == "person" and e["entity_id"]:
+            touch(e["seq"], members([e["entity_id"]]))
+        elif e["action"] == "sync.pull" and (wrote := _pulled(e["after"])) is not None:
+            touch(e["seq"], [*wrote[0], *members(wrote[1])])
+        elif e["entity"] in ("practitioner_absence", "cover") and e["entity_id"]:
+            worker = "practitioner_id" if e["entity"] == "practitioner_absence" else "covered_id"
+            found = store.rows(f"SELECT {worker} AS worker FROM [{e['entity']}] WHERE id = ?", [e["entity_id"]])
+            if not found or not found[0]["worker"]:
+                everything_at = e["seq"]
+                continue
+            touch(e["seq"], (r["case_id"] for r in store.rows(
+                "SELECT k.case_id FROM due_kept k WHERE k.viewer = ? AND k.on_day = ?"
+                " AND EXISTS (SELECT 1 FROM json_each(k.workers) w WHERE w.value = ?)",
+                [viewer, on.isoformat(), found[0]["worker"]])))
+        else:
+            everything_at = e["seq"]
+    return everything_at, touched
+
+
+def _pulled(after: str | None) -> tuple[list[str], list[str]] | None:
+    """The cases and people a pull's page wrote (:meth:`desktop.sync.client.SyncClient._apply_page`), or
+    ``None`` when it wrote anything else (or was recorded before pulls said what they wrote)."""
+    try:
+        wrote = json.loads(after or "")
+    except ValueError:
+        return None
+    if not isinstance(wrote, dict) or wrote.get("beyond", True):
+        return None
+    return list(wrote.get("cases", [])), list(wrote.get("people", []))
+
+
+def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collection[str]) -> dict[str, bytes]:
+    """The kept answers (packed items) of ``case_ids`` for ``viewer`` on ``on`` that are current:
+    worked out with ``recipe_`` and stamped after every audit entry that may change their case. A case
+    left out must be worked out again."""
+    rows = store.rows("SELECT case_id, seq, hash, items FROM due_kept WHERE viewer = ? AND on_day = ? AND recipe = ?"
+                      " AND case_id IN (SELECT value FROM json_each(?))",
+                      [viewer, on.isoformat(), recipe_, json.dumps(list(case_ids))])
+    if not rows:
+        return {}
+    stamps = {(r["seq"], r["hash"]) for r in rows}
+    seqs = json.dumps(sorted({seq for seq, _h in stamps}))
+    real = {(r["seq"], r["hash"]) for r in store.rows(
+        "SELECT seq, hash FROM audit WHERE seq IN (SELECT value FROM json_each(?))", [seqs])}
+    valid = [r for r in rows if (r["seq"], r["hash"]) in real]
+    if not valid:
+        return {}
+    everything_at, touched = _changes_since(store, min(r["seq"] for r in valid), viewer, on)
+    # One read with the items: reading the stamps first and the items of the current answers then cost ~25 ms
+    # more on a first view after signing in (the pages read twice) to save ~35 ms after a change to every case.
+    return {r["case_id"]: r["items"] for r in valid
+            if everything_at <= r["seq"] and touched.get(r["case_id"], 0) <= r["seq"]}
+
+
+def keep(store: Any, viewer: str, on: date, today: date, recipe_: str, stamp: Mark,
+         answers: Mapping[str, Answer]) -> Future[None] | None:
+    """Write ``answers`` (case id → its answer) stamped ``stamp``, through the store's writer, without
+    waiting; a newer answer already kept for a case is left as it is. Answers for days other than
+    ``on`` and ``today`` are dropped (the table holds a day or two). ``None`` when the store cannot be
+    written (read only: the answers are simply worked out again next time)."""
+    if getattr(store, "read_only", None) is not None or not answers:
+        return None
+    rows = [(viewer, on.isoformat(), case_id, stamp.seq, stamp.hash, recipe_, json.dumps(list(a.workers)), a.items)
+            for case_id, a in answers.items()]
+
+    def write(tx: Any) -> None:
+        tx.db.execute("DELETE FROM due_kept WHERE viewer = ? AND on_day NOT IN (?, ?)",
+                      [viewer, on.isoformat(), today.isoformat()])
+        tx.db.conn.executemany(
+            "INSERT INTO due_kept (viewer, on_day, case_id, seq, hash, recipe, workers, items)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (viewer, on_day, case_id) DO UPDATE SET"
+            " seq = excluded.seq, hash = excluded.hash, recipe = excluded.recipe, workers = excluded.workers,"
+            " items = excluded.items WHERE excluded.seq >= due_kept.seq OR excluded.recipe <> due_kept.recipe",
+            rows)
+
+    try:
+        return store.submit(write, actor=viewer, notify=False)
+    except RuntimeError:  # closed meanwhile: nothing to keep it in
+        return None

@@ -1,0 +1,407 @@
+"""What is due, kept per case in the encrypted store (desktop/services/due_kept.py, m0023; issue 22): the kept
+answer is always what working everything out afresh says — after random edits (visits, exceptions, allocations,
+cover, absence, a person's details, a pull applied), on random days, and after the store is closed and opened
+again (a new sign-in) — and a crash between a change and the kept answer's write never leaves a stale answer.
+
+On a real encrypted demo profile. Every test here works out its own reference answer afresh
+(``MyWorkService._compute``, which keeps nothing), so none depends on another's edits or on their order."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop.services import due_kept, my_work
+from desktop.services.cases import CaseService
+from desktop.services.child_protection.visits import VisitService
+from desktop.services.demo import DemoContext, build_demo
+from desktop.services.exceptions import ExceptionService
+from desktop.services.my_work import MyWorkService, register_provider, unregister_provider
+from desktop.services.persons import PersonService
+from desktop.services.scope import case_condition
+from desktop.services.session import Session
+from desktop.sync.client import SyncClient
+from tests.conftest import FixedClock, fast_kdf
+
+DAY = date(2026, 11, 23)
+PASSWORD = "demo-password-1"
+PEOPLE = ("senior", "tm_cp", "sw_rhian")
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoContext]:
+    ctx = build_demo(tmp_path_factory.mktemp("kept") / "demo", PASSWORD, role="senior_manager", kdf=fast_kdf(),
+                     clock=FixedClock(_at(DAY)))
+    yield ctx
+    ctx.store.close()
+
+
+def _reopen(ctx: DemoContext) -> None:
+    """Close the store (its queued writes finish) and sign in again: a new store, nothing held in memory."""
+    clock = ctx.store.clock
+    ctx.store.close()
+    ctx.store = Session.sign_in(Path(ctx.profile.folder), PASSWORD, clock=clock, backup=False).store
+
+
+def _dicts(items: list[Any]) -> list[dict[str, Any]]:
+    """Every field, the wording, and the engine item behind each (unpacked when read back from what is kept)."""
+    return [{**i.to_dict(), "engine": i.engine_item.to_dict() if i.engine_item else None} for i in items]
+
+
+def _fresh(session: Any, on: date) -> list[Any]:
+    """Every item worked out afresh, keeping nothing."""
+    return MyWorkService(session)._compute(on, None, None)  # noqa: SLF001 - the reference answer
+
+
+def _subjects(ctx: DemoContext, case_id: str) -> list[str]:
+    return [r["person_id"] for r in ctx.store.rows(
+        "SELECT person_id FROM case_member WHERE case_id = ? AND role = 'subject' AND deleted = 0", [case_id])]
+
+
+class _Server:
+    """A server's answer to one pull: the pages given (a sync server stands behind this in production)."""
+
+    base_url = "https://example.invalid"
+    token: str | None = "signed-in"
+
+    def __init__(self, changes: list[dict[str, Any]]) -> None:
+        self.pages = [{"changes": changes, "cursor": "c1", "seq": 1, "has_more": False, "removals": []}]
+
+    def pull(self, _cursor: str | None, _limit: int) -> dict[str, Any]:
+        return self.pages.pop(0) if self.pages else {"changes": [], "cursor": "c1", "seq": 1, "has_more": False}
+
+
+def _pull(ctx: DemoContext, pick: random.Random) -> None:
+    """A pull from the server that changes one case's allocation and one person's preferred name."""
+    case = ctx.store.rows("SELECT id, version, allocated_worker_id FROM case_file WHERE deleted = 0 ORDER BY id")
+    row = pick.choice(case)
+    workers = sorted(r["id"] for r in ctx.store.rows(
+        "SELECT id FROM practitioner WHERE app_role = 'social_worker' AND deleted = 0 AND active = 1"))
+    person = pick.choice(ctx.store.rows(  # a subject of another case
+        "SELECT DISTINCT p.id, p.version FROM person p JOIN case_member m ON m.person_id = p.id AND m.role = 'subject'"
+        " WHERE p.deleted = 0 AND m.case_id <> ? AND p.id NOT IN (SELECT person_id FROM case_member WHERE case_id = ?)"
+        " ORDER BY p.id", [row["id"], row["id"]]))
+    changes = [
+        {"entity": "case_file", "id": row["id"], "case_id": row["id"], "version": row["version"] + 1,
+         "deleted": False, "data": {"allocated_worker_id": pick.choice(workers)}},
+        {"entity": "person", "id": person["id"], "case_id": None, "version": person["version"] + 1,
+         "deleted": False, "data": {"preferred_name": f"Tynnu {pick.randrange(10**6)}"}},
+    ]
+    SyncClient(ctx.store, _Server(changes), actor=ctx.staff["senior"]).pull()  # type: ignore[arg-type]
+
+
+EDITS = ("visit", "exception", "allocate", "cover_case", "cover_worker", "absence", "person", "person_row", "pull")
+
+
+def _edit(ctx: DemoContext, kind: str, pick: random.Random) -> None:
+    """One real change through the services (or a pull through the sync client), chosen by ``pick``."""
+    cp_cases = sorted(r["id"] for r in ctx.store.rows(
+        "SELECT id FROM case_file WHERE case_type = 'child_protection' AND deleted = 0 AND closed_on IS NULL"))
+    case = pick.choice(cp_cases)
+    child = pick.choice(_subjects(ctx, case))
+    workers = sorted(r["id"] for r in ctx.store.rows(
+        "SELECT id FROM practitioner WHERE app_role = 'social_worker' AND deleted = 0 AND active = 1"))
+    manager = ctx.session("senior")
+    today = manager.today()
+    day = today - timedelta(days=pick.randrange(0, 40))
+    until = (today + timedelta(days=pick.randrange(1, 60))).isoformat()
+    if kind == "visit":
+        VisitService(manager).record(case, visited_on=day.isoformat(), location="home", observations="Seen.",
+                                     children=[{"person_id": child, "seen": True, "seen_alone": pick.random() < 0.5,
+                                                "seen_at_home": True}])
+    elif kind == "exception":
+        service = ExceptionService(manager)
+        service.record(case, child, pick.choice([r.id for r in service.allowed_rules()]), reason_kind="age",
+                       reason="Agreed at supervision.", from_date=day.isoformat(), until=until)
+    elif kind == "allocate":
+        CaseService(manager).allocate(case, pick.choice(workers))
+    elif kind in ("cover_case", "cover_worker"):
+        covering, covered = pick.sample(workers, 2)
+        MyWorkService(manager).assign_cover(covering, covered_id=covered, from_date=day.isoformat(), to_date=until,
+                                            case_id=case if kind == "cover_case" else None)
+    elif kind == "absence":
+        MyWorkService(manager).record_absence(pick.choice(workers), from_date=day.isoformat(), to_date=until)
+    elif kind == "person":
+        PersonService(manager).update(child, {"preferred_name": f"{pick.choice(['Osi', 'Mali', 'Cai'])} {pick.randrange(10**6)}"})
+    elif kind == "person_row":  # the person's row alone in its commit (as a pull or an import writes it)
+        ctx.store.write(lambda tx: tx.update("person", child, {"preferred_name": f"Cai {pick.randrange(10**6)}"}),
+                        actor=ctx.staff["senior"])
+    else:
+        _pull(ctx, pick)
+
+
+STEPS = st.lists(st.one_of(
+    st.tuples(st.sampled_from(EDITS), st.integers(0, 10_000)),
+    st.tuples(st.just("day"), st.integers(-10, 400)),  # "today" moves (the store's clock)
+    st.tuples(st.just("reopen"), st.just(0)),  # signed out and in again
+    st.tuples(st.just("check"), st.just(0)),  # what is due is asked for (and kept) now
+), min_size=1, max_size=8)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The badge counts 3 cases at a time (the demo has a dozen): chunks, and a last one part full."""
+    monkeypatch.setattr(my_work, "COUNT_CHUNK", 3)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_the_kept_answer_is_the_whole_answer_after_random_edits_days_and_sign_ins(
+        demo: DemoContext, small_chunks: None, steps: list[tuple[str, int]]) -> None:
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    for key in PEOPLE:
+        MyWorkService(demo.session(key)).all_items()  # kept, to be brought up to date
+    for kind, value in steps:
+        if kind == "day":
+            demo.store.clock.moment = _at(DAY + timedelta(days=value))  # type: ignore[attr-defined]
+        elif kind == "reopen":
+            _reopen(demo)
+        elif kind == "check":
+            for key in PEOPLE:
+                session = demo.session(key)
+                badge = MyWorkService(session).counts()  # counted in chunks unless the answer is held
+                assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, session.today())), key
+                assert badge == MyWorkService(session).view().counts, key
+        else:
+            _edit(demo, kind, random.Random(value))
+    _reopen(demo)  # what was kept, read back by a new sign-in
+    for key in PEOPLE:
+        session = demo.session(key)
+        assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, session.today())), key
+
+
+@pytest.fixture
+def asked() -> Iterator[list[set[str]]]:
+    """Each time the providers are asked, the set of cases they were asked about."""
+    seen: list[set[str]] = []
+
+    def subjects(store: Any, condition: str, params: dict[str, Any], _on: date) -> list[Any]:
+        seen.append({r["id"] for r in store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)})
+        return []
+
+    register_provider("test_counting_kept", subjects)
+    yield seen
+    unregister_provider("test_counting_kept")
+
+
+def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext, asked: list[set[str]]) -> None:
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    senior = demo.session("senior")
+    every_case = {r["id"] for r in demo.store.rows("SELECT id FROM case_file")}
+    MyWorkService(senior).all_items()
+    _reopen(demo)  # the answer is in the store now
+    del asked[:]
+    senior = demo.session("senior")
+    MyWorkService(senior).all_items()
+    assert asked == []  # nothing changed: nothing worked out
+
+    case = demo.cases["jones_cp"]
+    VisitService(demo.session("senior")).record(
+        case, visited_on=DAY.isoformat(), location="home", observations="Seen at home.",
+        children=[{"person_id": _subjects(demo, case)[0], "seen": True, "seen_alone": True, "seen_at_home": True}])
+    _reopen(demo)
+    senior = demo.session("senior")
+    assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
+    assert asked[0] == {case}  # the visit's case alone (asked[1] is the fresh reference)
+    del asked[:]
+
+    # A person's details (here written as a pull or any service would, with no case of its own in the same
+    # commit): the cases they are a member of, not every case.
+    child = _subjects(demo, demo.cases["twr_cp"])[0]
+    theirs = {r["case_id"] for r in demo.store.rows("SELECT case_id FROM case_member WHERE person_id = ?", [child])}
+    demo.store.write(lambda tx: tx.update("person", child, {"preferred_name": f"Seren {random.randrange(10**6)}"}),
+                     actor=demo.staff["senior"])
+    _reopen(demo)
+    del asked[:]
+    senior = demo.session("senior")
+    assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
+    assert asked[0] == theirs
+
+    # A pull from the server: the cases of the rows it wrote and the cases of the people it wrote.
+    _pull(demo, random.Random(7))
+    pulled = demo.store.rows("SELECT after FROM audit WHERE action = 'sync.pull' ORDER BY seq DESC LIMIT 1")[0]
+    wrote = json.loads(pulled["after"])
+    assert not wrote["beyond"] and len(wrote["cases"]) == len(wrote["people"]) == 1
+    theirs = {r["case_id"] for r in demo.store.rows("SELECT case_id FROM case_member WHERE person_id = ?",
+                                                   wrote["people"])}
+    assert theirs - set(wrote["cases"])  # the person's cases are not the pulled row's
+    del asked[:]
+    assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
+    assert asked[0] == set(wrote["cases"]) | theirs < every_case
+    del asked[:]
+
+    # A worker's absence: the cases whose items name that worker, not every case.
+    fresh = _fresh(senior, DAY)
+    worker = Counter(i.worker_id for i in fresh if i.worker_id).most_common(1)[0][0]
+    named = {i.case_id for i in fresh if i.worker_id == worker}
+    del asked[:]
+    MyWorkService(senior).record_absence(worker, from_date=DAY.isoformat(), to_date=(DAY + timedelta(days=3)).isoformat())
+    assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
+    assert named and asked[0] == named < every_case
+    del asked[:]
+
+    # A practitioner's own details reach every case (names are on every item of theirs, as cover and as worker).
+    demo.store.write(lambda tx: tx.update("practitioner", worker, {"phone": f"0{random.randrange(10**9)}"}),
+                     actor=demo.staff["senior"])
+    MyWorkService(senior).all_items()
+    assert asked[0] == {r["id"] for r in demo.store.rows(
+        "SELECT c.id FROM case_file c")}
+
+
+def test_a_change_whose_kept_answer_was_never_written_is_worked_out_again(
+        demo: DemoContext, asked: list[set[str]]) -> None:
+    """A crash between a change and the kept answer's write: the change's audit entry comes after the stamp."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    senior = demo.session("senior")
+    MyWorkService(senior).all_items()
+    _reopen(demo)
+    case = demo.cases["twr_cp"]
+    kept_before = demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND on_day = ?",
+                                  [case, DAY.isoformat()])
+    # The change commits; the process "dies" before anything is kept for it (the memo never hears of it: the
+    # store is closed at once and opened again, and no answer is asked for in between).
+    child = _subjects(demo, case)[0]
+    VisitService(demo.session("senior")).record(
+        case, visited_on=DAY.isoformat(), location="school", observations="Seen at school.",
+        children=[{"person_id": child, "seen": True, "seen_alone": False, "seen_at_home": False}])
+    _reopen(demo)
+    assert demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND on_day = ?",
+                           [case, DAY.isoformat()]) == kept_before  # the old answer is still there…
+    del asked[:]
+    senior = demo.session("senior")
+    kept = MyWorkService(senior).all_items()
+    assert asked[0] == {case}  # …and is known to be stale by its stamp
+    assert _dicts(kept) == _dicts(_fresh(senior, DAY))
+
+
+def test_a_stamp_the_audit_trail_does_not_hold_is_stale(demo: DemoContext) -> None:
+    """A kept answer stamped with an entry the trail does not hold (a history replaced) is never used."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    senior = demo.session("senior")
+    MyWorkService(senior).all_items()
+    _reopen(demo)
+    cases = [r["id"] for r in demo.store.rows("SELECT id FROM case_file")]
+    rows = demo.store.rows("SELECT case_id, recipe FROM due_kept WHERE viewer = ? AND on_day = ?",
+                           [senior.user.id, DAY.isoformat()])
+    recipe = rows[0]["recipe"]
+    assert set(due_kept.current(demo.store, senior.user.id, DAY, recipe, cases)) == set(cases)
+    demo.store.write(lambda tx: tx.db.execute("UPDATE due_kept SET hash = 'not-in-the-trail' WHERE viewer = ?",
+                                              [senior.user.id]), actor=senior.user.id, notify=False)
+    assert due_kept.current(demo.store, senior.user.id, DAY, recipe, cases) == {}
+    assert due_kept.current(demo.store, senior.user.id, DAY, "another recipe", cases) == {}
+
+
+def test_the_memo_held_answer_and_the_kept_one_agree(demo: DemoContext) -> None:
+    """The in-memory answer (brought up to date case by case) and the kept one, read by a new sign-in, are one."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    senior = demo.session("senior")
+    held = MyWorkService(senior).all_items()
+    _reopen(demo)
+    assert _dicts(MyWorkService(demo.session("senior")).all_items()) == _dicts(held)
+
+
+def test_a_case_that_comes_into_scope_by_cover_is_worked_out(demo: DemoContext) -> None:
+    """A change to a case outside a worker's scope keeps nothing for them; cover that later brings the case into
+    their scope (cover of its worker, which names no case) then shows its items."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    rhian = demo.session("sw_rhian")
+    condition, params = case_condition(rhian.user, DAY)
+    mine = {r["id"] for r in demo.store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)}
+    senior = demo.session("senior")
+    others = sorted({i.case_id for i in _fresh(senior, DAY) if i.population == "child_protection"} - mine)
+    case = others[0]
+    worker = demo.store.rows("SELECT allocated_worker_id AS w FROM case_file WHERE id = ?", [case])[0]["w"]
+    if worker is None or worker == rhian.user.id:
+        worker = demo.staff["sw_tom"]
+        CaseService(senior).allocate(case, worker)
+    MyWorkService(rhian).all_items()  # held for her: her scope
+    VisitService(senior).record(case, visited_on=DAY.isoformat(), location="home", observations="Seen.",
+                                children=[{"person_id": _subjects(demo, case)[0], "seen": True, "seen_alone": True,
+                                           "seen_at_home": True}])
+    MyWorkService(rhian).all_items()  # the case changed, outside her scope
+    MyWorkService(senior).assign_cover(rhian.user.id, covered_id=worker, from_date=DAY.isoformat(),
+                                       to_date=(DAY + timedelta(days=2)).isoformat())
+    after = MyWorkService(rhian).all_items()
+    assert any(i.case_id == case for i in after)
+    assert _dicts(after) == _dicts(_fresh(rhian, DAY))
+
+
+def test_the_badge_counted_case_by_case_is_my_work_s_counts(demo: DemoContext, small_chunks: None) -> None:
+    """After a new sign-in (nothing held) and after a change to a case (its kept answer stale), the badge's
+    counts, made a few cases at a time, are the counts of My work's whole view."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    for key in PEOPLE:
+        MyWorkService(demo.session(key)).all_items()
+    _reopen(demo)
+    case = demo.cases["twr_cp"]
+    VisitService(demo.session("senior")).record(
+        case, visited_on=DAY.isoformat(), location="home", observations="Seen.",
+        children=[{"person_id": _subjects(demo, case)[0], "seen": True, "seen_alone": True, "seen_at_home": True}])
+    for key in PEOPLE:
+        session = demo.session(key)
+        badge = MyWorkService(session).counts()
+        assert not my_work._memo(demo.store).holds(MyWorkService(session)._key(DAY, None, None))  # noqa: SLF001
+        whole = MyWorkService(session).view().counts
+        assert badge == whole, key
+        assert MyWorkService(session).counts() == whole  # now from the held answer
+    assert sum(MyWorkService(demo.session("senior")).counts().values()) > 0
+
+
+def test_the_recipe_does_not_depend_on_the_order_providers_registered_in() -> None:
+    """Providers register as their modules happen to be imported (a sign-in's tasks import some first): the
+    same providers in another order are the same recipe, so a new process finds what the last one kept."""
+    functions = [p.subjects for p in my_work.providers()]
+    assert due_kept.recipe(functions) == due_kept.recipe(functions[::-1])
+    assert due_kept.recipe(functions) != due_kept.recipe(functions[1:])
+
+
+def test_an_answer_kept_under_another_role_is_not_used(demo: DemoContext) -> None:
+    """The person's role decides some items (supervision's are a manager's), and enrolment sets the role from the
+    server without an audit entry of its own: an answer kept under another role is worked out again."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    worker = demo.staff["sw_rhian"]
+    MyWorkService(demo.session("sw_rhian")).all_items()
+    _reopen(demo)
+
+    def role(name: str) -> None:  # as desktop/sync/enroll.py writes it
+        demo.store.write(lambda tx: tx.db.execute("UPDATE practitioner SET app_role = ? WHERE id = ?",
+                                                  [name, worker]), actor=worker)
+
+    role("team_manager")
+    try:
+        session = demo.session("sw_rhian")
+        assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, DAY))
+    finally:
+        role("social_worker")
+    session = demo.session("sw_rhian")
+    assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, DAY))
+
+
+def test_the_recipe_does_not_depend_on_where_the_code_is(tmp_path: Path) -> None:
+    """The same code in another folder (an installation moved, a new build in place) is the same recipe."""
+    copy = tmp_path / "elsewhere"
+    root = Path(due_kept.__file__).resolve().parents[2]
+    for package in ("desktop",):
+        shutil.copytree(root / package, copy / package, ignore=shutil.ignore_patterns("__pycache__"))
+    script = ("import sys; sys.path.insert(0, sys.argv[1]);"
+              "from desktop.services import due_kept, my_work;"
+              "print(due_kept.recipe([p.subjects for p in my_work.providers()]))")
+    here = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=True)
+    there = subprocess.run([sys.executable, "-c", script, str(copy)], capture_output=True, text=True, check=True)
+    assert here.stdout.strip() and here.stdout == there.stdout
