@@ -8,8 +8,8 @@ the bar to each child. Every other relationship (step-parent, grandparent, carer
 same bar, a professional…) has its own line, named with the relationship: straight when that crosses
 nothing, otherwise led round the outside of the drawing when that crosses less.
 
-Parental responsibility: a child's vertical (and the descent and bar of its group) is thick when every
-parent it hangs from holds parental responsibility for the child. Where only one of two parents holds
+Parental responsibility: a child's vertical is thick when every parent it hangs from holds parental
+responsibility for the child (the descent and bar they share are thick when every child's vertical is). Where only one of two parents holds
 it, the child hangs from that parent alone (thick) and the other parent's link is drawn as its own
 named thin line, so the thick line still means exactly "parental responsibility" (the key stays true).
 
@@ -35,6 +35,8 @@ BAR = 0.3
 """How far above a row its sibling bars run (a fraction of a row)."""
 AROUND = 0.5
 """How far outside the people a line led round the drawing runs (a fraction of a column)."""
+STAGGER = 0.08
+"""How much higher a bar runs where another group's bar already runs at that height (a fraction of a row)."""
 LABEL_ABOVE = 0.12
 """A couple line's words sit this far above it (a fraction of a row), clear of the descent under them."""
 """How far outside the people a line led round the drawing runs (a fraction of a column)."""
@@ -84,10 +86,9 @@ class Geometry:
 
 @dataclass(frozen=True)
 class _Group:
-    """Children hanging from the same parents (one or two), with or without parental responsibility."""
+    """Children hanging from the same parents (one or two)."""
 
     parents: tuple[str, ...]
-    pr: bool
 
 
 def draw(network: FamilyNetwork) -> Geometry:
@@ -104,6 +105,7 @@ def draw(network: FamilyNetwork) -> Geometry:
     order = {r - top: v for r, v in order.items()}
     _couples_together(order, couples)
     _sweeps(order, network, rows, top)
+    _children_together(order, groups)
     best = _lines(network, order, groups, hangs, couples)
     best_count = crossings(best)
     improved = True
@@ -122,7 +124,7 @@ def draw(network: FamilyNetwork) -> Geometry:
 
 
 def _structure(network: FamilyNetwork, rows: dict[str, int]) -> tuple[
-        dict[_Group, list[str]], dict[str, tuple[_Group, list[FamilyLink]]], set[tuple[str, str]]]:
+        dict[_Group, list[str]], dict[str, tuple[_Group, list[FamilyLink], bool]], set[tuple[str, str]]]:
     """Who hangs from whom: the sibling groups, each child's group and the links its vertical stands
     for, and the couples (two parents of a child, or partners, in one row)."""
     parents: dict[str, list[FamilyLink]] = defaultdict(list)
@@ -131,7 +133,7 @@ def _structure(network: FamilyNetwork, rows: dict[str, int]) -> tuple[
                 and rows[link.related_person_id] == rows[link.person_id] - 1):
             parents[link.person_id].append(link)
     groups: dict[_Group, list[str]] = defaultdict(list)
-    hangs: dict[str, tuple[_Group, list[FamilyLink]]] = {}
+    hangs: dict[str, tuple[_Group, list[FamilyLink], bool]] = {}
     couples: set[tuple[str, str]] = set()
     for child in sorted(parents):
         links = parents[child]
@@ -139,9 +141,10 @@ def _structure(network: FamilyNetwork, rows: dict[str, int]) -> tuple[
         holders = [p for p in who if any(lk.parental_responsibility for lk in links if lk.related_person_id == p)]
         if len(who) == 2 and len(holders) == 1:
             who = holders  # only one parent holds PR: hang from them; the other's own line is drawn
-        group = _Group(tuple(sorted(who)), bool(holders) and len(holders) == len(who))
+        group = _Group(tuple(sorted(who)))
         groups[group].append(child)
-        hangs[child] = (group, [lk for lk in links if lk.related_person_id in who])
+        hangs[child] = (group, [lk for lk in links if lk.related_person_id in who],
+                        bool(holders) and len(holders) == len(who))
         if len(who) == 2:
             couples.add((group.parents[0], group.parents[1]))
     for link in network.links:
@@ -185,8 +188,22 @@ def _sweeps(order: dict[int, list[str]], network: FamilyNetwork, rows: dict[str,
                 order[r] = [pid for _i, pid in keyed]
 
 
+def _children_together(order: dict[int, list[str]], groups: dict[_Group, list[str]]) -> None:
+    """Each group's children side by side, where the first of them stands (so bars do not interleave)."""
+    group_of = {child: group for group, children in groups.items() for child in children}
+    for r, row in order.items():
+        out: list[str] = []
+        for pid in row:
+            group = group_of.get(pid)
+            if group is None:
+                out.append(pid)
+            elif pid not in out:
+                out.extend(c for c in row if group_of.get(c) == group)
+        order[r] = out
+
+
 def _lines(network: FamilyNetwork, order: dict[int, list[str]], groups: dict[_Group, list[str]],
-           hangs: dict[str, tuple[_Group, list[FamilyLink]]], couples: set[tuple[str, str]]) -> Geometry:
+           hangs: dict[str, tuple[_Group, list[FamilyLink], bool]], couples: set[tuple[str, str]]) -> Geometry:
     """The lines for people placed in ``order`` (row → people left to right)."""
     places: dict[str, Point] = {}
     for r, row in order.items():
@@ -203,25 +220,30 @@ def _lines(network: FamilyNetwork, order: dict[int, list[str]], groups: dict[_Gr
         lines.append(Line(((left, y), (right, y)), "couple", tuple(words), any(lk.parental_responsibility for lk in words),
                           words[0].kind if words else None, ((left + right) / 2, y - LABEL_ABOVE),
                           frozenset({f"c:{a}:{b}"})))
-    for group, children in sorted(groups.items(), key=lambda g: (g[0].parents, g[0].pr)):
-        key = f"g:{':'.join(group.parents)}:{group.pr}"
+    bars: dict[float, list[tuple[float, float]]] = defaultdict(list)  # bar height → spans taken
+    for group, children in sorted(groups.items(), key=lambda g: g[0].parents):
+        key = f"g:{':'.join(group.parents)}"
+        pr = all(hangs[c][2] for c in children)  # the shared part thick only when every child's is
         xs = [places[p][0] for p in group.parents]
         top_x, top_y = sum(xs) / len(xs), places[group.parents[0]][1]
-        bar_y = top_y + 1 - BAR
-        joins = frozenset({key, f"c:{':'.join(group.parents)}"}) if len(xs) == 2 else frozenset({key})
         kids = sorted(children, key=lambda c: places[c][0])
+        span = sorted({top_x, *(places[c][0] for c in kids)})
+        # A bar never runs into another: a little higher when one is already at that height there.
+        levels = [round(top_y + 1 - BAR - STAGGER * k, 6) for k in range(3)]
+        bar_y = next((y for y in levels if all(span[-1] < lo or span[0] > hi for lo, hi in bars[y])), levels[0])
+        bars[bar_y].append((span[0], span[-1]))
+        joins = frozenset({key, f"c:{':'.join(group.parents)}"}) if len(xs) == 2 else frozenset({key})
         siblings = tuple(lk for lk in network.links if lk.kind in SIBLING_KINDS
                          and lk.person_id in children and lk.related_person_id in children)
         drawn.update(id(lk) for lk in siblings)
-        lines.append(Line(((top_x, top_y), (top_x, bar_y)), "descent", (), group.pr, joins=joins))
-        span = sorted({top_x, *(places[c][0] for c in kids)})
+        lines.append(Line(((top_x, top_y), (top_x, bar_y)), "descent", (), pr, joins=joins))
         if len(span) > 1 or siblings:
-            lines.append(Line(((span[0], bar_y), (span[-1], bar_y)), "bar", siblings, group.pr, joins=frozenset({key})))
+            lines.append(Line(((span[0], bar_y), (span[-1], bar_y)), "bar", siblings, pr, joins=frozenset({key})))
         for child in kids:
             links = tuple(hangs[child][1])
             drawn.update(id(lk) for lk in links)
             x, y = places[child]
-            lines.append(Line(((x, bar_y), (x, y)), "child", links, group.pr, joins=frozenset({key})))
+            lines.append(Line(((x, bar_y), (x, y)), "child", links, hangs[child][2], joins=frozenset({key})))
     own = [lk for lk in network.links if id(lk) not in drawn]
     structure = list(lines)
     left_lane, right_lane = -AROUND, max((x for x, _y in places.values()), default=0.0) + AROUND
@@ -290,7 +312,7 @@ def crossings(geometry: Geometry) -> int:
         hit = _meet(s, t)
         if hit is None:
             continue
-        if hit == "overlap" or not (_is_end(hit, s) and _is_end(hit, t)):
+        if isinstance(hit, str) or not (_is_end(hit, s) and _is_end(hit, t)):
             count += 1
     for line in geometry.lines:
         for s in line.segments():
