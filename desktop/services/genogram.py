@@ -35,6 +35,8 @@ BAR = 0.3
 """How far above a row its sibling bars run (a fraction of a row)."""
 AROUND = 0.5
 """How far outside the people a line led round the drawing runs (a fraction of a column)."""
+TRIALS = 40
+"""At most this many neighbour swaps are tried (a large family stays quick to draw; the same each time)."""
 STAGGER = 0.08
 """How much higher a bar runs where another group's bar already runs at that height (a fraction of a row)."""
 LABEL_ABOVE = 0.12
@@ -42,6 +44,7 @@ LABEL_ABOVE = 0.12
 """How far outside the people a line led round the drawing runs (a fraction of a column)."""
 
 Point = tuple[float, float]
+Seg = tuple[int, tuple[Point, Point], frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -108,12 +111,14 @@ def draw(network: FamilyNetwork) -> Geometry:
     _children_together(order, groups)
     best = _lines(network, order, groups, hangs, couples)
     best_count = crossings(best)
-    improved = True
-    passes = 0
-    while improved and best_count and passes < 8:  # greedy: swap neighbours while it crosses less
-        improved, passes = False, passes + 1
+    improved, trials = True, 0
+    while improved and best_count and trials < TRIALS:  # greedy: swap neighbours while it crosses less
+        improved = False
         for r in sorted(order):
             for i in range(len(order[r]) - 1):
+                if trials >= TRIALS:
+                    break
+                trials += 1
                 trial = {k: list(v) for k, v in order.items()}
                 trial[r][i], trial[r][i + 1] = trial[r][i + 1], trial[r][i]
                 geometry = _lines(network, trial, groups, hangs, couples)
@@ -269,9 +274,16 @@ def _route(link: FamilyLink, places: dict[str, Point], drawn: Sequence[Line], le
     routes = [[a, b]] + [[up, (up[0], above), (side, above), (side, down[1]), down] for side in (left, right)]
     if a[1] == b[1]:
         routes.append([a, (a[0], above), (b[0], above), b])
-    scored = [(crossings(Geometry(places, (*drawn, Line(tuple(r), "link", (link,))))), i, r)
-              for i, r in enumerate(routes)]
-    return min(scored, key=lambda s: (s[0], s[1]))[2]
+    theirs = _segments(drawn, start=1)
+    best: tuple[int, list[Point]] | None = None
+    for route in routes:  # the first that crosses least: straight when nothing is crossed
+        count = _added(Line(tuple(route), "link", (link,)), theirs, places)
+        if best is None or count < best[0]:
+            best = (count, route)
+        if count == 0:
+            break
+    assert best is not None
+    return best[1]
 
 
 def _label_at(route: Sequence[Point]) -> Point:
@@ -304,20 +316,38 @@ def crossings(geometry: Geometry) -> int:
     or one running into the other, except where two lines share an end (a person's symbol) or are meant
     to meet (a bar and its verticals; a couple line and its descent). A line through someone's symbol
     that is not one of its ends counts as a crossing too."""
-    segs = [(i, s, line.joins) for i, line in enumerate(geometry.lines) for s in line.segments() if s[0] != s[1]]
-    count = 0
-    for (i, s, js), (j, t, jt) in combinations(segs, 2):
-        if i == j or (js & jt):
-            continue
-        hit = _meet(s, t)
-        if hit is None:
-            continue
-        if isinstance(hit, str) or not (_is_end(hit, s) and _is_end(hit, t)):
-            count += 1
-    for line in geometry.lines:
-        for s in line.segments():
-            count += sum(1 for p in geometry.places.values() if not _is_end(p, s) and _on(p, s))
-    return count
+    segs = _segments(geometry.lines)
+    count = sum(_bad(x, y) for x, y in combinations(segs, 2))
+    return count + _through(geometry.lines, geometry.places)
+
+
+def _added(line: Line, theirs: Sequence[Seg], places: dict[str, Point]) -> int:
+    """The crossings ``line`` would add to the lines drawn (``theirs``: their segments)."""
+    mine = _segments([line])
+    return sum(_bad(x, y) for x in mine for y in theirs) + _through([line], places)
+
+
+def _segments(lines: Sequence[Line], start: int = 0) -> list[Seg]:
+    return [(i, s, line.joins) for i, line in enumerate(lines, start) for s in line.segments() if s[0] != s[1]]
+
+
+def _bad(x: Seg, y: Seg) -> bool:
+    (i, s, js), (j, t, jt) = x, y
+    if i == j or (js & jt):
+        return False
+    if (max(s[0][0], s[1][0]) < min(t[0][0], t[1][0]) - 1e-9 or max(t[0][0], t[1][0]) < min(s[0][0], s[1][0]) - 1e-9
+            or max(s[0][1], s[1][1]) < min(t[0][1], t[1][1]) - 1e-9
+            or max(t[0][1], t[1][1]) < min(s[0][1], s[1][1]) - 1e-9):
+        return False  # their boxes do not meet
+    hit = _meet(s, t)
+    if hit is None:
+        return False
+    return isinstance(hit, str) or not (_is_end(hit, s) and _is_end(hit, t))
+
+
+def _through(lines: Sequence[Line], places: dict[str, Point]) -> int:
+    return sum(1 for line in lines for s in line.segments() for p in places.values()
+               if not _is_end(p, s) and _on(p, s))
 
 
 def _is_end(p: Point, s: tuple[Point, Point]) -> bool:
