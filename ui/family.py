@@ -52,9 +52,10 @@ log = logging.getLogger(__name__)
 class Genogram(QWidget):
     """The family drawn in the conventional way: a square for a male, a circle for a female, a diamond
     where the sex is not recorded; the case's children or adult with a double outline and their name in
-    bold; a cross through someone who has died; a flagged person in red with the flag under the name; each
-    line named with the relationship, a thick dark line where it carries parental responsibility; a key
-    under the diagram."""
+    bold; a cross through someone who has died; a flagged person in red with the flag under the name; the
+    lines of :func:`desktop.services.genogram.draw` (couples joined, children hanging from their parents,
+    every other relationship on its own named line), thick and dark where they carry parental
+    responsibility; a key under the diagram. The PDF draws the same geometry (``plan``)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -12,7 +12,8 @@ for female, a diamond where the sex is not recorded) and the date they died, if 
 
 :func:`generations` places each person in a row of the genogram: the case's subjects in row 0, a
 parent one row above the child, a grandparent two, partners and siblings beside each other, and
-anyone else (carer, friend, professional) in the row of the person they are linked to.
+anyone else (carer, friend, professional) in the row of the person they are linked to; what the
+genogram draws (places and lines) is :func:`desktop.services.genogram.draw`.
 """
 
 from __future__ import annotations
