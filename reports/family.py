@@ -4,7 +4,7 @@ may see, and their safety flags — one part per language, Welsh first, marked O
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from reportlab.platypus.flowables import Flowable
 
 from desktop.domain.types import label as code_label
 from desktop.i18n import N_, translator
+from desktop.services.genogram import Geometry
 from reports.fonts import BOLD, REGULAR, register_fonts
 from reports.labels import label
 from reports.layout import MARGIN, PAGE_W, DocumentBuilder, Part, esc, long_date, styles
@@ -58,28 +59,26 @@ def relation_text(link: Any, other_name: str, lang: str) -> str:
     return text
 
 
-def genogram(network: Any, places: dict[str, tuple[int, int]], lang: str, width: float) -> Drawing:
-    """The genogram as a ReportLab drawing no wider than ``width``, drawn as on screen: a square for a
-    male, a circle for a female, a diamond where the sex is not recorded; the case's children or adult
-    with a double outline and their name in bold; a cross through someone who has died; a flagged person
-    in red with the flag's words under the name; a line per relationship named along it, thick and dark
-    where it carries parental responsibility; the key under it all."""
+def genogram(network: Any, geometry: Geometry, lang: str, width: float) -> Drawing:
+    """The genogram as a ReportLab drawing no wider than ``width``, drawn from the same geometry as the
+    screen (:func:`desktop.services.genogram.draw`): a square for a male, a circle for a female, a diamond
+    where the sex is not recorded; the case's children or adult with a double outline and their name in
+    bold; a cross through someone who has died; a flagged person in red with the flag's words under the
+    name; couples joined, children hanging from their parents, every other relationship on its own line
+    named along it; thick and dark where it carries parental responsibility; the key under it all."""
     from desktop.services.family import DIED, KEY
 
     register_fonts()  # the text is measured before any page is built
-    natural_w, natural_h, centres = layout(places)
+    natural_w, natural_h, at = layout(geometry)
     scale = min(1.0, width / natural_w)
     group = Group()
-
-    def centre(pid: str) -> tuple[float, float]:
-        return centres[pid]
-
-    for link in network.links:
-        (x1, y1), (x2, y2) = centre(link.person_id), centre(link.related_person_id)
-        pr = link.parental_responsibility
-        group.add(Line(x1, y1, x2, y2, strokeColor=PR_LINE if pr else LINE, strokeWidth=1.8 if pr else 0.8))
+    for line in geometry.lines:
+        colour, stroke = (PR_LINE, 1.8) if line.pr else (LINE, 0.8)
+        for start, end in line.segments():
+            (x1, y1), (x2, y2) = at(start), at(end)
+            group.add(Line(x1, y1, x2, y2, strokeColor=colour, strokeWidth=stroke))
     for person in network.people:
-        x, y = centre(person.id)
+        x, y = at(geometry.places[person.id])
         flagged = bool(person.flags)
         colour = RED if flagged else INK
         symbol(group, person.symbol, x, y, SYMBOL, colour, 1.4 if person.subject or flagged else 0.8,
@@ -98,15 +97,13 @@ def genogram(network: Any, places: dict[str, tuple[int, int]], lang: str, width:
             _plate(group, x, name_y - 8, below, REGULAR, 6)
             group.add(String(x, name_y - 8, below, fontName=REGULAR, fontSize=6, textAnchor="middle",
                              fillColor=RED if flagged else colors.HexColor("#455A64")))
-    for link in network.links:  # each line's name over everything, nearer the person it is about
-        (x1, y1), (x2, y2) = centre(link.person_id), centre(link.related_person_id)
-        # Between generations nearer the person (crossing lines keep apart); within one, in the gap between
-        # the two symbols.
-        t = 0.5 if y1 == y2 else 0.3
-        lx, ly = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
-        words = code_label(link.kind, lang)
-        _plate(group, lx, ly + 1.5, words, REGULAR, 6.5, colors.HexColor("#ECEFF1"))
-        group.add(String(lx, ly + 1.5, words, fontName=REGULAR, fontSize=6.5, textAnchor="middle",
+    for line in geometry.lines:  # each line's name over everything, where the geometry puts it
+        if line.label is None or line.label_at is None:
+            continue
+        lx, ly = at(line.label_at)
+        words = code_label(line.label, lang)
+        _plate(group, lx, ly - 2, words, REGULAR, 6.5, colors.HexColor("#ECEFF1"))
+        group.add(String(lx, ly - 2, words, fontName=REGULAR, fontSize=6.5, textAnchor="middle",
                          fillColor=colors.HexColor("#37474F")))
     x, size = 0.0, 3.2 * mm
     for key in ("square", "circle", "diamond", "subject", "died", "pr"):
@@ -126,15 +123,18 @@ def genogram(network: Any, places: dict[str, tuple[int, int]], lang: str, width:
     return drawing
 
 
-def layout(places: dict[str, tuple[int, int]]) -> tuple[float, float, dict[str, tuple[float, float]]]:
-    """The drawing's natural width and height, and the centre of each person's symbol (at the top of their
-    place; their name and a line of text go under it), before any scaling."""
-    rows = max((r for r, _c in places.values()), default=0) + 1
-    cols = max((c for _r, c in places.values()), default=0) + 1
-    natural_w = max(cols * (BOX_W + GAP_X), 4 * (BOX_W + 4 * mm))
-    natural_h = rows * (BOX_H + GAP_Y) - GAP_Y + KEY_H + 3 * mm
-    return natural_w, natural_h, {pid: (c * (BOX_W + GAP_X) + BOX_W / 2, natural_h - r * (BOX_H + GAP_Y) - SYMBOL / 2 - 1)
-                                  for pid, (r, c) in places.items()}
+def layout(geometry: Geometry) -> tuple[float, float, Callable[[tuple[float, float]], tuple[float, float]]]:
+    """The drawing's natural width and height, and where a point of the geometry (columns, rows from the
+    top) falls on it (points, y up) before any scaling: a person's symbol centre at the top of their place,
+    their name and a line of text under it."""
+    natural_w = max(BOX_W + geometry.width * (BOX_W + GAP_X), 4 * (BOX_W + 4 * mm))
+    natural_h = BOX_H + geometry.height * (BOX_H + GAP_Y) + KEY_H + 3 * mm
+
+    def at(point: tuple[float, float]) -> tuple[float, float]:
+        x, y = point
+        return BOX_W / 2 + x * (BOX_W + GAP_X), natural_h - SYMBOL / 2 - 1 - y * (BOX_H + GAP_Y)
+
+    return natural_w, natural_h, at
 
 
 def symbol(group: Group, kind: str, x: float, y: float, size: float, colour: Any, width: float, *,
@@ -164,13 +164,13 @@ def _plate(group: Group, x: float, y: float, text: str, font: str, size: float, 
     group.add(Rect(x - w / 2, y - size * 0.28, w, size * 1.12, fillColor=fill, strokeColor=None, strokeWidth=0))
 
 
-def _story(network: Any, places: dict[str, tuple[int, int]], lang: str, made_on: date) -> list[Flowable]:
+def _story(network: Any, geometry: Geometry, lang: str, made_on: date) -> list[Flowable]:
     st = styles()
     story: list[Flowable] = [
         Paragraph(esc(_t(lang, "title")), st["h1"]),
         kv_table([(_t(lang, "case"), network.reference), (_t(lang, "made"), long_date(made_on, lang))], 40 * mm),
         Spacer(1, 3 * mm), Paragraph(esc(_t(lang, "notice")), st["notice"]), Spacer(1, 3 * mm),
-        genogram(network, places, lang, PAGE_W - 2 * MARGIN), Spacer(1, 5 * mm)]
+        genogram(network, geometry, lang, PAGE_W - 2 * MARGIN), Spacer(1, 5 * mm)]
     names = {p.id: p.name for p in network.people}
     rows = []
     # The case's children or adult first, then everyone else oldest first: the same order every time it is printed.
@@ -185,14 +185,14 @@ def _story(network: Any, places: dict[str, tuple[int, int]], lang: str, made_on:
     return story
 
 
-def render_family(network: Any, places: dict[str, tuple[int, int]], council: CouncilIdentity,
+def render_family(network: Any, geometry: Geometry, council: CouncilIdentity,
                   languages: Sequence[str] = ("cy", "en"), *, made_on: date) -> bytes:
     """The family network (a :class:`desktop.services.family.FamilyNetwork`) as PDF bytes."""
     parts: list[Part] = []
     for lang in languages:
         if lang not in ("cy", "en"):
             raise ValueError(f"unsupported report language {lang!r}")
-        parts.append(Part(lang, _story(network, places, lang, made_on),
+        parts.append(Part(lang, _story(network, geometry, lang, made_on),
                           running_title=f"{_t(lang, 'title')} – {network.reference}"))
     builder = DocumentBuilder(council, first_page=report_heading(council), first_top=REPORT_TOP,
                               contact_footer=False, title=translator(languages[0]).gettext(L["title"]))

@@ -232,7 +232,7 @@ def test_the_printed_genogram_draws_the_conventions(demo) -> None:
     parental responsibility; the key and the date of death read back in both languages."""
     from reportlab.graphics.shapes import Circle, Line, Polygon, Rect
 
-    from desktop.services.family import grid
+    from desktop.services.genogram import draw
     from reports.family import SYMBOL, genogram, layout
 
     s, ctx = demo
@@ -240,15 +240,15 @@ def test_the_printed_genogram_draws_the_conventions(demo) -> None:
     twr = ctx.families["twr"]
     family = FamilyService(s)
     network = family.network(ctx.cases["twr_cp"])
-    places = grid(network)
-    group = genogram(network, places, "en", 10_000).contents[0]
+    geometry = draw(network)
+    group = genogram(network, geometry, "en", 10_000).contents[0]
     shapes = group.contents
 
-    centres = layout(places)[2]
+    place = layout(geometry)[2]
 
     def at(pid: str) -> list[Any]:
         """The person's symbol: the shapes centred where it is."""
-        x, y = centres[pid]
+        x, y = place(geometry.places[pid])
         found = []
         for sh in shapes:
             if isinstance(sh, Rect) and sh.width <= SYMBOL:
@@ -270,9 +270,15 @@ def test_the_printed_genogram_draws_the_conventions(demo) -> None:
     assert kinds[twr["seren"]] == ["Circle", "Circle"] and kinds[twr["osian"]] == ["Rect", "Rect"]  # doubled
     widths = sorted({round(sh.strokeWidth, 1) for sh in shapes if isinstance(sh, Line) and sh.strokeWidth > 1.5})
     assert widths == [1.8]  # parental responsibility: the mother's and the father's lines
-    thick = [sh for sh in shapes if isinstance(sh, Line) and sh.strokeWidth == 1.8 and sh.y1 != sh.y2]
+    thick = [sh for sh in shapes if isinstance(sh, Line) and sh.strokeWidth == 1.8]
     pr_links = [link for link in network.links if link.parental_responsibility]
-    assert len(thick) == len(pr_links) == 3  # (the key's own sample line is level, left out)
+    assert len(pr_links) == 3
+    # Each link holding parental responsibility is drawn by a thick line, and only those lines are thick.
+    assert all(any(line.pr and any(lk is link for lk in line.links) for line in geometry.lines) for link in pr_links)
+    assert all(line.pr == any(lk.parental_responsibility for lk in line.links) for line in geometry.lines
+               if line.kind in ("child", "link"))
+    pr_segments = [s for line in geometry.lines if line.pr for s in line.segments()]
+    assert len(thick) == len(pr_segments) + 1  # and the key's own sample
     crosses = [sh for sh in shapes if isinstance(sh, Line) and abs(abs(sh.x2 - sh.x1) - abs(sh.y2 - sh.y1)) < 0.01
                and abs(sh.x2 - sh.x1) < SYMBOL * 1.5]
     assert len(crosses) == 4  # two strokes through the grandfather, two through the key's sample

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.types import PR_BASES, RELATIONSHIP_KINDS, label
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, _
-from desktop.services.family import DIED, KEY, FamilyNetwork, FamilyService, PersonMatch, grid
+from desktop.services.family import DIED, KEY, FamilyNetwork, FamilyService, PersonMatch
+from desktop.services.genogram import Geometry, draw
 from desktop.services.permissions import Can
 from desktop.services.persons import PersonService
 from ui.case_tabs import register_case_tab
@@ -41,6 +42,7 @@ from ui.widgets import Retranslating, message_of
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 170, 80, 120, 56, 16
 SYMBOL = 30  # the side of a person's square, circle or diamond
 KEY_H = 34  # the key under the diagram
+COL, ROW = BOX_W + GAP_X, BOX_H + GAP_Y  # a column and a row of the geometry, in pixels
 RED = QColor("#b71c1c")
 INK, LINE, PR_LINE = QColor("#263238"), QColor("#607d8b"), QColor("#1a237e")
 
@@ -50,23 +52,23 @@ log = logging.getLogger(__name__)
 class Genogram(QWidget):
     """The family drawn in the conventional way: a square for a male, a circle for a female, a diamond
     where the sex is not recorded; the case's children or adult with a double outline and their name in
-    bold; a cross through someone who has died; a flagged person in red with the flag under the name; each
-    line named with the relationship, a thick dark line where it carries parental responsibility; a key
-    under the diagram."""
+    bold; a cross through someone who has died; a flagged person in red with the flag under the name; the
+    lines of :func:`desktop.services.genogram.draw` (couples joined, children hanging from their parents,
+    every other relationship on its own named line), thick and dark where they carry parental
+    responsibility; a key under the diagram. The PDF draws the same geometry (``plan``)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("genogram")
         self.network: FamilyNetwork | None = None
-        self.places: dict[str, tuple[int, int]] = {}
+        self.plan = Geometry({}, ())
+        """What is drawn (:func:`desktop.services.genogram.draw`: the PDF draws from the same)."""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def show_network(self, network: FamilyNetwork) -> None:
-        self.network, self.places = network, grid(network)
-        rows = max((r for r, _c in self.places.values()), default=0) + 1
-        cols = max((c for _r, c in self.places.values()), default=0) + 1
-        self.setMinimumSize(max(cols * (BOX_W + GAP_X), 4 * (BOX_W + 20)) + 2 * PAD,
-                            rows * (BOX_H + GAP_Y) + 2 * PAD + KEY_H)
+        self.network, self.plan = network, draw(network)
+        self.setMinimumSize(max(int(BOX_W + self.plan.width * COL), 4 * (BOX_W + 20)) + 2 * PAD,
+                            int(BOX_H + self.plan.height * ROW) + 2 * PAD + KEY_H)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -93,10 +95,14 @@ class Genogram(QWidget):
             parts.append(f"{p.name}: " + ", ".join(facts))
         return "; ".join(parts)
 
+    def point(self, x: float, y: float) -> QPointF:
+        """A point of the geometry (columns, rows) on the widget."""
+        return QPointF(PAD + BOX_W / 2 + x * COL, PAD + 2 + SYMBOL / 2 + y * ROW)
+
     def box(self, person_id: str) -> QRectF:
         """The person's place: their symbol at the top centre, their name and a second line under it."""
-        r, c = self.places[person_id]
-        return QRectF(PAD + c * (BOX_W + GAP_X), PAD + r * (BOX_H + GAP_Y), BOX_W, BOX_H)
+        centre = self.point(*self.plan.places[person_id])
+        return QRectF(centre.x() - BOX_W / 2, centre.y() - SYMBOL / 2 - 2, BOX_W, BOX_H)
 
     def symbol(self, person_id: str) -> QRectF:
         """The square the person's symbol is drawn in (lines join the symbols' centres)."""
@@ -110,11 +116,9 @@ class Genogram(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, self.font().pointSizeF() - 1.5))
-        for link in self.network.links:
-            a, b = self.symbol(link.person_id).center(), self.symbol(link.related_person_id).center()
-            pr = link.parental_responsibility
-            painter.setPen(QPen(PR_LINE if pr else LINE, 3.0 if pr else 1.2))
-            painter.drawLine(a, b)
+        for line in self.plan.lines:
+            painter.setPen(QPen(PR_LINE if line.pr else LINE, 3.0 if line.pr else 1.2))
+            painter.drawPolyline(QPolygonF([self.point(x, y) for x, y in line.points]))
         for person in self.network.people:
             rect, shape = self.box(person.id), self.symbol(person.id)
             flagged = bool(person.flags)
@@ -136,19 +140,18 @@ class Genogram(QWidget):
             else:
                 below = show_date(person.date_of_birth)
             if below:
-                line = QRectF(rect.left(), name_rect.bottom(), rect.width(), 18)
-                _plate(painter, line, below)
+                line_rect = QRectF(rect.left(), name_rect.bottom(), rect.width(), 18)
+                _plate(painter, line_rect, below)
                 painter.setPen(RED if flagged else QColor("#455a64"))
-                painter.drawText(line, Qt.AlignmentFlag.AlignCenter, below)
-        # Each line's name over everything, on the line between the symbols, nearer the person it is about.
+                painter.drawText(line_rect, Qt.AlignmentFlag.AlignCenter, below)
+        # Each line's name over everything, where the geometry puts it (a parent's descent needs none).
         painter.setFont(small)
         metrics = painter.fontMetrics()
-        for link in self.network.links:
-            mine, theirs = self.symbol(link.person_id), self.symbol(link.related_person_id)
-            start, end = mine.center(), theirs.center()
-            out = _leave(mine, start, end)
-            at = out + (_leave(theirs, end, start) - out) * (0.5 if start.y() == end.y() else 0.3)
-            words = label(link.kind)
+        for line in self.plan.lines:
+            if line.label is None or line.label_at is None:
+                continue
+            at = self.point(*line.label_at)
+            words = label(line.label)
             width = metrics.horizontalAdvance(words) + 8
             text = QRectF(at.x() - width / 2, at.y() - 8, width, 16)
             painter.fillRect(text, QColor("#eceff1"))
@@ -207,15 +210,6 @@ def _plate(painter: QPainter, rect: QRectF, text: str) -> None:
     width = min(rect.width(), painter.fontMetrics().horizontalAdvance(text) + 8)
     painter.fillRect(QRectF(rect.center().x() - width / 2, rect.top() + 1, width, rect.height() - 2),
                      QColor("#ffffff"))
-
-
-def _leave(box: QRectF, start: QPointF, end: QPointF) -> QPointF:
-    """Where the line from ``start`` (the box's centre) towards ``end`` leaves the box."""
-    dx, dy = end.x() - start.x(), end.y() - start.y()
-    tx = (box.width() / 2) / abs(dx) if dx else float("inf")
-    ty = (box.height() / 2) / abs(dy) if dy else float("inf")
-    t = min(tx, ty, 1.0)
-    return QPointF(start.x() + dx * t, start.y() + dy * t)
 
 
 class RelationshipDialog(Form):

@@ -12,7 +12,8 @@ for female, a diamond where the sex is not recorded) and the date they died, if 
 
 :func:`generations` places each person in a row of the genogram: the case's subjects in row 0, a
 parent one row above the child, a grandparent two, partners and siblings beside each other, and
-anyone else (carer, friend, professional) in the row of the person they are linked to.
+anyone else (carer, friend, professional) in the row of the person they are linked to; what the
+genogram draws (places and lines) is :func:`desktop.services.genogram.draw`.
 """
 
 from __future__ import annotations
@@ -128,18 +129,6 @@ def generations(network: FamilyNetwork) -> dict[str, int]:
     return rows
 
 
-def grid(network: FamilyNetwork) -> dict[str, tuple[int, int]]:
-    """(row from the top, column) of each person: oldest generation first, the case's people first."""
-    rows = generations(network)
-    top = min(rows.values(), default=0)
-    out: dict[str, tuple[int, int]] = {}
-    order = sorted(network.people, key=lambda p: (not p.on_case, p.date_of_birth or "9999", p.name))
-    for p in order:
-        row = rows[p.id] - top
-        out[p.id] = (row, sum(1 for r, _c in out.values() if r == row))
-    return out
-
-
 class FamilyService:
     """Read-only; any thread."""
 
@@ -212,11 +201,12 @@ class FamilyService:
     def render(self, case_id: str, language: str) -> bytes:
         """The family network as a PDF (the genogram and who is who) in ``cy``, ``en`` or ``bilingual``."""
         from desktop.services.correspondence_guard import redact, secrets
+        from desktop.services.genogram import draw
         from desktop.services.letters import load_council
         from reports.family import render_family
         from reports.report_common import report_languages
 
         network = redact(self.network(case_id), secrets(self.session.store.rows))
         council = load_council(self.session.profile.folder if self.session.profile else None)
-        return render_family(network, grid(network), council, report_languages(language),
+        return render_family(network, draw(network), council, report_languages(language),
                              made_on=self.session.today())
