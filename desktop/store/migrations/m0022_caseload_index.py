@@ -1,0 +1,83 @@
+"""The caseload's search and sort table, kept by triggers (issue 22, item 4).
+
+``caseload_index`` (see :mod:`desktop.store.caseload_index`) lets the caseload list read its first
+screen, a page and a count by SQL instead of reading every case into Python. It is derived: not
+synced (it has none of the bookkeeping columns), not exported, rebuilt here from the rows it
+summarises. ``caseload_source`` is the one definition of a case's row; every trigger refreshes the
+cases a change touches from it, in the writing transaction.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from desktop.store.caseload_index import register
+from desktop.store.migrations import MIGRATIONS
+
+# The subjects in the order the list has always shown them (members in rowid order), each person
+# once per membership, as CaseService.caseload joins them.
+_SUBJECTS = """
+    SELECT m.rowid AS seq, p.given_names, p.family_name, COALESCE(p.date_of_birth, p.expected_date) AS born,
+           p.la_number, p.nhs_number
+    FROM case_member m JOIN person p ON p.id = m.person_id AND p.deleted = 0
+    WHERE m.case_id = c.id AND m.deleted = 0 AND m.role = 'subject'
+"""
+
+STEPS = [
+    """CREATE TABLE caseload_index (
+        case_id TEXT PRIMARY KEY,
+        subjects TEXT NOT NULL,
+        date_of_birth TEXT,
+        identifiers TEXT NOT NULL,
+        search_text TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    f"""CREATE VIEW caseload_source AS
+    SELECT case_id, subjects, date_of_birth, identifiers,
+           diogel_fold(reference || ' ' || subjects || ' ' || identifiers || ' ' || COALESCE(date_of_birth, '')
+                       || ' ' || diogel_uk_date(date_of_birth)) AS search_text
+    FROM (SELECT c.id AS case_id, c.reference,
+            COALESCE((SELECT group_concat(COALESCE(given_names, '') || ' ' || family_name, ', ')
+                      FROM ({_SUBJECTS} ORDER BY seq)), '') AS subjects,
+            (SELECT min(born) FROM ({_SUBJECTS})) AS date_of_birth,
+            diogel_words((SELECT group_concat(v, ' ') FROM (
+                SELECT seq, 0 AS k, la_number AS v FROM ({_SUBJECTS}) WHERE la_number <> ''
+                UNION ALL SELECT seq, 1, nhs_number FROM ({_SUBJECTS}) WHERE nhs_number <> ''
+                ORDER BY seq, k))) AS identifiers
+          FROM case_file c)""",
+    """CREATE TRIGGER caseload_index_case_insert AFTER INSERT ON case_file BEGIN
+        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source WHERE case_id = NEW.id;
+    END""",
+    """CREATE TRIGGER caseload_index_case_update AFTER UPDATE OF reference, id ON case_file BEGIN
+        DELETE FROM caseload_index WHERE case_id = OLD.id;
+        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source WHERE case_id = NEW.id;
+    END""",
+    """CREATE TRIGGER caseload_index_case_delete AFTER DELETE ON case_file BEGIN
+        DELETE FROM caseload_index WHERE case_id = OLD.id;
+    END""",
+    """CREATE TRIGGER caseload_index_member_insert AFTER INSERT ON case_member BEGIN
+        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source WHERE case_id = NEW.case_id;
+    END""",
+    """CREATE TRIGGER caseload_index_member_update AFTER UPDATE ON case_member BEGIN
+        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source WHERE case_id IN (OLD.case_id, NEW.case_id);
+    END""",
+    """CREATE TRIGGER caseload_index_member_delete AFTER DELETE ON case_member BEGIN
+        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source WHERE case_id = OLD.case_id;
+    END""",
+    """CREATE TRIGGER caseload_index_person_update AFTER UPDATE OF given_names, family_name, date_of_birth,
+        expected_date, la_number, nhs_number, deleted, id ON person BEGIN
+        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source
+        WHERE case_id IN (SELECT case_id FROM case_member WHERE person_id IN (OLD.id, NEW.id));
+    END""",
+    """CREATE TRIGGER caseload_index_person_delete AFTER DELETE ON person BEGIN
+        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source
+        WHERE case_id IN (SELECT case_id FROM case_member WHERE person_id = OLD.id);
+    END""",
+    "INSERT INTO caseload_index SELECT * FROM caseload_source",
+]
+
+
+@MIGRATIONS(name="m0022_caseload_index")
+def m0022_caseload_index(db: Database) -> None:
+    register(db.conn)
+    for step in STEPS:
+        db.execute(step)

@@ -1,0 +1,131 @@
+"""The caseload read a page at a time by SQL (issue 22, item 4): ``caseload_index`` (m0022) kept by
+triggers, and ``CaseService.caseload_page``/``caseload_count`` giving exactly what the whole list
+filtered and sorted in Python gives."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from PySide6.QtCore import Qt
+
+from bench.synthetic import populate
+from desktop.services.cases import SORTABLE_IN_SQL, CaseloadQuery, CaseRow, CaseService
+from desktop.services.persons import PersonService
+from desktop.services.session import Session
+from ui.caseload_model import COLUMNS, CaseFilter, CaseloadModel
+
+_SQL_COLUMNS = [i for i, (key, _msgid) in enumerate(COLUMNS) if key in SORTABLE_IN_SQL]
+
+
+def _walk(cases: CaseService, query: CaseloadQuery, limit: int) -> list[CaseRow]:
+    """Every row of ``query``, a page of ``limit`` at a time, by keyset."""
+    rows: list[CaseRow] = []
+    page = cases.caseload_page(query, None, limit)
+    while True:
+        assert len(page.rows) <= limit
+        rows += page.rows
+        if not page.more:
+            return rows
+        page = cases.caseload_page(query, page.cursor, limit)
+
+
+def _index_matches_the_list(session: Session) -> None:
+    """Every field the index derives equals what the whole-list read makes in Python."""
+    cases = CaseService(session)
+    whole = cases.caseload()
+    lazy = {r.case_id: r for r in _walk(cases, CaseloadQuery(), 97)}
+    assert len(lazy) == len(whole)
+    for row in whole:
+        assert lazy[row.case_id] == row, row.case_id
+        assert lazy[row.case_id].search_text == row.search_text
+
+
+@pytest.fixture
+def manager(make_session) -> Session:
+    session = make_session(role="senior_manager")
+    populate(session, 400, seed=22, case_types=["child_protection", "child_in_need", "looked_after"],
+             register=True)
+    return session
+
+
+def test_random_searches_filters_and_sorts_give_the_whole_lists_rows_in_its_order(qapp, manager: Session) -> None:
+    cases = CaseService(manager)
+    whole = cases.caseload()
+    rng = random.Random(2204)
+    texts = [r.search_text for r in whole]
+    types = sorted({r.case_type for r in whole})
+    workers = sorted({r.worker_id for r in whole if r.worker_id})
+    teams = sorted({r.team_id for r in whole if r.team_id})
+    for _round in range(60):
+        terms: tuple[str, ...] = ()
+        if rng.random() < 0.7:  # a word or a piece of one, from a real row (or one that matches nothing)
+            source = rng.choice(texts).split()
+            word = rng.choice(source)
+            start = rng.randrange(len(word))
+            terms = (word[start:start + rng.randint(1, 5)],)
+            if rng.random() < 0.3:
+                terms += (rng.choice(["zz", "a", "2", "/", rng.choice(source)]),)
+        query_filter = CaseFilter(terms,
+                                  rng.choice([None, *types]) if rng.random() < 0.3 else None,
+                                  rng.choice([None, *teams]) if rng.random() < 0.2 else None,
+                                  rng.choice([None, *workers]) if rng.random() < 0.3 else None)
+        column = rng.choice(_SQL_COLUMNS)
+        order = rng.choice([Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+        model = CaseloadModel()  # afresh: the whole-list model breaks ties by its previous sort
+        model.set_rows(whole)
+        model.set_filter(query_filter)
+        model.sort(column, order)
+        expected = [r.case_id for r in model.shown_rows()]
+        query = CaseloadQuery(terms, query_filter.case_type, query_filter.team_id, query_filter.worker_id,
+                              COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder)
+        got = [r.case_id for r in _walk(cases, query, rng.choice([1, 7, 50, 1000]))]
+        assert got == expected, (query, len(got), len(expected))
+        assert cases.caseload_count(query) == len(expected)
+
+
+def test_the_first_screen_reads_at_most_a_page(manager: Session) -> None:
+    cases = CaseService(manager)
+    query = CaseloadQuery(sort="subjects")
+    first = cases.caseload_page(query, None, 50)
+    assert len(first.rows) == 50 and first.more
+    assert cases.caseload_count(query) == 400
+    # the page after it starts where the first ended, and nothing is read twice
+    second = cases.caseload_page(query, first.cursor, 50)
+    assert not {r.case_id for r in first.rows} & {r.case_id for r in second.rows}
+    assert [r.case_id for r in first.rows + second.rows] == [r.case_id for r in _walk(cases, query, 100)][:100]
+
+
+def test_triggers_keep_the_index_in_step_with_edits(manager: Session) -> None:
+    cases = CaseService(manager)
+    persons = PersonService(manager)
+    row = cases.caseload()[0]
+    member = manager.store.rows(
+        "SELECT person_id FROM case_member WHERE case_id = ? AND role = 'subject' AND deleted = 0", [row.case_id])
+    persons.update(member[0]["person_id"], {"given_names": "Ŵyn", "family_name": "ŴYNNE", "la_number": "  LA 9 9 "})
+    newcomer = persons.create({"given_names": "Ŷr", "family_name": "Ŷnys", "date_of_birth": "2010-02-03"})
+    cases.add_member(row.case_id, newcomer["id"], "subject")
+    _index_matches_the_list(manager)
+    found = _walk(cases, CaseloadQuery(terms=("ŵynne", "03/02/2010")), 10)
+    assert [r.case_id for r in found] == [row.case_id]
+
+
+def test_out_of_scope_cases_never_appear(make_session) -> None:
+    """A social worker's pages hold only the cases allocated to them, whatever the search or sort: the
+    service checks scope (the same rule as the whole-list read), never the widget."""
+    worker = make_session(role="social_worker")
+    populate(worker, 120, seed=5)  # allocated to other workers: none in scope
+    cases = CaseService(worker)
+    assert cases.caseload_page(CaseloadQuery(), None, 1000).rows == []
+    assert cases.caseload_count(CaseloadQuery()) == 0
+    allocated = [r["id"] for r in worker.store.rows("SELECT id FROM case_file ORDER BY reference LIMIT 5")]
+    worker.store.write(lambda tx: tx.db.conn.executemany(
+        "UPDATE case_file SET allocated_worker_id = ? WHERE id = ?", [(worker.user.id, a) for a in allocated]),
+        actor=worker.user.id)
+    for sort in sorted(SORTABLE_IN_SQL):
+        for terms in [(), ("a",), ("2",)]:
+            query = CaseloadQuery(terms, sort=sort)
+            got = {r.case_id for r in _walk(cases, query, 2)}
+            assert got <= set(allocated)
+            assert got == {r.case_id for r in cases.caseload() if all(t in r.search_text for t in terms)}
+    assert len(_walk(cases, CaseloadQuery(), 3)) == 5
