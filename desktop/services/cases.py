@@ -141,16 +141,20 @@ class CaseService:
         those of :meth:`caseload` filtered and stably sorted in Python (ties in case-file order).
         Only cases in the person's scope are ever read."""
         where, params, key = self._caseload_sql(query)
+        tie = "c.rowid" if query.sort is None else "x.seq"  # one order term when there is no sort
         if after is not None:
-            compare = "<" if query.descending else ">"
-            where += f" AND ({key} {compare} :after_key OR ({key} = :after_key AND c.rowid > :after_seq))"
+            if query.descending:
+                where += f" AND ({key} < :after_key OR ({key} = :after_key AND {tie} > :after_seq))"
+            else:  # a row value: SQLite walks the index from there
+                where += f" AND ({key}, {tie}) > (:after_key, :after_seq)"
             params.update(after_key=after.key, after_seq=after.seq)
         params["limit"] = max(int(limit), 0)
         direction = "DESC" if query.descending else "ASC"
         sql = (
             f"SELECT c.id, c.reference, c.case_type, c.team_id, c.allocated_worker_id, x.subjects, x.date_of_birth,"
-            f" x.identifiers, x.search_text, {_TEAM_NAME}, {_WORKER_NAME}, {_REGISTERED}, {key}, c.rowid"
-            f" {_CASELOAD_FROM} WHERE {where} ORDER BY {key} {direction}, c.rowid LIMIT :limit"
+            f" x.identifiers, x.search_text, {_TEAM_NAME}, {_WORKER_NAME}, {_REGISTERED}, {key}, {tie}"
+            f" {_CASELOAD_FROM} WHERE {where} ORDER BY {key} {direction}"
+            f"{'' if query.sort is None else ', ' + tie} LIMIT :limit"
         )
         with self.session.store.reading() as db:
             found = db.execute(sql, params).fetchall()  # noqa: S608 - fixed fragments, values bound
@@ -186,7 +190,7 @@ class CaseService:
             params.update({f"type_{i}": label(t.value).casefold() for i, t in enumerate(CaseType)})
             key = f"(CASE c.case_type {cases} ELSE '' END)"
         elif query.sort is None:
-            key = "''"
+            key = "c.rowid"  # case-file order (x.seq is the same number; the planner walks c by it)
         elif query.sort in _SORT_KEYS:
             key = _SORT_KEYS[query.sort]
         else:
@@ -335,12 +339,12 @@ _WORKER_NAME = ("CASE WHEN w.given_names IS NOT NULL AND w.family_name IS NOT NU
                 " THEN w.given_names || ' ' || w.family_name ELSE '' END")
 _REGISTERED = ("EXISTS (SELECT 1 FROM register_entry r WHERE r.case_id = c.id AND r.deleted = 0"
                " AND r.deregistered_on IS NULL)")
-_CASELOAD_FROM = ("FROM case_file c JOIN caseload_index x ON x.case_id = c.id"
+_CASELOAD_FROM = ("FROM caseload_index x JOIN case_file c ON c.id = x.case_id"
                   " LEFT JOIN team t ON t.id = c.team_id LEFT JOIN practitioner w ON w.id = c.allocated_worker_id")
-_SORT_KEYS = {
-    "reference": "diogel_fold(c.reference)",
-    "subjects": "diogel_fold(x.subjects)",
-    "date_of_birth": "COALESCE(x.date_of_birth, '')",
+_SORT_KEYS = {  # the first three are indexed with the case-file order (x.seq) for ties
+    "reference": "x.reference_key",
+    "subjects": "x.subjects_key",
+    "date_of_birth": "x.dob_key",
     "team": f"diogel_fold({_TEAM_NAME})",
     "worker": f"diogel_fold({_WORKER_NAME})",
     "registered": f"({_REGISTERED})",

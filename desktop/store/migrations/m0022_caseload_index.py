@@ -23,19 +23,35 @@ _SUBJECTS = """
     WHERE m.case_id = c.id AND m.deleted = 0 AND m.role = 'subject'
 """
 
+COLUMNS = ("case_id, seq, subjects, date_of_birth, identifiers, search_text, subjects_key, reference_key,"
+           " dob_key")
+
 STEPS = [
     """CREATE TABLE caseload_index (
         case_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
         subjects TEXT NOT NULL,
         date_of_birth TEXT,
         identifiers TEXT NOT NULL,
-        search_text TEXT NOT NULL
+        search_text TEXT NOT NULL,
+        subjects_key TEXT NOT NULL,
+        reference_key TEXT NOT NULL,
+        dob_key TEXT NOT NULL
     ) WITHOUT ROWID""",
+    # a first screen in any of these orders is a walk along one index (ties in case-file order)
+    "CREATE INDEX caseload_index_seq ON caseload_index(seq)",
+    "CREATE INDEX caseload_index_subjects ON caseload_index(subjects_key, seq)",
+    "CREATE INDEX caseload_index_reference ON caseload_index(reference_key, seq)",
+    "CREATE INDEX caseload_index_dob ON caseload_index(dob_key, seq)",
+    # the Register column asks per case shown (there was no index by case)
+    "CREATE INDEX register_entry_case ON register_entry(case_id)",
     f"""CREATE VIEW caseload_source AS
-    SELECT case_id, subjects, date_of_birth, identifiers,
+    SELECT case_id, seq, subjects, date_of_birth, identifiers,
            diogel_fold(reference || ' ' || subjects || ' ' || identifiers || ' ' || COALESCE(date_of_birth, '')
-                       || ' ' || diogel_uk_date(date_of_birth)) AS search_text
-    FROM (SELECT c.id AS case_id, c.reference,
+                       || ' ' || diogel_uk_date(date_of_birth)) AS search_text,
+           diogel_fold(subjects) AS subjects_key, diogel_fold(reference) AS reference_key,
+           COALESCE(date_of_birth, '') AS dob_key
+    FROM (SELECT c.id AS case_id, c.rowid AS seq, c.reference,
             COALESCE((SELECT group_concat(COALESCE(given_names, '') || ' ' || family_name, ', ')
                       FROM ({_SUBJECTS} ORDER BY seq)), '') AS subjects,
             (SELECT min(born) FROM ({_SUBJECTS})) AS date_of_birth,
@@ -45,34 +61,34 @@ STEPS = [
                 ORDER BY seq, k))) AS identifiers
           FROM case_file c)""",
     """CREATE TRIGGER caseload_index_case_insert AFTER INSERT ON case_file BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source WHERE case_id = NEW.id;
+        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = NEW.id;
     END""",
     """CREATE TRIGGER caseload_index_case_update AFTER UPDATE OF reference, id ON case_file BEGIN
         DELETE FROM caseload_index WHERE case_id = OLD.id;
-        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source WHERE case_id = NEW.id;
+        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = NEW.id;
     END""",
     """CREATE TRIGGER caseload_index_case_delete AFTER DELETE ON case_file BEGIN
         DELETE FROM caseload_index WHERE case_id = OLD.id;
     END""",
     """CREATE TRIGGER caseload_index_member_insert AFTER INSERT ON case_member BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source WHERE case_id = NEW.case_id;
+        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = NEW.case_id;
     END""",
     """CREATE TRIGGER caseload_index_member_update AFTER UPDATE ON case_member BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source WHERE case_id IN (OLD.case_id, NEW.case_id);
+        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id IN (OLD.case_id, NEW.case_id);
     END""",
     """CREATE TRIGGER caseload_index_member_delete AFTER DELETE ON case_member BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source WHERE case_id = OLD.case_id;
+        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = OLD.case_id;
     END""",
     """CREATE TRIGGER caseload_index_person_update AFTER UPDATE OF given_names, family_name, date_of_birth,
         expected_date, la_number, nhs_number, deleted, id ON person BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source
+        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source
         WHERE case_id IN (SELECT case_id FROM case_member WHERE person_id IN (OLD.id, NEW.id));
     END""",
     """CREATE TRIGGER caseload_index_person_delete AFTER DELETE ON person BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT * FROM caseload_source
+        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source
         WHERE case_id IN (SELECT case_id FROM case_member WHERE person_id = OLD.id);
     END""",
-    "INSERT INTO caseload_index SELECT * FROM caseload_source",
+    "INSERT INTO caseload_index SELECT {COLUMNS} FROM caseload_source",
 ]
 
 
@@ -80,4 +96,4 @@ STEPS = [
 def m0022_caseload_index(db: Database) -> None:
     register(db.conn)
     for step in STEPS:
-        db.execute(step)
+        db.execute(step.replace("{COLUMNS}", COLUMNS))
