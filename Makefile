@@ -46,6 +46,8 @@ test-fast: venv locales-compile
 
 ## The fast subset again with the machine's clock moved (libfaketime), in random order: about 13 months
 ## ahead, and in the Christmas bank-holiday week of 2027. Proves no test depends on the date it runs on.
+## libfaketime moves the monotonic clock too: a timed wait that runs out (Event.wait(0.5) returning False)
+## never returns under it, so a test waits for what happens, never for a wait to run out.
 DATE_RUNS ?= $(shell date -u -d '+400 days' +%F) 2027-12-27
 test-dates: system-deps venv locales-compile
 	@for day in $(DATE_RUNS); do \

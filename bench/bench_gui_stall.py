@@ -94,13 +94,13 @@ def on_opened(session):
     window = MainWindow(session, idle_ms=24 * 3_600_000)
     window.show()
     state["window"] = window
-    window.show_area("my_work")
+    window.go_to("my_work")  # as choosing it: the page is made on a later turn (show_area would make it now)
 
 dialog.opened.connect(on_opened)
 
 def my_work_drawn():
     window = state.get("window")
-    page = window.page("my_work") if window is not None else None
+    page = window.made_page("my_work") if window is not None else None  # (page() would make it now)
     return bool(page is not None and getattr(page, "loaded", False) and runner().running() == 0)
 
 def sign_in():

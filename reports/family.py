@@ -173,7 +173,8 @@ def _story(network: Any, places: dict[str, tuple[int, int]], lang: str, made_on:
         genogram(network, places, lang, PAGE_W - 2 * MARGIN), Spacer(1, 5 * mm)]
     names = {p.id: p.name for p in network.people}
     rows = []
-    for p in network.people:
+    # The case's children or adult first, then everyone else oldest first: the same order every time it is printed.
+    for p in sorted(network.people, key=lambda p: (not p.subject, p.date_of_birth or "9999", p.name)):
         relations = [relation_text(link, names[link.related_person_id], lang)
                      for link in network.links if link.person_id == p.id]
         cases = [f"{c.reference} ({code_label(c.case_type, lang)})" for c in p.other_cases]

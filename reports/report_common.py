@@ -46,7 +46,8 @@ def grid(header: list[str], rows: list[list[Any]], widths: list[float | None] | 
     def cell(v: Any, bold: bool = False) -> Any:
         if isinstance(v, Flowable):
             return v
-        return Paragraph(esc(str(v)), st["cell_bold" if bold else "cell"])
+        # A line break in the text (one relationship, one case a line) stays one: a Paragraph would make it a space.
+        return Paragraph(esc(str(v)).replace("\n", "<br/>"), st["cell_bold" if bold else "cell"])
 
     data = [[cell(h, True) for h in header]] + [[cell(v) for v in row] for row in rows]
     t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")

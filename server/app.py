@@ -439,12 +439,13 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
     ) -> Response:
         """The committee report over every case the server holds, or one team's: senior managers and
         performance officers only (403 for anyone else). Every report made is audited."""
+        asked = figures.Asked(user, "api")
+        now, today = settings.now(), settings.today()
         try:
             figures.require_figures(user)
         except figures.FiguresRefused as exc:
+            await tx(request, lambda conn: figures.audit_refusal(conn, asked, "report.committee", now))
             raise ApiError(403, "forbidden", str(exc)) from None
-        asked = figures.Asked(user, "api")
-        now, today = settings.now(), settings.today()
 
         def run(conn: DbConn) -> Any:
             return figures.committee_stats(conn, asked, period_start, period_end, team, now=now, today=today,

@@ -220,6 +220,10 @@ def _figures(args: argparse.Namespace, now: datetime) -> int:
             return 0
         except (figures.FiguresRefused, figures.FiguresInput) as exc:
             conn.rollback()
+            if isinstance(exc, figures.FiguresRefused):
+                action = "report.committee" if args.command == "report" else "returns"
+                figures.audit_refusal(conn, asked, action, now)
+                conn.commit()
             print(f"diogel-server: {exc}", file=sys.stderr)
             return 2
 

@@ -265,6 +265,12 @@ def audit(conn: DbConn, asked: Asked, action: str, detail: dict[str, Any], now: 
                  (now, asked.user.id, action, Jsonb({**detail, "via": asked.via, "role": asked.user.role})))
 
 
+def audit_refusal(conn: DbConn, asked: Asked, action: str, now: datetime) -> None:
+    """A refused attempt at the authority's figures is audited too (``report.refused``: who, their role,
+    what they asked for, how), so an attempt outside someone's role is seen, not only the runs made."""
+    audit(conn, asked, "report.refused", {"asked_for": action}, now)
+
+
 def committee_stats(conn: DbConn, asked: Asked, start: date, end: date, team: str | None, *,
                     now: datetime, today: date, rules: RuleSet | None = None,
                     connect: ReaderConnect | None = None) -> CommitteeStats:

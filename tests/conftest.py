@@ -129,3 +129,19 @@ def case_tab(qtbot, window, key: str):
     if page is not None:
         qtbot.waitUntil(lambda: not window.loading, timeout=10_000)
     return page
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _collector_as_python_has_it() -> Iterator[None]:
+    """The app collects less often and freezes what exists at its first sign-in (``ui.interpreter``,
+    measured by ``bench/bench_gui_stall.py``); under test the collector stays as Python has it,
+    whichever test signs in first and in any order: pytest-qt closes each test's widgets through weak
+    references, which a later (or never) collected cycle would leave alive after Qt deleted them."""
+    import gc
+
+    from ui import interpreter
+
+    thresholds, freeze = interpreter.THRESHOLDS, interpreter.FREEZE
+    interpreter.THRESHOLDS, interpreter.FREEZE = gc.get_threshold(), False
+    yield
+    interpreter.THRESHOLDS, interpreter.FREEZE = thresholds, freeze

@@ -97,6 +97,18 @@ def test_the_printed_network_reads_back_in_each_language(demo, lang: str) -> Non
     pdf = FamilyService(s).render(ctx.cases["twr_cp"], lang)
     text = _text(pdf)
     assert "Seren Tŵr" in text and "Dafydd ap Llŷr" in text
+    # Each relationship on a line of its own, not run into the one before it.
+    lines = [line.strip() for page in PdfReader(io.BytesIO(pdf)).pages for line in (page.extract_text() or "").splitlines()]
+    father = "Tad:" if lang == "cy" else "Father:"
+    # The table lists the case's children first (eldest first), then the others by age, whatever the ids.
+    header = next(i for i, line in enumerate(lines) if ("Perthnasoedd" if lang == "cy" else "Relationships") in line)
+    table = lines[header:]  # the diagram above names them too
+    listed = [name for name in ("Seren Tŵr", "Osian ap Llŷr", "Dafydd ap Llŷr", "Gwenllïan Tŵr")
+              if any(line.startswith(name) for line in table)]
+    assert listed == ["Seren Tŵr", "Osian ap Llŷr", "Dafydd ap Llŷr", "Gwenllïan Tŵr"], table
+    order = [next(i for i, line in enumerate(table) if line.startswith(name)) for name in listed]
+    assert order == sorted(order), lines
+    assert any(line.startswith(father) for line in lines), lines
     if lang == "cy":
         assert "Rhwydwaith y teulu" in text and "Tad: Dafydd ap Llŷr" in text
     else:

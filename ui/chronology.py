@@ -162,6 +162,8 @@ class ChronologyTab(Loads[Chronology], Retranslating, QWidget):
         self.session, self.case_id = session, case_id
         self.person = QComboBox()
         self.person.setObjectName("chronology_person")
+        # Filled once the chronology is read (after the tab shows): measure the names then, in either language.
+        self.person.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.start, self.end = QLineEdit(), QLineEdit()
         self.start.setObjectName("chronology_start")
         self.end.setObjectName("chronology_end")

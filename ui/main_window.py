@@ -4,6 +4,11 @@ Areas come from :mod:`ui.areas` (their modules listed in :mod:`ui.plugins`). Loc
 content out of the window, closes every case window and dialog, and destroys the area pages
 (their models with them); unlocking builds them again.
 
+The window is made first and each area's page on a later turn of the event loop, when it is first
+shown ("Loading…" until then): signing in, the window shows and answers the keyboard before any page
+exists, and a page passed over before its turn (the first area when another is asked for at once) is
+never made. :meth:`MainWindow.page` makes the page shown at once for a caller that needs it.
+
 Thread contract: GUI thread. Badges are computed on a worker.
 """
 
@@ -123,6 +128,12 @@ class MainWindow(Retranslating, QMainWindow):
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._show_area)
         self.stack = QStackedWidget()
+        # Shown in place of an area's page until it is made, on a later turn of the event loop.
+        self.placeholder = QLabel()
+        self.placeholder.setObjectName("area_loading")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.placeholder)
+        self._page_due = False  # a turn of the event loop is asked for to make the current page
         self.content = QWidget()
         row = QHBoxLayout(self.content)
         row.addWidget(self.sidebar, 0)
@@ -247,6 +258,7 @@ class MainWindow(Retranslating, QMainWindow):
         for code, act in self.language_actions.items():
             act.setToolTip(_("Show Diogel in Welsh") if code == "cy" else _("Show Diogel in English"))
             act.setChecked(code == current_language())
+        self.placeholder.setText(_("Loading…"))
         self.toolbar.setWindowTitle(_("Toolbar"))
         self.toolbar.setAccessibleName(_("Toolbar"))
         self.sidebar.setAccessibleName(_("Areas"))
@@ -268,22 +280,49 @@ class MainWindow(Retranslating, QMainWindow):
     def _show_area(self, row: int) -> None:
         if row < 0 or self._locked:
             return
-        area = self._areas[row]
-        page = self._pages.get(area.key)
-        if page is None:
-            page = area.factory(self.session, self.stack)
-            self._pages[area.key] = page
-            self._frames[area.key] = scrolling(page)
-            self.stack.addWidget(self._frames[area.key])
-        self.stack.setCurrentWidget(self._frames[area.key])
+        frame = self._frames.get(self._areas[row].key)
+        if frame is not None:
+            self.stack.setCurrentWidget(frame)
+            return
+        # Made on a later turn, so the window (or the area chosen) shows and answers first; a row left
+        # before its turn is not made at all.
+        self.stack.setCurrentWidget(self.placeholder)
+        if not self._page_due:
+            self._page_due = True
+            QTimer.singleShot(0, self, self._make_current_page)
+
+    def _make_current_page(self) -> None:
+        self._page_due = False
+        row = self.sidebar.currentRow()
+        if row < 0 or self._locked:
+            return
+        key = self._areas[row].key
+        if key not in self._frames:
+            self._make_page(self._areas[row])
+        self.stack.setCurrentWidget(self._frames[key])
+
+    def _make_page(self, area: Area) -> QWidget:
+        page = area.factory(self.session, self.stack)
+        self._pages[area.key] = page
+        self._frames[area.key] = scrolling(page)
+        self.stack.addWidget(self._frames[area.key])
+        return page
 
     def show_area(self, key: str) -> QWidget | None:
-        """Bring the area ``key`` to the front (if this person has it); returns its page."""
+        """Bring the area ``key`` to the front (if this person has it); returns its page, made now if it
+        was not yet (use :meth:`go_to` to let it be made on a later turn)."""
+        if not self.go_to(key):
+            return None
+        return self.page(key)
+
+    def go_to(self, key: str) -> bool:
+        """Bring the area ``key`` to the front, as choosing it in the sidebar does (its page is made on a
+        later turn if it is new); ``False`` when this person does not have it."""
         keys = [a.key for a in self._areas]
         if key not in keys:
-            return None
+            return False
         self.sidebar.setCurrentRow(keys.index(key))
-        return self.page(key)
+        return True
 
     def find_case(self) -> None:
         """Show the caseload with the focus in its search box (what was typed before selected)."""
@@ -293,6 +332,16 @@ class MainWindow(Retranslating, QMainWindow):
             page.search.selectAll()  # type: ignore[attr-defined]
 
     def page(self, key: str) -> QWidget | None:
+        """The page of the area ``key``: made now if it is the area shown and its turn has not come yet;
+        ``None`` when it is not made (an area not shown, or the window locked)."""
+        row = self.sidebar.currentRow()
+        if (key not in self._pages and not self._locked and 0 <= row < len(self._areas)
+                and self._areas[row].key == key):  # fmt: skip
+            self._make_current_page()
+        return self._pages.get(key)
+
+    def made_page(self, key: str) -> QWidget | None:
+        """The page of the area ``key`` if it has been made (never makes it: tests and the bench)."""
         return self._pages.get(key)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name

@@ -443,27 +443,29 @@ class MyWorkPage(Retranslating, QWidget):
                     if self.team.topLevelItem(i).isExpanded()}
         self.team.clear()
         many = len(teams) > 1
+        # The rows are made first and given to the tree in one call per team (a senior manager's 250
+        # workers): one model change each, not one per row, while the GUI thread signs someone in.
+        tops: list[QTreeWidgetItem] = []
+        reopen: list[QTreeWidgetItem] = []
         for team in teams:
-            parent: QTreeWidget | QTreeWidgetItem = self.team
-            if many:
-                top = QTreeWidgetItem([team.name or _("Other teams"), str(team.total("cases")),
-                                       str(team.total("overdue")), str(team.total("due_today")),
-                                       str(team.total("due_this_week")), ""])
-                top.setData(0, WORKER_ROLE, f"team:{team.team_id}")
-                top.setData(1, Qt.ItemDataRole.UserRole, team)
-                self.team.addTopLevelItem(top)
-                if team.total("overdue"):
-                    style_tree_item(top, Urgency.OVERDUE, label_column=2)
-                    top.setText(2, str(team.total("overdue")))
-                parent = top
-            for worker in team.workers:
-                row = self._worker_row(worker)
-                if isinstance(parent, QTreeWidget):
-                    parent.addTopLevelItem(row)
-                else:
-                    parent.addChild(row)
-                if worker.worker_id in expanded:
-                    row.setExpanded(True)
+            rows = [self._worker_row(worker) for worker in team.workers]
+            reopen += [row for row, worker in zip(rows, team.workers, strict=True) if worker.worker_id in expanded]
+            if not many:
+                tops += rows
+                continue
+            top = QTreeWidgetItem([team.name or _("Other teams"), str(team.total("cases")),
+                                   str(team.total("overdue")), str(team.total("due_today")),
+                                   str(team.total("due_this_week")), ""])
+            top.setData(0, WORKER_ROLE, f"team:{team.team_id}")
+            top.setData(1, Qt.ItemDataRole.UserRole, team)
+            if team.total("overdue"):
+                style_tree_item(top, Urgency.OVERDUE, label_column=2)
+                top.setText(2, str(team.total("overdue")))
+            top.addChildren(rows)
+            tops.append(top)
+        self.team.addTopLevelItems(tops)
+        for row in reopen:  # only an item in the tree can be expanded
+            row.setExpanded(True)
         fit_columns(self.team)
 
     def _worker_row(self, worker: WorkerSummary) -> QTreeWidgetItem:

@@ -72,10 +72,40 @@ def load_plugins() -> None:
         loaded_in = threading.current_thread().name
 
 
+def warm_qt_enums() -> int:
+    """Create every enum type of QtCore, QtGui and QtWidgets now (returns how many). PySide makes each
+    on its first use, in Python, ~0.2 ms apiece: the first screens would otherwise make about a hundred
+    of them on the GUI thread while the main window is built."""
+    import enum
+
+    from PySide6 import QtCore, QtGui, QtWidgets
+
+    made = 0
+    for module in (QtCore, QtGui, QtWidgets):
+        for class_name in dir(module):
+            cls = getattr(module, class_name, None)
+            if not isinstance(cls, type):
+                continue
+            for name in dir(cls):
+                if not name[:1].isupper():
+                    continue
+                try:
+                    value = getattr(cls, name)
+                except Exception:  # noqa: S112 - an attribute PySide cannot give is not an enum to warm
+                    continue
+                made += isinstance(value, type) and issubclass(value, enum.Enum)
+    return made
+
+
 def warm_up() -> None:
-    """Worker thread: import the plugins and the heavy modules, and let Babel read both languages' data
-    (its first date takes tens of milliseconds), so the first screens need not do it on the GUI thread."""
+    """Worker thread: import the plugins and the heavy modules, let Babel read both languages' data
+    (its first date takes tens of milliseconds), work out the bank holidays (the ``holidays`` package
+    loads every country's module) and create Qt's enum types, so the first screens need not do any of
+    it on the GUI thread, and the first reads need not hold the interpreter lock for it."""
+    from ui import interpreter
+
     try:
+        interpreter.tune()
         load_plugins()
         for name in HEAVY_MODULES:
             try:
@@ -89,5 +119,9 @@ def warm_up() -> None:
         for lang in ("cy", "en"):
             format_date(date(2026, 1, 1), format="medium", locale=lang)
             catalog(lang)  # a language switch then finds the catalogue read
+        from desktop.domain.engine import default_engine
+
+        default_engine()  # the rules and the working calendar, as My work's first read needs them
+        warm_qt_enums()
     finally:
         warmed.set()  # whatever happened: sign-in waits for this

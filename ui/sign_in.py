@@ -32,6 +32,7 @@ from desktop.i18n import _, format_datetime, set_language
 from desktop.services.session import Session
 from desktop.store.integrity import DatabaseDamaged
 from desktop.store.profile import Profile
+from ui import interpreter
 from ui.plugins import warm_up, warmed
 from ui.tasks import runner
 from ui.widgets import (
@@ -166,6 +167,7 @@ class SignInDialog(Retranslating, QDialog):
         self._set_enabled(False)
         self.error.clear()
         password = self.password.text()
+        interpreter.settle()  # before any session exists: what is alive now lives as long as the process
         runner().run(
             Session.sign_in, self.folder, password, on_done=self._on_signed_in, on_error=self._on_error,
             wait=False, **self._store_kwargs,

@@ -140,3 +140,22 @@ def english_msgids() -> tuple[set[str], list[re.Pattern[str]]]:
             else:
                 exact.add(msgid)
     return exact, patterns
+
+
+def first_run(qtbot: Any, profile: Path) -> Any:
+    """A fresh profile made through the first-run window (Gareth Huws, Tîm Oedolion) and signed in: the
+    ``ui.application.AppController`` with its main window shown and given to pytest-qt."""
+    from ui.application import AppController
+
+    controller = AppController(profile, kdf=fast_kdf(), idle_ms=3_600_000)
+    dialog = controller.start()
+    qtbot.addWidget(dialog)
+    dialog.given_names.setText("Gareth")
+    dialog.family_name.setText("Huws")
+    dialog.team.setText("Tîm Oedolion")
+    dialog.password.setText(PASSWORD)
+    dialog.password2.setText(PASSWORD)
+    dialog.create_button.click()
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=10_000)
+    qtbot.addWidget(controller.window)
+    return controller

@@ -114,6 +114,21 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     chronology = case_tab(qtbot, window, "chronology")
     chronology.refresh()
     qtbot.waitUntil(lambda: not chronology.loading, timeout=10_000)  # read on a worker
+    # As a person has it: the window is on screen in Welsh before the chronology is made and fills its box.
+    set_language("cy")
+    try:
+        seen = _case_window(qtbot, rhian, case)
+        seen.show()
+        qtbot.waitExposed(seen)
+        seen.tabs.setCurrentWidget(case_tab(qtbot, seen, "chronology"))
+        box = seen.tab("chronology").person
+        qtbot.waitUntil(lambda: box.count() > 1, timeout=10_000)
+        assert box.isVisible() and box.itemText(0) == "Pawb yn yr achos"
+        # Filled after it showed, it must have grown to its words, not cut them off.
+        assert box.width() >= box.fontMetrics().horizontalAdvance("Pawb yn yr achos") + 16, box.width()
+        seen.close()
+    finally:
+        set_language("en")
     chronology.person.setCurrentIndex(chronology.person.findData(fam["osian"]))
     qtbot.waitUntil(lambda: not chronology.loading, timeout=10_000)
     whats = [r.text(1) for r in chronology.rows()]

@@ -99,6 +99,13 @@ def test_a_manager_releases_a_held_letter_from_the_letters_area(qtbot, world, gu
     cell = page.model.index(row, page.model.columns.index("recipient"))
     assert page.model.data(cell) == "Carys Jones (Person) (safety: Do not contact)"
     assert page.model.data(cell, Qt.ItemDataRole.FontRole).bold()
+    # A held letter's status stands out from those ready to print: bold, with the warning mark.
+    status = page.model.index(row, page.model.columns.index("status"))
+    assert page.model.data(status, Qt.ItemDataRole.FontRole).bold()
+    assert not page.model.data(status, Qt.ItemDataRole.DecorationRole).isNull()
+    language = page.model.index(row, page.model.columns.index("language"))
+    assert page.model.data(language, Qt.ItemDataRole.FontRole) is None
+    assert page.model.data(language, Qt.ItemDataRole.DecorationRole) is None
     set_language("cy")
     try:
         assert page.model.data(cell) == "Carys Jones (Person) (diogelwch: Peidiwch â chysylltu)"

@@ -140,21 +140,11 @@ def test_signing_out_with_a_form_open_keeps_what_was_typed(qtbot: Any, tmp_path:
     before it closes the store (else the draft would meet a closed store and be lost)."""
     from desktop.services.persons import PersonService
     from desktop.services.session import Session
-    from tests.conftest import PASSWORD, fast_kdf
-    from ui.application import AppController
+    from tests.conftest import PASSWORD
+    from tests.gui.conftest import first_run
     from ui.person_dialog import PersonDialog
 
-    controller = AppController(tmp_path / "fresh", kdf=fast_kdf(), idle_ms=3_600_000)
-    dialog = controller.start()
-    qtbot.addWidget(dialog)
-    dialog.given_names.setText("Gareth")
-    dialog.family_name.setText("Huws")
-    dialog.team.setText("Tîm Oedolion")
-    dialog.password.setText(PASSWORD)
-    dialog.password2.setText(PASSWORD)
-    dialog.create_button.click()
-    qtbot.waitUntil(lambda: controller.window is not None, timeout=10_000)
-    qtbot.addWidget(controller.window)
+    controller = first_run(qtbot, tmp_path / "fresh")
     session = controller.session
     nia = PersonService(session).create({"given_names": "Nia", "family_name": "Roberts", "date_of_birth": "2015-03-02"})
     session.write(lambda tx: tx.db.execute("DELETE FROM outbox"))  # as if sent: signing out is allowed

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.services.cases import CaseRow
 from desktop.sync import local
 from tests.conftest import PASSWORD, fast_kdf
-from tests.gui.conftest import World
+from tests.gui.conftest import World, first_run
 from ui.application import AppController
 from ui.case_view import open_case_window
 from ui.caseload_model import COLUMNS, CaseloadModel
@@ -35,18 +35,8 @@ def test_the_sync_status_is_in_the_status_bar(qtbot, gui_session) -> None:
 
 
 def test_sign_out_is_refused_while_changes_are_unsent_then_returns_to_sign_in(qtbot, tmp_path: Path) -> None:
-    controller = AppController(tmp_path / "fresh", kdf=fast_kdf(), idle_ms=3_600_000)
-    dialog = controller.start()
-    qtbot.addWidget(dialog)
-    dialog.given_names.setText("Gareth")
-    dialog.family_name.setText("Huws")
-    dialog.team.setText("Tîm Oedolion")
-    dialog.password.setText(PASSWORD)
-    dialog.password2.setText(PASSWORD)
-    dialog.create_button.click()
-    qtbot.waitUntil(lambda: controller.window is not None, timeout=10_000)
+    controller = first_run(qtbot, tmp_path / "fresh")
     window = controller.window
-    qtbot.addWidget(window)
     session = controller.session
     assert controller_for(session)._auto is None  # noqa: SLF001 - never linked to a server: no network
     from desktop.services.persons import PersonService

@@ -89,7 +89,8 @@ def test_the_command_writes_the_report_and_audits_the_run(srv: Harness, council:
     assert "Trend: done on time, month by month" in text
     assert f"Open cases {whole.open_cases}" in text
     assert "Teulu" not in text and "Mari" not in text  # no child, family or worker is named
-    # A team manager, a social worker or a wrong password: refused, nothing written, nothing audited.
+    # A team manager, a social worker or a wrong password: refused, nothing written, no run audited; the
+    # attempts of the two signed in are audited as refusals.
     before = srv.sql("SELECT count(*) AS n FROM audit WHERE action = 'report.committee'")[0]["n"]
     out.unlink()
     assert server_main([*args, "--user", "mari"], clock=srv.clock) == 2
@@ -100,6 +101,9 @@ def test_the_command_writes_the_report_and_audits_the_run(srv: Harness, council:
     assert not out.exists()
     rows = srv.sql("SELECT actor, detail FROM audit WHERE action = 'report.committee' ORDER BY id")
     assert len(rows) == before  # the refusals left no run behind
+    refused = srv.sql("SELECT actor, detail FROM audit WHERE action = 'report.refused' ORDER BY id")
+    assert [(r["actor"], r["detail"]["asked_for"], r["detail"]["via"]) for r in refused] == [
+        (_user(srv, "mari").id, "report.committee", "cli"), (_user(srv, "wendy").id, "report.committee", "cli")]
     [run] = [r for r in rows if r["detail"]["via"] == "cli"]
     assert run["actor"] == _user(srv, "sian").id
     assert run["detail"].items() >= {"period_start": START.isoformat(), "period_end": END.isoformat(), "team": None,
@@ -113,6 +117,9 @@ def test_the_api_gives_the_report_to_senior_managers_and_performance_officers_on
         r = srv.login(username).get("/v1/reports/committee", **params)
         assert r.status_code == 403 and r.json()["error"] == "forbidden", username
     assert srv.sql("SELECT count(*) AS n FROM audit WHERE action = 'report.committee'")[0]["n"] == 0
+    refused = srv.sql("SELECT actor, detail FROM audit WHERE action = 'report.refused' ORDER BY id")
+    assert [(r["actor"], r["detail"]["via"], r["detail"]["role"]) for r in refused] == [
+        (_user(srv, "mari").id, "api", "team_manager"), (_user(srv, "wendy").id, "api", "social_worker")]
     r = srv.login("peris").get("/v1/reports/committee", **params)
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     with pdfplumber.open(io.BytesIO(r.content)) as pdf:

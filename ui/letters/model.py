@@ -7,10 +7,12 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from desktop.domain.urgency import Urgency
 from desktop.i18n import N_, _
 from desktop.services.letters import QueuedLetter
 from desktop.services.safety_flags import KIND_WORDS
 from ui.formatting import show_date
+from ui.urgency import urgency_icon
 
 LANGUAGES = {"cy": N_("Welsh"), "en": N_("English"), "bilingual": N_("Welsh and English")}
 STATUSES = {"queued": N_("Ready to print"), "held": N_("Held"), "printed": N_("Printed"),
@@ -79,10 +81,13 @@ class LetterModel(QAbstractTableModel):
         if role == ID_ROLE:
             return letter.id
         column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.FontRole and column == "recipient" and letter.recipient_flags:
+        held = column == "status" and letter.status == "held"
+        if role == Qt.ItemDataRole.FontRole and (held or (column == "recipient" and letter.recipient_flags)):
             font = QFont()
             font.setBold(True)  # bold, not a colour: it stays visible in high contrast
             return font
+        if role == Qt.ItemDataRole.DecorationRole and held:
+            return urgency_icon(Urgency.DUE_TODAY)  # someone must act before it can go: it looks like it
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if column == "case":
