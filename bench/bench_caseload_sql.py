@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bench.synthetic import PASSWORD, create_profile, populate  # noqa: E402
 from desktop.services.cases import CaseloadQuery, CaseService  # noqa: E402
 from desktop.services.session import Session  # noqa: E402
-from desktop.store.migrations.m0022_caseload_index import COLUMNS  # noqa: E402
+from desktop.store.caseload_index import COLUMNS  # noqa: E402
 
 
 def _median_ms(fn: Callable[[], Any], runs: int) -> float:

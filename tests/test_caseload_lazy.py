@@ -5,6 +5,8 @@ filtered and sorted in Python gives."""
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,10 +15,13 @@ from bench.synthetic import populate
 from desktop.services.cases import SORTABLE_IN_SQL, CaseloadQuery, CaseRow, CaseService
 from desktop.services.persons import PersonService
 from desktop.services.session import Session
-from ui.caseload_model import COLUMNS, CaseFilter
+from desktop.store.caseload_index import COLUMNS, uk_date
+from desktop.sync.client import SyncClient
+from ui.caseload_model import COLUMNS as LIST_COLUMNS
+from ui.caseload_model import CaseFilter
 from ui.caseload_source import order_rows
 
-_SQL_COLUMNS = [i for i, (key, _msgid) in enumerate(COLUMNS) if key in SORTABLE_IN_SQL]
+_SQL_COLUMNS = [i for i, (key, _msgid) in enumerate(LIST_COLUMNS) if key in SORTABLE_IN_SQL]
 
 
 def _walk(cases: CaseService, query: CaseloadQuery, limit: int) -> list[CaseRow]:
@@ -74,7 +79,7 @@ def test_random_searches_filters_and_sorts_give_the_whole_lists_rows_in_its_orde
         column = rng.choice(_SQL_COLUMNS)
         order = rng.choice([Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
         query = CaseloadQuery(terms, query_filter.case_type, query_filter.team_id, query_filter.worker_id,
-                              COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder)
+                              LIST_COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder)
         expected = [r.case_id for r in order_rows(whole, query, {})]  # the whole list, in Python
         got = [r.case_id for r in _walk(cases, query, rng.choice([1, 7, 50, 1000]))]
         assert got == expected, (query, len(got), len(expected))
@@ -158,3 +163,60 @@ def test_out_of_scope_cases_never_appear(make_session) -> None:
             assert got <= set(allocated)
             assert got == {r.case_id for r in cases.caseload() if all(t in r.search_text for t in terms)}
     assert len(_walk(cases, CaseloadQuery(), 3)) == 5
+
+
+def _pulled_page(source: Session, rng: random.Random) -> dict[str, Any]:
+    """Every team, worker, person, case and membership of ``source`` as one pulled page, in a random order (a row may
+    come before what it refers to: parked, then applied at the end of the same page)."""
+    changes = []
+    for table in ("team", "practitioner", "person", "case_file", "case_member"):
+        for row in source.store.rows(f"SELECT * FROM [{table}]"):  # noqa: S608 - fixed names
+            data = {k: v for k, v in row.items() if k not in ("version", "deleted")}
+            changes.append({"entity": table, "id": row["id"], "case_id": row.get("case_id"), "version": 1,
+                            "deleted": False, "data": data})
+    rng.shuffle(changes)
+    return {"changes": changes, "removals": [], "cursor": "c1", "seq": 1, "has_more": False}
+
+
+def test_a_pulled_page_writes_each_cases_index_row_once(make_session) -> None:
+    """A first sync's page (hundreds of cases, their members and people, in any order): the caseload's
+    search table ends exactly as the triggers keep it, each case's row worked out once at the page's end
+    rather than again for every row of the case; an error in the page leaves nothing (and the triggers
+    work as before afterwards)."""
+    source = make_session(role="senior_manager", folder="server-side")
+    populate(source, 150, seed=31, children_per_case=(1, 2, 3))
+    laptop = make_session(role="senior_manager", folder="laptop")
+    page = _pulled_page(source, random.Random(31))
+    client = SyncClient(laptop.store, SimpleNamespace(token="t"), actor=laptop.user.id)  # type: ignore[arg-type]
+    worked_out: list[str] = []
+
+    def apply(tx: Any) -> dict[str, int]:
+        tx.db.conn.create_function("diogel_uk_date", 1, lambda iso: worked_out.append(iso) or uk_date(iso))
+        try:
+            return client._apply_page(tx, page, "cursor", False, None)  # noqa: SLF001
+        finally:
+            tx.db.conn.create_function("diogel_uk_date", 1, uk_date, deterministic=True)
+
+    counts = laptop.store.write(apply, actor=laptop.user.id)
+    assert counts["received"] == len(page["changes"]) and counts["parked"] > 0  # members before their case
+    assert laptop.store.rows("SELECT count(*) AS n FROM sync_parked")[0]["n"] == 0  # applied at the page's end
+    assert len(worked_out) == 150  # once per case (the triggers, row by row, work a case out 1 + members times)
+    _index_matches_the_list(laptop)
+    index = laptop.store.rows("SELECT * FROM caseload_index ORDER BY case_id")
+    assert index == laptop.store.rows(f"SELECT {COLUMNS} FROM caseload_source ORDER BY case_id")  # noqa: S608
+
+    person = source.store.rows("SELECT id FROM person WHERE id IN (SELECT person_id FROM case_member) LIMIT 1")[0]
+    broken = {"changes": [{"entity": "person", "id": person["id"], "case_id": None, "version": 2, "deleted": False,
+                           "data": {"given_names": "Ŵil", "family_name": "Ŵynne"}}],
+              "removals": [{"type": "remove_case"}], "cursor": "c2", "has_more": False}  # a removal without its case
+    with pytest.raises(KeyError):
+        laptop.store.write(lambda tx: client._apply_page(tx, broken, "cursor", False, None), actor=laptop.user.id)  # noqa: SLF001
+    assert laptop.store.rows("SELECT * FROM caseload_index ORDER BY case_id") == index  # nothing half-written
+    renamed = {**broken, "removals": []}  # the person's new name, pulled: the cases they are in are written again
+    laptop.store.write(lambda tx: client._apply_page(tx, renamed, "cursor", False, None), actor=laptop.user.id)  # noqa: SLF001
+    cases_of_person = {r["case_id"] for r in laptop.store.rows(
+        "SELECT case_id FROM case_member WHERE person_id = ? AND deleted = 0 AND role = 'subject'", [person["id"]])}
+    assert {r.case_id for r in _walk(CaseService(laptop), CaseloadQuery(terms=("ŵil ŵynne",)), 10)} == cases_of_person
+    PersonService(laptop).update(person["id"], {"given_names": "Ŷr"})  # live again: the trigger keeps it
+    assert {r.case_id for r in _walk(CaseService(laptop), CaseloadQuery(terms=("ŷr ŵynne",)), 10)} == cases_of_person
+    _index_matches_the_list(laptop)

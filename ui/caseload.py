@@ -145,6 +145,7 @@ class CaseloadPage(Retranslating, QWidget):
         self.model.modelAboutToBeReset.connect(self._keep_place)
         self.model.modelReset.connect(self._restore_place)
         self.model.answered.connect(self._on_answered)
+        self.model.counted.connect(self._update_count)
         self.lists_loader: Loader[FilterLists] = Loader(self, self._on_lists,
                                                         fail=lambda exc: log.error("the teams and workers could not"
                                                                                    " be read", exc_info=exc))
@@ -192,7 +193,7 @@ class CaseloadPage(Retranslating, QWidget):
 
     def _update_count(self) -> None:
         shown, total = self.model.matching(), self.model.total()
-        if not self._loaded:
+        if not self._loaded or shown is None or total is None:
             self.count_label.setText(_("Loading…"))
         elif shown == total:
             self.count_label.setText(ngettext("{n} case", "{n} cases", total).format(n=total))
@@ -276,7 +277,7 @@ class CaseloadPage(Retranslating, QWidget):
         header = self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
         icon = self.table.iconSize().width() if self.table.iconSize().isValid() else 16
-        sample = [self.model.cells(r) for r in range(min(SAMPLE_ROWS, self.model.matching()))]
+        sample = [self.model.cells(r) for r in range(min(SAMPLE_ROWS, self.model.rowCount()))]
         for column in columns:
             widest = max((metrics.horizontalAdvance(cells[column]) for cells in sample), default=0) + CELL_PADDING
             if COLUMNS[column][0] in DUE_COLUMNS:

@@ -74,6 +74,7 @@ class CaseloadModel(QAbstractTableModel):
     in; :attr:`busy` says whether an answer is still awaited."""
 
     answered = Signal()
+    counted = Signal()
 
     def __init__(self, parent: Any = None, source: CaseloadSource | None = None) -> None:
         super().__init__(parent)
@@ -81,8 +82,9 @@ class CaseloadModel(QAbstractTableModel):
         self._rows: list[CaseRow] = []  # the rows Qt has been told about, in order
         self._after: object = None  # where the next page starts
         self._more = False
-        self._matching = 0
-        self._total = 0
+        self._matching: int | None = 0  # None: being counted
+        self._total: int | None = 0
+        self._counting = 0  # the generation whose counts are being read
         self._filter: CaseFilter = CaseFilter()
         self._order: tuple[int, Qt.SortOrder] | None = None
         self._display: dict[str, tuple[str, ...]] = {}
@@ -125,8 +127,8 @@ class CaseloadModel(QAbstractTableModel):
 
     @property
     def busy(self) -> bool:
-        """Whether an answer is awaited (the latest query's first page, or a next page)."""
-        return self._answered < self._generation or self._fetching
+        """Whether an answer is awaited (the latest query's first page, its counts, or a next page)."""
+        return self._answered < self._generation or self._fetching or self._counting == self._generation
 
     def when_settled(self, fn: Callable[[], None]) -> None:
         """Call ``fn`` (GUI thread) once the latest query's first page is in; now if it is."""
@@ -172,18 +174,30 @@ class CaseloadModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(answer.rows)
         self._after, self._more = answer.after, answer.more
-        self._matching = answer.matching if answer.matching is not None else len(self._rows)
-        self._total = answer.total if answer.total is not None else self._matching
+        self._matching, self._total = answer.matching, answer.total
         if answer.flagged is not None:
             self._flagged = answer.flagged
         self._display.clear()
         self.endResetModel()
+        if self._matching is None or self._total is None:  # counted once the rows are shown
+            self._counting = generation
+            query, source = self.query(), self._source
+            self._ask(lambda: source.count(query), lambda counts: self._on_counted(generation, counts),
+                      lambda exc: self._on_failed(generation, exc))
         self._settle(generation)
+
+    def _on_counted(self, generation: int, counts: tuple[int, int]) -> None:
+        if generation != self._generation:
+            return
+        self._counting = 0
+        self._matching, self._total = counts
+        self.counted.emit()
 
     def _on_failed(self, generation: int, exc: BaseException) -> None:
         log.error("the caseload could not be read", exc_info=exc)
         if generation == self._generation:
             self._fetching = False
+            self._counting = 0
             self._settle(generation)
 
     def _settle(self, generation: int) -> None:
@@ -244,12 +258,13 @@ class CaseloadModel(QAbstractTableModel):
     def clear(self) -> None:
         self.set_rows([])
 
-    def total(self) -> int:
-        """Every case in the caseload (search and filters aside)."""
+    def total(self) -> int | None:
+        """Every case in the caseload (search and filters aside); ``None`` while it is counted."""
         return self._total
 
-    def matching(self) -> int:
-        """The cases that pass the current search and filters (read as the list is scrolled)."""
+    def matching(self) -> int | None:
+        """The cases that pass the current search and filters (read as the list is scrolled); ``None``
+        while they are counted."""
         return self._matching
 
     def shown_rows(self) -> list[CaseRow]:

@@ -65,7 +65,13 @@ class CaseloadSource(Protocol):
     immediate: bool
     """True when answers are at hand (held in memory): the list asks in the GUI thread, no worker."""
 
-    def first(self, query: CaseloadQuery, limit: int) -> Answer: ...
+    def first(self, query: CaseloadQuery, limit: int) -> Answer:
+        """The first page; its counts may be ``None`` (then :meth:`count` is asked once it is shown)."""
+        ...
+
+    def count(self, query: CaseloadQuery) -> tuple[int, int]:
+        """How many cases pass ``query``, and how many the caseload holds."""
+        ...
 
     def more(self, query: CaseloadQuery, after: object, limit: int) -> Answer: ...
 
@@ -126,6 +132,10 @@ class _Ordered:
             return self._held[1] if self._held is not None and self._held[0] == query else None
 
 
+def _filtered(query: CaseloadQuery) -> bool:
+    return bool(query.terms or query.case_type or query.team_id or query.worker_id)
+
+
 def _slice(rows: list[CaseRow], start: int, limit: int) -> tuple[list[CaseRow], int, bool]:
     end = start + max(limit, 0)
     return rows[start:end], end, end < len(rows)
@@ -150,6 +160,9 @@ class ListSource:
         page, after, more = _slice(ordered, 0, limit)
         return Answer(page, after, more, len(ordered), len(self._rows), self._flagged)
 
+    def count(self, query: CaseloadQuery) -> tuple[int, int]:
+        return len(order_rows(self._rows, query, {})), len(self._rows)
+
     def more(self, query: CaseloadQuery, after: object, limit: int) -> Answer:
         ordered = self._ordered.get(query)
         if ordered is None:
@@ -169,21 +182,27 @@ class ServiceSource:
         self._ordered = _Ordered()
 
     def first(self, query: CaseloadQuery, limit: int) -> Answer:
+        """The first page; the counts only when the page itself tells them (it holds every match)."""
         cases = CaseService(self.session)
         flagged = frozenset(flagged_cases(self.session.store))
-        everything = CaseloadQuery()
         after: object
         if query.sort in DUE_COLUMNS:
             ordered = self._due_sorted(cases, query)
             page, after, more = _slice(ordered, 0, limit)
-            matching = len(ordered)
+            matching: int | None = len(ordered)
         else:
             read = cases.caseload_page(query, None, limit)
             page, after, more = read.rows, read.cursor, read.more
-            matching = len(page) if not more else cases.caseload_count(query)
-        filtered = bool(query.terms or query.case_type or query.team_id or query.worker_id)
-        total = cases.caseload_count(everything) if filtered else matching
+            matching = None if more else len(page)
+        total = matching if not _filtered(query) else None
         return Answer(page, after, more, matching, total, flagged)
+
+    def count(self, query: CaseloadQuery) -> tuple[int, int]:
+        """How many cases pass ``query``, and how many the caseload holds."""
+        cases = CaseService(self.session)
+        total = cases.caseload_count(CaseloadQuery())
+        unsorted = replace(query, sort=None, descending=False)  # the order changes no count
+        return (cases.caseload_count(unsorted) if _filtered(query) else total), total
 
     def more(self, query: CaseloadQuery, after: object, limit: int) -> Answer:
         if query.sort in DUE_COLUMNS:

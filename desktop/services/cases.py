@@ -167,8 +167,10 @@ class CaseService:
     def caseload_count(self, query: CaseloadQuery) -> int:
         """How many cases in scope pass ``query`` (the list's "matching" figure), without reading them."""
         where, params, _key = self._caseload_sql(query)
+        # Without search terms nothing of the search table is needed: the cases alone (a tenth of the pages).
+        source = _CASELOAD_FROM if query.terms else "FROM case_file c"
         with self.session.store.reading() as db:
-            found = db.execute(f"SELECT count(*) {_CASELOAD_FROM} WHERE {where}", params).fetchall()  # noqa: S608
+            found = db.execute(f"SELECT count(*) {source} WHERE {where}", params).fetchall()  # noqa: S608
         return int(found[0][0])
 
     def _caseload_sql(self, query: CaseloadQuery) -> tuple[str, dict[str, Any], str]:

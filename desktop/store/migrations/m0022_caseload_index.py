@@ -4,14 +4,15 @@
 screen, a page and a count by SQL instead of reading every case into Python. It is derived: not
 synced (it has none of the bookkeeping columns), not exported, rebuilt here from the rows it
 summarises. ``caseload_source`` is the one definition of a case's row; every trigger refreshes the
-cases a change touches from it, in the writing transaction.
+cases a change touches from it, in the writing transaction — or, inside
+:func:`desktop.store.caseload_index.deferred` (a pull's page), notes them for one rebuild at its end.
 """
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 
-from desktop.store.caseload_index import register
+from desktop.store.caseload_index import COLUMNS, register
 from desktop.store.migrations import MIGRATIONS
 
 # The subjects in the order the list has always shown them (members in rowid order), each person
@@ -22,9 +23,6 @@ _SUBJECTS = """
     FROM case_member m JOIN person p ON p.id = m.person_id AND p.deleted = 0
     WHERE m.case_id = c.id AND m.deleted = 0 AND m.role = 'subject'
 """
-
-COLUMNS = ("case_id, seq, subjects, date_of_birth, identifiers, search_text, subjects_key, reference_key,"
-           " dob_key")
 
 STEPS = [
     """CREATE TABLE caseload_index (
@@ -60,31 +58,34 @@ STEPS = [
                 UNION ALL SELECT seq, 1, nhs_number FROM ({_SUBJECTS}) WHERE nhs_number <> ''
                 ORDER BY seq, k))) AS identifiers
           FROM case_file c)""",
-    """CREATE TRIGGER caseload_index_case_insert AFTER INSERT ON case_file BEGIN
+    """CREATE TRIGGER caseload_index_case_insert AFTER INSERT ON case_file WHEN diogel_caseload_case(NEW.id) BEGIN
         INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = NEW.id;
     END""",
-    """CREATE TRIGGER caseload_index_case_update AFTER UPDATE OF reference, id ON case_file BEGIN
+    """CREATE TRIGGER caseload_index_case_update AFTER UPDATE OF reference, id ON case_file
+        WHEN diogel_caseload_case(OLD.id) + diogel_caseload_case(NEW.id) BEGIN
         DELETE FROM caseload_index WHERE case_id = OLD.id;
         INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = NEW.id;
     END""",
-    """CREATE TRIGGER caseload_index_case_delete AFTER DELETE ON case_file BEGIN
+    """CREATE TRIGGER caseload_index_case_delete AFTER DELETE ON case_file WHEN diogel_caseload_case(OLD.id) BEGIN
         DELETE FROM caseload_index WHERE case_id = OLD.id;
     END""",
-    """CREATE TRIGGER caseload_index_member_insert AFTER INSERT ON case_member BEGIN
+    """CREATE TRIGGER caseload_index_member_insert AFTER INSERT ON case_member WHEN diogel_caseload_case(NEW.case_id) BEGIN
         INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = NEW.case_id;
     END""",
-    """CREATE TRIGGER caseload_index_member_update AFTER UPDATE ON case_member BEGIN
+    """CREATE TRIGGER caseload_index_member_update AFTER UPDATE ON case_member
+        WHEN diogel_caseload_case(OLD.case_id) + diogel_caseload_case(NEW.case_id) BEGIN
         INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id IN (OLD.case_id, NEW.case_id);
     END""",
-    """CREATE TRIGGER caseload_index_member_delete AFTER DELETE ON case_member BEGIN
+    """CREATE TRIGGER caseload_index_member_delete AFTER DELETE ON case_member WHEN diogel_caseload_case(OLD.case_id) BEGIN
         INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = OLD.case_id;
     END""",
     """CREATE TRIGGER caseload_index_person_update AFTER UPDATE OF given_names, family_name, date_of_birth,
-        expected_date, la_number, nhs_number, deleted, id ON person BEGIN
+        expected_date, la_number, nhs_number, deleted, id ON person
+        WHEN diogel_caseload_person(OLD.id) + diogel_caseload_person(NEW.id) BEGIN
         INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source
         WHERE case_id IN (SELECT case_id FROM case_member WHERE person_id IN (OLD.id, NEW.id));
     END""",
-    """CREATE TRIGGER caseload_index_person_delete AFTER DELETE ON person BEGIN
+    """CREATE TRIGGER caseload_index_person_delete AFTER DELETE ON person WHEN diogel_caseload_person(OLD.id) BEGIN
         INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source
         WHERE case_id IN (SELECT case_id FROM case_member WHERE person_id = OLD.id);
     END""",
