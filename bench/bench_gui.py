@@ -13,7 +13,7 @@ With ``--cases 50000`` the targets are those of issue 22: cold start ≤ 1.5 s a
 ≤ 200 MB. The children run from compiled bytecode (compiled first into a temporary cache), as an
 installed copy or the bundle does, whatever ``PYTHONDONTWRITEBYTECODE`` says.
 
-    python bench/bench_gui.py [--cases 5000]
+    python bench/bench_gui.py [--cases 5000] [--runs 3] [--profile FOLDER]
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", type=Path, help="a profile folder: built there once, then reused (turn-about runs)")
     args = parser.parse_args()
     from bench.synthetic import create_profile, populate
 
@@ -95,10 +96,11 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "compileall", "-q", "desktop", "ui", "reports"], cwd=ROOT, env=env,
                        check=True, capture_output=True)
         load_start = os.getloadavg()[0]
-        folder = Path(tmp) / "profile"
-        session = create_profile(folder)  # production argon2id parameters
-        populate(session, args.cases)
-        session.close()
+        folder = args.profile or Path(tmp) / "profile"
+        if not (folder / "diogel.db").exists():
+            session = create_profile(folder)  # production argon2id parameters
+            populate(session, args.cases)
+            session.close()
         runs, waited = [], []
         size_mb = round((folder / "diogel.db").stat().st_size / 2**20)
         for mode, into in [("parallel", runs), ("wait", waited)] * args.runs:

@@ -141,6 +141,7 @@ class CaseloadPage(Retranslating, QWidget):
 
         self._loaded = False
         self._rows_changed = False  # a commit since the last refresh changed what the rows say
+        self._due_again = False  # a commit came while the due columns were being worked out
         self._kept: tuple[str | None, int] = (None, 0)  # the current case and the scroll, across a refresh
         self.model.modelAboutToBeReset.connect(self._keep_place)
         self.model.modelReset.connect(self._restore_place)
@@ -229,10 +230,17 @@ class CaseloadPage(Retranslating, QWidget):
         """The Next due and Overdue columns, worked out on a worker once the list is on screen (so
         the engine's work never holds up the list itself)."""
         session = self.session
-        if session.can(Can.VIEW_CASEWORK):
-            self.due_loader.load(lambda: MyWorkService(session).by_case())
+        if not session.can(Can.VIEW_CASEWORK):
+            return
+        if self.due_loader.pending:  # one at a time: a burst of commits is worked out once more, after it
+            self._due_again = True
+            return
+        self._due_again = False
+        self.due_loader.load(lambda: MyWorkService(session).by_case())
 
     def _on_due(self, due: dict[str, Any]) -> None:
+        if self._due_again:
+            self._load_due()
         self.model.set_due(due)
         self.fit_columns([k for k, _msgid in COLUMNS].index(key) for key in DUE_COLUMNS)
         if self.model.query().sort in DUE_COLUMNS:
@@ -241,6 +249,8 @@ class CaseloadPage(Retranslating, QWidget):
     def _due_failed(self, exc: BaseException) -> None:
         log.error("the caseload's due columns could not be worked out", exc_info=exc)
         self.model.set_due_failed()
+        if self._due_again:
+            self._load_due()
 
     def _on_answered(self) -> None:
         """A query's first page (or a refresh) is in: the count, and on the first, the columns and what is due."""

@@ -64,6 +64,7 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 
 
+_SUPERSEDED = object()
 PAGE = 200
 """Rows asked for at a time: the first screen, and each step as the list is scrolled."""
 
@@ -148,11 +149,13 @@ class CaseloadModel(QAbstractTableModel):
         generation, query, source = self._generation, self.query(), self._source
         self.pages_read += 1
         self._ask(lambda: source.first(query, limit), lambda answer: self._on_first(generation, answer, refresh),
-                  lambda exc: self._on_failed(generation, exc))
+                  lambda exc: self._on_failed(generation, exc), generation)
 
-    def _ask(self, read: Callable[[], Answer], done: Callable[[Answer], None],
-             fail: Callable[[BaseException], None]) -> None:
-        """``read()`` on a worker (at once for a source held in memory); ``done``/``fail`` in the GUI thread."""
+    def _ask(self, read: Callable[[], Any], done: Callable[[Any], None],
+             fail: Callable[[BaseException], None], generation: int) -> None:
+        """``read()`` on a worker (at once for a source held in memory); ``done``/``fail`` in the GUI thread.
+        A read still waiting for a worker when a newer query comes is not made (typing a name, each
+        keystroke's read would otherwise run in turn)."""
         if self._source.immediate:
             try:
                 answer = read()
@@ -165,7 +168,16 @@ class CaseloadModel(QAbstractTableModel):
         def alive(fn: Callable[[Any], None]) -> Callable[[Any], None]:
             return lambda value: fn(value) if shiboken6.isValid(self) else None
 
-        runner().run(read, on_done=alive(done), on_error=alive(fail))
+        def wanted() -> Any:
+            if generation != self._generation:  # an int read on the worker: at worst one read too many
+                return _SUPERSEDED
+            return read()
+
+        def answered(value: Any) -> None:
+            if value is not _SUPERSEDED:
+                done(value)
+
+        runner().run(wanted, on_done=alive(answered), on_error=alive(fail))
 
     def _on_first(self, generation: int, answer: Answer, refresh: bool) -> None:
         if generation != self._generation:
@@ -183,7 +195,7 @@ class CaseloadModel(QAbstractTableModel):
             self._counting = generation
             query, source = self.query(), self._source
             self._ask(lambda: source.count(query), lambda counts: self._on_counted(generation, counts),
-                      lambda exc: self._on_failed(generation, exc))
+                      lambda exc: self._on_failed(generation, exc), generation)
         self._settle(generation)
 
     def _on_counted(self, generation: int, counts: tuple[int, int]) -> None:
@@ -221,7 +233,7 @@ class CaseloadModel(QAbstractTableModel):
         generation, query, source, after = self._generation, self.query(), self._source, self._after
         self.pages_read += 1
         self._ask(lambda: source.more(query, after, PAGE), lambda answer: self._on_more(generation, answer),
-                  lambda exc: self._on_failed(generation, exc))
+                  lambda exc: self._on_failed(generation, exc), generation)
 
     def _on_more(self, generation: int, answer: Answer) -> None:
         if generation != self._generation:
