@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush
@@ -65,6 +66,8 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 
 
 _SUPERSEDED = object()
+COUNT_DELAY_MS = 250
+"""How long the query must stay the same before its cases are counted (the rows are read at once)."""
 PAGE = 200
 """Rows asked for at a time: the first screen, and each step as the list is scrolled."""
 
@@ -101,6 +104,10 @@ class CaseloadModel(QAbstractTableModel):
         self.due_failed = False
         self.refreshing = False
         """While the rows are replaced: whether by a refresh of the same query (not a new one)."""
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._count)
 
     # -- the source and its answers -----------------------------------------------------------
     def set_source(self, source: CaseloadSource) -> None:
@@ -191,12 +198,18 @@ class CaseloadModel(QAbstractTableModel):
             self._flagged = answer.flagged
         self._display.clear()
         self.endResetModel()
-        if self._matching is None or self._total is None:  # counted once the rows are shown
+        if self._matching is None or self._total is None:  # counted once the typing pauses
             self._counting = generation
-            query, source = self.query(), self._source
-            self._ask(lambda: source.count(query), lambda counts: self._on_counted(generation, counts),
-                      lambda exc: self._on_failed(generation, exc), generation)
+            self._count_timer.start()
         self._settle(generation)
+
+    def _count(self) -> None:
+        """Count the latest query's cases (a count reads every match: once, not at every keystroke)."""
+        generation, query, source = self._generation, self.query(), self._source
+        if self._counting != generation:
+            return
+        self._ask(lambda: source.count(query), lambda counts: self._on_counted(generation, counts),
+                  lambda exc: self._on_failed(generation, exc), generation)
 
     def _on_counted(self, generation: int, counts: tuple[int, int]) -> None:
         if generation != self._generation:
