@@ -278,7 +278,8 @@ class CaseloadPage(Retranslating, QWidget):
                     column = max(self.table.currentIndex().column(), 0)
                     self.table.setCurrentIndex(self.proxy.index(row, column))
                     break
-        self.table.verticalScrollBar().setValue(scrolled)
+        if scrolled:  # once the view has laid the rows out again (its range is updated later)
+            QTimer.singleShot(0, self, lambda: self.table.verticalScrollBar().setValue(scrolled))
 
     def fit_columns(self, columns: Iterable[int]) -> None:
         """Each column as wide as its header and the texts of the first :data:`SAMPLE_ROWS` rows shown, no

@@ -16,6 +16,7 @@ from bench.synthetic import populate
 from desktop.services.cases import CaseloadQuery, CaseService
 from desktop.services.my_work import MyWorkService
 from desktop.services.permissions import Can
+from desktop.services.persons import PersonService
 from desktop.services.session import Session
 from tests.gui.conftest import World
 from ui.caseload import CaseloadPage, CaseloadTable
@@ -120,9 +121,23 @@ def test_the_first_screen_reads_at_most_a_page_and_scrolling_reads_the_next(qtbo
     page.table.scrollToBottom()  # the view asks for more as it reaches the end
     qtbot.waitUntil(lambda: page.model.rowCount() == 2 * PAGE, timeout=10_000)
     assert reads == [PAGE, PAGE]
+    # A change after scrolling: the rows held are read again in one read, the list stays where it was.
+    page.table.scrollToBottom()  # the view asks once more: a full page may have had more after it
+    qtbot.waitUntil(lambda: not (page.model.canFetchMore() or page.model.busy), timeout=10_000)
+    assert reads[2:] == [0] and page.model.rowCount() == 2 * PAGE
+    scrolled = page.table.verticalScrollBar().value()
+    assert scrolled > 0
+    case_id = page.model.row_at(2 * PAGE - 5).case_id
+    person = manager.store.rows("SELECT person_id FROM case_member WHERE case_id = ? AND role = 'subject'"
+                                " AND deleted = 0", [case_id])[0]["person_id"]
+    PersonService(manager).update(person, {"family_name": "Zzyzx"})
+    qtbot.waitUntil(lambda: len(reads) >= 4 and not page.model.busy, timeout=10_000)
+    assert reads[3] == 2 * PAGE and reads[4:] in ([], [0]) and page.model.rowCount() == 2 * PAGE
+    assert any("Zzyzx" in page.model.row_at(r).subjects for r in range(2 * PAGE))
+    qtbot.waitUntil(lambda: page.table.verticalScrollBar().value() == scrolled, timeout=5_000)
     qtbot.keyClicks(page.search, "zzzz")
     qtbot.waitUntil(lambda: not page.model.busy and page.model.rowCount() == 0, timeout=10_000)
-    assert "0 of 400 cases" in page.count_label.text()
+    assert page.count_label.text() == "0 of 400 cases"
     _finish(qtbot, page)
 
 
@@ -151,7 +166,6 @@ def test_a_change_to_a_case_shows_without_reading_the_whole_list(qtbot, gui_sess
     """A report recorded on a case: its Next due shows it is overdue; a name changed: the row says so.
     The rows held are read again (a page), never the whole caseload; the current case stays current."""
     from desktop.services.child_protection import ReportService
-    from desktop.services.persons import PersonService
 
     page = _page(qtbot, gui_session)
     qtbot.waitUntil(lambda: page.model.due_loaded, timeout=10_000)
