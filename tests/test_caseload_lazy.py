@@ -179,25 +179,24 @@ def _pulled_page(source: Session, rng: random.Random) -> dict[str, Any]:
 
 
 def test_a_pulled_page_writes_each_cases_index_row_once(make_session) -> None:
-    """A first sync's page (hundreds of cases, their members and people, in any order): the caseload's
-    search table ends exactly as the triggers keep it, each case's row worked out once at the page's end
-    rather than again for every row of the case; an error in the page leaves nothing (and the triggers
-    work as before afterwards)."""
+    """A first sync's page (hundreds of cases, their members and people, in any order) is one transaction:
+    the caseload's search table ends exactly as ``caseload_source`` says, each case's row worked out once
+    just before the commit rather than again for every row of the case; a pulled rename rewrites the
+    person's cases; an error in the page leaves nothing."""
     source = make_session(role="senior_manager", folder="server-side")
     populate(source, 150, seed=31, children_per_case=(1, 2, 3))
     laptop = make_session(role="senior_manager", folder="laptop")
     page = _pulled_page(source, random.Random(31))
     client = SyncClient(laptop.store, SimpleNamespace(token="t"), actor=laptop.user.id)  # type: ignore[arg-type]
-    worked_out: list[str] = []
-
-    def apply(tx: Any) -> dict[str, int]:
-        tx.db.conn.create_function("diogel_uk_date", 1, lambda iso: worked_out.append(iso) or uk_date(iso))
-        try:
-            return client._apply_page(tx, page, "cursor", False, None)  # noqa: SLF001
-        finally:
-            tx.db.conn.create_function("diogel_uk_date", 1, uk_date, deterministic=True)
-
-    counts = laptop.store.write(apply, actor=laptop.user.id)
+    worked_out: list[str] = []  # a case's row worked out: caseload_source calls diogel_uk_date once for it
+    laptop.store.write(lambda tx: tx.db.conn.create_function(
+        "diogel_uk_date", 1, lambda iso: worked_out.append(iso) or uk_date(iso)), actor=laptop.user.id)
+    try:
+        counts = laptop.store.write(lambda tx: client._apply_page(tx, page, "cursor", False, None),  # noqa: SLF001
+                                    actor=laptop.user.id)
+    finally:
+        laptop.store.write(lambda tx: tx.db.conn.create_function("diogel_uk_date", 1, uk_date, deterministic=True),
+                           actor=laptop.user.id)
     assert counts["received"] == len(page["changes"]) and counts["parked"] > 0  # members before their case
     assert laptop.store.rows("SELECT count(*) AS n FROM sync_parked")[0]["n"] == 0  # applied at the page's end
     assert len(worked_out) == 150  # once per case (the triggers, row by row, work a case out 1 + members times)
@@ -217,6 +216,6 @@ def test_a_pulled_page_writes_each_cases_index_row_once(make_session) -> None:
     cases_of_person = {r["case_id"] for r in laptop.store.rows(
         "SELECT case_id FROM case_member WHERE person_id = ? AND deleted = 0 AND role = 'subject'", [person["id"]])}
     assert {r.case_id for r in _walk(CaseService(laptop), CaseloadQuery(terms=("ŵil ŵynne",)), 10)} == cases_of_person
-    PersonService(laptop).update(person["id"], {"given_names": "Ŷr"})  # live again: the trigger keeps it
+    PersonService(laptop).update(person["id"], {"given_names": "Ŷr"})  # an edit on the laptop, the same way
     assert {r.case_id for r in _walk(CaseService(laptop), CaseloadQuery(terms=("ŷr ŵynne",)), 10)} == cases_of_person
     _index_matches_the_list(laptop)

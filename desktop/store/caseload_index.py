@@ -2,15 +2,14 @@
 
 Contract: ``caseload_index`` holds one row per case with what the caseload list shows, searches and
 sorts on that is not a column of ``case_file`` itself (the subjects' names, the earliest date of birth,
-their identifiers and the casefolded search text). Triggers keep it in step in the writing transaction;
-nothing else writes it. The triggers call the functions below, so every connection that may write
-(and the migration's own) registers them with :func:`register`.
-
-A bulk write (a pull of a first sync: thousands of cases, members and people in one transaction)
-would have the triggers work out a case's row again for each of its rows. Inside :func:`deferred` the
-triggers only note which cases and people were touched (``diogel_caseload_case``/``_person`` return 0,
-so the trigger does nothing), and on leaving it those cases' rows are written again in two statements,
-in the same transaction: the table is never out of step in anything committed.
+their identifiers and the casefolded search text). It is in step in everything committed: the triggers
+on ``case_file``, ``case_member`` and ``person`` only note, through ``diogel_caseload_case`` /
+``diogel_caseload_person``, which cases and people a transaction touched, and :func:`flush` writes
+those cases' rows again, once each, just before the store commits (``Store._transact``); a rolled-back
+transaction's notes are dropped with :func:`discard`. Nothing else writes it. A trigger that worked
+the row out itself made every insert or update of those tables 14 times dearer, even when it did
+nothing: SQLite sets up a trigger's whole program (here the view's many subqueries) for every row.
+Every connection that may write (and the migration's own) registers the functions with :func:`register`.
 The texts are exactly those :meth:`desktop.services.cases.CaseService.caseload` makes in Python
 (a test compares them), so a search in SQL finds exactly what a search over the whole list finds.
 """
@@ -19,8 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,57 +50,57 @@ class _Touched:
     people: set[str] = field(default_factory=set)
 
 
-_DEFERRED = threading.local()  # the writing thread's notes while deferred (a statement runs in its caller's thread)
+_NOTES = threading.local()  # per writing thread: a trigger's function runs in the thread of its statement
 
 
-def _case(case_id: str | None) -> int:
-    """Trigger condition: 1 to refresh now; 0 (the case noted) while deferred."""
-    touched: _Touched | None = getattr(_DEFERRED, "touched", None)
-    if touched is None:
-        return 1
+def _notes() -> _Touched:
+    notes: _Touched | None = getattr(_NOTES, "touched", None)
+    if notes is None:
+        notes = _NOTES.touched = _Touched()
+    return notes
+
+
+def _case(case_id: str | None) -> None:
+    """Trigger: ``case_id``'s row is to be written again before the commit."""
     if case_id is not None:
-        touched.cases.add(case_id)
-    return 0
+        _notes().cases.add(case_id)
 
 
-def _person(person_id: str | None) -> int:
-    """Trigger condition: 1 to refresh now; 0 (the person noted) while deferred."""
-    touched: _Touched | None = getattr(_DEFERRED, "touched", None)
-    if touched is None:
-        return 1
+def _person(person_id: str | None) -> None:
+    """Trigger: the rows of ``person_id``'s cases are to be written again before the commit."""
     if person_id is not None:
-        touched.people.add(person_id)
-    return 0
+        _notes().people.add(person_id)
 
 
-@contextmanager
-def deferred(conn: Any) -> Iterator[None]:
-    """Within the block (in this thread, inside a writing transaction on ``conn``) the triggers leave
-    ``caseload_index`` alone and note what they touch; on leaving it normally, the rows of the cases
-    touched (and of the people's cases) are written again from ``caseload_source``. On an error
-    nothing is written: the transaction is rolled back by its caller."""
-    if getattr(_DEFERRED, "touched", None) is not None:  # already deferred (nested): the outer block rebuilds
-        yield
+def flush(conn: Any) -> None:
+    """In the writing transaction, just before it commits: write again the rows of the cases this
+    thread's statements touched (see the module docstring)."""
+    notes: _Touched | None = getattr(_NOTES, "touched", None)
+    if notes is None or not (notes.cases or notes.people):
         return
-    touched = _DEFERRED.touched = _Touched()
-    try:
-        yield
-    finally:
-        _DEFERRED.touched = None
-    rebuild(conn, touched.cases, touched.people)
+    _NOTES.touched = None
+    rebuild(conn, notes.cases, notes.people)
+
+
+def discard() -> None:
+    """The transaction was rolled back: forget what its statements touched."""
+    _NOTES.touched = None
 
 
 def rebuild(conn: Any, case_ids: Collection[str], person_ids: Collection[str] = ()) -> None:
     """Write again the ``caseload_index`` rows of ``case_ids`` and of the cases ``person_ids`` are members of
-    (a case no longer in ``case_file`` loses its row): two statements however many cases."""
-    if not case_ids and not person_ids:
-        return
-    touched = ("SELECT value FROM json_each(:cases) UNION SELECT case_id FROM case_member"
-               " WHERE person_id IN (SELECT value FROM json_each(:people))")
-    params = {"cases": json.dumps(sorted(case_ids)), "people": json.dumps(sorted(person_ids))}
-    conn.execute(f"DELETE FROM caseload_index WHERE case_id IN ({touched})", params)  # noqa: S608 - fixed text
-    conn.execute(f"INSERT INTO caseload_index SELECT {COLUMNS} FROM caseload_source"  # noqa: S608
-                 f" WHERE case_id IN ({touched})", params)
+    (a case no longer in ``case_file`` loses its row). One statement per case, by its id — the lookup
+    the triggers make — so the cost is that of the cases touched, never of the whole table (a view
+    filtered by a list of ids is worked out for every case first)."""
+    cases = set(case_ids)
+    if person_ids:
+        cases.update(r[0] for r in conn.execute(
+            "SELECT DISTINCT case_id FROM case_member WHERE person_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(person_ids))]))
+    ids = [(case_id,) for case_id in sorted(cases)]
+    conn.executemany("DELETE FROM caseload_index WHERE case_id = ?", ids)
+    conn.executemany(f"INSERT INTO caseload_index SELECT {COLUMNS} FROM caseload_source"  # noqa: S608 - fixed text
+                     " WHERE case_id = ?", ids)
 
 
 def register(conn: Any) -> None:

@@ -32,7 +32,6 @@ from typing import Any, Protocol
 
 from desktop.errors import DiogelError
 from desktop.i18n import N_
-from desktop.store import caseload_index
 from desktop.store.tx import Tx
 from desktop.sync import anchor, local
 from desktop.sync import conflicts as conflict_store
@@ -323,14 +322,6 @@ class SyncClient:
     # -- pull ---------------------------------------------------------------------------------------
     def _apply_page(self, tx: Tx, page: dict[str, Any], cursor_key: str, force: bool,
                     seen: set[tuple[str, str]] | None) -> dict[str, int]:  # fmt: skip
-        """Apply one pulled page in the writing transaction. The caseload's search table is written once
-        for the cases the page touched, at its end, not again for every row of theirs (a first sync of a
-        whole caseload: see :func:`desktop.store.caseload_index.deferred`)."""
-        with caseload_index.deferred(tx.db.conn):
-            return self._apply_page_rows(tx, page, cursor_key, force, seen)
-
-    def _apply_page_rows(self, tx: Tx, page: dict[str, Any], cursor_key: str, force: bool,
-                         seen: set[tuple[str, str]] | None) -> dict[str, int]:  # fmt: skip
         now = tx.now
         counts = {"received": 0, "kept_local": 0, "parked": 0}
         for ch in page["changes"]:

@@ -3,16 +3,16 @@
 ``caseload_index`` (see :mod:`desktop.store.caseload_index`) lets the caseload list read its first
 screen, a page and a count by SQL instead of reading every case into Python. It is derived: not
 synced (it has none of the bookkeeping columns), not exported, rebuilt here from the rows it
-summarises. ``caseload_source`` is the one definition of a case's row; every trigger refreshes the
-cases a change touches from it, in the writing transaction — or, inside
-:func:`desktop.store.caseload_index.deferred` (a pull's page), notes them for one rebuild at its end.
+summarises. ``caseload_source`` is the one definition of a case's row; the triggers note the cases
+and people a transaction touches, and the store writes those cases' rows again from it just before
+the transaction commits (:func:`desktop.store.caseload_index.flush`).
 """
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 
-from desktop.store.caseload_index import COLUMNS, register
+from desktop.store.caseload_index import COLUMNS, discard, register
 from desktop.store.migrations import MIGRATIONS
 
 # The subjects in the order the list has always shown them (members in rowid order), each person
@@ -58,36 +58,32 @@ STEPS = [
                 UNION ALL SELECT seq, 1, nhs_number FROM ({_SUBJECTS}) WHERE nhs_number <> ''
                 ORDER BY seq, k))) AS identifiers
           FROM case_file c)""",
-    """CREATE TRIGGER caseload_index_case_insert AFTER INSERT ON case_file WHEN diogel_caseload_case(NEW.id) BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = NEW.id;
+    # The triggers only note what a transaction touched; the store writes those cases' rows once, just
+    # before it commits (desktop.store.caseload_index.flush).
+    """CREATE TRIGGER caseload_index_case_insert AFTER INSERT ON case_file BEGIN
+        SELECT diogel_caseload_case(NEW.id);
     END""",
-    """CREATE TRIGGER caseload_index_case_update AFTER UPDATE OF reference, id ON case_file
-        WHEN diogel_caseload_case(OLD.id) + diogel_caseload_case(NEW.id) BEGIN
-        DELETE FROM caseload_index WHERE case_id = OLD.id;
-        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = NEW.id;
+    """CREATE TRIGGER caseload_index_case_update AFTER UPDATE OF reference, id ON case_file BEGIN
+        SELECT diogel_caseload_case(OLD.id), diogel_caseload_case(NEW.id);
     END""",
-    """CREATE TRIGGER caseload_index_case_delete AFTER DELETE ON case_file WHEN diogel_caseload_case(OLD.id) BEGIN
-        DELETE FROM caseload_index WHERE case_id = OLD.id;
+    """CREATE TRIGGER caseload_index_case_delete AFTER DELETE ON case_file BEGIN
+        SELECT diogel_caseload_case(OLD.id);
     END""",
-    """CREATE TRIGGER caseload_index_member_insert AFTER INSERT ON case_member WHEN diogel_caseload_case(NEW.case_id) BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = NEW.case_id;
+    """CREATE TRIGGER caseload_index_member_insert AFTER INSERT ON case_member BEGIN
+        SELECT diogel_caseload_case(NEW.case_id);
     END""",
-    """CREATE TRIGGER caseload_index_member_update AFTER UPDATE ON case_member
-        WHEN diogel_caseload_case(OLD.case_id) + diogel_caseload_case(NEW.case_id) BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id IN (OLD.case_id, NEW.case_id);
+    """CREATE TRIGGER caseload_index_member_update AFTER UPDATE ON case_member BEGIN
+        SELECT diogel_caseload_case(OLD.case_id), diogel_caseload_case(NEW.case_id);
     END""",
-    """CREATE TRIGGER caseload_index_member_delete AFTER DELETE ON case_member WHEN diogel_caseload_case(OLD.case_id) BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source WHERE case_id = OLD.case_id;
+    """CREATE TRIGGER caseload_index_member_delete AFTER DELETE ON case_member BEGIN
+        SELECT diogel_caseload_case(OLD.case_id);
     END""",
     """CREATE TRIGGER caseload_index_person_update AFTER UPDATE OF given_names, family_name, date_of_birth,
-        expected_date, la_number, nhs_number, deleted, id ON person
-        WHEN diogel_caseload_person(OLD.id) + diogel_caseload_person(NEW.id) BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source
-        WHERE case_id IN (SELECT case_id FROM case_member WHERE person_id IN (OLD.id, NEW.id));
+        expected_date, la_number, nhs_number, deleted, id ON person BEGIN
+        SELECT diogel_caseload_person(OLD.id), diogel_caseload_person(NEW.id);
     END""",
-    """CREATE TRIGGER caseload_index_person_delete AFTER DELETE ON person WHEN diogel_caseload_person(OLD.id) BEGIN
-        INSERT OR REPLACE INTO caseload_index SELECT {COLUMNS} FROM caseload_source
-        WHERE case_id IN (SELECT case_id FROM case_member WHERE person_id = OLD.id);
+    """CREATE TRIGGER caseload_index_person_delete AFTER DELETE ON person BEGIN
+        SELECT diogel_caseload_person(OLD.id);
     END""",
     "INSERT INTO caseload_index SELECT {COLUMNS} FROM caseload_source",
 ]
@@ -98,3 +94,4 @@ def m0022_caseload_index(db: Database) -> None:
     register(db.conn)
     for step in STEPS:
         db.execute(step.replace("{COLUMNS}", COLUMNS))
+    discard()  # the last step wrote every case's row
