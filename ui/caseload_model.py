@@ -98,8 +98,6 @@ class CaseloadModel(QAbstractTableModel):
         self._answered = 0  # the generation whose first page is in
         self._fetching = False  # a next page is being read
         self._then: list[Callable[[], None]] = []
-        self.pages_read = 0
-        """Pages asked of the source (first pages and next pages; for tests and the bench)."""
         self.due_loaded = False
         self.due_failed = False
         self.refreshing = False
@@ -154,7 +152,6 @@ class CaseloadModel(QAbstractTableModel):
         self._generation += 1
         self._fetching = False
         generation, query, source = self._generation, self.query(), self._source
-        self.pages_read += 1
         self._ask(lambda: source.first(query, limit), lambda answer: self._on_first(generation, answer, refresh),
                   lambda exc: self._on_failed(generation, exc), generation)
 
@@ -222,6 +219,7 @@ class CaseloadModel(QAbstractTableModel):
         log.error("the caseload could not be read", exc_info=exc)
         if generation == self._generation:
             self._fetching = False
+            self._more = False  # not asked again and again as the view scrolls: the next query reads afresh
             self._counting = 0
             self._settle(generation)
 
@@ -244,7 +242,6 @@ class CaseloadModel(QAbstractTableModel):
             return
         self._fetching = True
         generation, query, source, after = self._generation, self.query(), self._source, self._after
-        self.pages_read += 1
         self._ask(lambda: source.more(query, after, PAGE), lambda answer: self._on_more(generation, answer),
                   lambda exc: self._on_failed(generation, exc), generation)
 
