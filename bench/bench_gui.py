@@ -4,7 +4,8 @@
   production parameters, opening the encrypted store; the integrity check of every page runs in
   the background, writes waiting for it) to the main window shown with the caseload loaded —
   target ≤ 1.5 s; also with the check done before the window is built, for comparison;
-* search keystroke to updated list — target ≤ 50 ms;
+* search keystroke to updated list (the first page of the search read on a worker and shown) —
+  target ≤ 50 ms;
 * language switch with the main views open — target ≤ 150 ms;
 * resident memory with 5,000 cases — target ≤ 300 MB.
 
@@ -12,7 +13,7 @@ With ``--cases 50000`` the targets are those of issue 22: cold start ≤ 1.5 s a
 ≤ 200 MB. The children run from compiled bytecode (compiled first into a temporary cache), as an
 installed copy or the bundle does, whatever ``PYTHONDONTWRITEBYTECODE`` says.
 
-    python bench/bench_gui.py [--cases 5000]
+    python bench/bench_gui.py [--cases 5000] [--runs 3] [--profile FOLDER]
 """
 
 from __future__ import annotations
@@ -53,11 +54,15 @@ while not page.loaded:
     time.sleep(0.001)
 app.processEvents()
 ready = time.time() - t0
+cpu_ready = time.process_time()  # this process's CPU from its start (all threads)
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 timings = {"search": [], "switch": []}
 for text in ["j", "jo", "jon", "jone", "jones", "", "seren", "tŵr", "", "LA0", "2016-", ""]:
     start = time.perf_counter()
     page.search.setText(text)
+    while not page.model.settled:  # the search's first page is read on a worker (then its count)
+        app.processEvents()
+        time.sleep(0.0005)
     app.processEvents()
     timings["search"].append((time.perf_counter() - start) * 1000)
 for lang in ["cy", "en", "cy", "en", "cy", "en"]:
@@ -65,8 +70,11 @@ for lang in ["cy", "en", "cy", "en", "cy", "en"]:
     window.switch_language(lang)
     app.processEvents()
     timings["switch"].append((time.perf_counter() - start) * 1000)
-print(json.dumps({"ready_s": ready, "rss_mb": rss_mb, "rows": page.model.total(),
-                  **timings}))
+while page.model.busy:  # the last search's count
+    app.processEvents()
+    time.sleep(0.001)
+print(json.dumps({"ready_s": ready, "rss_mb": rss_mb, "rows": page.model.total(), "cpu_s": cpu_ready,
+                  "rows_read": page.model.rowCount(), **timings}))
 from ui.tasks import runner
 runner().shutdown()  # let background work (the due columns of 50,000 cases) finish before closing the store
 window.close()
@@ -78,6 +86,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", type=Path, help="a profile folder: built there once, then reused (turn-about runs)")
     args = parser.parse_args()
     from bench.synthetic import create_profile, populate
 
@@ -87,10 +96,11 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "compileall", "-q", "desktop", "ui", "reports"], cwd=ROOT, env=env,
                        check=True, capture_output=True)
         load_start = os.getloadavg()[0]
-        folder = Path(tmp) / "profile"
-        session = create_profile(folder)  # production argon2id parameters
-        populate(session, args.cases)
-        session.close()
+        folder = args.profile or Path(tmp) / "profile"
+        if not (folder / "diogel.db").exists():
+            session = create_profile(folder)  # production argon2id parameters
+            populate(session, args.cases)
+            session.close()
         runs, waited = [], []
         size_mb = round((folder / "diogel.db").stat().st_size / 2**20)
         for mode, into in [("parallel", runs), ("wait", waited)] * args.runs:
@@ -107,6 +117,8 @@ def main() -> int:
         "database_mb": size_mb,
         "cold_start_s_median": round(statistics.median(r["ready_s"] for r in runs), 2),
         "cold_start_s_max": round(max(r["ready_s"] for r in runs), 2),
+        "cold_start_cpu_s_median": round(statistics.median(r["cpu_s"] for r in runs), 2),
+        "rows_read_at_sign_in": max(r["rows_read"] for r in runs),
         "cold_start_check_first_s_median": round(statistics.median(r["ready_s"] for r in waited), 2),
         "search_keystroke_ms_median": round(statistics.median(search), 1),
         "search_keystroke_ms_max": round(max(search), 1),

@@ -9,7 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHES = ["bench_store.py", "bench_engine.py", "bench_due.py", "bench_gui.py", "bench_letters.py",
            "bench_server.py", "bench_sync_client.py", "bench_casework_records.py",
-           "bench_figures.py"]
+           "bench_figures.py", "bench_caseload_sql.py", "bench_pull_apply.py"]
 
 
 def main() -> int:

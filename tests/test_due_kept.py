@@ -44,8 +44,10 @@ def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoContext]:
+    """A fresh demo for each test (half a second): the property tests' random edits (cover, allocations) must not
+    decide what a later test finds, in whichever order the tests run."""
     ctx = build_demo(tmp_path_factory.mktemp("kept") / "demo", PASSWORD, role="senior_manager", kdf=fast_kdf(),
                      clock=FixedClock(_at(DAY)))
     yield ctx

@@ -37,8 +37,10 @@ def _fresh(session: Any) -> list[Any]:
     return MyWorkService(session)._compute(DAY, None, None)  # noqa: SLF001 - the reference answer
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoContext]:
+    """A fresh demo for each test (half a second): the property tests' random edits (cover, allocations) must not
+    decide what a later test finds, in whichever order the tests run."""
     ctx = build_demo(tmp_path_factory.mktemp("incremental") / "demo", "demo-password-1", role="senior_manager",
                      kdf=fast_kdf(), clock=FixedClock(datetime(DAY.year, DAY.month, DAY.day, 10, tzinfo=UTC)))
     yield ctx

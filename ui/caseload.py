@@ -1,6 +1,10 @@
 """The Caseload area: every case in scope, searchable, filterable and sortable.
 
-The model and proxy (fast with 10,000 rows) are in :mod:`ui.caseload_model`.
+The model and proxy are in :mod:`ui.caseload_model`: the list is read a page at a time by SQL
+(:class:`ui.caseload_source.ServiceSource`), never whole — at sign-in only its first screen and the
+counts are read. A search, a filter or a sort asks for the first page of its rows; scrolling asks for
+the next. After a commit the rows held are read again (the selection and the scroll position kept),
+and the due columns are worked out again on a worker.
 
 Thread contract: the caseload is read on a worker (:mod:`ui.tasks`); the model is touched only
 in the GUI thread.
@@ -27,12 +31,12 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.types import CaseType, label
 from desktop.i18n import N_, _, ngettext
-from desktop.services.cases import CaseRow, CaseService
+from desktop.services.cases import CaseService
 from desktop.services.my_work import MyWorkService
 from desktop.services.permissions import Can
-from desktop.sync.conflicts import flagged_cases
 from ui.areas import register_area
 from ui.caseload_model import CASE_ID_ROLE, COLUMNS, DUE_COLUMNS, CaseFilter, CaseloadModel, CaseloadProxy
+from ui.caseload_source import ServiceSource
 from ui.loading import Loader
 from ui.tasks import store_watcher
 from ui.widgets import Retranslating, scaled_pt
@@ -42,8 +46,11 @@ MAX_COLUMN_WIDTH = 180
 SAMPLE_ROWS = 40
 """Rows whose texts size the columns (with the header): measuring every row of 5,000 held the window up."""
 CELL_PADDING = 16
-CaseloadRead = tuple[list[CaseRow], list[dict[str, Any]], list[dict[str, Any]], set[str]]
-"""The caseload, the teams and workers for the filters, and the cases with a sync conflict."""
+FilterLists = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+"""The teams and workers for the filters."""
+_ROW_TABLES = frozenset({"case_file", "case_member", "person", "team", "practitioner", "register_entry",
+                         "sync_conflict"})
+"""Tables whose commits change what the list's rows say (other commits change only what is due)."""
 
 __all__ = ["CASE_ID_ROLE", "COLUMNS", "CaseFilter", "CaseloadModel", "CaseloadPage", "CaseloadProxy", "CaseloadTable"]
 
@@ -133,18 +140,25 @@ class CaseloadPage(Retranslating, QWidget):
         self.setTabOrder(self.worker_filter, self.table)
 
         self._loaded = False
-        # The latest read of each is drawn (an older answer overtaken by a newer commit is dropped).
-        self.rows_loader: Loader[CaseloadRead] = Loader(self, self._on_loaded,
-                                                        fail=lambda exc: log.error("the caseload could not be read",
-                                                                                   exc_info=exc))
+        self._rows_changed = False  # a commit since the last refresh changed what the rows say
+        self._due_again = False  # a commit came while the due columns were being worked out
+        self._kept: tuple[str | None, int] = (None, 0)  # the current case and the scroll, across a refresh
+        self.model.modelAboutToBeReset.connect(self._keep_place)
+        self.model.modelReset.connect(self._restore_place)
+        self.model.answered.connect(self._on_answered)
+        self.model.counted.connect(self._update_count)
+        self.lists_loader: Loader[FilterLists] = Loader(self, self._on_lists,
+                                                        fail=lambda exc: log.error("the teams and workers could not"
+                                                                                   " be read", exc_info=exc))
         self.due_loader: Loader[dict[str, Any]] = Loader(self, self._on_due, fail=self._due_failed)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(300)
-        self._reload_timer.timeout.connect(self.reload)
+        self._reload_timer.timeout.connect(self._after_commits)
         store_watcher(session).changed.connect(self._on_store_changed)
         self.retranslate()
-        self.reload()
+        self.model.set_source(ServiceSource(session))  # the first screen, read on a worker
+        self._load_lists()
 
     @property
     def loaded(self) -> bool:
@@ -180,7 +194,7 @@ class CaseloadPage(Retranslating, QWidget):
 
     def _update_count(self) -> None:
         shown, total = self.model.matching(), self.model.total()
-        if not self._loaded:
+        if not self._loaded or shown is None or total is None:
             self.count_label.setText(_("Loading…"))
         elif shown == total:
             self.count_label.setText(ngettext("{n} case", "{n} cases", total).format(n=total))
@@ -192,57 +206,80 @@ class CaseloadPage(Retranslating, QWidget):
 
     # -- loading ------------------------------------------------------------------------------
     def reload(self) -> None:
-        """Read the caseload (and the filter lists) on a worker; the model updates when it is back."""
+        """Read the rows held again (and the filter lists) on a worker; the model updates when they are back."""
+        self.model.refresh()
+        self._load_lists()
+
+    def _load_lists(self) -> None:
         session = self.session
 
-        def read() -> CaseloadRead:
+        def read() -> FilterLists:
             service = CaseService(session)
-            return service.caseload(), service.teams(), service.workers(), flagged_cases(session.store)
+            return service.teams(), service.workers()
 
-        self.rows_loader.load(read)
+        self.lists_loader.load(read)
 
-    def _load_due(self) -> None:
-        """The Next due and Overdue columns, worked out on a worker once the list is on screen (so
-        the engine's work for every case never holds up the list itself)."""
-        session = self.session
-        if session.can(Can.VIEW_CASEWORK):
-            self.due_loader.load(lambda: MyWorkService(session).by_case())
-
-    def _on_due(self, due: dict[str, Any]) -> None:
-        try:
-            self.objectName()
-        except RuntimeError:  # destroyed (locked) meanwhile
-            return
-        self.model.set_due(due)
-        self.fit_columns([k for k, _msgid in COLUMNS].index(key) for key in DUE_COLUMNS)
-        header = self.table.horizontalHeader()
-        if COLUMNS[header.sortIndicatorSection()][0] in DUE_COLUMNS:
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-
-    def _due_failed(self, exc: BaseException) -> None:
-        log.error("the caseload's due columns could not be worked out", exc_info=exc)
-        try:
-            self.model.set_due_failed()
-        except RuntimeError:
-            return
-
-    def _on_loaded(self, result: CaseloadRead) -> None:
-        try:
-            self.objectName()
-        except RuntimeError:  # the page was destroyed (locked) while the caseload was read
-            return
-        rows, teams, workers, flagged = result
+    def _on_lists(self, lists: FilterLists) -> None:
+        teams, workers = lists
         self._fill_combo(self.team_filter, [(t["id"], t["name"]) for t in teams])
         self._fill_combo(
             self.worker_filter, [(w["id"], f"{w['given_names']} {w['family_name']}".strip()) for w in workers]
         )
-        header = self.table.horizontalHeader()
-        self.model.set_rows(rows, flagged)  # in the order the header shows, filtered as the boxes say
+
+    def _load_due(self) -> None:
+        """The Next due and Overdue columns, worked out on a worker once the list is on screen (so
+        the engine's work never holds up the list itself)."""
+        session = self.session
+        if not session.can(Can.VIEW_CASEWORK):
+            return
+        if self.due_loader.pending:  # one at a time: a burst of commits is worked out once more, after it
+            self._due_again = True
+            return
+        self._due_again = False
+        self.due_loader.load(lambda: MyWorkService(session).by_case())
+
+    def _on_due(self, due: dict[str, Any]) -> None:
+        if self._due_again:
+            self._load_due()
+        self.model.set_due(due)
+        self.fit_columns([k for k, _msgid in COLUMNS].index(key) for key in DUE_COLUMNS)
+        if self.model.query().sort in DUE_COLUMNS:
+            self.model.refresh()  # in the new order of what is due
+
+    def _due_failed(self, exc: BaseException) -> None:
+        log.error("the caseload's due columns could not be worked out", exc_info=exc)
+        self.model.set_due_failed()
+        if self._due_again:
+            self._load_due()
+
+    def _on_answered(self) -> None:
+        """A query's first page (or a refresh) is in: the count, and on the first, the columns and what is due."""
+        first = not self._loaded
         self._loaded = True
-        if rows and header.sectionSize(1) < 200:
-            self.fit_columns(range(self.model.columnCount()))
+        if first:
+            header = self.table.horizontalHeader()
+            if self.model.rowCount() and header.sectionSize(1) < 200:
+                self.fit_columns(range(self.model.columnCount()))
+            self._load_due()
         self._update_count()
-        self._load_due()
+
+    def _keep_place(self) -> None:
+        current = self.table.currentIndex()
+        self._kept = (current.data(CASE_ID_ROLE) if current.isValid() else None,
+                      self.table.verticalScrollBar().value() if self.model.refreshing else 0)
+
+    def _restore_place(self) -> None:
+        """After the rows are read again: the same case current and selected (if it is still listed)
+        and the list where it was scrolled to."""
+        case_id, scrolled = self._kept
+        if case_id is not None:
+            for row in range(self.model.rowCount()):
+                if self.model.row_at(row).case_id == case_id:
+                    column = max(self.table.currentIndex().column(), 0)
+                    self.table.setCurrentIndex(self.proxy.index(row, column))
+                    break
+        if scrolled:  # once the view has laid the rows out again (its range is updated later)
+            QTimer.singleShot(0, self, lambda: self.table.verticalScrollBar().setValue(scrolled))
 
     def fit_columns(self, columns: Iterable[int]) -> None:
         """Each column as wide as its header and the texts of the first :data:`SAMPLE_ROWS` rows shown, no
@@ -251,7 +288,7 @@ class CaseloadPage(Retranslating, QWidget):
         header = self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
         icon = self.table.iconSize().width() if self.table.iconSize().isValid() else 16
-        sample = [self.model.cells(r) for r in range(min(SAMPLE_ROWS, self.model.matching()))]
+        sample = [self.model.cells(r) for r in range(min(SAMPLE_ROWS, self.model.rowCount()))]
         for column in columns:
             widest = max((metrics.horizontalAdvance(cells[column]) for cells in sample), default=0) + CELL_PADDING
             if COLUMNS[column][0] in DUE_COLUMNS:
@@ -272,11 +309,26 @@ class CaseloadPage(Retranslating, QWidget):
         combo.blockSignals(False)
 
     def _on_store_changed(self, tables: set[str], case_ids: set[str]) -> None:
-        if tables & {"case_file", "case_member", "person", "team", "practitioner", "register_entry", "sync_conflict"}:
+        """Rows read again when a commit changes what they say; what is due after any commit that may
+        change it (a visit, a conference: cases' records). A burst of commits is one refresh."""
+        if tables & _ROW_TABLES:
+            self._rows_changed = True
+        if tables & _ROW_TABLES or case_ids:
             self._reload_timer.start()
 
+    def _after_commits(self) -> None:
+        if self._rows_changed:
+            self._rows_changed = False
+            self.reload()
+        if self._loaded:
+            self._load_due()
+
     def to_first_match(self) -> None:
-        """Return in the search box: the focus goes to the first case shown (Return again opens it)."""
+        """Return in the search box: the focus goes to the first case shown (Return again opens it),
+        once the search's first page is in."""
+        if not self.model.settled:
+            self.model.when_settled(self.to_first_match)
+            return
         if self.proxy.rowCount():
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
             self.table.setCurrentIndex(self.proxy.index(0, 1))
@@ -289,7 +341,7 @@ class CaseloadPage(Retranslating, QWidget):
             open_case_window(self.session, case_id, self.window())
 
     def case_ids_shown(self) -> list[str]:
-        """The cases the list shows for the current search and filters, in order (scrolled to or not)."""
+        """The cases read so far for the current search and filters, in order."""
         return [r.case_id for r in self.model.shown_rows()]
 
 

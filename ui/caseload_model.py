@@ -1,35 +1,46 @@
-"""The caseload's table model and filter proxy (GUI thread).
+"""The caseload's table model and proxy (GUI thread).
 
-The model keeps every row in Python and does the work there in one pass: a keystroke computes
-which rows match (over ``CaseRow.search_text``), one list comprehension per criterion, and the
-model then *shows* only the matching rows, in order. Qt is told about them lazily, a page at a
-time (``canFetchMore``/``fetchMore``, as the list is scrolled), so with 50,000 cases neither the
-view nor the proxy ever walks rows nobody has scrolled to, and no Python is called per row by Qt.
-Sorting orders the rows by a key list made once per column (``sorted`` over built-in lookups), not
-by comparisons that call back into Python. Display strings are made only for rows painted, and
-cached per row and language.
+The model never holds the whole caseload: it holds the rows Qt has been told about, in order, and
+asks its source (:mod:`ui.caseload_source`) for more. A new search, filter or sort asks for the first
+page of the new query (and the counts); scrolling to the end of what is held asks for the next page
+(Qt's ``canFetchMore``/``fetchMore``); a refresh after a commit reads again as many rows as are held.
+The session's source reads by SQL on a worker through the one worker-to-GUI bridge
+(:mod:`ui.tasks`); an answer overtaken by a newer query is dropped. A source held in memory
+(:meth:`CaseloadModel.set_rows`) answers at once. Display strings are made only for rows painted,
+and cached per row and language; the due columns show :meth:`CaseloadModel.set_due`'s answer for
+the rows held.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import date
-from operator import attrgetter
+import logging
+from collections.abc import Callable, Collection
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+import shiboken6
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush
 
 from desktop.domain.types import label
 from desktop.domain.urgency import STYLES, Urgency, urgency_label
 from desktop.i18n import N_, _
-from desktop.services.cases import CaseRow
+from desktop.services.cases import CaseloadQuery, CaseRow
 from desktop.services.my_work import CaseDue
+from ui.caseload_source import DUE_COLUMNS, Answer, CaseFilter, CaseloadSource, ListSource
 from ui.contrast import urgency_colours
 from ui.formatting import show_date
+from ui.tasks import runner
 from ui.urgency import urgency_icon
 
+log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
@@ -44,7 +55,6 @@ COLUMNS: list[tuple[str, str]] = [
     ("next_due", N_("Next due")),
     ("overdue", N_("Overdue")),
 ]
-DUE_COLUMNS = ("next_due", "overdue")
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
@@ -55,67 +65,211 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 
 
-PAGE = 1000
-"""Rows the view is told about at a time (more as it is scrolled)."""
-
-
-def _sort_keys(column: str, rows: list[CaseRow], due: dict[str, CaseDue]) -> list[Any]:
-    """One sort key per row for ``column``, in the order of ``rows``."""
-    if column == "next_due":  # most urgent first, nothing due last
-        far = (len(Urgency), date.max)
-        return [(due[r.case_id].next.urgency.rank, due[r.case_id].next.due) if r.case_id in due else far
-                for r in rows]  # fmt: skip
-    if column == "overdue":
-        return [due[r.case_id].overdue if r.case_id in due else 0 for r in rows]
-    if column == "case_type":
-        names = {t: label(t).casefold() for t in {r.case_type for r in rows}}
-        return [names[r.case_type] for r in rows]
-    if column == "registered":
-        return [r.registered for r in rows]
-    if column == "date_of_birth":
-        return [r.date_of_birth or "" for r in rows]
-    get = attrgetter(column)
-    return [str(get(r) or "").casefold() for r in rows]
+_SUPERSEDED = object()
+COUNT_DELAY_MS = 250
+"""How long the query must stay the same before its cases are counted (the rows are read at once)."""
+PAGE = 200
+"""Rows asked for at a time: the first screen, and each step as the list is scrolled."""
 
 
 class CaseloadModel(QAbstractTableModel):
-    """Every :class:`CaseRow` of the caseload; shows those that pass the current filter, in the
-    current order, told to Qt a page at a time."""
+    """The caseload rows that pass the current search and filters, in the current order, read from
+    its source a page at a time. ``answered`` is emitted when a query's first page (or a refresh) is
+    in; :attr:`busy` says whether an answer is still awaited."""
 
-    def __init__(self, parent: Any = None) -> None:
+    answered = Signal()
+    counted = Signal()
+
+    def __init__(self, parent: Any = None, source: CaseloadSource | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[CaseRow] = []  # every row, in the current sort order
-        self._view: list[CaseRow] = []  # the rows that pass the filter, in order (what is shown)
-        self._shown = 0  # how many of ``_view`` Qt has been told about
-        self._accepted: list[bool] | None = None
+        self._source: CaseloadSource = source or ListSource([])
+        self._rows: list[CaseRow] = []  # the rows Qt has been told about, in order
+        self._after: object = None  # where the next page starts
+        self._more = False
+        self._matching: int | None = 0  # None: being counted
+        self._total: int | None = 0
+        self._counting = 0  # the generation whose counts are being read
         self._filter: CaseFilter = CaseFilter()
+        self._order: tuple[int, Qt.SortOrder] | None = None
         self._display: dict[str, tuple[str, ...]] = {}
         self._flagged: frozenset[str] = frozenset()  # cases with an open sync conflict
         self._due: dict[str, CaseDue] = {}
-        self._order: tuple[int, Qt.SortOrder] | None = None
+        self._generation = 0  # bumped by each new query or refresh: older answers are dropped
+        self._answered = 0  # the generation whose first page is in
+        self._fetching = False  # a next page is being read
+        self._then: list[Callable[[], None]] = []
         self.due_loaded = False
         self.due_failed = False
+        self.refreshing = False
+        """While the rows are replaced: whether by a refresh of the same query (not a new one)."""
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._count)
+
+    # -- the source and its answers -----------------------------------------------------------
+    def set_source(self, source: CaseloadSource) -> None:
+        """Read from ``source`` from now on (its first page for the current query)."""
+        self._source = source
+        self._requery()
+
+    def set_rows(self, rows: list[CaseRow], flagged: Collection[str] = ()) -> None:
+        """Show ``rows`` (held in memory, filtered and sorted here); ``flagged``: ids of cases with an
+        open sync conflict (marked in the Register column)."""
+        self.set_source(ListSource(rows, flagged, due=lambda: self._due))
+
+    def query(self) -> CaseloadQuery:
+        """What the list asks its source for: the search, the filters and the sort."""
+        f = self._filter
+        sort, descending = None, False
+        if self._order is not None:
+            sort, descending = COLUMNS[self._order[0]][0], self._order[1] == Qt.SortOrder.DescendingOrder
+        return CaseloadQuery(f.terms, f.case_type, f.team_id, f.worker_id, sort, descending)
+
+    @property
+    def settled(self) -> bool:
+        """Whether the latest query's first page is in."""
+        return self._answered == self._generation
+
+    @property
+    def busy(self) -> bool:
+        """Whether an answer is awaited (the latest query's first page, its counts, or a next page)."""
+        return self._answered < self._generation or self._fetching or self._counting == self._generation
+
+    def when_settled(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` (GUI thread) once the latest query's first page is in; now if it is."""
+        if not self.settled:
+            self._then.append(fn)
+        else:
+            fn()
+
+    def refresh(self) -> None:
+        """Read again as many rows as are held, for the same query (after a commit): what changed
+        shows without reading the rest of the caseload."""
+        self._requery(max(PAGE, len(self._rows)), refresh=True)
+
+    def _requery(self, limit: int = PAGE, refresh: bool = False) -> None:
+        self._generation += 1
+        self._fetching = False
+        generation, query, source = self._generation, self.query(), self._source
+        self._ask(lambda: source.first(query, limit), lambda answer: self._on_first(generation, answer, refresh),
+                  lambda exc: self._on_failed(generation, exc), generation)
+
+    def _ask(self, read: Callable[[], Any], done: Callable[[Any], None],
+             fail: Callable[[BaseException], None], generation: int) -> None:
+        """``read()`` on a worker (at once for a source held in memory); ``done``/``fail`` in the GUI thread.
+        A read still waiting for a worker when a newer query comes is not made (typing a name, each
+        keystroke's read would otherwise run in turn)."""
+        if self._source.immediate:
+            try:
+                answer = read()
+            except Exception as exc:  # noqa: BLE001 - reported, never lost
+                fail(exc)
+            else:
+                done(answer)
+            return
+
+        def alive(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+            return lambda value: fn(value) if shiboken6.isValid(self) else None
+
+        def wanted() -> Any:
+            if generation != self._generation:  # an int read on the worker: at worst one read too many
+                return _SUPERSEDED
+            return read()
+
+        def answered(value: Any) -> None:
+            if value is not _SUPERSEDED:
+                done(value)
+
+        runner().run(wanted, on_done=alive(answered), on_error=alive(fail))
+
+    def _on_first(self, generation: int, answer: Answer, refresh: bool) -> None:
+        if generation != self._generation:
+            return  # overtaken by a newer query
+        self.refreshing = refresh
+        self.beginResetModel()
+        self._rows = list(answer.rows)
+        self._after, self._more = answer.after, answer.more
+        self._matching, self._total = answer.matching, answer.total
+        if answer.flagged is not None:
+            self._flagged = answer.flagged
+        self._display.clear()
+        self.endResetModel()
+        if self._matching is None or self._total is None:  # counted once the typing pauses
+            self._counting = generation
+            self._count_timer.start()
+        self._settle(generation)
+
+    def _count(self) -> None:
+        """Count the latest query's cases (a count reads every match: once, not at every keystroke)."""
+        generation, query, source = self._generation, self.query(), self._source
+        if self._counting != generation:
+            return
+        self._ask(lambda: source.count(query), lambda counts: self._on_counted(generation, counts),
+                  lambda exc: self._on_failed(generation, exc), generation)
+
+    def _on_counted(self, generation: int, counts: tuple[int, int]) -> None:
+        if generation != self._generation:
+            return
+        self._counting = 0
+        self._matching, self._total = counts
+        self.counted.emit()
+
+    def _on_failed(self, generation: int, exc: BaseException) -> None:
+        log.error("the caseload could not be read", exc_info=exc)
+        if generation == self._generation:
+            self._fetching = False
+            self._more = False  # not asked again and again as the view scrolls: the next query reads afresh
+            self._counting = 0
+            self._settle(generation)
+
+    def _settle(self, generation: int) -> None:
+        self._answered = generation
+        self.answered.emit()
+        then, self._then = self._then, []
+        for fn in then:
+            fn()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def canFetchMore(self, parent: Index = _ROOT) -> bool:  # noqa: N802
+        return not parent.isValid() and self._more and self._answered == self._generation
+
+    def fetchMore(self, parent: Index = _ROOT) -> None:  # noqa: N802
+        """Ask for the next page (once at a time); its rows are added when it is in."""
+        if not self.canFetchMore(parent) or self._fetching:
+            return
+        self._fetching = True
+        generation, query, source, after = self._generation, self.query(), self._source, self._after
+        self._ask(lambda: source.more(query, after, PAGE), lambda answer: self._on_more(generation, answer),
+                  lambda exc: self._on_failed(generation, exc), generation)
+
+    def _on_more(self, generation: int, answer: Answer) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        self._after, self._more = answer.after, answer.more
+        if answer.rows:
+            self.beginInsertRows(_ROOT, len(self._rows), len(self._rows) + len(answer.rows) - 1)
+            self._rows += answer.rows
+            self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        """Read every matching row (a source held in memory: tests, and a caller that walks the list)."""
+        while self.canFetchMore() and not self._fetching:
+            self.fetchMore()
 
     # -- data ---------------------------------------------------------------------------------
-    def set_rows(self, rows: list[CaseRow], flagged: Collection[str] = ()) -> None:
-        """``flagged``: ids of cases with an open sync conflict (marked in the Register column)."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._flagged = frozenset(flagged)
-        self._display.clear()
-        if self._order is not None:
-            self._sort_rows(*self._order)
-        self._recompute()
-        self.endResetModel()
-
     def set_due(self, due: dict[str, CaseDue]) -> None:
-        """The Next due and Overdue columns (computed on a worker after the rows are shown)."""
+        """The Next due and Overdue columns (worked out on a worker after the rows are shown)."""
         self._due = dict(due)
         self.due_loaded = True
+        self.due_failed = False
         self._display.clear()
-        if self._shown:
+        if self._rows:
             first, last = [key for key, _msgid in COLUMNS].index("next_due"), len(COLUMNS) - 1
-            self.dataChanged.emit(self.index(0, first), self.index(self._shown - 1, last))
+            self.dataChanged.emit(self.index(0, first), self.index(len(self._rows) - 1, last))
 
     def set_due_failed(self) -> None:
         """What is due could not be worked out: the columns say so (never left blank)."""
@@ -126,39 +280,21 @@ class CaseloadModel(QAbstractTableModel):
     def clear(self) -> None:
         self.set_rows([])
 
-    def total(self) -> int:
-        """Every case in the caseload."""
-        return len(self._rows)
+    def total(self) -> int | None:
+        """Every case in the caseload (search and filters aside); ``None`` while it is counted."""
+        return self._total
 
-    def matching(self) -> int:
-        """The cases that pass the current search and filters (shown as the list is scrolled)."""
-        return len(self._view)
+    def matching(self) -> int | None:
+        """The cases that pass the current search and filters (read as the list is scrolled); ``None``
+        while they are counted."""
+        return self._matching
 
     def shown_rows(self) -> list[CaseRow]:
-        """The rows that pass the current search and filters, in order (fetched or not)."""
-        return list(self._view)
+        """The rows read so far for the current search and filters, in order."""
+        return list(self._rows)
 
     def row_at(self, row: int) -> CaseRow:
-        return self._view[row]
-
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._shown
-
-    def canFetchMore(self, parent: Index = _ROOT) -> bool:  # noqa: N802
-        return not parent.isValid() and self._shown < len(self._view)
-
-    def fetchMore(self, parent: Index = _ROOT) -> None:  # noqa: N802
-        if parent.isValid() or self._shown >= len(self._view):
-            return
-        more = min(PAGE, len(self._view) - self._shown)
-        self.beginInsertRows(_ROOT, self._shown, self._shown + more - 1)
-        self._shown += more
-        self.endInsertRows()
-
-    def fetch_all(self) -> None:
-        """Tell Qt about every matching row (tests, and a caller that walks the whole list)."""
-        while self.canFetchMore():
-            self.fetchMore()
+        return self._rows[row]
 
     def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -168,7 +304,7 @@ class CaseloadModel(QAbstractTableModel):
         # of display strings, and leave all other roles at once.
         if role != _DISPLAY and role != _ACCESSIBLE:
             if role == _CASE_ID:
-                return self._view[index.row()].case_id
+                return self._rows[index.row()].case_id
             if COLUMNS[index.column()][0] in DUE_COLUMNS:
                 return self._due_role(index, role)
             if role == _TOOLTIP:  # the whole text of a cell cut short
@@ -178,7 +314,7 @@ class CaseloadModel(QAbstractTableModel):
 
     def cells(self, row: int) -> tuple[str, ...]:
         """The texts of the ``row``-th row shown, in column order (made once per row and language)."""
-        case = self._view[row]
+        case = self._rows[row]
         cells = self._display.get(case.case_id)
         if cells is None:
             cells = self._display[case.case_id] = (self._cells(case, case.case_id in self._flagged)
@@ -198,7 +334,7 @@ class CaseloadModel(QAbstractTableModel):
 
     def _due_role(self, index: Index, role: int) -> Any:
         """Shape, colours and the reason in a tooltip for the Next due and Overdue cells."""
-        found = self._due.get(self._view[index.row()].case_id)
+        found = self._due.get(self._rows[index.row()].case_id)
         column = COLUMNS[index.column()][0]
         if self.due_failed and column == "next_due":
             return {_DECORATION: urgency_icon(Urgency.PROBLEM),
@@ -251,71 +387,26 @@ class CaseloadModel(QAbstractTableModel):
         """Headers and translated cells (case type, register, dates) after a language switch."""
         self._display.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._shown:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, len(COLUMNS) - 1))
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
 
     # -- sorting and filtering ----------------------------------------------------------------
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order by ``column``: the first page in that order is asked for (the source sorts)."""
         if not 0 <= column < len(COLUMNS):
             return
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        held = [(self._view[p.row()].case_id if p.row() < self._shown else None, p.column()) for p in persistent]
-        self._sort_rows(column, order)
         self._order = (column, order)
-        self._recompute()
-        where = {r.case_id: i for i, r in enumerate(self._view[: self._shown])}
-        self.changePersistentIndexList(persistent, [
-            self.index(where[case_id], col) if case_id in where else QModelIndex() for case_id, col in held])
-        self.layoutChanged.emit()
-
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        keys = _sort_keys(COLUMNS[column][0], self._rows, self._due)
-        positions = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
-        self._rows = [self._rows[i] for i in positions]
+        self._requery()
 
     def set_filter(self, case_filter: CaseFilter) -> None:
-        """Show only the rows that pass ``case_filter`` (the view is told afresh: one reset)."""
-        self.beginResetModel()
+        """Show only the rows that pass ``case_filter``: the first page of them is asked for."""
         self._filter = case_filter
-        self._recompute()
-        self.endResetModel()
-
-    def accepted(self, row: int) -> bool:
-        """Whether the row at ``row`` of the whole (sorted) caseload passes the filter."""
-        return self._accepted is None or self._accepted[row]
-
-    def _recompute(self) -> None:
-        """Which rows pass: one list comprehension per criterion over all rows (fast in Python);
-        the view starts again at its first page."""
-        f, rows = self._filter, self._rows
-        acc: list[bool] | None = None
-        if f.terms:
-            texts = [r.search_text for r in rows]
-            for term in f.terms:
-                acc = [term in t for t in texts] if acc is None else [a and term in t for a, t in zip(acc, texts, strict=True)]
-        for attr, value in (("case_type", f.case_type), ("team_id", f.team_id), ("worker_id", f.worker_id)):
-            if value:
-                hits = [getattr(r, attr) == value for r in rows]
-                acc = hits if acc is None else [a and h for a, h in zip(acc, hits, strict=True)]
-        self._accepted = acc
-        self._view = rows if acc is None else [r for r, ok in zip(rows, acc, strict=True) if ok]
-        self._shown = min(PAGE, len(self._view))
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFilter:
-    """Search terms (casefolded) and the three filters; empty means "everything"."""
-
-    terms: tuple[str, ...] = ()
-    case_type: str | None = None
-    team_id: str | None = None
-    worker_id: str | None = None
+        self._requery()
 
 
 class CaseloadProxy(QSortFilterProxyModel):
-    """Filters by search text, case type, team and worker — by asking the model, which shows only
-    the matching rows (so Qt never calls back into Python per row); sorting is the model's too."""
+    """Filters by search text, case type, team and worker — by asking the model, whose source reads
+    only the matching rows (so Qt never calls back into Python per row); sorting is the model's too."""
 
     def __init__(self, model: CaseloadModel, parent: Any = None) -> None:
         super().__init__(parent)

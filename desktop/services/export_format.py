@@ -37,7 +37,7 @@ from desktop.store.migrations.m0019_casework_records import DERIVED as NOTE_INDE
 FORMAT = "diogel-export"
 VERSION = 1
 SKIP_TABLES = {"_sqlite_migrations", "sqlite_sequence"}
-DERIVED_TABLES = {"cp_latest_visit", "due_kept", *NOTE_INDEX}  # kept from the rows they summarise (triggers; due_kept: My work)
+DERIVED_TABLES = {"cp_latest_visit", "caseload_index", "due_kept", *NOTE_INDEX}  # kept from the rows they summarise (triggers; due_kept: My work)
 LOCAL_META = {"device_id"}  # each profile keeps its own device identity
 
 

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from desktop.errors import StoreError
 from desktop.i18n import N_
+from desktop.store.caseload_index import register as register_caseload_functions
 from desktop.store.integrity import DatabaseDamaged, disk_is_full, open_readonly
 
 # sqlcipher3 raises its own DB-API exception classes; re-export them for callers.
@@ -41,6 +42,7 @@ def connect(path: Path, key: bytes, *, readonly: bool = False, immutable: bool =
         conn = open_readonly(Path(path), key, immutable=True)
     else:
         conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    register_caseload_functions(conn)  # the caseload table's triggers call these (m0022)
     try:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         conn.execute("PRAGMA cipher_log_level = NONE")  # a damaged page is reported to the caller, not stderr

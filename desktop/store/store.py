@@ -33,6 +33,7 @@ from sqlite_utils import Database
 from desktop.clock import Clock, system_clock
 from desktop.errors import StoreError
 from desktop.i18n import N_
+from desktop.store import caseload_index
 from desktop.store.database import OperationalError, connect
 from desktop.store.integrity import EMPTY, MISSING, check_database, damage_error
 from desktop.store.migrations import MIGRATIONS, known_names
@@ -182,8 +183,10 @@ class Store:
         try:
             self._db.execute("BEGIN IMMEDIATE")
             result = fn(tx)
+            caseload_index.flush(self._db.conn)  # the caseload's search rows of the cases written
             self._db.execute("COMMIT")
         except BaseException as exc:
+            caseload_index.discard()
             if self._db.conn.in_transaction:
                 self._db.execute("ROLLBACK")
             if isinstance(exc, OperationalError):

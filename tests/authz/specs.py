@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from desktop.domain.types import Role
+from desktop.services.cases import CaseloadQuery
 from tests.authz.world import World
 
 SW, TM, SM, RC, AD, PO = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.REGISTER_CUSTODIAN,
@@ -147,6 +148,8 @@ SPECS: dict[str, Spec] = {
     # -- cases and people ---------------------------------------------------------------------
     "cases.CaseService.caseload": Spec(K.CONTACT, None, lambda w: c(), leak=CP),
     "cases.CaseService.count": Spec(K.CONTACT, None, lambda w: c(), leak=CP),
+    "cases.CaseService.caseload_page": Spec(K.CONTACT, None, lambda w: c(CaseloadQuery(), limit=1000), leak=CP),
+    "cases.CaseService.caseload_count": Spec(K.CONTACT, None, lambda w: c(CaseloadQuery()), leak=CP),
     "cases.CaseService.open": Spec(K.CONTACT, CP, lambda w: c(w.cases[CP])),
     "cases.CaseService.create": Spec(K.PEOPLE, CP, lambda w: c("child_in_need", subject_ids=[_twr(w, "seren")])),
     "cases.CaseService.add_member": Spec(K.PEOPLE, CP, lambda w: c(w.cases[CP], _twr(w, "dafydd"), "other")),

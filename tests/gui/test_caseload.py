@@ -22,6 +22,11 @@ def _window(qtbot, session) -> tuple[MainWindow, CaseloadPage]:
     return window, page
 
 
+def _settled(qtbot, page: CaseloadPage) -> None:
+    """Wait for the page read on a worker for the latest search, filter or sort."""
+    qtbot.waitUntil(lambda: not page.model.busy, timeout=10_000)
+
+
 def test_search_filters_by_name_identifier_and_date_of_birth(qtbot, gui_session, world: World) -> None:
     """Typing in the search box narrows the list; so do the case type and team filters."""
     window, page = _window(qtbot, gui_session)
@@ -36,13 +41,18 @@ def test_search_filters_by_name_identifier_and_date_of_birth(qtbot, gui_session,
         ("nobody", []),
     ]:
         qtbot.keyClicks(page.search, typed)
+        _settled(qtbot, page)
         assert page.case_ids_shown() == expected, typed
         page.search.clear()
+    _settled(qtbot, page)
     assert page.proxy.rowCount() == 3
     page.type_filter.setCurrentIndex(page.type_filter.findData("adult_at_risk"))
+    _settled(qtbot, page)
     assert page.case_ids_shown() == [world.adult_case]
     page.type_filter.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: page.team_filter.count() > 1, timeout=10_000)
     page.team_filter.setCurrentIndex(1)
+    _settled(qtbot, page)
     assert page.proxy.rowCount() == 3
     assert "3 cases" in page.count_label.text()
     assert window.sidebar.item(0).text() in ("Caseload", "Caseload (3)")
@@ -52,9 +62,11 @@ def test_search_filters_by_name_identifier_and_date_of_birth(qtbot, gui_session,
 def test_sorting_by_a_header_reorders_the_rows(qtbot, gui_session) -> None:
     window, page = _window(qtbot, gui_session)
     page.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # date of birth
+    _settled(qtbot, page)
     names = [page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())]
     assert names == ["Gwen Thomas", "Elis Jones", "Owain Prys"]
     page.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    _settled(qtbot, page)
     names = [page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())]
     assert names == ["Owain Prys", "Elis Jones", "Gwen Thomas"]
 
@@ -124,6 +136,7 @@ def test_enter_opens_the_case_window_with_its_header(qtbot, gui_session, world: 
     """Enter on a row opens the case: names, age, type, register, worker, next due, People tab."""
     window, page = _window(qtbot, gui_session)
     qtbot.keyClicks(page.search, "Elis")
+    _settled(qtbot, page)
     page.table.setFocus()
     page.table.setCurrentIndex(page.proxy.index(0, 0))
     qtbot.keyClick(page.table, Qt.Key.Key_Return)

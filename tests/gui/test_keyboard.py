@@ -42,8 +42,8 @@ def test_find_a_case_and_record_a_visit_by_keyboard_alone(qtbot: Any, gui_sessio
     press(Qt.Key.Key_F, CTRL)
     assert focused() is caseload.search
     type_text("Elis")
-    press(Qt.Key.Key_Return)  # to the first case shown
-    assert focused() is caseload.table
+    press(Qt.Key.Key_Return)  # to the first case shown, once the search's first page is read
+    qtbot.waitUntil(lambda: focused() is caseload.table, timeout=10_000)
     assert caseload.table.currentIndex().isValid()
     press(Qt.Key.Key_Return)  # opens it
     case = _active(qtbot, CaseWindow)

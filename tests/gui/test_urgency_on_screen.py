@@ -95,6 +95,8 @@ def test_caseload_columns_sort_by_urgency_and_count_what_is_overdue(qtbot, demo)
     overdue_col = next_col + 1
     model = page.model
     model.sort(next_col, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: not model.busy, timeout=15_000)  # ordered by what is due, on a worker
+    qtbot.waitUntil(lambda: model.fetchMore() or not (model.canFetchMore() or model.busy), timeout=15_000)  # every page
     ranks = []
     for r in range(model.rowCount()):
         text = model.index(r, next_col).data()
@@ -107,6 +109,7 @@ def test_caseload_columns_sort_by_urgency_and_count_what_is_overdue(qtbot, demo)
             ranks.append(1)
     assert ranks == sorted(ranks) and 0 in ranks, "overdue cases first"
     model.sort(overdue_col, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: not model.busy, timeout=15_000)
     counts = [int(model.index(r, overdue_col).data() or 0) for r in range(model.rowCount())]
     assert counts == sorted(counts, reverse=True)
 
