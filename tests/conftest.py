@@ -143,5 +143,23 @@ def _collector_as_python_has_it() -> Iterator[None]:
 
     thresholds, freeze = interpreter.THRESHOLDS, interpreter.FREEZE
     interpreter.THRESHOLDS, interpreter.FREEZE = gc.get_threshold(), False
+    gc.disable()  # as in the app, only the main thread collects (below, and the app's timer once Qt runs)
     yield
+    gc.enable()
     interpreter.THRESHOLDS, interpreter.FREEZE = thresholds, freeze
+
+
+@pytest.fixture(autouse=True)
+def _collected_on_the_main_thread() -> Iterator[None]:
+    """Cyclic garbage is freed on the main thread only, as the app does (``ui.interpreter``): after each test
+    (its widgets closed) and while a test waits on Qt once an application exists, when Python would have. A
+    collection a worker's allocation set off could free a cycle holding a Qt object off the GUI thread: a
+    segmentation fault."""
+    from PySide6.QtCore import QCoreApplication
+
+    from ui import interpreter
+
+    if QCoreApplication.instance() is not None:
+        interpreter.collect_on_this_thread()
+    yield
+    interpreter.collect_if_due()  # what Python would have collected by now (a full collection each test: minutes)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from desktop.errors import DiogelError
 from desktop.i18n import _, set_language
 from desktop.store.profile import Profile
+from ui import interpreter
 from ui.contrast import hub as contrast_hub
 from ui.first_run import FirstRunDialog
 from ui.language import hub
@@ -151,6 +152,7 @@ class AppController(QObject):
 def run(profile: Path | None = None) -> int:
     """Open Diogel on ``profile`` (default: the per-user profile folder); returns the exit code."""
     app = QApplication.instance() or QApplication(sys.argv)
+    interpreter.collect_on_this_thread()  # no worker ever frees a cycle holding a Qt object
     app.setApplicationName("Diogel")
     app.setOrganizationName("Diogel")
     controller = AppController(Path(profile) if profile else default_profile_dir())

@@ -14,6 +14,11 @@ set it off (usually a worker's first reads). Two measures, process-wide and idem
   sight (``gc.freeze``): they live as long as the process, so walking them again finds nothing.
 * :func:`tune` collects less often (a larger first generation, fewer full collections): the same
   garbage is found, in fewer and no longer pauses. Cyclic garbage waits a little longer to be freed.
+
+And one for safety: :func:`collect_on_this_thread` makes the GUI thread the only one that collects.
+Python collects on whichever thread's allocation crosses the threshold; a cycle that holds a Qt object
+(a closed window and its slots) freed on a worker deletes that object off the GUI thread, which crashes
+the process (seen: a segmentation fault while a worker warmed Qt's enums up).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+from typing import Any
 
 SWITCH_INTERVAL_S = 0.001
 """``sys.setswitchinterval``: the longest a thread running Python keeps the lock from one waiting."""
@@ -30,6 +36,39 @@ THRESHOLDS = (20_000, 20, 50)
 """``gc.set_threshold``: Python's default is (700, 10, 10)."""
 FREEZE = True
 """Whether :func:`settle` freezes (the tests keep Python's collector as it is: ``tests/conftest.py``)."""
+
+
+COLLECT_EVERY_MS = 50
+"""How often the GUI thread looks whether a collection is due (it collects when Python would have)."""
+
+_collector: Any = None
+
+
+def collect_on_this_thread() -> None:
+    """GUI thread: automatic collection off, and (the first time only) a timer on
+    this thread collects the generation Python would have, when it would have (by ``gc.get_count``
+    against ``gc.get_threshold``), so no worker ever frees a cycle."""
+    global _collector
+    gc.disable()
+    if _collector is not None:
+        return
+    from PySide6.QtCore import QTimer
+
+    _collector = QTimer()
+    _collector.setInterval(COLLECT_EVERY_MS)
+    _collector.timeout.connect(collect_if_due)
+    _collector.start()
+
+
+def collect_if_due() -> int | None:
+    """GUI thread: collect the oldest generation whose count is past its threshold (``None``: none is);
+    returns the generation collected."""
+    (t0, t1, t2), (c0, c1, c2) = gc.get_threshold(), gc.get_count()
+    if c0 <= t0:
+        return None
+    generation = 2 if c2 > t2 else 1 if c1 > t1 else 0
+    gc.collect(generation)
+    return generation
 
 
 def tune() -> None:

@@ -102,6 +102,15 @@ def warm_up() -> None:
     (its first date takes tens of milliseconds), work out the bank holidays (the ``holidays`` package
     loads every country's module) and create Qt's enum types, so the first screens need not do any of
     it on the GUI thread, and the first reads need not hold the interpreter lock for it."""
+    with _warming:  # one at a time, and once: a second sign-in window's finds it done (or waits for it)
+        if not warmed.is_set():
+            _warm_up()
+
+
+_warming = threading.Lock()
+
+
+def _warm_up() -> None:
     from ui import interpreter
 
     try:

@@ -380,6 +380,9 @@ def run(out: Path, only: str | None, today: date, forms: bool = True) -> list[Pa
     screen_folder = tempfile.TemporaryDirectory()
     _laptop_screen(Path(screen_folder.name))
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from ui import interpreter
+
+    interpreter.collect_on_this_thread()  # as the app: no worker frees a cycle holding a Qt object
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp, demo_sessions(Path(tmp), today) as sessions:
         flag_demo(sessions["team_manager"])
