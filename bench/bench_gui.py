@@ -39,6 +39,8 @@ sys.path.insert(0, sys.argv[3])
 from PySide6.QtWidgets import QApplication
 from PySide6.QtCore import QCoreApplication
 app = QApplication([])
+from ui import interpreter
+interpreter.collect_on_this_thread()  # as ui.application does
 from ui.language import hub
 hub()
 from desktop.services.session import Session

@@ -40,6 +40,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 app = QApplication([])
+from ui import interpreter
+interpreter.collect_on_this_thread()  # as ui.application does
 from ui.language import hub
 hub()
 from ui.sign_in import SignInDialog
