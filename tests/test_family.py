@@ -136,6 +136,9 @@ def test_the_family_tab_draws_the_genogram_and_prints(qtbot, demo, tmp_path: Pat
     dialog = tab.add_relationship()
     assert dialog is not None
     qtbot.addWidget(dialog)
+    subjects = {p.id for p in tab.genogram.network.people if p.subject}
+    assert dialog.value("person_id") in subjects  # the case's child first ...
+    assert dialog.value("related_person_id") not in (None, dialog.value("person_id"))  # ... and someone else
     dialog.set_value("person_id", twr["seren"])
     dialog.set_value("kind", "grandparent")
     dialog.set_value("related_person_id", twr["dafydd"])

@@ -238,6 +238,15 @@ class RelationshipDialog(Form):
 
     def prepare(self) -> None:
         self.widgets["find"].textChanged.connect(lambda _text: self.find())
+        # The case's child (or adult) first, and someone else as the related person: the same person twice is
+        # a relationship nobody means to record.
+        people = self.context["network"].people
+        person = next((p.id for p in people if p.subject), people[0].id if people else None)
+        related = next((p.id for p in people if p.id != person), None)
+        for name, pid in (("person_id", person), ("related_person_id", related)):
+            box = self.widgets[name]
+            if (index := box.findData(pid)) >= 0:
+                box.setCurrentIndex(index)
 
     def find(self) -> list[PersonMatch]:
         """The people found for the text typed, put in the related person's list after the family (the
