@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -163,3 +164,26 @@ def _collected_on_the_main_thread() -> Iterator[None]:
         interpreter.collect_on_this_thread()
     yield
     interpreter.collect_if_due()  # what Python would have collected by now (a full collection each test: minutes)
+
+
+@pytest.fixture
+def asked() -> Iterator[list[set[str]]]:
+    """What is due: each time its providers are asked (``desktop.services.my_work``), the set of cases they were
+    asked about — a provider registered for the test writes down the cases its SQL condition selects."""
+    from desktop.services.my_work import register_provider, unregister_provider
+
+    seen: list[set[str]] = []
+
+    def subjects(store: Any, condition: str, params: dict[str, Any], _on: date) -> list[Any]:
+        seen.append({r["id"] for r in store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)})
+        return []
+
+    register_provider("test_counting", subjects)
+    yield seen
+    unregister_provider("test_counting")
+
+
+def case_subjects(store: Any, case_id: str) -> list[str]:
+    """The ids of the people a case is about."""
+    return [r["person_id"] for r in store.rows(
+        "SELECT person_id FROM case_member WHERE case_id = ? AND role = 'subject' AND deleted = 0", [case_id])]

@@ -28,12 +28,12 @@ from desktop.services.cases import CaseService
 from desktop.services.child_protection.visits import VisitService
 from desktop.services.demo import DemoContext, build_demo
 from desktop.services.exceptions import ExceptionService
-from desktop.services.my_work import MyWorkService, register_provider, unregister_provider
+from desktop.services.my_work import MyWorkService
 from desktop.services.persons import PersonService
 from desktop.services.scope import case_condition
 from desktop.services.session import Session
 from desktop.sync.client import SyncClient
-from tests.conftest import FixedClock, fast_kdf
+from tests.conftest import FixedClock, case_subjects, fast_kdf
 
 DAY = date(2026, 11, 23)
 PASSWORD = "demo-password-1"
@@ -70,10 +70,6 @@ def _fresh(session: Any, on: date) -> list[Any]:
     """Every item worked out afresh, keeping nothing."""
     return MyWorkService(session)._compute(on, None, None)  # noqa: SLF001 - the reference answer
 
-
-def _subjects(ctx: DemoContext, case_id: str) -> list[str]:
-    return [r["person_id"] for r in ctx.store.rows(
-        "SELECT person_id FROM case_member WHERE case_id = ? AND role = 'subject' AND deleted = 0", [case_id])]
 
 
 class _Server:
@@ -116,7 +112,7 @@ def _edit(ctx: DemoContext, kind: str, pick: random.Random) -> None:
     cp_cases = sorted(r["id"] for r in ctx.store.rows(
         "SELECT id FROM case_file WHERE case_type = 'child_protection' AND deleted = 0 AND closed_on IS NULL"))
     case = pick.choice(cp_cases)
-    child = pick.choice(_subjects(ctx, case))
+    child = pick.choice(case_subjects(ctx.store, case))
     workers = sorted(r["id"] for r in ctx.store.rows(
         "SELECT id FROM practitioner WHERE app_role = 'social_worker' AND deleted = 0 AND active = 1"))
     manager = ctx.session("senior")
@@ -188,19 +184,6 @@ def test_the_kept_answer_is_the_whole_answer_after_random_edits_days_and_sign_in
         assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, session.today())), key
 
 
-@pytest.fixture
-def asked() -> Iterator[list[set[str]]]:
-    """Each time the providers are asked, the set of cases they were asked about."""
-    seen: list[set[str]] = []
-
-    def subjects(store: Any, condition: str, params: dict[str, Any], _on: date) -> list[Any]:
-        seen.append({r["id"] for r in store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)})
-        return []
-
-    register_provider("test_counting_kept", subjects)
-    yield seen
-    unregister_provider("test_counting_kept")
-
 
 def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext, asked: list[set[str]]) -> None:
     demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
@@ -216,7 +199,8 @@ def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext,
     case = demo.cases["jones_cp"]
     VisitService(demo.session("senior")).record(
         case, visited_on=DAY.isoformat(), location="home", observations="Seen at home.",
-        children=[{"person_id": _subjects(demo, case)[0], "seen": True, "seen_alone": True, "seen_at_home": True}])
+        children=[{"person_id": case_subjects(demo.store, case)[0], "seen": True, "seen_alone": True,
+                   "seen_at_home": True}])
     _reopen(demo)
     senior = demo.session("senior")
     assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
@@ -225,7 +209,7 @@ def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext,
 
     # A person's details (here written as a pull or any service would, with no case of its own in the same
     # commit): the cases they are a member of, not every case.
-    child = _subjects(demo, demo.cases["twr_cp"])[0]
+    child = case_subjects(demo.store, demo.cases["twr_cp"])[0]
     theirs = {r["case_id"] for r in demo.store.rows("SELECT case_id FROM case_member WHERE person_id = ?", [child])}
     demo.store.write(lambda tx: tx.update("person", child, {"preferred_name": f"Seren {random.randrange(10**6)}"}),
                      actor=demo.staff["senior"])
@@ -278,7 +262,7 @@ def test_a_change_whose_kept_answer_was_never_written_is_worked_out_again(
                                   [case, DAY.isoformat()])
     # The change commits; the process "dies" before anything is kept for it (the memo never hears of it: the
     # store is closed at once and opened again, and no answer is asked for in between).
-    child = _subjects(demo, case)[0]
+    child = case_subjects(demo.store, case)[0]
     VisitService(demo.session("senior")).record(
         case, visited_on=DAY.isoformat(), location="school", observations="Seen at school.",
         children=[{"person_id": child, "seen": True, "seen_alone": False, "seen_at_home": False}])
@@ -334,8 +318,8 @@ def test_a_case_that_comes_into_scope_by_cover_is_worked_out(demo: DemoContext) 
         CaseService(senior).allocate(case, worker)
     MyWorkService(rhian).all_items()  # held for her: her scope
     VisitService(senior).record(case, visited_on=DAY.isoformat(), location="home", observations="Seen.",
-                                children=[{"person_id": _subjects(demo, case)[0], "seen": True, "seen_alone": True,
-                                           "seen_at_home": True}])
+                                children=[{"person_id": case_subjects(demo.store, case)[0], "seen": True,
+                                           "seen_alone": True, "seen_at_home": True}])
     MyWorkService(rhian).all_items()  # the case changed, outside her scope
     MyWorkService(senior).assign_cover(rhian.user.id, covered_id=worker, from_date=DAY.isoformat(),
                                        to_date=(DAY + timedelta(days=2)).isoformat())
@@ -354,7 +338,8 @@ def test_the_badge_counted_case_by_case_is_my_work_s_counts(demo: DemoContext, s
     case = demo.cases["twr_cp"]
     VisitService(demo.session("senior")).record(
         case, visited_on=DAY.isoformat(), location="home", observations="Seen.",
-        children=[{"person_id": _subjects(demo, case)[0], "seen": True, "seen_alone": True, "seen_at_home": True}])
+        children=[{"person_id": case_subjects(demo.store, case)[0], "seen": True, "seen_alone": True,
+                   "seen_at_home": True}])
     for key in PEOPLE:
         session = demo.session(key)
         badge = MyWorkService(session).counts()

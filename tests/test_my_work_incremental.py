@@ -21,9 +21,9 @@ from desktop.services.cases import CaseService
 from desktop.services.child_protection.visits import VisitService
 from desktop.services.demo import DemoContext, build_demo
 from desktop.services.exceptions import ExceptionService
-from desktop.services.my_work import MyWorkService, _memo, register_provider, unregister_provider
+from desktop.services.my_work import MyWorkService, _memo
 from desktop.services.persons import PersonService
-from tests.conftest import FixedClock, fast_kdf
+from tests.conftest import FixedClock, case_subjects, fast_kdf
 
 DAY = date(2026, 11, 23)
 
@@ -47,23 +47,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoContext]:
     ctx.store.close()
 
 
-@pytest.fixture
-def asked() -> Iterator[list[set[str]]]:
-    """Each time the providers are asked, the set of cases they were asked about."""
-    seen: list[set[str]] = []
-
-    def subjects(store: Any, condition: str, params: dict[str, Any], _on: date) -> list[Any]:
-        seen.append({r["id"] for r in store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)})
-        return []
-
-    register_provider("test_counting", subjects)
-    yield seen
-    unregister_provider("test_counting")
-
-
-def _subjects(ctx: DemoContext, case_id: str) -> list[str]:
-    return [r["person_id"] for r in ctx.store.rows(
-        "SELECT person_id FROM case_member WHERE case_id = ? AND role = 'subject' AND deleted = 0", [case_id])]
 
 
 def test_a_change_to_one_case_works_out_only_that_case(demo: DemoContext, asked: list[set[str]]) -> None:
@@ -73,7 +56,7 @@ def test_a_change_to_one_case_works_out_only_that_case(demo: DemoContext, asked:
     assert asked == [every_case]  # the first answer: every case
 
     case = demo.cases["twr_cp"]
-    child = _subjects(demo, case)[0]
+    child = case_subjects(demo.store, case)[0]
     VisitService(demo.session("sw_rhian")).record(
         case, visited_on=DAY.isoformat(), location="home", observations="Seen at home.",
         children=[{"person_id": child, "seen": True, "seen_alone": True, "seen_at_home": True}])
@@ -104,7 +87,7 @@ def test_the_sidebar_badge_my_work_and_the_caseload_agree_after_a_change(demo: D
     service.all_items(DAY)
     case = demo.cases["jones_cp"]
     ExceptionService(demo.session("tm_cp")).record(
-        case, _subjects(demo, case)[0], "V1", reason_kind="age", reason="Agreed at supervision.",
+        case, case_subjects(demo.store, case)[0], "V1", reason_kind="age", reason="Agreed at supervision.",
         from_date="2026-08-01", until="2027-02-01")
     view = MyWorkService(senior).view(DAY)
     counts = MyWorkService(senior).counts(DAY)
@@ -128,7 +111,7 @@ def _edit(ctx: DemoContext, kind: str, pick: random.Random) -> None:
     cp_cases = sorted(r["id"] for r in ctx.store.rows(
         "SELECT id FROM case_file WHERE case_type = 'child_protection' AND deleted = 0 AND closed_on IS NULL"))
     case = pick.choice(cp_cases)
-    child = pick.choice(_subjects(ctx, case))
+    child = pick.choice(case_subjects(ctx.store, case))
     workers = sorted(r["id"] for r in ctx.store.rows(
         "SELECT id FROM practitioner WHERE app_role = 'social_worker' AND deleted = 0 AND active = 1"))
     manager = ctx.session("senior")
