@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import orjson
 import psutil
 import psycopg
@@ -52,11 +51,12 @@ from psycopg.rows import dict_row
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import bench_server  # noqa: E402
 from bench.bench_server import pct  # noqa: E402
 from server import admin  # noqa: E402
 from server.auth import token_hash  # noqa: E402
 from server.config import utc_now  # noqa: E402
-from server.devdb import TempCluster, free_port  # noqa: E402
+from server.devdb import TempCluster  # noqa: E402
 from server.migrator import migrate  # noqa: E402
 
 # A password hash nobody can sign in with: the bench's laptops signed in earlier (their tokens are made below).
@@ -155,22 +155,8 @@ def postgres_cpu(pg: TempCluster) -> float:
 
 def start_server(dsn: str, pool: int, profile: Path | None) -> tuple[subprocess.Popen[bytes], str]:
     """One ``diogel-server`` on loopback (under cProfile, writing ``profile`` when it stops, if given)."""
-    port = free_port()
-    run = [str(Path(__file__).resolve()), "--serve-profiled", str(profile), "--"] if profile else ["-m", "server.cli"]
-    proc = subprocess.Popen(
-        [sys.executable, *run, "--database-url", dsn, "--host", "127.0.0.1", "--port", str(port),
-         "--pool-size", str(pool), "--max-body", str(16 * 1024 * 1024)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    entry = (str(Path(__file__).resolve()), "--serve-profiled", str(profile), "--") if profile else ("-m", "server.cli")
+    return bench_server.start_server(dsn, pool, entry=entry)
 
 
 def ops_for(lap: Laptop, visits: int, edits: int) -> list[dict[str, Any]]:

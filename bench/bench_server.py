@@ -42,10 +42,13 @@ from server.migrator import migrate  # noqa: E402
 PASSWORD = "bench password 123"
 
 
-def start_server(dsn: str, pool: int, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(dsn: str, pool: int, workers: int = 1,
+                 entry: tuple[str, ...] = ("-m", "server.cli")) -> tuple[subprocess.Popen[bytes], str]:
+    """One ``diogel-server`` on loopback, started by ``python ENTRY serve-args`` (the server's command line
+    unless a bench wraps it), once it answers its health check."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "--database-url", dsn, "--host", "127.0.0.1", "--port", str(port),
+        [sys.executable, *entry, "--database-url", dsn, "--host", "127.0.0.1", "--port", str(port),
          "--pool-size", str(pool), "--max-body", str(16 * 1024 * 1024), "--workers", str(workers)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
