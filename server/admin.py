@@ -25,6 +25,8 @@ from server.rowstore import RowState, commit_rows, load_rows
 
 ADMIN_DEVICE = "server:admin"
 TEAM_KINDS = ("cp", "cin", "cic", "adult", "admin")
+LANGUAGES = ("cy", "en", "bilingual", "unknown")
+"""A practitioner's correspondence language (the laptop's ``practitioner.correspondence_language``)."""
 USERNAME_RE = re.compile(r"[\w.@-]{1,64}")
 
 
@@ -166,12 +168,16 @@ def create_user(
     now: datetime,
     is_admin: bool = False,
     by: UUID | None = None,
+    language: str = "unknown",
 ) -> UUID:
+    """Create a user and publish their practitioner row; ``language`` is the language letters to them are
+    written in (``unknown``: bilingual, Welsh first)."""
     if not USERNAME_RE.fullmatch(username):  # whole string: no surrounding spaces, no trailing newline
         raise AdminError("a username is 1..64 letters, digits and . _ @ -")
     _check_role(role, team)
     if len(password) < 8:
         raise AdminError("password must be at least 8 characters")
+    _check_language(language)
     team_id = team_id_for(conn, team) if team else None
     if conn.execute("SELECT 1 FROM users WHERE username = %s", (username,)).fetchone():
         raise AdminError(f"user {username!r} already exists")
@@ -183,7 +189,21 @@ def create_user(
          hash_password(password), is_admin, now),
     )  # fmt: skip
     publish_user(conn, user_id, now, by)
+    if language != "unknown":
+        publish(conn, "practitioner", user_id, {"correspondence_language": language}, now, by)
     return user_id
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        raise AdminError(f"language must be one of {', '.join(LANGUAGES)}")
+
+
+def set_language(conn: DbConn, user: str, language: str, now: datetime, by: UUID | None = None) -> None:
+    """Record the language letters to a user are written in; every laptop receives it with their
+    practitioner row (``publish_user`` leaves it as it is)."""
+    _check_language(language)
+    publish(conn, "practitioner", user_id_for(conn, user), {"correspondence_language": language}, now, by)
 
 
 def set_role(conn: DbConn, user: str, role: str, team: str | None, now: datetime,

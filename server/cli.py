@@ -41,8 +41,8 @@ from server.config import LOCAL_TZ, utc_now
 from server.db import DbConn
 from server.migrator import SchemaTooNew, migrate
 
-SUBCOMMANDS = ("serve", "migrate", "create-team", "create-user", "set-role", "disable-user", "enable-user",
-               "allocate", "cover", "report", "returns")
+SUBCOMMANDS = ("serve", "migrate", "create-team", "create-user", "set-role", "set-language", "disable-user",
+               "enable-user", "allocate", "cover", "report", "returns")
 
 
 def _db_arg(p: argparse.ArgumentParser) -> None:
@@ -79,11 +79,17 @@ def _parser() -> argparse.ArgumentParser:
     cu.add_argument("--display-name")
     cu.add_argument("--password-file", type=Path)
     cu.add_argument("--admin", action="store_true", help="may use the administration endpoints")
+    cu.add_argument("--language", default="unknown", choices=admin.LANGUAGES,
+                    help="the language letters to them are written in (default unknown: bilingual, Welsh first)")
     sr = sub.add_parser("set-role")
     _db_arg(sr)
     sr.add_argument("user")
     sr.add_argument("--role", required=True, choices=ROLES)
     sr.add_argument("--team")
+    sl = sub.add_parser("set-language", help="the language letters to a user are written in")
+    _db_arg(sl)
+    sl.add_argument("user")
+    sl.add_argument("language", choices=admin.LANGUAGES)
     for name in ("disable-user", "enable-user"):
         p = sub.add_parser(name)
         _db_arg(p)
@@ -260,10 +266,13 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] = utc_now)
                 print(admin.create_team(conn, args.name, now, args.kind))
             elif args.command == "create-user":
                 print(admin.create_user(conn, args.username, _password(args), args.role, args.team, args.display_name,
-                                        now=now, is_admin=args.admin))  # fmt: skip
+                                        now=now, is_admin=args.admin, language=args.language))  # fmt: skip
             elif args.command == "set-role":
                 admin.set_role(conn, args.user, args.role, args.team, now)
                 print(f"{args.user} is now {args.role}")
+            elif args.command == "set-language":
+                admin.set_language(conn, args.user, args.language, now)
+                print(f"letters to {args.user} are written in: {args.language}")
             elif args.command in ("disable-user", "enable-user"):
                 admin.set_active(conn, args.user, args.command == "enable-user", now)
                 print(f"{args.user} {'enabled' if args.command == 'enable-user' else 'disabled'}")

@@ -31,7 +31,8 @@ def letter_language(preference: str | None, *, circular: bool = False) -> str:
 
 
 def recipient(tx: Tx, kind: str, recipient_id: str) -> dict[str, Any]:
-    """Name, language preference and current address of a letter's recipient."""
+    """Name, language preference and current address of a letter's recipient. A practitioner's language
+    is their own recorded one (m0026); ``unknown`` gives a bilingual letter."""
     table = RECIPIENT_TABLES[kind]
     row = tx.get(table, recipient_id)
     if row is None:
@@ -52,11 +53,12 @@ def recipient(tx: Tx, kind: str, recipient_id: str) -> dict[str, Any]:
             address = "\n".join(str(a[k]) for k in ("line1", "line2", "town", "county", "postcode") if a.get(k))
             if a.get("country") and a["country"] != "GB":
                 address += "\n" + a["country"]
+    preference = row.get("correspondence_language") or "unknown"
     if kind == "practitioner" and row.get("agency_id"):
-        # Practitioners are written to at their agency (a social worker at the council's office).
+        # Practitioners are written to at their agency (a social worker at the council's office), in their
+        # own recorded language: the agency's is for letters to the agency.
         agency = tx.get("agency", row["agency_id"])
         address = agency.get("address") if agency else None
-    preference = row.get("correspondence_language") if kind == "person" else "unknown"
     return {"name": name, "preference": preference, "address": address}
 
 

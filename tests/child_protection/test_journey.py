@@ -379,6 +379,10 @@ def test_access_denied_on_a_visit_tells_the_core_group_and_the_coordinator_n13(r
 
     w, ids = registered, registered.ids
     w.clock.day = date(2026, 11, 10)
+    # Each practitioner is written to in their own recorded language (m0026); the nurse has not said
+    # theirs, so theirs is bilingual whatever their agency's.
+    w.sw.write(lambda tx: (tx.update("practitioner", ids["sw"], {"correspondence_language": "cy"}),
+                           tx.update("agency", ids["health"], {"correspondence_language": "en"})))
     visits = VisitService(w.sw)
     visits.record(ids["case"], visited_on="2026-11-10", location="home", access_denied=True,
                   visitor_id=ids["sw2"],  # a colleague, not the co-ordinator
@@ -389,6 +393,8 @@ def test_access_denied_on_a_visit_tells_the_core_group_and_the_coordinator_n13(r
     assert {(r["recipient_kind"], r["recipient_id"]) for r in n13} == {
         ("practitioner", ids["sw"]), ("practitioner", ids["nurse"]), ("agency", ids["school"])}
     assert all(json.loads(r["data"])["child_name"].startswith("Elis") for r in n13)
+    assert {r["recipient_id"]: r["language"] for r in n13 if r["recipient_kind"] == "practitioner"} == {
+        ids["sw"]: "cy", ids["nurse"]: "bilingual"}
     # The co-ordinator (not the visitor) gets a task in My work, naming the child and the visit.
     [task] = MyWorkService(w.sw).view(date(2026, 11, 10)).tasks
     assert task.kind == "access_denied" and task.for_me and task.case_id == ids["case"]

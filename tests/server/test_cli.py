@@ -229,3 +229,31 @@ def test_serves_tls_with_given_certificate(empty_db: str, tmp_path: Path) -> Non
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_users_letter_language_is_published_with_their_practitioner_row(empty_db: str) -> None:
+    """``create-user --language`` and ``set-language`` put the language letters to a user are written in
+    on their practitioner row (what every laptop pulls); a change of role keeps it."""
+    url = ["--database-url", empty_db]
+    pw = {"DIOGEL_PASSWORD": PASSWORD}
+
+    def language(username: str) -> str | None:
+        with psycopg.connect(empty_db) as conn:
+            return conn.execute(
+                "SELECT r.data->>'correspondence_language' FROM rows r JOIN users u ON u.id = r.id"
+                " WHERE r.entity = 'practitioner' AND u.username = %s", (username,)).fetchone()[0]
+
+    assert cli("migrate", *url).returncode == 0
+    assert cli("create-team", *url, "Tîm De").returncode == 0
+    r = cli("create-user", *url, "eleri", "--role", "social_worker", "--team", "Tîm De", "--language", "cy", env=pw)
+    assert r.returncode == 0, r.stderr
+    assert cli("create-user", *url, "tom", "--role", "social_worker", "--team", "Tîm De", env=pw).returncode == 0
+    assert (language("eleri"), language("tom")) == ("cy", None)  # tom's row leaves it to the laptop's default
+    assert cli("set-role", *url, "eleri", "--role", "team_manager", "--team", "Tîm De").returncode == 0
+    assert language("eleri") == "cy"
+    r = cli("set-language", *url, "tom", "en")
+    assert r.returncode == 0 and "en" in r.stdout
+    assert language("tom") == "en"
+    assert cli("set-language", *url, "tom", "klingon").returncode == 2
+    assert cli("set-language", *url, "nobody", "cy").returncode == 1
+    assert language("tom") == "en"

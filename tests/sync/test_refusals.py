@@ -79,3 +79,18 @@ def test_a_cursor_the_server_did_not_issue_starts_the_pull_again(srv, laptops) -
     assert report.verified
     assert local.get_state(w.store, "cursor").startswith("c2.")
     assert w.row("case_file", case) is not None
+
+
+def test_a_practitioners_letter_language_set_on_the_server_reaches_every_laptop(srv, laptops) -> None:
+    """The administrator records gwyn's language (``set-language``); wendy's laptop pulls it with gwyn's
+    practitioner row. A practitioner whose language nobody recorded keeps ``unknown`` (a bilingual
+    letter): their row from the server does not carry it."""
+    from server import admin
+
+    w = laptops("wendy")
+    gwyn = str(srv.sql("SELECT id FROM users WHERE username = 'gwyn'")[0]["id"])
+    assert w.row("practitioner", gwyn)["correspondence_language"] == "unknown"
+    srv.admin(admin.set_language, "gwyn", "cy")
+    w.sync()
+    assert w.row("practitioner", gwyn)["correspondence_language"] == "cy"
+    assert w.row("practitioner", w.uid)["correspondence_language"] == "unknown"
