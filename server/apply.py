@@ -408,7 +408,10 @@ class _Batch:
             if name in RECEIPT_ORDER_FIELDS:
                 stamps[name] = new
                 continue
-            cur = row.data.get(name)
+            # A field the row was pushed without holds its default on every laptop (an insert sends only what
+            # it gives): an edit made against that default is no conflict.
+            col = es.columns.get(name)
+            cur = row.data[name] if name in row.data else col.default if col else None
             if name in counters and name in op.base and _is_int(cur) and _is_int(new) and _is_int(op.base[name]):
                 # Two laptops each counted on from the same number: count on from where the server is.
                 new = cur + (new - op.base[name])
@@ -420,7 +423,7 @@ class _Batch:
                 row.meta[name] = self._pending(op)
                 applied.append(name)
                 continue
-            if name in row.data and _same(cur, new):
+            if (name in row.data or cur is not None) and _same(cur, new):
                 continue  # already so: nothing to do and nothing to disagree about
             if name in op.base:
                 clash = not _same(cur, op.base[name])

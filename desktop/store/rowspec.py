@@ -66,6 +66,7 @@ _FAMILY_OF: dict[str, str] = {
     **dict.fromkeys(("cp_visit", "cp_visit_child", "adult_visit", "lac_visit"), "visit"),
     "letter": "letter",
     "letter_release": "letter",
+    "welsh_addition": "letter",
     **dict.fromkeys(("child_voice", "adult_wishes", "adult_partnership", "cin_assessment_contact", "escalation",
                      "proceedings_stage", "cp_core_group", "cp_core_group_attendance", "cp_core_group_item",
                      "complaint", "practitioner_allegation", "case_note", "case_note_party", "supervision",
@@ -119,6 +120,9 @@ class Column:
     required: bool  # NOT NULL and no default: an insert must give it
     notnull: bool
     references: str | None  # the entity a value points at (foreign key or implicit reference)
+    default: Any = None
+    """What the laptop's SQLite stores when an insert does not give the column (its ``DEFAULT``): a row
+    pushed without it holds this on every laptop, so the server reads an absent field as this."""
 
 
 @dataclass(frozen=True)
@@ -309,8 +313,9 @@ def build_spec() -> RowSpec:
         columns = {}
         for _cid, col, declared, notnull, default, _pk in info:
             target = fks.get(col) or _IMPLICIT_REFERENCES.get(col)
+            value = db.execute(f"SELECT {default}").fetchone()[0] if default is not None else None
             columns[col] = Column(col, _affinity(declared or ""), bool(notnull) and default is None,
-                                  bool(notnull), target)  # fmt: skip
+                                  bool(notnull), target, value)  # fmt: skip
         sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).fetchone()[0]
         # Without a CHECK (and not STRICT, where a type could be refused) SQLite refuses nothing that
         # problems() lets through: NOT NULL and required values are checked in Python, and foreign keys

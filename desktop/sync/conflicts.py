@@ -18,6 +18,7 @@ from typing import Any
 
 from desktop.errors import ValidationError
 from desktop.i18n import N_
+from desktop.store.rowspec import spec
 from desktop.store.tx import Tx
 from desktop.sync.local import unsent_fields
 
@@ -101,6 +102,14 @@ def _show_server_value(tx: Tx, c: dict[str, Any]) -> None:
     elif field in row and field not in pending:
         sets = {field: json.dumps(server) if isinstance(server, dict | list) else server}
     else:
+        return
+    # A value the laptop cannot hold (nothing, in a column that needs one: a conflict the server recorded
+    # before it read an absent field as the column's default) leaves the row as it is; both values still
+    # wait in the conflict. Writing it would fail the whole sync, and every sync after it.
+    columns = spec().get(table)
+    required = {c.name for c in columns.columns.values() if c.notnull} if columns else set()
+    sets = {k: v for k, v in sets.items() if v is not None or k not in required}
+    if not sets:
         return
     assign = ", ".join(f"[{k}] = ?" for k in sets)
     tx.db.execute(f"UPDATE [{table}] SET {assign} WHERE id = ?", [*sets.values(), row_id])

@@ -256,3 +256,30 @@ def test_delete_vs_edit_names_the_editor(h: Harness, team_case) -> None:
     (c,) = w.get("/v1/conflicts").json()["conflicts"]
     assert c["server_by"] == m.user_id and c["server_device"] == "m-laptop"
     assert c["client_by"] == w.user_id
+
+
+def test_an_edit_of_a_field_the_insert_left_to_its_default_is_no_conflict(h: Harness, team_case) -> None:
+    """A laptop's insert sends only the fields it gives; the rest hold the laptop's defaults on every laptop
+    (a person's correspondence language "unknown"). An edit made against that default merges; an edit
+    against it after someone else set the field is a conflict showing their value, never an empty one."""
+    case, (w, m, _) = team_case
+    pid = w.person("Jones")
+    w.member(case, pid)
+    w.push()
+    w.rows[("person", pid)]["data"]["correspondence_language"] = "unknown"  # what the laptop's row holds
+    w.update("person", pid, {"correspondence_language": "cy"})
+    [res] = w.push()
+    assert (res["status"], res["applied_fields"]) == ("applied", ["correspondence_language"])
+    other = w.person("Evans")
+    w.member(case, other)
+    w.push()
+    m.pull()
+    m.rows[("person", other)]["data"]["correspondence_language"] = "unknown"
+    m.update("person", other, {"correspondence_language": "en"})
+    assert m.push()[0]["status"] == "applied"
+    w.rows[("person", other)]["data"]["correspondence_language"] = "unknown"
+    w.update("person", other, {"correspondence_language": "cy"})
+    [res] = w.push()
+    assert res["status"] == "conflict"
+    [c] = [c for c in w.get("/v1/conflicts").json()["conflicts"] if c["entity_id"] == other]
+    assert (c["server_value"], c["client_value"]) == ("en", "cy")

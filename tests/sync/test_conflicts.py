@@ -159,3 +159,25 @@ def test_three_laptops_edit_the_same_field(srv, laptops) -> None:
         assert lap.row("person", pid)["date_of_birth"] == "2019-01-02"
         assert conflicts.open_conflicts(lap.store) == []
     assert len(srv.sql("SELECT 1 FROM audit WHERE action = 'conflict.resolve'")) == 2
+
+
+def test_a_conflict_with_nothing_on_the_servers_side_of_a_required_field_does_not_stop_sync(srv, laptops) -> None:
+    """A conflict the server recorded before it read an absent field as the laptop's default has no server
+    value for a field the laptop requires (a person's correspondence language). The laptop keeps its row
+    as it is and lists the conflict; its sync goes on working (it failed, every time, before)."""
+    import uuid
+
+    w = laptops("wendy")
+    case, pid = make_case(w)
+    assert w.sync().verified
+    srv.sql("INSERT INTO conflicts (id, entity, entity_id, case_id, scope_id, field, server_value, client_value,"
+            " client_by, client_device, client_op_id, received_at) VALUES (%s, 'person', %s, %s, %s,"
+            " 'correspondence_language', 'null'::jsonb, '\"cy\"'::jsonb, %s, 'w-laptop', %s, now())",
+            (uuid.uuid4(), pid, case, case, w.uid, uuid.uuid4()))
+    report = w.sync()
+    assert report.verified
+    assert w.row("person", pid)["correspondence_language"] == "unknown"
+    [c] = conflicts.open_conflicts(w.store)
+    assert (c.field, c.client_value) == ("correspondence_language", "cy")
+    add_visit(w, case, "seen")
+    assert w.sync().verified
