@@ -26,7 +26,9 @@ _TASKS = frozenset({"escalation"})
 _READ: dict[str, frozenset[str]] = {
     # Performance officers read the authority's figures (server/figures.py), never casework: reference only.
     "performance_officer": frozenset(),
-    "admin_staff": _CONTACT | _SAFETY | CASE_CORE | {"letter", "letter_release"},
+    # The Welsh added to a quoted text of a record that never changes (an adult closure) is read with the
+    # letters that quote it.
+    "admin_staff": _CONTACT | _SAFETY | CASE_CORE | {"letter", "letter_release", "welsh_addition"},
     "register_custodian": _CONTACT | _SAFETY | CASE_CORE | REGISTER_ENTITIES | _TASKS,
 }
 _WRITE: dict[str, frozenset[str]] = {

@@ -15,8 +15,9 @@ letter's data (``data["welsh_sources"] = {placeholder: [[table, id, column, pref
 :func:`source`), so the letter is re-read from the record, never from a copy.
 
 :class:`WelshTextService` lists what a held letter needs in Welsh and records it through the
-record's own rules: a mutable row is updated; an append-only conference decision gets an amendment
-carrying the Welsh (the readers already take the latest amendment).
+record's own rules: a mutable row is updated; an append-only conference decision or visit gets an
+amendment carrying the Welsh (the readers already take the latest amendment); a record that never
+changes and has no amendments (an adult closure) gets a ``welsh_addition`` naming it (m0027).
 """
 
 from __future__ import annotations
@@ -196,10 +197,20 @@ def read_sources(query: Query, field: str, entries: Sequence[Sequence[str]], cas
         english = stored_text(table, column, row.get(column)) if row else ""
         if row is None or row.get("case_id") != case_id or not english.strip():
             continue
-        welsh = stored_text(table, column, row.get(f"{column}_cy"))
+        welsh = stored_text(table, column, row.get(f"{column}_cy")) or _added_welsh(query, table, row_id, column,
+                                                                                    case_id)
         out.append(Quoted(field, table, row_id, column, english, welsh or None, prefix,
                           lines=(table, column) in LIST_COLUMNS))
     return out
+
+
+def _added_welsh(query: Query, table: str, row_id: str, column: str, case_id: str | None) -> str:
+    """The latest Welsh added later to a text of a record that never changes (``welsh_addition``, m0027):
+    the last made, and of two made in the same instant the last to reach this laptop."""
+    rows = query("SELECT text_cy FROM welsh_addition WHERE source_table = ? AND source_id = ? AND source_column = ?"
+                 " AND case_id = ? AND deleted = 0 ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                 [table, row_id, column, case_id])
+    return stored_text(table, column, rows[0]["text_cy"]) if rows else ""
 
 
 def joined(quoted: Sequence[Quoted]) -> str | BilingualText:
@@ -218,9 +229,6 @@ class WelshField:
     what: str
     english: str
     welsh: str | None
-    editable: bool = True
-    """False for a text of a record that never changes once written and has no amendments (an
-    adult closure): its Welsh can only be given with the record."""
 
     def label(self, lang: str | None = None) -> str:
         return what_text(self.what, lang)
@@ -254,7 +262,7 @@ class WelshTextService:
             note_read(self.session, case_id, "letter_welsh_text", letter_id)
         seen: dict[str, WelshField] = {}
         for q in quoted:
-            seen.setdefault(q.key, WelshField(q.key, q.what, q.english, q.welsh, _editable(q.table)))
+            seen.setdefault(q.key, WelshField(q.key, q.what, q.english, q.welsh))
         return list(seen.values())
 
     def add(self, letter_id: str, welsh: dict[str, str]) -> list[WelshField]:
@@ -271,9 +279,6 @@ class WelshTextService:
         unknown = sorted(set(given) - set(known))
         if unknown:
             raise ValidationError(N_("That text is not part of this letter."), field="welsh")
-        if any(not _editable(known[k].table) for k in given):
-            raise ValidationError(N_("This text cannot be changed once recorded; its Welsh is given with the record."),
-                                  field="welsh")
 
         def write(tx: Tx) -> None:
             for key, text in given.items():
@@ -292,15 +297,14 @@ class WelshTextService:
                                             [row["id"]]):
                             tx.insert(child_table, {**{k: v for k, v in kid.items() if k not in BOOKKEEPING},
                                                     parent: new["id"]}, case_id=row["case_id"])
+                elif is_append_only(q.table):  # never changes, no amendments (an adult closure)
+                    tx.insert("welsh_addition", {"source_table": q.table, "source_id": row["id"],
+                                                 "source_column": q.column, "text_cy": value}, case_id=case_id)
                 else:
                     tx.update(q.table, row["id"], {f"{q.column}_cy": value})
 
         self.session.write(write)
         return self.needed(letter_id)
-
-
-def _editable(table: str) -> bool:
-    return table in _AMENDED or not is_append_only(table)
 
 
 def decode_sources(data: dict[str, Any]) -> dict[str, list[list[str]]]:

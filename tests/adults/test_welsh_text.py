@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from desktop.errors import ValidationError
 from desktop.services.adults import ClosureService
 from desktop.services.letters import LetterService
 from desktop.services.persons import PersonService
@@ -39,16 +38,34 @@ def test_a_welsh_adults_closure_letter_prints_the_reasons_in_welsh(world: World)
     assert "manages her own money" not in text
 
 
-def test_a_closure_recorded_in_english_only_holds_the_welsh_letter(world: World) -> None:
+def test_a_closure_recorded_in_english_only_holds_the_welsh_letter_until_its_welsh_is_added(world: World) -> None:
+    """The closure never changes once recorded (it has no amendments: the figures count it once), so the
+    Welsh added from the queue is a Welsh addition naming it (m0027): the letter is released and prints
+    the Welsh, and the closure itself is as it was."""
     letter_id = _close(world)
-    letter = LetterService(world.as_("tm")).get(letter_id)
+    letters = LetterService(world.as_("tm"))
+    letter = letters.get(letter_id)
     assert (letter.status, letter.held_reason) == ("held", "needs_welsh:closure_reasons")
     assert letter.held_text("en") == "Needs Welsh text, only in English so far: the reasons for ending the process"
-    needed = WelshTextService(world.sw).needed(letter_id)
-    assert [(f.english, f.editable) for f in needed] == [("Margaret now manages her own money safely.", False)]
-    with pytest.raises(ValidationError):  # an append-only closure: its Welsh goes with the record
-        WelshTextService(world.sw).add(letter_id, {needed[0].key: "Mae Margaret yn rheoli ei harian."})
-    assert world.sw.store.rows("SELECT reasons_cy FROM adult_closure")[0]["reasons_cy"] is None
+    service = WelshTextService(world.sw)
+    [needed] = service.needed(letter_id)
+    assert (needed.english, needed.welsh) == ("Margaret now manages her own money safely.", None)
+    closure_before = world.sw.store.rows("SELECT * FROM adult_closure")
+    [after] = service.add(letter_id, {needed.key: "Mae Margaret yn rheoli ei harian ei hun yn ddiogel."})
+    assert after.welsh == "Mae Margaret yn rheoli ei harian ei hun yn ddiogel."
+    assert world.sw.store.rows("SELECT * FROM adult_closure") == closure_before  # one closure, unchanged
+    [added] = world.sw.store.rows("SELECT * FROM welsh_addition")
+    assert (added["source_table"], added["source_column"], added["case_id"]) == (
+        "adult_closure", "reasons", world.ids["case"])
+    assert [q.status for q in letters.queue() if q.id == letter_id] == ["queued"]
+    text = " ".join("".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(letters.preview(letter_id))).pages)
+                    .split())
+    assert "Mae Margaret yn rheoli ei harian ei hun yn ddiogel." in text and "manages her own money" not in text
+    # A later correction of the Welsh is another addition; the letter reads the latest.
+    service.add(letter_id, {needed.key: "Mae Margaret bellach yn rheoli ei harian ei hun."})
+    text = " ".join("".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(letters.preview(letter_id))).pages)
+                    .split())
+    assert "Mae Margaret bellach yn rheoli ei harian ei hun." in text
 
 
 OUTCOME = {"The plan continues; Kevin no longer manages her money.":
@@ -88,10 +105,10 @@ def test_the_outcome_report_waits_for_the_conferences_texts_in_welsh(world: Worl
                                       " gynhadledd, canlyniad y gynhadledd, y cymorth a gynigiwyd")
     service = WelshTextService(world.as_("tm"))
     needed = {f.what: f for f in service.needed(letter_id)}
-    assert {w: (f.english, f.editable) for w, f in needed.items()} == {
-        "conference_outcome": (next(iter(OUTCOME)), True),
-        "conference_decisions": ("Plan continues\nBank card replaced", True),
-        "support_offered": ("Independent advocate\nDaily carers", True)}
+    assert {w: f.english for w, f in needed.items()} == {
+        "conference_outcome": next(iter(OUTCOME)),
+        "conference_decisions": "Plan continues\nBank card replaced",
+        "support_offered": "Independent advocate\nDaily carers"}
     service.add(letter_id, {needed["conference_outcome"].key: next(iter(OUTCOME.values())),
                             needed["conference_decisions"].key: "\n".join(DECISIONS.values())})
     assert [q.held_reason for q in letters.queue() if q.id == letter_id] == ["needs_welsh:support_offered"]

@@ -591,9 +591,9 @@ def _quoting_letter(w: World, case_id: str) -> tuple[str, str]:
     welsh = WelshTextService(w.sessions["tm_cp"])
     for row in w.store.rows("SELECT id FROM letter WHERE case_id = ? AND template_id = 'N9' ORDER BY created_at",
                             [case_id]):
-        editable = [f for f in welsh.needed(row["id"]) if f.editable]
-        if editable:
-            return str(row["id"]), editable[0].key
+        needed = welsh.needed(row["id"])
+        if needed:
+            return str(row["id"]), needed[0].key
     raise AssertionError("the demo has no letter quoting a free text")
 
 

@@ -39,8 +39,8 @@ def test_a_welsh_parents_outline_plan_letter_waits_for_the_welsh_and_then_prints
 
     welsh = WelshTextService(tm)
     needed = welsh.needed(mam.id)
-    assert [(f.what, f.english, f.welsh, f.editable) for f in needed] == [
-        ("outline_plan", "Outline plan for elis\n\nOutline plan for mali", None, True)]
+    assert [(f.what, f.english, f.welsh) for f in needed] == [
+        ("outline_plan", "Outline plan for elis\n\nOutline plan for mali", None)]
     with pytest.raises(ValidationError):
         welsh.add(mam.id, {needed[0].key: "   "})  # nothing given: nothing written
     with pytest.raises(ValidationError):

@@ -57,3 +57,40 @@ def test_the_welsh_added_on_one_laptop_releases_the_letter_on_another(srv, lapto
     prep = _prepared(w, letter_id)
     assert prep.held is None and prep.job is not None
     assert prep.job.data.fields["what_happened"].cy == "Ni atebodd neb y drws."
+
+
+def test_the_welsh_of_an_adult_closure_added_on_one_laptop_releases_its_letter_on_another(srv, laptops) -> None:
+    """An adult closure never changes once recorded, so its reasons' Welsh, added on mari's laptop from the
+    print queue, travels as a Welsh addition (m0027): wendy's laptop prints the closure letter in Welsh,
+    and the closure row is still the one wendy recorded."""
+    w, m = laptops("wendy"), laptops("mari")
+    case, adult = make_case(w)
+
+    def record(tx: Any) -> tuple[str, str]:
+        tx.update("person", adult, {"correspondence_language": "cy"})
+        tx.insert("address", {"person_id": adult, "line1": "4 Heol y Castell", "town": "Cydweli",
+                              "postcode": "SA17 4AA"})
+        closure = tx.insert("adult_closure", {"person_id": adult, "closed_on": "2026-11-20", "closed_by": w.uid,
+                                              "decided_with": "lead_coordinator",
+                                              "reasons": "She manages her own money safely now.",
+                                              "agencies_notified": "[]"}, case_id=case)
+        letter = queue_letter(tx, case_id=case, template_id="N17", recipient_kind="person", recipient_id=adult,
+                              data={"closed_on": "2026-11-20", "reasons": "She manages her own money safely now.",
+                                    "lead_coordinator": "Wendy", "lead_coordinator_phone": "01267 234567",
+                                    "audience": "adult", "template_file": "n17_closure_adult",
+                                    "welsh_sources": {"reasons": [source("adult_closure", closure["id"], "reasons")]}})
+        return closure["id"], letter["id"]
+
+    closure_id, letter_id = w.write(record)
+    recorded = w.row("adult_closure", closure_id)
+    assert _prepared(w, letter_id).held == "needs_welsh:closure_reasons"
+    assert w.sync().verified and m.sync().verified
+    (needed,) = WelshTextService(m.session).needed(letter_id)
+    WelshTextService(m.session).add(letter_id, {needed.key: "Mae hi'n rheoli ei harian ei hun yn ddiogel bellach."})
+    assert m.sync().verified and w.sync().verified
+    prep = _prepared(w, letter_id)
+    assert prep.held is None and prep.job is not None
+    assert prep.job.data.fields["reasons"].cy == "Mae hi'n rheoli ei harian ei hun yn ddiogel bellach."
+    after = w.row("adult_closure", closure_id)
+    assert {k: v for k, v in after.items() if k != "version"} == {k: v for k, v in recorded.items() if k != "version"}
+    assert srv.sql("SELECT count(*) AS n FROM rows WHERE entity = 'welsh_addition'")[0]["n"] == 1

@@ -2,8 +2,8 @@
 
 One block per free text the letter quotes: the English as written (read-only) and a box for the
 Welsh. Saving is one call to :meth:`WelshTextService.add`, which writes the Welsh to the record the
-text belongs to; the print queue's next check releases the letter. A text whose record never changes
-(an adult closure) shows its English and says its Welsh goes with the record.
+text belongs to (for a record that never changes, an adult closure, a Welsh addition naming it); the
+print queue's next check releases the letter.
 """
 
 from __future__ import annotations
@@ -43,24 +43,19 @@ class _Block(QWidget):
         self.english.setObjectName("welsh_english")
         self.welsh = QPlainTextEdit(text.welsh or "")
         self.welsh.setObjectName("welsh_text")
-        self.welsh.setReadOnly(not text.editable)
-        self.english_label, self.welsh_label, self.note = QLabel(), QLabel(), QLabel()
-        self.note.setWordWrap(True)
-        self.note.setVisible(not text.editable)
+        self.english_label, self.welsh_label = QLabel(), QLabel()
         self.english_label.setBuddy(self.english)
         self.welsh_label.setBuddy(self.welsh)
         rows = QFormLayout(self)
         rows.setContentsMargins(0, 0, 0, 0)
         rows.addRow(self.english_label, self.english)
         rows.addRow(self.welsh_label, self.welsh)
-        rows.addRow(self.note)
 
     def retranslate(self) -> None:
         self.english_label.setText(_("In English:"))
         self.welsh_label.setText(_("In Welsh:"))
         self.english.setAccessibleName(_("In English"))
         self.welsh.setAccessibleName(_("In Welsh"))
-        self.note.setText(_("This text cannot be changed once recorded; its Welsh is given with the record."))
 
 
 class AddWelshDialog(Form):
@@ -86,14 +81,14 @@ class AddWelshDialog(Form):
             block.retranslate()
 
     def more_editors(self) -> list[QWidget]:
-        return [b.welsh for b in self.blocks if b.text.editable]
+        return [b.welsh for b in self.blocks]
 
     def raw_more(self) -> dict[str, Any]:
-        return {b.text.key: b.welsh.toPlainText() for b in self.blocks if b.text.editable}
+        return {b.text.key: b.welsh.toPlainText() for b in self.blocks}
 
     def restore_more(self, data: dict[str, Any]) -> None:
         for b in self.blocks:
-            if b.text.editable and isinstance(data.get(b.text.key), str):
+            if isinstance(data.get(b.text.key), str):
                 b.welsh.setPlainText(data[b.text.key])
 
     def block(self, key: str) -> _Block:
@@ -101,7 +96,7 @@ class AddWelshDialog(Form):
 
     def values(self) -> dict[str, Any]:
         return {**super().values(), "welsh": {b.text.key: b.welsh.toPlainText() for b in self.blocks
-                                              if b.text.editable and b.welsh.toPlainText() != (b.text.welsh or "")}}
+                                              if b.welsh.toPlainText() != (b.text.welsh or "")}}
 
     def submit(self, values: dict[str, Any]) -> Any:
         WelshTextService(self.session).add(self.letter_id, values["welsh"])
