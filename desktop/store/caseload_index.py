@@ -125,12 +125,15 @@ TRIGRAM = 3
 
 def trigram_match(terms: Collection[str]) -> str | None:
     """An FTS5 query for ``caseload_search`` that every text containing all of ``terms`` matches: the
-    AND of each long-enough term's trigrams, each quoted as a phrase of one token. A candidate filter
+    AND of trigrams of each long-enough term, each quoted as a phrase of one token. A candidate filter
     only: the caller still tests each term itself (a text may hold a term's trigrams apart). ``None``
     when no term can be looked up: every term shorter than :data:`TRIGRAM` (or holding a NUL, which
-    FTS5's query syntax cannot quote) is left to the caller's own test alone."""
-    grams = sorted({term[i:i + TRIGRAM] for term in terms if "\x00" not in term
-                    for i in range(len(term) - TRIGRAM + 1)})
+    FTS5's query syntax cannot quote) is left to the caller's own test alone.
+
+    Only the trigrams that cover the term end to end without overlapping (and the last) are asked for:
+    every one is a list of cases to read, and those cover each character of the term already."""
+    grams = sorted({term[i:i + TRIGRAM] for term in terms if "\x00" not in term and len(term) >= TRIGRAM
+                    for i in {*range(0, len(term) - TRIGRAM + 1, TRIGRAM), len(term) - TRIGRAM}})
     if not grams:
         return None
     return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
