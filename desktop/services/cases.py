@@ -138,11 +138,14 @@ class CaseService:
                       limit: int = 200) -> CaseloadPage:
         """At most ``limit`` rows of the caseload that pass ``query``, in its order, after ``after``
         (the cursor of the previous page; ``None`` for the first), read by SQL over
-        ``caseload_index`` (m0022) without reading the rest. The rows and their order are exactly
+        ``caseload_index`` (m0022) and, for search terms, its trigram index (m0025) without reading
+        the rest. The rows and their order are exactly
         those of :meth:`caseload` filtered and stably sorted in Python (ties in case-file order).
         Only cases in the person's scope are ever read."""
-        with self.session.store.reading() as db:
-            walk = query.sort in _WALKABLE and _many_candidates(db, query.terms)
+        walk = False
+        if query.sort in _WALKABLE and trigram_match(query.terms) is not None:
+            with self.session.store.reading() as db:
+                walk = _many_candidates(db, query.terms)
         where, params, key = self._caseload_sql(query, walk=walk)
         tie = "c.rowid" if query.sort is None else "x.seq"  # one order term when there is no sort
         if after is not None:
