@@ -211,6 +211,9 @@ def test_a_pulled_page_writes_each_cases_index_row_once(make_session) -> None:
     with pytest.raises(KeyError):
         laptop.store.write(lambda tx: client._apply_page(tx, broken, "cursor", False, None), actor=laptop.user.id)  # noqa: SLF001
     assert laptop.store.rows("SELECT * FROM caseload_index ORDER BY case_id") == index  # nothing half-written
+    # and the trigram index of the search text (m0025) is in step with it: FTS5's own check raises if not
+    laptop.store.write(lambda tx: tx.db.execute(
+        "INSERT INTO caseload_search(caseload_search, rank) VALUES ('integrity-check', 1)"), actor=laptop.user.id)
     renamed = {**broken, "removals": []}  # the person's new name, pulled: the cases they are in are written again
     laptop.store.write(lambda tx: client._apply_page(tx, renamed, "cursor", False, None), actor=laptop.user.id)  # noqa: SLF001
     cases_of_person = {r["case_id"] for r in laptop.store.rows(

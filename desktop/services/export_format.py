@@ -33,11 +33,12 @@ from desktop.i18n import N_
 from desktop.store.audit import GENESIS, entry_hash
 from desktop.store.migrations import MIGRATIONS, known_names
 from desktop.store.migrations.m0019_casework_records import DERIVED as NOTE_INDEX
+from desktop.store.migrations.m0025_caseload_search import DERIVED as CASELOAD_SEARCH
 
 FORMAT = "diogel-export"
 VERSION = 1
 SKIP_TABLES = {"_sqlite_migrations", "sqlite_sequence"}
-DERIVED_TABLES = {"cp_latest_visit", "caseload_index", "due_kept", *NOTE_INDEX}  # kept from the rows they summarise (triggers; due_kept: My work)
+DERIVED_TABLES = {"cp_latest_visit", "caseload_index", "due_kept", *NOTE_INDEX, *CASELOAD_SEARCH}  # kept from the rows they summarise (triggers; due_kept: My work)
 LOCAL_META = {"device_id"}  # each profile keeps its own device identity
 
 

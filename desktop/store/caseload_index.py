@@ -12,6 +12,9 @@ nothing: SQLite sets up a trigger's whole program (here the view's many subqueri
 Every connection that may write (and the migration's own) registers the functions with :func:`register`.
 The texts are exactly those :meth:`desktop.services.cases.CaseService.caseload` makes in Python
 (a test compares them), so a search in SQL finds exactly what a search over the whole list finds.
+The same write keeps ``caseload_search`` (m0025), the trigram index of those texts, in step: a term of
+three characters or more looks up its candidates there (:func:`trigram_match`) instead of reading every
+case's text.
 """
 
 from __future__ import annotations
@@ -98,9 +101,42 @@ def rebuild(conn: Any, case_ids: Collection[str], person_ids: Collection[str] = 
             "SELECT DISTINCT case_id FROM case_member WHERE person_id IN (SELECT value FROM json_each(?))",
             [json.dumps(sorted(person_ids))]))
     ids = [(case_id,) for case_id in sorted(cases)]
+    search = _has_search(conn)
+    if search:  # an external-content index forgets a text only when told the text it indexed
+        conn.executemany("INSERT INTO caseload_search(caseload_search, rowid, search_text)"
+                         " SELECT 'delete', seq, search_text FROM caseload_index WHERE case_id = ?", ids)
     conn.executemany("DELETE FROM caseload_index WHERE case_id = ?", ids)
     conn.executemany(f"INSERT INTO caseload_index SELECT {COLUMNS} FROM caseload_source"  # noqa: S608 - fixed text
                      " WHERE case_id = ?", ids)
+    if search:
+        conn.executemany("INSERT INTO caseload_search(rowid, search_text)"
+                         " SELECT seq, search_text FROM caseload_index WHERE case_id = ?", ids)
+
+
+def _has_search(conn: Any) -> bool:
+    """Whether ``caseload_search`` exists (not while the migrations before m0025 run)."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'caseload_search'").fetchone() \
+        is not None
+
+
+TRIGRAM = 3
+"""The trigram index answers terms of at least this many characters (code points, as SQLite counts them)."""
+
+
+def trigram_match(terms: Collection[str]) -> str | None:
+    """An FTS5 query for ``caseload_search`` that every text containing all of ``terms`` matches: the
+    AND of trigrams of each long-enough term, each quoted as a phrase of one token. A candidate filter
+    only: the caller still tests each term itself (a text may hold a term's trigrams apart). ``None``
+    when no term can be looked up: every term shorter than :data:`TRIGRAM` (or holding a NUL, which
+    FTS5's query syntax cannot quote) is left to the caller's own test alone.
+
+    Only the trigrams that cover the term end to end without overlapping (and the last) are asked for:
+    every one is a list of cases to read, and those cover each character of the term already."""
+    grams = sorted({term[i:i + TRIGRAM] for term in terms if "\x00" not in term and len(term) >= TRIGRAM
+                    for i in {*range(0, len(term) - TRIGRAM + 1, TRIGRAM), len(term) - TRIGRAM}})
+    if not grams:
+        return None
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
 
 
 def register(conn: Any) -> None:
