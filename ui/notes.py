@@ -133,6 +133,13 @@ class NoteForm(Form):
             return [(a.id, a.name) for a in DirectoryService(self.session).agencies()]
         return []
 
+    def read(self) -> Any:
+        """Worker thread: the people of the case the note is on (when it is known as the form opens)."""
+        return self._people_of(self.case_id) if self.case_id else None
+
+    def _people_of(self, case_id: str) -> list[tuple[str, str]]:
+        return [(p.id, p.name) for p in DirectoryService(self.session).case_people(case_id)]
+
     def custom_editor(self, f: Field) -> Any:
         return PeopleEditor()
 
@@ -152,7 +159,10 @@ class NoteForm(Form):
         editor = self.editors["people"]
         assert isinstance(editor, PeopleEditor)
         case_id = self.chosen_case()
-        people = [(p.id, p.name) for p in DirectoryService(self.session).case_people(case_id)] if case_id else []
+        if case_id and case_id == self.case_id and self.opening is not None and self.opening.more is not None:
+            people = self.opening.more  # read as the form opened
+        else:  # another case chosen (quick entry from My work): its people, read now
+            people = self._people_of(case_id) if case_id else []
         editor.fill(people)
 
     def restore(self, data: dict[str, Any]) -> None:
@@ -180,9 +190,20 @@ class CorrectNoteForm(NoteForm):
     TITLE = N_("Correct a case note")
     FIELDS = [*NoteForm.FIELDS, Field("reason", "long", N_("Why it is being corrected:"))]
 
+    def read(self) -> Any:
+        """Worker thread: the case's people and the note being corrected."""
+        return super().read(), NoteService(self.session).get(self.context["note_id"])
+
+    def _case_changed(self, *_args: Any) -> None:
+        editor = self.editors["people"]
+        assert isinstance(editor, PeopleEditor) and self.opening is not None
+        people, _note = self.opening.more
+        editor.fill(people or [])
+
     def prepare(self) -> None:
         super().prepare()
-        note = NoteService(self.session).get(self.context["note_id"])
+        assert self.opening is not None
+        _people, note = self.opening.more
         for name in ("kind", "occurred_at", "body", "language", "significant", "category", "others"):
             self.set_value(name, getattr(note, name))
         self.set_value("occurred_on", note.occurred_on.isoformat())
