@@ -14,7 +14,7 @@ from desktop.i18n import set_language
 from desktop.services.adults import EnquiryService, PlanService
 from tests.adults.helpers import appoint, report_and_screen, strategy
 from tests.conftest import settle
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 from ui.action_bar import Group
 from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
@@ -343,6 +343,7 @@ def test_change_of_lead_practitioner(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     assert not tab.bar.action("change_lead_practitioner").isEnabled(), "nobody in post to change"
     dialog = tab.open_form("change_lead_practitioner")  # as "My work" could: the service still refuses
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.set_value("new_id", w.ids["sw2"])
     assert not saved(dialog, qtbot)
@@ -403,6 +404,7 @@ def test_plan_review(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     assert not tab.bar.action("review_plan").isEnabled(), "no plan to review"
     dialog = tab.open_form("review_plan")  # "My work" opens it directly: the refusal still shows
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.set_value("outcome", "continue")
     assert not saved(dialog, qtbot)
@@ -512,6 +514,7 @@ def test_plan_started_with_an_outcome_and_an_owned_action(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     assert not tab.bar.action("plan_action").isEnabled()
     dialog = tab.open_form("plan_action")
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.widgets["description"], "Stop Kevin's access to the bank card.")
     assert not saved(dialog, qtbot)
@@ -523,6 +526,7 @@ def test_plan_started_with_an_outcome_and_an_owned_action(qtbot, w) -> None:
     assert plan["summary"] == "Daily carers; bank card stopped."
     assert not tab.bar.action("start_plan").isEnabled(), "one active plan"
     dialog = tab.open_form("start_plan")
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     assert not saved(dialog, qtbot)
     assert "already has an active" in dialog.error_text("started_on")

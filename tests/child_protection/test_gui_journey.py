@@ -17,7 +17,7 @@ from desktop.services.child_protection import (
 from desktop.services.drafts import DraftService
 from tests.child_protection.helpers import determine_all, initial_conference, strategy
 from tests.conftest import open_my_work
-from tests.gui.forms import saved, written
+from tests.gui.forms import filled, saved, written
 
 pytestmark = pytest.mark.gui
 
@@ -41,6 +41,7 @@ def test_report_and_its_next_actions(world, qtbot):
     w.clock.day = date(2026, 10, 5)
     tab = tab_for(w, qtbot)
     dialog = tab.record_report()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -72,6 +73,7 @@ def test_deciding_an_existing_report_from_my_work_action(world, qtbot):
                                source_type="public")
     tab = tab_for(w, qtbot)
     dialog = tab.record_report(True)
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     assert not dialog.widgets["concerns"].isEnabled()
     assert dialog.value("concerns") == "Bruising." and dialog.value("source_type") == "public", "the report shown"
@@ -87,6 +89,7 @@ def test_strategy_discussion_needs_police_and_starts_s47(world, qtbot):
     w.clock.day = date(2026, 10, 7)
     tab = tab_for(w, qtbot)
     dialog = tab.record_strategy()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.set_value("held_on", "07/10/2026")
     tick(dialog, "participants", ids["ss"], ids["health"])
@@ -117,6 +120,7 @@ def test_section_47_seen_determined_and_ratified_by_a_manager(world, qtbot):
     strategy(w, "2026-10-07")
     tab = tab_for(w, qtbot)
     dialog = tab.record_enquiry()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     assert dialog.ratify_button.isHidden()  # a social worker cannot ratify: not offered
     elis = next(e["id"] for e in EnquiryService(w.sw).for_case(ids["case"]) if e["person_id"] == ids["elis"])
@@ -134,6 +138,7 @@ def test_section_47_seen_determined_and_ratified_by_a_manager(world, qtbot):
     assert (row["determination"], row["child_seen_alone_on"]) == (1, "2026-10-08")
 
     manager = tab_for(w, qtbot, "tm").record_enquiry()
+    filled(manager, qtbot)
     qtbot.addWidget(manager)
     assert not manager.ratify_button.isHidden()
     manager.set_value("enquiry_id", next(e["id"] for e in EnquiryService(w.sw).for_case(ids["case"])
@@ -316,6 +321,7 @@ def test_plan_outcomes_and_actions(world, qtbot):
     w.clock.day = date(2026, 11, 6)
     tab = tab_for(w, qtbot)
     dialog = tab.edit_plan()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     assert "Outline plan for elis" in dialog.value("outline")
     dialog.outcomes.add_row({"description": "Elis and Mali are never left alone at night"})  # no measure yet
@@ -346,6 +352,7 @@ def test_a_half_typed_form_comes_back_as_a_draft(world, qtbot):
     w.clock.day = date(2026, 10, 7)
     tab = tab_for(w, qtbot)
     dialog = tab.record_strategy()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     tick(dialog, "participants", ids["police"])
     dialog.set_value("decisions", "Joint visit with police.")
@@ -357,6 +364,7 @@ def test_a_half_typed_form_comes_back_as_a_draft(world, qtbot):
     written(dialog, qtbot)  # on a worker
     assert DraftService(w.sw).load(*draft)["interim_safeguards"] == "Dad stays with his brother."
     again = tab.record_strategy()
+    filled(again, qtbot)
     qtbot.addWidget(again)
     assert again.value("decisions") == "Joint visit with police."
     assert again.value("participants") == [ids["police"]]
@@ -443,6 +451,7 @@ def test_conference_record_sent(world, qtbot):
     held = initial_conference(w, "2026-10-26")
     w.clock.day = date(2026, 10, 28)
     dialog = tab_for(w, qtbot).open_action("circulate_outline_plan")
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     assert dialog.value("conference_id") == held["id"]
     assert dialog.widgets["conference_id"].currentText() == "Initial conference held 26 Oct 2026"

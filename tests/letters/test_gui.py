@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import settle
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 
 pytestmark = pytest.mark.gui
 
@@ -276,6 +276,7 @@ def test_conference_report_when_no_file_is_chosen_saves_nothing(qtbot, demo_sess
     s = demo_session("team_manager")
     case = s.store.rows("SELECT case_id FROM cp_conference WHERE status = 'held' LIMIT 1")[0]["case_id"]
     form = ConferenceReportForm(s, case)
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.choose_path = lambda _suggested: ""
     assert not saved(form, qtbot)
