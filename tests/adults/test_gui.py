@@ -48,6 +48,7 @@ def _tab(qtbot, w) -> AdultTab:
 def _open(qtbot, tab: AdultTab, name: str):
     tab.bar.action(name).trigger()
     dialog = tab.dialog
+    filled(dialog)
     assert dialog is not None
     qtbot.addWidget(dialog)
     return dialog
@@ -136,6 +137,7 @@ def test_visit_recorded_through_the_form(qtbot, ready) -> None:
     tab = _tab(qtbot, w)
     qtbot.mouseClick(tab.bar.buttons["record_visit"], Qt.MouseButton.LeftButton)  # the first, as a button
     dialog = tab.dialog
+    filled(dialog)
     assert isinstance(dialog, VisitDialog)
     qtbot.addWidget(dialog)
     assert dialog.widgets["visited_on"].text() == "02/11/2026"

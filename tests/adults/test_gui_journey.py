@@ -49,6 +49,7 @@ def _open(qtbot, tab: AdultTab, name: str):
     assert action.isEnabled(), f"{name} does not apply now"
     action.trigger()
     dialog = tab.dialog
+    filled(dialog)
     assert dialog is not None and dialog.objectName()
     qtbot.addWidget(dialog)
     qtbot.waitUntil(dialog.isVisible)
@@ -129,6 +130,7 @@ def _open_every_enabled(qtbot, tab: AdultTab, opened: set[str]) -> None:
             continue
         action.trigger()
         dialog = tab.dialog
+        filled(dialog)
         qtbot.addWidget(dialog)
         assert type(dialog) is form_class and dialog.isVisible(), name
         dialog.reject()

@@ -177,6 +177,7 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     # The family did not move after all: the transfer ends with the reason, from the same form.
     w.clock.day = date(2026, 11, 24)
     end = tab.transfer_step()
+    filled(end)
     end.set_value("step", "close")
     end.set_value("on_date", "24/11/2026")
     assert saved(end, qtbot) is False and end.errors["notes"].isVisibleTo(end)

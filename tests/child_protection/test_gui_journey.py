@@ -182,6 +182,7 @@ def test_initial_conference_registers_each_child(world, qtbot):
                                     invitees=[{"kind": "person", "id": ids["mam"]}])
     tab = tab_for(w, qtbot)
     dialog = tab.hold_initial_conference()
+    filled(dialog)
     qtbot.addWidget(dialog)
     fill_initial(dialog, ids)
     # Two agencies without the chair's discretion: not quorate, refused beside the discretion box.
@@ -218,6 +219,7 @@ def test_core_group_meeting_needs_someone_present(world, qtbot):
     w.clock.day = date(2026, 11, 6)
     tab = tab_for(w, qtbot)
     dialog = tab.hold_core_group()
+    filled(dialog)
     qtbot.addWidget(dialog)
     assert saved(dialog, qtbot) is False  # nobody ticked, nobody else present
     assert dialog.error_text("attendance")
@@ -245,6 +247,7 @@ def test_change_of_coordinator_needs_verbal_notification(world, qtbot):
     w.clock.day = date(2026, 11, 6)
     tab = tab_for(w, qtbot)
     dialog = tab.change_coordinator()
+    filled(dialog)
     qtbot.addWidget(dialog)
     dialog.set_value("new_coordinator_id", ids["sw2"])
     assert saved(dialog, qtbot) is False
@@ -271,6 +274,7 @@ def test_review_conference_deregisters_with_reasons(world, qtbot):
     w.clock.day = date(2027, 1, 20)
     tab = tab_for(w, qtbot)
     dialog = tab.hold_review_conference()
+    filled(dialog)
     qtbot.addWidget(dialog)
     dialog.set_value("held_on", "20/01/2027")
     tick(dialog, "attendance", ids["ss"], ids["police"], ids["health"])
@@ -382,6 +386,7 @@ def test_core_group_rates_progress_with_evidence(world, qtbot):
                              actions=[{"description": "Babysitter rota", "owner_kind": "person",
                                        "owner_name": "Catrin Jones", "outcome_index": 0}])
     dialog = tab_for(w, qtbot).hold_core_group()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.set_value("others", "Catrin Jones")
     assert dialog.progress.cell(0, "description") == "Never alone at night"
@@ -423,6 +428,7 @@ def test_every_form_names_its_controls_and_retranslates(world, qtbot):
     dialogs = []
     for opener in openers:
         dialog = opener()
+        filled(dialog)
         qtbot.addWidget(dialog)
         dialogs.append(dialog)
     missing = [f"{type(x).__name__}:{x.objectName()} in {d.objectName()}" for d in dialogs for x in widgets_of(d)
@@ -495,6 +501,7 @@ def test_convening_invites_the_family_and_agencies(world, qtbot):
     w.clock.day = date(2026, 10, 14)
     tab = tab_for(w, qtbot)
     dialog = tab.convene_conference()
+    filled(dialog)
     qtbot.addWidget(dialog)
     tick(dialog, "family", ids["mam"])
     tick(dialog, "agencies", ids["police"])
@@ -508,6 +515,7 @@ def test_convening_invites_the_family_and_agencies(world, qtbot):
     assert (conf["kind"], conf["scheduled_on"], conf["status"]) == ("initial", "2026-10-26", "convened")
     assert w.sw.store.rows("SELECT COUNT(*) AS n FROM letter WHERE template_id = 'N8'")[0]["n"] == 2  # one each
     hold = tab.hold_initial_conference()
+    filled(hold)
     qtbot.addWidget(hold)
     assert hold.value("conference_id") == conf["id"]
 
@@ -523,6 +531,7 @@ def test_a_whole_case_through_the_forms_only(world, qtbot):
     def step(opener, fill, day):
         w.clock.day = day
         dialog = opener()
+        filled(dialog)
         qtbot.addWidget(dialog)
         fill(dialog)
         assert save_and_wait(qtbot, dialog), dialog.general_error.text() + " ".join(e.text() for e in dialog.errors.values())

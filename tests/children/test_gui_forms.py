@@ -69,6 +69,7 @@ def test_assessment_started_people_spoken_to_and_completed(qtbot, window, world)
     tab = case_tab(qtbot, window, "child_in_need")
     assert not tab.bar.action("record_contact").isEnabled() and not tab.bar.action("complete_assessment").isEnabled()
     start = tab.start_assessment()
+    filled(start)
     _fill(start, started_on="21/10/2026")
     assert _refused(qtbot, start, "started_on") == "The date cannot be in the future."
     assert _count(world, "cin_assessment") == 0
@@ -93,6 +94,7 @@ def test_assessment_started_people_spoken_to_and_completed(qtbot, window, world)
     assert names == {"Nia Pritchard", "Elis Pritchard"}
 
     complete = tab.complete_assessment()
+    filled(complete)
     _fill(complete, findings="Family under acute stress.", conclusion="cin_plan", completed_on="15/10/2026")
     assert _refused(qtbot, complete, "need_category") == "Choose the category of need."
     assert world.sw.store.rows("SELECT completed_on FROM cin_assessment")[0]["completed_on"] is None
@@ -109,6 +111,7 @@ def test_plan_outcome_action_needs_an_owner_and_review(qtbot, window, world):
     tab = case_tab(qtbot, window, "child_in_need")
     assert not tab.bar.action("add_action").isEnabled()
     plan = tab.start_plan()
+    filled(plan)
     _fill(plan, started_on="10/10/2026", next_review_on="05/10/2026")
     assert _refused(qtbot, plan, "next_review_on") == "The review cannot be before the plan starts."
     assert _count(world, "cin_plan") == 0
@@ -118,10 +121,12 @@ def test_plan_outcome_action_needs_an_owner_and_review(qtbot, window, world):
     assert not tab.bar.action("start_cin_plan").isEnabled()
 
     outcome = tab.add_outcome()
+    filled(outcome)
     _fill(outcome, description="Elis goes to school every day.", measure="Attendance above 95%")
     _save(qtbot, outcome)
 
     action = tab.add_action()
+    filled(action)
     outcome_id = world.sw.store.rows("SELECT id FROM cin_plan_outcome")[0]["id"]
     _fill(action, description="Walk Elis to school.", owner_kind="person", outcome_id=outcome_id,
           due_on="01/11/2026")
@@ -286,6 +291,7 @@ def test_forms_are_retranslated(qtbot, looked_after, window, world):
 def test_conference_request_and_proceedings_from_the_child_in_need_tab(qtbot, window, world):
     tab = case_tab(qtbot, window, "child_in_need")
     request = tab.request_icpc()
+    filled(request)
     _fill(request, requested_on="21/10/2026", reason="Bruising seen at school.")
     assert _refused(qtbot, request, "requested_on") == "The date cannot be in the future."
     assert _count(world, "cin_icpc_request") == 0
@@ -296,6 +302,7 @@ def test_conference_request_and_proceedings_from_the_child_in_need_tab(qtbot, wi
     assert case["case_type"] == "child_protection", "the child protection journey starts on the same case"
 
     proceedings = tab.start_proceedings()
+    filled(proceedings)
     _fill(proceedings, kind="pre_proceedings", stage="application_issued", started_on="15/10/2026")
     assert _refused(qtbot, proceedings, "stage")  # a care proceedings stage for pre-proceedings
     assert _count(world, "proceedings") == 0
@@ -314,6 +321,7 @@ def test_proceedings_moved_to_later_stages_and_concluded_from_the_child_in_need_
     tab.refresh()
     qtbot.waitUntil(tab.bar.action("proceedings_stage").isEnabled)
     stage = tab.proceedings_stage()
+    filled(stage)
     combo = stage.widgets["stage"]
     offered = [combo.itemData(i) for i in range(combo.count())]
     assert offered[0] == "application_issued" and "letter_before_proceedings" not in offered
@@ -324,6 +332,7 @@ def test_proceedings_moved_to_later_stages_and_concluded_from_the_child_in_need_
     _save(qtbot, stage)
     qtbot.waitUntil(lambda: tab.bar.action("proceedings_stage").isEnabled())
     done = tab.proceedings_stage()
+    filled(done)
     _fill(done, stage="concluded", on_date="19/10/2026")
     assert _refused(qtbot, done, "outcome") == "Record the outcome of the proceedings."
     assert _count(world, "proceedings_stage") == 2
@@ -360,6 +369,7 @@ def test_legal_status_change_and_worker_history_on_the_looked_after_tab(qtbot, w
     qtbot.waitUntil(lambda: tab.bar.action("change_legal_status").isEnabled())
     assert "Social workers over time:" in tab.records.text()
     dialog = tab.change_legal_status()
+    filled(dialog)
     _fill(dialog, legal_status="interim_care_order", from_date="18/10/2026")
     assert _refused(qtbot, dialog, "from_date") == "The date is before the child became looked after."
     _fill(dialog, from_date="20/10/2026")
@@ -478,4 +488,4 @@ def test_a_half_typed_visit_comes_back_as_a_draft_and_goes_when_saved(qtbot, win
     _save(qtbot, again)
     assert _count(world, "lac_visit") == 1
     assert world.sw.store.rows("SELECT count(*) AS n FROM draft")[0]["n"] == 0
-    assert tab.record_visit().values()["notes"] is None  # a fresh form next time
+    assert filled(tab.record_visit()).values()["notes"] is None  # a fresh form next time

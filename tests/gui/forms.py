@@ -4,17 +4,29 @@ answer the way the window does — through the event loop."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 WAIT_MS = 10_000
 
 
-def filled(form: Any, qtbot: Any, timeout: int = WAIT_MS) -> Any:
-    """Wait until the form has read what it lists and made its fields (a person waits for "Loading…" to go);
-    returns the form. Anything that is not a form that reads (a sign-in window, ``None``) passes through."""
-    if form is not None and hasattr(form, "loading") and hasattr(form, "open_failure"):
+def filled(form: Any, qtbot: Any = None, timeout: int = WAIT_MS) -> Any:
+    """Wait until the form has read what it lists and made its fields (a person waits for "Loading…" to go),
+    through the event loop; returns the form. Anything that is not a form that reads (a sign-in window,
+    ``None``) passes through."""
+    if form is None or not (hasattr(form, "loading") and hasattr(form, "open_failure")):
+        return form
+    if qtbot is not None:
         qtbot.waitUntil(lambda: not form.loading, timeout=timeout)
-        assert form.open_failure is None, f"{type(form).__name__} could not be opened: {form.open_failure!r}"
+    else:  # a helper without qtbot: deliver events the same way until the answer is in
+        from PySide6.QtWidgets import QApplication
+
+        deadline = time.monotonic() + timeout / 1000
+        while form.loading:
+            assert time.monotonic() < deadline, f"{type(form).__name__} did not open in {timeout} ms"
+            QApplication.processEvents()
+            time.sleep(0.002)
+    assert form.open_failure is None, f"{type(form).__name__} could not be opened: {form.open_failure!r}"
     return form
 
 

@@ -239,6 +239,7 @@ class Form(Retranslating, KeepsDrafts, QDialog):
             return
         self.open_failure = exc
         self.loading_label.hide()
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
         if isinstance(exc, DiogelError):
             self.general_error.show_error(exc)
         else:
