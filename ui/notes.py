@@ -126,6 +126,8 @@ class NoteForm(Form):
 
     def items(self, name: str) -> list[tuple[Any, str]]:
         if name == "case":
+            if self.case_id:  # the note's case is given and its row hidden: no need to list every case
+                return [(self.case_id, "")]
             rows = CaseService(self.session).caseload()
             return [(None, ""), *((r.case_id, _("{reference} – {names}").format(reference=r.reference,
                                                                                 names=r.subjects)) for r in rows)]

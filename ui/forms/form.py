@@ -211,6 +211,9 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         if self._closed:
             return  # closed while it read: nothing is drawn into it
         self.opening, self._lists = opening, opening.lists
+        # Made out of sight, then shown once: a widget added to a shown window is shown and laid out on its
+        # own, and a list filled while shown (thousands of cases) recounts its size at every item.
+        self.body.hide()
         try:
             for f in self.FIELDS:
                 self.add_field(f)
@@ -225,8 +228,10 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         except Exception as exc:  # noqa: BLE001 - a bug in making the form: shown as a fault, nothing saved
             self.opening = None
             self.body.setEnabled(False)
+            self.body.show()
             self._open_failed(exc)
             return
+        self.body.show()
         self._fit_to_screen()
         self.focus_first()
         self.opened.emit()
