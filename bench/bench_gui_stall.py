@@ -41,10 +41,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 CHILD = r"""
-import json, sys, time
+import faulthandler, json, sys, time
+faulthandler.enable()  # a crash says where it happened
 from datetime import UTC, datetime
 sys.path.insert(0, sys.argv[2])
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 app = QApplication([])
@@ -82,16 +83,19 @@ class Heartbeat:
         cpu = time.thread_time()
         start()
         deadline = time.perf_counter() + limit
-        # Waiting for events, not spinning: the GUI thread's CPU time is then its work (and the 1 ms beat),
-        # not this loop polling while a worker reads.
+        # A short sleep between turns, not spinning: the GUI thread's CPU time is then its work (and the 1 ms
+        # beat), not this loop polling while a worker reads. (Waiting inside Qt's dispatcher instead,
+        # WaitForMoreEvents, crashed 3 runs in 12 while the warm-up imported the screens on a worker.)
         while not done():
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+            app.processEvents()
+            time.sleep(0.0002)
             if time.perf_counter() > deadline:
                 raise TimeoutError("did not finish")
         # the last beat after it finished closes the gap that was open
         end = time.perf_counter() + 0.02
         while time.perf_counter() < end:
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+            app.processEvents()
+            time.sleep(0.0002)
         if name is not None:
             self.cpu[name] = round((time.thread_time() - cpu) * 1000, 1)
         return round(self.worst * 1000, 1)
@@ -226,7 +230,7 @@ def main() -> int:
             out = subprocess.run([sys.executable, "-c", CHILD, str(folder), str(args.code)], capture_output=True,
                                  text=True, timeout=900, env={**os.environ})
             if out.returncode != 0:
-                print(out.stderr[-3000:])
+                print(f"the run ended with {out.returncode}:", out.stderr[-3000:])
                 return 1
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     ops = ("baseline", "sign_in", "open_case", "show_tab", "open_visit_form", "save_visit", "open_relationship_form",
