@@ -132,6 +132,35 @@ def test_every_form_of_every_demo_case_reads_on_workers_when_it_opens(
         f"{form}: {sorted(where)}" for form, where in sorted(on_gui.items()))
 
 
+def test_forms_opened_outside_the_case_tabs_read_on_workers_too(
+        qtbot: Any, gui_session: Any, world: World, demo: tuple[Session, dict[str, str]],
+        reads: list[tuple[str, str]]) -> None:
+    """The forms the walk above does not reach: a person's details, an address, a note from My work (no case
+    chosen: it lists the caseload), cover for a colleague, the committee report (a senior manager's: it asks
+    whether the council's figures are offered)."""
+    from ui.address_dialog import AddressDialog
+    from ui.child_protection.cover_dialog import CoverDialog
+    from ui.committee_dialog import CommitteeReportDialog
+    from ui.notes import NoteForm
+    from ui.person_dialog import PersonDialog
+
+    gui = threading.current_thread().name
+    del reads[:]
+    forms = [PersonDialog(gui_session, world.elis), AddressDialog(gui_session, world.gwen),
+             NoteForm(gui_session, None), CoverDialog(gui_session, gui_session.user.id),
+             CommitteeReportDialog(demo[0])]
+    for form in forms:
+        qtbot.addWidget(form)
+        form.show()
+    qtbot.waitUntil(lambda: not any(f.loading for f in forms), timeout=20_000)
+    assert [(type(f).__name__, f.open_failure) for f in forms if f.open_failure is not None] == []
+    assert forms[0].value("given_names") == "Elis", "the person read on a worker is in the form"
+    assert forms[2].widgets["case"].count() == 4, "a note from My work lists the caseload (and a blank)"
+    on_gui = sorted({where for thread, where in reads if thread == gui})
+    assert on_gui == [], f"store reads on the GUI thread while these forms opened: {on_gui}"
+    assert sum(1 for thread, _w in reads if thread != gui) >= len(forms), "their reads were recorded, on workers"
+
+
 def test_a_form_shows_at_once_saying_loading_and_fills_when_its_read_is_back(
         qtbot: Any, gui_session: Any, world: World) -> None:
     from ui.notes import NoteForm
