@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -266,6 +267,8 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         first = next(iter(self.widgets.values()), None)
         if first is not None:
             first.setFocus()
+            if isinstance(first, QLineEdit):
+                first.selectAll()  # as when the window first takes the focus: typing replaces what is there
 
     def when_opened(self, fn: Any) -> None:
         """Call ``fn()`` (GUI thread) once the read is answered (the fields made, or the failure shown);
