@@ -137,18 +137,23 @@ def test_forms_opened_outside_the_case_tabs_read_on_workers_too(
         reads: list[tuple[str, str]]) -> None:
     """The forms the walk above does not reach: a person's details, an address, a note from My work (no case
     chosen: it lists the caseload), cover for a colleague, the committee report (a senior manager's: it asks
-    whether the council's figures are offered)."""
+    whether the council's figures are offered), the next actions of a report already recorded."""
+    from desktop.services.child_protection import ReportService
     from ui.address_dialog import AddressDialog
     from ui.child_protection.cover_dialog import CoverDialog
+    from ui.child_protection.report_dialog import ReportDialog
     from ui.committee_dialog import CommitteeReportDialog
     from ui.notes import NoteForm
     from ui.person_dialog import PersonDialog
 
     gui = threading.current_thread().name
+    report = ReportService(gui_session).record(world.cp_case, concerns="Left alone at night.",
+                                               received_at=f"{gui_session.today().isoformat()}T09:30",
+                                               source_type="professional")
     del reads[:]
     forms = [PersonDialog(gui_session, world.elis), AddressDialog(gui_session, world.gwen),
              NoteForm(gui_session, None), CoverDialog(gui_session, gui_session.user.id),
-             CommitteeReportDialog(demo[0])]
+             CommitteeReportDialog(demo[0]), ReportDialog(gui_session, world.cp_case, report_id=report["id"])]
     for form in forms:
         qtbot.addWidget(form)
         form.show()
@@ -156,6 +161,7 @@ def test_forms_opened_outside_the_case_tabs_read_on_workers_too(
     assert [(type(f).__name__, f.open_failure) for f in forms if f.open_failure is not None] == []
     assert forms[0].value("given_names") == "Elis", "the person read on a worker is in the form"
     assert forms[2].widgets["case"].count() == 4, "a note from My work lists the caseload (and a blank)"
+    assert forms[5].value("concerns") == "Left alone at night.", "the report whose next actions are decided"
     on_gui = sorted({where for thread, where in reads if thread == gui})
     assert on_gui == [], f"store reads on the GUI thread while these forms opened: {on_gui}"
     assert sum(1 for thread, _w in reads if thread != gui) >= len(forms), "their reads were recorded, on workers"
