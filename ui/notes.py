@@ -34,6 +34,7 @@ from desktop.errors import ValidationError
 from desktop.i18n import N_, _, current_language, ngettext
 from desktop.services.cases import CaseService
 from desktop.services.directory import DirectoryService
+from desktop.services.drafts import DraftService
 from desktop.services.notes import CATEGORIES, KINDS, Note, NoteService
 from desktop.services.permissions import Can
 from ui.case_tabs import register_case_tab
@@ -136,8 +137,13 @@ class NoteForm(Form):
         return []
 
     def read(self) -> Any:
-        """Worker thread: the people of the case the note is on (when it is known as the form opens)."""
-        return self._people_of(self.case_id) if self.case_id else None
+        """Worker thread: the people of the case the note is on, by case id — the case given, or (a note from
+        My work) the case its draft had chosen; nothing when neither is known yet."""
+        case_id = self.case_id
+        if not case_id:
+            draft = DraftService(self.session).load(self.OBJECT_NAME, self.draft_context()) or {}
+            case_id = draft.get("case") if isinstance(draft.get("case"), str) else None
+        return {case_id: self._people_of(case_id)} if case_id else {}
 
     def _people_of(self, case_id: str) -> list[tuple[str, str]]:
         return [(p.id, p.name) for p in DirectoryService(self.session).case_people(case_id)]
@@ -161,9 +167,10 @@ class NoteForm(Form):
         editor = self.editors["people"]
         assert isinstance(editor, PeopleEditor)
         case_id = self.chosen_case()
-        if case_id and case_id == self.case_id and self.opening is not None and self.opening.more is not None:
-            people = self.opening.more  # read as the form opened
-        else:  # another case chosen (quick entry from My work): its people, read now
+        read = self.opening.more if self.opening is not None else {}
+        if case_id in read:
+            people = read[case_id]  # read on a worker as the form opened
+        else:  # a case chosen since (a note from My work): its people, read when chosen
             people = self._people_of(case_id) if case_id else []
         editor.fill(people)
 
@@ -200,7 +207,7 @@ class CorrectNoteForm(NoteForm):
         editor = self.editors["people"]
         assert isinstance(editor, PeopleEditor) and self.opening is not None
         people, _note = self.opening.more
-        editor.fill(people or [])
+        editor.fill(people.get(self.case_id, []))
 
     def prepare(self) -> None:
         super().prepare()

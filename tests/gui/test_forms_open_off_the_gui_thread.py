@@ -167,6 +167,33 @@ def test_forms_opened_outside_the_case_tabs_read_on_workers_too(
     assert sum(1 for thread, _w in reads if thread != gui) >= len(forms), "their reads were recorded, on workers"
 
 
+def test_a_note_from_my_work_reopened_reads_its_drafts_case_on_a_worker(
+        qtbot: Any, gui_session: Any, world: World, reads: list[tuple[str, str]]) -> None:
+    """A note begun from My work keeps the case chosen in its draft; opened again, the people of that case are
+    read on the worker with the draft, not on the GUI thread as the draft is put back."""
+    from tests.gui.forms import filled, written
+    from ui.notes import NoteForm
+
+    first = filled(NoteForm(gui_session, None), qtbot)
+    qtbot.addWidget(first)
+    first.set_value("case", world.cp_case)  # the person chooses the case (its people are read then)
+    first.set_value("body", "Phoned the school.")
+    first.edited()
+    first.reject()  # closed: the draft keeps the case and the text
+    written(first, qtbot)
+    gui = threading.current_thread().name
+    del reads[:]
+    again = NoteForm(gui_session, None)
+    qtbot.addWidget(again)
+    again.show()
+    filled(again, qtbot)
+    assert again.value("case") == world.cp_case and again.value("body") == "Phoned the school."
+    people = {code for _check, code in again.editors["people"].checks}
+    assert {world.elis, world.carys} <= people, "the chosen case's people are listed again"
+    on_gui = sorted({where for thread, where in reads if thread == gui})
+    assert on_gui == [], f"store reads on the GUI thread while the note opened again: {on_gui}"
+
+
 def test_a_form_shows_at_once_saying_loading_and_fills_when_its_read_is_back(
         qtbot: Any, gui_session: Any, world: World) -> None:
     from ui.notes import NoteForm
