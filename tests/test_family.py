@@ -18,7 +18,7 @@ from desktop.services.persons import PersonService
 from desktop.services.scope import require_case
 from desktop.services.session import Session
 from tests.conftest import demo_clock, fast_kdf, settle
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 
 PW = "demo-password-123"
 
@@ -134,6 +134,7 @@ def test_the_family_tab_draws_the_genogram_and_prints(qtbot, demo, tmp_path: Pat
     seren = tab.genogram.box(twr["seren"]).center()
     assert image.pixelColor(int(seren.x()), int(seren.y()) - 20).name() == "#ffffff"  # inside a drawn box
     dialog = tab.add_relationship()
+    filled(dialog, qtbot)
     assert dialog is not None
     qtbot.addWidget(dialog)
     subjects = {p.id for p in tab.genogram.network.people if p.subject}
@@ -152,6 +153,7 @@ def test_the_family_tab_draws_the_genogram_and_prints(qtbot, demo, tmp_path: Pat
     settle(qtbot)
     assert any(link.kind == "carer" for link in tab.genogram.network.links)
     form = tab.open_print()
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.set_value("path", str(tmp_path / "nowhere" / "family.pdf"))
     assert not saved(form, qtbot) and form.error_text("path") != ""  # a folder that does not exist: refused
@@ -189,6 +191,7 @@ def test_add_a_relationship_finds_people_on_the_readers_other_cases_and_never_ou
     qtbot.addWidget(tab)
     settle(qtbot)
     dialog = tab.add_relationship()
+    filled(dialog, qtbot)
     assert dialog is not None
     qtbot.addWidget(dialog)
     box = dialog.widgets["related_person_id"]

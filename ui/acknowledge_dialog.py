@@ -27,6 +27,8 @@ class AcknowledgeDialog(Form):
 
     def __init__(self, session: Any, task_id: str, what: str, parent: QWidget | None = None) -> None:
         super().__init__(session, parent=parent, task_id=task_id, what=what)
+
+    def focus_first(self) -> None:
         self.widgets["outcome"].setFocus()  # typing starts in the box, not on the text above it
 
     def prepare(self) -> None:

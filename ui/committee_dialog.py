@@ -67,8 +67,13 @@ class CommitteeReportDialog(Form):
         assert isinstance(combo, QComboBox)
         return combo
 
+    def read(self) -> bool:
+        """Worker thread: whether the council's report is offered (the profile syncs with a server)."""
+        return council_report_available(self.session)
+
     def build(self) -> None:
-        offered = {"laptop": self.session.can(Can.COMMITTEE_REPORT), "council": council_report_available(self.session)}
+        assert self.opening is not None
+        offered = {"laptop": self.session.can(Can.COMMITTEE_REPORT), "council": bool(self.opening.more)}
         for index in reversed(range(self.coverage.count())):
             if not offered[self.coverage.itemData(index)]:
                 self.coverage.removeItem(index)

@@ -268,9 +268,9 @@ class LeftDialog(Form):
         self.member = member  # before the texts are set: the title names them
         super().__init__(session, parent=parent, member_id=member["member_id"])
 
-    def retranslate_more(self) -> None:
+    def title(self) -> str:
         name = f"{self.member.get('given_names') or ''} {self.member.get('family_name') or ''}".strip()
-        self.setWindowTitle(_(self.TITLE).format(name=name))
+        return _(self.TITLE).format(name=name)
 
     def submit(self, values: dict[str, Any]) -> None:
         PersonService(self.session).leave_household(self.member["member_id"], values["to_date"])

@@ -34,6 +34,7 @@ from desktop.errors import ValidationError
 from desktop.i18n import N_, _, current_language, ngettext
 from desktop.services.cases import CaseService
 from desktop.services.directory import DirectoryService
+from desktop.services.drafts import DraftService
 from desktop.services.notes import CATEGORIES, KINDS, Note, NoteService
 from desktop.services.permissions import Can
 from ui.case_tabs import register_case_tab
@@ -126,12 +127,26 @@ class NoteForm(Form):
 
     def items(self, name: str) -> list[tuple[Any, str]]:
         if name == "case":
+            if self.case_id:  # the note's case is given and its row hidden: no need to list every case
+                return [(self.case_id, "")]
             rows = CaseService(self.session).caseload()
             return [(None, ""), *((r.case_id, _("{reference} – {names}").format(reference=r.reference,
                                                                                 names=r.subjects)) for r in rows)]
         if name == "agencies":
             return [(a.id, a.name) for a in DirectoryService(self.session).agencies()]
         return []
+
+    def read(self) -> Any:
+        """Worker thread: the people of the case the note is on, by case id — the case given, or (a note from
+        My work) the case its draft had chosen; nothing when neither is known yet."""
+        case_id = self.case_id
+        if not case_id:
+            draft = DraftService(self.session).load(self.OBJECT_NAME, self.draft_context()) or {}
+            case_id = draft.get("case") if isinstance(draft.get("case"), str) else None
+        return {case_id: self._people_of(case_id)} if case_id else {}
+
+    def _people_of(self, case_id: str) -> list[tuple[str, str]]:
+        return [(p.id, p.name) for p in DirectoryService(self.session).case_people(case_id)]
 
     def custom_editor(self, f: Field) -> Any:
         return PeopleEditor()
@@ -152,7 +167,11 @@ class NoteForm(Form):
         editor = self.editors["people"]
         assert isinstance(editor, PeopleEditor)
         case_id = self.chosen_case()
-        people = [(p.id, p.name) for p in DirectoryService(self.session).case_people(case_id)] if case_id else []
+        read = self.opening.more if self.opening is not None else {}
+        if case_id in read:
+            people = read[case_id]  # read on a worker as the form opened
+        else:  # a case chosen since (a note from My work): its people, read when chosen
+            people = self._people_of(case_id) if case_id else []
         editor.fill(people)
 
     def restore(self, data: dict[str, Any]) -> None:
@@ -180,9 +199,20 @@ class CorrectNoteForm(NoteForm):
     TITLE = N_("Correct a case note")
     FIELDS = [*NoteForm.FIELDS, Field("reason", "long", N_("Why it is being corrected:"))]
 
+    def read(self) -> Any:
+        """Worker thread: the case's people and the note being corrected."""
+        return super().read(), NoteService(self.session).get(self.context["note_id"])
+
+    def _case_changed(self, *_args: Any) -> None:
+        editor = self.editors["people"]
+        assert isinstance(editor, PeopleEditor) and self.opening is not None
+        people, _note = self.opening.more
+        editor.fill(people.get(self.case_id, []))
+
     def prepare(self) -> None:
         super().prepare()
-        note = NoteService(self.session).get(self.context["note_id"])
+        assert self.opening is not None
+        _people, note = self.opening.more
         for name in ("kind", "occurred_at", "body", "language", "significant", "category", "others"):
             self.set_value(name, getattr(note, name))
         self.set_value("occurred_on", note.occurred_on.isoformat())

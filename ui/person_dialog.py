@@ -50,10 +50,19 @@ class PersonDialog(Form):
 
     def __init__(self, session: Any, person_id: str, parent: QWidget | None = None) -> None:
         self.persons = PersonService(session)
-        self.person: dict[str, Any] = self.persons.get(person_id)
+        self.person: dict[str, Any] = {}  # read on a worker as the form opens (read())
+        self.workers: dict[str, str] = {}  # worker id -> name, for who asked the language
         self.can_edit_all = session.can(Can.EDIT_PERSON)
         self.restored = False
         super().__init__(session, person_id=person_id, parent=parent)
+
+    def read(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """Worker thread: the person as stored, and the names of the workers who may have asked."""
+        workers = {w["id"]: f"{w['given_names']} {w['family_name']}".strip() for w in CaseService(self.session).workers()}
+        return self.persons.get(self.person_id or ""), workers
+
+    def title(self) -> str:
+        return _(self.TITLE).format(name=self._name()) if self.person else _("Loading…")
 
     # -- building -----------------------------------------------------------------------------
     def build(self) -> None:
@@ -107,6 +116,9 @@ class PersonDialog(Form):
 
     def prepare(self) -> None:
         """What is stored; what this person's role may not change, read-only."""
+        assert self.opening is not None
+        self.person, self.workers = self.opening.more
+        self.setWindowTitle(self.title())
         for name in PERSON_FIELDS:
             stored = self.person.get(name)
             if name == "correspondence_language":
@@ -129,7 +141,6 @@ class PersonDialog(Form):
 
     # -- texts --------------------------------------------------------------------------------
     def retranslate_more(self) -> None:
-        self.setWindowTitle(_(self.TITLE).format(name=self._name()))
         for heading, msgid in self.headings:
             heading.setText(_(msgid))
         self.set_value("asked_by", self._asked_by_text())
@@ -150,10 +161,7 @@ class PersonDialog(Form):
         asked_on, asked_by = self.person.get("language_asked_on"), self.person.get("language_asked_by")
         if not asked_on and not asked_by:
             return _("Not recorded")
-        who = _("someone not known on this computer")
-        for w in CaseService(self.session).workers():
-            if w["id"] == asked_by:
-                who = f"{w['given_names']} {w['family_name']}".strip()
+        who = self.workers.get(asked_by or "") or _("someone not known on this computer")
         if asked_on:
             return _("Asked on {date} by {name}").format(date=show_date(asked_on), name=who)
         return _("Asked by {name}").format(name=who)

@@ -161,6 +161,7 @@ def supervision_form(session: Session, case_key: str) -> QWidget:
     """The supervision form over the case's Supervision and sign-off tab, an action typed in."""
     window = case_window(session, case_key, "oversight")
     form = window.tab("oversight").record_supervision()  # type: ignore[union-attr]
+    settle(lambda: not form.loading)  # its lists are read on a worker, then its fields are made
     form.set_value("discussion", "Cynnydd y cynllun; presenoldeb yn yr ysgol. / The plan's progress; attendance.")
     form.actions.set_row(0, "Gofyn i'r ysgol am ffigurau presenoldeb / Ask the school for attendance figures",
                          session.user.id, session.today().isoformat())
@@ -261,6 +262,7 @@ def release_form(session: Session) -> QWidget:
     """The manager's form releasing that letter, a reason typed in."""
     window = held_letter(session)
     form = window.page("letters").release_guarded()  # type: ignore[attr-defined]
+    settle(lambda: not form.loading)  # its fields are made once what it shows has been read
     form.set_value("reason", "Gorchymyn llys: rhaid rhoi gwybod iddo / A court order says he must be told")
     form.move(window.x() + 380, window.y() + 160)
     settle()

@@ -160,7 +160,7 @@ class SupervisionForm(Form):
         return [(None, ""), *_staff(self.session)]
 
     def build(self) -> None:
-        self.actions = ActionRows(_staff(self.session))
+        self.actions = ActionRows([(pid, name) for pid, name in self.listed("worker_id") if pid is not None])
         self.add_section(N_("Actions agreed"), self.actions)
 
     def prepare(self) -> None:

@@ -14,7 +14,7 @@ from desktop.services.adults import EnquiryService
 from desktop.services.drafts import DraftService
 from tests.adults.helpers import appoint, report_and_screen
 from tests.conftest import case_tab, settle
-from tests.gui.forms import saved, written
+from tests.gui.forms import filled, saved, written
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.tab import AdultTab
 from ui.adults.visit_dialog import VisitDialog
@@ -48,6 +48,7 @@ def _tab(qtbot, w) -> AdultTab:
 def _open(qtbot, tab: AdultTab, name: str):
     tab.bar.action(name).trigger()
     dialog = tab.dialog
+    filled(dialog)
     assert dialog is not None
     qtbot.addWidget(dialog)
     return dialog
@@ -136,6 +137,7 @@ def test_visit_recorded_through_the_form(qtbot, ready) -> None:
     tab = _tab(qtbot, w)
     qtbot.mouseClick(tab.bar.buttons["record_visit"], Qt.MouseButton.LeftButton)  # the first, as a button
     dialog = tab.dialog
+    filled(dialog)
     assert isinstance(dialog, VisitDialog)
     qtbot.addWidget(dialog)
     assert dialog.widgets["visited_on"].text() == "02/11/2026"
@@ -150,6 +152,7 @@ def test_visit_recorded_through_the_form(qtbot, ready) -> None:
     assert w.count("adult_visit") == 0
     # Half-typed, it survives as a draft.
     again = VisitDialog(w.sw, w.ids["case"])
+    filled(again, qtbot)
     qtbot.addWidget(again)
     assert again.widgets["visited_on"].text() == "03/11/2026"
     assert again.value("wishes_feelings") == "Wants to stay at home."
@@ -190,6 +193,7 @@ def test_case_window_has_the_adult_tab(qtbot, ready) -> None:
     for action, form_class in (("record_adult_visit", VisitDialog), ("record_adult_strategy", StrategyMeetingDialog),
                                ("review_adult_plan", PlanReviewDialog)):
         form = window.open_action(action)
+        filled(form, qtbot)
         assert isinstance(form, form_class) and form is page.dialog and window.tabs.currentWidget() is page
         form.close()
     assert window.open_action("hold_core_group") is None  # a child protection step: no adult form
@@ -198,6 +202,7 @@ def test_case_window_has_the_adult_tab(qtbot, ready) -> None:
 def test_half_typed_forms_come_back_as_drafts(qtbot, ready) -> None:
     w = ready
     dialog = StrategyMeetingDialog(w.sw, w.ids["case"])
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.editors["members"].check(w.ids["health"])
     dialog.set_value("lead_practitioner_id", w.ids["nurse"])
@@ -207,10 +212,12 @@ def test_half_typed_forms_come_back_as_drafts(qtbot, ready) -> None:
     dialog.reject()  # closed without saving: the draft is kept (on a worker)
     written(dialog, qtbot)
     again = StrategyMeetingDialog(w.sw, w.ids["case"])
+    filled(again, qtbot)
     qtbot.addWidget(again)
     assert again.value("decisions") == "Half-typed decisions" and again.value("visit_every") == (3, "working_days")
     assert again.value("lead_practitioner_id") == w.ids["nurse"] and again.value("members") == [w.ids["health"]]
     visit = VisitDialog(w.sw, w.ids["case"])
+    filled(visit, qtbot)
     qtbot.addWidget(visit)
     qtbot.keyClicks(visit.widgets["observations"], "Door answered by Kevin")
     visit.reject()

@@ -14,7 +14,7 @@ from desktop.i18n import set_language
 from desktop.services.adults import EnquiryService, PlanService
 from tests.adults.helpers import appoint, report_and_screen, strategy
 from tests.conftest import settle
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 from ui.action_bar import Group
 from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
@@ -49,6 +49,7 @@ def _open(qtbot, tab: AdultTab, name: str):
     assert action.isEnabled(), f"{name} does not apply now"
     action.trigger()
     dialog = tab.dialog
+    filled(dialog)
     assert dialog is not None and dialog.objectName()
     qtbot.addWidget(dialog)
     qtbot.waitUntil(dialog.isVisible)
@@ -129,6 +130,7 @@ def _open_every_enabled(qtbot, tab: AdultTab, opened: set[str]) -> None:
             continue
         action.trigger()
         dialog = tab.dialog
+        filled(dialog)
         qtbot.addWidget(dialog)
         assert type(dialog) is form_class and dialog.isVisible(), name
         dialog.reject()
@@ -343,6 +345,7 @@ def test_change_of_lead_practitioner(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     assert not tab.bar.action("change_lead_practitioner").isEnabled(), "nobody in post to change"
     dialog = tab.open_form("change_lead_practitioner")  # as "My work" could: the service still refuses
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.set_value("new_id", w.ids["sw2"])
     assert not saved(dialog, qtbot)
@@ -403,6 +406,7 @@ def test_plan_review(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     assert not tab.bar.action("review_plan").isEnabled(), "no plan to review"
     dialog = tab.open_form("review_plan")  # "My work" opens it directly: the refusal still shows
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.set_value("outcome", "continue")
     assert not saved(dialog, qtbot)
@@ -512,6 +516,7 @@ def test_plan_started_with_an_outcome_and_an_owned_action(qtbot, w) -> None:
     tab = _tab(qtbot, w)
     assert not tab.bar.action("plan_action").isEnabled()
     dialog = tab.open_form("plan_action")
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.widgets["description"], "Stop Kevin's access to the bank card.")
     assert not saved(dialog, qtbot)
@@ -523,6 +528,7 @@ def test_plan_started_with_an_outcome_and_an_owned_action(qtbot, w) -> None:
     assert plan["summary"] == "Daily carers; bank card stopped."
     assert not tab.bar.action("start_plan").isEnabled(), "one active plan"
     dialog = tab.open_form("start_plan")
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     assert not saved(dialog, qtbot)
     assert "already has an active" in dialog.error_text("started_on")

@@ -7,7 +7,7 @@ import pytest
 
 from desktop.services.demo import build_demo
 from tests.conftest import DEMO_MOMENT, demo_clock, fast_kdf
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 
 pytestmark = pytest.mark.gui
 
@@ -45,6 +45,7 @@ def test_team_manager_assigns_cover_from_my_work(qtbot, manager) -> None:
     page.team.setCurrentItem(tom)
     assert page.cover_button.isEnabled()
     dialog = page.assign_cover()
+    filled(dialog)
     qtbot.addWidget(dialog)
     workers = [dialog.widgets["covering_id"].itemText(i) for i in range(dialog.widgets["covering_id"].count())]
     assert "Rhian Evans" in workers and "Tom Bevan" not in workers, "nobody covers themselves"

@@ -8,7 +8,7 @@ import pytest
 
 from desktop.services.drafts import DraftService
 from tests.conftest import open_my_work
-from tests.gui.forms import saved, written
+from tests.gui.forms import filled, saved, written
 
 pytestmark = pytest.mark.gui
 
@@ -46,6 +46,7 @@ def test_recording_a_visit_in_the_tab_updates_my_work(registered, qtbot):
     qtbot.waitUntil(lambda: not due.loading, timeout=5_000)
     assert {r.data(0, RULE_ROLE) for r in due.rows()} >= {"V1"}, "the case's What is due tab lists the visits"
     dialog = tab.record_visit()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
 
     elis = dialog.child(ids["elis"])
@@ -81,6 +82,7 @@ def test_a_visit_where_access_was_denied_is_saved_for_every_child_and_reported(r
     tab = ChildProtectionTab(w.sw, ids["case"])
     qtbot.addWidget(tab)
     dialog = tab.record_visit()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.set_value("access_denied", True)  # nobody ticked as seen
     dialog.set_value("observations", "No answer at the door; curtains drawn.")
@@ -146,6 +148,7 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     qtbot.waitUntil(lambda: not tab.loading, timeout=5_000)
     assert not tab.transfers_label.isVisibleTo(tab)
     start = tab.record_transfer()
+    filled(start, qtbot)
     assert start.values()["permanent"] is True
     start.set_value("child", ids["elis"])
     start.set_value("direction", "out")
@@ -164,6 +167,7 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     row = next(r for r in due.rows() if r.data(0, ACTION_ROLE) == "send_transfer_information")
     assert row.text(0) == "Due today", "C17: written information within 3 days of being told (the 20th)"
     step = tab.open_action(row.data(0, ACTION_ROLE))
+    filled(step, qtbot)
     assert step.widgets["step"].currentData() == "information_sent"
     step.set_value("on_date", "19/11/2026")
     assert saved(step, qtbot) is False and "before the move was notified" in step.errors["on_date"].text()
@@ -173,6 +177,7 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     # The family did not move after all: the transfer ends with the reason, from the same form.
     w.clock.day = date(2026, 11, 24)
     end = tab.transfer_step()
+    filled(end)
     end.set_value("step", "close")
     end.set_value("on_date", "24/11/2026")
     assert saved(end, qtbot) is False and end.errors["notes"].isVisibleTo(end)
@@ -188,6 +193,7 @@ def test_a_visit_closed_straight_after_typing_keeps_every_word(registered, qtbot
     tab = ChildProtectionTab(w.sw, ids["case"])
     qtbot.addWidget(tab)
     dialog = tab.record_visit()
+    filled(dialog, qtbot)
     dialog.child(ids["elis"]).set_value("lived_experience", "Elis said he hides under the bed when the shouting starts.")
     dialog.reject()  # the lid shut before the autosave ran
     written(dialog, qtbot)  # the draft is kept on a worker

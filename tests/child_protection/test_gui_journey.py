@@ -17,7 +17,7 @@ from desktop.services.child_protection import (
 from desktop.services.drafts import DraftService
 from tests.child_protection.helpers import determine_all, initial_conference, strategy
 from tests.conftest import open_my_work
-from tests.gui.forms import saved, written
+from tests.gui.forms import filled, saved, written
 
 pytestmark = pytest.mark.gui
 
@@ -41,6 +41,7 @@ def test_report_and_its_next_actions(world, qtbot):
     w.clock.day = date(2026, 10, 5)
     tab = tab_for(w, qtbot)
     dialog = tab.record_report()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -72,6 +73,7 @@ def test_deciding_an_existing_report_from_my_work_action(world, qtbot):
                                source_type="public")
     tab = tab_for(w, qtbot)
     dialog = tab.record_report(True)
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     assert not dialog.widgets["concerns"].isEnabled()
     assert dialog.value("concerns") == "Bruising." and dialog.value("source_type") == "public", "the report shown"
@@ -87,6 +89,7 @@ def test_strategy_discussion_needs_police_and_starts_s47(world, qtbot):
     w.clock.day = date(2026, 10, 7)
     tab = tab_for(w, qtbot)
     dialog = tab.record_strategy()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.set_value("held_on", "07/10/2026")
     tick(dialog, "participants", ids["ss"], ids["health"])
@@ -117,6 +120,7 @@ def test_section_47_seen_determined_and_ratified_by_a_manager(world, qtbot):
     strategy(w, "2026-10-07")
     tab = tab_for(w, qtbot)
     dialog = tab.record_enquiry()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     assert dialog.ratify_button.isHidden()  # a social worker cannot ratify: not offered
     elis = next(e["id"] for e in EnquiryService(w.sw).for_case(ids["case"]) if e["person_id"] == ids["elis"])
@@ -134,6 +138,7 @@ def test_section_47_seen_determined_and_ratified_by_a_manager(world, qtbot):
     assert (row["determination"], row["child_seen_alone_on"]) == (1, "2026-10-08")
 
     manager = tab_for(w, qtbot, "tm").record_enquiry()
+    filled(manager, qtbot)
     qtbot.addWidget(manager)
     assert not manager.ratify_button.isHidden()
     manager.set_value("enquiry_id", next(e["id"] for e in EnquiryService(w.sw).for_case(ids["case"])
@@ -177,6 +182,7 @@ def test_initial_conference_registers_each_child(world, qtbot):
                                     invitees=[{"kind": "person", "id": ids["mam"]}])
     tab = tab_for(w, qtbot)
     dialog = tab.hold_initial_conference()
+    filled(dialog)
     qtbot.addWidget(dialog)
     fill_initial(dialog, ids)
     # Two agencies without the chair's discretion: not quorate, refused beside the discretion box.
@@ -213,6 +219,7 @@ def test_core_group_meeting_needs_someone_present(world, qtbot):
     w.clock.day = date(2026, 11, 6)
     tab = tab_for(w, qtbot)
     dialog = tab.hold_core_group()
+    filled(dialog)
     qtbot.addWidget(dialog)
     assert saved(dialog, qtbot) is False  # nobody ticked, nobody else present
     assert dialog.error_text("attendance")
@@ -240,6 +247,7 @@ def test_change_of_coordinator_needs_verbal_notification(world, qtbot):
     w.clock.day = date(2026, 11, 6)
     tab = tab_for(w, qtbot)
     dialog = tab.change_coordinator()
+    filled(dialog)
     qtbot.addWidget(dialog)
     dialog.set_value("new_coordinator_id", ids["sw2"])
     assert saved(dialog, qtbot) is False
@@ -266,6 +274,7 @@ def test_review_conference_deregisters_with_reasons(world, qtbot):
     w.clock.day = date(2027, 1, 20)
     tab = tab_for(w, qtbot)
     dialog = tab.hold_review_conference()
+    filled(dialog)
     qtbot.addWidget(dialog)
     dialog.set_value("held_on", "20/01/2027")
     tick(dialog, "attendance", ids["ss"], ids["police"], ids["health"])
@@ -316,6 +325,7 @@ def test_plan_outcomes_and_actions(world, qtbot):
     w.clock.day = date(2026, 11, 6)
     tab = tab_for(w, qtbot)
     dialog = tab.edit_plan()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     assert "Outline plan for elis" in dialog.value("outline")
     dialog.outcomes.add_row({"description": "Elis and Mali are never left alone at night"})  # no measure yet
@@ -346,6 +356,7 @@ def test_a_half_typed_form_comes_back_as_a_draft(world, qtbot):
     w.clock.day = date(2026, 10, 7)
     tab = tab_for(w, qtbot)
     dialog = tab.record_strategy()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     tick(dialog, "participants", ids["police"])
     dialog.set_value("decisions", "Joint visit with police.")
@@ -357,6 +368,7 @@ def test_a_half_typed_form_comes_back_as_a_draft(world, qtbot):
     written(dialog, qtbot)  # on a worker
     assert DraftService(w.sw).load(*draft)["interim_safeguards"] == "Dad stays with his brother."
     again = tab.record_strategy()
+    filled(again, qtbot)
     qtbot.addWidget(again)
     assert again.value("decisions") == "Joint visit with police."
     assert again.value("participants") == [ids["police"]]
@@ -374,6 +386,7 @@ def test_core_group_rates_progress_with_evidence(world, qtbot):
                              actions=[{"description": "Babysitter rota", "owner_kind": "person",
                                        "owner_name": "Catrin Jones", "outcome_index": 0}])
     dialog = tab_for(w, qtbot).hold_core_group()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.set_value("others", "Catrin Jones")
     assert dialog.progress.cell(0, "description") == "Never alone at night"
@@ -415,6 +428,7 @@ def test_every_form_names_its_controls_and_retranslates(world, qtbot):
     dialogs = []
     for opener in openers:
         dialog = opener()
+        filled(dialog)
         qtbot.addWidget(dialog)
         dialogs.append(dialog)
     missing = [f"{type(x).__name__}:{x.objectName()} in {d.objectName()}" for d in dialogs for x in widgets_of(d)
@@ -443,6 +457,7 @@ def test_conference_record_sent(world, qtbot):
     held = initial_conference(w, "2026-10-26")
     w.clock.day = date(2026, 10, 28)
     dialog = tab_for(w, qtbot).open_action("circulate_outline_plan")
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     assert dialog.value("conference_id") == held["id"]
     assert dialog.widgets["conference_id"].currentText() == "Initial conference held 26 Oct 2026"
@@ -486,6 +501,7 @@ def test_convening_invites_the_family_and_agencies(world, qtbot):
     w.clock.day = date(2026, 10, 14)
     tab = tab_for(w, qtbot)
     dialog = tab.convene_conference()
+    filled(dialog)
     qtbot.addWidget(dialog)
     tick(dialog, "family", ids["mam"])
     tick(dialog, "agencies", ids["police"])
@@ -499,6 +515,7 @@ def test_convening_invites_the_family_and_agencies(world, qtbot):
     assert (conf["kind"], conf["scheduled_on"], conf["status"]) == ("initial", "2026-10-26", "convened")
     assert w.sw.store.rows("SELECT COUNT(*) AS n FROM letter WHERE template_id = 'N8'")[0]["n"] == 2  # one each
     hold = tab.hold_initial_conference()
+    filled(hold)
     qtbot.addWidget(hold)
     assert hold.value("conference_id") == conf["id"]
 
@@ -514,6 +531,7 @@ def test_a_whole_case_through_the_forms_only(world, qtbot):
     def step(opener, fill, day):
         w.clock.day = day
         dialog = opener()
+        filled(dialog)
         qtbot.addWidget(dialog)
         fill(dialog)
         assert save_and_wait(qtbot, dialog), dialog.general_error.text() + " ".join(e.text() for e in dialog.errors.values())

@@ -12,7 +12,7 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from desktop.services.child_protection import ReportService
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 from ui.action_bar import Group
 
 pytestmark = pytest.mark.gui
@@ -47,6 +47,7 @@ def test_the_visit_form_with_two_children_fits_a_laptop_even_after_a_refusal(reg
     w, ids = registered, registered.ids
     w.clock.day = date(2026, 11, 10)
     form = tab_for(w, qtbot).record_visit()
+    filled(form, qtbot)
     qtbot.addWidget(form)
     qtbot.waitExposed(form)
     assert len(form.child_blocks) == 2
@@ -151,6 +152,7 @@ def test_a_refused_decision_after_the_report_is_saved_keeps_the_report_once(worl
     w, ids = world, world.ids
     w.clock.day = date(2026, 10, 6)
     form = tab_for(w, qtbot).record_report()
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.set_value("received_at", "05/10/2026")
     form.set_value("received_time", "16:45")

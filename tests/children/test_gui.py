@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from desktop.i18n import set_language  # noqa: E402
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 
 pytestmark = pytest.mark.gui
 
@@ -55,6 +55,7 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     assert window.start_menu.actions() == [] and not window.start_button.isVisibleTo(window)
     assert tab.status.text() == "Not looked after." and not tab.bar.action("add_placement").isEnabled()
     became = tab.record_looked_after()
+    filled(became, qtbot)
     assert became.values()["transfer"] is True  # the case moves to the CiC team unless unticked
     _fill(became, started_on="21/10/2026", legal_status="section_76", transfer=False)
     assert not saved(became, qtbot) and became.errors["started_on"].text() == "The date cannot be in the future."
@@ -66,6 +67,7 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     assert not tab.bar.action("became_looked_after").isEnabled()
     assert tab.bar.action("add_placement").isEnabled() and not tab.bar.action("move_placement").isEnabled()
     dialog = tab.record_placement()
+    filled(dialog, qtbot)
     _fill(dialog, placement_type="foster", start_on="19/10/2026", carer_name="Mr and Mrs Lloyd", line1="Y Bwthyn",
           town="Llandeilo", postcode="SA19 6BB")
     with qtbot.waitSignal(dialog.saved):
@@ -77,6 +79,7 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
 
     # A second placement from the 20th without "This is a move" overlaps: refused beside the date.
     second = tab.record_placement()
+    filled(second, qtbot)
     _fill(second, placement_type="residential", start_on="20/10/2026", provider_name="Oakfield", line1="Oakfield House",
           town="Oswestry", postcode="SY11 1AA", host_authority="Shropshire Council", out_of_county=True)
     assert not saved(second, qtbot)

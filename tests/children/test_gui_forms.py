@@ -11,7 +11,7 @@ import pytest
 from desktop.i18n import set_language  # noqa: E402
 from desktop.services.children import LookedAfterService, PlacementService  # noqa: E402
 from tests.conftest import case_tab, open_my_work
-from tests.gui.forms import saved, written
+from tests.gui.forms import filled, saved, written
 
 from .conftest import placement  # noqa: E402
 
@@ -69,6 +69,7 @@ def test_assessment_started_people_spoken_to_and_completed(qtbot, window, world)
     tab = case_tab(qtbot, window, "child_in_need")
     assert not tab.bar.action("record_contact").isEnabled() and not tab.bar.action("complete_assessment").isEnabled()
     start = tab.start_assessment()
+    filled(start)
     _fill(start, started_on="21/10/2026")
     assert _refused(qtbot, start, "started_on") == "The date cannot be in the future."
     assert _count(world, "cin_assessment") == 0
@@ -79,18 +80,21 @@ def test_assessment_started_people_spoken_to_and_completed(qtbot, window, world)
     assert not tab.bar.action("start_assessment").isEnabled()
 
     contact = tab.record_contact()
+    filled(contact, qtbot)
     _fill(contact, kind="family", name="Nia Pritchard", spoken_on="01/10/2026")
     assert _refused(qtbot, contact, "spoken_on") == "The conversation is dated before the assessment started."
     assert _count(world, "cin_assessment_contact") == 0
     _fill(contact, spoken_on="05/10/2026", method="Home visit", summary="Worried about the winter.")
     _save(qtbot, contact)
     child = tab.record_contact()
+    filled(child, qtbot)
     _fill(child, kind="child", spoken_on="06/10/2026")  # the child's name comes from the case
     _save(qtbot, child)
     names = {r["name"] for r in world.sw.store.rows("SELECT name FROM cin_assessment_contact")}
     assert names == {"Nia Pritchard", "Elis Pritchard"}
 
     complete = tab.complete_assessment()
+    filled(complete)
     _fill(complete, findings="Family under acute stress.", conclusion="cin_plan", completed_on="15/10/2026")
     assert _refused(qtbot, complete, "need_category") == "Choose the category of need."
     assert world.sw.store.rows("SELECT completed_on FROM cin_assessment")[0]["completed_on"] is None
@@ -107,6 +111,7 @@ def test_plan_outcome_action_needs_an_owner_and_review(qtbot, window, world):
     tab = case_tab(qtbot, window, "child_in_need")
     assert not tab.bar.action("add_action").isEnabled()
     plan = tab.start_plan()
+    filled(plan)
     _fill(plan, started_on="10/10/2026", next_review_on="05/10/2026")
     assert _refused(qtbot, plan, "next_review_on") == "The review cannot be before the plan starts."
     assert _count(world, "cin_plan") == 0
@@ -116,10 +121,12 @@ def test_plan_outcome_action_needs_an_owner_and_review(qtbot, window, world):
     assert not tab.bar.action("start_cin_plan").isEnabled()
 
     outcome = tab.add_outcome()
+    filled(outcome)
     _fill(outcome, description="Elis goes to school every day.", measure="Attendance above 95%")
     _save(qtbot, outcome)
 
     action = tab.add_action()
+    filled(action)
     outcome_id = world.sw.store.rows("SELECT id FROM cin_plan_outcome")[0]["id"]
     _fill(action, description="Walk Elis to school.", owner_kind="person", outcome_id=outcome_id,
           due_on="01/11/2026")
@@ -136,6 +143,7 @@ def test_plan_outcome_action_needs_an_owner_and_review(qtbot, window, world):
                                 for i in range(tab.tree.topLevelItemCount())))
 
     review = tab.record_review()
+    filled(review, qtbot)
     _fill(review, held_on="19/10/2026", child_participation="attended", family="Nia Pritchard",
           decision="continue", next_review_on="19/01/2027")
     assert _refused(qtbot, review, "professionals") == "Add the professionals invited to the review."
@@ -161,6 +169,7 @@ def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, wind
     tab = looked_after_tab(window, qtbot)
     assert tab.bar.action("record_visit").isEnabled() and tab.bar.action("record_lac_review").isEnabled()
     visit = tab.record_visit()
+    filled(visit, qtbot)
     _fill(visit, visited_on="12/10/2026", seen=False, seen_alone=True, location="Y Bwthyn")
     assert _refused(qtbot, visit, "seen_alone") == "A child seen alone was seen: check the answers."
     assert _count(world, "lac_visit") == 0
@@ -172,6 +181,7 @@ def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, wind
     qtbot.waitUntil(lambda: "12 Oct 2026" in tab.records.text())
 
     review = tab.record_review()
+    filled(review, qtbot)
     _fill(review, held_on="19/10/2026", chair_id=world.ids["sw"], child_seen_privately=True)
     assert "independent reviewing officer" in _refused(qtbot, review, "chair_id")
     LookedAfterService(world.as_("tm_cin")).assign_iro(world.ids["case"], world.ids["iro"], from_date="2026-10-06")
@@ -179,6 +189,7 @@ def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, wind
     assert _count(world, "lac_review") == 0
     review.reject()
     again = tab.record_review()  # what was typed comes back (the draft), refused chair included
+    filled(again, qtbot)
     assert again.widgets["held_on"].text() == "19/10/2026"
     assert again.widgets["chair_id"].currentData() == world.ids["sw"]
     _fill(again, chair_id=world.ids["iro"], child_participation="attended",
@@ -189,6 +200,7 @@ def test_statutory_visit_and_review_chaired_by_the_iro(qtbot, looked_after, wind
         world.ids["iro"], 1, "2027-04-05")
     qtbot.waitUntil(lambda: "next review 5 Apr 2027" in tab.records.text())
     fresh = tab.record_review()
+    filled(fresh, qtbot)
     assert fresh.widgets["chair_id"].currentData() == world.ids["iro"]  # no draft: the IRO is proposed
 
 
@@ -196,6 +208,7 @@ def test_placement_plan_signed_needs_a_signatory(qtbot, looked_after, window, wo
     tab = looked_after_tab(window, qtbot)
     assert tab.bar.action("placement_plan").isEnabled()
     dialog = tab.record_placement_plan()
+    filled(dialog, qtbot)
     _fill(dialog, prepared_on="05/10/2026", signed_on="06/10/2026")
     assert _refused(qtbot, dialog, "signed_by") == "A signed placement plan must name the appropriate person who signed it."
     assert world.sw.store.rows("SELECT plan_prepared_on FROM lac_placement")[0]["plan_prepared_on"] is None
@@ -210,6 +223,7 @@ def test_placement_plan_signed_needs_a_signatory(qtbot, looked_after, window, wo
 def test_health_event(qtbot, looked_after, window, world):
     tab = looked_after_tab(window, qtbot)
     dialog = tab.record_health()
+    filled(dialog, qtbot)
     _fill(dialog, on_date="08/10/2026", provider="Meddygfa Llandeilo")
     assert _refused(qtbot, dialog, "kind") == "Choose what happened."
     assert _count(world, "lac_health_event") == 0
@@ -225,6 +239,7 @@ def test_permanence_plan_and_achieved(qtbot, looked_after, window, world):
     tab = looked_after_tab(window, qtbot)
     assert tab.bar.action("permanence_plan").isEnabled() and not tab.bar.action("permanence_achieved").isEnabled()
     dialog = tab.record_permanence()
+    filled(dialog, qtbot)
     _fill(dialog, route="long_term_foster", decided_on="15/10/2026", target_on="01/10/2026")
     assert _refused(qtbot, dialog, "target_on") == "The target date is before the decision."
     assert _count(world, "permanence_plan") == 0
@@ -232,9 +247,11 @@ def test_permanence_plan_and_achieved(qtbot, looked_after, window, world):
     _save(qtbot, dialog)
     qtbot.waitUntil(lambda: tab.bar.action("permanence_achieved").isEnabled())
     change = tab.record_permanence()
+    filled(change, qtbot)
     assert change.widgets["decided_on"].text() == "15/10/2026"  # the current plan is shown to change
     change.reject()
     achieved = tab.record_achieved()
+    filled(achieved, qtbot)
     _fill(achieved, achieved_on="14/10/2026")
     assert _refused(qtbot, achieved, "achieved_on") == "Permanence cannot be achieved before the plan was decided."
     _fill(achieved, achieved_on="19/10/2026")
@@ -248,6 +265,7 @@ def test_permanence_plan_and_achieved(qtbot, looked_after, window, world):
 def test_childs_voice(qtbot, window, world):
     tab = case_tab(qtbot, window, "child_in_need")
     dialog = tab.record_voice()
+    filled(dialog, qtbot)
     _fill(dialog, kind="wishes_feelings", recorded_on="12/10/2026", language="cy")
     assert _refused(qtbot, dialog, "content") == "Write down what the child said or did."
     assert _count(world, "child_voice") == 0
@@ -261,6 +279,7 @@ def test_childs_voice(qtbot, window, world):
 
 def test_forms_are_retranslated(qtbot, looked_after, window, world):
     dialog = looked_after_tab(window, qtbot).record_visit()
+    filled(dialog, qtbot)
     assert dialog.windowTitle() == "Record a statutory visit"
     assert dialog.widgets["visited_on"].accessibleName() == "Date of the visit"
     set_language("cy")  # every text is set again (new msgids fall back to English until the catalog has them)
@@ -272,6 +291,7 @@ def test_forms_are_retranslated(qtbot, looked_after, window, world):
 def test_conference_request_and_proceedings_from_the_child_in_need_tab(qtbot, window, world):
     tab = case_tab(qtbot, window, "child_in_need")
     request = tab.request_icpc()
+    filled(request)
     _fill(request, requested_on="21/10/2026", reason="Bruising seen at school.")
     assert _refused(qtbot, request, "requested_on") == "The date cannot be in the future."
     assert _count(world, "cin_icpc_request") == 0
@@ -282,6 +302,7 @@ def test_conference_request_and_proceedings_from_the_child_in_need_tab(qtbot, wi
     assert case["case_type"] == "child_protection", "the child protection journey starts on the same case"
 
     proceedings = tab.start_proceedings()
+    filled(proceedings)
     _fill(proceedings, kind="pre_proceedings", stage="application_issued", started_on="15/10/2026")
     assert _refused(qtbot, proceedings, "stage")  # a care proceedings stage for pre-proceedings
     assert _count(world, "proceedings") == 0
@@ -300,6 +321,7 @@ def test_proceedings_moved_to_later_stages_and_concluded_from_the_child_in_need_
     tab.refresh()
     qtbot.waitUntil(tab.bar.action("proceedings_stage").isEnabled)
     stage = tab.proceedings_stage()
+    filled(stage)
     combo = stage.widgets["stage"]
     offered = [combo.itemData(i) for i in range(combo.count())]
     assert offered[0] == "application_issued" and "letter_before_proceedings" not in offered
@@ -310,6 +332,7 @@ def test_proceedings_moved_to_later_stages_and_concluded_from_the_child_in_need_
     _save(qtbot, stage)
     qtbot.waitUntil(lambda: tab.bar.action("proceedings_stage").isEnabled())
     done = tab.proceedings_stage()
+    filled(done)
     _fill(done, stage="concluded", on_date="19/10/2026")
     assert _refused(qtbot, done, "outcome") == "Record the outcome of the proceedings."
     assert _count(world, "proceedings_stage") == 2
@@ -329,6 +352,7 @@ def test_personal_education_plan_from_the_looked_after_tab(qtbot, window, world)
     tab.refresh()
     qtbot.waitUntil(lambda: tab.bar.action("record_pep").isEnabled())
     pep = tab.record_pep()
+    filled(pep, qtbot)
     _fill(pep, on_date="22/10/2026", school="Ysgol Bro Dinefwr")
     assert _refused(qtbot, pep, "on_date") == "The date cannot be in the future."
     assert _count(world, "lac_pep") == 0
@@ -345,6 +369,7 @@ def test_legal_status_change_and_worker_history_on_the_looked_after_tab(qtbot, w
     qtbot.waitUntil(lambda: tab.bar.action("change_legal_status").isEnabled())
     assert "Social workers over time:" in tab.records.text()
     dialog = tab.change_legal_status()
+    filled(dialog)
     _fill(dialog, legal_status="interim_care_order", from_date="18/10/2026")
     assert _refused(qtbot, dialog, "from_date") == "The date is before the child became looked after."
     _fill(dialog, from_date="20/10/2026")
@@ -363,6 +388,7 @@ def test_a_manager_names_the_independent_reviewing_officer(qtbot, window, world)
     assert "assign_iro" not in tab.bar.actions_by_name, "a social worker cannot allocate: not offered at all"
     manager = world.as_("tm_cin")  # the case stays with the CiN team here
     dialog = AssignIroDialog(manager, world.ids["case"], world.ids["elis"], None)
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.show()
     _fill(dialog, from_date="19/10/2026")
@@ -379,6 +405,7 @@ def test_care_and_support_plan_from_the_looked_after_tab(qtbot, window, world):
     tab.refresh()
     qtbot.waitUntil(lambda: tab.bar.action("record_care_plan").isEnabled())
     dialog = tab.record_care_plan()
+    filled(dialog, qtbot)
     _fill(dialog, prepared_on="21/10/2026")
     assert _refused(qtbot, dialog, "prepared_on") == "The date cannot be in the future."
     assert _count(world, "lac_care_plan") == 0
@@ -439,6 +466,7 @@ def test_a_half_typed_visit_comes_back_as_a_draft_and_goes_when_saved(qtbot, win
     tab.refresh()
     qtbot.waitUntil(lambda: tab.bar.action("record_visit").isEnabled())
     visit = tab.record_visit()
+    filled(visit, qtbot)
     QTest.keyClicks(visit.widgets["visited_on"], "20/1")  # half a date, as typed
     visit.set_value("notes", "Elis showed me his room; he wants to see his nain at Christmas.")
     visit.set_value("seen", True)
@@ -450,6 +478,7 @@ def test_a_half_typed_visit_comes_back_as_a_draft_and_goes_when_saved(qtbot, win
     assert _count(world, "lac_visit") == 0
 
     again = tab.record_visit()
+    filled(again, qtbot)
     assert again.values()["notes"] == "Elis showed me his room; he wants to see his nain at Christmas."
     assert again.widgets["visited_on"].text() == "20/1" and again.values()["seen"] is True
     assert isinstance(again.widgets["visited_on"], QLineEdit)
@@ -459,4 +488,4 @@ def test_a_half_typed_visit_comes_back_as_a_draft_and_goes_when_saved(qtbot, win
     _save(qtbot, again)
     assert _count(world, "lac_visit") == 1
     assert world.sw.store.rows("SELECT count(*) AS n FROM draft")[0]["n"] == 0
-    assert tab.record_visit().values()["notes"] is None  # a fresh form next time
+    assert filled(tab.record_visit()).values()["notes"] is None  # a fresh form next time

@@ -12,7 +12,7 @@ import pytest
 
 from desktop.i18n import set_language
 from tests.conftest import case_tab, settle
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 
 pytestmark = pytest.mark.gui
 
@@ -52,6 +52,7 @@ def test_a_manager_records_an_exception_and_it_is_a_line_on_the_case(qtbot: Any,
     tab = case_tab(qtbot, win, "rule_records")
     assert tab is not None and tab.exception_button.isVisibleTo(tab)
     dialog = tab.record_exception()
+    filled(dialog, qtbot)
     dialog.set_value("person", world.ids["elis"])
     dialog.set_value("rule_id", "V1")
     dialog.set_value("reason_kind", "disability")
@@ -73,6 +74,7 @@ def test_a_worker_records_a_complaint_and_its_next_step(qtbot: Any, world: Any, 
     tab = case_tab(qtbot, win, "rule_records")
     assert tab is not None and not tab.exception_button.isVisibleTo(tab)  # a social worker agrees none
     dialog = tab.record_complaint()
+    filled(dialog, qtbot)
     dialog.set_value("complainant_name", "Nia Pritchard")
     dialog.set_value("complainant_relationship", "mother")
     dialog.set_value("person", world.ids["elis"])
@@ -83,6 +85,7 @@ def test_a_worker_records_a_complaint_and_its_next_step(qtbot: Any, world: Any, 
     assert tab.complaints.topLevelItem(0).text(0).startswith("Nia Pritchard, 19 Oct 2026 (In writing)")
     qtbot.waitUntil(lambda: not win.loading, timeout=5_000)  # the tabs have read what decides the forms
     step = win.open_action("update_complaint")
+    filled(step, qtbot)
     assert step is not None
     step.set_value("step", "acknowledged_on")
     step.set_value("on_date", "20/10/2026")

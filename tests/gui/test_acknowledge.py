@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import demo_clock, fast_kdf
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 
 pytestmark = pytest.mark.gui
 
@@ -43,6 +43,7 @@ def test_a_task_is_acknowledged_through_its_form(qtbot, register_custodian) -> N
     task_id = first.data(0, TASK_ROLE)
     page.tasks.setCurrentItem(first)
     dialog = page.acknowledge()
+    filled(dialog, qtbot)
     assert isinstance(dialog, AcknowledgeDialog)
     qtbot.addWidget(dialog)
     assert dialog.widgets["task"].text() == first.text(0), "the form says which task"

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QToolButton
 
 from desktop.store.store import Store
 from tests.conftest import settle
+from tests.gui.forms import filled
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,10 +103,12 @@ def test_my_works_form_opens_on_a_tab_not_made_yet(qtbot, world, gui_session) ->
     assert notes.forms[-1].isVisible()
     assert window.tabs.currentWidget() is notes
     form = notes.forms[-1]
+    filled(form, qtbot)
     assert form.objectName() == "note_form"
     form.close()
     # once made and read, the form opens at once
     again = window.open_action("new_note")
+    filled(again, qtbot)
     assert again is not None and again.objectName() == "note_form"
     again.close()
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from desktop.services.cases import CaseRow
 from tests.gui.conftest import World
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 from ui.case_view import CaseWindow, age_text
 from ui.caseload import CaseloadModel, CaseloadPage, CaseloadProxy, CaseloadTable
 from ui.caseload_model import PAGE
@@ -251,6 +251,7 @@ def test_a_saved_edit_reaches_every_open_view_through_the_commit_listener(qtbot,
     qtbot.addWidget(case)
     qtbot.waitUntil(lambda: not case.loading, timeout=10_000)  # opened, its tabs have read
     dialog = case.tab("people").edit_person(world.elis)
+    filled(dialog, qtbot)
     dialog.set_value("given_names", "Elisabeth")
     assert saved(dialog, qtbot)
     qtbot.waitUntil(lambda: "Elisabeth Jones" in [page.proxy.index(r, 1).data() for r in range(3)], timeout=5_000)

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from desktop.i18n import set_language
 from desktop.services.demo import DemoContext, build_demo
 from tests.conftest import case_tab, demo_clock, fast_kdf, open_my_work, settle
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 
 PASSWORD = "demo-password-journey-19"
 
@@ -69,6 +69,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     window = _case_window(qtbot, rhian, case)
     notes = case_tab(qtbot, window, "notes")
     form = notes.new_note()
+    filled(form, qtbot)
     form.set_value("kind", "phone")
     form.set_value("occurred_on", yesterday)
     form.set_value("occurred_at", "08:50")
@@ -90,6 +91,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     page.tasks.setCurrentItem(next(page.tasks.topLevelItem(i) for i in range(page.tasks.topLevelItemCount())
                                    if page.tasks.topLevelItem(i).data(0, page_case_role()) == case))
     quick = page.new_note()
+    filled(quick, qtbot)
     assert not quick.rows.isRowVisible(quick.labels["case"])  # the case came from the selected task
     quick.set_value("kind", "office")
     quick.set_value("language", "en")
@@ -148,6 +150,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     # -- export: Welsh, then English, read back ------------------------------------------------------
     for lang, marking, title in (("cy", "SWYDDOGOL-SENSITIF", "Cronoleg"), ("en", "OFFICIAL-SENSITIVE", "Chronology")):
         export = chronology.open_export()
+        filled(export, qtbot)
         path = tmp_path / f"chronology-{lang}.pdf"
         export.set_value("language", lang)
         export.set_value("path", str(tmp_path / "no-such-folder" / "x.pdf"))
@@ -172,6 +175,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     manager_window = _case_window(qtbot, carys, case)
     oversight = case_tab(qtbot, manager_window, "oversight")
     supervision = oversight.record_supervision()
+    filled(supervision, qtbot)
     supervision.set_value("discussion", "The nursery's call; breakfast club; the plan's support.")
     supervision.set_value("decisions", "Refer to the breakfast club.")
     due = (demo.today + timedelta(days=1)).isoformat()
@@ -198,6 +202,7 @@ def test_notes_search_chronology_supervision_and_sign_off(qtbot: Any, demo: Demo
     opened = open_case_window(carys, case)
     qtbot.waitUntil(lambda: not opened.loading, timeout=10_000)  # opened, its tabs have read
     form = opened.tab("oversight").forms[-1]
+    filled(form, qtbot)
     assert type(form).__name__ == "SignOffForm" and form.value("record") == waiting.data(0, page_person_role())
     form.set_value("decision", "signed_off")
     form.set_value("comments", "A clear plan; breakfast club added.")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pdfplumber
 
 from tests.conftest import demo_clock, fast_kdf
+from tests.gui.forms import filled
 
 
 def test_a_manager_saves_the_committee_report_in_welsh(qtbot, tmp_path: Path, caplog) -> None:
@@ -23,6 +24,7 @@ def test_a_manager_saves_the_committee_report_in_welsh(qtbot, tmp_path: Path, ca
         qtbot.addWidget(window)
         assert window.committee_action.isVisible()
         dialog = window.committee_report()
+        filled(dialog, qtbot)
         out = tmp_path / "committee.pdf"
         assert (dialog.value("period_start"), dialog.value("period_end")) == ("2026-08-23", "2026-11-23")
         assert dialog.value("language") == "en", "the interface language to begin with"

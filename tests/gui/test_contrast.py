@@ -15,7 +15,7 @@ from desktop.domain.urgency import STYLES, Urgency
 from desktop.store.profile import Profile
 from tests.conftest import settle
 from tests.gui.conftest import World
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 from ui.contrast import hub
 
 
@@ -51,6 +51,7 @@ def test_settings_force_high_contrast_live_and_back(qtbot: Any, gui_session: Any
     assert "#e3f0fb" in current.styleSheet()
 
     settings = window.open_settings()
+    filled(settings, qtbot)
     settings.set_value("idle_lock_minutes", 0)
     assert saved(settings, qtbot) is False
     assert "#a4000f" in settings.errors["idle_lock_minutes"].styleSheet()  # a refusal in its red
@@ -70,6 +71,7 @@ def test_settings_force_high_contrast_live_and_back(qtbot: Any, gui_session: Any
     assert row.font(0).bold() and row.text(0) == "Due today"  # the words and the shape carry it
 
     settings = window.open_settings()
+    filled(settings, qtbot)
     assert settings.value("high_contrast") is True  # the form shows what is saved
     settings.set_value("high_contrast", False)
     assert saved(settings, qtbot) is True

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, set_language
 from desktop.services.drafts import DraftService
-from tests.gui.forms import saved, written
+from tests.gui.forms import filled, saved, written
 from ui.forms import Field, Form
 
 
@@ -53,6 +53,7 @@ def test_a_long_form_fits_the_screen_and_its_buttons_stay_in_view(qtbot: Any, se
     qtbot.addWidget(form)
     form.show()
     qtbot.waitExposed(form)
+    filled(form, qtbot)
     area = QGuiApplication.primaryScreen().availableGeometry()
     assert form.height() <= area.height() and form.width() <= area.width()
     save = form.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -63,6 +64,7 @@ def test_a_long_form_fits_the_screen_and_its_buttons_stay_in_view(qtbot: Any, se
 
 def test_a_refusal_shows_beside_its_field_and_nothing_is_saved(qtbot: Any, session: Any) -> None:
     form = VisitLikeForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.fails = ValidationError(N_("The date cannot be in the future."), field="visit_date")
     form.set_value("visited_on", "01/01/2030")
@@ -76,6 +78,7 @@ def test_a_refusal_shows_beside_its_field_and_nothing_is_saved(qtbot: Any, sessi
 
 def test_a_general_refusal_shows_at_the_top(qtbot: Any, session: Any) -> None:
     form = VisitLikeForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.fails = DiogelError(N_("Your role does not allow this."))
     assert saved(form, qtbot) is False
@@ -85,6 +88,7 @@ def test_a_general_refusal_shows_at_the_top(qtbot: Any, session: Any) -> None:
 
 def test_a_fault_is_logged_and_shown_as_a_fault_not_a_refusal(qtbot: Any, session: Any, caplog: Any) -> None:
     form = VisitLikeForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.set_value("summary", "Spoke with Seren about school.")
     form.fails = KeyError("practitioner_id")
@@ -100,16 +104,19 @@ def test_a_fault_is_logged_and_shown_as_a_fault_not_a_refusal(qtbot: Any, sessio
 
 def test_a_draft_comes_back_and_a_save_discards_it(qtbot: Any, session: Any) -> None:
     form = VisitLikeForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.set_value("visited_on", "03/11/2026")
     form.set_value("summary", "Half a sentence")
     form.reject()
     written(form, qtbot)  # the draft is kept on a worker
     again = VisitLikeForm(session, "case-1")
+    filled(again, qtbot)
     qtbot.addWidget(again)
     assert again.editors["visited_on"].raw() == "03/11/2026"
     assert again.value("summary") == "Half a sentence"
     other_case = VisitLikeForm(session, "case-2")
+    filled(other_case, qtbot)
     qtbot.addWidget(other_case)
     assert other_case.value("summary") is None, "a draft belongs to its case"
     with qtbot.waitSignal(again.saved) as emitted:
@@ -121,6 +128,7 @@ def test_a_draft_comes_back_and_a_save_discards_it(qtbot: Any, session: Any) -> 
 
 def test_return_saves_from_a_line_but_starts_a_new_line_in_a_long_box(qtbot: Any, session: Any) -> None:
     form = VisitLikeForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.show()
     qtbot.waitExposed(form)
@@ -140,6 +148,7 @@ def test_return_saves_from_a_line_but_starts_a_new_line_in_a_long_box(qtbot: Any
 
 def test_the_form_follows_the_interface_language(qtbot: Any, session: Any) -> None:
     form = VisitLikeForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     assert form.labels["summary"].text() == "Summary:"
     assert form.widgets["summary"].accessibleName() == "Summary"
@@ -168,6 +177,7 @@ class HeldForm(VisitLikeForm):
 
 def test_the_service_call_runs_on_a_worker_while_save_waits_disabled(qtbot: Any, session: Any) -> None:
     form = HeldForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.show()
     qtbot.waitExposed(form)
@@ -192,6 +202,7 @@ def test_the_service_call_runs_on_a_worker_while_save_waits_disabled(qtbot: Any,
 
 def test_a_form_closed_while_it_saves_still_saves_once_and_draws_nothing(qtbot: Any, session: Any) -> None:
     form = HeldForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.show()
     qtbot.waitExposed(form)
@@ -213,6 +224,7 @@ def test_a_form_closed_while_it_saves_still_saves_once_and_draws_nothing(qtbot: 
 
 def test_a_refusal_after_the_form_was_closed_keeps_the_draft_and_draws_nothing(qtbot: Any, session: Any) -> None:
     form = HeldForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.show()
     qtbot.waitExposed(form)
@@ -250,6 +262,7 @@ class SlowDraftForm(VisitLikeForm):
 def test_a_draft_kept_before_a_save_never_lands_after_it(qtbot: Any, session: Any) -> None:
     """The writes of one form run in the order they were asked for, whatever the worker pool does."""
     form = SlowDraftForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.set_value("summary", "Half a sentence")
     form.save_draft()  # held on its worker
@@ -265,6 +278,7 @@ def test_a_draft_kept_before_a_save_never_lands_after_it(qtbot: Any, session: An
 
 def test_tab_goes_from_the_last_field_to_save_not_to_the_scroll_area(qtbot: Any, session: Any) -> None:
     form = VisitLikeForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.show()
     qtbot.waitExposed(form)
@@ -281,6 +295,7 @@ def test_tab_goes_from_the_last_field_to_save_not_to_the_scroll_area(qtbot: Any,
 
 def test_return_pressed_again_while_it_saves_presses_nothing(qtbot: Any, session: Any) -> None:
     form = HeldForm(session, "case-1")
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.show()
     qtbot.waitExposed(form)

@@ -8,7 +8,7 @@ import pytest
 import ui.people_tab  # noqa: F401 - registers the People and Household tabs
 from desktop.services.persons import PersonService
 from tests.conftest import case_tab
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 from ui.case_view import CaseWindow
 
 pytestmark = pytest.mark.gui
@@ -38,6 +38,7 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
     assert [m[0] for m in _members(tab)] == ["Carys Jones", "Elis Jones"]
     tab.tree.setCurrentItem(tab.tree.topLevelItem(0))
     dialog = tab.add_member()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     assert not dialog.labels["family_name"].isVisibleTo(dialog), "names are asked only for someone new"
     dialog.set_value("person", "__new__")
@@ -65,6 +66,7 @@ def test_a_new_regular_visitor_joins_and_later_leaves(qtbot, window, gui_session
     gareth = next(top.child(i) for i in range(top.childCount()) if top.child(i).text(0) == "Gareth Price")
     tab.tree.setCurrentItem(gareth)
     left = tab.record_left()
+    filled(left, qtbot)
     qtbot.addWidget(left)
     assert left.windowTitle() == "Gareth Price has left the household"
     left.set_value("to_date", "01/10/2026")  # before he joined
@@ -85,6 +87,7 @@ def test_someone_of_the_case_joins_and_a_refused_join_creates_nobody(qtbot, wind
     tab = case_tab(qtbot, window, "household")
     tab.tree.setCurrentItem(tab.tree.topLevelItem(0))
     dialog = tab.add_member()
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     names = [dialog.widgets["person"].itemText(i) for i in range(dialog.widgets["person"].count())]
     assert "Elis Jones" in names and names[-1] == "Someone new…"

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QVBoxLay
 
 from tests.conftest import PASSWORD
 from tests.gui.conftest import World
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 from tests.gui.walk import texts_of
 from ui.case_view import open_case_window
 from ui.main_window import MainWindow
@@ -46,6 +46,7 @@ def test_idle_lock_hides_case_data_and_unlock_restores_it(qtbot, gui_session, wo
     case = open_case_window(gui_session, world.cp_case, window)
     qtbot.waitUntil(lambda: not case.loading, timeout=10_000)  # opened, its tabs have read
     person = case.tab("people").edit_person(world.elis)
+    filled(person, qtbot)
     qtbot.keyClicks(person.widgets["school"], "Ysgol Gymraeg")
     stray = QDialog(case)  # a dialog some other module opened without registering it
     QVBoxLayout(stray).addWidget(QLabel("Elis Jones: notes"))
@@ -107,6 +108,7 @@ def test_settings_change_the_idle_time(qtbot, gui_session) -> None:
     qtbot.addWidget(window)
     assert window.idle.timeout() == gui_session.profile.idle_lock_minutes * 60_000
     dialog = window.open_settings()
+    filled(dialog, qtbot)
     assert dialog.value("idle_lock_minutes") == gui_session.profile.idle_lock_minutes
     dialog.set_value("idle_lock_minutes", 0)
     assert not saved(dialog, qtbot)
@@ -122,6 +124,7 @@ def test_change_password(qtbot, gui_session) -> None:
     window = MainWindow(gui_session, idle_ms=3_600_000)
     qtbot.addWidget(window)
     dialog = window.change_password()
+    filled(dialog, qtbot)
     assert dialog.widgets["old"].echoMode() == QLineEdit.EchoMode.Password
     dialog.set_value("old", PASSWORD)
     dialog.set_value("new", "a new long password")

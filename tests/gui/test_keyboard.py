@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from desktop.services.child_protection import VisitService
 from tests.conftest import settle
 from tests.gui.conftest import World
+from tests.gui.forms import filled
 from tests.gui.keys import focused, press, tab_to, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -63,6 +64,7 @@ def test_find_a_case_and_record_a_visit_by_keyboard_alone(qtbot: Any, gui_sessio
     assert presses <= 3, "Record visit… is the tab's first stop"
     press(Qt.Key.Key_Space)
     form = _active(qtbot, VisitDialog)  # (it deletes itself when it closes)
+    filled(form, qtbot)  # "Loading…" until the case's children are read, then the fields
 
     # The form: the focus starts at the date (today already in it); Tab and type; Return saves.
     assert focused() is form.widgets["visited_on"]

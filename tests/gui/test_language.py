@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, Q
 from desktop.i18n import current_language, set_language
 from desktop.store.profile import Profile
 from tests.gui.conftest import World, english_msgids
+from tests.gui.forms import filled
 from tests.gui.walk import leftover_english, texts_of, widgets_of
 from ui.account_dialogs import ChangePasswordDialog, SettingsDialog
 from ui.address_dialog import AddressDialog
@@ -32,6 +33,7 @@ def _open_everything(qtbot, session, world: World) -> tuple[MainWindow, list[QWi
     qtbot.addWidget(case)
     qtbot.waitUntil(lambda: not case.loading, timeout=10_000)  # opened, its tabs have read
     person = case.tab("people").edit_person(world.elis)
+    filled(person, qtbot)
     qtbot.addWidget(person)
     return window, [window, case, person]
 
@@ -87,6 +89,7 @@ def _dialogs(qtbot, session, world: World, tmp_path: Path) -> list[QWidget]:
     for d in out:
         qtbot.addWidget(d)
         d.show()
+        filled(d, qtbot)
     return out
 
 

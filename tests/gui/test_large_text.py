@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from tests.gui.conftest import World
+from tests.gui.forms import filled
 
 LAPTOP = (1366, 768)
 
@@ -62,6 +63,7 @@ def test_a_form_keeps_save_in_view_with_the_text_doubled(qtbot: Any, gui_session
     from ui.child_protection.visit_dialog import VisitDialog
 
     form = VisitDialog(gui_session, world.cp_case)
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.show()
     QApplication.processEvents()

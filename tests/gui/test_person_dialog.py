@@ -8,7 +8,7 @@ from desktop.i18n import set_language
 from desktop.services.drafts import DraftService
 from desktop.services.persons import PersonService
 from tests.gui.conftest import World
-from tests.gui.forms import saved, written
+from tests.gui.forms import filled, saved, written
 from ui.person_dialog import PersonDialog
 
 DRAFT = "person_dialog"
@@ -16,6 +16,7 @@ DRAFT = "person_dialog"
 
 def _dialog(qtbot, session, person_id: str) -> PersonDialog:
     dialog = PersonDialog(session, person_id)
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -24,6 +25,7 @@ def _dialog(qtbot, session, person_id: str) -> PersonDialog:
 def test_impossible_date_of_birth_shows_the_message_and_saves_nothing(qtbot, gui_session, world: World) -> None:
     """31/02/2019 and a future date are refused by the service; the message follows the language."""
     dialog = _dialog(qtbot, gui_session, world.elis)
+    filled(dialog, qtbot)
     assert dialog.widgets["date_of_birth"].text() == "04/05/2019"
     dialog.set_value("date_of_birth", "31/02/2019")
     assert not saved(dialog, qtbot)
@@ -40,6 +42,7 @@ def test_impossible_date_of_birth_shows_the_message_and_saves_nothing(qtbot, gui
 
 def test_a_valid_edit_is_saved_and_the_draft_discarded(qtbot, gui_session, world: World) -> None:
     dialog = _dialog(qtbot, gui_session, world.elis)
+    filled(dialog, qtbot)
     qtbot.keyClicks(dialog.widgets["preferred_name"], "Eli")
     dialog.set_value("correspondence_language", "cy")
     dialog.save_draft()
@@ -55,11 +58,13 @@ def test_a_valid_edit_is_saved_and_the_draft_discarded(qtbot, gui_session, world
     assert DraftService(gui_session).load(DRAFT, world.elis) is None
     # Reopened, the language preference shows when and by whom it was asked.
     again = _dialog(qtbot, gui_session, world.elis)
+    filled(again, qtbot)
     assert again.widgets["asked_by"].text() == "Asked on 23 Nov 2026 by Rhian Evans"
 
 
 def test_nothing_changed_is_no_draft_and_no_write(qtbot, gui_session, world: World) -> None:
     dialog = _dialog(qtbot, gui_session, world.elis)
+    filled(dialog, qtbot)
     dialog.save_draft()
     written(dialog, qtbot)  # kept on a worker
     assert DraftService(gui_session).load(DRAFT, world.elis) is None
@@ -72,6 +77,7 @@ def test_nothing_changed_is_no_draft_and_no_write(qtbot, gui_session, world: Wor
 def test_first_language_is_named_not_coded(qtbot, gui_session, world: World) -> None:
     """A first language is Welsh or English by name (stored as its code), or another typed in."""
     dialog = _dialog(qtbot, gui_session, world.elis)
+    filled(dialog, qtbot)
     dialog.set_value("first_language", "cy")
     assert dialog.widgets["first_language"].currentText() == "Welsh"
     set_language("cy")
@@ -82,6 +88,7 @@ def test_first_language_is_named_not_coded(qtbot, gui_session, world: World) -> 
         assert saved(dialog, qtbot)
     assert PersonService(gui_session).get(world.elis)["first_language"] == "cy"
     again = _dialog(qtbot, gui_session, world.elis)
+    filled(again, qtbot)
     assert again.widgets["first_language"].currentText() == "Welsh" and again.changes() == {}
     again.widgets["first_language"].setEditText("Polish")
     with qtbot.waitSignal(again.saved):
@@ -91,6 +98,7 @@ def test_first_language_is_named_not_coded(qtbot, gui_session, world: World) -> 
 
 def test_admin_staff_can_change_contact_details_only(qtbot, admin_session, world: World) -> None:
     dialog = _dialog(qtbot, admin_session, world.elis)
+    filled(dialog, qtbot)
     assert dialog.widgets["family_name"].isReadOnly()
     assert dialog.widgets["date_of_birth"].isReadOnly()
     assert not dialog.widgets["phone"].isReadOnly()
@@ -107,11 +115,13 @@ def test_admin_staff_can_change_contact_details_only(qtbot, admin_session, world
 def test_draft_comes_back_after_the_dialog_dies_without_saving(qtbot, gui_session, world: World) -> None:
     """Typing is autosaved; a dialog destroyed without closing (a crash) loses nothing."""
     dialog = _dialog(qtbot, gui_session, world.carys)
+    filled(dialog, qtbot)
     dialog._autosave.setInterval(20)  # noqa: SLF001 - the same timer, without the few seconds' wait
     qtbot.keyClicks(dialog.widgets["school"], "Ysgol Y Dref")
     qtbot.waitUntil(lambda: DraftService(gui_session).load(DRAFT, world.carys) is not None, timeout=5_000)
     shiboken6.delete(dialog)  # no close, no reject: as if the process died
     again = _dialog(qtbot, gui_session, world.carys)
+    filled(again, qtbot)
     assert again.widgets["school"].text() == "Ysgol Y Dref"
     assert again.banner.isVisible()
     again.discard_button.click()
@@ -123,6 +133,7 @@ def test_draft_comes_back_after_the_dialog_dies_without_saving(qtbot, gui_sessio
 
 def test_cancel_keeps_a_draft_of_what_was_typed(qtbot, gui_session, world: World) -> None:
     dialog = _dialog(qtbot, gui_session, world.carys)
+    filled(dialog, qtbot)
     qtbot.keyClicks(dialog.widgets["gp"], "Meddygfa'r Bont")
     dialog.reject()
     written(dialog, qtbot)  # kept on a worker
@@ -131,8 +142,10 @@ def test_cancel_keeps_a_draft_of_what_was_typed(qtbot, gui_session, world: World
 
 def test_adding_an_address_keeps_the_history(qtbot, gui_session, world: World) -> None:
     dialog = _dialog(qtbot, gui_session, world.elis)
+    filled(dialog, qtbot)
     assert dialog.addresses.topLevelItemCount() == 1
     address = dialog.add_address()  # the person's dialog owns it (and pytest-qt closes that one): Qt deletes it
+    filled(address, qtbot)
     address.set_value("line1", "9 Stryd Fawr")
     address.set_value("postcode", "NOT A CODE")
     assert not saved(address, qtbot)

@@ -17,7 +17,7 @@ from desktop.services.correspondence import queue_letter
 from desktop.services.persons import PersonService
 from desktop.services.session import Session, User
 from tests.conftest import case_tab, settle
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 from ui.case_view import CaseWindow
 from ui.people_tab import SAFETY_COLUMN
 
@@ -50,6 +50,7 @@ def test_a_manager_sets_a_flag_everyone_sees_it_in_both_languages(qtbot, world, 
     assert tab is not None and tab.set_flag_button.isVisibleTo(tab)
     tab.tree.setCurrentItem(_row(tab, "Carys Jones"))
     dialog = tab._flag_dialog(clear=False)  # noqa: SLF001 - what the button does
+    filled(dialog, qtbot)
     qtbot.addWidget(dialog)
     dialog.set_value("kind", "risk_to")
     dialog.set_value("related_person_id", world.elis)
@@ -114,6 +115,7 @@ def test_a_manager_releases_a_held_letter_from_the_letters_area(qtbot, world, gu
     page.table.selectRow(row)
     assert page.safety_button.isEnabled()
     dialog = page.release_guarded()
+    filled(dialog, qtbot)
     assert dialog is not None
     qtbot.addWidget(dialog)
     assert dialog.widgets["why_held"].text() == "The recipient must not be contacted"

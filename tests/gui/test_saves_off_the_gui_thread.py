@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from desktop.services.drafts import DraftService
 from desktop.store.store import Store
 from tests.gui.conftest import World
-from tests.gui.forms import written
+from tests.gui.forms import filled, written
 
 VISIT = "Seen at home with their mother; the bedroom was warm and tidy."
 
@@ -53,6 +53,7 @@ def _visit(qtbot: Any, session: Any, world: World) -> Any:
     from ui.child_protection.visit_dialog import VisitDialog
 
     form = VisitDialog(session, world.cp_case)
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.show()
     qtbot.waitExposed(form)
@@ -78,9 +79,13 @@ def test_forms_save_and_keep_drafts_on_workers_never_on_the_gui_thread(
     # Opening a form may read (its lists, its draft); what is recorded from here is its saving only.
     visit = _visit(qtbot, gui_session, world)
     note = NoteForm(gui_session, world.cp_case)
+    filled(note, qtbot)
     person = PersonDialog(gui_session, world.carys)
+    filled(person, qtbot)
     address = AddressDialog(gui_session, world.gwen)
+    filled(address, qtbot)
     closed = NoteForm(gui_session, world.cin_case)
+    filled(closed, qtbot)
     for form in (note, person, address, closed):
         qtbot.addWidget(form)
         form.show()
@@ -156,6 +161,7 @@ def test_signing_out_with_a_form_open_keeps_what_was_typed(qtbot: Any, tmp_path:
     form = SlowDisk(session, nia["id"])
     qtbot.addWidget(form)
     form.show()
+    filled(form, qtbot)
     qtbot.keyClicks(form.widgets["school"], "Ysgol y Dref")  # typed; the autosave has not run yet
     controller.window.sign_out_action.trigger()
     assert session.store._closed  # noqa: SLF001 - signed out

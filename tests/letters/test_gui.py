@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import settle
-from tests.gui.forms import saved
+from tests.gui.forms import filled, saved
 
 pytestmark = pytest.mark.gui
 
@@ -256,6 +256,7 @@ def test_conference_report_from_the_child_protection_tab(qtbot, demo_session, tm
     assert action.isEnabled()
     action.trigger()
     form = tab.dialog
+    filled(form)
     assert isinstance(form, ConferenceReportForm)
     choices = [form.widgets["conference_id"].itemText(i) for i in range(form.widgets["conference_id"].count())]
     assert choices and choices[0].startswith("Initial child protection conference, ")
@@ -276,6 +277,7 @@ def test_conference_report_when_no_file_is_chosen_saves_nothing(qtbot, demo_sess
     s = demo_session("team_manager")
     case = s.store.rows("SELECT case_id FROM cp_conference WHERE status = 'held' LIMIT 1")[0]["case_id"]
     form = ConferenceReportForm(s, case)
+    filled(form, qtbot)
     qtbot.addWidget(form)
     form.choose_path = lambda _suggested: ""
     assert not saved(form, qtbot)
@@ -311,6 +313,7 @@ def test_conference_report_from_the_adult_tab(qtbot, tmp_path: Path, monkeypatch
         assert tab.bar.action("conference_pdf").isEnabled()
         tab.bar.action("conference_pdf").trigger()
         form = tab.dialog
+        filled(form)
         assert form.widgets["conference_id"].currentText().startswith("Adult protection conference, ")
         out = tmp_path / "adult.pdf"
         form.choose_path = lambda _suggested: str(out)
@@ -347,6 +350,7 @@ def test_a_letter_needing_welsh_gets_it_from_the_queue(qtbot, demo_session) -> N
     assert page.welsh_button.isEnabled() and not page.release_button.isEnabled()  # only the Welsh releases it
     page.welsh_button.click()
     dialog = page.welsh_dialog
+    filled(dialog)
     assert dialog is not None and dialog.isVisible()
     qtbot.addWidget(dialog)
     block = next(b for b in dialog.blocks if b.text.english == "Seren attends school every day")
@@ -383,6 +387,7 @@ def test_every_kind_of_text_has_its_title_on_the_add_the_welsh_form(qtbot, demo_
     page.table.selectRow(row)
     page.welsh_button.click()
     dialog = page.welsh_dialog
+    filled(dialog)
     assert dialog is not None
     qtbot.addWidget(dialog)
     titles = {widget.text.english: label for label, _msgid, widget in dialog.sections}

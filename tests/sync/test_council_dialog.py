@@ -14,6 +14,7 @@ import pytest
 from desktop.errors import PermissionDenied
 from desktop.services.committee_council import CouncilReportService, council_report_available
 from desktop.sync.errors import ServerRefused
+from tests.gui.forms import filled
 from tests.server.harness import Harness
 from tests.sync.council import END, START, make_council
 
@@ -29,6 +30,7 @@ def test_a_senior_manager_saves_the_councils_report_from_the_app(qtbot: Any, srv
     assert council_report_available(senior.session) and not council_report_available(manager)
     try:
         dialog = CommitteeReportDialog(senior.session, None, transport_factory=lambda: senior.transport)
+        filled(dialog, qtbot)
         qtbot.addWidget(dialog)
         assert [dialog.coverage.itemData(i) for i in range(dialog.coverage.count())] == ["laptop", "council"]
         assert dialog.coverage.currentData() == "council"
@@ -57,6 +59,7 @@ def test_a_senior_manager_saves_the_councils_report_from_the_app(qtbot: Any, srv
             CouncilReportService(manager).render(START, END, "en", transport=council["A"].transport)
 
         mine = CommitteeReportDialog(manager, None, transport_factory=lambda: council["A"].transport)
+        filled(mine, qtbot)
         qtbot.addWidget(mine)
         assert [mine.coverage.itemData(i) for i in range(mine.coverage.count())] == ["laptop"]
         assert not mine.coverage.isEnabled()

@@ -25,7 +25,7 @@ from desktop.i18n import N_, _
 from desktop.services.child_protection import ConferenceService
 from desktop.services.child_protection.codes import CATEGORY_LABELS
 from ui.child_protection.child_block import ChildBlock
-from ui.child_protection.cp_form import CpForm, agencies, children, staff
+from ui.child_protection.cp_form import CpForm, agencies, staff
 from ui.formatting import show_date
 from ui.forms import Field
 from ui.widgets import FieldError
@@ -76,12 +76,13 @@ class InitialConferenceDialog(CpForm):
     BLANKS = {"chair_id": N_("Not recorded")}
     CHILD: ClassVar[list[Field]] = INITIAL_CHILD
     CHILD_BLANKS: ClassVar[dict[str, str]] = {"coordinator_id": N_("None named")}
+    LISTS = ("children", "coordinator_id", "core_group")  # each child's block lists these
 
     def build(self) -> None:
         self.service = ConferenceService(self.session)
         self.just_convened: dict[str, Any] | None = None  # set by submit (a worker), shown by after_answer
-        self.decisions = [ChildBlock(pid, name, self.CHILD, self.items, checks_per_row=1, blanks=self.CHILD_BLANKS)
-                          for pid, name in children(self.session, self.case)]
+        self.decisions = [ChildBlock(pid, name, self.CHILD, self.listed, checks_per_row=1, blanks=self.CHILD_BLANKS)
+                          for pid, name in self.listed("children")]
         section = QWidget()
         box = QVBoxLayout(section)
         box.setContentsMargins(0, 0, 0, 0)

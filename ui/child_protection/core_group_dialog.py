@@ -42,6 +42,10 @@ class CoreGroupDialog(CpForm):
             return [(mid, m["name"] or "") for mid, m in self.members.items()]
         return super().items(name)
 
+    def read(self) -> dict[str, Any] | None:
+        """Worker thread: the case's current plan, whose outcomes and actions the group reviews."""
+        return PlanService(self.session).current(self.case)
+
     def build(self) -> None:
         # The tables take the whole width: every label above its field.
         self.rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
@@ -63,7 +67,8 @@ class CoreGroupDialog(CpForm):
 
     def prepare(self) -> None:
         super().prepare()
-        plan = PlanService(self.session).current(self.case) or {"outcomes": [], "actions": []}
+        assert self.opening is not None
+        plan = self.opening.more or {"outcomes": [], "actions": []}
         for o in plan["outcomes"]:
             self.progress.add_row({"description": o["description"]}, o["id"])
         for a in plan["actions"]:

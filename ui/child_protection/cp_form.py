@@ -74,13 +74,13 @@ class CpForm(Form):
         return widget
 
     def items(self, name: str) -> Items:
-        if name == "child_ids":
+        if name in ("child_ids", "children"):  # "children": for a form with a block per child (LISTS)
             return children(self.session, self.case)
         return []
 
     def prepare(self) -> None:
         if "child_ids" in self.editors:
-            self.set_value("child_ids", [pid for pid, _name in children(self.session, self.case)])
+            self.set_value("child_ids", [pid for pid, _name in self.listed("child_ids")])
         today = from_iso(self.session.today().isoformat())
         for name in self.TODAY:
             self.set_value(name, today)

@@ -82,10 +82,14 @@ class PlanDialog(CpForm):
         rows = [self.outcomes.cell(r, "description") for r in range(self.outcomes.row_count())]
         return [(None, _("No outcome")), *((i, outcome_text(i + 1, text)) for i, text in enumerate(rows))]
 
+    def read(self) -> dict[str, Any] | None:
+        """Worker thread: the case's current plan (``None``: none yet)."""
+        return PlanService(self.session).current(self.case)
+
     def prepare(self) -> None:
         super().prepare()
-        self.service = PlanService(self.session)
-        plan = self.service.current(self.case) or {"outcomes": [], "actions": []}
+        assert self.opening is not None
+        plan = self.opening.more or {"outcomes": [], "actions": []}
         self.plan = plan
         self.widgets["outline"].setReadOnly(True)  # type: ignore[attr-defined]
         self.set_value("outline", plan.get("outline") or "")
@@ -112,7 +116,7 @@ class PlanDialog(CpForm):
                     "owner_kind": r["owner_kind"], "owner_name": r["owner_name"],
                     "due_on": to_iso(r["due_on"]) if r["due_on"] else None, "status": r["status"]}
                    for r in values["actions"]]
-        return self.service.revise(
+        return PlanService(self.session).revise(
             self.case, outcomes=outcomes, actions=actions,
             assessments=[{k: a[k] for k in ("id", "description", "specialist", "provider", "commissioned_on",
                                             "status")} for a in self.plan.get("assessments", [])],

@@ -70,11 +70,17 @@ class ReportDialog(CpForm):
     def report_id(self) -> str | None:
         return self.context.get("report_id") or None
 
+    def read(self) -> dict[str, Any] | None:
+        """Worker thread: the report whose next actions are decided (``None`` for a new report)."""
+        if not self.report_id:
+            return None
+        return next((r for r in ReportService(self.session).for_case(self.case) if r["id"] == self.report_id), None)
+
     def prepare(self) -> None:
         super().prepare()
         self.service = ReportService(self.session)
-        if self.report_id:
-            self._show_report(next((r for r in self.service.for_case(self.case) if r["id"] == self.report_id), None))
+        if self.report_id and self.opening is not None:
+            self._show_report(self.opening.more)
 
     def _show_report(self, report: dict[str, Any] | None) -> None:
         """The report as recorded, read-only: only its decision is left to record."""

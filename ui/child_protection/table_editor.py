@@ -65,6 +65,9 @@ class TableEditor:
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if col.stretch
                                         else QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # A row's height follows its text as the columns settle (a form's fields are made after it is shown,
+        # and a stretched column's width is known only then): the rows would keep the height of before.
+        header.sectionResized.connect(lambda *_a: self.table.resizeRowsToContents())
         self.table.horizontalHeader().setMinimumSectionSize(60)
         self.add_button, self.remove_button = QPushButton(), QPushButton()
         self.add_button.setObjectName("add_row")

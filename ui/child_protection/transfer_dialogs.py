@@ -97,8 +97,8 @@ class TransferStepDialog(Form):
                     self.widgets["transfer_id"].setCurrentIndex(i)
                     break
 
-    def retranslate(self) -> None:
-        super().retranslate()
+    def retranslate_more(self) -> None:
+        super().retranslate_more()
         combo = self.widgets["transfer_id"]
         for i in range(combo.count()):
             combo.setItemText(i, describe(self.transfers[combo.itemData(i)]))

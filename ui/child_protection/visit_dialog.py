@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from desktop.i18n import N_
 from desktop.services.child_protection import VisitService
 from ui.child_protection.child_block import ChildBlock
-from ui.child_protection.cp_form import CpForm, children
+from ui.child_protection.cp_form import CpForm, Items, children
 from ui.forms import Field
 from ui.widgets import FieldError
 
@@ -60,10 +60,20 @@ class VisitDialog(CpForm):
     ]
     TODAY = ("visited_on",)
 
+    def __init__(self, session: Any, case_id: str, parent: QWidget | None = None, **context: Any) -> None:
+        self.service = VisitService(session)
+        self.child_blocks: list[ChildBlock] = []
+        super().__init__(session, case_id, parent, **context)
+
+    def read(self) -> tuple[Items, Any]:
+        """Worker thread: the case's children and the visit's draft (the service keeps it)."""
+        return children(self.session, self.case), self.service.load_draft(self.case)
+
     def build(self) -> None:
-        self.service = VisitService(self.session)
+        assert self.opening is not None
+        kids, _draft = self.opening.more
         self.child_blocks = [ChildBlock(pid, name, CHILD_FIELDS, lambda _n: [], labels_above=True)
-                         for pid, name in children(self.session, self.case)]
+                             for pid, name in kids]
         section = QWidget()
         box = QVBoxLayout(section)
         box.setContentsMargins(0, 0, 0, 0)
@@ -78,7 +88,8 @@ class VisitDialog(CpForm):
 
     def prepare(self) -> None:
         super().prepare()
-        draft = self.service.load_draft(self.case)
+        assert self.opening is not None
+        _kids, draft = self.opening.more
         if draft:
             self.restore(draft)
 

@@ -211,8 +211,8 @@ class ProceedingsStageDialog(ChildForm):
     def prepare(self) -> None:
         self.widgets["proceedings_id"].currentIndexChanged.connect(lambda _i: self._fill_stages())
 
-    def retranslate(self) -> None:
-        super().retranslate()
+    def retranslate_more(self) -> None:
+        super().retranslate_more()
         combo = self.widgets["proceedings_id"]
         for i in range(combo.count()):
             p = self.open_proceedings[combo.itemData(i)]

@@ -64,8 +64,12 @@ class LacReviewDialog(ChildForm):
     def items(self, name: str) -> list[tuple[Any, str]]:
         return staff(self.session)
 
+    def read(self) -> str | None:
+        """Worker thread: the child's Independent Reviewing Officer today (the chair to begin with)."""
+        return LookedAfterService(self.session).iro_on(self.case_id, self.session.today().isoformat())
+
     def prepare(self) -> None:
-        iro = LookedAfterService(self.session).iro_on(self.case_id, self.session.today().isoformat())
+        iro = self.opening.more if self.opening is not None else None
         if iro:
             self.set_value("chair_id", iro)
 

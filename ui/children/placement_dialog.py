@@ -46,8 +46,8 @@ class PlacementDialog(ChildForm):
         self.set_value("country", "GB")
         self.set_value("is_move", bool(self.context.get("is_move")))
 
-    def retranslate(self) -> None:
-        super().retranslate()
+    def retranslate_more(self) -> None:
+        super().retranslate_more()
         self.widgets["country"].setToolTip(_("Two letters, like GB, IE or FR"))
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:

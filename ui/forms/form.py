@@ -21,6 +21,15 @@ service call in :meth:`Form.submit`; everything else is the same everywhere:
   (:attr:`saved`) or shows the refusal or fault. A form closed while it saves (Escape) still saves, once;
   nothing is drawn into it after. Draft writes run on workers too, each after the form's previous write,
   in the order they were asked for.
+* **It opens at once and reads on a worker.** What a form shows that is read — the lists of its
+  ``items``/``checks`` fields (:meth:`items`), its draft, and whatever :meth:`read` adds (the record being
+  edited, the case's children) — is read on a worker through :mod:`ui.loading` when the form is made: the
+  window appears at once saying "Loading…", Save disabled, and its fields are made (:meth:`build`,
+  :meth:`prepare`, the draft put back) only when the answer is back in the GUI thread (:attr:`loading`,
+  :attr:`opened`). A form closed meanwhile draws nothing; a read that fails shows why (a refusal in the
+  person's words, anything else as a fault) and Save stays disabled: nothing is written. Code that runs
+  once the form is made (:meth:`build`, :meth:`prepare`, :meth:`custom_editor`) reads from
+  :meth:`listed` and :attr:`opening`, never from a service.
 * **Keys.** Return saves (in a several-line box it starts a new line); Escape cancels (the draft is
   kept); the focus moves through the fields in order, starting at the first.
 
@@ -45,6 +54,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -55,6 +65,7 @@ from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import _
 from desktop.services.drafts import DraftService
 from ui.forms.fields import CheckEditor, Editor, Field, make_editor
+from ui.loading import Loader
 from ui.tasks import Task, runner
 from ui.widgets import FieldError, KeepsDrafts, Retranslating
 from ui.windows import register_sensitive
@@ -80,6 +91,23 @@ class Saving:
         raise TypeError("a save is answered later: wait until Saving.done (tests: saved(form, qtbot))")
 
 
+def needs_items(f: Field) -> bool:
+    """Whether the field's list comes from :meth:`Form.items` (as :func:`~ui.forms.fields.make_editor` asks)."""
+    if f.items is not None:
+        return False
+    return f.kind == "items" or (f.kind in ("choice", "optional", "checks") and f.codes is None)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What a form read on a worker before its fields could be made: each ``items`` field's list, the
+    draft kept (``None``: none) and what :meth:`Form.read` added."""
+
+    lists: dict[str, list[tuple[Any, str]]]
+    draft: Any
+    more: Any
+
+
 @dataclass
 class _Answer:
     """What the worker's half of a save came back with: the row written, or a refusal, or a fault."""
@@ -93,12 +121,17 @@ class Form(Retranslating, KeepsDrafts, QDialog):
     """Emits :attr:`saved` with the id of the row written, then closes."""
 
     saved = Signal(str)
+    opened = Signal()
+    """Emitted once the read is back and the fields are made (not when the read failed)."""
     OBJECT_NAME: ClassVar[str] = "form"
     TITLE: ClassVar[str] = ""
     FIELDS: ClassVar[list[Field]] = []
     ALIASES: ClassVar[dict[str, str]] = {}
     DRAFTS: ClassVar[bool] = True
     WIDTH: ClassVar[int] = 640
+    LISTS: ClassVar[tuple[str, ...]] = ()
+    """Lists :meth:`items` gives that no declared field shows (a child's block's, a section's): read as the
+    form opens with the fields' own, for :meth:`listed`."""
 
     def __init__(self, session: Any, case_id: str | None = None, person_id: str | None = None,
                  parent: QWidget | None = None, **context: Any) -> None:
@@ -127,15 +160,14 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         self.fault.hide()
         self.rows = QFormLayout()
         self.rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.loading_label = QLabel()
+        self.loading_label.setObjectName("form_loading")
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.addWidget(self.loading_label)
         self.body_layout.addWidget(self.general_error)
         self.body_layout.addWidget(self.fault)
         self.body_layout.addLayout(self.rows)
-        for f in self.FIELDS:
-            self.add_field(f)
-        self.build()
-        self.body_layout.addStretch(1)
         self.scroller = QScrollArea()
         self.scroller.setObjectName("form_scroll")
         # Not a Tab stop of its own: from the last field the next Tab is Save (the fields inside still
@@ -151,18 +183,97 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         outer.addWidget(self.scroller, 1)
         outer.addWidget(self.buttons)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)  # once inside the dialog
-        self.prepare()
-        self.retranslate()
-        if self.DRAFTS:
-            draft = DraftService(session).load(self.OBJECT_NAME, self.draft_context())
-            if draft:
-                self.restore(draft)
-        self.autosave(self.more_editors())
-        self._fit_to_screen()
+        self.opening: Opening | None = None
+        self.open_failure: BaseException | None = None
+        self._lists: dict[str, list[tuple[Any, str]]] = {}
         self._fitted_on_show = False
+        self._show_loading(True)
+        self.retranslate()
+        self._fit_to_screen()
+        # The window shows at once; what it lists is read on a worker and the fields are made when it is back.
+        self._opener: Loader[Opening] = Loader(self, self._fill_opened, fail=self._open_failed)
+        self._opener.load(self._read_opening)
+
+    # -- opening ----------------------------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        """Whether the form's read has not been answered yet (its fields are not made)."""
+        return self.opening is None and self.open_failure is None
+
+    def _read_opening(self) -> Opening:
+        """Worker thread: everything the form shows that is read. Touches no widget."""
+        names = [*(f.name for f in self.FIELDS if needs_items(f)), *self.LISTS]
+        lists = {name: list(self.items(name)) for name in dict.fromkeys(names)}
+        draft = DraftService(self.session).load(self.OBJECT_NAME, self.draft_context()) if self.DRAFTS else None
+        return Opening(lists=lists, draft=draft, more=self.read())
+
+    def _fill_opened(self, opening: Opening) -> None:
+        """GUI thread: the read is back — make the fields, set their defaults, put the draft back."""
+        if self._closed:
+            return  # closed while it read: nothing is drawn into it
+        self.opening, self._lists = opening, opening.lists
+        # Made out of sight, then shown once: a widget added to a shown window is shown and laid out on its
+        # own, and a list filled while shown (thousands of cases) recounts its size at every item.
+        self.body.hide()
+        try:
+            for f in self.FIELDS:
+                self.add_field(f)
+            self.build()
+            self.body_layout.addStretch(1)
+            self.prepare()
+            self._show_loading(False)
+            self.retranslate()
+            if opening.draft:
+                self.restore(opening.draft)
+            self.autosave(self.more_editors())
+        except Exception as exc:  # noqa: BLE001 - a bug in making the form: shown as a fault, nothing saved
+            self.opening = None
+            self.body.setEnabled(False)
+            self.body.show()
+            self._open_failed(exc)
+            return
+        self.body.show()
+        self._fit_to_screen()
+        self.focus_first()
+        self.opened.emit()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        """GUI thread: the read failed — say why; Save stays disabled (nothing can be written)."""
+        if self._closed:
+            if not isinstance(exc, DiogelError):
+                log.error("%s could not be opened", type(self).__name__, exc_info=exc)
+            return
+        self.open_failure = exc
+        self.loading_label.hide()
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+        if isinstance(exc, DiogelError):
+            self.general_error.show_error(exc)
+        else:
+            log.error("%s could not be opened", type(self).__name__, exc_info=exc)
+            self.fault.setText(_("This form could not be opened. Nothing was changed. Please tell the helpdesk:"
+                                 " {detail}").format(detail=type(exc).__name__))
+            self.fault.setAccessibleName(self.fault.text())
+            self.fault.show()
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setFocus()
+
+    def _show_loading(self, busy: bool) -> None:
+        """While the form reads: "Loading…" and Save disabled (Cancel still closes it)."""
+        self.loading_label.setVisible(busy)
+        self.body.setEnabled(not busy)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not busy)
+
+    def focus_first(self) -> None:
+        """The focus on the first field, where typing starts."""
         first = next(iter(self.widgets.values()), None)
         if first is not None:
             first.setFocus()
+            if isinstance(first, QLineEdit):
+                first.selectAll()  # as when the window first takes the focus: typing replaces what is there
+
+    def when_opened(self, fn: Any) -> None:
+        """Call ``fn()`` (GUI thread) once the read is answered (the fields made, or the failure shown);
+        now if it is."""
+        self._opener.when_answered(fn)
 
     # -- for subclasses ---------------------------------------------------------------------------
     def build(self) -> None:
@@ -172,8 +283,18 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         """Set defaults once the fields exist (before a draft is restored)."""
 
     def items(self, name: str) -> list[tuple[Any, str]]:
-        """``(code, shown text)`` of an ``items`` (or ``checks``) field filled at run time (names)."""
+        """Worker thread: ``(code, shown text)`` of an ``items`` (or ``checks``) field filled at run time
+        (names). Service reads only: it must not touch a widget. Once open, :meth:`listed` gives the answer."""
         return []
+
+    def read(self) -> Any:
+        """Worker thread: whatever else the form shows that is read (the record being edited, the case's
+        children), kept as ``self.opening.more`` for :meth:`build` and :meth:`prepare`. Touches no widget."""
+        return None
+
+    def listed(self, name: str) -> list[tuple[Any, str]]:
+        """GUI thread: the list :meth:`items` gave for ``name`` when the form was opened."""
+        return self._lists.get(name, [])
 
     def code_label(self, code: Any) -> str:
         """How a code of a field's ``codes`` sequence is shown (a mapping gives its own msgids)."""
@@ -222,7 +343,7 @@ class Form(Retranslating, KeepsDrafts, QDialog):
 
         def items() -> list[tuple[Any, str]]:
             this = form()
-            return this.items(f.name) if this is not None else []
+            return this.listed(f.name) if this is not None else []
 
         def code_label(code: Any) -> str:
             this = form()
@@ -285,8 +406,13 @@ class Form(Retranslating, KeepsDrafts, QDialog):
 
         self.fault.setStyleSheet(f"{boxed_css(FAULT_COLOURS)} {FAULT_SHAPE}")
 
+    def title(self) -> str:
+        """The window's title in the interface language (a form whose title names what it read says
+        "Loading…" until it has read it)."""
+        return _(self.TITLE)
+
     def retranslate(self) -> None:
-        self.setWindowTitle(_(self.TITLE))
+        self.setWindowTitle(self.title())
         for name, f in self.fields.items():
             editor = self.editors[name]
             editor.retranslate()
@@ -301,7 +427,9 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         self.general_error.retranslate()
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Saving…") if self.saving else _("Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.retranslate_more()
+        self.loading_label.setText(_("Loading…"))
+        if self.opening is not None:  # what the subclass made exists only once the form is open
+            self.retranslate_more()
 
     # -- values -----------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -392,9 +520,12 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         save runs, another press returns it and does nothing."""
         if self._saving is not None:
             return self._saving
+        attempt = Saving()
+        if self.opening is None:  # still reading (or it failed): there is nothing to save yet
+            attempt.done = True
+            return attempt
         self._autosave.stop()
         self.clear_errors()
-        attempt = Saving()
         try:
             values, draft = self.values(), self.draft()
         except DiogelError as err:  # refused while reading the widgets: nothing was sent
@@ -489,4 +620,7 @@ class Form(Retranslating, KeepsDrafts, QDialog):
 
     def done(self, result: int) -> None:
         self._closed = True  # a save still running finishes; its answer draws nothing here
+        if self.opening is None:  # closed while it read (or after it failed): nothing was typed to keep
+            QDialog.done(self, result)
+            return
         super().done(result)

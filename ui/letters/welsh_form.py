@@ -66,11 +66,17 @@ class AddWelshDialog(Form):
 
     def __init__(self, session: Any, letter: str, parent: QWidget | None = None) -> None:
         self.letter_id = letter
-        self.texts = WelshTextService(session).needed(letter)
+        self.texts: list[WelshField] = []  # read on a worker as the form opens (read())
         self.blocks: list[_Block] = []
         super().__init__(session, parent=parent, letter=letter)
 
+    def read(self) -> list[WelshField]:
+        """Worker thread: the texts the letter quotes that need their Welsh."""
+        return list(WelshTextService(self.session).needed(self.letter_id))
+
     def build(self) -> None:
+        assert self.opening is not None
+        self.texts = self.opening.more
         for text in self.texts:
             block = _Block(text)
             self.blocks.append(block)
