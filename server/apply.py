@@ -518,7 +518,7 @@ def _ownership_check(conn: DbConn, user: User, ops: list[Op]) -> Callable[[], di
             raise OpIdTaken(o.op_id)
     # The ids as one JSON array (orjson), not a uuid[] psycopg escapes element by element.
     doc = Jsonb(ids, orjson.dumps)
-    applied = conn.execute("SELECT op_id, user_id, device_id, result FROM ops"
+    applied = conn.execute("SELECT op_id, user_id, device_id, result FROM op_log"
                            " WHERE op_id IN (SELECT jsonb_array_elements_text(%s)::uuid)", (doc,))  # fmt: skip
     refused = conn.execute("SELECT op_id, user_id, device_id FROM quarantine"
                            " WHERE op_id IN (SELECT jsonb_array_elements_text(%s)::uuid)", (doc,))  # fmt: skip
@@ -597,6 +597,26 @@ def apply_batch(
     return [r for r in results if r is not None]
 
 
+_RESULT_COLUMN_KEYS = ("op_id", "status", "version")
+
+
+def _logged(op: Op, row: RowState | None, res: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the op log stores of an op and its result beside its columns (migration 0023; the view
+    ``op_log`` gives both whole again): each without the keys the columns hold, and for an append-only
+    insert applied as sent (every field it sent is the new row's, unchanged) the values once, in the row
+    (which never changes again): ``fields_in_row``, only the id-like keys the row does not keep, and no
+    ``applied_fields`` (the row's keys)."""
+    result = {k: v for k, v in res.items() if k not in _RESULT_COLUMN_KEYS}
+    if (row is not None and row.append_only and op.kind == "insert" and res["status"] == "applied"
+            and "adjusted" not in res and len(res["applied_fields"]) == len(row.data)):  # fmt: skip
+        # applied_fields is a subset of the row's keys; as many means the same: all of the row came from here.
+        payload = op.logged({k: v for k, v in op.fields.items() if k in META_FIELDS})
+        payload["fields_in_row"] = True
+        del result["applied_fields"]
+        return payload, result
+    return op.logged(None), result
+
+
 def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
                results: list[dict[str, Any] | None], batch: _Batch) -> None:
     """Queue the op log (each applied or conflicting op once), the conflicts and the quarantine."""
@@ -610,10 +630,11 @@ def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
             res["version"] = row.version
         if res["status"] in ("applied", "conflict"):
             op = ops[i]
+            payload, result = _logged(op, row, res)
             op_rows.append({
                 "o": op.op_id, "dev": op.device_id, "e": op.entity, "i": op.entity_id,
                 "c": op.case_id, "k": op.kind, "st": res["status"],
-                "sq": row.version if row is not None else None, "p": op.raw, "r": res,
+                "sq": row.version if row is not None else None, "p": payload, "r": result,
             })  # fmt: skip
     if op_rows:
         conn.execute(

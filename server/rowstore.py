@@ -27,8 +27,10 @@ RowKey = tuple[str, UUID]
 
 @dataclass
 class RowState:
-    """A row in memory during a transaction. ``meta`` entries with ``"v": None`` are pending: their
-    version is filled in by ``commit_rows`` with the row's new sequence number."""
+    """A row in memory during a transaction. ``meta`` is, per field (and ``_row`` for the row itself), who
+    last wrote it: ``{"v": version, "by": user, "dev": device, "at": iso time}``; entries with
+    ``"v": None`` are pending: their version is filled in by ``commit_rows`` with the row's new sequence
+    number. In the database the same is stored compactly (:func:`pack_meta`)."""
 
     entity: str
     id: UUID
@@ -59,6 +61,35 @@ class RowState:
             "deleted": self.deleted,
             "data": self.data,
         }
+
+
+def pack_meta(meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The stored form of a row's field versions (migration 0023): ``{"f": {field: [version, w]},
+    "w": [[by, dev, at], ...]}``, each distinct writer (user, device, time) once, ``w`` its index.
+
+    A row is mostly written by one push: its fields share one writer, stored once instead of once a
+    field (the per-field objects were most of a visit row's bytes; issue 22)."""
+    writers: list[list[Any]] = []
+    index: dict[tuple[Any, Any, Any], int] = {}
+    fields: dict[str, list[Any]] = {}
+    for name, m in meta.items():
+        who = (m.get("by"), m.get("dev"), m.get("at"))
+        i = index.get(who)
+        if i is None:
+            i = index[who] = len(writers)
+            writers.append(list(who))
+        fields[name] = [m.get("v"), i]
+    return {"f": fields, "w": writers}
+
+
+def unpack_meta(stored: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The inverse of :func:`pack_meta` (``{}``, a row stored with no versions, reads as none)."""
+    writers = stored.get("w") or []
+    out: dict[str, dict[str, Any]] = {}
+    for name, (v, i) in (stored.get("f") or {}).items():
+        by, dev, at = writers[i]
+        out[name] = {"v": v, "by": by, "dev": dev, "at": at}
+    return out
 
 
 _COLUMNS = (
@@ -99,7 +130,7 @@ def stage_load_rows(
                 person_id=r["person_id"],
                 scope_id=r["scope_id"],
                 data=r["data"],
-                meta=r["field_meta"],
+                meta=unpack_meta(r["field_meta"]),
                 version=r["version"],
                 deleted=r["deleted"],
                 append_only=r["append_only"],
@@ -118,7 +149,7 @@ _RECORD = "e text, i uuid, c uuid, p uuid, s uuid, d jsonb, m jsonb, v bigint, d
 def _record(r: RowState) -> dict[str, Any]:
     # Ids stay UUIDs: orjson (given to Jsonb below, whatever the connection) writes them as their text.
     return {"e": r.entity, "i": r.id, "c": r.case_id, "p": r.person_id, "s": r.scope_id,
-            "d": r.data, "m": r.meta, "v": r.version, "del": r.deleted, "ao": r.append_only}  # fmt: skip
+            "d": r.data, "m": pack_meta(r.meta), "v": r.version, "del": r.deleted, "ao": r.append_only}  # fmt: skip
 
 
 def lock_change_log(conn: DbConn) -> None:
