@@ -518,10 +518,14 @@ def _ownership_check(conn: DbConn, user: User, ops: list[Op]) -> Callable[[], di
             raise OpIdTaken(o.op_id)
     # The ids as one JSON array (orjson), not a uuid[] psycopg escapes element by element.
     doc = Jsonb(ids, orjson.dumps)
-    applied = conn.execute("SELECT op_id, user_id, device_id, result FROM op_log"
-                           " WHERE op_id IN (SELECT jsonb_array_elements_text(%s)::uuid)", (doc,))  # fmt: skip
-    refused = conn.execute("SELECT op_id, user_id, device_id FROM quarantine"
-                           " WHERE op_id IN (SELECT jsonb_array_elements_text(%s)::uuid)", (doc,))  # fmt: skip
+    # Looked up one id after another by the primary key (LATERAL ... OFFSET 0 is never made a join), so a
+    # plan made while the op log was small cannot become a scan of the whole log as it grows.
+    applied = conn.execute("SELECT o.op_id, o.user_id, o.device_id, o.result FROM jsonb_array_elements_text(%s)"
+                           " AS k(id) CROSS JOIN LATERAL (SELECT op_id, user_id, device_id, result FROM op_log"
+                           " WHERE op_id = k.id::uuid OFFSET 0) AS o", (doc,))  # fmt: skip
+    refused = conn.execute("SELECT q.op_id, q.user_id, q.device_id FROM jsonb_array_elements_text(%s) AS k(id)"
+                           " CROSS JOIN LATERAL (SELECT op_id, user_id, device_id FROM quarantine"
+                           " WHERE op_id = k.id::uuid OFFSET 0) AS q", (doc,))  # fmt: skip
 
     def read() -> dict[UUID, Any]:
         earlier: dict[UUID, Any] = {}

@@ -110,14 +110,16 @@ def stage_load_rows(
     with it); the function returned reads the rows."""
     if not keys:
         return dict
-    keys = sorted(keys)  # (entity, id): a UUID orders as PostgreSQL's uuid does (by its bytes)
+    keys = sorted(keys)  # (entity, id): every push locks in this one order, so two never deadlock
     # The keys travel as one JSON document (orjson), not as two arrays psycopg escapes element by element.
+    # Each key is looked up by the primary key, one after another, in the order sent (the LATERAL
+    # subquery with OFFSET 0 is never flattened into a join): a plan made while the table was small
+    # (a prepared statement keeps it) cannot turn into a scan of the whole row store as it grows, which
+    # the form `(entity, id) IN (SELECT ...)` did (issue 22: 32 ms a push of 250 at 40,000 rows, 1 ms now).
     sql = (
-        f"SELECT {_COLUMNS} FROM rows WHERE (entity, id) IN"
-        " (SELECT e, i FROM jsonb_to_recordset(%s) AS k(e text, i uuid)) ORDER BY entity, id"
+        f"SELECT r.* FROM jsonb_to_recordset(%s) AS k(e text, i uuid) CROSS JOIN LATERAL"
+        f" (SELECT {_COLUMNS} FROM rows WHERE entity = k.e AND id = k.i OFFSET 0{' FOR UPDATE' if lock else ''}) AS r"
     )
-    if lock:
-        sql += " FOR UPDATE"
     cur = conn.execute(sql, (Jsonb([{"e": k[0], "i": k[1]} for k in keys], orjson.dumps),))
 
     def read() -> dict[RowKey, RowState]:
