@@ -355,9 +355,11 @@ class _Batch:
         person, unit = self._unit_for_new(op, fields)
         pending = self._pending(op)
         row = RowState(entity=op.entity, id=op.entity_id, case_id=op.case_id, person_id=person, scope_id=unit,
-                       data=dict(fields), meta={k: dict(pending) for k in fields}, append_only=es.append_only,
+                       data=dict(fields), meta=dict.fromkeys(fields, pending), append_only=es.append_only,
                        created_by=self.user.id)  # fmt: skip
-        row.meta["_row"] = dict(pending)
+        # One stamp for every field of the new row: stored once (rowstore.pack_meta); never changed in place
+        # but for its pending version, which is the row's for all of them.
+        row.meta["_row"] = pending
         self.rows[row.key] = row
         self._touch(row)
         if op.entity in ("person", "household"):
@@ -614,7 +616,8 @@ def _logged(op: Op, row: RowState | None, res: dict[str, Any]) -> tuple[dict[str
     if (row is not None and row.append_only and op.kind == "insert" and res["status"] == "applied"
             and "adjusted" not in res and len(res["applied_fields"]) == len(row.data)):  # fmt: skip
         # applied_fields is a subset of the row's keys; as many means the same: all of the row came from here.
-        payload = op.logged({k: v for k, v in op.fields.items() if k in META_FIELDS})
+        payload = op.logged({} if META_FIELDS.isdisjoint(op.fields) else
+                            {k: v for k, v in op.fields.items() if k in META_FIELDS})  # fmt: skip
         payload["fields_in_row"] = True
         del result["applied_fields"]
         return payload, result

@@ -72,13 +72,17 @@ def pack_meta(meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
     writers: list[list[Any]] = []
     index: dict[tuple[Any, Any, Any], int] = {}
     fields: dict[str, list[Any]] = {}
+    last: dict[str, Any] | None = None
+    i = 0
     for name, m in meta.items():
-        who = (m.get("by"), m.get("dev"), m.get("at"))
-        i = index.get(who)
-        if i is None:
-            i = index[who] = len(writers)
-            writers.append(list(who))
-        fields[name] = [m.get("v"), i]
+        if m is not last:  # the fields of a new row share one stamp: looked up once
+            who = (m.get("by"), m.get("dev"), m.get("at"))
+            found = index.get(who)
+            if found is None:
+                found = index[who] = len(writers)
+                writers.append(list(who))
+            i, last = found, m
+        fields[name] = [m["v"], i]
     return {"f": fields, "w": writers}
 
 

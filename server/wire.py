@@ -13,10 +13,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 from uuid import UUID
 
 from pydantic import (
@@ -238,10 +237,10 @@ class ResolveBody(BaseModel):
 OP_COLUMN_KEYS = frozenset({"op_id", "entity", "entity_id", "case_id", "kind", "actor", "device_id"})
 
 
-@dataclass(frozen=True)
-class Op:
-    """One outbox entry, validated. ``raw`` is the op as sent (kept whole in the quarantine; the op log
-    keeps :meth:`logged`, what its columns do not hold)."""
+class Op(NamedTuple):
+    """One outbox entry, validated (immutable). ``raw`` is the op as sent (kept whole in the quarantine; the
+    op log keeps :meth:`logged`, what its columns do not hold). A named tuple: made 250 times a push, five
+    times cheaper than a frozen dataclass (issue 22)."""
 
     op_id: UUID
     entity: str
@@ -255,9 +254,9 @@ class Op:
     actor: str
     device_id: str
     local_time: str | None
-    sent: OpIn = field(repr=False, compare=False)
+    sent: OpIn
 
-    @cached_property
+    @property
     def raw(self) -> dict[str, Any]:
         """The op as sent, as JSON (what ``model_dump(mode="json")`` gives)."""
         return op_raw(self.sent)
