@@ -505,6 +505,19 @@ def _rejected(op: Op, reason: str, message: str) -> dict[str, Any]:
     return {"op_id": str(op.op_id), "status": "rejected", "reason": reason, "message": message}
 
 
+# The op ids of a push seen before (whose, and their answers) and refused before: looked up one id after
+# another by the primary key (a LATERAL subquery with OFFSET 0 is never made a join), and never prepared:
+# planned afresh each push (a fraction of a millisecond), so a plan made while the op log was small cannot
+# stay while it grows (issue 22: the form `op_id IN (SELECT ...)`, prepared, scanned the whole log;
+# tests/server/test_lookup_plans.py).
+SEEN_SQL = ("SELECT o.op_id, o.user_id, o.device_id, o.result FROM jsonb_array_elements_text(%s) AS k(id)"
+            " CROSS JOIN LATERAL (SELECT op_id, user_id, device_id, result FROM op_log"
+            " WHERE op_id = k.id::uuid OFFSET 0) AS o")  # fmt: skip
+REFUSED_SQL = ("SELECT q.op_id, q.user_id, q.device_id FROM jsonb_array_elements_text(%s) AS k(id)"
+               " CROSS JOIN LATERAL (SELECT op_id, user_id, device_id FROM quarantine"
+               " WHERE op_id = k.id::uuid OFFSET 0) AS q")  # fmt: skip
+
+
 def _check_ownership(conn: DbConn, user: User, ops: list[Op]) -> dict[UUID, Any]:
     """Earlier results of this user's device's ops, by op_id; :class:`OpIdTaken` for anyone else's."""
     return _ownership_check(conn, user, ops)()
@@ -520,14 +533,8 @@ def _ownership_check(conn: DbConn, user: User, ops: list[Op]) -> Callable[[], di
             raise OpIdTaken(o.op_id)
     # The ids as one JSON array (orjson), not a uuid[] psycopg escapes element by element.
     doc = Jsonb(ids, orjson.dumps)
-    # Looked up one id after another by the primary key (LATERAL ... OFFSET 0 is never made a join), so a
-    # plan made while the op log was small cannot become a scan of the whole log as it grows.
-    applied = conn.execute("SELECT o.op_id, o.user_id, o.device_id, o.result FROM jsonb_array_elements_text(%s)"
-                           " AS k(id) CROSS JOIN LATERAL (SELECT op_id, user_id, device_id, result FROM op_log"
-                           " WHERE op_id = k.id::uuid OFFSET 0) AS o", (doc,))  # fmt: skip
-    refused = conn.execute("SELECT q.op_id, q.user_id, q.device_id FROM jsonb_array_elements_text(%s) AS k(id)"
-                           " CROSS JOIN LATERAL (SELECT op_id, user_id, device_id FROM quarantine"
-                           " WHERE op_id = k.id::uuid OFFSET 0) AS q", (doc,))  # fmt: skip
+    applied = conn.execute(SEEN_SQL, (doc,), prepare=False)
+    refused = conn.execute(REFUSED_SQL, (doc,), prepare=False)
 
     def read() -> dict[UUID, Any]:
         earlier: dict[UUID, Any] = {}

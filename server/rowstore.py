@@ -101,6 +101,15 @@ _COLUMNS = (
 )
 
 
+# Rows by key: each key looked up by the primary key, one after another, in the order sent (a LATERAL
+# subquery with OFFSET 0 is never flattened into a join), and never prepared (planned afresh each time), so
+# a plan made while the table was small cannot stay while it grows; the form `(entity, id) IN (SELECT ...)`,
+# prepared, came to scan the whole row store (issue 22; tests/server/test_lookup_plans.py).
+LOAD_SQL = ("SELECT r.* FROM jsonb_to_recordset(%s) AS k(e text, i uuid) CROSS JOIN LATERAL"
+            f" (SELECT {_COLUMNS} FROM rows WHERE entity = k.e AND id = k.i OFFSET 0) AS r")
+LOAD_LOCKED_SQL = LOAD_SQL.replace("OFFSET 0)", "OFFSET 0 FOR UPDATE)")
+
+
 def load_rows(conn: DbConn, keys: list[RowKey], lock: bool = True) -> dict[RowKey, RowState]:
     """The existing rows among ``keys``, locked FOR UPDATE in key order (a stable order avoids deadlocks
     between two batches touching the same rows)."""
@@ -118,15 +127,8 @@ def stage_load_rows(
     # the order UUID's own comparison gives, without a Python call per comparison.
     keys = sorted(keys, key=lambda k: (k[0], k[1].int))
     # The keys travel as one JSON document (orjson), not as two arrays psycopg escapes element by element.
-    # Each key is looked up by the primary key, one after another, in the order sent (the LATERAL
-    # subquery with OFFSET 0 is never flattened into a join): a plan made while the table was small
-    # (a prepared statement keeps it) cannot turn into a scan of the whole row store as it grows, which
-    # the form `(entity, id) IN (SELECT ...)` did (issue 22: 32 ms a push of 250 at 40,000 rows, 1 ms now).
-    sql = (
-        f"SELECT r.* FROM jsonb_to_recordset(%s) AS k(e text, i uuid) CROSS JOIN LATERAL"
-        f" (SELECT {_COLUMNS} FROM rows WHERE entity = k.e AND id = k.i OFFSET 0{' FOR UPDATE' if lock else ''}) AS r"
-    )
-    cur = conn.execute(sql, (Jsonb([{"e": k[0], "i": k[1]} for k in keys], orjson.dumps),))
+    sql = LOAD_LOCKED_SQL if lock else LOAD_SQL
+    cur = conn.execute(sql, (Jsonb([{"e": k[0], "i": k[1]} for k in keys], orjson.dumps),), prepare=False)
 
     def read() -> dict[RowKey, RowState]:
         out: dict[RowKey, RowState] = {}
