@@ -355,9 +355,11 @@ class _Batch:
         person, unit = self._unit_for_new(op, fields)
         pending = self._pending(op)
         row = RowState(entity=op.entity, id=op.entity_id, case_id=op.case_id, person_id=person, scope_id=unit,
-                       data=dict(fields), meta={k: dict(pending) for k in fields}, append_only=es.append_only,
+                       data=dict(fields), meta=dict.fromkeys(fields, pending), append_only=es.append_only,
                        created_by=self.user.id)  # fmt: skip
-        row.meta["_row"] = dict(pending)
+        # One stamp for every field of the new row: stored once (rowstore.pack_meta); never changed in place
+        # but for its pending version, which is the row's for all of them.
+        row.meta["_row"] = pending
         self.rows[row.key] = row
         self._touch(row)
         if op.entity in ("person", "household"):
@@ -426,7 +428,8 @@ class _Batch:
             if (name in row.data or cur is not None) and _same(cur, new):
                 continue  # already so: nothing to do and nothing to disagree about
             if name in op.base:
-                clash = not _same(cur, op.base[name])
+                # Absent here, the field is its default on a laptop, or nothing to a client that never read it.
+                clash = not _same(cur, op.base[name]) and (name in row.data or op.base[name] is not None)
             else:
                 clash = self._changed_since(row.meta.get(name), op)
             if clash:
@@ -506,6 +509,19 @@ def _rejected(op: Op, reason: str, message: str) -> dict[str, Any]:
     return {"op_id": str(op.op_id), "status": "rejected", "reason": reason, "message": message}
 
 
+# The op ids of a push seen before (whose, and their answers) and refused before: looked up one id after
+# another by the primary key (a LATERAL subquery with OFFSET 0 is never made a join), and never prepared:
+# planned afresh each push (a fraction of a millisecond), so a plan made while the op log was small cannot
+# stay while it grows (issue 22: the form `op_id IN (SELECT ...)`, prepared, scanned the whole log;
+# tests/server/test_lookup_plans.py).
+SEEN_SQL = ("SELECT o.op_id, o.user_id, o.device_id, o.result FROM jsonb_array_elements_text(%s) AS k(id)"
+            " CROSS JOIN LATERAL (SELECT op_id, user_id, device_id, result FROM op_log"
+            " WHERE op_id = k.id::uuid OFFSET 0) AS o")  # fmt: skip
+REFUSED_SQL = ("SELECT q.op_id, q.user_id, q.device_id FROM jsonb_array_elements_text(%s) AS k(id)"
+               " CROSS JOIN LATERAL (SELECT op_id, user_id, device_id FROM quarantine"
+               " WHERE op_id = k.id::uuid OFFSET 0) AS q")  # fmt: skip
+
+
 def _check_ownership(conn: DbConn, user: User, ops: list[Op]) -> dict[UUID, Any]:
     """Earlier results of this user's device's ops, by op_id; :class:`OpIdTaken` for anyone else's."""
     return _ownership_check(conn, user, ops)()
@@ -521,10 +537,8 @@ def _ownership_check(conn: DbConn, user: User, ops: list[Op]) -> Callable[[], di
             raise OpIdTaken(o.op_id)
     # The ids as one JSON array (orjson), not a uuid[] psycopg escapes element by element.
     doc = Jsonb(ids, orjson.dumps)
-    applied = conn.execute("SELECT op_id, user_id, device_id, result FROM ops"
-                           " WHERE op_id IN (SELECT jsonb_array_elements_text(%s)::uuid)", (doc,))  # fmt: skip
-    refused = conn.execute("SELECT op_id, user_id, device_id FROM quarantine"
-                           " WHERE op_id IN (SELECT jsonb_array_elements_text(%s)::uuid)", (doc,))  # fmt: skip
+    applied = conn.execute(SEEN_SQL, (doc,), prepare=False)
+    refused = conn.execute(REFUSED_SQL, (doc,), prepare=False)
 
     def read() -> dict[UUID, Any]:
         earlier: dict[UUID, Any] = {}
@@ -600,6 +614,27 @@ def apply_batch(
     return [r for r in results if r is not None]
 
 
+_RESULT_COLUMN_KEYS = ("op_id", "status", "version")
+
+
+def _logged(op: Op, row: RowState | None, res: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the op log stores of an op and its result beside its columns (migration 0023; the view
+    ``op_log`` gives both whole again): each without the keys the columns hold, and for an append-only
+    insert applied as sent (every field it sent is the new row's, unchanged) the values once, in the row
+    (which never changes again): ``fields_in_row``, only the id-like keys the row does not keep, and no
+    ``applied_fields`` (the row's keys)."""
+    result = {k: v for k, v in res.items() if k not in _RESULT_COLUMN_KEYS}
+    if (row is not None and row.append_only and op.kind == "insert" and res["status"] == "applied"
+            and "adjusted" not in res and len(res["applied_fields"]) == len(row.data)):  # fmt: skip
+        # applied_fields is a subset of the row's keys; as many means the same: all of the row came from here.
+        payload = op.logged({} if META_FIELDS.isdisjoint(op.fields) else
+                            {k: v for k, v in op.fields.items() if k in META_FIELDS})  # fmt: skip
+        payload["fields_in_row"] = True
+        del result["applied_fields"]
+        return payload, result
+    return op.logged(None), result
+
+
 def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
                results: list[dict[str, Any] | None], batch: _Batch) -> None:
     """Queue the op log (each applied or conflicting op once), the conflicts and the quarantine."""
@@ -613,10 +648,11 @@ def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
             res["version"] = row.version
         if res["status"] in ("applied", "conflict"):
             op = ops[i]
+            payload, result = _logged(op, row, res)
             op_rows.append({
                 "o": op.op_id, "dev": op.device_id, "e": op.entity, "i": op.entity_id,
                 "c": op.case_id, "k": op.kind, "st": res["status"],
-                "sq": row.version if row is not None else None, "p": op.raw, "r": res,
+                "sq": row.version if row is not None else None, "p": payload, "r": result,
             })  # fmt: skip
     if op_rows:
         conn.execute(

@@ -27,8 +27,10 @@ RowKey = tuple[str, UUID]
 
 @dataclass
 class RowState:
-    """A row in memory during a transaction. ``meta`` entries with ``"v": None`` are pending: their
-    version is filled in by ``commit_rows`` with the row's new sequence number."""
+    """A row in memory during a transaction. ``meta`` is, per field (and ``_row`` for the row itself), who
+    last wrote it: ``{"v": version, "by": user, "dev": device, "at": iso time}``; entries with
+    ``"v": None`` are pending: their version is filled in by ``commit_rows`` with the row's new sequence
+    number. In the database the same is stored compactly (:func:`pack_meta`)."""
 
     entity: str
     id: UUID
@@ -61,9 +63,51 @@ class RowState:
         }
 
 
+def pack_meta(meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The stored form of a row's field versions (migration 0023): ``{"f": {field: [version, w]},
+    "w": [[by, dev, at], ...]}``, each distinct writer (user, device, time) once, ``w`` its index.
+
+    A row is mostly written by one push: its fields share one writer, stored once instead of once a
+    field (the per-field objects were most of a visit row's bytes; issue 22)."""
+    writers: list[list[Any]] = []
+    index: dict[tuple[Any, Any, Any], int] = {}
+    fields: dict[str, list[Any]] = {}
+    last: dict[str, Any] | None = None
+    i = 0
+    for name, m in meta.items():
+        if m is not last:  # the fields of a new row share one stamp: looked up once
+            who = (m.get("by"), m.get("dev"), m.get("at"))
+            found = index.get(who)
+            if found is None:
+                found = index[who] = len(writers)
+                writers.append(list(who))
+            i, last = found, m
+        fields[name] = [m["v"], i]
+    return {"f": fields, "w": writers}
+
+
+def unpack_meta(stored: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The inverse of :func:`pack_meta` (``{}``, a row stored with no versions, reads as none)."""
+    writers = stored.get("w") or []
+    out: dict[str, dict[str, Any]] = {}
+    for name, (v, i) in (stored.get("f") or {}).items():
+        by, dev, at = writers[i]
+        out[name] = {"v": v, "by": by, "dev": dev, "at": at}
+    return out
+
+
 _COLUMNS = (
     "entity, id, case_id, person_id, scope_id, data, field_meta, version, deleted, append_only, created_by"
 )
+
+
+# Rows by key: each key looked up by the primary key, one after another, in the order sent (a LATERAL
+# subquery with OFFSET 0 is never flattened into a join), and never prepared (planned afresh each time), so
+# a plan made while the table was small cannot stay while it grows; the form `(entity, id) IN (SELECT ...)`,
+# prepared, came to scan the whole row store (issue 22; tests/server/test_lookup_plans.py).
+LOAD_SQL = ("SELECT r.* FROM jsonb_to_recordset(%s) AS k(e text, i uuid) CROSS JOIN LATERAL"
+            f" (SELECT {_COLUMNS} FROM rows WHERE entity = k.e AND id = k.i OFFSET 0) AS r")
+LOAD_LOCKED_SQL = LOAD_SQL.replace("OFFSET 0)", "OFFSET 0 FOR UPDATE)")
 
 
 def load_rows(conn: DbConn, keys: list[RowKey], lock: bool = True) -> dict[RowKey, RowState]:
@@ -79,15 +123,12 @@ def stage_load_rows(
     with it); the function returned reads the rows."""
     if not keys:
         return dict
-    keys = sorted(keys)  # (entity, id): a UUID orders as PostgreSQL's uuid does (by its bytes)
+    # (entity, id): every push locks in this one order, so two never deadlock. Sorted by the id's integer,
+    # the order UUID's own comparison gives, without a Python call per comparison.
+    keys = sorted(keys, key=lambda k: (k[0], k[1].int))
     # The keys travel as one JSON document (orjson), not as two arrays psycopg escapes element by element.
-    sql = (
-        f"SELECT {_COLUMNS} FROM rows WHERE (entity, id) IN"
-        " (SELECT e, i FROM jsonb_to_recordset(%s) AS k(e text, i uuid)) ORDER BY entity, id"
-    )
-    if lock:
-        sql += " FOR UPDATE"
-    cur = conn.execute(sql, (Jsonb([{"e": k[0], "i": k[1]} for k in keys], orjson.dumps),))
+    sql = LOAD_LOCKED_SQL if lock else LOAD_SQL
+    cur = conn.execute(sql, (Jsonb([{"e": k[0], "i": k[1]} for k in keys], orjson.dumps),), prepare=False)
 
     def read() -> dict[RowKey, RowState]:
         out: dict[RowKey, RowState] = {}
@@ -99,7 +140,7 @@ def stage_load_rows(
                 person_id=r["person_id"],
                 scope_id=r["scope_id"],
                 data=r["data"],
-                meta=r["field_meta"],
+                meta=unpack_meta(r["field_meta"]),
                 version=r["version"],
                 deleted=r["deleted"],
                 append_only=r["append_only"],
@@ -118,7 +159,7 @@ _RECORD = "e text, i uuid, c uuid, p uuid, s uuid, d jsonb, m jsonb, v bigint, d
 def _record(r: RowState) -> dict[str, Any]:
     # Ids stay UUIDs: orjson (given to Jsonb below, whatever the connection) writes them as their text.
     return {"e": r.entity, "i": r.id, "c": r.case_id, "p": r.person_id, "s": r.scope_id,
-            "d": r.data, "m": r.meta, "v": r.version, "del": r.deleted, "ao": r.append_only}  # fmt: skip
+            "d": r.data, "m": pack_meta(r.meta), "v": r.version, "del": r.deleted, "ao": r.append_only}  # fmt: skip
 
 
 def lock_change_log(conn: DbConn) -> None:

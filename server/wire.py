@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 from uuid import UUID
 
 from pydantic import (
@@ -157,6 +157,13 @@ def _iso_time(v: str | None) -> str | None:
 
 def _values(d: dict[str, Any]) -> dict[str, Any]:
     for k, v in d.items():
+        t = type(v)
+        # The common values answered here, as check_value would (no call a value: a push's 1,000 of them).
+        if t is str:
+            if v.isascii() and "\x00" not in v and len(v) <= MAX_STR:
+                continue
+        elif v is None or t is bool or (t is int and -MAX_INT <= v <= MAX_INT):
+            continue
         check_value(v, k, 1)
     return d
 
@@ -233,9 +240,14 @@ class ResolveBody(BaseModel):
 # -- what the application code works with --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Op:
-    """One outbox entry, validated. ``raw`` is the op as sent (kept for the audit trail/quarantine)."""
+# The op's keys its op-log row keeps in columns (migration 0023): left out of the JSON stored beside them.
+OP_COLUMN_KEYS = frozenset({"op_id", "entity", "entity_id", "case_id", "kind", "actor", "device_id"})
+
+
+class Op(NamedTuple):
+    """One outbox entry, validated (immutable). ``raw`` is the op as sent (kept whole in the quarantine; the
+    op log keeps :meth:`logged`, what its columns do not hold). A named tuple: made 250 times a push, five
+    times cheaper than a frozen dataclass (issue 22)."""
 
     op_id: UUID
     entity: str
@@ -249,12 +261,27 @@ class Op:
     actor: str
     device_id: str
     local_time: str | None
-    raw: dict[str, Any]
+    sent: OpIn
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The op as sent, as JSON (what ``model_dump(mode="json")`` gives)."""
+        return op_raw(self.sent)
+
+    def logged(self, fields: dict[str, Any] | None) -> dict[str, Any]:
+        """The op as sent without the keys its op-log row has as columns (:data:`OP_COLUMN_KEYS`), with
+        ``fields`` in place of the fields sent (``None``: those sent)."""
+        m = self.sent
+        out = {"fields": m.fields if fields is None else fields, "base": m.base, "base_version": m.base_version,
+               "append_only": m.append_only, "local_time": m.local_time}  # fmt: skip
+        if m.model_extra:
+            out.update(m.model_extra)
+        return out
 
 
 def op_raw(m: OpIn) -> dict[str, Any]:
-    """The op as sent, as JSON: what ``m.model_dump(mode="json")`` gives, built directly (a push's
-    hottest conversion; the values are already plain JSON, checked by :func:`check_value`)."""
+    """The op as sent, as JSON: what ``m.model_dump(mode="json")`` gives, built directly (the values are
+    already plain JSON, checked by :func:`check_value`)."""
     raw = {
         "op_id": str(m.op_id), "entity": m.entity, "entity_id": str(m.entity_id),
         "case_id": None if m.case_id is None else str(m.case_id), "kind": m.kind, "fields": m.fields,
@@ -267,11 +294,10 @@ def op_raw(m: OpIn) -> dict[str, Any]:
 
 
 def to_op(m: OpIn) -> Op:
-    raw = op_raw(m)
     return Op(op_id=m.op_id, entity=m.entity, entity_id=m.entity_id, case_id=m.case_id, kind=m.kind,
               fields=dict(m.fields), base=dict(m.base or {}), base_version=m.base_version,
               append_only=m.append_only, actor=str(m.actor), device_id=m.device_id, local_time=m.local_time,
-              raw=raw)  # fmt: skip
+              sent=m)  # fmt: skip
 
 
 def error_path(loc: tuple[Any, ...] | list[Any]) -> str:

@@ -81,6 +81,7 @@ RECORDS: dict[str, str] = {
     "lac_visit": N_("statutory visit"),
     "letter": N_("letter"),
     "letter_release": N_("release of a held letter"),
+    "welsh_addition": N_("Welsh added to a text a letter quotes"),
     "permanence_plan": N_("permanence plan"),
     "person": N_("person's details"),
     "person_flag": N_("safety flag"),
