@@ -146,6 +146,12 @@ def cpu_seconds(pid: int) -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU of a server process and of its live worker processes (``--workers``), each with what it reaped."""
+    proc = psutil.Process(pid)
+    return cpu_seconds(pid) + sum(cpu_seconds(c.pid) for c in proc.children(recursive=True))
+
+
 def postgres_cpu(pg: TempCluster) -> float:
     """CPU of the whole PostgreSQL cluster so far: the postmaster, its finished backends and the live ones."""
     postmaster = int((pg.datadir / "postmaster.pid").read_text().split()[0])
@@ -153,10 +159,13 @@ def postgres_cpu(pg: TempCluster) -> float:
     return cpu_seconds(postmaster) + live
 
 
-def start_server(dsn: str, pool: int, profile: Path | None) -> tuple[subprocess.Popen[bytes], str]:
-    """One ``diogel-server`` on loopback (under cProfile, writing ``profile`` when it stops, if given)."""
-    entry = (str(Path(__file__).resolve()), "--serve-profiled", str(profile), "--") if profile else ("-m", "server.cli")
-    return bench_server.start_server(dsn, pool, entry=entry)
+def start_server(dsn: str, pool: int, profile: Path | None, serve_args: tuple[str, ...] = (),
+                 workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """One ``diogel-server`` on loopback (under cProfile, writing ``profile`` when it stops, if given),
+    with ``serve_args`` added to its command line."""
+    entry = ((str(Path(__file__).resolve()), "--serve-profiled", str(profile), "--") if profile
+             else ("-m", "server.cli", "serve"))  # fmt: skip
+    return bench_server.start_server(dsn, pool, workers, entry=(*entry, *serve_args))
 
 
 def ops_for(lap: Laptop, visits: int, edits: int) -> list[dict[str, Any]]:
@@ -415,6 +424,9 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=64, help="laptops syncing at once")
     ap.add_argument("--instances", type=int, default=2)
     ap.add_argument("--pool-size", type=int, default=10, help="database connections per instance")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes per instance")
+    ap.add_argument("--loop", default="auto", choices=("auto", "asyncio", "uvloop"), help="the servers' event loop")
+    ap.add_argument("--http", default="auto", choices=("auto", "h11", "httptools"), help="the servers' HTTP parser")
     ap.add_argument("--quick", action="store_true", help="100 laptops")
     ap.add_argument("--profile", type=Path, help="run each server under cProfile, writing DIR/server-N.prof")
     ap.add_argument("--statements", action="store_true",
@@ -437,13 +449,14 @@ def main() -> int:
                 conn.execute("ALTER SYSTEM SET log_min_duration_statement = 0")
                 conn.execute("SELECT pg_reload_conf()")
             log_from = pg.logfile.stat().st_size
-        servers = [start_server(dsn, args.pool_size, args.profile / f"server-{n}.prof" if args.profile else None)
-                   for n in range(args.instances)]  # fmt: skip
-        cpu0 = [cpu_seconds(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
+        serve_args = ("--loop", args.loop, "--http", args.http)
+        servers = [start_server(dsn, args.pool_size, args.profile / f"server-{n}.prof" if args.profile else None,
+                                serve_args, args.workers) for n in range(args.instances)]  # fmt: skip
+        cpu0 = [tree_cpu(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         try:
             seconds, pulled = asyncio.run(run([b for _p, b in servers], laptops, args.visits, args.edits,
                                               args.concurrency))  # fmt: skip
-            cpu1 = [cpu_seconds(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
+            cpu1 = [tree_cpu(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         finally:
             for proc, _base in servers:
                 proc.terminate()
@@ -458,7 +471,8 @@ def main() -> int:
     errors = [e for lap in laptops for e in lap.errors]
     print(json.dumps({
         "laptops": args.laptops, "instances": args.instances, "concurrency": args.concurrency,
-        "pool_size_per_instance": args.pool_size, "setup_seconds": round(setup_s, 1),
+        "pool_size_per_instance": args.pool_size, "workers_per_instance": args.workers,
+        "loop": args.loop, "http": args.http, "setup_seconds": round(setup_s, 1),
         "seconds": round(seconds, 2), "changes_pushed": verdict["changes_sent"],
         "changes_per_s": round(verdict["changes_sent"] / seconds),
         "rows_pulled": pulled, "rows_pulled_per_s": round(pulled / seconds),
