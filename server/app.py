@@ -36,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import admin, apply, audit_anchor, auth, conflicts, figures, models, pull
 from server.config import Settings
-from server.db import RETRYABLE, DbConn, DbPool, HeldTx, make_pool, run_tx
+from server.db import RETRYABLE, DbConn, DbPool, HeldTx, MissingRow, make_pool, run_tx
 from server.migrator import current_version
 from server.reference_cache import ReferenceCache
 from server.scope import scope_cases
@@ -124,8 +124,9 @@ def _token(request: Request) -> str:
     return token
 
 
-def user_of(request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> auth.User:
-    """The signed-in user (set by ``AuthFirstRoute`` before the handler reads any input)."""
+async def user_of(request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> auth.User:
+    """The signed-in user (set by ``AuthFirstRoute`` before the handler reads any input). A coroutine so
+    that FastAPI calls it on the event loop: a plain function would cost every request a thread hop."""
     user: auth.User = request.state.user
     return user
 
@@ -146,11 +147,13 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
             await run_in_threadpool(apply.warm_up)
             if pool is not None:
                 app.state.pool = pool
+                await _load_cursor_key(app)
                 yield
                 return
             own = await run_in_threadpool(make_pool, settings.database_url, settings.pool_min_size,
                                           settings.pool_max_size)  # fmt: skip
             app.state.pool = own
+            await _load_cursor_key(app)
             apply.settle_heap()  # a server of its own (not an app a test gives its pool): see there
             try:
                 yield
@@ -159,35 +162,54 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
         finally:
             hashing.shutdown(wait=False, cancel_futures=True)
 
+    async def _load_cursor_key(app: FastAPI) -> None:
+        """Read once at start-up, so that no pull needs a transaction of its own for it (the key never
+        changes: migration 0002 made it). A database not migrated yet leaves it to the first pull."""
+        try:
+            app.state.cursor_key = await run_in_threadpool(run_tx, app.state.pool, pull.cursor_key)
+        except MissingRow:
+            pass
+
     def _pool(request: Request) -> DbPool:
         got: DbPool = request.app.state.pool  # set by lifespan: the given pool or make_pool's
         return got
 
     async def tx(request: Request, fn: Callable[[DbConn], T], isolation: IsolationLevel | None = None) -> T:
-        """``fn`` in one transaction. The request's first transaction at the isolation its token was
-        checked at is that very transaction (one checkout); any other is a transaction of its own."""
+        """``fn`` in one transaction. A signed-in request's first transaction at the isolation its token
+        was checked at is that very transaction (one checkout); any other transaction of the request first
+        ends that one (a request never holds two connections: waiting for a second while holding one
+        could empty the pool) and checks the token again in its own."""
         held: HeldTx | None = getattr(request.state, "held", None)
-        if held is None or held.isolation != isolation:
-            return await run_in_threadpool(run_tx, _pool(request), fn, 8, isolation)
-        request.state.held = None
-        user, token, now = request.state.user, request.state.token, request.state.now
-        return await run_in_threadpool(_finish_held, held, fn, user, token, now)
+        if held is not None:
+            request.state.held = None
+            if held.isolation == isolation:
+                return await run_in_threadpool(_finish_held, held, _rechecked(request, fn), fn)
+            await run_in_threadpool(held.end)
+        if getattr(request.state, "token", None) is not None:
+            fn = _rechecked(request, fn)
+        return await run_in_threadpool(run_tx, _pool(request), fn, 8, isolation)
 
-    def _finish_held(held: HeldTx, fn: Callable[[DbConn], T], user: auth.User, token: str, now: datetime) -> T:
+    def _rechecked(request: Request, fn: Callable[[DbConn], T]) -> Callable[[DbConn], T]:
+        """``fn`` after the request's token is checked again in the same transaction (still the same
+        active user's): work is never done for a token ended meanwhile."""
+        user, token, now = request.state.user, request.state.token, request.state.now
+
+        def checked_fn(conn: DbConn) -> T:
+            again = auth.user_for_token(conn, token, now)
+            if again is None or again.id != user.id:
+                raise ApiError(401, "unauthenticated", "the token is unknown or has expired; log in again", _UNAUTH)
+            return fn(conn)
+
+        return checked_fn
+
+    def _finish_held(held: HeldTx, again: Callable[[DbConn], T], fn: Callable[[DbConn], T]) -> T:
+        """``fn`` in the held transaction, committed; after a lost race, ``again`` (``fn`` with the token
+        checked afresh) in a transaction of its own."""
         try:
             result = held.run(fn)
             held.end()
             return result
         except RETRYABLE:
-            # Lost a race: run it again in a transaction of its own that checks the token afresh, so the
-            # work is never done for a token that has ended meanwhile.
-            def again(conn: DbConn) -> T:
-                again_user = auth.user_for_token(conn, token, now)
-                if again_user is None or again_user.id != user.id:
-                    raise ApiError(401, "unauthenticated", "the token is unknown or has expired; log in again",
-                                   _UNAUTH)  # fmt: skip
-                return fn(conn)
-
             return run_tx(held.pool, again, 7, held.isolation)
 
     def _checked_in_held(pool: DbPool, token: str, now: datetime, level: str,

@@ -8,10 +8,12 @@ import uuid
 
 import psycopg
 import pytest
+from fastapi.testclient import TestClient
 
 from server import admin
+from server.app import create_app
 from server.apply import PushHooks
-from server.db import DbConn, Retry
+from server.db import DbConn, Retry, make_pool
 from tests.server.harness import Device, Harness
 
 
@@ -51,7 +53,7 @@ def test_the_token_is_read_in_the_transaction_that_does_the_work(h: Harness, wen
     assert [r["status"] for r in d.push()] == ["applied"]
     assert _checkouts(h) - before == 1
     assert seen and seen[0] >= 1, seen  # the token was read in this very transaction
-    d.pull()  # the first pull of the process also reads the cursor key (once, in its own transaction)
+    d.pull()
     for method, path in (("GET", "/v1/pull"), ("GET", "/v1/me"), ("GET", "/v1/verify"), ("POST", "/v1/logout")):
         before = _checkouts(h)
         r = h.http.request(method, path, headers=d.auth)
@@ -126,3 +128,23 @@ def test_a_connection_held_for_the_token_goes_back_whatever_the_handler_does(h: 
         assert _connections_out(h) == 0, path
     assert h.http.get("/v1/openapi.json", headers=a.auth).status_code == 200
     assert _connections_out(h) == 0
+
+
+def test_a_request_never_holds_two_connections(h: Harness, wendy: tuple[str, Device]) -> None:
+    """A request whose work needs a transaction at another isolation than its token's (a refused
+    committee report is audited at the default isolation; a GET's token is read at REPEATABLE READ) ends
+    the held one first: with a pool of one connection it is answered at once instead of waiting for a
+    second connection that never comes (503 after the pool's timeout)."""
+    _case, d = wendy
+    pool = make_pool(h.db_url, 1, 1)
+    pool.timeout = 3
+    try:
+        with TestClient(create_app(h.settings, pool)) as http:
+            params = {"period_start": "2026-01-01", "period_end": "2026-03-31"}
+            r = http.get("/v1/reports/committee", params=params, headers=d.auth)
+            assert r.status_code == 403, r.text  # a social worker: refused, and the refusal audited
+            assert http.get("/v1/pull", headers=d.auth).status_code == 200
+            assert http.get("/v1/me", headers=d.auth).status_code == 200
+    finally:
+        pool.close()
+    assert h.sql("SELECT count(*) AS n FROM audit WHERE action = 'report.refused'")[0]["n"] >= 1
