@@ -36,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import admin, apply, audit_anchor, auth, conflicts, figures, models, pull
 from server.config import Settings
-from server.db import RETRYABLE, DbConn, DbPool, HeldTx, MissingRow, make_pool, run_tx
+from server.db import RETRYABLE, ConnectionSlots, DbConn, DbPool, HeldTx, MissingRow, make_pool, run_tx
 from server.migrator import current_version
 from server.reference_cache import ReferenceCache
 from server.scope import scope_cases
@@ -174,20 +174,36 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
         got: DbPool = request.app.state.pool  # set by lifespan: the given pool or make_pool's
         return got
 
+    def _slots(request: Request) -> ConnectionSlots:
+        slots: ConnectionSlots | None = getattr(request.app.state, "slots", None)
+        if slots is None:
+            slots = request.app.state.slots = ConnectionSlots(_pool(request).max_size)
+        return slots
+
     async def tx(request: Request, fn: Callable[[DbConn], T], isolation: IsolationLevel | None = None) -> T:
         """``fn`` in one transaction. A signed-in request's first transaction at the isolation its token
         was checked at is that very transaction (one checkout); any other transaction of the request first
         ends that one (a request never holds two connections: waiting for a second while holding one
-        could empty the pool) and checks the token again in its own."""
+        could empty the pool) and checks the token again in its own. Every connection is taken under a
+        slot (:class:`ConnectionSlots`), so no thread ever waits for one."""
         held: HeldTx | None = getattr(request.state, "held", None)
         if held is not None:
             request.state.held = None
-            if held.isolation == isolation:
-                return await run_in_threadpool(_finish_held, held, _rechecked(request, fn), fn)
-            await run_in_threadpool(held.end)
+            try:  # the slot taken with the held connection serves this transaction too
+                if held.isolation == isolation:
+                    return await run_in_threadpool(_finish_held, held, _rechecked(request, fn), fn)
+                await run_in_threadpool(held.end)
+                return await run_in_threadpool(run_tx, _pool(request), _rechecked(request, fn), 8, isolation)
+            finally:
+                _slots(request).release()
         if getattr(request.state, "token", None) is not None:
             fn = _rechecked(request, fn)
-        return await run_in_threadpool(run_tx, _pool(request), fn, 8, isolation)
+        slots = _slots(request)
+        await slots.acquire()
+        try:
+            return await run_in_threadpool(run_tx, _pool(request), fn, 8, isolation)
+        finally:
+            slots.release()
 
     def _rechecked(request: Request, fn: Callable[[DbConn], T]) -> Callable[[DbConn], T]:
         """``fn`` after the request's token is checked again in the same transaction (still the same
@@ -233,13 +249,23 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
         Never cached: a token ended on any instance is refused by the next request."""
         token = _token(request)
         now = settings.now()
+        slots = _slots(request)
         if request.method in ("POST", "PUT", "PATCH"):
             try:
                 await request.body()
             except Exception:  # too large, say: the token still comes first (401 before any other answer)
-                await run_in_threadpool(_checked_alone, _pool(request), token, now, level)
+                await slots.acquire()
+                try:
+                    await run_in_threadpool(_checked_alone, _pool(request), token, now, level)
+                finally:
+                    slots.release()
                 raise
-        held, user = await run_in_threadpool(_checked_in_held, _pool(request), token, now, level, isolation)
+        await slots.acquire()  # given back when the held connection is (tx or release)
+        try:
+            held, user = await run_in_threadpool(_checked_in_held, _pool(request), token, now, level, isolation)
+        except BaseException:
+            slots.release()
+            raise
         request.state.held, request.state.user, request.state.token, request.state.now = held, user, token, now
 
     def _checked_alone(pool: DbPool, token: str, now: datetime, level: str) -> None:
@@ -252,7 +278,10 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
         if held is not None:
             request.state.held = None
             with anyio.CancelScope(shield=True):  # a connection is never left out of the pool
-                await run_in_threadpool(held.end)
+                try:
+                    await run_in_threadpool(held.end)
+                finally:
+                    _slots(request).release()
 
     class AuthFirstRoute(APIRoute):
         """Checks the token before FastAPI parses and validates the request's input, in the transaction

@@ -11,8 +11,10 @@ open across several calls (a request's token check, then its work), ended exactl
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
+import weakref
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TypeAlias, TypeVar
@@ -154,3 +156,30 @@ class HeldTx:
     @property
     def ended(self) -> bool:
         return self._tx is None
+
+
+class ConnectionSlots:
+    """At most ``size`` (the pool's largest size) connections taken at once by one process's requests,
+    waited for on the event loop, never on a thread. A request that holds a connection across awaits
+    (:class:`HeldTx`) needs a thread of the pool of threads to finish on; were threads left blocked
+    waiting for a connection, every thread could be waiting for connections that only those requests
+    would give back. Take a slot before taking a connection, give it back after the connection is back."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _sem(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        sem = self._by_loop.get(loop)
+        if sem is None:
+            sem = self._by_loop[loop] = asyncio.Semaphore(self.size)
+        return sem
+
+    async def acquire(self) -> None:
+        await self._sem().acquire()
+
+    def release(self) -> None:
+        self._sem().release()

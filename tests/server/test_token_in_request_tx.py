@@ -4,6 +4,7 @@ transaction run again after a lost race checks the token again."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import psycopg
@@ -148,3 +149,30 @@ def test_a_request_never_holds_two_connections(h: Harness, wendy: tuple[str, Dev
     finally:
         pool.close()
     assert h.sql("SELECT count(*) AS n FROM audit WHERE action = 'report.refused'")[0]["n"] >= 1
+
+
+def test_requests_holding_connections_never_starve_for_threads(h: Harness, wendy: tuple[str, Device]) -> None:
+    """Many more requests at once than connections and threads (a pool of 2, 3 threads, 16 pulls): a
+    request holding its token's connection still gets a thread to finish on, because the others wait
+    for a connection on the event loop, not on a thread. (Waiting on threads, every thread waited for a
+    connection only the requests without a thread could give back: 503 after the pool's timeout.)"""
+    import anyio
+    import httpx
+
+    _case, d = wendy
+    pool = make_pool(h.db_url, 1, 2)
+    pool.timeout = 5
+    app = create_app(h.settings, pool)
+    app.state.cursor_key = h.sql("SELECT key FROM server_keys WHERE name = 'cursor'")[0]["key"]
+
+    async def main() -> list[int]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 3
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=60) as client:
+            answers = await asyncio.gather(*(client.get("/v1/pull", headers=d.auth) for _ in range(16)))
+        return [r.status_code for r in answers]
+
+    try:
+        assert asyncio.run(main()) == [200] * 16
+    finally:
+        pool.close()
