@@ -23,6 +23,7 @@ HTTP/1.1 client (:class:`Client`), so that it takes as little as it can of the C
 
     python bench/bench_country.py --profile /tmp/prof    # each server's threads under cProfile (thread CPU)
     python bench/bench_country.py --statements           # PostgreSQL's time summed by statement
+    python bench/bench_country.py --requests 4000        # the CPU of one bare request (GET /v1/me), apart
 """
 
 from __future__ import annotations
@@ -327,6 +328,57 @@ async def run(bases: list[str], laptops: list[Laptop], visits: int, edits: int, 
             c.close()
 
 
+async def bare_requests(base: str, laptops: list[Laptop], n: int) -> float:
+    """``n`` GET /v1/me spread over the laptops, each on its own keep-alive connection (after 20 each
+    untimed): what every request costs besides its own work — HTTP, the framework, the token check —
+    with one small query of work (the user's cases). Returns the seconds taken."""
+    host, port = base.removeprefix("http://").split(":")
+    clients = [Client(host, int(port)) for _ in laptops]
+
+    async def some(client: Client, lap: Laptop, k: int) -> None:
+        for _ in range(k):
+            r = await client.request("GET", "/v1/me", lap.token)
+            if r.status != 200:
+                raise RuntimeError(f"/v1/me {r.status}: {r.text[:200]}")
+
+    try:
+        await asyncio.gather(*(some(c, lap, 20) for c, lap in zip(clients, laptops, strict=True)))
+        t0 = time.perf_counter()
+        await asyncio.gather(*(some(c, lap, n // len(laptops)) for c, lap in zip(clients, laptops, strict=True)))
+        return time.perf_counter() - t0
+    finally:
+        for c in clients:
+            c.close()
+
+
+def per_request(args: argparse.Namespace) -> int:
+    """``--requests N``: the CPU one instance and PostgreSQL spend per bare request (see bare_requests)."""
+    load_start = os.getloadavg()[0]
+    with TempCluster() as pg:
+        dsn = pg.dsn()
+        migrate(dsn)
+        laptops = setup(dsn, 8, args.cases, args.history)
+        proc, base = start_server(dsn, args.pool_size, None, ("--loop", args.loop, "--http", args.http), args.workers)
+        try:
+            asyncio.run(bare_requests(base, laptops, 8 * 20))  # warm: the first requests of each connection
+            cpu0 = tree_cpu(proc.pid), postgres_cpu(pg)
+            seconds = asyncio.run(bare_requests(base, laptops, args.requests))
+            cpu1 = tree_cpu(proc.pid), postgres_cpu(pg)
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    n = args.requests // 8 * 8
+    print(json.dumps({
+        "requests": n, "path": "GET /v1/me", "connections": 8, "loop": args.loop, "http": args.http,
+        "server_cpu_us_per_request": round((cpu1[0] - cpu0[0]) / n * 1e6),
+        "postgres_cpu_us_per_request": round((cpu1[1] - cpu0[1]) / n * 1e6),
+        "requests_per_s": round(n / seconds), "cores": os.cpu_count(),
+        "load_average_start": round(load_start, 2), "load_average_end": round(os.getloadavg()[0], 2),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }, indent=1))  # fmt: skip
+    return 0
+
+
 def check(dsn: str, laptops: list[Laptop]) -> dict[str, int]:
     """Lost and duplicated changes, refusals and conflicts, counted in the database itself."""
     sent = [o for lap in laptops for o in lap.sent_ops]
@@ -428,6 +480,8 @@ def main() -> int:
     ap.add_argument("--loop", default="auto", choices=("auto", "asyncio", "uvloop"), help="the servers' event loop")
     ap.add_argument("--http", default="auto", choices=("auto", "h11", "httptools"), help="the servers' HTTP parser")
     ap.add_argument("--quick", action="store_true", help="100 laptops")
+    ap.add_argument("--requests", type=int, metavar="N",
+                    help="instead of the country: N bare requests (GET /v1/me) to one instance, and the CPU each costs")
     ap.add_argument("--profile", type=Path, help="run each server under cProfile, writing DIR/server-N.prof")
     ap.add_argument("--statements", action="store_true",
                     help="log every statement's duration in PostgreSQL and print where its time went (slows it; "
@@ -435,6 +489,8 @@ def main() -> int:
     args = ap.parse_args()
     if args.quick:
         args.laptops = min(args.laptops, 100)
+    if args.requests:
+        return per_request(args)
     load_start = os.getloadavg()[0]
     with TempCluster() as pg:
         dsn = pg.dsn()
