@@ -23,6 +23,7 @@ HTTP/1.1 client (:class:`Client`), so that it takes as little as it can of the C
 
     python bench/bench_country.py --profile /tmp/prof    # each server's threads under cProfile (thread CPU)
     python bench/bench_country.py --statements           # PostgreSQL's time summed by statement
+    python bench/bench_country.py --requests 4000        # the CPU of one bare request (GET /v1/me), apart
 """
 
 from __future__ import annotations
@@ -146,6 +147,12 @@ def cpu_seconds(pid: int) -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU of a server process and of its live worker processes (``--workers``), each with what it reaped."""
+    proc = psutil.Process(pid)
+    return cpu_seconds(pid) + sum(cpu_seconds(c.pid) for c in proc.children(recursive=True))
+
+
 def postgres_cpu(pg: TempCluster) -> float:
     """CPU of the whole PostgreSQL cluster so far: the postmaster, its finished backends and the live ones."""
     postmaster = int((pg.datadir / "postmaster.pid").read_text().split()[0])
@@ -153,10 +160,13 @@ def postgres_cpu(pg: TempCluster) -> float:
     return cpu_seconds(postmaster) + live
 
 
-def start_server(dsn: str, pool: int, profile: Path | None) -> tuple[subprocess.Popen[bytes], str]:
-    """One ``diogel-server`` on loopback (under cProfile, writing ``profile`` when it stops, if given)."""
-    entry = (str(Path(__file__).resolve()), "--serve-profiled", str(profile), "--") if profile else ("-m", "server.cli")
-    return bench_server.start_server(dsn, pool, entry=entry)
+def start_server(dsn: str, pool: int, profile: Path | None, serve_args: tuple[str, ...] = (),
+                 workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """One ``diogel-server`` on loopback (under cProfile, writing ``profile`` when it stops, if given),
+    with ``serve_args`` added to its command line."""
+    entry = ((str(Path(__file__).resolve()), "--serve-profiled", str(profile), "--") if profile
+             else ("-m", "server.cli", "serve"))  # fmt: skip
+    return bench_server.start_server(dsn, pool, workers, entry=(*entry, *serve_args))
 
 
 def ops_for(lap: Laptop, visits: int, edits: int) -> list[dict[str, Any]]:
@@ -318,6 +328,57 @@ async def run(bases: list[str], laptops: list[Laptop], visits: int, edits: int, 
             c.close()
 
 
+async def bare_requests(base: str, laptops: list[Laptop], n: int) -> float:
+    """``n`` GET /v1/me spread over the laptops, each on its own keep-alive connection (after 20 each
+    untimed): what every request costs besides its own work — HTTP, the framework, the token check —
+    with one small query of work (the user's cases). Returns the seconds taken."""
+    host, port = base.removeprefix("http://").split(":")
+    clients = [Client(host, int(port)) for _ in laptops]
+
+    async def some(client: Client, lap: Laptop, k: int) -> None:
+        for _ in range(k):
+            r = await client.request("GET", "/v1/me", lap.token)
+            if r.status != 200:
+                raise RuntimeError(f"/v1/me {r.status}: {r.text[:200]}")
+
+    try:
+        await asyncio.gather(*(some(c, lap, 20) for c, lap in zip(clients, laptops, strict=True)))
+        t0 = time.perf_counter()
+        await asyncio.gather(*(some(c, lap, n // len(laptops)) for c, lap in zip(clients, laptops, strict=True)))
+        return time.perf_counter() - t0
+    finally:
+        for c in clients:
+            c.close()
+
+
+def per_request(args: argparse.Namespace) -> int:
+    """``--requests N``: the CPU one instance and PostgreSQL spend per bare request (see bare_requests)."""
+    load_start = os.getloadavg()[0]
+    with TempCluster() as pg:
+        dsn = pg.dsn()
+        migrate(dsn)
+        laptops = setup(dsn, 8, args.cases, args.history)
+        proc, base = start_server(dsn, args.pool_size, None, ("--loop", args.loop, "--http", args.http), args.workers)
+        try:
+            asyncio.run(bare_requests(base, laptops, 8 * 20))  # warm: the first requests of each connection
+            cpu0 = tree_cpu(proc.pid), postgres_cpu(pg)
+            seconds = asyncio.run(bare_requests(base, laptops, args.requests))
+            cpu1 = tree_cpu(proc.pid), postgres_cpu(pg)
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    n = args.requests // 8 * 8
+    print(json.dumps({
+        "requests": n, "path": "GET /v1/me", "connections": 8, "loop": args.loop, "http": args.http,
+        "server_cpu_us_per_request": round((cpu1[0] - cpu0[0]) / n * 1e6),
+        "postgres_cpu_us_per_request": round((cpu1[1] - cpu0[1]) / n * 1e6),
+        "requests_per_s": round(n / seconds), "cores": os.cpu_count(),
+        "load_average_start": round(load_start, 2), "load_average_end": round(os.getloadavg()[0], 2),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }, indent=1))  # fmt: skip
+    return 0
+
+
 def check(dsn: str, laptops: list[Laptop]) -> dict[str, int]:
     """Lost and duplicated changes, refusals and conflicts, counted in the database itself."""
     sent = [o for lap in laptops for o in lap.sent_ops]
@@ -415,7 +476,12 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=64, help="laptops syncing at once")
     ap.add_argument("--instances", type=int, default=2)
     ap.add_argument("--pool-size", type=int, default=10, help="database connections per instance")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes per instance")
+    ap.add_argument("--loop", default="auto", choices=("auto", "asyncio", "uvloop"), help="the servers' event loop")
+    ap.add_argument("--http", default="auto", choices=("auto", "h11", "httptools"), help="the servers' HTTP parser")
     ap.add_argument("--quick", action="store_true", help="100 laptops")
+    ap.add_argument("--requests", type=int, metavar="N",
+                    help="instead of the country: N bare requests (GET /v1/me) to one instance, and the CPU each costs")
     ap.add_argument("--profile", type=Path, help="run each server under cProfile, writing DIR/server-N.prof")
     ap.add_argument("--statements", action="store_true",
                     help="log every statement's duration in PostgreSQL and print where its time went (slows it; "
@@ -423,6 +489,8 @@ def main() -> int:
     args = ap.parse_args()
     if args.quick:
         args.laptops = min(args.laptops, 100)
+    if args.requests:
+        return per_request(args)
     load_start = os.getloadavg()[0]
     with TempCluster() as pg:
         dsn = pg.dsn()
@@ -437,13 +505,14 @@ def main() -> int:
                 conn.execute("ALTER SYSTEM SET log_min_duration_statement = 0")
                 conn.execute("SELECT pg_reload_conf()")
             log_from = pg.logfile.stat().st_size
-        servers = [start_server(dsn, args.pool_size, args.profile / f"server-{n}.prof" if args.profile else None)
-                   for n in range(args.instances)]  # fmt: skip
-        cpu0 = [cpu_seconds(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
+        serve_args = ("--loop", args.loop, "--http", args.http)
+        servers = [start_server(dsn, args.pool_size, args.profile / f"server-{n}.prof" if args.profile else None,
+                                serve_args, args.workers) for n in range(args.instances)]  # fmt: skip
+        cpu0 = [tree_cpu(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         try:
             seconds, pulled = asyncio.run(run([b for _p, b in servers], laptops, args.visits, args.edits,
                                               args.concurrency))  # fmt: skip
-            cpu1 = [cpu_seconds(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
+            cpu1 = [tree_cpu(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         finally:
             for proc, _base in servers:
                 proc.terminate()
@@ -458,7 +527,8 @@ def main() -> int:
     errors = [e for lap in laptops for e in lap.errors]
     print(json.dumps({
         "laptops": args.laptops, "instances": args.instances, "concurrency": args.concurrency,
-        "pool_size_per_instance": args.pool_size, "setup_seconds": round(setup_s, 1),
+        "pool_size_per_instance": args.pool_size, "workers_per_instance": args.workers,
+        "loop": args.loop, "http": args.http, "setup_seconds": round(setup_s, 1),
         "seconds": round(seconds, 2), "changes_pushed": verdict["changes_sent"],
         "changes_per_s": round(verdict["changes_sent"] / seconds),
         "rows_pulled": pulled, "rows_pulled_per_s": round(pulled / seconds),

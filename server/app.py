@@ -3,7 +3,9 @@ input, error mapping, the body-size limit and the administration endpoints.
 
 Contract: every error is a JSON object ``{"error": code, "message": text}`` (plus ``path`` for input
 errors) with a 4xx status; 503 when the database is unreachable. Authentication is checked before the
-request's input is even read: a missing or bad token is 401, whatever the body or parameters hold.
+request's input is parsed: a missing or bad token is 401, whatever the body or parameters hold. The token
+is checked as the first statement of the transaction the request's work runs in (one connection checkout
+per request), and never cached: a token ended through any instance is refused by the next request.
 Handlers hold no state between requests (everything lives in PostgreSQL), so several instances can
 serve one database. The OpenAPI schema (``app.openapi()``, docs/openapi.json) lists every request,
 response, parameter and error, and is served at ``/v1/openapi.json`` to signed-in administrators.
@@ -15,10 +17,11 @@ import json
 from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
+import anyio
 import psycopg
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -33,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import admin, apply, audit_anchor, auth, conflicts, figures, models, pull
 from server.config import Settings
-from server.db import DbConn, DbPool, make_pool, run_tx
+from server.db import RETRYABLE, ConnectionSlots, DbConn, DbPool, HeldTx, MissingRow, make_pool, run_tx
 from server.migrator import current_version
 from server.reference_cache import ReferenceCache
 from server.scope import scope_cases
@@ -121,8 +124,9 @@ def _token(request: Request) -> str:
     return token
 
 
-def user_of(request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> auth.User:
-    """The signed-in user (set by ``AuthFirstRoute`` before the handler reads any input)."""
+async def user_of(request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> auth.User:
+    """The signed-in user (set by ``AuthFirstRoute`` before the handler reads any input). A coroutine so
+    that FastAPI calls it on the event loop: a plain function would cost every request a thread hop."""
     user: auth.User = request.state.user
     return user
 
@@ -143,11 +147,13 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
             await run_in_threadpool(apply.warm_up)
             if pool is not None:
                 app.state.pool = pool
+                await _load_cursor_key(app)
                 yield
                 return
             own = await run_in_threadpool(make_pool, settings.database_url, settings.pool_min_size,
                                           settings.pool_max_size)  # fmt: skip
             app.state.pool = own
+            await _load_cursor_key(app)
             apply.settle_heap()  # a server of its own (not an app a test gives its pool): see there
             try:
                 yield
@@ -156,37 +162,145 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
         finally:
             hashing.shutdown(wait=False, cancel_futures=True)
 
+    async def _load_cursor_key(app: FastAPI) -> None:
+        """Read once at start-up, so that no pull needs a transaction of its own for it (the key never
+        changes: migration 0002 made it). A database not migrated yet leaves it to the first pull."""
+        try:
+            app.state.cursor_key = await run_in_threadpool(run_tx, app.state.pool, pull.cursor_key)
+        except MissingRow:
+            pass
+
     def _pool(request: Request) -> DbPool:
         got: DbPool = request.app.state.pool  # set by lifespan: the given pool or make_pool's
         return got
 
-    async def tx(request: Request, fn: Callable[[DbConn], T], isolation: IsolationLevel | None = None) -> T:
-        return await run_in_threadpool(run_tx, _pool(request), fn, 8, isolation)
+    def _slots(request: Request) -> ConnectionSlots:
+        slots: ConnectionSlots | None = getattr(request.app.state, "slots", None)
+        if slots is None:
+            slots = request.app.state.slots = ConnectionSlots(_pool(request).max_size)
+        return slots
 
-    async def authenticate(request: Request, level: str) -> None:
-        """Runs before the route reads its input: 401 without a valid token, 403 for a non-administrator
-        on an administration endpoint."""
+    async def tx(request: Request, fn: Callable[[DbConn], T], isolation: IsolationLevel | None = None) -> T:
+        """``fn`` in one transaction. A signed-in request's first transaction at the isolation its token
+        was checked at is that very transaction (one checkout); any other transaction of the request first
+        ends that one (a request never holds two connections: waiting for a second while holding one
+        could empty the pool) and checks the token again in its own. Every connection is taken under a
+        slot (:class:`ConnectionSlots`), so no thread ever waits for one."""
+        held: HeldTx | None = getattr(request.state, "held", None)
+        if held is not None:
+            request.state.held = None
+            try:  # the slot taken with the held connection serves this transaction too
+                if held.isolation == isolation:
+                    return await run_in_threadpool(_finish_held, held, _rechecked(request, fn), fn)
+                await run_in_threadpool(held.end)
+                return await run_in_threadpool(run_tx, _pool(request), _rechecked(request, fn), 8, isolation)
+            finally:
+                _slots(request).release()
+        if getattr(request.state, "token", None) is not None:
+            fn = _rechecked(request, fn)
+        slots = _slots(request)
+        await slots.acquire()
+        try:
+            return await run_in_threadpool(run_tx, _pool(request), fn, 8, isolation)
+        finally:
+            slots.release()
+
+    def _rechecked(request: Request, fn: Callable[[DbConn], T]) -> Callable[[DbConn], T]:
+        """``fn`` after the request's token is checked again in the same transaction (still the same
+        active user's): work is never done for a token ended meanwhile."""
+        user, token, now = request.state.user, request.state.token, request.state.now
+
+        def checked_fn(conn: DbConn) -> T:
+            again = auth.user_for_token(conn, token, now)
+            if again is None or again.id != user.id:
+                raise ApiError(401, "unauthenticated", "the token is unknown or has expired; log in again", _UNAUTH)
+            return fn(conn)
+
+        return checked_fn
+
+    def _finish_held(held: HeldTx, again: Callable[[DbConn], T], fn: Callable[[DbConn], T]) -> T:
+        """``fn`` in the held transaction, committed; after a lost race, ``again`` (``fn`` with the token
+        checked afresh) in a transaction of its own."""
+        try:
+            result = held.run(fn)
+            held.end()
+            return result
+        except RETRYABLE:
+            return run_tx(held.pool, again, 7, held.isolation)
+
+    def _checked_in_held(pool: DbPool, token: str, now: datetime, level: str,
+                         isolation: IsolationLevel | None) -> tuple[HeldTx, auth.User]:  # fmt: skip
+        """A connection checked out and a transaction begun with the token's check as its first statement:
+        401 without a valid token, 403 for a non-administrator on an administration endpoint."""
+        held = HeldTx(pool, isolation)
+        user = held.run(lambda conn: auth.user_for_token(conn, token, now))
+        if user is None or (level == "admin" and not user.is_admin):
+            held.end()
+            if user is None:
+                raise ApiError(401, "unauthenticated", "the token is unknown or has expired; log in again", _UNAUTH)
+            raise ApiError(403, "forbidden", "this needs an administrator")
+        return held, user
+
+    async def authenticate(request: Request, level: str, isolation: IsolationLevel | None) -> None:
+        """Runs before the route parses its input: a bearer token well formed (401 without touching the
+        database), the raw body read (bounded by ``BodyLimit``; read first so that a slow client never
+        holds a connection), then the token checked as the first statement of the transaction the
+        request's work will run in (kept in ``request.state.held`` until the handler's ``tx`` uses it).
+        Never cached: a token ended on any instance is refused by the next request."""
         token = _token(request)
         now = settings.now()
-        user = await tx(request, lambda conn: auth.user_for_token(conn, token, now))
-        if user is None:
-            raise ApiError(401, "unauthenticated", "the token is unknown or has expired; log in again", _UNAUTH)
-        if level == "admin" and not user.is_admin:
-            raise ApiError(403, "forbidden", "this needs an administrator")
-        request.state.user = user
-        request.state.token = token
+        slots = _slots(request)
+        if request.method in ("POST", "PUT", "PATCH"):
+            try:
+                await request.body()
+            except Exception:  # too large, say: the token still comes first (401 before any other answer)
+                await slots.acquire()
+                try:
+                    await run_in_threadpool(_checked_alone, _pool(request), token, now, level)
+                finally:
+                    slots.release()
+                raise
+        await slots.acquire()  # given back when the held connection is (tx or release)
+        try:
+            held, user = await run_in_threadpool(_checked_in_held, _pool(request), token, now, level, isolation)
+        except BaseException:
+            slots.release()
+            raise
+        request.state.held, request.state.user, request.state.token, request.state.now = held, user, token, now
+
+    def _checked_alone(pool: DbPool, token: str, now: datetime, level: str) -> None:
+        held, _user = _checked_in_held(pool, token, now, level, None)
+        held.end()
+
+    async def release(request: Request) -> None:
+        """End the held transaction if the handler did not use it (commit: it only read the token)."""
+        held: HeldTx | None = getattr(request.state, "held", None)
+        if held is not None:
+            request.state.held = None
+            with anyio.CancelScope(shield=True):  # a connection is never left out of the pool
+                try:
+                    await run_in_threadpool(held.end)
+                finally:
+                    _slots(request).release()
 
     class AuthFirstRoute(APIRoute):
-        """Checks the token before FastAPI reads and validates the request's input."""
+        """Checks the token before FastAPI parses and validates the request's input, in the transaction
+        the request's work then runs in: a GET reads in one snapshot (REPEATABLE READ) and its token
+        with it; anything else at the default isolation."""
 
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
             level = (self.openapi_extra or {}).get("x-diogel-auth", "none")
+            isolation = RR if self.methods == {"GET"} else None
 
             async def checked(request: Request) -> Response:
-                if level != "none":
-                    await authenticate(request, level)
-                return await handler(request)
+                if level == "none":
+                    return await handler(request)
+                await authenticate(request, level, isolation)
+                try:
+                    return await handler(request)
+                finally:
+                    await release(request)
 
             return checked
 

@@ -63,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-body", type=int, default=4 * 1024 * 1024, help="request body limit in bytes")
     serve.add_argument("--pool-size", type=int, default=10, help="database connections per worker")
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.add_argument("--loop", default="auto", choices=("auto", "asyncio", "uvloop"),
+                       help="event loop (auto: uvloop when installed, as with the server extras)")
+    serve.add_argument("--http", default="auto", choices=("auto", "h11", "httptools"),
+                       help="HTTP/1.1 parser (auto: httptools when installed, as with the server extras)")
     serve.add_argument("--grace-days", type=int, default=30,
                        help="days after a de-allocation during which work made before it is still accepted")
     serve.add_argument("--council", type=Path, help="council.json for the reports' heading (default: the example)")
@@ -180,6 +184,8 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers if args.workers > 1 else None,
         host=args.host,
         port=args.port,
+        loop=args.loop,
+        http=args.http,
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
         log_level="info",

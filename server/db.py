@@ -5,14 +5,18 @@ Every connection the server opens for its own queries returns rows as dicts keye
 
 Contract: ``run_tx(pool, fn)`` calls ``fn(conn)`` inside one transaction and commits; on a
 serialization failure, deadlock or ``Retry`` it rolls back and calls ``fn`` again (a few times), so
-``fn`` must have no side effects outside the database.
+``fn`` must have no side effects outside the database. :class:`HeldTx` is one such transaction held
+open across several calls (a request's token check, then its work), ended exactly once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
+import weakref
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TypeAlias, TypeVar
 
 import orjson
@@ -37,7 +41,7 @@ class MissingRow(RuntimeError):
     """A query that always returns a row returned none: a database not migrated or a bug, never bad input."""
 
 
-_RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected, Retry)
+RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected, Retry)
 
 
 def _json_dumps(value: object) -> bytes:
@@ -97,7 +101,7 @@ def run_tx(
             try:
                 with conn.transaction():
                     return fn(conn)
-            except _RETRYABLE:
+            except RETRYABLE:
                 if attempt == attempts - 1:
                     raise
             finally:
@@ -105,3 +109,77 @@ def run_tx(
         # Back off a little so two racing transactions do not collide again in lockstep.
         time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
     raise AssertionError("unreachable")
+
+
+class HeldTx:
+    """One pooled connection in one open transaction, used by several calls one after another (from any
+    thread, never two at once) and ended once by :meth:`end`: committed, or rolled back after an error.
+    The connection goes back to the pool either way."""
+
+    def __init__(self, pool: DbPool, isolation: IsolationLevel | None) -> None:
+        self.pool, self.isolation = pool, isolation
+        self.conn = pool.getconn()
+        try:
+            self.conn.isolation_level = isolation
+            tx = self.conn.transaction()
+            tx.__enter__()
+            self._tx: AbstractContextManager[psycopg.Transaction] | None = tx
+        except BaseException:
+            self.conn.isolation_level = None
+            pool.putconn(self.conn)
+            raise
+
+    def run(self, fn: Callable[[DbConn], T]) -> T:
+        """``fn(conn)`` inside the held transaction; any exception ends it (rolled back) and is raised."""
+        if self._tx is None:
+            raise RuntimeError("the transaction has ended")
+        try:
+            return fn(self.conn)
+        except BaseException as exc:
+            self.end(exc)
+            raise
+
+    def end(self, exc: BaseException | None = None) -> None:
+        """Commit (``exc`` None) or roll back, and give the connection back; a no-op once ended. A failed
+        commit is raised (a retryable one as such: the caller may run the work again on its own)."""
+        tx, self._tx = self._tx, None
+        if tx is None:
+            return
+        try:
+            tx.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
+        finally:
+            try:
+                self.conn.isolation_level = None
+            finally:
+                self.pool.putconn(self.conn)
+
+    @property
+    def ended(self) -> bool:
+        return self._tx is None
+
+
+class ConnectionSlots:
+    """At most ``size`` (the pool's largest size) connections taken at once by one process's requests,
+    waited for on the event loop, never on a thread. A request that holds a connection across awaits
+    (:class:`HeldTx`) needs a thread of the pool of threads to finish on; were threads left blocked
+    waiting for a connection, every thread could be waiting for connections that only those requests
+    would give back. Take a slot before taking a connection, give it back after the connection is back."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _sem(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        sem = self._by_loop.get(loop)
+        if sem is None:
+            sem = self._by_loop[loop] = asyncio.Semaphore(self.size)
+        return sem
+
+    async def acquire(self) -> None:
+        await self._sem().acquire()
+
+    def release(self) -> None:
+        self._sem().release()
