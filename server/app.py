@@ -500,12 +500,20 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
 
     @app.post("/v1/admin/users", response_model=models.CreatedOut, status_code=201, **secured(
         "admin", "create_user", {201: {"set_role": ("set_role", {"user_id": "$response.body#/id"}),
-                                       "set_active": ("set_active", {"user_id": "$response.body#/id"})}}))
+                                       "set_active": ("set_active", {"user_id": "$response.body#/id"}),
+                                       "set_language": ("set_language", {"user_id": "$response.body#/id"})}}))
     async def admin_user(request: Request, user: User, body: models.UserIn) -> dict[str, Any]:
         uid = await admin_tx(request, lambda conn, now: admin.create_user(
             conn, body.username, body.password, body.role, body.team, body.display_name, now=now,
-            is_admin=body.is_admin, by=user.id))  # fmt: skip
+            is_admin=body.is_admin, by=user.id, language=body.language))  # fmt: skip
         return {"id": str(uid)}
+
+    @app.put("/v1/admin/users/{user_id}/language", response_model=models.StatusOk,
+             **secured("admin", "set_language"))
+    async def admin_language(request: Request, user: User, user_id: Annotated[UUID, Path()],
+                             body: models.LanguageIn) -> dict[str, Any]:  # fmt: skip
+        await admin_tx(request, lambda conn, now: admin.set_language(conn, str(user_id), body.language, now, user.id))
+        return {"status": "ok"}
 
     @app.put("/v1/admin/users/{user_id}/role", response_model=models.StatusOk, **secured("admin", "set_role"))
     async def admin_role(request: Request, user: User, user_id: Annotated[UUID, Path()],

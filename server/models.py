@@ -187,6 +187,13 @@ class CreatedOut(_Closed):
     id: str
 
 
+Language = Literal["cy", "en", "bilingual", "unknown"]
+
+
+class LanguageIn(_Closed):
+    language: Language
+
+
 class UserIn(_Closed):
     username: Username
     password: Annotated[str, Field(min_length=8, max_length=1000)]
@@ -195,6 +202,8 @@ class UserIn(_Closed):
     team: Annotated[Text | None, Field(max_length=200)] = None
     display_name: Annotated[Text | None, Field(max_length=200)] = None
     is_admin: bool = False
+    language: Language = "unknown"
+    """The language letters to them are written in (``unknown``: bilingual, Welsh first)."""
 
 
 class RoleIn(_Closed):

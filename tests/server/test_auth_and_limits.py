@@ -194,3 +194,26 @@ def _timed(c: httpx.Client) -> float:
     t = time.perf_counter()
     assert c.get("/v1/health").status_code == 200
     return time.perf_counter() - t
+
+
+def test_an_administrator_records_the_language_letters_to_a_user_are_written_in(team: Harness) -> None:
+    """``POST /v1/admin/users`` takes the language and ``PUT …/language`` changes it; both reach every laptop
+    on the user's practitioner row. Anything but cy/en/bilingual/unknown is refused with nothing written;
+    a social worker may not set it (administrators only)."""
+    a = team.login("ada")
+    r = a.post("/v1/admin/users", {"username": "nia", "password": "a long password", "role": "social_worker",
+                                   "team": "A", "language": "cy"})
+    assert r.status_code == 201, r.text
+    nia = r.json()["id"]
+    a.pull()
+    assert a.rows[("practitioner", nia)]["data"]["correspondence_language"] == "cy"
+    assert a.h.http.put(f"/v1/admin/users/{nia}/language", json={"language": "en"}, headers=a.auth).status_code == 200
+    a.pull()
+    assert a.rows[("practitioner", nia)]["data"]["correspondence_language"] == "en"
+    bad = a.h.http.put(f"/v1/admin/users/{nia}/language", json={"language": "fr"}, headers=a.auth)
+    assert bad.status_code == 422
+    w = team.login("wendy")
+    assert w.h.http.put(f"/v1/admin/users/{nia}/language", json={"language": "cy"},
+                        headers=w.auth).status_code == 403
+    a.pull()
+    assert a.rows[("practitioner", nia)]["data"]["correspondence_language"] == "en"
