@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -187,3 +187,21 @@ def case_subjects(store: Any, case_id: str) -> list[str]:
     """The ids of the people a case is about."""
     return [r["person_id"] for r in store.rows(
         "SELECT person_id FROM case_member WHERE case_id = ? AND role = 'subject' AND deleted = 0", [case_id])]
+
+
+def sqlite_steps(session: Any, read: Callable[[], object]) -> int:
+    """SQLite virtual-machine steps (in hundreds) the calling thread's reads take for ``read()``: a measure of
+    the work a read does that the machine's load does not disturb."""
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    conn = session.store.read().conn
+    conn.set_progress_handler(tick, 100)
+    try:
+        read()
+    finally:
+        conn.set_progress_handler(None, 100)
+    return steps[0]

@@ -17,6 +17,7 @@ from desktop.services.persons import PersonService
 from desktop.services.session import Session
 from desktop.store.caseload_index import COLUMNS, uk_date
 from desktop.sync.client import SyncClient
+from tests.conftest import sqlite_steps
 from ui.caseload_model import COLUMNS as LIST_COLUMNS
 from ui.caseload_model import CaseFilter
 from ui.caseload_source import order_rows
@@ -98,33 +99,16 @@ def test_the_first_screen_reads_at_most_a_page(manager: Session) -> None:
     assert [r.case_id for r in first.rows + second.rows] == [r.case_id for r in _walk(cases, query, 100)][:100]
 
 
-def _steps(session: Session, read) -> int:
-    """SQLite virtual-machine steps (in hundreds) the calling thread's reads take for ``read()``."""
-    steps = [0]
-
-    def tick() -> int:
-        steps[0] += 1
-        return 0
-
-    conn = session.store.read().conn
-    conn.set_progress_handler(tick, 100)
-    try:
-        read()
-    finally:
-        conn.set_progress_handler(None, 100)
-    return steps[0]
-
-
 def test_the_first_screen_costs_the_same_with_ten_times_the_cases(manager: Session) -> None:
     """The first page in the list's own first order (by name), in case-file order and in reference
     order is a walk along an index: its cost does not grow with the caseload, where a count does."""
     cases = CaseService(manager)
     firsts = [CaseloadQuery(sort="subjects"), CaseloadQuery(), CaseloadQuery(sort="reference", descending=False)]
-    before = [_steps(manager, lambda q=q: cases.caseload_page(q, None, 40)) for q in firsts]
-    count_before = _steps(manager, lambda: cases.caseload_count(CaseloadQuery()))
+    before = [sqlite_steps(manager, lambda q=q: cases.caseload_page(q, None, 40)) for q in firsts]
+    count_before = sqlite_steps(manager, lambda: cases.caseload_count(CaseloadQuery()))
     populate(manager, 3600, seed=23)
-    after = [_steps(manager, lambda q=q: cases.caseload_page(q, None, 40)) for q in firsts]
-    count_after = _steps(manager, lambda: cases.caseload_count(CaseloadQuery()))
+    after = [sqlite_steps(manager, lambda q=q: cases.caseload_page(q, None, 40)) for q in firsts]
+    count_after = sqlite_steps(manager, lambda: cases.caseload_count(CaseloadQuery()))
     assert count_after > 5 * count_before  # the counter sees a read over every case
     for b, a in zip(before, after, strict=True):
         assert a <= 2 * b + 2, (before, after)

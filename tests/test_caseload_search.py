@@ -17,7 +17,7 @@ from desktop.services.export_format import DERIVED_TABLES
 from desktop.services.persons import PersonService
 from desktop.services.session import Session
 from desktop.store.migrations.m0025_caseload_search import DERIVED
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sqlite_steps
 from ui.caseload_source import order_rows
 
 # Pieces of names: Welsh letters with diacritics and digraphs, letters whose casefold is longer or
@@ -119,23 +119,6 @@ def test_the_search_reads_the_index(named: Session) -> None:
     assert [r.case_id for r in _walk(cases, CaseloadQuery(short), 50)] == expected
 
 
-def _steps(session: Session, read) -> int:
-    """SQLite virtual-machine steps (in hundreds) the calling thread's reads take for ``read()``."""
-    steps = [0]
-
-    def tick() -> int:
-        steps[0] += 1
-        return 0
-
-    conn = session.store.read().conn
-    conn.set_progress_handler(tick, 100)
-    try:
-        read()
-    finally:
-        conn.set_progress_handler(None, 100)
-    return steps[0]
-
-
 def test_a_rare_words_first_page_and_count_read_only_its_candidates(make_session) -> None:
     """A word one case holds is found from the index: its first page and its count, in any order, cost a
     small part of a read of every case's search text (what both were before m0025, and what a term too
@@ -145,10 +128,10 @@ def test_a_rare_words_first_page_and_count_read_only_its_candidates(make_session
     cases = CaseService(session)
     rare = session.store.rows("SELECT la_number FROM person WHERE la_number IS NOT NULL ORDER BY id LIMIT 1")
     queries = [CaseloadQuery((rare[0]["la_number"].casefold(),), sort=s) for s in (None, "subjects", "worker")]
-    every = _steps(session, lambda: cases.caseload_count(CaseloadQuery(("zz",))))  # too short: every case's text
+    every = sqlite_steps(session, lambda: cases.caseload_count(CaseloadQuery(("zz",))))  # too short: every case's text
     for query in queries:
         assert len(_walk(cases, query, 200)) == 1
-        cost = _steps(session, lambda q=query: (cases.caseload_page(q, None, 200), cases.caseload_count(q)))
+        cost = sqlite_steps(session, lambda q=query: (cases.caseload_page(q, None, 200), cases.caseload_count(q)))
         assert 5 * cost < every, (query.sort, cost, every)
 
 

@@ -9,11 +9,7 @@ and says why in the person's language."""
 from __future__ import annotations
 
 import threading
-import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,55 +17,21 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from desktop.errors import PermissionDenied
 from desktop.i18n import set_language
-from desktop.services.demo import build_demo
 from desktop.services.drafts import DraftService
 from desktop.services.session import Session
-from desktop.store.crypto import KdfParams
-from desktop.store.store import Store
-from tests.conftest import DEMO_MOMENT, PASSWORD
 from tests.gui.conftest import World
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _asker(stack: traceback.StackSummary) -> str:
-    """The innermost ``ui/`` module on the stack (the widget that asked), or where the read came from."""
-    for frame in reversed(stack):
-        path = Path(frame.filename)
-        if ROOT / "ui" in path.parents:
-            return f"{path.relative_to(ROOT).as_posix()}:{frame.lineno}"
-    return f"{Path(stack[-1].filename).name}:{stack[-1].lineno}" if stack else "?"
+from tests.gui.store_reads import record_reads, signed_in_demo
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, dict[str, str]]]:
-    folder: Path = tmp_path_factory.mktemp("forms") / "demo"
-    kdf = KdfParams.fresh(time_cost=1, memory_cost=8192, parallelism=1)
-    moment = datetime.combine(DEMO_MOMENT.date(), time(12, 0), tzinfo=UTC)
-    ctx = build_demo(folder, PASSWORD, role="senior_manager", kdf=kdf, clock=lambda: moment)
-    cases = dict(ctx.cases)
-    ctx.store.close()
-    session = Session.sign_in(folder, PASSWORD, backup=False, clock=lambda: moment)
-    yield session, cases
-    session.store.close()
+    yield from signed_in_demo(tmp_path_factory, "forms")
 
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """(thread name, asker) of every store read — the real read, recorded on its way."""
-    recorded_reads: list[tuple[str, str]] = []
-    real = Store.reading
-    gui = threading.current_thread()
-
-    @contextmanager
-    def recorded(self: Store) -> Iterator[Any]:
-        on_gui = threading.current_thread() is gui
-        recorded_reads.append((threading.current_thread().name, _asker(traceback.extract_stack()) if on_gui else ""))
-        with real(self) as db:
-            yield db
-
-    monkeypatch.setattr(Store, "reading", recorded)
-    return recorded_reads
+    """(thread name, asker) of every store read."""
+    return record_reads(monkeypatch)
 
 
 def _settle(qtbot: Any) -> None:

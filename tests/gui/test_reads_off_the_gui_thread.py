@@ -6,23 +6,14 @@ fails the test unless its module is in the short allowlist below, each with its 
 from __future__ import annotations
 
 import threading
-import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from desktop.i18n import set_language
-from desktop.services.demo import build_demo
 from desktop.services.session import Session
-from desktop.store.crypto import KdfParams
-from desktop.store.store import Store
-from tests.conftest import DEMO_MOMENT, PASSWORD
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.gui.store_reads import record_reads, signed_in_demo
 
 NOT_YET_OFF_THE_GUI_THREAD: dict[str, str] = {
     # ui module -> why it still reads the store on the GUI thread. Empty: every case tab reads on a worker
@@ -30,26 +21,9 @@ NOT_YET_OFF_THE_GUI_THREAD: dict[str, str] = {
 }
 
 
-def _asker(stack: traceback.StackSummary) -> str:
-    """The innermost ``ui/`` module on the stack (the widget that asked), or where the read came from."""
-    for frame in reversed(stack):
-        path = Path(frame.filename)
-        if ROOT / "ui" in path.parents:
-            return path.relative_to(ROOT).as_posix()
-    return f"{Path(stack[-1].filename).name}:{stack[-1].lineno}" if stack else "?"
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, dict[str, str]]]:
-    folder: Path = tmp_path_factory.mktemp("reads") / "demo"
-    kdf = KdfParams.fresh(time_cost=1, memory_cost=8192, parallelism=1)
-    moment = datetime.combine(DEMO_MOMENT.date(), time(12, 0), tzinfo=UTC)
-    ctx = build_demo(folder, PASSWORD, role="senior_manager", kdf=kdf, clock=lambda: moment)
-    cases = dict(ctx.cases)
-    ctx.store.close()
-    session = Session.sign_in(folder, PASSWORD, backup=False, clock=lambda: moment)
-    yield session, cases
-    session.store.close()
+    yield from signed_in_demo(tmp_path_factory, "reads")
 
 
 def test_opening_every_case_and_switching_language_reads_nothing_on_the_gui_thread(
@@ -61,17 +35,7 @@ def test_opening_every_case_and_switching_language_reads_nothing_on_the_gui_thre
     session, cases = demo
     load_plugins()
     gui = threading.current_thread()
-    reads: list[tuple[str, str]] = []  # (thread name, asker)
-    real = Store.reading
-
-    @contextmanager
-    def recorded(self: Store) -> Iterator[Any]:
-        reads.append((threading.current_thread().name,
-                      _asker(traceback.extract_stack()) if threading.current_thread() is gui else ""))
-        with real(self) as db:
-            yield db
-
-    monkeypatch.setattr(Store, "reading", recorded)
+    reads = record_reads(monkeypatch, line=False)  # (thread name, asker)
     windows = []
     try:
         for case_id in cases.values():
