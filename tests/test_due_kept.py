@@ -232,22 +232,36 @@ def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext,
     assert asked[0] == set(wrote["cases"]) | theirs < every_case
     del asked[:]
 
-    # A worker's absence: the cases whose items name that worker, not every case.
+    # A worker's absence: nothing worked out again (who is away and who covers are read when the answer is read).
     fresh = _fresh(senior, DAY)
     worker = Counter(i.worker_id for i in fresh if i.worker_id).most_common(1)[0][0]
-    named = {i.case_id for i in fresh if i.worker_id == worker}
     del asked[:]
     MyWorkService(senior).record_absence(worker, from_date=DAY.isoformat(), to_date=(DAY + timedelta(days=3)).isoformat())
-    assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
-    assert named and asked[0] == named < every_case
+    kept = MyWorkService(senior).all_items()
+    assert asked == []
+    assert _dicts(kept) == _dicts(_fresh(senior, DAY))
+    assert all(i.absent for i in kept if i.worker_id == worker)
     del asked[:]
 
-    # A practitioner's own details reach every case (names are on every item of theirs, as cover and as worker).
-    demo.store.write(lambda tx: tx.update("practitioner", worker, {"phone": f"0{random.randrange(10**9)}"}),
+    # A worker's own details: the cases whose items name them and the cases of their team (its manager is the
+    # worker of its supervision items), not every case; their name is read when the answer is read.
+    team = demo.store.rows("SELECT team_id FROM practitioner WHERE id = ?", [worker])[0]["team_id"]
+    theirs = ({i.case_id for i in fresh if i.worker_id == worker}
+              | {r["id"] for r in demo.store.rows("SELECT id FROM case_file WHERE team_id = ?", [team])})
+    demo.store.write(lambda tx: tx.update("practitioner", worker, {"given_names": f"Gwyn {random.randrange(10**6)}"}),
                      actor=demo.staff["senior"])
-    MyWorkService(senior).all_items()
-    assert asked[0] == {r["id"] for r in demo.store.rows(
-        "SELECT c.id FROM case_file c")}
+    kept = MyWorkService(senior).all_items()
+    assert asked[0] == theirs < every_case
+    assert _dicts(kept) == _dicts(_fresh(senior, DAY))
+    assert any(i.worker_name.startswith("Gwyn ") for i in kept)
+    del asked[:]
+
+    # A team's details: nothing (teams' names are read by the view itself).
+    demo.store.write(lambda tx: tx.update("team", team, {"name": f"Tîm {random.randrange(10**6)}"}),
+                     actor=demo.staff["senior"])
+    kept = MyWorkService(senior).all_items()
+    assert asked == []
+    assert _dicts(kept) == _dicts(_fresh(senior, DAY))
 
 
 def test_a_change_whose_kept_answer_was_never_written_is_worked_out_again(
@@ -258,7 +272,7 @@ def test_a_change_whose_kept_answer_was_never_written_is_worked_out_again(
     MyWorkService(senior).all_items()
     _reopen(demo)
     case = demo.cases["twr_cp"]
-    kept_before = demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND on_day = ?",
+    kept_before = demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND from_day = ?",
                                   [case, DAY.isoformat()])
     # The change commits; the process "dies" before anything is kept for it (the memo never hears of it: the
     # store is closed at once and opened again, and no answer is asked for in between).
@@ -267,7 +281,7 @@ def test_a_change_whose_kept_answer_was_never_written_is_worked_out_again(
         case, visited_on=DAY.isoformat(), location="school", observations="Seen at school.",
         children=[{"person_id": child, "seen": True, "seen_alone": False, "seen_at_home": False}])
     _reopen(demo)
-    assert demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND on_day = ?",
+    assert demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND from_day = ?",
                            [case, DAY.isoformat()]) == kept_before  # the old answer is still there…
     del asked[:]
     senior = demo.session("senior")
@@ -283,7 +297,7 @@ def test_a_stamp_the_audit_trail_does_not_hold_is_stale(demo: DemoContext) -> No
     MyWorkService(senior).all_items()
     _reopen(demo)
     cases = [r["id"] for r in demo.store.rows("SELECT id FROM case_file")]
-    rows = demo.store.rows("SELECT case_id, recipe FROM due_kept WHERE viewer = ? AND on_day = ?",
+    rows = demo.store.rows("SELECT case_id, recipe FROM due_kept WHERE viewer = ? AND from_day = ?",
                            [senior.user.id, DAY.isoformat()])
     recipe = rows[0]["recipe"]
     assert set(due_kept.current(demo.store, senior.user.id, DAY, recipe, cases)) == set(cases)
