@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from desktop.domain.engine import default_engine
 from desktop.services import due_kept, my_work
 from desktop.services.cases import CaseService
 from desktop.services.child_protection.visits import VisitService
+from desktop.services.children import facts as looked_after
 from desktop.services.demo import DemoContext, build_demo
 from desktop.services.exceptions import ExceptionService
 from desktop.services.my_work import MyWorkService
@@ -183,6 +186,89 @@ def test_the_kept_answer_is_the_whole_answer_after_random_edits_days_and_sign_in
         session = demo.session(key)
         assert _dicts(MyWorkService(session).all_items()) == _dicts(_fresh(session, session.today())), key
 
+
+
+BANK_HOLIDAY = date(2026, 12, 25)  # Christmas Day, a Friday (Boxing Day's substitute is Monday the 28th)
+WEEKEND = date(2026, 11, 28)  # a Saturday
+FIVE_AT = DAY + timedelta(days=40)
+"""A looked-after child of the demo turns five (its health assessments fall from six-monthly, L9a, to yearly, L9b)."""
+EXCEPTED = (DAY + timedelta(days=20), DAY + timedelta(days=50))
+"""An exception to one of a child's timescales, lifting it, is in force from the first day to the second."""
+NEW_DAYS = st.one_of(st.sampled_from([WEEKEND, WEEKEND + timedelta(days=1), BANK_HOLIDAY, date(2026, 12, 28),
+                                      date(2027, 3, 26),  # and Good Friday 2027
+                                      FIVE_AT - timedelta(days=1), FIVE_AT, EXCEPTED[0] - timedelta(days=1),
+                                      EXCEPTED[0], EXCEPTED[1], EXCEPTED[1] + timedelta(days=1)]),
+                     st.integers(1, 900).map(lambda n: DAY + timedelta(days=n)))
+
+
+def _flush(ctx: DemoContext) -> None:
+    """Wait for what is queued on the store's writer (the kept answers are written without waiting)."""
+    ctx.store.submit(lambda _tx: None, actor=ctx.staff["senior"], notify=False).result()
+
+
+def _holding(ctx: DemoContext, viewer: str, on: date) -> set[str]:
+    """The cases with a kept answer for ``viewer`` that holds on ``on``."""
+    return {r["case_id"] for r in ctx.store.rows(
+        "SELECT case_id FROM due_kept WHERE viewer = ? AND from_day <= ? AND until_day >= ?",
+        [viewer, on.isoformat(), on.isoformat()])}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(days=st.lists(NEW_DAYS, min_size=1, max_size=5, unique=True).map(sorted), reopen=st.booleans())
+def test_a_new_day_works_out_only_the_cases_that_turned_and_reads_the_rest(
+        demo: DemoContext, asked: list[set[str]], days: list[date], reopen: bool) -> None:
+    """The clock moved forward by days — onto weekends, bank holidays and any day in the next two and a half years:
+    each person's answer read from what is kept (status, days overdue and days elapsed worked out for the day) is
+    what working everything out afresh gives, and only the cases whose kept answer stopped holding were worked
+    out again."""
+    calendar = MyWorkService(demo.session("senior")).engine.calendar
+    assert not any(calendar.is_working_day(d) for d in (WEEKEND, BANK_HOLIDAY, date(2026, 12, 28), date(2027, 3, 26)))
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    _reopen(demo)  # nothing held in memory from an earlier example (the demo is the same for them all)
+    senior = demo.session("senior")
+    child = looked_after.subjects(demo.store, *case_condition(senior.user, DAY), DAY)[0].facts.person_id
+    demo.store.write(lambda tx: tx.update("person", child, {"date_of_birth": FIVE_AT.replace(year=FIVE_AT.year - 5)
+                                                            .isoformat()}), actor=demo.staff["senior"])
+    if not demo.store.rows("SELECT 1 FROM rule_exception WHERE from_date = ?", [EXCEPTED[0].isoformat()]):
+        exceptions = ExceptionService(senior)
+        allowed = {r.id for r in exceptions.allowed_rules()}
+        item = next(i for i in _fresh(senior, DAY) if i.rule_id in allowed and not i.excepted_by)
+        exceptions.record(item.case_id, item.person_id, item.rule_id, reason_kind="age", reason="Agreed.",
+                          from_date=EXCEPTED[0].isoformat(), until=EXCEPTED[1].isoformat(), use_substitute=False)
+    for key in PEOPLE:
+        MyWorkService(demo.session(key)).all_items()
+    for day in days:
+        demo.store.clock.moment = _at(day)  # type: ignore[attr-defined]
+        if reopen:
+            _reopen(demo)
+        _flush(demo)
+        for key in PEOPLE:
+            session = demo.session(key)
+            scope = set(MyWorkService(session)._scope())  # noqa: SLF001 - the cases the answer covers
+            turned = scope - _holding(demo, session.user.id, day)
+            del asked[:]
+            kept = MyWorkService(session).all_items()
+            assert (asked[0] if asked else set()) == turned, (key, day)
+            assert _dicts(kept) == _dicts(_fresh(session, day)), (key, day)
+            _flush(demo)
+
+
+def test_the_next_day_works_out_no_case_that_holds(demo: DemoContext, asked: list[set[str]]) -> None:
+    """The first sign-in of a new day, nothing changed: most cases' answers still hold (only a case with a child
+    turning five or of school age that day, an exception starting or ending, or a problem would be worked out)."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    MyWorkService(demo.session("senior")).all_items()
+    every_case = {r["id"] for r in demo.store.rows("SELECT id FROM case_file")}
+    for later in (1, 5):  # a Tuesday, a Saturday
+        demo.store.clock.moment = _at(DAY + timedelta(days=later))  # type: ignore[attr-defined]
+        _reopen(demo)
+        del asked[:]
+        senior = demo.session("senior")
+        turned = every_case - _holding(demo, senior.user.id, DAY + timedelta(days=later))
+        kept = MyWorkService(senior).all_items()
+        assert (asked[0] if asked else set()) == turned
+        assert len(turned) <= len(every_case) // 4
+        assert _dicts(kept) == _dicts(_fresh(senior, DAY + timedelta(days=later)))
 
 
 def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext, asked: list[set[str]]) -> None:
@@ -406,3 +492,31 @@ def test_the_recipe_does_not_depend_on_where_the_code_is(tmp_path: Path) -> None
     here = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=True)
     there = subprocess.run([sys.executable, "-c", script, str(copy)], capture_output=True, text=True, check=True)
     assert here.stdout.strip() and here.stdout == there.stdout
+
+
+def test_an_answer_holds_until_the_rules_in_force_change() -> None:
+    """A rule coming into force, and one going out of force (``effective_to`` is its first day out), end what is
+    kept the day before."""
+    rules = default_engine().rules
+    assert due_kept.rules_turn(rules, DAY) == due_kept.NEVER  # the shipped rules: none starts or ends later
+    start, end = DAY + timedelta(days=9), DAY + timedelta(days=30)
+    later = replace(rules.rules[0], effective_from=start, effective_to=None)
+    ending = replace(rules.rules[1], effective_from=None, effective_to=end)
+    fake = type("Rules", (), {"rules": (*rules.rules, later, ending)})()
+    assert due_kept.rules_turn(fake, DAY) == start - timedelta(days=1)
+    assert due_kept.rules_turn(fake, start) == end - timedelta(days=1)
+    assert due_kept.rules_turn(fake, end) == due_kept.NEVER
+
+
+def test_a_change_to_the_person_s_own_role_reaches_every_case_of_theirs(demo: DemoContext) -> None:
+    """The person's own worker row decides whether they see supervision's items (a manager's): a change to it,
+    through an audited write while they are signed in, works every case of theirs out again."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    session = demo.session("sw_rhian")
+    before = MyWorkService(session).all_items()
+    assert not any(i.population == "supervision" for i in before)
+    demo.store.write(lambda tx: tx.update("practitioner", session.user.id, {"app_role": "team_manager"}),
+                     actor=demo.staff["senior"])
+    after = MyWorkService(session).all_items()
+    assert any(i.population == "supervision" for i in after)
+    assert _dicts(after) == _dicts(_fresh(session, DAY))
