@@ -329,17 +329,26 @@ def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext,
     assert all(i.absent for i in kept if i.worker_id == worker)
     del asked[:]
 
-    # A worker's own details: the cases whose items name them and the cases of their team (its manager is the
-    # worker of its supervision items), not every case; their name is read when the answer is read.
-    team = demo.store.rows("SELECT team_id FROM practitioner WHERE id = ?", [worker])[0]["team_id"]
-    theirs = ({i.case_id for i in fresh if i.worker_id == worker}
-              | {r["id"] for r in demo.store.rows("SELECT id FROM case_file WHERE team_id = ?", [team])})
-    demo.store.write(lambda tx: tx.update("practitioner", worker, {"given_names": f"Gwyn {random.randrange(10**6)}"}),
-                     actor=demo.staff["senior"])
-    kept = MyWorkService(senior).all_items()
-    assert asked[0] == theirs < every_case
-    assert _dicts(kept) == _dicts(_fresh(senior, DAY))
-    assert any(i.worker_name.startswith("Gwyn ") for i in kept)
+    # A worker's own details: the cases whose items name them, not every case; their name is read when the
+    # answer is read. A team manager moving team: those and the cases of both teams (a team's manager is the
+    # worker of its child protection cases' supervision items, S1).
+    manager = demo.staff["tm_cin"]  # Davies, into the child protection team, whose manager (Lloyd) they come before
+    old_team, new_team = (demo.store.rows("SELECT team_id FROM practitioner WHERE id = ?", [who])[0]["team_id"]
+                          for who in (manager, demo.staff["tm_cp"]))
+    name = f"Gwyn {random.randrange(10**6)}"
+    for changed, values in ((worker, {"given_names": name}), (manager, {"team_id": new_team})):
+        theirs = {i.case_id for i in _fresh(senior, DAY) if i.worker_id == changed}
+        if changed == manager:
+            theirs |= {r["id"] for r in demo.store.rows("SELECT id FROM case_file WHERE team_id IN (?, ?)",
+                                                       [old_team, new_team])}
+        del asked[:]
+        demo.store.write(lambda tx, w=changed, v=values: tx.update("practitioner", w, v), actor=demo.staff["senior"])
+        kept = MyWorkService(senior).all_items()
+        assert theirs and asked[0] == theirs < every_case, changed
+        assert _dicts(kept) == _dicts(_fresh(senior, DAY))
+    assert any(i.worker_name.startswith(name) for i in kept)
+    assert any(i.worker_id == manager and i.rule_id == "S1" for i in kept)
+    team = new_team
     del asked[:]
 
     # A team's details: nothing (teams' names are read by the view itself).
@@ -520,3 +529,46 @@ def test_a_change_to_the_person_s_own_role_reaches_every_case_of_theirs(demo: De
     after = MyWorkService(session).all_items()
     assert any(i.population == "supervision" for i in after)
     assert _dicts(after) == _dicts(_fresh(session, DAY))
+
+
+def _columns(due: dict[str, Any]) -> dict[str, tuple[str, str, int, int]]:
+    return {k: (v.next.rule_id, v.next.person_id, v.next.due.toordinal(), v.overdue) for k, v in due.items()}
+
+
+def test_the_due_columns_of_some_cases_are_worked_out_for_those_cases_only(
+        demo: DemoContext, asked: list[set[str]]) -> None:
+    """``by_cases`` (the caseload's rows held): what ``by_case`` says of those cases, working out only those with no
+    current kept answer — nothing else — whether the whole answer is held or not; an id outside the person's scope
+    is left out, as if it did not exist."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    rhian = demo.session("sw_rhian")
+    every_case = sorted(r["id"] for r in demo.store.rows("SELECT id FROM case_file"))
+    whole = _columns(MyWorkService(demo.session("senior")).by_case())
+    condition, params = case_condition(rhian.user, DAY)
+    hers = {r["id"] for r in demo.store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)}
+    assert hers and set(every_case) - hers
+    _reopen(demo)  # nothing held in memory; the senior manager's answers are kept
+    senior, rhian = demo.session("senior"), demo.session("sw_rhian")
+    some = every_case[::3]
+    del asked[:]
+    assert _columns(MyWorkService(senior).by_cases(some)) == {k: v for k, v in whole.items() if k in some}
+    assert asked == []  # read from what is kept
+    case = some[0]
+    VisitService(senior).record(case, visited_on=DAY.isoformat(), location="home", observations="Seen.",
+                                children=[{"person_id": case_subjects(demo.store, case)[0], "seen": True,
+                                           "seen_alone": True, "seen_at_home": True}])
+    del asked[:]
+    got = _columns(MyWorkService(senior).by_cases(some))
+    assert asked == [{case}]  # the changed case alone
+    fresh = _columns(MyWorkService(senior).by_case())
+    assert got == {k: v for k, v in fresh.items() if k in some}
+    del asked[:]
+    theirs = MyWorkService(rhian).by_cases(every_case)  # nothing kept for her: her cases worked out, only hers
+    assert asked == [hers]
+    _flush(demo)
+    del asked[:]
+    assert _columns(MyWorkService(rhian).by_cases(every_case)) == _columns(theirs)  # now read from what is kept
+    assert asked == []
+    assert _columns(theirs) == _columns(MyWorkService(rhian).by_case())  # and from the whole answer, held
+    assert _columns(MyWorkService(rhian).by_cases(every_case)) == _columns(theirs)
+    assert MyWorkService(senior).by_cases([]) == {}

@@ -24,9 +24,9 @@ Stamps
     a change and the kept answer's write leaves the change's entry after the stamp: the answer is
     stale, never wrong. An entry about a case marks that case; a person's entry marks the cases they
     are a member of; a pull's entry the cases of the rows it wrote and the cases of the people it
-    wrote; a worker's entry the cases whose kept items name that worker and the cases of their team
-    (a team's manager is the worker of its supervision items), or every case when it is the person's
-    own (their role decides what supervision they see); an absence, a cover of a worker and a team's
+    wrote; a worker's entry the cases whose kept items name that worker and, for a team manager, the
+    cases of their team (a team's manager is the worker of its supervision items), or every case when it
+    is the person's own (their role decides what supervision they see); an absence, a cover of a worker and a team's
     details nothing (read when the answer is read); reads, sign-ins and exports nothing; anything else (a
     pull that wrote reference data or removed a case, an import) marks every case. A stamp whose entry
     is not in the trail (a history replaced) is stale.
@@ -156,10 +156,12 @@ def _changes_since(store: Any, seq: int, viewer: str) -> tuple[int, dict[str, in
 
 
 def _worker_cases(store: Any, viewer: str, worker: str, before: str | None, after: str | None) -> list[str]:
-    """The cases whose answer a change to ``worker``'s row may change: those whose kept items name them, and
-    those of the teams they are, were or are now in (a team's manager is the worker of its cases'
-    supervision items; names are read when an answer is read)."""
-    teams = {r["team_id"] for r in store.rows("SELECT team_id FROM practitioner WHERE id = ?", [worker])}
+    """The cases whose answer a change to ``worker``'s row may change: those whose kept items name them and, when
+    they are or were a team manager, those of the teams they are, were or are now in (a team's manager is the
+    worker of its cases' supervision items). Names are read when an answer is read."""
+    rows = store.rows("SELECT team_id, app_role FROM practitioner WHERE id = ?", [worker])
+    teams = {r["team_id"] for r in rows}
+    managers = any(r["app_role"] == "team_manager" for r in rows)
     for recorded in (before, after):
         try:
             values = json.loads(recorded or "{}")
@@ -167,11 +169,12 @@ def _worker_cases(store: Any, viewer: str, worker: str, before: str | None, afte
             values = {}
         if isinstance(values, dict):
             teams.add(values.get("team_id"))
+            managers = managers or values.get("app_role") == "team_manager"
     teams.discard(None)
     named = store.rows("SELECT k.case_id FROM due_kept k WHERE k.viewer = ?"
                        " AND EXISTS (SELECT 1 FROM json_each(k.workers) w WHERE w.value = ?)", [viewer, worker])
     in_teams = store.rows("SELECT id AS case_id FROM case_file WHERE team_id IN (SELECT value FROM json_each(?))",
-                          [json.dumps(sorted(teams))])
+                          [json.dumps(sorted(teams) if managers else [])])
     return [r["case_id"] for r in (*named, *in_teams)]
 
 

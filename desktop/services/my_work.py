@@ -32,6 +32,8 @@ Provider registry
       week, away and who covers, their items), with a row for work nobody is allocated to;
       ``uncovered`` (items of absent workers nobody covers — the team manager assigns cover, V3);
       ``tasks`` (:class:`desktop.services.tasks.Task`: escalations and notifications).
+    * ``by_case(on=None)`` and ``by_cases(case_ids, on=None)`` — per case its most urgent item and count of
+      overdue items, for every case in scope or only for those named (the caseload's rows held).
     * ``counts(on=None)`` — the headline counts (``overdue``, ``due_today``, ``due_this_week``, ``tasks``
       for the person, ``uncovered``), for the sidebar badge.
     * ``assign_cover(covering_id, *, covered_id=None, case_id=None, from_date, to_date, reason=None)`` and
@@ -375,6 +377,20 @@ class CaseDue:
 
     next: WorkItem
     overdue: int = 0
+
+
+def _fold(items: Iterable[WorkItem]) -> dict[str, CaseDue]:
+    """Per case, its most urgent item and its count of overdue items."""
+    out: dict[str, CaseDue] = {}
+    for item in items:
+        found = out.get(item.case_id)
+        if found is None:
+            found = out[item.case_id] = CaseDue(item)
+        elif (item.urgency.rank, item.due) < (found.next.urgency.rank, found.next.due):
+            found.next = item
+        if item.status == OVERDUE:
+            found.overdue += 1
+    return out
 
 
 @dataclass(slots=True)
@@ -753,17 +769,28 @@ class MyWorkService:
 
     def by_case(self, on: date | None = None) -> dict[str, CaseDue]:
         """Per case in scope: its most urgent item (any horizon) and how many items are overdue — the
-        caseload's "Next due" and "Overdue" columns. Any thread."""
-        out: dict[str, CaseDue] = {}
-        for item in self.all_items(on):
-            found = out.get(item.case_id)
-            if found is None:
-                found = out[item.case_id] = CaseDue(item)
-            elif (item.urgency.rank, item.due) < (found.next.urgency.rank, found.next.due):
-                found.next = item
-            if item.status == OVERDUE:
-                found.overdue += 1
-        return out
+        caseload's "Next due" and "Overdue" columns for a sort by them. Any thread."""
+        return _fold(self.all_items(on))
+
+    def by_cases(self, case_ids: Collection[str], on: date | None = None) -> dict[str, CaseDue]:
+        """:meth:`by_case` for the cases ``case_ids`` names only (the caseload's rows held): those in scope and
+        with something due; an id outside scope is left out, as if it did not exist. From the whole answer when
+        it is held and current; otherwise only these cases are read from what is kept, and those with no
+        current kept answer worked out (and kept). Any thread."""
+        self.session.require(Can.VIEW_CASEWORK)
+        on = on or self.session.today()
+        wanted = set(case_ids)
+        if not wanted:
+            return {}
+        memo = _memo(self.session.store)
+        if self.engine is not default_engine() or memo.holds(self._key(on, None, None)):
+            return {k: v for k, v in self.by_case(on).items() if k in wanted}
+        condition, params = case_condition(self.session.user, self.session.today())
+        stamp = due_kept.mark(self.session.store)  # before the reads behind the answer
+        scope = [r["id"] for r in self.session.store.rows(
+            f"SELECT c.id FROM case_file c WHERE c.id IN (SELECT value FROM json_each(:ids)) AND ({condition})",
+            {**params, "ids": json.dumps(sorted(wanted))})]
+        return _fold(self._kept_of(on, self._recipe(), stamp, scope))
 
     def excepted(self, on: date | None = None, *, mine_only: bool = True) -> list[WorkItem]:
         """Items a recorded exception applies to (lifted ones included), any status, in scope."""
