@@ -7,7 +7,9 @@
 * search keystroke to updated list (the first page of the search read on a worker and shown) —
   target ≤ 50 ms;
 * language switch with the main views open — target ≤ 150 ms;
-* resident memory with 5,000 cases — target ≤ 300 MB.
+* resident memory with 5,000 cases — target ≤ 300 MB;
+* the caseload's first page's due columns (Next due, Overdue) in: from the process's start, and the process's CPU
+  from the list shown until then (the sidebar badge counts on a worker meanwhile too).
 
 With ``--cases 50000`` the targets are those of issue 22: cold start ≤ 1.5 s and resident memory
 ≤ 200 MB. The children run from compiled bytecode (compiled first into a temporary cache), as an
@@ -57,6 +59,10 @@ while not page.loaded:
 app.processEvents()
 ready = time.time() - t0
 cpu_ready = time.process_time()  # this process's CPU from its start (all threads)
+while not (page.model.due_loaded and not page.due_loader.pending):  # the first page's due columns, on a worker
+    app.processEvents()
+    time.sleep(0.001)
+due_ready, cpu_due = time.time() - t0, time.process_time()
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 timings = {"search": [], "switch": []}
 for text in ["j", "jo", "jon", "jone", "jones", "", "seren", "tŵr", "", "LA0", "2016-", ""]:
@@ -76,7 +82,8 @@ while page.model.busy:  # the last search's count
     app.processEvents()
     time.sleep(0.001)
 print(json.dumps({"ready_s": ready, "rss_mb": rss_mb, "rows": page.model.total(), "cpu_s": cpu_ready,
-                  "rows_read": page.model.rowCount(), **timings}))
+                  "rows_read": page.model.rowCount(), "due_s": due_ready, "due_cpu_s": cpu_due - cpu_ready,
+                  **timings}))
 from ui.tasks import runner
 runner().shutdown()  # let background work (the due columns of 50,000 cases) finish before closing the store
 window.close()
@@ -121,6 +128,9 @@ def main() -> int:
         "cold_start_s_max": round(max(r["ready_s"] for r in runs), 2),
         "cold_start_cpu_s_median": round(statistics.median(r["cpu_s"] for r in runs), 2),
         "rows_read_at_sign_in": max(r["rows_read"] for r in runs),
+        "due_columns_s_median": round(statistics.median(r["due_s"] for r in runs), 2),
+        "due_columns_cpu_s_median": round(statistics.median(r["due_cpu_s"] for r in runs), 2),
+        "due_columns_cpu_s_max": round(max(r["due_cpu_s"] for r in runs), 2),
         "cold_start_check_first_s_median": round(statistics.median(r["ready_s"] for r in waited), 2),
         "search_keystroke_ms_median": round(statistics.median(search), 1),
         "search_keystroke_ms_max": round(max(search), 1),

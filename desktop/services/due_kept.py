@@ -132,50 +132,73 @@ def _changes_since(store: Any, seq: int, viewer: str) -> tuple[int, dict[str, in
         for case_id in case_ids:
             touched[case_id] = max(touched.get(case_id, 0), at)
 
-    def members(person_ids: list[str]) -> list[str]:
-        return [r["case_id"] for r in store.rows(
-            "SELECT DISTINCT case_id FROM case_member WHERE person_id IN (SELECT value FROM json_each(?))",
-            [json.dumps(person_ids)])]
-
+    people: list[tuple[int, list[str]]] = []
+    workers: list[tuple[int, str, str | None, str | None]] = []
     marks = ", ".join("?" for _a in IGNORED_ACTIONS)
     for e in store.rows(f"SELECT seq, action, entity, entity_id, case_id, before, after FROM audit WHERE seq > ?"
                         f" AND action NOT IN ({marks}) ORDER BY seq", [seq, *IGNORED_ACTIONS]):
         if e["case_id"]:
             touch(e["seq"], (e["case_id"],))
         elif e["entity"] == "person" and e["entity_id"]:
-            touch(e["seq"], members([e["entity_id"]]))
+            people.append((e["seq"], [e["entity_id"]]))
         elif e["action"] == "sync.pull" and (wrote := _pulled(e["after"])) is not None:
-            touch(e["seq"], [*wrote[0], *members(wrote[1])])
+            touch(e["seq"], wrote[0])
+            people.append((e["seq"], wrote[1]))
         elif e["entity"] in ("practitioner_absence", "cover", "team") and e["entity_id"]:
             continue  # who is away, who covers and teams' names are read when an answer is read
         elif e["entity"] == "practitioner" and e["entity_id"] and e["entity_id"] != viewer:
-            touch(e["seq"], _worker_cases(store, viewer, e["entity_id"], e["before"], e["after"]))
+            workers.append((e["seq"], e["entity_id"], e["before"], e["after"]))
         else:
             everything_at = e["seq"]
+    if people:  # the cases each person is a member of: one read for every entry together
+        member_of: dict[str, list[str]] = {}
+        for r in store.rows("SELECT DISTINCT person_id, case_id FROM case_member"
+                            " WHERE person_id IN (SELECT value FROM json_each(?))",
+                            [json.dumps(sorted({p for _s, ids in people for p in ids}))]):
+            member_of.setdefault(r["person_id"], []).append(r["case_id"])
+        for at, ids in people:
+            touch(at, (c for p in ids for c in member_of.get(p, ())))
+    for at, cases in _worker_cases(store, viewer, workers):
+        touch(at, cases)
     return everything_at, touched
 
 
-def _worker_cases(store: Any, viewer: str, worker: str, before: str | None, after: str | None) -> list[str]:
-    """The cases whose answer a change to ``worker``'s row may change: those whose kept items name them and, when
-    they are or were a team manager, those of the teams they are, were or are now in (a team's manager is the
-    worker of its cases' supervision items). Names are read when an answer is read."""
-    rows = store.rows("SELECT team_id, app_role FROM practitioner WHERE id = ?", [worker])
-    teams = {r["team_id"] for r in rows}
-    managers = any(r["app_role"] == "team_manager" for r in rows)
-    for recorded in (before, after):
-        try:
-            values = json.loads(recorded or "{}")
-        except ValueError:
-            values = {}
-        if isinstance(values, dict):
-            teams.add(values.get("team_id"))
-            managers = managers or values.get("app_role") == "team_manager"
-    teams.discard(None)
-    named = store.rows("SELECT k.case_id FROM due_kept k WHERE k.viewer = ?"
-                       " AND EXISTS (SELECT 1 FROM json_each(k.workers) w WHERE w.value = ?)", [viewer, worker])
-    in_teams = store.rows("SELECT id AS case_id FROM case_file WHERE team_id IN (SELECT value FROM json_each(?))",
-                          [json.dumps(sorted(teams) if managers else [])])
-    return [r["case_id"] for r in (*named, *in_teams)]
+def _worker_cases(store: Any, viewer: str, entries: list[tuple[int, str, str | None, str | None]]
+                  ) -> list[tuple[int, list[str]]]:
+    """Per worker's entry (its ``seq``, the worker, what it recorded before and after), the cases whose answer it
+    may change: those whose kept items name the worker and, when they are or were a team manager, those of the
+    teams they are, were or are now in (a team's manager is the worker of its cases' supervision items). Names
+    are read when an answer is read. Three reads for every entry together (a view walks every entry since the
+    oldest stamp it reads)."""
+    if not entries:
+        return []
+    ids = json.dumps(sorted({worker for _s, worker, _b, _a in entries}))
+    now = {r["id"]: r for r in store.rows(
+        "SELECT id, team_id, app_role FROM practitioner WHERE id IN (SELECT value FROM json_each(?))", [ids])}
+    named: dict[str, list[str]] = {}
+    for r in store.rows("SELECT w.value AS worker, k.case_id FROM due_kept k, json_each(k.workers) w"
+                        " WHERE k.viewer = ? AND w.value IN (SELECT value FROM json_each(?))", [viewer, ids]):
+        named.setdefault(r["worker"], []).append(r["case_id"])
+    teams_of: list[set[str]] = []
+    for _seq, worker, before, after in entries:
+        row = now.get(worker)
+        teams, manager = {row["team_id"] if row else None}, bool(row and row["app_role"] == "team_manager")
+        for recorded in (before, after):
+            try:
+                values = json.loads(recorded or "{}")
+            except ValueError:
+                values = {}
+            if isinstance(values, dict):
+                teams.add(values.get("team_id"))
+                manager = manager or values.get("app_role") == "team_manager"
+        teams_of.append({t for t in teams if t} if manager else set())
+    in_team: dict[str, list[str]] = {}
+    every_team = json.dumps(sorted(set().union(*teams_of)))
+    for r in store.rows("SELECT team_id, id FROM case_file WHERE team_id IN (SELECT value FROM json_each(?))",
+                        [every_team]):
+        in_team.setdefault(r["team_id"], []).append(r["id"])
+    return [(seq, [*named.get(worker, ()), *(c for t in teams for c in in_team.get(t, ()))])
+            for (seq, worker, _b, _a), teams in zip(entries, teams_of, strict=True)]
 
 
 def _pulled(after: str | None) -> tuple[list[str], list[str]] | None:

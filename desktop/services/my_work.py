@@ -196,8 +196,8 @@ class WorkItem:
     population: str
     worker_id: str | None
     _engine: DueItem | tuple[Any, ...] | None = field(repr=False, compare=False)
-    """The engine's item, or it packed (an item read back from what is kept: unpacked when asked for,
-    see :attr:`engine_item`); ``None`` only for a ``cannot_compute`` item."""
+    """The engine's item, or it packed with its days elapsed on the day asked (an item read back from what is
+    kept: unpacked when asked for, see :attr:`engine_item`); ``None`` only for a ``cannot_compute`` item."""
     absent: bool = False
     """The responsible worker is away today (absence or cover recorded)."""
     covered_by: str | None = None
@@ -210,7 +210,8 @@ class WorkItem:
         """The engine's item (``None`` only for a ``cannot_compute`` item, see ``problem``)."""
         engine = self._engine
         if isinstance(engine, tuple):
-            self._engine = engine = _unpack_due(self.case_id, engine)
+            packed, elapsed = engine
+            self._engine = engine = _unpack_due(self.case_id, packed, self.status, self.days_overdue, elapsed)
         return engine
 
     @property
@@ -310,11 +311,14 @@ def _pack_case(case_reference: str, items: Iterable[WorkItem]) -> bytes:
     return marshal.dumps((case_reference, tuple(out)))
 
 
-def _unpack_due(case_id: str, packed: tuple[Any, ...]) -> DueItem:
+def _unpack_due(case_id: str, packed: tuple[Any, ...], status: str, days_overdue: int, elapsed: int | None
+                ) -> DueItem:
+    """The engine item :func:`_pack_case` packed, with what :func:`_unpack_cases` worked out for the day asked."""
     values = [case_id, *packed]
     for i in _DUE_DATES:
         if values[i] is not None:
             values[i] = date.fromordinal(values[i])
+    values[_STATUS + 1], values[_DAYS_OVERDUE + 1], values[_ELAPSED + 1] = status, days_overdue, elapsed
     return DueItem(*values)
 
 
@@ -335,6 +339,7 @@ def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem
     for case_id, data in packed.items():
         reference, items = marshal.loads(data)
         case_items: list[WorkItem] = []
+        people: dict[str | None, tuple[bool, str | None, str, str]] = {}  # the case's workers: one or two
         try:
             for engine, extra in items:
                 if engine is None:
@@ -358,11 +363,13 @@ def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem
                 elapsed = engine[13]
                 if elapsed is not None:
                     elapsed = wdb(engine[11], on_o) if engine[10] == "working_days" else on_o - engine[11]
-                engine = (*engine[:3], status, engine[4], overdue, *engine[6:13], elapsed, *engine[14:])
-                absent, covered_by, worker_name, covered_by_name = whose(case_id, worker_id)
+                found = people.get(worker_id)
+                if found is None:
+                    found = people[worker_id] = whose(case_id, worker_id)
+                absent, covered_by, worker_name, covered_by_name = found
                 case_items.append(WorkItem(case_id, reference, engine[0], name, engine[1], day_of(due_o), status,
-                                           engine[4], overdue, action, engine[7], worker_id, engine, absent,
-                                           covered_by, worker_name, covered_by_name, problem, engine[-2],
+                                           engine[4], overdue, action, engine[7], worker_id, (engine, elapsed),
+                                           absent, covered_by, worker_name, covered_by_name, problem, engine[-2],
                                            engine[-1]))
         except ValueError:
             failed.add(case_id)
