@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 MAX_COLUMN_WIDTH = 180
 SAMPLE_ROWS = 40
 """Rows whose texts size the columns (with the header): measuring every row of 5,000 held the window up."""
+DUE_DELAY_MS = 150
+"""How long a search must stay the same before the due columns of its rows are worked out (each keystroke's rows
+are read at once; working out what is due for each would hold the workers up while the person types)."""
 CELL_PADDING = 16
 FilterLists = tuple[list[dict[str, Any]], list[dict[str, Any]]]
 """The teams and workers for the filters."""
@@ -154,6 +157,10 @@ class CaseloadPage(Retranslating, QWidget):
                                                                                    " be read", exc_info=exc))
         self.due_loader: Loader[tuple[list[str], int, dict[str, Any]]] = Loader(self, self._on_due,
                                                                                  fail=self._due_failed)
+        self._due_timer = QTimer(self)  # a new query's due columns once the typing pauses (not at each keystroke)
+        self._due_timer.setSingleShot(True)
+        self._due_timer.setInterval(DUE_DELAY_MS)
+        self._due_timer.timeout.connect(self._load_due)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(300)
@@ -265,7 +272,9 @@ class CaseloadPage(Retranslating, QWidget):
             header = self.table.horizontalHeader()
             if self.model.rowCount() and header.sectionSize(1) < 200:
                 self.fit_columns(range(self.model.columnCount()))
-        self._load_due()  # the rows of a new query, or a refresh, not yet known
+            self._load_due()
+        else:  # the rows of a new query, or a refresh, not yet known: once the typing pauses
+            self._due_timer.start()
         self._update_count()
 
     def _keep_place(self) -> None:
