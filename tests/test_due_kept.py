@@ -286,7 +286,8 @@ def test_the_next_day_works_out_no_case_that_holds(demo: DemoContext, asked: lis
         assert _dicts(kept) == _dicts(_fresh(senior, DAY + timedelta(days=later)))
 
 
-def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext, asked: list[set[str]]) -> None:
+def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext, asked: list[set[str]],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
     senior = demo.session("senior")
     every_case = {r["id"] for r in demo.store.rows("SELECT id FROM case_file")}
@@ -333,13 +334,19 @@ def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext,
     assert asked[0] == set(wrote["cases"]) | theirs < every_case
     del asked[:]
 
-    # A worker's absence: nothing worked out again (who is away and who covers are read when the answer is read).
+    # A worker's absence: nothing worked out again, nor read again from what is kept: who is away and who covers
+    # are worked out again in the answer held.
     fresh = _fresh(senior, DAY)
-    worker = Counter(i.worker_id for i in fresh if i.worker_id).most_common(1)[0][0]
+    worker = Counter(i.worker_id for i in fresh if i.worker_id and not i.absent).most_common(1)[0][0]
+    MyWorkService(senior).all_items()
+    reads: list[int] = []
+    current = due_kept.current
+    monkeypatch.setattr(due_kept, "current", lambda *args: reads.append(1) or current(*args))
     del asked[:]
     MyWorkService(senior).record_absence(worker, from_date=DAY.isoformat(), to_date=(DAY + timedelta(days=3)).isoformat())
     kept = MyWorkService(senior).all_items()
-    assert asked == []
+    assert asked == [] and reads == []
+    monkeypatch.undo()
     assert _dicts(kept) == _dicts(_fresh(senior, DAY))
     assert all(i.absent for i in kept if i.worker_id == worker)
     del asked[:]

@@ -251,6 +251,10 @@ _DUE_DATES = tuple(i for i, f in enumerate(fields(DueItem)) if str(f.type).start
 _EXTRAS = ("person_name", "action", "worker_id", "problem")
 """What a :class:`WorkItem` adds to its engine item besides its case's reference and what is worked out when
 read (:class:`_Day`; the rest it copies from the engine item: see ``_item``)."""
+WHEN_READ_TABLES = frozenset({"practitioner_absence", "team"})
+"""Tables whose rows what is due reads only for the parts worked out when an answer is read (who is away:
+:class:`_Day`; teams' names: the view's team list). Not cover: cover of a worker brings their cases into the
+covering worker's scope."""
 _WHEN_READ = ("due", "absent", "covered_by", "worker_name", "covered_by_name")
 """A ``cannot_compute`` item's fields that depend on the day asked (it is due that day) or on who is away."""
 _PROBLEM_FIELDS = tuple(f.name for f in fields(WorkItem) if f.name != "_engine" and f.name not in _WHEN_READ)
@@ -498,8 +502,9 @@ class _Memo:
     each commit changed (:class:`desktop.store.store.Change`): a commit confined to some cases (a
     visit, a conference, an exception, an allocation) marks those cases, and the next answer works out
     just them (``recompute``) and merges them into what is held, in order; a commit that reaches
-    beyond cases (a person, a worker, a team, cover for a worker, a pull from the server) forgets
-    everything. So an answer is never older than the data. An answer worked out while a commit
+    beyond cases (a person, a worker, cover for a worker, a pull from the server) forgets everything — but
+    one that reaches only who is away and teams (:data:`WHEN_READ_TABLES`) keeps the items and works out
+    again only who is away (``rederive``), as an answer read back from what is kept does. So an answer is never older than the data. An answer worked out while a commit
     reaching beyond cases landed is not kept; one worked out while a case's commit landed is kept with
     that case marked. Asking threads that arrive while the same answer is being worked out wait for
     it instead of working it out again."""
@@ -512,6 +517,7 @@ class _Memo:
         self._lock = threading.Lock()
         self._seq = 0  # commits seen
         self._everything_at = 0  # the count at the last commit that reached beyond cases
+        self._rederive_at = 0  # the count at the last commit that changed only who is away, or a team
         self._changed_cases: dict[str, int] = {}  # case id -> the count at its latest commit (since then)
         self._results: dict[Hashable, _Held] = {}  # oldest first
         self._computing: dict[Hashable, threading.Lock] = {}
@@ -525,7 +531,11 @@ class _Memo:
     def _changed(self, change: Any) -> None:  # the store's writer thread
         with self._lock:
             self._seq += 1
-            if change is None or change.beyond_cases:
+            if change is not None and change.beyond_cases and change.tables and change.tables <= WHEN_READ_TABLES:
+                self._rederive_at = self._seq
+                for case_id in change.case_ids:
+                    self._changed_cases[case_id] = self._seq
+            elif change is None or change.beyond_cases:
                 self._everything_at = self._seq
                 self._changed_cases.clear()
                 self._results.clear()
@@ -533,44 +543,53 @@ class _Memo:
                 for case_id in change.case_ids:
                     self._changed_cases[case_id] = self._seq
 
-    def _current(self, key: Hashable) -> tuple[_Held | None, frozenset[str]]:
-        """Under the lock: what is held for ``key`` (if still of use) and the cases changed since."""
+    def _current(self, key: Hashable) -> tuple[_Held | None, frozenset[str], bool]:
+        """Under the lock: what is held for ``key`` (if still of use), the cases changed since, and whether who is
+        away (or a team) changed since."""
         held = self._results.pop(key, None)
         if held is None or held.at < self._everything_at:
-            return None, frozenset()
+            return None, frozenset(), False
         self._results[key] = held  # now the most recently asked
-        return held, frozenset(c for c, at in self._changed_cases.items() if at > held.at)
+        return (held, frozenset(c for c, at in self._changed_cases.items() if at > held.at),
+                held.at < self._rederive_at)
 
     def holds(self, key: Hashable) -> bool:
         """Whether the answer for ``key`` is held and current (nothing changed since)."""
         with self._lock:
-            held, changed = self._current(key)
-            return held is not None and not changed
+            held, changed, parts = self._current(key)
+            return held is not None and not changed and not parts
 
     def get(self, key: Hashable, compute: Callable[[], list[WorkItem]], keep: Any,
-            recompute: Callable[[frozenset[str]], list[WorkItem]] | None = None) -> list[WorkItem]:
+            recompute: Callable[[frozenset[str]], list[WorkItem]] | None = None,
+            rederive: Callable[[list[WorkItem]], list[WorkItem]] | None = None) -> list[WorkItem]:
         """The answer for ``key`` (a new list each time). Worked out by ``compute`` if nothing is held;
         if cases changed since it was, by ``recompute(case_ids)`` (those cases' items, in any order)
         merged into what is held — or by ``compute`` when there is no ``recompute`` or too many changed.
+        If who is away changed since (or a team), what is held is given to ``rederive`` (the same items, that
+        part worked out again, in the same order) — or worked out by ``compute`` when there is none.
         ``keep`` is held with it (so an id in the key cannot be reused while it is kept)."""
         with self._lock:
-            held, changed = self._current(key)
-            if held is not None and not changed:
+            held, changed, parts = self._current(key)
+            if held is not None and not changed and not parts:
                 return list(held.items)
             flight = self._computing.setdefault(key, threading.Lock())
         with flight:
             with self._lock:
-                held, changed = self._current(key)
-                if held is not None and not changed:
+                held, changed, parts = self._current(key)
+                if held is not None and not changed and not parts:
                     return list(held.items)
                 start = self._seq
-            if held is not None and recompute is not None and len(changed) <= INCREMENTAL_LIMIT:
-                fresh = recompute(changed)
-                items = [i for i in held.items if i.case_id not in changed]
-                for item in fresh:
-                    bisect.insort(items, item, key=order)
-                with self._lock:
-                    self.recomputed = [*self.recomputed[-7:], changed]
+            if held is not None and parts and rederive is None:
+                held = None
+            if held is not None and (not changed or (recompute is not None and len(changed) <= INCREMENTAL_LIMIT)):
+                items = rederive(held.items) if parts and rederive is not None else list(held.items)
+                if changed and recompute is not None:
+                    fresh = recompute(changed)
+                    items = [i for i in items if i.case_id not in changed]
+                    for item in fresh:
+                        bisect.insort(items, item, key=order)
+                    with self._lock:
+                        self.recomputed = [*self.recomputed[-7:], changed]
             else:
                 items = compute()
             with self._lock:
@@ -620,10 +639,25 @@ class MyWorkService:
             recipe = self._recipe()
             return _memo(self.session.store).get(
                 key, lambda: self._kept(on, recipe), keep=self.engine,
-                recompute=lambda changed: self._compute_and_keep(on, recipe, changed))
+                recompute=lambda changed: self._compute_and_keep(on, recipe, changed),
+                rederive=lambda items: self._rederive(items, on))
         return _memo(self.session.store).get(
             key, lambda: self._compute(on, horizon_days, case_id), keep=self.engine,
-            recompute=lambda changed: self._compute(on, horizon_days, case_id, changed))
+            recompute=lambda changed: self._compute(on, horizon_days, case_id, changed),
+            rederive=lambda items: self._rederive(items, on))
+
+    def _rederive(self, items: list[WorkItem], on: date) -> list[WorkItem]:
+        """``items`` with who is away (and who covers, and the workers' names) worked out again for ``on``."""
+        day = self._day(on)
+        out = []
+        for item in items:
+            absent, covered_by, worker_name, covered_by_name = day.whose(item.case_id, item.worker_id)
+            if (absent, covered_by, worker_name, covered_by_name) != (item.absent, item.covered_by, item.worker_name,
+                                                                      item.covered_by_name):
+                item = replace(item, absent=absent, covered_by=covered_by, worker_name=worker_name,
+                               covered_by_name=covered_by_name)
+            out.append(item)
+        return out
 
     def _key(self, on: date, horizon_days: int | None, case_id: str | None) -> Hashable:
         """What an answer is held under in the memo."""
