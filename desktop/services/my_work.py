@@ -196,8 +196,9 @@ class WorkItem:
     population: str
     worker_id: str | None
     _engine: DueItem | tuple[Any, ...] | None = field(repr=False, compare=False)
-    """The engine's item, or it packed with its days elapsed on the day asked (an item read back from what is
-    kept: unpacked when asked for, see :attr:`engine_item`); ``None`` only for a ``cannot_compute`` item."""
+    """The engine's item, or it packed with the day asked and the calendar's count of working days (an item read
+    back from what is kept: unpacked when asked for, see :attr:`engine_item`); ``None`` only for a
+    ``cannot_compute`` item."""
     absent: bool = False
     """The responsible worker is away today (absence or cover recorded)."""
     covered_by: str | None = None
@@ -210,7 +211,11 @@ class WorkItem:
         """The engine's item (``None`` only for a ``cannot_compute`` item, see ``problem``)."""
         engine = self._engine
         if isinstance(engine, tuple):
-            packed, elapsed = engine
+            packed, on_o, working_days_between = engine
+            elapsed = packed[_ELAPSED]
+            if elapsed is not None:  # as the engine counts it (the day asked is in the calendar: _unpack_cases)
+                anchor = packed[_ANCHOR]
+                elapsed = working_days_between(anchor, on_o) if packed[_UNIT] == "working_days" else on_o - anchor
             self._engine = engine = _unpack_due(self.case_id, packed, self.status, self.days_overdue, elapsed)
         return engine
 
@@ -262,7 +267,8 @@ _due_values = operator.attrgetter(*_DUE_FIELDS[1:])
 _DUE_DATES_PACKED = tuple(i - 1 for i in _DUE_DATES)
 _extra_values = operator.attrgetter(*_EXTRAS)
 # Where the engine's day-dependent fields sit in a packed engine item (its fields but the case id).
-_STATUS, _DAYS_OVERDUE, _ELAPSED = (_DUE_FIELDS.index(name) - 1 for name in ("status", "days_overdue", "elapsed"))
+_STATUS, _DAYS_OVERDUE, _ELAPSED, _ANCHOR, _UNIT = (_DUE_FIELDS.index(name) - 1 for name in (
+    "status", "days_overdue", "elapsed", "anchor", "unit"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,8 +334,9 @@ def _unpack_due(case_id: str, packed: tuple[Any, ...], status: str, days_overdue
 
 def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem], set[str]]:
     """The items :func:`_pack_case` packed, of every case given (case id → what was packed), for the day asked:
-    each item's status, days overdue and days elapsed worked out as the engine does (``Engine.due_items``:
-    working days for a working-day timescale, else calendar days) and who is away and covers as on that day.
+    each item's status, days overdue (and, when worded, days elapsed) worked out as the engine does
+    (``Engine.due_items``: working days for a working-day timescale, else calendar days) and who is away and
+    covers as on that day.
     Each engine item is unpacked only when asked for (most never are: a view words only what it shows).
     Also the cases whose items cannot be read for that day (a day outside the working-day calendar): they
     must be worked out again."""
@@ -339,6 +346,10 @@ def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem
     on_o = day.on.toordinal()
     sunday_o = on_o + SUNDAY - day.on.weekday()
     wdb = day.calendar.working_days_between_ord
+    try:
+        wdb(on_o, on_o)  # the day asked is in the calendar (a working-day count to it is made when worded)
+    except ValueError:
+        return [], set(packed)
     whose = day.whose
     for case_id, data in packed.items():
         reference, items = marshal.loads(data)
@@ -364,15 +375,12 @@ def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem
                 else:
                     overdue = 0
                     status = DUE_TODAY if due_o == on_o else DUE_THIS_WEEK if due_o <= sunday_o else UPCOMING
-                elapsed = engine[13]
-                if elapsed is not None:
-                    elapsed = wdb(engine[11], on_o) if engine[10] == "working_days" else on_o - engine[11]
                 found = people.get(worker_id)
                 if found is None:
                     found = people[worker_id] = whose(case_id, worker_id)
                 absent, covered_by, worker_name, covered_by_name = found
                 case_items.append(WorkItem(case_id, reference, engine[0], name, engine[1], day_of(due_o), status,
-                                           engine[4], overdue, action, engine[7], worker_id, (engine, elapsed),
+                                           engine[4], overdue, action, engine[7], worker_id, (engine, on_o, wdb),
                                            absent, covered_by, worker_name, covered_by_name, problem, engine[-2],
                                            engine[-1]))
         except ValueError:
@@ -504,7 +512,8 @@ class _Memo:
     just them (``recompute``) and merges them into what is held, in order; a commit that reaches
     beyond cases (a person, a worker, cover for a worker, a pull from the server) forgets everything — but
     one that reaches only who is away and teams (:data:`WHEN_READ_TABLES`) keeps the items and works out
-    again only who is away (``rederive``), as an answer read back from what is kept does. So an answer is never older than the data. An answer worked out while a commit
+    again only who is away (``rederive``), as an answer read back from what is kept does.
+    So an answer is never older than the data. An answer worked out while a commit
     reaching beyond cases landed is not kept; one worked out while a case's commit landed is kept with
     that case marked. Asking threads that arrive while the same answer is being worked out wait for
     it instead of working it out again."""
