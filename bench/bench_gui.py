@@ -8,7 +8,10 @@
   target ≤ 50 ms; also apart, a common word (thousands of cases: jones, seren, tŵr, davies) and a
   rare one (one case's LA number typed whole, and words no case holds);
 * language switch with the main views open — target ≤ 150 ms;
-* resident memory with 5,000 cases — target ≤ 300 MB.
+* resident memory with 5,000 cases — target ≤ 300 MB;
+* the caseload's first page's due columns (Next due, Overdue) in: from the process's start, and the process's CPU
+  from the list shown until then (the sidebar badge counts on a worker meanwhile too); and when every read begun
+  at sign-in is done (the badge's counts of every case in scope), before the searches are timed.
 
 With ``--cases 50000`` the targets are those of issue 22: cold start ≤ 1.5 s and resident memory
 ≤ 200 MB. The children run from compiled bytecode (compiled first into a temporary cache), as an
@@ -59,6 +62,14 @@ app.processEvents()
 ready = time.time() - t0
 cpu_ready = time.process_time()  # this process's CPU from its start (all threads)
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+while not (page.model.due_loaded and not page.due_loader.pending):  # the first page's due columns, on a worker
+    app.processEvents()
+    time.sleep(0.001)
+due_ready, cpu_due = time.time() - t0, time.process_time()
+from ui.tasks import runner
+runner().wait_idle(600)  # the sidebar badge's counts and the rest of sign-in's reads: the searches below alone
+idle, cpu_idle = time.time() - t0, time.process_time()
+rss_idle_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 timings = {"search": [], "switch": [], "common": [], "rare": [], "search_cpu": [], "common_cpu": [], "rare_cpu": []}
 # one case's LA number, typed whole: a rare word (a word that matches nothing is the rarest)
 rare = session.store.rows("SELECT la_number FROM person WHERE la_number IS NOT NULL ORDER BY id LIMIT 1")[0]["la_number"]
@@ -88,8 +99,8 @@ while page.model.busy:  # the last search's count
     app.processEvents()
     time.sleep(0.001)
 print(json.dumps({"ready_s": ready, "rss_mb": rss_mb, "rows": page.model.total(), "cpu_s": cpu_ready,
-                  "rows_read": page.model.rowCount(), **timings}))
-from ui.tasks import runner
+                  "rows_read": page.model.rowCount(), "due_s": due_ready, "due_cpu_s": cpu_due - cpu_ready,
+                  "idle_s": idle, "idle_cpu_s": cpu_idle - cpu_ready, "rss_idle_mb": rss_idle_mb, **timings}))
 runner().shutdown()  # let background work (the due columns of 50,000 cases) finish before closing the store
 window.close()
 session.close()
@@ -135,6 +146,11 @@ def main() -> int:
         "cold_start_s_max": round(max(r["ready_s"] for r in runs), 2),
         "cold_start_cpu_s_median": round(statistics.median(r["cpu_s"] for r in runs), 2),
         "rows_read_at_sign_in": max(r["rows_read"] for r in runs),
+        "due_columns_s_median": round(statistics.median(r["due_s"] for r in runs), 2),
+        "due_columns_cpu_s_median": round(statistics.median(r["due_cpu_s"] for r in runs), 2),
+        "due_columns_cpu_s_max": round(max(r["due_cpu_s"] for r in runs), 2),
+        "background_done_s_median": round(statistics.median(r["idle_s"] for r in runs), 2),
+        "background_cpu_s_median": round(statistics.median(r["idle_cpu_s"] for r in runs), 2),
         "cold_start_check_first_s_median": round(statistics.median(r["ready_s"] for r in waited), 2),
         "search_keystroke_ms_median": round(statistics.median(search), 1),
         "search_keystroke_ms_max": round(max(search), 1),
@@ -147,6 +163,7 @@ def main() -> int:
         "language_switch_ms_median": round(statistics.median(switch), 1),
         "language_switch_ms_max": round(max(switch), 1),
         "rss_mb_max": round(max(r["rss_mb"] for r in runs)),
+        "rss_after_background_mb_max": round(max(r["rss_idle_mb"] for r in runs)),
         "cores": os.cpu_count(), "load_average_start": round(load_start, 2),
         "load_average_end": round(os.getloadavg()[0], 2),
     }, indent=1))

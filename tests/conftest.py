@@ -178,7 +178,7 @@ def asked() -> Iterator[list[set[str]]]:
         seen.append({r["id"] for r in store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)})
         return []
 
-    register_provider("test_counting", subjects)
+    register_provider("test_counting", subjects, day_free=True)
     yield seen
     unregister_provider("test_counting")
 

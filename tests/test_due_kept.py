@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from desktop.domain.engine import default_engine
 from desktop.services import due_kept, my_work
 from desktop.services.cases import CaseService
 from desktop.services.child_protection.visits import VisitService
+from desktop.services.children import facts as looked_after
 from desktop.services.demo import DemoContext, build_demo
 from desktop.services.exceptions import ExceptionService
 from desktop.services.my_work import MyWorkService
@@ -104,7 +107,8 @@ def _pull(ctx: DemoContext, pick: random.Random) -> None:
     SyncClient(ctx.store, _Server(changes), actor=ctx.staff["senior"]).pull()  # type: ignore[arg-type]
 
 
-EDITS = ("visit", "exception", "allocate", "cover_case", "cover_worker", "absence", "person", "person_row", "pull")
+EDITS = ("visit", "exception", "allocate", "cover_case", "cover_worker", "absence", "person", "person_row", "pull",
+         "worker", "manager", "team")
 
 
 def _edit(ctx: DemoContext, kind: str, pick: random.Random) -> None:
@@ -137,6 +141,20 @@ def _edit(ctx: DemoContext, kind: str, pick: random.Random) -> None:
         MyWorkService(manager).record_absence(pick.choice(workers), from_date=day.isoformat(), to_date=until)
     elif kind == "person":
         PersonService(manager).update(child, {"preferred_name": f"{pick.choice(['Osi', 'Mali', 'Cai'])} {pick.randrange(10**6)}"})
+    elif kind == "worker":  # a worker's name (on the items they are responsible for or cover)
+        ctx.store.write(lambda tx: tx.update("practitioner", pick.choice(workers),
+                                             {"family_name": pick.choice(["Bevan", "Ab Owen", "Zeller"])}),
+                        actor=ctx.staff["senior"])
+    elif kind == "manager":  # a team manager moves team (their new team's supervision items become theirs)
+        managers = sorted(r["id"] for r in ctx.store.rows(
+            "SELECT id FROM practitioner WHERE app_role = 'team_manager' AND deleted = 0"))
+        teams = sorted(r["id"] for r in ctx.store.rows("SELECT id FROM team WHERE deleted = 0"))
+        ctx.store.write(lambda tx: tx.update("practitioner", pick.choice(managers), {"team_id": pick.choice(teams)}),
+                        actor=ctx.staff["senior"])
+    elif kind == "team":
+        team = pick.choice(sorted(r["id"] for r in ctx.store.rows("SELECT id FROM team WHERE deleted = 0")))
+        ctx.store.write(lambda tx: tx.update("team", team, {"name": f"Tîm {pick.randrange(10**6)}"}),
+                        actor=ctx.staff["senior"])
     elif kind == "person_row":  # the person's row alone in its commit (as a pull or an import writes it)
         ctx.store.write(lambda tx: tx.update("person", child, {"preferred_name": f"Cai {pick.randrange(10**6)}"}),
                         actor=ctx.staff["senior"])
@@ -185,7 +203,91 @@ def test_the_kept_answer_is_the_whole_answer_after_random_edits_days_and_sign_in
 
 
 
-def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext, asked: list[set[str]]) -> None:
+BANK_HOLIDAY = date(2026, 12, 25)  # Christmas Day, a Friday (Boxing Day's substitute is Monday the 28th)
+WEEKEND = date(2026, 11, 28)  # a Saturday
+FIVE_AT = DAY + timedelta(days=40)
+"""A looked-after child of the demo turns five (its health assessments fall from six-monthly, L9a, to yearly, L9b)."""
+EXCEPTED = (DAY + timedelta(days=20), DAY + timedelta(days=50))
+"""An exception to one of a child's timescales, lifting it, is in force from the first day to the second."""
+NEW_DAYS = st.one_of(st.sampled_from([WEEKEND, WEEKEND + timedelta(days=1), BANK_HOLIDAY, date(2026, 12, 28),
+                                      date(2027, 3, 26),  # and Good Friday 2027
+                                      FIVE_AT - timedelta(days=1), FIVE_AT, EXCEPTED[0] - timedelta(days=1),
+                                      EXCEPTED[0], EXCEPTED[1], EXCEPTED[1] + timedelta(days=1)]),
+                     st.integers(1, 900).map(lambda n: DAY + timedelta(days=n)))
+
+
+def _flush(ctx: DemoContext) -> None:
+    """Wait for what is queued on the store's writer (the kept answers are written without waiting)."""
+    ctx.store.submit(lambda _tx: None, actor=ctx.staff["senior"], notify=False).result()
+
+
+def _holding(ctx: DemoContext, viewer: str, on: date) -> set[str]:
+    """The cases with a kept answer for ``viewer`` that holds on ``on``."""
+    return {r["case_id"] for r in ctx.store.rows(
+        "SELECT case_id FROM due_kept WHERE viewer = ? AND from_day <= ? AND until_day >= ?",
+        [viewer, on.isoformat(), on.isoformat()])}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(days=st.lists(NEW_DAYS, min_size=1, max_size=5, unique=True).map(sorted), reopen=st.booleans())
+def test_a_new_day_works_out_only_the_cases_that_turned_and_reads_the_rest(
+        demo: DemoContext, asked: list[set[str]], days: list[date], reopen: bool) -> None:
+    """The clock moved forward by days — onto weekends, bank holidays and any day in the next two and a half years:
+    each person's answer read from what is kept (status, days overdue and days elapsed worked out for the day) is
+    what working everything out afresh gives, and only the cases whose kept answer stopped holding were worked
+    out again."""
+    calendar = MyWorkService(demo.session("senior")).engine.calendar
+    assert not any(calendar.is_working_day(d) for d in (WEEKEND, BANK_HOLIDAY, date(2026, 12, 28), date(2027, 3, 26)))
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    _reopen(demo)  # nothing held in memory from an earlier example (the demo is the same for them all)
+    senior = demo.session("senior")
+    child = looked_after.subjects(demo.store, *case_condition(senior.user, DAY), DAY)[0].facts.person_id
+    demo.store.write(lambda tx: tx.update("person", child, {"date_of_birth": FIVE_AT.replace(year=FIVE_AT.year - 5)
+                                                            .isoformat()}), actor=demo.staff["senior"])
+    if not demo.store.rows("SELECT 1 FROM rule_exception WHERE from_date = ?", [EXCEPTED[0].isoformat()]):
+        exceptions = ExceptionService(senior)
+        allowed = {r.id for r in exceptions.allowed_rules()}
+        item = next(i for i in _fresh(senior, DAY) if i.rule_id in allowed and not i.excepted_by)
+        exceptions.record(item.case_id, item.person_id, item.rule_id, reason_kind="age", reason="Agreed.",
+                          from_date=EXCEPTED[0].isoformat(), until=EXCEPTED[1].isoformat(), use_substitute=False)
+    for key in PEOPLE:
+        MyWorkService(demo.session(key)).all_items()
+    for day in days:
+        demo.store.clock.moment = _at(day)  # type: ignore[attr-defined]
+        if reopen:
+            _reopen(demo)
+        _flush(demo)
+        for key in PEOPLE:
+            session = demo.session(key)
+            scope = set(MyWorkService(session)._scope())  # noqa: SLF001 - the cases the answer covers
+            turned = scope - _holding(demo, session.user.id, day)
+            del asked[:]
+            kept = MyWorkService(session).all_items()
+            assert (asked[0] if asked else set()) == turned, (key, day)
+            assert _dicts(kept) == _dicts(_fresh(session, day)), (key, day)
+            _flush(demo)
+
+
+def test_the_next_day_works_out_no_case_that_holds(demo: DemoContext, asked: list[set[str]]) -> None:
+    """The first sign-in of a new day, nothing changed: most cases' answers still hold (only a case with a child
+    turning five or of school age that day, an exception starting or ending, or a problem would be worked out)."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    MyWorkService(demo.session("senior")).all_items()
+    every_case = {r["id"] for r in demo.store.rows("SELECT id FROM case_file")}
+    for later in (1, 5):  # a Tuesday, a Saturday
+        demo.store.clock.moment = _at(DAY + timedelta(days=later))  # type: ignore[attr-defined]
+        _reopen(demo)
+        del asked[:]
+        senior = demo.session("senior")
+        turned = every_case - _holding(demo, senior.user.id, DAY + timedelta(days=later))
+        kept = MyWorkService(senior).all_items()
+        assert (asked[0] if asked else set()) == turned
+        assert len(turned) <= len(every_case) // 4
+        assert _dicts(kept) == _dicts(_fresh(senior, DAY + timedelta(days=later)))
+
+
+def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext, asked: list[set[str]],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
     senior = demo.session("senior")
     every_case = {r["id"] for r in demo.store.rows("SELECT id FROM case_file")}
@@ -232,22 +334,51 @@ def test_a_new_sign_in_works_out_only_the_cases_changed_since(demo: DemoContext,
     assert asked[0] == set(wrote["cases"]) | theirs < every_case
     del asked[:]
 
-    # A worker's absence: the cases whose items name that worker, not every case.
+    # A worker's absence: nothing worked out again, nor read again from what is kept: who is away and who covers
+    # are worked out again in the answer held.
     fresh = _fresh(senior, DAY)
-    worker = Counter(i.worker_id for i in fresh if i.worker_id).most_common(1)[0][0]
-    named = {i.case_id for i in fresh if i.worker_id == worker}
+    worker = Counter(i.worker_id for i in fresh if i.worker_id and not i.absent).most_common(1)[0][0]
+    MyWorkService(senior).all_items()
+    reads: list[int] = []
+    current = due_kept.current
+    monkeypatch.setattr(due_kept, "current", lambda *args: reads.append(1) or current(*args))
     del asked[:]
     MyWorkService(senior).record_absence(worker, from_date=DAY.isoformat(), to_date=(DAY + timedelta(days=3)).isoformat())
-    assert _dicts(MyWorkService(senior).all_items()) == _dicts(_fresh(senior, DAY))
-    assert named and asked[0] == named < every_case
+    kept = MyWorkService(senior).all_items()
+    assert asked == [] and reads == []
+    monkeypatch.undo()
+    assert _dicts(kept) == _dicts(_fresh(senior, DAY))
+    assert all(i.absent for i in kept if i.worker_id == worker)
     del asked[:]
 
-    # A practitioner's own details reach every case (names are on every item of theirs, as cover and as worker).
-    demo.store.write(lambda tx: tx.update("practitioner", worker, {"phone": f"0{random.randrange(10**9)}"}),
+    # A worker's own details: the cases whose items name them, not every case; their name is read when the
+    # answer is read. A team manager moving team: those and the cases of both teams (a team's manager is the
+    # worker of its child protection cases' supervision items, S1).
+    manager = demo.staff["tm_cin"]  # Davies, into the child protection team, whose manager (Lloyd) they come before
+    old_team, new_team = (demo.store.rows("SELECT team_id FROM practitioner WHERE id = ?", [who])[0]["team_id"]
+                          for who in (manager, demo.staff["tm_cp"]))
+    name = f"Gwyn {random.randrange(10**6)}"
+    for changed, values in ((worker, {"given_names": name}), (manager, {"team_id": new_team})):
+        theirs = {i.case_id for i in _fresh(senior, DAY) if i.worker_id == changed}
+        if changed == manager:
+            theirs |= {r["id"] for r in demo.store.rows("SELECT id FROM case_file WHERE team_id IN (?, ?)",
+                                                       [old_team, new_team])}
+        del asked[:]
+        demo.store.write(lambda tx, w=changed, v=values: tx.update("practitioner", w, v), actor=demo.staff["senior"])
+        kept = MyWorkService(senior).all_items()
+        assert theirs and asked[0] == theirs < every_case, changed
+        assert _dicts(kept) == _dicts(_fresh(senior, DAY))
+    assert any(i.worker_name.startswith(name) for i in kept)
+    assert any(i.worker_id == manager and i.rule_id == "S1" for i in kept)
+    team = new_team
+    del asked[:]
+
+    # A team's details: nothing (teams' names are read by the view itself).
+    demo.store.write(lambda tx: tx.update("team", team, {"name": f"Tîm {random.randrange(10**6)}"}),
                      actor=demo.staff["senior"])
-    MyWorkService(senior).all_items()
-    assert asked[0] == {r["id"] for r in demo.store.rows(
-        "SELECT c.id FROM case_file c")}
+    kept = MyWorkService(senior).all_items()
+    assert asked == []
+    assert _dicts(kept) == _dicts(_fresh(senior, DAY))
 
 
 def test_a_change_whose_kept_answer_was_never_written_is_worked_out_again(
@@ -258,7 +389,7 @@ def test_a_change_whose_kept_answer_was_never_written_is_worked_out_again(
     MyWorkService(senior).all_items()
     _reopen(demo)
     case = demo.cases["twr_cp"]
-    kept_before = demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND on_day = ?",
+    kept_before = demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND from_day = ?",
                                   [case, DAY.isoformat()])
     # The change commits; the process "dies" before anything is kept for it (the memo never hears of it: the
     # store is closed at once and opened again, and no answer is asked for in between).
@@ -267,7 +398,7 @@ def test_a_change_whose_kept_answer_was_never_written_is_worked_out_again(
         case, visited_on=DAY.isoformat(), location="school", observations="Seen at school.",
         children=[{"person_id": child, "seen": True, "seen_alone": False, "seen_at_home": False}])
     _reopen(demo)
-    assert demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND on_day = ?",
+    assert demo.store.rows("SELECT seq, items FROM due_kept WHERE case_id = ? AND from_day = ?",
                            [case, DAY.isoformat()]) == kept_before  # the old answer is still there…
     del asked[:]
     senior = demo.session("senior")
@@ -283,7 +414,7 @@ def test_a_stamp_the_audit_trail_does_not_hold_is_stale(demo: DemoContext) -> No
     MyWorkService(senior).all_items()
     _reopen(demo)
     cases = [r["id"] for r in demo.store.rows("SELECT id FROM case_file")]
-    rows = demo.store.rows("SELECT case_id, recipe FROM due_kept WHERE viewer = ? AND on_day = ?",
+    rows = demo.store.rows("SELECT case_id, recipe FROM due_kept WHERE viewer = ? AND from_day = ?",
                            [senior.user.id, DAY.isoformat()])
     recipe = rows[0]["recipe"]
     assert set(due_kept.current(demo.store, senior.user.id, DAY, recipe, cases)) == set(cases)
@@ -392,3 +523,74 @@ def test_the_recipe_does_not_depend_on_where_the_code_is(tmp_path: Path) -> None
     here = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=True)
     there = subprocess.run([sys.executable, "-c", script, str(copy)], capture_output=True, text=True, check=True)
     assert here.stdout.strip() and here.stdout == there.stdout
+
+
+def test_an_answer_holds_until_the_rules_in_force_change() -> None:
+    """A rule coming into force, and one going out of force (``effective_to`` is its first day out), end what is
+    kept the day before."""
+    rules = default_engine().rules
+    assert due_kept.rules_turn(rules, DAY) == due_kept.NEVER  # the shipped rules: none starts or ends later
+    start, end = DAY + timedelta(days=9), DAY + timedelta(days=30)
+    later = replace(rules.rules[0], effective_from=start, effective_to=None)
+    ending = replace(rules.rules[1], effective_from=None, effective_to=end)
+    fake = type("Rules", (), {"rules": (*rules.rules, later, ending)})()
+    assert due_kept.rules_turn(fake, DAY) == start - timedelta(days=1)
+    assert due_kept.rules_turn(fake, start) == end - timedelta(days=1)
+    assert due_kept.rules_turn(fake, end) == due_kept.NEVER
+
+
+def test_a_change_to_the_person_s_own_role_reaches_every_case_of_theirs(demo: DemoContext) -> None:
+    """The person's own worker row decides whether they see supervision's items (a manager's): a change to it,
+    through an audited write while they are signed in, works every case of theirs out again."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    session = demo.session("sw_rhian")
+    before = MyWorkService(session).all_items()
+    assert not any(i.population == "supervision" for i in before)
+    demo.store.write(lambda tx: tx.update("practitioner", session.user.id, {"app_role": "team_manager"}),
+                     actor=demo.staff["senior"])
+    after = MyWorkService(session).all_items()
+    assert any(i.population == "supervision" for i in after)
+    assert _dicts(after) == _dicts(_fresh(session, DAY))
+
+
+def _columns(due: dict[str, Any]) -> dict[str, tuple[str, str, int, int]]:
+    return {k: (v.next.rule_id, v.next.person_id, v.next.due.toordinal(), v.overdue) for k, v in due.items()}
+
+
+def test_the_due_columns_of_some_cases_are_worked_out_for_those_cases_only(
+        demo: DemoContext, asked: list[set[str]]) -> None:
+    """``by_cases`` (the caseload's rows held): what ``by_case`` says of those cases, working out only those with no
+    current kept answer — nothing else — whether the whole answer is held or not; an id outside the person's scope
+    is left out, as if it did not exist."""
+    demo.store.clock.moment = _at(DAY)  # type: ignore[attr-defined]
+    rhian = demo.session("sw_rhian")
+    every_case = sorted(r["id"] for r in demo.store.rows("SELECT id FROM case_file"))
+    whole = _columns(MyWorkService(demo.session("senior")).by_case())
+    condition, params = case_condition(rhian.user, DAY)
+    hers = {r["id"] for r in demo.store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)}
+    assert hers and set(every_case) - hers
+    _reopen(demo)  # nothing held in memory; the senior manager's answers are kept
+    senior, rhian = demo.session("senior"), demo.session("sw_rhian")
+    some = every_case[::3]
+    del asked[:]
+    assert _columns(MyWorkService(senior).by_cases(some)) == {k: v for k, v in whole.items() if k in some}
+    assert asked == []  # read from what is kept
+    case = some[0]
+    VisitService(senior).record(case, visited_on=DAY.isoformat(), location="home", observations="Seen.",
+                                children=[{"person_id": case_subjects(demo.store, case)[0], "seen": True,
+                                           "seen_alone": True, "seen_at_home": True}])
+    del asked[:]
+    got = _columns(MyWorkService(senior).by_cases(some))
+    assert asked == [{case}]  # the changed case alone
+    fresh = _columns(MyWorkService(senior).by_case())
+    assert got == {k: v for k, v in fresh.items() if k in some}
+    del asked[:]
+    theirs = MyWorkService(rhian).by_cases(every_case)  # nothing kept for her: her cases worked out, only hers
+    assert asked == [hers]
+    _flush(demo)
+    del asked[:]
+    assert _columns(MyWorkService(rhian).by_cases(every_case)) == _columns(theirs)  # now read from what is kept
+    assert asked == []
+    assert _columns(theirs) == _columns(MyWorkService(rhian).by_case())  # and from the whole answer, held
+    assert _columns(MyWorkService(rhian).by_cases(every_case)) == _columns(theirs)
+    assert MyWorkService(senior).by_cases([]) == {}

@@ -4,7 +4,8 @@ The model and proxy are in :mod:`ui.caseload_model`: the list is read a page at 
 (:class:`ui.caseload_source.ServiceSource`), never whole — at sign-in only its first screen and the
 counts are read. A search, a filter or a sort asks for the first page of its rows; scrolling asks for
 the next. After a commit the rows held are read again (the selection and the scroll position kept),
-and the due columns are worked out again on a worker.
+and the due columns of the rows held are worked out again on a worker (only theirs: a page of 200, not the
+whole caseload).
 
 Thread contract: the caseload is read on a worker (:mod:`ui.tasks`); the model is touched only
 in the GUI thread.
@@ -45,6 +46,9 @@ log = logging.getLogger(__name__)
 MAX_COLUMN_WIDTH = 180
 SAMPLE_ROWS = 40
 """Rows whose texts size the columns (with the header): measuring every row of 5,000 held the window up."""
+DUE_DELAY_MS = 150
+"""How long a search must stay the same before the due columns of its rows are worked out (each keystroke's rows
+are read at once; working out what is due for each would hold the workers up while the person types)."""
 CELL_PADDING = 16
 FilterLists = tuple[list[dict[str, Any]], list[dict[str, Any]]]
 """The teams and workers for the filters."""
@@ -146,11 +150,17 @@ class CaseloadPage(Retranslating, QWidget):
         self.model.modelAboutToBeReset.connect(self._keep_place)
         self.model.modelReset.connect(self._restore_place)
         self.model.answered.connect(self._on_answered)
+        self.model.rows_added.connect(self._load_due)
         self.model.counted.connect(self._update_count)
         self.lists_loader: Loader[FilterLists] = Loader(self, self._on_lists,
                                                         fail=lambda exc: log.error("the teams and workers could not"
                                                                                    " be read", exc_info=exc))
-        self.due_loader: Loader[dict[str, Any]] = Loader(self, self._on_due, fail=self._due_failed)
+        self.due_loader: Loader[tuple[list[str], int, dict[str, Any]]] = Loader(self, self._on_due,
+                                                                                 fail=self._due_failed)
+        self._due_timer = QTimer(self)  # a new query's due columns once the typing pauses (not at each keystroke)
+        self._due_timer.setSingleShot(True)
+        self._due_timer.setInterval(DUE_DELAY_MS)
+        self._due_timer.timeout.connect(self._load_due)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(300)
@@ -227,24 +237,26 @@ class CaseloadPage(Retranslating, QWidget):
         )
 
     def _load_due(self) -> None:
-        """The Next due and Overdue columns, worked out on a worker once the list is on screen (so
-        the engine's work never holds up the list itself)."""
+        """The Next due and Overdue columns of the rows held whose columns are not known (or not since the last
+        commit), worked out on a worker once they are on screen — those rows only, never the whole caseload
+        (so the engine's work never holds up the list itself)."""
         session = self.session
         if not session.can(Can.VIEW_CASEWORK):
             return
-        if self.due_loader.pending:  # one at a time: a burst of commits is worked out once more, after it
+        if self.due_loader.pending:  # one at a time: what is wanted meanwhile is asked for after it
             self._due_again = True
             return
         self._due_again = False
-        self.due_loader.load(lambda: MyWorkService(session).by_case())
+        wanted, epoch = self.model.due_wanted(), self.model.due_epoch
+        if wanted:
+            self.due_loader.load(lambda: (wanted, epoch, MyWorkService(session).by_cases(wanted)))
 
-    def _on_due(self, due: dict[str, Any]) -> None:
+    def _on_due(self, answer: tuple[list[str], int, dict[str, Any]]) -> None:
+        cases, epoch, due = answer
+        self.model.set_due_for(cases, due, epoch)
+        self.fit_columns([k for k, _msgid in COLUMNS].index(key) for key in DUE_COLUMNS)
         if self._due_again:
             self._load_due()
-        self.model.set_due(due)
-        self.fit_columns([k for k, _msgid in COLUMNS].index(key) for key in DUE_COLUMNS)
-        if self.model.query().sort in DUE_COLUMNS:
-            self.model.refresh()  # in the new order of what is due
 
     def _due_failed(self, exc: BaseException) -> None:
         log.error("the caseload's due columns could not be worked out", exc_info=exc)
@@ -261,6 +273,8 @@ class CaseloadPage(Retranslating, QWidget):
             if self.model.rowCount() and header.sectionSize(1) < 200:
                 self.fit_columns(range(self.model.columnCount()))
             self._load_due()
+        else:  # the rows of a new query, or a refresh, not yet known: once the typing pauses
+            self._due_timer.start()
         self._update_count()
 
     def _keep_place(self) -> None:
@@ -320,7 +334,10 @@ class CaseloadPage(Retranslating, QWidget):
         if self._rows_changed:
             self._rows_changed = False
             self.reload()
+        elif self._loaded and self.model.query().sort in DUE_COLUMNS:
+            self.model.refresh()  # in the new order of what is due
         if self._loaded:
+            self.model.due_stale()
             self._load_due()
 
     def to_first_match(self) -> None:

@@ -7,8 +7,9 @@ page of the new query (and the counts); scrolling to the end of what is held ask
 The session's source reads by SQL on a worker through the one worker-to-GUI bridge
 (:mod:`ui.tasks`); an answer overtaken by a newer query is dropped. A source held in memory
 (:meth:`CaseloadModel.set_rows`) answers at once. Display strings are made only for rows painted,
-and cached per row and language; the due columns show :meth:`CaseloadModel.set_due`'s answer for
-the rows held.
+and cached per row and language; the due columns show what :meth:`CaseloadModel.set_due_for` gave for
+the rows held (worked out for those rows only: :meth:`CaseloadModel.due_wanted`), or
+:meth:`CaseloadModel.set_due` for every case.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ class CaseloadModel(QAbstractTableModel):
 
     answered = Signal()
     counted = Signal()
+    rows_added = Signal()
+    """A next page's rows are in (their due columns are not yet known: :meth:`due_wanted`)."""
 
     def __init__(self, parent: Any = None, source: CaseloadSource | None = None) -> None:
         super().__init__(parent)
@@ -94,11 +97,14 @@ class CaseloadModel(QAbstractTableModel):
         self._display: dict[str, tuple[str, ...]] = {}
         self._flagged: frozenset[str] = frozenset()  # cases with an open sync conflict
         self._due: dict[str, CaseDue] = {}
+        self._due_whole = False  # _due is every case's (set_due): a case not in it has nothing due
+        self._due_known: set[str] = set()  # cases whose due columns were given (set_due_for), if since changed
+        self._due_fresh: set[str] = set()  # … and given since the last change (due_stale)
+        self._due_epoch = 0
         self._generation = 0  # bumped by each new query or refresh: older answers are dropped
         self._answered = 0  # the generation whose first page is in
         self._fetching = False  # a next page is being read
         self._then: list[Callable[[], None]] = []
-        self.due_loaded = False
         self.due_failed = False
         self.refreshing = False
         """While the rows are replaced: whether by a refresh of the same query (not a new one)."""
@@ -254,6 +260,7 @@ class CaseloadModel(QAbstractTableModel):
             self.beginInsertRows(_ROOT, len(self._rows), len(self._rows) + len(answer.rows) - 1)
             self._rows += answer.rows
             self.endInsertRows()
+            self.rows_added.emit()
 
     def fetch_all(self) -> None:
         """Read every matching row (a source held in memory: tests, and a caller that walks the list)."""
@@ -261,11 +268,49 @@ class CaseloadModel(QAbstractTableModel):
             self.fetchMore()
 
     # -- data ---------------------------------------------------------------------------------
+    @property
+    def due_loaded(self) -> bool:
+        """Whether the due columns of every row held are known (every case's given, or each row's)."""
+        return self._due_whole or all(r.case_id in self._due_known for r in self._rows)
+
     def set_due(self, due: dict[str, CaseDue]) -> None:
-        """The Next due and Overdue columns (worked out on a worker after the rows are shown)."""
+        """The Next due and Overdue columns of every case (a case not in ``due`` has nothing due)."""
         self._due = dict(due)
-        self.due_loaded = True
+        self._due_whole = True
         self.due_failed = False
+        self._due_changed()
+
+    def set_due_for(self, case_ids: Collection[str], due: dict[str, CaseDue], epoch: int) -> None:
+        """The Next due and Overdue columns of the cases ``case_ids`` (worked out on a worker for the rows held;
+        one not in ``due`` has nothing due), asked for at :attr:`due_epoch` ``epoch``: if a change came since
+        (:meth:`due_stale`), they are shown but asked for again (:meth:`due_wanted`)."""
+        self._due_whole = False
+        self.due_failed = False
+        asked = set(case_ids)
+        for case_id in asked:
+            self._due.pop(case_id, None)
+        self._due.update((k, v) for k, v in due.items() if k in asked)
+        self._due_known |= asked
+        if epoch == self._due_epoch:
+            self._due_fresh |= asked
+        self._due_changed()
+
+    @property
+    def due_epoch(self) -> int:
+        return self._due_epoch
+
+    def due_stale(self) -> None:
+        """What is due may have changed (a commit): every case's due columns are asked for again (shown as they
+        are until then)."""
+        self._due_epoch += 1
+        self._due_fresh.clear()
+
+    def due_wanted(self) -> list[str]:
+        """The cases of the rows held whose due columns are not known, or not since the last change, in order."""
+        fresh = self._due_fresh
+        return list(dict.fromkeys(r.case_id for r in self._rows if r.case_id not in fresh))
+
+    def _due_changed(self) -> None:
         self._display.clear()
         if self._rows:
             first, last = [key for key, _msgid in COLUMNS].index("next_due"), len(COLUMNS) - 1
@@ -326,7 +371,7 @@ class CaseloadModel(QAbstractTableModel):
         if self.due_failed:
             return _(STYLES[Urgency.PROBLEM].label), ""
         if found is None:
-            return ("", "") if not self.due_loaded else (_("Nothing due"), "0")
+            return ("", "") if not (self._due_whole or row.case_id in self._due_known) else (_("Nothing due"), "0")
         item = found.next
         words = urgency_label(item.urgency, item.days_overdue, item.overdue_unit) \
             if item.urgency is not Urgency.UPCOMING else show_date(item.due)

@@ -104,7 +104,7 @@ def subjects(store: Any, condition: str, params: dict[str, Any], on: date) -> li
 def register() -> None:
     from desktop.services.my_work import register_provider
 
-    register_provider("allegation", subjects, actions=ACTIONS)
+    register_provider("allegation", subjects, actions=ACTIONS, day_free=True)
 
 
 register()

@@ -167,7 +167,7 @@ def register() -> None:
     """Plug complaints into "My work" (called when this module is imported)."""
     from desktop.services.my_work import register_provider
 
-    register_provider("complaint", subjects, actions=ACTIONS)
+    register_provider("complaint", subjects, actions=ACTIONS, day_free=True)
 
 
 register()

@@ -32,6 +32,8 @@ Provider registry
       week, away and who covers, their items), with a row for work nobody is allocated to;
       ``uncovered`` (items of absent workers nobody covers — the team manager assigns cover, V3);
       ``tasks`` (:class:`desktop.services.tasks.Task`: escalations and notifications).
+    * ``by_case(on=None)`` and ``by_cases(case_ids, on=None)`` — per case its most urgent item and count of
+      overdue items, for every case in scope or only for those named (the caseload's rows held).
     * ``counts(on=None)`` — the headline counts (``overdue``, ``due_today``, ``due_this_week``, ``tasks``
       for the person, ``uncovered``), for the sidebar badge.
     * ``assign_cover(covering_id, *, covered_id=None, case_id=None, from_date, to_date, reason=None)`` and
@@ -70,11 +72,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from desktop.domain import due_text
+from desktop.domain.calendar import SUNDAY
 from desktop.domain.engine import (
     CANNOT_COMPUTE,
     DUE_THIS_WEEK,
     DUE_TODAY,
     OVERDUE,
+    UPCOMING,
     DueItem,
     Engine,
     EngineError,
@@ -102,6 +106,10 @@ class Subject:
     worker_id: str | None
     person_name: str = ""
     case_reference: str = ""
+    holds_until: date | None = None
+    """The last day (from the day asked) on which this subject's facts stay as they are — a tag that turns
+    with the day, a scheduled date an adjuster compares with the day — ``None`` when they never turn. Only
+    a provider registered ``day_free`` is trusted to say so (:mod:`desktop.services.due_kept`)."""
 
 
 SubjectsFn = Callable[[Any, str, dict[str, Any], date], list[Subject]]
@@ -112,6 +120,8 @@ class Provider:
     name: str
     subjects: SubjectsFn
     actions: dict[str, str]
+    day_free: bool = False
+    """The subjects it gives do not depend on the day asked except as each one's ``holds_until`` says."""
 
 
 _PROVIDERS: dict[str, Provider] = {}
@@ -126,9 +136,12 @@ DEFAULT_PROVIDERS = (
 _loaded = False
 
 
-def register_provider(name: str, subjects: SubjectsFn, *, actions: dict[str, str] | None = None) -> None:
-    """Add (or replace) the provider ``name``."""
-    _PROVIDERS[name] = Provider(name, subjects, dict(actions or {}))
+def register_provider(name: str, subjects: SubjectsFn, *, actions: dict[str, str] | None = None,
+                      day_free: bool = False) -> None:
+    """Add (or replace) the provider ``name``. ``day_free``: the subjects it selects are the same on any day,
+    and their facts change with the day only as each :attr:`Subject.holds_until` says (otherwise an answer
+    that used it holds for the day asked only)."""
+    _PROVIDERS[name] = Provider(name, subjects, dict(actions or {}), day_free)
 
 
 def unregister_provider(name: str) -> None:
@@ -139,14 +152,19 @@ def unregister_provider(name: str) -> None:
 FactsBySubject = dict[tuple[str, str], list[SubjectFacts]]
 Adjuster = Callable[[list[DueItem], date, FactsBySubject], Iterable[DueItem]]
 _ADJUSTERS: list[Adjuster] = []
+_DAY_FREE_ADJUSTERS: list[Adjuster] = []
 
 
-def register_adjuster(adjust: Adjuster) -> None:
+def register_adjuster(adjust: Adjuster, *, day_free: bool = False) -> None:
     """Add a rule that runs over every provider's engine items before the horizon is applied, e.g. C21
     (a child both looked after and registered: the review conference timed with the looked-after
-    review). Idempotent."""
+    review). Idempotent. ``day_free``: it depends on the day only through its items' status and days
+    overdue (worked out again when read, as the engine does) and through facts whose ``holds_until`` says
+    when they turn."""
     if adjust not in _ADJUSTERS:
         _ADJUSTERS.append(adjust)
+    if day_free and adjust not in _DAY_FREE_ADJUSTERS:
+        _DAY_FREE_ADJUSTERS.append(adjust)
 
 
 def providers() -> list[Provider]:
@@ -178,8 +196,9 @@ class WorkItem:
     population: str
     worker_id: str | None
     _engine: DueItem | tuple[Any, ...] | None = field(repr=False, compare=False)
-    """The engine's item, or it packed (an item read back from what is kept: unpacked when asked for,
-    see :attr:`engine_item`); ``None`` only for a ``cannot_compute`` item."""
+    """The engine's item, or it packed with the day asked and the calendar's count of working days (an item read
+    back from what is kept: unpacked when asked for, see :attr:`engine_item`); ``None`` only for a
+    ``cannot_compute`` item."""
     absent: bool = False
     """The responsible worker is away today (absence or cover recorded)."""
     covered_by: str | None = None
@@ -192,7 +211,12 @@ class WorkItem:
         """The engine's item (``None`` only for a ``cannot_compute`` item, see ``problem``)."""
         engine = self._engine
         if isinstance(engine, tuple):
-            self._engine = engine = _unpack_due(self.case_id, engine)
+            packed, on_o, working_days_between = engine
+            elapsed = packed[_ELAPSED]
+            if elapsed is not None:  # as the engine counts it (the day asked is in the calendar: _unpack_cases)
+                anchor = packed[_ANCHOR]
+                elapsed = working_days_between(anchor, on_o) if packed[_UNIT] == "working_days" else on_o - anchor
+            self._engine = engine = _unpack_due(self.case_id, packed, self.status, self.days_overdue, elapsed)
         return engine
 
     @property
@@ -229,13 +253,43 @@ class WorkItem:
 
 _DUE_FIELDS = tuple(f.name for f in fields(DueItem))
 _DUE_DATES = tuple(i for i, f in enumerate(fields(DueItem)) if str(f.type).startswith("date"))
-_EXTRAS = ("person_name", "action", "worker_id", "absent", "covered_by", "worker_name", "covered_by_name", "problem")
-"""What a :class:`WorkItem` adds to its engine item besides its case's reference (the rest it copies from
-the engine item: see ``_item``)."""
-_PROBLEM_FIELDS = tuple(f.name for f in fields(WorkItem) if f.name != "_engine")
+_EXTRAS = ("person_name", "action", "worker_id", "problem")
+"""What a :class:`WorkItem` adds to its engine item besides its case's reference and what is worked out when
+read (:class:`_Day`; the rest it copies from the engine item: see ``_item``)."""
+WHEN_READ_TABLES = frozenset({"practitioner_absence", "team"})
+"""Tables whose rows what is due reads only for the parts worked out when an answer is read (who is away:
+:class:`_Day`; teams' names: the view's team list). Not cover: cover of a worker brings their cases into the
+covering worker's scope."""
+_WHEN_READ = ("due", "absent", "covered_by", "worker_name", "covered_by_name")
+"""A ``cannot_compute`` item's fields that depend on the day asked (it is due that day) or on who is away."""
+_PROBLEM_FIELDS = tuple(f.name for f in fields(WorkItem) if f.name != "_engine" and f.name not in _WHEN_READ)
 _due_values = operator.attrgetter(*_DUE_FIELDS[1:])
 _DUE_DATES_PACKED = tuple(i - 1 for i in _DUE_DATES)
 _extra_values = operator.attrgetter(*_EXTRAS)
+# Where the engine's day-dependent fields sit in a packed engine item (its fields but the case id).
+_STATUS, _DAYS_OVERDUE, _ELAPSED, _ANCHOR, _UNIT = (_DUE_FIELDS.index(name) - 1 for name in (
+    "status", "days_overdue", "elapsed", "anchor", "unit"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Day:
+    """What an item needs of the day asked besides its own facts: the day, cover and absence in force that
+    day, and the workers' names — given to items worked out and to items read back from what is kept alike."""
+
+    on: date
+    cover: Mapping[str, str]
+    """Covered worker id (or ``"case:<id>"``) → the covering worker's id."""
+    absent: Collection[str | None]
+    names: Mapping[str, str]
+    calendar: Any
+
+    def whose(self, case_id: str, worker_id: str | None) -> tuple[bool, str | None, str, str]:
+        """``absent``, ``covered_by``, ``worker_name`` and ``covered_by_name`` of an item of ``case_id`` whose
+        worker is ``worker_id``."""
+        covered_by = self.cover.get(f"case:{case_id}") or (self.cover.get(worker_id) if worker_id else None)
+        return (bool(worker_id in self.absent or covered_by), covered_by,
+                self.names.get(worker_id, "") if worker_id else "",
+                self.names.get(covered_by, "") if covered_by else "")
 
 
 def _pack_value(value: Any) -> Any:
@@ -243,11 +297,13 @@ def _pack_value(value: Any) -> Any:
 
 
 def _pack_case(case_reference: str, items: Iterable[WorkItem]) -> bytes:
-    """One case's items as kept (:mod:`desktop.services.due_kept`): its reference, then per item the
-    engine item's fields but the case id and :data:`_EXTRAS` (a ``cannot_compute`` item: ``None`` and
-    its own fields), dates as ordinals, in :mod:`marshal`'s format — read back several times faster
-    than JSON (a view reads every case's), and only ever from the encrypted store, whose pages are
-    authenticated, written by :func:`_pack_case` itself (the recipe names the Python it was made by)."""
+    """One case's items as kept (:mod:`desktop.services.due_kept`), without what depends on the day asked:
+    its reference, then per item the engine item's fields but the case id (its status and days overdue
+    left out, and its days elapsed but whether it has them) and :data:`_EXTRAS` (a ``cannot_compute``
+    item: ``None`` and its own fields but :data:`_WHEN_READ`), dates as ordinals, in :mod:`marshal`'s
+    format — read back several times faster than JSON (a view reads every case's), and only ever from the
+    encrypted store, whose pages are authenticated, written by :func:`_pack_case` itself (the recipe names
+    the Python it was made by)."""
     out: list[Any] = []
     for item in items:
         engine = item.engine_item
@@ -258,38 +314,80 @@ def _pack_case(case_reference: str, items: Iterable[WorkItem]) -> bytes:
         for i in _DUE_DATES_PACKED:
             if values[i] is not None:
                 values[i] = values[i].toordinal()
+        values[_STATUS] = values[_DAYS_OVERDUE] = None
+        if values[_ELAPSED] is not None:
+            values[_ELAPSED] = 0
         out.append((tuple(values), _extra_values(item)))
     return marshal.dumps((case_reference, tuple(out)))
 
 
-def _unpack_due(case_id: str, packed: tuple[Any, ...]) -> DueItem:
+def _unpack_due(case_id: str, packed: tuple[Any, ...], status: str, days_overdue: int, elapsed: int | None
+                ) -> DueItem:
+    """The engine item :func:`_pack_case` packed, with what :func:`_unpack_cases` worked out for the day asked."""
     values = [case_id, *packed]
     for i in _DUE_DATES:
         if values[i] is not None:
             values[i] = date.fromordinal(values[i])
+    values[_STATUS + 1], values[_DAYS_OVERDUE + 1], values[_ELAPSED + 1] = status, days_overdue, elapsed
     return DueItem(*values)
 
 
-def _unpack_cases(packed: Mapping[str, bytes]) -> list[WorkItem]:
-    """The items :func:`_pack_case` packed, of every case given (case id → what was packed); each engine
-    item is unpacked only when asked for (most never are: a view words only what it shows)."""
+def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem], set[str]]:
+    """The items :func:`_pack_case` packed, of every case given (case id → what was packed), for the day asked:
+    each item's status, days overdue (and, when worded, days elapsed) worked out as the engine does
+    (``Engine.due_items``: working days for a working-day timescale, else calendar days) and who is away and
+    covers as on that day.
+    Each engine item is unpacked only when asked for (most never are: a view words only what it shows).
+    Also the cases whose items cannot be read for that day (a day outside the working-day calendar): they
+    must be worked out again."""
     out: list[WorkItem] = []
-    day = date.fromordinal
+    failed: set[str] = set()
+    day_of = date.fromordinal
+    on_o = day.on.toordinal()
+    sunday_o = on_o + SUNDAY - day.on.weekday()
+    wdb = day.calendar.working_days_between_ord
+    try:
+        wdb(on_o, on_o)  # the day asked is in the calendar (a working-day count to it is made when worded)
+    except ValueError:
+        return [], set(packed)
+    whose = day.whose
     for case_id, data in packed.items():
         reference, items = marshal.loads(data)
-        for engine, extra in items:
-            if engine is None:
-                values = dict(zip(_PROBLEM_FIELDS, extra, strict=True))
-                values["due"] = day(values["due"])
-                out.append(WorkItem(**values, _engine=None))
-                continue
-            # DueItem's fields from person_id: person_id, rule_id, due, status, severity, days_overdue,
-            # overdue_unit, population, …, excepted_by, lifted (a test checks every field comes back).
-            name, action, worker_id, absent, covered_by, worker_name, covered_by_name, problem = extra
-            out.append(WorkItem(case_id, reference, engine[0], name, engine[1], day(engine[2]), engine[3], engine[4],
-                                engine[5], action, engine[7], worker_id, engine, absent, covered_by, worker_name,
-                                covered_by_name, problem, engine[-2], engine[-1]))
-    return out
+        case_items: list[WorkItem] = []
+        people: dict[str | None, tuple[bool, str | None, str, str]] = {}  # the case's workers: one or two
+        try:
+            for engine, extra in items:
+                if engine is None:
+                    values = dict(zip(_PROBLEM_FIELDS, extra, strict=True))
+                    absent, covered_by, worker_name, covered_by_name = whose(case_id, values["worker_id"])
+                    case_items.append(WorkItem(**values, due=day.on, _engine=None, absent=absent,
+                                               covered_by=covered_by, worker_name=worker_name,
+                                               covered_by_name=covered_by_name))
+                    continue
+                # DueItem's fields from person_id: person_id, rule_id, due, status, severity, days_overdue,
+                # overdue_unit, population, kind, offset, unit, anchor, last, elapsed, …, excepted_by, lifted
+                # (a test checks every field comes back).
+                name, action, worker_id, problem = extra
+                due_o = engine[2]
+                if due_o < on_o:
+                    status = OVERDUE
+                    overdue = wdb(due_o, on_o) if engine[6] == "working_days" else on_o - due_o
+                else:
+                    overdue = 0
+                    status = DUE_TODAY if due_o == on_o else DUE_THIS_WEEK if due_o <= sunday_o else UPCOMING
+                found = people.get(worker_id)
+                if found is None:
+                    found = people[worker_id] = whose(case_id, worker_id)
+                absent, covered_by, worker_name, covered_by_name = found
+                case_items.append(WorkItem(case_id, reference, engine[0], name, engine[1], day_of(due_o), status,
+                                           engine[4], overdue, action, engine[7], worker_id, (engine, on_o, wdb),
+                                           absent, covered_by, worker_name, covered_by_name, problem, engine[-2],
+                                           engine[-1]))
+        except ValueError:
+            failed.add(case_id)
+            continue
+        out += case_items
+    return out, failed
 
 
 @dataclass(slots=True)
@@ -298,6 +396,20 @@ class CaseDue:
 
     next: WorkItem
     overdue: int = 0
+
+
+def _fold(items: Iterable[WorkItem]) -> dict[str, CaseDue]:
+    """Per case, its most urgent item and its count of overdue items."""
+    out: dict[str, CaseDue] = {}
+    for item in items:
+        found = out.get(item.case_id)
+        if found is None:
+            found = out[item.case_id] = CaseDue(item)
+        elif (item.urgency.rank, item.due) < (found.next.urgency.rank, found.next.due):
+            found.next = item
+        if item.status == OVERDUE:
+            found.overdue += 1
+    return out
 
 
 @dataclass(slots=True)
@@ -398,8 +510,10 @@ class _Memo:
     each commit changed (:class:`desktop.store.store.Change`): a commit confined to some cases (a
     visit, a conference, an exception, an allocation) marks those cases, and the next answer works out
     just them (``recompute``) and merges them into what is held, in order; a commit that reaches
-    beyond cases (a person, a worker, a team, cover for a worker, a pull from the server) forgets
-    everything. So an answer is never older than the data. An answer worked out while a commit
+    beyond cases (a person, a worker, cover for a worker, a pull from the server) forgets everything — but
+    one that reaches only who is away and teams (:data:`WHEN_READ_TABLES`) keeps the items and works out
+    again only who is away (``rederive``), as an answer read back from what is kept does.
+    So an answer is never older than the data. An answer worked out while a commit
     reaching beyond cases landed is not kept; one worked out while a case's commit landed is kept with
     that case marked. Asking threads that arrive while the same answer is being worked out wait for
     it instead of working it out again."""
@@ -412,6 +526,7 @@ class _Memo:
         self._lock = threading.Lock()
         self._seq = 0  # commits seen
         self._everything_at = 0  # the count at the last commit that reached beyond cases
+        self._rederive_at = 0  # the count at the last commit that changed only who is away, or a team
         self._changed_cases: dict[str, int] = {}  # case id -> the count at its latest commit (since then)
         self._results: dict[Hashable, _Held] = {}  # oldest first
         self._computing: dict[Hashable, threading.Lock] = {}
@@ -425,7 +540,11 @@ class _Memo:
     def _changed(self, change: Any) -> None:  # the store's writer thread
         with self._lock:
             self._seq += 1
-            if change is None or change.beyond_cases:
+            if change is not None and change.beyond_cases and change.tables and change.tables <= WHEN_READ_TABLES:
+                self._rederive_at = self._seq
+                for case_id in change.case_ids:
+                    self._changed_cases[case_id] = self._seq
+            elif change is None or change.beyond_cases:
                 self._everything_at = self._seq
                 self._changed_cases.clear()
                 self._results.clear()
@@ -433,44 +552,53 @@ class _Memo:
                 for case_id in change.case_ids:
                     self._changed_cases[case_id] = self._seq
 
-    def _current(self, key: Hashable) -> tuple[_Held | None, frozenset[str]]:
-        """Under the lock: what is held for ``key`` (if still of use) and the cases changed since."""
+    def _current(self, key: Hashable) -> tuple[_Held | None, frozenset[str], bool]:
+        """Under the lock: what is held for ``key`` (if still of use), the cases changed since, and whether who is
+        away (or a team) changed since."""
         held = self._results.pop(key, None)
         if held is None or held.at < self._everything_at:
-            return None, frozenset()
+            return None, frozenset(), False
         self._results[key] = held  # now the most recently asked
-        return held, frozenset(c for c, at in self._changed_cases.items() if at > held.at)
+        return (held, frozenset(c for c, at in self._changed_cases.items() if at > held.at),
+                held.at < self._rederive_at)
 
     def holds(self, key: Hashable) -> bool:
         """Whether the answer for ``key`` is held and current (nothing changed since)."""
         with self._lock:
-            held, changed = self._current(key)
-            return held is not None and not changed
+            held, changed, parts = self._current(key)
+            return held is not None and not changed and not parts
 
     def get(self, key: Hashable, compute: Callable[[], list[WorkItem]], keep: Any,
-            recompute: Callable[[frozenset[str]], list[WorkItem]] | None = None) -> list[WorkItem]:
+            recompute: Callable[[frozenset[str]], list[WorkItem]] | None = None,
+            rederive: Callable[[list[WorkItem]], list[WorkItem]] | None = None) -> list[WorkItem]:
         """The answer for ``key`` (a new list each time). Worked out by ``compute`` if nothing is held;
         if cases changed since it was, by ``recompute(case_ids)`` (those cases' items, in any order)
         merged into what is held — or by ``compute`` when there is no ``recompute`` or too many changed.
+        If who is away changed since (or a team), what is held is given to ``rederive`` (the same items, that
+        part worked out again, in the same order) — or worked out by ``compute`` when there is none.
         ``keep`` is held with it (so an id in the key cannot be reused while it is kept)."""
         with self._lock:
-            held, changed = self._current(key)
-            if held is not None and not changed:
+            held, changed, parts = self._current(key)
+            if held is not None and not changed and not parts:
                 return list(held.items)
             flight = self._computing.setdefault(key, threading.Lock())
         with flight:
             with self._lock:
-                held, changed = self._current(key)
-                if held is not None and not changed:
+                held, changed, parts = self._current(key)
+                if held is not None and not changed and not parts:
                     return list(held.items)
                 start = self._seq
-            if held is not None and recompute is not None and len(changed) <= INCREMENTAL_LIMIT:
-                fresh = recompute(changed)
-                items = [i for i in held.items if i.case_id not in changed]
-                for item in fresh:
-                    bisect.insort(items, item, key=order)
-                with self._lock:
-                    self.recomputed = [*self.recomputed[-7:], changed]
+            if held is not None and parts and rederive is None:
+                held = None
+            if held is not None and (not changed or (recompute is not None and len(changed) <= INCREMENTAL_LIMIT)):
+                items = rederive(held.items) if parts and rederive is not None else list(held.items)
+                if changed and recompute is not None:
+                    fresh = recompute(changed)
+                    items = [i for i in items if i.case_id not in changed]
+                    for item in fresh:
+                        bisect.insort(items, item, key=order)
+                    with self._lock:
+                        self.recomputed = [*self.recomputed[-7:], changed]
             else:
                 items = compute()
             with self._lock:
@@ -520,10 +648,25 @@ class MyWorkService:
             recipe = self._recipe()
             return _memo(self.session.store).get(
                 key, lambda: self._kept(on, recipe), keep=self.engine,
-                recompute=lambda changed: self._compute_and_keep(on, recipe, changed))
+                recompute=lambda changed: self._compute_and_keep(on, recipe, changed),
+                rederive=lambda items: self._rederive(items, on))
         return _memo(self.session.store).get(
             key, lambda: self._compute(on, horizon_days, case_id), keep=self.engine,
-            recompute=lambda changed: self._compute(on, horizon_days, case_id, changed))
+            recompute=lambda changed: self._compute(on, horizon_days, case_id, changed),
+            rederive=lambda items: self._rederive(items, on))
+
+    def _rederive(self, items: list[WorkItem], on: date) -> list[WorkItem]:
+        """``items`` with who is away (and who covers, and the workers' names) worked out again for ``on``."""
+        day = self._day(on)
+        out = []
+        for item in items:
+            absent, covered_by, worker_name, covered_by_name = day.whose(item.case_id, item.worker_id)
+            if (absent, covered_by, worker_name, covered_by_name) != (item.absent, item.covered_by, item.worker_name,
+                                                                      item.covered_by_name):
+                item = replace(item, absent=absent, covered_by=covered_by, worker_name=worker_name,
+                               covered_by_name=covered_by_name)
+            out.append(item)
+        return out
 
     def _key(self, on: date, horizon_days: int | None, case_id: str | None) -> Hashable:
         """What an answer is held under in the memo."""
@@ -556,8 +699,8 @@ class MyWorkService:
         taken before it was read), in :func:`order`: as :meth:`_kept`."""
         store, user = self.session.store, self.session.user
         kept = due_kept.current(store, user.id, on, recipe, scope)
-        items = _unpack_cases(kept)
-        stale = frozenset(scope) - kept.keys()
+        items, unreadable = _unpack_cases(kept, self._day(on))
+        stale = frozenset(scope) - (kept.keys() - unreadable)
         if stale:
             items += self._compute_and_keep(on, recipe, None if whole and len(stale) == len(scope) else stale, stamp,
                                             stale)
@@ -567,10 +710,10 @@ class MyWorkService:
     def _compute_and_keep(self, on: date, recipe: str, only: Collection[str] | None,
                           stamp: due_kept.Mark | None = None, cases: Collection[str] | None = None) -> list[WorkItem]:
         """:meth:`_compute` for the cases ``only`` names (all in scope: ``None``), each case's answer then
-        kept, stamped ``stamp`` (taken now when not given) — an empty answer too for each case of ``cases``
-        (in scope; by default those of ``only`` that are) that has no item. A case out of scope has no items
-        *for this person*: nothing is kept for it (were it kept empty, cover that brings it into scope later
-        would not be seen to change it)."""
+        kept, stamped ``stamp`` (taken now when not given), with the last day it holds — an empty answer too
+        for each case of ``cases`` (in scope; by default those of ``only`` that are) that has no item. A case
+        out of scope has no items *for this person*: nothing is kept for it (were it kept empty, cover that
+        brings it into scope later would not be seen to change it)."""
         store, user = self.session.store, self.session.user
         stamp = stamp or due_kept.mark(store)
         if cases is None:
@@ -578,28 +721,50 @@ class MyWorkService:
             cases = [r["id"] for r in store.rows(
                 f"SELECT c.id FROM case_file c WHERE c.id IN (SELECT value FROM json_each(:ids)) AND ({condition})",
                 {**params, "ids": json.dumps(sorted(only or ()))})]
-        items = self._compute(on, None, None, only)
+        holds: dict[str, date] = {}
+        items = self._compute(on, None, None, only, holds=holds)
         by_case: dict[str, list[WorkItem]] = {case_id: [] for case_id in cases}
         for item in items:
             by_case.setdefault(item.case_id, []).append(item)
-        due_kept.keep(store, self.session.user.id, on, self.session.today(), recipe, stamp, {
+        floor = self._holds_until(on)
+        exceptions = due_kept.exceptions_turn(store, on, only)
+
+        def until(case_id: str, case_items: list[WorkItem]) -> date:
+            if any(i.status == CANNOT_COMPUTE for i in case_items):
+                return on  # why it could not be worked out (and its rule's wording) may be another day's
+            return min(floor, holds.get(case_id, floor), exceptions.get(case_id, floor))
+
+        due_kept.keep(store, self.session.user.id, on, recipe, stamp, {
             case_id: due_kept.Answer(_pack_case(case_items[0].case_reference if case_items else "", case_items),
-                                     tuple(sorted({i.worker_id for i in case_items if i.worker_id})))
+                                     tuple(sorted({i.worker_id for i in case_items if i.worker_id})),
+                                     until(case_id, case_items))
             for case_id, case_items in by_case.items()})
         return items
 
+    def _holds_until(self, on: date) -> date:
+        """The last day from ``on`` on which any case's answer can hold: the rules in force change the day
+        after; a provider or adjuster that cannot say when its facts turn holds for ``on`` only."""
+        if (not all(p.day_free for p in providers())
+                or any(a not in _DAY_FREE_ADJUSTERS for a in _ADJUSTERS)):
+            return on
+        return due_kept.rules_turn(self.engine.rules, on)
+
+    def _day(self, on: date) -> _Day:
+        """What items need of the day ``on`` (:class:`_Day`)."""
+        return _Day(on, self._cover(on), self._absent(on), self._names(), self.engine.calendar)
+
     def _compute(self, on: date, horizon_days: int | None, case_id: str | None,
-                 only: Collection[str] | None = None) -> list[WorkItem]:
+                 only: Collection[str] | None = None, *, holds: dict[str, date] | None = None) -> list[WorkItem]:
         """The items of every case in scope (or of ``case_id``), limited to the cases ``only`` names
-        when given (the memo's work after a change to those cases), in :func:`order`."""
+        when given (the memo's work after a change to those cases), in :func:`order`. ``holds``, when
+        given, gets per case the earliest ``holds_until`` its subjects gave."""
         condition, params = case_condition(self.session.user, self.session.today())
         if case_id is not None:
             condition, params = f"c.id = :only_case AND ({condition})", {**params, "only_case": case_id}
         if only is not None:
             condition = f"c.id IN (SELECT value FROM json_each(:only_cases)) AND ({condition})"
             params = {**params, "only_cases": json.dumps(sorted(only))}
-        cover = self._cover(on)
-        absent = self._absent(on)
+        day = self._day(on)
         # A child may be a subject of several providers (looked after AND registered): an item belongs
         # to the provider whose rule produced it, which decides its worker and its action.
         owner: dict[tuple[str, str, str], tuple[Subject, Provider]] = {}
@@ -613,6 +778,10 @@ class MyWorkService:
                 subjects = [replace(s, facts=replace(s.facts, exceptions=excepted[key]))
                             if (key := (s.facts.case_id, s.facts.person_id)) in excepted else s
                             for s in subjects]
+            if holds is not None:
+                for s in subjects:
+                    if s.holds_until is not None:
+                        holds[s.facts.case_id] = min(holds.get(s.facts.case_id, s.holds_until), s.holds_until)
             by_subject = {(s.facts.case_id, s.facts.person_id): s for s in subjects}
             for key, s in by_subject.items():
                 facts.setdefault(key, []).append(s.facts)
@@ -626,7 +795,7 @@ class MyWorkService:
             # A due date that cannot be worked out is shown with its problem, never dropped.
             for err in errors:
                 s = by_subject[(err.case_id, err.person_id)]
-                problems.append(self._problem(err, s, provider, on, cover, absent))
+                problems.append(self._problem(err, s, provider, day))
         for adjust in _ADJUSTERS:
             due = list(adjust(due, on, facts))
         limit = None if horizon_days is None else on + timedelta(days=horizon_days)
@@ -635,7 +804,7 @@ class MyWorkService:
             if limit is not None and item.due > limit:
                 continue
             s, provider = owner[(item.population, item.case_id, item.person_id)]
-            out.append(self._item(item, s, provider, cover, absent))
+            out.append(self._item(item, s, provider, day))
         out += problems
         out.sort(key=order)
         return out
@@ -650,17 +819,28 @@ class MyWorkService:
 
     def by_case(self, on: date | None = None) -> dict[str, CaseDue]:
         """Per case in scope: its most urgent item (any horizon) and how many items are overdue — the
-        caseload's "Next due" and "Overdue" columns. Any thread."""
-        out: dict[str, CaseDue] = {}
-        for item in self.all_items(on):
-            found = out.get(item.case_id)
-            if found is None:
-                found = out[item.case_id] = CaseDue(item)
-            elif (item.urgency.rank, item.due) < (found.next.urgency.rank, found.next.due):
-                found.next = item
-            if item.status == OVERDUE:
-                found.overdue += 1
-        return out
+        caseload's "Next due" and "Overdue" columns for a sort by them. Any thread."""
+        return _fold(self.all_items(on))
+
+    def by_cases(self, case_ids: Collection[str], on: date | None = None) -> dict[str, CaseDue]:
+        """:meth:`by_case` for the cases ``case_ids`` names only (the caseload's rows held): those in scope and
+        with something due; an id outside scope is left out, as if it did not exist. From the whole answer when
+        it is held and current; otherwise only these cases are read from what is kept, and those with no
+        current kept answer worked out (and kept). Any thread."""
+        self.session.require(Can.VIEW_CASEWORK)
+        on = on or self.session.today()
+        wanted = set(case_ids)
+        if not wanted:
+            return {}
+        memo = _memo(self.session.store)
+        if self.engine is not default_engine() or memo.holds(self._key(on, None, None)):
+            return {k: v for k, v in self.by_case(on).items() if k in wanted}
+        condition, params = case_condition(self.session.user, self.session.today())
+        stamp = due_kept.mark(self.session.store)  # before the reads behind the answer
+        scope = [r["id"] for r in self.session.store.rows(
+            f"SELECT c.id FROM case_file c WHERE c.id IN (SELECT value FROM json_each(:ids)) AND ({condition})",
+            {**params, "ids": json.dumps(sorted(wanted))})]
+        return _fold(self._kept_of(on, self._recipe(), stamp, scope))
 
     def excepted(self, on: date | None = None, *, mine_only: bool = True) -> list[WorkItem]:
         """Items a recorded exception applies to (lifted ones included), any status, in scope."""
@@ -810,38 +990,32 @@ class MyWorkService:
         return {r["id"]: (r["team_id"], r["team_name"] or "") for r in self.session.store.rows(
             "SELECT p.id, p.team_id, t.name AS team_name FROM practitioner p LEFT JOIN team t ON t.id = p.team_id")}
 
-    def _item(self, item: DueItem, s: Subject, provider: Provider, cover: dict[str, str],
-              absent: set[str]) -> WorkItem:
-        covered_by = cover.get(f"case:{item.case_id}") or (cover.get(s.worker_id) if s.worker_id else None)
+    def _item(self, item: DueItem, s: Subject, provider: Provider, day: _Day) -> WorkItem:
+        absent, covered_by, worker_name, covered_by_name = day.whose(item.case_id, s.worker_id)
         return WorkItem(
             case_id=item.case_id, case_reference=s.case_reference, person_id=item.person_id,
             person_name=s.person_name, rule_id=item.rule_id, due=item.due,
             status=item.status, severity=item.severity, days_overdue=item.days_overdue, _engine=item,
             action=provider.actions.get(item.rule_id, "open_case"),
             population=item.population, worker_id=s.worker_id,
-            absent=bool(s.worker_id in absent or covered_by), covered_by=covered_by,
-            worker_name=self._names().get(s.worker_id, "") if s.worker_id else "",
-            covered_by_name=self._names().get(covered_by, "") if covered_by else "",
+            absent=absent, covered_by=covered_by, worker_name=worker_name, covered_by_name=covered_by_name,
             excepted_by=item.excepted_by, lifted=item.lifted,
         )
 
-    def _problem(self, err: EngineError, s: Subject, provider: Provider, on: date, cover: dict[str, str],
-                 absent: set[str]) -> WorkItem:
-        covered_by = cover.get(f"case:{err.case_id}") or (cover.get(s.worker_id) if s.worker_id else None)
+    def _problem(self, err: EngineError, s: Subject, provider: Provider, day: _Day) -> WorkItem:
+        absent, covered_by, worker_name, covered_by_name = day.whose(err.case_id, s.worker_id)
         try:
-            rule = self.engine.rules.get(err.rule_id, on)
+            rule = self.engine.rules.get(err.rule_id, day.on)
             severity, population = rule.severity, rule.population
         except KeyError:
             severity, population = "must", provider.name
         return WorkItem(
             case_id=err.case_id, case_reference=s.case_reference, person_id=err.person_id,
-            person_name=s.person_name, rule_id=err.rule_id, due=on, status=CANNOT_COMPUTE,
+            person_name=s.person_name, rule_id=err.rule_id, due=day.on, status=CANNOT_COMPUTE,
             severity=severity, days_overdue=0, _engine=None,
             action=provider.actions.get(err.rule_id, "open_case"), population=population,
-            worker_id=s.worker_id, absent=bool(s.worker_id in absent or covered_by), covered_by=covered_by,
-            problem=err.message,
-            worker_name=self._names().get(s.worker_id, "") if s.worker_id else "",
-            covered_by_name=self._names().get(covered_by, "") if covered_by else "",
+            worker_id=s.worker_id, absent=absent, covered_by=covered_by, problem=err.message,
+            worker_name=worker_name, covered_by_name=covered_by_name,
         )
 
     def _cover(self, on: date) -> dict[str, str]:

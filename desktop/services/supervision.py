@@ -313,7 +313,7 @@ def register() -> None:
     """Plug supervision into "My work": the S1 provider and the actions as tasks (at import)."""
     from desktop.services.my_work import register_provider
 
-    register_provider("supervision", subjects, actions=ACTIONS)
+    register_provider("supervision", subjects, actions=ACTIONS, day_free=True)
     register_task_source("supervision", action_tasks, acknowledge=_close_action)
 
 

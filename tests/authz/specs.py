@@ -234,6 +234,7 @@ SPECS: dict[str, Spec] = {
     "my_work.MyWorkService.view": Spec(K.OWN, None, lambda w: c(), leak=CP),
     "my_work.MyWorkService.counts": Spec(K.OWN, None, lambda w: c()),
     "my_work.MyWorkService.by_case": Spec(K.CASEWORK, None, lambda w: c(), leak=CP),
+    "my_work.MyWorkService.by_cases": Spec(K.CASEWORK, None, lambda w: c(sorted(w.cases.values())), leak=CP),
     "my_work.MyWorkService.excepted": Spec(K.CASEWORK, None, lambda w: c(mine_only=False), leak=CP),
     "my_work.MyWorkService.next_due": Spec(K.CASEWORK, CP, lambda w: c(w.cases[CP])),
     "tasks.TaskService.open_tasks": Spec(K.OWN, None, lambda w: c(), leak=JONES),

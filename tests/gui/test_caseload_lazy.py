@@ -184,3 +184,43 @@ def test_a_change_to_a_case_shows_without_reading_the_whole_list(qtbot, gui_sess
     assert all(n <= PAGE for n in reads[read_before:]) and len(reads) - read_before <= 2
     assert page.table.currentIndex().data(caseload_model.CASE_ID_ROLE) == world.cp_case  # kept across the refresh
     _finish(qtbot, page)
+
+
+def test_the_due_columns_are_worked_out_for_the_rows_held_only(qtbot, manager: Session, monkeypatch) -> None:
+    """At sign-in the Next due and Overdue columns are worked out for the first page's rows (not for every case in
+    scope), for the next page's rows as the list is scrolled, and for the rows held after a change; what they show
+    is what every case's due columns say of those rows."""
+    asked_for: list[list[str]] = []
+    by_cases = MyWorkService.by_cases
+
+    def recording(self: MyWorkService, case_ids: Any, on: Any = None) -> Any:
+        asked_for.append(list(case_ids))
+        return by_cases(self, case_ids, on)
+
+    def whole(self: MyWorkService, on: Any = None) -> Any:
+        raise AssertionError("every case's due columns were worked out")
+
+    monkeypatch.setattr(MyWorkService, "by_cases", recording)
+    monkeypatch.setattr(MyWorkService, "by_case", whole)
+    page = _page(qtbot, manager)
+    qtbot.waitUntil(lambda: page.model.due_loaded and not page.due_loader.pending, timeout=20_000)
+    assert [sorted(a) for a in asked_for] == [sorted(page.case_ids_shown())] and len(asked_for[0]) == PAGE
+    page.model.fetchMore()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2 * PAGE and page.model.due_loaded
+                    and not page.due_loader.pending, timeout=20_000)
+    assert len(asked_for) == 2 and sorted(asked_for[1]) == sorted(page.case_ids_shown()[PAGE:])
+    held = page.case_ids_shown()
+    worker = manager.store.rows("SELECT id FROM practitioner WHERE app_role = 'social_worker' LIMIT 1")[0]["id"]
+    CaseService(manager).allocate(held[3], worker)
+    qtbot.waitUntil(lambda: len(asked_for) >= 3 and page.model.due_loaded and not page.due_loader.pending
+                    and not page.model.busy, timeout=20_000)
+    assert set(asked_for[2]) <= set(held) and held[3] in asked_for[2]
+    assert runner().wait_idle(20)
+    monkeypatch.undo()
+    expected = MyWorkService(manager).by_case()
+    next_due, overdue = ([k for k, _m in COLUMNS].index(key) for key in ("next_due", "overdue"))
+    for row, case_id in enumerate(page.case_ids_shown()):
+        found = expected.get(case_id)
+        assert page.model.index(row, overdue).data() == (str(found.overdue) if found else "0"), case_id
+        assert (page.model.index(row, next_due).data() == "Nothing due") == (found is None), case_id
+    assert sum(1 for c in page.case_ids_shown() if c in expected) > PAGE // 2  # most rows have something due

@@ -54,7 +54,7 @@ from desktop.services.adults.strategy import StrategyService
 from desktop.services.adults.visits import VisitService
 from desktop.services.my_work import register_provider
 
-register_provider("adult_at_risk", facts.subjects, actions=facts.ACTIONS)
+register_provider("adult_at_risk", facts.subjects, actions=facts.ACTIONS, day_free=True)
 
 __all__ = [
     "AdultProgress",

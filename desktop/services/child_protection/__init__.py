@@ -60,7 +60,7 @@ from desktop.services.child_protection.visits import VisitService
 from desktop.services.my_work import register_provider
 
 household.install()
-register_provider("child_protection", facts.subjects, actions=facts.ACTIONS)
+register_provider("child_protection", facts.subjects, actions=facts.ACTIONS, day_free=True)
 
 __all__ = [
     "ConferenceService",

@@ -31,10 +31,10 @@ from desktop.services.children.placements import PlacementService
 from desktop.services.children.voice import VoiceService, worker_history
 from desktop.services.my_work import register_adjuster, register_provider
 
-register_provider("looked_after", facts.subjects, actions=facts.ACTIONS)
-register_provider("child_in_need", cin_facts.subjects, actions=cin_facts.ACTIONS)
-register_provider("proceedings", cin_facts.proceedings_subjects, actions=cin_facts.PROCEEDINGS_ACTIONS)
-register_adjuster(facts.align_due_items)  # C21: CP review timed with the looked-after review
+register_provider("looked_after", facts.subjects, actions=facts.ACTIONS, day_free=True)
+register_provider("child_in_need", cin_facts.subjects, actions=cin_facts.ACTIONS, day_free=True)
+register_provider("proceedings", cin_facts.proceedings_subjects, actions=cin_facts.PROCEEDINGS_ACTIONS, day_free=True)
+register_adjuster(facts.align_due_items, day_free=True)  # C21: CP review timed with the looked-after review
 
 __all__ = [
     "ChildInNeedService",

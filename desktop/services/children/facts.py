@@ -193,8 +193,28 @@ def subjects(store: Any, condition: str, params: dict[str, Any], on: date) -> li
         facts = SubjectFacts(case_id=r["case_id"], person_id=r["person_id"], statuses=frozenset(tags),
                              events=events, counts=counts)
         out.append(Subject(facts=facts, worker_id=r["allocated_worker_id"], person_name=r["person_name"].strip(),
-                           case_reference=r["reference"]))
+                           case_reference=r["reference"], holds_until=_holds_until(dob, events, on)))
     return out
+
+
+def _holds_until(dob: date | None, events: Mapping[str, date | None], on: date) -> date | None:
+    """The last day from ``on`` on which a child's facts above stay as they are (``None``: every day): the day
+    before they turn five or reach compulsory school age, the last day of it, and the review the IRO
+    scheduled (C21 relies on it while it is not past: :func:`next_lac_review`)."""
+    turns = []
+    if dob is not None:
+        five = add_months(dob, 60)
+        if on < five:
+            turns.append(five - timedelta(days=1))
+        starts, ends = school_age().starts(dob), school_age().ends(dob)
+        if on < starts:
+            turns.append(starts - timedelta(days=1))
+        elif on <= ends:
+            turns.append(ends)
+    scheduled = events.get("lac_review_scheduled")
+    if scheduled is not None and scheduled >= on:
+        turns.append(scheduled)
+    return min(turns, default=None)
 
 
 def facts_for(store: Any, case_id: str, person_id: str, on: date) -> SubjectFacts | None:
