@@ -66,15 +66,35 @@ def test_report_and_its_next_actions(world, qtbot):
     assert DraftService(w.sw).load(*draft) is None
 
 
-def test_deciding_an_existing_report_from_my_work_action(world, qtbot):
+def test_deciding_an_existing_report_from_my_work_action(world, qtbot, monkeypatch):
+    """My work's "decide the report" opens the oldest undecided report's next actions; which report that is
+    is looked up on a worker as the form opens, never on the GUI thread, and its draft is the report's own."""
+    import threading
+
+    from tests.gui.store_reads import record_reads
+
     w, ids = world, world.ids
     w.clock.day = date(2026, 10, 5)
     ReportService(w.sw).record(ids["case"], concerns="Bruising.", received_at="2026-10-05T09:30",
                                source_type="public")
     tab = tab_for(w, qtbot)
+    reads = record_reads(monkeypatch)
     dialog = tab.record_report(True)
     filled(dialog, qtbot)
     qtbot.addWidget(dialog)
+    gui = threading.current_thread().name
+    assert [where for thread, where in reads if thread == gui] == [], "looked up on the GUI thread"
+    assert any(thread != gui for thread, _w in reads)
+    # The reasons written so far are the report's draft, found again when it is opened the same way.
+    dialog.set_value("note", "Seen at school with bruising.")
+    draft = (dialog.OBJECT_NAME, dialog.draft_context())
+    qtbot.waitUntil(lambda: DraftService(w.sw).load(*draft) is not None, timeout=5000)
+    dialog.reject()
+    again = tab.record_report(True)
+    filled(again, qtbot)
+    qtbot.addWidget(again)
+    assert again.value("note") == "Seen at school with bruising."
+    dialog = again
     assert not dialog.widgets["concerns"].isEnabled()
     assert dialog.value("concerns") == "Bruising." and dialog.value("source_type") == "public", "the report shown"
     assert saved(dialog, qtbot) is False  # no decision chosen

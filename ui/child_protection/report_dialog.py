@@ -37,6 +37,11 @@ REPORT_FIELDS = ("child_ids", "received_at", "received_time", "source_type", "so
                  "suspected_categories", "offence_suspected", "police_informed", "immediate_danger")
 
 
+UNDECIDED = "undecided"
+"""``report_id`` for the oldest report still waiting for its decision, whichever it is (looked up as the form
+opens, on a worker)."""
+
+
 def undecided_report(session: Any, case_id: str) -> str | None:
     """The oldest report of the case still waiting for its next-actions decision."""
     rows = [r for r in ReportService(session).for_case(case_id) if not r["decision"]]
@@ -68,10 +73,14 @@ class ReportDialog(CpForm):
 
     @property
     def report_id(self) -> str | None:
-        return self.context.get("report_id") or None
+        found = self.context.get("report_id")
+        return found if found and found != UNDECIDED else None
 
     def read(self) -> dict[str, Any] | None:
-        """Worker thread: the report whose next actions are decided (``None`` for a new report)."""
+        """Worker thread: the report whose next actions are decided (``None`` for a new report). For
+        :data:`UNDECIDED`, which report that is, settled here, before the form's draft (keyed by it) is read."""
+        if self.context.get("report_id") == UNDECIDED:
+            self.context["report_id"] = undecided_report(self.session, self.case)
         if not self.report_id:
             return None
         return next((r for r in ReportService(self.session).for_case(self.case) if r["id"] == self.report_id), None)

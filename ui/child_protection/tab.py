@@ -34,7 +34,7 @@ from ui.child_protection.coordinator_dialog import CoordinatorDialog
 from ui.child_protection.core_group_dialog import CoreGroupDialog
 from ui.child_protection.enquiry_dialog import EnquiryDialog
 from ui.child_protection.plan_dialog import PlanDialog
-from ui.child_protection.report_dialog import ReportDialog, undecided_report
+from ui.child_protection.report_dialog import UNDECIDED, ReportDialog
 from ui.child_protection.strategy_dialog import StrategyDialog
 from ui.child_protection.transfer_dialogs import (
     ACTION_STEPS,
@@ -196,7 +196,7 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
     def record_report(self, report_id: str | bool | None = None) -> ReportDialog:
         """A new report, or (``report_id``, or ``True`` for the oldest undecided one) its next actions."""
         if report_id is True:
-            report_id = undecided_report(self.session, self.case_id)
+            report_id = UNDECIDED  # which one is looked up as the form opens, on a worker
         return self._open(ReportDialog(self.session, self.case_id, self, report_id=report_id or None))
 
     def record_strategy(self) -> StrategyDialog:

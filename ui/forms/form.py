@@ -201,11 +201,13 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         return self.opening is None and self.open_failure is None
 
     def _read_opening(self) -> Opening:
-        """Worker thread: everything the form shows that is read. Touches no widget."""
+        """Worker thread: everything the form shows that is read. Touches no widget. :meth:`read` first: it may
+        settle which record the form is about, and so which draft is its own."""
+        more = self.read()
         names = [*(f.name for f in self.FIELDS if needs_items(f)), *self.LISTS]
         lists = {name: list(self.items(name)) for name in dict.fromkeys(names)}
         draft = DraftService(self.session).load(self.OBJECT_NAME, self.draft_context()) if self.DRAFTS else None
-        return Opening(lists=lists, draft=draft, more=self.read())
+        return Opening(lists=lists, draft=draft, more=more)
 
     def _fill_opened(self, opening: Opening) -> None:
         """GUI thread: the read is back — make the fields, set their defaults, put the draft back."""
