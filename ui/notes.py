@@ -40,7 +40,7 @@ from desktop.services.permissions import Can
 from ui.case_tabs import register_case_tab
 from ui.formatting import show_date
 from ui.forms import Field, Form
-from ui.loading import Loads
+from ui.loading import Loader, Loads
 from ui.record_text import RecordInWords, correction_lines
 from ui.tasks import store_watcher
 from ui.widgets import Retranslating, cap_columns, fit_columns
@@ -157,6 +157,7 @@ class NoteForm(Form):
         if self.case_id:
             self.set_value("case", self.case_id)
             self.rows.setRowVisible(self.labels["case"], False)
+        self._people_loader: Loader[tuple[str, list[tuple[str, str]]]] = Loader(self, self._people_read)
         self.widgets["case"].currentIndexChanged.connect(self._case_changed)
         self._case_changed()
 
@@ -168,11 +169,21 @@ class NoteForm(Form):
         assert isinstance(editor, PeopleEditor)
         case_id = self.chosen_case()
         read = self.opening.more if self.opening is not None else {}
-        if case_id in read:
-            people = read[case_id]  # read on a worker as the form opened
-        else:  # a case chosen since (a note from My work): its people, read when chosen
-            people = self._people_of(case_id) if case_id else []
-        editor.fill(people)
+        if case_id and case_id not in read:  # a case chosen since (a note from My work): its people, on a worker
+            editor.fill([])
+            self._people_loader.load(lambda: (case_id, self._people_of(case_id)))
+            return
+        editor.fill(read.get(case_id, []) if case_id else [])  # read on a worker as the form opened
+
+    def _people_read(self, answer: tuple[str, list[tuple[str, str]]]) -> None:
+        """GUI thread: the people of a case chosen after the form opened, listed if it is still the one chosen."""
+        case_id, people = answer
+        if self.opening is not None:
+            self.opening.more[case_id] = people  # chosen again later: listed at once
+        if case_id == self.chosen_case():
+            editor = self.editors["people"]
+            assert isinstance(editor, PeopleEditor)
+            editor.fill(people)
 
     def restore(self, data: dict[str, Any]) -> None:
         if data.get("case") and not self.case_id:

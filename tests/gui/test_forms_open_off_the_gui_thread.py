@@ -235,3 +235,27 @@ def test_a_read_that_fails_says_why_in_the_persons_language_and_changes_nothing(
     finally:
         set_language("en")
     assert gui_session.store.rows("SELECT count(*) AS n FROM case_note")[0]["n"] == notes_before
+
+
+def test_a_case_chosen_in_a_note_from_my_work_has_its_people_read_on_a_worker(
+        qtbot: Any, gui_session: Any, world: World, reads: list[tuple[str, str]]) -> None:
+    """A note begun from My work lists no one until its case is chosen; then the case's people are read on a
+    worker and listed (they were read on the GUI thread as the case was picked)."""
+    from tests.gui.forms import filled
+    from ui.notes import NoteForm
+
+    form = filled(NoteForm(gui_session, None), qtbot)
+    qtbot.addWidget(form)
+    assert form.editors["people"].checks == []
+    gui = threading.current_thread().name
+    del reads[:]
+    form.set_value("case", world.cp_case)
+    qtbot.waitUntil(lambda: bool(form.editors["people"].checks), timeout=10_000)
+    people = {code for _check, code in form.editors["people"].checks}
+    assert {world.elis, world.carys} <= people
+    on_gui = sorted({where for thread, where in reads if thread == gui})
+    assert on_gui == [], f"store reads on the GUI thread as the case was chosen: {on_gui}"
+    form.set_value("case", None)
+    assert form.editors["people"].checks == []
+    form.set_value("case", world.cp_case)  # chosen again: listed at once from what was read
+    assert {code for _check, code in form.editors["people"].checks} == people
