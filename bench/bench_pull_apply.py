@@ -27,21 +27,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.synthetic import create_profile, populate  # noqa: E402
+from bench.synthetic import create_profile, populate, pulled_changes  # noqa: E402
 from desktop.services.session import Session  # noqa: E402
 from desktop.store.caseload_index import COLUMNS  # noqa: E402
 from desktop.sync.client import SyncClient  # noqa: E402
 
 
 def _changes(source: Session) -> list[dict[str, Any]]:
-    changes = []
-    for table in ("team", "practitioner", "person", "case_file", "case_member"):
-        for row in source.store.rows(f"SELECT * FROM [{table}]"):  # noqa: S608 - fixed names
-            data = {k: v for k, v in row.items() if k not in ("version", "deleted")}
-            changes.append({"entity": table, "id": row["id"], "case_id": row.get("case_id"), "version": 1,
-                            "deleted": False, "data": data})
-    random.Random(22).shuffle(changes)
-    return changes
+    return pulled_changes(source, random.Random(22))
 
 
 _PER_ROW = {  # the first m0022: each trigger worked the case's row out itself

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -273,3 +274,16 @@ def _adult_and_looked_after(rng: random.Random, uid: Callable[[], str], team: st
         yield ("lac_placement", uid(), case, child, {
             "person_id": child, "episode_id": episode, "placement_type": "foster", "line1": "1 Heol y Nant",
             "permanent_home": 1, "start_on": (started + timedelta(days=rng.randint(20, 150))).isoformat()})
+
+
+def pulled_changes(source: Session, rng: random.Random) -> list[dict[str, Any]]:
+    """Every team, worker, person, case and membership of ``source`` as the changes of one pull, in ``rng``'s
+    order (a row may come before what it refers to: the client parks it and applies it at the end of the page)."""
+    changes = []
+    for table in ("team", "practitioner", "person", "case_file", "case_member"):
+        for row in source.store.rows(f"SELECT * FROM [{table}]"):  # noqa: S608 - fixed names
+            data = {k: v for k, v in row.items() if k not in ("version", "deleted")}
+            changes.append({"entity": table, "id": row["id"], "case_id": row.get("case_id"), "version": 1,
+                            "deleted": False, "data": data})
+    rng.shuffle(changes)
+    return changes

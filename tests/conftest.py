@@ -205,3 +205,13 @@ def sqlite_steps(session: Any, read: Callable[[], object]) -> int:
     finally:
         conn.set_progress_handler(None, 100)
     return steps[0]
+
+
+@pytest.fixture
+def caseload_manager(make_session: Any) -> Any:
+    """A senior manager's profile with 400 synthetic cases of three kinds (the caseload's own tests)."""
+    from bench.synthetic import populate
+
+    session = make_session(role="senior_manager")
+    populate(session, 400, seed=22, case_types=["child_protection", "child_in_need", "looked_after"], register=True)
+    return session

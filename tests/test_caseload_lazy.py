@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from bench.synthetic import populate
+from bench.synthetic import populate, pulled_changes
 from desktop.services.cases import SORTABLE_IN_SQL, CaseloadQuery, CaseRow, CaseService
 from desktop.services.persons import PersonService
 from desktop.services.session import Session
@@ -49,11 +49,8 @@ def _index_matches_the_list(session: Session) -> None:
 
 
 @pytest.fixture
-def manager(make_session) -> Session:
-    session = make_session(role="senior_manager")
-    populate(session, 400, seed=22, case_types=["child_protection", "child_in_need", "looked_after"],
-             register=True)
-    return session
+def manager(caseload_manager: Session) -> Session:
+    return caseload_manager
 
 
 def test_random_searches_filters_and_sorts_give_the_whole_lists_rows_in_its_order(qapp, manager: Session) -> None:
@@ -152,14 +149,7 @@ def test_out_of_scope_cases_never_appear(make_session) -> None:
 def _pulled_page(source: Session, rng: random.Random) -> dict[str, Any]:
     """Every team, worker, person, case and membership of ``source`` as one pulled page, in a random order (a row may
     come before what it refers to: parked, then applied at the end of the same page)."""
-    changes = []
-    for table in ("team", "practitioner", "person", "case_file", "case_member"):
-        for row in source.store.rows(f"SELECT * FROM [{table}]"):  # noqa: S608 - fixed names
-            data = {k: v for k, v in row.items() if k not in ("version", "deleted")}
-            changes.append({"entity": table, "id": row["id"], "case_id": row.get("case_id"), "version": 1,
-                            "deleted": False, "data": data})
-    rng.shuffle(changes)
-    return {"changes": changes, "removals": [], "cursor": "c1", "seq": 1, "has_more": False}
+    return {"changes": pulled_changes(source, rng), "removals": [], "cursor": "c1", "seq": 1, "has_more": False}
 
 
 def test_a_pulled_page_writes_each_cases_index_row_once(make_session) -> None:

@@ -26,11 +26,8 @@ from ui.tasks import runner
 
 
 @pytest.fixture
-def manager(make_session) -> Session:
-    session = make_session(role="senior_manager")
-    populate(session, 400, seed=22, case_types=["child_protection", "child_in_need", "looked_after"],
-             register=True)
-    return session
+def manager(caseload_manager: Session) -> Session:
+    return caseload_manager
 
 
 @pytest.fixture

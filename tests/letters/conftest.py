@@ -55,3 +55,14 @@ def demo_session(demo_folder: Callable[[str], Path]) -> Iterator[Callable[[str],
     for s in opened:
         if not s.store._closed:  # noqa: SLF001 - teardown only
             s.store.close()
+
+
+@pytest.fixture
+def reportlab_invariant() -> Iterator[None]:
+    """ReportLab's deterministic output (no creation time or random id in the PDF) for the test, restored after."""
+    from reportlab import rl_config
+
+    before = rl_config.invariant
+    rl_config.invariant = 1
+    yield
+    rl_config.invariant = before

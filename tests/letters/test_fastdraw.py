@@ -4,10 +4,8 @@ ReportLab draws: the same story through both, in ReportLab's invariant mode, mak
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
-from reportlab import rl_config
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spacer
 
@@ -18,12 +16,7 @@ WELSH = "Mae'r teulu wedi gweithio'n galed gyda'r grŵp craidd, ac mae Gwenllïa
 MANY = "".join(chr(c) for c in range(0x100, 0x17F)) + " " + "".join(chr(c) for c in range(0x391, 0x3C9))
 
 
-@pytest.fixture(autouse=True)
-def invariant() -> Iterator[None]:
-    before = rl_config.invariant
-    rl_config.invariant = 1
-    yield
-    rl_config.invariant = before
+pytestmark = pytest.mark.usefixtures("reportlab_invariant")
 
 
 def _cases() -> list[tuple[str, ParagraphStyle, str | None]]:

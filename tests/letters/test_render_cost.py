@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import gc
 import io
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
@@ -29,12 +27,7 @@ from reports.letters import _clean, _fragments, _para, _parsed, _shaped, _style,
 COUNCIL = CouncilIdentity.from_json(Path(__file__).resolve().parents[2] / "reports" / "council.example.json")
 
 
-@pytest.fixture(autouse=True)
-def invariant() -> Iterator[None]:
-    before = rl_config.invariant
-    rl_config.invariant = 1
-    yield
-    rl_config.invariant = before
+pytestmark = pytest.mark.usefixtures("reportlab_invariant")
 
 
 def _job(child: str, language: str = "bilingual") -> LetterJob:
