@@ -18,7 +18,6 @@ from typing import Any
 
 from desktop.errors import ValidationError
 from desktop.i18n import N_
-from desktop.store.rowspec import spec
 from desktop.store.tx import Tx
 from desktop.sync.local import unsent_fields
 
@@ -106,8 +105,7 @@ def _show_server_value(tx: Tx, c: dict[str, Any]) -> None:
     # A value the laptop cannot hold (nothing, in a column that needs one: a conflict the server recorded
     # before it read an absent field as the column's default) leaves the row as it is; both values still
     # wait in the conflict. Writing it would fail the whole sync, and every sync after it.
-    columns = spec().get(table)
-    required = {c.name for c in columns.columns.values() if c.notnull} if columns else set()
+    required = {c["name"] for c in tx.query(f"PRAGMA table_info([{table}])") if c["notnull"]}
     sets = {k: v for k, v in sets.items() if v is not None or k not in required}
     if not sets:
         return
