@@ -217,10 +217,12 @@ def _story(s: CommitteeStats, lang: str) -> list[Flowable]:
         excepted = [(m.title[lang], _count(m.excepted, lang)) for m in measures if m.excepted]
         if excepted:
             block += [Paragraph(esc(_t(lang, "excepted")), st["notice"]), kv_table(excepted, 110 * mm)]
-        if charted:
-            block += [Spacer(1, 2 * mm), Paragraph(esc(_t(lang, "chart_on_time")), st["notice"]),
-                      _bars(charted, lang, percent=True, top=100)]
         story.append(KeepTogether(block))
+        # The chart keeps with its caption, not with the table: kept all together, a population's table and
+        # chart were taller than what the first page leaves, and the first page went out nearly empty.
+        if charted:
+            story.append(KeepTogether([Spacer(1, 2 * mm), Paragraph(esc(_t(lang, "chart_on_time")), st["notice"]),
+                                       _bars(charted, lang, percent=True, top=100)]))
     story.append(Paragraph(esc(_t(lang, "suppressed_note")), st["notice"]))
 
     # 1a. The trend: each measure month by month over the last twelve months
