@@ -103,6 +103,18 @@ def test_the_indexed_search_finds_what_the_search_over_the_whole_list_finds(name
     check()
 
 
+def test_case_file_order_has_no_direction(named: Session) -> None:
+    """With no sort column, ``descending`` turns nothing, in SQL as in the list (a property example the
+    random draws above reach only some runs: case references are random)."""
+    cases = CaseService(named)
+    whole = cases.caseload()
+    for terms in ((), ("a",)):
+        query = CaseloadQuery(terms, descending=True)
+        expected = [r.case_id for r in order_rows(whole, query, {})]
+        assert len(expected) > 7
+        assert [r.case_id for r in _walk(cases, query, 7)] == expected
+
+
 def test_the_search_reads_the_index(named: Session) -> None:
     """Emptied, the index finds nothing for a term of three characters or more, while a shorter term still
     finds its cases by the search text alone: a long term's matches come from the index (so the test above

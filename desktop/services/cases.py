@@ -148,14 +148,15 @@ class CaseService:
                 walk = _many_candidates(db, query.terms)
         where, params, key = self._caseload_sql(query, walk=walk)
         tie = "c.rowid" if query.sort is None else "x.seq"  # one order term when there is no sort
+        descending = query.descending and query.sort is not None  # case-file order has no direction
         if after is not None:
-            if query.descending:
+            if descending:
                 where += f" AND ({key} < :after_key OR ({key} = :after_key AND {tie} > :after_seq))"
             else:  # a row value: SQLite walks the index from there
                 where += f" AND ({key}, {tie}) > (:after_key, :after_seq)"
             params.update(after_key=after.key, after_seq=after.seq)
         params["limit"] = max(int(limit), 0)
-        direction = "DESC" if query.descending else "ASC"
+        direction = "DESC" if descending else "ASC"
         sql = (
             f"SELECT c.id, c.reference, c.case_type, c.team_id, c.allocated_worker_id, x.subjects, x.date_of_birth,"
             f" x.identifiers, x.search_text, {_TEAM_NAME}, {_WORKER_NAME}, {_REGISTERED}, {key}, {tie}"
@@ -390,7 +391,8 @@ def _many_candidates(db: Any, terms: tuple[str, ...]) -> bool:
 @dataclass(frozen=True, slots=True)
 class CaseloadQuery:
     """What the caseload list asks for: search terms (casefolded), the three filters, and the column
-    it is sorted by (one of :data:`SORTABLE_IN_SQL`, or ``None`` for case-file order)."""
+    it is sorted by (one of :data:`SORTABLE_IN_SQL`, or ``None`` for case-file order, which ``descending``
+    does not turn)."""
 
     terms: tuple[str, ...] = ()
     case_type: str | None = None
