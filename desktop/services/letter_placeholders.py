@@ -34,6 +34,12 @@ QUOTED: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     },
     "n17_closure_adult": {"reasons": (("adult_closure", "reasons"),)},
     "n17_closure_agency": {"reasons": (("adult_closure", "reasons"),)},
+    "n19_plan_adult": {
+        "rationale": (("adult_plan", "summary"),),
+        "outcomes": (("adult_plan_outcome", "description"),),
+        "your_actions": (("adult_plan_action", "description"),),
+        "support": (("adult_plan_action", "description"),),
+    },
     "n19_plan_family": {
         "rationale": (("cp_conference_decision", "outline_plan"),),
         "outcomes": (("cp_plan_outcome", "description"),),
@@ -66,8 +72,5 @@ SYSTEM_TEXT: dict[str, frozenset[str]] = {
 }
 """Template → placeholders the system fills with its own bilingual words."""
 
-NOT_SENT: dict[str, str] = {
-    "n19_plan_adult": "no casework sends the adult's plan letter yet; its rationale, outcomes, actions and"
-                      " support need Welsh columns before anything does",
-}
+NOT_SENT: dict[str, str] = {}
 """Templates nothing queues yet → why (the walk checks that nothing does)."""

@@ -187,6 +187,12 @@ _DRAFT_CY: dict[str, str] = {
         "Bydd yr hyn sydd angen i chi ei wneud yn cael ei gytuno â chi yng nghyfarfod cyntaf y grŵp craidd.",
     "Your social worker will visit you regularly and support you with the plan.":
         "Bydd eich gweithiwr cymdeithasol yn ymweld â chi'n rheolaidd ac yn eich cefnogi gyda'r cynllun.",
+    "What we want to achieve will be agreed with you as the plan is reviewed.":
+        "Bydd yr hyn rydym am ei gyflawni yn cael ei gytuno â chi wrth i'r cynllun gael ei adolygu.",
+    "Nothing is asked of you in the plan at present.":
+        "Nid yw'r cynllun yn gofyn i chi wneud dim ar hyn o bryd.",
+    "Your lead practitioner will keep in touch and support you with the plan.":
+        "Bydd eich ymarferydd arweiniol yn cadw mewn cysylltiad ac yn eich cefnogi gyda'r cynllun.",
 }
 for _msgid in _DRAFT_CY:
     N_(_msgid)
@@ -500,6 +506,16 @@ class LetterBuilder:
                 f["support"] = others or [bi("Your social worker will visit you regularly and support you with the plan.")]
             if _empty(f.get("next_review_date")):
                 f["next_review_date"] = bi("To be confirmed by the co-ordinator")
+        elif tid == "n19_plan_adult":
+            outcomes, yours, support = self._adult_plan(row["case_id"], row["recipient_id"])
+            if _empty(f.get("outcomes")):
+                f["outcomes"] = outcomes or [bi("What we want to achieve will be agreed with you as the plan is reviewed.")]
+            if _empty(f.get("your_actions")):
+                f["your_actions"] = yours or [bi("Nothing is asked of you in the plan at present.")]
+            if _empty(f.get("support")):
+                f["support"] = support or [bi("Your lead practitioner will keep in touch and support you with the plan.")]
+            if _empty(f.get("review_date")):
+                f["review_date"] = bi("To be confirmed by the co-ordinator")
 
     def _n9(self, row: dict[str, Any], conference_id: str | None, f: dict[str, Any]) -> None:
         if _empty(f.get("coordinator_name")):  # none named at the ICPC (N3 has gone to the senior manager)
@@ -579,6 +595,44 @@ class LetterBuilder:
             self.quoted.append(support)
             others = support.items() + others
         return outcomes, family, others
+
+
+    def _adult_plan(self, case_id: str | None, adult_id: str) -> tuple[list[Any], list[Any], list[Any]]:
+        """The adult's active plan as letter list items: its outcomes, the actions the adult takes (an
+        action owned by them, by id or by their name) and every other action still open (the support
+        others give); each free text quoted (:attr:`quoted`) under the placeholder that shows it."""
+        plan = self.q("SELECT id FROM adult_plan WHERE case_id = ? AND deleted = 0 AND status = 'active'"
+                      " ORDER BY started_on DESC LIMIT 1", [case_id]) if case_id else []
+        if not plan:
+            return [], [], []
+        pid = plan[0]["id"]
+        outcomes: list[Any] = []
+        for r in self.q("SELECT id, description, description_cy FROM adult_plan_outcome WHERE plan_id = ?"
+                        " AND deleted = 0 ORDER BY position", [pid]):
+            quoted = Quoted("outcomes", "adult_plan_outcome", r["id"], "description", r["description"],
+                            r["description_cy"])
+            self.quoted.append(quoted)
+            outcomes.append(quoted.value())
+        person = self.q("SELECT TRIM(COALESCE(given_names, '') || ' ' || COALESCE(family_name, '')) AS name"
+                        " FROM person WHERE id = ?", [adult_id])
+        name = person[0]["name"].casefold() if person else None
+        yours: list[Any] = []
+        others: list[Any] = []
+        for a in self.q("SELECT id, description, description_cy, owner_kind, owner_id, owner_name, due_on"
+                        " FROM adult_plan_action WHERE plan_id = ? AND deleted = 0 AND status != 'done'"
+                        " ORDER BY COALESCE(due_on, ''), created_at", [pid]):
+            mine = a["owner_kind"] == "person" and (a["owner_id"] == adult_id or (
+                not a["owner_id"] and (a["owner_name"] or "").strip().casefold() == name))
+            action = Quoted("your_actions" if mine else "support", "adult_plan_action", a["id"], "description",
+                            a["description"], a["description_cy"])
+            self.quoted.append(action)
+            if a["due_on"]:
+                item = bi("{action} ({owner}, by {due})", action=action.value(), owner=a["owner_name"],
+                          due=date.fromisoformat(a["due_on"]))
+            else:
+                item = bi("{action} ({owner})", action=action.value(), owner=a["owner_name"])
+            (yours if mine else others).append(item)
+        return outcomes, yours, others
 
 
 def _lines(text: str | None) -> list[str]:

@@ -3,8 +3,8 @@
 A Welsh or bilingual letter quotes workers' free texts: a conference decision's outline plan and
 reasons for removal from the register, the child protection plan's outline, outcomes, actions and
 support, a visit's observations (access denied), an adult protection conference's outcome, decisions
-and support offered, an adult closure's reasons. Each such column has a ``<column>_cy`` sibling
-(migrations ``m0017_welsh_text`` and ``m0021_more_welsh_text``); a list column (JSON, e.g. the adult
+and support offered, an adult closure's reasons, the adult's plan (why it is needed, its outcomes and actions). Each such column has a ``<column>_cy`` sibling
+(migrations ``m0017_welsh_text``, ``m0021_more_welsh_text`` and ``m0030_adult_plan_welsh``); a list column (JSON, e.g. the adult
 conference's decisions) has a Welsh list beside it (:data:`LIST_COLUMNS`).
 The print queue reads both each time it checks a letter (:class:`Quoted`); a Welsh or bilingual
 letter with any quoted text only in English is held as ``needs_welsh:<what>,…`` (``what`` from
@@ -32,7 +32,7 @@ from desktop.i18n import N_, translator
 from desktop.services.permissions import Can
 from desktop.services.scope import require_case
 from desktop.store import Tx
-from desktop.store.migrations import m0017_welsh_text, m0021_more_welsh_text
+from desktop.store.migrations import m0017_welsh_text, m0021_more_welsh_text, m0030_adult_plan_welsh
 from desktop.store.schema import BOOKKEEPING, is_append_only
 from reports import BilingualText
 
@@ -40,7 +40,8 @@ Query = Callable[[str, Sequence[Any]], list[dict[str, Any]]]
 
 WELSH_COLUMNS: dict[str, tuple[str, ...]] = {}
 """Table → every English free-text column with a ``_cy`` sibling (all the migrations that add them)."""
-for _step in (m0017_welsh_text.WELSH_COLUMNS, m0021_more_welsh_text.WELSH_COLUMNS):
+for _step in (m0017_welsh_text.WELSH_COLUMNS, m0021_more_welsh_text.WELSH_COLUMNS,
+              m0030_adult_plan_welsh.WELSH_COLUMNS):
     for _table, _columns in _step.items():
         WELSH_COLUMNS[_table] = WELSH_COLUMNS.get(_table, ()) + _columns
 LIST_COLUMNS = m0021_more_welsh_text.LIST_COLUMNS
@@ -57,6 +58,9 @@ WHAT: dict[tuple[str, str], str] = {
     ("cp_visit", "observations"): "visit_observations",
     ("cp_plan_action", "description"): "plan_actions",
     ("cp_plan", "support"): "plan_support",
+    ("adult_plan", "summary"): "plan_summary",
+    ("adult_plan_outcome", "description"): "outcomes",
+    ("adult_plan_action", "description"): "plan_actions",
 }
 """Each Welsh-bearing column → the word for it in a held reason (:data:`LABELS`)."""
 
@@ -71,6 +75,7 @@ LABELS: dict[str, str] = {
     "visit_observations": N_("what happened on the visit"),
     "plan_actions": N_("the plan's actions"),
     "plan_support": N_("the support in the plan"),
+    "plan_summary": N_("why the plan is needed"),
 }
 
 # Tables whose rows never change: the Welsh added later is an amendment (``amends_id``). A visit's

@@ -113,7 +113,8 @@ EXPECTED_FORMS = {
     "record_partnership": steps.PartnershipDialog, "offer_advocate": steps.AdvocacyDialog,
     "advocate_answer": steps.AdvocacyAnswerDialog, "start_plan": steps.PlanStartDialog,
     "plan_outcome": steps.PlanOutcomeDialog, "plan_action": steps.PlanActionDialog,
-    "review_plan": steps.PlanReviewDialog, "record_strategy": StrategyMeetingDialog,
+    "review_plan": steps.PlanReviewDialog, "plan_letter": steps.PlanLetterDialog,
+    "record_strategy": StrategyMeetingDialog,
     "convene_conference": steps.ConveneConferenceDialog, "conference_report": steps.ConferenceReportDialog,
     "hold_conference": steps.HoldConferenceDialog, "appoint_coordinator": steps.AppointDialog,
     "delegate_coordinator": steps.DelegateDialog, "end_delegation": steps.EndDelegationDialog,
@@ -553,6 +554,32 @@ def test_plan_started_with_an_outcome_and_an_owned_action(qtbot, w) -> None:
     action = _row(w, "adult_plan_action", _save(qtbot, dialog))
     assert action["owner_name"] == "Heddlu Dyfed-Powys" and action["outcome_id"] == outcome["id"]
     assert "Care and support protection plan since 2 Nov 2026." in tab.journey.text()
+
+
+def test_the_plan_is_sent_to_the_adult_from_its_summary_with_the_welsh(qtbot, w) -> None:
+    """"Send the plan to the adult…" opens with the plan's summary (read on a worker); the Welsh given on the
+    plan's forms and here is kept beside the English, and the letter (N19) is queued to Margaret."""
+    from desktop.services.letters import LetterService
+    from tests.adults.helpers import up_to_strategy
+
+    up_to_strategy(w)  # names the lead practitioner
+    tab = _tab(qtbot, w)
+    dialog = _open(qtbot, tab, "start_plan")
+    qtbot.keyClicks(dialog.widgets["summary"], "Daily carers; bank card stopped.")
+    plan = _row(w, "adult_plan", _save(qtbot, dialog))
+    dialog = _open(qtbot, tab, "plan_outcome")
+    qtbot.keyClicks(dialog.widgets["description"], "Margaret keeps her pension.")
+    qtbot.keyClicks(dialog.widgets["description_cy"], "Mae Margaret yn cadw ei phensiwn.")
+    qtbot.keyClicks(dialog.widgets["measure"], "Bank statements checked monthly.")
+    outcome = _row(w, "adult_plan_outcome", _save(qtbot, dialog))
+    assert outcome["description_cy"] == "Mae Margaret yn cadw ei phensiwn."
+    dialog = _open(qtbot, tab, "plan_letter")
+    assert dialog.value("summary") == "Daily carers; bank card stopped." and not dialog.value("summary_cy")
+    qtbot.keyClicks(dialog.widgets["summary_cy"], "Gofalwyr bob dydd; atal y cerdyn banc.")
+    letter = _row(w, "letter", _save(qtbot, dialog))
+    assert (letter["template_id"], letter["recipient_id"]) == ("N19", w.ids["margaret"])
+    assert _row(w, "adult_plan", plan["id"])["summary_cy"] == "Gofalwyr bob dydd; atal y cerdyn banc."
+    assert [q.code for q in LetterService(w.as_("tm")).queue() if q.id == letter["id"]] == ["N19"]
 
 
 def test_answer_to_the_strategy_meetings_offer_and_wishes(qtbot, w) -> None:

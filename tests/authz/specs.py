@@ -434,6 +434,8 @@ SPECS: dict[str, Spec] = {
     "adults.plan.PlanService.review": Spec(K.CASEWORK, PARRY, lambda w: c(
         w.ids["adult_plan"], reviewed_on=w.ago(0), outcome="continue", progress="Going well.")),
     "adults.plan.PlanService.current": Spec(K.CASEWORK, PARRY, lambda w: c(w.cases[PARRY])),
+    "adults.plan.PlanService.send_letter": Spec(K.CASEWORK, PARRY, lambda w: c(
+        w.ids["adult_plan"], summary="To keep Mr Parry safe at home.")),
     "adults.conference.ConferenceService.convene": Spec(K.CASEWORK, PARRY, lambda w: c(
         w.cases[PARRY], scheduled_on=w.ahead(7), agency_ids=[w.agencies["police"]])),
     "adults.conference.ConferenceService.report_received": Spec(K.CASEWORK, WILLIAMS, lambda w: c(

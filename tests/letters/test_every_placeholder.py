@@ -58,12 +58,15 @@ def test_the_walk_fails_on_a_free_text_with_no_welsh_source() -> None:
 
 
 def test_a_template_not_sent_yet_is_sent_by_nothing() -> None:
-    """``NOT_SENT`` is honest: no module under desktop/ names the template, and the only code that
-    queues its notification (N19) is the child protection conference, for a family."""
+    """``NOT_SENT`` is honest: no module under desktop/ names a template it lists; and the plan letter (N19)
+    is queued by the child protection conference for a family and by the adult's plan for the adult, the
+    two templates whose free texts ``QUOTED`` names."""
     sources = {p: p.read_text(encoding="utf-8") for p in (ROOT / "desktop").rglob("*.py")}
     for tid in lp.NOT_SENT:
         assert not [p for p, s in sources.items() if tid in s and p.name != "letter_placeholders.py"], tid
     senders = [p.relative_to(ROOT).as_posix() for p, s in sources.items()
                if re.search(r'template_id="N19"', s)]
-    assert senders == ["desktop/services/child_protection/conference.py"]
-    assert '"audience": "family"' in sources[ROOT / senders[0]]
+    assert sorted(senders) == ["desktop/services/adults/plan.py", "desktop/services/child_protection/conference.py"]
+    assert '"audience": "adult"' in sources[ROOT / "desktop/services/adults/plan.py"]
+    assert '"audience": "family"' in sources[ROOT / "desktop/services/child_protection/conference.py"]
+    assert {"n19_plan_adult", "n19_plan_family"} <= set(lp.QUOTED)

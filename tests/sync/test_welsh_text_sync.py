@@ -94,3 +94,42 @@ def test_the_welsh_of_an_adult_closure_added_on_one_laptop_releases_its_letter_o
     after = w.row("adult_closure", closure_id)
     assert {k: v for k, v in after.items() if k != "version"} == {k: v for k, v in recorded.items() if k != "version"}
     assert srv.sql("SELECT count(*) AS n FROM rows WHERE entity = 'welsh_addition'")[0]["n"] == 1
+
+
+def test_the_welsh_of_an_adults_plan_added_on_one_laptop_releases_the_plan_letter_on_another(srv, laptops) -> None:
+    """The adult's plan letter (N19) quotes the plan's summary, outcomes and actions (m0030): their Welsh,
+    added on mari's laptop from the print queue, travels in the plan's own rows, and wendy's laptop prints it."""
+    w, m = laptops("wendy"), laptops("mari")
+    case, adult = make_case(w)
+
+    def record(tx: Any) -> str:
+        tx.update("person", adult, {"correspondence_language": "cy"})
+        tx.insert("address", {"person_id": adult, "line1": "4 Heol y Castell", "town": "Cydweli",
+                              "postcode": "SA17 4AA"})
+        plan = tx.insert("adult_plan", {"person_id": adult, "started_on": "2026-11-20",
+                                        "summary": "Her son takes her pension."}, case_id=case)
+        tx.insert("adult_plan_outcome", {"plan_id": plan["id"], "description": "She keeps her own money.",
+                                         "measure": "Bank statements"}, case_id=case)
+        tx.insert("adult_plan_action", {"plan_id": plan["id"], "description": "Visit every morning.",
+                                        "owner_kind": "agency", "owner_name": "Gofal Cartref"}, case_id=case)
+        return queue_letter(tx, case_id=case, template_id="N19", recipient_kind="person", recipient_id=adult,
+                            data={"plan_date": "2026-11-20", "rationale": "Her son takes her pension.",
+                                  "lead_practitioner": "Wendy", "lead_practitioner_phone": "01267 234567",
+                                  "review_date": "2026-12-31", "audience": "adult",
+                                  "welsh_sources": {"rationale": [source("adult_plan", plan["id"], "summary")]}})["id"]
+
+    letter_id = w.write(record)
+    assert _prepared(w, letter_id).held == "needs_welsh:outcomes,plan_actions,plan_summary"
+    assert w.sync().verified and m.sync().verified
+    welsh = {"Her son takes her pension.": "Mae ei mab yn cymryd ei phensiwn.",
+             "She keeps her own money.": "Mae hi'n cadw ei harian ei hun.",
+             "Visit every morning.": "Ymweld bob bore."}
+    service = WelshTextService(m.session)
+    service.add(letter_id, {f.key: welsh[f.english] for f in service.needed(letter_id)})
+    assert m.sync().verified and w.sync().verified
+    prep = _prepared(w, letter_id)
+    assert prep.held is None and prep.job is not None
+    fields = prep.job.data.fields
+    assert fields["rationale"].cy == "Mae ei mab yn cymryd ei phensiwn."
+    assert [o.cy for o in fields["outcomes"]] == ["Mae hi'n cadw ei harian ei hun."]
+    assert "Ymweld bob bore." in fields["support"][0].cy

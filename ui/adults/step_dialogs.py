@@ -60,6 +60,7 @@ PARTICIPATION = {"attended": N_("Attended"), "advocate": N_("Represented by an a
 DECIDED_WITH = {"strategy_group": N_("The strategy group"), "conference": N_("The adult protection conference"),
                 "lead_coordinator": N_("The lead co-ordinator")}
 RAG = {"": N_("Not rated"), "red": N_("Red"), "amber": N_("Amber"), "green": N_("Green")}
+_WELSH_HELP = N_("A Welsh or bilingual letter quoting this waits in the print queue until it is in Welsh.")
 
 
 def _first_empty(combo: QComboBox, msgid: str) -> None:
@@ -314,8 +315,7 @@ class ClosureDialog(AdultForm):
         Field("closed_on", "date", N_("Closed on:")),
         Field("decided_with", "optional", N_("Decision made with:"), DECIDED_WITH),
         Field("reasons", "long", N_("Reasons for ending the adult safeguarding process:")),
-        Field("reasons_cy", "long", N_("In Welsh (optional):"),
-              help=N_("A Welsh or bilingual letter quoting this waits in the print queue until it is in Welsh.")),
+        Field("reasons_cy", "long", N_("In Welsh (optional):"), help=_WELSH_HELP),
         Field("outcomes_evaluation", "long", N_("How far the outcomes were achieved (optional):")),
     ]
 
@@ -495,6 +495,7 @@ class PlanStartDialog(AdultForm):
     FIELDS = [
         Field("started_on", "date", N_("Started on:")),
         Field("summary", "long", N_("Summary of the plan:")),
+        Field("summary_cy", "long", N_("In Welsh (optional):"), help=_WELSH_HELP),
         Field("contingency", "long", N_("Contingency plan:")),
         Field("monitoring", "long", N_("Monitoring arrangements:")),
     ]
@@ -502,7 +503,36 @@ class PlanStartDialog(AdultForm):
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return PlanService(self.session).start(
             self.case_id or "", started_on=values["started_on"] or "", summary=values["summary"],
-            contingency=values["contingency"], monitoring=values["monitoring"])
+            contingency=values["contingency"], monitoring=values["monitoring"], summary_cy=values["summary_cy"])
+
+
+class PlanLetterDialog(AdultForm):
+    """The plan explained to the adult in a letter (N19, in their language): the worker checks why the plan
+    is needed, as the letter will say it (kept as the plan's summary), and its Welsh."""
+
+    OBJECT_NAME = "adult_plan_letter_dialog"
+    TITLE = N_("Send the plan to the adult")
+    FIELDS = [
+        Field("summary", "long", N_("Why the plan is needed:"),
+              help=N_("The letter goes to the adult in their language, with the plan's outcomes, actions and support"
+                      " as they are when it is printed, the next review and how to complain.")),
+        Field("summary_cy", "long", N_("In Welsh (optional):"), help=_WELSH_HELP),
+    ]
+
+    def read(self) -> Any:
+        """Worker thread: the active plan, whose summary the letter starts from."""
+        return PlanService(self.session).current(self.case_id or "")
+
+    def prepare(self) -> None:
+        plan = self.opening.more if self.opening is not None else None
+        if plan:
+            self.set_value("summary", plan["summary"] or "")
+            self.set_value("summary_cy", plan["summary_cy"] or "")
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        plan = _active_plan(self.session, self.case_id, "summary")
+        return PlanService(self.session).send_letter(plan["id"], summary=values["summary"] or "",
+                                                     summary_cy=values["summary_cy"])
 
 
 class PlanOutcomeDialog(AdultForm):
@@ -512,6 +542,7 @@ class PlanOutcomeDialog(AdultForm):
     TITLE = N_("Add an outcome to the plan")
     FIELDS = [
         Field("description", "long", N_("Outcome:")),
+        Field("description_cy", "long", N_("In Welsh (optional):"), help=_WELSH_HELP),
         Field("measure", "long", N_("How progress will be measured:")),
         Field("rag", "choice", N_("Rating:"), RAG),
     ]
@@ -519,7 +550,8 @@ class PlanOutcomeDialog(AdultForm):
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         plan = _active_plan(self.session, self.case_id, "plan_id")
         return PlanService(self.session).add_outcome(plan["id"], description=values["description"] or "",
-                                                     measure=values["measure"] or "", rag=values["rag"] or None)
+                                                     measure=values["measure"] or "", rag=values["rag"] or None,
+                                                     description_cy=values["description_cy"])
 
 
 class PlanActionDialog(AdultForm):
@@ -529,6 +561,7 @@ class PlanActionDialog(AdultForm):
     TITLE = N_("Add an action to the plan")
     FIELDS = [
         Field("description", "long", N_("Action:")),
+        Field("description_cy", "long", N_("In Welsh (optional):"), help=_WELSH_HELP),
         Field("owner", "optional", N_("Who will do it:")),
         Field("owner_name", "text", N_("Their name (the adult, family, or someone else):")),
         Field("due_on", "date", N_("Due by (optional):")),
@@ -552,7 +585,8 @@ class PlanActionDialog(AdultForm):
         kind, owner_id = values["owner"].split(":", 1) if values["owner"] else ("person" if name else "", None)
         return PlanService(self.session).add_action(
             plan["id"], description=values["description"] or "", owner_kind=kind, owner_id=owner_id,
-            owner_name=name, due_on=values["due_on"], outcome_id=values["outcome_id"])
+            owner_name=name, due_on=values["due_on"], outcome_id=values["outcome_id"],
+            description_cy=values["description_cy"])
 
 
 def _waiting_conference(session: Any, case_id: str | None) -> dict[str, Any] | None:
@@ -605,9 +639,6 @@ class ConferenceReportDialog(AdultForm):
             raise ValidationError(N_("Choose the agency whose report arrived."), field="agency_id")
         return ConferenceService(self.session).report_received(conference["id"], values["agency_id"],
                                                                received_on=values["received_on"] or "")
-
-
-_WELSH_HELP = N_("A Welsh or bilingual letter quoting this waits in the print queue until it is in Welsh.")
 
 
 class HoldConferenceDialog(AdultForm):

@@ -27,6 +27,7 @@ TITLES = {
     "visit_observations": N_("What happened on the visit"),
     "plan_actions": N_("The plan's actions"),
     "plan_support": N_("The support in the plan"),
+    "plan_summary": N_("Why the plan is needed"),
 }
 """A section's title for each kind of text (:data:`desktop.services.welsh_text.LABELS`; a test keeps
 them together). A list (the decisions, the support) is written a line an item, in both languages."""

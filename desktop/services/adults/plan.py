@@ -2,14 +2,24 @@
 
 ``PlanService(session)``:
 
-``start(case_id, *, started_on, summary=None, contingency=None, monitoring=None, strategy_id=None)``
+``start(case_id, *, started_on, summary=None, contingency=None, monitoring=None, strategy_id=None, summary_cy=None)``
     One active plan per case (a second is refused). Starts A4 and A5.
-``add_outcome(plan_id, *, description, measure, rag=None)``
-``add_action(plan_id, *, description, owner_kind, owner_id=None, owner_name=None, due_on=None, outcome_id=None)``
+``add_outcome(plan_id, *, description, measure, rag=None, description_cy=None)``
+``add_action(plan_id, *, description, owner_kind, owner_id=None, owner_name=None, due_on=None, outcome_id=None,
+description_cy=None)``
     An action needs an owner (``owner_kind`` person / practitioner / agency and their id or name):
     refused without one, as for children.
 ``update_action(action_id, **changes)``
-    ``status``, ``due_on``, ``description``, owner fields; field by field.
+    ``status``, ``due_on``, ``description`` (its Welsh dropped unless ``description_cy`` comes with it),
+    ``description_cy``, owner fields; field by field.
+``send_letter(plan_id, *, summary, summary_cy=None)``
+    The plan explained to the adult (N19, in the adult's language): why it is needed (``summary``, kept
+    as the plan's summary), its outcomes, what the adult will do, the support from others, the lead
+    practitioner, the next review and the right to complain. The outcomes and actions are read from the
+    plan when the letter is printed; a Welsh or bilingual letter waits until every text it quotes has its
+    Welsh (``*_cy``, written on the plan's forms or with **Add the Welsh…** in the print queue).
+
+The ``*_cy`` texts are the Welsh a Welsh or bilingual letter quotes (m0030).
 ``review(plan_id, *, reviewed_on, outcome, progress, chair_id=None)``
     Appends an ``adult_plan_review`` (``continue`` / ``revise`` / ``close``); satisfies A5.
 ``current(case_id)``
@@ -23,12 +33,21 @@ from typing import Any
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
 from desktop.services.adults._common import (
+    LEAD_PRACTITIONER,
     adult_case,
+    adult_facts_for_letter,
     adult_id,
+    contact_of,
+    current_holder,
+    practitioner_name,
+    practitioner_row,
     required_date,
     required_text,
     text,
 )
+from desktop.services.correspondence import queue_letter
+from desktop.services.my_work import MyWorkService
+from desktop.services.welsh_text import source as welsh_source
 from desktop.store import Tx
 
 OWNER_KINDS = ("person", "practitioner", "agency")
@@ -41,7 +60,8 @@ class PlanService:
         self.session = session
 
     def start(self, case_id: str, *, started_on: str, summary: str | None = None, contingency: str | None = None,
-              monitoring: str | None = None, strategy_id: str | None = None) -> dict[str, Any]:
+              monitoring: str | None = None, strategy_id: str | None = None,
+              summary_cy: str | None = None) -> dict[str, Any]:
         adult_case(self.session, case_id)
         on = required_date(started_on, "started_on", self.session.today())
 
@@ -52,14 +72,16 @@ class PlanService:
             return tx.insert(
                 "adult_plan",
                 {"person_id": adult_id(tx, case_id), "started_on": on.isoformat(), "strategy_id": strategy_id,
-                 "summary": text(summary) or None, "contingency": text(contingency) or None,
+                 "summary": text(summary) or None, "summary_cy": (text(summary_cy) or None) if text(summary) else None,
+                 "contingency": text(contingency) or None,
                  "monitoring": text(monitoring) or None},
                 case_id=case_id,
             )
 
         return self.session.write(write)
 
-    def add_outcome(self, plan_id: str, *, description: str, measure: str, rag: str | None = None) -> dict[str, Any]:
+    def add_outcome(self, plan_id: str, *, description: str, measure: str, rag: str | None = None,
+                    description_cy: str | None = None) -> dict[str, Any]:
         plan = self._plan(plan_id)
         what = required_text(description, "description", N_("Describe the outcome."))
         how = required_text(measure, "measure", N_("Record how progress towards the outcome will be measured."))
@@ -68,14 +90,15 @@ class PlanService:
 
         def write(tx: Tx) -> dict[str, Any]:
             n = tx.query("SELECT count(*) AS n FROM adult_plan_outcome WHERE plan_id = ?", [plan_id])[0]["n"]
-            return tx.insert("adult_plan_outcome", {"plan_id": plan_id, "description": what, "measure": how,
+            return tx.insert("adult_plan_outcome", {"plan_id": plan_id, "description": what,
+                                                    "description_cy": text(description_cy) or None, "measure": how,
                                                     "rag": rag, "position": n}, case_id=plan["case_id"])
 
         return self.session.write(write)
 
     def add_action(self, plan_id: str, *, description: str, owner_kind: str | None, owner_id: str | None = None,
                    owner_name: str | None = None, due_on: str | None = None,
-                   outcome_id: str | None = None) -> dict[str, Any]:
+                   outcome_id: str | None = None, description_cy: str | None = None) -> dict[str, Any]:
         plan = self._plan(plan_id)
         what = required_text(description, "description", N_("Describe the action."))
         name = self._owner(owner_kind, owner_id, owner_name)
@@ -84,7 +107,8 @@ class PlanService:
             "SELECT 1 FROM adult_plan_outcome WHERE id = ? AND plan_id = ? AND deleted = 0", [outcome_id, plan_id]
         ):
             raise ValidationError(N_("Choose an outcome of this plan."), field="outcome_id")
-        values = {"plan_id": plan_id, "outcome_id": outcome_id, "description": what, "owner_kind": owner_kind,
+        values = {"plan_id": plan_id, "outcome_id": outcome_id, "description": what,
+                  "description_cy": text(description_cy) or None, "owner_kind": owner_kind,
                   "owner_id": owner_id, "owner_name": name, "due_on": due.isoformat() if due else None}
         return self.session.write(lambda tx: tx.insert("adult_plan_action", values, case_id=plan["case_id"]))
 
@@ -94,7 +118,7 @@ class PlanService:
             raise NotFound(N_("That action does not exist or is not in your caseload."))
         action = rows[0]
         self._plan(action["plan_id"])
-        allowed = {"status", "due_on", "description", "owner_kind", "owner_id", "owner_name"}
+        allowed = {"status", "due_on", "description", "description_cy", "owner_kind", "owner_id", "owner_name"}
         if set(changes) - allowed:
             raise ValueError(f"unknown action fields {sorted(set(changes) - allowed)}")
         merged = {**action, **changes}
@@ -105,6 +129,10 @@ class PlanService:
             clean["owner_name"] = self._owner(merged["owner_kind"], merged["owner_id"], merged["owner_name"])
         if "description" in changes:
             clean["description"] = required_text(changes["description"], "description", N_("Describe the action."))
+            if clean["description"] != action["description"] and "description_cy" not in changes:
+                clean["description_cy"] = None  # the Welsh of the old English: a letter waits for the new one
+        if "description_cy" in changes:
+            clean["description_cy"] = text(changes["description_cy"]) or None
         if changes.get("due_on"):
             clean["due_on"] = required_date(changes["due_on"], "due_on", self.session.today(), future_ok=True).isoformat()
         return self.session.write(lambda tx: tx.update("adult_plan_action", action_id, clean))
@@ -121,6 +149,45 @@ class PlanService:
         values = {"plan_id": plan_id, "reviewed_on": on.isoformat(), "chair_id": chair_id or self.session.user.id,
                   "outcome": outcome, "progress": notes}
         return self.session.write(lambda tx: tx.insert("adult_plan_review", values, case_id=plan["case_id"]))
+
+    def send_letter(self, plan_id: str, *, summary: str, summary_cy: str | None = None) -> dict[str, Any]:
+        """Queue the plan letter (N19) to the adult at risk, in their language, and keep ``summary`` (and its
+        Welsh) as the plan's summary: the letter's "why a plan is needed". Refused (``ValidationError``,
+        nothing written) without a summary or a lead practitioner. The next review is the A5 review the
+        rules make due (read before the write). Returns the queued letter."""
+        plan = self._plan(plan_id)
+        why = required_text(summary, "summary", N_("Say why the plan is needed: the letter explains it to the adult."))
+        welsh = text(summary_cy) or None
+        case_id = plan["case_id"]
+        reviews = [i.due for i in MyWorkService(self.session).all_items(case_id=case_id) if i.rule_id == "A5"]
+
+        def write(tx: Tx) -> dict[str, Any]:
+            lead = practitioner_row(tx, current_holder(tx, case_id, LEAD_PRACTITIONER))
+            if lead is None:
+                raise ValidationError(N_("Name the adult's lead practitioner first: the letter tells them who it is."),
+                                      field="summary")
+            changes: dict[str, Any] = {}
+            if why != plan["summary"]:
+                changes = {"summary": why, "summary_cy": welsh}  # a changed English drops the old Welsh
+            elif welsh and welsh != plan["summary_cy"]:
+                changes = {"summary_cy": welsh}
+            if changes:
+                tx.update("adult_plan", plan_id, changes)
+            person = adult_id(tx, case_id)
+            data: dict[str, Any] = {
+                **adult_facts_for_letter(tx, person),
+                "plan_date": plan["started_on"],
+                "rationale": why,
+                "lead_practitioner": practitioner_name(lead),
+                "lead_practitioner_phone": contact_of(lead),
+                "review_date": min(reviews).isoformat() if reviews else "",
+                "audience": "adult",
+                "welsh_sources": {"rationale": [welsh_source("adult_plan", plan_id, "summary")]},
+            }
+            return queue_letter(tx, case_id=case_id, template_id="N19", recipient_kind="person", recipient_id=person,
+                                data=data, source_event=f"adult_plan:{plan_id}")
+
+        return self.session.write(write)
 
     def current(self, case_id: str) -> dict[str, Any] | None:
         adult_case(self.session, case_id, write=False, read="adult_plan")
