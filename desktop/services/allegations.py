@@ -74,9 +74,11 @@ class AllegationService:
         return self.session.write(lambda tx: tx.update("practitioner_allegation", allegation_id, {"closed_on": day}))
 
     def for_case(self, case_id: str) -> list[dict[str, Any]]:
+        """The case's allegations, the latest first, each with its practitioner's ``agency_name`` (or ``None``)."""
         read_casework(self.session, case_id, "practitioner_allegation")
-        return self.session.store.rows("SELECT * FROM practitioner_allegation WHERE case_id = ? AND deleted = 0"
-                                       " ORDER BY arisen_on DESC, created_at DESC", [case_id])
+        return self.session.store.rows(
+            "SELECT a.*, g.name AS agency_name FROM practitioner_allegation a LEFT JOIN agency g ON g.id = a.agency_id"
+            " WHERE a.case_id = ? AND a.deleted = 0 ORDER BY a.arisen_on DESC, a.created_at DESC", [case_id])
 
 
 _OPEN = """SELECT a.*, c.reference, c.allocated_worker_id FROM practitioner_allegation a

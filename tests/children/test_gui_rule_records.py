@@ -1,4 +1,4 @@
-"""The "Complaints and exceptions" tab offscreen: a manager records an exception (a line on the case), a
+"""The "Complaints, allegations and exceptions" tab offscreen: a manager records an exception (a line on the case), a
 worker records a complaint and its next step, a refusal shows beside its field with nothing saved, and
 the tab follows the interface language."""
 
@@ -91,3 +91,40 @@ def test_a_worker_records_a_complaint_and_its_next_step(qtbot: Any, world: Any, 
     step.set_value("on_date", "20/10/2026")
     _save(qtbot, step)
     assert world.sw.store.rows("SELECT acknowledged_on FROM complaint")[0]["acknowledged_on"] == "2026-10-20"
+
+
+def test_an_allegation_about_a_practitioner_is_recorded_and_the_designated_officer_told(
+        qtbot: Any, world: Any, tidy: None) -> None:
+    """WSP Section 5: a worker records an allegation about a teacher on Elis's case; "My work" then asks for the
+    Designated Officer to be told (A10), its action opens the progress form, and once it is saved the line on
+    the case says so and the item is gone. A refusal (no practitioner named) saves nothing."""
+    from desktop.services.my_work import MyWorkService
+
+    world.clock.day = date(2026, 10, 20)
+    win = _window(qtbot, world.sw, world.ids["case"])
+    tab = case_tab(qtbot, win, "rule_records")
+    assert tab is not None
+    dialog = tab.record_allegation()
+    filled(dialog, qtbot)
+    assert dialog.value("arisen_on") == "2026-10-20"
+    dialog.set_value("agency", world.ids["school"])
+    dialog.set_value("person", world.ids["elis"])
+    dialog.set_value("summary", "Elis says his teacher grabbed his arm in class.")
+    assert not saved(dialog, qtbot)
+    assert dialog.errors["practitioner_name"].isVisibleTo(dialog) and world.count("practitioner_allegation") == 0
+    dialog.set_value("practitioner_name", "Ffion Harries")
+    _save(qtbot, dialog)
+    line = tab.allegations.topLevelItem(0).text(0)
+    assert line == ("Ffion Harries (Ysgol Bro Dinefwr), arose 20 Oct 2026: Elis says his teacher grabbed his arm in class."
+                    " – Designated Officer not told yet")
+    assert [i.action for i in MyWorkService(world.sw).all_items() if i.rule_id == "A10"] == ["inform_designated_officer"]
+    qtbot.waitUntil(lambda: not win.loading, timeout=5_000)
+    step = win.open_action("inform_designated_officer")
+    assert step is not None
+    filled(step, qtbot)
+    step.set_value("step", "lado_informed_on")
+    _save(qtbot, step)
+    assert tab.allegations.topLevelItem(0).text(0).endswith("– Designated Officer told on 20 Oct 2026")
+    assert [i for i in MyWorkService(world.sw).all_items() if i.rule_id == "A10"] == []
+    set_language("cy")
+    assert tab.allegations.topLevelItem(0).text(0).endswith("– Rhoddwyd gwybod i'r Swyddog Dynodedig ar 20 Hyd 2026")
