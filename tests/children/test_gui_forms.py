@@ -361,6 +361,30 @@ def test_personal_education_plan_from_the_looked_after_tab(qtbot, window, world)
     assert _count(world, "lac_pep") == 1
 
 
+def test_a_change_of_school_from_the_looked_after_tab_makes_the_pep_due_again(qtbot, window, world):
+    """Elis has a PEP, then starts at a new school: "Change of school…" records it and the PEP (L10) is due
+    again, 20 working days from the first day there; a school started before Elis was looked after is refused."""
+    from desktop.services.my_work import MyWorkService
+
+    lac = LookedAfterService(world.sw)
+    lac.become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19", legal_status="section_76",
+                            transfer=False)
+    lac.record_pep(world.ids["case"], world.ids["elis"], on_date="2026-10-19", school="Ysgol y Dderwen")
+    assert not [i for i in MyWorkService(world.sw).all_items() if i.rule_id == "L10"]
+    tab = looked_after_tab(window, qtbot)
+    tab.refresh()
+    qtbot.waitUntil(lambda: tab.bar.action("school_change").isEnabled())
+    dialog = tab.record_school_change()
+    filled(dialog, qtbot)
+    _fill(dialog, school="Ysgol Bro Dinefwr", started_on="18/10/2026")
+    assert _refused(qtbot, dialog, "started_on") == "The date is before the child became looked after."
+    assert _count(world, "lac_school_change") == 0
+    _fill(dialog, started_on="20/10/2026")
+    _save(qtbot, dialog)
+    [pep] = [i for i in MyWorkService(world.sw).all_items() if i.rule_id == "L10"]
+    assert pep.due == date(2026, 11, 17)  # 20 working days from 20 October
+
+
 def test_legal_status_change_and_worker_history_on_the_looked_after_tab(qtbot, window, world):
     LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
                                                      legal_status="section_76", transfer=False)

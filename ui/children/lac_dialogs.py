@@ -188,6 +188,22 @@ class PepDialog(ChildForm):
             idp_included=values["idp_included"], notes=values["notes"])
 
 
+class SchoolChangeDialog(ChildForm):
+    """The child started at a new school: the personal education plan is due again from that day (L10)."""
+
+    OBJECT_NAME = "school_change_dialog"
+    TITLE = N_("Change of school")
+    FIELDS = [
+        Field("school", "text", N_("New school:")),
+        Field("started_on", "date", N_("Started there on:"),
+              help=N_("A personal education plan is due again from this day.")),
+    ]
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return LookedAfterService(self.session).record_school_change(
+            self.case_id, self.person_id, school=values["school"] or "", started_on=values["started_on"] or "")
+
+
 class LegalStatusDialog(ChildForm):
     """A change of the looked-after child's legal status (the history is kept)."""
 

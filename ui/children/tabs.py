@@ -44,6 +44,7 @@ from ui.children.lac_dialogs import (
     PermanenceAchievedDialog,
     PermanenceDialog,
     PlacementPlanDialog,
+    SchoolChangeDialog,
     VisitDialog,
     VoiceDialog,
 )
@@ -165,6 +166,8 @@ class LookedAfterTab(Loads[LookedAfterRead], _ChildTab):
                    applies=looked_after),
             Action("placement_plan", N_("Placement plan…"), Group.PLAN, self.record_placement_plan, applies=placed),
             Action("record_pep", N_("Personal education plan…"), Group.PLAN, self.record_pep, applies=looked_after),
+            Action("school_change", N_("Change of school…"), Group.RECORD, self.record_school_change,
+                   applies=looked_after),
             Action("permanence_plan", N_("Permanence plan…"), Group.PLAN, self.record_permanence,
                    applies=looked_after),
             Action("permanence_achieved", N_("Permanence achieved…"), Group.PLAN, self.record_achieved,
@@ -333,6 +336,9 @@ class LookedAfterTab(Loads[LookedAfterRead], _ChildTab):
 
     def record_pep(self) -> Form | None:
         return self.open_form(PepDialog)
+
+    def record_school_change(self) -> Form | None:
+        return self.open_form(SchoolChangeDialog)
 
     def record_voice(self) -> Form | None:
         return self.open_form(VoiceDialog)
