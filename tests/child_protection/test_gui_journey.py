@@ -257,6 +257,58 @@ def test_core_group_meeting_needs_someone_present(world, qtbot):
     assert any(not r["attended"] and r["written_contribution"] for r in rows)
 
 
+def test_core_group_members_join_and_leave_between_conferences(world, qtbot):
+    """The housing association joins the core group after the initial conference (refused first: nobody chosen; and again
+    when it is already a member), and the nurse leaves; the next core group meeting lists its members as they
+    now are."""
+    from desktop.services.child_protection import CoreGroupService
+
+    w, ids = world, world.ids
+    strategy(w, "2026-10-12")
+    determine_all(w)
+    initial_conference(w, "2026-10-26")
+    w.clock.day = date(2026, 11, 6)
+    housing = w.sw.write(lambda tx: tx.insert("agency", {"name": "Cartrefi Sir Gâr", "agency_type": "housing",
+                                                         "relevant_partner": 1}))["id"]
+    service = CoreGroupService(w.sw)
+    members = service.members(ids["case"])
+    [nurse] = [m for m in members if m["practitioner_id"] == ids["nurse"]]
+    tab = tab_for(w, qtbot)
+
+    def joins():
+        dialog = tab.core_member_joins()
+        filled(dialog, qtbot)
+        qtbot.addWidget(dialog)
+        dialog.set_value("role", "Tenancy officer")
+        return dialog
+
+    dialog = joins()
+    assert saved(dialog, qtbot) is False and dialog.error_text("who") == "Choose who joins the core group."
+    assert len(service.members(ids["case"])) == len(members)
+    dialog.set_value("who", f"agency:{housing}")
+    assert save_and_wait(qtbot, dialog)
+    [joined] = [m for m in service.members(ids["case"]) if m["agency_id"] == housing]
+    assert (joined["member_kind"], joined["role"], joined["from_date"]) == ("agency", "Tenancy officer", "2026-11-06")
+    dialog = joins()
+    dialog.set_value("who", f"agency:{housing}")
+    assert saved(dialog, qtbot) is False
+    assert dialog.error_text("who") == "They are already a member of the core group."
+    dialog.reject()
+
+    leaves = tab.core_member_leaves()
+    filled(leaves, qtbot)
+    qtbot.addWidget(leaves)
+    leaves.set_value("member_id", nurse["id"])
+    leaves.set_value("to_date", "05/11/2026")
+    assert save_and_wait(qtbot, leaves)
+    assert nurse["id"] not in {m["id"] for m in service.members(ids["case"])}
+    meeting = tab.hold_core_group()
+    filled(meeting)
+    qtbot.addWidget(meeting)
+    listed = {code for _check, code, _t in meeting.editors["attendance"].checks}
+    assert joined["id"] in listed and nurse["id"] not in listed
+
+
 def test_change_of_coordinator_needs_verbal_notification(world, qtbot):
     from desktop.services.child_protection import RegisterService
 

@@ -103,7 +103,8 @@ def test_the_tab_groups_its_actions_and_puts_the_visit_first(world, qtbot):
     assert menus == {
         Group.RECORD: ["record_visit", "record_report", "record_strategy", "record_enquiry"],
         Group.PLAN: ["edit_plan", "change_coordinator"],
-        Group.MEET: ["convene_conference", "hold_initial_conference", "hold_review_conference", "hold_core_group"],
+        Group.MEET: ["convene_conference", "hold_initial_conference", "hold_review_conference", "hold_core_group",
+                     "core_member_joins", "core_member_leaves"],
         Group.NOTIFY: ["record_circulation", "conference_report"],
         Group.MANAGE: ["record_transfer", "transfer_step"],
     }

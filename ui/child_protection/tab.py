@@ -32,6 +32,7 @@ from ui.child_protection.conference_dialog import InitialConferenceDialog, Revie
 from ui.child_protection.convene_dialog import ConveneDialog
 from ui.child_protection.coordinator_dialog import CoordinatorDialog
 from ui.child_protection.core_group_dialog import CoreGroupDialog
+from ui.child_protection.core_members_dialog import CoreMemberJoinsDialog, CoreMemberLeavesDialog
 from ui.child_protection.enquiry_dialog import EnquiryDialog
 from ui.child_protection.plan_dialog import PlanDialog
 from ui.child_protection.report_dialog import UNDECIDED, ReportDialog
@@ -115,6 +116,10 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
             Action("hold_review_conference", N_("Review conference…"), Group.MEET, self.hold_review_conference,
                    applies=registered),
             Action("hold_core_group", N_("Core group…"), Group.MEET, self.hold_core_group, applies=registered),
+            Action("core_member_joins", N_("Someone joins the core group…"), Group.MEET, self.core_member_joins,
+                   applies=registered),
+            Action("core_member_leaves", N_("A member leaves the core group…"), Group.MEET, self.core_member_leaves,
+                   applies=registered),
             Action("record_circulation", N_("Conference record sent…"), Group.NOTIFY, self.record_circulation,
                    applies=lambda: self.conferences_held > 0),
             Action("conference_report", N_("Make the conference report…"), Group.NOTIFY, self.conference_report,
@@ -225,6 +230,12 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
 
     def hold_core_group(self) -> CoreGroupDialog:
         return self._open(CoreGroupDialog(self.session, self.case_id, self))
+
+    def core_member_joins(self) -> CoreMemberJoinsDialog:
+        return self._open(CoreMemberJoinsDialog(self.session, self.case_id, self))
+
+    def core_member_leaves(self) -> CoreMemberLeavesDialog:
+        return self._open(CoreMemberLeavesDialog(self.session, self.case_id, self))
 
     def change_coordinator(self) -> CoordinatorDialog:
         return self._open(CoordinatorDialog(self.session, self.case_id, self))
