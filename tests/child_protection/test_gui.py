@@ -230,3 +230,47 @@ def test_the_team_manager_sees_the_teams_overdue_work_not_only_their_own(registe
     assert all(i.worker_name == "Siân Roberts" for i in work.responsible
                if i.case_id == w.ids["case"] and i.rule_id != "S1")  # supervision is the manager's own
     assert all(i.worker_id == w.as_("tm").user.id for i in work.responsible if i.rule_id == "S1")
+
+
+def test_a_saved_visit_is_corrected_from_the_tab_and_the_original_kept(registered, qtbot):
+    """A visit recorded as "Mali not seen alone" was wrong: choosing it in the list enables "Correct the chosen
+    visit…", whose form opens with the visit as it stands; without a reason it is refused and nothing is
+    written; with one, a correction amends the visit (the original kept), the list shows the corrected facts
+    and My work no longer counts Mali as not seen alone. The visit's own draft is left alone."""
+    from desktop.services.child_protection import VisitService
+    from ui.child_protection import ChildProtectionTab
+
+    w, ids = registered, registered.ids
+    w.clock.day = date(2026, 11, 10)
+    children = [{"person_id": ids["elis"], "seen": True, "seen_alone": True},
+                {"person_id": ids["mali"], "seen": True, "seen_alone": False}]
+    original = VisitService(w.sw).record(ids["case"], visited_on="2026-11-10", location="school", children=children,
+                                         observations="Both at school; Mali seen with her teacher.")
+    tab = ChildProtectionTab(w.sw, ids["case"])
+    qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: tab.visits.topLevelItemCount() == 1, timeout=5_000)
+    assert not tab.bar.action("correct_visit").isEnabled()
+    tab.visits.setCurrentItem(tab.visits.topLevelItem(0))
+    assert tab.bar.action("correct_visit").isEnabled()
+    tab.bar.action("correct_visit").trigger()
+    dialog = tab.dialog
+    filled(dialog, qtbot)
+    qtbot.addWidget(dialog)
+    assert dialog.value("visited_on") == "2026-11-10" and dialog.value("location") == "school"
+    assert dialog.value("observations") == "Both at school; Mali seen with her teacher."
+    mali = dialog.child(ids["mali"])
+    assert mali.value("seen") is True and mali.value("seen_alone") is False
+    mali.set_value("seen_alone", True)
+    dialog.set_value("observations", "Both at school; each seen alone in the library.")
+    assert saved(dialog, qtbot) is False and dialog.error_text("reason")
+    assert w.sw.store.rows("SELECT count(*) AS n FROM cp_visit")[0]["n"] == 1
+    dialog.set_value("reason", "Mali was seen alone after her lesson; recorded wrongly.")
+    assert saved(dialog, qtbot) is True
+    rows = w.sw.store.rows("SELECT id, amends_id, amendment_reason, observations FROM cp_visit ORDER BY created_at")
+    assert [r["amends_id"] for r in rows] == [None, original["id"]]
+    assert rows[0]["observations"] == "Both at school; Mali seen with her teacher."  # kept as it was
+    qtbot.waitUntil(lambda: "Mali" in tab.visits.topLevelItem(0).text(3), timeout=5_000)
+    assert tab.visits.topLevelItemCount() == 1
+    assert DraftService(w.sw).load("visit", ids["case"]) is None
+    page = my_work(qtbot, w.sw)
+    assert ("Mali", "V1") not in overdue(page)

@@ -101,7 +101,8 @@ def test_the_tab_groups_its_actions_and_puts_the_visit_first(world, qtbot):
                                                  "group_manage"]
     menus = {g: [a.objectName() for a in tool.menu().actions()] for g, tool in bar.menus.items()}
     assert menus == {
-        Group.RECORD: ["record_visit", "record_report", "record_strategy", "record_enquiry"],
+        Group.RECORD: ["record_visit", "record_report", "record_strategy", "correct_visit",
+                        "record_enquiry"],
         Group.PLAN: ["edit_plan", "change_coordinator"],
         Group.MEET: ["convene_conference", "hold_initial_conference", "hold_review_conference", "hold_core_group",
                      "core_member_joins", "core_member_leaves"],

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from desktop.i18n import N_, _
@@ -43,7 +44,7 @@ from ui.child_protection.transfer_dialogs import (
     TransferStepDialog,
     describe,
 )
-from ui.child_protection.visit_dialog import LOCATIONS, VisitDialog
+from ui.child_protection.visit_dialog import LOCATIONS, VisitCorrectionDialog, VisitDialog
 from ui.conference_report_form import ConferenceReportForm
 from ui.formatting import show_date
 from ui.loading import Loads
@@ -87,6 +88,7 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
         self.transfers_label.setWordWrap(True)
         self.transfers_label.hide()
         self.bar = ActionBar(session, self.journey_actions(), self)
+        self.visits.itemSelectionChanged.connect(self.bar.refresh)  # "Correct the chosen visit…" follows the choice
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(self.children_list, 1)
@@ -105,6 +107,8 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
             Action("record_visit", N_("Record visit…"), Group.RECORD, self.record_visit, primary=True),
             Action("record_report", N_("Report…"), Group.RECORD, self.record_report),
             Action("record_strategy", N_("Strategy discussion…"), Group.RECORD, self.record_strategy),
+            Action("correct_visit", N_("Correct the chosen visit…"), Group.RECORD, self.correct_visit,
+                   applies=lambda: self.chosen_visit() is not None),
             Action("record_enquiry", N_("Section 47…"), Group.RECORD, self.record_enquiry,
                    applies=lambda: self.enquiries > 0),
             Action("edit_plan", N_("Plan…"), Group.PLAN, self.edit_plan, applies=registered),
@@ -183,9 +187,10 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
                 return ", ".join(names.get(k["person_id"], "") for k in kids if k[flag])
 
             where = LOCATIONS.get(v["location"])
-            self.visits.addTopLevelItem(QTreeWidgetItem([
-                show_date(v["visited_on"]), _(where) if where else "", who("seen"), who("seen_alone"),
-                who("seen_at_home"), who("bedroom_seen")]))
+            item = QTreeWidgetItem([show_date(v["visited_on"]), _(where) if where else "", who("seen"),
+                                    who("seen_alone"), who("seen_at_home"), who("bedroom_seen")])
+            item.setData(0, Qt.ItemDataRole.UserRole, v["id"])
+            self.visits.addTopLevelItem(item)
         self.bar.refresh()
 
     # -- the forms ----------------------------------------------------------------------------
@@ -197,6 +202,17 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
 
     def record_visit(self) -> VisitDialog:
         return self._open(VisitDialog(self.session, self.case_id, self))
+
+    def chosen_visit(self) -> str | None:
+        """The id of the visit chosen in the list (``None``: none is)."""
+        item = self.visits.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None and item.isSelected() else None
+
+    def correct_visit(self) -> VisitCorrectionDialog | None:
+        visit_id = self.chosen_visit()
+        if visit_id is None:
+            return None
+        return self._open(VisitCorrectionDialog(self.session, self.case_id, self, visit_id=visit_id))
 
     def record_report(self, report_id: str | bool | None = None) -> ReportDialog:
         """A new report, or (``report_id``, or ``True`` for the oldest undecided one) its next actions."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from desktop.errors import NotFound
 from desktop.i18n import N_
 from desktop.services.child_protection import VisitService
 from ui.child_protection.child_block import ChildBlock
@@ -126,13 +127,47 @@ class VisitDialog(CpForm):
     def values(self) -> dict[str, Any]:
         return {**super().values(), "children": [{"person_id": c.person_id, **c.values()} for c in self.child_blocks]}
 
-    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
-        # A child with nothing ticked and nothing written was not part of this visit — unless access
-        # was denied: then every child of the case was not seen.
+    @staticmethod
+    def visit_fields(values: dict[str, Any]) -> dict[str, Any]:
+        """The service's fields of a visit from the form's values. A child with nothing ticked and nothing
+        written was not part of this visit — unless access was denied: then every child of the case was not seen."""
         kids = [k for k in values["children"] if values["access_denied"] or any(k[f] for f in FLAGS)
                 or k["lived_experience"] or k["wishes_feelings"]]
-        return self.service.record(
-            self.case, visited_on=values["visited_on"], visited_at=values["visited_at"],
-            location=values["location"], others_present=values["others_present"],
-            observations=values["observations"], observations_cy=values["observations_cy"],
-            access_denied=values["access_denied"], children=kids)
+        return {"visited_on": values["visited_on"], "visited_at": values["visited_at"], "location": values["location"],
+                "others_present": values["others_present"], "observations": values["observations"],
+                "observations_cy": values["observations_cy"], "access_denied": values["access_denied"],
+                "children": kids}
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return self.service.record(self.case, **self.visit_fields(values))
+
+
+class VisitCorrectionDialog(VisitDialog):
+    """Correct a saved visit (context ``visit_id``): the visit as it stands, changed where it was wrong, and
+    why. One call to :meth:`VisitService.amend`: a new version that amends it, the original kept; the
+    visit's own draft is left alone (it belongs to the next new visit)."""
+
+    OBJECT_NAME = "cp_visit_correction_dialog"
+    TITLE = N_("Correct a visit")
+    FIELDS = [Field("reason", "long", N_("Why it is being corrected:")), *VisitDialog.FIELDS]
+    TODAY = ()
+
+    def read(self) -> tuple[Items, Any]:
+        """Worker thread: the case's children and the visit as it stands now, in the form's own shape."""
+        visit = next((v for v in self.service.for_case(self.case) if v["id"] == self.context.get("visit_id")), None)
+        if visit is None:
+            raise NotFound(N_("That visit does not exist."))
+        shown = {name: visit[name] for name in ("visited_on", "visited_at", "location", "others_present",
+                                                "observations", "observations_cy")}
+        kids = [{"person_id": k["person_id"], **{f: bool(k[f]) for f in FLAGS},
+                 "lived_experience": k["lived_experience"] or "", "wishes_feelings": k["wishes_feelings"] or ""}
+                for k in visit["children"]]
+        return children(self.session, self.case), {**shown, "access_denied": bool(visit["access_denied"]),
+                                                   "children": kids}
+
+    def write_draft(self, data: Any) -> None:
+        """A correction keeps no draft (Cancel leaves the visit as it was)."""
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return self.service.amend(str(self.context.get("visit_id")), reason=values["reason"] or "",
+                                  **self.visit_fields(values))
