@@ -11,7 +11,7 @@ import pytest
 
 import ui.adults  # noqa: F401 - registers the case tab
 from desktop.i18n import set_language
-from desktop.services.adults import EnquiryService, PlanService
+from desktop.services.adults import EnquiryService, PlanService, VisitService
 from tests.adults.helpers import appoint, report_and_screen, strategy
 from tests.conftest import settle
 from tests.gui.forms import filled, saved
@@ -19,7 +19,7 @@ from ui.action_bar import Group
 from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.tab import ACTIONS, FORMS, AdultTab
-from ui.adults.visit_dialog import VisitDialog
+from ui.adults.visit_dialog import VisitCorrectionDialog, VisitDialog
 from ui.conference_report_form import ConferenceReportForm
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("language_hub")]
@@ -87,12 +87,12 @@ def test_the_actions_are_grouped_with_the_visit_first(qtbot, w) -> None:
     assert [x.objectName() for x in row[1:]] == ["group_record", "group_plan", "group_meet", "group_notify",
                                                  "group_manage"]
     record = [a.objectName() for a in tab.bar.menus[Group.RECORD].menu().actions()]
-    assert record[:4] == ["record_visit", "record_report", "record_screening", "conclude_enquiry"]
+    assert record[:5] == ["record_visit", "correct_visit", "record_report", "record_screening", "conclude_enquiry"]
     meetings = [a.objectName() for a in tab.bar.menus[Group.MEET].menu().actions()]
     assert meetings[0] == "record_strategy"
     assert len(tab.bar.actions_by_name) == len(ACTIONS) == len(FORMS)
     # Nothing reported yet: no report to screen, no enquiries, no plan to add to.
-    for name in ("record_screening", "conclude_enquiry", "plan_outcome", "review_plan", "hold_conference",
+    for name in ("correct_visit", "record_screening", "conclude_enquiry", "plan_outcome", "review_plan", "hold_conference",
                  "end_delegation", "change_lead_practitioner", "advocate_answer"):
         assert not tab.bar.action(name).isEnabled(), name
     for name in ("record_report", "record_visit", "start_plan", "convene_conference", "appoint_coordinator"):
@@ -107,7 +107,7 @@ def test_the_actions_are_grouped_with_the_visit_first(qtbot, w) -> None:
 
 
 EXPECTED_FORMS = {
-    "record_visit": VisitDialog, "record_report": steps.ReportDialog, "record_screening": steps.ScreeningDialog,
+    "record_visit": VisitDialog, "correct_visit": VisitCorrectionDialog, "record_report": steps.ReportDialog, "record_screening": steps.ScreeningDialog,
     "conclude_enquiry": steps.EnquiryDialog, "record_wishes": steps.WishesDialog,
     "record_capacity": steps.CapacityDialog, "record_best_interests": steps.BestInterestsDialog,
     "record_partnership": steps.PartnershipDialog, "offer_advocate": steps.AdvocacyDialog,
@@ -168,8 +168,11 @@ def test_every_action_opens_its_form(qtbot, w) -> None:
     conference = ConferenceService(w.sw).for_case(w.ids["case"])[0]
     ConferenceService(w.sw).hold(conference["id"], held_on=str(w.sw.today()), outcome_summary="Reviewed.",
                                  decisions=["Continue."], participation="attended")
+    VisitService(w.sw).record(w.ids["case"], visited_on=str(w.sw.today()), location="home", seen=True,
+                              offered_alone=True, seen_alone=True)
     tab.refresh()
     settle(qtbot)
+    tab.visits.setCurrentItem(tab.visits.topLevelItem(0))  # a visit chosen: it may be corrected
     _open_every_enabled(qtbot, tab, opened)
     assert opened == set(EXPECTED_FORMS) == set(tab.bar.actions_by_name)
 
@@ -580,6 +583,32 @@ def test_the_plan_is_sent_to_the_adult_from_its_summary_with_the_welsh(qtbot, w)
     assert (letter["template_id"], letter["recipient_id"]) == ("N19", w.ids["margaret"])
     assert _row(w, "adult_plan", plan["id"])["summary_cy"] == "Gofalwyr bob dydd; atal y cerdyn banc."
     assert [q.code for q in LetterService(w.as_("tm")).queue() if q.id == letter["id"]] == ["N19"]
+
+
+def test_a_saved_visit_is_corrected_and_the_original_kept(qtbot, w) -> None:
+    """Margaret's visit was recorded as "not seen alone" by mistake: choosing it enables "Correct the chosen
+    visit…", whose form opens with the visit as it stands; refused without why, then saved as a correction
+    that amends the visit (the original kept) and the list shows the corrected facts."""
+    original = VisitService(w.sw).record(w.ids["case"], visited_on="2026-11-02", location="home", seen=True,
+                                         offered_alone=False, seen_alone=False, not_alone_reason="Kevin stayed.",
+                                         observations="Kevin answered for her.")
+    tab = _tab(qtbot, w)
+    assert tab.visits.topLevelItemCount() == 1 and not tab.bar.action("correct_visit").isEnabled()
+    tab.visits.setCurrentItem(tab.visits.topLevelItem(0))
+    dialog = _open(qtbot, tab, "correct_visit")
+    assert (dialog.value("visited_on"), dialog.value("location"), dialog.value("seen_alone")) == (
+        "2026-11-02", "home", False)
+    assert dialog.value("observations") == "Kevin answered for her."
+    dialog.set_value("offered_alone", True)
+    dialog.set_value("seen_alone", True)
+    dialog.set_value("not_alone_reason", "")
+    assert not saved(dialog, qtbot) and dialog.error_text("amendment_reason")
+    assert w.count("adult_visit") == 1
+    dialog.set_value("amendment_reason", "She was seen alone in the garden; recorded wrongly.")
+    corrected = _row(w, "adult_visit", _save(qtbot, dialog))
+    assert (corrected["amends_id"], corrected["seen_alone"]) == (original["id"], 1)
+    assert _row(w, "adult_visit", original["id"])["seen_alone"] == 0  # kept as it was
+    assert tab.visits.topLevelItemCount() == 1 and tab.visits.topLevelItem(0).text(3) == "Yes"
 
 
 def test_answer_to_the_strategy_meetings_offer_and_wishes(qtbot, w) -> None:

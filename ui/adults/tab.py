@@ -28,7 +28,7 @@ from desktop.services.permissions import Can
 from ui.action_bar import Action, ActionBar, Group
 from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
-from ui.adults.visit_dialog import VisitDialog
+from ui.adults.visit_dialog import VisitCorrectionDialog, VisitDialog
 from ui.conference_report_form import ConferenceReportForm
 from ui.formatting import show_date
 from ui.forms import Form
@@ -40,6 +40,7 @@ VISIT_HEADERS = [N_("Date"), N_("Seen"), N_("Offered the chance to be seen alone
 
 FORMS: dict[str, type[Form]] = {
     "record_visit": VisitDialog,
+    "correct_visit": VisitCorrectionDialog,
     "record_report": steps.ReportDialog,
     "record_screening": steps.ScreeningDialog,
     "conclude_enquiry": steps.EnquiryDialog,
@@ -69,6 +70,7 @@ FORMS: dict[str, type[Form]] = {
 
 ACTIONS: list[tuple[str, str, Group]] = [
     ("record_visit", N_("Record visit…"), Group.RECORD),
+    ("correct_visit", N_("Correct the chosen visit…"), Group.RECORD),
     ("record_report", N_("Record the report…"), Group.RECORD),
     ("record_screening", N_("Screening decision…"), Group.RECORD),
     ("conclude_enquiry", N_("Conclude the enquiries…"), Group.RECORD),
@@ -167,6 +169,7 @@ class AdultTab(Loads[AdultRead], Retranslating, QWidget):
         self.visits.setObjectName("adult_visits")
         self.visits.setRootIsDecorated(False)
         self.bar = ActionBar(session, [self._action(i, *a) for i, a in enumerate(ACTIONS)] if self.applies else [])
+        self.visits.itemSelectionChanged.connect(self.bar.refresh)  # "Correct the chosen visit…" follows the choice
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.bar)
@@ -185,6 +188,8 @@ class AdultTab(Loads[AdultRead], Retranslating, QWidget):
     def _action(self, index: int, name: str, label: str, group: Group) -> Action:
         def applies() -> bool:
             p = self.progress
+            if name == "correct_visit" and self.chosen_visit() is None:
+                return False
             return p is not None and p.closed_on is None and _applies(p).get(name, True)
 
         return Action(name, label, group, partial(self.open_form, name), primary=index == 0, applies=applies)
@@ -231,8 +236,10 @@ class AdultTab(Loads[AdultRead], Retranslating, QWidget):
             lead = self.names.get(s["lead_practitioner_id"], _("None identified"))
             self.strategies.addTopLevelItem(QTreeWidgetItem([show_date(s["held_on"]), kind, lead, s["decisions"]]))
         for v in self.visit_rows:
-            self.visits.addTopLevelItem(QTreeWidgetItem([show_date(v["visited_on"]), _yes(v["seen"]),
-                                                         _yes(v["offered_alone"]), _yes(v["seen_alone"])]))
+            item = QTreeWidgetItem([show_date(v["visited_on"]), _yes(v["seen"]), _yes(v["offered_alone"]),
+                                    _yes(v["seen_alone"])])
+            item.setData(0, Qt.ItemDataRole.UserRole, v["id"])
+            self.visits.addTopLevelItem(item)
 
     @staticmethod
     def _journey_lines(p: AdultProgress) -> list[str]:
@@ -281,9 +288,15 @@ class AdultTab(Loads[AdultRead], Retranslating, QWidget):
         name = ACTION_FORMS.get(action)
         return self.open_form(name) if name and self.applies else None
 
+    def chosen_visit(self) -> str | None:
+        """The id of the visit chosen in the list (``None``: none is)."""
+        item = self.visits.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None and item.isSelected() else None
+
     def open_form(self, name: str) -> Form:
-        """Open the form of action ``name`` (a key of :data:`FORMS`)."""
-        dialog = FORMS[name](self.session, self.case_id, parent=self)
+        """Open the form of action ``name`` (a key of :data:`FORMS`; a correction is of the chosen visit)."""
+        context = {"visit_id": self.chosen_visit()} if name == "correct_visit" else {}
+        dialog = FORMS[name](self.session, self.case_id, parent=self, **context)
         dialog.saved.connect(self._saved)
         self._dialog = weakref.ref(dialog)
         dialog.open()

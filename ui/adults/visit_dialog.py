@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop.errors import NotFound
 from desktop.i18n import N_
 from desktop.services.adults import VisitService
 from ui.adults.adult_form import AdultForm
@@ -36,9 +37,40 @@ class VisitDialog(AdultForm):
         Field("observations", "long", N_("Observations:")),
     ]
 
+    @staticmethod
+    def visit_fields(values: dict[str, Any]) -> dict[str, Any]:
+        """The service's fields of a visit from the form's values."""
+        return {name: values[name] for name in ("visited_on", "location", "seen", "offered_alone", "seen_alone",
+                                                "not_alone_reason", "wishes_feelings", "observations")}
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return VisitService(self.session).record(self.case_id or "", **self.visit_fields(values))
+
+
+class VisitCorrectionDialog(VisitDialog):
+    """Correct a saved visit (context ``visit_id``): the visit as it stands, changed where it was wrong, and
+    why; a new version that amends it, the original kept. No draft: Cancel leaves the visit as it was."""
+
+    OBJECT_NAME = "adult_visit_correction_dialog"
+    TITLE = N_("Correct a visit")
+    TODAY = ()
+    DRAFTS = False
+    FIELDS = [Field("amendment_reason", "long", N_("Why it is being corrected:")), *VisitDialog.FIELDS]
+
+    def read(self) -> dict[str, Any]:
+        """Worker thread: the visit as it stands now."""
+        visit = next((v for v in VisitService(self.session).for_case(self.case_id or "")
+                      if v["id"] == self.context.get("visit_id")), None)
+        if visit is None:
+            raise NotFound(N_("That visit does not exist."))
+        return visit
+
+    def prepare(self) -> None:
+        visit = self.opening.more if self.opening is not None else {}
+        for f in VisitDialog.FIELDS:
+            self.set_value(f.name, visit[f.name])
+
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return VisitService(self.session).record(
-            self.case_id or "", visited_on=values["visited_on"], location=values["location"], seen=values["seen"],
-            offered_alone=values["offered_alone"], seen_alone=values["seen_alone"],
-            not_alone_reason=values["not_alone_reason"], wishes_feelings=values["wishes_feelings"],
-            observations=values["observations"])
+            self.case_id or "", amends_id=str(self.context.get("visit_id")),
+            amendment_reason=values["amendment_reason"], **self.visit_fields(values))
