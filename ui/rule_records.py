@@ -144,6 +144,7 @@ class AllegationDialog(Form):
         Field("summary", "long", N_("What the allegation or concern is:")),
     ]
     ALIASES = {"agency_id": "agency", "person_id": "person"}
+    BLANKS = {"agency": N_("Not recorded"), "person": N_("Not recorded")}
 
     def items(self, name: str) -> list[tuple[str, str]]:
         if name == "agency":

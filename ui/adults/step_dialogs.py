@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox
-
 from desktop.errors import ValidationError
 from desktop.i18n import N_, _
 from desktop.services.adults import (
@@ -61,12 +59,6 @@ DECIDED_WITH = {"strategy_group": N_("The strategy group"), "conference": N_("Th
                 "lead_coordinator": N_("The lead co-ordinator")}
 RAG = {"": N_("Not rated"), "red": N_("Red"), "amber": N_("Amber"), "green": N_("Green")}
 _WELSH_HELP = N_("A Welsh or bilingual letter quoting this waits in the print queue until it is in Welsh.")
-
-
-def _first_empty(combo: QComboBox, msgid: str) -> None:
-    """Name the empty first choice of an ``optional`` list of names (it follows the language)."""
-    if combo.count() and combo.itemData(0) is None:
-        combo.setItemText(0, _(msgid))
 
 
 class ReportDialog(AdultForm):
@@ -275,6 +267,7 @@ class BestInterestsDialog(AdultForm):
         Field("imca_instructed", "check", N_("An IMCA was instructed")),
         Field("imca_name", "text", N_("Name of the IMCA:")),
     ]
+    BLANKS = {"assessment_id": N_("No capacity assessment")}
 
     def items(self, name: str) -> list[tuple[Any, str]]:
         # L10N: a capacity assessment to choose, e.g. "02/11/2026: Where to live"
@@ -293,9 +286,6 @@ class BestInterestsDialog(AdultForm):
         combo = self.combo("assessment_id")
         if combo.count() > 1:
             combo.setCurrentIndex(1)
-
-    def retranslate_more(self) -> None:
-        _first_empty(self.combo("assessment_id"), N_("No capacity assessment"))
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return CapacityService(self.session).best_interests(
@@ -567,6 +557,7 @@ class PlanActionDialog(AdultForm):
         Field("due_on", "date", N_("Due by (optional):")),
         Field("outcome_id", "optional", N_("Towards the outcome:")),
     ]
+    BLANKS = {"owner": N_("Someone else (name below)"), "outcome_id": N_("None")}
 
     def items(self, name: str) -> list[tuple[Any, str]]:
         if name == "owner":
@@ -574,10 +565,6 @@ class PlanActionDialog(AdultForm):
                     *((f"agency:{aid}", shown) for aid, shown in agency_items(self.session))]
         plan = PlanService(self.session).current(self.case_id or "")
         return [(o["id"], o["description"]) for o in (plan or {}).get("outcomes", [])]
-
-    def retranslate_more(self) -> None:
-        _first_empty(self.combo("owner"), N_("Someone else (name below)"))
-        _first_empty(self.combo("outcome_id"), N_("None"))
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         plan = _active_plan(self.session, self.case_id, "plan_id")

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import QFormLayout, QGridLayout, QGroupBox, QLabel, QVBox
 
 from desktop.errors import DiogelError
 from desktop.i18n import _
-from ui.child_protection.cp_form import label_blank
-from ui.forms import ChecksEditor, Editor, Field
+from ui.forms import ChecksEditor, Editor, Field, label_blank
 from ui.forms.fields import CheckEditor, ChoiceEditor, make_editor
 from ui.widgets import FieldError
 

@@ -5,7 +5,7 @@ lists — the case's children, its family, agencies, staff — come from
 * A ``checks`` field named ``child_ids`` lists the case's children, all ticked to begin with (a record
   is usually about every child of the case; the worker unticks one it is not about).
 * :attr:`CpForm.TODAY` names the date fields that begin at today (the injectable clock's).
-* :attr:`CpForm.BLANKS` gives the text of an ``optional`` field's empty first item ("Not recorded",
+* :attr:`~ui.forms.Form.BLANKS` gives the text of an ``optional`` field's empty first item ("Not recorded",
   "Nobody"…), in the interface language.
 """
 
@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from desktop.i18n import _
 from desktop.services.directory import DirectoryService
 from ui.formatting import from_iso
 from ui.forms import Form
@@ -48,17 +47,10 @@ def lines(text: str | None) -> list[str]:
     return [x.strip() for x in (text or "").splitlines() if x.strip()]
 
 
-def label_blank(combo: QComboBox, msgid: str) -> None:
-    """Name the empty first item of a combo of names (``None`` data) in the interface language."""
-    if combo.count() and combo.itemData(0) is None:
-        combo.setItemText(0, _(msgid))
-
-
 class CpForm(Form):
     """A child protection form on ``case_id``; ``context`` names the record it adds to, if any."""
 
     TODAY: ClassVar[tuple[str, ...]] = ()
-    BLANKS: ClassVar[dict[str, str]] = {}
 
     def __init__(self, session: Any, case_id: str, parent: QWidget | None = None, **context: Any) -> None:
         super().__init__(session, case_id, None, parent, **context)
@@ -84,9 +76,3 @@ class CpForm(Form):
         today = from_iso(self.session.today().isoformat())
         for name in self.TODAY:
             self.set_value(name, today)
-
-    def retranslate_more(self) -> None:
-        for name, msgid in self.BLANKS.items():
-            widget = self.widgets.get(name)
-            if isinstance(widget, QComboBox):
-                label_blank(widget, msgid)

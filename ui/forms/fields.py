@@ -44,6 +44,12 @@ from ui.formatting import from_iso, to_iso
 Items = Callable[[], Sequence[tuple[Any, str]]]
 
 
+def label_blank(combo: QComboBox, msgid: str) -> None:
+    """Name the empty first item of a combo of names (``None`` data) in the interface language."""
+    if combo.count() and combo.itemData(0) is None:
+        combo.setItemText(0, _(msgid))
+
+
 @dataclass(frozen=True)
 class Field:
     name: str

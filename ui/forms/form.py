@@ -49,6 +49,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -64,7 +65,7 @@ from desktop.domain.types import label
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import _
 from desktop.services.drafts import DraftService
-from ui.forms.fields import CheckEditor, Editor, Field, make_editor
+from ui.forms.fields import CheckEditor, Editor, Field, label_blank, make_editor
 from ui.loading import Loader
 from ui.tasks import Task, runner
 from ui.widgets import FieldError, KeepsDrafts, Retranslating
@@ -130,6 +131,8 @@ class Form(Retranslating, KeepsDrafts, QDialog):
     DRAFTS: ClassVar[bool] = True
     WIDTH: ClassVar[int] = 640
     LISTS: ClassVar[tuple[str, ...]] = ()
+    BLANKS: ClassVar[dict[str, str]] = {}
+    """An ``optional`` field's empty first item, named in the interface language ("Not recorded", "Choose…")."""
     """Lists :meth:`items` gives that no declared field shows (a child's block's, a section's): read as the
     form opens with the fields' own, for :meth:`listed`."""
 
@@ -431,6 +434,10 @@ class Form(Retranslating, KeepsDrafts, QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.loading_label.setText(_("Loading…"))
         if self.opening is not None:  # what the subclass made exists only once the form is open
+            for name, msgid in self.BLANKS.items():
+                widget = self.widgets.get(name)
+                if isinstance(widget, QComboBox):
+                    label_blank(widget, msgid)
             self.retranslate_more()
 
     # -- values -----------------------------------------------------------------------------------
