@@ -51,5 +51,7 @@ def test_a_pull_reads_its_units_rows_by_the_scope_index_under_any_plan(db_url: s
                 plain = [r[0] for r in conn.execute(
                     "SELECT seq FROM rows WHERE seq > %s AND scope_id = ANY(%s) ORDER BY seq", (n, units))]
                 assert got == plain and len(plain) == (240 if n == 0 else len(plain)) and plain, plan
-                buffers = int(re.search(r"Buffers: shared hit=(\d+)", plan).group(1))  # type: ignore[union-attr]
-                assert buffers < 400, plan  # about one index range and its heap pages per unit, not the table
+                found = re.search(r"Buffers: shared hit=(\d+)", plan)
+                assert found, plan
+                # each unit's index range and the heap pages of its rows (one page a row here), not the table
+                assert int(found.group(1)) <= len(plain) + 12 * 4, plan
