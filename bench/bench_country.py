@@ -23,6 +23,7 @@ HTTP/1.1 client (:class:`Client`), so that it takes as little as it can of the C
 
     python bench/bench_country.py --profile /tmp/prof    # each server's threads under cProfile (thread CPU)
     python bench/bench_country.py --statements           # PostgreSQL's time summed by statement
+    python bench/bench_country.py --pg-stats             # pg_stat_statements: time, blocks, rows per statement
     python bench/bench_country.py --requests 4000        # the CPU of one bare request (GET /v1/me), apart
 """
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import secrets
@@ -38,10 +40,11 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import orjson
@@ -59,6 +62,8 @@ from server.auth import token_hash  # noqa: E402
 from server.config import utc_now  # noqa: E402
 from server.devdb import TempCluster  # noqa: E402
 from server.migrator import migrate  # noqa: E402
+
+T = TypeVar("T")
 
 # A password hash nobody can sign in with: the bench's laptops signed in earlier (their tokens are made below).
 NO_PASSWORD = "$argon2id$v=19$m=65536,t=3,p=4$bm90LWEtcGFzc3dvcmQ$bm90LWEtaGFzaA"
@@ -84,8 +89,9 @@ class Laptop:
     retries: int = 0
 
 
-def setup(dsn: str, laptops: int, cases_each: int, visits_each: int) -> list[Laptop]:
-    """Teams, users with tokens, caseloads stored straight into the row store (setup, not measured)."""
+def setup(dsn: str, laptops: int, cases_each: int, visits_each: int, analyze: bool = True) -> list[Laptop]:
+    """Teams, users with tokens, caseloads stored straight into the row store, then the statistics
+    PostgreSQL plans by (``analyze``; setup, not measured)."""
     now = utc_now()
     out: list[Laptop] = []
     with psycopg.connect(dsn, row_factory=dict_row) as conn:
@@ -138,6 +144,13 @@ def setup(dsn: str, laptops: int, cases_each: int, visits_each: int) -> list[Lap
              [json.dumps(r[5]) for r in rows]),
         )  # fmt: skip
         conn.commit()
+    if analyze:
+        # A council's database has statistics and a visibility map (autovacuum analyses and vacuums a
+        # table as it grows); one bulk-loaded a moment ago has neither, and PostgreSQL would plan the
+        # pull's reads blind and read the heap for every index entry (see docs/scaling.md).
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+            conn.execute("VACUUM rows")  # (the first pass leaves the freshly loaded pages not all-visible)
     return out
 
 
@@ -351,6 +364,22 @@ async def bare_requests(base: str, laptops: list[Laptop], n: int) -> float:
             c.close()
 
 
+def quiet_collector(fn: Callable[[], T]) -> T:
+    """``fn()`` with the load generator's cyclic garbage collector off (what was there before frozen out
+    of its sight), then back on. The laptops keep every row they pulled (a million and more dicts at
+    1,000 laptops, for the checks afterwards), and Python's collector traversed them again and again:
+    4.6 s of the load generator's CPU in a run, taken from the cores the servers and PostgreSQL share
+    with it. A run is bounded, so what it leaves for the collector waits for the end of it."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        return fn()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def per_request(args: argparse.Namespace) -> int:
     """``--requests N``: the CPU one instance and PostgreSQL spend per bare request (see bare_requests)."""
     load_start = os.getloadavg()[0]
@@ -434,6 +463,50 @@ def statement_times(log: Path, start: int) -> None:
         print(f"{ms / 1000:7.2f} s {100 * ms / grand:5.1f}% {calls[sql]:7d}x  {sql}", file=sys.stderr)
 
 
+PG_STATS = {"shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track_planning": "on",
+            "log_autovacuum_min_duration": "0"}
+
+
+def pg_stats_reset(dsn: str) -> None:
+    """Start ``--pg-stats`` counting from here (after the setup's own statements)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        conn.execute("SELECT pg_stat_statements_reset()")
+
+
+def pg_stats_report(dsn: str, laptops: int, log: Path, start: int) -> None:
+    """Per statement, per laptop: executions, planning and execution time (ms; wall time inside
+    PostgreSQL, so waiting for a core is in it), buffers touched and rows; then the autovacuum and
+    autoanalyze runs PostgreSQL logged meanwhile, with the CPU each took (to stderr)."""
+    import re
+
+    with psycopg.connect(dsn, autocommit=True, row_factory=dict_row) as conn:
+        rows = conn.execute(
+            "SELECT calls, total_exec_time AS ex, total_plan_time AS pl, shared_blks_hit + shared_blks_read AS blks,"
+            " shared_blks_dirtied AS dirt, wal_bytes, rows, query FROM pg_stat_statements"
+            " WHERE query NOT LIKE '%%pg_stat_statements%%' ORDER BY total_exec_time + total_plan_time DESC"
+        ).fetchall()
+    grand = sum(r["ex"] + r["pl"] for r in rows) or 1
+    print(f"pg_stat_statements: {grand / 1000:.1f} s in statements, {grand / laptops:.2f} ms per laptop "
+          f"({sum(r['calls'] for r in rows) / laptops:.1f} statements per laptop)", file=sys.stderr)
+    print("  ms/laptop exec+plan  calls/laptop  blocks/call  rows/call  WAL B/call  statement", file=sys.stderr)
+    for r in rows[:25]:
+        c = r["calls"] or 1
+        print(f"  {(r['ex'] + r['pl']) / laptops:6.3f} {r['pl'] / laptops:6.3f}  {r['calls'] / laptops:6.2f}"
+              f"  {r['blks'] / c:9.1f}  {r['rows'] / c:8.1f}  {int(r['wal_bytes']) / c:9.0f}  "
+              f"{' '.join(r['query'].split())[:150]}", file=sys.stderr)
+    cpu = re.compile(r"automatic (vacuum|analyze) of table \"([^\"]+)\".*?CPU: user: ([0-9.]+) s, system: ([0-9.]+) s",
+                     re.S)
+    with log.open(encoding="utf-8", errors="replace") as f:
+        f.seek(start)
+        text = f.read()
+    runs = [(m.group(1), m.group(2), float(m.group(3)) + float(m.group(4))) for m in cpu.finditer(text)]
+    print(f"autovacuum/autoanalyze: {len(runs)} runs, {sum(r[2] for r in runs):.2f} s of CPU "
+          f"({1000 * sum(r[2] for r in runs) / laptops:.2f} ms per laptop)", file=sys.stderr)
+    for kind, table, s in sorted(runs, key=lambda r: -r[2])[:8]:
+        print(f"  {s:6.2f} s  {kind} {table}", file=sys.stderr)
+
+
 def serve_profiled(out: Path, argv: list[str]) -> int:
     """``diogel-server`` with every thread profiled (the requests' database work runs on worker threads,
     which ``python -m cProfile`` does not see); the merged profile is written to ``out`` on SIGTERM."""
@@ -486,17 +559,22 @@ def main() -> int:
     ap.add_argument("--statements", action="store_true",
                     help="log every statement's duration in PostgreSQL and print where its time went (slows it; "
                     "wall time, so on a loaded machine it includes waiting for a core and for the client to read)")
+    ap.add_argument("--no-analyze", action="store_true",
+                    help="leave the bulk-loaded database unvacuumed, without statistics (as the bench did before; see docs/scaling.md)")
+    ap.add_argument("--pg-stats", action="store_true",
+                    help="load pg_stat_statements in the bench's cluster and print each statement's time, blocks, "
+                    "rows and WAL per laptop, and autovacuum's CPU")
     args = ap.parse_args()
     if args.quick:
         args.laptops = min(args.laptops, 100)
     if args.requests:
         return per_request(args)
     load_start = os.getloadavg()[0]
-    with TempCluster() as pg:
+    with TempCluster(settings=PG_STATS if args.pg_stats else None) as pg:
         dsn = pg.dsn()
         migrate(dsn)
         t0 = time.perf_counter()
-        laptops = setup(dsn, args.laptops, args.cases, args.history)
+        laptops = setup(dsn, args.laptops, args.cases, args.history, not args.no_analyze)
         setup_s = time.perf_counter() - t0
         if args.profile:
             args.profile.mkdir(parents=True, exist_ok=True)
@@ -505,13 +583,16 @@ def main() -> int:
                 conn.execute("ALTER SYSTEM SET log_min_duration_statement = 0")
                 conn.execute("SELECT pg_reload_conf()")
             log_from = pg.logfile.stat().st_size
+        if args.pg_stats:
+            pg_stats_reset(dsn)
+            stats_from = pg.logfile.stat().st_size
         serve_args = ("--loop", args.loop, "--http", args.http)
         servers = [start_server(dsn, args.pool_size, args.profile / f"server-{n}.prof" if args.profile else None,
                                 serve_args, args.workers) for n in range(args.instances)]  # fmt: skip
         cpu0 = [tree_cpu(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         try:
-            seconds, pulled = asyncio.run(run([b for _p, b in servers], laptops, args.visits, args.edits,
-                                              args.concurrency))  # fmt: skip
+            seconds, pulled = quiet_collector(lambda: asyncio.run(run(
+                [b for _p, b in servers], laptops, args.visits, args.edits, args.concurrency)))  # fmt: skip
             cpu1 = [tree_cpu(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         finally:
             for proc, _base in servers:
@@ -519,6 +600,8 @@ def main() -> int:
                 proc.wait(30)
         cpu = {"servers": round(sum(cpu1[0]) - sum(cpu0[0]), 1), "postgres": round(cpu1[1] - cpu0[1], 1),
                "load_generator": round(cpu1[2] - cpu0[2], 1)}  # fmt: skip
+        if args.pg_stats:
+            pg_stats_report(dsn, args.laptops, pg.logfile, stats_from)
         verdict = check(dsn, laptops)
         if args.statements:
             statement_times(pg.logfile, log_from)

@@ -2,7 +2,8 @@
 
 Contract: ``TempCluster().start()`` runs ``initdb`` + ``pg_ctl start`` on a fresh temporary directory
 and a free TCP port on 127.0.0.1 (trust authentication, durability switched off because the data is
-thrown away); ``dsn(dbname)`` gives a connection string; ``stop()`` stops it and removes the directory.
+thrown away); ``dsn(dbname)`` gives a connection string (``settings`` adds server settings: the country bench
+preloads ``pg_stat_statements`` with them); ``stop()`` stops it and removes the directory.
 
 PostgreSQL refuses to run as root, so when this process is root the cluster is owned by, and every
 server binary runs as, the unprivileged ``postgres`` user (through ``runuser``). The temporary directory
@@ -49,8 +50,10 @@ def free_port() -> int:
 class TempCluster:
     """One PostgreSQL cluster on a temp dir; see the module docstring."""
 
-    def __init__(self, bindir: Path | None = None, run_as: str = "postgres") -> None:
+    def __init__(self, bindir: Path | None = None, run_as: str = "postgres",
+                 settings: dict[str, str] | None = None) -> None:
         self.bindir = bindir or find_bindir()
+        self.settings = dict(settings or {})  # extra server settings (``-c name=value``), e.g. a preload
         self.port = free_port()
         self.root = Path(tempfile.mkdtemp(prefix="diogel-pg-"))
         self.datadir = self.root / "data"
@@ -86,7 +89,7 @@ class TempCluster:
             f"-p {self.port} -k {self.sockdir} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
             "-c shared_buffers=128MB"
-        )
+        ) + "".join(f" -c {name}={value}" for name, value in self.settings.items())
         self._run(
             str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", opts,
             "-l", str(self.logfile), "-w", "-t", "60", "start",

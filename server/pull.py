@@ -42,6 +42,16 @@ _ROLE = "(%s::text[] IS NULL OR entity = ANY(%s::text[]))"
 _ROW_COLS = f"seq, {CHANGE_JSON} AS change"
 
 
+# The held units' rows after n: each unit's first rows by the (scope_id, seq) index, then the first of all.
+# One index range per unit, whatever plan PostgreSQL keeps for the prepared statement and whatever its
+# statistics; as ``seq > n AND scope_id = ANY(units)`` a generic plan made without statistics walked the
+# whole seq index from n on, filtering every row (5,000 buffers a pull in the country bench).
+_MINE_SQL = (
+    f"SELECT seq, {CHANGE_JSON} AS change FROM unnest(%s::uuid[]) AS u(s) CROSS JOIN LATERAL"
+    f" (SELECT seq, entity, id, case_id, version, deleted, data FROM rows WHERE scope_id = u.s AND seq > %s AND {_ROLE}"
+    " ORDER BY seq LIMIT %s) AS r ORDER BY seq LIMIT %s"
+)
+
 _B64 = re.compile(r"[A-Za-z0-9_-]{1,400}")
 _SNAP = re.compile(r"[0-9a-f]{32}")
 
@@ -211,9 +221,7 @@ def pull(
         # sequence order: the units' rows come from PostgreSQL, the reference rows (the same for every
         # laptop) from the per-process cache, merged by sequence number.
         mine = [(r["seq"], r["change"]) for r in conn.execute(
-            f"SELECT {_ROW_COLS} FROM rows WHERE seq > %s AND scope_id = ANY(%s) AND {_ROLE} ORDER BY seq LIMIT %s",
-            (cur.n, list(held.units()), entities, entities, limit),
-        )]  # fmt: skip
+            _MINE_SQL, (list(held.units()), cur.n, entities, entities, limit, limit))]  # fmt: skip
         reference = (references.rows if references is not None else reference_query)(conn, cur.n, entities, limit)
         # Two sorted runs: the sort merges them (in C); sequence numbers are unique, so only they are compared.
         merged = sorted(mine + reference)[:limit]
