@@ -11,7 +11,7 @@ import pytest
 
 import ui.adults  # noqa: F401 - registers the case tab
 from desktop.i18n import set_language
-from desktop.services.adults import EnquiryService, PlanService, VisitService
+from desktop.services.adults import CapacityService, EnquiryService, PlanService, VisitService
 from tests.adults.helpers import appoint, report_and_screen, strategy
 from tests.conftest import settle
 from tests.gui.forms import filled, saved
@@ -109,7 +109,8 @@ def test_the_actions_are_grouped_with_the_visit_first(qtbot, w) -> None:
 EXPECTED_FORMS = {
     "record_visit": VisitDialog, "correct_visit": VisitCorrectionDialog, "record_report": steps.ReportDialog, "record_screening": steps.ScreeningDialog,
     "conclude_enquiry": steps.EnquiryDialog, "record_wishes": steps.WishesDialog,
-    "record_capacity": steps.CapacityDialog, "record_best_interests": steps.BestInterestsDialog,
+    "record_capacity": steps.CapacityDialog, "correct_capacity": steps.CapacityCorrectionDialog,
+    "record_best_interests": steps.BestInterestsDialog,
     "record_partnership": steps.PartnershipDialog, "offer_advocate": steps.AdvocacyDialog,
     "advocate_answer": steps.AdvocacyAnswerDialog, "start_plan": steps.PlanStartDialog,
     "plan_outcome": steps.PlanOutcomeDialog, "plan_action": steps.PlanActionDialog,
@@ -170,6 +171,8 @@ def test_every_action_opens_its_form(qtbot, w) -> None:
                                  decisions=["Continue."], participation="attended")
     VisitService(w.sw).record(w.ids["case"], visited_on=str(w.sw.today()), location="home", seen=True,
                               offered_alone=True, seen_alone=True)
+    CapacityService(w.sw).assess(w.ids["case"], decision="Where to live", assessed_on=str(w.sw.today()),
+                                 assessor_id=w.ids["sw"], outcome="has_capacity", evidence="Weighed the options.")
     tab.refresh()
     settle(qtbot)
     tab.visits.setCurrentItem(tab.visits.topLevelItem(0))  # a visit chosen: it may be corrected
@@ -609,6 +612,33 @@ def test_a_saved_visit_is_corrected_and_the_original_kept(qtbot, w) -> None:
     assert (corrected["amends_id"], corrected["seen_alone"]) == (original["id"], 1)
     assert _row(w, "adult_visit", original["id"])["seen_alone"] == 0  # kept as it was
     assert tab.visits.topLevelItemCount() == 1 and tab.visits.topLevelItem(0).text(3) == "Yes"
+
+
+def test_a_capacity_assessment_is_corrected_with_why(qtbot, w) -> None:
+    """"Correct a capacity assessment…" applies once there is one; choosing it fills the form from it; refused
+    without why (nothing written); saved, the correction amends it and is what a best-interests decision
+    now finds."""
+    tab = _tab(qtbot, w)
+    assert not tab.bar.action("correct_capacity").isEnabled()
+    original = CapacityService(w.sw).assess(
+        w.ids["case"], decision="Managing her money", assessed_on="2026-11-02", assessor_id=w.ids["sw"],
+        outcome="has_capacity", evidence="Explained her bank statements.")
+    tab.refresh()
+    qtbot.waitUntil(lambda: tab.bar.action("correct_capacity").isEnabled(), timeout=5_000)
+    dialog = _open(qtbot, tab, "correct_capacity")
+    dialog.set_value("amends_id", original["id"])
+    assert (dialog.value("decision"), dialog.value("assessed_on"), dialog.value("outcome")) == (
+        "Managing her money", "2026-11-02", "has_capacity")
+    dialog.set_value("outcome", "lacks_capacity")
+    dialog.set_value("evidence", "Could not retain what the statements showed from one visit to the next.")
+    assert not saved(dialog, qtbot) and dialog.error_text("amendment_reason")
+    assert w.count("adult_capacity_assessment") == 1
+    dialog.set_value("amendment_reason", "The outcome was recorded the wrong way round.")
+    corrected = _row(w, "adult_capacity_assessment", _save(qtbot, dialog))
+    assert (corrected["amends_id"], corrected["outcome"]) == (original["id"], "lacks_capacity")
+    assert corrected["amendment_reason"] == "The outcome was recorded the wrong way round."
+    [current] = CapacityService(w.sw).for_case(w.ids["case"])["assessments"]
+    assert current["id"] == corrected["id"]
 
 
 def test_answer_to_the_strategy_meetings_offer_and_wishes(qtbot, w) -> None:

@@ -127,6 +127,7 @@ def test_best_interests_refused_without_an_assessment_finding_lack_of_capacity(w
                            evidence="Could not retain information about her bank account.")
     corrected = service.assess(ids["case"], decision="Managing her money", assessed_on="2026-11-02",
                                assessor_id=ids["sw"], outcome="lacks_capacity", amends_id=lacks["id"],
+                               amendment_reason="The evidence left out that she could not weigh it either.",
                                evidence="Could not retain or weigh information about her bank account.")
     with pytest.raises(ValidationError, match="record the assessment first"):  # the corrected one is gone
         service.best_interests(ids["case"], assessment_id=lacks["id"], **args)

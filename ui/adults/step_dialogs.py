@@ -251,6 +251,49 @@ class CapacityDialog(AdultForm):
             evidence=values["evidence"] or "", review_on=values["review_on"])
 
 
+class CapacityCorrectionDialog(CapacityDialog):
+    """Correct a capacity assessment in force: chosen from the case's, its fields filled from it (read on a
+    worker as the form opens), changed where it was wrong, and why. Append-only: the correction amends it."""
+
+    OBJECT_NAME = "adult_capacity_correction_dialog"
+    TITLE = N_("Correct a capacity assessment")
+    TODAY = ()
+    DRAFTS = False
+    FIELDS = [Field("amends_id", "optional", N_("The assessment to correct:")),
+              Field("amendment_reason", "long", N_("Why it is being corrected:")), *CapacityDialog.FIELDS]
+    BLANKS = {"amends_id": N_("Choose…")}
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        """Worker thread: the assessments in force, by id (listed by :meth:`items`, read next on the same worker)."""
+        self._assessments = {a["id"]: a for a in CapacityService(self.session).for_case(self.case_id or "")["assessments"]}
+        return self._assessments
+
+    def items(self, name: str) -> list[tuple[Any, str]]:
+        if name != "amends_id":
+            return super().items(name)
+        return [(a["id"], _("{decision} – {date}").format(decision=a["decision"], date=show_date(a["assessed_on"])))
+                for a in self._assessments.values()]
+
+    def prepare(self) -> None:
+        self.combo("amends_id").currentIndexChanged.connect(self._chosen)
+
+    def _chosen(self, *_args: Any) -> None:
+        """GUI thread: the chosen assessment's fields, from what was read as the form opened."""
+        found = (self.opening.more if self.opening is not None else {}).get(self.value("amends_id"))
+        if found:
+            for f in CapacityDialog.FIELDS:
+                self.set_value(f.name, found[f.name])
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        if not values["amends_id"]:
+            raise ValidationError(N_("Choose the assessment to correct."), field="amends_id")
+        return CapacityService(self.session).assess(
+            self.case_id or "", decision=values["decision"] or "", assessed_on=values["assessed_on"] or "",
+            assessor_id=values["assessor_id"] or "", outcome=values["outcome"] or "",
+            evidence=values["evidence"] or "", review_on=values["review_on"], amends_id=values["amends_id"],
+            amendment_reason=values["amendment_reason"])
+
+
 class BestInterestsDialog(AdultForm):
     """A best-interests decision; the service refuses it without an assessment finding a lack of capacity."""
 

@@ -5,7 +5,8 @@ procedures.md §2.15).
 
 ``assess(case_id, *, decision, assessed_on, assessor_id, outcome, evidence, review_on=None, amends_id=None)``
     A decision-specific assessment: the decision in question, the date, the assessor, the outcome
-    (``has_capacity`` / ``lacks_capacity``) and the evidence. Append-only; ``amends_id`` corrects one.
+    (``has_capacity`` / ``lacks_capacity``) and the evidence. Append-only; ``amends_id`` corrects one, saying
+    why (``amendment_reason``, required then; m0032).
 ``best_interests(case_id, *, assessment_id, decision, decided_on, consulted, wishes_feelings, rationale,
 imca_instructed=False, imca_name=None, decided_by=None)``
     A best-interests decision (MCA s1(5)). REFUSED unless ``assessment_id`` is a current (not corrected)
@@ -55,6 +56,7 @@ class CapacityService:
         evidence: str,
         review_on: str | None = None,
         amends_id: str | None = None,
+        amendment_reason: str | None = None,
     ) -> dict[str, Any]:
         adult_case(self.session, case_id)
         today = self.session.today()
@@ -67,6 +69,9 @@ class CapacityService:
                                   field="outcome")
         why = required_text(evidence, "evidence", N_("Record the evidence for the capacity assessment."))
         review = required_date(review_on, "review_on", today, future_ok=True) if review_on else None
+        if amends_id and not text(amendment_reason):
+            raise ValidationError(N_("Record why the capacity assessment is being corrected."),
+                                  field="amendment_reason")
 
         def write(tx: Tx) -> dict[str, Any]:
             check_amends(tx, "adult_capacity_assessment", amends_id, case_id)
@@ -74,7 +79,8 @@ class CapacityService:
                 "adult_capacity_assessment",
                 {"person_id": adult_id(tx, case_id), "decision": what, "assessed_on": on.isoformat(),
                  "assessor_id": assessor_id, "outcome": outcome, "evidence": why,
-                 "review_on": review.isoformat() if review else None, "amends_id": amends_id},
+                 "review_on": review.isoformat() if review else None, "amends_id": amends_id,
+                 "amendment_reason": text(amendment_reason) or None if amends_id else None},
                 case_id=case_id,
             )
 

@@ -20,6 +20,7 @@ from desktop.services.adults._common import (
     LEAD_PRACTITIONER,
     adult_case,
     current_holder,
+    latest_not_amended,
     practitioner_name,
     practitioner_row,
 )
@@ -58,6 +59,8 @@ class AdultProgress:
     closed_on: str | None
     conferences_held: int = 0
     """Adult protection conferences held (each has a report the app can make)."""
+    capacity_assessments: int = 0
+    """Capacity assessments in force (each may be corrected)."""
 
     @property
     def unscreened(self) -> bool:
@@ -85,6 +88,9 @@ class ProgressService:
                                 " AND status NOT IN ('held', 'cancelled') LIMIT 1", [case_id])
         held = store.rows("SELECT count(*) AS n FROM adult_conference WHERE case_id = ? AND deleted = 0"
                           " AND status = 'held'", [case_id])[0]["n"]
+        assessments = store.rows(
+            f"SELECT count(*) AS n FROM adult_capacity_assessment x WHERE x.case_id = ? AND x.deleted = 0"
+            f" AND {latest_not_amended('adult_capacity_assessment')}", [case_id])[0]["n"]
         awaiting = store.rows("SELECT count(*) AS n FROM adult_advocacy WHERE case_id = ? AND deleted = 0"
                               " AND response = 'awaiting'", [case_id])[0]["n"]
 
@@ -103,4 +109,5 @@ class ProgressService:
             advocacy_awaiting=int(awaiting),
             closed_on=case.get("closed_on"),
             conferences_held=int(held),
+            capacity_assessments=int(assessments),
         )
