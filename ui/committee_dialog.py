@@ -2,7 +2,7 @@
 (managers; performance officers).
 
 Which cases: those held on this laptop (made here), or — for a senior manager or performance officer whose
-profile is connected to a server — the whole council's, made by the server
+profile is connected to a server — the whole council's or one team's, made by the server
 (:class:`desktop.services.committee_council.CouncilReportService`).
 
 A :class:`~ui.forms.Form` (GUI thread for the form): a period that cannot be right (a date missing or
@@ -26,6 +26,7 @@ from desktop.domain.calendar import add_months
 from desktop.domain.validation import parse_date
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, _, current_language
+from desktop.services.cases import CaseService
 from desktop.services.committee import CommitteeService
 from desktop.services.committee_council import CouncilReportService, council_report_available
 from desktop.services.permissions import Can
@@ -51,7 +52,9 @@ class CommitteeReportDialog(Form):
         Field("period_end", "date", N_("To:"), help=N_("Last day of the period")),
         Field("language", "choice", N_("Language:"), LANGUAGE_CHOICES, help=N_("Language of the report")),
         Field("coverage", "choice", N_("Cases:"), COVERAGE_CHOICES, help=N_("Which cases the report counts")),
+        Field("team", "optional", N_("Team:"), help=N_("One team's cases only (the council's report from the server)")),
     ]
+    BLANKS = {"team": N_("Every team")}
 
     def __init__(self, session: Any, parent: QWidget | None = None, *,
                  transport_factory: Callable[[], Any] | None = None) -> None:
@@ -71,6 +74,10 @@ class CommitteeReportDialog(Form):
         """Worker thread: whether the council's report is offered (the profile syncs with a server)."""
         return council_report_available(self.session)
 
+    def items(self, name: str) -> list[tuple[Any, str]]:
+        """Worker thread: the teams (by name, as the server knows them) for the council's report of one team."""
+        return [(t["name"], t["name"]) for t in CaseService(self.session).teams()] if name == "team" else []
+
     def build(self) -> None:
         assert self.opening is not None
         offered = {"laptop": self.session.can(Can.COMMITTEE_REPORT), "council": bool(self.opening.more)}
@@ -78,6 +85,7 @@ class CommitteeReportDialog(Form):
             if not offered[self.coverage.itemData(index)]:
                 self.coverage.removeItem(index)
         self.coverage.setEnabled(self.coverage.count() > 1)
+        self.coverage.currentIndexChanged.connect(self._coverage_changed)
         self.status = QLabel()
         self.status.setObjectName("committee_status")
         self.status.setWordWrap(True)
@@ -89,6 +97,11 @@ class CommitteeReportDialog(Form):
         self.set_value("period_end", today.isoformat())
         self.set_value("language", "cy" if current_language() == "cy" else "en")
         self.set_value("coverage", "council" if self.coverage.findData("council") >= 0 else "laptop")
+        self._coverage_changed()
+
+    def _coverage_changed(self, *_args: Any) -> None:
+        """One team's report is the server's: the team is chosen only for the council's report."""
+        self.widgets["team"].setEnabled(self.coverage.currentData() == "council")
 
     def retranslate_more(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save as PDF…"))
@@ -140,12 +153,12 @@ class CommitteeReportDialog(Form):
         except DiogelError as err:
             self.show_refusal(err)
             return None
-        session, lang, scope = self.session, self.value("language"), self.value("coverage")
+        session, lang, scope, team = self.session, self.value("language"), self.value("coverage"), self.value("team")
         factory = self.context.get("transport_factory")
 
         def work() -> str:
             if scope == "council":
-                pdf = CouncilReportService(session).render(start, end, lang,
+                pdf = CouncilReportService(session).render(start, end, lang, team or None,
                                                            transport=factory() if factory else None)
             else:
                 pdf = CommitteeService(session).render(start, end, lang)

@@ -49,6 +49,21 @@ def test_a_senior_manager_saves_the_councils_report_from_the_app(qtbot: Any, srv
         [run] = srv.sql("SELECT detail FROM audit WHERE action = 'report.committee'")
         assert run["detail"]["via"] == "api" and run["detail"]["role"] == "senior_manager"
 
+        # One team's report: the teams the laptop knows are offered; team A's counts team A's cases only.
+        teams = [dialog.widgets["team"].itemData(i) for i in range(dialog.widgets["team"].count())]
+        assert teams[0] is None and dialog.widgets["team"].itemText(0) == "Every team" and "A" in teams
+        dialog.set_value("team", "A")
+        team_out = tmp_path / "team.pdf"
+        with qtbot.waitSignal(dialog.written, timeout=60_000):
+            dialog.save_to(team_out)
+        with pdfplumber.open(team_out) as pdf:
+            team_text = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+        assert "The cases of one team, from the server: A" in team_text
+        assert srv.sql("SELECT detail FROM audit WHERE action = 'report.committee' ORDER BY id DESC LIMIT 1"
+                       )[0]["detail"]["team"] == "A"
+        dialog.set_value("coverage", "laptop")
+        assert not dialog.widgets["team"].isEnabled()  # the laptop's report is of the cases it holds
+
         # Asked directly, the server refuses a team manager, with its reason in the person's language.
         with pytest.raises(ServerRefused) as refused:
             council["A"].transport.download("/v1/reports/committee", {"period_start": START.isoformat(),
