@@ -554,21 +554,82 @@ def _ownership_check(conn: DbConn, user: User, ops: list[Op]) -> Callable[[], di
     return read
 
 
+# Writing while judging (issue 22): once this share of a push's ops is judged, the rows and op-log
+# entries that are final by then are sent to PostgreSQL (pipeline mode, not waited for) and the rest is
+# judged while PostgreSQL writes them; the rest is written at the end. The change-log lock is taken at that
+# first write, not before: it then covers the judging of the last ops, which runs while PostgreSQL writes
+# the first ones, so it is held about as long as before (when it covered all the writes, waited for). A
+# push of fewer ops is written at the end only (an extra round trip and the lock held longer for little).
+WRITE_WHILE_JUDGING_FROM = 0.6
+WRITE_WHILE_JUDGING_MIN_OPS = 64
+
+
+class _Writer:
+    """Sends a push's writes in parts: a row is written once no later op of the push touches it (so each
+    row once, with its final values, as if written at the end), an op-log entry once its row is written,
+    conflicts and quarantine as they stand. Every write goes through the caller's pipeline; ``checks``
+    are run once it has synced."""
+
+    def __init__(self, conn: DbConn, user: User, ops: list[Op], todo: list[int],
+                 results: list[dict[str, Any] | None], batch: _Batch) -> None:  # fmt: skip
+        self.conn, self.user, self.ops, self.results, self.batch = conn, user, ops, results, batch
+        self.last_touch: dict[RowKey, int] = {(ops[i].entity, ops[i].entity_id): i for i in todo}
+        self.written: set[RowKey] = set()
+        self.todo = todo
+        self.next = 0  # ``todo[:next]`` are judged and either in the op log or ``waiting``
+        self.waiting: list[int] = []
+        self.conflicts = 0
+        self.quarantine = 0
+        self.cases: set[UUID] = set()
+        self.checks: list[Callable[[], None]] = []
+
+    def register_cases(self) -> None:
+        """Register the new cases found so far (outside pipeline mode: the registration reads its row count)."""
+        for case in sorted(self.batch.new_cases - self.cases, key=str):
+            register_new_case(self.conn, self.user, case, self.batch.now)
+            self.cases.add(case)
+
+    def write(self, upto: int) -> None:
+        """Send what is final once the ops of ``todo`` before index ``upto`` (of ``ops``) are judged."""
+        batch = self.batch
+        rows = [r for r in batch.touched if r.key not in self.written and self.last_touch[r.key] < upto]
+        self.written.update(r.key for r in rows)
+        self.checks.append(stage_rows(self.conn, rows, batch.now, self.user.id))
+        end = self.next
+        while end < len(self.todo) and self.todo[end] < upto:
+            end += 1
+        candidates, self.next = [*self.waiting, *self.todo[self.next : end]], end
+        # An op's entry once its row's version is final: no later op of the push touches its row.
+        ready = [i for i in candidates if self._last(i) < upto]
+        self.waiting = [i for i in candidates if self._last(i) >= upto]
+        _write_log(self.conn, self.user, self.ops, ready, self.results, batch,
+                   batch.conflicts[self.conflicts :], batch.quarantine[self.quarantine :])  # fmt: skip
+        self.conflicts, self.quarantine = len(batch.conflicts), len(batch.quarantine)
+
+    def _last(self, i: int) -> int:
+        """The index of the push's last op on the row op ``i`` is for."""
+        return self.last_touch[(self.ops[i].entity, self.ops[i].entity_id)]
+
+    def check(self) -> None:
+        for check in self.checks:
+            check()
+
+
 def apply_batch(
     conn: DbConn, settings: Settings, user: User, ops: list[Op], hooks: PushHooks | None = None
 ) -> list[dict[str, Any]]:
     """Apply ``ops`` inside the caller's transaction; see the module docstring for the result contract."""
     hooks = hooks or PushHooks()
     results: list[dict[str, Any] | None] = [None] * len(ops)
-    # One round trip for what the batch must know first: which ops were seen before (and whose they
-    # are), and the rows the ops touch, locked. Rows of ops answered as duplicates are locked too,
-    # which is harmless: the transaction is short and locks in a stable order.
+    first_index: dict[UUID, int] = {}
+    # One round trip for what the batch must know first: which ops were seen before (and whose they are),
+    # and the rows the ops touch, locked. Rows of ops answered as duplicates are locked too, which is
+    # harmless: the transaction is short and locks in a stable order.
     with conn.pipeline():
         read_earlier = _ownership_check(conn, user, ops)
         loading = stage_load_rows(conn, list({(op.entity, op.entity_id) for op in ops}))
         earlier = read_earlier()
         loaded = loading()
-    first_index: dict[UUID, int] = {}
     todo: list[int] = []
     for i, op in enumerate(ops):
         if op.op_id in earlier:
@@ -582,29 +643,39 @@ def apply_batch(
     batch = _Batch(conn, settings, user, compute_scope(conn, user, settings.today()))
     batch.rows = {(ops[i].entity, ops[i].entity_id): loaded[(ops[i].entity, ops[i].entity_id)]
                   for i in todo if (ops[i].entity, ops[i].entity_id) in loaded}  # fmt: skip
-    for i in todo:
-        op = ops[i]
-        try:
-            results[i] = batch.judge(op)
-        except _Rejected as rej:
-            results[i] = _rejected(op, rej.reason, rej.message)
-            batch.quarantine.append((op, rej.reason, rej.message))
-        if hooks.after_op:
-            hooks.after_op(i)
+    writer = _Writer(conn, user, ops, list(todo), results, batch)
+    split = int(len(todo) * WRITE_WHILE_JUDGING_FROM) if len(todo) >= WRITE_WHILE_JUDGING_MIN_OPS else len(todo)
 
-    for case in sorted(batch.new_cases, key=str):
-        register_new_case(conn, user, case, batch.now)
-    # From here on every write goes in one pipeline: the lock and the sequence numbers are one round
-    # trip, the rows, the op log, conflicts and quarantine one more.
+    def judge(part: list[int]) -> None:
+        for i in part:
+            op = ops[i]
+            try:
+                results[i] = batch.judge(op)
+            except _Rejected as rej:
+                results[i] = _rejected(op, rej.reason, rej.message)
+                batch.quarantine.append((op, rej.reason, rej.message))
+            if hooks.after_op:
+                hooks.after_op(i)
+
+    judge(todo[:split])
+    writer.register_cases()  # before the change-log lock: waiting for another push's new case holds no lock
     try:
+        if split < len(todo):
+            with conn.pipeline():
+                writer.write(todo[split])  # sent, not waited for: PostgreSQL writes while the rest is judged
+                judge(todo[split:])
+            # A new case first seen in the last ops is registered under the lock: two pushes registering the
+            # same new case at once may then deadlock, which PostgreSQL detects and the push is run again.
+            writer.register_cases()
+        # From here on every write goes in one pipeline: the lock and the sequence numbers are one round
+        # trip, the rows, the op log, conflicts and quarantine one more.
         with conn.pipeline():
-            rows_written = stage_rows(conn, batch.touched, batch.now, user.id)
-            _write_log(conn, user, ops, todo, results, batch)
+            writer.write(len(ops))
     except errors.UniqueViolation:
         # The same op is being pushed twice at once (a retry racing the original, or someone else's
         # id): start again, and this time it is a duplicate or refused as taken.
         raise Retry("op applied concurrently") from None
-    rows_written()
+    writer.check()
     for i, op in enumerate(ops):
         if results[i] is None:
             first = results[first_index[op.op_id]]
@@ -635,9 +706,9 @@ def _logged(op: Op, row: RowState | None, res: dict[str, Any]) -> tuple[dict[str
     return op.logged(None), result
 
 
-def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
-               results: list[dict[str, Any] | None], batch: _Batch) -> None:
-    """Queue the op log (each applied or conflicting op once), the conflicts and the quarantine."""
+def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int], results: list[dict[str, Any] | None],
+               batch: _Batch, conflicts: list[dict[str, Any]], quarantine: list[tuple[Op, str, str]]) -> None:
+    """Queue the op log of ``todo`` (each applied or conflicting op once), ``conflicts`` and ``quarantine``."""
 
     op_rows = []
     for i in todo:
@@ -662,7 +733,7 @@ def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
             " sq bigint, p jsonb, r jsonb)",
             (user.id, batch.now, Jsonb(op_rows, orjson.dumps)),  # orjson writes the UUIDs
         )
-    if batch.conflicts:
+    if conflicts:
         with conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO conflicts (id, entity, entity_id, case_id, scope_id, field, server_value, server_by,"
@@ -674,10 +745,10 @@ def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
                      Jsonb(c["server_value"]), c["server_by"], c["server_device"], c["server_at"],
                      c["server_version"], Jsonb(c["client_value"]), c["client_by"], c["client_device"],
                      c["client_local_time"], c["client_op_id"], batch.now)
-                    for c in batch.conflicts
+                    for c in conflicts
                 ],
             )  # fmt: skip
-    if batch.quarantine:
+    if quarantine:
         with conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO quarantine (op_id, user_id, device_id, entity, entity_id, case_id, reason, message,"
@@ -689,6 +760,6 @@ def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
                 [
                     (op.op_id, user.id, op.device_id, op.entity, op.entity_id, op.case_id, reason, message,
                      Jsonb(op.raw), batch.now, batch.now)
-                    for op, reason, message in batch.quarantine
+                    for op, reason, message in quarantine
                 ],
             )  # fmt: skip
