@@ -9,6 +9,7 @@ them. And who changed a row, which fields and when, is still read from the op lo
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from psycopg.types.json import Jsonb
 
@@ -23,7 +24,7 @@ _INSERT = ("INSERT INTO rows (entity, id, case_id, scope_id, data, field_meta, v
 def test_one_statement_with_children_before_their_visits_reads_as_the_json(h: Harness) -> None:
     case = str(uuid.uuid4())
     visits = [str(uuid.uuid4()) for _ in range(3)]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n, visit in enumerate(visits):  # each visit's children come first in the statement
         for child in ("p1", "p2"):
             rows.append({"e": "cp_visit_child", "i": str(uuid.uuid4()), "c": case,
