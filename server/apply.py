@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -561,7 +563,9 @@ def _ownership_check(conn: DbConn, user: User, ops: list[Op]) -> Callable[[], di
 # the first ones, so it is held about as long as before (when it covered all the writes, waited for). A
 # push of fewer ops is written at the end only (an extra round trip and the lock held longer for little).
 WRITE_WHILE_JUDGING_FROM = 0.6
-WRITE_WHILE_JUDGING_MIN_OPS = 64
+# DIOGEL_PUSH_OVERLAP=0 writes every push at the end, as before: for measuring both turn about
+# (``bench/bench_server.py --push-only --overlap both``).
+WRITE_WHILE_JUDGING_MIN_OPS = 64 if os.environ.get("DIOGEL_PUSH_OVERLAP", "1") != "0" else sys.maxsize
 
 
 class _Writer:
