@@ -578,7 +578,9 @@ class _Writer:
                  results: list[dict[str, Any] | None], batch: _Batch) -> None:  # fmt: skip
         self.conn, self.user, self.ops, self.results, self.batch = conn, user, ops, results, batch
         self.last_touch: dict[RowKey, int] = {(ops[i].entity, ops[i].entity_id): i for i in todo}
-        self.written: set[RowKey] = set()
+        # Per op, the index of the push's last op on its row (looked up once: a UUID's hash is Python code).
+        self.last = {i: self.last_touch[(ops[i].entity, ops[i].entity_id)] for i in todo}
+        self.written: set[int] = set()  # id() of the rows sent
         self.todo = todo
         self.next = 0  # ``todo[:next]`` are judged and either in the op log or ``waiting``
         self.waiting: list[int] = []
@@ -596,23 +598,19 @@ class _Writer:
     def write(self, upto: int) -> None:
         """Send what is final once the ops of ``todo`` before index ``upto`` (of ``ops``) are judged."""
         batch = self.batch
-        rows = [r for r in batch.touched if r.key not in self.written and self.last_touch[r.key] < upto]
-        self.written.update(r.key for r in rows)
+        rows = [r for r in batch.touched if id(r) not in self.written and self.last_touch[r.key] < upto]
+        self.written.update(id(r) for r in rows)
         self.checks.append(stage_rows(self.conn, rows, batch.now, self.user.id))
         end = self.next
         while end < len(self.todo) and self.todo[end] < upto:
             end += 1
         candidates, self.next = [*self.waiting, *self.todo[self.next : end]], end
         # An op's entry once its row's version is final: no later op of the push touches its row.
-        ready = [i for i in candidates if self._last(i) < upto]
-        self.waiting = [i for i in candidates if self._last(i) >= upto]
+        ready = [i for i in candidates if self.last[i] < upto]
+        self.waiting = [i for i in candidates if self.last[i] >= upto]
         _write_log(self.conn, self.user, self.ops, ready, self.results, batch,
                    batch.conflicts[self.conflicts :], batch.quarantine[self.quarantine :])  # fmt: skip
         self.conflicts, self.quarantine = len(batch.conflicts), len(batch.quarantine)
-
-    def _last(self, i: int) -> int:
-        """The index of the push's last op on the row op ``i`` is for."""
-        return self.last_touch[(self.ops[i].entity, self.ops[i].entity_id)]
 
     def check(self) -> None:
         for check in self.checks:
