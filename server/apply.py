@@ -562,10 +562,14 @@ def _ownership_check(conn: DbConn, user: User, ops: list[Op]) -> Callable[[], di
 # first write, not before: it then covers the judging of the last ops, which runs while PostgreSQL writes
 # the first ones, so it is held about as long as before (when it covered all the writes, waited for). A
 # push of fewer ops is written at the end only (an extra round trip and the lock held longer for little).
-WRITE_WHILE_JUDGING_FROM = 0.6
-# DIOGEL_PUSH_OVERLAP=0 writes every push at the end, as before: for measuring both turn about
+#
+# OFF unless DIOGEL_PUSH_OVERLAP=1: measured, it does not pay here. Judging is ~1.1 ms of a push's ~9 ms
+# per 100 changes (the apply in one process), so the most it can hide is ~0.45 ms, and a second set of
+# statements costs CPU on both sides; turn about the wall clock was the same within noise (README, "The
+# push"). Kept, tested both ways, for measuring on a quiet machine
 # (``bench/bench_server.py --push-only --overlap both``).
-WRITE_WHILE_JUDGING_MIN_OPS = 64 if os.environ.get("DIOGEL_PUSH_OVERLAP", "1") != "0" else sys.maxsize
+WRITE_WHILE_JUDGING_FROM = 0.6
+WRITE_WHILE_JUDGING_MIN_OPS = 64 if os.environ.get("DIOGEL_PUSH_OVERLAP", "0") == "1" else sys.maxsize
 
 
 class _Writer:
