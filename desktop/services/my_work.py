@@ -63,7 +63,6 @@ import importlib
 import importlib.util
 import json
 import marshal
-import operator
 import threading
 import weakref
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
@@ -195,9 +194,9 @@ class WorkItem:
     action: str
     population: str
     worker_id: str | None
-    _engine: DueItem | tuple[Any, ...] | None = field(repr=False, compare=False)
-    """The engine's item, or it packed with the day asked and the calendar's count of working days (an item read
-    back from what is kept: unpacked when asked for, see :attr:`engine_item`); ``None`` only for a
+    _engine: DueItem | bytes | None = field(repr=False, compare=False)
+    """The engine's item, or what of it the item does not hold itself, packed (an item read back from what is
+    kept: unpacked when asked for, with ``_day``, see :attr:`engine_item`); ``None`` only for a
     ``cannot_compute`` item."""
     absent: bool = False
     """The responsible worker is away today (absence or cover recorded)."""
@@ -210,13 +209,8 @@ class WorkItem:
     def engine_item(self) -> DueItem | None:
         """The engine's item (``None`` only for a ``cannot_compute`` item, see ``problem``)."""
         engine = self._engine
-        if isinstance(engine, tuple):
-            packed, on_o, working_days_between = engine
-            elapsed = packed[_ELAPSED]
-            if elapsed is not None:  # as the engine counts it (the day asked is in the calendar: _unpack_cases)
-                anchor = packed[_ANCHOR]
-                elapsed = working_days_between(anchor, on_o) if packed[_UNIT] == "working_days" else on_o - anchor
-            self._engine = engine = _unpack_due(self.case_id, packed, self.status, self.days_overdue, elapsed)
+        if isinstance(engine, bytes):
+            self._engine = engine = _unpack_due(self, engine)
         return engine
 
     @property
@@ -233,6 +227,9 @@ class WorkItem:
     """The recorded exception that applies to this item (see the module docstring)."""
     lifted: bool = False
     """The exception lifts the rule: not a duty while it is in force."""
+    _day: tuple[int, Callable[[int, int], int]] | None = field(default=None, repr=False, compare=False)
+    """For an item read back from what is kept: the day asked (an ordinal) and the calendar's count of working
+    days between two ordinals — shared by every item of an answer (no object of its own per item)."""
 
     @property
     def title(self) -> str:
@@ -245,14 +242,13 @@ class WorkItem:
         return due_text.reason(self.engine_item)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {name: getattr(self, name) for name in self.__slots__ if name != "_engine"}
+        out = {name: getattr(self, name) for name in self.__slots__ if name not in ("_engine", "_day")}
         out["due"] = self.due.isoformat()
         out["title"], out["reason"] = self.title, self.reason
         return out
 
 
 _DUE_FIELDS = tuple(f.name for f in fields(DueItem))
-_DUE_DATES = tuple(i for i, f in enumerate(fields(DueItem)) if str(f.type).startswith("date"))
 _EXTRAS = ("person_name", "action", "worker_id", "problem")
 """What a :class:`WorkItem` adds to its engine item besides its case's reference and what is worked out when
 read (:class:`_Day`; the rest it copies from the engine item: see ``_item``)."""
@@ -262,13 +258,18 @@ WHEN_READ_TABLES = frozenset({"practitioner_absence", "team"})
 covering worker's scope."""
 _WHEN_READ = ("due", "absent", "covered_by", "worker_name", "covered_by_name")
 """A ``cannot_compute`` item's fields that depend on the day asked (it is due that day) or on who is away."""
-_PROBLEM_FIELDS = tuple(f.name for f in fields(WorkItem) if f.name != "_engine" and f.name not in _WHEN_READ)
-_due_values = operator.attrgetter(*_DUE_FIELDS[1:])
-_DUE_DATES_PACKED = tuple(i - 1 for i in _DUE_DATES)
-_extra_values = operator.attrgetter(*_EXTRAS)
-# Where the engine's day-dependent fields sit in a packed engine item (its fields but the case id).
-_STATUS, _DAYS_OVERDUE, _ELAPSED, _ANCHOR, _UNIT = (_DUE_FIELDS.index(name) - 1 for name in (
-    "status", "days_overdue", "elapsed", "anchor", "unit"))
+_PROBLEM_FIELDS = tuple(f.name for f in fields(WorkItem)
+                        if f.name not in ("_engine", "_day") and f.name not in _WHEN_READ)
+_SHARED = ("case_id", "person_id", "rule_id", "due", "status", "severity", "days_overdue", "population",
+           "excepted_by", "lifted")
+"""An engine item's fields its :class:`WorkItem` holds too (``status`` and ``days_overdue`` worked out for the day
+asked when read back from what is kept)."""
+_REST = ("kind", "offset", "unit", "anchor", "last", "elapsed", "scheduled", "case_override", "overdue_unit")
+"""The rest of an engine item: what only its wording reads, kept packed in the item until it is asked for."""
+if set(_SHARED) | set(_REST) != set(_DUE_FIELDS) or len(_SHARED) + len(_REST) != len(_DUE_FIELDS):
+    raise RuntimeError("DueItem's fields changed: say where each is kept (my_work._SHARED, _REST)")
+_STRIDE = 13
+"""Values per engine item in a packed case (see :func:`_pack_case`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,40 +297,55 @@ def _pack_value(value: Any) -> Any:
     return value.toordinal() if isinstance(value, date) else value
 
 
+def _ordinal(value: date | None) -> int | None:
+    return None if value is None else value.toordinal()
+
+
+def _day_of(value: int | None) -> date | None:
+    return None if value is None else date.fromordinal(value)
+
+
 def _pack_case(case_reference: str, items: Iterable[WorkItem]) -> bytes:
-    """One case's items as kept (:mod:`desktop.services.due_kept`), without what depends on the day asked:
-    its reference, then per item the engine item's fields but the case id (its status and days overdue
-    left out, and its days elapsed but whether it has them) and :data:`_EXTRAS` (a ``cannot_compute``
-    item: ``None`` and its own fields but :data:`_WHEN_READ`), dates as ordinals, in :mod:`marshal`'s
-    format — read back several times faster than JSON (a view reads every case's), and only ever from the
-    encrypted store, whose pages are authenticated, written by :func:`_pack_case` itself (the recipe names
-    the Python it was made by)."""
-    out: list[Any] = []
+    """One case's items as kept (:mod:`desktop.services.due_kept`), without what depends on the day asked, in
+    :mod:`marshal`'s format as one flat tuple: its reference, the number of engine items, then per engine item
+    :data:`_STRIDE` values — its person, rule, due date, severity, unit of days overdue, population, exception,
+    whether lifted, :data:`_EXTRAS`, and :data:`_REST` packed on its own (bytes: one object, decoded only when
+    the item is worded; its days elapsed but whether it has them) — then each ``cannot_compute`` item's fields
+    but :data:`_WHEN_READ`. Dates as ordinals. One tuple per case and no object per field of what is only
+    worded: a view reads every case's, and what it makes Python's collector walks. Read back several times
+    faster than JSON, and only ever from the encrypted store, whose pages are authenticated, written by
+    :func:`_pack_case` itself (the recipe names the Python it was made by)."""
+    engines: list[Any] = []
+    problems: list[Any] = []
     for item in items:
         engine = item.engine_item
         if engine is None:
-            out.append((None, tuple(_pack_value(getattr(item, f)) for f in _PROBLEM_FIELDS)))
+            problems += (_pack_value(getattr(item, f)) for f in _PROBLEM_FIELDS)
             continue
-        values = list(_due_values(engine))
-        for i in _DUE_DATES_PACKED:
-            if values[i] is not None:
-                values[i] = values[i].toordinal()
-        values[_STATUS] = values[_DAYS_OVERDUE] = None
-        if values[_ELAPSED] is not None:
-            values[_ELAPSED] = 0
-        out.append((tuple(values), _extra_values(item)))
-    return marshal.dumps((case_reference, tuple(out)))
+        rest = marshal.dumps((engine.kind, engine.offset, engine.unit, _ordinal(engine.anchor), _ordinal(engine.last),
+                              None if engine.elapsed is None else 0, _ordinal(engine.scheduled), engine.case_override,
+                              engine.overdue_unit))
+        engines += (engine.person_id, engine.rule_id, engine.due.toordinal(), engine.severity, engine.overdue_unit,
+                    engine.population, engine.excepted_by, engine.lifted, item.person_name, item.action,
+                    item.worker_id, item.problem, rest)
+    return marshal.dumps((case_reference, len(engines) // _STRIDE, *engines, *problems))
 
 
-def _unpack_due(case_id: str, packed: tuple[Any, ...], status: str, days_overdue: int, elapsed: int | None
-                ) -> DueItem:
-    """The engine item :func:`_pack_case` packed, with what :func:`_unpack_cases` worked out for the day asked."""
-    values = [case_id, *packed]
-    for i in _DUE_DATES:
-        if values[i] is not None:
-            values[i] = date.fromordinal(values[i])
-    values[_STATUS + 1], values[_DAYS_OVERDUE + 1], values[_ELAPSED + 1] = status, days_overdue, elapsed
-    return DueItem(*values)
+def _unpack_due(item: WorkItem, rest: bytes) -> DueItem:
+    """The engine item of ``item``, read back from what is kept: :data:`_REST` unpacked, its days elapsed worked out
+    for the day asked as the engine counts them (working days for a working-day timescale, else calendar days;
+    the day asked is in the calendar: :func:`_unpack_cases`)."""
+    kind, offset, unit, anchor, last, elapsed, scheduled, case_override, overdue_unit = marshal.loads(rest)
+    if elapsed is not None:
+        assert item._day is not None  # noqa: SLF001 - set with the packed rest, by _unpack_cases
+        on_o, working_days_between = item._day  # noqa: SLF001
+        elapsed = working_days_between(anchor, on_o) if unit == "working_days" else on_o - anchor
+    return DueItem(case_id=item.case_id, person_id=item.person_id, rule_id=item.rule_id, due=item.due,
+                   status=item.status, severity=item.severity, days_overdue=item.days_overdue,
+                   overdue_unit=overdue_unit, population=item.population, kind=kind, offset=offset, unit=unit,
+                   anchor=date.fromordinal(anchor), last=_day_of(last), elapsed=elapsed,
+                   scheduled=_day_of(scheduled), case_override=case_override, excepted_by=item.excepted_by,
+                   lifted=item.lifted)
 
 
 def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem], set[str]]:
@@ -337,7 +353,9 @@ def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem
     each item's status, days overdue (and, when worded, days elapsed) worked out as the engine does
     (``Engine.due_items``: working days for a working-day timescale, else calendar days) and who is away and
     covers as on that day.
-    Each engine item is unpacked only when asked for (most never are: a view words only what it shows).
+    Each engine item is unpacked only when asked for (most never are: a view words only what it shows), and
+    nothing but its :class:`WorkItem` is made per item that outlives the case's reading (Python's collector
+    walks what is made: ~14,000 items for a senior manager's 5,000 cases).
     Also the cases whose items cannot be read for that day (a day outside the working-day calendar): they
     must be worked out again."""
     out: list[WorkItem] = []
@@ -350,43 +368,46 @@ def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem
         wdb(on_o, on_o)  # the day asked is in the calendar (a working-day count to it is made when worded)
     except ValueError:
         return [], set(packed)
+    shared = (on_o, wdb)
     whose = day.whose
+    # Who is away and covers depends on the case only through cover of that case: per worker otherwise.
+    covered_cases = {key[5:] for key in day.cover if key.startswith("case:")}
+    per_worker: dict[str | None, tuple[bool, str | None, str, str]] = {}
+    loads = marshal.loads
+    problem_stride = len(_PROBLEM_FIELDS)
     for case_id, data in packed.items():
-        reference, items = marshal.loads(data)
-        case_items: list[WorkItem] = []
-        people: dict[str | None, tuple[bool, str | None, str, str]] = {}  # the case's workers: one or two
+        flat = loads(data)
+        reference, end = flat[0], 2 + _STRIDE * flat[1]
+        case_cover = case_id in covered_cases
+        start = len(out)
         try:
-            for engine, extra in items:
-                if engine is None:
-                    values = dict(zip(_PROBLEM_FIELDS, extra, strict=True))
-                    absent, covered_by, worker_name, covered_by_name = whose(case_id, values["worker_id"])
-                    case_items.append(WorkItem(**values, due=day.on, _engine=None, absent=absent,
-                                               covered_by=covered_by, worker_name=worker_name,
-                                               covered_by_name=covered_by_name))
-                    continue
-                # DueItem's fields from person_id: person_id, rule_id, due, status, severity, days_overdue,
-                # overdue_unit, population, kind, offset, unit, anchor, last, elapsed, …, excepted_by, lifted
-                # (a test checks every field comes back).
-                name, action, worker_id, problem = extra
-                due_o = engine[2]
+            for at in range(2, end, _STRIDE):
+                (person_id, rule_id, due_o, severity, unit, population, excepted_by, lifted, name, action, worker_id,
+                 problem, rest) = flat[at:at + _STRIDE]
                 if due_o < on_o:
                     status = OVERDUE
-                    overdue = wdb(due_o, on_o) if engine[6] == "working_days" else on_o - due_o
+                    overdue = wdb(due_o, on_o) if unit == "working_days" else on_o - due_o
                 else:
                     overdue = 0
                     status = DUE_TODAY if due_o == on_o else DUE_THIS_WEEK if due_o <= sunday_o else UPCOMING
-                found = people.get(worker_id)
-                if found is None:
-                    found = people[worker_id] = whose(case_id, worker_id)
+                if case_cover:
+                    found = whose(case_id, worker_id)
+                else:
+                    found = per_worker.get(worker_id)
+                    if found is None:
+                        found = per_worker[worker_id] = whose(case_id, worker_id)
                 absent, covered_by, worker_name, covered_by_name = found
-                case_items.append(WorkItem(case_id, reference, engine[0], name, engine[1], day_of(due_o), status,
-                                           engine[4], overdue, action, engine[7], worker_id, (engine, on_o, wdb),
-                                           absent, covered_by, worker_name, covered_by_name, problem, engine[-2],
-                                           engine[-1]))
+                out.append(WorkItem(case_id, reference, person_id, name, rule_id, day_of(due_o), status, severity,
+                                    overdue, action, population, worker_id, rest, absent, covered_by, worker_name,
+                                    covered_by_name, problem, excepted_by, lifted, shared))
+            for at in range(end, len(flat), problem_stride):
+                values = dict(zip(_PROBLEM_FIELDS, flat[at:at + problem_stride], strict=True))
+                absent, covered_by, worker_name, covered_by_name = whose(case_id, values["worker_id"])
+                out.append(WorkItem(**values, due=day.on, _engine=None, absent=absent, covered_by=covered_by,
+                                    worker_name=worker_name, covered_by_name=covered_by_name))
         except ValueError:
+            del out[start:]
             failed.add(case_id)
-            continue
-        out += case_items
     return out, failed
 
 
