@@ -42,7 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -122,9 +122,12 @@ def recipe(functions: Iterable[Any]) -> str:
     return digest.hexdigest()
 
 
-def _changes_since(store: Any, seq: int, viewer: str) -> tuple[int, dict[str, int]]:
+def changes_since(store: Any, seq: int, viewer: str,
+                  named: Callable[[Collection[str]], Mapping[str, list[str]]] | None = None
+                  ) -> tuple[int, dict[str, int]]:
     """After audit entry ``seq``: the last entry that may change every case (0 if none) and, per case,
-    the last entry that may change it."""
+    the last entry that may change it. ``named``: given workers, the cases whose answers name each (by default
+    those whose kept answers for ``viewer`` do)."""
     everything_at = 0
     touched: dict[str, int] = {}
 
@@ -158,12 +161,13 @@ def _changes_since(store: Any, seq: int, viewer: str) -> tuple[int, dict[str, in
             member_of.setdefault(r["person_id"], []).append(r["case_id"])
         for at, ids in people:
             touch(at, (c for p in ids for c in member_of.get(p, ())))
-    for at, cases in _worker_cases(store, viewer, workers):
+    for at, cases in _worker_cases(store, viewer, workers, named):
         touch(at, cases)
     return everything_at, touched
 
 
-def _worker_cases(store: Any, viewer: str, entries: list[tuple[int, str, str | None, str | None]]
+def _worker_cases(store: Any, viewer: str, entries: list[tuple[int, str, str | None, str | None]],
+                  named_by: Callable[[Collection[str]], Mapping[str, list[str]]] | None = None
                   ) -> list[tuple[int, list[str]]]:
     """Per worker's entry (its ``seq``, the worker, what it recorded before and after), the cases whose answer it
     may change: those whose kept items name the worker and, when they are or were a team manager, those of the
@@ -175,10 +179,14 @@ def _worker_cases(store: Any, viewer: str, entries: list[tuple[int, str, str | N
     ids = json.dumps(sorted({worker for _s, worker, _b, _a in entries}))
     now = {r["id"]: r for r in store.rows(
         "SELECT id, team_id, app_role FROM practitioner WHERE id IN (SELECT value FROM json_each(?))", [ids])}
-    named: dict[str, list[str]] = {}
-    for r in store.rows("SELECT w.value AS worker, k.case_id FROM due_kept k, json_each(k.workers) w"
-                        " WHERE k.viewer = ? AND w.value IN (SELECT value FROM json_each(?))", [viewer, ids]):
-        named.setdefault(r["worker"], []).append(r["case_id"])
+    named: Mapping[str, list[str]]
+    if named_by is not None:
+        named = named_by({worker for _s, worker, _b, _a in entries})
+    else:
+        named = {}
+        for r in store.rows("SELECT w.value AS worker, k.case_id FROM due_kept k, json_each(k.workers) w"
+                            " WHERE k.viewer = ? AND w.value IN (SELECT value FROM json_each(?))", [viewer, ids]):
+            named.setdefault(r["worker"], []).append(r["case_id"])
     teams_of: list[set[str]] = []
     for _seq, worker, before, after in entries:
         row = now.get(worker)
@@ -230,7 +238,7 @@ def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collectio
     valid = [r for r in rows if (r[1], r[2]) in real]
     if not valid:
         return {}
-    everything_at, touched = _changes_since(store, min(r[1] for r in valid), viewer)
+    everything_at, touched = changes_since(store, min(r[1] for r in valid), viewer)
     # One read with the items: reading the stamps first and the items of the current answers then cost ~25 ms
     # more on a first view after signing in (the pages read twice) to save ~35 ms after a change to every case.
     return {case_id: items for case_id, seq, _h, items in valid

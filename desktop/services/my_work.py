@@ -256,6 +256,11 @@ WHEN_READ_TABLES = frozenset({"practitioner_absence", "team"})
 """Tables whose rows what is due reads only for the parts worked out when an answer is read (who is away:
 :class:`_Day`; teams' names: the view's team list). Not cover: cover of a worker brings their cases into the
 covering worker's scope."""
+CATCH_UP_TABLES = WHEN_READ_TABLES | {"person", "practitioner", "cover"}
+"""Tables a commit beyond cases may write and an answer held in memory still be brought up to date from the audit
+trail, as a kept answer is (:func:`desktop.services.due_kept.changes_since`): a person's details (the cases they are
+a member of), a worker's (the cases naming them, a team manager's teams' cases), cover (who covers, and the scope
+it changes)."""
 _WHEN_READ = ("due", "absent", "covered_by", "worker_name", "covered_by_name")
 """A ``cannot_compute`` item's fields that depend on the day asked (it is due that day) or on who is away."""
 _PROBLEM_FIELDS = tuple(f.name for f in fields(WorkItem)
@@ -394,12 +399,9 @@ def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem
                 else:
                     overdue = 0
                     status = DUE_TODAY if due_o == on_o else DUE_THIS_WEEK if due_o <= sunday_o else UPCOMING
-                if case_cover:
-                    found = whose(case_id, worker_id)
-                else:
-                    found = per_worker.get(worker_id)
-                    if found is None:
-                        found = per_worker[worker_id] = whose(case_id, worker_id)
+                found = whose(case_id, worker_id) if case_cover else per_worker.get(worker_id)
+                if found is None:
+                    found = per_worker[worker_id] = whose(case_id, worker_id)
                 absent, covered_by, worker_name, covered_by_name = found
                 out.append(WorkItem(case_id, reference, person_id, name, rule_id, day_of(due_o), status, severity,
                                     overdue, action, population, worker_id, rest, absent, covered_by, worker_name,
@@ -546,6 +548,16 @@ class _Held:
     """In :func:`order`."""
     at: int
     """The memo's commit count when the reads behind ``items`` began."""
+    basis: Any = None
+    """What ``begin`` gave before those reads (:meth:`_Memo.get`), for ``catch_up``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Basis:
+    """What a whole answer was worked out from: the last audit entry before its reads, and the cases in scope."""
+
+    mark: due_kept.Mark
+    scope: frozenset[str]
 
 
 class _Memo:
@@ -557,9 +569,11 @@ class _Memo:
     each commit changed (:class:`desktop.store.store.Change`): a commit confined to some cases (a
     visit, a conference, an exception, an allocation) marks those cases, and the next answer works out
     just them (``recompute``) and merges them into what is held, in order; a commit that reaches
-    beyond cases (a person, a worker, cover for a worker, a pull from the server) forgets everything — but
+    beyond cases (a pull from the server, an import) forgets everything — but
     one that reaches only who is away and teams (:data:`WHEN_READ_TABLES`) keeps the items and works out
-    again only who is away (``rederive``), as an answer read back from what is kept does.
+    again only who is away (``rederive``), as an answer read back from what is kept does, and one that reaches
+    only people, workers and cover (:data:`CATCH_UP_TABLES`) keeps them too for an answer that can ``catch_up``:
+    it says, from the audit trail since its ``basis``, which cases to work out again (or everything).
     So an answer is never older than the data. An answer worked out while a commit
     reaching beyond cases landed is not kept; one worked out while a case's commit landed is kept with
     that case marked. Asking threads that arrive while the same answer is being worked out wait for
@@ -574,6 +588,7 @@ class _Memo:
         self._seq = 0  # commits seen
         self._everything_at = 0  # the count at the last commit that reached beyond cases
         self._rederive_at = 0  # the count at the last commit that changed only who is away, or a team
+        self._catch_up_at = 0  # the count at the last commit that changed only people, workers, cover (and those)
         self._changed_cases: dict[str, int] = {}  # case id -> the count at its latest commit (since then)
         self._results: dict[Hashable, _Held] = {}  # oldest first
         self._computing: dict[Hashable, threading.Lock] = {}
@@ -591,6 +606,10 @@ class _Memo:
                 self._rederive_at = self._seq
                 for case_id in change.case_ids:
                     self._changed_cases[case_id] = self._seq
+            elif change is not None and change.beyond_cases and change.tables and change.tables <= CATCH_UP_TABLES:
+                self._catch_up_at = self._seq
+                for case_id in change.case_ids:
+                    self._changed_cases[case_id] = self._seq
             elif change is None or change.beyond_cases:
                 self._everything_at = self._seq
                 self._changed_cases.clear()
@@ -599,58 +618,71 @@ class _Memo:
                 for case_id in change.case_ids:
                     self._changed_cases[case_id] = self._seq
 
-    def _current(self, key: Hashable) -> tuple[_Held | None, frozenset[str], bool]:
-        """Under the lock: what is held for ``key`` (if still of use), the cases changed since, and whether who is
-        away (or a team) changed since."""
+    def _current(self, key: Hashable) -> tuple[_Held | None, frozenset[str], bool, bool]:
+        """Under the lock: what is held for ``key`` (if still of use), the cases changed since, whether who is
+        away (or a team) changed since, and whether people, workers or cover did (to catch up with)."""
         held = self._results.pop(key, None)
         if held is None or held.at < self._everything_at:
-            return None, frozenset(), False
+            return None, frozenset(), False, False
         self._results[key] = held  # now the most recently asked
         return (held, frozenset(c for c, at in self._changed_cases.items() if at > held.at),
-                held.at < self._rederive_at)
+                held.at < self._rederive_at, held.at < self._catch_up_at)
 
     def holds(self, key: Hashable) -> bool:
         """Whether the answer for ``key`` is held and current (nothing changed since)."""
         with self._lock:
-            held, changed, parts = self._current(key)
-            return held is not None and not changed and not parts
+            held, changed, parts, behind = self._current(key)
+            return held is not None and not changed and not parts and not behind
 
-    def get(self, key: Hashable, compute: Callable[[], list[WorkItem]], keep: Any,
-            recompute: Callable[[frozenset[str]], list[WorkItem]] | None = None,
-            rederive: Callable[[list[WorkItem]], list[WorkItem]] | None = None) -> list[WorkItem]:
-        """The answer for ``key`` (a new list each time). Worked out by ``compute`` if nothing is held;
-        if cases changed since it was, by ``recompute(case_ids)`` (those cases' items, in any order)
+    def get(self, key: Hashable, compute: Callable[[Any], list[WorkItem]], keep: Any,
+            recompute: Callable[[frozenset[str], Any], list[WorkItem]] | None = None,
+            rederive: Callable[[list[WorkItem]], list[WorkItem]] | None = None,
+            begin: Callable[[], Any] | None = None,
+            catch_up: Callable[[Any, Any, list[WorkItem]], frozenset[str] | None] | None = None) -> list[WorkItem]:
+        """The answer for ``key`` (a new list each time). Worked out by ``compute(basis)`` if nothing is held;
+        if cases changed since it was, by ``recompute(case_ids, basis)`` (those cases' items, in any order)
         merged into what is held — or by ``compute`` when there is no ``recompute`` or too many changed.
         If who is away changed since (or a team), what is held is given to ``rederive`` (the same items, that
-        part worked out again, in the same order) — or worked out by ``compute`` when there is none.
+        part worked out again, in the same order) — or worked out by ``compute`` when there is none. If people,
+        workers or cover changed since (:data:`CATCH_UP_TABLES`), ``catch_up(basis then, basis now, items held)`` says which
+        cases to work out again besides (``None``: everything), and who is away is worked out again too.
+        ``basis`` is what ``begin()`` gives just before the reads (``None`` without it), held with the answer.
         ``keep`` is held with it (so an id in the key cannot be reused while it is kept)."""
         with self._lock:
-            held, changed, parts = self._current(key)
-            if held is not None and not changed and not parts:
+            held, changed, parts, behind = self._current(key)
+            if held is not None and not changed and not parts and not behind:
                 return list(held.items)
             flight = self._computing.setdefault(key, threading.Lock())
         with flight:
             with self._lock:
-                held, changed, parts = self._current(key)
-                if held is not None and not changed and not parts:
+                held, changed, parts, behind = self._current(key)
+                if held is not None and not changed and not parts and not behind:
                     return list(held.items)
                 start = self._seq
+            basis = begin() if begin is not None else None
+            if held is not None and behind:
+                more = (catch_up(held.basis, basis, held.items) if catch_up is not None and held.basis is not None
+                        else None)
+                if more is None:
+                    held = None
+                else:
+                    changed, parts = changed | more, True
             if held is not None and parts and rederive is None:
                 held = None
             if held is not None and (not changed or (recompute is not None and len(changed) <= INCREMENTAL_LIMIT)):
                 items = rederive(held.items) if parts and rederive is not None else list(held.items)
                 if changed and recompute is not None:
-                    fresh = recompute(changed)
+                    fresh = recompute(changed, basis)
                     items = [i for i in items if i.case_id not in changed]
                     for item in fresh:
                         bisect.insort(items, item, key=order)
                     with self._lock:
                         self.recomputed = [*self.recomputed[-7:], changed]
             else:
-                items = compute()
+                items = compute(basis)
             with self._lock:
                 if self._everything_at <= start:
-                    self._results[key] = _Held(keep, items, start)
+                    self._results[key] = _Held(keep, items, start, basis)
                     while len(self._results) > self.KEEP:
                         del self._results[next(iter(self._results))]
                 self._computing.pop(key, None)
@@ -694,20 +726,56 @@ class MyWorkService:
         if case_id is None and horizon_days is None and self.engine is default_engine():
             recipe = self._recipe()
             return _memo(self.session.store).get(
-                key, lambda: self._kept(on, recipe), keep=self.engine,
-                recompute=lambda changed: self._compute_and_keep(on, recipe, changed),
-                rederive=lambda items: self._rederive(items, on))
+                key, lambda basis: self._kept_of(on, recipe, basis.mark, sorted(basis.scope), whole=True),
+                keep=self.engine,
+                recompute=lambda changed, basis: self._compute_and_keep(on, recipe, changed, basis.mark),
+                rederive=lambda items: self._rederive(items, on), begin=self._basis, catch_up=self._catch_up)
         return _memo(self.session.store).get(
-            key, lambda: self._compute(on, horizon_days, case_id), keep=self.engine,
-            recompute=lambda changed: self._compute(on, horizon_days, case_id, changed),
+            key, lambda _basis: self._compute(on, horizon_days, case_id), keep=self.engine,
+            recompute=lambda changed, _basis: self._compute(on, horizon_days, case_id, changed),
             rederive=lambda items: self._rederive(items, on))
+
+    def _basis(self) -> _Basis:
+        """What a whole answer is worked out from, taken before its reads (:meth:`_Memo.get`)."""
+        return _Basis(due_kept.mark(self.session.store), frozenset(self._scope()))
+
+    def _catch_up(self, then: _Basis, now: _Basis, items: list[WorkItem]) -> frozenset[str] | None:
+        """The cases whose items the audit entries after ``then`` may have changed, as for a kept answer
+        (:func:`desktop.services.due_kept.changes_since`: a person's, the cases they are a member of; a worker's,
+        the cases whose items name them — here the items held — and a team manager's teams' cases; cover and
+        absence none), and those that came into or left the scope; ``None`` when it may be every case (or the
+        trail no longer holds ``then``'s entry)."""
+        store = self.session.store
+        if then.mark.seq and not store.rows("SELECT 1 FROM audit WHERE seq = ? AND hash = ?",
+                                            [then.mark.seq, then.mark.hash]):
+            return None
+
+        def named(workers: Collection[str]) -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            for item in items:
+                worker = item.worker_id
+                if worker is not None and worker in workers:
+                    out.setdefault(worker, []).append(item.case_id)
+            return out
+
+        everything_at, touched = due_kept.changes_since(store, then.mark.seq, self.session.user.id, named=named)
+        if everything_at:
+            return None
+        return frozenset(touched) | (then.scope ^ now.scope)
 
     def _rederive(self, items: list[WorkItem], on: date) -> list[WorkItem]:
         """``items`` with who is away (and who covers, and the workers' names) worked out again for ``on``."""
         day = self._day(on)
         out = []
+        covered_cases = {key[5:] for key in day.cover if key.startswith("case:")}
+        per_worker: dict[str | None, tuple[bool, str | None, str, str]] = {}
         for item in items:
-            absent, covered_by, worker_name, covered_by_name = day.whose(item.case_id, item.worker_id)
+            # Not the case's own cover: the same for every item of the worker.
+            found = day.whose(item.case_id, item.worker_id) if item.case_id in covered_cases else per_worker.get(
+                item.worker_id)
+            if found is None:
+                found = per_worker[item.worker_id] = day.whose(item.case_id, item.worker_id)
+            absent, covered_by, worker_name, covered_by_name = found
             if (absent, covered_by, worker_name, covered_by_name) != (item.absent, item.covered_by, item.worker_name,
                                                                       item.covered_by_name):
                 item = replace(item, absent=absent, covered_by=covered_by, worker_name=worker_name,
@@ -730,11 +798,6 @@ class MyWorkService:
         functions = [*(p.subjects for p in _PROVIDERS.values()), *_ADJUSTERS]
         return f"{due_kept.recipe(functions)} {user.role} {user.team_id}"
 
-    def _kept(self, on: date, recipe: str) -> list[WorkItem]:
-        """Every item in scope on ``on``: what is kept for the cases with a current answer
-        (:mod:`desktop.services.due_kept`), the others worked out again (and kept), in :func:`order`."""
-        return self._kept_of(on, recipe, due_kept.mark(self.session.store), self._scope(), whole=True)
-
     def _scope(self) -> list[str]:
         """The ids of the cases in the person's scope."""
         condition, params = case_condition(self.session.user, self.session.today())
@@ -743,7 +806,8 @@ class MyWorkService:
     def _kept_of(self, on: date, recipe: str, stamp: due_kept.Mark, scope: list[str], *,
                  whole: bool = False) -> list[WorkItem]:
         """The items of the cases ``scope`` names (in the person's scope — ``whole``: all of it; ``stamp``
-        taken before it was read), in :func:`order`: as :meth:`_kept`."""
+        taken before it was read), in :func:`order`: what is kept for the cases with a current answer
+        (:mod:`desktop.services.due_kept`), the others worked out again (and kept)."""
         store, user = self.session.store, self.session.user
         kept = due_kept.current(store, user.id, on, recipe, scope)
         items, unreadable = _unpack_cases(kept, self._day(on))
