@@ -221,3 +221,25 @@ def test_a_person_a_worker_or_cover_changing_is_caught_up_in_the_answer_held(
     monkeypatch.undo()
     assert _dicts(after) == _dicts(_fresh(senior))
     assert _dicts(theirs_now) == _dicts(_fresh(worker_session))
+
+
+def test_the_team_rows_hold_each_item_once_under_its_worker_counted(demo: DemoContext) -> None:
+    """A manager's team rows (``MyWork.teams``): every active item once, in its worker's row (work nobody is allocated
+    to in its case's team's row), in the answer's order, each row's counts those of its items."""
+    for case in (demo.cases["jones_cp"], demo.cases["pritchard_cin"]):  # work nobody is allocated to, in two teams
+        demo.store.write(lambda tx, c=case: tx.update("case_file", c, {"allocated_worker_id": None}),
+                         actor=demo.staff["senior"])
+    for key in ("senior", "tm_cp"):
+        session = demo.session(key)
+        work = MyWorkService(session).view(DAY)
+        rows = [w for t in work.teams for w in t.workers]
+        assert sorted(id(i) for w in rows for i in w.items) == sorted(id(i) for i in work.responsible)
+        position = {id(i): n for n, i in enumerate(work.responsible)}
+        case_team = {r["id"]: r["team_id"] for r in demo.store.rows("SELECT id, team_id FROM case_file")}
+        assert any(w.worker_id and w.worker_id.startswith("nobody:") and w.items for w in rows), key
+        for w in rows:
+            assert [position[id(i)] for i in w.items] == sorted(position[id(i)] for i in w.items)
+            for i in w.items:
+                assert w.worker_id == (i.worker_id or f"nobody:{case_team[i.case_id]}")
+            assert (w.overdue, w.due_today, w.due_this_week) == tuple(
+                sum(i.status == s for i in w.items) for s in ("overdue", "due_today", "due_this_week"))

@@ -456,13 +456,23 @@ class WorkerSummary:
     items: list[WorkItem] = field(default_factory=list)
 
     def add(self, item: WorkItem) -> None:
-        self.items.append(item)
-        if item.status == OVERDUE:
-            self.overdue += 1
-        elif item.status == DUE_TODAY:
-            self.due_today += 1
-        elif item.status == DUE_THIS_WEEK:
-            self.due_this_week += 1
+        self.extend((item,))
+
+    def extend(self, items: Iterable[WorkItem]) -> None:
+        """Add ``items`` (in order) and count them."""
+        overdue = due_today = due_this_week = 0
+        for item in items:
+            self.items.append(item)
+            status = item.status
+            if status == OVERDUE:
+                overdue += 1
+            elif status == DUE_TODAY:
+                due_today += 1
+            elif status == DUE_THIS_WEEK:
+                due_this_week += 1
+        self.overdue += overdue
+        self.due_today += due_today
+        self.due_this_week += due_this_week
 
 
 @dataclass(slots=True)
@@ -801,7 +811,8 @@ class MyWorkService:
     def _scope(self) -> list[str]:
         """The ids of the cases in the person's scope."""
         condition, params = case_condition(self.session.user, self.session.today())
-        return [r["id"] for r in self.session.store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)]
+        with self.session.store.reading() as db:  # the ids alone: no dict per case (each answer reads them)
+            return [r[0] for r in db.execute(f"SELECT c.id FROM case_file c WHERE {condition}", params).fetchall()]
 
     def _kept_of(self, on: date, recipe: str, stamp: due_kept.Mark, scope: list[str], *,
                  whole: bool = False) -> list[WorkItem]:
@@ -1075,14 +1086,23 @@ class MyWorkService:
             "SELECT c.id, c.team_id, t.name AS team_name FROM case_file c LEFT JOIN team t ON t.id = c.team_id"
             f" WHERE c.id IN (SELECT value FROM json_each(:unallocated)) AND c.deleted = 0 AND {condition}",
             {**params, "unallocated": unallocated})}
+        # Each worker's items together, in the order the workers first come (one row made per worker, not a call per
+        # item): a worker sits in their own team; work nobody is allocated to, in the case's team.
+        groups: dict[str, list[WorkItem]] = {}
         for item in items:
-            # A worker sits in their own team; work nobody is allocated to, in the case's team.
-            if item.worker_id:
-                team_id, team_name = teams_of.get(item.worker_id, (None, ""))
-                worker(item.worker_id, item.worker_name, team_id, team_name).add(item)
+            key = item.worker_id or f"nobody:{case_teams.get(item.case_id, (None, ''))[0]}"
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = []
+            group.append(item)
+        for key, group in groups.items():
+            first = group[0]
+            if first.worker_id:
+                team_id, team_name = teams_of.get(key, (None, ""))
+                worker(key, first.worker_name, team_id, team_name).extend(group)
             else:
-                team_id, team_name = case_teams.get(item.case_id, (None, ""))
-                worker(f"nobody:{team_id}", "", team_id, team_name).add(item)
+                team_id, team_name = case_teams.get(first.case_id, (None, ""))
+                worker(key, "", team_id, team_name).extend(group)
         out = sorted(teams.values(), key=lambda t: (t.team_id is None, t.name))
         for team in out:
             team.workers.sort(key=lambda w: (not w.name, -w.overdue, w.name))
