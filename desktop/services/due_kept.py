@@ -50,6 +50,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
+
 import desktop
 
 IGNORED_ACTIONS = ("read", "open", "sign_in", "sign_out", "export", "sync.sign_in", "sync.done")
@@ -79,6 +81,16 @@ class Answer:
     items: bytes
     workers: tuple[str, ...]
     until: date = NEVER
+
+
+def tuples(store: Any, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` as tuples (no dict per row: a view reads one per case). A damaged page is reported as
+    :meth:`desktop.store.store.Store.rows` reports it (the read made again through it)."""
+    try:
+        with store.reading() as db:
+            return list(db.execute(sql, params).fetchall())
+    except sqlcipher3.DatabaseError:
+        return [tuple(r.values()) for r in store.rows(sql, params)]
 
 
 def mark(store: Any) -> Mark:
@@ -226,10 +238,9 @@ def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collectio
     worked out with ``recipe_`` on or before ``on`` and holding until ``on`` or later, and stamped after every
     audit entry that may change their case. A case left out must be worked out again."""
     day = on.isoformat()
-    with store.reading() as db:  # rows as tuples: no dict per case (a view reads every case's)
-        rows = db.execute("SELECT case_id, seq, hash, items FROM due_kept WHERE viewer = ? AND recipe = ?"
-                          " AND from_day <= ? AND until_day >= ? AND case_id IN (SELECT value FROM json_each(?))",
-                          [viewer, recipe_, day, day, json.dumps(list(case_ids))]).fetchall()
+    rows = tuples(store, "SELECT case_id, seq, hash, items FROM due_kept WHERE viewer = ? AND recipe = ?"
+                  " AND from_day <= ? AND until_day >= ? AND case_id IN (SELECT value FROM json_each(?))",
+                  [viewer, recipe_, day, day, json.dumps(list(case_ids))])
     if not rows:
         return {}
     seqs = json.dumps(sorted({seq for _c, seq, _h, _i in rows}))

@@ -811,8 +811,9 @@ class MyWorkService:
     def _scope(self) -> list[str]:
         """The ids of the cases in the person's scope."""
         condition, params = case_condition(self.session.user, self.session.today())
-        with self.session.store.reading() as db:  # the ids alone: no dict per case (each answer reads them)
-            return [r[0] for r in db.execute(f"SELECT c.id FROM case_file c WHERE {condition}", params).fetchall()]
+        # The ids alone, no dict per case (each whole answer reads them).
+        return [r[0] for r in due_kept.tuples(self.session.store, f"SELECT c.id FROM case_file c WHERE {condition}",
+                                              params)]
 
     def _kept_of(self, on: date, recipe: str, stamp: due_kept.Mark, scope: list[str], *,
                  whole: bool = False) -> list[WorkItem]:
