@@ -594,3 +594,30 @@ def test_the_due_columns_of_some_cases_are_worked_out_for_those_cases_only(
     assert _columns(theirs) == _columns(MyWorkService(rhian).by_case())  # and from the whole answer, held
     assert _columns(MyWorkService(rhian).by_cases(every_case)) == _columns(theirs)
     assert MyWorkService(senior).by_cases([]) == {}
+
+
+def test_rows_read_as_tuples_are_the_stores_rows_and_a_database_error_goes_through_its_own_read(
+        demo: DemoContext) -> None:
+    """``due_kept.tuples`` (the kept answers and the ids in scope, read without a dict per row) gives the rows
+    ``Store.rows`` gives; when the read fails with a database error it is made again through ``Store.rows``, which
+    reports a damaged page as the store does (DatabaseDamaged), never as a bare driver error."""
+    import contextlib
+
+    import sqlcipher3
+
+    sql, params = "SELECT id, reference FROM case_file WHERE deleted = ? ORDER BY id", [0]
+    expected = [tuple(r.values()) for r in demo.store.rows(sql, params)]
+    assert expected and due_kept.tuples(demo.store, sql, params) == expected
+    asked: list[str] = []
+
+    class Failing:
+        @contextlib.contextmanager
+        def reading(self) -> Iterator[Any]:
+            raise sqlcipher3.DatabaseError("file is not a database")
+            yield  # pragma: no cover
+
+        def rows(self, sql_: str, params_: Any = ()) -> list[dict[str, Any]]:
+            asked.append(sql_)
+            return demo.store.rows(sql_, params_)
+
+    assert due_kept.tuples(Failing(), sql, params) == expected and asked == [sql]

@@ -9,6 +9,7 @@ selected each time it was asked."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from desktop.services import due_kept
 from desktop.services.cases import CaseService
 from desktop.services.child_protection.visits import VisitService
 from desktop.services.demo import DemoContext, build_demo
@@ -103,7 +105,8 @@ def test_the_sidebar_badge_my_work_and_the_caseload_agree_after_a_change(demo: D
     assert view.counts["overdue"] == sum(i.status == "overdue" for i in fresh if not i.lifted)
 
 
-EDITS = ("visit", "exception", "allocate", "cover_case", "absence", "person")
+EDITS = ("visit", "exception", "allocate", "cover_case", "cover_worker", "absence", "person", "worker", "manager",
+         "team")
 
 
 def _edit(ctx: DemoContext, kind: str, pick: random.Random) -> None:
@@ -126,10 +129,24 @@ def _edit(ctx: DemoContext, kind: str, pick: random.Random) -> None:
                        reason="Agreed at supervision.", from_date=day.isoformat(), until="2027-03-01")
     elif kind == "allocate":
         CaseService(manager).allocate(case, pick.choice(workers))
-    elif kind == "cover_case":
+    elif kind in ("cover_case", "cover_worker"):
         covering, covered = pick.sample(workers, 2)
-        MyWorkService(manager).assign_cover(covering, covered_id=covered, case_id=case,
+        MyWorkService(manager).assign_cover(covering, covered_id=covered, case_id=case if kind == "cover_case" else None,
                                             from_date=day.isoformat(), to_date="2026-12-31")
+    elif kind == "worker":  # a worker's name (on the items they are responsible for or cover)
+        ctx.store.write(lambda tx: tx.update("practitioner", pick.choice(workers),
+                                             {"family_name": pick.choice(["Bevan", "Ab Owen", "Zeller"])}),
+                        actor=ctx.staff["senior"])
+    elif kind == "manager":  # a team manager moves team (their new team's supervision items become theirs)
+        managers = sorted(r["id"] for r in ctx.store.rows(
+            "SELECT id FROM practitioner WHERE app_role = 'team_manager' AND deleted = 0"))
+        teams = sorted(r["id"] for r in ctx.store.rows("SELECT id FROM team WHERE deleted = 0"))
+        ctx.store.write(lambda tx: tx.update("practitioner", pick.choice(managers), {"team_id": pick.choice(teams)}),
+                        actor=ctx.staff["senior"])
+    elif kind == "team":
+        team = pick.choice(sorted(r["id"] for r in ctx.store.rows("SELECT id FROM team WHERE deleted = 0")))
+        ctx.store.write(lambda tx: tx.update("team", team, {"name": f"Tîm {pick.randrange(10**6)}"}),
+                        actor=ctx.staff["senior"])
     elif kind == "absence":
         MyWorkService(manager).record_absence(pick.choice(workers), from_date=day.isoformat(), to_date="2026-12-31")
     else:
@@ -151,3 +168,78 @@ def test_after_random_edits_the_incremental_answer_is_the_whole_answer(
             [i for i in _fresh(session) if i.due <= DAY + timedelta(days=7)
              and i.status in ("cannot_compute", "overdue", "due_today", "due_this_week") and not i.lifted
              and (i.worker_id == session.user.id or i.covered_by == session.user.id)])
+
+
+def test_a_person_a_worker_or_cover_changing_is_caught_up_in_the_answer_held(
+        demo: DemoContext, asked: list[set[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a change to a person's or a worker's details or to cover, the answer held in memory is brought up to
+    date from the audit trail (issue 22): only the cases the change can reach are worked out again, nothing is read
+    again from what is kept, and the answer is what working everything out afresh says — the new names shown, a
+    covering worker's new cases in their answer."""
+    senior, worker_session = demo.session("senior"), demo.session("sw_rhian")
+    for session in (senior, worker_session):
+        MyWorkService(session).all_items(DAY)
+    reads: list[int] = []
+    current = due_kept.current
+    monkeypatch.setattr(due_kept, "current", lambda *args: reads.append(1) or current(*args))
+    memo = _memo(senior.store)
+
+    child = case_subjects(demo.store, demo.cases["twr_cp"])[0]
+    theirs = {r["case_id"] for r in demo.store.rows("SELECT case_id FROM case_member WHERE person_id = ?", [child])}
+    del asked[:]
+    PersonService(senior).update(child, {"preferred_name": "Heledd"})
+    after = MyWorkService(senior).all_items(DAY)
+    assert asked == [theirs] and memo.recomputed[-1] == theirs and reads == []
+    assert _dicts(after) == _dicts(_fresh(senior))
+    assert any(i.person_name.startswith("Heledd") for i in after if i.person_id == child)
+
+    fresh = _fresh(senior)
+    worker = Counter(i.worker_id for i in fresh if i.worker_id and i.worker_id != worker_session.user.id
+                     ).most_common(1)[0][0]
+    named = {i.case_id for i in fresh if i.worker_id == worker}
+    del asked[:]
+    demo.store.write(lambda tx: tx.update("practitioner", worker, {"given_names": "Gruffudd"}), actor=senior.user.id)
+    after = MyWorkService(senior).all_items(DAY)
+    assert asked == [named] and reads == []
+    assert _dicts(after) == _dicts(_fresh(senior))
+    assert all(i.worker_name.startswith("Gruffudd") for i in after if i.worker_id == worker)
+
+    # Cover of that worker's work by Rhian: nothing worked out again for the senior manager (who covers is worked
+    # out again in the answer held); the covered worker's cases come into Rhian's scope, and only they are worked out.
+    entering = set(MyWorkService(senior)._scope()) - set(MyWorkService(worker_session)._scope())  # noqa: SLF001
+    entering &= {r["id"] for r in demo.store.rows("SELECT id FROM case_file WHERE allocated_worker_id = ?", [worker])}
+    assert entering
+    MyWorkService(worker_session).all_items(DAY)  # Rhian's answer up to date before the cover
+    del asked[:]
+    MyWorkService(senior).assign_cover(worker_session.user.id, covered_id=worker, from_date=DAY.isoformat(),
+                                       to_date=(DAY + timedelta(days=5)).isoformat())
+    after = MyWorkService(senior).all_items(DAY)
+    assert asked == [] and reads == []
+    assert all(i.covered_by == worker_session.user.id for i in after if i.worker_id == worker)
+    theirs_now = MyWorkService(worker_session).all_items(DAY)
+    assert asked == [entering] and reads == []
+    monkeypatch.undo()
+    assert _dicts(after) == _dicts(_fresh(senior))
+    assert _dicts(theirs_now) == _dicts(_fresh(worker_session))
+
+
+def test_the_team_rows_hold_each_item_once_under_its_worker_counted(demo: DemoContext) -> None:
+    """A manager's team rows (``MyWork.teams``): every active item once, in its worker's row (work nobody is allocated
+    to in its case's team's row), in the answer's order, each row's counts those of its items."""
+    for case in (demo.cases["jones_cp"], demo.cases["pritchard_cin"]):  # work nobody is allocated to, in two teams
+        demo.store.write(lambda tx, c=case: tx.update("case_file", c, {"allocated_worker_id": None}),
+                         actor=demo.staff["senior"])
+    for key in ("senior", "tm_cp"):
+        session = demo.session(key)
+        work = MyWorkService(session).view(DAY)
+        rows = [w for t in work.teams for w in t.workers]
+        assert sorted(id(i) for w in rows for i in w.items) == sorted(id(i) for i in work.responsible)
+        position = {id(i): n for n, i in enumerate(work.responsible)}
+        case_team = {r["id"]: r["team_id"] for r in demo.store.rows("SELECT id, team_id FROM case_file")}
+        assert any(w.worker_id and w.worker_id.startswith("nobody:") and w.items for w in rows), key
+        for w in rows:
+            assert [position[id(i)] for i in w.items] == sorted(position[id(i)] for i in w.items)
+            for i in w.items:
+                assert w.worker_id == (i.worker_id or f"nobody:{case_team[i.case_id]}")
+            assert (w.overdue, w.due_today, w.due_this_week) == tuple(
+                sum(i.status == s for i in w.items) for s in ("overdue", "due_today", "due_this_week"))

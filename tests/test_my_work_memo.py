@@ -60,7 +60,7 @@ def test_an_answer_worked_out_while_a_commit_lands_is_not_kept(tmp_path: Path) -
         memo = _memo(senior.store)
         calls: list[int] = []
 
-        def compute_while_someone_writes() -> list:  # type: ignore[type-arg]
+        def compute_while_someone_writes(_basis: object) -> list:  # type: ignore[type-arg]
             calls.append(1)
             if len(calls) == 1:  # a commit lands while the first answer is being worked out
                 senior.write(lambda tx: tx.record("note_opened", entity="case_file", entity_id="x"))
@@ -81,7 +81,7 @@ def test_only_the_most_recently_asked_answers_are_kept(tmp_path: Path) -> None:
         memo = _memo(ctx.session("senior").store)
         calls: list[int] = []
 
-        def compute() -> list:  # type: ignore[type-arg]
+        def compute(_basis: object) -> list:  # type: ignore[type-arg]
             calls.append(1)
             return []
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -50,12 +50,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
+
 import desktop
 
 IGNORED_ACTIONS = ("read", "open", "sign_in", "sign_out", "export", "sync.sign_in", "sync.done")
 """Audit entries that change no row what is due reads."""
 
-FORMAT = 2
+FORMAT = 3
 """The layout of ``items``; a new one makes every kept answer stale (it is part of the recipe)."""
 
 
@@ -79,6 +81,16 @@ class Answer:
     items: bytes
     workers: tuple[str, ...]
     until: date = NEVER
+
+
+def tuples(store: Any, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` as tuples (no dict per row: a view reads one per case). A damaged page is reported as
+    :meth:`desktop.store.store.Store.rows` reports it (the read made again through it)."""
+    try:
+        with store.reading() as db:
+            return list(db.execute(sql, params).fetchall())
+    except sqlcipher3.DatabaseError:
+        return [tuple(r.values()) for r in store.rows(sql, params)]
 
 
 def mark(store: Any) -> Mark:
@@ -122,9 +134,12 @@ def recipe(functions: Iterable[Any]) -> str:
     return digest.hexdigest()
 
 
-def _changes_since(store: Any, seq: int, viewer: str) -> tuple[int, dict[str, int]]:
+def changes_since(store: Any, seq: int, viewer: str,
+                  named: Callable[[Collection[str]], Mapping[str, list[str]]] | None = None
+                  ) -> tuple[int, dict[str, int]]:
     """After audit entry ``seq``: the last entry that may change every case (0 if none) and, per case,
-    the last entry that may change it."""
+    the last entry that may change it. ``named``: given workers, the cases whose answers name each (by default
+    those whose kept answers for ``viewer`` do)."""
     everything_at = 0
     touched: dict[str, int] = {}
 
@@ -158,12 +173,13 @@ def _changes_since(store: Any, seq: int, viewer: str) -> tuple[int, dict[str, in
             member_of.setdefault(r["person_id"], []).append(r["case_id"])
         for at, ids in people:
             touch(at, (c for p in ids for c in member_of.get(p, ())))
-    for at, cases in _worker_cases(store, viewer, workers):
+    for at, cases in _worker_cases(store, viewer, workers, named):
         touch(at, cases)
     return everything_at, touched
 
 
-def _worker_cases(store: Any, viewer: str, entries: list[tuple[int, str, str | None, str | None]]
+def _worker_cases(store: Any, viewer: str, entries: list[tuple[int, str, str | None, str | None]],
+                  named_by: Callable[[Collection[str]], Mapping[str, list[str]]] | None = None
                   ) -> list[tuple[int, list[str]]]:
     """Per worker's entry (its ``seq``, the worker, what it recorded before and after), the cases whose answer it
     may change: those whose kept items name the worker and, when they are or were a team manager, those of the
@@ -175,10 +191,14 @@ def _worker_cases(store: Any, viewer: str, entries: list[tuple[int, str, str | N
     ids = json.dumps(sorted({worker for _s, worker, _b, _a in entries}))
     now = {r["id"]: r for r in store.rows(
         "SELECT id, team_id, app_role FROM practitioner WHERE id IN (SELECT value FROM json_each(?))", [ids])}
-    named: dict[str, list[str]] = {}
-    for r in store.rows("SELECT w.value AS worker, k.case_id FROM due_kept k, json_each(k.workers) w"
-                        " WHERE k.viewer = ? AND w.value IN (SELECT value FROM json_each(?))", [viewer, ids]):
-        named.setdefault(r["worker"], []).append(r["case_id"])
+    named: Mapping[str, list[str]]
+    if named_by is not None:
+        named = named_by({worker for _s, worker, _b, _a in entries})
+    else:
+        named = {}
+        for r in store.rows("SELECT w.value AS worker, k.case_id FROM due_kept k, json_each(k.workers) w"
+                            " WHERE k.viewer = ? AND w.value IN (SELECT value FROM json_each(?))", [viewer, ids]):
+            named.setdefault(r["worker"], []).append(r["case_id"])
     teams_of: list[set[str]] = []
     for _seq, worker, before, after in entries:
         row = now.get(worker)
@@ -218,23 +238,22 @@ def current(store: Any, viewer: str, on: date, recipe_: str, case_ids: Collectio
     worked out with ``recipe_`` on or before ``on`` and holding until ``on`` or later, and stamped after every
     audit entry that may change their case. A case left out must be worked out again."""
     day = on.isoformat()
-    rows = store.rows("SELECT case_id, seq, hash, items FROM due_kept WHERE viewer = ? AND recipe = ?"
-                      " AND from_day <= ? AND until_day >= ? AND case_id IN (SELECT value FROM json_each(?))",
-                      [viewer, recipe_, day, day, json.dumps(list(case_ids))])
+    rows = tuples(store, "SELECT case_id, seq, hash, items FROM due_kept WHERE viewer = ? AND recipe = ?"
+                  " AND from_day <= ? AND until_day >= ? AND case_id IN (SELECT value FROM json_each(?))",
+                  [viewer, recipe_, day, day, json.dumps(list(case_ids))])
     if not rows:
         return {}
-    stamps = {(r["seq"], r["hash"]) for r in rows}
-    seqs = json.dumps(sorted({seq for seq, _h in stamps}))
+    seqs = json.dumps(sorted({seq for _c, seq, _h, _i in rows}))
     real = {(r["seq"], r["hash"]) for r in store.rows(
         "SELECT seq, hash FROM audit WHERE seq IN (SELECT value FROM json_each(?))", [seqs])}
-    valid = [r for r in rows if (r["seq"], r["hash"]) in real]
+    valid = [r for r in rows if (r[1], r[2]) in real]
     if not valid:
         return {}
-    everything_at, touched = _changes_since(store, min(r["seq"] for r in valid), viewer)
+    everything_at, touched = changes_since(store, min(r[1] for r in valid), viewer)
     # One read with the items: reading the stamps first and the items of the current answers then cost ~25 ms
     # more on a first view after signing in (the pages read twice) to save ~35 ms after a change to every case.
-    return {r["case_id"]: r["items"] for r in valid
-            if everything_at <= r["seq"] and touched.get(r["case_id"], 0) <= r["seq"]}
+    return {case_id: items for case_id, seq, _h, items in valid
+            if everything_at <= seq and touched.get(case_id, 0) <= seq}
 
 
 def keep(store: Any, viewer: str, on: date, recipe_: str, stamp: Mark,

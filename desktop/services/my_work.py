@@ -63,7 +63,6 @@ import importlib
 import importlib.util
 import json
 import marshal
-import operator
 import threading
 import weakref
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
@@ -195,9 +194,9 @@ class WorkItem:
     action: str
     population: str
     worker_id: str | None
-    _engine: DueItem | tuple[Any, ...] | None = field(repr=False, compare=False)
-    """The engine's item, or it packed with the day asked and the calendar's count of working days (an item read
-    back from what is kept: unpacked when asked for, see :attr:`engine_item`); ``None`` only for a
+    _engine: DueItem | bytes | None = field(repr=False, compare=False)
+    """The engine's item, or what of it the item does not hold itself, packed (an item read back from what is
+    kept: unpacked when asked for, with ``_day``, see :attr:`engine_item`); ``None`` only for a
     ``cannot_compute`` item."""
     absent: bool = False
     """The responsible worker is away today (absence or cover recorded)."""
@@ -210,13 +209,8 @@ class WorkItem:
     def engine_item(self) -> DueItem | None:
         """The engine's item (``None`` only for a ``cannot_compute`` item, see ``problem``)."""
         engine = self._engine
-        if isinstance(engine, tuple):
-            packed, on_o, working_days_between = engine
-            elapsed = packed[_ELAPSED]
-            if elapsed is not None:  # as the engine counts it (the day asked is in the calendar: _unpack_cases)
-                anchor = packed[_ANCHOR]
-                elapsed = working_days_between(anchor, on_o) if packed[_UNIT] == "working_days" else on_o - anchor
-            self._engine = engine = _unpack_due(self.case_id, packed, self.status, self.days_overdue, elapsed)
+        if isinstance(engine, bytes):
+            self._engine = engine = _unpack_due(self, engine)
         return engine
 
     @property
@@ -233,6 +227,9 @@ class WorkItem:
     """The recorded exception that applies to this item (see the module docstring)."""
     lifted: bool = False
     """The exception lifts the rule: not a duty while it is in force."""
+    _day: tuple[int, Callable[[int, int], int]] | None = field(default=None, repr=False, compare=False)
+    """For an item read back from what is kept: the day asked (an ordinal) and the calendar's count of working
+    days between two ordinals — shared by every item of an answer (no object of its own per item)."""
 
     @property
     def title(self) -> str:
@@ -245,14 +242,13 @@ class WorkItem:
         return due_text.reason(self.engine_item)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {name: getattr(self, name) for name in self.__slots__ if name != "_engine"}
+        out = {name: getattr(self, name) for name in self.__slots__ if name not in ("_engine", "_day")}
         out["due"] = self.due.isoformat()
         out["title"], out["reason"] = self.title, self.reason
         return out
 
 
 _DUE_FIELDS = tuple(f.name for f in fields(DueItem))
-_DUE_DATES = tuple(i for i, f in enumerate(fields(DueItem)) if str(f.type).startswith("date"))
 _EXTRAS = ("person_name", "action", "worker_id", "problem")
 """What a :class:`WorkItem` adds to its engine item besides its case's reference and what is worked out when
 read (:class:`_Day`; the rest it copies from the engine item: see ``_item``)."""
@@ -260,15 +256,25 @@ WHEN_READ_TABLES = frozenset({"practitioner_absence", "team"})
 """Tables whose rows what is due reads only for the parts worked out when an answer is read (who is away:
 :class:`_Day`; teams' names: the view's team list). Not cover: cover of a worker brings their cases into the
 covering worker's scope."""
+CATCH_UP_TABLES = WHEN_READ_TABLES | {"person", "practitioner", "cover"}
+"""Tables a commit beyond cases may write and an answer held in memory still be brought up to date from the audit
+trail, as a kept answer is (:func:`desktop.services.due_kept.changes_since`): a person's details (the cases they are
+a member of), a worker's (the cases naming them, a team manager's teams' cases), cover (who covers, and the scope
+it changes)."""
 _WHEN_READ = ("due", "absent", "covered_by", "worker_name", "covered_by_name")
 """A ``cannot_compute`` item's fields that depend on the day asked (it is due that day) or on who is away."""
-_PROBLEM_FIELDS = tuple(f.name for f in fields(WorkItem) if f.name != "_engine" and f.name not in _WHEN_READ)
-_due_values = operator.attrgetter(*_DUE_FIELDS[1:])
-_DUE_DATES_PACKED = tuple(i - 1 for i in _DUE_DATES)
-_extra_values = operator.attrgetter(*_EXTRAS)
-# Where the engine's day-dependent fields sit in a packed engine item (its fields but the case id).
-_STATUS, _DAYS_OVERDUE, _ELAPSED, _ANCHOR, _UNIT = (_DUE_FIELDS.index(name) - 1 for name in (
-    "status", "days_overdue", "elapsed", "anchor", "unit"))
+_PROBLEM_FIELDS = tuple(f.name for f in fields(WorkItem)
+                        if f.name not in ("_engine", "_day") and f.name not in _WHEN_READ)
+_SHARED = ("case_id", "person_id", "rule_id", "due", "status", "severity", "days_overdue", "population",
+           "excepted_by", "lifted")
+"""An engine item's fields its :class:`WorkItem` holds too (``status`` and ``days_overdue`` worked out for the day
+asked when read back from what is kept)."""
+_REST = ("kind", "offset", "unit", "anchor", "last", "elapsed", "scheduled", "case_override", "overdue_unit")
+"""The rest of an engine item: what only its wording reads, kept packed in the item until it is asked for."""
+if set(_SHARED) | set(_REST) != set(_DUE_FIELDS) or len(_SHARED) + len(_REST) != len(_DUE_FIELDS):
+    raise RuntimeError("DueItem's fields changed: say where each is kept (my_work._SHARED, _REST)")
+_STRIDE = 13
+"""Values per engine item in a packed case (see :func:`_pack_case`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,40 +302,59 @@ def _pack_value(value: Any) -> Any:
     return value.toordinal() if isinstance(value, date) else value
 
 
+def _ordinal(value: date | None) -> int | None:
+    return None if value is None else value.toordinal()
+
+
+def _day_of(value: int | None) -> date | None:
+    return None if value is None else date.fromordinal(value)
+
+
 def _pack_case(case_reference: str, items: Iterable[WorkItem]) -> bytes:
-    """One case's items as kept (:mod:`desktop.services.due_kept`), without what depends on the day asked:
-    its reference, then per item the engine item's fields but the case id (its status and days overdue
-    left out, and its days elapsed but whether it has them) and :data:`_EXTRAS` (a ``cannot_compute``
-    item: ``None`` and its own fields but :data:`_WHEN_READ`), dates as ordinals, in :mod:`marshal`'s
-    format — read back several times faster than JSON (a view reads every case's), and only ever from the
-    encrypted store, whose pages are authenticated, written by :func:`_pack_case` itself (the recipe names
-    the Python it was made by)."""
-    out: list[Any] = []
+    """One case's items as kept (:mod:`desktop.services.due_kept`), without what depends on the day asked, in
+    :mod:`marshal`'s format as one flat tuple: its reference, the number of engine items, then per engine item
+    :data:`_STRIDE` values — its person, rule, due date, severity, unit of days overdue, population, exception,
+    whether lifted, :data:`_EXTRAS`, and :data:`_REST` packed on its own (bytes: one object, decoded only when
+    the item is worded; its days elapsed but whether it has them) — then each ``cannot_compute`` item's fields
+    but :data:`_WHEN_READ`. Dates as ordinals. One tuple per case and no object per field of what is only
+    worded: a view reads every case's, and what it makes Python's collector walks. Read back several times
+    faster than JSON, and only ever from the encrypted store, whose pages are authenticated, written by
+    :func:`_pack_case` itself (the recipe names the Python it was made by)."""
+    engines: list[Any] = []
+    problems: list[Any] = []
     for item in items:
         engine = item.engine_item
         if engine is None:
-            out.append((None, tuple(_pack_value(getattr(item, f)) for f in _PROBLEM_FIELDS)))
+            problems += (_pack_value(getattr(item, f)) for f in _PROBLEM_FIELDS)
             continue
-        values = list(_due_values(engine))
-        for i in _DUE_DATES_PACKED:
-            if values[i] is not None:
-                values[i] = values[i].toordinal()
-        values[_STATUS] = values[_DAYS_OVERDUE] = None
-        if values[_ELAPSED] is not None:
-            values[_ELAPSED] = 0
-        out.append((tuple(values), _extra_values(item)))
-    return marshal.dumps((case_reference, tuple(out)))
+        rest = marshal.dumps((engine.kind, engine.offset, engine.unit, _ordinal(engine.anchor), _ordinal(engine.last),
+                              None if engine.elapsed is None else 0, _ordinal(engine.scheduled), engine.case_override,
+                              engine.overdue_unit))
+        engines += (engine.person_id, engine.rule_id, engine.due.toordinal(), engine.severity, engine.overdue_unit,
+                    engine.population, engine.excepted_by, engine.lifted, item.person_name, item.action,
+                    item.worker_id, item.problem, rest)
+    # Each distinct string once: marshal writes a repeat of the same object as a reference, and reads it back as
+    # one object (a case's items repeat its people's ids and names and its worker's id).
+    same: dict[str, str] = {}
+    values = [same.setdefault(v, v) if type(v) is str else v for v in (*engines, *problems)]
+    return marshal.dumps((case_reference, len(engines) // _STRIDE, *values))
 
 
-def _unpack_due(case_id: str, packed: tuple[Any, ...], status: str, days_overdue: int, elapsed: int | None
-                ) -> DueItem:
-    """The engine item :func:`_pack_case` packed, with what :func:`_unpack_cases` worked out for the day asked."""
-    values = [case_id, *packed]
-    for i in _DUE_DATES:
-        if values[i] is not None:
-            values[i] = date.fromordinal(values[i])
-    values[_STATUS + 1], values[_DAYS_OVERDUE + 1], values[_ELAPSED + 1] = status, days_overdue, elapsed
-    return DueItem(*values)
+def _unpack_due(item: WorkItem, rest: bytes) -> DueItem:
+    """The engine item of ``item``, read back from what is kept: :data:`_REST` unpacked, its days elapsed worked out
+    for the day asked as the engine counts them (working days for a working-day timescale, else calendar days;
+    the day asked is in the calendar: :func:`_unpack_cases`)."""
+    kind, offset, unit, anchor, last, elapsed, scheduled, case_override, overdue_unit = marshal.loads(rest)
+    if elapsed is not None:
+        assert item._day is not None  # noqa: SLF001 - set with the packed rest, by _unpack_cases
+        on_o, working_days_between = item._day  # noqa: SLF001
+        elapsed = working_days_between(anchor, on_o) if unit == "working_days" else on_o - anchor
+    return DueItem(case_id=item.case_id, person_id=item.person_id, rule_id=item.rule_id, due=item.due,
+                   status=item.status, severity=item.severity, days_overdue=item.days_overdue,
+                   overdue_unit=overdue_unit, population=item.population, kind=kind, offset=offset, unit=unit,
+                   anchor=date.fromordinal(anchor), last=_day_of(last), elapsed=elapsed,
+                   scheduled=_day_of(scheduled), case_override=case_override, excepted_by=item.excepted_by,
+                   lifted=item.lifted)
 
 
 def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem], set[str]]:
@@ -337,7 +362,9 @@ def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem
     each item's status, days overdue (and, when worded, days elapsed) worked out as the engine does
     (``Engine.due_items``: working days for a working-day timescale, else calendar days) and who is away and
     covers as on that day.
-    Each engine item is unpacked only when asked for (most never are: a view words only what it shows).
+    Each engine item is unpacked only when asked for (most never are: a view words only what it shows), and
+    nothing but its :class:`WorkItem` is made per item that outlives the case's reading (Python's collector
+    walks what is made: ~14,000 items for a senior manager's 5,000 cases).
     Also the cases whose items cannot be read for that day (a day outside the working-day calendar): they
     must be worked out again."""
     out: list[WorkItem] = []
@@ -350,43 +377,43 @@ def _unpack_cases(packed: Mapping[str, bytes], day: _Day) -> tuple[list[WorkItem
         wdb(on_o, on_o)  # the day asked is in the calendar (a working-day count to it is made when worded)
     except ValueError:
         return [], set(packed)
+    shared = (on_o, wdb)
     whose = day.whose
+    # Who is away and covers depends on the case only through cover of that case: per worker otherwise.
+    covered_cases = {key[5:] for key in day.cover if key.startswith("case:")}
+    per_worker: dict[str | None, tuple[bool, str | None, str, str]] = {}
+    loads = marshal.loads
+    problem_stride = len(_PROBLEM_FIELDS)
     for case_id, data in packed.items():
-        reference, items = marshal.loads(data)
-        case_items: list[WorkItem] = []
-        people: dict[str | None, tuple[bool, str | None, str, str]] = {}  # the case's workers: one or two
+        flat = loads(data)
+        reference, end = flat[0], 2 + _STRIDE * flat[1]
+        case_cover = case_id in covered_cases
+        start = len(out)
         try:
-            for engine, extra in items:
-                if engine is None:
-                    values = dict(zip(_PROBLEM_FIELDS, extra, strict=True))
-                    absent, covered_by, worker_name, covered_by_name = whose(case_id, values["worker_id"])
-                    case_items.append(WorkItem(**values, due=day.on, _engine=None, absent=absent,
-                                               covered_by=covered_by, worker_name=worker_name,
-                                               covered_by_name=covered_by_name))
-                    continue
-                # DueItem's fields from person_id: person_id, rule_id, due, status, severity, days_overdue,
-                # overdue_unit, population, kind, offset, unit, anchor, last, elapsed, …, excepted_by, lifted
-                # (a test checks every field comes back).
-                name, action, worker_id, problem = extra
-                due_o = engine[2]
+            for at in range(2, end, _STRIDE):
+                (person_id, rule_id, due_o, severity, unit, population, excepted_by, lifted, name, action, worker_id,
+                 problem, rest) = flat[at:at + _STRIDE]
                 if due_o < on_o:
                     status = OVERDUE
-                    overdue = wdb(due_o, on_o) if engine[6] == "working_days" else on_o - due_o
+                    overdue = wdb(due_o, on_o) if unit == "working_days" else on_o - due_o
                 else:
                     overdue = 0
                     status = DUE_TODAY if due_o == on_o else DUE_THIS_WEEK if due_o <= sunday_o else UPCOMING
-                found = people.get(worker_id)
+                found = whose(case_id, worker_id) if case_cover else per_worker.get(worker_id)
                 if found is None:
-                    found = people[worker_id] = whose(case_id, worker_id)
+                    found = per_worker[worker_id] = whose(case_id, worker_id)
                 absent, covered_by, worker_name, covered_by_name = found
-                case_items.append(WorkItem(case_id, reference, engine[0], name, engine[1], day_of(due_o), status,
-                                           engine[4], overdue, action, engine[7], worker_id, (engine, on_o, wdb),
-                                           absent, covered_by, worker_name, covered_by_name, problem, engine[-2],
-                                           engine[-1]))
+                out.append(WorkItem(case_id, reference, person_id, name, rule_id, day_of(due_o), status, severity,
+                                    overdue, action, population, worker_id, rest, absent, covered_by, worker_name,
+                                    covered_by_name, problem, excepted_by, lifted, shared))
+            for at in range(end, len(flat), problem_stride):
+                values = dict(zip(_PROBLEM_FIELDS, flat[at:at + problem_stride], strict=True))
+                absent, covered_by, worker_name, covered_by_name = whose(case_id, values["worker_id"])
+                out.append(WorkItem(**values, due=day.on, _engine=None, absent=absent, covered_by=covered_by,
+                                    worker_name=worker_name, covered_by_name=covered_by_name))
         except ValueError:
+            del out[start:]
             failed.add(case_id)
-            continue
-        out += case_items
     return out, failed
 
 
@@ -429,13 +456,23 @@ class WorkerSummary:
     items: list[WorkItem] = field(default_factory=list)
 
     def add(self, item: WorkItem) -> None:
-        self.items.append(item)
-        if item.status == OVERDUE:
-            self.overdue += 1
-        elif item.status == DUE_TODAY:
-            self.due_today += 1
-        elif item.status == DUE_THIS_WEEK:
-            self.due_this_week += 1
+        self.extend((item,))
+
+    def extend(self, items: Iterable[WorkItem]) -> None:
+        """Add ``items`` (in order) and count them."""
+        overdue = due_today = due_this_week = 0
+        for item in items:
+            self.items.append(item)
+            status = item.status
+            if status == OVERDUE:
+                overdue += 1
+            elif status == DUE_TODAY:
+                due_today += 1
+            elif status == DUE_THIS_WEEK:
+                due_this_week += 1
+        self.overdue += overdue
+        self.due_today += due_today
+        self.due_this_week += due_this_week
 
 
 @dataclass(slots=True)
@@ -485,6 +522,28 @@ def order(item: WorkItem) -> tuple[date, bool, str, str, str, str, str, str]:
             item.person_id, item.case_id, item.population)
 
 
+def in_order(items: Iterable[WorkItem]) -> list[WorkItem]:
+    """``items`` sorted by :func:`order` — exactly ``sorted(items, key=order)`` — without a key tuple per item (a
+    view sorts ~16,000 items, and every tuple kept while the sort runs is an object Python's collector walks):
+    by one integer per item for the due date, the severity and the rank of the case's reference, then each run
+    of items equal on those (a case's items due the same day, cases sharing a reference) by the whole order."""
+    items = list(items)
+    rank = {reference: n for n, reference in enumerate(sorted({i.case_reference for i in items}))}
+    width = len(rank) + 1
+    keys = [(i.due.toordinal() * 2 + (i.severity != "must")) * width + rank[i.case_reference] for i in items]
+    index = sorted(range(len(items)), key=keys.__getitem__)
+    out = [items[n] for n in index]
+    start, count = 0, len(out)
+    while start < count:
+        key, end = keys[index[start]], start + 1
+        while end < count and keys[index[end]] == key:
+            end += 1
+        if end - start > 1:
+            out[start:end] = sorted(out[start:end], key=order)
+        start = end
+    return out
+
+
 COUNT_CHUNK = 2000
 """Cases counted at a time by :meth:`MyWorkService.counts` when the whole answer is not held."""
 
@@ -499,6 +558,16 @@ class _Held:
     """In :func:`order`."""
     at: int
     """The memo's commit count when the reads behind ``items`` began."""
+    basis: Any = None
+    """What ``begin`` gave before those reads (:meth:`_Memo.get`), for ``catch_up``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Basis:
+    """What a whole answer was worked out from: the last audit entry before its reads, and the cases in scope."""
+
+    mark: due_kept.Mark
+    scope: frozenset[str]
 
 
 class _Memo:
@@ -510,9 +579,11 @@ class _Memo:
     each commit changed (:class:`desktop.store.store.Change`): a commit confined to some cases (a
     visit, a conference, an exception, an allocation) marks those cases, and the next answer works out
     just them (``recompute``) and merges them into what is held, in order; a commit that reaches
-    beyond cases (a person, a worker, cover for a worker, a pull from the server) forgets everything — but
+    beyond cases (a pull from the server, an import) forgets everything — but
     one that reaches only who is away and teams (:data:`WHEN_READ_TABLES`) keeps the items and works out
-    again only who is away (``rederive``), as an answer read back from what is kept does.
+    again only who is away (``rederive``), as an answer read back from what is kept does, and one that reaches
+    only people, workers and cover (:data:`CATCH_UP_TABLES`) keeps them too for an answer that can ``catch_up``:
+    it says, from the audit trail since its ``basis``, which cases to work out again (or everything).
     So an answer is never older than the data. An answer worked out while a commit
     reaching beyond cases landed is not kept; one worked out while a case's commit landed is kept with
     that case marked. Asking threads that arrive while the same answer is being worked out wait for
@@ -527,6 +598,7 @@ class _Memo:
         self._seq = 0  # commits seen
         self._everything_at = 0  # the count at the last commit that reached beyond cases
         self._rederive_at = 0  # the count at the last commit that changed only who is away, or a team
+        self._catch_up_at = 0  # the count at the last commit that changed only people, workers, cover (and those)
         self._changed_cases: dict[str, int] = {}  # case id -> the count at its latest commit (since then)
         self._results: dict[Hashable, _Held] = {}  # oldest first
         self._computing: dict[Hashable, threading.Lock] = {}
@@ -544,6 +616,10 @@ class _Memo:
                 self._rederive_at = self._seq
                 for case_id in change.case_ids:
                     self._changed_cases[case_id] = self._seq
+            elif change is not None and change.beyond_cases and change.tables and change.tables <= CATCH_UP_TABLES:
+                self._catch_up_at = self._seq
+                for case_id in change.case_ids:
+                    self._changed_cases[case_id] = self._seq
             elif change is None or change.beyond_cases:
                 self._everything_at = self._seq
                 self._changed_cases.clear()
@@ -552,58 +628,71 @@ class _Memo:
                 for case_id in change.case_ids:
                     self._changed_cases[case_id] = self._seq
 
-    def _current(self, key: Hashable) -> tuple[_Held | None, frozenset[str], bool]:
-        """Under the lock: what is held for ``key`` (if still of use), the cases changed since, and whether who is
-        away (or a team) changed since."""
+    def _current(self, key: Hashable) -> tuple[_Held | None, frozenset[str], bool, bool]:
+        """Under the lock: what is held for ``key`` (if still of use), the cases changed since, whether who is
+        away (or a team) changed since, and whether people, workers or cover did (to catch up with)."""
         held = self._results.pop(key, None)
         if held is None or held.at < self._everything_at:
-            return None, frozenset(), False
+            return None, frozenset(), False, False
         self._results[key] = held  # now the most recently asked
         return (held, frozenset(c for c, at in self._changed_cases.items() if at > held.at),
-                held.at < self._rederive_at)
+                held.at < self._rederive_at, held.at < self._catch_up_at)
 
     def holds(self, key: Hashable) -> bool:
         """Whether the answer for ``key`` is held and current (nothing changed since)."""
         with self._lock:
-            held, changed, parts = self._current(key)
-            return held is not None and not changed and not parts
+            held, changed, parts, behind = self._current(key)
+            return held is not None and not changed and not parts and not behind
 
-    def get(self, key: Hashable, compute: Callable[[], list[WorkItem]], keep: Any,
-            recompute: Callable[[frozenset[str]], list[WorkItem]] | None = None,
-            rederive: Callable[[list[WorkItem]], list[WorkItem]] | None = None) -> list[WorkItem]:
-        """The answer for ``key`` (a new list each time). Worked out by ``compute`` if nothing is held;
-        if cases changed since it was, by ``recompute(case_ids)`` (those cases' items, in any order)
+    def get(self, key: Hashable, compute: Callable[[Any], list[WorkItem]], keep: Any,
+            recompute: Callable[[frozenset[str], Any], list[WorkItem]] | None = None,
+            rederive: Callable[[list[WorkItem]], list[WorkItem]] | None = None,
+            begin: Callable[[], Any] | None = None,
+            catch_up: Callable[[Any, Any, list[WorkItem]], frozenset[str] | None] | None = None) -> list[WorkItem]:
+        """The answer for ``key`` (a new list each time). Worked out by ``compute(basis)`` if nothing is held;
+        if cases changed since it was, by ``recompute(case_ids, basis)`` (those cases' items, in any order)
         merged into what is held — or by ``compute`` when there is no ``recompute`` or too many changed.
         If who is away changed since (or a team), what is held is given to ``rederive`` (the same items, that
-        part worked out again, in the same order) — or worked out by ``compute`` when there is none.
+        part worked out again, in the same order) — or worked out by ``compute`` when there is none. If people,
+        workers or cover changed since (:data:`CATCH_UP_TABLES`), ``catch_up(basis then, basis now, items held)`` says which
+        cases to work out again besides (``None``: everything), and who is away is worked out again too.
+        ``basis`` is what ``begin()`` gives just before the reads (``None`` without it), held with the answer.
         ``keep`` is held with it (so an id in the key cannot be reused while it is kept)."""
         with self._lock:
-            held, changed, parts = self._current(key)
-            if held is not None and not changed and not parts:
+            held, changed, parts, behind = self._current(key)
+            if held is not None and not changed and not parts and not behind:
                 return list(held.items)
             flight = self._computing.setdefault(key, threading.Lock())
         with flight:
             with self._lock:
-                held, changed, parts = self._current(key)
-                if held is not None and not changed and not parts:
+                held, changed, parts, behind = self._current(key)
+                if held is not None and not changed and not parts and not behind:
                     return list(held.items)
                 start = self._seq
+            basis = begin() if begin is not None else None
+            if held is not None and behind:
+                more = (catch_up(held.basis, basis, held.items) if catch_up is not None and held.basis is not None
+                        else None)
+                if more is None:
+                    held = None
+                else:
+                    changed, parts = changed | more, True
             if held is not None and parts and rederive is None:
                 held = None
             if held is not None and (not changed or (recompute is not None and len(changed) <= INCREMENTAL_LIMIT)):
                 items = rederive(held.items) if parts and rederive is not None else list(held.items)
                 if changed and recompute is not None:
-                    fresh = recompute(changed)
+                    fresh = recompute(changed, basis)
                     items = [i for i in items if i.case_id not in changed]
                     for item in fresh:
                         bisect.insort(items, item, key=order)
                     with self._lock:
                         self.recomputed = [*self.recomputed[-7:], changed]
             else:
-                items = compute()
+                items = compute(basis)
             with self._lock:
                 if self._everything_at <= start:
-                    self._results[key] = _Held(keep, items, start)
+                    self._results[key] = _Held(keep, items, start, basis)
                     while len(self._results) > self.KEEP:
                         del self._results[next(iter(self._results))]
                 self._computing.pop(key, None)
@@ -647,20 +736,56 @@ class MyWorkService:
         if case_id is None and horizon_days is None and self.engine is default_engine():
             recipe = self._recipe()
             return _memo(self.session.store).get(
-                key, lambda: self._kept(on, recipe), keep=self.engine,
-                recompute=lambda changed: self._compute_and_keep(on, recipe, changed),
-                rederive=lambda items: self._rederive(items, on))
+                key, lambda basis: self._kept_of(on, recipe, basis.mark, sorted(basis.scope), whole=True),
+                keep=self.engine,
+                recompute=lambda changed, basis: self._compute_and_keep(on, recipe, changed, basis.mark),
+                rederive=lambda items: self._rederive(items, on), begin=self._basis, catch_up=self._catch_up)
         return _memo(self.session.store).get(
-            key, lambda: self._compute(on, horizon_days, case_id), keep=self.engine,
-            recompute=lambda changed: self._compute(on, horizon_days, case_id, changed),
+            key, lambda _basis: self._compute(on, horizon_days, case_id), keep=self.engine,
+            recompute=lambda changed, _basis: self._compute(on, horizon_days, case_id, changed),
             rederive=lambda items: self._rederive(items, on))
+
+    def _basis(self) -> _Basis:
+        """What a whole answer is worked out from, taken before its reads (:meth:`_Memo.get`)."""
+        return _Basis(due_kept.mark(self.session.store), frozenset(self._scope()))
+
+    def _catch_up(self, then: _Basis, now: _Basis, items: list[WorkItem]) -> frozenset[str] | None:
+        """The cases whose items the audit entries after ``then`` may have changed, as for a kept answer
+        (:func:`desktop.services.due_kept.changes_since`: a person's, the cases they are a member of; a worker's,
+        the cases whose items name them — here the items held — and a team manager's teams' cases; cover and
+        absence none), and those that came into or left the scope; ``None`` when it may be every case (or the
+        trail no longer holds ``then``'s entry)."""
+        store = self.session.store
+        if then.mark.seq and not store.rows("SELECT 1 FROM audit WHERE seq = ? AND hash = ?",
+                                            [then.mark.seq, then.mark.hash]):
+            return None
+
+        def named(workers: Collection[str]) -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            for item in items:
+                worker = item.worker_id
+                if worker is not None and worker in workers:
+                    out.setdefault(worker, []).append(item.case_id)
+            return out
+
+        everything_at, touched = due_kept.changes_since(store, then.mark.seq, self.session.user.id, named=named)
+        if everything_at:
+            return None
+        return frozenset(touched) | (then.scope ^ now.scope)
 
     def _rederive(self, items: list[WorkItem], on: date) -> list[WorkItem]:
         """``items`` with who is away (and who covers, and the workers' names) worked out again for ``on``."""
         day = self._day(on)
         out = []
+        covered_cases = {key[5:] for key in day.cover if key.startswith("case:")}
+        per_worker: dict[str | None, tuple[bool, str | None, str, str]] = {}
         for item in items:
-            absent, covered_by, worker_name, covered_by_name = day.whose(item.case_id, item.worker_id)
+            # Not the case's own cover: the same for every item of the worker.
+            found = day.whose(item.case_id, item.worker_id) if item.case_id in covered_cases else per_worker.get(
+                item.worker_id)
+            if found is None:
+                found = per_worker[item.worker_id] = day.whose(item.case_id, item.worker_id)
+            absent, covered_by, worker_name, covered_by_name = found
             if (absent, covered_by, worker_name, covered_by_name) != (item.absent, item.covered_by, item.worker_name,
                                                                       item.covered_by_name):
                 item = replace(item, absent=absent, covered_by=covered_by, worker_name=worker_name,
@@ -683,20 +808,18 @@ class MyWorkService:
         functions = [*(p.subjects for p in _PROVIDERS.values()), *_ADJUSTERS]
         return f"{due_kept.recipe(functions)} {user.role} {user.team_id}"
 
-    def _kept(self, on: date, recipe: str) -> list[WorkItem]:
-        """Every item in scope on ``on``: what is kept for the cases with a current answer
-        (:mod:`desktop.services.due_kept`), the others worked out again (and kept), in :func:`order`."""
-        return self._kept_of(on, recipe, due_kept.mark(self.session.store), self._scope(), whole=True)
-
     def _scope(self) -> list[str]:
         """The ids of the cases in the person's scope."""
         condition, params = case_condition(self.session.user, self.session.today())
-        return [r["id"] for r in self.session.store.rows(f"SELECT c.id FROM case_file c WHERE {condition}", params)]
+        # The ids alone, no dict per case (each whole answer reads them).
+        return [r[0] for r in due_kept.tuples(self.session.store, f"SELECT c.id FROM case_file c WHERE {condition}",
+                                              params)]
 
     def _kept_of(self, on: date, recipe: str, stamp: due_kept.Mark, scope: list[str], *,
                  whole: bool = False) -> list[WorkItem]:
         """The items of the cases ``scope`` names (in the person's scope — ``whole``: all of it; ``stamp``
-        taken before it was read), in :func:`order`: as :meth:`_kept`."""
+        taken before it was read), in :func:`order`: what is kept for the cases with a current answer
+        (:mod:`desktop.services.due_kept`), the others worked out again (and kept)."""
         store, user = self.session.store, self.session.user
         kept = due_kept.current(store, user.id, on, recipe, scope)
         items, unreadable = _unpack_cases(kept, self._day(on))
@@ -704,8 +827,7 @@ class MyWorkService:
         if stale:
             items += self._compute_and_keep(on, recipe, None if whole and len(stale) == len(scope) else stale, stamp,
                                             stale)
-        items.sort(key=order)
-        return items
+        return in_order(items)
 
     def _compute_and_keep(self, on: date, recipe: str, only: Collection[str] | None,
                           stamp: due_kept.Mark | None = None, cases: Collection[str] | None = None) -> list[WorkItem]:
@@ -806,8 +928,7 @@ class MyWorkService:
             s, provider = owner[(item.population, item.case_id, item.person_id)]
             out.append(self._item(item, s, provider, day))
         out += problems
-        out.sort(key=order)
-        return out
+        return in_order(out)
 
     def items(self, on: date | None = None, *, mine_only: bool = True) -> list[WorkItem]:
         """Overdue, due today and due this week (most urgent first)."""
@@ -966,14 +1087,23 @@ class MyWorkService:
             "SELECT c.id, c.team_id, t.name AS team_name FROM case_file c LEFT JOIN team t ON t.id = c.team_id"
             f" WHERE c.id IN (SELECT value FROM json_each(:unallocated)) AND c.deleted = 0 AND {condition}",
             {**params, "unallocated": unallocated})}
+        # Each worker's items together, in the order the workers first come (one row made per worker, not a call per
+        # item): a worker sits in their own team; work nobody is allocated to, in the case's team.
+        groups: dict[str, list[WorkItem]] = {}
         for item in items:
-            # A worker sits in their own team; work nobody is allocated to, in the case's team.
-            if item.worker_id:
-                team_id, team_name = teams_of.get(item.worker_id, (None, ""))
-                worker(item.worker_id, item.worker_name, team_id, team_name).add(item)
+            key = item.worker_id or f"nobody:{case_teams.get(item.case_id, (None, ''))[0]}"
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = []
+            group.append(item)
+        for key, group in groups.items():
+            first = group[0]
+            if first.worker_id:
+                team_id, team_name = teams_of.get(key, (None, ""))
+                worker(key, first.worker_name, team_id, team_name).extend(group)
             else:
-                team_id, team_name = case_teams.get(item.case_id, (None, ""))
-                worker(f"nobody:{team_id}", "", team_id, team_name).add(item)
+                team_id, team_name = case_teams.get(first.case_id, (None, ""))
+                worker(key, "", team_id, team_name).extend(group)
         out = sorted(teams.values(), key=lambda t: (t.team_id is None, t.name))
         for team in out:
             team.workers.sort(key=lambda w: (not w.name, -w.overdue, w.name))
