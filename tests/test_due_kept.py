@@ -37,6 +37,7 @@ from desktop.services.scope import case_condition
 from desktop.services.session import Session
 from desktop.sync.client import SyncClient
 from tests.conftest import FixedClock, case_subjects, fast_kdf
+from tests.staff_edits import STAFF_EDITS, edit_staff
 
 DAY = date(2026, 11, 23)
 PASSWORD = "demo-password-1"
@@ -141,20 +142,8 @@ def _edit(ctx: DemoContext, kind: str, pick: random.Random) -> None:
         MyWorkService(manager).record_absence(pick.choice(workers), from_date=day.isoformat(), to_date=until)
     elif kind == "person":
         PersonService(manager).update(child, {"preferred_name": f"{pick.choice(['Osi', 'Mali', 'Cai'])} {pick.randrange(10**6)}"})
-    elif kind == "worker":  # a worker's name (on the items they are responsible for or cover)
-        ctx.store.write(lambda tx: tx.update("practitioner", pick.choice(workers),
-                                             {"family_name": pick.choice(["Bevan", "Ab Owen", "Zeller"])}),
-                        actor=ctx.staff["senior"])
-    elif kind == "manager":  # a team manager moves team (their new team's supervision items become theirs)
-        managers = sorted(r["id"] for r in ctx.store.rows(
-            "SELECT id FROM practitioner WHERE app_role = 'team_manager' AND deleted = 0"))
-        teams = sorted(r["id"] for r in ctx.store.rows("SELECT id FROM team WHERE deleted = 0"))
-        ctx.store.write(lambda tx: tx.update("practitioner", pick.choice(managers), {"team_id": pick.choice(teams)}),
-                        actor=ctx.staff["senior"])
-    elif kind == "team":
-        team = pick.choice(sorted(r["id"] for r in ctx.store.rows("SELECT id FROM team WHERE deleted = 0")))
-        ctx.store.write(lambda tx: tx.update("team", team, {"name": f"Tîm {pick.randrange(10**6)}"}),
-                        actor=ctx.staff["senior"])
+    elif kind in STAFF_EDITS:
+        edit_staff(ctx, kind, pick, workers)
     elif kind == "person_row":  # the person's row alone in its commit (as a pull or an import writes it)
         ctx.store.write(lambda tx: tx.update("person", child, {"preferred_name": f"Cai {pick.randrange(10**6)}"}),
                         actor=ctx.staff["senior"])

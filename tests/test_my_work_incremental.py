@@ -26,6 +26,7 @@ from desktop.services.exceptions import ExceptionService
 from desktop.services.my_work import MyWorkService, _memo
 from desktop.services.persons import PersonService
 from tests.conftest import FixedClock, case_subjects, fast_kdf
+from tests.staff_edits import STAFF_EDITS, edit_staff
 
 DAY = date(2026, 11, 23)
 
@@ -133,20 +134,8 @@ def _edit(ctx: DemoContext, kind: str, pick: random.Random) -> None:
         covering, covered = pick.sample(workers, 2)
         MyWorkService(manager).assign_cover(covering, covered_id=covered, case_id=case if kind == "cover_case" else None,
                                             from_date=day.isoformat(), to_date="2026-12-31")
-    elif kind == "worker":  # a worker's name (on the items they are responsible for or cover)
-        ctx.store.write(lambda tx: tx.update("practitioner", pick.choice(workers),
-                                             {"family_name": pick.choice(["Bevan", "Ab Owen", "Zeller"])}),
-                        actor=ctx.staff["senior"])
-    elif kind == "manager":  # a team manager moves team (their new team's supervision items become theirs)
-        managers = sorted(r["id"] for r in ctx.store.rows(
-            "SELECT id FROM practitioner WHERE app_role = 'team_manager' AND deleted = 0"))
-        teams = sorted(r["id"] for r in ctx.store.rows("SELECT id FROM team WHERE deleted = 0"))
-        ctx.store.write(lambda tx: tx.update("practitioner", pick.choice(managers), {"team_id": pick.choice(teams)}),
-                        actor=ctx.staff["senior"])
-    elif kind == "team":
-        team = pick.choice(sorted(r["id"] for r in ctx.store.rows("SELECT id FROM team WHERE deleted = 0")))
-        ctx.store.write(lambda tx: tx.update("team", team, {"name": f"Tîm {pick.randrange(10**6)}"}),
-                        actor=ctx.staff["senior"])
+    elif kind in STAFF_EDITS:
+        edit_staff(ctx, kind, pick, workers)
     elif kind == "absence":
         MyWorkService(manager).record_absence(pick.choice(workers), from_date=day.isoformat(), to_date="2026-12-31")
     else:

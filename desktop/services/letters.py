@@ -584,12 +584,7 @@ class LetterBuilder:
             action = Quoted(family_in if a["owner_kind"] == "person" else others_in, "cp_plan_action", a["id"],
                             "description", a["description"], a["description_cy"])
             self.quoted.append(action)
-            if a["due_on"]:
-                item = bi("{action} ({owner}, by {due})", action=action.value(), owner=a["owner_name"],
-                          due=date.fromisoformat(a["due_on"]))
-            else:
-                item = bi("{action} ({owner})", action=action.value(), owner=a["owner_name"])
-            (family if a["owner_kind"] == "person" else others).append(item)
+            (family if a["owner_kind"] == "person" else others).append(_action_item(action, a))
         if (plan[0]["support"] or "").strip():
             support = Quoted(others_in, "cp_plan", pid, "support", plan[0]["support"], plan[0]["support_cy"], lines=True)
             self.quoted.append(support)
@@ -626,13 +621,16 @@ class LetterBuilder:
             action = Quoted("your_actions" if mine else "support", "adult_plan_action", a["id"], "description",
                             a["description"], a["description_cy"])
             self.quoted.append(action)
-            if a["due_on"]:
-                item = bi("{action} ({owner}, by {due})", action=action.value(), owner=a["owner_name"],
-                          due=date.fromisoformat(a["due_on"]))
-            else:
-                item = bi("{action} ({owner})", action=action.value(), owner=a["owner_name"])
-            (yours if mine else others).append(item)
+            (yours if mine else others).append(_action_item(action, a))
         return outcomes, yours, others
+
+
+def _action_item(action: Quoted, row: dict[str, Any]) -> BilingualText:
+    """A plan action as a letter's list item: what, who, and by when if it has a date."""
+    if row["due_on"]:
+        return bi("{action} ({owner}, by {due})", action=action.value(), owner=row["owner_name"],
+                  due=date.fromisoformat(row["due_on"]))
+    return bi("{action} ({owner})", action=action.value(), owner=row["owner_name"])
 
 
 def _lines(text: str | None) -> list[str]:

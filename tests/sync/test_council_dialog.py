@@ -19,6 +19,14 @@ from tests.server.harness import Harness
 from tests.sync.council import END, START, make_council
 
 
+def _saved_text(qtbot: Any, dialog: Any, out: Path) -> str:
+    """Save the dialog's report to ``out`` (on its worker) and read the PDF's words back."""
+    with qtbot.waitSignal(dialog.written, timeout=60_000):
+        dialog.save_to(out)
+    with pdfplumber.open(out) as pdf:
+        return " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+
+
 def test_a_senior_manager_saves_the_councils_report_from_the_app(qtbot: Any, srv: Harness, laptops: Any,
                                                                   tmp_path: Path) -> None:
     from ui.committee_dialog import CommitteeReportDialog
@@ -37,11 +45,7 @@ def test_a_senior_manager_saves_the_councils_report_from_the_app(qtbot: Any, srv
         dialog.set_value("period_start", START.isoformat())
         dialog.set_value("period_end", END.isoformat())
         dialog.set_value("language", "en")
-        out = tmp_path / "council.pdf"
-        with qtbot.waitSignal(dialog.written, timeout=60_000):
-            dialog.save_to(out)
-        with pdfplumber.open(out) as pdf:
-            text = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+        text = _saved_text(qtbot, dialog, tmp_path / "council.pdf")
         assert "Every case in the council, from the server" in text
         by_team = text[text.index("Open cases by team"):]
         for team in ("A", "B", "C"):  # every team's cases, though this laptop holds none of them
@@ -53,11 +57,7 @@ def test_a_senior_manager_saves_the_councils_report_from_the_app(qtbot: Any, srv
         teams = [dialog.widgets["team"].itemData(i) for i in range(dialog.widgets["team"].count())]
         assert teams[0] is None and dialog.widgets["team"].itemText(0) == "Every team" and "A" in teams
         dialog.set_value("team", "A")
-        team_out = tmp_path / "team.pdf"
-        with qtbot.waitSignal(dialog.written, timeout=60_000):
-            dialog.save_to(team_out)
-        with pdfplumber.open(team_out) as pdf:
-            team_text = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+        team_text = _saved_text(qtbot, dialog, tmp_path / "team.pdf")
         assert "The cases of one team, from the server: A" in team_text
         assert srv.sql("SELECT detail FROM audit WHERE action = 'report.committee' ORDER BY id DESC LIMIT 1"
                        )[0]["detail"]["team"] == "A"
