@@ -150,7 +150,7 @@ FIELDS: dict[str, str] = {
     "outline_plan_cy": N_("outline plan in Welsh"), "reasons_cy": N_("reasons in Welsh"),
     "observations_cy": N_("observations in Welsh"), "outcome_summary_cy": N_("outcome in Welsh"),
     "decisions_cy": N_("decisions in Welsh"), "support_cy": N_("support in Welsh"),
-    "support_offered_cy": N_("support in Welsh"),
+    "support_offered_cy": N_("support in Welsh"), "summary": N_("summary"), "summary_cy": N_("summary in Welsh"),
     "owner_name": N_("owner"), "started_on": N_("start date"), "ended_on": N_("end date"),
     "end_reason": N_("reason for ending"), "end_note": N_("note on ending"), "end_on": N_("end date"),
     "achieved_on": N_("date achieved"), "target_on": N_("target date"), "route": N_("route to permanence"),
