@@ -155,6 +155,10 @@ class MainWindow(Retranslating, QMainWindow):
         self._badge_timer.setSingleShot(True)
         self._badge_timer.setInterval(500)
         self._badge_timer.timeout.connect(self.refresh_badges)
+        # One count of the badges at a time: a refresh asked for while one runs is made once, after it (a senior
+        # manager's counts read every case in scope; two at once were twice the work and twice the memory).
+        self._badges_running = False
+        self._badges_again = False
         # A bound method, not a lambda: Qt drops the connection when the window is destroyed.
         store_watcher(session).changed.connect(self._store_changed)
 
@@ -355,16 +359,28 @@ class MainWindow(Retranslating, QMainWindow):
         self._badge_timer.start()
 
     def refresh_badges(self) -> None:
+        """Count the sidebar's badges again on a worker; while a count runs, once more after it ends (so what
+        changed meanwhile is counted, and never by two counts at once)."""
         if self._locked:
             return
+        if self._badges_running:
+            self._badges_again = True
+            return
+        self._badges_running = True
         keys = [a.key for a in self._areas]
-        runner().run(compute_badges, self.session, keys, on_done=self._on_badges, on_error=lambda _e: None)
+        runner().run(compute_badges, self.session, keys, on_done=self._on_badges, on_error=self._badges_ended)
 
     def _on_badges(self, badges: dict[str, int | None]) -> None:
-        if self._locked:
-            return
-        self._badges = badges
-        self._update_sidebar()
+        if not self._locked:
+            self._badges = badges
+            self._update_sidebar()
+        self._badges_ended()
+
+    def _badges_ended(self, _error: BaseException | None = None) -> None:
+        self._badges_running = False
+        if self._badges_again:
+            self._badges_again = False
+            self.refresh_badges()
 
     # -- language -----------------------------------------------------------------------------
     def switch_language(self, lang: str) -> None:

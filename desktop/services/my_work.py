@@ -59,13 +59,14 @@ substitute; a lifted one is not a duty while the exception lasts — ``items()``
 from __future__ import annotations
 
 import bisect
+import contextlib
 import importlib
 import importlib.util
 import json
 import marshal
 import threading
 import weakref
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
@@ -816,12 +817,14 @@ class MyWorkService:
                                               params)]
 
     def _kept_of(self, on: date, recipe: str, stamp: due_kept.Mark, scope: list[str], *,
-                 whole: bool = False) -> list[WorkItem]:
+                 whole: bool = False, scan: bool = False) -> list[WorkItem]:
         """The items of the cases ``scope`` names (in the person's scope — ``whole``: all of it; ``stamp``
         taken before it was read), in :func:`order`: what is kept for the cases with a current answer
-        (:mod:`desktop.services.due_kept`), the others worked out again (and kept)."""
+        (:mod:`desktop.services.due_kept`), the others worked out again (and kept). ``scan``: the kept answers
+        are read through :meth:`~desktop.store.store.Store.scanning` (a count passing once over every case's)."""
         store, user = self.session.store, self.session.user
-        kept = due_kept.current(store, user.id, on, recipe, scope)
+        with store.scanning() if scan else contextlib.nullcontext():
+            kept = due_kept.current(store, user.id, on, recipe, scope)
         items, unreadable = _unpack_cases(kept, self._day(on))
         stale = frozenset(scope) - (kept.keys() - unreadable)
         if stale:
@@ -1018,8 +1021,9 @@ class MyWorkService:
     def counts(self, on: date | None = None) -> dict[str, int]:
         """The headline counts of :meth:`view` (the sidebar badge). Any thread. When the whole answer is not
         held already, they are counted :data:`COUNT_CHUNK` cases at a time from what is kept (the cases
-        changed since worked out again and kept), so a senior manager's 50,000 cases' items are never all
-        held at once for a badge."""
+        changed since worked out again and kept), the cases in scope read a chunk at a time too (in id
+        order), so a senior manager's 50,000 cases — their items or their ids — are never all held at once
+        for a badge."""
         on = on or self.session.today()
         if (not self.session.can(Can.VIEW_CASEWORK) or self.engine is not default_engine()
                 or _memo(self.session.store).holds(self._key(on, None, None))):
@@ -1027,13 +1031,13 @@ class MyWorkService:
         recipe = self._recipe()
         me, manager = self.session.user.id, self.session.can(Can.VIEW_TEAM_WORK)
         limit = on + timedelta(days=7)
-        stamp, scope = due_kept.mark(self.session.store), self._scope()
+        stamp = due_kept.mark(self.session.store)  # before any read behind the answers worked out below
         tally = dict.fromkeys(("overdue", "due_today", "due_this_week", "problems", "uncovered", "excepted"), 0)
         statuses = {OVERDUE: "overdue", DUE_TODAY: "due_today", DUE_THIS_WEEK: "due_this_week",
                     CANNOT_COMPUTE: "problems"}
-        for start in range(0, len(scope), COUNT_CHUNK):
+        for chunk in self._scope_chunks(COUNT_CHUNK):
             # The same definitions as view(): what the person answers for, the excepted, the uncovered.
-            for i in self._kept_of(on, recipe, stamp, scope[start:start + COUNT_CHUNK]):
+            for i in self._kept_of(on, recipe, stamp, chunk, scan=True):
                 theirs = manager or i.worker_id == me or i.covered_by == me
                 if i.excepted_by and theirs:
                     tally["excepted"] += 1
@@ -1042,9 +1046,26 @@ class MyWorkService:
                 tally[statuses[i.status]] += 1
                 if manager and i.absent and not i.covered_by:
                     tally["uncovered"] += 1
-        tally["tasks"] = sum(t.for_me for t in TaskService(self.session).open_tasks())
+        with self.session.store.scanning():  # the tasks' sources read every case closed, once
+            tally["tasks"] = sum(t.for_me for t in TaskService(self.session).open_tasks())
         return {k: tally[k] for k in ("overdue", "due_today", "due_this_week", "problems", "tasks", "uncovered",
                                       "excepted")}
+
+    def _scope_chunks(self, size: int) -> Iterator[list[str]]:
+        """The ids of the cases in the person's scope (:meth:`_scope`'s), ``size`` at a time in id order: each
+        chunk read by itself (from the case table's primary key), after the last id of the one before."""
+        condition, params = case_condition(self.session.user, self.session.today())
+        after = ""  # below every id
+        while True:
+            with self.session.store.scanning():  # each id read once
+                ids = [r["id"] for r in self.session.store.rows(
+                    f"SELECT c.id FROM case_file c WHERE c.id > :after_id AND ({condition}) ORDER BY c.id"
+                    " LIMIT :chunk_size", {**params, "after_id": after, "chunk_size": size})]
+            if ids:
+                yield ids
+            if len(ids) < size:
+                return
+            after = ids[-1]
 
     def _teams(self, items: list[WorkItem], on: date) -> list[TeamSummary]:
         """Per team, one row per worker: the team's casework staff, and anyone else items name."""

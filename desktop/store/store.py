@@ -58,6 +58,10 @@ class Change:
     beyond_cases: bool
 
 
+SCAN_CACHE_KIB = 512
+"""The page cache a connection keeps while it reads through :meth:`Store.scanning` (in KiB)."""
+
+
 class Store:
     """An open, migrated, encrypted database.
 
@@ -283,6 +287,26 @@ class Store:
             with self._readers_lock:
                 self._readers.append(db)
         return db
+
+    @contextmanager
+    def scanning(self) -> Iterator[None]:
+        """Reads on the calling thread, until the block ends, that pass once over many pages (every case's kept
+        answer, for a count): its connection keeps at most :data:`SCAN_CACHE_KIB` of pages meanwhile, and lets
+        go of what it had cached, as PostgreSQL reads a large scan through a small ring of buffers. Each
+        thread's connection keeps its cache for as long as it lives (SQLCipher's 8,000 KiB by default), so a
+        scan on a worker otherwise holds memory the pages will not repay. The cache's size is put back after
+        (what a later read finds cached is what it reads itself)."""
+        with self.reading() as db:
+            size = int(db.execute("PRAGMA cache_size").fetchone()[0])
+            db.execute(f"PRAGMA cache_size = -{SCAN_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            try:
+                with self.reading() as db:
+                    db.execute(f"PRAGMA cache_size = {size}")
+            except StoreClosed:  # closed meanwhile: so is the connection
+                pass
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Convenience read: a list of dict rows. A read that trips over a damaged page waits for the
