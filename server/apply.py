@@ -34,8 +34,8 @@ from psycopg import errors
 from psycopg.types.json import Jsonb
 
 from desktop.store.rowspec import ALLOCATION_FIELDS, COUNTERS, EntitySpec, RowSpec, spec, unit_of
-from server.auth import User
 from server import manager_changes
+from server.auth import User
 from server.config import Settings
 from server.db import DbConn, Retry
 from server.roles import may_write, may_write_values
