@@ -163,15 +163,17 @@ def check_allocation(conn: DbConn, user: User, op: Op, case_id: UUID,
     raises :class:`Refused` (anyone else's is refused by the caller as before)."""
     team = _uuid_or_none(fields["team_id"]) if "team_id" in fields else current[0]
     worker = _uuid_or_none(fields["allocated_worker_id"]) if "allocated_worker_id" in fields else current[1]
+    worker_team: UUID | None = None
     if worker is not None:
         row = conn.execute("SELECT team_id FROM users WHERE id = %s AND active", (worker,)).fetchone()
         if row is None:
             raise Refused("unknown_reference", "a case is allocated to a worker who uses Diogel")
+        worker_team = row["team_id"]
     if team is not None and not conn.execute("SELECT 1 FROM teams WHERE id = %s", (team,)).fetchone():
         raise Refused("unknown_reference", "no such team on the server")
     if user.role != "senior_manager" and (
         user.team_id is None or {current[0], team} != {user.team_id}
-        or (worker is not None and row["team_id"] != user.team_id)
+        or (worker is not None and worker_team != user.team_id)
     ):
         raise Refused("not_your_team", "a team manager allocates their own team's cases to their own team's workers")
     return Allocation(op.op_id, case_id, team, worker)
