@@ -91,3 +91,26 @@ def test_anyone_elses_push_of_cover_absence_or_allocation_is_refused_as_before(h
     w.update("case_file", teams["case"], {"allocated_worker_id": teams["gwyn"]})
     assert [r.get("reason") for r in w.push()] == ["reference_data"] * 3
     assert (h.count("covers"), h.count("allocation_history")) == (0, 1)
+
+
+def test_a_managers_absence_is_changed_and_ended_through_the_administration_path(h: Harness, teams) -> None:
+    m = h.login("mari")
+    m.pull()
+    absence = m.insert("practitioner_absence", None, {"practitioner_id": teams["wendy"], "from_date": "2026-11-23"})
+    m.push()
+    m.update("practitioner_absence", absence, {"to_date": "2026-11-27", "reason": "sick"})
+    assert [r["status"] for r in m.push()] == ["applied"]
+    row = h.sql("SELECT data, deleted FROM rows WHERE id = %s", (uuid.UUID(absence),))[0]
+    assert (row["data"]["from_date"], row["data"]["to_date"], row["data"]["reason"]) == (
+        "2026-11-23", "2026-11-27", "sick")  # fmt: skip
+    # Moving it to another team's worker is beyond a team manager; deleting it is not.
+    m.update("practitioner_absence", absence, {"practitioner_id": teams["bryn"]})
+    assert m.push()[0]["reason"] == "not_your_team"
+    m.outbox.clear()
+    m.delete("practitioner_absence", absence)
+    assert [r["status"] for r in m.push()] == ["applied"]
+    assert h.sql("SELECT deleted, data->>'practitioner_id' AS p FROM rows WHERE id = %s", (uuid.UUID(absence),))[0] == {
+        "deleted": True, "p": teams["wendy"]}  # fmt: skip
+    w = h.login("wendy")
+    w.pull()
+    assert w.rows[("practitioner_absence", absence)]["deleted"]
