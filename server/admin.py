@@ -293,29 +293,37 @@ def _publish_cover(conn: DbConn, cover_id: UUID, now: datetime, by: UUID | None,
                    reason: str | None = None) -> RowState:  # fmt: skip
     # The caller has just inserted or read this cover in the same transaction, and covers are never deleted.
     c = one(conn.execute("SELECT * FROM covers WHERE id = %s", (cover_id,)), f"cover {cover_id}")
-    return publish(conn, "cover", cover_id, {"covering_id": str(c["cover_user_id"]),
-                   "covered_id": str(c["covered_user_id"]), "from_date": c["starts_on"].isoformat(),
-                   "to_date": c["ends_on"].isoformat(), "reason": reason}, now, by)  # fmt: skip
+    covered = str(c["covered_user_id"]) if c["covered_user_id"] else None
+    # A cover of one case is a row of that case on the laptop too (its ``case_id``).
+    return publish(conn, "cover", cover_id, {"covering_id": str(c["cover_user_id"]), "covered_id": covered,
+                   "from_date": c["starts_on"].isoformat(), "to_date": c["ends_on"].isoformat(), "reason": reason},
+                   now, by, case_id=c["case_id"])  # fmt: skip
 
 
 def add_cover(
-    conn: DbConn, cover_user: str, covered_user: str, starts_on: date, ends_on: date,
+    conn: DbConn, cover_user: str, covered_user: str | None, starts_on: date, ends_on: date,
     *, now: datetime, by: UUID | None = None, cover_id: UUID | None = None, reason: str | None = None,
+    case_id: UUID | None = None,
 ) -> UUID:  # fmt: skip
-    """``cover_user`` sees ``covered_user``'s allocated cases on local dates starts_on..ends_on. The cover's
-    id is new unless given (a manager's laptop made the row: the published row is that same row)."""
+    """``cover_user`` sees ``covered_user``'s allocated cases on local dates starts_on..ends_on — or, with
+    ``case_id``, that one case (the covered user then only says whose work it was, and may be None). The
+    cover's id is new unless given (a manager's laptop made the row: the published row is that same row)."""
     if ends_on < starts_on:
         raise AdminError("cover ends before it starts")
-    a, b = user_id_for(conn, cover_user), user_id_for(conn, covered_user)
+    if covered_user is None and case_id is None:
+        raise AdminError("give the user or the case covered")
+    if case_id is not None and not conn.execute("SELECT 1 FROM cases WHERE case_id = %s", (case_id,)).fetchone():
+        raise AdminNotFound(f"no such case: {case_id}")
+    a, b = user_id_for(conn, cover_user), user_id_for(conn, covered_user) if covered_user else None
     if a == b:
         raise AdminError("a user cannot cover their own caseload")
     cover_id = cover_id or uuid.uuid4()
     if conn.execute("SELECT 1 FROM covers WHERE id = %s", (cover_id,)).fetchone():
         raise AdminError("this cover is already recorded")
     conn.execute(
-        "INSERT INTO covers (id, cover_user_id, covered_user_id, starts_on, ends_on, created_at)"
-        " VALUES (%s,%s,%s,%s,%s,%s)",
-        (cover_id, a, b, starts_on, ends_on, now),
+        "INSERT INTO covers (id, cover_user_id, covered_user_id, starts_on, ends_on, created_at, case_id)"
+        " VALUES (%s,%s,%s,%s,%s,%s,%s)",
+        (cover_id, a, b, starts_on, ends_on, now, case_id),
     )
     _publish_cover(conn, cover_id, now, by, reason)
     return cover_id

@@ -11,8 +11,8 @@ Contract:
 - who: a ``team_manager`` for the workers and cases of their own team; a ``senior_manager`` for anyone.
   Anyone else is refused as before (``reference_data``); a team manager beyond their team is refused
   ``not_your_team``.
-- cover: an insert of a cover of a worker (``covers`` has no form for the cover of one case: that is
-  refused ``cover_of_case``, never dropped); a cover is never changed or deleted from a laptop
+- cover: an insert of a cover of a worker's caseload, or of one case (``covers.case_id``, migration
+  0026, a row of that case as on the laptop); a cover is never changed or deleted from a laptop
   (``reference_data``), as ``covers`` rows are never changed.
 - absence: insert, update or delete of a ``practitioner_absence`` row (``admin.put_reference``).
 - allocation: :func:`check_allocation` while the op is judged, :func:`record_allocations` once the batch
@@ -120,14 +120,19 @@ def apply_reference(conn: DbConn, user: User, op: Op, now: datetime) -> tuple[Ro
 def _cover(conn: DbConn, user: User, op: Op, fields: dict[str, Any], now: datetime) -> None:
     if op.kind != "insert":
         raise Refused("reference_data", "a cover is never changed once recorded; record a new one")
-    if op.case_id is not None:
-        raise Refused("cover_of_case", "the server records cover of a worker's whole caseload, not of one case")
     covering = _uuid(fields.get("covering_id"), "covering_id")
-    covered = _uuid(fields.get("covered_id"), "covered_id")
-    _require_team(conn, user, [str(covering), str(covered)])
+    covered = _uuid(fields["covered_id"], "covered_id") if fields.get("covered_id") is not None else None
+    if covered is None and op.case_id is None:
+        raise Refused("invalid_row", "a cover names the worker or the case covered")
+    _require_team(conn, user, [str(covering), str(covered) if covered else None])
+    if op.case_id is not None and user.role != "senior_manager":
+        case = conn.execute("SELECT team_id FROM cases WHERE case_id = %s", (op.case_id,)).fetchone()
+        if case is not None and case["team_id"] != user.team_id:
+            raise Refused("not_your_team", "a team manager arranges cover of their own team's cases only")
     reason = fields.get("reason")
-    admin.add_cover(conn, str(covering), str(covered), _date(fields.get("from_date"), "from_date"),
-                    _date(fields.get("to_date"), "to_date"), now=now, by=user.id, cover_id=op.entity_id,
+    admin.add_cover(conn, str(covering), str(covered) if covered else None,
+                    _date(fields.get("from_date"), "from_date"), _date(fields.get("to_date"), "to_date"),
+                    now=now, by=user.id, cover_id=op.entity_id, case_id=op.case_id,
                     reason=reason if isinstance(reason, str) else None)  # fmt: skip
 
 

@@ -90,8 +90,6 @@ REASONS: dict[str, str] = {
                          "allocation, cover and absence only by a manager. Ask your team manager."),
     "not_your_team": N_("A team manager arranges allocation, cover and absence for their own team's workers "
                         "and cases only. Ask a senior manager."),
-    "cover_of_case": N_("The server records cover of a worker's whole caseload, not of one case. Arrange cover "
-                        "of the worker instead, or ask an administrator."),
     "append_only": N_("This record cannot be changed once saved; record an amendment instead."),
     "invalid_row": N_("The server cannot store this record as it is: {detail}"),
     "unknown_reference": N_("This record points at a record the server does not have."),

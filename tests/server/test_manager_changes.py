@@ -114,3 +114,25 @@ def test_a_managers_absence_is_changed_and_ended_through_the_administration_path
     w = h.login("wendy")
     w.pull()
     assert w.rows[("practitioner_absence", absence)]["deleted"]
+
+
+def test_a_cover_of_one_case_lasts_its_dates_with_the_grace_window_after(h: Harness, teams, clock) -> None:
+    theirs = uuid.uuid4()
+    h.allocate(theirs, "B", "bryn")
+    m = h.login("mari")
+    m.pull()
+    m.insert("cover", str(theirs), {"covering_id": teams["gwyn"], "from_date": "2026-11-23", "to_date": "2026-11-25"})
+    mine = m.insert("cover", teams["case"], {"covering_id": teams["gwyn"], "from_date": "2026-11-23",
+                                             "to_date": "2026-11-25"})  # fmt: skip
+    assert [r.get("reason") for r in m.push()] == ["not_your_team", None]
+    assert h.sql("SELECT case_id::text AS c FROM covers WHERE id = %s", (uuid.UUID(mine),))[0]["c"] == teams["case"]
+    g = h.login("gwyn")
+    g.pull()
+    assert ("case_file", teams["case"]) in g.rows
+    # Local date 2026-11-28: the cover has ended; work made while it lasted still goes in (grace window).
+    clock.advance(days=5)
+    g.token = h.login("gwyn").token
+    g.visit(teams["case"], "written while covering, sent late")
+    assert g.push()[0]["status"] == "applied"
+    g.pull()
+    assert teams["case"] in {rm.get("case_id") for rm in g.removed if rm["type"] == "remove_case"}

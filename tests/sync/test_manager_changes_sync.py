@@ -1,7 +1,7 @@
 """A manager's absence, cover and allocation made on a laptop reach the server through the administration
 path (server/manager_changes.py): ``covers`` and the allocation change as if an administrator had made
 them, scope follows on every laptop, the laptop's row and the server's are one row; what a team manager
-may not arrange, and what the server cannot represent, is refused in words and kept."""
+may not arrange is refused in words and kept."""
 
 from __future__ import annotations
 
@@ -86,19 +86,21 @@ def test_a_manager_allocates_within_the_team_and_not_beyond_it(srv, laptops) -> 
     assert srv.count("allocation_history") == history
 
 
-def test_cover_of_one_case_is_refused_in_words_and_kept(srv, laptops) -> None:
-    w = laptops("wendy")
+def test_a_cover_of_one_case_brings_that_case_only_to_the_covering_worker(srv, laptops) -> None:
+    w, g = laptops("wendy"), laptops("gwyn")
     case, _ = make_case(w)
+    other, _ = make_case(w, "Price")
     w.sync()
     m = laptops("mari")
-    g = _uid(srv, "gwyn")
-    MyWorkService(m.session).assign_cover(g, from_date="2026-11-23", to_date="2026-11-30", case_id=case)
-    assert m.sync().refused == 1
-    [att] = needs_attention(m.store)
-    assert (att["entity"], att["reason"]) == ("cover", "cover_of_case")
-    assert "whole caseload" in att["message"]
-    assert srv.count("covers") == 0
-    assert srv.sql("SELECT count(*) AS n FROM rows WHERE entity = 'cover'")[0]["n"] == 0
+    cover = MyWorkService(m.session).assign_cover(g.uid, from_date="2026-11-23", to_date="2026-11-30", case_id=case)
+    assert m.sync().refused == 0 and needs_attention(m.store) == []
+    [c] = srv.sql("SELECT id::text AS id, case_id::text AS c, covered_user_id FROM covers")
+    assert c == {"id": cover["id"], "c": case, "covered_user_id": None}
+    assert m.store.rows("SELECT count(*) AS n FROM cover")[0]["n"] == 1
+    assert m.row("cover", cover["id"])["case_id"] == case
+    g.sync()
+    assert case in _cases(g) and other not in _cases(g)
+    assert g.row("cover", cover["id"])["case_id"] == case
 
 
 def test_a_social_workers_cover_is_refused_as_before(srv, laptops) -> None:
