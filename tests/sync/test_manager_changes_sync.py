@@ -36,7 +36,7 @@ def test_absence_and_cover_recorded_offline_reach_the_server_and_the_covering_wo
     cover = MyWorkService(m.session).assign_cover(g.uid, from_date="2026-11-23", to_date="2026-12-04",
                                                   covered_id=w.uid)  # fmt: skip
     report = m.sync()
-    assert report.refused == 0 and needs_attention(m.store) == []
+    assert report.refused == 0 and needs_attention(m.store) == [] and report.verified and not report.repaired
     # Through the administration path: the cover is in ``covers`` under the laptop's own id, published once.
     [c] = srv.sql("SELECT id::text AS id, cover_user_id::text AS a, covered_user_id::text AS b, starts_on::text AS s,"
                   " ends_on::text AS e FROM covers")  # fmt: skip
@@ -93,12 +93,16 @@ def test_a_cover_of_one_case_brings_that_case_only_to_the_covering_worker(srv, l
     w.sync()
     m = laptops("mari")
     cover = MyWorkService(m.session).assign_cover(g.uid, from_date="2026-11-23", to_date="2026-11-30", case_id=case)
-    assert m.sync().refused == 0 and needs_attention(m.store) == []
+    report = m.sync()
+    assert report.refused == 0 and needs_attention(m.store) == []
+    # The cover is a row of that case on both sides: the laptop's and the server's counts agree at once.
+    assert report.verified and not report.repaired
     [c] = srv.sql("SELECT id::text AS id, case_id::text AS c, covered_user_id FROM covers")
     assert c == {"id": cover["id"], "c": case, "covered_user_id": None}
     assert m.store.rows("SELECT count(*) AS n FROM cover")[0]["n"] == 1
     assert m.row("cover", cover["id"])["case_id"] == case
-    g.sync()
+    report = g.sync()
+    assert report.verified and not report.repaired
     assert case in _cases(g) and other not in _cases(g)
     assert g.row("cover", cover["id"])["case_id"] == case
 
