@@ -260,6 +260,16 @@ def allocate(
         raise AdminError("give a team, a worker or both")
     if case_type is not None and case_type not in CASE_TYPES:
         raise AdminError(f"case type must be one of {', '.join(CASE_TYPES)}")
+    record_allocation(conn, case_id, team_id, worker_id, case_type, changed_by, now)
+    if load_rows(conn, [("case_file", case_id)], lock=False):
+        publish(conn, "case_file", case_id, {"team_id": str(team_id) if team_id else None,
+                "allocated_worker_id": str(worker_id) if worker_id else None}, now, by, case_id=case_id)  # fmt: skip
+
+
+def record_allocation(conn: DbConn, case_id: UUID, team_id: UUID | None, worker_id: UUID | None,
+                      case_type: str | None, changed_by: str, now: datetime) -> None:  # fmt: skip
+    """The server's allocation of a case (``cases``, which scope reads) and its history line; the caller
+    publishes the case's ``case_file`` fields (:func:`allocate`), or a push carries them."""
     existing = conn.execute("SELECT case_type FROM cases WHERE case_id = %s", (case_id,)).fetchone()
     ctype = case_type or (existing["case_type"] if existing else "child_protection")
     conn.execute(
@@ -274,38 +284,48 @@ def allocate(
         " VALUES (%s, %s, %s, %s, %s, %s)",
         (case_id, team_id, worker_id, ctype, changed_by, now),
     )
-    if load_rows(conn, [("case_file", case_id)], lock=False):
-        publish(conn, "case_file", case_id, {"team_id": str(team_id) if team_id else None,
-                "allocated_worker_id": str(worker_id) if worker_id else None}, now, by, case_id=case_id)  # fmt: skip
 
 
 CASE_TYPES = ("child_protection", "child_in_need", "looked_after", "adult_at_risk", "adult_support")
 
 
-def _publish_cover(conn: DbConn, cover_id: UUID, now: datetime, by: UUID | None) -> None:
+def _publish_cover(conn: DbConn, cover_id: UUID, now: datetime, by: UUID | None,
+                   reason: str | None = None) -> RowState:  # fmt: skip
     # The caller has just inserted or read this cover in the same transaction, and covers are never deleted.
     c = one(conn.execute("SELECT * FROM covers WHERE id = %s", (cover_id,)), f"cover {cover_id}")
-    publish(conn, "cover", cover_id, {"covering_id": str(c["cover_user_id"]), "covered_id": str(c["covered_user_id"]),
-            "from_date": c["starts_on"].isoformat(), "to_date": c["ends_on"].isoformat(), "reason": None}, now, by)  # fmt: skip
+    covered = str(c["covered_user_id"]) if c["covered_user_id"] else None
+    # A cover of one case is a row of that case on the laptop too (its ``case_id``).
+    return publish(conn, "cover", cover_id, {"covering_id": str(c["cover_user_id"]), "covered_id": covered,
+                   "from_date": c["starts_on"].isoformat(), "to_date": c["ends_on"].isoformat(), "reason": reason},
+                   now, by, case_id=c["case_id"])  # fmt: skip
 
 
 def add_cover(
-    conn: DbConn, cover_user: str, covered_user: str, starts_on: date, ends_on: date,
-    *, now: datetime, by: UUID | None = None,
+    conn: DbConn, cover_user: str, covered_user: str | None, starts_on: date, ends_on: date,
+    *, now: datetime, by: UUID | None = None, cover_id: UUID | None = None, reason: str | None = None,
+    case_id: UUID | None = None,
 ) -> UUID:  # fmt: skip
-    """``cover_user`` sees ``covered_user``'s allocated cases on local dates starts_on..ends_on."""
+    """``cover_user`` sees ``covered_user``'s allocated cases on local dates starts_on..ends_on — or, with
+    ``case_id``, that one case (the covered user then only says whose work it was, and may be None). The
+    cover's id is new unless given (a manager's laptop made the row: the published row is that same row)."""
     if ends_on < starts_on:
         raise AdminError("cover ends before it starts")
-    a, b = user_id_for(conn, cover_user), user_id_for(conn, covered_user)
+    if covered_user is None and case_id is None:
+        raise AdminError("give the user or the case covered")
+    if case_id is not None and not conn.execute("SELECT 1 FROM cases WHERE case_id = %s", (case_id,)).fetchone():
+        raise AdminNotFound(f"no such case: {case_id}")
+    a, b = user_id_for(conn, cover_user), user_id_for(conn, covered_user) if covered_user else None
     if a == b:
         raise AdminError("a user cannot cover their own caseload")
-    cover_id = uuid.uuid4()
+    cover_id = cover_id or uuid.uuid4()
+    if conn.execute("SELECT 1 FROM covers WHERE id = %s", (cover_id,)).fetchone():
+        raise AdminError("this cover is already recorded")
     conn.execute(
-        "INSERT INTO covers (id, cover_user_id, covered_user_id, starts_on, ends_on, created_at)"
-        " VALUES (%s,%s,%s,%s,%s,%s)",
-        (cover_id, a, b, starts_on, ends_on, now),
+        "INSERT INTO covers (id, cover_user_id, covered_user_id, starts_on, ends_on, created_at, case_id)"
+        " VALUES (%s,%s,%s,%s,%s,%s,%s)",
+        (cover_id, a, b, starts_on, ends_on, now, case_id),
     )
-    _publish_cover(conn, cover_id, now, by)
+    _publish_cover(conn, cover_id, now, by, reason)
     return cover_id
 
 

@@ -34,6 +34,7 @@ from psycopg import errors
 from psycopg.types.json import Jsonb
 
 from desktop.store.rowspec import ALLOCATION_FIELDS, COUNTERS, EntitySpec, RowSpec, spec, unit_of
+from server import manager_changes
 from server.auth import User
 from server.config import Settings
 from server.db import DbConn, Retry
@@ -146,6 +147,7 @@ class _Batch:
         # back exactly its own additions (no copy of a scope that may hold thousands of units per op).
         self.added_persons: list[UUID] = []
         self.added_cases: list[UUID] = []
+        self.allocations: list[manager_changes.Allocation] = []  # a manager's, recorded once applied
 
     # -- helpers -----------------------------------------------------------------------------------
     def _pending(self, op: Op) -> dict[str, Any]:
@@ -280,7 +282,17 @@ class _Batch:
             allowed["allocated_worker_id"] |= {None, self.user.id}
         for name in names:
             if _uuid_or_none(fields[name]) not in allowed[name] and not (fields[name] is None and None in allowed[name]):
-                raise _Rejected("reference_data", "a case's allocation is changed only by an administrator on the server")
+                if self.user.role in manager_changes.MANAGERS:  # a manager's allocation: server.manager_changes
+                    self.allocations.append(self._managed(manager_changes.check_allocation, op, case, current, fields))
+                    return
+                raise _Rejected("reference_data", "a case's allocation is changed only by a manager")
+
+    def _managed(self, fn: Callable[..., Any], op: Op, *args: Any) -> Any:
+        """``fn(conn, user, op, *args)`` from server.manager_changes, its refusal a rejection of the op."""
+        try:
+            return fn(self.conn, self.user, op, *args)
+        except manager_changes.Refused as r:
+            raise _Rejected(r.reason, r.message) from None
 
     def _check_row(self, es: EntitySpec, row: RowState) -> None:
         problems = self.spec.problems(es.name, row.data)
@@ -312,10 +324,13 @@ class _Batch:
         es = self.spec.get(op.entity)
         if es is None:
             raise _Rejected("unknown_entity", f"there is no record type {op.entity}")
-        if es.reference:
+        if es.reference and not manager_changes.takes(self.user, op.entity):
             raise _Rejected("reference_data", "reference data is changed only by an administrator on the server")
         if op.actor != self.user_str:
             raise _Rejected("actor_mismatch", "the op's actor is not the signed-in user")
+        if es.reference:  # a manager's cover or absence, through the administration path
+            row, applied = self._managed(manager_changes.apply_reference, op, self.now)
+            return self._ok(op, row, applied)
         if not may_write(self.user.role, op.entity):
             raise _Rejected("role", "your role does not record this kind of record")
         row = self.rows.get((op.entity, op.entity_id))
@@ -594,6 +609,8 @@ def apply_batch(
 
     for case in sorted(batch.new_cases, key=str):
         register_new_case(conn, user, case, batch.now)
+    by_op = {r["op_id"]: r for r in results if r is not None}
+    manager_changes.record_allocations(conn, user, batch.allocations, by_op, batch.now)
     # From here on every write goes in one pipeline: the lock and the sequence numbers are one round
     # trip, the rows, the op log, conflicts and quarantine one more.
     try:

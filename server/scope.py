@@ -6,7 +6,8 @@ one unit (``rows.scope_id``), or to none (reference data, readable by every sign
 only through the administration path).
 
 Cases:
-- social_worker: cases allocated to them, plus the cases of every user they cover today;
+- social_worker: cases allocated to them, plus the cases of every user they cover today and each case
+  they cover today (a cover of one case);
 - team_manager, admin_staff: their team's cases (and any allocated to them personally);
 - senior_manager: all cases; register_custodian: all cases whose case_type is ``child_protection``;
 - performance_officer: none (they read the authority's figures, never casework: server/figures.py).
@@ -61,8 +62,11 @@ def _cases_sql(user: User, today: date) -> tuple[str, dict[str, UUID | date | No
     return (  # social_worker
         # (a UNION, not OR: each half reads by the worker index instead of scanning every case)
         "SELECT case_id FROM cases WHERE worker_id = %(me)s UNION SELECT case_id FROM cases WHERE worker_id IN ("
-        " SELECT covered_user_id FROM covers WHERE cover_user_id = %(me)s"
+        " SELECT covered_user_id FROM covers WHERE cover_user_id = %(me)s AND case_id IS NULL"
         " AND starts_on <= %(today)s AND ends_on >= %(today)s)"
+        # the cover of one case (migration 0026)
+        " UNION SELECT case_id FROM covers WHERE cover_user_id = %(me)s AND case_id IS NOT NULL"
+        " AND starts_on <= %(today)s AND ends_on >= %(today)s"
     ), {"me": user.id, "today": today}
 
 
@@ -164,7 +168,7 @@ def access_ended(conn: DbConn, user: User, case_id: UUID, now: datetime) -> date
     covers = []
     if user.role == "social_worker":
         covers = conn.execute(
-            "SELECT covered_user_id, starts_on, ends_on FROM covers WHERE cover_user_id = %s", (user.id,)
+            "SELECT covered_user_id, case_id, starts_on, ends_on FROM covers WHERE cover_user_id = %s", (user.id,)
         ).fetchall()
     ended: datetime | None = None
     for i, h in enumerate(history):
@@ -180,7 +184,8 @@ def access_ended(conn: DbConn, user: User, case_id: UUID, now: datetime) -> date
         elif user.role == "register_custodian" and h["case_type"] == "child_protection":
             spans.append((start, end))
         for c in covers:
-            if c["covered_user_id"] == h["worker_id"]:
+            # a cover of one case covers that case; a cover of a worker, the worker's allocated cases
+            if (c["case_id"] == case_id) if c["case_id"] is not None else (c["covered_user_id"] == h["worker_id"]):
                 c_start = _local_midnight(c["starts_on"])
                 c_end = _local_midnight(c["ends_on"] + timedelta(days=1))
                 if c_start <= end and c_end > start:

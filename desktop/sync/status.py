@@ -86,8 +86,10 @@ def read_status(store: Any) -> SyncStatus:
 # stays in ``server_message``).
 REASONS: dict[str, str] = {
     "out_of_scope": N_("This record is no longer in your caseload on the server."),
-    "reference_data": N_("Staff, teams, roles, allocation and cover are changed only by an administrator "
-                         "on the server. Ask your team manager."),
+    "reference_data": N_("Staff, teams and roles are changed only by an administrator on the server, and "
+                         "allocation, cover and absence only by a manager. Ask your team manager."),
+    "not_your_team": N_("A team manager arranges allocation, cover and absence for their own team's workers "
+                        "and cases only. Ask a senior manager."),
     "append_only": N_("This record cannot be changed once saved; record an amendment instead."),
     "invalid_row": N_("The server cannot store this record as it is: {detail}"),
     "unknown_reference": N_("This record points at a record the server does not have."),

@@ -37,15 +37,18 @@ def test_a_laptop_cannot_change_someones_role_and_the_refusal_needs_attention(sr
     assert g.sync().refused == 0
 
 
-def test_assigning_cover_on_a_laptop_is_refused_as_reference_data(srv, laptops) -> None:
+def test_a_team_manager_cannot_arrange_cover_for_another_teams_worker(srv, laptops) -> None:
+    """A team manager's cover reaches the server through the administration path (test_manager_changes_sync),
+    for their own team's workers only: another team's worker is refused in words and kept."""
+    srv.team("B")
+    srv.user("bryn", "social_worker", "B")
     m, w = laptops("mari"), laptops("wendy")
-    # The team manager's "assign cover" writes a cover row; the server takes cover only from its
-    # administration path, so the row is refused and kept.
-    gwyn = str(srv.sql("SELECT id FROM users WHERE username = 'gwyn'")[0]["id"])
-    MyWorkService(m.session).assign_cover(gwyn, from_date="2026-11-23", to_date="2026-11-30", covered_id=w.uid)
+    bryn = str(srv.sql("SELECT id FROM users WHERE username = 'bryn'")[0]["id"])
+    MyWorkService(m.session).assign_cover(bryn, from_date="2026-11-23", to_date="2026-11-30", covered_id=w.uid)
     assert m.sync().refused == 1
     [att] = needs_attention(m.store)
-    assert (att["entity"], att["reason"]) == ("cover", "reference_data")
+    assert (att["entity"], att["reason"]) == ("cover", "not_your_team")
+    assert "senior manager" in att["message"]
     assert srv.sql("SELECT count(*) AS n FROM covers")[0]["n"] == 0
     assert read_status(m.store).attention == 1
 
