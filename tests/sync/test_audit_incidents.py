@@ -201,3 +201,6 @@ def test_check_offline_says_it_could_not_ask_and_still_checks_locally(wendy: Any
     truncate(folder, 1)
     code, text = check(folder, capsys, monkeypatch)
     assert code == 1 and "could not ask" in text and "Audit chain truncated" in text, text
+    monkeypatch.setenv("DIOGEL_LANG", "cy")  # in the person's language (conftest sets English back)
+    code, text = check(folder, capsys, monkeypatch)
+    assert code == 1 and "nid oedd modd ei holi" in text and "wedi'i thorri'n fyr" in text, text
