@@ -138,7 +138,7 @@ def list_incidents(conn: DbConn, actor: User | None, via: str, now: datetime, *,
 
 def own_anchor(conn: DbConn, user: User, device_id: str, *, limit: int) -> dict[str, Any]:
     """The newest anchor the server keeps for ``user``'s ``device_id`` (``None`` if none) and the breaks it
-    recorded for that device, newest first (at most ``limit``). Only ever the caller's own: another
+    recorded for that device, newest first (at most ``limit``; ``more`` says older ones exist). Only ever the caller's own: another
     user's device with the same id is a different history and is never read."""
     last = conn.execute(
         "SELECT entries, head, received_at FROM audit_anchors WHERE user_id = %s AND device_id = %s"
@@ -147,8 +147,9 @@ def own_anchor(conn: DbConn, user: User, device_id: str, *, limit: int) -> dict[
     rows = conn.execute(
         f"SELECT {_INCIDENT_COLUMNS} FROM audit_anchor_incidents i JOIN users u ON u.id = i.user_id"
         " WHERE i.user_id = %s AND i.device_id = %s ORDER BY i.id DESC LIMIT %s",
-        (user.id, device_id, limit),
+        (user.id, device_id, limit + 1),
     ).fetchall()
     anchor = None if last is None else {"entries": last["entries"], "head": last["head"],
                                         "received_at": last["received_at"].isoformat()}  # fmt: skip
-    return {"device_id": device_id, "anchor": anchor, "incidents": [_incident(r) for r in rows]}
+    return {"device_id": device_id, "anchor": anchor, "incidents": [_incident(r) for r in rows[:limit]],
+            "more": len(rows) > limit}

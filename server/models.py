@@ -291,3 +291,4 @@ class OwnAnchorOut(_Closed):
     device_id: str
     anchor: AnchorKept | None
     incidents: list[IncidentOut]
+    more: bool = Field(description="older breaks were recorded beyond the limit")

@@ -27,6 +27,9 @@ from desktop.sync import anchor
 from desktop.sync.errors import SyncError
 from desktop.sync.transport import Transport
 
+ASK_TIMEOUT = 15.0
+"""Seconds to wait for the server: a check is not held up for a sync's minute by a server that hangs."""
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     from desktop.cli import add_profile_args
@@ -69,13 +72,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(ngettext("Audit chain: {count} entry verified.", "Audit chain: {count} entries verified.",
                        chain.entries).format(count=chain.entries))
-    if isinstance(remote, str):
-        print(_("Server: could not ask it about this laptop's audit: {reason} The checks above are this"
-                " laptop's own.").format(reason=remote))
-    elif remote is not None:
+    if isinstance(remote, list):
         findings = [*findings, *remote]
     for finding in findings:
         print(format_message(finding.msgid, finding.params), file=sys.stdout if finding.ok else sys.stderr)
+    if isinstance(remote, str):
+        print(_("Server: could not ask it about this laptop's audit: {reason} The checks above are this"
+                " laptop's own.").format(reason=remote))
     return 0 if chain.ok and all(f.ok for f in findings) else 1
 
 
@@ -88,7 +91,7 @@ def _ask_server(db: Database) -> list[anchor.Finding] | str | None:
         return None
     url, ca, token = where
     try:
-        transport = Transport(url, ca_bundle=ca)
+        transport = Transport(url, ca_bundle=ca, timeout=ASK_TIMEOUT)
     except SyncError as exc:
         return exc.message()
     try:

@@ -162,6 +162,9 @@ def server_compare(db: Any, held: dict[str, Any]) -> list[Finding]:
         out.append(Finding(False, msgid, {"date": str(incident.get("at", ""))[:10],
                                           "anchored": incident["anchored"]["entries"],
                                           "sent": incident["sent"]["entries"]}))
+    if held.get("more"):
+        out.append(Finding(False, N_("Server: it recorded older breaks too; whoever audits laptops can list them"
+                                     " all."), {}))
     return out
 
 

@@ -86,6 +86,10 @@ def test_incidents_page_newest_first(wendy: Any, srv: Any) -> None:
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == 3 and rest["next_before"] is None
     stored = [r["id"] for r in srv.sql("SELECT id FROM audit_anchor_incidents ORDER BY id DESC")]
     assert ids == stored
+    wendy_dev = srv.login("wendy", w.store.device_id)
+    own = wendy_dev.get("/v1/audit-anchor", device_id=w.store.device_id, limit=2).json()
+    assert [i["id"] for i in own["incidents"]] == stored[:2] and own["more"] is True
+    assert wendy_dev.get("/v1/audit-anchor", device_id=w.store.device_id, limit=3).json()["more"] is False
 
 
 def test_a_non_admin_is_refused_the_list(wendy: Any, srv: Any) -> None:
@@ -111,7 +115,8 @@ def test_a_user_reads_only_their_own_devices_anchor(wendy: Any, srv: Any) -> Non
     assert [i["kind"] for i in body["incidents"]] == ["truncated"]
     # Gwyn asking for Wendy's device id learns nothing of it: his own history for that id is empty.
     theirs = srv.login("gwyn", "gwyn-dev").get("/v1/audit-anchor", device_id=device)
-    assert theirs.status_code == 200 and theirs.json() == {"device_id": device, "anchor": None, "incidents": []}
+    assert theirs.status_code == 200 and theirs.json() == {"device_id": device, "anchor": None, "incidents": [],
+                                                           "more": False}
     assert srv.login("gwyn", "gwyn-dev").get("/v1/audit-anchor", device_id="no spaces!").status_code == 422
 
 
@@ -189,7 +194,17 @@ def test_check_reports_an_incident_the_server_recorded(wendy: Any, srv: Any, cap
         code, text = check(folder, capsys, monkeypatch)
     finally:
         live.stop()
-    assert code == 1 and "had been cut short" in text, text
+    assert code == 1 and "had been cut short" in text and "older breaks" not in text, text
+    # More breaks than the check is shown: it says older ones exist rather than dropping them silently.
+    srv.sql("INSERT INTO audit_anchor_incidents (user_id, device_id, kind, anchored_entries, anchored_head,"
+            " sent_entries, sent_head, at) SELECT user_id, device_id, 'unproven', anchored_entries, anchored_head,"
+            " sent_entries, sent_head, at FROM audit_anchor_incidents, generate_series(1, 20)")
+    live.start()
+    try:
+        code, text = check(folder, capsys, monkeypatch)
+    finally:
+        live.stop()
+    assert code == 1 and "older breaks too" in text and text.count("could not show") == 20, text  # the 20 newest; the truncation is older
 
 
 def test_check_offline_says_it_could_not_ask_and_still_checks_locally(wendy: Any, capsys: Any,
