@@ -5,6 +5,10 @@ laptop's chain with what the server keeps — which catches a rewrite of the lap
 
 Real laptop profiles synced with the real server over PostgreSQL; ``diogel check`` talks to a real
 uvicorn on 127.0.0.1.
+
+Each test was seen to fail with the code broken: the own-anchor query not filtered by user, the list
+route at "user" level, the list's audit row not written, ``server_compare`` returning nothing, the list
+ordered oldest first, ``more`` always false, and "could not ask" counted as a failure.
 """
 
 from __future__ import annotations
