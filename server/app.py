@@ -592,6 +592,33 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
         """Keep this device's audit chain head; say whether it continues the last one (§8a)."""
         return await tx(request, lambda conn: audit_anchor.record(conn, user, body, settings.now()))
 
+    @app.get("/v1/audit-anchor", response_model=models.OwnAnchorOut, **secured("user", "own_audit_anchor"))
+    async def own_anchor(
+        request: Request,
+        user: User,
+        device_id: Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:-]+$",
+                                        description="this laptop's device id")],
+        limit: Limit = None,
+    ) -> dict[str, Any]:
+        """The caller's own device's newest anchor and the breaks recorded for it (never another user's)."""
+        size = limit or settings.default_page_size
+        return await tx(request, lambda conn: audit_anchor.own_anchor(conn, user, device_id, limit=size), RR)
+
+    @app.get("/v1/admin/audit-incidents", response_model=models.IncidentsOut, **secured(
+        "admin", "audit_incidents", {200: {"next_page": ("audit_incidents", {"before": "$response.body#/next_before"})}}))
+    async def audit_incidents(
+        request: Request,
+        user: User,
+        before: Annotated[int | None, Query(ge=1, le=2**62, description="only incidents with a smaller id"
+                                                                           " (the next_before of the last page)")] = None,
+        limit: Limit = None,
+    ) -> dict[str, Any]:
+        """Every recorded break in a laptop's audit chain, newest first (administrators; each read audited)."""
+        size = limit or settings.default_page_size
+        now = settings.now()
+        return await tx(request, lambda conn: audit_anchor.list_incidents(conn, user, "api", now, limit=size,
+                                                                          before=before))
+
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
 

@@ -20,6 +20,11 @@ different hash where it had one; no proof when it holds an anchor for the device
 for whoever audits the laptop — that is what makes a rewrite loud, even by someone who also edits
 what the laptop remembers of its anchor. Anchors are per user and device: a user touches only their
 own. Tables: ``server/migrations/0015_audit_anchor.sql``.
+
+Reading them back: ``GET /v1/admin/audit-incidents`` (administrators: every device's breaks, newest first,
+paged by ``before``; each read audited) and ``diogel-server audit-incidents`` for an operator;
+``GET /v1/audit-anchor?device_id=…`` gives a user their own device's newest anchor and breaks (what
+``diogel check`` compares the laptop's chain with).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from psycopg.types.json import Jsonb
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from server.auth import User
@@ -91,3 +97,59 @@ def record(conn: DbConn, user: User, req: AnchorRequest, now: datetime) -> dict[
     )
     return {"anchor": {"entries": req.entries, "head": req.head, "received_at": now.isoformat()},
             "incident": incident}
+
+
+# -- reading what was kept ---------------------------------------------------------------------------
+_INCIDENT_COLUMNS = (
+    "i.id, u.username, u.display_name, i.device_id, i.kind, i.anchored_entries, i.anchored_head,"
+    " i.sent_entries, i.sent_head, i.at"
+)
+
+
+def _incident(row: Any) -> dict[str, Any]:
+    return {"id": row["id"], "username": row["username"], "display_name": row["display_name"],
+            "device_id": row["device_id"], "kind": row["kind"],
+            "anchored": {"entries": row["anchored_entries"], "head": row["anchored_head"]},
+            "sent": {"entries": row["sent_entries"], "head": row["sent_head"]},
+            "at": row["at"].isoformat()}  # fmt: skip
+
+
+def list_incidents(conn: DbConn, actor: User | None, via: str, now: datetime, *, limit: int,
+                   before: int | None = None, since: datetime | None = None) -> dict[str, Any]:
+    """Every device's recorded breaks, newest first, at most ``limit`` (ids below ``before``; at or after
+    ``since``), and ``next_before`` for the next page (``None`` on the last). The read itself is audited
+    (``audit_incidents.list``: who, how, what was asked, how many were shown), as the figures' runs are."""
+    rows = conn.execute(
+        f"SELECT {_INCIDENT_COLUMNS} FROM audit_anchor_incidents i JOIN users u ON u.id = i.user_id"
+        " WHERE (%s::bigint IS NULL OR i.id < %s) AND (%s::timestamptz IS NULL OR i.at >= %s)"
+        " ORDER BY i.id DESC LIMIT %s",
+        (before, before, since, since, limit + 1),
+    ).fetchall()
+    more = len(rows) > limit
+    items = [_incident(r) for r in rows[:limit]]
+    conn.execute(
+        "INSERT INTO audit (at, actor, action, detail) VALUES (%s, %s, 'audit_incidents.list', %s)",
+        (now, actor.id if actor else None,
+         Jsonb({"via": via, "before": before, "since": since.isoformat() if since else None, "limit": limit,
+                "shown": len(items)})),
+    )  # fmt: skip
+    return {"incidents": items, "next_before": items[-1]["id"] if more else None}
+
+
+def own_anchor(conn: DbConn, user: User, device_id: str, *, limit: int) -> dict[str, Any]:
+    """The newest anchor the server keeps for ``user``'s ``device_id`` (``None`` if none) and the breaks it
+    recorded for that device, newest first (at most ``limit``; ``more`` says older ones exist). Only ever the caller's own: another
+    user's device with the same id is a different history and is never read."""
+    last = conn.execute(
+        "SELECT entries, head, received_at FROM audit_anchors WHERE user_id = %s AND device_id = %s"
+        " ORDER BY id DESC LIMIT 1", (user.id, device_id),
+    ).fetchone()  # fmt: skip
+    rows = conn.execute(
+        f"SELECT {_INCIDENT_COLUMNS} FROM audit_anchor_incidents i JOIN users u ON u.id = i.user_id"
+        " WHERE i.user_id = %s AND i.device_id = %s ORDER BY i.id DESC LIMIT %s",
+        (user.id, device_id, limit + 1),
+    ).fetchall()
+    anchor = None if last is None else {"entries": last["entries"], "head": last["head"],
+                                        "received_at": last["received_at"].isoformat()}  # fmt: skip
+    return {"device_id": device_id, "anchor": anchor, "incidents": [_incident(r) for r in rows[:limit]],
+            "more": len(rows) > limit}

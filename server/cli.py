@@ -15,6 +15,8 @@
                               --lang cy|en|bilingual --out FILE.pdf [--team T] [--council council.json]
     diogel-server returns --database-url URL --user NAME --from YYYY-MM-DD --to YYYY-MM-DD
                               --la-code CODE --out DIR       (children.csv and adults.csv: docs/returns.md)
+    diogel-server audit-incidents --database-url URL [--since YYYY-MM-DD]
+                              (every recorded break in a laptop's audit chain, newest first; audited)
 
 ``report`` and ``returns`` are the authority's figures (server/figures.py, server/returns.py): the person
 named by ``--user`` signs in with their password (``DIOGEL_PASSWORD`` or ``--password-file``) and must be a
@@ -42,7 +44,7 @@ from server.db import DbConn
 from server.migrator import SchemaTooNew, migrate
 
 SUBCOMMANDS = ("serve", "migrate", "create-team", "create-user", "set-role", "set-language", "disable-user",
-               "enable-user", "allocate", "cover", "report", "returns")
+               "enable-user", "allocate", "cover", "report", "returns", "audit-incidents")
 
 
 def _db_arg(p: argparse.ArgumentParser) -> None:
@@ -122,7 +124,30 @@ def _parser() -> argparse.ArgumentParser:
     _figures_args(rt)
     rt.add_argument("--la-code", required=True, help="the local authority's code in the collection")
     rt.add_argument("--out", type=Path, required=True, help="the folder to write children.csv and adults.csv in")
+    ai = sub.add_parser("audit-incidents", help="every recorded break in a laptop's audit chain, newest first")
+    _db_arg(ai)
+    ai.add_argument("--since", type=_date_arg, help="only those recorded on or after this day (YYYY-MM-DD)")
     return ap
+
+
+def _audit_incidents(conn: DbConn, since: date | None, now: datetime) -> None:
+    """Print every recorded break (``since`` a local day), newest first, one block each; the read is audited."""
+    from server import audit_anchor
+
+    start = datetime.combine(since, datetime.min.time(), LOCAL_TZ) if since else None
+    before, shown = None, 0
+    while True:
+        page = audit_anchor.list_incidents(conn, None, "cli", now, limit=500, before=before, since=start)
+        conn.commit()
+        for i in page["incidents"]:
+            print(f"{i['at']}  {i['kind']}  {i['username']} ({i['display_name']})  device {i['device_id']}\n"
+                  f"    server had anchored: {i['anchored']['entries']} entries, head {i['anchored']['head']}\n"
+                  f"    the laptop sent:     {i['sent']['entries']} entries, head {i['sent']['head']}")
+        shown += len(page["incidents"])
+        before = page["next_before"]
+        if before is None:
+            break
+    print(f"{shown} incident{'' if shown == 1 else 's'}" + (f" since {since.isoformat()}" if since else ""))
 
 
 def _figures_args(p: argparse.ArgumentParser) -> None:
@@ -287,6 +312,8 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] = utc_now)
                 print(f"allocated {args.case_id}")
             elif args.command == "cover":
                 print(admin.add_cover(conn, args.cover_user, args.covered_user, args.starts_on, args.ends_on, now=now))
+            elif args.command == "audit-incidents":
+                _audit_incidents(conn, args.since, now)
         return 0
     except OSError as exc:
         print(f"diogel-server: cannot write: {exc}", file=sys.stderr)

@@ -261,3 +261,34 @@ class AnchorOut(_Closed):
 
     anchor: AnchorKept
     incident: AnchorIncident | None
+
+
+class IncidentOut(_Closed):
+    """One break in a device's chain of audit anchors, as the server recorded it."""
+
+    id: int
+    username: str
+    display_name: str
+    device_id: str
+    kind: Literal["truncated", "reforged", "unproven"] = Field(
+        description="truncated: fewer entries than anchored; reforged: a different hash at the anchored entry;"
+                    " unproven: no proof of the anchored entry")  # fmt: skip
+    anchored: Anchored = Field(description="what the server had anchored before")
+    sent: Anchored = Field(description="what the laptop sent")
+    at: str = Field(description="when the server received it (ISO 8601)")
+
+
+class IncidentsOut(_Closed):
+    """Recorded breaks, newest first; ``next_before`` is the ``before`` of the next page (null on the last)."""
+
+    incidents: list[IncidentOut]
+    next_before: int | None
+
+
+class OwnAnchorOut(_Closed):
+    """The caller's own device: the newest anchor the server keeps (null if none) and its recorded breaks."""
+
+    device_id: str
+    anchor: AnchorKept | None
+    incidents: list[IncidentOut]
+    more: bool = Field(description="older breaks were recorded beyond the limit")

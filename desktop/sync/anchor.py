@@ -115,3 +115,70 @@ def compare(db: Any) -> list[Finding]:
     if incident in INCIDENTS:
         out.append(Finding(False, INCIDENTS[incident], {}))
     return out
+
+
+# -- what the server holds (``diogel check`` asks it) --------------------------------------------------
+SERVER_INCIDENTS = {
+    "truncated": N_("Server: on {date} it recorded that this laptop's audit chain had been cut short"
+                    " (entries anchored: {anchored}; sent: {sent})."),
+    "reforged": N_("Server: on {date} it recorded that an audit entry on this laptop had been rewritten"
+                   " (entries anchored: {anchored}; sent: {sent})."),
+    "unproven": N_("Server: on {date} it recorded that this laptop could not show the audit entry it was last"
+                   " told of (entries anchored: {anchored}; sent: {sent})."),
+}
+
+
+def server_compare(db: Any, held: dict[str, Any]) -> list[Finding]:
+    """The local chain against what the server keeps for this device (``GET /v1/audit-anchor``): its
+    newest anchor — fewer entries here than anchored means entries removed since, a different hash at
+    the anchored entry means the chain rewritten — and every break it recorded. Unlike :func:`compare`
+    this does not trust anything the laptop remembers."""
+    out: list[Finding] = []
+    kept = held.get("anchor")
+    if not isinstance(kept, dict):
+        out.append(Finding(True, N_("Server: it holds no audit anchor for this laptop yet."), {}))
+    else:
+        entries, head = int(kept["entries"]), str(kept["head"])
+        when = str(kept.get("received_at", ""))[:10]
+        count, _head = chain_head(db)
+        if count < entries:
+            out.append(Finding(False, NN_("Server: it was told of {entries} audit entry on {date}; only {count}"
+                                          " are here: entries have been removed since.",
+                                          "Server: it was told of {entries} audit entries on {date}; only {count}"
+                                          " are here: entries have been removed since.", "entries"),
+                               {"entries": entries, "date": when, "count": count}))
+        elif hash_at(db, entries) != head:
+            out.append(Finding(False, N_("Server: audit entry {entries}, which it was told of on {date}, has been"
+                                         " rewritten since."), {"entries": entries, "date": when}))
+        else:
+            out.append(Finding(True, NN_("Server: the {entries} audit entry it was told of on {date} is here,"
+                                         " unchanged.",
+                                         "Server: the {entries} audit entries it was told of on {date} are all"
+                                         " here, unchanged.", "entries"), {"entries": entries, "date": when}))
+    for incident in held.get("incidents") or ():
+        msgid = SERVER_INCIDENTS.get(str(incident.get("kind")))
+        if msgid is None:  # a kind this build does not know is still a break: never dropped
+            msgid = SERVER_INCIDENTS["unproven"]
+        out.append(Finding(False, msgid, {"date": str(incident.get("at", ""))[:10],
+                                          "anchored": incident["anchored"]["entries"],
+                                          "sent": incident["sent"]["entries"]}))
+    if held.get("more"):
+        out.append(Finding(False, N_("Server: it recorded older breaks too; whoever audits laptops can list them"
+                                     " all."), {}))
+    return out
+
+
+def device_id(db: Any) -> str | None:
+    """This laptop's device id (``meta``), or ``None``."""
+    value = _one(db, "SELECT value FROM meta WHERE key = 'device_id'")
+    return str(value) if value else None
+
+
+def connection(db: Any) -> tuple[str, str | None, str | None] | None:
+    """(server URL, CA bundle, token) of a profile that has synced, or ``None`` if it never has."""
+    url = _one(db, "SELECT value FROM sync_state WHERE key = 'server_url'")
+    if not url:
+        return None
+    ca = _one(db, "SELECT value FROM sync_state WHERE key = 'ca_bundle'")
+    token = _one(db, "SELECT value FROM sync_state WHERE key = 'token'")
+    return str(url), (str(ca) if ca else None), (str(token) if token else None)

@@ -141,6 +141,10 @@ class Transport:
         """Send the audit chain's head (see :mod:`desktop.sync.anchor`)."""
         return self.request("POST", "/v1/audit-anchor", json=body)
 
+    def own_anchor(self, device_id: str) -> dict[str, Any]:
+        """What the server keeps of this device's audit chain: its newest anchor and recorded breaks."""
+        return self.request("GET", "/v1/audit-anchor", params={"device_id": device_id, "limit": 20})
+
     def conflicts(self, status: str = "open") -> dict[str, Any]:
         return self.request("GET", "/v1/conflicts", params={"status": status, "limit": 5000})
 
