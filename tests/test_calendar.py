@@ -322,3 +322,31 @@ def test_results_are_working_days_and_match_a_naive_count(d: date, n: int) -> No
 def test_between_is_additive(a: date, b: date, c: date) -> None:
     wdb = CAL.working_days_between
     assert wdb(a, b) + wdb(b, c) == wdb(a, c)
+
+
+def test_the_kept_table_is_the_packages_answer() -> None:
+    """``bank_holidays_regular.json`` is exactly what the ``holidays`` package computes for its years (a new
+    package release that changes a date fails here: regenerate with ``python -m desktop.domain.calendar``),
+    and the calendar reads it for those years and asks the package beyond them."""
+    import json
+
+    from desktop.domain import calendar as cal
+
+    kept = json.loads(cal.REGULAR_FILE.read_text(encoding="utf-8"))
+    years = range(kept["first_year"], kept["last_year"] + 1)
+    assert kept["dates"] == sorted(d.isoformat() for d in cal.package_holidays(years))
+    assert cal.england_and_wales_holidays(range(2026, 2028)) == cal.package_holidays(range(2026, 2028))
+    assert cal.england_and_wales_holidays(range(2038, 2042)) == cal.package_holidays(range(2038, 2042))
+
+
+def test_working_in_the_kept_years_never_imports_the_package() -> None:
+    """A fresh process that works out working days in the kept years does not import ``holidays`` (~17 MB:
+    every country's module)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom datetime import date\nfrom desktop.domain.engine import default_engine\n"
+            "cal = default_engine().calendar\nassert cal.add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 29)\n"
+            "print('holidays' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -99,8 +99,9 @@ def warm_qt_enums() -> int:
 
 def warm_up() -> None:
     """Worker thread: import the plugins and the heavy modules, let Babel read both languages' data
-    (its first date takes tens of milliseconds), work out the bank holidays (the ``holidays`` package
-    loads every country's module) and create Qt's enum types, so the first screens need not do any of
+    (its first date takes tens of milliseconds), work out the bank holidays (kept as data for the years the
+    app works in; beyond them the ``holidays`` package loads every country's module) and create Qt's enum
+    types, so the first screens need not do any of
     it on the GUI thread, and the first reads need not hold the interpreter lock for it."""
     with _warming:  # one at a time, and once: a second sign-in window's finds it done (or waits for it)
         if not warmed.is_set():

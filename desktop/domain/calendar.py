@@ -2,7 +2,8 @@
 
 A *working day* is Monday to Friday that is not an England and Wales bank holiday (substitute days
 included). The regular bank holidays of any year are computed by the maintained ``holidays`` package
-(country GB, subdivision Wales: :func:`england_and_wales_holidays`); ``bank_holidays.json`` holds only
+(country GB, subdivision Wales: :func:`england_and_wales_holidays`; its answer for 2010-2039 is kept in
+``bank_holidays_regular.json``, so a process working in those years never imports it); ``bank_holidays.json`` holds only
 the one-off changes proclaimed case by case (a coronation, a bank holiday moved), so a proclamation can
 be applied before the package catches up. Nothing here is a rule in code: a later proclamation is data
 (:meth:`WorkingCalendar.updated`, :meth:`WorkingCalendar.from_data`).
@@ -63,12 +64,46 @@ HolidaySource = Callable[[range], Iterable[date]]
 
 
 def england_and_wales_holidays(years: range) -> set[date]:
-    """The England and Wales bank holidays (with substitute days) of ``years``, from the ``holidays``
-    package (GB, subdivision WLS: Wales has the same bank holidays as England)."""
-    # Imported here: the package loads every country's module (~0.1 s), needed only once per process.
+    """The England and Wales bank holidays (with substitute days) of ``years``, as the ``holidays``
+    package computes them (GB, subdivision WLS: Wales has the same bank holidays as England): read from
+    :data:`REGULAR_FILE` for the years it holds, computed by the package for any other."""
+    first, last, dates = _regular()
+    if years.start >= first and years.stop - 1 <= last:
+        return {d for d in dates if d.year in years}
+    return package_holidays(years)
+
+
+def package_holidays(years: range) -> set[date]:
+    """:func:`england_and_wales_holidays` computed by the ``holidays`` package itself."""
+    # Imported here: the package loads every country's module (~0.1 s, ~17 MB), needed only for years
+    # REGULAR_FILE does not hold.
     from holidays.countries.united_kingdom import UnitedKingdom
 
     return set(UnitedKingdom(subdiv="WLS", years=years).keys())
+
+
+REGULAR_FILE = Path(__file__).with_name("bank_holidays_regular.json")
+"""The package's answer for the years the app works in (:data:`_INITIAL_YEARS`), kept as data so a process
+need not import the package; ``tests/test_calendar.py`` checks it is still the package's."""
+
+
+@lru_cache(maxsize=1)
+def _regular() -> tuple[int, int, frozenset[date]]:
+    data = json.loads(REGULAR_FILE.read_text(encoding="utf-8"))
+    return int(data["first_year"]), int(data["last_year"]), frozenset(date.fromisoformat(d) for d in data["dates"])
+
+
+def regular_table(first: int = 2010, last: int = 2039) -> dict[str, Any]:
+    """:data:`REGULAR_FILE`'s document, computed by the package now (``python -m desktop.domain.calendar``
+    writes it)."""
+    import holidays
+
+    return {"about": "England and Wales bank holidays (substitute days included) as the holidays package computes"
+                     " them (country GB, subdivision WLS), kept so the app need not import the package for these"
+                     " years. One-off changes stay in bank_holidays.json. Regenerate with"
+                     " `python -m desktop.domain.calendar`; tests/test_calendar.py checks it.",
+            "package": f"holidays {holidays.__version__}", "first_year": first, "last_year": last,
+            "dates": sorted(d.isoformat() for d in package_holidays(range(first, last + 1)))}
 
 
 def add_months(d: date, months: int) -> date:
@@ -373,3 +408,8 @@ def default_calendar() -> WorkingCalendar:
     if _default is None:
         _default = WorkingCalendar()
     return _default
+
+
+if __name__ == "__main__":  # python -m desktop.domain.calendar: write REGULAR_FILE from the package
+    REGULAR_FILE.write_text(json.dumps(regular_table(*_INITIAL_YEARS), indent=1, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
