@@ -18,12 +18,12 @@ description_cy=None)``
     practitioner, the next review and the right to complain. The outcomes and actions are read from the
     plan when the letter is printed; a Welsh or bilingual letter waits until every text it quotes has its
     Welsh (``*_cy``, written on the plan's forms or with **Add the Welsh…** in the print queue).
-
-The ``*_cy`` texts are the Welsh a Welsh or bilingual letter quotes (m0030).
 ``review(plan_id, *, reviewed_on, outcome, progress, chair_id=None)``
     Appends an ``adult_plan_review`` (``continue`` / ``revise`` / ``close``); satisfies A5.
 ``current(case_id)``
     The active plan with ``outcomes``, ``actions`` and ``reviews`` (or ``None``).
+
+The ``*_cy`` texts are the Welsh a Welsh or bilingual letter quotes (laptop m0030).
 """
 
 from __future__ import annotations
@@ -164,8 +164,7 @@ class PlanService:
         def write(tx: Tx) -> dict[str, Any]:
             lead = practitioner_row(tx, current_holder(tx, case_id, LEAD_PRACTITIONER))
             if lead is None:
-                raise ValidationError(N_("Name the adult's lead practitioner first: the letter tells them who it is."),
-                                      field="summary")
+                raise ValidationError(N_("Name the adult's lead practitioner first: the letter tells them who it is."))
             changes: dict[str, Any] = {}
             if why != plan["summary"]:
                 changes = {"summary": why, "summary_cy": welsh}  # a changed English drops the old Welsh
