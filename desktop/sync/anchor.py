@@ -85,6 +85,42 @@ class Finding:
     params: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class _Words:
+    """What a check says of the chain against an anchor: entries removed, an entry rewritten, all there."""
+
+    removed: str
+    rewritten: str
+    intact: str
+
+
+_REMEMBERED = _Words(
+    NN_("Audit chain truncated: the server was told of {entries} entry on {date}, but only {count} are here.",
+        "Audit chain truncated: the server was told of {entries} entries on {date}, but only {count} are here.",
+        "entries"),
+    N_("Audit chain re-forged: entry {entries} is not the one the server was told of on {date}."),
+    NN_("Audit anchor: the {entries} entry the server was told of on {date} is here, unchanged.",
+        "Audit anchor: the {entries} entries the server was told of on {date} are all here, unchanged.", "entries"))
+_SERVERS = _Words(
+    NN_("Server: it was told of {entries} audit entry on {date}; only {count} are here: entries have been removed"
+        " since.",
+        "Server: it was told of {entries} audit entries on {date}; only {count} are here: entries have been removed"
+        " since.", "entries"),
+    N_("Server: audit entry {entries}, which it was told of on {date}, has been rewritten since."),
+    NN_("Server: the {entries} audit entry it was told of on {date} is here, unchanged.",
+        "Server: the {entries} audit entries it was told of on {date} are all here, unchanged.", "entries"))
+
+
+def _against(db: Any, entries: int, head: str, when: str, words: _Words) -> Finding:
+    """The chain here against an anchor of ``entries`` entries ending in ``head``, told on ``when``."""
+    count, _head = chain_head(db)
+    if count < entries:
+        return Finding(False, words.removed, {"entries": entries, "date": when, "count": count})
+    if hash_at(db, entries) != head:
+        return Finding(False, words.rewritten, {"entries": entries, "date": when})
+    return Finding(True, words.intact, {"entries": entries, "date": when})
+
+
 def compare(db: Any) -> list[Finding]:
     """The local chain against the remembered anchor (and the server's last finding, if any)."""
     anchor = remembered(db)
@@ -93,24 +129,10 @@ def compare(db: Any) -> list[Finding]:
         out.append(Finding(True, N_("Audit anchor: none yet (the audit has not been sent to a server)."), {}))
     else:
         entries, head = anchor.get("entries"), anchor.get("head")
-        when = str(anchor.get("received_at", ""))[:10]
-        count, _head = chain_head(db)
         if not isinstance(entries, int) or entries < 0 or not isinstance(head, str):
             out.append(Finding(False, N_("Audit anchor: the anchor this laptop keeps is unreadable."), {}))
-        elif count < entries:
-            out.append(Finding(False, NN_("Audit chain truncated: the server was told of {entries} entry on {date},"
-                                          " but only {count} are here.",
-                                          "Audit chain truncated: the server was told of {entries} entries on"
-                                          " {date}, but only {count} are here.", "entries"),
-                               {"entries": entries, "date": when, "count": count}))
-        elif hash_at(db, entries) != head:
-            out.append(Finding(False, N_("Audit chain re-forged: entry {entries} is not the one the server was told"
-                                         " of on {date}."), {"entries": entries, "date": when}))
         else:
-            out.append(Finding(True, NN_("Audit anchor: the {entries} entry the server was told of on {date} is"
-                                         " here, unchanged.",
-                                         "Audit anchor: the {entries} entries the server was told of on {date} are"
-                                         " all here, unchanged.", "entries"), {"entries": entries, "date": when}))
+            out.append(_against(db, entries, head, str(anchor.get("received_at", ""))[:10], _REMEMBERED))
     incident = _one(db, "SELECT value FROM sync_state WHERE key = ?", [INCIDENT_KEY])
     if incident in INCIDENTS:
         out.append(Finding(False, INCIDENTS[incident], {}))
@@ -138,23 +160,8 @@ def server_compare(db: Any, held: dict[str, Any]) -> list[Finding]:
     if not isinstance(kept, dict):
         out.append(Finding(True, N_("Server: it holds no audit anchor for this laptop yet."), {}))
     else:
-        entries, head = int(kept["entries"]), str(kept["head"])
-        when = str(kept.get("received_at", ""))[:10]
-        count, _head = chain_head(db)
-        if count < entries:
-            out.append(Finding(False, NN_("Server: it was told of {entries} audit entry on {date}; only {count}"
-                                          " are here: entries have been removed since.",
-                                          "Server: it was told of {entries} audit entries on {date}; only {count}"
-                                          " are here: entries have been removed since.", "entries"),
-                               {"entries": entries, "date": when, "count": count}))
-        elif hash_at(db, entries) != head:
-            out.append(Finding(False, N_("Server: audit entry {entries}, which it was told of on {date}, has been"
-                                         " rewritten since."), {"entries": entries, "date": when}))
-        else:
-            out.append(Finding(True, NN_("Server: the {entries} audit entry it was told of on {date} is here,"
-                                         " unchanged.",
-                                         "Server: the {entries} audit entries it was told of on {date} are all"
-                                         " here, unchanged.", "entries"), {"entries": entries, "date": when}))
+        out.append(_against(db, int(kept["entries"]), str(kept["head"]), str(kept.get("received_at", ""))[:10],
+                            _SERVERS))
     for incident in held.get("incidents") or ():
         msgid = SERVER_INCIDENTS.get(str(incident.get("kind")))
         if msgid is None:  # a kind this build does not know is still a break: never dropped

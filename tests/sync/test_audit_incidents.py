@@ -167,6 +167,16 @@ def test_check_asks_the_server_and_catches_a_rewrite_of_the_remembered_anchor_to
         live.stop()
 
 
+def _check_with_server(srv: Any, folder: Any, capsys: Any, monkeypatch: Any) -> tuple[int, str]:
+    """``diogel check`` of the profile in ``folder`` against the real server over HTTP."""
+    live = LiveServer(srv).start()
+    try:
+        _point_at(folder, live.url)
+        return check(folder, capsys, monkeypatch)
+    finally:
+        live.stop()
+
+
 def test_check_reports_entries_removed_since_the_servers_anchor(wendy: Any, srv: Any, capsys: Any,
                                                                 monkeypatch: Any) -> None:
     _w, folder = wendy
@@ -176,12 +186,7 @@ def test_check_reports_entries_removed_since_the_servers_anchor(wendy: Any, srv:
     fake = {**anchor.remembered(db), "entries": entries, "head": head}
     db.execute("UPDATE sync_state SET value = ? WHERE key = ?", [json.dumps(fake), anchor.STATE_KEY])
     db.conn.close()
-    live = LiveServer(srv).start()
-    try:
-        _point_at(folder, live.url)
-        code, text = check(folder, capsys, monkeypatch)
-    finally:
-        live.stop()
+    code, text = _check_with_server(srv, folder, capsys, monkeypatch)
     assert code == 1 and "entries have been removed since" in text and f"only {entries} are here" in text, text
 
 
@@ -192,22 +197,13 @@ def test_check_reports_an_incident_the_server_recorded(wendy: Any, srv: Any, cap
     db = _db(folder)  # forget the incident the laptop was told of: the server still has it
     db.execute("DELETE FROM sync_state WHERE key = ?", [anchor.INCIDENT_KEY])
     db.conn.close()
-    live = LiveServer(srv).start()
-    try:
-        _point_at(folder, live.url)
-        code, text = check(folder, capsys, monkeypatch)
-    finally:
-        live.stop()
+    code, text = _check_with_server(srv, folder, capsys, monkeypatch)
     assert code == 1 and "had been cut short" in text and "older breaks" not in text, text
     # More breaks than the check is shown: it says older ones exist rather than dropping them silently.
     srv.sql("INSERT INTO audit_anchor_incidents (user_id, device_id, kind, anchored_entries, anchored_head,"
             " sent_entries, sent_head, at) SELECT user_id, device_id, 'unproven', anchored_entries, anchored_head,"
             " sent_entries, sent_head, at FROM audit_anchor_incidents, generate_series(1, 20)")
-    live.start()
-    try:
-        code, text = check(folder, capsys, monkeypatch)
-    finally:
-        live.stop()
+    code, text = _check_with_server(srv, folder, capsys, monkeypatch)
     assert code == 1 and "older breaks too" in text and text.count("could not show") == 20, text  # the 20 newest; the truncation is older
 
 
