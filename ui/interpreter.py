@@ -18,7 +18,7 @@ set it off (usually a worker's first reads). Two measures, process-wide and idem
 And one for safety: :func:`collect_on_this_thread` makes the GUI thread the only one that collects.
 Python collects on whichever thread's allocation crosses the threshold; a cycle that holds a Qt object
 (a closed window and its slots) freed on a worker deletes that object off the GUI thread, which crashes
-the process (seen: a segmentation fault while a worker warmed Qt's enums up).
+the process. (Qt's enum types are never made on a worker either: :func:`ui.plugins.warm_qt_enums_in_steps`.)
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ import importlib
 import importlib.util
 import logging
 import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 
 log = logging.getLogger(__name__)
@@ -72,37 +74,70 @@ def load_plugins() -> None:
         loaded_in = threading.current_thread().name
 
 
-def warm_qt_enums() -> int:
-    """Create every enum type of QtCore, QtGui and QtWidgets now (returns how many). PySide makes each
-    on its first use, in Python, ~0.2 ms apiece: the first screens would otherwise make about a hundred
-    of them on the GUI thread while the main window is built."""
-    import enum
+def _qt_classes() -> Iterator[type]:
+    """Every class of the Qt modules the screens use (whose enum types PySide makes on first use)."""
+    from PySide6 import QtCore, QtGui, QtPrintSupport, QtWidgets
 
-    from PySide6 import QtCore, QtGui, QtWidgets
-
-    made = 0
-    for module in (QtCore, QtGui, QtWidgets):
+    for module in (QtCore, QtGui, QtWidgets, QtPrintSupport):
         for class_name in dir(module):
             cls = getattr(module, class_name, None)
-            if not isinstance(cls, type):
-                continue
-            for name in dir(cls):
-                if not name[:1].isupper():
-                    continue
-                try:
-                    value = getattr(cls, name)
-                except Exception:  # noqa: S112 - an attribute PySide cannot give is not an enum to warm
-                    continue
-                made += isinstance(value, type) and issubclass(value, enum.Enum)
+            if isinstance(cls, type):
+                yield cls
+
+
+def _warm_enums_of(cls: type) -> int:
+    """Create the enum types of one Qt class now (returns how many)."""
+    import enum
+
+    made = 0
+    for name in dir(cls):
+        if not name[:1].isupper():
+            continue
+        try:
+            value = getattr(cls, name)
+        except Exception:  # noqa: S112 - an attribute PySide cannot give is not an enum to warm
+            continue
+        made += isinstance(value, type) and issubclass(value, enum.Enum)
     return made
+
+
+def warm_qt_enums() -> int:
+    """GUI thread: create every enum type of the Qt modules the screens use, at once (returns how many).
+    PySide makes each on its first use, in Python; two threads making them at once crash the process
+    (a segmentation fault, seen while a worker warmed them up and the GUI thread built a screen), so
+    they are made on the GUI thread only — in steps by :func:`warm_qt_enums_in_steps`."""
+    return sum(_warm_enums_of(cls) for cls in _qt_classes())
+
+
+STEP_MS = 8.0
+"""How long one step of :func:`warm_qt_enums_in_steps` may keep the GUI thread."""
+
+
+def warm_qt_enums_in_steps(then: Callable[[], object]) -> None:
+    """GUI thread: create Qt's enum types a few classes at a time between events (about 140 ms in all,
+    no step longer than :data:`STEP_MS`), then call ``then()`` (the worker's :func:`warm_up`: once every
+    enum type exists, a worker importing the screens only reads them)."""
+    from PySide6.QtCore import QTimer
+
+    classes = _qt_classes()
+
+    def step() -> None:
+        deadline = time.perf_counter() + STEP_MS / 1000
+        for cls in classes:
+            _warm_enums_of(cls)
+            if time.perf_counter() > deadline:
+                QTimer.singleShot(0, step)
+                return
+        then()
+
+    QTimer.singleShot(0, step)
 
 
 def warm_up() -> None:
     """Worker thread: import the plugins and the heavy modules, let Babel read both languages' data
-    (its first date takes tens of milliseconds), work out the bank holidays (kept as data for the years the
-    app works in; beyond them the ``holidays`` package loads every country's module) and create Qt's enum
-    types, so the first screens need not do any of
-    it on the GUI thread, and the first reads need not hold the interpreter lock for it."""
+    (its first date takes tens of milliseconds) and work out the bank holidays, so the first screens need not
+    do any of it on the GUI thread, and the first reads need not hold the interpreter lock for it. Qt's enum
+    types are made before, on the GUI thread (:func:`warm_qt_enums_in_steps`): never here."""
     with _warming:  # one at a time, and once: a second sign-in window's finds it done (or waits for it)
         if not warmed.is_set():
             _warm_up()
@@ -132,6 +167,5 @@ def _warm_up() -> None:
         from desktop.domain.engine import default_engine
 
         default_engine()  # the rules and the working calendar, as My work's first read needs them
-        warm_qt_enums()
     finally:
         warmed.set()  # whatever happened: sign-in waits for this

@@ -33,7 +33,7 @@ from desktop.services.session import Session
 from desktop.store.integrity import DatabaseDamaged
 from desktop.store.profile import Profile
 from ui import interpreter
-from ui.plugins import warm_up, warmed
+from ui.plugins import warm_qt_enums_in_steps, warm_up, warmed
 from ui.tasks import runner
 from ui.widgets import (
     Countdown,
@@ -120,10 +120,12 @@ class SignInDialog(Retranslating, QDialog):
         super().showEvent(event)
         self.password.setFocus()
         if not self._warming:
-            # While the password is typed, a worker imports the casework screens (most of a second)
-            # so the main window does not do it on the GUI thread.
+            # While the password is typed, Qt's enum types are made here a few at a time, then a worker
+            # imports the casework screens (most of a second), so the main window does not do either on the
+            # GUI thread — and no two threads ever make an enum type at once (that crashes the process).
             self._warming = True
-            runner().run(warm_up, on_error=lambda exc: log.error("warming up failed", exc_info=exc))
+            warm_qt_enums_in_steps(lambda: runner().run(
+                warm_up, on_error=lambda exc: log.error("warming up failed", exc_info=exc)))
 
     # -- texts --------------------------------------------------------------------------------
     def retranslate(self) -> None:
