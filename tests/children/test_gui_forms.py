@@ -345,12 +345,24 @@ def test_proceedings_moved_to_later_stages_and_concluded_from_the_child_in_need_
     assert shown[-3:] == ["Application issued", "Case management hearing", "Proceedings concluded: Care order"]
 
 
-def test_personal_education_plan_from_the_looked_after_tab(qtbot, window, world):
-    LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
-                                                     legal_status="section_76", transfer=False)
+def _elis_looked_after(world) -> LookedAfterService:
+    service = LookedAfterService(world.sw)
+    service.become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19", legal_status="section_76",
+                                transfer=False)
+    return service
+
+
+def _looked_after_tab_with(qtbot, window, action: str):
+    """The Looked after tab, read again, once ``action`` applies."""
     tab = looked_after_tab(window, qtbot)
     tab.refresh()
-    qtbot.waitUntil(lambda: tab.bar.action("record_pep").isEnabled())
+    qtbot.waitUntil(lambda: tab.bar.action(action).isEnabled())
+    return tab
+
+
+def test_personal_education_plan_from_the_looked_after_tab(qtbot, window, world):
+    _elis_looked_after(world)
+    tab = _looked_after_tab_with(qtbot, window, "record_pep")
     pep = tab.record_pep()
     filled(pep, qtbot)
     _fill(pep, on_date="22/10/2026", school="Ysgol Bro Dinefwr")
@@ -366,14 +378,10 @@ def test_a_change_of_school_from_the_looked_after_tab_makes_the_pep_due_again(qt
     again, 20 working days from the first day there; a school started before Elis was looked after is refused."""
     from desktop.services.my_work import MyWorkService
 
-    lac = LookedAfterService(world.sw)
-    lac.become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19", legal_status="section_76",
-                            transfer=False)
-    lac.record_pep(world.ids["case"], world.ids["elis"], on_date="2026-10-19", school="Ysgol y Dderwen")
+    _elis_looked_after(world).record_pep(world.ids["case"], world.ids["elis"], on_date="2026-10-19",
+                                         school="Ysgol y Dderwen")
     assert not [i for i in MyWorkService(world.sw).all_items() if i.rule_id == "L10"]
-    tab = looked_after_tab(window, qtbot)
-    tab.refresh()
-    qtbot.waitUntil(lambda: tab.bar.action("school_change").isEnabled())
+    tab = _looked_after_tab_with(qtbot, window, "school_change")
     dialog = tab.record_school_change()
     filled(dialog, qtbot)
     _fill(dialog, school="Ysgol Bro Dinefwr", started_on="18/10/2026")
@@ -386,11 +394,8 @@ def test_a_change_of_school_from_the_looked_after_tab_makes_the_pep_due_again(qt
 
 
 def test_legal_status_change_and_worker_history_on_the_looked_after_tab(qtbot, window, world):
-    LookedAfterService(world.sw).become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19",
-                                                     legal_status="section_76", transfer=False)
-    tab = looked_after_tab(window, qtbot)
-    tab.refresh()
-    qtbot.waitUntil(lambda: tab.bar.action("change_legal_status").isEnabled())
+    _elis_looked_after(world)
+    tab = _looked_after_tab_with(qtbot, window, "change_legal_status")
     assert "Social workers over time:" in tab.records.text()
     dialog = tab.change_legal_status()
     filled(dialog)
