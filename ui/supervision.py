@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import DiogelError, ValidationError
 from desktop.i18n import N_, NC_, _
 from desktop.services.directory import DirectoryService
-from desktop.services.oversight import DECISIONS, STATES, SignOffItem, SignOffService
+from desktop.services.oversight import DECISIONS, SignOffItem, SignOffService
 from desktop.services.permissions import Can
 from desktop.services.supervision import Supervision, SupervisionService, last_supervised
 from ui.case_tabs import FactWords, register_case_tab, register_header_fact
@@ -440,7 +440,7 @@ class OversightTab(Loads[OversightRead], Retranslating, QWidget):
             row = QTreeWidgetItem([item.label, item.person_name,
                                    _("{date} by {name}").format(date=show_date(item.made_on),
                                                                 name=item.made_by_name),
-                                   _(STATES[item.state]), comments])
+                                   item.state_label, comments])
             row.setData(0, ROLE, item.ref)
             row.setToolTip(4, comments)
             self.signoffs.addTopLevelItem(row)

@@ -14,7 +14,9 @@ urgency from rule SO1 of ``rules.json``. The manager **signs it off** or **retur
 (``signoff`` rows, append-only: the latest decision is the record's state). A returned record is a task
 for the worker who made it (the allocated worker when they no longer work here), with the comments, until
 they **send it back** saying what they changed (SO2); it then waits for the manager again. A new revision
-of a plan replaces the old one in the queue.
+of a plan replaces the old one in the queue. A plan changed where it stands (a Child in Need plan, an adult's
+plan: :func:`mark_changed`, called in the change's own transaction) after it was signed off waits for sign-off
+again (``SignOffItem.changed_on``): the decision covers the plan as the manager saw it (laptop m0035).
 
 ``SignOffService(session)``:
 
@@ -31,6 +33,7 @@ of a plan replaces the old one in the queue.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -57,53 +60,58 @@ class RecordKind:
     label: str
     """English msgid ("Child in Need plan")."""
     sql: str
-    """Rows ``id, case_id, person_id, made_on, made_by`` of the current records of the kind, in the cases
-    that satisfy ``{scope}`` (a condition on ``case_file AS c``)."""
+    """Rows ``id, case_id, person_id, made_on, made_by, changed_at, token`` of the current records of the kind, in
+    the cases that satisfy ``{scope}`` (a condition on ``case_file AS c``); ``changed_at, token``: the record's
+    last change in place (:func:`mark_changed`), NULL for a kind never changed in place."""
 
 
+_FIXED = ", NULL AS changed_at, NULL AS token"  # a kind whose records are never changed in place
+_CHANGED = ", x.content_changed_at AS changed_at, x.content_token AS token"
 _IN_SCOPE = " JOIN case_file c ON c.id = x.case_id WHERE x.deleted = 0 AND c.deleted = 0 AND ({scope})"
 KINDS: dict[str, RecordKind] = {
     "cin_assessment": RecordKind(
         N_("Care and support assessment"),
-        "SELECT x.id, x.case_id, x.person_id, x.completed_on AS made_on, x.updated_by AS made_by FROM cin_assessment x"
-        + _IN_SCOPE + " AND x.completed_on IS NOT NULL"),
+        "SELECT x.id, x.case_id, x.person_id, x.completed_on AS made_on, x.updated_by AS made_by" + _FIXED
+        + " FROM cin_assessment x" + _IN_SCOPE + " AND x.completed_on IS NOT NULL"),
     "cp_plan": RecordKind(
         N_("Care and support protection plan"),
         "SELECT x.id, x.case_id, NULL AS person_id, COALESCE((SELECT g.held_on FROM cp_core_group g WHERE g.id ="
-        " x.core_group_id), substr(x.created_at, 1, 10)) AS made_on, x.created_by AS made_by FROM cp_plan_version x" + _IN_SCOPE + " AND x.stage <> 'outline' AND x.version_no = (SELECT MAX("
+        " x.core_group_id), substr(x.created_at, 1, 10)) AS made_on, x.created_by AS made_by" + _FIXED
+        + " FROM cp_plan_version x" + _IN_SCOPE + " AND x.stage <> 'outline' AND x.version_no = (SELECT MAX("
         "w.version_no) FROM cp_plan_version w WHERE w.plan_id = x.plan_id AND w.deleted = 0)"),
     "cin_plan": RecordKind(
         N_("Child in Need plan"),
-        "SELECT x.id, x.case_id, x.person_id, x.started_on AS made_on, x.created_by AS made_by FROM cin_plan x"
-        + _IN_SCOPE),
+        "SELECT x.id, x.case_id, x.person_id, x.started_on AS made_on, x.created_by AS made_by" + _CHANGED
+        + " FROM cin_plan x" + _IN_SCOPE),
     "adult_plan": RecordKind(
         N_("Adult's care and support protection plan"),
-        "SELECT x.id, x.case_id, x.person_id, x.started_on AS made_on, x.created_by AS made_by FROM adult_plan x"
-        + _IN_SCOPE),
+        "SELECT x.id, x.case_id, x.person_id, x.started_on AS made_on, x.created_by AS made_by" + _CHANGED
+        + " FROM adult_plan x" + _IN_SCOPE),
     "lac_care_plan": RecordKind(
         N_("Looked-after child's care and support plan"),
-        "SELECT x.id, x.case_id, x.person_id, x.prepared_on AS made_on, x.created_by AS made_by FROM lac_care_plan x"
-        + _IN_SCOPE + " AND NOT EXISTS (SELECT 1 FROM lac_care_plan z WHERE z.person_id = x.person_id"
-        " AND z.deleted = 0 AND (z.prepared_on > x.prepared_on OR (z.prepared_on = x.prepared_on"
-        " AND z.created_at > x.created_at)))"),
+        "SELECT x.id, x.case_id, x.person_id, x.prepared_on AS made_on, x.created_by AS made_by" + _FIXED
+        + " FROM lac_care_plan x" + _IN_SCOPE + " AND NOT EXISTS (SELECT 1 FROM lac_care_plan z"
+        " WHERE z.person_id = x.person_id AND z.deleted = 0 AND (z.prepared_on > x.prepared_on"
+        " OR (z.prepared_on = x.prepared_on AND z.created_at > x.created_at)))"),
     "adult_closure": RecordKind(
         N_("Closure of the adult safeguarding case"),
         "SELECT x.id, x.case_id, x.person_id, x.closed_on AS made_on, COALESCE(x.closed_by, x.created_by) AS made_by"
-        " FROM adult_closure x" + _IN_SCOPE),
+        + _FIXED + " FROM adult_closure x" + _IN_SCOPE),
     "case_closure": RecordKind(
         N_("Case closure"),
-        "SELECT x.id, x.id AS case_id, NULL AS person_id, x.closed_on AS made_on, x.updated_by AS made_by"
-        " FROM case_file x JOIN case_file c ON c.id = x.id WHERE x.deleted = 0 AND ({scope})"
+        "SELECT x.id, x.id AS case_id, NULL AS person_id, x.closed_on AS made_on, x.updated_by AS made_by" + _FIXED
+        + " FROM case_file x JOIN case_file c ON c.id = x.id WHERE x.deleted = 0 AND ({scope})"
         " AND x.closed_on IS NOT NULL"),
     "deregistration": RecordKind(
         N_("Removal from the child protection register"),
-        "SELECT x.id, x.case_id, x.person_id, x.deregistered_on AS made_on, x.updated_by AS made_by"
-        " FROM register_entry x" + _IN_SCOPE + " AND x.status = 'deregistered' AND x.deregistered_on IS NOT NULL"),
+        "SELECT x.id, x.case_id, x.person_id, x.deregistered_on AS made_on, x.updated_by AS made_by" + _FIXED
+        + " FROM register_entry x" + _IN_SCOPE + " AND x.status = 'deregistered' AND x.deregistered_on IS NOT NULL"),
 }
 DECISIONS = {"signed_off": N_("Signed off"), "returned": N_("Returned with comments"),
              "resubmitted": N_("Sent back after changes")}
 STATES = {"waiting": N_("Waiting for sign-off"), "returned": N_("Returned with comments"),
           "signed_off": N_("Signed off")}
+CHANGED_SINCE = N_("Changed since it was signed off")
 
 
 class OversightConfigError(DiogelError):
@@ -145,6 +153,8 @@ class Decision:
     decided_on: date
     decided_by: str
     decided_by_name: str
+    record_token: str | None = None
+    """The record's ``content_token`` when decided (laptop m0035)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +178,10 @@ class SignOffItem:
     """Who answers a return."""
     person_id: str | None = None
     history: list[Decision] = field(default_factory=list)
+    token: str | None = None
+    """The record's ``content_token`` now (what a decision covers)."""
+    changed_on: date | None = None
+    """Set when the record waits again because it was changed in place after it was signed off."""
 
     @property
     def ref(self) -> str:
@@ -181,6 +195,11 @@ class SignOffItem:
     @property
     def label(self) -> str:
         return _(KINDS[self.kind].label)
+
+    @property
+    def state_label(self) -> str:
+        """The state in the interface language; a plan changed since its sign-off says so."""
+        return _(CHANGED_SINCE) if self.changed_on is not None else _(STATES[self.state])
 
 
 class SignOffService:
@@ -251,12 +270,25 @@ class SignOffService:
     def _write(self, item: SignOffItem, decision: str, comments: str | None) -> dict[str, Any]:
         values = {"record_kind": item.kind, "record_id": item.record_id, "person_id": item.person_id,
                   "decision": decision, "comments": comments, "decided_on": self.session.today().isoformat(),
-                  "decided_by": self.session.user.id}
+                  "decided_by": self.session.user.id, "record_token": item.token}
         return self.session.write(lambda tx: _insert(tx, values, item.case_id))
 
 
 def _insert(tx: Tx, values: dict[str, Any], case_id: str) -> dict[str, Any]:
     return tx.insert("signoff", values, case_id=case_id)
+
+
+CHANGED_IN_PLACE = ("cin_plan", "adult_plan")
+"""The kinds (and tables) whose records are changed where they stand (laptop m0035)."""
+
+
+def mark_changed(tx: Tx, table: str, record_id: str) -> None:
+    """Record, in the caller's transaction, that the content of a plan changed in place (``table`` one of
+    :data:`CHANGED_IN_PLACE`): a sign-off made before no longer covers it. Callers call it for what a manager
+    signs off (outcomes, actions, their wording, owner or due date, a summary), never for progress."""
+    if table not in CHANGED_IN_PLACE:
+        raise ValueError(f"{table} is not changed in place")
+    tx.update(table, record_id, {"content_changed_at": tx.now, "content_token": uuid.uuid4().hex})
 
 
 def _items(session: Any, where: str, extra: dict[str, Any], kinds: tuple[str, ...], *,
@@ -294,7 +326,7 @@ def _items(session: Any, where: str, extra: dict[str, Any], kinds: tuple[str, ..
                         " ORDER BY decided_on, created_at", case_ids):
         history.setdefault((d["record_kind"], d["record_id"]), []).append(Decision(
             d["decision"], d["comments"], date.fromisoformat(d["decided_on"]), d["decided_by"],
-            staff.get(d["decided_by"], ("", False))[0]))
+            staff.get(d["decided_by"], ("", False))[0], d["record_token"]))
     out = []
     for kind, r in records:
         case = cases[r["case_id"]]
@@ -303,6 +335,11 @@ def _items(session: Any, where: str, extra: dict[str, Any], kinds: tuple[str, ..
         last = decisions[-1] if decisions else None
         state = "waiting" if last is None or last.decision == "resubmitted" else last.decision
         since = last.decided_on if last is not None else made_on
+        changed_on = None
+        if state == "signed_off" and last is not None and r["token"] is not None and r["token"] != last.record_token:
+            # Changed in place since the manager signed it off: the decision covered the plan as it was then.
+            state, since = "waiting", date.fromisoformat(str(r["changed_at"])[:10])
+            changed_on = since
         manager = case["manager_id"]
         approver = None if manager is None or manager == r["made_by"] else manager
         made_by = r["made_by"]
@@ -312,7 +349,7 @@ def _items(session: Any, where: str, extra: dict[str, Any], kinds: tuple[str, ..
             kind=kind, record_id=r["id"], case_id=r["case_id"], case_reference=case["reference"], person_name=name,
             made_on=made_on, made_by=made_by, made_by_name=staff.get(made_by or "", ("", False))[0], state=state,
             since=since, approver_id=approver, approver_name=staff.get(approver or "", ("", False))[0],
-            worker_id=worker, person_id=r["person_id"], history=decisions))
+            worker_id=worker, person_id=r["person_id"], history=decisions, token=r["token"], changed_on=changed_on))
     return out
 
 
@@ -364,6 +401,10 @@ def staff_name(session: Any, practitioner_id: str | None) -> str:
 def task_text(item: SignOffItem) -> str:
     """The words of a sign-off task in the interface language."""
     who = item.person_name or item.case_reference
+    if item.changed_on is not None:
+        # L10N: e.g. "Sign off again: Child in Need plan for Elis Pritchard, changed on 2 Dec 2026 after it was signed off"
+        return _("Sign off again: {record} for {person}, changed on {date} after it was signed off").format(
+            record=item.label, person=who, date=format_date(item.changed_on))
     if item.state == "waiting":
         # L10N: e.g. "Sign off: Child in Need plan for Elis Pritchard, recorded by Gareth Rees on 20 Nov 2026"
         return _("Sign off: {record} for {person}, recorded by {worker} on {date}").format(

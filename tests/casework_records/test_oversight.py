@@ -124,3 +124,56 @@ def test_sign_off_is_scoped_and_casework(demo: Any) -> None:
     with pytest.raises(PermissionDenied):
         SignOffService(demo.session("admin")).for_case(demo.cases["twr_cp"])
     assert _signoff_tasks(demo, "admin") == [] and _signoff_tasks(demo, "custodian") == []
+
+
+def test_a_signed_off_plan_changed_in_place_waits_for_sign_off_again(demo: Any) -> None:
+    """A Child in Need plan is edited where it stands: a new action (what the plan says) sends it back for
+    sign-off; an action's progress does not. The manager's task says it changed after it was signed off."""
+    from desktop.services.children import ChildInNeedService
+
+    gareth, helen = demo.session("sw_cin"), demo.session("tm_cin")
+    [returned] = [t for t in _signoff_tasks(demo, "sw_cin") if t.for_me]
+    SignOffService(gareth).resubmit(returned.ref, "Added the school's attendance plan.")
+    SignOffService(helen).sign_off(returned.ref, "Good.")
+    plan_id = returned.ref.partition(":")[2]
+    plan = ChildInNeedService(gareth).plan(plan_id)
+    ChildInNeedService(gareth).update_action(plan["actions"][0]["id"], status="in_progress")  # progress only
+
+    def item() -> Any:
+        return next(i for i in SignOffService(helen).for_case(demo.cases["pritchard_cin"]) if i.ref == returned.ref)
+
+    assert item().state == "signed_off" and item().changed_on is None
+    ChildInNeedService(gareth).add_action(plan_id, description="School nurse to see Elis weekly",
+                                          owner_kind="agency", owner_name="School nursing")
+    changed = item()
+    assert changed.state == "waiting" and changed.changed_on == demo.today and changed.since == demo.today
+    [task] = [t for t in _signoff_tasks(demo, "tm_cin") if t.ref == returned.ref]
+    assert task.for_me and task.action == "sign_off"
+    assert task.text.startswith("Sign off again: Child in Need plan for Elis Pritchard, changed on ")
+    SignOffService(helen).sign_off(returned.ref, "The nurse's visits agreed.")
+    assert item().state == "signed_off"
+    assert [d.decision for d in item().history][-2:] == ["signed_off", "signed_off"]
+    ChildInNeedService(gareth).update_action(plan["actions"][0]["id"], due_on=demo.today.isoformat())  # reworded
+    assert item().state == "waiting"
+
+
+def test_an_adult_plan_goes_back_for_sign_off_when_what_it_says_changes(demo: Any) -> None:
+    from desktop.services.adults.plan import PlanService as AdultPlanService
+
+    owain, manager = demo.session("sw_adult"), demo.session("tm_adult")
+    [signed] = [i for i in SignOffService(manager).for_case(demo.cases["parry_adult"]) if i.kind == "adult_plan"]
+
+    def state() -> str:
+        return next(i for i in SignOffService(manager).for_case(demo.cases["parry_adult"]) if i.ref == signed.ref).state
+
+    assert state() == "signed_off"  # the demo's manager signed it off after its outcomes and actions were added
+
+    plan = AdultPlanService(owain).current(demo.cases["parry_adult"])
+    assert plan is not None
+    action = plan["actions"][0]
+    AdultPlanService(owain).update_action(action["id"], description_cy="Gwneud cais i fod yn benodai")  # Welsh only
+    AdultPlanService(owain).update_action(action["id"], status="done")  # progress
+    assert state() == "signed_off"
+    AdultPlanService(owain).add_outcome(plan["id"], description="Gwyn understands the plan",
+                                        measure="Gwyn says what the plan means for him")
+    assert state() == "waiting"

@@ -224,3 +224,30 @@ def page_person_role() -> int:
     from ui.my_work import PERSON_ROLE
 
     return int(PERSON_ROLE)
+
+
+def test_the_supervision_tab_says_a_signed_off_plan_changed_since(qtbot: Any, demo: DemoContext) -> None:
+    """A Child in Need plan signed off and then given a new action shows, on the case's Supervision tab, that it
+    changed since it was signed off, in either language, and is offered on the sign-off form again."""
+    from desktop.services.children import ChildInNeedService
+    from desktop.services.oversight import SignOffService
+
+    gareth, helen = demo.session("sw_cin"), demo.session("tm_cin")
+    case = demo.cases["pritchard_cin"]
+    [item] = [i for i in SignOffService(helen).for_case(case) if i.kind == "cin_plan"]
+    SignOffService(gareth).resubmit(item.ref, "Added the school's attendance plan.")
+    SignOffService(helen).sign_off(item.ref)
+    ChildInNeedService(gareth).add_action(item.record_id, description="School nurse to see Elis weekly",
+                                          owner_kind="agency", owner_name="School nursing")
+    window = _case_window(qtbot, helen, case)
+    oversight = case_tab(qtbot, window, "oversight")
+    [row] = [r for r in oversight.rows() if r.text(0) == "Child in Need plan"]
+    assert row.text(3) == "Changed since it was signed off"
+    form = oversight.sign_off(item.ref)
+    assert form is not None
+    filled(form, qtbot)
+    assert form.value("record") == item.ref  # offered for sign-off again
+    set_language("cy")
+    oversight.refresh()
+    qtbot.waitUntil(lambda: any(r.text(3) == "Newidiwyd ers ei gymeradwyo" for r in oversight.rows()), timeout=5000)
+    set_language("en")

@@ -64,3 +64,25 @@ def test_the_server_takes_supervision_and_sign_off_only_from_a_manager(srv, lapt
     refused = needs_attention(w.store)
     assert sorted((a["entity"], a["reason"]) for a in refused) == [("signoff", "role"), ("supervision", "role")]
     assert [r["entity"] for r in srv.sql("SELECT entity FROM rows WHERE entity = 'signoff'")] == ["signoff"]
+
+
+def test_a_plan_changed_on_one_laptop_after_its_sign_off_on_another_waits_again(srv, laptops) -> None:
+    """The manager signs a Child in Need plan off on their laptop while the worker, offline, adds an action
+    on theirs: once both have synced, both laptops show the plan waiting for sign-off again (the decision
+    keeps the plan's content token as the manager saw it; the worker's change made a new one, m0035)."""
+    from desktop.services.children import ChildInNeedService
+
+    w, m = laptops("wendy"), laptops("mari")
+    case, pid = make_case(w)
+    today = w.session.today()
+    plan = ChildInNeedService(w.session).start_plan(case, pid, started_on=today.isoformat())
+    assert w.sync().verified and m.sync().verified
+    ref = f"cin_plan:{plan['id']}"
+    SignOffService(m.session).sign_off(ref, "Agreed.")
+    ChildInNeedService(w.session).add_action(plan["id"], description="School nurse to see Dylan weekly",
+                                             owner_kind="agency", owner_name="School nursing")
+    assert m.sync().verified and w.sync().verified and m.sync().verified
+    for laptop in (w, m):
+        [item] = [i for i in SignOffService(laptop.session).for_case(case) if i.ref == ref]
+        assert item.state == "waiting" and item.changed_on == today
+        assert [d.decision for d in item.history] == ["signed_off"]

@@ -47,6 +47,7 @@ from desktop.services.adults._common import (
 )
 from desktop.services.correspondence import queue_letter
 from desktop.services.my_work import MyWorkService
+from desktop.services.oversight import mark_changed
 from desktop.services.welsh_text import source as welsh_source
 from desktop.store import Tx
 
@@ -90,6 +91,7 @@ class PlanService:
 
         def write(tx: Tx) -> dict[str, Any]:
             n = tx.query("SELECT count(*) AS n FROM adult_plan_outcome WHERE plan_id = ?", [plan_id])[0]["n"]
+            mark_changed(tx, "adult_plan", plan_id)
             return tx.insert("adult_plan_outcome", {"plan_id": plan_id, "description": what,
                                                     "description_cy": text(description_cy) or None, "measure": how,
                                                     "rag": rag, "position": n}, case_id=plan["case_id"])
@@ -110,7 +112,12 @@ class PlanService:
         values = {"plan_id": plan_id, "outcome_id": outcome_id, "description": what,
                   "description_cy": text(description_cy) or None, "owner_kind": owner_kind,
                   "owner_id": owner_id, "owner_name": name, "due_on": due.isoformat() if due else None}
-        return self.session.write(lambda tx: tx.insert("adult_plan_action", values, case_id=plan["case_id"]))
+
+        def write(tx: Tx) -> dict[str, Any]:
+            mark_changed(tx, "adult_plan", plan_id)
+            return tx.insert("adult_plan_action", values, case_id=plan["case_id"])
+
+        return self.session.write(write)
 
     def update_action(self, action_id: str, **changes: Any) -> dict[str, Any]:
         rows = self.session.store.rows("SELECT * FROM adult_plan_action WHERE id = ? AND deleted = 0", [action_id])
@@ -135,7 +142,16 @@ class PlanService:
             clean["description_cy"] = text(changes["description_cy"]) or None
         if changes.get("due_on"):
             clean["due_on"] = required_date(changes["due_on"], "due_on", self.session.today(), future_ok=True).isoformat()
-        return self.session.write(lambda tx: tx.update("adult_plan_action", action_id, clean))
+        # What the plan says changed (not its progress, nor only the Welsh of the same English): a sign-off
+        # made before no longer covers it.
+        reworded = any(k not in ("status", "description_cy") and action[k] != v for k, v in clean.items())
+
+        def write(tx: Tx) -> dict[str, Any]:
+            if reworded:
+                mark_changed(tx, "adult_plan", action["plan_id"])
+            return tx.update("adult_plan_action", action_id, clean)
+
+        return self.session.write(write)
 
     def review(self, plan_id: str, *, reviewed_on: str, outcome: str, progress: str,
                chair_id: str | None = None) -> dict[str, Any]:
@@ -172,6 +188,8 @@ class PlanService:
                 changes = {"summary_cy": welsh}
             if changes:
                 tx.update("adult_plan", plan_id, changes)
+            if "summary" in changes:
+                mark_changed(tx, "adult_plan", plan_id)
             person = adult_id(tx, case_id)
             data: dict[str, Any] = {
                 **adult_facts_for_letter(tx, person),

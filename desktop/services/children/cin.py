@@ -64,6 +64,7 @@ from desktop.services.children._common import (
     required_text,
     text,
 )
+from desktop.services.oversight import mark_changed
 from desktop.services.permissions import Can
 from desktop.services.reads import note_read, read_casework
 from desktop.services.scope import require_case
@@ -242,6 +243,7 @@ class ChildInNeedService:
 
         def write(tx: Tx) -> dict[str, Any]:
             n = tx.query("SELECT count(*) AS n FROM cin_plan_outcome WHERE plan_id = ?", [plan_id])[0]["n"]
+            mark_changed(tx, "cin_plan", plan_id)
             return tx.insert("cin_plan_outcome", {"plan_id": plan_id, "description": description,
                                                   "measure": text(measure) or None, "rag": rag, "position": n},
                              case_id=plan["case_id"])
@@ -283,7 +285,12 @@ class ChildInNeedService:
             raise ValidationError(N_("Choose an outcome of this plan."), field="outcome_id")
         values = {"plan_id": plan_id, "outcome_id": outcome_id, "description": description, "owner_kind": owner_kind,
                   "owner_id": owner_id, "owner_name": name, "due_on": iso(due)}
-        return self.session.write(lambda tx: tx.insert("cin_plan_action", values, case_id=plan["case_id"]))
+
+        def write(tx: Tx) -> dict[str, Any]:
+            mark_changed(tx, "cin_plan", plan_id)
+            return tx.insert("cin_plan_action", values, case_id=plan["case_id"])
+
+        return self.session.write(write)
 
     def update_action(self, action_id: str, **changes: Any) -> dict[str, Any]:
         """Change an action's status, due date, description or owner name (an owner stays required)."""
@@ -302,7 +309,15 @@ class ChildInNeedService:
             changes["description"] = required_text(changes["description"], "description", N_("Describe the action."))
         if "due_on" in changes:
             changes["due_on"] = iso(any_date(changes["due_on"], "due_on"))
-        return self.session.write(lambda tx: tx.update("cin_plan_action", action["id"], changes))
+        # What the plan says (not how it is going) changed: a sign-off made before no longer covers it.
+        reworded = any(k != "status" and action[k] != v for k, v in changes.items())
+
+        def write(tx: Tx) -> dict[str, Any]:
+            if reworded:
+                mark_changed(tx, "cin_plan", action["plan_id"])
+            return tx.update("cin_plan_action", action["id"], changes)
+
+        return self.session.write(write)
 
     def end_plan(self, plan_id: str, *, ended_on: str | None = None, reason: str) -> dict[str, Any]:
         self._write()
