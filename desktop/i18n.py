@@ -199,10 +199,13 @@ def _translate(cat: gettext.NullTranslations, message: str, params: Mapping[str,
 
 def format_message(message: str, params: Mapping[str, object] | None = None, lang: str | None = None) -> str:
     """A marked message (``N_``, ``NC_`` or ``NN_``) in ``lang`` (default: the interface language) with
-    its ``{placeholders}`` filled from ``params``. A count that is missing or not a whole number takes
-    the singular form rather than failing."""
+    its ``{placeholders}`` filled from ``params`` (a ``date`` in words, in ``lang``). A count that is missing
+    or not a whole number takes the singular form rather than failing."""
     text = _translate(catalog(lang or _current), message, params)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    # A date reaches a person in words, in the message's language (never as ISO).
+    return text.format(**{k: format_date(v, lang=lang) if isinstance(v, date) else v for k, v in params.items()})
 
 
 def _(message: str) -> str:

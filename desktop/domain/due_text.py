@@ -548,6 +548,19 @@ def _p1(t: _T, n: int | None) -> str:
 _REASONS[("P1", "days")] = (_p1, "over")
 
 
+def _p1x(t: _T, n: int | None) -> str:
+    if n is None:
+        return t.gettext("Care proceedings to be concluded by {date} (the time the court extended to)")
+    return t.ngettext(
+        "Care proceedings past the time the court extended to by {n} day (due by {date})",
+        "Care proceedings past the time the court extended to by {n} days (due by {date})",
+        n,
+    )
+
+
+_REASONS[("P1x", "days")] = (_p1x, "over")
+
+
 def _a10(t: _T, n: int | None) -> str:
     if n is None:
         return t.gettext("Designated Officer to be told of the allegation by {date}")

@@ -120,6 +120,7 @@ RULE_TITLES: dict[str, str] = {
     "CIN2": N_("Child in Need plan review"),
     "CIN3": N_("Assessment completed"),
     "P1": N_("Care proceedings concluded"),
+    "P1x": N_("Care proceedings concluded (time extended by the court)"),
     "A10": N_("Designated Officer told of an allegation against a practitioner"),
     "S1": N_("Case supervision"),
     "SO1": N_("Management sign-off"),
@@ -410,3 +411,13 @@ def validate_case_override(rule: Rule, offset: int, unit: str) -> tuple[int, str
     if not rule.case_override:
         raise RuleError(f"rule {rule.id}: no per-case timescale allowed")
     return _step(rule.id, offset, unit)
+
+
+def extension_weeks(path: Path | None = None) -> int:
+    """How many weeks one court extension of care proceedings' time limit may reach
+    (``definitions.care_proceedings_extension.max_weeks``, with its source in ``rules.json``)."""
+    with (path or RULES_FILE).open(encoding="utf-8") as fh:
+        weeks = json.load(fh)["definitions"]["care_proceedings_extension"]["max_weeks"]
+    if not isinstance(weeks, int) or weeks < 1:
+        raise RuleError("definitions.care_proceedings_extension.max_weeks must be a whole number of weeks")
+    return weeks

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 
 from desktop.domain.validation import parse_date
 from desktop.errors import ValidationError
-from desktop.i18n import N_, _, translator
+from desktop.i18n import N_, _, format_date, translator
 from desktop.services.reads import read_casework
 
 TYPES: dict[str, str] = {
@@ -63,19 +63,21 @@ class Msg(NamedTuple):
 
 
 class Words(NamedTuple):
-    """Words to show in any language: an English msgid and its named parameters (plain text, or a
-    :class:`Msg` translated in the same language)."""
+    """Words to show in any language: an English msgid and its named parameters (plain text, a
+    :class:`Msg` translated in the same language, or a date in words in that language)."""
 
     msgid: str
-    params: Mapping[str, str | Msg | tuple[Msg, ...]] = {}
+    params: Mapping[str, str | Msg | tuple[Msg, ...] | date] = {}
 
     def text(self, lang: str | None = None) -> str:
         """In ``lang`` (``None``: the interface language); a tuple of :class:`Msg` is a list ("a, b")."""
         gettext = translator(lang).gettext if lang else _
 
-        def value(v: str | Msg | tuple[Msg, ...]) -> str:
+        def value(v: str | Msg | tuple[Msg, ...] | date) -> str:
             if isinstance(v, str):
                 return v
+            if isinstance(v, date):
+                return format_date(v, "long", lang=lang)
             if isinstance(v, Msg):
                 return gettext(v.msgid) if v.msgid else ""
             return ", ".join(gettext(m.msgid) for m in v)

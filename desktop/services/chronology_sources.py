@@ -335,6 +335,16 @@ def legal(store: Any, case_id: str) -> list[Event]:
             continue
         out.append(Event(_d(r["on_date"]), "legal", Words(stage), r["note"] or "", people, _who(names, people),
                          source=f"proceedings_stage:{r['id']}", order=r["created_at"]))
+    for r in _rows(store, "SELECT * FROM proceedings_extension WHERE case_id = :case_id AND deleted = 0", case_id):
+        parent = proceedings.get(r["proceedings_id"])
+        if parent is None:
+            continue
+        people = _one(parent["person_id"])
+        out.append(Event(_d(r["granted_on"]), "legal",
+                         Words(N_("The court extended the time limit of the care proceedings to {date}"),
+                               {"date": _d(r["extended_to"])}),
+                         r["reason"], people, _who(names, people), source=f"proceedings_extension:{r['id']}",
+                         order=r["created_at"]))
     return out
 
 

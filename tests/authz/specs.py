@@ -488,6 +488,8 @@ SPECS: dict[str, Spec] = {
     "children.cin.ChildInNeedService.proceedings_stage": Spec(K.CASEWORK, LILI, lambda w: c(
         w.ids["lili_proceedings"], stage="final_hearing", on_date=w.ago(0))),
     "children.cin.ChildInNeedService.proceedings": Spec(K.CASEWORK, LILI, lambda w: c(w.cases[LILI])),
+    "children.cin.ChildInNeedService.extend_proceedings": Spec(K.CASEWORK, LILI, lambda w: c(
+        w.ids["lili_proceedings"], granted_on=w.ago(0), extended_to=w.ahead(40), reason="An expert's report.")),
     "children.looked_after.LookedAfterService.become_looked_after": Spec(K.CASEWORK, CIN, lambda w: c(
         w.cases[CIN], w.ids["cai"], started_on=w.ago(0), legal_status="police_protection", transfer=False)),
     "children.looked_after.LookedAfterService.change_legal_status": Spec(K.CASEWORK, TYLER, lambda w: c(

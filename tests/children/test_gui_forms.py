@@ -345,6 +345,29 @@ def test_proceedings_moved_to_later_stages_and_concluded_from_the_child_in_need_
     assert shown[-3:] == ["Application issued", "Case management hearing", "Proceedings concluded: Care order"]
 
 
+def test_the_courts_extension_of_care_proceedings_recorded_from_the_child_in_need_tab(qtbot, window, world):
+    from desktop.services.children import ChildInNeedService
+
+    tab = case_tab(qtbot, window, "child_in_need")
+    assert not tab.bar.action("extend_proceedings").isEnabled() and tab.extend_proceedings() is None
+    ChildInNeedService(world.sw).start_proceedings(world.ids["case"], world.ids["elis"], kind="care_proceedings",
+                                                   stage="application_issued", started_on="2026-10-01")
+    tab.refresh()
+    qtbot.waitUntil(tab.bar.action("extend_proceedings").isEnabled)
+    extension = tab.extend_proceedings()
+    filled(extension)
+    assert extension.widgets["proceedings_id"].currentText() == "Care proceedings: Application issued (1 Oct 2026)"
+    _fill(extension, granted_on="20/10/2026", extended_to="27/05/2027", reason="An expert's report on Elis.")
+    refused = _refused(qtbot, extension, "extended_to")
+    assert "26 May 2027" in refused and "2027-05" not in refused  # the 26 weeks end 31 March; 8 weeks on
+    assert _count(world, "proceedings_extension") == 0
+    _fill(extension, extended_to="26/05/2027")
+    _save(qtbot, extension)
+    assert _count(world, "proceedings_extension") == 1
+    qtbot.waitUntil(lambda: any(tab.tree.topLevelItem(i).text(2).startswith("Time limit extended to 26 May 2027")
+                                for i in range(tab.tree.topLevelItemCount())))
+
+
 def _elis_looked_after(world) -> LookedAfterService:
     service = LookedAfterService(world.sw)
     service.become_looked_after(world.ids["case"], world.ids["elis"], started_on="2026-10-19", legal_status="section_76",

@@ -239,3 +239,38 @@ class ProceedingsStageDialog(ChildForm):
         return ChildInNeedService(self.session).proceedings_stage(
             values["proceedings_id"] or "", stage=values["stage"] or "", on_date=values["on_date"] or "",
             outcome=values["outcome"], note=values["note"])
+
+
+class ProceedingsExtensionDialog(ChildForm):
+    """The court extended the time limit of the child's open care proceedings (Children Act 1989 s.32(5)):
+    when, until when and why. My work's due date follows the extension."""
+
+    OBJECT_NAME = "proceedings_extension_dialog"
+    TITLE = N_("The court extended the time limit")
+    FIELDS = [
+        Field("proceedings_id", "items", N_("Proceedings:")),
+        Field("granted_on", "date", N_("Extension granted on:")),
+        Field("extended_to", "date", N_("Extended to:")),
+        Field("reason", "long", N_("Why the court extended it:")),
+    ]
+
+    def items(self, name: str) -> list[tuple[str, str]]:
+        if name != "proceedings_id":
+            return []
+        self.open_proceedings = {p["id"]: p for p in ChildInNeedService(self.session).proceedings(self.case_id)
+                                 if p["person_id"] == self.person_id and not p["ended_on"]
+                                 and p["kind"] == "care_proceedings"}
+        return [(p["id"], p["kind"]) for p in self.open_proceedings.values()]
+
+    def retranslate_more(self) -> None:
+        super().retranslate_more()
+        combo = self.widgets["proceedings_id"]
+        for i in range(combo.count()):
+            p = self.open_proceedings[combo.itemData(i)]
+            combo.setItemText(i, _("{kind}: {stage} ({date})").format(
+                kind=label(p["kind"]), stage=label(p["stage"]), date=show_date(p["stage_on"])))
+
+    def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return ChildInNeedService(self.session).extend_proceedings(
+            values["proceedings_id"] or "", granted_on=values["granted_on"] or "",
+            extended_to=values["extended_to"] or "", reason=values["reason"] or "")

@@ -30,6 +30,7 @@ from ui.children.cin_dialogs import (
     IcpcRequestDialog,
     OutcomeDialog,
     ProceedingsDialog,
+    ProceedingsExtensionDialog,
     ProceedingsStageDialog,
     StartAssessmentDialog,
     StartPlanDialog,
@@ -369,7 +370,7 @@ class ChildInNeedTab(Loads[ChildInNeedRead | None], _ChildTab):
         self.tree.setColumnCount(len(CIN_HEADERS))
         self.assessment: dict[str, Any] | None = None
         self.plan: dict[str, Any] | None = None
-        self.open_proceedings = False
+        self.open_proceedings = self.open_care_proceedings = False
         in_progress = lambda: bool(self.assessment) and not (self.assessment or {}).get("completed_on")  # noqa: E731
         child = lambda: bool(self.person_id)  # noqa: E731
         has_plan = lambda: self.plan is not None  # noqa: E731
@@ -392,6 +393,8 @@ class ChildInNeedTab(Loads[ChildInNeedRead | None], _ChildTab):
             Action("start_proceedings", N_("Proceedings…"), Group.MANAGE, self.start_proceedings, applies=child),
             Action("proceedings_stage", N_("Next stage of proceedings…"), Group.MANAGE, self.proceedings_stage,
                    applies=lambda: self.open_proceedings),
+            Action("extend_proceedings", N_("The court extended the time limit…"), Group.MANAGE,
+                   self.extend_proceedings, applies=lambda: self.open_care_proceedings),
         ])
         layout = QVBoxLayout(self)
         layout.addWidget(self.child_combo)
@@ -419,6 +422,9 @@ class ChildInNeedTab(Loads[ChildInNeedRead | None], _ChildTab):
 
     def proceedings_stage(self) -> Form | None:
         return self.open_form(ProceedingsStageDialog) if self.open_proceedings else None
+
+    def extend_proceedings(self) -> Form | None:
+        return self.open_form(ProceedingsExtensionDialog) if self.open_care_proceedings else None
 
     def start_assessment(self) -> Form | None:
         return self.open_form(StartAssessmentDialog)
@@ -468,7 +474,8 @@ class ChildInNeedTab(Loads[ChildInNeedRead | None], _ChildTab):
 
     def draw(self, data: ChildInNeedRead | None) -> None:
         self.tree.clear()
-        self.assessment, self.plan, self.open_proceedings = None, None, False
+        self.assessment, self.plan = None, None
+        self.open_proceedings = self.open_care_proceedings = False
         rows: list[tuple[str, str, str]] = []
         if data is not None:
             for a in data.assessments:
@@ -499,6 +506,12 @@ class ChildInNeedTab(Loads[ChildInNeedRead | None], _ChildTab):
                 rows.append((_("Request for a child protection conference"), r["requested_on"], r["reason"]))
             for p in data.proceedings:
                 self.open_proceedings = self.open_proceedings or not p["ended_on"]
+                self.open_care_proceedings |= not p["ended_on"] and p["kind"] == "care_proceedings"
+                for x in p["extensions"]:
+                    # L10N: a court's extension of care proceedings' time limit, e.g. "Time limit extended to
+                    # 30 May 2027: An expert's report."
+                    rows.append((label(p["kind"]), x["granted_on"], _("Time limit extended to {date}: {reason}").format(
+                        date=show_date(x["extended_to"]), reason=x["reason"])))
                 for stage in p["stages"]:
                     msgid = PROCEEDINGS_STAGES[p["kind"]].get(stage["stage"])
                     detail = _(msgid) if msgid else label(stage["stage"])

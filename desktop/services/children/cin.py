@@ -38,8 +38,10 @@ Escalation
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from desktop.domain.rules import extension_weeks
 from desktop.domain.types import CaseType
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
@@ -549,13 +551,60 @@ class ChildInNeedService:
 
         return self.session.write(write)
 
+    def extend_proceedings(self, proceedings_id: str, *, granted_on: str, extended_to: str,
+                           reason: str) -> dict[str, Any]:
+        """The court extended the time limit of open care proceedings (Children Act 1989 s.32(5)) on
+        ``granted_on`` until ``extended_to``, for ``reason``: from then on rule P1x (the extended limit)
+        replaces P1. Refused (``ValidationError``, nothing written): proceedings that are not care
+        proceedings or have concluded; a grant in the future or before the application was issued; an end
+        not after the limit it extends, or beyond what one extension may reach
+        (``definitions.care_proceedings_extension`` of ``rules.json``); no reason."""
+        from desktop.services.my_work import MyWorkService
+
+        self._write()
+        proc = self._row("proceedings", proceedings_id)
+        if proc["kind"] != "care_proceedings":
+            raise ValidationError(N_("Only the time limit of care proceedings can be extended."), field="proceedings_id")
+        if proc["ended_on"]:
+            raise ValidationError(N_("These proceedings have concluded."), field="proceedings_id")
+        today = self.session.today()
+        granted = past_date(granted_on, "granted_on", today)
+        if iso(granted) < proc["started_on"]:
+            raise ValidationError(N_("The extension cannot be granted before the proceedings started."),
+                                  field="granted_on")
+        until = any_date(extended_to, "extended_to", required=True)
+        why = required_text(reason, "reason", N_("Record why the court extended the time limit."))
+        # The limit being extended is the one My work shows (P1, or P1x after an earlier extension).
+        limits = [i.due for i in MyWorkService(self.session).all_items(case_id=proc["case_id"])
+                  if i.rule_id in ("P1", "P1x") and i.person_id == proc["person_id"]]
+        if not limits:
+            raise ValidationError(N_("These proceedings have concluded."), field="proceedings_id")
+        limit = limits[0]
+        if until <= limit:
+            raise ValidationError(N_("The extension must end after the time limit it extends ({date})."),
+                                  field="extended_to", date=limit)
+        weeks = extension_weeks()
+        furthest = max(limit, granted) + timedelta(weeks=weeks)
+        if until > furthest:
+            raise ValidationError(
+                N_("One extension may end at most {weeks} weeks after the limit it extends or the day it is"
+                   " granted, whichever is later: {date} at the latest."),
+                field="extended_to", weeks=weeks, date=furthest)
+        values = {"proceedings_id": proceedings_id, "granted_on": iso(granted), "extended_to": iso(until),
+                  "reason": why}
+        return self.session.write(lambda tx: tx.insert("proceedings_extension", values, case_id=proc["case_id"]))
+
     def proceedings(self, case_id: str) -> list[dict[str, Any]]:
+        """The case's proceedings, each with its ``stages`` and the court's ``extensions`` (oldest first)."""
         read_casework(self.session, case_id, "proceedings")
         store = self.session.store
         rows = store.rows("SELECT * FROM proceedings WHERE case_id = ? AND deleted = 0 ORDER BY started_on", [case_id])
         for r in rows:
             r["stages"] = store.rows(
                 "SELECT * FROM proceedings_stage WHERE proceedings_id = ? ORDER BY on_date, created_at", [r["id"]])
+            r["extensions"] = store.rows(
+                "SELECT * FROM proceedings_extension WHERE proceedings_id = ? AND deleted = 0"
+                " ORDER BY extended_to, created_at", [r["id"]])
         return rows
 
     # -- names --------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The facts side of the timescale engine for Children in Need (CIN1–CIN3) and care proceedings (P1)
+"""The facts side of the timescale engine for Children in Need (CIN1–CIN3) and care proceedings (P1, P1x)
 (Qt-free).
 
 :func:`subjects` is the ``child_in_need`` provider of "My work": one
@@ -13,8 +13,9 @@ date); ``assessment_open``. Responsible worker: the case's allocated worker.
 
 :func:`proceedings_subjects` is the ``proceedings`` provider: one subject per child with care
 proceedings still open. Event keys: ``care_proceedings_issued`` (the day the application was issued:
-the "application issued" stage, else the day the proceedings were recorded as started) and
-``care_proceedings_concluded``. Status tag: ``proceedings``.
+the "application issued" stage, else the day the proceedings were recorded as started),
+``care_proceedings_extended_to`` (the end of the latest extension the court granted: rule P1x) and
+``care_proceedings_concluded``. Status tags: ``proceedings``; ``proceedings_extended`` (P1 gives way to P1x).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 from desktop.domain.engine import SubjectFacts
 
 ACTIONS = {"CIN1": "record_cin_review", "CIN2": "record_cin_review", "CIN3": "complete_assessment"}
-PROCEEDINGS_ACTIONS = {"P1": "record_proceedings_stage"}
+PROCEEDINGS_ACTIONS = {"P1": "record_proceedings_stage", "P1x": "record_proceedings_stage"}
 
 _SQL = """
 WITH kids AS (
@@ -52,7 +53,9 @@ _PROCEEDINGS = """
 SELECT c.id AS case_id, c.reference, c.allocated_worker_id, pr.person_id,
        COALESCE(p.preferred_name, p.given_names, '') || ' ' || p.family_name AS person_name,
        COALESCE((SELECT MIN(st.on_date) FROM proceedings_stage st WHERE st.proceedings_id = pr.id
-                 AND st.stage = 'application_issued' AND st.deleted = 0), pr.started_on) AS care_proceedings_issued
+                 AND st.stage = 'application_issued' AND st.deleted = 0), pr.started_on) AS care_proceedings_issued,
+       (SELECT MAX(x.extended_to) FROM proceedings_extension x WHERE x.proceedings_id = pr.id
+          AND x.deleted = 0) AS care_proceedings_extended_to
 FROM proceedings pr
 JOIN case_file c ON c.id = pr.case_id
 JOIN person p ON p.id = pr.person_id
@@ -94,8 +97,10 @@ def proceedings_subjects(store: Any, condition: str, params: dict[str, Any], on:
 
     return [
         Subject(facts=SubjectFacts(case_id=r["case_id"], person_id=r["person_id"],
-                                   statuses=frozenset({"proceedings"}),
-                                   events={"care_proceedings_issued": _d(r["care_proceedings_issued"])}),
+                                   statuses=frozenset({"proceedings", "proceedings_extended"}
+                                                      if r["care_proceedings_extended_to"] else {"proceedings"}),
+                                   events={"care_proceedings_issued": _d(r["care_proceedings_issued"]),
+                                           "care_proceedings_extended_to": _d(r["care_proceedings_extended_to"])}),
                 worker_id=r["allocated_worker_id"], person_name=r["person_name"].strip(),
                 case_reference=r["reference"])
         for r in store.rows(_PROCEEDINGS.format(scope=condition), params)
