@@ -10,7 +10,9 @@ first sound of a word after certain words — *plentyn* (child) is *ei blentyn* 
 mhlentyn* (my child), *ei phlentyn* (her child) — so a search for "plentyn" that missed those would
 miss most of what was written. A word typed in a mutated form is traced back to the forms it may come
 from first ("blentyn" may be *plentyn* softened, or a word that begins with b), and each of those
-expands again. English text is matched on the word as typed.
+expands again. A noun whose plural does not begin as its singular does (*plentyn* and *plant*, *llygad* and
+*llygaid*, *llaw* and *dwylo*: ``desktop/domain/welsh_plurals.json``, as data) is found in either number, each in
+its mutated forms too (:func:`number_forms`). English text is matched on the word as typed.
 
 Nothing the person types reaches FTS5's own syntax: only runs of letters and digits are kept, each
 quoted, so quotes, ``*``, ``-``, ``NEAR`` or ``:`` in the box are just characters.
@@ -18,9 +20,13 @@ quoted, so quotes, ``*``, ``-``, ``NEAR`` or ``:`` in the box are just character
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
+PLURALS_FILE = Path(__file__).resolve().parents[1] / "domain" / "welsh_plurals.json"
 MIN_MUTATED = 3
 """Words shorter than this are not expanded (too many false matches)."""
 MAX_WORDS = 12
@@ -81,13 +87,31 @@ def radicals(word: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _numbers() -> dict[str, frozenset[str]]:
+    """Each word of :data:`PLURALS_FILE`'s groups (as the index stores it) -> its whole group."""
+    groups = json.loads(PLURALS_FILE.read_text(encoding="utf-8"))["groups"]
+    out: dict[str, frozenset[str]] = {}
+    for group in groups:
+        forms = frozenset(plain(w) for w in group)
+        out.update(dict.fromkeys(forms, forms))
+    return out
+
+
+def number_forms(word: str) -> set[str]:
+    """The word in each number the plurals file knows (the word alone if it knows none): "plant" ->
+    {"plant", "plentyn"}. ``word`` as the index stores it (:func:`plain`)."""
+    return set(_numbers().get(word, (word,)))
+
+
 def welsh_forms(word: str) -> list[str]:
-    """Every form the word may take in Welsh text: its radicals and their mutations (sorted)."""
+    """Every form the word may take in Welsh text: its radicals in either number and their mutations
+    (sorted)."""
     word = plain(word)
     if len(word) < MIN_MUTATED:
         return [word]
     forms: set[str] = set()
-    for radical in radicals(word):
+    for radical in {n for r in radicals(word) for n in number_forms(r)}:
         forms.add(radical)
         head = _initial(radical, _MUTATIONS)
         if head is not None:

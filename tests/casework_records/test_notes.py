@@ -178,8 +178,25 @@ def test_the_query_is_built_from_words_only() -> None:
     assert fts_query("") is None and fts_query(' "* : ') is None
     query = fts_query('plentyn "NEAR"')
     assert query is not None and query.count(" AND ") == 1 and '"near"*' in query
-    assert welsh_forms("plentyn") == ["blentyn", "mhlentyn", "phlentyn", "plentyn"]
+    assert welsh_forms("pentref") == ["bentref", "mhentref", "pentref", "phentref"]
     assert {"ysgol", "hysgol"} <= set(welsh_forms("ysgol"))  # h-prothesis: "ei hysgol"
     assert "chwaer" in welsh_forms("chwaer") and "hwaer" not in welsh_forms("chwaer")
     assert welsh_forms("ffenest") == ["ffenest"]  # ff is a letter of its own: it does not mutate
     assert set(welsh_forms("Tŵr")) >= {"twr", "dwr", "nhwr", "thwr"}
+
+
+def test_search_finds_a_welsh_noun_in_either_number_when_its_plural_begins_differently(demo: Any) -> None:
+    """"plentyn" finds "ei phlant" (plural, aspirate mutation) and "plant" finds "ei blentyn"; "llygad" finds
+    "llygaid"; a regular plural needs no list ("ysgol" finds "ysgolion"); English is not touched."""
+    _note(demo, body="Roedd ei phlant yn chwarae'n dawel.")
+    _note(demo, body="Clais bach o dan ei lygaid chwith.")
+    _note(demo, body="Mae'r ddwy ysgolion yn cydweithio.")
+    _note(demo, language="en", body="The plant pots were on the floor.")
+    rhian = NoteService(demo.session("sw_rhian"))
+    assert any("[phlant]" in h.snippet for h in rhian.search("plentyn"))
+    assert any("[blentyn]" in h.snippet for h in rhian.search("plant"))  # the demo's note: "ei blentyn"
+    assert any("[lygaid]" in h.snippet for h in rhian.search("llygad"))
+    assert rhian.search("ysgol")
+    assert not any("pots" in h.snippet for h in rhian.search("plentyn"))  # English is matched as typed
+    assert "plant" in welsh_forms("plentyn") and "mhlentyn" in welsh_forms("plant")
+    assert welsh_forms("ci") == ["ci"]  # short words are left alone, as before
