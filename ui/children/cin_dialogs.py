@@ -187,7 +187,29 @@ class ProceedingsDialog(ChildForm):
             started_on=values["started_on"] or "", court=values["court"])
 
 
-class ProceedingsStageDialog(ChildForm):
+class _OpenProceedingsForm(ChildForm):
+    """A form about one of the child's open proceedings (of :attr:`KINDS`), chosen in ``proceedings_id``."""
+
+    KINDS: tuple[str, ...] = tuple(PROCEEDINGS_STAGES)
+
+    def items(self, name: str) -> list[tuple[str, str]]:
+        if name != "proceedings_id":
+            return []
+        self.open_proceedings = {p["id"]: p for p in ChildInNeedService(self.session).proceedings(self.case_id)
+                                 if p["person_id"] == self.person_id and not p["ended_on"] and p["kind"] in self.KINDS}
+        return [(p["id"], p["kind"]) for p in self.open_proceedings.values()]
+
+    def retranslate_more(self) -> None:
+        super().retranslate_more()
+        combo = self.widgets["proceedings_id"]
+        for i in range(combo.count()):
+            p = self.open_proceedings[combo.itemData(i)]
+            # L10N: an open set of proceedings, e.g. "Care proceedings: Application issued (19/10/2026)".
+            combo.setItemText(i, _("{kind}: {stage} ({date})").format(
+                kind=label(p["kind"]), stage=label(p["stage"]), date=show_date(p["stage_on"])))
+
+
+class ProceedingsStageDialog(_OpenProceedingsForm):
     """Open proceedings of the child moved to a later stage on a date; "concluded" with its outcome
     ends them. The stages offered are those of the proceedings chosen."""
 
@@ -201,24 +223,11 @@ class ProceedingsStageDialog(ChildForm):
         Field("note", "long", N_("Note:")),
     ]
 
-    def items(self, name: str) -> list[tuple[str, str]]:
-        if name != "proceedings_id":
-            return []
-        self.open_proceedings = {p["id"]: p for p in ChildInNeedService(self.session).proceedings(self.case_id)
-                                 if p["person_id"] == self.person_id and not p["ended_on"]}
-        return [(p["id"], p["kind"]) for p in self.open_proceedings.values()]
-
     def prepare(self) -> None:
         self.widgets["proceedings_id"].currentIndexChanged.connect(lambda _i: self._fill_stages())
 
     def retranslate_more(self) -> None:
         super().retranslate_more()
-        combo = self.widgets["proceedings_id"]
-        for i in range(combo.count()):
-            p = self.open_proceedings[combo.itemData(i)]
-            # L10N: an open set of proceedings, e.g. "Care proceedings: Application issued (19/10/2026)".
-            combo.setItemText(i, _("{kind}: {stage} ({date})").format(
-                kind=label(p["kind"]), stage=label(p["stage"]), date=show_date(p["stage_on"])))
         self._fill_stages()
 
     def _fill_stages(self) -> None:
@@ -241,7 +250,7 @@ class ProceedingsStageDialog(ChildForm):
             outcome=values["outcome"], note=values["note"])
 
 
-class ProceedingsExtensionDialog(ChildForm):
+class ProceedingsExtensionDialog(_OpenProceedingsForm):
     """The court extended the time limit of the child's open care proceedings (Children Act 1989 s.32(5)):
     when, until when and why. My work's due date follows the extension."""
 
@@ -253,22 +262,7 @@ class ProceedingsExtensionDialog(ChildForm):
         Field("extended_to", "date", N_("Extended to:")),
         Field("reason", "long", N_("Why the court extended it:")),
     ]
-
-    def items(self, name: str) -> list[tuple[str, str]]:
-        if name != "proceedings_id":
-            return []
-        self.open_proceedings = {p["id"]: p for p in ChildInNeedService(self.session).proceedings(self.case_id)
-                                 if p["person_id"] == self.person_id and not p["ended_on"]
-                                 and p["kind"] == "care_proceedings"}
-        return [(p["id"], p["kind"]) for p in self.open_proceedings.values()]
-
-    def retranslate_more(self) -> None:
-        super().retranslate_more()
-        combo = self.widgets["proceedings_id"]
-        for i in range(combo.count()):
-            p = self.open_proceedings[combo.itemData(i)]
-            combo.setItemText(i, _("{kind}: {stage} ({date})").format(
-                kind=label(p["kind"]), stage=label(p["stage"]), date=show_date(p["stage_on"])))
+    KINDS = ("care_proceedings",)
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return ChildInNeedService(self.session).extend_proceedings(
