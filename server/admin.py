@@ -307,7 +307,9 @@ def add_cover(
 ) -> UUID:  # fmt: skip
     """``cover_user`` sees ``covered_user``'s allocated cases on local dates starts_on..ends_on — or, with
     ``case_id``, that one case (the covered user then only says whose work it was, and may be None). The
-    cover's id is new unless given (a manager's laptop made the row: the published row is that same row)."""
+    cover's id is new unless given (a manager's laptop made the row: the published row is that same row).
+    Refused: dates out of order, no user or case covered, an unknown user or case, a user covering
+    themselves, a covering user who is disabled (they cannot sign in to do the work)."""
     if ends_on < starts_on:
         raise AdminError("cover ends before it starts")
     if covered_user is None and case_id is None:
@@ -317,6 +319,9 @@ def add_cover(
     a, b = user_id_for(conn, cover_user), user_id_for(conn, covered_user) if covered_user else None
     if a == b:
         raise AdminError("a user cannot cover their own caseload")
+    if not one(conn.execute("SELECT active FROM users WHERE id = %s", (a,)), "the covering user")["active"]:
+        raise AdminError(f"{cover_user} is disabled: a disabled user cannot cover (enable-user first, or choose "
+                         "someone else)")
     cover_id = cover_id or uuid.uuid4()
     if conn.execute("SELECT 1 FROM covers WHERE id = %s", (cover_id,)).fetchone():
         raise AdminError("this cover is already recorded")

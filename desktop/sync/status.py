@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from desktop.domain.manager_reach import NOT_YOUR_TEAM, NOT_YOUR_TEAM_TEXT
 from desktop.i18n import N_, _, format_datetime, format_message, ngettext
 
 
@@ -88,8 +89,7 @@ REASONS: dict[str, str] = {
     "out_of_scope": N_("This record is no longer in your caseload on the server."),
     "reference_data": N_("Staff, teams and roles are changed only by an administrator on the server, and "
                          "allocation, cover and absence only by a manager. Ask your team manager."),
-    "not_your_team": N_("A team manager arranges allocation, cover and absence for their own team's workers "
-                        "and cases only. Ask a senior manager."),
+    NOT_YOUR_TEAM: NOT_YOUR_TEAM_TEXT,  # the same words the laptop says before writing
     "append_only": N_("This record cannot be changed once saved; record an amendment instead."),
     "invalid_row": N_("The server cannot store this record as it is: {detail}"),
     "unknown_reference": N_("This record points at a record the server does not have."),
