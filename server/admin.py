@@ -334,6 +334,20 @@ def add_cover(
     return cover_id
 
 
+def case_id_for(conn: DbConn, reference: str) -> UUID:
+    """The case whose reference (as people know it: ``CP-2026-0042``) is ``reference``, among the cases the
+    server allocates; :class:`AdminNotFound` if there is none, :class:`AdminError` if several share it."""
+    found = conn.execute(
+        "SELECT r.id FROM rows r JOIN cases c ON c.case_id = r.id WHERE r.entity = 'case_file' AND NOT r.deleted"
+        " AND r.data->>'reference' = %s LIMIT 2", (reference.strip(),)).fetchall()
+    if not found:
+        raise AdminNotFound(f"no case has the reference {reference!r}")
+    if len(found) > 1:
+        raise AdminError(f"several cases have the reference {reference!r}: ask the case's team to tell them apart")
+    case_id: UUID = found[0]["id"]
+    return case_id
+
+
 def put_reference(conn: DbConn, entity: str, row_id: UUID, fields: dict[str, Any], now: datetime,
                   by: UUID | None, deleted: bool = False) -> RowState:  # fmt: skip
     """Create or change an agency, an outside practitioner, an absence or another reference row. Teams,
