@@ -16,6 +16,7 @@ import pytest
 
 from desktop.domain.manager_reach import NOT_YOUR_TEAM, NOT_YOUR_TEAM_TEXT
 from desktop.errors import NotFound, ValidationError
+from desktop.i18n import set_language
 from desktop.services.my_work import MyWorkService
 from desktop.sync.status import needs_attention
 from tests.sync.helpers import make_case
@@ -126,6 +127,11 @@ def test_the_laptop_refuses_beyond_the_team_beside_the_field_and_writes_nothing(
         service.assign_cover(world["gwyn"], covered_id=world["bryn"], **DATES)
     assert (by.value.field, of.value.field) == ("covering_id", "covered_id")
     assert "own team" in str(by.value)
+    set_language("cy")
+    try:
+        assert "eu tîm eu hunain" in str(by.value), "the refusal in the person's language"
+    finally:
+        set_language("en")
     assert m.store.rows("SELECT (SELECT count(*) FROM cover) AS c, (SELECT count(*) FROM outbox) AS o")[0] == before
     # The cover form's list: a team manager's own team only (not the covered worker), anyone for a senior manager.
     assert {x["id"] for x in service.cover_workers(world["wendy"])} == {world["gwyn"], m.uid}
