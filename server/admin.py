@@ -307,7 +307,9 @@ def add_cover(
 ) -> UUID:  # fmt: skip
     """``cover_user`` sees ``covered_user``'s allocated cases on local dates starts_on..ends_on — or, with
     ``case_id``, that one case (the covered user then only says whose work it was, and may be None). The
-    cover's id is new unless given (a manager's laptop made the row: the published row is that same row)."""
+    cover's id is new unless given (a manager's laptop made the row: the published row is that same row).
+    Refused: dates out of order, no user or case covered, an unknown user or case, a user covering
+    themselves, a covering user who is disabled (they cannot sign in to do the work)."""
     if ends_on < starts_on:
         raise AdminError("cover ends before it starts")
     if covered_user is None and case_id is None:
@@ -317,6 +319,9 @@ def add_cover(
     a, b = user_id_for(conn, cover_user), user_id_for(conn, covered_user) if covered_user else None
     if a == b:
         raise AdminError("a user cannot cover their own caseload")
+    if not one(conn.execute("SELECT active FROM users WHERE id = %s", (a,)), "the covering user")["active"]:
+        raise AdminError(f"{cover_user} is disabled: a disabled user cannot cover (enable-user first, or choose "
+                         "someone else)")
     cover_id = cover_id or uuid.uuid4()
     if conn.execute("SELECT 1 FROM covers WHERE id = %s", (cover_id,)).fetchone():
         raise AdminError("this cover is already recorded")
@@ -327,6 +332,20 @@ def add_cover(
     )
     _publish_cover(conn, cover_id, now, by, reason)
     return cover_id
+
+
+def case_id_for(conn: DbConn, reference: str) -> UUID:
+    """The case whose reference (as people know it: ``CP-2026-0042``) is ``reference``, among the cases the
+    server allocates; :class:`AdminNotFound` if there is none, :class:`AdminError` if several share it."""
+    found = conn.execute(
+        "SELECT r.id FROM rows r JOIN cases c ON c.case_id = r.id WHERE r.entity = 'case_file' AND NOT r.deleted"
+        " AND r.data->>'reference' = %s LIMIT 2", (reference.strip(),)).fetchall()
+    if not found:
+        raise AdminNotFound(f"no case has the reference {reference!r}")
+    if len(found) > 1:
+        raise AdminError(f"several cases have the reference {reference!r}: ask the case's team to tell them apart")
+    case_id: UUID = found[0]["id"]
+    return case_id
 
 
 def put_reference(conn: DbConn, entity: str, row_id: UUID, fields: dict[str, Any], now: datetime,

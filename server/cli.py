@@ -11,6 +11,9 @@
     diogel-server enable-user --database-url URL USER
     diogel-server allocate --database-url URL CASE_ID [--team T] [--worker USER] [--case-type TYPE]
     diogel-server cover --database-url URL COVER_USER COVERED_USER --from YYYY-MM-DD --to YYYY-MM-DD
+                              [--reason TEXT]        (the covered user's whole caseload)
+    diogel-server cover --database-url URL COVER_USER [COVERED_USER] --case REF --from … --to …
+                              (one case, by its reference; COVERED_USER only says whose work it was)
     diogel-server report committee --database-url URL --user NAME --from YYYY-MM-DD --to YYYY-MM-DD
                               --lang cy|en|bilingual --out FILE.pdf [--team T] [--council council.json]
     diogel-server returns --database-url URL --user NAME --from YYYY-MM-DD --to YYYY-MM-DD
@@ -108,10 +111,12 @@ def _parser() -> argparse.ArgumentParser:
     al.add_argument("--case-type", choices=admin.CASE_TYPES)
     cv = sub.add_parser("cover")
     _db_arg(cv)
-    cv.add_argument("cover_user")
-    cv.add_argument("covered_user")
-    cv.add_argument("--from", dest="starts_on", type=date.fromisoformat, required=True)
-    cv.add_argument("--to", dest="ends_on", type=date.fromisoformat, required=True)
+    cv.add_argument("cover_user", help="who covers (username)")
+    cv.add_argument("covered_user", nargs="?", help="whose caseload is covered (optional with --case)")
+    cv.add_argument("--case", dest="case_ref", metavar="REF", help="cover this one case only (its reference)")
+    cv.add_argument("--from", dest="starts_on", type=_date_arg, required=True, help="first day (YYYY-MM-DD)")
+    cv.add_argument("--to", dest="ends_on", type=_date_arg, required=True, help="last day (YYYY-MM-DD)")
+    cv.add_argument("--reason", help="why (shown on the laptops with the cover)")
     rp = sub.add_parser("report", help="the authority's committee report (senior managers, performance officers)")
     rsub = rp.add_subparsers(dest="report", required=True)
     rc = rsub.add_parser("committee", help="the committee report over every case (or one team's), as PDF")
@@ -148,6 +153,19 @@ def _audit_incidents(conn: DbConn, since: date | None, now: datetime) -> None:
         if before is None:
             break
     print(f"{shown} incident{'' if shown == 1 else 's'}" + (f" since {since.isoformat()}" if since else ""))
+
+
+def _cover(conn: DbConn, args: argparse.Namespace, now: datetime) -> None:
+    """A cover of a user's caseload, or with ``--case`` of one case named by its reference, through the same
+    administration function as a manager's cover pushed from a laptop (``admin.add_cover``)."""
+    if args.case_ref is None and args.covered_user is None:
+        raise admin.AdminError("give the user whose caseload is covered, or --case REF for one case")
+    case_id = admin.case_id_for(conn, args.case_ref) if args.case_ref is not None else None
+    cover_id = admin.add_cover(conn, args.cover_user, args.covered_user, args.starts_on, args.ends_on, now=now,
+                               case_id=case_id, reason=args.reason)  # fmt: skip
+    whose = f"case {args.case_ref.strip()}" if args.case_ref is not None else f"{args.covered_user}'s caseload"
+    print(f"{args.cover_user} covers {whose} from {args.starts_on.isoformat()} to {args.ends_on.isoformat()}"
+          f" (cover {cover_id})")
 
 
 def _figures_args(p: argparse.ArgumentParser) -> None:
@@ -311,7 +329,7 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] = utc_now)
                 admin.allocate(conn, args.case_id, args.team, args.worker, args.case_type, now=now)
                 print(f"allocated {args.case_id}")
             elif args.command == "cover":
-                print(admin.add_cover(conn, args.cover_user, args.covered_user, args.starts_on, args.ends_on, now=now))
+                _cover(conn, args, now)
             elif args.command == "audit-incidents":
                 _audit_incidents(conn, args.since, now)
         return 0

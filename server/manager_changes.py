@@ -10,7 +10,9 @@ published under the laptop's own row id (the laptop's row and the server's are o
 Contract:
 - who: a ``team_manager`` for the workers and cases of their own team; a ``senior_manager`` for anyone.
   Anyone else is refused as before (``reference_data``); a team manager beyond their team is refused
-  ``not_your_team``.
+  ``not_your_team`` — for cover and absence by the rule the laptop applies before writing
+  (:mod:`desktop.domain.manager_reach`), over the teams found here (``users``, else the published
+  ``practitioner`` row; ``cases``).
 - cover: an insert of a cover of a worker's caseload, or of one case (``covers.case_id``, migration
   0026, a row of that case as on the laptop); a cover is never changed or deleted from a laptop
   (``reference_data``), as ``covers`` rows are never changed.
@@ -30,6 +32,7 @@ from uuid import UUID
 
 from psycopg import errors
 
+from desktop.domain.manager_reach import NOT_YOUR_TEAM, beyond_reach
 from server import admin
 from server.auth import User
 from server.db import DbConn
@@ -70,12 +73,16 @@ def _team_of(conn: DbConn, practitioner_id: Any) -> UUID | None:
     return _uuid_or_none(got.data.get("team_id"))
 
 
-def _require_team(conn: DbConn, user: User, practitioner_ids: list[Any]) -> None:
-    if user.role == "senior_manager":
-        return
-    for pid in practitioner_ids:
-        if pid is not None and _team_of(conn, pid) != user.team_id:
-            raise Refused("not_your_team", "a team manager arranges this for their own team's workers only")
+def _require_reach(user: User, named_teams: list[UUID | None], what: str) -> None:
+    """The manager's reach (:func:`desktop.domain.manager_reach.beyond_reach`, the laptop's rule too) over the
+    teams of the workers and cases a change names."""
+    if beyond_reach(user.role, user.team_id, named_teams):
+        raise Refused(NOT_YOUR_TEAM, f"a team manager arranges {what} for their own team's workers and cases only")
+
+
+def _require_team(conn: DbConn, user: User, practitioner_ids: list[Any], what: str) -> None:
+    if user.role != "senior_manager":  # a senior manager reaches anyone: no team to look up
+        _require_reach(user, [_team_of(conn, pid) for pid in practitioner_ids if pid is not None], what)
 
 
 def _uuid(value: Any, name: str) -> UUID:
@@ -124,11 +131,12 @@ def _cover(conn: DbConn, user: User, op: Op, fields: dict[str, Any], now: dateti
     covered = _uuid(fields["covered_id"], "covered_id") if fields.get("covered_id") is not None else None
     if covered is None and op.case_id is None:
         raise Refused("invalid_row", "a cover names the worker or the case covered")
-    _require_team(conn, user, [str(covering), str(covered) if covered else None])
-    if op.case_id is not None and user.role != "senior_manager":
-        case = conn.execute("SELECT team_id FROM cases WHERE case_id = %s", (op.case_id,)).fetchone()
-        if case is not None and case["team_id"] != user.team_id:
-            raise Refused("not_your_team", "a team manager arranges cover of their own team's cases only")
+    if user.role != "senior_manager":
+        teams = [_team_of(conn, str(covering))] + ([_team_of(conn, str(covered))] if covered else [])
+        if op.case_id is not None:  # a case the server does not know is refused below (no such case)
+            case = conn.execute("SELECT team_id FROM cases WHERE case_id = %s", (op.case_id,)).fetchone()
+            teams += [case["team_id"]] if case is not None else []
+        _require_reach(user, teams, "cover")
     reason = fields.get("reason")
     admin.add_cover(conn, str(covering), str(covered) if covered else None,
                     _date(fields.get("from_date"), "from_date"), _date(fields.get("to_date"), "to_date"),
@@ -144,7 +152,7 @@ def _absence(conn: DbConn, user: User, op: Op, fields: dict[str, Any], now: date
     whose = [fields.get("practitioner_id")] if "practitioner_id" in fields else []
     if current is not None:
         whose.append(current.data.get("practitioner_id"))
-    _require_team(conn, user, whose)
+    _require_team(conn, user, whose, "absence")
     admin.put_reference(conn, "practitioner_absence", op.entity_id, fields, now, user.id,
                         deleted=op.kind == "delete")  # fmt: skip
 

@@ -32,7 +32,7 @@ from desktop.sync import anchor, local
 from desktop.sync.client import SyncClient, SyncReport
 from desktop.sync.enroll import create_profile_from_server
 from desktop.sync.errors import AuthRequired
-from desktop.sync.status import read_status, status_lines
+from desktop.sync.status import MADE_HERE_TEXT, read_status, status_lines
 from desktop.sync.transport import Transport
 
 
@@ -123,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
                                                          if ca else None))  # fmt: skip
             if args.retry_refused:
                 client.retry_attention()
+            if read_status(session.store).made_here:  # a profile made offline: said before the sync tries
+                print(_(MADE_HERE_TEXT), file=sys.stderr)
             try:
                 report = client.sync(progress=_progress)
             except AuthRequired:

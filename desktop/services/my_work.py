@@ -38,7 +38,8 @@ Provider registry
       for the person, ``uncovered``), for the sidebar badge.
     * ``assign_cover(covering_id, *, covered_id=None, case_id=None, from_date, to_date, reason=None)`` and
       ``record_absence(practitioner_id, *, from_date, to_date=None, reason=None)`` — managers
-      (``Can.ALLOCATE``).
+      (``Can.ALLOCATE``), within their reach (:mod:`desktop.domain.manager_reach`, the server's rule too);
+      ``cover_workers(covered_id=None)`` — whom the manager may choose to cover.
 
 Each :class:`WorkItem` carries ``case_id``, ``person_id``, ``rule_id``, ``due``, ``status``, ``reason``
 (plain words in the interface language, :func:`desktop.domain.due_text.reason`), ``title``, ``action``
@@ -85,10 +86,11 @@ from desktop.domain.engine import (
     SubjectFacts,
     default_engine,
 )
+from desktop.domain.manager_reach import NOT_YOUR_TEAM_TEXT, beyond_reach
 from desktop.domain.types import Role
 from desktop.domain.urgency import Urgency, urgency_of
 from desktop.domain.validation import parse_date
-from desktop.errors import NotFound, ValidationError
+from desktop.errors import DiogelError, PermissionDenied, ValidationError
 from desktop.i18n import N_
 from desktop.services import due_kept
 from desktop.services.exceptions import in_force as exceptions_in_force
@@ -712,6 +714,15 @@ def _memo(store: Any) -> _Memo:
         return memo
 
 
+class NotYourTeam(PermissionDenied, ValidationError):
+    """A worker or case beyond a team manager's team (:mod:`desktop.domain.manager_reach`, the server's
+    ``not_your_team``): refused for scope, and shown beside the field (``field``) that names them."""
+
+    def __init__(self, field: str) -> None:
+        DiogelError.__init__(self, NOT_YOUR_TEAM_TEXT)
+        self.field = field
+
+
 class MyWorkService:
     def __init__(self, session: Any, engine: Engine | None = None) -> None:
         self.session = session
@@ -1185,10 +1196,13 @@ class MyWorkService:
         return {r["practitioner_id"] for r in rows}
 
     # -- cover (V3: in the co-ordinator's absence the team manager makes sure visits happen) ------
+    # Whose cover and absence a manager may arrange is one rule (desktop.domain.manager_reach), the server's
+    # too: refused here before anything is written, so nothing waits in "needs attention" for it.
     def record_absence(self, practitioner_id: str, *, from_date: str, to_date: str | None = None,
                        reason: str | None = None) -> dict[str, Any]:
         self.session.require(Can.ALLOCATE)
-        self._require_colleague(practitioner_id)
+        absent = self._staff(practitioner_id, "practitioner_id", N_("Choose the worker who is away."))
+        self._require_reach(("practitioner_id", absent["team_id"]))
         start = parse_date(from_date, "from_date")
         end = parse_date(to_date, "to_date")
         if start is None:
@@ -1201,13 +1215,16 @@ class MyWorkService:
 
     def assign_cover(self, covering_id: str, *, from_date: str, to_date: str, covered_id: str | None = None,
                      case_id: str | None = None, reason: str | None = None) -> dict[str, Any]:
+        """``covering_id`` covers ``covered_id``'s caseload, or the one case ``case_id``, from..to (local
+        dates). Refused, with nothing written: a worker or case beyond a team manager's team
+        (:data:`~desktop.domain.manager_reach.NOT_YOUR_TEAM_TEXT`, as the server refuses it), a covering
+        worker whose account is disabled, dates out of order, a worker covering themselves."""
         self.session.require(Can.ALLOCATE)
         if not covered_id and not case_id:
             raise ValidationError(N_("Choose whose work, or which case, is being covered."), field="covered_id")
-        if case_id:
-            require_case(self.session, case_id)
-        if covered_id:
-            self._require_colleague(covered_id)
+        case = require_case(self.session, case_id) if case_id else None
+        covered = self._staff(covered_id, "covered_id", N_("Choose whose work, or which case, is being covered.")) \
+            if covered_id else None
         start, end = parse_date(from_date, "from_date"), parse_date(to_date, "to_date")
         if start is None or end is None:
             raise ValidationError(N_("Enter the date."), field="to_date" if start else "from_date")
@@ -1215,16 +1232,43 @@ class MyWorkService:
             raise ValidationError(N_("The end date is before the start date."), field="to_date")
         if covering_id == covered_id:
             raise ValidationError(N_("A worker cannot cover their own work."), field="covering_id")
+        covering = self._staff(covering_id, "covering_id", N_("Choose who covers."))
+        if not covering["active"]:
+            raise ValidationError(N_("{name} no longer uses Diogel (their account is disabled): choose someone "
+                                     "else to cover."), field="covering_id", name=covering["name"])
+        self._require_reach(*([("covered_id", covered["team_id"])] if covered else []),
+                            *([("case_id", case["team_id"])] if case else []), ("covering_id", covering["team_id"]))
         values = {"covering_id": covering_id, "covered_id": covered_id, "from_date": start.isoformat(),
                   "to_date": end.isoformat(), "reason": reason}
         return self.session.write(lambda tx: tx.insert("cover", values, case_id=case_id))
 
-    def _require_colleague(self, practitioner_id: str) -> None:
-        """A team manager arranges absence and cover for their own team's workers only (a senior
-        manager for anyone): another team's worker behaves as if they did not exist."""
-        if self.session.user.role == Role.SENIOR_MANAGER:
-            return
-        rows = self.session.store.rows("SELECT team_id FROM practitioner WHERE id = ? AND deleted = 0",
-                                       [practitioner_id])
-        if not rows or rows[0]["team_id"] != self.session.user.team_id:
-            raise NotFound(N_("That worker is not in your team."))
+    def cover_workers(self, covered_id: str | None = None) -> list[dict[str, Any]]:
+        """Who the signed-in manager may choose to cover (``id``, ``name``): active social workers and team
+        managers within their reach (a team manager's own team; anyone for a senior manager), not
+        ``covered_id`` themselves, by name."""
+        self.session.require(Can.ALLOCATE)
+        rows = self.session.store.rows(
+            "SELECT id, TRIM(COALESCE(given_names, '') || ' ' || COALESCE(family_name, '')) AS name, team_id"
+            " FROM practitioner WHERE deleted = 0 AND active = 1 AND app_role IN ('social_worker', 'team_manager')"
+            " ORDER BY family_name, given_names")
+        user = self.session.user
+        return [{"id": r["id"], "name": r["name"]} for r in rows
+                if r["id"] != covered_id and not beyond_reach(user.role, user.team_id, [r["team_id"]])]
+
+    def _staff(self, practitioner_id: str | None, field_name: str, missing: str) -> dict[str, Any]:
+        """A member of staff on this laptop (``team_id``, ``active``, ``name``); ``missing`` (a msgid) beside
+        ``field_name`` for nobody or someone unknown."""
+        rows = self.session.store.rows(
+            "SELECT team_id, active, TRIM(COALESCE(given_names, '') || ' ' || COALESCE(family_name, '')) AS name"
+            " FROM practitioner WHERE id = ? AND deleted = 0", [practitioner_id or ""])
+        if not rows:
+            raise ValidationError(missing, field=field_name)
+        return rows[0]
+
+    def _require_reach(self, *named: tuple[str, str | None]) -> None:
+        """Refuse (beside the field that goes beyond it) a change naming workers or cases beyond the manager's
+        reach: ``named`` is ``(field, team)`` for each worker or case the change names."""
+        user = self.session.user
+        for field_name, team in named:
+            if beyond_reach(user.role, user.team_id, [team]):
+                raise NotYourTeam(field_name)

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from desktop.domain.manager_reach import NOT_YOUR_TEAM, NOT_YOUR_TEAM_TEXT
 from desktop.i18n import N_, _, format_datetime, format_message, ngettext
+from desktop.store.rowspec import REFERENCE_ENTITIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,9 @@ class SyncStatus:
     last_error: tuple[str, dict[str, str]] | None  # untranslated msgid and its parameters
     demo: bool = False
     """A demo profile: sample data, never connected to a server (its changes stay on this computer)."""
+    made_here: int = 0
+    """Teams, agencies and staff records this profile made itself (a profile made offline, not by signing in),
+    waiting to be sent or refused: the server keeps those itself (reference data) and refuses them."""
 
     @property
     def offline_demo(self) -> bool:
@@ -51,13 +56,27 @@ def _when(value: str | None) -> datetime | None:
         return None
 
 
+NEVER_SENT = REFERENCE_ENTITIES - {"cover", "practitioner_absence"}
+"""Reference records no laptop's push can carry, whatever the role (a manager's cover and absence can)."""
+_MADE_HERE = ", ".join(f"'{e}'" for e in sorted(NEVER_SENT))
+
+MADE_HERE_TEXT = N_("This profile was made on this computer, not by signing in to the server, so its team and "
+                    "staff records were made here. The server keeps teams and staff itself and refuses these "
+                    "records: they wait in “Needs attention”. To take your role, team and caseload from the "
+                    "server, make a new profile with “Create from server…”.")
+"""Said before a sync tries (the status lines, the server sign-in form, ``diogel sync``) when
+:attr:`SyncStatus.made_here`."""
+
+
 def read_status(store: Any) -> SyncStatus:
     counts = store.rows(
         "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending') AS unsent,"
         " (SELECT count(*) FROM outbox WHERE state = 'attention') AS attention,"
         " (SELECT count(*) FROM sync_conflict WHERE status = 'open') AS conflicts,"
         " (SELECT count(*) FROM sync_parked) AS parked,"
-        " (SELECT count(*) FROM sync_purge) AS waiting_purge"
+        " (SELECT count(*) FROM sync_purge) AS waiting_purge,"
+        f" (SELECT count(*) FROM outbox WHERE state IN ('pending', 'attention') AND entity IN ({_MADE_HERE}))"
+        " AS made_here"
     )[0]
     state = {r["key"]: r["value"] for r in store.rows("SELECT key, value FROM sync_state")}
     error = None
@@ -79,6 +98,7 @@ def read_status(store: Any) -> SyncStatus:
         last_attempt=_when(state.get("last_attempt")),
         last_error=error,
         demo=state.get("demo") == "1",
+        made_here=counts["made_here"],
     )
 
 
@@ -88,8 +108,7 @@ REASONS: dict[str, str] = {
     "out_of_scope": N_("This record is no longer in your caseload on the server."),
     "reference_data": N_("Staff, teams and roles are changed only by an administrator on the server, and "
                          "allocation, cover and absence only by a manager. Ask your team manager."),
-    "not_your_team": N_("A team manager arranges allocation, cover and absence for their own team's workers "
-                        "and cases only. Ask a senior manager."),
+    NOT_YOUR_TEAM: NOT_YOUR_TEAM_TEXT,  # the same words the laptop says before writing
     "append_only": N_("This record cannot be changed once saved; record an amendment instead."),
     "invalid_row": N_("The server cannot store this record as it is: {detail}"),
     "unknown_reference": N_("This record points at a record the server does not have."),
@@ -154,6 +173,8 @@ def status_lines(status: SyncStatus) -> list[str]:
         lines.append(ngettext("{count} downloaded record waits for a related record",
                               "{count} downloaded records wait for related records",
                               status.parked).format(count=status.parked))  # fmt: skip
+    if status.made_here:
+        lines.append(_(MADE_HERE_TEXT))
     if status.last_success:
         lines.append(_("Last successful sync: {when}").format(when=format_datetime(status.last_success.astimezone())))
     else:

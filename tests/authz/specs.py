@@ -293,6 +293,7 @@ SPECS: dict[str, Spec] = {
         w.staff["sw_rhian"], from_date=w.ahead(3), to_date=w.ahead(5), reason="Training")),
     "my_work.MyWorkService.assign_cover": Spec(K.MANAGE, CP, lambda w: c(
         w.staff["sw_tom"], from_date=w.ahead(3), to_date=w.ahead(5), covered_id=w.staff["sw_rhian"])),
+    "my_work.MyWorkService.cover_workers": Spec(K.MANAGE, None, lambda w: c(w.staff["sw_rhian"])),
     # -- child protection ---------------------------------------------------------------------
     "child_protection.report.ReportService.record": Spec(K.CASEWORK, CP, lambda w: c(
         w.cases[CP], concerns="Osian was not collected from nursery.", received_at=f"{w.ago(1)}T09:00",

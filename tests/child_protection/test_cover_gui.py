@@ -1,5 +1,9 @@
-"""A team manager sees the visits due for a worker on leave in "My work" and assigns cover there;
-a refusal shows beside the date and nothing is saved."""
+"""A team manager sees the visits due for a worker on leave in "My work" and assigns cover there, choosing
+among their own team's workers (a senior manager among anyone's); a refusal shows beside the date and
+nothing is saved.
+
+The lists were seen to fail with ``cover_workers`` not filtering by team (another team's worker offered to
+the team manager)."""
 
 from __future__ import annotations
 
@@ -49,6 +53,9 @@ def test_team_manager_assigns_cover_from_my_work(qtbot, manager) -> None:
     qtbot.addWidget(dialog)
     workers = [dialog.widgets["covering_id"].itemText(i) for i in range(dialog.widgets["covering_id"].count())]
     assert "Rhian Evans" in workers and "Tom Bevan" not in workers, "nobody covers themselves"
+    # A team manager chooses among their own team only (the server refuses anyone else), and is told why.
+    assert "Gareth Rees" not in workers and "Siân Hughes" not in workers
+    assert "another team's worker" in dialog.widgets["covering_id"].toolTip()
     dialog.set_value("covering_id", manager.staff["sw_rhian"])
     assert DEMO_MOMENT.date().isoformat() == "2026-11-23", "the dates typed below are relative to the demo's day"
     dialog.set_value("from_date", "23/11/2026")
@@ -69,3 +76,22 @@ def test_team_manager_assigns_cover_from_my_work(qtbot, manager) -> None:
     tom = _tom(page)
     tom.setExpanded(True)
     assert tom.childCount() > 0
+
+
+def test_a_senior_manager_chooses_cover_among_every_team(qtbot, tmp_path) -> None:
+    from ui.child_protection.cover_dialog import CoverDialog
+    from ui.tasks import forget_store
+
+    ctx = build_demo(tmp_path / "demo", "demo-password-1", role="senior_manager", kdf=fast_kdf(), clock=demo_clock())
+    session = ctx.session("senior")
+    try:
+        dialog = CoverDialog(session, ctx.staff["sw_tom"])
+        qtbot.addWidget(dialog)
+        filled(dialog, qtbot)
+        workers = [dialog.widgets["covering_id"].itemText(i) for i in range(dialog.widgets["covering_id"].count())]
+        assert {"Rhian Evans", "Gareth Rees", "Siân Hughes"} <= set(workers) and "Tom Bevan" not in workers
+        assert dialog.widgets["covering_id"].toolTip() == "", "nobody is left out, so nothing to explain"
+        dialog.close()
+    finally:
+        forget_store(session)
+        ctx.store.close()

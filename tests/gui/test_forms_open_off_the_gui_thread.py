@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from desktop.errors import PermissionDenied
 from desktop.i18n import set_language
 from desktop.services.drafts import DraftService
-from desktop.services.session import Session
+from desktop.services.session import Session, User
 from tests.gui.conftest import World
 from tests.gui.store_reads import record_reads, signed_in_demo
 
@@ -112,9 +112,15 @@ def test_forms_opened_outside_the_case_tabs_read_on_workers_too(
     report = ReportService(gui_session).record(world.cp_case, concerns="Left alone at night.",
                                                received_at=f"{gui_session.today().isoformat()}T09:30",
                                                source_type="professional")
+    # Cover is a manager's form (it lists whom they may choose): their team manager, on the same store.
+    team = gui_session.user.team_id
+    manager_id = gui_session.write(lambda tx: tx.insert("practitioner", {
+        "given_names": "Carys", "family_name": "Lloyd", "app_role": "team_manager", "team_id": team}))["id"]
+    manager = Session(gui_session.profile, gui_session.store, User(manager_id, "Carys", "Lloyd", "team_manager",
+                                                                   team, None))  # fmt: skip
     del reads[:]
     forms = [PersonDialog(gui_session, world.elis), AddressDialog(gui_session, world.gwen),
-             NoteForm(gui_session, None), CoverDialog(gui_session, gui_session.user.id),
+             NoteForm(gui_session, None), CoverDialog(manager, gui_session.user.id),
              CommitteeReportDialog(demo[0]), ReportDialog(gui_session, world.cp_case, report_id=report["id"])]
     for form in forms:
         qtbot.addWidget(form)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
+from desktop.errors import ValidationError
 from desktop.i18n import set_language
 from desktop.services.my_work import MyWorkService
 from desktop.services.session import load_user
@@ -39,12 +42,16 @@ def test_a_laptop_cannot_change_someones_role_and_the_refusal_needs_attention(sr
 
 def test_a_team_manager_cannot_arrange_cover_for_another_teams_worker(srv, laptops) -> None:
     """A team manager's cover reaches the server through the administration path (test_manager_changes_sync),
-    for their own team's workers only: another team's worker is refused in words and kept."""
+    for their own team's workers only: the laptop refuses another team's worker before writing
+    (test_cover_reach), and a row written anyway (an older laptop's) is refused in words and kept."""
     srv.team("B")
     srv.user("bryn", "social_worker", "B")
     m, w = laptops("mari"), laptops("wendy")
     bryn = str(srv.sql("SELECT id FROM users WHERE username = 'bryn'")[0]["id"])
-    MyWorkService(m.session).assign_cover(bryn, from_date="2026-11-23", to_date="2026-11-30", covered_id=w.uid)
+    with pytest.raises(ValidationError):
+        MyWorkService(m.session).assign_cover(bryn, from_date="2026-11-23", to_date="2026-11-30", covered_id=w.uid)
+    m.write(lambda tx: tx.insert("cover", {"covering_id": bryn, "covered_id": w.uid, "from_date": "2026-11-23",
+                                           "to_date": "2026-11-30"}))  # fmt: skip
     assert m.sync().refused == 1
     [att] = needs_attention(m.store)
     assert (att["entity"], att["reason"]) == ("cover", "not_your_team")

@@ -1,7 +1,10 @@
 """Assign cover for an absent worker's visits (team managers, from "My work").
 
 A :class:`~ui.forms.Form` (GUI thread): one small write through :meth:`MyWorkService.assign_cover`; a
-refusal (the end before the start, a worker covering themselves) shows beside its field.
+refusal (the end before the start, a worker covering themselves, a worker beyond a team manager's team)
+shows beside its field. "Covered by" lists only whom the manager may choose
+(:meth:`MyWorkService.cover_workers`: a team manager's own team, anyone for a senior manager); for a team
+manager its tooltip says why another team's workers are not there.
 """
 
 from __future__ import annotations
@@ -10,13 +13,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from desktop.i18n import N_
-from desktop.services.cases import CaseService
+from desktop.domain.types import Role
+from desktop.i18n import N_, _
 from desktop.services.my_work import MyWorkService
 from ui.forms import Field, Form
 
-COVER_ROLES = ("social_worker", "team_manager")
-"""Who can cover another worker's visits."""
+ONLY_YOUR_TEAM = N_("Only your own team's workers are listed: cover by another team's worker is arranged by "
+                    "a senior manager.")
 
 
 class CoverDialog(Form):
@@ -35,9 +38,11 @@ class CoverDialog(Form):
         super().__init__(session, parent=parent, covered_id=covered_id)
 
     def items(self, name: str) -> list[tuple[Any, str]]:
-        covered = self.context["covered_id"]
-        return [(w["id"], f"{w['given_names']} {w['family_name']}") for w in CaseService(self.session).workers()
-                if w["id"] != covered and w["app_role"] in COVER_ROLES]
+        return [(w["id"], w["name"]) for w in MyWorkService(self.session).cover_workers(self.context["covered_id"])]
+
+    def retranslate_more(self) -> None:
+        if self.session.user.role == Role.TEAM_MANAGER:  # why someone is missing, for whoever asks
+            self.widgets["covering_id"].setToolTip(_(ONLY_YOUR_TEAM))
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return MyWorkService(self.session).assign_cover(

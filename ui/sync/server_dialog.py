@@ -30,6 +30,7 @@ from desktop.i18n import _, current_language
 from desktop.sync import local
 from desktop.sync.client import SyncClient
 from desktop.sync.enroll import create_profile_from_server
+from desktop.sync.status import MADE_HERE_TEXT, read_status
 from desktop.sync.transport import Transport
 from ui.tasks import runner
 from ui.widgets import Retranslating, message_of
@@ -117,7 +118,11 @@ class _ServerForm(Retranslating, QDialog):
 
 
 class ServerSignInDialog(_ServerForm):
-    """Connect this profile to a server, or sign in again; the token is kept in the encrypted profile."""
+    """Connect this profile to a server, or sign in again; the token is kept in the encrypted profile. A profile
+    made offline is told first that the server refuses the team and staff records it made
+    (:data:`~desktop.sync.status.MADE_HERE_TEXT`)."""
+
+    made_here = 0
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -126,12 +131,14 @@ class ServerSignInDialog(_ServerForm):
         self.url.setText(local.get_state(session.store, "server_url") or "")
         self.ca.setText(local.get_state(session.store, "ca_bundle") or "")
         self.user.setText(local.get_state(session.store, "username") or "")
+        self.made_here = read_status(session.store).made_here  # a profile made offline: said before signing in
         self.retranslate()
 
     def retranslate(self) -> None:
         super().retranslate()
         self.setWindowTitle(_("Sign in to the server"))
-        self.intro.setText(_("Sign in to the Diogel server to send your changes and receive your caseload."))
+        intro = _("Sign in to the Diogel server to send your changes and receive your caseload.")
+        self.intro.setText(f"{intro}\n\n{_(MADE_HERE_TEXT)}" if self.made_here else intro)
 
     def work(self, url: str, ca: str | None, user: str, password: str) -> Any:
         transport = Transport(url, ca_bundle=ca)
