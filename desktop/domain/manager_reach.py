@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from desktop.errors import DiogelError, PermissionDenied, ValidationError
 from desktop.i18n import N_
 
 NOT_YOUR_TEAM = "not_your_team"
@@ -36,3 +37,19 @@ def beyond_reach(role: str, manager_team: object, named_teams: Iterable[object])
         return True
     mine = str(manager_team)
     return any(team is None or str(team) != mine for team in named_teams)
+
+
+class NotYourTeam(PermissionDenied, ValidationError):
+    """A worker or case beyond a team manager's team (the server's ``not_your_team``): refused for scope,
+    and shown beside the field (``field``) that names them."""
+
+    def __init__(self, field: str) -> None:
+        DiogelError.__init__(self, NOT_YOUR_TEAM_TEXT)
+        self.field = field
+
+
+def require_reach(user: object, named_teams: Iterable[object], field: str) -> None:
+    """Refuse (:class:`NotYourTeam`) a change naming ``named_teams`` that ``user`` (with ``role`` and
+    ``team_id``) may not make: the check every laptop write of allocation, cover and absence makes first."""
+    if beyond_reach(str(getattr(user, "role", "")), getattr(user, "team_id", None), named_teams):
+        raise NotYourTeam(field)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from desktop.domain.manager_reach import require_reach
 from desktop.domain.types import CaseRole, CaseType
 from desktop.domain.validation import parse_date
 from desktop.errors import ValidationError
@@ -322,9 +323,14 @@ class CaseService:
         )
 
     def allocate(self, case_id: str, worker_id: str, team_id: str | None = None) -> dict[str, Any]:
-        """Allocate a case to a worker (managers only)."""
+        """Allocate a case to a worker (managers only), and move it to ``team_id`` if given. A team manager
+        allocates their own team's cases to their own team's workers, as the server allows
+        (:mod:`desktop.domain.manager_reach`; ``NotYourTeam`` before anything is written)."""
         self.session.require(Can.ALLOCATE)
-        require_case(self.session, case_id)
+        case = require_case(self.session, case_id)
+        worker = self.session.store.rows("SELECT team_id FROM practitioner WHERE id = ?", [worker_id])
+        require_reach(self.session.user, [case["team_id"], team_id or case["team_id"],
+                                          worker[0]["team_id"] if worker else None], "worker_id")
         changes: dict[str, Any] = {"allocated_worker_id": worker_id}
         if team_id:
             changes["team_id"] = team_id

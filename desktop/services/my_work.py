@@ -86,11 +86,11 @@ from desktop.domain.engine import (
     SubjectFacts,
     default_engine,
 )
-from desktop.domain.manager_reach import NOT_YOUR_TEAM_TEXT, beyond_reach
+from desktop.domain.manager_reach import NotYourTeam, beyond_reach
 from desktop.domain.types import Role
 from desktop.domain.urgency import Urgency, urgency_of
 from desktop.domain.validation import parse_date
-from desktop.errors import DiogelError, PermissionDenied, ValidationError
+from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.services import due_kept
 from desktop.services.exceptions import in_force as exceptions_in_force
@@ -712,15 +712,6 @@ def _memo(store: Any) -> _Memo:
         if memo is None:
             memo = _MEMOS[store] = _Memo(store)
         return memo
-
-
-class NotYourTeam(PermissionDenied, ValidationError):
-    """A worker or case beyond a team manager's team (:mod:`desktop.domain.manager_reach`, the server's
-    ``not_your_team``): refused for scope, and shown beside the field (``field``) that names them."""
-
-    def __init__(self, field: str) -> None:
-        DiogelError.__init__(self, NOT_YOUR_TEAM_TEXT)
-        self.field = field
 
 
 class MyWorkService:

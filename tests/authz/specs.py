@@ -491,6 +491,7 @@ SPECS: dict[str, Spec] = {
     "children.cin.ChildInNeedService.proceedings": Spec(K.CASEWORK, LILI, lambda w: c(w.cases[LILI])),
     "children.cin.ChildInNeedService.extend_proceedings": Spec(K.CASEWORK, LILI, lambda w: c(
         w.ids["lili_proceedings"], granted_on=w.ago(0), extended_to=w.ahead(40), reason="An expert's report.")),
+    "children.looked_after.LookedAfterService.may_move_case": Spec(K.CASEWORK, CIN, lambda w: c(w.cases[CIN])),
     "children.looked_after.LookedAfterService.become_looked_after": Spec(K.CASEWORK, CIN, lambda w: c(
         w.cases[CIN], w.ids["cai"], started_on=w.ago(0), legal_status="police_protection", transfer=False)),
     "children.looked_after.LookedAfterService.change_legal_status": Spec(K.CASEWORK, TYLER, lambda w: c(
@@ -517,7 +518,7 @@ SPECS: dict[str, Spec] = {
     "children.looked_after.LookedAfterService.iro_on": Spec(K.CASEWORK, TYLER, lambda w: c(
         w.cases[TYLER], w.ago(0))),
     "children.looked_after.LookedAfterService.change_worker": Spec(K.MANAGE, TYLER, lambda w: c(
-        w.cases[TYLER], w.staff["sw_cin"])),
+        w.cases[TYLER], w.staff["tm_cic"])),  # within the CiC team: a team manager may
     "children.looked_after.LookedAfterService.team_history": Spec(K.CONTACT, TYLER, lambda w: c(w.cases[TYLER])),
     "children.looked_after.LookedAfterService.worker_history": Spec(K.CONTACT, TYLER, lambda w: c(w.cases[TYLER])),
     "children.looked_after.LookedAfterService.overview": Spec(K.CASEWORK, TYLER, lambda w: c(

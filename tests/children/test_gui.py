@@ -56,7 +56,11 @@ def test_recording_a_placement_and_a_move_out_of_county(qtbot, window, world):
     assert tab.status.text() == "Not looked after." and not tab.bar.action("add_placement").isEnabled()
     became = tab.record_looked_after()
     filled(became, qtbot)
-    assert became.values()["transfer"] is True  # the case moves to the CiC team unless unticked
+    # A social worker does not move the case between teams (allocation: a senior manager's, as the server
+    # allows it): the box is unticked and disabled, and says why.
+    transfer = became.editors["transfer"].widget
+    assert became.values()["transfer"] is False and not transfer.isEnabled()
+    assert "senior manager" in transfer.toolTip()
     _fill(became, started_on="21/10/2026", legal_status="section_76", transfer=False)
     assert not saved(became, qtbot) and became.errors["started_on"].text() == "The date cannot be in the future."
     _fill(became, started_on="19/10/2026")

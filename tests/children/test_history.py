@@ -14,7 +14,7 @@ from desktop.services.children import ChildInNeedService, LookedAfterService, Vo
 def test_worker_history_from_role_assignments_and_plain_allocations(world):
     w, ids = world, world.ids
     w.clock.day = date(2026, 10, 1)
-    LookedAfterService(w.as_("tm_cin")).change_worker(ids["case"], ids["sw_cic"], on="2026-09-20",
+    LookedAfterService(w.as_("sm")).change_worker(ids["case"], ids["sw_cic"], on="2026-09-20",
                                                       reason="Gareth on long-term leave")
     CaseService(w.as_("tm_cin")).allocate(ids["case"], ids["tm_cin"])  # no role assignment: from the audit
     changes = VoiceService(w.as_("tm_cin")).worker_changes(ids["case"])
@@ -47,7 +47,7 @@ def test_icpc_request_on_a_looked_after_childs_case_makes_it_a_child_protection_
     w, ids = world, world.ids
     w.clock.day = date(2026, 10, 1)
     plan = ChildInNeedService(w.sw).start_plan(ids["case"], ids["elis"], started_on="2026-09-02")
-    LookedAfterService(w.sw).become_looked_after(ids["case"], ids["elis"], started_on="2026-09-25",
+    LookedAfterService(w.as_("sm")).become_looked_after(ids["case"], ids["elis"], started_on="2026-09-25",
                                                  legal_status="section_76")
     ended = w.sw.store.rows("SELECT status, ended_on, end_reason FROM cin_plan WHERE id = ?", [plan["id"]])[0]
     assert ended == {"status": "ended", "ended_on": "2026-09-25", "end_reason": "became_looked_after"}

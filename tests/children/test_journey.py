@@ -93,7 +93,8 @@ def test_from_child_in_need_to_a_permanent_home(world):
     w.clock.day = date(2026, 10, 20)
     cin.start_proceedings(case, lowri["id"], kind="care_proceedings", stage="application_issued",
                           started_on="2026-10-19", court="Llys Teulu Abertawe / Swansea Family Court")
-    episode = LookedAfterService(sw).become_looked_after(case, lowri["id"], started_on="2026-10-20",
+    # The senior manager records it: moving the case between teams is allocation, theirs (as the server says).
+    episode = LookedAfterService(w.as_("sm")).become_looked_after(case, lowri["id"], started_on="2026-10-20",
                                                          legal_status="interim_care_order")
     assert episode["team_moved"] is True
     row = store.rows("SELECT case_type, team_id FROM case_file WHERE id = ?", [case])[0]

@@ -26,7 +26,8 @@ def due(w: Any, on: str, person: str = "elis") -> dict[str, DueItem]:
 
 def look_after(w: Any, person: str, **extra: Any) -> None:
     w.clock.day = date(2026, 10, 5)
-    LookedAfterService(w.sw).become_looked_after(w.ids["case"], w.ids[person], started_on="2026-10-05",
+    # A senior manager records it, so the case moves to the CiC team (a move between teams is theirs).
+    LookedAfterService(w.as_("sm")).become_looked_after(w.ids["case"], w.ids[person], started_on="2026-10-05",
                                                  legal_status="interim_care_order")
     PlacementService(w.sw).add(w.ids["case"], w.ids[person], **placement(**extra))
 

@@ -70,8 +70,24 @@ class LookedAfterDialog(ChildForm):
         Field("transfer", "check", N_("Move the case to the Children in Care team")),
     ]
 
+    def read(self) -> bool:
+        """Worker thread: whether this person may move the case to the Children in Care team (allocation
+        within their reach, as the server allows it)."""
+        return LookedAfterService(self.session).may_move_case(self.case_id)
+
+    def _movable(self) -> bool:
+        return self.opening is not None and bool(self.opening.more)
+
     def prepare(self) -> None:
-        self.set_value("transfer", True)
+        self.set_value("transfer", self._movable())
+        self.editors["transfer"].widget.setEnabled(self._movable())
+
+    def retranslate_more(self) -> None:
+        super().retranslate_more()
+        if not self._movable():
+            self.editors["transfer"].widget.setToolTip(
+                _("Moving the case to another team is allocation: ask a manager who may move it (a senior "
+                  "manager between teams)."))
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
         return LookedAfterService(self.session).become_looked_after(

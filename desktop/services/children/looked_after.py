@@ -6,10 +6,11 @@ care and support plan, statutory visits, looked-after reviews, health, education
 worker or IRO is chosen), reads need ``Can.VIEW_CASEWORK``; every call is scope-checked and writes in
 ONE transaction. Refusals raise :class:`~desktop.errors.ValidationError` (nothing written).
 
-* ``become_looked_after(case_id, person_id, *, started_on, legal_status, transfer=True, team_id=None,
+* ``become_looked_after(case_id, person_id, *, started_on, legal_status, transfer=None, team_id=None,
   worker_id=None)`` — opens a ``lac_episode`` (refused if one is open) with its first
   ``lac_legal_status`` row; an active Child in Need plan ends that day (the looked-after care and
-  support plan replaces it). With ``transfer`` the case moves to the Children in Care team
+  support plan replaces it). With ``transfer`` (by default: when the person may move it, as the server
+  allows allocation — a senior manager between teams) the case moves to the Children in Care team
   (``team_id`` or the team of kind ``cic``): ``case_file.team_id`` and ``case_type`` change through
   ``Tx.update`` (so the audit has the before/after) and a ``case_team_history`` row is written. A case
   whose child is on the child protection register keeps the type ``child_protection`` (the register
@@ -43,6 +44,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from desktop.domain.manager_reach import beyond_reach, require_reach
 from desktop.domain.types import CaseType, TeamKind
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
@@ -129,11 +131,14 @@ class LookedAfterService:
         *,
         started_on: str,
         legal_status: str,
-        transfer: bool = True,
+        transfer: bool | None = None,
         team_id: str | None = None,
         worker_id: str | None = None,
     ) -> dict[str, Any]:
-        """Returns the new episode row (with ``team_moved``: bool)."""
+        """Returns the new episode row (with ``team_moved``: bool). ``transfer``: move the case to the
+        Children in Care team (``True``: refused — ``PermissionDenied`` / ``NotYourTeam`` — unless the
+        person may, as :meth:`may_move_case` says; ``None``: moved when the person may, else it stays
+        where it is for a manager to move; ``False``: it stays)."""
         self.session.require(Can.RECORD_CASEWORK)
         if worker_id:
             self.session.require(Can.ALLOCATE)
@@ -147,11 +152,21 @@ class LookedAfterService:
                                   field="person_id")
         if person["date_of_birth"] and iso(start) < person["date_of_birth"]:
             raise ValidationError(N_("The date is before the child was born."), field="started_on")
+        if transfer is None:
+            transfer = self.may_move_case(case_id, team_id)
         target_team = None
         if transfer:
             target_team = team_id or team_of_kind(self.session.store, TeamKind.CHILDREN_IN_CARE)
             if target_team is None:
                 raise ValidationError(N_("There is no Children in Care team to move the case to."), field="team_id")
+        if (target_team and target_team != case["team_id"]) or worker_id:
+            # Moving the case or choosing its worker is allocation: a manager's, within the reach the
+            # server allows (a team manager's own team), refused here before anything is written.
+            self.session.require(Can.ALLOCATE)
+            worker = self.session.store.rows("SELECT team_id FROM practitioner WHERE id = ?", [worker_id or ""])
+            require_reach(self.session.user, [case["team_id"], target_team or case["team_id"],
+                                              *([worker[0]["team_id"] if worker else None] if worker_id else [])],
+                          "transfer")
 
         def write(tx: Tx) -> dict[str, Any]:
             if open_episode(tx, person_id) is not None:
@@ -194,6 +209,18 @@ class LookedAfterService:
             return {**episode, "team_moved": moved}
 
         return self.session.write(write)
+
+    def may_move_case(self, case_id: str, team_id: str | None = None) -> bool:
+        """Whether the signed-in person may move the case to the Children in Care team as the child becomes
+        looked after (``team_id``, else the team of kind ``cic``; allocation within their reach:
+        :mod:`desktop.domain.manager_reach`); the form offers the move only then. ``NotFound`` outside scope."""
+        self.session.require(Can.RECORD_CASEWORK)
+        case = read_casework(self.session, case_id, "case_file")
+        target = team_id or team_of_kind(self.session.store, TeamKind.CHILDREN_IN_CARE)
+        if target is None or target == case["team_id"]:
+            return False
+        return self.session.can(Can.ALLOCATE) and not beyond_reach(
+            str(self.session.user.role), self.session.user.team_id, [case["team_id"], target])
 
     def change_legal_status(self, episode_id: str, *, legal_status: str, from_date: str,
                             note: str | None = None) -> dict[str, Any]:
@@ -414,11 +441,14 @@ class LookedAfterService:
     # -- worker -------------------------------------------------------------------------------
     def change_worker(self, case_id: str, worker_id: str, *, on: str | None = None,
                       reason: str | None = None) -> dict[str, Any]:
-        """Allocate a new social worker (the change is kept as worker history)."""
+        """Allocate a new social worker (the change is kept as worker history); a team manager within their
+        own team (``NotYourTeam`` otherwise, as the server refuses it)."""
         self.session.require(Can.ALLOCATE)
         case = require_case(self.session, case_id)
-        if not self.session.store.rows("SELECT 1 FROM practitioner WHERE id = ? AND deleted = 0", [worker_id]):
+        worker = self.session.store.rows("SELECT team_id FROM practitioner WHERE id = ? AND deleted = 0", [worker_id])
+        if not worker:
             raise ValidationError(N_("Choose the social worker."), field="worker_id")
+        require_reach(self.session.user, [case["team_id"], worker[0]["team_id"]], "worker_id")
         day = past_date(on or self._today(), "on", self._today())
 
         def write(tx: Tx) -> dict[str, Any]:
