@@ -188,6 +188,7 @@ class TransferService:
                 "data": json.dumps({"recipient_address": "\n".join(pack.authority_address), "sent_on": day,
                                     "transfer_id": transfer_id, "child": pack.child_name}, ensure_ascii=False),
                 "status": "queued", "source_event": f"cp_transfer:{transfer_id}"}, case_id=row["case_id"])
+            # Printed as the print queue records a letter: the PDF in the row, the audit with its hash.
             _record_printed(tx, letter, pdf, hashlib.sha256(pdf).hexdigest())
             if not current["information_sent_on"]:
                 tx.update("cp_transfer", transfer_id, {"information_sent_on": day})
