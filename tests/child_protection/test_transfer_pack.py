@@ -119,6 +119,9 @@ def test_the_english_pack_says_what_the_receiving_authority_needs_and_closes_c17
     transfer = w.sw.store.rows("SELECT information_sent_on, closed_on FROM cp_transfer WHERE id = ?",
                                [ids["transfer"]])[0]
     assert transfer == {"information_sent_on": "2026-11-23", "closed_on": None}  # open until their conference
+    kept = w.sw.store.rows("SELECT other_la, other_la_address, other_la_language FROM cp_transfer WHERE id = ?",
+                           [ids["transfer"]])[0]
+    assert kept == {"other_la": "Cyngor Sir Powys", "other_la_address": ADDRESS, "other_la_language": "en"}
     letters = LetterService(w.sw).history(ids["case"])
     pack = next(x for x in letters if x.code == "N7")
     assert (pack.status, pack.recipient_name, pack.language, pack.has_pdf) == ("printed", "Cyngor Sir Powys", "en",
@@ -212,3 +215,14 @@ def test_a_transfer_in_has_no_pack(world: World) -> None:
         TransferService(w.sw).send_information_pack(into["id"], authority="Gwynedd", address=ADDRESS, language="en",
                                                     sent_on="2026-11-02")
     assert refused.value.message("en") == "That step belongs to a transfer the other way."
+
+
+def test_the_authoritys_address_may_be_given_on_the_move_out(registered: World) -> None:
+    w, ids = registered, registered.ids
+    w.clock.day = date(2026, 11, 20)
+    out = TransferService(w.sw).move_out(ids["case"], ids["mali"], notified_on="2026-11-20", receiving_la="Powys",
+                                         receiving_address="  Neuadd y Sir \r\n\n Llandrindod Wells ")
+    assert out["other_la_address"] == "Neuadd y Sir\nLlandrindod Wells"  # a line each, trimmed
+    into = TransferService(w.sw).move_in(ids["case"], ids["elis"], notified_on="2026-11-20", sending_la="Gwynedd",
+                                         permanent=True, sending_address="Stryd y Jêl\nCaernarfon")
+    assert into["other_la_address"] == "Stryd y Jêl\nCaernarfon"

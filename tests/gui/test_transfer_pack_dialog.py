@@ -89,6 +89,16 @@ def test_the_pack_is_made_saved_opened_and_recorded(qtbot: Any, demo: DemoContex
     assert len(_c17(demo)) == 1  # the other child's pack is still due
     assert not list(tmp_path.glob("*.part"))
 
+    # The other child's pack: the authority's address and language come from the first pack (kept, m0033).
+    again = filled(tab.information_pack(), qtbot)
+    assert again.widgets["transfer_id"].currentData() != chosen  # the one still to send comes first
+    assert again.value("address") == "Neuadd y Sir\nSpa Road East\nLlandrindod Wells\nLD1 5LG"
+    assert (again.value("other_la"), again.value("language")) == ("Cyngor Sir Powys", "en")
+    second = tmp_path / "pack-2.pdf"
+    again.choose_path = lambda _suggested: str(second)
+    assert saved(again, qtbot), again.general_error.text()
+    assert second.exists() and _c17(demo) == []
+
 
 def test_no_file_chosen_records_nothing(qtbot: Any, demo: DemoContext, tmp_path: Path) -> None:
     from ui.child_protection.transfer_dialogs import InformationPackDialog

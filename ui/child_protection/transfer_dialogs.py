@@ -50,6 +50,7 @@ class StartTransferDialog(Form):
         Field("direction", "choice", N_("Which way:"), DIRECTIONS),
         Field("notified_on", "date", N_("Date we were told:")),
         Field("other_la", "text", N_("The other local authority:")),
+        Field("other_la_address", "long", N_("Its postal address:")),
         Field("permanent", "check", N_("A permanent move")),
         Field("new_address", "text", N_("New or temporary address:")),
         Field("expected_until", "date", N_("Expected to stay until (if temporary):")),
@@ -70,8 +71,9 @@ class StartTransferDialog(Form):
                   "notes": values["notes"]}
         if values["direction"] == "out":
             return service.move_out(self.case_id, values["child"] or "", receiving_la=values["other_la"] or "",
-                                    **common)
-        return service.move_in(self.case_id, values["child"] or "", sending_la=values["other_la"] or "", **common)
+                                    receiving_address=values["other_la_address"], **common)
+        return service.move_in(self.case_id, values["child"] or "", sending_la=values["other_la"] or "",
+                               sending_address=values["other_la_address"], **common)
 
 
 class TransferStepDialog(Form):
@@ -162,7 +164,11 @@ class InformationPackDialog(Form):
         return [(tid, "") for tid in self.transfers]
 
     def prepare(self) -> None:
-        self.widgets["transfer_id"].currentIndexChanged.connect(lambda _i: self._fill_authority())
+        combo = self.widgets["transfer_id"]
+        combo.currentIndexChanged.connect(lambda _i: self._fill_authority())
+        # The first transfer whose pack is still to be sent (C17), if any.
+        waiting = [i for i, t in enumerate(self.transfers.values()) if not t["information_sent_on"]]
+        combo.setCurrentIndex(waiting[0] if waiting else 0)
         self.set_value("on_date", self.session.today().isoformat())
         self._fill_authority()
 
@@ -173,9 +179,18 @@ class InformationPackDialog(Form):
             combo.setItemText(i, describe(self.transfers[combo.itemData(i)]))
 
     def _fill_authority(self) -> None:
+        """The authority as recorded on the transfer, else as another transfer of the case to the same
+        authority has it (the family's other children); what the person typed is kept."""
         t = self.transfers.get(self.widgets["transfer_id"].currentData())
-        if t is not None and not (self.value("other_la") or "").strip():
-            self.set_value("other_la", t["other_la"])
+        if t is None:
+            return
+        same = [t] + [o for o in self.transfers.values() if o is not t and o["other_la"] == t["other_la"]]
+        for name, column in (("other_la", "other_la"), ("address", "other_la_address"),
+                             ("language", "other_la_language")):
+            known = next((o[column] for o in same if o[column]), None)
+            # The language always has a choice (Welsh and English until one is known): a known one replaces it.
+            if known and (name == "language" or not (self.value(name) or "").strip()):
+                self.set_value(name, known)
 
     def choose_path(self, suggested: str) -> str:
         """Where to save the PDF ("" when the person cancels); tests put their own path here."""

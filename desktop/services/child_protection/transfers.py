@@ -23,7 +23,9 @@ The written information itself (N7) is made here too: ``information_pack`` reads
 (:mod:`reports.transfer_pack`), hands it to ``deliver`` (the form saves it) and then, in one transaction,
 records it in the case's correspondence (a printed ``letter`` row, code N7, with the PDF and a
 ``letter_printed`` audit entry carrying its hash, as the print queue records a letter) and C17's
-``information_sent_on`` (the first sending; a later pack is kept as correspondence). The receiving
+``information_sent_on`` (the first sending; a later pack is kept as correspondence), keeping the
+authority's name, address and language as the pack had them (``other_la_address``, ``other_la_language``,
+laptop m0033; the address may also be given on the move out) for the next pack. The receiving
 authority is no agency of ours (no reference row), so the letter row names it by name and address, as
 an ``agency`` recipient whose id is the transfer's. Refused: no authority or address, an unknown
 language, a transfer closed or going the other way, and a Welsh or bilingual pack that would quote a
@@ -58,6 +60,11 @@ from reports.batch import RENDER_LOCK
 from reports.transfer_pack import render_transfer_pack
 
 OUTCOMES = {"registered": N_("Registered here"), "not_registered": N_("Not registered here")}
+
+
+def _lines(text: str | None) -> list[str]:
+    """An address typed in a box: its non-blank lines, trimmed."""
+    return [line.strip() for line in (text or "").replace("\r", "").split("\n") if line.strip()]
 
 
 @dataclass(frozen=True)
@@ -123,14 +130,16 @@ class TransferService:
     # -- out of the area ------------------------------------------------------------------------
     def move_out(self, case_id: str, person_id: str, *, notified_on: str, receiving_la: str,
                  permanent: bool = True, new_address: str | None = None, expected_until: str | None = None,
-                 notes: str | None = None) -> dict[str, Any]:
-        """We were told on ``notified_on`` that the registered child is moving to ``receiving_la``."""
+                 notes: str | None = None, receiving_address: str | None = None) -> dict[str, Any]:
+        """We were told on ``notified_on`` that the registered child is moving to ``receiving_la`` (its postal
+        address ``receiving_address``, for the information pack, if known)."""
         self._child(case_id, person_id)
         day = required_date(notified_on, "notified_on", self._today()).isoformat()
         if not text(receiving_la):
             raise ValidationError(N_("Enter the receiving local authority."), field="other_la")
         return self._start(case_id, person_id, "out", {
             "notified_on": day, "other_la": text(receiving_la), "permanent": int(bool(permanent)),
+            "other_la_address": "\n".join(_lines(receiving_address)) or None,
             "new_address": text(new_address) or None,
             "expected_until": self._optional_date(expected_until, "expected_until"),
             "notes": text(notes) or None})
@@ -148,7 +157,7 @@ class TransferService:
         row = self._open(transfer_id, "out")
         if not text(authority):
             raise ValidationError(N_("Enter the receiving local authority."), field="other_la")
-        lines = [line.strip() for line in (address or "").replace("\r", "").split("\n") if line.strip()]
+        lines = _lines(address)
         if not lines:
             raise ValidationError(N_("Enter the receiving authority's postal address."), field="address")
         if language not in LANGUAGES:
@@ -190,8 +199,12 @@ class TransferService:
                 "status": "queued", "source_event": f"cp_transfer:{transfer_id}"}, case_id=row["case_id"])
             # Printed as the print queue records a letter: the PDF in the row, the audit with its hash.
             _record_printed(tx, letter, pdf, hashlib.sha256(pdf).hexdigest())
+            # The authority as the pack addressed it is kept for the next pack (the family's other children).
+            changes = {"other_la": pack.authority, "other_la_address": "\n".join(pack.authority_address),
+                       "other_la_language": pack.language}
             if not current["information_sent_on"]:
-                tx.update("cp_transfer", transfer_id, {"information_sent_on": day})
+                changes["information_sent_on"] = day
+            tx.update("cp_transfer", transfer_id, changes)
             return str(letter["id"])
 
         return SentPack(self.session.write(write), pdf, day)
@@ -216,9 +229,9 @@ class TransferService:
     # -- into the area --------------------------------------------------------------------------
     def move_in(self, case_id: str, person_id: str, *, notified_on: str, sending_la: str, permanent: bool,
                 new_address: str | None = None, expected_until: str | None = None,
-                notes: str | None = None) -> dict[str, Any]:
-        """A child on ``sending_la``'s register has come to live here (notified ``notified_on``); a
-        permanent move is agreed that day (C19 runs from it)."""
+                notes: str | None = None, sending_address: str | None = None) -> dict[str, Any]:
+        """A child on ``sending_la``'s register (its postal address ``sending_address``, if given) has come to
+        live here (notified ``notified_on``); a permanent move is agreed that day (C19 runs from it)."""
         self._child(case_id, person_id)
         day = required_date(notified_on, "notified_on", self._today()).isoformat()
         if not text(sending_la):
@@ -226,6 +239,7 @@ class TransferService:
         return self._start(case_id, person_id, "in", {
             "notified_on": day, "other_la": text(sending_la), "permanent": int(bool(permanent)),
             "agreed_on": day if permanent else None, "new_address": text(new_address) or None,
+            "other_la_address": "\n".join(_lines(sending_address)) or None,
             "expected_until": self._optional_date(expected_until, "expected_until"),
             "notes": text(notes) or None})
 
