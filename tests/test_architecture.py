@@ -45,7 +45,8 @@ def test_only_the_entry_point_imports_ui() -> None:
 # with what they stand on: the rule table, the working-day calendar and the replay of a rule.
 SHARED_WITH_SERVER = ("desktop.sync.wire", "desktop.store.rowspec", "desktop.services.committee_figures",
                       "desktop.services.committee_source", "desktop.services.committee_measures",
-                      "desktop.domain.rules", "desktop.domain.calendar", "desktop.domain.occurrences")
+                      "desktop.domain.rules", "desktop.domain.calendar", "desktop.domain.occurrences",
+                      "desktop.domain.manager_reach")  # one statement of whose allocation a manager may change
 
 
 def test_server_shares_nothing_with_the_desktop_but_wire_types() -> None:

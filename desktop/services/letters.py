@@ -89,6 +89,7 @@ TITLES: dict[str, str] = {
     "N4": N_("No lead practitioner named"),
     "N5": N_("Register update request"),
     "N6": N_("Household change notice"),
+    "N7": N_("Information pack to the receiving authority"),
     "N8": N_("Invitation to an initial child protection conference"),
     "N9": N_("Outline plan and summary of decisions"),
     "N11": N_("Invitation to a review conference"),

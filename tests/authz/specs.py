@@ -366,6 +366,11 @@ SPECS: dict[str, Spec] = {
         w.cases[CP], _twr(w, "osian"), notified_on=w.ago(0), sending_la="Cyngor Gwynedd", permanent=True)),
     "child_protection.transfers.TransferService.information_sent": Spec(K.CASEWORK, JONES, lambda w: c(
         w.ids["transfer_out"], sent_on=w.ago(0))),
+    "child_protection.transfers.TransferService.information_pack": Spec(K.CASEWORK, JONES, lambda w: c(
+        w.ids["transfer_out"], authority="Cyngor Sir Powys", address="Neuadd y Sir\nLlandrindod", language="en")),
+    "child_protection.transfers.TransferService.send_information_pack": Spec(K.CASEWORK, JONES, lambda w: c(
+        w.ids["transfer_out"], authority="Cyngor Sir Powys", address="Neuadd y Sir\nLlandrindod", language="en",
+        sent_on=w.ago(0))),
     "child_protection.transfers.TransferService.transferred_out": Spec(K.CASEWORK, JONES, lambda w: c(
         w.ids["transfer_out"], on=w.ago(0))),
     "child_protection.transfers.TransferService.agree_permanent": Spec(K.CASEWORK, CP, lambda w: c(

@@ -156,7 +156,10 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
     assert saved(start, qtbot) is False and start.errors["other_la"].text() == "Enter the receiving local authority."
     assert w.sw.store.rows("SELECT count(*) AS n FROM cp_transfer")[0]["n"] == 0
     start.set_value("other_la", "Cyngor Sir Powys")
+    start.set_value("other_la_address", "Neuadd y Sir\nLlandrindod Wells")  # for the information pack
     assert saved(start, qtbot) is True
+    assert w.sw.store.rows("SELECT other_la_address FROM cp_transfer")[0]["other_la_address"] == \
+        "Neuadd y Sir\nLlandrindod Wells"
     qtbot.waitUntil(lambda: "moving out to Cyngor Sir Powys" in tab.transfers_label.text())
 
     # "My work" (and the case's What is due tab) offers C17; its action opens the step for that transfer.

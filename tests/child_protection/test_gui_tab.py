@@ -67,7 +67,7 @@ def test_every_form_of_the_tab_fits_a_laptop(registered, qtbot):
     tab = tab_for(registered, qtbot, "tm")
     for name in ("record_visit", "record_report", "record_strategy", "record_enquiry", "convene_conference",
                  "hold_initial_conference", "hold_review_conference", "hold_core_group", "record_circulation",
-                 "edit_plan", "change_coordinator"):
+                 "edit_plan", "change_coordinator", "information_pack"):
         getattr(tab, name)()  # the initial conference is not offered once registered: opened all the same
         qtbot.addWidget(tab.dialog)
         qtbot.waitExposed(tab.dialog)
@@ -106,7 +106,7 @@ def test_the_tab_groups_its_actions_and_puts_the_visit_first(world, qtbot):
         Group.PLAN: ["edit_plan", "change_coordinator"],
         Group.MEET: ["convene_conference", "hold_initial_conference", "hold_review_conference", "hold_core_group",
                      "core_member_joins", "core_member_leaves"],
-        Group.NOTIFY: ["record_circulation", "conference_report"],
+        Group.NOTIFY: ["record_circulation", "conference_report", "information_pack"],
         Group.MANAGE: ["record_transfer", "transfer_step"],
     }
     # Nothing has happened on this case yet: what needs an earlier step is there, but not available.
@@ -133,6 +133,7 @@ def test_the_tab_groups_its_actions_and_puts_the_visit_first(world, qtbot):
     qtbot.waitUntil(lambda: bar.action("hold_review_conference").isEnabled(), timeout=5000)
     assert not bar.action("hold_initial_conference").isEnabled()
     assert not bar.action("transfer_step").isEnabled(), "no transfer is open"
+    assert not bar.action("information_pack").isEnabled(), "no transfer out is open"
     for name, form in (("record_enquiry", EnquiryDialog), ("edit_plan", PlanDialog),
                        ("change_coordinator", CoordinatorDialog), ("hold_review_conference", ReviewConferenceDialog),
                        ("hold_core_group", CoreGroupDialog), ("record_circulation", CirculationDialog)):

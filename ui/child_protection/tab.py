@@ -2,11 +2,12 @@
 the forms of the journey on one :class:`~ui.action_bar.ActionBar` — "Record visit…" (the most frequent)
 as its own button, the rest grouped by what the worker is doing: Record (report, strategy discussion,
 section 47 enquiry), Plan (the plan, the co-ordinator), Meetings (convene, initial and review
-conferences, core group), Tell people (the conference record sent), Manage (transfers). An action that
+conferences, core group), Tell people (the conference record sent, the information pack to a receiving
+authority), Manage (transfers). An action that
 does not apply to the case yet is disabled: a review conference, a core group, the plan and a change of
 co-ordinator once a child is on the register; an initial conference while a child is not; a section 47
 enquiry once one has started; the conference record once a conference is held; transfer progress while
-a transfer is open.
+a transfer is open; the information pack while a transfer out is.
 
 The lists are read on a worker through the services (:meth:`RegisterService.for_case`,
 :meth:`VisitService.for_case`…, :class:`ui.loading.Loads`), again when the case changes; a language switch
@@ -40,6 +41,7 @@ from ui.child_protection.report_dialog import UNDECIDED, ReportDialog
 from ui.child_protection.strategy_dialog import StrategyDialog
 from ui.child_protection.transfer_dialogs import (
     ACTION_STEPS,
+    InformationPackDialog,
     StartTransferDialog,
     TransferStepDialog,
     describe,
@@ -75,7 +77,7 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
         self.setObjectName("cp_tab")
         self.session, self.case_id = session, case_id
         self.register: list[ChildOnRegister] = []
-        self.enquiries = self.conferences_held = self.open_transfers = 0
+        self.enquiries = self.conferences_held = self.open_transfers = self.open_transfers_out = 0
         self.children_list = QTreeWidget()
         self.children_list.setObjectName("cp_children")
         self.visits = QTreeWidget()
@@ -131,6 +133,8 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
             Action("record_transfer", N_("Transfer…"), Group.MANAGE, self.record_transfer),
             Action("transfer_step", N_("Transfer progress…"), Group.MANAGE, self.transfer_step,
                    applies=lambda: self.open_transfers > 0),
+            Action("information_pack", N_("Prepare the information pack…"), Group.NOTIFY, self.information_pack,
+                   needs=Can.RECORD_CASEWORK, applies=lambda: self.open_transfers_out > 0),
         ]
 
     def _any_registered(self) -> bool:
@@ -176,6 +180,7 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
             coordinator = c.coordinator_name or (_("None named") if c.status == "active" else "")
             self.children_list.addTopLevelItem(QTreeWidgetItem([c.name, status, cats, coordinator]))
         self.open_transfers = len(data.transfers)
+        self.open_transfers_out = sum(1 for t in data.transfers if t["direction"] == "out")
         self.transfers_label.setText("\n".join(describe(t) for t in data.transfers))
         self.transfers_label.setVisible(bool(data.transfers))
         self.enquiries = data.enquiries
@@ -261,6 +266,9 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
 
     def transfer_step(self, step: str | None = None) -> TransferStepDialog:
         return self._open(TransferStepDialog(self.session, self.case_id, "", self, step=step or ""))
+
+    def information_pack(self) -> InformationPackDialog:
+        return self._open(InformationPackDialog(self.session, self.case_id, "", self))
 
     def open_action(self, action: str, person_id: str | None = None) -> QDialog | None:
         """The form for a "My work" action key, if there is one (the forms ask which child)."""

@@ -18,13 +18,30 @@ Refused with a reason: a move out for a child not on the register; a second open
 direction for a child; a date before the notification or in the future; a step that does not belong
 to the transfer's direction or a transfer already closed.
 
-``TransferService(session)``: ``move_out``, ``information_sent``, ``transferred_out``, ``move_in``,
-``agree_permanent``, ``conference_held``, ``close`` (ended without a conference, with the reason),
-``for_case``, ``open_for_case``.
+The written information itself (N7) is made here too: ``information_pack`` reads what the pack says
+(:mod:`.transfer_pack`; an audited casework read) and ``send_information_pack`` renders it as one PDF
+(:mod:`reports.transfer_pack`), hands it to ``deliver`` (the form saves it) and then, in one transaction,
+records it in the case's correspondence (a printed ``letter`` row, code N7, with the PDF and a
+``letter_printed`` audit entry carrying its hash, as the print queue records a letter) and C17's
+``information_sent_on`` (the first sending; a later pack is kept as correspondence), keeping the
+authority's name, address and language as the pack had them (``other_la_address``, ``other_la_language``,
+laptop m0033; the address may also be given on the move out) for the next pack. The receiving
+authority is no agency of ours (no reference row), so the letter row names it by name and address, as
+an ``agency`` recipient whose id is the transfer's. Refused: no authority or address, an unknown
+language, a transfer closed or going the other way, and a Welsh or bilingual pack that would quote a
+text only in English ("Needs Welsh text", as the print queue holds a letter).
+
+``TransferService(session)``: ``move_out``, ``information_sent``, ``information_pack``,
+``send_information_pack``, ``transferred_out``, ``move_in``, ``agree_permanent``, ``conference_held``,
+``close`` (ended without a conference, with the reason), ``for_case``, ``open_for_case``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -32,12 +49,31 @@ from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_
 from desktop.services.child_protection._common import active_entry, required_date, text
 from desktop.services.child_protection.register import change_entry
+from desktop.services.child_protection.transfer_pack import LANGUAGES, PackRead, read_pack
+from desktop.services.letters import _record_printed, load_council
 from desktop.services.permissions import Can
 from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
+from desktop.services.welsh_text import what_text
 from desktop.store import Tx
+from reports.batch import RENDER_LOCK
+from reports.transfer_pack import render_transfer_pack
 
 OUTCOMES = {"registered": N_("Registered here"), "not_registered": N_("Not registered here")}
+
+
+def _lines(text: str | None) -> list[str]:
+    """An address typed in a box: its non-blank lines, trimmed."""
+    return [line.strip() for line in (text or "").replace("\r", "").split("\n") if line.strip()]
+
+
+@dataclass(frozen=True)
+class SentPack:
+    """The information pack as sent: its correspondence entry (``letter_id``), the PDF, the day."""
+
+    letter_id: str
+    pdf: bytes
+    sent_on: str
 
 
 class TransferService:
@@ -94,14 +130,16 @@ class TransferService:
     # -- out of the area ------------------------------------------------------------------------
     def move_out(self, case_id: str, person_id: str, *, notified_on: str, receiving_la: str,
                  permanent: bool = True, new_address: str | None = None, expected_until: str | None = None,
-                 notes: str | None = None) -> dict[str, Any]:
-        """We were told on ``notified_on`` that the registered child is moving to ``receiving_la``."""
+                 notes: str | None = None, receiving_address: str | None = None) -> dict[str, Any]:
+        """We were told on ``notified_on`` that the registered child is moving to ``receiving_la`` (its postal
+        address ``receiving_address``, for the information pack, if known)."""
         self._child(case_id, person_id)
         day = required_date(notified_on, "notified_on", self._today()).isoformat()
         if not text(receiving_la):
             raise ValidationError(N_("Enter the receiving local authority."), field="other_la")
         return self._start(case_id, person_id, "out", {
             "notified_on": day, "other_la": text(receiving_la), "permanent": int(bool(permanent)),
+            "other_la_address": "\n".join(_lines(receiving_address)) or None,
             "new_address": text(new_address) or None,
             "expected_until": self._optional_date(expected_until, "expected_until"),
             "notes": text(notes) or None})
@@ -111,6 +149,65 @@ class TransferService:
         row = self._open(transfer_id, "out")
         day = self._after_notice(sent_on, "on_date", row)
         return self.session.write(lambda tx: tx.update("cp_transfer", transfer_id, {"information_sent_on": day}))
+
+    def information_pack(self, transfer_id: str, *, authority: str, address: str, language: str) -> PackRead:
+        """What the pack for the open transfer out ``transfer_id`` says, addressed to ``authority`` at
+        ``address`` (lines) in ``language`` ("cy", "en", "bilingual"); refused as the module says. The
+        read is audited as every casework read."""
+        row = self._open(transfer_id, "out")
+        if not text(authority):
+            raise ValidationError(N_("Enter the receiving local authority."), field="other_la")
+        lines = _lines(address)
+        if not lines:
+            raise ValidationError(N_("Enter the receiving authority's postal address."), field="address")
+        if language not in LANGUAGES:
+            raise ValidationError(N_("Choose the language of the pack."), field="language")
+        case = read_casework(self.session, row["case_id"], "cp_transfer_pack", transfer_id)
+        read = read_pack(self.session.store.rows, row, authority=text(authority), address=lines, language=language,
+                         made_on=self._today(), reference=case["reference"], signer=self.session.user)
+        missing = read.needs_welsh()
+        if missing:
+            raise ValidationError(
+                N_("The pack cannot be made in Welsh yet: only in English so far: {what}. Add the Welsh to the"
+                   " record, or choose English."), field="language", what=what_text(missing.split(":", 1)[1], None))
+        return read
+
+    def send_information_pack(self, transfer_id: str, *, authority: str, address: str, language: str,
+                              sent_on: str, deliver: Callable[[bytes], None] | None = None) -> SentPack:
+        """C17 and N7: the pack (see :meth:`information_pack`) as one PDF, handed to ``deliver`` (saved or
+        printed; it raising records nothing), then recorded as sent on ``sent_on`` with its correspondence
+        entry, in one transaction."""
+        row = self._open(transfer_id, "out")
+        read = self.information_pack(transfer_id, authority=authority, address=address, language=language)
+        day = self._after_notice(sent_on, "on_date", row)
+        council = load_council(self.session.profile.folder if self.session.profile else None)
+        with RENDER_LOCK:
+            pdf = render_transfer_pack(read.pack, council)
+        if deliver is not None:
+            deliver(pdf)
+        pack = read.pack
+
+        def write(tx: Tx) -> str:
+            current = tx.get("cp_transfer", transfer_id)
+            if current is None or current["deleted"] or current["closed_on"]:
+                raise ValidationError(N_("This transfer is finished."), field="transfer_id")
+            letter = tx.insert("letter", {
+                "template_id": "N7", "recipient_kind": "agency", "recipient_id": transfer_id,
+                "recipient_name": pack.authority, "language": pack.language,
+                "data": json.dumps({"recipient_address": "\n".join(pack.authority_address), "sent_on": day,
+                                    "transfer_id": transfer_id, "child": pack.child_name}, ensure_ascii=False),
+                "status": "queued", "source_event": f"cp_transfer:{transfer_id}"}, case_id=row["case_id"])
+            # Printed as the print queue records a letter: the PDF in the row, the audit with its hash.
+            _record_printed(tx, letter, pdf, hashlib.sha256(pdf).hexdigest())
+            # The authority as the pack addressed it is kept for the next pack (the family's other children).
+            changes = {"other_la": pack.authority, "other_la_address": "\n".join(pack.authority_address),
+                       "other_la_language": pack.language}
+            if not current["information_sent_on"]:
+                changes["information_sent_on"] = day
+            tx.update("cp_transfer", transfer_id, changes)
+            return str(letter["id"])
+
+        return SentPack(self.session.write(write), pdf, day)
 
     def transferred_out(self, transfer_id: str, *, on: str) -> dict[str, Any]:
         """The receiving authority held its transfer-in conference on ``on``: our register entry ends
@@ -132,9 +229,9 @@ class TransferService:
     # -- into the area --------------------------------------------------------------------------
     def move_in(self, case_id: str, person_id: str, *, notified_on: str, sending_la: str, permanent: bool,
                 new_address: str | None = None, expected_until: str | None = None,
-                notes: str | None = None) -> dict[str, Any]:
-        """A child on ``sending_la``'s register has come to live here (notified ``notified_on``); a
-        permanent move is agreed that day (C19 runs from it)."""
+                notes: str | None = None, sending_address: str | None = None) -> dict[str, Any]:
+        """A child on ``sending_la``'s register (its postal address ``sending_address``, if given) has come to
+        live here (notified ``notified_on``); a permanent move is agreed that day (C19 runs from it)."""
         self._child(case_id, person_id)
         day = required_date(notified_on, "notified_on", self._today()).isoformat()
         if not text(sending_la):
@@ -142,6 +239,7 @@ class TransferService:
         return self._start(case_id, person_id, "in", {
             "notified_on": day, "other_la": text(sending_la), "permanent": int(bool(permanent)),
             "agreed_on": day if permanent else None, "new_address": text(new_address) or None,
+            "other_la_address": "\n".join(_lines(sending_address)) or None,
             "expected_until": self._optional_date(expected_until, "expected_until"),
             "notes": text(notes) or None})
 
