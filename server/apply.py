@@ -326,7 +326,7 @@ class _Batch:
             raise _Rejected("unknown_entity", f"there is no record type {op.entity}")
         if es.reference and not manager_changes.takes(self.user, op.entity):
             raise _Rejected("reference_data", "reference data is changed only by an administrator on the server")
-        if op.actor != self.user_str:
+        if op.actor != self.user.id:
             raise _Rejected("actor_mismatch", "the op's actor is not the signed-in user")
         if es.reference:  # a manager's cover or absence, through the administration path
             row, applied = self._managed(manager_changes.apply_reference, op, self.now)
@@ -576,11 +576,14 @@ def apply_batch(
     hooks = hooks or PushHooks()
     results: list[dict[str, Any] | None] = [None] * len(ops)
     # One round trip for what the batch must know first: which ops were seen before (and whose they
-    # are), and the rows the ops touch, locked. Rows of ops answered as duplicates are locked too,
-    # which is harmless: the transaction is short and locks in a stable order.
+    # are), the rows the ops touch, locked, and the user's scope (read after the locks, as before: its
+    # statement is queued behind theirs, and reading its answer sends all four at once). Rows of ops
+    # answered as duplicates are locked too, which is harmless: the transaction is short and locks in a
+    # stable order.
     with conn.pipeline():
         read_earlier = _ownership_check(conn, user, ops)
         loading = stage_load_rows(conn, list({(op.entity, op.entity_id) for op in ops}))
+        scope = compute_scope(conn, user, settings.today())
         earlier = read_earlier()
         loaded = loading()
     first_index: dict[UUID, int] = {}
@@ -594,7 +597,7 @@ def apply_batch(
             first_index[op.op_id] = i
             todo.append(i)
 
-    batch = _Batch(conn, settings, user, compute_scope(conn, user, settings.today()))
+    batch = _Batch(conn, settings, user, scope)
     batch.rows = {(ops[i].entity, ops[i].entity_id): loaded[(ops[i].entity, ops[i].entity_id)]
                   for i in todo if (ops[i].entity, ops[i].entity_id) in loaded}  # fmt: skip
     for i in todo:
