@@ -3,6 +3,7 @@
     python bench/bench_server.py            # full run
     python bench/bench_server.py --quick    # smaller sizes, for a smoke test
     python bench/bench_server.py --push-only [--rounds 3]   # sections 1 and 5 only, turn about
+    python bench/bench_server.py --apply-only [--rounds 4]  # the push parsed and applied in this process
 
 Measures (all traffic to 127.0.0.1 only):
 1. push of 10,000 changes (batches of 250) — changes/s;
@@ -10,6 +11,11 @@ Measures (all traffic to 127.0.0.1 only):
 3. a no-op sync (empty push + pull at the end of the cursor) — median latency;
 4. 100 concurrent clients x 100 changes each (batches of 10) — p50/p95 request latency, changes/s;
 5. the push apply rate as a ratio of a plain PostgreSQL insert of the same rows (unnest into a table).
+``--apply-only`` times the server's own part without HTTP: each push's body parsed and validated
+(``server.wire.parse_push``) and applied (``server.apply.apply_batch``) in this process against the
+cluster, 5,000 changes a round in pushes of 250; it reports this process's CPU and its PostgreSQL
+backend's per 100 changes (figures a loaded machine disturbs less than the HTTP bench's: run it turn about
+with another checkout's code to compare two versions of the server).
 Speed is reported, never asserted. Beside the wall clock, the push section gives the CPU the server process
 spent on it (``server_cpu_s``), a figure the machine's load disturbs far less than the wall clock.
 """
@@ -165,6 +171,49 @@ def push_and_plain(client: httpx.Client, pg: TempCluster, auth: dict[str, str], 
             "plain_postgres_cpu_ms_per_100": per_100(pg_plain), "ratio": round(plain_dt / dt, 3)}  # fmt: skip
 
 
+def apply_in_process(dsn: str, username: str, cases: list[str], rounds: int) -> list[dict[str, float]]:
+    """The push's parse and apply in this process (no HTTP), one connection as the server's pool gives;
+    per round this process's CPU and its backend's per 100 changes (see the module docstring)."""
+    import gc
+
+    from server import apply
+    from server.auth import User
+    from server.config import Settings
+    from server.wire import parse_push
+
+    with psycopg.connect(dsn, row_factory=dict_row) as conn:
+        r = conn.execute("SELECT id, username, display_name, role, team_id, is_admin FROM users"
+                         " WHERE username = %s", (username,)).fetchone()  # fmt: skip
+    assert r is not None
+    user, settings = User(**r), Settings(database_url=dsn)
+    apply.warm_up()
+    out = []
+    with psycopg.connect(dsn, row_factory=dict_row) as conn:
+        backend = conn.execute("SELECT pg_backend_pid() AS p").fetchone()["p"]  # type: ignore[index]
+        conn.commit()
+
+        def push(body: bytes) -> None:
+            ops = parse_push(json.loads(body), 1000).ops
+            with conn.transaction():
+                results = apply.apply_batch(conn, settings, user, ops)
+            assert all(x["status"] == "applied" for x in results)
+
+        push(json.dumps({"ops": make_ops(str(user.id), "apply-dev", cases, 10)}).encode())  # as if running
+        apply.settle_heap()  # as the server does once started
+        n = 5000
+        for _ in range(rounds):
+            bodies = [json.dumps({"ops": make_ops(str(user.id), "apply-dev", cases, 250)}).encode()
+                      for _ in range(n // 250)]  # fmt: skip
+            me0, pg0, t0 = time.process_time(), process_cpu(backend), time.perf_counter()
+            for body in bodies:
+                push(body)
+            out.append({"changes": n, "server_cpu_ms_per_100": round((time.process_time() - me0) / n * 100_000, 2),
+                        "postgres_cpu_ms_per_100": round((process_cpu(backend) - pg0) / n * 100_000, 2),
+                        "wall_ms_per_100": round((time.perf_counter() - t0) / n * 100_000, 2)})  # fmt: skip
+    gc.unfreeze()
+    return out
+
+
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
@@ -176,6 +225,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=1, help="server worker processes")
     ap.add_argument("--push-only", action="store_true", help="sections 1 and 5 only")
     ap.add_argument("--rounds", type=int, default=1, help="push + plain insert rounds, turn about (best reported)")
+    ap.add_argument("--apply-only", action="store_true", help="the push parsed and applied in this process")
     args = ap.parse_args()
     n_push = 2000 if args.quick else 10_000
     n_cases, per_case = (100, 40) if args.quick else (500, 200)
@@ -195,6 +245,15 @@ def main() -> int:
         with psycopg.connect(dsn, row_factory=dict_row) as conn:
             for c in push_cases:
                 admin.allocate(conn, uuid.UUID(c), "A", "pusher", now=utc_now())
+        if args.apply_only:
+            rounds_in_process = apply_in_process(dsn, "pusher", push_cases, max(args.rounds, 1))
+            for rnd, got in enumerate(rounds_in_process, start=1):
+                print(json.dumps({"round": rnd, **got}), file=sys.stderr)
+            print(json.dumps({"apply_in_process": {
+                "server_cpu_ms_per_100_median": round(statistics.median(r["server_cpu_ms_per_100"] for r in rounds_in_process), 2),
+                "postgres_cpu_ms_per_100_median": round(statistics.median(
+                    r["postgres_cpu_ms_per_100"] for r in rounds_in_process), 2)}}, indent=2))  # fmt: skip
+            return 0
         proc, base = start_server(dsn, pool=20, workers=args.workers)
         try:
             with httpx.Client(base_url=base, timeout=120) as client:

@@ -33,7 +33,15 @@ import orjson
 from psycopg import errors
 from psycopg.types.json import Jsonb
 
-from desktop.store.rowspec import ALLOCATION_FIELDS, COUNTERS, EntitySpec, RowSpec, spec, unit_of
+from desktop.store.rowspec import (
+    ALLOCATION_FIELDS,
+    COUNTERS,
+    PERSON_LIST_FIELDS,
+    EntitySpec,
+    RowSpec,
+    spec,
+    unit_of,
+)
 from server import manager_changes
 from server.auth import User
 from server.config import Settings
@@ -97,6 +105,19 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+_POINTING: dict[str, frozenset[str]] = {}
+
+
+def _pointing(es: EntitySpec) -> frozenset[str]:
+    """The fields of ``es`` that can point at another record (what ``RowSpec.references`` looks at: a
+    column with a reference, a list of person ids), worked out once per record type."""
+    got = _POINTING.get(es.name)
+    if got is None:
+        got = _POINTING[es.name] = frozenset(n for n, c in es.columns.items()
+                                             if c.references or n in PERSON_LIST_FIELDS)  # fmt: skip
+    return got
+
+
 def _uuid_or_none(v: Any) -> UUID | None:
     if isinstance(v, str):
         try:
@@ -108,19 +129,6 @@ def _uuid_or_none(v: Any) -> UUID | None:
 
 def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
-
-
-@dataclass
-class _Undo:
-    """What one op may change in memory, so a rejection leaves the batch exactly as before it."""
-
-    key: RowKey
-    row: RowState | None
-    saved: dict[str, Any] | None
-    conflicts: int
-    touched: int
-    persons: int  # how many units ``added_persons`` held
-    cases: int  # how many ``added_cases``
 
 
 class _Batch:
@@ -253,6 +261,8 @@ class _Batch:
     def _check_references(self, es: EntitySpec, values: dict[str, Any]) -> None:
         """Every row the values point at must exist and be in the writer's scope: linking a person or a
         record never opens a path to data outside it."""
+        if _pointing(es).isdisjoint(values):
+            return  # no field the op gives can point at a record (a visit's: most of a push)
         for name, target, target_id in self.spec.references(es.name, values):
             key = (target, UUID(target_id))
             if key in self.rows:
@@ -269,9 +279,10 @@ class _Batch:
 
     def _check_allocation(self, op: Op, row: RowState | None, fields: dict[str, Any]) -> None:
         """Allocation fields mirror the server's allocation; only the administration path changes it."""
-        names = ALLOCATION_FIELDS.get(op.entity, frozenset()) & set(fields)
-        if not names:
+        mirrored = ALLOCATION_FIELDS.get(op.entity)
+        if mirrored is None or mirrored.isdisjoint(fields):
             return
+        names = mirrored & fields.keys()
         case = op.case_id or op.entity_id
         current = allocation(self.conn, case)
         if current is None:
@@ -326,7 +337,7 @@ class _Batch:
             raise _Rejected("unknown_entity", f"there is no record type {op.entity}")
         if es.reference and not manager_changes.takes(self.user, op.entity):
             raise _Rejected("reference_data", "reference data is changed only by an administrator on the server")
-        if op.actor != self.user_str:
+        if op.actor != self.user.id:
             raise _Rejected("actor_mismatch", "the op's actor is not the signed-in user")
         if es.reference:  # a manager's cover or absence, through the administration path
             row, applied = self._managed(manager_changes.apply_reference, op, self.now)
@@ -481,27 +492,28 @@ class _Batch:
         key = (op.entity, op.entity_id)
         row = self.rows.get(key)
         # Judging replaces values in a row's data and meta, never changes one in place: copies of the
-        # two dicts (and of each field's meta) are enough to put the row back.
-        undo = _Undo(key, row, None if row is None else {
+        # two dicts (and of each field's meta) are enough to put the row back. A new row needs none.
+        saved = None if row is None else {
             "data": dict(row.data), "meta": {k: dict(m) for k, m in row.meta.items()}, "deleted": row.deleted,
-            "dirty": row.dirty, "person_id": row.person_id, "scope_id": row.scope_id},
-            len(self.conflicts), len(self.touched), len(self.added_persons), len(self.added_cases))  # fmt: skip
+            "dirty": row.dirty, "person_id": row.person_id, "scope_id": row.scope_id}  # fmt: skip
+        marks = (len(self.conflicts), len(self.touched), len(self.added_persons), len(self.added_cases))
         try:
             return self.apply(op)
         except _Rejected:
-            del self.conflicts[undo.conflicts:]
-            del self.touched[undo.touched:]
-            for unit in self.added_persons[undo.persons:]:
+            conflicts, touched, persons, cases = marks
+            del self.conflicts[conflicts:]
+            del self.touched[touched:]
+            for unit in self.added_persons[persons:]:
                 self.scope.persons.discard(unit)
-            del self.added_persons[undo.persons:]
-            for case in self.added_cases[undo.cases:]:
+            del self.added_persons[persons:]
+            for case in self.added_cases[cases:]:
                 self.new_cases.discard(case)
-            del self.added_cases[undo.cases:]
-            if undo.row is None:
+            del self.added_cases[cases:]
+            if row is None:
                 self.rows.pop(key, None)
-            elif undo.saved is not None:
-                for k, v in undo.saved.items():
-                    setattr(undo.row, k, v)
+            elif saved is not None:
+                for k, v in saved.items():
+                    setattr(row, k, v)
             raise
 
 
@@ -576,11 +588,14 @@ def apply_batch(
     hooks = hooks or PushHooks()
     results: list[dict[str, Any] | None] = [None] * len(ops)
     # One round trip for what the batch must know first: which ops were seen before (and whose they
-    # are), and the rows the ops touch, locked. Rows of ops answered as duplicates are locked too,
-    # which is harmless: the transaction is short and locks in a stable order.
+    # are), the rows the ops touch, locked, and the user's scope (read after the locks, as before: its
+    # statement is queued behind theirs, and reading its answer sends all four at once). Rows of ops
+    # answered as duplicates are locked too, which is harmless: the transaction is short and locks in a
+    # stable order.
     with conn.pipeline():
         read_earlier = _ownership_check(conn, user, ops)
         loading = stage_load_rows(conn, list({(op.entity, op.entity_id) for op in ops}))
+        scope = compute_scope(conn, user, settings.today())
         earlier = read_earlier()
         loaded = loading()
     first_index: dict[UUID, int] = {}
@@ -594,7 +609,7 @@ def apply_batch(
             first_index[op.op_id] = i
             todo.append(i)
 
-    batch = _Batch(conn, settings, user, compute_scope(conn, user, settings.today()))
+    batch = _Batch(conn, settings, user, scope)
     batch.rows = {(ops[i].entity, ops[i].entity_id): loaded[(ops[i].entity, ops[i].entity_id)]
                   for i in todo if (ops[i].entity, ops[i].entity_id) in loaded}  # fmt: skip
     for i in todo:
@@ -631,7 +646,8 @@ def apply_batch(
     return [r for r in results if r is not None]
 
 
-_RESULT_COLUMN_KEYS = ("op_id", "status", "version")
+_RESULT_COLUMN_KEYS = frozenset({"op_id", "status", "version"})
+_IN_ROW_RESULT_KEYS = _RESULT_COLUMN_KEYS | {"applied_fields"}
 
 
 def _logged(op: Op, row: RowState | None, res: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -640,22 +656,20 @@ def _logged(op: Op, row: RowState | None, res: dict[str, Any]) -> tuple[dict[str
     insert applied as sent (every field it sent is the new row's, unchanged) the values once, in the row
     (which never changes again): ``fields_in_row``, only the id-like keys the row does not keep, and no
     ``applied_fields`` (the row's keys)."""
-    result = {k: v for k, v in res.items() if k not in _RESULT_COLUMN_KEYS}
     if (row is not None and row.append_only and op.kind == "insert" and res["status"] == "applied"
             and "adjusted" not in res and len(res["applied_fields"]) == len(row.data)):  # fmt: skip
         # applied_fields is a subset of the row's keys; as many means the same: all of the row came from here.
         payload = op.logged({} if META_FIELDS.isdisjoint(op.fields) else
                             {k: v for k, v in op.fields.items() if k in META_FIELDS})  # fmt: skip
         payload["fields_in_row"] = True
-        del result["applied_fields"]
-        return payload, result
-    return op.logged(None), result
+        # Beside the column keys, such a result holds applied_fields alone (nothing adjusted, no conflict).
+        return payload, {} if len(res) == 4 else {k: v for k, v in res.items() if k not in _IN_ROW_RESULT_KEYS}
+    return op.logged(None), {k: v for k, v in res.items() if k not in _RESULT_COLUMN_KEYS}
 
 
-def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
-               results: list[dict[str, Any] | None], batch: _Batch) -> None:
-    """Queue the op log (each applied or conflicting op once), the conflicts and the quarantine."""
-
+def _op_log_rows(ops: list[Op], todo: list[int], results: list[dict[str, Any] | None]) -> list[dict[str, Any]]:
+    """The op log's records (each applied or conflicting op once), as ``jsonb_to_recordset`` reads them;
+    each result gets its row's version in place of the row."""
     op_rows = []
     for i in todo:
         res = results[i]
@@ -663,14 +677,21 @@ def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
         row = res.pop("_row", None)
         if row is not None:
             res["version"] = row.version
-        if res["status"] in ("applied", "conflict"):
+        status = res["status"]
+        if status == "applied" or status == "conflict":
             op = ops[i]
             payload, result = _logged(op, row, res)
             op_rows.append({
-                "o": op.op_id, "dev": op.device_id, "e": op.entity, "i": op.entity_id,
-                "c": op.case_id, "k": op.kind, "st": res["status"],
-                "sq": row.version if row is not None else None, "p": payload, "r": result,
+                "o": op.op_id, "dev": op.device_id, "e": op.entity, "i": op.entity_id, "c": op.case_id,
+                "k": op.kind, "st": status, "sq": None if row is None else row.version, "p": payload, "r": result,
             })  # fmt: skip
+    return op_rows
+
+
+def _write_log(conn: DbConn, user: User, ops: list[Op], todo: list[int],
+               results: list[dict[str, Any] | None], batch: _Batch) -> None:
+    """Queue the op log (each applied or conflicting op once), the conflicts and the quarantine."""
+    op_rows = _op_log_rows(ops, todo, results)
     if op_rows:
         conn.execute(
             "INSERT INTO ops (op_id, user_id, device_id, entity, entity_id, case_id, kind, status, seq,"

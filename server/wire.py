@@ -258,7 +258,7 @@ class Op(NamedTuple):
     base: dict[str, Any]
     base_version: int
     append_only: bool
-    actor: str
+    actor: UUID
     device_id: str
     local_time: str | None
     sent: OpIn
@@ -294,10 +294,11 @@ def op_raw(m: OpIn) -> dict[str, Any]:
 
 
 def to_op(m: OpIn) -> Op:
-    return Op(op_id=m.op_id, entity=m.entity, entity_id=m.entity_id, case_id=m.case_id, kind=m.kind,
-              fields=dict(m.fields), base=dict(m.base or {}), base_version=m.base_version,
-              append_only=m.append_only, actor=str(m.actor), device_id=m.device_id, local_time=m.local_time,
-              sent=m)  # fmt: skip
+    """The op the server judges. Its ``fields`` and ``base`` are the model's own dicts, not copies: nothing
+    changes them (judging reads them and builds its own). Made positionally and with the actor as its UUID
+    (no text made): a third of the cost of the keyword form with ``str(actor)`` (issue 22)."""
+    return Op(m.op_id, m.entity, m.entity_id, m.case_id, m.kind, m.fields, {} if m.base is None else m.base,
+              m.base_version, m.append_only, m.actor, m.device_id, m.local_time, m)
 
 
 def error_path(loc: tuple[Any, ...] | list[Any]) -> str:

@@ -90,6 +90,7 @@ RECORDS: dict[str, str] = {
     "practitioner_allegation": N_("allegation about a practitioner"),
     "proceedings": N_("proceedings"),
     "proceedings_stage": N_("stage of proceedings"),
+    "proceedings_extension": N_("court extension of care proceedings"),
     "register_enquiry": N_("enquiry of the register"),
     "register_entry": N_("register entry"),
     "register_history": N_("change to a register entry"),
@@ -105,6 +106,11 @@ RECORDS: dict[str, str] = {
 
 # The details a laptop changes (and so can conflict on), by column name: the same word whatever the record.
 FIELDS: dict[str, str] = {
+    # a transfer to another authority (N7) and a plan's sign-off state (m0035)
+    "other_la": N_("the other local authority"), "other_la_address": N_("the other local authority's address"),
+    "other_la_language": N_("the other local authority's language"),
+    "content_changed_at": N_("when what the plan says last changed"),
+    "content_token": N_("the plan's version for sign-off"), "record_token": N_("the version signed off"),
     # a person
     "title": N_("title"), "given_names": N_("given names"), "family_name": N_("family name"),
     "preferred_name": N_("preferred name"), "aliases": N_("other names"), "date_of_birth": N_("date of birth"),

@@ -70,3 +70,15 @@ def test_a_rows_history_is_read_from_the_op_log_by_its_id(h: Harness) -> None:
     plan = "\n".join(r["QUERY PLAN"] for r in h.sql("EXPLAIN " + query, (visit,)))
     assert "ops_entity_id" in plan, plan
     assert [r["kind"] for r in h.sql(query, (visit,))] == ["insert"]
+
+
+def test_every_index_a_push_writes_is_one_something_reads(h: Harness) -> None:
+    """Each index costs every push an entry per row; the op log keeps the two the server reads (the dedupe
+    by op_id, a row's history by its id): ops_owner, read by nothing, is dropped (migration 0027). The row
+    store's are each read by the pull or the administration path (docs/sync-protocol.md §3.1b)."""
+    def indexes(table: str) -> set[str]:
+        return {r["indexname"] for r in h.sql("SELECT indexname FROM pg_indexes WHERE tablename = %s", (table,))}
+
+    assert indexes("ops") == {"ops_pkey", "ops_entity_id"}
+    assert indexes("rows") == {"rows_pkey", "rows_seq", "rows_scope_seq", "rows_reference_seq", "rows_amendments",
+                               "rows_member_case", "rows_member_person", "rows_person_creator"}

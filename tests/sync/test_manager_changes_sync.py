@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
+from desktop.domain.manager_reach import NotYourTeam
 from desktop.i18n import set_language
 from desktop.services.cases import CaseService
 from desktop.services.my_work import MyWorkService
@@ -70,9 +73,14 @@ def test_a_manager_allocates_within_the_team_and_not_beyond_it(srv, laptops) -> 
     assert h == {"w": g.uid, "changed_by": "push:mari"}
     g.sync()
     assert case in _cases(g) and g.row("case_file", case)["allocated_worker_id"] == g.uid
-    # To another team's worker: refused with its own reason, kept, and nothing changes on the server.
+    # To another team's worker: the laptop refuses it before writing anything (the server's own rule,
+    # desktop/domain/manager_reach.py) ...
+    with pytest.raises(NotYourTeam):
+        CaseService(m.session).allocate(case, _uid(srv, "bryn"))
+    # ... and the server refuses it from a laptop that wrote it anyway (an older version): refused with its
+    # own reason, kept, and nothing changes on the server.
     history = srv.count("allocation_history")
-    CaseService(m.session).allocate(case, _uid(srv, "bryn"))
+    m.write(lambda tx: tx.update("case_file", case, {"allocated_worker_id": _uid(srv, "bryn")}))
     assert m.sync().refused == 1
     [att] = needs_attention(m.store)
     assert (att["entity"], att["reason"]) == ("case_file", "not_your_team")
