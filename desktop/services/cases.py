@@ -181,11 +181,9 @@ class CaseService:
         where, params, _key = self._caseload_sql(query)
         # Without search terms nothing of the search table is needed: the cases alone (a tenth of the pages).
         source = _CASELOAD_FROM if query.terms else "FROM case_file c"
-        # One pass over many pages (every match's row, or every case's text for a short term): through a small
-        # cache, so the worker's connection does not keep megabytes of them after the search (issue 22).
-        with self.session.store.scanning(), self.session.store.reading() as db:
+        with self.session.store.reading() as db:
             found = db.execute(f"SELECT count(*) {source} WHERE {where}", params).fetchall()  # noqa: S608
-        heap.give_back()  # and what the pass freed goes back to the system, not kept in this worker's arena
+        heap.give_back()  # what the pass freed goes back to the system, not kept in this worker's arena
         return int(found[0][0])
 
     def _caseload_sql(self, query: CaseloadQuery, *, walk: bool = False,
