@@ -45,37 +45,88 @@ no built-in PDF font is used for text. Report labels are English msgids translat
 
 from __future__ import annotations
 
-from reports.committee import render_committee_report
-from reports.conference import render_conference_report
-from reports.errors import LetterError, MissingAddressError, ReportError, TemplateValidationError
-from reports.letters import (
-    LetterJob,
-    household_language,
-    letter_language,
-    render_letter,
-    render_letters,
-    template_placeholders,
-)
-from reports.model import (
-    AdultConference,
-    AgencyReport,
-    Attendee,
-    BilingualText,
-    ChildConference,
-    CommitteeStats,
-    ConferenceChild,
-    CoreGroupContribution,
-    CouncilIdentity,
-    LetterData,
-    MeasureFigures,
-    MonthFigures,
-    PlanAction,
-    PlanOutcome,
-    Recipient,
-    Signatory,
-    Timeliness,
-)
-from reports.templates import validate_templates
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reports.committee import render_committee_report
+    from reports.conference import render_conference_report
+    from reports.errors import LetterError, MissingAddressError, ReportError, TemplateValidationError
+    from reports.letters import (
+        LetterJob,
+        household_language,
+        letter_language,
+        render_letter,
+        render_letters,
+        template_placeholders,
+    )
+    from reports.model import (
+        AdultConference,
+        AgencyReport,
+        Attendee,
+        BilingualText,
+        ChildConference,
+        CommitteeStats,
+        ConferenceChild,
+        CoreGroupContribution,
+        CouncilIdentity,
+        LetterData,
+        MeasureFigures,
+        MonthFigures,
+        PlanAction,
+        PlanOutcome,
+        Recipient,
+        Signatory,
+        Timeliness,
+    )
+    from reports.templates import validate_templates
+
+# Each name is imported from its module when first asked for (PEP 562): a module that needs only the plain
+# data classes (reports.model) does not import ReportLab with them, so the main window starts without it.
+_WHERE: dict[str, str] = {
+    "AdultConference": "reports.model",
+    "AgencyReport": "reports.model",
+    "Attendee": "reports.model",
+    "BilingualText": "reports.model",
+    "ChildConference": "reports.model",
+    "CommitteeStats": "reports.model",
+    "ConferenceChild": "reports.model",
+    "CoreGroupContribution": "reports.model",
+    "CouncilIdentity": "reports.model",
+    "LetterData": "reports.model",
+    "LetterError": "reports.errors",
+    "LetterJob": "reports.letters",
+    "MeasureFigures": "reports.model",
+    "MissingAddressError": "reports.errors",
+    "MonthFigures": "reports.model",
+    "PlanAction": "reports.model",
+    "PlanOutcome": "reports.model",
+    "Recipient": "reports.model",
+    "ReportError": "reports.errors",
+    "Signatory": "reports.model",
+    "TemplateValidationError": "reports.errors",
+    "Timeliness": "reports.model",
+    "household_language": "reports.letters",
+    "letter_language": "reports.letters",
+    "render_committee_report": "reports.committee",
+    "render_conference_report": "reports.conference",
+    "render_letter": "reports.letters",
+    "render_letters": "reports.letters",
+    "template_placeholders": "reports.letters",
+    "validate_templates": "reports.templates",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public name ``name``, imported from its module on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'reports' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next lookup finds it at once
+    return value
+
 
 __all__ = [
     "AdultConference",

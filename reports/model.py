@@ -335,3 +335,68 @@ class CommitteeStats:
     """Which cases were counted: those held on one laptop, every case in the council (the server), or one
     team's (the server, ``team`` named)."""
     team: str = ""
+
+
+# -- the N7 information pack to a receiving authority (drawn by reports.transfer_pack) --------------
+
+
+@dataclass(frozen=True)
+class PackContact:
+    """Someone the receiving authority may need to reach: a name, their role, their agency, how to reach
+    them (phone and email as recorded; "" when not)."""
+
+    name: str
+    role: str | BilingualText = ""
+    agency: str = ""
+    phone: str = ""
+    email: str = ""
+
+    def reach(self) -> str:
+        return "\n".join(x for x in (self.phone, self.email) if x)
+
+
+@dataclass(frozen=True)
+class PackAction:
+    description: str | BilingualText
+    owner: str
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class PackOutcome:
+    description: str | BilingualText
+    actions: list[PackAction] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TransferPack:
+    """Everything the pack says (no ids). ``categories`` are the register's codes (physical, emotional,
+    sexual, neglect, …); ``conference_kind`` "initial" or "review" (``None``: none held)."""
+
+    authority: str
+    authority_address: list[str]
+    language: str
+    made_on: date
+    reference: str
+    child_name: str
+    child_dob: date | None
+    notified_on: date
+    permanent: bool
+    new_address: str = ""
+    expected_until: date | None = None
+    move_notes: str = ""
+    registered_on: date | None = None
+    categories: list[str] = field(default_factory=list)
+    coordinator: str = ""
+    next_review_on: date | None = None
+    outline: str | BilingualText = ""
+    outcomes: list[PackOutcome] = field(default_factory=list)
+    conference_kind: str | None = None
+    conference_on: date | None = None
+    conference_registered: bool = True
+    conference_outline: str | BilingualText = ""
+    core_group: list[PackContact] = field(default_factory=list)
+    social_worker: PackContact | None = None
+    team_manager: PackContact | None = None
+    signatory: str = ""
+    signatory_title: str | BilingualText = ""

@@ -14,7 +14,6 @@ lack their Welsh, as the print queue holds such a letter. No internal id is ever
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from reportlab.lib.units import mm
@@ -38,7 +37,7 @@ from reports.layout import (
 # The letter's own blocks (address beside date, the closing with the Standard 7 box, the closing kept
 # with the end of the text), so the pack looks like every other letter the council sends.
 from reports.letters import _closing, _closing_height, _keep_with_closing, _SideBySide, part_languages
-from reports.model import BilingualText, CouncilIdentity
+from reports.model import CouncilIdentity, PackContact, TransferPack
 from reports.report_common import grid, kv_table, paras, text_for
 
 L = {
@@ -93,68 +92,6 @@ L = {
     "team_manager": N_("Team manager"),
 }
 _TABLE_ROOM = 40 * mm  # a heading, a table's header and two rows
-
-
-@dataclass(frozen=True)
-class PackContact:
-    """Someone the receiving authority may need to reach: a name, their role, their agency, how to reach
-    them (phone and email as recorded; "" when not)."""
-
-    name: str
-    role: str | BilingualText = ""
-    agency: str = ""
-    phone: str = ""
-    email: str = ""
-
-    def reach(self) -> str:
-        return "\n".join(x for x in (self.phone, self.email) if x)
-
-
-@dataclass(frozen=True)
-class PackAction:
-    description: str | BilingualText
-    owner: str
-    due: date | None = None
-
-
-@dataclass(frozen=True)
-class PackOutcome:
-    description: str | BilingualText
-    actions: list[PackAction] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class TransferPack:
-    """Everything the pack says (no ids). ``categories`` are the register's codes (physical, emotional,
-    sexual, neglect, …); ``conference_kind`` "initial" or "review" (``None``: none held)."""
-
-    authority: str
-    authority_address: list[str]
-    language: str
-    made_on: date
-    reference: str
-    child_name: str
-    child_dob: date | None
-    notified_on: date
-    permanent: bool
-    new_address: str = ""
-    expected_until: date | None = None
-    move_notes: str = ""
-    registered_on: date | None = None
-    categories: list[str] = field(default_factory=list)
-    coordinator: str = ""
-    next_review_on: date | None = None
-    outline: str | BilingualText = ""
-    outcomes: list[PackOutcome] = field(default_factory=list)
-    conference_kind: str | None = None
-    conference_on: date | None = None
-    conference_registered: bool = True
-    conference_outline: str | BilingualText = ""
-    core_group: list[PackContact] = field(default_factory=list)
-    social_worker: PackContact | None = None
-    team_manager: PackContact | None = None
-    signatory: str = ""
-    signatory_title: str | BilingualText = ""
 
 
 def _t(lang: str, key: str) -> str:

@@ -47,9 +47,12 @@ _collector: Any = None
 def collect_on_this_thread() -> None:
     """GUI thread: automatic collection off, and (the first time only) a timer on
     this thread collects the generation Python would have, when it would have (by ``gc.get_count``
-    against ``gc.get_threshold``), so no worker ever frees a cycle."""
+    against ``gc.get_threshold``), so no worker ever frees a cycle. The thresholds are :func:`tune`'s from
+    here on: the imports before the first window (a few hundred thousand objects, all kept) are not walked
+    again and again by Python's default ones."""
     global _collector
     gc.disable()
+    tune()
     if _collector is not None:
         return
     from PySide6.QtCore import QTimer

@@ -14,7 +14,7 @@ Thread contract: GUI thread. Badges are computed on a worker.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
@@ -37,17 +37,19 @@ from desktop.errors import DiogelError
 from desktop.i18n import LANGUAGES, _, current_language, set_language
 from desktop.services.permissions import Can
 from desktop.services.signout import can_sign_out
-from ui.account_dialogs import ChangePasswordDialog, SettingsDialog
 from ui.areas import Area, areas_for, compute_badges
-from ui.committee_dialog import CommitteeReportDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.language import hub
-from ui.plugins import load_plugins
+from ui.plugins import begin_warm_up, load_areas
 from ui.sync.controller import controller_for, forget_controller, is_linked
 from ui.sync.status_widget import SyncStatusWidget
 from ui.tasks import runner, store_watcher
 from ui.widgets import Retranslating, scrolling
 from ui.windows import close_sensitive, fit_to_screen
+
+if TYPE_CHECKING:  # imported when first opened: the committee report pulls in ReportLab and the sync client
+    from ui.account_dialogs import ChangePasswordDialog, SettingsDialog
+    from ui.committee_dialog import CommitteeReportDialog
 
 AREA_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 ROOMY = (1400, 880)
@@ -107,7 +109,7 @@ class MainWindow(Retranslating, QMainWindow):
         # posts a language change that a half-built window could not answer.
         hub()
         super().__init__(parent)
-        load_plugins()
+        load_areas()  # the case tabs' modules when a case first opens (or the warm-up after the window shows)
         self.session = session
         self.setObjectName("main_window")
         self._idle_override = idle_ms
@@ -354,6 +356,9 @@ class MainWindow(Retranslating, QMainWindow):
             # After the first screen is drawn: the sidebar's counts must not compete with it.
             self._badges_started = True
             QTimer.singleShot(0, self, self.refresh_badges)
+            # Shown without a sign-in window (which warms up while the password is typed): the rest of the
+            # screens are imported now, after the first screen, so opening a case does not import them.
+            QTimer.singleShot(0, self, begin_warm_up)
 
     def _store_changed(self, _tables: object, _cases: object) -> None:
         self._badge_timer.start()
@@ -448,12 +453,16 @@ class MainWindow(Retranslating, QMainWindow):
 
     # -- dialogs ------------------------------------------------------------------------------
     def change_password(self) -> ChangePasswordDialog:
+        from ui.account_dialogs import ChangePasswordDialog
+
         dialog = ChangePasswordDialog(self.session.profile, self, store=self.session.store)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
     def committee_report(self) -> CommitteeReportDialog:
+        from ui.committee_dialog import CommitteeReportDialog
+
         dialog = CommitteeReportDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.written.connect(lambda path: self.statusBar().showMessage(
@@ -462,6 +471,8 @@ class MainWindow(Retranslating, QMainWindow):
         return dialog
 
     def open_settings(self) -> SettingsDialog:
+        from ui.account_dialogs import SettingsDialog
+
         dialog = SettingsDialog(self.session.profile, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self._on_idle_minutes)

@@ -6,7 +6,9 @@ not stop a practitioner from reaching the rest (its own tests catch the failure)
 
 Importing them all takes most of a second, so sign-in starts :func:`warm_up` on a worker while the
 person types the password: by the time the main window asks, :func:`load_plugins` has nothing left to do
-(it waits for a warm-up in progress rather than importing twice).
+(it waits for a warm-up in progress rather than importing twice). The main window itself needs only the
+areas (:func:`load_areas`); the case tabs are imported when a case first opens (:func:`load_plugins`) or,
+when nothing warmed them up before the window was shown, by :func:`begin_warm_up` after it is.
 """
 
 from __future__ import annotations
@@ -46,32 +48,49 @@ CASE_TAB_MODULES: tuple[str, ...] = (
 
 HEAVY_MODULES: tuple[str, ...] = (
     "ui.letters.preview",  # pypdfium2, imported by a case's letters tab on first use
+    "ui.committee_dialog",  # ReportLab and the sync client, imported by the main window's menu on first use
+    "ui.account_dialogs",
 )
 """Imported by :func:`warm_up` too: modules a first screen would otherwise import on the GUI thread."""
 
 _lock = threading.RLock()
 _loaded = False
+_areas_loaded = False
 loaded_in: str | None = None
 """The name of the thread that imported the modules (for tests and the bench)."""
 warmed = threading.Event()
 """Set when :func:`warm_up` has finished."""
 
 
+def load_areas() -> None:
+    """Import the area modules that exist (idempotent; any thread): what the main window needs to be built."""
+    global _areas_loaded
+    with _lock:
+        if not _areas_loaded:
+            _import(AREA_MODULES)
+            _areas_loaded = True
+
+
 def load_plugins() -> None:
-    """Import every listed module that exists (idempotent; any thread)."""
+    """Import every listed module that exists, the areas' and the case tabs' (idempotent; any thread)."""
     global _loaded, loaded_in
     with _lock:
         if _loaded:
             return
-        for name in AREA_MODULES + CASE_TAB_MODULES:
-            try:
-                if importlib.util.find_spec(name) is None:
-                    continue
-                importlib.import_module(name)
-            except Exception:
-                log.exception("could not load the UI module %s", name)
+        load_areas()
+        _import(CASE_TAB_MODULES)
         _loaded = True
         loaded_in = threading.current_thread().name
+
+
+def _import(names: tuple[str, ...]) -> None:
+    for name in names:
+        try:
+            if importlib.util.find_spec(name) is None:
+                continue
+            importlib.import_module(name)
+        except Exception:
+            log.exception("could not load the UI module %s", name)
 
 
 def _qt_classes() -> Iterator[type]:
@@ -131,6 +150,25 @@ def warm_qt_enums_in_steps(then: Callable[[], object]) -> None:
         then()
 
     QTimer.singleShot(0, step)
+
+
+_begun = False
+
+
+def begin_warm_up() -> bool:
+    """GUI thread: once per process, make Qt's enum types in steps (:func:`warm_qt_enums_in_steps`) and then
+    :func:`warm_up` on a worker. The sign-in window begins it while the password is typed; a main window
+    shown without one (a profile opened directly) begins it once it is on screen. Returns whether it began
+    now (``False``: begun before, or done)."""
+    global _begun
+    if _begun or warmed.is_set():
+        return False
+    _begun = True
+    from ui.tasks import runner
+
+    warm_qt_enums_in_steps(lambda: runner().run(
+        warm_up, on_error=lambda exc: log.error("warming up failed", exc_info=exc)))
+    return True
 
 
 def warm_up() -> None:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 from desktop.errors import DiogelError
 from desktop.i18n import N_, _
 from desktop.services.directory import DirectoryService
-from desktop.services.letters import LetterService
 from desktop.services.safety_flags import KIND_WORDS, SafetyFlag, SafetyFlagService
 from ui.case_tabs import register_header_fact
 from ui.forms import Field, Form
@@ -154,6 +153,8 @@ class ReleaseLetterDialog(Form):
         self.set_value("why_held", letter.held_text())
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
+        from desktop.services.letters import LetterService  # ReportLab with it: not while the window starts
+
         released = LetterService(self.session).release_guarded(self.context["letter"].id, values["reason"] or "")
         return {"id": released.id}
 

@@ -33,7 +33,7 @@ from desktop.services.session import Session
 from desktop.store.integrity import DatabaseDamaged
 from desktop.store.profile import Profile
 from ui import interpreter
-from ui.plugins import warm_qt_enums_in_steps, warm_up, warmed
+from ui.plugins import begin_warm_up, warmed
 from ui.tasks import runner
 from ui.widgets import (
     Countdown,
@@ -124,8 +124,7 @@ class SignInDialog(Retranslating, QDialog):
             # imports the casework screens (most of a second), so the main window does not do either on the
             # GUI thread — and no two threads ever make an enum type at once (that crashes the process).
             self._warming = True
-            warm_qt_enums_in_steps(lambda: runner().run(
-                warm_up, on_error=lambda exc: log.error("warming up failed", exc_info=exc)))
+            begin_warm_up()
 
     # -- texts --------------------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -98,6 +98,7 @@ from desktop.services.permissions import Can
 from desktop.services.reads import read_casework
 from desktop.services.scope import case_condition, require_case
 from desktop.services.tasks import Task, TaskService
+from desktop.store import heap
 
 
 @dataclass(frozen=True, slots=True)
@@ -1050,6 +1051,7 @@ class MyWorkService:
                     tally["uncovered"] += 1
         with self.session.store.scanning():  # the tasks' sources read every case closed, once
             tally["tasks"] = sum(t.for_me for t in TaskService(self.session).open_tasks())
+        heap.give_back()  # what the chunks' reads freed goes back to the system, not kept in this worker's arena
         return {k: tally[k] for k in ("overdue", "due_today", "due_this_week", "problems", "tasks", "uncovered",
                                       "excepted")}
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import ssl
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from desktop.i18n import N_
 from desktop.sync.errors import AuthRequired, ServerRefused, TlsRefused, Unreachable
+
+if TYPE_CHECKING:  # imported when a transport is made: the main window starts without the HTTP client
+    import httpx
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -47,6 +48,8 @@ class Transport:
         self.base_url = base_url.rstrip("/")
         self.token: str | None = None
         if client is None:
+            import httpx
+
             client = httpx.Client(base_url=self.base_url, verify=tls_context(ca_bundle), timeout=timeout)
         self._client = client
 
@@ -94,6 +97,8 @@ class Transport:
                 raise AuthRequired(N_("Sign in to the server to sync."))
             headers["Authorization"] = f"Bearer {self.token}"
         url = path if path.startswith("http") else f"{self.base_url}{path}"
+        import httpx
+
         try:
             resp = self._client.request(method, url, json=json, params=params, headers=headers)
         except httpx.ConnectError as exc:

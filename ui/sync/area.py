@@ -9,26 +9,29 @@ Thread contract: GUI thread; reads run on workers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from desktop.domain.records import record_label
 from desktop.i18n import N_, _
-from desktop.services.sync_review import Refused, SyncReviewService
 from desktop.sync.status import read_status, refusal_text, status_lines
 from ui.areas import register_area
-from ui.sync.conflict_screen import ConflictScreen, case_text, whose_text
 from ui.sync.controller import controller_for
 from ui.sync.status_widget import SyncStatusWidget
 from ui.tasks import runner
 from ui.widgets import Retranslating
+
+if TYPE_CHECKING:  # the review and the conflict screen are imported when the page is first made, not at start-up
+    from desktop.services.sync_review import Refused
 
 CHANGES = {"insert": N_("new"), "update": N_("changed"), "delete": N_("deleted")}
 
 
 class SyncPage(Retranslating, QWidget):
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        from ui.sync.conflict_screen import ConflictScreen
+
         super().__init__(parent)
         self.setObjectName("sync_page")
         self.session = session
@@ -58,6 +61,8 @@ class SyncPage(Retranslating, QWidget):
         self.controller.retry_refused()
 
     def reload(self) -> None:
+        from desktop.services.sync_review import SyncReviewService
+
         session = self.session
         runner().run(lambda: SyncReviewService(session).review().refused, on_done=self._loaded,
                      on_error=lambda _e: None)
@@ -67,6 +72,8 @@ class SyncPage(Retranslating, QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
+        from ui.sync.conflict_screen import case_text, whose_text
+
         self.details.setText("\n".join(status_lines(self.controller.status)))
         self.attention_title.setText(_("Needs attention: changes the server refused (kept here, never dropped)"))
         self.attention.setAccessibleName(self.attention_title.text())

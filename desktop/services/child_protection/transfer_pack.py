@@ -26,7 +26,7 @@ from typing import Any
 from desktop.i18n import N_, translator
 from desktop.services.welsh_text import Quoted, latest, needs_welsh
 from reports import BilingualText
-from reports.transfer_pack import PackAction, PackContact, PackOutcome, TransferPack
+from reports.model import PackAction, PackContact, PackOutcome, TransferPack
 
 Query = Callable[[str, Sequence[Any]], list[dict[str, Any]]]
 

@@ -50,14 +50,11 @@ from desktop.i18n import N_
 from desktop.services.child_protection._common import active_entry, required_date, text
 from desktop.services.child_protection.register import change_entry
 from desktop.services.child_protection.transfer_pack import LANGUAGES, PackRead, read_pack
-from desktop.services.letters import _record_printed, load_council
 from desktop.services.permissions import Can
 from desktop.services.reads import read_casework
 from desktop.services.scope import require_case
 from desktop.services.welsh_text import what_text
 from desktop.store import Tx
-from reports.batch import RENDER_LOCK
-from reports.transfer_pack import render_transfer_pack
 
 OUTCOMES = {"registered": N_("Registered here"), "not_registered": N_("Not registered here")}
 
@@ -180,7 +177,14 @@ class TransferService:
         row = self._open(transfer_id, "out")
         read = self.information_pack(transfer_id, authority=authority, address=address, language=language)
         day = self._after_notice(sent_on, "on_date", row)
+        # ReportLab (and the letters service, which draws with it) only when a pack is made: the first
+        # window imports this module through My work's providers.
+        from desktop.services.letters import _record_printed, load_council
+        from reports.batch import RENDER_LOCK
+        from reports.transfer_pack import render_transfer_pack
+
         council = load_council(self.session.profile.folder if self.session.profile else None)
+
         with RENDER_LOCK:
             pdf = render_transfer_pack(read.pack, council)
         if deliver is not None:
