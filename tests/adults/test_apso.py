@@ -86,12 +86,16 @@ def test_the_grounds_must_be_a_refusal_or_undue_influence(world) -> None:
     refused_with("obstruction", lambda: apply(world, obstruction="removal"), world)
 
 
-def test_the_officer_must_be_a_registered_social_worker_of_social_services(world) -> None:
-    for who in ("unregistered", "health_lead", "nurse"):
+def test_the_officer_must_be_a_social_worker_of_social_services(world) -> None:
+    world.ids["clerk"] = world.sw.write(lambda tx: tx.insert("practitioner", {
+        "given_names": "Bethan", "family_name": "Morris", "app_role": "admin_staff", "team_id": world.ids["team"],
+        "employed_by_social_services": 1})["id"])
+    for who in ("health_lead", "nurse", "clerk"):
         err = refused_with("officer_id", lambda who=who: apply(world, officer_id=world.ids[who]), world)
         assert "authorised officer" in err.message("en")
     refused_with("officer_id", lambda: apply(world, officer_id="nobody"), world)
     assert apply(world, officer_id=world.ids["sw2"])["officer_id"] == world.ids["sw2"]
+    assert apply(world, officer_id=world.ids["tm"])["officer_id"] == world.ids["tm"]
 
 
 def test_a_person_without_the_right_role_is_refused(world) -> None:

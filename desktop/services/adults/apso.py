@@ -10,8 +10,8 @@ case in scope, an adult-at-risk case, open for writing; a refusal writes nothing
 
 ``apply(case_id, *, applied_on, officer_id, court, premises, reasonable_cause, access_needed, order_needed,
 no_greater_risk, obstruction, obstruction_detail)``
-    The application. The authorised officer must be a member of staff of social services with a Social
-    Care Wales registration recorded. Why each condition of s127(4) is met is required: (a) reasonable
+    The application. The authorised officer must be a member of staff of social services who does casework
+    (a social worker or a manager: :data:`OFFICER_ROLES`). Why each condition of s127(4) is met is required: (a) reasonable
     cause to suspect an adult at risk, (b) access needed to assess and decide under s126(2), (c) the order
     needed for the purposes of s127(2), (d) entering will not put the adult at greater risk; and what
     stands in the way: ``refused`` (access refused or prevented) or ``undue_influence`` (the adult is
@@ -38,6 +38,7 @@ from datetime import date
 from typing import Any
 
 from desktop.domain.apso_period import apso_period
+from desktop.domain.types import Role
 from desktop.errors import NotFound, ValidationError
 from desktop.i18n import N_, NN_
 from desktop.services.adults._common import adult_case, adult_id, required_date, required_text, text
@@ -49,6 +50,9 @@ OBSTRUCTIONS = {
     "undue_influence": N_("The adult is thought to be coerced or under undue influence"),
 }
 """Why the officer cannot speak with the adult without an order (WSP a3pt1-p18)."""
+
+OFFICER_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SENIOR_MANAGER)
+"""Who may be the authorised officer: staff of social services who do casework (``practitioner.app_role``)."""
 
 DECISIONS = {"granted": N_("Granted"), "refused": N_("Refused")}
 
@@ -197,16 +201,17 @@ class ApsoService:
         return rows[0]
 
     def _officer(self, officer_id: str | None) -> None:
-        """The authorised officer: a member of staff of social services, registered with Social Care Wales."""
+        """The authorised officer: a member of staff of social services who does casework (a social worker or a
+        manager). The Social Care Wales number is not asked for: the server does not send it to laptops."""
         rows = self.session.store.rows("SELECT * FROM practitioner WHERE id = ? AND deleted = 0",
                                        [officer_id]) if officer_id else []
         if not rows:
             raise ValidationError(N_("Choose the authorised officer from the list."), field="officer_id")
         row = rows[0]
-        if not row["employed_by_social_services"] or not text(row["scw_number"]):
+        if not row["employed_by_social_services"] or row["app_role"] not in OFFICER_ROLES:
             raise ValidationError(
-                N_("{name} cannot be the authorised officer: the officer must be a social worker of social services"
-                   " registered with Social Care Wales."),
+                N_("{name} cannot be the authorised officer: the officer must be a social worker of social"
+                   " services."),
                 field="officer_id", name=f"{row['given_names']} {row['family_name']}",
             )
 
