@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import ui.adults  # noqa: F401 - registers the case tab
+from desktop.i18n import set_language
 from tests.adults.test_apso import APPLICATION
 from tests.conftest import settle
 from tests.gui.forms import filled, saved
@@ -71,6 +72,10 @@ def test_an_order_through_the_forms(qtbot: Any, ready: Any) -> None:
                                                   " 9 Nov 2026 at the latest.")
     assert decision.errors["in_force_to"].isVisibleTo(decision)
     assert w.sw.store.rows("SELECT decision FROM adult_apso")[0]["decision"] is None
+    set_language("cy")  # the refusal follows the interface language
+    assert decision.error_text("in_force_to") == ("Gall gorchymyn fod mewn grym am 7 diwrnod ar y mwyaf: 9 Tach 2026"
+                                                  " yw'r diwrnod olaf posibl.")
+    set_language("en")
     decision.set_value("in_force_to", "09/11/2026")
     assert saved(decision, qtbot)
     settle(qtbot)
