@@ -61,6 +61,7 @@ def test_an_order_through_the_forms(qtbot: Any, ready: Any) -> None:
     assert saved(dialog, qtbot)
     settle(qtbot)
     assert _enabled(tab)["apso_decision"] and not _enabled(tab)["apso_entry"]
+    assert "An application for an adult protection and support order is waiting for the court." in tab.journey.text()
 
     w.on("2026-11-03")
     decision = _open(qtbot, tab, "apso_decision", ApsoDecisionDialog)
@@ -80,6 +81,9 @@ def test_an_order_through_the_forms(qtbot: Any, ready: Any) -> None:
     assert saved(decision, qtbot)
     settle(qtbot)
     assert _enabled(tab) == {"apso_apply": True, "apso_decision": False, "apso_entry": True, "apso_end": True}
+    assert ("Adult protection and support order in force until 9 Nov 2026 (no power of removal)."
+            in tab.journey.text().splitlines())
+    assert "waiting for the court" not in tab.journey.text()
 
     w.on("2026-11-04")
     entry = _open(qtbot, tab, "apso_entry", ApsoEntryDialog)
@@ -98,6 +102,7 @@ def test_an_order_through_the_forms(qtbot: Any, ready: Any) -> None:
     assert w.sw.store.rows("SELECT spoke_in_private, declined_to_answer FROM adult_apso_entry")[0] == {
         "spoke_in_private": 1, "declined_to_answer": 1}
     assert _enabled(tab) == {"apso_apply": True, "apso_decision": False, "apso_entry": False, "apso_end": False}
+    assert "Adult protection and support order" not in tab.journey.text()
 
 
 def test_my_work_opens_the_end_of_the_order(qtbot: Any, ready: Any) -> None:

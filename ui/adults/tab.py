@@ -289,6 +289,12 @@ class AdultTab(Loads[AdultRead], Retranslating, QWidget):
             lines.append(_("Lead practitioner: {name}.").format(name=p.lead_practitioner))
         if p.plan_started_on:
             lines.append(_("Care and support protection plan since {date}.").format(date=show_date(p.plan_started_on)))
+        if p.apso_awaiting:
+            lines.append(_("An application for an adult protection and support order is waiting for the court."))
+        if p.apso_until:
+            # L10N: {date} is the order's last day in force; the order lets the officer in, it removes nobody.
+            lines.append(_("Adult protection and support order in force until {date} (no power of removal).").format(
+                date=show_date(p.apso_until)))
         if p.closed_on:
             lines.append(_("Case closed on {date}.").format(date=show_date(p.closed_on)))
         return lines

@@ -66,6 +66,8 @@ class AdultProgress:
     """Applications for an adult protection and support order waiting for the court's decision."""
     apso_in_force: int = 0
     """Orders granted whose end is not recorded yet."""
+    apso_until: str | None = None
+    """The last day in force of the latest of those orders (``None``: none)."""
 
     @property
     def unscreened(self) -> bool:
@@ -99,7 +101,8 @@ class ProgressService:
         awaiting = store.rows("SELECT count(*) AS n FROM adult_advocacy WHERE case_id = ? AND deleted = 0"
                               " AND response = 'awaiting'", [case_id])[0]["n"]
         orders = store.rows("SELECT count(CASE WHEN decision IS NULL THEN 1 END) AS awaiting,"
-                            " count(CASE WHEN decision = 'granted' AND ended_on IS NULL THEN 1 END) AS in_force"
+                            " count(CASE WHEN decision = 'granted' AND ended_on IS NULL THEN 1 END) AS in_force,"
+                            " max(CASE WHEN decision = 'granted' AND ended_on IS NULL THEN in_force_to END) AS until"
                             " FROM adult_apso WHERE case_id = ? AND deleted = 0", [case_id])[0]
 
         def holder(role: str) -> str | None:
@@ -120,4 +123,5 @@ class ProgressService:
             capacity_assessments=int(assessments),
             apso_awaiting=int(orders["awaiting"]),
             apso_in_force=int(orders["in_force"]),
+            apso_until=orders["until"],
         )
