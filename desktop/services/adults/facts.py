@@ -89,8 +89,12 @@ _QUERIES = {
         WHERE k.deleted = 0 AND k.status = 'convened' AND {where} GROUP BY k.case_id""",
 }
 
-# The latest order granted per case (SQLite: bare columns come from the row holding the maximum).
-_APSO = """SELECT o.case_id, MAX(o.in_force_to) AS apso_expires, o.ended_on AS apso_ended, o.officer_id
+# The latest order granted per case, with the adult and the case's reference (SQLite: bare columns come from
+# the row holding the maximum). One query driven by the orders: no read of the cases that have none.
+_APSO = """SELECT o.case_id, MAX(o.in_force_to) AS apso_expires, o.ended_on AS apso_ended, o.officer_id,
+        c.reference,
+        (SELECT m.person_id FROM case_member m WHERE m.case_id = c.id AND m.deleted = 0 AND m.role = 'subject'
+         ORDER BY m.created_at LIMIT 1) AS person_id
     FROM adult_apso o JOIN case_file c ON c.id = o.case_id
     WHERE o.deleted = 0 AND o.decision = 'granted' AND {where} GROUP BY o.case_id"""
 
@@ -150,16 +154,13 @@ def apso_subjects(store: Any, condition: str, params: dict[str, Any], on: date) 
     granted (the latest), for its authorised officer."""
     from desktop.services.my_work import Subject
 
-    where = _IN.format(scope=condition)
-    cases = {r["case_id"]: r for r in store.rows(_CASES.format(where=where), params) if r["person_id"]}
-    orders = [r for r in store.rows(_APSO.format(where=where), params) if r["case_id"] in cases]
-    names = _names(store, [cases[r["case_id"]]["person_id"] for r in orders])
+    orders = [r for r in store.rows(_APSO.format(where=_IN.format(scope=condition)), params) if r["person_id"]]
+    names = _names(store, [r["person_id"] for r in orders])
     out = []
     for row in orders:
-        case = cases[row["case_id"]]
-        facts = SubjectFacts(case_id=row["case_id"], person_id=case["person_id"], statuses=frozenset({"adult_apso"}),
+        facts = SubjectFacts(case_id=row["case_id"], person_id=row["person_id"], statuses=frozenset({"adult_apso"}),
                              events={"apso_expires": _d(row["apso_expires"]), "apso_ended": _d(row["apso_ended"])})
-        out.append(Subject(facts, row["officer_id"], names.get(case["person_id"], ""), case["reference"]))
+        out.append(Subject(facts, row["officer_id"], names.get(row["person_id"], ""), row["reference"]))
     return out
 
 
