@@ -216,9 +216,10 @@ class _Batch:
         return {k for k, v in self._known_cases.items() if v}
 
     def _may_write(self, unit: UUID | None, op: Op) -> None:
-        """The op may change a row of ``unit``: in scope now, or within the grace window for work made
-        while the user held it (its base version no later than the de-allocation)."""
-        if self.scope.allows(unit):
+        """The op may change a row of ``unit``: in scope now, in a case this push creates (a record made and
+        then changed offline before the first sync), or within the grace window for work made while the user
+        held it (its base version no later than the de-allocation)."""
+        if self.scope.allows(unit) or unit in self.new_cases:
             return
         assert unit is not None
         cut = self._grace_cut(unit)

@@ -80,6 +80,7 @@ BOUNDARY_CASES = [
     ("A5", "adult_at_risk adult_plan", {"plan_start": "2026-10-01", "plan_review": "2026-11-05"}, None,
      "2026-12-17"),
     ("A7", "adult_at_risk", {"apc_scheduled": "2026-12-30"}, None, "2026-12-24"),  # 2 WD before, over Xmas
+    ("A9", "adult_apso", {"apso_expires": "2026-12-27"}, None, "2026-12-27"),  # the order's last day, a Sunday
     ("L1", LAC, {"looked_after_start": "2026-12-18"}, None, "2027-01-06"),
     ("L2", LAC, {"placement_start": "2027-03-24"}, None, "2027-04-02"),
     ("L3a", LAC, {"placement_start": "2026-11-02"}, None, "2026-11-09"),
@@ -127,6 +128,8 @@ BOUNDARY_CASES = [
     ("L3s", LAC + " short_break", {"placement_start": "2026-11-02"}, None, "2027-02-02"),
     ("L7s", LAC + " short_break", {"looked_after_start": "2026-11-02"}, None, "2027-02-02"),
     ("P1", "proceedings", {"care_proceedings_issued": "2026-11-02"}, None, "2027-05-02"),  # 26 weeks
+    ("P1x", "proceedings proceedings_extended", {"care_proceedings_issued": "2026-11-02",
+                                                 "care_proceedings_extended_to": "2027-06-27"}, None, "2027-06-27"),
     ("A10", "allegation", {"allegation_arisen": "2026-12-24"}, None, "2026-12-29"),
     # Issue 19: supervision (a month after the last), sign-off and a returned record (5 working days).
     ("S1", "supervision case_child_protection", {"supervision_from": "2026-10-15", "supervised": "2026-11-02"}, None,
@@ -279,6 +282,22 @@ def test_a7_before_the_conference() -> None:
     assert item(old_reports, "A7", on) is not None
     held = subject("adult_at_risk", apc_scheduled="2026-12-30", apc_held="2026-12-30")
     assert item(held, "A7", D("2027-01-04")) is None
+
+
+def test_a9_due_on_the_orders_last_day_until_its_end_is_recorded() -> None:
+    """An adult protection and support order is due on its own last day in force; its end, recorded on any
+    day (early when its purposes are met), satisfies it; another population does not take the rule."""
+    on = D("2026-11-04")
+    it = item(subject("adult_apso", apso_expires="2026-11-08"), "A9", on)
+    assert it.due == D("2026-11-08") and it.status == DUE_THIS_WEEK
+    assert item(subject("adult_apso", apso_expires="2026-11-09"), "A9", on).status == "upcoming"
+    assert item(subject("adult_apso", apso_expires="2026-11-09"), "A9", D("2026-11-09")).status == "due_today"
+    late = item(subject("adult_apso", apso_expires="2026-11-09"), "A9", D("2026-11-11"))
+    assert (late.status, late.days_overdue, late.overdue_unit) == ("overdue", 2, "days")
+    assert due_text.reason(late, "en") == ("Adult protection and support order lapsed 2 days ago (in force until"
+                                           " 9 Nov 2026): record its end")
+    assert item(subject("adult_apso", apso_expires="2026-11-09", apso_ended="2026-11-05"), "A9", on) is None
+    assert item(subject("adult_at_risk", apso_expires="2026-11-09"), "A9", on) is None
 
 
 # -- configuration ----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ ACTION_LABELS: dict[str, str] = {
     "record_adult_visit": N_("Record a visit…"),
     "review_adult_plan": N_("Review the protection plan…"),
     "record_conference_reports": N_("Record the agency reports received…"),
+    "end_adult_apso": N_("Record the end of the order…"),
     "record_care_plan": N_("Record the care and support plan…"),
     "record_placement_plan": N_("Record the placement plan…"),
     "record_lac_visit": N_("Record a statutory visit…"),

@@ -368,6 +368,20 @@ def _a7(t: _T, n: int | None) -> str:
 _REASONS[("A7", "working_days")] = (_a7, "over")
 
 
+def _a9(t: _T, n: int | None) -> str:
+    if n is None:
+        # L10N: {date} is the last day an adult protection and support order is in force.
+        return t.gettext("Adult protection and support order in force until {date}: record its end")
+    return t.ngettext(
+        "Adult protection and support order lapsed {n} day ago (in force until {date}): record its end",
+        "Adult protection and support order lapsed {n} days ago (in force until {date}): record its end",
+        n,
+    )
+
+
+_REASONS[("A9", "days")] = (_a9, "over")
+
+
 def _l1(t: _T, n: int | None) -> str:
     if n is None:
         return t.gettext("Care and support plan due by {date}")

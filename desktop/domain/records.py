@@ -11,6 +11,8 @@ from desktop.i18n import N_, _
 RECORDS: dict[str, str] = {
     "address": N_("address"),
     "adult_advocacy": N_("advocacy"),
+    "adult_apso": N_("adult protection and support order"),
+    "adult_apso_entry": N_("entry under an adult protection and support order"),
     "adult_best_interests": N_("best-interests decision"),
     "adult_capacity_assessment": N_("capacity assessment"),
     "adult_closure": N_("closure of the safeguarding case"),

@@ -9,7 +9,8 @@ Row fields (``rules.json``):
     Rule id from procedures.md (C1, V1, A4, L3a…). Several rows may share an id if their effective
     ranges do not overlap (a revised timescale).
 ``population``
-    ``child_protection`` | ``adult_at_risk`` | ``looked_after`` | ``child_in_need`` | ``complaint``;
+    ``child_protection`` | ``adult_at_risk`` | ``adult_apso`` (an adult protection and support order in
+    force, A9) | ``looked_after`` | ``child_in_need`` | ``complaint``;
     the subject must carry this tag in :attr:`SubjectFacts.statuses`.
 ``kind``
     ``once`` | ``rolling`` | ``chain`` | ``before`` | ``between`` (see :mod:`desktop.domain.engine`).
@@ -57,8 +58,8 @@ from desktop.i18n import N_
 RULES_FILE = Path(__file__).with_name("rules.json")
 
 KINDS = ("once", "rolling", "chain", "before", "between")
-POPULATIONS = ("child_protection", "adult_at_risk", "looked_after", "child_in_need", "complaint", "proceedings",
-               "allegation", "supervision", "oversight")
+POPULATIONS = ("child_protection", "adult_at_risk", "adult_apso", "looked_after", "child_in_need", "complaint",
+               "proceedings", "allegation", "supervision", "oversight")
 SEVERITIES = ("must", "should")
 CONFIDENCE_TAGS = ("WSP", "LAW", "WG", "LA-W", "SEED", "2ND", "RSB", "UNCONFIRMED")
 """procedures.md's tags; ``UNCONFIRMED``: no national number was found and the offset is a placeholder
@@ -92,6 +93,7 @@ RULE_TITLES: dict[str, str] = {
     "A4": N_("Adult offered the opportunity to be seen alone"),
     "A5": N_("Care and support protection plan review"),
     "A7": N_("Agency reports to the adult protection conference chair"),
+    "A9": N_("Adult protection and support order ends"),
     "L1": N_("Care and support plan"),
     "L2": N_("Placement plan"),
     "L3a": N_("Statutory visit"),

@@ -416,6 +416,48 @@ def complaints(store: Any, case_id: str) -> list[Event]:
     return out
 
 
+# -- adult protection and support orders (s127, A9) ------------------------------------------------------
+APSO_DECISIONS = {"granted": N_("Adult protection and support order granted at {court}"),
+                  "refused": N_("Adult protection and support order refused at {court}")}
+APSO_ENDS = {"purposes_met": N_("Adult protection and support order ended: its purposes were met"),
+             "lapsed": N_("Adult protection and support order lapsed at the end of its period"),
+             "not_needed": N_("Adult protection and support order ended: no longer needed")}
+
+
+def apso_orders(store: Any, case_id: str) -> list[Event]:
+    """Each application, the court's decision, every entry under an order and the order's end."""
+    names = _names(store, case_id)
+    out = []
+    for r in _rows(store, f"SELECT o.*, {STAFF.format(a='w')} AS officer FROM adult_apso o"
+                          " LEFT JOIN practitioner w ON w.id = o.officer_id WHERE o.case_id = :case_id"
+                          " AND o.deleted = 0", case_id):
+        people, src, officer = _one(r["person_id"]), f"adult_apso:{r['id']}", r["officer"] or ""
+        out.append(Event(_d(r["applied_on"]), "legal",
+                         Words(N_("Adult protection and support order applied for at {court}"), {"court": r["court"]}),
+                         r["reasonable_cause"], people, _who(names, people), officer, source=src, order=r["created_at"]))
+        if r["decision"] in APSO_DECISIONS:
+            out.append(Event(_d(r["decided_on"]), "legal", Words(APSO_DECISIONS[r["decision"]], {"court": r["court"]}),
+                             r["decision_note"] or "", people, _who(names, people), officer, source=src,
+                             order=r["created_at"] + "d"))
+        if r["ended_on"]:
+            out.append(Event(_d(r["ended_on"]), "legal", Words(APSO_ENDS.get(r["end_reason"], APSO_ENDS["lapsed"])),
+                             r["end_note"] or "", people, _who(names, people), officer, source=src,
+                             order=(r["updated_at"] or r["created_at"]) + "z"))  # after the entries that day
+    for r in _rows(store, f"SELECT e.*, {STAFF.format(a='w')} AS officer FROM adult_apso_entry e"
+                          " JOIN adult_apso o ON o.id = e.apso_id LEFT JOIN practitioner w ON w.id = o.officer_id"
+                          " WHERE e.case_id = :case_id AND e.deleted = 0", case_id):
+        people = _one(r["person_id"])
+        if not r["spoke_in_private"]:
+            what = N_("Entry under an adult protection and support order: not spoken with in private")
+        elif r["declined_to_answer"]:
+            what = N_("Entry under an adult protection and support order: spoken with in private; chose not to answer")
+        else:
+            what = N_("Entry under an adult protection and support order: spoken with in private")
+        out.append(Event(_d(r["entered_on"]), "legal", Words(what), r["outcome"], people, _who(names, people),
+                         r["officer"] or "", source=f"adult_apso_entry:{r['id']}", order=r["created_at"]))
+    return out
+
+
 def case(store: Any, case_id: str) -> list[Event]:
     out = []
     for r in _rows(store, "SELECT * FROM case_file WHERE id = :case_id AND deleted = 0", case_id):
@@ -433,5 +475,5 @@ def case(store: Any, case_id: str) -> list[Event]:
 for _name, _fn in (("notes", notes), ("reports", reports), ("enquiries", enquiries), ("strategy", strategy),
                    ("visits", visits), ("conferences", conferences), ("register", register),
                    ("placements", placements), ("legal", legal), ("workers", workers), ("letters", letters),
-                   ("complaints", complaints), ("case", case)):
+                   ("complaints", complaints), ("apso", apso_orders), ("case", case)):
     register_source(_name, _fn)

@@ -16,6 +16,7 @@ from tests.adults.helpers import appoint, report_and_screen, strategy
 from tests.conftest import settle
 from tests.gui.forms import filled, saved
 from ui.action_bar import Group
+from ui.adults import apso_dialogs as apso
 from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.tab import ACTIONS, FORMS, AdultTab
@@ -121,6 +122,8 @@ EXPECTED_FORMS = {
     "delegate_coordinator": steps.DelegateDialog, "end_delegation": steps.EndDelegationDialog,
     "change_lead_practitioner": steps.LeadPractitionerDialog, "close_case": steps.ClosureDialog,
     "conference_pdf": ConferenceReportForm,
+    "apso_apply": apso.ApsoApplicationDialog, "apso_decision": apso.ApsoDecisionDialog,
+    "apso_entry": apso.ApsoEntryDialog, "apso_end": apso.ApsoEndDialog,
 }
 """Each action of the bar and the form a person expects it to open (written out, not read from the tab)."""
 
@@ -162,6 +165,15 @@ def test_every_action_opens_its_form(qtbot, w) -> None:
         w.ids["case"], delegate_id=w.ids["health_lead"], delegate_role="Leads on the ward.",
         la_monitor_id=w.ids["tm"], la_monitor_role="Oversight.", rationale="In hospital.",
         reporting_arrangements="Fortnightly.")
+    # An application waiting for the court and an order in force (s127).
+    from desktop.services.adults import ApsoService
+    from tests.adults.test_apso import APPLICATION
+
+    orders = ApsoService(w.sw)
+    orders.apply(w.ids["case"], applied_on="2026-11-02", officer_id=w.ids["sw"], **APPLICATION)
+    granted = orders.apply(w.ids["case"], applied_on="2026-11-02", officer_id=w.ids["sw"], **APPLICATION)
+    orders.decide(granted["id"], decision="granted", decided_on="2026-11-02", in_force_from="2026-11-02",
+                  in_force_to="2026-11-06")
     tab.refresh()
     settle(qtbot)
     _open_every_enabled(qtbot, tab, opened)

@@ -412,6 +412,20 @@ SPECS: dict[str, Spec] = {
     "adults.advocacy.AdvocacyService.answer": Spec(K.CASEWORK, PARRY, lambda w: c(
         w.ids["advocacy"], response="accepted", response_on=w.ago(0))),
     "adults.advocacy.AdvocacyService.for_case": Spec(K.CASEWORK, PARRY, lambda w: c(w.cases[PARRY])),
+    "adults.apso.ApsoService.apply": Spec(K.CASEWORK, PARRY, lambda w: c(
+        w.cases[PARRY], applied_on=w.ago(0), officer_id=w.staff["sw_adult"], court="Llys Ynadon Caerfyrddin",
+        premises="2 Heol y Bont", reasonable_cause="Not seen for weeks.", access_needed="She must be seen alone.",
+        order_needed="Her nephew turns visitors away.", no_greater_risk="Police attend.", obstruction="refused",
+        obstruction_detail="Door not opened three times.")),
+    "adults.apso.ApsoService.decide": Spec(K.CASEWORK, PARRY, lambda w: c(
+        w.ids["apso_pending"], decision="granted", decided_on=w.ago(0), in_force_from=w.ago(0),
+        in_force_to=w.ahead(3))),
+    "adults.apso.ApsoService.record_entry": Spec(K.CASEWORK, PARRY, lambda w: c(
+        w.ids["apso"], entered_on=w.ago(0), spoke_in_private=True, declined_to_answer=False,
+        outcome="Spoke with her alone.")),
+    "adults.apso.ApsoService.end": Spec(K.CASEWORK, PARRY, lambda w: c(
+        w.ids["apso"], ended_on=w.ago(0), end_reason="purposes_met")),
+    "adults.apso.ApsoService.for_case": Spec(K.CASEWORK, PARRY, lambda w: c(w.cases[PARRY])),
     "adults.capacity.CapacityService.assess": Spec(K.CASEWORK, PARRY, lambda w: c(
         w.cases[PARRY], decision="Where to live", assessed_on=w.ago(0), assessor_id=w.staff["sw_adult"],
         outcome="has_capacity", evidence="Understood, retained and weighed the options.")),
@@ -680,6 +694,17 @@ def prepare(w: World) -> None:
     ids["advocacy"] = AdvocacyService(owain).offer(w.cases[PARRY], advocate_type="independent",
                                                    offered_on=w.ago(1))["id"]
     ids["adult_enquiry"] = w.one("SELECT id FROM adult_enquiry WHERE case_id = ?", w.cases[HUGHES])
+    # An application for an adult protection and support order waiting for the court, and an order in force.
+    from desktop.services.adults import ApsoService
+
+    apso = ApsoService(owain)
+    application = {"officer_id": w.staff["sw_adult"], "court": "Llys Ynadon Caerfyrddin", "premises": "2 Heol y Bont",
+                   "reasonable_cause": "Not seen for weeks.", "access_needed": "She must be seen alone.",
+                   "order_needed": "Her nephew turns visitors away.", "no_greater_risk": "Police attend.",
+                   "obstruction": "refused", "obstruction_detail": "Door not opened three times."}
+    ids["apso_pending"] = apso.apply(w.cases[PARRY], applied_on=w.ago(1), **application)["id"]
+    ids["apso"] = apso.apply(w.cases[PARRY], applied_on=w.ago(2), **application)["id"]
+    apso.decide(ids["apso"], decision="granted", decided_on=w.ago(1), in_force_from=w.ago(1), in_force_to=w.ahead(4))
     ids["adult_strategy"] = w.one("SELECT id FROM adult_strategy WHERE case_id = ?", w.cases[PARRY])
     ids["capacity"] = w.one("SELECT id FROM adult_capacity_assessment WHERE case_id = ?", w.cases[PARRY])
     ids["adult_visit"] = w.one("SELECT id FROM adult_visit WHERE case_id = ?", w.cases[PARRY])

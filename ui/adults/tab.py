@@ -26,6 +26,7 @@ from desktop.services.adults import AdultProgress, ProgressService, StrategyServ
 from desktop.services.directory import DirectoryService
 from desktop.services.permissions import Can
 from ui.action_bar import Action, ActionBar, Group
+from ui.adults import apso_dialogs as apso
 from ui.adults import step_dialogs as steps
 from ui.adults.strategy_dialog import StrategyMeetingDialog
 from ui.adults.visit_dialog import VisitCorrectionDialog, VisitDialog
@@ -51,6 +52,10 @@ FORMS: dict[str, type[Form]] = {
     "record_partnership": steps.PartnershipDialog,
     "offer_advocate": steps.AdvocacyDialog,
     "advocate_answer": steps.AdvocacyAnswerDialog,
+    "apso_apply": apso.ApsoApplicationDialog,
+    "apso_decision": apso.ApsoDecisionDialog,
+    "apso_entry": apso.ApsoEntryDialog,
+    "apso_end": apso.ApsoEndDialog,
     "start_plan": steps.PlanStartDialog,
     "plan_outcome": steps.PlanOutcomeDialog,
     "plan_action": steps.PlanActionDialog,
@@ -82,6 +87,10 @@ ACTIONS: list[tuple[str, str, Group]] = [
     ("record_partnership", N_("Partnership with the adult…"), Group.RECORD),
     ("offer_advocate", N_("Offer an advocate…"), Group.RECORD),
     ("advocate_answer", N_("Answer to the advocate offer…"), Group.RECORD),
+    ("apso_apply", N_("Apply for an adult protection and support order…"), Group.RECORD),
+    ("apso_decision", N_("Court's decision on the order…"), Group.RECORD),
+    ("apso_entry", N_("Entry under the order…"), Group.RECORD),
+    ("apso_end", N_("End of the order…"), Group.RECORD),
     ("start_plan", N_("Start the plan…"), Group.PLAN),
     ("plan_outcome", N_("Plan outcome…"), Group.PLAN),
     ("plan_action", N_("Plan action…"), Group.PLAN),
@@ -102,7 +111,7 @@ ACTIONS: list[tuple[str, str, Group]] = [
 
 ACTION_FORMS = {"conclude_adult_enquiry": "conclude_enquiry", "review_adult_plan": "review_plan",
                 "record_conference_reports": "conference_report", "record_adult_strategy": "record_strategy",
-                "record_adult_visit": "record_visit"}
+                "record_adult_visit": "record_visit", "end_adult_apso": "apso_end"}
 """A "My work" action key → the action whose form satisfies it."""
 
 
@@ -116,6 +125,9 @@ def _applies(p: AdultProgress) -> dict[str, bool]:
         "record_screening": p.unscreened,
         "conclude_enquiry": p.enquiries_open,
         "advocate_answer": p.advocacy_awaiting > 0,
+        "apso_decision": p.apso_awaiting > 0,
+        "apso_entry": p.apso_in_force > 0,
+        "apso_end": p.apso_in_force > 0,
         "correct_capacity": p.capacity_assessments > 0,
         "start_plan": p.plan_started_on is None,
         "plan_outcome": p.plan_started_on is not None,
@@ -277,6 +289,12 @@ class AdultTab(Loads[AdultRead], Retranslating, QWidget):
             lines.append(_("Lead practitioner: {name}.").format(name=p.lead_practitioner))
         if p.plan_started_on:
             lines.append(_("Care and support protection plan since {date}.").format(date=show_date(p.plan_started_on)))
+        if p.apso_awaiting:
+            lines.append(_("An application for an adult protection and support order is waiting for the court."))
+        if p.apso_until:
+            # L10N: {date} is the order's last day in force; the order lets the officer in, it removes nobody.
+            lines.append(_("Adult protection and support order in force until {date} (no power of removal).").format(
+                date=show_date(p.apso_until)))
         if p.closed_on:
             lines.append(_("Case closed on {date}.").format(date=show_date(p.closed_on)))
         return lines

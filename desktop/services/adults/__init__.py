@@ -5,7 +5,8 @@ A1 met, A2 starts) → coordinator (lead co-ordinator; delegation with its four 
 (chaired by the lead co-ordinator; strategy group; lead practitioner + contact; N4 escalation; visit
 frequency for A4; advocacy offer) → advocacy → capacity (decision-specific assessments, best
 interests, wishes and feelings) → partnership (understanding, agreement, changes of mind, right to
-complain) → visits (A3, A4; append-only) → plan (outcomes, actions with owners; reviews A5) →
+complain) → apso (adult protection and support orders, s127: application, decision, entries, end; A9) →
+visits (A3, A4; append-only) → plan (outcomes, actions with owners; reviews A5) →
 conference (agency reports A7; participation; N16) → lead_practitioner (change, N2) → closure (lead
 co-ordinator only, A8; N17) → progress (where the case is: one read for the case tab) → facts (the
 engine's inputs; the "My work" provider ``adult_at_risk``).
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 from desktop.services.adults import facts
 from desktop.services.adults.advocacy import AdvocacyService
+from desktop.services.adults.apso import ApsoService
 from desktop.services.adults.capacity import CapacityService
 from desktop.services.adults.closure import ClosureService
 from desktop.services.adults.conference import ConferenceService
@@ -55,10 +57,12 @@ from desktop.services.adults.visits import VisitService
 from desktop.services.my_work import register_provider
 
 register_provider("adult_at_risk", facts.subjects, actions=facts.ACTIONS, day_free=True)
+register_provider("adult_apso", facts.apso_subjects, actions=facts.APSO_ACTIONS, day_free=True)
 
 __all__ = [
     "AdultProgress",
     "AdvocacyService",
+    "ApsoService",
     "CapacityService",
     "ClosureService",
     "ConferenceService",

@@ -18,6 +18,11 @@ strategy record that set one); the engine applies it only when stricter.
 Corrections of append-only records count in place of what they correct. Closed cases yield nothing.
 Responsible worker: the acting lead co-ordinator (delegated, else the local authority's), else the
 case's allocated worker.
+
+An adult protection and support order (A9) is the authorised officer's, not the lead co-ordinator's:
+:func:`apso_subjects` is a provider of its own (``adult_apso``, population tag ``adult_apso``), one subject
+per case with a granted order, whose worker is the officer of the latest order granted and whose events
+are ``apso_expires`` (that order's last day in force) and ``apso_ended`` (its end, once recorded).
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ ACTIONS = {
     "A5": "review_adult_plan",
     "A7": "record_conference_reports",
 }
+
+APSO_ACTIONS = {"A9": "end_adult_apso"}
 
 _IN = "c.deleted = 0 AND c.closed_on IS NULL AND c.case_type = 'adult_at_risk' AND ({scope})"
 
@@ -81,6 +88,15 @@ _QUERIES = {
         FROM adult_conference k JOIN case_file c ON c.id = k.case_id
         WHERE k.deleted = 0 AND k.status = 'convened' AND {where} GROUP BY k.case_id""",
 }
+
+# The latest order granted per case, with the adult and the case's reference (SQLite: bare columns come from
+# the row holding the maximum). One query driven by the orders: no read of the cases that have none.
+_APSO = """SELECT o.case_id, MAX(o.in_force_to) AS apso_expires, o.ended_on AS apso_ended, o.officer_id,
+        c.reference,
+        (SELECT m.person_id FROM case_member m WHERE m.case_id = c.id AND m.deleted = 0 AND m.role = 'subject'
+         ORDER BY m.created_at LIMIT 1) AS person_id
+    FROM adult_apso o JOIN case_file c ON c.id = o.case_id
+    WHERE o.deleted = 0 AND o.decision = 'granted' AND {where} GROUP BY o.case_id"""
 
 _CASES = """SELECT c.id AS case_id, c.reference, c.allocated_worker_id,
         (SELECT m.person_id FROM case_member m WHERE m.case_id = c.id AND m.deleted = 0 AND m.role = 'subject'
@@ -130,6 +146,21 @@ def subjects(store: Any, condition: str, params: dict[str, Any], on: date) -> li
                              events=events[cid], overrides=overrides[cid])
         worker = case["delegated"] or case["coordinator"] or case["allocated_worker_id"]
         out.append(Subject(facts, worker, names.get(case["person_id"], ""), case["reference"]))
+    return out
+
+
+def apso_subjects(store: Any, condition: str, params: dict[str, Any], on: date) -> list[Any]:
+    """One :class:`~desktop.services.my_work.Subject` per open adult-at-risk case in scope with an order
+    granted (the latest), for its authorised officer."""
+    from desktop.services.my_work import Subject
+
+    orders = [r for r in store.rows(_APSO.format(where=_IN.format(scope=condition)), params) if r["person_id"]]
+    names = _names(store, [r["person_id"] for r in orders])
+    out = []
+    for row in orders:
+        facts = SubjectFacts(case_id=row["case_id"], person_id=row["person_id"], statuses=frozenset({"adult_apso"}),
+                             events={"apso_expires": _d(row["apso_expires"]), "apso_ended": _d(row["apso_ended"])})
+        out.append(Subject(facts, row["officer_id"], names.get(row["person_id"], ""), row["reference"]))
     return out
 
 

@@ -3,7 +3,8 @@
 ``ProgressService(session).progress(case_id)`` gives an :class:`AdultProgress`: the reports and whether
 each was screened, the enquiries and their determinations, who leads (names of the lead co-ordinator,
 the delegated lead co-ordinator and the lead practitioner), the active plan, whether a conference waits
-to be held, how many offers of an advocate wait for the adult's answer, and when the case closed.
+to be held, how many offers of an advocate wait for the adult's answer, the adult protection and support
+orders waiting for the court or in force, and when the case closed.
 
 One scope-checked read of an adult-at-risk case (``Can.VIEW_CASEWORK``), audited once as a read of
 ``adult_progress``.
@@ -61,6 +62,12 @@ class AdultProgress:
     """Adult protection conferences held (each has a report the app can make)."""
     capacity_assessments: int = 0
     """Capacity assessments in force (each may be corrected)."""
+    apso_awaiting: int = 0
+    """Applications for an adult protection and support order waiting for the court's decision."""
+    apso_in_force: int = 0
+    """Orders granted whose end is not recorded yet."""
+    apso_until: str | None = None
+    """The last day in force of the latest of those orders (``None``: none)."""
 
     @property
     def unscreened(self) -> bool:
@@ -93,6 +100,10 @@ class ProgressService:
             f" AND {latest_not_amended('adult_capacity_assessment')}", [case_id])[0]["n"]
         awaiting = store.rows("SELECT count(*) AS n FROM adult_advocacy WHERE case_id = ? AND deleted = 0"
                               " AND response = 'awaiting'", [case_id])[0]["n"]
+        orders = store.rows("SELECT count(CASE WHEN decision IS NULL THEN 1 END) AS awaiting,"
+                            " count(CASE WHEN decision = 'granted' AND ended_on IS NULL THEN 1 END) AS in_force,"
+                            " max(CASE WHEN decision = 'granted' AND ended_on IS NULL THEN in_force_to END) AS until"
+                            " FROM adult_apso WHERE case_id = ? AND deleted = 0", [case_id])[0]
 
         def holder(role: str) -> str | None:
             row = practitioner_row(store, current_holder(store, case_id, role))
@@ -110,4 +121,7 @@ class ProgressService:
             closed_on=case.get("closed_on"),
             conferences_held=int(held),
             capacity_assessments=int(assessments),
+            apso_awaiting=int(orders["awaiting"]),
+            apso_in_force=int(orders["in_force"]),
+            apso_until=orders["until"],
         )
