@@ -81,6 +81,8 @@ class Laptop:
     expected_rows: int = 0
     pulled: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     sent_ops: list[str] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)  # the visits recorded before the sync
+    edit_ids: list[str] = field(default_factory=list)
     visits: list[str] = field(default_factory=list)
     edits: dict[str, str] = field(default_factory=dict)  # person id -> phone sent
     sync_seconds: float = 0.0
@@ -182,25 +184,49 @@ def start_server(dsn: str, pool: int, profile: Path | None, serve_args: tuple[st
     return bench_server.start_server(dsn, pool, workers, entry=(*entry, *serve_args))
 
 
-def ops_for(lap: Laptop, visits: int, edits: int) -> list[dict[str, Any]]:
-    """The morning's work: visits to the laptop's cases and changed phone numbers, against what it pulled."""
+def record_visits(lap: Laptop, visits: int, edits: int) -> None:
+    """The morning's visits, recorded on the laptop before it syncs (its outbox: not timed, as a real
+    laptop's were written during the day), and the op ids its edits will take. Ids are random version-4
+    UUIDs, as ``uuid.uuid4`` makes them, drawn in one go."""
     actor = str(lap.user_id)
-    ops: list[dict[str, Any]] = []
     stamp = {"local_time": "2027-01-04T09:00:00", "actor": actor, "device_id": f"laptop-{lap.index}"}
+    ids = uuid4s(2 * visits + edits)
     for v in range(visits):
-        vid = str(uuid.uuid4())
+        vid = ids[2 * v + 1]
         lap.visits.append(vid)
-        ops.append({"op_id": str(uuid.uuid4()), "entity": "cp_visit", "entity_id": vid,
-                    "case_id": str(lap.cases[v % len(lap.cases)]), "kind": "insert", "base": {}, "base_version": 0,
-                    "append_only": True, "fields": {"visited_on": "2027-01-04", "visitor_id": actor,
-                                                    "location": "home", "observations": f"Ymweliad {v}: " + "x" * 150},
-                    **stamp})  # fmt: skip
+        lap.outbox.append({"op_id": ids[2 * v], "entity": "cp_visit", "entity_id": vid,
+                           "case_id": str(lap.cases[v % len(lap.cases)]), "kind": "insert", "base": {}, "base_version": 0,
+                           "append_only": True, "fields": {"visited_on": "2027-01-04", "visitor_id": actor, "location": "home",
+                                                           "observations": f"Ymweliad {v}: " + "x" * 150},
+                           **stamp})  # fmt: skip
+    lap.edit_ids = ids[2 * visits :]
+
+
+def uuid4s(n: int) -> list[str]:
+    """``n`` random version-4 UUIDs as text (what ``str(uuid.uuid4())`` gives), from one read of the OS's
+    randomness."""
+    raw = bytearray(os.urandom(16 * n))
+    for i in range(0, len(raw), 16):
+        raw[i + 6] = raw[i + 6] & 0x0F | 0x40  # version 4
+        raw[i + 8] = raw[i + 8] & 0x3F | 0x80  # the RFC 4122 variant
+    out = []
+    for i in range(0, len(raw), 16):
+        h = raw[i : i + 16].hex()
+        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return out
+
+
+def ops_for(lap: Laptop, edits: int) -> list[dict[str, Any]]:
+    """What the laptop pushes: the visits it recorded (:func:`record_visits`) and people's phone numbers
+    changed against what it pulled."""
+    ops = list(lap.outbox)
+    stamp = {"local_time": "2027-01-04T09:00:00", "actor": str(lap.user_id), "device_id": f"laptop-{lap.index}"}
     for e in range(min(edits, len(lap.persons))):
         person = str(lap.persons[e])
         row = lap.pulled[("person", person)]
         phone = f"07700 {lap.index:03d}{e:03d}"
         lap.edits[person] = phone
-        ops.append({"op_id": str(uuid.uuid4()), "entity": "person", "entity_id": person, "case_id": None,
+        ops.append({"op_id": lap.edit_ids[e], "entity": "person", "entity_id": person, "case_id": None,
                     "kind": "update", "fields": {"phone": phone}, "base": {"phone": row["data"].get("phone")},
                     "base_version": row["version"], "append_only": False, **stamp})  # fmt: skip
     lap.sent_ops = [o["op_id"] for o in ops]
@@ -304,12 +330,12 @@ async def pull_all(client: Client, lap: Laptop, cursor: str | None) -> tuple[str
             return cursor, rows
 
 
-async def sync(client: Client, lap: Laptop, visits: int, edits: int) -> int:
+async def sync(client: Client, lap: Laptop, edits: int) -> int:
     """One laptop's sync: pull its caseload, push the morning's work, pull again. Returns rows pulled."""
     t0 = time.perf_counter()
     cursor, pulled = await pull_all(client, lap, None)
     if not lap.errors:
-        ops = ops_for(lap, visits, edits)
+        ops = ops_for(lap, edits)
         r = await request(client, lap, "POST", "/v1/push", orjson.dumps({"ops": ops}))
         if r.status != 200:
             lap.errors.append(f"push {r.status}: {r.text[:200]}")
@@ -324,13 +350,13 @@ async def sync(client: Client, lap: Laptop, visits: int, edits: int) -> int:
     return pulled
 
 
-async def run(bases: list[str], laptops: list[Laptop], visits: int, edits: int, concurrency: int) -> tuple[float, int]:
+async def run(bases: list[str], laptops: list[Laptop], edits: int, concurrency: int) -> tuple[float, int]:
     clients = [Client(*b.removeprefix("http://").split(":")) for b in bases]
     gate = asyncio.Semaphore(concurrency)
 
     async def one(lap: Laptop) -> int:
         async with gate:
-            return await sync(clients[lap.index % len(clients)], lap, visits, edits)
+            return await sync(clients[lap.index % len(clients)], lap, edits)
 
     try:
         t0 = time.perf_counter()
@@ -575,6 +601,8 @@ def main() -> int:
         migrate(dsn)
         t0 = time.perf_counter()
         laptops = setup(dsn, args.laptops, args.cases, args.history, not args.no_analyze)
+        for lap in laptops:
+            record_visits(lap, args.visits, args.edits)
         setup_s = time.perf_counter() - t0
         if args.profile:
             args.profile.mkdir(parents=True, exist_ok=True)
@@ -592,7 +620,7 @@ def main() -> int:
         cpu0 = [tree_cpu(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         try:
             seconds, pulled = quiet_collector(lambda: asyncio.run(run(
-                [b for _p, b in servers], laptops, args.visits, args.edits, args.concurrency)))  # fmt: skip
+                [b for _p, b in servers], laptops, args.edits, args.concurrency)))  # fmt: skip
             cpu1 = [tree_cpu(p.pid) for p, _b in servers], postgres_cpu(pg), time.process_time()
         finally:
             for proc, _base in servers:

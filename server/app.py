@@ -14,6 +14,7 @@ response, parameter and error, and is served at ``/v1/openapi.json`` to signed-i
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -30,6 +31,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg import IsolationLevel
 from psycopg_pool import PoolTimeout
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -133,6 +135,32 @@ async def user_of(request: Request, _: Annotated[HTTPAuthorizationCredentials | 
 
 User = Annotated[auth.User, Depends(user_of)]
 
+_CURSOR_CHARS = re.compile(rb"[A-Za-z0-9._-]{1,512}")
+_LIMIT_DIGITS = re.compile(rb"[1-9][0-9]{0,8}")
+
+
+def plain_pull_query(query: bytes, max_limit: int) -> tuple[str | None, int | None] | None:
+    """``(cursor, limit)`` of a pull whose query string is plainly valid, else None. Plainly valid: only
+    ``cursor`` (1 to 512 of the characters a cursor is made of, nothing percent-encoded) and ``limit`` (a
+    whole number 1..``max_limit`` in plain digits), each at most once. Anything else is left to FastAPI,
+    which parses it as declared and answers any error (401 first); what is plainly valid FastAPI would
+    take unchanged, so either way the answer is the same."""
+    cursor: str | None = None
+    limit: int | None = None
+    seen: set[bytes] = set()
+    for part in query.split(b"&") if query else ():
+        name, _eq, value = part.partition(b"=")
+        if name in seen:
+            return None
+        seen.add(name)
+        if name == b"cursor" and _CURSOR_CHARS.fullmatch(value):
+            cursor = value.decode("ascii")
+        elif name == b"limit" and _LIMIT_DIGITS.fullmatch(value) and int(value) <= max_limit:
+            limit = int(value)
+        else:
+            return None
+    return cursor, limit
+
 
 def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
     """The app. With ``pool`` given (tests) it is used and not closed; otherwise one is opened for the
@@ -208,8 +236,9 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
     def _rechecked(request: Request, fn: Callable[[DbConn], T]) -> Callable[[DbConn], T]:
         """``fn`` after the request's token is checked again in the same transaction (still the same
         active user's): work is never done for a token ended meanwhile."""
-        user, token, now = request.state.user, request.state.token, request.state.now
+        return _rechecked_for(request.state.user, request.state.token, request.state.now, fn)
 
+    def _rechecked_for(user: auth.User, token: str, now: datetime, fn: Callable[[DbConn], T]) -> Callable[[DbConn], T]:
         def checked_fn(conn: DbConn) -> T:
             again = auth.user_for_token(conn, token, now)
             if again is None or again.id != user.id:
@@ -240,6 +269,27 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
                 raise ApiError(401, "unauthenticated", "the token is unknown or has expired; log in again", _UNAUTH)
             raise ApiError(403, "forbidden", "this needs an administrator")
         return held, user
+
+    def _checked_then(pool: DbPool, token: str, now: datetime, level: str, isolation: IsolationLevel | None,
+                      work: Callable[[DbConn, auth.User], T]) -> T:  # fmt: skip
+        """The token checked, then ``work`` for its user, in one transaction on one thread (committed; after
+        a lost race, both again in a transaction of their own)."""
+        held, user = _checked_in_held(pool, token, now, level, isolation)
+        return _finish_held(held, _rechecked_for(user, token, now, lambda conn: work(conn, user)),
+                            lambda conn: work(conn, user))  # fmt: skip
+
+    async def authorised_tx(request: Request, level: str, isolation: IsolationLevel | None,
+                            work: Callable[[DbConn, auth.User], T]) -> T:  # fmt: skip
+        """For a request whose input is already parsed (a fast path): the token's check and the work in
+        one transaction and one hop to a thread, under a slot. 401 (or 403) exactly as ``authenticate``."""
+        token = _token(request)
+        now = settings.now()
+        slots = _slots(request)
+        await slots.acquire()
+        try:
+            return await run_in_threadpool(_checked_then, _pool(request), token, now, level, isolation, work)
+        finally:
+            slots.release()
 
     async def authenticate(request: Request, level: str, isolation: IsolationLevel | None) -> None:
         """Runs before the route parses its input: a bearer token well formed (401 without touching the
@@ -283,21 +333,37 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
                 finally:
                     _slots(request).release()
 
+    # Fast paths by route path: the same answer as the route's, for input that needs no parsing by the
+    # framework (None: the route takes it). The sync's most frequent request skips FastAPI's dependency
+    # solving and checks its token in its work's own thread hop.
+    fast_paths: dict[str, Callable[[Request], Coroutine[Any, Any, Response | None]]] = {}
+    # Bodies parsed by the route's own model straight from the bytes, once the token is checked (None: the
+    # route parses it as declared, and answers any error).
+    parsed_bodies: dict[str, Callable[[Request], Coroutine[Any, Any, Response | None]]] = {}
+
     class AuthFirstRoute(APIRoute):
         """Checks the token before FastAPI parses and validates the request's input, in the transaction
         the request's work then runs in: a GET reads in one snapshot (REPEATABLE READ) and its token
-        with it; anything else at the default isolation."""
+        with it; anything else at the default isolation. A route with a fast path (``fast_paths``) tries
+        it first."""
 
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
             level = (self.openapi_extra or {}).get("x-diogel-auth", "none")
             isolation = RR if self.methods == {"GET"} else None
+            path = self.path
 
             async def checked(request: Request) -> Response:
                 if level == "none":
                     return await handler(request)
+                fast = fast_paths.get(path)
+                if fast is not None and (answer := await fast(request)) is not None:
+                    return answer
                 await authenticate(request, level, isolation)
                 try:
+                    parsed = parsed_bodies.get(path)
+                    if parsed is not None and (answer := await parsed(request)) is not None:
+                        return answer
                     return await handler(request)
                 finally:
                     await release(request)
@@ -432,6 +498,26 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
         "user", "push", {200: {"pull_after": ("pull", {})}}))
     async def push(request: Request, user: User, body: PushBody) -> dict[str, Any]:
         """Apply a batch of outbox entries in one transaction (docs/sync-protocol.md §3)."""
+        return await _push(request, user, body)
+
+    async def push_parsed(request: Request) -> Response | None:
+        """POST /v1/push with a JSON body (no content type, or exactly ``application/json``) that
+        ``PushBody`` validates straight from its bytes (one pass in pydantic's parser, no dependency
+        solving); the answer is the route's, validated and encoded as the route does. None for anything
+        else: the route parses it and answers any error as declared."""
+        kind = request.headers.get("content-type")
+        if kind is not None and kind != "application/json":
+            return None
+        try:
+            body = PushBody.model_validate_json(await request.body())
+        except ValidationError:
+            return None
+        out = models.PushOut.model_validate(await _push(request, request.state.user, body))
+        return AsciiJSONResponse(out.model_dump(mode="json", exclude_unset=True))
+
+    parsed_bodies["/v1/push"] = push_parsed
+
+    async def _push(request: Request, user: auth.User, body: PushBody) -> dict[str, Any]:
         if len(body.ops) > settings.max_ops_per_push:
             raise BadInput(f"at most {settings.max_ops_per_push} ops per push", "ops", status=413)
         ops = [to_op(o) for o in body.ops]
@@ -449,12 +535,30 @@ def create_app(settings: Settings, pool: DbPool | None = None) -> FastAPI:
         cursor: Annotated[str | None, Query(max_length=512, description="opaque; omit for a first pull")] = None,
         limit: Limit = None,
     ) -> Response:
+        work = await _pull_work(request, cursor, limit)
+        return _page_response(await tx(request, lambda conn: work(conn, user), RR))
+
+    async def _pull_work(request: Request, cursor: str | None, limit: int | None) -> Callable[[DbConn, auth.User], pull.Page]:
         size = limit or settings.default_page_size
         key = await _cursor_key(request)
         refs = request.app.state.reference_cache
-        page = await tx(request, lambda conn: pull.pull(conn, settings, user, cursor, size, key, refs), RR)
+        return lambda conn, user: pull.pull(conn, settings, user, cursor, size, key, refs)
+
+    def _page_response(page: pull.Page) -> Response:
         # The rows arrive as JSON text from PostgreSQL and go out untouched (no decode/encode in Python).
         return Response(page.to_json_bytes(), media_type="application/json")
+
+    async def pull_fast(request: Request) -> Response | None:
+        """GET /v1/pull with a plainly valid query (:func:`plain_pull_query`): the page, its token checked in
+        the page's own transaction and thread hop; None for any other query (and before the cursor key
+        is known, which the route reads after the token)."""
+        parsed = plain_pull_query(request.scope["query_string"], settings.max_page_size)
+        if parsed is None or getattr(request.app.state, "cursor_key", None) is None:
+            return None
+        work = await _pull_work(request, *parsed)
+        return _page_response(await authorised_tx(request, "user", RR, work))
+
+    fast_paths["/v1/pull"] = pull_fast
 
     async def _cursor_key(request: Request) -> bytes:
         key: bytes | None = getattr(request.app.state, "cursor_key", None)

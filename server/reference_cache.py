@@ -7,10 +7,11 @@ PostgreSQL build their JSON again for each laptop. Contract:
   AND seq > n AND <role> ORDER BY seq LIMIT limit`` answers **in the caller's transaction snapshot**;
   the JSON text of each row is the same text PostgreSQL makes for the pull (it made it).
 - One cache serves one database (the app keeps its own: server/app.py). Validity: an entry is keyed
-  by the reference rows' ``(max(seq), count(*))`` read in the caller's snapshot. Every write to a row gives it a sequence number above every existing one (drawn in commit
-  order, server/rowstore.py), so a row added to or changed in the reference set raises the max, and
-  a row leaving it (without one joining) lowers the count: equal keys mean the same rows, the same
-  versions. A change to reference data is therefore never served stale, whichever instance made it.
+  by the reference rows' generation read in the caller's snapshot (``reference_generation``, server
+  migration 0028): the database adds one to it in the same transaction as any insert, update or
+  delete of a reference row and any TRUNCATE of rows, so equal keys mean the same rows, the same
+  versions. A change to reference data is therefore never served stale, whichever instance (or
+  hand in the database) made it.
 - Bounded: at most ``entries`` snapshots of at most ``max_bytes`` characters of JSON each are kept (the
   oldest dropped first); reference data larger than that is read from PostgreSQL each time, as before.
 """
@@ -60,16 +61,14 @@ class ReferenceCache:
 
     def __init__(self, entries: int = 2, max_bytes: int = 32 * 1024 * 1024) -> None:
         self.entries, self.max_bytes = entries, max_bytes
-        self._sets: OrderedDict[tuple[int, int], ReferenceSet] = OrderedDict()
-        self._too_big: tuple[int, int] | None = None
+        self._sets: OrderedDict[int, ReferenceSet] = OrderedDict()
+        self._too_big: int | None = None
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def rows(self, conn: DbConn, n: int, entities: Sequence[str] | None, limit: int) -> list[tuple[int, str]]:
         """The reference rows after ``n`` readable with ``entities``, at most ``limit`` (see the module)."""
-        key_row = one(conn.execute("SELECT coalesce(max(seq), 0) AS m, count(*) AS c FROM rows WHERE scope_id IS NULL"),
-                      "the reference rows' key")  # an aggregate: always one row  # fmt: skip
-        key = (int(key_row["m"]), int(key_row["c"]))
+        key = int(one(conn.execute("SELECT n FROM reference_generation"), "the reference rows' generation")["n"])
         with self._lock:
             got = self._sets.get(key)
             if got is not None:
@@ -80,7 +79,7 @@ class ReferenceCache:
             too_big = self._too_big == key
         if got is not None:
             return got.after(n, entities, limit)
-        if too_big or key[1] > self.max_bytes // 64:  # (no reference row's JSON is under 64 bytes)
+        if too_big:
             return query(conn, n, entities, limit)
         whole = conn.execute(f"SELECT seq, entity, {CHANGE_JSON} AS change FROM rows WHERE scope_id IS NULL ORDER BY seq")
         pairs, kinds, size = [], [], 0

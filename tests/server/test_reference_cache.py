@@ -156,3 +156,28 @@ def test_only_the_record_types_the_role_reads(h: Harness, country) -> None:
             assert got == fresh
             if entities == ["team"] and n == 0 and limit == 1000:
                 assert len(got) >= 3 and all('"entity" : "team"' in c for _s, c in got)
+
+
+def test_the_generation_moves_with_reference_rows_only(h: Harness, country) -> None:
+    """Migration 0028's triggers: every write to a reference row moves the generation the cache is keyed
+    by, in the writing transaction; a push's rows (each in a unit) never do."""
+    cases, w = country
+
+    def generation() -> int:
+        return int(h.sql("SELECT n FROM reference_generation")[0]["n"])
+
+    start = generation()
+    w.note(cases[0], {"more": True})
+    assert w.push()[0]["status"] == "applied"
+    h.sql("UPDATE rows SET data = data WHERE scope_id IS NOT NULL")
+    assert generation() == start
+    steps = [
+        lambda: h.team("D"),
+        lambda: h.sql("UPDATE rows SET data = data WHERE id = (SELECT id FROM rows WHERE scope_id IS NULL LIMIT 1)"),
+        lambda: h.sql("DELETE FROM rows WHERE id = (SELECT id FROM rows WHERE scope_id IS NULL LIMIT 1)"),
+        lambda: h.sql("TRUNCATE rows CASCADE"),
+    ]
+    for step in steps:
+        before = generation()
+        step()
+        assert generation() > before
