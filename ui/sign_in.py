@@ -12,9 +12,12 @@ window's screens (:func:`ui.plugins.warm_up`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -177,10 +180,17 @@ class SignInDialog(Retranslating, QDialog):
     def _on_signed_in(self, session: Session) -> None:
         self.accept()
         self.signed_in.emit(session)
-        runner().run(_ready, session, self._warming, on_done=lambda _r: self._on_opened(session),
-                     on_error=lambda exc: self._on_open_failed(session, exc))
+        # _ready may wait for the screens' import (up to WARM_UP_WAIT_S): by then this window may be gone
+        # (closed with the application, or a test's teardown), so the answers go to guarded bound methods.
+        runner().run(_ready, session, self._warming, on_done=partial(self._if_alive, self._on_opened, session),
+                     on_error=partial(self._if_alive, self._on_open_failed, session))
 
-    def _on_opened(self, session: Session) -> None:
+    def _if_alive(self, then: Callable[..., None], *args: Any) -> None:
+        """GUI thread: ``then(*args)`` unless this window's Qt object was deleted meanwhile."""
+        if shiboken6.isValid(self):
+            then(*args)
+
+    def _on_opened(self, session: Session, _result: object = None) -> None:
         self._busy = False
         self.password.clear()
         self.opened.emit(session)

@@ -171,3 +171,38 @@ def test_return_in_the_password_box_signs_in_after_a_wrong_try_too(qtbot, world:
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
     _close(signal.args[0])
+
+
+def test_a_sign_in_window_gone_before_the_screens_are_ready_takes_no_answer(qtbot, world: World, clock,
+                                                                            monkeypatch) -> None:
+    """Signing in waits on a worker for the screens' import (up to 20 s under load); if the sign-in window
+    has been deleted by then (the application closed, a test torn down), the answer is dropped instead of
+    touching the deleted window (which raised in whatever ran next)."""
+    import threading
+
+    import shiboken6
+
+    import ui.sign_in
+
+    release, waiting = threading.Event(), threading.Event()
+
+    def slow_ready(session: Session, warming: bool) -> None:
+        waiting.set()
+        release.wait(10)
+
+    monkeypatch.setattr(ui.sign_in, "_ready", slow_ready)
+    dialog = SignInDialog(world.folder, clock=clock)
+    opened: list[Session] = []
+    dialog.opened.connect(opened.append)
+    dialog.password.setText(PASSWORD)
+    with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
+        dialog.sign_in_button.click()
+    qtbot.waitUntil(waiting.is_set, timeout=5_000)
+    shiboken6.delete(dialog)
+    release.set()
+    from ui.tasks import runner
+
+    qtbot.waitUntil(lambda: not runner()._running, timeout=5_000)
+    qtbot.wait(50)  # the answer delivered on the GUI thread
+    assert opened == []
+    _close(signal.args[0])
