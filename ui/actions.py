@@ -14,7 +14,7 @@ ACTION_LABELS: dict[str, str] = {
     "hold_core_group": N_("Record a core group meeting…"),
     "hold_review_conference": N_("Record the review conference…"),
     "record_visit": N_("Record a visit…"),
-    "send_transfer_information": N_("Record the information sent to the new authority…"),
+    "send_transfer_information": N_("Prepare the information pack…"),
     "agree_transfer_in": N_("Record the transfer-in agreed…"),
     "hold_transfer_in_conference": N_("Record the transfer-in conference…"),
     "conclude_adult_enquiry": N_("Conclude the section 126 enquiries…"),

@@ -162,14 +162,20 @@ def test_a_move_out_of_the_area_recorded_and_progressed_from_the_tab(registered,
         "Neuadd y Sir\nLlandrindod Wells"
     qtbot.waitUntil(lambda: "moving out to Cyngor Sir Powys" in tab.transfers_label.text())
 
-    # "My work" (and the case's What is due tab) offers C17; its action opens the step for that transfer.
+    # "My work" (and the case's What is due tab) offers C17; its action prepares the information pack for
+    # that transfer (sending it records the information sent).
     w.clock.day = date(2026, 11, 23)
     due = DueTab(w.sw, ids["case"])
     qtbot.addWidget(due)
     qtbot.waitUntil(lambda: not due.loading, timeout=5_000)
     row = next(r for r in due.rows() if r.data(0, ACTION_ROLE) == "send_transfer_information")
     assert row.text(0) == "Due today", "C17: written information within 3 days of being told (the 20th)"
-    step = tab.open_action(row.data(0, ACTION_ROLE))
+    pack = tab.open_action(row.data(0, ACTION_ROLE))
+    filled(pack, qtbot)
+    assert type(pack).__name__ == "InformationPackDialog" and pack.value("other_la") == "Cyngor Sir Powys"
+    pack.close()
+    # Information sent another way is recorded on the transfer's progress form.
+    step = tab.transfer_step("information_sent")
     filled(step, qtbot)
     assert step.widgets["step"].currentData() == "information_sent"
     step.set_value("on_date", "19/11/2026")

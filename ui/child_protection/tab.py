@@ -275,6 +275,7 @@ class ChildProtectionTab(Loads[CaseProtection | None], Retranslating, QWidget):
         if action in ACTION_STEPS:
             return self.transfer_step(ACTION_STEPS[action])
         openers = {"record_visit": self.record_visit, "decide_report": lambda: self.record_report(True),
+                   "send_transfer_information": self.information_pack,
                    "hold_initial_conference": self.hold_initial_conference,
                    "hold_core_group": self.hold_core_group,
                    "hold_review_conference": self.hold_review_conference,

@@ -28,9 +28,9 @@ STEPS = {
            "conference_held": N_("Our transfer-in conference was held"),
            "close": N_("The child has left the area again")},
 }
-# "My work" action → the step it asks for.
-ACTION_STEPS = {"send_transfer_information": "information_sent", "agree_transfer_in": "agree_permanent",
-                "hold_transfer_in_conference": "conference_held"}
+# "My work" action → the step it asks for (C17's action, "send_transfer_information", prepares the information
+# pack instead: sending it records the step; information sent another way is recorded with "Transfer progress…").
+ACTION_STEPS = {"agree_transfer_in": "agree_permanent", "hold_transfer_in_conference": "conference_held"}
 
 
 def describe(t: dict[str, Any]) -> str:
