@@ -13,23 +13,16 @@ import textwrap
 from pathlib import Path
 
 from tests.gui.conftest import World
+from tests.gui.enum_probe import COUNT_ENUMS
 
 ROOT = Path(__file__).resolve().parents[2]
 
 DEFERRED = ("reportlab", "httpx", "ui.committee_dialog", "ui.child_protection.tab", "ui.letters.preview")
 """Modules the first window does not need: PDF drawing, the sync client, the committee report, a case tab."""
 
-PROBE = textwrap.dedent("""
-    import enum, json, sys, threading, time
+PROBE = COUNT_ENUMS + textwrap.dedent("""
+    import json, sys
     from datetime import UTC, datetime
-    made = []
-    create = enum.EnumType._create_
-    def counted(cls, *args, **kwargs):
-        made.append(threading.current_thread().name)
-        return create(cls, *args, **kwargs)
-    enum.EnumType._create_ = counted
-    from PySide6.QtWidgets import QApplication
-    app = QApplication([])
     from ui import interpreter
     interpreter.collect_on_this_thread()
     from ui.language import hub

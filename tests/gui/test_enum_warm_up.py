@@ -10,18 +10,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tests.gui.enum_probe import COUNT_ENUMS
+
 ROOT = Path(__file__).resolve().parents[2]
 
-PROBE = textwrap.dedent("""
-    import enum, threading, time
-    made = []
-    create = enum.EnumType._create_
-    def counted(cls, *args, **kwargs):
-        made.append(threading.current_thread().name)
-        return create(cls, *args, **kwargs)
-    enum.EnumType._create_ = counted
-    from PySide6.QtWidgets import QApplication
-    app = QApplication([])
+PROBE = COUNT_ENUMS + textwrap.dedent("""
     from ui import plugins
     done = threading.Event()
     def then():
